@@ -1,0 +1,150 @@
+// The one interface every cloud driver implements. Drivers know the provider's SDK
+// and wire format, never the database.
+
+export const PROVIDERS = ['aws', 'gce', 'digitalocean', 'libvirt', 'docker', 'ssh_host'] as const;
+export type ProviderKind = (typeof PROVIDERS)[number];
+
+/** The unified machine state vocabulary. `missing` is ours (set by sync), never a driver's. */
+export const MACHINE_STATES = [
+  'pending',
+  'running',
+  'stopped',
+  'rebooting',
+  'terminated',
+  'error',
+  'unknown',
+] as const;
+export type MachineState = (typeof MACHINE_STATES)[number];
+
+export type MachineAction = 'start' | 'stop' | 'reboot' | 'destroy' | 'rename';
+
+export interface Money {
+  /** Decimal string, never a float: "5.0000". */
+  amount: string;
+  currency: string;
+}
+
+export interface RemoteMachine {
+  externalId: string;
+  name: string;
+  state: MachineState;
+  /** The provider's own word for the state ("shutting-down", "off", "TERMINATED"...). */
+  rawState: string;
+  size: string | null;
+  image: string | null;
+  location: string | null;
+  publicIps: string[];
+  privateIps: string[];
+  createdAt: Date | null;
+  /** Provider tags/labels as key -> value ("" for value-less tags such as DigitalOcean's). */
+  tags: Record<string, string>;
+  /** Monthly cost when the provider itself says (DigitalOcean). */
+  costMonthly?: Money;
+  costHourly?: Money;
+  /** Provider fields kept as they came, for the raw view. Must be JSON-serializable. */
+  extra: Record<string, unknown>;
+}
+
+export interface RemoteVolume {
+  externalId: string;
+  name: string;
+  sizeGb: number;
+  state: string;
+  location: string | null;
+  /** externalIds of the machines it is attached to. */
+  attachedTo: string[];
+  createdAt: Date | null;
+  tags: Record<string, string>;
+  costMonthly?: Money;
+  extra: Record<string, unknown>;
+}
+
+export interface RemoteSize {
+  externalId: string;
+  name: string;
+  cpus: number | null;
+  memoryMb: number | null;
+  diskGb: number | null;
+  priceHourly?: Money;
+  priceMonthly?: Money;
+  /** Locations (externalIds) where the size is offered; empty when everywhere or unknown. */
+  locations: string[];
+  extra: Record<string, unknown>;
+}
+
+export interface RemoteImage {
+  externalId: string;
+  name: string;
+  os: string | null;
+  isPublic: boolean;
+  extra: Record<string, unknown>;
+}
+
+export interface RemoteLocation {
+  externalId: string;
+  name: string;
+  country: string | null;
+  extra: Record<string, unknown>;
+}
+
+export interface CreateMachineSpec {
+  name: string;
+  size: string;
+  image: string;
+  location: string;
+  /** Public key to install the provider's way (EC2 key pair, DO SSH key, GCE metadata). */
+  sshKey?: { name: string; publicKey: string };
+  tags?: Record<string, string>;
+  /** cloud-init / user data, passed as the provider expects it. */
+  userData?: string;
+}
+
+export type VolumeOperation =
+  | { op: 'create'; name: string; sizeGb: number; location: string }
+  | { op: 'attach'; volumeId: string; machineId: string }
+  | { op: 'detach'; volumeId: string; machineId: string }
+  | { op: 'delete'; volumeId: string };
+
+export type ProviderErrorKind = 'auth' | 'not-found' | 'throttled' | 'unavailable' | 'invalid' | 'conflict';
+
+/**
+ * Every driver failure surfaces as a ProviderError so the worker decides retry or surface
+ * without knowing the provider. `message` carries the provider's own words.
+ */
+export class ProviderError extends Error {
+  override readonly name = 'ProviderError';
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly options: { retryAfterMs?: number; status?: number; code?: string; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+  }
+  get retryAfterMs(): number | undefined {
+    return this.options.retryAfterMs;
+  }
+}
+
+export interface ProviderDriver {
+  readonly provider: ProviderKind;
+  /** Throws ProviderError('auth' | 'invalid' ...) with the provider's words when credentials are wrong. */
+  validate(): Promise<void>;
+  /** Pages through everything; stops early when the signal aborts. */
+  listMachines(signal: AbortSignal): AsyncIterable<RemoteMachine>;
+  listVolumes(signal: AbortSignal): AsyncIterable<RemoteVolume>;
+  listSizes(): Promise<RemoteSize[]>;
+  listImages(): Promise<RemoteImage[]>;
+  listLocations(): Promise<RemoteLocation[]>;
+  /** `name` is required for 'rename'. */
+  machineAction(externalId: string, action: MachineAction, options?: { name?: string }): Promise<void>;
+  createMachine(spec: CreateMachineSpec): Promise<RemoteMachine>;
+  /** Returns the new volume for 'create'. */
+  volumeAction(op: VolumeOperation): Promise<RemoteVolume | void>;
+}
+
+/** What a driver is built from: decrypted credentials, optional endpoint override, non-secret config. */
+export interface DriverInit<C = Record<string, unknown>> {
+  credentials: C;
+  endpoint?: string | null;
+  config?: Record<string, unknown>;
+}

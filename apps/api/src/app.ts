@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { App, AppDeps } from './context';
+import { installAuth } from './plugins/auth';
+import { installErrorHandlers } from './plugins/errors';
+import { installOpenApi } from './plugins/openapi';
+import { installSecurityHeaders } from './plugins/security-headers';
+import { installValidators } from './plugins/validation';
+import { installWeb, resolveWebDir } from './plugins/web';
+import { authRoutes } from './routes/auth';
+import { healthRoutes } from './routes/health';
+import { meRoutes } from './routes/me';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._-]{8,64}$/;
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app: App = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: true,
+    // Reuse a caller's request id when it looks like one, so logs join up across proxies.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installValidators(app);
+  installErrorHandlers(app);
+  installSecurityHeaders(app);
+  await app.register(cookie, { secret: deps.settings.secrets.sessionSecret });
+  await app.register(rateLimit, {
+    global: false,
+    redis: deps.redis,
+    nameSpace: 'overcast:ratelimit:',
+    // If Redis is down, logins must still work; the limit resumes with Redis.
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: {
+        code: 'rate_limited',
+        message: `Too many attempts. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`,
+      },
+    }),
+  });
+  await app.register(websocket, { options: { maxPayload: BODY_LIMIT } });
+  await installOpenApi(app);
+  installAuth(app, deps);
+
+  healthRoutes(app, deps);
+  authRoutes(app, deps);
+  meRoutes(app);
+
+  await installWeb(app, resolveWebDir(deps.settings.webDir));
+  return app;
+}

@@ -1,0 +1,33 @@
+import type { AuthContext, Logger, Redis, Settings } from '@overcast/core';
+import type { Database } from '@overcast/db';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+
+/** What the api needs from the outside world; tests build it against real services. */
+export interface AppDeps {
+  settings: Settings;
+  db: Database;
+  /** Fail-fast connection for readiness and rate limits. */
+  redis: Redis;
+  logger: Logger;
+}
+
+/** The api's Fastify instance: request types flow from the TypeBox route schemas. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Null when the request carries no valid session or token. */
+    auth: AuthContext | null;
+  }
+  interface FastifyContextConfig {
+    /** 'public' routes need no login; every other /api route does. */
+    auth?: 'public' | 'required';
+  }
+}

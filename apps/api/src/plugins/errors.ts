@@ -1,0 +1,64 @@
+import type { App } from '../context';
+import type { FastifyError } from 'fastify';
+import { HttpError } from '../http/errors';
+
+interface ValidationIssue {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** Turns Ajv's first complaint into a sentence that names the field. */
+function describeValidation(context: string, issue: ValidationIssue): string {
+  const where = `${context}${issue.instancePath.replaceAll('/', '.')}`;
+  switch (issue.keyword) {
+    case 'required':
+      return `${where} is missing the field "${String(issue.params.missingProperty)}".`;
+    case 'additionalProperties':
+      return `${where} has an unknown field "${String(issue.params.additionalProperty)}".`;
+    case 'type':
+      return `${where} must be ${String(issue.params.type)}.`;
+    default:
+      return `${where} ${issue.message ?? 'is invalid'}.`;
+  }
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload_too_large', 'The request body is too large (the limit is 1 MiB).'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json', 'The request body is not valid JSON.'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json', 'The request body is empty; send a JSON object.'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'Send the request body as application/json.'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad_request', 'The Content-Length header does not match the body.'],
+};
+
+export function installErrorHandlers(app: App): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof HttpError) {
+      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message } });
+    }
+    if (error.validation) {
+      const issue = error.validation[0] as ValidationIssue | undefined;
+      const message = issue ? describeValidation(error.validationContext ?? 'request', issue) : error.message;
+      return reply.status(400).send({ error: { code: 'validation_failed', message } });
+    }
+    const known = error.code ? CLIENT_ERRORS[error.code] : undefined;
+    if (known) return reply.status(known[0]).send({ error: { code: known[1], message: known[2] } });
+    if (error instanceof SyntaxError) {
+      return reply.status(400).send({ error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } });
+    }
+    const status = error.statusCode ?? 500;
+    // Plugins that build their own answer (the rate limiter) throw it already in our shape.
+    const shaped = (error as unknown as { error?: { code?: unknown; message?: unknown } }).error;
+    if (shaped && typeof shaped.code === 'string' && typeof shaped.message === 'string') {
+      return reply.status(status).send({ error: { code: shaped.code, message: shaped.message } });
+    }
+    if (status >= 400 && status < 500) {
+      return reply.status(status).send({ error: { code: 'bad_request', message: error.message } });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({
+      error: { code: 'internal', message: `Something went wrong on our side (request ${request.id}). It has been logged.` },
+    });
+  });
+}

@@ -1,0 +1,30 @@
+import type { App } from '../context';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { ErrorBody } from '@overcast/contracts';
+
+/** OpenAPI is generated from the route schemas, so it lists exactly what the api serves. */
+export async function installOpenApi(app: App): Promise<void> {
+  app.addSchema(ErrorBody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Overcast API',
+        version: '1',
+        description:
+          'One API over every cloud account. Authenticate with the session cookie set by POST /api/v1/auth/login, ' +
+          'or with an API token: `Authorization: Bearer oc_...`. Errors are `{ "error": { "code", "message" } }`.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'overcast_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
+}

@@ -1,0 +1,83 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  createLogger,
+  createRedis,
+  type LoadedSettings,
+  loadSettings,
+  QUEUE_PREFIX,
+  QUEUES,
+  SettingsError,
+} from '@overcast/core';
+import { createDatabase } from '@overcast/db';
+import { Queue, Worker } from 'bullmq';
+import { startHeartbeat } from './heartbeat';
+import { MAINTENANCE_SCHEDULES, maintenanceProcessor } from './jobs/maintenance';
+
+/** The api writes settings.json on its first start; a worker started beside it waits for the file. */
+async function waitForSettings(): Promise<LoadedSettings> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      return loadSettings();
+    } catch (err) {
+      const missing = err instanceof SettingsError && err.message.includes('does not exist yet');
+      if (!missing || Date.now() > deadline) throw err;
+      await sleep(1_000);
+    }
+  }
+}
+
+/** How long SIGTERM waits for running jobs before handing them back to the queue. */
+const DRAIN_TIMEOUT_MS = 25_000;
+
+async function main(): Promise<void> {
+  const { settings } = await waitForSettings();
+  const logger = createLogger(settings.logLevel, 'worker');
+  const db = createDatabase({ url: settings.databaseUrl, applicationName: 'overcast-worker' });
+  // BullMQ needs a connection that waits for Redis rather than failing fast.
+  const connection = { url: settings.redisUrl, maxRetriesPerRequest: null };
+  const redis = createRedis(settings.redisUrl);
+
+  const maintenance = new Queue(QUEUES.maintenance, { connection, prefix: QUEUE_PREFIX });
+  for (const s of MAINTENANCE_SCHEDULES) {
+    await maintenance.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.name });
+  }
+  const workers = [
+    new Worker(QUEUES.maintenance, maintenanceProcessor(db, logger), {
+      connection,
+      prefix: QUEUE_PREFIX,
+      concurrency: 1,
+    }),
+  ];
+  for (const w of workers) {
+    w.on('failed', (job, err) => logger.warn({ queue: w.name, job: job?.name, err: err.message }, 'job failed'));
+    w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
+  }
+  const stopHeartbeat = startHeartbeat(redis);
+  logger.info({ queues: workers.map((w) => w.name) }, 'worker started');
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'draining jobs');
+    // Finish what is running; past the deadline, close forcibly so unfinished jobs
+    // go back to the queue (BullMQ hands stalled jobs to the next worker).
+    const drained = Promise.all(workers.map((w) => w.close()));
+    const timedOut = await Promise.race([drained.then(() => false), sleep(DRAIN_TIMEOUT_MS).then(() => true)]);
+    if (timedOut) await Promise.all(workers.map((w) => w.close(true)));
+    await stopHeartbeat();
+    await Promise.allSettled([maintenance.close(), db.close(), redis.quit()]);
+    logger.info('worker stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(
+    err instanceof SettingsError ? `overcast worker: ${err.message}\n` : `overcast worker: ${(err as Error)?.stack ?? err}\n`,
+  );
+  process.exit(1);
+});

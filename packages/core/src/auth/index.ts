@@ -1,0 +1,4 @@
+export * from './api-tokens';
+export * from './context';
+export * from './sessions';
+export * from './users';

@@ -1,0 +1,38 @@
+import pino, { type Logger, type LoggerOptions } from 'pino';
+
+/** Paths that may carry secrets anywhere in a log line; pino replaces them before writing. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'password',
+  'credentials',
+  'token',
+  'secret',
+  'privateKey',
+  'passphrase',
+  '*.password',
+  '*.credentials',
+  '*.token',
+  '*.secret',
+  '*.secrets',
+  '*.privateKey',
+  '*.passphrase',
+  '*.sessionSecret',
+  '*.credentialsKey',
+  'body.password',
+  'body.credentials',
+];
+
+export function createLogger(level: string, name: string, options: LoggerOptions = {}): Logger {
+  return pino({
+    name,
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { service: name },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    ...options,
+  });
+}
+
+export type { Logger };

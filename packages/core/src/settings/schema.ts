@@ -1,0 +1,102 @@
+import { type Static, Type as T } from '@sinclair/typebox';
+
+// The one description of every setting: validation, defaults, environment overrides and
+// settings/README.md are all derived from it.
+
+const Secrets = T.Object(
+  {
+    sessionSecret: T.String({
+      minLength: 32,
+      description: 'Signs session cookies. Generated on first start; changing it logs everybody out.',
+    }),
+    credentialsKey: T.String({
+      pattern: '^[A-Za-z0-9+/]{43}=$',
+      description:
+        'AES-256 key (base64, 32 bytes) that encrypts cloud credentials, SSH keys and webhook secrets at rest. ' +
+        'Generated on first start. Back it up: without it stored credentials cannot be read.',
+    }),
+  },
+  { additionalProperties: false, description: 'Generated secrets. Never commit or share this section.' },
+);
+
+export const SettingsSchema = T.Object(
+  {
+    host: T.String({ default: '0.0.0.0', description: 'Address the api listens on.' }),
+    port: T.Integer({ minimum: 1, maximum: 65535, default: 8080, description: 'Port the api (and the web app) listen on.' }),
+    publicUrl: T.String({
+      default: 'http://localhost',
+      description: 'The address people use to reach Overcast; used in links in emails. https:// makes cookies Secure.',
+    }),
+    databaseUrl: T.String({
+      default: 'postgresql://postgres@127.0.0.1:5432/overcast',
+      description: 'PostgreSQL connection URL. Environment: DATABASE_URL.',
+    }),
+    redisUrl: T.String({
+      default: 'redis://127.0.0.1:6379/0',
+      description: 'Redis connection URL (queues, live events, rate limits). Environment: REDIS_URL.',
+    }),
+    logLevel: T.Union(
+      [T.Literal('fatal'), T.Literal('error'), T.Literal('warn'), T.Literal('info'), T.Literal('debug'), T.Literal('trace')],
+      { default: 'info', description: 'Log level: fatal, error, warn, info, debug or trace.' },
+    ),
+    webDir: T.String({
+      default: '',
+      description: 'Directory of the built web app served at /. Empty: apps/web/dist next to the api.',
+    }),
+    secrets: Secrets,
+    session: T.Object(
+      {
+        ttlHours: T.Integer({ minimum: 1, maximum: 8760, default: 168, description: 'How long a login lasts.' }),
+      },
+      { default: {}, additionalProperties: false, description: 'Browser sessions.' },
+    ),
+    login: T.Object(
+      {
+        maxAttempts: T.Integer({
+          minimum: 1,
+          default: 10,
+          description: 'Login attempts allowed per address and window before answering 429.',
+        }),
+        windowSeconds: T.Integer({ minimum: 1, default: 300, description: 'The window for maxAttempts.' }),
+      },
+      { default: {}, additionalProperties: false, description: 'Login rate limit.' },
+    ),
+    poll: T.Object(
+      {
+        machinesSeconds: T.Integer({ minimum: 5, default: 60, description: 'How often each cloud is polled for machines and volumes.' }),
+        catalogSeconds: T.Integer({
+          minimum: 60,
+          default: 3600,
+          description: 'How often sizes, images and locations are refreshed.',
+        }),
+        missingGraceHours: T.Integer({
+          minimum: 0,
+          default: 24,
+          description: 'How long a machine gone from its provider stays "missing" before it is marked terminated.',
+        }),
+        timeoutSeconds: T.Integer({ minimum: 5, default: 120, description: 'A poll taking longer than this fails.' }),
+      },
+      { default: {}, additionalProperties: false, description: 'Inventory polling.' },
+    ),
+    smtp: T.Object(
+      {
+        host: T.String({ default: '', description: 'SMTP server; empty disables email.' }),
+        port: T.Integer({ minimum: 1, maximum: 65535, default: 587, description: 'SMTP port.' }),
+        secure: T.Boolean({ default: false, description: 'Use TLS from the start (port 465); otherwise STARTTLS when offered.' }),
+        user: T.String({ default: '', description: 'SMTP user name (empty: no authentication).' }),
+        password: T.String({ default: '', description: 'SMTP password.' }),
+        from: T.String({ default: 'Overcast <overcast@localhost>', description: 'Sender of notification emails.' }),
+      },
+      { default: {}, additionalProperties: false, description: 'Outgoing email (notifications, invitations).' },
+    ),
+    worker: T.Object(
+      {
+        concurrency: T.Integer({ minimum: 1, maximum: 100, default: 4, description: 'Jobs one worker runs at once per queue.' }),
+      },
+      { default: {}, additionalProperties: false, description: 'Background worker.' },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Settings = Static<typeof SettingsSchema>;

@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { createDatabase as openDatabase, migrateDeploy } from '../packages/db/src/index';
+import { createDatabase as createTestDatabase, dropDatabase } from './support/postgres';
+
+// One throwaway database per run, migrated like production. Tests create their own
+// organizations inside it and never assume it is empty.
+export default async function setup(project: TestProject) {
+  const root = resolve(import.meta.dirname, '..');
+  // Integration tests start the very entry points the containers run: build them first.
+  for (const app of ['apps/api', 'apps/worker']) {
+    execFileSync(process.execPath, [resolve(root, 'scripts/build-app.mjs'), ...entries(app)], {
+      cwd: resolve(root, app),
+      stdio: 'inherit',
+    });
+  }
+  const name = `overcast_test_${randomBytes(4).toString('hex')}`;
+  const url = await createTestDatabase(name);
+  const db = openDatabase({ url });
+  await migrateDeploy(db.pool);
+  await db.close();
+  process.env.DATABASE_URL = url;
+  process.env.REDIS_URL ??= 'redis://127.0.0.1:6379/0';
+  project.provide('databaseUrl', url);
+  return async () => {
+    await dropDatabase(name);
+  };
+}
+
+function entries(app: string): string[] {
+  return app === 'apps/api' ? ['src/main.ts', 'src/migrate.ts', 'src/adduser.ts'] : ['src/main.ts', 'src/healthcheck.ts'];
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}

@@ -26,6 +26,9 @@ declare module 'fastify' {
     /** Null when the request carries no valid session or token. */
     auth: AuthContext | null;
   }
+  interface FastifyInstance {
+    routeTable: { method: string; url: string }[];
+  }
   interface FastifyContextConfig {
     /** 'public' routes need no login; every other /api route does. */
     auth?: 'public' | 'required';

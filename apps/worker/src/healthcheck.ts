@@ -4,7 +4,8 @@ import { hostHeartbeatKey } from './heartbeat';
 // `node dist/healthcheck.js`: exits 0 while this host's worker keeps its heartbeat fresh.
 async function main(): Promise<number> {
   const { settings } = loadSettings();
-  const redis = createRedis(settings.redisUrl);
+  // A one-shot check: queue the command until the connection is up (bounded by connectTimeout).
+  const redis = createRedis(settings.redisUrl, { enableOfflineQueue: true, retryStrategy: () => null });
   try {
     const beat = await redis.get(hostHeartbeatKey());
     if (!beat) {

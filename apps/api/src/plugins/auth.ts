@@ -23,11 +23,11 @@ async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<Aut
   return resolveSession(deps.db, unsigned.value);
 }
 
-/** Resolves request.auth for /api routes and refuses the ones that need a login. */
+/** Resolves request.auth for /api/v1 routes and refuses the ones that need a login. */
 export function installAuth(app: App, deps: AppDeps): void {
   app.decorateRequest('auth', null);
   app.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {
-    if (!request.url.startsWith('/api/')) return;
+    if (!request.url.startsWith('/api/v1/')) return;
     const mode = request.routeOptions.config.auth ?? 'required';
     request.auth = await authenticate(deps, request);
     if (mode === 'public') return;

@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { verifyPassword } from '@overcast/core';
+import { createDatabase } from '@overcast/db';
+import { afterAll, describe, expect, it } from 'vitest';
+import { uniqueEmail } from './support/harness';
+
+const apiDir = resolve(import.meta.dirname, '..');
+const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
+const db = createDatabase({ url: process.env.DATABASE_URL!, max: 2 });
+afterAll(() => db.close());
+
+/** Runs ./bin/adduser from the api's directory, as the docs and the container do. */
+function adduser(args: string[], input?: string) {
+  return spawnSync(resolve(apiDir, 'bin/adduser'), args, {
+    cwd: apiDir,
+    input: input ?? '',
+    env: { ...process.env, OVERCAST_SETTINGS_DIR: settingsDir },
+    encoding: 'utf8',
+  });
+}
+
+describe('bin/adduser', () => {
+  it('creates an admin with a password from stdin; a second run for the same email fails', async () => {
+    const email = uniqueEmail('admin');
+    const first = adduser(['--admin', '--password-stdin', email], 'correct horse battery\n');
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain(`Created ${email}, owner`);
+    const user = await db.prisma.user.findUniqueOrThrow({ where: { email }, include: { memberships: true } });
+    expect(user.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(await verifyPassword(user.passwordHash, 'correct horse battery')).toBe(true);
+    expect(user.memberships[0]?.role).toBe('owner');
+
+    const again = adduser(['--admin', '--password-stdin', email], 'another password\n');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('already exists');
+    expect(await verifyPassword((await db.prisma.user.findUniqueOrThrow({ where: { email } })).passwordHash, 'correct horse battery')).toBe(true);
+  });
+
+  it('generates and prints a password when stdin is not a terminal', async () => {
+    const email = uniqueEmail('gen');
+    const res = adduser([email]);
+    expect(res.status, res.stderr).toBe(0);
+    const password = /Password: (\S+)/.exec(res.stdout)?.[1];
+    expect(password).toBeTruthy();
+    const user = await db.prisma.user.findUniqueOrThrow({ where: { email } });
+    expect(await verifyPassword(user.passwordHash, password!)).toBe(true);
+  });
+
+  it('refuses a short password, a bad email and missing arguments with a clear message', () => {
+    const short = adduser(['--password-stdin', uniqueEmail()], 'short\n');
+    expect(short.status).toBe(1);
+    expect(short.stderr).toContain('at least 10 characters');
+    const bad = adduser(['--password-stdin', 'not-an-email'], 'long enough password\n');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('is not an email address');
+    const none = adduser([]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain('Usage:');
+  });
+});

@@ -1,0 +1,87 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createRedis, deleteStaleSessions, loadSettings, workerHeartbeatKey } from '@overcast/core';
+import { createDatabase } from '@overcast/db';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const workerDir = resolve(import.meta.dirname, '..');
+const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
+loadSettings({ dir: settingsDir, create: true, env: process.env });
+const env = { ...process.env, OVERCAST_SETTINGS_DIR: settingsDir, OVERCAST_LOG_LEVEL: 'warn' };
+const redis = createRedis(process.env.REDIS_URL!, { enableOfflineQueue: true });
+const db = createDatabase({ url: process.env.DATABASE_URL!, max: 2 });
+afterAll(async () => {
+  redis.disconnect();
+  await db.close();
+});
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+
+describe('worker process', () => {
+  it('reports liveness while running and drains cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['dist/main.js'], { cwd: workerDir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    const done = exited(child);
+    try {
+      await waitFor(() => redis.get(workerHeartbeatKey(`${hostname()}:${child.pid}`)), 15_000);
+      const health = spawnSync(process.execPath, ['dist/healthcheck.js'], { cwd: workerDir, env, encoding: 'utf8' });
+      expect(health.status, health.stderr).toBe(0);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const started = Date.now();
+    expect(await done, stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await redis.get(workerHeartbeatKey(`${hostname()}:${child.pid}`))).toBeNull();
+  });
+
+  it('waits for the api to create settings.json instead of failing at once', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      cwd: workerDir,
+      env: { ...env, OVERCAST_SETTINGS_DIR: empty },
+      stdio: 'ignore',
+    });
+    const done = exited(child);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(child.exitCode).toBeNull();
+    loadSettings({ dir: empty, create: true, env: process.env });
+    await waitFor(() => redis.get(workerHeartbeatKey(`${hostname()}:${child.pid}`)), 15_000);
+    child.kill('SIGTERM');
+    expect(await done).toBe(0);
+  });
+});
+
+describe('maintenance', () => {
+  it('removes sessions that expired more than a week ago and keeps the rest', async () => {
+    const org = await db.prisma.organization.create({ data: { name: 'm', slug: `m-${randomBytes(6).toString('hex')}` } });
+    const user = await db.prisma.user.create({ data: { email: `m-${randomBytes(5).toString('hex')}@example.com`, passwordHash: 'x' } });
+    const mk = (expiresAt: Date) =>
+      db.prisma.session.create({
+        data: { userId: user.id, organizationId: org.id, tokenHash: randomBytes(16).toString('hex'), expiresAt },
+      });
+    const old = await mk(new Date(Date.now() - 8 * 86_400_000));
+    const recent = await mk(new Date(Date.now() - 86_400_000));
+    const live = await mk(new Date(Date.now() + 86_400_000));
+    expect(await deleteStaleSessions(db)).toBeGreaterThanOrEqual(1);
+    const left = await db.prisma.session.findMany({ where: { userId: user.id } });
+    expect(left.map((s) => s.id).sort()).toEqual([recent.id, live.id].sort());
+    expect(left.find((s) => s.id === old.id)).toBeUndefined();
+  });
+});

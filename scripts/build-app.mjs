@@ -33,5 +33,7 @@ await build({
   logLevel: 'warning',
   plugins: [externalThirdParty],
   // Bundled CommonJS-style code may still call require(); give it one.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
 });

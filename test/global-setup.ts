@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { createDatabase as openDatabase, migrateDeploy } from '../packages/db/src/index';
+import { migrateDeploy, createDatabase as openDatabase } from '../packages/db/src/index';
 import { createDatabase as createTestDatabase, dropDatabase } from './support/postgres';
 
 // One throwaway database per run, migrated like production. Tests create their own
@@ -30,7 +30,9 @@ export default async function setup(project: TestProject) {
 }
 
 function entries(app: string): string[] {
-  return app === 'apps/api' ? ['src/main.ts', 'src/migrate.ts', 'src/adduser.ts'] : ['src/main.ts', 'src/healthcheck.ts'];
+  return app === 'apps/api'
+    ? ['src/main.ts', 'src/migrate.ts', 'src/adduser.ts']
+    : ['src/main.ts', 'src/healthcheck.ts'];
 }
 
 declare module 'vitest' {

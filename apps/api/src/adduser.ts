@@ -17,7 +17,9 @@ a password is generated and printed.`;
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** Asks on the terminal without echoing what is typed. */
@@ -87,9 +89,12 @@ async function main(): Promise<number> {
       admin: Boolean(args.values.admin),
       name: typeof args.values.name === 'string' ? args.values.name : undefined,
     });
-    const org = user.organizationCreated ? `new organization "${user.organizationName}"` : `"${user.organizationName}"`;
+    const org = user.organizationCreated
+      ? `new organization "${user.organizationName}"`
+      : `"${user.organizationName}"`;
     process.stdout.write(`Created ${user.email}, ${user.role} of ${org}.\n`);
-    if (generated) process.stdout.write(`Password: ${password}\n(Shown once. Log in and keep it somewhere safe.)\n`);
+    if (generated)
+      process.stdout.write(`Password: ${password}\n(Shown once. Log in and keep it somewhere safe.)\n`);
     return 0;
   } catch (err) {
     if (err instanceof UserExistsError || err instanceof InvalidInputError) {

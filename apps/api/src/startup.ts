@@ -6,7 +6,9 @@ export function exitOnStartupError(err: unknown): never {
   if (err instanceof SettingsError || err instanceof MigrationError || err instanceof StartupError) {
     process.stderr.write(`overcast: ${err.message}\n`);
   } else {
-    process.stderr.write(`overcast: unexpected error during start: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(
+      `overcast: unexpected error during start: ${(err as Error)?.stack ?? String(err)}\n`,
+    );
   }
   process.exit(1);
 }

@@ -36,7 +36,12 @@ describe('bin/adduser', () => {
     const again = adduser(['--admin', '--password-stdin', email], 'another password\n');
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('already exists');
-    expect(await verifyPassword((await db.prisma.user.findUniqueOrThrow({ where: { email } })).passwordHash, 'correct horse battery')).toBe(true);
+    expect(
+      await verifyPassword(
+        (await db.prisma.user.findUniqueOrThrow({ where: { email } })).passwordHash,
+        'correct horse battery',
+      ),
+    ).toBe(true);
   });
 
   it('generates and prints a password when stdin is not a terminal', async () => {

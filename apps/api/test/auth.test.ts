@@ -1,6 +1,13 @@
 import { createApiToken, hashToken } from '@overcast/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser, uniqueIp } from './support/harness';
+import {
+  createOrgWithUser,
+  login,
+  startTestApi,
+  type TestApi,
+  type TestUser,
+  uniqueIp,
+} from './support/harness';
 
 let api: TestApi;
 let user: TestUser;
@@ -12,7 +19,12 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const loginAs = (email: string, password: string, ip = uniqueIp()) =>
-  api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress: ip });
+  api.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email, password },
+    remoteAddress: ip,
+  });
 
 describe('login', () => {
   it('sets an HttpOnly SameSite session cookie and returns who logged in', async () => {
@@ -36,11 +48,17 @@ describe('login', () => {
     const unknown = await loginAs('nobody-here@example.com', 'whatever-password');
     for (const res of [wrong, unknown]) {
       expect(res.statusCode).toBe(401);
-      expect(res.json()).toEqual({ error: { code: 'invalid_credentials', message: 'Wrong email or password.' } });
+      expect(res.json()).toEqual({
+        error: { code: 'invalid_credentials', message: 'Wrong email or password.' },
+      });
       expect(res.cookies).toHaveLength(0);
     }
     const failures = await api.db.prisma.auditEvent.findMany({
-      where: { action: 'auth.login', result: 'failure', actorLabel: { in: [user.email, 'nobody-here@example.com'] } },
+      where: {
+        action: 'auth.login',
+        result: 'failure',
+        actorLabel: { in: [user.email, 'nobody-here@example.com'] },
+      },
     });
     expect(failures.map((f) => f.actorLabel).sort()).toEqual(['nobody-here@example.com', user.email].sort());
   });
@@ -56,7 +74,8 @@ describe('login', () => {
 
   it('rate-limits repeated attempts from one address with 429 and Retry-After', async () => {
     const ip = uniqueIp();
-    for (let i = 0; i < 5; i++) expect((await loginAs(user.email, 'wrong-password', ip)).statusCode).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await loginAs(user.email, 'wrong-password', ip)).statusCode).toBe(401);
     const limited = await loginAs(user.email, user.password, ip);
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error.code).toBe('rate_limited');
@@ -133,7 +152,12 @@ describe('API tokens', () => {
       scope: 'full',
       expiresAt: new Date(Date.now() - 1000),
     });
-    for (const header of [`Bearer oc_unknown`, `Bearer ${revoked.token}`, `Bearer ${expired.token}`, 'Basic abc']) {
+    for (const header of [
+      `Bearer oc_unknown`,
+      `Bearer ${revoked.token}`,
+      `Bearer ${expired.token}`,
+      'Basic abc',
+    ]) {
       const res = await api.app.inject({ url: '/api/v1/me', headers: { authorization: header } });
       expect(res.statusCode, header).toBe(401);
       expect(res.json().error.message).toBeTruthy();

@@ -25,13 +25,17 @@ beforeAll(async () => {
   const user = await createOrgWithUser(api.db);
   cookie = await login(api, user);
   const doc = (await api.app.inject({ url: '/api/openapi.json' })).json();
-  operations = Object.entries(doc.paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>).flatMap(
-    ([path, methods]) =>
-      Object.entries(methods).map(([method, op]) => ({
-        method: method.toUpperCase(),
-        path,
-        bodySchema: op.requestBody?.content['application/json']?.schema,
-      })),
+  operations = Object.entries(
+    doc.paths as Record<
+      string,
+      Record<string, { requestBody?: { content: Record<string, { schema: JsonSchema }> } }>
+    >,
+  ).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      bodySchema: op.requestBody?.content['application/json']?.schema,
+    })),
   );
 });
 afterAll(() => api.close());
@@ -57,7 +61,14 @@ function wrongValue(schema: JsonSchema): unknown {
 function validishBody(schema: JsonSchema): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [key, prop] of Object.entries(schema.properties ?? {})) {
-    body[key] = prop.type === 'string' ? 'x@example.com' : prop.type === 'boolean' ? true : prop.type === 'array' ? [] : 1;
+    body[key] =
+      prop.type === 'string'
+        ? 'x@example.com'
+        : prop.type === 'boolean'
+          ? true
+          : prop.type === 'array'
+            ? []
+            : 1;
   }
   return body;
 }
@@ -84,7 +95,9 @@ async function rowCounts(): Promise<Record<string, number>> {
   );
   const counts: Record<string, number> = {};
   for (const { relname } of rows) {
-    counts[relname] = Number((await api.db.pool.query(`SELECT count(*)::int AS n FROM "${relname}"`)).rows[0].n);
+    counts[relname] = Number(
+      (await api.db.pool.query(`SELECT count(*)::int AS n FROM "${relname}"`)).rows[0].n,
+    );
   }
   return counts;
 }
@@ -137,7 +150,11 @@ describe('every route, hostile input', () => {
 
   it('path ids that are not UUIDs are a 400, unknown ones a 404', async () => {
     for (const op of operations.filter((o) => o.path.includes('{'))) {
-      const bad = await api.app.inject({ method: op.method as 'GET', url: fillPath(op.path, 'not-a-uuid'), headers: { cookie } });
+      const bad = await api.app.inject({
+        method: op.method as 'GET',
+        url: fillPath(op.path, 'not-a-uuid'),
+        headers: { cookie },
+      });
       expect(bad.statusCode, `${op.method} ${op.path}`).toBe(400);
       expectErrorShape(bad, op.path);
     }
@@ -156,7 +173,11 @@ describe('OpenAPI', () => {
       operations.map((op) => `${op.method} ${op.path.replace(/\{([^}]+)\}/g, ':$1')}`),
     );
     const served = api.app.routeTable
-      .filter((r) => (r.url.startsWith('/api/v1/') || r.url === '/healthz' || r.url === '/readyz') && r.method !== 'HEAD')
+      .filter(
+        (r) =>
+          (r.url.startsWith('/api/v1/') || r.url === '/healthz' || r.url === '/readyz') &&
+          r.method !== 'HEAD',
+      )
       .map((r) => `${r.method} ${r.url}`);
     expect(served.length).toBeGreaterThanOrEqual(5);
     for (const route of served) expect(documented, route).toContain(route);

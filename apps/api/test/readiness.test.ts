@@ -42,7 +42,9 @@ describe('health', () => {
   });
 
   it('/readyz fails with 503 naming Postgres when Postgres is unreachable', async () => {
-    const broken = await startTestApi({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${await closedPort()}/x` });
+    const broken = await startTestApi({
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${await closedPort()}/x`,
+    });
     try {
       const res = await broken.app.inject({ url: '/readyz' });
       expect(res.statusCode).toBe(503);

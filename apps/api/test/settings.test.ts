@@ -33,7 +33,9 @@ describe('settings', () => {
     // Two installations never share secrets.
     const other = tmp();
     runMigrate(other);
-    expect(JSON.parse(readFileSync(join(other, 'settings.json'), 'utf8')).secrets).not.toEqual(written.secrets);
+    expect(JSON.parse(readFileSync(join(other, 'settings.json'), 'utf8')).secrets).not.toEqual(
+      written.secrets,
+    );
   });
 
   it('a malformed file stops the start with one line naming the file, not a stack trace', () => {
@@ -78,12 +80,18 @@ describe('settings', () => {
     file.poll.machinesSeconds = 120;
     writeFileSync(path, JSON.stringify(file));
     expect(loadSettings({ dir, env: {} }).settings.poll.machinesSeconds).toBe(120);
-    const env = { OVERCAST_POLL_MACHINES_SECONDS: '30', OVERCAST_PORT: '9999', REDIS_URL: 'redis://elsewhere:6379/1' };
+    const env = {
+      OVERCAST_POLL_MACHINES_SECONDS: '30',
+      OVERCAST_PORT: '9999',
+      REDIS_URL: 'redis://elsewhere:6379/1',
+    };
     const { settings } = loadSettings({ dir, env });
     expect(settings.poll.machinesSeconds).toBe(30);
     expect(settings.port).toBe(9999);
     expect(settings.redisUrl).toBe('redis://elsewhere:6379/1');
-    expect(() => loadSettings({ dir, env: { OVERCAST_PORT: 'eighty' } })).toThrow(/OVERCAST_PORT must be a number/);
+    expect(() => loadSettings({ dir, env: { OVERCAST_PORT: 'eighty' } })).toThrow(
+      /OVERCAST_PORT must be a number/,
+    );
   });
 
   it('settings/README.md in the repository documents every key exactly as the schema does', () => {

@@ -50,7 +50,9 @@ async function main(): Promise<void> {
     }),
   ];
   for (const w of workers) {
-    w.on('failed', (job, err) => logger.warn({ queue: w.name, job: job?.name, err: err.message }, 'job failed'));
+    w.on('failed', (job, err) =>
+      logger.warn({ queue: w.name, job: job?.name, err: err.message }, 'job failed'),
+    );
     w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
   }
   const stopHeartbeat = startHeartbeat(redis);
@@ -64,7 +66,10 @@ async function main(): Promise<void> {
     // Finish what is running; past the deadline, close forcibly so unfinished jobs
     // go back to the queue (BullMQ hands stalled jobs to the next worker).
     const drained = Promise.all(workers.map((w) => w.close()));
-    const timedOut = await Promise.race([drained.then(() => false), sleep(DRAIN_TIMEOUT_MS).then(() => true)]);
+    const timedOut = await Promise.race([
+      drained.then(() => false),
+      sleep(DRAIN_TIMEOUT_MS).then(() => true),
+    ]);
     if (timedOut) await Promise.all(workers.map((w) => w.close(true)));
     await stopHeartbeat();
     await Promise.allSettled([maintenance.close(), db.close(), redis.quit()]);
@@ -77,7 +82,9 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   process.stderr.write(
-    err instanceof SettingsError ? `overcast worker: ${err.message}\n` : `overcast worker: ${(err as Error)?.stack ?? err}\n`,
+    err instanceof SettingsError
+      ? `overcast worker: ${err.message}\n`
+      : `overcast worker: ${(err as Error)?.stack ?? err}\n`,
   );
   process.exit(1);
 });

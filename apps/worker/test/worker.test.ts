@@ -28,11 +28,16 @@ async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs:
   }
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 
 describe('worker process', () => {
   it('reports liveness while running and drains cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['dist/main.js'], { cwd: workerDir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      cwd: workerDir,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (d) => {
       stderr += d;
@@ -40,7 +45,11 @@ describe('worker process', () => {
     const done = exited(child);
     try {
       await waitFor(() => redis.get(workerHeartbeatKey(`${hostname()}:${child.pid}`)), 15_000);
-      const health = spawnSync(process.execPath, ['dist/healthcheck.js'], { cwd: workerDir, env, encoding: 'utf8' });
+      const health = spawnSync(process.execPath, ['dist/healthcheck.js'], {
+        cwd: workerDir,
+        env,
+        encoding: 'utf8',
+      });
       expect(health.status, health.stderr).toBe(0);
     } finally {
       child.kill('SIGTERM');
@@ -70,11 +79,20 @@ describe('worker process', () => {
 
 describe('maintenance', () => {
   it('removes sessions that expired more than a week ago and keeps the rest', async () => {
-    const org = await db.prisma.organization.create({ data: { name: 'm', slug: `m-${randomBytes(6).toString('hex')}` } });
-    const user = await db.prisma.user.create({ data: { email: `m-${randomBytes(5).toString('hex')}@example.com`, passwordHash: 'x' } });
+    const org = await db.prisma.organization.create({
+      data: { name: 'm', slug: `m-${randomBytes(6).toString('hex')}` },
+    });
+    const user = await db.prisma.user.create({
+      data: { email: `m-${randomBytes(5).toString('hex')}@example.com`, passwordHash: 'x' },
+    });
     const mk = (expiresAt: Date) =>
       db.prisma.session.create({
-        data: { userId: user.id, organizationId: org.id, tokenHash: randomBytes(16).toString('hex'), expiresAt },
+        data: {
+          userId: user.id,
+          organizationId: org.id,
+          tokenHash: randomBytes(16).toString('hex'),
+          expiresAt,
+        },
       });
     const old = await mk(new Date(Date.now() - 8 * 86_400_000));
     const recent = await mk(new Date(Date.now() - 86_400_000));

@@ -10,11 +10,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
 const result = spawnSync(
   process.execPath,
-  [createRequire(import.meta.url).resolve('prisma/build/index.js'), 'generate', '--schema', resolve(root, 'prisma/schema.prisma')],
+  [
+    createRequire(import.meta.url).resolve('prisma/build/index.js'),
+    'generate',
+    '--schema',
+    resolve(root, 'prisma/schema.prisma'),
+  ],
   {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+    env: {
+      ...process.env,
+      PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath,
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    },
   },
 );
 process.exit(result.status ?? 1);

@@ -88,7 +88,9 @@ export async function migrateDeploy(pool: pg.Pool, dir = defaultMigrationsDir())
           'Fix the database by hand, then mark it rolled back (UPDATE "_prisma_migrations" SET rolled_back_at = now() ...) and start again.',
       );
     }
-    const done = new Map(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r]));
+    const done = new Map(
+      rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r]),
+    );
     const applied: string[] = [];
     for (const m of migrations) {
       const existing = done.get(m.name);

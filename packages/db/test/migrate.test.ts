@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase as createTestDatabase, dropDatabase } from '../../../test/support/postgres';
-import { createDatabase, type Database, defaultMigrationsDir, MigrationError, migrateDeploy } from '../src/index';
+import {
+  createDatabase,
+  type Database,
+  defaultMigrationsDir,
+  MigrationError,
+  migrateDeploy,
+} from '../src/index';
 
 const created: { name: string; db: Database }[] = [];
 afterAll(async () => {
@@ -48,7 +54,10 @@ describe('migration runner', () => {
 
   it('two runners at once apply each migration exactly once', async () => {
     const db = await freshDatabase();
-    const other = createDatabase({ url: (db.pool as unknown as { options: { connectionString: string } }).options.connectionString, max: 2 });
+    const other = createDatabase({
+      url: (db.pool as unknown as { options: { connectionString: string } }).options.connectionString,
+      max: 2,
+    });
     try {
       const [a, b] = await Promise.all([migrateDeploy(db.pool), migrateDeploy(other.pool)]);
       expect([...a.applied, ...b.applied].sort()).toEqual((a.applied.length ? a : b).applied.sort());
@@ -66,10 +75,14 @@ describe('migration runner', () => {
       join(dir, '29990101000000_broken', 'migration.sql'),
       'CREATE TABLE "half_done" (id int);\nALTER TABLE "no_such_table" ADD COLUMN x int;\n',
     );
-    await expect(migrateDeploy(db.pool, dir)).rejects.toThrow(/29990101000000_broken failed: .*no_such_table/);
+    await expect(migrateDeploy(db.pool, dir)).rejects.toThrow(
+      /29990101000000_broken failed: .*no_such_table/,
+    );
     const half = await db.pool.query("SELECT to_regclass('public.half_done') AS t");
     expect(half.rows[0].t).toBeNull();
-    const row = (await db.pool.query(`SELECT * FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken'`)).rows[0];
+    const row = (
+      await db.pool.query(`SELECT * FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken'`)
+    ).rows[0];
     expect(row.finished_at).toBeNull();
     expect(row.logs).toContain('no_such_table');
     await expect(migrateDeploy(db.pool, dir)).rejects.toThrow(/failed earlier and was not resolved/);
@@ -79,8 +92,12 @@ describe('migration runner', () => {
     const db = await freshDatabase();
     const dir = copyOfMigrations();
     await migrateDeploy(db.pool, dir);
-    const first = (await db.pool.query('SELECT migration_name FROM "_prisma_migrations" LIMIT 1')).rows[0].migration_name;
-    writeFileSync(join(dir, first, 'migration.sql'), `${readFileSync(join(dir, first, 'migration.sql'), 'utf8')}\n-- edited\n`);
+    const first = (await db.pool.query('SELECT migration_name FROM "_prisma_migrations" LIMIT 1')).rows[0]
+      .migration_name;
+    writeFileSync(
+      join(dir, first, 'migration.sql'),
+      `${readFileSync(join(dir, first, 'migration.sql'), 'utf8')}\n-- edited\n`,
+    );
     const err = await migrateDeploy(db.pool, dir).catch((e) => e);
     expect(err).toBeInstanceOf(MigrationError);
     expect(err.message).toContain('was changed after it was applied');
@@ -94,4 +111,3 @@ describe('migration runner', () => {
     await expect(db.pool.query('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
   });
 });
-

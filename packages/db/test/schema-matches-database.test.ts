@@ -32,7 +32,8 @@ interface DmmfIndex {
 }
 
 const schema = readFileSync(resolve(import.meta.dirname, '../../../prisma/schema.prisma'), 'utf8');
-const dmmf = JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma', schema]] }))).datamodel as {
+const dmmf = JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma', schema]] })))
+  .datamodel as {
   models: DmmfModel[];
   enums: { name: string; dbName?: string | null; values: { name: string }[] }[];
   indexes: DmmfIndex[];
@@ -48,9 +49,20 @@ function expectedUdt(f: DmmfField): string {
   const base = (() => {
     if (f.kind === 'enum') return f.type;
     const native = f.nativeType?.[0];
-    if (native) return { Uuid: 'uuid', Timestamptz: 'timestamptz', Decimal: 'numeric', Date: 'date' }[native] ?? native;
+    if (native)
+      return { Uuid: 'uuid', Timestamptz: 'timestamptz', Decimal: 'numeric', Date: 'date' }[native] ?? native;
     return (
-      { String: 'text', Int: 'int4', BigInt: 'int8', Boolean: 'bool', DateTime: 'timestamp', Json: 'jsonb', Bytes: 'bytea', Float: 'float8', Decimal: 'numeric' } as Record<string, string>
+      {
+        String: 'text',
+        Int: 'int4',
+        BigInt: 'int8',
+        Boolean: 'bool',
+        DateTime: 'timestamp',
+        Json: 'jsonb',
+        Bytes: 'bytea',
+        Float: 'float8',
+        Decimal: 'numeric',
+      } as Record<string, string>
     )[f.type]!;
   })();
   return f.isList ? `_${base}` : base;
@@ -74,13 +86,20 @@ describe('migrated database matches prisma/schema.prisma', () => {
        FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname`,
     );
     const actual = Object.fromEntries(rows.map((r) => [r.typname, r.labels]));
-    const expected = Object.fromEntries(dmmf.enums.map((e) => [e.dbName ?? e.name, e.values.map((v) => v.name)]));
+    const expected = Object.fromEntries(
+      dmmf.enums.map((e) => [e.dbName ?? e.name, e.values.map((v) => v.name)]),
+    );
     expect(actual).toEqual(expected);
   });
 
   it('every table has exactly the columns, types, nullability and defaults of its model', async () => {
     for (const model of dmmf.models) {
-      const cols = await query<{ column_name: string; udt_name: string; is_nullable: string; column_default: string | null }>(
+      const cols = await query<{
+        column_name: string;
+        udt_name: string;
+        is_nullable: string;
+        column_default: string | null;
+      }>(
         `SELECT column_name, udt_name, is_nullable, column_default FROM information_schema.columns
          WHERE table_schema = 'public' AND table_name = $1`,
         [tableOf(model)],
@@ -100,7 +119,13 @@ describe('migrated database matches prisma/schema.prisma', () => {
   });
 
   it('has every index and unique constraint of the schema, with the same columns and method', async () => {
-    const rows = await query<{ table: string; unique: boolean; primary: boolean; method: string; columns: string[] }>(
+    const rows = await query<{
+      table: string;
+      unique: boolean;
+      primary: boolean;
+      method: string;
+      columns: string[];
+    }>(
       `SELECT t.relname AS table, ix.indisunique AS unique, ix.indisprimary AS primary, am.amname AS method,
               array_agg(a.attname::text ORDER BY k.ord) AS columns
        FROM pg_index ix
@@ -111,8 +136,11 @@ describe('migrated database matches prisma/schema.prisma', () => {
        WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations'
        GROUP BY t.relname, i.relname, ix.indisunique, ix.indisprimary, am.amname`,
     );
-    const key = (table: string, kind: string, method: string, columns: string[]) => `${table}|${kind}|${method}|${columns.join(',')}`;
-    const actual = rows.map((r) => key(r.table, r.primary ? 'id' : r.unique ? 'unique' : 'normal', r.method, r.columns)).sort();
+    const key = (table: string, kind: string, method: string, columns: string[]) =>
+      `${table}|${kind}|${method}|${columns.join(',')}`;
+    const actual = rows
+      .map((r) => key(r.table, r.primary ? 'id' : r.unique ? 'unique' : 'normal', r.method, r.columns))
+      .sort();
     const expected = dmmf.indexes
       .map((ix) => {
         const model = dmmf.models.find((m) => m.name === ix.model)!;
@@ -132,7 +160,9 @@ describe('migrated database matches prisma/schema.prisma', () => {
        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
        WHERE c.contype = 'f' GROUP BY c.oid, c.conrelid, c.confrelid, c.confdeltype`,
     );
-    const actual = rows.map((r) => `${r.table}(${r.columns.join(',')}) -> ${r.target.replaceAll('"', '')} ${r.on_delete}`).sort();
+    const actual = rows
+      .map((r) => `${r.table}(${r.columns.join(',')}) -> ${r.target.replaceAll('"', '')} ${r.on_delete}`)
+      .sort();
     const expected = dmmf.models
       .flatMap((m) =>
         m.fields

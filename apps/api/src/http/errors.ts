@@ -9,7 +9,8 @@ export class HttpError extends Error {
   }
 }
 
-export const notFound = (what: string, code = 'not_found') => new HttpError(404, code, `${what} was not found.`);
+export const notFound = (what: string, code = 'not_found') =>
+  new HttpError(404, code, `${what} was not found.`);
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 export const unauthenticated = () =>
   new HttpError(401, 'unauthenticated', 'You are not logged in, or your session has expired. Log in again.');

@@ -11,7 +11,8 @@ async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<Aut
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new HttpError(401, 'unauthenticated', 'The Authorization header must be "Bearer <token>".');
+    if (!match)
+      throw new HttpError(401, 'unauthenticated', 'The Authorization header must be "Bearer <token>".');
     const ctx = await resolveApiToken(deps.db, match[1]!, request.ip);
     if (!ctx) throw new HttpError(401, 'invalid_token', 'The API token is unknown, revoked or expired.');
     return ctx;

@@ -1,5 +1,5 @@
-import type { App } from '../context';
 import type { FastifyError } from 'fastify';
+import type { App } from '../context';
 import { HttpError } from '../http/errors';
 
 interface ValidationIssue {
@@ -25,11 +25,23 @@ function describeValidation(context: string, issue: ValidationIssue): string {
 }
 
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload_too_large', 'The request body is too large (the limit is 1 MiB).'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [
+    413,
+    'payload_too_large',
+    'The request body is too large (the limit is 1 MiB).',
+  ],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json', 'The request body is not valid JSON.'],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json', 'The request body is empty; send a JSON object.'],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'Send the request body as application/json.'],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad_request', 'The Content-Length header does not match the body.'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    415,
+    'unsupported_media_type',
+    'Send the request body as application/json.',
+  ],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
+    400,
+    'bad_request',
+    'The Content-Length header does not match the body.',
+  ],
 };
 
 export function installErrorHandlers(app: App): void {
@@ -45,7 +57,9 @@ export function installErrorHandlers(app: App): void {
     const known = error.code ? CLIENT_ERRORS[error.code] : undefined;
     if (known) return reply.status(known[0]).send({ error: { code: known[1], message: known[2] } });
     if (error instanceof SyntaxError) {
-      return reply.status(400).send({ error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } });
+      return reply
+        .status(400)
+        .send({ error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } });
     }
     const status = error.statusCode ?? 500;
     // Plugins that build their own answer (the rate limiter) throw it already in our shape.
@@ -58,7 +72,10 @@ export function installErrorHandlers(app: App): void {
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({
-      error: { code: 'internal', message: `Something went wrong on our side (request ${request.id}). It has been logged.` },
+      error: {
+        code: 'internal',
+        message: `Something went wrong on our side (request ${request.id}). It has been logged.`,
+      },
     });
   });
 }

@@ -1,7 +1,7 @@
-import type { App } from '../context';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { ErrorBody } from '@overcast/contracts';
+import type { App } from '../context';
 
 /** OpenAPI is generated from the route schemas, so it lists exactly what the api serves. */
 export async function installOpenApi(app: App): Promise<void> {
@@ -26,5 +26,7 @@ export async function installOpenApi(app: App): Promise<void> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  app.get('/api/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () =>
+    app.swagger(),
+  );
 }

@@ -1,6 +1,6 @@
-import type { App } from '../context';
 import Ajv, { type Options } from 'ajv';
 import addFormats from 'ajv-formats';
+import type { App } from '../context';
 
 // Bodies are validated strictly: a wrong type is a 400, never coerced, and unknown fields
 // are refused rather than silently dropped. Query strings and path params arrive as text,

@@ -1,8 +1,8 @@
-import type { App } from '../context';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import type { App } from '../context';
 
 /** Where the built SPA is: settings.webDir, else apps/web/dist beside this app. */
 export function resolveWebDir(configured: string): string | null {
@@ -26,7 +26,10 @@ export async function installWeb(app: App, webDir: string | null): Promise<void>
       index: false,
       // Hashed asset names never change; index.html must always be revalidated.
       setHeaders: (reply, path) => {
-        reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+        reply.header(
+          'cache-control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
       },
     });
   }
@@ -37,6 +40,8 @@ export async function installWeb(app: App, webDir: string | null): Promise<void>
       reply.header('cache-control', 'no-cache');
       return reply.sendFile('index.html');
     }
-    return reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${path}.` } });
+    return reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `No route ${request.method} ${path}.` } });
   });
 }

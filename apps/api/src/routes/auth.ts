@@ -27,10 +27,15 @@ export function authRoutes(app: App, deps: AppDeps): void {
       const { email, password } = request.body;
       const verified = await verifyCredentials(db, { email, password });
       const base = { ip: request.ip, userAgent: request.headers['user-agent'], requestId: request.id };
-      if (!verified || !verified.organizationId) {
+      if (!verified?.organizationId) {
         await recordAudit(
           db,
-          { organizationId: verified?.organizationId ?? null, userId: verified?.userId ?? null, label: email, ...base },
+          {
+            organizationId: verified?.organizationId ?? null,
+            userId: verified?.userId ?? null,
+            label: email,
+            ...base,
+          },
           {
             action: 'auth.login',
             result: 'failure',
@@ -38,7 +43,11 @@ export function authRoutes(app: App, deps: AppDeps): void {
           },
         );
         if (verified) {
-          throw new HttpError(403, 'no_organization', 'This account belongs to no organization; ask an owner to invite you.');
+          throw new HttpError(
+            403,
+            'no_organization',
+            'This account belongs to no organization; ask an owner to invite you.',
+          );
         }
         throw new HttpError(401, 'invalid_credentials', 'Wrong email or password.');
       }
@@ -71,7 +80,11 @@ export function authRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/v1/auth/logout',
     {
-      schema: { tags: ['auth'], summary: 'Log out: ends the session and clears its cookie', response: { 204: {} } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log out: ends the session and clears its cookie',
+        response: { 204: {} },
+      },
       config: { auth: 'public' },
     },
     async (request, reply) => {

@@ -9,7 +9,10 @@ async function check(probe: () => Promise<unknown>): Promise<string> {
     await Promise.race([
       probe(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+          CHECK_TIMEOUT_MS,
+        );
       }),
     ]);
     return 'ok';
@@ -23,7 +26,10 @@ async function check(probe: () => Promise<unknown>): Promise<string> {
 export function healthRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/healthz',
-    { schema: { tags: ['health'], summary: 'The process is up', response: { 200: Health } }, config: { auth: 'public' } },
+    {
+      schema: { tags: ['health'], summary: 'The process is up', response: { 200: Health } },
+      config: { auth: 'public' },
+    },
     async () => ({ status: 'ok' as const }),
   );
   app.get(
@@ -42,7 +48,9 @@ export function healthRoutes(app: App, deps: AppDeps): void {
         check(() => deps.redis.ping()),
       ]);
       const ok = postgres === 'ok' && redis === 'ok';
-      return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: { postgres, redis } });
+      return reply
+        .status(ok ? 200 : 503)
+        .send({ status: ok ? 'ok' : 'unavailable', checks: { postgres, redis } });
     },
   );
 }

@@ -1,5 +1,5 @@
-import type { App } from '../context';
 import { ErrorBody, Me } from '@overcast/contracts';
+import type { App } from '../context';
 import { authOf, meOf } from './shared';
 
 export function meRoutes(app: App): void {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, createRedis, createUser, loadSettings, type Settings } from '@overcast/core';
 import { createDatabase, type Database } from '@overcast/db';
-import type { App } from '../../src/context';
 import { buildApp } from '../../src/app';
+import type { App } from '../../src/context';
 
 export interface TestApi {
   app: App;
@@ -17,10 +17,19 @@ export interface TestApi {
 /** The real app on the run's throwaway database and the real Redis, driven with inject(). */
 export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
-  const { settings } = loadSettings({ dir, create: true, env: { ...process.env, OVERCAST_LOG_LEVEL: 'warn', ...env } });
+  const { settings } = loadSettings({
+    dir,
+    create: true,
+    env: { ...process.env, OVERCAST_LOG_LEVEL: 'warn', ...env },
+  });
   const db = createDatabase({ url: settings.databaseUrl, max: 4 });
   const redis = createRedis(settings.redisUrl);
-  const app = await buildApp({ settings, db, redis, logger: createLogger(process.env.TEST_LOG ?? 'silent', 'api-test') });
+  const app = await buildApp({
+    settings,
+    db,
+    redis,
+    logger: createLogger(process.env.TEST_LOG ?? 'silent', 'api-test'),
+  });
   await app.ready();
   return {
     app,
@@ -37,7 +46,8 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
 export const uniqueEmail = (label = 'user') => `${label}-${randomBytes(5).toString('hex')}@example.com`;
 
 /** A fresh address per test keeps the per-address login rate limit out of other tests' way. */
-export const uniqueIp = () => `10.${randomBytes(1)[0]}.${randomBytes(1)[0]}.${1 + (randomBytes(1)[0]! % 250)}`;
+export const uniqueIp = () =>
+  `10.${randomBytes(1)[0]}.${randomBytes(1)[0]}.${1 + (randomBytes(1)[0]! % 250)}`;
 
 export interface TestUser {
   email: string;
@@ -49,7 +59,10 @@ export interface TestUser {
 /** A new organization with one user of the given role. */
 export async function createOrgWithUser(db: Database, role: 'owner' | 'member' = 'owner'): Promise<TestUser> {
   const org = await db.prisma.organization.create({
-    data: { name: `Test org ${randomBytes(3).toString('hex')}`, slug: `test-${randomBytes(6).toString('hex')}` },
+    data: {
+      name: `Test org ${randomBytes(3).toString('hex')}`,
+      slug: `test-${randomBytes(6).toString('hex')}`,
+    },
   });
   const email = uniqueEmail();
   const password = `pw-${randomBytes(8).toString('hex')}`;

@@ -2,7 +2,9 @@ import { deleteStaleSessions, type Logger } from '@overcast/core';
 import type { Database } from '@overcast/db';
 import type { Job } from 'bullmq';
 
-export const MAINTENANCE_SCHEDULES = [{ id: 'sessions-cleanup', everyMs: 3_600_000, name: 'sessions-cleanup' }] as const;
+export const MAINTENANCE_SCHEDULES = [
+  { id: 'sessions-cleanup', everyMs: 3_600_000, name: 'sessions-cleanup' },
+] as const;
 
 /** Housekeeping that keeps tables small: expired and revoked sessions go after a week. */
 export function maintenanceProcessor(db: Database, logger: Logger) {

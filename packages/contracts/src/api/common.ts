@@ -1,10 +1,12 @@
-import { type Static, type TSchema, Type as T } from '@sinclair/typebox';
+import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
 
 /** The one error shape of every 4xx/5xx answer. */
 export const ErrorBody = T.Object(
   {
     error: T.Object({
-      code: T.String({ description: 'Stable, machine-readable: invalid_credentials, validation_failed, not_found...' }),
+      code: T.String({
+        description: 'Stable, machine-readable: invalid_credentials, validation_failed, not_found...',
+      }),
       message: T.String({ description: 'What happened and what to do, for a person.' }),
     }),
   },
@@ -15,11 +17,18 @@ export type ErrorBody = Static<typeof ErrorBody>;
 export const Uuid = T.String({ format: 'uuid' });
 export const IsoDateTime = T.String({ format: 'date-time' });
 
-export const Role = T.Union([T.Literal('owner'), T.Literal('admin'), T.Literal('member'), T.Literal('viewer')]);
+export const Role = T.Union([
+  T.Literal('owner'),
+  T.Literal('admin'),
+  T.Literal('member'),
+  T.Literal('viewer'),
+]);
 export type Role = Static<typeof Role>;
 
 /** A strict request object: unknown fields are a 400, not silently dropped. */
-export const Strict = <P extends Record<string, TSchema>>(properties: P, options: Record<string, unknown> = {}) =>
-  T.Object(properties, { additionalProperties: false, ...options });
+export const Strict = <P extends Record<string, TSchema>>(
+  properties: P,
+  options: Record<string, unknown> = {},
+) => T.Object(properties, { additionalProperties: false, ...options });
 
 export const IdParams = Strict({ id: Uuid });

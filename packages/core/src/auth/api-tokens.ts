@@ -41,7 +41,10 @@ export async function resolveApiToken(db: Database, token: string, ip: string): 
   });
   if (!membership) return null;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS || row.lastUsedIp !== ip) {
-    await db.prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(), lastUsedIp: ip } });
+    await db.prisma.apiToken.update({
+      where: { id: row.id },
+      data: { lastUsedAt: new Date(), lastUsedIp: ip },
+    });
   }
   return {
     userId: row.userId,

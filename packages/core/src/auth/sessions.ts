@@ -23,7 +23,12 @@ export async function verifyCredentials(db: Database, creds: Credentials): Promi
   const email = normalizeEmail(creds.email);
   const user = await db.prisma.user.findUnique({
     where: { email },
-    select: { id: true, email: true, passwordHash: true, memberships: { orderBy: { createdAt: 'asc' }, take: 1 } },
+    select: {
+      id: true,
+      email: true,
+      passwordHash: true,
+      memberships: { orderBy: { createdAt: 'asc' }, take: 1 },
+    },
   });
   if (!user) {
     await verifyPassword(await dummyPasswordHash(), creds.password);
@@ -91,7 +96,10 @@ export async function resolveSession(db: Database, token: string): Promise<AuthC
 }
 
 export async function revokeSession(db: Database, sessionId: string): Promise<void> {
-  await db.prisma.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+  await db.prisma.session.updateMany({
+    where: { id: sessionId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
 }
 
 /** Expired and revoked sessions are kept a week for the session list, then removed. */

@@ -47,7 +47,8 @@ export interface CreatedUser {
 /** Creates a user and their membership; creates the organization when none exists yet. */
 export async function createUser(db: Database, input: CreateUserInput): Promise<CreatedUser> {
   const email = normalizeEmail(input.email);
-  if (!EMAIL_RE.test(email) || email.length > 254) throw new InvalidInputError(`"${input.email}" is not an email address.`);
+  if (!EMAIL_RE.test(email) || email.length > 254)
+    throw new InvalidInputError(`"${input.email}" is not an email address.`);
   const problem = passwordProblem(input.password);
   if (problem) throw new InvalidInputError(problem);
   const passwordHash = await hashPassword(input.password);
@@ -63,7 +64,9 @@ export async function createUser(db: Database, input: CreateUserInput): Promise<
     let organizationCreated = false;
     if (!org) {
       const name = input.organizationName ?? 'My organization';
-      org = await tx.organization.create({ data: { name, slug: `${slugify(name)}-${Date.now().toString(36)}` } });
+      org = await tx.organization.create({
+        data: { name, slug: `${slugify(name)}-${Date.now().toString(36)}` },
+      });
       organizationCreated = true;
     }
     const user = await tx.user.create({ data: { email, passwordHash, name: input.name ?? '' } });
@@ -78,6 +81,13 @@ export async function createUser(db: Database, input: CreateUserInput): Promise<
         details: { email, role, organizationCreated },
       },
     });
-    return { userId: user.id, email, organizationId: org.id, organizationName: org.name, role, organizationCreated };
+    return {
+      userId: user.id,
+      email,
+      organizationId: org.id,
+      organizationName: org.name,
+      role,
+      organizationCreated,
+    };
   });
 }

@@ -46,7 +46,8 @@ function firstStartFile(): Record<string, unknown> {
 function coerceEnv(raw: string, schema: TSchema, name: string): unknown {
   if (schema.type === 'integer' || schema.type === 'number') {
     const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n)) throw new SettingsError(`${name} must be a number (got "${raw}")`);
+    if (raw.trim() === '' || !Number.isFinite(n))
+      throw new SettingsError(`${name} must be a number (got "${raw}")`);
     return n;
   }
   if (schema.type === 'boolean') {
@@ -82,7 +83,9 @@ function parseFile(path: string): Record<string, unknown> {
     return parsed as Record<string, unknown>;
   } catch (err) {
     if (err instanceof SettingsError) throw err;
-    throw new SettingsError(`${path} is not valid JSON: ${(err as Error).message}. Fix the file or move it away to start fresh.`);
+    throw new SettingsError(
+      `${path} is not valid JSON: ${(err as Error).message}. Fix the file or move it away to start fresh.`,
+    );
   }
 }
 
@@ -98,7 +101,9 @@ export function loadSettings(options: LoadSettingsOptions = {}): LoadedSettings 
   let created = false;
   if (!existsSync(path)) {
     if (!options.create) {
-      throw new SettingsError(`${path} does not exist yet. Start the api once: it creates the file with fresh secrets.`);
+      throw new SettingsError(
+        `${path} does not exist yet. Start the api once: it creates the file with fresh secrets.`,
+      );
     }
     try {
       mkdirSync(dir, { recursive: true });
@@ -107,7 +112,9 @@ export function loadSettings(options: LoadSettingsOptions = {}): LoadedSettings 
     } catch (err) {
       // Another process (a second api replica) may have created it first; then just read it.
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new SettingsError(`Cannot create ${path}: ${(err as Error).message}. Check that ${dir} is writable.`);
+        throw new SettingsError(
+          `Cannot create ${path}: ${(err as Error).message}. Check that ${dir} is writable.`,
+        );
       }
     }
   }

@@ -20,4 +20,3 @@ export function envName(path: string[]): string {
   if (joined === 'redisUrl') return 'REDIS_URL';
   return `OVERCAST_${path.map(camelToSnake).join('_')}`;
 }
-

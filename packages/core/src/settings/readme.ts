@@ -25,10 +25,15 @@ export function renderSettingsReadme(): string {
   const properties = SettingsSchema.properties as Record<string, TSchema>;
   for (const [path, schema] of settingLeaves()) {
     const section = path.length > 1 ? properties[path[0]!] : undefined;
-    const meaning = [section?.description && path.length > 1 ? `${section.description}` : '', schema.description ?? '']
+    const meaning = [
+      section?.description && path.length > 1 ? `${section.description}` : '',
+      schema.description ?? '',
+    ]
       .filter(Boolean)
       .join(' ');
-    lines.push(`| \`${path.join('.')}\` | \`${envName(path)}\` | ${defaultText(schema)} | ${meaning.replaceAll('|', '\\|')} |`);
+    lines.push(
+      `| \`${path.join('.')}\` | \`${envName(path)}\` | ${defaultText(schema)} | ${meaning.replaceAll('|', '\\|')} |`,
+    );
   }
   lines.push('');
   return lines.join('\n');

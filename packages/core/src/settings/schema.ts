@@ -22,10 +22,16 @@ const Secrets = T.Object(
 export const SettingsSchema = T.Object(
   {
     host: T.String({ default: '0.0.0.0', description: 'Address the api listens on.' }),
-    port: T.Integer({ minimum: 1, maximum: 65535, default: 8080, description: 'Port the api (and the web app) listen on.' }),
+    port: T.Integer({
+      minimum: 1,
+      maximum: 65535,
+      default: 8080,
+      description: 'Port the api (and the web app) listen on.',
+    }),
     publicUrl: T.String({
       default: 'http://localhost',
-      description: 'The address people use to reach Overcast; used in links in emails. https:// makes cookies Secure.',
+      description:
+        'The address people use to reach Overcast; used in links in emails. https:// makes cookies Secure.',
     }),
     databaseUrl: T.String({
       default: 'postgresql://postgres@127.0.0.1:5432/overcast',
@@ -36,7 +42,14 @@ export const SettingsSchema = T.Object(
       description: 'Redis connection URL (queues, live events, rate limits). Environment: REDIS_URL.',
     }),
     logLevel: T.Union(
-      [T.Literal('fatal'), T.Literal('error'), T.Literal('warn'), T.Literal('info'), T.Literal('debug'), T.Literal('trace')],
+      [
+        T.Literal('fatal'),
+        T.Literal('error'),
+        T.Literal('warn'),
+        T.Literal('info'),
+        T.Literal('debug'),
+        T.Literal('trace'),
+      ],
       { default: 'info', description: 'Log level: fatal, error, warn, info, debug or trace.' },
     ),
     webDir: T.String({
@@ -46,7 +59,12 @@ export const SettingsSchema = T.Object(
     secrets: Secrets,
     session: T.Object(
       {
-        ttlHours: T.Integer({ minimum: 1, maximum: 8760, default: 168, description: 'How long a login lasts.' }),
+        ttlHours: T.Integer({
+          minimum: 1,
+          maximum: 8760,
+          default: 168,
+          description: 'How long a login lasts.',
+        }),
       },
       { default: {}, additionalProperties: false, description: 'Browser sessions.' },
     ),
@@ -63,7 +81,11 @@ export const SettingsSchema = T.Object(
     ),
     poll: T.Object(
       {
-        machinesSeconds: T.Integer({ minimum: 5, default: 60, description: 'How often each cloud is polled for machines and volumes.' }),
+        machinesSeconds: T.Integer({
+          minimum: 5,
+          default: 60,
+          description: 'How often each cloud is polled for machines and volumes.',
+        }),
         catalogSeconds: T.Integer({
           minimum: 60,
           default: 3600,
@@ -72,9 +94,14 @@ export const SettingsSchema = T.Object(
         missingGraceHours: T.Integer({
           minimum: 0,
           default: 24,
-          description: 'How long a machine gone from its provider stays "missing" before it is marked terminated.',
+          description:
+            'How long a machine gone from its provider stays "missing" before it is marked terminated.',
         }),
-        timeoutSeconds: T.Integer({ minimum: 5, default: 120, description: 'A poll taking longer than this fails.' }),
+        timeoutSeconds: T.Integer({
+          minimum: 5,
+          default: 120,
+          description: 'A poll taking longer than this fails.',
+        }),
       },
       { default: {}, additionalProperties: false, description: 'Inventory polling.' },
     ),
@@ -82,16 +109,31 @@ export const SettingsSchema = T.Object(
       {
         host: T.String({ default: '', description: 'SMTP server; empty disables email.' }),
         port: T.Integer({ minimum: 1, maximum: 65535, default: 587, description: 'SMTP port.' }),
-        secure: T.Boolean({ default: false, description: 'Use TLS from the start (port 465); otherwise STARTTLS when offered.' }),
+        secure: T.Boolean({
+          default: false,
+          description: 'Use TLS from the start (port 465); otherwise STARTTLS when offered.',
+        }),
         user: T.String({ default: '', description: 'SMTP user name (empty: no authentication).' }),
         password: T.String({ default: '', description: 'SMTP password.' }),
-        from: T.String({ default: 'Overcast <overcast@localhost>', description: 'Sender of notification emails.' }),
+        from: T.String({
+          default: 'Overcast <overcast@localhost>',
+          description: 'Sender of notification emails.',
+        }),
       },
-      { default: {}, additionalProperties: false, description: 'Outgoing email (notifications, invitations).' },
+      {
+        default: {},
+        additionalProperties: false,
+        description: 'Outgoing email (notifications, invitations).',
+      },
     ),
     worker: T.Object(
       {
-        concurrency: T.Integer({ minimum: 1, maximum: 100, default: 4, description: 'Jobs one worker runs at once per queue.' }),
+        concurrency: T.Integer({
+          minimum: 1,
+          maximum: 100,
+          default: 4,
+          description: 'Jobs one worker runs at once per queue.',
+        }),
       },
       { default: {}, additionalProperties: false, description: 'Background worker.' },
     ),

@@ -27,7 +27,8 @@ RUN pnpm build
 RUN pnpm install --frozen-lockfile --prod --offline
 
 FROM node:20-bookworm-slim AS runtime
-ENV NODE_ENV=production OVERCAST_SETTINGS_DIR=/app/settings
+# Fewer malloc arenas: noticeably lower resident memory for a Node service, no measurable cost.
+ENV NODE_ENV=production OVERCAST_SETTINGS_DIR=/app/settings MALLOC_ARENA_MAX=2
 # openssh-client: KVM hosts are driven with virsh over ssh; tini reaps and forwards signals.
 RUN apt-get update && apt-get install -y --no-install-recommends tini openssh-client \
     && rm -rf /var/lib/apt/lists/*

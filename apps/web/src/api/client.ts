@@ -1,0 +1,100 @@
+import { ApiError, NetworkError } from './errors';
+import type { ApiErrorBody } from './types';
+
+const API_PREFIX = '/api/v1';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RequestOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+  /**
+   * Whether a 401 ends the session app-wide. Off for calls where 401 is an ordinary answer
+   * (wrong password at login, the session probe itself).
+   */
+  endSessionOnUnauthorized?: boolean;
+}
+
+let unauthorizedHandler: (() => void) | null = null;
+
+/** Registers what happens when any call finds the session gone (set once at startup). */
+export function onUnauthorized(handler: () => void): void {
+  unauthorizedHandler = handler;
+}
+
+export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  const { body, signal, endSessionOnUnauthorized = true } = options;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+
+  let response: Response;
+  try {
+    response = await fetch(API_PREFIX + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      signal,
+    });
+  } catch (error) {
+    // Let callers (React Query) see their own cancellations as such.
+    if (signal?.aborted) throw error;
+    throw new NetworkError({ cause: error });
+  }
+
+  if (!response.ok) {
+    const error = await toApiError(response);
+    if (error.status === 401 && endSessionOnUnauthorized) unauthorizedHandler?.();
+    throw error;
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const api = {
+  get: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, options),
+  post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
+    request<T>('POST', path, { ...options, body }),
+  put: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
+    request<T>('PUT', path, { ...options, body }),
+  patch: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
+    request<T>('PATCH', path, { ...options, body }),
+  delete: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('DELETE', path, options),
+};
+
+async function toApiError(response: Response): Promise<ApiError> {
+  const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // A proxy or crash page rather than the API's JSON; fall back to the status line.
+  }
+  if (isErrorBody(body)) {
+    return new ApiError(response.status, body.error.code, body.error.message, retryAfter);
+  }
+  const message = response.statusText || `Request failed with status ${response.status}`;
+  return new ApiError(response.status, `http_${response.status}`, message, retryAfter);
+}
+
+function isErrorBody(body: unknown): body is ApiErrorBody {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return false;
+  const error = (body as { error: unknown }).error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as Record<string, unknown>).code === 'string' &&
+    typeof (error as Record<string, unknown>).message === 'string'
+  );
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}

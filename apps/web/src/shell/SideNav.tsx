@@ -1,0 +1,36 @@
+import { useId } from 'react';
+import { NavLink } from 'react-router-dom';
+import { type NavGroup, navigation } from './navigation';
+import styles from './SideNav.module.css';
+
+export function SideNav() {
+  return (
+    <nav aria-label="Main" className={styles.nav}>
+      {navigation.map((group) => (
+        <Group key={group.label} group={group} />
+      ))}
+    </nav>
+  );
+}
+
+function Group({ group }: { group: NavGroup }) {
+  const labelId = useId();
+  return (
+    <div className={styles.group}>
+      <p id={labelId} className={styles.groupLabel}>
+        {group.label}
+      </p>
+      <ul aria-labelledby={labelId} className={styles.list}>
+        {group.items.map((item) => (
+          <li key={item.to}>
+            {/* NavLink sets aria-current="page" on the active entry. */}
+            <NavLink to={item.to} end={item.to === '/'} className={styles.link}>
+              {item.icon}
+              <span>{item.label}</span>
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

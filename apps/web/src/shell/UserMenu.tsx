@@ -1,0 +1,131 @@
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { useSession } from '../auth/SessionContext';
+import { useLogout } from '../auth/useLogout';
+import { ChevronDownIcon, LogOutIcon } from '../ui/icons';
+import { Spinner } from '../ui/Spinner';
+import { roleLabel } from './roleLabel';
+import styles from './UserMenu.module.css';
+
+/** The account button in the header and its menu (WAI-ARIA menu button pattern). */
+export function UserMenu() {
+  const { user, organization, role } = useSession();
+  const logout = useLogout();
+  const [open, setOpen] = useState(false);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const menuRef = useRef<HTMLDivElement>(null);
+  const buttonId = useId();
+  const menuId = useId();
+
+  function close({ restoreFocus }: { restoreFocus: boolean }) {
+    setOpen(false);
+    if (restoreFocus) buttonRef.current?.focus();
+  }
+
+  // Opening moves focus into the menu so arrow keys and Enter work straight away.
+  useEffect(() => {
+    if (open) menuItems(menuRef.current)[0]?.focus();
+  }, [open]);
+
+  // A click or tap anywhere else closes the menu.
+  useEffect(() => {
+    if (!open) return;
+    const onPointerDown = (event: PointerEvent) => {
+      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    return () => document.removeEventListener('pointerdown', onPointerDown);
+  }, [open]);
+
+  function onButtonKeyDown(event: KeyboardEvent<HTMLButtonElement>) {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      setOpen(true);
+    }
+  }
+
+  function onMenuKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    const list = menuItems(menuRef.current);
+    const index = list.indexOf(document.activeElement as HTMLElement);
+    const moveTo = (i: number) => list[(i + list.length) % list.length]?.focus();
+    switch (event.key) {
+      case 'ArrowDown':
+        moveTo(index + 1);
+        break;
+      case 'ArrowUp':
+        moveTo(index - 1);
+        break;
+      case 'Home':
+        moveTo(0);
+        break;
+      case 'End':
+        moveTo(list.length - 1);
+        break;
+      case 'Escape':
+        close({ restoreFocus: true });
+        break;
+      case 'Tab':
+        close({ restoreFocus: false });
+        return; // let focus move on naturally
+      default:
+        return;
+    }
+    event.preventDefault();
+  }
+
+  return (
+    <div ref={rootRef} className={styles.root}>
+      <button
+        ref={buttonRef}
+        id={buttonId}
+        type="button"
+        className={styles.trigger}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? menuId : undefined}
+        onClick={() => setOpen(!open)}
+        onKeyDown={onButtonKeyDown}
+      >
+        <span className={styles.avatar} aria-hidden="true">
+          {(user.name || user.email).charAt(0).toUpperCase()}
+        </span>
+        <span className={styles.email}>{user.email}</span>
+        <ChevronDownIcon className={styles.chevron} />
+      </button>
+      {open && (
+        <div className={styles.popover}>
+          <div className={styles.identity}>
+            {user.name && <p className={styles.name}>{user.name}</p>}
+            <p className={styles.muted}>{user.email}</p>
+            <p className={styles.muted}>
+              {roleLabel(role)} · {organization.name}
+            </p>
+          </div>
+          <div ref={menuRef} id={menuId} role="menu" aria-labelledby={buttonId} onKeyDown={onMenuKeyDown}>
+            <button
+              type="button"
+              role="menuitem"
+              className={styles.item}
+              aria-disabled={logout.isPending || undefined}
+              onClick={() => {
+                if (!logout.isPending) logout.mutate();
+              }}
+            >
+              {logout.isPending ? <Spinner size="sm" /> : <LogOutIcon />}
+              {logout.isPending ? 'Logging out…' : 'Log out'}
+            </button>
+          </div>
+          {logout.isError && (
+            <p role="alert" className={styles.error}>
+              Couldn't log out. Check your connection and try again.
+            </p>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function menuItems(menu: HTMLElement | null): HTMLElement[] {
+  return Array.from(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
+}

@@ -1,0 +1,64 @@
+import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import { Link, type LinkProps } from 'react-router-dom';
+import styles from './Button.module.css';
+import { Spinner } from './Spinner';
+
+type Variant = 'primary' | 'secondary' | 'ghost';
+type Size = 'md' | 'sm';
+
+interface Look {
+  variant?: Variant;
+  size?: Size;
+  block?: boolean;
+}
+
+function buttonClass({ variant = 'secondary', size = 'md', block = false }: Look, extra?: string): string {
+  return [styles.button, styles[variant], styles[size], block && styles.block, extra]
+    .filter(Boolean)
+    .join(' ');
+}
+
+interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement>, Look {
+  /** Shows a spinner and disables the button while an action runs. */
+  busy?: boolean;
+  icon?: ReactNode;
+}
+
+export function Button({
+  variant,
+  size,
+  block,
+  busy = false,
+  icon,
+  className,
+  children,
+  disabled,
+  ...rest
+}: ButtonProps) {
+  return (
+    <button
+      type="button"
+      {...rest}
+      className={buttonClass({ variant, size, block }, className)}
+      disabled={disabled || busy}
+      aria-busy={busy || undefined}
+    >
+      {busy ? <Spinner size="sm" /> : icon}
+      {children}
+    </button>
+  );
+}
+
+interface ButtonLinkProps extends LinkProps, Look {
+  icon?: ReactNode;
+}
+
+/** A navigation link that looks like a button (for actions that lead to another page). */
+export function ButtonLink({ variant, size, block, icon, className, children, ...rest }: ButtonLinkProps) {
+  return (
+    <Link {...rest} className={buttonClass({ variant, size, block }, className)}>
+      {icon}
+      {children}
+    </Link>
+  );
+}

@@ -7,3 +7,5 @@ export * from './redis';
 export * from './secrets';
 export * from './settings';
 export * from './tokens';
+export * from './cost';
+export * from './inventory';

@@ -1,0 +1,128 @@
+import { createDatabase } from '@overcast/db';
+import { afterAll, describe, expect, it } from 'vitest';
+import { syncMachines, type SyncTarget } from '../src/inventory';
+import { createOrgAndCloud, remoteMachine } from './fixtures';
+
+const db = createDatabase({ url: process.env.DATABASE_URL!, max: 4 });
+afterAll(() => db.close());
+
+async function newTarget(): Promise<SyncTarget> {
+  const { organizationId, cloudId } = await createOrgAndCloud(db);
+  return { organizationId, cloudId, provider: 'digitalocean', costOverrideMonthly: null, missingGraceHours: 24 };
+}
+
+const machinesOf = (cloudId: string) => db.prisma.machine.findMany({ where: { cloudId }, orderBy: { externalId: 'asc' } });
+const eventsOf = (organizationId: string) =>
+  db.prisma.machineEvent.findMany({ where: { organizationId }, orderBy: { id: 'asc' } });
+
+describe('syncMachines', () => {
+  it('creates machines with cost and one created event each', async () => {
+    const t = await newTarget();
+    const res = await syncMachines(db, t, [remoteMachine(1), remoteMachine(2)]);
+    expect(res).toMatchObject({ seen: 2, created: 2, updated: 0, missing: 0 });
+    const rows = await machinesOf(t.cloudId);
+    expect(rows.map((m) => m.name)).toEqual(['machine-1', 'machine-2']);
+    expect(rows[0]).toMatchObject({
+      organizationId: t.organizationId,
+      state: 'running',
+      rawState: 'active',
+      publicIps: ['203.0.113.1'],
+      costSource: 'provider',
+      providerTags: { env: 'prod' },
+    });
+    expect(rows[0]!.costMonthly?.toString()).toBe('6');
+    expect((await eventsOf(t.organizationId)).map((e) => e.kind)).toEqual(['created', 'created']);
+  });
+
+  it('writes nothing when nothing changed', async () => {
+    const t = await newTarget();
+    const list = Array.from({ length: 50 }, (_, i) => remoteMachine(i));
+    await syncMachines(db, t, list);
+    const before = await eventsOf(t.organizationId);
+    // Row versions (xmin) change on any write, so equal versions prove nothing was written.
+    const versions = await db.pool.query('SELECT id, xmin::text FROM machines WHERE cloud_id = $1 ORDER BY id', [t.cloudId]);
+    const res = await syncMachines(db, t, list.map((m) => ({ ...m })));
+    expect(res).toMatchObject({ created: 0, updated: 0, missing: 0, terminated: 0, events: [] });
+    const after = await db.pool.query('SELECT id, xmin::text FROM machines WHERE cloud_id = $1 ORDER BY id', [t.cloudId]);
+    expect(after.rows).toEqual(versions.rows);
+    expect(await eventsOf(t.organizationId)).toHaveLength(before.length);
+  });
+
+  it('records each kind of change as its own event', async () => {
+    const t = await newTarget();
+    await syncMachines(db, t, [remoteMachine(1), remoteMachine(2), remoteMachine(3)]);
+    const res = await syncMachines(db, t, [
+      remoteMachine(1, { state: 'stopped', rawState: 'off' }),
+      remoteMachine(2, { publicIps: ['198.51.100.7'], name: 'renamed-2' }),
+      remoteMachine(3, { size: 's-2vcpu-2gb', costMonthly: { amount: '12.00', currency: 'USD' }, tags: { env: 'x' } }),
+    ]);
+    expect(res.updated).toBe(3);
+    const kinds = res.events.map((e) => e.kind).sort();
+    expect(kinds).toEqual(['cost_changed', 'ip_changed', 'renamed', 'resized', 'state_changed'].sort());
+    const state = res.events.find((e) => e.kind === 'state_changed')!;
+    expect(state.data).toEqual({ from: 'running', to: 'stopped' });
+    // A change in a field without its own event (tags, raw fields) is still recorded.
+    const res2 = await syncMachines(db, t, [
+      remoteMachine(1, { state: 'stopped', rawState: 'off' }),
+      remoteMachine(2, { publicIps: ['198.51.100.7'], name: 'renamed-2', tags: { team: 'a' } }),
+      remoteMachine(3, { size: 's-2vcpu-2gb', costMonthly: { amount: '12.00', currency: 'USD' }, tags: { env: 'x' } }),
+    ]);
+    expect(res2.events.map((e) => e.kind)).toEqual(['updated']);
+  });
+
+  it('marks vanished machines missing, brings them back, and terminates them after the grace period', async () => {
+    const t = await newTarget();
+    await syncMachines(db, t, [remoteMachine(1), remoteMachine(2)]);
+    const gone = await syncMachines(db, t, [remoteMachine(1)]);
+    expect(gone.missing).toBe(1);
+    let m2 = (await machinesOf(t.cloudId))[1]!;
+    expect(m2.state).toBe('missing');
+    expect(m2.missingSince).toBeInstanceOf(Date);
+    // Still missing on the next poll: no new event, no write.
+    expect((await syncMachines(db, t, [remoteMachine(1)])).events).toEqual([]);
+
+    const back = await syncMachines(db, t, [remoteMachine(1), remoteMachine(2)]);
+    expect(back.events.map((e) => e.kind).sort()).toEqual(['returned', 'state_changed']);
+    m2 = (await machinesOf(t.cloudId))[1]!;
+    expect(m2.state).toBe('running');
+    expect(m2.missingSince).toBeNull();
+
+    await syncMachines(db, t, [remoteMachine(1)]);
+    await db.pool.query(`UPDATE machines SET missing_since = now() - interval '25 hours' WHERE cloud_id = $1 AND external_id = 'm-2'`, [t.cloudId]);
+    const done = await syncMachines(db, t, [remoteMachine(1)]);
+    expect(done.terminated).toBe(1);
+    expect((await machinesOf(t.cloudId))[1]!.state).toBe('terminated');
+    // Terminated rows are kept for history, and not marked missing again.
+    expect((await syncMachines(db, t, [remoteMachine(1)])).events).toEqual([]);
+  });
+
+  it('a failure mid-sync leaves the stored inventory exactly as it was', async () => {
+    const t = await newTarget();
+    await syncMachines(db, t, [remoteMachine(1), remoteMachine(2)]);
+    const before = await machinesOf(t.cloudId);
+    const bad = remoteMachine(3, { state: 'exploded' as never });
+    await expect(syncMachines(db, t, [remoteMachine(1, { state: 'stopped' }), bad])).rejects.toThrow();
+    expect(await machinesOf(t.cloudId)).toEqual(before);
+  });
+
+  it('keeps each cloud to itself: the same external id in two clouds are two machines', async () => {
+    const a = await newTarget();
+    const b = await newTarget();
+    await syncMachines(db, a, [remoteMachine(1)]);
+    await syncMachines(db, b, [remoteMachine(1, { name: 'other' })]);
+    await syncMachines(db, a, []);
+    expect((await machinesOf(a.cloudId))[0]!.state).toBe('missing');
+    expect((await machinesOf(b.cloudId))[0]).toMatchObject({ state: 'running', name: 'other', organizationId: b.organizationId });
+  });
+
+  it('a cost_per_month tag wins over the provider price, and a cloud override over the table', async () => {
+    const t = await newTarget();
+    await syncMachines(db, t, [remoteMachine(1, { tags: { cost_per_month: '42.50' } })]);
+    const m = (await machinesOf(t.cloudId))[0]!;
+    expect(m.costMonthly?.toString()).toBe('42.5');
+    expect(m.costSource).toBe('tag');
+    const o = { ...(await newTarget()), provider: 'aws' as const, costOverrideMonthly: '15' };
+    await syncMachines(db, o, [remoteMachine(1, { costMonthly: undefined, size: 't3.micro', location: 'us-east-1a' })]);
+    expect((await machinesOf(o.cloudId))[0]).toMatchObject({ costSource: 'override' });
+  });
+});

@@ -13,7 +13,12 @@ import { installValidators } from './plugins/validation';
 import { installWeb, resolveWebDir } from './plugins/web';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
+import { cloudRoutes } from './routes/clouds';
+import { inventoryRoutes } from './routes/inventory';
+import { machineRoutes } from './routes/machines';
 import { meRoutes } from './routes/me';
+import { streamRoutes } from './routes/stream';
+import { EventHub } from './events/hub';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -63,6 +68,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   healthRoutes(app, deps);
   authRoutes(app, deps);
   meRoutes(app);
+  cloudRoutes(app, deps);
+  machineRoutes(app, deps);
+  inventoryRoutes(app, deps);
+  const hub = new EventHub(deps.settings.redisUrl);
+  app.decorate('eventHub', hub);
+  app.addHook('onClose', () => hub.close());
+  streamRoutes(app, hub);
 
   await installWeb(app, resolveWebDir(deps.settings.webDir));
   return app;

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { AuthContext, Logger, Redis, Settings } from '@overcast/core';
+import type { AuthContext, Logger, Redis, SecretBox, Settings } from '@overcast/core';
+import type { Queue } from 'bullmq';
 import type { Database } from '@overcast/db';
 import type {
   FastifyBaseLogger,
@@ -16,6 +17,10 @@ export interface AppDeps {
   /** Fail-fast connection for readiness and rate limits. */
   redis: Redis;
   logger: Logger;
+  /** Opens and seals credentials with the key from settings. */
+  box: SecretBox;
+  /** Where "refresh now" and post-action polls are enqueued. */
+  pollQueue: Queue;
 }
 
 /** The api's Fastify instance: request types flow from the TypeBox route schemas. */
@@ -34,6 +39,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     routeTable: { method: string; url: string }[];
+    eventHub: import('./events/hub').EventHub;
   }
   interface FastifyContextConfig {
     /** 'public' routes need no login; every other /api route does. */

@@ -1,4 +1,5 @@
-import { createLogger, createRedis } from '@overcast/core';
+import { createLogger, createRedis, QUEUE_PREFIX, QUEUES, SecretBox } from '@overcast/core';
+import { Queue } from 'bullmq';
 import { migrateDeploy } from '@overcast/db';
 import { buildApp } from './app';
 import { exitOnStartupError, loadApiSettings, openDatabase } from './startup';
@@ -11,7 +12,10 @@ async function main(): Promise<void> {
   const { applied } = await migrateDeploy(db.pool);
   if (applied.length) logger.info({ applied }, 'applied database migrations');
   const redis = createRedis(settings.redisUrl);
-  const app = await buildApp({ settings, db, redis, logger });
+  const pollQueue = new Queue(QUEUES.poll, { connection: { url: settings.redisUrl }, prefix: QUEUE_PREFIX });
+  pollQueue.on('error', (err) => logger.warn({ err: err.message }, 'poll queue connection error'));
+  const box = new SecretBox(settings.secrets.credentialsKey);
+  const app = await buildApp({ settings, db, redis, logger, box, pollQueue });
   await app.listen({ host: settings.host, port: settings.port });
 
   let closing = false;
@@ -22,7 +26,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     await app.close();
-    await Promise.allSettled([db.close(), redis.quit()]);
+    await Promise.allSettled([db.close(), redis.quit(), pollQueue.close()]);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

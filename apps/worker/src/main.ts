@@ -6,12 +6,15 @@ import {
   loadSettings,
   QUEUE_PREFIX,
   QUEUES,
+  reconcilePollSchedules,
+  SecretBox,
   SettingsError,
 } from '@overcast/core';
 import { createDatabase } from '@overcast/db';
 import { Queue, Worker } from 'bullmq';
 import { startHeartbeat } from './heartbeat';
 import { MAINTENANCE_SCHEDULES, maintenanceProcessor } from './jobs/maintenance';
+import { pollProcessor } from './jobs/poll';
 
 /** The api writes settings.json on its first start; a worker started beside it waits for the file. */
 async function waitForSettings(): Promise<LoadedSettings> {
@@ -26,6 +29,9 @@ async function waitForSettings(): Promise<LoadedSettings> {
     }
   }
 }
+
+/** How often poll schedules are checked against the clouds in Postgres. */
+const RECONCILE_MS = 60_000;
 
 /** How long SIGTERM waits for running jobs before handing them back to the queue. */
 const DRAIN_TIMEOUT_MS = 25_000;
@@ -42,11 +48,25 @@ async function main(): Promise<void> {
   for (const s of MAINTENANCE_SCHEDULES) {
     await maintenance.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.name });
   }
+  const pollQueue = new Queue(QUEUES.poll, { connection, prefix: QUEUE_PREFIX });
+  const pollDeps = { db, box: new SecretBox(settings.secrets.credentialsKey), redis, settings };
+  // Postgres is the source of truth for schedules: rebuild them now, and keep checking.
+  await reconcilePollSchedules(db, pollQueue, settings);
+  const reconcile = setInterval(() => {
+    reconcilePollSchedules(db, pollQueue, settings).catch((err) =>
+      logger.warn({ err: (err as Error).message }, 'could not reconcile poll schedules'),
+    );
+  }, RECONCILE_MS);
   const workers = [
     new Worker(QUEUES.maintenance, maintenanceProcessor(db, logger), {
       connection,
       prefix: QUEUE_PREFIX,
       concurrency: 1,
+    }),
+    new Worker(QUEUES.poll, pollProcessor(pollDeps, logger), {
+      connection,
+      prefix: QUEUE_PREFIX,
+      concurrency: settings.worker.concurrency,
     }),
   ];
   for (const w of workers) {
@@ -71,8 +91,9 @@ async function main(): Promise<void> {
       sleep(DRAIN_TIMEOUT_MS).then(() => true),
     ]);
     if (timedOut) await Promise.all(workers.map((w) => w.close(true)));
+    clearInterval(reconcile);
     await stopHeartbeat();
-    await Promise.allSettled([maintenance.close(), db.close(), redis.quit()]);
+    await Promise.allSettled([maintenance.close(), pollQueue.close(), db.close(), redis.quit()]);
     logger.info('worker stopped');
     process.exit(0);
   };

@@ -1,6 +1,7 @@
 /** Queue names shared by the api (which enqueues) and the worker (which processes). */
 export const QUEUES = {
   maintenance: 'maintenance',
+  poll: 'poll',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -1,1 +1,4 @@
+export * from './aws';
 export * from './common/retry';
+export * from './digitalocean';
+export * from './gce';

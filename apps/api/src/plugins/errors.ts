@@ -1,5 +1,6 @@
 import type { FastifyError } from 'fastify';
 import type { App } from '../context';
+import { DomainError } from '@overcast/core';
 import { HttpError } from '../http/errors';
 
 interface ValidationIssue {
@@ -46,6 +47,9 @@ const CLIENT_ERRORS: Record<string, [number, string, string]> = {
 
 export function installErrorHandlers(app: App): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof DomainError) {
+      return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
+    }
     if (error instanceof HttpError) {
       return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message } });
     }

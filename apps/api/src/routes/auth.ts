@@ -97,7 +97,7 @@ export function authRoutes(app: App, deps: AppDeps): void {
         });
       }
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

@@ -1,7 +1,8 @@
 import type { Me } from '@overcast/contracts';
-import type { Actor, AuthContext } from '@overcast/core';
+import { type Actor, type AuthContext, roleAtLeast } from '@overcast/core';
+import type { Role } from '@overcast/db';
 import type { FastifyRequest } from 'fastify';
-import { unauthenticated } from '../http/errors';
+import { forbidden, unauthenticated } from '../http/errors';
 
 /** The caller's identity; routes behind the auth hook always have one. */
 export function authOf(request: FastifyRequest): AuthContext {
@@ -29,4 +30,21 @@ export function meOf(auth: AuthContext): Me {
     role: auth.role,
     via: auth.via,
   };
+}
+
+/** The caller, with the organization every query of theirs is scoped to. */
+export function orgActorOf(request: FastifyRequest): Actor & { organizationId: string } {
+  const auth = authOf(request);
+  return { ...actorOf(request), organizationId: auth.organizationId };
+}
+
+const ROLE_WORDS: Record<Role, string> = { viewer: 'a viewer', member: 'a member', admin: 'an admin', owner: 'an owner' };
+
+/** Refuses with 403 unless the caller's role is at least `needed`. */
+export function requireRole(request: FastifyRequest, needed: Role, doing: string): AuthContext {
+  const auth = authOf(request);
+  if (!roleAtLeast(auth.role, needed)) {
+    throw forbidden(`Only ${ROLE_WORDS[needed]} or above can ${doing}; you are ${ROLE_WORDS[auth.role]} in ${auth.organizationName}.`);
+  }
+  return auth;
 }

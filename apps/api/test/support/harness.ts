@@ -2,13 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, createRedis, createUser, loadSettings, type Settings } from '@overcast/core';
+import { createLogger, createRedis, createUser, loadSettings, QUEUE_PREFIX, QUEUES, SecretBox, type Settings } from '@overcast/core';
+import { Queue } from 'bullmq';
 import { createDatabase, type Database } from '@overcast/db';
 import { buildApp } from '../../src/app';
 import type { App } from '../../src/context';
 
 export interface TestApi {
   app: App;
+  box: SecretBox;
+  pollQueue: Queue;
   db: Database;
   settings: Settings;
   close(): Promise<void>;
@@ -24,19 +27,21 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   });
   const db = createDatabase({ url: settings.databaseUrl, max: 4 });
   const redis = createRedis(settings.redisUrl);
-  const app = await buildApp({
-    settings,
-    db,
-    redis,
-    logger: createLogger(process.env.TEST_LOG ?? 'silent', 'api-test'),
-  });
+  const pollQueue = new Queue(QUEUES.poll, { connection: { url: settings.redisUrl }, prefix: QUEUE_PREFIX });
+  pollQueue.on('error', () => {});
+  const box = new SecretBox(settings.secrets.credentialsKey);
+  const logger = createLogger(process.env.TEST_LOG ?? 'silent', 'api-test');
+  const app = await buildApp({ settings, db, redis, logger, box, pollQueue });
   await app.ready();
   return {
     app,
     db,
     settings,
+    box,
+    pollQueue,
     async close() {
       await app.close();
+      await pollQueue.close();
       await db.close();
       redis.disconnect();
     },

@@ -1,1 +1,2 @@
 export * from './compute';
+export * from './summary';

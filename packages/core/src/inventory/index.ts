@@ -1,1 +1,3 @@
+export * from './sync-catalog';
 export * from './sync-machines';
+export * from './sync-volumes';

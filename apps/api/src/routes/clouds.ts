@@ -1,0 +1,141 @@
+import {
+  Cloud,
+  CloudList,
+  CreateCloudRequest,
+  DeleteCloudQuery,
+  ErrorBody,
+  IdParams,
+  ImageList,
+  LocationList,
+  SizeList,
+  UpdateCloudRequest,
+} from '@overcast/contracts';
+import {
+  addCloud,
+  cloudCatalog,
+  deleteCloud,
+  getCloud,
+  listClouds,
+  recordAudit,
+  refreshNow,
+  schedulePolls,
+  toCloudView,
+  unschedulePolls,
+  updateCloud,
+} from '@overcast/core';
+import { Type as T } from '@sinclair/typebox';
+import type { App, AppDeps } from '../context';
+import { authOf, orgActorOf, requireRole } from './shared';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody, 504: ErrorBody };
+const tags = ['clouds'];
+
+export function cloudRoutes(app: App, deps: AppDeps): void {
+  const { db, box, pollQueue, settings } = deps;
+  app.addSchema(Cloud);
+
+  app.get(
+    '/api/v1/clouds',
+    { schema: { tags, summary: 'Clouds with their status, last error, machine count and cost', response: { 200: CloudList, ...errors } } },
+    async (request) => ({ items: await listClouds(db, authOf(request).organizationId) }),
+  );
+
+  app.post(
+    '/api/v1/clouds',
+    {
+      schema: {
+        tags,
+        summary: 'Add a cloud; its credentials are checked with the provider first, and nothing is saved if they fail',
+        body: CreateCloudRequest,
+        response: { 201: T.Ref(Cloud), ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, 'admin', 'add clouds');
+      const cloud = await addCloud({ db, box }, orgActorOf(request), request.body);
+      await schedulePolls(pollQueue, cloud, settings);
+      await refreshNow(pollQueue, cloud.id);
+      return reply.status(201).send(await toCloudView(db, cloud));
+    },
+  );
+
+  app.get(
+    '/api/v1/clouds/:id',
+    { schema: { tags, summary: 'One cloud', params: IdParams, response: { 200: T.Ref(Cloud), ...errors } } },
+    async (request) => {
+      const auth = authOf(request);
+      return toCloudView(db, await getCloud(db, auth.organizationId, request.params.id));
+    },
+  );
+
+  app.patch(
+    '/api/v1/clouds/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename, enable/disable, change poll interval, cost override or credentials (checked first)',
+        params: IdParams,
+        body: UpdateCloudRequest,
+        response: { 200: T.Ref(Cloud), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'admin', 'change clouds');
+      const cloud = await updateCloud({ db, box }, orgActorOf(request), request.params.id, request.body);
+      await schedulePolls(pollQueue, cloud, settings);
+      return toCloudView(db, cloud);
+    },
+  );
+
+  app.delete(
+    '/api/v1/clouds/:id',
+    {
+      schema: {
+        tags,
+        summary: "Delete a cloud and its inventory; confirm with the cloud's title",
+        params: IdParams,
+        querystring: DeleteCloudQuery,
+        response: { 204: T.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, 'admin', 'delete clouds');
+      await deleteCloud({ db, box }, orgActorOf(request), request.params.id, request.query.confirm);
+      await unschedulePolls(pollQueue, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/clouds/:id/refresh',
+    {
+      schema: {
+        tags,
+        summary: 'Poll the cloud now (machines, volumes, sizes, images, locations)',
+        params: IdParams,
+        response: { 202: T.Object({ queued: T.Boolean() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, 'member', 'refresh clouds');
+      const actor = orgActorOf(request);
+      const cloud = await getCloud(db, actor.organizationId, request.params.id);
+      const queued = await refreshNow(pollQueue, cloud.id);
+      await recordAudit(db, actor, { action: 'cloud.refresh', resourceKind: 'cloud', resourceId: cloud.id });
+      return reply.status(202).send({ queued });
+    },
+  );
+
+  for (const kind of ['sizes', 'images', 'locations'] as const) {
+    const schema = { sizes: SizeList, images: ImageList, locations: LocationList }[kind];
+    app.get(
+      `/api/v1/clouds/:id/${kind}`,
+      { schema: { tags, summary: `The cloud's ${kind}, as last polled`, params: IdParams, response: { 200: schema, ...errors } } },
+      async (request) => {
+        const catalog = await cloudCatalog(db, authOf(request).organizationId, (request.params as { id: string }).id);
+        // One handler serves three schemas; each branch returns the matching list.
+        return { items: catalog[kind] } as never;
+      },
+    );
+  }
+}

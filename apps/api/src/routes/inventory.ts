@@ -1,0 +1,91 @@
+import {
+  AttachVolumeRequest,
+  CostHistory,
+  CostHistoryQuery,
+  CostSummary,
+  CreateVolumeRequest,
+  ErrorBody,
+  IdParams,
+  Volume,
+  VolumeList,
+} from '@overcast/contracts';
+import { attachVolume, costHistory, costSummary, createVolume, deleteVolume, listVolumes } from '@overcast/core';
+import { Type as T } from '@sinclair/typebox';
+import type { App, AppDeps } from '../context';
+import { authOf, orgActorOf, requireRole } from './shared';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody, 504: ErrorBody };
+const Accepted = { 202: T.Object({ accepted: T.Boolean() }), ...errors };
+
+export function inventoryRoutes(app: App, deps: AppDeps): void {
+  const { db, box, redis, pollQueue } = deps;
+  const actionDeps = { db, box, redis, pollQueue };
+  app.addSchema(Volume);
+
+  app.get(
+    '/api/v1/volumes',
+    { schema: { tags: ['volumes'], summary: 'Volumes across every cloud', response: { 200: VolumeList, ...errors } } },
+    async (request) => ({ items: await listVolumes(db, authOf(request).organizationId) }),
+  );
+
+  app.post(
+    '/api/v1/clouds/:id/volumes',
+    { schema: { tags: ['volumes'], summary: 'Create a volume', params: IdParams, body: CreateVolumeRequest, response: Accepted } },
+    async (request, reply) => {
+      requireRole(request, 'member', 'create volumes');
+      await createVolume(actionDeps, orgActorOf(request), request.params.id, request.body);
+      return reply.status(202).send({ accepted: true });
+    },
+  );
+
+  for (const attach of [true, false]) {
+    app.post(
+      `/api/v1/volumes/:id/${attach ? 'attach' : 'detach'}`,
+      {
+        schema: {
+          tags: ['volumes'],
+          summary: attach ? 'Attach a volume to a machine of the same cloud' : 'Detach a volume from a machine',
+          params: IdParams,
+          body: AttachVolumeRequest,
+          response: Accepted,
+        },
+      },
+      async (request, reply) => {
+        requireRole(request, 'member', 'attach volumes');
+        const { id } = request.params as { id: string };
+        const { machineId } = request.body as { machineId: string };
+        await attachVolume(actionDeps, orgActorOf(request), id, machineId, attach);
+        return reply.status(202).send({ accepted: true });
+      },
+    );
+  }
+
+  app.delete(
+    '/api/v1/volumes/:id',
+    { schema: { tags: ['volumes'], summary: 'Delete a detached volume', params: IdParams, response: Accepted } },
+    async (request, reply) => {
+      requireRole(request, 'member', 'delete volumes');
+      await deleteVolume(actionDeps, orgActorOf(request), request.params.id);
+      return reply.status(202).send({ accepted: true });
+    },
+  );
+
+  app.get(
+    '/api/v1/costs/summary',
+    { schema: { tags: ['costs'], summary: 'Monthly run-rate: total, by cloud, by tag', response: { 200: CostSummary, ...errors } } },
+    async (request) => costSummary(db, authOf(request).organizationId),
+  );
+
+  app.get(
+    '/api/v1/costs/history',
+    {
+      schema: {
+        tags: ['costs'],
+        summary: 'Daily monthly run-rate over the last days (from the daily snapshots)',
+        querystring: CostHistoryQuery,
+        response: { 200: CostHistory, ...errors },
+      },
+    },
+    async (request) => costHistory(db, authOf(request).organizationId, request.query.days ?? 30),
+  );
+}

@@ -1,0 +1,101 @@
+import {
+  CreateMachineRequest,
+  ErrorBody,
+  IdParams,
+  Machine,
+  MachineActionRequest,
+  MachineDetail,
+  MachineListQuery,
+  MachinePage,
+  TagKeyParams,
+  TagsRequest,
+} from '@overcast/contracts';
+import { createMachine, listMachines, machineAction, machineDetail, removeMachineTag, setMachineTags } from '@overcast/core';
+import { Type as T } from '@sinclair/typebox';
+import type { App, AppDeps } from '../context';
+import { authOf, orgActorOf, requireRole } from './shared';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody, 504: ErrorBody };
+const tags = ['machines'];
+
+export function machineRoutes(app: App, deps: AppDeps): void {
+  const { db, box, redis, pollQueue } = deps;
+  const actionDeps = { db, box, redis, pollQueue };
+  app.addSchema(Machine);
+
+  app.get(
+    '/api/v1/machines',
+    {
+      schema: {
+        tags,
+        summary: 'Machines across every cloud: filter, search, sort, cursor pagination (terminated ones only when asked for)',
+        querystring: MachineListQuery,
+        response: { 200: MachinePage, ...errors },
+      },
+    },
+    async (request) => listMachines(db, authOf(request).organizationId, request.query),
+  );
+
+  app.get(
+    '/api/v1/machines/:id',
+    { schema: { tags, summary: 'One machine with its raw fields and history', params: IdParams, response: { 200: MachineDetail, ...errors } } },
+    async (request) => machineDetail(db, authOf(request).organizationId, request.params.id),
+  );
+
+  app.post(
+    '/api/v1/machines/:id/actions',
+    {
+      schema: {
+        tags,
+        summary: 'Start, stop, reboot, destroy or rename; the new state arrives on the event stream',
+        params: IdParams,
+        body: MachineActionRequest,
+        response: { 202: T.Object({ accepted: T.Boolean() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, 'member', 'act on machines');
+      await machineAction(actionDeps, orgActorOf(request), request.params.id, request.body);
+      return reply.status(202).send({ accepted: true });
+    },
+  );
+
+  app.post(
+    '/api/v1/machines/:id/tags',
+    {
+      schema: { tags, summary: 'Set Overcast tags on a machine', params: IdParams, body: TagsRequest, response: { 204: T.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      requireRole(request, 'member', 'tag machines');
+      await setMachineTags(db, orgActorOf(request), request.params.id, request.body.tags);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/api/v1/machines/:id/tags/:key',
+    { schema: { tags, summary: 'Remove an Overcast tag from a machine', params: TagKeyParams, response: { 204: T.Null(), ...errors } } },
+    async (request, reply) => {
+      requireRole(request, 'member', 'tag machines');
+      await removeMachineTag(db, orgActorOf(request), request.params.id, request.params.key);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/clouds/:id/machines',
+    {
+      schema: {
+        tags,
+        summary: 'Create a machine in a cloud; it appears pending and the stream reports it running',
+        params: IdParams,
+        body: CreateMachineRequest,
+        response: { 201: T.Ref(Machine), ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, 'member', 'create machines');
+      return reply.status(201).send(await createMachine(actionDeps, orgActorOf(request), request.params.id, request.body));
+    },
+  );
+}

@@ -1,0 +1,180 @@
+// pnpm bench sync [--quick]
+// First sync of N machines from the EC2 and DigitalOcean emulators vs a raw COPY of the same
+// rows; a poll where nothing changed vs a plain SELECT; API list latency under 50 clients.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RemoteMachine } from '../packages/contracts/src/index';
+import { createLogger, createRedis, createUser, loadSettings, QUEUE_PREFIX, QUEUES, SecretBox, syncMachines } from '../packages/core/src/index';
+import { copyRows, type Database } from '../packages/db/src/index';
+import { DEFAULT_SIM_REGIONS, EC2_SIM_ACCESS_KEY_ID, EC2_SIM_SECRET_ACCESS_KEY, startEc2Sim } from '../packages/cloud-sim/src/ec2/index';
+import { startDigitalOceanSim } from '../packages/cloud-sim/src/digitalocean/index';
+import { createAwsDriver, createDigitalOceanDriver } from '../packages/providers/src/index';
+import { Queue } from 'bullmq';
+import { buildApp } from '../apps/api/src/app';
+import { benchDatabase, fmt, percentile, table, time } from './_support';
+
+const quick = process.argv.includes('--quick');
+const SIZES = quick ? [2_000] : [10_000, 100_000];
+
+async function newCloud(db: Database, organizationId: string, provider: 'aws' | 'digitalocean') {
+  return db.prisma.cloud.create({
+    data: { organizationId, provider, title: `bench-${randomBytes(4).toString('hex')}`, credentials: Buffer.from('x') },
+  });
+}
+
+async function collect(iter: AsyncIterable<RemoteMachine>) {
+  const out: RemoteMachine[] = [];
+  for await (const m of iter) out.push(m);
+  return out;
+}
+
+/** The baseline: the same rows, straight into machines with COPY, no diff, no events. */
+async function rawCopy(db: Database, orgId: string, cloudId: string, machines: RemoteMachine[]) {
+  const client = await db.pool.connect();
+  try {
+    await copyRows(
+      client,
+      'machines',
+      ['organization_id', 'cloud_id', 'external_id', 'name', 'state', 'raw_state', 'size', 'image', 'location', 'public_ips', 'private_ips', 'provider_tags', 'extra', 'launched_at'],
+      machines.map((m) => [orgId, cloudId, m.externalId, m.name, m.state, m.rawState, m.size, m.image, m.location, m.publicIps, m.privateIps, m.tags, m.extra, m.createdAt]),
+    );
+  } finally {
+    client.release();
+  }
+}
+
+async function writes(db: Database): Promise<number> {
+  // Shared-memory statistics are flushed about once a second.
+  await new Promise((r) => setTimeout(r, 1_200));
+  const { rows } = await db.pool.query<{ n: string }>(
+    `SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) AS n FROM pg_stat_user_tables
+     WHERE relname IN ('machines', 'machine_events')`,
+  );
+  return Number(rows[0]!.n);
+}
+
+async function listFrom(provider: 'ec2' | 'digitalocean', n: number) {
+  if (provider === 'ec2') {
+    const sim = await startEc2Sim({ seed: n, transitionMs: 0 });
+    const driver = createAwsDriver({
+      credentials: { accessKeyId: EC2_SIM_ACCESS_KEY_ID, secretAccessKey: EC2_SIM_SECRET_ACCESS_KEY },
+      endpoint: sim.url,
+      config: { regions: DEFAULT_SIM_REGIONS },
+    });
+    const listed = await time(() => collect(driver.listMachines(new AbortController().signal)));
+    await sim.close();
+    return listed;
+  }
+  const token = `bench-${n}`;
+  const sim = await startDigitalOceanSim({ accounts: [{ token, droplets: n }], rateLimit: { limit: 1_000_000, windowMs: 3_600_000 } });
+  const driver = createDigitalOceanDriver({ credentials: { token }, endpoint: sim.url });
+  const listed = await time(() => collect(driver.listMachines(new AbortController().signal)));
+  await sim.close();
+  return listed;
+}
+
+async function main() {
+  const bench = await benchDatabase();
+  const { db } = bench;
+  const rows: (string | number)[][] = [
+    ['provider', 'machines', 'list (s)', 'COPY (s)', 'first sync (s)', 'machines/s', 'ratio vs COPY', 'no-change (s)', 'rows written', 'SELECT (s)', 'ratio vs SELECT'],
+  ];
+  let apiOrg: string | undefined;
+  try {
+    for (const provider of ['ec2', 'digitalocean'] as const) {
+      for (const n of SIZES) {
+        const org = await db.prisma.organization.create({ data: { name: 'bench', slug: `bench-${randomBytes(6).toString('hex')}` } });
+        const listed = await listFrom(provider, n);
+        const machines = listed.value;
+        const baselineCloud = await newCloud(db, org.id, provider === 'ec2' ? 'aws' : 'digitalocean');
+        const copy = await time(() => rawCopy(db, org.id, baselineCloud.id, machines));
+        await db.prisma.cloud.delete({ where: { id: baselineCloud.id } });
+        const cloud = await newCloud(db, org.id, provider === 'ec2' ? 'aws' : 'digitalocean');
+        const target = { cloudId: cloud.id, organizationId: org.id, provider: cloud.provider as 'aws', costOverrideMonthly: null, missingGraceHours: 24 };
+        const first = await time(() => syncMachines(db, target, machines));
+        const before = await writes(db);
+        const again = await time(() => syncMachines(db, target, machines.map((m) => ({ ...m }))));
+        const written = (await writes(db)) - before;
+        const select = await time(() => db.pool.query('SELECT * FROM machines WHERE cloud_id = $1', [cloud.id]));
+        rows.push([
+          provider,
+          n,
+          fmt(listed.ms / 1000, 2),
+          fmt(copy.ms / 1000, 2),
+          fmt(first.ms / 1000, 2),
+          Math.round(n / (first.ms / 1000)),
+          fmt(copy.ms / first.ms, 2),
+          fmt(again.ms / 1000, 2),
+          written,
+          fmt(select.ms / 1000, 2),
+          fmt(again.ms / select.ms, 2),
+        ]);
+        if (n === 10_000 && provider === 'ec2') apiOrg = org.id;
+        if (quick && provider === 'ec2') apiOrg = org.id;
+      }
+    }
+    console.log('\nInventory sync (ratio vs COPY: COPY time / sync time, higher is better; target >= 0.5)\n');
+    table(rows);
+    if (apiOrg) await apiLatency(db, bench.url, apiOrg);
+  } finally {
+    await bench.drop();
+  }
+}
+
+async function apiLatency(db: Database, url: string, organizationId: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'overcast-bench-'));
+  const { settings } = loadSettings({ dir, create: true, env: { ...process.env, DATABASE_URL: url, OVERCAST_LOG_LEVEL: 'warn' } });
+  const redis = createRedis(settings.redisUrl);
+  const pollQueue = new Queue(QUEUES.poll, { connection: { url: settings.redisUrl }, prefix: QUEUE_PREFIX });
+  const app = await buildApp({ settings, db, redis, logger: createLogger('warn', 'bench'), box: new SecretBox(settings.secrets.credentialsKey), pollQueue });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
+  await createUser(db, { email, password: 'bench-password-1', admin: true, organizationId });
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'bench-password-1' }),
+  });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const total = (await (await fetch(`${base}/api/v1/machines?limit=1`, { headers: { cookie } })).json()).total;
+
+  async function load(path: string, clients = 50, perClient = 20) {
+    const latencies: number[] = [];
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        for (let i = 0; i < perClient; i++) {
+          const t = performance.now();
+          const res = await fetch(`${base}${path}`, { headers: { cookie } });
+          await res.arrayBuffer();
+          if (!res.ok) throw new Error(`${path}: ${res.status}`);
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
+    return latencies.sort((a, b) => a - b);
+  }
+  await load('/healthz', 10, 5);
+  const floor = await load('/healthz');
+  const list = await load('/api/v1/machines?state=running&sort=name&limit=100');
+  console.log(`\nAPI list, first page with a filter, ${total} machines, 50 concurrent clients (1,000 requests)\n`);
+  table([
+    ['request', 'p50 (ms)', 'p99 (ms)'],
+    ['GET /healthz (baseline)', fmt(percentile(floor, 50)), fmt(percentile(floor, 99))],
+    ['GET /api/v1/machines?state=running', fmt(percentile(list, 50)), fmt(percentile(list, 99))],
+    ['ratio', fmt(percentile(list, 50) / percentile(floor, 50), 2), fmt(percentile(list, 99) / percentile(floor, 99), 2)],
+  ]);
+  await app.close();
+  await pollQueue.close();
+  redis.disconnect();
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,229 @@
+import type { DoAccount } from './account';
+import { PUBLIC_IMAGES, REGIONS, SIZES } from './catalog';
+import { DoApiError, notFound } from './errors';
+import { paginate } from './paging';
+import { actionJson, dropletJson, keyJson, volumeJson } from './render';
+
+export interface RouteContext {
+  account: DoAccount;
+  url: URL;
+  /** Parsed JSON body (undefined when there was none). */
+  body: unknown;
+  /** Scheme and host the client used, for the absolute URLs in `links`. */
+  origin: string;
+}
+
+export interface RouteResult {
+  status: number;
+  json?: unknown;
+}
+
+type Handler = (ctx: RouteContext, params: string[]) => RouteResult;
+
+const ok = (json: unknown, status = 200): RouteResult => ({ status, json });
+const noContent = (): RouteResult => ({ status: 204 });
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw notFound();
+  }
+}
+
+function numericId(raw: string | undefined): number {
+  if (!raw || !/^\d{1,15}$/.test(raw)) throw notFound();
+  return Number(raw);
+}
+
+function listed<T>(
+  ctx: RouteContext,
+  key: string,
+  items: readonly T[],
+  render: (t: T) => unknown,
+): RouteResult {
+  const { slice, links, meta } = paginate(items, ctx.url, ctx.origin);
+  return ok({ [key]: slice.map(render), links, meta });
+}
+
+const ROUTES: Array<[string, RegExp, Handler]> = [
+  [
+    'GET',
+    /^\/v2\/account$/,
+    ({ account }) =>
+      ok({
+        account: {
+          droplet_limit: account.info.dropletLimit,
+          floating_ip_limit: 3,
+          volume_limit: 100,
+          email: account.info.email,
+          uuid: account.info.uuid,
+          email_verified: true,
+          status: account.info.status,
+          status_message: account.info.statusMessage,
+        },
+      }),
+  ],
+  ['GET', /^\/v2\/account\/keys$/, (ctx) => listed(ctx, 'ssh_keys', [...ctx.account.keys.values()], keyJson)],
+  ['POST', /^\/v2\/account\/keys$/, (ctx) => ok({ ssh_key: keyJson(ctx.account.createKey(ctx.body)) }, 201)],
+  [
+    'GET',
+    /^\/v2\/account\/keys\/([^/]+)$/,
+    (ctx, [ref]) => ok({ ssh_key: keyJson(ctx.account.findKey(ref!)) }),
+  ],
+  [
+    'DELETE',
+    /^\/v2\/account\/keys\/([^/]+)$/,
+    (ctx, [ref]) => {
+      ctx.account.deleteKey(ref!);
+      return noContent();
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/droplets$/,
+    (ctx) =>
+      listed(
+        ctx,
+        'droplets',
+        ctx.account.listDroplets(ctx.url.searchParams.get('tag_name') ?? undefined),
+        dropletJson,
+      ),
+  ],
+  [
+    'POST',
+    /^\/v2\/droplets$/,
+    (ctx) => {
+      const { droplet, action } = ctx.account.createDroplet(ctx.body);
+      return ok(
+        {
+          droplet: dropletJson(droplet),
+          links: {
+            actions: [{ id: action.id, rel: 'create', href: `${ctx.origin}/v2/actions/${action.id}` }],
+          },
+        },
+        202,
+      );
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/droplets\/([^/]+)$/,
+    (ctx, [id]) => ok({ droplet: dropletJson(ctx.account.getDroplet(numericId(id))) }),
+  ],
+  [
+    'DELETE',
+    /^\/v2\/droplets\/([^/]+)$/,
+    (ctx, [id]) => {
+      ctx.account.deleteDroplet(numericId(id));
+      return noContent();
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/droplets\/([^/]+)\/actions$/,
+    (ctx, [id]) => {
+      const dropletId = numericId(id);
+      ctx.account.getDroplet(dropletId);
+      const actions = [...ctx.account.actions.values()].filter(
+        (a) => a.resourceType === 'droplet' && a.resourceId === dropletId,
+      );
+      return listed(ctx, 'actions', actions, actionJson);
+    },
+  ],
+  [
+    'POST',
+    /^\/v2\/droplets\/([^/]+)\/actions$/,
+    (ctx, [id]) => ok({ action: actionJson(ctx.account.dropletAction(numericId(id), ctx.body)) }, 201),
+  ],
+  [
+    'GET',
+    /^\/v2\/droplets\/([^/]+)\/actions\/([^/]+)$/,
+    (ctx, [id, actionId]) => {
+      const action = ctx.account.getAction(numericId(actionId));
+      if (action.resourceId !== numericId(id)) throw notFound();
+      return ok({ action: actionJson(action) });
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/volumes$/,
+    (ctx) =>
+      listed(
+        ctx,
+        'volumes',
+        ctx.account.listVolumes({
+          name: ctx.url.searchParams.get('name'),
+          region: ctx.url.searchParams.get('region'),
+        }),
+        volumeJson,
+      ),
+  ],
+  ['POST', /^\/v2\/volumes$/, (ctx) => ok({ volume: volumeJson(ctx.account.createVolume(ctx.body)) }, 201)],
+  ['GET', /^\/v2\/volumes\/([^/]+)$/, (ctx, [id]) => ok({ volume: volumeJson(ctx.account.getVolume(id!)) })],
+  [
+    'DELETE',
+    /^\/v2\/volumes\/([^/]+)$/,
+    (ctx, [id]) => {
+      ctx.account.deleteVolume(id!);
+      return noContent();
+    },
+  ],
+  [
+    'POST',
+    /^\/v2\/volumes\/([^/]+)\/actions$/,
+    (ctx, [id]) => ok({ action: actionJson(ctx.account.volumeAction(id!, ctx.body)) }, 202),
+  ],
+  ['GET', /^\/v2\/sizes$/, (ctx) => listed(ctx, 'sizes', SIZES, (s) => s)],
+  ['GET', /^\/v2\/regions$/, (ctx) => listed(ctx, 'regions', REGIONS, (r) => r)],
+  [
+    'GET',
+    /^\/v2\/images$/,
+    (ctx) => {
+      const type = ctx.url.searchParams.get('type');
+      const privateOnly = ctx.url.searchParams.get('private') === 'true';
+      const all = [...PUBLIC_IMAGES, ...ctx.account.privateImages].filter(
+        (i) =>
+          (!privateOnly || !i.public) &&
+          (!type || (type === 'distribution' ? i.type === 'base' : type !== 'application')),
+      );
+      return listed(ctx, 'images', all, (i) => i);
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/images\/([^/]+)$/,
+    (ctx, [ref]) => {
+      const image = ctx.account.findImage(ref);
+      if (!image) throw notFound();
+      return ok({ image });
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/actions$/,
+    (ctx) => {
+      ctx.account.settle();
+      return listed(ctx, 'actions', [...ctx.account.actions.values()], actionJson);
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/actions\/([^/]+)$/,
+    (ctx, [id]) => ok({ action: actionJson(ctx.account.getAction(numericId(id))) }),
+  ],
+];
+
+/** Finds and runs the route for a request; unknown paths answer 404 as DigitalOcean does. */
+export function route(method: string, ctx: RouteContext): RouteResult {
+  let pathMatched = false;
+  for (const [m, pattern, handler] of ROUTES) {
+    const match = pattern.exec(ctx.url.pathname);
+    if (!match) continue;
+    pathMatched = true;
+    if (m === method) return handler(ctx, match.slice(1).map(safeDecode));
+  }
+  if (pathMatched)
+    throw new DoApiError(405, 'method_not_allowed', `${method} is not allowed on this resource.`);
+  throw notFound();
+}

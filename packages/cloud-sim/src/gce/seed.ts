@@ -1,0 +1,70 @@
+import { MACHINE_TYPES, PUBLIC_IMAGES } from './catalog';
+import { links } from './links';
+import { gceTime, type SimDisk, type SimInstance } from './model';
+import type { IdSource } from './project';
+
+const SEED_EPOCH = Date.UTC(2024, 0, 1);
+const LIVE_IMAGES = PUBLIC_IMAGES.filter((i) => !i.deprecated);
+const SEED_TYPES = MACHINE_TYPES.slice(0, 6);
+// Shared, never mutated: the API replaces labels and tags wholesale.
+const LABEL_SETS: ReadonlyArray<Readonly<Record<string, string>>> = [
+  Object.freeze({ env: 'prod', team: 'web' }),
+  Object.freeze({ env: 'dev' }),
+  Object.freeze({}),
+];
+const TAG_SETS: ReadonlyArray<readonly string[]> = [
+  Object.freeze(['http-server', 'https-server']),
+  Object.freeze([]),
+];
+const NO_METADATA = Object.freeze([]) as ReadonlyArray<{ key: string; value: string }>;
+
+/**
+ * Instance `i` of a seeded project and its boot disk. Everything derives from `i`, so the same
+ * options always give the same fleet.
+ */
+export function seededInstance(i: number, zone: string, prefix: string, ids: IdSource) {
+  const name = `${prefix}-${String(i).padStart(6, '0')}`;
+  const image = LIVE_IMAGES[i % LIVE_IMAGES.length]!;
+  const created = gceTime(SEED_EPOCH + i * 60_000);
+  const n = i + 2;
+  const tail = `${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  const stopped = i % 10 === 9;
+  const disk: SimDisk = {
+    id: ids.next(),
+    name,
+    zone,
+    sizeGb: 10 + (i % 3) * 10,
+    type: 'pd-balanced',
+    status: 'READY',
+    description: '',
+    creationTimestamp: created,
+    sourceImage: links.image(image.project, image.name),
+    sourceImageId: image.id,
+    users: [name],
+    labels: LABEL_SETS[2]!,
+    lastAttachTimestamp: created,
+  };
+  const instance: SimInstance = {
+    id: ids.next(),
+    name,
+    zone,
+    machineType: SEED_TYPES[i % SEED_TYPES.length]!.name,
+    status: stopped ? 'TERMINATED' : 'RUNNING',
+    description: '',
+    creationTimestamp: created,
+    labels: LABEL_SETS[i % 3]!,
+    metadata: NO_METADATA,
+    networkTags: TAG_SETS[i % 2]!,
+    disks: [
+      { diskName: name, deviceName: 'persistent-disk-0', boot: true, autoDelete: true, mode: 'READ_WRITE' },
+    ],
+    networkIP: `10.${tail}`,
+    natIP: `34.${tail}`,
+    external: true,
+    cpuPlatform: 'Intel Broadwell',
+    lastStartTimestamp: created,
+    lastStopTimestamp: stopped ? created : undefined,
+    generation: 0,
+  };
+  return { instance, disk };
+}

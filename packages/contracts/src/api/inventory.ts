@@ -1,0 +1,67 @@
+import { type Static, Type as T } from '@sinclair/typebox';
+import { IsoDateTime, Strict, Uuid } from './common';
+
+export const Volume = T.Object(
+  {
+    id: Uuid,
+    cloudId: Uuid,
+    cloudTitle: T.String(),
+    externalId: T.String(),
+    name: T.String(),
+    sizeGb: T.Integer(),
+    state: T.String(),
+    location: T.Union([T.Null(), T.String()]),
+    attachedTo: T.Array(T.Object({ externalId: T.String(), machineId: T.Union([T.Null(), Uuid]), name: T.Union([T.Null(), T.String()]) })),
+    costMonthly: T.Union([T.Null(), T.String()]),
+    missingSince: T.Union([T.Null(), IsoDateTime]),
+  },
+  { $id: 'Volume' },
+);
+export type Volume = Static<typeof Volume>;
+export const VolumeList = T.Object({ items: T.Array(T.Ref(Volume)) });
+
+export const CreateVolumeRequest = Strict({
+  name: T.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }),
+  sizeGb: T.Integer({ minimum: 1, maximum: 65_536 }),
+  location: T.String({ minLength: 1, maxLength: 200 }),
+});
+export const AttachVolumeRequest = Strict({ machineId: Uuid });
+
+export const Size = T.Object({
+  externalId: T.String(),
+  name: T.String(),
+  cpus: T.Union([T.Null(), T.Integer()]),
+  memoryMb: T.Union([T.Null(), T.Integer()]),
+  diskGb: T.Union([T.Null(), T.Integer()]),
+  priceMonthly: T.Union([T.Null(), T.String()]),
+  priceHourly: T.Union([T.Null(), T.String()]),
+  currency: T.String(),
+  locations: T.Array(T.String()),
+});
+export const Image = T.Object({ externalId: T.String(), name: T.String(), os: T.Union([T.Null(), T.String()]), isPublic: T.Boolean() });
+export const Location = T.Object({ externalId: T.String(), name: T.String(), country: T.Union([T.Null(), T.String()]) });
+export const SizeList = T.Object({ items: T.Array(Size) });
+export const ImageList = T.Object({ items: T.Array(Image) });
+export const LocationList = T.Object({ items: T.Array(Location) });
+
+export const CostSummary = T.Object({
+  currency: T.String(),
+  totalMonthly: T.String(),
+  byCloud: T.Array(T.Object({ cloudId: Uuid, title: T.String(), provider: T.String(), monthly: T.String(), machines: T.Integer() })),
+  byTag: T.Array(T.Object({ key: T.String(), value: T.String(), monthly: T.String(), machines: T.Integer() })),
+});
+export type CostSummary = Static<typeof CostSummary>;
+
+export const CostHistoryQuery = Strict({ days: T.Optional(T.Integer({ minimum: 1, maximum: 366, default: 30 })) });
+export const CostHistory = T.Object({
+  currency: T.String(),
+  days: T.Array(T.Object({ day: T.String({ format: 'date' }), monthly: T.String() })),
+});
+
+/** What the stream pushes to browsers. */
+export const StreamEvent = T.Union([
+  T.Object({ type: T.Literal('machine.changed'), cloudId: Uuid, machineId: Uuid, kind: T.String(), data: T.Record(T.String(), T.Unknown()) }),
+  T.Object({ type: T.Literal('inventory.changed'), cloudId: Uuid, counts: T.Record(T.String(), T.Integer()) }),
+  T.Object({ type: T.Literal('cloud.changed'), cloudId: Uuid }),
+]);
+export type StreamEvent = Static<typeof StreamEvent>;

@@ -1,0 +1,99 @@
+import { type Static, Type as T } from '@sinclair/typebox';
+import { IsoDateTime, Strict, Uuid } from './common';
+
+export const MachineStateValue = T.Union(
+  ['pending', 'running', 'stopped', 'rebooting', 'terminated', 'error', 'unknown', 'missing'].map((s) => T.Literal(s)),
+);
+
+export const Machine = T.Object(
+  {
+    id: Uuid,
+    cloudId: Uuid,
+    cloudTitle: T.String(),
+    provider: T.String(),
+    externalId: T.String(),
+    name: T.String(),
+    state: T.String(),
+    rawState: T.String(),
+    size: T.Union([T.Null(), T.String()]),
+    image: T.Union([T.Null(), T.String()]),
+    location: T.Union([T.Null(), T.String()]),
+    publicIps: T.Array(T.String()),
+    privateIps: T.Array(T.String()),
+    tags: T.Record(T.String(), T.String(), { description: 'Provider tags merged with Overcast tags (ours win)' }),
+    launchedAt: T.Union([T.Null(), IsoDateTime]),
+    costMonthly: T.Union([T.Null(), T.String()]),
+    costHourly: T.Union([T.Null(), T.String()]),
+    costCurrency: T.String(),
+    costSource: T.Union([T.Null(), T.String()]),
+    missingSince: T.Union([T.Null(), IsoDateTime]),
+    updatedAt: IsoDateTime,
+  },
+  { $id: 'Machine' },
+);
+export type Machine = Static<typeof Machine>;
+
+export const MachineEvent = T.Object({
+  id: T.String(),
+  kind: T.String(),
+  data: T.Record(T.String(), T.Unknown()),
+  createdAt: IsoDateTime,
+});
+export type MachineEvent = Static<typeof MachineEvent>;
+
+export const MachineDetail = T.Object({
+  machine: T.Ref(Machine),
+  extra: T.Record(T.String(), T.Unknown(), { description: "The provider's raw fields" }),
+  providerTags: T.Record(T.String(), T.String()),
+  userTags: T.Record(T.String(), T.String()),
+  history: T.Array(MachineEvent),
+});
+export type MachineDetail = Static<typeof MachineDetail>;
+
+export const MACHINE_SORTS = ['name', 'state', 'cloud', 'size', 'location', 'launchedAt', 'cost', 'createdAt'] as const;
+
+export const MachineListQuery = Strict({
+  cloud: T.Optional(Uuid),
+  state: T.Optional(MachineStateValue),
+  provider: T.Optional(T.String({ maxLength: 32 })),
+  tag: T.Optional(T.String({ minLength: 1, maxLength: 256, description: 'key or key=value' })),
+  q: T.Optional(T.String({ maxLength: 200, description: 'Text search over name, external id and IPs' })),
+  sort: T.Optional(
+    T.String({ pattern: `^-?(${MACHINE_SORTS.join('|')})$`, description: 'A field, with - for descending; default name' }),
+  ),
+  limit: T.Optional(T.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  cursor: T.Optional(T.String({ maxLength: 1024 })),
+});
+export type MachineListQuery = Static<typeof MachineListQuery>;
+
+export const MachinePage = T.Object({
+  items: T.Array(T.Ref(Machine)),
+  nextCursor: T.Union([T.Null(), T.String()]),
+  total: T.Integer({ description: 'Machines matching the filters' }),
+});
+export type MachinePage = Static<typeof MachinePage>;
+
+export const MachineActionRequest = Strict({
+  action: T.Union([T.Literal('start'), T.Literal('stop'), T.Literal('reboot'), T.Literal('destroy'), T.Literal('rename')]),
+  name: T.Optional(T.String({ minLength: 1, maxLength: 200, description: 'The new name, for rename' })),
+});
+export type MachineActionRequest = Static<typeof MachineActionRequest>;
+
+export const TagsRequest = Strict({
+  tags: T.Record(T.String({ minLength: 1, maxLength: 128 }), T.String({ maxLength: 256 }), {
+    description: 'Tags to set (key -> value; value may be empty)',
+  }),
+});
+
+export const TagKeyParams = Strict({ id: Uuid, key: T.String({ minLength: 1, maxLength: 128 }) });
+
+export const CreateMachineRequest = Strict({
+  name: T.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }),
+  size: T.String({ minLength: 1, maxLength: 200 }),
+  image: T.String({ minLength: 1, maxLength: 512 }),
+  location: T.String({ minLength: 1, maxLength: 200 }),
+  sshKeyId: T.Optional(Uuid),
+  tags: T.Optional(T.Record(T.String({ minLength: 1, maxLength: 128 }), T.String({ maxLength: 256 }))),
+  postDeployScript: T.Optional(T.String({ maxLength: 65_536, description: 'Runs at first boot (cloud-init user data)' })),
+});
+export type CreateMachineRequest = Static<typeof CreateMachineRequest>;

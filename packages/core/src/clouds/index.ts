@@ -1,0 +1,3 @@
+export * from './drivers';
+export * from './inputs';
+export * from './service';

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import type { Cloud as CloudView, CloudProvider, CreateCloudRequest, UpdateCloudRequest } from '@overcast/contracts';
+import { type Cloud, type Database, Prisma } from '@overcast/db';
+import { type Actor, recordAudit } from '../audit';
+import { DomainError, fromProviderError, notFound } from '../errors';
+import type { SecretBox } from '../secrets';
+import { driverFor } from './drivers';
+import { normalizeCredentials, validateCloudInputs } from './inputs';
+
+export interface CloudDeps {
+  db: Database;
+  box: SecretBox;
+}
+
+/** How long adding a cloud waits for the provider to confirm the credentials. */
+const VALIDATE_TIMEOUT_MS = 30_000;
+
+/** Sealed with the cloud id as associated data: a blob copied to another row will not open. */
+export const sealCredentials = (box: SecretBox, cloudId: string, credentials: unknown) =>
+  new Uint8Array(box.sealJson(credentials, `cloud:${cloudId}`));
+export const openCredentials = (box: SecretBox, cloud: Pick<Cloud, 'id' | 'credentials'>) =>
+  box.openJson<Record<string, unknown>>(cloud.credentials, `cloud:${cloud.id}`);
+
+/** The driver for a stored cloud. */
+export function driverOf(box: SecretBox, cloud: Cloud) {
+  return driverFor(cloud.provider, {
+    credentials: openCredentials(box, cloud),
+    endpoint: cloud.endpoint,
+    config: cloud.config as Record<string, unknown>,
+  });
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new DomainError('provider_timeout', 'provider_timeout', `${what} took longer than ${ms / 1000} s.`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Asks the provider whether these credentials work; a refusal is a 422 with the provider's words. */
+async function checkWithProvider(provider: CloudProvider, init: Parameters<typeof driverFor>[1]): Promise<void> {
+  try {
+    await withTimeout(driverFor(provider, init).validate(), VALIDATE_TIMEOUT_MS, 'Checking the credentials');
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    throw fromProviderError(provider, err, 'checking the credentials');
+  }
+}
+
+export async function toCloudView(db: Database, cloud: Cloud): Promise<CloudView> {
+  const [view] = await cloudViews(db, cloud.organizationId, [cloud]);
+  return view!;
+}
+
+/** Clouds with their machine count and monthly cost, in one query for the lot. */
+export async function cloudViews(db: Database, organizationId: string, clouds: Cloud[]): Promise<CloudView[]> {
+  if (clouds.length === 0) return [];
+  const { rows } = await db.pool.query<{ cloud_id: string; machines: number; cost: string }>(
+    `SELECT cloud_id, count(*)::int AS machines, coalesce(sum(cost_monthly), 0)::text AS cost
+     FROM machines WHERE organization_id = $1 AND cloud_id = ANY($2::uuid[]) AND state NOT IN ('terminated')
+     GROUP BY cloud_id`,
+    [organizationId, clouds.map((c) => c.id)],
+  );
+  const stats = new Map(rows.map((r) => [r.cloud_id, r]));
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return clouds.map((c) => ({
+    id: c.id,
+    provider: c.provider,
+    title: c.title,
+    endpoint: c.endpoint,
+    config: c.config as Record<string, unknown>,
+    enabled: c.enabled,
+    pollStatus: c.pollStatus,
+    pollIntervalSeconds: c.pollIntervalSeconds,
+    lastPollAt: iso(c.lastPollAt),
+    lastSuccessAt: iso(c.lastSuccessAt),
+    lastError: c.lastError,
+    lastErrorAt: iso(c.lastErrorAt),
+    costOverrideMonthly: c.costOverrideMonthly?.toString() ?? null,
+    machineCount: stats.get(c.id)?.machines ?? 0,
+    monthlyCost: Number(stats.get(c.id)?.cost ?? 0).toFixed(2),
+    createdAt: c.createdAt.toISOString(),
+  }));
+}
+
+export async function getCloud(db: Database, organizationId: string, id: string): Promise<Cloud> {
+  const cloud = await db.prisma.cloud.findFirst({ where: { id, organizationId } });
+  if (!cloud) throw notFound('Cloud');
+  return cloud;
+}
+
+export async function listClouds(db: Database, organizationId: string): Promise<CloudView[]> {
+  const clouds = await db.prisma.cloud.findMany({ where: { organizationId }, orderBy: { title: 'asc' } });
+  return cloudViews(db, organizationId, clouds);
+}
+
+const titleTaken = (title: string) =>
+  new DomainError('conflict', 'cloud_title_taken', `A cloud named "${title}" already exists; choose another title.`);
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+}
+
+/** Adds a cloud after the provider has accepted its credentials; nothing is saved otherwise. */
+export async function addCloud(deps: CloudDeps, actor: Actor & { organizationId: string }, input: CreateCloudRequest): Promise<Cloud> {
+  validateCloudInputs(input.provider, input.credentials, input.config);
+  const credentials = normalizeCredentials(input.provider, input.credentials);
+  const config = (input.config ?? {}) as Record<string, unknown>;
+  if (await deps.db.prisma.cloud.findFirst({ where: { organizationId: actor.organizationId, title: input.title } })) {
+    throw titleTaken(input.title);
+  }
+  await checkWithProvider(input.provider, { credentials, endpoint: input.endpoint ?? null, config });
+  const id = randomUUID();
+  try {
+    const cloud = await deps.db.prisma.cloud.create({
+      data: {
+        id,
+        organizationId: actor.organizationId,
+        provider: input.provider,
+        title: input.title,
+        credentials: sealCredentials(deps.box, id, credentials),
+        endpoint: input.endpoint ?? null,
+        config: config as object,
+        pollIntervalSeconds: input.pollIntervalSeconds ?? null,
+        costOverrideMonthly: input.costOverrideMonthly ?? null,
+        createdById: actor.userId ?? null,
+      },
+    });
+    await recordAudit(deps.db, actor, {
+      action: 'cloud.create',
+      resourceKind: 'cloud',
+      resourceId: id,
+      details: { provider: input.provider, title: input.title, endpoint: input.endpoint ?? null },
+    });
+    return cloud;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw titleTaken(input.title);
+    throw err;
+  }
+}
+
+/** Renames, enables/disables, or changes credentials (checked with the provider first). */
+export async function updateCloud(
+  deps: CloudDeps,
+  actor: Actor & { organizationId: string },
+  id: string,
+  input: UpdateCloudRequest,
+): Promise<Cloud> {
+  const cloud = await getCloud(deps.db, actor.organizationId, id);
+  const provider = cloud.provider as CloudProvider;
+  const data: Prisma.CloudUpdateInput = {};
+  const changed: string[] = [];
+  if (input.title !== undefined && input.title !== cloud.title) {
+    data.title = input.title;
+    changed.push('title');
+  }
+  if (input.enabled !== undefined) {
+    data.enabled = input.enabled;
+    changed.push('enabled');
+  }
+  if (input.pollIntervalSeconds !== undefined) {
+    data.pollIntervalSeconds = input.pollIntervalSeconds;
+    changed.push('pollIntervalSeconds');
+  }
+  if (input.costOverrideMonthly !== undefined) {
+    data.costOverrideMonthly = input.costOverrideMonthly;
+    changed.push('costOverrideMonthly');
+  }
+  const touchesAccess = input.credentials !== undefined || input.config !== undefined || input.endpoint !== undefined;
+  if (touchesAccess) {
+    const credentials = input.credentials
+      ? normalizeCredentials(provider, input.credentials)
+      : openCredentials(deps.box, cloud);
+    const config = (input.config ?? cloud.config) as Record<string, unknown>;
+    validateCloudInputs(provider, credentials, config);
+    const endpoint = input.endpoint !== undefined ? input.endpoint : cloud.endpoint;
+    await checkWithProvider(provider, { credentials, endpoint, config });
+    if (input.credentials) {
+      data.credentials = sealCredentials(deps.box, cloud.id, credentials);
+      changed.push('credentials');
+    }
+    if (input.config) {
+      data.config = config as object;
+      changed.push('config');
+    }
+    if (input.endpoint !== undefined) {
+      data.endpoint = endpoint;
+      changed.push('endpoint');
+    }
+  }
+  try {
+    // organizationId in the filter keeps the write inside the caller's organization.
+    await deps.db.prisma.cloud.updateMany({ where: { id, organizationId: actor.organizationId }, data: data as never });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw titleTaken(input.title ?? '');
+    throw err;
+  }
+  await recordAudit(deps.db, actor, { action: 'cloud.update', resourceKind: 'cloud', resourceId: id, details: { changed } });
+  return getCloud(deps.db, actor.organizationId, id);
+}
+
+/** Deletes a cloud and its whole inventory; the caller must type the cloud's title. */
+export async function deleteCloud(
+  deps: CloudDeps,
+  actor: Actor & { organizationId: string },
+  id: string,
+  confirm: string,
+): Promise<Cloud> {
+  const cloud = await getCloud(deps.db, actor.organizationId, id);
+  if (confirm !== cloud.title) {
+    throw new DomainError(
+      'conflict',
+      'confirmation_required',
+      `Type the cloud's title ("${cloud.title}") to confirm: its machines, volumes and history are deleted with it.`,
+    );
+  }
+  await deps.db.prisma.cloud.deleteMany({ where: { id, organizationId: actor.organizationId } });
+  await recordAudit(deps.db, actor, {
+    action: 'cloud.delete',
+    resourceKind: 'cloud',
+    resourceId: id,
+    details: { title: cloud.title, provider: cloud.provider },
+  });
+  return cloud;
+}

@@ -1,0 +1,70 @@
+import { ProviderError } from '@overcast/contracts';
+
+/** HTTP status for each kind of domain error; the api maps errors with it. */
+export const DOMAIN_ERROR_STATUS = {
+  invalid: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  provider_refused: 422,
+  provider_failed: 502,
+  provider_timeout: 504,
+} as const;
+export type DomainErrorKind = keyof typeof DOMAIN_ERROR_STATUS;
+
+/** An error meant for the person calling: it says what happened and what to do. */
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly kind: DomainErrorKind,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return DOMAIN_ERROR_STATUS[this.kind];
+  }
+}
+
+export const notFound = (what: string) =>
+  new DomainError('not_found', `${what.toLowerCase().replace(/\s+/g, '_')}_not_found`, `${what} was not found.`);
+
+const PROVIDER_NAMES: Record<string, string> = {
+  aws: 'AWS',
+  gce: 'Google Compute Engine',
+  digitalocean: 'DigitalOcean',
+  libvirt: 'The KVM host',
+  ssh_host: 'The SSH host',
+  docker: 'The Docker engine',
+};
+
+export const providerName = (provider: string) => PROVIDER_NAMES[provider] ?? provider;
+
+/** Turns a driver's ProviderError into words for a person, with the provider's own message. */
+export function fromProviderError(provider: string, err: unknown, doing: string): DomainError {
+  const who = providerName(provider);
+  if (!(err instanceof ProviderError)) {
+    return new DomainError('provider_failed', 'provider_failed', `${who} failed while ${doing}: ${(err as Error)?.message ?? err}`);
+  }
+  switch (err.kind) {
+    case 'auth':
+      return new DomainError(
+        'provider_refused',
+        'provider_auth_failed',
+        `${who} refused the credentials while ${doing}: ${err.message} Check the keys and their permissions.`,
+      );
+    case 'invalid':
+      return new DomainError('provider_refused', 'provider_refused', `${who} refused ${doing}: ${err.message}`);
+    case 'not-found':
+      return new DomainError('provider_refused', 'provider_not_found', `${who} does not know it (${doing}): ${err.message}`);
+    case 'conflict':
+      return new DomainError('conflict', 'provider_conflict', `${who} refused ${doing}: ${err.message}`);
+    case 'throttled':
+      return new DomainError('provider_failed', 'provider_throttled', `${who} is rate-limiting us (${doing}); try again in a minute. ${err.message}`);
+    default:
+      return /timed? ?out|timeout/i.test(err.message)
+        ? new DomainError('provider_timeout', 'provider_timeout', `${who} did not answer in time while ${doing}. ${err.message}`)
+        : new DomainError('provider_failed', 'provider_unavailable', `${who} is unavailable (${doing}): ${err.message}`);
+  }
+}

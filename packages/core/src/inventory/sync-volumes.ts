@@ -1,0 +1,84 @@
+import type { RemoteVolume } from '@overcast/contracts';
+import { type CopyValue, copyRows, type Database } from '@overcast/db';
+
+export interface VolumeSyncResult {
+  seen: number;
+  created: number;
+  updated: number;
+  missing: number;
+}
+
+const COLUMNS = [
+  'external_id',
+  'name',
+  'size_gb',
+  'state',
+  'location',
+  'attached_to',
+  'provider_tags',
+  'extra',
+  'cost_monthly',
+  'launched_at',
+] as const;
+const COMPARED = COLUMNS.filter((c) => c !== 'external_id');
+
+const toRow = (v: RemoteVolume): CopyValue[] => [
+  v.externalId,
+  v.name,
+  v.sizeGb,
+  v.state,
+  v.location,
+  v.attachedTo,
+  v.tags,
+  v.extra,
+  v.costMonthly?.amount ?? null,
+  v.createdAt,
+];
+
+/** Same contract as syncMachines, for volumes: one transaction, only changes written, vanished ones kept as missing. */
+export async function syncVolumes(
+  db: Database,
+  target: { cloudId: string; organizationId: string },
+  volumes: RemoteVolume[],
+): Promise<VolumeSyncResult> {
+  const unique = new Map(volumes.map((v) => [v.externalId, v]));
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sync:volumes:${target.cloudId}`]);
+    await client.query(`CREATE TEMP TABLE incoming_volumes (
+      external_id text NOT NULL, name text NOT NULL, size_gb int NOT NULL, state text NOT NULL, location text,
+      attached_to text[] NOT NULL, provider_tags jsonb NOT NULL, extra jsonb NOT NULL, cost_monthly numeric(12,4),
+      launched_at timestamptz(3)) ON COMMIT DROP`);
+    await copyRows(client, 'incoming_volumes', COLUMNS, [...unique.values()].map(toRow));
+    const params = [target.cloudId, target.organizationId];
+    const created = await client.query(
+      `INSERT INTO volumes (organization_id, cloud_id, ${COLUMNS.join(', ')})
+       SELECT $2, $1, ${COLUMNS.map((c) => `i.${c}`).join(', ')} FROM incoming_volumes i
+       WHERE NOT EXISTS (SELECT 1 FROM volumes v WHERE v.cloud_id = $1 AND v.external_id = i.external_id)
+       ON CONFLICT (cloud_id, external_id) DO NOTHING`,
+      params,
+    );
+    const updated = await client.query(
+      `UPDATE volumes v SET ${COMPARED.map((c) => `${c} = i.${c}`).join(', ')}, missing_since = NULL, updated_at = now()
+       FROM incoming_volumes i
+       WHERE v.cloud_id = $1 AND v.external_id = i.external_id
+         AND (${COMPARED.map((c) => `v.${c}`).join(', ')}, v.missing_since)
+             IS DISTINCT FROM (${COMPARED.map((c) => `i.${c}`).join(', ')}, NULL::timestamptz)`,
+      [target.cloudId],
+    );
+    const missing = await client.query(
+      `UPDATE volumes v SET missing_since = now(), state = 'missing', updated_at = now()
+       WHERE v.cloud_id = $1 AND v.missing_since IS NULL
+         AND NOT EXISTS (SELECT 1 FROM incoming_volumes i WHERE i.external_id = v.external_id)`,
+      [target.cloudId],
+    );
+    await client.query('COMMIT');
+    return { seen: unique.size, created: created.rowCount ?? 0, updated: updated.rowCount ?? 0, missing: missing.rowCount ?? 0 };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

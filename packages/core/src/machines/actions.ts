@@ -1,0 +1,69 @@
+import type { MachineActionRequest } from '@overcast/contracts';
+import type { Database } from '@overcast/db';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { type Actor, recordAudit } from '../audit';
+import { driverOf, getCloud } from '../clouds';
+import { DomainError, fromProviderError, notFound } from '../errors';
+import { publishEvents } from '../events';
+import { refreshNow } from '../polling';
+import type { SecretBox } from '../secrets';
+
+export interface ActionDeps {
+  db: Database;
+  box: SecretBox;
+  redis: Redis;
+  pollQueue: Queue;
+}
+
+export type OrgActor = Actor & { organizationId: string };
+
+/** Loads a machine of the caller's organization, or 404 (another organization's id included). */
+export async function orgMachine(db: Database, organizationId: string, id: string) {
+  const machine = await db.prisma.machine.findFirst({ where: { id, organizationId } });
+  if (!machine) throw notFound('Machine');
+  return machine;
+}
+
+/**
+ * Runs start/stop/reboot/destroy/rename through the provider, records it in the machine's
+ * history and the audit log, and polls the cloud at once so the new state shows quickly.
+ */
+export async function machineAction(deps: ActionDeps, actor: OrgActor, id: string, req: MachineActionRequest): Promise<void> {
+  const machine = await orgMachine(deps.db, actor.organizationId, id);
+  if (machine.state === 'terminated' || machine.state === 'missing') {
+    throw new DomainError(
+      'conflict',
+      'machine_gone',
+      `${machine.name} is ${machine.state}: its provider no longer lists it, so it cannot be acted on.`,
+    );
+  }
+  if (req.action === 'rename' && !req.name) {
+    throw new DomainError('invalid', 'validation_failed', 'body is missing the field "name" (the new name).');
+  }
+  const cloud = await getCloud(deps.db, actor.organizationId, machine.cloudId);
+  const audit = { action: `machine.${req.action}`, resourceKind: 'machine', resourceId: id, details: { name: machine.name, to: req.name } };
+  try {
+    await driverOf(deps.box, cloud).machineAction(machine.externalId, req.action, { name: req.name });
+  } catch (err) {
+    const failure = fromProviderError(cloud.provider, err, `${req.action} ${machine.name}`);
+    await recordAudit(deps.db, actor, { ...audit, result: 'failure', details: { ...audit.details, error: failure.message } });
+    throw failure;
+  }
+  const event = await deps.db.prisma.machineEvent.create({
+    data: {
+      organizationId: actor.organizationId,
+      machineId: id,
+      kind: 'action',
+      data: { action: req.action, by: actor.label, ...(req.name ? { name: req.name } : {}) },
+    },
+  });
+  if (req.action === 'rename') {
+    await deps.db.prisma.machine.updateMany({ where: { id, organizationId: actor.organizationId }, data: { name: req.name! } });
+  }
+  await recordAudit(deps.db, actor, audit);
+  await publishEvents(deps.redis, actor.organizationId, [
+    { type: 'machine.changed', cloudId: cloud.id, machineId: id, kind: 'action', data: event.data as Record<string, unknown> },
+  ]);
+  await refreshNow(deps.pollQueue, cloud.id);
+}

@@ -1,0 +1,101 @@
+import type { CreateMachineRequest, Machine } from '@overcast/contracts';
+import { type Actor, recordAudit } from '../audit';
+import { driverOf, getCloud } from '../clouds';
+import { machineCost } from '../cost';
+import { DomainError, fromProviderError, notFound } from '../errors';
+import { publishEvents } from '../events';
+import { refreshNow } from '../polling';
+import type { ActionDeps } from './actions';
+import { machineRow } from './detail';
+import { toMachine } from './view';
+
+/**
+ * Creates a machine through the provider and stores it at once (usually pending); the poll
+ * that follows takes it to running, and each change reaches the browser as an event.
+ */
+export async function createMachine(
+  deps: ActionDeps,
+  actor: Actor & { organizationId: string },
+  cloudId: string,
+  req: CreateMachineRequest,
+): Promise<Machine> {
+  const cloud = await getCloud(deps.db, actor.organizationId, cloudId);
+  if (!cloud.enabled) throw new DomainError('conflict', 'cloud_disabled', `${cloud.title} is disabled; enable it first.`);
+  let sshKey: { name: string; publicKey: string } | undefined;
+  if (req.sshKeyId) {
+    const key = await deps.db.prisma.sshKey.findFirst({ where: { id: req.sshKeyId, organizationId: actor.organizationId } });
+    if (!key) throw notFound('SSH key');
+    sshKey = { name: key.name, publicKey: key.publicKey };
+  }
+  let remote: Awaited<ReturnType<ReturnType<typeof driverOf>['createMachine']>>;
+  try {
+    remote = await driverOf(deps.box, cloud).createMachine({
+      name: req.name,
+      size: req.size,
+      image: req.image,
+      location: req.location,
+      sshKey,
+      tags: req.tags,
+      userData: req.postDeployScript,
+    });
+  } catch (err) {
+    const failure = fromProviderError(cloud.provider, err, `creating ${req.name}`);
+    await recordAudit(deps.db, actor, {
+      action: 'machine.create',
+      resourceKind: 'cloud',
+      resourceId: cloud.id,
+      result: 'failure',
+      details: { name: req.name, error: failure.message },
+    });
+    throw failure;
+  }
+  const cost = machineCost({
+    provider: cloud.provider as never,
+    size: remote.size,
+    location: remote.location,
+    tags: remote.tags,
+    providerMonthly: remote.costMonthly,
+    providerHourly: remote.costHourly,
+    cloudOverrideMonthly: cloud.costOverrideMonthly?.toString() ?? null,
+  });
+  const machine = await deps.db.prisma.machine.upsert({
+    where: { cloudId_externalId: { cloudId: cloud.id, externalId: remote.externalId } },
+    update: {},
+    create: {
+      organizationId: actor.organizationId,
+      cloudId: cloud.id,
+      externalId: remote.externalId,
+      name: remote.name,
+      state: remote.state,
+      rawState: remote.rawState,
+      size: remote.size,
+      image: remote.image,
+      location: remote.location,
+      publicIps: remote.publicIps,
+      privateIps: remote.privateIps,
+      providerTags: remote.tags,
+      extra: remote.extra as object,
+      launchedAt: remote.createdAt,
+      costMonthly: cost?.monthly ?? null,
+      costHourly: cost?.hourly ?? null,
+      costCurrency: cost?.currency ?? 'USD',
+      costSource: cost?.source ?? null,
+      sshKeyId: req.sshKeyId ?? null,
+      createdById: actor.userId ?? null,
+    },
+  });
+  await deps.db.prisma.machineEvent.create({
+    data: { organizationId: actor.organizationId, machineId: machine.id, kind: 'created', data: { name: machine.name, by: actor.label } },
+  });
+  await recordAudit(deps.db, actor, {
+    action: 'machine.create',
+    resourceKind: 'machine',
+    resourceId: machine.id,
+    details: { name: req.name, cloud: cloud.title, size: req.size, image: req.image, location: req.location },
+  });
+  await publishEvents(deps.redis, actor.organizationId, [
+    { type: 'machine.changed', cloudId: cloud.id, machineId: machine.id, kind: 'created', data: { name: machine.name } },
+  ]);
+  await refreshNow(deps.pollQueue, cloud.id);
+  return toMachine(await machineRow(deps.db, actor.organizationId, machine.id));
+}

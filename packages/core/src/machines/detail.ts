@@ -1,0 +1,38 @@
+import type { MachineDetail } from '@overcast/contracts';
+import type { Database } from '@overcast/db';
+import { notFound } from '../errors';
+import { MACHINE_VIEW_COLUMNS, type MachineRow, toMachine } from './view';
+
+const HISTORY_LIMIT = 200;
+
+export async function machineRow(db: Database, organizationId: string, id: string): Promise<MachineRow & { extra: Record<string, unknown> }> {
+  const { rows } = await db.pool.query<MachineRow & { extra: Record<string, unknown> }>(
+    `SELECT ${MACHINE_VIEW_COLUMNS}, m.extra FROM machines m JOIN clouds c ON c.id = m.cloud_id
+     WHERE m.id = $1 AND m.organization_id = $2`,
+    [id, organizationId],
+  );
+  if (!rows[0]) throw notFound('Machine');
+  return rows[0];
+}
+
+/** One machine: every fact, the provider's raw fields, and its history, newest first. */
+export async function machineDetail(db: Database, organizationId: string, id: string): Promise<MachineDetail> {
+  const row = await machineRow(db, organizationId, id);
+  const history = await db.prisma.machineEvent.findMany({
+    where: { machineId: id, organizationId },
+    orderBy: { id: 'desc' },
+    take: HISTORY_LIMIT,
+  });
+  return {
+    machine: toMachine(row),
+    extra: row.extra,
+    providerTags: row.provider_tags,
+    userTags: row.user_tags,
+    history: history.map((e) => ({
+      id: e.id.toString(),
+      kind: e.kind,
+      data: e.data as Record<string, unknown>,
+      createdAt: e.createdAt.toISOString(),
+    })),
+  };
+}

@@ -1,0 +1,103 @@
+import type { RemoteMachine, RemoteVolume } from '@overcast/contracts';
+import type { Database } from '@overcast/db';
+import type { Redis } from 'ioredis';
+import { driverOf } from '../clouds';
+import { fromProviderError } from '../errors';
+import { inventoryStreamEvents, publishEvents } from '../events';
+import { syncCatalog, syncMachines, syncVolumes } from '../inventory';
+import type { SecretBox } from '../secrets';
+import type { Settings } from '../settings';
+import type { PollKind } from './schedule';
+
+export interface PollDeps {
+  db: Database;
+  box: SecretBox;
+  /** Publishes live events; a regular (not subscriber) connection. */
+  redis: Redis;
+  settings: Settings;
+}
+
+export type PollOutcome =
+  | { status: 'skipped'; reason: string }
+  | { status: 'ok'; kind: PollKind; seen: number; changes: number; durationMs: number }
+  | { status: 'error'; kind: PollKind; message: string; durationMs: number };
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
+
+/**
+ * Polls one cloud for one kind of resource. The listing is completed in memory before the
+ * database is touched, so a provider failing halfway never wipes or half-updates inventory:
+ * the error is recorded on the cloud and the rows stay as they were.
+ */
+export async function pollCloud(deps: PollDeps, cloudId: string, kind: PollKind, signal?: AbortSignal): Promise<PollOutcome> {
+  const { db, box, redis, settings } = deps;
+  const cloud = await db.prisma.cloud.findUnique({ where: { id: cloudId } });
+  if (!cloud) return { status: 'skipped', reason: 'cloud deleted' };
+  if (!cloud.enabled) return { status: 'skipped', reason: 'cloud disabled' };
+  const started = Date.now();
+  const timeout = AbortSignal.timeout(settings.poll.timeoutSeconds * 1000);
+  const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  const target = { cloudId, organizationId: cloud.organizationId };
+  try {
+    const driver = driverOf(box, cloud);
+    let seen = 0;
+    let changes = 0;
+    if (kind === 'machines') {
+      const machines: RemoteMachine[] = await collect(driver.listMachines(abort));
+      abort.throwIfAborted();
+      const result = await syncMachines(
+        db,
+        {
+          ...target,
+          provider: cloud.provider as never,
+          costOverrideMonthly: cloud.costOverrideMonthly?.toString() ?? null,
+          missingGraceHours: settings.poll.missingGraceHours,
+        },
+        machines,
+      );
+      seen = result.seen;
+      changes = result.events.length;
+      await publishEvents(redis, cloud.organizationId, inventoryStreamEvents(cloudId, result.events));
+    } else if (kind === 'volumes') {
+      const volumes: RemoteVolume[] = await collect(driver.listVolumes(abort));
+      abort.throwIfAborted();
+      const result = await syncVolumes(db, target, volumes);
+      seen = result.seen;
+      changes = result.created + result.updated + result.missing;
+      if (changes) await publishEvents(redis, cloud.organizationId, [{ type: 'inventory.changed', cloudId, counts: { volumes: changes } }]);
+    } else {
+      const [sizes, images, locations] = await Promise.all([driver.listSizes(), driver.listImages(), driver.listLocations()]);
+      seen = sizes.length + images.length + locations.length;
+      changes = await syncCatalog(db, target, { sizes, images, locations });
+    }
+    await recordPollSuccess(deps, cloud, kind);
+    return { status: 'ok', kind, seen, changes, durationMs: Date.now() - started };
+  } catch (err) {
+    const message = abort.aborted && timeout.aborted
+      ? `Polling ${kind} took longer than ${settings.poll.timeoutSeconds} s and was stopped; the inventory was left as it was.`
+      : fromProviderError(cloud.provider, err, `listing ${kind}`).message;
+    await db.prisma.cloud.updateMany({
+      where: { id: cloudId },
+      data: { pollStatus: 'error', lastError: message, lastErrorAt: new Date(), lastPollAt: new Date() },
+    });
+    await publishEvents(redis, cloud.organizationId, [{ type: 'cloud.changed', cloudId }]);
+    return { status: 'error', kind, message, durationMs: Date.now() - started };
+  }
+}
+
+async function recordPollSuccess(deps: PollDeps, cloud: { id: string; organizationId: string; pollStatus: string }, kind: PollKind) {
+  const now = new Date();
+  // Only machine polls set the cloud's health; a recovered cloud also clears its error.
+  if (kind !== 'machines') return;
+  await deps.db.prisma.cloud.updateMany({
+    where: { id: cloud.id },
+    data: { pollStatus: 'ok', lastPollAt: now, lastSuccessAt: now, lastError: null, lastErrorAt: null },
+  });
+  if (cloud.pollStatus !== 'ok') {
+    await publishEvents(deps.redis, cloud.organizationId, [{ type: 'cloud.changed', cloudId: cloud.id }]);
+  }
+}

@@ -1,0 +1,85 @@
+import type { Database } from '@overcast/db';
+import type { Queue } from 'bullmq';
+import type { Settings } from '../settings';
+
+export const POLL_KINDS = ['machines', 'volumes', 'catalog'] as const;
+export type PollKind = (typeof POLL_KINDS)[number];
+export interface PollJobData {
+  cloudId: string;
+}
+
+export const pollSchedulerId = (cloudId: string, kind: PollKind) => `poll:${cloudId}:${kind}`;
+
+interface SchedulableCloud {
+  id: string;
+  enabled: boolean;
+  pollIntervalSeconds: number | null;
+}
+
+function everyMs(cloud: SchedulableCloud, kind: PollKind, settings: Settings): number {
+  if (kind === 'catalog') return settings.poll.catalogSeconds * 1000;
+  return (cloud.pollIntervalSeconds ?? settings.poll.machinesSeconds) * 1000;
+}
+
+/** One job scheduler per cloud and kind; a disabled cloud has none. */
+export async function schedulePolls(queue: Queue, cloud: SchedulableCloud, settings: Settings): Promise<void> {
+  if (!cloud.enabled) return unschedulePolls(queue, cloud.id);
+  for (const kind of POLL_KINDS) {
+    await queue.upsertJobScheduler(
+      pollSchedulerId(cloud.id, kind),
+      { every: everyMs(cloud, kind, settings) },
+      { name: kind, data: { cloudId: cloud.id } satisfies PollJobData, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
+  }
+}
+
+export async function unschedulePolls(queue: Queue, cloudId: string): Promise<void> {
+  for (const kind of POLL_KINDS) await queue.removeJobScheduler(pollSchedulerId(cloudId, kind));
+}
+
+/**
+ * "Refresh now": polls every kind at once, outside the schedule. Best effort: when Redis
+ * does not take the jobs within a few seconds the next scheduled poll catches up, so a
+ * Redis outage never hangs the request that asked. Returns whether the jobs were queued.
+ */
+export async function refreshNow(queue: Queue, cloudId: string, timeoutMs = 3_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      queue.addBulk(
+        POLL_KINDS.map((kind) => ({
+          name: kind,
+          data: { cloudId } satisfies PollJobData,
+          opts: { removeOnComplete: 100, removeOnFail: 100, priority: 1 },
+        })),
+      ),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('queue timeout')), timeoutMs);
+      }),
+    ]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Postgres is the source of truth: makes the schedulers in Redis match the enabled clouds
+ * (after a Redis restart, a missed delete, or a settings change), removing strays.
+ */
+export async function reconcilePollSchedules(db: Database, queue: Queue, settings: Settings): Promise<number> {
+  const clouds = await db.prisma.cloud.findMany({ select: { id: true, enabled: true, pollIntervalSeconds: true } });
+  for (const cloud of clouds) await schedulePolls(queue, cloud, settings);
+  const wanted = new Set(clouds.filter((c) => c.enabled).flatMap((c) => POLL_KINDS.map((k) => pollSchedulerId(c.id, k))));
+  let removed = 0;
+  for (const s of await queue.getJobSchedulers(0, -1)) {
+    const key = s.key ?? s.id;
+    if (key?.startsWith('poll:') && !wanted.has(key)) {
+      await queue.removeJobScheduler(key);
+      removed += 1;
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,18 @@
+import type { DriverInit, ProviderDriver } from '@overcast/contracts';
+import { Ec2Api } from './api';
+import { type AwsCredentials, readConfig, readCredentials } from './config';
+import { AwsDriver } from './driver';
+
+export type { AwsCredentials, AwsDriverConfig } from './config';
+export { DEFAULT_IMAGE_NAMES, DEFAULT_IMAGE_OWNERS } from './config';
+export { mapInstanceState } from './map-machine';
+
+/**
+ * The AWS EC2 driver. `init.endpoint` points it at an EC2-compatible endpoint (the emulator,
+ * or another cloud speaking EC2); `init.config` is read as AwsDriverConfig.
+ */
+export function createAwsDriver(init: DriverInit<AwsCredentials>): ProviderDriver {
+  const config = readConfig(init.config);
+  const api = new Ec2Api(readCredentials(init.credentials), init.endpoint ?? undefined, config);
+  return new AwsDriver(api, config);
+}

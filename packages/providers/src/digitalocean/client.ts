@@ -1,0 +1,65 @@
+import type { ProviderError } from '@overcast/contracts';
+import { createApiClient } from 'dots-wrapper';
+import { withRetry } from '../common/retry';
+import type { DigitalOceanConfig } from './config';
+import { toProviderError } from './errors';
+
+export type DotsClient = ReturnType<typeof createApiClient>;
+
+/** Carries an error through withRetry untouched, so it is not retried. */
+class NoRetry {
+  constructor(readonly error: ProviderError) {}
+}
+
+/**
+ * One authenticated DigitalOcean client. dots-wrapper builds a separate axios instance (base URL,
+ * bearer header, timeout) per `createApiClient` call, so two clouds never share a token.
+ */
+export class DoClient {
+  readonly api: DotsClient;
+
+  constructor(
+    token: string,
+    endpoint: string,
+    private readonly config: DigitalOceanConfig,
+  ) {
+    this.api = createApiClient({ token, endpoint, requestTimeoutInMs: config.requestTimeoutMs });
+  }
+
+  /**
+   * Runs one API call with retries. Throttling is always retried (the request was refused before
+   * it did anything); outages only for `idempotent` calls, so a create is never sent twice.
+   */
+  async call<T>(
+    fn: (api: DotsClient) => Promise<{ data: T }>,
+    options: { idempotent: boolean; signal?: AbortSignal },
+  ): Promise<T> {
+    try {
+      return await withRetry(
+        async () => {
+          try {
+            return (await fn(this.api)).data;
+          } catch (err) {
+            const error = toProviderError(err, this.config.requestTimeoutMs);
+            if (!options.idempotent && error.kind === 'unavailable') throw new NoRetry(error);
+            throw error;
+          }
+        },
+        {
+          attempts: this.config.retryAttempts,
+          baseDelayMs: this.config.retryBaseDelayMs,
+          maxDelayMs: this.config.retryMaxDelayMs,
+          signal: options.signal,
+        },
+      );
+    } catch (err) {
+      if (err instanceof NoRetry) throw err.error;
+      throw err;
+    }
+  }
+
+  get = <T>(fn: (api: DotsClient) => Promise<{ data: T }>, signal?: AbortSignal) =>
+    this.call(fn, { idempotent: true, signal });
+
+  post = <T>(fn: (api: DotsClient) => Promise<{ data: T }>) => this.call(fn, { idempotent: false });
+}

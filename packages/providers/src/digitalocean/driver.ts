@@ -1,0 +1,271 @@
+import {
+  type CreateMachineSpec,
+  type DriverInit,
+  type MachineAction,
+  type ProviderDriver,
+  ProviderError,
+  type RemoteImage,
+  type RemoteLocation,
+  type RemoteMachine,
+  type RemoteSize,
+  type RemoteVolume,
+  type VolumeOperation,
+} from '@overcast/contracts';
+import { DoClient, type DotsClient } from './client';
+import { apiRoot, type DigitalOceanConfig, readConfig } from './config';
+import { toImage, toLocation, toMachine, toSize, toVolume } from './map';
+import { ensureAccountKey } from './ssh-key';
+import type {
+  DoWireAction,
+  DoWireDroplet,
+  DoWireImage,
+  DoWirePage,
+  DoWireRegion,
+  DoWireSize,
+  DoWireVolume,
+} from './wire';
+
+export interface DigitalOceanCredentials {
+  token: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A success answer missing the object it exists to return is an outage, not a crash. */
+function present<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined || typeof value !== 'object') {
+    throw new ProviderError('unavailable', `DigitalOcean answered without a ${what}`);
+  }
+  return value;
+}
+
+function dropletId(externalId: string): number {
+  if (!/^\d{1,15}$/.test(externalId))
+    throw new ProviderError('invalid', `'${externalId}' is not a droplet id`);
+  return Number(externalId);
+}
+
+/**
+ * DigitalOcean tags have no values. A valued tag travels as "key:value" (colons are allowed in
+ * tag names); reading back, every tag comes home as a value-less key.
+ */
+const tagNames = (tags: Record<string, string> | undefined): string[] =>
+  Object.entries(tags ?? {}).map(([k, v]) => (v === '' ? k : `${k}:${v}`));
+
+class DigitalOceanDriver implements ProviderDriver {
+  readonly provider = 'digitalocean' as const;
+
+  constructor(
+    private readonly client: DoClient,
+    private readonly config: DigitalOceanConfig,
+  ) {}
+
+  async validate(): Promise<void> {
+    const { account } = await this.client.get((api) => api.account.getAccount());
+    if (account?.status === 'locked') {
+      throw new ProviderError('auth', account.status_message || 'This DigitalOcean account is locked.');
+    }
+  }
+
+  /** Walks `links.pages.next` until the last page; stops quietly when the signal aborts. */
+  private async *pages<T>(
+    signal: AbortSignal | undefined,
+    fetch: (api: DotsClient, page: number) => Promise<{ data: unknown }>,
+    key: string,
+  ): AsyncGenerator<T> {
+    for (let page = 1; ; page++) {
+      if (signal?.aborted) return;
+      let data: DoWirePage & Record<string, unknown>;
+      try {
+        data = (await this.client.get((api) => fetch(api, page), signal)) as DoWirePage &
+          Record<string, unknown>;
+      } catch (err) {
+        if (signal?.aborted) return;
+        throw err;
+      }
+      const items = (data[key] ?? []) as T[];
+      for (const item of items) yield item;
+      if (!data.links?.pages?.next || items.length === 0) return;
+    }
+  }
+
+  private async collect<T, R>(
+    fetch: (api: DotsClient, page: number) => Promise<{ data: unknown }>,
+    key: string,
+    map: (t: T) => R,
+  ): Promise<R[]> {
+    const out: R[] = [];
+    for await (const item of this.pages<T>(undefined, fetch, key)) out.push(map(item));
+    return out;
+  }
+
+  async *listMachines(signal: AbortSignal): AsyncIterable<RemoteMachine> {
+    const perPage = this.config.perPage;
+    for await (const d of this.pages<DoWireDroplet>(
+      signal,
+      (api, page) => api.droplet.listDroplets({ page, per_page: perPage }),
+      'droplets',
+    )) {
+      yield toMachine(d);
+    }
+  }
+
+  async *listVolumes(signal: AbortSignal): AsyncIterable<RemoteVolume> {
+    const perPage = this.config.perPage;
+    for await (const v of this.pages<DoWireVolume>(
+      signal,
+      (api, page) => api.volume.listVolumes({ page, per_page: perPage }),
+      'volumes',
+    )) {
+      yield toVolume(v);
+    }
+  }
+
+  listSizes(): Promise<RemoteSize[]> {
+    return this.collect<DoWireSize, RemoteSize>(
+      (api, page) => api.size.listSizes({ page, per_page: this.config.perPage }),
+      'sizes',
+      toSize,
+    );
+  }
+
+  listImages(): Promise<RemoteImage[]> {
+    return this.collect<DoWireImage, RemoteImage>(
+      (api, page) => api.image.listImages({ page, per_page: this.config.perPage }),
+      'images',
+      toImage,
+    );
+  }
+
+  listLocations(): Promise<RemoteLocation[]> {
+    return this.collect<DoWireRegion, RemoteLocation>(
+      (api, page) => api.region.listRegions({ page, per_page: this.config.perPage }),
+      'regions',
+      toLocation,
+    );
+  }
+
+  async machineAction(
+    externalId: string,
+    action: MachineAction,
+    options: { name?: string } = {},
+  ): Promise<void> {
+    const droplet_id = dropletId(externalId);
+    switch (action) {
+      case 'start':
+        return this.powerAction(() => this.client.post((api) => api.droplet.powerOnDroplet({ droplet_id })));
+      case 'stop':
+        return this.stop(droplet_id);
+      case 'reboot':
+        await this.client.post((api) => api.droplet.rebootDroplet({ droplet_id }));
+        return;
+      case 'destroy':
+        await this.client.get((api) => api.droplet.deleteDroplet({ droplet_id }));
+        return;
+      case 'rename': {
+        const name = options.name?.trim();
+        if (!name) throw new ProviderError('invalid', 'rename needs a new name');
+        await this.client.post((api) => api.droplet.renameDroplet({ droplet_id, name }));
+        return;
+      }
+      default:
+        throw new ProviderError('invalid', `unsupported action '${String(action)}'`);
+    }
+  }
+
+  /** Start and stop are idempotent for us: "already powered on/off" means the job is done. */
+  private async powerAction(run: () => Promise<unknown>): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      if (err instanceof ProviderError && err.options.status === 422 && /already powered/i.test(err.message))
+        return;
+      throw err;
+    }
+  }
+
+  /**
+   * Stop asks the guest to shut down (DigitalOcean's `shutdown`), which is kind to its disks.
+   * If DigitalOcean reports that the graceful shutdown failed, the droplet is powered off hard.
+   */
+  private async stop(droplet_id: number): Promise<void> {
+    let started: DoWireAction | undefined;
+    await this.powerAction(async () => {
+      const answer = await this.client.post((api) => api.droplet.shutdownDroplet({ droplet_id }));
+      started = answer?.action as DoWireAction | undefined;
+    });
+    if (!started || this.config.shutdownWaitMs === 0) return;
+    const id = started.id;
+    const deadline = Date.now() + this.config.shutdownWaitMs;
+    let status = started.status;
+    while (status === 'in-progress' && Date.now() < deadline) {
+      await sleep(Math.min(this.config.actionPollMs, Math.max(0, deadline - Date.now())));
+      const polled = await this.client.get((api) => api.action.getAction({ action_id: id }));
+      status = (polled?.action as DoWireAction | undefined)?.status;
+    }
+    if (status === 'errored') {
+      await this.powerAction(() => this.client.post((api) => api.droplet.powerOffDroplet({ droplet_id })));
+    }
+  }
+
+  async createMachine(spec: CreateMachineSpec): Promise<RemoteMachine> {
+    const sshKeys = spec.sshKey ? [await ensureAccountKey(this.client, spec.sshKey)] : undefined;
+    const tags = tagNames(spec.tags);
+    const answer = await this.client.post((api) =>
+      api.droplet.createDroplet({
+        name: spec.name,
+        size: spec.size,
+        image: /^\d+$/.test(spec.image) ? Number(spec.image) : spec.image,
+        region: spec.location,
+        ssh_keys: sshKeys,
+        tags: tags.length > 0 ? tags : undefined,
+        user_data: spec.userData,
+        ipv6: this.config.ipv6 || undefined,
+      }),
+    );
+    return toMachine(present(answer?.droplet, 'droplet') as unknown as DoWireDroplet);
+  }
+
+  async volumeAction(op: VolumeOperation): Promise<RemoteVolume | undefined> {
+    switch (op.op) {
+      case 'create': {
+        const answer = await this.client.post((api) =>
+          api.volume.createVolume({ name: op.name, size_gigabytes: op.sizeGb, region: op.location }),
+        );
+        return toVolume(present(answer?.volume, 'volume') as unknown as DoWireVolume);
+      }
+      case 'attach':
+        await this.client.post((api) =>
+          api.volume.attachVolumeToDroplet({
+            volume_id: op.volumeId,
+            droplet_id: dropletId(op.machineId),
+          } as Parameters<DotsClient['volume']['attachVolumeToDroplet']>[0]),
+        );
+        return;
+      case 'detach':
+        await this.client.post((api) =>
+          api.volume.detachVolumeFromDroplet({
+            volume_id: op.volumeId,
+            droplet_id: dropletId(op.machineId),
+          } as Parameters<DotsClient['volume']['detachVolumeFromDroplet']>[0]),
+        );
+        return;
+      case 'delete':
+        await this.client.get((api) => api.volume.deleteVolume({ volume_id: op.volumeId }));
+        return;
+    }
+  }
+}
+
+/**
+ * A driver for one DigitalOcean account. `endpoint` overrides the API root (with or without
+ * `/v2`); `config` takes the fields of DigitalOceanConfig.
+ */
+export function createDigitalOceanDriver(init: DriverInit<DigitalOceanCredentials>): ProviderDriver {
+  const token = init.credentials?.token;
+  if (typeof token !== 'string' || token.trim() === '') {
+    throw new ProviderError('auth', 'A DigitalOcean API token is required.');
+  }
+  const config = readConfig(init.config);
+  return new DigitalOceanDriver(new DoClient(token.trim(), apiRoot(init.endpoint), config), config);
+}

@@ -1,0 +1,2 @@
+export type { DigitalOceanConfig } from './config';
+export { createDigitalOceanDriver, type DigitalOceanCredentials } from './driver';

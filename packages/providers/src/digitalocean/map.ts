@@ -1,0 +1,171 @@
+import type {
+  MachineState,
+  Money,
+  RemoteImage,
+  RemoteLocation,
+  RemoteMachine,
+  RemoteSize,
+  RemoteVolume,
+} from '@overcast/contracts';
+import type {
+  DoWireDroplet,
+  DoWireImage,
+  DoWireNetwork,
+  DoWireRegion,
+  DoWireSize,
+  DoWireVolume,
+} from './wire';
+
+const STATES: Record<string, MachineState> = {
+  new: 'pending',
+  active: 'running',
+  off: 'stopped',
+  archive: 'terminated',
+};
+
+/** DigitalOcean data centres by slug prefix (nyc3 -> nyc). */
+const COUNTRIES: Record<string, string> = {
+  nyc: 'US',
+  sfo: 'US',
+  atl: 'US',
+  ams: 'NL',
+  sgp: 'SG',
+  lon: 'GB',
+  fra: 'DE',
+  tor: 'CA',
+  blr: 'IN',
+  syd: 'AU',
+};
+
+/** Prices as decimal strings with at least four places, never rounding away DigitalOcean's digits. */
+export function usd(value: number | undefined | null): Money | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  const [whole, fraction = ''] = value.toFixed(10).replace(/0+$/, '').split('.');
+  return { amount: `${whole}.${fraction.padEnd(4, '0')}`, currency: 'USD' };
+}
+
+export function parseDate(value: string | undefined | null): Date | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** DigitalOcean tags carry no value; each becomes a key with "". */
+const tagMap = (tags: string[] | null | undefined): Record<string, string> =>
+  Object.fromEntries((tags ?? []).map((t) => [t, '']));
+
+const addresses = (nets: DoWireNetwork[] | undefined, type: string): string[] =>
+  (nets ?? []).filter((n) => n.type === type && n.ip_address).map((n) => n.ip_address as string);
+
+/** The handle createMachine accepts for an image: its slug, or its numeric id for snapshots. */
+export const imageRef = (image: DoWireImage | null | undefined): string | null =>
+  image?.slug ? image.slug : typeof image?.id === 'number' ? String(image.id) : null;
+
+export function toMachine(d: DoWireDroplet): RemoteMachine {
+  const rawState = d.status ?? 'unknown';
+  const v4 = d.networks?.v4;
+  const v6 = d.networks?.v6;
+  return {
+    externalId: String(d.id),
+    name: d.name ?? String(d.id),
+    state: STATES[rawState] ?? 'unknown',
+    rawState,
+    size: d.size_slug ?? d.size?.slug ?? null,
+    image: imageRef(d.image),
+    location: d.region?.slug ?? null,
+    publicIps: [...addresses(v4, 'public'), ...addresses(v6, 'public')],
+    privateIps: [...addresses(v4, 'private'), ...addresses(v6, 'private')],
+    createdAt: parseDate(d.created_at),
+    tags: tagMap(d.tags),
+    costMonthly: usd(d.size?.price_monthly),
+    costHourly: usd(d.size?.price_hourly),
+    extra: {
+      id: d.id,
+      vcpus: d.vcpus ?? null,
+      memoryMb: d.memory ?? null,
+      diskGb: d.disk ?? null,
+      locked: d.locked ?? false,
+      features: d.features ?? [],
+      kernel: d.kernel ?? null,
+      imageId: d.image?.id ?? null,
+      imageName: d.image?.name ?? null,
+      imageDistribution: d.image?.distribution ?? null,
+      regionName: d.region?.name ?? null,
+      volumeIds: d.volume_ids ?? [],
+      backupIds: d.backup_ids ?? [],
+      snapshotIds: d.snapshot_ids ?? [],
+      nextBackupWindow: d.next_backup_window ?? null,
+      vpcUuid: d.vpc_uuid ?? null,
+    },
+  };
+}
+
+export function toVolume(v: DoWireVolume): RemoteVolume {
+  const attachedTo = (v.droplet_ids ?? []).map(String);
+  return {
+    externalId: v.id,
+    name: v.name ?? v.id,
+    sizeGb: v.size_gigabytes ?? 0,
+    // DigitalOcean volumes have no status of their own; attachment is the state that matters.
+    state: attachedTo.length > 0 ? 'attached' : 'available',
+    location: v.region?.slug ?? null,
+    attachedTo,
+    createdAt: parseDate(v.created_at),
+    tags: tagMap(v.tags),
+    extra: {
+      description: v.description ?? '',
+      filesystemType: v.filesystem_type ?? null,
+      filesystemLabel: v.filesystem_label ?? null,
+      regionName: v.region?.name ?? null,
+    },
+  };
+}
+
+export function toSize(s: DoWireSize): RemoteSize {
+  const slug = s.slug ?? '';
+  return {
+    externalId: slug,
+    name: s.description ? `${slug} (${s.description})` : slug,
+    cpus: s.vcpus ?? null,
+    memoryMb: s.memory ?? null,
+    diskGb: s.disk ?? null,
+    priceHourly: usd(s.price_hourly),
+    priceMonthly: usd(s.price_monthly),
+    locations: s.regions ?? [],
+    extra: {
+      transferTb: s.transfer ?? null,
+      available: s.available ?? true,
+      description: s.description ?? null,
+    },
+  };
+}
+
+export function toImage(i: DoWireImage): RemoteImage {
+  return {
+    externalId: imageRef(i) ?? '',
+    name: [i.distribution, i.name].filter(Boolean).join(' '),
+    os: i.distribution ?? null,
+    isPublic: i.public ?? false,
+    extra: {
+      id: i.id ?? null,
+      slug: i.slug ?? null,
+      type: i.type ?? null,
+      regions: i.regions ?? [],
+      minDiskSizeGb: i.min_disk_size ?? null,
+      sizeGb: i.size_gigabytes ?? null,
+      createdAt: i.created_at ?? null,
+      description: i.description ?? null,
+      status: i.status ?? null,
+    },
+  };
+}
+
+export function toLocation(r: DoWireRegion): RemoteLocation {
+  const slug = r.slug ?? '';
+  return {
+    externalId: slug,
+    name: r.name ?? slug,
+    country: COUNTRIES[slug.replace(/\d+$/, '')] ?? null,
+    extra: { available: r.available ?? false, features: r.features ?? [], sizes: r.sizes ?? [] },
+  };
+}

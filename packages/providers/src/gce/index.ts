@@ -1,0 +1,2 @@
+export type { GceConfig, ServiceAccountKey as GceServiceAccountKey } from './config';
+export { createGceDriver, type GceCredentials } from './driver';

@@ -45,14 +45,20 @@ async function rawCopy(db: Database, orgId: string, cloudId: string, machines: R
   }
 }
 
-async function writes(db: Database): Promise<number> {
-  // Shared-memory statistics are flushed about once a second.
-  await new Promise((r) => setTimeout(r, 1_200));
-  const { rows } = await db.pool.query<{ n: string }>(
-    `SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) AS n FROM pg_stat_user_tables
-     WHERE relname IN ('machines', 'machine_events')`,
+/** A transaction id: every row written after this call has a larger xmin. */
+async function xidMark(db: Database): Promise<number> {
+  const { rows } = await db.pool.query<{ x: string }>('SELECT (txid_current() % 4294967296)::text AS x');
+  return Number(rows[0]!.x);
+}
+
+/** Rows of this cloud's machines and its organization's events written since the mark. */
+async function rowsWrittenSince(db: Database, mark: number, cloudId: string, organizationId: string): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(
+    `SELECT ((SELECT count(*) FROM machines WHERE cloud_id = $1 AND xmin::text::bigint > $3)
+           + (SELECT count(*) FROM machine_events WHERE organization_id = $2 AND xmin::text::bigint > $3))::int AS n`,
+    [cloudId, organizationId, mark],
   );
-  return Number(rows[0]!.n);
+  return rows[0]!.n;
 }
 
 async function listFrom(provider: 'ec2' | 'digitalocean', n: number) {
@@ -94,9 +100,9 @@ async function main() {
         const cloud = await newCloud(db, org.id, provider === 'ec2' ? 'aws' : 'digitalocean');
         const target = { cloudId: cloud.id, organizationId: org.id, provider: cloud.provider as 'aws', costOverrideMonthly: null, missingGraceHours: 24 };
         const first = await time(() => syncMachines(db, target, machines));
-        const before = await writes(db);
+        const mark = await xidMark(db);
         const again = await time(() => syncMachines(db, target, machines.map((m) => ({ ...m }))));
-        const written = (await writes(db)) - before;
+        const written = await rowsWrittenSince(db, mark, cloud.id, org.id);
         const select = await time(() => db.pool.query('SELECT * FROM machines WHERE cloud_id = $1', [cloud.id]));
         rows.push([
           provider,

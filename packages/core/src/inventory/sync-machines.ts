@@ -49,6 +49,9 @@ const COLUMNS = [
 /** The fields a poll owns; a difference in any of them is a change. */
 const COMPARED = COLUMNS.filter((c) => c !== 'external_id');
 
+/** Rows created or gone in one poll beyond which the table's statistics are refreshed. */
+const BULK_CHANGE = 1_000;
+
 const INCOMING_TABLE = `CREATE TEMP TABLE incoming_machines (
   external_id text NOT NULL, name text NOT NULL, state "MachineState" NOT NULL, raw_state text NOT NULL,
   size text, image text, location text, public_ips text[] NOT NULL, private_ips text[] NOT NULL,
@@ -206,6 +209,9 @@ export async function syncMachines(
     const missing = (await client.query<EventRow>(MARK_MISSING, params)).rows;
     const terminated = (await client.query<EventRow>(MARK_TERMINATED, [...params, target.missingGraceHours])).rows;
     await client.query('COMMIT');
+    // A large import leaves the planner blind until autovacuum notices; the list queries
+    // would pick bad plans for minutes. Refresh the statistics now instead.
+    if (created.length + missing.length > BULK_CHANGE) await client.query('ANALYZE machines');
     const events = [...created, ...changed, ...missing, ...terminated].map((r) => ({
       machineId: r.machine_id,
       kind: r.kind,

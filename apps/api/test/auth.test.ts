@@ -163,4 +163,39 @@ describe('API tokens', () => {
       expect(res.json().error.message).toBeTruthy();
     }
   });
+
+  it('a read-only token reads but cannot change anything', async () => {
+    const { token } = await createApiToken(api.db, {
+      organizationId: user.organizationId,
+      userId: user.userId,
+      name: 'read',
+      scope: 'read',
+    });
+    const headers = { authorization: `Bearer ${token}` };
+    expect((await api.app.inject({ url: '/api/v1/clouds', headers })).statusCode).toBe(200);
+    const write = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/clouds',
+      headers,
+      payload: { provider: 'digitalocean', title: 'nope', credentials: { token: 'x' } },
+    });
+    expect(write.statusCode).toBe(403);
+    expect(write.json().error.message).toContain('read-only');
+    expect(await api.db.prisma.cloud.count({ where: { organizationId: user.organizationId } })).toBe(0);
+  });
+});
+
+describe('roles', () => {
+  it('a member may not add clouds; the refusal says who may', async () => {
+    const member = await createOrgWithUser(api.db, 'member');
+    const cookie = await login(api, member);
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/clouds',
+      headers: { cookie },
+      payload: { provider: 'digitalocean', title: 'nope', credentials: { token: 'x' } },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.message).toMatch(/Only an admin or above can add clouds; you are a member/);
+  });
 });

@@ -30,30 +30,47 @@ export async function createApiToken(
 
 const TOUCH_INTERVAL_MS = 60_000;
 
+interface TokenRow {
+  id: string;
+  user_id: string;
+  organization_id: string;
+  scope: TokenScope;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  last_used_ip: string | null;
+  email: string;
+  name: string;
+  org_name: string;
+  org_slug: string;
+  role: AuthContext['role'] | null;
+}
+
+/** The API token's owner, organization and role in one query; last use is recorded at most once a minute. */
 export async function resolveApiToken(db: Database, token: string, ip: string): Promise<AuthContext | null> {
-  const row = await db.prisma.apiToken.findUnique({
-    where: { tokenHash: hashToken(token) },
-    include: { user: true, organization: true },
-  });
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
-  const membership = await db.prisma.membership.findUnique({
-    where: { organizationId_userId: { organizationId: row.organizationId, userId: row.userId } },
-  });
-  if (!membership) return null;
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS || row.lastUsedIp !== ip) {
-    await db.prisma.apiToken.update({
-      where: { id: row.id },
-      data: { lastUsedAt: new Date(), lastUsedIp: ip },
-    });
+  const { rows } = await db.pool.query<TokenRow>(
+    `SELECT t.id, t.user_id, t.organization_id, t.scope, t.expires_at, t.revoked_at, t.last_used_at, t.last_used_ip,
+            u.email, u.name, o.name AS org_name, o.slug AS org_slug, m.role
+     FROM api_tokens t
+     JOIN users u ON u.id = t.user_id
+     JOIN organizations o ON o.id = t.organization_id
+     LEFT JOIN memberships m ON m.organization_id = t.organization_id AND m.user_id = t.user_id
+     WHERE t.token_hash = $1`,
+    [hashToken(token)],
+  );
+  const row = rows[0];
+  if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now()) || !row.role) return null;
+  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > TOUCH_INTERVAL_MS || row.last_used_ip !== ip) {
+    await db.pool.query('UPDATE api_tokens SET last_used_at = now(), last_used_ip = $2 WHERE id = $1', [row.id, ip]);
   }
   return {
-    userId: row.userId,
-    email: row.user.email,
-    name: row.user.name,
-    organizationId: row.organizationId,
-    organizationName: row.organization.name,
-    organizationSlug: row.organization.slug,
-    role: membership.role,
+    userId: row.user_id,
+    email: row.email,
+    name: row.name,
+    organizationId: row.organization_id,
+    organizationName: row.org_name,
+    organizationSlug: row.org_slug,
+    role: row.role,
     via: 'token',
     tokenId: row.id,
     tokenScope: row.scope,

@@ -68,28 +68,48 @@ export async function createSession(
 /** lastSeenAt is written at most this often, so reads do not turn into writes. */
 const TOUCH_INTERVAL_MS = 60_000;
 
+interface SessionRow {
+  id: string;
+  user_id: string;
+  organization_id: string;
+  expires_at: Date;
+  revoked_at: Date | null;
+  last_seen_at: Date;
+  email: string;
+  name: string;
+  org_name: string;
+  org_slug: string;
+  role: AuthContext['role'] | null;
+}
+
+/**
+ * The session behind a cookie token, with its user, organization and role, in one query:
+ * it runs on every request. A user removed from the organization loses the session.
+ */
 export async function resolveSession(db: Database, token: string): Promise<AuthContext | null> {
-  const session = await db.prisma.session.findUnique({
-    where: { tokenHash: hashToken(token) },
-    include: { user: true, organization: true },
-  });
-  if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) return null;
-  const membership = await db.prisma.membership.findUnique({
-    where: { organizationId_userId: { organizationId: session.organizationId, userId: session.userId } },
-  });
-  // Removed from the organization since logging in: the session is no longer good.
-  if (!membership) return null;
-  if (Date.now() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-    await db.prisma.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date() } });
+  const { rows } = await db.pool.query<SessionRow>(
+    `SELECT s.id, s.user_id, s.organization_id, s.expires_at, s.revoked_at, s.last_seen_at,
+            u.email, u.name, o.name AS org_name, o.slug AS org_slug, m.role
+     FROM sessions s
+     JOIN users u ON u.id = s.user_id
+     JOIN organizations o ON o.id = s.organization_id
+     LEFT JOIN memberships m ON m.organization_id = s.organization_id AND m.user_id = s.user_id
+     WHERE s.token_hash = $1`,
+    [hashToken(token)],
+  );
+  const session = rows[0];
+  if (!session || session.revoked_at || session.expires_at.getTime() <= Date.now() || !session.role) return null;
+  if (Date.now() - session.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+    await db.pool.query('UPDATE sessions SET last_seen_at = now() WHERE id = $1', [session.id]);
   }
   return {
-    userId: session.userId,
-    email: session.user.email,
-    name: session.user.name,
-    organizationId: session.organizationId,
-    organizationName: session.organization.name,
-    organizationSlug: session.organization.slug,
-    role: membership.role,
+    userId: session.user_id,
+    email: session.email,
+    name: session.name,
+    organizationId: session.organization_id,
+    organizationName: session.org_name,
+    organizationSlug: session.org_slug,
+    role: session.role,
     via: 'session',
     sessionId: session.id,
   };

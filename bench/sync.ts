@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RemoteMachine } from '../packages/contracts/src/index';
-import { createLogger, createRedis, createUser, loadSettings, QUEUE_PREFIX, QUEUES, SecretBox, syncMachines } from '../packages/core/src/index';
+import { bullConnection, createLogger, createRedis, createUser, loadSettings, QUEUE_PREFIX, QUEUES, SecretBox, syncMachines } from '../packages/core/src/index';
 import { copyRows, type Database } from '../packages/db/src/index';
 import { DEFAULT_SIM_REGIONS, EC2_SIM_ACCESS_KEY_ID, EC2_SIM_SECRET_ACCESS_KEY, startEc2Sim } from '../packages/cloud-sim/src/ec2/index';
 import { startDigitalOceanSim } from '../packages/cloud-sim/src/digitalocean/index';
@@ -133,7 +133,7 @@ async function apiLatency(db: Database, url: string, organizationId: string) {
   const dir = mkdtempSync(join(tmpdir(), 'overcast-bench-'));
   const { settings } = loadSettings({ dir, create: true, env: { ...process.env, DATABASE_URL: url, OVERCAST_LOG_LEVEL: 'warn' } });
   const redis = createRedis(settings.redisUrl);
-  const pollQueue = new Queue(QUEUES.poll, { connection: { url: settings.redisUrl }, prefix: QUEUE_PREFIX });
+  const pollQueue = new Queue(QUEUES.poll, { connection: bullConnection(settings.redisUrl), prefix: QUEUE_PREFIX });
   const app = await buildApp({ settings, db, redis, logger: createLogger('warn', 'bench'), box: new SecretBox(settings.secrets.credentialsKey), pollQueue });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  bullConnection,
   createLogger,
   createRedis,
   type LoadedSettings,
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   const logger = createLogger(settings.logLevel, 'worker');
   const db = createDatabase({ url: settings.databaseUrl, applicationName: 'overcast-worker' });
   // BullMQ needs a connection that waits for Redis rather than failing fast.
-  const connection = { url: settings.redisUrl, maxRetriesPerRequest: null };
+  const connection = bullConnection(settings.redisUrl);
   const redis = createRedis(settings.redisUrl);
 
   const maintenance = new Queue(QUEUES.maintenance, { connection, prefix: QUEUE_PREFIX });

@@ -12,3 +12,31 @@ export const QUEUE_PREFIX = 'overcast';
 /** A worker writes this key every few seconds; its absence means the worker is gone. */
 export const workerHeartbeatKey = (id: string) => `overcast:worker:heartbeat:${id}`;
 export const WORKER_HEARTBEAT_TTL_SECONDS = 30;
+
+export interface BullConnection {
+  host: string;
+  port: number;
+  db: number;
+  username?: string;
+  password?: string;
+  tls?: Record<string, never>;
+  maxRetriesPerRequest: null;
+}
+
+/**
+ * BullMQ passes its connection options to ioredis, which ignores a `url` key, so the
+ * settings' Redis URL must be taken apart: redis[s]://[user:password@]host[:port][/db].
+ * Blocking workers need maxRetriesPerRequest: null.
+ */
+export function bullConnection(redisUrl: string): BullConnection {
+  const u = new URL(redisUrl);
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: Number(u.port || 6379),
+    db: Number(u.pathname.replace('/', '') || 0),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+  };
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, createRedis, createUser, loadSettings, QUEUE_PREFIX, QUEUES, SecretBox, type Settings } from '@overcast/core';
+import { bullConnection, createLogger, createRedis, createUser, loadSettings, QUEUE_PREFIX, QUEUES, SecretBox, type Settings } from '@overcast/core';
 import { Queue } from 'bullmq';
 import { createDatabase, type Database } from '@overcast/db';
 import { buildApp } from '../../src/app';
@@ -27,7 +27,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   });
   const db = createDatabase({ url: settings.databaseUrl, max: 4 });
   const redis = createRedis(settings.redisUrl);
-  const pollQueue = new Queue(QUEUES.poll, { connection: { url: settings.redisUrl }, prefix: QUEUE_PREFIX });
+  const pollQueue = new Queue(QUEUES.poll, { connection: bullConnection(settings.redisUrl), prefix: QUEUE_PREFIX });
   pollQueue.on('error', () => {});
   const box = new SecretBox(settings.secrets.credentialsKey);
   const logger = createLogger(process.env.TEST_LOG ?? 'silent', 'api-test');

@@ -70,8 +70,15 @@ export async function refreshNow(queue: Queue, cloudId: string, timeoutMs = 3_00
  * (after a Redis restart, a missed delete, or a settings change), removing strays.
  */
 export async function reconcilePollSchedules(db: Database, queue: Queue, settings: Settings): Promise<number> {
-  const clouds = await db.prisma.cloud.findMany({ select: { id: true, enabled: true, pollIntervalSeconds: true } });
-  for (const cloud of clouds) await schedulePolls(queue, cloud, settings);
+  const clouds = await db.prisma.cloud.findMany({
+    select: { id: true, enabled: true, pollIntervalSeconds: true, lastPollAt: true },
+  });
+  for (const cloud of clouds) {
+    await schedulePolls(queue, cloud, settings);
+    // Overdue (never polled, or a worker died mid-poll): poll now rather than at the next tick.
+    const overdue = !cloud.lastPollAt || Date.now() - cloud.lastPollAt.getTime() > 2 * everyMs(cloud, 'machines', settings);
+    if (cloud.enabled && overdue) await refreshNow(queue, cloud.id);
+  }
   const wanted = new Set(clouds.filter((c) => c.enabled).flatMap((c) => POLL_KINDS.map((k) => pollSchedulerId(c.id, k))));
   let removed = 0;
   for (const s of await queue.getJobSchedulers(0, -1)) {

@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadSettings, SecretBox, sealCredentials } from '@overcast/core';
+import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DigitalOceanSim, startDigitalOceanSim } from '../../../packages/cloud-sim/src/digitalocean/index';
+import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
+
+// The real worker process polls through BullMQ. It gets a database of its own, so its
+// poller never touches the clouds of other test files.
+const workerDir = resolve(import.meta.dirname, '..');
+const dbName = `overcast_poller_${randomBytes(4).toString('hex')}`;
+const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
+const TOKEN = 'poller-token';
+let db: Database;
+let sim: DigitalOceanSim;
+let env: NodeJS.ProcessEnv;
+let cloudId: string;
+
+beforeAll(async () => {
+  const url = await createPgDatabase(dbName);
+  db = createDatabase({ url, max: 2 });
+  await migrateDeploy(db.pool);
+  env = { ...process.env, DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:6379/13', OVERCAST_SETTINGS_DIR: settingsDir, OVERCAST_LOG_LEVEL: process.env.WORKER_LOGS ? 'info' : 'warn' };
+  const { settings } = loadSettings({ dir: settingsDir, create: true, env });
+  sim = await startDigitalOceanSim({ accounts: [{ token: TOKEN, droplets: 3000 }], bootDelayMs: 0 });
+  const org = await db.prisma.organization.create({ data: { name: 'poller', slug: `poller-${randomBytes(4).toString('hex')}` } });
+  cloudId = randomUUID();
+  await db.prisma.cloud.create({
+    data: {
+      id: cloudId,
+      organizationId: org.id,
+      provider: 'digitalocean',
+      title: 'polled',
+      endpoint: sim.url,
+      credentials: sealCredentials(new SecretBox(settings.secrets.credentialsKey), cloudId, { token: TOKEN }),
+    },
+  });
+});
+afterAll(async () => {
+  await sim.close();
+  await db.close();
+  await dropDatabase(dbName);
+});
+
+const startWorker = () => spawn(process.execPath, ['dist/main.js'], { cwd: workerDir, env, stdio: process.env.WORKER_LOGS ? 'inherit' : 'ignore' });
+const exited = (child: ChildProcess) => new Promise((r) => child.once('exit', r));
+const machineCount = () => db.prisma.machine.count({ where: { cloudId } });
+
+async function waitFor(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('poller in the worker', () => {
+  it('a worker killed in the middle of a poll leaves no partial state; the next worker completes it', async () => {
+    // Slow pages, so the kill lands while the listing is under way.
+    sim.knobs.latencyMs = 60;
+    const first = startWorker();
+    const pagesBefore = sim.requestLog.length;
+    await waitFor(async () => sim.requestLog.length - pagesBefore >= 3, 20_000);
+    first.kill('SIGKILL');
+    await exited(first);
+    expect(await machineCount()).toBe(0);
+
+    sim.knobs.latencyMs = 0;
+    const second = startWorker();
+    try {
+      await waitFor(async () => (await machineCount()) === 3000, 60_000);
+      const cloud = await db.prisma.cloud.findUniqueOrThrow({ where: { id: cloudId } });
+      expect(cloud.pollStatus).toBe('ok');
+      expect(await db.prisma.machineEvent.count({ where: { kind: 'created' } })).toBe(3000);
+    } finally {
+      second.kill('SIGTERM');
+      await exited(second);
+    }
+  }, 90_000);
+});

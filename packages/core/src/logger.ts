@@ -1,4 +1,4 @@
-import pino, { type Logger, type LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /** Paths that may carry secrets anywhere in a log line; pino replaces them before writing. */
 export const REDACT_PATHS = [
@@ -24,15 +24,21 @@ export const REDACT_PATHS = [
   'body.credentials',
 ];
 
-export function createLogger(level: string, name: string, options: LoggerOptions = {}): Logger {
-  return pino({
+export function createLogger(
+  level: string,
+  name: string,
+  options: LoggerOptions = {},
+  destination?: DestinationStream,
+): Logger {
+  const config: LoggerOptions = {
     name,
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { service: name },
     timestamp: pino.stdTimeFunctions.isoTime,
     ...options,
-  });
+  };
+  return destination ? pino(config, destination) : pino(config);
 }
 
 export type { Logger };

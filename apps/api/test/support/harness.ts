@@ -18,7 +18,8 @@ export interface TestApi {
 }
 
 /** The real app on the run's throwaway database and the real Redis, driven with inject(). */
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+/** `logSink`, when given, receives every log line the app writes (at trace level). */
+export async function startTestApi(env: Record<string, string> = {}, logSink?: { write(line: string): void }): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
   const { settings } = loadSettings({
     dir,
@@ -30,7 +31,9 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   const pollQueue = new Queue(QUEUES.poll, { connection: bullConnection(settings.redisUrl), prefix: QUEUE_PREFIX });
   pollQueue.on('error', () => {});
   const box = new SecretBox(settings.secrets.credentialsKey);
-  const logger = createLogger(process.env.TEST_LOG ?? 'silent', 'api-test');
+  const logger = logSink
+    ? createLogger('trace', 'api-test', {}, logSink)
+    : createLogger(process.env.TEST_LOG ?? 'silent', 'api-test');
   const app = await buildApp({ settings, db, redis, logger, box, pollQueue });
   await app.ready();
   return {

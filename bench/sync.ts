@@ -5,14 +5,29 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RemoteMachine } from '../packages/contracts/src/index';
-import { bullConnection, createLogger, createRedis, createUser, loadSettings, QUEUE_PREFIX, QUEUES, SecretBox, syncMachines } from '../packages/core/src/index';
-import { copyRows, type Database } from '../packages/db/src/index';
-import { DEFAULT_SIM_REGIONS, EC2_SIM_ACCESS_KEY_ID, EC2_SIM_SECRET_ACCESS_KEY, startEc2Sim } from '../packages/cloud-sim/src/ec2/index';
-import { startDigitalOceanSim } from '../packages/cloud-sim/src/digitalocean/index';
-import { createAwsDriver, createDigitalOceanDriver } from '../packages/providers/src/index';
 import { Queue } from 'bullmq';
 import { buildApp } from '../apps/api/src/app';
+import { startDigitalOceanSim } from '../packages/cloud-sim/src/digitalocean/index';
+import {
+  DEFAULT_SIM_REGIONS,
+  EC2_SIM_ACCESS_KEY_ID,
+  EC2_SIM_SECRET_ACCESS_KEY,
+  startEc2Sim,
+} from '../packages/cloud-sim/src/ec2/index';
+import type { RemoteMachine } from '../packages/contracts/src/index';
+import {
+  bullConnection,
+  createLogger,
+  createRedis,
+  createUser,
+  loadSettings,
+  QUEUE_PREFIX,
+  QUEUES,
+  SecretBox,
+  syncMachines,
+} from '../packages/core/src/index';
+import { copyRows, type Database } from '../packages/db/src/index';
+import { createAwsDriver, createDigitalOceanDriver } from '../packages/providers/src/index';
 import { benchDatabase, fmt, percentile, table, time } from './_support';
 
 const quick = process.argv.includes('--quick');
@@ -20,7 +35,12 @@ const SIZES = quick ? [2_000] : [10_000, 100_000];
 
 async function newCloud(db: Database, organizationId: string, provider: 'aws' | 'digitalocean') {
   return db.prisma.cloud.create({
-    data: { organizationId, provider, title: `bench-${randomBytes(4).toString('hex')}`, credentials: Buffer.from('x') },
+    data: {
+      organizationId,
+      provider,
+      title: `bench-${randomBytes(4).toString('hex')}`,
+      credentials: Buffer.from('x'),
+    },
   });
 }
 
@@ -37,8 +57,38 @@ async function rawCopy(db: Database, orgId: string, cloudId: string, machines: R
     await copyRows(
       client,
       'machines',
-      ['organization_id', 'cloud_id', 'external_id', 'name', 'state', 'raw_state', 'size', 'image', 'location', 'public_ips', 'private_ips', 'provider_tags', 'extra', 'launched_at'],
-      machines.map((m) => [orgId, cloudId, m.externalId, m.name, m.state, m.rawState, m.size, m.image, m.location, m.publicIps, m.privateIps, m.tags, m.extra, m.createdAt]),
+      [
+        'organization_id',
+        'cloud_id',
+        'external_id',
+        'name',
+        'state',
+        'raw_state',
+        'size',
+        'image',
+        'location',
+        'public_ips',
+        'private_ips',
+        'provider_tags',
+        'extra',
+        'launched_at',
+      ],
+      machines.map((m) => [
+        orgId,
+        cloudId,
+        m.externalId,
+        m.name,
+        m.state,
+        m.rawState,
+        m.size,
+        m.image,
+        m.location,
+        m.publicIps,
+        m.privateIps,
+        m.tags,
+        m.extra,
+        m.createdAt,
+      ]),
     );
   } finally {
     client.release();
@@ -52,7 +102,12 @@ async function xidMark(db: Database): Promise<number> {
 }
 
 /** Rows of this cloud's machines and its organization's events written since the mark. */
-async function rowsWrittenSince(db: Database, mark: number, cloudId: string, organizationId: string): Promise<number> {
+async function rowsWrittenSince(
+  db: Database,
+  mark: number,
+  cloudId: string,
+  organizationId: string,
+): Promise<number> {
   const { rows } = await db.pool.query<{ n: number }>(
     `SELECT ((SELECT count(*) FROM machines WHERE cloud_id = $1 AND xmin::text::bigint > $3)
            + (SELECT count(*) FROM machine_events WHERE organization_id = $2 AND xmin::text::bigint > $3))::int AS n`,
@@ -74,7 +129,10 @@ async function listFrom(provider: 'ec2' | 'digitalocean', n: number) {
     return listed;
   }
   const token = `bench-${n}`;
-  const sim = await startDigitalOceanSim({ accounts: [{ token, droplets: n }], rateLimit: { limit: 1_000_000, windowMs: 3_600_000 } });
+  const sim = await startDigitalOceanSim({
+    accounts: [{ token, droplets: n }],
+    rateLimit: { limit: 1_000_000, windowMs: 3_600_000 },
+  });
   const driver = createDigitalOceanDriver({ credentials: { token }, endpoint: sim.url });
   const listed = await time(() => collect(driver.listMachines(new AbortController().signal)));
   await sim.close();
@@ -85,25 +143,53 @@ async function main() {
   const bench = await benchDatabase();
   const { db } = bench;
   const rows: (string | number)[][] = [
-    ['provider', 'machines', 'list (s)', 'COPY (s)', 'first sync (s)', 'machines/s', 'ratio vs COPY', 'no-change (s)', 'rows written', 'SELECT (s)', 'ratio vs SELECT'],
+    [
+      'provider',
+      'machines',
+      'list (s)',
+      'COPY (s)',
+      'first sync (s)',
+      'machines/s',
+      'ratio vs COPY',
+      'no-change (s)',
+      'rows written',
+      'SELECT (s)',
+      'ratio vs SELECT',
+    ],
   ];
   let apiOrg: string | undefined;
   try {
     for (const provider of ['ec2', 'digitalocean'] as const) {
       for (const n of SIZES) {
-        const org = await db.prisma.organization.create({ data: { name: 'bench', slug: `bench-${randomBytes(6).toString('hex')}` } });
+        const org = await db.prisma.organization.create({
+          data: { name: 'bench', slug: `bench-${randomBytes(6).toString('hex')}` },
+        });
         const listed = await listFrom(provider, n);
         const machines = listed.value;
         const baselineCloud = await newCloud(db, org.id, provider === 'ec2' ? 'aws' : 'digitalocean');
         const copy = await time(() => rawCopy(db, org.id, baselineCloud.id, machines));
         await db.prisma.cloud.delete({ where: { id: baselineCloud.id } });
         const cloud = await newCloud(db, org.id, provider === 'ec2' ? 'aws' : 'digitalocean');
-        const target = { cloudId: cloud.id, organizationId: org.id, provider: cloud.provider as 'aws', costOverrideMonthly: null, missingGraceHours: 24 };
+        const target = {
+          cloudId: cloud.id,
+          organizationId: org.id,
+          provider: cloud.provider as 'aws',
+          costOverrideMonthly: null,
+          missingGraceHours: 24,
+        };
         const first = await time(() => syncMachines(db, target, machines));
         const mark = await xidMark(db);
-        const again = await time(() => syncMachines(db, target, machines.map((m) => ({ ...m }))));
+        const again = await time(() =>
+          syncMachines(
+            db,
+            target,
+            machines.map((m) => ({ ...m })),
+          ),
+        );
         const written = await rowsWrittenSince(db, mark, cloud.id, org.id);
-        const select = await time(() => db.pool.query('SELECT * FROM machines WHERE cloud_id = $1', [cloud.id]));
+        const select = await time(() =>
+          db.pool.query('SELECT * FROM machines WHERE cloud_id = $1', [cloud.id]),
+        );
         rows.push([
           provider,
           n,
@@ -131,10 +217,24 @@ async function main() {
 
 async function apiLatency(db: Database, url: string, organizationId: string) {
   const dir = mkdtempSync(join(tmpdir(), 'overcast-bench-'));
-  const { settings } = loadSettings({ dir, create: true, env: { ...process.env, DATABASE_URL: url, OVERCAST_LOG_LEVEL: 'warn' } });
+  const { settings } = loadSettings({
+    dir,
+    create: true,
+    env: { ...process.env, DATABASE_URL: url, OVERCAST_LOG_LEVEL: 'warn' },
+  });
   const redis = createRedis(settings.redisUrl);
-  const pollQueue = new Queue(QUEUES.poll, { connection: bullConnection(settings.redisUrl), prefix: QUEUE_PREFIX });
-  const app = await buildApp({ settings, db, redis, logger: createLogger('warn', 'bench'), box: new SecretBox(settings.secrets.credentialsKey), pollQueue });
+  const pollQueue = new Queue(QUEUES.poll, {
+    connection: bullConnection(settings.redisUrl),
+    prefix: QUEUE_PREFIX,
+  });
+  const app = await buildApp({
+    settings,
+    db,
+    redis,
+    logger: createLogger('warn', 'bench'),
+    box: new SecretBox(settings.secrets.credentialsKey),
+    pollQueue,
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
@@ -145,7 +245,8 @@ async function apiLatency(db: Database, url: string, organizationId: string) {
     body: JSON.stringify({ email, password: 'bench-password-1' }),
   });
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  const total = (await (await fetch(`${base}/api/v1/machines?limit=1`, { headers: { cookie } })).json()).total;
+  const total = (await (await fetch(`${base}/api/v1/machines?limit=1`, { headers: { cookie } })).json())
+    .total;
 
   async function load(path: string, clients = 50, perClient = 20) {
     const latencies: number[] = [];
@@ -165,12 +266,18 @@ async function apiLatency(db: Database, url: string, organizationId: string) {
   await load('/healthz', 10, 5);
   const floor = await load('/healthz');
   const list = await load('/api/v1/machines?state=running&sort=name&limit=100');
-  console.log(`\nAPI list, first page with a filter, ${total} machines, 50 concurrent clients (1,000 requests)\n`);
+  console.log(
+    `\nAPI list, first page with a filter, ${total} machines, 50 concurrent clients (1,000 requests)\n`,
+  );
   table([
     ['request', 'p50 (ms)', 'p99 (ms)'],
     ['GET /healthz (baseline)', fmt(percentile(floor, 50)), fmt(percentile(floor, 99))],
     ['GET /api/v1/machines?state=running', fmt(percentile(list, 50)), fmt(percentile(list, 99))],
-    ['ratio', fmt(percentile(list, 50) / percentile(floor, 50), 2), fmt(percentile(list, 99) / percentile(floor, 99), 2)],
+    [
+      'ratio',
+      fmt(percentile(list, 50) / percentile(floor, 50), 2),
+      fmt(percentile(list, 99) / percentile(floor, 99), 2),
+    ],
   ]);
   await app.close();
   await pollQueue.close();

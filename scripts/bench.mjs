@@ -13,9 +13,13 @@ if (!name || !existsSync(resolve(root, 'bench', `${name}.ts`))) {
   console.error(`usage: pnpm bench <${available.join('|')}> [options]`);
   process.exit(2);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', resolve(root, 'bench', `${name}.ts`), ...process.argv.slice(3)], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'production' },
-});
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', resolve(root, 'bench', `${name}.ts`), ...process.argv.slice(3)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  },
+);
 process.exit(result.status ?? 1);

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { App, AppDeps } from './context';
+import { EventHub } from './events/hub';
 import { installAuth } from './plugins/auth';
 import { installErrorHandlers } from './plugins/errors';
 import { installOpenApi } from './plugins/openapi';
@@ -12,13 +13,12 @@ import { installSecurityHeaders } from './plugins/security-headers';
 import { installValidators } from './plugins/validation';
 import { installWeb, resolveWebDir } from './plugins/web';
 import { authRoutes } from './routes/auth';
-import { healthRoutes } from './routes/health';
 import { cloudRoutes } from './routes/clouds';
+import { healthRoutes } from './routes/health';
 import { inventoryRoutes } from './routes/inventory';
 import { machineRoutes } from './routes/machines';
 import { meRoutes } from './routes/me';
 import { streamRoutes } from './routes/stream';
-import { EventHub } from './events/hub';
 
 export const BODY_LIMIT = 1024 * 1024;
 

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AuthContext, Logger, Redis, SecretBox, Settings } from '@overcast/core';
-import type { Queue } from 'bullmq';
 import type { Database } from '@overcast/db';
+import type { Queue } from 'bullmq';
 import type {
   FastifyBaseLogger,
   FastifyInstance,

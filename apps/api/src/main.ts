@@ -1,6 +1,6 @@
 import { bullConnection, createLogger, createRedis, QUEUE_PREFIX, QUEUES, SecretBox } from '@overcast/core';
-import { Queue } from 'bullmq';
 import { migrateDeploy } from '@overcast/db';
+import { Queue } from 'bullmq';
 import { buildApp } from './app';
 import { exitOnStartupError, loadApiSettings, openDatabase } from './startup';
 
@@ -12,7 +12,10 @@ async function main(): Promise<void> {
   const { applied } = await migrateDeploy(db.pool);
   if (applied.length) logger.info({ applied }, 'applied database migrations');
   const redis = createRedis(settings.redisUrl);
-  const pollQueue = new Queue(QUEUES.poll, { connection: bullConnection(settings.redisUrl), prefix: QUEUE_PREFIX });
+  const pollQueue = new Queue(QUEUES.poll, {
+    connection: bullConnection(settings.redisUrl),
+    prefix: QUEUE_PREFIX,
+  });
   pollQueue.on('error', (err) => logger.warn({ err: err.message }, 'poll queue connection error'));
   const box = new SecretBox(settings.secrets.credentialsKey);
   const app = await buildApp({ settings, db, redis, logger, box, pollQueue });

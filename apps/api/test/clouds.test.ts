@@ -1,6 +1,9 @@
 import { createRedis, pollCloud } from '@overcast/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DigitalOceanSim, startDigitalOceanSim } from '../../../packages/cloud-sim/src/digitalocean/index';
+import {
+  type DigitalOceanSim,
+  startDigitalOceanSim,
+} from '../../../packages/cloud-sim/src/digitalocean/index';
 import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
 
 let api: TestApi;
@@ -35,22 +38,37 @@ const poll = (cloudId: string, kind: 'machines' | 'volumes' | 'catalog' = 'machi
   pollCloud({ db: api.db, box: api.box, redis, settings: api.settings }, cloudId, kind);
 
 async function addCloud(title: string, token = TOKEN) {
-  return call('POST', '/api/v1/clouds', { provider: 'digitalocean', title, credentials: { token }, endpoint: sim.url });
+  return call('POST', '/api/v1/clouds', {
+    provider: 'digitalocean',
+    title,
+    credentials: { token },
+    endpoint: sim.url,
+  });
 }
 
 describe('clouds', () => {
-  it('a wrong token is a 422 with DigitalOcean\'s words, and nothing is saved', async () => {
+  it("a wrong token is a 422 with DigitalOcean's words, and nothing is saved", async () => {
     const res = await addCloud('bad', 'not-a-real-token');
     expect(res.statusCode).toBe(422);
-    expect(res.json().error.message).toMatch(/DigitalOcean refused the credentials.*Unable to authenticate you/);
+    expect(res.json().error.message).toMatch(
+      /DigitalOcean refused the credentials.*Unable to authenticate you/,
+    );
     expect(await api.db.prisma.cloud.count({ where: { organizationId: owner.organizationId } })).toBe(0);
   });
 
   it('missing or wrongly typed credentials are a 400 naming the field', async () => {
-    const res = await call('POST', '/api/v1/clouds', { provider: 'aws', title: 'x', credentials: { accessKeyId: 'A' } });
+    const res = await call('POST', '/api/v1/clouds', {
+      provider: 'aws',
+      title: 'x',
+      credentials: { accessKeyId: 'A' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toContain('credentials.secretAccessKey');
-    const other = await call('POST', '/api/v1/clouds', { provider: 'digitalocean', title: 'x', credentials: { token: 5 } });
+    const other = await call('POST', '/api/v1/clouds', {
+      provider: 'digitalocean',
+      title: 'x',
+      credentials: { token: 5 },
+    });
     expect(other.statusCode).toBe(400);
     expect(other.json().error.message).toContain('credentials.token');
   });
@@ -59,7 +77,12 @@ describe('clouds', () => {
     const res = await addCloud('Production DO');
     expect(res.statusCode).toBe(201);
     const cloud = res.json();
-    expect(cloud).toMatchObject({ provider: 'digitalocean', title: 'Production DO', enabled: true, pollStatus: 'pending' });
+    expect(cloud).toMatchObject({
+      provider: 'digitalocean',
+      title: 'Production DO',
+      enabled: true,
+      pollStatus: 'pending',
+    });
     expect(JSON.stringify(cloud)).not.toContain(TOKEN);
     expect(cloud.credentials).toBeUndefined();
     const row = await api.db.prisma.cloud.findUniqueOrThrow({ where: { id: cloud.id } });
@@ -76,14 +99,20 @@ describe('clouds', () => {
     const first = (await call('GET', `/api/v1/machines?cloud=${cloud.id}&limit=10&sort=name`)).json();
     expect(first.total).toBe(30);
     expect(first.items).toHaveLength(10);
-    expect(first.items[0]).toMatchObject({ cloudId: cloud.id, cloudTitle: 'Inventory DO', provider: 'digitalocean' });
+    expect(first.items[0]).toMatchObject({
+      cloudId: cloud.id,
+      cloudTitle: 'Inventory DO',
+      provider: 'digitalocean',
+    });
     expect(first.items[0].costMonthly).toMatch(/^\d+\.\d{2}$/);
     const names: string[] = first.items.map((m: { name: string }) => m.name);
     expect([...names].sort()).toEqual(names);
     let cursor = first.nextCursor;
     const seen = new Set(names);
     while (cursor) {
-      const page = (await call('GET', `/api/v1/machines?cloud=${cloud.id}&limit=10&sort=name&cursor=${cursor}`)).json();
+      const page = (
+        await call('GET', `/api/v1/machines?cloud=${cloud.id}&limit=10&sort=name&cursor=${cursor}`)
+      ).json();
       for (const m of page.items) seen.add(m.name);
       cursor = page.nextCursor;
     }
@@ -102,12 +131,17 @@ describe('clouds', () => {
   it('a provider failing mid-poll leaves the inventory untouched and the error visible', async () => {
     const cloud = (await addCloud('Flaky DO')).json();
     await poll(cloud.id);
-    const before = await api.db.prisma.machine.findMany({ where: { cloudId: cloud.id }, orderBy: { id: 'asc' } });
+    const before = await api.db.prisma.machine.findMany({
+      where: { cloudId: cloud.id },
+      orderBy: { id: 'asc' },
+    });
     sim.knobs.burst({ status: 500, count: 50 });
     const outcome = await poll(cloud.id);
     sim.knobs.clearFaults();
     expect(outcome.status).toBe('error');
-    expect(await api.db.prisma.machine.findMany({ where: { cloudId: cloud.id }, orderBy: { id: 'asc' } })).toEqual(before);
+    expect(
+      await api.db.prisma.machine.findMany({ where: { cloudId: cloud.id }, orderBy: { id: 'asc' } }),
+    ).toEqual(before);
     const shown = (await call('GET', `/api/v1/clouds/${cloud.id}`)).json();
     expect(shown.pollStatus).toBe('error');
     expect(shown.lastError).toMatch(/DigitalOcean/);
@@ -119,15 +153,20 @@ describe('clouds', () => {
   it('a machine changed at the provider shows in its history; stop goes through the provider', async () => {
     const cloud = (await addCloud('Actions DO')).json();
     await poll(cloud.id);
-    const machine = (await call('GET', `/api/v1/machines?cloud=${cloud.id}&state=running&limit=1`)).json().items[0];
+    const machine = (await call('GET', `/api/v1/machines?cloud=${cloud.id}&state=running&limit=1`)).json()
+      .items[0];
     const res = await call('POST', `/api/v1/machines/${machine.id}/actions`, { action: 'stop' });
     expect(res.statusCode).toBe(202);
     await poll(cloud.id);
     const detail = (await call('GET', `/api/v1/machines/${machine.id}`)).json();
     expect(detail.machine.state).toBe('stopped');
-    expect(detail.history.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['created', 'action', 'state_changed']));
+    expect(detail.history.map((e: { kind: string }) => e.kind)).toEqual(
+      expect.arrayContaining(['created', 'action', 'state_changed']),
+    );
     expect(detail.extra).toBeTypeOf('object');
-    const audit = await api.db.prisma.auditEvent.findFirst({ where: { action: 'machine.stop', resourceId: machine.id } });
+    const audit = await api.db.prisma.auditEvent.findFirst({
+      where: { action: 'machine.stop', resourceId: machine.id },
+    });
     expect(audit?.actorUserId).toBe(owner.userId);
   });
 
@@ -135,13 +174,22 @@ describe('clouds', () => {
     const cloud = (await addCloud('Tags DO')).json();
     await poll(cloud.id);
     const machine = (await call('GET', `/api/v1/machines?cloud=${cloud.id}&limit=1`)).json().items[0];
-    expect((await call('POST', `/api/v1/machines/${machine.id}/tags`, { tags: { team: 'payments', cost_per_month: '99' } })).statusCode).toBe(204);
+    expect(
+      (
+        await call('POST', `/api/v1/machines/${machine.id}/tags`, {
+          tags: { team: 'payments', cost_per_month: '99' },
+        })
+      ).statusCode,
+    ).toBe(204);
     const tagged = (await call('GET', `/api/v1/machines?tag=team=payments`)).json();
     expect(tagged.items.map((m: { id: string }) => m.id)).toEqual([machine.id]);
     expect(tagged.items[0].costMonthly).toBe('99.00');
     await poll(cloud.id);
     expect((await call('GET', `/api/v1/machines/${machine.id}`)).json().machine.costMonthly).toBe('99.00');
-    expect((await call('POST', `/api/v1/machines/${machine.id}/tags`, { tags: { cost_per_month: 'lots' } })).statusCode).toBe(400);
+    expect(
+      (await call('POST', `/api/v1/machines/${machine.id}/tags`, { tags: { cost_per_month: 'lots' } }))
+        .statusCode,
+    ).toBe(400);
     expect((await call('DELETE', `/api/v1/machines/${machine.id}/tags/team`)).statusCode).toBe(204);
     expect((await call('DELETE', `/api/v1/machines/${machine.id}/tags/team`)).statusCode).toBe(404);
   });
@@ -165,7 +213,9 @@ describe('clouds', () => {
       const res = await call(method, url, body, stranger);
       expect(res.statusCode, `${method} ${url}`).toBe(404);
     }
-    expect((await call('GET', `/api/v1/machines?cloud=${cloud.id}`, undefined, stranger)).json().total).toBe(0);
+    expect((await call('GET', `/api/v1/machines?cloud=${cloud.id}`, undefined, stranger)).json().total).toBe(
+      0,
+    );
     expect((await call('GET', '/api/v1/clouds', undefined, stranger)).json().items).toEqual([]);
     expect((await call('GET', `/api/v1/clouds/${cloud.id}`)).json().title).toBe('Private DO');
   });
@@ -192,15 +242,26 @@ describe('live events', () => {
     ours.on('message', (m) => received.push(JSON.parse(String(m))));
     theirs.on('message', (m) => leaked.push(JSON.parse(String(m))));
     await new Promise((r) => setTimeout(r, 200));
-    const droplet = sim.account(TOKEN).listDroplets().find((d) => d.status === 'active')!;
+    const droplet = sim
+      .account(TOKEN)
+      .listDroplets()
+      .find((d) => d.status === 'active')!;
     sim.account(TOKEN).mutateDroplet(droplet.id, { status: 'off' });
     await poll(cloud.id);
     const deadline = Date.now() + 3000;
-    while (!received.some((e) => (e as { kind?: string }).kind === 'state_changed') && Date.now() < deadline) {
+    while (
+      !received.some((e) => (e as { kind?: string }).kind === 'state_changed') &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 25));
     }
     expect(received).toContainEqual(
-      expect.objectContaining({ type: 'machine.changed', cloudId: cloud.id, kind: 'state_changed', data: { from: 'running', to: 'stopped' } }),
+      expect.objectContaining({
+        type: 'machine.changed',
+        cloudId: cloud.id,
+        kind: 'state_changed',
+        data: { from: 'running', to: 'stopped' },
+      }),
     );
     expect(leaked.filter((e) => (e as { type: string }).type !== 'hello')).toEqual([]);
     ours.terminate();

@@ -47,7 +47,8 @@ afterAll(async () => {
 
 const call = (method: string, url: string, payload?: unknown) =>
   api.app.inject({ method: method as 'GET', url, payload: payload as object, headers: { cookie } });
-const poll = (cloudId: string) => pollCloud({ db: api.db, box: api.box, redis, settings: api.settings }, cloudId, 'machines');
+const poll = (cloudId: string) =>
+  pollCloud({ db: api.db, box: api.box, redis, settings: api.settings }, cloudId, 'machines');
 
 describe('AWS EC2 through the API', () => {
   it("wrong keys are a 422 with AWS's words", async () => {
@@ -73,12 +74,16 @@ describe('AWS EC2 through the API', () => {
     expect((await poll(cloud.id)).status).toBe('ok');
     const page = (await call('GET', `/api/v1/machines?cloud=${cloud.id}&limit=100`)).json();
     // Terminated instances are history: the default list leaves them out.
-    const live = [...ec2.state.instances.values()].filter((i) => i.state !== 'terminated' && i.state !== 'shutting-down');
+    const live = [...ec2.state.instances.values()].filter(
+      (i) => i.state !== 'terminated' && i.state !== 'shutting-down',
+    );
     expect(page.total).toBe(live.length);
     const priced = page.items.filter((m: { costSource: string | null }) => m.costSource === 'table');
     expect(priced.length).toBeGreaterThan(0);
     const running = page.items.find((m: { state: string }) => m.state === 'running');
-    expect((await call('POST', `/api/v1/machines/${running.id}/actions`, { action: 'stop' })).statusCode).toBe(202);
+    expect(
+      (await call('POST', `/api/v1/machines/${running.id}/actions`, { action: 'stop' })).statusCode,
+    ).toBe(202);
     await poll(cloud.id);
     expect((await call('GET', `/api/v1/machines/${running.id}`)).json().machine.state).toBe('stopped');
   });
@@ -94,10 +99,19 @@ describe('Google Compute Engine through the API', () => {
       client_email: EMAIL,
       token_uri: gce.tokenUri,
     });
-    const bad = await call('POST', '/api/v1/clouds', { provider: 'gce', title: 'g', credentials: { serviceAccount: '{not json' } });
+    const bad = await call('POST', '/api/v1/clouds', {
+      provider: 'gce',
+      title: 'g',
+      credentials: { serviceAccount: '{not json' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toContain('serviceAccount');
-    const res = await call('POST', '/api/v1/clouds', { provider: 'gce', title: 'gce', credentials: { serviceAccount }, endpoint: gce.url });
+    const res = await call('POST', '/api/v1/clouds', {
+      provider: 'gce',
+      title: 'gce',
+      credentials: { serviceAccount },
+      endpoint: gce.url,
+    });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.body).not.toContain('PRIVATE KEY');
     const cloud = res.json();

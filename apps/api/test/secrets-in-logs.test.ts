@@ -29,19 +29,38 @@ describe('logs', () => {
     });
     const cookieValue = login.cookies[0]!.value;
     const cookie = `overcast_session=${cookieValue}`;
-    await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: user.email, password: 'wrong-secret-pw' } });
+    await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: user.email, password: 'wrong-secret-pw' },
+    });
     for (const token of [TOKEN, 'dop_v1_wrong_secret_token']) {
       await api.app.inject({
         method: 'POST',
         url: '/api/v1/clouds',
         headers: { cookie },
-        payload: { provider: 'digitalocean', title: `c-${token.length}`, credentials: { token }, endpoint: sim.url },
+        payload: {
+          provider: 'digitalocean',
+          title: `c-${token.length}`,
+          credentials: { token },
+          endpoint: sim.url,
+        },
       });
     }
-    await api.app.inject({ url: '/api/v1/clouds', headers: { cookie, authorization: 'Bearer oc_some_secret_api_token' } });
+    await api.app.inject({
+      url: '/api/v1/clouds',
+      headers: { cookie, authorization: 'Bearer oc_some_secret_api_token' },
+    });
     const all = lines.join('\n');
     expect(lines.length).toBeGreaterThan(5);
-    for (const secret of [user.password, 'wrong-secret-pw', TOKEN, 'dop_v1_wrong_secret_token', cookieValue, 'oc_some_secret_api_token']) {
+    for (const secret of [
+      user.password,
+      'wrong-secret-pw',
+      TOKEN,
+      'dop_v1_wrong_secret_token',
+      cookieValue,
+      'oc_some_secret_api_token',
+    ]) {
       expect(all).not.toContain(secret);
     }
   });

@@ -6,7 +6,10 @@ import { join, resolve } from 'node:path';
 import { loadSettings, SecretBox, sealCredentials } from '@overcast/core';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DigitalOceanSim, startDigitalOceanSim } from '../../../packages/cloud-sim/src/digitalocean/index';
+import {
+  type DigitalOceanSim,
+  startDigitalOceanSim,
+} from '../../../packages/cloud-sim/src/digitalocean/index';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
 
 // The real worker process polls through BullMQ. It gets a database of its own, so its
@@ -24,10 +27,18 @@ beforeAll(async () => {
   const url = await createPgDatabase(dbName);
   db = createDatabase({ url, max: 2 });
   await migrateDeploy(db.pool);
-  env = { ...process.env, DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:6379/13', OVERCAST_SETTINGS_DIR: settingsDir, OVERCAST_LOG_LEVEL: process.env.WORKER_LOGS ? 'info' : 'warn' };
+  env = {
+    ...process.env,
+    DATABASE_URL: url,
+    REDIS_URL: 'redis://127.0.0.1:6379/13',
+    OVERCAST_SETTINGS_DIR: settingsDir,
+    OVERCAST_LOG_LEVEL: process.env.WORKER_LOGS ? 'info' : 'warn',
+  };
   const { settings } = loadSettings({ dir: settingsDir, create: true, env });
   sim = await startDigitalOceanSim({ accounts: [{ token: TOKEN, droplets: 3000 }], bootDelayMs: 0 });
-  const org = await db.prisma.organization.create({ data: { name: 'poller', slug: `poller-${randomBytes(4).toString('hex')}` } });
+  const org = await db.prisma.organization.create({
+    data: { name: 'poller', slug: `poller-${randomBytes(4).toString('hex')}` },
+  });
   cloudId = randomUUID();
   await db.prisma.cloud.create({
     data: {
@@ -46,7 +57,12 @@ afterAll(async () => {
   await dropDatabase(dbName);
 });
 
-const startWorker = () => spawn(process.execPath, ['dist/main.js'], { cwd: workerDir, env, stdio: process.env.WORKER_LOGS ? 'inherit' : 'ignore' });
+const startWorker = () =>
+  spawn(process.execPath, ['dist/main.js'], {
+    cwd: workerDir,
+    env,
+    stdio: process.env.WORKER_LOGS ? 'inherit' : 'ignore',
+  });
 const exited = (child: ChildProcess) => new Promise((r) => child.once('exit', r));
 const machineCount = () => db.prisma.machine.count({ where: { cloudId } });
 

@@ -28,7 +28,11 @@ export class DomainError extends Error {
 }
 
 export const notFound = (what: string) =>
-  new DomainError('not_found', `${what.toLowerCase().replace(/\s+/g, '_')}_not_found`, `${what} was not found.`);
+  new DomainError(
+    'not_found',
+    `${what.toLowerCase().replace(/\s+/g, '_')}_not_found`,
+    `${what} was not found.`,
+  );
 
 const PROVIDER_NAMES: Record<string, string> = {
   aws: 'AWS',
@@ -45,7 +49,11 @@ export const providerName = (provider: string) => PROVIDER_NAMES[provider] ?? pr
 export function fromProviderError(provider: string, err: unknown, doing: string): DomainError {
   const who = providerName(provider);
   if (!(err instanceof ProviderError)) {
-    return new DomainError('provider_failed', 'provider_failed', `${who} failed while ${doing}: ${(err as Error)?.message ?? err}`);
+    return new DomainError(
+      'provider_failed',
+      'provider_failed',
+      `${who} failed while ${doing}: ${(err as Error)?.message ?? err}`,
+    );
   }
   switch (err.kind) {
     case 'auth':
@@ -55,16 +63,36 @@ export function fromProviderError(provider: string, err: unknown, doing: string)
         `${who} refused the credentials while ${doing}: ${err.message} Check the keys and their permissions.`,
       );
     case 'invalid':
-      return new DomainError('provider_refused', 'provider_refused', `${who} refused ${doing}: ${err.message}`);
+      return new DomainError(
+        'provider_refused',
+        'provider_refused',
+        `${who} refused ${doing}: ${err.message}`,
+      );
     case 'not-found':
-      return new DomainError('provider_refused', 'provider_not_found', `${who} does not know it (${doing}): ${err.message}`);
+      return new DomainError(
+        'provider_refused',
+        'provider_not_found',
+        `${who} does not know it (${doing}): ${err.message}`,
+      );
     case 'conflict':
       return new DomainError('conflict', 'provider_conflict', `${who} refused ${doing}: ${err.message}`);
     case 'throttled':
-      return new DomainError('provider_failed', 'provider_throttled', `${who} is rate-limiting us (${doing}); try again in a minute. ${err.message}`);
+      return new DomainError(
+        'provider_failed',
+        'provider_throttled',
+        `${who} is rate-limiting us (${doing}); try again in a minute. ${err.message}`,
+      );
     default:
       return /timed? ?out|timeout/i.test(err.message)
-        ? new DomainError('provider_timeout', 'provider_timeout', `${who} did not answer in time while ${doing}. ${err.message}`)
-        : new DomainError('provider_failed', 'provider_unavailable', `${who} is unavailable (${doing}): ${err.message}`);
+        ? new DomainError(
+            'provider_timeout',
+            'provider_timeout',
+            `${who} did not answer in time while ${doing}. ${err.message}`,
+          )
+        : new DomainError(
+            'provider_failed',
+            'provider_unavailable',
+            `${who} is unavailable (${doing}): ${err.message}`,
+          );
   }
 }

@@ -9,7 +9,11 @@ export const ORG_CHANNEL_PATTERN = 'org:*:events';
 /** Beyond this many changes in one poll, browsers get one summary and refetch instead. */
 const MAX_DETAILED_EVENTS = 200;
 
-export async function publishEvents(redis: Redis, organizationId: string, events: StreamEvent[]): Promise<void> {
+export async function publishEvents(
+  redis: Redis,
+  organizationId: string,
+  events: StreamEvent[],
+): Promise<void> {
   if (events.length === 0) return;
   const channel = orgChannel(organizationId);
   const pipeline = redis.pipeline();
@@ -24,5 +28,11 @@ export function inventoryStreamEvents(cloudId: string, events: InventoryEvent[])
     for (const e of events) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
     return [{ type: 'inventory.changed', cloudId, counts }];
   }
-  return events.map((e) => ({ type: 'machine.changed', cloudId, machineId: e.machineId, kind: e.kind, data: e.data }));
+  return events.map((e) => ({
+    type: 'machine.changed',
+    cloudId,
+    machineId: e.machineId,
+    kind: e.kind,
+    data: e.data,
+  }));
 }

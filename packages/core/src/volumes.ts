@@ -43,7 +43,10 @@ const toVolume = (r: VolumeRow): Volume => ({
 });
 
 export async function listVolumes(db: Database, organizationId: string): Promise<Volume[]> {
-  const { rows } = await db.pool.query<VolumeRow>(`${SELECT} WHERE v.organization_id = $1 ORDER BY v.name, v.id`, [organizationId]);
+  const { rows } = await db.pool.query<VolumeRow>(
+    `${SELECT} WHERE v.organization_id = $1 ORDER BY v.name, v.id`,
+    [organizationId],
+  );
   return rows.map(toVolume);
 }
 
@@ -69,8 +72,17 @@ async function runVolumeOp(
     await refreshNow(deps.pollQueue, cloud.id);
     return result;
   } catch (err) {
-    const failure = fromProviderError(cloud.provider, err, audit.action.replace('volume.', '') + ' the volume');
-    await recordAudit(deps.db, actor, { ...audit, resourceKind: 'volume', result: 'failure', details: { ...audit.details, error: failure.message } });
+    const failure = fromProviderError(
+      cloud.provider,
+      err,
+      audit.action.replace('volume.', '') + ' the volume',
+    );
+    await recordAudit(deps.db, actor, {
+      ...audit,
+      resourceKind: 'volume',
+      result: 'failure',
+      details: { ...audit.details, error: failure.message },
+    });
     throw failure;
   }
 }
@@ -81,32 +93,62 @@ export async function createVolume(
   cloudId: string,
   req: { name: string; sizeGb: number; location: string },
 ): Promise<void> {
-  await runVolumeOp(deps, actor, cloudId, { op: 'create', ...req }, { action: 'volume.create', resourceId: cloudId, details: req });
+  await runVolumeOp(
+    deps,
+    actor,
+    cloudId,
+    { op: 'create', ...req },
+    { action: 'volume.create', resourceId: cloudId, details: req },
+  );
 }
 
-export async function attachVolume(deps: ActionDeps, actor: OrgActor, id: string, machineId: string, attach: boolean): Promise<void> {
+export async function attachVolume(
+  deps: ActionDeps,
+  actor: OrgActor,
+  id: string,
+  machineId: string,
+  attach: boolean,
+): Promise<void> {
   const volume = await orgVolume(deps.db, actor.organizationId, id);
   const machine = await orgMachine(deps.db, actor.organizationId, machineId);
   if (machine.cloudId !== volume.cloudId) {
-    throw new DomainError('invalid', 'different_cloud', `${volume.name} and ${machine.name} are in different clouds; a volume attaches only within its cloud.`);
+    throw new DomainError(
+      'invalid',
+      'different_cloud',
+      `${volume.name} and ${machine.name} are in different clouds; a volume attaches only within its cloud.`,
+    );
   }
   await runVolumeOp(
     deps,
     actor,
     volume.cloudId,
     { op: attach ? 'attach' : 'detach', volumeId: volume.externalId, machineId: machine.externalId },
-    { action: attach ? 'volume.attach' : 'volume.detach', resourceId: id, details: { volume: volume.name, machine: machine.name } },
+    {
+      action: attach ? 'volume.attach' : 'volume.detach',
+      resourceId: id,
+      details: { volume: volume.name, machine: machine.name },
+    },
   );
 }
 
 export async function deleteVolume(deps: ActionDeps, actor: OrgActor, id: string): Promise<void> {
   const volume = await orgVolume(deps.db, actor.organizationId, id);
   if (volume.attachedTo.length > 0) {
-    throw new DomainError('conflict', 'volume_attached', `${volume.name} is attached; detach it before deleting it.`);
+    throw new DomainError(
+      'conflict',
+      'volume_attached',
+      `${volume.name} is attached; detach it before deleting it.`,
+    );
   }
-  await runVolumeOp(deps, actor, volume.cloudId, { op: 'delete', volumeId: volume.externalId }, {
-    action: 'volume.delete',
-    resourceId: id,
-    details: { name: volume.name },
-  });
+  await runVolumeOp(
+    deps,
+    actor,
+    volume.cloudId,
+    { op: 'delete', volumeId: volume.externalId },
+    {
+      action: 'volume.delete',
+      resourceId: id,
+      details: { name: volume.name },
+    },
+  );
 }

@@ -8,7 +8,12 @@ export async function createOrgAndCloud(db: Database, provider: Provider = 'digi
     data: { name: 'Sync test', slug: `sync-${randomBytes(6).toString('hex')}` },
   });
   const cloud = await db.prisma.cloud.create({
-    data: { organizationId: org.id, provider, title: `cloud-${randomBytes(3).toString('hex')}`, credentials: Buffer.from('x') },
+    data: {
+      organizationId: org.id,
+      provider,
+      title: `cloud-${randomBytes(3).toString('hex')}`,
+      credentials: Buffer.from('x'),
+    },
   });
   return { organizationId: org.id, cloudId: cloud.id };
 }

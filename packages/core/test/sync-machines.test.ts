@@ -1,6 +1,6 @@
 import { createDatabase } from '@overcast/db';
 import { afterAll, describe, expect, it } from 'vitest';
-import { syncMachines, type SyncTarget } from '../src/inventory';
+import { type SyncTarget, syncMachines } from '../src/inventory';
 import { createOrgAndCloud, remoteMachine } from './fixtures';
 
 const db = createDatabase({ url: process.env.DATABASE_URL!, max: 4 });
@@ -8,10 +8,17 @@ afterAll(() => db.close());
 
 async function newTarget(): Promise<SyncTarget> {
   const { organizationId, cloudId } = await createOrgAndCloud(db);
-  return { organizationId, cloudId, provider: 'digitalocean', costOverrideMonthly: null, missingGraceHours: 24 };
+  return {
+    organizationId,
+    cloudId,
+    provider: 'digitalocean',
+    costOverrideMonthly: null,
+    missingGraceHours: 24,
+  };
 }
 
-const machinesOf = (cloudId: string) => db.prisma.machine.findMany({ where: { cloudId }, orderBy: { externalId: 'asc' } });
+const machinesOf = (cloudId: string) =>
+  db.prisma.machine.findMany({ where: { cloudId }, orderBy: { externalId: 'asc' } });
 const eventsOf = (organizationId: string) =>
   db.prisma.machineEvent.findMany({ where: { organizationId }, orderBy: { id: 'asc' } });
 
@@ -40,10 +47,19 @@ describe('syncMachines', () => {
     await syncMachines(db, t, list);
     const before = await eventsOf(t.organizationId);
     // Row versions (xmin) change on any write, so equal versions prove nothing was written.
-    const versions = await db.pool.query('SELECT id, xmin::text FROM machines WHERE cloud_id = $1 ORDER BY id', [t.cloudId]);
-    const res = await syncMachines(db, t, list.map((m) => ({ ...m })));
+    const versions = await db.pool.query(
+      'SELECT id, xmin::text FROM machines WHERE cloud_id = $1 ORDER BY id',
+      [t.cloudId],
+    );
+    const res = await syncMachines(
+      db,
+      t,
+      list.map((m) => ({ ...m })),
+    );
     expect(res).toMatchObject({ created: 0, updated: 0, missing: 0, terminated: 0, events: [] });
-    const after = await db.pool.query('SELECT id, xmin::text FROM machines WHERE cloud_id = $1 ORDER BY id', [t.cloudId]);
+    const after = await db.pool.query('SELECT id, xmin::text FROM machines WHERE cloud_id = $1 ORDER BY id', [
+      t.cloudId,
+    ]);
     expect(after.rows).toEqual(versions.rows);
     expect(await eventsOf(t.organizationId)).toHaveLength(before.length);
   });
@@ -54,7 +70,11 @@ describe('syncMachines', () => {
     const res = await syncMachines(db, t, [
       remoteMachine(1, { state: 'stopped', rawState: 'off' }),
       remoteMachine(2, { publicIps: ['198.51.100.7'], name: 'renamed-2' }),
-      remoteMachine(3, { size: 's-2vcpu-2gb', costMonthly: { amount: '12.00', currency: 'USD' }, tags: { env: 'x' } }),
+      remoteMachine(3, {
+        size: 's-2vcpu-2gb',
+        costMonthly: { amount: '12.00', currency: 'USD' },
+        tags: { env: 'x' },
+      }),
     ]);
     expect(res.updated).toBe(3);
     const kinds = res.events.map((e) => e.kind).sort();
@@ -65,7 +85,11 @@ describe('syncMachines', () => {
     const res2 = await syncMachines(db, t, [
       remoteMachine(1, { state: 'stopped', rawState: 'off' }),
       remoteMachine(2, { publicIps: ['198.51.100.7'], name: 'renamed-2', tags: { team: 'a' } }),
-      remoteMachine(3, { size: 's-2vcpu-2gb', costMonthly: { amount: '12.00', currency: 'USD' }, tags: { env: 'x' } }),
+      remoteMachine(3, {
+        size: 's-2vcpu-2gb',
+        costMonthly: { amount: '12.00', currency: 'USD' },
+        tags: { env: 'x' },
+      }),
     ]);
     expect(res2.events.map((e) => e.kind)).toEqual(['updated']);
   });
@@ -88,7 +112,10 @@ describe('syncMachines', () => {
     expect(m2.missingSince).toBeNull();
 
     await syncMachines(db, t, [remoteMachine(1)]);
-    await db.pool.query(`UPDATE machines SET missing_since = now() - interval '25 hours' WHERE cloud_id = $1 AND external_id = 'm-2'`, [t.cloudId]);
+    await db.pool.query(
+      `UPDATE machines SET missing_since = now() - interval '25 hours' WHERE cloud_id = $1 AND external_id = 'm-2'`,
+      [t.cloudId],
+    );
     const done = await syncMachines(db, t, [remoteMachine(1)]);
     expect(done.terminated).toBe(1);
     expect((await machinesOf(t.cloudId))[1]!.state).toBe('terminated');
@@ -112,7 +139,11 @@ describe('syncMachines', () => {
     await syncMachines(db, b, [remoteMachine(1, { name: 'other' })]);
     await syncMachines(db, a, []);
     expect((await machinesOf(a.cloudId))[0]!.state).toBe('missing');
-    expect((await machinesOf(b.cloudId))[0]).toMatchObject({ state: 'running', name: 'other', organizationId: b.organizationId });
+    expect((await machinesOf(b.cloudId))[0]).toMatchObject({
+      state: 'running',
+      name: 'other',
+      organizationId: b.organizationId,
+    });
   });
 
   it('a cost_per_month tag wins over the provider price, and a cloud override over the table', async () => {
@@ -122,7 +153,9 @@ describe('syncMachines', () => {
     expect(m.costMonthly?.toString()).toBe('42.5');
     expect(m.costSource).toBe('tag');
     const o = { ...(await newTarget()), provider: 'aws' as const, costOverrideMonthly: '15' };
-    await syncMachines(db, o, [remoteMachine(1, { costMonthly: undefined, size: 't3.micro', location: 'us-east-1a' })]);
+    await syncMachines(db, o, [
+      remoteMachine(1, { costMonthly: undefined, size: 't3.micro', location: 'us-east-1a' }),
+    ]);
     expect((await machinesOf(o.cloudId))[0]).toMatchObject({ costSource: 'override' });
   });
 });

@@ -2,11 +2,21 @@ import type { PoolClient } from 'pg';
 import copyStreams from 'pg-copy-streams';
 
 /** A value COPY can carry: text columns, numbers, booleans, dates, text arrays and JSON (objects). */
-export type CopyValue = string | number | boolean | Date | null | undefined | string[] | Record<string, unknown>;
+export type CopyValue =
+  | string
+  | number
+  | boolean
+  | Date
+  | null
+  | undefined
+  | string[]
+  | Record<string, unknown>;
 
 // COPY text format: tab-separated, \N for NULL, backslash escapes for the separators.
 function escapeText(s: string): string {
-  return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  return s.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
 }
 
 function arrayLiteral(values: string[]): string {

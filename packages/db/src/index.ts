@@ -1,4 +1,4 @@
 export * from './client';
+export * from './copy';
 export * from './generated/prisma/client.ts';
 export * from './migrate';
-export * from './copy';

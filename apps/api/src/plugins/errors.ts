@@ -1,6 +1,6 @@
+import { DomainError } from '@overcast/core';
 import type { FastifyError } from 'fastify';
 import type { App } from '../context';
-import { DomainError } from '@overcast/core';
 import { HttpError } from '../http/errors';
 
 interface ValidationIssue {

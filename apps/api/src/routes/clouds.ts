@@ -3,7 +3,6 @@ import {
   CloudList,
   CreateCloudRequest,
   DeleteCloudQuery,
-  ErrorBody,
   IdParams,
   ImageList,
   LocationList,
@@ -25,9 +24,9 @@ import {
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
-import { authOf, orgActorOf, requireRole } from './shared';
+import { authOf, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody, 504: ErrorBody };
+const errors = ERROR_RESPONSES;
 const tags = ['clouds'];
 
 export function cloudRoutes(app: App, deps: AppDeps): void {
@@ -36,7 +35,13 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
 
   app.get(
     '/api/v1/clouds',
-    { schema: { tags, summary: 'Clouds with their status, last error, machine count and cost', response: { 200: CloudList, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Clouds with their status, last error, machine count and cost',
+        response: { 200: CloudList, ...errors },
+      },
+    },
     async (request) => ({ items: await listClouds(db, authOf(request).organizationId) }),
   );
 
@@ -45,7 +50,8 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
     {
       schema: {
         tags,
-        summary: 'Add a cloud; its credentials are checked with the provider first, and nothing is saved if they fail',
+        summary:
+          'Add a cloud; its credentials are checked with the provider first, and nothing is saved if they fail',
         body: CreateCloudRequest,
         response: { 201: T.Ref(Cloud), ...errors },
       },
@@ -130,9 +136,20 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
     const schema = { sizes: SizeList, images: ImageList, locations: LocationList }[kind];
     app.get(
       `/api/v1/clouds/:id/${kind}`,
-      { schema: { tags, summary: `The cloud's ${kind}, as last polled`, params: IdParams, response: { 200: schema, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: `The cloud's ${kind}, as last polled`,
+          params: IdParams,
+          response: { 200: schema, ...errors },
+        },
+      },
       async (request) => {
-        const catalog = await cloudCatalog(db, authOf(request).organizationId, (request.params as { id: string }).id);
+        const catalog = await cloudCatalog(
+          db,
+          authOf(request).organizationId,
+          (request.params as { id: string }).id,
+        );
         // One handler serves three schemas; each branch returns the matching list.
         return { items: catalog[kind] } as never;
       },

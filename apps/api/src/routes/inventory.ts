@@ -4,17 +4,23 @@ import {
   CostHistoryQuery,
   CostSummary,
   CreateVolumeRequest,
-  ErrorBody,
   IdParams,
   Volume,
   VolumeList,
 } from '@overcast/contracts';
-import { attachVolume, costHistory, costSummary, createVolume, deleteVolume, listVolumes } from '@overcast/core';
+import {
+  attachVolume,
+  costHistory,
+  costSummary,
+  createVolume,
+  deleteVolume,
+  listVolumes,
+} from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
-import { authOf, orgActorOf, requireRole } from './shared';
+import { authOf, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody, 504: ErrorBody };
+const errors = ERROR_RESPONSES;
 const Accepted = { 202: T.Object({ accepted: T.Boolean() }), ...errors };
 
 export function inventoryRoutes(app: App, deps: AppDeps): void {
@@ -24,13 +30,27 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
 
   app.get(
     '/api/v1/volumes',
-    { schema: { tags: ['volumes'], summary: 'Volumes across every cloud', response: { 200: VolumeList, ...errors } } },
+    {
+      schema: {
+        tags: ['volumes'],
+        summary: 'Volumes across every cloud',
+        response: { 200: VolumeList, ...errors },
+      },
+    },
     async (request) => ({ items: await listVolumes(db, authOf(request).organizationId) }),
   );
 
   app.post(
     '/api/v1/clouds/:id/volumes',
-    { schema: { tags: ['volumes'], summary: 'Create a volume', params: IdParams, body: CreateVolumeRequest, response: Accepted } },
+    {
+      schema: {
+        tags: ['volumes'],
+        summary: 'Create a volume',
+        params: IdParams,
+        body: CreateVolumeRequest,
+        response: Accepted,
+      },
+    },
     async (request, reply) => {
       requireRole(request, 'member', 'create volumes');
       await createVolume(actionDeps, orgActorOf(request), request.params.id, request.body);
@@ -44,7 +64,9 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
       {
         schema: {
           tags: ['volumes'],
-          summary: attach ? 'Attach a volume to a machine of the same cloud' : 'Detach a volume from a machine',
+          summary: attach
+            ? 'Attach a volume to a machine of the same cloud'
+            : 'Detach a volume from a machine',
           params: IdParams,
           body: AttachVolumeRequest,
           response: Accepted,
@@ -62,7 +84,14 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
 
   app.delete(
     '/api/v1/volumes/:id',
-    { schema: { tags: ['volumes'], summary: 'Delete a detached volume', params: IdParams, response: Accepted } },
+    {
+      schema: {
+        tags: ['volumes'],
+        summary: 'Delete a detached volume',
+        params: IdParams,
+        response: Accepted,
+      },
+    },
     async (request, reply) => {
       requireRole(request, 'member', 'delete volumes');
       await deleteVolume(actionDeps, orgActorOf(request), request.params.id);
@@ -72,7 +101,13 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
 
   app.get(
     '/api/v1/costs/summary',
-    { schema: { tags: ['costs'], summary: 'Monthly run-rate: total, by cloud, by tag', response: { 200: CostSummary, ...errors } } },
+    {
+      schema: {
+        tags: ['costs'],
+        summary: 'Monthly run-rate: total, by cloud, by tag',
+        response: { 200: CostSummary, ...errors },
+      },
+    },
     async (request) => costSummary(db, authOf(request).organizationId),
   );
 

@@ -1,6 +1,5 @@
 import {
   CreateMachineRequest,
-  ErrorBody,
   IdParams,
   Machine,
   MachineActionRequest,
@@ -10,12 +9,19 @@ import {
   TagKeyParams,
   TagsRequest,
 } from '@overcast/contracts';
-import { createMachine, listMachines, machineAction, machineDetail, removeMachineTag, setMachineTags } from '@overcast/core';
+import {
+  createMachine,
+  listMachines,
+  machineAction,
+  machineDetail,
+  removeMachineTag,
+  setMachineTags,
+} from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
-import { authOf, orgActorOf, requireRole } from './shared';
+import { authOf, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody, 504: ErrorBody };
+const errors = ERROR_RESPONSES;
 const tags = ['machines'];
 
 export function machineRoutes(app: App, deps: AppDeps): void {
@@ -28,7 +34,8 @@ export function machineRoutes(app: App, deps: AppDeps): void {
     {
       schema: {
         tags,
-        summary: 'Machines across every cloud: filter, search, sort, cursor pagination (terminated ones only when asked for)',
+        summary:
+          'Machines across every cloud: filter, search, sort, cursor pagination (terminated ones only when asked for)',
         querystring: MachineListQuery,
         response: { 200: MachinePage, ...errors },
       },
@@ -38,7 +45,14 @@ export function machineRoutes(app: App, deps: AppDeps): void {
 
   app.get(
     '/api/v1/machines/:id',
-    { schema: { tags, summary: 'One machine with its raw fields and history', params: IdParams, response: { 200: MachineDetail, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'One machine with its raw fields and history',
+        params: IdParams,
+        response: { 200: MachineDetail, ...errors },
+      },
+    },
     async (request) => machineDetail(db, authOf(request).organizationId, request.params.id),
   );
 
@@ -63,7 +77,13 @@ export function machineRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/v1/machines/:id/tags',
     {
-      schema: { tags, summary: 'Set Overcast tags on a machine', params: IdParams, body: TagsRequest, response: { 204: T.Null(), ...errors } },
+      schema: {
+        tags,
+        summary: 'Set Overcast tags on a machine',
+        params: IdParams,
+        body: TagsRequest,
+        response: { 204: T.Null(), ...errors },
+      },
     },
     async (request, reply) => {
       requireRole(request, 'member', 'tag machines');
@@ -74,7 +94,14 @@ export function machineRoutes(app: App, deps: AppDeps): void {
 
   app.delete(
     '/api/v1/machines/:id/tags/:key',
-    { schema: { tags, summary: 'Remove an Overcast tag from a machine', params: TagKeyParams, response: { 204: T.Null(), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Remove an Overcast tag from a machine',
+        params: TagKeyParams,
+        response: { 204: T.Null(), ...errors },
+      },
+    },
     async (request, reply) => {
       requireRole(request, 'member', 'tag machines');
       await removeMachineTag(db, orgActorOf(request), request.params.id, request.params.key);
@@ -95,7 +122,9 @@ export function machineRoutes(app: App, deps: AppDeps): void {
     },
     async (request, reply) => {
       requireRole(request, 'member', 'create machines');
-      return reply.status(201).send(await createMachine(actionDeps, orgActorOf(request), request.params.id, request.body));
+      return reply
+        .status(201)
+        .send(await createMachine(actionDeps, orgActorOf(request), request.params.id, request.body));
     },
   );
 }

@@ -1,4 +1,4 @@
-import type { Me } from '@overcast/contracts';
+import { ErrorBody, type Me } from '@overcast/contracts';
 import { type Actor, type AuthContext, roleAtLeast } from '@overcast/core';
 import type { Role } from '@overcast/db';
 import type { FastifyRequest } from 'fastify';
@@ -38,13 +38,32 @@ export function orgActorOf(request: FastifyRequest): Actor & { organizationId: s
   return { ...actorOf(request), organizationId: auth.organizationId };
 }
 
-const ROLE_WORDS: Record<Role, string> = { viewer: 'a viewer', member: 'a member', admin: 'an admin', owner: 'an owner' };
+const ROLE_WORDS: Record<Role, string> = {
+  viewer: 'a viewer',
+  member: 'a member',
+  admin: 'an admin',
+  owner: 'an owner',
+};
 
 /** Refuses with 403 unless the caller's role is at least `needed`. */
 export function requireRole(request: FastifyRequest, needed: Role, doing: string): AuthContext {
   const auth = authOf(request);
   if (!roleAtLeast(auth.role, needed)) {
-    throw forbidden(`Only ${ROLE_WORDS[needed]} or above can ${doing}; you are ${ROLE_WORDS[auth.role]} in ${auth.organizationName}.`);
+    throw forbidden(
+      `Only ${ROLE_WORDS[needed]} or above can ${doing}; you are ${ROLE_WORDS[auth.role]} in ${auth.organizationName}.`,
+    );
   }
   return auth;
 }
+
+/** The error answers an /api/v1 route can give, for its OpenAPI response list. */
+export const ERROR_RESPONSES = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  422: ErrorBody,
+  502: ErrorBody,
+  504: ErrorBody,
+};

@@ -17,7 +17,11 @@ export function streamRoutes(app: App, hub: EventHub): void {
       response: { 401: ErrorBody, 426: ErrorBody },
     },
     handler: async () => {
-      throw new HttpError(426, 'upgrade_required', 'This endpoint is a WebSocket; connect with ws:// or wss://.');
+      throw new HttpError(
+        426,
+        'upgrade_required',
+        'This endpoint is a WebSocket; connect with ws:// or wss://.',
+      );
     },
     wsHandler: (socket, request) => {
       const auth = authOf(request);

@@ -2,9 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bullConnection, createLogger, createRedis, createUser, loadSettings, QUEUE_PREFIX, QUEUES, SecretBox, type Settings } from '@overcast/core';
-import { Queue } from 'bullmq';
+import {
+  bullConnection,
+  createLogger,
+  createRedis,
+  createUser,
+  loadSettings,
+  QUEUE_PREFIX,
+  QUEUES,
+  SecretBox,
+  type Settings,
+} from '@overcast/core';
 import { createDatabase, type Database } from '@overcast/db';
+import { Queue } from 'bullmq';
 import { buildApp } from '../../src/app';
 import type { App } from '../../src/context';
 
@@ -19,7 +29,10 @@ export interface TestApi {
 
 /** The real app on the run's throwaway database and the real Redis, driven with inject(). */
 /** `logSink`, when given, receives every log line the app writes (at trace level). */
-export async function startTestApi(env: Record<string, string> = {}, logSink?: { write(line: string): void }): Promise<TestApi> {
+export async function startTestApi(
+  env: Record<string, string> = {},
+  logSink?: { write(line: string): void },
+): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
   const { settings } = loadSettings({
     dir,
@@ -28,7 +41,10 @@ export async function startTestApi(env: Record<string, string> = {}, logSink?: {
   });
   const db = createDatabase({ url: settings.databaseUrl, max: 4 });
   const redis = createRedis(settings.redisUrl);
-  const pollQueue = new Queue(QUEUES.poll, { connection: bullConnection(settings.redisUrl), prefix: QUEUE_PREFIX });
+  const pollQueue = new Queue(QUEUES.poll, {
+    connection: bullConnection(settings.redisUrl),
+    prefix: QUEUE_PREFIX,
+  });
   pollQueue.on('error', () => {});
   const box = new SecretBox(settings.secrets.credentialsKey);
   const logger = logSink

@@ -1,11 +1,18 @@
-import { type Static, type TSchema, Type as T } from '@sinclair/typebox';
+import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
 import { IsoDateTime, Strict, Uuid } from './common';
 
-const NonEmpty = (description: string, maxLength = 4096) => T.String({ minLength: 1, maxLength, description });
+const NonEmpty = (description: string, maxLength = 4096) =>
+  T.String({ minLength: 1, maxLength, description });
 
 /** The providers a cloud can be added for. */
 export const CloudProvider = T.Union(
-  [T.Literal('aws'), T.Literal('gce'), T.Literal('digitalocean'), T.Literal('libvirt'), T.Literal('ssh_host')],
+  [
+    T.Literal('aws'),
+    T.Literal('gce'),
+    T.Literal('digitalocean'),
+    T.Literal('libvirt'),
+    T.Literal('ssh_host'),
+  ],
   { description: 'aws, gce, digitalocean, libvirt (KVM) or ssh_host (any server reachable over SSH)' },
 );
 export type CloudProvider = Static<typeof CloudProvider>;
@@ -38,9 +45,12 @@ export const ProviderInputs = {
   },
   gce: {
     credentials: Strict({
-      serviceAccount: T.Union([T.String({ minLength: 2, maxLength: 16_384 }), T.Record(T.String(), T.Unknown())], {
-        description: 'The service account key JSON (as text or as an object)',
-      }),
+      serviceAccount: T.Union(
+        [T.String({ minLength: 2, maxLength: 16_384 }), T.Record(T.String(), T.Unknown())],
+        {
+          description: 'The service account key JSON (as text or as an object)',
+        },
+      ),
     }),
     config: Strict({ project: T.Optional(T.String({ maxLength: 128 })) }),
   },
@@ -68,12 +78,17 @@ export const ProviderInputs = {
   },
 } satisfies Record<CloudProvider, { credentials: TSchema; config: TSchema }>;
 
-const Money = T.String({ pattern: '^\\d{1,8}(\\.\\d{1,4})?$', description: 'A decimal amount, e.g. "12.50"' });
+const Money = T.String({
+  pattern: '^\\d{1,8}(\\.\\d{1,4})?$',
+  description: 'A decimal amount, e.g. "12.50"',
+});
 
 export const CreateCloudRequest = Strict({
   provider: CloudProvider,
   title: T.String({ minLength: 1, maxLength: 100 }),
-  credentials: T.Record(T.String(), T.Unknown(), { description: 'Provider credentials; see the provider schemas.' }),
+  credentials: T.Record(T.String(), T.Unknown(), {
+    description: 'Provider credentials; see the provider schemas.',
+  }),
   config: T.Optional(T.Record(T.String(), T.Unknown())),
   endpoint: T.Optional(
     T.Union([T.Null(), T.String({ maxLength: 512, pattern: '^https?://' })], {
@@ -97,10 +112,18 @@ export const UpdateCloudRequest = Strict({
 export type UpdateCloudRequest = Static<typeof UpdateCloudRequest>;
 
 export const DeleteCloudQuery = Strict({
-  confirm: T.String({ maxLength: 100, description: "The cloud's title, typed to confirm: its inventory is deleted too" }),
+  confirm: T.String({
+    maxLength: 100,
+    description: "The cloud's title, typed to confirm: its inventory is deleted too",
+  }),
 });
 
-export const PollStatus = T.Union([T.Literal('pending'), T.Literal('polling'), T.Literal('ok'), T.Literal('error')]);
+export const PollStatus = T.Union([
+  T.Literal('pending'),
+  T.Literal('polling'),
+  T.Literal('ok'),
+  T.Literal('error'),
+]);
 
 /** A cloud as the API shows it: never its credentials. */
 export const Cloud = T.Object(

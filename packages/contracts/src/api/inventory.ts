@@ -11,7 +11,13 @@ export const Volume = T.Object(
     sizeGb: T.Integer(),
     state: T.String(),
     location: T.Union([T.Null(), T.String()]),
-    attachedTo: T.Array(T.Object({ externalId: T.String(), machineId: T.Union([T.Null(), Uuid]), name: T.Union([T.Null(), T.String()]) })),
+    attachedTo: T.Array(
+      T.Object({
+        externalId: T.String(),
+        machineId: T.Union([T.Null(), Uuid]),
+        name: T.Union([T.Null(), T.String()]),
+      }),
+    ),
     costMonthly: T.Union([T.Null(), T.String()]),
     missingSince: T.Union([T.Null(), IsoDateTime]),
   },
@@ -38,8 +44,17 @@ export const Size = T.Object({
   currency: T.String(),
   locations: T.Array(T.String()),
 });
-export const Image = T.Object({ externalId: T.String(), name: T.String(), os: T.Union([T.Null(), T.String()]), isPublic: T.Boolean() });
-export const Location = T.Object({ externalId: T.String(), name: T.String(), country: T.Union([T.Null(), T.String()]) });
+export const Image = T.Object({
+  externalId: T.String(),
+  name: T.String(),
+  os: T.Union([T.Null(), T.String()]),
+  isPublic: T.Boolean(),
+});
+export const Location = T.Object({
+  externalId: T.String(),
+  name: T.String(),
+  country: T.Union([T.Null(), T.String()]),
+});
 export const SizeList = T.Object({ items: T.Array(Size) });
 export const ImageList = T.Object({ items: T.Array(Image) });
 export const LocationList = T.Object({ items: T.Array(Location) });
@@ -47,12 +62,24 @@ export const LocationList = T.Object({ items: T.Array(Location) });
 export const CostSummary = T.Object({
   currency: T.String(),
   totalMonthly: T.String(),
-  byCloud: T.Array(T.Object({ cloudId: Uuid, title: T.String(), provider: T.String(), monthly: T.String(), machines: T.Integer() })),
-  byTag: T.Array(T.Object({ key: T.String(), value: T.String(), monthly: T.String(), machines: T.Integer() })),
+  byCloud: T.Array(
+    T.Object({
+      cloudId: Uuid,
+      title: T.String(),
+      provider: T.String(),
+      monthly: T.String(),
+      machines: T.Integer(),
+    }),
+  ),
+  byTag: T.Array(
+    T.Object({ key: T.String(), value: T.String(), monthly: T.String(), machines: T.Integer() }),
+  ),
 });
 export type CostSummary = Static<typeof CostSummary>;
 
-export const CostHistoryQuery = Strict({ days: T.Optional(T.Integer({ minimum: 1, maximum: 366, default: 30 })) });
+export const CostHistoryQuery = Strict({
+  days: T.Optional(T.Integer({ minimum: 1, maximum: 366, default: 30 })),
+});
 export const CostHistory = T.Object({
   currency: T.String(),
   days: T.Array(T.Object({ day: T.String({ format: 'date' }), monthly: T.String() })),
@@ -60,8 +87,18 @@ export const CostHistory = T.Object({
 
 /** What the stream pushes to browsers. */
 export const StreamEvent = T.Union([
-  T.Object({ type: T.Literal('machine.changed'), cloudId: Uuid, machineId: Uuid, kind: T.String(), data: T.Record(T.String(), T.Unknown()) }),
-  T.Object({ type: T.Literal('inventory.changed'), cloudId: Uuid, counts: T.Record(T.String(), T.Integer()) }),
+  T.Object({
+    type: T.Literal('machine.changed'),
+    cloudId: Uuid,
+    machineId: Uuid,
+    kind: T.String(),
+    data: T.Record(T.String(), T.Unknown()),
+  }),
+  T.Object({
+    type: T.Literal('inventory.changed'),
+    cloudId: Uuid,
+    counts: T.Record(T.String(), T.Integer()),
+  }),
   T.Object({ type: T.Literal('cloud.changed'), cloudId: Uuid }),
 ]);
 export type StreamEvent = Static<typeof StreamEvent>;

@@ -2,7 +2,9 @@ import { type Static, Type as T } from '@sinclair/typebox';
 import { IsoDateTime, Strict, Uuid } from './common';
 
 export const MachineStateValue = T.Union(
-  ['pending', 'running', 'stopped', 'rebooting', 'terminated', 'error', 'unknown', 'missing'].map((s) => T.Literal(s)),
+  ['pending', 'running', 'stopped', 'rebooting', 'terminated', 'error', 'unknown', 'missing'].map((s) =>
+    T.Literal(s),
+  ),
 );
 
 export const Machine = T.Object(
@@ -20,7 +22,9 @@ export const Machine = T.Object(
     location: T.Union([T.Null(), T.String()]),
     publicIps: T.Array(T.String()),
     privateIps: T.Array(T.String()),
-    tags: T.Record(T.String(), T.String(), { description: 'Provider tags merged with Overcast tags (ours win)' }),
+    tags: T.Record(T.String(), T.String(), {
+      description: 'Provider tags merged with Overcast tags (ours win)',
+    }),
     launchedAt: T.Union([T.Null(), IsoDateTime]),
     costMonthly: T.Union([T.Null(), T.String()]),
     costHourly: T.Union([T.Null(), T.String()]),
@@ -50,7 +54,16 @@ export const MachineDetail = T.Object({
 });
 export type MachineDetail = Static<typeof MachineDetail>;
 
-export const MACHINE_SORTS = ['name', 'state', 'cloud', 'size', 'location', 'launchedAt', 'cost', 'createdAt'] as const;
+export const MACHINE_SORTS = [
+  'name',
+  'state',
+  'cloud',
+  'size',
+  'location',
+  'launchedAt',
+  'cost',
+  'createdAt',
+] as const;
 
 export const MachineListQuery = Strict({
   cloud: T.Optional(Uuid),
@@ -59,7 +72,10 @@ export const MachineListQuery = Strict({
   tag: T.Optional(T.String({ minLength: 1, maxLength: 256, description: 'key or key=value' })),
   q: T.Optional(T.String({ maxLength: 200, description: 'Text search over name, external id and IPs' })),
   sort: T.Optional(
-    T.String({ pattern: `^-?(${MACHINE_SORTS.join('|')})$`, description: 'A field, with - for descending; default name' }),
+    T.String({
+      pattern: `^-?(${MACHINE_SORTS.join('|')})$`,
+      description: 'A field, with - for descending; default name',
+    }),
   ),
   limit: T.Optional(T.Integer({ minimum: 1, maximum: 1000, default: 100 })),
   cursor: T.Optional(T.String({ maxLength: 1024 })),
@@ -74,7 +90,13 @@ export const MachinePage = T.Object({
 export type MachinePage = Static<typeof MachinePage>;
 
 export const MachineActionRequest = Strict({
-  action: T.Union([T.Literal('start'), T.Literal('stop'), T.Literal('reboot'), T.Literal('destroy'), T.Literal('rename')]),
+  action: T.Union([
+    T.Literal('start'),
+    T.Literal('stop'),
+    T.Literal('reboot'),
+    T.Literal('destroy'),
+    T.Literal('rename'),
+  ]),
   name: T.Optional(T.String({ minLength: 1, maxLength: 200, description: 'The new name, for rename' })),
 });
 export type MachineActionRequest = Static<typeof MachineActionRequest>;
@@ -94,6 +116,8 @@ export const CreateMachineRequest = Strict({
   location: T.String({ minLength: 1, maxLength: 200 }),
   sshKeyId: T.Optional(Uuid),
   tags: T.Optional(T.Record(T.String({ minLength: 1, maxLength: 128 }), T.String({ maxLength: 256 }))),
-  postDeployScript: T.Optional(T.String({ maxLength: 65_536, description: 'Runs at first boot (cloud-init user data)' })),
+  postDeployScript: T.Optional(
+    T.String({ maxLength: 65_536, description: 'Runs at first boot (cloud-init user data)' }),
+  ),
 });
 export type CreateMachineRequest = Static<typeof CreateMachineRequest>;

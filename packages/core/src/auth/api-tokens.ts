@@ -59,9 +59,17 @@ export async function resolveApiToken(db: Database, token: string, ip: string): 
     [hashToken(token)],
   );
   const row = rows[0];
-  if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now()) || !row.role) return null;
-  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > TOUCH_INTERVAL_MS || row.last_used_ip !== ip) {
-    await db.pool.query('UPDATE api_tokens SET last_used_at = now(), last_used_ip = $2 WHERE id = $1', [row.id, ip]);
+  if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now()) || !row.role)
+    return null;
+  if (
+    !row.last_used_at ||
+    Date.now() - row.last_used_at.getTime() > TOUCH_INTERVAL_MS ||
+    row.last_used_ip !== ip
+  ) {
+    await db.pool.query('UPDATE api_tokens SET last_used_at = now(), last_used_ip = $2 WHERE id = $1', [
+      row.id,
+      ip,
+    ]);
   }
   return {
     userId: row.user_id,

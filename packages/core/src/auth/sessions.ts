@@ -98,7 +98,8 @@ export async function resolveSession(db: Database, token: string): Promise<AuthC
     [hashToken(token)],
   );
   const session = rows[0];
-  if (!session || session.revoked_at || session.expires_at.getTime() <= Date.now() || !session.role) return null;
+  if (!session || session.revoked_at || session.expires_at.getTime() <= Date.now() || !session.role)
+    return null;
   if (Date.now() - session.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
     await db.pool.query('UPDATE sessions SET last_seen_at = now() WHERE id = $1', [session.id]);
   }

@@ -1,9 +1,5 @@
 import type { DriverInit, ProviderDriver } from '@overcast/contracts';
-import {
-  createAwsDriver,
-  createDigitalOceanDriver,
-  createGceDriver,
-} from '@overcast/providers';
+import { createAwsDriver, createDigitalOceanDriver, createGceDriver } from '@overcast/providers';
 import { DomainError } from '../errors';
 
 // biome-ignore lint/suspicious/noExplicitAny: each driver checks its own credential shape.
@@ -18,6 +14,11 @@ const FACTORIES: Record<string, Factory> = {
 /** Builds the driver for a cloud from its decrypted credentials. */
 export function driverFor(provider: string, init: DriverInit): ProviderDriver {
   const factory = FACTORIES[provider];
-  if (!factory) throw new DomainError('invalid', 'unsupported_provider', `Overcast has no driver for "${provider}" clouds.`);
+  if (!factory)
+    throw new DomainError(
+      'invalid',
+      'unsupported_provider',
+      `Overcast has no driver for "${provider}" clouds.`,
+    );
   return factory(init);
 }

@@ -21,7 +21,11 @@ export function validateCloudInputs(provider: CloudProvider, credentials: unknow
   if (provider === 'ssh_host') {
     const c = credentials as { privateKey?: string; password?: string };
     if (!c.privateKey && !c.password) {
-      throw new DomainError('invalid', 'validation_failed', 'credentials: give a privateKey or a password for the hosts.');
+      throw new DomainError(
+        'invalid',
+        'validation_failed',
+        'credentials: give a privateKey or a password for the hosts.',
+      );
     }
   }
   if (provider === 'gce') {
@@ -30,14 +34,21 @@ export function validateCloudInputs(provider: CloudProvider, credentials: unknow
       try {
         JSON.parse(sa);
       } catch {
-        throw new DomainError('invalid', 'validation_failed', 'credentials.serviceAccount is not valid JSON; paste the whole key file.');
+        throw new DomainError(
+          'invalid',
+          'validation_failed',
+          'credentials.serviceAccount is not valid JSON; paste the whole key file.',
+        );
       }
     }
   }
 }
 
 /** GCE service accounts may arrive as text; drivers get the object. */
-export function normalizeCredentials(provider: CloudProvider, credentials: Record<string, unknown>): Record<string, unknown> {
+export function normalizeCredentials(
+  provider: CloudProvider,
+  credentials: Record<string, unknown>,
+): Record<string, unknown> {
   if (provider === 'gce' && typeof credentials.serviceAccount === 'string') {
     return { ...credentials, serviceAccount: JSON.parse(credentials.serviceAccount) };
   }

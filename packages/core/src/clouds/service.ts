@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Cloud as CloudView, CloudProvider, CreateCloudRequest, UpdateCloudRequest } from '@overcast/contracts';
+import type {
+  CloudProvider,
+  Cloud as CloudView,
+  CreateCloudRequest,
+  UpdateCloudRequest,
+} from '@overcast/contracts';
 import { type Cloud, type Database, Prisma } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
 import { DomainError, fromProviderError, notFound } from '../errors';
@@ -36,7 +41,17 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
     return await Promise.race([
       promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new DomainError('provider_timeout', 'provider_timeout', `${what} took longer than ${ms / 1000} s.`)), ms);
+        timer = setTimeout(
+          () =>
+            reject(
+              new DomainError(
+                'provider_timeout',
+                'provider_timeout',
+                `${what} took longer than ${ms / 1000} s.`,
+              ),
+            ),
+          ms,
+        );
       }),
     ]);
   } finally {
@@ -45,7 +60,10 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
 }
 
 /** Asks the provider whether these credentials work; a refusal is a 422 with the provider's words. */
-async function checkWithProvider(provider: CloudProvider, init: Parameters<typeof driverFor>[1]): Promise<void> {
+async function checkWithProvider(
+  provider: CloudProvider,
+  init: Parameters<typeof driverFor>[1],
+): Promise<void> {
   try {
     await withTimeout(driverFor(provider, init).validate(), VALIDATE_TIMEOUT_MS, 'Checking the credentials');
   } catch (err) {
@@ -60,7 +78,11 @@ export async function toCloudView(db: Database, cloud: Cloud): Promise<CloudView
 }
 
 /** Clouds with their machine count and monthly cost, in one query for the lot. */
-export async function cloudViews(db: Database, organizationId: string, clouds: Cloud[]): Promise<CloudView[]> {
+export async function cloudViews(
+  db: Database,
+  organizationId: string,
+  clouds: Cloud[],
+): Promise<CloudView[]> {
   if (clouds.length === 0) return [];
   const { rows } = await db.pool.query<{ cloud_id: string; machines: number; cost: string }>(
     `SELECT cloud_id, count(*)::int AS machines, coalesce(sum(cost_monthly), 0)::text AS cost
@@ -102,18 +124,30 @@ export async function listClouds(db: Database, organizationId: string): Promise<
 }
 
 const titleTaken = (title: string) =>
-  new DomainError('conflict', 'cloud_title_taken', `A cloud named "${title}" already exists; choose another title.`);
+  new DomainError(
+    'conflict',
+    'cloud_title_taken',
+    `A cloud named "${title}" already exists; choose another title.`,
+  );
 
 function isUniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 }
 
 /** Adds a cloud after the provider has accepted its credentials; nothing is saved otherwise. */
-export async function addCloud(deps: CloudDeps, actor: Actor & { organizationId: string }, input: CreateCloudRequest): Promise<Cloud> {
+export async function addCloud(
+  deps: CloudDeps,
+  actor: Actor & { organizationId: string },
+  input: CreateCloudRequest,
+): Promise<Cloud> {
   validateCloudInputs(input.provider, input.credentials, input.config);
   const credentials = normalizeCredentials(input.provider, input.credentials);
   const config = (input.config ?? {}) as Record<string, unknown>;
-  if (await deps.db.prisma.cloud.findFirst({ where: { organizationId: actor.organizationId, title: input.title } })) {
+  if (
+    await deps.db.prisma.cloud.findFirst({
+      where: { organizationId: actor.organizationId, title: input.title },
+    })
+  ) {
     throw titleTaken(input.title);
   }
   await checkWithProvider(input.provider, { credentials, endpoint: input.endpoint ?? null, config });
@@ -173,7 +207,8 @@ export async function updateCloud(
     data.costOverrideMonthly = input.costOverrideMonthly;
     changed.push('costOverrideMonthly');
   }
-  const touchesAccess = input.credentials !== undefined || input.config !== undefined || input.endpoint !== undefined;
+  const touchesAccess =
+    input.credentials !== undefined || input.config !== undefined || input.endpoint !== undefined;
   if (touchesAccess) {
     const credentials = input.credentials
       ? normalizeCredentials(provider, input.credentials)
@@ -197,12 +232,20 @@ export async function updateCloud(
   }
   try {
     // organizationId in the filter keeps the write inside the caller's organization.
-    await deps.db.prisma.cloud.updateMany({ where: { id, organizationId: actor.organizationId }, data: data as never });
+    await deps.db.prisma.cloud.updateMany({
+      where: { id, organizationId: actor.organizationId },
+      data: data as never,
+    });
   } catch (err) {
     if (isUniqueViolation(err)) throw titleTaken(input.title ?? '');
     throw err;
   }
-  await recordAudit(deps.db, actor, { action: 'cloud.update', resourceKind: 'cloud', resourceId: id, details: { changed } });
+  await recordAudit(deps.db, actor, {
+    action: 'cloud.update',
+    resourceKind: 'cloud',
+    resourceId: id,
+    details: { changed },
+  });
   return getCloud(deps.db, actor.organizationId, id);
 }
 

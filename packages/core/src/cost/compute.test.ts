@@ -11,12 +11,16 @@ describe('machine cost', () => {
       currency: 'USD',
       source: 'table',
     });
-    expect(machineCost({ provider: 'gce', size: 'e2-medium', location: 'europe-west1-d', tags: {} })?.monthly).toBe('26.9195');
+    expect(
+      machineCost({ provider: 'gce', size: 'e2-medium', location: 'europe-west1-d', tags: {} })?.monthly,
+    ).toBe('26.9195');
   });
 
   it('an unknown type or region has no cost rather than a guess', () => {
     expect(machineCost({ provider: 'aws', size: 'x9.mega', location: 'us-east-1a', tags: {} })).toBeNull();
-    expect(machineCost({ provider: 'aws', size: 't3.micro', location: 'mars-north-1a', tags: {} })).toBeNull();
+    expect(
+      machineCost({ provider: 'aws', size: 't3.micro', location: 'mars-north-1a', tags: {} }),
+    ).toBeNull();
   });
 
   it('precedence: cost_per_month tag, then cloud override, then provider price, then table', () => {
@@ -27,8 +31,13 @@ describe('machine cost', () => {
       providerMonthly: { amount: '6.00', currency: 'USD' },
     };
     expect(machineCost({ ...base, tags: {} })).toMatchObject({ monthly: '6.0000', source: 'provider' });
-    expect(machineCost({ ...base, tags: {}, cloudOverrideMonthly: '9' })).toMatchObject({ monthly: '9.0000', source: 'override' });
-    expect(machineCost({ ...base, tags: { cost_per_month: '$12.5' }, cloudOverrideMonthly: '9' })).toMatchObject({
+    expect(machineCost({ ...base, tags: {}, cloudOverrideMonthly: '9' })).toMatchObject({
+      monthly: '9.0000',
+      source: 'override',
+    });
+    expect(
+      machineCost({ ...base, tags: { cost_per_month: '$12.5' }, cloudOverrideMonthly: '9' }),
+    ).toMatchObject({
       monthly: '12.5000',
       source: 'tag',
     });

@@ -27,7 +27,8 @@ const TABLES: Partial<Record<ProviderKind, PriceTable>> = { aws: awsPrices, gce:
 /** us-east-1a -> us-east-1 (AWS zone), us-central1-a -> us-central1 (GCE zone). */
 export function regionOf(provider: ProviderKind, location: string | null): string | null {
   if (!location) return null;
-  if (provider === 'aws') return /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/.test(location) ? location.slice(0, -1) : location;
+  if (provider === 'aws')
+    return /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/.test(location) ? location.slice(0, -1) : location;
   if (provider === 'gce') return /^[a-z]+-[a-z]+\d+-[a-z]$/.test(location) ? location.slice(0, -2) : location;
   return location;
 }
@@ -65,9 +66,12 @@ export interface CostInput {
 export function machineCost(input: CostInput): MachineCost | null {
   const tagged = parseCostTag(input.tags[COST_TAG]);
   if (tagged !== null) return fromMonthly(tagged, 'USD', 'tag');
-  if (input.cloudOverrideMonthly != null) return fromMonthly(Number(input.cloudOverrideMonthly), 'USD', 'override');
-  if (input.providerMonthly) return fromMonthly(Number(input.providerMonthly.amount), input.providerMonthly.currency, 'provider');
-  if (input.providerHourly) return fromHourly(Number(input.providerHourly.amount), input.providerHourly.currency, 'provider');
+  if (input.cloudOverrideMonthly != null)
+    return fromMonthly(Number(input.cloudOverrideMonthly), 'USD', 'override');
+  if (input.providerMonthly)
+    return fromMonthly(Number(input.providerMonthly.amount), input.providerMonthly.currency, 'provider');
+  if (input.providerHourly)
+    return fromHourly(Number(input.providerHourly.amount), input.providerHourly.currency, 'provider');
   const table = TABLES[input.provider];
   const region = regionOf(input.provider, input.location);
   const hourly = table && region && input.size ? table.regions[region]?.[input.size] : undefined;

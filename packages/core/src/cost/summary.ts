@@ -31,8 +31,19 @@ export async function costSummary(db: Database, organizationId: string): Promise
   return {
     currency: 'USD',
     totalMonthly: total.toFixed(2),
-    byCloud: byCloud.rows.map((r) => ({ cloudId: r.cloud_id, title: r.title, provider: r.provider, monthly: money(r.monthly), machines: r.machines })),
-    byTag: byTag.rows.map((r) => ({ key: r.key, value: r.value, monthly: money(r.monthly), machines: r.machines })),
+    byCloud: byCloud.rows.map((r) => ({
+      cloudId: r.cloud_id,
+      title: r.title,
+      provider: r.provider,
+      monthly: money(r.monthly),
+      machines: r.machines,
+    })),
+    byTag: byTag.rows.map((r) => ({
+      key: r.key,
+      value: r.value,
+      monthly: money(r.monthly),
+      machines: r.machines,
+    })),
   };
 }
 

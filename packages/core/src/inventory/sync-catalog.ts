@@ -13,7 +13,12 @@ interface CatalogTable {
  * upserts what changed and removes what the provider no longer offers. Catalogs are
  * reference data, not history, so removal is right here (unlike machines).
  */
-async function replaceCatalog(db: Database, cloudId: string, organizationId: string, t: CatalogTable): Promise<number> {
+async function replaceCatalog(
+  db: Database,
+  cloudId: string,
+  organizationId: string,
+  t: CatalogTable,
+): Promise<number> {
   const client = await db.pool.connect();
   const tmp = `incoming_${t.table}`;
   const compared = t.columns.filter((c) => c !== 'external_id');
@@ -53,7 +58,18 @@ export async function syncCatalog(
   let changes = 0;
   changes += await replaceCatalog(db, cloudId, organizationId, {
     table: 'sizes',
-    columns: ['external_id', 'name', 'cpus', 'memory_mb', 'disk_gb', 'price_hourly', 'price_monthly', 'currency', 'locations', 'extra'],
+    columns: [
+      'external_id',
+      'name',
+      'cpus',
+      'memory_mb',
+      'disk_gb',
+      'price_hourly',
+      'price_monthly',
+      'currency',
+      'locations',
+      'extra',
+    ],
     types: ['text', 'text', 'int', 'int', 'int', 'numeric(12,6)', 'numeric(12,4)', 'text', 'text[]', 'jsonb'],
     rows: catalog.sizes.map((s) => [
       s.externalId,

@@ -140,7 +140,11 @@ interface EventRow {
   data: Record<string, unknown>;
 }
 
-function toRow(m: RemoteMachine, target: SyncTarget, userTags: Map<string, Record<string, string>>): CopyValue[] {
+function toRow(
+  m: RemoteMachine,
+  target: SyncTarget,
+  userTags: Map<string, Record<string, string>>,
+): CopyValue[] {
   const cost = machineCost({
     provider: target.provider,
     size: m.size,
@@ -200,14 +204,20 @@ export async function syncMachines(
     // One poll of a cloud at a time, even across workers; the lock ends with the transaction.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sync:machines:${target.cloudId}`]);
     await client.query(INCOMING_TABLE);
-    await copyRows(client, 'incoming_machines', COLUMNS, [...unique.values()].map((m) => toRow(m, target, userTags)));
+    await copyRows(
+      client,
+      'incoming_machines',
+      COLUMNS,
+      [...unique.values()].map((m) => toRow(m, target, userTags)),
+    );
     await client.query('CREATE INDEX ON incoming_machines (external_id)');
     await client.query('ANALYZE incoming_machines');
     const params = [target.cloudId, target.organizationId];
     const created = (await client.query<EventRow>(INSERT_NEW, params)).rows;
     const changed = (await client.query<EventRow>(UPDATE_CHANGED, params)).rows;
     const missing = (await client.query<EventRow>(MARK_MISSING, params)).rows;
-    const terminated = (await client.query<EventRow>(MARK_TERMINATED, [...params, target.missingGraceHours])).rows;
+    const terminated = (await client.query<EventRow>(MARK_TERMINATED, [...params, target.missingGraceHours]))
+      .rows;
     await client.query('COMMIT');
     // A large import leaves the planner blind until autovacuum notices; the list queries
     // would pick bad plans for minutes. Refresh the statistics now instead.

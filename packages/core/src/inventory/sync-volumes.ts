@@ -74,7 +74,12 @@ export async function syncVolumes(
       [target.cloudId],
     );
     await client.query('COMMIT');
-    return { seen: unique.size, created: created.rowCount ?? 0, updated: updated.rowCount ?? 0, missing: missing.rowCount ?? 0 };
+    return {
+      seen: unique.size,
+      created: created.rowCount ?? 0,
+      updated: updated.rowCount ?? 0,
+      missing: missing.rowCount ?? 0,
+    };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;

@@ -29,7 +29,12 @@ export async function orgMachine(db: Database, organizationId: string, id: strin
  * Runs start/stop/reboot/destroy/rename through the provider, records it in the machine's
  * history and the audit log, and polls the cloud at once so the new state shows quickly.
  */
-export async function machineAction(deps: ActionDeps, actor: OrgActor, id: string, req: MachineActionRequest): Promise<void> {
+export async function machineAction(
+  deps: ActionDeps,
+  actor: OrgActor,
+  id: string,
+  req: MachineActionRequest,
+): Promise<void> {
   const machine = await orgMachine(deps.db, actor.organizationId, id);
   if (machine.state === 'terminated' || machine.state === 'missing') {
     throw new DomainError(
@@ -42,12 +47,21 @@ export async function machineAction(deps: ActionDeps, actor: OrgActor, id: strin
     throw new DomainError('invalid', 'validation_failed', 'body is missing the field "name" (the new name).');
   }
   const cloud = await getCloud(deps.db, actor.organizationId, machine.cloudId);
-  const audit = { action: `machine.${req.action}`, resourceKind: 'machine', resourceId: id, details: { name: machine.name, to: req.name } };
+  const audit = {
+    action: `machine.${req.action}`,
+    resourceKind: 'machine',
+    resourceId: id,
+    details: { name: machine.name, to: req.name },
+  };
   try {
     await driverOf(deps.box, cloud).machineAction(machine.externalId, req.action, { name: req.name });
   } catch (err) {
     const failure = fromProviderError(cloud.provider, err, `${req.action} ${machine.name}`);
-    await recordAudit(deps.db, actor, { ...audit, result: 'failure', details: { ...audit.details, error: failure.message } });
+    await recordAudit(deps.db, actor, {
+      ...audit,
+      result: 'failure',
+      details: { ...audit.details, error: failure.message },
+    });
     throw failure;
   }
   const event = await deps.db.prisma.machineEvent.create({
@@ -59,11 +73,20 @@ export async function machineAction(deps: ActionDeps, actor: OrgActor, id: strin
     },
   });
   if (req.action === 'rename') {
-    await deps.db.prisma.machine.updateMany({ where: { id, organizationId: actor.organizationId }, data: { name: req.name! } });
+    await deps.db.prisma.machine.updateMany({
+      where: { id, organizationId: actor.organizationId },
+      data: { name: req.name! },
+    });
   }
   await recordAudit(deps.db, actor, audit);
   await publishEvents(deps.redis, actor.organizationId, [
-    { type: 'machine.changed', cloudId: cloud.id, machineId: id, kind: 'action', data: event.data as Record<string, unknown> },
+    {
+      type: 'machine.changed',
+      cloudId: cloud.id,
+      machineId: id,
+      kind: 'action',
+      data: event.data as Record<string, unknown>,
+    },
   ]);
   await refreshNow(deps.pollQueue, cloud.id);
 }

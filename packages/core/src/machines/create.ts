@@ -20,10 +20,13 @@ export async function createMachine(
   req: CreateMachineRequest,
 ): Promise<Machine> {
   const cloud = await getCloud(deps.db, actor.organizationId, cloudId);
-  if (!cloud.enabled) throw new DomainError('conflict', 'cloud_disabled', `${cloud.title} is disabled; enable it first.`);
+  if (!cloud.enabled)
+    throw new DomainError('conflict', 'cloud_disabled', `${cloud.title} is disabled; enable it first.`);
   let sshKey: { name: string; publicKey: string } | undefined;
   if (req.sshKeyId) {
-    const key = await deps.db.prisma.sshKey.findFirst({ where: { id: req.sshKeyId, organizationId: actor.organizationId } });
+    const key = await deps.db.prisma.sshKey.findFirst({
+      where: { id: req.sshKeyId, organizationId: actor.organizationId },
+    });
     if (!key) throw notFound('SSH key');
     sshKey = { name: key.name, publicKey: key.publicKey };
   }
@@ -85,7 +88,12 @@ export async function createMachine(
     },
   });
   await deps.db.prisma.machineEvent.create({
-    data: { organizationId: actor.organizationId, machineId: machine.id, kind: 'created', data: { name: machine.name, by: actor.label } },
+    data: {
+      organizationId: actor.organizationId,
+      machineId: machine.id,
+      kind: 'created',
+      data: { name: machine.name, by: actor.label },
+    },
   });
   await recordAudit(deps.db, actor, {
     action: 'machine.create',
@@ -94,7 +102,13 @@ export async function createMachine(
     details: { name: req.name, cloud: cloud.title, size: req.size, image: req.image, location: req.location },
   });
   await publishEvents(deps.redis, actor.organizationId, [
-    { type: 'machine.changed', cloudId: cloud.id, machineId: machine.id, kind: 'created', data: { name: machine.name } },
+    {
+      type: 'machine.changed',
+      cloudId: cloud.id,
+      machineId: machine.id,
+      kind: 'created',
+      data: { name: machine.name },
+    },
   ]);
   await refreshNow(deps.pollQueue, cloud.id);
   return toMachine(await machineRow(deps.db, actor.organizationId, machine.id));

@@ -5,7 +5,11 @@ import { MACHINE_VIEW_COLUMNS, type MachineRow, toMachine } from './view';
 
 const HISTORY_LIMIT = 200;
 
-export async function machineRow(db: Database, organizationId: string, id: string): Promise<MachineRow & { extra: Record<string, unknown> }> {
+export async function machineRow(
+  db: Database,
+  organizationId: string,
+  id: string,
+): Promise<MachineRow & { extra: Record<string, unknown> }> {
   const { rows } = await db.pool.query<MachineRow & { extra: Record<string, unknown> }>(
     `SELECT ${MACHINE_VIEW_COLUMNS}, m.extra FROM machines m JOIN clouds c ON c.id = m.cloud_id
      WHERE m.id = $1 AND m.organization_id = $2`,
@@ -16,7 +20,11 @@ export async function machineRow(db: Database, organizationId: string, id: strin
 }
 
 /** One machine: every fact, the provider's raw fields, and its history, newest first. */
-export async function machineDetail(db: Database, organizationId: string, id: string): Promise<MachineDetail> {
+export async function machineDetail(
+  db: Database,
+  organizationId: string,
+  id: string,
+): Promise<MachineDetail> {
   const row = await machineRow(db, organizationId, id);
   const history = await db.prisma.machineEvent.findMany({
     where: { machineId: id, organizationId },

@@ -29,13 +29,21 @@ function decodeCursor(raw: string): Cursor {
   } catch {
     // fall through
   }
-  throw new DomainError('invalid', 'invalid_cursor', 'The cursor is not one this API returned; start again without it.');
+  throw new DomainError(
+    'invalid',
+    'invalid_cursor',
+    'The cursor is not one this API returned; start again without it.',
+  );
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Machines across all the organization's clouds: filters, sort, cursor pagination, total. */
-export async function listMachines(db: Database, organizationId: string, q: MachineListQuery): Promise<MachinePage> {
+export async function listMachines(
+  db: Database,
+  organizationId: string,
+  q: MachineListQuery,
+): Promise<MachinePage> {
   const params: unknown[] = [organizationId];
   const p = (v: unknown) => {
     params.push(v);
@@ -52,7 +60,9 @@ export async function listMachines(db: Database, organizationId: string, q: Mach
     const key = eq === -1 ? q.tag : q.tag.slice(0, eq);
     if (eq === -1) {
       const k = p(key);
-      where.push(`(m.provider_tags ? ${k} OR EXISTS (SELECT 1 FROM tags t WHERE t.resource_kind = 'machine' AND t.resource_id = m.id AND t.key = ${k}))`);
+      where.push(
+        `(m.provider_tags ? ${k} OR EXISTS (SELECT 1 FROM tags t WHERE t.resource_kind = 'machine' AND t.resource_id = m.id AND t.key = ${k}))`,
+      );
     } else {
       const k = p(key);
       const v = p(q.tag.slice(eq + 1));

@@ -13,7 +13,11 @@ export async function setMachineTags(
 ): Promise<void> {
   const machine = await orgMachine(db, actor.organizationId, id);
   if (COST_TAG in tags && parseCostTag(tags[COST_TAG]) === null) {
-    throw new DomainError('invalid', 'validation_failed', `The ${COST_TAG} tag must be an amount such as "25" or "25.50".`);
+    throw new DomainError(
+      'invalid',
+      'validation_failed',
+      `The ${COST_TAG} tag must be an amount such as "25" or "25.50".`,
+    );
   }
   await db.prisma.$transaction(async (tx) => {
     for (const [key, value] of Object.entries(tags)) {
@@ -31,20 +35,46 @@ export async function setMachineTags(
       });
     }
     await tx.machineEvent.create({
-      data: { organizationId: actor.organizationId, machineId: id, kind: 'tagged', data: { set: tags, by: actor.label } },
+      data: {
+        organizationId: actor.organizationId,
+        machineId: id,
+        kind: 'tagged',
+        data: { set: tags, by: actor.label },
+      },
     });
   });
-  await recordAudit(db, actor, { action: 'machine.tag', resourceKind: 'machine', resourceId: id, details: { name: machine.name, set: tags } });
+  await recordAudit(db, actor, {
+    action: 'machine.tag',
+    resourceKind: 'machine',
+    resourceId: id,
+    details: { name: machine.name, set: tags },
+  });
 }
 
-export async function removeMachineTag(db: Database, actor: Actor & { organizationId: string }, id: string, key: string): Promise<void> {
+export async function removeMachineTag(
+  db: Database,
+  actor: Actor & { organizationId: string },
+  id: string,
+  key: string,
+): Promise<void> {
   await orgMachine(db, actor.organizationId, id);
   const { count } = await db.prisma.tag.deleteMany({
     where: { organizationId: actor.organizationId, resourceKind: 'machine', resourceId: id, key },
   });
-  if (count === 0) throw new DomainError('not_found', 'tag_not_found', `The machine has no Overcast tag "${key}".`);
+  if (count === 0)
+    throw new DomainError('not_found', 'tag_not_found', `The machine has no Overcast tag "${key}".`);
   await db.prisma.machineEvent.create({
-    data: { organizationId: actor.organizationId, machineId: id, kind: 'tagged', data: { removed: key, by: actor.label } },
+    data: {
+      organizationId: actor.organizationId,
+      machineId: id,
+      kind: 'tagged',
+      data: { removed: key, by: actor.label },
+    },
   });
-  await recordAudit(db, actor, { action: 'machine.untag', resourceKind: 'machine', resourceId: id, details: { key } });
+  await recordAudit(db, actor, {
+    action: 'machine.untag',
+    resourceKind: 'machine',
+    resourceId: id,
+    details: { key },
+  });
 }

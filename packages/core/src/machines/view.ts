@@ -63,5 +63,7 @@ export function toMachine(r: MachineRow): Machine {
 }
 
 function stringify(tags: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  return Object.fromEntries(
+    Object.entries(tags ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  );
 }

@@ -33,7 +33,12 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
  * database is touched, so a provider failing halfway never wipes or half-updates inventory:
  * the error is recorded on the cloud and the rows stay as they were.
  */
-export async function pollCloud(deps: PollDeps, cloudId: string, kind: PollKind, signal?: AbortSignal): Promise<PollOutcome> {
+export async function pollCloud(
+  deps: PollDeps,
+  cloudId: string,
+  kind: PollKind,
+  signal?: AbortSignal,
+): Promise<PollOutcome> {
   const { db, box, redis, settings } = deps;
   const cloud = await db.prisma.cloud.findUnique({ where: { id: cloudId } });
   if (!cloud) return { status: 'skipped', reason: 'cloud deleted' };
@@ -68,18 +73,26 @@ export async function pollCloud(deps: PollDeps, cloudId: string, kind: PollKind,
       const result = await syncVolumes(db, target, volumes);
       seen = result.seen;
       changes = result.created + result.updated + result.missing;
-      if (changes) await publishEvents(redis, cloud.organizationId, [{ type: 'inventory.changed', cloudId, counts: { volumes: changes } }]);
+      if (changes)
+        await publishEvents(redis, cloud.organizationId, [
+          { type: 'inventory.changed', cloudId, counts: { volumes: changes } },
+        ]);
     } else {
-      const [sizes, images, locations] = await Promise.all([driver.listSizes(), driver.listImages(), driver.listLocations()]);
+      const [sizes, images, locations] = await Promise.all([
+        driver.listSizes(),
+        driver.listImages(),
+        driver.listLocations(),
+      ]);
       seen = sizes.length + images.length + locations.length;
       changes = await syncCatalog(db, target, { sizes, images, locations });
     }
     await recordPollSuccess(deps, cloud, kind);
     return { status: 'ok', kind, seen, changes, durationMs: Date.now() - started };
   } catch (err) {
-    const message = abort.aborted && timeout.aborted
-      ? `Polling ${kind} took longer than ${settings.poll.timeoutSeconds} s and was stopped; the inventory was left as it was.`
-      : fromProviderError(cloud.provider, err, `listing ${kind}`).message;
+    const message =
+      abort.aborted && timeout.aborted
+        ? `Polling ${kind} took longer than ${settings.poll.timeoutSeconds} s and was stopped; the inventory was left as it was.`
+        : fromProviderError(cloud.provider, err, `listing ${kind}`).message;
     await db.prisma.cloud.updateMany({
       where: { id: cloudId },
       data: { pollStatus: 'error', lastError: message, lastErrorAt: new Date(), lastPollAt: new Date() },
@@ -89,7 +102,11 @@ export async function pollCloud(deps: PollDeps, cloudId: string, kind: PollKind,
   }
 }
 
-async function recordPollSuccess(deps: PollDeps, cloud: { id: string; organizationId: string; pollStatus: string }, kind: PollKind) {
+async function recordPollSuccess(
+  deps: PollDeps,
+  cloud: { id: string; organizationId: string; pollStatus: string },
+  kind: PollKind,
+) {
   const now = new Date();
   // Only machine polls set the cloud's health; a recovered cloud also clears its error.
   if (kind !== 'machines') return;

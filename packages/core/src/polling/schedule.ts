@@ -22,13 +22,21 @@ function everyMs(cloud: SchedulableCloud, kind: PollKind, settings: Settings): n
 }
 
 /** One job scheduler per cloud and kind; a disabled cloud has none. */
-export async function schedulePolls(queue: Queue, cloud: SchedulableCloud, settings: Settings): Promise<void> {
+export async function schedulePolls(
+  queue: Queue,
+  cloud: SchedulableCloud,
+  settings: Settings,
+): Promise<void> {
   if (!cloud.enabled) return unschedulePolls(queue, cloud.id);
   for (const kind of POLL_KINDS) {
     await queue.upsertJobScheduler(
       pollSchedulerId(cloud.id, kind),
       { every: everyMs(cloud, kind, settings) },
-      { name: kind, data: { cloudId: cloud.id } satisfies PollJobData, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      {
+        name: kind,
+        data: { cloudId: cloud.id } satisfies PollJobData,
+        opts: { removeOnComplete: 100, removeOnFail: 100 },
+      },
     );
   }
 }
@@ -69,17 +77,24 @@ export async function refreshNow(queue: Queue, cloudId: string, timeoutMs = 3_00
  * Postgres is the source of truth: makes the schedulers in Redis match the enabled clouds
  * (after a Redis restart, a missed delete, or a settings change), removing strays.
  */
-export async function reconcilePollSchedules(db: Database, queue: Queue, settings: Settings): Promise<number> {
+export async function reconcilePollSchedules(
+  db: Database,
+  queue: Queue,
+  settings: Settings,
+): Promise<number> {
   const clouds = await db.prisma.cloud.findMany({
     select: { id: true, enabled: true, pollIntervalSeconds: true, lastPollAt: true },
   });
   for (const cloud of clouds) {
     await schedulePolls(queue, cloud, settings);
     // Overdue (never polled, or a worker died mid-poll): poll now rather than at the next tick.
-    const overdue = !cloud.lastPollAt || Date.now() - cloud.lastPollAt.getTime() > 2 * everyMs(cloud, 'machines', settings);
+    const overdue =
+      !cloud.lastPollAt || Date.now() - cloud.lastPollAt.getTime() > 2 * everyMs(cloud, 'machines', settings);
     if (cloud.enabled && overdue) await refreshNow(queue, cloud.id);
   }
-  const wanted = new Set(clouds.filter((c) => c.enabled).flatMap((c) => POLL_KINDS.map((k) => pollSchedulerId(c.id, k))));
+  const wanted = new Set(
+    clouds.filter((c) => c.enabled).flatMap((c) => POLL_KINDS.map((k) => pollSchedulerId(c.id, k))),
+  );
   let removed = 0;
   for (const s of await queue.getJobSchedulers(0, -1)) {
     const key = s.key ?? s.id;

@@ -7,6 +7,11 @@ export interface RetryOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   signal?: AbortSignal;
+  /**
+   * False for calls that must not run twice (creates): an outage may have happened after the
+   * provider acted, so only throttling (refused before acting) is retried. Default true.
+   */
+  idempotent?: boolean;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -24,8 +29,10 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** Throttling and transient outages are worth another try; auth and bad input are not. */
-export function isRetryable(err: unknown): err is ProviderError {
-  return err instanceof ProviderError && (err.kind === 'throttled' || err.kind === 'unavailable');
+export function isRetryable(err: unknown, idempotent = true): err is ProviderError {
+  return (
+    err instanceof ProviderError && (err.kind === 'throttled' || (idempotent && err.kind === 'unavailable'))
+  );
 }
 
 /**
@@ -40,7 +47,7 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions =
     try {
       return await fn();
     } catch (err) {
-      if (!isRetryable(err) || attempt >= attempts) throw err;
+      if (!isRetryable(err, options.idempotent ?? true) || attempt >= attempts) throw err;
       const backoff = Math.min(max, base * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
       const wait = Math.min(max, Math.max(backoff, err.retryAfterMs ?? 0));
       await sleep(wait, options.signal);

@@ -1,15 +1,9 @@
-import type { ProviderError } from '@overcast/contracts';
 import { createApiClient } from 'dots-wrapper';
 import { withRetry } from '../common/retry';
 import type { DigitalOceanConfig } from './config';
 import { toProviderError } from './errors';
 
 export type DotsClient = ReturnType<typeof createApiClient>;
-
-/** Carries an error through withRetry untouched, so it is not retried. */
-class NoRetry {
-  constructor(readonly error: ProviderError) {}
-}
 
 /**
  * One authenticated DigitalOcean client. dots-wrapper builds a separate axios instance (base URL,
@@ -34,28 +28,22 @@ export class DoClient {
     fn: (api: DotsClient) => Promise<{ data: T }>,
     options: { idempotent: boolean; signal?: AbortSignal },
   ): Promise<T> {
-    try {
-      return await withRetry(
-        async () => {
-          try {
-            return (await fn(this.api)).data;
-          } catch (err) {
-            const error = toProviderError(err, this.config.requestTimeoutMs);
-            if (!options.idempotent && error.kind === 'unavailable') throw new NoRetry(error);
-            throw error;
-          }
-        },
-        {
-          attempts: this.config.retryAttempts,
-          baseDelayMs: this.config.retryBaseDelayMs,
-          maxDelayMs: this.config.retryMaxDelayMs,
-          signal: options.signal,
-        },
-      );
-    } catch (err) {
-      if (err instanceof NoRetry) throw err.error;
-      throw err;
-    }
+    return withRetry(
+      async () => {
+        try {
+          return (await fn(this.api)).data;
+        } catch (err) {
+          throw toProviderError(err, this.config.requestTimeoutMs);
+        }
+      },
+      {
+        attempts: this.config.retryAttempts,
+        baseDelayMs: this.config.retryBaseDelayMs,
+        maxDelayMs: this.config.retryMaxDelayMs,
+        signal: options.signal,
+        idempotent: options.idempotent,
+      },
+    );
   }
 
   get = <T>(fn: (api: DotsClient) => Promise<{ data: T }>, signal?: AbortSignal) =>

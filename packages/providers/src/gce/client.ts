@@ -7,18 +7,12 @@ import {
   ZoneOperationsClient,
   ZonesClient,
 } from '@google-cloud/compute';
-import type { ProviderError } from '@overcast/contracts';
 import { withRetry } from '../common/retry';
 import { connection, type GceConfig, type ServiceAccountKey } from './config';
 import { toProviderError } from './errors';
 import { serviceAccountAuth } from './token';
 
 export type Operation = protos.google.cloud.compute.v1.IOperation;
-
-/** Carries an error through withRetry untouched, so it is not retried. */
-class NoRetry {
-  constructor(readonly error: ProviderError) {}
-}
 
 /** The longest Compute Engine holds an operations.wait call open. */
 const SERVER_WAIT_MS = 120_000;
@@ -65,28 +59,22 @@ export class GceApi {
    * so an insert is never sent twice.
    */
   async call<T>(fn: () => Promise<T>, options: { idempotent: boolean; signal?: AbortSignal }): Promise<T> {
-    try {
-      return await withRetry(
-        async () => {
-          try {
-            return await fn();
-          } catch (err) {
-            const error = toProviderError(err, this.config.requestTimeoutMs);
-            if (!options.idempotent && error.kind === 'unavailable') throw new NoRetry(error);
-            throw error;
-          }
-        },
-        {
-          attempts: this.config.retryAttempts,
-          baseDelayMs: this.config.retryBaseDelayMs,
-          maxDelayMs: this.config.retryMaxDelayMs,
-          signal: options.signal,
-        },
-      );
-    } catch (err) {
-      if (err instanceof NoRetry) throw err.error;
-      throw err;
-    }
+    return withRetry(
+      async () => {
+        try {
+          return await fn();
+        } catch (err) {
+          throw toProviderError(err, this.config.requestTimeoutMs);
+        }
+      },
+      {
+        attempts: this.config.retryAttempts,
+        baseDelayMs: this.config.retryBaseDelayMs,
+        maxDelayMs: this.config.retryMaxDelayMs,
+        signal: options.signal,
+        idempotent: options.idempotent,
+      },
+    );
   }
 
   read = <T>(fn: () => Promise<T>, signal?: AbortSignal) => this.call(fn, { idempotent: true, signal });

@@ -1,0 +1,66 @@
+// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean and Compute Engine emulators on
+// fixed loopback ports for a demo or manual testing, and prints what to paste into "Add cloud".
+import { generateKeyPairSync } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { startDigitalOceanSim } from './digitalocean/index';
+import { EC2_SIM_ACCESS_KEY_ID, EC2_SIM_SECRET_ACCESS_KEY, startEc2Sim } from './ec2/index';
+import { startGceSim } from './gce/index';
+
+const { values } = parseArgs({
+  options: {
+    machines: { type: 'string', default: '25' },
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '4600' },
+  },
+});
+const machines = Number(values.machines);
+const base = Number(values.port);
+const host = values.host!;
+if (!Number.isInteger(machines) || machines < 0 || machines > 100_000) {
+  console.error('--machines must be a whole number from 0 to 100000');
+  process.exit(2);
+}
+
+const keys = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+const email = 'demo@overcast-demo.iam.gserviceaccount.com';
+const doToken = 'dop_v1_overcast_demo_token';
+
+const ec2 = await startEc2Sim({ host, port: base, seed: machines });
+const digitalocean = await startDigitalOceanSim({ host, port: base + 1, accounts: [{ token: doToken, droplets: machines }] });
+const gce = await startGceSim({
+  host,
+  port: base + 2,
+  serviceAccounts: [{ email, projects: ['overcast-demo'], publicKey: keys.publicKey }],
+  projects: [{ id: 'overcast-demo', instances: machines }],
+});
+const serviceAccount = {
+  type: 'service_account',
+  project_id: 'overcast-demo',
+  private_key_id: 'demo',
+  private_key: keys.privateKey,
+  client_email: email,
+  token_uri: gce.tokenUri,
+};
+
+console.log(`Emulators running with ${machines} machines each. In Overcast, Add cloud:
+
+AWS EC2          endpoint ${ec2.url}
+                 access key id ${EC2_SIM_ACCESS_KEY_ID}   secret ${EC2_SIM_SECRET_ACCESS_KEY}
+DigitalOcean     endpoint ${digitalocean.url}
+                 token ${doToken}
+Compute Engine   endpoint ${gce.url}
+                 service account key:
+${JSON.stringify(serviceAccount)}
+
+Ctrl-C stops them.`);
+
+const stop = async () => {
+  await Promise.all([ec2.close(), digitalocean.close(), gce.close()]);
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

@@ -2,3 +2,5 @@ export * from './aws';
 export * from './common/retry';
 export * from './digitalocean';
 export * from './gce';
+export * from './libvirt';
+export * from './ssh-host';

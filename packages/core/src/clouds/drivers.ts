@@ -9,6 +9,8 @@ const FACTORIES: Record<string, Factory> = {
   aws: createAwsDriver,
   gce: createGceDriver,
   digitalocean: createDigitalOceanDriver,
+  libvirt: createLibvirtDriver,
+  ssh_host: createSshHostDriver,
 };
 
 /** Builds the driver for a cloud from its decrypted credentials. */

@@ -12,12 +12,18 @@ export function errorLines(stderr: string): string[] {
 
 // Ordered: the first rule that matches any line decides. Words are libvirt's own.
 const RULES: [ProviderErrorKind, RegExp][] = [
-  ['auth', /authentication (failed|unavailable|required)|permission denied|access denied|not authorized|polkit/i],
+  [
+    'auth',
+    /authentication (failed|unavailable|required)|permission denied|access denied|not authorized|polkit/i,
+  ],
   [
     'not-found',
     /not found|failed to get (domain|vol|pool|network)|no (domain|storage vol(ume)?|storage pool|network) with matching|cannot (access|open) storage (file|volume)|no such file/i,
   ],
-  ['conflict', /already exists|is already in use|already defined|domain .* already exists|operation failed: .*exists/i],
+  [
+    'conflict',
+    /already exists|is already in use|already defined|domain .* already exists|operation failed: .*exists/i,
+  ],
   [
     'invalid',
     /already (active|running|paused)|is not running|not (active|running)|Requested operation is not valid|cannot rename active|is not paused|unsupported|not supported|XML error|invalid argument|failed to validate|expected syntax|unknown command|doesn't support option|unknown option|no connection driver available|invalid (uri|connection)|config(uration)? unsupported|out of range/i,

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ProviderError } from '@overcast/contracts';
 import { commandLine, type SshConnection } from '@overcast/ssh';
 
@@ -30,11 +33,27 @@ export class LocalRunner implements VirshRunner {
     private readonly binary = 'virsh',
   ) {}
 
-  run(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
+    if (options.stdin === undefined) return this.spawn(args, 'ignore', options);
+    // Node hands children a socket for a piped stdin, and `virsh define /dev/stdin` cannot open a
+    // socket; a private temp file behind fd 0 reads like a pipe would.
+    const dir = mkdtempSync(join(tmpdir(), 'overcast-virsh-'));
+    const file = join(dir, 'stdin');
+    writeFileSync(file, options.stdin, { mode: 0o600 });
+    const fd = openSync(file, 'r');
+    try {
+      return await this.spawn(args, fd, options);
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  private spawn(args: string[], stdin: 'ignore' | number, options: RunOptions): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.binary, args, {
         env: { ...process.env, ...LOCALE },
-        stdio: ['pipe', 'pipe', 'pipe'],
+        stdio: [stdin, 'pipe', 'pipe'],
         signal: options.signal,
       });
       const out: Buffer[] = [];
@@ -44,8 +63,8 @@ export class LocalRunner implements VirshRunner {
         size += chunk.length;
         if (size <= MAX_OUTPUT) into.push(chunk);
       };
-      child.stdout.on('data', take(out));
-      child.stderr.on('data', take(err));
+      child.stdout?.on('data', take(out));
+      child.stderr?.on('data', take(err));
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
@@ -55,18 +74,26 @@ export class LocalRunner implements VirshRunner {
         clearTimeout(timer);
         if (e.code === 'ENOENT') {
           reject(
-            new ProviderError('invalid', `virsh is not installed on this machine (${this.binary} not found).`, {
-              code: 'ENOENT',
-            }),
+            new ProviderError(
+              'invalid',
+              `virsh is not installed on this machine (${this.binary} not found).`,
+              {
+                code: 'ENOENT',
+              },
+            ),
           );
         } else if (e.name === 'AbortError') reject(options.signal?.reason ?? e);
-        else reject(new ProviderError('unavailable', `virsh could not be started: ${e.message}`, { cause: e }));
+        else
+          reject(new ProviderError('unavailable', `virsh could not be started: ${e.message}`, { cause: e }));
       });
       child.on('close', (code) => {
         clearTimeout(timer);
         if (timedOut) {
           return reject(
-            new ProviderError('unavailable', `virsh did not finish within ${Math.round(this.timeoutMs / 1000)} s.`),
+            new ProviderError(
+              'unavailable',
+              `virsh did not finish within ${Math.round(this.timeoutMs / 1000)} s.`,
+            ),
           );
         }
         resolve({
@@ -75,8 +102,6 @@ export class LocalRunner implements VirshRunner {
           exitCode: code,
         });
       });
-      child.stdin.on('error', () => {});
-      child.stdin.end(options.stdin ?? '');
     });
   }
 

@@ -39,16 +39,22 @@ export class Virsh {
     const errParts = result.stderr.split(`error: ${marker}\n`);
     if (outParts.length < commands.length + 1) {
       // virsh stopped before the end: it could not connect, or was killed.
-      throw virshError(result.stderr, `virsh stopped after ${outParts.length - 1} of ${commands.length} commands`);
+      throw virshError(
+        result.stderr,
+        `virsh stopped after ${outParts.length - 1} of ${commands.length} commands`,
+      );
     }
     if (errParts.length < commands.length + 1) {
       // A virsh too old for `echo --err`: run the commands one by one to know which failed.
       return this.oneByOne(commands, options);
     }
     return commands.map((_, i) => {
-      const stdout = outParts[i] ?? '';
+      // `echo --err` leaves an empty line on stdout at the start of the next part.
+      const stdout = i === 0 ? (outParts[0] ?? '') : (outParts[i] ?? '').replace(/^\n/, '');
       const stderr = errParts[i] ?? '';
-      return errorLines(stderr).length > 0 ? { ok: false, stdout, error: virshError(stderr) } : { ok: true, stdout };
+      return errorLines(stderr).length > 0
+        ? { ok: false, stdout, error: virshError(stderr) }
+        : { ok: true, stdout };
     });
   }
 

@@ -1,0 +1,312 @@
+import type { Readable } from 'node:stream';
+import ssh2, { type Client, type ClientChannel } from 'ssh2';
+import { checkEnv, closeChannel, type SignalName, sendSignal } from './channel';
+import { collectOutput, type ExecResult, feedStdin } from './collect';
+import { connectError, type Endpoint, SshError } from './errors';
+import { fingerprintOf, keyAlgorithmOf, normalizeFingerprint } from './fingerprint';
+import { loadPrivateKey } from './keys';
+import { KILL_SCRIPT, killCommand, newRunId, RUN_ID_VARIABLE } from './kill';
+import { type ProcessControl, RemoteProcess } from './process';
+import { shellQuote } from './quote';
+import { type ShellOptions, ShellStream, terminalDimension } from './shell';
+
+export interface SshConnectOptions {
+  host: string;
+  /** Default 22. */
+  port?: number;
+  username: string;
+  /** OpenSSH, PEM (PKCS#1/SEC1) or PKCS#8 private key. */
+  privateKey?: string | Buffer;
+  passphrase?: string;
+  password?: string;
+  /**
+   * The host key fingerprint to insist on (`SHA256:...` as `ssh-keygen -lf` prints). Without it the
+   * first key seen is accepted and reported in `connection.hostKey`, for the caller to remember.
+   */
+  hostKeyFingerprint?: string | null;
+  /** Covers TCP connect, handshake and authentication. Default 15 s. */
+  connectTimeoutMs?: number;
+  /** SSH-level keepalive interval; 0 turns keepalives off. Default 15 s. */
+  keepaliveIntervalMs?: number;
+  /** Unanswered keepalives before the connection counts as dead. Default 4. */
+  keepaliveCountMax?: number;
+  signal?: AbortSignal;
+}
+
+export interface HostKeyInfo {
+  /** The key's algorithm, e.g. "ssh-ed25519". */
+  algorithm: string;
+  fingerprint: string;
+  /** True when no fingerprint was expected, so this key was trusted on first use. */
+  firstUse: boolean;
+}
+
+export interface SpawnOptions extends ProcessControl {
+  /**
+   * Set in the command's environment. Sent inside the command line (`export K='v'; ...`) because
+   * most servers drop SSH env requests, so values show in the host's process list: pass secrets
+   * on stdin instead.
+   */
+  env?: Record<string, string>;
+  /** Run on a pseudo-terminal (stdout and stderr then arrive together). */
+  pty?: boolean | { cols?: number; rows?: number; term?: string };
+}
+
+export interface ExecOptions extends SpawnOptions {
+  /** Sent to the command's stdin, then EOF. Without it the command sees EOF at once. */
+  stdin?: string | Buffer | Readable;
+  /** Per stream; output beyond it is dropped and `truncated` set. Default 16 MiB. */
+  maxOutputBytes?: number;
+}
+
+/** `export A='x' B='y'; ` so the values reach the command exactly, whatever they contain. */
+function withEnv(command: string, env: Record<string, string> | undefined): string {
+  const entries = checkEnv(env);
+  if (entries.length === 0) return command;
+  return `export ${entries.map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ')}; ${command}`;
+}
+
+/** One authenticated SSH session to a host; open as many commands and shells on it as needed. */
+export class SshConnection {
+  private endedWith: SshError | null = null;
+  private readonly closeWaiters: (() => void)[] = [];
+  private isClosed = false;
+
+  constructor(
+    private readonly client: Client,
+    readonly host: string,
+    readonly port: number,
+    readonly username: string,
+    readonly hostKey: HostKeyInfo,
+  ) {
+    const where = `${host}:${port}`;
+    client.on('error', (err: Error & { level?: string }) => {
+      this.endedWith ??=
+        err.level === 'client-timeout'
+          ? new SshError(
+              'timeout',
+              `${where} stopped answering keepalives; the connection was dropped. Check the network to the host.`,
+              { cause: err },
+            )
+          : new SshError('closed', `The connection to ${where} failed: ${err.message}`, { cause: err });
+    });
+    const onGone = () => {
+      this.endedWith ??= new SshError('closed', `The connection to ${where} was closed.`);
+      if (this.isClosed) return;
+      this.isClosed = true;
+      for (const w of this.closeWaiters.splice(0)) w();
+    };
+    client.on('end', onGone);
+    client.on('close', onGone);
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Why the connection ended (null while it is open). */
+  get closeReason(): SshError | null {
+    return this.isClosed ? this.endedWith : null;
+  }
+
+  /** Resolves once the connection has ended, whichever side ended it. */
+  waitClosed(): Promise<void> {
+    if (this.isClosed) return Promise.resolve();
+    return new Promise((resolve) => this.closeWaiters.push(resolve));
+  }
+
+  /**
+   * Starts a command (a line for the user's login shell: quote platform values with shellQuote or
+   * commandLine) and returns it running, with streams for live output. Timeouts, aborts and
+   * kill() reach the command and everything it started (see kill.ts; Linux hosts for root logins).
+   */
+  async spawn(command: string, options: SpawnOptions = {}): Promise<RemoteProcess> {
+    const runId = newRunId();
+    const line = withEnv(command, { ...options.env, [RUN_ID_VARIABLE]: runId });
+    const pty = options.pty
+      ? {
+          cols: terminalDimension(typeof options.pty === 'object' ? options.pty.cols : undefined, 80),
+          rows: terminalDimension(typeof options.pty === 'object' ? options.pty.rows : undefined, 24),
+          term: (typeof options.pty === 'object' && options.pty.term) || 'xterm-256color',
+        }
+      : undefined;
+    if (options.signal?.aborted) throw options.signal.reason;
+    const channel = await this.openChannel((cb) =>
+      pty ? this.client.exec(line, { pty }, cb) : this.client.exec(line, cb),
+    );
+    return new RemoteProcess(
+      channel,
+      options,
+      () => (this.isClosed ? this.endedWith : null),
+      (signal) => {
+        sendSignal(channel, signal);
+        this.signalRun(runId, signal);
+      },
+    );
+  }
+
+  /** Runs a command to completion and returns its output and exit status. */
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const proc = await this.spawn(command, options);
+    feedStdin(proc, options.stdin);
+    return collectOutput(proc, options.maxOutputBytes);
+  }
+
+  /** An interactive login shell on a pseudo-terminal, for a web terminal. */
+  async shell(options: ShellOptions = {}): Promise<ShellStream> {
+    const window = {
+      cols: terminalDimension(options.cols, 80),
+      rows: terminalDimension(options.rows, 24),
+      term: options.term || 'xterm-256color',
+    };
+    const env = Object.fromEntries(checkEnv(options.env));
+    const channel = await this.openChannel((cb) => this.client.shell(window, { env }, cb));
+    return new ShellStream(channel);
+  }
+
+  /** Ends the session politely; resolves when the socket is gone. */
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.endedWith ??= new SshError(
+      'closed',
+      `The connection to ${this.host}:${this.port} was closed by us.`,
+    );
+    const gone = this.waitClosed();
+    this.client.end();
+    const force = setTimeout(() => this.client.destroy(), 2_000);
+    await gone;
+    clearTimeout(force);
+  }
+
+  /** Signals a run's processes from a second channel (see kill.ts for why). Best effort. */
+  private signalRun(runId: string, signal: SignalName): void {
+    if (this.isClosed) return;
+    this.openChannel((cb) => this.client.exec(killCommand(runId, signal), cb)).then(
+      (channel) => {
+        channel.on('error', () => {});
+        channel.resume();
+        channel.stderr.resume();
+        channel.end(KILL_SCRIPT);
+        const stuck = setTimeout(() => closeChannel(channel), 10_000);
+        stuck.unref();
+        channel.once('close', () => clearTimeout(stuck));
+      },
+      () => {},
+    );
+  }
+
+  private openChannel(open: (cb: (err: Error | undefined, channel: ClientChannel) => void) => void) {
+    return new Promise<ClientChannel>((resolve, reject) => {
+      if (this.isClosed) return reject(this.endedWith);
+      try {
+        open((err, channel) => {
+          if (!err) return resolve(channel);
+          if (this.isClosed && this.endedWith) return reject(this.endedWith);
+          reject(
+            new SshError(
+              'protocol',
+              `${this.host}:${this.port} refused a new session (${err.message}). The server may limit sessions per connection (MaxSessions).`,
+              { cause: err },
+            ),
+          );
+        });
+      } catch (err) {
+        reject(
+          this.endedWith ?? new SshError('closed', `The connection is not usable: ${(err as Error).message}`),
+        );
+      }
+    });
+  }
+}
+
+/**
+ * Connects and authenticates. Fails with an SshError whose kind says what to fix: `auth`, `key`,
+ * `unreachable`, `dns`, `timeout`, `host-key-mismatch`, `closed` or `protocol`.
+ */
+export function connectSsh(options: SshConnectOptions): Promise<SshConnection> {
+  return new Promise((resolve, reject) => {
+    const port = options.port ?? 22;
+    if (!options.host) return reject(new SshError('invalid', 'An SSH host address is required.'));
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      return reject(new SshError('invalid', `${String(options.port)} is not a TCP port.`));
+    if (!options.username) return reject(new SshError('invalid', 'An SSH user name is required.'));
+    if (!options.privateKey && options.password === undefined)
+      return reject(new SshError('invalid', 'Give a private key or a password to log in with.'));
+
+    let expected: string | undefined;
+    let key: ReturnType<typeof loadPrivateKey> | undefined;
+    try {
+      expected = options.hostKeyFingerprint ? normalizeFingerprint(options.hostKeyFingerprint) : undefined;
+      key = options.privateKey ? loadPrivateKey(options.privateKey, options.passphrase) : undefined;
+    } catch (err) {
+      return reject(err);
+    }
+    if (options.signal?.aborted) return reject(options.signal.reason);
+
+    const timeout = options.connectTimeoutMs ?? 15_000;
+    const endpoint: Endpoint = {
+      host: options.host,
+      port,
+      username: options.username,
+      method: key && options.password !== undefined ? 'key-and-password' : key ? 'key' : 'password',
+    };
+    const where = options.host.includes(':') ? `[${options.host}]:${port}` : `${options.host}:${port}`;
+    const client = new ssh2.Client();
+    let seen: { algorithm: string; fingerprint: string } | undefined;
+    let mismatch: SshError | undefined;
+    let settled = false;
+
+    const onAbort = () => fail(options.signal?.reason);
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      client.destroy();
+      reject(err);
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    client.on('error', (err) => fail(mismatch ?? connectError(err, endpoint, timeout)));
+    client.on('close', () =>
+      fail(mismatch ?? new SshError('closed', `${where} closed the connection before the login finished.`)),
+    );
+    client.once('ready', () => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      const hostKey = { ...(seen as { algorithm: string; fingerprint: string }), firstUse: !expected };
+      resolve(new SshConnection(client, options.host, port, options.username, hostKey));
+    });
+
+    try {
+      client.connect({
+        host: options.host,
+        port,
+        username: options.username,
+        privateKey: key?.key,
+        passphrase: key?.passphrase,
+        password: options.password,
+        tryKeyboard: false,
+        readyTimeout: timeout,
+        keepaliveInterval: options.keepaliveIntervalMs ?? 15_000,
+        keepaliveCountMax: options.keepaliveCountMax ?? 4,
+        hostVerifier: (raw: Buffer) => {
+          const fingerprint = fingerprintOf(raw);
+          seen = { algorithm: keyAlgorithmOf(raw), fingerprint };
+          if (expected && fingerprint !== expected) {
+            mismatch = new SshError(
+              'host-key-mismatch',
+              `The host key of ${where} does not match: expected ${expected}, the server presented ${fingerprint}. ` +
+                'If the server was reinstalled or its keys rotated, update the fingerprint; otherwise someone may be intercepting the connection.',
+              { expectedFingerprint: expected, actualFingerprint: fingerprint },
+            );
+            return false;
+          }
+          return true;
+        },
+      });
+    } catch (err) {
+      fail(connectError(err, endpoint, timeout));
+    }
+  });
+}

@@ -1,5 +1,11 @@
 import type { DriverInit, ProviderDriver } from '@overcast/contracts';
-import { createAwsDriver, createDigitalOceanDriver, createGceDriver } from '@overcast/providers';
+import {
+  createAwsDriver,
+  createDigitalOceanDriver,
+  createGceDriver,
+  createLibvirtDriver,
+  createSshHostDriver,
+} from '@overcast/providers';
 import { DomainError } from '../errors';
 
 // biome-ignore lint/suspicious/noExplicitAny: each driver checks its own credential shape.

@@ -1,13 +1,10 @@
 import type { StreamEvent } from '@overcast/contracts';
 import type { Redis } from 'ioredis';
-import type { InventoryEvent } from './inventory';
+import { DETAILED_EVENT_LIMIT, type MachineSyncResult } from './inventory';
 
 /** Redis pub/sub channel carrying one organization's live events. */
 export const orgChannel = (organizationId: string) => `org:${organizationId}:events`;
 export const ORG_CHANNEL_PATTERN = 'org:*:events';
-
-/** Beyond this many changes in one poll, browsers get one summary and refetch instead. */
-const MAX_DETAILED_EVENTS = 200;
 
 export async function publishEvents(
   redis: Redis,
@@ -21,14 +18,16 @@ export async function publishEvents(
   await pipeline.exec();
 }
 
-/** Stream events for what one machine poll changed. */
-export function inventoryStreamEvents(cloudId: string, events: InventoryEvent[]): StreamEvent[] {
-  if (events.length > MAX_DETAILED_EVENTS) {
-    const counts: Record<string, number> = {};
-    for (const e of events) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
-    return [{ type: 'inventory.changed', cloudId, counts }];
+/**
+ * Stream events for what one machine poll changed: one per change, or, beyond a few hundred,
+ * one summary so browsers refetch instead of drowning.
+ */
+export function inventoryStreamEvents(cloudId: string, result: MachineSyncResult): StreamEvent[] {
+  if (result.summarized || result.events.length > DETAILED_EVENT_LIMIT) {
+    const { created, updated, missing, terminated } = result;
+    return [{ type: 'inventory.changed', cloudId, counts: { created, updated, missing, terminated } }];
   }
-  return events.map((e) => ({
+  return result.events.map((e) => ({
     type: 'machine.changed',
     cloudId,
     machineId: e.machineId,

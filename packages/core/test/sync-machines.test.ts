@@ -1,5 +1,6 @@
 import { createDatabase } from '@overcast/db';
 import { afterAll, describe, expect, it } from 'vitest';
+import { inventoryStreamEvents } from '../src/events';
 import { type SyncTarget, syncMachines } from '../src/inventory';
 import { createOrgAndCloud, remoteMachine } from './fixtures';
 
@@ -157,5 +158,21 @@ describe('syncMachines', () => {
       remoteMachine(1, { costMonthly: undefined, size: 't3.micro', location: 'us-east-1a' }),
     ]);
     expect((await machinesOf(o.cloudId))[0]).toMatchObject({ costSource: 'override' });
+  });
+
+  it('a large first import writes every created event but streams one summary', async () => {
+    const t = await newTarget();
+    const res = await syncMachines(db, t, Array.from({ length: 500 }, (_, i) => remoteMachine(i)));
+    expect(res).toMatchObject({ created: 500, summarized: true, events: [] });
+    expect(await db.prisma.machineEvent.count({ where: { organizationId: t.organizationId, kind: 'created' } })).toBe(500);
+    expect(inventoryStreamEvents(t.cloudId, res)).toEqual([
+      { type: 'inventory.changed', cloudId: t.cloudId, counts: { created: 500, updated: 0, missing: 0, terminated: 0 } },
+    ]);
+    // The next poll diffs as usual.
+    const next = await syncMachines(db, t, Array.from({ length: 499 }, (_, i) => remoteMachine(i)));
+    expect(next).toMatchObject({ missing: 1, summarized: false });
+    expect(inventoryStreamEvents(t.cloudId, next)).toEqual([
+      expect.objectContaining({ type: 'machine.changed', kind: 'missing' }),
+    ]);
   });
 });

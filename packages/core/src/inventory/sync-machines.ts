@@ -1,5 +1,6 @@
 import type { ProviderKind, RemoteMachine } from '@overcast/contracts';
 import { type CopyValue, copyRows, type Database } from '@overcast/db';
+import type { PoolClient } from 'pg';
 import { COST_TAG, machineCost } from '../cost';
 
 /** What one poll changed; `events` are the history rows written, for publishing. */
@@ -9,8 +10,13 @@ export interface MachineSyncResult {
   updated: number;
   missing: number;
   terminated: number;
+  /** The history rows written; empty when `summarized` (too many to send one by one). */
   events: InventoryEvent[];
+  summarized: boolean;
 }
+
+/** Beyond this many changes in one poll, events are summarized rather than listed. */
+export const DETAILED_EVENT_LIMIT = 200;
 
 export interface InventoryEvent {
   machineId: string;
@@ -203,13 +209,11 @@ export async function syncMachines(
     await client.query('BEGIN');
     // One poll of a cloud at a time, even across workers; the lock ends with the transaction.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sync:machines:${target.cloudId}`]);
+    const rows = [...unique.values()].map((m) => toRow(m, target, userTags));
+    const known = await client.query('SELECT 1 FROM machines WHERE cloud_id = $1 LIMIT 1', [target.cloudId]);
+    if (known.rowCount === 0) return await firstSync(client, target, rows);
     await client.query(INCOMING_TABLE);
-    await copyRows(
-      client,
-      'incoming_machines',
-      COLUMNS,
-      [...unique.values()].map((m) => toRow(m, target, userTags)),
-    );
+    await copyRows(client, 'incoming_machines', COLUMNS, rows);
     await client.query('CREATE INDEX ON incoming_machines (external_id)');
     await client.query('ANALYZE incoming_machines');
     const params = [target.cloudId, target.organizationId];
@@ -234,6 +238,7 @@ export async function syncMachines(
       missing: missing.length,
       terminated: terminated.length,
       events,
+      summarized: false,
     };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
@@ -241,4 +246,32 @@ export async function syncMachines(
   } finally {
     client.release();
   }
+}
+
+/**
+ * The first poll of a cloud has nothing to diff against: the rows go straight into machines
+ * with COPY, and one `created` event each is derived from them in SQL. Events are only read
+ * back when few enough to publish one by one. Runs inside the caller's transaction.
+ */
+async function firstSync(client: PoolClient, target: SyncTarget, rows: CopyValue[][]): Promise<MachineSyncResult> {
+  const ids: CopyValue[] = [target.organizationId, target.cloudId];
+  await copyRows(client, 'machines', ['organization_id', 'cloud_id', ...COLUMNS], rows.map((r) => [...ids, ...r]));
+  const detailed = rows.length <= DETAILED_EVENT_LIMIT;
+  const created = await client.query<EventRow>(
+    `INSERT INTO machine_events (organization_id, machine_id, kind, data)
+     SELECT $2, id, 'created', jsonb_build_object('name', name, 'state', state, 'costMonthly', cost_monthly)
+     FROM machines WHERE cloud_id = $1 ${detailed ? 'RETURNING machine_id, kind, data' : ''}`,
+    [target.cloudId, target.organizationId],
+  );
+  await client.query('COMMIT');
+  if (rows.length > BULK_CHANGE) await client.query('ANALYZE machines');
+  return {
+    seen: rows.length,
+    created: rows.length,
+    updated: 0,
+    missing: 0,
+    terminated: 0,
+    events: created.rows.map((r) => ({ machineId: r.machine_id, kind: r.kind, data: r.data })),
+    summarized: !detailed,
+  };
 }

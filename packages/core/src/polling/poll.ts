@@ -65,8 +65,8 @@ export async function pollCloud(
         machines,
       );
       seen = result.seen;
-      changes = result.events.length;
-      await publishEvents(redis, cloud.organizationId, inventoryStreamEvents(cloudId, result.events));
+      changes = result.created + result.updated + result.missing + result.terminated;
+      await publishEvents(redis, cloud.organizationId, inventoryStreamEvents(cloudId, result));
     } else if (kind === 'volumes') {
       const volumes: RemoteVolume[] = await collect(driver.listVolumes(abort));
       abort.throwIfAborted();

@@ -1,4 +1,4 @@
-import { createLogger, type LoadedSettings, loadSettings, SettingsError } from '@overcast/core';
+import { type LoadedSettings, loadSettings, SettingsError } from '@overcast/core';
 import { createDatabase, type Database, MigrationError } from '@overcast/db';
 
 /** Prints one clear line for problems a person must fix, and exits; a stack trace only for bugs. */
@@ -44,4 +44,3 @@ export async function openDatabase(url: string, applicationName: string): Promis
   return db;
 }
 
-export { createLogger };

@@ -81,10 +81,14 @@ export async function listMachines(
   const sortKey = (q.sort ?? 'name').replace(/^-/, '');
   const desc = (q.sort ?? '').startsWith('-');
   const sort = SORTS[sortKey]!;
+  // The page query takes the filter's parameters plus the cursor's; the count takes only the filter's.
+  const pageParams = [...params];
   const pageWhere = [filter];
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
-    pageWhere.push(`(${sort.expr}, m.id) ${desc ? '<' : '>'} (${p(c.v)}::${sort.cast}, ${p(c.id)}::uuid)`);
+    pageParams.push(c.v, c.id);
+    const n = pageParams.length;
+    pageWhere.push(`(${sort.expr}, m.id) ${desc ? '<' : '>'} ($${n - 1}::${sort.cast}, $${n}::uuid)`);
   }
   const limit = q.limit ?? 100;
   const dir = desc ? 'DESC' : 'ASC';
@@ -94,11 +98,11 @@ export async function listMachines(
        FROM machines m JOIN clouds c ON c.id = m.cloud_id
        WHERE ${pageWhere.join(' AND ')}
        ORDER BY ${sort.expr} ${dir}, m.id ${dir} LIMIT ${limit + 1}`,
-      params,
+      pageParams,
     ),
     db.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM machines m JOIN clouds c ON c.id = m.cloud_id WHERE ${filter}`,
-      params.slice(0, countParams(filter)),
+      params,
     ),
   ]);
   const rows = page.rows.slice(0, limit);
@@ -108,10 +112,4 @@ export async function listMachines(
     nextCursor: page.rows.length > limit && last ? encodeCursor({ v: last.sort_value, id: last.id }) : null,
     total: total.rows[0]?.n ?? 0,
   };
-}
-
-/** The count query uses only the filter's parameters (those before the cursor's). */
-function countParams(filter: string): number {
-  const used = [...filter.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
-  return used.length ? Math.max(...used) : 1;
 }

@@ -43,4 +43,3 @@ export async function openDatabase(url: string, applicationName: string): Promis
   }
   return db;
 }
-

@@ -89,7 +89,8 @@ describe('poller in the worker', () => {
     const second = startWorker();
     try {
       // The machines commit first; the cloud's status is recorded right after.
-      const pollStatus = async () => (await db.prisma.cloud.findUniqueOrThrow({ where: { id: cloudId } })).pollStatus;
+      const pollStatus = async () =>
+        (await db.prisma.cloud.findUniqueOrThrow({ where: { id: cloudId } })).pollStatus;
       await waitFor(async () => (await machineCount()) === 3000 && (await pollStatus()) === 'ok', 60_000);
       expect(await db.prisma.machineEvent.count({ where: { kind: 'created' } })).toBe(3000);
     } finally {

@@ -30,7 +30,11 @@ const email = 'demo@overcast-demo.iam.gserviceaccount.com';
 const doToken = 'dop_v1_overcast_demo_token';
 
 const ec2 = await startEc2Sim({ host, port: base, seed: machines });
-const digitalocean = await startDigitalOceanSim({ host, port: base + 1, accounts: [{ token: doToken, droplets: machines }] });
+const digitalocean = await startDigitalOceanSim({
+  host,
+  port: base + 1,
+  accounts: [{ token: doToken, droplets: machines }],
+});
 const gce = await startGceSim({
   host,
   port: base + 2,

@@ -3,5 +3,7 @@ export * from './api/clouds';
 export * from './api/common';
 export * from './api/health';
 export * from './api/inventory';
+export * from './api/keys';
 export * from './api/machines';
+export * from './api/shell';
 export * from './provider';

@@ -162,14 +162,28 @@ describe('syncMachines', () => {
 
   it('a large first import writes every created event but streams one summary', async () => {
     const t = await newTarget();
-    const res = await syncMachines(db, t, Array.from({ length: 500 }, (_, i) => remoteMachine(i)));
+    const res = await syncMachines(
+      db,
+      t,
+      Array.from({ length: 500 }, (_, i) => remoteMachine(i)),
+    );
     expect(res).toMatchObject({ created: 500, summarized: true, events: [] });
-    expect(await db.prisma.machineEvent.count({ where: { organizationId: t.organizationId, kind: 'created' } })).toBe(500);
+    expect(
+      await db.prisma.machineEvent.count({ where: { organizationId: t.organizationId, kind: 'created' } }),
+    ).toBe(500);
     expect(inventoryStreamEvents(t.cloudId, res)).toEqual([
-      { type: 'inventory.changed', cloudId: t.cloudId, counts: { created: 500, updated: 0, missing: 0, terminated: 0 } },
+      {
+        type: 'inventory.changed',
+        cloudId: t.cloudId,
+        counts: { created: 500, updated: 0, missing: 0, terminated: 0 },
+      },
     ]);
     // The next poll diffs as usual.
-    const next = await syncMachines(db, t, Array.from({ length: 499 }, (_, i) => remoteMachine(i)));
+    const next = await syncMachines(
+      db,
+      t,
+      Array.from({ length: 499 }, (_, i) => remoteMachine(i)),
+    );
     expect(next).toMatchObject({ missing: 1, summarized: false });
     expect(inventoryStreamEvents(t.cloudId, next)).toEqual([
       expect.objectContaining({ type: 'machine.changed', kind: 'missing' }),

@@ -253,9 +253,18 @@ export async function syncMachines(
  * with COPY, and one `created` event each is derived from them in SQL. Events are only read
  * back when few enough to publish one by one. Runs inside the caller's transaction.
  */
-async function firstSync(client: PoolClient, target: SyncTarget, rows: CopyValue[][]): Promise<MachineSyncResult> {
+async function firstSync(
+  client: PoolClient,
+  target: SyncTarget,
+  rows: CopyValue[][],
+): Promise<MachineSyncResult> {
   const ids: CopyValue[] = [target.organizationId, target.cloudId];
-  await copyRows(client, 'machines', ['organization_id', 'cloud_id', ...COLUMNS], rows.map((r) => [...ids, ...r]));
+  await copyRows(
+    client,
+    'machines',
+    ['organization_id', 'cloud_id', ...COLUMNS],
+    rows.map((r) => [...ids, ...r]),
+  );
   const detailed = rows.length <= DETAILED_EVENT_LIMIT;
   const created = await client.query<EventRow>(
     `INSERT INTO machine_events (organization_id, machine_id, kind, data)

@@ -126,6 +126,31 @@ export const SettingsSchema = T.Object(
         description: 'Outgoing email (notifications, invitations).',
       },
     ),
+    shell: T.Object(
+      {
+        idleTimeoutSeconds: T.Integer({
+          minimum: 0,
+          default: 900,
+          description: 'A web terminal with no keystrokes for this long is closed. 0: never.',
+        }),
+        maxSessionSeconds: T.Integer({
+          minimum: 0,
+          default: 28800,
+          description: 'A web terminal is closed after this long whatever happens in it. 0: no limit.',
+        }),
+        recordingsDir: T.String({
+          default: '',
+          description:
+            'Where terminal sessions are recorded (asciicast v2 files). Empty: "recordings" in the settings directory.',
+        }),
+        recordingRetentionDays: T.Integer({
+          minimum: 1,
+          default: 30,
+          description: 'Recordings older than this are deleted by the worker.',
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'Web terminal (SSH in the browser).' },
+    ),
     worker: T.Object(
       {
         concurrency: T.Integer({

@@ -1,0 +1,110 @@
+import type { HostKey as HostKeyView } from '@overcast/contracts';
+import type { Database } from '@overcast/db';
+import { normalizeFingerprint, type SshError } from '@overcast/ssh';
+import { type Actor, recordAudit } from '../audit';
+import { DomainError } from '../errors';
+import { orgMachine } from '../machines/actions';
+import { type AddressChoice, sshTarget } from './target';
+
+type OrgActor = Actor & { organizationId: string };
+
+export async function pinnedHostKey(db: Database, machineId: string, host: string, port: number) {
+  return db.prisma.hostKey.findUnique({ where: { machineId_host_port: { machineId, host, port } } });
+}
+
+/** Remembers the key a host presented on first use. */
+export async function pinHostKey(
+  db: Database,
+  machine: { id: string; organizationId: string },
+  host: string,
+  port: number,
+  key: { algorithm: string; fingerprint: string },
+): Promise<void> {
+  await db.prisma.hostKey.upsert({
+    where: { machineId_host_port: { machineId: machine.id, host, port } },
+    create: {
+      organizationId: machine.organizationId,
+      machineId: machine.id,
+      host,
+      port,
+      algorithm: key.algorithm,
+      fingerprint: key.fingerprint,
+    },
+    update: { algorithm: key.algorithm },
+  });
+}
+
+export function checkFingerprint(value: string): string {
+  try {
+    return normalizeFingerprint(value);
+  } catch (err) {
+    throw new DomainError('invalid', 'invalid_fingerprint', (err as SshError).message);
+  }
+}
+
+/** An admin's word that the host's new key is genuine: later connections expect it. */
+export async function acceptHostKey(
+  db: Database,
+  actor: OrgActor,
+  machineId: string,
+  input: { fingerprint: string; address?: AddressChoice; port?: number },
+): Promise<HostKeyView> {
+  const fingerprint = checkFingerprint(input.fingerprint);
+  const machine = await orgMachine(db, actor.organizationId, machineId);
+  const target = sshTarget(machine, input);
+  const before = await pinnedHostKey(db, machine.id, target.host, target.port);
+  const row = await db.prisma.hostKey.upsert({
+    where: { machineId_host_port: { machineId: machine.id, host: target.host, port: target.port } },
+    create: {
+      organizationId: machine.organizationId,
+      machineId: machine.id,
+      host: target.host,
+      port: target.port,
+      // The real algorithm is filled in by the first connection that sees the key.
+      algorithm: before?.algorithm ?? 'unknown',
+      fingerprint,
+      acceptedById: actor.userId ?? null,
+    },
+    update: { fingerprint, acceptedById: actor.userId ?? null, createdAt: new Date() },
+  });
+  await recordAudit(db, actor, {
+    action: 'machine.host_key.accept',
+    resourceKind: 'machine',
+    resourceId: machine.id,
+    details: {
+      name: machine.name,
+      host: target.host,
+      port: target.port,
+      from: before?.fingerprint ?? null,
+      to: fingerprint,
+    },
+  });
+  return hostKeyView(row);
+}
+
+export function hostKeyView(row: {
+  host: string;
+  port: number;
+  algorithm: string;
+  fingerprint: string;
+  acceptedById: string | null;
+  createdAt: Date;
+}): HostKeyView {
+  return {
+    host: row.host,
+    port: row.port,
+    algorithm: row.algorithm,
+    fingerprint: row.fingerprint,
+    acceptedById: row.acceptedById,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function listHostKeys(db: Database, organizationId: string, machineId: string) {
+  const machine = await orgMachine(db, organizationId, machineId);
+  const rows = await db.prisma.hostKey.findMany({
+    where: { machineId: machine.id, organizationId },
+    orderBy: [{ host: 'asc' }, { port: 'asc' }],
+  });
+  return rows.map(hostKeyView);
+}

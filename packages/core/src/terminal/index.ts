@@ -1,0 +1,5 @@
+export * from './hostkeys';
+export * from './recording';
+export * from './recordings';
+export * from './session';
+export * from './target';

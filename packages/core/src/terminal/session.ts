@@ -1,0 +1,469 @@
+import { randomUUID } from 'node:crypto';
+import type { ShellClientMessage, ShellServerMessage } from '@overcast/contracts';
+import type { Database, Machine, Role } from '@overcast/db';
+import {
+  connectSsh,
+  normalizeFingerprint,
+  type ShellStream,
+  type SshConnection,
+  SshError,
+} from '@overcast/ssh';
+import type { Logger } from 'pino';
+import { type Actor, recordAudit } from '../audit';
+import { roleAtLeast } from '../auth';
+import type { DomainError } from '../errors';
+import { loginKeyFor } from '../keys/service';
+import type { SecretBox } from '../secrets';
+import type { Settings } from '../settings/schema';
+import { pinHostKey, pinnedHostKey } from './hostkeys';
+import { CastRecorder } from './recording';
+import { recordingPath } from './recordings';
+import { type AddressChoice, type SshTarget, sshTarget } from './target';
+
+// One browser terminal: a WebSocket peer on one side, an SSH login shell on the other.
+
+let openConnections = 0;
+
+/** SSH connections the terminal holds open right now (in this process). */
+export const openSshConnections = (): number => openConnections;
+
+export interface TerminalDeps {
+  db: Database;
+  box: SecretBox;
+  settings: Pick<Settings, 'shell'>;
+  logger?: Pick<Logger, 'warn' | 'info'>;
+}
+
+/** The browser side, as the session sees it (the api wraps a WebSocket in this). */
+export interface TerminalPeer {
+  /** A binary frame of terminal output; `sent` once it has left for the network. */
+  sendData(chunk: Buffer, sent: () => void): void;
+  sendControl(message: ShellServerMessage): void;
+  close(code: number, reason: string): void;
+}
+
+export interface TerminalRequest {
+  actor: Actor & { organizationId: string; userId: string };
+  role: Role;
+  machine: Machine;
+  cols: number;
+  rows: number;
+  address?: AddressChoice;
+  port?: number;
+}
+
+/** Output queued towards the browser beyond which the SSH channel is paused. */
+const HIGH_WATER = 1024 * 1024;
+const LOW_WATER = 256 * 1024;
+const MAX_PASSWORD_TRIES = 3;
+const TERM = 'xterm-256color';
+
+const ERROR_CODES: Record<SshError['kind'], string> = {
+  auth: 'auth_failed',
+  key: 'key_unusable',
+  unreachable: 'unreachable',
+  dns: 'dns_failed',
+  timeout: 'timeout',
+  'host-key-mismatch': 'host_key_changed',
+  closed: 'connection_failed',
+  protocol: 'protocol_error',
+  invalid: 'invalid',
+};
+
+type Phase = 'starting' | 'connecting' | 'need-password' | 'need-host-key' | 'connected' | 'ended';
+
+export class TerminalSession {
+  private phase: Phase = 'starting';
+  private target: SshTarget | null = null;
+  private conn: SshConnection | null = null;
+  private shell: ShellStream | null = null;
+  private recorder: CastRecorder | null = null;
+  private sessionId: string | null = null;
+  private startedAt = new Date();
+  private bytesOut = 0;
+  private inFlight = 0;
+  private readonly pausedFor = new Set<'peer' | 'disk'>();
+  private idleTimer: NodeJS.Timeout | null = null;
+  private maxTimer: NodeJS.Timeout | null = null;
+  private readonly abort = new AbortController();
+  private pendingHostKey: { expected: string; actual: string } | null = null;
+  private passwordTries = 0;
+  private cols: number;
+  private rows: number;
+  private ending: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: TerminalDeps,
+    private readonly request: TerminalRequest,
+    private readonly peer: TerminalPeer,
+  ) {
+    this.cols = request.cols;
+    this.rows = request.rows;
+  }
+
+  /** Connects (or asks for what it needs to); resolves once the session is under way or over. */
+  async start(): Promise<void> {
+    const { shell } = this.deps.settings;
+    if (shell.maxSessionSeconds > 0) {
+      this.maxTimer = setTimeout(() => void this.end('max_session'), shell.maxSessionSeconds * 1000);
+    }
+    this.touch();
+    try {
+      this.target = sshTarget(this.request.machine, this.request);
+    } catch (err) {
+      const e = err as DomainError;
+      this.error(e.code, e.message);
+      return this.end(e.code);
+    }
+    await this.connect();
+  }
+
+  /** A frame from the browser. */
+  receive(data: Buffer, isBinary: boolean): void {
+    if (this.phase === 'ended') return;
+    if (isBinary) {
+      this.touch();
+      if (this.phase === 'connected' && this.shell) this.shell.write(data);
+      return;
+    }
+    let message: ShellClientMessage;
+    try {
+      message = JSON.parse(data.toString('utf8')) as ShellClientMessage;
+    } catch {
+      return this.error(
+        'bad_message',
+        'Control messages must be JSON, e.g. {"type":"resize","cols":80,"rows":24}.',
+      );
+    }
+    this.touch();
+    switch (message?.type) {
+      case 'resize':
+        return this.resize(message.cols, message.rows);
+      case 'auth':
+        return void this.password(message.password);
+      case 'accept-host-key':
+        return void this.acceptHostKey(message.fingerprint);
+      default:
+        return this.error(
+          'bad_message',
+          'Unknown control message; expected resize, auth or accept-host-key.',
+        );
+    }
+  }
+
+  /** The browser went away: end the SSH session now. */
+  peerClosed(): Promise<void> {
+    return this.end('client_closed');
+  }
+
+  private send(message: ShellServerMessage): void {
+    if (this.phase !== 'ended') this.peer.sendControl(message);
+  }
+
+  private error(code: string, message: string, extra: Partial<ShellServerMessage> = {}): void {
+    this.send({ type: 'error', code, message, ...extra } as ShellServerMessage);
+  }
+
+  private touch(): void {
+    const seconds = this.deps.settings.shell.idleTimeoutSeconds;
+    if (seconds <= 0 || this.phase === 'ended') return;
+    if (this.idleTimer) this.idleTimer.refresh();
+    else this.idleTimer = setTimeout(() => void this.end('idle_timeout'), seconds * 1000);
+  }
+
+  private resize(cols: unknown, rows: unknown): void {
+    const ok = (n: unknown): n is number =>
+      Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1000;
+    if (!ok(cols) || !ok(rows))
+      return this.error('bad_message', 'resize needs whole cols and rows from 1 to 1000.');
+    this.cols = cols;
+    this.rows = rows;
+    this.shell?.resize(cols, rows);
+    this.recorder?.resize(cols, rows);
+  }
+
+  private async password(password: unknown): Promise<void> {
+    if (this.phase !== 'need-password') return this.error('unexpected_auth', 'No password is needed now.');
+    if (typeof password !== 'string' || password.length === 0 || password.length > 1024)
+      return this.error('bad_message', 'auth needs a password.');
+    this.passwordTries++;
+    await this.connect(password);
+  }
+
+  private async acceptHostKey(fingerprint: unknown): Promise<void> {
+    const { actor, role, machine } = this.request;
+    if (!roleAtLeast(role, 'admin'))
+      return this.error('forbidden', 'Only an admin can accept a changed host key.');
+    if (this.phase !== 'need-host-key' || !this.pendingHostKey || !this.target)
+      return this.error('unexpected_accept', 'There is no changed host key to accept.');
+    let given: string;
+    try {
+      given = normalizeFingerprint(String(fingerprint ?? ''));
+    } catch (err) {
+      return this.error('invalid_fingerprint', (err as Error).message);
+    }
+    if (given !== this.pendingHostKey.actual) {
+      return this.error(
+        'fingerprint_mismatch',
+        `The host presented ${this.pendingHostKey.actual}, not ${given}; nothing was accepted.`,
+      );
+    }
+    const { host, port } = this.target;
+    await this.deps.db.prisma.hostKey.update({
+      where: { machineId_host_port: { machineId: machine.id, host, port } },
+      data: { fingerprint: given, acceptedById: actor.userId, createdAt: new Date() },
+    });
+    await recordAudit(this.deps.db, actor, {
+      action: 'machine.host_key.accept',
+      resourceKind: 'machine',
+      resourceId: machine.id,
+      details: { name: machine.name, host, port, from: this.pendingHostKey.expected, to: given },
+    });
+    this.pendingHostKey = null;
+    await this.connect();
+  }
+
+  private async connect(password?: string): Promise<void> {
+    const { db } = this.deps;
+    const { machine, actor } = this.request;
+    const target = this.target as SshTarget;
+    this.phase = 'connecting';
+    this.send({ type: 'status', state: 'connecting' });
+    const login = password === undefined ? await loginKeyFor(this.deps, machine) : null;
+    if (this.isOver()) return;
+    if (!login && password === undefined) {
+      this.phase = 'need-password';
+      return this.error(
+        'password_required',
+        `No SSH key is associated with ${machine.name} and the organization has no default key. ` +
+          `Send {"type":"auth","password":"..."} to log in as ${target.user} with a password (it is not stored).`,
+      );
+    }
+    const pinned = await pinnedHostKey(db, machine.id, target.host, target.port);
+    if (this.isOver()) return;
+    let conn: SshConnection;
+    try {
+      conn = await connectSsh({
+        host: target.host,
+        port: target.port,
+        username: target.user,
+        privateKey: login?.secret.privateKey,
+        passphrase: login?.secret.passphrase,
+        password,
+        hostKeyFingerprint: pinned?.fingerprint ?? null,
+        signal: this.abort.signal,
+      });
+    } catch (err) {
+      if (this.isOver()) return;
+      return this.connectFailed(err, password !== undefined);
+    }
+    openConnections++;
+    void conn.waitClosed().then(() => {
+      openConnections--;
+    });
+    this.conn = conn;
+    if (this.isOver()) {
+      await conn.close();
+      return;
+    }
+    try {
+      if (!pinned) await pinHostKey(db, machine, target.host, target.port, conn.hostKey);
+      else if (pinned.algorithm !== conn.hostKey.algorithm)
+        await pinHostKey(db, machine, target.host, target.port, conn.hostKey);
+      const shell = await conn.shell({ cols: this.cols, rows: this.rows, term: TERM });
+      this.shell = shell;
+      if (this.isOver()) return;
+      this.sessionId = randomUUID();
+      this.startedAt = new Date();
+      const path = recordingPath(this.deps.settings, actor.organizationId, this.sessionId);
+      this.recorder = await CastRecorder.open(path, {
+        cols: this.cols,
+        rows: this.rows,
+        term: TERM,
+        title: `${target.user}@${machine.name}`,
+      });
+      await db.prisma.shellSession.create({
+        data: {
+          id: this.sessionId,
+          organizationId: actor.organizationId,
+          machineId: machine.id,
+          userId: actor.userId,
+          startedAt: this.startedAt,
+          recordingPath: path,
+        },
+      });
+      await recordAudit(db, actor, {
+        action: 'machine.shell.start',
+        resourceKind: 'machine',
+        resourceId: machine.id,
+        details: {
+          name: machine.name,
+          sessionId: this.sessionId,
+          host: target.host,
+          port: target.port,
+          user: target.user,
+          keyId: login?.key.id ?? null,
+          hostKey: conn.hostKey.fingerprint,
+        },
+      });
+      if (this.isOver()) return;
+    } catch (err) {
+      this.deps.logger?.warn({ err: (err as Error).message }, 'terminal session could not start');
+      this.error('shell_failed', `The shell could not be started: ${(err as Error).message}`);
+      return this.end('shell_failed');
+    }
+    this.phase = 'connected';
+    this.send({
+      type: 'status',
+      state: 'connected',
+      sessionId: this.sessionId,
+      hostKey: { ...conn.hostKey, firstUse: !pinned },
+    });
+    this.pipe(conn, this.shell);
+  }
+
+  private isOver(): boolean {
+    return this.phase === 'ended' || this.ending !== null;
+  }
+
+  private connectFailed(err: unknown, withPassword: boolean): Promise<void> | undefined {
+    const { machine } = this.request;
+    const target = this.target as SshTarget;
+    if (!(err instanceof SshError)) {
+      this.error('connection_failed', `Could not connect: ${(err as Error)?.message ?? err}`);
+      return this.end('connection_failed');
+    }
+    const code = ERROR_CODES[err.kind] ?? 'connection_failed';
+    if (err.kind === 'host-key-mismatch') {
+      const expected = err.expectedFingerprint ?? '';
+      const actual = err.actualFingerprint ?? '';
+      this.pendingHostKey = { expected, actual };
+      this.phase = 'need-host-key';
+      const admin = roleAtLeast(this.request.role, 'admin');
+      this.error(
+        code,
+        `WARNING: the host key of ${machine.name} (${target.host}:${target.port}) has changed. ` +
+          `It was ${expected}; the server now presents ${actual}. ` +
+          'If the machine was rebuilt or its keys rotated this is expected; otherwise someone may be intercepting the connection. ' +
+          (admin
+            ? 'Check the new fingerprint on the machine itself, then send {"type":"accept-host-key","fingerprint":"..."} to accept it.'
+            : 'The connection was refused. Ask an admin to check and accept the new key.'),
+        { expectedFingerprint: expected, actualFingerprint: actual },
+      );
+      void recordAudit(this.deps.db, this.request.actor, {
+        action: 'machine.shell.start',
+        resourceKind: 'machine',
+        resourceId: machine.id,
+        result: 'denied',
+        details: { name: machine.name, error: code, expected, actual },
+      }).catch(() => {});
+      if (!admin) return this.end(code);
+      return;
+    }
+    const message =
+      err.kind === 'auth'
+        ? withPassword
+          ? `${target.user}@${target.host}:${target.port} refused the password. Check it and try again.`
+          : `${target.user}@${target.host}:${target.port} refused the key. Check the user name and that the key's public half is in ~${target.user}/.ssh/authorized_keys on the machine.`
+        : err.message;
+    this.error(code, message);
+    void recordAudit(this.deps.db, this.request.actor, {
+      action: 'machine.shell.start',
+      resourceKind: 'machine',
+      resourceId: machine.id,
+      result: 'failure',
+      details: { name: machine.name, error: code, host: target.host, port: target.port, user: target.user },
+    }).catch(() => {});
+    if (err.kind === 'auth' && withPassword && this.passwordTries < MAX_PASSWORD_TRIES) {
+      this.phase = 'need-password';
+      return;
+    }
+    return this.end(code);
+  }
+
+  private pipe(conn: SshConnection, shell: ShellStream): void {
+    const recorder = this.recorder as CastRecorder;
+    shell.on('data', (chunk: Buffer) => {
+      this.bytesOut += chunk.length;
+      if (!recorder.output(chunk)) {
+        this.pause('disk');
+        void recorder.drained().then(() => this.unpause('disk'));
+      }
+      this.inFlight += chunk.length;
+      this.peer.sendData(chunk, () => {
+        this.inFlight -= chunk.length;
+        if (this.inFlight <= LOW_WATER) this.unpause('peer');
+      });
+      if (this.inFlight > HIGH_WATER) this.pause('peer');
+    });
+    shell.on('error', () => {});
+    shell.once('end', () => void this.end('exit'));
+    void shell.exit.then(() => this.end('exit'));
+    void conn.waitClosed().then(() => this.end('connection_lost'));
+  }
+
+  private pause(why: 'peer' | 'disk'): void {
+    this.pausedFor.add(why);
+    this.shell?.pause();
+  }
+
+  private unpause(why: 'peer' | 'disk'): void {
+    if (!this.pausedFor.delete(why) || this.pausedFor.size > 0) return;
+    this.shell?.resume();
+  }
+
+  /** Ends everything once: the SSH session, the recording, the row and the audit trail. */
+  end(reason: string): Promise<void> {
+    this.ending ??= this.finish(reason);
+    return this.ending;
+  }
+
+  private async finish(reason: string): Promise<void> {
+    const wasConnected = this.phase === 'connected';
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.maxTimer) clearTimeout(this.maxTimer);
+    this.abort.abort(new SshError('closed', 'The terminal was closed.'));
+    const notice =
+      reason === 'idle_timeout'
+        ? `Closed after ${this.deps.settings.shell.idleTimeoutSeconds} s without input.`
+        : reason === 'max_session'
+          ? `Closed: sessions last at most ${this.deps.settings.shell.maxSessionSeconds} s.`
+          : undefined;
+    if (notice) this.error(reason, notice);
+    this.send({ type: 'status', state: 'closed', reason });
+    this.phase = 'ended';
+    this.peer.close(1000, reason);
+    this.shell?.destroy();
+    await Promise.allSettled([this.conn?.close(), this.recorder?.close()]);
+    if (!this.sessionId) return;
+    const { db } = this.deps;
+    const { actor, machine } = this.request;
+    const endedAt = new Date();
+    try {
+      await db.prisma.shellSession.update({
+        where: { id: this.sessionId },
+        data: { endedAt, endReason: reason, bytesOut: BigInt(this.bytesOut) },
+      });
+      await recordAudit(db, actor, {
+        action: 'machine.shell.end',
+        resourceKind: 'machine',
+        resourceId: machine.id,
+        details: {
+          name: machine.name,
+          sessionId: this.sessionId,
+          startedAt: this.startedAt.toISOString(),
+          endedAt: endedAt.toISOString(),
+          durationSeconds: (endedAt.getTime() - this.startedAt.getTime()) / 1000,
+          bytesOut: this.bytesOut,
+          reason,
+          connected: wasConnected,
+        },
+      });
+    } catch (err) {
+      this.deps.logger?.warn(
+        { err: (err as Error).message, sessionId: this.sessionId },
+        'could not record the end of a terminal session',
+      );
+    }
+  }
+}

@@ -80,7 +80,7 @@ describe('poller in the worker', () => {
     sim.knobs.latencyMs = 60;
     const first = startWorker();
     const pagesBefore = sim.requestLog.length;
-    await waitFor(async () => sim.requestLog.length - pagesBefore >= 3, 20_000);
+    await waitFor(async () => sim.requestLog.length - pagesBefore >= 3, 60_000);
     first.kill('SIGKILL');
     await exited(first);
     expect(await machineCount()).toBe(0);
@@ -97,5 +97,5 @@ describe('poller in the worker', () => {
       second.kill('SIGTERM');
       await exited(second);
     }
-  }, 90_000);
+  }, 180_000);
 });

@@ -19,3 +19,25 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
 }
 
 export type { Redis };
+
+/**
+ * PING that waits for a connection still being set up (right after start, or while
+ * reconnecting) instead of failing at once; gives up after `timeoutMs`.
+ */
+export async function pingRedis(redis: Redis, timeoutMs = 2_000): Promise<void> {
+  if (redis.status !== 'ready') {
+    if (redis.status === 'end' || redis.status === 'close') redis.connect().catch(() => {});
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        redis.off('ready', onReady);
+        reject(new Error(`not connected (${redis.status})`));
+      }, timeoutMs);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      redis.once('ready', onReady);
+    });
+  }
+  await redis.ping();
+}

@@ -1,4 +1,5 @@
 import { Health, Readiness } from '@overcast/contracts';
+import { pingRedis } from '@overcast/core';
 import type { App, AppDeps } from '../context';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -45,7 +46,7 @@ export function healthRoutes(app: App, deps: AppDeps): void {
     async (_request, reply) => {
       const [postgres, redis] = await Promise.all([
         check(() => deps.db.pool.query('SELECT 1')),
-        check(() => deps.redis.ping()),
+        check(() => pingRedis(deps.redis, CHECK_TIMEOUT_MS)),
       ]);
       const ok = postgres === 'ok' && redis === 'ok';
       return reply

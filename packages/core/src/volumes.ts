@@ -1,4 +1,4 @@
-import type { Volume } from '@overcast/contracts';
+import type { Volume, VolumeOperation } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import { type Actor, recordAudit } from './audit';
 import { driverOf, getCloud } from './clouds';
@@ -62,12 +62,12 @@ async function runVolumeOp(
   deps: ActionDeps,
   actor: OrgActor,
   cloudId: string,
-  op: Parameters<ReturnType<typeof driverOf>['volumeAction']>[0],
+  op: VolumeOperation,
   audit: { action: string; resourceId: string; details: Record<string, unknown> },
 ) {
   const cloud = await getCloud(deps.db, actor.organizationId, cloudId);
   try {
-    const result = await driverOf(deps.box, cloud).volumeAction(op);
+    const result = await (await driverOf(deps.box, cloud)).volumeAction(op);
     await recordAudit(deps.db, actor, { ...audit, resourceKind: 'volume' });
     await refreshNow(deps.pollQueue, cloud.id);
     return result;

@@ -3,6 +3,7 @@ import type {
   CloudProvider,
   Cloud as CloudView,
   CreateCloudRequest,
+  ProviderDriver,
   UpdateCloudRequest,
 } from '@overcast/contracts';
 import { type Cloud, type Database, Prisma } from '@overcast/db';
@@ -27,7 +28,7 @@ export const openCredentials = (box: SecretBox, cloud: Pick<Cloud, 'id' | 'crede
   box.openJson<Record<string, unknown>>(cloud.credentials, `cloud:${cloud.id}`);
 
 /** The driver for a stored cloud. */
-export function driverOf(box: SecretBox, cloud: Cloud) {
+export function driverOf(box: SecretBox, cloud: Cloud): Promise<ProviderDriver> {
   return driverFor(cloud.provider, {
     credentials: openCredentials(box, cloud),
     endpoint: cloud.endpoint,
@@ -65,7 +66,7 @@ async function checkWithProvider(
   init: Parameters<typeof driverFor>[1],
 ): Promise<void> {
   try {
-    await withTimeout(driverFor(provider, init).validate(), VALIDATE_TIMEOUT_MS, 'Checking the credentials');
+    await withTimeout((await driverFor(provider, init)).validate(), VALIDATE_TIMEOUT_MS, 'Checking the credentials');
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw fromProviderError(provider, err, 'checking the credentials');

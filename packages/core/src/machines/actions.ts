@@ -54,7 +54,7 @@ export async function machineAction(
     details: { name: machine.name, to: req.name },
   };
   try {
-    await driverOf(deps.box, cloud).machineAction(machine.externalId, req.action, { name: req.name });
+    await (await driverOf(deps.box, cloud)).machineAction(machine.externalId, req.action, { name: req.name });
   } catch (err) {
     const failure = fromProviderError(cloud.provider, err, `${req.action} ${machine.name}`);
     await recordAudit(deps.db, actor, {

@@ -1,4 +1,4 @@
-import type { CreateMachineRequest, Machine } from '@overcast/contracts';
+import type { CreateMachineRequest, Machine, RemoteMachine } from '@overcast/contracts';
 import { type Actor, recordAudit } from '../audit';
 import { driverOf, getCloud } from '../clouds';
 import { machineCost } from '../cost';
@@ -30,9 +30,9 @@ export async function createMachine(
     if (!key) throw notFound('SSH key');
     sshKey = { name: key.name, publicKey: key.publicKey };
   }
-  let remote: Awaited<ReturnType<ReturnType<typeof driverOf>['createMachine']>>;
+  let remote: RemoteMachine;
   try {
-    remote = await driverOf(deps.box, cloud).createMachine({
+    remote = await (await driverOf(deps.box, cloud)).createMachine({
       name: req.name,
       size: req.size,
       image: req.image,

@@ -48,7 +48,7 @@ export async function pollCloud(
   const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
   const target = { cloudId, organizationId: cloud.organizationId };
   try {
-    const driver = driverOf(box, cloud);
+    const driver = await driverOf(box, cloud);
     let seen = 0;
     let changes = 0;
     if (kind === 'machines') {

@@ -16,8 +16,10 @@ import { authRoutes } from './routes/auth';
 import { cloudRoutes } from './routes/clouds';
 import { healthRoutes } from './routes/health';
 import { inventoryRoutes } from './routes/inventory';
+import { keyRoutes } from './routes/keys';
 import { machineRoutes } from './routes/machines';
 import { meRoutes } from './routes/me';
+import { shellRoutes } from './routes/shell';
 import { streamRoutes } from './routes/stream';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -71,6 +73,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   cloudRoutes(app, deps);
   machineRoutes(app, deps);
   inventoryRoutes(app, deps);
+  keyRoutes(app, deps);
+  shellRoutes(app, deps);
   const hub = new EventHub(deps.settings.redisUrl);
   app.decorate('eventHub', hub);
   app.addHook('onClose', () => hub.close());

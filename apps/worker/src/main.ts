@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     );
   }, RECONCILE_MS);
   const workers = [
-    new Worker(QUEUES.maintenance, maintenanceProcessor(db, logger), {
+    new Worker(QUEUES.maintenance, maintenanceProcessor(db, logger, settings), {
       connection,
       prefix: QUEUE_PREFIX,
       concurrency: 1,

@@ -130,25 +130,32 @@ export class TerminalSession {
     try {
       message = JSON.parse(data.toString('utf8')) as ShellClientMessage;
     } catch {
-      return this.error(
-        'bad_message',
-        'Control messages must be JSON, e.g. {"type":"resize","cols":80,"rows":24}.',
-      );
+      this.error('bad_message', 'Control messages must be JSON, e.g. {"type":"resize","cols":80,"rows":24}.');
+      return;
     }
     this.touch();
     switch (message?.type) {
       case 'resize':
-        return this.resize(message.cols, message.rows);
+        this.resize(message.cols, message.rows);
+        return;
       case 'auth':
-        return void this.password(message.password);
+        this.guard(this.password(message.password));
+        return;
       case 'accept-host-key':
-        return void this.acceptHostKey(message.fingerprint);
+        this.guard(this.acceptHostKey(message.fingerprint));
+        return;
       default:
-        return this.error(
-          'bad_message',
-          'Unknown control message; expected resize, auth or accept-host-key.',
-        );
+        this.error('bad_message', 'Unknown control message; expected resize, auth or accept-host-key.');
     }
+  }
+
+  /** Work started by a message: a failure ends the session rather than the process. */
+  private guard(work: Promise<void>): void {
+    work.catch((err) => {
+      this.deps.logger?.warn({ err: (err as Error).message }, 'terminal session failed');
+      this.error('internal_error', 'The terminal failed; try again.');
+      void this.end('internal_error');
+    });
   }
 
   /** The browser went away: end the SSH session now. */
@@ -174,8 +181,10 @@ export class TerminalSession {
   private resize(cols: unknown, rows: unknown): void {
     const ok = (n: unknown): n is number =>
       Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1000;
-    if (!ok(cols) || !ok(rows))
-      return this.error('bad_message', 'resize needs whole cols and rows from 1 to 1000.');
+    if (!ok(cols) || !ok(rows)) {
+      this.error('bad_message', 'resize needs whole cols and rows from 1 to 1000.');
+      return;
+    }
     this.cols = cols;
     this.rows = rows;
     this.shell?.resize(cols, rows);
@@ -385,16 +394,17 @@ export class TerminalSession {
     const recorder = this.recorder as CastRecorder;
     shell.on('data', (chunk: Buffer) => {
       this.bytesOut += chunk.length;
-      if (!recorder.output(chunk)) {
-        this.pause('disk');
-        void recorder.drained().then(() => this.unpause('disk'));
-      }
+      // The browser first (that is the latency people feel), then the recording.
       this.inFlight += chunk.length;
       this.peer.sendData(chunk, () => {
         this.inFlight -= chunk.length;
         if (this.inFlight <= LOW_WATER) this.unpause('peer');
       });
       if (this.inFlight > HIGH_WATER) this.pause('peer');
+      if (!recorder.output(chunk)) {
+        this.pause('disk');
+        void recorder.drained().then(() => this.unpause('disk'));
+      }
     });
     shell.on('error', () => {});
     shell.once('end', () => void this.end('exit'));

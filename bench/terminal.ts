@@ -1,0 +1,296 @@
+// pnpm bench terminal [--quick]
+// The web terminal against a direct SSH client to the same loopback sshd: keystroke echo
+// round-trip (browser WebSocket -> api -> ssh2 -> sshd and back), bulk output throughput,
+// and the api's memory per open session.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { WebSocket } from 'ws';
+import { createUser } from '../packages/core/src/index';
+import { connectSsh, generateKeyPair, type ShellStream } from '../packages/ssh/src/index';
+import { startSshd } from '../test/support/sshd';
+import { benchDatabase, fmt, percentile, table } from './_support';
+
+const quick = process.argv.includes('--quick');
+const ECHO_SAMPLES = quick ? 100 : 400;
+const BULK_MB = quick ? 16 : 64;
+const SESSIONS = quick ? 10 : 30;
+const DONE = '__BENCH_DONE__';
+
+/** The api as production runs it: its own process, from its built entry point. */
+async function startApi(databaseUrl: string, recordings: string) {
+  const root = resolve(import.meta.dirname, '..');
+  execFileSync(
+    process.execPath,
+    [resolve(root, 'scripts/build-app.mjs'), 'src/main.ts', 'src/migrate.ts', 'src/adduser.ts'],
+    { cwd: resolve(root, 'apps/api') },
+  );
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: resolve(root, 'apps/api'),
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      OVERCAST_SETTINGS_DIR: mkdtempSync(join(tmpdir(), 'overcast-bench-')),
+      OVERCAST_HOST: '127.0.0.1',
+      OVERCAST_PORT: String(port),
+      OVERCAST_LOG_LEVEL: 'warn',
+      OVERCAST_LOGIN_MAX_ATTEMPTS: '1000',
+      OVERCAST_SHELL_RECORDINGS_DIR: recordings,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if ((await fetch(`${base}/readyz`).catch(() => null))?.ok) break;
+    if (i > 200) throw new Error('the api did not become ready');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    rssKb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0),
+    stop: () =>
+      new Promise<void>((r) => {
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** A terminal either way: write bytes, wait for output. */
+interface Term {
+  write(data: string): void;
+  /** Resolves once `n` more bytes (from now) have arrived. */
+  waitBytes(n: number): Promise<void>;
+  /** Resolves once the output contains `text`, with the bytes received until then. */
+  waitText(text: string): Promise<number>;
+  close(): void;
+}
+
+function termOver(
+  onData: (cb: (chunk: Buffer) => void) => void,
+  write: (s: string) => void,
+  close: () => void,
+): Term {
+  let total = 0;
+  let tail = '';
+  let waiter: (() => boolean) | null = null;
+  onData((chunk) => {
+    total += chunk.length;
+    tail = (tail + chunk.toString('latin1')).slice(-256);
+    if (waiter?.()) waiter = null;
+  });
+  return {
+    write,
+    close,
+    waitBytes(n) {
+      const target = total + n;
+      return new Promise((r) => {
+        waiter = () => {
+          if (total < target) return false;
+          r();
+          return true;
+        };
+      });
+    },
+    waitText(text) {
+      const start = total;
+      tail = '';
+      return new Promise((r) => {
+        waiter = () => {
+          if (!tail.includes(text)) return false;
+          r(total - start);
+          return true;
+        };
+      });
+    },
+  };
+}
+
+function directTerm(shell: ShellStream): Term {
+  return termOver(
+    (cb) => shell.on('data', cb),
+    (s) => shell.write(s),
+    () => shell.destroy(),
+  );
+}
+
+async function webTerm(base: string, machineId: string, cookie: string): Promise<Term> {
+  const ws = new WebSocket(
+    `${base.replace('http', 'ws')}/api/v1/machines/${machineId}/shell?cols=120&rows=40`,
+    {
+      headers: { cookie },
+    },
+  );
+  const listeners: ((chunk: Buffer) => void)[] = [];
+  await new Promise<void>((resolveOpen, reject) => {
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) for (const l of listeners) l(data);
+      else {
+        const msg = JSON.parse(data.toString());
+        if (msg.type === 'status' && msg.state === 'connected') resolveOpen();
+        if (msg.type === 'error') reject(new Error(`${msg.code}: ${msg.message}`));
+      }
+    });
+    ws.once('error', reject);
+  });
+  return termOver(
+    (cb) => listeners.push(cb),
+    (s) => ws.send(Buffer.from(s), { binary: true }),
+    () => ws.close(),
+  );
+}
+
+/** Puts the terminal in raw mode running cat: every byte typed comes straight back once. */
+async function rawCat(term: Term): Promise<void> {
+  const ready = term.waitText('RAW_READY');
+  term.write(`stty raw -echo; echo RAW_""READY; cat\n`);
+  await ready;
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+async function echoLatencies(term: Term): Promise<number[]> {
+  await rawCat(term);
+  const out: number[] = [];
+  for (let i = 0; i < ECHO_SAMPLES + 20; i++) {
+    const t = performance.now();
+    const got = term.waitBytes(1);
+    term.write('k');
+    await got;
+    if (i >= 20) out.push(performance.now() - t);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+async function bulk(term: Term): Promise<{ seconds: number; bytes: number }> {
+  const t = performance.now();
+  const done = term.waitText(DONE);
+  term.write(`head -c ${BULK_MB}M /dev/zero | base64; echo __BENCH_""DONE__\n`);
+  const bytes = await done;
+  return { seconds: (performance.now() - t) / 1000, bytes };
+}
+
+async function main() {
+  const bench = await benchDatabase();
+  const recordings = mkdtempSync(join(tmpdir(), 'overcast-bench-rec-'));
+  const pair = await generateKeyPair();
+  const sshd = await startSshd({ authorizedKeys: [pair.publicKey] });
+  const api = await startApi(bench.url, recordings);
+  try {
+    const { db } = bench;
+    const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
+    const user = await createUser(db, { email, password: 'bench-password-1', admin: true });
+    const login = await fetch(`${api.base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'bench-password-1' }),
+    });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const key = await fetch(`${api.base}/api/v1/ssh-keys`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench', privateKey: pair.privateKey }),
+    });
+    if (key.status !== 201) throw new Error(`key import failed: ${await key.text()}`);
+    const cloud = await db.prisma.cloud.create({
+      data: {
+        organizationId: user.organizationId,
+        provider: 'ssh_host',
+        title: 'bench',
+        credentials: Buffer.from('x'),
+      },
+    });
+    const machine = await db.prisma.machine.create({
+      data: {
+        organizationId: user.organizationId,
+        cloudId: cloud.id,
+        externalId: 'bench',
+        name: 'bench',
+        state: 'running',
+        publicIps: [sshd.host],
+        sshPort: sshd.port,
+        sshUser: sshd.user,
+      },
+    });
+
+    // Direct: ssh2 straight to sshd.
+    const conn = await connectSsh({
+      host: sshd.host,
+      port: sshd.port,
+      username: sshd.user,
+      privateKey: pair.privateKey,
+    });
+    const directEcho = directTerm(await conn.shell({ cols: 120, rows: 40 }));
+    const direct = await echoLatencies(directEcho);
+    directEcho.close();
+    const directBulkTerm = directTerm(await conn.shell({ cols: 120, rows: 40 }));
+    await bulk(directBulkTerm); // warm-up
+    const directBulk = await bulk(directBulkTerm);
+    directBulkTerm.close();
+
+    // Through the api.
+    const webEcho = await webTerm(api.base, machine.id, cookie);
+    const web = await echoLatencies(webEcho);
+    webEcho.close();
+    const webBulkTerm = await webTerm(api.base, machine.id, cookie);
+    await bulk(webBulkTerm);
+    const webBulk = await bulk(webBulkTerm);
+    webBulkTerm.close();
+    await conn.close();
+
+    console.log(
+      `\nKeystroke echo round-trip, ${ECHO_SAMPLES} keystrokes (raw tty, cat) — targets: p50 <= 1.2x, p99 <= 1.5x\n`,
+    );
+    table([
+      ['path', 'p50 (ms)', 'p99 (ms)'],
+      ['direct ssh2 -> sshd', fmt(percentile(direct, 50), 3), fmt(percentile(direct, 99), 3)],
+      ['WebSocket -> api -> ssh2 -> sshd', fmt(percentile(web, 50), 3), fmt(percentile(web, 99), 3)],
+      [
+        'ratio',
+        fmt(percentile(web, 50) / percentile(direct, 50), 2),
+        fmt(percentile(web, 99) / percentile(direct, 99), 2),
+      ],
+    ]);
+
+    const mbps = (r: { seconds: number; bytes: number }) => r.bytes / 1e6 / r.seconds;
+    console.log(
+      `\nBulk output: head -c ${BULK_MB}M /dev/zero | base64 (recorded to disk through the api) — target >= 0.7\n`,
+    );
+    table([
+      ['path', 'bytes', 'seconds', 'MB/s'],
+      ['direct', directBulk.bytes, fmt(directBulk.seconds, 2), fmt(mbps(directBulk), 1)],
+      ['through the api', webBulk.bytes, fmt(webBulk.seconds, 2), fmt(mbps(webBulk), 1)],
+      ['ratio', '', '', fmt(mbps(webBulk) / mbps(directBulk), 2)],
+    ]);
+
+    // Memory: N idle sessions held open.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const before = api.rssKb();
+    const terms: Term[] = [];
+    for (let i = 0; i < SESSIONS; i++) terms.push(await webTerm(api.base, machine.id, cookie));
+    await new Promise((r) => setTimeout(r, 2_000));
+    const after = api.rssKb();
+    for (const t of terms) t.close();
+    console.log(`\nApi memory per open session (${SESSIONS} sessions)\n`);
+    table([
+      ['RSS before (MB)', 'RSS after (MB)', 'per session (KB)'],
+      [fmt(before / 1024), fmt(after / 1024), fmt((after - before) / SESSIONS, 0)],
+    ]);
+    await new Promise((r) => setTimeout(r, 1_000));
+  } finally {
+    await api.stop();
+    await sshd.stop();
+    await bench.drop();
+    rmSync(recordings, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -156,6 +156,9 @@ function writeConfig(dir: string, port: number, users: string[], hostKeyFile: st
     'MaxSessions 50',
     'MaxAuthTries 10',
     'Subsystem sftp internal-sftp',
+    // Sessions get this scratch dir as HOME, so bash never sources the real user's rc files:
+    // on a developer machine those may hang (a stale pyenv lock) or print noise into output.
+    `SetEnv HOME=${dir}`,
   ];
   // OpenSSH 9.8 penalises sources that fail logins; tests fail logins on purpose.
   if (major > 9 || (major === 9 && minor >= 8)) lines.push('PerSourcePenalties no');

@@ -45,11 +45,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const settingsDir = await mkdtemp(join(tmpdir(), 'overcast-e2e-'));
     cleanups.push(() => rm(settingsDir, { recursive: true, force: true }));
 
+    const redis = await redisUrl();
+    cleanups.push(redis.release);
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...inheritedEnv(),
       DATABASE_URL: database.url,
-      REDIS_URL: redisUrl(),
+      REDIS_URL: redis.url,
       OVERCAST_SETTINGS_DIR: settingsDir,
       OVERCAST_PORT: String(port),
       OVERCAST_WEB_DIR: paths.webDist,

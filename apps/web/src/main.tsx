@@ -5,7 +5,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router-dom';
 import { onUnauthorized } from './api/client';
-import { endSession } from './auth/session';
+import { endSession, sessionQuery } from './auth/session';
 import { AppCrash } from './errors/AppCrash';
 import { ErrorBoundary } from './errors/ErrorBoundary';
 import { createQueryClient } from './queryClient';
@@ -17,8 +17,10 @@ watchTheme();
 const queryClient = createQueryClient();
 // Any call that finds the session gone sends the user to log in, then back to the same page.
 onUnauthorized(() => endSession(queryClient, 'expired'));
+// Who is signed in is asked at once, alongside loading the first page's code.
+void queryClient.prefetchQuery(sessionQuery);
 
-const router = createRouter();
+const router = createRouter(queryClient);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

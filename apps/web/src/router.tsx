@@ -1,22 +1,40 @@
+import type { QueryClient } from '@tanstack/react-query';
 import { createBrowserRouter } from 'react-router-dom';
+import { machineListQuery } from './api/machines';
 import { LoginPage } from './auth/LoginPage';
 import { RequireSession } from './auth/RequireSession';
 import { RootRouteError } from './errors/RootRouteError';
 import { RouteError } from './errors/RouteError';
+import { filtersFromParams } from './machines/filters';
+import { pageLoaders } from './pageLoaders';
 import { ActivityPage } from './pages/ActivityPage';
-import { CloudsPage } from './pages/CloudsPage';
-import { DashboardPage } from './pages/DashboardPage';
 import { KeysPage } from './pages/KeysPage';
-import { MachinesPage } from './pages/MachinesPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { RulesPage } from './pages/RulesPage';
 import { SchedulesPage } from './pages/SchedulesPage';
 import { ScriptsPage } from './pages/ScriptsPage';
 import { TeamPage } from './pages/TeamPage';
-import { VolumesPage } from './pages/VolumesPage';
 import { AppShell } from './shell/AppShell';
+import { FullPageStatus } from './ui/FullPageStatus';
 
-export function createRouter() {
+function Loading() {
+  return <FullPageStatus title="Loading Overcast…" loading />;
+}
+
+/**
+ * Asks for the first rows of the Machines page while its code is still loading, so the two
+ * happen side by side. Never waits: the page itself shows loading and errors.
+ */
+function prefetchMachines(queryClient: QueryClient) {
+  return ({ request }: { request: Request }) => {
+    void queryClient.prefetchInfiniteQuery(
+      machineListQuery(filtersFromParams(new URL(request.url).searchParams)),
+    );
+    return null;
+  };
+}
+
+export function createRouter(queryClient: QueryClient) {
   return createBrowserRouter([
     { path: '/login', element: <LoginPage />, errorElement: <RootRouteError /> },
     {
@@ -26,15 +44,36 @@ export function createRouter() {
         </RequireSession>
       ),
       errorElement: <RootRouteError />,
+      HydrateFallback: Loading,
       children: [
         {
           // A failing page is replaced inside the shell, so the navigation stays usable.
           errorElement: <RouteError />,
           children: [
-            { index: true, element: <DashboardPage /> },
-            { path: 'clouds', element: <CloudsPage /> },
-            { path: 'machines', element: <MachinesPage /> },
-            { path: 'volumes', element: <VolumesPage /> },
+            {
+              index: true,
+              lazy: () => pageLoaders.dashboard().then((m) => ({ Component: m.DashboardPage })),
+            },
+            { path: 'clouds', lazy: () => pageLoaders.clouds().then((m) => ({ Component: m.CloudsPage })) },
+            {
+              path: 'machines',
+              loader: prefetchMachines(queryClient),
+              // Filter changes are the page's own business, not a reason to load again.
+              shouldRevalidate: () => false,
+              lazy: () => pageLoaders.machines().then((m) => ({ Component: m.MachinesPage })),
+            },
+            {
+              path: 'machines/new',
+              lazy: () => pageLoaders.createMachine().then((m) => ({ Component: m.CreateMachinePage })),
+            },
+            {
+              path: 'machines/:id',
+              lazy: () => pageLoaders.machineDetail().then((m) => ({ Component: m.MachineDetailPage })),
+            },
+            {
+              path: 'volumes',
+              lazy: () => pageLoaders.volumes().then((m) => ({ Component: m.VolumesPage })),
+            },
             { path: 'keys', element: <KeysPage /> },
             { path: 'scripts', element: <ScriptsPage /> },
             { path: 'schedules', element: <SchedulesPage /> },

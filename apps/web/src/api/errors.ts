@@ -25,3 +25,32 @@ export class NetworkError extends Error {
 export function isApiError(error: unknown, status?: number): error is ApiError {
   return error instanceof ApiError && (status === undefined || error.status === status);
 }
+
+// What a reverse proxy answers when the API behind it is down.
+const GATEWAY_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * A sentence for a person. The API writes its messages for people (a provider's refusal
+ * carries the provider's own words), so those are shown as they are.
+ */
+export function errorText(error: unknown): string {
+  if (error instanceof NetworkError)
+    return "Can't reach the Overcast server. Check your connection and try again.";
+  if (error instanceof ApiError) {
+    if (GATEWAY_STATUSES.has(error.status) && error.code.startsWith('http_')) {
+      return "Can't reach the Overcast server. Check your connection and try again.";
+    }
+    if (error.status === 429) {
+      const wait = error.retryAfterSeconds;
+      return wait
+        ? `Too many requests; try again in ${wait} s.`
+        : 'Too many requests; try again in a moment.';
+    }
+    if (error.status >= 500 && error.code.startsWith('http_')) {
+      return 'The server ran into a problem. Try again in a moment.';
+    }
+    return error.message;
+  }
+  if (error instanceof Error && error.message) return error.message;
+  return 'Something went wrong. Try again.';
+}

@@ -1,8 +1,45 @@
 // Wire types for the calls the web app makes, taken from the shared contracts.
 // Type-only imports: none of the schema runtime ends up in the bundle.
-import type { ErrorBody, LoginRequest, Me, Role } from '@overcast/contracts';
+import type {
+  Cloud,
+  CloudProvider,
+  CostSummary,
+  CreateCloudRequest,
+  CreateMachineRequest,
+  ErrorBody,
+  LoginRequest,
+  Machine,
+  MachineActionRequest,
+  MachineDetail,
+  MachineEvent,
+  MachinePage,
+  Me,
+  Role,
+  SshKey,
+  StreamEvent,
+  UpdateCloudRequest,
+  Volume,
+} from '@overcast/contracts';
 
-export type { LoginRequest, Role };
+export type {
+  Cloud,
+  CloudProvider,
+  CostSummary,
+  CreateCloudRequest,
+  CreateMachineRequest,
+  LoginRequest,
+  Machine,
+  MachineDetail,
+  MachineEvent,
+  MachinePage,
+  Role,
+  SshKey,
+  StreamEvent,
+  UpdateCloudRequest,
+  Volume,
+};
+
+export type MachineAction = MachineActionRequest['action'];
 
 /** Who is signed in, in which organization, with which role (POST /auth/login, GET /me). */
 export type Session = Me;
@@ -11,3 +48,46 @@ export type Organization = Me['organization'];
 
 /** Every non-2xx response from the API carries this body. */
 export type ApiErrorBody = ErrorBody;
+
+// The catalog and cost history schemas have no exported static types; these mirror
+// Size, Image, Location and CostHistory in packages/contracts/src/api/inventory.ts.
+export interface Size {
+  externalId: string;
+  name: string;
+  cpus: number | null;
+  memoryMb: number | null;
+  diskGb: number | null;
+  priceMonthly: string | null;
+  priceHourly: string | null;
+  currency: string;
+  /** Where the size is offered; empty when everywhere or unknown. */
+  locations: string[];
+}
+
+export interface Image {
+  externalId: string;
+  name: string;
+  os: string | null;
+  isPublic: boolean;
+}
+
+export interface Location {
+  externalId: string;
+  name: string;
+  country: string | null;
+}
+
+export interface CostHistory {
+  currency: string;
+  days: { day: string; monthly: string }[];
+}
+
+export interface CreateVolumeRequest {
+  name: string;
+  sizeGb: number;
+  location: string;
+}
+
+export interface ListOf<T> {
+  items: T[];
+}

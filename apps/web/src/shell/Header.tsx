@@ -1,5 +1,6 @@
 import { useSession } from '../auth/SessionContext';
 import styles from './Header.module.css';
+import { LiveIndicator } from './LiveIndicator';
 import { ThemeToggle } from './ThemeToggle';
 import { UserMenu } from './UserMenu';
 
@@ -12,6 +13,7 @@ export function Header() {
         <span className={styles.orgName}>{organization.name}</span>
       </p>
       <div className={styles.tools}>
+        <LiveIndicator />
         <ThemeToggle />
         <UserMenu />
       </div>

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { NavLink } from 'react-router-dom';
+import { preloadPage } from '../pageLoaders';
 import { type NavGroup, navigation } from './navigation';
 import styles from './SideNav.module.css';
 
@@ -24,7 +25,13 @@ function Group({ group }: { group: NavGroup }) {
         {group.items.map((item) => (
           <li key={item.to}>
             {/* NavLink sets aria-current="page" on the active entry. */}
-            <NavLink to={item.to} end={item.to === '/'} className={styles.link}>
+            <NavLink
+              to={item.to}
+              end={item.to === '/'}
+              className={styles.link}
+              onPointerEnter={() => preloadPage(item.to)}
+              onFocus={() => preloadPage(item.to)}
+            >
               {item.icon}
               <span>{item.label}</span>
             </NavLink>

@@ -1,10 +1,10 @@
-import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import type { ButtonHTMLAttributes, ReactNode, Ref } from 'react';
 import { Link, type LinkProps } from 'react-router-dom';
 import styles from './Button.module.css';
 import { Spinner } from './Spinner';
 
-type Variant = 'primary' | 'secondary' | 'ghost';
-type Size = 'md' | 'sm';
+type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
+type Size = 'md' | 'sm' | 'xs';
 
 interface Look {
   variant?: Variant;
@@ -22,6 +22,7 @@ interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement>, Look {
   /** Shows a spinner and disables the button while an action runs. */
   busy?: boolean;
   icon?: ReactNode;
+  ref?: Ref<HTMLButtonElement>;
 }
 
 export function Button({
@@ -39,7 +40,10 @@ export function Button({
     <button
       type="button"
       {...rest}
-      className={buttonClass({ variant, size, block }, className)}
+      className={buttonClass(
+        { variant, size, block },
+        [className, !children && styles.iconOnly].filter(Boolean).join(' '),
+      )}
       disabled={disabled || busy}
       aria-busy={busy || undefined}
     >

@@ -1,15 +1,16 @@
-import { type InputHTMLAttributes, type Ref, useId } from 'react';
+import { type InputHTMLAttributes, type ReactNode, type Ref, useId } from 'react';
 import styles from './TextField.module.css';
 
 interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
-  label: string;
+  label: ReactNode;
   error?: string | undefined;
-  hint?: string;
+  hint?: ReactNode;
+  aside?: ReactNode;
   ref?: Ref<HTMLInputElement>;
 }
 
 /** A labelled input whose error and hint are tied to it for screen readers. */
-export function TextField({ label, error, hint, ref, className, ...input }: TextFieldProps) {
+export function TextField({ label, error, hint, aside, ref, className, ...input }: TextFieldProps) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -18,6 +19,7 @@ export function TextField({ label, error, hint, ref, className, ...input }: Text
     <div className={[styles.field, className].filter(Boolean).join(' ')}>
       <label className={styles.label} htmlFor={id}>
         {label}
+        {aside && <span className={styles.aside}>{aside}</span>}
       </label>
       <input
         {...input}

@@ -1,0 +1,318 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { cloudKeys, deleteCloud, updateCloud } from '../api/clouds';
+import { costKeys } from '../api/costs';
+import { ApiError, errorText } from '../api/errors';
+import { machineKeys } from '../api/machines';
+import type { Cloud, CloudProvider, UpdateCloudRequest } from '../api/types';
+import { volumeKeys } from '../api/volumes';
+import { plural } from '../format/number';
+import { providerMeta } from '../providers/meta';
+import { Alert } from '../ui/Alert';
+import { Button } from '../ui/Button';
+import { Dialog } from '../ui/Dialog';
+import { Spinner } from '../ui/Spinner';
+import { TextField } from '../ui/TextField';
+import { toast } from '../ui/toast';
+import styles from './clouds.module.css';
+import { ProviderFields } from './ProviderFields';
+import {
+  buildRequest,
+  type FormValues,
+  fieldOfMessage,
+  PROVIDER_FORMS,
+  valuesFromConfig,
+} from './providerForms';
+
+function useCloudUpdate(cloud: Cloud, onDone: () => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: UpdateCloudRequest) => updateCloud(cloud.id, body),
+    onSuccess: (updated) => {
+      queryClient.setQueryData<Cloud[]>(cloudKeys.list(), (list) =>
+        list?.map((c) => (c.id === updated.id ? updated : c)),
+      );
+      void queryClient.invalidateQueries({ queryKey: cloudKeys.all });
+      // Titles show on every machine row.
+      void queryClient.invalidateQueries({ queryKey: machineKeys.all });
+      onDone();
+    },
+  });
+}
+
+export function RenameCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () => void }) {
+  const [title, setTitle] = useState(cloud.title);
+  const update = useCloudUpdate(cloud, () => {
+    toast.success(`Renamed to ${title.trim()}`);
+    onClose();
+  });
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (title.trim() && title.trim() !== cloud.title) update.mutate({ title: title.trim() });
+  }
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      busy={update.isPending}
+      size="sm"
+      title={`Rename ${cloud.title}`}
+      footer={
+        <>
+          <Button onClick={onClose} disabled={update.isPending}>
+            Cancel
+          </Button>
+          <Button
+            type="submit"
+            form="rename-cloud"
+            variant="primary"
+            busy={update.isPending}
+            disabled={!title.trim() || title.trim() === cloud.title}
+          >
+            Rename
+          </Button>
+        </>
+      }
+    >
+      <form id="rename-cloud" onSubmit={onSubmit} noValidate className={styles.form}>
+        <TextField
+          label="Name"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          maxLength={100}
+          error={update.isError ? errorText(update.error) : undefined}
+          autoComplete="off"
+        />
+      </form>
+    </Dialog>
+  );
+}
+
+/** New credentials (checked with the provider before they replace the old ones) and settings. */
+export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () => void }) {
+  const provider = cloud.provider as CloudProvider;
+  const meta = providerMeta(provider);
+  const [values, setValues] = useState<FormValues>(() => valuesFromConfig(provider, cloud.config));
+  const [endpoint, setEndpoint] = useState(cloud.endpoint ?? '');
+  const [poll, setPoll] = useState(cloud.pollIntervalSeconds ? String(cloud.pollIntervalSeconds) : '');
+  const [cost, setCost] = useState(cloud.costOverrideMonthly ?? '');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const update = useCloudUpdate(cloud, () => {
+    toast.success(`${cloud.title} updated`);
+    onClose();
+  });
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const built = buildRequest(provider, values);
+    const next: Record<string, string> = {};
+    if (built.error) next[built.error.field] = built.error.message;
+    // New credentials replace the old ones whole: when one is given, the others it needs are too.
+    if (Object.keys(built.credentials).length) {
+      for (const field of PROVIDER_FORMS[provider].fields) {
+        if (field.target === 'credentials' && field.required && !(values[field.name] ?? '').trim()) {
+          next[field.name] = `Enter the ${field.label.toLowerCase()} too, or leave all credentials empty.`;
+        }
+      }
+    }
+    const pollValue = poll.trim() ? Number(poll) : null;
+    if (pollValue !== null && (!Number.isInteger(pollValue) || pollValue < 10 || pollValue > 86_400))
+      next.poll = 'Between 10 and 86,400 seconds.';
+    if (cost.trim() && !/^\d{1,8}(\.\d{1,4})?$/.test(cost.trim()))
+      next.cost = 'An amount such as 40 or 12.50.';
+    if (endpoint.trim() && !/^https?:\/\//.test(endpoint.trim()))
+      next.endpoint = 'Start the address with https://.';
+    setErrors(next);
+    if (Object.keys(next).length) return;
+    const body: UpdateCloudRequest = {
+      pollIntervalSeconds: pollValue,
+      costOverrideMonthly: cost.trim() || null,
+    };
+    // Access settings are sent only when changed, as they are checked with the provider again.
+    const config = mergeConfig(provider, cloud.config, built.config);
+    if (stableJson(config) !== stableJson(cloud.config)) body.config = config;
+    if ((endpoint.trim() || null) !== cloud.endpoint) body.endpoint = endpoint.trim() || null;
+    if (Object.keys(built.credentials).length) body.credentials = built.credentials;
+    update.mutate(body, {
+      onError: (error) => {
+        if (error instanceof ApiError && error.status === 400) {
+          const field = fieldOfMessage(error.message);
+          if (field) setErrors({ [field]: error.message });
+        }
+      },
+    });
+  }
+
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      busy={update.isPending}
+      size="md"
+      title={`Edit ${cloud.title}`}
+      description={`New credentials are checked with ${meta.label} before they replace the stored ones.`}
+      footer={
+        <>
+          {update.isPending && (
+            <span className={styles.footerStatus} role="status">
+              <Spinner size="sm" /> Checking with {meta.label}…
+            </span>
+          )}
+          <Button onClick={onClose} disabled={update.isPending}>
+            Cancel
+          </Button>
+          <Button type="submit" form="edit-cloud" variant="primary" busy={update.isPending}>
+            Save
+          </Button>
+        </>
+      }
+    >
+      <form id="edit-cloud" onSubmit={onSubmit} noValidate className={styles.form}>
+        <fieldset className={styles.plainFieldset} disabled={update.isPending}>
+          <legend className="visually-hidden">Credentials and settings</legend>
+          <div className={styles.fields}>
+            <ProviderFields
+              provider={provider}
+              values={values}
+              errors={errors}
+              editing
+              onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
+            />
+            <TextField
+              label="API endpoint"
+              aside="optional"
+              value={endpoint}
+              onChange={(e) => setEndpoint(e.target.value)}
+              error={errors.endpoint}
+              placeholder="https://…"
+              autoComplete="off"
+            />
+            <div className={styles.twoColumns}>
+              <TextField
+                label="Poll every"
+                aside="seconds"
+                type="number"
+                min={10}
+                placeholder="server default"
+                value={poll}
+                onChange={(e) => setPoll(e.target.value)}
+                error={errors.poll}
+              />
+              <TextField
+                label="Monthly cost per machine"
+                aside="optional"
+                inputMode="decimal"
+                value={cost}
+                onChange={(e) => setCost(e.target.value)}
+                error={errors.cost}
+              />
+            </div>
+          </div>
+        </fieldset>
+        {update.isError && <Alert>{errorText(update.error)}</Alert>}
+      </form>
+    </Dialog>
+  );
+}
+
+/** The form's keys replace their stored values; keys the form doesn't show are kept. */
+const FORM_KEYS: Record<CloudProvider, string[]> = {
+  aws: ['regions'],
+  gce: ['project'],
+  digitalocean: [],
+  libvirt: ['uri', 'host'],
+  ssh_host: ['hosts'],
+};
+
+function mergeConfig(
+  provider: CloudProvider,
+  stored: Record<string, unknown>,
+  fromForm: Record<string, unknown>,
+): Record<string, unknown> {
+  const kept = Object.fromEntries(
+    Object.entries(stored).filter(([key]) => !FORM_KEYS[provider].includes(key)),
+  );
+  return { ...kept, ...fromForm };
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Deleting takes the cloud's machines, volumes and history with it, so the title is typed. */
+export function DeleteCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const [typed, setTyped] = useState('');
+  const remove = useMutation({
+    mutationFn: () => deleteCloud(cloud.id, typed),
+    onSuccess: () => {
+      queryClient.setQueryData<Cloud[]>(cloudKeys.list(), (list) => list?.filter((c) => c.id !== cloud.id));
+      for (const queryKey of [cloudKeys.all, machineKeys.all, volumeKeys.all, costKeys.all]) {
+        void queryClient.invalidateQueries({ queryKey });
+      }
+      toast.success(`Deleted ${cloud.title}`, {
+        description: 'Its machines and volumes at the provider were not touched.',
+      });
+      onClose();
+    },
+  });
+  const matches = typed === cloud.title;
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      busy={remove.isPending}
+      size="sm"
+      title={`Delete ${cloud.title}?`}
+      footer={
+        <>
+          <Button onClick={onClose} disabled={remove.isPending}>
+            Cancel
+          </Button>
+          <Button
+            type="submit"
+            form="delete-cloud"
+            variant="danger"
+            busy={remove.isPending}
+            disabled={!matches}
+          >
+            Delete cloud
+          </Button>
+        </>
+      }
+    >
+      <form
+        id="delete-cloud"
+        className={styles.form}
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (matches) remove.mutate();
+        }}
+      >
+        <Alert>
+          Overcast forgets this cloud with its {plural(cloud.machineCount, 'machine')}, their volumes and
+          history. Nothing is deleted at {providerMeta(cloud.provider).label}: add the cloud again to see
+          them.
+        </Alert>
+        <TextField
+          label={
+            <>
+              Type <code className={styles.phrase}>{cloud.title}</code> to confirm
+            </>
+          }
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        {remove.isError && <Alert>{errorText(remove.error)}</Alert>}
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,5 @@
+import type { LiveStatus } from './socket';
+import { createStore } from './store';
+
+/** Whether live updates are flowing, for the indicator in the header. */
+export const liveStatus = createStore<LiveStatus>('connecting');

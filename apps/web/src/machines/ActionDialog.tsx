@@ -1,0 +1,176 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import type { MachineAction } from '../api/types';
+import { plural } from '../format/number';
+import { Alert } from '../ui/Alert';
+import { Button } from '../ui/Button';
+import { Dialog } from '../ui/Dialog';
+import { TextField } from '../ui/TextField';
+import styles from './machines.module.css';
+import { type MachineRef, runMachineActions } from './runActions';
+import { ACTION_LABEL } from './state';
+
+export interface ActionRequest {
+  action: MachineAction;
+  machines: MachineRef[];
+}
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** Asks before stop, reboot, destroy (typed) and rename; start needs no dialog. */
+export function ActionDialog({
+  request,
+  onClose,
+  onDone,
+}: {
+  request: ActionRequest | null;
+  onClose: () => void;
+  onDone?: (action: MachineAction) => void;
+}) {
+  if (!request) return null;
+  // Keyed so each request starts with empty fields.
+  return (
+    <ActionDialogBody
+      key={`${request.action}:${request.machines.map((m) => m.id).join(',')}`}
+      request={request}
+      onClose={onClose}
+      onDone={onDone}
+    />
+  );
+}
+
+function ActionDialogBody({
+  request,
+  onClose,
+  onDone,
+}: {
+  request: ActionRequest;
+  onClose: () => void;
+  onDone: ((action: MachineAction) => void) | undefined;
+}) {
+  const { action, machines } = request;
+  const single = machines.length === 1 ? machines[0]! : null;
+  const [typed, setTyped] = useState(action === 'rename' && single ? single.name : '');
+  const queryClient = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const target = single ? single.name : plural(machines.length, 'machine');
+  const destroyPhrase = single ? single.name : `destroy ${machines.length} machines`;
+
+  let canSubmit = true;
+  let fieldError: string | undefined;
+  if (action === 'destroy') canSubmit = typed.trim() === destroyPhrase;
+  if (action === 'rename') {
+    canSubmit = NAME_PATTERN.test(typed) && typed !== single?.name;
+    if (typed && !NAME_PATTERN.test(typed)) {
+      fieldError = 'Use letters, digits, dots, dashes and underscores, starting with a letter or digit.';
+    }
+  }
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (!canSubmit || busy) return;
+    setBusy(true);
+    setError(null);
+    const result = await runMachineActions(
+      queryClient,
+      machines,
+      action,
+      action === 'rename' ? { name: typed } : {},
+    );
+    setBusy(false);
+    if (result.failed.length === machines.length) {
+      setError(result.failed[0]!.message);
+      return;
+    }
+    onDone?.(action);
+    onClose();
+  }
+
+  const copy: Record<MachineAction, { title: string; body: string }> = {
+    start: { title: `Start ${target}?`, body: 'The machine boots and is billed while it runs.' },
+    stop: {
+      title: `Stop ${target}?`,
+      body: 'It shuts down and anything running on it stops. Disks are kept; most providers stop charging for compute while it is stopped.',
+    },
+    reboot: {
+      title: `Reboot ${target}?`,
+      body: 'It restarts; anything running on it is interrupted for a moment.',
+    },
+    destroy: {
+      title: `Destroy ${target}?`,
+      body: `This deletes ${single ? 'the machine' : 'the machines'} at the provider, with local disks. It can't be undone.`,
+    },
+    rename: { title: `Rename ${target}`, body: 'The new name is set at the provider too.' },
+  };
+
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      busy={busy}
+      size="sm"
+      title={copy[action].title}
+      footer={
+        <>
+          <Button onClick={onClose} disabled={busy}>
+            Cancel
+          </Button>
+          <Button
+            type="submit"
+            form="machine-action-form"
+            variant={action === 'destroy' ? 'danger' : 'primary'}
+            busy={busy}
+            disabled={!canSubmit}
+          >
+            {action === 'destroy'
+              ? `Destroy ${single ? 'machine' : plural(machines.length, 'machine')}`
+              : action === 'rename'
+                ? 'Rename'
+                : `${ACTION_LABEL[action]} ${single ? 'machine' : plural(machines.length, 'machine')}`}
+          </Button>
+        </>
+      }
+    >
+      <form id="machine-action-form" className={styles.dialogForm} onSubmit={onSubmit} noValidate>
+        {action === 'destroy' ? (
+          <Alert>{copy[action].body}</Alert>
+        ) : (
+          <p className={styles.dialogText}>{copy[action].body}</p>
+        )}
+        {!single && (
+          <ul className={styles.nameList}>
+            {machines.slice(0, 8).map((m) => (
+              <li key={m.id}>{m.name}</li>
+            ))}
+            {machines.length > 8 && <li>and {plural(machines.length - 8, 'more', 'more')}</li>}
+          </ul>
+        )}
+        {action === 'destroy' && (
+          <TextField
+            label={
+              <>
+                Type <code className={styles.phrase}>{destroyPhrase}</code> to confirm
+              </>
+            }
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        )}
+        {action === 'rename' && (
+          <TextField
+            label="New name"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            error={fieldError}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        )}
+        {error && <Alert>{error}</Alert>}
+      </form>
+    </Dialog>
+  );
+}

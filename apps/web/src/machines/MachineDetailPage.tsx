@@ -1,0 +1,351 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { errorText, isApiError } from '../api/errors';
+import { machineDetailQuery } from '../api/machines';
+import type { Machine, MachineAction, MachineDetail } from '../api/types';
+import { usePermissions } from '../auth/permissions';
+import { formatMoney, plural } from '../format/number';
+import { usePendingAction } from '../live/pending';
+import { providerMeta } from '../providers/meta';
+import { ProviderIcon } from '../providers/ProviderIcon';
+import { Alert } from '../ui/Alert';
+import { Button, ButtonLink } from '../ui/Button';
+import { Card } from '../ui/Card';
+import { CopyButton } from '../ui/CopyButton';
+import { EmptyState } from '../ui/EmptyState';
+import { PencilIcon, PlayIcon, RebootIcon, ServerIcon, StopIcon, TrashIcon } from '../ui/icons';
+import { Menu } from '../ui/Menu';
+import { Page } from '../ui/Page';
+import { RelativeTime } from '../ui/RelativeTime';
+import { Skeleton } from '../ui/Skeleton';
+import { Spinner } from '../ui/Spinner';
+import { ActionDialog, type ActionRequest } from './ActionDialog';
+import { describeEvent, eventTone } from './history';
+import styles from './MachineDetailPage.module.css';
+import { runMachineActions } from './runActions';
+import { StateBadge } from './StateBadge';
+import { actionsFor, PENDING_LABEL, stateLook } from './state';
+import { TagsEditor } from './TagsEditor';
+
+export function MachineDetailPage() {
+  const { id = '' } = useParams();
+  const query = useQuery(machineDetailQuery(id));
+
+  if (query.isError) {
+    const gone = isApiError(query.error, 404) || isApiError(query.error, 400);
+    return (
+      <Page title={gone ? 'Machine not found' : 'Machine'} back={{ to: '/machines', label: 'Machines' }}>
+        {gone ? (
+          <EmptyState
+            icon={<ServerIcon />}
+            title="No such machine"
+            actions={<ButtonLink to="/machines">Go to Machines</ButtonLink>}
+          >
+            <p>It may have been deleted with its cloud, or the link is mistyped.</p>
+          </EmptyState>
+        ) : (
+          <Alert>
+            {errorText(query.error)}{' '}
+            <Button size="xs" onClick={() => query.refetch()}>
+              Try again
+            </Button>
+          </Alert>
+        )}
+      </Page>
+    );
+  }
+  if (!query.data) {
+    return (
+      <Page title="Machine" back={{ to: '/machines', label: 'Machines' }}>
+        <Card title="Overview">
+          <div className={styles.loading}>
+            <Skeleton width="40%" />
+            <Skeleton width="65%" />
+            <Skeleton width="55%" />
+          </div>
+        </Card>
+      </Page>
+    );
+  }
+  return <MachineView detail={query.data} />;
+}
+
+function MachineView({ detail }: { detail: MachineDetail }) {
+  const { machine: m } = detail;
+  const permissions = usePermissions();
+  const queryClient = useQueryClient();
+  const pending = usePendingAction(m.id);
+  const [request, setRequest] = useState<ActionRequest | null>(null);
+  const actions = actionsFor(m.state);
+  const ref = { id: m.id, name: m.name };
+  const ask = (action: MachineAction) => setRequest({ action, machines: [ref] });
+  const gone = m.state === 'terminated' || m.state === 'missing';
+
+  return (
+    <Page
+      title={m.name}
+      back={{ to: '/machines', label: 'Machines' }}
+      titleExtra={<StateBadge machineId={m.id} state={m.state} />}
+      description={
+        <span className={styles.subtitle}>
+          <ProviderIcon provider={m.provider} />
+          <Link to={`/machines?cloud=${m.cloudId}`}>{m.cloudTitle}</Link>
+          <span aria-hidden="true">·</span>
+          <span>{providerMeta(m.provider).label}</span>
+          {m.location && (
+            <>
+              <span aria-hidden="true">·</span>
+              <span>{m.location}</span>
+            </>
+          )}
+        </span>
+      }
+      actions={
+        permissions.operate && actions.length > 0 ? (
+          <>
+            {actions.includes('start') && (
+              <Button
+                icon={<PlayIcon />}
+                onClick={() => runMachineActions(queryClient, [ref], 'start')}
+                disabled={Boolean(pending)}
+                variant={m.state === 'stopped' ? 'primary' : 'secondary'}
+              >
+                Start
+              </Button>
+            )}
+            {actions.includes('stop') && (
+              <Button icon={<StopIcon />} onClick={() => ask('stop')} disabled={Boolean(pending)}>
+                Stop
+              </Button>
+            )}
+            {actions.includes('reboot') && (
+              <Button icon={<RebootIcon />} onClick={() => ask('reboot')} disabled={Boolean(pending)}>
+                Reboot
+              </Button>
+            )}
+            <Menu
+              label={`More actions for ${m.name}`}
+              text="More"
+              items={[
+                { label: 'Rename', icon: <PencilIcon />, onSelect: () => ask('rename') },
+                { label: 'Destroy', icon: <TrashIcon />, danger: true, onSelect: () => ask('destroy') },
+              ]}
+            />
+          </>
+        ) : undefined
+      }
+    >
+      {pending && pending.action !== 'rename' && (
+        <div className={styles.progress} role="status">
+          <Spinner size="sm" />
+          <span>
+            <strong>{PENDING_LABEL[pending.action]}</strong> {providerMeta(m.provider).label} accepted the
+            request; the new state shows here as soon as the next poll sees it.
+          </span>
+        </div>
+      )}
+      {gone && (
+        <Alert tone="info">
+          {m.state === 'missing' ? (
+            <>
+              {providerMeta(m.provider).label} no longer lists this machine (since{' '}
+              <RelativeTime value={m.missingSince} />
+              ). It is kept here and marked terminated after the grace period, unless it comes back.
+            </>
+          ) : (
+            'This machine is terminated. It stays here as history.'
+          )}
+        </Alert>
+      )}
+      <div className={styles.grid}>
+        <div className={styles.main}>
+          <Facts machine={m} />
+          <Card
+            title="History"
+            meta={detail.history.length ? plural(detail.history.length, 'event') : undefined}
+          >
+            <History detail={detail} />
+          </Card>
+        </div>
+        <div className={styles.side}>
+          <Connect machine={m} />
+          <Card title="Tags">
+            <TagsEditor detail={detail} canEdit={permissions.operate && !gone} />
+          </Card>
+          <Card title="Also for this machine">
+            <ul className={styles.later}>
+              <li>
+                <strong>Terminal</strong> in the browser, with a stored SSH key
+              </li>
+              <li>
+                <strong>Scripts</strong> run here, with their output
+              </li>
+              <li>
+                <strong>Metrics</strong>: CPU, memory, disk and network
+              </li>
+              <li>
+                <strong>Rules</strong> that watch it and act
+              </li>
+            </ul>
+            <p className={styles.laterNote}>These appear here as each feature is switched on for Overcast.</p>
+          </Card>
+        </div>
+      </div>
+      <RawFields extra={detail.extra} provider={m.provider} />
+      <ActionDialog request={request} onClose={() => setRequest(null)} />
+    </Page>
+  );
+}
+
+function Facts({ machine: m }: { machine: Machine }) {
+  const look = stateLook(m.state);
+  return (
+    <Card title="Overview">
+      <dl className={styles.facts}>
+        <Fact label="State">
+          {look.label}
+          {m.rawState && m.rawState !== m.state && (
+            <span className={styles.muted}> (provider says “{m.rawState}”)</span>
+          )}
+        </Fact>
+        <Fact label="Cloud">
+          <span className={styles.inline}>
+            <ProviderIcon provider={m.provider} decorative />
+            {m.cloudTitle}
+          </span>
+        </Fact>
+        <Fact label="Size">{m.size ?? '—'}</Fact>
+        <Fact label="Location">{m.location ?? '—'}</Fact>
+        <Fact label="Image" wide>
+          <span className={styles.break}>{m.image ?? '—'}</span>
+        </Fact>
+        <Fact label="Public IP addresses">
+          <IpList ips={m.publicIps} />
+        </Fact>
+        <Fact label="Private IP addresses">
+          <IpList ips={m.privateIps} />
+        </Fact>
+        <Fact label="Monthly cost">
+          <span className={styles.num}>{formatMoney(m.costMonthly, m.costCurrency)}</span>
+          {m.costHourly && (
+            <span className={styles.muted}> · {formatMoney(m.costHourly, m.costCurrency)}/h</span>
+          )}
+          {m.costSource && <span className={styles.muted}> · from {m.costSource}</span>}
+        </Fact>
+        <Fact label="Created">
+          <RelativeTime value={m.launchedAt} empty="Unknown" />
+        </Fact>
+        <Fact label="Provider ID">
+          <span className={styles.copyable}>
+            <code className={styles.break}>{m.externalId}</code>
+            <CopyButton text={m.externalId} label="Copy provider ID" />
+          </span>
+        </Fact>
+        <Fact label="Last change seen">
+          <RelativeTime value={m.updatedAt} />
+        </Fact>
+      </dl>
+    </Card>
+  );
+}
+
+function Fact({ label, children, wide = false }: { label: string; children: ReactNode; wide?: boolean }) {
+  return (
+    <div className={wide ? styles.wideFact : undefined}>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function IpList({ ips }: { ips: string[] }) {
+  if (ips.length === 0) return <span className={styles.muted}>None</span>;
+  return (
+    <ul className={styles.ips}>
+      {ips.map((ip) => (
+        <li key={ip}>
+          <code>{ip}</code>
+          <CopyButton text={ip} label={`Copy ${ip}`} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Connect({ machine: m }: { machine: Machine }) {
+  const address = m.publicIps[0] ?? m.privateIps[0];
+  const command = address ? `ssh ${address}` : null;
+  return (
+    <Card title="Connect">
+      {command && m.state === 'running' ? (
+        <div className={styles.connect}>
+          <div className={styles.command}>
+            <code>{command}</code>
+            <CopyButton text={command} label="Copy SSH command" />
+          </div>
+          <p className={styles.muted}>
+            Add <code>-l</code> and the image's user (ubuntu, ec2-user, root…) if your key isn't for your
+            local user name.
+          </p>
+        </div>
+      ) : (
+        <p className={styles.muted}>
+          {m.state === 'running'
+            ? 'This machine has no IP address yet.'
+            : 'Start the machine to connect to it over SSH.'}
+        </p>
+      )}
+    </Card>
+  );
+}
+
+function History({ detail }: { detail: MachineDetail }) {
+  if (detail.history.length === 0) return <p className={styles.muted}>Nothing has happened to it yet.</p>;
+  return (
+    <ol className={styles.timeline}>
+      {detail.history.slice(0, 50).map((event) => (
+        <li key={event.id} className={styles.event}>
+          <span
+            className={`${styles.marker} ${styles[eventTone(event.kind, event.data)]}`}
+            aria-hidden="true"
+          />
+          <span className={styles.eventText}>{describeEvent(event.kind, event.data)}</span>
+          <RelativeTime value={event.createdAt} className={styles.eventTime} />
+        </li>
+      ))}
+      {detail.history.length > 50 && (
+        <li className={styles.muted}>and {detail.history.length - 50} earlier events</li>
+      )}
+    </ol>
+  );
+}
+
+function RawFields({ extra, provider }: { extra: Record<string, unknown>; provider: string }) {
+  const entries = Object.entries(extra ?? {});
+  return (
+    <Card
+      title={`Fields from ${providerMeta(provider).label}`}
+      meta={`${entries.length} fields, as the provider sent them`}
+    >
+      {entries.length === 0 ? (
+        <p className={styles.muted}>The provider sent no further fields.</p>
+      ) : (
+        <dl className={styles.raw}>
+          {entries.map(([key, value]) => (
+            <div key={key} className={styles.rawRow}>
+              <dt>{key}</dt>
+              <dd>
+                {value !== null && typeof value === 'object' && JSON.stringify(value).length > 60 ? (
+                  <pre>{JSON.stringify(value, null, 2)}</pre>
+                ) : (
+                  <code>{typeof value === 'object' ? JSON.stringify(value) : String(value)}</code>
+                )}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </Card>
+  );
+}

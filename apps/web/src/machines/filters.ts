@@ -1,0 +1,49 @@
+import { useCallback, useMemo } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import type { MachineFilters } from '../api/machines';
+
+const KEYS = ['q', 'cloud', 'state', 'provider', 'tag', 'sort'] as const;
+export type FilterKey = (typeof KEYS)[number];
+
+export const DEFAULT_SORT = 'name';
+
+/** The filters a URL's query asks for. */
+export function filtersFromParams(params: URLSearchParams): MachineFilters {
+  const out: MachineFilters = {};
+  for (const k of KEYS) {
+    const value = params.get(k)?.trim();
+    if (value) out[k] = value;
+  }
+  if (out.sort === DEFAULT_SORT) delete out.sort;
+  return out;
+}
+
+/** The list's filters live in the URL, so a filtered view can be bookmarked and shared. */
+export function useMachineFilters(): [MachineFilters, (changes: Partial<MachineFilters>) => void] {
+  const [params, setParams] = useSearchParams();
+  const key = KEYS.map((k) => params.get(k) ?? '').join('\u0000');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the values, not the object
+  const filters = useMemo(() => filtersFromParams(params), [key]);
+
+  const update = useCallback(
+    (changes: Partial<MachineFilters>) => {
+      setParams(
+        (previous) => {
+          const next = new URLSearchParams(previous);
+          for (const [k, v] of Object.entries(changes)) {
+            if (v && !(k === 'sort' && v === DEFAULT_SORT)) next.set(k, v);
+            else next.delete(k);
+          }
+          return next;
+        },
+        { replace: true },
+      );
+    },
+    [setParams],
+  );
+  return [filters, update];
+}
+
+export function hasFilters(filters: MachineFilters): boolean {
+  return Boolean(filters.q || filters.cloud || filters.state || filters.provider || filters.tag);
+}

@@ -1,0 +1,51 @@
+import type { CloudProvider } from '../api/types';
+
+export interface ProviderMeta {
+  label: string;
+  /** Two or three letters for the icon. */
+  mark: string;
+  background: string;
+  foreground: string;
+  /** Whether Overcast can create machines there. */
+  canCreate: boolean;
+}
+
+export const PROVIDERS: Record<CloudProvider, ProviderMeta> = {
+  aws: { label: 'Amazon EC2', mark: 'aws', background: '#232f3e', foreground: '#ff9900', canCreate: true },
+  gce: { label: 'Google Cloud', mark: 'GC', background: '#1a73e8', foreground: '#ffffff', canCreate: true },
+  digitalocean: {
+    label: 'DigitalOcean',
+    mark: 'DO',
+    background: '#0069ff',
+    foreground: '#ffffff',
+    canCreate: true,
+  },
+  libvirt: {
+    label: 'KVM (libvirt)',
+    mark: 'KVM',
+    background: '#6d3fc0',
+    foreground: '#ffffff',
+    canCreate: true,
+  },
+  ssh_host: {
+    label: 'SSH hosts',
+    mark: 'SSH',
+    background: '#475569',
+    foreground: '#ffffff',
+    canCreate: false,
+  },
+};
+
+export const PROVIDER_ORDER: CloudProvider[] = ['aws', 'gce', 'digitalocean', 'libvirt', 'ssh_host'];
+
+const UNKNOWN: ProviderMeta = {
+  label: 'Other',
+  mark: '?',
+  background: '#64748b',
+  foreground: '#ffffff',
+  canCreate: false,
+};
+
+export function providerMeta(provider: string): ProviderMeta {
+  return PROVIDERS[provider as CloudProvider] ?? { ...UNKNOWN, label: provider };
+}

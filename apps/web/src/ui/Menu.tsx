@@ -1,0 +1,188 @@
+import {
+  type CSSProperties,
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
+import { Button } from './Button';
+import { MoreIcon } from './icons';
+import styles from './Menu.module.css';
+
+export interface MenuItem {
+  label: string;
+  icon?: ReactNode;
+  onSelect: () => void;
+  danger?: boolean;
+  disabled?: boolean;
+}
+
+interface MenuProps {
+  /** The trigger's accessible name, e.g. "Actions for web-1". */
+  label: string;
+  items: MenuItem[];
+  /** Visible trigger text; icon-only when omitted. */
+  text?: string;
+  align?: 'start' | 'end';
+}
+
+/** A button opening a list of actions (WAI-ARIA menu button pattern). */
+export function Menu({ label, items, text, align = 'end' }: MenuProps) {
+  const [open, setOpen] = useState(false);
+  // Placed against the window, so a table or card that scrolls or clips can't cut it off.
+  const [position, setPosition] = useState<CSSProperties>({});
+  const rootRef = useRef<HTMLDivElement>(null);
+  const menuRef = useRef<HTMLDivElement>(null);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const menuId = useId();
+
+  useLayoutEffect(() => {
+    if (!open) return;
+    const place = () => {
+      const rect = triggerRef.current?.getBoundingClientRect();
+      const menu = menuRef.current;
+      if (!rect || !menu) return;
+      const below = rect.bottom + 4;
+      const fitsBelow = below + menu.offsetHeight <= window.innerHeight - 8;
+      const top = fitsBelow ? below : Math.max(8, rect.top - 4 - menu.offsetHeight);
+      setPosition(
+        align === 'start'
+          ? { top, left: Math.max(8, rect.left) }
+          : { top, right: Math.max(8, window.innerWidth - rect.right) },
+      );
+    };
+    place();
+    enabledItems(menuRef.current)[0]?.focus();
+    // Scrolling away from the button closes the menu rather than leaving it floating.
+    const close = () => setOpen(false);
+    window.addEventListener('resize', close);
+    window.addEventListener('scroll', close, { capture: true, passive: true });
+    return () => {
+      window.removeEventListener('resize', close);
+      window.removeEventListener('scroll', close, { capture: true });
+    };
+  }, [open, align]);
+
+  useEffect(() => {
+    if (!open) return;
+    const onPointerDown = (event: PointerEvent) => {
+      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    return () => document.removeEventListener('pointerdown', onPointerDown);
+  }, [open]);
+
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    const list = enabledItems(menuRef.current);
+    const index = list.indexOf(document.activeElement as HTMLElement);
+    const moveTo = (i: number) => list[(i + list.length) % list.length]?.focus();
+    switch (event.key) {
+      case 'ArrowDown':
+        moveTo(index + 1);
+        break;
+      case 'ArrowUp':
+        moveTo(index - 1);
+        break;
+      case 'Home':
+        moveTo(0);
+        break;
+      case 'End':
+        moveTo(list.length - 1);
+        break;
+      case 'Escape':
+        setOpen(false);
+        triggerRef.current?.focus();
+        break;
+      case 'Tab':
+        setOpen(false);
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+  }
+
+  return (
+    <div ref={rootRef} className={styles.root}>
+      <TriggerButton
+        buttonRef={triggerRef}
+        label={label}
+        text={text}
+        open={open}
+        menuId={menuId}
+        onClick={() => setOpen(!open)}
+        onOpen={() => setOpen(true)}
+      />
+      {open && (
+        <div
+          ref={menuRef}
+          id={menuId}
+          role="menu"
+          aria-label={label}
+          className={styles.menu}
+          style={position}
+          onKeyDown={onKeyDown}
+        >
+          {items.map((item) => (
+            <button
+              key={item.label}
+              type="button"
+              role="menuitem"
+              className={`${styles.item} ${item.danger ? styles.danger : ''}`}
+              disabled={item.disabled}
+              onClick={() => {
+                setOpen(false);
+                triggerRef.current?.focus();
+                item.onSelect();
+              }}
+            >
+              {item.icon}
+              {item.label}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function TriggerButton(props: {
+  buttonRef: RefObject<HTMLButtonElement | null>;
+  label: string;
+  text: string | undefined;
+  open: boolean;
+  menuId: string;
+  onClick: () => void;
+  onOpen: () => void;
+}) {
+  return (
+    <Button
+      ref={props.buttonRef}
+      variant={props.text ? 'secondary' : 'ghost'}
+      size="sm"
+      icon={<MoreIcon />}
+      aria-label={props.text ? undefined : props.label}
+      title={props.text ? undefined : props.label}
+      aria-haspopup="menu"
+      aria-expanded={props.open}
+      aria-controls={props.open ? props.menuId : undefined}
+      onClick={props.onClick}
+      onKeyDown={(event) => {
+        if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+          event.preventDefault();
+          props.onOpen();
+        }
+      }}
+    >
+      {props.text}
+    </Button>
+  );
+}
+
+function enabledItems(menu: HTMLElement | null): HTMLElement[] {
+  return Array.from(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]:not(:disabled)') ?? []);
+}

@@ -1,0 +1,39 @@
+import { useSyncExternalStore } from 'react';
+import { Button } from './Button';
+import { AlertIcon, CheckCircleIcon, CloseIcon } from './icons';
+import { Spinner } from './Spinner';
+import styles from './Toaster.module.css';
+import { dismissToast, getToasts, subscribeToasts } from './toast';
+
+/** Where toasts appear. Errors are announced at once, the rest politely. */
+export function Toaster() {
+  const toasts = useSyncExternalStore(subscribeToasts, getToasts);
+  return (
+    <section className={styles.region} aria-label="Notifications">
+      <ol className={styles.list}>
+        {toasts.map((t) => (
+          <li
+            key={t.id}
+            className={`${styles.toast} ${styles[t.tone]}`}
+            role={t.tone === 'error' ? 'alert' : 'status'}
+          >
+            <span className={styles.icon} aria-hidden="true">
+              {t.busy ? <Spinner size="sm" /> : t.tone === 'success' ? <CheckCircleIcon /> : <AlertIcon />}
+            </span>
+            <div className={styles.text}>
+              <p className={styles.title}>{t.title}</p>
+              {t.description && <p className={styles.description}>{t.description}</p>}
+            </div>
+            <Button
+              variant="ghost"
+              size="xs"
+              aria-label="Dismiss"
+              icon={<CloseIcon />}
+              onClick={() => dismissToast(t.id)}
+            />
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

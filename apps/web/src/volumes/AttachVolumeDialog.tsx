@@ -1,0 +1,143 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useState } from 'react';
+import { errorText } from '../api/errors';
+import { listMachines } from '../api/machines';
+import type { Volume } from '../api/types';
+import { attachVolume, volumeKeys } from '../api/volumes';
+import { StateBadge } from '../machines/StateBadge';
+import { Alert } from '../ui/Alert';
+import { Button } from '../ui/Button';
+import { Dialog } from '../ui/Dialog';
+import { SearchIcon } from '../ui/icons';
+import { Skeleton } from '../ui/Skeleton';
+import { toast } from '../ui/toast';
+import { markVolumeOp } from './pending';
+import styles from './volumes.module.css';
+
+/** Picks a machine of the volume's cloud; those in its location come first. */
+export function AttachVolumeDialog({ volume, onClose }: { volume: Volume; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const [search, setSearch] = useState('');
+  const [q, setQ] = useState('');
+  const [machineId, setMachineId] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(search.trim()), 200);
+    return () => clearTimeout(timer);
+  }, [search]);
+
+  const machines = useQuery({
+    queryKey: ['machines', 'attach-picker', volume.cloudId, q],
+    queryFn: ({ signal }) => listMachines({ cloud: volume.cloudId, q: q || undefined }, null, 50, signal),
+    staleTime: 10_000,
+  });
+  const items = [...(machines.data?.items ?? [])].sort(
+    (a, b) => Number(b.location === volume.location) - Number(a.location === volume.location),
+  );
+  const chosen = items.find((m) => m.id === machineId);
+
+  const attach = useMutation({
+    mutationFn: () => attachVolume(volume.id, machineId),
+    onSuccess: () => {
+      markVolumeOp(volume.id, {
+        op: 'attach',
+        machineId,
+        machineName: chosen?.name ?? '',
+        since: Date.now(),
+      });
+      toast.success(`Attaching ${volume.name} to ${chosen?.name ?? 'the machine'}`, {
+        description: 'The list updates when the provider confirms.',
+      });
+      void queryClient.invalidateQueries({ queryKey: volumeKeys.all });
+      onClose();
+    },
+  });
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (machineId) attach.mutate();
+  }
+
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      busy={attach.isPending}
+      size="md"
+      title={`Attach ${volume.name}`}
+      description={`To a machine of ${volume.cloudTitle}${volume.location ? ` in ${volume.location}` : ''}.`}
+      footer={
+        <>
+          <Button onClick={onClose} disabled={attach.isPending}>
+            Cancel
+          </Button>
+          <Button
+            type="submit"
+            form="attach-volume"
+            variant="primary"
+            busy={attach.isPending}
+            disabled={!machineId}
+          >
+            Attach
+          </Button>
+        </>
+      }
+    >
+      <form id="attach-volume" className={styles.form} onSubmit={onSubmit} noValidate>
+        <label className={styles.search}>
+          <SearchIcon className={styles.searchIcon} />
+          <span className="visually-hidden">Search machines</span>
+          <input
+            type="search"
+            placeholder="Search machines"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') e.preventDefault();
+            }}
+            spellCheck={false}
+          />
+        </label>
+        <div className={styles.machineList} role="radiogroup" aria-label="Machine">
+          {machines.isPending ? (
+            <div className={styles.pad}>
+              <Skeleton width="60%" />
+            </div>
+          ) : items.length === 0 ? (
+            <p className={`${styles.text} ${styles.pad}`}>
+              {q
+                ? `No machine of ${volume.cloudTitle} matches “${q}”.`
+                : `${volume.cloudTitle} has no machines.`}
+            </p>
+          ) : (
+            items.map((m) => (
+              <label
+                key={m.id}
+                className={`${styles.machineOption} ${m.id === machineId ? styles.chosen : ''}`}
+              >
+                <input
+                  type="radio"
+                  name="machine"
+                  value={m.id}
+                  checked={m.id === machineId}
+                  onChange={() => setMachineId(m.id)}
+                />
+                <span className={styles.machineName}>{m.name}</span>
+                <StateBadge machineId={m.id} state={m.state} />
+                <span className={m.location === volume.location ? styles.muted : styles.warn}>
+                  {m.location ?? '—'}
+                  {volume.location && m.location !== volume.location ? ' (other location)' : ''}
+                </span>
+              </label>
+            ))
+          )}
+        </div>
+        {machines.data && machines.data.total > items.length && (
+          <p className={styles.text}>
+            Showing {items.length} of {machines.data.total}; search to find others.
+          </p>
+        )}
+        {attach.isError && <Alert>{errorText(attach.error)}</Alert>}
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,367 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { cloudsQuery } from '../api/clouds';
+import { errorText } from '../api/errors';
+import type { Volume } from '../api/types';
+import { deleteVolume, detachVolume, volumeKeys, volumesQuery } from '../api/volumes';
+import { usePermissions } from '../auth/permissions';
+import { formatCount, formatMoney, plural } from '../format/number';
+import { ProviderIcon } from '../providers/ProviderIcon';
+import { Alert } from '../ui/Alert';
+import { Badge, type Tone } from '../ui/Badge';
+import { Button, ButtonLink } from '../ui/Button';
+import { Card } from '../ui/Card';
+import { Dialog } from '../ui/Dialog';
+import { EmptyState } from '../ui/EmptyState';
+import { LinkIcon, PlusIcon, TrashIcon, VolumeIcon } from '../ui/icons';
+import { Menu } from '../ui/Menu';
+import { Page } from '../ui/Page';
+import { Skeleton } from '../ui/Skeleton';
+import { toast } from '../ui/toast';
+import { AttachVolumeDialog } from './AttachVolumeDialog';
+import { CreateVolumeDialog } from './CreateVolumeDialog';
+import {
+  clearCreate,
+  clearVolumeOp,
+  markVolumeOp,
+  type PendingVolumeOp,
+  pendingCreates,
+  pendingVolumeOps,
+} from './pending';
+import styles from './volumes.module.css';
+
+type Confirm = { kind: 'detach' | 'delete'; volume: Volume } | null;
+
+export function VolumesPage() {
+  const volumes = useQuery(volumesQuery);
+  const clouds = useQuery(cloudsQuery);
+  const permissions = usePermissions();
+  const [creating, setCreating] = useState(false);
+  const [attaching, setAttaching] = useState<Volume | null>(null);
+  const [confirm, setConfirm] = useState<Confirm>(null);
+  const pending = pendingVolumeOps.use();
+  const creates = pendingCreates.use();
+  const list = volumes.data ?? [];
+  const providerOf = new Map((clouds.data ?? []).map((c) => [c.id, c.provider]));
+
+  // Pending operations end when the list shows their result.
+  useEffect(() => {
+    if (!volumes.data) return;
+    const byId = new Map(volumes.data.map((v) => [v.id, v]));
+    for (const [id, op] of pendingVolumeOps.get()) {
+      const volume = byId.get(id);
+      if (op.op === 'delete' && (!volume || volume.missingSince)) clearVolumeOp(id);
+      if (op.op === 'attach' && volume?.attachedTo.some((a) => a.machineId === op.machineId))
+        clearVolumeOp(id);
+      if (op.op === 'detach' && volume && !volume.attachedTo.some((a) => a.machineId === op.machineId))
+        clearVolumeOp(id);
+    }
+    for (const create of pendingCreates.get()) {
+      if (volumes.data.some((v) => v.cloudId === create.cloudId && v.name === create.name))
+        clearCreate(create.key);
+    }
+  }, [volumes.data]);
+
+  const totalGb = list.reduce((sum, v) => sum + v.sizeGb, 0);
+  const hasClouds = (clouds.data?.length ?? 0) > 0;
+
+  return (
+    <Page
+      title="Volumes"
+      description={
+        list.length
+          ? `${plural(list.length, 'volume')}, ${formatCount(totalGb)} GB in all`
+          : 'Disks and block storage across your clouds.'
+      }
+      actions={
+        permissions.operate && hasClouds ? (
+          <Button variant="primary" icon={<PlusIcon />} onClick={() => setCreating(true)}>
+            Create volume
+          </Button>
+        ) : undefined
+      }
+    >
+      {volumes.isPending ? (
+        <Card>
+          <Skeleton width="50%" />
+        </Card>
+      ) : volumes.isError ? (
+        <Alert>
+          {errorText(volumes.error)}{' '}
+          <Button size="xs" onClick={() => volumes.refetch()}>
+            Try again
+          </Button>
+        </Alert>
+      ) : list.length === 0 && creates.length === 0 ? (
+        <EmptyState
+          icon={<VolumeIcon />}
+          title="No volumes yet"
+          actions={
+            hasClouds ? (
+              permissions.operate ? (
+                <Button variant="primary" icon={<PlusIcon />} onClick={() => setCreating(true)}>
+                  Create volume
+                </Button>
+              ) : undefined
+            ) : (
+              <ButtonLink to="/clouds" variant="primary">
+                Add a cloud
+              </ButtonLink>
+            )
+          }
+        >
+          <p>
+            Disks and block storage from your clouds are listed here, with their size, location and the
+            machine each one is attached to.
+          </p>
+          <p>
+            {hasClouds
+              ? 'Create one, or add one at your provider: it shows up after the next sync.'
+              : 'They appear once you add a cloud.'}
+          </p>
+        </EmptyState>
+      ) : (
+        <Card flush>
+          <div className={styles.scroll}>
+            <table className={styles.table}>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Cloud</th>
+                  <th scope="col" className={styles.end}>
+                    Size
+                  </th>
+                  <th scope="col">State</th>
+                  <th scope="col">Location</th>
+                  <th scope="col">Attached to</th>
+                  <th scope="col" className={styles.end}>
+                    Cost / mo
+                  </th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {creates.map((c) => (
+                  <tr key={c.key} className={styles.pendingRow}>
+                    <td className={styles.name}>{c.name}</td>
+                    <td>{c.cloudTitle}</td>
+                    <td className={`${styles.end} ${styles.num}`}>{c.sizeGb} GB</td>
+                    <td>
+                      <Badge tone="info" dot="pulse">
+                        Creating…
+                      </Badge>
+                    </td>
+                    <td>{c.location}</td>
+                    <td className={styles.muted}>—</td>
+                    <td className={styles.muted}>—</td>
+                    <td />
+                  </tr>
+                ))}
+                {list.map((volume) => (
+                  <VolumeRow
+                    key={volume.id}
+                    volume={volume}
+                    provider={providerOf.get(volume.cloudId) ?? ''}
+                    pending={pending.get(volume.id)}
+                    canOperate={permissions.operate}
+                    onAttach={() => setAttaching(volume)}
+                    onConfirm={(kind) => setConfirm({ kind, volume })}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Card>
+      )}
+      <CreateVolumeDialog open={creating} onClose={() => setCreating(false)} clouds={clouds.data ?? []} />
+      {attaching && <AttachVolumeDialog volume={attaching} onClose={() => setAttaching(null)} />}
+      {confirm && <ConfirmVolumeDialog {...confirm} onClose={() => setConfirm(null)} />}
+    </Page>
+  );
+}
+
+function volumeLook(volume: Volume): { label: string; tone: Tone } {
+  if (volume.missingSince) return { label: 'Missing', tone: 'danger' };
+  switch (volume.state) {
+    case 'available':
+      return { label: 'Available', tone: 'neutral' };
+    case 'in-use':
+    case 'attached':
+      return { label: 'In use', tone: 'success' };
+    case 'creating':
+    case 'attaching':
+    case 'detaching':
+      return { label: volume.state.charAt(0).toUpperCase() + volume.state.slice(1), tone: 'warning' };
+    case 'error':
+      return { label: 'Error', tone: 'danger' };
+    default:
+      return { label: volume.state, tone: 'neutral' };
+  }
+}
+
+function VolumeRow({
+  volume,
+  provider,
+  pending,
+  canOperate,
+  onAttach,
+  onConfirm,
+}: {
+  volume: Volume;
+  provider: string;
+  pending: PendingVolumeOp | undefined;
+  canOperate: boolean;
+  onAttach: () => void;
+  onConfirm: (kind: 'detach' | 'delete') => void;
+}) {
+  const look = volumeLook(volume);
+  const attached = volume.attachedTo.length > 0;
+  const pendingLabel = pending
+    ? pending.op === 'delete'
+      ? 'Deleting…'
+      : pending.op === 'attach'
+        ? `Attaching to ${pending.machineName}…`
+        : 'Detaching…'
+    : null;
+  return (
+    <tr data-volume-id={volume.id}>
+      <td className={styles.name}>{volume.name}</td>
+      <td>
+        <span className={styles.cloud}>
+          {provider && <ProviderIcon provider={provider} />}
+          {volume.cloudTitle}
+        </span>
+      </td>
+      <td className={`${styles.end} ${styles.num}`}>{formatCount(volume.sizeGb)} GB</td>
+      <td>
+        {pendingLabel ? (
+          <Badge tone="info" dot="pulse">
+            {pendingLabel}
+          </Badge>
+        ) : (
+          <Badge tone={look.tone} dot>
+            {look.label}
+          </Badge>
+        )}
+      </td>
+      <td>{volume.location ?? <span className={styles.muted}>—</span>}</td>
+      <td>
+        {attached ? (
+          <ul className={styles.attached}>
+            {volume.attachedTo.map((a) => (
+              <li key={a.externalId}>
+                {a.machineId ? (
+                  <Link to={`/machines/${a.machineId}`}>{a.name ?? a.externalId}</Link>
+                ) : (
+                  a.externalId
+                )}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <span className={styles.muted}>Not attached</span>
+        )}
+      </td>
+      <td className={`${styles.end} ${styles.num}`}>{formatMoney(volume.costMonthly)}</td>
+      <td className={styles.actions}>
+        {canOperate && !volume.missingSince && (
+          <>
+            {attached ? (
+              <Button size="sm" onClick={() => onConfirm('detach')} disabled={Boolean(pending)}>
+                Detach
+              </Button>
+            ) : (
+              <Button size="sm" icon={<LinkIcon />} onClick={onAttach} disabled={Boolean(pending)}>
+                Attach
+              </Button>
+            )}
+            <Menu
+              label={`Actions for ${volume.name}`}
+              items={[
+                {
+                  label: attached ? 'Delete (detach it first)' : 'Delete',
+                  icon: <TrashIcon />,
+                  danger: true,
+                  disabled: attached || Boolean(pending),
+                  onSelect: () => onConfirm('delete'),
+                },
+              ]}
+            />
+          </>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function ConfirmVolumeDialog({
+  kind,
+  volume,
+  onClose,
+}: {
+  kind: 'detach' | 'delete';
+  volume: Volume;
+  onClose: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const machine = volume.attachedTo[0];
+  const run = useMutation({
+    mutationFn: () =>
+      kind === 'delete' ? deleteVolume(volume.id) : detachVolume(volume.id, machine?.machineId ?? ''),
+    onSuccess: () => {
+      if (kind === 'delete') markVolumeOp(volume.id, { op: 'delete', since: Date.now() });
+      else
+        markVolumeOp(volume.id, {
+          op: 'detach',
+          machineId: machine?.machineId ?? '',
+          machineName: machine?.name ?? '',
+          since: Date.now(),
+        });
+      toast.success(kind === 'delete' ? `Deleting ${volume.name}` : `Detaching ${volume.name}`, {
+        description: 'The list updates when the provider confirms.',
+      });
+      void queryClient.invalidateQueries({ queryKey: volumeKeys.all });
+      onClose();
+    },
+  });
+  const title = kind === 'delete' ? `Delete ${volume.name}?` : `Detach ${volume.name}?`;
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      busy={run.isPending}
+      size="sm"
+      title={title}
+      footer={
+        <>
+          <Button onClick={onClose} disabled={run.isPending}>
+            Cancel
+          </Button>
+          <Button
+            variant={kind === 'delete' ? 'danger' : 'primary'}
+            onClick={() => run.mutate()}
+            busy={run.isPending}
+          >
+            {kind === 'delete' ? 'Delete volume' : 'Detach volume'}
+          </Button>
+        </>
+      }
+    >
+      {kind === 'delete' ? (
+        <Alert>
+          The volume and everything on it are deleted at the provider ({formatCount(volume.sizeGb)} GB). This
+          can't be undone.
+        </Alert>
+      ) : (
+        <p className={styles.text}>
+          {volume.name} is detached from {machine?.name ?? 'its machine'}. Unmount it on the machine first, or
+          writes in progress may be lost.
+        </p>
+      )}
+      {run.isError && <Alert>{errorText(run.error)}</Alert>}
+    </Dialog>
+  );
+}

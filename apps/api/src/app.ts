@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -48,6 +49,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   installValidators(app);
   installErrorHandlers(app);
   installSecurityHeaders(app);
+  // The web bundle and large JSON lists shrink several times; small answers are left alone.
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(cookie, { secret: deps.settings.secrets.sessionSecret });
   await app.register(rateLimit, {
     global: false,

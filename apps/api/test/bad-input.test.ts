@@ -183,6 +183,15 @@ describe('OpenAPI', () => {
     for (const route of served) expect(documented, route).toContain(route);
   });
 
+  it('compresses large answers for clients that accept it', async () => {
+    const plain = await api.app.inject({ url: '/api/openapi.json' });
+    const br = await api.app.inject({ url: '/api/openapi.json', headers: { 'accept-encoding': 'br, gzip' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3);
+    const small = await api.app.inject({ url: '/healthz', headers: { 'accept-encoding': 'gzip' } });
+    expect(small.headers['content-encoding']).toBeUndefined();
+  });
+
   it('serves a docs page', async () => {
     const res = await api.app.inject({ url: '/api/docs/' });
     expect(res.statusCode).toBe(200);

@@ -87,7 +87,7 @@ export function machineRoutes(app: App, deps: AppDeps): void {
     },
     async (request, reply) => {
       requireRole(request, 'member', 'tag machines');
-      await setMachineTags(db, orgActorOf(request), request.params.id, request.body.tags);
+      await setMachineTags(db, redis, orgActorOf(request), request.params.id, request.body.tags);
       return reply.status(204).send(null);
     },
   );
@@ -104,7 +104,7 @@ export function machineRoutes(app: App, deps: AppDeps): void {
     },
     async (request, reply) => {
       requireRole(request, 'member', 'tag machines');
-      await removeMachineTag(db, orgActorOf(request), request.params.id, request.params.key);
+      await removeMachineTag(db, redis, orgActorOf(request), request.params.id, request.params.key);
       return reply.status(204).send(null);
     },
   );

@@ -1,12 +1,15 @@
 import type { Database } from '@overcast/db';
+import type { Redis } from 'ioredis';
 import { type Actor, recordAudit } from '../audit';
 import { COST_TAG, parseCostTag } from '../cost';
 import { DomainError } from '../errors';
+import { publishEvents } from '../events';
 import { orgMachine } from './actions';
 
 /** Sets Overcast tags on a machine (provider tags are left alone). A cost_per_month tag re-prices it at once. */
 export async function setMachineTags(
   db: Database,
+  redis: Redis,
   actor: Actor & { organizationId: string },
   id: string,
   tags: Record<string, string>,
@@ -49,15 +52,19 @@ export async function setMachineTags(
     resourceId: id,
     details: { name: machine.name, set: tags },
   });
+  await publishEvents(redis, actor.organizationId, [
+    { type: 'machine.changed', cloudId: machine.cloudId, machineId: id, kind: 'tagged', data: { set: tags } },
+  ]);
 }
 
 export async function removeMachineTag(
   db: Database,
+  redis: Redis,
   actor: Actor & { organizationId: string },
   id: string,
   key: string,
 ): Promise<void> {
-  await orgMachine(db, actor.organizationId, id);
+  const machine = await orgMachine(db, actor.organizationId, id);
   const { count } = await db.prisma.tag.deleteMany({
     where: { organizationId: actor.organizationId, resourceKind: 'machine', resourceId: id, key },
   });
@@ -77,4 +84,7 @@ export async function removeMachineTag(
     resourceId: id,
     details: { key },
   });
+  await publishEvents(redis, actor.organizationId, [
+    { type: 'machine.changed', cloudId: machine.cloudId, machineId: id, kind: 'tagged', data: { removed: key } },
+  ]);
 }

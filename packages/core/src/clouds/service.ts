@@ -66,7 +66,11 @@ async function checkWithProvider(
   init: Parameters<typeof driverFor>[1],
 ): Promise<void> {
   try {
-    await withTimeout((await driverFor(provider, init)).validate(), VALIDATE_TIMEOUT_MS, 'Checking the credentials');
+    await withTimeout(
+      (await driverFor(provider, init)).validate(),
+      VALIDATE_TIMEOUT_MS,
+      'Checking the credentials',
+    );
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw fromProviderError(provider, err, 'checking the credentials');

@@ -85,6 +85,12 @@ export async function removeMachineTag(
     details: { key },
   });
   await publishEvents(redis, actor.organizationId, [
-    { type: 'machine.changed', cloudId: machine.cloudId, machineId: id, kind: 'tagged', data: { removed: key } },
+    {
+      type: 'machine.changed',
+      cloudId: machine.cloudId,
+      machineId: id,
+      kind: 'tagged',
+      data: { removed: key },
+    },
   ]);
 }

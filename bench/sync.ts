@@ -1,4 +1,4 @@
-// pnpm bench sync [--quick]
+// pnpm bench sync [--quick] [--providers=ec2,digitalocean]
 // First sync of N machines from the EC2 and DigitalOcean emulators vs a raw COPY of the same
 // rows; a poll where nothing changed vs a plain SELECT; API list latency under 50 clients.
 import { execFileSync, spawn } from 'node:child_process';
@@ -21,6 +21,14 @@ import { benchDatabase, fmt, percentile, table, time } from './_support';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [2_000] : [10_000, 100_000];
+const providersArg = process.argv.find((a) => a.startsWith('--providers='));
+const PROVIDERS = (providersArg?.slice('--providers='.length).split(',') ?? ['ec2', 'digitalocean']) as (
+  | 'ec2'
+  | 'digitalocean'
+)[];
+
+/** Flushes the previous step's writes, so background checkpoints do not land inside a timing. */
+const settle = (db: Database) => db.pool.query('CHECKPOINT');
 
 async function newCloud(db: Database, organizationId: string, provider: 'aws' | 'digitalocean') {
   return db.prisma.cloud.create({
@@ -148,7 +156,7 @@ async function main() {
   ];
   let apiOrg: string | undefined;
   try {
-    for (const provider of ['ec2', 'digitalocean'] as const) {
+    for (const provider of PROVIDERS) {
       for (const n of SIZES) {
         const org = await db.prisma.organization.create({
           data: { name: 'bench', slug: `bench-${randomBytes(6).toString('hex')}` },
@@ -156,6 +164,7 @@ async function main() {
         const listed = await listFrom(provider, n);
         const machines = listed.value;
         const baselineCloud = await newCloud(db, org.id, provider === 'ec2' ? 'aws' : 'digitalocean');
+        await settle(db);
         const copy = await time(() => rawCopy(db, org.id, baselineCloud.id, machines));
         await db.prisma.cloud.delete({ where: { id: baselineCloud.id } });
         const cloud = await newCloud(db, org.id, provider === 'ec2' ? 'aws' : 'digitalocean');
@@ -166,6 +175,7 @@ async function main() {
           costOverrideMonthly: null,
           missingGraceHours: 24,
         };
+        await settle(db);
         const first = await time(() => syncMachines(db, target, machines));
         const mark = await xidMark(db);
         const again = await time(() =>

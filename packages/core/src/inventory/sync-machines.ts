@@ -55,6 +55,14 @@ const COLUMNS = [
 /** The fields a poll owns; a difference in any of them is a change. */
 const COMPARED = COLUMNS.filter((c) => c !== 'external_id');
 
+/**
+ * Refreshes the planner's statistics after a large import, in the background: the poll need
+ * not wait, and a failure only means autovacuum does it later.
+ */
+function refreshStatistics(db: Database): void {
+  db.pool.query('ANALYZE machines').catch(() => {});
+}
+
 /** Rows created or gone in one poll beyond which the table's statistics are refreshed. */
 const BULK_CHANGE = 1_000;
 
@@ -211,7 +219,7 @@ export async function syncMachines(
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sync:machines:${target.cloudId}`]);
     const rows = [...unique.values()].map((m) => toRow(m, target, userTags));
     const known = await client.query('SELECT 1 FROM machines WHERE cloud_id = $1 LIMIT 1', [target.cloudId]);
-    if (known.rowCount === 0) return await firstSync(client, target, rows);
+    if (known.rowCount === 0) return await firstSync(db, client, target, rows);
     await client.query(INCOMING_TABLE);
     await copyRows(client, 'incoming_machines', COLUMNS, rows);
     await client.query('CREATE INDEX ON incoming_machines (external_id)');
@@ -225,7 +233,7 @@ export async function syncMachines(
     await client.query('COMMIT');
     // A large import leaves the planner blind until autovacuum notices; the list queries
     // would pick bad plans for minutes. Refresh the statistics now instead.
-    if (created.length + missing.length > BULK_CHANGE) await client.query('ANALYZE machines');
+    if (created.length + missing.length > BULK_CHANGE) refreshStatistics(db);
     const events = [...created, ...changed, ...missing, ...terminated].map((r) => ({
       machineId: r.machine_id,
       kind: r.kind,
@@ -254,6 +262,7 @@ export async function syncMachines(
  * back when few enough to publish one by one. Runs inside the caller's transaction.
  */
 async function firstSync(
+  db: Database,
   client: PoolClient,
   target: SyncTarget,
   rows: CopyValue[][],
@@ -273,7 +282,7 @@ async function firstSync(
     [target.cloudId, target.organizationId],
   );
   await client.query('COMMIT');
-  if (rows.length > BULK_CHANGE) await client.query('ANALYZE machines');
+  if (rows.length > BULK_CHANGE) refreshStatistics(db);
   return {
     seen: rows.length,
     created: rows.length,

@@ -21,9 +21,10 @@ export default defineConfig({
       output: {
         // React, the router and React Query change rarely: one long-cached chunk. App code
         // shared by several pages goes in one chunk rather than a dozen tiny requests.
+        // The terminal emulator is large and only the terminal pages need it: it stays out.
         codeSplitting: {
           groups: [
-            { name: 'vendor', test: /node_modules/ },
+            { name: 'vendor', test: /node_modules\/(?!.*@xterm[+/])/ },
             { name: 'shared', test: /\/src\//, minShareCount: 2 },
           ],
         },

@@ -8,6 +8,9 @@ export const pageLoaders = {
   machineDetail: () => import('./machines/MachineDetailPage'),
   createMachine: () => import('./machines/CreateMachinePage'),
   volumes: () => import('./volumes/VolumesPage'),
+  keys: () => import('./keys/KeysPage'),
+  terminal: () => import('./terminal/TerminalPage'),
+  replay: () => import('./terminal/ReplayPage'),
 };
 
 const byPath: Record<string, () => Promise<unknown>> = {
@@ -15,6 +18,7 @@ const byPath: Record<string, () => Promise<unknown>> = {
   '/clouds': pageLoaders.clouds,
   '/machines': pageLoaders.machines,
   '/volumes': pageLoaders.volumes,
+  '/keys': pageLoaders.keys,
 };
 
 /** Starts loading the code of the page at `path` (harmless when already loaded). */

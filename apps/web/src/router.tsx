@@ -8,7 +8,6 @@ import { RouteError } from './errors/RouteError';
 import { filtersFromParams } from './machines/filters';
 import { pageLoaders } from './pageLoaders';
 import { ActivityPage } from './pages/ActivityPage';
-import { KeysPage } from './pages/KeysPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { RulesPage } from './pages/RulesPage';
 import { SchedulesPage } from './pages/SchedulesPage';
@@ -74,7 +73,15 @@ export function createRouter(queryClient: QueryClient) {
               path: 'volumes',
               lazy: () => pageLoaders.volumes().then((m) => ({ Component: m.VolumesPage })),
             },
-            { path: 'keys', element: <KeysPage /> },
+            { path: 'keys', lazy: () => pageLoaders.keys().then((m) => ({ Component: m.KeysPage })) },
+            {
+              path: 'machines/:id/terminal',
+              lazy: () => pageLoaders.terminal().then((m) => ({ Component: m.TerminalPage })),
+            },
+            {
+              path: 'machines/:id/recordings/:sessionId',
+              lazy: () => pageLoaders.replay().then((m) => ({ Component: m.ReplayPage })),
+            },
             { path: 'scripts', element: <ScriptsPage /> },
             { path: 'schedules', element: <SchedulesPage /> },
             { path: 'rules', element: <RulesPage /> },

@@ -24,6 +24,7 @@ import { ActionDialog, type ActionRequest } from './ActionDialog';
 import { describeEvent, eventTone } from './history';
 import styles from './MachineDetailPage.module.css';
 import { runMachineActions } from './runActions';
+import { SessionsCard, SshCard } from './SshCard';
 import { StateBadge } from './StateBadge';
 import { actionsFor, PENDING_LABEL, stateLook } from './state';
 import { TagsEditor } from './TagsEditor';
@@ -170,14 +171,13 @@ function MachineView({ detail }: { detail: MachineDetail }) {
         </div>
         <div className={styles.side}>
           <Connect machine={m} />
+          <SshCard machine={m} canEdit={permissions.operate && !gone} />
+          <SessionsCard machineId={m.id} />
           <Card title="Tags">
             <TagsEditor detail={detail} canEdit={permissions.operate && !gone} />
           </Card>
           <Card title="Also for this machine">
             <ul className={styles.later}>
-              <li>
-                <strong>Terminal</strong> in the browser, with a stored SSH key
-              </li>
               <li>
                 <strong>Scripts</strong> run here, with their output
               </li>

@@ -1,0 +1,183 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { errorText } from '../api/errors';
+import { machineSshQuery, setMachineSsh, shellSessionsQuery, sshKeysQuery } from '../api/keys';
+import type { Machine, MachineSsh } from '../api/types';
+import { useSession } from '../auth/SessionContext';
+import { formatDuration } from '../terminal/asciicast';
+import { Alert } from '../ui/Alert';
+import { Button, ButtonLink } from '../ui/Button';
+import { Card } from '../ui/Card';
+import { SelectField } from '../ui/Field';
+import { TerminalIcon } from '../ui/icons';
+import { RelativeTime } from '../ui/RelativeTime';
+import { TextField } from '../ui/TextField';
+import { toast } from '../ui/toast';
+import styles from './MachineDetailPage.module.css';
+
+/** The key, user and port the browser terminal logs in with, and the way to open it. */
+export function SshCard({ machine: m, canEdit }: { machine: Machine; canEdit: boolean }) {
+  const ssh = useQuery(machineSshQuery(m.id));
+  return (
+    <Card
+      title="SSH"
+      actions={
+        canEdit && m.state === 'running' ? (
+          <ButtonLink to={`/machines/${m.id}/terminal`} size="sm" variant="primary" icon={<TerminalIcon />}>
+            Open terminal
+          </ButtonLink>
+        ) : undefined
+      }
+    >
+      {ssh.isError ? (
+        <Alert>{errorText(ssh.error)}</Alert>
+      ) : ssh.data ? (
+        <SshForm key={ssh.dataUpdatedAt} machineId={m.id} current={ssh.data} canEdit={canEdit} />
+      ) : (
+        <p className={styles.muted}>Loading…</p>
+      )}
+    </Card>
+  );
+}
+
+function SshForm({
+  machineId,
+  current,
+  canEdit,
+}: {
+  machineId: string;
+  current: MachineSsh;
+  canEdit: boolean;
+}) {
+  const queryClient = useQueryClient();
+  const keys = useQuery(sshKeysQuery);
+  const [keyId, setKeyId] = useState(current.keyId ?? '');
+  const [user, setUser] = useState(current.user ?? '');
+  const [port, setPort] = useState(current.port ? String(current.port) : '');
+  const save = useMutation({
+    mutationFn: () =>
+      setMachineSsh(machineId, {
+        keyId: keyId || null,
+        user: user.trim() || null,
+        port: port ? Number(port) : null,
+      }),
+    onSuccess: (data) => {
+      queryClient.setQueryData(machineSshQuery(machineId).queryKey, data);
+      void queryClient.invalidateQueries({ queryKey: sshKeysQuery.queryKey });
+      toast.success('SSH settings saved');
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  const changed =
+    keyId !== (current.keyId ?? '') ||
+    user !== (current.user ?? '') ||
+    port !== (current.port ? String(current.port) : '');
+
+  return (
+    <form className={styles.connect} onSubmit={submit} aria-label="SSH settings">
+      {save.isError && <Alert>{errorText(save.error)}</Alert>}
+      <SelectField
+        label="Key"
+        value={keyId}
+        onChange={(e) => setKeyId(e.target.value)}
+        disabled={!canEdit}
+        hint={
+          keys.data?.length === 0 ? (
+            <>
+              No keys yet: <Link to="/keys">add one</Link>.
+            </>
+          ) : undefined
+        }
+      >
+        <option value="">The organization's default key</option>
+        {keys.data?.map((key) => (
+          <option key={key.id} value={key.id}>
+            {key.name}
+          </option>
+        ))}
+        {current.keyId && !keys.data?.some((k) => k.id === current.keyId) && (
+          <option value={current.keyId}>{current.keyName ?? 'Current key'}</option>
+        )}
+      </SelectField>
+      <TextField
+        label="User"
+        value={user}
+        placeholder="root"
+        onChange={(e) => setUser(e.target.value)}
+        disabled={!canEdit}
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <TextField
+        label="Port"
+        type="number"
+        min={1}
+        max={65535}
+        value={port}
+        placeholder="22"
+        onChange={(e) => setPort(e.target.value)}
+        disabled={!canEdit}
+      />
+      {canEdit && (
+        <div>
+          <Button type="submit" size="sm" busy={save.isPending} disabled={!changed}>
+            Save SSH settings
+          </Button>
+        </div>
+      )}
+    </form>
+  );
+}
+
+/** Past terminal sessions on the machine, each with its recording. */
+export function SessionsCard({ machineId }: { machineId: string }) {
+  const session = useSession();
+  const sessions = useQuery(shellSessionsQuery(machineId));
+  // Sessions end while this page is open in another tab; a light refresh keeps the list honest.
+  const { refetch } = sessions;
+  useEffect(() => {
+    const onFocus = () => void refetch();
+    window.addEventListener('focus', onFocus);
+    return () => window.removeEventListener('focus', onFocus);
+  }, [refetch]);
+
+  const items = sessions.data ?? [];
+  return (
+    <Card title="Terminal sessions" meta={items.length ? String(items.length) : undefined}>
+      {sessions.isError ? (
+        <Alert>{errorText(sessions.error)}</Alert>
+      ) : items.length === 0 ? (
+        <p className={styles.muted}>
+          {sessions.data ? 'No terminal sessions yet. Each one is recorded here.' : 'Loading…'}
+        </p>
+      ) : (
+        <ul className={styles.sessions} aria-label="Terminal sessions">
+          {items.map((s) => (
+            <li key={s.id}>
+              <span className={styles.sessionText}>
+                <span>
+                  {s.userId === session.user.id ? 'You' : s.userId ? 'Another member' : 'An API token'}
+                  {' · '}
+                  <RelativeTime value={s.startedAt} />
+                </span>
+                <span className={styles.muted}>
+                  {formatDuration(s.durationSeconds)}
+                  {s.endReason ? ` · ${s.endReason}` : ''}
+                </span>
+              </span>
+              {s.hasRecording && (
+                <ButtonLink to={`/machines/${machineId}/recordings/${s.id}`} size="xs">
+                  Replay
+                </ButtonLink>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}

@@ -2,8 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanupRecordings, createUser, openSshConnections, parseCast } from '@overcast/core';
+import {
+  cleanupRecordings,
+  createUser,
+  openSshConnections,
+  parseCast,
+  sealCredentials,
+} from '@overcast/core';
 import type { Role } from '@overcast/db';
+import { generateKeyPair } from '@overcast/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
@@ -484,5 +491,48 @@ describe('web terminal', () => {
       headers: { cookie: ownerCookie },
     });
     expect(gone.statusCode).toBe(404);
+  });
+});
+
+describe('hosts of an SSH-host cloud', () => {
+  it("log in with the cloud's key, user and port when the machine has none of its own", async () => {
+    const pair = await generateKeyPair({ type: 'ed25519' });
+    const host = await startSshd({ authorizedKeys: [pair.publicKey] });
+    try {
+      // A fresh organization: no SSH keys at all, so only the cloud's credentials can work.
+      const other = await createOrgWithUser(api.db);
+      const cookie = await login(api, other);
+      const cloud = await api.db.prisma.cloud.create({
+        data: {
+          organizationId: other.organizationId,
+          provider: 'ssh_host',
+          title: 'bare metal',
+          credentials: Buffer.from('x'),
+          config: { hosts: [{ address: '127.0.0.1', port: host.port, username: host.user }] },
+        },
+      });
+      await api.db.prisma.cloud.update({
+        where: { id: cloud.id },
+        data: { credentials: sealCredentials(api.box, cloud.id, { privateKey: pair.privateKey }) },
+      });
+      const machine = await api.db.prisma.machine.create({
+        data: {
+          organizationId: other.organizationId,
+          cloudId: cloud.id,
+          externalId: `127.0.0.1:${host.port}`,
+          name: 'rack-1',
+          state: 'running',
+          publicIps: ['127.0.0.1'],
+        },
+      });
+      const t = await openTerminal(cookie, machine.id);
+      await t.waitControl(connected);
+      t.type('echo cloud-login-$((20+22))\n');
+      await t.waitFor(/cloud-login-42/);
+      t.ws.close();
+      await t.closed;
+    } finally {
+      await host.stop();
+    }
   });
 });

@@ -15,6 +15,7 @@ import type { DomainError } from '../errors';
 import { loginKeyFor } from '../keys/service';
 import type { SecretBox } from '../secrets';
 import type { Settings } from '../settings/schema';
+import { type CloudHostLogin, cloudHostLogin } from './cloud-host';
 import { pinHostKey, pinnedHostKey } from './hostkeys';
 import { CastRecorder } from './recording';
 import { recordingPath } from './recordings';
@@ -75,6 +76,7 @@ type Phase = 'starting' | 'connecting' | 'need-password' | 'need-host-key' | 'co
 export class TerminalSession {
   private phase: Phase = 'starting';
   private target: SshTarget | null = null;
+  private hostLogin: CloudHostLogin | null = null;
   private conn: SshConnection | null = null;
   private shell: ShellStream | null = null;
   private recorder: CastRecorder | null = null;
@@ -108,8 +110,17 @@ export class TerminalSession {
       this.maxTimer = setTimeout(() => void this.end('max_session'), shell.maxSessionSeconds * 1000);
     }
     this.touch();
+    const { machine } = this.request;
+    this.hostLogin = await cloudHostLogin(this.deps, machine).catch(() => null);
     try {
-      this.target = sshTarget(this.request.machine, this.request);
+      this.target = sshTarget(
+        {
+          ...machine,
+          sshUser: machine.sshUser ?? this.hostLogin?.username ?? null,
+          sshPort: machine.sshPort ?? this.hostLogin?.port ?? null,
+        },
+        this.request,
+      );
     } catch (err) {
       const e = err as DomainError;
       this.error(e.code, e.message);
@@ -239,8 +250,11 @@ export class TerminalSession {
     this.phase = 'connecting';
     this.send({ type: 'status', state: 'connecting' });
     const login = password === undefined ? await loginKeyFor(this.deps, machine) : null;
+    // No key of its own or the organization's: an SSH host logs in the way its cloud does.
+    const cloudLogin = !login && password === undefined ? this.hostLogin : null;
+    const hasCloudLogin = Boolean(cloudLogin?.privateKey || cloudLogin?.password);
     if (this.isOver()) return;
-    if (!login && password === undefined) {
+    if (!login && !hasCloudLogin && password === undefined) {
       this.phase = 'need-password';
       return this.error(
         'password_required',
@@ -256,9 +270,9 @@ export class TerminalSession {
         host: target.host,
         port: target.port,
         username: target.user,
-        privateKey: login?.secret.privateKey,
-        passphrase: login?.secret.passphrase,
-        password,
+        privateKey: login?.secret.privateKey ?? (hasCloudLogin ? cloudLogin?.privateKey : undefined),
+        passphrase: login?.secret.passphrase ?? (hasCloudLogin ? cloudLogin?.passphrase : undefined),
+        password: password ?? (hasCloudLogin ? cloudLogin?.password : undefined),
         hostKeyFingerprint: pinned?.fingerprint ?? null,
         signal: this.abort.signal,
       });

@@ -9,6 +9,7 @@ import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { CopyButton } from '../ui/CopyButton';
+import table from '../ui/DataTable.module.css';
 import { Dialog } from '../ui/Dialog';
 import { EmptyState } from '../ui/EmptyState';
 import { TextAreaField } from '../ui/Field';
@@ -77,14 +78,14 @@ export function KeysPage() {
         <EmptyKeys actions={actions} />
       ) : (
         <Card flush>
-          <div className={styles.scroll}>
-            <table className={styles.table}>
+          <div className={table.scroll}>
+            <table className={`${table.table} ${styles.table}`}>
               <thead>
                 <tr>
                   <th scope="col">Name</th>
                   <th scope="col">Fingerprint</th>
                   <th scope="col">Algorithm</th>
-                  <th scope="col" className={styles.end}>
+                  <th scope="col" className={table.end}>
                     Machines
                   </th>
                   <th scope="col">Added</th>
@@ -106,11 +107,11 @@ export function KeysPage() {
                       <code className={styles.fingerprint}>{key.fingerprint}</code>
                     </td>
                     <td>{key.algorithm}</td>
-                    <td className={styles.end}>{key.machineCount}</td>
+                    <td className={table.end}>{key.machineCount}</td>
                     <td>
                       <RelativeTime value={key.createdAt} />
                     </td>
-                    <td className={styles.end}>
+                    <td className={table.end}>
                       <span className={styles.rowActions}>
                         <CopyButton text={key.publicKey} label={`Copy public key of ${key.name}`} />
                         {permissions.operate && (

@@ -2,6 +2,7 @@ import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useSession } from '../auth/SessionContext';
 import { useLogout } from '../auth/useLogout';
 import { ChevronDownIcon, LogOutIcon } from '../ui/icons';
+import { handleMenuKey, menuItems, useCloseOnOutsidePress } from '../ui/menuBehaviour';
 import { Spinner } from '../ui/Spinner';
 import { roleLabel } from './roleLabel';
 import styles from './UserMenu.module.css';
@@ -28,14 +29,7 @@ export function UserMenu() {
   }, [open]);
 
   // A click or tap anywhere else closes the menu.
-  useEffect(() => {
-    if (!open) return;
-    const onPointerDown = (event: PointerEvent) => {
-      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointerDown);
-    return () => document.removeEventListener('pointerdown', onPointerDown);
-  }, [open]);
+  useCloseOnOutsidePress(open, rootRef, setOpen);
 
   function onButtonKeyDown(event: KeyboardEvent<HTMLButtonElement>) {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
@@ -45,32 +39,7 @@ export function UserMenu() {
   }
 
   function onMenuKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    const list = menuItems(menuRef.current);
-    const index = list.indexOf(document.activeElement as HTMLElement);
-    const moveTo = (i: number) => list[(i + list.length) % list.length]?.focus();
-    switch (event.key) {
-      case 'ArrowDown':
-        moveTo(index + 1);
-        break;
-      case 'ArrowUp':
-        moveTo(index - 1);
-        break;
-      case 'Home':
-        moveTo(0);
-        break;
-      case 'End':
-        moveTo(list.length - 1);
-        break;
-      case 'Escape':
-        close({ restoreFocus: true });
-        break;
-      case 'Tab':
-        close({ restoreFocus: false });
-        return; // let focus move on naturally
-      default:
-        return;
-    }
-    event.preventDefault();
+    handleMenuKey(event, menuRef.current, (restoreFocus) => close({ restoreFocus }));
   }
 
   return (
@@ -124,8 +93,4 @@ export function UserMenu() {
       )}
     </div>
   );
-}
-
-function menuItems(menu: HTMLElement | null): HTMLElement[] {
-  return Array.from(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
 }

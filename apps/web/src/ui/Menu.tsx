@@ -3,7 +3,6 @@ import {
   type KeyboardEvent,
   type ReactNode,
   type RefObject,
-  useEffect,
   useId,
   useLayoutEffect,
   useRef,
@@ -12,6 +11,7 @@ import {
 import { Button } from './Button';
 import { MoreIcon } from './icons';
 import styles from './Menu.module.css';
+import { handleMenuKey, menuItems, useCloseOnOutsidePress } from './menuBehaviour';
 
 export interface MenuItem {
   label: string;
@@ -56,7 +56,7 @@ export function Menu({ label, items, text, align = 'end' }: MenuProps) {
       );
     };
     place();
-    enabledItems(menuRef.current)[0]?.focus();
+    menuItems(menuRef.current)[0]?.focus();
     // Scrolling away from the button closes the menu rather than leaving it floating.
     const close = () => setOpen(false);
     window.addEventListener('resize', close);
@@ -67,43 +67,13 @@ export function Menu({ label, items, text, align = 'end' }: MenuProps) {
     };
   }, [open, align]);
 
-  useEffect(() => {
-    if (!open) return;
-    const onPointerDown = (event: PointerEvent) => {
-      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointerDown);
-    return () => document.removeEventListener('pointerdown', onPointerDown);
-  }, [open]);
+  useCloseOnOutsidePress(open, rootRef, setOpen);
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    const list = enabledItems(menuRef.current);
-    const index = list.indexOf(document.activeElement as HTMLElement);
-    const moveTo = (i: number) => list[(i + list.length) % list.length]?.focus();
-    switch (event.key) {
-      case 'ArrowDown':
-        moveTo(index + 1);
-        break;
-      case 'ArrowUp':
-        moveTo(index - 1);
-        break;
-      case 'Home':
-        moveTo(0);
-        break;
-      case 'End':
-        moveTo(list.length - 1);
-        break;
-      case 'Escape':
-        setOpen(false);
-        triggerRef.current?.focus();
-        break;
-      case 'Tab':
-        setOpen(false);
-        return;
-      default:
-        return;
-    }
-    event.preventDefault();
+    handleMenuKey(event, menuRef.current, (restoreFocus) => {
+      setOpen(false);
+      if (restoreFocus) triggerRef.current?.focus();
+    });
   }
 
   return (
@@ -181,8 +151,4 @@ function TriggerButton(props: {
       {props.text}
     </Button>
   );
-}
-
-function enabledItems(menu: HTMLElement | null): HTMLElement[] {
-  return Array.from(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]:not(:disabled)') ?? []);
 }

@@ -12,6 +12,7 @@ import { Alert } from '../ui/Alert';
 import { Badge, type Tone } from '../ui/Badge';
 import { Button, ButtonLink } from '../ui/Button';
 import { Card } from '../ui/Card';
+import table from '../ui/DataTable.module.css';
 import { Dialog } from '../ui/Dialog';
 import { EmptyState } from '../ui/EmptyState';
 import { LinkIcon, PlusIcon, TrashIcon, VolumeIcon } from '../ui/icons';
@@ -123,19 +124,19 @@ export function VolumesPage() {
         </EmptyState>
       ) : (
         <Card flush>
-          <div className={styles.scroll}>
-            <table className={styles.table}>
+          <div className={table.scroll}>
+            <table className={`${table.table} ${styles.table}`}>
               <thead>
                 <tr>
                   <th scope="col">Name</th>
                   <th scope="col">Cloud</th>
-                  <th scope="col" className={styles.end}>
+                  <th scope="col" className={table.end}>
                     Size
                   </th>
                   <th scope="col">State</th>
                   <th scope="col">Location</th>
                   <th scope="col">Attached to</th>
-                  <th scope="col" className={styles.end}>
+                  <th scope="col" className={table.end}>
                     Cost / mo
                   </th>
                   <th scope="col">
@@ -148,7 +149,7 @@ export function VolumesPage() {
                   <tr key={c.key} className={styles.pendingRow}>
                     <td className={styles.name}>{c.name}</td>
                     <td>{c.cloudTitle}</td>
-                    <td className={`${styles.end} ${styles.num}`}>{c.sizeGb} GB</td>
+                    <td className={`${table.end} ${table.num}`}>{c.sizeGb} GB</td>
                     <td>
                       <Badge tone="info" dot="pulse">
                         Creating…
@@ -235,7 +236,7 @@ function VolumeRow({
           {volume.cloudTitle}
         </span>
       </td>
-      <td className={`${styles.end} ${styles.num}`}>{formatCount(volume.sizeGb)} GB</td>
+      <td className={`${table.end} ${table.num}`}>{formatCount(volume.sizeGb)} GB</td>
       <td>
         {pendingLabel ? (
           <Badge tone="info" dot="pulse">
@@ -265,7 +266,7 @@ function VolumeRow({
           <span className={styles.muted}>Not attached</span>
         )}
       </td>
-      <td className={`${styles.end} ${styles.num}`}>{formatMoney(volume.costMonthly)}</td>
+      <td className={`${table.end} ${table.num}`}>{formatMoney(volume.costMonthly)}</td>
       <td className={styles.actions}>
         {canOperate && !volume.missingSince && (
           <>

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrateDeploy, createDatabase as openDatabase } from '../packages/db/src/index';
 import { createDatabase as createTestDatabase, dropDatabase } from './support/postgres';
+import { startRedisServer } from './support/redis';
 
 // One throwaway database per run, migrated like production. Tests create their own
 // organizations inside it and never assume it is empty.
@@ -22,9 +23,13 @@ export default async function setup(project: TestProject) {
   await migrateDeploy(db.pool);
   await db.close();
   process.env.DATABASE_URL = url;
-  process.env.REDIS_URL ??= 'redis://127.0.0.1:6379/0';
+  // A private redis-server: queue names are fixed, so a shared Redis would let another run's
+  // worker take this run's jobs.
+  const redis = await startRedisServer();
+  process.env.REDIS_URL = redis.url(0);
   project.provide('databaseUrl', url);
   return async () => {
+    await redis.stop();
     await dropDatabase(name);
   };
 }

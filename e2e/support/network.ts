@@ -1,6 +1,5 @@
-import { randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+import { startRedisServer } from '../../test/support/redis';
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -19,46 +18,12 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * A Redis URL on a logical database (1-15) that holds no keys now and that no other stack of
- * this run uses. Two stacks on one database would run each other's poll jobs (the queue
- * names are fixed), and a job for a cloud the other stack doesn't know is skipped.
+ * A redis-server of this stack's own. Two stacks on one Redis would run each other's poll
+ * jobs (the queue names are fixed), and a job for a cloud the other stack doesn't know is skipped.
  */
 export async function redisUrl(): Promise<{ url: string; release: () => Promise<void> }> {
-  const base = (process.env.E2E_REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '');
-  const taken = new Set((process.env.E2E_REDIS_DBS_IN_USE ?? '').split(',').filter(Boolean).map(Number));
-  const candidates = Array.from({ length: 15 }, (_, i) => i + 1).filter((db) => !taken.has(db));
-  const redis = new Redis(`${base}/0`, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  let empty: number[] = [];
-  try {
-    await redis.connect();
-    const info = await redis.info('keyspace');
-    const used = new Set(
-      [...info.matchAll(/^db(\d+):keys=(\d+)/gm)].filter((m) => Number(m[2]) > 0).map((m) => Number(m[1])),
-    );
-    empty = candidates.filter((db) => !used.has(db));
-  } catch {
-    // Redis unreachable here: the stack reports that itself when it starts.
-  } finally {
-    redis.disconnect();
-  }
-  const pool = empty.length ? empty : candidates;
-  const db = pool[randomInt(0, pool.length)]!;
-  process.env.E2E_REDIS_DBS_IN_USE = [...taken, db].join(',');
-  const url = `${base}/${db}`;
-  return {
-    url,
-    // Leaves the database empty again for the next run, if it was empty when chosen.
-    release: async () => {
-      if (!empty.includes(db)) return;
-      const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-      try {
-        await client.connect();
-        await client.flushdb();
-      } finally {
-        client.disconnect();
-      }
-    },
-  };
+  const server = await startRedisServer();
+  return { url: server.url(0), release: () => server.stop() };
 }
 
 /** Polls a URL until it answers 200, failing early if `failFast` reports a reason. */

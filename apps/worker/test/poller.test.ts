@@ -30,7 +30,7 @@ beforeAll(async () => {
   env = {
     ...process.env,
     DATABASE_URL: url,
-    REDIS_URL: 'redis://127.0.0.1:6379/13',
+    REDIS_URL: process.env.REDIS_URL!.replace(/\/\d*$/, '/13'),
     OVERCAST_SETTINGS_DIR: settingsDir,
     OVERCAST_LOG_LEVEL: process.env.WORKER_LOGS ? 'info' : 'warn',
   };

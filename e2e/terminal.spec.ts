@@ -130,3 +130,43 @@ test('a key imported on the Keys page opens a terminal on the machine, and the s
   await confirm.getByRole('button', { name: 'Delete anyway' }).click();
   await expect(page.getByText('No SSH keys yet')).toBeVisible();
 });
+
+test('without a key the terminal asks for a password; a changed host key is refused until an admin accepts it', async ({
+  page,
+  sshWorld,
+}) => {
+  test.setTimeout(90_000);
+  const { sshd, machineId, stack } = sshWorld;
+  await logIn(page, stack.admin);
+  // The key was deleted above: nothing to log in with but a password, which this sshd refuses.
+  await page.goto(`/machines/${machineId}/terminal`);
+  const password = page.getByLabel('Password');
+  await expect(page.getByText('The machine asks for a password')).toBeVisible({ timeout: 20_000 });
+  await password.fill('not-the-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByText(/refused the password/)).toBeVisible({ timeout: 20_000 });
+
+  // The machine comes back with another host key: the pinned one no longer matches.
+  const pinned = sshd.hostKeyFingerprint;
+  const presented = await sshd.restartWithNewHostKey();
+  await page.reload();
+  await expect(page.getByText('The machine asks for a password')).toBeVisible({ timeout: 20_000 });
+  await password.fill('not-the-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  const warning = page.getByRole('alert').filter({ hasText: "The machine's host key has changed" });
+  await expect(warning).toBeVisible({ timeout: 20_000 });
+  await expect(warning).toContainText(pinned);
+  await expect(warning).toContainText(presented);
+
+  // Accepting pins the presented key; the next attempt gets past the host key to the login.
+  await warning.getByRole('button', { name: 'Accept new key' }).click();
+  await expect(warning).toBeHidden({ timeout: 20_000 });
+  const status = page.getByRole('status', { name: 'Connection' });
+  if (await password.isVisible()) {
+    await password.fill('not-the-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+  }
+  await expect(page.getByText(/refused the password/)).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByText("The machine's host key has changed")).toBeHidden();
+  await expect(status).not.toContainText(pinned);
+});

@@ -212,6 +212,9 @@ describe('web terminal', () => {
     const session = list.json().items.find((s: { id: string }) => s.id === firstSession);
     expect(session).toMatchObject({ endReason: 'exit', bytesOut: firstBytes.length, hasRecording: true });
     expect(session.durationSeconds).toBeGreaterThan(0);
+    // Others on the session list see who opened it, by name (else email).
+    const opener = await api.db.prisma.user.findUniqueOrThrow({ where: { id: session.userId } });
+    expect(session.userName).toBe(opener.name || opener.email);
 
     const rec = await api.app.inject({
       url: `/api/v1/shell-sessions/${firstSession}/recording`,

@@ -160,7 +160,7 @@ export function SessionsCard({ machineId }: { machineId: string }) {
             <li key={s.id}>
               <span className={styles.sessionText}>
                 <span>
-                  {s.userId === session.user.id ? 'You' : s.userId ? 'Another member' : 'An API token'}
+                  {s.userId === session.user.id ? 'You' : (s.userName ?? 'A former member')}
                   {' · '}
                   <RelativeTime value={s.startedAt} />
                 </span>

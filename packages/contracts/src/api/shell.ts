@@ -40,6 +40,9 @@ export const ShellSession = T.Object(
     id: Uuid,
     machineId: Uuid,
     userId: T.Union([Uuid, T.Null()]),
+    userName: T.Union([T.String(), T.Null()], {
+      description: 'Who opened it: their name, else their email; null when the user is gone',
+    }),
     startedAt: IsoDateTime,
     endedAt: T.Union([IsoDateTime, T.Null()]),
     endReason: T.Union([T.String(), T.Null()]),

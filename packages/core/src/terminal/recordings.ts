@@ -25,11 +25,12 @@ export function recordingPath(settings: Pick<Settings, 'shell'>, organizationId:
   return join(recordingsDir(settings), organizationId, `${sessionId}.cast`);
 }
 
-export function shellSessionView(s: ShellSession): ShellSessionView {
+export function shellSessionView(s: ShellSession, userName: string | null): ShellSessionView {
   return {
     id: s.id,
     machineId: s.machineId,
     userId: s.userId,
+    userName,
     startedAt: s.startedAt.toISOString(),
     endedAt: s.endedAt?.toISOString() ?? null,
     endReason: s.endReason,
@@ -52,7 +53,13 @@ export async function listShellSessions(
     orderBy: { startedAt: 'desc' },
     take: limit,
   });
-  return rows.map(shellSessionView);
+  const userIds = [...new Set(rows.flatMap((r) => (r.userId ? [r.userId] : [])))];
+  const users = await db.prisma.user.findMany({
+    where: { id: { in: userIds } },
+    select: { id: true, name: true, email: true },
+  });
+  const names = new Map(users.map((u) => [u.id, u.name || u.email]));
+  return rows.map((r) => shellSessionView(r, (r.userId && names.get(r.userId)) || null));
 }
 
 /** A session's recording, for an admin or the person whose session it was. */

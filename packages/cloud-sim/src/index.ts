@@ -2,3 +2,4 @@ export * from './common/server';
 export * from './digitalocean/index';
 export * from './ec2/index';
 export * from './gce/index';
+export * from './docker/index';

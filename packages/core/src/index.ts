@@ -3,6 +3,7 @@ export * from './auth';
 export * from './catalog';
 export * from './clouds';
 export * from './cost';
+export * from './engine-events';
 export * from './errors';
 export * from './events';
 export * from './inventory';

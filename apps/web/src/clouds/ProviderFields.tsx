@@ -22,7 +22,9 @@ export function ProviderFields({ provider, values, errors, onChange, editing = f
   const config = form.fields.filter((f) => f.target === 'config');
   // Config first for libvirt and SSH hosts (where), credentials first otherwise (who).
   const ordered =
-    provider === 'libvirt' || provider === 'ssh_host' ? [...config, ...credentials] : form.fields;
+    provider === 'libvirt' || provider === 'ssh_host' || provider === 'docker'
+      ? [...config, ...credentials]
+      : form.fields;
   return (
     <div className={styles.fields}>
       {ordered.map((field) => (

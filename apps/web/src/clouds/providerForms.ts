@@ -148,6 +148,56 @@ export const PROVIDER_FORMS: Record<CloudProvider, ProviderForm> = {
       ...sshAuth,
     ],
   },
+  docker: {
+    titlePlaceholder: 'Build server engine',
+    help: [
+      'Give the engine address as DOCKER_HOST says it: unix:///var/run/docker.sock when Overcast runs on the same host (mount the socket into its containers), or tcp://host:2376 for a remote engine.',
+      'A remote engine must be protected with TLS: paste ca.pem, cert.pem and key.pem from the DOCKER_CERT_PATH directory you use with the docker CLI.',
+      'Containers show up as machines; you can start, stop, create them and open a shell inside them.',
+    ],
+    helpLink: {
+      href: 'https://docs.docker.com/engine/security/protect-access/',
+      label: 'Protecting the daemon socket',
+    },
+    fields: [
+      {
+        name: 'host',
+        label: 'Engine address (DOCKER_HOST)',
+        target: 'config',
+        required: true,
+        mono: true,
+        placeholder: 'unix:///var/run/docker.sock',
+      },
+      {
+        name: 'ca',
+        label: 'CA certificate (ca.pem)',
+        target: 'credentials',
+        kind: 'textarea',
+        mono: true,
+        file: true,
+        placeholder: '-----BEGIN CERTIFICATE-----',
+        hint: 'TCP engines only.',
+      },
+      {
+        name: 'cert',
+        label: 'Client certificate (cert.pem)',
+        target: 'credentials',
+        kind: 'textarea',
+        mono: true,
+        file: true,
+        placeholder: '-----BEGIN CERTIFICATE-----',
+      },
+      {
+        name: 'key',
+        label: 'Client key (key.pem)',
+        target: 'credentials',
+        kind: 'textarea',
+        mono: true,
+        file: true,
+        placeholder: '-----BEGIN PRIVATE KEY-----',
+      },
+    ],
+  },
   ssh_host: {
     titlePlaceholder: 'Bare-metal servers',
     help: [
@@ -200,6 +250,19 @@ export function buildRequest(
     case 'gce':
       if (v('project')) config.project = v('project');
       break;
+    case 'docker': {
+      if (v('host')) config.host = v('host');
+      const tls = ['ca', 'cert', 'key'].filter((name) => credentials[name]);
+      if (tls.length > 0 && tls.length < 3) {
+        const missing = ['ca', 'cert', 'key'].find((name) => !credentials[name]) as string;
+        return {
+          credentials,
+          config,
+          error: { field: missing, message: 'TLS needs all three files: ca.pem, cert.pem and key.pem.' },
+        };
+      }
+      break;
+    }
     case 'libvirt': {
       if (v('uri')) config.uri = v('uri');
       if (v('hostAddress') || v('hostUsername')) {
@@ -255,6 +318,7 @@ export function valuesFromConfig(provider: CloudProvider, config: Record<string,
   const values: FormValues = {};
   if (provider === 'aws' && Array.isArray(config.regions)) values.regions = config.regions.join(', ');
   if (provider === 'gce' && typeof config.project === 'string') values.project = config.project;
+  if (provider === 'docker' && typeof config.host === 'string') values.host = config.host;
   if (provider === 'libvirt') {
     if (typeof config.uri === 'string') values.uri = config.uri;
     const host = config.host as { address?: string; username?: string; port?: number } | undefined;

@@ -11,9 +11,13 @@ export const CloudProvider = T.Union(
     T.Literal('gce'),
     T.Literal('digitalocean'),
     T.Literal('libvirt'),
+    T.Literal('docker'),
     T.Literal('ssh_host'),
   ],
-  { description: 'aws, gce, digitalocean, libvirt (KVM) or ssh_host (any server reachable over SSH)' },
+  {
+    description:
+      'aws, gce, digitalocean, libvirt (KVM), docker (a Docker engine) or ssh_host (any server reachable over SSH)',
+  },
 );
 export type CloudProvider = Static<typeof CloudProvider>;
 
@@ -70,6 +74,21 @@ export const ProviderInputs = {
         }),
       ),
       hostKeyFingerprint: T.Optional(T.String({ maxLength: 200 })),
+    }),
+  },
+  docker: {
+    credentials: Strict({
+      ca: T.Optional(
+        NonEmpty("ca.pem from DOCKER_CERT_PATH (the CA that signed the daemon's certificate)", 16_384),
+      ),
+      cert: T.Optional(NonEmpty('cert.pem from DOCKER_CERT_PATH (the client certificate)', 16_384)),
+      key: T.Optional(NonEmpty('key.pem from DOCKER_CERT_PATH (the client private key)', 16_384)),
+    }),
+    config: Strict({
+      host: NonEmpty(
+        'DOCKER_HOST: unix:///var/run/docker.sock, or tcp://host:2376 (with the three TLS files)',
+        512,
+      ),
     }),
   },
   ssh_host: {

@@ -74,7 +74,7 @@ export class EngineWatcher {
       let opened = false;
       try {
         const cloud = await this.deps.db.prisma.cloud.findUnique({ where: { id: this.cloudId } });
-        if (!cloud || !cloud.enabled || cloud.provider !== 'docker') return;
+        if (!cloud?.enabled || cloud.provider !== 'docker') return;
         const driver = (await driverOf(this.deps.box, cloud)) as DockerDriver;
         await driver.watchEvents(
           signal,

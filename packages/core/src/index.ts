@@ -2,6 +2,7 @@ export * from './audit';
 export * from './auth';
 export * from './catalog';
 export * from './clouds';
+export * from './containers';
 export * from './cost';
 export * from './engine-events';
 export * from './errors';

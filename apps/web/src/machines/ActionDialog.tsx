@@ -102,6 +102,11 @@ function ActionDialogBody({
       body: `This deletes ${single ? 'the machine' : 'the machines'} at the provider, with local disks. It can't be undone.`,
     },
     rename: { title: `Rename ${target}`, body: 'The new name is set at the provider too.' },
+    pause: {
+      title: `Pause ${target}?`,
+      body: 'Its processes are frozen in place until it is unpaused; nothing is lost.',
+    },
+    unpause: { title: `Unpause ${target}?`, body: 'Its processes carry on where they were frozen.' },
   };
 
   return (

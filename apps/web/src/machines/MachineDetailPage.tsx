@@ -78,7 +78,7 @@ function MachineView({ detail }: { detail: MachineDetail }) {
   const queryClient = useQueryClient();
   const pending = usePendingAction(m.id);
   const [request, setRequest] = useState<ActionRequest | null>(null);
-  const actions = actionsFor(m.state);
+  const actions = actionsFor(m.state, m.provider === 'docker' ? m : undefined);
   const ref = { id: m.id, name: m.name };
   const ask = (action: MachineAction) => setRequest({ action, machines: [ref] });
   const gone = m.state === 'terminated' || m.state === 'missing';
@@ -129,6 +129,12 @@ function MachineView({ detail }: { detail: MachineDetail }) {
               label={`More actions for ${m.name}`}
               text="More"
               items={[
+                ...(actions.includes('pause')
+                  ? [{ label: 'Pause', icon: <StopIcon />, onSelect: () => ask('pause') }]
+                  : []),
+                ...(actions.includes('unpause')
+                  ? [{ label: 'Unpause', icon: <PlayIcon />, onSelect: () => ask('unpause') }]
+                  : []),
                 { label: 'Rename', icon: <PencilIcon />, onSelect: () => ask('rename') },
                 { label: 'Destroy', icon: <TrashIcon />, danger: true, onSelect: () => ask('destroy') },
               ]}

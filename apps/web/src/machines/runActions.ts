@@ -48,6 +48,8 @@ const VERB: Record<MachineAction, string> = {
   reboot: 'Rebooting',
   destroy: 'Destroying',
   rename: 'Renaming',
+  pause: 'Pausing',
+  unpause: 'Unpausing',
 };
 
 /** The state an action ends in; a machine already there has nothing to wait for. */

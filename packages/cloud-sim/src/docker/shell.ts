@@ -11,7 +11,16 @@ export interface ExecSize {
 
 const SHELLS = new Set(['sh', '/bin/sh', 'bash', '/bin/bash', 'ash', '/bin/ash', 'zsh']);
 
-export const isShell = (cmd: string[]): boolean => cmd.length === 1 && SHELLS.has(cmd[0] as string);
+/**
+ * An interactive shell: `sh`, or `sh -c '… exec sh'` (the "bash if there is one, else sh"
+ * line clients send; these images have no bash, so it ends in sh).
+ */
+export const isShell = (cmd: string[]): boolean =>
+  (cmd.length === 1 && SHELLS.has(cmd[0] as string)) ||
+  (cmd.length === 3 &&
+    SHELLS.has(cmd[0] as string) &&
+    cmd[1] === '-c' &&
+    /exec (\/bin\/)?sh\s*(;|$|fi)/.test(cmd[2] as string));
 
 function words(line: string): string[] {
   const out: string[] = [];

@@ -1,4 +1,5 @@
 import type { CreateMachineRequest, Machine, RemoteMachine } from '@overcast/contracts';
+import type { Cloud } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
 import { driverOf, getCloud } from '../clouds';
 import { machineCost } from '../cost';
@@ -52,6 +53,25 @@ export async function createMachine(
     });
     throw failure;
   }
+  const machine = await storeCreatedMachine(deps, actor, cloud, remote, {
+    sshKeyId: req.sshKeyId ?? null,
+    audit: { name: req.name, cloud: cloud.title, size: req.size, image: req.image, location: req.location },
+  });
+  await refreshNow(deps.pollQueue, cloud.id);
+  return toMachine(await machineRow(deps.db, actor.organizationId, machine.id));
+}
+
+/**
+ * Stores a machine the provider just created (before any poll lists it), with its history
+ * row, the audit entry and the live event. A poll that got there first wins (no overwrite).
+ */
+export async function storeCreatedMachine(
+  deps: Pick<ActionDeps, 'db' | 'redis'>,
+  actor: Actor & { organizationId: string },
+  cloud: Cloud,
+  remote: RemoteMachine,
+  options: { sshKeyId: string | null; audit: Record<string, unknown> },
+): Promise<{ id: string; name: string }> {
   const cost = machineCost({
     provider: cloud.provider as never,
     size: remote.size,
@@ -83,7 +103,7 @@ export async function createMachine(
       costHourly: cost?.hourly ?? null,
       costCurrency: cost?.currency ?? 'USD',
       costSource: cost?.source ?? null,
-      sshKeyId: req.sshKeyId ?? null,
+      sshKeyId: options.sshKeyId,
       createdById: actor.userId ?? null,
     },
   });
@@ -99,7 +119,7 @@ export async function createMachine(
     action: 'machine.create',
     resourceKind: 'machine',
     resourceId: machine.id,
-    details: { name: req.name, cloud: cloud.title, size: req.size, image: req.image, location: req.location },
+    details: options.audit,
   });
   await publishEvents(deps.redis, actor.organizationId, [
     {
@@ -110,6 +130,5 @@ export async function createMachine(
       data: { name: machine.name },
     },
   ]);
-  await refreshNow(deps.pollQueue, cloud.id);
-  return toMachine(await machineRow(deps.db, actor.organizationId, machine.id));
+  return machine;
 }

@@ -24,6 +24,7 @@ import { ActionDialog, type ActionRequest } from './ActionDialog';
 import { describeEvent, eventTone } from './history';
 import styles from './MachineDetailPage.module.css';
 import { runMachineActions } from './runActions';
+import { ContainerCard } from './ContainerCard';
 import { SessionsCard, SshCard } from './SshCard';
 import { StateBadge } from './StateBadge';
 import { actionsFor, PENDING_LABEL, stateLook } from './state';
@@ -176,8 +177,14 @@ function MachineView({ detail }: { detail: MachineDetail }) {
           </Card>
         </div>
         <div className={styles.side}>
-          <Connect machine={m} />
-          <SshCard machine={m} canEdit={permissions.operate && !gone} />
+          {m.provider === 'docker' ? (
+            <ContainerCard machine={m} extra={detail.extra} canOpen={permissions.operate && !gone} />
+          ) : (
+            <>
+              <Connect machine={m} />
+              <SshCard machine={m} canEdit={permissions.operate && !gone} />
+            </>
+          )}
           <SessionsCard machineId={m.id} />
           <Card title="Tags">
             <TagsEditor detail={detail} canEdit={permissions.operate && !gone} />

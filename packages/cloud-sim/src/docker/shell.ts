@@ -37,9 +37,14 @@ export function runCommand(
   argv: string[],
 ): { output: string; code: number; exit?: boolean } {
   const [cmd, ...args] = argv;
-  const vars = Object.fromEntries(
-    [...container.env, ...env].map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
-  );
+  const vars: Record<string, string> = {
+    HOSTNAME: container.id.slice(0, 12),
+    HOME: '/root',
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    ...Object.fromEntries(
+      [...container.env, ...env].map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+    ),
+  };
   const expand = (a: string) => a.replace(/\$(\w+)/g, (_, k: string) => vars[k] ?? '');
   switch (cmd) {
     case undefined:
@@ -63,7 +68,7 @@ export function runCommand(
     case 'env':
     case 'printenv':
       return {
-        output: `${Object.entries({ HOSTNAME: container.id.slice(0, 12), HOME: '/root', ...vars })
+        output: `${Object.entries(vars)
           .map(([k, v]) => `${k}=${v}`)
           .join('\n')}\n`,
         code: 0,

@@ -11,6 +11,7 @@ import {
   startDockerSim,
   type TlsMaterial,
 } from '../../../packages/cloud-sim/src/docker/index';
+import { startSshd } from '../../../test/support/sshd';
 import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
 
 let api: TestApi;
@@ -59,6 +60,65 @@ const post = (url: string, payload: unknown) =>
 const machineByName = (name: string) => api.db.prisma.machine.findFirst({ where: { cloudId, name } });
 const sync = () =>
   pollCloud({ db: api.db, box: api.box, redis, settings: api.settings }, cloudId, 'machines');
+
+describe('an engine reached through a machine Overcast logs in to', () => {
+  it('takes the machine’s address, user, port and key', async () => {
+    const key = await post('/api/v1/ssh-keys', { name: 'engine host key' });
+    expect(key.statusCode).toBe(201);
+    const sshd = await startSshd({ authorizedKeys: [key.json().publicKey] });
+    try {
+      const hosts = await api.db.prisma.cloud.create({
+        data: {
+          organizationId: owner.organizationId,
+          provider: 'ssh_host',
+          title: 'build hosts',
+          credentials: Buffer.from('x'),
+        },
+      });
+      const host = await api.db.prisma.machine.create({
+        data: {
+          organizationId: owner.organizationId,
+          cloudId: hosts.id,
+          externalId: `127.0.0.1:${sshd.port}`,
+          name: 'build-1',
+          state: 'running',
+          publicIps: ['127.0.0.1'],
+          sshPort: sshd.port,
+          sshUser: sshd.user,
+          sshKeyId: key.json().id,
+        },
+      });
+      const res = await post('/api/v1/clouds', {
+        provider: 'docker',
+        title: 'engine on build-1',
+        credentials: {},
+        config: { sshMachineId: host.id, socketPath: sim.socketPath },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().config.host).toBe(`ssh://${sshd.user}@127.0.0.1:${sshd.port}`);
+      expect(JSON.stringify(res.json())).not.toContain('PRIVATE KEY');
+      const viaId = res.json().id as string;
+      const outcome = await pollCloud(
+        { db: api.db, box: api.box, redis, settings: api.settings },
+        viaId,
+        'machines',
+      );
+      expect(outcome.status).toBe('ok');
+      expect(await api.db.prisma.machine.count({ where: { cloudId: viaId } })).toBeGreaterThan(0);
+      const other = await createOrgWithUser(api.db);
+      const foreign = await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/clouds',
+        headers: { cookie: await login(api, other) },
+        payload: { provider: 'docker', title: 'x', credentials: {}, config: { sshMachineId: host.id } },
+      });
+      expect(foreign.statusCode).toBe(404);
+      await api.db.prisma.cloud.deleteMany({ where: { id: viaId } });
+    } finally {
+      await sshd.stop();
+    }
+  });
+});
 
 describe('docker clouds in the api', () => {
   it('adds an engine over its unix socket and lists its containers', async () => {

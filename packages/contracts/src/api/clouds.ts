@@ -83,12 +83,25 @@ export const ProviderInputs = {
       ),
       cert: T.Optional(NonEmpty('cert.pem from DOCKER_CERT_PATH (the client certificate)', 16_384)),
       key: T.Optional(NonEmpty('key.pem from DOCKER_CERT_PATH (the client private key)', 16_384)),
+      ...SshAuth,
     }),
     config: Strict({
-      host: NonEmpty(
-        'DOCKER_HOST: unix:///var/run/docker.sock, or tcp://host:2376 (with the three TLS files)',
-        512,
+      host: T.Optional(
+        NonEmpty(
+          'DOCKER_HOST: unix:///var/run/docker.sock, tcp://host:2376 (with the three TLS files) or ssh://user@host (with an SSH key)',
+          512,
+        ),
       ),
+      sshMachineId: T.Optional(
+        T.String({
+          pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+          description: 'Reach the engine over SSH through this machine, with the login Overcast has for it',
+        }),
+      ),
+      socketPath: T.Optional(
+        NonEmpty('The engine socket on the SSH host; default /var/run/docker.sock', 512),
+      ),
+      hostKeyFingerprint: T.Optional(T.String({ maxLength: 200 })),
     }),
   },
   ssh_host: {

@@ -3,7 +3,20 @@ import { ProviderError } from '@overcast/contracts';
 /** How to reach an engine, parsed from a DOCKER_HOST-style address and its TLS material. */
 export type DockerEndpoint =
   | { kind: 'unix'; socketPath: string }
-  | { kind: 'tcp'; host: string; port: number; tls: DockerTls | null };
+  | { kind: 'tcp'; host: string; port: number; tls: DockerTls | null }
+  | { kind: 'ssh'; ssh: DockerSshHost; socketPath: string };
+
+/** A host Overcast logs in to over SSH, whose engine socket is forwarded through the session. */
+export interface DockerSshHost {
+  address: string;
+  port: number;
+  username: string;
+  /** Pinned host key (SHA256:...); null accepts the first one seen. */
+  hostKeyFingerprint: string | null;
+  privateKey?: string;
+  passphrase?: string;
+  password?: string;
+}
 
 export interface DockerTls {
   ca: string;
@@ -16,6 +29,10 @@ export interface DockerCredentials {
   ca?: string;
   cert?: string;
   key?: string;
+  /** The SSH login, for an ssh:// engine. */
+  privateKey?: string;
+  passphrase?: string;
+  password?: string;
 }
 
 export interface DockerConfig {
@@ -102,8 +119,50 @@ export function readConfig(
       ...timeouts,
     };
   }
+  if (host.startsWith('ssh://')) {
+    let url: URL;
+    try {
+      url = new URL(host);
+    } catch {
+      throw new ProviderError('invalid', `${host} is not a valid address; use ssh://user@host[:port].`);
+    }
+    const username = decodeURIComponent(url.username);
+    if (!username) throw new ProviderError('invalid', `Say which user to log in as: ssh://user@${url.host}.`);
+    if (!credentials.privateKey && !credentials.password) {
+      throw new ProviderError(
+        'invalid',
+        'An ssh:// engine needs the SSH private key (or password) of that user.',
+      );
+    }
+    const socketPath =
+      typeof raw.socketPath === 'string' && raw.socketPath ? raw.socketPath : '/var/run/docker.sock';
+    if (!socketPath.startsWith('/'))
+      throw new ProviderError('invalid', `${socketPath} is not an absolute socket path.`);
+    const address = url.hostname.replace(/^\[|\]$/g, '');
+    const port = url.port ? Number(url.port) : 22;
+    return {
+      endpoint: {
+        kind: 'ssh',
+        socketPath,
+        ssh: {
+          address,
+          port,
+          username,
+          hostKeyFingerprint:
+            typeof raw.hostKeyFingerprint === 'string' && raw.hostKeyFingerprint
+              ? raw.hostKeyFingerprint
+              : null,
+          privateKey: credentials.privateKey,
+          passphrase: credentials.passphrase,
+          password: credentials.password,
+        },
+      },
+      label: `${username}@${address}${port === 22 ? '' : `:${port}`}:${socketPath}`,
+      ...timeouts,
+    };
+  }
   throw new ProviderError(
     'invalid',
-    `${host} is not an engine address Overcast understands; use unix:///path/to/docker.sock or tcp://host:port.`,
+    `${host} is not an engine address Overcast understands; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host.`,
   );
 }

@@ -3,7 +3,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProviderError, type RemoteMachine } from '@overcast/contracts';
+import { generateKeyPair } from '@overcast/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SshdHandle, startSshd } from '../../../../test/support/sshd';
 import {
   type DockerSim,
   makeTlsMaterial,
@@ -311,5 +313,62 @@ describe('docker driver events and exec', () => {
     const refused = await failure(d.openShell(idle.id, { cols: 80, rows: 24 }));
     expect(refused.kind).toBe('conflict');
     expect(refused.message).toMatch(/is not running/);
+  });
+});
+
+describe('docker driver through an SSH host', () => {
+  let sshd: SshdHandle;
+  let privateKey: string;
+  beforeAll(async () => {
+    const key = await generateKeyPair();
+    privateKey = key.privateKey;
+    sshd = await startSshd({ authorizedKeys: [key.publicKey] });
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+  });
+
+  const viaSsh = (extra: Record<string, unknown> = {}, key = privateKey) =>
+    createDockerDriver({
+      credentials: { privateKey: key },
+      config: { host: `ssh://${sshd.user}@127.0.0.1:${sshd.port}`, socketPath: sim.socketPath, ...extra },
+    });
+
+  it('reaches the engine socket forwarded over SSH: inventory, actions, events and exec', async () => {
+    const d = viaSsh({ hostKeyFingerprint: sshd.hostKeyFingerprint });
+    await d.validate();
+    expect((await list(d)).map((m) => m.name)).toContain('web');
+    const web = sim.engine.container('web');
+    const events: EngineEvent[] = [];
+    const controller = new AbortController();
+    const watching = d.watchEvents(controller.signal, (e) => events.push(e));
+    await expect.poll(() => sim.eventStreamCount()).toBe(1);
+    await d.machineAction(web.id, 'reboot');
+    await expect.poll(() => events.map((e) => e.action)).toContain('restart');
+    const shell = await d.openShell(web.id, { cols: 90, rows: 20 }, ['sh']);
+    let out = '';
+    shell.stream.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    shell.stream.write('stty size\r');
+    await expect.poll(() => out).toContain('20 90');
+    shell.stream.write('exit\r');
+    controller.abort();
+    await watching;
+    await d.close();
+  });
+
+  it('says what is wrong with the SSH side', async () => {
+    const wrongKey = (await generateKeyPair()).privateKey;
+    expect((await failure(viaSsh({}, wrongKey).validate())).kind).toBe('auth');
+    const pinned = await failure(
+      viaSsh({ hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }).validate(),
+    );
+    expect(pinned.options.code).toBe('host-key-mismatch');
+    const nosocket = await failure(viaSsh({ socketPath: '/nonexistent/docker.sock' }).validate());
+    expect(nosocket.message).toMatch(/did not open \/nonexistent\/docker.sock/);
+    expect(() => createDockerDriver({ credentials: {}, config: { host: 'ssh://root@h' } })).toThrow(
+      /private key/,
+    );
   });
 });

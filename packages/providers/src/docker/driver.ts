@@ -16,6 +16,7 @@ import Dockerode from 'dockerode';
 import { type DockerConfig, type DockerCredentials, readConfig } from './config';
 import { dockerError } from './errors';
 import { toImage, toMachine, toVolume } from './map';
+import { SshSocketAgent } from './ssh-agent';
 import { probeTlsRefusal } from './tls-probe';
 
 /** What the engine says about itself, for the cloud's page. */
@@ -81,6 +82,7 @@ const SHELL_CMD = ['/bin/sh', '-c', 'if command -v bash >/dev/null 2>&1; then ex
 export class DockerDriver implements ProviderDriver {
   readonly provider = 'docker' as const;
   private client: Dockerode | null = null;
+  private sshAgent: SshSocketAgent | null = null;
 
   constructor(readonly config: DockerConfig) {}
 
@@ -91,6 +93,16 @@ export class DockerDriver implements ProviderDriver {
       connectionTimeout: this.config.connectTimeoutMs,
     } as Dockerode.DockerOptions;
     if (e.kind === 'unix') return { ...base, socketPath: e.socketPath };
+    if (e.kind === 'ssh') {
+      this.sshAgent ??= new SshSocketAgent(e.ssh, e.socketPath, this.config.connectTimeoutMs);
+      return {
+        ...base,
+        protocol: 'http',
+        host: 'docker',
+        port: 80,
+        agent: this.sshAgent,
+      } as Dockerode.DockerOptions;
+    }
     return {
       ...base,
       host: e.host,
@@ -128,6 +140,12 @@ export class DockerDriver implements ProviderDriver {
       }
       throw e;
     }
+  }
+
+  /** Ends the SSH session an ssh:// engine is reached through (nothing to do otherwise). */
+  async close(): Promise<void> {
+    await this.sshAgent?.close();
+    this.sshAgent = null;
   }
 
   async validate(): Promise<void> {

@@ -1,4 +1,5 @@
 import { ProviderError } from '@overcast/contracts';
+import { SshError, sshToProviderError } from '@overcast/ssh';
 
 const TLS_SERVER_UNTRUSTED = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -16,6 +17,7 @@ const TLS_SERVER_UNTRUSTED = new Set([
  */
 export function dockerError(err: unknown, where: string): ProviderError {
   if (err instanceof ProviderError) return err;
+  if (err instanceof SshError) return sshToProviderError(err);
   const e = (err ?? {}) as {
     statusCode?: number;
     json?: { message?: string } | Buffer | string | null;

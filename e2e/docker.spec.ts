@@ -73,6 +73,26 @@ test('a Docker engine is added, its containers change live, and a shell opens in
   const connected = page.getByRole('dialog', { name: 'Shop engine is connected' });
   await expect(connected).toBeVisible({ timeout: 20_000 });
   await connected.getByRole('button', { name: 'Done' }).click();
+  await expect(page.getByTestId('engine-facts')).toContainText(
+    'Docker 27.3.1 · 4 CPUs · 8.0 GiB · 2 containers (1 running)',
+  );
+
+  // A container created from the form: the image is pulled with progress, then it runs.
+  await page.getByRole('button', { name: 'New container on Shop engine' }).click();
+  const create = page.getByRole('dialog', { name: 'New container on Shop engine' });
+  await create.getByLabel('Image').fill('redis:7');
+  await create.getByLabel('Name').fill('shop-cache');
+  await create.getByLabel('Ports').fill('6379:6379');
+  await create.getByLabel('Environment').fill('REDIS_ARGS=--appendonly yes');
+  await create.getByLabel('Labels').fill('app=shop');
+  await create.getByRole('button', { name: 'Create container' }).click();
+  await expect(create.getByRole('status', { name: 'Image pull' })).toContainText('Downloading');
+  await expect(page).toHaveURL(/\/machines\/[0-9a-f-]+$/, { timeout: 20_000 });
+  await expect(page.getByRole('heading', { name: 'shop-cache' })).toBeVisible();
+  expect(sim.engine.container('shop-cache')).toMatchObject({
+    status: 'running',
+    env: ['REDIS_ARGS=--appendonly yes'],
+  });
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Machines' }).click();
   const webRow = row(page, 'shop-web');

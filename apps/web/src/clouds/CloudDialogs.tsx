@@ -221,7 +221,7 @@ const FORM_KEYS: Record<CloudProvider, string[]> = {
   gce: ['project'],
   digitalocean: [],
   libvirt: ['uri', 'host'],
-  docker: ['host'],
+  docker: ['host', 'sshMachineId'],
   ssh_host: ['hosts'],
 };
 

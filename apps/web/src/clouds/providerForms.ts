@@ -5,7 +5,8 @@ export interface FieldSpec {
   name: string;
   label: string;
   target: 'credentials' | 'config';
-  kind?: 'text' | 'secret' | 'textarea' | 'number';
+  /** `machine`: a choice among the SSH hosts Overcast already logs in to. */
+  kind?: 'text' | 'secret' | 'textarea' | 'number' | 'machine';
   required?: boolean;
   placeholder?: string;
   hint?: string;
@@ -164,9 +165,16 @@ export const PROVIDER_FORMS: Record<CloudProvider, ProviderForm> = {
         name: 'host',
         label: 'Engine address (DOCKER_HOST)',
         target: 'config',
-        required: true,
         mono: true,
         placeholder: 'unix:///var/run/docker.sock',
+        hint: 'unix://, tcp:// or ssh://user@host. Leave empty to go through a host chosen below.',
+      },
+      {
+        name: 'sshMachineId',
+        label: 'Or through an SSH host',
+        target: 'config',
+        kind: 'machine',
+        hint: 'Overcast logs in to it with the key it already has and talks to /var/run/docker.sock there.',
       },
       {
         name: 'ca',
@@ -195,6 +203,16 @@ export const PROVIDER_FORMS: Record<CloudProvider, ProviderForm> = {
         mono: true,
         file: true,
         placeholder: '-----BEGIN PRIVATE KEY-----',
+      },
+      {
+        name: 'privateKey',
+        label: 'SSH private key',
+        target: 'credentials',
+        kind: 'textarea',
+        mono: true,
+        file: true,
+        placeholder: '-----BEGIN OPENSSH PRIVATE KEY-----',
+        hint: 'For an ssh:// address only.',
       },
     ],
   },
@@ -252,6 +270,17 @@ export function buildRequest(
       break;
     case 'docker': {
       if (v('host')) config.host = v('host');
+      if (v('sshMachineId')) config.sshMachineId = v('sshMachineId');
+      if (!v('host') && !v('sshMachineId')) {
+        return {
+          credentials,
+          config,
+          error: {
+            field: 'host',
+            message: 'Give the engine address, or choose an SSH host to reach it through.',
+          },
+        };
+      }
       const tls = ['ca', 'cert', 'key'].filter((name) => credentials[name]);
       if (tls.length > 0 && tls.length < 3) {
         const missing = ['ca', 'cert', 'key'].find((name) => !credentials[name]) as string;
@@ -318,7 +347,10 @@ export function valuesFromConfig(provider: CloudProvider, config: Record<string,
   const values: FormValues = {};
   if (provider === 'aws' && Array.isArray(config.regions)) values.regions = config.regions.join(', ');
   if (provider === 'gce' && typeof config.project === 'string') values.project = config.project;
-  if (provider === 'docker' && typeof config.host === 'string') values.host = config.host;
+  if (provider === 'docker') {
+    if (typeof config.sshMachineId === 'string') values.sshMachineId = config.sshMachineId;
+    else if (typeof config.host === 'string') values.host = config.host;
+  }
   if (provider === 'libvirt') {
     if (typeof config.uri === 'string') values.uri = config.uri;
     const host = config.host as { address?: string; username?: string; port?: number } | undefined;

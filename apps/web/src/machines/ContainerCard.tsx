@@ -14,7 +14,6 @@ interface PortView {
 
 interface ContainerExtra {
   host?: string;
-  status?: string;
   command?: string;
   ports?: PortView[];
   networks?: Record<string, { ip: string | null }>;
@@ -58,12 +57,6 @@ export function ContainerCard({
           <Link to={`/machines?cloud=${m.cloudId}`}>{m.cloudTitle}</Link>
           {extra.host ? <span className={styles.muted}> ({extra.host})</span> : null}
         </dd>
-        {extra.status && (
-          <>
-            <dt>Status</dt>
-            <dd>{extra.status}</dd>
-          </>
-        )}
         {extra.command && (
           <>
             <dt>Command</dt>

@@ -127,6 +127,14 @@ export class EngineWatcher {
     try {
       const outcome = await pollCloud(this.deps, this.cloudId, 'machines');
       this.options.onSync?.(outcome, cause);
+      if (outcome.status === 'ok' && outcome.changes > 0) {
+        this.logger.info({ cloudId: this.cloudId, cause, ...outcome }, 'inventory changed (engine events)');
+      } else if (outcome.status === 'error') {
+        this.logger.warn(
+          { cloudId: this.cloudId, cause, error: outcome.message },
+          'event-driven sync failed',
+        );
+      }
       if (this.volumesDue || cause === 'gap') {
         this.volumesDue = false;
         await pollCloud(this.deps, this.cloudId, 'volumes');

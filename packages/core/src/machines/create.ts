@@ -81,6 +81,11 @@ export async function storeCreatedMachine(
     providerHourly: remote.costHourly,
     cloudOverrideMonthly: cloud.costOverrideMonthly?.toString() ?? null,
   });
+  // An event-driven sync can list it before the provider's answer reaches us: then it is
+  // already stored, with its own "created" history and event.
+  const known = await deps.db.prisma.machine.findUnique({
+    where: { cloudId_externalId: { cloudId: cloud.id, externalId: remote.externalId } },
+  });
   const machine = await deps.db.prisma.machine.upsert({
     where: { cloudId_externalId: { cloudId: cloud.id, externalId: remote.externalId } },
     update: {},
@@ -107,6 +112,13 @@ export async function storeCreatedMachine(
       createdById: actor.userId ?? null,
     },
   });
+  await recordAudit(deps.db, actor, {
+    action: 'machine.create',
+    resourceKind: 'machine',
+    resourceId: machine.id,
+    details: options.audit,
+  });
+  if (known) return machine;
   await deps.db.prisma.machineEvent.create({
     data: {
       organizationId: actor.organizationId,
@@ -114,12 +126,6 @@ export async function storeCreatedMachine(
       kind: 'created',
       data: { name: machine.name, by: actor.label },
     },
-  });
-  await recordAudit(deps.db, actor, {
-    action: 'machine.create',
-    resourceKind: 'machine',
-    resourceId: machine.id,
-    details: options.audit,
   });
   await publishEvents(deps.redis, actor.organizationId, [
     {

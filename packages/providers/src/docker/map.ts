@@ -64,7 +64,7 @@ export function toMachine(c: Dockerode.ContainerInfo, host: string): RemoteMachi
     extra: {
       kind: 'container',
       host,
-      status: c.Status,
+      // Not c.Status ("Up 5 minutes"): it changes by itself and every poll would rewrite every row.
       imageId: c.ImageID,
       command: c.Command,
       ports,

@@ -31,7 +31,11 @@ const test = base.extend<object, { dockerWorld: DockerWorld }>({
         labels: { app: 'shop' },
       });
       sim.engine.start(web.id);
-      sim.engine.createContainer({ name: 'shop-batch', image: 'alpine:3.20' });
+      sim.engine.createContainer({
+        name: 'shop-batch',
+        image: 'alpine:3.20',
+        anonymousVolumes: ['/scratch'],
+      });
       const stack = await startStack({ adminEmail: 'e2e-docker@example.com' });
       await use({ stack, sim, dir });
       await stack.stop();
@@ -134,4 +138,17 @@ test('a Docker engine is added, its containers change live, and a shell opens in
   await page.getByRole('link', { name: 'shop-web' }).click();
   const sessions = page.getByRole('list', { name: 'Terminal sessions' });
   await expect(sessions.getByRole('listitem')).toHaveCount(1);
+
+  // Removing a container can take its anonymous volumes along, when asked.
+  const scratch = sim.engine.container('shop-batch').mounts[0]?.volume as string;
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Machines' }).click();
+  await row(page, 'shop-batch').getByRole('link', { name: 'shop-batch', exact: true }).click();
+  await page.getByRole('button', { name: 'More', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'Destroy' }).click();
+  const destroy = page.getByRole('dialog', { name: 'Destroy shop-batch?' });
+  await destroy.getByLabel('to confirm').fill('shop-batch');
+  await destroy.getByLabel('Also remove its anonymous volumes').check();
+  await destroy.getByRole('button', { name: 'Destroy machine' }).click();
+  await expect.poll(() => sim.engine.volumes.has(scratch)).toBe(false);
+  expect(sim.engine.containers.size).toBe(2);
 });

@@ -81,7 +81,8 @@ function MachineView({ detail }: { detail: MachineDetail }) {
   const [request, setRequest] = useState<ActionRequest | null>(null);
   const actions = actionsFor(m.state, m.provider === 'docker' ? m : undefined);
   const ref = { id: m.id, name: m.name };
-  const ask = (action: MachineAction) => setRequest({ action, machines: [ref] });
+  const ask = (action: MachineAction) =>
+    setRequest({ action, machines: [ref], containers: m.provider === 'docker' });
   const gone = m.state === 'terminated' || m.state === 'missing';
 
   return (

@@ -32,7 +32,8 @@ export const PROVIDERS: Record<CloudProvider, ProviderMeta> = {
     mark: 'DKR',
     background: '#1d63ed',
     foreground: '#ffffff',
-    canCreate: true,
+    // Containers have no sizes or regions: they are made from the cloud's "New container" dialog.
+    canCreate: false,
   },
   ssh_host: {
     label: 'SSH hosts',

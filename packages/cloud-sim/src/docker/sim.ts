@@ -234,7 +234,8 @@ export async function startDockerSim(options: DockerSimOptions): Promise<DockerS
     });
     server.on('request', (req, res) => void onRequest(req, res));
     server.on('upgrade', (req, socket, head) => void onUpgrade(req, socket, head));
-    server.keepAliveTimeout = 1000;
+    // Longer than clients keep idle sockets, so a reused socket is never closed under a request.
+    server.keepAliveTimeout = 65_000;
   };
 
   let socketPath: string | null = null;

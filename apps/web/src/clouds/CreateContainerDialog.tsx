@@ -1,6 +1,7 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { imagesQuery } from '../api/clouds';
 import { createContainer } from '../api/containers';
 import { errorText } from '../api/errors';
 import { machineKeys } from '../api/machines';
@@ -53,6 +54,8 @@ interface Progress {
 export function CreateContainerDialog({ cloud, onClose }: { cloud: Cloud; onClose: () => void }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  // The engine's own images, offered as suggestions; any other reference is pulled.
+  const images = useQuery(imagesQuery(cloud.id));
   const [values, setValues] = useState({
     image: '',
     name: '',
@@ -155,7 +158,14 @@ export function CreateContainerDialog({ cloud, onClose }: { cloud: Cloud; onClos
           placeholder="nginx:1.27"
           autoComplete="off"
           spellCheck={false}
+          list="engine-images"
+          hint="An image on the engine, or any reference to pull."
         />
+        <datalist id="engine-images">
+          {(images.data ?? []).map((i) => (
+            <option key={i.externalId} value={i.name} />
+          ))}
+        </datalist>
         <TextField
           label="Name"
           aside="optional"

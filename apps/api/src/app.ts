@@ -15,6 +15,7 @@ import { installValidators } from './plugins/validation';
 import { installWeb, resolveWebDir } from './plugins/web';
 import { authRoutes } from './routes/auth';
 import { cloudRoutes } from './routes/clouds';
+import { containerRoutes } from './routes/containers';
 import { healthRoutes } from './routes/health';
 import { inventoryRoutes } from './routes/inventory';
 import { keyRoutes } from './routes/keys';
@@ -75,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   meRoutes(app);
   cloudRoutes(app, deps);
   machineRoutes(app, deps);
+  containerRoutes(app, deps);
   inventoryRoutes(app, deps);
   keyRoutes(app, deps);
   shellRoutes(app, deps);

@@ -3,6 +3,7 @@ import {
   bullConnection,
   createLogger,
   createRedis,
+  EngineWatchers,
   type LoadedSettings,
   loadSettings,
   QUEUE_PREFIX,
@@ -34,6 +35,12 @@ async function waitForSettings(): Promise<LoadedSettings> {
 /** How often poll schedules are checked against the clouds in Postgres. */
 const RECONCILE_MS = 60_000;
 
+/**
+ * How often Docker clouds are checked for event watchers to start or stop: a cloud added in
+ * the api gets its live updates within this time (its first poll runs at once regardless).
+ */
+const WATCHERS_RECONCILE_MS = 5_000;
+
 /** How long SIGTERM waits for running jobs before handing them back to the queue. */
 const DRAIN_TIMEOUT_MS = 25_000;
 
@@ -58,6 +65,14 @@ async function main(): Promise<void> {
       logger.warn({ err: (err as Error).message }, 'could not reconcile poll schedules'),
     );
   }, RECONCILE_MS);
+  // Docker engines push their changes: one long-lived event watcher per Docker cloud.
+  const engineWatchers = new EngineWatchers(pollDeps, logger);
+  const reconcileWatchers = () =>
+    engineWatchers
+      .reconcile()
+      .catch((err) => logger.warn({ err: (err as Error).message }, 'could not reconcile engine watchers'));
+  await reconcileWatchers();
+  const watchersTimer = setInterval(reconcileWatchers, WATCHERS_RECONCILE_MS);
   const workers = [
     new Worker(QUEUES.maintenance, maintenanceProcessor(db, logger, settings), {
       connection,
@@ -93,6 +108,8 @@ async function main(): Promise<void> {
     ]);
     if (timedOut) await Promise.all(workers.map((w) => w.close(true)));
     clearInterval(reconcile);
+    clearInterval(watchersTimer);
+    await engineWatchers.stopAll();
     await stopHeartbeat();
     await Promise.allSettled([maintenance.close(), pollQueue.close(), db.close(), redis.quit()]);
     logger.info('worker stopped');

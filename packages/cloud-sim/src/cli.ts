@@ -1,8 +1,9 @@
-// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean and Compute Engine emulators on
+// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine and Docker emulators on
 // fixed loopback ports for a demo or manual testing, and prints what to paste into "Add cloud".
 import { generateKeyPairSync } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startDigitalOceanSim } from './digitalocean/index';
+import { startDockerSim } from './docker/index';
 import { EC2_SIM_ACCESS_KEY_ID, EC2_SIM_SECRET_ACCESS_KEY, startEc2Sim } from './ec2/index';
 import { startGceSim } from './gce/index';
 
@@ -41,6 +42,20 @@ const gce = await startGceSim({
   serviceAccounts: [{ email, projects: ['overcast-demo'], publicKey: keys.publicKey }],
   projects: [{ id: 'overcast-demo', instances: machines }],
 });
+const docker = await startDockerSim({
+  socketPath: `/tmp/overcast-docker-sim-${base}.sock`,
+  tcpPort: base + 3,
+});
+for (const image of ['alpine:3.20', 'nginx:1.27']) docker.engine.addImage(image);
+for (let i = 0; i < Math.min(machines, 200); i++) {
+  const c = docker.engine.createContainer({
+    name: `demo-${String(i).padStart(3, '0')}`,
+    image: i % 2 ? 'nginx:1.27' : 'alpine:3.20',
+    labels: { demo: 'true' },
+    ports: i % 2 ? [{ privatePort: 80, type: 'tcp', publicPort: 18_000 + i }] : [],
+  });
+  if (i % 5 !== 4) docker.engine.start(c.id);
+}
 const serviceAccount = {
   type: 'service_account',
   project_id: 'overcast-demo',
@@ -60,10 +75,12 @@ Compute Engine   endpoint ${gce.url}
                  service account key:
 ${JSON.stringify(serviceAccount)}
 
+Docker           engine address unix://${docker.socketPath}  (or ${docker.tcpUrl?.replace('http:', 'tcp:')})
+
 Ctrl-C stops them.`);
 
 const stop = async () => {
-  await Promise.all([ec2.close(), digitalocean.close(), gce.close()]);
+  await Promise.all([ec2.close(), digitalocean.close(), gce.close(), docker.close()]);
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

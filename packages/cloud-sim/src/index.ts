@@ -1,4 +1,5 @@
 export * from './common/server';
 export * from './digitalocean/index';
+export * from './docker/index';
 export * from './ec2/index';
 export * from './gce/index';

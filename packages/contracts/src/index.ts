@@ -1,6 +1,7 @@
 export * from './api/auth';
 export * from './api/clouds';
 export * from './api/common';
+export * from './api/containers';
 export * from './api/health';
 export * from './api/inventory';
 export * from './api/keys';

@@ -135,8 +135,12 @@ export interface ProviderDriver {
   listSizes(): Promise<RemoteSize[]>;
   listImages(): Promise<RemoteImage[]>;
   listLocations(): Promise<RemoteLocation[]>;
-  /** `name` is required for 'rename'. */
-  machineAction(externalId: string, action: MachineAction, options?: { name?: string }): Promise<void>;
+  /** `name` is required for 'rename'; `removeVolumes` (containers) removes anonymous volumes on destroy. */
+  machineAction(
+    externalId: string,
+    action: MachineAction,
+    options?: { name?: string; removeVolumes?: boolean },
+  ): Promise<void>;
   createMachine(spec: CreateMachineSpec): Promise<RemoteMachine>;
   /** Returns the new volume for 'create'. */
   volumeAction(op: VolumeOperation): Promise<RemoteVolume | void>;

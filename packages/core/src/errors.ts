@@ -47,6 +47,17 @@ export const providerName = (provider: string) => PROVIDER_NAMES[provider] ?? pr
 
 /** Turns a driver's ProviderError into words for a person, with the provider's own message. */
 export function fromProviderError(provider: string, err: unknown, doing: string): DomainError {
+  const mapped = mapProviderError(provider, err, doing);
+  // Docker's failures carry codes of their own (engine_unreachable, tls_client_refused,
+  // tls_server_untrusted, ...) that tell the person which of several things to fix.
+  const own = err instanceof ProviderError ? err.options.code : undefined;
+  if (provider === 'docker' && own && /^[a-z_]+$/.test(own)) {
+    return new DomainError(mapped.kind, own, mapped.message);
+  }
+  return mapped;
+}
+
+function mapProviderError(provider: string, err: unknown, doing: string): DomainError {
   const who = providerName(provider);
   if (!(err instanceof ProviderError)) {
     return new DomainError(

@@ -12,6 +12,7 @@ export const DRIVER_LOADERS: Record<string, () => Promise<DriverFactory>> = {
   aws: async () => (await import('./aws/index')).createAwsDriver,
   gce: async () => (await import('./gce/index')).createGceDriver,
   digitalocean: async () => (await import('./digitalocean/index')).createDigitalOceanDriver,
+  docker: async () => (await import('./docker/index')).createDockerDriver,
   libvirt: async () => (await import('./libvirt/index')).createLibvirtDriver,
   ssh_host: async () => (await import('./ssh-host/index')).createSshHostDriver,
 };

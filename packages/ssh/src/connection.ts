@@ -164,6 +164,27 @@ export class SshConnection {
     return new ShellStream(channel);
   }
 
+  /**
+   * A byte stream to a unix socket on the host (OpenSSH's direct-streamlocal), as `ssh -L`
+   * would give: how a Docker engine's socket is reached through a host Overcast already logs in to.
+   */
+  forwardToSocket(socketPath: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      if (this.isClosed) return reject(this.endedWith);
+      this.client.openssh_forwardOutStreamLocal(socketPath, (err, channel) => {
+        if (!err) return resolve(channel);
+        if (this.isClosed && this.endedWith) return reject(this.endedWith);
+        reject(
+          new SshError(
+            'protocol',
+            `${this.host}:${this.port} did not open ${socketPath} for us (${err.message}). Check the path, that the SSH user may use the socket (the docker group), and that sshd allows AllowStreamLocalForwarding.`,
+            { cause: err },
+          ),
+        );
+      });
+    });
+  }
+
   /** Ends the session politely; resolves when the socket is gone. */
   async close(): Promise<void> {
     if (this.isClosed) return;

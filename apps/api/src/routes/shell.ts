@@ -50,7 +50,7 @@ export function shellRoutes(app: App, deps: AppDeps): void {
     schema: {
       tags,
       summary:
-        'WebSocket terminal on a machine over SSH. Binary frames are terminal bytes both ways; text frames are JSON control ' +
+        'WebSocket terminal on a machine over SSH (on a Docker container: a shell through the engine’s exec API). Binary frames are terminal bytes both ways; text frames are JSON control ' +
         'messages: from the client {type:"resize",cols,rows}, {type:"auth",password}, {type:"accept-host-key",fingerprint} (admins); ' +
         'from the server {type:"status",state:"connecting"|"connected"|"closed",reason?,hostKey?} and {type:"error",code,message}',
       params: IdParams,

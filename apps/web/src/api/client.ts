@@ -52,6 +52,53 @@ export async function request<T>(method: Method, path: string, options: RequestO
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/**
+ * A POST answered with newline-delimited JSON (a long operation reporting progress): each line
+ * is handed to `onLine` as it arrives. Refusals before the stream starts throw as usual.
+ */
+export async function postStream<L>(
+  path: string,
+  body: unknown,
+  onLine: (line: L) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(API_PREFIX + path, {
+      method: 'POST',
+      headers: { Accept: 'application/x-ndjson, application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      credentials: 'same-origin',
+      signal,
+    });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new NetworkError({ cause: error });
+  }
+  if (!response.ok) {
+    const error = await toApiError(response);
+    if (error.status === 401) unauthorizedHandler?.();
+    throw error;
+  }
+  const reader = response.body?.getReader();
+  if (!reader) return;
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (value) buffer += decoder.decode(value, { stream: true });
+    let nl = buffer.indexOf('\n');
+    while (nl >= 0) {
+      const text = buffer.slice(0, nl).trim();
+      buffer = buffer.slice(nl + 1);
+      if (text) onLine(JSON.parse(text) as L);
+      nl = buffer.indexOf('\n');
+    }
+    if (done) break;
+  }
+  if (buffer.trim()) onLine(JSON.parse(buffer) as L);
+}
+
 /** Appends the defined, non-empty params as a query string. */
 export function withQuery(
   path: string,

@@ -77,8 +77,17 @@ export const machineDetailQuery = (id: string) =>
 export const getMachine = (id: string, signal?: AbortSignal) =>
   api.get<MachineDetail>(`/machines/${id}`, { signal });
 
-export const machineAction = (id: string, action: MachineAction, name?: string) =>
-  api.post<{ accepted: boolean }>(`/machines/${id}/actions`, name ? { action, name } : { action });
+export const machineAction = (
+  id: string,
+  action: MachineAction,
+  name?: string,
+  options: { removeVolumes?: boolean } = {},
+) =>
+  api.post<{ accepted: boolean }>(`/machines/${id}/actions`, {
+    action,
+    ...(name ? { name } : {}),
+    ...(options.removeVolumes ? { removeVolumes: true } : {}),
+  });
 
 export const setMachineTags = (id: string, tags: Record<string, string>) =>
   api.post<void>(`/machines/${id}/tags`, { tags });

@@ -221,6 +221,7 @@ const FORM_KEYS: Record<CloudProvider, string[]> = {
   gce: ['project'],
   digitalocean: [],
   libvirt: ['uri', 'host'],
+  docker: ['host', 'sshMachineId'],
   ssh_host: ['hosts'],
 };
 

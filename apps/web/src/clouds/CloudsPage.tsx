@@ -21,9 +21,11 @@ import { toast } from '../ui/toast';
 import { AddCloudDialog } from './AddCloudDialog';
 import { DeleteCloudDialog, EditCloudDialog, RenameCloudDialog } from './CloudDialogs';
 import { CloudStatus } from './CloudStatus';
+import { CreateContainerDialog } from './CreateContainerDialog';
 import styles from './clouds.module.css';
+import { EngineFactsLine } from './EngineFacts';
 
-type Editing = { kind: 'rename' | 'edit' | 'delete'; cloud: Cloud } | null;
+type Editing = { kind: 'rename' | 'edit' | 'delete' | 'container'; cloud: Cloud } | null;
 
 export function CloudsPage() {
   const clouds = useQuery(cloudsQuery);
@@ -112,6 +114,9 @@ export function CloudsPage() {
         <RenameCloudDialog cloud={editing.cloud} onClose={() => setEditing(null)} />
       )}
       {editing?.kind === 'edit' && <EditCloudDialog cloud={editing.cloud} onClose={() => setEditing(null)} />}
+      {editing?.kind === 'container' && (
+        <CreateContainerDialog cloud={editing.cloud} onClose={() => setEditing(null)} />
+      )}
       {editing?.kind === 'delete' && (
         <DeleteCloudDialog cloud={editing.cloud} onClose={() => setEditing(null)} />
       )}
@@ -119,7 +124,7 @@ export function CloudsPage() {
   );
 }
 
-function CloudRow({ cloud, onEdit }: { cloud: Cloud; onEdit: (kind: 'rename' | 'edit' | 'delete') => void }) {
+function CloudRow({ cloud, onEdit }: { cloud: Cloud; onEdit: (kind: NonNullable<Editing>['kind']) => void }) {
   const queryClient = useQueryClient();
   const permissions = usePermissions();
   const meta = providerMeta(cloud.provider);
@@ -199,6 +204,7 @@ function CloudRow({ cloud, onEdit }: { cloud: Cloud; onEdit: (kind: 'rename' | '
                 {meta.label}
                 {cloud.endpoint ? ` · ${cloud.endpoint}` : ''}
               </span>
+              {cloud.provider === 'docker' && cloud.enabled && <EngineFactsLine cloudId={cloud.id} />}
             </div>
           </div>
         </td>
@@ -213,6 +219,16 @@ function CloudRow({ cloud, onEdit }: { cloud: Cloud; onEdit: (kind: 'rename' | '
         </td>
         <td className={`${styles.end} ${styles.num}`}>{formatMoney(cloud.monthlyCost)}</td>
         <td className={styles.actions}>
+          {permissions.operate && cloud.provider === 'docker' && cloud.enabled && (
+            <Button
+              size="sm"
+              variant="ghost"
+              icon={<PlusIcon />}
+              onClick={() => onEdit('container')}
+              aria-label={`New container on ${cloud.title}`}
+              title="New container"
+            />
+          )}
           {permissions.operate && (
             <Button
               size="sm"

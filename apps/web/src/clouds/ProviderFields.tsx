@@ -1,7 +1,9 @@
+import { useQuery } from '@tanstack/react-query';
 import { useRef } from 'react';
+import { listMachines, machineKeys } from '../api/machines';
 import type { CloudProvider } from '../api/types';
 import { Button } from '../ui/Button';
-import { TextAreaField } from '../ui/Field';
+import { SelectField, TextAreaField } from '../ui/Field';
 import { TextField } from '../ui/TextField';
 import styles from './clouds.module.css';
 import { type FieldSpec, type FormValues, PROVIDER_FORMS } from './providerForms';
@@ -22,7 +24,9 @@ export function ProviderFields({ provider, values, errors, onChange, editing = f
   const config = form.fields.filter((f) => f.target === 'config');
   // Config first for libvirt and SSH hosts (where), credentials first otherwise (who).
   const ordered =
-    provider === 'libvirt' || provider === 'ssh_host' ? [...config, ...credentials] : form.fields;
+    provider === 'libvirt' || provider === 'ssh_host' || provider === 'docker'
+      ? [...config, ...credentials]
+      : form.fields;
   return (
     <div className={styles.fields}>
       {ordered.map((field) => (
@@ -65,6 +69,9 @@ function ProviderField({
     spellCheck: false,
     name: field.name,
   };
+  if (field.kind === 'machine') {
+    return <SshHostPicker {...common} hint={field.hint} onChange={onChange} />;
+  }
   if (field.kind === 'textarea') {
     return (
       <div className={styles.fileField}>
@@ -104,5 +111,49 @@ function ProviderField({
       className={field.mono ? styles.monoInput : undefined}
       onChange={(e) => onChange(e.target.value)}
     />
+  );
+}
+
+/** The SSH hosts Overcast already logs in to, to reach a Docker engine through one of them. */
+function SshHostPicker({
+  label,
+  aside,
+  error,
+  hint,
+  value,
+  name,
+  onChange,
+}: {
+  label: string;
+  aside?: string;
+  error?: string;
+  hint?: string;
+  value: string;
+  name: string;
+  onChange: (value: string) => void;
+}) {
+  const hosts = useQuery({
+    // Not under machineKeys.lists(): those hold the paged lists the live stream patches.
+    queryKey: [...machineKeys.all, 'ssh-hosts'],
+    queryFn: ({ signal }) => listMachines({ provider: 'ssh_host', sort: 'name' }, null, 500, signal),
+  });
+  const items = hosts.data?.items ?? [];
+  return (
+    <SelectField
+      label={label}
+      aside={aside}
+      error={error}
+      hint={hosts.isSuccess && items.length === 0 ? 'No SSH hosts yet: add an SSH hosts cloud first.' : hint}
+      name={name}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    >
+      <option value="">None: use the address above</option>
+      {items.map((m) => (
+        <option key={m.id} value={m.id}>
+          {m.name} ({m.publicIps[0] ?? m.privateIps[0] ?? 'no address'})
+        </option>
+      ))}
+    </SelectField>
   );
 }

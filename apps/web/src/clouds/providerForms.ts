@@ -5,7 +5,8 @@ export interface FieldSpec {
   name: string;
   label: string;
   target: 'credentials' | 'config';
-  kind?: 'text' | 'secret' | 'textarea' | 'number';
+  /** `machine`: a choice among the SSH hosts Overcast already logs in to. */
+  kind?: 'text' | 'secret' | 'textarea' | 'number' | 'machine';
   required?: boolean;
   placeholder?: string;
   hint?: string;
@@ -148,6 +149,73 @@ export const PROVIDER_FORMS: Record<CloudProvider, ProviderForm> = {
       ...sshAuth,
     ],
   },
+  docker: {
+    titlePlaceholder: 'Build server engine',
+    help: [
+      'Give the engine address as DOCKER_HOST says it: unix:///var/run/docker.sock when Overcast runs on the same host (mount the socket into its containers), or tcp://host:2376 for a remote engine.',
+      'A remote engine must be protected with TLS: paste ca.pem, cert.pem and key.pem from the DOCKER_CERT_PATH directory you use with the docker CLI.',
+      'Containers show up as machines; you can start, stop, create them and open a shell inside them.',
+    ],
+    helpLink: {
+      href: 'https://docs.docker.com/engine/security/protect-access/',
+      label: 'Protecting the daemon socket',
+    },
+    fields: [
+      {
+        name: 'host',
+        label: 'Engine address (DOCKER_HOST)',
+        target: 'config',
+        mono: true,
+        placeholder: 'unix:///var/run/docker.sock',
+        hint: 'unix://, tcp:// or ssh://user@host. Leave empty to go through a host chosen below.',
+      },
+      {
+        name: 'sshMachineId',
+        label: 'Or through an SSH host',
+        target: 'config',
+        kind: 'machine',
+        hint: 'Overcast logs in to it with the key it already has and talks to /var/run/docker.sock there.',
+      },
+      {
+        name: 'ca',
+        label: 'CA certificate (ca.pem)',
+        target: 'credentials',
+        kind: 'textarea',
+        mono: true,
+        file: true,
+        placeholder: '-----BEGIN CERTIFICATE-----',
+        hint: 'TCP engines only.',
+      },
+      {
+        name: 'cert',
+        label: 'Client certificate (cert.pem)',
+        target: 'credentials',
+        kind: 'textarea',
+        mono: true,
+        file: true,
+        placeholder: '-----BEGIN CERTIFICATE-----',
+      },
+      {
+        name: 'key',
+        label: 'Client key (key.pem)',
+        target: 'credentials',
+        kind: 'textarea',
+        mono: true,
+        file: true,
+        placeholder: '-----BEGIN PRIVATE KEY-----',
+      },
+      {
+        name: 'privateKey',
+        label: 'SSH private key',
+        target: 'credentials',
+        kind: 'textarea',
+        mono: true,
+        file: true,
+        placeholder: '-----BEGIN OPENSSH PRIVATE KEY-----',
+        hint: 'For an ssh:// address only.',
+      },
+    ],
+  },
   ssh_host: {
     titlePlaceholder: 'Bare-metal servers',
     help: [
@@ -200,6 +268,30 @@ export function buildRequest(
     case 'gce':
       if (v('project')) config.project = v('project');
       break;
+    case 'docker': {
+      if (v('host')) config.host = v('host');
+      if (v('sshMachineId')) config.sshMachineId = v('sshMachineId');
+      if (!v('host') && !v('sshMachineId')) {
+        return {
+          credentials,
+          config,
+          error: {
+            field: 'host',
+            message: 'Give the engine address, or choose an SSH host to reach it through.',
+          },
+        };
+      }
+      const tls = ['ca', 'cert', 'key'].filter((name) => credentials[name]);
+      if (tls.length > 0 && tls.length < 3) {
+        const missing = ['ca', 'cert', 'key'].find((name) => !credentials[name]) as string;
+        return {
+          credentials,
+          config,
+          error: { field: missing, message: 'TLS needs all three files: ca.pem, cert.pem and key.pem.' },
+        };
+      }
+      break;
+    }
     case 'libvirt': {
       if (v('uri')) config.uri = v('uri');
       if (v('hostAddress') || v('hostUsername')) {
@@ -255,6 +347,10 @@ export function valuesFromConfig(provider: CloudProvider, config: Record<string,
   const values: FormValues = {};
   if (provider === 'aws' && Array.isArray(config.regions)) values.regions = config.regions.join(', ');
   if (provider === 'gce' && typeof config.project === 'string') values.project = config.project;
+  if (provider === 'docker') {
+    if (typeof config.sshMachineId === 'string') values.sshMachineId = config.sshMachineId;
+    else if (typeof config.host === 'string') values.host = config.host;
+  }
   if (provider === 'libvirt') {
     if (typeof config.uri === 'string') values.uri = config.uri;
     const host = config.host as { address?: string; username?: string; port?: number } | undefined;

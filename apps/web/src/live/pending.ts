@@ -14,6 +14,8 @@ const TIMEOUTS: Record<MachineAction, number> = {
   destroy: 180_000,
   reboot: 30_000,
   rename: 30_000,
+  pause: 30_000,
+  unpause: 30_000,
 };
 
 export const pendingActions = createStore<ReadonlyMap<string, PendingAction>>(new Map());

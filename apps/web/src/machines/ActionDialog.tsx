@@ -13,6 +13,8 @@ import { ACTION_LABEL } from './state';
 export interface ActionRequest {
   action: MachineAction;
   machines: MachineRef[];
+  /** Docker containers: destroy may take their anonymous volumes along. */
+  containers?: boolean;
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -53,6 +55,7 @@ function ActionDialogBody({
   const [typed, setTyped] = useState(action === 'rename' && single ? single.name : '');
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState(false);
+  const [removeVolumes, setRemoveVolumes] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const target = single ? single.name : plural(machines.length, 'machine');
   const destroyPhrase = single ? single.name : `destroy ${machines.length} machines`;
@@ -76,7 +79,11 @@ function ActionDialogBody({
       queryClient,
       machines,
       action,
-      action === 'rename' ? { name: typed } : {},
+      action === 'rename'
+        ? { name: typed }
+        : action === 'destroy' && request.containers
+          ? { removeVolumes }
+          : {},
     );
     setBusy(false);
     if (result.failed.length === machines.length) {
@@ -102,6 +109,11 @@ function ActionDialogBody({
       body: `This deletes ${single ? 'the machine' : 'the machines'} at the provider, with local disks. It can't be undone.`,
     },
     rename: { title: `Rename ${target}`, body: 'The new name is set at the provider too.' },
+    pause: {
+      title: `Pause ${target}?`,
+      body: 'Its processes are frozen in place until it is unpaused; nothing is lost.',
+    },
+    unpause: { title: `Unpause ${target}?`, body: 'Its processes carry on where they were frozen.' },
   };
 
   return (
@@ -158,6 +170,16 @@ function ActionDialogBody({
             autoComplete="off"
             spellCheck={false}
           />
+        )}
+        {action === 'destroy' && request.containers && (
+          <label className={styles.checkLine}>
+            <input
+              type="checkbox"
+              checked={removeVolumes}
+              onChange={(e) => setRemoveVolumes(e.target.checked)}
+            />
+            Also remove its anonymous volumes (named volumes are kept)
+          </label>
         )}
         {action === 'rename' && (
           <TextField

@@ -21,6 +21,7 @@ import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
 import { Spinner } from '../ui/Spinner';
 import { ActionDialog, type ActionRequest } from './ActionDialog';
+import { ContainerCard } from './ContainerCard';
 import { describeEvent, eventTone } from './history';
 import styles from './MachineDetailPage.module.css';
 import { runMachineActions } from './runActions';
@@ -78,9 +79,10 @@ function MachineView({ detail }: { detail: MachineDetail }) {
   const queryClient = useQueryClient();
   const pending = usePendingAction(m.id);
   const [request, setRequest] = useState<ActionRequest | null>(null);
-  const actions = actionsFor(m.state);
+  const actions = actionsFor(m.state, m.provider === 'docker' ? m : undefined);
   const ref = { id: m.id, name: m.name };
-  const ask = (action: MachineAction) => setRequest({ action, machines: [ref] });
+  const ask = (action: MachineAction) =>
+    setRequest({ action, machines: [ref], containers: m.provider === 'docker' });
   const gone = m.state === 'terminated' || m.state === 'missing';
 
   return (
@@ -129,6 +131,12 @@ function MachineView({ detail }: { detail: MachineDetail }) {
               label={`More actions for ${m.name}`}
               text="More"
               items={[
+                ...(actions.includes('pause')
+                  ? [{ label: 'Pause', icon: <StopIcon />, onSelect: () => ask('pause') }]
+                  : []),
+                ...(actions.includes('unpause')
+                  ? [{ label: 'Unpause', icon: <PlayIcon />, onSelect: () => ask('unpause') }]
+                  : []),
                 { label: 'Rename', icon: <PencilIcon />, onSelect: () => ask('rename') },
                 { label: 'Destroy', icon: <TrashIcon />, danger: true, onSelect: () => ask('destroy') },
               ]}
@@ -170,8 +178,14 @@ function MachineView({ detail }: { detail: MachineDetail }) {
           </Card>
         </div>
         <div className={styles.side}>
-          <Connect machine={m} />
-          <SshCard machine={m} canEdit={permissions.operate && !gone} />
+          {m.provider === 'docker' ? (
+            <ContainerCard machine={m} extra={detail.extra} canOpen={permissions.operate && !gone} />
+          ) : (
+            <>
+              <Connect machine={m} />
+              <SshCard machine={m} canEdit={permissions.operate && !gone} />
+            </>
+          )}
           <SessionsCard machineId={m.id} />
           <Card title="Tags">
             <TagsEditor detail={detail} canEdit={permissions.operate && !gone} />

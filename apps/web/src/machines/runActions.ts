@@ -48,6 +48,8 @@ const VERB: Record<MachineAction, string> = {
   reboot: 'Rebooting',
   destroy: 'Destroying',
   rename: 'Renaming',
+  pause: 'Pausing',
+  unpause: 'Unpausing',
 };
 
 /** The state an action ends in; a machine already there has nothing to wait for. */
@@ -63,7 +65,7 @@ export async function runMachineActions(
   queryClient: QueryClient,
   machines: MachineRef[],
   action: MachineAction,
-  options: { name?: string } = {},
+  options: { name?: string; removeVolumes?: boolean } = {},
 ): Promise<BatchResult> {
   const key = `action-${action}-${machines.map((m) => m.id).join(',')}`.slice(0, 200);
   const what = machines.length === 1 ? machines[0]!.name : plural(machines.length, 'machine');
@@ -73,7 +75,7 @@ export async function runMachineActions(
     const waits = action !== 'rename' && !(TARGET[action] && TARGET[action] === state);
     if (waits) markPending(machine.id, action);
     try {
-      await machineAction(machine.id, action, options.name);
+      await machineAction(machine.id, action, options.name, { removeVolumes: options.removeVolumes });
     } catch (error) {
       if (waits) clearPending(machine.id);
       throw error;

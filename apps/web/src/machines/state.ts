@@ -49,6 +49,8 @@ export const PENDING_LABEL: Record<MachineAction, string> = {
   reboot: 'Rebooting…',
   destroy: 'Destroying…',
   rename: 'Renaming…',
+  pause: 'Pausing…',
+  unpause: 'Unpausing…',
 };
 
 export const ACTION_LABEL: Record<MachineAction, string> = {
@@ -57,10 +59,19 @@ export const ACTION_LABEL: Record<MachineAction, string> = {
   reboot: 'Reboot',
   destroy: 'Destroy',
   rename: 'Rename',
+  pause: 'Pause',
+  unpause: 'Unpause',
 };
 
-/** Which actions make sense in a state (the provider has the last word). */
-export function actionsFor(state: string): MachineAction[] {
+/**
+ * Which actions make sense in a state (the provider has the last word). A container also
+ * pauses and unpauses; its engine's word for the state (`rawState`) tells which.
+ */
+export function actionsFor(state: string, container?: { rawState: string | null }): MachineAction[] {
+  if (container) {
+    if (container.rawState === 'paused') return ['unpause', 'stop', 'rename', 'destroy'];
+    if (container.rawState === 'running') return ['stop', 'reboot', 'pause', 'rename', 'destroy'];
+  }
   switch (state) {
     case 'running':
       return ['stop', 'reboot', 'rename', 'destroy'];

@@ -27,6 +27,14 @@ export const PROVIDERS: Record<CloudProvider, ProviderMeta> = {
     foreground: '#ffffff',
     canCreate: true,
   },
+  docker: {
+    label: 'Docker',
+    mark: 'DKR',
+    background: '#1d63ed',
+    foreground: '#ffffff',
+    // Containers have no sizes or regions: they are made from the cloud's "New container" dialog.
+    canCreate: false,
+  },
   ssh_host: {
     label: 'SSH hosts',
     mark: 'SSH',
@@ -36,7 +44,14 @@ export const PROVIDERS: Record<CloudProvider, ProviderMeta> = {
   },
 };
 
-export const PROVIDER_ORDER: CloudProvider[] = ['aws', 'gce', 'digitalocean', 'libvirt', 'ssh_host'];
+export const PROVIDER_ORDER: CloudProvider[] = [
+  'aws',
+  'gce',
+  'digitalocean',
+  'libvirt',
+  'docker',
+  'ssh_host',
+];
 
 const UNKNOWN: ProviderMeta = {
   label: 'Other',

@@ -11,9 +11,13 @@ export const CloudProvider = T.Union(
     T.Literal('gce'),
     T.Literal('digitalocean'),
     T.Literal('libvirt'),
+    T.Literal('docker'),
     T.Literal('ssh_host'),
   ],
-  { description: 'aws, gce, digitalocean, libvirt (KVM) or ssh_host (any server reachable over SSH)' },
+  {
+    description:
+      'aws, gce, digitalocean, libvirt (KVM), docker (a Docker engine) or ssh_host (any server reachable over SSH)',
+  },
 );
 export type CloudProvider = Static<typeof CloudProvider>;
 
@@ -68,6 +72,34 @@ export const ProviderInputs = {
           port: T.Optional(T.Integer({ minimum: 1, maximum: 65535 })),
           username: NonEmpty('User on the KVM host', 64),
         }),
+      ),
+      hostKeyFingerprint: T.Optional(T.String({ maxLength: 200 })),
+    }),
+  },
+  docker: {
+    credentials: Strict({
+      ca: T.Optional(
+        NonEmpty("ca.pem from DOCKER_CERT_PATH (the CA that signed the daemon's certificate)", 16_384),
+      ),
+      cert: T.Optional(NonEmpty('cert.pem from DOCKER_CERT_PATH (the client certificate)', 16_384)),
+      key: T.Optional(NonEmpty('key.pem from DOCKER_CERT_PATH (the client private key)', 16_384)),
+      ...SshAuth,
+    }),
+    config: Strict({
+      host: T.Optional(
+        NonEmpty(
+          'DOCKER_HOST: unix:///var/run/docker.sock, tcp://host:2376 (with the three TLS files) or ssh://user@host (with an SSH key)',
+          512,
+        ),
+      ),
+      sshMachineId: T.Optional(
+        T.String({
+          pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+          description: 'Reach the engine over SSH through this machine, with the login Overcast has for it',
+        }),
+      ),
+      socketPath: T.Optional(
+        NonEmpty('The engine socket on the SSH host; default /var/run/docker.sock', 512),
       ),
       hostKeyFingerprint: T.Optional(T.String({ maxLength: 200 })),
     }),

@@ -90,14 +90,22 @@ export const MachinePage = T.Object({
 export type MachinePage = Static<typeof MachinePage>;
 
 export const MachineActionRequest = Strict({
-  action: T.Union([
-    T.Literal('start'),
-    T.Literal('stop'),
-    T.Literal('reboot'),
-    T.Literal('destroy'),
-    T.Literal('rename'),
-  ]),
+  action: T.Union(
+    [
+      T.Literal('start'),
+      T.Literal('stop'),
+      T.Literal('reboot'),
+      T.Literal('destroy'),
+      T.Literal('rename'),
+      T.Literal('pause'),
+      T.Literal('unpause'),
+    ],
+    { description: 'pause and unpause: containers only' },
+  ),
   name: T.Optional(T.String({ minLength: 1, maxLength: 200, description: 'The new name, for rename' })),
+  removeVolumes: T.Optional(
+    T.Boolean({ description: 'destroy of a container: remove its anonymous volumes too' }),
+  ),
 });
 export type MachineActionRequest = Static<typeof MachineActionRequest>;
 

@@ -28,6 +28,16 @@ export function validateCloudInputs(provider: CloudProvider, credentials: unknow
       );
     }
   }
+  if (provider === 'docker') {
+    const c = (config ?? {}) as { host?: string; sshMachineId?: string };
+    if (!c.host && !c.sshMachineId) {
+      throw new DomainError(
+        'invalid',
+        'validation_failed',
+        'config.host is required: the engine address (DOCKER_HOST), or config.sshMachineId to reach it through a machine Overcast logs in to.',
+      );
+    }
+  }
   if (provider === 'gce') {
     const sa = (credentials as { serviceAccount: unknown }).serviceAccount;
     if (typeof sa === 'string') {

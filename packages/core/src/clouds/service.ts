@@ -10,6 +10,7 @@ import { type Cloud, type Database, Prisma } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
 import { DomainError, fromProviderError, notFound } from '../errors';
 import type { SecretBox } from '../secrets';
+import { resolveDockerViaMachine } from './docker-ssh';
 import { driverFor } from './drivers';
 import { normalizeCredentials, validateCloudInputs } from './inputs';
 
@@ -146,8 +147,16 @@ export async function addCloud(
   input: CreateCloudRequest,
 ): Promise<Cloud> {
   validateCloudInputs(input.provider, input.credentials, input.config);
-  const credentials = normalizeCredentials(input.provider, input.credentials);
-  const config = (input.config ?? {}) as Record<string, unknown>;
+  let credentials = normalizeCredentials(input.provider, input.credentials);
+  let config = (input.config ?? {}) as Record<string, unknown>;
+  if (input.provider === 'docker') {
+    ({ config, credentials } = await resolveDockerViaMachine(
+      deps,
+      actor.organizationId,
+      config,
+      credentials,
+    ));
+  }
   if (
     await deps.db.prisma.cloud.findFirst({
       where: { organizationId: actor.organizationId, title: input.title },
@@ -215,14 +224,22 @@ export async function updateCloud(
   const touchesAccess =
     input.credentials !== undefined || input.config !== undefined || input.endpoint !== undefined;
   if (touchesAccess) {
-    const credentials = input.credentials
+    let credentials = input.credentials
       ? normalizeCredentials(provider, input.credentials)
       : openCredentials(deps.box, cloud);
-    const config = (input.config ?? cloud.config) as Record<string, unknown>;
+    let config = (input.config ?? cloud.config) as Record<string, unknown>;
     validateCloudInputs(provider, credentials, config);
+    if (provider === 'docker') {
+      ({ config, credentials } = await resolveDockerViaMachine(
+        deps,
+        actor.organizationId,
+        config,
+        credentials,
+      ));
+    }
     const endpoint = input.endpoint !== undefined ? input.endpoint : cloud.endpoint;
     await checkWithProvider(provider, { credentials, endpoint, config });
-    if (input.credentials) {
+    if (input.credentials || (provider === 'docker' && config.sshMachineId)) {
       data.credentials = sealCredentials(deps.box, cloud.id, credentials);
       changed.push('credentials');
     }

@@ -1,5 +1,6 @@
 import type { MachineActionRequest } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
+import type { DockerDriver } from '@overcast/providers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type Actor, recordAudit } from '../audit';
@@ -26,7 +27,7 @@ export async function orgMachine(db: Database, organizationId: string, id: strin
 }
 
 /**
- * Runs start/stop/reboot/destroy/rename through the provider, records it in the machine's
+ * Runs start/stop/reboot/destroy/rename (and a container's pause/unpause) through the provider, records it in the machine's
  * history and the audit log, and polls the cloud at once so the new state shows quickly.
  */
 export async function machineAction(
@@ -47,14 +48,32 @@ export async function machineAction(
     throw new DomainError('invalid', 'validation_failed', 'body is missing the field "name" (the new name).');
   }
   const cloud = await getCloud(deps.db, actor.organizationId, machine.cloudId);
+  const containerOnly = req.action === 'pause' || req.action === 'unpause' || req.removeVolumes;
+  if (containerOnly && cloud.provider !== 'docker') {
+    throw new DomainError(
+      'invalid',
+      'validation_failed',
+      req.removeVolumes
+        ? 'removeVolumes applies to Docker containers only.'
+        : `Only Docker containers can be ${req.action}d; ${machine.name} is not one.`,
+    );
+  }
   const audit = {
     action: `machine.${req.action}`,
     resourceKind: 'machine',
     resourceId: id,
-    details: { name: machine.name, to: req.name },
+    details: { name: machine.name, to: req.name, ...(req.removeVolumes ? { removeVolumes: true } : {}) },
   };
   try {
-    await (await driverOf(deps.box, cloud)).machineAction(machine.externalId, req.action, { name: req.name });
+    const driver = await driverOf(deps.box, cloud);
+    if (req.action === 'pause' || req.action === 'unpause') {
+      await (driver as DockerDriver).containerOp(machine.externalId, req.action);
+    } else {
+      await driver.machineAction(machine.externalId, req.action, {
+        name: req.name,
+        ...(req.removeVolumes ? { removeVolumes: true } : {}),
+      });
+    }
   } catch (err) {
     const failure = fromProviderError(cloud.provider, err, `${req.action} ${machine.name}`);
     await recordAudit(deps.db, actor, {

@@ -1,4 +1,5 @@
 import type { CreateMachineRequest, Machine, RemoteMachine } from '@overcast/contracts';
+import type { Cloud } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
 import { driverOf, getCloud } from '../clouds';
 import { machineCost } from '../cost';
@@ -52,6 +53,25 @@ export async function createMachine(
     });
     throw failure;
   }
+  const machine = await storeCreatedMachine(deps, actor, cloud, remote, {
+    sshKeyId: req.sshKeyId ?? null,
+    audit: { name: req.name, cloud: cloud.title, size: req.size, image: req.image, location: req.location },
+  });
+  await refreshNow(deps.pollQueue, cloud.id);
+  return toMachine(await machineRow(deps.db, actor.organizationId, machine.id));
+}
+
+/**
+ * Stores a machine the provider just created (before any poll lists it), with its history
+ * row, the audit entry and the live event. A poll that got there first wins (no overwrite).
+ */
+export async function storeCreatedMachine(
+  deps: Pick<ActionDeps, 'db' | 'redis'>,
+  actor: Actor & { organizationId: string },
+  cloud: Cloud,
+  remote: RemoteMachine,
+  options: { sshKeyId: string | null; audit: Record<string, unknown> },
+): Promise<{ id: string; name: string }> {
   const cost = machineCost({
     provider: cloud.provider as never,
     size: remote.size,
@@ -60,6 +80,11 @@ export async function createMachine(
     providerMonthly: remote.costMonthly,
     providerHourly: remote.costHourly,
     cloudOverrideMonthly: cloud.costOverrideMonthly?.toString() ?? null,
+  });
+  // An event-driven sync can list it before the provider's answer reaches us: then it is
+  // already stored, with its own "created" history and event.
+  const known = await deps.db.prisma.machine.findUnique({
+    where: { cloudId_externalId: { cloudId: cloud.id, externalId: remote.externalId } },
   });
   const machine = await deps.db.prisma.machine.upsert({
     where: { cloudId_externalId: { cloudId: cloud.id, externalId: remote.externalId } },
@@ -83,10 +108,17 @@ export async function createMachine(
       costHourly: cost?.hourly ?? null,
       costCurrency: cost?.currency ?? 'USD',
       costSource: cost?.source ?? null,
-      sshKeyId: req.sshKeyId ?? null,
+      sshKeyId: options.sshKeyId,
       createdById: actor.userId ?? null,
     },
   });
+  await recordAudit(deps.db, actor, {
+    action: 'machine.create',
+    resourceKind: 'machine',
+    resourceId: machine.id,
+    details: options.audit,
+  });
+  if (known) return machine;
   await deps.db.prisma.machineEvent.create({
     data: {
       organizationId: actor.organizationId,
@@ -94,12 +126,6 @@ export async function createMachine(
       kind: 'created',
       data: { name: machine.name, by: actor.label },
     },
-  });
-  await recordAudit(deps.db, actor, {
-    action: 'machine.create',
-    resourceKind: 'machine',
-    resourceId: machine.id,
-    details: { name: req.name, cloud: cloud.title, size: req.size, image: req.image, location: req.location },
   });
   await publishEvents(deps.redis, actor.organizationId, [
     {
@@ -110,6 +136,5 @@ export async function createMachine(
       data: { name: machine.name },
     },
   ]);
-  await refreshNow(deps.pollQueue, cloud.id);
-  return toMachine(await machineRow(deps.db, actor.organizationId, machine.id));
+  return machine;
 }

@@ -1,3 +1,4 @@
+export * from './container-shell';
 export * from './hostkeys';
 export * from './recording';
 export * from './recordings';

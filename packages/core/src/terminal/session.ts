@@ -16,6 +16,7 @@ import { loginKeyFor } from '../keys/service';
 import type { SecretBox } from '../secrets';
 import type { Settings } from '../settings/schema';
 import { type CloudHostLogin, cloudHostLogin } from './cloud-host';
+import { type ContainerTerminal, isContainer, openContainerShell } from './container-shell';
 import { pinHostKey, pinnedHostKey } from './hostkeys';
 import { CastRecorder } from './recording';
 import { recordingPath } from './recordings';
@@ -71,6 +72,17 @@ const ERROR_CODES: Record<SshError['kind'], string> = {
   invalid: 'invalid',
 };
 
+/** What the browser types into and reads from: an SSH shell channel or a container exec stream. */
+interface TerminalStream {
+  write(chunk: Buffer): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  destroy(): unknown;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  once(event: 'end' | 'close', listener: () => void): unknown;
+}
+
 type Phase = 'starting' | 'connecting' | 'need-password' | 'need-host-key' | 'connected' | 'ended';
 
 export class TerminalSession {
@@ -79,6 +91,7 @@ export class TerminalSession {
   private hostLogin: CloudHostLogin | null = null;
   private conn: SshConnection | null = null;
   private shell: ShellStream | null = null;
+  private container: ContainerTerminal | null = null;
   private recorder: CastRecorder | null = null;
   private sessionId: string | null = null;
   private startedAt = new Date();
@@ -111,6 +124,7 @@ export class TerminalSession {
     }
     this.touch();
     const { machine } = this.request;
+    if (await isContainer(this.deps.db, machine)) return this.connectContainer();
     this.hostLogin = await cloudHostLogin(this.deps, machine).catch(() => null);
     try {
       this.target = sshTarget(
@@ -134,7 +148,7 @@ export class TerminalSession {
     if (this.phase === 'ended') return;
     if (isBinary) {
       this.touch();
-      if (this.phase === 'connected' && this.shell) this.shell.write(data);
+      if (this.phase === 'connected') (this.shell ?? this.container?.stream)?.write(data);
       return;
     }
     let message: ShellClientMessage;
@@ -199,7 +213,88 @@ export class TerminalSession {
     this.cols = cols;
     this.rows = rows;
     this.shell?.resize(cols, rows);
+    this.container?.resize(cols, rows);
     this.recorder?.resize(cols, rows);
+  }
+
+  /** A container's shell: an exec through the engine, recorded and audited like an SSH login. */
+  private async connectContainer(): Promise<void> {
+    const { db } = this.deps;
+    const { machine, actor } = this.request;
+    this.phase = 'connecting';
+    this.send({ type: 'status', state: 'connecting' });
+    let container: ContainerTerminal;
+    try {
+      container = await openContainerShell(this.deps, machine, { cols: this.cols, rows: this.rows });
+    } catch (err) {
+      if (this.isOver()) return;
+      const e = err as DomainError;
+      const code = e.code ?? 'exec_failed';
+      this.error(code, e.message ?? String(err));
+      void recordAudit(db, actor, {
+        action: 'machine.shell.start',
+        resourceKind: 'machine',
+        resourceId: machine.id,
+        result: 'failure',
+        details: { name: machine.name, via: 'docker-exec', error: code },
+      }).catch(() => {});
+      return this.end(code);
+    }
+    this.container = container;
+    if (this.isOver()) {
+      container.stream.destroy();
+      return;
+    }
+    try {
+      this.sessionId = randomUUID();
+      this.startedAt = new Date();
+      const path = recordingPath(this.deps.settings, actor.organizationId, this.sessionId);
+      this.recorder = await CastRecorder.open(path, {
+        cols: this.cols,
+        rows: this.rows,
+        term: TERM,
+        title: `${machine.name} (container)`,
+      });
+      await db.prisma.shellSession.create({
+        data: {
+          id: this.sessionId,
+          organizationId: actor.organizationId,
+          machineId: machine.id,
+          userId: actor.userId,
+          startedAt: this.startedAt,
+          recordingPath: path,
+        },
+      });
+      await recordAudit(db, actor, {
+        action: 'machine.shell.start',
+        resourceKind: 'machine',
+        resourceId: machine.id,
+        details: {
+          name: machine.name,
+          sessionId: this.sessionId,
+          via: 'docker-exec',
+          engine: container.engine,
+          container: machine.externalId,
+          execId: container.execId,
+        },
+      });
+      if (this.isOver()) return;
+    } catch (err) {
+      this.deps.logger?.warn({ err: (err as Error).message }, 'container shell could not start');
+      this.error('shell_failed', `The shell could not be started: ${(err as Error).message}`);
+      return this.end('shell_failed');
+    }
+    this.phase = 'connected';
+    this.send({ type: 'status', state: 'connected', sessionId: this.sessionId });
+    const stream = container.stream;
+    const closed = new Promise<void>((resolve) => {
+      stream.once('end', resolve);
+      stream.once('close', resolve);
+    });
+    this.pipe(
+      stream,
+      closed.then(() => 'exit'),
+    );
   }
 
   private async password(password: unknown): Promise<void> {
@@ -342,7 +437,15 @@ export class TerminalSession {
       sessionId: this.sessionId,
       hostKey: { ...conn.hostKey, firstUse: !pinned },
     });
-    this.pipe(conn, this.shell);
+    const shell = this.shell;
+    this.pipe(
+      shell,
+      Promise.race([
+        shell.exit.then(() => 'exit'),
+        new Promise<string>((resolve) => shell.once('end', () => resolve('exit'))),
+        conn.waitClosed().then(() => 'connection_lost'),
+      ]),
+    );
   }
 
   private isOver(): boolean {
@@ -404,7 +507,8 @@ export class TerminalSession {
     return this.end(code);
   }
 
-  private pipe(conn: SshConnection, shell: ShellStream): void {
+  /** Output to the browser and the recording, with backpressure; `done` says why it ended. */
+  private pipe(shell: TerminalStream, done: Promise<string>): void {
     const recorder = this.recorder as CastRecorder;
     shell.on('data', (chunk: Buffer) => {
       this.bytesOut += chunk.length;
@@ -421,19 +525,17 @@ export class TerminalSession {
       }
     });
     shell.on('error', () => {});
-    shell.once('end', () => void this.end('exit'));
-    void shell.exit.then(() => this.end('exit'));
-    void conn.waitClosed().then(() => this.end('connection_lost'));
+    void done.then((reason) => this.end(reason));
   }
 
   private pause(why: 'peer' | 'disk'): void {
     this.pausedFor.add(why);
-    this.shell?.pause();
+    (this.shell ?? this.container?.stream)?.pause();
   }
 
   private unpause(why: 'peer' | 'disk'): void {
     if (!this.pausedFor.delete(why) || this.pausedFor.size > 0) return;
-    this.shell?.resume();
+    (this.shell ?? this.container?.stream)?.resume();
   }
 
   /** Ends everything once: the SSH session, the recording, the row and the audit trail. */
@@ -458,6 +560,7 @@ export class TerminalSession {
     this.phase = 'ended';
     this.peer.close(1000, reason);
     this.shell?.destroy();
+    this.container?.stream.destroy();
     await Promise.allSettled([this.conn?.close(), this.recorder?.close()]);
     if (!this.sessionId) return;
     const { db } = this.deps;

@@ -1,0 +1,83 @@
+import { PassThrough } from 'node:stream';
+import { type ContainerCreateLine, CreateContainerRequest, EngineFacts, IdParams } from '@overcast/contracts';
+import { createContainer, DomainError, engineFacts } from '@overcast/core';
+import { Type as T } from '@sinclair/typebox';
+import type { App, AppDeps } from '../context';
+import { authOf, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
+
+const errors = ERROR_RESPONSES;
+const tags = ['containers'];
+
+export function containerRoutes(app: App, deps: AppDeps): void {
+  const { db, box, redis, pollQueue } = deps;
+  const actionDeps = { db, box, redis, pollQueue };
+  app.addSchema({ ...EngineFacts, $id: 'EngineFacts' });
+
+  app.get(
+    '/api/v1/clouds/:id/engine',
+    {
+      schema: {
+        tags,
+        summary: "A Docker cloud's engine: version, CPUs, memory and container counts, read live",
+        params: IdParams,
+        response: { 200: T.Ref('EngineFacts'), ...errors },
+      },
+    },
+    async (request) => engineFacts({ db, box }, authOf(request).organizationId, request.params.id),
+  );
+
+  app.post(
+    '/api/v1/clouds/:id/containers',
+    {
+      // Progress lines must leave as they come, not wait in a compressor's buffer.
+      compress: false,
+      schema: {
+        tags,
+        summary:
+          'Create a container on a Docker cloud, pulling its image when needed. Answers newline-delimited JSON: ' +
+          '{"type":"progress",status,layer,current,total} lines while pulling, then {"type":"done",machineId,name} ' +
+          'or {"type":"error",error:{code,message}}. Refusals found before any progress are plain HTTP errors.',
+        params: IdParams,
+        body: CreateContainerRequest,
+        response: {
+          200: T.Unsafe<PassThrough>({ type: 'string', description: 'application/x-ndjson lines' }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, 'member', 'create containers');
+      const out = new PassThrough();
+      const line = (l: ContainerCreateLine) => out.write(`${JSON.stringify(l)}\n`);
+      let streaming = false;
+      let startStream: () => void = () => {};
+      const started = new Promise<void>((resolve) => {
+        startStream = resolve;
+      });
+      const work = createContainer(actionDeps, orgActorOf(request), request.params.id, request.body, (p) => {
+        streaming = true;
+        startStream();
+        line({ type: 'progress', ...p });
+      });
+      // Until the first progress line, a failure is an ordinary HTTP error.
+      const first = await Promise.race([work.then((m) => ({ m })), started.then(() => null)]);
+      if (first && !streaming) {
+        line({ type: 'done', machineId: first.m.id, name: first.m.name });
+        out.end();
+      } else {
+        work
+          .then((m) => line({ type: 'done', machineId: m.id, name: m.name }))
+          .catch((err) => {
+            const e =
+              err instanceof DomainError
+                ? { code: err.code, message: err.message }
+                : { code: 'internal_error', message: 'Creating the container failed; try again.' };
+            if (!(err instanceof DomainError)) request.log.error({ err }, 'container create failed');
+            line({ type: 'error', error: e });
+          })
+          .finally(() => out.end());
+      }
+      return reply.status(200).type('application/x-ndjson; charset=utf-8').send(out);
+    },
+  );
+}

@@ -1,0 +1,75 @@
+import type { CreateContainerRequest, EngineFacts } from '@overcast/contracts';
+import type { Database } from '@overcast/db';
+import type { DockerDriver, PullProgress } from '@overcast/providers';
+import { type Actor, recordAudit } from '../audit';
+import { driverOf, getCloud } from '../clouds';
+import { DomainError, fromProviderError } from '../errors';
+import { type ActionDeps, storeCreatedMachine } from '../machines';
+import { refreshNow } from '../polling';
+import type { SecretBox } from '../secrets';
+
+/** The cloud, if it is a Docker engine of the caller's organization, with its driver. */
+async function dockerCloud(deps: { db: Database; box: SecretBox }, organizationId: string, cloudId: string) {
+  const cloud = await getCloud(deps.db, organizationId, cloudId);
+  if (cloud.provider !== 'docker') {
+    throw new DomainError('invalid', 'not_a_docker_cloud', `${cloud.title} is not a Docker engine.`);
+  }
+  return { cloud, driver: (await driverOf(deps.box, cloud)) as DockerDriver };
+}
+
+/** What the engine says about itself right now (version, CPUs, memory, container counts). */
+export async function engineFacts(
+  deps: { db: Database; box: SecretBox },
+  organizationId: string,
+  cloudId: string,
+): Promise<EngineFacts> {
+  const { cloud, driver } = await dockerCloud(deps, organizationId, cloudId);
+  try {
+    return await driver.facts();
+  } catch (err) {
+    throw fromProviderError(cloud.provider, err, 'reading the engine facts');
+  }
+}
+
+/**
+ * Creates a container (pulling its image first when the engine lacks it, each progress line
+ * passed to `onProgress`), stores it at once, audits it, and polls so the rest follows.
+ */
+export async function createContainer(
+  deps: ActionDeps,
+  actor: Actor & { organizationId: string },
+  cloudId: string,
+  req: CreateContainerRequest,
+  onProgress: (p: PullProgress) => void = () => {},
+): Promise<{ id: string; name: string }> {
+  const { cloud, driver } = await dockerCloud(deps, actor.organizationId, cloudId);
+  if (!cloud.enabled)
+    throw new DomainError('conflict', 'cloud_disabled', `${cloud.title} is disabled; enable it first.`);
+  const summary = {
+    image: req.image,
+    name: req.name ?? null,
+    cloud: cloud.title,
+    ports: req.ports ?? [],
+    volumes: req.volumes ?? [],
+    restartPolicy: req.restartPolicy ?? 'no',
+    // Environment values may be secrets: only their names are audited.
+    env: Object.keys(req.env ?? {}),
+  };
+  let remote: Awaited<ReturnType<DockerDriver['createContainer']>>;
+  try {
+    remote = await driver.createContainer(req, onProgress);
+  } catch (err) {
+    const failure = fromProviderError(cloud.provider, err, `creating a container from ${req.image}`);
+    await recordAudit(deps.db, actor, {
+      action: 'machine.create',
+      resourceKind: 'cloud',
+      resourceId: cloud.id,
+      result: 'failure',
+      details: { ...summary, error: failure.message },
+    });
+    throw failure;
+  }
+  const machine = await storeCreatedMachine(deps, actor, cloud, remote, { sshKeyId: null, audit: summary });
+  await refreshNow(deps.pollQueue, cloud.id);
+  return machine;
+}

@@ -1,0 +1,2 @@
+export * from './watcher';
+export * from './watchers';

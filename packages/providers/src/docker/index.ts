@@ -1,0 +1,3 @@
+export * from './config';
+export * from './driver';
+export { dockerError } from './errors';

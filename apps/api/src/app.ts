@@ -43,6 +43,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Every route the app serves, so a test can hold the OpenAPI document to all of them.
   const routeTable: { method: string; url: string }[] = [];
   app.decorate('routeTable', routeTable);
+  app.decorate('db', deps.db);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
   });

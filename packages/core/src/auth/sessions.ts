@@ -1,6 +1,7 @@
 import type { Database } from '@overcast/db';
 import { dummyPasswordHash, verifyPassword } from '../passwords';
 import { hashToken, randomToken } from '../tokens';
+import { parsePolicies, policiesSubquery } from '../authz/policy';
 import type { AuthContext } from './context';
 import { normalizeEmail } from './users';
 
@@ -80,6 +81,7 @@ interface SessionRow {
   org_name: string;
   org_slug: string;
   role: AuthContext['role'] | null;
+  policies: unknown;
 }
 
 /**
@@ -89,7 +91,8 @@ interface SessionRow {
 export async function resolveSession(db: Database, token: string): Promise<AuthContext | null> {
   const { rows } = await db.pool.query<SessionRow>(
     `SELECT s.id, s.user_id, s.organization_id, s.expires_at, s.revoked_at, s.last_seen_at,
-            u.email, u.name, o.name AS org_name, o.slug AS org_slug, m.role
+            u.email, u.name, o.name AS org_name, o.slug AS org_slug, m.role,
+            ${policiesSubquery('s.user_id', 's.organization_id')} AS policies
      FROM sessions s
      JOIN users u ON u.id = s.user_id
      JOIN organizations o ON o.id = s.organization_id
@@ -111,6 +114,7 @@ export async function resolveSession(db: Database, token: string): Promise<AuthC
     organizationName: session.org_name,
     organizationSlug: session.org_slug,
     role: session.role,
+    policies: parsePolicies(session.policies),
     via: 'session',
     sessionId: session.id,
   };

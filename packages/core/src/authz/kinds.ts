@@ -1,0 +1,77 @@
+import type { Role } from '@overcast/db';
+
+/** What a team policy can be about. New resource kinds are added here first. */
+export const RESOURCE_KINDS = ['clouds', 'machines', 'volumes', 'keys', 'scripts', 'schedules', 'rules'] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+/** What a team policy can allow or deny: `act` is start/stop/reboot (and refresh), `shell` opens a terminal, `run` runs scripts. */
+export const AUTHZ_ACTIONS = ['read', 'create', 'edit', 'delete', 'act', 'shell', 'run'] as const;
+export type AuthzAction = (typeof AUTHZ_ACTIONS)[number];
+
+/** A policy may name one kind or action, or '*' for all of them. */
+export type PolicyKind = ResourceKind | '*';
+export type PolicyAction = AuthzAction | '*';
+
+export const isResourceKind = (v: string): v is ResourceKind => (RESOURCE_KINDS as readonly string[]).includes(v);
+export const isAuthzAction = (v: string): v is AuthzAction => (AUTHZ_ACTIONS as readonly string[]).includes(v);
+
+const ALL: readonly AuthzAction[] = AUTHZ_ACTIONS;
+
+/**
+ * What a member may do when no team policy applies to them: the behaviour before teams existed.
+ * Adding and removing clouds, and deleting SSH keys, stay with admins.
+ */
+const MEMBER_DEFAULTS: Record<ResourceKind, readonly AuthzAction[]> = {
+  clouds: ['read', 'act'],
+  machines: ALL,
+  volumes: ALL,
+  keys: ['read', 'create', 'edit'],
+  scripts: ALL,
+  schedules: ALL,
+  rules: ALL,
+};
+
+/** The role's own answer, used when no team policy applies. Owners and admins may do everything. */
+export function roleAllows(role: Role, kind: ResourceKind, action: AuthzAction): boolean {
+  switch (role) {
+    case 'owner':
+    case 'admin':
+      return true;
+    case 'member':
+      return MEMBER_DEFAULTS[kind].includes(action);
+    case 'viewer':
+      return action === 'read';
+  }
+}
+
+/** Words for messages: "act on machines", "open a shell on machines". */
+export const ACTION_WORDS: Record<AuthzAction, string> = {
+  read: 'see',
+  create: 'create',
+  edit: 'change',
+  delete: 'delete',
+  act: 'run actions on',
+  shell: 'open a shell on',
+  run: 'run',
+};
+
+export const KIND_WORDS: Record<ResourceKind, string> = {
+  clouds: 'clouds',
+  machines: 'machines',
+  volumes: 'volumes',
+  keys: 'SSH keys',
+  scripts: 'scripts',
+  schedules: 'schedules',
+  rules: 'rules',
+};
+
+/** The singular noun for "X was not found". */
+export const KIND_NOUN: Record<ResourceKind, string> = {
+  clouds: 'Cloud',
+  machines: 'Machine',
+  volumes: 'Volume',
+  keys: 'SSH key',
+  scripts: 'Script',
+  schedules: 'Schedule',
+  rules: 'Rule',
+};

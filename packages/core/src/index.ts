@@ -1,4 +1,5 @@
 export * from './audit';
+export * from './audit-log';
 export * from './auth';
 export * from './authz';
 export * from './catalog';
@@ -10,6 +11,8 @@ export * from './inventory';
 export * from './keys';
 export * from './logger';
 export * from './machines';
+export * from './mail';
+export * from './orgs';
 export * from './passwords';
 export * from './polling';
 export * from './queues';

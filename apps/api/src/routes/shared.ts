@@ -9,6 +9,7 @@ import {
   KIND_WORDS,
   needsScope,
   notFound,
+  permissionsOf,
   type ResourceKind,
   type ResourceScope,
   resourceScope,
@@ -43,6 +44,8 @@ export function meOf(auth: AuthContext): Me {
     organization: { id: auth.organizationId, name: auth.organizationName, slug: auth.organizationSlug },
     role: auth.role,
     via: auth.via,
+    permissions: permissionsOf(auth),
+    totpEnabled: auth.totpEnabled,
   };
 }
 

@@ -46,13 +46,14 @@ interface TokenRow {
   org_slug: string;
   role: AuthContext['role'] | null;
   policies: unknown;
+  totp_enabled: boolean;
 }
 
 /** The API token's owner, organization and role in one query; last use is recorded at most once a minute. */
 export async function resolveApiToken(db: Database, token: string, ip: string): Promise<AuthContext | null> {
   const { rows } = await db.pool.query<TokenRow>(
     `SELECT t.id, t.user_id, t.organization_id, t.scope, t.expires_at, t.revoked_at, t.last_used_at, t.last_used_ip,
-            u.email, u.name, o.name AS org_name, o.slug AS org_slug, m.role,
+            u.email, u.name, u.totp_enabled, o.name AS org_name, o.slug AS org_slug, m.role,
             ${policiesSubquery('t.user_id', 't.organization_id')} AS policies
      FROM api_tokens t
      JOIN users u ON u.id = t.user_id
@@ -83,6 +84,7 @@ export async function resolveApiToken(db: Database, token: string, ip: string): 
     organizationSlug: row.org_slug,
     role: row.role,
     policies: parsePolicies(row.policies),
+    totpEnabled: row.totp_enabled,
     via: 'token',
     tokenId: row.id,
     tokenScope: row.scope,

@@ -12,6 +12,8 @@ export interface AuthContext {
   role: Role;
   /** The policies of the caller's teams in this organization; empty when none apply. */
   policies: Policy[];
+  /** Whether the user logs in with a second factor. */
+  totpEnabled: boolean;
   via: 'session' | 'token';
   sessionId?: string;
   tokenId?: string;

@@ -82,6 +82,7 @@ interface SessionRow {
   org_slug: string;
   role: AuthContext['role'] | null;
   policies: unknown;
+  totp_enabled: boolean;
 }
 
 /**
@@ -91,7 +92,7 @@ interface SessionRow {
 export async function resolveSession(db: Database, token: string): Promise<AuthContext | null> {
   const { rows } = await db.pool.query<SessionRow>(
     `SELECT s.id, s.user_id, s.organization_id, s.expires_at, s.revoked_at, s.last_seen_at,
-            u.email, u.name, o.name AS org_name, o.slug AS org_slug, m.role,
+            u.email, u.name, u.totp_enabled, o.name AS org_name, o.slug AS org_slug, m.role,
             ${policiesSubquery('s.user_id', 's.organization_id')} AS policies
      FROM sessions s
      JOIN users u ON u.id = s.user_id
@@ -115,6 +116,7 @@ export async function resolveSession(db: Database, token: string): Promise<AuthC
     organizationSlug: session.org_slug,
     role: session.role,
     policies: parsePolicies(session.policies),
+    totpEnabled: session.totp_enabled,
     via: 'session',
     sessionId: session.id,
   };

@@ -1,11 +1,11 @@
 import type { Role } from '@overcast/db';
 
-/** What a team policy can be about. New resource kinds are added here first. */
-export const RESOURCE_KINDS = ['clouds', 'machines', 'volumes', 'keys', 'scripts', 'schedules', 'rules'] as const;
+import { AUTHZ_ACTIONS, RESOURCE_KINDS } from '@overcast/contracts';
+
+/** The lists live in contracts so the web shares them; new resource kinds are added there first. */
+export { AUTHZ_ACTIONS, RESOURCE_KINDS };
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
-/** What a team policy can allow or deny: `act` is start/stop/reboot (and refresh), `shell` opens a terminal, `run` runs scripts. */
-export const AUTHZ_ACTIONS = ['read', 'create', 'edit', 'delete', 'act', 'shell', 'run'] as const;
 export type AuthzAction = (typeof AUTHZ_ACTIONS)[number];
 
 /** A policy may name one kind or action, or '*' for all of them. */

@@ -1,5 +1,5 @@
 import type { Role } from '@overcast/db';
-import { type AuthzAction, type PolicyAction, type PolicyKind, type ResourceKind, roleAllows } from './kinds';
+import { AUTHZ_ACTIONS, type AuthzAction, type PolicyAction, type PolicyKind, RESOURCE_KINDS, type ResourceKind, roleAllows } from './kinds';
 
 /** One rule of a team the caller belongs to, as loaded with the session. */
 export interface Policy {
@@ -102,3 +102,10 @@ export const policiesSubquery = (user: string, org: string) => `(
                                              'cloudIds', p.cloud_ids, 'tags', p.tags)), '[]'::json)
   FROM team_policies p JOIN team_members tm ON tm.team_id = p.team_id AND tm.user_id = ${user}
   WHERE p.organization_id = ${org})`;
+
+/** Kind-wide permissions, for the UI to hide what the caller may never use (the API refuses anyway). */
+export function permissionsOf(p: Principal): Record<ResourceKind, AuthzAction[]> {
+  return Object.fromEntries(
+    RESOURCE_KINDS.map((kind) => [kind, AUTHZ_ACTIONS.filter((action) => decide(p, kind, action))]),
+  ) as Record<ResourceKind, AuthzAction[]>;
+}

@@ -13,6 +13,7 @@ import { installOpenApi } from './plugins/openapi';
 import { installSecurityHeaders } from './plugins/security-headers';
 import { installValidators } from './plugins/validation';
 import { installWeb, resolveWebDir } from './plugins/web';
+import { accountRoutes } from './routes/account';
 import { authRoutes } from './routes/auth';
 import { cloudRoutes } from './routes/clouds';
 import { healthRoutes } from './routes/health';
@@ -20,6 +21,7 @@ import { inventoryRoutes } from './routes/inventory';
 import { keyRoutes } from './routes/keys';
 import { machineRoutes } from './routes/machines';
 import { meRoutes } from './routes/me';
+import { organizationRoutes } from './routes/organization';
 import { shellRoutes } from './routes/shell';
 import { streamRoutes } from './routes/stream';
 
@@ -74,6 +76,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   healthRoutes(app, deps);
   authRoutes(app, deps);
   meRoutes(app);
+  accountRoutes(app, deps);
+  organizationRoutes(app, deps);
   cloudRoutes(app, deps);
   machineRoutes(app, deps);
   inventoryRoutes(app, deps);

@@ -1,7 +1,7 @@
 import type { Volume, VolumeOperation } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import { type Actor, recordAudit } from './audit';
-import { policyFilter, type Principal } from './authz';
+import { type Principal, policyFilter } from './authz';
 import { driverOf, getCloud } from './clouds';
 import { DomainError, fromProviderError, notFound } from './errors';
 import { type ActionDeps, orgMachine } from './machines';

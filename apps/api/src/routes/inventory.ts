@@ -125,6 +125,10 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) =>
-      costHistory(db, (await authorize(request, 'machines', 'read')).organizationId, request.query.days ?? 30),
+      costHistory(
+        db,
+        (await authorize(request, 'machines', 'read')).organizationId,
+        request.query.days ?? 30,
+      ),
   );
 }

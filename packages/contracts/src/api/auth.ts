@@ -6,7 +6,11 @@ export const LoginRequest = Strict({
   email: T.String({ minLength: 3, maxLength: 254, description: 'The email the account was created with.' }),
   password: T.String({ minLength: 1, maxLength: 256 }),
   otp: T.Optional(
-    T.String({ minLength: 6, maxLength: 32, description: 'A TOTP code or a recovery code, when two-factor is on' }),
+    T.String({
+      minLength: 6,
+      maxLength: 32,
+      description: 'A TOTP code or a recovery code, when two-factor is on',
+    }),
   ),
 });
 export type LoginRequest = Static<typeof LoginRequest>;

@@ -2,11 +2,20 @@ import { type Static, Type as T } from '@sinclair/typebox';
 import { IsoDateTime, Role, Strict, Uuid } from './common';
 
 /** What team policies can be about; a new kind of resource is added here first. */
-export const RESOURCE_KINDS = ['clouds', 'machines', 'volumes', 'keys', 'scripts', 'schedules', 'rules'] as const;
+export const RESOURCE_KINDS = [
+  'clouds',
+  'machines',
+  'volumes',
+  'keys',
+  'scripts',
+  'schedules',
+  'rules',
+] as const;
 /** `act`: start/stop/reboot, attach, refresh; `shell`: open a terminal; `run`: run scripts. */
 export const AUTHZ_ACTIONS = ['read', 'create', 'edit', 'delete', 'act', 'shell', 'run'] as const;
 
-const literals = <V extends string>(values: readonly V[]) => T.Unsafe<V>({ type: 'string', enum: [...values] });
+const literals = <V extends string>(values: readonly V[]) =>
+  T.Unsafe<V>({ type: 'string', enum: [...values] });
 export const ResourceKindValue = literals(RESOURCE_KINDS);
 export const AuthzActionValue = literals(AUTHZ_ACTIONS);
 
@@ -74,8 +83,8 @@ export const AcceptInvitationRequest = Strict({
 
 export const TeamPolicyInput = Strict({
   effect: T.Union([T.Literal('allow'), T.Literal('deny')]),
-  action: T.Union([AuthzActionValue, T.Literal('*')]),
-  kind: T.Union([ResourceKindValue, T.Literal('*')]),
+  action: literals([...AUTHZ_ACTIONS, '*'] as const),
+  kind: literals([...RESOURCE_KINDS, '*'] as const),
   cloudIds: T.Optional(T.Array(Uuid, { maxItems: 100, description: 'Only resources of these clouds' })),
   tags: T.Optional(
     T.Record(T.String({ minLength: 1, maxLength: 128 }), T.String({ maxLength: 256 }), {
@@ -130,7 +139,9 @@ export const ApiTokenList = T.Object({ items: T.Array(ApiTokenView) });
 export const CreateApiTokenRequest = Strict({
   name: T.String({ minLength: 1, maxLength: 100 }),
   scope: T.Union([T.Literal('read'), T.Literal('full')]),
-  expiresInDays: T.Optional(T.Integer({ minimum: 1, maximum: 3650, description: 'Never expires when absent' })),
+  expiresInDays: T.Optional(
+    T.Integer({ minimum: 1, maximum: 3650, description: 'Never expires when absent' }),
+  ),
 });
 export const CreatedApiTokenView = T.Object({
   token: T.String({ description: 'Shown once; only its hash is stored' }),
@@ -169,7 +180,9 @@ export type AuditEventView = Static<typeof AuditEventView>;
 const auditFilters = {
   user: T.Optional(Uuid),
   resource: T.Optional(T.String({ maxLength: 200, description: 'A resource id, or a kind such as machine' })),
-  action: T.Optional(T.String({ maxLength: 100, description: 'An action, or a prefix ending in "." (machine.)' })),
+  action: T.Optional(
+    T.String({ maxLength: 100, description: 'An action, or a prefix ending in "." (machine.)' }),
+  ),
   result: T.Optional(T.Union([T.Literal('success'), T.Literal('failure'), T.Literal('denied')])),
   from: T.Optional(IsoDateTime),
   to: T.Optional(IsoDateTime),
@@ -177,7 +190,9 @@ const auditFilters = {
 export const AuditQuery = Strict({
   ...auditFilters,
   limit: T.Optional(T.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  before: T.Optional(T.String({ pattern: '^[0-9]{1,19}$', description: 'Events older than this id (paging)' })),
+  before: T.Optional(
+    T.String({ pattern: '^[0-9]{1,19}$', description: 'Events older than this id (paging)' }),
+  ),
 });
 export type AuditQuery = Static<typeof AuditQuery>;
 export const AuditExportQuery = Strict({
@@ -185,7 +200,10 @@ export const AuditExportQuery = Strict({
   format: T.Union([T.Literal('csv'), T.Literal('jsonl')]),
 });
 export type AuditExportQuery = Static<typeof AuditExportQuery>;
-export const AuditPage = T.Object({ items: T.Array(AuditEventView), nextBefore: T.Union([T.Null(), T.String()]) });
+export const AuditPage = T.Object({
+  items: T.Array(AuditEventView),
+  nextBefore: T.Union([T.Null(), T.String()]),
+});
 export type AuditPage = Static<typeof AuditPage>;
 
 export const TotpEnrolment = T.Object({

@@ -28,11 +28,15 @@ export async function revokeApiToken(db: Database, actor: UserActor, id: string)
   const token = await db.prisma.apiToken.findFirst({ where: { id, userId: actor.userId } });
   if (!token) throw notFound('API token');
   if (!token.revokedAt) await db.prisma.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
-  await recordAudit(db, { ...actor, organizationId: token.organizationId }, {
-    action: 'token.revoke',
-    resourceKind: 'api_token',
-    resourceId: id,
-  });
+  await recordAudit(
+    db,
+    { ...actor, organizationId: token.organizationId },
+    {
+      action: 'token.revoke',
+      resourceKind: 'api_token',
+      resourceId: id,
+    },
+  );
 }
 
 /** The caller's live sessions, across organizations, most recently used first. */
@@ -68,6 +72,11 @@ export async function revokeAllSessions(db: Database, actor: UserActor): Promise
     where: { userId: actor.userId, revokedAt: null },
     data: { revokedAt: new Date() },
   });
-  await recordAudit(db, actor, { action: 'auth.logout_everywhere', resourceKind: 'user', resourceId: actor.userId, details: { sessions: count } });
+  await recordAudit(db, actor, {
+    action: 'auth.logout_everywhere',
+    resourceKind: 'user',
+    resourceId: actor.userId,
+    details: { sessions: count },
+  });
   return count;
 }

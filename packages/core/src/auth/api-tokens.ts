@@ -1,6 +1,6 @@
 import type { Database, TokenScope } from '@overcast/db';
-import { hashToken, newApiToken } from '../tokens';
 import { parsePolicies, policiesSubquery } from '../authz/policy';
+import { hashToken, newApiToken } from '../tokens';
 import type { AuthContext } from './context';
 
 export interface CreatedApiToken {

@@ -1,7 +1,7 @@
 import type { Database } from '@overcast/db';
+import { parsePolicies, policiesSubquery } from '../authz/policy';
 import { dummyPasswordHash, verifyPassword } from '../passwords';
 import { hashToken, randomToken } from '../tokens';
-import { parsePolicies, policiesSubquery } from '../authz/policy';
 import type { AuthContext } from './context';
 import { normalizeEmail } from './users';
 

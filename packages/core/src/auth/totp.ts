@@ -60,7 +60,8 @@ export function totpCode(secret: Buffer, at = Date.now()): string {
 export function verifyTotp(secret: Buffer, code: string, at = Date.now()): boolean {
   const clean = code.replace(/\s+/g, '');
   let ok = false;
-  for (const drift of [-1, 0, 1]) ok = safeEqual(totpCode(secret, at + drift * STEP_SECONDS * 1000), clean) || ok;
+  for (const drift of [-1, 0, 1])
+    ok = safeEqual(totpCode(secret, at + drift * STEP_SECONDS * 1000), clean) || ok;
   return ok;
 }
 
@@ -75,10 +76,17 @@ export async function beginTotpEnrolment(
 ): Promise<{ secret: string; otpauthUrl: string }> {
   const row = await db.prisma.user.findUniqueOrThrow({ where: { id: user.userId } });
   if (row.totpEnabled) {
-    throw new DomainError('conflict', 'totp_enabled', 'Two-factor login is already on; turn it off first to enrol again.');
+    throw new DomainError(
+      'conflict',
+      'totp_enabled',
+      'Two-factor login is already on; turn it off first to enrol again.',
+    );
   }
   const secret = randomBytes(20);
-  await db.prisma.user.update({ where: { id: user.userId }, data: { totpSecret: new Uint8Array(box.seal(secret, AAD)) } });
+  await db.prisma.user.update({
+    where: { id: user.userId },
+    data: { totpSecret: new Uint8Array(box.seal(secret, AAD)) },
+  });
   const b32 = base32Encode(secret);
   const label = encodeURIComponent(`${issuer}:${user.email}`);
   return {
@@ -97,10 +105,18 @@ export async function confirmTotpEnrolment(
   const row = await db.prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
   if (row.totpEnabled) throw new DomainError('conflict', 'totp_enabled', 'Two-factor login is already on.');
   if (!row.totpSecret) {
-    throw new DomainError('conflict', 'totp_not_started', 'Start enrolment first: it gives you the QR code to scan.');
+    throw new DomainError(
+      'conflict',
+      'totp_not_started',
+      'Start enrolment first: it gives you the QR code to scan.',
+    );
   }
   if (!verifyTotp(box.open(row.totpSecret, AAD), code)) {
-    throw new DomainError('invalid', 'invalid_code', 'That code is not right; check the clock of your device and try the current code.');
+    throw new DomainError(
+      'invalid',
+      'invalid_code',
+      'That code is not right; check the clock of your device and try the current code.',
+    );
   }
   const codes = Array.from({ length: RECOVERY_CODES }, () => {
     const raw = randomBytes(5).toString('hex');
@@ -110,7 +126,11 @@ export async function confirmTotpEnrolment(
     where: { id: actor.userId },
     data: { totpEnabled: true, recoveryCodeHashes: codes.map((c) => hashToken(normalizeRecovery(c))) },
   });
-  await recordAudit(db, actor, { action: 'auth.totp_enable', resourceKind: 'user', resourceId: actor.userId });
+  await recordAudit(db, actor, {
+    action: 'auth.totp_enable',
+    resourceKind: 'user',
+    resourceId: actor.userId,
+  });
   return codes;
 }
 
@@ -128,7 +148,11 @@ export async function disableTotp(
     where: { id: actor.userId },
     data: { totpEnabled: false, totpSecret: null, recoveryCodeHashes: [] },
   });
-  await recordAudit(db, actor, { action: 'auth.totp_disable', resourceKind: 'user', resourceId: actor.userId });
+  await recordAudit(db, actor, {
+    action: 'auth.totp_disable',
+    resourceKind: 'user',
+    resourceId: actor.userId,
+  });
 }
 
 /**

@@ -1,6 +1,5 @@
-import type { Role } from '@overcast/db';
-
 import { AUTHZ_ACTIONS, RESOURCE_KINDS } from '@overcast/contracts';
+import type { Role } from '@overcast/db';
 
 /** The lists live in contracts so the web shares them; new resource kinds are added there first. */
 export { AUTHZ_ACTIONS, RESOURCE_KINDS };
@@ -12,8 +11,10 @@ export type AuthzAction = (typeof AUTHZ_ACTIONS)[number];
 export type PolicyKind = ResourceKind | '*';
 export type PolicyAction = AuthzAction | '*';
 
-export const isResourceKind = (v: string): v is ResourceKind => (RESOURCE_KINDS as readonly string[]).includes(v);
-export const isAuthzAction = (v: string): v is AuthzAction => (AUTHZ_ACTIONS as readonly string[]).includes(v);
+export const isResourceKind = (v: string): v is ResourceKind =>
+  (RESOURCE_KINDS as readonly string[]).includes(v);
+export const isAuthzAction = (v: string): v is AuthzAction =>
+  (AUTHZ_ACTIONS as readonly string[]).includes(v);
 
 const ALL: readonly AuthzAction[] = AUTHZ_ACTIONS;
 

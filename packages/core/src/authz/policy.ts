@@ -1,5 +1,13 @@
 import type { Role } from '@overcast/db';
-import { AUTHZ_ACTIONS, type AuthzAction, type PolicyAction, type PolicyKind, RESOURCE_KINDS, type ResourceKind, roleAllows } from './kinds';
+import {
+  AUTHZ_ACTIONS,
+  type AuthzAction,
+  type PolicyAction,
+  type PolicyKind,
+  RESOURCE_KINDS,
+  type ResourceKind,
+  roleAllows,
+} from './kinds';
 
 /** One rule of a team the caller belongs to, as loaded with the session. */
 export interface Policy {
@@ -54,7 +62,12 @@ export function relevantPolicies(p: Principal, kind: ResourceKind, action: Authz
  * with policies, a matching deny wins, then a matching allow grants, and anything else is refused.
  * Without a scope (a list, or a kind-wide question) a limited allow counts: the list is filtered instead.
  */
-export function decide(p: Principal, kind: ResourceKind, action: AuthzAction, scope?: ResourceScope): boolean {
+export function decide(
+  p: Principal,
+  kind: ResourceKind,
+  action: AuthzAction,
+  scope?: ResourceScope,
+): boolean {
   if (p.role === 'owner' || p.role === 'admin') return true;
   if (p.role === 'viewer' && action !== 'read') return false;
   if (!governedByPolicies(p)) return roleAllows(p.role, kind, action);
@@ -86,7 +99,9 @@ export function parsePolicies(raw: unknown): Policy[] {
       cloudIds: Array.isArray(r.cloudIds) ? r.cloudIds.map(String) : [],
       tags:
         r.tags && typeof r.tags === 'object' && !Array.isArray(r.tags)
-          ? Object.fromEntries(Object.entries(r.tags as Record<string, unknown>).map(([k, v]) => [k, String(v)]))
+          ? Object.fromEntries(
+              Object.entries(r.tags as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+            )
           : {},
     });
   }

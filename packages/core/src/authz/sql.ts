@@ -1,7 +1,7 @@
 import type { Database } from '@overcast/db';
 import type { AuthzAction, ResourceKind } from './kinds';
-import { KIND_TABLES, tagsExpression } from './resources';
 import { governedByPolicies, isScoped, type Policy, type Principal, relevantPolicies } from './policy';
+import { KIND_TABLES, tagsExpression } from './resources';
 
 /** Appends a value to a query's parameters and returns its placeholder. */
 export type Bind = (value: unknown) => string;

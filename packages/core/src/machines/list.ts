@@ -1,6 +1,6 @@
 import type { MachineListQuery, MachinePage } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
-import { policyFilter, type Principal } from '../authz';
+import { type Principal, policyFilter } from '../authz';
 import { DomainError } from '../errors';
 import { MACHINE_VIEW_COLUMNS, type MachineRow, toMachine } from './view';
 

@@ -9,7 +9,7 @@ import { hashToken, randomToken } from '../tokens';
 const INVITATION_DAYS = 7;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
 
-type OrgActor = Actor & { organizationId: string; userId: string | null };
+type OrgActor = Actor & { organizationId: string };
 
 export const invitationView = (i: Invitation): InvitationView => ({
   id: i.id,
@@ -22,7 +22,10 @@ export const invitationView = (i: Invitation): InvitationView => ({
 
 /** Pending and accepted invitations, newest first. */
 export async function listInvitations(db: Database, organizationId: string): Promise<InvitationView[]> {
-  const rows = await db.prisma.invitation.findMany({ where: { organizationId }, orderBy: { createdAt: 'desc' } });
+  const rows = await db.prisma.invitation.findMany({
+    where: { organizationId },
+    orderBy: { createdAt: 'desc' },
+  });
   return rows.map(invitationView);
 }
 
@@ -48,14 +51,16 @@ export async function createInvitation(
   if (member) throw new DomainError('conflict', 'already_member', `${email} is already a member.`);
   const token = randomToken();
   const invitation = await db.prisma.$transaction(async (tx) => {
-    await tx.invitation.deleteMany({ where: { organizationId: actor.organizationId, email, acceptedAt: null } });
+    await tx.invitation.deleteMany({
+      where: { organizationId: actor.organizationId, email, acceptedAt: null },
+    });
     return tx.invitation.create({
       data: {
         organizationId: actor.organizationId,
         email,
         role: input.role,
         tokenHash: hashToken(token),
-        invitedById: actor.userId,
+        invitedById: actor.userId ?? null,
         expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
       },
     });
@@ -96,7 +101,12 @@ async function openInvitation(db: Database, token: string) {
 export async function lookupInvitation(db: Database, token: string): Promise<InvitationLookup> {
   const inv = await openInvitation(db, token);
   const user = await db.prisma.user.findUnique({ where: { email: inv.email }, select: { id: true } });
-  return { organizationName: inv.organization.name, email: inv.email, role: inv.role, userExists: Boolean(user) };
+  return {
+    organizationName: inv.organization.name,
+    email: inv.email,
+    role: inv.role,
+    userExists: Boolean(user),
+  };
 }
 
 /**
@@ -147,7 +157,12 @@ export async function acceptInvitation(
   await recordAudit(
     db,
     { ...actor, organizationId: inv.organizationId, userId, label: inv.email },
-    { action: 'invitation.accept', resourceKind: 'invitation', resourceId: inv.id, details: { role: inv.role } },
+    {
+      action: 'invitation.accept',
+      resourceKind: 'invitation',
+      resourceId: inv.id,
+      details: { role: inv.role },
+    },
   );
   return { userId, email: inv.email, organizationId: inv.organizationId };
 }

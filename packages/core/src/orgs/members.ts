@@ -3,7 +3,7 @@ import type { Database, Role } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
 import { DomainError, notFound } from '../errors';
 
-type OrgActor = Actor & { organizationId: string; userId: string | null };
+type OrgActor = Actor & { organizationId: string };
 
 export async function listMembers(db: Database, organizationId: string): Promise<Member[]> {
   const rows = await db.prisma.membership.findMany({
@@ -54,7 +54,9 @@ export async function setMemberRole(
       throw new DomainError('forbidden', 'forbidden', 'Only owners can make or unmake owners.');
     }
     if (m.role === 'owner' && role !== 'owner') {
-      const owners = await tx.membership.count({ where: { organizationId: actor.organizationId, role: 'owner' } });
+      const owners = await tx.membership.count({
+        where: { organizationId: actor.organizationId, role: 'owner' },
+      });
       if (owners <= 1) throw lastOwner();
     }
     await tx.membership.update({ where: { id: m.id }, data: { role } });
@@ -68,7 +70,11 @@ export async function setMemberRole(
 }
 
 /** Removes a member: their teams in the organization go too; their sessions and tokens stop working. */
-export async function removeMember(db: Database, actor: OrgActor & { role: Role }, userId: string): Promise<void> {
+export async function removeMember(
+  db: Database,
+  actor: OrgActor & { role: Role },
+  userId: string,
+): Promise<void> {
   await db.prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM memberships WHERE organization_id = ${actor.organizationId}::uuid FOR UPDATE`;
     const m = await tx.membership.findUnique({
@@ -76,8 +82,11 @@ export async function removeMember(db: Database, actor: OrgActor & { role: Role 
     });
     if (!m) throw notFound('Member');
     if (m.role === 'owner') {
-      if (actor.role !== 'owner') throw new DomainError('forbidden', 'forbidden', 'Only owners can remove owners.');
-      const owners = await tx.membership.count({ where: { organizationId: actor.organizationId, role: 'owner' } });
+      if (actor.role !== 'owner')
+        throw new DomainError('forbidden', 'forbidden', 'Only owners can remove owners.');
+      const owners = await tx.membership.count({
+        where: { organizationId: actor.organizationId, role: 'owner' },
+      });
       if (owners <= 1) throw lastOwner();
     }
     await tx.teamMember.deleteMany({ where: { organizationId: actor.organizationId, userId } });

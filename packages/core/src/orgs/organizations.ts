@@ -42,12 +42,16 @@ export async function createOrganization(
     await tx.membership.create({ data: { organizationId: created.id, userId: actor.userId, role: 'owner' } });
     return created;
   });
-  await recordAudit(db, { ...actor, organizationId: org.id }, {
-    action: 'organization.create',
-    resourceKind: 'organization',
-    resourceId: org.id,
-    details: { name: trimmed },
-  });
+  await recordAudit(
+    db,
+    { ...actor, organizationId: org.id },
+    {
+      action: 'organization.create',
+      resourceKind: 'organization',
+      resourceId: org.id,
+      details: { name: trimmed },
+    },
+  );
   return { id: org.id, name: org.name, slug: org.slug };
 }
 
@@ -62,13 +66,21 @@ export async function switchOrganization(
     where: { organizationId_userId: { organizationId, userId: actor.userId } },
   });
   if (!membership) {
-    throw new DomainError('not_found', 'organization_not_found', 'You are not a member of that organization.');
+    throw new DomainError(
+      'not_found',
+      'organization_not_found',
+      'You are not a member of that organization.',
+    );
   }
   await db.prisma.session.update({ where: { id: sessionId }, data: { organizationId } });
-  await recordAudit(db, { ...actor, organizationId }, {
-    action: 'auth.switch_organization',
-    resourceKind: 'organization',
-    resourceId: organizationId,
-    details: { from: actor.organizationId },
-  });
+  await recordAudit(
+    db,
+    { ...actor, organizationId },
+    {
+      action: 'auth.switch_organization',
+      resourceKind: 'organization',
+      resourceId: organizationId,
+      details: { from: actor.organizationId },
+    },
+  );
 }

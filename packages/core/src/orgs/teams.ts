@@ -29,7 +29,11 @@ const teamView = (t: TeamRow): Team => ({
 });
 
 export async function listTeams(db: Database, organizationId: string): Promise<Team[]> {
-  const rows = await db.prisma.team.findMany({ where: { organizationId }, include, orderBy: { name: 'asc' } });
+  const rows = await db.prisma.team.findMany({
+    where: { organizationId },
+    include,
+    orderBy: { name: 'asc' },
+  });
   return rows.map(teamView);
 }
 
@@ -40,8 +44,13 @@ export async function getTeam(db: Database, organizationId: string, id: string):
 }
 
 const nameTaken = (name: string) =>
-  new DomainError('conflict', 'team_name_taken', `A team named "${name}" already exists; choose another name.`);
-const isUnique = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+  new DomainError(
+    'conflict',
+    'team_name_taken',
+    `A team named "${name}" already exists; choose another name.`,
+  );
+const isUnique = (err: unknown) =>
+  err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
 export async function createTeam(
   db: Database,
@@ -55,7 +64,12 @@ export async function createTeam(
       data: { organizationId: actor.organizationId, name, description: input.description ?? '' },
       include,
     });
-    await recordAudit(db, actor, { action: 'team.create', resourceKind: 'team', resourceId: team.id, details: { name } });
+    await recordAudit(db, actor, {
+      action: 'team.create',
+      resourceKind: 'team',
+      resourceId: team.id,
+      details: { name },
+    });
     return teamView(team);
   } catch (err) {
     if (isUnique(err)) throw nameTaken(name);
@@ -78,7 +92,12 @@ export async function updateTeam(
     if (isUnique(err) && name) throw nameTaken(name);
     throw err;
   }
-  await recordAudit(db, actor, { action: 'team.update', resourceKind: 'team', resourceId: id, details: input });
+  await recordAudit(db, actor, {
+    action: 'team.update',
+    resourceKind: 'team',
+    resourceId: id,
+    details: input,
+  });
   return getTeam(db, actor.organizationId, id);
 }
 
@@ -89,7 +108,12 @@ export async function deleteTeam(db: Database, actor: OrgActor, id: string): Pro
 }
 
 /** Replaces the team's members; every one must be a member of the organization. */
-export async function setTeamMembers(db: Database, actor: OrgActor, id: string, userIds: string[]): Promise<Team> {
+export async function setTeamMembers(
+  db: Database,
+  actor: OrgActor,
+  id: string,
+  userIds: string[],
+): Promise<Team> {
   await getTeam(db, actor.organizationId, id);
   const unique = [...new Set(userIds)];
   const members = await db.prisma.membership.findMany({
@@ -105,7 +129,12 @@ export async function setTeamMembers(db: Database, actor: OrgActor, id: string, 
       data: unique.map((userId) => ({ teamId: id, userId, organizationId: actor.organizationId })),
     }),
   ]);
-  await recordAudit(db, actor, { action: 'team.members', resourceKind: 'team', resourceId: id, details: { userIds: unique } });
+  await recordAudit(db, actor, {
+    action: 'team.members',
+    resourceKind: 'team',
+    resourceId: id,
+    details: { userIds: unique },
+  });
   return getTeam(db, actor.organizationId, id);
 }
 
@@ -119,7 +148,9 @@ export async function setTeamPolicies(
   await getTeam(db, actor.organizationId, id);
   const cloudIds = [...new Set(policies.flatMap((p) => p.cloudIds ?? []))];
   if (cloudIds.length > 0) {
-    const found = await db.prisma.cloud.count({ where: { organizationId: actor.organizationId, id: { in: cloudIds } } });
+    const found = await db.prisma.cloud.count({
+      where: { organizationId: actor.organizationId, id: { in: cloudIds } },
+    });
     if (found !== cloudIds.length) throw notFound('Cloud');
   }
   await db.prisma.$transaction([

@@ -101,16 +101,19 @@ export const TeamPolicyView = T.Object({
   cloudIds: T.Array(Uuid),
   tags: T.Record(T.String(), T.String()),
 });
-export const Team = T.Object({
-  id: Uuid,
-  name: T.String(),
-  description: T.String(),
-  members: T.Array(T.Object({ userId: Uuid, email: T.String(), name: T.String() })),
-  policies: T.Array(TeamPolicyView),
-  createdAt: IsoDateTime,
-});
+export const Team = T.Object(
+  {
+    id: Uuid,
+    name: T.String(),
+    description: T.String(),
+    members: T.Array(T.Object({ userId: Uuid, email: T.String(), name: T.String() })),
+    policies: T.Array(TeamPolicyView),
+    createdAt: IsoDateTime,
+  },
+  { $id: 'Team' },
+);
 export type Team = Static<typeof Team>;
-export const TeamList = T.Object({ items: T.Array(Team) });
+export const TeamList = T.Object({ items: T.Array(T.Ref(Team)) });
 export const CreateTeamRequest = Strict({
   name: T.String({ minLength: 1, maxLength: 100 }),
   description: T.Optional(T.String({ maxLength: 500 })),

@@ -110,6 +110,13 @@ export async function authorize(
   if (decide(auth, kind, action, scope)) return auth;
   // A resource the caller may not see does not exist for them.
   if (target && 'id' in target && !decide(auth, kind, 'read', scope)) throw notFound(KIND_NOUN[kind]);
+  if (target && 'cloudId' in target && target.cloudId) {
+    // Creating in a cloud the caller may not see: that cloud does not exist for them.
+    const cloud = needsScope(auth, 'clouds', 'read')
+      ? await resourceScope(request.server.db, auth.organizationId, 'clouds', target.cloudId)
+      : { cloudId: target.cloudId };
+    if (!decide(auth, 'clouds', 'read', cloud)) throw notFound(KIND_NOUN.clouds);
+  }
   if (auth.role === 'viewer') {
     throw forbidden(
       `Viewers can only look; ask an owner of ${auth.organizationName} to make you a member to ${ACTION_WORDS[action]} ${KIND_WORDS[kind]}.`,

@@ -179,9 +179,9 @@ export function shellRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      // Trusting a new host key is an organization-level decision: admins only, then the machine's policy.
-      requireRole(request, 'admin', 'accept changed host keys');
+      // Trusting a new host key is an organization-level decision: admins only, on machines they may edit.
       await authorize(request, 'machines', 'edit', { id: request.params.id });
+      requireRole(request, 'admin', 'accept changed host keys');
       return acceptHostKey(db, orgActorOf(request), request.params.id, request.body);
     },
   );

@@ -2,6 +2,8 @@ import type { Role } from '@overcast/db';
 import {
   AUTHZ_ACTIONS,
   type AuthzAction,
+  isAuthzAction,
+  isResourceKind,
   type PolicyAction,
   type PolicyKind,
   RESOURCE_KINDS,
@@ -90,12 +92,16 @@ export function needsScope(p: Principal, kind: ResourceKind, action: AuthzAction
 export function parsePolicies(raw: unknown): Policy[] {
   if (!Array.isArray(raw)) return [];
   const out: Policy[] = [];
-  for (const r of raw as Record<string, unknown>[]) {
-    if (r.effect !== 'allow' && r.effect !== 'deny') continue;
+  for (const r of raw as (Record<string, unknown> | null)[]) {
+    if (!r || typeof r !== 'object' || (r.effect !== 'allow' && r.effect !== 'deny')) continue;
+    const action = String(r.action);
+    const kind = String(r.kind);
+    if (action !== '*' && !isAuthzAction(action)) continue;
+    if (kind !== '*' && !isResourceKind(kind)) continue;
     out.push({
       effect: r.effect,
-      action: String(r.action) as PolicyAction,
-      kind: String(r.kind) as PolicyKind,
+      action: action as PolicyAction,
+      kind: kind as PolicyKind,
       cloudIds: Array.isArray(r.cloudIds) ? r.cloudIds.map(String) : [],
       tags:
         r.tags && typeof r.tags === 'object' && !Array.isArray(r.tags)

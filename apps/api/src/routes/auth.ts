@@ -1,5 +1,6 @@
 import { ErrorBody, LoginRequest, Me } from '@overcast/contracts';
 import {
+  accountOfEmail,
   checkSecondFactor,
   createSession,
   recordAudit,
@@ -35,11 +36,12 @@ export function authRoutes(app: App, deps: AppDeps): void {
       const verified = await verifyCredentials(db, { email, password });
       const base = { ip: request.ip, userAgent: request.headers['user-agent'], requestId: request.id };
       if (!verified?.organizationId) {
+        const account = verified ?? (await accountOfEmail(db, email));
         await recordAudit(
           db,
           {
-            organizationId: verified?.organizationId ?? null,
-            userId: verified?.userId ?? null,
+            organizationId: account?.organizationId ?? null,
+            userId: account?.userId ?? null,
             label: email,
             ...base,
           },

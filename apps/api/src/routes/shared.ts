@@ -12,6 +12,7 @@ import {
   permissionsOf,
   type ResourceKind,
   type ResourceScope,
+  recordAudit,
   resourceScope,
   roleAtLeast,
 } from '@overcast/core';
@@ -117,6 +118,13 @@ export async function authorize(
       : { cloudId: target.cloudId };
     if (!decide(auth, 'clouds', 'read', cloud)) throw notFound(KIND_NOUN.clouds);
   }
+  // Refusals are part of the trail: who tried what, on which resource.
+  await recordAudit(request.server.db, actorOf(request), {
+    action: `${kind}.${action}`,
+    resourceKind: kind,
+    resourceId: target && 'id' in target ? target.id : undefined,
+    result: 'denied',
+  });
   if (auth.role === 'viewer') {
     throw forbidden(
       `Viewers can only look; ask an owner of ${auth.organizationName} to make you a member to ${ACTION_WORDS[action]} ${KIND_WORDS[kind]}.`,

@@ -39,6 +39,18 @@ export async function verifyCredentials(db: Database, creds: Credentials): Promi
   return { userId: user.id, email: user.email, organizationId: user.memberships[0]?.organizationId ?? null };
 }
 
+/** The user and first organization behind an email, to file a failed login where its admins see it. */
+export async function accountOfEmail(
+  db: Database,
+  email: string,
+): Promise<{ userId: string; organizationId: string | null } | null> {
+  const user = await db.prisma.user.findUnique({
+    where: { email: normalizeEmail(email) },
+    select: { id: true, memberships: { orderBy: { createdAt: 'asc' }, take: 1 } },
+  });
+  return user ? { userId: user.id, organizationId: user.memberships[0]?.organizationId ?? null } : null;
+}
+
 export interface NewSession {
   /** The cookie value; only its hash is stored. */
   token: string;

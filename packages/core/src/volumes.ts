@@ -50,7 +50,7 @@ export async function listVolumes(
 ): Promise<Volume[]> {
   const params: unknown[] = [organizationId];
   const allowed = caller
-    ? policyFilter(caller, 'volumes', 'read', 'v', (value) => {
+    ? policyFilter({ ...caller, organizationId }, 'volumes', 'read', 'v', (value) => {
         params.push(value);
         return `$${params.length}`;
       })

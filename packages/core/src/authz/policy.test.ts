@@ -103,21 +103,40 @@ describe('policyFilter', () => {
   };
 
   it('is null (no filter) for owners and unrestricted members, false when nothing is granted', () => {
-    expect(policyFilter({ role: 'owner', policies: [] }, 'machines', 'read', 'm', bind().fn)).toBeNull();
-    expect(policyFilter(member(), 'machines', 'read', 'm', bind().fn)).toBeNull();
-    expect(policyFilter(member(allow({ kind: 'machines' })), 'machines', 'read', 'm', bind().fn)).toBeNull();
-    expect(policyFilter(member(allow({ kind: 'scripts' })), 'machines', 'read', 'm', bind().fn)).toBe(
-      'false',
-    );
+    expect(
+      policyFilter({ role: 'owner', policies: [], organizationId: 'o' }, 'machines', 'read', 'm', bind().fn),
+    ).toBeNull();
+    expect(policyFilter({ ...member(), organizationId: 'o' }, 'machines', 'read', 'm', bind().fn)).toBeNull();
+    expect(
+      policyFilter(
+        { ...member(allow({ kind: 'machines' })), organizationId: 'o' },
+        'machines',
+        'read',
+        'm',
+        bind().fn,
+      ),
+    ).toBeNull();
+    expect(
+      policyFilter(
+        { ...member(allow({ kind: 'scripts' })), organizationId: 'o' },
+        'machines',
+        'read',
+        'm',
+        bind().fn,
+      ),
+    ).toBe('false');
   });
 
   it('binds clouds and tags as parameters, never as SQL text', () => {
     const b = bind();
     const sql = policyFilter(
-      member(
-        allow({ kind: 'machines', cloudIds: ["x'; drop table machines; --"], tags: { "e'v": 'p' } }),
-        deny({ tags: { off: '' } }),
-      ),
+      {
+        ...member(
+          allow({ kind: 'machines', cloudIds: ["x'; drop table machines; --"], tags: { "e'v": 'p' } }),
+          deny({ tags: { off: '' } }),
+        ),
+        organizationId: 'org-1',
+      },
       'machines',
       'read',
       'm',
@@ -125,6 +144,6 @@ describe('policyFilter', () => {
     )!;
     expect(sql).not.toContain('drop table');
     expect(sql).toContain('NOT');
-    expect(b.params).toEqual([["x'; drop table machines; --"], JSON.stringify({ "e'v": 'p' }), ['off']]);
+    expect(b.params).toEqual(['org-1', ["x'; drop table machines; --"], "e'v", 'p', 'off']);
   });
 });

@@ -1,12 +1,26 @@
 import type { Database } from '@overcast/db';
 import type { AuthzAction, ResourceKind } from './kinds';
 import { governedByPolicies, isScoped, type Policy, type Principal, relevantPolicies } from './policy';
-import { KIND_TABLES, tagsExpression } from './resources';
+import { KIND_TABLES } from './resources';
 
 /** Appends a value to a query's parameters and returns its placeholder. */
 export type Bind = (value: unknown) => string;
 
-function condition(p: Policy, kind: ResourceKind, alias: string, bind: Bind): string {
+/**
+ * Whether the row carries tag k (=v): an Overcast tag, or a provider tag it does not override. The
+ * tag lookups are uncorrelated IN subqueries, which Postgres runs once per query as a hash, so a
+ * filtered list costs a hash probe per row rather than an index lookup per row.
+ */
+function tagCondition(kind: ResourceKind, alias: string, org: string, key: string, value: string): string {
+  const t = KIND_TABLES[kind];
+  const own = (extra: string) =>
+    `${alias}.id IN (SELECT resource_id FROM tags WHERE organization_id = ${org}::uuid AND resource_kind = '${t.tagKind}' AND key = ${key}${extra})`;
+  if (!t.providerTags) return value === '' ? own('') : own(` AND value = ${value}`);
+  if (value === '') return `(${alias}.provider_tags ? ${key} OR ${own('')})`;
+  return `(${own(` AND value = ${value}`)} OR (${alias}.provider_tags ->> ${key} = ${value} AND NOT ${own('')}))`;
+}
+
+function condition(p: Policy, kind: ResourceKind, alias: string, org: string, bind: Bind): string {
   if (!isScoped(p)) return 'true';
   const parts: string[] = [];
   const t = KIND_TABLES[kind];
@@ -14,13 +28,8 @@ function condition(p: Policy, kind: ResourceKind, alias: string, bind: Bind): st
     if (!t.cloudColumn) return 'false';
     parts.push(`${alias}.${t.cloudColumn}::text = ANY(${bind(p.cloudIds)}::text[])`);
   }
-  const tags = Object.entries(p.tags);
-  if (tags.length > 0) {
-    const expr = tagsExpression(kind, alias);
-    const exact = Object.fromEntries(tags.filter(([, v]) => v !== ''));
-    if (Object.keys(exact).length > 0) parts.push(`${expr} @> ${bind(JSON.stringify(exact))}::jsonb`);
-    const anyValue = tags.filter(([, v]) => v === '').map(([k]) => k);
-    if (anyValue.length > 0) parts.push(`${expr} ?& ${bind(anyValue)}::text[]`);
+  for (const [k, v] of Object.entries(p.tags)) {
+    parts.push(tagCondition(kind, alias, org, bind(k), v === '' ? '' : bind(v)));
   }
   return `(${parts.join(' AND ')})`;
 }
@@ -31,7 +40,7 @@ function condition(p: Policy, kind: ResourceKind, alias: string, bind: Bind): st
  * still pages and counts right.
  */
 export function policyFilter(
-  p: Principal,
+  p: Principal & { organizationId: string },
   kind: ResourceKind,
   action: AuthzAction,
   alias: string,
@@ -43,11 +52,18 @@ export function policyFilter(
   const allows = rules.filter((r) => r.effect === 'allow');
   const denies = rules.filter((r) => r.effect === 'deny');
   if (allows.length === 0) return 'false';
-  const allow = allows.some((r) => !isScoped(r))
-    ? 'true'
-    : allows.map((r) => condition(r, kind, alias, bind)).join(' OR ');
+  let org = '';
+  const orgParam = () => {
+    if (!org) org = bind(p.organizationId);
+    return org;
+  };
+  const cond = (r: Policy) =>
+    Object.keys(r.tags).length > 0
+      ? condition(r, kind, alias, orgParam(), bind)
+      : condition(r, kind, alias, '', bind);
+  const allow = allows.some((r) => !isScoped(r)) ? 'true' : allows.map(cond).join(' OR ');
   if (denies.length === 0) return allow === 'true' ? null : `(${allow})`;
-  const deny = denies.map((r) => condition(r, kind, alias, bind)).join(' OR ');
+  const deny = denies.map(cond).join(' OR ');
   return `((${allow}) AND NOT (${deny}))`;
 }
 
@@ -59,7 +75,7 @@ export async function allowedIds(
   kind: ResourceKind,
 ): Promise<string[] | null> {
   const params: unknown[] = [organizationId];
-  const filter = policyFilter(p, kind, 'read', 'r', (value) => {
+  const filter = policyFilter({ ...p, organizationId }, kind, 'read', 'r', (value) => {
     params.push(value);
     return `$${params.length}`;
   });

@@ -54,7 +54,7 @@ export async function listMachines(
   };
   const where = ['m.organization_id = $1'];
   if (caller) {
-    const allowed = policyFilter(caller, 'machines', 'read', 'm', p);
+    const allowed = policyFilter({ ...caller, organizationId }, 'machines', 'read', 'm', p);
     if (allowed) where.push(allowed);
     if (q.owner === 'me') where.push(`m.created_by_id = ${p(caller.userId)}::uuid`);
   }

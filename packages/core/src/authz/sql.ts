@@ -26,7 +26,7 @@ function condition(p: Policy, kind: ResourceKind, alias: string, org: string, bi
   const t = KIND_TABLES[kind];
   if (p.cloudIds.length > 0) {
     if (!t.cloudColumn) return 'false';
-    parts.push(`${alias}.${t.cloudColumn}::text = ANY(${bind(p.cloudIds)}::text[])`);
+    parts.push(`${alias}.${t.cloudColumn} = ANY(${bind(p.cloudIds)}::uuid[])`);
   }
   for (const [k, v] of Object.entries(p.tags)) {
     parts.push(tagCondition(kind, alias, org, bind(k), v === '' ? '' : bind(v)));

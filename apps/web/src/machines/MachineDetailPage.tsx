@@ -171,10 +171,10 @@ function MachineView({ detail }: { detail: MachineDetail }) {
         </div>
         <div className={styles.side}>
           <Connect machine={m} />
-          <SshCard machine={m} canEdit={permissions.operate && !gone} />
+          <SshCard machine={m} canEdit={permissions.can('machines', 'edit') && !gone} />
           <SessionsCard machineId={m.id} />
           <Card title="Tags">
-            <TagsEditor detail={detail} canEdit={permissions.operate && !gone} />
+            <TagsEditor detail={detail} canEdit={permissions.can('machines', 'edit') && !gone} />
           </Card>
           <Card title="Also for this machine">
             <ul className={styles.later}>

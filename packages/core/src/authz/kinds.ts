@@ -7,6 +7,9 @@ export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export type AuthzAction = (typeof AUTHZ_ACTIONS)[number];
 
+/** Kinds created inside a cloud: their create checks name the cloud, so cloud-limited grants apply. */
+export const CLOUD_SCOPED_KINDS: readonly ResourceKind[] = ['machines', 'volumes'];
+
 /** A policy may name one kind or action, or '*' for all of them. */
 export type PolicyKind = ResourceKind | '*';
 export type PolicyAction = AuthzAction | '*';

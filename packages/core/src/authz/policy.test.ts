@@ -58,6 +58,16 @@ describe('decide', () => {
     expect(decide(p, 'keys', 'read', { cloudId: null, tags: {} })).toBe(false);
   });
 
+  it('creating a cloud, key or script needs an unlimited grant; machines are created in a cloud', () => {
+    const p = member(allow({ cloudIds: ['a'] }));
+    expect(decide(p, 'clouds', 'create')).toBe(false);
+    expect(decide(p, 'keys', 'create')).toBe(false);
+    expect(decide(p, 'machines', 'create')).toBe(true);
+    expect(decide(p, 'machines', 'create', { cloudId: 'a' })).toBe(true);
+    expect(decide(p, 'machines', 'create', { cloudId: 'b' })).toBe(false);
+    expect(decide(member(allow({})), 'clouds', 'create')).toBe(true);
+  });
+
   it('a matching deny wins over any allow; an unlimited deny refuses the whole kind', () => {
     const p = member(allow({}), deny({ kind: 'machines', action: 'delete', tags: { protected: '' } }));
     expect(decide(p, 'machines', 'delete', { cloudId: 'c', tags: { protected: 'yes' } })).toBe(false);
@@ -99,7 +109,13 @@ describe('decide', () => {
 describe('policyFilter', () => {
   const bind = () => {
     const params: unknown[] = [];
-    return { params, fn: (v: unknown) => (params.push(v), `$${params.length}`) };
+    return {
+      params,
+      fn: (v: unknown) => {
+        params.push(v);
+        return `$${params.length}`;
+      },
+    };
   };
 
   it('is null (no filter) for owners and unrestricted members, false when nothing is granted', () => {

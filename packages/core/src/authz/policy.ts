@@ -2,6 +2,7 @@ import type { Role } from '@overcast/db';
 import {
   AUTHZ_ACTIONS,
   type AuthzAction,
+  CLOUD_SCOPED_KINDS,
   isAuthzAction,
   isResourceKind,
   type PolicyAction,
@@ -74,6 +75,8 @@ export function decide(
   if (p.role === 'viewer' && action !== 'read') return false;
   if (!governedByPolicies(p)) return roleAllows(p.role, kind, action);
   const rules = relevantPolicies(p, kind, action);
+  // Creating what has no cloud yet (a cloud, a key, a script): only an unlimited grant can cover it.
+  if (!scope && action === 'create' && !CLOUD_SCOPED_KINDS.includes(kind)) scope = { cloudId: null };
   if (!scope) {
     if (rules.some((r) => r.effect === 'deny' && !isScoped(r))) return false;
     return rules.some((r) => r.effect === 'allow');

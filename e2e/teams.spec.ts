@@ -93,12 +93,14 @@ test('an admin invites a member; in the red team, the member sees only the red c
   await page.getByRole('button', { name: 'Create team' }).click();
   const team = page.getByRole('region', { name: 'Team Red team' });
   await expect(team).toBeVisible();
-  await team.getByRole('checkbox', { name: member.email }).check();
+  // The box reflects the saved team, so it turns checked once the change is stored.
+  await team.getByRole('checkbox', { name: member.email }).click();
+  await expect(team.getByRole('checkbox', { name: member.email })).toBeChecked();
   await expect(page.locator('tr[data-member="e2e-new-member@example.com"]')).toContainText('Red team');
   const form = team.getByRole('form', { name: 'Add a policy to Red team' });
-  await form.getByLabel('Action').selectOption('*');
-  await form.getByLabel('On').selectOption('*');
-  await form.getByLabel('In cloud').selectOption({ label: 'Red cloud' });
+  await form.getByLabel('Action', { exact: true }).selectOption('*');
+  await form.getByLabel('On', { exact: true }).selectOption('*');
+  await form.getByLabel('In cloud', { exact: true }).selectOption({ label: 'Red cloud' });
   await form.getByRole('button', { name: 'Add policy' }).click();
   await expect(team.getByText('Allow everything on all resources in Red cloud')).toBeVisible();
 

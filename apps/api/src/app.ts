@@ -51,7 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   installValidators(app);
   installErrorHandlers(app);
-  installSecurityHeaders(app);
+  installSecurityHeaders(app, { https: deps.settings.publicUrl.startsWith('https://') });
   // The web bundle and large JSON lists shrink several times; small answers are left alone.
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(cookie, { secret: deps.settings.secrets.sessionSecret });

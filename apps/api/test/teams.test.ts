@@ -95,7 +95,7 @@ describe('invitations and members', () => {
     const stored = await api.db.prisma.invitation.findFirstOrThrow({ where: { email } });
     expect(stored.tokenHash).not.toContain(token);
 
-    const lookup = await call(null, 'GET', `/api/v1/invitations/lookup?token=${token}`);
+    const lookup = await call(null, 'POST', '/api/v1/invitations/lookup', { token });
     expect(lookup.json()).toMatchObject({ email, role: 'member', userExists: false });
 
     const weak = await call(null, 'POST', '/api/v1/invitations/accept', { token, password: 'short' });
@@ -151,9 +151,7 @@ describe('invitations and members', () => {
       await call(otherCookie, 'POST', '/api/v1/invitations', { email: owner.email, role: 'viewer' })
     ).json();
     const token = new URL(invited.url).searchParams.get('token')!;
-    expect((await call(null, 'GET', `/api/v1/invitations/lookup?token=${token}`)).json().userExists).toBe(
-      true,
-    );
+    expect((await call(null, 'POST', '/api/v1/invitations/lookup', { token })).json().userExists).toBe(true);
     const wrong = await call(null, 'POST', '/api/v1/invitations/accept', {
       token,
       password: 'not-the-password',

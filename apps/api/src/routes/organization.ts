@@ -7,7 +7,7 @@ import {
   IdParams,
   InvitationList,
   InvitationLookup,
-  InvitationTokenQuery,
+  InvitationTokenRequest,
   Me,
   MemberList,
   OrganizationList,
@@ -247,18 +247,19 @@ export function organizationRoutes(app: App, deps: AppDeps): void {
 
   const inviteLimit = { max: settings.login.maxAttempts, timeWindow: settings.login.windowSeconds * 1000 };
 
-  app.get(
+  // A POST, so the token never sits in a URL that proxies and request logs keep.
+  app.post(
     '/api/v1/invitations/lookup',
     {
       schema: {
         tags: ['organizations'],
         summary: 'What an invite link is for (organization, email, role), before accepting it',
-        querystring: InvitationTokenQuery,
+        body: InvitationTokenRequest,
         response: { 200: InvitationLookup, ...errors, 429: errors[400] },
       },
       config: { auth: 'public', rateLimit: inviteLimit },
     },
-    async (request) => lookupInvitation(db, request.query.token),
+    async (request) => lookupInvitation(db, request.body.token),
   );
 
   app.post(

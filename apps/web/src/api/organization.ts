@@ -43,10 +43,14 @@ export const invite = (email: string, role: Role) =>
   api.post<CreatedInvitation>('/invitations', { email, role });
 export const withdrawInvitation = (id: string) => api.delete<void>(`/invitations/${id}`);
 export const lookupInvitation = (token: string, signal?: AbortSignal) =>
-  api.get<InvitationLookup>(withQuery('/invitations/lookup', { token }), {
-    signal,
-    endSessionOnUnauthorized: false,
-  });
+  api.post<InvitationLookup>(
+    '/invitations/lookup',
+    { token },
+    {
+      signal,
+      endSessionOnUnauthorized: false,
+    },
+  );
 export const acceptInvitation = (body: { token: string; password: string; name?: string }) =>
   api.post<Session>('/invitations/accept', body, { endSessionOnUnauthorized: false });
 

@@ -67,7 +67,7 @@ export const CreatedInvitation = T.Object({
   emailed: T.Boolean({ description: 'Whether an email was sent (SMTP configured)' }),
 });
 export type CreatedInvitation = Static<typeof CreatedInvitation>;
-export const InvitationTokenQuery = Strict({ token: T.String({ minLength: 16, maxLength: 128 }) });
+export const InvitationTokenRequest = Strict({ token: T.String({ minLength: 16, maxLength: 128 }) });
 export const InvitationLookup = T.Object({
   organizationName: T.String(),
   email: T.String(),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { base32Decode, createUser, totpCode } from '@overcast/core';
+import { base32Decode, createRedis, createUser, publishEvents, totpCode } from '@overcast/core';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -235,6 +235,42 @@ describe('team policies', () => {
     // Deleting the team gives the member their role's defaults back.
     expect((await call(ownerCookie, 'DELETE', `/api/v1/teams/${team.id}`)).statusCode).toBe(204);
     expect((await call(member.cookie, 'GET', `/api/v1/machines/${dev}`)).statusCode).toBe(200);
+  });
+
+  it('the live stream carries only events about clouds the member’s teams cover', async () => {
+    const [a, b] = [await addCloud(owner.organizationId), await addCloud(owner.organizationId)];
+    const member = await addUser(owner.organizationId, 'member');
+    const team = (await call(ownerCookie, 'POST', '/api/v1/teams', { name: `a-${hex()}` })).json();
+    await call(ownerCookie, 'PUT', `/api/v1/teams/${team.id}/members`, { userIds: [member.userId] });
+    await call(ownerCookie, 'PUT', `/api/v1/teams/${team.id}/policies`, {
+      policies: [{ effect: 'allow', action: '*', kind: '*', cloudIds: [a.id] }],
+    });
+    const theirs = await api.app.injectWS('/api/v1/stream', { headers: { cookie: member.cookie } });
+    const ours = await api.app.injectWS('/api/v1/stream', { headers: { cookie: ownerCookie } });
+    const got: { cloudId?: string }[] = [];
+    const all: { cloudId?: string }[] = [];
+    theirs.on('message', (m) => got.push(JSON.parse(String(m))));
+    ours.on('message', (m) => all.push(JSON.parse(String(m))));
+    await new Promise((r) => setTimeout(r, 200));
+    const redis = createRedis(api.settings.redisUrl, { enableOfflineQueue: true });
+    try {
+      for (const cloudId of [b.id, a.id]) {
+        await publishEvents(redis, owner.organizationId, [
+          { type: 'machine.changed', cloudId, machineId: cloudId, kind: 'state_changed', data: {} },
+          { type: 'cloud.changed', cloudId },
+        ]);
+      }
+    } finally {
+      redis.disconnect();
+    }
+    const deadline = Date.now() + 3000;
+    while (all.filter((e) => e.cloudId).length < 4 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(all.filter((e) => e.cloudId).map((e) => e.cloudId)).toEqual([b.id, b.id, a.id, a.id]);
+    expect(got.filter((e) => e.cloudId).map((e) => e.cloudId)).toEqual([a.id, a.id]);
+    theirs.terminate();
+    ours.terminate();
   });
 
   it('policies may only name the organization’s clouds, and only admins change them', async () => {

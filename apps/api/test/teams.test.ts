@@ -228,6 +228,11 @@ describe('team policies', () => {
     // Nothing about clouds was granted.
     expect((await call(member.cookie, 'GET', '/api/v1/clouds')).statusCode).toBe(403);
 
+    // Costs count only what the member may see.
+    const costs = (await call(member.cookie, 'GET', '/api/v1/costs/summary')).json();
+    expect(costs.byCloud.find((c: { cloudId: string }) => c.cloudId === cloud.id).machines).toBe(2);
+    expect(costs.byCloud.every((c: { machines: number }) => c.machines > 0)).toBe(true);
+    expect(costs.byTag.find((t: { key: string; value: string }) => t.key === 'env' && t.value === 'dev')).toBeUndefined();
     const me = (await call(member.cookie, 'GET', '/api/v1/me')).json();
     expect(me.permissions.machines).toEqual(['read', 'edit']);
     expect(me.permissions.clouds).toEqual([]);

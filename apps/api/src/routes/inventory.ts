@@ -111,7 +111,10 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
         response: { 200: CostSummary, ...errors },
       },
     },
-    async (request) => costSummary(db, (await authorize(request, 'machines', 'read')).organizationId),
+    async (request) => {
+      const auth = await authorize(request, 'machines', 'read');
+      return costSummary(db, auth.organizationId, auth);
+    },
   );
 
   app.get(
@@ -124,11 +127,9 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
         response: { 200: CostHistory, ...errors },
       },
     },
-    async (request) =>
-      costHistory(
-        db,
-        (await authorize(request, 'machines', 'read')).organizationId,
-        request.query.days ?? 30,
-      ),
+    async (request) => {
+      const auth = await authorize(request, 'machines', 'read');
+      return costHistory(db, auth.organizationId, request.query.days ?? 30, auth);
+    },
   );
 }

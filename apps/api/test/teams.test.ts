@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { base32Decode, createRedis, createUser, publishEvents, totpCode } from '@overcast/core';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpSink } from '../../../test/support/smtp';
 import {
   createOrgWithUser,
   login,
@@ -135,6 +136,38 @@ describe('invitations and members', () => {
     expect((await call(cookie, 'GET', '/api/v1/me')).statusCode).toBe(401);
   });
 
+  it('with SMTP set, the invitation is emailed with its link', async () => {
+    const smtp = await startSmtpSink();
+    const mailing = await startTestApi({
+      OVERCAST_SMTP_HOST: '127.0.0.1',
+      OVERCAST_SMTP_PORT: String(smtp.port),
+      OVERCAST_PUBLIC_URL: 'https://overcast.example.com',
+    });
+    try {
+      const admin = await createOrgWithUser(mailing.db);
+      const cookie = await login(mailing, admin);
+      const email = `mailed-${hex()}@example.com`;
+      const res = await mailing.app.inject({
+        method: 'POST',
+        url: '/api/v1/invitations',
+        headers: { cookie },
+        payload: { email, role: 'viewer' },
+      });
+      expect(res.statusCode).toBe(201);
+      const { url, emailed } = res.json();
+      expect(emailed).toBe(true);
+      expect(url).toMatch(/^https:\/\/overcast\.example\.com\/invite\?token=/);
+      expect(smtp.messages).toHaveLength(1);
+      expect(smtp.messages[0]!.to).toEqual([`<${email}>`]);
+      // Quoted-printable may wrap the long link; unfold it before looking.
+      const body = smtp.messages[0]!.data.replace(/=\r\n/g, '').replace(/=3D/g, '=');
+      expect(body).toContain(url);
+    } finally {
+      await mailing.close();
+      await smtp.close();
+    }
+  });
+
   it('the last owner can be neither demoted nor removed', async () => {
     const org = await createOrgWithUser(api.db);
     const cookie = await login(api, org);
@@ -232,7 +265,9 @@ describe('team policies', () => {
     const costs = (await call(member.cookie, 'GET', '/api/v1/costs/summary')).json();
     expect(costs.byCloud.find((c: { cloudId: string }) => c.cloudId === cloud.id).machines).toBe(2);
     expect(costs.byCloud.every((c: { machines: number }) => c.machines > 0)).toBe(true);
-    expect(costs.byTag.find((t: { key: string; value: string }) => t.key === 'env' && t.value === 'dev')).toBeUndefined();
+    expect(
+      costs.byTag.find((t: { key: string; value: string }) => t.key === 'env' && t.value === 'dev'),
+    ).toBeUndefined();
     const me = (await call(member.cookie, 'GET', '/api/v1/me')).json();
     expect(me.permissions.machines).toEqual(['read', 'edit']);
     expect(me.permissions.clouds).toEqual([]);

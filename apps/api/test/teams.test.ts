@@ -478,6 +478,14 @@ describe('hardening', () => {
       { origin: 'http://localhost:80' },
     );
     expect(same.statusCode).toBe(201);
+    // A WebSocket opened from another site (cross-site WebSocket hijacking) is refused too.
+    await expect(
+      api.app.injectWS('/api/v1/stream', {
+        headers: { cookie: ownerCookie, origin: 'https://evil.example' },
+      }),
+    ).rejects.toThrow();
+    const ws = await api.app.injectWS('/api/v1/stream', { headers: { cookie: ownerCookie } });
+    ws.terminate();
   });
 
   it('rate-limits token use and token guessing', async () => {

@@ -1,11 +1,7 @@
 // pnpm bench sync [--quick] [--providers=ec2,digitalocean]
 // First sync of N machines from the EC2 and DigitalOcean emulators vs a raw COPY of the same
 // rows; a poll where nothing changed vs a plain SELECT; API list latency under 50 clients.
-import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { startDigitalOceanSim } from '../packages/cloud-sim/src/digitalocean/index';
 import {
   DEFAULT_SIM_REGIONS,
@@ -17,7 +13,7 @@ import type { RemoteMachine } from '../packages/contracts/src/index';
 import { createUser, syncMachines } from '../packages/core/src/index';
 import { copyRows, type Database } from '../packages/db/src/index';
 import { createAwsDriver, createDigitalOceanDriver } from '../packages/providers/src/index';
-import { benchDatabase, fmt, percentile, table, time } from './_support';
+import { benchDatabase, fmt, percentile, startApi, table, time } from './_support';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [2_000] : [10_000, 100_000];
@@ -212,46 +208,6 @@ async function main() {
   } finally {
     await bench.drop();
   }
-}
-
-/** The api as production runs it: its own process, from its built entry point. */
-async function startApi(databaseUrl: string): Promise<{ base: string; stop(): Promise<void> }> {
-  const root = resolve(import.meta.dirname, '..');
-  execFileSync(
-    process.execPath,
-    [resolve(root, 'scripts/build-app.mjs'), 'src/main.ts', 'src/migrate.ts', 'src/adduser.ts'],
-    {
-      cwd: resolve(root, 'apps/api'),
-    },
-  );
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: resolve(root, 'apps/api'),
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      OVERCAST_SETTINGS_DIR: mkdtempSync(join(tmpdir(), 'overcast-bench-')),
-      OVERCAST_HOST: '127.0.0.1',
-      OVERCAST_PORT: String(port),
-      OVERCAST_LOG_LEVEL: 'warn',
-      OVERCAST_LOGIN_MAX_ATTEMPTS: '1000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if ((await fetch(`${base}/readyz`).catch(() => null))?.ok) break;
-    if (i > 200) throw new Error('the api did not become ready');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    base,
-    stop: () =>
-      new Promise<void>((r) => {
-        child.once('exit', () => r());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 async function apiLatency(db: Database, url: string, organizationId: string) {

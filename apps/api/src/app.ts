@@ -13,6 +13,7 @@ import { installOpenApi } from './plugins/openapi';
 import { installSecurityHeaders } from './plugins/security-headers';
 import { installValidators } from './plugins/validation';
 import { installWeb, resolveWebDir } from './plugins/web';
+import { accountRoutes } from './routes/account';
 import { authRoutes } from './routes/auth';
 import { cloudRoutes } from './routes/clouds';
 import { containerRoutes } from './routes/containers';
@@ -21,6 +22,7 @@ import { inventoryRoutes } from './routes/inventory';
 import { keyRoutes } from './routes/keys';
 import { machineRoutes } from './routes/machines';
 import { meRoutes } from './routes/me';
+import { organizationRoutes } from './routes/organization';
 import { shellRoutes } from './routes/shell';
 import { streamRoutes } from './routes/stream';
 
@@ -44,12 +46,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Every route the app serves, so a test can hold the OpenAPI document to all of them.
   const routeTable: { method: string; url: string }[] = [];
   app.decorate('routeTable', routeTable);
+  app.decorate('db', deps.db);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
   });
   installValidators(app);
   installErrorHandlers(app);
-  installSecurityHeaders(app);
+  installSecurityHeaders(app, { https: deps.settings.publicUrl.startsWith('https://') });
   // The web bundle and large JSON lists shrink several times; small answers are left alone.
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(cookie, { secret: deps.settings.secrets.sessionSecret });
@@ -74,6 +77,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   healthRoutes(app, deps);
   authRoutes(app, deps);
   meRoutes(app);
+  accountRoutes(app, deps);
+  organizationRoutes(app, deps);
   cloudRoutes(app, deps);
   machineRoutes(app, deps);
   containerRoutes(app, deps);

@@ -39,6 +39,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     routeTable: { method: string; url: string }[];
+    /** For authorize(), which loads a resource's cloud and tags when a limited policy needs them. */
+    db: Database;
     eventHub: import('./events/hub').EventHub;
   }
   interface FastifyContextConfig {

@@ -196,6 +196,6 @@ describe('roles', () => {
       payload: { provider: 'digitalocean', title: 'nope', credentials: { token: 'x' } },
     });
     expect(res.statusCode).toBe(403);
-    expect(res.json().error.message).toMatch(/Only an admin or above can add clouds; you are a member/);
+    expect(res.json().error.message).toMatch(/Only admins of .* can create clouds; you are a member/);
   });
 });

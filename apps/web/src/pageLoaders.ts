@@ -11,6 +11,10 @@ export const pageLoaders = {
   keys: () => import('./keys/KeysPage'),
   terminal: () => import('./terminal/TerminalPage'),
   replay: () => import('./terminal/ReplayPage'),
+  activity: () => import('./activity/ActivityPage'),
+  team: () => import('./team/TeamPage'),
+  account: () => import('./account/AccountPage'),
+  invite: () => import('./auth/InvitePage'),
 };
 
 const byPath: Record<string, () => Promise<unknown>> = {
@@ -19,6 +23,8 @@ const byPath: Record<string, () => Promise<unknown>> = {
   '/machines': pageLoaders.machines,
   '/volumes': pageLoaders.volumes,
   '/keys': pageLoaders.keys,
+  '/activity': pageLoaders.activity,
+  '/team': pageLoaders.team,
 };
 
 /** Starts loading the code of the page at `path` (harmless when already loaded). */

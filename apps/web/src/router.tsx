@@ -7,12 +7,10 @@ import { RootRouteError } from './errors/RootRouteError';
 import { RouteError } from './errors/RouteError';
 import { filtersFromParams } from './machines/filters';
 import { pageLoaders } from './pageLoaders';
-import { ActivityPage } from './pages/ActivityPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { RulesPage } from './pages/RulesPage';
 import { SchedulesPage } from './pages/SchedulesPage';
 import { ScriptsPage } from './pages/ScriptsPage';
-import { TeamPage } from './pages/TeamPage';
 import { AppShell } from './shell/AppShell';
 import { FullPageStatus } from './ui/FullPageStatus';
 
@@ -36,6 +34,11 @@ function prefetchMachines(queryClient: QueryClient) {
 export function createRouter(queryClient: QueryClient) {
   return createBrowserRouter([
     { path: '/login', element: <LoginPage />, errorElement: <RootRouteError /> },
+    {
+      path: '/invite',
+      lazy: () => pageLoaders.invite().then((m) => ({ Component: m.InvitePage })),
+      errorElement: <RootRouteError />,
+    },
     {
       element: (
         <RequireSession>
@@ -85,8 +88,15 @@ export function createRouter(queryClient: QueryClient) {
             { path: 'scripts', element: <ScriptsPage /> },
             { path: 'schedules', element: <SchedulesPage /> },
             { path: 'rules', element: <RulesPage /> },
-            { path: 'activity', element: <ActivityPage /> },
-            { path: 'team', element: <TeamPage /> },
+            {
+              path: 'activity',
+              lazy: () => pageLoaders.activity().then((m) => ({ Component: m.ActivityPage })),
+            },
+            { path: 'team', lazy: () => pageLoaders.team().then((m) => ({ Component: m.TeamPage })) },
+            {
+              path: 'account',
+              lazy: () => pageLoaders.account().then((m) => ({ Component: m.AccountPage })),
+            },
             { path: '*', element: <NotFoundPage /> },
           ],
         },

@@ -7,4 +7,5 @@ export * from './api/inventory';
 export * from './api/keys';
 export * from './api/machines';
 export * from './api/shell';
+export * from './api/teams';
 export * from './provider';

@@ -1,5 +1,7 @@
 export * from './audit';
+export * from './audit-log';
 export * from './auth';
+export * from './authz';
 export * from './catalog';
 export * from './clouds';
 export * from './containers';
@@ -11,6 +13,8 @@ export * from './inventory';
 export * from './keys';
 export * from './logger';
 export * from './machines';
+export * from './mail';
+export * from './orgs';
 export * from './passwords';
 export * from './polling';
 export * from './queues';

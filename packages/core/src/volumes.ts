@@ -1,6 +1,7 @@
 import type { Volume, VolumeOperation } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import { type Actor, recordAudit } from './audit';
+import { type Principal, policyFilter } from './authz';
 import { driverOf, getCloud } from './clouds';
 import { DomainError, fromProviderError, notFound } from './errors';
 import { type ActionDeps, orgMachine } from './machines';
@@ -42,10 +43,21 @@ const toVolume = (r: VolumeRow): Volume => ({
   missingSince: r.missing_since?.toISOString() ?? null,
 });
 
-export async function listVolumes(db: Database, organizationId: string): Promise<Volume[]> {
+export async function listVolumes(
+  db: Database,
+  organizationId: string,
+  caller?: Principal,
+): Promise<Volume[]> {
+  const params: unknown[] = [organizationId];
+  const allowed = caller
+    ? policyFilter({ ...caller, organizationId }, 'volumes', 'read', 'v', (value) => {
+        params.push(value);
+        return `$${params.length}`;
+      })
+    : null;
   const { rows } = await db.pool.query<VolumeRow>(
-    `${SELECT} WHERE v.organization_id = $1 ORDER BY v.name, v.id`,
-    [organizationId],
+    `${SELECT} WHERE v.organization_id = $1 ${allowed ? `AND ${allowed}` : ''} ORDER BY v.name, v.id`,
+    params,
   );
   return rows.map(toVolume);
 }

@@ -5,8 +5,12 @@ import type { WebSocket } from 'ws';
  * One Redis subscription per api process, fanned out to the WebSockets of each organization.
  * Sockets that cannot keep up are closed rather than buffered without bound.
  */
+/** Whether a socket may receive an event; absent for callers who may see everything. */
+export type EventFilter = (event: { type?: string; cloudId?: string }) => boolean;
+
 export class EventHub {
   private readonly sockets = new Map<string, Set<WebSocket>>();
+  private readonly filters = new WeakMap<WebSocket, EventFilter>();
   private readonly subscriber;
   private static readonly MAX_BUFFERED = 4 * 1024 * 1024;
 
@@ -20,7 +24,8 @@ export class EventHub {
     });
   }
 
-  add(organizationId: string, socket: WebSocket): () => void {
+  add(organizationId: string, socket: WebSocket, filter?: EventFilter): () => void {
+    if (filter) this.filters.set(socket, filter);
     let set = this.sockets.get(organizationId);
     if (!set) {
       set = new Set();
@@ -40,7 +45,14 @@ export class EventHub {
   }
 
   private broadcast(organizationId: string, message: string): void {
+    let event: { type?: string; cloudId?: string } | null = null;
     for (const socket of this.sockets.get(organizationId) ?? []) {
+      const filter = this.filters.get(socket);
+      if (filter) {
+        // Parsed once per message, and only when some socket's team policies need to look.
+        event ??= safeParse(message);
+        if (!filter(event)) continue;
+      }
       if (socket.bufferedAmount > EventHub.MAX_BUFFERED) socket.close(1013, 'too slow; reconnect');
       else if (socket.readyState === socket.OPEN) socket.send(message);
     }
@@ -50,5 +62,13 @@ export class EventHub {
     for (const set of this.sockets.values()) for (const s of set) s.close(1001, 'server shutting down');
     this.sockets.clear();
     this.subscriber.disconnect();
+  }
+}
+
+function safeParse(message: string): { type?: string; cloudId?: string } {
+  try {
+    return JSON.parse(message) as { type?: string; cloudId?: string };
+  } catch {
+    return {};
   }
 }

@@ -7,14 +7,41 @@ export const SESSION_COOKIE = 'overcast_session';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * Counts one hit against a fixed-window limit in Redis; true when over it. When Redis is down the
+ * limit is skipped rather than the API, like the login limit.
+ */
+async function overLimit(deps: AppDeps, key: string, max: number, windowSeconds: number): Promise<boolean> {
+  try {
+    const window = Math.floor(Date.now() / 1000 / windowSeconds);
+    const full = `overcast:ratelimit:${key}:${window}`;
+    const n = await deps.redis.incr(full);
+    if (n === 1) await deps.redis.expire(full, windowSeconds + 1);
+    return n > max;
+  } catch {
+    return false;
+  }
+}
+
+const tooMany = (seconds: number) =>
+  new HttpError(429, 'rate_limited', `Too many requests. Try again in ${seconds} seconds.`);
+
 async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<AuthContext | null> {
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match)
       throw new HttpError(401, 'unauthenticated', 'The Authorization header must be "Bearer <token>".');
+    const { login, tokens } = deps.settings;
+    // Guessing tokens costs the guesser: an address presenting bad ones is refused for a while.
+    const badKey = `badtoken:${request.ip}`;
     const ctx = await resolveApiToken(deps.db, match[1]!, request.ip);
-    if (!ctx) throw new HttpError(401, 'invalid_token', 'The API token is unknown, revoked or expired.');
+    if (!ctx) {
+      if (await overLimit(deps, badKey, tokens.maxInvalidPerWindow, login.windowSeconds))
+        throw tooMany(login.windowSeconds);
+      throw new HttpError(401, 'invalid_token', 'The API token is unknown, revoked or expired.');
+    }
+    if (await overLimit(deps, `token:${ctx.tokenId}`, tokens.maxRequestsPerMinute, 60)) throw tooMany(60);
     return ctx;
   }
   const raw = request.cookies[SESSION_COOKIE];
@@ -24,6 +51,35 @@ async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<Aut
   return resolveSession(deps.db, unsigned.value);
 }
 
+/**
+ * CSRF for cookie sessions: a change must come from our own pages. Browsers say where a request
+ * comes from (Origin, Sec-Fetch-Site); a cross-site one is refused. Clients that send neither are
+ * not browsers, and the SameSite=Lax cookie already stays home for cross-site POSTs.
+ */
+function checkSameOrigin(deps: AppDeps, request: FastifyRequest): void {
+  // A WebSocket upgrade is a GET that acts (a terminal), so it is checked like a change.
+  const upgrade = String(request.headers.upgrade ?? '').toLowerCase() === 'websocket';
+  if (READ_METHODS.has(request.method) && !upgrade) return;
+  const site = request.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') {
+    throw forbidden('Cross-site request refused: changes must come from Overcast’s own pages.');
+  }
+  const origin = request.headers.origin;
+  if (!origin) return;
+  const allowed = new Set<string>();
+  try {
+    allowed.add(new URL(deps.settings.publicUrl).origin);
+  } catch {
+    // A malformed publicUrl is reported at startup; the Host check below still applies.
+  }
+  const host = request.headers['x-forwarded-host'] ?? request.headers.host;
+  const proto = request.protocol;
+  if (typeof host === 'string') allowed.add(`${proto}://${host}`);
+  if (!allowed.has(origin)) {
+    throw forbidden('Cross-site request refused: changes must come from Overcast’s own pages.');
+  }
+}
+
 /** Resolves request.auth for /api/v1 routes and refuses the ones that need a login. */
 export function installAuth(app: App, deps: AppDeps): void {
   app.decorateRequest('auth', null);
@@ -31,6 +87,8 @@ export function installAuth(app: App, deps: AppDeps): void {
     if (!request.url.startsWith('/api/v1/')) return;
     const mode = request.routeOptions.config.auth ?? 'required';
     request.auth = await authenticate(deps, request);
+    // Public routes that set a session (login, accepting an invitation) are guarded too.
+    if (request.auth?.via !== 'token') checkSameOrigin(deps, request);
     if (mode === 'public') return;
     if (!request.auth) throw unauthenticated();
     if (request.auth.tokenScope === 'read' && !READ_METHODS.has(request.method)) {

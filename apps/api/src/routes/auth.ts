@@ -1,12 +1,20 @@
 import { ErrorBody, LoginRequest, Me } from '@overcast/contracts';
-import { createSession, recordAudit, resolveSession, revokeSession, verifyCredentials } from '@overcast/core';
+import {
+  accountOfEmail,
+  checkSecondFactor,
+  createSession,
+  recordAudit,
+  resolveSession,
+  revokeSession,
+  verifyCredentials,
+} from '@overcast/core';
 import type { App, AppDeps } from '../context';
 import { HttpError } from '../http/errors';
 import { SESSION_COOKIE } from '../plugins/auth';
 import { actorOf, meOf } from './shared';
 
 export function authRoutes(app: App, deps: AppDeps): void {
-  const { settings, db } = deps;
+  const { settings, db, box } = deps;
   const secureCookie = settings.publicUrl.startsWith('https://');
 
   app.post(
@@ -24,15 +32,16 @@ export function authRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const { email, password } = request.body;
+      const { email, password, otp } = request.body;
       const verified = await verifyCredentials(db, { email, password });
       const base = { ip: request.ip, userAgent: request.headers['user-agent'], requestId: request.id };
       if (!verified?.organizationId) {
+        const account = verified ?? (await accountOfEmail(db, email));
         await recordAudit(
           db,
           {
-            organizationId: verified?.organizationId ?? null,
-            userId: verified?.userId ?? null,
+            organizationId: account?.organizationId ?? null,
+            userId: account?.userId ?? null,
             label: email,
             ...base,
           },
@@ -50,6 +59,32 @@ export function authRoutes(app: App, deps: AppDeps): void {
           );
         }
         throw new HttpError(401, 'invalid_credentials', 'Wrong email or password.');
+      }
+      const second = await checkSecondFactor(db, box, verified.userId, otp);
+      if (second !== 'ok') {
+        if (second === 'wrong') {
+          await recordAudit(
+            db,
+            {
+              organizationId: verified.organizationId,
+              userId: verified.userId,
+              label: verified.email,
+              ...base,
+            },
+            { action: 'auth.login', result: 'failure', details: { email, reason: 'invalid_totp' } },
+          );
+        }
+        throw second === 'required'
+          ? new HttpError(
+              401,
+              'totp_required',
+              'Enter the 6-digit code from your authenticator app, or a recovery code.',
+            )
+          : new HttpError(
+              401,
+              'invalid_totp',
+              'That code is not right; enter the current code from your app, or a recovery code.',
+            );
       }
       const session = await createSession(db, {
         userId: verified.userId,

@@ -24,7 +24,7 @@ import {
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
-import { authOf, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
+import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
 
 const errors = ERROR_RESPONSES;
 const tags = ['clouds'];
@@ -42,7 +42,10 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
         response: { 200: CloudList, ...errors },
       },
     },
-    async (request) => ({ items: await listClouds(db, authOf(request).organizationId) }),
+    async (request) => {
+      const auth = await authorize(request, 'clouds', 'read');
+      return { items: await listClouds(db, auth.organizationId, auth) };
+    },
   );
 
   app.post(
@@ -57,7 +60,7 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'admin', 'add clouds');
+      await authorize(request, 'clouds', 'create');
       const cloud = await addCloud({ db, box }, orgActorOf(request), request.body);
       await schedulePolls(pollQueue, cloud, settings);
       await refreshNow(pollQueue, cloud.id);
@@ -69,7 +72,7 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
     '/api/v1/clouds/:id',
     { schema: { tags, summary: 'One cloud', params: IdParams, response: { 200: T.Ref(Cloud), ...errors } } },
     async (request) => {
-      const auth = authOf(request);
+      const auth = await authorize(request, 'clouds', 'read', { id: request.params.id });
       return toCloudView(db, await getCloud(db, auth.organizationId, request.params.id));
     },
   );
@@ -86,7 +89,7 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      requireRole(request, 'admin', 'change clouds');
+      await authorize(request, 'clouds', 'edit', { id: request.params.id });
       const cloud = await updateCloud({ db, box }, orgActorOf(request), request.params.id, request.body);
       await schedulePolls(pollQueue, cloud, settings);
       return toCloudView(db, cloud);
@@ -105,7 +108,7 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'admin', 'delete clouds');
+      await authorize(request, 'clouds', 'delete', { id: request.params.id });
       await deleteCloud({ db, box }, orgActorOf(request), request.params.id, request.query.confirm);
       await unschedulePolls(pollQueue, request.params.id);
       return reply.status(204).send(null);
@@ -123,7 +126,7 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'refresh clouds');
+      await authorize(request, 'clouds', 'act', { id: request.params.id });
       const actor = orgActorOf(request);
       const cloud = await getCloud(db, actor.organizationId, request.params.id);
       const queued = await refreshNow(pollQueue, cloud.id);
@@ -145,11 +148,9 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
         },
       },
       async (request) => {
-        const catalog = await cloudCatalog(
-          db,
-          authOf(request).organizationId,
-          (request.params as { id: string }).id,
-        );
+        const { id } = request.params as { id: string };
+        const auth = await authorize(request, 'clouds', 'read', { id });
+        const catalog = await cloudCatalog(db, auth.organizationId, id);
         // One handler serves three schemas; each branch returns the matching list.
         return { items: catalog[kind] } as never;
       },

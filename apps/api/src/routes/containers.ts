@@ -3,7 +3,7 @@ import { type ContainerCreateLine, CreateContainerRequest, EngineFacts, IdParams
 import { createContainer, DomainError, engineFacts } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
-import { authOf, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
+import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
 
 const errors = ERROR_RESPONSES;
 const tags = ['containers'];
@@ -23,7 +23,10 @@ export function containerRoutes(app: App, deps: AppDeps): void {
         response: { 200: T.Ref('EngineFacts'), ...errors },
       },
     },
-    async (request) => engineFacts({ db, box }, authOf(request).organizationId, request.params.id),
+    async (request) => {
+      const auth = await authorize(request, 'clouds', 'read', { id: request.params.id });
+      return engineFacts({ db, box }, auth.organizationId, request.params.id);
+    },
   );
 
   app.post(
@@ -46,7 +49,7 @@ export function containerRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'create containers');
+      await authorize(request, 'machines', 'create', { cloudId: request.params.id });
       const out = new PassThrough();
       const line = (l: ContainerCreateLine) => out.write(`${JSON.stringify(l)}\n`);
       let streaming = false;

@@ -18,7 +18,7 @@ import {
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
-import { authOf, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
+import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
 
 const errors = ERROR_RESPONSES;
 const Accepted = { 202: T.Object({ accepted: T.Boolean() }), ...errors };
@@ -37,7 +37,10 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
         response: { 200: VolumeList, ...errors },
       },
     },
-    async (request) => ({ items: await listVolumes(db, authOf(request).organizationId) }),
+    async (request) => {
+      const auth = await authorize(request, 'volumes', 'read');
+      return { items: await listVolumes(db, auth.organizationId, auth) };
+    },
   );
 
   app.post(
@@ -52,7 +55,7 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'create volumes');
+      await authorize(request, 'volumes', 'create', { cloudId: request.params.id });
       await createVolume(actionDeps, orgActorOf(request), request.params.id, request.body);
       return reply.status(202).send({ accepted: true });
     },
@@ -73,8 +76,8 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
         },
       },
       async (request, reply) => {
-        requireRole(request, 'member', 'attach volumes');
         const { id } = request.params as { id: string };
+        await authorize(request, 'volumes', 'act', { id });
         const { machineId } = request.body as { machineId: string };
         await attachVolume(actionDeps, orgActorOf(request), id, machineId, attach);
         return reply.status(202).send({ accepted: true });
@@ -93,7 +96,7 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'delete volumes');
+      await authorize(request, 'volumes', 'delete', { id: request.params.id });
       await deleteVolume(actionDeps, orgActorOf(request), request.params.id);
       return reply.status(202).send({ accepted: true });
     },
@@ -108,7 +111,10 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
         response: { 200: CostSummary, ...errors },
       },
     },
-    async (request) => costSummary(db, authOf(request).organizationId),
+    async (request) => {
+      const auth = await authorize(request, 'machines', 'read');
+      return costSummary(db, auth.organizationId, auth);
+    },
   );
 
   app.get(
@@ -121,6 +127,9 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
         response: { 200: CostHistory, ...errors },
       },
     },
-    async (request) => costHistory(db, authOf(request).organizationId, request.query.days ?? 30),
+    async (request) => {
+      const auth = await authorize(request, 'machines', 'read');
+      return costHistory(db, auth.organizationId, request.query.days ?? 30, auth);
+    },
   );
 }

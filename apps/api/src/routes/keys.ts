@@ -20,7 +20,7 @@ import {
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
-import { authOf, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
+import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
 
 const errors = ERROR_RESPONSES;
 const tags = ['ssh keys'];
@@ -38,7 +38,10 @@ export function keyRoutes(app: App, deps: AppDeps): void {
         response: { 200: SshKeyList, ...errors },
       },
     },
-    async (request) => ({ items: await listSshKeys(db, authOf(request).organizationId) }),
+    async (request) => {
+      const auth = await authorize(request, 'keys', 'read');
+      return { items: await listSshKeys(db, auth.organizationId, auth) };
+    },
   );
 
   app.post(
@@ -53,7 +56,7 @@ export function keyRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'add SSH keys');
+      await authorize(request, 'keys', 'create');
       const key = await createSshKey({ db, box }, orgActorOf(request), request.body);
       return reply.status(201).send(await sshKeyView(db, key));
     },
@@ -64,7 +67,10 @@ export function keyRoutes(app: App, deps: AppDeps): void {
     {
       schema: { tags, summary: 'One SSH key', params: IdParams, response: { 200: T.Ref(SshKey), ...errors } },
     },
-    async (request) => sshKeyView(db, await getSshKey(db, authOf(request).organizationId, request.params.id)),
+    async (request) => {
+      const auth = await authorize(request, 'keys', 'read', { id: request.params.id });
+      return sshKeyView(db, await getSshKey(db, auth.organizationId, request.params.id));
+    },
   );
 
   app.patch(
@@ -79,7 +85,7 @@ export function keyRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      requireRole(request, 'member', 'change SSH keys');
+      await authorize(request, 'keys', 'edit', { id: request.params.id });
       return sshKeyView(
         db,
         await updateSshKey({ db, box }, orgActorOf(request), request.params.id, request.body),
@@ -99,7 +105,7 @@ export function keyRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'admin', 'delete SSH keys');
+      await authorize(request, 'keys', 'delete', { id: request.params.id });
       await deleteSshKey({ db, box }, orgActorOf(request), request.params.id, request.query.force === true);
       return reply.status(204).send(null);
     },
@@ -115,7 +121,10 @@ export function keyRoutes(app: App, deps: AppDeps): void {
         response: { 200: MachineSsh, ...errors },
       },
     },
-    async (request) => machineSshView(db, authOf(request).organizationId, request.params.id),
+    async (request) => {
+      const auth = await authorize(request, 'machines', 'read', { id: request.params.id });
+      return machineSshView(db, auth.organizationId, request.params.id);
+    },
   );
 
   app.put(
@@ -130,7 +139,7 @@ export function keyRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      requireRole(request, 'member', 'change how machines are logged in to');
+      await authorize(request, 'machines', 'edit', { id: request.params.id });
       return setMachineSsh(db, orgActorOf(request), request.params.id, request.body);
     },
   );

@@ -19,7 +19,7 @@ import {
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
-import { authOf, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
+import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
 
 const errors = ERROR_RESPONSES;
 const tags = ['machines'];
@@ -40,7 +40,10 @@ export function machineRoutes(app: App, deps: AppDeps): void {
         response: { 200: MachinePage, ...errors },
       },
     },
-    async (request) => listMachines(db, authOf(request).organizationId, request.query),
+    async (request) => {
+      const auth = await authorize(request, 'machines', 'read');
+      return listMachines(db, auth.organizationId, request.query, auth);
+    },
   );
 
   app.get(
@@ -53,7 +56,10 @@ export function machineRoutes(app: App, deps: AppDeps): void {
         response: { 200: MachineDetail, ...errors },
       },
     },
-    async (request) => machineDetail(db, authOf(request).organizationId, request.params.id),
+    async (request) => {
+      const auth = await authorize(request, 'machines', 'read', { id: request.params.id });
+      return machineDetail(db, auth.organizationId, request.params.id);
+    },
   );
 
   app.post(
@@ -68,7 +74,10 @@ export function machineRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'act on machines');
+      // Destroying is deleting and renaming is editing, so policies can tell them from start/stop.
+      const { action } = request.body;
+      const kind = action === 'destroy' ? 'delete' : action === 'rename' ? 'edit' : 'act';
+      await authorize(request, 'machines', kind, { id: request.params.id });
       await machineAction(actionDeps, orgActorOf(request), request.params.id, request.body);
       return reply.status(202).send({ accepted: true });
     },
@@ -86,7 +95,7 @@ export function machineRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'tag machines');
+      await authorize(request, 'machines', 'edit', { id: request.params.id });
       await setMachineTags(db, redis, orgActorOf(request), request.params.id, request.body.tags);
       return reply.status(204).send(null);
     },
@@ -103,7 +112,7 @@ export function machineRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'tag machines');
+      await authorize(request, 'machines', 'edit', { id: request.params.id });
       await removeMachineTag(db, redis, orgActorOf(request), request.params.id, request.params.key);
       return reply.status(204).send(null);
     },
@@ -121,7 +130,7 @@ export function machineRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'create machines');
+      await authorize(request, 'machines', 'create', { cloudId: request.params.id });
       return reply
         .status(201)
         .send(await createMachine(actionDeps, orgActorOf(request), request.params.id, request.body));

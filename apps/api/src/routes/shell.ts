@@ -22,7 +22,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { App, AppDeps } from '../context';
 import { forbidden, HttpError } from '../http/errors';
-import { authOf, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
+import { authOf, authorize, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
 
 const errors = ERROR_RESPONSES;
 const tags = ['terminal'];
@@ -59,10 +59,10 @@ export function shellRoutes(app: App, deps: AppDeps): void {
     },
     // Refusals (role, read-only token, unknown machine) answer before the upgrade, as HTTP.
     preHandler: async (request) => {
-      const auth = requireRole(request, 'member', 'open a terminal');
-      if (auth.tokenScope === 'read')
-        throw forbidden('This API token is read-only; a terminal needs a token with full scope.');
       const { id } = request.params as { id: string };
+      if (request.auth?.tokenScope === 'read')
+        throw forbidden('This API token is read-only; a terminal needs a token with full scope.');
+      const auth = await authorize(request, 'machines', 'shell', { id });
       const machine = await orgMachine(db, auth.organizationId, id);
       const actor = {
         organizationId: auth.organizationId,
@@ -161,7 +161,10 @@ export function shellRoutes(app: App, deps: AppDeps): void {
         response: { 200: HostKeyList, ...errors },
       },
     },
-    async (request) => ({ items: await listHostKeys(db, authOf(request).organizationId, request.params.id) }),
+    async (request) => {
+      const auth = await authorize(request, 'machines', 'read', { id: request.params.id });
+      return { items: await listHostKeys(db, auth.organizationId, request.params.id) };
+    },
   );
 
   app.post(
@@ -176,6 +179,8 @@ export function shellRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
+      // Trusting a new host key is an organization-level decision: admins only, on machines they may edit.
+      await authorize(request, 'machines', 'edit', { id: request.params.id });
       requireRole(request, 'admin', 'accept changed host keys');
       return acceptHostKey(db, orgActorOf(request), request.params.id, request.body);
     },
@@ -191,9 +196,10 @@ export function shellRoutes(app: App, deps: AppDeps): void {
         response: { 200: ShellSessionList, ...errors },
       },
     },
-    async (request) => ({
-      items: await listShellSessions(db, authOf(request).organizationId, request.params.id),
-    }),
+    async (request) => {
+      const auth = await authorize(request, 'machines', 'read', { id: request.params.id });
+      return { items: await listShellSessions(db, auth.organizationId, request.params.id) };
+    },
   );
 
   app.get(

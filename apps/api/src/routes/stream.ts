@@ -1,4 +1,5 @@
 import { ErrorBody } from '@overcast/contracts';
+import { decide, governedByPolicies } from '@overcast/core';
 import type { App } from '../context';
 import type { EventHub } from '../events/hub';
 import { HttpError } from '../http/errors';
@@ -25,7 +26,17 @@ export function streamRoutes(app: App, hub: EventHub): void {
     },
     wsHandler: (socket, request) => {
       const auth = authOf(request);
-      const remove = hub.add(auth.organizationId, socket);
+      // Callers limited by team policies get only events about clouds they may see. Tag-limited
+      // grants cannot be judged from an event, so those callers rely on refetching instead.
+      const filter = governedByPolicies(auth)
+        ? (event: { type?: string; cloudId?: string }) =>
+            Boolean(event.cloudId) &&
+            decide(auth, event.type === 'machine.changed' ? 'machines' : 'clouds', 'read', {
+              cloudId: event.cloudId ?? null,
+              tags: {},
+            })
+        : undefined;
+      const remove = hub.add(auth.organizationId, socket, filter);
       socket.send(JSON.stringify({ type: 'hello', organizationId: auth.organizationId }));
       // Pings keep proxies from closing an idle stream and reveal dead peers.
       const ping = setInterval(() => socket.ping(), PING_MS);

@@ -9,6 +9,8 @@ export interface MachineFilters {
   state?: string;
   provider?: string;
   tag?: string;
+  /** 'me': only machines the caller created. */
+  owner?: string;
   sort?: string;
 }
 

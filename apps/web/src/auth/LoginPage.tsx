@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
 import { login } from '../api/auth';
+import { ApiError } from '../api/errors';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Logo } from '../ui/Logo';
@@ -19,6 +20,9 @@ export function LoginPage() {
 
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [otp, setOtp] = useState('');
+  const [askCode, setAskCode] = useState(false);
+  const otpRef = useRef<HTMLInputElement>(null);
   const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -28,6 +32,10 @@ export function LoginPage() {
   const mutation = useMutation({
     mutationFn: login,
     onSuccess: (session) => startSession(queryClient, session),
+    onError: (error) => {
+      if (error instanceof ApiError && (error.code === 'totp_required' || error.code === 'invalid_totp'))
+        setAskCode(true);
+    },
   });
   const serverError = mutation.error ? describeLoginError(mutation.error) : null;
 
@@ -35,6 +43,11 @@ export function LoginPage() {
   // Keyed on the error object so it happens once per failed attempt, not on every keystroke.
   useEffect(() => {
     if (!mutation.error) return;
+    if (mutation.error instanceof ApiError && mutation.error.code.endsWith('totp')) {
+      otpRef.current?.focus();
+      otpRef.current?.select();
+      return;
+    }
     const { field } = describeLoginError(mutation.error);
     if (field === 'password') {
       passwordRef.current?.focus();
@@ -52,7 +65,8 @@ export function LoginPage() {
     setFieldErrors(errors);
     if (errors.email) emailRef.current?.focus();
     else if (errors.password) passwordRef.current?.focus();
-    else mutation.mutate({ email: email.trim(), password });
+    else
+      mutation.mutate({ email: email.trim(), password, otp: askCode && otp.trim() ? otp.trim() : undefined });
   }
 
   return (
@@ -94,14 +108,24 @@ export function LoginPage() {
               }}
               error={fieldErrors.password}
             />
+            {askCode && (
+              <TextField
+                ref={otpRef}
+                label="Authentication code"
+                name="otp"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                hint="The 6-digit code from your authenticator app, or a recovery code."
+                value={otp}
+                onChange={(event) => setOtp(event.target.value)}
+              />
+            )}
             <Button type="submit" variant="primary" block busy={mutation.isPending}>
               {mutation.isPending ? 'Logging in…' : 'Log in'}
             </Button>
           </form>
         </div>
-        <p className={styles.footnote}>
-          No account yet? Ask an administrator of your Overcast server to add you.
-        </p>
+        <p className={styles.footnote}>No account yet? Ask an admin of your organization to invite you.</p>
       </div>
     </main>
   );

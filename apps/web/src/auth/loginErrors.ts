@@ -20,6 +20,9 @@ export function describeLoginError(error: unknown): LoginErrorView {
   if (error instanceof NetworkError) return unreachable;
   if (error instanceof ApiError) {
     if (GATEWAY_STATUSES.has(error.status) && error.code.startsWith('http_')) return unreachable;
+    // Two-factor: the API's words say what to enter.
+    if (error.code === 'totp_required' || error.code === 'invalid_totp')
+      return { message: error.message, field: null };
     if (error.status === 401) return { message: 'Wrong email or password.', field: 'password' };
     if (error.status === 429) {
       const wait = error.retryAfterSeconds;

@@ -46,7 +46,7 @@ export function KeysPage() {
     onError: (error) => toast.error('The default key was not changed', { description: errorText(error) }),
   });
 
-  const actions = permissions.operate ? (
+  const actions = permissions.can('keys', 'create') ? (
     <>
       <Button icon={<PlusIcon />} onClick={() => setEditing({ kind: 'import' })}>
         Import key
@@ -114,7 +114,7 @@ export function KeysPage() {
                     <td className={table.end}>
                       <span className={styles.rowActions}>
                         <CopyButton text={key.publicKey} label={`Copy public key of ${key.name}`} />
-                        {permissions.operate && (
+                        {permissions.can('keys', 'edit') && (
                           <Menu
                             label={`More actions for ${key.name}`}
                             items={[

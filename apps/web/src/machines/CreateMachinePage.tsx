@@ -56,7 +56,7 @@ export function CreateMachinePage() {
         </Card>
       ) : clouds.isError ? (
         <Alert>{errorText(clouds.error)}</Alert>
-      ) : !permissions.operate ? (
+      ) : !permissions.can('machines', 'create') ? (
         <Alert tone="info">
           Your role can view machines but not create them. Ask an admin of your organization.
         </Alert>

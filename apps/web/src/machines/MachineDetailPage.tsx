@@ -179,16 +179,20 @@ function MachineView({ detail }: { detail: MachineDetail }) {
         </div>
         <div className={styles.side}>
           {m.provider === 'docker' ? (
-            <ContainerCard machine={m} extra={detail.extra} canOpen={permissions.operate && !gone} />
+            <ContainerCard
+              machine={m}
+              extra={detail.extra}
+              canOpen={permissions.can('machines', 'shell') && !gone}
+            />
           ) : (
             <>
               <Connect machine={m} />
-              <SshCard machine={m} canEdit={permissions.operate && !gone} />
+              <SshCard machine={m} canEdit={permissions.can('machines', 'edit') && !gone} />
             </>
           )}
           <SessionsCard machineId={m.id} />
           <Card title="Tags">
-            <TagsEditor detail={detail} canEdit={permissions.operate && !gone} />
+            <TagsEditor detail={detail} canEdit={permissions.can('machines', 'edit') && !gone} />
           </Card>
           <Card title="Also for this machine">
             <ul className={styles.later}>

@@ -72,6 +72,13 @@ export function MachineFilterBar({
         options={providers.map((p) => ({ value: p, label: providerMeta(p).label }))}
         all="Any provider"
       />
+      <FilterSelect
+        label="Owner"
+        value={filters.owner ?? ''}
+        onChange={(owner) => onChange({ owner })}
+        options={[{ value: 'me', label: 'Owned by me' }]}
+        all="Anyone's"
+      />
       <label className={styles.tagFilter}>
         <span className="visually-hidden">Tag (key or key=value)</span>
         <input
@@ -92,7 +99,7 @@ export function MachineFilterBar({
           size="sm"
           variant="ghost"
           icon={<CloseIcon />}
-          onClick={() => onChange({ q: '', cloud: '', state: '', provider: '', tag: '' })}
+          onClick={() => onChange({ q: '', cloud: '', state: '', provider: '', tag: '', owner: '' })}
         >
           Clear
         </Button>

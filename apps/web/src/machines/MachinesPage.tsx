@@ -126,7 +126,7 @@ export function MachinesPage() {
           <Button icon={<DownloadIcon />} onClick={exportCsv} busy={exporting} disabled={!lastPage?.total}>
             Export CSV
           </Button>
-          {permissions.operate && creatable && (
+          {permissions.can('machines', 'create') && creatable && (
             <ButtonLink
               to={filters.cloud ? `/machines/new?cloud=${filters.cloud}` : '/machines/new'}
               variant="primary"

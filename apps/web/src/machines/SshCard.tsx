@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom';
 import { errorText } from '../api/errors';
 import { machineSshQuery, setMachineSsh, shellSessionsQuery, sshKeysQuery } from '../api/keys';
 import type { Machine, MachineSsh } from '../api/types';
+import { usePermissions } from '../auth/permissions';
 import { useSession } from '../auth/SessionContext';
 import { formatDuration } from '../terminal/asciicast';
 import { Alert } from '../ui/Alert';
@@ -19,11 +20,12 @@ import styles from './MachineDetailPage.module.css';
 /** The key, user and port the browser terminal logs in with, and the way to open it. */
 export function SshCard({ machine: m, canEdit }: { machine: Machine; canEdit: boolean }) {
   const ssh = useQuery(machineSshQuery(m.id));
+  const canShell = usePermissions().can('machines', 'shell');
   return (
     <Card
       title="SSH"
       actions={
-        canEdit && m.state === 'running' ? (
+        canShell && m.state === 'running' ? (
           <ButtonLink to={`/machines/${m.id}/terminal`} size="sm" variant="primary" icon={<TerminalIcon />}>
             Open terminal
           </ButtonLink>

@@ -2,7 +2,7 @@ import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { MachineFilters } from '../api/machines';
 
-const KEYS = ['q', 'cloud', 'state', 'provider', 'tag', 'sort'] as const;
+const KEYS = ['q', 'cloud', 'state', 'provider', 'tag', 'owner', 'sort'] as const;
 export type FilterKey = (typeof KEYS)[number];
 
 export const DEFAULT_SORT = 'name';
@@ -45,5 +45,7 @@ export function useMachineFilters(): [MachineFilters, (changes: Partial<MachineF
 }
 
 export function hasFilters(filters: MachineFilters): boolean {
-  return Boolean(filters.q || filters.cloud || filters.state || filters.provider || filters.tag);
+  return Boolean(
+    filters.q || filters.cloud || filters.state || filters.provider || filters.tag || filters.owner,
+  );
 }

@@ -1,7 +1,12 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { errorText } from '../api/errors';
+import { organizationsQuery, switchOrganization } from '../api/organization';
 import { useSession } from '../auth/SessionContext';
+import { startSession } from '../auth/session';
 import { useLogout } from '../auth/useLogout';
-import { ChevronDownIcon, LogOutIcon } from '../ui/icons';
+import { ChevronDownIcon, KeyIcon, LogOutIcon, UsersIcon } from '../ui/icons';
 import { handleMenuKey, menuItems, useCloseOnOutsidePress } from '../ui/menuBehaviour';
 import { Spinner } from '../ui/Spinner';
 import { roleLabel } from './roleLabel';
@@ -12,6 +17,20 @@ export function UserMenu() {
   const { user, organization, role } = useSession();
   const logout = useLogout();
   const [open, setOpen] = useState(false);
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const organizations = useQuery({ ...organizationsQuery, enabled: open });
+  const others = (organizations.data ?? []).filter((o) => o.id !== organization.id);
+  // Another organization: every cached list belongs to the old one, so all of it is refetched.
+  const switchTo = useMutation({
+    mutationFn: switchOrganization,
+    onSuccess: async (session) => {
+      await startSession(queryClient, session);
+      await queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
+      setOpen(false);
+      navigate('/');
+    },
+  });
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
@@ -75,6 +94,33 @@ export function UserMenu() {
               type="button"
               role="menuitem"
               className={styles.item}
+              onClick={() => {
+                setOpen(false);
+                navigate('/account');
+              }}
+            >
+              <KeyIcon />
+              Account & security
+            </button>
+            {others.map((o) => (
+              <button
+                key={o.id}
+                type="button"
+                role="menuitem"
+                className={styles.item}
+                aria-disabled={switchTo.isPending || undefined}
+                onClick={() => {
+                  if (!switchTo.isPending) switchTo.mutate(o.id);
+                }}
+              >
+                <UsersIcon />
+                Switch to {o.name}
+              </button>
+            ))}
+            <button
+              type="button"
+              role="menuitem"
+              className={styles.item}
               aria-disabled={logout.isPending || undefined}
               onClick={() => {
                 if (!logout.isPending) logout.mutate();
@@ -84,6 +130,11 @@ export function UserMenu() {
               {logout.isPending ? 'Logging out…' : 'Log out'}
             </button>
           </div>
+          {switchTo.isError && (
+            <p role="alert" className={styles.error}>
+              {errorText(switchTo.error)}
+            </p>
+          )}
           {logout.isError && (
             <p role="alert" className={styles.error}>
               Couldn't log out. Check your connection and try again.

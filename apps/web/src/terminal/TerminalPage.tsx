@@ -264,7 +264,7 @@ export function TerminalPage() {
                   Presented:{' '}
                   <code className={styles.fingerprint}>{error.actualFingerprint ?? 'unknown'}</code>
                 </span>
-                {permissions.manageClouds ? (
+                {permissions.manageOrganization ? (
                   error.actualFingerprint && (
                     <span>
                       <Button

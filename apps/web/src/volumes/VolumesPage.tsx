@@ -76,7 +76,7 @@ export function VolumesPage() {
           : 'Disks and block storage across your clouds.'
       }
       actions={
-        permissions.operate && hasClouds ? (
+        permissions.can('volumes', 'create') && hasClouds ? (
           <Button variant="primary" icon={<PlusIcon />} onClick={() => setCreating(true)}>
             Create volume
           </Button>
@@ -100,7 +100,7 @@ export function VolumesPage() {
           title="No volumes yet"
           actions={
             hasClouds ? (
-              permissions.operate ? (
+              permissions.can('volumes', 'create') ? (
                 <Button variant="primary" icon={<PlusIcon />} onClick={() => setCreating(true)}>
                   Create volume
                 </Button>
@@ -167,7 +167,7 @@ export function VolumesPage() {
                     volume={volume}
                     provider={providerOf.get(volume.cloudId) ?? ''}
                     pending={pending.get(volume.id)}
-                    canOperate={permissions.operate}
+                    canOperate={permissions.can('volumes', 'act')}
                     onAttach={() => setAttaching(volume)}
                     onConfirm={(kind) => setConfirm({ kind, volume })}
                   />

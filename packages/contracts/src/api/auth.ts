@@ -1,9 +1,17 @@
 import { type Static, Type as T } from '@sinclair/typebox';
 import { Role, Strict, Uuid } from './common';
+import { Permissions } from './teams';
 
 export const LoginRequest = Strict({
   email: T.String({ minLength: 3, maxLength: 254, description: 'The email the account was created with.' }),
   password: T.String({ minLength: 1, maxLength: 256 }),
+  otp: T.Optional(
+    T.String({
+      minLength: 6,
+      maxLength: 32,
+      description: 'A TOTP code or a recovery code, when two-factor is on',
+    }),
+  ),
 });
 export type LoginRequest = Static<typeof LoginRequest>;
 
@@ -17,6 +25,8 @@ export const Me = T.Object(
     organization: OrganizationSummary,
     role: Role,
     via: T.Union([T.Literal('session'), T.Literal('token')]),
+    permissions: Permissions,
+    totpEnabled: T.Boolean(),
   },
   { $id: 'Me' },
 );

@@ -71,6 +71,7 @@ export const MachineListQuery = Strict({
   provider: T.Optional(T.String({ maxLength: 32 })),
   tag: T.Optional(T.String({ minLength: 1, maxLength: 256, description: 'key or key=value' })),
   q: T.Optional(T.String({ maxLength: 200, description: 'Text search over name, external id and IPs' })),
+  owner: T.Optional(T.Literal('me', { description: 'Only machines created by the caller' })),
   sort: T.Optional(
     T.String({
       pattern: `^-?(${MACHINE_SORTS.join('|')})$`,

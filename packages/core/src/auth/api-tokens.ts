@@ -1,4 +1,5 @@
 import type { Database, TokenScope } from '@overcast/db';
+import { parsePolicies, policiesSubquery } from '../authz/policy';
 import { hashToken, newApiToken } from '../tokens';
 import type { AuthContext } from './context';
 
@@ -44,13 +45,16 @@ interface TokenRow {
   org_name: string;
   org_slug: string;
   role: AuthContext['role'] | null;
+  policies: unknown;
+  totp_enabled: boolean;
 }
 
 /** The API token's owner, organization and role in one query; last use is recorded at most once a minute. */
 export async function resolveApiToken(db: Database, token: string, ip: string): Promise<AuthContext | null> {
   const { rows } = await db.pool.query<TokenRow>(
     `SELECT t.id, t.user_id, t.organization_id, t.scope, t.expires_at, t.revoked_at, t.last_used_at, t.last_used_ip,
-            u.email, u.name, o.name AS org_name, o.slug AS org_slug, m.role
+            u.email, u.name, u.totp_enabled, o.name AS org_name, o.slug AS org_slug, m.role,
+            ${policiesSubquery('t.user_id', 't.organization_id')} AS policies
      FROM api_tokens t
      JOIN users u ON u.id = t.user_id
      JOIN organizations o ON o.id = t.organization_id
@@ -79,6 +83,8 @@ export async function resolveApiToken(db: Database, token: string, ip: string): 
     organizationName: row.org_name,
     organizationSlug: row.org_slug,
     role: row.role,
+    policies: parsePolicies(row.policies),
+    totpEnabled: row.totp_enabled,
     via: 'token',
     tokenId: row.id,
     tokenScope: row.scope,

@@ -1,4 +1,5 @@
 import type { Role, TokenScope } from '@overcast/db';
+import type { Policy } from '../authz/policy';
 
 /** Who is calling, resolved from a session cookie or an API token. Every query is scoped by organizationId. */
 export interface AuthContext {
@@ -9,6 +10,10 @@ export interface AuthContext {
   organizationName: string;
   organizationSlug: string;
   role: Role;
+  /** The policies of the caller's teams in this organization; empty when none apply. */
+  policies: Policy[];
+  /** Whether the user logs in with a second factor. */
+  totpEnabled: boolean;
   via: 'session' | 'token';
   sessionId?: string;
   tokenId?: string;

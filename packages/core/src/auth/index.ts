@@ -1,4 +1,6 @@
+export * from './account';
 export * from './api-tokens';
 export * from './context';
 export * from './sessions';
+export * from './totp';
 export * from './users';

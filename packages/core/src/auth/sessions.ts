@@ -1,4 +1,5 @@
 import type { Database } from '@overcast/db';
+import { parsePolicies, policiesSubquery } from '../authz/policy';
 import { dummyPasswordHash, verifyPassword } from '../passwords';
 import { hashToken, randomToken } from '../tokens';
 import type { AuthContext } from './context';
@@ -36,6 +37,18 @@ export async function verifyCredentials(db: Database, creds: Credentials): Promi
   }
   if (!(await verifyPassword(user.passwordHash, creds.password))) return null;
   return { userId: user.id, email: user.email, organizationId: user.memberships[0]?.organizationId ?? null };
+}
+
+/** The user and first organization behind an email, to file a failed login where its admins see it. */
+export async function accountOfEmail(
+  db: Database,
+  email: string,
+): Promise<{ userId: string; organizationId: string | null } | null> {
+  const user = await db.prisma.user.findUnique({
+    where: { email: normalizeEmail(email) },
+    select: { id: true, memberships: { orderBy: { createdAt: 'asc' }, take: 1 } },
+  });
+  return user ? { userId: user.id, organizationId: user.memberships[0]?.organizationId ?? null } : null;
 }
 
 export interface NewSession {
@@ -80,6 +93,8 @@ interface SessionRow {
   org_name: string;
   org_slug: string;
   role: AuthContext['role'] | null;
+  policies: unknown;
+  totp_enabled: boolean;
 }
 
 /**
@@ -89,7 +104,8 @@ interface SessionRow {
 export async function resolveSession(db: Database, token: string): Promise<AuthContext | null> {
   const { rows } = await db.pool.query<SessionRow>(
     `SELECT s.id, s.user_id, s.organization_id, s.expires_at, s.revoked_at, s.last_seen_at,
-            u.email, u.name, o.name AS org_name, o.slug AS org_slug, m.role
+            u.email, u.name, u.totp_enabled, o.name AS org_name, o.slug AS org_slug, m.role,
+            ${policiesSubquery('s.user_id', 's.organization_id')} AS policies
      FROM sessions s
      JOIN users u ON u.id = s.user_id
      JOIN organizations o ON o.id = s.organization_id
@@ -111,6 +127,8 @@ export async function resolveSession(db: Database, token: string): Promise<AuthC
     organizationName: session.org_name,
     organizationSlug: session.org_slug,
     role: session.role,
+    policies: parsePolicies(session.policies),
+    totpEnabled: session.totp_enabled,
     via: 'session',
     sessionId: session.id,
   };

@@ -8,6 +8,7 @@ import type {
 } from '@overcast/contracts';
 import { type Cloud, type Database, Prisma } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
+import { allowedIds, type Principal } from '../authz';
 import { DomainError, fromProviderError, notFound } from '../errors';
 import type { SecretBox } from '../secrets';
 import { resolveDockerViaMachine } from './docker-ssh';
@@ -124,8 +125,16 @@ export async function getCloud(db: Database, organizationId: string, id: string)
   return cloud;
 }
 
-export async function listClouds(db: Database, organizationId: string): Promise<CloudView[]> {
-  const clouds = await db.prisma.cloud.findMany({ where: { organizationId }, orderBy: { title: 'asc' } });
+export async function listClouds(
+  db: Database,
+  organizationId: string,
+  caller?: Principal,
+): Promise<CloudView[]> {
+  const ids = caller ? await allowedIds(db, organizationId, caller, 'clouds') : null;
+  const clouds = await db.prisma.cloud.findMany({
+    where: { organizationId, ...(ids ? { id: { in: ids } } : {}) },
+    orderBy: { title: 'asc' },
+  });
   return cloudViews(db, organizationId, clouds);
 }
 

@@ -9,6 +9,7 @@ import type {
 import { type Database, Prisma, type SshKey } from '@overcast/db';
 import { generateKeyPair, loadPrivateKey, SshError } from '@overcast/ssh';
 import { type Actor, recordAudit } from '../audit';
+import { allowedIds, type Principal } from '../authz';
 import { DomainError, notFound } from '../errors';
 import { orgMachine } from '../machines/actions';
 import type { SecretBox } from '../secrets';
@@ -79,9 +80,14 @@ export async function sshKeyView(db: Database, key: SshKey): Promise<SshKeyView>
   return view!;
 }
 
-export async function listSshKeys(db: Database, organizationId: string): Promise<SshKeyView[]> {
+export async function listSshKeys(
+  db: Database,
+  organizationId: string,
+  caller?: Principal,
+): Promise<SshKeyView[]> {
+  const ids = caller ? await allowedIds(db, organizationId, caller, 'keys') : null;
   const keys = await db.prisma.sshKey.findMany({
-    where: { organizationId },
+    where: { organizationId, ...(ids ? { id: { in: ids } } : {}) },
     orderBy: [{ isDefault: 'desc' }, { name: 'asc' }],
   });
   return sshKeyViews(db, organizationId, keys);

@@ -1,5 +1,6 @@
 import type { MachineListQuery, MachinePage } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
+import { type Principal, policyFilter } from '../authz';
 import { DomainError } from '../errors';
 import { MACHINE_VIEW_COLUMNS, type MachineRow, toMachine } from './view';
 
@@ -43,6 +44,8 @@ export async function listMachines(
   db: Database,
   organizationId: string,
   q: MachineListQuery,
+  /** The caller: their team policies filter the list, and `owner=me` means them. */
+  caller?: Principal & { userId: string },
 ): Promise<MachinePage> {
   const params: unknown[] = [organizationId];
   const p = (v: unknown) => {
@@ -50,6 +53,11 @@ export async function listMachines(
     return `$${params.length}`;
   };
   const where = ['m.organization_id = $1'];
+  if (caller) {
+    const allowed = policyFilter({ ...caller, organizationId }, 'machines', 'read', 'm', p);
+    if (allowed) where.push(allowed);
+    if (q.owner === 'me') where.push(`m.created_by_id = ${p(caller.userId)}::uuid`);
+  }
   if (q.cloud) where.push(`m.cloud_id = ${p(q.cloud)}`);
   // Terminated machines are history: listed only when asked for.
   if (q.state) where.push(`m.state = ${p(q.state)}::"MachineState"`);

@@ -79,6 +79,22 @@ export const SettingsSchema = T.Object(
       },
       { default: {}, additionalProperties: false, description: 'Login rate limit.' },
     ),
+    tokens: T.Object(
+      {
+        maxRequestsPerMinute: T.Integer({
+          minimum: 1,
+          default: 600,
+          description: 'Requests one API token may make per minute before answering 429.',
+        }),
+        maxInvalidPerWindow: T.Integer({
+          minimum: 1,
+          default: 20,
+          description:
+            'Unknown, revoked or expired tokens one address may present per login window (login.windowSeconds) before answering 429.',
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'API token rate limits.' },
+    ),
     poll: T.Object(
       {
         machinesSeconds: T.Integer({

@@ -49,8 +49,9 @@ export async function acceptHostKey(
   machineId: string,
   input: { fingerprint: string; address?: AddressChoice; port?: number },
 ): Promise<HostKeyView> {
-  const fingerprint = checkFingerprint(input.fingerprint);
+  // Another organization's machine is a 404 whatever the body says.
   const machine = await orgMachine(db, actor.organizationId, machineId);
+  const fingerprint = checkFingerprint(input.fingerprint);
   const target = sshTarget(machine, input);
   const before = await pinnedHostKey(db, machine.id, target.host, target.port);
   const row = await db.prisma.hostKey.upsert({

@@ -1,0 +1,328 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import QRCode from 'qrcode';
+import { type FormEvent, useEffect, useState } from 'react';
+import { errorText } from '../api/errors';
+import {
+  confirmTotp,
+  createToken,
+  disableTotp,
+  logOutEverywhere,
+  revokeSession,
+  revokeToken,
+  sessionsQuery,
+  startTotp,
+  tokensQuery,
+} from '../api/organization';
+import { useSession } from '../auth/SessionContext';
+import styles from '../team/team.module.css';
+import { Alert } from '../ui/Alert';
+import { Badge } from '../ui/Badge';
+import { Button } from '../ui/Button';
+import { Card } from '../ui/Card';
+import { CopyButton } from '../ui/CopyButton';
+import table from '../ui/DataTable.module.css';
+import { SelectField } from '../ui/Field';
+import { PlusIcon } from '../ui/icons';
+import { Page } from '../ui/Page';
+import { RelativeTime } from '../ui/RelativeTime';
+import { TextField } from '../ui/TextField';
+import { toast } from '../ui/toast';
+
+export function AccountPage() {
+  return (
+    <Page
+      title="Account & security"
+      description="Your API tokens, where you are logged in, and two-factor login."
+    >
+      <div className={styles.stack}>
+        <TwoFactorCard />
+        <TokensCard />
+        <SessionsCard />
+      </div>
+    </Page>
+  );
+}
+
+function TwoFactorCard() {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const [enrolment, setEnrolment] = useState<{ secret: string; otpauthUrl: string } | null>(null);
+  const [qr, setQr] = useState('');
+  const [code, setCode] = useState('');
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [password, setPassword] = useState('');
+  const refreshMe = () => queryClient.invalidateQueries();
+  useEffect(() => {
+    if (!enrolment) return;
+    void QRCode.toDataURL(enrolment.otpauthUrl, { margin: 1, width: 200 }).then(setQr);
+  }, [enrolment]);
+  const start = useMutation({ mutationFn: startTotp, onSuccess: setEnrolment });
+  const confirm = useMutation({
+    mutationFn: () => confirmTotp(code.trim()),
+    onSuccess: (r) => {
+      setCodes(r.codes);
+      setEnrolment(null);
+      setCode('');
+      void refreshMe();
+    },
+  });
+  const disable = useMutation({
+    mutationFn: () => disableTotp(password),
+    onSuccess: () => {
+      setPassword('');
+      toast.success('Two-factor login is off');
+      void refreshMe();
+    },
+  });
+  const error = start.error ?? confirm.error ?? disable.error;
+  return (
+    <Card title="Two-factor login" meta={session.totpEnabled ? 'On' : 'Off'}>
+      {error && <Alert>{errorText(error)}</Alert>}
+      {codes ? (
+        <div role="status">
+          <p>
+            Two-factor login is on. Keep these recovery codes somewhere safe: each logs you in once if you
+            lose your device. They are not shown again.
+          </p>
+          <div className={styles.codes} data-testid="recovery-codes">
+            {codes.map((c) => (
+              <span key={c}>{c}</span>
+            ))}
+          </div>
+          <div className={styles.link}>
+            <CopyButton text={codes.join('\n')} label="Copy recovery codes" />
+            <Button size="sm" onClick={() => setCodes(null)}>
+              I have saved them
+            </Button>
+          </div>
+        </div>
+      ) : session.totpEnabled ? (
+        <form
+          className={styles.row}
+          onSubmit={(e: FormEvent) => {
+            e.preventDefault();
+            disable.mutate();
+          }}
+        >
+          <TextField
+            className={styles.grow}
+            label="Your password, to turn it off"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <Button type="submit" variant="danger" busy={disable.isPending}>
+            Turn off two-factor login
+          </Button>
+        </form>
+      ) : enrolment ? (
+        <form
+          onSubmit={(e: FormEvent) => {
+            e.preventDefault();
+            confirm.mutate();
+          }}
+        >
+          <p>Scan this code with an authenticator app, then enter the 6-digit code it shows.</p>
+          {qr && <img src={qr} alt="QR code for your authenticator app" width={200} height={200} />}
+          <p className={styles.muted}>
+            Or type this key: <code className={styles.mono}>{enrolment.secret}</code>
+          </p>
+          <div className={styles.row}>
+            <TextField
+              label="Code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
+            <Button type="submit" variant="primary" busy={confirm.isPending}>
+              Turn on
+            </Button>
+          </div>
+        </form>
+      ) : (
+        <>
+          <p>Ask for a code from an authenticator app at each login, as well as your password.</p>
+          <Button variant="primary" onClick={() => start.mutate()} busy={start.isPending}>
+            Set up two-factor login
+          </Button>
+        </>
+      )}
+    </Card>
+  );
+}
+
+function TokensCard() {
+  const queryClient = useQueryClient();
+  const tokens = useQuery(tokensQuery);
+  const [name, setName] = useState('');
+  const [scope, setScope] = useState<'read' | 'full'>('read');
+  const [days, setDays] = useState('90');
+  const [shown, setShown] = useState<string | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: tokensQuery.queryKey });
+  const create = useMutation({
+    mutationFn: () =>
+      createToken({ name: name.trim(), scope, expiresInDays: days ? Number(days) : undefined }),
+    onSuccess: (r) => {
+      setShown(r.token);
+      setName('');
+      void refresh();
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: revokeToken,
+    onSuccess: () => void refresh(),
+    onError: (e) => toast.error('The token was not revoked', { description: errorText(e) }),
+  });
+  return (
+    <Card title="API tokens">
+      <form
+        className={styles.row}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (name.trim()) create.mutate();
+        }}
+      >
+        <TextField
+          className={styles.grow}
+          label="Name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <SelectField
+          label="Scope"
+          value={scope}
+          onChange={(e) => setScope(e.target.value as 'read' | 'full')}
+        >
+          <option value="read">Read only</option>
+          <option value="full">Full</option>
+        </SelectField>
+        <SelectField label="Expires" value={days} onChange={(e) => setDays(e.target.value)}>
+          <option value="30">In 30 days</option>
+          <option value="90">In 90 days</option>
+          <option value="365">In a year</option>
+          <option value="">Never</option>
+        </SelectField>
+        <Button type="submit" icon={<PlusIcon />} busy={create.isPending}>
+          Create token
+        </Button>
+      </form>
+      {create.isError && <Alert>{errorText(create.error)}</Alert>}
+      {shown && (
+        <div role="status" className={styles.link}>
+          <span>Copy it now; it is not shown again:</span>
+          <code className={styles.mono}>{shown}</code>
+          <CopyButton text={shown} label="Copy token" />
+        </div>
+      )}
+      {tokens.data && tokens.data.length > 0 && (
+        <div className={table.scroll}>
+          <table className={table.table}>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Scope</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Last used</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.data.map((t) => (
+                <tr key={t.id}>
+                  <td>
+                    {t.name} <code className={styles.mono}>{t.prefix}…</code>
+                  </td>
+                  <td>{t.scope === 'read' ? 'Read only' : 'Full'}</td>
+                  <td>{t.expiresAt ? <RelativeTime value={t.expiresAt} /> : 'Never'}</td>
+                  <td>
+                    {t.lastUsedAt ? (
+                      <>
+                        <RelativeTime value={t.lastUsedAt} />{' '}
+                        <span className={styles.muted}>from {t.lastUsedIp}</span>
+                      </>
+                    ) : (
+                      <span className={styles.muted}>Never</span>
+                    )}
+                  </td>
+                  <td className={table.end}>
+                    {t.revokedAt ? (
+                      <Badge tone="muted">Revoked</Badge>
+                    ) : (
+                      <Button size="xs" variant="danger" onClick={() => revoke.mutate(t.id)}>
+                        Revoke
+                      </Button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function SessionsCard() {
+  const queryClient = useQueryClient();
+  const sessions = useQuery(sessionsQuery);
+  const revoke = useMutation({
+    mutationFn: revokeSession,
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: sessionsQuery.queryKey }),
+  });
+  const everywhere = useMutation({
+    mutationFn: logOutEverywhere,
+    // This session ends too: the app goes back to the login page.
+    onSuccess: () => window.location.assign('/login'),
+  });
+  return (
+    <Card
+      title="Where you are logged in"
+      actions={
+        <Button variant="danger" size="sm" onClick={() => everywhere.mutate()} busy={everywhere.isPending}>
+          Log out everywhere
+        </Button>
+      }
+    >
+      {(revoke.error ?? everywhere.error) && <Alert>{errorText(revoke.error ?? everywhere.error)}</Alert>}
+      <div className={table.scroll}>
+        <table className={table.table}>
+          <thead>
+            <tr>
+              <th scope="col">Browser</th>
+              <th scope="col">Address</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sessions.data?.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  {s.userAgent || 'Unknown'} {s.current && <Badge tone="info">This browser</Badge>}
+                </td>
+                <td>{s.ip}</td>
+                <td>
+                  <RelativeTime value={s.lastSeenAt} />
+                </td>
+                <td className={table.end}>
+                  {!s.current && (
+                    <Button size="xs" onClick={() => revoke.mutate(s.id)}>
+                      Log out
+                    </Button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,4 @@
+export * from './kinds';
+export * from './policy';
+export * from './resources';
+export * from './sql';

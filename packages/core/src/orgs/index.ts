@@ -1,0 +1,4 @@
+export * from './invitations';
+export * from './members';
+export * from './organizations';
+export * from './teams';

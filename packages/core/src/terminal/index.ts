@@ -1,4 +1,5 @@
 export * from './hostkeys';
+export * from './machine-ssh';
 export * from './recording';
 export * from './recordings';
 export * from './session';

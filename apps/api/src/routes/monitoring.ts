@@ -41,7 +41,8 @@ export function monitoringRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const { metric, range, from, to } = request.query;
+      // Typed by a cast: the metric list is an enum schema the type provider cannot see through.
+      const { metric, range, from, to } = request.query as MetricSeriesQuery;
       const end = to ? new Date(to) : new Date();
       const start = from ? new Date(from) : new Date(end.getTime() - RANGES[range ?? '1h'] * 1000);
       if (range && from) {

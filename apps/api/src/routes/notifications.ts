@@ -50,15 +50,7 @@ export function notificationRoutes(app: App, deps: AppDeps): void {
     },
     async (request, reply) => {
       requireRole(request, 'member', 'add notification channels');
-      return reply
-        .status(201)
-        .send(
-          await createChannel(
-            { db, box },
-            orgActorOf(request),
-            request.body as CreateNotificationChannelRequest,
-          ),
-        );
+      return reply.status(201).send(await createChannel({ db, box }, orgActorOf(request), request.body));
     },
   );
 

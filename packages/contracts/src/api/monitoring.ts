@@ -9,19 +9,21 @@ import { IsoDateTime, Strict, Uuid } from './common';
  * than as "must match a schema in anyOf".
  */
 const ByKind = <V extends TSchema[]>(variants: [...V], options: Record<string, unknown> = {}) =>
-  T.Unsafe<Static<TUnion<V>>>({ ...options, oneOf: variants, discriminator: { propertyName: 'kind' } });
+  T.Unsafe<Static<TUnion<V>>>({
+    ...options,
+    // The discriminator keyword skips anything that is not an object: say it must be one.
+    type: 'object',
+    required: ['kind'],
+    oneOf: variants,
+    discriminator: { propertyName: 'kind' },
+  });
 
-export const MetricName = T.Union(
-  [
-    T.Literal('cpu'),
-    T.Literal('load1'),
-    T.Literal('load5'),
-    T.Literal('load15'),
-    T.Literal('memory'),
-    T.Literal('disk'),
-    T.Literal('net_rx'),
-    T.Literal('net_tx'),
-  ],
+/** A string from a fixed list; validated as an enum so a mistake lists the allowed values. */
+const OneOf = <V extends string>(values: readonly V[], options: Record<string, unknown> = {}) =>
+  T.Unsafe<V>({ ...options, type: 'string', enum: [...values] });
+
+export const MetricName = OneOf(
+  ['cpu', 'load1', 'load5', 'load15', 'memory', 'disk', 'net_rx', 'net_tx'] as const,
   {
     description: 'cpu, memory and disk are percentages; load is the load average; net_* are bytes per second',
   },
@@ -102,7 +104,7 @@ export type RuleTarget = Static<typeof RuleTarget>;
 export const MonitoringBulkRequest = Strict({ target: RuleTarget, enabled: T.Boolean() });
 export type MonitoringBulkRequest = Static<typeof MonitoringBulkRequest>;
 
-const Operator = T.Union([T.Literal('>'), T.Literal('>='), T.Literal('<'), T.Literal('<=')]);
+const Operator = OneOf(['>', '>=', '<', '<='] as const);
 const Seconds = (min: number, max: number, description: string) =>
   T.Integer({ minimum: min, maximum: max, description });
 
@@ -110,7 +112,7 @@ export const RuleCondition = ByKind([
   Strict({
     kind: T.Literal('metric'),
     metric: MetricName,
-    aggregate: T.Union([T.Literal('avg'), T.Literal('max'), T.Literal('min'), T.Literal('last')]),
+    aggregate: OneOf(['avg', 'max', 'min', 'last'] as const),
     windowSeconds: Seconds(60, 86_400, 'The window the metric is aggregated over'),
     operator: Operator,
     threshold: T.Number(),
@@ -128,22 +130,15 @@ export const RuleCondition = ByKind([
   }),
   Strict({
     kind: T.Literal('state'),
-    states: T.Array(
-      T.Union([
-        T.Literal('stopped'),
-        T.Literal('missing'),
-        T.Literal('error'),
-        T.Literal('terminated'),
-        T.Literal('unknown'),
-        T.Literal('pending'),
-      ]),
-      { minItems: 1, maxItems: 6 },
-    ),
+    states: T.Array(OneOf(['stopped', 'missing', 'error', 'terminated', 'unknown', 'pending'] as const), {
+      minItems: 1,
+      maxItems: 6,
+    }),
     forSeconds: Seconds(0, 30 * 86_400, 'How long the machine must have been in the state'),
   }),
   Strict({
     kind: T.Literal('cost'),
-    scope: T.Union([T.Literal('machine'), T.Literal('total')], {
+    scope: OneOf(['machine', 'total'] as const, {
       description: "machine: each machine's monthly cost; total: the targeted machines together",
     }),
     threshold: T.Number({ minimum: 0, description: 'Monthly cost above which it fires' }),
@@ -171,7 +166,7 @@ export const RuleAction = ByKind([
   }),
   Strict({
     kind: T.Literal('machine_action'),
-    action: T.Union([T.Literal('reboot'), T.Literal('stop'), T.Literal('destroy')]),
+    action: OneOf(['reboot', 'stop', 'destroy'] as const),
   }),
 ]);
 export type RuleAction = Static<typeof RuleAction>;
@@ -262,15 +257,14 @@ export type IncidentListQuery = Static<typeof IncidentListQuery>;
 const ChannelName = T.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
 const Email = T.String({ format: 'email', maxLength: 254 });
 
-export const CreateNotificationChannelRequest = ByKind([
-  Strict({
-    kind: T.Literal('email'),
-    name: ChannelName,
-    recipients: T.Array(Email, { minItems: 1, maxItems: 50 }),
-    enabled: T.Optional(T.Boolean()),
-  }),
-  Strict({ kind: T.Literal('webhook'), name: ChannelName, url: HttpUrl, enabled: T.Optional(T.Boolean()) }),
-]);
+/** Email channels need recipients, webhooks a URL (checked by the service, which names the field). */
+export const CreateNotificationChannelRequest = Strict({
+  kind: T.Union([T.Literal('email'), T.Literal('webhook')]),
+  name: ChannelName,
+  recipients: T.Optional(T.Array(Email, { minItems: 1, maxItems: 50, description: 'For email' })),
+  url: T.Optional(HttpUrl),
+  enabled: T.Optional(T.Boolean()),
+});
 export type CreateNotificationChannelRequest = Static<typeof CreateNotificationChannelRequest>;
 
 export const UpdateNotificationChannelRequest = Strict({

@@ -57,10 +57,22 @@ export async function createChannel(
   actor: OrgActor,
   input: CreateNotificationChannelRequest,
 ): Promise<ChannelView> {
+  if (input.kind === 'email' && !input.recipients?.length)
+    throw new DomainError('invalid', 'validation_failed', 'body.recipients is needed for an email channel.');
+  if (input.kind === 'webhook' && !input.url)
+    throw new DomainError('invalid', 'validation_failed', 'body.url is needed for a webhook.');
+  if (input.kind === 'email' ? input.url : input.recipients)
+    throw new DomainError(
+      'invalid',
+      'validation_failed',
+      input.kind === 'email'
+        ? 'body.url applies to webhooks only.'
+        : 'body.recipients applies to email channels only.',
+    );
   const id = crypto.randomUUID();
   const secret = input.kind === 'webhook' ? randomBytes(32).toString('hex') : undefined;
   const config: ChannelConfig =
-    input.kind === 'email' ? { recipients: [...new Set(input.recipients)] } : { url: input.url };
+    input.kind === 'email' ? { recipients: [...new Set(input.recipients)] } : { url: input.url! };
   let row: NotificationChannel;
   try {
     row = await deps.db.prisma.notificationChannel.create({

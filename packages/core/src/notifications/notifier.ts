@@ -27,8 +27,31 @@ export interface DeliveryResult {
   error?: string;
 }
 
+/** How long a channel list is reused: a burst of incidents reads it once, and edits still show within seconds. */
+const CHANNEL_CACHE_MS = 2_000;
+
 export class ChannelNotifier implements Notifier {
+  private readonly cache = new Map<string, { at: number; channels: Promise<NotificationChannel[]> }>();
+
   constructor(private readonly deps: NotifierDeps) {}
+
+  private channels(organizationId: string, filter: { kind?: string; channelId?: string }) {
+    const key = `${organizationId}:${filter.kind ?? ''}:${filter.channelId ?? ''}`;
+    const hit = this.cache.get(key);
+    if (hit && Date.now() - hit.at < CHANNEL_CACHE_MS) return hit.channels;
+    const channels = this.deps.db.prisma.notificationChannel.findMany({
+      where: {
+        organizationId,
+        enabled: true,
+        ...(filter.kind ? { kind: filter.kind } : {}),
+        ...(filter.channelId ? { id: filter.channelId } : {}),
+      },
+    });
+    if (this.cache.size > 1000) this.cache.clear();
+    this.cache.set(key, { at: Date.now(), channels });
+    channels.catch(() => this.cache.delete(key));
+    return channels;
+  }
 
   /** Every enabled channel of the organization; a failing channel is logged and does not stop the others. */
   async notify(organizationId: string, message: NotificationMessage): Promise<void> {
@@ -45,14 +68,7 @@ export class ChannelNotifier implements Notifier {
     filter: { kind?: 'email' | 'webhook'; channelId?: string } = {},
     extra: Record<string, unknown> = {},
   ): Promise<DeliveryResult[]> {
-    const channels = await this.deps.db.prisma.notificationChannel.findMany({
-      where: {
-        organizationId,
-        enabled: true,
-        ...(filter.kind ? { kind: filter.kind } : {}),
-        ...(filter.channelId ? { id: filter.channelId } : {}),
-      },
-    });
+    const channels = await this.channels(organizationId, filter);
     return Promise.all(channels.map((c) => this.send(c, message, extra)));
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RuleAction, RuleCondition, RuleTarget, TimelineEntry } from '@overcast/contracts';
 import type { Database, Rule } from '@overcast/db';
 import type { Logger } from 'pino';
@@ -181,9 +182,7 @@ export async function evaluateRule(
   );
   const subjectName = (subject: string) => (subject ? (names.get(subject) ?? subject) : 'the organization');
 
-  await eachLimited(toOpen, ACTION_CONCURRENCY, async ({ obs, state }) => {
-    await openIncident(deps, rule, obs, subjectName(obs.subject), state, now, stats);
-  });
+  if (toOpen.length) await openIncidents(deps, rule, toOpen, subjectName, now, stats);
   await eachLimited(toResolve, ACTION_CONCURRENCY, async ({ obs, incident }) => {
     await resolveIncident(deps, rule, obs, incident, subjectName(obs.subject), stats);
   });
@@ -237,96 +236,130 @@ async function notifyActions(
   return entries;
 }
 
-async function openIncident(
+/** Opens incidents for every subject in one INSERT, runs their actions, then records the results in bulk. */
+async function openIncidents(
   deps: RuleEvaluatorDeps,
   rule: Rule,
-  obs: Observation,
-  name: string,
-  state: StateRow | undefined,
+  items: { obs: Observation; state?: StateRow }[],
+  nameOf: (subject: string) => string,
   now: Date,
   stats: EvaluationStats,
 ): Promise<void> {
   const { db } = deps;
-  const machineId = obs.subject || null;
-  const incident = await db.prisma.incident.create({
-    data: {
-      organizationId: rule.organizationId,
-      ruleId: rule.id,
-      machineId,
-      value: obs.value,
-      consecutive: 1,
-      openedAt: now,
-      timeline: [entry('opened', `${rule.name} fired on ${name}: ${obs.detail}`)] as object,
-    },
-  });
-  stats.opened += 1;
-  const timeline: TimelineEntry[] = [];
-  const coolUntil = state?.last_action_at ? state.last_action_at.getTime() + rule.cooldownSeconds * 1000 : 0;
-  if (coolUntil > now.getTime()) {
-    stats.cooldownSkipped += 1;
-    timeline.push(
-      entry(
-        'note',
-        `Actions not run: the rule's cooldown for ${name} lasts until ${new Date(coolUntil).toISOString()}.`,
-      ),
-    );
-  } else {
-    const message: NotificationMessage = {
-      subject: `${rule.name}: ${name}`,
-      text: `${rule.name} fired on ${name}: ${obs.detail}.\n\nIncident: ${deps.publicUrl}/incidents/${incident.id}`,
-      severity: severityOf(rule),
-    };
-    const extra = {
-      event: 'incident.opened',
-      incidentId: incident.id,
-      ruleId: rule.id,
-      machineId,
-      value: obs.value,
-    };
-    timeline.push(...(await notifyActions(deps, rule, message, extra)));
-    for (const action of rule.actions as RuleAction[]) {
-      if (!machineId) continue;
-      if (action.kind === 'machine_action') {
-        try {
-          await deps.machineAction(rule.organizationId, machineId, action.action, rule.name);
-          timeline.push(entry('action', `${action.action} of ${name} requested`, { ok: true }));
-        } catch (err) {
-          timeline.push(
-            entry('action', `${action.action} of ${name} failed: ${(err as Error).message}`, { ok: false }),
-          );
-        }
-      }
-      if (action.kind === 'script') {
-        try {
-          const result = await deps.runScript(
-            rule.organizationId,
-            action.scriptId,
-            machineId,
-            action.params ?? {},
-          );
-          timeline.push(
-            entry('action', result.ok ? `script ran on ${name}` : `script failed on ${name}`, {
-              ok: result.ok,
-              output: result.output,
-            }),
-          );
-        } catch (err) {
-          timeline.push(
-            entry('action', `script could not run on ${name}: ${(err as Error).message}`, { ok: false }),
-          );
-        }
-      }
+  const opened = items.map(({ obs, state }) => ({
+    id: randomUUID(),
+    obs,
+    name: nameOf(obs.subject),
+    coolUntil: state?.last_action_at ? state.last_action_at.getTime() + rule.cooldownSeconds * 1000 : 0,
+  }));
+  // Recorded before any action runs, so an action is never taken without an incident to show for it.
+  await db.pool.query(
+    `INSERT INTO incidents (id, organization_id, rule_id, machine_id, value, consecutive, opened_at, timeline)
+     SELECT i, $1, $2, nullif(m, '')::uuid, v, 1, $3, jsonb_build_array(t::jsonb)
+       FROM unnest($4::uuid[], $5::text[], $6::float8[], $7::text[]) AS u(i, m, v, t)`,
+    [
+      rule.organizationId,
+      rule.id,
+      now,
+      opened.map((o) => o.id),
+      opened.map((o) => o.obs.subject),
+      opened.map((o) => o.obs.value),
+      opened.map((o) => JSON.stringify(entry('opened', `${rule.name} fired on ${o.name}: ${o.obs.detail}`))),
+    ],
+  );
+  stats.opened += opened.length;
+  const results: { id: string; subject: string; entries: TimelineEntry[]; acted: boolean }[] = [];
+  await eachLimited(opened, ACTION_CONCURRENCY, async (o) => {
+    if (o.coolUntil > now.getTime()) {
+      stats.cooldownSkipped += 1;
+      const until = new Date(o.coolUntil).toISOString();
+      results.push({
+        id: o.id,
+        subject: o.obs.subject,
+        acted: false,
+        entries: [entry('note', `Actions not run: the rule's cooldown for ${o.name} lasts until ${until}.`)],
+      });
+      return;
     }
     stats.actionsRun += 1;
+    results.push({
+      id: o.id,
+      subject: o.obs.subject,
+      acted: true,
+      entries: await runActions(deps, rule, o.id, o.obs, o.name),
+    });
+  });
+  await db.pool.query(
+    `UPDATE incidents i SET timeline = i.timeline || u.t::jsonb, last_action_at = CASE WHEN u.a THEN $1::timestamptz END
+       FROM unnest($2::uuid[], $3::text[], $4::bool[]) AS u(id, t, a) WHERE i.id = u.id`,
+    [
+      now,
+      results.map((r) => r.id),
+      results.map((r) => JSON.stringify(r.entries)),
+      results.map((r) => r.acted),
+    ],
+  );
+  const acted = results.filter((r) => r.acted).map((r) => r.subject);
+  if (acted.length) {
     await db.pool.query(
-      `INSERT INTO rule_states (rule_id, subject, consecutive, last_action_at) VALUES ($1, $2, 1, $3)
+      `INSERT INTO rule_states (rule_id, subject, consecutive, last_action_at)
+       SELECT $1, s, 1, $2 FROM unnest($3::text[]) AS u(s)
        ON CONFLICT (rule_id, subject) DO UPDATE SET last_action_at = excluded.last_action_at`,
-      [rule.id, obs.subject, now],
+      [rule.id, now, acted],
     );
   }
-  await appendTimeline(db, incident.id, timeline, {
-    lastActionAt: coolUntil > now.getTime() ? undefined : now,
-  });
+}
+
+/** A rule's actions for one new incident; each outcome becomes a timeline entry. */
+async function runActions(
+  deps: RuleEvaluatorDeps,
+  rule: Rule,
+  incidentId: string,
+  obs: Observation,
+  name: string,
+): Promise<TimelineEntry[]> {
+  const machineId = obs.subject || null;
+  const message: NotificationMessage = {
+    subject: `${rule.name}: ${name}`,
+    text: `${rule.name} fired on ${name}: ${obs.detail}.\n\nIncident: ${deps.publicUrl}/incidents/${incidentId}`,
+    severity: severityOf(rule),
+  };
+  const extra = { event: 'incident.opened', incidentId, ruleId: rule.id, machineId, value: obs.value };
+  const timeline = await notifyActions(deps, rule, message, extra);
+  for (const action of rule.actions as RuleAction[]) {
+    if (!machineId) continue;
+    if (action.kind === 'machine_action') {
+      try {
+        await deps.machineAction(rule.organizationId, machineId, action.action, rule.name);
+        timeline.push(entry('action', `${action.action} of ${name} requested`, { ok: true }));
+      } catch (err) {
+        timeline.push(
+          entry('action', `${action.action} of ${name} failed: ${(err as Error).message}`, { ok: false }),
+        );
+      }
+    }
+    if (action.kind === 'script') {
+      try {
+        const result = await deps.runScript(
+          rule.organizationId,
+          action.scriptId,
+          machineId,
+          action.params ?? {},
+        );
+        timeline.push(
+          entry('action', result.ok ? `script ran on ${name}` : `script failed on ${name}`, {
+            ok: result.ok,
+            output: result.output,
+          }),
+        );
+      } catch (err) {
+        timeline.push(
+          entry('action', `script could not run on ${name}: ${(err as Error).message}`, { ok: false }),
+        );
+      }
+    }
+  }
+  return timeline;
 }
 
 async function resolveIncident(

@@ -11,6 +11,9 @@ export const pageLoaders = {
   keys: () => import('./keys/KeysPage'),
   terminal: () => import('./terminal/TerminalPage'),
   replay: () => import('./terminal/ReplayPage'),
+  rules: () => import('./rules/RulesPage'),
+  incidents: () => import('./rules/IncidentsPage'),
+  monitoring: () => import('./monitoring/FleetPage'),
 };
 
 const byPath: Record<string, () => Promise<unknown>> = {
@@ -19,6 +22,9 @@ const byPath: Record<string, () => Promise<unknown>> = {
   '/machines': pageLoaders.machines,
   '/volumes': pageLoaders.volumes,
   '/keys': pageLoaders.keys,
+  '/rules': pageLoaders.rules,
+  '/incidents': pageLoaders.incidents,
+  '/monitoring': pageLoaders.monitoring,
 };
 
 /** Starts loading the code of the page at `path` (harmless when already loaded). */

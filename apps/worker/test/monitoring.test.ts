@@ -221,6 +221,14 @@ describe('monitoring', () => {
     });
     expect(series.source).toBe('raw');
     expect(series.series[0]!.points.length).toBe(1);
+    // A 30-day graph reads hourly rollups, and the last hours (not rolled up yet) from the samples.
+    const month = await metricSeries(db, orgId, machineId, {
+      metric: 'memory',
+      from: new Date(Date.now() - 30 * 86_400_000),
+      to: new Date(Date.now() + 1000),
+    });
+    expect(month.source).toBe('rollup');
+    expect(month.series[0]!.points.length).toBe(1);
     // Another organization's machine is unknown.
     await expect(
       metricSeries(db, randomUUID(), machineId, {

@@ -112,7 +112,7 @@ function Chart({
   percent?: boolean;
 }) {
   const series = useQuery(metricSeriesQuery(machineId, metric, range));
-  const empty = series.data && series.data.series.every((s) => s.points.length === 0);
+  const empty = series.data?.series.every((s) => s.points.length === 0);
   return (
     <figure className={styles.chart}>
       <figcaption>{label}</figcaption>

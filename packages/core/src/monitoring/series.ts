@@ -49,13 +49,24 @@ export async function metricSeries(
   await orgMachine(db, organizationId, machineId);
   const step = stepFor(range, 10);
   const rollup = step >= HOUR;
+  // Rollups are refreshed every few minutes for the last two hours, so those hours are read
+  // from the raw samples: a long graph always reaches the present.
+  const recent = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000);
   const sql = rollup
-    ? `SELECT series, to_timestamp(floor(extract(epoch FROM bucket) / $5) * $5) AS t,
+    ? `WITH hourly AS (
+         SELECT series, bucket, avg, min, max, count
+           FROM metric_rollups
+          WHERE machine_id = $1 AND organization_id = $2 AND metric = $3
+            AND bucket >= $4 AND bucket < least($6::timestamptz, $7::timestamptz)
+         UNION ALL
+         SELECT series, date_trunc('hour', time), avg(value), min(value), max(value), count(*)
+           FROM metric_samples
+          WHERE machine_id = $1 AND organization_id = $2 AND metric = $3
+            AND time >= greatest($4::timestamptz, $7::timestamptz) AND time < $6
+          GROUP BY 1, 2)
+       SELECT series, to_timestamp(floor(extract(epoch FROM bucket) / $5) * $5) AS t,
               sum(avg * count) / sum(count) AS avg, min(min) AS min, max(max) AS max
-         FROM metric_rollups
-        WHERE machine_id = $1 AND organization_id = $2 AND metric = $3
-          AND bucket >= $4 AND bucket < $6
-        GROUP BY 1, 2 ORDER BY 1, 2`
+         FROM hourly GROUP BY 1, 2 ORDER BY 1, 2`
     : `SELECT series, to_timestamp(floor(extract(epoch FROM time) / $5) * $5) AS t,
               avg(value) AS avg, min(value) AS min, max(value) AS max
          FROM metric_samples
@@ -64,14 +75,12 @@ export async function metricSeries(
         GROUP BY 1, 2 ORDER BY 1, 2`;
   // Rollup buckets start on the hour: widen the start so the first partial hour is included.
   const start = rollup ? new Date(Math.floor(from.getTime() / 3_600_000) * 3_600_000) : from;
-  const res = await db.pool.query<{ series: string; t: Date; avg: number; min: number; max: number }>(sql, [
-    machineId,
-    organizationId,
-    metric,
-    start,
-    step,
-    to,
-  ]);
+  const res = await db.pool.query<{ series: string; t: Date; avg: number; min: number; max: number }>(
+    sql,
+    rollup
+      ? [machineId, organizationId, metric, start, step, to, recent]
+      : [machineId, organizationId, metric, start, step, to],
+  );
   const bySeries = new Map<string, SeriesPoint[]>();
   for (const row of res.rows) {
     let points = bySeries.get(row.series);

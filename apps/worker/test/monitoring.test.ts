@@ -344,6 +344,109 @@ describe('monitoring', () => {
     await updateRule(db, actor(), rule.id, { enabled: false });
   });
 
+  it('scrapes node_exporter; state and cost conditions fire; a machine leaving the rule resolves quietly', async () => {
+    // A node_exporter stand-in whose counters move between scrapes.
+    let scrapes = 0;
+    const exporter = createServer((_req, res) => {
+      scrapes += 1;
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(
+        [
+          '# TYPE node_cpu_seconds_total counter',
+          `node_cpu_seconds_total{cpu="0",mode="idle"} ${1000 + scrapes * 0.5}`,
+          `node_cpu_seconds_total{cpu="0",mode="user"} ${500 + scrapes * 0.5}`,
+          'node_load1 0.42',
+          'node_load5 0.3',
+          'node_load15 0.2',
+          'node_memory_MemTotal_bytes 4e+09',
+          'node_memory_MemAvailable_bytes 1e+09',
+          'node_filesystem_size_bytes{device="/dev/vda1",fstype="ext4",mountpoint="/"} 1e+10',
+          'node_filesystem_avail_bytes{device="/dev/vda1",fstype="ext4",mountpoint="/"} 2.5e+09',
+          `node_network_receive_bytes_total{device="eth0"} ${scrapes * 1000}`,
+          `node_network_transmit_bytes_total{device="eth0"} ${scrapes * 10}`,
+        ].join('\n'),
+      );
+    });
+    await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', () => r()));
+    try {
+      const cloud = await db.prisma.cloud.findFirstOrThrow({ where: { organizationId: orgId } });
+      const scraped = await db.prisma.machine.create({
+        data: {
+          organizationId: orgId,
+          cloudId: cloud.id,
+          externalId: 'exporter-1',
+          name: 'db-1',
+          state: 'running',
+          monitoringEnabled: true,
+          monitoringMethod: 'node_exporter',
+          nodeExporterUrl: `http://127.0.0.1:${(exporter.address() as AddressInfo).port}/metrics`,
+        },
+      });
+      const result = await collectMetrics({ db, box, settings: testSettings }, [scraped.id]);
+      expect(result.failed).toEqual([]);
+      const rows = await db.prisma.metricSample.findMany({ where: { machineId: scraped.id } });
+      const value = (metric: string, series = '') =>
+        rows.find((r) => r.metric === metric && r.series === series)?.value;
+      expect(value('cpu')).toBe(50);
+      expect(value('memory')).toBe(75);
+      expect(value('disk', '/')).toBe(75);
+      expect(value('load1')).toBe(0.42);
+      expect(value('net_rx')).toBeGreaterThan(0);
+
+      const busy = await createRule(db, actor(), {
+        name: 'db busy',
+        target: { kind: 'machines', machineIds: [scraped.id] },
+        condition: {
+          kind: 'metric',
+          metric: 'cpu',
+          aggregate: 'avg',
+          windowSeconds: 300,
+          operator: '>=',
+          threshold: 50,
+        },
+        actions: [],
+      });
+      const stopped = await db.prisma.machine.create({
+        data: {
+          organizationId: orgId,
+          cloudId: cloud.id,
+          externalId: 'off-1',
+          name: 'old-1',
+          state: 'stopped',
+          costMonthly: 500,
+        },
+      });
+      const stateRule = await createRule(db, actor(), {
+        name: 'stopped machines',
+        target: { kind: 'all' },
+        condition: { kind: 'state', states: ['stopped'], forSeconds: 0 },
+        actions: [],
+      });
+      const costRule = await createRule(db, actor(), {
+        name: 'budget',
+        target: { kind: 'all' },
+        condition: { kind: 'cost', scope: 'total', threshold: 100 },
+        actions: [],
+      });
+      await evaluateRules(evaluator);
+      expect((await incidents(busy.id)).map((i) => [i.machineId, i.status])).toEqual([[scraped.id, 'open']]);
+      expect((await incidents(stateRule.id)).map((i) => i.machineId)).toEqual([stopped.id]);
+      const [budget] = await incidents(costRule.id);
+      expect(budget).toMatchObject({ machineId: null, status: 'open', value: 524 });
+
+      // Monitoring off: the metric rule no longer covers db-1, so its incident closes.
+      await db.prisma.machine.update({ where: { id: scraped.id }, data: { monitoringEnabled: false } });
+      await evaluateRules(evaluator);
+      const [closed] = await incidents(busy.id);
+      expect(closed?.status).toBe('resolved');
+      expect(JSON.stringify(closed?.timeline)).toContain('no longer covers');
+      for (const rule of [busy, stateRule, costRule])
+        await updateRule(db, actor(), rule.id, { enabled: false });
+    } finally {
+      await new Promise((r) => exporter.close(() => r(null)));
+    }
+  });
+
   it('no data fires when sshd stops, and auto-recovery reboots the machine in the emulator', async () => {
     const rule = await createRule(db, actor(), {
       name: 'unreachable',

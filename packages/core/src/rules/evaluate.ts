@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { eachLimited } from '../monitoring/collect';
 import type { DeliveryResult, NotificationMessage } from '../notifications';
 import { type Observation, observe } from './observe';
+import { targetMachineIds } from './targets';
 
 /** Where a rule's actions go; the worker wires these to the real notifier, machine actions and scripts. */
 export interface RuleEvaluatorDeps {
@@ -154,20 +155,20 @@ export async function evaluateRule(
       [rule.id, changedSubjects, changedCounts],
     );
   }
-  // Incidents of machines the rule no longer sees at all (deleted, untargeted) close quietly.
+  // Incidents of machines the rule no longer covers (deleted, untargeted, monitoring off) close
+  // quietly. A metric rule does not observe a machine that merely has no samples, so for it the
+  // target is asked directly.
   const seen = new Set(observations.map((o) => o.subject));
-  const orphans = open.rows.filter((i) => !seen.has(i.machine_id ?? ''));
-  if (orphans.length && condition.kind !== 'metric') {
-    for (const i of orphans)
-      toResolve.push({
-        obs: {
-          subject: i.machine_id ?? '',
-          match: false,
-          value: null,
-          detail: 'the rule no longer covers it',
-        },
-        incident: i,
-      });
+  let orphans = open.rows.filter((i) => !seen.has(i.machine_id ?? ''));
+  if (orphans.length && condition.kind === 'metric') {
+    const covered = new Set(await targetMachineIds(db, rule.organizationId, target, { monitoredOnly: true }));
+    orphans = orphans.filter((i) => !covered.has(i.machine_id ?? ''));
+  }
+  for (const i of orphans) {
+    toResolve.push({
+      obs: { subject: i.machine_id ?? '', match: false, value: null, detail: 'the rule no longer covers it' },
+      incident: i,
+    });
   }
   if (toOpen.length === 0 && toResolve.length === 0) return;
 

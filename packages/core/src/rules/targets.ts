@@ -34,11 +34,13 @@ export async function targetMachineIds(
   db: Database,
   organizationId: string,
   target: RuleTarget,
+  options: { monitoredOnly?: boolean } = {},
 ): Promise<string[]> {
   const params: unknown[] = [organizationId];
   const where = targetCondition(target, params);
+  const monitored = options.monitoredOnly ? 'AND m.monitoring_enabled' : '';
   const res = await db.pool.query<{ id: string }>(
-    `SELECT m.id FROM machines m WHERE m.organization_id = $1 AND m.state <> 'terminated' AND ${where}`,
+    `SELECT m.id FROM machines m WHERE m.organization_id = $1 AND m.state <> 'terminated' ${monitored} AND ${where}`,
     params,
   );
   return res.rows.map((r) => r.id);

@@ -145,10 +145,21 @@ test('monitoring from the machine page, a rule built in the UI fires and emails,
   await expect(page.getByText('lab load fired on lab-box')).toBeVisible();
   await expect(page.getByText('email sent to "Team"')).toBeVisible();
 
+  // The machine's page says what is wrong with it.
+  await page.goto(`/machines/${machineId}`);
+  await expect(
+    page.getByRole('region', { name: 'Metrics' }).getByRole('link', { name: 'lab load' }),
+  ).toBeVisible();
+
   // The fleet view lists the machine with its cost.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Monitoring' }).click();
   await expect(
     page.getByRole('region', { name: 'Idlest' }).getByRole('link', { name: 'lab-box' }),
   ).toBeVisible();
   await expect(page.getByRole('region', { name: 'Idlest' })).toContainText('$42');
+  const byTag = page.getByRole('region', { name: 'By tag' });
+  await byTag.getByLabel('Tag').fill('env');
+  await byTag.getByLabel('Value').fill('nowhere');
+  await byTag.getByRole('button', { name: 'Turn on' }).click();
+  await expect(page.getByText('Monitoring on for 0 machines')).toBeVisible();
 });

@@ -145,6 +145,31 @@ describe('rules API', () => {
   });
 });
 
+describe('incidents API', () => {
+  it("lists incidents with their rule and machine, and hides another organization's", async () => {
+    const rule = (await call(ownerCookie, 'POST', '/api/v1/rules', goodRule())).json();
+    const incident = await api.db.prisma.incident.create({
+      data: {
+        organizationId: owner.organizationId,
+        ruleId: rule.id,
+        machineId,
+        value: 97,
+        timeline: [{ at: new Date().toISOString(), kind: 'opened', message: 'cpu is 97' }],
+      },
+    });
+    const list = await call(ownerCookie, 'GET', '/api/v1/incidents?status=open');
+    expect(list.json().items).toContainEqual(
+      expect.objectContaining({ id: incident.id, ruleName: rule.name, machineName: 'busy', status: 'open' }),
+    );
+    const one = await call(ownerCookie, 'GET', `/api/v1/incidents/${incident.id}`);
+    expect(one.json().timeline[0].message).toBe('cpu is 97');
+    expect((await call(otherCookie, 'GET', `/api/v1/incidents/${incident.id}`)).statusCode).toBe(404);
+    expect((await call(otherCookie, 'GET', '/api/v1/incidents')).json().items).toEqual([]);
+    const rules = (await call(ownerCookie, 'GET', '/api/v1/rules')).json().items;
+    expect(rules.find((r: { id: string }) => r.id === rule.id)).toMatchObject({ openIncidents: 1 });
+  });
+});
+
 describe('notification channels API', () => {
   it('shows a webhook secret once, never again, and tests a channel with a clear answer', async () => {
     const created = await call(ownerCookie, 'POST', '/api/v1/notification-channels', {

@@ -13,6 +13,7 @@ import type {
   MetricSeries,
   NotificationChannel,
   Rule,
+  RuleTarget,
   UpdateRuleRequest,
 } from './types';
 
@@ -38,6 +39,9 @@ export const machineMonitoringQuery = (machineId: string) =>
 export const setMachineMonitoring = (machineId: string, body: MachineMonitoringRequest) =>
   api.put<MachineMonitoring>(`/machines/${machineId}/monitoring`, body);
 
+export const setMonitoringFor = (target: RuleTarget, enabled: boolean) =>
+  api.post<{ machines: number }>('/monitoring/machines', { target, enabled });
+
 export const fleetQuery = (hours: number) =>
   queryOptions({
     queryKey: ['monitoring', 'fleet', hours] as const,
@@ -57,12 +61,12 @@ export const createRule = (body: CreateRuleRequest) => api.post<Rule>('/rules', 
 export const updateRule = (id: string, body: UpdateRuleRequest) => api.patch<Rule>(`/rules/${id}`, body);
 export const deleteRule = (id: string) => api.delete<void>(`/rules/${id}`);
 
-export const incidentsQuery = (status?: 'open' | 'resolved') =>
+export const incidentsQuery = (status?: 'open' | 'resolved', machineId?: string) =>
   queryOptions({
-    queryKey: ['incidents', status ?? 'all'] as const,
+    queryKey: ['incidents', status ?? 'all', machineId ?? 'any'] as const,
     queryFn: ({ signal }) =>
       api
-        .get<ListOf<Incident>>(withQuery('/incidents', { status, limit: 200 }), { signal })
+        .get<ListOf<Incident>>(withQuery('/incidents', { status, machineId, limit: 200 }), { signal })
         .then((r) => r.items),
     staleTime: 10_000,
     refetchInterval: 20_000,

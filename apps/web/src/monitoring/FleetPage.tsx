@@ -1,10 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { errorText } from '../api/errors';
-import { fleetQuery } from '../api/monitoring';
+import { fleetQuery, setMonitoringFor } from '../api/monitoring';
 import type { FleetUsage } from '../api/types';
-import { formatMoney } from '../format/number';
+import { usePermissions } from '../auth/permissions';
+import { formatMoney, plural } from '../format/number';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
@@ -13,6 +14,8 @@ import { EmptyState } from '../ui/EmptyState';
 import { ActivityIcon } from '../ui/icons';
 import { Page } from '../ui/Page';
 import { Skeleton } from '../ui/Skeleton';
+import { TextField } from '../ui/TextField';
+import { toast } from '../ui/toast';
 import styles from './monitoring.module.css';
 
 type Row = FleetUsage['busiest'][number];
@@ -52,10 +55,60 @@ function UsageTable({ rows }: { rows: Row[] }) {
   );
 }
 
+/** Monitoring for every machine with a tag (e.g. env=prod), on or off in one go. */
+function MonitorByTag({ onDone }: { onDone: () => void }) {
+  const [key, setKey] = useState('');
+  const [value, setValue] = useState('');
+  const change = useMutation({
+    mutationFn: (enabled: boolean) =>
+      setMonitoringFor(
+        { kind: 'tag', key: key.trim(), ...(value.trim() ? { value: value.trim() } : {}) },
+        enabled,
+      ),
+    onSuccess: (r, enabled) => {
+      toast.success(`Monitoring ${enabled ? 'on' : 'off'} for ${plural(r.machines, 'machine')}`);
+      onDone();
+    },
+    onError: (error) => toast.error('Monitoring was not changed', { description: errorText(error) }),
+  });
+  const submit = (event: FormEvent, enabled: boolean) => {
+    event.preventDefault();
+    change.mutate(enabled);
+  };
+  return (
+    <Card title="By tag">
+      <form className={styles.row} onSubmit={(e) => submit(e, true)}>
+        <TextField
+          label="Tag"
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+          required
+          maxLength={128}
+        />
+        <TextField label="Value" aside="optional" value={value} onChange={(e) => setValue(e.target.value)} />
+        <span className={styles.inline}>
+          <Button type="submit" variant="primary" busy={change.isPending && change.variables}>
+            Turn on
+          </Button>
+          <Button
+            busy={change.isPending && !change.variables}
+            disabled={!key.trim()}
+            onClick={(e) => submit(e, false)}
+          >
+            Turn off
+          </Button>
+        </span>
+      </form>
+    </Card>
+  );
+}
+
 /** The busiest and the idlest machines: idle ones that cost money are the first to cut. */
 export function FleetPage() {
   const [hours, setHours] = useState(24);
   const fleet = useQuery(fleetQuery(hours));
+  const permissions = usePermissions();
+  const queryClient = useQueryClient();
   return (
     <Page
       title="Monitoring"
@@ -78,6 +131,11 @@ export function FleetPage() {
         </span>
       }
     >
+      {permissions.operate && (
+        <MonitorByTag
+          onDone={() => void queryClient.invalidateQueries({ queryKey: ['machines', 'monitoring'] })}
+        />
+      )}
       {fleet.isError ? (
         <Alert>{errorText(fleet.error)}</Alert>
       ) : !fleet.data ? (

@@ -1,7 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { errorText } from '../api/errors';
 import {
+  incidentsQuery,
   type MetricRange,
   machineMonitoringQuery,
   metricSeriesQuery,
@@ -86,13 +88,31 @@ export function MetricsCard({ machineId, canEdit }: { machineId: string; canEdit
           network from /proc (nothing is installed), or scrapes node_exporter when the machine runs it.
         </p>
       ) : (
-        <div className={styles.charts}>
-          {CHARTS.map((c) => (
-            <Chart key={c.metric} machineId={machineId} range={range} {...c} />
-          ))}
-        </div>
+        <>
+          <OpenIncidents machineId={machineId} />
+          <div className={styles.charts}>
+            {CHARTS.map((c) => (
+              <Chart key={c.metric} machineId={machineId} range={range} {...c} />
+            ))}
+          </div>
+        </>
       )}
     </Card>
+  );
+}
+
+/** What the rules currently find wrong with this machine. */
+function OpenIncidents({ machineId }: { machineId: string }) {
+  const open = useQuery(incidentsQuery('open', machineId));
+  if (!open.data?.length) return null;
+  return (
+    <Alert>
+      {open.data.map((i) => (
+        <div key={i.id}>
+          <Link to={`/incidents/${i.id}`}>{i.ruleName}</Link>: {i.timeline[0]?.message}
+        </div>
+      ))}
+    </Alert>
   );
 }
 

@@ -162,4 +162,18 @@ test('monitoring from the machine page, a rule built in the UI fires and emails,
   await byTag.getByLabel('Value').fill('nowhere');
   await byTag.getByRole('button', { name: 'Turn on' }).click();
   await expect(page.getByText('Monitoring on for 0 machines')).toBeVisible();
+
+  // Edited so it no longer holds: the incident resolves and the resolved notice is emailed.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rules' }).click();
+  await page.getByRole('button', { name: 'More actions for lab load' }).click();
+  await page.getByRole('menuitem', { name: 'Edit' }).click();
+  const editor = page.getByRole('dialog', { name: 'Edit lab load' });
+  await expect(editor.getByLabel('Threshold')).toHaveValue('0');
+  await editor.getByLabel('Threshold').fill('1000000');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(editor).toBeHidden();
+  await expect(page.locator('tr', { hasText: 'lab load' }).getByText('OK')).toBeVisible({ timeout: 60_000 });
+  await expect
+    .poll(() => mails.some((m) => m.includes('Resolved: lab load')), { timeout: 20_000 })
+    .toBe(true);
 });

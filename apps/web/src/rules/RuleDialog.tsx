@@ -2,8 +2,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { cloudsQuery } from '../api/clouds';
 import { errorText } from '../api/errors';
-import { createRule, rulesQuery } from '../api/monitoring';
-import type { CreateRuleRequest, MetricName, RuleAction, RuleCondition, RuleTarget } from '../api/types';
+import { createRule, rulesQuery, updateRule } from '../api/monitoring';
+import type {
+  CreateRuleRequest,
+  MetricName,
+  Rule,
+  RuleAction,
+  RuleCondition,
+  RuleTarget,
+} from '../api/types';
 import styles from '../monitoring/monitoring.module.css';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
@@ -15,29 +22,67 @@ import { toast } from '../ui/toast';
 type TargetKind = 'all' | 'tag' | 'cloud';
 type ConditionKind = RuleCondition['kind'];
 
+/** The builder's fields as text, from a rule being edited or from sensible defaults. */
+function initialFields(rule?: Rule) {
+  const t = rule?.target;
+  const c = rule?.condition;
+  const a = rule?.actions ?? [{ kind: 'email' }];
+  const machineAction = a.find((x) => x.kind === 'machine_action');
+  return {
+    name: rule?.name ?? '',
+    targetKind: (t?.kind === 'tag' || t?.kind === 'cloud' ? t.kind : 'all') as TargetKind,
+    tagKey: t?.kind === 'tag' ? t.key : '',
+    tagValue: t?.kind === 'tag' ? (t.value ?? '') : '',
+    cloudId: t?.kind === 'cloud' ? (t.cloudIds[0] ?? '') : '',
+    kind: (c?.kind ?? 'metric') as ConditionKind,
+    metric: (c?.kind === 'metric' ? c.metric : 'cpu') as MetricName,
+    aggregate: c?.kind === 'metric' ? c.aggregate : ('avg' as const),
+    operator: c?.kind === 'metric' ? c.operator : ('>' as const),
+    threshold: c?.kind === 'metric' || c?.kind === 'cost' ? String(c.threshold) : '90',
+    windowMin: c?.kind === 'metric' ? String(c.windowSeconds / 60) : '5',
+    times: c?.kind === 'metric' ? String(c.forEvaluations ?? 1) : '2',
+    forMin: c?.kind === 'no_data' || c?.kind === 'state' ? String(c.forSeconds / 60) : '5',
+    state: (c?.kind === 'state' ? c.states[0] : 'stopped') as 'stopped' | 'missing' | 'error',
+    costScope: c?.kind === 'cost' ? c.scope : ('machine' as const),
+    email: a.some((x) => x.kind === 'email'),
+    webhook: a.some((x) => x.kind === 'webhook'),
+    machineAction: (machineAction?.kind === 'machine_action' ? machineAction.action : '') as
+      | ''
+      | 'reboot'
+      | 'stop'
+      | 'destroy',
+    cooldownMin: String((rule?.cooldownSeconds ?? 600) / 60),
+  };
+}
+
 /** The rule builder: target, condition, actions and cooldown, in words a person would use. */
-export function RuleDialog({ onClose }: { onClose: () => void }) {
+export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
   const queryClient = useQueryClient();
   const clouds = useQuery(cloudsQuery);
-  const [name, setName] = useState('');
-  const [targetKind, setTargetKind] = useState<TargetKind>('all');
-  const [tagKey, setTagKey] = useState('');
-  const [tagValue, setTagValue] = useState('');
-  const [cloudId, setCloudId] = useState('');
-  const [kind, setKind] = useState<ConditionKind>('metric');
-  const [metric, setMetric] = useState<MetricName>('cpu');
-  const [aggregate, setAggregate] = useState<'avg' | 'max' | 'min' | 'last'>('avg');
-  const [operator, setOperator] = useState<'>' | '>=' | '<' | '<='>('>');
-  const [threshold, setThreshold] = useState('90');
-  const [windowMin, setWindowMin] = useState('5');
-  const [times, setTimes] = useState('2');
-  const [forMin, setForMin] = useState('5');
-  const [state, setState] = useState<'stopped' | 'missing' | 'error'>('stopped');
-  const [costScope, setCostScope] = useState<'machine' | 'total'>('machine');
-  const [email, setEmail] = useState(true);
-  const [webhook, setWebhook] = useState(false);
-  const [machineAction, setMachineAction] = useState<'' | 'reboot' | 'stop' | 'destroy'>('');
-  const [cooldownMin, setCooldownMin] = useState('10');
+  const [init] = useState(() => initialFields(rule));
+  const [name, setName] = useState(init.name);
+  const [targetKind, setTargetKind] = useState<TargetKind>(init.targetKind);
+  const [tagKey, setTagKey] = useState(init.tagKey);
+  const [tagValue, setTagValue] = useState(init.tagValue);
+  const [cloudId, setCloudId] = useState(init.cloudId);
+  const [kind, setKind] = useState<ConditionKind>(init.kind);
+  const [metric, setMetric] = useState<MetricName>(init.metric);
+  const [aggregate, setAggregate] = useState<'avg' | 'max' | 'min' | 'last'>(init.aggregate);
+  const [operator, setOperator] = useState<'>' | '>=' | '<' | '<='>(init.operator);
+  const [threshold, setThreshold] = useState(init.threshold);
+  const [windowMin, setWindowMin] = useState(init.windowMin);
+  const [times, setTimes] = useState(init.times);
+  const [forMin, setForMin] = useState(init.forMin);
+  const [state, setState] = useState<'stopped' | 'missing' | 'error'>(init.state);
+  const [costScope, setCostScope] = useState<'machine' | 'total'>(init.costScope);
+  const [email, setEmail] = useState(init.email);
+  const [webhook, setWebhook] = useState(init.webhook);
+  const [machineAction, setMachineAction] = useState<'' | 'reboot' | 'stop' | 'destroy'>(init.machineAction);
+  const [cooldownMin, setCooldownMin] = useState(init.cooldownMin);
+  // Actions the builder does not edit (scripts, specific channels) are kept as they are.
+  const kept = (rule?.actions ?? []).filter(
+    (x) => x.kind === 'script' || ((x.kind === 'email' || x.kind === 'webhook') && x.channelId),
+  );
 
   const build = (): CreateRuleRequest => {
     const target: RuleTarget =
@@ -63,6 +108,7 @@ export function RuleDialog({ onClose }: { onClose: () => void }) {
             ? { kind, states: [state], forSeconds: Math.round(Number(forMin) * 60) }
             : { kind, scope: costScope, threshold: Number(threshold) };
     const actions: RuleAction[] = [
+      ...kept,
       ...(email ? [{ kind: 'email' as const }] : []),
       ...(webhook ? [{ kind: 'webhook' as const }] : []),
       ...(machineAction ? [{ kind: 'machine_action' as const, action: machineAction }] : []),
@@ -77,9 +123,11 @@ export function RuleDialog({ onClose }: { onClose: () => void }) {
   };
 
   const create = useMutation({
-    mutationFn: () => createRule(build()),
-    onSuccess: (rule) => {
-      toast.success(`Rule "${rule.name}" is on`, { description: 'It is checked every minute.' });
+    mutationFn: () => (rule ? updateRule(rule.id, build()) : createRule(build())),
+    onSuccess: (saved) => {
+      toast.success(rule ? `Rule "${saved.name}" saved` : `Rule "${saved.name}" is on`, {
+        description: 'It is checked every minute.',
+      });
       void queryClient.invalidateQueries({ queryKey: rulesQuery.queryKey });
       onClose();
     },
@@ -95,7 +143,7 @@ export function RuleDialog({ onClose }: { onClose: () => void }) {
       open
       size="lg"
       onClose={onClose}
-      title="New rule"
+      title={rule ? `Edit ${rule.name}` : 'New rule'}
       busy={create.isPending}
       description="When the condition holds for a machine, an incident opens and the actions run; when it clears, the incident resolves."
       footer={
@@ -104,7 +152,7 @@ export function RuleDialog({ onClose }: { onClose: () => void }) {
             Cancel
           </Button>
           <Button variant="primary" type="submit" form="rule-form" busy={create.isPending}>
-            Create rule
+            {rule ? 'Save' : 'Create rule'}
           </Button>
         </>
       }

@@ -13,7 +13,7 @@ import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
 import table from '../ui/DataTable.module.css';
 import { EmptyState } from '../ui/EmptyState';
-import { BoltIcon, PlusIcon, PowerIcon, TrashIcon } from '../ui/icons';
+import { BoltIcon, PencilIcon, PlusIcon, PowerIcon, TrashIcon } from '../ui/icons';
 import { Menu } from '../ui/Menu';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
@@ -44,6 +44,7 @@ export function RulesPage() {
   const rules = useQuery(rulesQuery);
   const clouds = useQuery(cloudsQuery);
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Rule | null>(null);
   const cloudTitle = (id: string) => clouds.data?.find((c) => c.id === id)?.title ?? 'a cloud';
   const refresh = () => queryClient.invalidateQueries({ queryKey: rulesQuery.queryKey });
   const toggle = useMutation({
@@ -127,6 +128,7 @@ export function RulesPage() {
                           <Menu
                             label={`More actions for ${rule.name}`}
                             items={[
+                              { label: 'Edit', icon: <PencilIcon />, onSelect: () => setEditing(rule) },
                               {
                                 label: rule.enabled ? 'Turn off' : 'Turn on',
                                 icon: <PowerIcon />,
@@ -152,6 +154,7 @@ export function RulesPage() {
         <ChannelsCard canEdit={permissions.operate} />
       </div>
       {creating && <RuleDialog onClose={() => setCreating(false)} />}
+      {editing && <RuleDialog rule={editing} onClose={() => setEditing(null)} />}
     </Page>
   );
 }

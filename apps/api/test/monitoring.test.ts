@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createUser, insertSamples } from '@overcast/core';
+import { createUser, insertSamples, pruneSamples, rollupSamples } from '@overcast/core';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
@@ -249,6 +249,19 @@ describe('metrics API', () => {
     ).toBe(404);
     const bad = await call(ownerCookie, 'GET', `/api/v1/machines/${machineId}/metrics?metric=cpu&range=2y`);
     expect(bad.statusCode).toBe(400);
+    // Hourly rollups agree with the samples; retention removes what is past its age.
+    await rollupSamples(api.db, new Date(now - 25 * 3_600_000));
+    const rollups = await api.db.prisma.metricRollup.findMany({ where: { machineId, metric: 'cpu' } });
+    expect(rollups.reduce((n, r) => n + r.count, 0)).toBe(24 * 60);
+    expect(rollups.every((r) => r.avg === 90 && r.min === 90 && r.max === 90)).toBe(true);
+    const old = new Date(now - 40 * 86_400_000);
+    await insertSamples(api.db, [
+      { time: old, organizationId: owner.organizationId, machineId, metric: 'cpu', series: '', value: 1 },
+    ]);
+    const pruned = await pruneSamples(api.db, { rawRetentionDays: 31, rollupRetentionDays: 400 });
+    expect(pruned.samples).toBeGreaterThanOrEqual(1);
+    expect(await api.db.prisma.metricSample.count({ where: { machineId, time: old } })).toBe(0);
+    expect(await api.db.prisma.metricSample.count({ where: { machineId, metric: 'cpu' } })).toBe(24 * 60);
     const fleet = await call(ownerCookie, 'GET', '/api/v1/monitoring/fleet?hours=24');
     expect(fleet.json().busiest[0]).toMatchObject({ machineId, cpu: 90, memory: 50, costMonthly: 80 });
   });

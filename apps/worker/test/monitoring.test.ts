@@ -310,7 +310,12 @@ describe('monitoring', () => {
     // Still breaching on later cycles: the open incident stays the only one.
     await evaluateRules(evaluator);
     expect(await incidents(rule.id)).toHaveLength(2);
+    // Turned off, the rule closes what it had open, quietly.
     await updateRule(db, actor(), rule.id, { enabled: false });
+    const closed = (await incidents(rule.id))[1]!;
+    expect(closed.status).toBe('resolved');
+    expect(JSON.stringify(closed.timeline)).toContain('the rule was turned off by test');
+    expect(mails).toHaveLength(2);
   });
 
   it('runs a script on the machine with hostile parameters intact and records its output', async () => {

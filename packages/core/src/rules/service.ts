@@ -134,6 +134,12 @@ export async function updateRule(
           actions: merged.actions as object,
         },
       });
+      // A rule turned off watches nothing: what it had open is closed, without notices.
+      if (input.enabled === false && rule.enabled) {
+        await tx.$executeRaw`UPDATE incidents SET status = 'resolved', resolved_at = now(),
+          timeline = timeline || jsonb_build_array(jsonb_build_object('at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'kind', 'resolved', 'message', ${`Closed: the rule was turned off by ${actor.label}.`}::text))
+          WHERE rule_id = ${rule.id}::uuid AND status = 'open'`;
+      }
       // A new condition starts counting afresh.
       if (input.condition || input.target)
         await tx.ruleState.updateMany({ where: { ruleId: rule.id }, data: { consecutive: 0 } });

@@ -9,6 +9,7 @@ import {
   createRule,
   createSshKey,
   evaluateRules,
+  machineMonitoringView,
   metricSeries,
   QUEUE_PREFIX,
   QUEUES,
@@ -479,6 +480,9 @@ describe('monitoring', () => {
     const failed = await collectMetrics({ db, box, settings: testSettings }, [machineId]);
     expect(failed.succeeded).toBe(0);
     expect(failed.failed[0]?.error).toMatch(/SSH to .* failed/);
+    // The machine's page says why.
+    const view = await machineMonitoringView(db, orgId, machineId);
+    expect(view.lastError).toMatch(/SSH to .* failed/);
     // Two minutes on, the last samples are older than the rule's minute.
     const later = new Date(Date.now() + 120_000);
     const hooksBefore = hooks.length;

@@ -2,6 +2,7 @@
 ALTER TABLE "machines" ADD COLUMN "monitoring_method" TEXT NOT NULL DEFAULT 'ssh';
 ALTER TABLE "machines" ADD COLUMN "node_exporter_url" TEXT;
 ALTER TABLE "machines" ADD COLUMN "monitoring_since" TIMESTAMPTZ(3);
+ALTER TABLE "machines" ADD COLUMN "monitoring_error" TEXT;
 
 CREATE TABLE "rule_states" (
     "rule_id" UUID NOT NULL,

@@ -89,6 +89,12 @@ export function MetricsCard({ machineId, canEdit }: { machineId: string; canEdit
         </p>
       ) : (
         <>
+          {m.lastError && (
+            <Alert>
+              Metrics could not be read at the last attempt: {m.lastError} Check the machine's SSH key, user
+              and port (or its node_exporter URL); readings resume on their own once it answers.
+            </Alert>
+          )}
           <OpenIncidents machineId={machineId} />
           <div className={styles.charts}>
             {CHARTS.map((c) => (

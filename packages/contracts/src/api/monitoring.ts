@@ -65,6 +65,9 @@ export const MachineMonitoring = T.Object({
   method: MonitoringMethod,
   nodeExporterUrl: T.Union([T.String(), T.Null()]),
   lastSampleAt: T.Union([IsoDateTime, T.Null()]),
+  lastError: T.Union([T.String(), T.Null()], {
+    description: 'Why the last collection could not read the machine; null when it could',
+  }),
   latest: T.Array(T.Object({ metric: MetricName, series: T.String(), value: T.Number() })),
 });
 export type MachineMonitoring = Static<typeof MachineMonitoring>;

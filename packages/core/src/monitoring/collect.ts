@@ -39,6 +39,21 @@ export function monitoredMachines(db: Database, machineIds?: string[]): Promise<
   });
 }
 
+/** Keeps each machine's last collection error for its page; only changes are written. */
+async function recordErrors(
+  db: Database,
+  machines: Machine[],
+  failed: CollectResult['failed'],
+): Promise<void> {
+  const errors = new Map(failed.map((f) => [f.machineId, f.error.slice(0, 1000)]));
+  const changed = machines.filter((m) => (errors.get(m.id) ?? null) !== m.monitoringError);
+  if (changed.length === 0) return;
+  await db.pool.query(
+    `UPDATE machines m SET monitoring_error = u.e FROM unnest($1::uuid[], $2::text[]) AS u(id, e) WHERE m.id = u.id`,
+    [changed.map((m) => m.id), changed.map((m) => errors.get(m.id) ?? null)],
+  );
+}
+
 /**
  * One collection round: every monitored machine, at most `maxConnections` at once. A machine that
  * cannot be read just has no sample this round (the "no data" rule condition notices); its error
@@ -69,5 +84,6 @@ export async function collectMetrics(deps: CollectDeps, machineIds?: string[]): 
     }
   });
   await flush();
+  await recordErrors(deps.db, machines, result.failed);
   return result;
 }

@@ -34,6 +34,7 @@ export async function machineMonitoringView(
     method: machine.monitoringMethod as MachineMonitoring['method'],
     nodeExporterUrl: machine.nodeExporterUrl,
     lastSampleAt: last?.toISOString() ?? null,
+    lastError: machine.monitoringEnabled ? machine.monitoringError : null,
     latest: res.rows.map((r) => ({ metric: r.metric as MetricName, series: r.series, value: r.value })),
   };
 }
@@ -58,6 +59,7 @@ export async function setMachineMonitoring(
     where: { id: machine.id },
     data: {
       monitoringEnabled: input.enabled,
+      monitoringError: null,
       ...(input.enabled && !machine.monitoringEnabled ? { monitoringSince: new Date() } : {}),
       monitoringMethod: method,
       nodeExporterUrl: url,

@@ -1,9 +1,12 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { generateKeyPair, type KeyPair } from '../packages/ssh/src/index';
 import { type SshdHandle, startSshd } from '../test/support/sshd';
 import { logIn } from './support/login';
+import { paths } from './support/paths';
 import { type Stack, startStack } from './support/stack';
 
 // The production api and worker with monitoring on a short interval: a machine row pointing at a
@@ -91,6 +94,7 @@ test('monitoring from the machine page, a rule built in the UI fires and emails,
 }) => {
   test.setTimeout(120_000);
   const { stack, key, machineId, mails } = world;
+  await mkdir(paths.artifacts, { recursive: true });
   await logIn(page, stack.admin);
   const imported = await page.request.post('/api/v1/ssh-keys', {
     data: { name: 'lab key', privateKey: key.privateKey, isDefault: true },
@@ -107,6 +111,7 @@ test('monitoring from the machine page, a rule built in the UI fires and emails,
     await expect(page.getByRole('img', { name: 'CPU chart' })).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 60_000 });
   await expect(page.getByRole('img', { name: 'Disk used chart' })).toBeVisible();
+  await page.screenshot({ path: join(paths.artifacts, 'machine-metrics.png'), fullPage: true });
   for (const range of ['24h', '7d', '30d']) {
     await metrics.getByRole('button', { name: range, exact: true }).click();
     await expect(page.getByRole('img', { name: 'Memory used chart' })).toBeVisible();
@@ -135,6 +140,7 @@ test('monitoring from the machine page, a rule built in the UI fires and emails,
   await builder.getByRole('button', { name: 'Create rule' }).click();
   await expect(builder).toBeHidden();
   const row = page.locator('tr', { hasText: 'lab load' });
+  await page.screenshot({ path: join(paths.artifacts, 'rules.png'), fullPage: true });
   await expect(row).toContainText('max load (1 min) over 1 min >= 0');
   await expect(row.getByText('1 open')).toBeVisible({ timeout: 60_000 });
   await expect.poll(() => mails.some((m) => m.includes('lab load: lab-box')), { timeout: 20_000 }).toBe(true);
@@ -144,6 +150,7 @@ test('monitoring from the machine page, a rule built in the UI fires and emails,
   await page.getByRole('link', { name: 'lab load' }).first().click();
   await expect(page.getByText('lab load fired on lab-box')).toBeVisible();
   await expect(page.getByText('email sent to "Team"')).toBeVisible();
+  await page.screenshot({ path: join(paths.artifacts, 'incident.png'), fullPage: true });
 
   // The machine's page says what is wrong with it.
   await page.goto(`/machines/${machineId}`);

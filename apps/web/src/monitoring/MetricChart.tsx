@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MetricSeries } from '../api/types';
+import styles from './monitoring.module.css';
 
 const COLORS = ['#3b82f6', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#06b6d4'];
 
@@ -17,6 +18,21 @@ function toColumns(data: MetricSeries): uPlot.AlignedData {
     return col;
   });
   return [times, ...columns] as uPlot.AlignedData;
+}
+
+/** Rates read as 1.2 MB/s rather than 1234567 B/s; other values keep two decimals. */
+function formatValue(v: number, unit: string): string {
+  if (unit.trim() === 'B/s') {
+    const steps = ['B/s', 'kB/s', 'MB/s', 'GB/s'];
+    let n = v;
+    let i = 0;
+    while (Math.abs(n) >= 1000 && i < steps.length - 1) {
+      n /= 1000;
+      i++;
+    }
+    return `${Math.round(n * 10) / 10} ${steps[i]}`;
+  }
+  return `${Math.round(v * 100) / 100}${unit}`;
 }
 
 interface MetricChartProps {
@@ -40,16 +56,21 @@ export function MetricChart({ data, unit, height = 160, percent = false, label }
       {
         width: Math.max(200, el.clientWidth),
         height,
-        legend: { show: data.series.length > 1 },
+        // Several series (disk mounts) are named in a compact key under the chart instead.
+        legend: { show: false },
         cursor: { drag: { x: false, y: false } },
-        scales: { y: percent ? { range: [0, 100] } : { auto: true } },
+        scales: {
+          // The asked-for range, so one early reading does not stretch the axis over years.
+          x: { time: true, range: [Date.parse(data.from) / 1000, Date.parse(data.to) / 1000] },
+          y: percent ? { range: [0, 100] } : { auto: true },
+        },
         axes: [
           { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' } },
           {
             stroke: 'currentColor',
             grid: { stroke: 'rgba(128,128,128,0.15)' },
             values: (_u, ticks) => ticks.map(fmt),
-            size: 60,
+            size: 70,
           },
         ],
         series: [
@@ -73,5 +94,19 @@ export function MetricChart({ data, unit, height = 160, percent = false, label }
       plot.destroy();
     };
   }, [data, unit, height, percent, label]);
-  return <div ref={box} role="img" aria-label={`${label} chart`} />;
+  return (
+    <>
+      <div ref={box} role="img" aria-label={`${label} chart`} />
+      {data.series.length > 1 && (
+        <ul className={styles.key}>
+          {data.series.map((s, i) => (
+            <li key={s.name} title={s.name}>
+              <span style={{ background: COLORS[i % COLORS.length] }} aria-hidden="true" />
+              {s.name}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
 }

@@ -50,8 +50,7 @@ export function MetricChart({ data, unit, height = 160, percent = false, label }
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const fmt = (v: number | null) =>
-      v === null || v === undefined ? '–' : `${Math.round(v * 100) / 100}${unit}`;
+    const fmt = (v: number | null) => (v === null || v === undefined ? '–' : formatValue(v, unit));
     const plot = new uPlot(
       {
         width: Math.max(200, el.clientWidth),

@@ -22,7 +22,10 @@ import { inventoryRoutes } from './routes/inventory';
 import { keyRoutes } from './routes/keys';
 import { machineRoutes } from './routes/machines';
 import { meRoutes } from './routes/me';
+import { monitoringRoutes } from './routes/monitoring';
+import { notificationRoutes } from './routes/notifications';
 import { organizationRoutes } from './routes/organization';
+import { ruleRoutes } from './routes/rules';
 import { shellRoutes } from './routes/shell';
 import { streamRoutes } from './routes/stream';
 
@@ -84,6 +87,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   containerRoutes(app, deps);
   inventoryRoutes(app, deps);
   keyRoutes(app, deps);
+  monitoringRoutes(app, deps);
+  ruleRoutes(app, deps);
+  notificationRoutes(app, deps);
   shellRoutes(app, deps);
   const hub = new EventHub(deps.settings.redisUrl);
   app.decorate('eventHub', hub);

@@ -15,6 +15,9 @@ export const pageLoaders = {
   team: () => import('./team/TeamPage'),
   account: () => import('./account/AccountPage'),
   invite: () => import('./auth/InvitePage'),
+  rules: () => import('./rules/RulesPage'),
+  incidents: () => import('./rules/IncidentsPage'),
+  monitoring: () => import('./monitoring/FleetPage'),
 };
 
 const byPath: Record<string, () => Promise<unknown>> = {
@@ -25,6 +28,9 @@ const byPath: Record<string, () => Promise<unknown>> = {
   '/keys': pageLoaders.keys,
   '/activity': pageLoaders.activity,
   '/team': pageLoaders.team,
+  '/rules': pageLoaders.rules,
+  '/incidents': pageLoaders.incidents,
+  '/monitoring': pageLoaders.monitoring,
 };
 
 /** Starts loading the code of the page at `path` (harmless when already loaded). */

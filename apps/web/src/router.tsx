@@ -8,7 +8,6 @@ import { RouteError } from './errors/RouteError';
 import { filtersFromParams } from './machines/filters';
 import { pageLoaders } from './pageLoaders';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { RulesPage } from './pages/RulesPage';
 import { SchedulesPage } from './pages/SchedulesPage';
 import { ScriptsPage } from './pages/ScriptsPage';
 import { AppShell } from './shell/AppShell';
@@ -87,7 +86,19 @@ export function createRouter(queryClient: QueryClient) {
             },
             { path: 'scripts', element: <ScriptsPage /> },
             { path: 'schedules', element: <SchedulesPage /> },
-            { path: 'rules', element: <RulesPage /> },
+            { path: 'rules', lazy: () => pageLoaders.rules().then((m) => ({ Component: m.RulesPage })) },
+            {
+              path: 'incidents',
+              lazy: () => pageLoaders.incidents().then((m) => ({ Component: m.IncidentsPage })),
+            },
+            {
+              path: 'incidents/:id',
+              lazy: () => pageLoaders.incidents().then((m) => ({ Component: m.IncidentPage })),
+            },
+            {
+              path: 'monitoring',
+              lazy: () => pageLoaders.monitoring().then((m) => ({ Component: m.FleetPage })),
+            },
             {
               path: 'activity',
               lazy: () => pageLoaders.activity().then((m) => ({ Component: m.ActivityPage })),

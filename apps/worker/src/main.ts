@@ -9,14 +9,19 @@ import {
   QUEUE_PREFIX,
   QUEUES,
   reconcilePollSchedules,
+  ruleEvaluatorDeps,
   SecretBox,
   SettingsError,
+  scheduleMonitoring,
 } from '@overcast/core';
 import { createDatabase } from '@overcast/db';
 import { Queue, Worker } from 'bullmq';
 import { startHeartbeat } from './heartbeat';
+import { collectMetricsProcessor } from './jobs/collect-metrics';
+import { evaluateRulesProcessor } from './jobs/evaluate-rules';
 import { MAINTENANCE_SCHEDULES, maintenanceProcessor } from './jobs/maintenance';
 import { pollProcessor } from './jobs/poll';
+import { rollupMetricsProcessor } from './jobs/rollup-metrics';
 
 /** The api writes settings.json on its first start; a worker started beside it waits for the file. */
 async function waitForSettings(): Promise<LoadedSettings> {
@@ -73,6 +78,12 @@ async function main(): Promise<void> {
       .catch((err) => logger.warn({ err: (err as Error).message }, 'could not reconcile engine watchers'));
   await reconcileWatchers();
   const watchersTimer = setInterval(reconcileWatchers, WATCHERS_RECONCILE_MS);
+  const metricsQueue = new Queue(QUEUES.metrics, { connection, prefix: QUEUE_PREFIX });
+  const rulesQueue = new Queue(QUEUES.rules, { connection, prefix: QUEUE_PREFIX });
+  await scheduleMonitoring({ metrics: metricsQueue, rules: rulesQueue }, settings);
+  const collect = collectMetricsProcessor({ ...pollDeps, logger }, logger);
+  const rollup = rollupMetricsProcessor(db, settings, logger);
+  const evaluate = evaluateRulesProcessor(ruleEvaluatorDeps({ ...pollDeps, pollQueue, logger }), logger);
   const workers = [
     new Worker(QUEUES.maintenance, maintenanceProcessor(db, logger, settings), {
       connection,
@@ -84,6 +95,13 @@ async function main(): Promise<void> {
       prefix: QUEUE_PREFIX,
       concurrency: settings.worker.concurrency,
     }),
+    // One collection round at a time: a round already bounds its own connections.
+    new Worker(QUEUES.metrics, (job) => (job.name === 'rollup' ? rollup() : collect()), {
+      connection,
+      prefix: QUEUE_PREFIX,
+      concurrency: 1,
+    }),
+    new Worker(QUEUES.rules, () => evaluate(), { connection, prefix: QUEUE_PREFIX, concurrency: 1 }),
   ];
   for (const w of workers) {
     w.on('failed', (job, err) =>
@@ -111,7 +129,14 @@ async function main(): Promise<void> {
     clearInterval(watchersTimer);
     await engineWatchers.stopAll();
     await stopHeartbeat();
-    await Promise.allSettled([maintenance.close(), pollQueue.close(), db.close(), redis.quit()]);
+    await Promise.allSettled([
+      maintenance.close(),
+      pollQueue.close(),
+      metricsQueue.close(),
+      rulesQueue.close(),
+      db.close(),
+      redis.quit(),
+    ]);
     logger.info('worker stopped');
     process.exit(0);
   };

@@ -6,6 +6,7 @@ export * from './api/health';
 export * from './api/inventory';
 export * from './api/keys';
 export * from './api/machines';
+export * from './api/monitoring';
 export * from './api/shell';
 export * from './api/teams';
 export * from './provider';

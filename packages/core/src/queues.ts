@@ -2,6 +2,10 @@
 export const QUEUES = {
   maintenance: 'maintenance',
   poll: 'poll',
+  /** Metric collection and rollups. */
+  metrics: 'metrics',
+  /** Alert rule evaluation (and the actions it triggers). */
+  rules: 'rules',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -20,6 +20,10 @@ function describeValidation(context: string, issue: ValidationIssue): string {
       return `${where} has an unknown field "${String(issue.params.additionalProperty)}".`;
     case 'type':
       return `${where} must be ${String(issue.params.type)}.`;
+    case 'enum':
+      return `${where} must be one of: ${(issue.params.allowedValues as unknown[]).join(', ')}.`;
+    case 'discriminator':
+      return `${where}.${String(issue.params.tag)} ${issue.params.tagValue === undefined ? 'is missing' : `"${String(issue.params.tagValue)}" is not a known kind`}.`;
     default:
       return `${where} ${issue.message ?? 'is invalid'}.`;
   }

@@ -5,7 +5,14 @@ import type { App } from '../context';
 // Bodies are validated strictly: a wrong type is a 400, never coerced, and unknown fields
 // are refused rather than silently dropped. Query strings and path params arrive as text,
 // so those (and only those) are coerced.
-const base: Options = { allErrors: false, removeAdditional: false, useDefaults: true, strict: false };
+const base: Options = {
+  allErrors: false,
+  removeAdditional: false,
+  useDefaults: true,
+  strict: false,
+  // Unions told apart by a "kind" field report errors inside the variant that was meant.
+  discriminator: true,
+};
 
 export function installValidators(app: App): void {
   const strict = addFormats(new Ajv({ ...base, coerceTypes: false }));

@@ -7,6 +7,7 @@ import type { Machine, MachineAction, MachineDetail } from '../api/types';
 import { usePermissions } from '../auth/permissions';
 import { formatMoney, plural } from '../format/number';
 import { usePendingAction } from '../live/pending';
+import { MetricsCard } from '../monitoring/MetricsCard';
 import { providerMeta } from '../providers/meta';
 import { ProviderIcon } from '../providers/ProviderIcon';
 import { Alert } from '../ui/Alert';
@@ -170,6 +171,7 @@ function MachineView({ detail }: { detail: MachineDetail }) {
       <div className={styles.grid}>
         <div className={styles.main}>
           <Facts machine={m} />
+          <MetricsCard machineId={m.id} canEdit={permissions.operate && !gone} />
           <Card
             title="History"
             meta={detail.history.length ? plural(detail.history.length, 'event') : undefined}
@@ -198,9 +200,6 @@ function MachineView({ detail }: { detail: MachineDetail }) {
             <ul className={styles.later}>
               <li>
                 <strong>Scripts</strong> run here, with their output
-              </li>
-              <li>
-                <strong>Metrics</strong>: CPU, memory, disk and network
               </li>
               <li>
                 <strong>Rules</strong> that watch it and act

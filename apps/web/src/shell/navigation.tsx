@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import {
   ActivityIcon,
+  AlertIcon,
   BoltIcon,
   ClockIcon,
   CloudIcon,
@@ -33,6 +34,7 @@ export const navigation: NavGroup[] = [
       { to: '/machines', label: 'Machines', icon: <ServerIcon /> },
       { to: '/volumes', label: 'Volumes', icon: <VolumeIcon /> },
       { to: '/keys', label: 'Keys', icon: <KeyIcon /> },
+      { to: '/monitoring', label: 'Monitoring', icon: <ActivityIcon /> },
     ],
   },
   {
@@ -41,6 +43,7 @@ export const navigation: NavGroup[] = [
       { to: '/scripts', label: 'Scripts', icon: <TerminalIcon /> },
       { to: '/schedules', label: 'Schedules', icon: <ClockIcon /> },
       { to: '/rules', label: 'Rules', icon: <BoltIcon /> },
+      { to: '/incidents', label: 'Incidents', icon: <AlertIcon /> },
     ],
   },
   {

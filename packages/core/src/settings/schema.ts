@@ -167,6 +167,42 @@ export const SettingsSchema = T.Object(
       },
       { default: {}, additionalProperties: false, description: 'Web terminal (SSH in the browser).' },
     ),
+    monitoring: T.Object(
+      {
+        intervalSeconds: T.Integer({
+          minimum: 10,
+          default: 60,
+          description: 'How often metrics are gathered from each monitored machine.',
+        }),
+        maxConnections: T.Integer({
+          minimum: 1,
+          maximum: 500,
+          default: 20,
+          description: 'Machines one worker gathers metrics from at once (SSH connections or scrapes).',
+        }),
+        timeoutSeconds: T.Integer({
+          minimum: 2,
+          default: 20,
+          description: 'Gathering metrics from one machine taking longer than this counts as no data.',
+        }),
+        evaluateSeconds: T.Integer({
+          minimum: 10,
+          default: 60,
+          description: 'How often alert rules are evaluated.',
+        }),
+        rawRetentionDays: T.Integer({
+          minimum: 1,
+          default: 31,
+          description: 'Raw samples older than this are deleted; hourly rollups keep the long view.',
+        }),
+        rollupRetentionDays: T.Integer({
+          minimum: 1,
+          default: 400,
+          description: 'Hourly rollups older than this are deleted.',
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'Metrics and alert rules.' },
+    ),
     worker: T.Object(
       {
         concurrency: T.Integer({

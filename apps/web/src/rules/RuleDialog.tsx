@@ -1,0 +1,344 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { cloudsQuery } from '../api/clouds';
+import { errorText } from '../api/errors';
+import { createRule, rulesQuery, updateRule } from '../api/monitoring';
+import type {
+  CreateRuleRequest,
+  MetricName,
+  Rule,
+  RuleAction,
+  RuleCondition,
+  RuleTarget,
+} from '../api/types';
+import styles from '../monitoring/monitoring.module.css';
+import { Alert } from '../ui/Alert';
+import { Button } from '../ui/Button';
+import { Dialog } from '../ui/Dialog';
+import { SelectField } from '../ui/Field';
+import { TextField } from '../ui/TextField';
+import { toast } from '../ui/toast';
+
+type TargetKind = 'all' | 'tag' | 'cloud';
+type ConditionKind = RuleCondition['kind'];
+
+/** The builder's fields as text, from a rule being edited or from sensible defaults. */
+function initialFields(rule?: Rule) {
+  const t = rule?.target;
+  const c = rule?.condition;
+  const a = rule?.actions ?? [{ kind: 'email' }];
+  const machineAction = a.find((x) => x.kind === 'machine_action');
+  return {
+    name: rule?.name ?? '',
+    targetKind: (t?.kind === 'tag' || t?.kind === 'cloud' ? t.kind : 'all') as TargetKind,
+    tagKey: t?.kind === 'tag' ? t.key : '',
+    tagValue: t?.kind === 'tag' ? (t.value ?? '') : '',
+    cloudId: t?.kind === 'cloud' ? (t.cloudIds[0] ?? '') : '',
+    kind: (c?.kind ?? 'metric') as ConditionKind,
+    metric: (c?.kind === 'metric' ? c.metric : 'cpu') as MetricName,
+    aggregate: c?.kind === 'metric' ? c.aggregate : ('avg' as const),
+    operator: c?.kind === 'metric' ? c.operator : ('>' as const),
+    threshold: c?.kind === 'metric' || c?.kind === 'cost' ? String(c.threshold) : '90',
+    windowMin: c?.kind === 'metric' ? String(c.windowSeconds / 60) : '5',
+    times: c?.kind === 'metric' ? String(c.forEvaluations ?? 1) : '2',
+    forMin: c?.kind === 'no_data' || c?.kind === 'state' ? String(c.forSeconds / 60) : '5',
+    state: (c?.kind === 'state' ? c.states[0] : 'stopped') as 'stopped' | 'missing' | 'error',
+    costScope: c?.kind === 'cost' ? c.scope : ('machine' as const),
+    email: a.some((x) => x.kind === 'email'),
+    webhook: a.some((x) => x.kind === 'webhook'),
+    machineAction: (machineAction?.kind === 'machine_action' ? machineAction.action : '') as
+      | ''
+      | 'reboot'
+      | 'stop'
+      | 'destroy',
+    cooldownMin: String((rule?.cooldownSeconds ?? 600) / 60),
+  };
+}
+
+/** The rule builder: target, condition, actions and cooldown, in words a person would use. */
+export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const clouds = useQuery(cloudsQuery);
+  const [init] = useState(() => initialFields(rule));
+  const [name, setName] = useState(init.name);
+  const [targetKind, setTargetKind] = useState<TargetKind>(init.targetKind);
+  const [tagKey, setTagKey] = useState(init.tagKey);
+  const [tagValue, setTagValue] = useState(init.tagValue);
+  const [cloudId, setCloudId] = useState(init.cloudId);
+  const [kind, setKind] = useState<ConditionKind>(init.kind);
+  const [metric, setMetric] = useState<MetricName>(init.metric);
+  const [aggregate, setAggregate] = useState<'avg' | 'max' | 'min' | 'last'>(init.aggregate);
+  const [operator, setOperator] = useState<'>' | '>=' | '<' | '<='>(init.operator);
+  const [threshold, setThreshold] = useState(init.threshold);
+  const [windowMin, setWindowMin] = useState(init.windowMin);
+  const [times, setTimes] = useState(init.times);
+  const [forMin, setForMin] = useState(init.forMin);
+  const [state, setState] = useState<'stopped' | 'missing' | 'error'>(init.state);
+  const [costScope, setCostScope] = useState<'machine' | 'total'>(init.costScope);
+  const [email, setEmail] = useState(init.email);
+  const [webhook, setWebhook] = useState(init.webhook);
+  const [machineAction, setMachineAction] = useState<'' | 'reboot' | 'stop' | 'destroy'>(init.machineAction);
+  const [cooldownMin, setCooldownMin] = useState(init.cooldownMin);
+  // Actions the builder does not edit (scripts, specific channels) are kept as they are.
+  const kept = (rule?.actions ?? []).filter(
+    (x) => x.kind === 'script' || ((x.kind === 'email' || x.kind === 'webhook') && x.channelId),
+  );
+
+  const build = (): CreateRuleRequest => {
+    const target: RuleTarget =
+      targetKind === 'tag'
+        ? { kind: 'tag', key: tagKey.trim(), ...(tagValue.trim() ? { value: tagValue.trim() } : {}) }
+        : targetKind === 'cloud'
+          ? { kind: 'cloud', cloudIds: cloudId ? [cloudId] : [] }
+          : { kind: 'all' };
+    const condition: RuleCondition =
+      kind === 'metric'
+        ? {
+            kind,
+            metric,
+            aggregate,
+            operator,
+            threshold: Number(threshold),
+            windowSeconds: Math.round(Number(windowMin) * 60),
+            forEvaluations: Math.round(Number(times)),
+          }
+        : kind === 'no_data'
+          ? { kind, forSeconds: Math.round(Number(forMin) * 60) }
+          : kind === 'state'
+            ? { kind, states: [state], forSeconds: Math.round(Number(forMin) * 60) }
+            : { kind, scope: costScope, threshold: Number(threshold) };
+    const actions: RuleAction[] = [
+      ...kept,
+      ...(email ? [{ kind: 'email' as const }] : []),
+      ...(webhook ? [{ kind: 'webhook' as const }] : []),
+      ...(machineAction ? [{ kind: 'machine_action' as const, action: machineAction }] : []),
+    ];
+    return {
+      name: name.trim(),
+      target,
+      condition,
+      actions,
+      cooldownSeconds: Math.round(Number(cooldownMin) * 60),
+    };
+  };
+
+  const create = useMutation({
+    mutationFn: () => (rule ? updateRule(rule.id, build()) : createRule(build())),
+    onSuccess: (saved) => {
+      toast.success(rule ? `Rule "${saved.name}" saved` : `Rule "${saved.name}" is on`, {
+        description: 'It is checked every minute.',
+      });
+      void queryClient.invalidateQueries({ queryKey: rulesQuery.queryKey });
+      onClose();
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+  const canAct = !(kind === 'cost' && costScope === 'total');
+
+  return (
+    <Dialog
+      open
+      size="lg"
+      onClose={onClose}
+      title={rule ? `Edit ${rule.name}` : 'New rule'}
+      busy={create.isPending}
+      description="When the condition holds for a machine, an incident opens and the actions run; when it clears, the incident resolves."
+      footer={
+        <>
+          <Button onClick={onClose} disabled={create.isPending}>
+            Cancel
+          </Button>
+          <Button variant="primary" type="submit" form="rule-form" busy={create.isPending}>
+            {rule ? 'Save' : 'Create rule'}
+          </Button>
+        </>
+      }
+    >
+      <form id="rule-form" className={styles.form} onSubmit={submit}>
+        {create.isError && <Alert>{errorText(create.error)}</Alert>}
+        <TextField
+          label="Name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          maxLength={120}
+        />
+        <div className={styles.row}>
+          <SelectField
+            label="Watch"
+            value={targetKind}
+            onChange={(e) => setTargetKind(e.target.value as TargetKind)}
+          >
+            <option value="all">All machines</option>
+            <option value="tag">Machines with a tag</option>
+            <option value="cloud">Machines of a cloud</option>
+          </SelectField>
+          {targetKind === 'tag' && (
+            <>
+              <TextField label="Tag" value={tagKey} onChange={(e) => setTagKey(e.target.value)} required />
+              <TextField
+                label="Value"
+                aside="optional"
+                value={tagValue}
+                onChange={(e) => setTagValue(e.target.value)}
+              />
+            </>
+          )}
+          {targetKind === 'cloud' && (
+            <SelectField label="Cloud" value={cloudId} onChange={(e) => setCloudId(e.target.value)} required>
+              <option value="">Choose…</option>
+              {(clouds.data ?? []).map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.title}
+                </option>
+              ))}
+            </SelectField>
+          )}
+        </div>
+        <div className={styles.row}>
+          <SelectField label="When" value={kind} onChange={(e) => setKind(e.target.value as ConditionKind)}>
+            <option value="metric">A metric crosses a threshold</option>
+            <option value="no_data">No metrics arrive</option>
+            <option value="state">The machine stays in a state</option>
+            <option value="cost">The cost is above</option>
+          </SelectField>
+          {kind === 'metric' && (
+            <>
+              <SelectField
+                label="Metric"
+                value={metric}
+                onChange={(e) => setMetric(e.target.value as MetricName)}
+              >
+                <option value="cpu">CPU %</option>
+                <option value="memory">Memory %</option>
+                <option value="disk">Disk % (fullest mount)</option>
+                <option value="load1">Load (1 min)</option>
+                <option value="load5">Load (5 min)</option>
+                <option value="load15">Load (15 min)</option>
+                <option value="net_rx">Network in (B/s)</option>
+                <option value="net_tx">Network out (B/s)</option>
+              </SelectField>
+              <SelectField
+                label="Aggregated as"
+                value={aggregate}
+                onChange={(e) => setAggregate(e.target.value as typeof aggregate)}
+              >
+                <option value="avg">average</option>
+                <option value="max">maximum</option>
+                <option value="min">minimum</option>
+                <option value="last">last reading</option>
+              </SelectField>
+            </>
+          )}
+          {kind === 'state' && (
+            <SelectField
+              label="State"
+              value={state}
+              onChange={(e) => setState(e.target.value as typeof state)}
+            >
+              <option value="stopped">stopped</option>
+              <option value="missing">missing</option>
+              <option value="error">error</option>
+            </SelectField>
+          )}
+          {kind === 'cost' && (
+            <SelectField
+              label="Of"
+              value={costScope}
+              onChange={(e) => setCostScope(e.target.value as typeof costScope)}
+            >
+              <option value="machine">each machine</option>
+              <option value="total">the machines together</option>
+            </SelectField>
+          )}
+        </div>
+        <div className={styles.row}>
+          {kind === 'metric' && (
+            <>
+              <TextField
+                label="Over (minutes)"
+                type="number"
+                min={1}
+                value={windowMin}
+                onChange={(e) => setWindowMin(e.target.value)}
+              />
+              <SelectField
+                label="Is"
+                value={operator}
+                onChange={(e) => setOperator(e.target.value as typeof operator)}
+              >
+                <option value=">">above</option>
+                <option value=">=">at least</option>
+                <option value="<">below</option>
+                <option value="<=">at most</option>
+              </SelectField>
+            </>
+          )}
+          {(kind === 'metric' || kind === 'cost') && (
+            <TextField
+              label={kind === 'cost' ? 'Monthly cost' : 'Threshold'}
+              type="number"
+              step="any"
+              value={threshold}
+              onChange={(e) => setThreshold(e.target.value)}
+              required
+            />
+          )}
+          {kind === 'metric' && (
+            <TextField
+              label="Checks in a row"
+              type="number"
+              min={1}
+              max={100}
+              value={times}
+              onChange={(e) => setTimes(e.target.value)}
+            />
+          )}
+          {(kind === 'no_data' || kind === 'state') && (
+            <TextField
+              label="For (minutes)"
+              type="number"
+              min={kind === 'no_data' ? 1 : 0}
+              value={forMin}
+              onChange={(e) => setForMin(e.target.value)}
+            />
+          )}
+        </div>
+        <fieldset className={styles.row}>
+          <legend>Then</legend>
+          <label className={styles.inline}>
+            <input type="checkbox" checked={email} onChange={(e) => setEmail(e.target.checked)} /> Email the
+            recipients
+          </label>
+          <label className={styles.inline}>
+            <input type="checkbox" checked={webhook} onChange={(e) => setWebhook(e.target.checked)} /> Call
+            the webhooks
+          </label>
+          {canAct && (
+            <SelectField
+              label="And fix it"
+              value={machineAction}
+              onChange={(e) => setMachineAction(e.target.value as typeof machineAction)}
+            >
+              <option value="">Do nothing to the machine</option>
+              <option value="reboot">Reboot it</option>
+              <option value="stop">Stop it</option>
+              <option value="destroy">Destroy it</option>
+            </SelectField>
+          )}
+          <TextField
+            label="Cooldown (minutes)"
+            type="number"
+            min={0}
+            value={cooldownMin}
+            onChange={(e) => setCooldownMin(e.target.value)}
+            hint="Actions run at most once per machine in this time"
+          />
+        </fieldset>
+      </form>
+    </Dialog>
+  );
+}

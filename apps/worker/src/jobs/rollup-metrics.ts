@@ -1,0 +1,12 @@
+import { type Logger, pruneSamples, rollupSamples, type Settings } from '@overcast/core';
+import type { Database } from '@overcast/db';
+
+/** Refreshes the hourly rollups of the last two hours and applies retention. */
+export function rollupMetricsProcessor(db: Database, settings: Pick<Settings, 'monitoring'>, logger: Logger) {
+  return async () => {
+    const rolledUp = await rollupSamples(db, new Date(Date.now() - 2 * 3_600_000));
+    const pruned = await pruneSamples(db, settings.monitoring);
+    if (pruned.samples || pruned.rollups) logger.info(pruned, 'old metrics removed');
+    return { rolledUp, ...pruned };
+  };
+}

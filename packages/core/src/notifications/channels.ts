@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  NotificationChannel as ChannelView,
+  CreateNotificationChannelRequest,
+  UpdateNotificationChannelRequest,
+} from '@overcast/contracts';
+import type { Database, NotificationChannel } from '@overcast/db';
+import { type Actor, recordAudit } from '../audit';
+import { DomainError, notFound } from '../errors';
+import type { SecretBox } from '../secrets';
+
+type OrgActor = Actor & { organizationId: string };
+
+interface ChannelConfig {
+  recipients?: string[];
+  url?: string;
+}
+
+export function channelView(row: NotificationChannel, secret?: string): ChannelView {
+  const config = row.config as ChannelConfig;
+  return {
+    id: row.id,
+    kind: row.kind as ChannelView['kind'],
+    name: row.name,
+    enabled: row.enabled,
+    ...(row.kind === 'email' ? { recipients: config.recipients ?? [] } : { url: config.url ?? '' }),
+    ...(secret ? { secret } : {}),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** The webhook's signing secret; bound to the row id so it cannot be copied onto another row. */
+export const openWebhookSecret = (box: SecretBox, row: Pick<NotificationChannel, 'id' | 'secret'>) =>
+  row.secret ? box.open(row.secret, `notification_channel:${row.id}`).toString('utf8') : '';
+
+export async function listChannels(db: Database, organizationId: string): Promise<ChannelView[]> {
+  const rows = await db.prisma.notificationChannel.findMany({
+    where: { organizationId },
+    orderBy: [{ kind: 'asc' }, { name: 'asc' }],
+  });
+  return rows.map((r) => channelView(r));
+}
+
+export async function orgNotificationChannel(db: Database, organizationId: string, id: string) {
+  const row = await db.prisma.notificationChannel.findFirst({ where: { id, organizationId } });
+  if (!row) throw notFound('Notification channel');
+  return row;
+}
+
+const nameTaken = (name: string) =>
+  new DomainError('conflict', 'channel_name_taken', `A notification channel named "${name}" already exists.`);
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === 'P2002';
+
+export async function createChannel(
+  deps: { db: Database; box: SecretBox },
+  actor: OrgActor,
+  input: CreateNotificationChannelRequest,
+): Promise<ChannelView> {
+  if (input.kind === 'email' && !input.recipients?.length)
+    throw new DomainError('invalid', 'validation_failed', 'body.recipients is needed for an email channel.');
+  if (input.kind === 'webhook' && !input.url)
+    throw new DomainError('invalid', 'validation_failed', 'body.url is needed for a webhook.');
+  if (input.kind === 'email' ? input.url : input.recipients)
+    throw new DomainError(
+      'invalid',
+      'validation_failed',
+      input.kind === 'email'
+        ? 'body.url applies to webhooks only.'
+        : 'body.recipients applies to email channels only.',
+    );
+  const id = crypto.randomUUID();
+  const secret = input.kind === 'webhook' ? randomBytes(32).toString('hex') : undefined;
+  const config: ChannelConfig =
+    input.kind === 'email' ? { recipients: [...new Set(input.recipients)] } : { url: input.url! };
+  let row: NotificationChannel;
+  try {
+    row = await deps.db.prisma.notificationChannel.create({
+      data: {
+        id,
+        organizationId: actor.organizationId,
+        kind: input.kind,
+        name: input.name.trim(),
+        config: config as object,
+        enabled: input.enabled ?? true,
+        secret: secret ? new Uint8Array(deps.box.seal(secret, `notification_channel:${id}`)) : null,
+      },
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(input.name);
+    throw err;
+  }
+  await recordAudit(deps.db, actor, {
+    action: 'notification_channel.create',
+    resourceKind: 'notification_channel',
+    resourceId: row.id,
+    details: { name: row.name, kind: row.kind },
+  });
+  return channelView(row, secret);
+}
+
+export async function updateChannel(
+  db: Database,
+  actor: OrgActor,
+  id: string,
+  input: UpdateNotificationChannelRequest,
+): Promise<ChannelView> {
+  const row = await orgNotificationChannel(db, actor.organizationId, id);
+  const config = { ...(row.config as ChannelConfig) };
+  if (input.recipients !== undefined) {
+    if (row.kind !== 'email')
+      throw new DomainError(
+        'invalid',
+        'validation_failed',
+        'body.recipients applies to email channels only.',
+      );
+    config.recipients = [...new Set(input.recipients)];
+  }
+  if (input.url !== undefined) {
+    if (row.kind !== 'webhook')
+      throw new DomainError('invalid', 'validation_failed', 'body.url applies to webhook channels only.');
+    config.url = input.url;
+  }
+  let updated: NotificationChannel;
+  try {
+    updated = await db.prisma.notificationChannel.update({
+      where: { id: row.id },
+      data: {
+        ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+        ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+        config: config as object,
+      },
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(input.name ?? '');
+    throw err;
+  }
+  await recordAudit(db, actor, {
+    action: 'notification_channel.update',
+    resourceKind: 'notification_channel',
+    resourceId: row.id,
+    details: { name: updated.name, changed: Object.keys(input) },
+  });
+  return channelView(updated);
+}
+
+export async function deleteChannel(db: Database, actor: OrgActor, id: string): Promise<void> {
+  const row = await orgNotificationChannel(db, actor.organizationId, id);
+  await db.prisma.notificationChannel.delete({ where: { id: row.id } });
+  await recordAudit(db, actor, {
+    action: 'notification_channel.delete',
+    resourceKind: 'notification_channel',
+    resourceId: row.id,
+    details: { name: row.name, kind: row.kind },
+  });
+}

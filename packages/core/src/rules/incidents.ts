@@ -1,0 +1,57 @@
+import type { IncidentListQuery, Incident as IncidentView, TimelineEntry } from '@overcast/contracts';
+import type { Database, Incident } from '@overcast/db';
+import { notFound } from '../errors';
+
+async function incidentViews(
+  db: Database,
+  rows: (Incident & { rule: { name: string } })[],
+): Promise<IncidentView[]> {
+  const machineIds = [...new Set(rows.map((r) => r.machineId).filter((id): id is string => !!id))];
+  const machines = machineIds.length
+    ? await db.prisma.machine.findMany({
+        where: { id: { in: machineIds } },
+        select: { id: true, name: true },
+      })
+    : [];
+  const names = new Map(machines.map((m) => [m.id, m.name]));
+  return rows.map((r) => ({
+    id: r.id,
+    ruleId: r.ruleId,
+    ruleName: r.rule.name,
+    machineId: r.machineId,
+    machineName: r.machineId ? (names.get(r.machineId) ?? null) : null,
+    status: r.status as IncidentView['status'],
+    value: r.value,
+    openedAt: r.openedAt.toISOString(),
+    resolvedAt: r.resolvedAt?.toISOString() ?? null,
+    timeline: r.timeline as TimelineEntry[],
+  }));
+}
+
+export async function listIncidents(
+  db: Database,
+  organizationId: string,
+  query: IncidentListQuery,
+): Promise<IncidentView[]> {
+  const rows = await db.prisma.incident.findMany({
+    where: {
+      organizationId,
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.ruleId ? { ruleId: query.ruleId } : {}),
+      ...(query.machineId ? { machineId: query.machineId } : {}),
+    },
+    include: { rule: { select: { name: true } } },
+    orderBy: { openedAt: 'desc' },
+    take: query.limit ?? 100,
+  });
+  return incidentViews(db, rows);
+}
+
+export async function getIncident(db: Database, organizationId: string, id: string): Promise<IncidentView> {
+  const row = await db.prisma.incident.findFirst({
+    where: { id, organizationId },
+    include: { rule: { select: { name: true } } },
+  });
+  if (!row) throw notFound('Incident');
+  return (await incidentViews(db, [row]))[0]!;
+}

@@ -8,14 +8,20 @@ import {
   QUEUE_PREFIX,
   QUEUES,
   reconcilePollSchedules,
+  reconcileSchedules,
+  type ScheduleJobData,
   SecretBox,
   SettingsError,
 } from '@overcast/core';
 import { createDatabase } from '@overcast/db';
-import { Queue, Worker } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import { startHeartbeat } from './heartbeat';
 import { MAINTENANCE_SCHEDULES, maintenanceProcessor } from './jobs/maintenance';
+import { EXPIRATION_SCHEDULER_ID, expirationJob } from './jobs/expiration';
 import { pollProcessor } from './jobs/poll';
+import { fireScheduleJob } from './jobs/schedule-fire';
+import { scriptRunProcessor } from './jobs/script-run';
+import { streamNotifier } from './notifier';
 
 /** The api writes settings.json on its first start; a worker started beside it waits for the file. */
 async function waitForSettings(): Promise<LoadedSettings> {
@@ -58,7 +64,49 @@ async function main(): Promise<void> {
       logger.warn({ err: (err as Error).message }, 'could not reconcile poll schedules'),
     );
   }, RECONCILE_MS);
+  // Automation: script runs, schedule firings, machine expiration.
+  const scriptQueue = new Queue(QUEUES.scripts, { connection, prefix: QUEUE_PREFIX });
+  const scheduleQueue = new Queue(QUEUES.schedules, { connection, prefix: QUEUE_PREFIX });
+  const notifier = streamNotifier(db, redis);
+  const automationDeps = { ...pollDeps, pollQueue, scriptQueue, scheduleQueue, notifier, logger };
+  const rebuildSchedules = async (why: string) => {
+    try {
+      await scheduleQueue.upsertJobScheduler(
+        EXPIRATION_SCHEDULER_ID,
+        { every: settings.automation.expirationCheckSeconds * 1000 },
+        { name: EXPIRATION_SCHEDULER_ID, opts: { removeOnComplete: 10, removeOnFail: 50 } },
+      );
+      const removed = await reconcileSchedules(db, scheduleQueue);
+      logger.info({ why, removed }, 'schedules rebuilt from the database');
+    } catch (err) {
+      logger.warn({ why, err: (err as Error).message }, 'could not rebuild schedules');
+    }
+  };
+  await rebuildSchedules('start');
+  // A Redis that restarted empty has lost every scheduler: rebuild as soon as it is back.
+  const scheduleClient = await scheduleQueue.client;
+  let seenReady = false;
+  scheduleClient.on('ready', () => {
+    if (seenReady) void rebuildSchedules('redis reconnected');
+    seenReady = true;
+  });
+  if (scheduleClient.status === 'ready') seenReady = true;
+  const scheduleReconcile = setInterval(() => void rebuildSchedules('periodic'), RECONCILE_MS);
+
   const workers = [
+    new Worker(QUEUES.scripts, scriptRunProcessor(automationDeps, logger), {
+      connection,
+      prefix: QUEUE_PREFIX,
+      concurrency: settings.worker.concurrency,
+    }),
+    new Worker(
+      QUEUES.schedules,
+      async (job: Job) =>
+        job.name === EXPIRATION_SCHEDULER_ID
+          ? expirationJob(automationDeps, logger)
+          : fireScheduleJob(automationDeps, logger, job as Job<ScheduleJobData>),
+      { connection, prefix: QUEUE_PREFIX, concurrency: Math.max(4, settings.worker.concurrency) },
+    ),
     new Worker(QUEUES.maintenance, maintenanceProcessor(db, logger, settings), {
       connection,
       prefix: QUEUE_PREFIX,
@@ -93,8 +141,16 @@ async function main(): Promise<void> {
     ]);
     if (timedOut) await Promise.all(workers.map((w) => w.close(true)));
     clearInterval(reconcile);
+    clearInterval(scheduleReconcile);
     await stopHeartbeat();
-    await Promise.allSettled([maintenance.close(), pollQueue.close(), db.close(), redis.quit()]);
+    await Promise.allSettled([
+      maintenance.close(),
+      pollQueue.close(),
+      scriptQueue.close(),
+      scheduleQueue.close(),
+      db.close(),
+      redis.quit(),
+    ]);
     logger.info('worker stopped');
     process.exit(0);
   };

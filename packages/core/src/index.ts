@@ -1,5 +1,6 @@
 export * from './audit';
 export * from './auth';
+export * from './automation';
 export * from './catalog';
 export * from './clouds';
 export * from './cost';

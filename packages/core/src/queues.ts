@@ -2,6 +2,10 @@
 export const QUEUES = {
   maintenance: 'maintenance',
   poll: 'poll',
+  /** Script runs (one job per run; the run fans out to its machines). */
+  scripts: 'scripts',
+  /** Schedule firings and the expiration sweep. */
+  schedules: 'schedules',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

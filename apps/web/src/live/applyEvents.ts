@@ -5,6 +5,7 @@ import { getMachine, machineKeys } from '../api/machines';
 import type { Machine, MachineAction, StreamEvent } from '../api/types';
 import { volumeKeys } from '../api/volumes';
 import { findCachedMachine, type MachinePatch, patchMachineLists, replaceMachine } from './cache';
+import { applyAutomationEvent } from '../automation/live';
 import { recordInFeed } from './feed';
 import { clearPending, markPending, pendingActions } from './pending';
 
@@ -122,6 +123,10 @@ export function createEventApplier(queryClient: QueryClient) {
           machinesChanged = true;
         }
         refreshSummaries(costKeys.all, cloudKeys.list());
+        continue;
+      }
+      if (event.type !== 'machine.changed') {
+        applyAutomationEvent(queryClient, event);
         continue;
       }
       machinesChanged = true;

@@ -1,5 +1,6 @@
 import type { CreateMachineRequest, Machine, RemoteMachine } from '@overcast/contracts';
 import { type Actor, recordAudit } from '../audit';
+import { expirationColumns } from '../automation/expiration';
 import { driverOf, getCloud } from '../clouds';
 import { machineCost } from '../cost';
 import { DomainError, fromProviderError, notFound } from '../errors';
@@ -20,6 +21,8 @@ export async function createMachine(
   req: CreateMachineRequest,
 ): Promise<Machine> {
   const cloud = await getCloud(deps.db, actor.organizationId, cloudId);
+  // Checked before the provider is asked, so a bad date creates nothing.
+  const expiration = req.expiration ? expirationColumns(req.expiration) : {};
   if (!cloud.enabled)
     throw new DomainError('conflict', 'cloud_disabled', `${cloud.title} is disabled; enable it first.`);
   let sshKey: { name: string; publicKey: string } | undefined;
@@ -85,6 +88,7 @@ export async function createMachine(
       costSource: cost?.source ?? null,
       sshKeyId: req.sshKeyId ?? null,
       createdById: actor.userId ?? null,
+      ...expiration,
     },
   });
   await deps.db.prisma.machineEvent.create({

@@ -1,0 +1,1 @@
+export function applyAutomationEvent(_q: unknown, _e: unknown): void {}

@@ -16,8 +16,8 @@ import {
 import { createDatabase } from '@overcast/db';
 import { type Job, Queue, Worker } from 'bullmq';
 import { startHeartbeat } from './heartbeat';
-import { MAINTENANCE_SCHEDULES, maintenanceProcessor } from './jobs/maintenance';
 import { EXPIRATION_SCHEDULER_ID, expirationJob } from './jobs/expiration';
+import { MAINTENANCE_SCHEDULES, maintenanceProcessor } from './jobs/maintenance';
 import { pollProcessor } from './jobs/poll';
 import { fireScheduleJob } from './jobs/schedule-fire';
 import { scriptRunProcessor } from './jobs/script-run';

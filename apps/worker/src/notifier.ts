@@ -1,4 +1,4 @@
-import { type Notifier, publishEvents, recordAudit, type Redis } from '@overcast/core';
+import { type Notifier, publishEvents, type Redis, recordAudit } from '@overcast/core';
 import type { Database } from '@overcast/db';
 
 /**

@@ -4,8 +4,8 @@ import { costKeys } from '../api/costs';
 import { getMachine, machineKeys } from '../api/machines';
 import type { Machine, MachineAction, StreamEvent } from '../api/types';
 import { volumeKeys } from '../api/volumes';
-import { findCachedMachine, type MachinePatch, patchMachineLists, replaceMachine } from './cache';
 import { applyAutomationEvent } from '../automation/live';
+import { findCachedMachine, type MachinePatch, patchMachineLists, replaceMachine } from './cache';
 import { recordInFeed } from './feed';
 import { clearPending, markPending, pendingActions } from './pending';
 

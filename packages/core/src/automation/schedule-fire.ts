@@ -9,7 +9,7 @@ import type { Notifier } from './notifier';
 import { isLive, removeScheduleJobs } from './schedule-jobs';
 import { actionOf, triggerOf } from './schedule-view';
 import { type ScriptRunDeps, startScriptRun } from './script-run';
-import { resolveTargets, isEmptySelector } from './targets';
+import { isEmptySelector, resolveTargets } from './targets';
 import { intervalAnchor, slotOf } from './triggers';
 
 export interface FireDeps extends ActionDeps, ScriptRunDeps {

@@ -1,7 +1,7 @@
 import type { Database, Schedule } from '@overcast/db';
 import type { Queue } from 'bullmq';
-import { intervalAnchor } from './triggers';
 import { triggerOf } from './schedule-view';
+import { intervalAnchor } from './triggers';
 
 export interface ScheduleJobData {
   scheduleId: string;
@@ -10,7 +10,8 @@ export interface ScheduleJobData {
 }
 
 export const scheduleJobId = (id: string) => `schedule:${id}`;
-const onceJobId = (id: string) => `schedule-once:${id}`;
+// BullMQ refuses ":" in custom job ids.
+const onceJobId = (id: string) => `schedule-once-${id}`;
 
 const JOB_OPTS = { removeOnComplete: 200, removeOnFail: 200 };
 

@@ -1,8 +1,8 @@
 import type {
-  Schedule as ScheduleView,
   ScheduleAction,
   ScheduleRun as ScheduleRunView,
   ScheduleTrigger,
+  Schedule as ScheduleView,
   TargetSelector,
 } from '@overcast/contracts';
 import type { Schedule, ScheduleRun } from '@overcast/db';

@@ -1,10 +1,10 @@
 import type {
   CreateScheduleRequest,
   PreviewScheduleRequest,
-  Schedule as ScheduleView,
   ScheduleAction,
   ScheduleRun as ScheduleRunView,
   ScheduleTrigger,
+  Schedule as ScheduleView,
   TargetSelector,
   UpdateScheduleRequest,
 } from '@overcast/contracts';
@@ -14,9 +14,9 @@ import { type Actor, recordAudit } from '../audit';
 import { DomainError, notFound } from '../errors';
 import { removeScheduleJobs, syncScheduleJobs } from './schedule-jobs';
 import { actionOf, scheduleRunView, scheduleView, triggerOf } from './schedule-view';
+import { parameterValues } from './script-run';
 import { checkSelector } from './targets';
 import { checkTrigger, nextRuns } from './triggers';
-import { parameterValues } from './script-run';
 
 type OrgActor = Actor & { organizationId: string };
 

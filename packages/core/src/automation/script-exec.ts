@@ -30,6 +30,7 @@ export interface ScriptExecDeps {
 export function remoteCommand(kind: string): string {
   const run = kind === 'executable' ? '"$f"' : '/bin/sh "$f"';
   const inner =
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, for sh
     'f=$(mktemp "${TMPDIR:-/tmp}/overcast-script.XXXXXX") || exit 125; ' +
     `trap 'rm -f "$f"' EXIT; trap 'exit 143' HUP INT TERM; ` +
     'cat > "$f" || exit 125; chmod 700 "$f" || exit 125; ' +

@@ -1,7 +1,7 @@
 import type {
   ScriptParameter,
-  ScriptRun as ScriptRunView,
   ScriptRunSummary,
+  ScriptRun as ScriptRunView,
   TargetSelector,
 } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
@@ -148,7 +148,7 @@ export async function startScriptRun(
     },
   });
   await deps.scriptQueue.add('run', { runId: run.id } satisfies ScriptRunJobData, {
-    jobId: `run:${run.id}`,
+    jobId: `run-${run.id}`,
     removeOnComplete: 1000,
     removeOnFail: 1000,
   });

@@ -1,8 +1,8 @@
 import type {
   CreateScriptRequest,
-  Script as ScriptView,
   ScriptParameter,
   ScriptVersion as ScriptVersionView,
+  Script as ScriptView,
   UpdateScriptRequest,
 } from '@overcast/contracts';
 import { type Database, Prisma } from '@overcast/db';

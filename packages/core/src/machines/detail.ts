@@ -1,6 +1,6 @@
-import { expirationView } from '../automation/expiration';
 import type { MachineDetail } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
+import { expirationView } from '../automation/expiration';
 import { notFound } from '../errors';
 import { MACHINE_VIEW_COLUMNS, type MachineRow, toMachine } from './view';
 

@@ -1,5 +1,6 @@
+import { setMaxListeners } from 'node:events';
 import type { StreamEvent } from '@overcast/contracts';
-import type { Database } from '@overcast/db';
+import type { Cloud, Database, Machine } from '@overcast/db';
 import { commandLine, connectSsh, type SshConnection, SshError } from '@overcast/ssh';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -8,8 +9,8 @@ import { publishEvents } from '../events';
 import { loginKeyFor } from '../keys/service';
 import type { SecretBox } from '../secrets';
 import type { Settings } from '../settings/schema';
-import { cloudHostLogin } from '../terminal/cloud-host';
-import { pinHostKey, pinnedHostKey } from '../terminal/hostkeys';
+import { cloudHostLoginOf } from '../terminal/cloud-host';
+import { pinHostKey } from '../terminal/hostkeys';
 import { sshTarget } from '../terminal/target';
 
 export interface ScriptExecDeps {
@@ -128,8 +129,61 @@ interface RunContext {
   signal: AbortSignal;
 }
 
+/**
+ * What every machine of a run needs from the database, loaded once per run: the machines, their
+ * clouds, host keys, and each SSH key decrypted once (a 200-machine run is not 1,000 queries).
+ */
+class RunLookups {
+  private machines = new Map<string, Machine>();
+  private clouds = new Map<string, Cloud>();
+  private hostKeys = new Map<string, { fingerprint: string; algorithm: string }>();
+  private keys = new Map<string, ReturnType<typeof loginKeyFor>>();
+
+  constructor(private readonly deps: ScriptExecDeps) {}
+
+  async load(organizationId: string, machineIds: string[]): Promise<void> {
+    const { prisma } = this.deps.db;
+    const machines = await prisma.machine.findMany({ where: { id: { in: machineIds }, organizationId } });
+    for (const m of machines) this.machines.set(m.id, m);
+    const cloudIds = [...new Set(machines.map((m) => m.cloudId))];
+    for (const c of await prisma.cloud.findMany({ where: { id: { in: cloudIds }, organizationId } }))
+      this.clouds.set(c.id, c);
+    const pins = await prisma.hostKey.findMany({ where: { machineId: { in: machineIds }, organizationId } });
+    for (const k of pins) this.hostKeys.set(`${k.machineId}|${k.host}|${k.port}`, k);
+  }
+
+  machine = (id: string) => this.machines.get(id);
+
+  hostLogin(machine: Machine) {
+    const cloud = this.clouds.get(machine.cloudId);
+    try {
+      return cloud ? cloudHostLoginOf(this.deps.box, cloud, machine) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  pinned = (machineId: string, host: string, port: number) =>
+    this.hostKeys.get(`${machineId}|${host}|${port}`);
+
+  loginKey(machine: Machine) {
+    const slot = machine.sshKeyId ?? '(default)';
+    let key = this.keys.get(slot);
+    if (!key) {
+      key = loginKeyFor(this.deps, machine);
+      this.keys.set(slot, key);
+    }
+    return key;
+  }
+}
+
 /** Runs the script on one machine; every failure becomes this machine's outcome, never the run's. */
-async function runOnMachine(deps: ScriptExecDeps, ctx: RunContext, target: TargetRow): Promise<Outcome> {
+async function runOnMachine(
+  deps: ScriptExecDeps,
+  ctx: RunContext,
+  lookups: RunLookups,
+  target: TargetRow,
+): Promise<Outcome> {
   const fail = (error: string): Outcome => ({
     status: 'failed',
     exitCode: null,
@@ -137,11 +191,9 @@ async function runOnMachine(deps: ScriptExecDeps, ctx: RunContext, target: Targe
     stderr: '',
     error,
   });
-  const machine = await deps.db.prisma.machine.findFirst({
-    where: { id: target.machineId, organizationId: ctx.organizationId },
-  });
+  const machine = lookups.machine(target.machineId);
   if (!machine) return fail('The machine no longer exists.');
-  const hostLogin = await cloudHostLogin(deps, machine).catch(() => null);
+  const hostLogin = lookups.hostLogin(machine);
   let where: ReturnType<typeof sshTarget>;
   try {
     where = sshTarget({
@@ -153,7 +205,7 @@ async function runOnMachine(deps: ScriptExecDeps, ctx: RunContext, target: Targe
     if (err instanceof DomainError) return fail(err.message);
     throw err;
   }
-  const key = await loginKeyFor(deps, machine);
+  const key = await lookups.loginKey(machine);
   const privateKey = key?.secret.privateKey ?? hostLogin?.privateKey;
   const password = key ? undefined : hostLogin?.password;
   if (!privateKey && !password) {
@@ -162,7 +214,7 @@ async function runOnMachine(deps: ScriptExecDeps, ctx: RunContext, target: Targe
     );
   }
   const label = `${where.user}@${where.host}:${where.port}`;
-  const pinned = await pinnedHostKey(deps.db, machine.id, where.host, where.port);
+  const pinned = lookups.pinned(machine.id, where.host, where.port);
   let conn: SshConnection;
   try {
     conn = await connectSsh({
@@ -183,10 +235,12 @@ async function runOnMachine(deps: ScriptExecDeps, ctx: RunContext, target: Targe
     if (!pinned || pinned.algorithm !== conn.hostKey.algorithm) {
       await pinHostKey(deps.db, machine, where.host, where.port, conn.hostKey);
     }
-    await deps.db.prisma.scriptRunTarget.update({
-      where: { id: target.id },
-      data: { status: 'running', startedAt: new Date() },
-    });
+    // Recorded before the command starts: a worker dying mid-run leaves it "running", and the
+    // retry then reports it as unknown instead of running the script twice.
+    await deps.db.pool.query(
+      `UPDATE script_run_targets SET status = 'running', started_at = now() WHERE id = $1`,
+      [target.id],
+    );
     const live = new LiveOutput(deps, ctx.organizationId, {
       runId: ctx.runId,
       targetId: target.id,
@@ -282,6 +336,13 @@ export async function executeScriptRun(
     where: { runId, status: 'queued' },
     orderBy: { id: 'asc' },
   });
+  const lookups = new RunLookups(deps);
+  await lookups.load(
+    run.organizationId,
+    targets.map((t) => t.machineId),
+  );
+  // Every connection and command listens to the run's signal.
+  setMaxListeners(0, signal);
   const ctx: RunContext = {
     organizationId: run.organizationId,
     runId,
@@ -293,10 +354,11 @@ export async function executeScriptRun(
     signal,
   };
   const finish = async (target: TargetRow, outcome: Outcome) => {
-    await db.prisma.scriptRunTarget.update({
-      where: { id: target.id },
-      data: { ...outcome, finishedAt: new Date() },
-    });
+    await db.pool.query(
+      `UPDATE script_run_targets SET status = $2, exit_code = $3, stdout = $4, stderr = $5, error = $6,
+              finished_at = now() WHERE id = $1`,
+      [target.id, outcome.status, outcome.exitCode, outcome.stdout, outcome.stderr, outcome.error],
+    );
     await publishEvents(deps.redis, run.organizationId, [
       {
         type: 'script.target',
@@ -316,7 +378,7 @@ export async function executeScriptRun(
       let outcome: Outcome;
       try {
         outcome = version
-          ? await runOnMachine(deps, ctx, target)
+          ? await runOnMachine(deps, ctx, lookups, target)
           : {
               status: 'failed',
               exitCode: null,
@@ -337,11 +399,18 @@ export async function executeScriptRun(
           error: `The run failed here: ${(err as Error).message}`,
         };
       }
-      await finish(target, outcome);
+      // The lane moves on to its next machine while the record is written.
+      writes.push(
+        finish(target, outcome).catch((err) =>
+          deps.logger?.warn({ err: (err as Error).message, runId }, 'could not record a script result'),
+        ),
+      );
     }
   };
+  const writes: Promise<void>[] = [];
   const lanes = Math.min(deps.settings.automation.scriptConcurrency, targets.length);
   await Promise.all(Array.from({ length: lanes }, lane));
+  await Promise.all(writes);
   const failed = await db.prisma.scriptRunTarget.count({ where: { runId, status: { not: 'succeeded' } } });
   const status = failed === 0 ? 'succeeded' : 'failed';
   await db.prisma.scriptRun.update({ where: { id: runId }, data: { status, finishedAt: new Date() } });

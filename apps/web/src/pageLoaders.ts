@@ -11,6 +11,8 @@ export const pageLoaders = {
   keys: () => import('./keys/KeysPage'),
   terminal: () => import('./terminal/TerminalPage'),
   replay: () => import('./terminal/ReplayPage'),
+  scripts: () => import('./automation/ScriptsPage'),
+  schedules: () => import('./automation/SchedulesPage'),
 };
 
 const byPath: Record<string, () => Promise<unknown>> = {
@@ -19,6 +21,8 @@ const byPath: Record<string, () => Promise<unknown>> = {
   '/machines': pageLoaders.machines,
   '/volumes': pageLoaders.volumes,
   '/keys': pageLoaders.keys,
+  '/scripts': pageLoaders.scripts,
+  '/schedules': pageLoaders.schedules,
 };
 
 /** Starts loading the code of the page at `path` (harmless when already loaded). */

@@ -10,8 +10,6 @@ import { pageLoaders } from './pageLoaders';
 import { ActivityPage } from './pages/ActivityPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { RulesPage } from './pages/RulesPage';
-import { SchedulesPage } from './pages/SchedulesPage';
-import { ScriptsPage } from './pages/ScriptsPage';
 import { TeamPage } from './pages/TeamPage';
 import { AppShell } from './shell/AppShell';
 import { FullPageStatus } from './ui/FullPageStatus';
@@ -82,8 +80,14 @@ export function createRouter(queryClient: QueryClient) {
               path: 'machines/:id/recordings/:sessionId',
               lazy: () => pageLoaders.replay().then((m) => ({ Component: m.ReplayPage })),
             },
-            { path: 'scripts', element: <ScriptsPage /> },
-            { path: 'schedules', element: <SchedulesPage /> },
+            {
+              path: 'scripts',
+              lazy: () => pageLoaders.scripts().then((m) => ({ Component: m.ScriptsPage })),
+            },
+            {
+              path: 'schedules',
+              lazy: () => pageLoaders.schedules().then((m) => ({ Component: m.SchedulesPage })),
+            },
             { path: 'rules', element: <RulesPage /> },
             { path: 'activity', element: <ActivityPage /> },
             { path: 'team', element: <TeamPage /> },

@@ -5,6 +5,7 @@ import { errorText, isApiError } from '../api/errors';
 import { machineDetailQuery } from '../api/machines';
 import type { Machine, MachineAction, MachineDetail } from '../api/types';
 import { usePermissions } from '../auth/permissions';
+import { ExpirationCard } from '../automation/ExpirationCard';
 import { formatMoney, plural } from '../format/number';
 import { usePendingAction } from '../live/pending';
 import { providerMeta } from '../providers/meta';
@@ -172,6 +173,7 @@ function MachineView({ detail }: { detail: MachineDetail }) {
         <div className={styles.side}>
           <Connect machine={m} />
           <SshCard machine={m} canEdit={permissions.operate && !gone} />
+          <ExpirationCard detail={detail} canEdit={permissions.operate && !gone} />
           <SessionsCard machineId={m.id} />
           <Card title="Tags">
             <TagsEditor detail={detail} canEdit={permissions.operate && !gone} />

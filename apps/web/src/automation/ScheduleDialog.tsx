@@ -188,7 +188,7 @@ export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | nul
             <Alert>{errorText(preview.error)}</Alert>
           ) : preview.data?.nextRuns.length ? (
             <>
-              <strong>Next runs</strong>
+              <strong>Next runs</strong> <span className={styles.muted}>(in your time zone)</span>
               <ol className={styles.preview} data-testid="next-runs">
                 {preview.data.nextRuns.map((at) => (
                   <li key={at}>{formatWhen(at)}</li>

@@ -165,6 +165,7 @@ function ScheduleHistory({ scheduleId }: { scheduleId: string }) {
   const runs = useQuery(scheduleRunsQuery(scheduleId));
   return (
     <Card title="History" meta="what each run did, machine by machine">
+      {/* Opened from a schedule's name in the table above. */}
       {runs.isError ? (
         <Alert>{errorText(runs.error)}</Alert>
       ) : !runs.data ? (

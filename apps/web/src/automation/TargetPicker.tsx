@@ -58,7 +58,7 @@ export function TargetPicker({
   return (
     <div className={styles.form}>
       <fieldset className={styles.fieldset}>
-        <legend>Machines</legend>
+        <legend>By name</legend>
         <TextField
           label="Find machines"
           value={search}
@@ -83,7 +83,7 @@ export function TargetPicker({
         </div>
       </fieldset>
       <TextField
-        label="Tags"
+        label="By tags"
         aside="machines with all of them, now and when it runs"
         value={tagText}
         placeholder="env=dev, team"
@@ -93,7 +93,7 @@ export function TargetPicker({
         }}
       />
       <fieldset className={styles.fieldset}>
-        <legend>Clouds</legend>
+        <legend>By cloud</legend>
         {clouds.data?.map((c) => (
           <label key={c.id} className={styles.check}>
             <input

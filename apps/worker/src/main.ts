@@ -9,6 +9,7 @@ import {
   QUEUES,
   reconcilePollSchedules,
   reconcileSchedules,
+  resumeScriptRuns,
   type ScheduleJobData,
   SecretBox,
   SettingsError,
@@ -77,7 +78,11 @@ async function main(): Promise<void> {
         { name: EXPIRATION_SCHEDULER_ID, opts: { removeOnComplete: 10, removeOnFail: 50 } },
       );
       const removed = await reconcileSchedules(db, scheduleQueue);
-      logger.info({ why, removed }, 'schedules rebuilt from the database');
+      const runs = await resumeScriptRuns(db, scriptQueue);
+      logger.info(
+        { why, removed, unfinishedRuns: runs },
+        'schedules and script runs rebuilt from the database',
+      );
     } catch (err) {
       logger.warn({ why, err: (err as Error).message }, 'could not rebuild schedules');
     }

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { StreamEvent } from '@overcast/contracts';
 import type { Cloud, Database, Machine } from '@overcast/db';
 import { commandLine, connectSsh, type SshConnection, SshError } from '@overcast/ssh';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { DomainError } from '../errors';
@@ -12,6 +13,7 @@ import type { Settings } from '../settings/schema';
 import { cloudHostLoginOf } from '../terminal/cloud-host';
 import { pinHostKey } from '../terminal/hostkeys';
 import { sshTarget } from '../terminal/target';
+import { enqueueScriptRun } from './script-run';
 
 export interface ScriptExecDeps {
   db: Database;
@@ -72,12 +74,19 @@ class Capture {
 class LiveOutput {
   private pending: { stream: 'stdout' | 'stderr'; parts: Buffer[] }[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Bytes streamed so far; past the kept-output limit browsers get no more than the record keeps. */
+  private sent = { stdout: 0, stderr: 0 };
   constructor(
     private readonly deps: ScriptExecDeps,
     private readonly organizationId: string,
     private readonly ids: { runId: string; targetId: string; machineId: string },
+    private readonly maxBytes: number,
   ) {}
-  push(stream: 'stdout' | 'stderr', data: Buffer): void {
+  push(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    const room = this.maxBytes - this.sent[stream];
+    if (room <= 0) return;
+    const data = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.sent[stream] += data.length;
     const last = this.pending.at(-1);
     if (last?.stream === stream) last.parts.push(data);
     else this.pending.push({ stream, parts: [data] });
@@ -241,11 +250,16 @@ async function runOnMachine(
       `UPDATE script_run_targets SET status = 'running', started_at = now() WHERE id = $1`,
       [target.id],
     );
-    const live = new LiveOutput(deps, ctx.organizationId, {
-      runId: ctx.runId,
-      targetId: target.id,
-      machineId: machine.id,
-    });
+    const live = new LiveOutput(
+      deps,
+      ctx.organizationId,
+      {
+        runId: ctx.runId,
+        targetId: target.id,
+        machineId: machine.id,
+      },
+      ctx.maxBytes,
+    );
     const out = new Capture(ctx.maxBytes);
     const err = new Capture(ctx.maxBytes);
     const proc = await conn.spawn(remoteCommand(ctx.kind), {
@@ -417,4 +431,14 @@ export async function executeScriptRun(
   await publishEvents(deps.redis, run.organizationId, [
     { type: 'script.run', runId, scriptId: run.scriptId, status },
   ]).catch(() => {});
+}
+
+/**
+ * Postgres is the source of truth for runs too: queues again every unfinished run (a Redis that
+ * restarted empty lost their jobs). A run whose job still exists keeps it (same job id).
+ */
+export async function resumeScriptRuns(db: Database, queue: Queue): Promise<number> {
+  const runs = await db.prisma.scriptRun.findMany({ where: { finishedAt: null }, select: { id: true } });
+  for (const run of runs) await enqueueScriptRun(queue, run.id);
+  return runs.length;
 }

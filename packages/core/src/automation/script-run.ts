@@ -147,12 +147,21 @@ export async function startScriptRun(
       parameters: Object.keys(params),
     },
   });
-  await deps.scriptQueue.add('run', { runId: run.id } satisfies ScriptRunJobData, {
-    jobId: `run-${run.id}`,
+  await enqueueScriptRun(deps.scriptQueue, run.id);
+  return run.id;
+}
+
+/** One job per run, named by the run, so queueing it again never runs it twice. */
+export async function enqueueScriptRun(queue: Queue, runId: string): Promise<void> {
+  await queue.add('run', { runId } satisfies ScriptRunJobData, {
+    // BullMQ refuses ":" in custom job ids.
+    jobId: `run-${runId}`,
+    // A run that failed as a whole (database gone) is tried again; finished machines are not rerun.
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5_000 },
     removeOnComplete: 1000,
     removeOnFail: 1000,
   });
-  return run.id;
 }
 
 type RunRow = Awaited<ReturnType<Database['prisma']['scriptRun']['findFirstOrThrow']>>;

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRedis, loadSettings, orgChannel, SecretBox, sealCredentials } from '@overcast/core';
@@ -259,10 +259,25 @@ describe('scripts', () => {
   }, 60_000);
 
   it('kills a script that outlives its timeout, with everything it started', async () => {
+    // A sleep no other process on this host runs, to look for it afterwards.
+    const marker = `3${Math.floor(Math.random() * 1e6)}.5`;
+    const sleeping = () =>
+      readdirSync('/proc')
+        .filter((p) => /^\d+$/.test(p))
+        .some((p) => {
+          try {
+            return readFileSync(`/proc/${p}/cmdline`, 'utf8')
+              .split('\0')
+              .join(' ')
+              .includes(`sleep ${marker}`);
+          } catch {
+            return false;
+          }
+        });
     const script = await call('POST', '/api/v1/scripts', {
       name: `sleeper-${randomBytes(3).toString('hex')}`,
       kind: 'executable',
-      body: '#!/bin/sh\necho started\nsleep 60 & wait\necho never',
+      body: `#!/bin/sh\necho started\nsleep ${marker} & wait\necho never`,
     });
     expect(script.status).toBe(201);
     const id = await addSshMachine('sleepy', { sshPort: sshds[1]!.port, sshUser: sshds[1]!.user });
@@ -271,11 +286,13 @@ describe('scripts', () => {
       targets: { machineIds: [id] },
       timeoutSeconds: 2,
     });
+    await waitFor(async () => sleeping(), 5_000, 'the background sleep to start');
     const run = await finishedRun(started.body.id, 20_000);
     expect(Date.now() - t0).toBeLessThan(12_000);
     expect(run.targets[0].status).toBe('timed_out');
     expect(run.targets[0].stdout).toBe('started\n');
     expect(run.targets[0].error).toMatch(/killed/);
+    await waitFor(async () => !sleeping(), 5_000, 'the background sleep to be gone');
   }, 30_000);
 
   it('refuses bad input with a clear 4xx and writes nothing', async () => {

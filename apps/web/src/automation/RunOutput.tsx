@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { Link } from 'react-router-dom';
 import { scriptRunQuery } from '../api/automation';
 import { errorText } from '../api/errors';
@@ -7,7 +8,7 @@ import { Alert } from '../ui/Alert';
 import { Badge, type Tone } from '../ui/Badge';
 import { Spinner } from '../ui/Spinner';
 import styles from './automation.module.css';
-import { type LiveTarget, liveOutput } from './live';
+import { dropLiveOutput, type LiveTarget, liveOutput } from './live';
 
 const TONES: Record<string, Tone> = {
   queued: 'muted',
@@ -34,6 +35,11 @@ export function RunOutput({ runId }: { runId: string }) {
     refetchInterval: (q) => (q.state.data?.finishedAt ? false : 5_000),
   });
   const live = liveOutput.use()[runId] ?? {};
+  const finished = Boolean(run.data?.finishedAt);
+  // Once the stored record has everything, the streamed copy is no longer needed.
+  useEffect(() => {
+    if (finished) dropLiveOutput(runId);
+  }, [finished, runId]);
   if (run.isError) return <Alert>{errorText(run.error)}</Alert>;
   if (!run.data) return <Spinner />;
   const counts = Object.entries(run.data.counts)

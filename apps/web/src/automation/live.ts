@@ -30,6 +30,23 @@ export function dropLiveOutput(runId: string): void {
   });
 }
 
+/** A run's record is fetched again at most this often while its machines report in. */
+const REFRESH_MS = 1_000;
+const refreshTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+/** Refetches a run soon, once for a burst of events (200 machines finishing need not mean 200 fetches). */
+function refreshRun(queryClient: QueryClient, runId: string, now = false): void {
+  const pending = refreshTimers.get(runId);
+  if (pending && !now) return;
+  clearTimeout(pending);
+  const fire = () => {
+    refreshTimers.delete(runId);
+    void queryClient.invalidateQueries({ queryKey: automationKeys.run(runId) });
+  };
+  if (now) fire();
+  else refreshTimers.set(runId, setTimeout(fire, REFRESH_MS));
+}
+
 export function applyAutomationEvent(queryClient: QueryClient, event: AutomationEvent): void {
   switch (event.type) {
     case 'script.output':
@@ -51,10 +68,11 @@ export function applyAutomationEvent(queryClient: QueryClient, event: Automation
         const target = run[event.targetId] ?? { stdout: '', stderr: '' };
         return { ...all, [event.runId]: { ...run, [event.targetId]: { ...target, status: event.status } } };
       });
-      void queryClient.invalidateQueries({ queryKey: automationKeys.run(event.runId) });
+      refreshRun(queryClient, event.runId);
       return;
     case 'script.run':
-      void queryClient.invalidateQueries({ queryKey: automationKeys.run(event.runId) });
+      // The run is over (or just started): its record now, without waiting for the burst timer.
+      refreshRun(queryClient, event.runId, true);
       void queryClient.invalidateQueries({ queryKey: automationKeys.scriptRuns(event.scriptId) });
       return;
     case 'schedule.run':

@@ -534,7 +534,8 @@ describe('expiration', () => {
       'the expiration',
     );
     expect(expired.createdAt.getTime()).toBeGreaterThanOrEqual(at.getTime());
-    expect(expired.createdAt.getTime() - at.getTime()).toBeLessThan(3_000);
+    // Within the check interval (1 s here) plus the provider's answer, on a loaded machine.
+    expect(expired.createdAt.getTime() - at.getTime()).toBeLessThan(6_000);
     const droplet = sim
       .account(TOKEN)
       .listDroplets()

@@ -181,9 +181,6 @@ function MachineView({ detail }: { detail: MachineDetail }) {
           <Card title="Also for this machine">
             <ul className={styles.later}>
               <li>
-                <strong>Scripts</strong> run here, with their output
-              </li>
-              <li>
                 <strong>Metrics</strong>: CPU, memory, disk and network
               </li>
               <li>

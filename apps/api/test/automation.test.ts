@@ -228,3 +228,51 @@ describe('expiration api', () => {
     expect((await call('GET', `/api/v1/machines/${machineId}`)).body.expiration).toBeNull();
   });
 });
+
+describe('with Redis down', () => {
+  it('runs and schedules are still accepted, kept in Postgres for the worker to queue later', async () => {
+    const down = await startTestApi({ REDIS_URL: 'redis://127.0.0.1:1/0' });
+    try {
+      const user = await createOrgWithUser(down.db);
+      const as = await login(down, user);
+      const cloud = await down.db.prisma.cloud.create({
+        data: {
+          organizationId: user.organizationId,
+          provider: 'ssh_host',
+          title: 'h',
+          credentials: Buffer.from('x'),
+          enabled: false,
+        },
+      });
+      await down.db.prisma.machine.create({
+        data: {
+          organizationId: user.organizationId,
+          cloudId: cloud.id,
+          externalId: 'y',
+          name: 'b',
+          state: 'running',
+        },
+      });
+      const inject = (method: 'POST', url: string, payload: object) =>
+        down.app.inject({ method, url, payload, headers: { cookie: as } });
+      const script = await inject('POST', '/api/v1/scripts', { name: 'x', body: 'true' });
+      const t0 = Date.now();
+      const run = await inject('POST', `/api/v1/scripts/${script.json().id}/runs`, {
+        targets: { cloudIds: [cloud.id] },
+      });
+      expect(run.statusCode).toBe(202);
+      const schedule = await inject('POST', '/api/v1/schedules', {
+        name: 'later',
+        trigger: { kind: 'interval', intervalSeconds: 60 },
+        target: { cloudIds: [cloud.id] },
+        action: { kind: 'stop' },
+      });
+      expect(schedule.statusCode).toBe(201);
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      const row = await down.db.prisma.scriptRun.findUniqueOrThrow({ where: { id: run.json().id } });
+      expect(row.status).toBe('queued');
+    } finally {
+      await down.close();
+    }
+  }, 30_000);
+});

@@ -12,6 +12,7 @@ import { type Database, Prisma, type Schedule } from '@overcast/db';
 import type { Queue } from 'bullmq';
 import { type Actor, recordAudit } from '../audit';
 import { DomainError, notFound } from '../errors';
+import { queueWithin } from './queue-timeout';
 import { removeScheduleJobs, syncScheduleJobs } from './schedule-jobs';
 import { actionOf, scheduleRunView, scheduleView, triggerOf } from './schedule-view';
 import { parameterValues } from './script-run';
@@ -101,7 +102,7 @@ export function previewSchedule(req: PreviewScheduleRequest): { nextRuns: string
 
 /** Writes the row, then derives its jobs; a Redis failure is repaired by the worker's reconcile. */
 async function derive(deps: ScheduleDeps, s: Schedule): Promise<void> {
-  await syncScheduleJobs(deps.scheduleQueue, s).catch(() => {});
+  await queueWithin(syncScheduleJobs(deps.scheduleQueue, s));
 }
 
 export async function createSchedule(
@@ -199,7 +200,7 @@ export async function updateSchedule(
 export async function deleteSchedule(deps: ScheduleDeps, actor: OrgActor, id: string): Promise<void> {
   const s = await loadSchedule(deps.db, actor.organizationId, id);
   await deps.db.prisma.schedule.delete({ where: { id } });
-  await removeScheduleJobs(deps.scheduleQueue, id).catch(() => {});
+  await queueWithin(removeScheduleJobs(deps.scheduleQueue, id));
   await recordAudit(deps.db, actor, {
     action: 'schedule.delete',
     resourceKind: 'schedule',

@@ -9,6 +9,7 @@ import type { Queue } from 'bullmq';
 import { type Actor, recordAudit } from '../audit';
 import { DomainError, notFound } from '../errors';
 import type { Settings } from '../settings/schema';
+import { queueWithin } from './queue-timeout';
 import { resolveTargets } from './targets';
 
 export interface ScriptRunDeps {
@@ -147,7 +148,7 @@ export async function startScriptRun(
       parameters: Object.keys(params),
     },
   });
-  await enqueueScriptRun(deps.scriptQueue, run.id);
+  await queueWithin(enqueueScriptRun(deps.scriptQueue, run.id));
   return run.id;
 }
 

@@ -449,6 +449,38 @@ describe('schedules', () => {
     expect((await runsOf(s.body.id)).length).toBeLessThanOrEqual(runs.length + 1);
   }, 90_000);
 
+  it('a one-date schedule runs a script with its parameters, and its run links the script run', async () => {
+    const script = await call('POST', '/api/v1/scripts', {
+      name: `scheduled-${randomBytes(3).toString('hex')}`,
+      body: 'echo "scheduled $WHAT"',
+      parameters: [{ name: 'WHAT', required: true }],
+    });
+    const id = await addSshMachine('scheduled-box', { sshPort: sshds[2]!.port, sshUser: sshds[2]!.user });
+    const runAt = new Date(Date.now() + 2_000);
+    const s = await call('POST', '/api/v1/schedules', {
+      name: `once-script-${randomBytes(3).toString('hex')}`,
+      trigger: { kind: 'once', runAt: runAt.toISOString() },
+      target: { machineIds: [id] },
+      action: { kind: 'run_script', scriptId: script.body.id, params: { WHAT: 'backup' } },
+    });
+    expect(s.status).toBe(201);
+    const fired = await waitFor(
+      async () => (await runsOf(s.body.id)).find((r) => r.finishedAt),
+      10_000,
+      'the firing',
+    );
+    const [result] = fired.results as { machineId: string; result: string; scriptRunId: string }[];
+    expect(result).toMatchObject({ machineId: id, result: 'started' });
+    const run = await finishedRun(result!.scriptRunId);
+    expect(run.scheduleRunId).toBe(fired.id);
+    expect(run.startedBy).toBe(`schedule: ${s.body.name}`);
+    expect(run.targets[0].stdout).toBe('scheduled backup\n');
+    // Done once: nothing is left to fire.
+    const after = await call('GET', `/api/v1/schedules/${s.body.id}`);
+    expect(after.body.runCount).toBe(1);
+    expect(after.body.nextRuns).toEqual([]);
+  }, 30_000);
+
   it('a tag target picks up a machine tagged later; power actions reach the provider', async () => {
     const machines = await db.prisma.machine.findMany({
       where: { cloudId: doCloudId },

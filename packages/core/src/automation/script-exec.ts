@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { StringDecoder } from 'node:string_decoder';
 import type { StreamEvent } from '@overcast/contracts';
 import type { Cloud, Database, Machine } from '@overcast/db';
 import { commandLine, connectSsh, type SshConnection, SshError } from '@overcast/ssh';
@@ -46,7 +47,7 @@ const FLUSH_MS = 100;
 
 type TargetRow = { id: string; machineId: string; machineName: string; status: string };
 
-/** Keeps at most `max` bytes of a stream (UTF-8 safe at the end), noting what was dropped. */
+/** Keeps at most `max` bytes of a stream, noting how much was dropped. */
 class Capture {
   private readonly parts: Buffer[] = [];
   private size = 0;
@@ -72,10 +73,12 @@ class Capture {
 
 /** Batches live output so a chatty script sends a few events a second, not one per write. */
 class LiveOutput {
-  private pending: { stream: 'stdout' | 'stderr'; parts: Buffer[] }[] = [];
+  private pending: { stream: 'stdout' | 'stderr'; text: string }[] = [];
   private timer: NodeJS.Timeout | null = null;
   /** Bytes streamed so far; past the kept-output limit browsers get no more than the record keeps. */
   private sent = { stdout: 0, stderr: 0 };
+  /** A character split across two chunks is sent whole, with the second. */
+  private decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   constructor(
     private readonly deps: ScriptExecDeps,
     private readonly organizationId: string,
@@ -87,9 +90,11 @@ class LiveOutput {
     if (room <= 0) return;
     const data = chunk.length > room ? chunk.subarray(0, room) : chunk;
     this.sent[stream] += data.length;
+    const text = this.decoders[stream].write(data);
+    if (!text) return;
     const last = this.pending.at(-1);
-    if (last?.stream === stream) last.parts.push(data);
-    else this.pending.push({ stream, parts: [data] });
+    if (last?.stream === stream) last.text += text;
+    else this.pending.push({ stream, text });
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
   async flush(): Promise<void> {
@@ -102,7 +107,7 @@ class LiveOutput {
       type: 'script.output',
       ...this.ids,
       stream: b.stream,
-      data: Buffer.concat(b.parts).toString('utf8'),
+      data: b.text,
     }));
     await publishEvents(this.deps.redis, this.organizationId, events).catch(() => {});
   }
@@ -302,9 +307,11 @@ async function runOnMachine(
         ? null
         : exit.exitCode === 125
           ? 'The script could not be stored on the machine (mktemp or writing the temp dir failed); check disk space and TMPDIR.'
-          : exit.exitCode !== null
-            ? `The script exited with code ${exit.exitCode}.`
-            : `The script was ended by ${exit.signal ?? 'an unknown signal'}.`,
+          : exit.exitCode === 126 && ctx.kind === 'executable'
+            ? 'The script could not be executed (exit code 126): the temp directory may be mounted noexec, or its shebang names a missing interpreter.'
+            : exit.exitCode !== null
+              ? `The script exited with code ${exit.exitCode}.`
+              : `The script was ended by ${exit.signal ?? 'an unknown signal'}.`,
     };
   } catch (e) {
     return fail(

@@ -110,7 +110,9 @@ async function main(): Promise<void> {
         job.name === EXPIRATION_SCHEDULER_ID
           ? expirationJob(automationDeps, logger)
           : fireScheduleJob(automationDeps, logger, job as Job<ScheduleJobData>),
-      { connection, prefix: QUEUE_PREFIX, concurrency: Math.max(4, settings.worker.concurrency) },
+      // Firings are short and mostly waiting on Postgres and providers: many at once keeps a
+      // minute boundary where many schedules fall due from queueing them behind each other.
+      { connection, prefix: QUEUE_PREFIX, concurrency: Math.max(16, settings.worker.concurrency) },
     ),
     new Worker(QUEUES.maintenance, maintenanceProcessor(db, logger, settings), {
       connection,

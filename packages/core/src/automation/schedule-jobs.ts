@@ -40,6 +40,8 @@ export async function syncScheduleJobs(queue: Queue, s: Schedule, now = new Date
   const data: ScheduleJobData = { scheduleId: s.id };
   if (trigger.kind === 'once') {
     await queue.removeJobScheduler(id);
+    // A date missed while no worker ran (or Redis was empty) still runs, late, once: its slot is
+    // claimed in Postgres. Cron and interval slots missed that way are skipped, not caught up.
     const due = new Date(trigger.runAt).getTime();
     // A changed date replaces the waiting job; a job already running keeps its id and is left be.
     await queue.remove(onceJobId(s.id)).catch(() => 0);

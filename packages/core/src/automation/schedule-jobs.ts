@@ -81,22 +81,40 @@ export async function removeScheduleJobs(queue: Queue, scheduleId: string): Prom
   await queue.remove(onceJobId(scheduleId)).catch(() => 0);
 }
 
+/** What this process last wrote to Redis for each schedule, so a periodic check skips the unchanged. */
+const written = new Map<string, string>();
+const signature = (s: Schedule) => `${s.updatedAt.getTime()}|${s.runCount}|${s.enabled}`;
+
 /**
- * Postgres is the source of truth: rebuilds every schedule's jobs from its row and removes
- * schedulers of schedules that are gone. Run at worker start, after Redis comes back, and
+ * Postgres is the source of truth: rebuilds the jobs of every schedule whose row changed since
+ * this process last wrote them, or whose jobs Redis no longer has (a restart that lost them), and
+ * removes schedulers of schedules that are gone. Run at worker start, when Redis comes back, and
  * now and then. Returns how many strays were removed.
  */
 export async function reconcileSchedules(db: Database, queue: Queue): Promise<number> {
   const schedules = await db.prisma.schedule.findMany();
+  const present = new Set((await queue.getJobSchedulers(0, -1)).map((j) => j.key ?? j.id));
   const wanted = new Set<string>();
   const now = new Date();
+  const seen = new Set<string>();
   for (const s of schedules) {
+    seen.add(s.id);
+    const live = isLive(s, now);
+    const key = scheduleJobId(s.id);
+    if (live && s.triggerKind !== 'once') wanted.add(key);
+    const inRedis =
+      s.triggerKind === 'once'
+        ? live
+          ? Boolean(await queue.getJob(onceJobId(s.id)))
+          : false
+        : present.has(key);
+    if (written.get(s.id) === signature(s) && inRedis === live) continue;
     await syncScheduleJobs(queue, s, now);
-    if (isLive(s, now) && s.triggerKind !== 'once') wanted.add(scheduleJobId(s.id));
+    written.set(s.id, signature(s));
   }
+  for (const id of written.keys()) if (!seen.has(id)) written.delete(id);
   let removed = 0;
-  for (const j of await queue.getJobSchedulers(0, -1)) {
-    const key = j.key ?? j.id;
+  for (const key of present) {
     if (key?.startsWith('schedule:') && !wanted.has(key)) {
       await queue.removeJobScheduler(key);
       removed += 1;

@@ -4,6 +4,8 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
+import { bullConnection, QUEUE_PREFIX, QUEUES } from '@overcast/core';
+import { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { App, AppDeps } from './context';
 import { EventHub } from './events/hub';
@@ -17,6 +19,7 @@ import { accountRoutes } from './routes/account';
 import { authRoutes } from './routes/auth';
 import { cloudRoutes } from './routes/clouds';
 import { containerRoutes } from './routes/containers';
+import { expirationRoutes } from './routes/expiration';
 import { healthRoutes } from './routes/health';
 import { inventoryRoutes } from './routes/inventory';
 import { keyRoutes } from './routes/keys';
@@ -26,6 +29,8 @@ import { monitoringRoutes } from './routes/monitoring';
 import { notificationRoutes } from './routes/notifications';
 import { organizationRoutes } from './routes/organization';
 import { ruleRoutes } from './routes/rules';
+import { scheduleRoutes } from './routes/schedules';
+import { scriptRoutes } from './routes/scripts';
 import { shellRoutes } from './routes/shell';
 import { streamRoutes } from './routes/stream';
 
@@ -91,6 +96,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   ruleRoutes(app, deps);
   notificationRoutes(app, deps);
   shellRoutes(app, deps);
+  // Script runs and schedule jobs go to the worker through these; closed with the app.
+  const queueOptions = { connection: bullConnection(deps.settings.redisUrl), prefix: QUEUE_PREFIX };
+  const queues = {
+    scripts: new Queue(QUEUES.scripts, queueOptions),
+    schedules: new Queue(QUEUES.schedules, queueOptions),
+  };
+  for (const q of Object.values(queues))
+    q.on('error', (err) => deps.logger.warn({ err: err.message, queue: q.name }, 'queue connection error'));
+  app.addHook('onClose', async () => {
+    await Promise.allSettled(Object.values(queues).map((q) => q.close()));
+  });
+  scriptRoutes(app, deps, queues);
+  scheduleRoutes(app, deps, queues);
+  expirationRoutes(app, deps);
   const hub = new EventHub(deps.settings.redisUrl);
   app.decorate('eventHub', hub);
   app.addHook('onClose', () => hub.close());

@@ -18,6 +18,8 @@ export const pageLoaders = {
   rules: () => import('./rules/RulesPage'),
   incidents: () => import('./rules/IncidentsPage'),
   monitoring: () => import('./monitoring/FleetPage'),
+  scripts: () => import('./automation/ScriptsPage'),
+  schedules: () => import('./automation/SchedulesPage'),
 };
 
 const byPath: Record<string, () => Promise<unknown>> = {
@@ -31,6 +33,8 @@ const byPath: Record<string, () => Promise<unknown>> = {
   '/rules': pageLoaders.rules,
   '/incidents': pageLoaders.incidents,
   '/monitoring': pageLoaders.monitoring,
+  '/scripts': pageLoaders.scripts,
+  '/schedules': pageLoaders.schedules,
 };
 
 /** Starts loading the code of the page at `path` (harmless when already loaded). */

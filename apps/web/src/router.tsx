@@ -8,8 +8,6 @@ import { RouteError } from './errors/RouteError';
 import { filtersFromParams } from './machines/filters';
 import { pageLoaders } from './pageLoaders';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { SchedulesPage } from './pages/SchedulesPage';
-import { ScriptsPage } from './pages/ScriptsPage';
 import { AppShell } from './shell/AppShell';
 import { FullPageStatus } from './ui/FullPageStatus';
 
@@ -84,8 +82,14 @@ export function createRouter(queryClient: QueryClient) {
               path: 'machines/:id/recordings/:sessionId',
               lazy: () => pageLoaders.replay().then((m) => ({ Component: m.ReplayPage })),
             },
-            { path: 'scripts', element: <ScriptsPage /> },
-            { path: 'schedules', element: <SchedulesPage /> },
+            {
+              path: 'scripts',
+              lazy: () => pageLoaders.scripts().then((m) => ({ Component: m.ScriptsPage })),
+            },
+            {
+              path: 'schedules',
+              lazy: () => pageLoaders.schedules().then((m) => ({ Component: m.SchedulesPage })),
+            },
             { path: 'rules', lazy: () => pageLoaders.rules().then((m) => ({ Component: m.RulesPage })) },
             {
               path: 'incidents',

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   bullConnection,
   createLogger,
+  createNotifier,
   createRedis,
   EngineWatchers,
   type LoadedSettings,
@@ -9,19 +10,26 @@ import {
   QUEUE_PREFIX,
   QUEUES,
   reconcilePollSchedules,
+  reconcileSchedules,
+  resumeScriptRuns,
   ruleEvaluatorDeps,
+  type ScheduleJobData,
   SecretBox,
   SettingsError,
   scheduleMonitoring,
 } from '@overcast/core';
 import { createDatabase } from '@overcast/db';
-import { Queue, Worker } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import { startHeartbeat } from './heartbeat';
 import { collectMetricsProcessor } from './jobs/collect-metrics';
 import { evaluateRulesProcessor } from './jobs/evaluate-rules';
+import { EXPIRATION_SCHEDULER_ID, expirationJob } from './jobs/expiration';
 import { MAINTENANCE_SCHEDULES, maintenanceProcessor } from './jobs/maintenance';
 import { pollProcessor } from './jobs/poll';
 import { rollupMetricsProcessor } from './jobs/rollup-metrics';
+import { fireScheduleJob } from './jobs/schedule-fire';
+import { scriptRunProcessor } from './jobs/script-run';
+import { noticeNotifier } from './notifier';
 
 /** The api writes settings.json on its first start; a worker started beside it waits for the file. */
 async function waitForSettings(): Promise<LoadedSettings> {
@@ -83,8 +91,59 @@ async function main(): Promise<void> {
   await scheduleMonitoring({ metrics: metricsQueue, rules: rulesQueue }, settings);
   const collect = collectMetricsProcessor({ ...pollDeps, logger }, logger);
   const rollup = rollupMetricsProcessor(db, settings, logger);
-  const evaluate = evaluateRulesProcessor(ruleEvaluatorDeps({ ...pollDeps, pollQueue, logger }), logger);
+  // Automation: script runs, schedule firings, machine expiration.
+  const scriptQueue = new Queue(QUEUES.scripts, { connection, prefix: QUEUE_PREFIX });
+  const scheduleQueue = new Queue(QUEUES.schedules, { connection, prefix: QUEUE_PREFIX });
+  const notifier = noticeNotifier(db, redis, createNotifier({ db, box: pollDeps.box, settings, logger }));
+  const automationDeps = { ...pollDeps, pollQueue, scriptQueue, scheduleQueue, notifier, logger };
+  const evaluate = evaluateRulesProcessor(
+    ruleEvaluatorDeps({ ...pollDeps, pollQueue, scriptQueue, logger }),
+    logger,
+  );
+  const rebuildSchedules = async (why: string) => {
+    try {
+      await scheduleQueue.upsertJobScheduler(
+        EXPIRATION_SCHEDULER_ID,
+        { every: settings.automation.expirationCheckSeconds * 1000 },
+        { name: EXPIRATION_SCHEDULER_ID, opts: { removeOnComplete: 10, removeOnFail: 50 } },
+      );
+      const removed = await reconcileSchedules(db, scheduleQueue);
+      const runs = await resumeScriptRuns(db, scriptQueue);
+      logger.info(
+        { why, removed, unfinishedRuns: runs },
+        'schedules and script runs rebuilt from the database',
+      );
+    } catch (err) {
+      logger.warn({ why, err: (err as Error).message }, 'could not rebuild schedules');
+    }
+  };
+  await rebuildSchedules('start');
+  // A Redis that restarted empty has lost every scheduler: rebuild as soon as it is back.
+  const scheduleClient = await scheduleQueue.client;
+  let seenReady = false;
+  scheduleClient.on('ready', () => {
+    if (seenReady) void rebuildSchedules('redis reconnected');
+    seenReady = true;
+  });
+  if (scheduleClient.status === 'ready') seenReady = true;
+  const scheduleReconcile = setInterval(() => void rebuildSchedules('periodic'), RECONCILE_MS);
+
   const workers = [
+    new Worker(QUEUES.scripts, scriptRunProcessor(automationDeps, logger), {
+      connection,
+      prefix: QUEUE_PREFIX,
+      concurrency: settings.worker.concurrency,
+    }),
+    new Worker(
+      QUEUES.schedules,
+      async (job: Job) =>
+        job.name === EXPIRATION_SCHEDULER_ID
+          ? expirationJob(automationDeps, logger)
+          : fireScheduleJob(automationDeps, logger, job as Job<ScheduleJobData>),
+      // Firings are short and mostly waiting on Postgres and providers: many at once keeps a
+      // minute boundary where many schedules fall due from queueing them behind each other.
+      { connection, prefix: QUEUE_PREFIX, concurrency: Math.max(16, settings.worker.concurrency) },
+    ),
     new Worker(QUEUES.maintenance, maintenanceProcessor(db, logger, settings), {
       connection,
       prefix: QUEUE_PREFIX,
@@ -128,12 +187,15 @@ async function main(): Promise<void> {
     clearInterval(reconcile);
     clearInterval(watchersTimer);
     await engineWatchers.stopAll();
+    clearInterval(scheduleReconcile);
     await stopHeartbeat();
     await Promise.allSettled([
       maintenance.close(),
       pollQueue.close(),
       metricsQueue.close(),
       rulesQueue.close(),
+      scriptQueue.close(),
+      scheduleQueue.close(),
       db.close(),
       redis.quit(),
     ]);

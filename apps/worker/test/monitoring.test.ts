@@ -9,6 +9,7 @@ import {
   createRule,
   createSshKey,
   evaluateRules,
+  executeScriptRun,
   machineMonitoringView,
   metricSeries,
   QUEUE_PREFIX,
@@ -43,6 +44,7 @@ const box = new SecretBox(randomBytes(32).toString('base64'));
 let db: Database;
 let redis: Redis;
 let pollQueue: Queue;
+let scriptQueue: Queue;
 let sim: DigitalOceanSim;
 let sshd: SshdHandle;
 let smtp: SMTPServer;
@@ -83,6 +85,12 @@ const settings = (smtpPort: number) => ({
     from: 'Overcast <alerts@overcast.test>',
   },
   publicUrl: 'http://overcast.test',
+  automation: {
+    scriptTimeoutSeconds: 60,
+    scriptConcurrency: 4,
+    scriptMaxOutputKiB: 64,
+    expirationCheckSeconds: 30,
+  },
 });
 let testSettings: ReturnType<typeof settings>;
 
@@ -92,6 +100,11 @@ beforeAll(async () => {
   await migrateDeploy(db.pool);
   redis = createRedis(process.env.REDIS_URL!);
   pollQueue = new Queue(QUEUES.poll, {
+    connection: bullConnection(process.env.REDIS_URL!),
+    prefix: QUEUE_PREFIX,
+  });
+  // No worker consumes it here: the test runs the queued script run itself.
+  scriptQueue = new Queue(QUEUES.scripts, {
     connection: bullConnection(process.env.REDIS_URL!),
     prefix: QUEUE_PREFIX,
   });
@@ -175,7 +188,7 @@ beforeAll(async () => {
     url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
   });
   webhookSecret = webhook.secret!;
-  evaluator = ruleEvaluatorDeps({ db, box, redis, pollQueue, settings: testSettings });
+  evaluator = ruleEvaluatorDeps({ db, box, redis, pollQueue, scriptQueue, settings: testSettings });
 }, 60_000);
 
 afterAll(async () => {
@@ -184,6 +197,7 @@ afterAll(async () => {
   await new Promise((r) => smtp?.close(() => r(null)));
   await new Promise((r) => hook?.close(() => r(null)));
   await pollQueue?.close();
+  await scriptQueue?.close();
   redis?.disconnect();
   await db?.close();
   await dropDatabase(dbName);
@@ -342,11 +356,19 @@ describe('monitoring', () => {
     });
     await evaluateRules(evaluator);
     const [incident] = await incidents(rule.id);
-    const step = (incident!.timeline as { kind: string; ok?: boolean; output?: string }[]).find(
+    const step = (incident!.timeline as { kind: string; scriptRunId?: string }[]).find(
       (e) => e.kind === 'action',
     );
-    expect(step?.ok).toBe(false);
-    expect(step?.output).toContain(`got:${hostile}:`);
+    // The action queued an ordinary script run; the worker's script job runs it like this.
+    const runId = step?.scriptRunId;
+    expect(runId).toBeTruthy();
+    expect(await scriptQueue.getJob(`run-${runId}`)).toBeTruthy();
+    await executeScriptRun({ db, box, redis, settings: testSettings }, runId!);
+    const [target] = await db.prisma.scriptRunTarget.findMany({ where: { runId } });
+    expect(target).toMatchObject({ status: 'failed', exitCode: 3 });
+    expect(target!.stdout).toContain(`got:${hostile}:`);
+    const run = await db.prisma.scriptRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(run.startedByLabel).toBe('rule: script on load');
     await updateRule(db, actor(), rule.id, { enabled: false });
   });
 

@@ -1,4 +1,5 @@
 export * from './api/auth';
+export * from './api/automation';
 export * from './api/clouds';
 export * from './api/common';
 export * from './api/containers';

@@ -2,6 +2,7 @@ export * from './audit';
 export * from './audit-log';
 export * from './auth';
 export * from './authz';
+export * from './automation';
 export * from './catalog';
 export * from './clouds';
 export * from './containers';

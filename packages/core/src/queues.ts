@@ -6,6 +6,10 @@ export const QUEUES = {
   metrics: 'metrics',
   /** Alert rule evaluation (and the actions it triggers). */
   rules: 'rules',
+  /** Script runs (one job per run; the run fans out to its machines). */
+  scripts: 'scripts',
+  /** Schedule firings and the expiration sweep. */
+  schedules: 'schedules',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -59,7 +59,9 @@ function FeedItem({ entry }: { entry: FeedEntry }) {
   const { event } = entry;
   const at = new Date(entry.at).toISOString();
   if (event.type === 'machine.changed') return <MachineFeedItem event={event} at={at} />;
-  return <CloudFeedItem event={event} at={at} />;
+  if (event.type === 'inventory.changed' || event.type === 'cloud.changed')
+    return <CloudFeedItem event={event} at={at} />;
+  return null;
 }
 
 function MachineFeedItem({
@@ -96,7 +98,7 @@ function CloudFeedItem({
   event,
   at,
 }: {
-  event: Exclude<StreamEvent, { type: 'machine.changed' }>;
+  event: Extract<StreamEvent, { type: 'inventory.changed' | 'cloud.changed' }>;
   at: string;
 }) {
   const clouds = useQuery(cloudsQuery);

@@ -4,6 +4,7 @@ import { costKeys } from '../api/costs';
 import { getMachine, machineKeys } from '../api/machines';
 import type { Machine, MachineAction, StreamEvent } from '../api/types';
 import { volumeKeys } from '../api/volumes';
+import { applyAutomationEvent } from '../automation/live';
 import { findCachedMachine, type MachinePatch, patchMachineLists, replaceMachine } from './cache';
 import { recordInFeed } from './feed';
 import { clearPending, markPending, pendingActions } from './pending';
@@ -122,6 +123,10 @@ export function createEventApplier(queryClient: QueryClient) {
           machinesChanged = true;
         }
         refreshSummaries(costKeys.all, cloudKeys.list());
+        continue;
+      }
+      if (event.type !== 'machine.changed') {
+        applyAutomationEvent(queryClient, event);
         continue;
       }
       machinesChanged = true;

@@ -7,6 +7,7 @@ import { sshKeysQuery } from '../api/keys';
 import { createMachine, machineDetailQuery, machineKeys } from '../api/machines';
 import type { Cloud, Image, Machine, Size } from '../api/types';
 import { usePermissions } from '../auth/permissions';
+import { type ExpirationDraft, ExpirationFields, expirationRequest } from '../automation/ExpirationFields';
 import { formatMemory, formatMoney } from '../format/number';
 import { providerMeta } from '../providers/meta';
 import { ProviderIcon } from '../providers/ProviderIcon';
@@ -101,6 +102,11 @@ function CreateForm({
   const [name, setName] = useState('');
   const [tags, setTags] = useState('');
   const [script, setScript] = useState('');
+  const [expiration, setExpiration] = useState<ExpirationDraft>({
+    at: '',
+    action: 'stop',
+    notifyMinutes: '',
+  });
   // undefined until the user picks: the organization's default key is the suggestion.
   const [sshKeyId, setSshKeyId] = useState<string | undefined>();
   const [errors, setErrors] = useState<Errors>({});
@@ -146,6 +152,7 @@ function CreateForm({
         ...(Object.keys(parseTags(tags).tags).length ? { tags: parseTags(tags).tags } : {}),
         ...(script.trim() ? { postDeployScript: script } : {}),
         ...(chosenKeyId ? { sshKeyId: chosenKeyId } : {}),
+        ...(expiration.at ? { expiration: expirationRequest(expiration)! } : {}),
       }),
     onSuccess: (machine) => {
       void queryClient.invalidateQueries({ queryKey: machineKeys.lists() });
@@ -331,6 +338,7 @@ function CreateForm({
               ))}
             </SelectField>
           )}
+          <ExpirationFields value={expiration} onChange={setExpiration} />
           <TextAreaField
             label="Post-deploy script"
             aside="optional"

@@ -5,6 +5,7 @@ import { errorText, isApiError } from '../api/errors';
 import { machineDetailQuery } from '../api/machines';
 import type { Machine, MachineAction, MachineDetail } from '../api/types';
 import { usePermissions } from '../auth/permissions';
+import { ExpirationCard } from '../automation/ExpirationCard';
 import { formatMoney, plural } from '../format/number';
 import { usePendingAction } from '../live/pending';
 import { MetricsCard } from '../monitoring/MetricsCard';
@@ -192,20 +193,10 @@ function MachineView({ detail }: { detail: MachineDetail }) {
               <SshCard machine={m} canEdit={permissions.can('machines', 'edit') && !gone} />
             </>
           )}
+          <ExpirationCard detail={detail} canEdit={permissions.can('machines', 'edit') && !gone} />
           <SessionsCard machineId={m.id} />
           <Card title="Tags">
             <TagsEditor detail={detail} canEdit={permissions.can('machines', 'edit') && !gone} />
-          </Card>
-          <Card title="Also for this machine">
-            <ul className={styles.later}>
-              <li>
-                <strong>Scripts</strong> run here, with their output
-              </li>
-              <li>
-                <strong>Rules</strong> that watch it and act
-              </li>
-            </ul>
-            <p className={styles.laterNote}>These appear here as each feature is switched on for Overcast.</p>
           </Card>
         </div>
       </div>

@@ -45,6 +45,19 @@ export function describeEvent(kind: string, data: Record<string, unknown>): stri
         data.set && typeof data.set === 'object' ? Object.entries(data.set as Record<string, string>) : [];
       return `Tagged ${set.map(([k, v]) => (v ? `${k}=${v}` : k)).join(', ')}${by}`;
     }
+    case 'expiration': {
+      const when = (v: unknown) => (typeof v === 'string' ? new Date(v).toLocaleString() : '—');
+      if (data.expired) {
+        const done = data.action === 'destroy' ? 'Destroyed' : 'Stopped';
+        return data.result === 'failed'
+          ? `Expired, but could not be ${done.toLowerCase()}: ${str(data.error)}`
+          : `${done} at its expiration date`;
+      }
+      if (data.notified) return `Expiration notice sent (expires ${when(data.expiresAt)})`;
+      if (data.cleared) return `Expiration cleared${by}`;
+      const set = data.set as { expiresAt?: string; action?: string } | undefined;
+      return `Set to ${set?.action === 'destroy' ? 'be destroyed' : 'stop'} at ${when(set?.expiresAt)}${by}`;
+    }
     default:
       return kind.replaceAll('_', ' ');
   }
@@ -62,5 +75,6 @@ export function eventTone(
   if (kind === 'missing' || kind === 'terminated') return 'danger';
   if (kind === 'created' || kind === 'returned') return 'success';
   if (kind === 'action') return 'info';
+  if (kind === 'expiration') return data.expired ? 'warning' : 'info';
   return 'neutral';
 }

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router-dom';
 import { errorText } from '../api/errors';
 import { incidentQuery, incidentsQuery } from '../api/monitoring';
 import type { Incident } from '../api/types';
+import { RunOutput } from '../automation/RunOutput';
 import styles from '../monitoring/monitoring.module.css';
 import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
@@ -150,6 +151,7 @@ export function IncidentPage() {
                 <RelativeTime value={e.at} /> {e.ok === false && <Badge tone="danger">failed</Badge>}{' '}
                 {e.ok === true && <Badge tone="success">done</Badge>} {e.message}
                 {e.output && <pre>{e.output}</pre>}
+                {e.scriptRunId && <RunOutput runId={e.scriptRunId} />}
               </li>
             ))}
           </ol>

@@ -100,5 +100,30 @@ export const StreamEvent = T.Union([
     counts: T.Record(T.String(), T.Integer()),
   }),
   T.Object({ type: T.Literal('cloud.changed'), cloudId: Uuid }),
+  T.Object({
+    type: T.Literal('script.output'),
+    runId: Uuid,
+    targetId: Uuid,
+    machineId: Uuid,
+    stream: T.Union([T.Literal('stdout'), T.Literal('stderr')]),
+    data: T.String(),
+  }),
+  T.Object({
+    type: T.Literal('script.target'),
+    runId: Uuid,
+    targetId: Uuid,
+    machineId: Uuid,
+    status: T.String(),
+    exitCode: T.Union([T.Null(), T.Integer()]),
+    error: T.Union([T.Null(), T.String()]),
+  }),
+  T.Object({ type: T.Literal('script.run'), runId: Uuid, scriptId: Uuid, status: T.String() }),
+  T.Object({ type: T.Literal('schedule.run'), scheduleId: Uuid, runId: Uuid, status: T.String() }),
+  T.Object({
+    type: T.Literal('notice'),
+    subject: T.String(),
+    text: T.String(),
+    severity: T.String(),
+  }),
 ]);
 export type StreamEvent = Static<typeof StreamEvent>;

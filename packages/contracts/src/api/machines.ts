@@ -1,4 +1,5 @@
 import { type Static, Type as T } from '@sinclair/typebox';
+import { MachineExpiration, SetExpirationRequest } from './automation';
 import { IsoDateTime, Strict, Uuid } from './common';
 
 export const MachineStateValue = T.Union(
@@ -51,6 +52,9 @@ export const MachineDetail = T.Object({
   providerTags: T.Record(T.String(), T.String()),
   userTags: T.Record(T.String(), T.String()),
   history: T.Array(MachineEvent),
+  expiration: T.Union([T.Null(), MachineExpiration], {
+    description: 'When the machine is stopped or destroyed by itself, if ever',
+  }),
 });
 export type MachineDetail = Static<typeof MachineDetail>;
 
@@ -128,5 +132,6 @@ export const CreateMachineRequest = Strict({
   postDeployScript: T.Optional(
     T.String({ maxLength: 65_536, description: 'Runs at first boot (cloud-init user data)' }),
   ),
+  expiration: T.Optional(SetExpirationRequest),
 });
 export type CreateMachineRequest = Static<typeof CreateMachineRequest>;

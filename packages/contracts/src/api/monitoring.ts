@@ -228,6 +228,9 @@ export const TimelineEntry = T.Object({
   message: T.String(),
   ok: T.Optional(T.Boolean()),
   output: T.Optional(T.String()),
+  scriptRunId: T.Optional(
+    T.String({ format: 'uuid', description: 'The script run an action started: its output and exit code' }),
+  ),
 });
 export type TimelineEntry = Static<typeof TimelineEntry>;
 

@@ -1,6 +1,7 @@
 import type { CreateMachineRequest, Machine, RemoteMachine } from '@overcast/contracts';
 import type { Cloud } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
+import { expirationColumns } from '../automation/expiration';
 import { driverOf, getCloud } from '../clouds';
 import { machineCost } from '../cost';
 import { DomainError, fromProviderError, notFound } from '../errors';
@@ -21,6 +22,8 @@ export async function createMachine(
   req: CreateMachineRequest,
 ): Promise<Machine> {
   const cloud = await getCloud(deps.db, actor.organizationId, cloudId);
+  // Checked before the provider is asked, so a bad date creates nothing.
+  const expiration = req.expiration ? expirationColumns(req.expiration) : {};
   if (!cloud.enabled)
     throw new DomainError('conflict', 'cloud_disabled', `${cloud.title} is disabled; enable it first.`);
   let sshKey: { name: string; publicKey: string } | undefined;
@@ -55,6 +58,7 @@ export async function createMachine(
   }
   const machine = await storeCreatedMachine(deps, actor, cloud, remote, {
     sshKeyId: req.sshKeyId ?? null,
+    expiration,
     audit: { name: req.name, cloud: cloud.title, size: req.size, image: req.image, location: req.location },
   });
   await refreshNow(deps.pollQueue, cloud.id);
@@ -70,7 +74,12 @@ export async function storeCreatedMachine(
   actor: Actor & { organizationId: string },
   cloud: Cloud,
   remote: RemoteMachine,
-  options: { sshKeyId: string | null; audit: Record<string, unknown> },
+  options: {
+    sshKeyId: string | null;
+    audit: Record<string, unknown>;
+    /** Columns from expirationColumns(), when the machine was created with an expiration. */
+    expiration?: Partial<ReturnType<typeof expirationColumns>>;
+  },
 ): Promise<{ id: string; name: string }> {
   const cost = machineCost({
     provider: cloud.provider as never,
@@ -110,6 +119,7 @@ export async function storeCreatedMachine(
       costSource: cost?.source ?? null,
       sshKeyId: options.sshKeyId,
       createdById: actor.userId ?? null,
+      ...options.expiration,
     },
   });
   await recordAudit(deps.db, actor, {

@@ -1,5 +1,6 @@
 import type { MachineDetail } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
+import { expirationView } from '../automation/expiration';
 import { notFound } from '../errors';
 import { MACHINE_VIEW_COLUMNS, type MachineRow, toMachine } from './view';
 
@@ -31,6 +32,15 @@ export async function machineDetail(
     orderBy: { id: 'desc' },
     take: HISTORY_LIMIT,
   });
+  const expiration = await db.prisma.machine.findUnique({
+    where: { id },
+    select: {
+      expiresAt: true,
+      expirationAction: true,
+      expirationNotifyMinutes: true,
+      expirationNotifiedAt: true,
+    },
+  });
   return {
     machine: toMachine(row),
     extra: row.extra,
@@ -42,5 +52,6 @@ export async function machineDetail(
       data: e.data as Record<string, unknown>,
       createdAt: e.createdAt.toISOString(),
     })),
+    expiration: expiration ? expirationView(expiration) : null,
   };
 }

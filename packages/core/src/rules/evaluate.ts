@@ -24,12 +24,14 @@ export interface RuleEvaluatorDeps {
     action: 'reboot' | 'stop' | 'destroy',
     ruleName: string,
   ): Promise<void>;
+  /** Starts a script run on the machine (the scripts queue runs it); resolves with the run's id. */
   runScript(
     organizationId: string,
     scriptId: string,
     machineId: string,
     params: Record<string, string>,
-  ): Promise<{ ok: boolean; output: string }>;
+    ruleName: string,
+  ): Promise<{ runId: string }>;
   publicUrl: string;
   logger?: Pick<Logger, 'warn' | 'info'>;
 }
@@ -341,18 +343,16 @@ async function runActions(
     }
     if (action.kind === 'script') {
       try {
-        const result = await deps.runScript(
+        // The run is queued, not awaited: a long script never holds up evaluation, and its
+        // output and exit code live in the run's record, like any other script run.
+        const { runId } = await deps.runScript(
           rule.organizationId,
           action.scriptId,
           machineId,
           action.params ?? {},
+          rule.name,
         );
-        timeline.push(
-          entry('action', result.ok ? `script ran on ${name}` : `script failed on ${name}`, {
-            ok: result.ok,
-            output: result.output,
-          }),
-        );
+        timeline.push(entry('action', `script run started on ${name}`, { ok: true, scriptRunId: runId }));
       } catch (err) {
         timeline.push(
           entry('action', `script could not run on ${name}: ${(err as Error).message}`, { ok: false }),

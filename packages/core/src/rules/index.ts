@@ -2,7 +2,6 @@ export * from './evaluate';
 export * from './incidents';
 export * from './observe';
 export * from './refs';
-export * from './run-script';
 export * from './service';
 export * from './targets';
 export * from './wiring';

@@ -1,17 +1,20 @@
+import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
+import { startScriptRun } from '../automation/script-run';
 import { type ActionDeps, machineAction } from '../machines/actions';
 import { createNotifier } from '../notifications';
 import type { Settings } from '../settings';
 import type { RuleEvaluatorDeps } from './evaluate';
-import { runRuleScript } from './run-script';
 
 /**
  * The evaluator's real collaborators: the organization's channels, provider machine actions
- * (audited as "rule: <name>"), and scripts run over SSH.
+ * (audited as "rule: <name>"), and script runs queued for the worker.
  */
 export function ruleEvaluatorDeps(
   deps: ActionDeps & {
-    settings: Pick<Settings, 'smtp' | 'publicUrl'>;
+    settings: Pick<Settings, 'smtp' | 'publicUrl' | 'automation'>;
+    /** Where a rule's script actions are queued, like any other script run. */
+    scriptQueue: Queue;
     logger?: Pick<Logger, 'warn' | 'info'>;
   },
 ): RuleEvaluatorDeps {
@@ -22,7 +25,12 @@ export function ruleEvaluatorDeps(
     logger: deps.logger,
     machineAction: (organizationId, machineId, action, ruleName) =>
       machineAction(deps, { organizationId, label: `rule: ${ruleName}` }, machineId, { action }),
-    runScript: (organizationId, scriptId, machineId, params) =>
-      runRuleScript(deps, organizationId, scriptId, machineId, params),
+    runScript: async (organizationId, scriptId, machineId, params, ruleName) => ({
+      runId: await startScriptRun(
+        deps,
+        { organizationId, label: `rule: ${ruleName}` },
+        { scriptId, targets: { machineIds: [machineId] }, params },
+      ),
+    }),
   };
 }

@@ -203,6 +203,38 @@ export const SettingsSchema = T.Object(
       },
       { default: {}, additionalProperties: false, description: 'Metrics and alert rules.' },
     ),
+    automation: T.Object(
+      {
+        scriptTimeoutSeconds: T.Integer({
+          minimum: 1,
+          maximum: 86400,
+          default: 600,
+          description:
+            'A script still running on a machine after this long is killed (TERM, then KILL). A run may ask for less, not more.',
+        }),
+        scriptConcurrency: T.Integer({
+          minimum: 1,
+          maximum: 1000,
+          default: 20,
+          description: 'Machines one script run works on at once; the others wait their turn.',
+        }),
+        scriptMaxOutputKiB: T.Integer({
+          minimum: 1,
+          maximum: 65536,
+          default: 1024,
+          description:
+            'Output kept per machine and stream (stdout, stderr); beyond it the rest is dropped and the record says so.',
+        }),
+        expirationCheckSeconds: T.Integer({
+          minimum: 1,
+          maximum: 3600,
+          default: 30,
+          description:
+            'How often the worker looks for machines whose expiration date or notice time has come.',
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'Scripts, schedules and machine expiration.' },
+    ),
     worker: T.Object(
       {
         concurrency: T.Integer({

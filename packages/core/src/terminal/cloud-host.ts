@@ -1,4 +1,4 @@
-import type { Database, Machine } from '@overcast/db';
+import type { Cloud, Database, Machine } from '@overcast/db';
 import { openCredentials } from '../clouds/service';
 import type { SecretBox } from '../secrets';
 
@@ -35,10 +35,19 @@ export async function cloudHostLogin(
   const cloud = await deps.db.prisma.cloud.findFirst({
     where: { id: machine.cloudId, organizationId: machine.organizationId },
   });
-  if (!cloud || cloud.provider !== 'ssh_host') return null;
+  return cloud ? cloudHostLoginOf(deps.box, cloud, machine) : null;
+}
+
+/** The same, from a cloud row already loaded (script runs load each cloud once for all its machines). */
+export function cloudHostLoginOf(
+  box: SecretBox,
+  cloud: Cloud,
+  machine: Pick<Machine, 'externalId'>,
+): CloudHostLogin | null {
+  if (cloud.provider !== 'ssh_host') return null;
   const hosts = ((cloud.config as { hosts?: HostEntry[] }).hosts ?? []) as HostEntry[];
   const host = hosts.find((h) => hostId(h.address, h.port ?? 22) === machine.externalId);
-  const credentials = openCredentials(deps.box, cloud) as Login & { hosts?: Record<string, Login> };
+  const credentials = openCredentials(box, cloud) as Login & { hosts?: Record<string, Login> };
   const own = credentials.hosts?.[machine.externalId];
   const login = own?.privateKey || own?.password ? own : credentials;
   return {

@@ -1,0 +1,61 @@
+import type { SetExpirationRequest } from '../api/types';
+import { SelectField } from '../ui/Field';
+import { TextField } from '../ui/TextField';
+import styles from './automation.module.css';
+
+export interface ExpirationDraft {
+  /** datetime-local value (local time); empty: no expiration. */
+  at: string;
+  action: 'stop' | 'destroy';
+  /** Minutes before; empty: no notice. */
+  notifyMinutes: string;
+}
+
+export function expirationRequest(d: ExpirationDraft): SetExpirationRequest | null {
+  if (!d.at) return null;
+  return {
+    expiresAt: new Date(d.at).toISOString(),
+    action: d.action,
+    notifyMinutesBefore: d.notifyMinutes ? Number(d.notifyMinutes) : null,
+  };
+}
+
+/** Date, action and notice: shared by the machine page and the create wizard. */
+export function ExpirationFields({
+  value,
+  onChange,
+  required = false,
+}: {
+  value: ExpirationDraft;
+  onChange: (d: ExpirationDraft) => void;
+  required?: boolean;
+}) {
+  return (
+    <div className={styles.row}>
+      <TextField
+        label="Expires at"
+        aside={required ? undefined : 'optional'}
+        type="datetime-local"
+        value={value.at}
+        required={required}
+        onChange={(e) => onChange({ ...value, at: e.target.value })}
+      />
+      <SelectField
+        label="Then"
+        value={value.action}
+        onChange={(e) => onChange({ ...value, action: e.target.value as ExpirationDraft['action'] })}
+      >
+        <option value="stop">Stop it</option>
+        <option value="destroy">Destroy it</option>
+      </SelectField>
+      <TextField
+        label="Notice before (minutes)"
+        aside="optional"
+        type="number"
+        min={1}
+        value={value.notifyMinutes}
+        onChange={(e) => onChange({ ...value, notifyMinutes: e.target.value })}
+      />
+    </div>
+  );
+}

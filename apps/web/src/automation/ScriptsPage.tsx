@@ -1,0 +1,347 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import {
+  automationKeys,
+  createScript,
+  deleteScript,
+  scriptRunsQuery,
+  scriptsQuery,
+  updateScript,
+} from '../api/automation';
+import { errorText } from '../api/errors';
+import type { Script, ScriptParameter } from '../api/types';
+import { usePermissions } from '../auth/permissions';
+import { Alert } from '../ui/Alert';
+import { Button } from '../ui/Button';
+import { Card } from '../ui/Card';
+import { Dialog } from '../ui/Dialog';
+import { EmptyState } from '../ui/EmptyState';
+import { SelectField } from '../ui/Field';
+import { PlayIcon, PlusIcon, TerminalIcon, TrashIcon } from '../ui/icons';
+import { Page } from '../ui/Page';
+import { RelativeTime } from '../ui/RelativeTime';
+import { Skeleton } from '../ui/Skeleton';
+import { TextField } from '../ui/TextField';
+import { toast } from '../ui/toast';
+import styles from './automation.module.css';
+import { RunDialog } from './RunDialog';
+import { RunOutput, StatusBadge } from './RunOutput';
+import { ScriptEditor } from './ScriptEditor';
+
+const NEW_BODY =
+  '#!/bin/sh\n# Parameters arrive as environment variables, e.g. $NAME.\nset -eu\necho "hello from $(hostname)"\n';
+
+interface Draft {
+  name: string;
+  description: string;
+  kind: 'shell' | 'executable';
+  body: string;
+  parameters: ScriptParameter[];
+}
+
+const draftOf = (s: Script | null): Draft =>
+  s
+    ? {
+        name: s.name,
+        description: s.description,
+        kind: s.kind as Draft['kind'],
+        body: s.body,
+        parameters: s.parameters,
+      }
+    : { name: '', description: '', kind: 'shell', body: NEW_BODY, parameters: [] };
+
+export function ScriptsPage() {
+  const scripts = useQuery(scriptsQuery);
+  const permissions = usePermissions();
+  const [selected, setSelected] = useState<string | 'new' | null>(null);
+  const current = scripts.data?.find((s) => s.id === selected) ?? null;
+  useEffect(() => {
+    if (selected === null && scripts.data?.[0]) setSelected(scripts.data[0].id);
+  }, [selected, scripts.data]);
+
+  const newButton = permissions.operate ? (
+    <Button variant="primary" icon={<PlusIcon />} onClick={() => setSelected('new')}>
+      New script
+    </Button>
+  ) : undefined;
+
+  return (
+    <Page
+      title="Scripts"
+      description="Shell scripts to run on one machine or many at once."
+      actions={newButton}
+    >
+      {scripts.isError ? (
+        <Alert>{errorText(scripts.error)}</Alert>
+      ) : !scripts.data ? (
+        <Card>
+          <Skeleton width="60%" />
+        </Card>
+      ) : scripts.data.length === 0 && selected !== 'new' ? (
+        <EmptyState icon={<TerminalIcon />} title="No scripts yet" actions={newButton}>
+          <p>
+            Save shell scripts here to run them on one machine or on many at once, and read the output of
+            every run.
+          </p>
+        </EmptyState>
+      ) : (
+        <div className={styles.layout}>
+          <Card flush>
+            <ul className={styles.list} aria-label="Scripts">
+              {scripts.data.map((s) => (
+                <li key={s.id}>
+                  <button
+                    type="button"
+                    className={styles.listItem}
+                    aria-current={s.id === selected}
+                    onClick={() => setSelected(s.id)}
+                  >
+                    {s.name}
+                    <span className={styles.itemMeta}>
+                      v{s.version} · {s.kind}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </Card>
+          {selected === 'new' || current ? (
+            <ScriptDetail
+              key={current?.id ?? 'new'}
+              script={current}
+              canEdit={permissions.operate}
+              onSaved={(s) => setSelected(s.id)}
+              onDeleted={() => setSelected(null)}
+            />
+          ) : null}
+        </div>
+      )}
+    </Page>
+  );
+}
+
+function ScriptDetail({
+  script,
+  canEdit,
+  onSaved,
+  onDeleted,
+}: {
+  script: Script | null;
+  canEdit: boolean;
+  onSaved: (s: Script) => void;
+  onDeleted: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<Draft>(() => draftOf(script));
+  const [running, setRunning] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const dirty = JSON.stringify(draft) !== JSON.stringify(draftOf(script));
+  const refresh = () => queryClient.invalidateQueries({ queryKey: automationKeys.scripts });
+  const save = useMutation({
+    mutationFn: () => {
+      const body = { ...draft, name: draft.name.trim() };
+      return script ? updateScript(script.id, body) : createScript(body);
+    },
+    onSuccess: (s) => {
+      toast.success(
+        script && s.version !== script.version
+          ? `Saved ${s.name} as version ${s.version}`
+          : `Saved ${s.name}`,
+      );
+      void refresh();
+      onSaved(s);
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () => deleteScript(script!.id),
+    onSuccess: () => {
+      toast.success(`Deleted ${script!.name}`);
+      void refresh();
+      onDeleted();
+    },
+  });
+  const setParam = (i: number, p: Partial<ScriptParameter>) =>
+    setDraft({ ...draft, parameters: draft.parameters.map((x, j) => (j === i ? { ...x, ...p } : x)) });
+
+  return (
+    <div className={styles.form}>
+      <Card
+        title={script ? script.name : 'New script'}
+        meta={script ? `version ${script.version}` : undefined}
+        actions={
+          script && (
+            <>
+              <Button
+                variant="primary"
+                icon={<PlayIcon />}
+                disabled={!canEdit || dirty}
+                onClick={() => setRunning(true)}
+              >
+                Run…
+              </Button>
+              {canEdit && (
+                <Button icon={<TrashIcon />} onClick={() => setConfirmDelete(true)}>
+                  Delete
+                </Button>
+              )}
+            </>
+          )
+        }
+      >
+        <form
+          className={styles.form}
+          onSubmit={(e) => {
+            e.preventDefault();
+            save.mutate();
+          }}
+        >
+          {save.isError && <Alert>{errorText(save.error)}</Alert>}
+          <div className={styles.row}>
+            <TextField
+              label="Name"
+              value={draft.name}
+              required
+              maxLength={200}
+              readOnly={!canEdit}
+              onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+            />
+            <SelectField
+              label="Kind"
+              value={draft.kind}
+              disabled={!canEdit}
+              onChange={(e) => setDraft({ ...draft, kind: e.target.value as Draft['kind'] })}
+            >
+              <option value="shell">Shell script (run by /bin/sh)</option>
+              <option value="executable">Executable (its #! line picks the interpreter)</option>
+            </SelectField>
+          </div>
+          <TextField
+            label="Description"
+            aside="optional"
+            value={draft.description}
+            readOnly={!canEdit}
+            onChange={(e) => setDraft({ ...draft, description: e.target.value })}
+          />
+          <ScriptEditor
+            label="Script"
+            value={draft.body}
+            readOnly={!canEdit}
+            onChange={(body) => setDraft({ ...draft, body })}
+          />
+          <fieldset className={styles.fieldset}>
+            <legend>Parameters (passed as environment variables)</legend>
+            <div className={styles.params}>
+              {draft.parameters.map((p, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, names change as typed
+                <div key={i} className={styles.param}>
+                  <TextField
+                    label="Variable"
+                    value={p.name}
+                    required
+                    pattern="[A-Za-z_][A-Za-z0-9_]*"
+                    onChange={(e) => setParam(i, { name: e.target.value })}
+                  />
+                  <TextField
+                    label="Description"
+                    value={p.description ?? ''}
+                    onChange={(e) => setParam(i, { description: e.target.value || undefined })}
+                  />
+                  <TextField
+                    label="Default"
+                    value={p.default ?? ''}
+                    onChange={(e) => setParam(i, { default: e.target.value || undefined })}
+                  />
+                  <label className={styles.check}>
+                    <input
+                      type="checkbox"
+                      checked={Boolean(p.required)}
+                      onChange={(e) => setParam(i, { required: e.target.checked || undefined })}
+                    />
+                    Required
+                  </label>
+                  <Button
+                    size="sm"
+                    icon={<TrashIcon />}
+                    aria-label={`Remove parameter ${p.name}`}
+                    onClick={() =>
+                      setDraft({ ...draft, parameters: draft.parameters.filter((_, j) => j !== i) })
+                    }
+                  />
+                </div>
+              ))}
+              {canEdit && (
+                <div>
+                  <Button
+                    size="sm"
+                    icon={<PlusIcon />}
+                    onClick={() => setDraft({ ...draft, parameters: [...draft.parameters, { name: '' }] })}
+                  >
+                    Add parameter
+                  </Button>
+                </div>
+              )}
+            </div>
+          </fieldset>
+          {canEdit && (
+            <div className={styles.actions}>
+              <Button variant="primary" type="submit" busy={save.isPending} disabled={!dirty}>
+                {script ? 'Save new version' : 'Create script'}
+              </Button>
+            </div>
+          )}
+        </form>
+      </Card>
+      {script && <RecentRuns scriptId={script.id} />}
+      {running && script && <RunDialog script={script} onClose={() => setRunning(false)} />}
+      {confirmDelete && script && (
+        <Dialog
+          open
+          size="sm"
+          onClose={() => setConfirmDelete(false)}
+          title={`Delete ${script.name}?`}
+          description="Its versions and the output of its runs go with it."
+          busy={remove.isPending}
+          footer={
+            <>
+              <Button onClick={() => setConfirmDelete(false)}>Cancel</Button>
+              <Button variant="danger" busy={remove.isPending} onClick={() => remove.mutate()}>
+                Delete
+              </Button>
+            </>
+          }
+        >
+          {remove.isError ? <Alert>{errorText(remove.error)}</Alert> : <span />}
+        </Dialog>
+      )}
+    </div>
+  );
+}
+
+function RecentRuns({ scriptId }: { scriptId: string }) {
+  const runs = useQuery(scriptRunsQuery(scriptId));
+  const [open, setOpen] = useState<string | null>(null);
+  if (!runs.data?.length) return null;
+  return (
+    <Card title="Runs">
+      <ul className={styles.list}>
+        {runs.data.map((r) => (
+          <li key={r.id}>
+            <button
+              type="button"
+              className={styles.listItem}
+              aria-expanded={open === r.id}
+              onClick={() => setOpen(open === r.id ? null : r.id)}
+            >
+              <StatusBadge status={r.status} /> v{r.version} by {r.startedBy} ·{' '}
+              <RelativeTime value={r.createdAt} /> ·{' '}
+              {Object.entries(r.counts)
+                .map(([s, n]) => `${n} ${s.replace('_', ' ')}`)
+                .join(', ')}
+            </button>
+            {open === r.id && <RunOutput runId={r.id} />}
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}

@@ -1,0 +1,21 @@
+import { type FireDeps, fireSchedule, type Logger, type ScheduleJobData } from '@overcast/core';
+import type { Job } from 'bullmq';
+
+/** When the job was due: a one-date job says so; a scheduler's job carries its slot. */
+export function dueMsOf(job: Job<ScheduleJobData>): number {
+  return (
+    job.data.dueMs ??
+    (job.opts as { prevMillis?: number }).prevMillis ??
+    job.timestamp + (job.opts.delay ?? 0)
+  );
+}
+
+/** One firing of one schedule; the slot is claimed in Postgres, so a repeat of it does nothing. */
+export async function fireScheduleJob(deps: FireDeps, logger: Logger, job: Job<ScheduleJobData>) {
+  const due = dueMsOf(job);
+  const runId = await fireSchedule(deps, job.data.scheduleId, due);
+  if (runId) {
+    logger.info({ scheduleId: job.data.scheduleId, runId, lateMs: Date.now() - due }, 'schedule fired');
+  }
+  return { runId };
+}

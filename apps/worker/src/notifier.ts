@@ -1,0 +1,29 @@
+import { type Notifier, publishEvents, type Redis, recordAudit } from '@overcast/core';
+import type { Database } from '@overcast/db';
+
+/**
+ * Notices (schedule "notify" actions, expiration warnings) go to the organization's email and
+ * webhook channels, the audit log (the Activity page) and the live event stream, where open
+ * browsers show them. A failing channel is the channel notifier's to report; the rest still happen.
+ */
+export function noticeNotifier(db: Database, redis: Redis, channels: Notifier): Notifier {
+  return {
+    async notify(organizationId, message) {
+      const severity = message.severity ?? 'info';
+      await channels.notify(organizationId, message);
+      await recordAudit(
+        db,
+        { organizationId, label: 'notifier' },
+        {
+          action: 'notification.send',
+          resourceKind: 'organization',
+          resourceId: organizationId,
+          details: { subject: message.subject, text: message.text, severity, channel: 'event-stream' },
+        },
+      );
+      await publishEvents(redis, organizationId, [
+        { type: 'notice', subject: message.subject, text: message.text, severity },
+      ]);
+    },
+  };
+}

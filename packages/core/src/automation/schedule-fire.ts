@@ -1,0 +1,178 @@
+import type { TargetSelector } from '@overcast/contracts';
+import type { Schedule } from '@overcast/db';
+import type { Queue } from 'bullmq';
+import { type Actor, recordAudit } from '../audit';
+import { DomainError } from '../errors';
+import { publishEvents } from '../events';
+import { type ActionDeps, machineAction } from '../machines/actions';
+import type { Notifier } from '../notifications/notifier';
+import { isLive, removeScheduleJobs } from './schedule-jobs';
+import { actionOf, triggerOf } from './schedule-view';
+import { type ScriptRunDeps, startScriptRun } from './script-run';
+import { isEmptySelector, resolveTargets } from './targets';
+import { intervalAnchor, slotOf } from './triggers';
+
+export interface FireDeps extends ActionDeps, ScriptRunDeps {
+  scheduleQueue: Queue;
+  notifier: Notifier;
+}
+
+interface MachineResult {
+  machineId: string | null;
+  name: string;
+  result: 'done' | 'failed' | 'skipped' | 'started';
+  error?: string;
+  scriptRunId?: string;
+}
+
+/** States in which a power action has nothing to do. */
+const ALREADY: Record<string, string[]> = { start: ['running'], stop: ['stopped'] };
+/** Provider calls a schedule makes at once. */
+const ACTION_CONCURRENCY = 5;
+
+/**
+ * Claims the slot in Postgres: one statement inserts the run (unique per schedule and slot) and
+ * counts it, only while the schedule is enabled and has runs left. A second firing of the same
+ * slot (a rebuilt scheduler, a retried job, two workers) gets nothing back and does nothing.
+ */
+async function claimSlot(deps: FireDeps, scheduleId: string, slot: Date): Promise<string | null> {
+  const { rows } = await deps.db.pool.query<{ id: string }>(
+    `WITH s AS (
+       SELECT id, organization_id FROM schedules
+        WHERE id = $1 AND enabled AND (max_runs IS NULL OR run_count < max_runs)
+          AND (ends_at IS NULL OR ends_at >= $2) AND (starts_at IS NULL OR starts_at <= $2)
+        FOR UPDATE),
+     ins AS (
+       INSERT INTO schedule_runs (organization_id, schedule_id, slot)
+       SELECT organization_id, id, $2 FROM s
+       ON CONFLICT (schedule_id, slot) DO NOTHING
+       RETURNING id, schedule_id),
+     upd AS (
+       UPDATE schedules SET run_count = run_count + 1, last_run_at = now()
+         FROM ins WHERE schedules.id = ins.schedule_id RETURNING schedules.id)
+     SELECT ins.id FROM ins, upd`,
+    [scheduleId, slot],
+  );
+  return rows[0]?.id ?? null;
+}
+
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+async function perform(
+  deps: FireDeps,
+  s: Schedule,
+  actor: Actor & { organizationId: string },
+  runId: string,
+) {
+  const action = actionOf(s);
+  const selector = s.target as TargetSelector;
+  const machines = isEmptySelector(selector) ? [] : await resolveTargets(deps.db, s.organizationId, selector);
+  const results: MachineResult[] = [];
+  if (action.kind === 'notify') {
+    const names = machines.map((m) => m.name);
+    await deps.notifier.notify(s.organizationId, {
+      subject: `Schedule "${s.name}"`,
+      text: names.length
+        ? `${action.message ?? ''}\n\nMachines: ${names.join(', ')}`
+        : (action.message ?? ''),
+      severity: 'info',
+    });
+    results.push({ machineId: null, name: 'notice', result: 'done' });
+    return results;
+  }
+  if (machines.length === 0) return results;
+  if (action.kind === 'run_script') {
+    const scriptRunId = await startScriptRun(deps, actor, {
+      scriptId: action.scriptId!,
+      targets: { machineIds: machines.map((m) => m.id) },
+      params: action.params,
+      scheduleRunId: runId,
+    });
+    for (const m of machines) results.push({ machineId: m.id, name: m.name, result: 'started', scriptRunId });
+    return results;
+  }
+  const kind = action.kind as 'start' | 'stop' | 'reboot' | 'destroy';
+  await eachLimited(machines, ACTION_CONCURRENCY, async (m) => {
+    if (ALREADY[kind]?.includes(m.state)) {
+      results.push({ machineId: m.id, name: m.name, result: 'skipped', error: `already ${m.state}` });
+      return;
+    }
+    try {
+      await machineAction(deps, actor, m.id, { action: kind });
+      results.push({ machineId: m.id, name: m.name, result: 'done' });
+    } catch (err) {
+      results.push({ machineId: m.id, name: m.name, result: 'failed', error: (err as Error).message });
+    }
+  });
+  return results;
+}
+
+/**
+ * Fires a schedule for the slot it was due at (the job's own time): claims the slot, resolves the
+ * targets as they are now, runs the action on each, and keeps what happened to each machine.
+ * Returns the run id, or null when nothing was due (disabled, out of dates or runs, already fired).
+ */
+export async function fireSchedule(
+  deps: FireDeps,
+  scheduleId: string,
+  dueMs: number,
+): Promise<string | null> {
+  const s = await deps.db.prisma.schedule.findUnique({ where: { id: scheduleId } });
+  if (!s) {
+    await removeScheduleJobs(deps.scheduleQueue, scheduleId).catch(() => {});
+    return null;
+  }
+  const slot = slotOf(triggerOf(s), dueMs, intervalAnchor(s, s.createdAt).getTime());
+  const runId = await claimSlot(deps, s.id, slot);
+  const after = await deps.db.prisma.schedule.findUnique({ where: { id: scheduleId } });
+  // Out of runs or past its end: stop the scheduler now rather than at the next reconcile.
+  if (after && !isLive(after)) await removeScheduleJobs(deps.scheduleQueue, scheduleId).catch(() => {});
+  if (!runId) return null;
+  const actor = { organizationId: s.organizationId, userId: null, label: `schedule: ${s.name}` };
+  await publishEvents(deps.redis, s.organizationId, [
+    { type: 'schedule.run', scheduleId: s.id, runId, status: 'running' },
+  ]).catch(() => {});
+  let results: MachineResult[] = [];
+  let error: string | null = null;
+  try {
+    results = await perform(deps, s, actor, runId);
+  } catch (err) {
+    error = err instanceof DomainError ? err.message : `The schedule failed: ${(err as Error).message}`;
+  }
+  const failed = results.filter((r) => r.result === 'failed').length;
+  const status = error
+    ? 'failed'
+    : failed === 0
+      ? 'succeeded'
+      : failed === results.length
+        ? 'failed'
+        : 'partial';
+  await deps.db.prisma.scheduleRun.update({
+    where: { id: runId },
+    data: { status, results: results as object[], error, finishedAt: new Date() },
+  });
+  await recordAudit(deps.db, actor, {
+    action: 'schedule.run',
+    resourceKind: 'schedule',
+    resourceId: s.id,
+    result: status === 'failed' ? 'failure' : 'success',
+    details: {
+      name: s.name,
+      runId,
+      slot: slot.toISOString(),
+      action: s.action,
+      machines: results.length,
+      error,
+    },
+  });
+  await publishEvents(deps.redis, s.organizationId, [
+    { type: 'schedule.run', scheduleId: s.id, runId, status },
+  ]).catch(() => {});
+  return runId;
+}

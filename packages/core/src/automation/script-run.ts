@@ -1,0 +1,241 @@
+import type {
+  ScriptParameter,
+  ScriptRunSummary,
+  ScriptRun as ScriptRunView,
+  TargetSelector,
+} from '@overcast/contracts';
+import type { Database } from '@overcast/db';
+import type { Queue } from 'bullmq';
+import { type Actor, recordAudit } from '../audit';
+import { DomainError, notFound } from '../errors';
+import type { Settings } from '../settings/schema';
+import { queueWithin } from './queue-timeout';
+import { resolveTargets } from './targets';
+
+export interface ScriptRunDeps {
+  db: Database;
+  /** The `scripts` queue the worker runs script runs from. */
+  scriptQueue: Queue;
+  settings: Pick<Settings, 'automation'>;
+}
+
+export interface StartScriptRunInput {
+  scriptId: string;
+  targets: TargetSelector;
+  params?: Record<string, string>;
+  /** At most the automation.scriptTimeoutSeconds setting (the default). */
+  timeoutSeconds?: number;
+  /** Set when a schedule started the run. */
+  scheduleRunId?: string;
+}
+
+export interface ScriptRunJobData {
+  runId: string;
+}
+
+/** Names the platform sets itself; a parameter may not replace them. */
+const RESERVED = new Set(['OVERCAST_RUN_ID', 'PATH', 'HOME', 'USER', 'SHELL', 'LOGNAME']);
+
+/** Declared parameters with their defaults, given values on top; unknown or missing ones are a 400. */
+export function parameterValues(
+  declared: ScriptParameter[],
+  given: Record<string, string> = {},
+): Record<string, string> {
+  const names = new Set(declared.map((p) => p.name));
+  const unknown = Object.keys(given).filter((k) => !names.has(k));
+  if (unknown.length) {
+    throw new DomainError(
+      'invalid',
+      'unknown_parameter',
+      `The script declares no parameter ${unknown.join(', ')}; it takes ${declared.map((p) => p.name).join(', ') || 'none'}.`,
+    );
+  }
+  const values: Record<string, string> = {};
+  for (const p of declared) {
+    if (RESERVED.has(p.name)) {
+      throw new DomainError(
+        'invalid',
+        'reserved_parameter',
+        `${p.name} is set by the platform; rename the parameter.`,
+      );
+    }
+    const value = given[p.name] ?? p.default;
+    if (value === undefined) {
+      if (p.required) {
+        throw new DomainError(
+          'invalid',
+          'missing_parameter',
+          `The parameter ${p.name} is required; give it a value.`,
+        );
+      }
+      continue;
+    }
+    if (typeof value !== 'string' || value.includes('\0')) {
+      throw new DomainError(
+        'invalid',
+        'validation_failed',
+        `The value of ${p.name} must be text without NUL bytes.`,
+      );
+    }
+    values[p.name] = value;
+  }
+  return values;
+}
+
+/**
+ * Starts a script on the machines a selector picks now: one record per machine, queued for the
+ * worker, which runs them with the configured concurrency. Returns the run's id. Used by the api,
+ * schedules, and anything else that automates (alert rules).
+ */
+export async function startScriptRun(
+  deps: ScriptRunDeps,
+  actor: Actor & { organizationId: string },
+  input: StartScriptRunInput,
+): Promise<string> {
+  const { db, settings } = deps;
+  const script = await db.prisma.script.findFirst({
+    where: { id: input.scriptId, organizationId: actor.organizationId },
+  });
+  if (!script) throw notFound('Script');
+  const version = await db.prisma.scriptVersion.findUniqueOrThrow({
+    where: { scriptId_version: { scriptId: script.id, version: script.currentVersion } },
+  });
+  const params = parameterValues(version.parameters as ScriptParameter[], input.params);
+  const max = settings.automation.scriptTimeoutSeconds;
+  if (input.timeoutSeconds !== undefined && input.timeoutSeconds > max) {
+    throw new DomainError(
+      'invalid',
+      'timeout_too_long',
+      `Runs may last at most ${max} s (the automation.scriptTimeoutSeconds setting); ask for less.`,
+    );
+  }
+  const machines = await resolveTargets(db, actor.organizationId, input.targets);
+  if (machines.length === 0) {
+    throw new DomainError(
+      'invalid',
+      'no_matching_machines',
+      'No machine matches the targets (terminated and missing machines are left out); check the ids, tags or clouds.',
+    );
+  }
+  const run = await db.prisma.$transaction(async (tx) => {
+    const created = await tx.scriptRun.create({
+      data: {
+        organizationId: actor.organizationId,
+        scriptId: script.id,
+        version: script.currentVersion,
+        parameters: params,
+        startedById: actor.userId ?? null,
+        startedByLabel: actor.label,
+        scheduleRunId: input.scheduleRunId ?? null,
+        target: input.targets as object,
+        timeoutSeconds: input.timeoutSeconds ?? max,
+      },
+    });
+    await tx.scriptRunTarget.createMany({
+      data: machines.map((m) => ({ runId: created.id, machineId: m.id, machineName: m.name })),
+    });
+    return created;
+  });
+  await recordAudit(db, actor, {
+    action: 'script.run',
+    resourceKind: 'script',
+    resourceId: script.id,
+    details: {
+      name: script.name,
+      version: script.currentVersion,
+      runId: run.id,
+      machines: machines.length,
+      parameters: Object.keys(params),
+    },
+  });
+  await queueWithin(enqueueScriptRun(deps.scriptQueue, run.id));
+  return run.id;
+}
+
+/** One job per run, named by the run, so queueing it again never runs it twice. */
+export async function enqueueScriptRun(queue: Queue, runId: string): Promise<void> {
+  await queue.add('run', { runId } satisfies ScriptRunJobData, {
+    // BullMQ refuses ":" in custom job ids.
+    jobId: `run-${runId}`,
+    // A run that failed as a whole (database gone) is tried again; finished machines are not rerun.
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: 1000,
+    removeOnFail: 1000,
+  });
+}
+
+type RunRow = Awaited<ReturnType<Database['prisma']['scriptRun']['findFirstOrThrow']>>;
+
+async function summaries(
+  db: Database,
+  runs: (RunRow & { script: { name: string } })[],
+): Promise<ScriptRunSummary[]> {
+  if (runs.length === 0) return [];
+  const counts = await db.prisma.scriptRunTarget.groupBy({
+    by: ['runId', 'status'],
+    where: { runId: { in: runs.map((r) => r.id) } },
+    _count: { _all: true },
+  });
+  return runs.map((r) => ({
+    id: r.id,
+    scriptId: r.scriptId,
+    scriptName: r.script.name,
+    version: r.version,
+    status: r.status,
+    startedBy: r.startedByLabel,
+    scheduleRunId: r.scheduleRunId,
+    timeoutSeconds: r.timeoutSeconds,
+    createdAt: r.createdAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    counts: Object.fromEntries(counts.filter((c) => c.runId === r.id).map((c) => [c.status, c._count._all])),
+  }));
+}
+
+export async function listScriptRuns(
+  db: Database,
+  organizationId: string,
+  filter: { scriptId?: string; limit?: number },
+): Promise<ScriptRunSummary[]> {
+  if (filter.scriptId) {
+    const script = await db.prisma.script.findFirst({ where: { id: filter.scriptId, organizationId } });
+    if (!script) throw notFound('Script');
+  }
+  const runs = await db.prisma.scriptRun.findMany({
+    where: { organizationId, ...(filter.scriptId ? { scriptId: filter.scriptId } : {}) },
+    include: { script: { select: { name: true } } },
+    orderBy: { createdAt: 'desc' },
+    take: filter.limit ?? 50,
+  });
+  return summaries(db, runs);
+}
+
+export async function getScriptRun(db: Database, organizationId: string, id: string): Promise<ScriptRunView> {
+  const run = await db.prisma.scriptRun.findFirst({
+    where: { id, organizationId },
+    include: { script: { select: { name: true } } },
+  });
+  if (!run) throw notFound('Script run');
+  const [summary] = await summaries(db, [run]);
+  const targets = await db.prisma.scriptRunTarget.findMany({
+    where: { runId: id },
+    orderBy: [{ machineName: 'asc' }, { id: 'asc' }],
+  });
+  return {
+    ...summary!,
+    parameters: run.parameters as Record<string, string>,
+    target: run.target as Record<string, unknown>,
+    targets: targets.map((t) => ({
+      id: t.id,
+      machineId: t.machineId,
+      machineName: t.machineName,
+      status: t.status,
+      exitCode: t.exitCode,
+      stdout: t.stdout,
+      stderr: t.stderr,
+      error: t.error,
+      startedAt: t.startedAt?.toISOString() ?? null,
+      finishedAt: t.finishedAt?.toISOString() ?? null,
+    })),
+  };
+}

@@ -338,7 +338,12 @@ describe('monitoring', () => {
       data: { organizationId: orgId, name: 'say hello', currentVersion: 1 },
     });
     await db.prisma.scriptVersion.create({
-      data: { scriptId: script.id, version: 1, body: 'echo "got:$GREETING:"\nexit 3\n' },
+      data: {
+        scriptId: script.id,
+        version: 1,
+        body: 'echo "got:$GREETING:"\nexit 3\n',
+        parameters: [{ name: 'GREETING' }],
+      },
     });
     const hostile = `it's $(touch /tmp/pwned-${randomBytes(3).toString('hex')}) "quoted" \`x\``;
     const rule = await createRule(db, actor(), {
@@ -356,9 +361,10 @@ describe('monitoring', () => {
     });
     await evaluateRules(evaluator);
     const [incident] = await incidents(rule.id);
-    const step = (incident!.timeline as { kind: string; scriptRunId?: string }[]).find(
+    const step = (incident!.timeline as { kind: string; message: string; scriptRunId?: string }[]).find(
       (e) => e.kind === 'action',
     );
+    expect(step?.message).toMatch(/^script run started/);
     // The action queued an ordinary script run; the worker's script job runs it like this.
     const runId = step?.scriptRunId;
     expect(runId).toBeTruthy();

@@ -8,7 +8,7 @@ import {
 import { listExpiringMachines, setMachineExpiration } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
-import { authOf, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
+import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
 
 const errors = ERROR_RESPONSES;
 const tags = ['machines'];
@@ -26,9 +26,10 @@ export function expirationRoutes(app: App, deps: AppDeps): void {
         response: { 200: ExpiringMachineList, ...errors },
       },
     },
-    async (request) => ({
-      items: await listExpiringMachines(db, authOf(request).organizationId, request.query.withinHours),
-    }),
+    async (request) => {
+      const auth = await authorize(request, 'machines', 'read');
+      return { items: await listExpiringMachines(db, auth.organizationId, request.query.withinHours, auth) };
+    },
   );
 
   app.put(
@@ -43,7 +44,7 @@ export function expirationRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      requireRole(request, 'member', 'set machine expirations');
+      await authorize(request, 'machines', 'edit', { id: request.params.id });
       return (await setMachineExpiration(db, orgActorOf(request), request.params.id, request.body))!;
     },
   );
@@ -59,7 +60,7 @@ export function expirationRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'clear machine expirations');
+      await authorize(request, 'machines', 'edit', { id: request.params.id });
       await setMachineExpiration(db, orgActorOf(request), request.params.id, null);
       return reply.status(204).send(null);
     },

@@ -21,7 +21,7 @@ import {
 import { Type as T } from '@sinclair/typebox';
 import type { Queue } from 'bullmq';
 import type { App, AppDeps } from '../context';
-import { authOf, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
+import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
 
 const errors = ERROR_RESPONSES;
 const tags = ['schedules'];
@@ -47,7 +47,10 @@ export function scheduleRoutes(app: App, deps: AppDeps, queues: AutomationQueues
         response: { 200: ScheduleList, ...errors },
       },
     },
-    async (request) => ({ items: await listSchedules(db, authOf(request).organizationId) }),
+    async (request) => {
+      const auth = await authorize(request, 'schedules', 'read');
+      return { items: await listSchedules(db, auth.organizationId, auth) };
+    },
   );
 
   app.post(
@@ -60,7 +63,10 @@ export function scheduleRoutes(app: App, deps: AppDeps, queues: AutomationQueues
         response: { 200: SchedulePreview, ...errors },
       },
     },
-    async (request) => previewSchedule(request.body),
+    async (request) => {
+      await authorize(request, 'schedules', 'create');
+      return previewSchedule(request.body);
+    },
   );
 
   app.post(
@@ -74,7 +80,7 @@ export function scheduleRoutes(app: App, deps: AppDeps, queues: AutomationQueues
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'add schedules');
+      await authorize(request, 'schedules', 'create');
       return reply.status(201).send(await createSchedule(scheduleDeps, orgActorOf(request), request.body));
     },
   );
@@ -82,7 +88,12 @@ export function scheduleRoutes(app: App, deps: AppDeps, queues: AutomationQueues
   app.get(
     '/api/v1/schedules/:id',
     { schema: { tags, summary: 'One schedule', params: IdParams, response: { 200: Schedule, ...errors } } },
-    async (request) => getSchedule(db, authOf(request).organizationId, request.params.id),
+    async (request) =>
+      getSchedule(
+        db,
+        (await authorize(request, 'schedules', 'read', { id: request.params.id })).organizationId,
+        request.params.id,
+      ),
   );
 
   app.patch(
@@ -97,7 +108,7 @@ export function scheduleRoutes(app: App, deps: AppDeps, queues: AutomationQueues
       },
     },
     async (request) => {
-      requireRole(request, 'member', 'change schedules');
+      await authorize(request, 'schedules', 'edit', { id: request.params.id });
       return updateSchedule(scheduleDeps, orgActorOf(request), request.params.id, request.body);
     },
   );
@@ -113,7 +124,7 @@ export function scheduleRoutes(app: App, deps: AppDeps, queues: AutomationQueues
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'delete schedules');
+      await authorize(request, 'schedules', 'delete', { id: request.params.id });
       await deleteSchedule(scheduleDeps, orgActorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
@@ -133,7 +144,7 @@ export function scheduleRoutes(app: App, deps: AppDeps, queues: AutomationQueues
     async (request) => ({
       items: await listScheduleRuns(
         db,
-        authOf(request).organizationId,
+        (await authorize(request, 'schedules', 'read', { id: request.params.id })).organizationId,
         request.params.id,
         request.query.limit,
       ),

@@ -25,7 +25,7 @@ import {
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import type { AutomationQueues } from './schedules';
-import { authOf, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
+import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
 
 const errors = ERROR_RESPONSES;
 const tags = ['scripts'];
@@ -43,7 +43,10 @@ export function scriptRoutes(app: App, deps: AppDeps, queues: AutomationQueues):
         response: { 200: ScriptList, ...errors },
       },
     },
-    async (request) => ({ items: await listScripts(db, authOf(request).organizationId) }),
+    async (request) => {
+      const auth = await authorize(request, 'scripts', 'read');
+      return { items: await listScripts(db, auth.organizationId, auth) };
+    },
   );
 
   app.post(
@@ -57,7 +60,7 @@ export function scriptRoutes(app: App, deps: AppDeps, queues: AutomationQueues):
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'add scripts');
+      await authorize(request, 'scripts', 'create');
       return reply.status(201).send(await createScript(db, orgActorOf(request), request.body));
     },
   );
@@ -72,7 +75,12 @@ export function scriptRoutes(app: App, deps: AppDeps, queues: AutomationQueues):
         response: { 200: Script, ...errors },
       },
     },
-    async (request) => getScript(db, authOf(request).organizationId, request.params.id),
+    async (request) =>
+      getScript(
+        db,
+        (await authorize(request, 'scripts', 'read', { id: request.params.id })).organizationId,
+        request.params.id,
+      ),
   );
 
   app.patch(
@@ -87,7 +95,7 @@ export function scriptRoutes(app: App, deps: AppDeps, queues: AutomationQueues):
       },
     },
     async (request) => {
-      requireRole(request, 'member', 'change scripts');
+      await authorize(request, 'scripts', 'edit', { id: request.params.id });
       return updateScript(db, orgActorOf(request), request.params.id, request.body);
     },
   );
@@ -103,7 +111,7 @@ export function scriptRoutes(app: App, deps: AppDeps, queues: AutomationQueues):
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'delete scripts');
+      await authorize(request, 'scripts', 'delete', { id: request.params.id });
       await deleteScript(db, orgActorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
@@ -120,7 +128,11 @@ export function scriptRoutes(app: App, deps: AppDeps, queues: AutomationQueues):
       },
     },
     async (request) => ({
-      items: await listScriptVersions(db, authOf(request).organizationId, request.params.id),
+      items: await listScriptVersions(
+        db,
+        (await authorize(request, 'scripts', 'read', { id: request.params.id })).organizationId,
+        request.params.id,
+      ),
     }),
   );
 
@@ -136,8 +148,9 @@ export function scriptRoutes(app: App, deps: AppDeps, queues: AutomationQueues):
       },
     },
     async (request, reply) => {
-      requireRole(request, 'member', 'run scripts');
+      const caller = await authorize(request, 'scripts', 'run', { id: request.params.id });
       const id = await startScriptRun({ db, settings, scriptQueue: queues.scripts }, orgActorOf(request), {
+        caller,
         scriptId: request.params.id,
         targets: request.body.targets,
         params: request.body.params,
@@ -160,10 +173,14 @@ export function scriptRoutes(app: App, deps: AppDeps, queues: AutomationQueues):
       },
     },
     async (request) => ({
-      items: await listScriptRuns(db, authOf(request).organizationId, {
-        scriptId: request.params.id,
-        limit: request.query.limit,
-      }),
+      items: await listScriptRuns(
+        db,
+        (await authorize(request, 'scripts', 'read', { id: request.params.id })).organizationId,
+        {
+          scriptId: request.params.id,
+          limit: request.query.limit,
+        },
+      ),
     }),
   );
 
@@ -178,7 +195,9 @@ export function scriptRoutes(app: App, deps: AppDeps, queues: AutomationQueues):
       },
     },
     async (request) => ({
-      items: await listScriptRuns(db, authOf(request).organizationId, { limit: request.query.limit }),
+      items: await listScriptRuns(db, (await authorize(request, 'scripts', 'read')).organizationId, {
+        limit: request.query.limit,
+      }),
     }),
   );
 
@@ -192,6 +211,7 @@ export function scriptRoutes(app: App, deps: AppDeps, queues: AutomationQueues):
         response: { 200: ScriptRun, ...errors },
       },
     },
-    async (request) => getScriptRun(db, authOf(request).organizationId, request.params.id),
+    async (request) =>
+      getScriptRun(db, (await authorize(request, 'scripts', 'read')).organizationId, request.params.id),
   );
 }

@@ -2,6 +2,7 @@ import type { ExpiringMachine, MachineExpiration, SetExpirationRequest } from '@
 import type { Database, Machine } from '@overcast/db';
 import type { Logger } from 'pino';
 import { type Actor, recordAudit } from '../audit';
+import { allowedIds, type Principal } from '../authz';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
 import { type ActionDeps, machineAction, orgMachine } from '../machines/actions';
@@ -76,11 +77,14 @@ export async function listExpiringMachines(
   db: Database,
   organizationId: string,
   withinHours = 168,
+  caller?: Principal,
 ): Promise<ExpiringMachine[]> {
   const until = new Date(Date.now() + withinHours * 3_600_000);
+  const only = caller ? await allowedIds(db, organizationId, caller, 'machines') : null;
   const rows = await db.prisma.machine.findMany({
     where: {
       organizationId,
+      ...(only ? { id: { in: only } } : {}),
       expiresAt: { not: null, lte: until },
       state: { notIn: ['terminated', 'missing'] },
     },

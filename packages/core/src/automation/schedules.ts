@@ -11,6 +11,7 @@ import type {
 import { type Database, Prisma, type Schedule } from '@overcast/db';
 import type { Queue } from 'bullmq';
 import { type Actor, recordAudit } from '../audit';
+import { allowedIds, type Principal } from '../authz';
 import { DomainError, notFound } from '../errors';
 import { queueWithin } from './queue-timeout';
 import { removeScheduleJobs, syncScheduleJobs } from './schedule-jobs';
@@ -83,8 +84,16 @@ async function loadSchedule(db: Database, organizationId: string, id: string): P
   return s;
 }
 
-export async function listSchedules(db: Database, organizationId: string): Promise<ScheduleView[]> {
-  const rows = await db.prisma.schedule.findMany({ where: { organizationId }, orderBy: { name: 'asc' } });
+export async function listSchedules(
+  db: Database,
+  organizationId: string,
+  caller?: Principal,
+): Promise<ScheduleView[]> {
+  const only = caller ? await allowedIds(db, organizationId, caller, 'schedules') : null;
+  const rows = await db.prisma.schedule.findMany({
+    where: { organizationId, ...(only ? { id: { in: only } } : {}) },
+    orderBy: { name: 'asc' },
+  });
   return rows.map((r) => scheduleView(r));
 }
 

@@ -7,6 +7,7 @@ import type {
 import type { Database } from '@overcast/db';
 import type { Queue } from 'bullmq';
 import { type Actor, recordAudit } from '../audit';
+import type { Principal } from '../authz';
 import { DomainError, notFound } from '../errors';
 import type { Settings } from '../settings/schema';
 import { queueWithin } from './queue-timeout';
@@ -27,6 +28,8 @@ export interface StartScriptRunInput {
   timeoutSeconds?: number;
   /** Set when a schedule started the run. */
   scheduleRunId?: string;
+  /** The person starting it: their team policies limit which machines it reaches. */
+  caller?: Principal;
 }
 
 export interface ScriptRunJobData {
@@ -109,7 +112,7 @@ export async function startScriptRun(
       `Runs may last at most ${max} s (the automation.scriptTimeoutSeconds setting); ask for less.`,
     );
   }
-  const machines = await resolveTargets(db, actor.organizationId, input.targets);
+  const machines = await resolveTargets(db, actor.organizationId, input.targets, input.caller);
   if (machines.length === 0) {
     throw new DomainError(
       'invalid',

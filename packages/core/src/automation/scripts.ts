@@ -7,6 +7,7 @@ import type {
 } from '@overcast/contracts';
 import { type Database, Prisma } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
+import { allowedIds, type Principal } from '../authz';
 import { DomainError, notFound } from '../errors';
 
 type OrgActor = Actor & { organizationId: string };
@@ -70,8 +71,16 @@ async function loadScript(db: Database, organizationId: string, id: string): Pro
 export const getScript = async (db: Database, organizationId: string, id: string) =>
   scriptView(await loadScript(db, organizationId, id));
 
-export async function listScripts(db: Database, organizationId: string): Promise<ScriptView[]> {
-  const scripts = await db.prisma.script.findMany({ where: { organizationId }, orderBy: { name: 'asc' } });
+export async function listScripts(
+  db: Database,
+  organizationId: string,
+  caller?: Principal,
+): Promise<ScriptView[]> {
+  const only = caller ? await allowedIds(db, organizationId, caller, 'scripts') : null;
+  const scripts = await db.prisma.script.findMany({
+    where: { organizationId, ...(only ? { id: { in: only } } : {}) },
+    orderBy: { name: 'asc' },
+  });
   if (scripts.length === 0) return [];
   const versions = await db.prisma.scriptVersion.findMany({
     where: { OR: scripts.map((s) => ({ scriptId: s.id, version: s.currentVersion })) },

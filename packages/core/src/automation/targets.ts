@@ -1,5 +1,6 @@
 import type { TargetSelector } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
+import { type Principal, policyFilter } from '../authz';
 import { DomainError } from '../errors';
 
 export interface TargetMachine {
@@ -30,6 +31,8 @@ export async function resolveTargets(
   db: Database,
   organizationId: string,
   selector: TargetSelector,
+  /** A caller under team policies only reaches the machines they may see. */
+  caller?: Principal,
 ): Promise<TargetMachine[]> {
   checkSelector(selector);
   const params: unknown[] = [organizationId];
@@ -37,6 +40,7 @@ export async function resolveTargets(
     params.push(v);
     return `$${params.length}`;
   };
+  const visible = caller ? policyFilter({ ...caller, organizationId }, 'machines', 'read', 'm', p) : null;
   const any: string[] = [];
   if (selector.machineIds?.length) any.push(`m.id = ANY(${p(selector.machineIds)}::uuid[])`);
   if (selector.cloudIds?.length) any.push(`m.cloud_id = ANY(${p(selector.cloudIds)}::uuid[])`);
@@ -54,7 +58,7 @@ export async function resolveTargets(
   }
   const { rows } = await db.pool.query<{ id: string; name: string; cloud_id: string; state: string }>(
     `SELECT m.id, m.name, m.cloud_id, m.state::text AS state FROM machines m
-      WHERE m.organization_id = $1 AND m.state NOT IN ('terminated', 'missing') AND (${any.join(' OR ')})
+      WHERE m.organization_id = $1 AND m.state NOT IN ('terminated', 'missing') AND (${any.join(' OR ')})${visible ? ` AND ${visible}` : ''}
       ORDER BY m.name, m.id`,
     params,
   );

@@ -67,7 +67,8 @@ export async function createMachine(
 
 /**
  * Stores a machine the provider just created (before any poll lists it), with its history
- * row, the audit entry and the live event. A poll that got there first wins (no overwrite).
+ * row, the audit entry and the live event. A poll that got there first keeps its fields; the
+ * creator adds the key, the owner and the expiration.
  */
 export async function storeCreatedMachine(
   deps: Pick<ActionDeps, 'db' | 'redis'>,
@@ -91,44 +92,53 @@ export async function storeCreatedMachine(
     cloudOverrideMonthly: cloud.costOverrideMonthly?.toString() ?? null,
   });
   // An event-driven sync can list it before the provider's answer reaches us: then it is
-  // already stored, with its own "created" history and event.
-  const known = await deps.db.prisma.machine.findUnique({
-    where: { cloudId_externalId: { cloudId: cloud.id, externalId: remote.externalId } },
-  });
-  const machine = await deps.db.prisma.machine.upsert({
-    where: { cloudId_externalId: { cloudId: cloud.id, externalId: remote.externalId } },
-    update: {},
-    create: {
-      organizationId: actor.organizationId,
-      cloudId: cloud.id,
-      externalId: remote.externalId,
-      name: remote.name,
-      state: remote.state,
-      rawState: remote.rawState,
-      size: remote.size,
-      image: remote.image,
-      location: remote.location,
-      publicIps: remote.publicIps,
-      privateIps: remote.privateIps,
-      providerTags: remote.tags,
-      extra: remote.extra as object,
-      launchedAt: remote.createdAt,
-      costMonthly: cost?.monthly ?? null,
-      costHourly: cost?.hourly ?? null,
-      costCurrency: cost?.currency ?? 'USD',
-      costSource: cost?.source ?? null,
-      sshKeyId: options.sshKeyId,
-      createdById: actor.userId ?? null,
-      ...options.expiration,
-    },
-  });
+  // already stored, with its own "created" history and event, and only what the creator
+  // alone knows is added to it.
+  const where = { cloudId_externalId: { cloudId: cloud.id, externalId: remote.externalId } };
+  const creation = {
+    sshKeyId: options.sshKeyId,
+    createdById: actor.userId ?? null,
+    ...options.expiration,
+  };
+  const inserted = (await deps.db.prisma.machine.findUnique({ where, select: { id: true } }))
+    ? null
+    : await deps.db.prisma.machine
+        .create({
+          data: {
+            organizationId: actor.organizationId,
+            cloudId: cloud.id,
+            externalId: remote.externalId,
+            name: remote.name,
+            state: remote.state,
+            rawState: remote.rawState,
+            size: remote.size,
+            image: remote.image,
+            location: remote.location,
+            publicIps: remote.publicIps,
+            privateIps: remote.privateIps,
+            providerTags: remote.tags,
+            extra: remote.extra as object,
+            launchedAt: remote.createdAt,
+            costMonthly: cost?.monthly ?? null,
+            costHourly: cost?.hourly ?? null,
+            costCurrency: cost?.currency ?? 'USD',
+            costSource: cost?.source ?? null,
+            ...creation,
+          },
+        })
+        // A sync inserting it between the look-up and the insert: the unique key says so.
+        .catch((err: unknown) => {
+          if ((err as { code?: string }).code === 'P2002') return null;
+          throw err;
+        });
+  const machine = inserted ?? (await deps.db.prisma.machine.update({ where, data: creation }));
   await recordAudit(deps.db, actor, {
     action: 'machine.create',
     resourceKind: 'machine',
     resourceId: machine.id,
     details: options.audit,
   });
-  if (known) return machine;
+  if (!inserted) return machine;
   await deps.db.prisma.machineEvent.create({
     data: {
       organizationId: actor.organizationId,

@@ -213,7 +213,7 @@ export function organizationRoutes(app: App, deps: AppDeps): void {
       let emailed = false;
       if (mailEnabled(settings)) {
         try {
-          await sendMail(settings, {
+          await sendMail(settings.smtp, {
             to: invitation.email,
             subject: `You are invited to ${auth.organizationName} on Overcast`,
             text: `${auth.email} invited you to join ${auth.organizationName} on Overcast as ${invitation.role}.\n\nAccept within 7 days: ${url}\n`,

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import nodemailer, { type Transporter } from 'nodemailer';
+import { sendMail } from '../mail';
 import type { Settings } from '../settings';
 
 export interface NotificationMessage {
@@ -47,47 +47,12 @@ export async function postWebhook(url: string, secret: string, payload: unknown)
   }
 }
 
-type Smtp = Settings['smtp'];
-
-/** One transport per SMTP configuration, reused across messages. */
-const transports = new Map<string, Transporter>();
-
-function transportFor(smtp: Smtp): Transporter {
-  const key = JSON.stringify(smtp);
-  let t = transports.get(key);
-  if (!t) {
-    t = nodemailer.createTransport({
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.secure,
-      ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password } } : {}),
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 20_000,
-    });
-    transports.set(key, t);
-  }
-  return t;
-}
-
 export async function sendEmail(
-  smtp: Smtp,
+  smtp: Settings['smtp'],
   recipients: string[],
   message: NotificationMessage,
 ): Promise<void> {
-  if (!smtp.host) {
-    throw new Error('email is not configured: set smtp.host (and smtp.from) in settings.json, then restart');
-  }
   const prefix =
     message.severity === 'critical' ? '[critical] ' : message.severity === 'warning' ? '[warning] ' : '';
-  try {
-    await transportFor(smtp).sendMail({
-      from: smtp.from,
-      to: recipients,
-      subject: `${prefix}${message.subject}`.slice(0, 250),
-      text: message.text,
-    });
-  } catch (err) {
-    throw new Error(`the SMTP server ${smtp.host}:${smtp.port} refused the email: ${(err as Error).message}`);
-  }
+  await sendMail(smtp, { to: recipients, subject: `${prefix}${message.subject}`, text: message.text });
 }

@@ -245,33 +245,16 @@ export class TerminalSession {
       container.stream.destroy();
       return;
     }
+    let sessionId: string;
     try {
-      this.sessionId = randomUUID();
-      this.startedAt = new Date();
-      const path = recordingPath(this.deps.settings, actor.organizationId, this.sessionId);
-      this.recorder = await CastRecorder.open(path, {
-        cols: this.cols,
-        rows: this.rows,
-        term: TERM,
-        title: `${machine.name} (container)`,
-      });
-      await db.prisma.shellSession.create({
-        data: {
-          id: this.sessionId,
-          organizationId: actor.organizationId,
-          machineId: machine.id,
-          userId: actor.userId,
-          startedAt: this.startedAt,
-          recordingPath: path,
-        },
-      });
+      sessionId = await this.beginRecordedSession(`${machine.name} (container)`);
       await recordAudit(db, actor, {
         action: 'machine.shell.start',
         resourceKind: 'machine',
         resourceId: machine.id,
         details: {
           name: machine.name,
-          sessionId: this.sessionId,
+          sessionId,
           via: 'docker-exec',
           engine: container.engine,
           container: machine.externalId,
@@ -285,7 +268,7 @@ export class TerminalSession {
       return this.end('shell_failed');
     }
     this.phase = 'connected';
-    this.send({ type: 'status', state: 'connected', sessionId: this.sessionId });
+    this.send({ type: 'status', state: 'connected', sessionId });
     const stream = container.stream;
     const closed = new Promise<void>((resolve) => {
       stream.once('end', resolve);
@@ -384,6 +367,7 @@ export class TerminalSession {
       await conn.close();
       return;
     }
+    let sessionId: string;
     try {
       if (!pinned) await pinHostKey(db, machine, target.host, target.port, conn.hostKey);
       else if (pinned.algorithm !== conn.hostKey.algorithm)
@@ -391,32 +375,14 @@ export class TerminalSession {
       const shell = await conn.shell({ cols: this.cols, rows: this.rows, term: TERM });
       this.shell = shell;
       if (this.isOver()) return;
-      this.sessionId = randomUUID();
-      this.startedAt = new Date();
-      const path = recordingPath(this.deps.settings, actor.organizationId, this.sessionId);
-      this.recorder = await CastRecorder.open(path, {
-        cols: this.cols,
-        rows: this.rows,
-        term: TERM,
-        title: `${target.user}@${machine.name}`,
-      });
-      await db.prisma.shellSession.create({
-        data: {
-          id: this.sessionId,
-          organizationId: actor.organizationId,
-          machineId: machine.id,
-          userId: actor.userId,
-          startedAt: this.startedAt,
-          recordingPath: path,
-        },
-      });
+      sessionId = await this.beginRecordedSession(`${target.user}@${machine.name}`);
       await recordAudit(db, actor, {
         action: 'machine.shell.start',
         resourceKind: 'machine',
         resourceId: machine.id,
         details: {
           name: machine.name,
-          sessionId: this.sessionId,
+          sessionId,
           host: target.host,
           port: target.port,
           user: target.user,
@@ -434,7 +400,7 @@ export class TerminalSession {
     this.send({
       type: 'status',
       state: 'connected',
-      sessionId: this.sessionId,
+      sessionId,
       hostKey: { ...conn.hostKey, firstUse: !pinned },
     });
     const shell = this.shell;
@@ -508,6 +474,26 @@ export class TerminalSession {
   }
 
   /** Output to the browser and the recording, with backpressure; `done` says why it ended. */
+  /** A session that reached its shell: an id, a recording file, and its row. */
+  private async beginRecordedSession(title: string): Promise<string> {
+    const { machine, actor } = this.request;
+    this.sessionId = randomUUID();
+    this.startedAt = new Date();
+    const path = recordingPath(this.deps.settings, actor.organizationId, this.sessionId);
+    this.recorder = await CastRecorder.open(path, { cols: this.cols, rows: this.rows, term: TERM, title });
+    await this.deps.db.prisma.shellSession.create({
+      data: {
+        id: this.sessionId,
+        organizationId: actor.organizationId,
+        machineId: machine.id,
+        userId: actor.userId,
+        startedAt: this.startedAt,
+        recordingPath: path,
+      },
+    });
+    return this.sessionId;
+  }
+
   private pipe(shell: TerminalStream, done: Promise<string>): void {
     const recorder = this.recorder as CastRecorder;
     shell.on('data', (chunk: Buffer) => {

@@ -277,6 +277,38 @@ describe('team policies', () => {
     expect((await call(member.cookie, 'GET', `/api/v1/machines/${dev}`)).statusCode).toBe(200);
   });
 
+  it('a script run by a member limited to one cloud reaches only that cloud’s machines', async () => {
+    const [a, b] = [await addCloud(owner.organizationId), await addCloud(owner.organizationId)];
+    const tag = `web-${hex()}`;
+    const inA = await addMachine(owner.organizationId, a.id, `a-${hex()}`, { role: tag });
+    await addMachine(owner.organizationId, b.id, `b-${hex()}`, { role: tag });
+    const member = await addUser(owner.organizationId, 'member');
+    const team = (await call(ownerCookie, 'POST', '/api/v1/teams', { name: `ops-${hex()}` })).json();
+    await call(ownerCookie, 'PUT', `/api/v1/teams/${team.id}/members`, { userIds: [member.userId] });
+    await call(ownerCookie, 'PUT', `/api/v1/teams/${team.id}/policies`, {
+      policies: [
+        { effect: 'allow', action: '*', kind: 'machines', cloudIds: [a.id] },
+        { effect: 'allow', action: '*', kind: 'scripts' },
+      ],
+    });
+    const script = (
+      await call(ownerCookie, 'POST', '/api/v1/scripts', { name: `uptime-${hex()}`, body: 'uptime\n' })
+    ).json();
+    // The tag picks machines in both clouds; the member's run gets only the one they may see.
+    const started = await call(member.cookie, 'POST', `/api/v1/scripts/${script.id}/runs`, {
+      targets: { tags: { role: tag } },
+    });
+    expect(started.statusCode).toBe(202);
+    const run = (await call(member.cookie, 'GET', `/api/v1/script-runs/${started.json().id}`)).json();
+    expect(run.targets.map((t: { machineId: string }) => t.machineId)).toEqual([inA]);
+    // The owner's run of the same script reaches both.
+    const ownerRun = await call(ownerCookie, 'POST', `/api/v1/scripts/${script.id}/runs`, {
+      targets: { tags: { role: tag } },
+    });
+    const full = (await call(ownerCookie, 'GET', `/api/v1/script-runs/${ownerRun.json().id}`)).json();
+    expect(full.targets).toHaveLength(2);
+  });
+
   it('the live stream carries only events about clouds the member’s teams cover', async () => {
     const [a, b] = [await addCloud(owner.organizationId), await addCloud(owner.organizationId)];
     const member = await addUser(owner.organizationId, 'member');

@@ -1,10 +1,13 @@
 // Wire types for the calls the web app makes, taken from the shared contracts.
 // Type-only imports: none of the schema runtime ends up in the bundle.
-import type {
+import type { ErrorBody, MachineActionRequest, Me } from '@overcast/contracts';
+
+export type {
   ChannelTestResult,
   Cloud,
   CloudProvider,
   ContainerCreateLine,
+  CostHistory,
   CostSummary,
   CreateCloudRequest,
   CreateContainerRequest,
@@ -14,14 +17,15 @@ import type {
   CreateScheduleRequest,
   CreateScriptRequest,
   CreateSshKeyRequest,
+  CreateVolumeRequest,
   EngineFacts,
-  ErrorBody,
   ExpiringMachine,
   FleetUsage,
+  Image,
   Incident,
+  Location,
   LoginRequest,
   Machine,
-  MachineActionRequest,
   MachineDetail,
   MachineEvent,
   MachineExpiration,
@@ -30,7 +34,6 @@ import type {
   MachinePage,
   MachineSsh,
   MachineSshRequest,
-  Me,
   MetricName,
   MetricSeries,
   NotificationChannel,
@@ -53,6 +56,7 @@ import type {
   SetExpirationRequest,
   ShellServerMessage,
   ShellSession,
+  Size,
   SshKey,
   StartScriptRunRequest,
   StreamEvent,
@@ -66,69 +70,6 @@ import type {
   Volume,
 } from '@overcast/contracts';
 
-export type {
-  ChannelTestResult,
-  Cloud,
-  CloudProvider,
-  ContainerCreateLine,
-  CostSummary,
-  CreateCloudRequest,
-  CreateContainerRequest,
-  CreateMachineRequest,
-  CreateNotificationChannelRequest,
-  CreateRuleRequest,
-  CreateScheduleRequest,
-  CreateScriptRequest,
-  CreateSshKeyRequest,
-  EngineFacts,
-  ExpiringMachine,
-  FleetUsage,
-  Incident,
-  LoginRequest,
-  Machine,
-  MachineDetail,
-  MachineEvent,
-  MachineExpiration,
-  MachineMonitoring,
-  MachineMonitoringRequest,
-  MachinePage,
-  MachineSsh,
-  MachineSshRequest,
-  MetricName,
-  MetricSeries,
-  NotificationChannel,
-  PreviewScheduleRequest,
-  Role,
-  Rule,
-  RuleAction,
-  RuleCondition,
-  RuleTarget,
-  Schedule,
-  ScheduleAction,
-  ScheduleRun,
-  ScheduleTrigger,
-  Script,
-  ScriptParameter,
-  ScriptRun,
-  ScriptRunSummary,
-  ScriptRunTarget,
-  ScriptVersion,
-  SetExpirationRequest,
-  ShellServerMessage,
-  ShellSession,
-  SshKey,
-  StartScriptRunRequest,
-  StreamEvent,
-  TargetSelector,
-  TimelineEntry,
-  UpdateCloudRequest,
-  UpdateRuleRequest,
-  UpdateScheduleRequest,
-  UpdateScriptRequest,
-  UpdateSshKeyRequest,
-  Volume,
-};
-
 export type MachineAction = MachineActionRequest['action'];
 
 /** Who is signed in, in which organization, with which role (POST /auth/login, GET /me). */
@@ -138,45 +79,6 @@ export type Organization = Me['organization'];
 
 /** Every non-2xx response from the API carries this body. */
 export type ApiErrorBody = ErrorBody;
-
-// The catalog and cost history schemas have no exported static types; these mirror
-// Size, Image, Location and CostHistory in packages/contracts/src/api/inventory.ts.
-export interface Size {
-  externalId: string;
-  name: string;
-  cpus: number | null;
-  memoryMb: number | null;
-  diskGb: number | null;
-  priceMonthly: string | null;
-  priceHourly: string | null;
-  currency: string;
-  /** Where the size is offered; empty when everywhere or unknown. */
-  locations: string[];
-}
-
-export interface Image {
-  externalId: string;
-  name: string;
-  os: string | null;
-  isPublic: boolean;
-}
-
-export interface Location {
-  externalId: string;
-  name: string;
-  country: string | null;
-}
-
-export interface CostHistory {
-  currency: string;
-  days: { day: string; monthly: string }[];
-}
-
-export interface CreateVolumeRequest {
-  name: string;
-  sizeGb: number;
-  location: string;
-}
 
 export interface ListOf<T> {
   items: T[];

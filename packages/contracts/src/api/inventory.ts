@@ -31,6 +31,7 @@ export const CreateVolumeRequest = Strict({
   sizeGb: T.Integer({ minimum: 1, maximum: 65_536 }),
   location: T.String({ minLength: 1, maxLength: 200 }),
 });
+export type CreateVolumeRequest = Static<typeof CreateVolumeRequest>;
 export const AttachVolumeRequest = Strict({ machineId: Uuid });
 
 export const Size = T.Object({
@@ -44,17 +45,20 @@ export const Size = T.Object({
   currency: T.String(),
   locations: T.Array(T.String()),
 });
+export type Size = Static<typeof Size>;
 export const Image = T.Object({
   externalId: T.String(),
   name: T.String(),
   os: T.Union([T.Null(), T.String()]),
   isPublic: T.Boolean(),
 });
+export type Image = Static<typeof Image>;
 export const Location = T.Object({
   externalId: T.String(),
   name: T.String(),
   country: T.Union([T.Null(), T.String()]),
 });
+export type Location = Static<typeof Location>;
 export const SizeList = T.Object({ items: T.Array(Size) });
 export const ImageList = T.Object({ items: T.Array(Image) });
 export const LocationList = T.Object({ items: T.Array(Location) });
@@ -84,6 +88,7 @@ export const CostHistory = T.Object({
   currency: T.String(),
   days: T.Array(T.Object({ day: T.String({ format: 'date' }), monthly: T.String() })),
 });
+export type CostHistory = Static<typeof CostHistory>;
 
 /** What the stream pushes to browsers. */
 export const StreamEvent = T.Union([

@@ -68,7 +68,7 @@ export function SchedulesPage() {
     onSuccess: () => void refresh(),
     onError: (e) => toast.error('The schedule was not deleted', { description: errorText(e) }),
   });
-  const newButton = permissions.operate ? (
+  const newButton = permissions.can('schedules', 'create') ? (
     <Button variant="primary" icon={<PlusIcon />} onClick={() => setEditing('new')}>
       New schedule
     </Button>
@@ -125,7 +125,7 @@ export function SchedulesPage() {
                     <td>{s.nextRuns[0] ? formatWhen(s.nextRuns[0]) : '—'}</td>
                     <td>{s.lastRunAt ? <RelativeTime value={s.lastRunAt} /> : 'never'}</td>
                     <td className={table.end}>
-                      {permissions.operate && (
+                      {permissions.can('schedules', 'edit') && (
                         <Menu
                           label={`More actions for ${s.name}`}
                           items={[

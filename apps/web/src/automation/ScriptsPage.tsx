@@ -59,7 +59,7 @@ export function ScriptsPage() {
     if (selected === null && scripts.data?.[0]) setSelected(scripts.data[0].id);
   }, [selected, scripts.data]);
 
-  const newButton = permissions.operate ? (
+  const newButton = permissions.can('scripts', 'create') ? (
     <Button variant="primary" icon={<PlusIcon />} onClick={() => setSelected('new')}>
       New script
     </Button>
@@ -109,7 +109,9 @@ export function ScriptsPage() {
             <ScriptDetail
               key={current?.id ?? 'new'}
               script={current}
-              canEdit={permissions.operate}
+              canEdit={permissions.can('scripts', current ? 'edit' : 'create')}
+              canRun={permissions.can('scripts', 'run')}
+              canDelete={permissions.can('scripts', 'delete')}
               onSaved={(s) => setSelected(s.id)}
               onDeleted={() => setSelected(null)}
             />
@@ -123,11 +125,15 @@ export function ScriptsPage() {
 function ScriptDetail({
   script,
   canEdit,
+  canRun,
+  canDelete,
   onSaved,
   onDeleted,
 }: {
   script: Script | null;
   canEdit: boolean;
+  canRun: boolean;
+  canDelete: boolean;
   onSaved: (s: Script) => void;
   onDeleted: () => void;
 }) {
@@ -174,12 +180,12 @@ function ScriptDetail({
               <Button
                 variant="primary"
                 icon={<PlayIcon />}
-                disabled={!canEdit || dirty}
+                disabled={!canRun || dirty}
                 onClick={() => setRunning(true)}
               >
                 Run…
               </Button>
-              {canEdit && (
+              {canDelete && (
                 <Button icon={<TrashIcon />} onClick={() => setConfirmDelete(true)}>
                   Delete
                 </Button>

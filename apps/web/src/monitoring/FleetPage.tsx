@@ -131,7 +131,7 @@ export function FleetPage() {
         </span>
       }
     >
-      {permissions.operate && (
+      {permissions.can('machines', 'edit') && (
         <MonitorByTag
           onDone={() => void queryClient.invalidateQueries({ queryKey: ['machines', 'monitoring'] })}
         />

@@ -63,7 +63,7 @@ export function RulesPage() {
     },
     onError: (error) => toast.error('The rule was not deleted', { description: errorText(error) }),
   });
-  const newRule = permissions.operate ? (
+  const newRule = permissions.can('rules', 'create') ? (
     <Button variant="primary" icon={<PlusIcon />} onClick={() => setCreating(true)}>
       New rule
     </Button>
@@ -124,7 +124,7 @@ export function RulesPage() {
                       </td>
                       <td>{rule.lastFiredAt ? <RelativeTime value={rule.lastFiredAt} /> : 'never'}</td>
                       <td className={table.end}>
-                        {permissions.operate && (
+                        {permissions.can('rules', 'edit') && (
                           <Menu
                             label={`More actions for ${rule.name}`}
                             items={[
@@ -151,7 +151,7 @@ export function RulesPage() {
             </div>
           </Card>
         )}
-        <ChannelsCard canEdit={permissions.operate} />
+        <ChannelsCard canEdit={permissions.can('rules', 'edit')} />
       </div>
       {creating && <RuleDialog onClose={() => setCreating(false)} />}
       {editing && <RuleDialog rule={editing} onClose={() => setEditing(null)} />}

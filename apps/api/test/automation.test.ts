@@ -1,8 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createUser } from '@overcast/core';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
+import {
+  addMember,
+  createOrgWithUser,
+  login,
+  startTestApi,
+  type TestApi,
+  type TestUser,
+} from './support/harness';
 
 // The automation API without a worker: validation, versions, organization scoping, roles.
 // Schedules made here go to a Redis database no worker of the run listens on.
@@ -14,13 +20,8 @@ let viewerCookie: string;
 let cloudId: string;
 let machineId: string;
 
-async function addUser(organizationId: string, role: Role): Promise<string> {
-  const email = `${role}-${randomBytes(5).toString('hex')}@example.com`;
-  const password = `pw-${randomBytes(8).toString('hex')}`;
-  const user = await createUser(api.db, { email, password, organizationId });
-  await api.db.prisma.membership.updateMany({ where: { userId: user.userId }, data: { role } });
-  return login(api, { email, password });
-}
+const addUser = async (organizationId: string, role: Role) =>
+  (await addMember(api, organizationId, role)).cookie;
 
 const call = async (method: string, url: string, payload?: unknown, as = cookie) => {
   const res = await api.app.inject({

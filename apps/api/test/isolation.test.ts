@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createApiToken, createUser } from '@overcast/core';
+import { createApiToken } from '@overcast/core';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  addMember,
   createOrgWithUser,
   login,
   startTestApi,
@@ -76,16 +77,7 @@ async function insert(table: string, values: Record<string, unknown>): Promise<s
   return rows[0]!.id;
 }
 
-async function addUser(organizationId: string, role: Role): Promise<{ cookie: string; userId: string }> {
-  const email = `${role}-${hex(5)}@example.com`;
-  const password = `pw-${hex(8)}`;
-  const user = await createUser(api.db, { email, password, organizationId });
-  await api.db.prisma.membership.updateMany({
-    where: { userId: user.userId, organizationId },
-    data: { role },
-  });
-  return { cookie: await login(api, { email, password }), userId: user.userId };
-}
+const addUser = (organizationId: string, role: Role) => addMember(api, organizationId, role);
 
 /** One row of every kind of resource in the victim organization; cloud B's are the ones routes are called with. */
 async function seedVictim(): Promise<void> {

@@ -1,9 +1,16 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createUser, openPrivateKey } from '@overcast/core';
+import { openPrivateKey } from '@overcast/core';
 import type { Role } from '@overcast/db';
 import { generateKeyPair } from '@overcast/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
+import {
+  addMember,
+  createOrgWithUser,
+  login,
+  startTestApi,
+  type TestApi,
+  type TestUser,
+} from './support/harness';
 
 let api: TestApi;
 let owner: TestUser;
@@ -14,13 +21,8 @@ let viewerCookie: string;
 /** Every response body seen, to check no private key ever leaves the api. */
 const bodies: string[] = [];
 
-async function addUser(organizationId: string, role: Role): Promise<string> {
-  const email = `${role}-${randomBytes(5).toString('hex')}@example.com`;
-  const password = `pw-${randomBytes(8).toString('hex')}`;
-  const user = await createUser(api.db, { email, password, organizationId });
-  await api.db.prisma.membership.updateMany({ where: { userId: user.userId }, data: { role } });
-  return login(api, { email, password });
-}
+const addUser = async (organizationId: string, role: Role) =>
+  (await addMember(api, organizationId, role)).cookie;
 
 async function call(cookie: string, method: string, url: string, payload?: unknown) {
   const res = await api.app.inject({

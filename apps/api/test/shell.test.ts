@@ -2,19 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  cleanupRecordings,
-  createUser,
-  openSshConnections,
-  parseCast,
-  sealCredentials,
-} from '@overcast/core';
+import { cleanupRecordings, openSshConnections, parseCast, sealCredentials } from '@overcast/core';
 import type { Role } from '@overcast/db';
 import { generateKeyPair } from '@overcast/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
-import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
+import {
+  addMember,
+  createOrgWithUser,
+  login,
+  startTestApi,
+  type TestApi,
+  type TestUser,
+} from './support/harness';
 
 let api: TestApi;
 let sshd: SshdHandle;
@@ -27,13 +28,8 @@ let cloudId: string;
 let base: string;
 const recordings = mkdtempSync(join(tmpdir(), 'overcast-recordings-'));
 
-async function addUser(organizationId: string, role: Role): Promise<string> {
-  const email = `${role}-${randomBytes(5).toString('hex')}@example.com`;
-  const password = `pw-${randomBytes(8).toString('hex')}`;
-  const user = await createUser(api.db, { email, password, organizationId });
-  await api.db.prisma.membership.updateMany({ where: { userId: user.userId }, data: { role } });
-  return login(api, { email, password });
-}
+const addUser = async (organizationId: string, role: Role) =>
+  (await addMember(api, organizationId, role)).cookie;
 
 async function addMachine(
   organizationId: string,

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { base32Decode, createRedis, createUser, publishEvents, totpCode } from '@overcast/core';
+import { base32Decode, createRedis, publishEvents, totpCode } from '@overcast/core';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../../../test/support/smtp';
 import {
+  addMember,
   createOrgWithUser,
   login,
   startTestApi,
@@ -41,13 +42,7 @@ async function call(
   });
 }
 
-async function addUser(organizationId: string, role: Role) {
-  const email = `${role}-${hex(5)}@example.com`;
-  const password = `pw-${hex(8)}`;
-  const user = await createUser(api.db, { email, password, organizationId });
-  await api.db.prisma.membership.updateMany({ where: { userId: user.userId }, data: { role } });
-  return { email, password, userId: user.userId, cookie: await login(api, { email, password }) };
-}
+const addUser = (organizationId: string, role: Role) => addMember(api, organizationId, role);
 
 async function addCloud(organizationId: string) {
   return api.db.prisma.cloud.create({

@@ -13,7 +13,7 @@ import {
   SecretBox,
   type Settings,
 } from '@overcast/core';
-import { createDatabase, type Database } from '@overcast/db';
+import { createDatabase, type Database, type Role } from '@overcast/db';
 import { Queue } from 'bullmq';
 import { buildApp } from '../../src/app';
 import type { App } from '../../src/context';
@@ -106,4 +106,26 @@ export async function login(api: TestApi, user: { email: string; password: strin
   const cookie = res.cookies.find((c) => c.name === 'overcast_session');
   if (!cookie) throw new Error('no session cookie');
   return `overcast_session=${cookie.value}`;
+}
+
+/** Adds a user with `role` to an organization and logs them in. */
+export async function addMember(
+  api: TestApi,
+  organizationId: string,
+  role: Role,
+): Promise<TestUser & { cookie: string }> {
+  const email = uniqueEmail(role);
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+  const user = await createUser(api.db, { email, password, organizationId });
+  await api.db.prisma.membership.updateMany({
+    where: { userId: user.userId, organizationId },
+    data: { role },
+  });
+  return {
+    email,
+    password,
+    userId: user.userId,
+    organizationId,
+    cookie: await login(api, { email, password }),
+  };
 }

@@ -2,6 +2,7 @@ import {
   cleanupRecordings,
   deleteStaleSessions,
   type Logger,
+  pruneMachineListChanges,
   type Settings,
   snapshotCosts,
 } from '@overcast/core';
@@ -11,11 +12,13 @@ import type { Job } from 'bullmq';
 export const MAINTENANCE_SCHEDULES = [
   { id: 'sessions-cleanup', everyMs: 3_600_000, name: 'sessions-cleanup' },
   { id: 'recordings-cleanup', everyMs: 3_600_000, name: 'recordings-cleanup' },
+  { id: 'machine-list-changes-prune', everyMs: 600_000, name: 'machine-list-changes-prune' },
 ] as const;
 
 /**
  * Housekeeping: stale sessions go after a week; costs are snapshotted for the history chart;
- * terminal recordings go after shell.recordingRetentionDays.
+ * terminal recordings go after shell.recordingRetentionDays; the change rows behind cached list
+ * totals are kept to the last few minutes.
  */
 export function maintenanceProcessor(db: Database, logger: Logger, settings: Pick<Settings, 'shell'>) {
   return async (job: Job): Promise<Record<string, number>> => {
@@ -32,6 +35,8 @@ export function maintenanceProcessor(db: Database, logger: Logger, settings: Pic
         if (deleted) logger.info({ deleted }, 'removed old terminal recordings');
         return { deleted };
       }
+      case 'machine-list-changes-prune':
+        return { deleted: await pruneMachineListChanges(db) };
       default:
         throw new Error(`unknown maintenance job "${job.name}"`);
     }

@@ -2,6 +2,7 @@ import type { MachineListQuery, MachinePage } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import { type Principal, policyFilter } from '../authz';
 import { DomainError } from '../errors';
+import { cachedTotal } from './list-totals';
 import { MACHINE_VIEW_COLUMNS, type MachineRow, toMachine } from './view';
 
 // Sort keys map to expressions that are never NULL, so keyset pagination compares cleanly.
@@ -108,7 +109,8 @@ export async function listMachines(
        ORDER BY ${sort.expr} ${dir}, m.id ${dir} LIMIT ${limit + 1}`,
       pageParams,
     ),
-    db.pool.query<{ n: number }>(
+    cachedTotal(
+      db,
       `SELECT count(*)::int AS n FROM machines m JOIN clouds c ON c.id = m.cloud_id WHERE ${filter}`,
       params,
     ),
@@ -118,6 +120,6 @@ export async function listMachines(
   return {
     items: rows.map(toMachine),
     nextCursor: page.rows.length > limit && last ? encodeCursor({ v: last.sort_value, id: last.id }) : null,
-    total: total.rows[0]?.n ?? 0,
+    total,
   };
 }

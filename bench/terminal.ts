@@ -1,8 +1,9 @@
 // pnpm bench terminal [--quick]
 // The web terminal against a direct SSH client to the same loopback sshd: keystroke echo
 // round-trip (browser WebSocket -> api -> ssh2 -> sshd and back), bulk output throughput,
-// and the api's memory per open session.
-import { execFileSync, spawn } from 'node:child_process';
+// and the api's memory per open session. A bare WebSocket-to-ssh2 relay (bench/_ws-relay.ts)
+// is measured too, to tell the api's own cost from that of having a process in the middle.
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,13 +118,25 @@ function directTerm(shell: ShellStream): Term {
   );
 }
 
-async function webTerm(base: string, machineId: string, cookie: string): Promise<Term> {
-  const ws = new WebSocket(
-    `${base.replace('http', 'ws')}/api/v1/machines/${machineId}/shell?cols=120&rows=40`,
-    {
-      headers: { cookie },
+/** The bare relay of bench/_ws-relay.ts, in its own process like the api. */
+async function startRelay(ssh: { host: string; port: number; user: string; privateKey: string }) {
+  const child = fork(resolve(import.meta.dirname, '_ws-relay.ts'), {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      RELAY_SSH_HOST: ssh.host,
+      RELAY_SSH_PORT: String(ssh.port),
+      RELAY_SSH_USER: ssh.user,
+      RELAY_SSH_KEY: ssh.privateKey,
     },
-  );
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((r) => child.once('message', (m) => r(Number(m))));
+  return { url: `ws://127.0.0.1:${port}/`, stop: () => child.kill() };
+}
+
+async function webTerm(url: string, cookie = ''): Promise<Term> {
+  const ws = new WebSocket(url, { headers: { cookie } });
   const listeners: ((chunk: Buffer) => void)[] = [];
   await new Promise<void>((resolveOpen, reject) => {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -230,11 +243,23 @@ async function main() {
     const directBulk = await bulk(directBulkTerm);
     directBulkTerm.close();
 
+    // Through the bare relay: the floor of any WebSocket terminal with a process in the middle.
+    const relay = await startRelay({ ...sshd, privateKey: pair.privateKey });
+    const relayEcho = await webTerm(relay.url);
+    const relayed = await echoLatencies(relayEcho);
+    relayEcho.close();
+    const relayBulkTerm = await webTerm(relay.url);
+    await bulk(relayBulkTerm);
+    const relayBulk = await bulk(relayBulkTerm);
+    relayBulkTerm.close();
+    relay.stop();
+
     // Through the api.
-    const webEcho = await webTerm(api.base, machine.id, cookie);
+    const shellUrl = `${api.base.replace('http', 'ws')}/api/v1/machines/${machine.id}/shell?cols=120&rows=40`;
+    const webEcho = await webTerm(shellUrl, cookie);
     const web = await echoLatencies(webEcho);
     webEcho.close();
-    const webBulkTerm = await webTerm(api.base, machine.id, cookie);
+    const webBulkTerm = await webTerm(shellUrl, cookie);
     await bulk(webBulkTerm);
     const webBulk = await bulk(webBulkTerm);
     webBulkTerm.close();
@@ -246,11 +271,26 @@ async function main() {
     table([
       ['path', 'p50 (ms)', 'p99 (ms)'],
       ['direct ssh2 -> sshd', fmt(percentile(direct, 50), 3), fmt(percentile(direct, 99), 3)],
+      [
+        'WebSocket -> bare relay -> ssh2 -> sshd',
+        fmt(percentile(relayed, 50), 3),
+        fmt(percentile(relayed, 99), 3),
+      ],
       ['WebSocket -> api -> ssh2 -> sshd', fmt(percentile(web, 50), 3), fmt(percentile(web, 99), 3)],
       [
-        'ratio',
+        'ratio api / direct',
         fmt(percentile(web, 50) / percentile(direct, 50), 2),
         fmt(percentile(web, 99) / percentile(direct, 99), 2),
+      ],
+      [
+        'ratio bare relay / direct',
+        fmt(percentile(relayed, 50) / percentile(direct, 50), 2),
+        fmt(percentile(relayed, 99) / percentile(direct, 99), 2),
+      ],
+      [
+        'ratio api / bare relay',
+        fmt(percentile(web, 50) / percentile(relayed, 50), 2),
+        fmt(percentile(web, 99) / percentile(relayed, 99), 2),
       ],
     ]);
 
@@ -261,15 +301,16 @@ async function main() {
     table([
       ['path', 'bytes', 'seconds', 'MB/s'],
       ['direct', directBulk.bytes, fmt(directBulk.seconds, 2), fmt(mbps(directBulk), 1)],
+      ['through the bare relay', relayBulk.bytes, fmt(relayBulk.seconds, 2), fmt(mbps(relayBulk), 1)],
       ['through the api', webBulk.bytes, fmt(webBulk.seconds, 2), fmt(mbps(webBulk), 1)],
-      ['ratio', '', '', fmt(mbps(webBulk) / mbps(directBulk), 2)],
+      ['ratio api / direct', '', '', fmt(mbps(webBulk) / mbps(directBulk), 2)],
     ]);
 
     // Memory: N idle sessions held open.
     await new Promise((r) => setTimeout(r, 1_000));
     const before = api.rssKb();
     const terms: Term[] = [];
-    for (let i = 0; i < SESSIONS; i++) terms.push(await webTerm(api.base, machine.id, cookie));
+    for (let i = 0; i < SESSIONS; i++) terms.push(await webTerm(shellUrl, cookie));
     await new Promise((r) => setTimeout(r, 2_000));
     const after = api.rssKb();
     for (const t of terms) t.close();

@@ -466,6 +466,60 @@ describe('API tokens and sessions', () => {
     expect((await call({ bearer: token }, 'GET', '/api/v1/machines')).statusCode).toBe(401);
   });
 
+  it('a token for all your organizations works in the one each request names; a one-organization token only in its own', async () => {
+    const user = await createOrgWithUser(api.db);
+    const cookie = await login(api, user);
+    const second = await createOrgWithUser(api.db);
+    await api.db.prisma.membership.create({
+      data: { organizationId: second.organizationId, userId: user.userId, role: 'viewer' },
+    });
+    const { slug } = await api.db.prisma.organization.findUniqueOrThrow({
+      where: { id: second.organizationId },
+    });
+    const cloud = await addCloud(second.organizationId);
+    await addMachine(second.organizationId, cloud.id, 'in-second');
+    const in_ = (org: string) => ({ 'x-overcast-organization': org });
+
+    const all = (
+      await call(cookie, 'POST', '/api/v1/me/tokens', { name: 'all', scope: 'full', allOrganizations: true })
+    ).json();
+    expect(all.apiToken.organizationId).toBeNull();
+    const bearer = { bearer: all.token };
+    // Two organizations: the request has to say which.
+    const unnamed = await call(bearer, 'GET', '/api/v1/machines');
+    expect(unnamed.statusCode).toBe(400);
+    expect(unnamed.json().error.message).toContain('X-Overcast-Organization');
+    expect(
+      (await call(bearer, 'GET', '/api/v1/me', undefined, in_(user.organizationId))).json(),
+    ).toMatchObject({
+      organization: { id: user.organizationId },
+      role: 'owner',
+    });
+    // By slug too, with the role the user has there (a viewer cannot make teams).
+    const listed = (await call(bearer, 'GET', '/api/v1/machines', undefined, in_(slug))).json();
+    expect(listed.items.map((m: { name: string }) => m.name)).toEqual(['in-second']);
+    expect((await call(bearer, 'POST', '/api/v1/teams', { name: 'x' }, in_(slug))).statusCode).toBe(403);
+    const stranger = await createOrgWithUser(api.db);
+    const foreign = await call(bearer, 'GET', '/api/v1/machines', undefined, in_(stranger.organizationId));
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().error.message).toContain('do not belong');
+
+    const one = (await call(cookie, 'POST', '/api/v1/me/tokens', { name: 'one', scope: 'read' })).json();
+    expect(one.apiToken.organizationId).toBe(user.organizationId);
+    expect((await call({ bearer: one.token }, 'GET', '/api/v1/machines')).statusCode).toBe(200);
+    const elsewhere = await call({ bearer: one.token }, 'GET', '/api/v1/machines', undefined, in_(slug));
+    expect(elsewhere.statusCode).toBe(403);
+    expect(elsewhere.json().error.message).toContain('works only in');
+
+    // Removed from the second organization: the token stops working there, and with one
+    // organization left a request need not name it.
+    await api.db.prisma.membership.deleteMany({
+      where: { organizationId: second.organizationId, userId: user.userId },
+    });
+    expect((await call(bearer, 'GET', '/api/v1/machines', undefined, in_(slug))).statusCode).toBe(403);
+    expect((await call(bearer, 'GET', '/api/v1/machines')).statusCode).toBe(200);
+  });
+
   it('lists sessions and logs out everywhere', async () => {
     const user = await addUser(owner.organizationId, 'member');
     const second = await login(api, user);

@@ -1,4 +1,4 @@
-import { type AuthContext, resolveApiToken, resolveSession } from '@overcast/core';
+import { type AuthContext, ORGANIZATION_HEADER, resolveApiToken, resolveSession } from '@overcast/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App, AppDeps } from '../context';
 import { forbidden, HttpError, unauthenticated } from '../http/errors';
@@ -35,7 +35,13 @@ async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<Aut
     const { login, tokens } = deps.settings;
     // Guessing tokens costs the guesser: an address presenting bad ones is refused for a while.
     const badKey = `badtoken:${request.ip}`;
-    const ctx = await resolveApiToken(deps.db, match[1]!, request.ip);
+    const named = request.headers[ORGANIZATION_HEADER];
+    const ctx = await resolveApiToken(
+      deps.db,
+      match[1]!,
+      request.ip,
+      typeof named === 'string' ? named : undefined,
+    );
     if (!ctx) {
       if (await overLimit(deps, badKey, tokens.maxInvalidPerWindow, login.windowSeconds))
         throw tooMany(login.windowSeconds);

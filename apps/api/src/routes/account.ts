@@ -70,16 +70,16 @@ export function accountRoutes(app: App, deps: AppDeps): void {
       schema: {
         tags: ['account'],
         summary:
-          'Create an API token for this organization: read-only or full, optionally expiring; shown once',
+          'Create an API token for this organization, or for all of yours: read-only or full, optionally expiring; shown once',
         body: CreateApiTokenRequest,
         response: { 201: CreatedApiTokenView, ...errors },
       },
     },
     async (request, reply) => {
       const auth = sessionOnly(request, 'create API tokens');
-      const { name, scope, expiresInDays } = request.body;
+      const { name, scope, expiresInDays, allOrganizations } = request.body;
       const created = await createApiToken(db, {
-        organizationId: auth.organizationId,
+        organizationId: allOrganizations ? null : auth.organizationId,
         userId: auth.userId,
         name: name.trim() || 'token',
         scope,
@@ -89,7 +89,12 @@ export function accountRoutes(app: App, deps: AppDeps): void {
         action: 'token.create',
         resourceKind: 'api_token',
         resourceId: created.id,
-        details: { name, scope, expiresInDays: expiresInDays ?? null },
+        details: {
+          name,
+          scope,
+          expiresInDays: expiresInDays ?? null,
+          allOrganizations: Boolean(allOrganizations),
+        },
       });
       const row = await db.prisma.apiToken.findUniqueOrThrow({ where: { id: created.id } });
       return reply.status(201).send({ token: created.token, apiToken: apiTokenView(row) });

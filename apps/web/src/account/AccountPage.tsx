@@ -7,6 +7,7 @@ import {
   createToken,
   disableTotp,
   logOutEverywhere,
+  organizationsQuery,
   revokeSession,
   revokeToken,
   sessionsQuery,
@@ -159,11 +160,20 @@ function TokensCard() {
   const [name, setName] = useState('');
   const [scope, setScope] = useState<'read' | 'full'>('read');
   const [days, setDays] = useState('90');
+  const [everywhere, setEverywhere] = useState(false);
   const [shown, setShown] = useState<string | null>(null);
+  const organizations = useQuery(organizationsQuery);
+  const orgName = (id: string | null) =>
+    id === null ? 'All yours' : (organizations.data?.find((o) => o.id === id)?.name ?? 'A former one');
   const refresh = () => queryClient.invalidateQueries({ queryKey: tokensQuery.queryKey });
   const create = useMutation({
     mutationFn: () =>
-      createToken({ name: name.trim(), scope, expiresInDays: days ? Number(days) : undefined }),
+      createToken({
+        name: name.trim(),
+        scope,
+        expiresInDays: days ? Number(days) : undefined,
+        allOrganizations: everywhere || undefined,
+      }),
     onSuccess: (r) => {
       setShown(r.token);
       setName('');
@@ -204,6 +214,12 @@ function TokensCard() {
           <option value="365">In a year</option>
           <option value="">Never</option>
         </SelectField>
+        {(organizations.data?.length ?? 0) > 1 && (
+          <label title="Requests then name their organization in the X-Overcast-Organization header">
+            <input type="checkbox" checked={everywhere} onChange={(e) => setEverywhere(e.target.checked)} />{' '}
+            All my organizations
+          </label>
+        )}
         <Button type="submit" icon={<PlusIcon />} busy={create.isPending}>
           Create token
         </Button>
@@ -223,6 +239,7 @@ function TokensCard() {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Scope</th>
+                <th scope="col">Organization</th>
                 <th scope="col">Expires</th>
                 <th scope="col">Last used</th>
                 <th scope="col">
@@ -237,6 +254,7 @@ function TokensCard() {
                     {t.name} <code className={styles.mono}>{t.prefix}…</code>
                   </td>
                   <td>{t.scope === 'read' ? 'Read only' : 'Full'}</td>
+                  <td>{orgName(t.organizationId)}</td>
                   <td>{t.expiresAt ? <RelativeTime value={t.expiresAt} /> : 'Never'}</td>
                   <td>
                     {t.lastUsedAt ? (

@@ -2,6 +2,7 @@ import type {
   ApiTokenView,
   AuditEventView,
   AuditPage,
+  CreateApiTokenRequest,
   CreatedInvitation,
   InvitationLookup,
   InvitationView,
@@ -71,7 +72,7 @@ export const tokensQuery = queryOptions({
   queryKey: ['me', 'tokens'] as const,
   queryFn: ({ signal }) => api.get<ListOf<ApiTokenView>>('/me/tokens', { signal }).then((r) => r.items),
 });
-export const createToken = (body: { name: string; scope: 'read' | 'full'; expiresInDays?: number }) =>
+export const createToken = (body: CreateApiTokenRequest) =>
   api.post<{ token: string; apiToken: ApiTokenView }>('/me/tokens', body);
 export const revokeToken = (id: string) => api.delete<void>(`/me/tokens/${id}`);
 

@@ -130,7 +130,9 @@ export const ApiTokenView = T.Object({
   name: T.String(),
   prefix: T.String(),
   scope: T.Union([T.Literal('read'), T.Literal('full')]),
-  organizationId: Uuid,
+  organizationId: T.Union([T.Null(), Uuid], {
+    description: 'The one organization the token works in; null: every organization of its user',
+  }),
   expiresAt: T.Union([T.Null(), IsoDateTime]),
   lastUsedAt: T.Union([T.Null(), IsoDateTime]),
   lastUsedIp: T.Union([T.Null(), T.String()]),
@@ -145,7 +147,14 @@ export const CreateApiTokenRequest = Strict({
   expiresInDays: T.Optional(
     T.Integer({ minimum: 1, maximum: 3650, description: 'Never expires when absent' }),
   ),
+  allOrganizations: T.Optional(
+    T.Boolean({
+      description:
+        'Work in every organization you belong to (requests name one with the X-Overcast-Organization header) instead of only this one',
+    }),
+  ),
 });
+export type CreateApiTokenRequest = Static<typeof CreateApiTokenRequest>;
 export const CreatedApiTokenView = T.Object({
   token: T.String({ description: 'Shown once; only its hash is stored' }),
   apiToken: ApiTokenView,

@@ -30,7 +30,7 @@ export async function revokeApiToken(db: Database, actor: UserActor, id: string)
   if (!token.revokedAt) await db.prisma.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
   await recordAudit(
     db,
-    { ...actor, organizationId: token.organizationId },
+    { ...actor, organizationId: token.organizationId ?? actor.organizationId },
     {
       action: 'token.revoke',
       resourceKind: 'api_token',

@@ -1,4 +1,12 @@
-import { bullConnection, createLogger, createRedis, QUEUE_PREFIX, QUEUES, SecretBox } from '@overcast/core';
+import {
+  auditSettingsChange,
+  bullConnection,
+  createLogger,
+  createRedis,
+  QUEUE_PREFIX,
+  QUEUES,
+  SecretBox,
+} from '@overcast/core';
 import { migrateDeploy } from '@overcast/db';
 import { Queue } from 'bullmq';
 import { buildApp } from './app';
@@ -11,6 +19,8 @@ async function main(): Promise<void> {
   const db = await openDatabase(settings.databaseUrl, 'overcast-api');
   const { applied } = await migrateDeploy(db.pool);
   if (applied.length) logger.info({ applied }, 'applied database migrations');
+  const changed = await auditSettingsChange(db, settings);
+  if (changed.length) logger.info({ changed }, 'settings changed since the last start');
   const redis = createRedis(settings.redisUrl);
   const pollQueue = new Queue(QUEUES.poll, {
     connection: bullConnection(settings.redisUrl),

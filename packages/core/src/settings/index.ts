@@ -1,3 +1,4 @@
+export * from './audit';
 export * from './load';
 export * from './paths';
 export * from './readme';

@@ -20,6 +20,7 @@ COPY packages/db/package.json packages/db/
 COPY packages/providers/package.json packages/providers/
 COPY packages/ssh/package.json packages/ssh/
 COPY packages/cloud-sim/package.json packages/cloud-sim/
+COPY packages/test-kit/package.json packages/test-kit/
 RUN pnpm install --frozen-lockfile
 COPY . .
 RUN pnpm build

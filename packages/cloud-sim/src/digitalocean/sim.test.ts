@@ -1,13 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { libcloudFixtures } from '@overcast/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DigitalOceanSim, startDigitalOceanSim } from './index';
 import { missingStructure } from './shape';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const fixtureDir = path.resolve(repoRoot, '../shared/fixtures/libcloud/digitalocean_v2');
+const fixtureDir = libcloudFixtures('digitalocean_v2');
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(fixtureDir, name), 'utf8'));
 
 function sshPublicKey(): string {

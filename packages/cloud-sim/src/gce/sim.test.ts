@@ -1,14 +1,13 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { libcloudFixtures } from '@overcast/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The structural comparison is shared with the DigitalOcean emulator's tests.
 import { missingStructure } from '../digitalocean/shape';
 import { type GceSim, startGceSim } from './index';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const fixtureDir = path.resolve(repoRoot, '../shared/fixtures/libcloud/gce');
+const fixtureDir = libcloudFixtures('gce');
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(fixtureDir, name), 'utf8'));
 
 const keys = generateKeyPairSync('rsa', {

@@ -5,13 +5,12 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type ProviderDriver, ProviderError, type RemoteMachine } from '@overcast/contracts';
+import { libcloudFixtures } from '@overcast/test-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDigitalOceanDriver } from './index';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const fixtureDir = path.resolve(repoRoot, '../shared/fixtures/libcloud/digitalocean_v2');
+const fixtureDir = libcloudFixtures('digitalocean_v2');
 const fixture = (name: string) => readFileSync(path.join(fixtureDir, name), 'utf8');
 
 interface Seen {

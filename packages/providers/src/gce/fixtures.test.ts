@@ -6,13 +6,12 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type ProviderDriver, ProviderError, type RemoteMachine } from '@overcast/contracts';
+import { libcloudFixtures } from '@overcast/test-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGceDriver } from './index';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const fixtureDir = path.resolve(repoRoot, '../shared/fixtures/libcloud/gce');
+const fixtureDir = libcloudFixtures('gce');
 const fixture = (name: string) => readFileSync(path.join(fixtureDir, name), 'utf8');
 
 const P = '/compute/v1/projects/project_name';

@@ -5,11 +5,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { libcloudFixtures } from '@overcast/test-kit';
 
-const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
-/** CI clones the repository with `shared/` beside it. */
-export const EC2_FIXTURES = path.resolve(repoRoot, '../shared/fixtures/libcloud/ec2');
+export const EC2_FIXTURES = libcloudFixtures('ec2');
 
 export function fixture(name: string): string {
   return readFileSync(path.join(EC2_FIXTURES, name), 'utf8');

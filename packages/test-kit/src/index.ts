@@ -1,0 +1,1 @@
+export { libcloudFixtures } from './libcloud-fixtures';

@@ -18,7 +18,7 @@ import {
   SettingsError,
   scheduleMonitoring,
 } from '@overcast/core';
-import { createDatabase } from '@overcast/db';
+import { createDatabase, waitForSchema } from '@overcast/db';
 import { type Job, Queue, Worker } from 'bullmq';
 import { startHeartbeat } from './heartbeat';
 import { collectMetricsProcessor } from './jobs/collect-metrics';
@@ -57,19 +57,39 @@ const WATCHERS_RECONCILE_MS = 5_000;
 /** How long SIGTERM waits for running jobs before handing them back to the queue. */
 const DRAIN_TIMEOUT_MS = 25_000;
 
+/** Set once the worker runs jobs; a signal before that has nothing to drain. */
+let shutdown: ((signal: string) => Promise<void>) | null = null;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => (shutdown ? void shutdown(signal) : process.exit(0)));
+}
+
 async function main(): Promise<void> {
   const { settings } = await waitForSettings();
   const logger = createLogger(settings.logLevel, 'worker');
   const db = createDatabase({ url: settings.databaseUrl, applicationName: 'overcast-worker' });
+  // The api applies migrations; a worker that starts first waits for the schema it was built for.
+  await waitForSchema(db.pool, {
+    onWait: ({ pending, error, retryInMs }) =>
+      logger.info(
+        error ? { error, retryInMs } : { pending: pending?.length, next: pending?.[0], retryInMs },
+        error ? 'waiting for the database' : 'waiting for the api to apply database migrations',
+      ),
+  });
   // BullMQ needs a connection that waits for Redis rather than failing fast.
   const connection = bullConnection(settings.redisUrl);
   const redis = createRedis(settings.redisUrl);
+  // A queue's connection error (Redis restarting, or closing during shutdown) is logged, not fatal.
+  const openQueue = (name: string) => {
+    const queue = new Queue(name, { connection, prefix: QUEUE_PREFIX });
+    queue.on('error', (err) => logger.warn({ queue: name, err: err.message }, 'queue connection error'));
+    return queue;
+  };
 
-  const maintenance = new Queue(QUEUES.maintenance, { connection, prefix: QUEUE_PREFIX });
+  const maintenance = openQueue(QUEUES.maintenance);
   for (const s of MAINTENANCE_SCHEDULES) {
     await maintenance.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.name });
   }
-  const pollQueue = new Queue(QUEUES.poll, { connection, prefix: QUEUE_PREFIX });
+  const pollQueue = openQueue(QUEUES.poll);
   const pollDeps = { db, box: new SecretBox(settings.secrets.credentialsKey), redis, settings };
   // Postgres is the source of truth for schedules: rebuild them now, and keep checking.
   await reconcilePollSchedules(db, pollQueue, settings);
@@ -86,14 +106,14 @@ async function main(): Promise<void> {
       .catch((err) => logger.warn({ err: (err as Error).message }, 'could not reconcile engine watchers'));
   await reconcileWatchers();
   const watchersTimer = setInterval(reconcileWatchers, WATCHERS_RECONCILE_MS);
-  const metricsQueue = new Queue(QUEUES.metrics, { connection, prefix: QUEUE_PREFIX });
-  const rulesQueue = new Queue(QUEUES.rules, { connection, prefix: QUEUE_PREFIX });
+  const metricsQueue = openQueue(QUEUES.metrics);
+  const rulesQueue = openQueue(QUEUES.rules);
   await scheduleMonitoring({ metrics: metricsQueue, rules: rulesQueue }, settings);
   const collect = collectMetricsProcessor({ ...pollDeps, logger }, logger);
   const rollup = rollupMetricsProcessor(db, settings, logger);
   // Automation: script runs, schedule firings, machine expiration.
-  const scriptQueue = new Queue(QUEUES.scripts, { connection, prefix: QUEUE_PREFIX });
-  const scheduleQueue = new Queue(QUEUES.schedules, { connection, prefix: QUEUE_PREFIX });
+  const scriptQueue = openQueue(QUEUES.scripts);
+  const scheduleQueue = openQueue(QUEUES.schedules);
   const notifier = noticeNotifier(db, redis, createNotifier({ db, box: pollDeps.box, settings, logger }));
   const automationDeps = { ...pollDeps, pollQueue, scriptQueue, scheduleQueue, notifier, logger };
   const evaluate = evaluateRulesProcessor(
@@ -128,6 +148,7 @@ async function main(): Promise<void> {
   if (scheduleClient.status === 'ready') seenReady = true;
   const scheduleReconcile = setInterval(() => void rebuildSchedules('periodic'), RECONCILE_MS);
 
+  const stopHeartbeat = startHeartbeat(redis);
   const workers = [
     new Worker(QUEUES.scripts, scriptRunProcessor(automationDeps, logger), {
       connection,
@@ -168,13 +189,17 @@ async function main(): Promise<void> {
     );
     w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
   }
-  const stopHeartbeat = startHeartbeat(redis);
-  logger.info({ queues: workers.map((w) => w.name) }, 'worker started');
-
   let closing = false;
-  const shutdown = async (signal: string) => {
+  shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
+    // BullMQ helpers still connecting when we close (job schedulers) report the closed
+    // connection as an 'error' nobody listens to; that one is expected now, anything else is not.
+    process.on('uncaughtException', (err) => {
+      if (err.message === 'Connection is closed.') return;
+      logger.fatal({ err: err.stack ?? err.message }, 'uncaught exception while stopping');
+      process.exit(1);
+    });
     logger.info({ signal }, 'draining jobs');
     // Finish what is running; past the deadline, close forcibly so unfinished jobs
     // go back to the queue (BullMQ hands stalled jobs to the next worker).
@@ -202,8 +227,7 @@ async function main(): Promise<void> {
     logger.info('worker stopped');
     process.exit(0);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  logger.info({ queues: workers.map((w) => w.name) }, 'worker started');
 }
 
 main().catch((err) => {

@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRedis, deleteStaleSessions, loadSettings, workerHeartbeatKey } from '@overcast/core';
 import { createDatabase } from '@overcast/db';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createDatabase as createEmptyDatabase, dropDatabase } from '../../../test/support/postgres';
 
 const workerDir = resolve(import.meta.dirname, '..');
 const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
@@ -26,6 +28,14 @@ async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs:
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
 }
 
 const exited = (child: ChildProcess) =>
@@ -75,6 +85,55 @@ describe('worker process', () => {
     child.kill('SIGTERM');
     expect(await done).toBe(0);
   });
+});
+
+describe('first start', () => {
+  it('a worker started before the api on an empty database waits for the migrations, then runs', async () => {
+    const name = `overcast_first_${randomBytes(4).toString('hex')}`;
+    const url = await createEmptyDatabase(name);
+    const firstEnv = { ...env, DATABASE_URL: url, OVERCAST_LOG_LEVEL: 'info' };
+    const worker = spawn(process.execPath, ['dist/main.js'], {
+      cwd: workerDir,
+      env: firstEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    worker.stdout!.on('data', (d) => {
+      output += d;
+    });
+    worker.stderr!.on('data', (d) => {
+      output += d;
+    });
+    const workerDone = exited(worker);
+    let api: ChildProcess | undefined;
+    try {
+      await waitFor(async () => output.includes('waiting for the api to apply database migrations'), 15_000);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(worker.exitCode, output).toBeNull();
+      api = spawn(process.execPath, ['dist/main.js'], {
+        cwd: resolve(workerDir, '../api'),
+        env: { ...firstEnv, OVERCAST_HOST: '127.0.0.1', OVERCAST_PORT: String(await freePort()) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      api.stdout!.on('data', (d) => {
+        output += `api: ${d}`;
+      });
+      api.stderr!.on('data', (d) => {
+        output += `api: ${d}`;
+      });
+      await waitFor(async () => output.includes('worker started'), 30_000).catch((e) => {
+        throw new Error(`${e}: ${output}`);
+      });
+      expect(worker.exitCode, output).toBeNull();
+      expect(output).not.toContain('does not exist');
+    } finally {
+      worker.kill('SIGTERM');
+      api?.kill('SIGTERM');
+    }
+    expect(await workerDone, output).toBe(0);
+    if (api && api.exitCode === null && api.signalCode === null) await exited(api);
+    await dropDatabase(name);
+  }, 60_000);
 });
 
 describe('maintenance', () => {

@@ -133,3 +133,61 @@ export async function migrateDeploy(pool: pg.Pool, dir = defaultMigrationsDir())
     client.release();
   }
 }
+
+/** Postgres' code for "relation does not exist": nothing has been migrated yet. */
+const UNDEFINED_TABLE = '42P01';
+
+/** The migrations this build ships that the database has not finished applying. */
+export async function pendingMigrations(pool: pg.Pool, dir = defaultMigrationsDir()): Promise<string[]> {
+  const wanted = readMigrations(dir).map((m) => m.name);
+  try {
+    const { rows } = await pool.query<{ migration_name: string }>(
+      'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const done = new Set(rows.map((r) => r.migration_name));
+    return wanted.filter((name) => !done.has(name));
+  } catch (err) {
+    if ((err as { code?: string }).code === UNDEFINED_TABLE) return wanted;
+    throw err;
+  }
+}
+
+export interface SchemaWait {
+  /** Migrations still missing, or null when the database could not be asked. */
+  pending: string[] | null;
+  error?: string;
+  /** How long until the next look. */
+  retryInMs: number;
+}
+
+/**
+ * Resolves once the database has every migration this build ships. Only the api migrates; a
+ * worker (or anything else) started first waits here instead of failing on a missing table.
+ * Looks again with backoff (up to `maxDelayMs`), telling `onWait` each time why it waits.
+ */
+export async function waitForSchema(
+  pool: pg.Pool,
+  options: {
+    onWait?: (wait: SchemaWait) => void;
+    dir?: string;
+    maxDelayMs?: number;
+    signal?: AbortSignal;
+  } = {},
+): Promise<void> {
+  const maxDelay = options.maxDelayMs ?? 5_000;
+  let delay = 250;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    let wait: SchemaWait;
+    try {
+      const pending = await pendingMigrations(pool, options.dir);
+      if (pending.length === 0) return;
+      wait = { pending, retryInMs: delay };
+    } catch (err) {
+      wait = { pending: null, error: (err as Error).message, retryInMs: delay };
+    }
+    options.onWait?.(wait);
+    await new Promise<void>((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, maxDelay);
+  }
+}

@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1.7
 # One image for the api (which also serves the web app) and the worker.
 
-FROM node:20-bookworm-slim AS base
+FROM node:22-bookworm-slim AS base
 ENV COREPACK_ENABLE_DOWNLOAD_PROMPT=0 CI=true
 RUN corepack enable
 WORKDIR /app
@@ -27,7 +27,7 @@ RUN pnpm build
 # Keep only what runs: production dependencies (the apps are bundled; third-party code stays in node_modules).
 RUN pnpm install --frozen-lockfile --prod --offline
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 # Fewer malloc arenas: noticeably lower resident memory for a Node service, no measurable cost.
 ENV NODE_ENV=production OVERCAST_SETTINGS_DIR=/app/settings MALLOC_ARENA_MAX=2
 # openssh-client: KVM hosts are driven with virsh over ssh; tini reaps and forwards signals.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { verifyPassword } from '@overcast/core';
@@ -13,16 +13,61 @@ const db = createDatabase({ url: process.env.DATABASE_URL!, max: 2 });
 afterAll(() => db.close());
 
 /** Runs ./bin/adduser from the api's directory, as the docs and the container do. */
-function adduser(args: string[], input?: string) {
+function adduser(args: string[], input?: string, env: NodeJS.ProcessEnv = { ...process.env }) {
   return spawnSync(resolve(apiDir, 'bin/adduser'), args, {
     cwd: apiDir,
     input: input ?? '',
-    env: { ...process.env, OVERCAST_SETTINGS_DIR: settingsDir },
+    env: { OVERCAST_SETTINGS_DIR: settingsDir, ...env },
     encoding: 'utf8',
   });
 }
 
+/** The environment of a new shell: none of the variables the server was started with. */
+function bareEnv(dir: string): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = process.env;
+  return { ...rest, OVERCAST_SETTINGS_DIR: dir };
+}
+
 describe('bin/adduser', () => {
+  it('reaches the database the server was first started with, from a shell without its variables', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
+    // First start with DATABASE_URL in the environment (as `DATABASE_URL=… pnpm start`).
+    const migrate = spawnSync(process.execPath, [resolve(apiDir, 'dist/migrate.js')], {
+      env: { ...process.env, OVERCAST_SETTINGS_DIR: dir },
+      encoding: 'utf8',
+    });
+    expect(migrate.status, migrate.stderr).toBe(0);
+    const email = uniqueEmail('later');
+    const res = adduser(['--password-stdin', email], 'correct horse battery\n', bareEnv(dir));
+    expect(res.status, res.stderr).toBe(0);
+    expect(await db.prisma.user.findUnique({ where: { email } })).not.toBeNull();
+  });
+
+  it('reads settings/.env beside settings.json, and the environment wins over it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
+    const first = adduser(['--password-stdin', uniqueEmail('first')], 'correct horse battery\n', {
+      ...process.env,
+      OVERCAST_SETTINGS_DIR: dir,
+    });
+    expect(first.status, first.stderr).toBe(0);
+    // settings.json now names the run's database; .env points elsewhere, and the shell back again.
+    writeFileSync(join(dir, '.env'), `# local\nDATABASE_URL="postgresql://postgres@127.0.0.1:1/nowhere"\n`);
+    const viaDotEnv = adduser(
+      ['--password-stdin', uniqueEmail('dotenv')],
+      'correct horse battery\n',
+      bareEnv(dir),
+    );
+    expect(viaDotEnv.status).toBe(1);
+    expect(viaDotEnv.stderr).toContain('127.0.0.1:1');
+    const email = uniqueEmail('envwins');
+    const viaEnv = adduser(['--password-stdin', email], 'correct horse battery\n', {
+      ...bareEnv(dir),
+      DATABASE_URL: process.env.DATABASE_URL,
+    });
+    expect(viaEnv.status, viaEnv.stderr).toBe(0);
+    expect(await db.prisma.user.findUnique({ where: { email } })).not.toBeNull();
+  });
+
   it('creates an admin with a password from stdin; a second run for the same email fails', async () => {
     const email = uniqueEmail('admin');
     const first = adduser(['--admin', '--password-stdin', email], 'correct horse battery\n');

@@ -37,10 +37,47 @@ function generateSecrets(): Settings['secrets'] {
   };
 }
 
-/** The file written on first start: every default spelled out, so people can see and edit them. */
-function firstStartFile(): Record<string, unknown> {
-  const defaults = Value.Default(SettingsSchema, {}) as Record<string, unknown>;
-  return { ...defaults, secrets: generateSecrets() };
+/**
+ * The file written on first start: every default spelled out, so people can see and edit them,
+ * with the values this process runs with (its environment) in place of the defaults, so that a
+ * later `adduser` without those variables reaches the same database.
+ */
+function firstStartFile(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const file = {
+    ...(Value.Default(SettingsSchema, {}) as Record<string, unknown>),
+    secrets: generateSecrets(),
+  };
+  applyEnv(file, env);
+  return file;
+}
+
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  for (const [leafPath, schema] of settingLeaves()) {
+    const name = envName(leafPath);
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(raw, leafPath, coerceEnv(value, schema, name));
+  }
+}
+
+/**
+ * `settings/.env`: the same variables as the environment (`DATABASE_URL=…`, one a line, `#`
+ * comments), read by every process that reads settings.json (api, worker, adduser, passwd).
+ * The real environment wins over it.
+ */
+export function readDotEnv(dir: string): Record<string, string> {
+  const path = join(dir, '.env');
+  if (!existsSync(path)) return {};
+  const out: Record<string, string> = {};
+  for (const [i, line] of readFileSync(path, 'utf8').split(/\r?\n/).entries()) {
+    const text = line.trim();
+    if (text === '' || text.startsWith('#')) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(text);
+    if (!match) throw new SettingsError(`${path}, line ${i + 1}: expected NAME=value.`);
+    const value = match[2]!;
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    out[match[1]!] = quoted ? quoted[2]! : value;
+  }
+  return out;
 }
 
 function coerceEnv(raw: string, schema: TSchema, name: string): unknown {
@@ -95,8 +132,8 @@ function parseFile(path: string): Record<string, unknown> {
  * it is (re)written from the schema so the two never disagree.
  */
 export function loadSettings(options: LoadSettingsOptions = {}): LoadedSettings {
-  const env = options.env ?? process.env;
-  const dir = options.dir ?? settingsDir(env);
+  const dir = options.dir ?? settingsDir(options.env ?? process.env);
+  const env = { ...readDotEnv(dir), ...(options.env ?? process.env) };
   const path = join(dir, 'settings.json');
   let created = false;
   if (!existsSync(path)) {
@@ -107,7 +144,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): LoadedSettings 
     }
     try {
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path, `${JSON.stringify(firstStartFile(), null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+      writeFileSync(path, `${JSON.stringify(firstStartFile(env), null, 2)}\n`, { mode: 0o600, flag: 'wx' });
       created = true;
     } catch (err) {
       // Another process (a second api replica) may have created it first; then just read it.
@@ -127,11 +164,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): LoadedSettings 
   }
 
   const raw = parseFile(path);
-  for (const [leafPath, schema] of settingLeaves()) {
-    const name = envName(leafPath);
-    const value = env[name];
-    if (value !== undefined && value !== '') setPath(raw, leafPath, coerceEnv(value, schema, name));
-  }
+  applyEnv(raw, env);
   const withDefaults = Value.Default(SettingsSchema, Value.Clone(raw));
   const firstError = Value.Errors(SettingsSchema, withDefaults).First();
   if (firstError) throw new SettingsError(describeError(path, firstError));

@@ -55,7 +55,8 @@ export function installErrorHandlers(app: App): void {
       return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
     }
     if (error instanceof HttpError) {
-      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message } });
+      const { code, message, field } = error;
+      return reply.status(error.statusCode).send({ error: { code, message, ...(field ? { field } : {}) } });
     }
     if (error.validation) {
       const issue = error.validation[0] as ValidationIssue | undefined;

@@ -1,4 +1,5 @@
 import { DomainError } from '@overcast/core';
+import { isDatabaseUnavailable } from '@overcast/db';
 import type { FastifyError } from 'fastify';
 import type { App } from '../context';
 import { HttpError } from '../http/errors';
@@ -28,6 +29,9 @@ function describeValidation(context: string, issue: ValidationIssue): string {
       return `${where} ${issue.message ?? 'is invalid'}.`;
   }
 }
+
+/** Seconds a client should wait before retrying while the database is unreachable. */
+const DATABASE_RETRY_AFTER = 5;
 
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [
@@ -69,6 +73,18 @@ export function installErrorHandlers(app: App): void {
       return reply
         .status(400)
         .send({ error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } });
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', String(DATABASE_RETRY_AFTER))
+        .send({
+          error: {
+            code: 'database_unavailable',
+            message: `The database is unavailable right now, so this could not be done; try again in a few seconds. If it lasts, ask your administrator to check PostgreSQL.`,
+          },
+        });
     }
     const status = error.statusCode ?? 500;
     // Plugins that build their own answer (the rate limiter) throw it already in our shape.

@@ -34,11 +34,6 @@ function describeValidation(context: string, issue: ValidationIssue): string {
 const DATABASE_RETRY_AFTER = 5;
 
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: [
-    413,
-    'payload_too_large',
-    'The request body is too large (the limit is 1 MiB).',
-  ],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json', 'The request body is not valid JSON.'],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json', 'The request body is empty; send a JSON object.'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [
@@ -66,6 +61,15 @@ export function installErrorHandlers(app: App): void {
       const issue = error.validation[0] as ValidationIssue | undefined;
       const message = issue ? describeValidation(error.validationContext ?? 'request', issue) : error.message;
       return reply.status(400).send({ error: { code: 'validation_failed', message } });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit ?? 0;
+      return reply.status(413).send({
+        error: {
+          code: 'payload_too_large',
+          message: `The request body is too large: the limit is ${Math.floor(limit / 1024)} KiB (limits.requestBodyKiB). Send less at once.`,
+        },
+      });
     }
     const known = error.code ? CLIENT_ERRORS[error.code] : undefined;
     if (known) return reply.status(known[0]).send({ error: { code: known[1], message: known[2] } });

@@ -68,7 +68,6 @@ export function shellRoutes(app: App, deps: AppDeps): void {
         throw forbidden('This API token is read-only; a terminal needs a token with full scope.');
       const auth = await authorize(request, 'machines', 'shell', { id });
       const machine = await orgMachine(db, auth.organizationId, id);
-      if (terminals.full(auth.userId)) throw new HttpError(429, 'too_many_terminals', tooManyTerminals());
       const actor = {
         organizationId: auth.organizationId,
         userId: auth.userId,
@@ -94,7 +93,7 @@ export function shellRoutes(app: App, deps: AppDeps): void {
         return;
       }
       const auth = authOf(request);
-      // Checked again at open: several upgrades may have passed the check above together.
+      // Refused inside the socket rather than with a 429 before it: a browser sees only this.
       if (terminals.full(auth.userId)) {
         socket.send(
           JSON.stringify({ type: 'error', code: 'too_many_terminals', message: tooManyTerminals() }),

@@ -121,3 +121,33 @@ test('an admin invites a member; in the red team, the member sees only the red c
   await expect(them.getByRole('button', { name: 'Add cloud' })).toHaveCount(0);
   await theirs.close();
 });
+
+test('the Activity page names each resource and links to it, at 390 px in dark mode', async ({
+  page,
+  teamsWorld,
+}) => {
+  const { stack, blueMachineId } = teamsWorld;
+  const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+  await db.connect();
+  try {
+    await db.query(
+      `INSERT INTO audit_events (organization_id, actor_label, action, resource_kind, resource_id, details)
+       SELECT organization_id, 'e2e', 'machine.tag', 'machine', id::text, '{}' FROM machines WHERE id = $1`,
+      [blueMachineId],
+    );
+  } finally {
+    await db.end();
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await logIn(page, stack.admin);
+  await page.goto('/activity');
+  const row = page.locator('tr[data-action="machine.tag"]').first();
+  // The machine by its name, not its id; the id stays in the tooltip.
+  const link = row.getByRole('link', { name: 'blue-db' });
+  await expect(link).toBeVisible();
+  await expect(row).not.toContainText(blueMachineId);
+  await link.click();
+  await expect(page).toHaveURL(new RegExp(`/machines/${blueMachineId}$`));
+  await expect(page.getByRole('heading', { name: 'blue-db' })).toBeVisible();
+});

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import pg from 'pg';
 import { logIn, submitLogin } from './support/login';
+import { paths } from './support/paths';
 import { type Stack, startStack } from './support/stack';
 
 // An admin invites a member through the Team page; the member joins with the link, is put in a
@@ -147,6 +149,7 @@ test('the Activity page names each resource and links to it, at 390 px in dark m
   const link = row.getByRole('link', { name: 'blue-db' });
   await expect(link).toBeVisible();
   await expect(row).not.toContainText(blueMachineId);
+  await page.screenshot({ path: join(paths.artifacts, 'activity-390-dark.png'), fullPage: true });
   await link.click();
   await expect(page).toHaveURL(new RegExp(`/machines/${blueMachineId}$`));
   await expect(page.getByRole('heading', { name: 'blue-db' })).toBeVisible();

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import pg from 'pg';
 import { logIn, submitLogin } from './support/login';
+import { paths } from './support/paths';
 import { type Stack, startStack } from './support/stack';
 
 // An admin invites a member through the Team page; the member joins with the link, is put in a
@@ -120,4 +122,35 @@ test('an admin invites a member; in the red team, the member sees only the red c
   await them.goto('/clouds');
   await expect(them.getByRole('button', { name: 'Add cloud' })).toHaveCount(0);
   await theirs.close();
+});
+
+test('the Activity page names each resource and links to it, at 390 px in dark mode', async ({
+  page,
+  teamsWorld,
+}) => {
+  const { stack, blueMachineId } = teamsWorld;
+  const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+  await db.connect();
+  try {
+    await db.query(
+      `INSERT INTO audit_events (organization_id, actor_label, action, resource_kind, resource_id, details)
+       SELECT organization_id, 'e2e', 'machine.tag', 'machine', id::text, '{}' FROM machines WHERE id = $1`,
+      [blueMachineId],
+    );
+  } finally {
+    await db.end();
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await logIn(page, stack.admin);
+  await page.goto('/activity');
+  const row = page.locator('tr[data-action="machine.tag"]').first();
+  // The machine by its name, not its id; the id stays in the tooltip.
+  const link = row.getByRole('link', { name: 'blue-db' });
+  await expect(link).toBeVisible();
+  await expect(row).not.toContainText(blueMachineId);
+  await page.screenshot({ path: join(paths.artifacts, 'activity-390-dark.png'), fullPage: true });
+  await link.click();
+  await expect(page).toHaveURL(new RegExp(`/machines/${blueMachineId}$`));
+  await expect(page.getByRole('heading', { name: 'blue-db' })).toBeVisible();
 });

@@ -34,14 +34,13 @@ import { scriptRoutes } from './routes/scripts';
 import { shellRoutes } from './routes/shell';
 import { streamRoutes } from './routes/stream';
 
-export const BODY_LIMIT = 1024 * 1024;
-
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{8,64}$/;
 
 export async function buildApp(deps: AppDeps): Promise<App> {
+  const bodyLimit = deps.settings.limits.requestBodyKiB * 1024;
   const app: App = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    bodyLimit: BODY_LIMIT,
+    bodyLimit,
     trustProxy: true,
     // Reuse a caller's request id when it looks like one, so logs join up across proxies.
     genReqId: (req) => {
@@ -78,7 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       },
     }),
   });
-  await app.register(websocket, { options: { maxPayload: BODY_LIMIT } });
+  await app.register(websocket, { options: { maxPayload: bodyLimit } });
   await installOpenApi(app);
   installAuth(app, deps);
 
@@ -113,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const hub = new EventHub(deps.settings.redisUrl);
   app.decorate('eventHub', hub);
   app.addHook('onClose', () => hub.close());
-  streamRoutes(app, hub);
+  streamRoutes(app, hub, deps.settings);
 
   await installWeb(app, resolveWebDir(deps.settings.webDir));
   return app;

@@ -198,3 +198,74 @@ describe('OpenAPI', () => {
     expect(res.headers['content-type']).toContain('text/html');
   });
 });
+
+describe('NUL bytes', () => {
+  const nulError = (field: string) => ({
+    error: { code: 'invalid_input', message: expect.stringContaining('contains a NUL byte'), field },
+  });
+
+  it('in a query, path, body string, body key or header: 400 naming the field, nothing written', async () => {
+    const before = await rowCounts();
+    const cases: {
+      url: string;
+      method?: 'POST';
+      payload?: unknown;
+      headers?: Record<string, string>;
+      field: string;
+    }[] = [
+      { url: '/api/v1/audit?resource=a%00b', field: 'query.resource' },
+      { url: '/api/v1/audit/export?format=csv&action=x%00', field: 'query.action' },
+      { url: '/api/v1/machines?q=%00', field: 'query.q' },
+      { url: `/api/v1/machines/${randomUUID()}%00`, field: 'params.id' },
+      { url: '/api/v1/teams', method: 'POST', payload: { name: 'ops\u0000' }, field: 'body.name' },
+      {
+        url: `/api/v1/machines/${randomUUID()}/tags`,
+        method: 'POST',
+        payload: { tags: { env: ['x', 'y\u0000'] } },
+        field: 'body.tags.env[1]',
+      },
+      {
+        url: `/api/v1/machines/${randomUUID()}/tags`,
+        method: 'POST',
+        payload: { tags: { 'e\u0000nv': 'x' } },
+        field: 'body.tags.e\\0nv',
+      },
+      {
+        url: '/api/v1/me',
+        headers: { 'x-overcast-organization': 'a\u0000b' },
+        field: 'headers.x-overcast-organization',
+      },
+    ];
+    for (const c of cases) {
+      const res = await api.app.inject({
+        method: c.method ?? 'GET',
+        url: c.url,
+        headers: { cookie, 'content-type': 'application/json', ...c.headers },
+        ...(c.payload ? { payload: JSON.stringify(c.payload) } : {}),
+        remoteAddress: uniqueIp(),
+      });
+      expect(res.statusCode, c.field).toBe(400);
+      expect(res.json(), c.field).toEqual(nulError(c.field));
+    }
+    const login = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'user-agent': 'curl\u0000' },
+      payload: { email: 'x@example.com', password: 'pw' },
+      remoteAddress: uniqueIp(),
+    });
+    expect(login.json()).toEqual(nulError('headers.user-agent'));
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('every operation refuses a NUL byte in each string field of its body', async () => {
+    for (const op of operations.filter((o) => o.bodySchema)) {
+      const schema = op.bodySchema!;
+      for (const [key, prop] of Object.entries(schema.properties ?? {})) {
+        if (prop.type !== 'string') continue;
+        const res = await send(op, JSON.stringify({ ...validishBody(schema), [key]: 'a\u0000' }));
+        expect(res.json(), `${op.method} ${op.path} ${key}`).toEqual(nulError(`body.${key}`));
+      }
+    }
+  });
+});

@@ -22,7 +22,7 @@ describe('health', () => {
     expect((await api.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
     const ready = await api.app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
+    expect(ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' } });
   });
 
   it('/readyz fails with 503 naming Redis when Redis is unreachable', async () => {
@@ -32,24 +32,52 @@ describe('health', () => {
       const res = await broken.app.inject({ url: '/readyz' });
       expect(res.statusCode).toBe(503);
       const body = res.json();
-      expect(body.status).toBe('unavailable');
-      expect(body.checks.postgres).toBe('ok');
-      expect(body.checks.redis).not.toBe('ok');
+      expect(body).toEqual({ status: 'unavailable', checks: { database: 'ok', redis: 'down' } });
       expect(Date.now() - started).toBeLessThan(3_000);
     } finally {
       await broken.close();
     }
   });
 
-  it('/readyz fails with 503 naming Postgres when Postgres is unreachable', async () => {
-    const broken = await startTestApi({
-      DATABASE_URL: `postgresql://postgres@127.0.0.1:${await closedPort()}/x`,
-    });
+  it('with Postgres down: /readyz says only "database down"; database routes answer 503 with Retry-After', async () => {
+    const port = await closedPort();
+    const broken = await startTestApi({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/x` });
     try {
       const res = await broken.app.inject({ url: '/readyz' });
       expect(res.statusCode).toBe(503);
-      expect(res.json().checks.postgres).not.toBe('ok');
-      expect(res.json().checks.redis).toBe('ok');
+      // A public page: the error text (address, port, errno) is for the logs, not for anyone asking.
+      expect(res.json()).toEqual({ status: 'unavailable', checks: { database: 'down', redis: 'ok' } });
+      expect(res.body).not.toMatch(/ECONN|127\.0\.0\.1|5432|\d{4,5}/);
+
+      const requests = [
+        {
+          method: 'POST' as const,
+          url: '/api/v1/auth/login',
+          payload: { email: 'a@example.com', password: 'pw' },
+        },
+        {
+          method: 'GET' as const,
+          url: '/api/v1/me',
+          headers: { authorization: 'Bearer oc_0123456789abcdef' },
+        },
+        {
+          method: 'POST' as const,
+          url: '/api/v1/invitations/lookup',
+          payload: { token: '0123456789abcdef0123456789abcdef' },
+        },
+      ];
+      for (const r of requests) {
+        const answer = await broken.app.inject({ ...r, remoteAddress: '10.1.2.3' });
+        expect(answer.statusCode, r.url).toBe(503);
+        expect(answer.headers['retry-after'], r.url).toMatch(/^\d+$/);
+        expect(answer.json(), r.url).toEqual({
+          error: {
+            code: 'database_unavailable',
+            message: expect.stringContaining('database is unavailable'),
+          },
+        });
+        expect(answer.body).not.toContain(String(port));
+      }
     } finally {
       await broken.close();
     }

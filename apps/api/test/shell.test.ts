@@ -493,6 +493,79 @@ describe('web terminal', () => {
   });
 });
 
+describe('terminal limits', () => {
+  it('one more terminal than limits.terminalsPerUser is refused with a reason; closing one makes room', async () => {
+    const saved = api.settings.limits.terminalsPerUser;
+    api.settings.limits.terminalsPerUser = 2;
+    const open: Terminal[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const term = await openTerminal(ownerCookie);
+        await term.waitControl(connected);
+        open.push(term);
+      }
+      // Refused inside the socket, so a browser can show why.
+      const refused = await openTerminal(ownerCookie);
+      const error = await refused.waitControl(errorCode('too_many_terminals'));
+      expect(error.message).toContain('2 terminals open');
+      await refused.closed;
+      expect(refused.controls.some(connected)).toBe(false);
+      // Another person is not held back by someone else's terminals.
+      const other = await openTerminal(memberCookie);
+      await other.waitControl(connected);
+      other.ws.close();
+
+      open.shift()!.ws.close();
+      await expect
+        .poll(async () => {
+          const again = await openTerminal(ownerCookie).catch(() => null);
+          if (again) open.push(again);
+          return Boolean(again);
+        })
+        .toBe(true);
+    } finally {
+      for (const term of open) term.ws.close();
+      api.settings.limits.terminalsPerUser = saved;
+    }
+  });
+
+  it('output past limits.recordingMaxMiB ends the recording with a note and closes the terminal', async () => {
+    const saved = api.settings.limits.recordingMaxMiB;
+    api.settings.limits.recordingMaxMiB = 1;
+    try {
+      const term = await openTerminal(ownerCookie);
+      const status = await term.waitControl(connected);
+      // About 4 MB of output, four times the cap.
+      term.type('head -c 3000000 /dev/zero | base64\n');
+      const end = await term.waitControl(closedStatus);
+      expect(end.reason).toBe('recording_limit');
+      const notice = term.controls.find(errorCode('recording_limit'));
+      expect(notice?.message).toContain('1 MiB');
+      await term.closed;
+
+      await expect
+        .poll(
+          async () =>
+            (await api.db.prisma.shellSession.findUnique({ where: { id: status.sessionId } }))?.endReason,
+        )
+        .toBe('recording_limit');
+      const rec = await api.app.inject({
+        url: `/api/v1/shell-sessions/${status.sessionId}/recording`,
+        headers: { cookie: ownerCookie },
+      });
+      expect(rec.rawPayload.length).toBeLessThanOrEqual(1024 * 1024);
+      expect(rec.rawPayload.length).toBeGreaterThan(900 * 1024);
+      // Everything the browser was shown is in the recording, followed by the note.
+      const cast = parseCast(rec.body);
+      expect(cast.output.startsWith(term.text())).toBe(true);
+      expect(cast.output.slice(term.text().length)).toBe(`\r\n[${notice?.message}]\r\n`);
+      expect(rec.body).toContain('"m","Closed: this session');
+    } finally {
+      api.settings.limits.recordingMaxMiB = saved;
+    }
+  });
+});
+
 describe('hosts of an SSH-host cloud', () => {
   it("log in with the cloud's key, user and port when the machine has none of its own", async () => {
     const pair = await generateKeyPair({ type: 'ed25519' });

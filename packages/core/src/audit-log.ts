@@ -1,5 +1,6 @@
 import type { AuditEventView, AuditExportQuery, AuditPage, AuditQuery } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
+import { resourceNames } from './audit-names';
 
 /** Who may read which events: admins the whole organization's, everybody else only their own. */
 export interface AuditReader {
@@ -26,7 +27,7 @@ interface AuditRow {
   details: Record<string, unknown>;
 }
 
-const toView = (r: AuditRow): AuditEventView => ({
+const toView = (r: AuditRow, resourceName: string | null): AuditEventView => ({
   id: String(r.id),
   createdAt: r.created_at.toISOString(),
   actorUserId: r.actor_user_id,
@@ -35,6 +36,7 @@ const toView = (r: AuditRow): AuditEventView => ({
   action: r.action,
   resourceKind: r.resource_kind,
   resourceId: r.resource_id,
+  resourceName,
   result: r.result,
   ip: r.ip,
   userAgent: r.user_agent,
@@ -64,8 +66,19 @@ function whereOf(reader: AuditReader, f: Filters, params: unknown[]): string {
   return where.join(' AND ');
 }
 
+// Ids leave as text (they are bigints), so ordering must name the column itself,
+// audit_events.id: a bare "id" would sort by the text alias (9 after 10).
 const COLUMNS = `id::text AS id, created_at, actor_user_id, actor_token_id, actor_label, action, resource_kind,
   resource_id, result::text AS result, ip, user_agent, request_id, details`;
+
+async function viewsOf(db: Database, reader: AuditReader, rows: AuditRow[]): Promise<AuditEventView[]> {
+  const names = await resourceNames(
+    db,
+    reader.organizationId,
+    rows.map((r) => ({ resourceKind: r.resource_kind, resourceId: r.resource_id, details: r.details ?? {} })),
+  );
+  return rows.map((r, i) => toView(r, names[i] ?? null));
+}
 
 /** One page of events, newest first; `before` pages back by id. */
 export async function queryAudit(db: Database, reader: AuditReader, q: AuditQuery): Promise<AuditPage> {
@@ -77,10 +90,10 @@ export async function queryAudit(db: Database, reader: AuditReader, q: AuditQuer
   }
   const limit = q.limit ?? 100;
   const { rows } = await db.pool.query<AuditRow>(
-    `SELECT ${COLUMNS} FROM audit_events WHERE ${where} ORDER BY id DESC LIMIT ${limit + 1}`,
+    `SELECT ${COLUMNS} FROM audit_events WHERE ${where} ORDER BY audit_events.id DESC LIMIT ${limit + 1}`,
     params,
   );
-  const items = rows.slice(0, limit).map(toView);
+  const items = await viewsOf(db, reader, rows.slice(0, limit));
   return { items, nextBefore: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
 }
 
@@ -93,6 +106,7 @@ const CSV_COLUMNS = [
   'action',
   'resourceKind',
   'resourceId',
+  'resourceName',
   'result',
   'ip',
   'userAgent',
@@ -125,13 +139,12 @@ export async function* exportAudit(
     params.push(after);
     const { rows } = await db.pool.query<AuditRow>(
       `SELECT ${COLUMNS} FROM audit_events WHERE ${where} AND id > $${params.length}::bigint
-       ORDER BY id ASC LIMIT ${EXPORT_PAGE}`,
+       ORDER BY audit_events.id ASC LIMIT ${EXPORT_PAGE}`,
       params,
     );
     if (rows.length === 0) return;
     let chunk = '';
-    for (const row of rows) {
-      const v = toView(row);
+    for (const v of await viewsOf(db, reader, rows)) {
       chunk +=
         format === 'csv'
           ? `${CSV_COLUMNS.map((c) => csvCell(v[c])).join(',')}\r\n`

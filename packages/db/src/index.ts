@@ -2,3 +2,4 @@ export * from './client';
 export * from './copy';
 export * from './generated/prisma/client.ts';
 export * from './migrate';
+export * from './unavailable';

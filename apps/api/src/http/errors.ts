@@ -4,6 +4,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    /** The input at fault (`query.resource`, `body.tags.env`), when there is one. */
+    readonly field?: string,
   ) {
     super(message);
   }

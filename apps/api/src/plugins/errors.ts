@@ -1,4 +1,5 @@
 import { DomainError } from '@overcast/core';
+import { isDatabaseUnavailable } from '@overcast/db';
 import type { FastifyError } from 'fastify';
 import type { App } from '../context';
 import { HttpError } from '../http/errors';
@@ -29,12 +30,10 @@ function describeValidation(context: string, issue: ValidationIssue): string {
   }
 }
 
+/** Seconds a client should wait before retrying while the database is unreachable. */
+const DATABASE_RETRY_AFTER = 5;
+
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: [
-    413,
-    'payload_too_large',
-    'The request body is too large (the limit is 1 MiB).',
-  ],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json', 'The request body is not valid JSON.'],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json', 'The request body is empty; send a JSON object.'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [
@@ -55,12 +54,22 @@ export function installErrorHandlers(app: App): void {
       return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
     }
     if (error instanceof HttpError) {
-      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message } });
+      const { code, message, field } = error;
+      return reply.status(error.statusCode).send({ error: { code, message, ...(field ? { field } : {}) } });
     }
     if (error.validation) {
       const issue = error.validation[0] as ValidationIssue | undefined;
       const message = issue ? describeValidation(error.validationContext ?? 'request', issue) : error.message;
       return reply.status(400).send({ error: { code: 'validation_failed', message } });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit ?? 0;
+      return reply.status(413).send({
+        error: {
+          code: 'payload_too_large',
+          message: `The request body is too large: the limit is ${Math.floor(limit / 1024)} KiB (limits.requestBodyKiB). Send less at once.`,
+        },
+      });
     }
     const known = error.code ? CLIENT_ERRORS[error.code] : undefined;
     if (known) return reply.status(known[0]).send({ error: { code: known[1], message: known[2] } });
@@ -68,6 +77,18 @@ export function installErrorHandlers(app: App): void {
       return reply
         .status(400)
         .send({ error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } });
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', String(DATABASE_RETRY_AFTER))
+        .send({
+          error: {
+            code: 'database_unavailable',
+            message: `The database is unavailable right now, so this could not be done; try again in a few seconds. If it lasts, ask your administrator to check PostgreSQL.`,
+          },
+        });
     }
     const status = error.statusCode ?? 500;
     // Plugins that build their own answer (the rate limiter) throw it already in our shape.

@@ -1,6 +1,7 @@
 import Ajv, { type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { App } from '../context';
+import { rejectNulBytes } from './nul-bytes';
 
 // Bodies are validated strictly: a wrong type is a 400, never coerced, and unknown fields
 // are refused rather than silently dropped. Query strings and path params arrive as text,
@@ -20,4 +21,5 @@ export function installValidators(app: App): void {
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === 'body' ? strict.compile(schema) : coercing.compile(schema),
   );
+  rejectNulBytes(app);
 }

@@ -4,7 +4,8 @@ import type { App, AppDeps } from '../context';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-async function check(probe: () => Promise<unknown>): Promise<string> {
+/** 'ok' or 'down'; why it is down goes to the log, never into the public answer. */
+async function check(what: string, log: App['log'], probe: () => Promise<unknown>): Promise<'ok' | 'down'> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -18,7 +19,8 @@ async function check(probe: () => Promise<unknown>): Promise<string> {
     ]);
     return 'ok';
   } catch (err) {
-    return (err as Error).message || 'unreachable';
+    log.warn({ check: what, err: (err as Error).message }, 'readiness check failed');
+    return 'down';
   } finally {
     clearTimeout(timer);
   }
@@ -43,15 +45,15 @@ export function healthRoutes(app: App, deps: AppDeps): void {
       },
       config: { auth: 'public' },
     },
-    async (_request, reply) => {
-      const [postgres, redis] = await Promise.all([
-        check(() => deps.db.pool.query('SELECT 1')),
-        check(() => pingRedis(deps.redis, CHECK_TIMEOUT_MS)),
+    async (request, reply) => {
+      const [database, redis] = await Promise.all([
+        check('database', request.log, () => deps.db.pool.query('SELECT 1')),
+        check('redis', request.log, () => pingRedis(deps.redis, CHECK_TIMEOUT_MS)),
       ]);
-      const ok = postgres === 'ok' && redis === 'ok';
+      const ok = database === 'ok' && redis === 'ok';
       return reply
         .status(ok ? 200 : 503)
-        .send({ status: ok ? 'ok' : 'unavailable', checks: { postgres, redis } });
+        .send({ status: ok ? 'ok' : 'unavailable', checks: { database, redis } });
     },
   );
 }

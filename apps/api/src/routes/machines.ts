@@ -10,6 +10,7 @@ import {
   TagsRequest,
 } from '@overcast/contracts';
 import {
+  checkTagLimits,
   createMachine,
   listMachines,
   machineAction,
@@ -96,7 +97,14 @@ export function machineRoutes(app: App, deps: AppDeps): void {
     },
     async (request, reply) => {
       await authorize(request, 'machines', 'edit', { id: request.params.id });
-      await setMachineTags(db, redis, orgActorOf(request), request.params.id, request.body.tags);
+      await setMachineTags(
+        db,
+        redis,
+        orgActorOf(request),
+        request.params.id,
+        request.body.tags,
+        deps.settings.limits,
+      );
       return reply.status(204).send(null);
     },
   );
@@ -131,6 +139,7 @@ export function machineRoutes(app: App, deps: AppDeps): void {
     },
     async (request, reply) => {
       await authorize(request, 'machines', 'create', { cloudId: request.params.id });
+      if (request.body.tags) checkTagLimits(deps.settings.limits, [], request.body.tags);
       return reply
         .status(201)
         .send(await createMachine(actionDeps, orgActorOf(request), request.params.id, request.body));

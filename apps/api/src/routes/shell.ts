@@ -22,6 +22,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { App, AppDeps } from '../context';
 import { forbidden, HttpError } from '../http/errors';
+import { OpenCounts } from '../http/open-counts';
 import { authOf, authorize, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
 
 const errors = ERROR_RESPONSES;
@@ -43,6 +44,9 @@ function addressOf(request: FastifyRequest): string {
 export function shellRoutes(app: App, deps: AppDeps): void {
   const { db, box, settings, logger } = deps;
   app.addSchema(ShellSession);
+  const terminals = new OpenCounts(() => settings.limits.terminalsPerUser);
+  const tooManyTerminals = () =>
+    `You have ${settings.limits.terminalsPerUser} terminals open, the most one person may (limits.terminalsPerUser); close one and try again.`;
 
   app.route({
     method: 'GET',
@@ -89,6 +93,15 @@ export function shellRoutes(app: App, deps: AppDeps): void {
         return;
       }
       const auth = authOf(request);
+      // Refused inside the socket rather than with a 429 before it: a browser sees only this.
+      if (terminals.full(auth.userId)) {
+        socket.send(
+          JSON.stringify({ type: 'error', code: 'too_many_terminals', message: tooManyTerminals() }),
+        );
+        socket.close(1008, 'too_many_terminals');
+        return;
+      }
+      const release = terminals.open(auth.userId);
       const { machine, actor } = entry;
       const query = request.query as {
         cols?: number;
@@ -140,6 +153,7 @@ export function shellRoutes(app: App, deps: AppDeps): void {
         session.receive(buf, isBinary);
       });
       socket.on('close', () => {
+        release();
         clearInterval(ping);
         void session.peerClosed();
       });

@@ -1,13 +1,17 @@
 import { ErrorBody } from '@overcast/contracts';
-import { decide, governedByPolicies } from '@overcast/core';
+import { decide, governedByPolicies, type Settings } from '@overcast/core';
 import type { App } from '../context';
 import type { EventHub } from '../events/hub';
 import { HttpError } from '../http/errors';
+import { OpenCounts } from '../http/open-counts';
 import { authOf } from './shared';
 
 const PING_MS = 25_000;
 
-export function streamRoutes(app: App, hub: EventHub): void {
+export function streamRoutes(app: App, hub: EventHub, settings: Settings): void {
+  const streams = new OpenCounts(() => settings.limits.streamsPerUser);
+  const tooManyStreams = () =>
+    `You have ${settings.limits.streamsPerUser} live streams open, the most one person may (limits.streamsPerUser); close some tabs and try again.`;
   app.route({
     method: 'GET',
     url: '/api/v1/stream',
@@ -15,7 +19,11 @@ export function streamRoutes(app: App, hub: EventHub): void {
       tags: ['events'],
       summary:
         'WebSocket of live events for your organization: machine.changed, inventory.changed, cloud.changed (JSON messages)',
-      response: { 401: ErrorBody, 426: ErrorBody },
+      response: { 401: ErrorBody, 426: ErrorBody, 429: ErrorBody },
+    },
+    preHandler: async (request) => {
+      if (streams.full(authOf(request).userId))
+        throw new HttpError(429, 'too_many_streams', tooManyStreams());
     },
     handler: async () => {
       throw new HttpError(
@@ -26,6 +34,13 @@ export function streamRoutes(app: App, hub: EventHub): void {
     },
     wsHandler: (socket, request) => {
       const auth = authOf(request);
+      // Checked again at open: several upgrades may have passed the check above together.
+      if (streams.full(auth.userId)) {
+        socket.send(JSON.stringify({ type: 'error', code: 'too_many_streams', message: tooManyStreams() }));
+        socket.close(1008, 'too_many_streams');
+        return;
+      }
+      const release = streams.open(auth.userId);
       // Callers limited by team policies get only events about clouds they may see. Tag-limited
       // grants cannot be judged from an event, so those callers rely on refetching instead.
       const filter = governedByPolicies(auth)
@@ -41,6 +56,7 @@ export function streamRoutes(app: App, hub: EventHub): void {
       // Pings keep proxies from closing an idle stream and reveal dead peers.
       const ping = setInterval(() => socket.ping(), PING_MS);
       socket.on('close', () => {
+        release();
         clearInterval(ping);
         remove();
       });

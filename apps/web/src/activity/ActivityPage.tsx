@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { errorText } from '../api/errors';
 import {
   type AuditEventView,
@@ -22,6 +23,7 @@ import { ActivityIcon, DownloadIcon } from '../ui/icons';
 import { Page } from '../ui/Page';
 import { Skeleton } from '../ui/Skeleton';
 import { TextField } from '../ui/TextField';
+import { kindWord, resourceLink } from './resourceLink';
 
 const TONE = { success: 'success', failure: 'warning', denied: 'danger' } as const;
 
@@ -29,6 +31,24 @@ const TONE = { success: 'success', failure: 'warning', denied: 'danger' } as con
 const dayStart = (value: string) => (value ? new Date(`${value}T00:00:00`).toISOString() : undefined);
 const dayEnd = (value: string) =>
   value ? new Date(new Date(`${value}T00:00:00`).getTime() + 86_400_000).toISOString() : undefined;
+
+/** The event's resource by name, linked to its page; the id stays in a tooltip for searching. */
+function ResourceCell({ event }: { event: AuditEventView }) {
+  const { resourceKind: kind, resourceId: id, resourceName: name } = event;
+  if (!kind) return null;
+  const label = name ?? (id ? `${id.slice(0, 8)}…` : '');
+  const to = resourceLink(kind, id);
+  return (
+    <span title={id ?? undefined}>
+      <span className={styles.muted}>{kindWord(kind)} </span>
+      {to && label ? (
+        <Link to={to}>{label}</Link>
+      ) : (
+        <span className={name ? undefined : styles.mono}>{label}</span>
+      )}
+    </span>
+  );
+}
 
 export function ActivityPage() {
   const { manageOrganization } = usePermissions();
@@ -174,8 +194,8 @@ export function ActivityPage() {
                       <td>
                         <code className={styles.mono}>{e.action}</code>
                       </td>
-                      <td className={styles.mono}>
-                        {e.resourceKind ? `${e.resourceKind} ${e.resourceId ?? ''}` : ''}
+                      <td>
+                        <ResourceCell event={e} />
                       </td>
                       <td>
                         <Badge tone={TONE[e.result as keyof typeof TONE] ?? 'neutral'}>{e.result}</Badge>

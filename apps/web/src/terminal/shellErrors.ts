@@ -32,6 +32,14 @@ const MESSAGES: Record<string, { title: string; hint: string }> = {
     title: 'The session reached its maximum length',
     hint: 'Reconnect to start a new one.',
   },
+  recording_limit: {
+    title: "The session's recording is full",
+    hint: 'Sessions are recorded, so the terminal was closed when its recording reached the size limit. Reconnect to start a new one; send large output to a file, or page it with less.',
+  },
+  too_many_terminals: {
+    title: 'You have too many terminals open',
+    hint: 'Close a terminal in another tab or window, then reconnect.',
+  },
 };
 
 export function shellErrorText(code: string, message: string): { title: string; hint: string } {

@@ -8,6 +8,9 @@ export const ErrorBody = T.Object(
         description: 'Stable, machine-readable: invalid_credentials, validation_failed, not_found...',
       }),
       message: T.String({ description: 'What happened and what to do, for a person.' }),
+      field: T.Optional(
+        T.String({ description: 'The input at fault, when there is one: query.resource, body.tags.env...' }),
+      ),
     }),
   },
   { $id: 'ErrorBody', description: 'An error' },

@@ -116,7 +116,9 @@ export type MachineActionRequest = Static<typeof MachineActionRequest>;
 
 export const TagsRequest = Strict({
   tags: T.Record(T.String({ minLength: 1, maxLength: 128 }), T.String({ maxLength: 256 }), {
-    description: 'Tags to set (key -> value; value may be empty)',
+    maxProperties: 1000,
+    description:
+      'Tags to set (key -> value; value may be empty). Limits: limits.tagsPerMachine, limits.tagKeyMaxLength, limits.tagValueMaxLength',
   }),
 });
 
@@ -128,7 +130,11 @@ export const CreateMachineRequest = Strict({
   image: T.String({ minLength: 1, maxLength: 512 }),
   location: T.String({ minLength: 1, maxLength: 200 }),
   sshKeyId: T.Optional(Uuid),
-  tags: T.Optional(T.Record(T.String({ minLength: 1, maxLength: 128 }), T.String({ maxLength: 256 }))),
+  tags: T.Optional(
+    T.Record(T.String({ minLength: 1, maxLength: 128 }), T.String({ maxLength: 256 }), {
+      maxProperties: 1000,
+    }),
+  ),
   postDeployScript: T.Optional(
     T.String({ maxLength: 65_536, description: 'Runs at first boot (cloud-init user data)' }),
   ),

@@ -182,6 +182,9 @@ export const AuditEventView = T.Object({
   action: T.String(),
   resourceKind: T.Union([T.Null(), T.String()]),
   resourceId: T.Union([T.Null(), T.String()]),
+  resourceName: T.Union([T.Null(), T.String()], {
+    description: "The resource's current name, or the one recorded with the event if it is gone",
+  }),
   result: T.String(),
   ip: T.String(),
   userAgent: T.String(),

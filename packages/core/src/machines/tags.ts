@@ -4,7 +4,42 @@ import { type Actor, recordAudit } from '../audit';
 import { COST_TAG, parseCostTag } from '../cost';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
+import type { Settings } from '../settings/schema';
 import { orgMachine } from './actions';
+
+export type TagLimits = Pick<Settings['limits'], 'tagsPerMachine' | 'tagKeyMaxLength' | 'tagValueMaxLength'>;
+
+/** Refuses tags beyond the configured lengths, or that would leave a machine with more than its share. */
+export function checkTagLimits(
+  limits: TagLimits,
+  existingKeys: readonly string[],
+  tags: Record<string, string>,
+): void {
+  for (const [key, value] of Object.entries(tags)) {
+    if (key.length > limits.tagKeyMaxLength)
+      throw new DomainError(
+        'invalid',
+        'tag_too_long',
+        `The tag key "${key.slice(0, 40)}…" is longer than ${limits.tagKeyMaxLength} characters; shorten it.`,
+      );
+    if (value.length > limits.tagValueMaxLength)
+      throw new DomainError(
+        'invalid',
+        'tag_too_long',
+        `The value of tag "${key}" is longer than ${limits.tagValueMaxLength} characters; shorten it.`,
+      );
+  }
+  const keys = new Set([...existingKeys, ...Object.keys(tags)]);
+  if (keys.size > limits.tagsPerMachine) {
+    throw new DomainError(
+      'invalid',
+      'too_many_tags',
+      `A machine may carry at most ${limits.tagsPerMachine} tags; this would make ${keys.size}` +
+        (existingKeys.length > 0 ? ` (it has ${existingKeys.length})` : '') +
+        '. Remove some first, or set fewer.',
+    );
+  }
+}
 
 /** Sets Overcast tags on a machine (provider tags are left alone). A cost_per_month tag re-prices it at once. */
 export async function setMachineTags(
@@ -13,8 +48,18 @@ export async function setMachineTags(
   actor: Actor & { organizationId: string },
   id: string,
   tags: Record<string, string>,
+  limits: TagLimits,
 ): Promise<void> {
   const machine = await orgMachine(db, actor.organizationId, id);
+  const existing = await db.prisma.tag.findMany({
+    where: { organizationId: actor.organizationId, resourceKind: 'machine', resourceId: id },
+    select: { key: true },
+  });
+  checkTagLimits(
+    limits,
+    existing.map((t) => t.key),
+    tags,
+  );
   if (COST_TAG in tags && parseCostTag(tags[COST_TAG]) === null) {
     throw new DomainError(
       'invalid',

@@ -235,6 +235,61 @@ export const SettingsSchema = T.Object(
       },
       { default: {}, additionalProperties: false, description: 'Scripts, schedules and machine expiration.' },
     ),
+    limits: T.Object(
+      {
+        requestBodyKiB: T.Integer({
+          minimum: 16,
+          maximum: 65536,
+          default: 1024,
+          description:
+            'Largest request body (and WebSocket message) the api accepts; a larger one answers 413.',
+        }),
+        streamsPerUser: T.Integer({
+          minimum: 1,
+          maximum: 1000,
+          default: 20,
+          description:
+            'Live event streams (/api/v1/stream) one person may hold open at once, per api process; one more answers 429.',
+        }),
+        terminalsPerUser: T.Integer({
+          minimum: 1,
+          maximum: 1000,
+          default: 10,
+          description:
+            'Web terminals one person may have open at once, per api process; one more answers 429.',
+        }),
+        recordingMaxMiB: T.Integer({
+          minimum: 1,
+          maximum: 10240,
+          default: 32,
+          description:
+            'Largest recording of one terminal session. At the limit the recording ends with a note and the terminal is closed, so nothing runs unrecorded.',
+        }),
+        tagsPerMachine: T.Integer({
+          minimum: 1,
+          maximum: 1000,
+          default: 50,
+          description: 'Overcast tags one machine may carry; setting more answers 400.',
+        }),
+        tagKeyMaxLength: T.Integer({
+          minimum: 1,
+          maximum: 128,
+          default: 128,
+          description: 'Longest tag key, in characters (at most 128).',
+        }),
+        tagValueMaxLength: T.Integer({
+          minimum: 0,
+          maximum: 256,
+          default: 256,
+          description: 'Longest tag value, in characters (at most 256).',
+        }),
+      },
+      {
+        default: {},
+        additionalProperties: false,
+        description: 'Caps on what one request, person or resource may use.',
+      },
+    ),
     worker: T.Object(
       {
         concurrency: T.Integer({

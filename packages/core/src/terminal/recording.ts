@@ -10,6 +10,12 @@ export interface CastHeader {
   title?: string;
 }
 
+/** What became of a chunk of output: recorded, recorded but the file wants a pause, or refused. */
+export type Recorded = 'ok' | 'wait' | 'full';
+
+/** Room kept under the size cap for the closing note. */
+const NOTE_ROOM = 1024;
+
 /**
  * Writes a terminal session as an asciicast v2 file: a JSON header line, then one
  * `[seconds, "o", text]` line per chunk of output (and `"r"` lines for resizes).
@@ -19,10 +25,14 @@ export class CastRecorder {
   private readonly decoder = new StringDecoder('utf8');
   private readonly started = performance.now();
   private closed = false;
+  private full = false;
+  /** Bytes written so far, header included. */
+  private size = 0;
 
   private constructor(
     readonly path: string,
     private readonly out: WriteStream,
+    private readonly maxBytes: number,
   ) {
     out.on('error', () => {
       // A full disk must not end the session; the recording is simply cut short.
@@ -30,15 +40,20 @@ export class CastRecorder {
     });
   }
 
-  static async open(path: string, header: CastHeader): Promise<CastRecorder> {
+  /** `maxBytes` caps the file, header and closing note included. */
+  static async open(
+    path: string,
+    header: CastHeader,
+    maxBytes = Number.POSITIVE_INFINITY,
+  ): Promise<CastRecorder> {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
     await new Promise<void>((resolve, reject) => {
       out.once('open', () => resolve());
       out.once('error', reject);
     });
-    const recorder = new CastRecorder(path, out);
-    out.write(
+    const recorder = new CastRecorder(path, out, maxBytes);
+    recorder.write(
       `${JSON.stringify({
         version: 2,
         width: header.cols,
@@ -51,21 +66,35 @@ export class CastRecorder {
     return recorder;
   }
 
+  private write(line: string): boolean {
+    this.size += Buffer.byteLength(line);
+    return this.out.write(line);
+  }
+
   private elapsed(): number {
     return Math.round(performance.now() - this.started) / 1000;
   }
 
-  /** Records output; false when the file wants a pause (wait for `drained`). */
-  output(chunk: Buffer): boolean {
-    if (this.closed) return true;
+  /**
+   * Records output: 'wait' when the file wants a pause (wait for `drained`), 'full' when the
+   * chunk would take the file past its cap (nothing is written then, nor afterwards).
+   */
+  output(chunk: Buffer): Recorded {
+    if (this.full) return 'full';
+    if (this.closed) return 'ok';
     const text = this.decoder.write(chunk);
-    if (!text) return true;
-    return this.out.write(`${JSON.stringify([this.elapsed(), 'o', text])}\n`);
+    if (!text) return 'ok';
+    const line = `${JSON.stringify([this.elapsed(), 'o', text])}\n`;
+    if (this.size + Buffer.byteLength(line) + NOTE_ROOM > this.maxBytes) {
+      this.full = true;
+      return 'full';
+    }
+    return this.write(line) ? 'ok' : 'wait';
   }
 
   resize(cols: number, rows: number): void {
-    if (this.closed) return;
-    this.out.write(`${JSON.stringify([this.elapsed(), 'r', `${cols}x${rows}`])}\n`);
+    if (this.closed || this.full) return;
+    this.write(`${JSON.stringify([this.elapsed(), 'r', `${cols}x${rows}`])}\n`);
   }
 
   /** Resolves once the file has caught up with what was written. */
@@ -82,10 +111,16 @@ export class CastRecorder {
     });
   }
 
-  async close(): Promise<void> {
+  /** Ends the file; a `note` (why it ended early) is added as a marker and as visible text. */
+  async close(note?: string): Promise<void> {
     if (this.closed) return;
-    const rest = this.decoder.end();
-    if (rest) this.out.write(`${JSON.stringify([this.elapsed(), 'o', rest])}\n`);
+    const rest = this.full ? '' : this.decoder.end();
+    if (rest) this.write(`${JSON.stringify([this.elapsed(), 'o', rest])}\n`);
+    if (note) {
+      const text = note.slice(0, NOTE_ROOM / 4);
+      this.write(`${JSON.stringify([this.elapsed(), 'm', text])}\n`);
+      this.write(`${JSON.stringify([this.elapsed(), 'o', `\r\n[${text}]\r\n`])}\n`);
+    }
     this.closed = true;
     await new Promise<void>((resolve) => this.out.end(() => resolve()));
   }

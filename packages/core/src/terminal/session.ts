@@ -32,7 +32,7 @@ export const openSshConnections = (): number => openConnections;
 export interface TerminalDeps {
   db: Database;
   box: SecretBox;
-  settings: Pick<Settings, 'shell'>;
+  settings: Pick<Settings, 'shell' | 'limits'>;
   logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
@@ -480,7 +480,11 @@ export class TerminalSession {
     this.sessionId = randomUUID();
     this.startedAt = new Date();
     const path = recordingPath(this.deps.settings, actor.organizationId, this.sessionId);
-    this.recorder = await CastRecorder.open(path, { cols: this.cols, rows: this.rows, term: TERM, title });
+    this.recorder = await CastRecorder.open(
+      path,
+      { cols: this.cols, rows: this.rows, term: TERM, title },
+      this.deps.settings.limits.recordingMaxMiB * 1024 * 1024,
+    );
     await this.deps.db.prisma.shellSession.create({
       data: {
         id: this.sessionId,
@@ -497,15 +501,22 @@ export class TerminalSession {
   private pipe(shell: TerminalStream, done: Promise<string>): void {
     const recorder = this.recorder as CastRecorder;
     shell.on('data', (chunk: Buffer) => {
+      if (this.isOver()) return;
+      // Recorded before it is shown: output past the recording's cap is never shown unrecorded.
+      const recorded = recorder.output(chunk);
+      if (recorded === 'full') {
+        (this.shell ?? this.container?.stream)?.pause();
+        void this.end('recording_limit');
+        return;
+      }
       this.bytesOut += chunk.length;
-      // The browser first (that is the latency people feel), then the recording.
       this.inFlight += chunk.length;
       this.peer.sendData(chunk, () => {
         this.inFlight -= chunk.length;
         if (this.inFlight <= LOW_WATER) this.unpause('peer');
       });
       if (this.inFlight > HIGH_WATER) this.pause('peer');
-      if (!recorder.output(chunk)) {
+      if (recorded === 'wait') {
         this.pause('disk');
         void recorder.drained().then(() => this.unpause('disk'));
       }
@@ -535,19 +546,26 @@ export class TerminalSession {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.maxTimer) clearTimeout(this.maxTimer);
     this.abort.abort(new SshError('closed', 'The terminal was closed.'));
+    const { shell, limits } = this.deps.settings;
     const notice =
       reason === 'idle_timeout'
-        ? `Closed after ${this.deps.settings.shell.idleTimeoutSeconds} s without input.`
+        ? `Closed after ${shell.idleTimeoutSeconds} s without input.`
         : reason === 'max_session'
-          ? `Closed: sessions last at most ${this.deps.settings.shell.maxSessionSeconds} s.`
-          : undefined;
+          ? `Closed: sessions last at most ${shell.maxSessionSeconds} s.`
+          : reason === 'recording_limit'
+            ? `Closed: this session's recording reached its ${limits.recordingMaxMiB} MiB limit, and nothing runs unrecorded. ` +
+              'Open a new terminal; send large output to a file, or page it with less.'
+            : undefined;
     if (notice) this.error(reason, notice);
     this.send({ type: 'status', state: 'closed', reason });
     this.phase = 'ended';
     this.peer.close(1000, reason);
     this.shell?.destroy();
     this.container?.stream.destroy();
-    await Promise.allSettled([this.conn?.close(), this.recorder?.close()]);
+    await Promise.allSettled([
+      this.conn?.close(),
+      this.recorder?.close(reason === 'recording_limit' ? notice : undefined),
+    ]);
     if (!this.sessionId) return;
     const { db } = this.deps;
     const { actor, machine } = this.request;

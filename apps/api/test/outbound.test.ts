@@ -403,11 +403,12 @@ describe('cloud addresses', () => {
     });
     expect(set.statusCode, set.body).toBe(200);
     const member2 = await login(strict, member);
+    // TLS files that are not PEM: nothing would be connected to even past the guard.
     const res = await call(strict, member2, 'POST', '/api/v1/clouds', {
-      provider: 'ssh_host',
+      provider: 'docker',
       title: `lan-${hex()}`,
-      credentials: { password: 'x' },
-      config: { hosts: [{ address: '10.20.30.40', port: 22, username: 'root' }] },
+      credentials: { ca: 'not pem', cert: 'not pem', key: 'not pem' },
+      config: { host: 'tcp://10.20.30.40:2376' },
     });
     expect(res.statusCode, res.body).toBe(400);
     expect(res.json().error.message).toMatch(/private network.*added by an admin/);

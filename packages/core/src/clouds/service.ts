@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  CloudProvider,
-  Cloud as CloudView,
-  CreateCloudRequest,
-  ProviderDriver,
-  UpdateCloudRequest,
+import {
+  type CloudProvider,
+  type Cloud as CloudView,
+  type CreateCloudRequest,
+  cloudDestinations,
+  type ProviderDriver,
+  type UpdateCloudRequest,
 } from '@overcast/contracts';
 import { type Cloud, type Database, Prisma, type Role } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
@@ -12,11 +13,7 @@ import { allowedIds, type Principal } from '../authz';
 import { DomainError, fromProviderError, notFound } from '../errors';
 import type { OutboundRules } from '../outbound';
 import type { SecretBox } from '../secrets';
-import {
-  checkCloudDestinations,
-  cloudDestinations,
-  requireCredentialsForNewDestinations,
-} from './destinations';
+import { checkCloudDestinations, requireCredentialsForNewDestinations } from './destinations';
 import { resolveDockerViaMachine } from './docker-ssh';
 import { driverFor } from './drivers';
 import { normalizeCredentials, validateCloudInputs } from './inputs';
@@ -184,10 +181,13 @@ export async function addCloud(
   ) {
     throw titleTaken(input.title);
   }
-  await checkCloudDestinations(input.provider, input.endpoint, config, {
-    actorRole: actor.role,
-    rules: deps.outbound,
-  });
+  await checkCloudDestinations(
+    input.provider,
+    input.endpoint,
+    config,
+    { actorRole: actor.role, rules: deps.outbound },
+    credentials,
+  );
   await checkWithProvider(input.provider, { credentials, endpoint: input.endpoint ?? null, config });
   const id = randomUUID();
   try {
@@ -274,7 +274,13 @@ export async function updateCloud(
         credentials,
       ));
     }
-    await checkCloudDestinations(provider, endpoint, config, { actorRole: actor.role, rules: deps.outbound });
+    await checkCloudDestinations(
+      provider,
+      endpoint,
+      config,
+      { actorRole: actor.role, rules: deps.outbound },
+      credentials,
+    );
     await checkWithProvider(provider, { credentials, endpoint, config });
     if (input.credentials || (provider === 'docker' && config.sshMachineId)) {
       data.credentials = sealCredentials(deps.box, cloud.id, credentials);

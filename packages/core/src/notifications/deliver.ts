@@ -46,7 +46,6 @@ export async function postWebhook(
         method: 'POST',
         body,
         signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-        maxBytes: 64 * 1024,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Overcast-Webhook',

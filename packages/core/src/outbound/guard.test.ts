@@ -1,6 +1,10 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSettings } from '../settings';
 import { classifyIp, parseCidr, parseIp } from './addresses';
 import { guardedFetch } from './fetch';
 import {
@@ -9,6 +13,7 @@ import {
   OUTBOUND_REFUSED,
   type OutboundOptions,
   type OutboundRules,
+  outboundRules,
   resolveOutbound,
 } from './guard';
 
@@ -45,6 +50,7 @@ describe('outbound guard', () => {
       '2002:7f00:1::',
       'localhost',
       'LOCALHOST',
+      'localhost.',
       'api.localhost',
     ]) {
       expect(await refusedCode(host), host).toBe(OUTBOUND_REFUSED);
@@ -132,6 +138,24 @@ describe('outbound guard', () => {
       lookup('localhost', { all: true }, (e) => resolve(e)),
     );
     expect((err as { code?: string } | null)?.code).toBe(OUTBOUND_REFUSED);
+  });
+});
+
+describe('outbound.allowPrivateNetworks', () => {
+  const load = (ranges: string) =>
+    loadSettings({
+      dir: mkdtempSync(join(tmpdir(), 'overcast-outbound-')),
+      create: true,
+      env: { OVERCAST_OUTBOUND_ALLOW_PRIVATE_NETWORKS: ranges },
+    }).settings;
+
+  it('takes a comma-separated list from the environment and refuses what is no CIDR', () => {
+    expect(load('10.0.0.0/8, fd00::/8').outbound.allowPrivateNetworks).toEqual(['10.0.0.0/8', 'fd00::/8']);
+    expect(outboundRules(load('10.0.0.0/8')).allowed).toHaveLength(1);
+    expect(() => load('10.0.0.0/33')).toThrow(
+      /outbound\.allowPrivateNetworks: "10\.0\.0\.0\/33" is not a CIDR/,
+    );
+    expect(() => load('intranet')).toThrow(/not a CIDR/);
   });
 });
 

@@ -125,7 +125,8 @@ export async function resolveOutbound(target: string | URL, opts: OutboundOption
     checkAddress(host, literal, opts);
     return { address: host, family: literal.family };
   }
-  if (host === 'localhost' || host.endsWith('.localhost')) {
+  const name = host.replace(/\.$/, '');
+  if (name === 'localhost' || name.endsWith('.localhost')) {
     checkAddress(host, parseIp('127.0.0.1')!, opts);
   }
   const found = await dnsLookup(host, { all: true, verbatim: true });

@@ -145,6 +145,7 @@ async function benchRules(db: Database): Promise<number> {
       settings: {
         smtp: { host: '', port: 25, secure: false, user: '', password: '', from: '' },
         publicUrl: 'http://x',
+        outbound: { allowPrivateNetworks: [] },
       },
     }),
     publicUrl: 'http://x',

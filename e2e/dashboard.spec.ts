@@ -230,6 +230,22 @@ test('screenshots of the overview, machines and a machine, light and dark', asyn
   }
 });
 
+test('a new endpoint for a cloud asks for its credentials again', async ({ page, world }) => {
+  await page.goto('/clouds');
+  await page.getByRole('button', { name: 'Actions for DigitalOcean' }).click();
+  await page.getByRole('menuitem', { name: 'Edit credentials and settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit DigitalOcean' });
+  await dialog.getByLabel('API endpoint').fill(`${world.digitalOcean.url}/v2`);
+  await expect(dialog.getByText('A new endpoint needs the credentials entered again.')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByText(/The address changed: enter the credentials again/)).toBeVisible();
+
+  await dialog.getByLabel('Personal access token').fill(world.doToken);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('DigitalOcean updated')).toBeVisible();
+  await expect(dialog).toHaveCount(0);
+});
+
 test('deleting a cloud needs its name typed, and takes its machines off the list', async ({ page }) => {
   await page.goto('/clouds');
   await page.getByRole('button', { name: 'Actions for AWS' }).click();

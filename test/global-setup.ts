@@ -27,6 +27,10 @@ export default async function setup(project: TestProject) {
   // worker take this run's jobs.
   const redis = await startRedisServer();
   process.env.REDIS_URL = redis.url(0);
+  // Emulators, webhook receivers, exporters and mail servers of the tests all listen on
+  // loopback, which the outbound guard refuses by default: every api and worker of the run may
+  // reach it (and nothing else private). Tests of the default pass the variable empty.
+  process.env.OVERCAST_OUTBOUND_ALLOW_PRIVATE_NETWORKS = '127.0.0.0/8,::1/128';
   project.provide('databaseUrl', url);
   return async () => {
     await redis.stop();

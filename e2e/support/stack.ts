@@ -59,6 +59,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       OVERCAST_LOGIN_MAX_ATTEMPTS: '1000',
       // Only this machine needs to reach a test server.
       OVERCAST_HOST: '127.0.0.1',
+      // The emulators and receivers the tests add listen on loopback.
+      OVERCAST_OUTBOUND_ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8,::1/128',
       NODE_ENV: 'production',
       ...options.env,
     };

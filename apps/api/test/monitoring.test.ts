@@ -190,7 +190,7 @@ describe('notification channels API', () => {
     expect(test.statusCode).toBe(200);
     expect(test.json()).toMatchObject({
       ok: false,
-      message: expect.stringContaining('could not be reached'),
+      message: expect.stringContaining('could not be delivered'),
     });
     expect(
       (await call(otherCookie, 'POST', `/api/v1/notification-channels/${created.json().id}/test`)).statusCode,

@@ -12,6 +12,7 @@ import {
   executeScriptRun,
   machineMonitoringView,
   metricSeries,
+  outboundRules,
   QUEUE_PREFIX,
   QUEUES,
   type RuleEvaluatorDeps,
@@ -85,6 +86,8 @@ const settings = (smtpPort: number) => ({
     from: 'Overcast <alerts@overcast.test>',
   },
   publicUrl: 'http://overcast.test',
+  // The receivers and exporters below listen on loopback.
+  outbound: { allowPrivateNetworks: ['127.0.0.0/8', '::1/128'] },
   automation: {
     scriptTimeoutSeconds: 60,
     scriptConcurrency: 4,
@@ -181,8 +184,12 @@ beforeAll(async () => {
   });
   machineId = machine.id;
 
-  await createChannel({ db, box }, actor(), { kind: 'email', name: 'ops', recipients: ['ops@example.com'] });
-  const webhook = await createChannel({ db, box }, actor(), {
+  await createChannel({ db, box, outbound: outboundRules(testSettings) }, actor(), {
+    kind: 'email',
+    name: 'ops',
+    recipients: ['ops@example.com'],
+  });
+  const webhook = await createChannel({ db, box, outbound: outboundRules(testSettings) }, actor(), {
     kind: 'webhook',
     name: 'pager',
     url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,

@@ -65,7 +65,10 @@ const serviceAccount = {
   token_uri: gce.tokenUri,
 };
 
-console.log(`Emulators running with ${machines} machines each. In Overcast, Add cloud:
+console.log(`Emulators running with ${machines} machines each. They listen on loopback, which
+Overcast refuses to send requests to unless allowed: start the api and worker with
+OVERCAST_OUTBOUND_ALLOW_PRIVATE_NETWORKS=127.0.0.0/8 (or add "127.0.0.0/8" to
+outbound.allowPrivateNetworks in settings.json). Then, in Overcast, Add cloud:
 
 AWS EC2          endpoint ${ec2.url}
                  access key id ${EC2_SIM_ACCESS_KEY_ID}   secret ${EC2_SIM_SECRET_ACCESS_KEY}

@@ -10,4 +10,5 @@ export * from './api/machines';
 export * from './api/monitoring';
 export * from './api/shell';
 export * from './api/teams';
+export * from './destinations';
 export * from './provider';

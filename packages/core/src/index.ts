@@ -18,6 +18,7 @@ export * from './mail';
 export * from './monitoring';
 export * from './notifications';
 export * from './orgs';
+export * from './outbound';
 export * from './passwords';
 export * from './polling';
 export * from './queues';

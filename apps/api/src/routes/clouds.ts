@@ -15,6 +15,7 @@ import {
   deleteCloud,
   getCloud,
   listClouds,
+  outboundRules,
   recordAudit,
   refreshNow,
   schedulePolls,
@@ -31,6 +32,7 @@ const tags = ['clouds'];
 
 export function cloudRoutes(app: App, deps: AppDeps): void {
   const { db, box, pollQueue, settings } = deps;
+  const outbound = outboundRules(settings);
   app.addSchema(Cloud);
 
   app.get(
@@ -60,8 +62,9 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      await authorize(request, 'clouds', 'create');
-      const cloud = await addCloud({ db, box }, orgActorOf(request), request.body);
+      const auth = await authorize(request, 'clouds', 'create');
+      const actor = { ...orgActorOf(request), role: auth.role };
+      const cloud = await addCloud({ db, box, outbound }, actor, request.body);
       await schedulePolls(pollQueue, cloud, settings);
       await refreshNow(pollQueue, cloud.id);
       return reply.status(201).send(await toCloudView(db, cloud));
@@ -89,8 +92,9 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      await authorize(request, 'clouds', 'edit', { id: request.params.id });
-      const cloud = await updateCloud({ db, box }, orgActorOf(request), request.params.id, request.body);
+      const auth = await authorize(request, 'clouds', 'edit', { id: request.params.id });
+      const actor = { ...orgActorOf(request), role: auth.role };
+      const cloud = await updateCloud({ db, box, outbound }, actor, request.params.id, request.body);
       await schedulePolls(pollQueue, cloud, settings);
       return toCloudView(db, cloud);
     },

@@ -14,6 +14,7 @@ import {
   fleetUsage,
   machineMonitoringView,
   metricSeries,
+  outboundRules,
   setMachineMonitoring,
   setMonitoringForTarget,
 } from '@overcast/core';
@@ -27,6 +28,7 @@ const RANGES = { '1h': 3600, '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 } 
 
 export function monitoringRoutes(app: App, deps: AppDeps): void {
   const { db } = deps;
+  const outbound = outboundRules(deps.settings);
 
   app.get(
     '/api/v1/machines/:id/metrics',
@@ -90,7 +92,7 @@ export function monitoringRoutes(app: App, deps: AppDeps): void {
     },
     async (request) => {
       await authorize(request, 'machines', 'edit', { id: request.params.id });
-      return setMachineMonitoring(db, orgActorOf(request), request.params.id, request.body);
+      return setMachineMonitoring(db, orgActorOf(request), request.params.id, request.body, outbound);
     },
   );
 

@@ -11,6 +11,7 @@ import {
   createNotifier,
   deleteChannel,
   listChannels,
+  outboundRules,
   recordAudit,
   updateChannel,
 } from '@overcast/core';
@@ -24,6 +25,7 @@ const tags = ['notifications'];
 export function notificationRoutes(app: App, deps: AppDeps): void {
   const { db, box, settings, logger } = deps;
   const notifier = createNotifier({ db, box, settings, logger });
+  const outbound = outboundRules(settings);
   app.addSchema(NotificationChannel);
 
   app.get(
@@ -54,7 +56,9 @@ export function notificationRoutes(app: App, deps: AppDeps): void {
     },
     async (request, reply) => {
       await authorize(request, 'rules', 'create');
-      return reply.status(201).send(await createChannel({ db, box }, orgActorOf(request), request.body));
+      return reply
+        .status(201)
+        .send(await createChannel({ db, box, outbound }, orgActorOf(request), request.body));
     },
   );
 
@@ -71,7 +75,7 @@ export function notificationRoutes(app: App, deps: AppDeps): void {
     },
     async (request) => {
       await authorize(request, 'rules', 'edit');
-      return updateChannel(db, orgActorOf(request), request.params.id, request.body);
+      return updateChannel(db, orgActorOf(request), request.params.id, request.body, outbound);
     },
   );
 

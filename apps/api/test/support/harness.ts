@@ -37,6 +37,8 @@ export async function startTestApi(
   const { settings } = loadSettings({
     dir,
     create: true,
+    // The global setup opens loopback to outbound requests (the emulators and receivers listen
+    // there); OVERCAST_OUTBOUND_ALLOW_PRIVATE_NETWORKS: '' gives the default, nothing private.
     env: { ...process.env, OVERCAST_LOG_LEVEL: 'warn', ...env },
   });
   const db = createDatabase({ url: settings.databaseUrl, max: 4 });

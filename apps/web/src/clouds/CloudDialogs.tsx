@@ -1,3 +1,4 @@
+import { cloudDestinations, newCloudDestinations } from '@overcast/contracts/destinations';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { cloudKeys, deleteCloud, updateCloud } from '../api/clouds';
@@ -115,6 +116,13 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
         }
       }
     }
+    // Stored credentials never follow a cloud to a new address: changing one asks for them again.
+    const config = mergeConfig(provider, cloud.config, built.config);
+    const endpointValue = endpoint.trim() || null;
+    if (!Object.keys(built.credentials).length && movesCredentials(cloud, endpointValue, config)) {
+      const first = PROVIDER_FORMS[provider].fields.find((f) => f.target === 'credentials');
+      if (first) next[first.name] = CREDENTIALS_AGAIN;
+    }
     const pollValue = poll.trim() ? Number(poll) : null;
     if (pollValue !== null && (!Number.isInteger(pollValue) || pollValue < 10 || pollValue > 86_400))
       next.poll = 'Between 10 and 86,400 seconds.';
@@ -129,9 +137,8 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
       costOverrideMonthly: cost.trim() || null,
     };
     // Access settings are sent only when changed, as they are checked with the provider again.
-    const config = mergeConfig(provider, cloud.config, built.config);
     if (stableJson(config) !== stableJson(cloud.config)) body.config = config;
-    if ((endpoint.trim() || null) !== cloud.endpoint) body.endpoint = endpoint.trim() || null;
+    if (endpointValue !== cloud.endpoint) body.endpoint = endpointValue;
     if (Object.keys(built.credentials).length) body.credentials = built.credentials;
     update.mutate(body, {
       onError: (error) => {
@@ -184,6 +191,11 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
               value={endpoint}
               onChange={(e) => setEndpoint(e.target.value)}
               error={errors.endpoint}
+              hint={
+                (endpoint.trim() || null) !== cloud.endpoint
+                  ? 'A new endpoint needs the credentials entered again.'
+                  : undefined
+              }
               placeholder="https://…"
               autoComplete="off"
             />
@@ -212,6 +224,20 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
         {update.isError && <Alert>{errorText(update.error)}</Alert>}
       </form>
     </Dialog>
+  );
+}
+
+const CREDENTIALS_AGAIN =
+  'The address changed: enter the credentials again. Stored credentials are never sent to a new address.';
+
+/** Whether an edit points the cloud at an address its stored credentials have not been sent to. */
+function movesCredentials(cloud: Cloud, endpoint: string | null, config: Record<string, unknown>): boolean {
+  if (cloud.provider === 'docker' && typeof config.sshMachineId === 'string') return false;
+  return (
+    newCloudDestinations(
+      cloudDestinations(cloud.provider, cloud.endpoint, cloud.config),
+      cloudDestinations(cloud.provider, endpoint, config),
+    ).length > 0
   );
 }
 

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  CloudProvider,
-  Cloud as CloudView,
-  CreateCloudRequest,
-  ProviderDriver,
-  UpdateCloudRequest,
+import {
+  type CloudProvider,
+  type Cloud as CloudView,
+  type CreateCloudRequest,
+  cloudDestinations,
+  type ProviderDriver,
+  type UpdateCloudRequest,
 } from '@overcast/contracts';
-import { type Cloud, type Database, Prisma } from '@overcast/db';
+import { type Cloud, type Database, Prisma, type Role } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { DomainError, fromProviderError, notFound } from '../errors';
+import type { OutboundRules } from '../outbound';
 import type { SecretBox } from '../secrets';
+import { checkCloudDestinations, requireCredentialsForNewDestinations } from './destinations';
 import { resolveDockerViaMachine } from './docker-ssh';
 import { driverFor } from './drivers';
 import { normalizeCredentials, validateCloudInputs } from './inputs';
@@ -18,7 +21,12 @@ import { normalizeCredentials, validateCloudInputs } from './inputs';
 export interface CloudDeps {
   db: Database;
   box: SecretBox;
+  /** The outbound guard's rules (settings); every address of a cloud is checked before use. */
+  outbound: OutboundRules;
 }
+
+/** Who saves a cloud: admins may point clouds at private networks, members may not. */
+export type CloudActor = Actor & { organizationId: string; role: Role };
 
 /** How long adding a cloud waits for the provider to confirm the credentials. */
 const VALIDATE_TIMEOUT_MS = 30_000;
@@ -152,7 +160,7 @@ function isUniqueViolation(err: unknown): boolean {
 /** Adds a cloud after the provider has accepted its credentials; nothing is saved otherwise. */
 export async function addCloud(
   deps: CloudDeps,
-  actor: Actor & { organizationId: string },
+  actor: CloudActor,
   input: CreateCloudRequest,
 ): Promise<Cloud> {
   validateCloudInputs(input.provider, input.credentials, input.config);
@@ -173,6 +181,13 @@ export async function addCloud(
   ) {
     throw titleTaken(input.title);
   }
+  await checkCloudDestinations(
+    input.provider,
+    input.endpoint,
+    config,
+    { actorRole: actor.role, rules: deps.outbound },
+    credentials,
+  );
   await checkWithProvider(input.provider, { credentials, endpoint: input.endpoint ?? null, config });
   const id = randomUUID();
   try {
@@ -206,7 +221,7 @@ export async function addCloud(
 /** Renames, enables/disables, or changes credentials (checked with the provider first). */
 export async function updateCloud(
   deps: CloudDeps,
-  actor: Actor & { organizationId: string },
+  actor: CloudActor,
   id: string,
   input: UpdateCloudRequest,
 ): Promise<Cloud> {
@@ -233,10 +248,23 @@ export async function updateCloud(
   const touchesAccess =
     input.credentials !== undefined || input.config !== undefined || input.endpoint !== undefined;
   if (touchesAccess) {
+    let config = (input.config ?? cloud.config) as Record<string, unknown>;
+    const endpoint = input.endpoint !== undefined ? input.endpoint : cloud.endpoint;
+    // An engine reached through a machine logs in with that machine's key, looked up anew:
+    // the stored credentials of the old address are not carried to the new one.
+    const viaMachine = provider === 'docker' && typeof config.sshMachineId === 'string';
+    if (!viaMachine) {
+      requireCredentialsForNewDestinations(
+        cloudDestinations(provider, cloud.endpoint, cloud.config as Record<string, unknown>),
+        cloudDestinations(provider, endpoint, config),
+        input.credentials !== undefined,
+      );
+    }
     let credentials = input.credentials
       ? normalizeCredentials(provider, input.credentials)
-      : openCredentials(deps.box, cloud);
-    let config = (input.config ?? cloud.config) as Record<string, unknown>;
+      : viaMachine
+        ? {}
+        : openCredentials(deps.box, cloud);
     validateCloudInputs(provider, credentials, config);
     if (provider === 'docker') {
       ({ config, credentials } = await resolveDockerViaMachine(
@@ -246,7 +274,13 @@ export async function updateCloud(
         credentials,
       ));
     }
-    const endpoint = input.endpoint !== undefined ? input.endpoint : cloud.endpoint;
+    await checkCloudDestinations(
+      provider,
+      endpoint,
+      config,
+      { actorRole: actor.role, rules: deps.outbound },
+      credentials,
+    );
     await checkWithProvider(provider, { credentials, endpoint, config });
     if (input.credentials || (provider === 'docker' && config.sshMachineId)) {
       data.credentials = sealCredentials(deps.box, cloud.id, credentials);
@@ -282,7 +316,7 @@ export async function updateCloud(
 
 /** Deletes a cloud and its whole inventory; the caller must type the cloud's title. */
 export async function deleteCloud(
-  deps: CloudDeps,
+  deps: Pick<CloudDeps, 'db' | 'box'>,
   actor: Actor & { organizationId: string },
   id: string,
   confirm: string,

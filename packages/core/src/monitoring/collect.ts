@@ -8,7 +8,7 @@ import { insertSamples, type SampleRow } from './store';
 export interface CollectDeps {
   db: Database;
   box: SecretBox;
-  settings: Pick<Settings, 'monitoring'>;
+  settings: Pick<Settings, 'monitoring' | 'outbound'>;
   logger?: Pick<Logger, 'warn' | 'debug'>;
 }
 

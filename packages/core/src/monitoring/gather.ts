@@ -1,6 +1,8 @@
 import type { Database, Machine } from '@overcast/db';
 import { DomainError } from '../errors';
+import { outboundRules } from '../outbound';
 import type { SecretBox } from '../secrets';
+import type { Settings } from '../settings';
 import { connectMachineSsh } from '../terminal/machine-ssh';
 import type { MetricValue } from './metrics';
 import { scrapeNodeExporter } from './node-exporter';
@@ -9,6 +11,7 @@ import { PROC_COMMAND, parseProcOutput } from './procfs';
 export interface GatherDeps {
   db: Database;
   box: SecretBox;
+  settings: Pick<Settings, 'outbound'>;
 }
 
 /** Reads one machine's metrics, over SSH or from its node_exporter; throws a DomainError saying why not. */
@@ -22,7 +25,7 @@ export async function gatherMachineMetrics(
     if (!machine.nodeExporterUrl) {
       throw new DomainError('conflict', 'no_exporter_url', `${machine.name} has no node_exporter URL set.`);
     }
-    return scrapeNodeExporter(machine.nodeExporterUrl, signal);
+    return scrapeNodeExporter(machine.nodeExporterUrl, signal, outboundRules(deps.settings));
   }
   const conn = await connectMachineSsh(deps, machine, { signal, connectTimeoutMs: timeoutMs });
   try {

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors';
+import { type GuardedResponse, guardedFetch, OUTBOUND_REFUSED, type OutboundRules } from '../outbound';
 import { cpuPercent, MAX_MOUNTS, type MetricValue, percent, rate } from './metrics';
 
 // Machines that already run Prometheus node_exporter are scraped instead of logged in to.
@@ -95,35 +96,42 @@ export function valuesFromScrapes(first: PromSample[], second: PromSample[], sec
 
 const MAX_SCRAPE_BYTES = 8 * 1024 * 1024;
 
-async function scrape(url: string, signal: AbortSignal): Promise<PromSample[]> {
-  let res: Response;
+/**
+ * A URL that does not give metrics gets one answer whatever went wrong (refused, closed, a
+ * redirect, not 200): a machine's page must not tell its editors which ports answer where.
+ */
+const unreadable = (url: string) =>
+  new DomainError(
+    'provider_failed',
+    'scrape_failed',
+    `node_exporter at ${url} could not be read: it must answer 200 with metrics at that very URL (redirects are not followed).`,
+  );
+
+async function scrape(url: string, signal: AbortSignal, rules: OutboundRules): Promise<PromSample[]> {
+  let res: GuardedResponse;
   try {
-    res = await fetch(url, { signal, headers: { accept: 'text/plain' } });
+    res = await guardedFetch(
+      url,
+      { signal, headers: { accept: 'text/plain' }, maxBytes: MAX_SCRAPE_BYTES },
+      { purpose: 'node_exporter', rules },
+    );
   } catch (err) {
-    throw new DomainError(
-      'provider_failed',
-      'scrape_failed',
-      `node_exporter at ${url} did not answer: ${(err as Error).message}`,
-    );
+    if (err instanceof DomainError && err.code === OUTBOUND_REFUSED) throw err;
+    throw unreadable(url);
   }
-  if (!res.ok) {
-    throw new DomainError(
-      'provider_failed',
-      'scrape_failed',
-      `node_exporter at ${url} answered ${res.status}.`,
-    );
-  }
-  const text = await res.text();
-  if (text.length > MAX_SCRAPE_BYTES)
-    throw new DomainError('provider_failed', 'scrape_failed', `node_exporter at ${url} sent more than 8 MB.`);
-  return parsePrometheusText(text);
+  if (res.status !== 200) throw unreadable(url);
+  return parsePrometheusText(res.text);
 }
 
-export async function scrapeNodeExporter(url: string, signal: AbortSignal): Promise<MetricValue[]> {
+export async function scrapeNodeExporter(
+  url: string,
+  signal: AbortSignal,
+  rules: OutboundRules,
+): Promise<MetricValue[]> {
   const t0 = performance.now();
-  const first = await scrape(url, signal);
+  const first = await scrape(url, signal, rules);
   await new Promise((r) => setTimeout(r, 1000));
   const t1 = performance.now();
-  const second = await scrape(url, signal);
+  const second = await scrape(url, signal, rules);
   return valuesFromScrapes(first, second, (t1 - t0) / 1000);
 }

@@ -9,6 +9,7 @@ import { type Actor, recordAudit } from '../audit';
 import { type Principal, policyFilter } from '../authz';
 import { DomainError } from '../errors';
 import { orgMachine } from '../machines/actions';
+import { assertOutboundAllowed, type OutboundRules } from '../outbound';
 import { checkTargetRefs } from '../rules/refs';
 import { targetMachineIds } from '../rules/targets';
 
@@ -45,6 +46,7 @@ export async function setMachineMonitoring(
   actor: OrgActor,
   machineId: string,
   input: MachineMonitoringRequest,
+  outbound: OutboundRules,
 ): Promise<MachineMonitoring> {
   const machine = await orgMachine(db, actor.organizationId, machineId);
   const method = input.method ?? machine.monitoringMethod;
@@ -55,6 +57,10 @@ export async function setMachineMonitoring(
       'validation_failed',
       'body.nodeExporterUrl is needed to scrape node_exporter, e.g. "http://10.0.0.5:9100/metrics".',
     );
+  }
+  // Scraped every minute and its readings shown: only where the outbound guard lets requests go.
+  if (input.nodeExporterUrl) {
+    await assertOutboundAllowed(input.nodeExporterUrl, { purpose: 'node_exporter', rules: outbound });
   }
   await db.prisma.machine.update({
     where: { id: machine.id },

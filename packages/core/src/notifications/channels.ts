@@ -7,6 +7,7 @@ import type {
 import type { Database, NotificationChannel } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
 import { DomainError, notFound } from '../errors';
+import { assertOutboundAllowed, type OutboundRules } from '../outbound';
 import type { SecretBox } from '../secrets';
 
 type OrgActor = Actor & { organizationId: string };
@@ -52,8 +53,12 @@ const nameTaken = (name: string) =>
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === 'P2002';
 
+/** A webhook must point where the guard lets requests go, judged when it is saved and again when used. */
+const checkWebhookUrl = (url: string, outbound: OutboundRules) =>
+  assertOutboundAllowed(url, { purpose: 'webhook', rules: outbound });
+
 export async function createChannel(
-  deps: { db: Database; box: SecretBox },
+  deps: { db: Database; box: SecretBox; outbound: OutboundRules },
   actor: OrgActor,
   input: CreateNotificationChannelRequest,
 ): Promise<ChannelView> {
@@ -69,6 +74,7 @@ export async function createChannel(
         ? 'body.url applies to webhooks only.'
         : 'body.recipients applies to email channels only.',
     );
+  if (input.kind === 'webhook') await checkWebhookUrl(input.url!, deps.outbound);
   const id = crypto.randomUUID();
   const secret = input.kind === 'webhook' ? randomBytes(32).toString('hex') : undefined;
   const config: ChannelConfig =
@@ -104,6 +110,7 @@ export async function updateChannel(
   actor: OrgActor,
   id: string,
   input: UpdateNotificationChannelRequest,
+  outbound: OutboundRules,
 ): Promise<ChannelView> {
   const row = await orgNotificationChannel(db, actor.organizationId, id);
   const config = { ...(row.config as ChannelConfig) };
@@ -119,6 +126,7 @@ export async function updateChannel(
   if (input.url !== undefined) {
     if (row.kind !== 'webhook')
       throw new DomainError('invalid', 'validation_failed', 'body.url applies to webhook channels only.');
+    await checkWebhookUrl(input.url, outbound);
     config.url = input.url;
   }
   let updated: NotificationChannel;

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { DomainError } from '../errors';
 import { sendMail } from '../mail';
+import { guardedFetch, OUTBOUND_REFUSED, type OutboundRules } from '../outbound';
 import type { Settings } from '../settings';
 
 export interface NotificationMessage {
@@ -19,32 +21,45 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
-/** POSTs the JSON payload, signed; anything but a 2xx within 10 s is a failure with the reason. */
-export async function postWebhook(url: string, secret: string, payload: unknown): Promise<void> {
+/**
+ * The one thing said when a webhook fails for any reason but the guard: a refused connection,
+ * a timeout, an answer that is not 2xx. Telling them apart would let whoever sets the URL map
+ * which ports answer on the hosts Overcast can reach.
+ */
+export const WEBHOOK_NOT_DELIVERED =
+  'the webhook could not be delivered: the receiver must accept a POST with a 2xx answer within 10 s';
+
+/** POSTs the JSON payload, signed, to an address the guard allows; anything but a 2xx within 10 s fails. */
+export async function postWebhook(
+  url: string,
+  secret: string,
+  payload: unknown,
+  rules: OutboundRules,
+): Promise<void> {
   const body = JSON.stringify(payload);
   const timestamp = String(Math.floor(Date.now() / 1000));
-  let res: Response;
+  let status: number;
   try {
-    res = await fetch(url, {
-      method: 'POST',
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Overcast-Webhook',
-        [TIMESTAMP_HEADER]: timestamp,
-        [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
+    ({ status } = await guardedFetch(
+      url,
+      {
+        method: 'POST',
+        body,
+        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Overcast-Webhook',
+          [TIMESTAMP_HEADER]: timestamp,
+          [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
+        },
       },
-    });
+      { purpose: 'webhook', rules },
+    ));
   } catch (err) {
-    const e = err as Error & { cause?: Error };
-    throw new Error(`the webhook ${url} could not be reached: ${e.cause?.message ?? e.message}`);
+    if (err instanceof DomainError && err.code === OUTBOUND_REFUSED) throw err;
+    throw new Error(WEBHOOK_NOT_DELIVERED);
   }
-  await res.body?.cancel().catch(() => {});
-  if (res.status < 200 || res.status >= 300) {
-    throw new Error(`the webhook ${url} answered ${res.status}; it must answer 2xx`);
-  }
+  if (status < 200 || status >= 300) throw new Error(WEBHOOK_NOT_DELIVERED);
 }
 
 export async function sendEmail(

@@ -1,5 +1,6 @@
 import type { Database, NotificationChannel } from '@overcast/db';
 import type { Logger } from 'pino';
+import { type OutboundRules, outboundRules } from '../outbound';
 import type { SecretBox } from '../secrets';
 import type { Settings } from '../settings';
 import { openWebhookSecret, orgNotificationChannel } from './channels';
@@ -15,7 +16,7 @@ export interface Notifier {
 export interface NotifierDeps {
   db: Database;
   box: SecretBox;
-  settings: Pick<Settings, 'smtp' | 'publicUrl'>;
+  settings: Pick<Settings, 'smtp' | 'publicUrl' | 'outbound'>;
   logger?: Pick<Logger, 'warn'>;
 }
 
@@ -33,7 +34,11 @@ const CHANNEL_CACHE_MS = 2_000;
 export class ChannelNotifier implements Notifier {
   private readonly cache = new Map<string, { at: number; channels: Promise<NotificationChannel[]> }>();
 
-  constructor(private readonly deps: NotifierDeps) {}
+  private readonly outbound: OutboundRules;
+
+  constructor(private readonly deps: NotifierDeps) {
+    this.outbound = outboundRules(deps.settings);
+  }
 
   private channels(organizationId: string, filter: { kind?: string; channelId?: string }) {
     const key = `${organizationId}:${filter.kind ?? ''}:${filter.channelId ?? ''}`;
@@ -97,14 +102,19 @@ export class ChannelNotifier implements Notifier {
       if (channel.kind === 'email') {
         await sendEmail(this.deps.settings.smtp, config.recipients ?? [], message);
       } else {
-        await postWebhook(config.url ?? '', openWebhookSecret(this.deps.box, channel), {
-          ...extra,
-          organizationId: channel.organizationId,
-          subject: message.subject,
-          text: message.text,
-          severity: message.severity ?? 'info',
-          sentAt: new Date().toISOString(),
-        });
+        await postWebhook(
+          config.url ?? '',
+          openWebhookSecret(this.deps.box, channel),
+          {
+            ...extra,
+            organizationId: channel.organizationId,
+            subject: message.subject,
+            text: message.text,
+            severity: message.severity ?? 'info',
+            sentAt: new Date().toISOString(),
+          },
+          this.outbound,
+        );
       }
       return { ...base, ok: true };
     } catch (err) {

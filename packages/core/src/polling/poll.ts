@@ -1,10 +1,11 @@
 import type { RemoteMachine, RemoteVolume } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import type { Redis } from 'ioredis';
-import { driverOf } from '../clouds';
+import { checkCloudDestinations, driverOf } from '../clouds';
 import { fromProviderError } from '../errors';
 import { inventoryStreamEvents, publishEvents } from '../events';
 import { syncCatalog, syncMachines, syncVolumes } from '../inventory';
+import { outboundRules } from '../outbound';
 import type { SecretBox } from '../secrets';
 import type { Settings } from '../settings';
 import type { PollKind } from './schedule';
@@ -48,6 +49,11 @@ export async function pollCloud(
   const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
   const target = { cloudId, organizationId: cloud.organizationId };
   try {
+    // Checked when saved; checked again, since a name may resolve somewhere else by now.
+    await checkCloudDestinations(cloud.provider, cloud.endpoint, cloud.config as Record<string, unknown>, {
+      actorRole: 'admin',
+      rules: outboundRules(settings),
+    });
     const driver = await driverOf(box, cloud);
     let seen = 0;
     let changes = 0;

@@ -12,7 +12,7 @@ import type { RuleEvaluatorDeps } from './evaluate';
  */
 export function ruleEvaluatorDeps(
   deps: ActionDeps & {
-    settings: Pick<Settings, 'smtp' | 'publicUrl' | 'automation'>;
+    settings: Pick<Settings, 'smtp' | 'publicUrl' | 'automation' | 'outbound'>;
     /** Where a rule's script actions are queued, like any other script run. */
     scriptQueue: Queue;
     logger?: Pick<Logger, 'warn' | 'info'>;

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { parseCidr } from '../outbound/addresses';
 import { envName, settingLeaves } from './paths';
 import { renderSettingsReadme } from './readme';
 import { type Settings, SettingsSchema } from './schema';
@@ -92,6 +93,12 @@ function coerceEnv(raw: string, schema: TSchema, name: string): unknown {
     if (/^(0|false|no|off)$/i.test(raw)) return false;
     throw new SettingsError(`${name} must be true or false (got "${raw}")`);
   }
+  if (schema.type === 'array') {
+    return raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  }
   return raw;
 }
 
@@ -168,5 +175,11 @@ export function loadSettings(options: LoadSettingsOptions = {}): LoadedSettings 
   const withDefaults = Value.Default(SettingsSchema, Value.Clone(raw));
   const firstError = Value.Errors(SettingsSchema, withDefaults).First();
   if (firstError) throw new SettingsError(describeError(path, firstError));
+  for (const range of (withDefaults as Settings).outbound.allowPrivateNetworks) {
+    if (!parseCidr(range))
+      throw new SettingsError(
+        `${path}: outbound.allowPrivateNetworks: "${range}" is not a CIDR range such as 10.0.0.0/8 or fd00::/8.`,
+      );
+  }
   return { settings: withDefaults as Settings, path, created };
 }

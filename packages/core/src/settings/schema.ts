@@ -290,6 +290,23 @@ export const SettingsSchema = T.Object(
         description: 'Caps on what one request, person or resource may use.',
       },
     ),
+    outbound: T.Object(
+      {
+        allowPrivateNetworks: T.Array(T.String({ minLength: 2, maxLength: 64 }), {
+          default: [],
+          description:
+            'Ranges (CIDR, e.g. ["10.0.0.0/8", "fd00::/8"]) that webhooks, node_exporter URLs and cloud addresses may reach although they are ' +
+            'private, loopback or link-local. Empty: only public addresses, and private ones for clouds added by an admin. ' +
+            'Environment: a comma-separated list.',
+        }),
+      },
+      {
+        default: {},
+        additionalProperties: false,
+        description:
+          'Requests Overcast makes to addresses people give it (webhooks, node_exporter, cloud endpoints and hosts).',
+      },
+    ),
     worker: T.Object(
       {
         concurrency: T.Integer({

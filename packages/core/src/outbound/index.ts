@@ -1,0 +1,3 @@
+export { type AddressClass, canonicalHost, classifyIp, parseIp } from './addresses';
+export * from './fetch';
+export * from './guard';

@@ -12,6 +12,7 @@ import {
   acceptHostKey,
   listHostKeys,
   listShellSessions,
+  mayDo,
   openRecording,
   orgMachine,
   type TerminalRequest,
@@ -21,6 +22,13 @@ import type { Machine } from '@overcast/db';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { App, AppDeps } from '../context';
+import {
+  CLOSE_ACCESS_NARROWED,
+  CLOSE_ACCESS_REVOKED,
+  closeReason,
+  holderOf,
+  type SocketAccess,
+} from '../events/socket-access';
 import { forbidden, HttpError } from '../http/errors';
 import { authOf, authorize, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
 
@@ -40,7 +48,7 @@ function addressOf(request: FastifyRequest): string {
   }
 }
 
-export function shellRoutes(app: App, deps: AppDeps): void {
+export function shellRoutes(app: App, deps: AppDeps, sockets: SocketAccess): void {
   const { db, box, settings, logger } = deps;
   app.addSchema(ShellSession);
 
@@ -121,6 +129,23 @@ export function shellRoutes(app: App, deps: AppDeps): void {
           },
         },
       );
+      // The terminal lives only as long as the access that opened it: revoked or narrowed, it closes.
+      const cut = (code: number, reason: string) => {
+        if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)
+          socket.close(code, reason);
+        void session.end('access_revoked');
+      };
+      const unwatch = sockets.watch({
+        holder: holderOf(auth),
+        ended: (reason) => cut(CLOSE_ACCESS_REVOKED, closeReason('Your access was revoked', reason)),
+        changed: async (principal) => {
+          if (await mayDo(db, auth.organizationId, principal, 'machines', 'shell', machine.id)) return;
+          cut(
+            CLOSE_ACCESS_NARROWED,
+            closeReason('Your access changed', 'your role or teams no longer allow a terminal here'),
+          );
+        },
+      });
       // A peer that stops answering pings is gone: end its SSH session rather than wait for TCP.
       let alive = true;
       socket.on('pong', () => {
@@ -141,6 +166,7 @@ export function shellRoutes(app: App, deps: AppDeps): void {
       });
       socket.on('close', () => {
         clearInterval(ping);
+        unwatch();
         void session.peerClosed();
       });
       socket.on('error', () => {});

@@ -1,13 +1,14 @@
 import { ErrorBody } from '@overcast/contracts';
-import { decide, governedByPolicies } from '@overcast/core';
+import { decide, governedByPolicies, type Principal } from '@overcast/core';
 import type { App } from '../context';
 import type { EventHub } from '../events/hub';
+import { CLOSE_ACCESS_REVOKED, closeReason, holderOf, type SocketAccess } from '../events/socket-access';
 import { HttpError } from '../http/errors';
 import { authOf } from './shared';
 
 const PING_MS = 25_000;
 
-export function streamRoutes(app: App, hub: EventHub): void {
+export function streamRoutes(app: App, hub: EventHub, sockets: SocketAccess): void {
   app.route({
     method: 'GET',
     url: '/api/v1/stream',
@@ -26,23 +27,32 @@ export function streamRoutes(app: App, hub: EventHub): void {
     },
     wsHandler: (socket, request) => {
       const auth = authOf(request);
+      // What the caller may see now: replaced when their role or teams change.
+      let principal: Principal = { role: auth.role, policies: auth.policies };
       // Callers limited by team policies get only events about clouds they may see. Tag-limited
       // grants cannot be judged from an event, so those callers rely on refetching instead.
-      const filter = governedByPolicies(auth)
-        ? (event: { type?: string; cloudId?: string }) =>
-            Boolean(event.cloudId) &&
-            decide(auth, event.type === 'machine.changed' ? 'machines' : 'clouds', 'read', {
-              cloudId: event.cloudId ?? null,
-              tags: {},
-            })
-        : undefined;
+      const filter = (event: { type?: string; cloudId?: string }) =>
+        !governedByPolicies(principal) ||
+        (Boolean(event.cloudId) &&
+          decide(principal, event.type === 'machine.changed' ? 'machines' : 'clouds', 'read', {
+            cloudId: event.cloudId ?? null,
+            tags: {},
+          }));
       const remove = hub.add(auth.organizationId, socket, filter);
+      const unwatch = sockets.watch({
+        holder: holderOf(auth),
+        ended: (reason) => socket.close(CLOSE_ACCESS_REVOKED, closeReason('Your access was revoked', reason)),
+        changed: (now) => {
+          principal = now;
+        },
+      });
       socket.send(JSON.stringify({ type: 'hello', organizationId: auth.organizationId }));
       // Pings keep proxies from closing an idle stream and reveal dead peers.
       const ping = setInterval(() => socket.ping(), PING_MS);
       socket.on('close', () => {
         clearInterval(ping);
         remove();
+        unwatch();
       });
       socket.on('message', () => {
         // The stream is one-way; messages from the browser are ignored.

@@ -1,7 +1,7 @@
 import type { Database } from '@overcast/db';
-import { notFound } from '../errors';
-import { KIND_NOUN, type ResourceKind } from './kinds';
-import type { ResourceScope } from './policy';
+import { DomainError, notFound } from '../errors';
+import { type AuthzAction, KIND_NOUN, type ResourceKind } from './kinds';
+import { decide, needsScope, type Principal, type ResourceScope } from './policy';
 
 interface KindTable {
   table: string;
@@ -52,4 +52,26 @@ export async function resourceScope(
       Object.entries(row.tags ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
     ),
   };
+}
+
+/**
+ * Whether the principal may do `action` on one resource of the organization, decided like a request
+ * for it (its cloud and tags loaded only when a limited policy needs them). False when it is gone.
+ */
+export async function mayDo(
+  db: Database,
+  organizationId: string,
+  principal: Principal,
+  kind: ResourceKind,
+  action: AuthzAction,
+  id: string,
+): Promise<boolean> {
+  let scope: ResourceScope | undefined;
+  try {
+    scope = await resourceScope(db, organizationId, kind, id);
+  } catch (err) {
+    if (err instanceof DomainError && err.kind === 'not_found') return false;
+    throw err;
+  }
+  return decide(principal, kind, action, needsScope(principal, kind, action) ? scope : undefined);
 }

@@ -115,7 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   scriptRoutes(app, deps, queues);
   scheduleRoutes(app, deps, queues);
   expirationRoutes(app, deps);
-  const hub = new EventHub(deps.settings.redisUrl);
+  const hub = new EventHub(deps.settings.redisUrl, deps.db);
   app.decorate('eventHub', hub);
   app.addHook('onClose', () => hub.close());
   streamRoutes(app, hub, sockets);

@@ -1,5 +1,5 @@
 import { ErrorBody } from '@overcast/contracts';
-import { decide, governedByPolicies, type Principal } from '@overcast/core';
+import type { Principal } from '@overcast/core';
 import type { App } from '../context';
 import type { EventHub } from '../events/hub';
 import { CLOSE_ACCESS_REVOKED, closeReason, holderOf, type SocketAccess } from '../events/socket-access';
@@ -27,18 +27,10 @@ export function streamRoutes(app: App, hub: EventHub, sockets: SocketAccess): vo
     },
     wsHandler: (socket, request) => {
       const auth = authOf(request);
-      // What the caller may see now: replaced when their role or teams change.
+      // What the caller may see now: replaced when their role or teams change, and read by the hub
+      // at each event, so a limited reader gets only events about what they may read.
       let principal: Principal = { role: auth.role, policies: auth.policies };
-      // Callers limited by team policies get only events about clouds they may see. Tag-limited
-      // grants cannot be judged from an event, so those callers rely on refetching instead.
-      const filter = (event: { type?: string; cloudId?: string }) =>
-        !governedByPolicies(principal) ||
-        (Boolean(event.cloudId) &&
-          decide(principal, event.type === 'machine.changed' ? 'machines' : 'clouds', 'read', {
-            cloudId: event.cloudId ?? null,
-            tags: {},
-          }));
-      const remove = hub.add(auth.organizationId, socket, filter);
+      const remove = hub.add(auth.organizationId, socket, () => principal);
       const unwatch = sockets.watch({
         holder: holderOf(auth),
         ended: (reason) => socket.close(CLOSE_ACCESS_REVOKED, closeReason('Your access was revoked', reason)),

@@ -117,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   expirationRoutes(app, deps);
   const hub = new EventHub(deps.settings.redisUrl, deps.db);
   app.decorate('eventHub', hub);
+  hub.onMachineChanged((organizationId, machineId) => sockets.machineChanged(organizationId, machineId));
   app.addHook('onClose', () => hub.close());
   streamRoutes(app, hub, sockets);
 

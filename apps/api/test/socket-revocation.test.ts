@@ -303,6 +303,31 @@ describe('revocation closes open sockets within a second, saying why', () => {
     expect(reason).toBe('Your access changed: your role or teams no longer allow a terminal here');
   });
 
+  it('tagging the machine so a policy no longer covers it closes the terminal on it', async () => {
+    const m = await member();
+    const team = (
+      await call({ cookie: ownerCookie }, 'POST', '/api/v1/teams', { name: `t-${hex()}` })
+    ).json();
+    await call({ cookie: ownerCookie }, 'PUT', `/api/v1/teams/${team.id}/members`, { userIds: [m.userId] });
+    await call({ cookie: ownerCookie }, 'PUT', `/api/v1/teams/${team.id}/policies`, {
+      policies: [
+        { effect: 'allow', action: '*', kind: '*' },
+        { effect: 'deny', action: 'shell', kind: 'machines', tags: { frozen: '' } },
+      ],
+    });
+    const term = await openTerminal(m.who);
+    await runs(term);
+    const since = Date.now();
+    const tagged = await call({ cookie: ownerCookie }, 'POST', `/api/v1/machines/${machineId}/tags`, {
+      tags: { frozen: 'yes' },
+    });
+    expect(tagged.statusCode).toBeLessThan(300);
+    const { code, reason } = await closesWithin(term, since);
+    expect(code).toBe(4403);
+    expect(reason).toBe('Your access changed: your role or teams no longer allow a terminal here');
+    await api.db.prisma.tag.deleteMany({ where: { resourceId: machineId, key: 'frozen' } });
+  });
+
   it('deleting an organization closes every socket opened in it', async () => {
     const other = await createOrgWithUser(api.db);
     const cookie = await login(api, other);

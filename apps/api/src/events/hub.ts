@@ -26,6 +26,7 @@ export class EventHub {
   /** Limited readers' deliveries of one organization, in the order the events came. */
   private readonly chains = new Map<string, Promise<void>>();
   private readonly subscriber;
+  private machineListener?: (organizationId: string, machineId: string) => void;
   private static readonly MAX_BUFFERED = 4 * 1024 * 1024;
 
   constructor(
@@ -37,7 +38,12 @@ export class EventHub {
     void this.subscriber.psubscribe(ORG_CHANNEL_PATTERN).catch(() => {});
     this.subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
       const orgId = channel.split(':')[1];
-      if (orgId) this.broadcast(orgId, message);
+      if (!orgId) return;
+      this.broadcast(orgId, message);
+      if (this.machineListener && message.includes('"machine.changed"')) {
+        const { machineId } = safeParse(message);
+        if (machineId) this.machineListener(orgId, machineId);
+      }
     });
   }
 
@@ -56,6 +62,11 @@ export class EventHub {
         this.scopes.delete(organizationId);
       }
     };
+  }
+
+  /** Tells `listener` of every machine.changed event of any organization (terminals re-check on it). */
+  onMachineChanged(listener: (organizationId: string, machineId: string) => void): void {
+    this.machineListener = listener;
   }
 
   count(): number {

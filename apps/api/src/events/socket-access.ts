@@ -19,6 +19,8 @@ export const CLOSE_ACCESS_NARROWED = 4403;
 /** A WebSocket's part in access checks: whom it acts for and what to do when that changes. */
 export interface WatchedSocket {
   holder: AccessHolder;
+  /** The machine a terminal is open on: a change to it (tags, cloud) re-checks the access too. */
+  machineId?: string;
   /** The access is gone; `reason` says why in words ("removed from the organization"). */
   ended(reason: string): void;
   /** The access is still there but may have changed (role, teams): re-decide what the socket does. */
@@ -75,6 +77,14 @@ export class SocketAccess {
     this.entries.add(entry);
     this.recheck(entry);
     return () => this.forget(entry);
+  }
+
+  /** A machine changed (its tags may decide who may use it): re-checks the terminals open on it. */
+  machineChanged(organizationId: string, machineId: string): void {
+    for (const entry of this.entries) {
+      const { holder, machineId: on } = entry.socket;
+      if (on === machineId && holder.organizationId === organizationId) this.recheck(entry);
+    }
   }
 
   count(): number {

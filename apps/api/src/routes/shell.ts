@@ -137,6 +137,7 @@ export function shellRoutes(app: App, deps: AppDeps, sockets: SocketAccess): voi
       };
       const unwatch = sockets.watch({
         holder: holderOf(auth),
+        machineId: machine.id,
         ended: (reason) => cut(CLOSE_ACCESS_REVOKED, closeReason('Your access was revoked', reason)),
         changed: async (principal) => {
           if (await mayDo(db, auth.organizationId, principal, 'machines', 'shell', machine.id)) return;

@@ -1,7 +1,7 @@
 import {
   type AudienceEvent,
   createRedis,
-  eventAudience,
+  eventAudiences,
   governedByPolicies,
   ORG_CHANNEL_PATTERN,
   type Principal,
@@ -23,8 +23,10 @@ export class EventHub {
   private readonly sockets = new Map<string, Set<WebSocket>>();
   private readonly readers = new WeakMap<WebSocket, Reader>();
   private readonly scopes = new Map<string, ReadScopes>();
-  /** Limited readers' deliveries of one organization, in the order the events came. */
-  private readonly chains = new Map<string, Promise<void>>();
+  /** Events waiting for limited readers, per organization, in the order they came. */
+  private readonly pending = new Map<string, string[]>();
+  /** The delivery loop of each organization with pending events. */
+  private readonly draining = new Map<string, Promise<void>>();
   private readonly subscriber;
   private machineListener?: (organizationId: string, machineId: string) => void;
   private static readonly MAX_BUFFERED = 4 * 1024 * 1024;
@@ -77,7 +79,7 @@ export class EventHub {
 
   /** Resolves once every event received so far has been delivered (tests and benchmarks). */
   async settled(): Promise<void> {
-    await Promise.all(this.chains.values());
+    while (this.draining.size > 0) await Promise.all(this.draining.values());
   }
 
   private limited(socket: WebSocket): Principal | null {
@@ -95,30 +97,44 @@ export class EventHub {
       else this.send(socket, message);
     }
     if (!anyLimited) return;
-    const previous = this.chains.get(organizationId) ?? Promise.resolve();
-    const next = previous.then(() => this.deliverLimited(organizationId, message));
-    this.chains.set(organizationId, next);
-    void next.then(() => {
-      if (this.chains.get(organizationId) === next) this.chains.delete(organizationId);
-    });
+    const queue = this.pending.get(organizationId);
+    if (queue) queue.push(message);
+    else this.pending.set(organizationId, [message]);
+    if (!this.draining.has(organizationId)) {
+      const loop = this.drain(organizationId).finally(() => this.draining.delete(organizationId));
+      this.draining.set(organizationId, loop);
+    }
   }
 
-  private async deliverLimited(organizationId: string, message: string): Promise<void> {
-    let scopes = this.scopes.get(organizationId);
-    if (!scopes) {
-      scopes = new ReadScopes(this.db, organizationId);
-      this.scopes.set(organizationId, scopes);
-    }
-    let audience: (p: Principal) => boolean;
-    try {
-      audience = await eventAudience(scopes, safeParse(message));
-    } catch {
-      // The database is away: a limited reader gets nothing rather than something it may not see.
-      return;
-    }
-    for (const socket of this.sockets.get(organizationId) ?? []) {
-      const principal = this.limited(socket);
-      if (principal && audience(principal)) this.send(socket, message);
+  /**
+   * Delivers an organization's pending events to its limited readers, in order. Events that came
+   * while the previous ones were decided go as one batch, so a burst costs a query or two, not one
+   * per event.
+   */
+  private async drain(organizationId: string): Promise<void> {
+    for (;;) {
+      const batch = this.pending.get(organizationId);
+      this.pending.delete(organizationId);
+      if (!batch?.length) return;
+      let scopes = this.scopes.get(organizationId);
+      if (!scopes) {
+        scopes = new ReadScopes(this.db, organizationId);
+        this.scopes.set(organizationId, scopes);
+      }
+      let audiences: ((p: Principal) => boolean)[];
+      try {
+        audiences = await eventAudiences(scopes, batch.map(safeParse));
+      } catch {
+        // The database is away: limited readers get nothing rather than something they may not see.
+        continue;
+      }
+      const sockets = [...(this.sockets.get(organizationId) ?? [])];
+      batch.forEach((message, i) => {
+        for (const socket of sockets) {
+          const principal = this.limited(socket);
+          if (principal && audiences[i]!(principal)) this.send(socket, message);
+        }
+      });
     }
   }
 

@@ -1,7 +1,7 @@
 import type { Database } from '@overcast/db';
 import type { ResourceKind } from './kinds';
 import { decide, type Principal, type ResourceScope } from './policy';
-import { resourceScope } from './resources';
+import { resourceScope, resourceScopes } from './resources';
 
 /** A stream event as far as deciding its readers goes (the fields vary with the type). */
 export interface AudienceEvent {
@@ -57,6 +57,19 @@ export class ReadScopes {
     });
   }
 
+  /** Reads these resources' scopes afresh, in one query. */
+  async refresh(kind: ResourceKind, ids: string[]): Promise<void> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return;
+    const found = await resourceScopes(this.db, this.organizationId, kind, unique);
+    for (const id of unique) {
+      const key = `${kind}:${id}`;
+      this.scopes.delete(key);
+      this.scopes.set(key, { value: Promise.resolve(found.get(id) ?? null), at: Date.now() });
+    }
+    while (this.scopes.size > this.options.maxEntries) this.scopes.delete(this.scopes.keys().next().value!);
+  }
+
   /** Drops one resource's scope, or every scope of a kind. */
   forget(kind: ResourceKind, id?: string): void {
     if (id) this.scopes.delete(`${kind}:${id}`);
@@ -83,20 +96,37 @@ export type Audience = (reader: Principal) => boolean;
 const nobody: Audience = () => false;
 
 /**
- * The readers of a stream event, by the same rules as the resources it is about: machine events
+ * The readers of each of a batch of events, in order. What the events say changed is read afresh
+ * first, in one query per kind: a machine event's machine (its tags or cloud may be what changed),
+ * a cloud event's cloud; an inventory summary (many machines at once) drops every machine scope.
+ */
+export async function eventAudiences(scopes: ReadScopes, events: AudienceEvent[]): Promise<Audience[]> {
+  const machines: string[] = [];
+  const clouds: string[] = [];
+  for (const e of events) {
+    if (e.type === 'machine.changed' && e.machineId) machines.push(e.machineId);
+    else if (e.type === 'cloud.changed' && e.cloudId) clouds.push(e.cloudId);
+    else if (e.type === 'inventory.changed') scopes.forget('machines');
+  }
+  await Promise.all([scopes.refresh('machines', machines), scopes.refresh('clouds', clouds)]);
+  const out: Audience[] = [];
+  for (const e of events) out.push(await eventAudience(scopes, e));
+  return out;
+}
+
+/**
+ * The readers of a stream event (whose subjects `eventAudiences` has refreshed), by the same rules as the resources it is about: machine events
  * reach those who may read the machine; cloud and inventory events those who may read the cloud;
  * script output those who may read both the script and the machine; a run's status those who may
  * read the script and at least one machine it ran on; schedule runs those who may read the
  * schedule. Anything else (notices, which name no resource) reaches no policy-limited reader.
  */
-export async function eventAudience(scopes: ReadScopes, event: AudienceEvent): Promise<Audience> {
+async function eventAudience(scopes: ReadScopes, event: AudienceEvent): Promise<Audience> {
   const reads = (kind: ResourceKind, scope: ResourceScope | null) => (p: Principal) =>
     scope !== null && decide(p, kind, 'read', scope);
   switch (event.type) {
     case 'machine.changed': {
       if (!event.machineId) return nobody;
-      // The change may be to its tags or cloud: read them afresh.
-      scopes.forget('machines', event.machineId);
       const scope = (await scopes.scope('machines', event.machineId)) ?? {
         cloudId: event.cloudId ?? null,
         tags: {},
@@ -106,9 +136,6 @@ export async function eventAudience(scopes: ReadScopes, event: AudienceEvent): P
     case 'inventory.changed':
     case 'cloud.changed': {
       if (!event.cloudId) return nobody;
-      // Many machines of the cloud changed at once, or the cloud itself did.
-      if (event.type === 'inventory.changed') scopes.forget('machines');
-      else scopes.forget('clouds', event.cloudId);
       return reads('clouds', await scopes.scope('clouds', event.cloudId));
     }
     case 'script.output':

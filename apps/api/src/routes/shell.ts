@@ -60,7 +60,8 @@ export function shellRoutes(app: App, deps: AppDeps, sockets: SocketAccess): voi
       summary:
         'WebSocket terminal on a machine over SSH (on a Docker container: a shell through the engine’s exec API). Binary frames are terminal bytes both ways; text frames are JSON control ' +
         'messages: from the client {type:"resize",cols,rows}, {type:"auth",password}, {type:"accept-host-key",fingerprint} (admins); ' +
-        'from the server {type:"status",state:"connecting"|"connected"|"closed",reason?,hostKey?} and {type:"error",code,message}',
+        'from the server {type:"status",state:"connecting"|"connected"|"closed",reason?,hostKey?} and {type:"error",code,message}. ' +
+        'Closes with 4401 when the access that opened it ends, 4403 when a role or team change no longer allows it (the reason in the close frame)',
       params: IdParams,
       querystring: ShellQuery,
       response: { ...errors, 426: ErrorBody },

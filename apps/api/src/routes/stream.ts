@@ -15,7 +15,8 @@ export function streamRoutes(app: App, hub: EventHub, sockets: SocketAccess): vo
     schema: {
       tags: ['events'],
       summary:
-        'WebSocket of live events for your organization: machine.changed, inventory.changed, cloud.changed (JSON messages)',
+        'WebSocket of live events for your organization: machine.changed, inventory.changed, cloud.changed, script and schedule runs (JSON messages); ' +
+        'team policies limit them like the resources they are about. Closes with 4401 and the reason when the access that opened it ends',
       response: { 401: ErrorBody, 426: ErrorBody },
     },
     handler: async () => {

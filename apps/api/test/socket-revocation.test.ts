@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { announceAccessChange } from '@overcast/core';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -326,6 +327,46 @@ describe('revocation closes open sockets within a second, saying why', () => {
     expect(code).toBe(4403);
     expect(reason).toBe('Your access changed: your role or teams no longer allow a terminal here');
     await api.db.prisma.tag.deleteMany({ where: { resourceId: machineId, key: 'frozen' } });
+  });
+
+  it('announceAccessChange re-checks sockets for a change no stored row announces', async () => {
+    const m = await member();
+    const stream = await openStream(m.who);
+    // The row changes with triggers off, as if by a path the database does not watch.
+    const client = await api.db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query("SET LOCAL session_replication_role = 'replica'");
+      await client.query('DELETE FROM memberships WHERE organization_id = $1 AND user_id = $2', [
+        owner.organizationId,
+        m.userId,
+      ]);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stream.isOpen()).toBe(true);
+    const since = Date.now();
+    await announceAccessChange(api.db, { organizationId: owner.organizationId, userId: m.userId });
+    expect(await closesWithin(stream, since)).toMatchObject({
+      code: 4401,
+      reason: 'Your access was revoked: removed from the organization',
+    });
+  });
+
+  it('a revocation made while the api’s listening connection was down still closes the socket', async () => {
+    const m = await member();
+    const stream = await openStream(m.who);
+    await api.db.pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE application_name = 'overcast-access' AND datname = current_database()`,
+    );
+    const since = Date.now();
+    await call({ cookie: ownerCookie }, 'DELETE', `/api/v1/members/${m.userId}`);
+    // Heard at once, or on reconnecting (after a second) by re-checking every socket.
+    const { code } = await closesWithin(stream, since, 3_000);
+    expect(code).toBe(4401);
   });
 
   it('deleting an organization closes every socket opened in it', async () => {

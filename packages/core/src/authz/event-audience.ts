@@ -1,4 +1,5 @@
 import type { Database } from '@overcast/db';
+import { DomainError } from '../errors';
 import type { ResourceKind } from './kinds';
 import { decide, type Principal, type ResourceScope } from './policy';
 import { resourceScope, resourceScopes } from './resources';
@@ -41,8 +42,12 @@ export class ReadScopes {
   ) {}
 
   scope(kind: ResourceKind, id: string): Promise<ResourceScope | null> {
+    // Only "gone" is an answer to keep; any other failure is not cached, and the batch is skipped.
     return this.cached(this.scopes, `${kind}:${id}`, () =>
-      resourceScope(this.db, this.organizationId, kind, id).catch(() => null),
+      resourceScope(this.db, this.organizationId, kind, id).catch((err) => {
+        if (err instanceof DomainError && err.kind === 'not_found') return null;
+        throw err;
+      }),
     );
   }
 

@@ -9,6 +9,7 @@ import { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { App, AppDeps } from './context';
 import { EventHub } from './events/hub';
+import { SocketAccess } from './events/socket-access';
 import { installAuth } from './plugins/auth';
 import { installErrorHandlers } from './plugins/errors';
 import { installOpenApi } from './plugins/openapi';
@@ -94,7 +95,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   monitoringRoutes(app, deps);
   ruleRoutes(app, deps);
   notificationRoutes(app, deps);
-  shellRoutes(app, deps);
+  // Open terminals and streams follow their holder's access: revocation closes them at once.
+  const sockets = new SocketAccess(deps.db, deps.settings.databaseUrl, deps.logger);
+  app.addHook('onReady', () => sockets.ready());
+  app.addHook('onClose', () => sockets.close());
+  shellRoutes(app, deps, sockets);
   // Script runs and schedule jobs go to the worker through these; closed with the app.
   const queueOptions = { connection: bullConnection(deps.settings.redisUrl), prefix: QUEUE_PREFIX };
   const queues = {
@@ -109,10 +114,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   scriptRoutes(app, deps, queues);
   scheduleRoutes(app, deps, queues);
   expirationRoutes(app, deps);
-  const hub = new EventHub(deps.settings.redisUrl);
+  const hub = new EventHub(deps.settings.redisUrl, deps.db);
   app.decorate('eventHub', hub);
+  hub.onMachineChanged((organizationId, machineId) => sockets.machineChanged(organizationId, machineId));
   app.addHook('onClose', () => hub.close());
-  streamRoutes(app, hub, deps.settings);
+  streamRoutes(app, hub, sockets, deps.settings);
 
   await installWeb(app, resolveWebDir(deps.settings.webDir));
   return app;

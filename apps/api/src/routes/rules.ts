@@ -118,7 +118,7 @@ export function ruleRoutes(app: App, deps: AppDeps): void {
     },
     async (request) => {
       const auth = await authorize(request, 'rules', 'read');
-      return { items: await listIncidents(db, auth.organizationId, request.query) };
+      return { items: await listIncidents(db, auth.organizationId, request.query, auth) };
     },
   );
 
@@ -134,7 +134,7 @@ export function ruleRoutes(app: App, deps: AppDeps): void {
     },
     async (request) => {
       const auth = await authorize(request, 'rules', 'read');
-      return getIncident(db, auth.organizationId, request.params.id);
+      return getIncident(db, auth.organizationId, request.params.id, auth);
     },
   );
 }

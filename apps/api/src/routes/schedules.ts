@@ -141,13 +141,11 @@ export function scheduleRoutes(app: App, deps: AppDeps, queues: AutomationQueues
         response: { 200: ScheduleRunList, ...errors },
       },
     },
-    async (request) => ({
-      items: await listScheduleRuns(
-        db,
-        (await authorize(request, 'schedules', 'read', { id: request.params.id })).organizationId,
-        request.params.id,
-        request.query.limit,
-      ),
-    }),
+    async (request) => {
+      const auth = await authorize(request, 'schedules', 'read', { id: request.params.id });
+      return {
+        items: await listScheduleRuns(db, auth.organizationId, request.params.id, request.query.limit, auth),
+      };
+    },
   );
 }

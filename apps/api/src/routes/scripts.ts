@@ -172,16 +172,17 @@ export function scriptRoutes(app: App, deps: AppDeps, queues: AutomationQueues):
         response: { 200: ScriptRunList, ...errors },
       },
     },
-    async (request) => ({
-      items: await listScriptRuns(
-        db,
-        (await authorize(request, 'scripts', 'read', { id: request.params.id })).organizationId,
-        {
-          scriptId: request.params.id,
-          limit: request.query.limit,
-        },
-      ),
-    }),
+    async (request) => {
+      const auth = await authorize(request, 'scripts', 'read', { id: request.params.id });
+      return {
+        items: await listScriptRuns(
+          db,
+          auth.organizationId,
+          { scriptId: request.params.id, limit: request.query.limit },
+          auth,
+        ),
+      };
+    },
   );
 
   app.get(
@@ -194,11 +195,10 @@ export function scriptRoutes(app: App, deps: AppDeps, queues: AutomationQueues):
         response: { 200: ScriptRunList, ...errors },
       },
     },
-    async (request) => ({
-      items: await listScriptRuns(db, (await authorize(request, 'scripts', 'read')).organizationId, {
-        limit: request.query.limit,
-      }),
-    }),
+    async (request) => {
+      const auth = await authorize(request, 'scripts', 'read');
+      return { items: await listScriptRuns(db, auth.organizationId, { limit: request.query.limit }, auth) };
+    },
   );
 
   app.get(
@@ -211,7 +211,9 @@ export function scriptRoutes(app: App, deps: AppDeps, queues: AutomationQueues):
         response: { 200: ScriptRun, ...errors },
       },
     },
-    async (request) =>
-      getScriptRun(db, (await authorize(request, 'scripts', 'read')).organizationId, request.params.id),
+    async (request) => {
+      const auth = await authorize(request, 'scripts', 'read');
+      return getScriptRun(db, auth.organizationId, request.params.id, auth);
+    },
   );
 }

@@ -12,6 +12,7 @@ import {
   acceptHostKey,
   listHostKeys,
   listShellSessions,
+  mayDo,
   openRecording,
   orgMachine,
   type TerminalRequest,
@@ -21,6 +22,13 @@ import type { Machine } from '@overcast/db';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { App, AppDeps } from '../context';
+import {
+  CLOSE_ACCESS_NARROWED,
+  CLOSE_ACCESS_REVOKED,
+  closeReason,
+  holderOf,
+  type SocketAccess,
+} from '../events/socket-access';
 import { forbidden, HttpError } from '../http/errors';
 import { OpenCounts } from '../http/open-counts';
 import { authOf, authorize, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
@@ -41,7 +49,7 @@ function addressOf(request: FastifyRequest): string {
   }
 }
 
-export function shellRoutes(app: App, deps: AppDeps): void {
+export function shellRoutes(app: App, deps: AppDeps, sockets: SocketAccess): void {
   const { db, box, settings, logger } = deps;
   app.addSchema(ShellSession);
   const terminals = new OpenCounts(() => settings.limits.terminalsPerUser);
@@ -56,7 +64,8 @@ export function shellRoutes(app: App, deps: AppDeps): void {
       summary:
         'WebSocket terminal on a machine over SSH (on a Docker container: a shell through the engine’s exec API). Binary frames are terminal bytes both ways; text frames are JSON control ' +
         'messages: from the client {type:"resize",cols,rows}, {type:"auth",password}, {type:"accept-host-key",fingerprint} (admins); ' +
-        'from the server {type:"status",state:"connecting"|"connected"|"closed",reason?,hostKey?} and {type:"error",code,message}',
+        'from the server {type:"status",state:"connecting"|"connected"|"closed",reason?,hostKey?} and {type:"error",code,message}. ' +
+        'Closes with 4401 when the access that opened it ends, 4403 when a role or team change no longer allows it (the reason in the close frame)',
       params: IdParams,
       querystring: ShellQuery,
       response: { ...errors, 426: ErrorBody },
@@ -134,6 +143,24 @@ export function shellRoutes(app: App, deps: AppDeps): void {
           },
         },
       );
+      // The terminal lives only as long as the access that opened it: revoked or narrowed, it closes.
+      const cut = (code: number, reason: string) => {
+        if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)
+          socket.close(code, reason);
+        void session.end('access_revoked');
+      };
+      const unwatch = sockets.watch({
+        holder: holderOf(auth),
+        machineId: machine.id,
+        ended: (reason) => cut(CLOSE_ACCESS_REVOKED, closeReason('Your access was revoked', reason)),
+        changed: async (principal) => {
+          if (await mayDo(db, auth.organizationId, principal, 'machines', 'shell', machine.id)) return;
+          cut(
+            CLOSE_ACCESS_NARROWED,
+            closeReason('Your access changed', 'your role or teams no longer allow a terminal here'),
+          );
+        },
+      });
       // A peer that stops answering pings is gone: end its SSH session rather than wait for TCP.
       let alive = true;
       socket.on('pong', () => {
@@ -155,6 +182,7 @@ export function shellRoutes(app: App, deps: AppDeps): void {
       socket.on('close', () => {
         release();
         clearInterval(ping);
+        unwatch();
         void session.peerClosed();
       });
       socket.on('error', () => {});

@@ -1,14 +1,15 @@
 import { ErrorBody } from '@overcast/contracts';
-import { decide, governedByPolicies, type Settings } from '@overcast/core';
+import type { Principal, Settings } from '@overcast/core';
 import type { App } from '../context';
 import type { EventHub } from '../events/hub';
+import { CLOSE_ACCESS_REVOKED, closeReason, holderOf, type SocketAccess } from '../events/socket-access';
 import { HttpError } from '../http/errors';
 import { OpenCounts } from '../http/open-counts';
 import { authOf } from './shared';
 
 const PING_MS = 25_000;
 
-export function streamRoutes(app: App, hub: EventHub, settings: Settings): void {
+export function streamRoutes(app: App, hub: EventHub, sockets: SocketAccess, settings: Settings): void {
   const streams = new OpenCounts(() => settings.limits.streamsPerUser);
   const tooManyStreams = () =>
     `You have ${settings.limits.streamsPerUser} live streams open, the most one person may (limits.streamsPerUser); close some tabs and try again.`;
@@ -18,7 +19,8 @@ export function streamRoutes(app: App, hub: EventHub, settings: Settings): void 
     schema: {
       tags: ['events'],
       summary:
-        'WebSocket of live events for your organization: machine.changed, inventory.changed, cloud.changed (JSON messages)',
+        'WebSocket of live events for your organization: machine.changed, inventory.changed, cloud.changed, script and schedule runs (JSON messages); ' +
+        'team policies limit them like the resources they are about. Closes with 4401 and the reason when the access that opened it ends',
       response: { 401: ErrorBody, 426: ErrorBody, 429: ErrorBody },
     },
     preHandler: async (request) => {
@@ -41,17 +43,17 @@ export function streamRoutes(app: App, hub: EventHub, settings: Settings): void 
         return;
       }
       const release = streams.open(auth.userId);
-      // Callers limited by team policies get only events about clouds they may see. Tag-limited
-      // grants cannot be judged from an event, so those callers rely on refetching instead.
-      const filter = governedByPolicies(auth)
-        ? (event: { type?: string; cloudId?: string }) =>
-            Boolean(event.cloudId) &&
-            decide(auth, event.type === 'machine.changed' ? 'machines' : 'clouds', 'read', {
-              cloudId: event.cloudId ?? null,
-              tags: {},
-            })
-        : undefined;
-      const remove = hub.add(auth.organizationId, socket, filter);
+      // What the caller may see now: replaced when their role or teams change, and read by the hub
+      // at each event, so a limited reader gets only events about what they may read.
+      let principal: Principal = { role: auth.role, policies: auth.policies };
+      const remove = hub.add(auth.organizationId, socket, () => principal);
+      const unwatch = sockets.watch({
+        holder: holderOf(auth),
+        ended: (reason) => socket.close(CLOSE_ACCESS_REVOKED, closeReason('Your access was revoked', reason)),
+        changed: (now) => {
+          principal = now;
+        },
+      });
       socket.send(JSON.stringify({ type: 'hello', organizationId: auth.organizationId }));
       // Pings keep proxies from closing an idle stream and reveal dead peers.
       const ping = setInterval(() => socket.ping(), PING_MS);
@@ -59,6 +61,7 @@ export function streamRoutes(app: App, hub: EventHub, settings: Settings): void 
         release();
         clearInterval(ping);
         remove();
+        unwatch();
       });
       socket.on('message', () => {
         // The stream is one-way; messages from the browser are ignored.

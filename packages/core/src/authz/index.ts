@@ -1,3 +1,4 @@
+export * from './event-audience';
 export * from './kinds';
 export * from './policy';
 export * from './resources';

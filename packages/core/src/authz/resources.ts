@@ -1,7 +1,7 @@
 import type { Database } from '@overcast/db';
-import { notFound } from '../errors';
-import { KIND_NOUN, type ResourceKind } from './kinds';
-import type { ResourceScope } from './policy';
+import { DomainError, notFound } from '../errors';
+import { type AuthzAction, KIND_NOUN, type ResourceKind } from './kinds';
+import { decide, needsScope, type Principal, type ResourceScope } from './policy';
 
 interface KindTable {
   table: string;
@@ -46,10 +46,55 @@ export async function resourceScope(
   );
   const row = rows[0];
   if (!row) throw notFound(KIND_NOUN[kind]);
-  return {
-    cloudId: row.cloud_id,
-    tags: Object.fromEntries(
-      Object.entries(row.tags ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
-    ),
-  };
+  return scopeOf(row);
+}
+
+const scopeOf = (row: { cloud_id: string | null; tags: Record<string, unknown> }): ResourceScope => ({
+  cloudId: row.cloud_id,
+  tags: Object.fromEntries(
+    Object.entries(row.tags ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  ),
+});
+
+/** The cloud and tags of many resources of the organization in one query; unknown ids are left out. */
+export async function resourceScopes(
+  db: Database,
+  organizationId: string,
+  kind: ResourceKind,
+  ids: string[],
+): Promise<Map<string, ResourceScope>> {
+  const t = KIND_TABLES[kind];
+  const { rows } = await db.pool.query<{
+    id: string;
+    cloud_id: string | null;
+    tags: Record<string, unknown>;
+  }>(
+    `SELECT r.id::text AS id, ${t.cloudColumn ? `r.${t.cloudColumn}` : 'NULL'}::text AS cloud_id,
+            ${tagsExpression(kind, 'r')} AS tags
+     FROM ${t.table} r WHERE r.id = ANY($1::uuid[]) AND r.organization_id = $2`,
+    [ids, organizationId],
+  );
+  return new Map(rows.map((r) => [r.id, scopeOf(r)]));
+}
+
+/**
+ * Whether the principal may do `action` on one resource of the organization, decided like a request
+ * for it (its cloud and tags loaded only when a limited policy needs them). False when it is gone.
+ */
+export async function mayDo(
+  db: Database,
+  organizationId: string,
+  principal: Principal,
+  kind: ResourceKind,
+  action: AuthzAction,
+  id: string,
+): Promise<boolean> {
+  let scope: ResourceScope | undefined;
+  try {
+    scope = await resourceScope(db, organizationId, kind, id);
+  } catch (err) {
+    if (err instanceof DomainError && err.kind === 'not_found') return false;
+    throw err;
+  }
+  return decide(principal, kind, action, needsScope(principal, kind, action) ? scope : undefined);
 }

@@ -16,8 +16,10 @@ function tagCondition(kind: ResourceKind, alias: string, org: string, key: strin
   const own = (extra: string) =>
     `${alias}.id IN (SELECT resource_id FROM tags WHERE organization_id = ${org}::uuid AND resource_kind = '${t.tagKind}' AND key = ${key}${extra})`;
   if (!t.providerTags) return value === '' ? own('') : own(` AND value = ${value}`);
-  if (value === '') return `(${alias}.provider_tags ? ${key} OR ${own('')})`;
-  return `(${own(` AND value = ${value}`)} OR (${alias}.provider_tags ->> ${key} = ${value} AND NOT ${own('')}))`;
+  // A row without provider tags (or without this key) makes the provider test NULL, not false; a
+  // NULL inside a deny's NOT (...) would hide the row from lists that its single read still shows.
+  if (value === '') return `(coalesce(${alias}.provider_tags ? ${key}, false) OR ${own('')})`;
+  return `(${own(` AND value = ${value}`)} OR (coalesce(${alias}.provider_tags ->> ${key} = ${value}, false) AND NOT ${own('')}))`;
 }
 
 function condition(p: Policy, kind: ResourceKind, alias: string, org: string, bind: Bind): string {

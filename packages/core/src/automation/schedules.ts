@@ -218,17 +218,31 @@ export async function deleteSchedule(deps: ScheduleDeps, actor: OrgActor, id: st
   });
 }
 
+/**
+ * What each run of the schedule did, newest first. A caller limited by team policies sees only
+ * the results for machines they may read.
+ */
 export async function listScheduleRuns(
   db: Database,
   organizationId: string,
   id: string,
   limit = 50,
+  caller?: Principal,
 ): Promise<ScheduleRunView[]> {
   await loadSchedule(db, organizationId, id);
-  const runs = await db.prisma.scheduleRun.findMany({
-    where: { scheduleId: id, organizationId },
-    orderBy: { slot: 'desc' },
-    take: limit,
+  const [runs, machines] = await Promise.all([
+    db.prisma.scheduleRun.findMany({
+      where: { scheduleId: id, organizationId },
+      orderBy: { slot: 'desc' },
+      take: limit,
+    }),
+    caller ? allowedIds(db, organizationId, caller, 'machines') : null,
+  ]);
+  const visible = machines ? new Set(machines) : null;
+  return runs.map((r) => {
+    const view = scheduleRunView(r);
+    return visible
+      ? { ...view, results: view.results.filter((x) => x.machineId === null || visible.has(x.machineId)) }
+      : view;
   });
-  return runs.map(scheduleRunView);
 }

@@ -7,7 +7,7 @@ import type {
 import type { Database } from '@overcast/db';
 import type { Queue } from 'bullmq';
 import { type Actor, recordAudit } from '../audit';
-import type { Principal } from '../authz';
+import { allowedIds, mayDo, type Principal } from '../authz';
 import { DomainError, notFound } from '../errors';
 import type { Settings } from '../settings/schema';
 import { queueWithin } from './queue-timeout';
@@ -170,14 +170,41 @@ export async function enqueueScriptRun(queue: Queue, runId: string): Promise<voi
 
 type RunRow = Awaited<ReturnType<Database['prisma']['scriptRun']['findFirstOrThrow']>>;
 
+/**
+ * What a caller may see of runs: runs of scripts they may read that reached at least one machine
+ * they may read, and of those only such machines' targets (their output, counts and ids). Null
+ * sets mean everything.
+ */
+interface RunVisibility {
+  scripts: string[] | null;
+  machines: Set<string> | null;
+}
+
+async function runVisibility(
+  db: Database,
+  organizationId: string,
+  caller: Principal | undefined,
+): Promise<RunVisibility> {
+  if (!caller) return { scripts: null, machines: null };
+  const [scripts, machines] = await Promise.all([
+    allowedIds(db, organizationId, caller, 'scripts'),
+    allowedIds(db, organizationId, caller, 'machines'),
+  ]);
+  return { scripts, machines: machines ? new Set(machines) : null };
+}
+
 async function summaries(
   db: Database,
   runs: (RunRow & { script: { name: string } })[],
+  machines: Set<string> | null,
 ): Promise<ScriptRunSummary[]> {
   if (runs.length === 0) return [];
   const counts = await db.prisma.scriptRunTarget.groupBy({
     by: ['runId', 'status'],
-    where: { runId: { in: runs.map((r) => r.id) } },
+    where: {
+      runId: { in: runs.map((r) => r.id) },
+      ...(machines ? { machineId: { in: [...machines] } } : {}),
+    },
     _count: { _all: true },
   });
   return runs.map((r) => ({
@@ -195,39 +222,64 @@ async function summaries(
   }));
 }
 
+/** Runs, newest first; a caller limited by team policies sees what runVisibility allows. */
 export async function listScriptRuns(
   db: Database,
   organizationId: string,
   filter: { scriptId?: string; limit?: number },
+  caller?: Principal,
 ): Promise<ScriptRunSummary[]> {
   if (filter.scriptId) {
     const script = await db.prisma.script.findFirst({ where: { id: filter.scriptId, organizationId } });
     if (!script) throw notFound('Script');
   }
+  const { scripts, machines } = await runVisibility(db, organizationId, caller);
   const runs = await db.prisma.scriptRun.findMany({
-    where: { organizationId, ...(filter.scriptId ? { scriptId: filter.scriptId } : {}) },
+    where: {
+      organizationId,
+      AND: [
+        ...(filter.scriptId ? [{ scriptId: filter.scriptId }] : []),
+        ...(scripts ? [{ scriptId: { in: scripts } }] : []),
+        ...(machines ? [{ targets: { some: { machineId: { in: [...machines] } } } }] : []),
+      ],
+    },
     include: { script: { select: { name: true } } },
     orderBy: { createdAt: 'desc' },
     take: filter.limit ?? 50,
   });
-  return summaries(db, runs);
+  return summaries(db, runs, machines);
 }
 
-export async function getScriptRun(db: Database, organizationId: string, id: string): Promise<ScriptRunView> {
+/** One run with its targets' output; 404 for a caller who may see none of it. */
+export async function getScriptRun(
+  db: Database,
+  organizationId: string,
+  id: string,
+  caller?: Principal,
+): Promise<ScriptRunView> {
   const run = await db.prisma.scriptRun.findFirst({
     where: { id, organizationId },
     include: { script: { select: { name: true } } },
   });
   if (!run) throw notFound('Script run');
-  const [summary] = await summaries(db, [run]);
+  if (caller && !(await mayDo(db, organizationId, caller, 'scripts', 'read', run.scriptId)))
+    throw notFound('Script run');
+  const { machines } = await runVisibility(db, organizationId, caller);
   const targets = await db.prisma.scriptRunTarget.findMany({
-    where: { runId: id },
+    where: { runId: id, ...(machines ? { machineId: { in: [...machines] } } : {}) },
     orderBy: [{ machineName: 'asc' }, { id: 'asc' }],
   });
+  if (machines && targets.length === 0) throw notFound('Script run');
+  const [summary] = await summaries(db, [run], machines);
+  const target = run.target as Record<string, unknown>;
   return {
     ...summary!,
     parameters: run.parameters as Record<string, string>,
-    target: run.target as Record<string, unknown>,
+    // Machines named in the selector that the caller may not see are left out of it too.
+    target:
+      machines && Array.isArray(target.machineIds)
+        ? { ...target, machineIds: target.machineIds.filter((m) => machines.has(String(m))) }
+        : target,
     targets: targets.map((t) => ({
       id: t.id,
       machineId: t.machineId,

@@ -1,5 +1,6 @@
 import type { IncidentListQuery, Incident as IncidentView, TimelineEntry } from '@overcast/contracts';
 import type { Database, Incident } from '@overcast/db';
+import { allowedIds, mayDo, type Principal } from '../authz';
 import { notFound } from '../errors';
 
 async function incidentViews(
@@ -28,17 +29,32 @@ async function incidentViews(
   }));
 }
 
+/**
+ * Incidents, newest first. A caller limited by team policies sees incidents of rules they may read,
+ * and of those only the ones about no machine or about a machine they may read.
+ */
 export async function listIncidents(
   db: Database,
   organizationId: string,
   query: IncidentListQuery,
+  caller?: Principal,
 ): Promise<IncidentView[]> {
+  const [rules, machines] = caller
+    ? await Promise.all([
+        allowedIds(db, organizationId, caller, 'rules'),
+        allowedIds(db, organizationId, caller, 'machines'),
+      ])
+    : [null, null];
   const rows = await db.prisma.incident.findMany({
     where: {
       organizationId,
       ...(query.status ? { status: query.status } : {}),
-      ...(query.ruleId ? { ruleId: query.ruleId } : {}),
-      ...(query.machineId ? { machineId: query.machineId } : {}),
+      AND: [
+        ...(query.ruleId ? [{ ruleId: query.ruleId }] : []),
+        ...(query.machineId ? [{ machineId: query.machineId }] : []),
+        ...(rules ? [{ ruleId: { in: rules } }] : []),
+        ...(machines ? [{ OR: [{ machineId: null }, { machineId: { in: machines } }] }] : []),
+      ],
     },
     include: { rule: { select: { name: true } } },
     orderBy: { openedAt: 'desc' },
@@ -47,11 +63,23 @@ export async function listIncidents(
   return incidentViews(db, rows);
 }
 
-export async function getIncident(db: Database, organizationId: string, id: string): Promise<IncidentView> {
+/** One incident with its timeline; 404 for a caller who may not read its rule or its machine. */
+export async function getIncident(
+  db: Database,
+  organizationId: string,
+  id: string,
+  caller?: Principal,
+): Promise<IncidentView> {
   const row = await db.prisma.incident.findFirst({
     where: { id, organizationId },
     include: { rule: { select: { name: true } } },
   });
   if (!row) throw notFound('Incident');
+  if (caller) {
+    const visible =
+      (await mayDo(db, organizationId, caller, 'rules', 'read', row.ruleId)) &&
+      (!row.machineId || (await mayDo(db, organizationId, caller, 'machines', 'read', row.machineId)));
+    if (!visible) throw notFound('Incident');
+  }
   return (await incidentViews(db, [row]))[0]!;
 }

@@ -87,6 +87,7 @@ async function main(): Promise<number> {
       email,
       password,
       admin: Boolean(args.values.admin),
+      minPasswordLength: settings.passwords.minLength,
       name: typeof args.values.name === 'string' ? args.values.name : undefined,
     });
     const org = user.organizationCreated

@@ -55,6 +55,12 @@ function coerceEnv(raw: string, schema: TSchema, name: string): unknown {
     if (/^(0|false|no|off)$/i.test(raw)) return false;
     throw new SettingsError(`${name} must be true or false (got "${raw}")`);
   }
+  if (schema.type === 'array') {
+    return raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  }
   return raw;
 }
 

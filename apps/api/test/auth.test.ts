@@ -303,6 +303,96 @@ describe('two-factor', () => {
   });
 });
 
+describe('account', () => {
+  const changePassword = (cookie: string, currentPassword: string, newPassword: string) =>
+    api.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/password',
+      headers: { cookie },
+      payload: { currentPassword, newPassword },
+      remoteAddress: uniqueIp(),
+    });
+
+  it('changing the password needs the current one, refuses weak ones and logs out the other sessions', async () => {
+    const someone = await createOrgWithUser(api.db);
+    const here = await login(api, someone);
+    const elsewhere = await login(api, someone);
+    const before = (await api.db.prisma.user.findUniqueOrThrow({ where: { id: someone.userId } }))
+      .passwordHash;
+
+    for (const weak of ['password12', 'aaaaaaaaaa', 'short']) {
+      const res = await changePassword(here, someone.password, weak);
+      expect(res.statusCode, weak).toBe(400);
+      expect(res.json().error.code).toBe('weak_password');
+    }
+    const wrong = await changePassword(here, 'not-my-password', 'a-brand-new-passphrase');
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json().error.message).toMatch(/current password/);
+    expect((await api.db.prisma.user.findUniqueOrThrow({ where: { id: someone.userId } })).passwordHash).toBe(
+      before,
+    );
+    expect((await api.app.inject({ url: '/api/v1/me', headers: { cookie: elsewhere } })).statusCode).toBe(
+      200,
+    );
+
+    const changed = await changePassword(here, someone.password, 'a-brand-new-passphrase');
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toEqual({ endedSessions: 1 });
+    expect((await api.app.inject({ url: '/api/v1/me', headers: { cookie: elsewhere } })).statusCode).toBe(
+      401,
+    );
+    expect((await api.app.inject({ url: '/api/v1/me', headers: { cookie: here } })).statusCode).toBe(200);
+    expect((await loginAs(someone.email, someone.password)).statusCode).toBe(401);
+    expect((await loginAs(someone.email, 'a-brand-new-passphrase')).statusCode).toBe(200);
+    const event = await api.db.prisma.auditEvent.findFirst({
+      where: { action: 'auth.password_change', actorUserId: someone.userId },
+    });
+    expect(event?.details).toEqual({ endedSessions: 1 });
+  });
+
+  it('an API token cannot change the password', async () => {
+    const { token } = await createApiToken(api.db, {
+      organizationId: user.organizationId,
+      userId: user.userId,
+      name: 'full',
+      scope: 'full',
+    });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/password',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { currentPassword: user.password, newPassword: 'a-brand-new-passphrase' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect((await loginAs(user.email, user.password)).statusCode).toBe(200);
+  });
+
+  it('one changes one’s name; a bad one is refused and changes nothing', async () => {
+    const someone = await createOrgWithUser(api.db);
+    const cookie = await login(api, someone);
+    const rename = (payload: object) =>
+      api.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie }, payload });
+    const renamed = await rename({ name: '  Ada Lovelace ' });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json().user.name).toBe('Ada Lovelace');
+    expect((await api.app.inject({ url: '/api/v1/me', headers: { cookie } })).json().user.name).toBe(
+      'Ada Lovelace',
+    );
+    for (const bad of [
+      { name: 'x'.repeat(201) },
+      { name: 'tab\there' },
+      { name: 3 },
+      { name: 'A', email: 'x@y' },
+    ]) {
+      expect((await rename(bad)).statusCode, JSON.stringify(bad)).toBe(400);
+    }
+    const members = await api.app.inject({ url: '/api/v1/members', headers: { cookie } });
+    expect(members.json().items.find((m: { userId: string }) => m.userId === someone.userId).name).toBe(
+      'Ada Lovelace',
+    );
+  });
+});
+
 describe('sessions', () => {
   it('/me answers for a session and 401 without one', async () => {
     const cookie = await login(api, user);

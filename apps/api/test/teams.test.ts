@@ -94,8 +94,12 @@ describe('invitations and members', () => {
     const lookup = await call(null, 'POST', '/api/v1/invitations/lookup', { token });
     expect(lookup.json()).toEqual({ organizationName: expect.any(String), email, role: 'member' });
 
-    const weak = await call(null, 'POST', '/api/v1/invitations/accept', { token, password: 'short' });
-    expect(weak.statusCode).toBe(400);
+    for (const password of ['short', 'password12', 'aaaaaaaaaa']) {
+      const weak = await call(null, 'POST', '/api/v1/invitations/accept', { token, password });
+      expect(weak.statusCode, password).toBe(400);
+      expect(weak.json().error.code).toBe('weak_password');
+    }
+    expect(await api.db.prisma.user.count({ where: { email } })).toBe(0);
     const accepted = await call(null, 'POST', '/api/v1/invitations/accept', {
       token,
       password: 'a-long-password-1',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DomainError } from '../errors';
 import type { Redis } from '../redis';
 
@@ -21,6 +22,19 @@ export interface BackoffPolicy {
 /** Failures are forgotten this long after the last one. */
 const FAILURE_MEMORY_SECONDS = 86_400;
 
+// The hits of the last window, by time; a refused hit is not recorded, so refusals end on time.
+const SLIDING_WINDOW = `
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return math.max(1, tonumber(oldest[2]) + window - now)
+end
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], window)
+return 0`;
+
 // Atomically: refuse while a wait runs; otherwise count this attempt as a failure in advance (a
 // success clears it), so a burst of parallel guesses cannot all slip in before the first is counted.
 const BEGIN_ATTEMPT = `
@@ -36,16 +50,26 @@ end
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
 return 0`;
 
-/**
- * The one limiter for guessable things (passwords, second factors, tokens, invitation links), kept
- * in Redis so every api process shares it. When Redis is down the limits are skipped rather than
- * the logins: availability wins, and the limits resume with Redis.
- */
+// A guess turned out wrong: its wait runs from now, not from when the (slow) check began.
+const FAILED_ATTEMPT = `
+local failures = tonumber(redis.call('HGET', KEYS[1], 'failures') or '0')
+local free = tonumber(ARGV[2])
+if failures >= free then
+  local wait = math.min(tonumber(ARGV[3]), 2 ^ math.min(failures - free, 30)) * 1000
+  redis.call('HSET', KEYS[1], 'until', math.floor(tonumber(ARGV[1]) + wait))
+end
+return 0`;
+
 /** Redis answered with an error (a bug here), as opposed to not answering (Redis down). */
 function assertUnreachable(err: unknown): void {
   if ((err as Error)?.name === 'ReplyError') throw err;
 }
 
+/**
+ * The one limiter for guessable things (passwords, second factors, tokens, invitation links), kept
+ * in Redis so every api process shares it. When Redis is down the limits are skipped rather than
+ * the logins: availability wins, and the limits resume with Redis.
+ */
 export class AttemptLimiter {
   constructor(
     private readonly redis: Redis,
@@ -53,21 +77,26 @@ export class AttemptLimiter {
     readonly policy: BackoffPolicy,
   ) {}
 
-  /** Counts one hit in a fixed window; throws once more than `max` arrive within it. */
+  /** Counts one hit in a sliding window; throws once `max` have arrived within the last `windowSeconds`. */
   async hit(key: string, max: number, windowSeconds: number): Promise<void> {
-    let count: number;
-    let ttl: number;
+    let waitMs: number;
     try {
-      const window = Math.floor(Date.now() / 1000 / windowSeconds);
-      const full = `${PREFIX}${key}:${window}`;
-      count = await this.redis.incr(full);
-      if (count === 1) await this.redis.expire(full, windowSeconds + 1);
-      ttl = windowSeconds - (Math.floor(Date.now() / 1000) % windowSeconds);
+      waitMs = Number(
+        await this.redis.eval(
+          SLIDING_WINDOW,
+          1,
+          `${PREFIX}${key}`,
+          Date.now(),
+          windowSeconds * 1000,
+          max,
+          randomUUID(),
+        ),
+      );
     } catch (err) {
       assertUnreachable(err);
       return;
     }
-    if (count > max) throw new TooManyAttemptsError(Math.max(1, ttl));
+    if (waitMs > 0) throw new TooManyAttemptsError(Math.ceil(waitMs / 1000));
   }
 
   /**
@@ -76,12 +105,17 @@ export class AttemptLimiter {
    * is kept out for at most `maxSeconds` after the last wrong guess, never locked out for good.
    */
   async begin(key: string): Promise<void> {
+    const waitMs = await this.run(BEGIN_ATTEMPT, key);
+    if (waitMs > 0) throw new TooManyAttemptsError(Math.ceil(waitMs / 1000));
+  }
+
+  /** Runs a backoff script on `key`; 0 (no wait) when Redis does not answer. */
+  private async run(script: string, key: string): Promise<number> {
     const { policy } = this;
-    let waitMs: number;
     try {
-      waitMs = Number(
+      return Number(
         await this.redis.eval(
-          BEGIN_ATTEMPT,
+          script,
           1,
           `${PREFIX}backoff:${key}`,
           Date.now(),
@@ -92,9 +126,8 @@ export class AttemptLimiter {
       );
     } catch (err) {
       assertUnreachable(err);
-      return;
+      return 0;
     }
-    if (waitMs > 0) throw new TooManyAttemptsError(Math.ceil(waitMs / 1000));
   }
 
   /** Checks one guess under `key`'s backoff: a wrong one counts towards the next wait, a right one clears it. */
@@ -102,6 +135,7 @@ export class AttemptLimiter {
     await this.begin(key);
     const result = await check();
     if (isRight(result)) await this.succeeded(key);
+    else await this.run(FAILED_ATTEMPT, key);
     return result;
   }
 

@@ -82,8 +82,8 @@ test('an admin invites a member; in the red team, the member sees only the red c
   await them.goto(invitePath);
   await expect(them.getByRole('heading', { name: /Join/ })).toBeVisible();
   await them.getByLabel('Your name').fill('New Member');
-  await them.getByLabel('Choose a password').fill(member.password);
-  await them.getByRole('button', { name: 'Create account and join' }).click();
+  await them.getByLabel('Password', { exact: true }).fill(member.password);
+  await them.getByRole('button', { name: /^Join / }).click();
   await expect(them.getByRole('navigation', { name: 'Main' })).toBeVisible();
   // Before any team, a member sees every machine (the role's defaults).
   await them.goto('/machines');

@@ -40,7 +40,7 @@ export default async function setup(project: TestProject) {
 
 function entries(app: string): string[] {
   return app === 'apps/api'
-    ? ['src/main.ts', 'src/migrate.ts', 'src/adduser.ts']
+    ? ['src/main.ts', 'src/migrate.ts', 'src/adduser.ts', 'src/passwd.ts']
     : ['src/main.ts', 'src/healthcheck.ts'];
 }
 

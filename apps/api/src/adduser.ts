@@ -1,8 +1,7 @@
-import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { createUser, generatePassword, InvalidInputError, UserExistsError } from '@overcast/core';
+import { createUser, InvalidInputError, UserExistsError } from '@overcast/core';
 import { migrateDeploy } from '@overcast/db';
+import { choosePassword } from './password-prompt';
 import { exitOnStartupError, loadApiSettings, openDatabase } from './startup';
 
 const USAGE = `Usage: ./bin/adduser [--admin] [--name NAME] [--password-stdin] EMAIL
@@ -13,45 +12,6 @@ Creates a user, and the organization if there is none yet.
   --password-stdin   read the password from standard input
 Without --password-stdin, a terminal is asked for the password; with no terminal,
 a password is generated and printed.`;
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
-}
-
-/** Asks on the terminal without echoing what is typed. */
-function askHidden(question: string): Promise<string> {
-  let muted = false;
-  const output = new Writable({
-    write(chunk, _enc, done) {
-      if (!muted) process.stdout.write(chunk);
-      done();
-    },
-  });
-  const rl = createInterface({ input: process.stdin, output, terminal: true });
-  return new Promise((resolve) => {
-    rl.question(question, (answer) => {
-      rl.close();
-      process.stdout.write('\n');
-      resolve(answer);
-    });
-    muted = true;
-  });
-}
-
-async function choosePassword(fromStdin: boolean): Promise<{ password: string; generated: boolean }> {
-  if (fromStdin) return { password: await readStdin(), generated: false };
-  if (process.stdin.isTTY) {
-    const first = await askHidden('Password: ');
-    const second = await askHidden('Repeat password: ');
-    if (first !== second) throw new InvalidInputError('The two passwords differ.');
-    return { password: first, generated: false };
-  }
-  return { password: generatePassword(), generated: true };
-}
 
 async function main(): Promise<number> {
   let args: ReturnType<typeof parseArgs>;
@@ -87,6 +47,7 @@ async function main(): Promise<number> {
       email,
       password,
       admin: Boolean(args.values.admin),
+      minPasswordLength: settings.passwords.minLength,
       name: typeof args.values.name === 'string' ? args.values.name : undefined,
     });
     const org = user.organizationCreated

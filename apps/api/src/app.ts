@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
-import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
-import { bullConnection, QUEUE_PREFIX, QUEUES } from '@overcast/core';
+import { AttemptLimiter, bullConnection, QUEUE_PREFIX, QUEUES } from '@overcast/core';
 import { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { App, AppDeps } from './context';
@@ -42,7 +41,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app: App = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit,
-    trustProxy: true,
+    // The client is the connecting address unless it is a proxy named in settings: a header anyone
+    // can send must not choose the address rate limits and the audit trail see.
+    trustProxy: deps.settings.trustedProxies.length > 0 ? deps.settings.trustedProxies : false,
     // Reuse a caller's request id when it looks like one, so logs join up across proxies.
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -64,20 +65,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // The web bundle and large JSON lists shrink several times; small answers are left alone.
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(cookie, { secret: deps.settings.secrets.sessionSecret });
-  await app.register(rateLimit, {
-    global: false,
-    redis: deps.redis,
-    nameSpace: 'overcast:ratelimit:',
-    // If Redis is down, logins must still work; the limit resumes with Redis.
-    skipOnError: true,
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      error: {
-        code: 'rate_limited',
-        message: `Too many attempts. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`,
-      },
+  const { login } = deps.settings;
+  app.decorate(
+    'attempts',
+    new AttemptLimiter(deps.redis, {
+      freeFailures: login.accountFreeFailures,
+      maxSeconds: login.backoffMaxSeconds,
     }),
-  });
+  );
   await app.register(websocket, { options: { maxPayload: bodyLimit } });
   await installOpenApi(app);
   installAuth(app, deps);

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { AuthContext, Logger, Redis, SecretBox, Settings } from '@overcast/core';
+import type { AttemptLimiter, AuthContext, Logger, Redis, SecretBox, Settings } from '@overcast/core';
 import type { Database } from '@overcast/db';
 import type { Queue } from 'bullmq';
 import type {
@@ -42,6 +42,8 @@ declare module 'fastify' {
     /** For authorize(), which loads a resource's cloud and tags when a limited policy needs them. */
     db: Database;
     eventHub: import('./events/hub').EventHub;
+    /** Rate limits and backoffs for everything guessable: passwords, codes, tokens, invite links. */
+    attempts: AttemptLimiter;
   }
   interface FastifyContextConfig {
     /** 'public' routes need no login; every other /api route does. */

@@ -266,9 +266,10 @@ async function call(caller: Caller | null, op: Operation) {
 
 const hasPathId = (op: Operation) => op.path.includes('{');
 const isRead = (op: Operation) => op.method === 'GET' || op.method === 'HEAD';
-/** The caller's own account: switching, creating an organization, tokens, sessions, two-factor. */
+/** The caller's own account: name, password, switching, creating an organization, tokens, sessions, two-factor. */
 const isSelfService = (op: Operation) =>
-  op.path.startsWith('/api/v1/me/') || ['/api/v1/auth/switch', '/api/v1/organizations'].includes(op.path);
+  op.path.startsWith('/api/v1/me/') ||
+  ['/api/v1/me', '/api/v1/auth/switch', '/api/v1/organizations'].includes(op.path);
 
 /** The victim organization's rows, every table with organization_id, with columns that reads touch left out. */
 async function snapshot(): Promise<{ counts: Record<string, number>; checksum: string }> {

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from './support/harness';
+import { createOrgWithUser, login, startTestApi, type TestApi } from './support/harness';
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -34,6 +34,16 @@ describe('health', () => {
       const body = res.json();
       expect(body).toEqual({ status: 'unavailable', checks: { database: 'ok', redis: 'down' } });
       expect(Date.now() - started).toBeLessThan(3_000);
+
+      // Rate limits and backoffs live in Redis: while it is away they pause, and people still log in.
+      const user = await createOrgWithUser(broken.db);
+      const wrong = await broken.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: user.email, password: 'not-the-password' },
+      });
+      expect(wrong.statusCode).toBe(401);
+      expect(await login(broken, user)).toMatch(/^overcast_session=/);
     } finally {
       await broken.close();
     }

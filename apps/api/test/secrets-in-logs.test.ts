@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DigitalOceanSim, startDigitalOceanSim } from '../../../packages/cloud-sim/src/index';
-import { createOrgWithUser, startTestApi, type TestApi, uniqueIp } from './support/harness';
+import { createOrgWithUser, login, startTestApi, type TestApi, uniqueIp } from './support/harness';
 
 // Everything the api logs, at trace level, while people log in and add clouds with good and
 // bad credentials: no password, token or cookie may appear in it.
@@ -63,5 +63,26 @@ describe('logs', () => {
     ]) {
       expect(all).not.toContain(secret);
     }
+  });
+
+  it('never contain the token of an invite link, in whatever URL it arrives', async () => {
+    const owner = await createOrgWithUser(api.db);
+    const cookie = await login(api, owner);
+    const invited = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/invitations',
+      headers: { cookie },
+      payload: { email: `invitee-${Date.now()}@example.com`, role: 'member' },
+      remoteAddress: uniqueIp(),
+    });
+    const token = new URL(invited.json().url).searchParams.get('token')!;
+    const before = lines.length;
+    // The page the link opens, and the same secret as any other parameter a client might send.
+    await api.app.inject({ url: `/invite?token=${encodeURIComponent(token)}&from=mail` });
+    await api.app.inject({ url: `/api/v1/me?access_token=${token}&code=${token}` });
+    const logged = lines.slice(before).join('\n');
+    expect(logged).toContain('/invite?');
+    expect(logged).toContain('from=mail');
+    expect(logged).not.toContain(token);
   });
 });

@@ -6,6 +6,7 @@ export const DOMAIN_ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  rate_limited: 429,
   provider_refused: 422,
   provider_failed: 502,
   provider_timeout: 504,

@@ -28,6 +28,49 @@ export const REDACT_PATHS = [
   'body.credentials',
 ];
 
+/** Query parameters whose values are secrets: invite links' tokens, and the usual names of others. */
+const SECRET_PARAM = /token|code|otp|pass|secret|key|sig|auth|session|ticket|credential/i;
+
+/** The URL with the values of secret-bearing query parameters replaced, for logs. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1) return url;
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq === -1 ? pair : pair.slice(0, eq);
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name.replaceAll('+', ' '));
+      } catch {
+        // A malformed name is judged as written.
+      }
+      return eq !== -1 && SECRET_PARAM.test(decoded) ? `${name}=[redacted]` : pair;
+    });
+  return `${url.slice(0, q)}?${query.join('&')}`;
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/** How a request is logged (Fastify's fields), with secrets in its query string redacted. */
+const serializers = {
+  req: (req: LoggedRequest) => ({
+    method: req.method,
+    url: req.url === undefined ? undefined : redactUrl(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  }),
+};
+
 export function createLogger(
   level: string,
   name: string,
@@ -38,6 +81,7 @@ export function createLogger(
     name,
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers,
     base: { service: name },
     timestamp: pino.stdTimeFunctions.isoTime,
     ...options,

@@ -7,34 +7,13 @@ export const SESSION_COOKIE = 'overcast_session';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/**
- * Counts one hit against a fixed-window limit in Redis; true when over it. When Redis is down the
- * limit is skipped rather than the API, like the login limit.
- */
-async function overLimit(deps: AppDeps, key: string, max: number, windowSeconds: number): Promise<boolean> {
-  try {
-    const window = Math.floor(Date.now() / 1000 / windowSeconds);
-    const full = `overcast:ratelimit:${key}:${window}`;
-    const n = await deps.redis.incr(full);
-    if (n === 1) await deps.redis.expire(full, windowSeconds + 1);
-    return n > max;
-  } catch {
-    return false;
-  }
-}
-
-const tooMany = (seconds: number) =>
-  new HttpError(429, 'rate_limited', `Too many requests. Try again in ${seconds} seconds.`);
-
-async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<AuthContext | null> {
+async function authenticate(app: App, deps: AppDeps, request: FastifyRequest): Promise<AuthContext | null> {
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match)
       throw new HttpError(401, 'unauthenticated', 'The Authorization header must be "Bearer <token>".');
     const { login, tokens } = deps.settings;
-    // Guessing tokens costs the guesser: an address presenting bad ones is refused for a while.
-    const badKey = `badtoken:${request.ip}`;
     const named = request.headers[ORGANIZATION_HEADER];
     const ctx = await resolveApiToken(
       deps.db,
@@ -43,11 +22,11 @@ async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<Aut
       typeof named === 'string' ? named : undefined,
     );
     if (!ctx) {
-      if (await overLimit(deps, badKey, tokens.maxInvalidPerWindow, login.windowSeconds))
-        throw tooMany(login.windowSeconds);
+      // Guessing tokens costs the guesser: an address presenting bad ones is refused for a while.
+      await app.attempts.hit(`badtoken:${request.ip}`, tokens.maxInvalidPerWindow, login.windowSeconds);
       throw new HttpError(401, 'invalid_token', 'The API token is unknown, revoked or expired.');
     }
-    if (await overLimit(deps, `token:${ctx.tokenId}`, tokens.maxRequestsPerMinute, 60)) throw tooMany(60);
+    await app.attempts.hit(`token:${ctx.tokenId}`, tokens.maxRequestsPerMinute, 60);
     return ctx;
   }
   const raw = request.cookies[SESSION_COOKIE];
@@ -78,9 +57,8 @@ function checkSameOrigin(deps: AppDeps, request: FastifyRequest): void {
   } catch {
     // A malformed publicUrl is reported at startup; the Host check below still applies.
   }
-  const host = request.headers['x-forwarded-host'] ?? request.headers.host;
-  const proto = request.protocol;
-  if (typeof host === 'string') allowed.add(`${proto}://${host}`);
+  // request.host and request.protocol follow X-Forwarded-* only from a trusted proxy.
+  allowed.add(`${request.protocol}://${request.host}`);
   if (!allowed.has(origin)) {
     throw forbidden('Cross-site request refused: changes must come from Overcast’s own pages.');
   }
@@ -92,7 +70,7 @@ export function installAuth(app: App, deps: AppDeps): void {
   app.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {
     if (!request.url.startsWith('/api/v1/')) return;
     const mode = request.routeOptions.config.auth ?? 'required';
-    request.auth = await authenticate(deps, request);
+    request.auth = await authenticate(app, deps, request);
     // Public routes that set a session (login, accepting an invitation) are guarded too.
     if (request.auth?.via !== 'token') checkSameOrigin(deps, request);
     if (mode === 'public') return;

@@ -1,4 +1,4 @@
-import { DomainError } from '@overcast/core';
+import { DomainError, TooManyAttemptsError } from '@overcast/core';
 import { isDatabaseUnavailable } from '@overcast/db';
 import type { FastifyError } from 'fastify';
 import type { App } from '../context';
@@ -50,6 +50,7 @@ const CLIENT_ERRORS: Record<string, [number, string, string]> = {
 
 export function installErrorHandlers(app: App): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof TooManyAttemptsError) reply.header('retry-after', String(error.retryAfterSeconds));
     if (error instanceof DomainError) {
       return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
     }

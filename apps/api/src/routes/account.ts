@@ -4,18 +4,24 @@ import {
   AuditExportQuery,
   AuditPage,
   AuditQuery,
+  ChangePasswordRequest,
   CreateApiTokenRequest,
   CreatedApiTokenView,
+  ErrorBody,
   IdParams,
+  Me,
+  PasswordChanged,
   RecoveryCodes,
   SessionList,
   TotpCodeRequest,
   TotpDisableRequest,
   TotpEnrolment,
+  UpdateProfileRequest,
 } from '@overcast/contracts';
 import {
   apiTokenView,
   beginTotpEnrolment,
+  changePassword,
   confirmTotpEnrolment,
   createApiToken,
   disableTotp,
@@ -28,13 +34,14 @@ import {
   revokeApiToken,
   revokeUserSession,
   roleAtLeast,
+  updateProfile,
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { App, AppDeps } from '../context';
 import { forbidden } from '../http/errors';
 import { SESSION_COOKIE } from '../plugins/auth';
-import { authOf, ERROR_RESPONSES, orgActorOf } from './shared';
+import { authOf, ERROR_RESPONSES, meOf, orgActorOf } from './shared';
 
 const errors = ERROR_RESPONSES;
 
@@ -50,7 +57,46 @@ function sessionOnly(request: FastifyRequest, doing: string) {
 }
 
 export function accountRoutes(app: App, deps: AppDeps): void {
-  const { db, box } = deps;
+  const { db, box, settings } = deps;
+
+  app.patch(
+    '/api/v1/me',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'Change your name',
+        body: UpdateProfileRequest,
+        response: { 200: Me, ...errors },
+      },
+    },
+    async (request) => {
+      const name = await updateProfile(db, userActor(request), request.body);
+      return meOf({ ...authOf(request), name });
+    },
+  );
+
+  app.post(
+    '/api/v1/me/password',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'Change your password (needs the current one); your other sessions are logged out',
+        body: ChangePasswordRequest,
+        response: { 200: PasswordChanged, ...errors, 429: ErrorBody },
+      },
+    },
+    async (request) => {
+      const auth = sessionOnly(request, 'change your password');
+      // The ended sessions' open terminals and live feeds must close too: publish their revocation here.
+      const endedSessions = await changePassword(
+        db,
+        app.attempts,
+        { ...userActor(request), sessionId: auth.sessionId },
+        { ...request.body, minLength: settings.passwords.minLength },
+      );
+      return { endedSessions };
+    },
+  );
 
   app.get(
     '/api/v1/me/tokens',
@@ -202,12 +248,12 @@ export function accountRoutes(app: App, deps: AppDeps): void {
         tags: ['account'],
         summary: 'Turn two-factor login off (needs your password)',
         body: TotpDisableRequest,
-        response: { 204: T.Null(), ...errors },
+        response: { 204: T.Null(), ...errors, 429: ErrorBody },
       },
     },
     async (request, reply) => {
       sessionOnly(request, 'turn off two-factor login');
-      await disableTotp(db, userActor(request), request.body.password);
+      await disableTotp(db, app.attempts, userActor(request), request.body.password);
       return reply.status(204).send(null);
     },
   );

@@ -26,14 +26,13 @@ export function authRoutes(app: App, deps: AppDeps): void {
         body: LoginRequest,
         response: { 200: Me, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
       },
-      config: {
-        auth: 'public',
-        rateLimit: { max: settings.login.maxAttempts, timeWindow: settings.login.windowSeconds * 1000 },
-      },
+      config: { auth: 'public' },
     },
     async (request, reply) => {
       const { email, password, otp } = request.body;
-      const verified = await verifyCredentials(db, { email, password });
+      const { attempts } = app;
+      await attempts.hit(`login:${request.ip}`, settings.login.maxAttempts, settings.login.windowSeconds);
+      const verified = await verifyCredentials(db, attempts, { email, password });
       const base = { ip: request.ip, userAgent: request.headers['user-agent'], requestId: request.id };
       if (!verified?.organizationId) {
         const account = verified ?? (await accountOfEmail(db, email));
@@ -60,7 +59,7 @@ export function authRoutes(app: App, deps: AppDeps): void {
         }
         throw new HttpError(401, 'invalid_credentials', 'Wrong email or password.');
       }
-      const second = await checkSecondFactor(db, box, verified.userId, otp);
+      const second = await checkSecondFactor(db, box, attempts, verified.userId, otp);
       if (second !== 'ok') {
         if (second === 'wrong') {
           await recordAudit(

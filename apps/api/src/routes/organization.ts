@@ -245,7 +245,9 @@ export function organizationRoutes(app: App, deps: AppDeps): void {
     },
   );
 
-  const inviteLimit = { max: settings.login.maxAttempts, timeWindow: settings.login.windowSeconds * 1000 };
+  // Invite links are guessable secrets too: an address gets as many tries as at the login.
+  const limitInviteLinks = (ip: string) =>
+    app.attempts.hit(`invite:${ip}`, settings.login.maxAttempts, settings.login.windowSeconds);
 
   // A POST, so the token never sits in a URL that proxies and request logs keep.
   app.post(
@@ -257,9 +259,12 @@ export function organizationRoutes(app: App, deps: AppDeps): void {
         body: InvitationTokenRequest,
         response: { 200: InvitationLookup, ...errors, 429: errors[400] },
       },
-      config: { auth: 'public', rateLimit: inviteLimit },
+      config: { auth: 'public' },
     },
-    async (request) => lookupInvitation(db, request.body.token),
+    async (request) => {
+      await limitInviteLinks(request.ip);
+      return lookupInvitation(db, request.body.token);
+    },
   );
 
   app.post(
@@ -272,13 +277,15 @@ export function organizationRoutes(app: App, deps: AppDeps): void {
         body: AcceptInvitationRequest,
         response: { 200: Me, ...errors, 429: errors[400] },
       },
-      config: { auth: 'public', rateLimit: inviteLimit },
+      config: { auth: 'public' },
     },
     async (request, reply) => {
+      await limitInviteLinks(request.ip);
       const joined = await acceptInvitation(
         db,
+        app.attempts,
         { ip: request.ip, userAgent: request.headers['user-agent'], requestId: request.id },
-        request.body,
+        { ...request.body, minPasswordLength: settings.passwords.minLength },
       );
       const session = await createSession(db, {
         userId: joined.userId,

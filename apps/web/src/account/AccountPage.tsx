@@ -3,18 +3,23 @@ import QRCode from 'qrcode';
 import { type FormEvent, useEffect, useState } from 'react';
 import { errorText } from '../api/errors';
 import {
+  changePassword,
   confirmTotp,
   createToken,
   disableTotp,
   logOutEverywhere,
+  membersQuery,
   organizationsQuery,
   revokeSession,
   revokeToken,
   sessionsQuery,
   startTotp,
+  teamsQuery,
   tokensQuery,
+  updateProfile,
 } from '../api/organization';
 import { useSession } from '../auth/SessionContext';
+import { startSession } from '../auth/session';
 import styles from '../team/team.module.css';
 import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
@@ -33,14 +38,129 @@ export function AccountPage() {
   return (
     <Page
       title="Account & security"
-      description="Your API tokens, where you are logged in, and two-factor login."
+      description="Your name and password, two-factor login, API tokens, and where you are logged in."
     >
       <div className={styles.stack}>
+        <ProfileCard />
+        <PasswordCard />
         <TwoFactorCard />
         <TokensCard />
         <SessionsCard />
       </div>
     </Page>
+  );
+}
+
+function ProfileCard() {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState(session.user.name);
+  const save = useMutation({
+    mutationFn: () => updateProfile({ name: name.trim() }),
+    onSuccess: (me) => {
+      setName(me.user.name);
+      void startSession(queryClient, me);
+      // Lists that show people by name pick up the new one.
+      void queryClient.invalidateQueries({ queryKey: membersQuery.queryKey });
+      void queryClient.invalidateQueries({ queryKey: teamsQuery.queryKey });
+      toast.success('Name saved');
+    },
+  });
+  return (
+    <Card title="Profile" meta={session.user.email}>
+      <form
+        className={styles.row}
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+      >
+        <TextField
+          className={styles.grow}
+          label="Your name"
+          autoComplete="name"
+          maxLength={200}
+          hint="Shown to others in your organizations instead of your email."
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <Button type="submit" busy={save.isPending} disabled={name.trim() === session.user.name}>
+          Save name
+        </Button>
+      </form>
+      {save.isError && <Alert>{errorText(save.error)}</Alert>}
+    </Card>
+  );
+}
+
+function PasswordCard() {
+  const queryClient = useQueryClient();
+  const [currentPassword, setCurrent] = useState('');
+  const [newPassword, setNew] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [mismatch, setMismatch] = useState(false);
+  const change = useMutation({
+    mutationFn: () => changePassword({ currentPassword, newPassword }),
+    onSuccess: ({ endedSessions }) => {
+      setCurrent('');
+      setNew('');
+      setRepeat('');
+      void queryClient.invalidateQueries({ queryKey: sessionsQuery.queryKey });
+      toast.success('Password changed', {
+        description:
+          endedSessions === 0
+            ? 'You were logged in nowhere else.'
+            : `Your ${endedSessions === 1 ? 'other session was' : `${endedSessions} other sessions were`} logged out.`,
+      });
+    },
+  });
+  return (
+    <Card title="Password">
+      <p className={styles.muted}>Changing it logs you out everywhere else; this browser stays logged in.</p>
+      <form
+        className={styles.row}
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          const differs = newPassword !== repeat;
+          setMismatch(differs);
+          if (!differs && currentPassword && newPassword) change.mutate();
+        }}
+      >
+        <TextField
+          className={styles.grow}
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={currentPassword}
+          onChange={(e) => setCurrent(e.target.value)}
+        />
+        <TextField
+          className={styles.grow}
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint="A few unrelated words work well; common passwords and simple patterns are refused."
+          value={newPassword}
+          onChange={(e) => setNew(e.target.value)}
+        />
+        <TextField
+          className={styles.grow}
+          label="New password again"
+          type="password"
+          autoComplete="new-password"
+          required
+          error={mismatch ? 'The two new passwords differ; type the same one twice.' : undefined}
+          value={repeat}
+          onChange={(e) => setRepeat(e.target.value)}
+        />
+        <Button type="submit" variant="primary" busy={change.isPending}>
+          Change password
+        </Button>
+      </form>
+      {change.isError && <Alert>{errorText(change.error)}</Alert>}
+    </Card>
   );
 }
 

@@ -2,16 +2,19 @@ import type {
   ApiTokenView,
   AuditEventView,
   AuditPage,
+  ChangePasswordRequest,
   CreateApiTokenRequest,
   CreatedInvitation,
   InvitationLookup,
   InvitationView,
   Member,
   OrganizationList,
+  PasswordChanged,
   Role,
   SessionView,
   Team,
   TeamPolicyInput,
+  UpdateProfileRequest,
 } from '@overcast/contracts';
 import { queryOptions } from '@tanstack/react-query';
 import { api, withQuery } from './client';
@@ -82,6 +85,10 @@ export const sessionsQuery = queryOptions({
 });
 export const revokeSession = (id: string) => api.delete<void>(`/me/sessions/${id}`);
 export const logOutEverywhere = () => api.post<{ revoked: number }>('/me/sessions/revoke-all');
+
+export const updateProfile = (body: UpdateProfileRequest) => api.patch<Session>('/me', body);
+export const changePassword = (body: ChangePasswordRequest) =>
+  api.post<PasswordChanged>('/me/password', body);
 
 export const startTotp = () => api.post<{ secret: string; otpauthUrl: string }>('/me/totp');
 export const confirmTotp = (code: string) => api.post<{ codes: string[] }>('/me/totp/confirm', { code });

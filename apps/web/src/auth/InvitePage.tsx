@@ -12,7 +12,10 @@ import { TextField } from '../ui/TextField';
 import styles from './LoginPage.module.css';
 import { startSession } from './session';
 
-/** Where an invite link lands: join with the existing account's password, or make an account. */
+/**
+ * Where an invite link lands: join with the existing account's password, or make an account. One form
+ * for both, since the page must not tell whether the email has an account.
+ */
 export function InvitePage() {
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
@@ -57,29 +60,24 @@ export function InvitePage() {
               </p>
               {accept.isError && <Alert>{errorText(accept.error)}</Alert>}
               <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={accept.isPending}>
-                {!inv.userExists && (
-                  <TextField
-                    label="Your name"
-                    name="name"
-                    value={name}
-                    onChange={(e) => setName(e.target.value)}
-                  />
-                )}
                 <TextField
-                  label={inv.userExists ? 'Your password' : 'Choose a password'}
+                  label="Your name"
+                  name="name"
+                  hint="For a new account; an existing one keeps its name."
+                  value={name}
+                  onChange={(e) => setName(e.target.value)}
+                />
+                <TextField
+                  label="Password"
                   name="password"
                   type="password"
-                  autoComplete={inv.userExists ? 'current-password' : 'new-password'}
-                  hint={
-                    inv.userExists
-                      ? 'You already have an account; log in to join.'
-                      : 'At least 10 characters.'
-                  }
+                  autoComplete="current-password"
+                  hint="If you already have an Overcast account with this email, its password; otherwise a new password for your new account."
                   value={password}
                   onChange={(e) => setPassword(e.target.value)}
                 />
                 <Button type="submit" variant="primary" block busy={accept.isPending}>
-                  {inv.userExists ? 'Log in and join' : 'Create account and join'}
+                  Join {inv.organizationName}
                 </Button>
               </form>
             </>

@@ -31,3 +31,22 @@ export const Me = T.Object(
   { $id: 'Me' },
 );
 export type Me = Static<typeof Me>;
+
+export const UpdateProfileRequest = Strict({
+  name: T.String({ maxLength: 200, description: 'Your name as others see it; may be empty' }),
+});
+export type UpdateProfileRequest = Static<typeof UpdateProfileRequest>;
+
+export const ChangePasswordRequest = Strict({
+  currentPassword: T.String({ minLength: 1, maxLength: 256 }),
+  newPassword: T.String({
+    minLength: 1,
+    maxLength: 256,
+    description: 'At least passwords.minLength characters, and not a common password or a simple pattern',
+  }),
+});
+export type ChangePasswordRequest = Static<typeof ChangePasswordRequest>;
+export const PasswordChanged = T.Object({
+  endedSessions: T.Integer({ description: 'How many of your other sessions were logged out' }),
+});
+export type PasswordChanged = Static<typeof PasswordChanged>;

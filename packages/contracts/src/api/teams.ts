@@ -72,7 +72,6 @@ export const InvitationLookup = T.Object({
   organizationName: T.String(),
   email: T.String(),
   role: Role,
-  userExists: T.Boolean({ description: 'When true, accept with that account’s password' }),
 });
 export type InvitationLookup = Static<typeof InvitationLookup>;
 export const AcceptInvitationRequest = Strict({

@@ -1,7 +1,7 @@
 import type { ApiTokenView, SessionView } from '@overcast/contracts';
 import type { ApiToken, Database } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
-import { notFound } from '../errors';
+import { DomainError, notFound } from '../errors';
 
 type UserActor = Actor & { userId: string; organizationId: string };
 
@@ -79,4 +79,24 @@ export async function revokeAllSessions(db: Database, actor: UserActor): Promise
     details: { sessions: count },
   });
   return count;
+}
+
+/** Changes the user's own display name; a blank one is allowed (the email is shown instead). */
+export async function updateProfile(
+  db: Database,
+  actor: UserActor,
+  input: { name: string },
+): Promise<string> {
+  const name = input.name.trim();
+  if (/\p{Cc}/u.test(name)) {
+    throw new DomainError('invalid', 'invalid_name', 'The name may not contain control characters.');
+  }
+  await db.prisma.user.update({ where: { id: actor.userId }, data: { name } });
+  await recordAudit(db, actor, {
+    action: 'user.update',
+    resourceKind: 'user',
+    resourceId: actor.userId,
+    details: { name },
+  });
+  return name;
 }

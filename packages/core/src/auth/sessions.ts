@@ -1,8 +1,10 @@
 import type { Database } from '@overcast/db';
 import { parsePolicies, policiesSubquery } from '../authz/policy';
-import { dummyPasswordHash, verifyPassword } from '../passwords';
+import { dummyPasswordHash } from '../passwords';
 import { hashToken, randomToken } from '../tokens';
+import type { AttemptLimiter } from './attempts';
 import type { AuthContext } from './context';
+import { checkPassword } from './password';
 import { normalizeEmail } from './users';
 
 export interface Credentials {
@@ -17,10 +19,14 @@ export interface VerifiedUser {
 }
 
 /**
- * Checks an email and password. Unknown emails still pay for one argon2 verification, so
- * the answer's timing does not tell which emails exist.
+ * Checks an email and password under the account's backoff. Unknown emails still pay for one argon2
+ * verification and back off alike, so neither timing nor a 429 tells which emails exist.
  */
-export async function verifyCredentials(db: Database, creds: Credentials): Promise<VerifiedUser | null> {
+export async function verifyCredentials(
+  db: Database,
+  attempts: AttemptLimiter,
+  creds: Credentials,
+): Promise<VerifiedUser | null> {
   const email = normalizeEmail(creds.email);
   const user = await db.prisma.user.findUnique({
     where: { email },
@@ -31,11 +37,9 @@ export async function verifyCredentials(db: Database, creds: Credentials): Promi
       memberships: { orderBy: { createdAt: 'asc' }, take: 1 },
     },
   });
-  if (!user) {
-    await verifyPassword(await dummyPasswordHash(), creds.password);
-    return null;
-  }
-  if (!(await verifyPassword(user.passwordHash, creds.password))) return null;
+  const passwordHash = user?.passwordHash ?? (await dummyPasswordHash());
+  const right = await checkPassword(attempts, { email, passwordHash }, creds.password);
+  if (!user || !right) return null;
   return { userId: user.id, email: user.email, organizationId: user.memberships[0]?.organizationId ?? null };
 }
 

@@ -2,9 +2,10 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Database } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
 import { DomainError } from '../errors';
-import { verifyPassword } from '../passwords';
 import type { SecretBox } from '../secrets';
 import { hashToken, safeEqual } from '../tokens';
+import type { AttemptLimiter } from './attempts';
+import { checkPassword } from './password';
 
 const STEP_SECONDS = 30;
 const DIGITS = 6;
@@ -56,13 +57,30 @@ export function totpCode(secret: Buffer, at = Date.now()): string {
   return n.toString().padStart(DIGITS, '0');
 }
 
-/** Accepts the current code and one step either side, for clock drift; compares in constant time. */
-export function verifyTotp(secret: Buffer, code: string, at = Date.now()): boolean {
+/**
+ * The time step a code belongs to: the current one or one either side, for clock drift; compared in
+ * constant time. Null when the code matches none.
+ */
+export function totpStep(secret: Buffer, code: string, at = Date.now()): number | null {
   const clean = code.replace(/\s+/g, '');
-  let ok = false;
-  for (const drift of [-1, 0, 1])
-    ok = safeEqual(totpCode(secret, at + drift * STEP_SECONDS * 1000), clean) || ok;
-  return ok;
+  const now = Math.floor(at / 1000 / STEP_SECONDS);
+  let matched: number | null = null;
+  for (const step of [now - 1, now, now + 1])
+    if (safeEqual(totpCode(secret, step * STEP_SECONDS * 1000), clean)) matched = step;
+  return matched;
+}
+
+/**
+ * Spends a code's time step: each step logs in once, and never one older than the last used, so an
+ * overheard code cannot be replayed while it is still current.
+ */
+async function claimTotpStep(db: Database, userId: string, step: number): Promise<boolean> {
+  const claimed = await db.pool.query(
+    `UPDATE users SET totp_last_step = $2
+     WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)`,
+    [userId, step],
+  );
+  return claimed.rowCount === 1;
 }
 
 const normalizeRecovery = (code: string) => code.replace(/[\s-]+/g, '').toLowerCase();
@@ -111,7 +129,8 @@ export async function confirmTotpEnrolment(
       'Start enrolment first: it gives you the QR code to scan.',
     );
   }
-  if (!verifyTotp(box.open(row.totpSecret, AAD), code)) {
+  const step = totpStep(box.open(row.totpSecret, AAD), code);
+  if (step === null || !(await claimTotpStep(db, actor.userId, step))) {
     throw new DomainError(
       'invalid',
       'invalid_code',
@@ -137,16 +156,17 @@ export async function confirmTotpEnrolment(
 /** Turns two-factor off; the account password proves it is the owner asking. */
 export async function disableTotp(
   db: Database,
+  attempts: AttemptLimiter,
   actor: Actor & { userId: string },
   password: string,
 ): Promise<void> {
   const row = await db.prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
-  if (!(await verifyPassword(row.passwordHash, password))) {
+  if (!(await checkPassword(attempts, row, password))) {
     throw new DomainError('forbidden', 'invalid_credentials', 'Wrong password; two-factor login stays on.');
   }
   await db.prisma.user.update({
     where: { id: actor.userId },
-    data: { totpEnabled: false, totpSecret: null, recoveryCodeHashes: [] },
+    data: { totpEnabled: false, totpSecret: null, totpLastStep: null, recoveryCodeHashes: [] },
   });
   await recordAudit(db, actor, {
     action: 'auth.totp_disable',
@@ -156,25 +176,36 @@ export async function disableTotp(
 }
 
 /**
- * The second factor at login: a current TOTP code, or an unused recovery code (which is then spent).
- * Users without two-factor pass. Returns false when a code is needed and missing or wrong.
+ * The second factor at login: a current TOTP code not used before, or an unused recovery code (which
+ * is then spent). Users without two-factor pass. Wrong codes back the account off, from any address.
  */
 export async function checkSecondFactor(
   db: Database,
   box: SecretBox,
+  attempts: AttemptLimiter,
   userId: string,
   code: string | undefined,
 ): Promise<'ok' | 'required' | 'wrong'> {
   const row = await db.prisma.user.findUniqueOrThrow({ where: { id: userId } });
   if (!row.totpEnabled || !row.totpSecret) return 'ok';
   if (!code) return 'required';
-  if (/^\s*\d{6}\s*$/.test(code)) return verifyTotp(box.open(row.totpSecret, AAD), code) ? 'ok' : 'wrong';
-  const hash = hashToken(normalizeRecovery(code));
-  // Spend the code atomically: only the request that removes it gets in.
-  const spent = await db.pool.query(
-    `UPDATE users SET recovery_code_hashes = array_remove(recovery_code_hashes, $2)
-     WHERE id = $1 AND $2 = ANY(recovery_code_hashes)`,
-    [userId, hash],
+  const secret = row.totpSecret;
+  const right = await attempts.guess(
+    `second-factor:${userId}`,
+    async () => {
+      if (/^\s*\d{6}\s*$/.test(code)) {
+        const step = totpStep(box.open(secret, AAD), code);
+        return step !== null && (await claimTotpStep(db, userId, step));
+      }
+      // Spend the code atomically: only the request that removes it gets in.
+      const spent = await db.pool.query(
+        `UPDATE users SET recovery_code_hashes = array_remove(recovery_code_hashes, $2)
+         WHERE id = $1 AND $2 = ANY(recovery_code_hashes)`,
+        [userId, hashToken(normalizeRecovery(code))],
+      );
+      return spent.rowCount === 1;
+    },
+    (ok) => ok,
   );
-  return spent.rowCount === 1 ? 'ok' : 'wrong';
+  return right ? 'ok' : 'wrong';
 }

@@ -33,6 +33,8 @@ export interface CreateUserInput {
   /** Joins this organization; when absent, the first organization, created if there is none. */
   organizationId?: string;
   organizationName?: string;
+  /** The shortest password accepted (settings: passwords.minLength). */
+  minPasswordLength?: number;
 }
 
 export interface CreatedUser {
@@ -49,7 +51,7 @@ export async function createUser(db: Database, input: CreateUserInput): Promise<
   const email = normalizeEmail(input.email);
   if (!EMAIL_RE.test(email) || email.length > 254)
     throw new InvalidInputError(`"${input.email}" is not an email address.`);
-  const problem = passwordProblem(input.password);
+  const problem = passwordProblem(input.password, input.minPasswordLength);
   if (problem) throw new InvalidInputError(problem);
   const passwordHash = await hashPassword(input.password);
   const role: Role = input.admin ? 'owner' : 'member';

@@ -1,9 +1,11 @@
 import type { InvitationLookup, InvitationView } from '@overcast/contracts';
 import type { Database, Invitation, Role } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
+import type { AttemptLimiter } from '../auth/attempts';
+import { checkPassword } from '../auth/password';
 import { normalizeEmail } from '../auth/users';
 import { DomainError, notFound } from '../errors';
-import { hashPassword, passwordProblem, verifyPassword } from '../passwords';
+import { hashPassword, passwordProblem } from '../passwords';
 import { hashToken, randomToken } from '../tokens';
 
 const INVITATION_DAYS = 7;
@@ -97,16 +99,13 @@ async function openInvitation(db: Database, token: string) {
   return invitation;
 }
 
-/** What the invite page shows before accepting. */
+/**
+ * What the invite page shows before accepting. Not whether the email has an account: a link may be
+ * forwarded, and who has an account here is nobody else's business.
+ */
 export async function lookupInvitation(db: Database, token: string): Promise<InvitationLookup> {
   const inv = await openInvitation(db, token);
-  const user = await db.prisma.user.findUnique({ where: { email: inv.email }, select: { id: true } });
-  return {
-    organizationName: inv.organization.name,
-    email: inv.email,
-    role: inv.role,
-    userExists: Boolean(user),
-  };
+  return { organizationName: inv.organization.name, email: inv.email, role: inv.role };
 }
 
 /**
@@ -115,13 +114,14 @@ export async function lookupInvitation(db: Database, token: string): Promise<Inv
  */
 export async function acceptInvitation(
   db: Database,
+  attempts: AttemptLimiter,
   actor: Omit<Actor, 'organizationId' | 'label'>,
-  input: { token: string; password: string; name?: string },
+  input: { token: string; password: string; name?: string; minPasswordLength: number },
 ): Promise<{ userId: string; email: string; organizationId: string }> {
   const inv = await openInvitation(db, input.token);
   const existing = await db.prisma.user.findUnique({ where: { email: inv.email } });
   if (existing) {
-    if (!(await verifyPassword(existing.passwordHash, input.password))) {
+    if (!(await checkPassword(attempts, existing, input.password))) {
       throw new DomainError(
         'forbidden',
         'invalid_credentials',
@@ -129,7 +129,7 @@ export async function acceptInvitation(
       );
     }
   } else {
-    const problem = passwordProblem(input.password);
+    const problem = passwordProblem(input.password, input.minPasswordLength);
     if (problem) throw new DomainError('invalid', 'weak_password', problem);
   }
   const passwordHash = existing ? null : await hashPassword(input.password);

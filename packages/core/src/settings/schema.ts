@@ -52,6 +52,17 @@ export const SettingsSchema = T.Object(
       ],
       { default: 'info', description: 'Log level: fatal, error, warn, info, debug or trace.' },
     ),
+    trustedProxies: T.Array(
+      T.String({ pattern: '^([0-9A-Fa-f:.]+(/[0-9]{1,3})?|loopback|linklocal|uniquelocal)$' }),
+      {
+        default: [],
+        description:
+          'Addresses or CIDR ranges of reverse proxies in front of the api, whose X-Forwarded-For is believed ' +
+          '(also loopback, linklocal, uniquelocal). Empty: the connecting address is the client, and ' +
+          'X-Forwarded-* headers are ignored. Rate limits and the audit trail use this address. ' +
+          'Environment: a comma-separated list.',
+      },
+    ),
     webDir: T.String({
       default: '',
       description: 'Directory of the built web app served at /. Empty: apps/web/dist next to the api.',
@@ -76,8 +87,34 @@ export const SettingsSchema = T.Object(
           description: 'Login attempts allowed per address and window before answering 429.',
         }),
         windowSeconds: T.Integer({ minimum: 1, default: 300, description: 'The window for maxAttempts.' }),
+        accountFreeFailures: T.Integer({
+          minimum: 1,
+          default: 5,
+          description:
+            'Wrong passwords (and, apart, wrong second-factor codes) in a row one account allows, from any address, ' +
+            'before each further attempt must wait: 1 second, doubling with every failure.',
+        }),
+        backoffMaxSeconds: T.Integer({
+          minimum: 1,
+          maximum: 86_400,
+          default: 900,
+          description:
+            'The longest such wait: after it the owner can log in again, however many wrong guesses came before.',
+        }),
       },
-      { default: {}, additionalProperties: false, description: 'Login rate limit.' },
+      { default: {}, additionalProperties: false, description: 'Login rate limits.' },
+    ),
+    passwords: T.Object(
+      {
+        minLength: T.Integer({
+          minimum: 8,
+          maximum: 128,
+          default: 10,
+          description:
+            'Shortest password accepted. Common passwords, and ones made of a repeated or keyboard pattern, are refused at any length.',
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'Passwords.' },
     ),
     tokens: T.Object(
       {

@@ -15,6 +15,7 @@ import {
   machineAction,
   machineDetail,
   removeMachineTag,
+  rightForMachineAction,
   setMachineTags,
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
@@ -74,11 +75,13 @@ export function machineRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      // Destroying is deleting and renaming is editing, so policies can tell them from start/stop.
-      const { action } = request.body;
-      const kind = action === 'destroy' ? 'delete' : action === 'rename' ? 'edit' : 'act';
-      await authorize(request, 'machines', kind, { id: request.params.id });
-      await machineAction(actionDeps, orgActorOf(request), request.params.id, request.body);
+      const auth = await authorize(request, 'machines', rightForMachineAction(request.body.action), {
+        id: request.params.id,
+      });
+      await machineAction(actionDeps, orgActorOf(request), request.params.id, request.body, {
+        label: 'you',
+        principal: auth,
+      });
       return reply.status(202).send({ accepted: true });
     },
   );
@@ -95,8 +98,8 @@ export function machineRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      await authorize(request, 'machines', 'edit', { id: request.params.id });
-      await setMachineTags(db, redis, orgActorOf(request), request.params.id, request.body.tags);
+      const auth = await authorize(request, 'machines', 'edit', { id: request.params.id });
+      await setMachineTags(db, redis, orgActorOf(request), request.params.id, request.body.tags, auth);
       return reply.status(204).send(null);
     },
   );
@@ -112,8 +115,8 @@ export function machineRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      await authorize(request, 'machines', 'edit', { id: request.params.id });
-      await removeMachineTag(db, redis, orgActorOf(request), request.params.id, request.params.key);
+      const auth = await authorize(request, 'machines', 'edit', { id: request.params.id });
+      await removeMachineTag(db, redis, orgActorOf(request), request.params.id, request.params.key, auth);
       return reply.status(204).send(null);
     },
   );

@@ -1,4 +1,5 @@
 export * from './kinds';
+export * from './machine-access';
 export * from './policy';
 export * from './resources';
 export * from './sql';

@@ -60,8 +60,8 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      await authorize(request, 'clouds', 'create');
-      const cloud = await addCloud({ db, box }, orgActorOf(request), request.body);
+      const auth = await authorize(request, 'clouds', 'create');
+      const cloud = await addCloud({ db, box }, orgActorOf(request), request.body, auth);
       await schedulePolls(pollQueue, cloud, settings);
       await refreshNow(pollQueue, cloud.id);
       return reply.status(201).send(await toCloudView(db, cloud));
@@ -89,8 +89,14 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      await authorize(request, 'clouds', 'edit', { id: request.params.id });
-      const cloud = await updateCloud({ db, box }, orgActorOf(request), request.params.id, request.body);
+      const auth = await authorize(request, 'clouds', 'edit', { id: request.params.id });
+      const cloud = await updateCloud(
+        { db, box },
+        orgActorOf(request),
+        request.params.id,
+        request.body,
+        auth,
+      );
       await schedulePolls(pollQueue, cloud, settings);
       return toCloudView(db, cloud);
     },

@@ -154,6 +154,8 @@ export async function addCloud(
   deps: CloudDeps,
   actor: Actor & { organizationId: string },
   input: CreateCloudRequest,
+  /** The person adding it: a Docker engine reached through a machine needs a shell right there. */
+  caller: Principal | null,
 ): Promise<Cloud> {
   validateCloudInputs(input.provider, input.credentials, input.config);
   let credentials = normalizeCredentials(input.provider, input.credentials);
@@ -164,6 +166,7 @@ export async function addCloud(
       actor.organizationId,
       config,
       credentials,
+      caller,
     ));
   }
   if (
@@ -209,6 +212,7 @@ export async function updateCloud(
   actor: Actor & { organizationId: string },
   id: string,
   input: UpdateCloudRequest,
+  caller: Principal | null,
 ): Promise<Cloud> {
   const cloud = await getCloud(deps.db, actor.organizationId, id);
   const provider = cloud.provider as CloudProvider;
@@ -244,6 +248,7 @@ export async function updateCloud(
         actor.organizationId,
         config,
         credentials,
+        caller,
       ));
     }
     const endpoint = input.endpoint !== undefined ? input.endpoint : cloud.endpoint;

@@ -3,7 +3,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadSettings, SecretBox, sealCredentials } from '@overcast/core';
+import {
+  createRedis,
+  executeScriptRun,
+  loadSettings,
+  SecretBox,
+  type Settings,
+  sealCredentials,
+} from '@overcast/core';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -42,8 +49,10 @@ let sim: DigitalOceanSim;
 let docker: DockerSim;
 let sshd: SshdHandle;
 let worker: ChildProcess | null = null;
+let settings: Settings;
 let ownerCookie: string;
 let memberCookie: string;
+let memberId: string;
 let organizationId: string;
 let doCloudId: string;
 let scriptId: string;
@@ -129,7 +138,7 @@ beforeAll(async () => {
     OVERCAST_MONITORING_EVALUATE_SECONDS: '10',
     OVERCAST_LOG_LEVEL: process.env.WORKER_LOGS ? 'info' : 'warn',
   };
-  loadSettings({ dir: settingsDir, create: true, env });
+  ({ settings } = loadSettings({ dir: settingsDir, create: true, env }));
   api = await startTestApi({
     DATABASE_URL: url,
     REDIS_URL: redis.url(0),
@@ -209,6 +218,7 @@ beforeAll(async () => {
 
   const member = await addMember(api, organizationId, 'member');
   memberCookie = member.cookie;
+  memberId = member.userId;
   const team = (await asOwner('POST', '/api/v1/teams', { name: 'no-prod' })).body;
   expect(
     (await asOwner('PUT', `/api/v1/teams/${team.id}/members`, { userIds: [member.userId] })).status,
@@ -298,6 +308,31 @@ describe('the policy walk: a member denied shell, act, delete and run on env=pro
     expect(of(prodBox)).toMatchObject({ status: 'skipped', stdout: '', exitCode: null });
     expect(of(prodBox).error).toMatch(/^not allowed: .* may not run scripts on this machine$/);
   }, 40_000);
+
+  it('a queued run is checked again when it runs: a machine retagged env=prod since is skipped', async () => {
+    const box = await sshMachine('later-prod');
+    // What a run the member started on an allowed machine leaves for the worker (as startScriptRun
+    // writes it); the machine is retagged before the worker's step, which runs here so the order is certain.
+    const run = await db.prisma.scriptRun.create({
+      data: { organizationId, scriptId, version: 1, startedById: memberId, startedByLabel: 'the member' },
+    });
+    await db.prisma.scriptRunTarget.create({
+      data: { runId: run.id, machineId: box, machineName: 'later-prod' },
+    });
+    await tag(box, { env: 'prod' });
+    const redisClient = createRedis(redis.url(0));
+    try {
+      await executeScriptRun(
+        { db, box: new SecretBox(credentialsKey), redis: redisClient, settings },
+        run.id,
+      );
+    } finally {
+      redisClient.disconnect();
+    }
+    const [target] = (await finishedRun(run.id)).targets;
+    expect(target).toMatchObject({ status: 'skipped', stdout: '', startedAt: null });
+    expect(target.error).toBe('not allowed: the member may not run scripts on this machine');
+  });
 
   it('retagging may not open up a right the member does not hold', async () => {
     const retag = await asMember('POST', `/api/v1/machines/${prodBox}/tags`, { tags: { env: 'dev' } });
@@ -404,6 +439,36 @@ describe('the policy walk: a member denied shell, act, delete and run on env=pro
     expect(dropletActions(devB.externalId).length).toBe(rebootsOfDevB);
     await tag(devB.id, { env: 'dev' });
   }, 60_000);
+
+  it('a schedule whose maker left the organization turns off, saying so', async () => {
+    const leaver = await addMember(api, organizationId, 'member');
+    const s = await call(leaver.cookie, 'POST', '/api/v1/schedules', {
+      name: 'leaver-script',
+      trigger: { kind: 'interval', intervalSeconds: 2 },
+      target: { machineIds: [devBox] },
+      action: { kind: 'run_script', scriptId },
+    });
+    expect(s.status).toBe(201);
+    expect((await firstRun(s.body.id)).results).toEqual([expect.objectContaining({ result: 'started' })]);
+    expect((await asOwner('DELETE', `/api/v1/members/${leaver.userId}`)).status).toBe(204);
+    const off = await waitFor(
+      async () => {
+        const v = (await asOwner('GET', `/api/v1/schedules/${s.body.id}`)).body;
+        return !v.enabled && v;
+      },
+      15_000,
+      'the schedule to turn off',
+    );
+    expect(off.disabledReason).toMatch(/^Not allowed: the person it acts for .* is no longer a member/);
+    // The firing that found them gone did nothing else.
+    const last = await waitFor(
+      async () => (await scheduleRuns(s.body.id)).find((r) => r.status === 'failed'),
+      5_000,
+      'the refused firing to be recorded',
+    );
+    expect(last.results).toEqual([]);
+    expect(await db.prisma.scriptRun.count({ where: { scheduleRunId: last.id } })).toBe(0);
+  }, 30_000);
 
   it("a rule's machine action runs for its maker when it fires; refused, the rule turns off saying why", async () => {
     expect((await asOwner('POST', `/api/v1/machines/${prodA.id}/actions`, { action: 'stop' })).status).toBe(

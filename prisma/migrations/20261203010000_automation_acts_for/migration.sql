@@ -10,3 +10,11 @@ ALTER TABLE "rules" ADD COLUMN "disabled_reason" TEXT;
 UPDATE "rules" SET "acting_user_id" = "created_by_id";
 
 ALTER TABLE "machines" ADD COLUMN "expiration_set_by_id" UUID;
+-- Expirations set before now: whoever set them last (the audit trail says), else the machine's creator.
+UPDATE "machines" m SET "expiration_set_by_id" = coalesce(
+    (SELECT a."actor_user_id" FROM "audit_events" a
+      WHERE a."organization_id" = m."organization_id" AND a."resource_id" = m."id"::text
+        AND a."action" = 'machine.expiration.set' AND a."result" = 'success'
+      ORDER BY a."id" DESC LIMIT 1),
+    m."created_by_id")
+  WHERE m."expires_at" IS NOT NULL;

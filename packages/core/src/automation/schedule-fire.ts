@@ -210,7 +210,7 @@ export async function fireSchedule(
     const who = await onBehalfOf(deps.db, s.organizationId, s.actingUserId);
     if ('left' in who) {
       throw new LostRight(
-        'The person it acts for (who created or last changed it) is no longer a member, so it was turned off. Enable it again to make it act for you.',
+        'the person it acts for (who created or last changed it) is no longer a member, so it was turned off. Enable it again to make it act for you.',
       );
     }
     results = await perform(deps, s, actor, who, runId);

@@ -186,6 +186,7 @@ beforeAll(async () => {
   docker.engine.start(
     docker.engine.createContainer({ name: 'prod-db', image: 'alpine:3.20', labels: { env: 'prod' } }).id,
   );
+  docker.engine.start(docker.engine.createContainer({ name: 'app', image: 'alpine:3.20' }).id);
 
   worker = spawn(process.execPath, ['dist/main.js'], {
     cwd: workerDir,
@@ -531,5 +532,32 @@ describe('the policy walk: a member denied shell, act, delete and run on env=pro
     );
     expect((await asMember('GET', `/api/v1/machines/${container.id}/shell`)).status).toBe(403);
     expect((await asOwner('GET', `/api/v1/machines/${container.id}/shell`)).status).toBe(426);
+  }, 30_000);
+
+  it('an engine reached through such a machine is root there: no containers made and no shells opened through it', async () => {
+    const engine = await asOwner('POST', '/api/v1/clouds', {
+      provider: 'docker',
+      title: 'engine on prod-box',
+      credentials: {},
+      config: { sshMachineId: prodBox, socketPath: docker.socketPath },
+    });
+    expect(engine.status, JSON.stringify(engine.body)).toBe(201);
+    const app = await waitFor(
+      () => db.prisma.machine.findFirst({ where: { cloudId: engine.body.id, name: 'app' } }),
+      15_000,
+      'the container to be listed',
+    );
+    const containers = docker.engine.containers.size;
+    const made = await asMember('POST', `/api/v1/clouds/${engine.body.id}/containers`, {
+      image: 'alpine:3.20',
+      name: 'rooted',
+      volumes: ['/:/host'],
+    });
+    expect(made.status).toBe(403);
+    expect(made.body.error.message).toMatch(/open a shell on prod-box/);
+    expect(containers).toBe(docker.engine.containers.size);
+    // The container carries no env=prod tag of its own; the engine's machine decides.
+    expect((await asMember('GET', `/api/v1/machines/${app.id}/shell`)).status).toBe(403);
+    expect((await asOwner('GET', `/api/v1/machines/${app.id}/shell`)).status).toBe(426);
   }, 30_000);
 });

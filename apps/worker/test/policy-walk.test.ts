@@ -471,7 +471,7 @@ describe('the policy walk: a member denied shell, act, delete and run on env=pro
     expect(await db.prisma.scriptRun.count({ where: { scheduleRunId: last.id } })).toBe(0);
   }, 30_000);
 
-  it("a rule's machine action runs for its maker when it fires; refused, the rule turns off saying why", async () => {
+  it("a rule's machine action runs for its maker when it fires; refused on every machine it watches, it turns off saying why", async () => {
     expect((await asOwner('POST', `/api/v1/machines/${prodA.id}/actions`, { action: 'stop' })).status).toBe(
       202,
     );
@@ -481,14 +481,18 @@ describe('the policy walk: a member denied shell, act, delete and run on env=pro
       15_000,
       'the droplet to stop',
     );
-    const rule = await asMember('POST', '/api/v1/rules', {
-      name: 'destroy-stopped',
-      target: { kind: 'machines', machineIds: [prodA.id] },
-      condition: { kind: 'state', states: ['stopped'], forSeconds: 0 },
-      actions: [{ kind: 'machine_action', action: 'destroy' }],
-      cooldownSeconds: 0,
-    });
-    expect(rule.status).toBe(201);
+    const make = (name: string, machineIds: string[]) =>
+      asMember('POST', '/api/v1/rules', {
+        name,
+        target: { kind: 'machines', machineIds },
+        condition: { kind: 'state', states: ['stopped'], forSeconds: 0 },
+        actions: [{ kind: 'machine_action', action: 'destroy' }],
+        cooldownSeconds: 0,
+      });
+    // One watches only the denied machine; the other also one the member may destroy.
+    const rule = await make('destroy-stopped', [prodA.id]);
+    const mixed = await make('destroy-stopped-mixed', [prodA.id, devB.id]);
+    expect([rule.status, mixed.status]).toEqual([201, 201]);
     const off = await waitFor(
       async () => {
         const r = (await asMember('GET', `/api/v1/rules/${rule.body.id}`)).body;
@@ -497,12 +501,20 @@ describe('the policy walk: a member denied shell, act, delete and run on env=pro
       30_000,
       'the rule to turn off',
     );
-    expect(off.disabledReason).toMatch(/^Not allowed: .* may no longer destroy /);
-    const incident = await db.prisma.incident.findFirstOrThrow({ where: { ruleId: rule.body.id } });
-    const timeline = JSON.stringify(incident.timeline);
-    expect(timeline).toMatch(/destroy on .* not run: not allowed/);
+    expect(off.disabledReason).toMatch(/^Not allowed: .* may no longer destroy any machine it watches/);
+    for (const id of [rule.body.id, mixed.body.id]) {
+      const incident = await waitFor(
+        () => db.prisma.incident.findFirst({ where: { ruleId: id } }),
+        15_000,
+        'the incident',
+      );
+      expect(JSON.stringify(incident.timeline)).toMatch(/destroy on .* not run: not allowed/);
+    }
+    const stillOn = (await asMember('GET', `/api/v1/rules/${mixed.body.id}`)).body;
+    expect(stillOn).toMatchObject({ enabled: true, disabledReason: null });
     expect(dropletDeletes(prodA.externalId)).toEqual([]);
     expect(droplet(prodA.externalId)).toBeTruthy();
+    expect((await asMember('DELETE', `/api/v1/rules/${mixed.body.id}`)).status).toBe(204);
   }, 50_000);
 
   it('a Docker engine may not be reached through a machine the member may not open a shell on', async () => {

@@ -381,7 +381,12 @@ async function runActions(
     }
     const allowed = await machinesAllowed(deps.db, rule.organizationId, who.principal, [machineId], right);
     if (!allowed.has(machineId)) {
-      person.lost = `Not allowed: ${who.label} may no longer ${MACHINE_RIGHT_WORDS[right]} ${name}, so it was turned off. Enable it again to make it act for you.`;
+      // Like a schedule, a rule stays on while its person may still act on some machine it watches.
+      const watched = await targetMachineIds(deps.db, rule.organizationId, rule.target as RuleTarget);
+      const any = await machinesAllowed(deps.db, rule.organizationId, who.principal, watched, right);
+      if (any.size === 0) {
+        person.lost = `Not allowed: ${who.label} may no longer ${MACHINE_RIGHT_WORDS[right]} any machine it watches, so it was turned off. Enable it again to make it act for you.`;
+      }
       timeline.push(
         entry('action', `${what} on ${name} not run: ${notAllowedReason(who.label, right, name)}`, {
           ok: false,

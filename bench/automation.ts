@@ -100,6 +100,7 @@ async function main() {
       scriptId: script.id,
       targets: { cloudIds: [cloud.id] },
       params: { GREETING: 'hi' },
+      caller: null,
     });
     await executeScriptRun(deps, runId);
     const failed = await db.prisma.scriptRunTarget.count({ where: { runId, status: { not: 'succeeded' } } });

@@ -64,7 +64,7 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
     async (request, reply) => {
       const auth = await authorize(request, 'clouds', 'create');
       const actor = { ...orgActorOf(request), role: auth.role };
-      const cloud = await addCloud({ db, box, outbound }, actor, request.body);
+      const cloud = await addCloud({ db, box, outbound }, actor, request.body, auth);
       await schedulePolls(pollQueue, cloud, settings);
       await refreshNow(pollQueue, cloud.id);
       return reply.status(201).send(await toCloudView(db, cloud));
@@ -94,7 +94,7 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
     async (request) => {
       const auth = await authorize(request, 'clouds', 'edit', { id: request.params.id });
       const actor = { ...orgActorOf(request), role: auth.role };
-      const cloud = await updateCloud({ db, box, outbound }, actor, request.params.id, request.body);
+      const cloud = await updateCloud({ db, box, outbound }, actor, request.params.id, request.body, auth);
       await schedulePolls(pollQueue, cloud, settings);
       return toCloudView(db, cloud);
     },

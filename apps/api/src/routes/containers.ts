@@ -49,7 +49,7 @@ export function containerRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      await authorize(request, 'machines', 'create', { cloudId: request.params.id });
+      const auth = await authorize(request, 'machines', 'create', { cloudId: request.params.id });
       const out = new PassThrough();
       const line = (l: ContainerCreateLine) => out.write(`${JSON.stringify(l)}\n`);
       let streaming = false;
@@ -57,11 +57,18 @@ export function containerRoutes(app: App, deps: AppDeps): void {
       const started = new Promise<void>((resolve) => {
         startStream = resolve;
       });
-      const work = createContainer(actionDeps, orgActorOf(request), request.params.id, request.body, (p) => {
-        streaming = true;
-        startStream();
-        line({ type: 'progress', ...p });
-      });
+      const work = createContainer(
+        actionDeps,
+        orgActorOf(request),
+        request.params.id,
+        request.body,
+        auth,
+        (p) => {
+          streaming = true;
+          startStream();
+          line({ type: 'progress', ...p });
+        },
+      );
       // Until the first progress line, a failure is an ordinary HTTP error.
       const first = await Promise.race([work.then((m) => ({ m })), started.then(() => null)]);
       if (first && !streaming) {

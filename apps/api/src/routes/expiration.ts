@@ -44,8 +44,8 @@ export function expirationRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      await authorize(request, 'machines', 'edit', { id: request.params.id });
-      return (await setMachineExpiration(db, orgActorOf(request), request.params.id, request.body))!;
+      const auth = await authorize(request, 'machines', 'edit', { id: request.params.id });
+      return (await setMachineExpiration(db, orgActorOf(request), request.params.id, request.body, auth))!;
     },
   );
 

@@ -16,6 +16,7 @@ import {
   machineAction,
   machineDetail,
   removeMachineTag,
+  rightForMachineAction,
   setMachineTags,
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
@@ -75,11 +76,13 @@ export function machineRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      // Destroying is deleting and renaming is editing, so policies can tell them from start/stop.
-      const { action } = request.body;
-      const kind = action === 'destroy' ? 'delete' : action === 'rename' ? 'edit' : 'act';
-      await authorize(request, 'machines', kind, { id: request.params.id });
-      await machineAction(actionDeps, orgActorOf(request), request.params.id, request.body);
+      const auth = await authorize(request, 'machines', rightForMachineAction(request.body.action), {
+        id: request.params.id,
+      });
+      await machineAction(actionDeps, orgActorOf(request), request.params.id, request.body, {
+        label: 'you',
+        principal: auth,
+      });
       return reply.status(202).send({ accepted: true });
     },
   );
@@ -96,7 +99,7 @@ export function machineRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      await authorize(request, 'machines', 'edit', { id: request.params.id });
+      const auth = await authorize(request, 'machines', 'edit', { id: request.params.id });
       await setMachineTags(
         db,
         redis,
@@ -104,6 +107,7 @@ export function machineRoutes(app: App, deps: AppDeps): void {
         request.params.id,
         request.body.tags,
         deps.settings.limits,
+        auth,
       );
       return reply.status(204).send(null);
     },
@@ -120,8 +124,8 @@ export function machineRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      await authorize(request, 'machines', 'edit', { id: request.params.id });
-      await removeMachineTag(db, redis, orgActorOf(request), request.params.id, request.params.key);
+      const auth = await authorize(request, 'machines', 'edit', { id: request.params.id });
+      await removeMachineTag(db, redis, orgActorOf(request), request.params.id, request.params.key, auth);
       return reply.status(204).send(null);
     },
   );

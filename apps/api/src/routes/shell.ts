@@ -10,6 +10,7 @@ import {
 } from '@overcast/contracts';
 import {
   acceptHostKey,
+  authorizeEngineHost,
   listHostKeys,
   listShellSessions,
   mayDo,
@@ -77,6 +78,8 @@ export function shellRoutes(app: App, deps: AppDeps, sockets: SocketAccess): voi
         throw forbidden('This API token is read-only; a terminal needs a token with full scope.');
       const auth = await authorize(request, 'machines', 'shell', { id });
       const machine = await orgMachine(db, auth.organizationId, id);
+      // A container's shell goes through its engine; one reached through a machine needs a shell there.
+      await authorizeEngineHost(db, auth.organizationId, { label: 'you', principal: auth }, machine.cloudId);
       const actor = {
         organizationId: auth.organizationId,
         userId: auth.userId,

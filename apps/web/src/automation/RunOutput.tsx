@@ -16,6 +16,7 @@ const TONES: Record<string, Tone> = {
   succeeded: 'success',
   failed: 'danger',
   timed_out: 'warning',
+  skipped: 'warning',
 };
 const LABELS: Record<string, string> = { timed_out: 'timed out' };
 

@@ -118,6 +118,11 @@ export function SchedulesPage() {
                       >
                         {s.name} {!s.enabled && <Badge tone="muted">disabled</Badge>}
                       </button>
+                      {!s.enabled && s.disabledReason && (
+                        <span className={styles.disabledReason} role="note">
+                          {s.disabledReason}
+                        </span>
+                      )}
                     </td>
                     <td>{describeTrigger(s)}</td>
                     <td>{ACTIONS[s.action.kind] ?? s.action.kind}</td>

@@ -6,6 +6,7 @@ import { errorText } from '../api/errors';
 import { deleteRule, rulesQuery, updateRule } from '../api/monitoring';
 import type { Rule } from '../api/types';
 import { usePermissions } from '../auth/permissions';
+import automation from '../automation/automation.module.css';
 import styles from '../monitoring/monitoring.module.css';
 import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
@@ -115,7 +116,14 @@ export function RulesPage() {
                 <tbody>
                   {list.map((rule) => (
                     <tr key={rule.id} data-rule-id={rule.id}>
-                      <td>{rule.name}</td>
+                      <td>
+                        {rule.name}
+                        {!rule.enabled && rule.disabledReason && (
+                          <span className={automation.disabledReason} role="note">
+                            {rule.disabledReason}
+                          </span>
+                        )}
+                      </td>
                       <td>{describeCondition(rule.condition)}</td>
                       <td>{describeTarget(rule.target, cloudTitle)}</td>
                       <td>{describeActions(rule)}</td>

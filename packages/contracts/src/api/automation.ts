@@ -102,7 +102,9 @@ export const ScriptRunTarget = T.Object({
   id: Uuid,
   machineId: Uuid,
   machineName: T.String(),
-  status: T.String({ description: 'queued | running | succeeded | failed | timed_out' }),
+  status: T.String({
+    description: 'queued | running | succeeded | failed | timed_out | skipped (not allowed; see error)',
+  }),
   exitCode: T.Union([T.Null(), T.Integer()]),
   stdout: T.String(),
   stderr: T.String(),
@@ -184,6 +186,9 @@ export const Schedule = T.Object({
   target: TargetSelector,
   action: ScheduleAction,
   enabled: T.Boolean(),
+  disabledReason: T.Union([T.Null(), T.String()], {
+    description: 'Why the platform turned it off: the person it acts for may no longer do what it does',
+  }),
   startsAt: T.Union([T.Null(), IsoDateTime]),
   endsAt: T.Union([T.Null(), IsoDateTime]),
   maxRuns: T.Union([T.Null(), T.Integer()]),

@@ -207,6 +207,9 @@ export const Rule = T.Object(
     id: Uuid,
     name: T.String(),
     enabled: T.Boolean(),
+    disabledReason: T.Union([T.Null(), T.String()], {
+      description: 'Why the platform turned it off: the person it acts for may no longer do what it does',
+    }),
     target: RuleTarget,
     condition: RuleCondition,
     actions: T.Array(RuleAction),

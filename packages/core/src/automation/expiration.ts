@@ -2,7 +2,13 @@ import type { ExpiringMachine, MachineExpiration, SetExpirationRequest } from '@
 import type { Database, Machine } from '@overcast/db';
 import type { Logger } from 'pino';
 import { type Actor, recordAudit } from '../audit';
-import { allowedIds, type Principal } from '../authz';
+import {
+  allowedIds,
+  authorizeMachineAction,
+  onBehalfOf,
+  type Principal,
+  rightForMachineAction,
+} from '../authz';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
 import { type ActionDeps, machineAction, orgMachine } from '../machines/actions';
@@ -10,8 +16,11 @@ import type { Notifier } from '../notifications/notifier';
 
 type OrgActor = Actor & { organizationId: string };
 
-/** The machine columns an expiration request sets; refuses a date that has passed. */
-export function expirationColumns(req: SetExpirationRequest, now = new Date()) {
+/**
+ * The machine columns an expiration request sets, with the person it will act for; refuses a
+ * date that has passed.
+ */
+export function expirationColumns(req: SetExpirationRequest, setById: string | null, now = new Date()) {
   const expiresAt = new Date(req.expiresAt);
   if (Number.isNaN(expiresAt.getTime()) || expiresAt <= now) {
     throw new DomainError(
@@ -25,6 +34,7 @@ export function expirationColumns(req: SetExpirationRequest, now = new Date()) {
     expirationAction: req.action,
     expirationNotifyMinutes: req.notifyMinutesBefore ?? null,
     expirationNotifiedAt: null,
+    expirationSetById: setById,
   };
 }
 
@@ -56,11 +66,28 @@ export async function setMachineExpiration(
   actor: OrgActor,
   id: string,
   req: SetExpirationRequest | null,
+  /** The person setting it: they need the right to do what it will do; it is checked again when due. */
+  caller?: Principal,
 ): Promise<MachineExpiration | null> {
   const machine = await orgMachine(db, actor.organizationId, id);
+  if (req && caller) {
+    await authorizeMachineAction(
+      db,
+      actor.organizationId,
+      { label: 'you', principal: caller },
+      machine,
+      rightForMachineAction(req.action),
+    );
+  }
   const columns = req
-    ? expirationColumns(req)
-    : { expiresAt: null, expirationAction: null, expirationNotifyMinutes: null, expirationNotifiedAt: null };
+    ? expirationColumns(req, actor.userId ?? null)
+    : {
+        expiresAt: null,
+        expirationAction: null,
+        expirationNotifyMinutes: null,
+        expirationNotifiedAt: null,
+        expirationSetById: null,
+      };
   const updated = await db.prisma.machine.update({ where: { id: machine.id }, data: columns });
   const view = expirationView(updated);
   await history(db, machine, view ? { set: view, by: actor.label } : { cleared: true, by: actor.label });
@@ -145,25 +172,33 @@ export async function sweepExpirations(
       );
     }
   }
-  const { rows: due } = await db.pool.query<{ id: string; action: string; expires_at: Date }>(
+  const { rows: due } = await db.pool.query<{
+    id: string;
+    action: string;
+    expires_at: Date;
+    set_by: string | null;
+  }>(
     `UPDATE machines m SET expires_at = NULL, expiration_action = NULL, expiration_notify_minutes = NULL,
-            expiration_notified_at = NULL
-       FROM (SELECT id, expiration_action, expires_at FROM machines
+            expiration_notified_at = NULL, expiration_set_by_id = NULL
+       FROM (SELECT id, expiration_action, expires_at, expiration_set_by_id FROM machines
               WHERE expires_at IS NOT NULL AND expires_at <= $1 FOR UPDATE SKIP LOCKED) d
       WHERE m.id = d.id
-      RETURNING m.id, d.expiration_action AS action, d.expires_at`,
+      RETURNING m.id, d.expiration_action AS action, d.expires_at, d.expiration_set_by_id AS set_by`,
     [now],
   );
-  for (const { id, action, expires_at } of due) {
+  for (const { id, action, expires_at, set_by } of due) {
     const m = await db.prisma.machine.findUnique({ where: { id } });
     if (!m) continue;
-    const actor = { organizationId: m.organizationId, userId: null, label: 'expiration' };
+    const actor = { organizationId: m.organizationId, userId: set_by, label: 'expiration' };
     const kind = action === 'destroy' ? 'destroy' : 'stop';
     const gone = m.state === 'terminated' || m.state === 'missing';
     let error: string | null = null;
     if (!gone && !(kind === 'stop' && m.state === 'stopped')) {
+      // It acts for the person who set it, with their rights as they are now.
+      const who = await onBehalfOf(db, m.organizationId, set_by);
       try {
-        await machineAction(deps, actor, id, { action: kind });
+        if ('left' in who) throw new Error('Not allowed: the person who set it is no longer a member.');
+        await machineAction(deps, actor, id, { action: kind }, who);
       } catch (err) {
         error = (err as Error).message;
       }

@@ -2,6 +2,15 @@ import type { TargetSelector } from '@overcast/contracts';
 import type { Schedule } from '@overcast/db';
 import type { Queue } from 'bullmq';
 import { type Actor, recordAudit } from '../audit';
+import {
+  MACHINE_RIGHT_WORDS,
+  type MachineRight,
+  machinesAllowed,
+  notAllowedReason,
+  type OnBehalfOf,
+  onBehalfOf,
+  rightForMachineAction,
+} from '../authz';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
 import { type ActionDeps, machineAction } from '../machines/actions';
@@ -64,15 +73,22 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
+/** Thrown when the person a schedule acts for may no longer do what it does: it is turned off. */
+class LostRight extends Error {}
+
 async function perform(
   deps: FireDeps,
   s: Schedule,
   actor: Actor & { organizationId: string },
+  who: OnBehalfOf,
   runId: string,
 ) {
   const action = actionOf(s);
   const selector = s.target as TargetSelector;
-  const machines = isEmptySelector(selector) ? [] : await resolveTargets(deps.db, s.organizationId, selector);
+  // The machines its person may see; of those, the ones they may not act on are skipped with why.
+  const machines = isEmptySelector(selector)
+    ? []
+    : await resolveTargets(deps.db, s.organizationId, selector, who.principal ?? undefined);
   const results: MachineResult[] = [];
   if (action.kind === 'notify') {
     const names = machines.map((m) => m.name);
@@ -87,30 +103,79 @@ async function perform(
     return results;
   }
   if (machines.length === 0) return results;
+  const right: MachineRight =
+    action.kind === 'run_script'
+      ? 'run'
+      : rightForMachineAction(action.kind as 'start' | 'stop' | 'reboot' | 'destroy');
+  const allowed = await machinesAllowed(
+    deps.db,
+    s.organizationId,
+    who.principal,
+    machines.map((m) => m.id),
+    right,
+  );
+  for (const m of machines) {
+    if (!allowed.has(m.id)) {
+      results.push({
+        machineId: m.id,
+        name: m.name,
+        result: 'skipped',
+        error: notAllowedReason(who.label, right),
+      });
+    }
+  }
+  if (allowed.size === 0) {
+    throw new LostRight(
+      `${who.label} may no longer ${MACHINE_RIGHT_WORDS[right]} any machine it targets, so it was turned off. Enable it again to make it act for you.`,
+    );
+  }
+  const permitted = machines.filter((m) => allowed.has(m.id));
   if (action.kind === 'run_script') {
     const scriptRunId = await startScriptRun(deps, actor, {
       scriptId: action.scriptId!,
-      targets: { machineIds: machines.map((m) => m.id) },
+      targets: { machineIds: permitted.map((m) => m.id) },
       params: action.params,
       scheduleRunId: runId,
+      caller: who.principal,
     });
-    for (const m of machines) results.push({ machineId: m.id, name: m.name, result: 'started', scriptRunId });
+    for (const m of permitted)
+      results.push({ machineId: m.id, name: m.name, result: 'started', scriptRunId });
     return results;
   }
   const kind = action.kind as 'start' | 'stop' | 'reboot' | 'destroy';
-  await eachLimited(machines, ACTION_CONCURRENCY, async (m) => {
+  await eachLimited(permitted, ACTION_CONCURRENCY, async (m) => {
     if (ALREADY[kind]?.includes(m.state)) {
       results.push({ machineId: m.id, name: m.name, result: 'skipped', error: `already ${m.state}` });
       return;
     }
     try {
-      await machineAction(deps, actor, m.id, { action: kind });
+      await machineAction(deps, actor, m.id, { action: kind }, who);
       results.push({ machineId: m.id, name: m.name, result: 'done' });
     } catch (err) {
       results.push({ machineId: m.id, name: m.name, result: 'failed', error: (err as Error).message });
     }
   });
   return results;
+}
+
+/** Turns a schedule off with a reason its page shows, and stops its timers. */
+async function turnOff(deps: FireDeps, s: Schedule, reason: string): Promise<void> {
+  await deps.db.prisma.schedule.update({
+    where: { id: s.id },
+    data: { enabled: false, disabledReason: reason },
+  });
+  await removeScheduleJobs(deps.scheduleQueue, s.id).catch(() => {});
+  await recordAudit(
+    deps.db,
+    { organizationId: s.organizationId, label: `schedule: ${s.name}` },
+    {
+      action: 'schedule.disable',
+      resourceKind: 'schedule',
+      resourceId: s.id,
+      result: 'denied',
+      details: { name: s.name, reason },
+    },
+  );
 }
 
 /**
@@ -134,16 +199,28 @@ export async function fireSchedule(
   // Out of runs or past its end: stop the scheduler now rather than at the next reconcile.
   if (after && !isLive(after)) await removeScheduleJobs(deps.scheduleQueue, scheduleId).catch(() => {});
   if (!runId) return null;
-  const actor = { organizationId: s.organizationId, userId: null, label: `schedule: ${s.name}` };
+  // It acts for its person, with their rights as they are at this firing.
+  const actor = { organizationId: s.organizationId, userId: s.actingUserId, label: `schedule: ${s.name}` };
   await publishEvents(deps.redis, s.organizationId, [
     { type: 'schedule.run', scheduleId: s.id, runId, status: 'running' },
   ]).catch(() => {});
   let results: MachineResult[] = [];
   let error: string | null = null;
   try {
-    results = await perform(deps, s, actor, runId);
+    const who = await onBehalfOf(deps.db, s.organizationId, s.actingUserId);
+    if ('left' in who) {
+      throw new LostRight(
+        'the person it acts for (who created or last changed it) is no longer a member, so it was turned off. Enable it again to make it act for you.',
+      );
+    }
+    results = await perform(deps, s, actor, who, runId);
   } catch (err) {
-    error = err instanceof DomainError ? err.message : `The schedule failed: ${(err as Error).message}`;
+    if (err instanceof LostRight) {
+      error = `Not allowed: ${err.message}`;
+      await turnOff(deps, s, error);
+    } else {
+      error = err instanceof DomainError ? err.message : `The schedule failed: ${(err as Error).message}`;
+    }
   }
   const failed = results.filter((r) => r.result === 'failed').length;
   const status = error

@@ -42,6 +42,7 @@ export function scheduleView(s: Schedule, now = new Date()): ScheduleView {
     target: s.target as TargetSelector,
     action: actionOf(s),
     enabled: s.enabled,
+    disabledReason: s.enabled ? null : s.disabledReason,
     startsAt: s.startsAt?.toISOString() ?? null,
     endsAt: s.endsAt?.toISOString() ?? null,
     maxRuns: s.maxRuns,

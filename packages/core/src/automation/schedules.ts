@@ -141,6 +141,7 @@ export async function createSchedule(
         endsAt,
         maxRuns: req.maxRuns ?? null,
         createdById: actor.userId ?? null,
+        actingUserId: actor.userId ?? null,
       },
     });
   } catch (err) {
@@ -185,6 +186,9 @@ export async function updateSchedule(
         actionParams: { params: action.params, message: action.message } as object,
         scriptId: action.scriptId ?? null,
         enabled: req.enabled ?? before.enabled,
+        // Whoever changes a schedule answers for what it does: it acts with their rights from now on.
+        actingUserId: actor.userId ?? null,
+        ...(req.enabled ? { disabledReason: null } : {}),
         startsAt,
         endsAt,
         maxRuns: req.maxRuns === undefined ? before.maxRuns : req.maxRuns,

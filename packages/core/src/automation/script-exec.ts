@@ -6,6 +6,7 @@ import { commandLine, connectSsh, type SshConnection, SshError } from '@overcast
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { machinesAllowed, notAllowedReason, onBehalfOf } from '../authz';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
 import { loginKeyFor } from '../keys/service';
@@ -114,7 +115,7 @@ class LiveOutput {
 }
 
 interface Outcome {
-  status: 'succeeded' | 'failed' | 'timed_out';
+  status: 'succeeded' | 'failed' | 'timed_out' | 'skipped';
   exitCode: number | null;
   stdout: string;
   stderr: string;
@@ -357,6 +358,22 @@ export async function executeScriptRun(
     where: { runId, status: 'queued' },
     orderBy: { id: 'asc' },
   });
+  // Checked as it runs, not only when it was asked for: rights and tags may have changed since.
+  const who = await onBehalfOf(db, run.organizationId, run.startedById);
+  const allowed =
+    'left' in who
+      ? new Set<string>()
+      : await machinesAllowed(
+          db,
+          run.organizationId,
+          who.principal,
+          targets.map((t) => t.machineId),
+          'run',
+        );
+  const refused =
+    'left' in who
+      ? `not allowed: ${run.startedByLabel} is no longer a member of the organization`
+      : notAllowedReason(run.startedByLabel, 'run');
   const lookups = new RunLookups(deps);
   await lookups.load(
     run.organizationId,
@@ -398,15 +415,17 @@ export async function executeScriptRun(
       const target = targets[next++]!;
       let outcome: Outcome;
       try {
-        outcome = version
-          ? await runOnMachine(deps, ctx, lookups, target)
-          : {
-              status: 'failed',
-              exitCode: null,
-              stdout: '',
-              stderr: '',
-              error: 'The script version is gone.',
-            };
+        outcome = !allowed.has(target.machineId)
+          ? { status: 'skipped', exitCode: null, stdout: '', stderr: '', error: refused }
+          : version
+            ? await runOnMachine(deps, ctx, lookups, target)
+            : {
+                status: 'failed',
+                exitCode: null,
+                stdout: '',
+                stderr: '',
+                error: 'The script version is gone.',
+              };
       } catch (err) {
         deps.logger?.warn(
           { err: (err as Error).message, runId, machineId: target.machineId },

@@ -7,7 +7,7 @@ import type {
 import type { Database } from '@overcast/db';
 import type { Queue } from 'bullmq';
 import { type Actor, recordAudit } from '../audit';
-import { allowedIds, mayDo, type Principal } from '../authz';
+import { allowedIds, machinesAllowed, mayDo, notAllowedReason, type Principal } from '../authz';
 import { DomainError, notFound } from '../errors';
 import type { Settings } from '../settings/schema';
 import { queueWithin } from './queue-timeout';
@@ -28,8 +28,11 @@ export interface StartScriptRunInput {
   timeoutSeconds?: number;
   /** Set when a schedule started the run. */
   scheduleRunId?: string;
-  /** The person starting it: their team policies limit which machines it reaches. */
-  caller?: Principal;
+  /**
+   * The person starting it (also the actor's userId): their team policies limit which machines it
+   * reaches, now and again when the worker runs it. Null only for the platform itself.
+   */
+  caller: Principal | null;
 }
 
 export interface ScriptRunJobData {
@@ -112,7 +115,7 @@ export async function startScriptRun(
       `Runs may last at most ${max} s (the automation.scriptTimeoutSeconds setting); ask for less.`,
     );
   }
-  const machines = await resolveTargets(db, actor.organizationId, input.targets, input.caller);
+  const machines = await resolveTargets(db, actor.organizationId, input.targets, input.caller ?? undefined);
   if (machines.length === 0) {
     throw new DomainError(
       'invalid',
@@ -120,6 +123,22 @@ export async function startScriptRun(
       'No machine matches the targets (terminated and missing machines are left out); check the ids, tags or clouds.',
     );
   }
+  // Machines the caller may see but not run scripts on are kept in the record, skipped, with why.
+  const allowed = await machinesAllowed(
+    db,
+    actor.organizationId,
+    input.caller,
+    machines.map((m) => m.id),
+    'run',
+  );
+  if (allowed.size === 0) {
+    throw new DomainError(
+      'forbidden',
+      'not_allowed',
+      `Your teams' policies do not let you run scripts on ${machines.length === 1 ? machines[0]!.name : `any of the ${machines.length} machines the targets pick`}; ask an admin to grant it.`,
+    );
+  }
+  const refused = notAllowedReason(actor.label, 'run');
   const run = await db.prisma.$transaction(async (tx) => {
     const created = await tx.scriptRun.create({
       data: {
@@ -135,7 +154,12 @@ export async function startScriptRun(
       },
     });
     await tx.scriptRunTarget.createMany({
-      data: machines.map((m) => ({ runId: created.id, machineId: m.id, machineName: m.name })),
+      data: machines.map((m) => ({
+        runId: created.id,
+        machineId: m.id,
+        machineName: m.name,
+        ...(allowed.has(m.id) ? {} : { status: 'skipped', error: refused, finishedAt: new Date() }),
+      })),
     });
     return created;
   });
@@ -147,7 +171,8 @@ export async function startScriptRun(
       name: script.name,
       version: script.currentVersion,
       runId: run.id,
-      machines: machines.length,
+      machines: allowed.size,
+      ...(allowed.size < machines.length ? { notAllowed: machines.length - allowed.size } : {}),
       parameters: Object.keys(params),
     },
   });

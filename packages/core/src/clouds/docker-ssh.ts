@@ -1,4 +1,6 @@
 import type { Database } from '@overcast/db';
+import { authorizeMachineAction } from '../authz/machine-access';
+import type { Principal } from '../authz/policy';
 import { DomainError, notFound } from '../errors';
 import { loginKeyFor } from '../keys/service';
 import type { SecretBox } from '../secrets';
@@ -18,11 +20,22 @@ export async function resolveDockerViaMachine(
   organizationId: string,
   config: Record<string, unknown>,
   credentials: Record<string, unknown>,
+  /** The person pointing the engine at the machine; null for the platform itself. */
+  caller: Principal | null,
 ): Promise<{ config: Record<string, unknown>; credentials: Record<string, unknown> }> {
   const machineId = config.sshMachineId;
   if (typeof machineId !== 'string') return { config, credentials };
   const machine = await deps.db.prisma.machine.findFirst({ where: { id: machineId, organizationId } });
   if (!machine) throw notFound('Machine');
+  // The engine gets the machine's login, and a Docker engine is root on its host (containers
+  // with its disks mounted, exec into them): only someone allowed a shell there may do this.
+  await authorizeMachineAction(
+    deps.db,
+    organizationId,
+    { label: 'you', principal: caller },
+    machine,
+    'shell',
+  );
   const hostLogin = await cloudHostLogin(deps, machine).catch(() => null);
   const target = sshTarget({
     ...machine,

@@ -162,6 +162,8 @@ export async function addCloud(
   deps: CloudDeps,
   actor: CloudActor,
   input: CreateCloudRequest,
+  /** The person adding it: a Docker engine reached through a machine needs a shell right there. */
+  caller: Principal | null,
 ): Promise<Cloud> {
   validateCloudInputs(input.provider, input.credentials, input.config);
   let credentials = normalizeCredentials(input.provider, input.credentials);
@@ -172,6 +174,7 @@ export async function addCloud(
       actor.organizationId,
       config,
       credentials,
+      caller,
     ));
   }
   if (
@@ -224,6 +227,7 @@ export async function updateCloud(
   actor: CloudActor,
   id: string,
   input: UpdateCloudRequest,
+  caller: Principal | null,
 ): Promise<Cloud> {
   const cloud = await getCloud(deps.db, actor.organizationId, id);
   const provider = cloud.provider as CloudProvider;
@@ -272,6 +276,7 @@ export async function updateCloud(
         actor.organizationId,
         config,
         credentials,
+        caller,
       ));
     }
     await checkCloudDestinations(

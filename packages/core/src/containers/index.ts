@@ -1,1 +1,2 @@
+export * from './engine-host';
 export * from './service';

@@ -2,11 +2,13 @@ import type { CreateContainerRequest, EngineFacts } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import type { DockerDriver, PullProgress } from '@overcast/providers';
 import { type Actor, recordAudit } from '../audit';
+import type { Principal } from '../authz/policy';
 import { driverOf, getCloud } from '../clouds';
 import { DomainError, fromProviderError } from '../errors';
 import { type ActionDeps, storeCreatedMachine } from '../machines';
 import { refreshNow } from '../polling';
 import type { SecretBox } from '../secrets';
+import { authorizeEngineHost } from './engine-host';
 
 /** The cloud, if it is a Docker engine of the caller's organization, with its driver. */
 async function dockerCloud(deps: { db: Database; box: SecretBox }, organizationId: string, cloudId: string) {
@@ -40,9 +42,12 @@ export async function createContainer(
   actor: Actor & { organizationId: string },
   cloudId: string,
   req: CreateContainerRequest,
+  /** The person asking; null for the platform itself. */
+  caller: Principal | null,
   onProgress: (p: PullProgress) => void = () => {},
 ): Promise<{ id: string; name: string }> {
   const { cloud, driver } = await dockerCloud(deps, actor.organizationId, cloudId);
+  await authorizeEngineHost(deps.db, actor.organizationId, { label: 'you', principal: caller }, cloud.id);
   if (!cloud.enabled)
     throw new DomainError('conflict', 'cloud_disabled', `${cloud.title} is disabled; enable it first.`);
   const summary = {

@@ -4,6 +4,7 @@ import type { DockerDriver } from '@overcast/providers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type Actor, recordAudit } from '../audit';
+import { authorizeMachineAction, type OnBehalfOf, rightForMachineAction } from '../authz/machine-access';
 import { driverOf, getCloud } from '../clouds';
 import { DomainError, fromProviderError, notFound } from '../errors';
 import { publishEvents } from '../events';
@@ -28,15 +29,24 @@ export async function orgMachine(db: Database, organizationId: string, id: strin
 
 /**
  * Runs start/stop/reboot/destroy/rename (and a container's pause/unpause) through the provider, records it in the machine's
- * history and the audit log, and polls the cloud at once so the new state shows quickly.
+ * history and the audit log, and polls the cloud at once so the new state shows quickly. Every
+ * path (a request, a schedule, a rule, an expiration) names who it acts for, checked here as it runs.
  */
 export async function machineAction(
   deps: ActionDeps,
   actor: OrgActor,
   id: string,
   req: MachineActionRequest,
+  who: OnBehalfOf,
 ): Promise<void> {
   const machine = await orgMachine(deps.db, actor.organizationId, id);
+  await authorizeMachineAction(
+    deps.db,
+    actor.organizationId,
+    who,
+    machine,
+    rightForMachineAction(req.action),
+  );
   if (machine.state === 'terminated' || machine.state === 'missing') {
     throw new DomainError(
       'conflict',

@@ -23,7 +23,7 @@ export async function createMachine(
 ): Promise<Machine> {
   const cloud = await getCloud(deps.db, actor.organizationId, cloudId);
   // Checked before the provider is asked, so a bad date creates nothing.
-  const expiration = req.expiration ? expirationColumns(req.expiration) : {};
+  const expiration = req.expiration ? expirationColumns(req.expiration, actor.userId ?? null) : {};
   if (!cloud.enabled)
     throw new DomainError('conflict', 'cloud_disabled', `${cloud.title} is disabled; enable it first.`);
   let sshKey: { name: string; publicKey: string } | undefined;

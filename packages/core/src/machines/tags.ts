@@ -1,6 +1,7 @@
 import type { Database } from '@overcast/db';
 import type { Redis } from 'ioredis';
 import { type Actor, recordAudit } from '../audit';
+import { governedByPolicies, MACHINE_RIGHT_WORDS, machineRightsWith, type Principal } from '../authz';
 import { COST_TAG, parseCostTag } from '../cost';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
@@ -41,6 +42,52 @@ export function checkTagLimits(
   }
 }
 
+type OrgMachine = Awaited<ReturnType<typeof orgMachine>>;
+
+/** The machine's effective tags: provider tags overlaid with Overcast tags, as policies see them. */
+function effectiveTags(machine: OrgMachine, own: Record<string, string>): Record<string, string> {
+  const provider = Object.fromEntries(
+    Object.entries((machine.providerTags ?? {}) as Record<string, unknown>).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? v : JSON.stringify(v),
+    ]),
+  );
+  return { ...provider, ...own };
+}
+
+/**
+ * Policies may grant or deny by tag, so a tag change may open up what the caller could not do.
+ * Refuses (403) a change after which the caller would hold a right on the machine they do not
+ * hold now, naming it; a change that only takes rights away, or changes none, is allowed.
+ */
+async function checkTagChange(
+  db: Database,
+  caller: Principal | undefined,
+  machine: OrgMachine,
+  change: (own: Record<string, string>) => Record<string, string>,
+): Promise<void> {
+  // Without team policies the role decides, and tags change nothing.
+  if (!caller || !governedByPolicies(caller)) return;
+  const rows = await db.prisma.tag.findMany({
+    where: { organizationId: machine.organizationId, resourceKind: 'machine', resourceId: machine.id },
+    select: { key: true, value: true },
+  });
+  const own = Object.fromEntries(rows.map((t) => [t.key, t.value]));
+  const before = machineRightsWith(caller, { cloudId: machine.cloudId, tags: effectiveTags(machine, own) });
+  const after = machineRightsWith(caller, {
+    cloudId: machine.cloudId,
+    tags: effectiveTags(machine, change({ ...own })),
+  });
+  const gained = [...after].filter((r) => !before.has(r));
+  if (gained.length > 0) {
+    throw new DomainError(
+      'forbidden',
+      'tag_change_not_allowed',
+      `This tag change would give you the right to ${gained.map((r) => MACHINE_RIGHT_WORDS[r]).join(', ')} ${machine.name}, which your teams' policies do not allow now; ask an admin to change its tags.`,
+    );
+  }
+}
+
 /** Sets Overcast tags on a machine (provider tags are left alone). A cost_per_month tag re-prices it at once. */
 export async function setMachineTags(
   db: Database,
@@ -49,6 +96,8 @@ export async function setMachineTags(
   id: string,
   tags: Record<string, string>,
   limits: TagLimits,
+  /** The person asking: a tag change may not give them rights they do not hold. */
+  caller?: Principal,
 ): Promise<void> {
   const machine = await orgMachine(db, actor.organizationId, id);
   const existing = await db.prisma.tag.findMany({
@@ -67,6 +116,7 @@ export async function setMachineTags(
       `The ${COST_TAG} tag must be an amount such as "25" or "25.50".`,
     );
   }
+  await checkTagChange(db, caller, machine, (own) => ({ ...own, ...tags }));
   await db.prisma.$transaction(async (tx) => {
     for (const [key, value] of Object.entries(tags)) {
       await tx.tag.upsert({
@@ -108,8 +158,13 @@ export async function removeMachineTag(
   actor: Actor & { organizationId: string },
   id: string,
   key: string,
+  caller?: Principal,
 ): Promise<void> {
   const machine = await orgMachine(db, actor.organizationId, id);
+  await checkTagChange(db, caller, machine, (own) => {
+    delete own[key];
+    return own;
+  });
   const { count } = await db.prisma.tag.deleteMany({
     where: { organizationId: actor.organizationId, resourceKind: 'machine', resourceId: id, key },
   });

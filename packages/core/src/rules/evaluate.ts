@@ -2,6 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { RuleAction, RuleCondition, RuleTarget, TimelineEntry } from '@overcast/contracts';
 import type { Database, Rule } from '@overcast/db';
 import type { Logger } from 'pino';
+import { recordAudit } from '../audit';
+import {
+  MACHINE_RIGHT_WORDS,
+  machinesAllowed,
+  notAllowedReason,
+  type OnBehalfOf,
+  onBehalfOf,
+  rightForMachineAction,
+} from '../authz';
 import { eachLimited } from '../monitoring/collect';
 import type { DeliveryResult, NotificationMessage } from '../notifications';
 import { type Observation, observe } from './observe';
@@ -23,6 +32,7 @@ export interface RuleEvaluatorDeps {
     machineId: string,
     action: 'reboot' | 'stop' | 'destroy',
     ruleName: string,
+    by: ActingFor,
   ): Promise<void>;
   /** Starts a script run on the machine (the scripts queue runs it); resolves with the run's id. */
   runScript(
@@ -31,9 +41,32 @@ export interface RuleEvaluatorDeps {
     machineId: string,
     params: Record<string, string>,
     ruleName: string,
+    by: ActingFor,
   ): Promise<{ runId: string }>;
   publicUrl: string;
   logger?: Pick<Logger, 'warn' | 'info'>;
+}
+
+/** The person a rule's actions run for (who created or last changed it), already checked. */
+export interface ActingFor extends OnBehalfOf {
+  userId: string | null;
+}
+
+/**
+ * Who a rule acts for, loaded once per evaluation and only when an action needs it; `lost` keeps
+ * why the rule must be turned off (its person left, or may not do what it does).
+ */
+class RulePerson {
+  private loaded: Promise<OnBehalfOf | { left: true }> | null = null;
+  lost: string | null = null;
+  constructor(
+    private readonly db: Database,
+    private readonly rule: Rule,
+  ) {}
+  get(): Promise<OnBehalfOf | { left: true }> {
+    this.loaded ??= onBehalfOf(this.db, this.rule.organizationId, this.rule.actingUserId);
+    return this.loaded;
+  }
 }
 
 export interface EvaluationStats {
@@ -185,7 +218,9 @@ export async function evaluateRule(
   );
   const subjectName = (subject: string) => (subject ? (names.get(subject) ?? subject) : 'the organization');
 
-  if (toOpen.length) await openIncidents(deps, rule, toOpen, subjectName, now, stats);
+  const person = new RulePerson(db, rule);
+  if (toOpen.length) await openIncidents(deps, rule, person, toOpen, subjectName, now, stats);
+  if (person.lost) await turnOffRule(db, rule, person.lost);
   await eachLimited(toResolve, ACTION_CONCURRENCY, async ({ obs, incident }) => {
     await resolveIncident(deps, rule, obs, incident, subjectName(obs.subject), stats);
   });
@@ -243,6 +278,7 @@ async function notifyActions(
 async function openIncidents(
   deps: RuleEvaluatorDeps,
   rule: Rule,
+  person: RulePerson,
   items: { obs: Observation; state?: StateRow }[],
   nameOf: (subject: string) => string,
   now: Date,
@@ -289,7 +325,7 @@ async function openIncidents(
       id: o.id,
       subject: o.obs.subject,
       acted: true,
-      entries: await runActions(deps, rule, o.id, o.obs, o.name),
+      entries: await runActions(deps, rule, person, o.id, o.obs, o.name),
     });
   });
   await db.pool.query(
@@ -317,6 +353,7 @@ async function openIncidents(
 async function runActions(
   deps: RuleEvaluatorDeps,
   rule: Rule,
+  person: RulePerson,
   incidentId: string,
   obs: Observation,
   name: string,
@@ -331,9 +368,36 @@ async function runActions(
   const timeline = await notifyActions(deps, rule, message, extra);
   for (const action of rule.actions as RuleAction[]) {
     if (!machineId) continue;
+    if (action.kind !== 'machine_action' && action.kind !== 'script') continue;
+    // Checked at each firing against the rule's person as they are now.
+    const right = action.kind === 'script' ? 'run' : rightForMachineAction(action.action);
+    const what = action.kind === 'script' ? 'script' : action.action;
+    const who = await person.get();
+    if ('left' in who) {
+      person.lost =
+        'Not allowed: the person it acts for (who created or last changed it) is no longer a member, so it was turned off. Enable it again to make it act for you.';
+      timeline.push(entry('action', `${what} on ${name} not run: ${person.lost}`, { ok: false }));
+      continue;
+    }
+    const allowed = await machinesAllowed(deps.db, rule.organizationId, who.principal, [machineId], right);
+    if (!allowed.has(machineId)) {
+      // Like a schedule, a rule stays on while its person may still act on some machine it watches.
+      const watched = await targetMachineIds(deps.db, rule.organizationId, rule.target as RuleTarget);
+      const any = await machinesAllowed(deps.db, rule.organizationId, who.principal, watched, right);
+      if (any.size === 0) {
+        person.lost = `Not allowed: ${who.label} may no longer ${MACHINE_RIGHT_WORDS[right]} any machine it watches, so it was turned off. Enable it again to make it act for you.`;
+      }
+      timeline.push(
+        entry('action', `${what} on ${name} not run: ${notAllowedReason(who.label, right, name)}`, {
+          ok: false,
+        }),
+      );
+      continue;
+    }
+    const by: ActingFor = { ...who, userId: rule.actingUserId };
     if (action.kind === 'machine_action') {
       try {
-        await deps.machineAction(rule.organizationId, machineId, action.action, rule.name);
+        await deps.machineAction(rule.organizationId, machineId, action.action, rule.name, by);
         timeline.push(entry('action', `${action.action} of ${name} requested`, { ok: true }));
       } catch (err) {
         timeline.push(
@@ -351,6 +415,7 @@ async function runActions(
           machineId,
           action.params ?? {},
           rule.name,
+          by,
         );
         timeline.push(entry('action', `script run started on ${name}`, { ok: true, scriptRunId: runId }));
       } catch (err) {
@@ -361,6 +426,27 @@ async function runActions(
     }
   }
   return timeline;
+}
+
+/** Turns a rule off with a reason its page shows; what it had open is closed, saying why. */
+async function turnOffRule(db: Database, rule: Rule, reason: string): Promise<void> {
+  await db.prisma.$transaction(async (tx) => {
+    await tx.rule.update({ where: { id: rule.id }, data: { enabled: false, disabledReason: reason } });
+    await tx.$executeRaw`UPDATE incidents SET status = 'resolved', resolved_at = now(),
+      timeline = timeline || jsonb_build_array(jsonb_build_object('at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'kind', 'resolved', 'message', ${`Closed: the rule was turned off. ${reason}`}::text))
+      WHERE rule_id = ${rule.id}::uuid AND status = 'open'`;
+  });
+  await recordAudit(
+    db,
+    { organizationId: rule.organizationId, label: `rule: ${rule.name}` },
+    {
+      action: 'rule.disable',
+      resourceKind: 'rule',
+      resourceId: rule.id,
+      result: 'denied',
+      details: { name: rule.name, reason },
+    },
+  );
 }
 
 async function resolveIncident(

@@ -28,6 +28,7 @@ async function ruleViews(db: Database, rows: Rule[]): Promise<RuleView[]> {
     id: r.id,
     name: r.name,
     enabled: r.enabled,
+    disabledReason: r.enabled ? null : r.disabledReason,
     target: r.target as RuleTarget,
     condition: r.condition as RuleCondition,
     actions: r.actions as RuleAction[],
@@ -102,6 +103,7 @@ export async function createRule(db: Database, actor: OrgActor, input: CreateRul
         actions: input.actions as object,
         cooldownSeconds: input.cooldownSeconds ?? DEFAULT_COOLDOWN,
         createdById: actor.userId ?? null,
+        actingUserId: actor.userId ?? null,
       },
     });
   } catch (err) {
@@ -138,6 +140,9 @@ export async function updateRule(
           ...(input.name !== undefined ? { name: input.name.trim() } : {}),
           ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
           ...(input.cooldownSeconds !== undefined ? { cooldownSeconds: input.cooldownSeconds } : {}),
+          // Whoever changes a rule answers for what it does: it acts with their rights from now on.
+          actingUserId: actor.userId ?? null,
+          ...(input.enabled ? { disabledReason: null } : {}),
           target: merged.target as object,
           condition: merged.condition as object,
           actions: merged.actions as object,

@@ -23,13 +23,21 @@ export function ruleEvaluatorDeps(
     notifier: createNotifier(deps),
     publicUrl: deps.settings.publicUrl,
     logger: deps.logger,
-    machineAction: (organizationId, machineId, action, ruleName) =>
-      machineAction(deps, { organizationId, label: `rule: ${ruleName}` }, machineId, { action }),
-    runScript: async (organizationId, scriptId, machineId, params, ruleName) => ({
+    machineAction: (organizationId, machineId, action, ruleName, by) =>
+      machineAction(
+        deps,
+        { organizationId, userId: by.userId, label: `rule: ${ruleName}` },
+        machineId,
+        {
+          action,
+        },
+        by,
+      ),
+    runScript: async (organizationId, scriptId, machineId, params, ruleName, by) => ({
       runId: await startScriptRun(
         deps,
-        { organizationId, label: `rule: ${ruleName}` },
-        { scriptId, targets: { machineIds: [machineId] }, params },
+        { organizationId, userId: by.userId, label: `rule: ${ruleName}` },
+        { scriptId, targets: { machineIds: [machineId] }, params, caller: by.principal },
       ),
     }),
   };

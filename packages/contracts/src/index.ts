@@ -11,3 +11,4 @@ export * from './api/monitoring';
 export * from './api/shell';
 export * from './api/teams';
 export * from './provider';
+export * from './tags';

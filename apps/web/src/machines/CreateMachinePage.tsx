@@ -588,7 +588,15 @@ function ImagePicker({
             <span className={styles.imageText}>
               <span className={styles.imageName}>{i.name}</span>
               <span className={styles.imageMeta}>
-                {[i.architecture, i.os, i.isPublic ? 'public' : 'private'].filter(Boolean).join(' · ')}
+                {/* The id comes last: on a narrow card it is what gets cut, never the architecture. */}
+                {[
+                  i.architecture,
+                  i.os,
+                  i.isPublic ? 'public' : 'private',
+                  i.externalId !== i.name ? i.externalId : null,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
               </span>
             </span>
           </label>

@@ -181,8 +181,8 @@ test('a machine is created through the wizard and followed until it runs', async
   await expect(page.getByText(/^Running at \d+\.\d+\.\d+\.\d+/)).toBeVisible({ timeout: 30_000 });
   await page.getByRole('link', { name: 'Open e2e-web-1' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'e2e-web-1' })).toBeVisible();
-  // DigitalOcean keeps tags as plain words, so key=value arrives as key:value.
-  await expect(page.getByText('team:web')).toBeVisible();
+  // DigitalOcean keeps tags as plain words (team:web); they read back as written.
+  await expect(page.getByText('team=web')).toBeVisible();
 });
 
 test('a volume is created and attached to a machine', async ({ page }) => {

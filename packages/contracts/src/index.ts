@@ -12,3 +12,4 @@ export * from './api/shell';
 export * from './api/teams';
 export * from './destinations';
 export * from './provider';
+export * from './tags';

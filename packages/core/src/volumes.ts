@@ -18,6 +18,7 @@ interface VolumeRow {
   location: string | null;
   attached: { externalId: string; machineId: string | null; name: string | null }[];
   cost_monthly: string | null;
+  price_unknown_reason: string | null;
   missing_since: Date | null;
 }
 
@@ -26,7 +27,7 @@ const SELECT = `
          coalesce((SELECT jsonb_agg(jsonb_build_object('externalId', a.ext, 'machineId', m.id, 'name', m.name))
                    FROM unnest(v.attached_to) AS a(ext)
                    LEFT JOIN machines m ON m.cloud_id = v.cloud_id AND m.external_id = a.ext), '[]'::jsonb) AS attached,
-         v.cost_monthly::text AS cost_monthly, v.missing_since
+         v.cost_monthly::text AS cost_monthly, v.price_unknown_reason, v.missing_since
   FROM volumes v JOIN clouds c ON c.id = v.cloud_id`;
 
 const toVolume = (r: VolumeRow): Volume => ({
@@ -40,6 +41,7 @@ const toVolume = (r: VolumeRow): Volume => ({
   location: r.location,
   attachedTo: r.attached,
   costMonthly: r.cost_monthly === null ? null : Number(r.cost_monthly).toFixed(2),
+  priceUnknownReason: r.price_unknown_reason,
   missingSince: r.missing_since?.toISOString() ?? null,
 });
 

@@ -1,4 +1,5 @@
 import {
+  CatalogQuery,
   Cloud,
   CloudList,
   CreateCloudRequest,
@@ -76,7 +77,7 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
     { schema: { tags, summary: 'One cloud', params: IdParams, response: { 200: T.Ref(Cloud), ...errors } } },
     async (request) => {
       const auth = await authorize(request, 'clouds', 'read', { id: request.params.id });
-      return toCloudView(db, await getCloud(db, auth.organizationId, request.params.id));
+      return toCloudView(db, await getCloud(db, auth.organizationId, request.params.id), auth);
     },
   );
 
@@ -148,13 +149,15 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
           tags,
           summary: `The cloud's ${kind}, as last polled`,
           params: IdParams,
+          querystring: CatalogQuery,
           response: { 200: schema, ...errors },
         },
       },
       async (request) => {
         const { id } = request.params as { id: string };
+        const { location } = request.query as { location?: string };
         const auth = await authorize(request, 'clouds', 'read', { id });
-        const catalog = await cloudCatalog(db, auth.organizationId, id);
+        const catalog = await cloudCatalog(db, auth.organizationId, id, location);
         // One handler serves three schemas; each branch returns the matching list.
         return { items: catalog[kind] } as never;
       },

@@ -5,8 +5,8 @@ import type { Cloud, CreateCloudRequest, Image, ListOf, Location, Size, UpdateCl
 export const cloudKeys = {
   all: ['clouds'] as const,
   list: () => [...cloudKeys.all, 'list'] as const,
-  catalog: (id: string, kind: 'sizes' | 'images' | 'locations') =>
-    [...cloudKeys.all, 'catalog', id, kind] as const,
+  catalog: (id: string, kind: 'sizes' | 'images' | 'locations', location = '') =>
+    [...cloudKeys.all, 'catalog', id, kind, location] as const,
 };
 
 export const cloudsQuery = queryOptions({
@@ -15,16 +15,19 @@ export const cloudsQuery = queryOptions({
   staleTime: 30_000,
 });
 
-function catalogQuery<T>(id: string, kind: 'sizes' | 'images' | 'locations') {
+/** With a location, only what can be launched there, priced for its region. */
+function catalogQuery<T>(id: string, kind: 'sizes' | 'images' | 'locations', location = '') {
+  const query = location ? `?location=${encodeURIComponent(location)}` : '';
   return queryOptions({
-    queryKey: cloudKeys.catalog(id, kind),
-    queryFn: ({ signal }) => api.get<ListOf<T>>(`/clouds/${id}/${kind}`, { signal }).then((r) => r.items),
+    queryKey: cloudKeys.catalog(id, kind, location),
+    queryFn: ({ signal }) =>
+      api.get<ListOf<T>>(`/clouds/${id}/${kind}${query}`, { signal }).then((r) => r.items),
     staleTime: 5 * 60_000,
   });
 }
 
-export const sizesQuery = (id: string) => catalogQuery<Size>(id, 'sizes');
-export const imagesQuery = (id: string) => catalogQuery<Image>(id, 'images');
+export const sizesQuery = (id: string, location = '') => catalogQuery<Size>(id, 'sizes', location);
+export const imagesQuery = (id: string, location = '') => catalogQuery<Image>(id, 'images', location);
 export const locationsQuery = (id: string) => catalogQuery<Location>(id, 'locations');
 
 export const addCloud = (body: CreateCloudRequest) => api.post<Cloud>('/clouds', body);

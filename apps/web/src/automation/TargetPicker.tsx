@@ -1,3 +1,4 @@
+import { formatTagList, parseTagList } from '@overcast/contracts/tags';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { cloudsQuery } from '../api/clouds';
@@ -6,28 +7,11 @@ import type { TargetSelector } from '../api/types';
 import { TextField } from '../ui/TextField';
 import styles from './automation.module.css';
 
-/** "env=dev, team" -> { env: 'dev', team: '' } (an empty value matches any value of the key). */
-export function parseTags(text: string): Record<string, string> {
-  const tags: Record<string, string> = {};
-  for (const part of text.split(',')) {
-    const item = part.trim();
-    if (!item) continue;
-    const eq = item.indexOf('=');
-    tags[eq === -1 ? item : item.slice(0, eq).trim()] = eq === -1 ? '' : item.slice(eq + 1).trim();
-  }
-  return tags;
-}
-
-export const formatTags = (tags: Record<string, string> = {}) =>
-  Object.entries(tags)
-    .map(([k, v]) => (v ? `${k}=${v}` : k))
-    .join(', ');
-
 export function describeTargets(t: TargetSelector): string {
   const parts = [];
   if (t.machineIds?.length)
     parts.push(`${t.machineIds.length} machine${t.machineIds.length === 1 ? '' : 's'}`);
-  if (t.tags && Object.keys(t.tags).length) parts.push(`tagged ${formatTags(t.tags)}`);
+  if (t.tags && Object.keys(t.tags).length) parts.push(`tagged ${formatTagList(t.tags)}`);
   if (t.cloudIds?.length) parts.push(`${t.cloudIds.length} cloud${t.cloudIds.length === 1 ? '' : 's'}`);
   return parts.join(' + ') || 'no machines';
 }
@@ -46,7 +30,7 @@ export function TargetPicker({
     queryFn: ({ signal }) => listMachines({ q: search || undefined, sort: 'name' }, null, 100, signal),
   });
   const clouds = useQuery(cloudsQuery);
-  const [tagText, setTagText] = useState(formatTags(value.tags));
+  const [tagText, setTagText] = useState(formatTagList(value.tags));
   const ids = new Set(value.machineIds ?? []);
   const cloudIds = new Set(value.cloudIds ?? []);
   const toggle = (set: Set<string>, id: string) => {
@@ -89,7 +73,7 @@ export function TargetPicker({
         placeholder="env=dev, team"
         onChange={(e) => {
           setTagText(e.target.value);
-          onChange({ ...value, tags: parseTags(e.target.value) });
+          onChange({ ...value, tags: parseTagList(e.target.value) });
         }}
       />
       <fieldset className={styles.fieldset}>

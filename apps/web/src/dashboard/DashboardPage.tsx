@@ -1,3 +1,4 @@
+import { formatTag } from '@overcast/contracts/tags';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
@@ -5,7 +6,7 @@ import { cloudsQuery } from '../api/clouds';
 import { costHistoryQuery, costSummaryQuery } from '../api/costs';
 import { errorText } from '../api/errors';
 import { machineCountQuery, recentMachinesQuery } from '../api/machines';
-import type { Cloud } from '../api/types';
+import type { Cloud, CostSummary } from '../api/types';
 import { volumesQuery } from '../api/volumes';
 import { CloudStatus } from '../clouds/CloudStatus';
 import { formatCount, formatMoney, plural } from '../format/number';
@@ -108,7 +109,12 @@ function Overview({ clouds }: { clouds: Cloud[] | undefined }) {
           {volumes.data ? `${formatCount(totalGb)} GB · ${attachedVolumes} attached` : null}
         </Stat>
         <Stat label="Monthly cost" value={summary.data ? money(summary.data.totalMonthly) : null}>
-          {summary.data ? 'Run-rate of everything running now' : null}
+          {summary.data ? (
+            <>
+              {money(summary.data.machinesMonthly)} machines · {money(summary.data.volumesMonthly)} volumes
+              <UnpricedNote summary={summary.data} />
+            </>
+          ) : null}
         </Stat>
       </div>
 
@@ -146,7 +152,10 @@ function Overview({ clouds }: { clouds: Cloud[] | undefined }) {
                 ),
                 value: Number(c.monthly),
                 display: money(c.monthly),
-                detail: plural(c.machines, 'machine'),
+                detail:
+                  c.volumes > 0
+                    ? `${plural(c.machines, 'machine')} · ${plural(c.volumes, 'volume')}`
+                    : plural(c.machines, 'machine'),
                 href: `/machines?cloud=${c.cloudId}`,
               }))}
             />
@@ -181,11 +190,11 @@ function Overview({ clouds }: { clouds: Cloud[] | undefined }) {
                 .slice(0, 7)
                 .map((t) => ({
                   key: `${t.key}=${t.value}`,
-                  label: t.value ? `${t.key}: ${t.value}` : t.key,
+                  label: formatTag(t.key, t.value),
                   value: Number(t.monthly),
                   display: money(t.monthly),
                   detail: plural(t.machines, 'machine'),
-                  href: `/machines?tag=${encodeURIComponent(t.value ? `${t.key}=${t.value}` : t.key)}`,
+                  href: `/machines?tag=${encodeURIComponent(formatTag(t.key, t.value))}`,
                 }))}
             />
           ) : (
@@ -239,6 +248,18 @@ function Overview({ clouds }: { clouds: Cloud[] | undefined }) {
         </Card>
       </div>
     </Page>
+  );
+}
+
+/** How many billed machines have no price, and why, so a total is never silently short. */
+function UnpricedNote({ summary }: { summary: CostSummary }) {
+  if (summary.unpricedMachines === 0) return null;
+  const why = summary.unpricedReasons.map((r) => `${r.machines}: ${r.reason}`).join('\n');
+  return (
+    <span className={styles.unpriced} title={why}>
+      {plural(summary.unpricedMachines, 'machine')} without a price, not counted
+      {summary.unpricedReasons[0] ? ` (${summary.unpricedReasons[0].reason})` : ''}
+    </span>
   );
 }
 

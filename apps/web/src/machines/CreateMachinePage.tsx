@@ -1,3 +1,4 @@
+import { parseTag } from '@overcast/contracts/tags';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -120,15 +121,19 @@ function CreateForm({
     ...locationsQuery(cloud.id),
     refetchInterval: (q) => waitForCatalog(q.state.data),
   });
-  const sizes = useQuery({ ...sizesQuery(cloud.id), refetchInterval: (q) => waitForCatalog(q.state.data) });
-  const images = useQuery({ ...imagesQuery(cloud.id), refetchInterval: (q) => waitForCatalog(q.state.data) });
+  // Sizes and images are read for the chosen location: what can launch there, priced for its region.
+  const sizes = useQuery({
+    ...sizesQuery(cloud.id, location),
+    refetchInterval: (q) => waitForCatalog(q.state.data),
+  });
+  const images = useQuery({
+    ...imagesQuery(cloud.id, location),
+    refetchInterval: (q) => waitForCatalog(q.state.data),
+  });
 
   const availableSizes = useMemo(
-    () =>
-      (sizes.data ?? [])
-        .filter((s) => !location || s.locations.length === 0 || s.locations.includes(location))
-        .sort((a, b) => price(a) - price(b) || a.name.localeCompare(b.name)),
-    [sizes.data, location],
+    () => [...(sizes.data ?? [])].sort((a, b) => price(a) - price(b) || a.name.localeCompare(b.name)),
+    [sizes.data],
   );
 
   // A choice that no longer applies (another cloud or location) is cleared.
@@ -139,8 +144,10 @@ function CreateForm({
     if (size && sizes.data && !availableSizes.some((s) => s.externalId === size)) setSize('');
   }, [availableSizes, size, sizes.data]);
   useEffect(() => {
-    if (image && images.data && !images.data.some((i) => i.externalId === image)) setImage('');
-  }, [images.data, image]);
+    const onSize = sizes.data?.find((s) => s.externalId === size);
+    if (image && images.data && !images.data.some((i) => i.externalId === image && bootsOn(i, onSize)))
+      setImage('');
+  }, [images.data, image, sizes.data, size]);
 
   const create = useMutation({
     mutationFn: () =>
@@ -189,10 +196,10 @@ function CreateForm({
     create.mutate();
   }
 
+  // Empty lists for a chosen location mean nothing is offered there, not an unread catalog.
   const catalogEmpty =
     (locations.data && locations.data.length === 0) ||
-    (sizes.data && sizes.data.length === 0) ||
-    (images.data && images.data.length === 0);
+    (!location && ((sizes.data && sizes.data.length === 0) || (images.data && images.data.length === 0)));
   const chosenSize = sizes.data?.find((s) => s.externalId === size);
   const chosenImage = images.data?.find((i) => i.externalId === image);
   const chosenLocation = locations.data?.find((l) => l.externalId === location);
@@ -277,7 +284,8 @@ function CreateForm({
                 setImage(v);
                 setErrors({ ...errors, image: undefined });
               }}
-              provider={cloud.provider}
+              location={location}
+              size={chosenSize}
             />
           )}
         </Step>
@@ -373,7 +381,7 @@ function CreateForm({
             </div>
             <div>
               <dt>Image</dt>
-              <dd className={styles.break}>{chosenImage?.name ?? <Missing />}</dd>
+              <dd className={styles.break}>{chosenImage ? describeImage(chosenImage) : <Missing />}</dd>
             </div>
             <div>
               <dt>Name</dt>
@@ -442,8 +450,20 @@ function describeSize(s: Size): string {
   const parts = [s.name];
   if (s.cpus !== null) parts.push(`${s.cpus} vCPU`);
   if (s.memoryMb !== null) parts.push(formatMemory(s.memoryMb));
+  if (s.architectures.length > 0) parts.push(s.architectures.join('/'));
   return parts.join(' · ');
 }
+
+function describeImage(i: Image): string {
+  return i.architecture ? `${i.name} · ${i.architecture}` : i.name;
+}
+
+/** An image boots on a size when either does not say its architecture, or they share one. */
+const bootsOn = (image: Image, size: Size | undefined) =>
+  !size ||
+  !image.architecture ||
+  size.architectures.length === 0 ||
+  size.architectures.includes(image.architecture);
 
 function SizePicker({
   sizes,
@@ -489,7 +509,12 @@ function SizePicker({
               checked={value === s.externalId}
               onChange={() => onChange(s.externalId)}
             />
-            <span className={styles.optionName}>{s.name}</span>
+            <span className={styles.optionName}>
+              {s.name}
+              {s.architectures.length > 0 && (
+                <span className={styles.optionArch}> {s.architectures.join('/')}</span>
+              )}
+            </span>
             <span>{s.cpus ?? '—'}</span>
             <span>{formatMemory(s.memoryMb)}</span>
             <span>{s.diskGb === null ? '—' : `${s.diskGb} GB`}</span>
@@ -508,38 +533,50 @@ function ImagePicker({
   images,
   value,
   onChange,
-  provider,
+  location,
+  size,
 }: {
   images: Image[];
   value: string;
   onChange: (value: string) => void;
-  provider: string;
+  location: string;
+  size: Size | undefined;
 }) {
   const [filter, setFilter] = useState('');
   const needle = filter.toLowerCase();
   const sorted = useMemo(
     () =>
-      [...images].sort(
-        (a, b) =>
-          Number(b.isPublic) - Number(a.isPublic) ||
-          (a.os ?? '').localeCompare(b.os ?? '') ||
-          a.name.localeCompare(b.name),
-      ),
-    [images],
+      images
+        .filter((i) => bootsOn(i, size))
+        .sort(
+          (a, b) =>
+            Number(b.isPublic) - Number(a.isPublic) ||
+            (a.os ?? '').localeCompare(b.os ?? '') ||
+            a.name.localeCompare(b.name),
+        ),
+    [images, size],
   );
   const shown = sorted.filter((i) =>
-    `${i.name} ${i.os ?? ''} ${i.externalId}`.toLowerCase().includes(needle),
+    `${i.name} ${i.providerName} ${i.os ?? ''} ${i.architecture ?? ''} ${i.externalId}`
+      .toLowerCase()
+      .includes(needle),
   );
-  if (images.length === 0) return <p className={styles.empty}>No images are known for this cloud yet.</p>;
+  if (images.length === 0)
+    return (
+      <p className={styles.empty}>
+        {location ? 'No images are offered in this location.' : 'No images are known for this cloud yet.'}
+      </p>
+    );
   const limit = 40;
   return (
     <div className={styles.picker}>
-      {images.length > 8 && <PickerSearch value={filter} onChange={setFilter} label="Filter images" />}
+      {sorted.length > 8 && <PickerSearch value={filter} onChange={setFilter} label="Filter images" />}
       <div className={styles.imageGrid} role="radiogroup" aria-label="Image">
         {shown.slice(0, limit).map((i) => (
           <label
             key={i.externalId}
             className={`${styles.imageOption} ${value === i.externalId ? styles.chosen : ''}`}
+            title={i.providerName === i.externalId ? i.externalId : `${i.providerName} (${i.externalId})`}
           >
             <input
               type="radio"
@@ -549,9 +586,15 @@ function ImagePicker({
               onChange={() => onChange(i.externalId)}
             />
             <span className={styles.imageText}>
-              <span className={styles.optionName}>{i.name}</span>
+              <span className={styles.imageName}>{i.name}</span>
               <span className={styles.imageMeta}>
-                {[i.os, i.isPublic ? 'public' : 'private', i.externalId !== i.name ? i.externalId : null]
+                {/* The id comes last: on a narrow card it is what gets cut, never the architecture. */}
+                {[
+                  i.architecture,
+                  i.os,
+                  i.isPublic ? 'public' : 'private',
+                  i.externalId !== i.name ? i.externalId : null,
+                ]
                   .filter(Boolean)
                   .join(' · ')}
               </span>
@@ -562,10 +605,15 @@ function ImagePicker({
       {shown.length > limit && (
         <p className={styles.empty}>{shown.length - limit} more; type to narrow the list.</p>
       )}
-      {shown.length === 0 && <p className={styles.empty}>No image matches “{filter}”.</p>}
-      {provider === 'aws' && (
+      {shown.length === 0 && (
+        <p className={styles.empty}>
+          {filter ? `No image matches “${filter}”.` : `No image here runs on ${size?.name ?? 'this size'}.`}
+        </p>
+      )}
+      {!location && <p className={styles.hint}>Choose a location to see only the images offered there.</p>}
+      {size && size.architectures.length > 0 && sorted.length < images.length && (
         <p className={styles.hint}>
-          EC2 images belong to one region: pick one from the region of the chosen zone.
+          Showing the {size.architectures.join('/')} images that run on {size.name}.
         </p>
       )}
     </div>
@@ -604,9 +652,7 @@ export function parseTags(text: string): { tags: Record<string, string>; error?:
   for (const part of text.split(/[,\n]/)) {
     const item = part.trim();
     if (!item) continue;
-    const eq = item.indexOf('=');
-    const key = (eq === -1 ? item : item.slice(0, eq)).trim();
-    const value = eq === -1 ? '' : item.slice(eq + 1).trim();
+    const { key, value } = parseTag(item);
     if (!key) return { tags, error: `“${item}” has no key; write tags as key=value.` };
     if (key.length > 128)
       return { tags, error: `The key “${key.slice(0, 20)}…” is longer than 128 characters.` };

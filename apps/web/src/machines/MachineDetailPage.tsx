@@ -24,6 +24,7 @@ import { Skeleton } from '../ui/Skeleton';
 import { Spinner } from '../ui/Spinner';
 import { ActionDialog, type ActionRequest } from './ActionDialog';
 import { ContainerCard } from './ContainerCard';
+import { costNote } from './cost';
 import { describeEvent, eventTone } from './history';
 import styles from './MachineDetailPage.module.css';
 import { runMachineActions } from './runActions';
@@ -235,11 +236,16 @@ function Facts({ machine: m }: { machine: Machine }) {
           <IpList ips={m.privateIps} />
         </Fact>
         <Fact label="Monthly cost">
-          <span className={styles.num}>{formatMoney(m.costMonthly, m.costCurrency)}</span>
+          {m.costMonthly !== null && (
+            <span className={styles.num}>{formatMoney(m.costMonthly, m.costCurrency)}</span>
+          )}
           {m.costHourly && (
             <span className={styles.muted}> · {formatMoney(m.costHourly, m.costCurrency)}/h</span>
           )}
-          {m.costSource && <span className={styles.muted}> · from {m.costSource}</span>}
+          <span className={styles.muted}>
+            {m.costMonthly !== null && costNote(m) ? ' · ' : ''}
+            {costNote(m)}
+          </span>
         </Fact>
         <Fact label="Created">
           <RelativeTime value={m.launchedAt} empty="Unknown" />

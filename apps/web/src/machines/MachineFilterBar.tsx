@@ -8,7 +8,7 @@ import { hasFilters } from './filters';
 import styles from './machines.module.css';
 import { MACHINE_STATES, stateLook } from './state';
 
-/** Search and filters; every change goes to the URL at once (search after a short pause). */
+/** Search and filters; every change goes to the URL at once (typed ones after a short pause). */
 export function MachineFilterBar({
   filters,
   onChange,
@@ -30,6 +30,11 @@ export function MachineFilterBar({
     const timer = setTimeout(() => onChange({ q: q.trim() }), 250);
     return () => clearTimeout(timer);
   }, [q, filters.q, onChange]);
+  useEffect(() => {
+    if (tag.trim() === (filters.tag ?? '')) return;
+    const timer = setTimeout(() => onChange({ tag: tag.trim() }), 250);
+    return () => clearTimeout(timer);
+  }, [tag, filters.tag, onChange]);
 
   const providers = PROVIDER_ORDER.filter((p) => clouds.some((c) => c.provider === p));
 
@@ -86,7 +91,6 @@ export function MachineFilterBar({
           placeholder="Tag: key or key=value"
           value={tag}
           onChange={(e) => setTag(e.target.value)}
-          onBlur={() => tag.trim() !== (filters.tag ?? '') && onChange({ tag: tag.trim() })}
           onKeyDown={(e) => {
             if (e.key === 'Enter') onChange({ tag: tag.trim() });
           }}

@@ -1,3 +1,4 @@
+import { formatTag } from '@overcast/contracts/tags';
 import { type CSSProperties, type MouseEvent, memo, useEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import type { Machine } from '../api/types';
@@ -6,6 +7,7 @@ import { ProviderIcon } from '../providers/ProviderIcon';
 import { SortIcon } from '../ui/icons';
 import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
+import { costNote } from './cost';
 import styles from './MachineTable.module.css';
 import { StateBadge } from './StateBadge';
 import { useVirtualRows } from './useVirtualRows';
@@ -291,20 +293,21 @@ const Row = memo(function Row({
       <td className={`${styles.cell} ${styles.muted}`}>
         <RelativeTime value={m.launchedAt} />
       </td>
-      <td
-        className={`${styles.cell} ${styles.end} ${styles.num}`}
-        title={m.costSource ? `Source: ${m.costSource}` : undefined}
-      >
-        {m.costMonthly === null ? <Muted /> : formatMoney(m.costMonthly, m.costCurrency)}
+      <td className={`${styles.cell} ${styles.end} ${styles.num}`} title={costNote(m) || undefined}>
+        {m.costMonthly === null ? (
+          <span className={styles.none}>no price</span>
+        ) : (
+          formatMoney(m.costMonthly, m.costCurrency)
+        )}
       </td>
       <td className={styles.cell}>
         {tags.length === 0 ? (
           <Muted />
         ) : (
-          <span className={styles.tags} title={tags.map(([k, v]) => (v ? `${k}=${v}` : k)).join('\n')}>
+          <span className={styles.tags} title={tags.map(([k, v]) => formatTag(k, v)).join('\n')}>
             {tags.slice(0, 2).map(([k, v]) => (
               <span key={k} className={styles.tag}>
-                {v ? `${k}: ${v}` : k}
+                {formatTag(k, v)}
               </span>
             ))}
             {tags.length > 2 && <span className={styles.more}>+{tags.length - 2}</span>}

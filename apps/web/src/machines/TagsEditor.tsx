@@ -1,3 +1,4 @@
+import { formatTag } from '@overcast/contracts/tags';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { errorText } from '../api/errors';
@@ -62,7 +63,7 @@ export function TagsEditor({ detail, canEdit }: { detail: MachineDetail; canEdit
           <ul className={styles.chips}>
             {user.map(([k, v]) => (
               <li key={k} className={styles.chip}>
-                <span>{v ? `${k}: ${v}` : k}</span>
+                <span>{formatTag(k, v)}</span>
                 {canEdit && (
                   <Button
                     size="xs"
@@ -112,7 +113,7 @@ export function TagsEditor({ detail, canEdit }: { detail: MachineDetail; canEdit
           <ul className={styles.chips}>
             {provider.map(([k, v]) => (
               <li key={k} className={`${styles.chip} ${styles.chipMuted}`}>
-                {v ? `${k}: ${v}` : k}
+                {formatTag(k, v)}
               </li>
             ))}
           </ul>

@@ -266,7 +266,16 @@ function VolumeRow({
           <span className={styles.muted}>Not attached</span>
         )}
       </td>
-      <td className={`${table.end} ${table.num}`}>{formatMoney(volume.costMonthly)}</td>
+      <td
+        className={`${table.end} ${table.num}`}
+        title={volume.priceUnknownReason ? `No price: ${volume.priceUnknownReason}` : undefined}
+      >
+        {volume.costMonthly === null ? (
+          <span className={styles.muted}>no price</span>
+        ) : (
+          formatMoney(volume.costMonthly)
+        )}
+      </td>
       <td className={styles.actions}>
         {canOperate && !volume.missingSince && (
           <>

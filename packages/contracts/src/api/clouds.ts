@@ -174,7 +174,9 @@ export const Cloud = T.Object(
     lastErrorAt: T.Union([T.Null(), IsoDateTime]),
     costOverrideMonthly: T.Union([T.Null(), T.String()]),
     machineCount: T.Integer(),
-    monthlyCost: T.String({ description: 'Sum of the monthly cost of its machines that are not terminated' }),
+    monthlyCost: T.String({
+      description: 'Monthly run-rate of its machines and volumes, the same figure as the cost summary',
+    }),
     createdAt: IsoDateTime,
   },
   { $id: 'Cloud' },

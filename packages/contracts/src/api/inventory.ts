@@ -19,6 +19,7 @@ export const Volume = T.Object(
       }),
     ),
     costMonthly: T.Union([T.Null(), T.String()]),
+    priceUnknownReason: T.Union([T.Null(), T.String()], { description: 'Why costMonthly is null' }),
     missingSince: T.Union([T.Null(), IsoDateTime]),
   },
   { $id: 'Volume' },
@@ -43,13 +44,19 @@ export const Size = T.Object({
   priceMonthly: T.Union([T.Null(), T.String()]),
   priceHourly: T.Union([T.Null(), T.String()]),
   currency: T.String(),
+  architectures: T.Array(T.String(), {
+    description: 'x86_64, arm64...; empty when the provider does not say',
+  }),
   locations: T.Array(T.String()),
 });
 export type Size = Static<typeof Size>;
 export const Image = T.Object({
   externalId: T.String(),
-  name: T.String(),
+  name: T.String({ description: "A readable name (a public image's description), else the provider's name" }),
+  providerName: T.String({ description: "The provider's own name of the image" }),
   os: T.Union([T.Null(), T.String()]),
+  architecture: T.Union([T.Null(), T.String()]),
+  region: T.Union([T.Null(), T.String()], { description: 'The region an EC2 image belongs to' }),
   isPublic: T.Boolean(),
 });
 export type Image = Static<typeof Image>;
@@ -57,6 +64,16 @@ export const Location = T.Object({
   externalId: T.String(),
   name: T.String(),
   country: T.Union([T.Null(), T.String()]),
+  region: T.String({ description: 'The region of a zone, or the location itself' }),
+});
+export const CatalogQuery = Strict({
+  location: T.Optional(
+    T.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Only what can be launched there, priced for its region',
+    }),
+  ),
 });
 export type Location = Static<typeof Location>;
 export const SizeList = T.Object({ items: T.Array(Size) });
@@ -65,14 +82,24 @@ export const LocationList = T.Object({ items: T.Array(Location) });
 
 export const CostSummary = T.Object({
   currency: T.String(),
-  totalMonthly: T.String(),
+  totalMonthly: T.String({ description: 'Machines and volumes; always the sum of byCloud[].monthly' }),
+  machinesMonthly: T.String(),
+  volumesMonthly: T.String(),
+  unpricedMachines: T.Integer({ description: 'Billed machines with no known price, not in the totals' }),
+  unpricedVolumes: T.Integer(),
+  unpricedReasons: T.Array(T.Object({ reason: T.String(), machines: T.Integer() })),
   byCloud: T.Array(
     T.Object({
       cloudId: Uuid,
       title: T.String(),
       provider: T.String(),
-      monthly: T.String(),
+      monthly: T.String({ description: 'Machines and volumes, as on the Clouds page' }),
+      machinesMonthly: T.String(),
+      volumesMonthly: T.String(),
       machines: T.Integer(),
+      volumes: T.Integer(),
+      unpricedMachines: T.Integer(),
+      unpricedVolumes: T.Integer(),
     }),
   ),
   byTag: T.Array(

@@ -30,7 +30,11 @@ export const Machine = T.Object(
     costMonthly: T.Union([T.Null(), T.String()]),
     costHourly: T.Union([T.Null(), T.String()]),
     costCurrency: T.String(),
-    costSource: T.Union([T.Null(), T.String()]),
+    costSource: T.Union([T.Null(), T.String()], {
+      description:
+        'tag | override | provider | table | stopped (a stopped EC2 or GCE instance bills only its disks)',
+    }),
+    priceUnknownReason: T.Union([T.Null(), T.String()], { description: 'Why costMonthly is null' }),
     missingSince: T.Union([T.Null(), IsoDateTime]),
     updatedAt: IsoDateTime,
   },

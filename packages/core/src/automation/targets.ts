@@ -2,6 +2,7 @@ import type { TargetSelector } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import { type Principal, policyFilter } from '../authz';
 import { DomainError } from '../errors';
+import { machineTagCondition } from '../machines/tag-match';
 
 export interface TargetMachine {
   id: string;
@@ -46,14 +47,7 @@ export async function resolveTargets(
   if (selector.cloudIds?.length) any.push(`m.cloud_id = ANY(${p(selector.cloudIds)}::uuid[])`);
   const tags = Object.entries(selector.tags ?? {});
   if (tags.length) {
-    const all = tags.map(([key, value]) => {
-      const k = p(key);
-      if (value === '') {
-        return `(m.provider_tags ? ${k} OR EXISTS (SELECT 1 FROM tags t WHERE t.resource_kind = 'machine' AND t.resource_id = m.id AND t.key = ${k}))`;
-      }
-      const v = p(value);
-      return `(m.provider_tags ->> ${k} = ${v} OR EXISTS (SELECT 1 FROM tags t WHERE t.resource_kind = 'machine' AND t.resource_id = m.id AND t.key = ${k} AND t.value = ${v}))`;
-    });
+    const all = tags.map(([key, value]) => machineTagCondition(key, value, p));
     any.push(`(${all.join(' AND ')})`);
   }
   const { rows } = await db.pool.query<{ id: string; name: string; cloud_id: string; state: string }>(

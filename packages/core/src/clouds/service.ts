@@ -10,6 +10,7 @@ import {
 import { type Cloud, type Database, Prisma, type Role } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
+import { cloudRunRates } from '../cost/run-rate';
 import { DomainError, fromProviderError, notFound } from '../errors';
 import type { OutboundRules } from '../outbound';
 import type { SecretBox } from '../secrets';
@@ -87,25 +88,31 @@ async function checkWithProvider(
   }
 }
 
-export async function toCloudView(db: Database, cloud: Cloud): Promise<CloudView> {
-  const [view] = await cloudViews(db, cloud.organizationId, [cloud]);
+export async function toCloudView(db: Database, cloud: Cloud, caller?: Principal): Promise<CloudView> {
+  const [view] = await cloudViews(db, cloud.organizationId, [cloud], caller);
   return view!;
 }
 
-/** Clouds with their machine count and monthly cost, in one query for the lot. */
+/** Clouds with their machine count and monthly run-rate, in one query each for the lot. */
 export async function cloudViews(
   db: Database,
   organizationId: string,
   clouds: Cloud[],
+  caller?: Principal,
 ): Promise<CloudView[]> {
   if (clouds.length === 0) return [];
-  const { rows } = await db.pool.query<{ cloud_id: string; machines: number; cost: string }>(
-    `SELECT cloud_id, count(*)::int AS machines, coalesce(sum(cost_monthly), 0)::text AS cost
-     FROM machines WHERE organization_id = $1 AND cloud_id = ANY($2::uuid[]) AND state NOT IN ('terminated')
-     GROUP BY cloud_id`,
-    [organizationId, clouds.map((c) => c.id)],
-  );
-  const stats = new Map(rows.map((r) => [r.cloud_id, r]));
+  const ids = clouds.map((c) => c.id);
+  const [counts, rates] = await Promise.all([
+    db.pool.query<{ cloud_id: string; machines: number }>(
+      `SELECT cloud_id, count(*)::int AS machines
+       FROM machines WHERE organization_id = $1 AND cloud_id = ANY($2::uuid[]) AND state NOT IN ('terminated')
+       GROUP BY cloud_id`,
+      [organizationId, ids],
+    ),
+    cloudRunRates(db, organizationId, { caller, cloudIds: ids }),
+  ]);
+  const machineCounts = new Map(counts.rows.map((r) => [r.cloud_id, r.machines]));
+  const monthly = new Map(rates.map((r) => [r.cloudId, r.monthly]));
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return clouds.map((c) => ({
     id: c.id,
@@ -121,8 +128,8 @@ export async function cloudViews(
     lastError: c.lastError,
     lastErrorAt: iso(c.lastErrorAt),
     costOverrideMonthly: c.costOverrideMonthly?.toString() ?? null,
-    machineCount: stats.get(c.id)?.machines ?? 0,
-    monthlyCost: Number(stats.get(c.id)?.cost ?? 0).toFixed(2),
+    machineCount: machineCounts.get(c.id) ?? 0,
+    monthlyCost: monthly.get(c.id) ?? '0.00',
     createdAt: c.createdAt.toISOString(),
   }));
 }
@@ -143,7 +150,7 @@ export async function listClouds(
     where: { organizationId, ...(ids ? { id: { in: ids } } : {}) },
     orderBy: { title: 'asc' },
   });
-  return cloudViews(db, organizationId, clouds);
+  return cloudViews(db, organizationId, clouds, caller);
 }
 
 const titleTaken = (title: string) =>

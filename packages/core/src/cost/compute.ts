@@ -1,6 +1,5 @@
-import type { Money, ProviderKind } from '@overcast/contracts';
-import awsPrices from './prices/aws-ec2.json' with { type: 'json' };
-import gcePrices from './prices/gce.json' with { type: 'json' };
+import type { MachineState, Money, ProviderKind } from '@overcast/contracts';
+import { type PriceLookup, tablePrice } from './tables';
 
 /** Average hours in a month; both AWS and Google convert hourly prices with it. */
 export const HOURS_PER_MONTH = 730;
@@ -8,40 +7,48 @@ export const HOURS_PER_MONTH = 730;
 /** The tag that sets a machine's monthly cost by hand; it wins over everything else. */
 export const COST_TAG = 'cost_per_month';
 
-export type CostSource = 'tag' | 'override' | 'provider' | 'table';
+export type CostSource = 'tag' | 'override' | 'provider' | 'table' | 'stopped';
 
+/** A machine's price, or why it has none (`monthly` null and `unknownReason` set). */
 export interface MachineCost {
-  hourly: string;
-  monthly: string;
+  hourly: string | null;
+  monthly: string | null;
   currency: string;
-  source: CostSource;
+  source: CostSource | null;
+  unknownReason: string | null;
 }
 
-interface PriceTable {
-  currency: string;
-  regions: Record<string, Record<string, number>>;
-}
-
-const TABLES: Partial<Record<ProviderKind, PriceTable>> = { aws: awsPrices, gce: gcePrices };
-
-/** us-east-1a -> us-east-1 (AWS zone), us-central1-a -> us-central1 (GCE zone). */
-export function regionOf(provider: ProviderKind, location: string | null): string | null {
-  if (!location) return null;
-  if (provider === 'aws')
-    return /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/.test(location) ? location.slice(0, -1) : location;
-  if (provider === 'gce') return /^[a-z]+-[a-z]+\d+-[a-z]$/.test(location) ? location.slice(0, -2) : location;
-  return location;
-}
+export { regionOf } from './tables';
 
 const fixed = (n: number, digits: number) => n.toFixed(digits);
 
 function fromMonthly(monthly: number, currency: string, source: CostSource): MachineCost {
-  return { monthly: fixed(monthly, 4), hourly: fixed(monthly / HOURS_PER_MONTH, 6), currency, source };
+  return {
+    monthly: fixed(monthly, 4),
+    hourly: fixed(monthly / HOURS_PER_MONTH, 6),
+    currency,
+    source,
+    unknownReason: null,
+  };
 }
 
 function fromHourly(hourly: number, currency: string, source: CostSource): MachineCost {
-  return { hourly: fixed(hourly, 6), monthly: fixed(hourly * HOURS_PER_MONTH, 4), currency, source };
+  return {
+    hourly: fixed(hourly, 6),
+    monthly: fixed(hourly * HOURS_PER_MONTH, 4),
+    currency,
+    source,
+    unknownReason: null,
+  };
 }
+
+const unknown = (reason: string): MachineCost => ({
+  hourly: null,
+  monthly: null,
+  currency: 'USD',
+  source: null,
+  unknownReason: reason,
+});
 
 /** Parses "25", "25.50", "$25", "25 USD"; anything else is not a cost. */
 export function parseCostTag(value: string | undefined): number | null {
@@ -50,10 +57,23 @@ export function parseCostTag(value: string | undefined): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/**
+ * Providers that bill no compute for a stopped instance: EC2 (stopped) and Compute Engine
+ * (TERMINATED) charge only the disks, which are priced as volumes. A powered-off DigitalOcean
+ * droplet keeps its reserved resources and bills in full.
+ */
+const NO_COMPUTE_WHILE_STOPPED: readonly ProviderKind[] = ['aws', 'gce'];
+
+export function billsWhileStopped(provider: ProviderKind): boolean {
+  return !NO_COMPUTE_WHILE_STOPPED.includes(provider);
+}
+
 export interface CostInput {
   provider: ProviderKind;
   size: string | null;
   location: string | null;
+  /** Unknown states are priced as running: a guess low is worse than one high. */
+  state?: MachineState | 'missing';
   /** Provider tags and user tags, user tags winning. */
   tags: Record<string, string>;
   providerMonthly?: Money;
@@ -62,18 +82,64 @@ export interface CostInput {
   cloudOverrideMonthly?: string | null;
 }
 
-/** A machine's cost: its cost_per_month tag, else the cloud's override, else the provider's price, else our table. */
-export function machineCost(input: CostInput): MachineCost | null {
+/**
+ * A machine's cost: its cost_per_month tag, else nothing for a stopped instance of a provider
+ * that bills no compute then, else the cloud's override, else the provider's price, else the
+ * shipped table; when none applies, the reason why.
+ */
+export function machineCost(input: CostInput): MachineCost {
   const tagged = parseCostTag(input.tags[COST_TAG]);
   if (tagged !== null) return fromMonthly(tagged, 'USD', 'tag');
+  if (input.state === 'stopped' && !billsWhileStopped(input.provider))
+    return fromMonthly(0, 'USD', 'stopped');
   if (input.cloudOverrideMonthly != null)
     return fromMonthly(Number(input.cloudOverrideMonthly), 'USD', 'override');
   if (input.providerMonthly)
     return fromMonthly(Number(input.providerMonthly.amount), input.providerMonthly.currency, 'provider');
   if (input.providerHourly)
     return fromHourly(Number(input.providerHourly.amount), input.providerHourly.currency, 'provider');
-  const table = TABLES[input.provider];
-  const region = regionOf(input.provider, input.location);
-  const hourly = table && region && input.size ? table.regions[region]?.[input.size] : undefined;
-  return hourly === undefined ? null : fromHourly(hourly, table!.currency, 'table');
+  const price = sizePrice(input.provider, input.size, input.location);
+  return price.price === null ? unknown(price.reason) : fromHourly(price.price, price.currency, 'table');
+}
+
+/** The shipped hourly price of a size in a location (zone or region), or why there is none. */
+export function sizePrice(provider: ProviderKind, size: string | null, location: string | null): PriceLookup {
+  if (!size) return { price: null, reason: 'the provider reports no size for this machine' };
+  return tablePrice('compute', provider, size, location);
+}
+
+export interface VolumeCost {
+  monthly: string | null;
+  currency: string;
+  source: 'provider' | 'table' | null;
+  unknownReason: string | null;
+}
+
+export interface VolumeCostInput {
+  provider: ProviderKind;
+  location: string | null;
+  sizeGb: number;
+  /** The provider's disk type (gp3, pd-balanced...); DigitalOcean has one kind. */
+  type: string | null;
+  providerMonthly?: Money;
+}
+
+/** A volume's monthly cost: the provider's price, else size × the shipped per-GB price of its type in its region. */
+export function volumeCost(input: VolumeCostInput): VolumeCost {
+  if (input.providerMonthly)
+    return {
+      monthly: fixed(Number(input.providerMonthly.amount), 4),
+      currency: input.providerMonthly.currency,
+      source: 'provider',
+      unknownReason: null,
+    };
+  const perGb = tablePrice('storage', input.provider, input.type ?? 'volume', input.location);
+  if (perGb.price === null)
+    return { monthly: null, currency: 'USD', source: null, unknownReason: perGb.reason };
+  return {
+    monthly: fixed(perGb.price * input.sizeGb, 4),
+    currency: perGb.currency,
+    source: 'table',
+    unknownReason: null,
+  };
 }

@@ -1,2 +1,3 @@
 export * from './compute';
+export * from './run-rate';
 export * from './summary';

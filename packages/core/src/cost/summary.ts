@@ -1,14 +1,12 @@
 import type { CostSummary } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import { allowedIds, type Principal, policyFilter } from '../authz';
-
-// Machines that cost money now: everything the provider still lists, not terminated or missing.
-const LIVE = `m.organization_id = $1 AND m.state NOT IN ('terminated', 'missing')`;
+import { BILLED_MACHINE, BILLED_VOLUME, type CloudRunRate, cloudRunRates, totalOf } from './run-rate';
 
 const TAGS = `(m.provider_tags || coalesce((SELECT jsonb_object_agg(t.key, t.value) FROM tags t
                WHERE t.resource_kind = 'machine' AND t.resource_id = m.id), '{}'::jsonb))`;
 
-/** Monthly run-rate: total, by cloud and by tag. */
+/** Monthly run-rate: total (machines and volumes), by cloud, by tag, and why some have no price. */
 export async function costSummary(
   db: Database,
   organizationId: string,
@@ -22,19 +20,9 @@ export async function costSummary(
   };
   const who = caller ? { ...caller, organizationId } : null;
   const machines = who ? policyFilter(who, 'machines', 'read', 'm', bind) : null;
-  const clouds = who ? policyFilter(who, 'clouds', 'read', 'c', bind) : null;
-  const live = machines ? `${LIVE} AND ${machines}` : LIVE;
-  const [byCloud, byTag] = await Promise.all([
-    db.pool.query<{ cloud_id: string; title: string; provider: string; monthly: string; machines: number }>(
-      `SELECT c.id AS cloud_id, c.title, c.provider::text AS provider,
-              coalesce(sum(m.cost_monthly) FILTER (WHERE ${live}), 0)::text AS monthly,
-              count(m.id) FILTER (WHERE ${live})::int AS machines
-       FROM clouds c LEFT JOIN machines m ON m.cloud_id = c.id
-       WHERE c.organization_id = $1 GROUP BY c.id
-       ${clouds || machines ? `HAVING (${clouds ?? 'false'}) OR count(m.id) FILTER (WHERE ${live}) > 0` : ''}
-       ORDER BY sum(m.cost_monthly) DESC NULLS LAST, c.title`,
-      params,
-    ),
+  const live = `m.organization_id = $1 AND ${BILLED_MACHINE}${machines ? ` AND ${machines}` : ''}`;
+  const [byCloud, byTag, unpriced] = await Promise.all([
+    cloudRunRates(db, organizationId, { caller }),
     db.pool.query<{ key: string; value: string; monthly: string; machines: number }>(
       `SELECT tag.key, tag.value, coalesce(sum(m.cost_monthly), 0)::text AS monthly, count(*)::int AS machines
        FROM machines m CROSS JOIN LATERAL jsonb_each_text(${TAGS}) AS tag(key, value)
@@ -42,23 +30,27 @@ export async function costSummary(
        GROUP BY tag.key, tag.value ORDER BY sum(m.cost_monthly) DESC NULLS LAST, tag.key, tag.value LIMIT 200`,
       params,
     ),
+    db.pool.query<{ reason: string; machines: number }>(
+      `SELECT coalesce(m.price_unknown_reason, 'no price known') AS reason, count(*)::int AS machines
+       FROM machines m WHERE ${live} AND m.cost_monthly IS NULL
+       GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20`,
+      params,
+    ),
   ]);
-  const money = (s: string) => Number(s).toFixed(2);
-  const total = byCloud.rows.reduce((sum, r) => sum + Number(r.monthly), 0);
+  const sum = (pick: (r: CloudRunRate) => string) => totalOf(byCloud.map((r) => ({ monthly: pick(r) })));
   return {
     currency: 'USD',
-    totalMonthly: total.toFixed(2),
-    byCloud: byCloud.rows.map((r) => ({
-      cloudId: r.cloud_id,
-      title: r.title,
-      provider: r.provider,
-      monthly: money(r.monthly),
-      machines: r.machines,
-    })),
+    totalMonthly: totalOf(byCloud),
+    machinesMonthly: sum((r) => r.machinesMonthly),
+    volumesMonthly: sum((r) => r.volumesMonthly),
+    unpricedMachines: byCloud.reduce((n, r) => n + r.unpricedMachines, 0),
+    unpricedVolumes: byCloud.reduce((n, r) => n + r.unpricedVolumes, 0),
+    unpricedReasons: unpriced.rows,
+    byCloud,
     byTag: byTag.rows.map((r) => ({
       key: r.key,
       value: r.value,
-      monthly: money(r.monthly),
+      monthly: Number(r.monthly).toFixed(2),
       machines: r.machines,
     })),
   };
@@ -72,9 +64,9 @@ export async function snapshotCosts(db: Database, day = new Date()): Promise<num
   const { rowCount } = await db.pool.query(
     `INSERT INTO cost_snapshots (organization_id, cloud_id, day, machines_monthly, volumes_monthly, machine_count)
      SELECT c.organization_id, c.id, $1::date,
-            coalesce((SELECT sum(m.cost_monthly) FROM machines m WHERE m.cloud_id = c.id AND m.state NOT IN ('terminated', 'missing')), 0),
-            coalesce((SELECT sum(v.cost_monthly) FROM volumes v WHERE v.cloud_id = c.id AND v.missing_since IS NULL), 0),
-            (SELECT count(*) FROM machines m WHERE m.cloud_id = c.id AND m.state NOT IN ('terminated', 'missing'))
+            coalesce((SELECT sum(m.cost_monthly) FROM machines m WHERE m.cloud_id = c.id AND ${BILLED_MACHINE}), 0),
+            coalesce((SELECT sum(v.cost_monthly) FROM volumes v WHERE v.cloud_id = c.id AND ${BILLED_VOLUME}), 0),
+            (SELECT count(*) FROM machines m WHERE m.cloud_id = c.id AND ${BILLED_MACHINE})
      FROM clouds c
      ON CONFLICT (cloud_id, day) DO UPDATE SET machines_monthly = EXCLUDED.machines_monthly,
        volumes_monthly = EXCLUDED.volumes_monthly, machine_count = EXCLUDED.machine_count`,

@@ -50,6 +50,7 @@ const COLUMNS = [
   'cost_monthly',
   'cost_currency',
   'cost_source',
+  'price_unknown_reason',
 ] as const;
 
 /** The fields a poll owns; a difference in any of them is a change. */
@@ -70,7 +71,8 @@ const INCOMING_TABLE = `CREATE TEMP TABLE incoming_machines (
   external_id text NOT NULL, name text NOT NULL, state "MachineState" NOT NULL, raw_state text NOT NULL,
   size text, image text, location text, public_ips text[] NOT NULL, private_ips text[] NOT NULL,
   provider_tags jsonb NOT NULL, extra jsonb NOT NULL, launched_at timestamptz(3),
-  cost_hourly numeric(12,6), cost_monthly numeric(12,4), cost_currency text NOT NULL, cost_source text
+  cost_hourly numeric(12,6), cost_monthly numeric(12,4), cost_currency text NOT NULL, cost_source text,
+  price_unknown_reason text
 ) ON COMMIT DROP`;
 
 // Machines the provider lists that we do not have yet.
@@ -163,6 +165,7 @@ function toRow(
     provider: target.provider,
     size: m.size,
     location: m.location,
+    state: m.state,
     tags: { ...m.tags, ...userTags.get(m.externalId) },
     providerMonthly: m.costMonthly,
     providerHourly: m.costHourly,
@@ -181,10 +184,11 @@ function toRow(
     m.tags,
     m.extra,
     m.createdAt,
-    cost?.hourly ?? null,
-    cost?.monthly ?? null,
-    cost?.currency ?? 'USD',
-    cost?.source ?? null,
+    cost.hourly,
+    cost.monthly,
+    cost.currency,
+    cost.source,
+    cost.unknownReason,
   ];
 }
 

@@ -1,5 +1,6 @@
-import type { RemoteVolume } from '@overcast/contracts';
+import type { ProviderKind, RemoteVolume } from '@overcast/contracts';
 import { type CopyValue, copyRows, type Database } from '@overcast/db';
+import { volumeCost } from '../cost';
 
 export interface VolumeSyncResult {
   seen: number;
@@ -18,27 +19,46 @@ const COLUMNS = [
   'provider_tags',
   'extra',
   'cost_monthly',
+  'cost_source',
+  'price_unknown_reason',
   'launched_at',
 ] as const;
 const COMPARED = COLUMNS.filter((c) => c !== 'external_id');
 
-const toRow = (v: RemoteVolume): CopyValue[] => [
-  v.externalId,
-  v.name,
-  v.sizeGb,
-  v.state,
-  v.location,
-  v.attachedTo,
-  v.tags,
-  v.extra,
-  v.costMonthly?.amount ?? null,
-  v.createdAt,
-];
+/** The disk type each driver reports in `extra` (EC2 volumeType, Compute Engine type). */
+const diskType = (v: RemoteVolume): string | null => {
+  const t = v.extra.volumeType ?? v.extra.type;
+  return typeof t === 'string' ? t : null;
+};
+
+function toRow(provider: ProviderKind, v: RemoteVolume): CopyValue[] {
+  const cost = volumeCost({
+    provider,
+    location: v.location,
+    sizeGb: v.sizeGb,
+    type: diskType(v),
+    providerMonthly: v.costMonthly,
+  });
+  return [
+    v.externalId,
+    v.name,
+    v.sizeGb,
+    v.state,
+    v.location,
+    v.attachedTo,
+    v.tags,
+    v.extra,
+    cost.monthly,
+    cost.source,
+    cost.unknownReason,
+    v.createdAt,
+  ];
+}
 
 /** Same contract as syncMachines, for volumes: one transaction, only changes written, vanished ones kept as missing. */
 export async function syncVolumes(
   db: Database,
-  target: { cloudId: string; organizationId: string },
+  target: { cloudId: string; organizationId: string; provider: ProviderKind },
   volumes: RemoteVolume[],
 ): Promise<VolumeSyncResult> {
   const unique = new Map(volumes.map((v) => [v.externalId, v]));
@@ -49,8 +69,13 @@ export async function syncVolumes(
     await client.query(`CREATE TEMP TABLE incoming_volumes (
       external_id text NOT NULL, name text NOT NULL, size_gb int NOT NULL, state text NOT NULL, location text,
       attached_to text[] NOT NULL, provider_tags jsonb NOT NULL, extra jsonb NOT NULL, cost_monthly numeric(12,4),
-      launched_at timestamptz(3)) ON COMMIT DROP`);
-    await copyRows(client, 'incoming_volumes', COLUMNS, [...unique.values()].map(toRow));
+      cost_source text, price_unknown_reason text, launched_at timestamptz(3)) ON COMMIT DROP`);
+    await copyRows(
+      client,
+      'incoming_volumes',
+      COLUMNS,
+      [...unique.values()].map((v) => toRow(target.provider, v)),
+    );
     const params = [target.cloudId, target.organizationId];
     const created = await client.query(
       `INSERT INTO volumes (organization_id, cloud_id, ${COLUMNS.join(', ')})

@@ -2,6 +2,7 @@ import type { CreateMachineRequest, Machine, RemoteMachine } from '@overcast/con
 import type { Cloud } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
 import { expirationColumns } from '../automation/expiration';
+import { checkImageServesLocation } from '../catalog';
 import { driverOf, getCloud } from '../clouds';
 import { machineCost } from '../cost';
 import { DomainError, fromProviderError, notFound } from '../errors';
@@ -34,6 +35,7 @@ export async function createMachine(
     if (!key) throw notFound('SSH key');
     sshKey = { name: key.name, publicKey: key.publicKey };
   }
+  await checkImageServesLocation(deps.db, cloud, req.image, req.location);
   let remote: RemoteMachine;
   try {
     remote = await (await driverOf(deps.box, cloud)).createMachine({
@@ -86,6 +88,7 @@ export async function storeCreatedMachine(
     provider: cloud.provider as never,
     size: remote.size,
     location: remote.location,
+    state: remote.state,
     tags: remote.tags,
     providerMonthly: remote.costMonthly,
     providerHourly: remote.costHourly,
@@ -119,10 +122,11 @@ export async function storeCreatedMachine(
             providerTags: remote.tags,
             extra: remote.extra as object,
             launchedAt: remote.createdAt,
-            costMonthly: cost?.monthly ?? null,
-            costHourly: cost?.hourly ?? null,
-            costCurrency: cost?.currency ?? 'USD',
-            costSource: cost?.source ?? null,
+            costMonthly: cost.monthly,
+            costHourly: cost.hourly,
+            costCurrency: cost.currency,
+            costSource: cost.source,
+            priceUnknownReason: cost.unknownReason,
             ...creation,
           },
         })

@@ -1,8 +1,9 @@
-import type { MachineListQuery, MachinePage } from '@overcast/contracts';
+import { type MachineListQuery, type MachinePage, parseTag } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import { type Principal, policyFilter } from '../authz';
 import { DomainError } from '../errors';
 import { cachedTotal } from './list-totals';
+import { machineTagCondition } from './tag-match';
 import { MACHINE_VIEW_COLUMNS, type MachineRow, toMachine } from './view';
 
 // Sort keys map to expressions that are never NULL, so keyset pagination compares cleanly.
@@ -65,20 +66,8 @@ export async function listMachines(
   else where.push(`m.state <> 'terminated'`);
   if (q.provider) where.push(`c.provider::text = ${p(q.provider)}`);
   if (q.tag) {
-    const eq = q.tag.indexOf('=');
-    const key = eq === -1 ? q.tag : q.tag.slice(0, eq);
-    if (eq === -1) {
-      const k = p(key);
-      where.push(
-        `(m.provider_tags ? ${k} OR EXISTS (SELECT 1 FROM tags t WHERE t.resource_kind = 'machine' AND t.resource_id = m.id AND t.key = ${k}))`,
-      );
-    } else {
-      const k = p(key);
-      const v = p(q.tag.slice(eq + 1));
-      where.push(
-        `(m.provider_tags ->> ${k} = ${v} OR EXISTS (SELECT 1 FROM tags t WHERE t.resource_kind = 'machine' AND t.resource_id = m.id AND t.key = ${k} AND t.value = ${v}))`,
-      );
-    }
+    const { key, value } = parseTag(q.tag);
+    where.push(machineTagCondition(key, value, p));
   }
   if (q.q) {
     const like = p(`%${escapeLike(q.q)}%`);

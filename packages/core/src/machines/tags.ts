@@ -129,7 +129,12 @@ export async function setMachineTags(
       const monthly = parseCostTag(tags[COST_TAG])!;
       await tx.machine.update({
         where: { id },
-        data: { costMonthly: monthly, costHourly: monthly / 730, costSource: 'tag' },
+        data: {
+          costMonthly: monthly,
+          costHourly: monthly / 730,
+          costSource: 'tag',
+          priceUnknownReason: null,
+        },
       });
     }
     await tx.machineEvent.create({

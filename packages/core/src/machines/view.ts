@@ -7,7 +7,7 @@ export const MACHINE_VIEW_COLUMNS = `
   coalesce((SELECT jsonb_object_agg(t.key, t.value) FROM tags t
             WHERE t.resource_kind = 'machine' AND t.resource_id = m.id), '{}'::jsonb) AS user_tags,
   m.launched_at, m.cost_monthly::text AS cost_monthly, m.cost_hourly::text AS cost_hourly, m.cost_currency,
-  m.cost_source, m.missing_since, m.updated_at`;
+  m.cost_source, m.price_unknown_reason, m.missing_since, m.updated_at`;
 
 export interface MachineRow {
   id: string;
@@ -30,6 +30,7 @@ export interface MachineRow {
   cost_hourly: string | null;
   cost_currency: string;
   cost_source: string | null;
+  price_unknown_reason: string | null;
   missing_since: Date | null;
   updated_at: Date;
 }
@@ -57,6 +58,7 @@ export function toMachine(r: MachineRow): Machine {
     costHourly: r.cost_hourly === null ? null : Number(r.cost_hourly).toFixed(4),
     costCurrency: r.cost_currency,
     costSource: r.cost_source,
+    priceUnknownReason: r.price_unknown_reason,
     missingSince: r.missing_since?.toISOString() ?? null,
     updatedAt: r.updated_at.toISOString(),
   };

@@ -76,7 +76,7 @@ export async function pollCloud(
     } else if (kind === 'volumes') {
       const volumes: RemoteVolume[] = await collect(driver.listVolumes(abort));
       abort.throwIfAborted();
-      const result = await syncVolumes(db, target, volumes);
+      const result = await syncVolumes(db, { ...target, provider: cloud.provider as never }, volumes);
       seen = result.seen;
       changes = result.created + result.updated + result.missing;
       if (changes)

@@ -15,6 +15,7 @@ import { DoClient, type DotsClient } from './client';
 import { apiRoot, type DigitalOceanConfig, readConfig } from './config';
 import { toImage, toLocation, toMachine, toSize, toVolume } from './map';
 import { ensureAccountKey } from './ssh-key';
+import { toDigitalOceanTags } from './tags';
 import type {
   DoWireAction,
   DoWireDroplet,
@@ -44,13 +45,6 @@ function dropletId(externalId: string): number {
     throw new ProviderError('invalid', `'${externalId}' is not a droplet id`);
   return Number(externalId);
 }
-
-/**
- * DigitalOcean tags have no values. A valued tag travels as "key:value" (colons are allowed in
- * tag names); reading back, every tag comes home as a value-less key.
- */
-const tagNames = (tags: Record<string, string> | undefined): string[] =>
-  Object.entries(tags ?? {}).map(([k, v]) => (v === '' ? k : `${k}:${v}`));
 
 class DigitalOceanDriver implements ProviderDriver {
   readonly provider = 'digitalocean' as const;
@@ -210,7 +204,7 @@ class DigitalOceanDriver implements ProviderDriver {
 
   async createMachine(spec: CreateMachineSpec): Promise<RemoteMachine> {
     const sshKeys = spec.sshKey ? [await ensureAccountKey(this.client, spec.sshKey)] : undefined;
-    const tags = tagNames(spec.tags);
+    const tags = toDigitalOceanTags(spec.tags);
     const answer = await this.client.post((api) =>
       api.droplet.createDroplet({
         name: spec.name,

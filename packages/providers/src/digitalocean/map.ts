@@ -7,6 +7,7 @@ import type {
   RemoteSize,
   RemoteVolume,
 } from '@overcast/contracts';
+import { fromDigitalOceanTags } from './tags';
 import type {
   DoWireDroplet,
   DoWireImage,
@@ -50,10 +51,6 @@ export function parseDate(value: string | undefined | null): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/** DigitalOcean tags carry no value; each becomes a key with "". */
-const tagMap = (tags: string[] | null | undefined): Record<string, string> =>
-  Object.fromEntries((tags ?? []).map((t) => [t, '']));
-
 const addresses = (nets: DoWireNetwork[] | undefined, type: string): string[] =>
   (nets ?? []).filter((n) => n.type === type && n.ip_address).map((n) => n.ip_address as string);
 
@@ -76,7 +73,7 @@ export function toMachine(d: DoWireDroplet): RemoteMachine {
     publicIps: [...addresses(v4, 'public'), ...addresses(v6, 'public')],
     privateIps: [...addresses(v4, 'private'), ...addresses(v6, 'private')],
     createdAt: parseDate(d.created_at),
-    tags: tagMap(d.tags),
+    tags: fromDigitalOceanTags(d.tags),
     costMonthly: usd(d.size?.price_monthly),
     costHourly: usd(d.size?.price_hourly),
     extra: {
@@ -111,7 +108,7 @@ export function toVolume(v: DoWireVolume): RemoteVolume {
     location: v.region?.slug ?? null,
     attachedTo,
     createdAt: parseDate(v.created_at),
-    tags: tagMap(v.tags),
+    tags: fromDigitalOceanTags(v.tags),
     extra: {
       description: v.description ?? '',
       filesystemType: v.filesystem_type ?? null,

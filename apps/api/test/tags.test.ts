@@ -1,0 +1,87 @@
+import { createRedis, pollCloud, resolveTargets } from '@overcast/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type DigitalOceanSim,
+  startDigitalOceanSim,
+} from '../../../packages/cloud-sim/src/digitalocean/index';
+import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
+
+// One tag syntax, key=value, from the create wizard to DigitalOcean and back, to the machine
+// list's filter and to schedule targets.
+
+let api: TestApi;
+let sim: DigitalOceanSim;
+let owner: TestUser;
+let cookie: string;
+let cloudId: string;
+const redis = createRedis(process.env.REDIS_URL!, { enableOfflineQueue: true });
+const TOKEN = 'do-token-tags-test';
+
+beforeAll(async () => {
+  api = await startTestApi();
+  sim = await startDigitalOceanSim({
+    accounts: [{ token: TOKEN, droplets: 5, namePrefix: 'web' }],
+    bootDelayMs: 0,
+    actionDelayMs: 0,
+  });
+  owner = await createOrgWithUser(api.db);
+  cookie = await login(api, owner);
+  const res = await call('POST', '/api/v1/clouds', {
+    provider: 'digitalocean',
+    title: 'DO',
+    credentials: { token: TOKEN },
+    endpoint: sim.url,
+  });
+  cloudId = res.json().id;
+});
+afterAll(async () => {
+  await sim.close();
+  await api.close();
+  redis.disconnect();
+});
+
+const call = (method: string, url: string, payload?: unknown) =>
+  api.app.inject({ method: method as 'GET', url, payload: payload as object, headers: { cookie } });
+
+describe('tags on DigitalOcean', () => {
+  it('a droplet created with env=qa reads back as env=qa: the list filter and a schedule target find it', async () => {
+    const created = await call('POST', `/api/v1/clouds/${cloudId}/machines`, {
+      name: 'qa-1',
+      size: 's-1vcpu-1gb',
+      image: 'debian-12-x64',
+      location: 'fra1',
+      tags: { env: 'qa', web: '' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    // DigitalOcean holds single-string tags; the valued one travels in its own form.
+    const droplet = [...sim.account(TOKEN).droplets.values()].find((d) => d.name === 'qa-1')!;
+    expect(droplet.tags).toEqual(['env:qa', 'web']);
+
+    const poll = await pollCloud(
+      { db: api.db, box: api.box, redis, settings: api.settings },
+      cloudId,
+      'machines',
+    );
+    expect(poll.status).toBe('ok');
+    const id = created.json().id;
+    expect((await call('GET', `/api/v1/machines/${id}`)).json().machine.tags).toEqual({ env: 'qa', web: '' });
+
+    for (const tag of ['env=qa', 'env = qa', 'env']) {
+      const page = (await call('GET', `/api/v1/machines?tag=${encodeURIComponent(tag)}`)).json();
+      expect(
+        page.items.map((m: { name: string }) => m.name),
+        tag,
+      ).toEqual(['qa-1']);
+    }
+    const targets = await resolveTargets(api.db, owner.organizationId, { tags: { env: 'qa' } });
+    expect(targets.map((t) => t.name)).toEqual(['qa-1']);
+  });
+
+  it("a tag set in DigitalOcean's own console as key:value is the same tag", async () => {
+    const [first] = [...sim.account(TOKEN).droplets.values()];
+    first!.tags.push('team:payments');
+    await pollCloud({ db: api.db, box: api.box, redis, settings: api.settings }, cloudId, 'machines');
+    const page = (await call('GET', `/api/v1/machines?tag=${encodeURIComponent('team=payments')}`)).json();
+    expect(page.items.map((m: { externalId: string }) => m.externalId)).toEqual([String(first!.id)]);
+  });
+});

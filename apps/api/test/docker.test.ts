@@ -73,6 +73,7 @@ describe('an engine reached through a machine Overcast logs in to', () => {
           provider: 'ssh_host',
           title: 'build hosts',
           credentials: Buffer.from('x'),
+          config: { hosts: [{ address: '127.0.0.1', port: sshd.port, username: sshd.user }] },
         },
       });
       const host = await api.db.prisma.machine.create({

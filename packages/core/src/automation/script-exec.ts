@@ -2,18 +2,17 @@ import { setMaxListeners } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import type { StreamEvent } from '@overcast/contracts';
 import type { Cloud, Database, Machine } from '@overcast/db';
-import { commandLine, connectSsh, type SshConnection, SshError } from '@overcast/ssh';
+import { commandLine, type SshConnection, SshError } from '@overcast/ssh';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
-import { loginKeyFor } from '../keys/service';
 import type { SecretBox } from '../secrets';
 import type { Settings } from '../settings/schema';
-import { cloudHostLoginOf } from '../terminal/cloud-host';
-import { pinHostKey } from '../terminal/hostkeys';
-import { sshTarget } from '../terminal/target';
+import { type KeyLoader, keyLoader, machineLogin } from '../ssh-access/login';
+import { openRouteSsh } from '../ssh-access/open';
+import { type MachineRoute, machineRoute } from '../ssh-access/route';
 import { enqueueScriptRun } from './script-run';
 
 export interface ScriptExecDeps {
@@ -151,12 +150,13 @@ class RunLookups {
   private machines = new Map<string, Machine>();
   private clouds = new Map<string, Cloud>();
   private hostKeys = new Map<string, { fingerprint: string; algorithm: string }>();
-  private keys = new Map<string, ReturnType<typeof loginKeyFor>>();
+  private keys: KeyLoader | null = null;
 
   constructor(private readonly deps: ScriptExecDeps) {}
 
   async load(organizationId: string, machineIds: string[]): Promise<void> {
     const { prisma } = this.deps.db;
+    this.keys = keyLoader(this.deps, organizationId);
     const machines = await prisma.machine.findMany({ where: { id: { in: machineIds }, organizationId } });
     for (const m of machines) this.machines.set(m.id, m);
     const cloudIds = [...new Set(machines.map((m) => m.cloudId))];
@@ -168,26 +168,19 @@ class RunLookups {
 
   machine = (id: string) => this.machines.get(id);
 
-  hostLogin(machine: Machine) {
+  /** How the machine is reached; a DomainError says why it cannot be. */
+  route(machine: Machine): MachineRoute {
     const cloud = this.clouds.get(machine.cloudId);
-    try {
-      return cloud ? cloudHostLoginOf(this.deps.box, cloud, machine) : null;
-    } catch {
-      return null;
-    }
+    if (!cloud) throw new DomainError('not_found', 'cloud_not_found', 'The machine’s cloud was not found.');
+    return machineRoute(machine, cloud);
   }
 
   pinned = (machineId: string, host: string, port: number) =>
     this.hostKeys.get(`${machineId}|${host}|${port}`);
 
-  loginKey(machine: Machine) {
-    const slot = machine.sshKeyId ?? '(default)';
-    let key = this.keys.get(slot);
-    if (!key) {
-      key = loginKeyFor(this.deps, machine);
-      this.keys.set(slot, key);
-    }
-    return key;
+  login(machine: Machine) {
+    const cloud = this.clouds.get(machine.cloudId);
+    return cloud && this.keys ? machineLogin(this.deps.box, machine, cloud, this.keys) : null;
   }
 }
 
@@ -207,48 +200,32 @@ async function runOnMachine(
   });
   const machine = lookups.machine(target.machineId);
   if (!machine) return fail('The machine no longer exists.');
-  const hostLogin = lookups.hostLogin(machine);
-  let where: ReturnType<typeof sshTarget>;
+  let where: MachineRoute;
   try {
-    where = sshTarget({
-      ...machine,
-      sshUser: machine.sshUser ?? hostLogin?.username ?? null,
-      sshPort: machine.sshPort ?? hostLogin?.port ?? null,
-    });
+    where = lookups.route(machine);
   } catch (err) {
     if (err instanceof DomainError) return fail(err.message);
     throw err;
   }
-  const key = await lookups.loginKey(machine);
-  const privateKey = key?.secret.privateKey ?? hostLogin?.privateKey;
-  const password = key ? undefined : hostLogin?.password;
-  if (!privateKey && !password) {
+  if (where.via !== 'ssh') return fail(`${machine.name} is reached ${where.reason}, not over SSH.`);
+  const login = await lookups.login(machine);
+  if (!login) {
     return fail(
       `No SSH key is associated with ${machine.name} and the organization has no default key. Associate a key with the machine (or set a default key) and run again.`,
     );
   }
-  const label = `${where.user}@${where.host}:${where.port}`;
-  const pinned = lookups.pinned(machine.id, where.host, where.port);
+  const label = `${where.user}@${where.address}:${where.port}`;
   let conn: SshConnection;
   try {
-    conn = await connectSsh({
-      host: where.host,
-      port: where.port,
-      username: where.user,
-      privateKey,
-      passphrase: key?.secret.passphrase ?? (key ? undefined : hostLogin?.passphrase),
-      password,
-      hostKeyFingerprint: pinned?.fingerprint ?? null,
+    ({ conn } = await openRouteSsh(deps.db, machine, where, login, {
+      pinned: lookups.pinned(machine.id, where.address, where.port) ?? null,
       connectTimeoutMs: Math.min(15_000, ctx.timeoutMs),
       signal: ctx.signal,
-    });
+    }));
   } catch (err) {
     return fail(connectMessage(err, label));
   }
   try {
-    if (!pinned || pinned.algorithm !== conn.hostKey.algorithm) {
-      await pinHostKey(deps.db, machine, where.host, where.port, conn.hostKey);
-    }
     // Recorded before the command starts: a worker dying mid-run leaves it "running", and the
     // retry then reports it as unknown instead of running the script twice.
     await deps.db.pool.query(

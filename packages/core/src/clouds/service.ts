@@ -14,6 +14,7 @@ import type { SecretBox } from '../secrets';
 import { resolveDockerViaMachine } from './docker-ssh';
 import { driverFor } from './drivers';
 import { normalizeCredentials, validateCloudInputs } from './inputs';
+import { useOrganizationKey } from './org-key';
 
 export interface CloudDeps {
   db: Database;
@@ -166,6 +167,13 @@ export async function addCloud(
       credentials,
     ));
   }
+  ({ config, credentials } = await useOrganizationKey(
+    deps,
+    actor.organizationId,
+    input.provider,
+    config,
+    credentials,
+  ));
   if (
     await deps.db.prisma.cloud.findFirst({
       where: { organizationId: actor.organizationId, title: input.title },
@@ -246,13 +254,31 @@ export async function updateCloud(
         credentials,
       ));
     }
+    // A newly pasted login replaces the organization key the cloud used (unless one is named again).
+    if (input.credentials && !input.config?.sshKeyId && 'sshKeyId' in config) {
+      const { sshKeyId: _replaced, ...rest } = config;
+      config = rest;
+    }
+    // The stored copy of an organization key is taken afresh from the key itself.
+    if (!input.credentials && typeof config.sshKeyId === 'string') {
+      credentials = Object.fromEntries(
+        Object.entries(credentials).filter(([k]) => !['privateKey', 'passphrase', 'password'].includes(k)),
+      );
+    }
+    ({ config, credentials } = await useOrganizationKey(
+      deps,
+      actor.organizationId,
+      provider,
+      config,
+      credentials,
+    ));
     const endpoint = input.endpoint !== undefined ? input.endpoint : cloud.endpoint;
     await checkWithProvider(provider, { credentials, endpoint, config });
-    if (input.credentials || (provider === 'docker' && config.sshMachineId)) {
+    if (input.credentials || (provider === 'docker' && config.sshMachineId) || config.sshKeyId) {
       data.credentials = sealCredentials(deps.box, cloud.id, credentials);
       changed.push('credentials');
     }
-    if (input.config) {
+    if (input.config || JSON.stringify(config) !== JSON.stringify(cloud.config)) {
       data.config = config as object;
       changed.push('config');
     }

@@ -1,7 +1,7 @@
 import type { Database, Machine } from '@overcast/db';
 import { DomainError } from '../errors';
 import type { SecretBox } from '../secrets';
-import { connectMachineSsh } from '../terminal/machine-ssh';
+import { connectMachineSsh } from '../ssh-access/open';
 import type { MetricValue } from './metrics';
 import { scrapeNodeExporter } from './node-exporter';
 import { PROC_COMMAND, parseProcOutput } from './procfs';

@@ -1,0 +1,5 @@
+export * from './login';
+export * from './open';
+export * from './pins';
+export * from './reached-at';
+export * from './route';

@@ -10,6 +10,7 @@ import { DomainError } from '../errors';
 import { publishEvents } from '../events';
 import type { SecretBox } from '../secrets';
 import type { Settings } from '../settings/schema';
+import { runInContainer } from '../ssh-access/container-exec';
 import { type KeyLoader, keyLoader, machineLogin } from '../ssh-access/login';
 import { openRouteSsh } from '../ssh-access/open';
 import { type MachineRoute, machineRoute } from '../ssh-access/route';
@@ -31,6 +32,11 @@ export interface ScriptExecDeps {
  * shell (bash, zsh, fish...) only ever sees one single-quoted word.
  */
 export function remoteCommand(kind: string): string {
+  return commandLine(scriptArgv(kind));
+}
+
+/** The same command as argv, for a container's exec (no login shell to get past there). */
+export function scriptArgv(kind: string): string[] {
   const run = kind === 'executable' ? '"$f"' : '/bin/sh "$f"';
   const inner =
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, for sh
@@ -38,8 +44,11 @@ export function remoteCommand(kind: string): string {
     `trap 'rm -f "$f"' EXIT; trap 'exit 143' HUP INT TERM; ` +
     'cat > "$f" || exit 125; chmod 700 "$f" || exit 125; ' +
     `${run} < /dev/null`;
-  return commandLine(['/bin/sh', '-c', inner]);
+  return ['/bin/sh', '-c', inner];
 }
+
+/** The body as sent on stdin, ending in a newline. */
+const scriptInput = (body: string) => (body.endsWith('\n') ? body : `${body}\n`);
 
 /** How often live output is pushed to browsers, per machine. */
 const FLUSH_MS = 100;
@@ -168,6 +177,8 @@ class RunLookups {
 
   machine = (id: string) => this.machines.get(id);
 
+  cloud = (machine: Machine) => this.clouds.get(machine.cloudId);
+
   /** How the machine is reached; a DomainError says why it cannot be. */
   route(machine: Machine): MachineRoute {
     const cloud = this.clouds.get(machine.cloudId);
@@ -207,7 +218,24 @@ async function runOnMachine(
     if (err instanceof DomainError) return fail(err.message);
     throw err;
   }
-  if (where.via !== 'ssh') return fail(`${machine.name} is reached ${where.reason}, not over SSH.`);
+  if (where.via === 'docker-exec') {
+    const cloud = lookups.cloud(machine) as Cloud;
+    return runScript(deps, ctx, target, machine.id, machine.name, async () => {
+      const proc = await runInContainer(deps.box, cloud, machine, scriptArgv(ctx.kind), {
+        stdin: scriptInput(ctx.body),
+        env: ctx.params,
+        timeoutMs: ctx.timeoutMs,
+        signal: ctx.signal,
+      });
+      return {
+        stdout: proc.stdout,
+        stderr: proc.stderr,
+        exit: proc.exit.then((e) => ({ ...e, signal: null })),
+        // The engine cannot kill an exec; the command lost its stdin and output instead.
+        stopped: 'Overcast stopped waiting for it and closed its input and output',
+      };
+    });
+  }
   const login = await lookups.login(machine);
   if (!login) {
     return fail(
@@ -226,6 +254,39 @@ async function runOnMachine(
     return fail(connectMessage(err, label));
   }
   try {
+    return await runScript(deps, ctx, target, machine.id, label, async () => {
+      const proc = await conn.spawn(remoteCommand(ctx.kind), {
+        env: ctx.params,
+        timeoutMs: ctx.timeoutMs,
+        signal: ctx.signal,
+      });
+      proc.stdin.end(scriptInput(ctx.body));
+      return { stdout: proc.stdout, stderr: proc.stderr, exit: proc.exit, stopped: 'it was killed' };
+    });
+  } finally {
+    await conn.close().catch(() => {});
+  }
+}
+
+/** A started script, over SSH or through a container's exec. */
+interface Started {
+  stdout: NodeJS.ReadableStream;
+  stderr: NodeJS.ReadableStream;
+  exit: Promise<{ exitCode: number | null; signal?: string | null; timedOut: boolean }>;
+  /** What became of it at the timeout, for the message. */
+  stopped: string;
+}
+
+/** Starts the script, streams and keeps its output, and words how it ended. */
+async function runScript(
+  deps: ScriptExecDeps,
+  ctx: RunContext,
+  target: TargetRow,
+  machineId: string,
+  label: string,
+  start: () => Promise<Started>,
+): Promise<Outcome> {
+  try {
     // Recorded before the command starts: a worker dying mid-run leaves it "running", and the
     // retry then reports it as unknown instead of running the script twice.
     await deps.db.pool.query(
@@ -235,20 +296,12 @@ async function runOnMachine(
     const live = new LiveOutput(
       deps,
       ctx.organizationId,
-      {
-        runId: ctx.runId,
-        targetId: target.id,
-        machineId: machine.id,
-      },
+      { runId: ctx.runId, targetId: target.id, machineId },
       ctx.maxBytes,
     );
     const out = new Capture(ctx.maxBytes);
     const err = new Capture(ctx.maxBytes);
-    const proc = await conn.spawn(remoteCommand(ctx.kind), {
-      env: ctx.params,
-      timeoutMs: ctx.timeoutMs,
-      signal: ctx.signal,
-    });
+    const proc = await start();
     proc.stdout.on('data', (chunk: Buffer) => {
       out.add(chunk);
       live.push('stdout', chunk);
@@ -257,8 +310,7 @@ async function runOnMachine(
       err.add(chunk);
       live.push('stderr', chunk);
     });
-    proc.stdin.end(ctx.body.endsWith('\n') ? ctx.body : `${ctx.body}\n`);
-    let exit: Awaited<typeof proc.exit>;
+    let exit: Awaited<Started['exit']>;
     try {
       exit = await proc.exit;
     } finally {
@@ -271,7 +323,7 @@ async function runOnMachine(
         exitCode: exit.exitCode,
         stdout: out.text(),
         stderr: err.text(),
-        error: `Still running after ${seconds} s, so it was killed. Raise the run's timeout if it needs longer.`,
+        error: `Still running after ${seconds} s, so ${proc.stopped}. Raise the run's timeout if it needs longer.`,
       };
     }
     const ok = exit.exitCode === 0;
@@ -291,11 +343,14 @@ async function runOnMachine(
               : `The script was ended by ${exit.signal ?? 'an unknown signal'}.`,
     };
   } catch (e) {
-    return fail(
-      e instanceof SshError || e instanceof Error ? `The run on ${label} failed: ${e.message}` : String(e),
-    );
-  } finally {
-    await conn.close().catch(() => {});
+    return {
+      status: 'failed',
+      exitCode: null,
+      stdout: '',
+      stderr: '',
+      error:
+        e instanceof DomainError ? e.message : `The run on ${label} failed: ${(e as Error)?.message ?? e}`,
+    };
   }
 }
 

@@ -1,3 +1,4 @@
+export * from './container-exec';
 export * from './login';
 export * from './open';
 export * from './pins';

@@ -82,6 +82,14 @@ test('a key imported on the Keys page opens a terminal on the machine, and the s
   const keyRow = page.locator('tbody tr', { hasText: 'lab key' });
   await expect(keyRow).toContainText(key.fingerprint);
   await expect(keyRow.getByText('Default')).toBeVisible();
+  // Its public half is shown, ready for authorized_keys, with a labelled copy button.
+  await expect(keyRow.getByRole('figure', { name: 'Public key of lab key' })).toContainText(
+    key.publicKey.trim(),
+  );
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await keyRow.getByRole('button', { name: 'Copy public key of lab key' }).click();
+  await expect(keyRow.getByRole('button', { name: 'Copied' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key.publicKey);
 
   // Associate it with the machine, with the sshd's user and port.
   await page.goto(`/machines/${machineId}`);
@@ -91,6 +99,9 @@ test('a key imported on the Keys page opens a terminal on the machine, and the s
   await form.getByLabel('Port').fill(String(sshd.port));
   await form.getByRole('button', { name: 'Save SSH settings' }).click();
   await expect(page.getByText('SSH settings saved')).toBeVisible();
+  // The Connect line dials what Overcast dials: the port and user just set.
+  await expect(page.getByText(`ssh -p ${sshd.port} ${sshd.user}@127.0.0.1`)).toBeVisible();
+  await expect(page.getByText(`reached at 127.0.0.1:${sshd.port} as ${sshd.user}`)).toBeVisible();
 
   // Open the terminal and run a command whose output differs from what was typed.
   await page.getByRole('link', { name: 'Open terminal' }).click();

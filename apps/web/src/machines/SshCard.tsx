@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { errorText } from '../api/errors';
 import { machineSshQuery, setMachineSsh, shellSessionsQuery, sshKeysQuery } from '../api/keys';
+import { machineKeys } from '../api/machines';
 import type { Machine, MachineSsh } from '../api/types';
 import { usePermissions } from '../auth/permissions';
 import { useSession } from '../auth/SessionContext';
@@ -67,6 +68,8 @@ function SshForm({
     onSuccess: (data) => {
       queryClient.setQueryData(machineSshQuery(machineId).queryKey, data);
       void queryClient.invalidateQueries({ queryKey: sshKeysQuery.queryKey });
+      // The page's Connect line shows the user and port Overcast now reaches the machine with.
+      void queryClient.invalidateQueries({ queryKey: machineKeys.detail(machineId) });
       toast.success('SSH settings saved');
     },
   });

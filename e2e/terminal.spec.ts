@@ -91,6 +91,26 @@ test('a key imported on the Keys page opens a terminal on the machine, and the s
   await expect(keyRow.getByRole('button', { name: 'Copied' })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key.publicKey);
 
+  // At phone width and in dark mode: the key's public half, and the SSH-hosts form offering it.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await mkdir(paths.artifacts, { recursive: true });
+  await page.screenshot({ path: join(paths.artifacts, 'keys-390-dark.png'), fullPage: true });
+  await page.goto('/clouds');
+  await page.getByRole('button', { name: 'Add cloud' }).first().click();
+  const add = page.getByRole('dialog', { name: 'Add a cloud' });
+  await add.getByRole('radio', { name: 'SSH hosts' }).check();
+  await expect(add.getByLabel('Overcast key')).toHaveValue('');
+  const offered = add.getByRole('figure', { name: 'Public key of lab key' });
+  await expect(offered).toContainText(key.publicKey.trim());
+  await offered.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(paths.artifacts, 'add-ssh-hosts-390-dark.png') });
+  const box = await offered.boundingBox();
+  expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(390);
+  await page.keyboard.press('Escape');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light' });
+
   // Associate it with the machine, with the sshd's user and port.
   await page.goto(`/machines/${machineId}`);
   const form = page.getByRole('form', { name: 'SSH settings' });

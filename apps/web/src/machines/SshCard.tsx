@@ -36,7 +36,13 @@ export function SshCard({ machine: m, canEdit }: { machine: Machine; canEdit: bo
       {ssh.isError ? (
         <Alert>{errorText(ssh.error)}</Alert>
       ) : ssh.data ? (
-        <SshForm key={ssh.dataUpdatedAt} machineId={m.id} current={ssh.data} canEdit={canEdit} />
+        <SshForm
+          key={ssh.dataUpdatedAt}
+          machineId={m.id}
+          current={ssh.data}
+          canEdit={canEdit}
+          portFromCloud={m.provider === 'ssh_host'}
+        />
       ) : (
         <p className={styles.muted}>Loading…</p>
       )}
@@ -48,10 +54,13 @@ function SshForm({
   machineId,
   current,
   canEdit,
+  portFromCloud,
 }: {
   machineId: string;
   current: MachineSsh;
   canEdit: boolean;
+  /** An SSH host is reached at the port it was added with; this one does not apply. */
+  portFromCloud: boolean;
 }) {
   const queryClient = useQueryClient();
   const keys = useQuery(sshKeysQuery);
@@ -125,7 +134,8 @@ function SshForm({
         value={port}
         placeholder="22"
         onChange={(e) => setPort(e.target.value)}
-        disabled={!canEdit}
+        disabled={!canEdit || portFromCloud}
+        hint={portFromCloud ? "An SSH host is reached at the port in its cloud's settings." : undefined}
       />
       {canEdit && (
         <div>

@@ -34,7 +34,7 @@ const test = base.extend<object, { world: World }>({
         const organizationId = org.rows[0]?.id;
         const cloud = await db.query<{ id: string }>(
           `INSERT INTO clouds (organization_id, provider, title, credentials, enabled, poll_status)
-           VALUES ($1, 'ssh_host', 'Lab hosts', '\\x00', false, 'ok') RETURNING id`,
+           VALUES ($1, 'digitalocean', 'Lab hosts', '\\x00', false, 'ok') RETURNING id`,
           [organizationId],
         );
         for (const name of ['lab-a', 'lab-b']) {

@@ -35,7 +35,7 @@ const test = base.extend<object, { sshWorld: SshWorld }>({
         // Disabled, so no poller touches it: the machine row is all the terminal needs.
         const cloud = await db.query<{ id: string }>(
           `INSERT INTO clouds (organization_id, provider, title, credentials, enabled, poll_status)
-           VALUES ($1, 'ssh_host', 'Lab hosts', '\\x00', false, 'ok') RETURNING id`,
+           VALUES ($1, 'digitalocean', 'Lab hosts', '\\x00', false, 'ok') RETURNING id`,
           [organizationId],
         );
         const machine = await db.query<{ id: string }>(
@@ -82,6 +82,34 @@ test('a key imported on the Keys page opens a terminal on the machine, and the s
   const keyRow = page.locator('tbody tr', { hasText: 'lab key' });
   await expect(keyRow).toContainText(key.fingerprint);
   await expect(keyRow.getByText('Default')).toBeVisible();
+  // Its public half is shown, ready for authorized_keys, with a labelled copy button.
+  await expect(keyRow.getByRole('figure', { name: 'Public key of lab key' })).toContainText(
+    key.publicKey.trim(),
+  );
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await keyRow.getByRole('button', { name: 'Copy public key of lab key' }).click();
+  await expect(keyRow.getByRole('button', { name: 'Copied' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key.publicKey);
+
+  // At phone width and in dark mode: the key's public half, and the SSH-hosts form offering it.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await mkdir(paths.artifacts, { recursive: true });
+  await page.screenshot({ path: join(paths.artifacts, 'keys-390-dark.png'), fullPage: true });
+  await page.goto('/clouds');
+  await page.getByRole('button', { name: 'Add cloud' }).first().click();
+  const add = page.getByRole('dialog', { name: 'Add a cloud' });
+  await add.getByRole('radio', { name: 'SSH hosts' }).check();
+  await expect(add.getByLabel('Overcast key')).toHaveValue('');
+  const offered = add.getByRole('figure', { name: 'Public key of lab key' });
+  await expect(offered).toContainText(key.publicKey.trim());
+  await offered.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(paths.artifacts, 'add-ssh-hosts-390-dark.png') });
+  const box = await offered.boundingBox();
+  expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(390);
+  await page.keyboard.press('Escape');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // Associate it with the machine, with the sshd's user and port.
   await page.goto(`/machines/${machineId}`);
@@ -91,6 +119,9 @@ test('a key imported on the Keys page opens a terminal on the machine, and the s
   await form.getByLabel('Port').fill(String(sshd.port));
   await form.getByRole('button', { name: 'Save SSH settings' }).click();
   await expect(page.getByText('SSH settings saved')).toBeVisible();
+  // The Connect line dials what Overcast dials: the port and user just set.
+  await expect(page.getByText(`ssh -p ${sshd.port} ${sshd.user}@127.0.0.1`)).toBeVisible();
+  await expect(page.getByText(`reached at 127.0.0.1:${sshd.port} as ${sshd.user}`)).toBeVisible();
 
   // Open the terminal and run a command whose output differs from what was typed.
   await page.getByRole('link', { name: 'Open terminal' }).click();

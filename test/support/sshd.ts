@@ -19,6 +19,10 @@ export interface StartSshdOptions {
   port?: number;
   /** Host key type; default ed25519. */
   hostKeyType?: 'ed25519' | 'rsa' | 'ecdsa';
+  /** The loopback address to listen on (anything in 127.0.0.0/8); default 127.0.0.1. */
+  host?: string;
+  /** A directory put first on sessions' PATH, to stand in for the host's own commands. */
+  pathPrefix?: string;
 }
 
 export interface SshdHandle {
@@ -133,10 +137,17 @@ function makeHostKey(dir: string, type: string): string {
   return fingerprint;
 }
 
-function writeConfig(dir: string, port: number, users: string[], hostKeyFile: string): string {
+function writeConfig(
+  dir: string,
+  host: string,
+  port: number,
+  users: string[],
+  hostKeyFile: string,
+  pathPrefix?: string,
+): string {
   const [major, minor] = sshdVersion();
   const lines = [
-    'ListenAddress 127.0.0.1',
+    `ListenAddress ${host}`,
     `Port ${port}`,
     `HostKey ${hostKeyFile}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
@@ -158,7 +169,7 @@ function writeConfig(dir: string, port: number, users: string[], hostKeyFile: st
     'Subsystem sftp internal-sftp',
     // Sessions get this scratch dir as HOME, so bash never sources the real user's rc files:
     // on a developer machine those may hang (a stale pyenv lock) or print noise into output.
-    `SetEnv HOME=${dir}`,
+    `SetEnv HOME=${dir}${pathPrefix ? ` PATH=${pathPrefix}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin` : ''}`,
   ];
   // OpenSSH 9.8 penalises sources that fail logins; tests fail logins on purpose.
   if (major > 9 || (major === 9 && minor >= 8)) lines.push('PerSourcePenalties no');
@@ -209,12 +220,13 @@ async function halt(child: ChildProcess): Promise<void> {
   live.delete(child);
 }
 
-/** Starts sshd on 127.0.0.1 and waits until it answers with an SSH banner. */
+/** Starts sshd on 127.0.0.1 (or another loopback address) and waits until it answers with an SSH banner. */
 export async function startSshd(options: StartSshdOptions): Promise<SshdHandle> {
   // sshd refuses to start without its privilege separation directory.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const dir = mkdtempSync(join(tmpdir(), 'overcast-sshd-'));
-  const host = '127.0.0.1';
+  const host = options.host ?? '127.0.0.1';
+  if (!/^127\.\d+\.\d+\.\d+$/.test(host)) throw new Error(`sshd listens on loopback only, not ${host}`);
   const users = options.users?.length ? options.users : [userInfo().username];
   const keyType = options.hostKeyType ?? 'ed25519';
   const hostKeyFile = join(dir, `ssh_host_${keyType}_key`);
@@ -227,7 +239,7 @@ export async function startSshd(options: StartSshdOptions): Promise<SshdHandle> 
   // A free port can be taken between probing and binding; try a few.
   for (let attempt = 0; !child; attempt++) {
     const candidate = options.port ?? (await freePort());
-    const config = writeConfig(dir, candidate, users, hostKeyFile);
+    const config = writeConfig(dir, host, candidate, users, hostKeyFile, options.pathPrefix);
     try {
       child = await launch(config, host, candidate, errors);
       port = candidate;

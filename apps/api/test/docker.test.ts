@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRedis, parseCast, pollCloud } from '@overcast/core';
+import { createRedis, executeScriptRun, parseCast, pollCloud } from '@overcast/core';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -73,6 +75,7 @@ describe('an engine reached through a machine Overcast logs in to', () => {
           provider: 'ssh_host',
           title: 'build hosts',
           credentials: Buffer.from('x'),
+          config: { hosts: [{ address: '127.0.0.1', port: sshd.port, username: sshd.user }] },
         },
       });
       const host = await api.db.prisma.machine.create({
@@ -379,5 +382,47 @@ describe('a shell inside a container', () => {
     expect(err.message).toMatch(/refused to open a shell in stopped-one: Container \w+ is not running/);
     expect(err.message).toMatch(/Start \(or unpause\) the container/);
     await term.closed;
+  });
+});
+
+describe('a script run on containers', () => {
+  it('runs through exec, with its parameters and exit code, never over SSH to the container', async () => {
+    await sync();
+    const web = (await machineByName('web-2'))!;
+    const stopped = (await machineByName('stopped-one'))!;
+    // Were it dialled over SSH, this is where it would go: a loopback port nothing listens on.
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as AddressInfo;
+        s.close(() => resolve(port));
+      });
+    });
+    await api.db.prisma.machine.updateMany({
+      where: { id: { in: [web.id, stopped.id] } },
+      data: { publicIps: ['127.0.0.1'], sshPort: closed },
+    });
+    const script = await post('/api/v1/scripts', {
+      name: 'in a container',
+      body: 'echo "hello $TAG"\nhostname\nexit 3',
+      parameters: [{ name: 'TAG' }],
+    });
+    expect(script.statusCode, script.body).toBe(201);
+    const run = await post(`/api/v1/scripts/${script.json().id}/runs`, {
+      targets: { machineIds: [web.id, stopped.id] },
+      params: { TAG: 'v1' },
+    });
+    expect(run.statusCode, run.body).toBe(202);
+    await executeScriptRun({ db: api.db, box: api.box, redis, settings: api.settings }, run.json().id);
+    const targets = await api.db.prisma.scriptRunTarget.findMany({ where: { runId: run.json().id } });
+    const byMachine = Object.fromEntries(targets.map((t) => [t.machineId, t]));
+    expect(byMachine[web.id]).toMatchObject({
+      status: 'failed',
+      exitCode: 3,
+      stdout: `hello v1\n${web.externalId.slice(0, 12)}\n`,
+      error: 'The script exited with code 3.',
+    });
+    expect(byMachine[stopped.id]?.status).toBe('failed');
+    expect(byMachine[stopped.id]?.error).toMatch(/did not run the command in stopped-one: .*not running/);
+    expect(byMachine[stopped.id]?.error).toMatch(/Start \(or unpause\) the container/);
   });
 });

@@ -55,7 +55,7 @@ async function addCloud(organizationId: string): Promise<string> {
   const cloud = await api.db.prisma.cloud.create({
     data: {
       organizationId,
-      provider: 'ssh_host',
+      provider: 'digitalocean',
       title: `hosts-${randomBytes(3).toString('hex')}`,
       credentials: Buffer.from('x'),
     },

@@ -129,7 +129,7 @@ beforeAll(async () => {
   const ssh = await db.prisma.cloud.create({
     data: {
       organizationId,
-      provider: 'ssh_host',
+      provider: 'digitalocean',
       title: 'hosts',
       credentials: Buffer.from('x'),
       enabled: false,

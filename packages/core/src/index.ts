@@ -26,6 +26,7 @@ export * from './redis';
 export * from './rules';
 export * from './secrets';
 export * from './settings';
+export * from './ssh-access';
 export * from './terminal';
 export * from './tokens';
 export * from './volumes';

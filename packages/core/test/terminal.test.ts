@@ -3,10 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DomainError } from '../src/errors';
 import { openPrivateKey, sealPrivateKey } from '../src/keys';
 import { SecretBox } from '../src/secrets';
-import { CastRecorder, parseCast, recordingsDir, sshTarget } from '../src/terminal';
+import { CastRecorder, parseCast, recordingsDir } from '../src/terminal';
 
 const dir = mkdtempSync(join(tmpdir(), 'overcast-cast-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,34 +53,6 @@ describe('asciicast recorder', () => {
       recordingsDir({ shell: { recordingsDir: '' } } as never, { OVERCAST_SETTINGS_DIR: '/srv/s' }),
     ).toBe('/srv/s/recordings');
     expect(recordingsDir({ shell: { recordingsDir: '/data/rec' } } as never)).toBe('/data/rec');
-  });
-});
-
-describe('ssh target', () => {
-  const machine = {
-    name: 'web',
-    publicIps: ['203.0.113.5'],
-    privateIps: ['10.0.0.5'],
-    sshPort: null,
-    sshUser: null,
-  };
-
-  it('prefers the public address, port 22 and root unless set', () => {
-    expect(sshTarget(machine)).toEqual({ host: '203.0.113.5', port: 22, user: 'root' });
-    expect(sshTarget({ ...machine, sshPort: 2222, sshUser: 'ubuntu' }, { address: 'private' })).toEqual({
-      host: '10.0.0.5',
-      port: 2222,
-      user: 'ubuntu',
-    });
-    expect(sshTarget({ ...machine, publicIps: [] }).host).toBe('10.0.0.5');
-    expect(sshTarget(machine, { port: 2200 }).port).toBe(2200);
-  });
-
-  it('says so when there is no address', () => {
-    expect(() => sshTarget({ ...machine, publicIps: [], privateIps: [] })).toThrow(DomainError);
-    expect(() => sshTarget({ ...machine, publicIps: [] }, { address: 'public' })).toThrow(
-      /no public address/,
-    );
   });
 });
 

@@ -6,6 +6,7 @@ import { Button } from '../ui/Button';
 import { SelectField, TextAreaField } from '../ui/Field';
 import { TextField } from '../ui/TextField';
 import styles from './clouds.module.css';
+import { OrgKeyPicker } from './OrgKeyPicker';
 import { type FieldSpec, type FormValues, PROVIDER_FORMS } from './providerForms';
 
 interface ProviderFieldsProps {
@@ -71,6 +72,9 @@ function ProviderField({
   };
   if (field.kind === 'machine') {
     return <SshHostPicker {...common} hint={field.hint} onChange={onChange} />;
+  }
+  if (field.kind === 'orgKey') {
+    return <OrgKeyPicker {...common} aside="optional" onChange={onChange} />;
   }
   if (field.kind === 'textarea') {
     return (

@@ -5,8 +5,11 @@ export interface FieldSpec {
   name: string;
   label: string;
   target: 'credentials' | 'config';
-  /** `machine`: a choice among the SSH hosts Overcast already logs in to. */
-  kind?: 'text' | 'secret' | 'textarea' | 'number' | 'machine';
+  /**
+   * `machine`: a choice among the SSH hosts Overcast already logs in to; `orgKey`: one of the
+   * organization's SSH keys.
+   */
+  kind?: 'text' | 'secret' | 'textarea' | 'number' | 'machine' | 'orgKey';
   required?: boolean;
   placeholder?: string;
   hint?: string;
@@ -24,6 +27,7 @@ export interface ProviderForm {
 }
 
 const sshAuth: FieldSpec[] = [
+  { name: 'sshKeyId', label: 'Overcast key', target: 'config', kind: 'orgKey' },
   {
     name: 'privateKey',
     label: 'Private key',
@@ -32,7 +36,7 @@ const sshAuth: FieldSpec[] = [
     mono: true,
     file: true,
     placeholder: '-----BEGIN OPENSSH PRIVATE KEY-----',
-    hint: 'OpenSSH or PEM. Give a key or a password.',
+    hint: 'Instead of an Overcast key: OpenSSH or PEM.',
   },
   {
     name: 'passphrase',
@@ -131,7 +135,7 @@ export const PROVIDER_FORMS: Record<CloudProvider, ProviderForm> = {
     titlePlaceholder: 'KVM rack 1',
     help: [
       'Overcast connects to the KVM host over SSH and uses libvirt there.',
-      'Use a user in the libvirt group on the host, with its SSH private key (or password).',
+      'Use a user in the libvirt group on the host; Overcast logs in with one of its keys, or a private key or password you paste.',
       'For the system daemon the URI is qemu:///system.',
     ],
     fields: [
@@ -221,7 +225,7 @@ export const PROVIDER_FORMS: Record<CloudProvider, ProviderForm> = {
     help: [
       'Any Linux server that Overcast can reach over SSH is listed as a machine.',
       'List the hosts one per line as user@address, user@address:port, optionally followed by a name.',
-      'Give a private key (or a password) that works on all of them.',
+      'Overcast logs in with one of its keys (put its public half on every host), or with a private key or password you paste.',
     ],
     fields: [
       {
@@ -306,6 +310,7 @@ export function buildRequest(
         const host: Record<string, unknown> = { address: v('hostAddress'), username: v('hostUsername') };
         if (v('hostPort')) host.port = Number(v('hostPort'));
         config.host = host;
+        if (v('sshKeyId')) config.sshKeyId = v('sshKeyId');
       }
       break;
     }
@@ -334,6 +339,7 @@ export function buildRequest(
         });
       }
       if (hosts.length) config.hosts = hosts;
+      if (v('sshKeyId')) config.sshKeyId = v('sshKeyId');
       break;
     }
     default:
@@ -358,6 +364,8 @@ export function valuesFromConfig(provider: CloudProvider, config: Record<string,
     if (host?.username) values.hostUsername = host.username;
     if (host?.port) values.hostPort = String(host.port);
   }
+  if ((provider === 'ssh_host' || provider === 'libvirt') && typeof config.sshKeyId === 'string')
+    values.sshKeyId = config.sshKeyId;
   if (provider === 'ssh_host' && Array.isArray(config.hosts)) {
     values.hosts = (config.hosts as { username: string; address: string; port?: number; name?: string }[])
       .map((h) => `${h.username}@${h.address}${h.port ? `:${h.port}` : ''}${h.name ? ` ${h.name}` : ''}`)

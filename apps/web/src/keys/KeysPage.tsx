@@ -8,7 +8,6 @@ import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
-import { CopyButton } from '../ui/CopyButton';
 import table from '../ui/DataTable.module.css';
 import { Dialog } from '../ui/Dialog';
 import { EmptyState } from '../ui/EmptyState';
@@ -21,6 +20,7 @@ import { Skeleton } from '../ui/Skeleton';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 import styles from './keys.module.css';
+import { PublicKey } from './PublicKey';
 
 type Editing =
   | { kind: 'generate' }
@@ -83,7 +83,7 @@ export function KeysPage() {
               <thead>
                 <tr>
                   <th scope="col">Name</th>
-                  <th scope="col">Fingerprint</th>
+                  <th scope="col">Fingerprint and public key</th>
                   <th scope="col">Algorithm</th>
                   <th scope="col" className={table.end}>
                     Machines
@@ -105,6 +105,7 @@ export function KeysPage() {
                     </td>
                     <td>
                       <code className={styles.fingerprint}>{key.fingerprint}</code>
+                      <PublicKey sshKey={key} />
                     </td>
                     <td>{key.algorithm}</td>
                     <td className={table.end}>{key.machineCount}</td>
@@ -113,7 +114,6 @@ export function KeysPage() {
                     </td>
                     <td className={table.end}>
                       <span className={styles.rowActions}>
-                        <CopyButton text={key.publicKey} label={`Copy public key of ${key.name}`} />
                         {permissions.can('keys', 'edit') && (
                           <Menu
                             label={`More actions for ${key.name}`}
@@ -166,7 +166,10 @@ function EmptyKeys({ actions }: { actions: ReactNode }) {
         SSH keys kept here let Overcast open a terminal on your machines from the browser and run scripts on
         them, without sharing private keys around the team.
       </p>
-      <p>Generate a new key and add its public half to your machines, or import a key they already accept.</p>
+      <p>
+        Generate a new key and add its public half to your machines' <code>~/.ssh/authorized_keys</code>, or
+        import a key they already accept.
+      </p>
     </EmptyState>
   );
 }

@@ -190,7 +190,7 @@ function MachineView({ detail }: { detail: MachineDetail }) {
             />
           ) : (
             <>
-              <Connect machine={m} />
+              <Connect machine={m} reachedAt={detail.reachedAt} />
               <SshCard machine={m} canEdit={permissions.can('machines', 'edit') && !gone} />
             </>
           )}
@@ -287,9 +287,12 @@ function IpList({ ips }: { ips: string[] }) {
   );
 }
 
-function Connect({ machine: m }: { machine: Machine }) {
-  const address = m.publicIps[0] ?? m.privateIps[0];
-  const command = address ? `ssh ${address}` : null;
+/** The SSH command to reach the machine the way Overcast does, and where that way comes from. */
+function Connect({ machine: m, reachedAt }: { machine: Machine; reachedAt: MachineDetail['reachedAt'] }) {
+  const { address, port, user } = reachedAt;
+  const host = address?.includes(':') ? `[${address}]` : address;
+  const command =
+    reachedAt.via === 'ssh' && host ? `ssh ${port && port !== 22 ? `-p ${port} ` : ''}${user}@${host}` : null;
   return (
     <Card title="Connect">
       {command && m.state === 'running' ? (
@@ -298,16 +301,15 @@ function Connect({ machine: m }: { machine: Machine }) {
             <code>{command}</code>
             <CopyButton text={command} label="Copy SSH command" />
           </div>
-          <p className={styles.muted}>
-            Add <code>-l</code> and the image's user (ubuntu, ec2-user, root…) if your key isn't for your
-            local user name.
-          </p>
+          <p className={styles.muted}>Overcast uses the same: {reachedAt.reason}.</p>
         </div>
       ) : (
         <p className={styles.muted}>
-          {m.state === 'running'
-            ? 'This machine has no IP address yet.'
-            : 'Start the machine to connect to it over SSH.'}
+          {m.state !== 'running'
+            ? 'Start the machine to connect to it over SSH.'
+            : reachedAt.via === 'none'
+              ? reachedAt.reason
+              : 'This machine has no IP address yet.'}
         </p>
       )}
     </Card>

@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { errorText } from '../api/errors';
 import { machineSshQuery, setMachineSsh, shellSessionsQuery, sshKeysQuery } from '../api/keys';
+import { machineKeys } from '../api/machines';
 import type { Machine, MachineSsh } from '../api/types';
 import { usePermissions } from '../auth/permissions';
 import { useSession } from '../auth/SessionContext';
@@ -35,7 +36,13 @@ export function SshCard({ machine: m, canEdit }: { machine: Machine; canEdit: bo
       {ssh.isError ? (
         <Alert>{errorText(ssh.error)}</Alert>
       ) : ssh.data ? (
-        <SshForm key={ssh.dataUpdatedAt} machineId={m.id} current={ssh.data} canEdit={canEdit} />
+        <SshForm
+          key={ssh.dataUpdatedAt}
+          machineId={m.id}
+          current={ssh.data}
+          canEdit={canEdit}
+          portFromCloud={m.provider === 'ssh_host'}
+        />
       ) : (
         <p className={styles.muted}>Loading…</p>
       )}
@@ -47,10 +54,13 @@ function SshForm({
   machineId,
   current,
   canEdit,
+  portFromCloud,
 }: {
   machineId: string;
   current: MachineSsh;
   canEdit: boolean;
+  /** An SSH host is reached at the port it was added with; this one does not apply. */
+  portFromCloud: boolean;
 }) {
   const queryClient = useQueryClient();
   const keys = useQuery(sshKeysQuery);
@@ -67,6 +77,8 @@ function SshForm({
     onSuccess: (data) => {
       queryClient.setQueryData(machineSshQuery(machineId).queryKey, data);
       void queryClient.invalidateQueries({ queryKey: sshKeysQuery.queryKey });
+      // The page's Connect line shows the user and port Overcast now reaches the machine with.
+      void queryClient.invalidateQueries({ queryKey: machineKeys.detail(machineId) });
       toast.success('SSH settings saved');
     },
   });
@@ -122,7 +134,8 @@ function SshForm({
         value={port}
         placeholder="22"
         onChange={(e) => setPort(e.target.value)}
-        disabled={!canEdit}
+        disabled={!canEdit || portFromCloud}
+        hint={portFromCloud ? "An SSH host is reached at the port in its cloud's settings." : undefined}
       />
       {canEdit && (
         <div>

@@ -141,6 +141,43 @@ export function runTtyShell(
   });
 }
 
+/**
+ * Whether a non-TTY exec runs a script it reads on stdin: `sh -s`, or a `sh -c` line that stores
+ * stdin in a file and runs it (what Overcast's script runner sends).
+ */
+export const readsScript = (cmd: string[]): boolean =>
+  SHELLS.has(cmd[0] as string) &&
+  ((cmd.length === 2 && cmd[1] === '-s') ||
+    (cmd.length === 3 && cmd[1] === '-c' && /\bcat > "\$\w+"/.test(cmd[2] as string)));
+
+/** Reads stdin to its end (the client half-closes), then runs each line; stops at `exit`. */
+export function runScript(
+  stdin: Duplex,
+  container: SimContainer,
+  env: string[],
+  size: ExecSize,
+  write: (text: string, stream: 1 | 2) => void,
+): Promise<number> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const run = () => {
+      stdin.off('data', onData);
+      let code = 0;
+      for (const line of Buffer.concat(chunks).toString('utf8').split('\n')) {
+        if (line.trim() === '' || line.trim().startsWith('#')) continue;
+        const result = runCommand(container, env, size, words(line));
+        if (result.output) write(result.output, result.code === 0 ? 1 : 2);
+        code = result.code;
+        if (result.exit) break;
+      }
+      resolve(code);
+    };
+    const onData = (chunk: Buffer) => chunks.push(chunk);
+    stdin.on('data', onData);
+    stdin.once('end', run);
+  });
+}
+
 /** A stdout frame of the multiplexed (non-TTY) stream: [type, 0, 0, 0, size BE32] + payload. */
 export function frame(stream: 1 | 2, payload: string): Buffer {
   const body = Buffer.from(payload);

@@ -10,7 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { DockerEngine, EngineError } from './model';
 import { API_VERSION, checkVersion, execOf, type RouteContext, route, splitVersion } from './routes';
-import { frame, isShell, runCommand, runTtyShell } from './shell';
+import { frame, isShell, readsScript, runCommand, runScript, runTtyShell } from './shell';
 import type { TlsMaterial } from './tls';
 
 export interface DockerSimOptions {
@@ -84,6 +84,8 @@ async function runExec(ctx: RouteContext, execId: string, stream: Duplex): Promi
     code = 127;
   } else if (isShell(exec.cmd) && exec.tty) {
     code = await runTtyShell(stream, container, exec.env, () => exec.size);
+  } else if (exec.attachStdin && !exec.tty && readsScript(exec.cmd)) {
+    code = await runScript(stream, container, exec.env, exec.size, write);
   } else {
     const argv = isShell(exec.cmd)
       ? []

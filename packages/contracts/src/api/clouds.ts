@@ -35,6 +35,13 @@ const SshHost = Strict({
   hostKeyFingerprint: T.Optional(T.String({ maxLength: 200 })),
 });
 
+/** Log in with one of the organization's SSH keys (without a key or password, its default key). */
+const OrgKeyId = T.String({
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+  description:
+    "Log in with this SSH key of the organization instead of a pasted key or password; with neither, the organization's default key is used",
+});
+
 /** Per provider: the secret part (sealed at rest, never returned) and the visible config. */
 export const ProviderInputs = {
   aws: {
@@ -74,6 +81,7 @@ export const ProviderInputs = {
         }),
       ),
       hostKeyFingerprint: T.Optional(T.String({ maxLength: 200 })),
+      sshKeyId: T.Optional(OrgKeyId),
     }),
   },
   docker: {
@@ -106,7 +114,10 @@ export const ProviderInputs = {
   },
   ssh_host: {
     credentials: Strict(SshAuth),
-    config: Strict({ hosts: T.Array(SshHost, { minItems: 1, maxItems: 500 }) }),
+    config: Strict({
+      hosts: T.Array(SshHost, { minItems: 1, maxItems: 500 }),
+      sshKeyId: T.Optional(OrgKeyId),
+    }),
   },
 } satisfies Record<CloudProvider, { credentials: TSchema; config: TSchema }>;
 

@@ -50,6 +50,23 @@ export const MachineEvent = T.Object({
 });
 export type MachineEvent = Static<typeof MachineEvent>;
 
+export const ReachedAt = T.Object(
+  {
+    via: T.Union([T.Literal('ssh'), T.Literal('docker-exec'), T.Literal('none')], {
+      description: 'ssh; docker-exec (a container, through its engine); none (no way yet, see reason)',
+    }),
+    address: T.Union([T.Null(), T.String()]),
+    port: T.Union([T.Null(), T.Integer()]),
+    user: T.Union([T.Null(), T.String()]),
+    reason: T.String({
+      description:
+        'Where the address, port and user come from, e.g. "reached at 127.0.0.1:22222 as root, from the cloud\'s settings"',
+    }),
+  },
+  { description: 'How the terminal, script runs and monitoring reach the machine (never a secret)' },
+);
+export type ReachedAt = Static<typeof ReachedAt>;
+
 export const MachineDetail = T.Object({
   machine: T.Ref(Machine),
   extra: T.Record(T.String(), T.Unknown(), { description: "The provider's raw fields" }),
@@ -59,6 +76,7 @@ export const MachineDetail = T.Object({
   expiration: T.Union([T.Null(), MachineExpiration], {
     description: 'When the machine is stopped or destroyed by itself, if ever',
   }),
+  reachedAt: ReachedAt,
 });
 export type MachineDetail = Static<typeof MachineDetail>;
 

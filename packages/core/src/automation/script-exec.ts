@@ -2,19 +2,19 @@ import { setMaxListeners } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import type { StreamEvent } from '@overcast/contracts';
 import type { Cloud, Database, Machine } from '@overcast/db';
-import { commandLine, connectSsh, type SshConnection, SshError } from '@overcast/ssh';
+import { commandLine, type SshConnection, SshError } from '@overcast/ssh';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { machinesAllowed, notAllowedReason, onBehalfOf } from '../authz';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
-import { loginKeyFor } from '../keys/service';
 import type { SecretBox } from '../secrets';
 import type { Settings } from '../settings/schema';
-import { cloudHostLoginOf } from '../terminal/cloud-host';
-import { pinHostKey } from '../terminal/hostkeys';
-import { sshTarget } from '../terminal/target';
+import { runInContainer } from '../ssh-access/container-exec';
+import { type KeyLoader, keyLoader, machineLogin } from '../ssh-access/login';
+import { openRouteSsh } from '../ssh-access/open';
+import { type MachineRoute, machineRoute } from '../ssh-access/route';
 import { enqueueScriptRun } from './script-run';
 
 export interface ScriptExecDeps {
@@ -33,6 +33,11 @@ export interface ScriptExecDeps {
  * shell (bash, zsh, fish...) only ever sees one single-quoted word.
  */
 export function remoteCommand(kind: string): string {
+  return commandLine(scriptArgv(kind));
+}
+
+/** The same command as argv, for a container's exec (no login shell to get past there). */
+export function scriptArgv(kind: string): string[] {
   const run = kind === 'executable' ? '"$f"' : '/bin/sh "$f"';
   const inner =
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, for sh
@@ -40,8 +45,11 @@ export function remoteCommand(kind: string): string {
     `trap 'rm -f "$f"' EXIT; trap 'exit 143' HUP INT TERM; ` +
     'cat > "$f" || exit 125; chmod 700 "$f" || exit 125; ' +
     `${run} < /dev/null`;
-  return commandLine(['/bin/sh', '-c', inner]);
+  return ['/bin/sh', '-c', inner];
 }
+
+/** The body as sent on stdin, ending in a newline. */
+const scriptInput = (body: string) => (body.endsWith('\n') ? body : `${body}\n`);
 
 /** How often live output is pushed to browsers, per machine. */
 const FLUSH_MS = 100;
@@ -152,12 +160,13 @@ class RunLookups {
   private machines = new Map<string, Machine>();
   private clouds = new Map<string, Cloud>();
   private hostKeys = new Map<string, { fingerprint: string; algorithm: string }>();
-  private keys = new Map<string, ReturnType<typeof loginKeyFor>>();
+  private keys: KeyLoader | null = null;
 
   constructor(private readonly deps: ScriptExecDeps) {}
 
   async load(organizationId: string, machineIds: string[]): Promise<void> {
     const { prisma } = this.deps.db;
+    this.keys = keyLoader(this.deps, organizationId);
     const machines = await prisma.machine.findMany({ where: { id: { in: machineIds }, organizationId } });
     for (const m of machines) this.machines.set(m.id, m);
     const cloudIds = [...new Set(machines.map((m) => m.cloudId))];
@@ -169,26 +178,21 @@ class RunLookups {
 
   machine = (id: string) => this.machines.get(id);
 
-  hostLogin(machine: Machine) {
+  cloud = (machine: Machine) => this.clouds.get(machine.cloudId);
+
+  /** How the machine is reached; a DomainError says why it cannot be. */
+  route(machine: Machine): MachineRoute {
     const cloud = this.clouds.get(machine.cloudId);
-    try {
-      return cloud ? cloudHostLoginOf(this.deps.box, cloud, machine) : null;
-    } catch {
-      return null;
-    }
+    if (!cloud) throw new DomainError('not_found', 'cloud_not_found', 'The machine’s cloud was not found.');
+    return machineRoute(machine, cloud);
   }
 
   pinned = (machineId: string, host: string, port: number) =>
     this.hostKeys.get(`${machineId}|${host}|${port}`);
 
-  loginKey(machine: Machine) {
-    const slot = machine.sshKeyId ?? '(default)';
-    let key = this.keys.get(slot);
-    if (!key) {
-      key = loginKeyFor(this.deps, machine);
-      this.keys.set(slot, key);
-    }
-    return key;
+  login(machine: Machine) {
+    const cloud = this.clouds.get(machine.cloudId);
+    return cloud && this.keys ? machineLogin(this.deps.box, machine, cloud, this.keys) : null;
   }
 }
 
@@ -208,48 +212,82 @@ async function runOnMachine(
   });
   const machine = lookups.machine(target.machineId);
   if (!machine) return fail('The machine no longer exists.');
-  const hostLogin = lookups.hostLogin(machine);
-  let where: ReturnType<typeof sshTarget>;
+  let where: MachineRoute;
   try {
-    where = sshTarget({
-      ...machine,
-      sshUser: machine.sshUser ?? hostLogin?.username ?? null,
-      sshPort: machine.sshPort ?? hostLogin?.port ?? null,
-    });
+    where = lookups.route(machine);
   } catch (err) {
     if (err instanceof DomainError) return fail(err.message);
     throw err;
   }
-  const key = await lookups.loginKey(machine);
-  const privateKey = key?.secret.privateKey ?? hostLogin?.privateKey;
-  const password = key ? undefined : hostLogin?.password;
-  if (!privateKey && !password) {
+  if (where.via === 'docker-exec') {
+    const cloud = lookups.cloud(machine) as Cloud;
+    return runScript(deps, ctx, target, machine.id, machine.name, async () => {
+      const proc = await runInContainer(deps.box, cloud, machine, scriptArgv(ctx.kind), {
+        stdin: scriptInput(ctx.body),
+        env: ctx.params,
+        timeoutMs: ctx.timeoutMs,
+        signal: ctx.signal,
+      });
+      return {
+        stdout: proc.stdout,
+        stderr: proc.stderr,
+        exit: proc.exit.then((e) => ({ ...e, signal: null })),
+        // The engine cannot kill an exec; the command lost its stdin and output instead.
+        stopped: 'Overcast stopped waiting for it and closed its input and output',
+      };
+    });
+  }
+  const login = await lookups.login(machine);
+  if (!login) {
     return fail(
       `No SSH key is associated with ${machine.name} and the organization has no default key. Associate a key with the machine (or set a default key) and run again.`,
     );
   }
-  const label = `${where.user}@${where.host}:${where.port}`;
-  const pinned = lookups.pinned(machine.id, where.host, where.port);
+  const label = `${where.user}@${where.address}:${where.port}`;
   let conn: SshConnection;
   try {
-    conn = await connectSsh({
-      host: where.host,
-      port: where.port,
-      username: where.user,
-      privateKey,
-      passphrase: key?.secret.passphrase ?? (key ? undefined : hostLogin?.passphrase),
-      password,
-      hostKeyFingerprint: pinned?.fingerprint ?? null,
+    ({ conn } = await openRouteSsh(deps.db, machine, where, login, {
+      pinned: lookups.pinned(machine.id, where.address, where.port) ?? null,
       connectTimeoutMs: Math.min(15_000, ctx.timeoutMs),
       signal: ctx.signal,
-    });
+    }));
   } catch (err) {
     return fail(connectMessage(err, label));
   }
   try {
-    if (!pinned || pinned.algorithm !== conn.hostKey.algorithm) {
-      await pinHostKey(deps.db, machine, where.host, where.port, conn.hostKey);
-    }
+    return await runScript(deps, ctx, target, machine.id, label, async () => {
+      const proc = await conn.spawn(remoteCommand(ctx.kind), {
+        env: ctx.params,
+        timeoutMs: ctx.timeoutMs,
+        signal: ctx.signal,
+      });
+      proc.stdin.end(scriptInput(ctx.body));
+      return { stdout: proc.stdout, stderr: proc.stderr, exit: proc.exit, stopped: 'it was killed' };
+    });
+  } finally {
+    await conn.close().catch(() => {});
+  }
+}
+
+/** A started script, over SSH or through a container's exec. */
+interface Started {
+  stdout: NodeJS.ReadableStream;
+  stderr: NodeJS.ReadableStream;
+  exit: Promise<{ exitCode: number | null; signal?: string | null; timedOut: boolean }>;
+  /** What became of it at the timeout, for the message. */
+  stopped: string;
+}
+
+/** Starts the script, streams and keeps its output, and words how it ended. */
+async function runScript(
+  deps: ScriptExecDeps,
+  ctx: RunContext,
+  target: TargetRow,
+  machineId: string,
+  label: string,
+  start: () => Promise<Started>,
+): Promise<Outcome> {
+  try {
     // Recorded before the command starts: a worker dying mid-run leaves it "running", and the
     // retry then reports it as unknown instead of running the script twice.
     await deps.db.pool.query(
@@ -259,20 +297,12 @@ async function runOnMachine(
     const live = new LiveOutput(
       deps,
       ctx.organizationId,
-      {
-        runId: ctx.runId,
-        targetId: target.id,
-        machineId: machine.id,
-      },
+      { runId: ctx.runId, targetId: target.id, machineId },
       ctx.maxBytes,
     );
     const out = new Capture(ctx.maxBytes);
     const err = new Capture(ctx.maxBytes);
-    const proc = await conn.spawn(remoteCommand(ctx.kind), {
-      env: ctx.params,
-      timeoutMs: ctx.timeoutMs,
-      signal: ctx.signal,
-    });
+    const proc = await start();
     proc.stdout.on('data', (chunk: Buffer) => {
       out.add(chunk);
       live.push('stdout', chunk);
@@ -281,8 +311,7 @@ async function runOnMachine(
       err.add(chunk);
       live.push('stderr', chunk);
     });
-    proc.stdin.end(ctx.body.endsWith('\n') ? ctx.body : `${ctx.body}\n`);
-    let exit: Awaited<typeof proc.exit>;
+    let exit: Awaited<Started['exit']>;
     try {
       exit = await proc.exit;
     } finally {
@@ -295,7 +324,7 @@ async function runOnMachine(
         exitCode: exit.exitCode,
         stdout: out.text(),
         stderr: err.text(),
-        error: `Still running after ${seconds} s, so it was killed. Raise the run's timeout if it needs longer.`,
+        error: `Still running after ${seconds} s, so ${proc.stopped}. Raise the run's timeout if it needs longer.`,
       };
     }
     const ok = exit.exitCode === 0;
@@ -315,11 +344,14 @@ async function runOnMachine(
               : `The script was ended by ${exit.signal ?? 'an unknown signal'}.`,
     };
   } catch (e) {
-    return fail(
-      e instanceof SshError || e instanceof Error ? `The run on ${label} failed: ${e.message}` : String(e),
-    );
-  } finally {
-    await conn.close().catch(() => {});
+    return {
+      status: 'failed',
+      exitCode: null,
+      stdout: '',
+      stderr: '',
+      error:
+        e instanceof DomainError ? e.message : `The run on ${label} failed: ${(e as Error)?.message ?? e}`,
+    };
   }
 }
 

@@ -2,11 +2,10 @@ import type { Database } from '@overcast/db';
 import { authorizeMachineAction } from '../authz/machine-access';
 import type { Principal } from '../authz/policy';
 import { DomainError, notFound } from '../errors';
-import { loginKeyFor } from '../keys/service';
 import type { SecretBox } from '../secrets';
-import { cloudHostLogin } from '../terminal/cloud-host';
-import { pinnedHostKey } from '../terminal/hostkeys';
-import { sshTarget } from '../terminal/target';
+import { keyLoader, machineLogin } from '../ssh-access/login';
+import { resolveMachineRoute } from '../ssh-access/open';
+import { pinnedHostKey } from '../ssh-access/pins';
 
 /**
  * A Docker engine reached through a machine Overcast already logs in to (`config.sshMachineId`):
@@ -36,18 +35,15 @@ export async function resolveDockerViaMachine(
     machine,
     'shell',
   );
-  const hostLogin = await cloudHostLogin(deps, machine).catch(() => null);
-  const target = sshTarget({
-    ...machine,
-    sshUser: machine.sshUser ?? hostLogin?.username ?? null,
-    sshPort: machine.sshPort ?? hostLogin?.port ?? null,
-  });
-  const key = await loginKeyFor(deps, machine);
-  const login = key
-    ? { privateKey: key.secret.privateKey, passphrase: key.secret.passphrase }
-    : hostLogin?.privateKey || hostLogin?.password
-      ? { privateKey: hostLogin.privateKey, passphrase: hostLogin.passphrase, password: hostLogin.password }
-      : null;
+  const { route, cloud } = await resolveMachineRoute(deps.db, machine);
+  if (route.via !== 'ssh') {
+    throw new DomainError(
+      'invalid',
+      'not_over_ssh',
+      `${machine.name} is a container; reach its engine through the machine that runs it.`,
+    );
+  }
+  const login = await machineLogin(deps.box, machine, cloud, keyLoader(deps, organizationId));
   if (!login) {
     throw new DomainError(
       'invalid',
@@ -55,16 +51,21 @@ export async function resolveDockerViaMachine(
       `Overcast has no SSH key for ${machine.name}: associate one with it (or set an organization default key) first.`,
     );
   }
-  const pinned = await pinnedHostKey(deps.db, machine.id, target.host, target.port);
-  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  const pinned = await pinnedHostKey(deps.db, machine.id, route.address, route.port);
+  const host = route.address.includes(':') ? `[${route.address}]` : route.address;
   return {
     config: {
       ...config,
-      host: `ssh://${encodeURIComponent(target.user)}@${host}:${target.port}`,
+      host: `ssh://${encodeURIComponent(route.user)}@${host}:${route.port}`,
       ...(pinned ? { hostKeyFingerprint: pinned.fingerprint } : {}),
     },
     credentials: Object.fromEntries(
-      Object.entries({ ...credentials, ...login }).filter(([, v]) => v !== undefined),
+      Object.entries({
+        ...credentials,
+        privateKey: login.privateKey,
+        passphrase: login.passphrase,
+        password: login.password,
+      }).filter(([, v]) => v !== undefined),
     ),
   };
 }

@@ -18,16 +18,6 @@ export function validateCloudInputs(provider: CloudProvider, credentials: unknow
   const schemas = ProviderInputs[provider];
   check(schemas.credentials, credentials, 'credentials');
   check(schemas.config, config ?? {}, 'config');
-  if (provider === 'ssh_host') {
-    const c = credentials as { privateKey?: string; password?: string };
-    if (!c.privateKey && !c.password) {
-      throw new DomainError(
-        'invalid',
-        'validation_failed',
-        'credentials: give a privateKey or a password for the hosts.',
-      );
-    }
-  }
   if (provider === 'docker') {
     const c = (config ?? {}) as { host?: string; sshMachineId?: string };
     if (!c.host && !c.sshMachineId) {

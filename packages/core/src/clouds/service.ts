@@ -18,6 +18,7 @@ import { checkCloudDestinations, requireCredentialsForNewDestinations } from './
 import { resolveDockerViaMachine } from './docker-ssh';
 import { driverFor } from './drivers';
 import { normalizeCredentials, validateCloudInputs } from './inputs';
+import { useOrganizationKey } from './org-key';
 
 export interface CloudDeps {
   db: Database;
@@ -184,6 +185,13 @@ export async function addCloud(
       caller,
     ));
   }
+  ({ config, credentials } = await useOrganizationKey(
+    deps,
+    actor.organizationId,
+    input.provider,
+    config,
+    credentials,
+  ));
   if (
     await deps.db.prisma.cloud.findFirst({
       where: { organizationId: actor.organizationId, title: input.title },
@@ -286,6 +294,24 @@ export async function updateCloud(
         caller,
       ));
     }
+    // A newly pasted login replaces the organization key the cloud used (unless one is named again).
+    if (input.credentials && !input.config?.sshKeyId && 'sshKeyId' in config) {
+      const { sshKeyId: _replaced, ...rest } = config;
+      config = rest;
+    }
+    // The stored copy of an organization key is taken afresh from the key itself.
+    if (!input.credentials && typeof config.sshKeyId === 'string') {
+      credentials = Object.fromEntries(
+        Object.entries(credentials).filter(([k]) => !['privateKey', 'passphrase', 'password'].includes(k)),
+      );
+    }
+    ({ config, credentials } = await useOrganizationKey(
+      deps,
+      actor.organizationId,
+      provider,
+      config,
+      credentials,
+    ));
     await checkCloudDestinations(
       provider,
       endpoint,
@@ -294,11 +320,11 @@ export async function updateCloud(
       credentials,
     );
     await checkWithProvider(provider, { credentials, endpoint, config });
-    if (input.credentials || (provider === 'docker' && config.sshMachineId)) {
+    if (input.credentials || (provider === 'docker' && config.sshMachineId) || config.sshKeyId) {
       data.credentials = sealCredentials(deps.box, cloud.id, credentials);
       changed.push('credentials');
     }
-    if (input.config) {
+    if (input.config || JSON.stringify(config) !== JSON.stringify(cloud.config)) {
       data.config = config as object;
       changed.push('config');
     }

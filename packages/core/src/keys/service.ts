@@ -361,21 +361,3 @@ export async function setMachineSsh(
   }
   return machineSshView(db, actor.organizationId, machine.id);
 }
-
-/** The key a machine logs in with: its own, or else the organization's default (null: none). */
-export async function loginKeyFor(
-  deps: KeyDeps,
-  machine: { organizationId: string; sshKeyId: string | null },
-): Promise<{ key: SshKey; secret: StoredPrivateKey } | null> {
-  const key =
-    (machine.sshKeyId
-      ? await deps.db.prisma.sshKey.findFirst({
-          where: { id: machine.sshKeyId, organizationId: machine.organizationId },
-        })
-      : null) ??
-    (await deps.db.prisma.sshKey.findFirst({
-      where: { organizationId: machine.organizationId, isDefault: true },
-    }));
-  if (!key) return null;
-  return { key, secret: openPrivateKey(deps.box, key) };
-}

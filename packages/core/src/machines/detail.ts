@@ -2,6 +2,7 @@ import type { MachineDetail } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import { expirationView } from '../automation/expiration';
 import { notFound } from '../errors';
+import { reachedAt } from '../ssh-access/reached-at';
 import { MACHINE_VIEW_COLUMNS, type MachineRow, toMachine } from './view';
 
 const HISTORY_LIMIT = 200;
@@ -32,13 +33,16 @@ export async function machineDetail(
     orderBy: { id: 'desc' },
     take: HISTORY_LIMIT,
   });
-  const expiration = await db.prisma.machine.findUnique({
+  const more = await db.prisma.machine.findUnique({
     where: { id },
     select: {
       expiresAt: true,
       expirationAction: true,
       expirationNotifyMinutes: true,
       expirationNotifiedAt: true,
+      sshPort: true,
+      sshUser: true,
+      cloud: { select: { provider: true, config: true, title: true } },
     },
   });
   return {
@@ -52,6 +56,17 @@ export async function machineDetail(
       data: e.data as Record<string, unknown>,
       createdAt: e.createdAt.toISOString(),
     })),
-    expiration: expiration ? expirationView(expiration) : null,
+    expiration: more ? expirationView(more) : null,
+    reachedAt: reachedAt(
+      {
+        name: row.name,
+        externalId: row.external_id,
+        publicIps: row.public_ips,
+        privateIps: row.private_ips,
+        sshPort: more?.sshPort ?? null,
+        sshUser: more?.sshUser ?? null,
+      },
+      more?.cloud ?? { provider: row.provider as never, config: {}, title: row.cloud_title },
+    ),
   };
 }

@@ -3,7 +3,7 @@ import { DomainError } from '../errors';
 import { outboundRules } from '../outbound';
 import type { SecretBox } from '../secrets';
 import type { Settings } from '../settings';
-import { connectMachineSsh } from '../terminal/machine-ssh';
+import { connectMachineSsh } from '../ssh-access/open';
 import type { MetricValue } from './metrics';
 import { scrapeNodeExporter } from './node-exporter';
 import { PROC_COMMAND, parseProcOutput } from './procfs';

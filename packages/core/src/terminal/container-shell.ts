@@ -14,18 +14,6 @@ export interface ContainerTerminal {
   resize(cols: number, rows: number): void;
 }
 
-/** Whether the machine is a container on a Docker engine (its shell goes through exec, not SSH). */
-export async function isContainer(
-  db: Database,
-  machine: Pick<Machine, 'cloudId' | 'organizationId'>,
-): Promise<boolean> {
-  const cloud = await db.prisma.cloud.findFirst({
-    where: { id: machine.cloudId, organizationId: machine.organizationId },
-    select: { provider: true },
-  });
-  return cloud?.provider === 'docker';
-}
-
 /**
  * Opens a TTY shell in the container through the engine's exec API. Failures come back as a
  * DomainError whose code tells them apart: the engine refused the exec (container stopped,

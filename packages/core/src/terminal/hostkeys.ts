@@ -4,35 +4,11 @@ import { normalizeFingerprint, type SshError } from '@overcast/ssh';
 import { type Actor, recordAudit } from '../audit';
 import { DomainError } from '../errors';
 import { orgMachine } from '../machines/actions';
-import { type AddressChoice, sshTarget } from './target';
+import { resolveMachineRoute } from '../ssh-access/open';
+import { pinnedHostKey } from '../ssh-access/pins';
+import type { AddressChoice } from '../ssh-access/route';
 
 type OrgActor = Actor & { organizationId: string };
-
-export async function pinnedHostKey(db: Database, machineId: string, host: string, port: number) {
-  return db.prisma.hostKey.findUnique({ where: { machineId_host_port: { machineId, host, port } } });
-}
-
-/** Remembers the key a host presented on first use. */
-export async function pinHostKey(
-  db: Database,
-  machine: { id: string; organizationId: string },
-  host: string,
-  port: number,
-  key: { algorithm: string; fingerprint: string },
-): Promise<void> {
-  await db.prisma.hostKey.upsert({
-    where: { machineId_host_port: { machineId: machine.id, host, port } },
-    create: {
-      organizationId: machine.organizationId,
-      machineId: machine.id,
-      host,
-      port,
-      algorithm: key.algorithm,
-      fingerprint: key.fingerprint,
-    },
-    update: { algorithm: key.algorithm },
-  });
-}
 
 export function checkFingerprint(value: string): string {
   try {
@@ -52,7 +28,15 @@ export async function acceptHostKey(
   // Another organization's machine is a 404 whatever the body says.
   const machine = await orgMachine(db, actor.organizationId, machineId);
   const fingerprint = checkFingerprint(input.fingerprint);
-  const target = sshTarget(machine, input);
+  const { route } = await resolveMachineRoute(db, machine, input);
+  if (route.via !== 'ssh') {
+    throw new DomainError(
+      'conflict',
+      'not_over_ssh',
+      `${machine.name} is a container; it has no SSH host key.`,
+    );
+  }
+  const target = { host: route.address, port: route.port };
   const before = await pinnedHostKey(db, machine.id, target.host, target.port);
   const row = await db.prisma.hostKey.upsert({
     where: { machineId_host_port: { machineId: machine.id, host: target.host, port: target.port } },

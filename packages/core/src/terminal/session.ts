@@ -1,26 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { ShellClientMessage, ShellServerMessage } from '@overcast/contracts';
-import type { Database, Machine, Role } from '@overcast/db';
-import {
-  connectSsh,
-  normalizeFingerprint,
-  type ShellStream,
-  type SshConnection,
-  SshError,
-} from '@overcast/ssh';
+import type { Cloud, Database, Machine, Role } from '@overcast/db';
+import { normalizeFingerprint, type ShellStream, type SshConnection, SshError } from '@overcast/ssh';
 import type { Logger } from 'pino';
 import { type Actor, recordAudit } from '../audit';
 import { roleAtLeast } from '../auth';
-import type { DomainError } from '../errors';
-import { loginKeyFor } from '../keys/service';
+import { DomainError } from '../errors';
 import type { SecretBox } from '../secrets';
 import type { Settings } from '../settings/schema';
-import { type CloudHostLogin, cloudHostLogin } from './cloud-host';
-import { type ContainerTerminal, isContainer, openContainerShell } from './container-shell';
-import { pinHostKey, pinnedHostKey } from './hostkeys';
+import { keyLoader, machineLogin } from '../ssh-access/login';
+import { openRouteSsh, resolveMachineRoute } from '../ssh-access/open';
+import type { AddressChoice, SshRoute } from '../ssh-access/route';
+import { type ContainerTerminal, openContainerShell } from './container-shell';
 import { CastRecorder } from './recording';
 import { recordingPath } from './recordings';
-import { type AddressChoice, type SshTarget, sshTarget } from './target';
 
 // One browser terminal: a WebSocket peer on one side, an SSH login shell on the other.
 
@@ -87,8 +80,8 @@ type Phase = 'starting' | 'connecting' | 'need-password' | 'need-host-key' | 'co
 
 export class TerminalSession {
   private phase: Phase = 'starting';
-  private target: SshTarget | null = null;
-  private hostLogin: CloudHostLogin | null = null;
+  private target: SshRoute | null = null;
+  private cloud: Cloud | null = null;
   private conn: SshConnection | null = null;
   private shell: ShellStream | null = null;
   private container: ContainerTerminal | null = null;
@@ -123,22 +116,16 @@ export class TerminalSession {
       this.maxTimer = setTimeout(() => void this.end('max_session'), shell.maxSessionSeconds * 1000);
     }
     this.touch();
-    const { machine } = this.request;
-    if (await isContainer(this.deps.db, machine)) return this.connectContainer();
-    this.hostLogin = await cloudHostLogin(this.deps, machine).catch(() => null);
+    const { machine, address, port } = this.request;
     try {
-      this.target = sshTarget(
-        {
-          ...machine,
-          sshUser: machine.sshUser ?? this.hostLogin?.username ?? null,
-          sshPort: machine.sshPort ?? this.hostLogin?.port ?? null,
-        },
-        this.request,
-      );
+      const { route, cloud } = await resolveMachineRoute(this.deps.db, machine, { address, port });
+      if (route.via === 'docker-exec') return this.connectContainer();
+      this.target = route;
+      this.cloud = cloud;
     } catch (err) {
-      const e = err as DomainError;
-      this.error(e.code, e.message);
-      return this.end(e.code);
+      if (!(err instanceof DomainError)) throw err;
+      this.error(err.code, err.message);
+      return this.end(err.code);
     }
     await this.connect();
   }
@@ -306,7 +293,7 @@ export class TerminalSession {
         `The host presented ${this.pendingHostKey.actual}, not ${given}; nothing was accepted.`,
       );
     }
-    const { host, port } = this.target;
+    const { address: host, port } = this.target;
     await this.deps.db.prisma.hostKey.update({
       where: { machineId_host_port: { machineId: machine.id, host, port } },
       data: { fingerprint: given, acceptedById: actor.userId, createdAt: new Date() },
@@ -324,15 +311,20 @@ export class TerminalSession {
   private async connect(password?: string): Promise<void> {
     const { db } = this.deps;
     const { machine, actor } = this.request;
-    const target = this.target as SshTarget;
+    const target = this.target as SshRoute;
     this.phase = 'connecting';
     this.send({ type: 'status', state: 'connecting' });
-    const login = password === undefined ? await loginKeyFor(this.deps, machine) : null;
-    // No key of its own or the organization's: an SSH host logs in the way its cloud does.
-    const cloudLogin = !login && password === undefined ? this.hostLogin : null;
-    const hasCloudLogin = Boolean(cloudLogin?.privateKey || cloudLogin?.password);
+    const login =
+      password === undefined
+        ? await machineLogin(
+            this.deps.box,
+            machine,
+            this.cloud as Cloud,
+            keyLoader(this.deps, machine.organizationId),
+          )
+        : null;
     if (this.isOver()) return;
-    if (!login && !hasCloudLogin && password === undefined) {
+    if (!login && password === undefined) {
       this.phase = 'need-password';
       return this.error(
         'password_required',
@@ -340,20 +332,12 @@ export class TerminalSession {
           `Send {"type":"auth","password":"..."} to log in as ${target.user} with a password (it is not stored).`,
       );
     }
-    const pinned = await pinnedHostKey(db, machine.id, target.host, target.port);
-    if (this.isOver()) return;
     let conn: SshConnection;
+    let firstUse: boolean;
     try {
-      conn = await connectSsh({
-        host: target.host,
-        port: target.port,
-        username: target.user,
-        privateKey: login?.secret.privateKey ?? (hasCloudLogin ? cloudLogin?.privateKey : undefined),
-        passphrase: login?.secret.passphrase ?? (hasCloudLogin ? cloudLogin?.passphrase : undefined),
-        password: password ?? (hasCloudLogin ? cloudLogin?.password : undefined),
-        hostKeyFingerprint: pinned?.fingerprint ?? null,
+      ({ conn, firstUse } = await openRouteSsh(db, machine, target, password ? { password } : login, {
         signal: this.abort.signal,
-      });
+      }));
     } catch (err) {
       if (this.isOver()) return;
       return this.connectFailed(err, password !== undefined);
@@ -369,9 +353,6 @@ export class TerminalSession {
     }
     let sessionId: string;
     try {
-      if (!pinned) await pinHostKey(db, machine, target.host, target.port, conn.hostKey);
-      else if (pinned.algorithm !== conn.hostKey.algorithm)
-        await pinHostKey(db, machine, target.host, target.port, conn.hostKey);
       const shell = await conn.shell({ cols: this.cols, rows: this.rows, term: TERM });
       this.shell = shell;
       if (this.isOver()) return;
@@ -383,10 +364,10 @@ export class TerminalSession {
         details: {
           name: machine.name,
           sessionId,
-          host: target.host,
+          host: target.address,
           port: target.port,
           user: target.user,
-          keyId: login?.key.id ?? null,
+          keyId: login?.keyId ?? null,
           hostKey: conn.hostKey.fingerprint,
         },
       });
@@ -401,7 +382,7 @@ export class TerminalSession {
       type: 'status',
       state: 'connected',
       sessionId,
-      hostKey: { ...conn.hostKey, firstUse: !pinned },
+      hostKey: { ...conn.hostKey, firstUse },
     });
     const shell = this.shell;
     this.pipe(
@@ -420,7 +401,7 @@ export class TerminalSession {
 
   private connectFailed(err: unknown, withPassword: boolean): Promise<void> | undefined {
     const { machine } = this.request;
-    const target = this.target as SshTarget;
+    const target = this.target as SshRoute;
     if (!(err instanceof SshError)) {
       this.error('connection_failed', `Could not connect: ${(err as Error)?.message ?? err}`);
       return this.end('connection_failed');
@@ -434,7 +415,7 @@ export class TerminalSession {
       const admin = roleAtLeast(this.request.role, 'admin');
       this.error(
         code,
-        `WARNING: the host key of ${machine.name} (${target.host}:${target.port}) has changed. ` +
+        `WARNING: the host key of ${machine.name} (${target.address}:${target.port}) has changed. ` +
           `It was ${expected}; the server now presents ${actual}. ` +
           'If the machine was rebuilt or its keys rotated this is expected; otherwise someone may be intercepting the connection. ' +
           (admin
@@ -455,8 +436,8 @@ export class TerminalSession {
     const message =
       err.kind === 'auth'
         ? withPassword
-          ? `${target.user}@${target.host}:${target.port} refused the password. Check it and try again.`
-          : `${target.user}@${target.host}:${target.port} refused the key. Check the user name and that the key's public half is in ~${target.user}/.ssh/authorized_keys on the machine.`
+          ? `${target.user}@${target.address}:${target.port} refused the password. Check it and try again.`
+          : `${target.user}@${target.address}:${target.port} refused the key. Check the user name and that the key's public half is in ~${target.user}/.ssh/authorized_keys on the machine.`
         : err.message;
     this.error(code, message);
     void recordAudit(this.deps.db, this.request.actor, {
@@ -464,7 +445,13 @@ export class TerminalSession {
       resourceKind: 'machine',
       resourceId: machine.id,
       result: 'failure',
-      details: { name: machine.name, error: code, host: target.host, port: target.port, user: target.user },
+      details: {
+        name: machine.name,
+        error: code,
+        host: target.address,
+        port: target.port,
+        user: target.user,
+      },
     }).catch(() => {});
     if (err.kind === 'auth' && withPassword && this.passwordTries < MAX_PASSWORD_TRIES) {
       this.phase = 'need-password';

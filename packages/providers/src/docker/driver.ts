@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream';
+import { type Duplex, PassThrough } from 'node:stream';
 import {
   type CreateMachineSpec,
   type DriverInit,
@@ -72,6 +72,19 @@ export interface ContainerShell {
   resize(cols: number, rows: number): Promise<void>;
   /** The exec's exit code once the stream ended (null when it cannot be read). */
   exitCode(): Promise<number | null>;
+}
+
+/** A command running in a container without a TTY: its output streams, and how it ended. */
+export interface ContainerProcess {
+  execId: string;
+  stdout: PassThrough;
+  stderr: PassThrough;
+  /**
+   * Once the output has ended. `timedOut`: the command outlived `timeoutMs` (or the signal
+   * fired) and Overcast let go of it; the engine has no way to kill an exec, but the command
+   * loses its stdin and output.
+   */
+  exit: Promise<{ exitCode: number | null; timedOut: boolean }>;
 }
 
 /** The API version Overcast speaks; older engines are addressed at their own (from /version). */
@@ -448,6 +461,73 @@ export class DockerDriver implements ProviderDriver {
         }
       },
     };
+  }
+
+  /**
+   * Runs argv in a running container through the exec API, without a TTY: `stdin` is written
+   * and closed, `env` is added to the container's environment, stdout and stderr stay apart.
+   */
+  async runCommand(
+    externalId: string,
+    command: string[],
+    options: { stdin?: string; env?: Record<string, string>; timeoutMs: number; signal?: AbortSignal },
+  ): Promise<ContainerProcess> {
+    const docker = await this.docker();
+    const exec = await this.call(() =>
+      docker.getContainer(externalId).exec({
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        Cmd: command,
+        Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      }),
+    );
+    const stream = (await this.call(() =>
+      exec.start({ hijack: true, stdin: true } as Dockerode.ExecStartOptions),
+    )) as Duplex;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    docker.modem.demuxStream(stream, stdout, stderr);
+    stream.on('error', () => {});
+    // Half-close: the command reads stdin to its end, and its output still comes back.
+    stream.end(options.stdin ?? '');
+    const exit = new Promise<{ exitCode: number | null; timedOut: boolean }>((resolve) => {
+      let timedOut = false;
+      let settled = false;
+      const giveUp = () => {
+        timedOut = true;
+        stream.destroy();
+      };
+      const timer = setTimeout(giveUp, options.timeoutMs);
+      options.signal?.addEventListener('abort', giveUp, { once: true });
+      const done = async () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', giveUp);
+        stdout.end();
+        stderr.end();
+        resolve({ exitCode: timedOut ? null : await this.execExitCode(exec), timedOut });
+      };
+      stream.once('end', done);
+      stream.once('close', done);
+    });
+    return { execId: exec.id, stdout, stderr, exit };
+  }
+
+  /** The exit code of a finished exec; the engine may take a moment to record it. */
+  private async execExitCode(exec: Dockerode.Exec): Promise<number | null> {
+    for (let i = 0; i < 20; i++) {
+      try {
+        const info = await exec.inspect();
+        if (!info.Running) return info.ExitCode ?? null;
+      } catch {
+        return null;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return null;
   }
 }
 

@@ -121,6 +121,19 @@ lo0: flags=8049<UP,LOOPBACK,RUNNING,MULTICAST> metric 0 mtu 16384
       addresses: ['203.0.113.7', '2001:db8::7'],
     });
   });
+
+  it('leave out addresses that point back at whoever dials them', () => {
+    const facts = parseFacts(`
+@@overcast:addresses
+2: eth0    inet 0.0.0.0/0 scope global eth0
+2: eth0    inet6 ::ffff:127.0.0.1/128 scope global
+2: eth0    inet6 ::ffff:169.254.169.254/128 scope global
+2: eth0    inet6 :: scope global
+3: eth1    inet 198.51.100.4/24 scope global eth1
+@@overcast:end
+`);
+    expect(facts.addresses).toEqual(['198.51.100.4']);
+  });
 });
 
 describe('ssh host driver', () => {

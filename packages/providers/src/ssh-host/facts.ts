@@ -82,8 +82,14 @@ const kb = (text: string, key: string): number | null => {
   return m ? Math.round(Number(m[1]) / 1024) : null;
 };
 
+// Loopback (also IPv4-mapped), unspecified and link-local addresses say nothing about where the
+// host is; they are left out of its facts.
 const usable = (a: string) =>
-  isIP(a) > 0 && !a.startsWith('127.') && a !== '::1' && !/^fe[89ab]/i.test(a) && !a.startsWith('169.254.');
+  isIP(a) > 0 &&
+  !/^(::ffff:)?(127\.|0\.)/i.test(a) &&
+  !/^::1?$/.test(a) &&
+  !/^fe[89ab]/i.test(a) &&
+  !/^(::ffff:)?169\.254\./i.test(a);
 
 /** Addresses from `ip -o addr`, `ifconfig -a` or `hostname -I` output. */
 function addresses(text: string): string[] {

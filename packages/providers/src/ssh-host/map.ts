@@ -29,7 +29,8 @@ export function sizeLabel(cpus: number | null, memoryMb: number | null): string 
 }
 
 export function toMachine(host: SshHostEntry, facts: HostFacts, hostKey: HostKeyInfo): RemoteMachine {
-  // The address we reach it on counts too, when it is an IP the host itself does not list (NAT).
+  // What the host says about itself, to show; Overcast dials only the address it was added with
+  // (kept in extra). That address counts too when it is an IP the host does not list (NAT).
   const ips = [
     ...new Set([
       ...facts.addresses,

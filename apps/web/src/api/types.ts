@@ -37,6 +37,7 @@ export type {
   MetricName,
   MetricSeries,
   NotificationChannel,
+  NotificationChannelList,
   PreviewScheduleRequest,
   Role,
   Rule,

@@ -62,6 +62,13 @@ const test = base.extend<object, { mobileWorld: MobileWorld }>({
             ],
           );
         }
+        // Enough unattached volumes for more than one page.
+        await db.query(
+          `INSERT INTO volumes (organization_id, cloud_id, external_id, name, size_gb, state, raw_state, location)
+           SELECT $1, $2, 'spare-' || n, 'spare-disk-' || lpad(n::text, 3, '0'), 20, 'available', 'available', 'eu-central-1b'
+           FROM generate_series(1, 60) AS n`,
+          [organizationId, cloudId],
+        );
         await db.query(
           `INSERT INTO rules (organization_id, name, target, condition, actions)
            VALUES ($1, 'Frankfurt application servers are running hot', '{"kind":"all"}',
@@ -304,4 +311,47 @@ test('on a phone, a machine’s metrics can come from its node_exporter', async 
   await page.reload();
   await expect(form.getByLabel('Read metrics')).toHaveValue('node_exporter');
   await expect(form.getByLabel('node_exporter URL')).toHaveValue('http://127.0.0.1:9100/metrics');
+});
+
+test('on a phone, volumes come a page at a time, with search and a state filter; a machine lists its own', async ({
+  page,
+  mobileWorld,
+}) => {
+  await logIn(page, mobileWorld.stack.admin);
+  await page.goto('/volumes');
+  const rows = page.locator('tr[data-volume-id]');
+  await expect(page.getByText('72 volumes, 7,200 GB in all')).toBeVisible();
+  await expect(rows).toHaveCount(50);
+  const pager = page.getByRole('navigation', { name: 'Volume pages' });
+  await expect(pager).toContainText('1–50 of 72');
+  await pager.getByRole('button', { name: 'Next' }).click();
+  await expect(pager).toContainText('51–72 of 72');
+  await expect(rows).toHaveCount(22);
+  await expect(page).toHaveURL(/page=2/);
+  await expectFits(page, 'volumes, page 2');
+
+  await page.getByRole('searchbox', { name: 'Search volumes' }).fill('server-05');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('frankfurt-application-server-05-data-volume');
+  await expect(rows.first()).toContainText('In use');
+  await expect(pager).toBeHidden();
+
+  await page.getByRole('searchbox', { name: 'Search volumes' }).fill('');
+  await page.getByLabel('State').selectOption({ label: 'In use' });
+  await expect(rows).toHaveCount(6);
+  await expect(page.getByText('6 volumes match')).toBeVisible();
+  await page.getByLabel('State').selectOption({ label: 'Error' });
+  await expect(page.getByText('No volume matches')).toBeVisible();
+  await page.screenshot({ path: join(screenshots, 'volumes-filtered.png'), fullPage: true });
+
+  // Machine 01 has its data volume attached (odd ones do); machine 00 has none.
+  const machines = page.locator('tbody tr[data-machine-id]');
+  await page.goto('/machines?q=server-01');
+  await machines.first().getByRole('link', { name: 'frankfurt-application-server-01' }).click();
+  const card = page.getByRole('list', { name: 'Attached volumes' });
+  await expect(card.getByRole('link', { name: 'frankfurt-application-server-01-data-volume' })).toBeVisible();
+  await expect(card).toContainText('500 GB');
+  await expectFits(page, 'machine with volumes');
+  await page.goto(`/machines/${mobileWorld.machineId}`);
+  await expect(page.getByText('No volumes are attached to this machine.')).toBeVisible();
 });

@@ -69,6 +69,7 @@ export type {
   UpdateScriptRequest,
   UpdateSshKeyRequest,
   Volume,
+  VolumeList,
 } from '@overcast/contracts';
 
 export type MachineAction = MachineActionRequest['action'];

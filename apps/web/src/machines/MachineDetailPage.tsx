@@ -22,6 +22,7 @@ import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
 import { Spinner } from '../ui/Spinner';
+import { MachineVolumesCard } from '../volumes/MachineVolumesCard';
 import { ActionDialog, type ActionRequest } from './ActionDialog';
 import { ContainerCard } from './ContainerCard';
 import { describeEvent, eventTone } from './history';
@@ -195,6 +196,7 @@ function MachineView({ detail }: { detail: MachineDetail }) {
           )}
           <ExpirationCard detail={detail} canEdit={permissions.can('machines', 'edit') && !gone} />
           <SessionsCard machineId={m.id} />
+          <MachineVolumesCard machineId={m.id} />
           <Card title="Tags">
             <TagsEditor detail={detail} canEdit={permissions.can('machines', 'edit') && !gone} />
           </Card>

@@ -108,7 +108,7 @@ export function MachineFilterBar({
   );
 }
 
-function FilterSelect({
+export function FilterSelect({
   label,
   value,
   onChange,

@@ -106,7 +106,9 @@ export function toVolume(
     externalId: v.Name,
     name: v.Name,
     sizeGb: 0,
+    // Docker volumes have no status of their own: used by a container or not.
     state: usedBy.length > 0 ? 'in-use' : 'available',
+    rawState: '',
     location: host,
     attachedTo: usedBy,
     createdAt: v.CreatedAt ? new Date(v.CreatedAt) : null,

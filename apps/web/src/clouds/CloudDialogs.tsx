@@ -178,15 +178,17 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
               editing
               onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
             />
-            <TextField
-              label="API endpoint"
-              aside="optional"
-              value={endpoint}
-              onChange={(e) => setEndpoint(e.target.value)}
-              error={errors.endpoint}
-              placeholder="https://…"
-              autoComplete="off"
-            />
+            {meta.hasApiEndpoint && (
+              <TextField
+                label="API endpoint"
+                aside="optional"
+                value={endpoint}
+                onChange={(e) => setEndpoint(e.target.value)}
+                error={errors.endpoint}
+                placeholder="https://…"
+                autoComplete="off"
+              />
+            )}
             <div className={styles.twoColumns}>
               <TextField
                 label="Poll every"

@@ -82,7 +82,10 @@ export function CloudsPage() {
             ) : undefined
           }
         >
-          <p>Add your AWS, Google Cloud, DigitalOcean, KVM or SSH hosts to see every machine in one place.</p>
+          <p>
+            Add your AWS, Google Cloud, DigitalOcean, KVM, Docker or SSH hosts to see every machine in one
+            place.
+          </p>
           {!permissions.manageClouds && <p>Ask an admin of your organization to add one.</p>}
         </EmptyState>
       ) : (
@@ -230,7 +233,9 @@ function CloudRow({ cloud, onEdit }: { cloud: Cloud; onEdit: (kind: NonNullable<
               onClick={() => onEdit('container')}
               aria-label={`New container on ${cloud.title}`}
               title="New container"
-            />
+            >
+              New container
+            </Button>
           )}
           {permissions.operate && (
             <Button

@@ -82,7 +82,7 @@ function MachineView({ detail }: { detail: MachineDetail }) {
   const queryClient = useQueryClient();
   const pending = usePendingAction(m.id);
   const [request, setRequest] = useState<ActionRequest | null>(null);
-  const actions = actionsFor(m.state, m.provider === 'docker' ? m : undefined);
+  const actions = actionsFor(m);
   const ref = { id: m.id, name: m.name };
   const ask = (action: MachineAction) =>
     setRequest({ action, machines: [ref], containers: m.provider === 'docker' });

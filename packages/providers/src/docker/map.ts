@@ -6,13 +6,13 @@ export function unifiedState(state: string): MachineState {
   switch (state) {
     case 'running':
       return 'running';
+    // Created but never started: nothing is under way, it waits for a start like a stopped one.
     case 'created':
-      return 'pending';
-    case 'restarting':
-      return 'rebooting';
     case 'exited':
     case 'paused':
       return 'stopped';
+    case 'restarting':
+      return 'rebooting';
     case 'removing':
       return 'terminated';
     case 'dead':

@@ -287,10 +287,16 @@ test('on a phone, a rule watches chosen machines and runs a script; email is not
   expect(rule.actions).toEqual([{ kind: 'script', scriptId: expect.any(String) }]);
 
   // Editing shows the same choices again.
-  await page
-    .getByRole('button', { name: 'More actions for Hot Frankfurt servers get their logs rotated' })
-    .click();
-  await page.getByRole('menuitem', { name: 'Edit' }).click();
+  // The list refreshes after the save and may redraw the row under the first click: try again then.
+  const more = page.getByRole('button', {
+    name: 'More actions for Hot Frankfurt servers get their logs rotated',
+  });
+  const editItem = page.getByRole('menuitem', { name: 'Edit' });
+  await expect(async () => {
+    await more.click();
+    await expect(editItem).toBeVisible({ timeout: 1_000 });
+  }).toPass();
+  await editItem.click();
   const edit = page.getByRole('dialog', { name: /Edit Hot Frankfurt/ });
   await expect(edit.getByLabel('Watch')).toHaveValue('machines');
   await expect(edit.getByText('2 chosen')).toBeVisible();
@@ -354,4 +360,17 @@ test('on a phone, volumes come a page at a time, with search and a state filter;
   await expectFits(page, 'machine with volumes');
   await page.goto(`/machines/${mobileWorld.machineId}`);
   await expect(page.getByText('No volumes are attached to this machine.')).toBeVisible();
+});
+
+test('an invitation link opens on a phone without console warnings', async ({ page }) => {
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
+  });
+  await page.goto(`/invite?token=${'x'.repeat(32)}`);
+  // No such invitation: the page says so.
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expectFits(page, 'invite');
+  await page.screenshot({ path: join(screenshots, 'invite.png'), fullPage: true });
+  expect(warnings.filter((w) => /hydrat/i.test(w))).toEqual([]);
 });

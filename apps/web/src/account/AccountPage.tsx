@@ -15,6 +15,7 @@ import {
   tokensQuery,
 } from '../api/organization';
 import { useSession } from '../auth/SessionContext';
+import { describeUserAgent } from '../format/userAgent';
 import styles from '../team/team.module.css';
 import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
@@ -323,7 +324,8 @@ function SessionsCard() {
             {sessions.data?.map((s) => (
               <tr key={s.id}>
                 <td>
-                  {s.userAgent || 'Unknown'} {s.current && <Badge tone="info">This browser</Badge>}
+                  <span title={s.userAgent || undefined}>{describeUserAgent(s.userAgent)}</span>{' '}
+                  {s.current && <Badge tone="info">This browser</Badge>}
                 </td>
                 <td>{s.ip}</td>
                 <td>

@@ -101,7 +101,7 @@ test('a Docker engine is added, its containers change live, and a shell opens in
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Machines' }).click();
   const webRow = row(page, 'shop-web');
   await expect(stateOf(webRow)).toHaveText('Running', { timeout: 30_000 });
-  await expect(stateOf(row(page, 'shop-batch'))).toHaveText('Pending');
+  await expect(stateOf(row(page, 'shop-batch'))).toHaveText('Stopped');
 
   // Stopped on the engine itself: the row follows from the event stream within a second.
   await expect.poll(() => sim.eventStreamCount(), { timeout: 15_000 }).toBe(1);

@@ -184,6 +184,8 @@ describe('notification channels API', () => {
     expect(secret).toMatch(/^[0-9a-f]{64}$/);
     const list = await call(ownerCookie, 'GET', '/api/v1/notification-channels');
     expect(list.body).not.toContain(secret);
+    // No smtp.host here: the rule builder must not offer email as if it worked.
+    expect(list.json().emailAvailable).toBe(false);
     const stored = await api.db.prisma.notificationChannel.findFirst({ where: { id: created.json().id } });
     expect(Buffer.from(stored!.secret!).toString('latin1')).not.toContain(secret);
     const test = await call(ownerCookie, 'POST', `/api/v1/notification-channels/${created.json().id}/test`);

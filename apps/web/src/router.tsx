@@ -35,6 +35,8 @@ export function createRouter(queryClient: QueryClient) {
       path: '/invite',
       lazy: () => pageLoaders.invite().then((m) => ({ Component: m.InvitePage })),
       errorElement: <RootRouteError />,
+      // Opened straight from an emailed link, its code loads first: without this, React Router warns.
+      HydrateFallback: Loading,
     },
     {
       element: (

@@ -16,6 +16,10 @@ export const MACHINE_STATES = [
 ] as const;
 export type MachineState = (typeof MACHINE_STATES)[number];
 
+/** The unified volume state vocabulary; each driver maps its provider's word (kept as `rawState`). */
+export const VOLUME_STATES = ['available', 'in-use', 'creating', 'deleting', 'error', 'unknown'] as const;
+export type VolumeState = (typeof VOLUME_STATES)[number];
+
 export type MachineAction = 'start' | 'stop' | 'reboot' | 'destroy' | 'rename';
 
 export interface Money {
@@ -49,7 +53,9 @@ export interface RemoteVolume {
   externalId: string;
   name: string;
   sizeGb: number;
-  state: string;
+  state: VolumeState;
+  /** The provider's own word for the state ('' when it has none, e.g. DigitalOcean). */
+  rawState: string;
   location: string | null;
   /** externalIds of the machines it is attached to. */
   attachedTo: string[];

@@ -1,10 +1,11 @@
-import type { Volume, VolumeOperation } from '@overcast/contracts';
+import type { Volume, VolumeList, VolumeListQuery, VolumeOperation } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import { type Actor, recordAudit } from './audit';
 import { type Principal, policyFilter } from './authz';
 import { driverOf, getCloud } from './clouds';
 import { DomainError, fromProviderError, notFound } from './errors';
 import { type ActionDeps, orgMachine } from './machines';
+import { escapeLike } from './machines/list';
 import { refreshNow } from './polling';
 
 interface VolumeRow {
@@ -14,7 +15,8 @@ interface VolumeRow {
   external_id: string;
   name: string;
   size_gb: number;
-  state: string;
+  state: Volume['state'];
+  raw_state: string;
   location: string | null;
   attached: { externalId: string; machineId: string | null; name: string | null }[];
   cost_monthly: string | null;
@@ -23,7 +25,7 @@ interface VolumeRow {
 }
 
 const SELECT = `
-  SELECT v.id, v.cloud_id, c.title AS cloud_title, v.external_id, v.name, v.size_gb, v.state, v.location,
+  SELECT v.id, v.cloud_id, c.title AS cloud_title, v.external_id, v.name, v.size_gb, v.state, v.raw_state, v.location,
          coalesce((SELECT jsonb_agg(jsonb_build_object('externalId', a.ext, 'machineId', m.id, 'name', m.name))
                    FROM unnest(v.attached_to) AS a(ext)
                    LEFT JOIN machines m ON m.cloud_id = v.cloud_id AND m.external_id = a.ext), '[]'::jsonb) AS attached,
@@ -38,6 +40,7 @@ const toVolume = (r: VolumeRow): Volume => ({
   name: r.name,
   sizeGb: r.size_gb,
   state: r.state,
+  rawState: r.raw_state,
   location: r.location,
   attachedTo: r.attached,
   costMonthly: r.cost_monthly === null ? null : Number(r.cost_monthly).toFixed(2),
@@ -45,23 +48,51 @@ const toVolume = (r: VolumeRow): Volume => ({
   missingSince: r.missing_since?.toISOString() ?? null,
 });
 
+/** One page of the volumes the caller may read, matching the filters, with totals over all that match. */
 export async function listVolumes(
   db: Database,
   organizationId: string,
   caller?: Principal,
-): Promise<Volume[]> {
+  query: VolumeListQuery = {},
+): Promise<VolumeList> {
   const params: unknown[] = [organizationId];
-  const allowed = caller
-    ? policyFilter({ ...caller, organizationId }, 'volumes', 'read', 'v', (value) => {
-        params.push(value);
-        return `$${params.length}`;
-      })
-    : null;
-  const { rows } = await db.pool.query<VolumeRow>(
-    `${SELECT} WHERE v.organization_id = $1 ${allowed ? `AND ${allowed}` : ''} ORDER BY v.name, v.id`,
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where = ['v.organization_id = $1'];
+  const allowed = caller ? policyFilter({ ...caller, organizationId }, 'volumes', 'read', 'v', p) : null;
+  if (allowed) where.push(allowed);
+  if (query.q) {
+    const like = p(`%${escapeLike(query.q)}%`);
+    where.push(`(v.name ILIKE ${like} OR v.external_id ILIKE ${like})`);
+  }
+  if (query.state) where.push(`v.state = ${p(query.state)}`);
+  if (query.cloud) where.push(`v.cloud_id = ${p(query.cloud)}`);
+  if (query.machine) {
+    where.push(`EXISTS (SELECT 1 FROM machines am WHERE am.id = ${p(query.machine)} AND am.organization_id = $1
+                AND am.cloud_id = v.cloud_id AND am.external_id = ANY (v.attached_to))`);
+  }
+  const filter = where.join(' AND ');
+  const totals = await db.pool.query<{ total: number; size_gb: number; attached: number }>(
+    `SELECT count(*)::int AS total, coalesce(sum(v.size_gb), 0)::int AS size_gb,
+            (count(*) FILTER (WHERE cardinality(v.attached_to) > 0))::int AS attached
+     FROM volumes v WHERE ${filter}`,
     params,
   );
-  return rows.map(toVolume);
+  const limit = p(query.limit ?? 100);
+  const offset = p(query.offset ?? 0);
+  const { rows } = await db.pool.query<VolumeRow>(
+    `${SELECT} WHERE ${filter} ORDER BY v.name, v.id LIMIT ${limit} OFFSET ${offset}`,
+    params,
+  );
+  const t = totals.rows[0];
+  return {
+    items: rows.map(toVolume),
+    total: t?.total ?? 0,
+    totalSizeGb: t?.size_gb ?? 0,
+    attached: t?.attached ?? 0,
+  };
 }
 
 async function orgVolume(db: Database, organizationId: string, id: string) {

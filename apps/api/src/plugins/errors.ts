@@ -11,10 +11,21 @@ interface ValidationIssue {
   message?: string;
 }
 
-/** Turns Ajv's first complaint into a sentence that names the field. */
-function describeValidation(context: string, issue: ValidationIssue): string {
+/**
+ * Turns Ajv's first complaint into a sentence that names the field. `all` is every complaint:
+ * a union of fixed values fails once per value, and together they are the list to show.
+ */
+function describeValidation(context: string, issue: ValidationIssue, all: ValidationIssue[]): string {
   const where = `${context}${issue.instancePath.replaceAll('/', '.')}`;
   switch (issue.keyword) {
+    case 'const': {
+      const allowed = all
+        .filter((i) => i.keyword === 'const' && i.instancePath === issue.instancePath)
+        .map((i) => String(i.params.allowedValue));
+      return allowed.length > 1
+        ? `${where} must be one of: ${allowed.join(', ')}.`
+        : `${where} must be ${allowed[0]}.`;
+    }
     case 'required':
       return `${where} is missing the field "${String(issue.params.missingProperty)}".`;
     case 'additionalProperties':
@@ -59,8 +70,11 @@ export function installErrorHandlers(app: App): void {
       return reply.status(error.statusCode).send({ error: { code, message, ...(field ? { field } : {}) } });
     }
     if (error.validation) {
-      const issue = error.validation[0] as ValidationIssue | undefined;
-      const message = issue ? describeValidation(error.validationContext ?? 'request', issue) : error.message;
+      const issues = error.validation as ValidationIssue[];
+      const issue = issues[0];
+      const message = issue
+        ? describeValidation(error.validationContext ?? 'request', issue, issues)
+        : error.message;
       return reply.status(400).send({ error: { code: 'validation_failed', message } });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

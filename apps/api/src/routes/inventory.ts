@@ -7,6 +7,7 @@ import {
   IdParams,
   Volume,
   VolumeList,
+  VolumeListQuery,
 } from '@overcast/contracts';
 import {
   attachVolume,
@@ -33,13 +34,14 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
     {
       schema: {
         tags: ['volumes'],
-        summary: 'Volumes across every cloud',
+        summary: 'Volumes across every cloud, a page at a time, with search and filters',
+        querystring: VolumeListQuery,
         response: { 200: VolumeList, ...errors },
       },
     },
     async (request) => {
       const auth = await authorize(request, 'volumes', 'read');
-      return { items: await listVolumes(db, auth.organizationId, auth) };
+      return listVolumes(db, auth.organizationId, auth, request.query);
     },
   );
 

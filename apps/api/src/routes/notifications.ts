@@ -40,7 +40,10 @@ export function notificationRoutes(app: App, deps: AppDeps): void {
     async (request) => {
       // Channels are where rules send their notices: they follow the rules permissions.
       const auth = await authorize(request, 'rules', 'read');
-      return { items: await listChannels(db, auth.organizationId) };
+      return {
+        items: await listChannels(db, auth.organizationId),
+        emailAvailable: Boolean(settings.smtp.host),
+      };
     },
   );
 

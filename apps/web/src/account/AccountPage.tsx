@@ -20,6 +20,7 @@ import {
 } from '../api/organization';
 import { useSession } from '../auth/SessionContext';
 import { startSession } from '../auth/session';
+import { describeUserAgent } from '../format/userAgent';
 import styles from '../team/team.module.css';
 import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
@@ -443,7 +444,8 @@ function SessionsCard() {
             {sessions.data?.map((s) => (
               <tr key={s.id}>
                 <td>
-                  {s.userAgent || 'Unknown'} {s.current && <Badge tone="info">This browser</Badge>}
+                  <span title={s.userAgent || undefined}>{describeUserAgent(s.userAgent)}</span>{' '}
+                  {s.current && <Badge tone="info">This browser</Badge>}
                 </td>
                 <td>{s.ip}</td>
                 <td>

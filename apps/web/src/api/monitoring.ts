@@ -12,6 +12,7 @@ import type {
   MetricName,
   MetricSeries,
   NotificationChannel,
+  NotificationChannelList,
   Rule,
   RuleTarget,
   UpdateRuleRequest,
@@ -81,8 +82,7 @@ export const incidentQuery = (id: string) =>
 
 export const channelsQuery = queryOptions({
   queryKey: ['notification-channels'] as const,
-  queryFn: ({ signal }) =>
-    api.get<ListOf<NotificationChannel>>('/notification-channels', { signal }).then((r) => r.items),
+  queryFn: ({ signal }) => api.get<NotificationChannelList>('/notification-channels', { signal }),
   staleTime: 30_000,
 });
 

@@ -37,6 +37,7 @@ export type {
   MetricName,
   MetricSeries,
   NotificationChannel,
+  NotificationChannelList,
   PreviewScheduleRequest,
   Role,
   Rule,
@@ -68,6 +69,7 @@ export type {
   UpdateScriptRequest,
   UpdateSshKeyRequest,
   Volume,
+  VolumeList,
 } from '@overcast/contracts';
 
 export type MachineAction = MachineActionRequest['action'];

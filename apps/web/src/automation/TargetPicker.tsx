@@ -2,10 +2,10 @@ import { formatTagList, parseTagList } from '@overcast/contracts/tags';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { cloudsQuery } from '../api/clouds';
-import { listMachines } from '../api/machines';
 import type { TargetSelector } from '../api/types';
 import { TextField } from '../ui/TextField';
 import styles from './automation.module.css';
+import { MachineChecklist } from './MachineChecklist';
 
 export function describeTargets(t: TargetSelector): string {
   const parts = [];
@@ -24,14 +24,8 @@ export function TargetPicker({
   value: TargetSelector;
   onChange: (t: TargetSelector) => void;
 }) {
-  const [search, setSearch] = useState('');
-  const machines = useQuery({
-    queryKey: ['machines', 'picker', search],
-    queryFn: ({ signal }) => listMachines({ q: search || undefined, sort: 'name' }, null, 100, signal),
-  });
   const clouds = useQuery(cloudsQuery);
   const [tagText, setTagText] = useState(formatTagList(value.tags));
-  const ids = new Set(value.machineIds ?? []);
   const cloudIds = new Set(value.cloudIds ?? []);
   const toggle = (set: Set<string>, id: string) => {
     const next = new Set(set);
@@ -43,28 +37,10 @@ export function TargetPicker({
     <div className={styles.form}>
       <fieldset className={styles.fieldset}>
         <legend>By name</legend>
-        <TextField
-          label="Find machines"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          placeholder="name or IP"
+        <MachineChecklist
+          selected={value.machineIds ?? []}
+          onChange={(machineIds) => onChange({ ...value, machineIds })}
         />
-        <div className={styles.picker}>
-          {machines.data?.items.map((m) => (
-            <label key={m.id} className={styles.check}>
-              <input
-                type="checkbox"
-                checked={ids.has(m.id)}
-                onChange={() => onChange({ ...value, machineIds: toggle(ids, m.id) })}
-              />
-              {m.name}{' '}
-              <span className={styles.muted}>
-                {m.state} · {m.cloudTitle}
-              </span>
-            </label>
-          ))}
-          {machines.data?.items.length === 0 && <span className={styles.muted}>No machine matches.</span>}
-        </div>
       </fieldset>
       <TextField
         label="By tags"

@@ -77,7 +77,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
     ) {
       if (provider === 'ssh_host') next.privateKey = 'Give a private key or a password.';
     }
-    if (advanced.endpoint && !/^https?:\/\//.test(advanced.endpoint.trim()))
+    if (meta.hasApiEndpoint && advanced.endpoint && !/^https?:\/\//.test(advanced.endpoint.trim()))
       next.endpoint = 'Start the address with https:// (or http://).';
     const poll = advanced.poll.trim() ? Number(advanced.poll) : null;
     if (poll !== null && (!Number.isInteger(poll) || poll < 10 || poll > 86_400))
@@ -95,7 +95,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
       title: title.trim(),
       credentials: built.credentials,
       ...(Object.keys(built.config).length ? { config: built.config } : {}),
-      ...(advanced.endpoint.trim() ? { endpoint: advanced.endpoint.trim() } : {}),
+      ...(meta.hasApiEndpoint && advanced.endpoint.trim() ? { endpoint: advanced.endpoint.trim() } : {}),
       ...(poll !== null ? { pollIntervalSeconds: poll } : {}),
       ...(advanced.cost.trim() ? { costOverrideMonthly: advanced.cost.trim() } : {}),
     });
@@ -185,18 +185,20 @@ function AddCloud({ onClose }: { onClose: () => void }) {
               <details className={styles.advanced}>
                 <summary>Advanced</summary>
                 <div className={styles.fields}>
-                  <TextField
-                    label="API endpoint"
-                    aside="optional"
-                    name="endpoint"
-                    placeholder="https://…"
-                    value={advanced.endpoint}
-                    onChange={(e) => setAdvanced({ ...advanced, endpoint: e.target.value })}
-                    error={errors.endpoint}
-                    hint="Only for API-compatible clouds, proxies or emulators. Leave empty to use the provider's API."
-                    autoComplete="off"
-                    spellCheck={false}
-                  />
+                  {meta.hasApiEndpoint && (
+                    <TextField
+                      label="API endpoint"
+                      aside="optional"
+                      name="endpoint"
+                      placeholder="https://…"
+                      value={advanced.endpoint}
+                      onChange={(e) => setAdvanced({ ...advanced, endpoint: e.target.value })}
+                      error={errors.endpoint}
+                      hint="Only for API-compatible clouds, proxies or emulators. Leave empty to use the provider's API."
+                      autoComplete="off"
+                      spellCheck={false}
+                    />
+                  )}
                   <div className={styles.twoColumns}>
                     <TextField
                       label="Poll every"

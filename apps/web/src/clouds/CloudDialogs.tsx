@@ -185,20 +185,22 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
               editing
               onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
             />
-            <TextField
-              label="API endpoint"
-              aside="optional"
-              value={endpoint}
-              onChange={(e) => setEndpoint(e.target.value)}
-              error={errors.endpoint}
-              hint={
-                (endpoint.trim() || null) !== cloud.endpoint
-                  ? 'A new endpoint needs the credentials entered again.'
-                  : undefined
-              }
-              placeholder="https://…"
-              autoComplete="off"
-            />
+            {meta.hasApiEndpoint && (
+              <TextField
+                label="API endpoint"
+                aside="optional"
+                value={endpoint}
+                onChange={(e) => setEndpoint(e.target.value)}
+                error={errors.endpoint}
+                hint={
+                  (endpoint.trim() || null) !== cloud.endpoint
+                    ? 'A new endpoint needs the credentials entered again.'
+                    : undefined
+                }
+                placeholder="https://…"
+                autoComplete="off"
+              />
+            )}
             <div className={styles.twoColumns}>
               <TextField
                 label="Poll every"

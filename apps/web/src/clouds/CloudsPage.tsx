@@ -11,6 +11,7 @@ import { ProviderIcon } from '../providers/ProviderIcon';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
+import table from '../ui/DataTable.module.css';
 import { EmptyState } from '../ui/EmptyState';
 import { CloudIcon, KeyIcon, PencilIcon, PlusIcon, PowerIcon, RefreshIcon, TrashIcon } from '../ui/icons';
 import { Menu } from '../ui/Menu';
@@ -81,32 +82,37 @@ export function CloudsPage() {
             ) : undefined
           }
         >
-          <p>Add your AWS, Google Cloud, DigitalOcean, KVM or SSH hosts to see every machine in one place.</p>
+          <p>
+            Add your AWS, Google Cloud, DigitalOcean, KVM, Docker or SSH hosts to see every machine in one
+            place.
+          </p>
           {!permissions.manageClouds && <p>Ask an admin of your organization to add one.</p>}
         </EmptyState>
       ) : (
         <Card flush>
-          <table className={styles.table}>
-            <thead>
-              <tr>
-                <th scope="col">Cloud</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last sync</th>
-                <th scope="col" className={styles.end}>
-                  Machines
-                </th>
-                <th scope="col" className={styles.end}>
-                  Cost / mo
-                </th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            {list.map((cloud) => (
-              <CloudRow key={cloud.id} cloud={cloud} onEdit={(kind) => setEditing({ kind, cloud })} />
-            ))}
-          </table>
+          <div className={table.scroll}>
+            <table className={styles.table}>
+              <thead>
+                <tr>
+                  <th scope="col">Cloud</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Last sync</th>
+                  <th scope="col" className={styles.end}>
+                    Machines
+                  </th>
+                  <th scope="col" className={styles.end}>
+                    Cost / mo
+                  </th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              {list.map((cloud) => (
+                <CloudRow key={cloud.id} cloud={cloud} onEdit={(kind) => setEditing({ kind, cloud })} />
+              ))}
+            </table>
+          </div>
         </Card>
       )}
       <AddCloudDialog open={adding} onClose={() => setAdding(false)} />
@@ -227,7 +233,9 @@ function CloudRow({ cloud, onEdit }: { cloud: Cloud; onEdit: (kind: NonNullable<
               onClick={() => onEdit('container')}
               aria-label={`New container on ${cloud.title}`}
               title="New container"
-            />
+            >
+              New container
+            </Button>
           )}
           {permissions.operate && (
             <Button

@@ -7,7 +7,7 @@ import { costHistoryQuery, costSummaryQuery } from '../api/costs';
 import { errorText } from '../api/errors';
 import { machineCountQuery, recentMachinesQuery } from '../api/machines';
 import type { Cloud, CostSummary } from '../api/types';
-import { volumesQuery } from '../api/volumes';
+import { volumeListQuery } from '../api/volumes';
 import { CloudStatus } from '../clouds/CloudStatus';
 import { formatCount, formatMoney, plural } from '../format/number';
 import { stateLook } from '../machines/state';
@@ -71,7 +71,8 @@ export function DashboardPage() {
 function Overview({ clouds }: { clouds: Cloud[] | undefined }) {
   const summary = useQuery(costSummaryQuery);
   const history = useQuery(costHistoryQuery(30));
-  const volumes = useQuery(volumesQuery);
+  // Only the totals are shown: one row is enough.
+  const volumes = useQuery(volumeListQuery({}, 1));
   const recent = useQuery(recentMachinesQuery);
   const total = useQuery(machineCountQuery({}));
   const counts = useQueries({
@@ -83,8 +84,6 @@ function Overview({ clouds }: { clouds: Cloud[] | undefined }) {
   const money = (v: string | number) => formatMoney(v, currency);
   const running = counts[0]?.data;
   const stopped = counts[1]?.data;
-  const totalGb = (volumes.data ?? []).reduce((sum, v) => sum + v.sizeGb, 0);
-  const attachedVolumes = (volumes.data ?? []).filter((v) => v.attachedTo.length > 0).length;
 
   return (
     <Page title="Dashboard" description="Everything your team runs, across every cloud, as it changes.">
@@ -105,8 +104,10 @@ function Overview({ clouds }: { clouds: Cloud[] | undefined }) {
             ? `${formatCount(running)} running · ${formatCount(stopped)} stopped`
             : null}
         </Stat>
-        <Stat label="Volumes" value={volumes.data ? formatCount(volumes.data.length) : null} href="/volumes">
-          {volumes.data ? `${formatCount(totalGb)} GB · ${attachedVolumes} attached` : null}
+        <Stat label="Volumes" value={volumes.data ? formatCount(volumes.data.total) : null} href="/volumes">
+          {volumes.data
+            ? `${formatCount(volumes.data.totalSizeGb)} GB · ${volumes.data.attached} attached`
+            : null}
         </Stat>
         <Stat label="Monthly cost" value={summary.data ? money(summary.data.totalMonthly) : null}>
           {summary.data ? (

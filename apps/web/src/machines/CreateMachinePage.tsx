@@ -9,6 +9,7 @@ import { createMachine, machineDetailQuery, machineKeys } from '../api/machines'
 import type { Cloud, Image, Machine, Size } from '../api/types';
 import { usePermissions } from '../auth/permissions';
 import { type ExpirationDraft, ExpirationFields, expirationRequest } from '../automation/ExpirationFields';
+import { NewContainerShortcut } from '../clouds/NewContainerShortcut';
 import { formatMemory, formatMoney } from '../format/number';
 import { providerMeta } from '../providers/meta';
 import { ProviderIcon } from '../providers/ProviderIcon';
@@ -52,6 +53,7 @@ export function CreateMachinePage() {
       back={{ to: '/machines', label: 'Machines' }}
       description="Pick where it runs, its size and image, then name it. It appears in Machines right away."
     >
+      {clouds.data && permissions.can('machines', 'create') && <NewContainerShortcut clouds={clouds.data} />}
       {clouds.isPending ? (
         <Card>
           <Skeleton width="50%" />
@@ -73,7 +75,8 @@ export function CreateMachinePage() {
           }
         >
           <p>
-            Add an AWS, Google Cloud, DigitalOcean or KVM cloud (or enable one) to create machines from here.
+            Add an AWS, Google Cloud, DigitalOcean or KVM cloud (or enable one) to create machines from here;
+            a Docker engine takes containers.
           </p>
         </EmptyState>
       ) : (

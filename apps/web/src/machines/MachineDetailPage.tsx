@@ -22,6 +22,7 @@ import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
 import { Spinner } from '../ui/Spinner';
+import { MachineVolumesCard } from '../volumes/MachineVolumesCard';
 import { ActionDialog, type ActionRequest } from './ActionDialog';
 import { ContainerCard } from './ContainerCard';
 import { costNote } from './cost';
@@ -82,7 +83,7 @@ function MachineView({ detail }: { detail: MachineDetail }) {
   const queryClient = useQueryClient();
   const pending = usePendingAction(m.id);
   const [request, setRequest] = useState<ActionRequest | null>(null);
-  const actions = actionsFor(m.state, m.provider === 'docker' ? m : undefined);
+  const actions = actionsFor(m);
   const ref = { id: m.id, name: m.name };
   const ask = (action: MachineAction) =>
     setRequest({ action, machines: [ref], containers: m.provider === 'docker' });
@@ -196,6 +197,7 @@ function MachineView({ detail }: { detail: MachineDetail }) {
           )}
           <ExpirationCard detail={detail} canEdit={permissions.can('machines', 'edit') && !gone} />
           <SessionsCard machineId={m.id} />
+          <MachineVolumesCard machineId={m.id} />
           <Card title="Tags">
             <TagsEditor detail={detail} canEdit={permissions.can('machines', 'edit') && !gone} />
           </Card>

@@ -112,7 +112,7 @@ export function MachineFilterBar({
   );
 }
 
-function FilterSelect({
+export function FilterSelect({
   label,
   value,
   onChange,

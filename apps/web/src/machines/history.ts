@@ -9,7 +9,9 @@ export function describeEvent(kind: string, data: Record<string, unknown>): stri
   const by = typeof data.by === 'string' ? ` by ${data.by}` : '';
   switch (kind) {
     case 'created':
-      return `Created${by}`;
+      // Made through Overcast names who made it; otherwise a poll found it, whenever it was made
+      // (the Overview's "Created" is the provider's launch time).
+      return by ? `Created${by}` : 'First seen by Overcast';
     case 'state_changed':
       return `${stateLook(str(data.from)).label} → ${stateLook(str(data.to)).label}`;
     case 'renamed':

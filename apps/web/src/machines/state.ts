@@ -64,13 +64,23 @@ export const ACTION_LABEL: Record<MachineAction, string> = {
 };
 
 /**
- * Which actions make sense in a state (the provider has the last word). A container also
- * pauses and unpauses; its engine's word for the state (`rawState`) tells which.
+ * Which actions make sense for a machine in its state (the provider has the last word). A
+ * container also pauses and unpauses; its engine's word for the state (`rawState`) tells which.
+ * An SSH host is never offered Stop: Overcast could not start it again.
  */
-export function actionsFor(state: string, container?: { rawState: string | null }): MachineAction[] {
-  if (container) {
-    if (container.rawState === 'paused') return ['unpause', 'stop', 'rename', 'destroy'];
-    if (container.rawState === 'running') return ['stop', 'reboot', 'pause', 'rename', 'destroy'];
+export function actionsFor(machine: {
+  state: string;
+  provider: string;
+  rawState: string | null;
+}): MachineAction[] {
+  const { state, provider, rawState } = machine;
+  if (provider === 'docker') {
+    if (rawState === 'paused') return ['unpause', 'stop', 'rename', 'destroy'];
+    if (rawState === 'running') return ['stop', 'reboot', 'pause', 'rename', 'destroy'];
+    if (rawState === 'created' || rawState === 'exited') return ['start', 'rename', 'destroy'];
+  }
+  if (provider === 'ssh_host') {
+    return state === 'running' ? ['reboot', 'rename', 'destroy'] : ['rename', 'destroy'];
   }
   switch (state) {
     case 'running':

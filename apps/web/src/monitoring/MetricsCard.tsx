@@ -17,6 +17,7 @@ import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
 import { toast } from '../ui/toast';
 import { MetricChart } from './MetricChart';
+import { MonitoringMethodForm } from './MonitoringMethodForm';
 import styles from './monitoring.module.css';
 
 const CHARTS: { metric: MetricName; label: string; unit: string; percent?: boolean }[] = [
@@ -78,6 +79,7 @@ export function MetricsCard({ machineId, canEdit }: { machineId: string; canEdit
         )
       }
     >
+      {canEdit && m && <MonitoringMethodForm machineId={machineId} monitoring={m} />}
       {monitoring.isError ? (
         <Alert>{errorText(monitoring.error)}</Alert>
       ) : !m ? (

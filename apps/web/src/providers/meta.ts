@@ -8,17 +8,34 @@ export interface ProviderMeta {
   foreground: string;
   /** Whether Overcast can create machines there. */
   canCreate: boolean;
+  /** Whether it is reached through an HTTP API whose address may be overridden (not Docker, KVM or SSH). */
+  hasApiEndpoint: boolean;
 }
 
 export const PROVIDERS: Record<CloudProvider, ProviderMeta> = {
-  aws: { label: 'Amazon EC2', mark: 'aws', background: '#232f3e', foreground: '#ff9900', canCreate: true },
-  gce: { label: 'Google Cloud', mark: 'GC', background: '#1a73e8', foreground: '#ffffff', canCreate: true },
+  aws: {
+    label: 'Amazon EC2',
+    mark: 'aws',
+    background: '#232f3e',
+    foreground: '#ff9900',
+    canCreate: true,
+    hasApiEndpoint: true,
+  },
+  gce: {
+    label: 'Google Cloud',
+    mark: 'GC',
+    background: '#1a73e8',
+    foreground: '#ffffff',
+    canCreate: true,
+    hasApiEndpoint: true,
+  },
   digitalocean: {
     label: 'DigitalOcean',
     mark: 'DO',
     background: '#0069ff',
     foreground: '#ffffff',
     canCreate: true,
+    hasApiEndpoint: true,
   },
   libvirt: {
     label: 'KVM (libvirt)',
@@ -26,6 +43,7 @@ export const PROVIDERS: Record<CloudProvider, ProviderMeta> = {
     background: '#6d3fc0',
     foreground: '#ffffff',
     canCreate: true,
+    hasApiEndpoint: false,
   },
   docker: {
     label: 'Docker',
@@ -34,6 +52,7 @@ export const PROVIDERS: Record<CloudProvider, ProviderMeta> = {
     foreground: '#ffffff',
     // Containers have no sizes or regions: they are made from the cloud's "New container" dialog.
     canCreate: false,
+    hasApiEndpoint: false,
   },
   ssh_host: {
     label: 'SSH hosts',
@@ -41,6 +60,7 @@ export const PROVIDERS: Record<CloudProvider, ProviderMeta> = {
     background: '#475569',
     foreground: '#ffffff',
     canCreate: false,
+    hasApiEndpoint: false,
   },
 };
 
@@ -59,6 +79,7 @@ const UNKNOWN: ProviderMeta = {
   background: '#64748b',
   foreground: '#ffffff',
   canCreate: false,
+  hasApiEndpoint: false,
 };
 
 export function providerMeta(provider: string): ProviderMeta {

@@ -58,7 +58,7 @@ export function ChannelsCard({ canEdit }: { canEdit: boolean }) {
         <Alert>{errorText(channels.error)}</Alert>
       ) : !channels.data ? (
         <Skeleton width="50%" />
-      ) : channels.data.length === 0 ? (
+      ) : channels.data.items.length === 0 ? (
         <p className={styles.muted} style={{ padding: 'var(--space-4)' }}>
           No channels yet: rules record incidents but tell no one. Add email recipients or a webhook.
         </p>
@@ -76,7 +76,7 @@ export function ChannelsCard({ canEdit }: { canEdit: boolean }) {
               </tr>
             </thead>
             <tbody>
-              {channels.data.map((c) => (
+              {channels.data.items.map((c) => (
                 <tr key={c.id}>
                   <td>
                     {c.name} {!c.enabled && <Badge tone="muted">off</Badge>}

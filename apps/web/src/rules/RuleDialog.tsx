@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { scriptsQuery } from '../api/automation';
 import { cloudsQuery } from '../api/clouds';
 import { errorText } from '../api/errors';
-import { createRule, rulesQuery, updateRule } from '../api/monitoring';
+import { channelsQuery, createRule, rulesQuery, updateRule } from '../api/monitoring';
 import type {
   CreateRuleRequest,
   MetricName,
@@ -11,6 +12,7 @@ import type {
   RuleCondition,
   RuleTarget,
 } from '../api/types';
+import { MachineChecklist } from '../automation/MachineChecklist';
 import styles from '../monitoring/monitoring.module.css';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
@@ -19,18 +21,20 @@ import { SelectField } from '../ui/Field';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 
-type TargetKind = 'all' | 'tag' | 'cloud';
+type TargetKind = RuleTarget['kind'];
 type ConditionKind = RuleCondition['kind'];
 
 /** The builder's fields as text, from a rule being edited or from sensible defaults. */
 function initialFields(rule?: Rule) {
   const t = rule?.target;
   const c = rule?.condition;
-  const a = rule?.actions ?? [{ kind: 'email' }];
+  const a = rule?.actions ?? [];
   const machineAction = a.find((x) => x.kind === 'machine_action');
+  const script = a.find((x) => x.kind === 'script');
   return {
     name: rule?.name ?? '',
-    targetKind: (t?.kind === 'tag' || t?.kind === 'cloud' ? t.kind : 'all') as TargetKind,
+    targetKind: (t?.kind ?? 'all') as TargetKind,
+    machineIds: t?.kind === 'machines' ? t.machineIds : [],
     tagKey: t?.kind === 'tag' ? t.key : '',
     tagValue: t?.kind === 'tag' ? (t.value ?? '') : '',
     cloudId: t?.kind === 'cloud' ? (t.cloudIds[0] ?? '') : '',
@@ -44,8 +48,10 @@ function initialFields(rule?: Rule) {
     forMin: c?.kind === 'no_data' || c?.kind === 'state' ? String(c.forSeconds / 60) : '5',
     state: (c?.kind === 'state' ? c.states[0] : 'stopped') as 'stopped' | 'missing' | 'error',
     costScope: c?.kind === 'cost' ? c.scope : ('machine' as const),
-    email: a.some((x) => x.kind === 'email'),
-    webhook: a.some((x) => x.kind === 'webhook'),
+    // A new rule emails only where email works (see emailAvailable below).
+    email: rule ? a.some((x) => x.kind === 'email' && !x.channelId) : null,
+    webhook: a.some((x) => x.kind === 'webhook' && !x.channelId),
+    scriptId: script?.kind === 'script' ? script.scriptId : '',
     machineAction: (machineAction?.kind === 'machine_action' ? machineAction.action : '') as
       | ''
       | 'reboot'
@@ -59,12 +65,16 @@ function initialFields(rule?: Rule) {
 export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
   const queryClient = useQueryClient();
   const clouds = useQuery(cloudsQuery);
+  const scripts = useQuery(scriptsQuery);
+  const channels = useQuery(channelsQuery);
+  const emailAvailable = channels.data?.emailAvailable ?? false;
   const [init] = useState(() => initialFields(rule));
   const [name, setName] = useState(init.name);
   const [targetKind, setTargetKind] = useState<TargetKind>(init.targetKind);
   const [tagKey, setTagKey] = useState(init.tagKey);
   const [tagValue, setTagValue] = useState(init.tagValue);
   const [cloudId, setCloudId] = useState(init.cloudId);
+  const [machineIds, setMachineIds] = useState(init.machineIds);
   const [kind, setKind] = useState<ConditionKind>(init.kind);
   const [metric, setMetric] = useState<MetricName>(init.metric);
   const [aggregate, setAggregate] = useState<'avg' | 'max' | 'min' | 'last'>(init.aggregate);
@@ -75,14 +85,19 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
   const [forMin, setForMin] = useState(init.forMin);
   const [state, setState] = useState<'stopped' | 'missing' | 'error'>(init.state);
   const [costScope, setCostScope] = useState<'machine' | 'total'>(init.costScope);
-  const [email, setEmail] = useState(init.email);
+  const [emailChoice, setEmail] = useState(init.email);
+  const email = emailChoice ?? emailAvailable;
   const [webhook, setWebhook] = useState(init.webhook);
+  const [scriptId, setScriptId] = useState(init.scriptId);
   const [machineAction, setMachineAction] = useState<'' | 'reboot' | 'stop' | 'destroy'>(init.machineAction);
   const [cooldownMin, setCooldownMin] = useState(init.cooldownMin);
-  // Actions the builder does not edit (scripts, specific channels) are kept as they are.
+  // Actions the builder does not edit (specific channels, further scripts) are kept as they are.
   const kept = (rule?.actions ?? []).filter(
-    (x) => x.kind === 'script' || ((x.kind === 'email' || x.kind === 'webhook') && x.channelId),
+    (x) =>
+      (x.kind === 'script' && x.scriptId !== init.scriptId) ||
+      ((x.kind === 'email' || x.kind === 'webhook') && x.channelId),
   );
+  const keptScript = (rule?.actions ?? []).find((x) => x.kind === 'script' && x.scriptId === init.scriptId);
 
   const build = (): CreateRuleRequest => {
     const target: RuleTarget =
@@ -90,7 +105,9 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
         ? { kind: 'tag', key: tagKey.trim(), ...(tagValue.trim() ? { value: tagValue.trim() } : {}) }
         : targetKind === 'cloud'
           ? { kind: 'cloud', cloudIds: cloudId ? [cloudId] : [] }
-          : { kind: 'all' };
+          : targetKind === 'machines'
+            ? { kind: 'machines', machineIds }
+            : { kind: 'all' };
     const condition: RuleCondition =
       kind === 'metric'
         ? {
@@ -111,6 +128,14 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
       ...kept,
       ...(email ? [{ kind: 'email' as const }] : []),
       ...(webhook ? [{ kind: 'webhook' as const }] : []),
+      // The script's parameters, when the rule had some, stay as they were.
+      ...(scriptId
+        ? [
+            keptScript?.kind === 'script' && keptScript.scriptId === scriptId
+              ? keptScript
+              : { kind: 'script' as const, scriptId },
+          ]
+        : []),
       ...(machineAction ? [{ kind: 'machine_action' as const, action: machineAction }] : []),
     ];
     return {
@@ -166,13 +191,14 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
           required
           maxLength={120}
         />
-        <div className={styles.row}>
+        <div className={styles.fields}>
           <SelectField
             label="Watch"
             value={targetKind}
             onChange={(e) => setTargetKind(e.target.value as TargetKind)}
           >
             <option value="all">All machines</option>
+            <option value="machines">These machines</option>
             <option value="tag">Machines with a tag</option>
             <option value="cloud">Machines of a cloud</option>
           </SelectField>
@@ -198,7 +224,14 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
             </SelectField>
           )}
         </div>
-        <div className={styles.row}>
+        {targetKind === 'machines' && (
+          <fieldset className={styles.fieldset}>
+            <legend className="visually-hidden">Machines to watch</legend>
+            <MachineChecklist selected={machineIds} onChange={setMachineIds} />
+            {machineIds.length === 0 && <p className={styles.hint}>Tick at least one machine.</p>}
+          </fieldset>
+        )}
+        <div className={styles.fields}>
           <SelectField label="When" value={kind} onChange={(e) => setKind(e.target.value as ConditionKind)}>
             <option value="metric">A metric crosses a threshold</option>
             <option value="no_data">No metrics arrive</option>
@@ -255,7 +288,7 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
             </SelectField>
           )}
         </div>
-        <div className={styles.row}>
+        <div className={styles.fields}>
           {kind === 'metric' && (
             <>
               <TextField
@@ -307,16 +340,36 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
             />
           )}
         </div>
-        <fieldset className={styles.row}>
+        <fieldset className={styles.then}>
           <legend>Then</legend>
           <label className={styles.inline}>
-            <input type="checkbox" checked={email} onChange={(e) => setEmail(e.target.checked)} /> Email the
-            recipients
+            <input
+              type="checkbox"
+              checked={email}
+              disabled={!emailAvailable && !email}
+              onChange={(e) => setEmail(e.target.checked)}
+            />{' '}
+            Email the recipients
           </label>
+          {!emailAvailable && channels.data && (
+            <p className={styles.hint}>
+              Email is off on this server: an admin sets <code>smtp.host</code> in the settings to turn it on.
+            </p>
+          )}
           <label className={styles.inline}>
             <input type="checkbox" checked={webhook} onChange={(e) => setWebhook(e.target.checked)} /> Call
             the webhooks
           </label>
+          {canAct && (
+            <SelectField label="Run a script" value={scriptId} onChange={(e) => setScriptId(e.target.value)}>
+              <option value="">No script</option>
+              {(scripts.data ?? []).map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name}
+                </option>
+              ))}
+            </SelectField>
+          )}
           {canAct && (
             <SelectField
               label="And fix it"

@@ -99,7 +99,7 @@ export function RulesPage() {
         ) : (
           <Card flush>
             <div className={table.scroll}>
-              <table className={table.table}>
+              <table className={`${table.table} ${styles.rulesTable}`}>
                 <thead>
                   <tr>
                     <th scope="col">Name</th>

@@ -1,3 +1,4 @@
+import { type KeyboardEvent, useState } from 'react';
 import { Link, Outlet, useNavigation } from 'react-router-dom';
 import { useLiveUpdates } from '../live/useLiveUpdates';
 import { Logo } from '../ui/Logo';
@@ -10,20 +11,26 @@ import { SideNav } from './SideNav';
 export function AppShell() {
   useLiveUpdates();
   const navigating = useNavigation().state === 'loading';
+  // On narrow screens the navigation is a menu opened from the header.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const closeMenu = () => setMenuOpen(false);
+  const onMenuKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') closeMenu();
+  };
   return (
     <div className={styles.shell}>
       <a href="#main" className={styles.skipLink}>
         Skip to main content
       </a>
       {navigating && <div className={styles.progress} role="progressbar" aria-label="Loading page" />}
-      <aside className={styles.sidebar}>
-        <Link to="/" className={styles.brand} aria-label="Overcast dashboard">
+      <aside id="main-menu" className={styles.sidebar} data-open={menuOpen} onKeyDown={onMenuKeyDown}>
+        <Link to="/" className={styles.brand} aria-label="Overcast dashboard" onClick={closeMenu}>
           <Logo />
         </Link>
-        <SideNav />
+        <SideNav onNavigate={closeMenu} />
       </aside>
       <div className={styles.column}>
-        <Header />
+        <Header menuOpen={menuOpen} onMenuToggle={() => setMenuOpen(!menuOpen)} />
         <main id="main" tabIndex={-1} className={styles.main}>
           <div className={styles.content}>
             <Outlet />

@@ -4,17 +4,18 @@ import { preloadPage } from '../pageLoaders';
 import { type NavGroup, navigation } from './navigation';
 import styles from './SideNav.module.css';
 
-export function SideNav() {
+/** `onNavigate` runs when a link is followed (it closes the menu on narrow screens). */
+export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
   return (
     <nav aria-label="Main" className={styles.nav}>
       {navigation.map((group) => (
-        <Group key={group.label} group={group} />
+        <Group key={group.label} group={group} onNavigate={onNavigate} />
       ))}
     </nav>
   );
 }
 
-function Group({ group }: { group: NavGroup }) {
+function Group({ group, onNavigate }: { group: NavGroup; onNavigate?: () => void }) {
   const labelId = useId();
   return (
     <div className={styles.group}>
@@ -31,6 +32,7 @@ function Group({ group }: { group: NavGroup }) {
               className={styles.link}
               onPointerEnter={() => preloadPage(item.to)}
               onFocus={() => preloadPage(item.to)}
+              onClick={onNavigate}
             >
               {item.icon}
               <span>{item.label}</span>

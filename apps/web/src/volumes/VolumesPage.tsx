@@ -1,15 +1,22 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
 import { cloudsQuery } from '../api/clouds';
 import { errorText } from '../api/errors';
 import type { Volume } from '../api/types';
-import { deleteVolume, detachVolume, volumeKeys, volumesQuery } from '../api/volumes';
+import {
+  deleteVolume,
+  detachVolume,
+  VOLUME_PAGE_SIZE,
+  type VolumeFilters,
+  volumeKeys,
+  volumeListQuery,
+} from '../api/volumes';
 import { usePermissions } from '../auth/permissions';
 import { formatCount, formatMoney, plural } from '../format/number';
 import { ProviderIcon } from '../providers/ProviderIcon';
 import { Alert } from '../ui/Alert';
-import { Badge, type Tone } from '../ui/Badge';
+import { Badge } from '../ui/Badge';
 import { Button, ButtonLink } from '../ui/Button';
 import { Card } from '../ui/Card';
 import table from '../ui/DataTable.module.css';
@@ -18,6 +25,7 @@ import { EmptyState } from '../ui/EmptyState';
 import { LinkIcon, PlusIcon, TrashIcon, VolumeIcon } from '../ui/icons';
 import { Menu } from '../ui/Menu';
 import { Page } from '../ui/Page';
+import { Pager } from '../ui/Pager';
 import { Skeleton } from '../ui/Skeleton';
 import { toast } from '../ui/toast';
 import { AttachVolumeDialog } from './AttachVolumeDialog';
@@ -30,12 +38,46 @@ import {
   pendingCreates,
   pendingVolumeOps,
 } from './pending';
+import { volumeLook } from './state';
+import { VolumeFilterBar } from './VolumeFilterBar';
 import styles from './volumes.module.css';
 
 type Confirm = { kind: 'detach' | 'delete'; volume: Volume } | null;
 
+const FILTER_KEYS = ['q', 'state', 'cloud'] as const;
+
+function filtersFromParams(params: URLSearchParams): VolumeFilters {
+  const page = Number(params.get('page'));
+  return {
+    q: params.get('q') ?? undefined,
+    state: params.get('state') ?? undefined,
+    cloud: params.get('cloud') ?? undefined,
+    page: Number.isInteger(page) && page > 1 ? page : 1,
+  };
+}
+
 export function VolumesPage() {
-  const volumes = useQuery(volumesQuery);
+  const [params, setParams] = useSearchParams();
+  const filters = filtersFromParams(params);
+  const filtered = FILTER_KEYS.some((k) => filters[k]);
+  // Filters and the page live in the URL; a new filter starts again at page 1.
+  const change = useCallback(
+    (changes: Partial<VolumeFilters>) =>
+      setParams(
+        (current) => {
+          const next = new URLSearchParams(current);
+          for (const [key, value] of Object.entries(changes)) {
+            if (value === undefined || value === '' || (key === 'page' && value === 1)) next.delete(key);
+            else next.set(key, String(value));
+          }
+          if (!('page' in changes)) next.delete('page');
+          return next;
+        },
+        { replace: !('page' in changes) },
+      ),
+    [setParams],
+  );
+  const volumes = useQuery(volumeListQuery(filters));
   const clouds = useQuery(cloudsQuery);
   const permissions = usePermissions();
   const [creating, setCreating] = useState(false);
@@ -43,13 +85,13 @@ export function VolumesPage() {
   const [confirm, setConfirm] = useState<Confirm>(null);
   const pending = pendingVolumeOps.use();
   const creates = pendingCreates.use();
-  const list = volumes.data ?? [];
+  const list = volumes.data?.items ?? [];
   const providerOf = new Map((clouds.data ?? []).map((c) => [c.id, c.provider]));
 
   // Pending operations end when the list shows their result.
   useEffect(() => {
     if (!volumes.data) return;
-    const byId = new Map(volumes.data.map((v) => [v.id, v]));
+    const byId = new Map(volumes.data.items.map((v) => [v.id, v]));
     for (const [id, op] of pendingVolumeOps.get()) {
       const volume = byId.get(id);
       if (op.op === 'delete' && (!volume || volume.missingSince)) clearVolumeOp(id);
@@ -59,20 +101,19 @@ export function VolumesPage() {
         clearVolumeOp(id);
     }
     for (const create of pendingCreates.get()) {
-      if (volumes.data.some((v) => v.cloudId === create.cloudId && v.name === create.name))
+      if (volumes.data.items.some((v) => v.cloudId === create.cloudId && v.name === create.name))
         clearCreate(create.key);
     }
   }, [volumes.data]);
 
-  const totalGb = list.reduce((sum, v) => sum + v.sizeGb, 0);
   const hasClouds = (clouds.data?.length ?? 0) > 0;
 
   return (
     <Page
       title="Volumes"
       description={
-        list.length
-          ? `${plural(list.length, 'volume')}, ${formatCount(totalGb)} GB in all`
+        volumes.data?.total
+          ? `${plural(volumes.data.total, 'volume')}${filtered ? ' match' : ''}, ${formatCount(volumes.data.totalSizeGb)} GB in all`
           : 'Disks and block storage across your clouds.'
       }
       actions={
@@ -94,7 +135,7 @@ export function VolumesPage() {
             Try again
           </Button>
         </Alert>
-      ) : list.length === 0 && creates.length === 0 ? (
+      ) : list.length === 0 && creates.length === 0 && !filtered ? (
         <EmptyState
           icon={<VolumeIcon />}
           title="No volumes yet"
@@ -123,84 +164,81 @@ export function VolumesPage() {
           </p>
         </EmptyState>
       ) : (
-        <Card flush>
-          <div className={table.scroll}>
-            <table className={`${table.table} ${styles.table}`}>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Cloud</th>
-                  <th scope="col" className={table.end}>
-                    Size
-                  </th>
-                  <th scope="col">State</th>
-                  <th scope="col">Location</th>
-                  <th scope="col">Attached to</th>
-                  <th scope="col" className={table.end}>
-                    Cost / mo
-                  </th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {creates.map((c) => (
-                  <tr key={c.key} className={styles.pendingRow}>
-                    <td className={styles.name}>{c.name}</td>
-                    <td>{c.cloudTitle}</td>
-                    <td className={`${table.end} ${table.num}`}>{c.sizeGb} GB</td>
-                    <td>
-                      <Badge tone="info" dot="pulse">
-                        Creating…
-                      </Badge>
-                    </td>
-                    <td>{c.location}</td>
-                    <td className={styles.muted}>—</td>
-                    <td className={styles.muted}>—</td>
-                    <td />
-                  </tr>
-                ))}
-                {list.map((volume) => (
-                  <VolumeRow
-                    key={volume.id}
-                    volume={volume}
-                    provider={providerOf.get(volume.cloudId) ?? ''}
-                    pending={pending.get(volume.id)}
-                    canOperate={permissions.can('volumes', 'act')}
-                    onAttach={() => setAttaching(volume)}
-                    onConfirm={(kind) => setConfirm({ kind, volume })}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </Card>
+        <>
+          <VolumeFilterBar filters={filters} onChange={change} clouds={clouds.data ?? []} />
+          {list.length === 0 && creates.length === 0 ? (
+            <EmptyState icon={<VolumeIcon />} title="No volume matches">
+              <p>Try another search or state, or clear the filters.</p>
+            </EmptyState>
+          ) : (
+            <Card flush>
+              <div className={table.scroll}>
+                <table className={`${table.table} ${styles.table}`}>
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Cloud</th>
+                      <th scope="col" className={table.end}>
+                        Size
+                      </th>
+                      <th scope="col">State</th>
+                      <th scope="col">Location</th>
+                      <th scope="col">Attached to</th>
+                      <th scope="col" className={table.end}>
+                        Cost / mo
+                      </th>
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {creates.map((c) => (
+                      <tr key={c.key} className={styles.pendingRow}>
+                        <td className={styles.name}>{c.name}</td>
+                        <td>{c.cloudTitle}</td>
+                        <td className={`${table.end} ${table.num}`}>{c.sizeGb} GB</td>
+                        <td>
+                          <Badge tone="info" dot="pulse">
+                            Creating…
+                          </Badge>
+                        </td>
+                        <td>{c.location}</td>
+                        <td className={styles.muted}>—</td>
+                        <td className={styles.muted}>—</td>
+                        <td />
+                      </tr>
+                    ))}
+                    {list.map((volume) => (
+                      <VolumeRow
+                        key={volume.id}
+                        volume={volume}
+                        provider={providerOf.get(volume.cloudId) ?? ''}
+                        pending={pending.get(volume.id)}
+                        canOperate={permissions.can('volumes', 'act')}
+                        onAttach={() => setAttaching(volume)}
+                        onConfirm={(kind) => setConfirm({ kind, volume })}
+                      />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </Card>
+          )}
+          <Pager
+            label="Volume pages"
+            page={filters.page ?? 1}
+            pageSize={VOLUME_PAGE_SIZE}
+            total={volumes.data?.total ?? 0}
+            onPage={(page) => change({ page })}
+          />
+        </>
       )}
       <CreateVolumeDialog open={creating} onClose={() => setCreating(false)} clouds={clouds.data ?? []} />
       {attaching && <AttachVolumeDialog volume={attaching} onClose={() => setAttaching(null)} />}
       {confirm && <ConfirmVolumeDialog {...confirm} onClose={() => setConfirm(null)} />}
     </Page>
   );
-}
-
-function volumeLook(volume: Volume): { label: string; tone: Tone } {
-  if (volume.missingSince) return { label: 'Missing', tone: 'danger' };
-  switch (volume.state) {
-    case 'available':
-      return { label: 'Available', tone: 'neutral' };
-    case 'in-use':
-    case 'attached':
-      return { label: 'In use', tone: 'success' };
-    case 'creating':
-    case 'attaching':
-    case 'detaching':
-      return { label: volume.state.charAt(0).toUpperCase() + volume.state.slice(1), tone: 'warning' };
-    case 'error':
-      return { label: 'Error', tone: 'danger' };
-    default:
-      return { label: volume.state, tone: 'neutral' };
-  }
 }
 
 function VolumeRow({

@@ -1,5 +1,9 @@
 import { type Static, Type as T } from '@sinclair/typebox';
+import { VOLUME_STATES } from '../provider';
 import { IsoDateTime, Strict, Uuid } from './common';
+
+/** The unified volume states, and `missing` for one gone from its provider's list. */
+export const VolumeStateValue = T.Union([...VOLUME_STATES, 'missing' as const].map((s) => T.Literal(s)));
 
 export const Volume = T.Object(
   {
@@ -9,7 +13,8 @@ export const Volume = T.Object(
     externalId: T.String(),
     name: T.String(),
     sizeGb: T.Integer(),
-    state: T.String(),
+    state: VolumeStateValue,
+    rawState: T.String({ description: "The provider's own word for the state; empty when it has none" }),
     location: T.Union([T.Null(), T.String()]),
     attachedTo: T.Array(
       T.Object({
@@ -25,7 +30,24 @@ export const Volume = T.Object(
   { $id: 'Volume' },
 );
 export type Volume = Static<typeof Volume>;
-export const VolumeList = T.Object({ items: T.Array(T.Ref(Volume)) });
+export const VolumeListQuery = Strict({
+  q: T.Optional(T.String({ maxLength: 200, description: 'Text search over name and provider id' })),
+  state: T.Optional(VolumeStateValue),
+  cloud: T.Optional(Uuid),
+  /** Only the volumes attached to this machine. */
+  machine: T.Optional(Uuid),
+  limit: T.Optional(T.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  offset: T.Optional(T.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+});
+export type VolumeListQuery = Static<typeof VolumeListQuery>;
+
+export const VolumeList = T.Object({
+  items: T.Array(T.Ref(Volume)),
+  total: T.Integer({ description: 'Volumes matching the filters' }),
+  totalSizeGb: T.Integer({ description: 'Their size together' }),
+  attached: T.Integer({ description: 'How many of them are attached to a machine' }),
+});
+export type VolumeList = Static<typeof VolumeList>;
 
 export const CreateVolumeRequest = Strict({
   name: T.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }),

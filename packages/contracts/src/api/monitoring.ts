@@ -301,7 +301,10 @@ export const NotificationChannel = T.Object(
   { $id: 'NotificationChannel' },
 );
 export type NotificationChannel = Static<typeof NotificationChannel>;
-export const NotificationChannelList = T.Object({ items: T.Array(T.Ref(NotificationChannel)) });
+export const NotificationChannelList = T.Object({
+  items: T.Array(T.Ref(NotificationChannel)),
+  emailAvailable: T.Boolean({ description: 'Whether email can be sent at all (smtp.host is set)' }),
+});
 export type NotificationChannelList = Static<typeof NotificationChannelList>;
 
 export const ChannelTestResult = T.Object({ ok: T.Boolean(), message: T.String() });

@@ -14,6 +14,7 @@ const COLUMNS = [
   'name',
   'size_gb',
   'state',
+  'raw_state',
   'location',
   'attached_to',
   'provider_tags',
@@ -44,6 +45,7 @@ function toRow(provider: ProviderKind, v: RemoteVolume): CopyValue[] {
     v.name,
     v.sizeGb,
     v.state,
+    v.rawState,
     v.location,
     v.attachedTo,
     v.tags,
@@ -67,7 +69,8 @@ export async function syncVolumes(
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sync:volumes:${target.cloudId}`]);
     await client.query(`CREATE TEMP TABLE incoming_volumes (
-      external_id text NOT NULL, name text NOT NULL, size_gb int NOT NULL, state text NOT NULL, location text,
+      external_id text NOT NULL, name text NOT NULL, size_gb int NOT NULL, state text NOT NULL, raw_state text NOT NULL,
+      location text,
       attached_to text[] NOT NULL, provider_tags jsonb NOT NULL, extra jsonb NOT NULL, cost_monthly numeric(12,4),
       cost_source text, price_unknown_reason text, launched_at timestamptz(3)) ON COMMIT DROP`);
     await copyRows(

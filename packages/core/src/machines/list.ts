@@ -39,7 +39,7 @@ function decodeCursor(raw: string): Cursor {
   );
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Machines across all the organization's clouds: filters, sort, cursor pagination, total. */
 export async function listMachines(

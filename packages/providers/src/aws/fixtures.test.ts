@@ -158,7 +158,12 @@ describe('recorded EC2 responses through the driver', () => {
       attachedTo: [],
     });
     const attached = byId(volumes, 'vol-b6c851ec');
-    expect(attached).toMatchObject({ sizeGb: 8, state: 'some-unknown-status', attachedTo: ['i-d334b4b3'] });
+    expect(attached).toMatchObject({
+      sizeGb: 8,
+      state: 'unknown',
+      rawState: 'some-unknown-status',
+      attachedTo: ['i-d334b4b3'],
+    });
     expect(attached.createdAt?.toISOString()).toBe('2013-06-25T02:04:12.000Z');
     expect(attached.extra).toMatchObject({
       region: 'us-east-1',

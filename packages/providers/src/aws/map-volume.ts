@@ -1,8 +1,23 @@
 import type { Volume } from '@aws-sdk/client-ec2';
-import type { RemoteVolume } from '@overcast/contracts';
+import type { RemoteVolume, VolumeState } from '@overcast/contracts';
 import { compact, tagsToRecord } from './map-machine';
 
-/** `state` is EC2's own word (creating, available, in-use, deleting, error...). */
+/** EC2's volume states in the unified vocabulary; `rawState` keeps EC2's word. */
+function volumeState(state: string | undefined): VolumeState {
+  switch (state) {
+    case 'available':
+    case 'in-use':
+    case 'creating':
+    case 'error':
+      return state;
+    case 'deleting':
+    case 'deleted':
+      return 'deleting';
+    default:
+      return 'unknown';
+  }
+}
+
 export function toRemoteVolume(volume: Volume, region: string): RemoteVolume {
   const tags = tagsToRecord(volume.Tags);
   const id = volume.VolumeId ?? '';
@@ -11,7 +26,8 @@ export function toRemoteVolume(volume: Volume, region: string): RemoteVolume {
     externalId: id,
     name: tags.Name || id,
     sizeGb: volume.Size ?? 0,
-    state: volume.State ?? 'unknown',
+    state: volumeState(volume.State),
+    rawState: volume.State ?? '',
     location: volume.AvailabilityZone ?? null,
     attachedTo: [
       ...new Set(

@@ -221,7 +221,7 @@ describe('DigitalOcean driver on the emulator', () => {
     await d.volumeAction({ op: 'attach', volumeId: made.externalId, machineId: String(host.id) });
     await sleep(20);
     const attached = (await volumes(d)).find((v) => v.externalId === made.externalId);
-    expect(attached).toMatchObject({ state: 'attached', attachedTo: [String(host.id)] });
+    expect(attached).toMatchObject({ state: 'in-use', rawState: '', attachedTo: [String(host.id)] });
     const busy = await d.volumeAction({ op: 'delete', volumeId: made.externalId }).catch((e) => e);
     expect(busy).toMatchObject({ kind: 'conflict' });
     await d.volumeAction({ op: 'detach', volumeId: made.externalId, machineId: String(host.id) });

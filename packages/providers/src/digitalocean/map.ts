@@ -104,7 +104,8 @@ export function toVolume(v: DoWireVolume): RemoteVolume {
     name: v.name ?? v.id,
     sizeGb: v.size_gigabytes ?? 0,
     // DigitalOcean volumes have no status of their own; attachment is the state that matters.
-    state: attachedTo.length > 0 ? 'attached' : 'available',
+    state: attachedTo.length > 0 ? 'in-use' : 'available',
+    rawState: '',
     location: v.region?.slug ?? null,
     attachedTo,
     createdAt: parseDate(v.created_at),

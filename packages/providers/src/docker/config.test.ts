@@ -84,9 +84,9 @@ describe('container create body', () => {
     }
   });
 
-  it('maps Docker states to the unified ones', () => {
+  it('maps Docker states to the unified ones; a container never started is stopped, not pending', () => {
     expect(
       ['running', 'created', 'restarting', 'exited', 'paused', 'removing', 'dead', 'odd'].map(unifiedState),
-    ).toEqual(['running', 'pending', 'rebooting', 'stopped', 'stopped', 'terminated', 'error', 'unknown']);
+    ).toEqual(['running', 'stopped', 'rebooting', 'stopped', 'stopped', 'terminated', 'error', 'unknown']);
   });
 });

@@ -96,7 +96,7 @@ describe('docker driver inventory', () => {
       networks: { bridge: { ip: web.privateIps[0] } },
     });
     expect(await byName(unix(), 'idle')).toMatchObject({
-      state: 'pending',
+      state: 'stopped',
       rawState: 'created',
       privateIps: [],
     });

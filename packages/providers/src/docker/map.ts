@@ -6,13 +6,13 @@ export function unifiedState(state: string): MachineState {
   switch (state) {
     case 'running':
       return 'running';
+    // Created but never started: nothing is under way, it waits for a start like a stopped one.
     case 'created':
-      return 'pending';
-    case 'restarting':
-      return 'rebooting';
     case 'exited':
     case 'paused':
       return 'stopped';
+    case 'restarting':
+      return 'rebooting';
     case 'removing':
       return 'terminated';
     case 'dead':
@@ -106,7 +106,9 @@ export function toVolume(
     externalId: v.Name,
     name: v.Name,
     sizeGb: 0,
+    // Docker volumes have no status of their own: used by a container or not.
     state: usedBy.length > 0 ? 'in-use' : 'available',
+    rawState: '',
     location: host,
     attachedTo: usedBy,
     createdAt: v.CreatedAt ? new Date(v.CreatedAt) : null,

@@ -287,7 +287,11 @@ describe('Compute Engine driver on the emulator', () => {
     });
     await d.volumeAction({ op: 'attach', volumeId: made.externalId, machineId: 'us-central1-a/vm-000000' });
     const listed = (await volumes(d)).find((v) => v.externalId === made.externalId);
-    expect(listed).toMatchObject({ state: 'READY', attachedTo: ['us-central1-a/vm-000000'] });
+    expect(listed).toMatchObject({
+      state: 'in-use',
+      rawState: 'READY',
+      attachedTo: ['us-central1-a/vm-000000'],
+    });
 
     const taken = await d
       .volumeAction({ op: 'attach', volumeId: made.externalId, machineId: 'us-central1-a/vm-000014' })

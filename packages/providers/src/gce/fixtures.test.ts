@@ -207,7 +207,8 @@ describe('Compute Engine driver on recorded responses', () => {
       externalId: 'us-central1-a/lcdisk',
       name: 'lcdisk',
       sizeGb: 10,
-      state: 'READY',
+      state: 'available',
+      rawState: 'READY',
       location: 'us-central1-a',
       attachedTo: [],
       createdAt: new Date('2013-12-13T18:45:42.139Z'),
@@ -445,7 +446,8 @@ describe('Compute Engine driver on recorded responses', () => {
     expect(made).toMatchObject({
       externalId: 'us-central1-a/lcdisk',
       sizeGb: 10,
-      state: 'READY',
+      state: 'available',
+      rawState: 'READY',
       extra: { type: 'pd-ssd' },
     });
     await d.volumeAction({ op: 'delete', volumeId: 'us-central1-a/lcdisk' });

@@ -6,6 +6,7 @@ import type {
   RemoteMachine,
   RemoteSize,
   RemoteVolume,
+  VolumeState,
 } from '@overcast/contracts';
 
 type Instance = protos.google.cloud.compute.v1.IInstance;
@@ -149,14 +150,33 @@ export function toMachine(
   };
 }
 
+/** Compute Engine's disk statuses in the unified vocabulary; `rawState` keeps its word (READY...). */
+function volumeState(status: string | null | undefined, attached: boolean): VolumeState {
+  switch (status) {
+    case 'READY':
+      return attached ? 'in-use' : 'available';
+    case 'CREATING':
+    case 'RESTORING':
+      return 'creating';
+    case 'DELETING':
+      return 'deleting';
+    case 'FAILED':
+      return 'error';
+    default:
+      return 'unknown';
+  }
+}
+
 export function toVolume(d: Disk, zone: string): RemoteVolume {
+  const users = d.users ?? [];
   return {
     externalId: `${zone}/${d.name}`,
     name: d.name ?? '',
     sizeGb: Number(d.sizeGb ?? 0),
-    state: d.status ?? 'UNKNOWN',
+    state: volumeState(d.status, users.length > 0),
+    rawState: d.status ?? '',
     location: zone,
-    attachedTo: (d.users ?? [])
+    attachedTo: users
       .map((u) => /zones\/([^/]+)\/instances\/([^/]+)$/.exec(u))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => `${m[1]}/${m[2]}`),

@@ -165,7 +165,8 @@ describe.each<Transport>(['local', 'ssh'])('libvirt driver (%s)', (transport) =>
     expect(byName['web-1.qcow2']).toMatchObject({
       externalId: '/var/lib/libvirt/images/web-1.qcow2',
       sizeGb: 10,
-      state: 'attached',
+      state: 'in-use',
+      rawState: '',
       attachedTo: [WEB],
     } satisfies Partial<RemoteVolume>);
     expect(byName['data.qcow2']?.attachedTo).toEqual([DB]);

@@ -61,7 +61,9 @@ export function toVolume(volume: VolumeFacts, attachedTo: string[], location: st
     externalId: volume.key,
     name: volume.name,
     sizeGb: Math.round((volume.capacityBytes / 1024 ** 3) * 100) / 100,
-    state: attachedTo.length > 0 ? 'attached' : 'available',
+    // libvirt volumes have no status of their own: attached to a domain or not.
+    state: attachedTo.length > 0 ? 'in-use' : 'available',
+    rawState: '',
     location,
     attachedTo,
     createdAt: null,

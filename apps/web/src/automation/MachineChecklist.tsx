@@ -1,0 +1,52 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { listMachines } from '../api/machines';
+import { TextField } from '../ui/TextField';
+import styles from './automation.module.css';
+
+/** Machines found by name or address, each with a checkbox; `selected` holds the ticked ids. */
+export function MachineChecklist({
+  selected,
+  onChange,
+  label = 'Find machines',
+}: {
+  selected: string[];
+  onChange: (machineIds: string[]) => void;
+  label?: string;
+}) {
+  const [search, setSearch] = useState('');
+  const machines = useQuery({
+    queryKey: ['machines', 'picker', search],
+    queryFn: ({ signal }) => listMachines({ q: search || undefined, sort: 'name' }, null, 100, signal),
+  });
+  const ids = new Set(selected);
+  const toggle = (id: string) => {
+    const next = new Set(ids);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    onChange([...next]);
+  };
+  return (
+    <>
+      <TextField
+        label={label}
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+        placeholder="name or IP"
+        aside={selected.length ? `${selected.length} chosen` : undefined}
+      />
+      <div className={styles.picker}>
+        {machines.data?.items.map((m) => (
+          <label key={m.id} className={styles.check}>
+            <input type="checkbox" checked={ids.has(m.id)} onChange={() => toggle(m.id)} />
+            {m.name}{' '}
+            <span className={styles.muted}>
+              {m.state} · {m.cloudTitle}
+            </span>
+          </label>
+        ))}
+        {machines.data?.items.length === 0 && <span className={styles.muted}>No machine matches.</span>}
+      </div>
+    </>
+  );
+}

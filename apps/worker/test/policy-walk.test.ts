@@ -56,7 +56,7 @@ let memberId: string;
 let organizationId: string;
 let doCloudId: string;
 let scriptId: string;
-/** SSH machines on the loopback sshd. */
+/** SSH machines on the loopback sshd (in a disabled cloud that is never polled: reached at their own address). */
 let prodBox: string;
 let devBox: string;
 /** Droplets, by role in the tests below. */
@@ -100,8 +100,7 @@ async function sshMachine(name: string) {
   const m = await db.prisma.machine.create({
     data: {
       organizationId,
-      cloudId: (await db.prisma.cloud.findFirstOrThrow({ where: { organizationId, provider: 'ssh_host' } }))
-        .id,
+      cloudId: (await db.prisma.cloud.findFirstOrThrow({ where: { organizationId, title: 'hosts' } })).id,
       externalId: `m-${randomBytes(4).toString('hex')}`,
       name,
       state: 'running',
@@ -155,7 +154,7 @@ beforeAll(async () => {
   await db.prisma.cloud.create({
     data: {
       organizationId,
-      provider: 'ssh_host',
+      provider: 'digitalocean',
       title: 'hosts',
       credentials: Buffer.from('x'),
       enabled: false,

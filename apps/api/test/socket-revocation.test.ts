@@ -121,7 +121,7 @@ beforeAll(async () => {
   const cloud = await api.db.prisma.cloud.create({
     data: {
       organizationId: owner.organizationId,
-      provider: 'ssh_host',
+      provider: 'digitalocean',
       title: `hosts-${hex()}`,
       credentials: Buffer.from('x'),
     },

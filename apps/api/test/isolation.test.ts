@@ -16,7 +16,9 @@ import {
 // with real ids of a victim organization, as:
 //  - the owner of another organization: everything naming a victim id is 404, lists show none of them;
 //  - a viewer of the victim organization: every change is 403;
-//  - a member whose team may only use cloud A: everything about cloud B's resources is 404.
+//  - a member whose team may only use cloud A: everything about cloud B's resources is 404;
+//  - a member whose team denies everything on machines tagged env=prod: every route naming the
+//    tagged machine is 404 and no list or export shows it.
 // Afterwards the victim organization's rows are exactly as before (row counts and a checksum).
 // A route whose path names a resource this file cannot find a victim row for fails loudly:
 // seed one in `seedVictim` below.
@@ -64,6 +66,7 @@ const victimIds: string[] = [];
 let attacker: Caller;
 let viewer: Caller;
 let restricted: Caller;
+let tagLimited: Caller;
 
 const hex = (n = 4) => randomBytes(n).toString('hex');
 
@@ -317,6 +320,18 @@ beforeAll(async () => {
     [victim.organizationId, `red-${hex()}`, member.userId, ids.cloudA],
   );
 
+  const tagMember = await addUser(victim.organizationId, 'member');
+  tagLimited = { label: 'member denied machines tagged env=prod', cookie: tagMember.cookie };
+  await api.db.pool.query(
+    `WITH t AS (INSERT INTO teams (organization_id, name) VALUES ($1, $2) RETURNING id),
+          m AS (INSERT INTO team_members (team_id, user_id, organization_id) SELECT id, $3, $1 FROM t),
+          a AS (INSERT INTO team_policies (organization_id, team_id, effect, action, resource_kind)
+                SELECT $1, id, 'allow', '*', '*' FROM t)
+     INSERT INTO team_policies (organization_id, team_id, effect, action, resource_kind, tags)
+     SELECT $1, id, 'deny', '*', 'machines', '{"env": "prod"}'::jsonb FROM t`,
+    [victim.organizationId, `prod-${hex()}`, tagMember.userId],
+  );
+
   doc = (await api.app.inject({ url: '/api/openapi.json' })).json();
   operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods as Record<string, Record<string, unknown>>).map(([method, raw]) => {
@@ -403,6 +418,29 @@ describe('isolation: every route, with real ids of another organization', () => 
       if (res.statusCode !== 404)
         wrong.push(`${op.method} ${op.path} -> ${res.statusCode} ${res.body.slice(0, 160)}`);
     }
+    expect(wrong).toEqual([]);
+  });
+
+  it('a member denied machines tagged env=prod gets 404 for every route naming one, and no list shows it', async () => {
+    const wrong: string[] = [];
+    const ops = operations.filter((op) => /^\/api\/v1\/machines\/\{id\}/.test(op.path));
+    expect(ops.length).toBeGreaterThan(8);
+    for (const op of ops) {
+      const res = await call(tagLimited, op);
+      if (res.statusCode !== 404)
+        wrong.push(`${op.method} ${op.path} -> ${res.statusCode} ${res.body.slice(0, 160)}`);
+    }
+    for (const op of operations.filter((o) => isRead(o) && !hasPathId(o))) {
+      const res = await call(tagLimited, op);
+      if (res.statusCode === 426) continue;
+      if (res.body.includes(ids.machines!)) wrong.push(`${op.method} ${op.path} shows the denied machine`);
+    }
+    // The untagged machine stays readable: the deny is about the tag, not about machines.
+    const alpha = await api.app.inject({
+      url: `/api/v1/machines/${ids.machineA}`,
+      headers: { cookie: tagLimited.cookie },
+    });
+    expect(alpha.statusCode).toBe(200);
     expect(wrong).toEqual([]);
   });
 

@@ -173,6 +173,7 @@ describe('DigitalOcean driver on recorded responses', () => {
         name: 'example',
         sizeGb: 4,
         state: 'available',
+        rawState: '',
         location: 'nyc1',
         attachedTo: [],
         createdAt: new Date('2016-06-06T20:51:04Z'),

@@ -129,10 +129,11 @@ describe('first start', () => {
     } finally {
       worker.kill('SIGTERM');
       api?.kill('SIGTERM');
+      if (api && api.exitCode === null && api.signalCode === null) await exited(api);
+      await workerDone;
+      await dropDatabase(name);
     }
-    expect(await workerDone, output).toBe(0);
-    if (api && api.exitCode === null && api.signalCode === null) await exited(api);
-    await dropDatabase(name);
+    expect(worker.exitCode, output).toBe(0);
   }, 60_000);
 });
 

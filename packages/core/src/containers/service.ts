@@ -7,7 +7,6 @@ import { type DriverDeps, driverOf, getCloud } from '../clouds';
 import { DomainError, fromProviderError } from '../errors';
 import { type ActionDeps, storeCreatedMachine } from '../machines';
 import { refreshNow } from '../polling';
-import type { SecretBox } from '../secrets';
 import { authorizeEngineHost } from './engine-host';
 
 /** The cloud, if it is a Docker engine of the caller's organization, with its driver. */

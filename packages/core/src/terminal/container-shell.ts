@@ -4,7 +4,6 @@ import type { Database, Machine } from '@overcast/db';
 import type { DockerDriver } from '@overcast/providers';
 import { type DriverDeps, driverOf } from '../clouds';
 import { DomainError } from '../errors';
-import type { SecretBox } from '../secrets';
 
 /** A shell inside a container, as the terminal session drives it. */
 export interface ContainerTerminal {

@@ -162,7 +162,10 @@ export interface DriverInit<C = Record<string, unknown>> {
   /**
    * Resolves every host name the driver connects to (HTTP clients' agents, SSH): the caller's
    * outbound guard, so a name is checked as it is resolved and the checked address is the one
-   * connected to. Absent: the system resolver.
+   * connected to. Absent: the system resolver. A refusal carries the code OUTBOUND_REFUSED.
    */
   lookup?: LookupFunction;
 }
+
+/** The code of an outbound guard's refusal: an address policy, not an outage, so never retried. */
+export const OUTBOUND_REFUSED = 'outbound_address_refused';

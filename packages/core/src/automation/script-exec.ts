@@ -254,6 +254,7 @@ async function runOnMachine(
   let conn: SshConnection;
   try {
     ({ conn } = await openRouteSsh(deps.db, machine, where, login, {
+      outbound: outboundRules(deps.settings),
       pinned: lookups.pinned(machine.id, where.address, where.port) ?? null,
       connectTimeoutMs: Math.min(15_000, ctx.timeoutMs),
       signal: ctx.signal,

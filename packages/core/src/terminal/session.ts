@@ -341,6 +341,7 @@ export class TerminalSession {
     let firstUse: boolean;
     try {
       ({ conn, firstUse } = await openRouteSsh(db, machine, target, password ? { password } : login, {
+        outbound: outboundRules(this.deps.settings),
         signal: this.abort.signal,
       }));
     } catch (err) {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
-import { collectMetrics, sealCredentials } from '@overcast/core';
+import { collectMetrics, createRedis, pollCloud, sealCredentials } from '@overcast/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DigitalOceanSim,
@@ -390,6 +390,51 @@ describe('cloud addresses', () => {
       expect(res.json().error.code).toBe('outbound_address_refused');
     }
     expect(await strict.db.prisma.cloud.count({ where: { organizationId: owner.organizationId } })).toBe(0);
+  });
+
+  it('a cloud whose endpoint name now resolves to a refused address is neither polled nor acted on, and keeps its machines', async () => {
+    const { owner, ownerCookie } = await session(strict);
+    // Saved while loopback was allowed; the settings no longer allow it.
+    const id = randomUUID();
+    await strict.db.prisma.cloud.create({
+      data: {
+        id,
+        organizationId: owner.organizationId,
+        provider: 'digitalocean',
+        title: `do-${hex()}`,
+        credentials: sealCredentials(strict.box, id, { token: TOKEN }),
+        endpoint: sim.url.replace('127.0.0.1', 'localhost'),
+        config: { retryBaseDelayMs: 1, retryMaxDelayMs: 5 },
+      },
+    });
+    const redis = createRedis(strict.settings.redisUrl);
+    try {
+      const deps = { db: strict.db, box: strict.box, redis };
+      const loopbackOpen = { ...strict.settings, outbound: { allowPrivateNetworks: ['127.0.0.0/8'] } };
+      const first = await pollCloud({ ...deps, settings: loopbackOpen }, id, 'machines');
+      expect(first.status, JSON.stringify(first)).toBe('ok');
+      const machines = await strict.db.prisma.machine.findMany({ where: { cloudId: id } });
+      expect(machines).toHaveLength(2);
+
+      const reached = sim.requestLog.length;
+      const refused = await pollCloud({ ...deps, settings: strict.settings }, id, 'machines');
+      expect(refused.status).toBe('error');
+      const cloud = await strict.db.prisma.cloud.findUniqueOrThrow({ where: { id } });
+      expect(cloud.pollStatus).toBe('error');
+      expect(cloud.lastError).toMatch(/localhost is a loopback address .*outbound\.allowPrivateNetworks/);
+      const kept = await strict.db.prisma.machine.findMany({ where: { cloudId: id } });
+      expect(kept.map((m) => [m.id, m.state])).toEqual(machines.map((m) => [m.id, m.state]));
+
+      // An action builds the driver without a poll's check first: its connection is refused all the same.
+      const res = await call(strict, ownerCookie, 'POST', `/api/v1/machines/${machines[0]!.id}/actions`, {
+        action: 'reboot',
+      });
+      expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
+      expect(res.json().error.message).toMatch(/localhost is a loopback address/);
+      expect(sim.requestLog.length).toBe(reached);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('a member allowed to add clouds may not point one at a private network', async () => {

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectMetrics, createRedis, executeScriptRun, pollCloud } from '@overcast/core';
+import { collectMetrics, createRedis, executeScriptRun, pollCloud, sealCredentials } from '@overcast/core';
 import { generateKeyPair, type KeyPair } from '@overcast/ssh';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +140,48 @@ describe('a host added by address', () => {
     for (const s of starts) {
       const host = (s.details as { host?: string }).host;
       if (host !== undefined) expect(host).toBe(ADDRESS);
+    }
+  });
+
+  it('a host added by a name that resolves to a refused address is not dialed', async () => {
+    // A port on loopback that counts connections; "localhost" leads there unless the guard refuses.
+    let dialed = 0;
+    const trap = createServer((socket) => {
+      dialed++;
+      socket.destroy();
+    });
+    await new Promise<void>((r) => trap.listen(0, '127.0.0.1', r));
+    const port = (trap.address() as { port: number }).port;
+    try {
+      const cloudId = randomUUID();
+      await api.db.prisma.cloud.create({
+        data: {
+          id: cloudId,
+          organizationId: owner.organizationId,
+          provider: 'ssh_host',
+          title: `by-name-${port}`,
+          credentials: sealCredentials(api.box, cloudId, { privateKey: key.privateKey }),
+          config: { hosts: [{ address: 'localhost', port, username: sshd.user }] },
+        },
+      });
+      const {
+        id: _id,
+        cloudId: _cloud,
+        ...known
+      } = await api.db.prisma.machine.findUniqueOrThrow({
+        where: { id: machineId },
+      });
+      const machine = await api.db.prisma.machine.create({
+        data: { ...known, id: randomUUID(), cloudId, externalId: `localhost:${port}` } as never,
+      });
+      const strict = { ...api.settings, outbound: { allowPrivateNetworks: [] } };
+      const collected = await collectMetrics({ ...deps(), settings: strict }, [machine.id]);
+      expect(collected.failed.map((f) => f.error)).toEqual([
+        expect.stringMatching(/localhost is a loopback address .*outbound\.allowPrivateNetworks/),
+      ]);
+      expect(dialed).toBe(0);
+    } finally {
+      await new Promise((r) => trap.close(r));
     }
   });
 

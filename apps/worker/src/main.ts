@@ -7,6 +7,7 @@ import {
   EngineWatchers,
   type LoadedSettings,
   loadSettings,
+  outboundRules,
   QUEUE_PREFIX,
   QUEUES,
   reconcilePollSchedules,
@@ -90,7 +91,13 @@ async function main(): Promise<void> {
     await maintenance.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.name });
   }
   const pollQueue = openQueue(QUEUES.poll);
-  const pollDeps = { db, box: new SecretBox(settings.secrets.credentialsKey), redis, settings };
+  const pollDeps = {
+    db,
+    box: new SecretBox(settings.secrets.credentialsKey),
+    redis,
+    settings,
+    outbound: outboundRules(settings),
+  };
   // Postgres is the source of truth for schedules: rebuild them now, and keep checking.
   await reconcilePollSchedules(db, pollQueue, settings);
   const reconcile = setInterval(() => {

@@ -195,7 +195,15 @@ beforeAll(async () => {
     url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
   });
   webhookSecret = webhook.secret!;
-  evaluator = ruleEvaluatorDeps({ db, box, redis, pollQueue, scriptQueue, settings: testSettings });
+  evaluator = ruleEvaluatorDeps({
+    db,
+    box,
+    redis,
+    pollQueue,
+    scriptQueue,
+    settings: testSettings,
+    outbound: outboundRules(testSettings),
+  });
 }, 60_000);
 
 afterAll(async () => {

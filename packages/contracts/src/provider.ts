@@ -1,6 +1,8 @@
 // The one interface every cloud driver implements. Drivers know the provider's SDK
 // and wire format, never the database.
 
+import type { LookupFunction } from 'node:net';
+
 export const PROVIDERS = ['aws', 'gce', 'digitalocean', 'libvirt', 'docker', 'ssh_host'] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
 
@@ -157,4 +159,13 @@ export interface DriverInit<C = Record<string, unknown>> {
   credentials: C;
   endpoint?: string | null;
   config?: Record<string, unknown>;
+  /**
+   * Resolves every host name the driver connects to (HTTP clients' agents, SSH): the caller's
+   * outbound guard, so a name is checked as it is resolved and the checked address is the one
+   * connected to. Absent: the system resolver. A refusal carries the code OUTBOUND_REFUSED.
+   */
+  lookup?: LookupFunction;
 }
+
+/** The code of an outbound guard's refusal: an address policy, not an outage, so never retried. */
+export const OUTBOUND_REFUSED = 'outbound_address_refused';

@@ -112,7 +112,7 @@ async function runVolumeOp(
 ) {
   const cloud = await getCloud(deps.db, actor.organizationId, cloudId);
   try {
-    const result = await (await driverOf(deps.box, cloud)).volumeAction(op);
+    const result = await (await driverOf(deps, cloud)).volumeAction(op);
     await recordAudit(deps.db, actor, { ...audit, resourceKind: 'volume' });
     await refreshNow(deps.pollQueue, cloud.id);
     return result;

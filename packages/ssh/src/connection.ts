@@ -1,3 +1,4 @@
+import { isIP, type LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
 import ssh2, { type Client, type ClientChannel } from 'ssh2';
 import { checkEnv, closeChannel, type SignalName, sendSignal } from './channel';
@@ -31,7 +32,22 @@ export interface SshConnectOptions {
   /** Unanswered keepalives before the connection counts as dead. Default 4. */
   keepaliveCountMax?: number;
   signal?: AbortSignal;
+  /**
+   * Resolves `host` (when it is a name) before connecting: the caller's outbound guard. The
+   * session goes to the address it returned; `host` still names the server in messages.
+   */
+  lookup?: LookupFunction;
 }
+
+/** The address `lookup` gives for `host`; an IP literal is its own address. */
+function resolveHost(host: string, lookup: LookupFunction | undefined): Promise<string> {
+  if (!lookup || isIP(host)) return Promise.resolve(host);
+  return new Promise((resolve, reject) =>
+    lookup(host, {}, (err, address) => (err ? reject(err) : resolve(address as string))),
+  );
+}
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENODATA', 'ESERVFAIL']);
 
 export interface HostKeyInfo {
   /** The key's algorithm, e.g. "ssh-ed25519". */
@@ -299,35 +315,46 @@ export function connectSsh(options: SshConnectOptions): Promise<SshConnection> {
       resolve(new SshConnection(client, options.host, port, options.username, hostKey));
     });
 
-    try {
-      client.connect({
-        host: options.host,
-        port,
-        username: options.username,
-        privateKey: key?.key,
-        passphrase: key?.passphrase,
-        password: options.password,
-        tryKeyboard: false,
-        readyTimeout: timeout,
-        keepaliveInterval: options.keepaliveIntervalMs ?? 15_000,
-        keepaliveCountMax: options.keepaliveCountMax ?? 4,
-        hostVerifier: (raw: Buffer) => {
-          const fingerprint = fingerprintOf(raw);
-          seen = { algorithm: keyAlgorithmOf(raw), fingerprint };
-          if (expected && fingerprint !== expected) {
-            mismatch = new SshError(
-              'host-key-mismatch',
-              `The host key of ${where} does not match: expected ${expected}, the server presented ${fingerprint}. ` +
-                'If the server was reinstalled or its keys rotated, update the fingerprint; otherwise someone may be intercepting the connection.',
-              { expectedFingerprint: expected, actualFingerprint: fingerprint },
-            );
-            return false;
-          }
-          return true;
-        },
-      });
-    } catch (err) {
-      fail(connectError(err, endpoint, timeout));
-    }
+    const connect = (address: string) => {
+      if (settled) return;
+      try {
+        client.connect({
+          host: address,
+          port,
+          username: options.username,
+          privateKey: key?.key,
+          passphrase: key?.passphrase,
+          password: options.password,
+          tryKeyboard: false,
+          readyTimeout: timeout,
+          keepaliveInterval: options.keepaliveIntervalMs ?? 15_000,
+          keepaliveCountMax: options.keepaliveCountMax ?? 4,
+          hostVerifier: (raw: Buffer) => {
+            const fingerprint = fingerprintOf(raw);
+            seen = { algorithm: keyAlgorithmOf(raw), fingerprint };
+            if (expected && fingerprint !== expected) {
+              mismatch = new SshError(
+                'host-key-mismatch',
+                `The host key of ${where} does not match: expected ${expected}, the server presented ${fingerprint}. ` +
+                  'If the server was reinstalled or its keys rotated, update the fingerprint; otherwise someone may be intercepting the connection.',
+                { expectedFingerprint: expected, actualFingerprint: fingerprint },
+              );
+              return false;
+            }
+            return true;
+          },
+        });
+      } catch (err) {
+        fail(connectError(err, endpoint, timeout));
+      }
+    };
+    // A refused name is refused before any connection, in the guard's own words.
+    resolveHost(options.host, options.lookup).then(connect, (err: NodeJS.ErrnoException) =>
+      fail(
+        DNS_CODES.has(err?.code ?? '')
+          ? connectError(err, endpoint, timeout)
+          : new SshError('invalid', err?.message ?? String(err), { code: err?.code, cause: err }),
+      ),
+    );
   });
 }

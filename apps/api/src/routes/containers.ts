@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { type ContainerCreateLine, CreateContainerRequest, EngineFacts, IdParams } from '@overcast/contracts';
-import { createContainer, DomainError, engineFacts } from '@overcast/core';
+import { createContainer, DomainError, engineFacts, outboundRules } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
@@ -10,7 +10,7 @@ const tags = ['containers'];
 
 export function containerRoutes(app: App, deps: AppDeps): void {
   const { db, box, redis, pollQueue } = deps;
-  const actionDeps = { db, box, redis, pollQueue };
+  const actionDeps = { db, box, redis, pollQueue, outbound: outboundRules(deps.settings) };
   app.addSchema({ ...EngineFacts, $id: 'EngineFacts' });
 
   app.get(
@@ -25,7 +25,7 @@ export function containerRoutes(app: App, deps: AppDeps): void {
     },
     async (request) => {
       const auth = await authorize(request, 'clouds', 'read', { id: request.params.id });
-      return engineFacts({ db, box }, auth.organizationId, request.params.id);
+      return engineFacts(actionDeps, auth.organizationId, request.params.id);
     },
   );
 

@@ -16,6 +16,7 @@ import {
   createVolume,
   deleteVolume,
   listVolumes,
+  outboundRules,
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
@@ -26,7 +27,7 @@ const Accepted = { 202: T.Object({ accepted: T.Boolean() }), ...errors };
 
 export function inventoryRoutes(app: App, deps: AppDeps): void {
   const { db, box, redis, pollQueue } = deps;
-  const actionDeps = { db, box, redis, pollQueue };
+  const actionDeps = { db, box, redis, pollQueue, outbound: outboundRules(deps.settings) };
   app.addSchema(Volume);
 
   app.get(

@@ -15,6 +15,7 @@ import {
   listMachines,
   machineAction,
   machineDetail,
+  outboundRules,
   removeMachineTag,
   rightForMachineAction,
   setMachineTags,
@@ -28,7 +29,7 @@ const tags = ['machines'];
 
 export function machineRoutes(app: App, deps: AppDeps): void {
   const { db, box, redis, pollQueue } = deps;
-  const actionDeps = { db, box, redis, pollQueue };
+  const actionDeps = { db, box, redis, pollQueue, outbound: outboundRules(deps.settings) };
   app.addSchema(Machine);
 
   app.get(

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { machinesAllowed, notAllowedReason, onBehalfOf } from '../authz';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
+import { outboundRules } from '../outbound';
 import type { SecretBox } from '../secrets';
 import type { Settings } from '../settings/schema';
 import { runInContainer } from '../ssh-access/container-exec';
@@ -21,7 +22,7 @@ export interface ScriptExecDeps {
   db: Database;
   box: SecretBox;
   redis: Redis;
-  settings: Pick<Settings, 'automation'>;
+  settings: Pick<Settings, 'automation' | 'outbound'>;
   logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
@@ -222,12 +223,18 @@ async function runOnMachine(
   if (where.via === 'docker-exec') {
     const cloud = lookups.cloud(machine) as Cloud;
     return runScript(deps, ctx, target, machine.id, machine.name, async () => {
-      const proc = await runInContainer(deps.box, cloud, machine, scriptArgv(ctx.kind), {
-        stdin: scriptInput(ctx.body),
-        env: ctx.params,
-        timeoutMs: ctx.timeoutMs,
-        signal: ctx.signal,
-      });
+      const proc = await runInContainer(
+        { box: deps.box, outbound: outboundRules(deps.settings) },
+        cloud,
+        machine,
+        scriptArgv(ctx.kind),
+        {
+          stdin: scriptInput(ctx.body),
+          env: ctx.params,
+          timeoutMs: ctx.timeoutMs,
+          signal: ctx.signal,
+        },
+      );
       return {
         stdout: proc.stdout,
         stderr: proc.stderr,
@@ -247,6 +254,7 @@ async function runOnMachine(
   let conn: SshConnection;
   try {
     ({ conn } = await openRouteSsh(deps.db, machine, where, login, {
+      outbound: outboundRules(deps.settings),
       pinned: lookups.pinned(machine.id, where.address, where.port) ?? null,
       connectTimeoutMs: Math.min(15_000, ctx.timeoutMs),
       signal: ctx.signal,

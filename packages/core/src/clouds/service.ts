@@ -16,7 +16,7 @@ import type { OutboundRules } from '../outbound';
 import type { SecretBox } from '../secrets';
 import { checkCloudDestinations, requireCredentialsForNewDestinations } from './destinations';
 import { resolveDockerViaMachine } from './docker-ssh';
-import { driverFor } from './drivers';
+import { type DriverAccess, driverFor } from './drivers';
 import { normalizeCredentials, validateCloudInputs } from './inputs';
 import { useOrganizationKey } from './org-key';
 
@@ -39,13 +39,26 @@ export const sealCredentials = (box: SecretBox, cloudId: string, credentials: un
 export const openCredentials = (box: SecretBox, cloud: Pick<Cloud, 'id' | 'credentials'>) =>
   box.openJson<Record<string, unknown>>(cloud.credentials, `cloud:${cloud.id}`);
 
-/** The driver for a stored cloud. */
-export function driverOf(box: SecretBox, cloud: Cloud): Promise<ProviderDriver> {
-  return driverFor(cloud.provider, {
-    credentials: openCredentials(box, cloud),
-    endpoint: cloud.endpoint,
-    config: cloud.config as Record<string, unknown>,
-  });
+/** What building a stored cloud's driver needs: its key, and the outbound guard's rules. */
+export interface DriverDeps {
+  box: SecretBox;
+  outbound: OutboundRules;
+}
+
+/**
+ * The driver for a stored cloud. Its addresses are judged as the poll judges them: by the admin
+ * rule (a private network is fine for a cloud), loopback and the rest only where settings allow.
+ */
+export function driverOf(deps: DriverDeps, cloud: Cloud): Promise<ProviderDriver> {
+  return driverFor(
+    cloud.provider,
+    {
+      credentials: openCredentials(deps.box, cloud),
+      endpoint: cloud.endpoint,
+      config: cloud.config as Record<string, unknown>,
+    },
+    { actorRole: 'admin', rules: deps.outbound },
+  );
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -76,10 +89,11 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
 async function checkWithProvider(
   provider: CloudProvider,
   init: Parameters<typeof driverFor>[1],
+  access: DriverAccess,
 ): Promise<void> {
   try {
     await withTimeout(
-      (await driverFor(provider, init)).validate(),
+      (await driverFor(provider, init, access)).validate(),
       VALIDATE_TIMEOUT_MS,
       'Checking the credentials',
     );
@@ -206,7 +220,11 @@ export async function addCloud(
     { actorRole: actor.role, rules: deps.outbound },
     credentials,
   );
-  await checkWithProvider(input.provider, { credentials, endpoint: input.endpoint ?? null, config });
+  await checkWithProvider(
+    input.provider,
+    { credentials, endpoint: input.endpoint ?? null, config },
+    { actorRole: actor.role, rules: deps.outbound },
+  );
   const id = randomUUID();
   try {
     const cloud = await deps.db.prisma.cloud.create({
@@ -319,7 +337,11 @@ export async function updateCloud(
       { actorRole: actor.role, rules: deps.outbound },
       credentials,
     );
-    await checkWithProvider(provider, { credentials, endpoint, config });
+    await checkWithProvider(
+      provider,
+      { credentials, endpoint, config },
+      { actorRole: actor.role, rules: deps.outbound },
+    );
     if (input.credentials || (provider === 'docker' && config.sshMachineId) || config.sshKeyId) {
       data.credentials = sealCredentials(deps.box, cloud.id, credentials);
       changed.push('credentials');

@@ -3,25 +3,24 @@ import type { Database } from '@overcast/db';
 import type { DockerDriver, PullProgress } from '@overcast/providers';
 import { type Actor, recordAudit } from '../audit';
 import type { Principal } from '../authz/policy';
-import { driverOf, getCloud } from '../clouds';
+import { type DriverDeps, driverOf, getCloud } from '../clouds';
 import { DomainError, fromProviderError } from '../errors';
 import { type ActionDeps, storeCreatedMachine } from '../machines';
 import { refreshNow } from '../polling';
-import type { SecretBox } from '../secrets';
 import { authorizeEngineHost } from './engine-host';
 
 /** The cloud, if it is a Docker engine of the caller's organization, with its driver. */
-async function dockerCloud(deps: { db: Database; box: SecretBox }, organizationId: string, cloudId: string) {
+async function dockerCloud(deps: { db: Database } & DriverDeps, organizationId: string, cloudId: string) {
   const cloud = await getCloud(deps.db, organizationId, cloudId);
   if (cloud.provider !== 'docker') {
     throw new DomainError('invalid', 'not_a_docker_cloud', `${cloud.title} is not a Docker engine.`);
   }
-  return { cloud, driver: (await driverOf(deps.box, cloud)) as DockerDriver };
+  return { cloud, driver: (await driverOf(deps, cloud)) as DockerDriver };
 }
 
 /** What the engine says about itself right now (version, CPUs, memory, container counts). */
 export async function engineFacts(
-  deps: { db: Database; box: SecretBox },
+  deps: { db: Database } & DriverDeps,
   organizationId: string,
   cloudId: string,
 ): Promise<EngineFacts> {

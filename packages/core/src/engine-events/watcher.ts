@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DockerDriver, EngineEvent } from '@overcast/providers';
 import type { Logger } from 'pino';
 import { driverOf } from '../clouds';
+import { outboundRules } from '../outbound';
 import { type PollDeps, type PollOutcome, pollCloud } from '../polling';
 
 /** Engine actions after which the container list differs (exec_* and the like do not count). */
@@ -75,7 +76,10 @@ export class EngineWatcher {
       try {
         const cloud = await this.deps.db.prisma.cloud.findUnique({ where: { id: this.cloudId } });
         if (!cloud?.enabled || cloud.provider !== 'docker') return;
-        const driver = (await driverOf(this.deps.box, cloud)) as DockerDriver;
+        const driver = (await driverOf(
+          { box: this.deps.box, outbound: outboundRules(this.deps.settings) },
+          cloud,
+        )) as DockerDriver;
         await driver.watchEvents(
           signal,
           (e) => {

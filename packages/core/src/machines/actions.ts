@@ -8,12 +8,15 @@ import { authorizeMachineAction, type OnBehalfOf, rightForMachineAction } from '
 import { driverOf, getCloud } from '../clouds';
 import { DomainError, fromProviderError, notFound } from '../errors';
 import { publishEvents } from '../events';
+import type { OutboundRules } from '../outbound';
 import { refreshNow } from '../polling';
 import type { SecretBox } from '../secrets';
 
 export interface ActionDeps {
   db: Database;
   box: SecretBox;
+  /** The outbound guard's rules, which every driver's connections go through. */
+  outbound: OutboundRules;
   redis: Redis;
   pollQueue: Queue;
 }
@@ -75,7 +78,7 @@ export async function machineAction(
     details: { name: machine.name, to: req.name, ...(req.removeVolumes ? { removeVolumes: true } : {}) },
   };
   try {
-    const driver = await driverOf(deps.box, cloud);
+    const driver = await driverOf(deps, cloud);
     if (req.action === 'pause' || req.action === 'unpause') {
       await (driver as DockerDriver).containerOp(machine.externalId, req.action);
     } else {

@@ -38,7 +38,7 @@ export async function createMachine(
   await checkImageServesLocation(deps.db, cloud, req.image, req.location);
   let remote: RemoteMachine;
   try {
-    remote = await (await driverOf(deps.box, cloud)).createMachine({
+    remote = await (await driverOf(deps, cloud)).createMachine({
       name: req.name,
       size: req.size,
       image: req.image,

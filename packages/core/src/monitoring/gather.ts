@@ -27,7 +27,11 @@ export async function gatherMachineMetrics(
     }
     return scrapeNodeExporter(machine.nodeExporterUrl, signal, outboundRules(deps.settings));
   }
-  const conn = await connectMachineSsh(deps, machine, { signal, connectTimeoutMs: timeoutMs });
+  const conn = await connectMachineSsh(deps, machine, {
+    outbound: outboundRules(deps.settings),
+    signal,
+    connectTimeoutMs: timeoutMs,
+  });
   try {
     const result = await conn.exec(PROC_COMMAND, { timeoutMs, signal, maxOutputBytes: 1024 * 1024 });
     if (result.timedOut) {

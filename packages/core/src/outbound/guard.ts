@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
+import { OUTBOUND_REFUSED } from '@overcast/contracts';
 import type { Role } from '@overcast/db';
 import { DomainError } from '../errors';
 import type { Settings } from '../settings';
@@ -64,7 +65,7 @@ const CLASS_WORDS: Record<Exclude<AddressClass, 'public'>, string> = {
   reserved: 'a reserved address',
 };
 
-export const OUTBOUND_REFUSED = 'outbound_address_refused';
+export { OUTBOUND_REFUSED };
 
 function allowedByRules(ip: Ip, rules: OutboundRules): boolean {
   const target = effectiveIp(ip);

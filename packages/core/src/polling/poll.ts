@@ -50,11 +50,12 @@ export async function pollCloud(
   const target = { cloudId, organizationId: cloud.organizationId };
   try {
     // Checked when saved; checked again, since a name may resolve somewhere else by now.
+    const outbound = outboundRules(settings);
     await checkCloudDestinations(cloud.provider, cloud.endpoint, cloud.config as Record<string, unknown>, {
       actorRole: 'admin',
-      rules: outboundRules(settings),
+      rules: outbound,
     });
-    const driver = await driverOf(box, cloud);
+    const driver = await driverOf({ box, outbound }, cloud);
     let seen = 0;
     let changes = 0;
     if (kind === 'machines') {

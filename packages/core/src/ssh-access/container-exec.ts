@@ -1,9 +1,8 @@
 import { ProviderError } from '@overcast/contracts';
 import type { Cloud, Machine } from '@overcast/db';
 import type { ContainerProcess, DockerDriver } from '@overcast/providers';
-import { driverOf } from '../clouds/service';
+import { type DriverDeps, driverOf } from '../clouds/service';
 import { DomainError } from '../errors';
-import type { SecretBox } from '../secrets';
 
 /**
  * Runs argv in a container through its engine's exec API (never SSH to the container's address),
@@ -11,7 +10,7 @@ import type { SecretBox } from '../secrets';
  * A refusal is a DomainError that says what to do.
  */
 export async function runInContainer(
-  box: SecretBox,
+  deps: DriverDeps,
   cloud: Cloud,
   machine: Pick<Machine, 'externalId' | 'name'>,
   command: string[],
@@ -19,7 +18,7 @@ export async function runInContainer(
 ): Promise<ContainerProcess> {
   let driver: DockerDriver | null = null;
   try {
-    driver = (await driverOf(box, cloud)) as DockerDriver;
+    driver = (await driverOf(deps, cloud)) as DockerDriver;
     const proc = await driver.runCommand(machine.externalId, command, options);
     const engine = driver;
     void proc.exit.finally(() => engine.close().catch(() => {}));

@@ -1,6 +1,7 @@
 import type { Cloud, Database, Machine } from '@overcast/db';
 import { connectSsh, type SshConnection, SshError } from '@overcast/ssh';
 import { DomainError } from '../errors';
+import { guardedLookup, type OutboundRules } from '../outbound';
 import type { SecretBox } from '../secrets';
 import { keyLoader, type MachineLogin, machineLogin } from './login';
 import { pinHostKey, pinnedHostKey } from './pins';
@@ -40,11 +41,13 @@ export async function openRouteSsh(
   route: SshRoute,
   login: Pick<MachineLogin, 'privateKey' | 'passphrase' | 'password'> | null,
   options: {
+    /** The outbound guard's rules: a host name is judged as it resolves, and that address dialed. */
+    outbound: OutboundRules;
     pinned?: Pin;
     signal?: AbortSignal;
     connectTimeoutMs?: number;
     keepaliveIntervalMs?: number;
-  } = {},
+  },
 ): Promise<{ conn: SshConnection; firstUse: boolean }> {
   const pinned =
     options.pinned !== undefined
@@ -61,6 +64,8 @@ export async function openRouteSsh(
     connectTimeoutMs: options.connectTimeoutMs,
     keepaliveIntervalMs: options.keepaliveIntervalMs,
     signal: options.signal,
+    // As for a poll: private networks are normal for machines, loopback and the rest only if allowed.
+    lookup: guardedLookup({ purpose: 'cloud', actorRole: 'admin', rules: options.outbound }),
   });
   try {
     if (!pinned || pinned.algorithm !== conn.hostKey.algorithm) {
@@ -81,7 +86,7 @@ export async function openRouteSsh(
 export async function connectMachineSsh(
   deps: Deps,
   machine: Machine,
-  options: { signal?: AbortSignal; connectTimeoutMs?: number } = {},
+  options: { outbound: OutboundRules; signal?: AbortSignal; connectTimeoutMs?: number },
 ): Promise<SshConnection> {
   const { route, cloud } = await resolveMachineRoute(deps.db, machine);
   if (route.via !== 'ssh') {
@@ -101,6 +106,7 @@ export async function connectMachineSsh(
   }
   try {
     const { conn } = await openRouteSsh(deps.db, machine, route, login, {
+      outbound: options.outbound,
       signal: options.signal,
       connectTimeoutMs: options.connectTimeoutMs,
       keepaliveIntervalMs: 0,

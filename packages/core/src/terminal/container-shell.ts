@@ -2,9 +2,8 @@ import type { Duplex } from 'node:stream';
 import { ProviderError } from '@overcast/contracts';
 import type { Database, Machine } from '@overcast/db';
 import type { DockerDriver } from '@overcast/providers';
-import { driverOf } from '../clouds';
+import { type DriverDeps, driverOf } from '../clouds';
 import { DomainError } from '../errors';
-import type { SecretBox } from '../secrets';
 
 /** A shell inside a container, as the terminal session drives it. */
 export interface ContainerTerminal {
@@ -20,7 +19,7 @@ export interface ContainerTerminal {
  * paused or without a shell), the engine cannot be reached, or its TLS material is wrong.
  */
 export async function openContainerShell(
-  deps: { db: Database; box: SecretBox },
+  deps: { db: Database } & DriverDeps,
   machine: Pick<Machine, 'cloudId' | 'organizationId' | 'externalId' | 'name'>,
   size: { cols: number; rows: number },
 ): Promise<ContainerTerminal> {
@@ -29,7 +28,7 @@ export async function openContainerShell(
   });
   if (!cloud) throw new DomainError('not_found', 'cloud_not_found', 'The machine’s cloud was not found.');
   try {
-    const driver = (await driverOf(deps.box, cloud)) as DockerDriver;
+    const driver = (await driverOf(deps, cloud)) as DockerDriver;
     const shell = await driver.openShell(machine.externalId, size);
     return {
       stream: shell.stream,

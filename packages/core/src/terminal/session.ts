@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { type Actor, recordAudit } from '../audit';
 import { roleAtLeast } from '../auth';
 import { DomainError } from '../errors';
+import { outboundRules } from '../outbound';
 import type { SecretBox } from '../secrets';
 import type { Settings } from '../settings/schema';
 import { keyLoader, machineLogin } from '../ssh-access/login';
@@ -25,7 +26,7 @@ export const openSshConnections = (): number => openConnections;
 export interface TerminalDeps {
   db: Database;
   box: SecretBox;
-  settings: Pick<Settings, 'shell' | 'limits'>;
+  settings: Pick<Settings, 'shell' | 'limits' | 'outbound'>;
   logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
@@ -212,7 +213,11 @@ export class TerminalSession {
     this.send({ type: 'status', state: 'connecting' });
     let container: ContainerTerminal;
     try {
-      container = await openContainerShell(this.deps, machine, { cols: this.cols, rows: this.rows });
+      container = await openContainerShell(
+        { db: this.deps.db, box: this.deps.box, outbound: outboundRules(this.deps.settings) },
+        machine,
+        { cols: this.cols, rows: this.rows },
+      );
     } catch (err) {
       if (this.isOver()) return;
       const e = err as DomainError;
@@ -336,6 +341,7 @@ export class TerminalSession {
     let firstUse: boolean;
     try {
       ({ conn, firstUse } = await openRouteSsh(db, machine, target, password ? { password } : login, {
+        outbound: outboundRules(this.deps.settings),
         signal: this.abort.signal,
       }));
     } catch (err) {

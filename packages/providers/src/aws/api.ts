@@ -1,9 +1,16 @@
+import type { LookupFunction } from 'node:net';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { lookupAgents } from '../common/agents';
 import { withRetry } from '../common/retry';
 import type { AwsCredentials, AwsDriverConfig } from './config';
 import { toProviderError } from './errors';
 
 export type Ec2Call<T> = (client: EC2Client, options: { abortSignal?: AbortSignal }) => Promise<T>;
+
+const agentsOf = (lookup: LookupFunction) => {
+  const agents = lookupAgents(lookup);
+  return { httpAgent: agents.http, httpsAgent: agents.https };
+};
 
 /**
  * One EC2 client per region (EC2 endpoints and SigV4 scopes are regional), with the SDK's
@@ -17,6 +24,7 @@ export class Ec2Api {
     private readonly credentials: AwsCredentials,
     private readonly endpoint: string | undefined,
     private readonly config: AwsDriverConfig,
+    private readonly lookup?: LookupFunction,
   ) {}
 
   client(region: string): EC2Client {
@@ -37,6 +45,7 @@ export class Ec2Api {
           throwOnRequestTimeout: true,
           connectionTimeout: this.config.connectTimeoutMs,
           socketTimeout: this.config.requestTimeoutMs,
+          ...(this.lookup && agentsOf(this.lookup)),
         },
       });
       this.clients.set(region, client);

@@ -13,6 +13,6 @@ export { mapInstanceState } from './map-machine';
  */
 export function createAwsDriver(init: DriverInit<AwsCredentials>): ProviderDriver {
   const config = readConfig(init.config);
-  const api = new Ec2Api(readCredentials(init.credentials), init.endpoint ?? undefined, config);
+  const api = new Ec2Api(readCredentials(init.credentials), init.endpoint ?? undefined, config, init.lookup);
   return new AwsDriver(api, config);
 }

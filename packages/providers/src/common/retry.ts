@@ -1,4 +1,4 @@
-import { ProviderError } from '@overcast/contracts';
+import { OUTBOUND_REFUSED, ProviderError } from '@overcast/contracts';
 
 export interface RetryOptions {
   /** Total attempts including the first. */
@@ -28,10 +28,23 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
-/** Throttling and transient outages are worth another try; auth and bad input are not. */
+/** Whether the outbound guard refused the address, anywhere in the error's chain of causes. */
+function refusedByGuard(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === OUTBOUND_REFUSED) return true;
+  }
+  return false;
+}
+
+/**
+ * Throttling and transient outages are worth another try; auth, bad input and an address the
+ * outbound guard refuses are not.
+ */
 export function isRetryable(err: unknown, idempotent = true): err is ProviderError {
   return (
-    err instanceof ProviderError && (err.kind === 'throttled' || (idempotent && err.kind === 'unavailable'))
+    err instanceof ProviderError &&
+    (err.kind === 'throttled' || (idempotent && err.kind === 'unavailable')) &&
+    !refusedByGuard(err)
   );
 }
 

@@ -1,9 +1,32 @@
-import { createApiClient } from 'dots-wrapper';
+import type { LookupFunction } from 'node:net';
+import { createApiClient, modules } from 'dots-wrapper';
+import { lookupAgents } from '../common/agents';
 import { withRetry } from '../common/retry';
 import type { DigitalOceanConfig } from './config';
 import { toProviderError } from './errors';
 
 export type DotsClient = ReturnType<typeof createApiClient>;
+
+type ContextInput = Parameters<typeof modules.common.createContext>[0];
+
+/**
+ * dots-wrapper's client, with its axios instance resolving names through `lookup`: the library
+ * takes no agent, but builds its context from an injectable `axios.create`.
+ */
+function clientWithLookup(lookup: LookupFunction): typeof createApiClient {
+  const agents = lookupAgents(lookup);
+  return modules.common.createApiClient({
+    modules,
+    createContext: (input: ContextInput) =>
+      modules.common.createContext({
+        ...input,
+        axios: {
+          create: (config) =>
+            input.axios.create({ ...config, httpAgent: agents.http, httpsAgent: agents.https }),
+        } as ContextInput['axios'],
+      }),
+  });
+}
 
 /**
  * One authenticated DigitalOcean client. dots-wrapper builds a separate axios instance (base URL,
@@ -16,8 +39,10 @@ export class DoClient {
     token: string,
     endpoint: string,
     private readonly config: DigitalOceanConfig,
+    lookup?: LookupFunction,
   ) {
-    this.api = createApiClient({ token, endpoint, requestTimeoutInMs: config.requestTimeoutMs });
+    const create = lookup ? clientWithLookup(lookup) : createApiClient;
+    this.api = create({ token, endpoint, requestTimeoutInMs: config.requestTimeoutMs });
   }
 
   /**

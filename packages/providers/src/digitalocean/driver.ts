@@ -261,5 +261,8 @@ export function createDigitalOceanDriver(init: DriverInit<DigitalOceanCredential
     throw new ProviderError('auth', 'A DigitalOcean API token is required.');
   }
   const config = readConfig(init.config);
-  return new DigitalOceanDriver(new DoClient(token.trim(), apiRoot(init.endpoint), config), config);
+  return new DigitalOceanDriver(
+    new DoClient(token.trim(), apiRoot(init.endpoint), config, init.lookup),
+    config,
+  );
 }

@@ -1,3 +1,5 @@
+import type { Agent } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import { type Duplex, PassThrough } from 'node:stream';
 import {
   type CreateMachineSpec,
@@ -13,6 +15,7 @@ import {
   type VolumeOperation,
 } from '@overcast/contracts';
 import Dockerode from 'dockerode';
+import { lookupAgents } from '../common/agents';
 import { type DockerConfig, type DockerCredentials, readConfig } from './config';
 import { dockerError } from './errors';
 import { toImage, toMachine, toVolume } from './map';
@@ -96,8 +99,13 @@ export class DockerDriver implements ProviderDriver {
   readonly provider = 'docker' as const;
   private client: Dockerode | null = null;
   private sshAgent: SshSocketAgent | null = null;
+  /** For tcp:// engines given a lookup: resolves the engine's name through it. */
+  private tcpAgent: Agent | null = null;
 
-  constructor(readonly config: DockerConfig) {}
+  constructor(
+    readonly config: DockerConfig,
+    private readonly lookup?: LookupFunction,
+  ) {}
 
   private options(version?: string): Dockerode.DockerOptions {
     const e = this.config.endpoint;
@@ -107,7 +115,7 @@ export class DockerDriver implements ProviderDriver {
     } as Dockerode.DockerOptions;
     if (e.kind === 'unix') return { ...base, socketPath: e.socketPath };
     if (e.kind === 'ssh') {
-      this.sshAgent ??= new SshSocketAgent(e.ssh, e.socketPath, this.config.connectTimeoutMs);
+      this.sshAgent ??= new SshSocketAgent(e.ssh, e.socketPath, this.config.connectTimeoutMs, this.lookup);
       return {
         ...base,
         protocol: 'http',
@@ -116,11 +124,13 @@ export class DockerDriver implements ProviderDriver {
         agent: this.sshAgent,
       } as Dockerode.DockerOptions;
     }
+    if (this.lookup) this.tcpAgent ??= lookupAgents(this.lookup)[e.tls ? 'https' : 'http'];
     return {
       ...base,
       host: e.host,
       port: e.port,
       protocol: e.tls ? 'https' : 'http',
+      ...(this.tcpAgent ? { agent: this.tcpAgent } : {}),
       ...(e.tls ? { ca: e.tls.ca, cert: e.tls.cert, key: e.tls.key } : {}),
     };
   }
@@ -147,7 +157,7 @@ export class DockerDriver implements ProviderDriver {
       const e = dockerError(err, this.where);
       const endpoint = this.config.endpoint;
       if (e.options.code === 'engine_unreachable' && endpoint.kind === 'tcp' && endpoint.tls) {
-        const alert = await probeTlsRefusal(endpoint.host, endpoint.port, endpoint.tls);
+        const alert = await probeTlsRefusal(endpoint.host, endpoint.port, endpoint.tls, this.lookup);
         if (alert)
           throw dockerError(Object.assign(new Error(alert), { code: 'CERTIFICATE_REQUIRED' }), this.where);
       }
@@ -594,5 +604,5 @@ export function containerBody(spec: ContainerSpec): Dockerode.ContainerCreateOpt
 }
 
 export function createDockerDriver(init: DriverInit<DockerCredentials>): DockerDriver {
-  return new DockerDriver(readConfig(init.config ?? {}, init.credentials ?? {}));
+  return new DockerDriver(readConfig(init.config ?? {}, init.credentials ?? {}), init.lookup);
 }

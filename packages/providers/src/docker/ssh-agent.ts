@@ -1,4 +1,5 @@
 import { Agent, type AgentOptions } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connectSsh, type SshConnection, sshToProviderError } from '@overcast/ssh';
 import type { DockerSshHost } from './config';
@@ -20,6 +21,7 @@ export class SshSocketAgent extends Agent {
     private readonly host: DockerSshHost,
     private readonly socketPath: string,
     private readonly connectTimeoutMs: number,
+    private readonly lookup?: LookupFunction,
     options: AgentOptions = {},
   ) {
     super({ keepAlive: false, ...options });
@@ -44,6 +46,7 @@ export class SshSocketAgent extends Agent {
       password: h.password,
       hostKeyFingerprint: h.hostKeyFingerprint,
       connectTimeoutMs: this.connectTimeoutMs,
+      lookup: this.lookup,
     }).catch((err) => {
       this.connection = null;
       throw sshToProviderError(err);

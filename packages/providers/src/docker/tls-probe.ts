@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { connect } from 'node:tls';
 
 /**
@@ -11,6 +11,7 @@ export function probeTlsRefusal(
   host: string,
   port: number,
   material: { ca: string; cert: string; key: string },
+  lookup?: LookupFunction,
   timeoutMs = 5_000,
 ): Promise<string | null> {
   return new Promise((resolve) => {
@@ -30,6 +31,7 @@ export function probeTlsRefusal(
       cert: material.cert,
       key: material.key,
       servername: isIP(host) ? undefined : host,
+      ...(lookup ? { lookup } : {}),
     });
     let secured = false;
     socket.on('secureConnect', () => {

@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import {
   DisksClient,
   ImagesClient,
@@ -34,11 +35,12 @@ export class GceApi {
     key: ServiceAccountKey,
     endpoint: string | null | undefined,
     readonly config: GceConfig,
+    lookup?: LookupFunction,
   ) {
     const options = {
       ...connection(endpoint),
       fallback: true,
-      authClient: serviceAccountAuth(key, config.requestTimeoutMs),
+      authClient: serviceAccountAuth(key, config.requestTimeoutMs, lookup),
       projectId: config.project,
     };
     this.instances = new InstancesClient(options);

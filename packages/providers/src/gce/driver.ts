@@ -373,5 +373,5 @@ class GceDriver implements ProviderDriver {
 export function createGceDriver(init: DriverInit<GceCredentials>): ProviderDriver {
   const key = readServiceAccount(init.credentials?.serviceAccount);
   const config = readConfig(init.config, key);
-  return new GceDriver(new GceApi(key, init.endpoint, config), config);
+  return new GceDriver(new GceApi(key, init.endpoint, config, init.lookup), config);
 }

@@ -1,6 +1,9 @@
 import { sign } from 'node:crypto';
+import type { Agent } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import { ProviderError } from '@overcast/contracts';
 import { OAuth2Client } from 'google-auth-library';
+import { lookupAgents } from '../common/agents';
 import { parseRetryAfter } from '../common/retry';
 import type { ServiceAccountKey } from './config';
 
@@ -33,38 +36,49 @@ function assertion(key: ServiceAccountKey, audience: string): string {
   return `${head}.${claims}.${signature}`;
 }
 
-async function fetchToken(key: ServiceAccountKey, timeoutMs: number) {
+/** How the token request reaches the token endpoint; `agent` resolves through the caller's lookup. */
+type TokenTransport = Pick<OAuth2Client, 'transporter'> & { agent?: AgentFor };
+type AgentFor = (url: URL) => Agent;
+
+async function fetchToken(key: ServiceAccountKey, timeoutMs: number, via: TokenTransport) {
   const uri = key.token_uri || GOOGLE_TOKEN_URI;
-  let res: Response;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  let res: { status: number; data: unknown; headers: Headers };
   try {
-    res = await fetch(uri, {
+    // Through google-auth-library's own HTTP client: unlike the global fetch, it takes an agent.
+    res = await via.transporter.request({
+      url: uri,
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
+      data: new URLSearchParams({
         grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
         assertion: assertion(key, uri),
-      }),
-      signal: AbortSignal.timeout(timeoutMs),
+      }).toString(),
+      responseType: 'text',
+      validateStatus: () => true,
+      retry: false,
+      signal: timeout,
+      ...(via.agent ? { agent: via.agent } : {}),
     });
   } catch (err) {
     if (err instanceof ProviderError) throw err;
-    const timedOut = (err as Error).name === 'TimeoutError';
+    const cause = (err as { cause?: unknown }).cause ?? err;
     throw new ProviderError(
       'unavailable',
-      timedOut
+      timeout.aborted
         ? `Google's token endpoint did not answer within ${timeoutMs} ms`
-        : `Google's token endpoint unreachable: ${(err as Error).message}`,
-      { cause: err },
+        : `Google's token endpoint unreachable: ${(cause as Error).message}`,
+      { cause, code: (cause as { code?: string }).code },
     );
   }
-  const text = await res.text().catch(() => '');
+  const text = typeof res.data === 'string' ? res.data : '';
   let body: Record<string, unknown> = {};
   try {
     body = JSON.parse(text);
   } catch {
     // Not JSON (a proxy's error page): the status says enough.
   }
-  if (res.ok && typeof body.access_token === 'string') {
+  if (res.status >= 200 && res.status < 300 && typeof body.access_token === 'string') {
     const ttl = typeof body.expires_in === 'number' ? body.expires_in : 3600;
     return { access_token: body.access_token, expiry_date: Date.now() + ttl * 1000 };
   }
@@ -86,12 +100,25 @@ async function fetchToken(key: ServiceAccountKey, timeoutMs: number) {
  * own JWT client always posts to Google's fixed token URL, which rules out any other endpoint;
  * here the signed-assertion exchange is done directly, and the OAuth2Client caches the token.
  */
-export function serviceAccountAuth(key: ServiceAccountKey, timeoutMs: number): OAuth2Client {
+export function serviceAccountAuth(
+  key: ServiceAccountKey,
+  timeoutMs: number,
+  lookup?: LookupFunction,
+): OAuth2Client {
   // Refresh and retry once when a token is refused (the issuer may have been restarted).
   const client = new OAuth2Client({ forceRefreshOnFailure: true });
+  let agent: AgentFor | undefined;
+  if (lookup) {
+    const agents = lookupAgents(lookup);
+    agent = (url) => (url.protocol === 'http:' ? agents.http : agents.https);
+    // google-gax hands every API request its own agent: replace it with ours.
+    const request = client.request.bind(client);
+    client.request = ((opts: Parameters<typeof request>[0]) =>
+      request({ ...opts, agent })) as typeof client.request;
+  }
   let inflight: Promise<{ access_token: string; expiry_date: number }> | null = null;
   client.refreshHandler = () => {
-    inflight ??= fetchToken(key, timeoutMs).finally(() => {
+    inflight ??= fetchToken(key, timeoutMs, { transporter: client.transporter, agent }).finally(() => {
       inflight = null;
     });
     return inflight;

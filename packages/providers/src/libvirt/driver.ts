@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import {
   type CreateMachineSpec,
   type DriverInit,
@@ -66,6 +67,7 @@ class Driver implements LibvirtDriver {
   constructor(
     private readonly config: LibvirtConfig,
     private readonly credentials: LibvirtCredentials,
+    private readonly lookup?: LookupFunction,
   ) {}
 
   get hostKey(): HostKeyInfo | null {
@@ -91,6 +93,7 @@ class Driver implements LibvirtDriver {
         hostKeyFingerprint: this.config.hostKeyFingerprint,
         connectTimeoutMs: this.config.connectTimeoutMs,
         signal,
+        lookup: this.lookup,
       });
       this.seenHostKey = connection.hostKey;
       return new SshRunner(connection, this.config.commandTimeoutMs);
@@ -576,5 +579,5 @@ export function createLibvirtDriver(init: DriverInit<LibvirtCredentials>): Libvi
       `A private key or password is required to reach ${config.host.address} over SSH.`,
     );
   }
-  return new Driver(config, credentials);
+  return new Driver(config, credentials, init.lookup);
 }

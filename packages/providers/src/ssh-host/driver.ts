@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import {
   type DriverInit,
   type MachineAction,
@@ -47,6 +48,7 @@ class Driver implements SshHostDriver {
   constructor(
     private readonly config: SshHostConfig,
     private readonly credentials: SshHostCredentials,
+    private readonly lookup?: LookupFunction,
   ) {}
 
   get hostKeys(): Readonly<Record<string, HostKeyInfo>> {
@@ -70,6 +72,7 @@ class Driver implements SshHostDriver {
       hostKeyFingerprint: host.hostKeyFingerprint,
       connectTimeoutMs: this.config.connectTimeoutMs,
       signal,
+      lookup: this.lookup,
     });
     this.seen[hostId(host.address, host.port)] = connection.hostKey;
     return connection;
@@ -276,5 +279,5 @@ export function createSshHostDriver(init: DriverInit<SshHostCredentials>): SshHo
       `A private key or password is required to log in to ${missing.map((h) => h.address).join(', ')}.`,
     );
   }
-  return new Driver(config, credentials);
+  return new Driver(config, credentials, init.lookup);
 }

@@ -141,7 +141,10 @@ test('a machine gets an expiration date, shown on it and in the list of what exp
   const local = new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
   await page.getByLabel('Expires at').fill(local);
   await page.getByLabel('Then').selectOption('destroy');
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page
+    .locator('form', { has: page.getByLabel('Expires at') })
+    .getByRole('button', { name: 'Save', exact: true })
+    .click();
   await expect(page.getByTestId('expiration')).toContainText('Destroyed in 2 days');
   await page.goto('/schedules');
   await expect(page.getByText('Expires soon')).toBeVisible();

@@ -15,7 +15,7 @@ import {
 import { type GceSim, startGceSim } from '../packages/cloud-sim/src/gce/index';
 import { type SshdHandle, startSshd } from '../test/support/sshd';
 import { addAws } from './support/clouds';
-import { logIn } from './support/login';
+import { logIn, submitLogin } from './support/login';
 import { repoRoot } from './support/paths';
 import { type Stack, startStack } from './support/stack';
 
@@ -339,3 +339,78 @@ test('the first hour: every cloud added, a terminal, a script, a rule that fires
   await shot(page, '10-clouds');
 });
 
+/** The document is no wider than a 390 px phone. */
+async function expectFitsPhone(page: Page, what: string) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect.soft(width, `${what} is ${width} px wide at 390 px`).toBeLessThanOrEqual(390);
+}
+
+test('the same first hour on a 390 px phone in dark mode: each step’s page fits and works', async ({
+  page,
+  world,
+}) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('/login');
+  await submitLogin(page, world.stack.admin);
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  await expect(page.locator('[data-skeleton]')).toHaveCount(0);
+  await expectFitsPhone(page, 'Dashboard');
+  await shot(page, 'phone-01-dashboard');
+
+  const steps: [string, string, string][] = [
+    ['phone-02-clouds', '/clouds', 'Clouds'],
+    ['phone-03-keys', '/keys', 'Keys'],
+    ['phone-04-machines', `/machines?q=${SSH_HOST_NAME}`, 'Machines'],
+    ['phone-07-scripts', '/scripts', 'Scripts'],
+    ['phone-08-rules', '/rules', 'Rules'],
+    ['phone-09-incidents', '/incidents', 'Incidents'],
+  ];
+  for (const [name, path, heading] of steps) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    await expect(page.locator('[data-skeleton]')).toHaveCount(0);
+    await expectFitsPhone(page, heading);
+    await shot(page, name);
+  }
+
+  // The Add cloud form for SSH hosts, with the default key's public half to copy.
+  await page.goto('/clouds');
+  await page.getByRole('button', { name: 'Add cloud' }).first().click();
+  const add = page.getByRole('dialog', { name: 'Add a cloud' });
+  await add.getByRole('radio', { name: 'SSH hosts' }).check();
+  await expect(add.getByRole('figure', { name: 'Public key of team key' })).toBeVisible();
+  await expectFitsPhone(page, 'Add cloud');
+  await shot(page, 'phone-03-add-ssh-host');
+  await page.keyboard.press('Escape');
+
+  // The host's page, its terminal with a command's output, and the incident.
+  await page.goto(`/machines?q=${SSH_HOST_NAME}`);
+  await page.getByRole('link', { name: SSH_HOST_NAME, exact: true }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: SSH_HOST_NAME })).toBeVisible();
+  await expectFitsPhone(page, 'Machine');
+  await shot(page, 'phone-05-machine');
+  await page.getByRole('link', { name: 'Open terminal' }).click();
+  await expect(page.getByRole('status', { name: 'Connection' })).toContainText('Connected', {
+    timeout: 20_000,
+  });
+  const screen = page.getByTestId('terminal');
+  await screen.click();
+  await page.keyboard.type('echo phone-$((6*7))');
+  await page.keyboard.press('Enter');
+  await expect(screen).toContainText('phone-42');
+  // The screen keeps the size of the phone's window instead of growing row by row.
+  const box = await screen.boundingBox();
+  expect(box?.height ?? 0).toBeLessThan(844);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expectFitsPhone(page, 'Terminal');
+  await shot(page, 'phone-06-terminal');
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+
+  await page.goto('/incidents');
+  await page.getByRole('link', { name: 'lab load' }).first().click();
+  await expect(page.getByText(`lab load fired on ${SSH_HOST_NAME}`)).toBeVisible();
+  await expectFitsPhone(page, 'Incident');
+  await shot(page, 'phone-10-incident');
+});

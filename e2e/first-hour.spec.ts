@@ -390,6 +390,10 @@ test('the same first hour on a 390 px phone in dark mode: each step’s page fit
   await page.getByRole('link', { name: SSH_HOST_NAME, exact: true }).first().click();
   await expect(page.getByRole('heading', { level: 1, name: SSH_HOST_NAME })).toBeVisible();
   await expectFitsPhone(page, 'Machine');
+  // Minutes of polls every 5 s: a host that did not change has no string of "Details updated".
+  const history = page.getByRole('region', { name: 'History' });
+  await expect(history.getByText('First seen by Overcast')).toBeVisible();
+  expect(await history.getByText('Details updated').count()).toBeLessThanOrEqual(1);
   await shot(page, 'phone-05-machine');
   await page.getByRole('link', { name: 'Open terminal' }).click();
   await expect(page.getByRole('status', { name: 'Connection' })).toContainText('Connected', {

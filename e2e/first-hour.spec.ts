@@ -118,7 +118,8 @@ async function startAdding(page: Page, provider: string, title: string) {
 async function seeMachines(page: Page, title: string, expectedName: string): Promise<number> {
   const connected = page.getByRole('dialog', { name: `${title} is connected` });
   const found = connected.getByText(/^Found \d+ machines?/);
-  await expect(found).toBeVisible({ timeout: 30_000 });
+  // A first sync reads the catalog too; on a busy machine that takes a while.
+  await expect(found).toBeVisible({ timeout: 60_000 });
   const count = Number(/Found (\d+)/.exec((await found.textContent()) ?? '')?.[1]);
   expect(count).toBeGreaterThan(0);
   await connected.getByRole('link', { name: 'View its machines' }).click();
@@ -206,6 +207,7 @@ test('the first hour: every cloud added, a terminal, a script, a rule that fires
   await shot(page, '03-add-ssh-host');
   await dialog.getByRole('button', { name: 'Add cloud' }).click();
   await seeMachines(page, SSH_CLOUD, SSH_HOST_NAME);
+  await expect(page.getByText('1 machine matches the filters')).toBeVisible();
   await shot(page, '04-ssh-host-machines');
 
   // Monitoring on for the host now, so samples are there by the time the rule is written.
@@ -244,6 +246,7 @@ test('the first hour: every cloud added, a terminal, a script, a rule that fires
   await run.getByLabel(new RegExp(SSH_HOST_NAME)).check();
   await run.getByRole('button', { name: /Run on 1 machine/ }).click();
   const running = page.getByRole('dialog', { name: 'Running uptime check' });
+  await expect(running).toContainText('On 1 machine.');
   const target = running.locator(`[data-target="${SSH_HOST_NAME}"]`);
   await expect(target).toContainText(`as ${sshd.user}: 42`, { timeout: 20_000 });
   await expect(target).toContainText('succeeded');

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { startScriptRun } from '../api/automation';
 import { errorText } from '../api/errors';
 import type { Script, TargetSelector } from '../api/types';
+import { plural } from '../format/number';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
@@ -39,7 +40,7 @@ export function RunDialog({ script, onClose }: { script: Script; onClose: () => 
       title={runId ? `Running ${script.name}` : `Run ${script.name}`}
       description={
         runId
-          ? `On ${start.data?.targets} machine(s). Output appears as it is written.`
+          ? `On ${plural(start.data?.targets ?? 0, 'machine')}. Output appears as it is written.`
           : `Version ${script.version}`
       }
       busy={start.isPending}

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { addCloud, cloudKeys, cloudsQuery } from '../api/clouds';
 import { ApiError, errorText } from '../api/errors';
+import { sshKeysQuery } from '../api/keys';
 import { machineKeys } from '../api/machines';
 import type { Cloud, CloudProvider, CreateCloudRequest } from '../api/types';
 import { formatMoney, plural } from '../format/number';
@@ -34,6 +35,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
   const form = PROVIDER_FORMS[provider];
   const meta = providerMeta(provider);
   const alertRef = useRef<HTMLDivElement>(null);
+  const orgKeys = useQuery(sshKeysQuery);
 
   const add = useMutation({
     mutationFn: (body: CreateCloudRequest) => addCloud(body),
@@ -70,12 +72,15 @@ function AddCloud({ onClose }: { onClose: () => void }) {
     }
     const built = buildRequest(provider, values);
     if (built.error) next[built.error.field] = built.error.message;
+    // Nothing pasted logs in with the chosen Overcast key, or else the organization's default one.
     if (
-      (provider === 'ssh_host' || provider === 'libvirt') &&
+      provider === 'ssh_host' &&
       !values.privateKey?.trim() &&
-      !values.password?.trim()
+      !values.password?.trim() &&
+      !values.sshKeyId &&
+      !orgKeys.data?.some((k) => k.isDefault)
     ) {
-      if (provider === 'ssh_host') next.privateKey = 'Give a private key or a password.';
+      next.privateKey = 'Give a private key or a password, or generate a key on the Keys page.';
     }
     if (meta.hasApiEndpoint && advanced.endpoint && !/^https?:\/\//.test(advanced.endpoint.trim()))
       next.endpoint = 'Start the address with https:// (or http://).';

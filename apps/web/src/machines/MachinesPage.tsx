@@ -118,7 +118,7 @@ export function MachinesPage() {
       fill
       description={
         lastPage
-          ? `${plural(lastPage.total, 'machine')}${filtered ? ' match the filters' : ' across your clouds'}`
+          ? `${plural(lastPage.total, 'machine')}${filtered ? (lastPage.total === 1 ? ' matches the filters' : ' match the filters') : ' across your clouds'}`
           : 'Every machine across your clouds.'
       }
       actions={

@@ -60,8 +60,8 @@ export function toMachine(host: SshHostEntry, facts: HostFacts, hostKey: HostKey
       arch: facts.arch,
       cpus: facts.cpus,
       memoryMb: facts.memoryMb,
-      memoryAvailableMb: facts.memoryAvailableMb,
-      uptimeSeconds: facts.uptimeSeconds,
+      // Not the free memory or the uptime: readings that change by the second would make every
+      // poll a change to the machine (a write and a "Details updated" event per host per poll).
       addresses: facts.addresses,
       hostKey,
     },

@@ -148,9 +148,11 @@ async function expectActionsOnScreen(page: Page, what: string) {
     const box = await action.boundingBox();
     expect(box, `${what}: a button has no box`).not.toBeNull();
     if (!box) continue;
-    expect.soft(box.x, `${what}: "${await action.innerText()}" starts off screen`).toBeGreaterThanOrEqual(0);
     expect
-      .soft(box.x + box.width, `${what}: "${await action.innerText()}" ends off screen`)
+      .soft(box.x, `${what}: "${await action.textContent()}" starts off screen`)
+      .toBeGreaterThanOrEqual(0);
+    expect
+      .soft(box.x + box.width, `${what}: "${await action.textContent()}" ends off screen`)
       .toBeLessThanOrEqual(390);
   }
 }

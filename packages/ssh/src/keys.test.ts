@@ -42,6 +42,19 @@ describe('generateKeyPair', () => {
     expect(pair.fingerprint).toBe(fingerprintOf(pair.publicKey));
   });
 
+  it('every ed25519 key it makes loads again (the underlying generator breaks about one in 256)', async () => {
+    const unreadable: string[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const pair = await generateKeyPair({ comment: `k${i}` });
+      try {
+        expect(loadPrivateKey(pair.privateKey).info.fingerprint).toBe(pair.fingerprint);
+      } catch (err) {
+        unreadable.push(`${pair.publicKey}: ${(err as Error).message}`);
+      }
+    }
+    expect(unreadable).toEqual([]);
+  }, 60_000);
+
   it('makes RSA 4096 keys, encrypted when asked', async () => {
     const pair = await generateKeyPair({ type: 'rsa', passphrase: 'correct horse' });
     expect(pair.algorithm).toBe('ssh-rsa');

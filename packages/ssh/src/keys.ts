@@ -47,8 +47,24 @@ const { utils } = ssh2;
 
 type ParsedKey = Exclude<ReturnType<typeof utils.parseKey>, Error>;
 
+/**
+ * How many times a generated pair that does not read back is made again. ssh2's generator drops
+ * a leading zero byte of an ed25519 public key (about one key in 256), writing a key that neither
+ * ssh2 nor OpenSSH can load; each pair is read back before it is handed out.
+ */
+const GENERATE_ATTEMPTS = 8;
+
 /** Generates a key pair in OpenSSH format: ed25519 by default, or RSA (4096 bits by default). */
-export function generateKeyPair(options: GenerateKeyPairOptions = {}): Promise<KeyPair> {
+export async function generateKeyPair(options: GenerateKeyPairOptions = {}): Promise<KeyPair> {
+  for (let attempt = 1; ; attempt++) {
+    const pair = await generateOnce(options);
+    if (!(utils.parseKey(pair.privateKey, options.passphrase) instanceof Error)) return pair;
+    if (attempt >= GENERATE_ATTEMPTS)
+      throw new SshError('key', 'Could not generate a key pair that reads back; try again.');
+  }
+}
+
+function generateOnce(options: GenerateKeyPairOptions): Promise<KeyPair> {
   const type = options.type ?? 'ed25519';
   const comment = options.comment ?? '';
   const encryption = options.passphrase

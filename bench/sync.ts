@@ -1,6 +1,7 @@
-// pnpm bench sync [--quick] [--providers=ec2,digitalocean]
+// pnpm bench sync [--quick] [--peers-only] [--providers=ec2,digitalocean]
 // First sync of N machines from the EC2 and DigitalOcean emulators vs a raw COPY of the same
-// rows; a poll where nothing changed vs a plain SELECT; API list latency under 50 clients.
+// rows; a poll where nothing changed vs a plain SELECT; API list latency under 50 clients; and
+// listing against Apache Libcloud (python3-libcloud) on the same emulators.
 import { randomBytes } from 'node:crypto';
 import { startDigitalOceanSim } from '../packages/cloud-sim/src/digitalocean/index';
 import {
@@ -13,10 +14,13 @@ import type { RemoteMachine } from '../packages/contracts/src/index';
 import { createUser, syncMachines } from '../packages/core/src/index';
 import { copyRows, type Database } from '../packages/db/src/index';
 import { createAwsDriver, createDigitalOceanDriver } from '../packages/providers/src/index';
+import { compareListing, type PeerTarget } from './_peers';
 import { benchDatabase, fmt, percentile, startApi, table, time } from './_support';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [2_000] : [10_000, 100_000];
+const PEER_SIZES = quick ? [1_000] : [1_000, 10_000];
+const peersOnly = process.argv.includes('--peers-only');
 const providersArg = process.argv.find((a) => a.startsWith('--providers='));
 const PROVIDERS = (providersArg?.slice('--providers='.length).split(',') ?? ['ec2', 'digitalocean']) as (
   | 'ec2'
@@ -109,7 +113,8 @@ async function rowsWrittenSince(
   return rows[0]!.n;
 }
 
-async function listFrom(provider: 'ec2' | 'digitalocean', n: number) {
+/** An emulator seeded with n machines, with the driver and the credentials that reach it. */
+async function emulated(provider: 'ec2' | 'digitalocean', n: number) {
   if (provider === 'ec2') {
     const sim = await startEc2Sim({ seed: n, transitionMs: 0 });
     const driver = createAwsDriver({
@@ -117,9 +122,14 @@ async function listFrom(provider: 'ec2' | 'digitalocean', n: number) {
       endpoint: sim.url,
       config: { regions: DEFAULT_SIM_REGIONS },
     });
-    const listed = await time(() => collect(driver.listMachines(new AbortController().signal)));
-    await sim.close();
-    return listed;
+    const target: PeerTarget = {
+      provider,
+      url: sim.url,
+      key: EC2_SIM_ACCESS_KEY_ID,
+      secret: EC2_SIM_SECRET_ACCESS_KEY,
+      regions: DEFAULT_SIM_REGIONS,
+    };
+    return { driver, target, close: () => sim.close() };
   }
   const token = `bench-${n}`;
   const sim = await startDigitalOceanSim({
@@ -127,9 +137,91 @@ async function listFrom(provider: 'ec2' | 'digitalocean', n: number) {
     rateLimit: { limit: 1_000_000, windowMs: 3_600_000 },
   });
   const driver = createDigitalOceanDriver({ credentials: { token }, endpoint: sim.url });
-  const listed = await time(() => collect(driver.listMachines(new AbortController().signal)));
-  await sim.close();
-  return listed;
+  const target: PeerTarget = { provider, url: sim.url, key: token };
+  return { driver, target, close: () => sim.close() };
+}
+
+async function listFrom(provider: 'ec2' | 'digitalocean', n: number) {
+  const sim = await emulated(provider, n);
+  try {
+    return await time(() => collect(sim.driver.listMachines(new AbortController().signal)));
+  } finally {
+    await sim.close();
+  }
+}
+
+async function newTarget(db: Database, provider: 'ec2' | 'digitalocean') {
+  const org = await db.prisma.organization.create({
+    data: { name: 'bench', slug: `bench-${randomBytes(6).toString('hex')}` },
+  });
+  const cloud = await newCloud(db, org.id, provider === 'ec2' ? 'aws' : 'digitalocean');
+  return {
+    org,
+    cloud,
+    target: {
+      cloudId: cloud.id,
+      organizationId: org.id,
+      provider: cloud.provider as 'aws',
+      costOverrideMonthly: null,
+      missingGraceHours: 24,
+    },
+  };
+}
+
+/**
+ * Overcast's drivers against Apache Libcloud on the same emulator, each listing in a process
+ * of its own (medians of three rounds): machines per second, list plus a first sync against
+ * Libcloud's list alone, and each process's peak memory.
+ */
+async function againstLibcloud(db: Database) {
+  const rows: (string | number)[][] = [
+    [
+      'provider',
+      'machines',
+      'Overcast list/s',
+      'Libcloud list/s',
+      'ratio',
+      'Overcast list+sync/s',
+      'ratio vs Libcloud list',
+      'Overcast peak MB',
+      'Libcloud peak MB',
+      'memory ratio',
+    ],
+  ];
+  for (const provider of PROVIDERS) {
+    for (const n of PEER_SIZES) {
+      const sim = await emulated(provider, n);
+      try {
+        const { overcast, libcloud } = await compareListing(sim.target);
+        if (overcast.machines !== libcloud.machines) {
+          throw new Error(`${provider}: Overcast listed ${overcast.machines}, Libcloud ${libcloud.machines}`);
+        }
+        const machines = await collect(sim.driver.listMachines(new AbortController().signal));
+        const { target } = await newTarget(db, provider);
+        await settle(db);
+        const first = await time(() => syncMachines(db, target, machines));
+        const rate = (s: number) => Math.round(overcast.machines / s);
+        rows.push([
+          provider,
+          overcast.machines,
+          rate(overcast.seconds),
+          rate(libcloud.seconds),
+          fmt(libcloud.seconds / overcast.seconds, 2),
+          rate(overcast.seconds + first.ms / 1000),
+          fmt(libcloud.seconds / (overcast.seconds + first.ms / 1000), 2),
+          fmt(overcast.peakMb, 0),
+          fmt(libcloud.peakMb, 0),
+          fmt(overcast.peakMb / libcloud.peakMb, 2),
+        ]);
+      } finally {
+        await sim.close();
+      }
+    }
+  }
+  console.log(
+    '\nListing against Apache Libcloud (medians of 3; ratio: Overcast rate / Libcloud rate, target >= 1.5; list+sync target >= 1; memory ratio target <= 0.5)\n',
+  );
+  table(rows);
 }
 
 async function main() {
@@ -152,14 +244,12 @@ async function main() {
   ];
   let apiOrg: string | undefined;
   try {
+    if (peersOnly) return await againstLibcloud(db);
     for (const provider of PROVIDERS) {
       for (const n of SIZES) {
-        const org = await db.prisma.organization.create({
-          data: { name: 'bench', slug: `bench-${randomBytes(6).toString('hex')}` },
-        });
         const listed = await listFrom(provider, n);
         const machines = listed.value;
-        const baselineCloud = await newCloud(db, org.id, provider === 'ec2' ? 'aws' : 'digitalocean');
+        const { org, cloud: baselineCloud } = await newTarget(db, provider);
         await settle(db);
         const copy = await time(() => rawCopy(db, org.id, baselineCloud.id, machines));
         await db.prisma.cloud.delete({ where: { id: baselineCloud.id } });
@@ -204,6 +294,7 @@ async function main() {
     }
     console.log('\nInventory sync (ratio vs COPY: COPY time / sync time, higher is better; target >= 0.5)\n');
     table(rows);
+    await againstLibcloud(db);
     if (apiOrg) await apiLatency(db, bench.url, apiOrg);
   } finally {
     await bench.drop();

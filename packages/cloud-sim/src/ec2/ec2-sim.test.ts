@@ -43,6 +43,12 @@ describe('requests the emulator refuses', () => {
     });
   });
 
+  it('lists no Elastic IPs: the emulated account allocates none', async () => {
+    const answer = await call(sim.url, { Action: 'DescribeAddresses' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatch(/<addressesSet\/>/);
+  });
+
   it('answers bad input with EC2 errors, never a crash', async () => {
     expect(await error({ Action: 'DescribeEverything' })).toMatchObject({
       status: 400,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SimHandler, SimRequest, SimResponse } from '../common/server';
+import { describeAddresses } from './actions/addresses';
 import {
   describeAvailabilityZones,
   describeImages,
@@ -52,6 +53,7 @@ const ACTIONS = new Map<string, ActionHandler>([
   ['DescribeAvailabilityZones', describeAvailabilityZones],
   ['DescribeInstanceTypes', describeInstanceTypes],
   ['DescribeImages', describeImages],
+  ['DescribeAddresses', describeAddresses],
 ]);
 
 export const SUPPORTED_ACTIONS: readonly string[] = [...ACTIONS.keys()];

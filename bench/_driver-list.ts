@@ -1,0 +1,28 @@
+// A process that lists one cloud account through Overcast's driver and reports, as the worker
+// does: only the provider's own SDK is loaded (through the lazy loaders). Run bundled by
+// `_peers.ts`, so its memory is what production pays, not a TypeScript loader's.
+import { readFileSync } from 'node:fs';
+import { DRIVER_LOADERS } from '../packages/providers/src/loaders';
+
+const [provider, endpoint, credentials, config] = process.argv.slice(2);
+const load = DRIVER_LOADERS[provider!];
+if (!load || !endpoint || !credentials) {
+  console.error('usage: driver-list.mjs PROVIDER ENDPOINT CREDENTIALS_JSON [CONFIG_JSON]');
+  process.exit(2);
+}
+// The SDK loads before the clock starts, as Libcloud's driver module does in its peer.
+const create = await load();
+const start = performance.now();
+const driver = create({
+  credentials: JSON.parse(credentials),
+  endpoint,
+  config: config ? JSON.parse(config) : undefined,
+});
+const machines = [];
+for await (const m of driver.listMachines(new AbortController().signal)) machines.push(m);
+const seconds = (performance.now() - start) / 1000;
+// Not process.resourceUsage().maxRSS: that keeps the high-water mark of the parent this
+// process was forked from, before it exec'd node.
+const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+if (!hwm) throw new Error('no VmHWM in /proc/self/status');
+console.log(JSON.stringify({ machines: machines.length, seconds, peak_rss_kb: Number(hwm[1]) }));

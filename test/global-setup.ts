@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrateDeploy, createDatabase as openDatabase } from '../packages/db/src/index';
@@ -12,7 +13,7 @@ export default async function setup(project: TestProject) {
   const root = resolve(import.meta.dirname, '..');
   // Integration tests start the very entry points the containers run: build them first.
   for (const app of ['apps/api', 'apps/worker']) {
-    execFileSync(process.execPath, [resolve(root, 'scripts/build-app.mjs'), ...entries(app)], {
+    execFileSync(process.execPath, [resolve(root, 'scripts/build-app.mjs'), ...entries(resolve(root, app))], {
       cwd: resolve(root, app),
       stdio: 'inherit',
     });
@@ -38,10 +39,12 @@ export default async function setup(project: TestProject) {
   };
 }
 
+/** The entry points the app's own `build` script names: one list, in its package.json. */
 function entries(app: string): string[] {
-  return app === 'apps/api'
-    ? ['src/main.ts', 'src/migrate.ts', 'src/adduser.ts', 'src/passwd.ts']
-    : ['src/main.ts', 'src/healthcheck.ts'];
+  const pkg = JSON.parse(readFileSync(resolve(app, 'package.json'), 'utf8')) as {
+    scripts: { build: string };
+  };
+  return pkg.scripts.build.split(/\s+/).filter((arg) => /^src\/.+\.ts$/.test(arg));
 }
 
 declare module 'vitest' {

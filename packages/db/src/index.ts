@@ -1,3 +1,4 @@
+export * from './backup';
 export * from './client';
 export * from './copy';
 export * from './generated/prisma/client.ts';

@@ -72,8 +72,16 @@ interface AppliedRow {
  * transactional, so a failed migration leaves no half-applied schema). A failure is
  * recorded like Prisma records it, and later runs refuse until it is resolved.
  */
-export async function migrateDeploy(pool: pg.Pool, dir = defaultMigrationsDir()): Promise<MigrationResult> {
-  const migrations = readMigrations(dir);
+export async function migrateDeploy(
+  pool: pg.Pool,
+  dir = defaultMigrationsDir(),
+  options: { upTo?: string } = {},
+): Promise<MigrationResult> {
+  const all = readMigrations(dir);
+  // A restore rebuilds the schema its data was dumped from before it migrates any further.
+  const last = options.upTo === undefined ? all.length : all.findIndex((m) => m.name === options.upTo) + 1;
+  if (last === 0) throw new MigrationError(`Migration ${options.upTo} is not one this build ships.`);
+  const migrations = all.slice(0, last);
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);

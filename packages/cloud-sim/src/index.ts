@@ -3,3 +3,4 @@ export * from './digitalocean/index';
 export * from './docker/index';
 export * from './ec2/index';
 export * from './gce/index';
+export * from './hetzner/index';

@@ -1,0 +1,344 @@
+// The driver against the Hetzner Cloud emulator: paging, lifecycle, create, volumes, failures.
+
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  type ProviderDriver,
+  ProviderError,
+  type RemoteMachine,
+  type RemoteVolume,
+} from '@overcast/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HetznerSim, startHetznerSim } from '../../../cloud-sim/src/hetzner/index';
+import { collect } from '../common/json-api';
+import { createHetznerDriver } from './index';
+
+const FAST = { retryBaseDelayMs: 5, retryMaxDelayMs: 50, pollMs: 5, shutdownWaitMs: 2_000 };
+
+function sshPublicKey(comment: string): string {
+  const der = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
+  const type = Buffer.from('ssh-ed25519');
+  const raw = der.subarray(der.length - 32);
+  const blob = Buffer.concat([Buffer.from([0, 0, 0, type.length]), type, Buffer.from([0, 0, 0, 32]), raw]);
+  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Hetzner Cloud driver on the emulator', () => {
+  let sim: HetznerSim;
+  const driver = (token: string, config: Record<string, unknown> = {}): ProviderDriver =>
+    createHetznerDriver({ credentials: { token }, endpoint: sim.url, config: { ...FAST, ...config } });
+  const machines = (d: ProviderDriver) => collect(d.listMachines(new AbortController().signal));
+  const volumes = (d: ProviderDriver) => collect(d.listVolumes(new AbortController().signal));
+  const byId = async (d: ProviderDriver, id: string): Promise<RemoteMachine | undefined> =>
+    (await machines(d)).find((m) => m.externalId === id);
+
+  beforeAll(async () => {
+    sim = await startHetznerSim({
+      projects: [
+        { token: 'big', servers: 1_234, namePrefix: 'fleet' },
+        { token: 'work', servers: 3, namePrefix: 'work' },
+        { token: 'other', servers: 40, namePrefix: 'other' },
+      ],
+      bootDelayMs: 40,
+      actionDelayMs: 10,
+    });
+  });
+  afterAll(() => sim.close());
+
+  it('lists 1,234 servers in pages of 50, following meta.pagination.next_page', async () => {
+    const before = sim.requestLog.length;
+    const all = await machines(driver('big'));
+    expect(all).toHaveLength(1_234);
+    expect(new Set(all.map((m) => m.externalId)).size).toBe(1_234);
+    const pages = sim.requestLog.slice(before).map((r) => r.path);
+    expect(pages).toHaveLength(25);
+    expect(pages[0]).toBe('/v1/servers?page=1&per_page=50');
+    expect(pages[24]).toBe('/v1/servers?page=25&per_page=50');
+    expect(all[0]).toMatchObject({
+      name: 'fleet-000000',
+      state: 'running',
+      rawState: 'running',
+      size: 'cx22',
+      image: 'ubuntu-24.04',
+      location: 'fsn1',
+      tags: { env: 'prod' },
+      costMonthly: { amount: '3.7900', currency: 'EUR' },
+      costHourly: { amount: '0.0060', currency: 'EUR' },
+    });
+    expect(all[0]!.publicIps[0]).toMatch(/^127\./);
+    expect(all[0]!.privateIps[0]).toMatch(/^127\./);
+    expect(all[9]).toMatchObject({ state: 'stopped', rawState: 'off' });
+    expect(all[1]!.tags).toEqual({});
+  });
+
+  it('stops listing when the signal aborts', async () => {
+    const controller = new AbortController();
+    let seen = 0;
+    for await (const _ of driver('big', { perPage: 20 }).listMachines(controller.signal)) {
+      seen += 1;
+      if (seen === 30) controller.abort();
+    }
+    expect(seen).toBe(40);
+  });
+
+  it('keeps two projects apart when polled at the same time', async () => {
+    const [a, b] = await Promise.all([
+      machines(driver('work', { perPage: 1 })),
+      machines(driver('other', { perPage: 7 })),
+    ]);
+    expect(a.map((m) => m.name.split('-')[0])).toEqual(['work', 'work', 'work']);
+    expect(b).toHaveLength(40);
+    expect(b.every((m) => m.name.startsWith('other-'))).toBe(true);
+  });
+
+  it('validates good and bad tokens, in Hetzner words', async () => {
+    await expect(driver('work').validate()).resolves.toBeUndefined();
+    const err = await driver('nobody')
+      .validate()
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({
+      kind: 'auth',
+      message: 'unable to authenticate',
+      options: { status: 401, code: 'unauthorized' },
+    });
+    expect(() => createHetznerDriver({ credentials: { token: ' ' } })).toThrow(ProviderError);
+  });
+
+  it('creates a server with key, labels and user data, then runs every action', async () => {
+    const d = driver('work');
+    const publicKey = sshPublicKey('ops@overcast');
+    const created = await d.createMachine({
+      name: 'app-1',
+      size: 'cpx11',
+      image: 'debian-12',
+      location: 'ash',
+      sshKey: { name: 'ops', publicKey },
+      tags: { env: 'qa', web: '' },
+      userData: '#cloud-config\n',
+    });
+    expect(created).toMatchObject({
+      name: 'app-1',
+      state: 'pending',
+      rawState: 'initializing',
+      location: 'ash',
+      size: 'cpx11',
+      image: 'debian-12',
+      tags: { env: 'qa', web: '' },
+      costMonthly: { amount: '5.2200', currency: 'EUR' },
+    });
+    const project = sim.project('work');
+    const stored = project.servers.get(Number(created.externalId))!;
+    const key = [...project.keys.values()].find((k) => k.publicKey === publicKey)!;
+    expect(key.name).toBe('ops');
+    expect(stored.sshKeyIds).toEqual([key.id]);
+    expect(stored.userData).toBe('#cloud-config\n');
+
+    // The same key again is found by its fingerprint, not uploaded twice.
+    await d.createMachine({
+      name: 'app-2',
+      size: 'cx22',
+      image: 'debian-12',
+      location: 'fsn1',
+      sshKey: { name: 'x', publicKey },
+    });
+    expect(project.keys.size).toBe(1);
+
+    const id = created.externalId;
+    await sleep(60);
+    expect(await byId(d, id)).toMatchObject({ state: 'running' });
+    await d.machineAction(id, 'stop');
+    expect(await byId(d, id)).toMatchObject({ state: 'stopped', rawState: 'off' });
+    await d.machineAction(id, 'start');
+    expect(await byId(d, id)).toMatchObject({ state: 'pending', rawState: 'starting' });
+    await sleep(20);
+    expect(await byId(d, id)).toMatchObject({ state: 'running' });
+    await d.machineAction(id, 'reboot');
+    await sleep(20);
+    await d.machineAction(id, 'rename', { name: 'app-1-renamed' });
+    expect(await byId(d, id)).toMatchObject({ name: 'app-1-renamed', state: 'running' });
+    const commands = [...project.actions.values()]
+      .filter((a) => a.resources.some((r) => r.id === Number(id)))
+      .map((a) => a.command);
+    expect(commands).toEqual(['create_server', 'shutdown', 'poweron', 'reboot']);
+    await d.machineAction(id, 'destroy');
+    expect(await byId(d, id)).toBeUndefined();
+    const gone = await d.machineAction(id, 'destroy').catch((e) => e);
+    expect(gone).toMatchObject({ kind: 'not-found', message: `server with ID '${id}' not found` });
+  });
+
+  it('powers a server off hard when the guest ignores the shutdown', async () => {
+    const d = driver('work', { shutdownWaitMs: 60 });
+    const target = sim
+      .project('work')
+      .listServers(null)
+      .find((s) => s.status === 'running')!;
+    target.ignoresShutdown = true;
+    await d.machineAction(String(target.id), 'stop');
+    await sleep(20);
+    expect(await byId(d, String(target.id))).toMatchObject({ state: 'stopped', rawState: 'off' });
+    const commands = [...sim.project('work').actions.values()]
+      .filter((a) => a.resources.some((r) => r.id === target.id))
+      .map((a) => a.command);
+    expect(commands).toEqual(['shutdown', 'poweroff']);
+  });
+
+  it("refuses bad input in Hetzner's words", async () => {
+    const d = driver('work');
+    const bad = await d
+      .createMachine({ name: 'bad_name!', size: 'cx22', image: 'debian-12', location: 'fsn1' })
+      .catch((e) => e);
+    expect(bad).toMatchObject({
+      kind: 'invalid',
+      message: "invalid input in field 'name'",
+      options: { status: 400 },
+    });
+    const nowhere = await d
+      .createMachine({ name: 'ok', size: 'cx22', image: 'debian-12', location: 'ash' })
+      .catch((e) => e);
+    expect(nowhere).toMatchObject({
+      kind: 'invalid',
+      message: 'server type cx22 is unavailable in location ash',
+    });
+    const twice = await d
+      .createMachine({ name: 'work-000000', size: 'cx22', image: 'debian-12', location: 'fsn1' })
+      .catch((e) => e);
+    expect(twice).toMatchObject({ kind: 'conflict', message: 'server name is already used' });
+    await expect(d.machineAction('abc', 'start')).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(d.machineAction('1', 'rename', { name: ' ' })).rejects.toMatchObject({ kind: 'invalid' });
+  });
+
+  it('creates, attaches, detaches and deletes volumes', async () => {
+    const d = driver('work');
+    const host = sim
+      .project('work')
+      .listServers(null)
+      .find((s) => s.location.name === 'nbg1')!;
+    const made = (await d.volumeAction({
+      op: 'create',
+      name: 'data-1',
+      sizeGb: 20,
+      location: 'nbg1',
+    })) as RemoteVolume;
+    expect(made).toMatchObject({
+      name: 'data-1',
+      sizeGb: 20,
+      location: 'nbg1',
+      state: 'creating',
+      attachedTo: [],
+    });
+    await sleep(60);
+    await d.volumeAction({ op: 'attach', volumeId: made.externalId, machineId: String(host.id) });
+    const attached = (await volumes(d)).find((v) => v.externalId === made.externalId);
+    expect(attached).toMatchObject({ state: 'in-use', rawState: 'available', attachedTo: [String(host.id)] });
+    const busy = await d.volumeAction({ op: 'delete', volumeId: made.externalId }).catch((e) => e);
+    expect(busy).toMatchObject({ kind: 'conflict', message: 'volume is attached to a server' });
+    await d.volumeAction({ op: 'detach', volumeId: made.externalId, machineId: String(host.id) });
+    expect((await volumes(d)).find((v) => v.externalId === made.externalId)).toMatchObject({
+      state: 'available',
+      attachedTo: [],
+    });
+    await d.volumeAction({ op: 'delete', volumeId: made.externalId });
+    expect((await volumes(d)).find((v) => v.externalId === made.externalId)).toBeUndefined();
+    const tiny = await d
+      .volumeAction({ op: 'create', name: 'tiny', sizeGb: 1, location: 'nbg1' })
+      .catch((e) => e);
+    expect(tiny).toMatchObject({ kind: 'invalid', message: "invalid input in field 'size'" });
+  });
+
+  it('lists server types with per-location prices, images and locations', async () => {
+    const d = driver('work', { perPage: 2 });
+    const sizes = await d.listSizes();
+    expect(sizes).toHaveLength(5);
+    expect(sizes.find((s) => s.externalId === 'cpx11')).toMatchObject({
+      cpus: 2,
+      memoryMb: 2048,
+      diskGb: 40,
+      priceMonthly: { amount: '4.3500', currency: 'EUR' },
+      priceHourly: { amount: '0.0071', currency: 'EUR' },
+      locations: ['fsn1', 'nbg1', 'hel1', 'ash'],
+    });
+    expect((await d.listImages()).find((i) => i.externalId === 'debian-12')).toMatchObject({
+      name: 'Debian 12',
+      os: 'debian',
+      isPublic: true,
+    });
+    const locations = await d.listLocations();
+    expect(locations.find((l) => l.externalId === 'hel1')).toMatchObject({
+      name: 'Helsinki DC Park 1',
+      country: 'FI',
+    });
+  });
+
+  it('retries a 429 after the Retry-After the emulator sent', async () => {
+    const d = driver('work', { retryMaxDelayMs: 5_000 });
+    sim.knobs.burst({ status: 429, count: 1, retryAfterSeconds: 1 });
+    const started = Date.now();
+    await expect(d.validate()).resolves.toBeUndefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it("spends a project's hourly budget, then waits for its reset", async () => {
+    const small = await startHetznerSim({
+      projects: [{ token: 't', servers: 1 }],
+      rateLimit: { limit: 2, windowMs: 1_000 },
+    });
+    try {
+      const d = createHetznerDriver({
+        credentials: { token: 't' },
+        endpoint: small.url,
+        config: { retryBaseDelayMs: 1, retryMaxDelayMs: 3_000 },
+      });
+      await d.validate();
+      await d.validate();
+      const third = await createHetznerDriver({
+        credentials: { token: 't' },
+        endpoint: small.url,
+        config: { retryAttempts: 1 },
+      })
+        .validate()
+        .catch((e) => e);
+      expect(third).toMatchObject({ kind: 'throttled', message: 'limit of 2 requests per hour reached' });
+      expect(third.retryAfterMs).toBeGreaterThan(0);
+      await expect(d.validate()).resolves.toBeUndefined();
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('gives up on a 500 burst longer than its retry budget, and never resends a create', async () => {
+    const d = driver('work', { retryAttempts: 3 });
+    sim.knobs.burst({ status: 500, count: 10 });
+    const before = sim.knobs.requests;
+    try {
+      const err = await machines(d).catch((e) => e);
+      expect(err).toMatchObject({ kind: 'unavailable', message: 'internal server error' });
+      expect(sim.knobs.requests - before).toBe(3);
+    } finally {
+      sim.knobs.clearFaults();
+    }
+    sim.knobs.burst({ status: 500, count: 1 });
+    const once = await d
+      .createMachine({ name: 'once', size: 'cx22', image: 'debian-12', location: 'fsn1' })
+      .catch((e) => e);
+    expect(once).toMatchObject({ kind: 'unavailable' });
+    expect(sim.project('work').listServers('once')).toHaveLength(0);
+  });
+
+  it('times out a hanging API as unavailable', async () => {
+    const d = driver('work', { requestTimeoutMs: 150, retryAttempts: 2 });
+    sim.knobs.hangMs = 2_000;
+    try {
+      const started = Date.now();
+      const err = await d.validate().catch((e) => e);
+      expect(err).toMatchObject({
+        kind: 'unavailable',
+        message: 'Hetzner Cloud did not answer within 150 ms',
+      });
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally {
+      sim.knobs.hangMs = 0;
+    }
+  });
+});

@@ -4,3 +4,4 @@ export * from './docker/index';
 export * from './ec2/index';
 export * from './gce/index';
 export * from './hetzner/index';
+export * from './linode/index';

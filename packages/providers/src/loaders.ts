@@ -16,4 +16,5 @@ export const DRIVER_LOADERS: Record<string, () => Promise<DriverFactory>> = {
   libvirt: async () => (await import('./libvirt/index')).createLibvirtDriver,
   ssh_host: async () => (await import('./ssh-host/index')).createSshHostDriver,
   hetzner: async () => (await import('./hetzner/index')).createHetznerDriver,
+  linode: async () => (await import('./linode/index')).createLinodeDriver,
 };

@@ -273,3 +273,17 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   for await (const item of items) out.push(item);
   return out;
 }
+
+/** The API root: the endpoint override (or `fallback`), ending in `/<version>` with or without it given. */
+export function apiRoot(endpoint: string | null | undefined, fallback: string, version: string): string {
+  const base = (endpoint ?? fallback).replace(/\/+$/, '');
+  return base.endsWith(`/${version}`) ? base : `${base}/${version}`;
+}
+
+/** The token from `credentials`, trimmed; refused as an auth error when missing or blank. */
+export function requireToken(credentials: { token?: unknown } | undefined, what: string): string {
+  const token = credentials?.token;
+  if (typeof token !== 'string' || token.trim() === '')
+    throw new ProviderError('auth', `${what} is required.`);
+  return token.trim();
+}

@@ -41,7 +41,7 @@ describe('Hetzner Cloud driver on the emulator', () => {
         { token: 'other', servers: 40, namePrefix: 'other' },
       ],
       bootDelayMs: 40,
-      actionDelayMs: 10,
+      actionDelayMs: 100,
     });
   });
   afterAll(() => sim.close());
@@ -152,10 +152,10 @@ describe('Hetzner Cloud driver on the emulator', () => {
     expect(await byId(d, id)).toMatchObject({ state: 'stopped', rawState: 'off' });
     await d.machineAction(id, 'start');
     expect(await byId(d, id)).toMatchObject({ state: 'pending', rawState: 'starting' });
-    await sleep(20);
+    await sleep(150);
     expect(await byId(d, id)).toMatchObject({ state: 'running' });
     await d.machineAction(id, 'reboot');
-    await sleep(20);
+    await sleep(150);
     await d.machineAction(id, 'rename', { name: 'app-1-renamed' });
     expect(await byId(d, id)).toMatchObject({ name: 'app-1-renamed', state: 'running' });
     const commands = [...project.actions.values()]
@@ -176,7 +176,7 @@ describe('Hetzner Cloud driver on the emulator', () => {
       .find((s) => s.status === 'running')!;
     target.ignoresShutdown = true;
     await d.machineAction(String(target.id), 'stop');
-    await sleep(20);
+    await sleep(150);
     expect(await byId(d, String(target.id))).toMatchObject({ state: 'stopped', rawState: 'off' });
     const commands = [...sim.project('work').actions.values()]
       .filter((a) => a.resources.some((r) => r.id === target.id))

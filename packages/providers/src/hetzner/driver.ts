@@ -12,16 +12,19 @@ import {
   type VolumeOperation,
 } from '@overcast/contracts';
 import {
+  apiRoot,
   collect,
   JsonApi,
   type ProviderWords,
   present,
   readJsonApiConfig,
+  requireToken,
   walkPages,
 } from '../common/json-api';
 import { asProviderDriver, type UnregisteredDriver } from '../common/unregistered';
 import { fingerprintOf } from '../digitalocean/ssh-key';
 import {
+  type HzWireAction,
   type HzWireImage,
   type HzWireLocation,
   type HzWirePage,
@@ -115,7 +118,9 @@ class HetznerDriver implements UnregisteredDriver {
   }
 
   private serverAction(id: number, command: string) {
-    return this.api.request('POST', `/servers/${id}/actions/${command}`, { idempotent: true });
+    return this.api.request<{ action?: HzWireAction }>('POST', `/servers/${id}/actions/${command}`, {
+      idempotent: true,
+    });
   }
 
   async machineAction(
@@ -149,19 +154,35 @@ class HetznerDriver implements UnregisteredDriver {
 
   /**
    * Stop asks the guest to shut down (ACPI), which is kind to its disks; a guest still up after
-   * `shutdownWaitMs` is powered off hard.
+   * `shutdownWaitMs` is powered off hard, once the shutdown action has ended (Hetzner refuses a
+   * second action on a server while one runs).
    */
   private async stop(id: number): Promise<void> {
-    await this.serverAction(id, 'shutdown');
+    const { action } = await this.serverAction(id, 'shutdown');
     if (this.config.shutdownWaitMs === 0) return;
-    const deadline = Date.now() + this.config.shutdownWaitMs;
-    for (;;) {
+    const isOff = async () => {
       const { server } = await this.api.request<{ server?: HzWireServer }>('GET', `/servers/${id}`);
-      if (server?.status === 'off') return;
-      if (Date.now() >= deadline) break;
-      await sleep(Math.min(this.config.pollMs, Math.max(0, deadline - Date.now())));
+      return server?.status === 'off';
+    };
+    if (await this.poll(isOff)) return;
+    if (typeof action?.id === 'number') {
+      const path = `/actions/${action.id}`;
+      await this.poll(async () => {
+        const answer = await this.api.request<{ action?: HzWireAction }>('GET', path);
+        return answer?.action?.status !== 'running';
+      });
     }
     await this.serverAction(id, 'poweroff');
+  }
+
+  /** Asks `done` every `pollMs` for up to `shutdownWaitMs`; whether it said yes. */
+  private async poll(done: () => Promise<boolean>): Promise<boolean> {
+    const deadline = Date.now() + this.config.shutdownWaitMs;
+    for (;;) {
+      if (await done()) return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(Math.min(this.config.pollMs, Math.max(0, deadline - Date.now())));
+    }
   }
 
   /** The project's id for this public key, uploading it first when the project lacks it. */
@@ -244,14 +265,10 @@ const num = (raw: unknown, fallback: number, max: number) =>
  * (with or without `/v1`); `config` takes JsonApiConfig's fields, `shutdownWaitMs` and `pollMs`.
  */
 export function createHetznerDriver(init: DriverInit<HetznerCredentials>): ProviderDriver {
-  const token = init.credentials?.token;
-  if (typeof token !== 'string' || token.trim() === '')
-    throw new ProviderError('auth', 'A Hetzner Cloud API token is required.');
-  const base = (init.endpoint ?? 'https://api.hetzner.cloud').replace(/\/+$/, '');
   const api = new JsonApi({
     provider: PROVIDER,
-    root: base.endsWith('/v1') ? base : `${base}/v1`,
-    token: token.trim(),
+    root: apiRoot(init.endpoint, 'https://api.hetzner.cloud', 'v1'),
+    token: requireToken(init.credentials, 'A Hetzner Cloud API token'),
     lookup: init.lookup,
     config: readJsonApiConfig(init.config, MAX_PER_PAGE),
     readError,

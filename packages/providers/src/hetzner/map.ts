@@ -84,6 +84,12 @@ export interface HzWireVolume {
   format?: string | null;
 }
 
+export interface HzWireAction {
+  id?: number;
+  command?: string;
+  status?: 'running' | 'success' | 'error';
+}
+
 export interface HzWirePage {
   meta?: { pagination?: { next_page?: number | null; total_entries?: number } };
 }

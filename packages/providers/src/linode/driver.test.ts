@@ -1,0 +1,316 @@
+// The driver against the Linode emulator: paging, lifecycle, create, volumes, failures.
+
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  type ProviderDriver,
+  ProviderError,
+  type RemoteMachine,
+  type RemoteVolume,
+} from '@overcast/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LinodeSim, startLinodeSim } from '../../../cloud-sim/src/linode/index';
+import { collect } from '../common/json-api';
+import { createLinodeDriver } from './index';
+
+const FAST = { retryBaseDelayMs: 5, retryMaxDelayMs: 50 };
+
+function sshPublicKey(comment: string): string {
+  const der = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
+  const type = Buffer.from('ssh-ed25519');
+  const raw = der.subarray(der.length - 32);
+  const blob = Buffer.concat([Buffer.from([0, 0, 0, type.length]), type, Buffer.from([0, 0, 0, 32]), raw]);
+  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Linode driver on the emulator', () => {
+  let sim: LinodeSim;
+  const driver = (token: string, config: Record<string, unknown> = {}): ProviderDriver =>
+    createLinodeDriver({ credentials: { token }, endpoint: sim.url, config: { ...FAST, ...config } });
+  const machines = (d: ProviderDriver) => collect(d.listMachines(new AbortController().signal));
+  const volumes = (d: ProviderDriver) => collect(d.listVolumes(new AbortController().signal));
+  const byId = async (d: ProviderDriver, id: string): Promise<RemoteMachine | undefined> =>
+    (await machines(d)).find((m) => m.externalId === id);
+
+  beforeAll(async () => {
+    sim = await startLinodeSim({
+      accounts: [
+        { token: 'big', linodes: 1_234, namePrefix: 'fleet' },
+        { token: 'work', linodes: 3, namePrefix: 'work' },
+        { token: 'other', linodes: 60, namePrefix: 'other' },
+      ],
+      bootDelayMs: 40,
+      actionDelayMs: 100,
+    });
+  });
+  afterAll(() => sim.close());
+
+  it('lists 1,234 Linodes in pages of 500, up to `pages`, priced from their types', async () => {
+    const before = sim.requestLog.length;
+    const all = await machines(driver('big'));
+    expect(all).toHaveLength(1_234);
+    expect(new Set(all.map((m) => m.externalId)).size).toBe(1_234);
+    expect(sim.requestLog.slice(before).map((r) => r.path)).toEqual([
+      '/v4/linode/types?page=1&page_size=500',
+      '/v4/linode/instances?page=1&page_size=500',
+      '/v4/linode/instances?page=2&page_size=500',
+      '/v4/linode/instances?page=3&page_size=500',
+    ]);
+    expect(all[0]).toMatchObject({
+      name: 'fleet-000000',
+      state: 'running',
+      rawState: 'running',
+      size: 'g6-nanode-1',
+      image: 'linode/ubuntu24.04',
+      location: 'us-east',
+      privateIps: [],
+      tags: { web: '', env: 'prod' },
+      costMonthly: { amount: '5.0000', currency: 'USD' },
+      costHourly: { amount: '0.0075', currency: 'USD' },
+    });
+    expect(all[0]!.publicIps[0]).toMatch(/^127\./);
+    // Jakarta charges more: the region's own price wins.
+    expect(all[4]).toMatchObject({
+      location: 'id-cgk',
+      size: 'g6-standard-1',
+      costMonthly: { amount: '14.4000', currency: 'USD' },
+      costHourly: { amount: '0.0216', currency: 'USD' },
+    });
+    expect(all[9]).toMatchObject({ state: 'stopped', rawState: 'offline' });
+  });
+
+  it('stops listing when the signal aborts', async () => {
+    const controller = new AbortController();
+    let seen = 0;
+    for await (const _ of driver('big', { perPage: 25 }).listMachines(controller.signal)) {
+      seen += 1;
+      if (seen === 30) controller.abort();
+    }
+    expect(seen).toBe(50);
+  });
+
+  it('keeps two accounts apart when polled at the same time', async () => {
+    const [a, b] = await Promise.all([
+      machines(driver('work', { perPage: 25 })),
+      machines(driver('other', { perPage: 25 })),
+    ]);
+    expect(a.map((m) => m.name.split('-')[0])).toEqual(['work', 'work', 'work']);
+    expect(b).toHaveLength(60);
+    expect(b.every((m) => m.name.startsWith('other-'))).toBe(true);
+  });
+
+  it('validates good and bad tokens, in Linode words', async () => {
+    await expect(driver('work').validate()).resolves.toBeUndefined();
+    const err = await driver('nobody')
+      .validate()
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ kind: 'auth', message: 'Invalid Token', options: { status: 401 } });
+    expect(() => createLinodeDriver({ credentials: { token: '' } })).toThrow(ProviderError);
+  });
+
+  it('creates a Linode with key, tags and user data, then runs every action', async () => {
+    const d = driver('work');
+    const publicKey = sshPublicKey('ops@overcast');
+    const created = await d.createMachine({
+      name: 'app-1',
+      size: 'g6-standard-2',
+      image: 'linode/debian12',
+      location: 'eu-central',
+      sshKey: { name: 'ops', publicKey },
+      tags: { env: 'qa', web: '' },
+      userData: '#cloud-config\n',
+    });
+    expect(created).toMatchObject({
+      name: 'app-1',
+      state: 'pending',
+      rawState: 'provisioning',
+      location: 'eu-central',
+      size: 'g6-standard-2',
+      image: 'linode/debian12',
+      tags: { env: 'qa', web: '' },
+    });
+    const account = sim.account('work');
+    const stored = account.linodes.get(Number(created.externalId))!;
+    expect(stored.authorizedKeys).toEqual([publicKey]);
+    expect(stored.userData).toBe('#cloud-config\n');
+    expect(stored.tags).toEqual(['env:qa', 'web']);
+
+    const id = created.externalId;
+    await sleep(60);
+    expect(await byId(d, id)).toMatchObject({ state: 'running', costMonthly: { amount: '24.0000' } });
+    await d.machineAction(id, 'stop');
+    expect(await byId(d, id)).toMatchObject({ state: 'stopped', rawState: 'shutting_down' });
+    await sleep(150);
+    expect(await byId(d, id)).toMatchObject({ state: 'stopped', rawState: 'offline' });
+    await d.machineAction(id, 'start');
+    expect(await byId(d, id)).toMatchObject({ state: 'pending', rawState: 'booting' });
+    await sleep(150);
+    await d.machineAction(id, 'start'); // already running: nothing to do
+    await d.machineAction(id, 'reboot');
+    const busy = await d.machineAction(id, 'stop').catch((e) => e);
+    expect(busy).toMatchObject({ kind: 'conflict', message: 'Linode busy.', options: { status: 400 } });
+    await sleep(150);
+    await d.machineAction(id, 'rename', { name: 'app-1-renamed' });
+    expect(await byId(d, id)).toMatchObject({ name: 'app-1-renamed', state: 'running' });
+    expect(account.history.filter((h) => h.linodeId === Number(id)).map((h) => h.command)).toEqual([
+      'shutdown',
+      'boot',
+      'boot',
+      'reboot',
+    ]);
+    await d.machineAction(id, 'destroy');
+    expect(await byId(d, id)).toBeUndefined();
+    const gone = await d.machineAction(id, 'destroy').catch((e) => e);
+    expect(gone).toMatchObject({ kind: 'not-found', message: 'Not found' });
+  });
+
+  it("refuses bad input in Linode's words, naming the field", async () => {
+    const d = driver('work');
+    const short = await d
+      .createMachine({ name: 'x', size: 'g6-nanode-1', image: 'linode/debian12', location: 'us-east' })
+      .catch((e) => e);
+    expect(short).toMatchObject({
+      kind: 'invalid',
+      message: 'label: Length must be 3-64 characters',
+      options: { status: 400, code: 'label' },
+    });
+    const plan = await d
+      .createMachine({ name: 'okay', size: 'g9-huge', image: 'linode/debian12', location: 'us-east' })
+      .catch((e) => e);
+    expect(plan).toMatchObject({
+      kind: 'invalid',
+      message: 'type: A valid plan type by that ID was not found',
+    });
+    await expect(d.machineAction('12ab', 'start')).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(d.machineAction('1', 'rename', {})).rejects.toMatchObject({ kind: 'invalid' });
+  });
+
+  it('creates, attaches, detaches and deletes volumes', async () => {
+    const d = driver('work');
+    const host = sim
+      .account('work')
+      .listLinodes()
+      .find((l) => l.region.id === 'eu-west')!;
+    const made = (await d.volumeAction({
+      op: 'create',
+      name: 'data-1',
+      sizeGb: 20,
+      location: 'eu-west',
+    })) as RemoteVolume;
+    expect(made).toMatchObject({
+      name: 'data-1',
+      sizeGb: 20,
+      location: 'eu-west',
+      state: 'creating',
+      attachedTo: [],
+    });
+    await sleep(60);
+    await d.volumeAction({ op: 'attach', volumeId: made.externalId, machineId: String(host.id) });
+    const attached = (await volumes(d)).find((v) => v.externalId === made.externalId);
+    expect(attached).toMatchObject({ state: 'in-use', rawState: 'active', attachedTo: [String(host.id)] });
+    const busy = await d.volumeAction({ op: 'delete', volumeId: made.externalId }).catch((e) => e);
+    expect(busy).toMatchObject({
+      kind: 'conflict',
+      message: 'Volume must be detached before it can be deleted.',
+    });
+    await d.volumeAction({ op: 'detach', volumeId: made.externalId, machineId: String(host.id) });
+    expect((await volumes(d)).find((v) => v.externalId === made.externalId)).toMatchObject({
+      state: 'available',
+      attachedTo: [],
+    });
+    await d.volumeAction({ op: 'delete', volumeId: made.externalId });
+    expect((await volumes(d)).find((v) => v.externalId === made.externalId)).toBeUndefined();
+    const tiny = await d
+      .volumeAction({ op: 'create', name: 'tiny', sizeGb: 1, location: 'eu-west' })
+      .catch((e) => e);
+    expect(tiny).toMatchObject({ kind: 'invalid', message: 'size: Must be 10-10240' });
+  });
+
+  it('lists types with prices, images and regions', async () => {
+    const d = driver('work');
+    expect((await d.listSizes()).find((s) => s.externalId === 'g6-standard-2')).toMatchObject({
+      cpus: 2,
+      memoryMb: 4096,
+      diskGb: 80,
+      priceMonthly: { amount: '24.0000', currency: 'USD' },
+      priceHourly: { amount: '0.0360', currency: 'USD' },
+    });
+    expect((await d.listImages()).find((i) => i.externalId === 'linode/debian12')).toMatchObject({
+      name: 'Debian 12',
+      os: 'Debian',
+      isPublic: true,
+    });
+    expect((await d.listLocations()).find((r) => r.externalId === 'eu-west')).toMatchObject({
+      name: 'London, UK',
+      country: 'GB',
+    });
+  });
+
+  it('retries a 429 after the Retry-After the emulator sent', async () => {
+    const d = driver('work', { retryMaxDelayMs: 5_000 });
+    sim.knobs.burst({ status: 429, count: 1, retryAfterSeconds: 1 });
+    const started = Date.now();
+    await expect(d.validate()).resolves.toBeUndefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it("spends an account's budget, then waits for its reset", async () => {
+    const small = await startLinodeSim({
+      accounts: [{ token: 't' }],
+      rateLimit: { limit: 2, windowMs: 1_000 },
+    });
+    try {
+      const make = (config: Record<string, unknown>) =>
+        createLinodeDriver({ credentials: { token: 't' }, endpoint: small.url, config });
+      await make({}).validate();
+      await make({}).validate();
+      const third = await make({ retryAttempts: 1 })
+        .validate()
+        .catch((e) => e);
+      expect(third).toMatchObject({ kind: 'throttled', message: 'Too Many Requests' });
+      expect(third.retryAfterMs).toBeGreaterThan(0);
+      await expect(make({ retryBaseDelayMs: 1, retryMaxDelayMs: 3_000 }).validate()).resolves.toBeUndefined();
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('gives up on a 500 burst longer than its retry budget, and never resends a create', async () => {
+    const d = driver('work', { retryAttempts: 3 });
+    sim.knobs.burst({ status: 500, count: 10 });
+    const before = sim.knobs.requests;
+    try {
+      const err = await d.listSizes().catch((e) => e);
+      expect(err).toMatchObject({ kind: 'unavailable', message: 'An unexpected error occurred.' });
+      expect(sim.knobs.requests - before).toBe(3);
+    } finally {
+      sim.knobs.clearFaults();
+    }
+    sim.knobs.burst({ status: 500, count: 1 });
+    const once = await d
+      .createMachine({ name: 'once', size: 'g6-nanode-1', image: 'linode/debian12', location: 'us-east' })
+      .catch((e) => e);
+    expect(once).toMatchObject({ kind: 'unavailable' });
+    expect(
+      sim
+        .account('work')
+        .listLinodes()
+        .some((l) => l.label === 'once'),
+    ).toBe(false);
+  });
+
+  it('times out a hanging API as unavailable', async () => {
+    const d = driver('work', { requestTimeoutMs: 150, retryAttempts: 2 });
+    sim.knobs.hangMs = 2_000;
+    try {
+      const started = Date.now();
+      const err = await d.validate().catch((e) => e);
+      expect(err).toMatchObject({ kind: 'unavailable', message: 'Linode did not answer within 150 ms' });
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally {
+      sim.knobs.hangMs = 0;
+    }
+  });
+});

@@ -1,4 +1,4 @@
-// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine, Hetzner Cloud, Linode and Docker emulators on
+// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine, Hetzner Cloud, Linode, Vultr and Docker emulators on
 // fixed loopback ports for a demo or manual testing, and prints what to paste into "Add cloud".
 import { generateKeyPairSync } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -8,6 +8,7 @@ import { EC2_SIM_ACCESS_KEY_ID, EC2_SIM_SECRET_ACCESS_KEY, startEc2Sim } from '.
 import { startGceSim } from './gce/index';
 import { startHetznerSim } from './hetzner/index';
 import { startLinodeSim } from './linode/index';
+import { startVultrSim } from './vultr/index';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +34,7 @@ const email = 'demo@overcast-demo.iam.gserviceaccount.com';
 const doToken = 'dop_v1_overcast_demo_token';
 const hetznerToken = 'overcast-demo-hetzner-token';
 const linodeToken = 'overcast-demo-linode-token';
+const vultrToken = 'OVERCASTDEMOVULTRAPIKEY';
 
 const ec2 = await startEc2Sim({ host, port: base, seed: machines });
 const digitalocean = await startDigitalOceanSim({
@@ -59,6 +61,11 @@ const linode = await startLinodeSim({
   host,
   port: base + 5,
   accounts: [{ token: linodeToken, linodes: machines, namePrefix: 'demo' }],
+});
+const vultr = await startVultrSim({
+  host,
+  port: base + 6,
+  accounts: [{ token: vultrToken, instances: machines, namePrefix: 'demo' }],
 });
 for (const image of ['alpine:3.20', 'nginx:1.27']) docker.engine.addImage(image);
 for (let i = 0; i < Math.min(machines, 200); i++) {
@@ -92,6 +99,8 @@ Hetzner Cloud    endpoint ${hetzner.url}
                  token ${hetznerToken}
 Linode           endpoint ${linode.url}
                  token ${linodeToken}
+Vultr            endpoint ${vultr.url}
+                 API key ${vultrToken}
 Compute Engine   endpoint ${gce.url}
                  service account key:
 ${JSON.stringify(serviceAccount)}

@@ -5,3 +5,4 @@ export * from './ec2/index';
 export * from './gce/index';
 export * from './hetzner/index';
 export * from './linode/index';
+export * from './vultr/index';

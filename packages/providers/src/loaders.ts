@@ -17,4 +17,5 @@ export const DRIVER_LOADERS: Record<string, () => Promise<DriverFactory>> = {
   ssh_host: async () => (await import('./ssh-host/index')).createSshHostDriver,
   hetzner: async () => (await import('./hetzner/index')).createHetznerDriver,
   linode: async () => (await import('./linode/index')).createLinodeDriver,
+  vultr: async () => (await import('./vultr/index')).createVultrDriver,
 };

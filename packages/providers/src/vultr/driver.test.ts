@@ -1,0 +1,336 @@
+// The driver against the Vultr emulator: cursor paging, lifecycle, create, block storage, failures.
+
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  type ProviderDriver,
+  ProviderError,
+  type RemoteMachine,
+  type RemoteVolume,
+} from '@overcast/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startVultrSim, type VultrSim } from '../../../cloud-sim/src/vultr/index';
+import { collect } from '../common/json-api';
+import { createVultrDriver } from './index';
+
+const FAST = { retryBaseDelayMs: 5, retryMaxDelayMs: 50 };
+
+function sshPublicKey(comment: string): string {
+  const der = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
+  const type = Buffer.from('ssh-ed25519');
+  const raw = der.subarray(der.length - 32);
+  const blob = Buffer.concat([Buffer.from([0, 0, 0, type.length]), type, Buffer.from([0, 0, 0, 32]), raw]);
+  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Vultr driver on the emulator', () => {
+  let sim: VultrSim;
+  const driver = (token: string, config: Record<string, unknown> = {}): ProviderDriver =>
+    createVultrDriver({ credentials: { token }, endpoint: sim.url, config: { ...FAST, ...config } });
+  const machines = (d: ProviderDriver) => collect(d.listMachines(new AbortController().signal));
+  const volumes = (d: ProviderDriver) => collect(d.listVolumes(new AbortController().signal));
+  const byId = async (d: ProviderDriver, id: string): Promise<RemoteMachine | undefined> =>
+    (await machines(d)).find((m) => m.externalId === id);
+
+  beforeAll(async () => {
+    sim = await startVultrSim({
+      accounts: [
+        { token: 'big', instances: 1_234, namePrefix: 'fleet' },
+        { token: 'work', instances: 3, namePrefix: 'work' },
+        { token: 'other', instances: 60, namePrefix: 'other' },
+      ],
+      bootDelayMs: 40,
+      actionDelayMs: 100,
+      // Vultr's 30 a second would slow these tests down; the budget has its own test.
+      rateLimit: { limit: 100_000, windowMs: 1_000 },
+    });
+  });
+  afterAll(() => sim.close());
+
+  it('lists 1,234 instances in pages of 500 by following meta.links.next, priced from their plans', async () => {
+    const before = sim.requestLog.length;
+    const all = await machines(driver('big'));
+    expect(all).toHaveLength(1_234);
+    expect(new Set(all.map((m) => m.externalId)).size).toBe(1_234);
+    const paths = sim.requestLog.slice(before).map((r) => r.path);
+    expect(paths).toEqual([
+      '/v2/plans?per_page=500',
+      '/v2/instances?per_page=500',
+      `/v2/instances?per_page=500&cursor=${encodeURIComponent(Buffer.from('next__500').toString('base64'))}`,
+      `/v2/instances?per_page=500&cursor=${encodeURIComponent(Buffer.from('next__1000').toString('base64'))}`,
+    ]);
+    expect(all[0]).toMatchObject({
+      name: 'fleet-000000',
+      state: 'running',
+      rawState: 'running',
+      size: 'vc2-1c-1gb',
+      image: '2284',
+      location: 'ewr',
+      privateIps: [],
+      tags: { web: '', env: 'prod' },
+      costMonthly: { amount: '5.0000', currency: 'USD' },
+      costHourly: { amount: '0.0070', currency: 'USD' },
+    });
+    expect(all[0]!.publicIps).toEqual([expect.stringMatching(/^127\./)]);
+    expect(all[9]).toMatchObject({ state: 'stopped', rawState: 'stopped' });
+  });
+
+  it('stops listing when the signal aborts', async () => {
+    const controller = new AbortController();
+    let seen = 0;
+    for await (const _ of driver('big', { perPage: 20 }).listMachines(controller.signal)) {
+      seen += 1;
+      if (seen === 30) controller.abort();
+    }
+    expect(seen).toBe(40);
+  });
+
+  it('keeps two accounts apart when polled at the same time', async () => {
+    const [a, b] = await Promise.all([
+      machines(driver('work', { perPage: 1 })),
+      machines(driver('other', { perPage: 7 })),
+    ]);
+    expect(a.map((m) => m.name.split('-')[0])).toEqual(['work', 'work', 'work']);
+    expect(b).toHaveLength(60);
+    expect(b.every((m) => m.name.startsWith('other-'))).toBe(true);
+  });
+
+  it('validates good and bad keys, in Vultr words', async () => {
+    await expect(driver('work').validate()).resolves.toBeUndefined();
+    const err = await driver('nobody')
+      .validate()
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ kind: 'auth', message: 'Invalid API token.', options: { status: 401 } });
+    expect(() => createVultrDriver({ credentials: {} as { token: string } })).toThrow(ProviderError);
+  });
+
+  it('creates an instance with key, tags and user data, then runs every action', async () => {
+    const d = driver('work');
+    const publicKey = sshPublicKey('ops@overcast');
+    const created = await d.createMachine({
+      name: 'app-1',
+      size: 'vc2-2c-4gb',
+      image: '2136',
+      location: 'fra',
+      sshKey: { name: 'ops', publicKey },
+      tags: { env: 'qa', web: '' },
+      userData: '#cloud-config\n',
+    });
+    expect(created).toMatchObject({
+      name: 'app-1',
+      state: 'pending',
+      rawState: 'pending',
+      location: 'fra',
+      size: 'vc2-2c-4gb',
+      image: '2136',
+      tags: { env: 'qa', web: '' },
+    });
+    const account = sim.account('work');
+    const stored = account.instances.get(created.externalId)!;
+    const key = [...account.keys.values()].find((k) => k.sshKey === publicKey)!;
+    expect(key.name).toBe('ops');
+    expect(stored.sshKeyIds).toEqual([key.id]);
+    expect(stored.userData).toBe('#cloud-config\n');
+    expect(stored.hostname).toBe('app-1');
+
+    // The same key again (another comment) is found, not uploaded twice; a new instance refuses
+    // actions while it installs.
+    const second = await d.createMachine({
+      name: 'app-2',
+      size: 'vc2-1c-1gb',
+      image: '2136',
+      location: 'fra',
+      sshKey: { name: 'again', publicKey: publicKey.replace('ops@overcast', 'other') },
+    });
+    expect(account.keys.size).toBe(1);
+    const installing = await d.machineAction(second.externalId, 'reboot').catch((e) => e);
+    expect(installing).toMatchObject({
+      kind: 'conflict',
+      message: 'Unable to perform action: server is still being installed.',
+    });
+
+    const id = created.externalId;
+    await sleep(60);
+    expect(await byId(d, id)).toMatchObject({ state: 'running', costMonthly: { amount: '20.0000' } });
+    await d.machineAction(id, 'stop');
+    await sleep(150);
+    expect(await byId(d, id)).toMatchObject({ state: 'stopped', rawState: 'stopped' });
+    await d.machineAction(id, 'start');
+    await sleep(150);
+    expect(await byId(d, id)).toMatchObject({ state: 'running' });
+    await d.machineAction(id, 'reboot');
+    await d.machineAction(id, 'rename', { name: 'app 1 (renamed)' });
+    expect(await byId(d, id)).toMatchObject({ name: 'app 1 (renamed)' });
+    expect(account.history.filter((h) => h.instanceId === id).map((h) => h.command)).toEqual([
+      'halt',
+      'start',
+      'reboot',
+    ]);
+    await d.machineAction(id, 'destroy');
+    expect(await byId(d, id)).toBeUndefined();
+    const gone = await d.machineAction(id, 'destroy').catch((e) => e);
+    expect(gone).toMatchObject({ kind: 'not-found', message: 'Invalid instance-id.' });
+  });
+
+  it("refuses bad input in Vultr's words", async () => {
+    const d = driver('work');
+    const plan = await d
+      .createMachine({ name: 'x', size: 'vc9-huge', image: '2136', location: 'ewr' })
+      .catch((e) => e);
+    expect(plan).toMatchObject({
+      kind: 'invalid',
+      message: 'Invalid plan chosen.',
+      options: { status: 400 },
+    });
+    const where = await d
+      .createMachine({ name: 'x', size: 'vhf-2c-4gb', image: '2136', location: 'nrt' })
+      .catch((e) => e);
+    expect(where).toMatchObject({
+      kind: 'invalid',
+      message: 'Plan is not available in the selected location.',
+    });
+    await expect(
+      d.createMachine({ name: 'x', size: 'vc2-1c-1gb', image: 'debian', location: 'ewr' }),
+    ).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(d.machineAction('../account', 'start')).rejects.toMatchObject({ kind: 'invalid' });
+  });
+
+  it('creates, attaches, detaches and deletes block storage', async () => {
+    const d = driver('work');
+    const host = sim
+      .account('work')
+      .listInstances()
+      .find((i) => i.region.id === 'ams')!;
+    const made = (await d.volumeAction({
+      op: 'create',
+      name: 'data-1',
+      sizeGb: 20,
+      location: 'ams',
+    })) as RemoteVolume;
+    expect(made).toMatchObject({
+      name: 'data-1',
+      sizeGb: 20,
+      location: 'ams',
+      state: 'creating',
+      attachedTo: [],
+      costMonthly: { amount: '2.0000', currency: 'USD' },
+    });
+    await sleep(60);
+    await d.volumeAction({ op: 'attach', volumeId: made.externalId, machineId: host.id });
+    const attached = (await volumes(d)).find((v) => v.externalId === made.externalId);
+    expect(attached).toMatchObject({ state: 'in-use', rawState: 'active', attachedTo: [host.id] });
+    const busy = await d.volumeAction({ op: 'delete', volumeId: made.externalId }).catch((e) => e);
+    expect(busy).toMatchObject({
+      kind: 'conflict',
+      message: 'Block storage must be detached before it can be deleted.',
+    });
+    await d.volumeAction({ op: 'detach', volumeId: made.externalId, machineId: host.id });
+    expect((await volumes(d)).find((v) => v.externalId === made.externalId)).toMatchObject({
+      state: 'available',
+      attachedTo: [],
+    });
+    await d.volumeAction({ op: 'delete', volumeId: made.externalId });
+    expect((await volumes(d)).find((v) => v.externalId === made.externalId)).toBeUndefined();
+    const tiny = await d
+      .volumeAction({ op: 'create', name: 'tiny', sizeGb: 1, location: 'ams' })
+      .catch((e) => e);
+    expect(tiny).toMatchObject({
+      kind: 'invalid',
+      message: 'Invalid size_gb: must be between 10 and 40000.',
+    });
+  });
+
+  it('lists plans with prices, operating systems and regions', async () => {
+    const d = driver('work', { perPage: 3 });
+    const sizes = await d.listSizes();
+    expect(sizes).toHaveLength(4);
+    expect(sizes.find((s) => s.externalId === 'vc2-2c-4gb')).toMatchObject({
+      cpus: 2,
+      memoryMb: 4096,
+      diskGb: 80,
+      priceMonthly: { amount: '20.0000', currency: 'USD' },
+      priceHourly: { amount: '0.0300', currency: 'USD' },
+      locations: ['ewr', 'ord', 'ams', 'fra', 'nrt'],
+    });
+    expect((await d.listImages()).find((i) => i.externalId === '2136')).toMatchObject({
+      name: 'Debian 12 x64 (bookworm)',
+      os: 'debian',
+      isPublic: true,
+    });
+    expect((await d.listLocations()).find((r) => r.externalId === 'ams')).toMatchObject({
+      name: 'Amsterdam',
+      country: 'NL',
+    });
+  });
+
+  it('retries a 429 after the Retry-After the emulator sent', async () => {
+    const d = driver('work', { retryMaxDelayMs: 5_000 });
+    sim.knobs.burst({ status: 429, count: 1, retryAfterSeconds: 1 });
+    const started = Date.now();
+    await expect(d.validate()).resolves.toBeUndefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it("spends an account's per-second budget, then waits for the next second", async () => {
+    const small = await startVultrSim({
+      accounts: [{ token: 't' }],
+      rateLimit: { limit: 2, windowMs: 1_000 },
+    });
+    try {
+      const make = (config: Record<string, unknown>) =>
+        createVultrDriver({ credentials: { token: 't' }, endpoint: small.url, config });
+      await make({}).validate();
+      await make({}).validate();
+      const third = await make({ retryAttempts: 1 })
+        .validate()
+        .catch((e) => e);
+      expect(third).toMatchObject({
+        kind: 'throttled',
+        message: 'Rate limit reached - please try your request again later.',
+      });
+      expect(third.retryAfterMs).toBeGreaterThan(0);
+      await expect(make({ retryBaseDelayMs: 1, retryMaxDelayMs: 3_000 }).validate()).resolves.toBeUndefined();
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('gives up on a 500 burst longer than its retry budget, and never resends a create', async () => {
+    const d = driver('work', { retryAttempts: 3 });
+    sim.knobs.burst({ status: 500, count: 10 });
+    const before = sim.knobs.requests;
+    try {
+      const err = await d.listLocations().catch((e) => e);
+      expect(err).toMatchObject({ kind: 'unavailable', message: 'Internal server error.' });
+      expect(sim.knobs.requests - before).toBe(3);
+    } finally {
+      sim.knobs.clearFaults();
+    }
+    sim.knobs.burst({ status: 500, count: 1 });
+    const once = await d
+      .createMachine({ name: 'once', size: 'vc2-1c-1gb', image: '2136', location: 'ewr' })
+      .catch((e) => e);
+    expect(once).toMatchObject({ kind: 'unavailable' });
+    expect(
+      sim
+        .account('work')
+        .listInstances()
+        .some((i) => i.label === 'once'),
+    ).toBe(false);
+  });
+
+  it('times out a hanging API as unavailable', async () => {
+    const d = driver('work', { requestTimeoutMs: 150, retryAttempts: 2 });
+    sim.knobs.hangMs = 2_000;
+    try {
+      const started = Date.now();
+      const err = await d.validate().catch((e) => e);
+      expect(err).toMatchObject({ kind: 'unavailable', message: 'Vultr did not answer within 150 ms' });
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally {
+      sim.knobs.hangMs = 0;
+    }
+  });
+});

@@ -1,28 +1,30 @@
 // The driver against the Hetzner Cloud emulator: paging, lifecycle, create, volumes, failures.
 
-import { generateKeyPairSync } from 'node:crypto';
-import {
-  type ProviderDriver,
-  ProviderError,
-  type RemoteMachine,
-  type RemoteVolume,
-} from '@overcast/contracts';
+import type { ProviderDriver, RemoteMachine, RemoteVolume } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HetznerSim, startHetznerSim } from '../../../cloud-sim/src/hetzner/index';
 import { collect } from '../common/json-api';
+import { describeTokenApiDriver, sleep, sshPublicKey } from '../common/test-support/token-api-suite';
 import { createHetznerDriver } from './index';
 
 const FAST = { retryBaseDelayMs: 5, retryMaxDelayMs: 50, pollMs: 5, shutdownWaitMs: 2_000 };
 
-function sshPublicKey(comment: string): string {
-  const der = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
-  const type = Buffer.from('ssh-ed25519');
-  const raw = der.subarray(der.length - 32);
-  const blob = Buffer.concat([Buffer.from([0, 0, 0, type.length]), type, Buffer.from([0, 0, 0, 32]), raw]);
-  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+describeTokenApiDriver<HetznerSim>({
+  provider: 'Hetzner Cloud',
+  create: createHetznerDriver,
+  start: ({ accounts, rateLimit }) =>
+    startHetznerSim({
+      projects: accounts.map((a) => ({ token: a.token, servers: a.machines, namePrefix: a.prefix })),
+      rateLimit,
+    }),
+  words: {
+    unauthorized: 'unable to authenticate',
+    throttled: 'limit of 2 requests per hour reached',
+    serverError: 'internal server error',
+  },
+  createSpec: { name: 'once', size: 'cx22', image: 'debian-12', location: 'fsn1' },
+  holds: (sim, token, name) => sim.project(token).listServers(name).length > 0,
+});
 
 describe('Hetzner Cloud driver on the emulator', () => {
   let sim: HetznerSim;
@@ -38,7 +40,6 @@ describe('Hetzner Cloud driver on the emulator', () => {
       projects: [
         { token: 'big', servers: 1_234, namePrefix: 'fleet' },
         { token: 'work', servers: 3, namePrefix: 'work' },
-        { token: 'other', servers: 40, namePrefix: 'other' },
       ],
       bootDelayMs: 40,
       actionDelayMs: 100,
@@ -70,40 +71,6 @@ describe('Hetzner Cloud driver on the emulator', () => {
     expect(all[0]!.privateIps[0]).toMatch(/^127\./);
     expect(all[9]).toMatchObject({ state: 'stopped', rawState: 'off' });
     expect(all[1]!.tags).toEqual({});
-  });
-
-  it('stops listing when the signal aborts', async () => {
-    const controller = new AbortController();
-    let seen = 0;
-    for await (const _ of driver('big', { perPage: 20 }).listMachines(controller.signal)) {
-      seen += 1;
-      if (seen === 30) controller.abort();
-    }
-    expect(seen).toBe(40);
-  });
-
-  it('keeps two projects apart when polled at the same time', async () => {
-    const [a, b] = await Promise.all([
-      machines(driver('work', { perPage: 1 })),
-      machines(driver('other', { perPage: 7 })),
-    ]);
-    expect(a.map((m) => m.name.split('-')[0])).toEqual(['work', 'work', 'work']);
-    expect(b).toHaveLength(40);
-    expect(b.every((m) => m.name.startsWith('other-'))).toBe(true);
-  });
-
-  it('validates good and bad tokens, in Hetzner words', async () => {
-    await expect(driver('work').validate()).resolves.toBeUndefined();
-    const err = await driver('nobody')
-      .validate()
-      .catch((e) => e);
-    expect(err).toBeInstanceOf(ProviderError);
-    expect(err).toMatchObject({
-      kind: 'auth',
-      message: 'unable to authenticate',
-      options: { status: 401, code: 'unauthorized' },
-    });
-    expect(() => createHetznerDriver({ credentials: { token: ' ' } })).toThrow(ProviderError);
   });
 
   it('creates a server with key, labels and user data, then runs every action', async () => {
@@ -269,76 +236,5 @@ describe('Hetzner Cloud driver on the emulator', () => {
       name: 'Helsinki DC Park 1',
       country: 'FI',
     });
-  });
-
-  it('retries a 429 after the Retry-After the emulator sent', async () => {
-    const d = driver('work', { retryMaxDelayMs: 5_000 });
-    sim.knobs.burst({ status: 429, count: 1, retryAfterSeconds: 1 });
-    const started = Date.now();
-    await expect(d.validate()).resolves.toBeUndefined();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-  });
-
-  it("spends a project's hourly budget, then waits for its reset", async () => {
-    const small = await startHetznerSim({
-      projects: [{ token: 't', servers: 1 }],
-      rateLimit: { limit: 2, windowMs: 1_000 },
-    });
-    try {
-      const d = createHetznerDriver({
-        credentials: { token: 't' },
-        endpoint: small.url,
-        config: { retryBaseDelayMs: 1, retryMaxDelayMs: 3_000 },
-      });
-      await d.validate();
-      await d.validate();
-      const third = await createHetznerDriver({
-        credentials: { token: 't' },
-        endpoint: small.url,
-        config: { retryAttempts: 1 },
-      })
-        .validate()
-        .catch((e) => e);
-      expect(third).toMatchObject({ kind: 'throttled', message: 'limit of 2 requests per hour reached' });
-      expect(third.retryAfterMs).toBeGreaterThan(0);
-      await expect(d.validate()).resolves.toBeUndefined();
-    } finally {
-      await small.close();
-    }
-  });
-
-  it('gives up on a 500 burst longer than its retry budget, and never resends a create', async () => {
-    const d = driver('work', { retryAttempts: 3 });
-    sim.knobs.burst({ status: 500, count: 10 });
-    const before = sim.knobs.requests;
-    try {
-      const err = await machines(d).catch((e) => e);
-      expect(err).toMatchObject({ kind: 'unavailable', message: 'internal server error' });
-      expect(sim.knobs.requests - before).toBe(3);
-    } finally {
-      sim.knobs.clearFaults();
-    }
-    sim.knobs.burst({ status: 500, count: 1 });
-    const once = await d
-      .createMachine({ name: 'once', size: 'cx22', image: 'debian-12', location: 'fsn1' })
-      .catch((e) => e);
-    expect(once).toMatchObject({ kind: 'unavailable' });
-    expect(sim.project('work').listServers('once')).toHaveLength(0);
-  });
-
-  it('times out a hanging API as unavailable', async () => {
-    const d = driver('work', { requestTimeoutMs: 150, retryAttempts: 2 });
-    sim.knobs.hangMs = 2_000;
-    try {
-      const started = Date.now();
-      const err = await d.validate().catch((e) => e);
-      expect(err).toMatchObject({
-        kind: 'unavailable',
-        message: 'Hetzner Cloud did not answer within 150 ms',
-      });
-      expect(Date.now() - started).toBeLessThan(1_500);
-    } finally {
-      sim.knobs.hangMs = 0;
-    }
   });
 });

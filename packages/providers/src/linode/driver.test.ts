@@ -1,28 +1,35 @@
 // The driver against the Linode emulator: paging, lifecycle, create, volumes, failures.
 
-import { generateKeyPairSync } from 'node:crypto';
-import {
-  type ProviderDriver,
-  ProviderError,
-  type RemoteMachine,
-  type RemoteVolume,
-} from '@overcast/contracts';
+import type { ProviderDriver, RemoteMachine, RemoteVolume } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LinodeSim, startLinodeSim } from '../../../cloud-sim/src/linode/index';
 import { collect } from '../common/json-api';
+import { describeTokenApiDriver, sleep, sshPublicKey } from '../common/test-support/token-api-suite';
 import { createLinodeDriver } from './index';
 
 const FAST = { retryBaseDelayMs: 5, retryMaxDelayMs: 50 };
 
-function sshPublicKey(comment: string): string {
-  const der = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
-  const type = Buffer.from('ssh-ed25519');
-  const raw = der.subarray(der.length - 32);
-  const blob = Buffer.concat([Buffer.from([0, 0, 0, type.length]), type, Buffer.from([0, 0, 0, 32]), raw]);
-  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+describeTokenApiDriver<LinodeSim>({
+  provider: 'Linode',
+  create: createLinodeDriver,
+  start: ({ accounts, rateLimit }) =>
+    startLinodeSim({
+      accounts: accounts.map((a) => ({ token: a.token, linodes: a.machines, namePrefix: a.prefix })),
+      rateLimit,
+    }),
+  words: {
+    unauthorized: 'Invalid Token',
+    throttled: 'Too Many Requests',
+    serverError: 'An unexpected error occurred.',
+  },
+  createSpec: { name: 'once', size: 'g6-nanode-1', image: 'linode/debian12', location: 'us-east' },
+  holds: (sim, token, name) =>
+    sim
+      .account(token)
+      .listLinodes()
+      .some((l) => l.label === name),
+  minPage: 25,
+});
 
 describe('Linode driver on the emulator', () => {
   let sim: LinodeSim;
@@ -38,7 +45,6 @@ describe('Linode driver on the emulator', () => {
       accounts: [
         { token: 'big', linodes: 1_234, namePrefix: 'fleet' },
         { token: 'work', linodes: 3, namePrefix: 'work' },
-        { token: 'other', linodes: 60, namePrefix: 'other' },
       ],
       bootDelayMs: 40,
       actionDelayMs: 100,
@@ -78,36 +84,6 @@ describe('Linode driver on the emulator', () => {
       costHourly: { amount: '0.0216', currency: 'USD' },
     });
     expect(all[9]).toMatchObject({ state: 'stopped', rawState: 'offline' });
-  });
-
-  it('stops listing when the signal aborts', async () => {
-    const controller = new AbortController();
-    let seen = 0;
-    for await (const _ of driver('big', { perPage: 25 }).listMachines(controller.signal)) {
-      seen += 1;
-      if (seen === 30) controller.abort();
-    }
-    expect(seen).toBe(50);
-  });
-
-  it('keeps two accounts apart when polled at the same time', async () => {
-    const [a, b] = await Promise.all([
-      machines(driver('work', { perPage: 25 })),
-      machines(driver('other', { perPage: 25 })),
-    ]);
-    expect(a.map((m) => m.name.split('-')[0])).toEqual(['work', 'work', 'work']);
-    expect(b).toHaveLength(60);
-    expect(b.every((m) => m.name.startsWith('other-'))).toBe(true);
-  });
-
-  it('validates good and bad tokens, in Linode words', async () => {
-    await expect(driver('work').validate()).resolves.toBeUndefined();
-    const err = await driver('nobody')
-      .validate()
-      .catch((e) => e);
-    expect(err).toBeInstanceOf(ProviderError);
-    expect(err).toMatchObject({ kind: 'auth', message: 'Invalid Token', options: { status: 401 } });
-    expect(() => createLinodeDriver({ credentials: { token: '' } })).toThrow(ProviderError);
   });
 
   it('creates a Linode with key, tags and user data, then runs every action', async () => {
@@ -246,71 +222,5 @@ describe('Linode driver on the emulator', () => {
       name: 'London, UK',
       country: 'GB',
     });
-  });
-
-  it('retries a 429 after the Retry-After the emulator sent', async () => {
-    const d = driver('work', { retryMaxDelayMs: 5_000 });
-    sim.knobs.burst({ status: 429, count: 1, retryAfterSeconds: 1 });
-    const started = Date.now();
-    await expect(d.validate()).resolves.toBeUndefined();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-  });
-
-  it("spends an account's budget, then waits for its reset", async () => {
-    const small = await startLinodeSim({
-      accounts: [{ token: 't' }],
-      rateLimit: { limit: 2, windowMs: 1_000 },
-    });
-    try {
-      const make = (config: Record<string, unknown>) =>
-        createLinodeDriver({ credentials: { token: 't' }, endpoint: small.url, config });
-      await make({}).validate();
-      await make({}).validate();
-      const third = await make({ retryAttempts: 1 })
-        .validate()
-        .catch((e) => e);
-      expect(third).toMatchObject({ kind: 'throttled', message: 'Too Many Requests' });
-      expect(third.retryAfterMs).toBeGreaterThan(0);
-      await expect(make({ retryBaseDelayMs: 1, retryMaxDelayMs: 3_000 }).validate()).resolves.toBeUndefined();
-    } finally {
-      await small.close();
-    }
-  });
-
-  it('gives up on a 500 burst longer than its retry budget, and never resends a create', async () => {
-    const d = driver('work', { retryAttempts: 3 });
-    sim.knobs.burst({ status: 500, count: 10 });
-    const before = sim.knobs.requests;
-    try {
-      const err = await d.listSizes().catch((e) => e);
-      expect(err).toMatchObject({ kind: 'unavailable', message: 'An unexpected error occurred.' });
-      expect(sim.knobs.requests - before).toBe(3);
-    } finally {
-      sim.knobs.clearFaults();
-    }
-    sim.knobs.burst({ status: 500, count: 1 });
-    const once = await d
-      .createMachine({ name: 'once', size: 'g6-nanode-1', image: 'linode/debian12', location: 'us-east' })
-      .catch((e) => e);
-    expect(once).toMatchObject({ kind: 'unavailable' });
-    expect(
-      sim
-        .account('work')
-        .listLinodes()
-        .some((l) => l.label === 'once'),
-    ).toBe(false);
-  });
-
-  it('times out a hanging API as unavailable', async () => {
-    const d = driver('work', { requestTimeoutMs: 150, retryAttempts: 2 });
-    sim.knobs.hangMs = 2_000;
-    try {
-      const started = Date.now();
-      const err = await d.validate().catch((e) => e);
-      expect(err).toMatchObject({ kind: 'unavailable', message: 'Linode did not answer within 150 ms' });
-      expect(Date.now() - started).toBeLessThan(1_500);
-    } finally {
-      sim.knobs.hangMs = 0;
-    }
   });
 });

@@ -1,28 +1,34 @@
 // The driver against the Vultr emulator: cursor paging, lifecycle, create, block storage, failures.
 
-import { generateKeyPairSync } from 'node:crypto';
-import {
-  type ProviderDriver,
-  ProviderError,
-  type RemoteMachine,
-  type RemoteVolume,
-} from '@overcast/contracts';
+import type { ProviderDriver, RemoteMachine, RemoteVolume } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVultrSim, type VultrSim } from '../../../cloud-sim/src/vultr/index';
 import { collect } from '../common/json-api';
+import { describeTokenApiDriver, sleep, sshPublicKey } from '../common/test-support/token-api-suite';
 import { createVultrDriver } from './index';
 
 const FAST = { retryBaseDelayMs: 5, retryMaxDelayMs: 50 };
 
-function sshPublicKey(comment: string): string {
-  const der = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
-  const type = Buffer.from('ssh-ed25519');
-  const raw = der.subarray(der.length - 32);
-  const blob = Buffer.concat([Buffer.from([0, 0, 0, type.length]), type, Buffer.from([0, 0, 0, 32]), raw]);
-  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+describeTokenApiDriver<VultrSim>({
+  provider: 'Vultr',
+  create: createVultrDriver,
+  start: ({ accounts, rateLimit }) =>
+    startVultrSim({
+      accounts: accounts.map((a) => ({ token: a.token, instances: a.machines, namePrefix: a.prefix })),
+      rateLimit,
+    }),
+  words: {
+    unauthorized: 'Invalid API token.',
+    throttled: 'Rate limit reached - please try your request again later.',
+    serverError: 'Internal server error.',
+  },
+  createSpec: { name: 'once', size: 'vc2-1c-1gb', image: '2136', location: 'ewr' },
+  holds: (sim, token, name) =>
+    sim
+      .account(token)
+      .listInstances()
+      .some((i) => i.label === name),
+});
 
 describe('Vultr driver on the emulator', () => {
   let sim: VultrSim;
@@ -38,7 +44,6 @@ describe('Vultr driver on the emulator', () => {
       accounts: [
         { token: 'big', instances: 1_234, namePrefix: 'fleet' },
         { token: 'work', instances: 3, namePrefix: 'work' },
-        { token: 'other', instances: 60, namePrefix: 'other' },
       ],
       bootDelayMs: 40,
       actionDelayMs: 100,
@@ -74,36 +79,6 @@ describe('Vultr driver on the emulator', () => {
     });
     expect(all[0]!.publicIps).toEqual([expect.stringMatching(/^127\./)]);
     expect(all[9]).toMatchObject({ state: 'stopped', rawState: 'stopped' });
-  });
-
-  it('stops listing when the signal aborts', async () => {
-    const controller = new AbortController();
-    let seen = 0;
-    for await (const _ of driver('big', { perPage: 20 }).listMachines(controller.signal)) {
-      seen += 1;
-      if (seen === 30) controller.abort();
-    }
-    expect(seen).toBe(40);
-  });
-
-  it('keeps two accounts apart when polled at the same time', async () => {
-    const [a, b] = await Promise.all([
-      machines(driver('work', { perPage: 1 })),
-      machines(driver('other', { perPage: 7 })),
-    ]);
-    expect(a.map((m) => m.name.split('-')[0])).toEqual(['work', 'work', 'work']);
-    expect(b).toHaveLength(60);
-    expect(b.every((m) => m.name.startsWith('other-'))).toBe(true);
-  });
-
-  it('validates good and bad keys, in Vultr words', async () => {
-    await expect(driver('work').validate()).resolves.toBeUndefined();
-    const err = await driver('nobody')
-      .validate()
-      .catch((e) => e);
-    expect(err).toBeInstanceOf(ProviderError);
-    expect(err).toMatchObject({ kind: 'auth', message: 'Invalid API token.', options: { status: 401 } });
-    expect(() => createVultrDriver({ credentials: {} as { token: string } })).toThrow(ProviderError);
   });
 
   it('creates an instance with key, tags and user data, then runs every action', async () => {
@@ -263,74 +238,5 @@ describe('Vultr driver on the emulator', () => {
       name: 'Amsterdam',
       country: 'NL',
     });
-  });
-
-  it('retries a 429 after the Retry-After the emulator sent', async () => {
-    const d = driver('work', { retryMaxDelayMs: 5_000 });
-    sim.knobs.burst({ status: 429, count: 1, retryAfterSeconds: 1 });
-    const started = Date.now();
-    await expect(d.validate()).resolves.toBeUndefined();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-  });
-
-  it("spends an account's per-second budget, then waits for the next second", async () => {
-    const small = await startVultrSim({
-      accounts: [{ token: 't' }],
-      rateLimit: { limit: 2, windowMs: 1_000 },
-    });
-    try {
-      const make = (config: Record<string, unknown>) =>
-        createVultrDriver({ credentials: { token: 't' }, endpoint: small.url, config });
-      await make({}).validate();
-      await make({}).validate();
-      const third = await make({ retryAttempts: 1 })
-        .validate()
-        .catch((e) => e);
-      expect(third).toMatchObject({
-        kind: 'throttled',
-        message: 'Rate limit reached - please try your request again later.',
-      });
-      expect(third.retryAfterMs).toBeGreaterThan(0);
-      await expect(make({ retryBaseDelayMs: 1, retryMaxDelayMs: 3_000 }).validate()).resolves.toBeUndefined();
-    } finally {
-      await small.close();
-    }
-  });
-
-  it('gives up on a 500 burst longer than its retry budget, and never resends a create', async () => {
-    const d = driver('work', { retryAttempts: 3 });
-    sim.knobs.burst({ status: 500, count: 10 });
-    const before = sim.knobs.requests;
-    try {
-      const err = await d.listLocations().catch((e) => e);
-      expect(err).toMatchObject({ kind: 'unavailable', message: 'Internal server error.' });
-      expect(sim.knobs.requests - before).toBe(3);
-    } finally {
-      sim.knobs.clearFaults();
-    }
-    sim.knobs.burst({ status: 500, count: 1 });
-    const once = await d
-      .createMachine({ name: 'once', size: 'vc2-1c-1gb', image: '2136', location: 'ewr' })
-      .catch((e) => e);
-    expect(once).toMatchObject({ kind: 'unavailable' });
-    expect(
-      sim
-        .account('work')
-        .listInstances()
-        .some((i) => i.label === 'once'),
-    ).toBe(false);
-  });
-
-  it('times out a hanging API as unavailable', async () => {
-    const d = driver('work', { requestTimeoutMs: 150, retryAttempts: 2 });
-    sim.knobs.hangMs = 2_000;
-    try {
-      const started = Date.now();
-      const err = await d.validate().catch((e) => e);
-      expect(err).toMatchObject({ kind: 'unavailable', message: 'Vultr did not answer within 150 ms' });
-      expect(Date.now() - started).toBeLessThan(1_500);
-    } finally {
-      sim.knobs.hangMs = 0;
-    }
   });
 });

@@ -45,6 +45,29 @@ export interface RequestRecord {
   token: string | null;
 }
 
+/** Options every token-API emulator takes beside its accounts. */
+export interface TokenSimOptions {
+  port?: number;
+  host?: string;
+  /** How long a new machine or volume takes to be ready. Default 1000 ms. */
+  bootDelayMs?: number;
+  /** How long power actions take to show. Default 500 ms. */
+  actionDelayMs?: number;
+  /** Per-token request budget. Default: the provider's own. */
+  rateLimit?: { limit: number; windowMs: number };
+  knobs?: SimKnobs;
+}
+
+export interface SimTiming {
+  bootDelayMs: number;
+  actionDelayMs: number;
+}
+
+export const timingOf = (o: TokenSimOptions): SimTiming => ({
+  bootDelayMs: o.bootDelayMs ?? 1000,
+  actionDelayMs: o.actionDelayMs ?? 500,
+});
+
 export interface TokenApiSpec<A> {
   routes: Route<A>[];
   accounts: Map<string, A>;
@@ -62,8 +85,10 @@ export interface TokenApiSpec<A> {
   knobs?: SimKnobs;
 }
 
-export interface TokenApiSim extends RunningSim {
+export interface TokenApiSim<A = unknown> extends RunningSim {
   readonly requestLog: RequestRecord[];
+  /** The account behind a token; throws for an unknown token. */
+  account(token: string): A;
 }
 
 const LOG_LIMIT = 10_000;
@@ -86,7 +111,7 @@ function decode(part: string, notFound: ApiError): string {
 }
 
 /** Starts one emulator of a bearer-token JSON API on loopback. */
-export async function startTokenApi<A>(spec: TokenApiSpec<A>): Promise<TokenApiSim> {
+export async function startTokenApi<A>(spec: TokenApiSpec<A>): Promise<TokenApiSim<A>> {
   const limiter = new RateLimiter(spec.rateLimit);
   const requestLog: RequestRecord[] = [];
   const fail = (err: ApiError, headers: Record<string, string> = {}) =>
@@ -145,7 +170,15 @@ export async function startTokenApi<A>(spec: TokenApiSpec<A>): Promise<TokenApiS
     },
     { port: spec.port, host: spec.host, knobs: spec.knobs },
   );
-  return { ...running, requestLog };
+  return {
+    ...running,
+    requestLog,
+    account(token: string) {
+      const account = spec.accounts.get(token);
+      if (account === undefined) throw new Error('unknown token');
+      return account;
+    },
+  };
 }
 
 /** A whole number from a route parameter or query value, or the answer `otherwise` gives. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Timeline } from '../common/timeline';
-import { ApiError, isObject, isoSeconds, loopbackAddress } from '../common/token-api';
+import { ApiError, isObject, isoSeconds, loopbackAddress, type SimTiming } from '../common/token-api';
 import { md5Fingerprint, parsePublicKey } from '../digitalocean/ssh-keys';
 import {
   findImage,
@@ -61,13 +61,6 @@ export interface SimHzSshKey {
   fingerprint: string;
 }
 
-export interface HzTiming {
-  /** initializing -> running for new servers, creating -> available for volumes. */
-  bootDelayMs: number;
-  /** How long power actions take. */
-  actionDelayMs: number;
-}
-
 /** Ids are unique across the emulator, as they are across Hetzner Cloud. */
 export class HzIds {
   private n = 40_000_000;
@@ -107,7 +100,7 @@ export class HzProject {
 
   constructor(
     private readonly ids: HzIds,
-    readonly timing: HzTiming,
+    readonly timing: SimTiming,
   ) {}
 
   settle(): void {

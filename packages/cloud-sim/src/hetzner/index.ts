@@ -1,6 +1,11 @@
-import type { SimKnobs } from '../common/server';
-import { ApiError, startTokenApi, type TokenApiSim } from '../common/token-api';
-import { HzIds, HzProject, type HzTiming } from './account';
+import {
+  ApiError,
+  startTokenApi,
+  type TokenApiSim,
+  type TokenSimOptions,
+  timingOf,
+} from '../common/token-api';
+import { HzIds, HzProject } from './account';
 import { ROUTES } from './routes';
 
 export type { HzServerStatus, SimHzServer, SimHzVolume } from './account';
@@ -11,22 +16,13 @@ export {
   SERVER_TYPES as HETZNER_SERVER_TYPES,
 } from './catalog';
 
-export interface HetznerSimOptions {
+export interface HetznerSimOptions extends TokenSimOptions {
   /** One project per API token, seeded with `servers` servers named `<prefix>-000000`... */
   projects: Array<{ token: string; servers?: number; namePrefix?: string }>;
-  port?: number;
-  host?: string;
-  /** Default 1000 ms. */
-  bootDelayMs?: number;
-  /** Default 500 ms. */
-  actionDelayMs?: number;
-  /** Per-token budget. Default: Hetzner's 3600 requests per hour. */
-  rateLimit?: { limit: number; windowMs: number };
-  knobs?: SimKnobs;
 }
 
-export interface HetznerSim extends TokenApiSim {
-  /** The project behind a token; throws for an unknown token. */
+export interface HetznerSim extends TokenApiSim<HzProject> {
+  /** The project behind a token (Hetzner's word for an account); throws for an unknown token. */
   project(token: string): HzProject;
 }
 
@@ -36,10 +32,7 @@ const error = (status: number, code: string, message: string) => new ApiError(st
 /** Starts a Hetzner Cloud API v1 emulator; each project is reached only through its own token. */
 export async function startHetznerSim(options: HetznerSimOptions): Promise<HetznerSim> {
   const ids = new HzIds();
-  const timing: HzTiming = {
-    bootDelayMs: options.bootDelayMs ?? 1000,
-    actionDelayMs: options.actionDelayMs ?? 500,
-  };
+  const timing = timingOf(options);
   const projects = new Map<string, HzProject>();
   for (const p of options.projects) {
     const project = new HzProject(ids, timing);
@@ -72,12 +65,5 @@ export async function startHetznerSim(options: HetznerSimOptions): Promise<Hetzn
     host: options.host,
     knobs: options.knobs,
   });
-  return {
-    ...sim,
-    project(token: string) {
-      const project = projects.get(token);
-      if (!project) throw new Error('unknown token');
-      return project;
-    },
-  };
+  return { ...sim, project: sim.account };
 }

@@ -1,5 +1,5 @@
 import { Timeline } from '../common/timeline';
-import { ApiError, isObject, isoSeconds, loopbackAddress } from '../common/token-api';
+import { ApiError, isObject, isoSeconds, loopbackAddress, type SimTiming } from '../common/token-api';
 import { parsePublicKey } from '../digitalocean/ssh-keys';
 import { IMAGES, type LinodeImage, type LinodeRegion, type LinodeType, REGIONS, TYPES } from './catalog';
 
@@ -29,13 +29,6 @@ export interface SimLinodeVolume {
   status: 'creating' | 'active';
   created: string;
   tags: string[];
-}
-
-export interface LinodeTiming {
-  /** provisioning -> running for new Linodes, creating -> active for volumes. */
-  bootDelayMs: number;
-  /** booting, shutting_down and rebooting last this long. */
-  actionDelayMs: number;
 }
 
 /** Ids are unique across the emulator, as they are across Linode. */
@@ -84,7 +77,7 @@ export class LinodeAccount {
   constructor(
     readonly username: string,
     private readonly ids: LinodeIds,
-    readonly timing: LinodeTiming,
+    readonly timing: SimTiming,
   ) {}
 
   /** Seeds `count` deterministic Linodes named `<prefix>-000000`...; every tenth is offline. */

@@ -1,5 +1,10 @@
-import type { SimKnobs } from '../common/server';
-import { ApiError, startTokenApi, type TokenApiSim } from '../common/token-api';
+import {
+  ApiError,
+  startTokenApi,
+  type TokenApiSim,
+  type TokenSimOptions,
+  timingOf,
+} from '../common/token-api';
 import { LinodeAccount, LinodeIds } from './account';
 import { ROUTES } from './routes';
 
@@ -7,31 +12,19 @@ export type { LinodeStatus, SimLinode, SimLinodeVolume } from './account';
 export { LinodeAccount } from './account';
 export { IMAGES as LINODE_IMAGES, REGIONS as LINODE_REGIONS, TYPES as LINODE_TYPES } from './catalog';
 
-export interface LinodeSimOptions {
+export interface LinodeSimOptions extends TokenSimOptions {
   /** One account per personal access token, seeded with `linodes` Linodes named `<prefix>-000000`... */
   accounts: Array<{ token: string; linodes?: number; namePrefix?: string }>;
-  port?: number;
-  host?: string;
-  /** Default 1000 ms. */
-  bootDelayMs?: number;
-  /** Default 500 ms. */
-  actionDelayMs?: number;
-  /** Per-token budget. Default: Linode's 1600 requests per minute. */
-  rateLimit?: { limit: number; windowMs: number };
-  knobs?: SimKnobs;
 }
 
-export interface LinodeSim extends TokenApiSim {
-  /** The account behind a token; throws for an unknown token. */
-  account(token: string): LinodeAccount;
-}
+export type LinodeSim = TokenApiSim<LinodeAccount>;
 
 const error = (status: number, reason: string) => new ApiError(status, 'error', reason);
 
 /** Starts a Linode API v4 emulator; each account is reached only through its own token. */
 export async function startLinodeSim(options: LinodeSimOptions): Promise<LinodeSim> {
   const ids = new LinodeIds();
-  const timing = { bootDelayMs: options.bootDelayMs ?? 1000, actionDelayMs: options.actionDelayMs ?? 500 };
+  const timing = timingOf(options);
   const accounts = new Map<string, LinodeAccount>();
   for (const a of options.accounts) {
     const account = new LinodeAccount(a.namePrefix ?? 'owner', ids, timing);
@@ -39,7 +32,7 @@ export async function startLinodeSim(options: LinodeSimOptions): Promise<LinodeS
     accounts.set(a.token, account);
   }
   const limit = options.rateLimit ?? { limit: 1600, windowMs: 60_000 };
-  const sim = await startTokenApi({
+  return startTokenApi({
     routes: ROUTES,
     accounts,
     // Linode's error body: `{ errors: [{ reason, field? }] }`.
@@ -65,12 +58,4 @@ export async function startLinodeSim(options: LinodeSimOptions): Promise<LinodeS
     host: options.host,
     knobs: options.knobs,
   });
-  return {
-    ...sim,
-    account(token: string) {
-      const account = accounts.get(token);
-      if (!account) throw new Error('unknown token');
-      return account;
-    },
-  };
 }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Timeline } from '../common/timeline';
-import { ApiError, isObject, isoSeconds, loopbackAddress } from '../common/token-api';
+import { ApiError, isObject, isoSeconds, loopbackAddress, type SimTiming } from '../common/token-api';
 import { parsePublicKey } from '../digitalocean/ssh-keys';
 import { OPERATING_SYSTEMS, PLANS, REGIONS, type VultrOs, type VultrPlan, type VultrRegion } from './catalog';
 
@@ -39,13 +39,6 @@ export interface SimVultrKey {
   sshKey: string;
 }
 
-export interface VultrTiming {
-  /** pending -> active for new instances and blocks. */
-  bootDelayMs: number;
-  /** How long start, halt and reboot take to show. */
-  actionDelayMs: number;
-}
-
 /** Vultr's error: a status and one sentence. */
 export const vultrError = (status: number, message: string) => new ApiError(status, 'error', message);
 const bad = (message: string) => vultrError(400, message);
@@ -67,7 +60,7 @@ export class VultrAccount {
 
   constructor(
     readonly email: string,
-    readonly timing: VultrTiming,
+    readonly timing: SimTiming,
   ) {}
 
   /** Seeds `count` deterministic instances labelled `<prefix>-000000`...; every tenth is stopped. */

@@ -1,5 +1,4 @@
-import type { SimKnobs } from '../common/server';
-import { startTokenApi, type TokenApiSim } from '../common/token-api';
+import { startTokenApi, type TokenApiSim, type TokenSimOptions, timingOf } from '../common/token-api';
 import { VultrAccount, vultrError } from './account';
 import { ROUTES } from './routes';
 
@@ -11,28 +10,16 @@ export {
   REGIONS as VULTR_REGIONS,
 } from './catalog';
 
-export interface VultrSimOptions {
+export interface VultrSimOptions extends TokenSimOptions {
   /** One account per API key, seeded with `instances` instances labelled `<prefix>-000000`... */
   accounts: Array<{ token: string; instances?: number; namePrefix?: string }>;
-  port?: number;
-  host?: string;
-  /** Default 1000 ms. */
-  bootDelayMs?: number;
-  /** Default 500 ms. */
-  actionDelayMs?: number;
-  /** Per-key budget. Default: Vultr's 30 requests per second. */
-  rateLimit?: { limit: number; windowMs: number };
-  knobs?: SimKnobs;
 }
 
-export interface VultrSim extends TokenApiSim {
-  /** The account behind a key; throws for an unknown key. */
-  account(token: string): VultrAccount;
-}
+export type VultrSim = TokenApiSim<VultrAccount>;
 
 /** Starts a Vultr API v2 emulator; each account is reached only through its own API key. */
 export async function startVultrSim(options: VultrSimOptions): Promise<VultrSim> {
-  const timing = { bootDelayMs: options.bootDelayMs ?? 1000, actionDelayMs: options.actionDelayMs ?? 500 };
+  const timing = timingOf(options);
   const accounts = new Map<string, VultrAccount>();
   for (const a of options.accounts) {
     const account = new VultrAccount(`${a.namePrefix ?? 'owner'}@example.com`, timing);
@@ -40,7 +27,7 @@ export async function startVultrSim(options: VultrSimOptions): Promise<VultrSim>
     accounts.set(a.token, account);
   }
   const limit = options.rateLimit ?? { limit: 30, windowMs: 1_000 };
-  const sim = await startTokenApi({
+  return startTokenApi({
     routes: ROUTES,
     accounts,
     // Vultr's error body: `{ error, status }`.
@@ -62,12 +49,4 @@ export async function startVultrSim(options: VultrSimOptions): Promise<VultrSim>
     host: options.host,
     knobs: options.knobs,
   });
-  return {
-    ...sim,
-    account(token: string) {
-      const account = accounts.get(token);
-      if (!account) throw new Error('unknown token');
-      return account;
-    },
-  };
 }

@@ -1,6 +1,7 @@
-// The driver against the Hetzner Cloud emulator: paging, lifecycle, create, volumes, failures.
+// The driver against the Hetzner Cloud emulator: paging, lifecycle, create, bad input, catalogue;
+// the behaviour every token-API driver shares (failures, volumes) is in the shared suite.
 
-import type { ProviderDriver, RemoteMachine, RemoteVolume } from '@overcast/contracts';
+import type { ProviderDriver, RemoteMachine } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HetznerSim, startHetznerSim } from '../../../cloud-sim/src/hetzner/index';
 import { collect } from '../common/json-api';
@@ -12,10 +13,10 @@ const FAST = { retryBaseDelayMs: 5, retryMaxDelayMs: 50, pollMs: 5, shutdownWait
 describeTokenApiDriver<HetznerSim>({
   provider: 'Hetzner Cloud',
   create: createHetznerDriver,
-  start: ({ accounts, rateLimit }) =>
+  start: ({ accounts, ...options }) =>
     startHetznerSim({
       projects: accounts.map((a) => ({ token: a.token, servers: a.machines, namePrefix: a.prefix })),
-      rateLimit,
+      ...options,
     }),
   words: {
     unauthorized: 'unable to authenticate',
@@ -24,6 +25,15 @@ describeTokenApiDriver<HetznerSim>({
   },
   createSpec: { name: 'once', size: 'cx22', image: 'debian-12', location: 'fsn1' },
   holds: (sim, token, name) => sim.project(token).listServers(name).length > 0,
+  volumes: {
+    host: (sim) => {
+      const server = sim.project('work').listServers('work-000001')[0]!;
+      return { location: server.location.name, machineId: String(server.id) };
+    },
+    readyWord: 'available',
+    attachedRefusal: 'volume is attached to a server',
+    tooSmall: "invalid input in field 'size'",
+  },
 });
 
 describe('Hetzner Cloud driver on the emulator', () => {
@@ -31,7 +41,6 @@ describe('Hetzner Cloud driver on the emulator', () => {
   const driver = (token: string, config: Record<string, unknown> = {}): ProviderDriver =>
     createHetznerDriver({ credentials: { token }, endpoint: sim.url, config: { ...FAST, ...config } });
   const machines = (d: ProviderDriver) => collect(d.listMachines(new AbortController().signal));
-  const volumes = (d: ProviderDriver) => collect(d.listVolumes(new AbortController().signal));
   const byId = async (d: ProviderDriver, id: string): Promise<RemoteMachine | undefined> =>
     (await machines(d)).find((m) => m.externalId === id);
 
@@ -174,44 +183,6 @@ describe('Hetzner Cloud driver on the emulator', () => {
     expect(twice).toMatchObject({ kind: 'conflict', message: 'server name is already used' });
     await expect(d.machineAction('abc', 'start')).rejects.toMatchObject({ kind: 'invalid' });
     await expect(d.machineAction('1', 'rename', { name: ' ' })).rejects.toMatchObject({ kind: 'invalid' });
-  });
-
-  it('creates, attaches, detaches and deletes volumes', async () => {
-    const d = driver('work');
-    const host = sim
-      .project('work')
-      .listServers(null)
-      .find((s) => s.location.name === 'nbg1')!;
-    const made = (await d.volumeAction({
-      op: 'create',
-      name: 'data-1',
-      sizeGb: 20,
-      location: 'nbg1',
-    })) as RemoteVolume;
-    expect(made).toMatchObject({
-      name: 'data-1',
-      sizeGb: 20,
-      location: 'nbg1',
-      state: 'creating',
-      attachedTo: [],
-    });
-    await sleep(60);
-    await d.volumeAction({ op: 'attach', volumeId: made.externalId, machineId: String(host.id) });
-    const attached = (await volumes(d)).find((v) => v.externalId === made.externalId);
-    expect(attached).toMatchObject({ state: 'in-use', rawState: 'available', attachedTo: [String(host.id)] });
-    const busy = await d.volumeAction({ op: 'delete', volumeId: made.externalId }).catch((e) => e);
-    expect(busy).toMatchObject({ kind: 'conflict', message: 'volume is attached to a server' });
-    await d.volumeAction({ op: 'detach', volumeId: made.externalId, machineId: String(host.id) });
-    expect((await volumes(d)).find((v) => v.externalId === made.externalId)).toMatchObject({
-      state: 'available',
-      attachedTo: [],
-    });
-    await d.volumeAction({ op: 'delete', volumeId: made.externalId });
-    expect((await volumes(d)).find((v) => v.externalId === made.externalId)).toBeUndefined();
-    const tiny = await d
-      .volumeAction({ op: 'create', name: 'tiny', sizeGb: 1, location: 'nbg1' })
-      .catch((e) => e);
-    expect(tiny).toMatchObject({ kind: 'invalid', message: "invalid input in field 'size'" });
   });
 
   it('lists server types with per-location prices, images and locations', async () => {

@@ -1,6 +1,7 @@
-// The driver against the Linode emulator: paging, lifecycle, create, volumes, failures.
+// The driver against the Linode emulator: paging, lifecycle, create, bad input, catalogue; the
+// behaviour every token-API driver shares (failures, volumes) is in the shared suite.
 
-import type { ProviderDriver, RemoteMachine, RemoteVolume } from '@overcast/contracts';
+import type { ProviderDriver, RemoteMachine } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LinodeSim, startLinodeSim } from '../../../cloud-sim/src/linode/index';
 import { collect } from '../common/json-api';
@@ -12,10 +13,10 @@ const FAST = { retryBaseDelayMs: 5, retryMaxDelayMs: 50 };
 describeTokenApiDriver<LinodeSim>({
   provider: 'Linode',
   create: createLinodeDriver,
-  start: ({ accounts, rateLimit }) =>
+  start: ({ accounts, ...options }) =>
     startLinodeSim({
       accounts: accounts.map((a) => ({ token: a.token, linodes: a.machines, namePrefix: a.prefix })),
-      rateLimit,
+      ...options,
     }),
   words: {
     unauthorized: 'Invalid Token',
@@ -29,6 +30,15 @@ describeTokenApiDriver<LinodeSim>({
       .listLinodes()
       .some((l) => l.label === name),
   minPage: 25,
+  volumes: {
+    host: (sim) => {
+      const linode = sim.account('work').listLinodes()[2]!;
+      return { location: linode.region.id, machineId: String(linode.id) };
+    },
+    readyWord: 'active',
+    attachedRefusal: 'Volume must be detached before it can be deleted.',
+    tooSmall: 'size: Must be 10-10240',
+  },
 });
 
 describe('Linode driver on the emulator', () => {
@@ -36,7 +46,6 @@ describe('Linode driver on the emulator', () => {
   const driver = (token: string, config: Record<string, unknown> = {}): ProviderDriver =>
     createLinodeDriver({ credentials: { token }, endpoint: sim.url, config: { ...FAST, ...config } });
   const machines = (d: ProviderDriver) => collect(d.listMachines(new AbortController().signal));
-  const volumes = (d: ProviderDriver) => collect(d.listVolumes(new AbortController().signal));
   const byId = async (d: ProviderDriver, id: string): Promise<RemoteMachine | undefined> =>
     (await machines(d)).find((m) => m.externalId === id);
 
@@ -161,47 +170,6 @@ describe('Linode driver on the emulator', () => {
     });
     await expect(d.machineAction('12ab', 'start')).rejects.toMatchObject({ kind: 'invalid' });
     await expect(d.machineAction('1', 'rename', {})).rejects.toMatchObject({ kind: 'invalid' });
-  });
-
-  it('creates, attaches, detaches and deletes volumes', async () => {
-    const d = driver('work');
-    const host = sim
-      .account('work')
-      .listLinodes()
-      .find((l) => l.region.id === 'eu-west')!;
-    const made = (await d.volumeAction({
-      op: 'create',
-      name: 'data-1',
-      sizeGb: 20,
-      location: 'eu-west',
-    })) as RemoteVolume;
-    expect(made).toMatchObject({
-      name: 'data-1',
-      sizeGb: 20,
-      location: 'eu-west',
-      state: 'creating',
-      attachedTo: [],
-    });
-    await sleep(60);
-    await d.volumeAction({ op: 'attach', volumeId: made.externalId, machineId: String(host.id) });
-    const attached = (await volumes(d)).find((v) => v.externalId === made.externalId);
-    expect(attached).toMatchObject({ state: 'in-use', rawState: 'active', attachedTo: [String(host.id)] });
-    const busy = await d.volumeAction({ op: 'delete', volumeId: made.externalId }).catch((e) => e);
-    expect(busy).toMatchObject({
-      kind: 'conflict',
-      message: 'Volume must be detached before it can be deleted.',
-    });
-    await d.volumeAction({ op: 'detach', volumeId: made.externalId, machineId: String(host.id) });
-    expect((await volumes(d)).find((v) => v.externalId === made.externalId)).toMatchObject({
-      state: 'available',
-      attachedTo: [],
-    });
-    await d.volumeAction({ op: 'delete', volumeId: made.externalId });
-    expect((await volumes(d)).find((v) => v.externalId === made.externalId)).toBeUndefined();
-    const tiny = await d
-      .volumeAction({ op: 'create', name: 'tiny', sizeGb: 1, location: 'eu-west' })
-      .catch((e) => e);
-    expect(tiny).toMatchObject({ kind: 'invalid', message: 'size: Must be 10-10240' });
   });
 
   it('lists types with prices, images and regions', async () => {

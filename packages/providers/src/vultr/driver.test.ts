@@ -1,6 +1,7 @@
-// The driver against the Vultr emulator: cursor paging, lifecycle, create, block storage, failures.
+// The driver against the Vultr emulator: cursor paging, lifecycle, create, bad input, catalogue;
+// the behaviour every token-API driver shares (failures, block storage) is in the shared suite.
 
-import type { ProviderDriver, RemoteMachine, RemoteVolume } from '@overcast/contracts';
+import type { ProviderDriver, RemoteMachine } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVultrSim, type VultrSim } from '../../../cloud-sim/src/vultr/index';
 import { collect } from '../common/json-api';
@@ -12,10 +13,10 @@ const FAST = { retryBaseDelayMs: 5, retryMaxDelayMs: 50 };
 describeTokenApiDriver<VultrSim>({
   provider: 'Vultr',
   create: createVultrDriver,
-  start: ({ accounts, rateLimit }) =>
+  start: ({ accounts, ...options }) =>
     startVultrSim({
       accounts: accounts.map((a) => ({ token: a.token, instances: a.machines, namePrefix: a.prefix })),
-      rateLimit,
+      ...options,
     }),
   words: {
     unauthorized: 'Invalid API token.',
@@ -28,6 +29,15 @@ describeTokenApiDriver<VultrSim>({
       .account(token)
       .listInstances()
       .some((i) => i.label === name),
+  volumes: {
+    host: (sim) => {
+      const instance = sim.account('work').listInstances()[2]!;
+      return { location: instance.region.id, machineId: instance.id };
+    },
+    readyWord: 'active',
+    attachedRefusal: 'Block storage must be detached before it can be deleted.',
+    tooSmall: 'Invalid size_gb: must be between 10 and 40000.',
+  },
 });
 
 describe('Vultr driver on the emulator', () => {
@@ -35,7 +45,6 @@ describe('Vultr driver on the emulator', () => {
   const driver = (token: string, config: Record<string, unknown> = {}): ProviderDriver =>
     createVultrDriver({ credentials: { token }, endpoint: sim.url, config: { ...FAST, ...config } });
   const machines = (d: ProviderDriver) => collect(d.listMachines(new AbortController().signal));
-  const volumes = (d: ProviderDriver) => collect(d.listVolumes(new AbortController().signal));
   const byId = async (d: ProviderDriver, id: string): Promise<RemoteMachine | undefined> =>
     (await machines(d)).find((m) => m.externalId === id);
 
@@ -170,51 +179,6 @@ describe('Vultr driver on the emulator', () => {
       d.createMachine({ name: 'x', size: 'vc2-1c-1gb', image: 'debian', location: 'ewr' }),
     ).rejects.toMatchObject({ kind: 'invalid' });
     await expect(d.machineAction('../account', 'start')).rejects.toMatchObject({ kind: 'invalid' });
-  });
-
-  it('creates, attaches, detaches and deletes block storage', async () => {
-    const d = driver('work');
-    const host = sim
-      .account('work')
-      .listInstances()
-      .find((i) => i.region.id === 'ams')!;
-    const made = (await d.volumeAction({
-      op: 'create',
-      name: 'data-1',
-      sizeGb: 20,
-      location: 'ams',
-    })) as RemoteVolume;
-    expect(made).toMatchObject({
-      name: 'data-1',
-      sizeGb: 20,
-      location: 'ams',
-      state: 'creating',
-      attachedTo: [],
-      costMonthly: { amount: '2.0000', currency: 'USD' },
-    });
-    await sleep(60);
-    await d.volumeAction({ op: 'attach', volumeId: made.externalId, machineId: host.id });
-    const attached = (await volumes(d)).find((v) => v.externalId === made.externalId);
-    expect(attached).toMatchObject({ state: 'in-use', rawState: 'active', attachedTo: [host.id] });
-    const busy = await d.volumeAction({ op: 'delete', volumeId: made.externalId }).catch((e) => e);
-    expect(busy).toMatchObject({
-      kind: 'conflict',
-      message: 'Block storage must be detached before it can be deleted.',
-    });
-    await d.volumeAction({ op: 'detach', volumeId: made.externalId, machineId: host.id });
-    expect((await volumes(d)).find((v) => v.externalId === made.externalId)).toMatchObject({
-      state: 'available',
-      attachedTo: [],
-    });
-    await d.volumeAction({ op: 'delete', volumeId: made.externalId });
-    expect((await volumes(d)).find((v) => v.externalId === made.externalId)).toBeUndefined();
-    const tiny = await d
-      .volumeAction({ op: 'create', name: 'tiny', sizeGb: 1, location: 'ams' })
-      .catch((e) => e);
-    expect(tiny).toMatchObject({
-      kind: 'invalid',
-      message: 'Invalid size_gb: must be between 10 and 40000.',
-    });
   });
 
   it('lists plans with prices, operating systems and regions', async () => {

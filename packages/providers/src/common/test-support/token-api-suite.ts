@@ -1,7 +1,7 @@
 // What every driver built on the shared JSON client must do against its emulator, whatever the
 // provider: stop on abort, keep accounts apart, refuse a bad token in the provider's words,
 // honour Retry-After and the account's budget, give up on outages within its retry budget
-// without resending a create, and time out. Each provider's own test runs it beside the
+// without resending a create, run a volume's whole life, and time out. Each provider's own test runs it beside the
 // provider-specific cases.
 
 import { generateKeyPairSync } from 'node:crypto';
@@ -10,9 +10,10 @@ import {
   type DriverInit,
   type ProviderDriver,
   ProviderError,
+  type RemoteVolume,
 } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TokenApiSim } from '../../../../cloud-sim/src/common/token-api';
+import type { TokenApiSim, TokenSimOptions } from '../../../../cloud-sim/src/common/token-api';
 import { collect } from '../json-api';
 
 export interface TokenApiCase<S extends TokenApiSim> {
@@ -20,10 +21,11 @@ export interface TokenApiCase<S extends TokenApiSim> {
   provider: string;
   create(init: DriverInit<{ token: string }>): ProviderDriver;
   /** Starts the emulator: one account per token, with `machines` machines named `<prefix>-000000`... */
-  start(options: {
-    accounts: Array<{ token: string; machines: number; prefix: string }>;
-    rateLimit?: { limit: number; windowMs: number };
-  }): Promise<S>;
+  start(
+    options: {
+      accounts: Array<{ token: string; machines: number; prefix: string }>;
+    } & TokenSimOptions,
+  ): Promise<S>;
   /** The emulator's words for a bad token, a spent budget and an outage. */
   words: { unauthorized: string; throttled: string; serverError: string };
   /** A create the emulator accepts for the account `work`. */
@@ -32,6 +34,15 @@ export interface TokenApiCase<S extends TokenApiSim> {
   holds(sim: S, token: string, name: string): boolean;
   /** The provider's smallest page. Default 1. */
   minPage?: number;
+  volumes: {
+    /** A location where the account `work` has a machine, and that machine's id. */
+    host(sim: S): { location: string; machineId: string };
+    /** The provider's word for a volume ready for use. */
+    readyWord: string;
+    /** The provider's refusals: deleting an attached volume, and a 1 GB one. */
+    attachedRefusal: string;
+    tooSmall: string;
+  };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,6 +76,7 @@ export function describeTokenApiDriver<S extends TokenApiSim>(c: TokenApiCase<S>
           { token: 'other', machines: 3 * page, prefix: 'other' },
         ],
         rateLimit: { limit: 100_000, windowMs: 1_000 },
+        bootDelayMs: 40,
       });
     });
     afterAll(() => sim.close());
@@ -155,6 +167,37 @@ export function describeTokenApiDriver<S extends TokenApiSim>(c: TokenApiCase<S>
       expect(c.holds(sim, 'work', c.createSpec.name)).toBe(false);
       await d.createMachine(c.createSpec);
       expect(c.holds(sim, 'work', c.createSpec.name)).toBe(true);
+    });
+
+    it('creates, attaches, detaches and deletes a volume', async () => {
+      const d = driver('work');
+      const volumes = async () => collect(d.listVolumes(new AbortController().signal));
+      const { location, machineId } = c.volumes.host(sim);
+      const made = (await d.volumeAction({
+        op: 'create',
+        name: 'data-1',
+        sizeGb: 20,
+        location,
+      })) as RemoteVolume;
+      expect(made).toMatchObject({ name: 'data-1', sizeGb: 20, location, state: 'creating', attachedTo: [] });
+      await sleep(60);
+      await d.volumeAction({ op: 'attach', volumeId: made.externalId, machineId });
+      expect((await volumes()).find((v) => v.externalId === made.externalId)).toMatchObject({
+        state: 'in-use',
+        rawState: c.volumes.readyWord,
+        attachedTo: [machineId],
+      });
+      const busy = await d.volumeAction({ op: 'delete', volumeId: made.externalId }).catch((e) => e);
+      expect(busy).toMatchObject({ kind: 'conflict', message: c.volumes.attachedRefusal });
+      await d.volumeAction({ op: 'detach', volumeId: made.externalId, machineId });
+      expect((await volumes()).find((v) => v.externalId === made.externalId)).toMatchObject({
+        state: 'available',
+        attachedTo: [],
+      });
+      await d.volumeAction({ op: 'delete', volumeId: made.externalId });
+      expect((await volumes()).find((v) => v.externalId === made.externalId)).toBeUndefined();
+      const tiny = await d.volumeAction({ op: 'create', name: 'tiny', sizeGb: 1, location }).catch((e) => e);
+      expect(tiny).toMatchObject({ kind: 'invalid', message: c.volumes.tooSmall });
     });
 
     it('times out a hanging API as unavailable', async () => {

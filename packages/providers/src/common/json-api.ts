@@ -2,6 +2,7 @@
 // Vultr): one bearer token per client, every connection resolved through the given lookup, the
 // common retry rules, and every failure a ProviderError in the provider's own words.
 
+import { lookup as dnsLookup } from 'node:dns';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -93,9 +94,8 @@ export class JsonApi {
   private readonly agents: { http: http.Agent; https: https.Agent };
 
   constructor(private readonly options: JsonApiOptions) {
-    this.agents = options.lookup
-      ? lookupAgents(options.lookup)
-      : { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+    // One pair of agents per client: its keep-alive sockets are never shared with another account.
+    this.agents = lookupAgents(options.lookup ?? dnsLookup);
   }
 
   get config(): JsonApiConfig {

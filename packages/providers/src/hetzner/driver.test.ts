@@ -1,14 +1,17 @@
 // The driver against the Hetzner Cloud emulator: paging, lifecycle, create, bad input, catalogue;
 // the behaviour every token-API driver shares (failures, volumes) is in the shared suite.
 
-import type { ProviderDriver, RemoteMachine } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HetznerSim, startHetznerSim } from '../../../cloud-sim/src/hetzner/index';
-import { collect } from '../common/json-api';
-import { describeTokenApiDriver, sleep, sshPublicKey } from '../common/test-support/token-api-suite';
+import {
+  describeTokenApiDriver,
+  onEmulator,
+  sleep,
+  sshPublicKey,
+} from '../common/test-support/token-api-suite';
 import { createHetznerDriver } from './index';
 
-const FAST = { retryBaseDelayMs: 5, retryMaxDelayMs: 50, pollMs: 5, shutdownWaitMs: 2_000 };
+const FAST = { pollMs: 5, shutdownWaitMs: 2_000 };
 
 describeTokenApiDriver<HetznerSim>({
   provider: 'Hetzner Cloud',
@@ -38,11 +41,7 @@ describeTokenApiDriver<HetznerSim>({
 
 describe('Hetzner Cloud driver on the emulator', () => {
   let sim: HetznerSim;
-  const driver = (token: string, config: Record<string, unknown> = {}): ProviderDriver =>
-    createHetznerDriver({ credentials: { token }, endpoint: sim.url, config: { ...FAST, ...config } });
-  const machines = (d: ProviderDriver) => collect(d.listMachines(new AbortController().signal));
-  const byId = async (d: ProviderDriver, id: string): Promise<RemoteMachine | undefined> =>
-    (await machines(d)).find((m) => m.externalId === id);
+  const { driver, machines, byId } = onEmulator(createHetznerDriver, () => sim.url, FAST);
 
   beforeAll(async () => {
     sim = await startHetznerSim({

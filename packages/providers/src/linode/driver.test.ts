@@ -1,14 +1,15 @@
 // The driver against the Linode emulator: paging, lifecycle, create, bad input, catalogue; the
 // behaviour every token-API driver shares (failures, volumes) is in the shared suite.
 
-import type { ProviderDriver, RemoteMachine } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LinodeSim, startLinodeSim } from '../../../cloud-sim/src/linode/index';
-import { collect } from '../common/json-api';
-import { describeTokenApiDriver, sleep, sshPublicKey } from '../common/test-support/token-api-suite';
+import {
+  describeTokenApiDriver,
+  onEmulator,
+  sleep,
+  sshPublicKey,
+} from '../common/test-support/token-api-suite';
 import { createLinodeDriver } from './index';
-
-const FAST = { retryBaseDelayMs: 5, retryMaxDelayMs: 50 };
 
 describeTokenApiDriver<LinodeSim>({
   provider: 'Linode',
@@ -43,11 +44,7 @@ describeTokenApiDriver<LinodeSim>({
 
 describe('Linode driver on the emulator', () => {
   let sim: LinodeSim;
-  const driver = (token: string, config: Record<string, unknown> = {}): ProviderDriver =>
-    createLinodeDriver({ credentials: { token }, endpoint: sim.url, config: { ...FAST, ...config } });
-  const machines = (d: ProviderDriver) => collect(d.listMachines(new AbortController().signal));
-  const byId = async (d: ProviderDriver, id: string): Promise<RemoteMachine | undefined> =>
-    (await machines(d)).find((m) => m.externalId === id);
+  const { driver, machines, byId } = onEmulator(createLinodeDriver, () => sim.url);
 
   beforeAll(async () => {
     sim = await startLinodeSim({

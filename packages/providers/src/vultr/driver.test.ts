@@ -1,14 +1,15 @@
 // The driver against the Vultr emulator: cursor paging, lifecycle, create, bad input, catalogue;
 // the behaviour every token-API driver shares (failures, block storage) is in the shared suite.
 
-import type { ProviderDriver, RemoteMachine } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVultrSim, type VultrSim } from '../../../cloud-sim/src/vultr/index';
-import { collect } from '../common/json-api';
-import { describeTokenApiDriver, sleep, sshPublicKey } from '../common/test-support/token-api-suite';
+import {
+  describeTokenApiDriver,
+  onEmulator,
+  sleep,
+  sshPublicKey,
+} from '../common/test-support/token-api-suite';
 import { createVultrDriver } from './index';
-
-const FAST = { retryBaseDelayMs: 5, retryMaxDelayMs: 50 };
 
 describeTokenApiDriver<VultrSim>({
   provider: 'Vultr',
@@ -42,11 +43,7 @@ describeTokenApiDriver<VultrSim>({
 
 describe('Vultr driver on the emulator', () => {
   let sim: VultrSim;
-  const driver = (token: string, config: Record<string, unknown> = {}): ProviderDriver =>
-    createVultrDriver({ credentials: { token }, endpoint: sim.url, config: { ...FAST, ...config } });
-  const machines = (d: ProviderDriver) => collect(d.listMachines(new AbortController().signal));
-  const byId = async (d: ProviderDriver, id: string): Promise<RemoteMachine | undefined> =>
-    (await machines(d)).find((m) => m.externalId === id);
+  const { driver, machines, byId } = onEmulator(createVultrDriver, () => sim.url);
 
   beforeAll(async () => {
     sim = await startVultrSim({

@@ -10,6 +10,7 @@ import {
   type DriverInit,
   type ProviderDriver,
   ProviderError,
+  type RemoteMachine,
   type RemoteVolume,
 } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,15 +59,27 @@ export function sshPublicKey(comment: string): string {
 
 const machines = (d: ProviderDriver) => collect(d.listMachines(new AbortController().signal));
 
+/** Drivers for an emulator's accounts (started later: `url` is read when a driver is made). */
+export function onEmulator(
+  create: (init: DriverInit<{ token: string }>) => ProviderDriver,
+  url: () => string,
+  base: Record<string, unknown> = {},
+) {
+  const driver = (token: string, config: Record<string, unknown> = {}) =>
+    create({
+      credentials: { token },
+      endpoint: url(),
+      config: { retryBaseDelayMs: 5, retryMaxDelayMs: 50, ...base, ...config },
+    });
+  const byId = async (d: ProviderDriver, id: string): Promise<RemoteMachine | undefined> =>
+    (await machines(d)).find((m) => m.externalId === id);
+  return { driver, machines, byId };
+}
+
 export function describeTokenApiDriver<S extends TokenApiSim>(c: TokenApiCase<S>): void {
   describe(`${c.provider}: what every token-API driver does`, () => {
     let sim: S;
-    const driver = (token: string, config: Record<string, unknown> = {}) =>
-      c.create({
-        credentials: { token },
-        endpoint: sim.url,
-        config: { retryBaseDelayMs: 5, retryMaxDelayMs: 50, ...config },
-      });
+    const { driver } = onEmulator(c.create, () => sim.url);
     const page = Math.max(c.minPage ?? 1, 20);
 
     beforeAll(async () => {

@@ -32,6 +32,8 @@ export interface SimHzServer {
   userData: string | null;
   /** A guest that ignores ACPI: `shutdown` succeeds but the server keeps running. */
   ignoresShutdown: boolean;
+  /** Delete protection, set in Hetzner's console: deleting answers 403 `protected`. */
+  deleteProtected?: boolean;
 }
 
 export interface SimHzVolume {
@@ -255,6 +257,7 @@ export class HzProject {
 
   deleteServer(id: number): SimHzAction {
     const server = this.server(id);
+    if (server.deleteProtected) throw new ApiError(403, 'protected', 'server deletion is protected');
     for (const v of server.volumeIds) {
       const volume = this.volumes.get(v);
       if (volume) volume.server = null;

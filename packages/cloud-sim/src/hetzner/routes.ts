@@ -68,7 +68,7 @@ export function serverJson(s: SimHzServer) {
     rescue_enabled: false,
     locked: false,
     backup_window: null,
-    protection: { delete: false, rebuild: false },
+    protection: { delete: s.deleteProtected === true, rebuild: false },
     labels: s.labels,
     volumes: s.volumeIds,
     load_balancers: [],

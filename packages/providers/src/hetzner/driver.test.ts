@@ -180,6 +180,15 @@ describe('Hetzner Cloud driver on the emulator', () => {
       .createMachine({ name: 'work-000000', size: 'cx22', image: 'debian-12', location: 'fsn1' })
       .catch((e) => e);
     expect(twice).toMatchObject({ kind: 'conflict', message: 'server name is already used' });
+    const guarded = sim.project('work').listServers('work-000002')[0]!;
+    guarded.deleteProtected = true;
+    const kept = await d.machineAction(String(guarded.id), 'destroy').catch((e) => e);
+    expect(kept).toMatchObject({
+      kind: 'conflict',
+      message: 'server deletion is protected',
+      options: { status: 403 },
+    });
+    guarded.deleteProtected = false;
     await expect(d.machineAction('abc', 'start')).rejects.toMatchObject({ kind: 'invalid' });
     await expect(d.machineAction('1', 'rename', { name: ' ' })).rejects.toMatchObject({ kind: 'invalid' });
   });

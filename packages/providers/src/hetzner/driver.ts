@@ -48,12 +48,17 @@ const MAX_PER_PAGE = 50;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Hetzner's error body: `{ error: { code, message } }`; 423 `locked` means another action runs. */
+/**
+ * Hetzner's error body: `{ error: { code, message } }`. 423 `locked` means another action runs;
+ * 403 `protected` is a resource's delete or rebuild protection, a state of the resource rather
+ * than a refused credential.
+ */
 function readError(body: unknown): ProviderWords | null {
   const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
   if (!error || typeof error.message !== 'string') return null;
   const code = typeof error.code === 'string' ? error.code : undefined;
-  return { message: error.message, code, kind: code === 'uniqueness_error' ? 'conflict' : undefined };
+  const notNow = code === 'uniqueness_error' || code === 'protected';
+  return { message: error.message, code, kind: notNow ? 'conflict' : undefined };
 }
 
 function numericId(externalId: string, what: string): number {

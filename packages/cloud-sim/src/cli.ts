@@ -1,4 +1,4 @@
-// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine and Docker emulators on
+// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine, Hetzner Cloud, Linode, Vultr and Docker emulators on
 // fixed loopback ports for a demo or manual testing, and prints what to paste into "Add cloud".
 import { generateKeyPairSync } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -6,6 +6,9 @@ import { startDigitalOceanSim } from './digitalocean/index';
 import { startDockerSim } from './docker/index';
 import { EC2_SIM_ACCESS_KEY_ID, EC2_SIM_SECRET_ACCESS_KEY, startEc2Sim } from './ec2/index';
 import { startGceSim } from './gce/index';
+import { startHetznerSim } from './hetzner/index';
+import { startLinodeSim } from './linode/index';
+import { startVultrSim } from './vultr/index';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +32,9 @@ const keys = generateKeyPairSync('rsa', {
 });
 const email = 'demo@overcast-demo.iam.gserviceaccount.com';
 const doToken = 'dop_v1_overcast_demo_token';
+const hetznerToken = 'overcast-demo-hetzner-token';
+const linodeToken = 'overcast-demo-linode-token';
+const vultrToken = 'OVERCASTDEMOVULTRAPIKEY';
 
 const ec2 = await startEc2Sim({ host, port: base, seed: machines });
 const digitalocean = await startDigitalOceanSim({
@@ -45,6 +51,21 @@ const gce = await startGceSim({
 const docker = await startDockerSim({
   socketPath: `/tmp/overcast-docker-sim-${base}.sock`,
   tcpPort: base + 3,
+});
+const hetzner = await startHetznerSim({
+  host,
+  port: base + 4,
+  projects: [{ token: hetznerToken, servers: machines, namePrefix: 'demo' }],
+});
+const linode = await startLinodeSim({
+  host,
+  port: base + 5,
+  accounts: [{ token: linodeToken, linodes: machines, namePrefix: 'demo' }],
+});
+const vultr = await startVultrSim({
+  host,
+  port: base + 6,
+  accounts: [{ token: vultrToken, instances: machines, namePrefix: 'demo' }],
 });
 for (const image of ['alpine:3.20', 'nginx:1.27']) docker.engine.addImage(image);
 for (let i = 0; i < Math.min(machines, 200); i++) {
@@ -74,6 +95,12 @@ AWS EC2          endpoint ${ec2.url}
                  access key id ${EC2_SIM_ACCESS_KEY_ID}   secret ${EC2_SIM_SECRET_ACCESS_KEY}
 DigitalOcean     endpoint ${digitalocean.url}
                  token ${doToken}
+Hetzner Cloud    endpoint ${hetzner.url}
+                 token ${hetznerToken}
+Linode           endpoint ${linode.url}
+                 token ${linodeToken}
+Vultr            endpoint ${vultr.url}
+                 API key ${vultrToken}
 Compute Engine   endpoint ${gce.url}
                  service account key:
 ${JSON.stringify(serviceAccount)}
@@ -83,7 +110,14 @@ Docker           engine address unix://${docker.socketPath}  (or ${docker.tcpUrl
 Ctrl-C stops them.`);
 
 const stop = async () => {
-  await Promise.all([ec2.close(), digitalocean.close(), gce.close(), docker.close()]);
+  await Promise.all([
+    ec2.close(),
+    digitalocean.close(),
+    gce.close(),
+    docker.close(),
+    hetzner.close(),
+    linode.close(),
+  ]);
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

@@ -15,4 +15,7 @@ export const DRIVER_LOADERS: Record<string, () => Promise<DriverFactory>> = {
   docker: async () => (await import('./docker/index')).createDockerDriver,
   libvirt: async () => (await import('./libvirt/index')).createLibvirtDriver,
   ssh_host: async () => (await import('./ssh-host/index')).createSshHostDriver,
+  hetzner: async () => (await import('./hetzner/index')).createHetznerDriver,
+  linode: async () => (await import('./linode/index')).createLinodeDriver,
+  vultr: async () => (await import('./vultr/index')).createVultrDriver,
 };

@@ -1,1 +1,2 @@
 export { libcloudFixtures } from './libcloud-fixtures';
+export { type ReplayServer, type ScriptedAnswer, type SeenRequest, startReplayServer } from './replay-server';

@@ -15,14 +15,20 @@ import { type DigitalOceanSim, startDigitalOceanSim } from '../../../cloud-sim/s
 import { type DockerSim, startDockerSim } from '../../../cloud-sim/src/docker/index';
 import { EC2_SIM_ACCESS_KEY_ID, type Ec2Sim, startEc2Sim } from '../../../cloud-sim/src/ec2/index';
 import { type GceSim, startGceSim } from '../../../cloud-sim/src/gce/index';
+import { startHetznerSim } from '../../../cloud-sim/src/hetzner/index';
+import { startLinodeSim } from '../../../cloud-sim/src/linode/index';
+import { startVultrSim } from '../../../cloud-sim/src/vultr/index';
 // Test-only reach into the guard and the emulators (providers depends on contracts only).
 import { checkAddress, parseIp } from '../../../core/src/outbound/index';
 import { createAwsDriver } from '../aws/index';
 import { createDigitalOceanDriver } from '../digitalocean/index';
 import { createDockerDriver } from '../docker/index';
 import { createGceDriver } from '../gce/index';
+import { createHetznerDriver } from '../hetzner/index';
 import { createLibvirtDriver } from '../libvirt/index';
+import { createLinodeDriver } from '../linode/index';
 import { createSshHostDriver } from '../ssh-host/index';
+import { createVultrDriver } from '../vultr/index';
 
 /** A lookup that answers `address` for every name, judged by the real guard's cloud rule. */
 function lookupTo(address: string) {
@@ -132,6 +138,50 @@ describe('DigitalOcean', () => {
     expect(asked).toContain('do-api.cloud.test');
   });
 });
+
+// The providers reached through the shared typed JSON client, each against its emulator.
+const TOKEN_APIS = [
+  {
+    name: 'Hetzner Cloud',
+    start: () => startHetznerSim({ projects: [{ token: 'tok', servers: 2 }] }),
+    create: createHetznerDriver,
+  },
+  {
+    name: 'Linode',
+    start: () => startLinodeSim({ accounts: [{ token: 'tok', linodes: 2 }] }),
+    create: createLinodeDriver,
+  },
+  {
+    name: 'Vultr',
+    start: () => startVultrSim({ accounts: [{ token: 'tok', instances: 2 }] }),
+    create: createVultrDriver,
+  },
+];
+
+for (const api of TOKEN_APIS) {
+  describe(api.name, () => {
+    let sim: Awaited<ReturnType<typeof api.start>>;
+    beforeAll(async () => {
+      sim = await api.start();
+    });
+    afterAll(() => sim?.close());
+    const driver = (endpoint: string, lookup: LookupFunction) =>
+      api.create({ credentials: { token: 'tok' }, endpoint, config: FAST_RETRY, lookup });
+
+    it('never connects to a name its lookup refuses, and does not ask again', async () => {
+      const { lookup, asked } = lookupTo(METADATA);
+      await refusedBeforeConnecting(() => machines(driver(`http://localhost:${trapPort}`, lookup)));
+      expect(asked).toEqual(['localhost']);
+    });
+
+    it('reaches the API at the address its lookup gives', async () => {
+      const { lookup, asked } = lookupTo('127.0.0.1');
+      const names = await machines(driver(`http://api.cloud.test:${portOf(sim.url)}`, lookup));
+      expect(names).toHaveLength(2);
+      expect(asked).toContain('api.cloud.test');
+    });
+  });
+}
 
 describe('AWS', () => {
   const driver = (endpoint: string, lookup: LookupFunction) =>

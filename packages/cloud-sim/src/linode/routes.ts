@@ -1,0 +1,137 @@
+import { ApiError, ok, type Route, type RouteContext, wholeNumber } from '../common/token-api';
+import type { LinodeAccount, SimLinode, SimLinodeVolume } from './account';
+import { IMAGES, REGIONS, TYPES } from './catalog';
+
+const id = (raw: string | undefined) =>
+  wholeNumber(raw, () => {
+    throw new ApiError(404, 'not_found', 'Not found');
+  });
+
+/** Linode's paging: `page` and `page_size` (25..500, default 100); the answer says `page`, `pages`, `results`. */
+function page<T>(ctx: RouteContext<LinodeAccount>, items: readonly T[], render: (t: T) => unknown) {
+  const q = ctx.url.searchParams;
+  const size = Math.min(
+    500,
+    Math.max(
+      25,
+      wholeNumber(q.get('page_size'), () => 100),
+    ),
+  );
+  const current = Math.max(
+    1,
+    wholeNumber(q.get('page'), () => 1),
+  );
+  return ok({
+    data: items.slice((current - 1) * size, current * size).map(render),
+    page: current,
+    pages: Math.max(1, Math.ceil(items.length / size)),
+    results: items.length,
+  });
+}
+
+export function linodeJson(l: SimLinode) {
+  return {
+    id: l.id,
+    label: l.label,
+    group: '',
+    status: l.status,
+    created: l.created,
+    updated: l.updated,
+    type: l.type.id,
+    ipv4: [l.ipv4],
+    ipv6: null,
+    image: l.image?.id ?? null,
+    region: l.region.id,
+    specs: {
+      disk: l.type.disk,
+      memory: l.type.memory,
+      vcpus: l.type.vcpus,
+      gpus: 0,
+      transfer: l.type.transfer,
+    },
+    alerts: { cpu: 90, network_in: 10, network_out: 10, transfer_quota: 80, io: 10000 },
+    backups: { enabled: false, schedule: { day: null, window: null }, last_successful: null },
+    hypervisor: 'kvm',
+    watchdog_enabled: true,
+    tags: l.tags,
+  };
+}
+
+function volumeJson(account: LinodeAccount) {
+  return (v: SimLinodeVolume) => ({
+    id: v.id,
+    label: v.label,
+    status: v.status,
+    size: v.size,
+    region: v.region.id,
+    linode_id: v.linodeId,
+    linode_label: v.linodeId === null ? null : (account.linodes.get(v.linodeId)?.label ?? null),
+    created: v.created,
+    updated: v.created,
+    filesystem_path: `/dev/disk/by-id/scsi-0Linode_Volume_${v.label}`,
+    tags: v.tags,
+    hardware_type: 'nvme',
+  });
+}
+
+const POWER = { boot: 'boot', shutdown: 'shutdown', reboot: 'reboot' } as const;
+
+export const ROUTES: Route<LinodeAccount>[] = [
+  [
+    'GET',
+    /^\/v4\/profile$/,
+    ({ account }) =>
+      ok({ username: account.username, email: `${account.username}@example.com`, restricted: false }),
+  ],
+  ['GET', /^\/v4\/linode\/instances$/, (ctx) => page(ctx, ctx.account.listLinodes(), linodeJson)],
+  ['POST', /^\/v4\/linode\/instances$/, (ctx) => ok(linodeJson(ctx.account.createLinode(ctx.body)))],
+  ['GET', /^\/v4\/linode\/instances\/([^/]+)$/, (ctx, [l]) => ok(linodeJson(ctx.account.linode(id(l))))],
+  [
+    'PUT',
+    /^\/v4\/linode\/instances\/([^/]+)$/,
+    (ctx, [l]) => ok(linodeJson(ctx.account.updateLinode(id(l), ctx.body))),
+  ],
+  [
+    'DELETE',
+    /^\/v4\/linode\/instances\/([^/]+)$/,
+    (ctx, [l]) => {
+      ctx.account.deleteLinode(id(l));
+      return ok({});
+    },
+  ],
+  [
+    'POST',
+    /^\/v4\/linode\/instances\/([^/]+)\/(boot|shutdown|reboot)$/,
+    (ctx, [l, command]) => {
+      ctx.account.power(id(l), POWER[command as keyof typeof POWER]);
+      return ok({});
+    },
+  ],
+  ['GET', /^\/v4\/volumes$/, (ctx) => page(ctx, ctx.account.listVolumes(), volumeJson(ctx.account))],
+  ['POST', /^\/v4\/volumes$/, (ctx) => ok(volumeJson(ctx.account)(ctx.account.createVolume(ctx.body)))],
+  ['GET', /^\/v4\/volumes\/([^/]+)$/, (ctx, [v]) => ok(volumeJson(ctx.account)(ctx.account.volume(id(v))))],
+  [
+    'DELETE',
+    /^\/v4\/volumes\/([^/]+)$/,
+    (ctx, [v]) => {
+      ctx.account.deleteVolume(id(v));
+      return ok({});
+    },
+  ],
+  [
+    'POST',
+    /^\/v4\/volumes\/([^/]+)\/attach$/,
+    (ctx, [v]) => ok(volumeJson(ctx.account)(ctx.account.attachVolume(id(v), ctx.body))),
+  ],
+  [
+    'POST',
+    /^\/v4\/volumes\/([^/]+)\/detach$/,
+    (ctx, [v]) => {
+      ctx.account.detachVolume(id(v));
+      return ok({});
+    },
+  ],
+  ['GET', /^\/v4\/linode\/types$/, (ctx) => page(ctx, TYPES, (t) => t)],
+  ['GET', /^\/v4\/images$/, (ctx) => page(ctx, IMAGES, (i) => i)],
+  ['GET', /^\/v4\/regions$/, (ctx) => page(ctx, REGIONS, (r) => r)],
+];

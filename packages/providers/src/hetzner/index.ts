@@ -1,0 +1,1 @@
+export { createHetznerDriver, type HetznerCredentials } from './driver';

@@ -1,0 +1,1 @@
+export { createLinodeDriver, type LinodeCredentials } from './driver';

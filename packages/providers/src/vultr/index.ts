@@ -1,0 +1,1 @@
+export { createVultrDriver, type VultrCredentials } from './driver';

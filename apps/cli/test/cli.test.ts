@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadSettings, SecretBox, sealCredentials } from '@overcast/core';
+import { base32Decode, loadSettings, SecretBox, sealCredentials, totpCode } from '@overcast/core';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -15,6 +15,7 @@ import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/
 import { type RedisServer, startRedisServer } from '../../../test/support/redis';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
 import {
+  addMember,
   createOrgWithUser,
   login,
   startTestApi,
@@ -55,27 +56,6 @@ interface Result {
   stderr: string;
 }
 
-/** Runs the CLI to its end, with `input` on standard input. */
-function cli(args: string[], input = ''): Promise<Result> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['dist/main.js', ...args], {
-      cwd: cliDir,
-      env: { ...process.env, OVERCAST_CONFIG: configFile, HOME: home },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
-
 /** Starts the CLI and leaves it running (a watch), collecting what it prints. */
 function cliRunning(args: string[]) {
   const child = spawn(process.execPath, ['dist/main.js', ...args], {
@@ -91,6 +71,16 @@ function cliRunning(args: string[]) {
     stderr += d;
   });
   return { child, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** Runs the CLI to its end, with `input` on standard input. */
+function cli(args: string[], input = ''): Promise<Result> {
+  const run = cliRunning(args);
+  run.child.stdin.end(input);
+  return new Promise((done, fail) => {
+    run.child.on('error', fail);
+    run.child.on('close', (code) => done({ code, stdout: run.stdout(), stderr: run.stderr() }));
+  });
 }
 
 async function waitFor<T>(probe: () => Promise<T | null | undefined | false> | T, what: string, ms = 30_000) {
@@ -290,6 +280,30 @@ describe('login and contexts', () => {
     const back = await cli(['get', 'machines']);
     expect(back.stdout).not.toContain('other-org-box');
     expect((await cli(['context', 'use', 'nowhere'])).stderr).toContain('No context named "nowhere"');
+  });
+});
+
+describe('two-factor login', () => {
+  it('asks for the code the API wants, and logs in with one', async () => {
+    const member = await addMember(api, owner.organizationId, 'member');
+    const start = await call('POST', '/api/v1/me/totp', undefined, member.cookie);
+    const key = base32Decode(start.body.secret);
+    const confirmed = await call('POST', '/api/v1/me/totp/confirm', { code: totpCode(key) }, member.cookie);
+    expect(confirmed.status).toBe(200);
+    const args = ['login', url, '--email', member.email, '--password-stdin', '--name', 'second-factor'];
+    const without = await cli(args, member.password);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toBe(
+      'error: Enter the 6-digit code from your authenticator app, or a recovery code.\n',
+    );
+    const wrong = await cli([...args, '--otp', '000000x'], member.password);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('That code is not right');
+    const right = await cli([...args, '--otp', confirmed.body.codes[0]], member.password);
+    expect(right.code).toBe(0);
+    expect(right.stdout).toContain(`as ${member.email}`);
+    expect((await cli(['context', 'current'])).stdout).toBe('second-factor\n');
+    expect((await cli(['context', 'use', 'main'])).code).toBe(0);
   });
 });
 

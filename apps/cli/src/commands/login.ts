@@ -19,7 +19,9 @@ async function passwordSession(
   try {
     answer = await attempt(otpFlag);
   } catch (err) {
-    if (!(err instanceof ApiError) || err.code !== 'totp_required' || otpFlag) throw err;
+    // Asked for only when the account has a second factor and there is someone to type it.
+    if (!(err instanceof ApiError) || err.code !== 'totp_required' || otpFlag || !process.stdin.isTTY)
+      throw err;
     answer = await attempt((await ask('Two-factor code: ')).trim());
   }
   const cookie = answer.headers

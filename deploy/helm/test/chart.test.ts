@@ -191,6 +191,11 @@ describe('helm chart', () => {
       { secretRef: { name: 'my-settings' } },
     ]);
 
+    // Values are checked against the chart's schema: a misspelt key is refused, not ignored.
+    const typo = helmRun(['template', 'rel', chart, '--set', 'postgresql.bundeld=false']);
+    expect(typo.status).not.toBe(0);
+    expect(typo.stderr).toContain("additional properties 'bundeld' not allowed");
+
     const missing = helmRun(['template', 'rel', chart, '--set', 'postgresql.bundled=false']);
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toContain('set postgresql.external.url');

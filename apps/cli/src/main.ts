@@ -49,6 +49,12 @@ async function main(argv: string[]): Promise<number> {
   return (await command.run(invocation)) ?? 0;
 }
 
+// Output piped into a command that stops reading (| head) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -7,7 +7,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isId = (text: string) => UUID.test(text);
 
 /** Exactly one of the rows named `name`, or an error that says what to type instead. */
-function single<T extends { id: string }>(kind: string, name: string, rows: T[]): T {
+export function single<T extends { id: string }>(kind: string, name: string, rows: T[]): T {
   if (rows.length === 1) return rows[0]!;
   if (rows.length === 0) throw new CliError(`No ${kind} named "${name}".`);
   throw new CliError(

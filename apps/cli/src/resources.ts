@@ -15,9 +15,8 @@ import type {
 import { formatTagList } from '@overcast/contracts/tags';
 import type { Client } from './client';
 import type { Invocation } from './command';
-import { CliError } from './errors';
 import type { Column } from './output';
-import { resolveCloud, resolveMachine, resolveScript } from './resolve';
+import { resolveCloud, resolveMachine, resolveScript, single } from './resolve';
 import type { CloudList } from './types';
 
 // What `get` can list: how to fetch each kind with its filters, its table columns, and which
@@ -154,12 +153,10 @@ const volumes: Kind<Volume> = {
   },
   async one(client, ref) {
     const { items } = await client.get<VolumeList>('/volumes', { q: ref, limit: 500 });
-    const found = items.filter((v) => v.id === ref || v.name === ref);
-    if (found.length === 1) return found[0]!;
-    throw new CliError(
-      found.length === 0
-        ? `No volume named "${ref}".`
-        : `${found.length} volumes are named "${ref}"; give the id.`,
+    return single(
+      'volume',
+      ref,
+      items.filter((v) => v.id === ref || v.name === ref),
     );
   },
   changedBy: (e) => e.type === 'inventory.changed' && 'volumes' in e.counts,

@@ -37,6 +37,9 @@ const configFile = join(home, 'config', 'overcast.json');
 const DO_TOKEN = 'cli-do-token';
 const credentialsKey = randomBytes(32).toString('base64');
 
+/** Every CLI call starts a Node process: tests making many of them get this long. */
+const MANY_CALLS_MS = 90_000;
+
 let db: Database;
 let redis: RedisServer;
 let api: TestApi;
@@ -244,247 +247,297 @@ describe('login and contexts', () => {
     expect(JSON.parse(readFileSync(configFile, 'utf8')).contexts).toHaveLength(1);
   });
 
-  it('switches between contexts of two organizations', async () => {
-    const other = await createOrgWithUser(api.db);
-    const otherCookie = await login(api, other);
-    await db.prisma.machine.create({
-      data: {
-        organizationId: other.organizationId,
-        cloudId: (
-          await db.prisma.cloud.create({
-            data: {
-              organizationId: other.organizationId,
-              provider: 'digitalocean',
-              title: 'elsewhere',
-              credentials: Buffer.from('x'),
-              enabled: false,
-            },
-          })
-        ).id,
-        externalId: 'x-1',
-        name: 'other-org-box',
-        state: 'running',
-      },
-    });
-    const made = await call('POST', '/api/v1/me/tokens', { name: 'ci', scope: 'read' }, otherCookie);
-    expect(made.status).toBe(201);
-    const added = await cli(['login', url, '--token', made.body.token, '--name', 'other']);
-    expect(added.code).toBe(0);
-    expect((await cli(['context', 'current'])).stdout).toBe('other\n');
-    expect((await cli(['get', 'machines'])).stdout).toContain('other-org-box');
-    // --context picks another for one command; `context use` switches.
-    const once = await cli(['get', 'machines', '--context', 'main']);
-    expect(once.stdout).toContain('box-0');
-    expect(once.stdout).not.toContain('other-org-box');
-    expect((await cli(['context', 'use', 'main'])).code).toBe(0);
-    const back = await cli(['get', 'machines']);
-    expect(back.stdout).not.toContain('other-org-box');
-    expect((await cli(['context', 'use', 'nowhere'])).stderr).toContain('No context named "nowhere"');
-  });
+  it(
+    'switches between contexts of two organizations',
+    async () => {
+      const other = await createOrgWithUser(api.db);
+      const otherCookie = await login(api, other);
+      await db.prisma.machine.create({
+        data: {
+          organizationId: other.organizationId,
+          cloudId: (
+            await db.prisma.cloud.create({
+              data: {
+                organizationId: other.organizationId,
+                provider: 'digitalocean',
+                title: 'elsewhere',
+                credentials: Buffer.from('x'),
+                enabled: false,
+              },
+            })
+          ).id,
+          externalId: 'x-1',
+          name: 'other-org-box',
+          state: 'running',
+        },
+      });
+      const made = await call('POST', '/api/v1/me/tokens', { name: 'ci', scope: 'read' }, otherCookie);
+      expect(made.status).toBe(201);
+      const added = await cli(['login', url, '--token', made.body.token, '--name', 'other']);
+      expect(added.code).toBe(0);
+      expect((await cli(['context', 'current'])).stdout).toBe('other\n');
+      expect((await cli(['get', 'machines'])).stdout).toContain('other-org-box');
+      // --context picks another for one command; `context use` switches.
+      const once = await cli(['get', 'machines', '--context', 'main']);
+      expect(once.stdout).toContain('box-0');
+      expect(once.stdout).not.toContain('other-org-box');
+      expect((await cli(['context', 'use', 'main'])).code).toBe(0);
+      const back = await cli(['get', 'machines']);
+      expect(back.stdout).not.toContain('other-org-box');
+      expect((await cli(['context', 'use', 'nowhere'])).stderr).toContain('No context named "nowhere"');
+    },
+    MANY_CALLS_MS,
+  );
 });
 
 describe('two-factor login', () => {
-  it('asks for the code the API wants, and logs in with one', async () => {
-    const member = await addMember(api, owner.organizationId, 'member');
-    const start = await call('POST', '/api/v1/me/totp', undefined, member.cookie);
-    const key = base32Decode(start.body.secret);
-    const confirmed = await call('POST', '/api/v1/me/totp/confirm', { code: totpCode(key) }, member.cookie);
-    expect(confirmed.status).toBe(200);
-    const args = ['login', url, '--email', member.email, '--password-stdin', '--name', 'second-factor'];
-    const without = await cli(args, member.password);
-    expect(without.code).toBe(1);
-    expect(without.stderr).toBe(
-      'error: Enter the 6-digit code from your authenticator app, or a recovery code.\n',
-    );
-    const wrong = await cli([...args, '--otp', '000000x'], member.password);
-    expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toContain('That code is not right');
-    const right = await cli([...args, '--otp', confirmed.body.codes[0]], member.password);
-    expect(right.code).toBe(0);
-    expect(right.stdout).toContain(`as ${member.email}`);
-    expect((await cli(['context', 'current'])).stdout).toBe('second-factor\n');
-    expect((await cli(['context', 'use', 'main'])).code).toBe(0);
-  });
+  it(
+    'asks for the code the API wants, and logs in with one',
+    async () => {
+      const member = await addMember(api, owner.organizationId, 'member');
+      const start = await call('POST', '/api/v1/me/totp', undefined, member.cookie);
+      const key = base32Decode(start.body.secret);
+      const confirmed = await call('POST', '/api/v1/me/totp/confirm', { code: totpCode(key) }, member.cookie);
+      expect(confirmed.status).toBe(200);
+      const args = ['login', url, '--email', member.email, '--password-stdin', '--name', 'second-factor'];
+      const without = await cli(args, member.password);
+      expect(without.code).toBe(1);
+      expect(without.stderr).toBe(
+        'error: Enter the 6-digit code from your authenticator app, or a recovery code.\n',
+      );
+      const wrong = await cli([...args, '--otp', '000000x'], member.password);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain('That code is not right');
+      const right = await cli([...args, '--otp', confirmed.body.codes[0]], member.password);
+      expect(right.code).toBe(0);
+      expect(right.stdout).toContain(`as ${member.email}`);
+      expect((await cli(['context', 'current'])).stdout).toBe('second-factor\n');
+      expect((await cli(['context', 'use', 'main'])).code).toBe(0);
+    },
+    MANY_CALLS_MS,
+  );
 });
 
 describe('get', () => {
-  it('lists machines as a table, JSON, YAML and CSV', async () => {
-    const table = await cli(['get', 'machines']);
-    expect(table.code).toBe(0);
-    const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+STATE\s+CLOUD\s+SIZE\s+LOCATION\s+PUBLIC IP\s+TAGS$/);
-    expect(lines).toHaveLength(1 + 5);
-    expect(lines.find((l) => l.startsWith('box-0'))).toMatch(
-      new RegExp(`box-0\\s+running\\s+${sshCloudTitle}`),
-    );
+  it(
+    'lists machines as a table, JSON, YAML and CSV',
+    async () => {
+      const table = await cli(['get', 'machines']);
+      expect(table.code).toBe(0);
+      const lines = table.stdout.trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^NAME\s+STATE\s+CLOUD\s+SIZE\s+LOCATION\s+PUBLIC IP\s+TAGS$/);
+      expect(lines).toHaveLength(1 + 5);
+      expect(lines.find((l) => l.startsWith('box-0'))).toMatch(
+        new RegExp(`box-0\\s+running\\s+${sshCloudTitle}`),
+      );
 
-    const json = JSON.parse((await cli(['get', 'machines', '-o', 'json'])).stdout);
-    expect(json).toHaveLength(5);
-    expect(json.find((m: { id: string }) => m.id === sshMachines[0]).name).toBe('box-0');
+      const json = JSON.parse((await cli(['get', 'machines', '-o', 'json'])).stdout);
+      expect(json).toHaveLength(5);
+      expect(json.find((m: { id: string }) => m.id === sshMachines[0]).name).toBe('box-0');
 
-    const yaml = parseYaml((await cli(['get', 'machines', '-o', 'yaml'])).stdout);
-    expect(yaml.map((m: { name: string }) => m.name).sort()).toEqual(
-      json.map((m: { name: string }) => m.name).sort(),
-    );
+      const yaml = parseYaml((await cli(['get', 'machines', '-o', 'yaml'])).stdout);
+      expect(yaml.map((m: { name: string }) => m.name).sort()).toEqual(
+        json.map((m: { name: string }) => m.name).sort(),
+      );
 
-    const csv = (await cli(['get', 'machines', '-o', 'csv'])).stdout.trimEnd().split('\n');
-    expect(csv[0]).toBe('NAME,STATE,CLOUD,SIZE,LOCATION,PUBLIC IP,TAGS');
-    expect(csv).toHaveLength(6);
+      const csv = (await cli(['get', 'machines', '-o', 'csv'])).stdout.trimEnd().split('\n');
+      expect(csv[0]).toBe('NAME,STATE,CLOUD,SIZE,LOCATION,PUBLIC IP,TAGS');
+      expect(csv).toHaveLength(6);
 
-    const one = JSON.parse((await cli(['get', 'machines', 'box-1', '-o', 'json'])).stdout);
-    expect(one).toMatchObject({ id: sshMachines[1], name: 'box-1' });
-    const byId = (await cli(['get', 'machine', sshMachines[1]!])).stdout;
-    expect(byId).toMatch(/^NAME.*\nbox-1\s/);
-  });
+      const one = JSON.parse((await cli(['get', 'machines', 'box-1', '-o', 'json'])).stdout);
+      expect(one).toMatchObject({ id: sshMachines[1], name: 'box-1' });
+      const byId = (await cli(['get', 'machine', sshMachines[1]!])).stdout;
+      expect(byId).toMatch(/^NAME.*\nbox-1\s/);
+    },
+    MANY_CALLS_MS,
+  );
 
-  it('filters by cloud, state, tag and text', async () => {
-    const names = async (...args: string[]) =>
-      JSON.parse((await cli(['get', 'machines', '-o', 'json', ...args])).stdout)
-        .map((m: { name: string }) => m.name)
-        .sort();
-    expect(await names('--cloud', sshCloudTitle)).toEqual(['box-0', 'box-1']);
-    expect(await names('--cloud', 'do-cloud')).toHaveLength(3);
-    expect(await names('--search', 'box-1')).toEqual(['box-1']);
-    await call('POST', `/api/v1/machines/${sshMachines[0]}/tags`, { tags: { filtered: 'yes' } });
-    expect(await names('--tag', 'filtered=yes')).toEqual(['box-0']);
-    expect(await names('--state', 'stopped')).toEqual([]);
-    const misplaced = await cli(['get', 'scripts', '--tag', 'x=y']);
-    expect(misplaced.code).toBe(2);
-    expect(misplaced.stderr).toContain('--tag does not apply to scripts');
-    const clouds = await cli(['get', 'clouds', '-o', 'csv']);
-    expect(clouds.stdout).toContain('do-cloud,digitalocean,');
-  });
+  it(
+    'filters by cloud, state, tag and text',
+    async () => {
+      const names = async (...args: string[]) =>
+        JSON.parse((await cli(['get', 'machines', '-o', 'json', ...args])).stdout)
+          .map((m: { name: string }) => m.name)
+          .sort();
+      expect(await names('--cloud', sshCloudTitle)).toEqual(['box-0', 'box-1']);
+      expect(await names('--cloud', 'do-cloud')).toHaveLength(3);
+      expect(await names('--search', 'box-1')).toEqual(['box-1']);
+      await call('POST', `/api/v1/machines/${sshMachines[0]}/tags`, { tags: { filtered: 'yes' } });
+      expect(await names('--tag', 'filtered=yes')).toEqual(['box-0']);
+      expect(await names('--state', 'stopped')).toEqual([]);
+      const misplaced = await cli(['get', 'scripts', '--tag', 'x=y']);
+      expect(misplaced.code).toBe(2);
+      expect(misplaced.stderr).toContain('--tag does not apply to scripts');
+      const clouds = await cli(['get', 'clouds', '-o', 'csv']);
+      expect(clouds.stdout).toContain('do-cloud,digitalocean,');
+    },
+    MANY_CALLS_MS,
+  );
 });
 
 describe('help and completion', () => {
-  it('has --help on every command, and completes names from the server', async () => {
-    for (const command of [
-      'login',
-      'logout',
-      'context',
-      'get',
-      'start',
-      'stop',
-      'reboot',
-      'destroy',
-      'tag',
-      'run',
-      'ssh',
-      'completion',
-    ]) {
-      const help = await cli([command, '--help']);
-      expect(help.code, command).toBe(0);
-      expect(help.stdout, command).toMatch(/^Usage:/);
-    }
-    const bash = await cli(['completion', 'bash']);
-    expect(bash.stdout).toContain('complete -o default -F _overcast overcast');
-    const names = await cli(['__complete', 'machines']);
-    expect(names.stdout.split('\n')).toEqual(expect.arrayContaining(['box-0', 'box-1']));
-    const unknown = await cli(['frobnicate']);
-    expect(unknown.code).toBe(2);
-  });
+  it(
+    'has --help on every command, and completes names from the server',
+    async () => {
+      for (const command of [
+        'login',
+        'logout',
+        'context',
+        'get',
+        'start',
+        'stop',
+        'reboot',
+        'destroy',
+        'tag',
+        'run',
+        'ssh',
+        'completion',
+      ]) {
+        const help = await cli([command, '--help']);
+        expect(help.code, command).toBe(0);
+        expect(help.stdout, command).toMatch(/^Usage:/);
+      }
+      const bash = await cli(['completion', 'bash']);
+      expect(bash.stdout).toContain('complete -o default -F _overcast overcast');
+      const names = await cli(['__complete', 'machines']);
+      expect(names.stdout.split('\n')).toEqual(expect.arrayContaining(['box-0', 'box-1']));
+      const unknown = await cli(['frobnicate']);
+      expect(unknown.code).toBe(2);
+    },
+    MANY_CALLS_MS,
+  );
 });
 
 describe('machines', () => {
-  it('tags a machine by name and removes a tag', async () => {
-    const set = await cli(['tag', 'box-1', 'env=prod', 'role=web']);
-    expect(set.code).toBe(0);
-    let detail = await call('GET', `/api/v1/machines/${sshMachines[1]}`);
-    expect(detail.body.userTags).toMatchObject({ env: 'prod', role: 'web' });
-    expect((await cli(['tag', 'box-1', 'role-'])).code).toBe(0);
-    detail = await call('GET', `/api/v1/machines/${sshMachines[1]}`);
-    expect(detail.body.userTags).toEqual({ env: 'prod' });
-  });
+  it(
+    'tags a machine by name and removes a tag',
+    async () => {
+      const set = await cli(['tag', 'box-1', 'env=prod', 'role=web']);
+      expect(set.code).toBe(0);
+      let detail = await call('GET', `/api/v1/machines/${sshMachines[1]}`);
+      expect(detail.body.userTags).toMatchObject({ env: 'prod', role: 'web' });
+      expect((await cli(['tag', 'box-1', 'role-'])).code).toBe(0);
+      detail = await call('GET', `/api/v1/machines/${sshMachines[1]}`);
+      expect(detail.body.userTags).toEqual({ env: 'prod' });
+    },
+    MANY_CALLS_MS,
+  );
 
-  it('stops a droplet and waits for it; a watch prints the change from the stream', async () => {
-    const droplet = await db.prisma.machine.findFirstOrThrow({
-      where: { cloudId: doCloudId, state: 'running' },
-      orderBy: { name: 'asc' },
-    });
-    const watch = cliRunning(['get', 'machines', '--cloud', 'do-cloud', '--watch', '-o', 'json']);
-    try {
-      // The first listing: one JSON object a line.
-      await waitFor(() => watch.stdout().trimEnd().split('\n').length >= 3, 'the first listing');
-      const stopped = await cli(['stop', droplet.name, '--wait', '--timeout', '30']);
-      expect(stopped.stderr).toBe('');
-      expect(stopped.stdout).toBe(`${droplet.name}: stop requested\n${droplet.name}: stopped\n`);
-      const seen = () =>
-        watch
-          .stdout()
-          .trimEnd()
-          .split('\n')
-          .map((line) => JSON.parse(line) as { id: string; state: string })
-          .some((m) => m.id === droplet.id && m.state === 'stopped');
-      await waitFor(seen, 'the watch to print the stopped droplet', 20_000);
-    } finally {
-      watch.child.kill('SIGINT');
-    }
-    expect(watch.stderr()).toBe('');
-  }, 60_000);
+  it(
+    'stops a droplet and waits for it; a watch prints the change from the stream',
+    async () => {
+      const droplet = await db.prisma.machine.findFirstOrThrow({
+        where: { cloudId: doCloudId, state: 'running' },
+        orderBy: { name: 'asc' },
+      });
+      const watch = cliRunning(['get', 'machines', '--cloud', 'do-cloud', '--watch', '-o', 'json']);
+      try {
+        // The first listing: one JSON object a line.
+        await waitFor(() => watch.stdout().trimEnd().split('\n').length >= 3, 'the first listing');
+        const stopped = await cli(['stop', droplet.name, '--wait', '--timeout', '30']);
+        expect(stopped.stderr).toBe('');
+        expect(stopped.stdout).toBe(`${droplet.name}: stop requested\n${droplet.name}: stopped\n`);
+        const seen = () =>
+          watch
+            .stdout()
+            .trimEnd()
+            .split('\n')
+            .map((line) => JSON.parse(line) as { id: string; state: string })
+            .some((m) => m.id === droplet.id && m.state === 'stopped');
+        await waitFor(seen, 'the watch to print the stopped droplet', 20_000);
+      } finally {
+        watch.child.kill('SIGINT');
+      }
+      expect(watch.stderr()).toBe('');
+    },
+    MANY_CALLS_MS,
+  );
 
-  it('names what it cannot find, with a non-zero exit', async () => {
-    const missing = await cli(['stop', 'no-such-machine']);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe('error: No machine named "no-such-machine".\n');
-    const unknownId = await cli(['get', 'machines', randomUUID()]);
-    expect(unknownId.code).toBe(1);
-    expect(unknownId.stderr).toMatch(/^error: .*not found/i);
-    const destroy = await cli(['destroy', 'box-0']);
-    expect(destroy.code).toBe(2);
-    expect(destroy.stderr).toContain('needs --yes');
-  });
+  it(
+    'names what it cannot find, with a non-zero exit',
+    async () => {
+      const missing = await cli(['stop', 'no-such-machine']);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toBe('error: No machine named "no-such-machine".\n');
+      const unknownId = await cli(['get', 'machines', randomUUID()]);
+      expect(unknownId.code).toBe(1);
+      expect(unknownId.stderr).toMatch(/^error: .*not found/i);
+      const destroy = await cli(['destroy', 'box-0']);
+      expect(destroy.code).toBe(2);
+      expect(destroy.stderr).toContain('needs --yes');
+    },
+    MANY_CALLS_MS,
+  );
 });
 
 describe('run script', () => {
-  it('streams each machine’s output and exits with the worst machine’s status', async () => {
-    await call('POST', `/api/v1/machines/${sshMachines[0]}/tags`, { tags: { fleet: 'cli' } });
-    await call('POST', `/api/v1/machines/${sshMachines[1]}/tags`, { tags: { fleet: 'cli' } });
-    const script = await call('POST', '/api/v1/scripts', {
-      name: `greet-${randomBytes(3).toString('hex')}`,
-      body: [
-        'echo "hello $WHO"',
-        'port=$(echo "$SSH_CONNECTION" | cut -d" " -f4)',
-        'test "$port" = "$FAIL_PORT" && { echo "failing on purpose" >&2; exit 3; }',
-        'exit 0',
-      ].join('\n'),
-      parameters: [
-        { name: 'WHO', required: true },
-        { name: 'FAIL_PORT', default: '0' },
-      ],
-    });
-    expect(script.status).toBe(201);
-    const name = script.body.name as string;
+  it(
+    'streams each machine’s output and exits with the worst machine’s status',
+    async () => {
+      await call('POST', `/api/v1/machines/${sshMachines[0]}/tags`, { tags: { fleet: 'cli' } });
+      await call('POST', `/api/v1/machines/${sshMachines[1]}/tags`, { tags: { fleet: 'cli' } });
+      const script = await call('POST', '/api/v1/scripts', {
+        name: `greet-${randomBytes(3).toString('hex')}`,
+        body: [
+          'echo "hello $WHO"',
+          'port=$(echo "$SSH_CONNECTION" | cut -d" " -f4)',
+          'test "$port" = "$FAIL_PORT" && { echo "failing on purpose" >&2; exit 3; }',
+          'exit 0',
+        ].join('\n'),
+        parameters: [
+          { name: 'WHO', required: true },
+          { name: 'FAIL_PORT', default: '0' },
+        ],
+      });
+      expect(script.status).toBe(201);
+      const name = script.body.name as string;
 
-    const failing = await cli([
-      'run',
-      'script',
-      name,
-      '--on',
-      'tag=fleet=cli',
-      '--param',
-      'WHO=world',
-      '--param',
-      `FAIL_PORT=${sshds[1]!.port}`,
-    ]);
-    expect(failing.stdout.split('\n').sort()).toEqual(['', 'box-0 | hello world', 'box-1 | hello world']);
-    expect(failing.stderr).toContain('box-1 | failing on purpose');
-    expect(failing.stderr).toContain('box-1: failed (exit 3)');
-    expect(failing.stderr).toContain('box-0: succeeded');
-    expect(failing.code).toBe(3);
+      const failing = await cli([
+        'run',
+        'script',
+        name,
+        '--on',
+        'tag=fleet=cli',
+        '--param',
+        'WHO=world',
+        '--param',
+        `FAIL_PORT=${sshds[1]!.port}`,
+      ]);
+      expect(failing.stdout.split('\n').sort()).toEqual(['', 'box-0 | hello world', 'box-1 | hello world']);
+      expect(failing.stderr).toContain('box-1 | failing on purpose');
+      expect(failing.stderr).toContain('box-1: failed (exit 3)');
+      expect(failing.stderr).toContain('box-0: succeeded');
+      expect(failing.code).toBe(3);
 
-    const fine = await cli(['run', 'script', name, '--on', 'machine=box-0', '--param', 'WHO=you']);
-    expect(fine.stdout).toBe('hello you\n');
-    expect(fine.code).toBe(0);
+      const fine = await cli(['run', 'script', name, '--on', 'machine=box-0', '--param', 'WHO=you']);
+      expect(fine.stdout).toBe('hello you\n');
+      expect(fine.code).toBe(0);
 
-    const runs = await cli(['get', 'runs', '--script', name, '-o', 'json']);
-    expect(JSON.parse(runs.stdout).map((r: { status: string }) => r.status)).toEqual(['succeeded', 'failed']);
+      const runs = await cli(['get', 'runs', '--script', name, '-o', 'json']);
+      expect(JSON.parse(runs.stdout).map((r: { status: string }) => r.status)).toEqual([
+        'succeeded',
+        'failed',
+      ]);
 
-    const noTarget = await cli(['run', 'script', name, '--param', 'WHO=x']);
-    expect(noTarget.code).toBe(2);
-    const missingParam = await cli(['run', 'script', name, '--on', 'machine=box-0']);
-    expect(missingParam.code).toBe(1);
-    expect(missingParam.stderr).toMatch(/^error: .*WHO/);
-  }, 60_000);
+      const noTarget = await cli(['run', 'script', name, '--param', 'WHO=x']);
+      expect(noTarget.code).toBe(2);
+      const nothingMatches = await cli([
+        'run',
+        'script',
+        name,
+        '--on',
+        'tag=fleet=nowhere',
+        '--param',
+        'WHO=x',
+      ]);
+      expect(nothingMatches.code).toBe(1);
+      expect(nothingMatches.stderr).toContain('No machine matches the targets');
+      const missingParam = await cli(['run', 'script', name, '--on', 'machine=box-0']);
+      expect(missingParam.code).toBe(1);
+      expect(missingParam.stderr).toMatch(/^error: .*WHO/);
+    },
+    MANY_CALLS_MS,
+  );
 });
 
 describe('ssh', () => {
@@ -500,19 +553,23 @@ describe('ssh', () => {
 });
 
 describe('tokens', () => {
-  it('logout revokes the token; a revoked token is refused in the API’s words', async () => {
-    const config = JSON.parse(readFileSync(configFile, 'utf8'));
-    const token = config.contexts.find((c: { name: string }) => c.name === 'main').token;
-    const out = await cli(['logout', 'main']);
-    expect(out.code).toBe(0);
-    const revoked = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
-    expect(revoked.status).toBe(401);
-    // A context whose token was revoked elsewhere answers with the API's message.
-    const stale = await cli(['login', url, '--token', token, '--name', 'stale']);
-    expect(stale.code).toBe(1);
-    expect(stale.stderr).toBe('error: The API token is unknown, revoked or expired.\n');
-    const none = await cli(['get', 'machines', '--context', 'main']);
-    expect(none.code).toBe(1);
-    expect(none.stderr).toContain('No context named "main"');
-  });
+  it(
+    'logout revokes the token; a revoked token is refused in the API’s words',
+    async () => {
+      const config = JSON.parse(readFileSync(configFile, 'utf8'));
+      const token = config.contexts.find((c: { name: string }) => c.name === 'main').token;
+      const out = await cli(['logout', 'main']);
+      expect(out.code).toBe(0);
+      const revoked = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(revoked.status).toBe(401);
+      // A context whose token was revoked elsewhere answers with the API's message.
+      const stale = await cli(['login', url, '--token', token, '--name', 'stale']);
+      expect(stale.code).toBe(1);
+      expect(stale.stderr).toBe('error: The API token is unknown, revoked or expired.\n');
+      const none = await cli(['get', 'machines', '--context', 'main']);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toContain('No context named "main"');
+    },
+    MANY_CALLS_MS,
+  );
 });

@@ -16,7 +16,7 @@ function print(text: string): void {
 }
 
 /** Prints the list, then each row again whenever the stream says it changed. */
-async function watch(kind: Kind<Row>, cli: Invocation, format: Format): Promise<number> {
+async function watch(kind: Kind<Row>, cli: Invocation, format: Format, only?: string): Promise<number> {
   const client = cli.client();
   let timer: NodeJS.Timeout | undefined;
   let shown = new Map<string, string>();
@@ -24,7 +24,7 @@ async function watch(kind: Kind<Row>, cli: Invocation, format: Format): Promise<
   let first = true;
   const refresh = () => {
     refreshing = refreshing.then(async () => {
-      const rows = await kind.list(client, cli);
+      const rows = (await kind.list(client, cli)).filter((r) => !only || r.id === only);
       const next = new Map(rows.map((r) => [r.id, JSON.stringify(r)]));
       const changed = rows.filter((r) => shown.get(r.id) !== next.get(r.id));
       shown = next;
@@ -104,11 +104,15 @@ Options:
     if (limit !== undefined && !/^[1-9]\d*$/.test(limit))
       throw new UsageError('--limit takes a whole number above 0.');
     const ref = cli.positionals[1];
+    if (cli.flag('watch')) {
+      // One resource watched: the list narrowed to it, so it is printed again as it changes.
+      const only = ref === undefined ? undefined : (await kind.one(cli.client(), ref)).id;
+      return watch(kind, cli, format, only);
+    }
     if (ref !== undefined) {
       print(renderOne(await kind.one(cli.client(), ref), kind.columns, format));
       return 0;
     }
-    if (cli.flag('watch')) return watch(kind, cli, format);
     const rows = await kind.list(cli.client(), cli);
     const text = render(rows, kind.columns, format);
     if (text) print(text);

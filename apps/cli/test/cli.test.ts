@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { base32Decode, loadSettings, SecretBox, sealCredentials, totpCode } from '@overcast/core';
@@ -549,6 +549,58 @@ describe('ssh', () => {
     // Without a local terminal the remote one is 80x24.
     expect(res.stdout).toMatch(/^24 80\r?$/m);
     expect(res.code).toBe(0);
+  });
+});
+
+describe('ssh in a terminal', () => {
+  /** The pseudo-terminal a process has as its standard input. */
+  const ttyOf = (pid: number) => readlinkSync(`/proc/${pid}/fd/0`);
+  const childOf = (pid: number) =>
+    readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .map(Number)
+      .find((p) => {
+        try {
+          return readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(pid);
+        } catch {
+          return false;
+        }
+      });
+
+  it('puts the local terminal in raw mode and follows its size', async () => {
+    // script(1) gives the CLI a real pseudo-terminal; stty on it resizes it like a window would.
+    const command = `${process.execPath} dist/main.js ssh box-0`;
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd: cliDir,
+      env: { ...process.env, OVERCAST_CONFIG: configFile, HOME: home },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    const closed = new Promise<number | null>((r) => child.on('close', r));
+    const type = (text: string) => child.stdin.write(text);
+    try {
+      type('echo ready-$((1+1))\r');
+      await waitFor(() => out.includes('ready-2'), 'the remote shell');
+      const cliPid = await waitFor(() => childOf(child.pid!), 'the CLI process');
+      const tty = ttyOf(cliPid);
+      expect(tty).toMatch(/^\/dev\/pts\/\d+$/);
+      // Raw mode: no local echo, no line editing; characters go out as typed.
+      const modes = execFileSync('stty', ['-F', tty, '-a'], { encoding: 'utf8' });
+      expect(modes).toMatch(/(^|\s)-icanon(\s|$)/m);
+      expect(modes).toMatch(/(^|\s)-echo(\s|$)/m);
+      execFileSync('stty', ['-F', tty, 'rows', '30', 'cols', '100']);
+      type('stty size\r');
+      await waitFor(() => /^30 100\r?$/m.test(out), 'the remote terminal to be 30x100');
+      execFileSync('stty', ['-F', tty, 'rows', '43', 'cols', '132']);
+      type('stty size\r');
+      await waitFor(() => /^43 132\r?$/m.test(out), 'the remote terminal to be 43x132');
+      type('exit\r');
+      expect(await closed).toBe(0);
+    } finally {
+      child.kill();
+    }
   });
 });
 

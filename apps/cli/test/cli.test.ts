@@ -1,8 +1,18 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { base32Decode, loadSettings, SecretBox, sealCredentials, totpCode } from '@overcast/core';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +38,11 @@ import {
 // the machines scripts and terminals reach. Its own database and redis-server, like the worker's
 // automation test, so no other file's worker takes its jobs.
 
+const execFileAsync = promisify(execFile);
+/** Bash completing the words it is given as arguments, one candidate a line. */
+const COMPLETE_IN_BASH =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: bash, not a template.
+  'source <(overcast completion bash); COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _overcast; printf "%s\\n" "${COMPREPLY[@]}"';
 const cliDir = resolve(import.meta.dirname, '..');
 const workerDir = resolve(import.meta.dirname, '../../worker');
 const dbName = `overcast_cli_${randomBytes(4).toString('hex')}`;
@@ -397,10 +412,30 @@ describe('help and completion', () => {
         expect(help.code, command).toBe(0);
         expect(help.stdout, command).toMatch(/^Usage:/);
       }
-      const bash = await cli(['completion', 'bash']);
-      expect(bash.stdout).toContain('complete -o default -F _overcast overcast');
-      const names = await cli(['__complete', 'machines']);
-      expect(names.stdout.split('\n')).toEqual(expect.arrayContaining(['box-0', 'box-1']));
+      // The bash script, run by bash with `overcast` on its PATH, completes commands and names.
+      const bin = join(home, 'bin');
+      mkdirSync(bin, { recursive: true });
+      writeFileSync(
+        join(bin, 'overcast'),
+        `#!/bin/sh\nexec "${process.execPath}" "${cliDir}/dist/main.js" "$@"\n`,
+        {
+          mode: 0o755,
+        },
+      );
+      // Asynchronously: the api answering the completion runs in this very process.
+      const complete = async (...words: string[]) =>
+        (
+          await execFileAsync('bash', ['-c', COMPLETE_IN_BASH, 'bash', ...words], {
+            encoding: 'utf8',
+            env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, OVERCAST_CONFIG: configFile },
+          })
+        ).stdout
+          .split('\n')
+          .filter(Boolean);
+      expect(await complete('overcast', 'ge')).toEqual(['get']);
+      expect(await complete('overcast', 'get', 'mach')).toEqual(['machines']);
+      expect(await complete('overcast', 'stop', 'box-')).toEqual(['box-0', 'box-1']);
+      expect(await complete('overcast', 'get', 'machines', '--wa')).toEqual(['--watch']);
       const unknown = await cli(['frobnicate']);
       expect(unknown.code).toBe(2);
     },

@@ -5,23 +5,26 @@ import { KINDS, kindOf } from '../resources';
 
 const MACHINE_COMMANDS = 'start|stop|reboot|destroy|tag|ssh';
 
+/** Words one a line: the script splits on new lines only, so names with spaces stay whole. */
+const lines = (words: string[]) => words.join('\n');
+
 function bashScript(commands: string[]): string {
   return `# overcast completion for bash; for zsh: overcast completion zsh
 _overcast() {
   local cur=\${COMP_WORDS[COMP_CWORD]} first=\${COMP_WORDS[1]} words=""
   if [ "$COMP_CWORD" -eq 1 ]; then
-    words="${commands.join(' ')}"
+    words="${lines(commands)}"
   elif [[ "$cur" == -* ]]; then
     words=$(overcast "$first" --help 2>/dev/null | grep -oE -- '--[a-z-]+' | sort -u)
   else
     case "$first" in
-      get) if [ "$COMP_CWORD" -eq 2 ]; then words="${KINDS.map((k) => k.name).join(' ')}";
+      get) if [ "$COMP_CWORD" -eq 2 ]; then words="${lines(KINDS.map((k) => k.name))}";
            else words=$(overcast __complete "\${COMP_WORDS[2]}" 2>/dev/null); fi ;;
       ${MACHINE_COMMANDS}) words=$(overcast __complete machines 2>/dev/null) ;;
       run) if [ "$COMP_CWORD" -eq 2 ]; then words="script"; else words=$(overcast __complete scripts 2>/dev/null); fi ;;
-      context) if [ "$COMP_CWORD" -eq 2 ]; then words="list use current"; else words=$(overcast __complete contexts 2>/dev/null); fi ;;
+      context) if [ "$COMP_CWORD" -eq 2 ]; then words="${lines(['list', 'use', 'current'])}"; else words=$(overcast __complete contexts 2>/dev/null); fi ;;
       logout) words=$(overcast __complete contexts 2>/dev/null) ;;
-      completion) words="bash zsh" ;;
+      completion) words="${lines(['bash', 'zsh'])}" ;;
     esac
   fi
   local IFS=$'\\n'

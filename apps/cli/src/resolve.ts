@@ -1,0 +1,46 @@
+import type { Machine, MachineDetail, MachinePage, Script, ScriptList } from '@overcast/contracts';
+import type { Client } from './client';
+import { CliError } from './errors';
+import type { CloudList } from './types';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isId = (text: string) => UUID.test(text);
+
+/** Exactly one of the rows named `name`, or an error that says what to type instead. */
+export function single<T extends { id: string }>(kind: string, name: string, rows: T[]): T {
+  if (rows.length === 1) return rows[0]!;
+  if (rows.length === 0) throw new CliError(`No ${kind} named "${name}".`);
+  throw new CliError(
+    `${rows.length} ${kind}s are named "${name}"; give the id instead: ${rows.map((r) => r.id).join(', ')}`,
+  );
+}
+
+/** A machine by id or by exact name. */
+export async function resolveMachine(client: Client, ref: string): Promise<Machine> {
+  if (isId(ref)) return (await client.get<MachineDetail>(`/machines/${ref}`)).machine;
+  const page = await client.get<MachinePage>('/machines', { q: ref, limit: 1000 });
+  return single(
+    'machine',
+    ref,
+    page.items.filter((m) => m.name === ref),
+  );
+}
+
+export async function resolveCloud(client: Client, ref: string): Promise<{ id: string; title: string }> {
+  const { items } = await client.get<CloudList>('/clouds');
+  return single(
+    'cloud',
+    ref,
+    items.filter((c) => c.id === ref || c.title === ref),
+  );
+}
+
+export async function resolveScript(client: Client, ref: string): Promise<Script> {
+  if (isId(ref)) return client.get<Script>(`/scripts/${ref}`);
+  const { items } = await client.get<ScriptList>('/scripts');
+  return single(
+    'script',
+    ref,
+    items.filter((s) => s.name === ref),
+  );
+}

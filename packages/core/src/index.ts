@@ -23,6 +23,7 @@ export * from './passwords';
 export * from './polling';
 export * from './queues';
 export * from './redis';
+export * from './repositories';
 export * from './rules';
 export * from './secrets';
 export * from './settings';

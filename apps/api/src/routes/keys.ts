@@ -11,9 +11,9 @@ import {
 import {
   createSshKey,
   deleteSshKey,
-  getSshKey,
   listSshKeys,
   machineSshView,
+  repos,
   setMachineSsh,
   sshKeyView,
   updateSshKey,
@@ -69,7 +69,7 @@ export function keyRoutes(app: App, deps: AppDeps): void {
     },
     async (request) => {
       const auth = await authorize(request, 'keys', 'read', { id: request.params.id });
-      return sshKeyView(db, await getSshKey(db, auth.organizationId, request.params.id));
+      return sshKeyView(db, await repos(db).sshKeys.getInOrg(auth.organizationId, request.params.id));
     },
   );
 

@@ -11,8 +11,9 @@ import {
 } from '../authz';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
-import { type ActionDeps, machineAction, orgMachine } from '../machines/actions';
+import { type ActionDeps, machineAction } from '../machines/actions';
 import type { Notifier } from '../notifications/notifier';
+import { repos } from '../repositories';
 
 type OrgActor = Actor & { organizationId: string };
 
@@ -69,7 +70,7 @@ export async function setMachineExpiration(
   /** The person setting it: they need the right to do what it will do; it is checked again when due. */
   caller?: Principal,
 ): Promise<MachineExpiration | null> {
-  const machine = await orgMachine(db, actor.organizationId, id);
+  const machine = await repos(db).machines.getInOrg(actor.organizationId, id);
   if (req && caller) {
     await authorizeMachineAction(
       db,

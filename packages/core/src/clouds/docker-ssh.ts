@@ -1,7 +1,8 @@
 import type { Database } from '@overcast/db';
 import { authorizeMachineAction } from '../authz/machine-access';
 import type { Principal } from '../authz/policy';
-import { DomainError, notFound } from '../errors';
+import { DomainError } from '../errors';
+import { repos } from '../repositories';
 import type { SecretBox } from '../secrets';
 import { keyLoader, machineLogin } from '../ssh-access/login';
 import { resolveMachineRoute } from '../ssh-access/open';
@@ -24,8 +25,7 @@ export async function resolveDockerViaMachine(
 ): Promise<{ config: Record<string, unknown>; credentials: Record<string, unknown> }> {
   const machineId = config.sshMachineId;
   if (typeof machineId !== 'string') return { config, credentials };
-  const machine = await deps.db.prisma.machine.findFirst({ where: { id: machineId, organizationId } });
-  if (!machine) throw notFound('Machine');
+  const machine = await repos(deps.db).machines.getInOrg(organizationId, machineId);
   // The engine gets the machine's login, and a Docker engine is root on its host (containers
   // with its disks mounted, exec into them): only someone allowed a shell there may do this.
   await authorizeMachineAction(

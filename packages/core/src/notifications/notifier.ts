@@ -1,9 +1,10 @@
 import type { Database, NotificationChannel } from '@overcast/db';
 import type { Logger } from 'pino';
 import { type OutboundRules, outboundRules } from '../outbound';
+import { repos } from '../repositories';
 import type { SecretBox } from '../secrets';
 import type { Settings } from '../settings';
-import { openWebhookSecret, orgNotificationChannel } from './channels';
+import { openWebhookSecret } from './channels';
 import { type NotificationMessage, postWebhook, sendEmail } from './deliver';
 
 export type { NotificationMessage } from './deliver';
@@ -79,7 +80,7 @@ export class ChannelNotifier implements Notifier {
 
   /** "Send test" from the settings page: one channel, enabled or not. */
   async test(organizationId: string, channelId: string): Promise<DeliveryResult> {
-    const channel = await orgNotificationChannel(this.deps.db, organizationId, channelId);
+    const channel = await repos(this.deps.db).notificationChannels.getInOrg(organizationId, channelId);
     return this.send(
       channel,
       {

@@ -1,6 +1,6 @@
 import type { Cloud, Database, Machine, SshKey } from '@overcast/db';
-import { openCredentials } from '../clouds/service';
-import { openPrivateKey, type StoredPrivateKey } from '../keys/service';
+import { openCredentials } from '../clouds/credentials';
+import { openPrivateKey, type StoredPrivateKey } from '../keys/private-key';
 import type { SecretBox } from '../secrets';
 
 /** The secret half of a login; never logged or returned. */

@@ -7,7 +7,7 @@ import type { Database, ShellSession } from '@overcast/db';
 import type { AuthContext } from '../auth';
 import { roleAtLeast } from '../auth';
 import { DomainError, notFound } from '../errors';
-import { orgMachine } from '../machines/actions';
+import { repos } from '../repositories';
 import { settingsDir } from '../settings/load';
 import type { Settings } from '../settings/schema';
 
@@ -47,7 +47,7 @@ export async function listShellSessions(
   machineId: string,
   limit = 100,
 ): Promise<ShellSessionView[]> {
-  await orgMachine(db, organizationId, machineId);
+  await repos(db).machines.getInOrg(organizationId, machineId);
   const rows = await db.prisma.shellSession.findMany({
     where: { organizationId, machineId },
     orderBy: { startedAt: 'desc' },

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
 import {
   bullConnection,
   collectMetrics,
@@ -27,10 +28,6 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DigitalOceanSim,
-  startDigitalOceanSim,
-} from '../../../packages/cloud-sim/src/digitalocean/index';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
 

@@ -1,5 +1,4 @@
 export * from './audit';
-export * from './audit-log';
 export * from './auth';
 export * from './authz';
 export * from './automation';

@@ -1,6 +1,6 @@
 import type { Volume, VolumeList, VolumeListQuery, VolumeOperation } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
-import { type Actor, recordAudit } from './audit';
+import { type OrgActor, recordAudit } from './audit';
 import { type Principal, policyFilter } from './authz';
 import { driverOf } from './clouds';
 import { DomainError, fromProviderError } from './errors';
@@ -95,8 +95,6 @@ export async function listVolumes(
     attached: t?.attached ?? 0,
   };
 }
-
-type OrgActor = Actor & { organizationId: string };
 
 async function runVolumeOp(
   deps: ActionDeps,

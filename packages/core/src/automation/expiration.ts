@@ -1,7 +1,7 @@
 import type { ExpiringMachine, MachineExpiration, SetExpirationRequest } from '@overcast/contracts';
 import type { Database, Machine } from '@overcast/db';
 import type { Logger } from 'pino';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import {
   allowedIds,
   authorizeMachineAction,
@@ -14,8 +14,6 @@ import { publishEvents } from '../events';
 import { type ActionDeps, machineAction } from '../machines/actions';
 import type { Notifier } from '../notifications/notifier';
 import { repos } from '../repositories';
-
-type OrgActor = Actor & { organizationId: string };
 
 /**
  * The machine columns an expiration request sets, with the person it will act for; refuses a

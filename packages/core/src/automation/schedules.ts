@@ -10,7 +10,7 @@ import type {
 } from '@overcast/contracts';
 import { type Database, isUniqueViolation, type Schedule } from '@overcast/db';
 import type { Queue } from 'bullmq';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { DomainError, notFound } from '../errors';
 import { repos } from '../repositories';
@@ -20,8 +20,6 @@ import { actionOf, scheduleRunView, scheduleView, triggerOf } from './schedule-v
 import { parameterValues } from './script-run';
 import { checkSelector } from './targets';
 import { checkTrigger, nextRuns } from './triggers';
-
-type OrgActor = Actor & { organizationId: string };
 
 export interface ScheduleDeps {
   db: Database;

@@ -6,12 +6,10 @@ import type {
   UpdateScriptRequest,
 } from '@overcast/contracts';
 import { type Database, isUniqueViolation, type Prisma } from '@overcast/db';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { DomainError } from '../errors';
 import { repos } from '../repositories';
-
-type OrgActor = Actor & { organizationId: string };
 
 /** A shebang line: an executable script must say which interpreter runs it. */
 const SHEBANG = /^#!\s*\/\S+/;

@@ -8,7 +8,7 @@ import type {
 } from '@overcast/contracts';
 import { type Database, isUniqueViolation, type Prisma, type SshKey } from '@overcast/db';
 import { generateKeyPair, loadPrivateKey, SshError } from '@overcast/ssh';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { DomainError } from '../errors';
 import { repos } from '../repositories';
@@ -19,8 +19,6 @@ export interface KeyDeps {
   db: Database;
   box: SecretBox;
 }
-
-type OrgActor = Actor & { organizationId: string };
 
 const nameTaken = (name: string) =>
   new DomainError(

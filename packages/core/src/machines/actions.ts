@@ -3,7 +3,7 @@ import type { Database } from '@overcast/db';
 import type { DockerDriver } from '@overcast/providers';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { authorizeMachineAction, type OnBehalfOf, rightForMachineAction } from '../authz/machine-access';
 import { driverOf } from '../clouds/service';
 import { DomainError, fromProviderError } from '../errors';
@@ -21,8 +21,6 @@ export interface ActionDeps {
   redis: Redis;
   pollQueue: Queue;
 }
-
-export type OrgActor = Actor & { organizationId: string };
 
 /** Loads a machine of the caller's organization, or 404 (another organization's id included). */
 /**

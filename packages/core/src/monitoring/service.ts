@@ -5,15 +5,13 @@ import type {
   RuleTarget,
 } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { type Principal, policyFilter } from '../authz';
 import { DomainError } from '../errors';
 import { assertOutboundAllowed, type OutboundRules } from '../outbound';
 import { repos } from '../repositories';
 import { checkTargetRefs } from '../rules/refs';
 import { targetMachineIds } from '../rules/targets';
-
-type OrgActor = Actor & { organizationId: string };
 
 /** Whether and how a machine is monitored, with its latest readings. */
 export async function machineMonitoringView(

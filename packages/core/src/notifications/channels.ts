@@ -5,13 +5,11 @@ import type {
   UpdateNotificationChannelRequest,
 } from '@overcast/contracts';
 import { type Database, isUniqueViolation, type NotificationChannel } from '@overcast/db';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { DomainError } from '../errors';
 import { assertOutboundAllowed, type OutboundRules } from '../outbound';
 import { repos } from '../repositories';
 import type { SecretBox } from '../secrets';
-
-type OrgActor = Actor & { organizationId: string };
 
 interface ChannelConfig {
   recipients?: string[];

@@ -1,10 +1,8 @@
 import type { Team, TeamPolicyInput } from '@overcast/contracts';
 import { type Database, isUniqueViolation, type TeamWithMembers, teamDetail } from '@overcast/db';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { DomainError, notFound } from '../errors';
 import { repos } from '../repositories';
-
-type OrgActor = Actor & { organizationId: string };
 
 const teamView = (t: TeamWithMembers): Team => ({
   id: t.id,

@@ -7,13 +7,11 @@ import type {
   UpdateRuleRequest,
 } from '@overcast/contracts';
 import { type Database, isUniqueViolation, type Rule } from '@overcast/db';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { DomainError } from '../errors';
 import { repos } from '../repositories';
 import { checkActionRefs, checkTargetRefs } from './refs';
-
-type OrgActor = Actor & { organizationId: string };
 
 const DEFAULT_COOLDOWN = 600;
 

@@ -1,14 +1,12 @@
 import type { HostKey as HostKeyView } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import { normalizeFingerprint, type SshError } from '@overcast/ssh';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { DomainError } from '../errors';
 import { repos } from '../repositories';
 import { resolveMachineRoute } from '../ssh-access/open';
 import { pinnedHostKey } from '../ssh-access/pins';
 import type { AddressChoice } from '../ssh-access/route';
-
-type OrgActor = Actor & { organizationId: string };
 
 export function checkFingerprint(value: string): string {
   try {

@@ -4,16 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DockerSim, startDockerSim } from '@overcast/cloud-sim';
-import {
-  createRedis,
-  EngineWatchers,
-  loadSettings,
-  orgChannel,
-  SecretBox,
-  type Settings,
-  sealCredentials,
-} from '@overcast/core';
+import { sealCredentials } from '@overcast/core/clouds';
+import { EngineWatchers } from '@overcast/core/engine-events';
+import { orgChannel } from '@overcast/core/events';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
+import { createRedis, loadSettings, SecretBox, type Settings } from '@overcast/runtime';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';

@@ -9,15 +9,10 @@ import {
   startDigitalOceanSim,
   startDockerSim,
 } from '@overcast/cloud-sim';
-import {
-  createRedis,
-  executeScriptRun,
-  loadSettings,
-  SecretBox,
-  type Settings,
-  sealCredentials,
-} from '@overcast/core';
+import { executeScriptRun } from '@overcast/core/automation';
+import { sealCredentials } from '@overcast/core/clouds';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
+import { createRedis, loadSettings, SecretBox, type Settings } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
 import { type RedisServer, startRedisServer } from '../../../test/support/redis';

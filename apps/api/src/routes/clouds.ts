@@ -10,20 +10,12 @@ import {
   SizeList,
   UpdateCloudRequest,
 } from '@overcast/contracts';
-import {
-  addCloud,
-  cloudCatalog,
-  deleteCloud,
-  listClouds,
-  outboundRules,
-  recordAudit,
-  refreshNow,
-  repos,
-  schedulePolls,
-  toCloudView,
-  unschedulePolls,
-  updateCloud,
-} from '@overcast/core';
+import { recordAudit } from '@overcast/core/audit';
+import { cloudCatalog } from '@overcast/core/catalog';
+import { addCloud, deleteCloud, listClouds, toCloudView, updateCloud } from '@overcast/core/clouds';
+import { outboundRules } from '@overcast/core/outbound';
+import { refreshNow, schedulePolls, unschedulePolls } from '@overcast/core/polling';
+import { repos } from '@overcast/core/repositories';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';

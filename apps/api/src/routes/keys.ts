@@ -13,11 +13,11 @@ import {
   deleteSshKey,
   listSshKeys,
   machineSshView,
-  repos,
   setMachineSsh,
   sshKeyView,
   updateSshKey,
-} from '@overcast/core';
+} from '@overcast/core/keys';
+import { repos } from '@overcast/core/repositories';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';

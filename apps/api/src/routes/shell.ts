@@ -8,17 +8,17 @@ import {
   ShellSession,
   ShellSessionList,
 } from '@overcast/contracts';
+import { mayDo } from '@overcast/core/authz';
+import { authorizeEngineHost } from '@overcast/core/containers';
+import { repos } from '@overcast/core/repositories';
 import {
   acceptHostKey,
-  authorizeEngineHost,
   listHostKeys,
   listShellSessions,
-  mayDo,
   openRecording,
-  repos,
   type TerminalRequest,
   TerminalSession,
-} from '@overcast/core';
+} from '@overcast/core/terminal';
 import type { Machine } from '@overcast/db';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';

@@ -1,4 +1,5 @@
-import { type CollectDeps, collectMetrics, type Logger } from '@overcast/core';
+import { type CollectDeps, collectMetrics } from '@overcast/core/monitoring';
+import type { Logger } from '@overcast/runtime';
 
 /** One collection round over every monitored machine (bounded connections inside). */
 export function collectMetricsProcessor(deps: CollectDeps, logger: Logger) {

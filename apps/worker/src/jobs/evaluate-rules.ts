@@ -1,4 +1,5 @@
-import { evaluateRules, type Logger, type RuleEvaluatorDeps } from '@overcast/core';
+import { evaluateRules, type RuleEvaluatorDeps } from '@overcast/core/rules';
+import type { Logger } from '@overcast/runtime';
 
 /** One evaluation cycle of every enabled rule. */
 export function evaluateRulesProcessor(deps: RuleEvaluatorDeps, logger: Logger) {

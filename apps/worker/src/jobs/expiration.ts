@@ -1,4 +1,5 @@
-import { type ExpirationDeps, type Logger, sweepExpirations } from '@overcast/core';
+import { type ExpirationDeps, sweepExpirations } from '@overcast/core/automation';
+import type { Logger } from '@overcast/runtime';
 
 export const EXPIRATION_SCHEDULER_ID = 'expiration-sweep';
 

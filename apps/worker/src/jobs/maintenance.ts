@@ -1,12 +1,9 @@
-import {
-  cleanupRecordings,
-  deleteStaleSessions,
-  type Logger,
-  pruneMachineListChanges,
-  type Settings,
-  snapshotCosts,
-} from '@overcast/core';
+import { deleteStaleSessions } from '@overcast/core/auth';
+import { snapshotCosts } from '@overcast/core/cost';
+import { pruneMachineListChanges } from '@overcast/core/machines';
+import { cleanupRecordings } from '@overcast/core/terminal';
 import type { Database } from '@overcast/db';
+import type { Logger, Settings } from '@overcast/runtime';
 import type { Job } from 'bullmq';
 
 export const MAINTENANCE_SCHEDULES = [

@@ -1,4 +1,5 @@
-import { type Logger, type PollDeps, type PollJobData, type PollKind, pollCloud } from '@overcast/core';
+import { type PollDeps, type PollJobData, type PollKind, pollCloud } from '@overcast/core/polling';
+import type { Logger } from '@overcast/runtime';
 import type { Job } from 'bullmq';
 
 /**

@@ -1,5 +1,6 @@
-import { type Logger, pruneSamples, rollupSamples, type Settings } from '@overcast/core';
+import { pruneSamples, rollupSamples } from '@overcast/core/monitoring';
 import type { Database } from '@overcast/db';
+import type { Logger, Settings } from '@overcast/runtime';
 
 /** Refreshes the hourly rollups of the last two hours and applies retention. */
 export function rollupMetricsProcessor(db: Database, settings: Pick<Settings, 'monitoring'>, logger: Logger) {

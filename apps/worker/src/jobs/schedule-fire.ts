@@ -1,4 +1,5 @@
-import { type FireDeps, fireSchedule, type Logger, type ScheduleJobData } from '@overcast/core';
+import { type FireDeps, fireSchedule, type ScheduleJobData } from '@overcast/core/automation';
+import type { Logger } from '@overcast/runtime';
 import type { Job } from 'bullmq';
 
 /** When the job was due: a one-date job says so; a scheduler's job carries its slot. */

@@ -1,4 +1,5 @@
-import { executeScriptRun, type Logger, type ScriptExecDeps, type ScriptRunJobData } from '@overcast/core';
+import { executeScriptRun, type ScriptExecDeps, type ScriptRunJobData } from '@overcast/core/automation';
+import type { Logger } from '@overcast/runtime';
 import type { Job } from 'bullmq';
 
 /**

@@ -1,6 +1,6 @@
 import type { ExpiringMachine, MachineExpiration, SetExpirationRequest } from '@overcast/contracts';
 import type { Database, Machine } from '@overcast/db';
-import type { Logger } from 'pino';
+import type { Logger } from '@overcast/runtime';
 import { type OrgActor, recordAudit } from '../audit';
 import {
   allowedIds,

@@ -1,5 +1,5 @@
 import type { Cloud } from '@overcast/db';
-import type { SecretBox } from '../secrets';
+import type { SecretBox } from '@overcast/runtime';
 
 /** Sealed with the cloud id as associated data: a blob copied to another row will not open. */
 export const sealCredentials = (box: SecretBox, cloudId: string, credentials: unknown) =>

@@ -1,9 +1,9 @@
 import type { Database } from '@overcast/db';
+import type { SecretBox } from '@overcast/runtime';
 import { authorizeMachineAction } from '../authz/machine-access';
 import type { Principal } from '../authz/policy';
 import { DomainError } from '../errors';
 import { repos } from '../repositories';
-import type { SecretBox } from '../secrets';
 import { keyLoader, machineLogin } from '../ssh-access/login';
 import { resolveMachineRoute } from '../ssh-access/open';
 import { pinnedHostKey } from '../ssh-access/pins';

@@ -8,13 +8,13 @@ import {
   type UpdateCloudRequest,
 } from '@overcast/contracts';
 import { type Cloud, type Database, isUniqueViolation, type Prisma, type Role } from '@overcast/db';
+import type { SecretBox } from '@overcast/runtime';
 import { type Actor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { cloudRunRates } from '../cost/run-rate';
 import { DomainError, fromProviderError } from '../errors';
 import type { OutboundRules } from '../outbound';
 import { repos } from '../repositories';
-import type { SecretBox } from '../secrets';
 import { openCredentials, sealCredentials } from './credentials';
 import { checkCloudDestinations, requireCredentialsForNewDestinations } from './destinations';
 import { resolveDockerViaMachine } from './docker-ssh';

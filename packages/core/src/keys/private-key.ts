@@ -1,5 +1,5 @@
 import type { SshKey } from '@overcast/db';
-import type { SecretBox } from '../secrets';
+import type { SecretBox } from '@overcast/runtime';
 
 /** What is sealed in ssh_keys.private_key: the key as given, and the passphrase that unlocks it. */
 export interface StoredPrivateKey {

@@ -7,12 +7,12 @@ import type {
   UpdateSshKeyRequest,
 } from '@overcast/contracts';
 import { type Database, isUniqueViolation, type Prisma, type SshKey } from '@overcast/db';
+import type { SecretBox } from '@overcast/runtime';
 import { generateKeyPair, loadPrivateKey, SshError } from '@overcast/ssh';
 import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { DomainError } from '../errors';
 import { repos } from '../repositories';
-import type { SecretBox } from '../secrets';
 import { type StoredPrivateKey, sealPrivateKey } from './private-key';
 
 export interface KeyDeps {

@@ -1,6 +1,7 @@
 import type { MachineActionRequest } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import type { DockerDriver } from '@overcast/providers';
+import type { SecretBox } from '@overcast/runtime';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type OrgActor, recordAudit } from '../audit';
@@ -11,7 +12,6 @@ import { publishEvents } from '../events';
 import type { OutboundRules } from '../outbound';
 import { refreshNow } from '../polling';
 import { repos } from '../repositories';
-import type { SecretBox } from '../secrets';
 
 export interface ActionDeps {
   db: Database;

@@ -1,4 +1,5 @@
 import type { Database, Machine } from '@overcast/db';
+import type { Settings } from '@overcast/runtime';
 import type { Redis } from 'ioredis';
 import { type Actor, recordAudit } from '../audit';
 import { governedByPolicies, MACHINE_RIGHT_WORDS, machineRightsWith, type Principal } from '../authz';
@@ -6,7 +7,6 @@ import { COST_TAG, parseCostTag } from '../cost';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
 import { repos } from '../repositories';
-import type { Settings } from '../settings/schema';
 
 export type TagLimits = Pick<Settings['limits'], 'tagsPerMachine' | 'tagKeyMaxLength' | 'tagValueMaxLength'>;
 

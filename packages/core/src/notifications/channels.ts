@@ -5,11 +5,11 @@ import type {
   UpdateNotificationChannelRequest,
 } from '@overcast/contracts';
 import { type Database, isUniqueViolation, type NotificationChannel } from '@overcast/db';
+import type { SecretBox } from '@overcast/runtime';
 import { type OrgActor, recordAudit } from '../audit';
 import { DomainError } from '../errors';
 import { assertOutboundAllowed, type OutboundRules } from '../outbound';
 import { repos } from '../repositories';
-import type { SecretBox } from '../secrets';
 
 interface ChannelConfig {
   recipients?: string[];

@@ -1,9 +1,7 @@
 import type { Database, NotificationChannel } from '@overcast/db';
-import type { Logger } from 'pino';
+import type { Logger, SecretBox, Settings } from '@overcast/runtime';
 import { type OutboundRules, outboundRules } from '../outbound';
 import { repos } from '../repositories';
-import type { SecretBox } from '../secrets';
-import type { Settings } from '../settings';
 import { openWebhookSecret } from './channels';
 import { type NotificationMessage, postWebhook, sendEmail } from './deliver';
 

@@ -1,7 +1,7 @@
 import type { Cloud, Database, Machine, SshKey } from '@overcast/db';
+import type { SecretBox } from '@overcast/runtime';
 import { openCredentials } from '../clouds/credentials';
 import { openPrivateKey, type StoredPrivateKey } from '../keys/private-key';
-import type { SecretBox } from '../secrets';
 
 /** The secret half of a login; never logged or returned. */
 export interface MachineLogin {

@@ -4,12 +4,12 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ShellSession as ShellSessionView } from '@overcast/contracts';
 import type { Database, ShellSession } from '@overcast/db';
+import type { Settings } from '@overcast/runtime';
+import { settingsDir } from '@overcast/runtime';
 import type { AuthContext } from '../auth';
 import { roleAtLeast } from '../auth';
 import { DomainError, notFound } from '../errors';
 import { repos } from '../repositories';
-import { settingsDir } from '../settings/load';
-import type { Settings } from '../settings/schema';
 
 /** Where recordings live: shell.recordingsDir, or "recordings" beside settings.json. */
 export function recordingsDir(

@@ -16,6 +16,7 @@ import {
   SettingsError,
 } from '@overcast/runtime';
 import { Worker } from 'bullmq';
+import { jobContext } from './context';
 import { startHeartbeat } from './heartbeat';
 import { EXPIRATION_SCHEDULER_ID } from './jobs/expiration';
 import { MAINTENANCE_SCHEDULES } from './jobs/maintenance';
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
   const notifier = noticeNotifier(runtime.db, runtime.redis, createNotifier(runtime));
   // BullMQ's workers need a connection that waits for Redis rather than failing fast.
   const connection = bullConnection(settings.redisUrl);
-  const workers = processingTable(runtime, notifier).map(
+  const workers = processingTable(jobContext(runtime, notifier)).map(
     ({ queue, concurrency, process }) =>
       new Worker(QUEUES[queue], process, { connection, prefix: QUEUE_PREFIX, concurrency }),
   );

@@ -1,9 +1,7 @@
 import type { ScheduleJobData } from '@overcast/core/automation';
-import type { Notifier } from '@overcast/core/notifications';
-import { outboundRules } from '@overcast/core/outbound';
-import { ruleEvaluatorDeps } from '@overcast/core/rules';
-import type { QueueKey, Runtime } from '@overcast/runtime';
+import type { QueueKey } from '@overcast/runtime';
 import type { Job } from 'bullmq';
+import type { JobContext } from './context';
 import { collectMetricsProcessor } from './jobs/collect-metrics';
 import { evaluateRulesProcessor } from './jobs/evaluate-rules';
 import { EXPIRATION_SCHEDULER_ID, expirationJob } from './jobs/expiration';
@@ -23,17 +21,13 @@ export interface QueueProcessing {
 }
 
 /** Every queue the worker serves; main.ts opens one BullMQ worker per row. */
-export function processingTable(runtime: Runtime, notifier: Notifier): QueueProcessing[] {
-  const { db, settings, logger } = runtime;
-  const pollDeps = { ...runtime, outbound: outboundRules(settings) };
-  const queued = { pollQueue: runtime.queues.poll, scriptQueue: runtime.queues.scripts };
-  const automation = { ...pollDeps, ...queued, scheduleQueue: runtime.queues.schedules, notifier };
-  const collect = collectMetricsProcessor(pollDeps, logger);
-  const rollup = rollupMetricsProcessor(db, settings, logger);
-  const evaluate = evaluateRulesProcessor(ruleEvaluatorDeps({ ...pollDeps, ...queued }), logger);
-  const perSetting = settings.worker.concurrency;
+export function processingTable(ctx: JobContext): QueueProcessing[] {
+  const collect = collectMetricsProcessor(ctx);
+  const rollup = rollupMetricsProcessor(ctx);
+  const evaluate = evaluateRulesProcessor(ctx);
+  const perSetting = ctx.settings.worker.concurrency;
   return [
-    { queue: 'scripts', concurrency: perSetting, process: scriptRunProcessor(automation, logger) },
+    { queue: 'scripts', concurrency: perSetting, process: scriptRunProcessor(ctx) },
     {
       queue: 'schedules',
       // Firings are short and mostly waiting on Postgres and providers: many at once keeps a
@@ -41,11 +35,11 @@ export function processingTable(runtime: Runtime, notifier: Notifier): QueueProc
       concurrency: Math.max(16, perSetting),
       process: async (job) =>
         job.name === EXPIRATION_SCHEDULER_ID
-          ? expirationJob(automation, logger)
-          : fireScheduleJob(automation, logger, job as Job<ScheduleJobData>),
+          ? expirationJob(ctx)
+          : fireScheduleJob(ctx, job as Job<ScheduleJobData>),
     },
-    { queue: 'maintenance', concurrency: 1, process: maintenanceProcessor(db, logger, settings) },
-    { queue: 'poll', concurrency: perSetting, process: pollProcessor(pollDeps, logger) },
+    { queue: 'maintenance', concurrency: 1, process: maintenanceProcessor(ctx) },
+    { queue: 'poll', concurrency: perSetting, process: pollProcessor(ctx) },
     // One collection round at a time: a round already bounds its own connections.
     {
       queue: 'metrics',

@@ -1,8 +1,10 @@
-import { evaluateRules, type RuleEvaluatorDeps } from '@overcast/core/rules';
-import type { Logger } from '@overcast/runtime';
+import { evaluateRules, ruleEvaluatorDeps } from '@overcast/core/rules';
+import type { JobContext } from '../context';
 
 /** One evaluation cycle of every enabled rule. */
-export function evaluateRulesProcessor(deps: RuleEvaluatorDeps, logger: Logger) {
+export function evaluateRulesProcessor(ctx: JobContext) {
+  const { logger } = ctx;
+  const deps = ruleEvaluatorDeps(ctx);
   return async () => {
     const stats = await evaluateRules(deps);
     if (stats.opened || stats.resolved) logger.info(stats, 'incidents changed');

@@ -1,9 +1,8 @@
 import { pruneSamples, rollupSamples } from '@overcast/core/monitoring';
-import type { Database } from '@overcast/db';
-import type { Logger, Settings } from '@overcast/runtime';
+import type { JobContext } from '../context';
 
 /** Refreshes the hourly rollups of the last two hours and applies retention. */
-export function rollupMetricsProcessor(db: Database, settings: Pick<Settings, 'monitoring'>, logger: Logger) {
+export function rollupMetricsProcessor({ db, settings, logger }: JobContext) {
   return async () => {
     const rolledUp = await rollupSamples(db, new Date(Date.now() - 2 * 3_600_000));
     const pruned = await pruneSamples(db, settings.monitoring);

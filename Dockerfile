@@ -20,6 +20,7 @@ COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
 COPY packages/providers/package.json packages/providers/
 COPY packages/ssh/package.json packages/ssh/
+COPY packages/runtime/package.json packages/runtime/
 COPY packages/cloud-sim/package.json packages/cloud-sim/
 COPY packages/test-kit/package.json packages/test-kit/
 RUN pnpm install --frozen-lockfile

@@ -10,16 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  createRedis,
-  createSshKey,
-  executeScriptRun,
-  loadSettings,
-  openPrivateKey,
-  remoteCommand,
-  SecretBox,
-  startScriptRun,
-} from '../packages/core/src/index';
+import { executeScriptRun, remoteCommand, startScriptRun } from '../packages/core/src/automation';
+import { createSshKey, openPrivateKey } from '../packages/core/src/keys';
+import { createRedis, loadSettings, SecretBox } from '../packages/runtime/src';
 import { connectSsh } from '../packages/ssh/src/index';
 import { startRedisServer } from '../test/support/redis';
 import { startSshd } from '../test/support/sshd';

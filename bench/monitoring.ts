@@ -4,18 +4,16 @@
 // Graph: a 30-day series of one machine with 1-minute samples (target < 100 ms).
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
-  createNotifier,
-  type EvaluationStats,
-  evaluateRules,
   insertSamples,
   type MetricName,
   metricSeries,
-  type RuleEvaluatorDeps,
   rollupSamples,
   type SampleRow,
-  SecretBox,
-} from '../packages/core/src/index';
+} from '../packages/core/src/monitoring';
+import { createNotifier } from '../packages/core/src/notifications';
+import { type EvaluationStats, evaluateRules, type RuleEvaluatorDeps } from '../packages/core/src/rules';
 import type { Database } from '../packages/db/src/index';
+import { SecretBox } from '../packages/runtime/src';
 import { benchDatabase, fmt, percentile, table, time } from './_support';
 
 const quick = process.argv.includes('--quick');

@@ -11,7 +11,8 @@ import {
   startEc2Sim,
 } from '../packages/cloud-sim/src/ec2/index';
 import type { RemoteMachine } from '../packages/contracts/src/index';
-import { createUser, syncMachines } from '../packages/core/src/index';
+import { createUser } from '../packages/core/src/auth';
+import { syncMachines } from '../packages/core/src/inventory';
 import { copyRows, type Database } from '../packages/db/src/index';
 import { createAwsDriver, createDigitalOceanDriver } from '../packages/providers/src/index';
 import { compareListing, type PeerTarget } from './_peers';

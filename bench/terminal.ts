@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebSocket } from 'ws';
-import { createUser } from '../packages/core/src/index';
+import { createUser } from '../packages/core/src/auth';
 import { connectSsh, generateKeyPair, type ShellStream } from '../packages/ssh/src/index';
 import { startSshd } from '../test/support/sshd';
 import { benchDatabase, fmt, percentile, table } from './_support';

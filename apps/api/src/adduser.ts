@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createUser, InvalidInputError, UserExistsError } from '@overcast/core';
+import { createUser, InvalidInputError, UserExistsError } from '@overcast/core/auth';
 import { migrateDeploy } from '@overcast/db';
 import { choosePassword } from './password-prompt';
 import { exitOnStartupError, loadApiSettings, openDatabase } from './startup';

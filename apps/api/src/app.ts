@@ -3,8 +3,8 @@ import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
-import { AttemptLimiter, bullConnection, QUEUE_PREFIX, QUEUES } from '@overcast/core';
-import { Queue } from 'bullmq';
+import { AttemptLimiter } from '@overcast/core/auth';
+import { openQueues } from '@overcast/runtime';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { App, AppDeps } from './context';
 import { EventHub } from './events/hub';
@@ -96,16 +96,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', () => sockets.close());
   shellRoutes(app, deps, sockets);
   // Script runs and schedule jobs go to the worker through these; closed with the app.
-  const queueOptions = { connection: bullConnection(deps.settings.redisUrl), prefix: QUEUE_PREFIX };
-  const queues = {
-    scripts: new Queue(QUEUES.scripts, queueOptions),
-    schedules: new Queue(QUEUES.schedules, queueOptions),
-  };
-  for (const q of Object.values(queues))
-    q.on('error', (err) => deps.logger.warn({ err: err.message, queue: q.name }, 'queue connection error'));
-  app.addHook('onClose', async () => {
-    await Promise.allSettled(Object.values(queues).map((q) => q.close()));
-  });
+  const opened = openQueues(deps.settings.redisUrl, deps.logger);
+  const queues = { scripts: opened.scripts, schedules: opened.schedules };
+  app.addHook('onClose', () => opened.close());
   scriptRoutes(app, deps, queues);
   scheduleRoutes(app, deps, queues);
   expirationRoutes(app, deps);

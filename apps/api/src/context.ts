@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { AttemptLimiter, AuthContext, Logger, Redis, SecretBox, Settings } from '@overcast/core';
+import type { AttemptLimiter, AuthContext } from '@overcast/core/auth';
 import type { Database } from '@overcast/db';
+import type { Logger, Redis, SecretBox, Settings } from '@overcast/runtime';
 import type { Queue } from 'bullmq';
 import type {
   FastifyBaseLogger,

@@ -1,14 +1,6 @@
-import {
-  auditSettingsChange,
-  bullConnection,
-  createLogger,
-  createRedis,
-  QUEUE_PREFIX,
-  QUEUES,
-  SecretBox,
-} from '@overcast/core';
+import { auditSettingsChange } from '@overcast/core/settings';
 import { migrateDeploy } from '@overcast/db';
-import { Queue } from 'bullmq';
+import { createLogger, createRuntime } from '@overcast/runtime';
 import { buildApp } from './app';
 import { exitOnStartupError, loadApiSettings, openDatabase } from './startup';
 
@@ -21,14 +13,8 @@ async function main(): Promise<void> {
   if (applied.length) logger.info({ applied }, 'applied database migrations');
   const changed = await auditSettingsChange(db, settings);
   if (changed.length) logger.info({ changed }, 'settings changed since the last start');
-  const redis = createRedis(settings.redisUrl);
-  const pollQueue = new Queue(QUEUES.poll, {
-    connection: bullConnection(settings.redisUrl),
-    prefix: QUEUE_PREFIX,
-  });
-  pollQueue.on('error', (err) => logger.warn({ err: err.message }, 'poll queue connection error'));
-  const box = new SecretBox(settings.secrets.credentialsKey);
-  const app = await buildApp({ settings, db, redis, logger, box, pollQueue });
+  const runtime = createRuntime(settings, { name: 'api', db, logger });
+  const app = await buildApp({ ...runtime, pollQueue: runtime.queues.poll });
   await app.listen({ host: settings.host, port: settings.port });
 
   let closing = false;
@@ -39,7 +25,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     await app.close();
-    await Promise.allSettled([db.close(), redis.quit(), pollQueue.close()]);
+    await runtime.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

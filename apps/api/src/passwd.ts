@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DomainError, InvalidInputError, resetPassword } from '@overcast/core';
+import { InvalidInputError, resetPassword } from '@overcast/core/auth';
+import { DomainError } from '@overcast/core/errors';
 import { migrateDeploy } from '@overcast/db';
 import { choosePassword } from './password-prompt';
 import { exitOnStartupError, loadApiSettings, openDatabase } from './startup';

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { generatePassword, InvalidInputError } from '@overcast/core';
+import { InvalidInputError } from '@overcast/core/auth';
+import { generatePassword } from '@overcast/core/passwords';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

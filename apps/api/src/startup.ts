@@ -1,5 +1,5 @@
-import { type LoadedSettings, loadSettings, SettingsError } from '@overcast/core';
 import { createDatabase, type Database, MigrationError } from '@overcast/db';
+import { type LoadedSettings, loadSettings, SettingsError } from '@overcast/runtime';
 
 /** Prints one clear line for problems a person must fix, and exits; a stack trace only for bugs. */
 export function exitOnStartupError(err: unknown): never {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { base32Decode, createApiToken, hashToken, totpCode } from '@overcast/core';
+import { base32Decode, createApiToken, totpCode } from '@overcast/core/auth';
+import { hashToken } from '@overcast/core/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createOrgWithUser,

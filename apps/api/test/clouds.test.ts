@@ -1,4 +1,5 @@
-import { createRedis, pollCloud } from '@overcast/core';
+import { pollCloud } from '@overcast/core/polling';
+import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DigitalOceanSim,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createApiToken } from '@overcast/core';
+import { createApiToken } from '@overcast/core/auth';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

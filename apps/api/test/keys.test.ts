@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { openPrivateKey } from '@overcast/core';
+import { openPrivateKey } from '@overcast/core/keys';
 import type { Role } from '@overcast/db';
 import { generateKeyPair } from '@overcast/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { insertSamples, pruneSamples, rollupSamples } from '@overcast/core';
+import { insertSamples, pruneSamples, rollupSamples } from '@overcast/core/monitoring';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

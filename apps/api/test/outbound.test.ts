@@ -1,7 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
-import { collectMetrics, createRedis, pollCloud, sealCredentials } from '@overcast/core';
+import { sealCredentials } from '@overcast/core/clouds';
+import { collectMetrics } from '@overcast/core/monitoring';
+import { pollCloud } from '@overcast/core/polling';
+import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DigitalOceanSim,

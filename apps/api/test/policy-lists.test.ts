@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { decide, listMachines, type Policy, type ResourceScope, resourceScope } from '@overcast/core';
+import { decide, type Policy, type ResourceScope, resourceScope } from '@overcast/core/authz';
+import { listMachines } from '@overcast/core/machines';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createRedis, pollCloud } from '@overcast/core';
+import { pollCloud } from '@overcast/core/polling';
+import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   EC2_SIM_ACCESS_KEY_ID,

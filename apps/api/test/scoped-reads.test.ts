@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StreamEvent } from '@overcast/contracts';
-import { createRedis, publishEvents } from '@overcast/core';
+import { publishEvents } from '@overcast/core/events';
+import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,

@@ -3,7 +3,11 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectMetrics, createRedis, executeScriptRun, pollCloud, sealCredentials } from '@overcast/core';
+import { executeScriptRun } from '@overcast/core/automation';
+import { sealCredentials } from '@overcast/core/clouds';
+import { collectMetrics } from '@overcast/core/monitoring';
+import { pollCloud } from '@overcast/core/polling';
+import { createRedis } from '@overcast/runtime';
 import { generateKeyPair, type KeyPair } from '@overcast/ssh';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,6 @@
-import { createRedis, pollCloud, resolveTargets } from '@overcast/core';
+import { resolveTargets } from '@overcast/core/automation';
+import { pollCloud } from '@overcast/core/polling';
+import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DigitalOceanSim,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { base32Decode, createRedis, publishEvents, totpCode } from '@overcast/core';
+import { base32Decode, totpCode } from '@overcast/core/auth';
+import { publishEvents } from '@overcast/core/events';
 import type { Role } from '@overcast/db';
+import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../../../test/support/smtp';
 import {

@@ -1,4 +1,4 @@
-import { createRedis, loadSettings } from '@overcast/core';
+import { createRedis, loadSettings } from '@overcast/runtime';
 import { hostHeartbeatKey } from './heartbeat';
 
 // `node dist/healthcheck.js`: exits 0 while this host's worker keeps its heartbeat fresh.

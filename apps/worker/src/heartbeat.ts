@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { type Redis, WORKER_HEARTBEAT_TTL_SECONDS, workerHeartbeatKey } from '@overcast/core';
+import { type Redis, WORKER_HEARTBEAT_TTL_SECONDS, workerHeartbeatKey } from '@overcast/runtime';
 
 export const workerId = () => `${hostname()}:${process.pid}`;
 export const hostHeartbeatKey = () => workerHeartbeatKey(hostname());

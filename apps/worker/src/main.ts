@@ -1,36 +1,27 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { reconcileSchedules, resumeScriptRuns } from '@overcast/core/automation';
+import { EngineWatchers } from '@overcast/core/engine-events';
+import { scheduleMonitoring } from '@overcast/core/monitoring';
+import { createNotifier } from '@overcast/core/notifications';
+import { reconcilePollSchedules } from '@overcast/core/polling';
+import { waitForSchema } from '@overcast/db';
 import {
   bullConnection,
-  createLogger,
-  createNotifier,
-  createRedis,
-  EngineWatchers,
+  createRuntime,
   type LoadedSettings,
   loadSettings,
-  outboundRules,
   QUEUE_PREFIX,
   QUEUES,
-  reconcilePollSchedules,
-  reconcileSchedules,
-  resumeScriptRuns,
-  ruleEvaluatorDeps,
-  type ScheduleJobData,
-  SecretBox,
+  type Runtime,
   SettingsError,
-  scheduleMonitoring,
-} from '@overcast/core';
-import { createDatabase, waitForSchema } from '@overcast/db';
-import { type Job, Queue, Worker } from 'bullmq';
+} from '@overcast/runtime';
+import { Worker } from 'bullmq';
+import { jobContext } from './context';
 import { startHeartbeat } from './heartbeat';
-import { collectMetricsProcessor } from './jobs/collect-metrics';
-import { evaluateRulesProcessor } from './jobs/evaluate-rules';
-import { EXPIRATION_SCHEDULER_ID, expirationJob } from './jobs/expiration';
-import { MAINTENANCE_SCHEDULES, maintenanceProcessor } from './jobs/maintenance';
-import { pollProcessor } from './jobs/poll';
-import { rollupMetricsProcessor } from './jobs/rollup-metrics';
-import { fireScheduleJob } from './jobs/schedule-fire';
-import { scriptRunProcessor } from './jobs/script-run';
+import { EXPIRATION_SCHEDULER_ID } from './jobs/expiration';
+import { MAINTENANCE_SCHEDULES } from './jobs/maintenance';
 import { noticeNotifier } from './notifier';
+import { processingTable } from './processors';
 
 /** The api writes settings.json on its first start; a worker started beside it waits for the file. */
 async function waitForSettings(): Promise<LoadedSettings> {
@@ -64,78 +55,44 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => (shutdown ? void shutdown(signal) : process.exit(0)));
 }
 
-async function main(): Promise<void> {
-  const { settings } = await waitForSettings();
-  const logger = createLogger(settings.logLevel, 'worker');
-  const db = createDatabase({ url: settings.databaseUrl, applicationName: 'overcast-worker' });
-  // The api applies migrations; a worker that starts first waits for the schema it was built for.
-  await waitForSchema(db.pool, {
-    onWait: ({ pending, error, retryInMs }) =>
-      logger.info(
-        error ? { error, retryInMs } : { pending: pending?.length, next: pending?.[0], retryInMs },
-        error ? 'waiting for the database' : 'waiting for the api to apply database migrations',
-      ),
-  });
-  // BullMQ needs a connection that waits for Redis rather than failing fast.
-  const connection = bullConnection(settings.redisUrl);
-  const redis = createRedis(settings.redisUrl);
-  // A queue's connection error (Redis restarting, or closing during shutdown) is logged, not fatal.
-  const openQueue = (name: string) => {
-    const queue = new Queue(name, { connection, prefix: QUEUE_PREFIX });
-    queue.on('error', (err) => logger.warn({ queue: name, err: err.message }, 'queue connection error'));
-    return queue;
-  };
+/** Repeats `task` every `ms`, logging a failure instead of stopping; returns the stopper. */
+function every(runtime: Runtime, ms: number, what: string, task: () => Promise<unknown>): () => void {
+  const run = () =>
+    task().catch((err) => runtime.logger.warn({ err: (err as Error).message }, `could not ${what}`));
+  const timer = setInterval(run, ms);
+  return () => clearInterval(timer);
+}
 
-  const maintenance = openQueue(QUEUES.maintenance);
+/**
+ * The job schedulers and watchers that Postgres is the source of truth for: built now, and kept
+ * in step. Returns what stops them.
+ */
+async function startSchedulers(runtime: Runtime): Promise<() => Promise<void>> {
+  const { db, settings, queues, logger } = runtime;
   for (const s of MAINTENANCE_SCHEDULES) {
-    await maintenance.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.name });
+    await queues.maintenance.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.name });
   }
-  const pollQueue = openQueue(QUEUES.poll);
-  const pollDeps = {
-    db,
-    box: new SecretBox(settings.secrets.credentialsKey),
-    redis,
-    settings,
-    outbound: outboundRules(settings),
-  };
-  // Postgres is the source of truth for schedules: rebuild them now, and keep checking.
-  await reconcilePollSchedules(db, pollQueue, settings);
-  const reconcile = setInterval(() => {
-    reconcilePollSchedules(db, pollQueue, settings).catch((err) =>
-      logger.warn({ err: (err as Error).message }, 'could not reconcile poll schedules'),
-    );
-  }, RECONCILE_MS);
-  // Docker engines push their changes: one long-lived event watcher per Docker cloud.
-  const engineWatchers = new EngineWatchers(pollDeps, logger);
-  const reconcileWatchers = () =>
-    engineWatchers
-      .reconcile()
-      .catch((err) => logger.warn({ err: (err as Error).message }, 'could not reconcile engine watchers'));
-  await reconcileWatchers();
-  const watchersTimer = setInterval(reconcileWatchers, WATCHERS_RECONCILE_MS);
-  const metricsQueue = openQueue(QUEUES.metrics);
-  const rulesQueue = openQueue(QUEUES.rules);
-  await scheduleMonitoring({ metrics: metricsQueue, rules: rulesQueue }, settings);
-  const collect = collectMetricsProcessor({ ...pollDeps, logger }, logger);
-  const rollup = rollupMetricsProcessor(db, settings, logger);
-  // Automation: script runs, schedule firings, machine expiration.
-  const scriptQueue = openQueue(QUEUES.scripts);
-  const scheduleQueue = openQueue(QUEUES.schedules);
-  const notifier = noticeNotifier(db, redis, createNotifier({ db, box: pollDeps.box, settings, logger }));
-  const automationDeps = { ...pollDeps, pollQueue, scriptQueue, scheduleQueue, notifier, logger };
-  const evaluate = evaluateRulesProcessor(
-    ruleEvaluatorDeps({ ...pollDeps, pollQueue, scriptQueue, logger }),
-    logger,
+  await reconcilePollSchedules(db, queues.poll, settings);
+  const stopPolls = every(runtime, RECONCILE_MS, 'reconcile poll schedules', () =>
+    reconcilePollSchedules(db, queues.poll, settings),
   );
+  // Docker engines push their changes: one long-lived event watcher per Docker cloud.
+  const engineWatchers = new EngineWatchers(runtime, logger);
+  const reconcileWatchers = () => engineWatchers.reconcile();
+  await reconcileWatchers().catch((err) =>
+    logger.warn({ err: (err as Error).message }, 'could not reconcile engine watchers'),
+  );
+  const stopWatchers = every(runtime, WATCHERS_RECONCILE_MS, 'reconcile engine watchers', reconcileWatchers);
+  await scheduleMonitoring({ metrics: queues.metrics, rules: queues.rules }, settings);
   const rebuildSchedules = async (why: string) => {
     try {
-      await scheduleQueue.upsertJobScheduler(
+      await queues.schedules.upsertJobScheduler(
         EXPIRATION_SCHEDULER_ID,
         { every: settings.automation.expirationCheckSeconds * 1000 },
         { name: EXPIRATION_SCHEDULER_ID, opts: { removeOnComplete: 10, removeOnFail: 50 } },
       );
-      const removed = await reconcileSchedules(db, scheduleQueue);
-      const runs = await resumeScriptRuns(db, scriptQueue);
+      const removed = await reconcileSchedules(db, queues.schedules);
+      const runs = await resumeScriptRuns(db, queues.scripts);
       logger.info(
         { why, removed, unfinishedRuns: runs },
         'schedules and script runs rebuilt from the database',
@@ -146,50 +103,42 @@ async function main(): Promise<void> {
   };
   await rebuildSchedules('start');
   // A Redis that restarted empty has lost every scheduler: rebuild as soon as it is back.
-  const scheduleClient = await scheduleQueue.client;
-  let seenReady = false;
+  const scheduleClient = await queues.schedules.client;
+  let seenReady = scheduleClient.status === 'ready';
   scheduleClient.on('ready', () => {
     if (seenReady) void rebuildSchedules('redis reconnected');
     seenReady = true;
   });
-  if (scheduleClient.status === 'ready') seenReady = true;
-  const scheduleReconcile = setInterval(() => void rebuildSchedules('periodic'), RECONCILE_MS);
+  const stopSchedules = every(runtime, RECONCILE_MS, 'rebuild schedules', () => rebuildSchedules('periodic'));
+  return async () => {
+    stopPolls();
+    stopWatchers();
+    await engineWatchers.stopAll();
+    stopSchedules();
+  };
+}
 
-  const stopHeartbeat = startHeartbeat(redis);
-  const workers = [
-    new Worker(QUEUES.scripts, scriptRunProcessor(automationDeps, logger), {
-      connection,
-      prefix: QUEUE_PREFIX,
-      concurrency: settings.worker.concurrency,
-    }),
-    new Worker(
-      QUEUES.schedules,
-      async (job: Job) =>
-        job.name === EXPIRATION_SCHEDULER_ID
-          ? expirationJob(automationDeps, logger)
-          : fireScheduleJob(automationDeps, logger, job as Job<ScheduleJobData>),
-      // Firings are short and mostly waiting on Postgres and providers: many at once keeps a
-      // minute boundary where many schedules fall due from queueing them behind each other.
-      { connection, prefix: QUEUE_PREFIX, concurrency: Math.max(16, settings.worker.concurrency) },
-    ),
-    new Worker(QUEUES.maintenance, maintenanceProcessor(db, logger, settings), {
-      connection,
-      prefix: QUEUE_PREFIX,
-      concurrency: 1,
-    }),
-    new Worker(QUEUES.poll, pollProcessor(pollDeps, logger), {
-      connection,
-      prefix: QUEUE_PREFIX,
-      concurrency: settings.worker.concurrency,
-    }),
-    // One collection round at a time: a round already bounds its own connections.
-    new Worker(QUEUES.metrics, (job) => (job.name === 'rollup' ? rollup() : collect()), {
-      connection,
-      prefix: QUEUE_PREFIX,
-      concurrency: 1,
-    }),
-    new Worker(QUEUES.rules, () => evaluate(), { connection, prefix: QUEUE_PREFIX, concurrency: 1 }),
-  ];
+async function main(): Promise<void> {
+  const { settings } = await waitForSettings();
+  const runtime = createRuntime(settings, { name: 'worker' });
+  const { logger } = runtime;
+  // The api applies migrations; a worker that starts first waits for the schema it was built for.
+  await waitForSchema(runtime.db.pool, {
+    onWait: ({ pending, error, retryInMs }) =>
+      logger.info(
+        error ? { error, retryInMs } : { pending: pending?.length, next: pending?.[0], retryInMs },
+        error ? 'waiting for the database' : 'waiting for the api to apply database migrations',
+      ),
+  });
+  const stopSchedulers = await startSchedulers(runtime);
+  const stopHeartbeat = startHeartbeat(runtime.redis);
+  const notifier = noticeNotifier(runtime.db, runtime.redis, createNotifier(runtime));
+  // BullMQ's workers need a connection that waits for Redis rather than failing fast.
+  const connection = bullConnection(settings.redisUrl);
+  const workers = processingTable(jobContext(runtime, notifier)).map(
+    ({ queue, concurrency, process }) =>
+      new Worker(QUEUES[queue], process, { connection, prefix: QUEUE_PREFIX, concurrency }),
+  );
   for (const w of workers) {
     w.on('failed', (job, err) =>
       logger.warn({ queue: w.name, job: job?.name, err: err.message }, 'job failed'),
@@ -216,21 +165,9 @@ async function main(): Promise<void> {
       sleep(DRAIN_TIMEOUT_MS).then(() => true),
     ]);
     if (timedOut) await Promise.all(workers.map((w) => w.close(true)));
-    clearInterval(reconcile);
-    clearInterval(watchersTimer);
-    await engineWatchers.stopAll();
-    clearInterval(scheduleReconcile);
+    await stopSchedulers();
     await stopHeartbeat();
-    await Promise.allSettled([
-      maintenance.close(),
-      pollQueue.close(),
-      metricsQueue.close(),
-      rulesQueue.close(),
-      scriptQueue.close(),
-      scheduleQueue.close(),
-      db.close(),
-      redis.quit(),
-    ]);
+    await runtime.close();
     logger.info('worker stopped');
     process.exit(0);
   };

@@ -1,5 +1,8 @@
-import { type Notifier, publishEvents, type Redis, recordAudit } from '@overcast/core';
+import { recordAudit } from '@overcast/core/audit';
+import { publishEvents } from '@overcast/core/events';
+import type { Notifier } from '@overcast/core/notifications';
 import type { Database } from '@overcast/db';
+import type { Redis } from '@overcast/runtime';
 
 /**
  * Notices (schedule "notify" actions, expiration warnings) go to the organization's email and

@@ -1,25 +1,24 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createRedis, loadSettings, orgChannel, SecretBox, sealCredentials } from '@overcast/core';
+import { join } from 'node:path';
+import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
+import { sealCredentials } from '@overcast/core/clouds';
+import { orgChannel } from '@overcast/core/events';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
+import { createRedis, loadSettings, SecretBox } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DigitalOceanSim,
-  startDigitalOceanSim,
-} from '../../../packages/cloud-sim/src/digitalocean/index';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
 import { type RedisServer, startRedisServer } from '../../../test/support/redis';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
 import { createOrgWithUser, login, startTestApi, type TestApi } from '../../api/test/support/harness';
+import { spawnWorker, waitFor } from './support/harness';
 
 // Scripts, schedules and expiration end to end: the real api (in process), the built worker
 // (a child process), a database and a redis-server of this file's own (Redis gets restarted),
 // OpenSSH on loopback as the machines, and the DigitalOcean emulator for machine actions.
 
-const workerDir = resolve(import.meta.dirname, '..');
 const dbName = `overcast_automation_${randomBytes(4).toString('hex')}`;
 const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
 const TOKEN = 'automation-token';
@@ -38,11 +37,7 @@ let doCloudId: string;
 const sshds: SshdHandle[] = [];
 
 const startWorker = () => {
-  worker = spawn(process.execPath, ['dist/main.js'], {
-    cwd: workerDir,
-    env,
-    stdio: process.env.WORKER_LOGS ? 'inherit' : 'ignore',
-  });
+  worker = spawnWorker(env);
 };
 async function stopWorker(): Promise<void> {
   const w = worker;
@@ -51,20 +46,6 @@ async function stopWorker(): Promise<void> {
   const gone = new Promise((r) => w.once('exit', r));
   w.kill('SIGTERM');
   await gone;
-}
-
-async function waitFor<T>(
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const call = async (method: string, url: string, payload?: unknown) => {

@@ -1,26 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import {
-  createRedis,
-  EngineWatchers,
-  loadSettings,
-  orgChannel,
-  SecretBox,
-  type Settings,
-  sealCredentials,
-} from '@overcast/core';
+import { join } from 'node:path';
+import { type DockerSim, startDockerSim } from '@overcast/cloud-sim';
+import { sealCredentials } from '@overcast/core/clouds';
+import { EngineWatchers } from '@overcast/core/engine-events';
+import { orgChannel } from '@overcast/core/events';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
+import { createRedis, loadSettings, SecretBox, type Settings } from '@overcast/runtime';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DockerSim, startDockerSim } from '../../../packages/cloud-sim/src/docker/index';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
+import { spawnWorker, waitFor } from './support/harness';
 
 // The real worker follows a Docker engine's event stream; it gets a database of its own so
 // its watchers and polls never touch other test files' clouds.
-const workerDir = resolve(import.meta.dirname, '..');
 const dbName = `overcast_engine_${randomBytes(4).toString('hex')}`;
 const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
 const scratch = mkdtempSync(join(tmpdir(), 'overcast-engine-'));
@@ -33,14 +28,6 @@ let subscriber: Redis;
 let orgId: string;
 let cloudId: string;
 let worker: ChildProcess;
-
-async function waitFor(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const machine = (name: string) => db.prisma.machine.findFirst({ where: { cloudId, name } });
 
@@ -81,11 +68,7 @@ beforeAll(async () => {
       credentials: sealCredentials(new SecretBox(settings.secrets.credentialsKey), cloudId, {}),
     },
   });
-  worker = spawn(process.execPath, ['dist/main.js'], {
-    cwd: workerDir,
-    env,
-    stdio: process.env.WORKER_LOGS ? 'inherit' : 'ignore',
-  });
+  worker = spawnWorker(env);
 });
 afterAll(async () => {
   worker?.kill('SIGTERM');

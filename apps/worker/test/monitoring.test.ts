@@ -1,36 +1,26 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
+import { executeScriptRun } from '@overcast/core/automation';
+import { sealCredentials } from '@overcast/core/clouds';
+import { createSshKey } from '@overcast/core/keys';
+import { collectMetrics, machineMonitoringView, metricSeries } from '@overcast/core/monitoring';
+import { createChannel, signWebhook } from '@overcast/core/notifications';
+import { outboundRules } from '@overcast/core/outbound';
 import {
-  bullConnection,
-  collectMetrics,
-  createChannel,
-  createRedis,
   createRule,
-  createSshKey,
   evaluateRules,
-  executeScriptRun,
-  machineMonitoringView,
-  metricSeries,
-  outboundRules,
-  QUEUE_PREFIX,
-  QUEUES,
   type RuleEvaluatorDeps,
   ruleEvaluatorDeps,
-  SecretBox,
-  sealCredentials,
-  signWebhook,
   updateRule,
-} from '@overcast/core';
+} from '@overcast/core/rules';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
+import { bullConnection, createRedis, QUEUE_PREFIX, QUEUES, SecretBox } from '@overcast/runtime';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DigitalOceanSim,
-  startDigitalOceanSim,
-} from '../../../packages/cloud-sim/src/digitalocean/index';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
 

@@ -1,23 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import {
-  createRedis,
-  executeScriptRun,
-  loadSettings,
-  SecretBox,
-  type Settings,
-  sealCredentials,
-} from '@overcast/core';
-import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import {
   type DigitalOceanSim,
+  type DockerSim,
   startDigitalOceanSim,
-} from '../../../packages/cloud-sim/src/digitalocean/index';
-import { type DockerSim, startDockerSim } from '../../../packages/cloud-sim/src/docker/index';
+  startDockerSim,
+} from '@overcast/cloud-sim';
+import { executeScriptRun } from '@overcast/core/automation';
+import { sealCredentials } from '@overcast/core/clouds';
+import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
+import { createRedis, loadSettings, SecretBox, type Settings } from '@overcast/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
 import { type RedisServer, startRedisServer } from '../../../test/support/redis';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
@@ -28,6 +24,7 @@ import {
   startTestApi,
   type TestApi,
 } from '../../api/test/support/harness';
+import { spawnWorker, waitFor } from './support/harness';
 
 // The policy walk over every path that reaches a machine, for a member whose team denies shell,
 // act, delete and run on machines tagged env=prod: direct requests, script runs, schedules as
@@ -35,7 +32,6 @@ import {
 // retagging. The real api (in process), the built worker (a child process), OpenSSH on loopback,
 // and the DigitalOcean and Docker emulators.
 
-const workerDir = resolve(import.meta.dirname, '..');
 const dbName = `overcast_policy_walk_${randomBytes(4).toString('hex')}`;
 const scratch = mkdtempSync(join(tmpdir(), 'overcast-policy-walk-'));
 const settingsDir = join(scratch, 'settings');
@@ -65,20 +61,6 @@ let prodA: Droplet;
 let prodB: Droplet;
 let devA: Droplet;
 let devB: Droplet;
-
-async function waitFor<T>(
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const call = async (as: string, method: string, url: string, payload?: unknown) => {
   const res = await api.app.inject({
@@ -187,11 +169,7 @@ beforeAll(async () => {
   );
   docker.engine.start(docker.engine.createContainer({ name: 'app', image: 'alpine:3.20' }).id);
 
-  worker = spawn(process.execPath, ['dist/main.js'], {
-    cwd: workerDir,
-    env,
-    stdio: process.env.WORKER_LOGS ? 'inherit' : 'ignore',
-  });
+  worker = spawnWorker(env);
   const droplets = await waitFor(
     async () => {
       const rows = await db.prisma.machine.findMany({

@@ -1,20 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { loadSettings, SecretBox, sealCredentials } from '@overcast/core';
+import { join } from 'node:path';
+import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
+import { sealCredentials } from '@overcast/core/clouds';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
+import { loadSettings, SecretBox } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DigitalOceanSim,
-  startDigitalOceanSim,
-} from '../../../packages/cloud-sim/src/digitalocean/index';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
+import { exited, spawnWorker, waitFor } from './support/harness';
 
 // The real worker process polls through BullMQ. It gets a database of its own, so its
 // poller never touches the clouds of other test files.
-const workerDir = resolve(import.meta.dirname, '..');
 const dbName = `overcast_poller_${randomBytes(4).toString('hex')}`;
 const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
 const TOKEN = 'poller-token';
@@ -57,22 +54,8 @@ afterAll(async () => {
   await dropDatabase(dbName);
 });
 
-const startWorker = () =>
-  spawn(process.execPath, ['dist/main.js'], {
-    cwd: workerDir,
-    env,
-    stdio: process.env.WORKER_LOGS ? 'inherit' : 'ignore',
-  });
-const exited = (child: ChildProcess) => new Promise((r) => child.once('exit', r));
+const startWorker = () => spawnWorker(env);
 const machineCount = () => db.prisma.machine.count({ where: { cloudId } });
-
-async function waitFor(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('poller in the worker', () => {
   it('a worker killed in the middle of a poll leaves no partial state; the next worker completes it', async () => {

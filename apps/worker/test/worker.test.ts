@@ -4,12 +4,13 @@ import { mkdtempSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createRedis, deleteStaleSessions, loadSettings, workerHeartbeatKey } from '@overcast/core';
+import { deleteStaleSessions } from '@overcast/core/auth';
 import { createDatabase } from '@overcast/db';
+import { createRedis, loadSettings, workerHeartbeatKey } from '@overcast/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase as createEmptyDatabase, dropDatabase } from '../../../test/support/postgres';
+import { exited, spawnWorker, waitFor, workerDir } from './support/harness';
 
-const workerDir = resolve(import.meta.dirname, '..');
 const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
 loadSettings({ dir: settingsDir, create: true, env: process.env });
 const env = { ...process.env, OVERCAST_SETTINGS_DIR: settingsDir, OVERCAST_LOG_LEVEL: 'warn' };
@@ -20,16 +21,6 @@ afterAll(async () => {
   await db.close();
 });
 
-async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function freePort(): Promise<number> {
   const srv = createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
@@ -38,16 +29,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const exited = (child: ChildProcess) =>
-  new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-
 describe('worker process', () => {
   it('reports liveness while running and drains cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      cwd: workerDir,
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawnWorker(env, ['ignore', 'ignore', 'pipe']);
     let stderr = '';
     child.stderr!.on('data', (d) => {
       stderr += d;
@@ -72,11 +56,7 @@ describe('worker process', () => {
 
   it('waits for the api to create settings.json instead of failing at once', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      cwd: workerDir,
-      env: { ...env, OVERCAST_SETTINGS_DIR: empty },
-      stdio: 'ignore',
-    });
+    const child = spawnWorker({ ...env, OVERCAST_SETTINGS_DIR: empty }, 'ignore');
     const done = exited(child);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(child.exitCode).toBeNull();
@@ -92,11 +72,7 @@ describe('first start', () => {
     const name = `overcast_first_${randomBytes(4).toString('hex')}`;
     const url = await createEmptyDatabase(name);
     const firstEnv = { ...env, DATABASE_URL: url, OVERCAST_LOG_LEVEL: 'info' };
-    const worker = spawn(process.execPath, ['dist/main.js'], {
-      cwd: workerDir,
-      env: firstEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const worker = spawnWorker(firstEnv, ['ignore', 'pipe', 'pipe']);
     let output = '';
     worker.stdout!.on('data', (d) => {
       output += d;

@@ -10,6 +10,7 @@ export * from './api/machines';
 export * from './api/monitoring';
 export * from './api/shell';
 export * from './api/teams';
+export * from './authz';
 export * from './destinations';
 export * from './provider';
 export * from './tags';

@@ -22,7 +22,12 @@ export type MachineState = (typeof MACHINE_STATES)[number];
 export const VOLUME_STATES = ['available', 'in-use', 'creating', 'deleting', 'error', 'unknown'] as const;
 export type VolumeState = (typeof VOLUME_STATES)[number];
 
-export type MachineAction = 'start' | 'stop' | 'reboot' | 'destroy' | 'rename';
+/** What every driver does to a machine. */
+export const MACHINE_ACTIONS = ['start', 'stop', 'reboot', 'destroy', 'rename'] as const;
+export type MachineAction = (typeof MACHINE_ACTIONS)[number];
+/** What only containers do, on top of MACHINE_ACTIONS. */
+export const CONTAINER_ACTIONS = ['pause', 'unpause'] as const;
+export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
 
 export interface Money {
   /** Decimal string, never a float: "5.0000". */

@@ -1,8 +1,8 @@
 import type { CloudProvider } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
-import { getCloud } from './clouds';
 import { HOURS_PER_MONTH, regionOf, sizePrice } from './cost';
 import { DomainError } from './errors';
+import { repos } from './repositories';
 
 type Extra = Record<string, unknown>;
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -38,7 +38,7 @@ const readableName = (name: string, isPublic: boolean, extra: Extra) =>
  * launched there, with the shipped price of each size in that region when the provider gives none.
  */
 export async function cloudCatalog(db: Database, organizationId: string, cloudId: string, location?: string) {
-  const cloud = await getCloud(db, organizationId, cloudId);
+  const cloud = await repos(db).clouds.getInOrg(organizationId, cloudId);
   const where = { cloudId, organizationId };
   const [sizes, images, locations] = await Promise.all([
     db.prisma.size.findMany({ where, orderBy: [{ priceMonthly: 'asc' }, { name: 'asc' }] }),

@@ -1,32 +1,7 @@
-export * from './audit';
-export * from './audit-log';
-export * from './auth';
-export * from './authz';
-export * from './automation';
-export * from './catalog';
-export * from './clouds';
-export * from './containers';
-export * from './cost';
-export * from './engine-events';
+/**
+ * The root entry holds only what nearly every caller needs: the error type and who acts.
+ * Everything else is imported from its domain's entry point (`@overcast/core/machines`,
+ * `@overcast/core/clouds`, ...), listed in package.json's `exports`.
+ */
+export * from './actor';
 export * from './errors';
-export * from './events';
-export * from './inventory';
-export * from './keys';
-export * from './logger';
-export * from './machines';
-export * from './mail';
-export * from './monitoring';
-export * from './notifications';
-export * from './orgs';
-export * from './outbound';
-export * from './passwords';
-export * from './polling';
-export * from './queues';
-export * from './redis';
-export * from './rules';
-export * from './secrets';
-export * from './settings';
-export * from './ssh-access';
-export * from './terminal';
-export * from './tokens';
-export * from './volumes';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { COMMON_PASSWORDS } from './common-passwords';
 
@@ -95,4 +96,9 @@ export function passwordProblem(password: string, minLength = PASSWORD_MIN_LENGT
     return 'This password is among the most common ones, which are guessed first; choose one that is harder to guess, such as a few unrelated words.';
   }
   return null;
+}
+
+/** A readable random password for `adduser` when no terminal can ask for one. */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
 }

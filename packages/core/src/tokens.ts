@@ -22,8 +22,3 @@ export function safeEqual(a: string, b: string): boolean {
   const bb = Buffer.from(b);
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
-
-/** A readable random password for `adduser` when no terminal can ask for one. */
-export function generatePassword(): string {
-  return randomBytes(18).toString('base64url');
-}

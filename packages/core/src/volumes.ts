@@ -1,12 +1,13 @@
 import type { Volume, VolumeList, VolumeListQuery, VolumeOperation } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
-import { type Actor, recordAudit } from './audit';
+import { type OrgActor, recordAudit } from './audit';
 import { type Principal, policyFilter } from './authz';
-import { driverOf, getCloud } from './clouds';
-import { DomainError, fromProviderError, notFound } from './errors';
-import { type ActionDeps, orgMachine } from './machines';
+import { driverOf } from './clouds';
+import { DomainError, fromProviderError } from './errors';
+import type { ActionDeps } from './machines';
 import { escapeLike } from './machines/list';
 import { refreshNow } from './polling';
+import { repos } from './repositories';
 
 interface VolumeRow {
   id: string;
@@ -95,14 +96,6 @@ export async function listVolumes(
   };
 }
 
-async function orgVolume(db: Database, organizationId: string, id: string) {
-  const volume = await db.prisma.volume.findFirst({ where: { id, organizationId } });
-  if (!volume) throw notFound('Volume');
-  return volume;
-}
-
-type OrgActor = Actor & { organizationId: string };
-
 async function runVolumeOp(
   deps: ActionDeps,
   actor: OrgActor,
@@ -110,7 +103,7 @@ async function runVolumeOp(
   op: VolumeOperation,
   audit: { action: string; resourceId: string; details: Record<string, unknown> },
 ) {
-  const cloud = await getCloud(deps.db, actor.organizationId, cloudId);
+  const cloud = await repos(deps.db).clouds.getInOrg(actor.organizationId, cloudId);
   try {
     const result = await (await driverOf(deps, cloud)).volumeAction(op);
     await recordAudit(deps.db, actor, { ...audit, resourceKind: 'volume' });
@@ -154,8 +147,8 @@ export async function attachVolume(
   machineId: string,
   attach: boolean,
 ): Promise<void> {
-  const volume = await orgVolume(deps.db, actor.organizationId, id);
-  const machine = await orgMachine(deps.db, actor.organizationId, machineId);
+  const volume = await repos(deps.db).volumes.getInOrg(actor.organizationId, id);
+  const machine = await repos(deps.db).machines.getInOrg(actor.organizationId, machineId);
   if (machine.cloudId !== volume.cloudId) {
     throw new DomainError(
       'invalid',
@@ -177,7 +170,7 @@ export async function attachVolume(
 }
 
 export async function deleteVolume(deps: ActionDeps, actor: OrgActor, id: string): Promise<void> {
-  const volume = await orgVolume(deps.db, actor.organizationId, id);
+  const volume = await repos(deps.db).volumes.getInOrg(actor.organizationId, id);
   if (volume.attachedTo.length > 0) {
     throw new DomainError(
       'conflict',

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
+import { loadSettings } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
-import { auditSettingsChange, loadSettings } from '../src/settings';
+import { auditSettingsChange } from '../src/settings';
 
 // Its own database: the stored fingerprint is installation-wide.
 const name = `overcast_settings_audit_${randomBytes(4).toString('hex')}`;

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SecretBox } from '@overcast/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPrivateKey, sealPrivateKey } from '../src/keys';
-import { SecretBox } from '../src/secrets';
 import { CastRecorder, parseCast, recordingsDir } from '../src/terminal';
 
 const dir = mkdtempSync(join(tmpdir(), 'overcast-cast-'));

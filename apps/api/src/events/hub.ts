@@ -1,13 +1,13 @@
 import {
   type AudienceEvent,
-  createRedis,
   eventAudiences,
   governedByPolicies,
-  ORG_CHANNEL_PATTERN,
   type Principal,
   ReadScopes,
-} from '@overcast/core';
+} from '@overcast/core/authz';
+import { ORG_CHANNEL_PATTERN } from '@overcast/core/events';
 import type { Database } from '@overcast/db';
+import { createRedis } from '@overcast/runtime';
 import type { WebSocket } from 'ws';
 
 /** What the socket's reader may see now; read at each event, so role and team changes apply at once. */

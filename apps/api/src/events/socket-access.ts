@@ -5,12 +5,12 @@ import {
   type AuthContext,
   changeCovers,
   currentAccess,
-  type Logger,
   listenForAccessChanges,
-  type Principal,
   teamUserIds,
-} from '@overcast/core';
+} from '@overcast/core/auth';
+import type { Principal } from '@overcast/core/authz';
 import type { Database } from '@overcast/db';
+import type { Logger } from '@overcast/runtime';
 
 /** Close codes of sockets whose access ended (signed out, revoked, removed) or narrowed (role, teams). */
 export const CLOSE_ACCESS_REVOKED = 4401;

@@ -1,4 +1,4 @@
-import { type AuthContext, ORGANIZATION_HEADER, resolveApiToken, resolveSession } from '@overcast/core';
+import { type AuthContext, ORGANIZATION_HEADER, resolveApiToken, resolveSession } from '@overcast/core/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App, AppDeps } from '../context';
 import { forbidden, HttpError, unauthenticated } from '../http/errors';

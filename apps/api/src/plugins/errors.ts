@@ -1,4 +1,5 @@
-import { DomainError, TooManyAttemptsError } from '@overcast/core';
+import { TooManyAttemptsError } from '@overcast/core/auth';
+import { DomainError } from '@overcast/core/errors';
 import { isDatabaseUnavailable } from '@overcast/db';
 import type { FastifyError } from 'fastify';
 import type { App } from '../context';

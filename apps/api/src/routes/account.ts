@@ -18,6 +18,7 @@ import {
   TotpEnrolment,
   UpdateProfileRequest,
 } from '@overcast/contracts';
+import { exportAudit, queryAudit, recordAudit } from '@overcast/core/audit';
 import {
   apiTokenView,
   beginTotpEnrolment,
@@ -25,17 +26,14 @@ import {
   confirmTotpEnrolment,
   createApiToken,
   disableTotp,
-  exportAudit,
   listApiTokens,
   listSessions,
-  queryAudit,
-  recordAudit,
   revokeAllSessions,
   revokeApiToken,
   revokeUserSession,
   roleAtLeast,
   updateProfile,
-} from '@overcast/core';
+} from '@overcast/core/auth';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { App, AppDeps } from '../context';

@@ -1,13 +1,13 @@
 import { ErrorBody, LoginRequest, Me } from '@overcast/contracts';
+import { recordAudit } from '@overcast/core/audit';
 import {
   accountOfEmail,
   checkSecondFactor,
   createSession,
-  recordAudit,
   resolveSession,
   revokeSession,
   verifyCredentials,
-} from '@overcast/core';
+} from '@overcast/core/auth';
 import type { App, AppDeps } from '../context';
 import { HttpError } from '../http/errors';
 import { SESSION_COOKIE } from '../plugins/auth';

@@ -10,20 +10,12 @@ import {
   SizeList,
   UpdateCloudRequest,
 } from '@overcast/contracts';
-import {
-  addCloud,
-  cloudCatalog,
-  deleteCloud,
-  getCloud,
-  listClouds,
-  outboundRules,
-  recordAudit,
-  refreshNow,
-  schedulePolls,
-  toCloudView,
-  unschedulePolls,
-  updateCloud,
-} from '@overcast/core';
+import { recordAudit } from '@overcast/core/audit';
+import { cloudCatalog } from '@overcast/core/catalog';
+import { addCloud, deleteCloud, listClouds, toCloudView, updateCloud } from '@overcast/core/clouds';
+import { outboundRules } from '@overcast/core/outbound';
+import { refreshNow, schedulePolls, unschedulePolls } from '@overcast/core/polling';
+import { repos } from '@overcast/core/repositories';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
@@ -77,7 +69,7 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
     { schema: { tags, summary: 'One cloud', params: IdParams, response: { 200: T.Ref(Cloud), ...errors } } },
     async (request) => {
       const auth = await authorize(request, 'clouds', 'read', { id: request.params.id });
-      return toCloudView(db, await getCloud(db, auth.organizationId, request.params.id), auth);
+      return toCloudView(db, await repos(db).clouds.getInOrg(auth.organizationId, request.params.id), auth);
     },
   );
 
@@ -133,7 +125,7 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
     async (request, reply) => {
       await authorize(request, 'clouds', 'act', { id: request.params.id });
       const actor = orgActorOf(request);
-      const cloud = await getCloud(db, actor.organizationId, request.params.id);
+      const cloud = await repos(db).clouds.getInOrg(actor.organizationId, request.params.id);
       const queued = await refreshNow(pollQueue, cloud.id);
       await recordAudit(db, actor, { action: 'cloud.refresh', resourceKind: 'cloud', resourceId: cloud.id });
       return reply.status(202).send({ queued });

@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { type ContainerCreateLine, CreateContainerRequest, EngineFacts, IdParams } from '@overcast/contracts';
-import { createContainer, DomainError, engineFacts, outboundRules } from '@overcast/core';
+import { createContainer, engineFacts } from '@overcast/core/containers';
+import { DomainError } from '@overcast/core/errors';
+import { outboundRules } from '@overcast/core/outbound';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';

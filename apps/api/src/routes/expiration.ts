@@ -5,7 +5,7 @@ import {
   MachineExpiration,
   SetExpirationRequest,
 } from '@overcast/contracts';
-import { listExpiringMachines, setMachineExpiration } from '@overcast/core';
+import { listExpiringMachines, setMachineExpiration } from '@overcast/core/automation';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';

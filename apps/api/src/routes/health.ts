@@ -1,5 +1,5 @@
 import { Health, Readiness } from '@overcast/contracts';
-import { pingRedis } from '@overcast/core';
+import { pingRedis } from '@overcast/runtime';
 import type { App, AppDeps } from '../context';
 
 const CHECK_TIMEOUT_MS = 2_000;

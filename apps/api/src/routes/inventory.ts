@@ -9,15 +9,9 @@ import {
   VolumeList,
   VolumeListQuery,
 } from '@overcast/contracts';
-import {
-  attachVolume,
-  costHistory,
-  costSummary,
-  createVolume,
-  deleteVolume,
-  listVolumes,
-  outboundRules,
-} from '@overcast/core';
+import { costHistory, costSummary } from '@overcast/core/cost';
+import { outboundRules } from '@overcast/core/outbound';
+import { attachVolume, createVolume, deleteVolume, listVolumes } from '@overcast/core/volumes';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';

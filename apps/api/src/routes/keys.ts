@@ -11,13 +11,13 @@ import {
 import {
   createSshKey,
   deleteSshKey,
-  getSshKey,
   listSshKeys,
   machineSshView,
   setMachineSsh,
   sshKeyView,
   updateSshKey,
-} from '@overcast/core';
+} from '@overcast/core/keys';
+import { repos } from '@overcast/core/repositories';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
@@ -69,7 +69,7 @@ export function keyRoutes(app: App, deps: AppDeps): void {
     },
     async (request) => {
       const auth = await authorize(request, 'keys', 'read', { id: request.params.id });
-      return sshKeyView(db, await getSshKey(db, auth.organizationId, request.params.id));
+      return sshKeyView(db, await repos(db).sshKeys.getInOrg(auth.organizationId, request.params.id));
     },
   );
 

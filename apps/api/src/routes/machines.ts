@@ -9,17 +9,17 @@ import {
   TagKeyParams,
   TagsRequest,
 } from '@overcast/contracts';
+import { rightForMachineAction } from '@overcast/core/authz';
 import {
   checkTagLimits,
   createMachine,
   listMachines,
   machineAction,
   machineDetail,
-  outboundRules,
   removeMachineTag,
-  rightForMachineAction,
   setMachineTags,
-} from '@overcast/core';
+} from '@overcast/core/machines';
+import { outboundRules } from '@overcast/core/outbound';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';

@@ -9,15 +9,15 @@ import {
   MonitoringBulkRequest,
   type RuleTarget,
 } from '@overcast/contracts';
+import { DomainError } from '@overcast/core/errors';
 import {
-  DomainError,
   fleetUsage,
   machineMonitoringView,
   metricSeries,
-  outboundRules,
   setMachineMonitoring,
   setMonitoringForTarget,
-} from '@overcast/core';
+} from '@overcast/core/monitoring';
+import { outboundRules } from '@overcast/core/outbound';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';

@@ -6,15 +6,15 @@ import {
   NotificationChannelList,
   UpdateNotificationChannelRequest,
 } from '@overcast/contracts';
+import { recordAudit } from '@overcast/core/audit';
 import {
   createChannel,
   createNotifier,
   deleteChannel,
   listChannels,
-  outboundRules,
-  recordAudit,
   updateChannel,
-} from '@overcast/core';
+} from '@overcast/core/notifications';
+import { outboundRules } from '@overcast/core/outbound';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';

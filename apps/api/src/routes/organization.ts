@@ -22,11 +22,11 @@ import {
   UpdateTeamRequest,
   UserIdParams,
 } from '@overcast/contracts';
+import { createSession, resolveSession } from '@overcast/core/auth';
 import {
   acceptInvitation,
   createInvitation,
   createOrganization,
-  createSession,
   createTeam,
   deleteTeam,
   getTeam,
@@ -36,17 +36,15 @@ import {
   listOrganizations,
   listTeams,
   lookupInvitation,
-  mailEnabled,
   removeMember,
-  resolveSession,
   revokeInvitation,
-  sendMail,
   setMemberRole,
   setTeamMembers,
   setTeamPolicies,
   switchOrganization,
   updateTeam,
-} from '@overcast/core';
+} from '@overcast/core/orgs';
+import { mailEnabled, sendMail } from '@overcast/runtime';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import { HttpError } from '../http/errors';

@@ -17,7 +17,7 @@ import {
   listIncidents,
   listRules,
   updateRule,
-} from '@overcast/core';
+} from '@overcast/core/rules';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';

@@ -17,7 +17,7 @@ import {
   listSchedules,
   previewSchedule,
   updateSchedule,
-} from '@overcast/core';
+} from '@overcast/core/automation';
 import { Type as T } from '@sinclair/typebox';
 import type { Queue } from 'bullmq';
 import type { App, AppDeps } from '../context';

@@ -21,7 +21,7 @@ import {
   listScriptVersions,
   startScriptRun,
   updateScript,
-} from '@overcast/core';
+} from '@overcast/core/automation';
 import { Type as T } from '@sinclair/typebox';
 import type { App, AppDeps } from '../context';
 import type { AutomationQueues } from './schedules';

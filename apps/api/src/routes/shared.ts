@@ -1,21 +1,19 @@
 import { ErrorBody, type Me } from '@overcast/contracts';
+import { type Actor, recordAudit } from '@overcast/core/audit';
+import { type AuthContext, roleAtLeast } from '@overcast/core/auth';
 import {
   ACTION_WORDS,
-  type Actor,
-  type AuthContext,
   type AuthzAction,
   decide,
   KIND_NOUN,
   KIND_WORDS,
   needsScope,
-  notFound,
   permissionsOf,
   type ResourceKind,
   type ResourceScope,
-  recordAudit,
   resourceScope,
-  roleAtLeast,
-} from '@overcast/core';
+} from '@overcast/core/authz';
+import { notFound } from '@overcast/core/errors';
 import type { Role } from '@overcast/db';
 import type { FastifyRequest } from 'fastify';
 import { forbidden, unauthenticated } from '../http/errors';

@@ -8,17 +8,17 @@ import {
   ShellSession,
   ShellSessionList,
 } from '@overcast/contracts';
+import { mayDo } from '@overcast/core/authz';
+import { authorizeEngineHost } from '@overcast/core/containers';
+import { repos } from '@overcast/core/repositories';
 import {
   acceptHostKey,
-  authorizeEngineHost,
   listHostKeys,
   listShellSessions,
-  mayDo,
   openRecording,
-  orgMachine,
   type TerminalRequest,
   TerminalSession,
-} from '@overcast/core';
+} from '@overcast/core/terminal';
 import type { Machine } from '@overcast/db';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
@@ -77,7 +77,7 @@ export function shellRoutes(app: App, deps: AppDeps, sockets: SocketAccess): voi
       if (request.auth?.tokenScope === 'read')
         throw forbidden('This API token is read-only; a terminal needs a token with full scope.');
       const auth = await authorize(request, 'machines', 'shell', { id });
-      const machine = await orgMachine(db, auth.organizationId, id);
+      const machine = await repos(db).machines.getInOrg(auth.organizationId, id);
       // A container's shell goes through its engine; one reached through a machine needs a shell there.
       await authorizeEngineHost(db, auth.organizationId, { label: 'you', principal: auth }, machine.cloudId);
       const actor = {

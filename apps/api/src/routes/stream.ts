@@ -1,5 +1,6 @@
 import { ErrorBody } from '@overcast/contracts';
-import type { Principal, Settings } from '@overcast/core';
+import type { Principal } from '@overcast/core/authz';
+import type { Settings } from '@overcast/runtime';
 import type { App } from '../context';
 import type { EventHub } from '../events/hub';
 import { CLOSE_ACCESS_REVOKED, closeReason, holderOf, type SocketAccess } from '../events/socket-access';

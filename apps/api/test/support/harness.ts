@@ -2,18 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createUser } from '@overcast/core/auth';
+import { createDatabase, type Database, type Role } from '@overcast/db';
 import {
   bullConnection,
   createLogger,
   createRedis,
-  createUser,
   loadSettings,
   QUEUE_PREFIX,
   QUEUES,
   SecretBox,
   type Settings,
-} from '@overcast/core';
-import { createDatabase, type Database, type Role } from '@overcast/db';
+} from '@overcast/runtime';
 import { Queue } from 'bullmq';
 import { buildApp } from '../../src/app';
 import type { App } from '../../src/context';

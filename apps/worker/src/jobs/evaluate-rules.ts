@@ -1,7 +1,10 @@
-import { evaluateRules, type Logger, type RuleEvaluatorDeps } from '@overcast/core';
+import { evaluateRules, ruleEvaluatorDeps } from '@overcast/core/rules';
+import type { JobContext } from '../context';
 
 /** One evaluation cycle of every enabled rule. */
-export function evaluateRulesProcessor(deps: RuleEvaluatorDeps, logger: Logger) {
+export function evaluateRulesProcessor(ctx: JobContext) {
+  const { logger } = ctx;
+  const deps = ruleEvaluatorDeps(ctx);
   return async () => {
     const stats = await evaluateRules(deps);
     if (stats.opened || stats.resolved) logger.info(stats, 'incidents changed');

@@ -1,10 +1,11 @@
-import { type ExpirationDeps, type Logger, sweepExpirations } from '@overcast/core';
+import { sweepExpirations } from '@overcast/core/automation';
+import type { JobContext } from '../context';
 
 export const EXPIRATION_SCHEDULER_ID = 'expiration-sweep';
 
 /** Sends due expiration notices and stops or destroys machines whose date has come. */
-export async function expirationJob(deps: ExpirationDeps, logger: Logger) {
-  const outcome = await sweepExpirations(deps);
-  if (outcome.notified || outcome.expired) logger.info(outcome, 'machine expirations handled');
+export async function expirationJob(ctx: JobContext) {
+  const outcome = await sweepExpirations(ctx);
+  if (outcome.notified || outcome.expired) ctx.logger.info(outcome, 'machine expirations handled');
   return outcome;
 }

@@ -1,13 +1,9 @@
-import {
-  cleanupRecordings,
-  deleteStaleSessions,
-  type Logger,
-  pruneMachineListChanges,
-  type Settings,
-  snapshotCosts,
-} from '@overcast/core';
-import type { Database } from '@overcast/db';
+import { deleteStaleSessions } from '@overcast/core/auth';
+import { snapshotCosts } from '@overcast/core/cost';
+import { pruneMachineListChanges } from '@overcast/core/machines';
+import { cleanupRecordings } from '@overcast/core/terminal';
 import type { Job } from 'bullmq';
+import type { JobContext } from '../context';
 
 export const MAINTENANCE_SCHEDULES = [
   { id: 'sessions-cleanup', everyMs: 3_600_000, name: 'sessions-cleanup' },
@@ -20,7 +16,7 @@ export const MAINTENANCE_SCHEDULES = [
  * terminal recordings go after shell.recordingRetentionDays; the change rows behind cached list
  * totals are kept to the last few minutes.
  */
-export function maintenanceProcessor(db: Database, logger: Logger, settings: Pick<Settings, 'shell'>) {
+export function maintenanceProcessor({ db, logger, settings }: JobContext) {
   return async (job: Job): Promise<Record<string, number>> => {
     switch (job.name) {
       case 'sessions-cleanup': {

@@ -1,8 +1,8 @@
-import { type Logger, pruneSamples, rollupSamples, type Settings } from '@overcast/core';
-import type { Database } from '@overcast/db';
+import { pruneSamples, rollupSamples } from '@overcast/core/monitoring';
+import type { JobContext } from '../context';
 
 /** Refreshes the hourly rollups of the last two hours and applies retention. */
-export function rollupMetricsProcessor(db: Database, settings: Pick<Settings, 'monitoring'>, logger: Logger) {
+export function rollupMetricsProcessor({ db, settings, logger }: JobContext) {
   return async () => {
     const rolledUp = await rollupSamples(db, new Date(Date.now() - 2 * 3_600_000));
     const pruned = await pruneSamples(db, settings.monitoring);

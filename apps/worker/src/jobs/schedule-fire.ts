@@ -1,5 +1,6 @@
-import { type FireDeps, fireSchedule, type Logger, type ScheduleJobData } from '@overcast/core';
+import { fireSchedule, type ScheduleJobData } from '@overcast/core/automation';
 import type { Job } from 'bullmq';
+import type { JobContext } from '../context';
 
 /** When the job was due: a one-date job says so; a scheduler's job carries its slot. */
 export function dueMsOf(job: Job<ScheduleJobData>): number {
@@ -11,9 +12,10 @@ export function dueMsOf(job: Job<ScheduleJobData>): number {
 }
 
 /** One firing of one schedule; the slot is claimed in Postgres, so a repeat of it does nothing. */
-export async function fireScheduleJob(deps: FireDeps, logger: Logger, job: Job<ScheduleJobData>) {
+export async function fireScheduleJob(ctx: JobContext, job: Job<ScheduleJobData>) {
+  const { logger } = ctx;
   const due = dueMsOf(job);
-  const runId = await fireSchedule(deps, job.data.scheduleId, due);
+  const runId = await fireSchedule(ctx, job.data.scheduleId, due);
   if (runId) {
     logger.info({ scheduleId: job.data.scheduleId, runId, lateMs: Date.now() - due }, 'schedule fired');
   }

@@ -1,5 +1,6 @@
 import { DISK_TYPES, findMachineType, type ImageInfo } from './catalog';
 import { alreadyExists, badRequest, GceApiError, invalidField, notFound, notReady } from './errors';
+import type { IdSource } from './ids';
 import { imagePath, resolveImage } from './images';
 import { lastSegment, links, resourcePath } from './links';
 import {
@@ -22,12 +23,6 @@ export interface GceTiming {
   stopMs: number;
   /** How long an operation stays RUNNING before it reports DONE. */
   operationMs: number;
-}
-
-/** Numeric ids, unique across the emulator as they are across Google. */
-export class IdSource {
-  private n = 5_100_000_000_000_000;
-  next = (): string => String(++this.n);
 }
 
 const key = (zone: string, name: string) => `${zone}/${name}`;

@@ -1,7 +1,7 @@
 import { MACHINE_TYPES, PUBLIC_IMAGES } from './catalog';
+import type { IdSource } from './ids';
 import { links } from './links';
 import { gceTime, type SimDisk, type SimInstance } from './model';
-import type { IdSource } from './project';
 
 const SEED_EPOCH = Date.UTC(2024, 0, 1);
 const LIVE_IMAGES = PUBLIC_IMAGES.filter((i) => !i.deprecated);

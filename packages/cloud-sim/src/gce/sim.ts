@@ -10,7 +10,8 @@ import {
 import { TokenIssuer } from './auth';
 import { PUBLIC_IMAGE_PROJECTS, ZONES } from './catalog';
 import { forbidden, GceApiError, unauthenticated } from './errors';
-import { GceProject, IdSource } from './project';
+import { IdSource } from './ids';
+import { GceProject } from './project';
 import { matchRoute, publicImages } from './routes';
 
 export interface GceSimServiceAccount {

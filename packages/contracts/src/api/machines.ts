@@ -1,4 +1,5 @@
 import { type Static, Type as T } from '@sinclair/typebox';
+import { CONTAINER_ACTIONS, MACHINE_ACTIONS } from '../provider';
 import { MachineExpiration, SetExpirationRequest } from './automation';
 import { IsoDateTime, Strict, Uuid } from './common';
 
@@ -118,15 +119,7 @@ export type MachinePage = Static<typeof MachinePage>;
 
 export const MachineActionRequest = Strict({
   action: T.Union(
-    [
-      T.Literal('start'),
-      T.Literal('stop'),
-      T.Literal('reboot'),
-      T.Literal('destroy'),
-      T.Literal('rename'),
-      T.Literal('pause'),
-      T.Literal('unpause'),
-    ],
+    [...MACHINE_ACTIONS, ...CONTAINER_ACTIONS].map((a) => T.Literal(a)),
     { description: 'pause and unpause: containers only' },
   ),
   name: T.Optional(T.String({ minLength: 1, maxLength: 200, description: 'The new name, for rename' })),

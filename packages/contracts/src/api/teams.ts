@@ -1,18 +1,6 @@
 import { type Static, Type as T } from '@sinclair/typebox';
+import { AUTHZ_ACTIONS, RESOURCE_KINDS } from '../authz';
 import { IsoDateTime, Role, Strict, Uuid } from './common';
-
-/** What team policies can be about; a new kind of resource is added here first. */
-export const RESOURCE_KINDS = [
-  'clouds',
-  'machines',
-  'volumes',
-  'keys',
-  'scripts',
-  'schedules',
-  'rules',
-] as const;
-/** `act`: start/stop/reboot, attach, refresh; `shell`: open a terminal; `run`: run scripts. */
-export const AUTHZ_ACTIONS = ['read', 'create', 'edit', 'delete', 'act', 'shell', 'run'] as const;
 
 const literals = <V extends string>(values: readonly V[]) =>
   T.Unsafe<V>({ type: 'string', enum: [...values] });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Redis } from '@overcast/runtime';
 import { DomainError } from '../errors';
-import type { Redis } from '../redis';
 
 const PREFIX = 'overcast:ratelimit:';
 

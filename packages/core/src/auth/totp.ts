@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Database } from '@overcast/db';
+import type { SecretBox } from '@overcast/runtime';
 import { type Actor, recordAudit } from '../audit';
 import { DomainError } from '../errors';
-import type { SecretBox } from '../secrets';
 import { hashToken, safeEqual } from '../tokens';
 import type { AttemptLimiter } from './attempts';
 import { checkPassword } from './password';

@@ -1,11 +1,8 @@
-import { AUTHZ_ACTIONS, RESOURCE_KINDS } from '@overcast/contracts';
+import { AUTHZ_ACTIONS, type AuthzAction, RESOURCE_KINDS, type ResourceKind } from '@overcast/contracts';
 import type { Role } from '@overcast/db';
 
 /** The lists live in contracts so the web shares them; new resource kinds are added there first. */
-export { AUTHZ_ACTIONS, RESOURCE_KINDS };
-export type ResourceKind = (typeof RESOURCE_KINDS)[number];
-
-export type AuthzAction = (typeof AUTHZ_ACTIONS)[number];
+export { AUTHZ_ACTIONS, type AuthzAction, RESOURCE_KINDS, type ResourceKind };
 
 /** Kinds created inside a cloud: their create checks name the cloud, so cloud-limited grants apply. */
 export const CLOUD_SCOPED_KINDS: readonly ResourceKind[] = ['machines', 'volumes'];

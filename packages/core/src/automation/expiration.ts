@@ -1,7 +1,7 @@
 import type { ExpiringMachine, MachineExpiration, SetExpirationRequest } from '@overcast/contracts';
 import type { Database, Machine } from '@overcast/db';
-import type { Logger } from 'pino';
-import { type Actor, recordAudit } from '../audit';
+import type { Logger } from '@overcast/runtime';
+import { type OrgActor, recordAudit } from '../audit';
 import {
   allowedIds,
   authorizeMachineAction,
@@ -11,10 +11,9 @@ import {
 } from '../authz';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
-import { type ActionDeps, machineAction, orgMachine } from '../machines/actions';
+import { type ActionDeps, machineAction } from '../machines/actions';
 import type { Notifier } from '../notifications/notifier';
-
-type OrgActor = Actor & { organizationId: string };
+import { repos } from '../repositories';
 
 /**
  * The machine columns an expiration request sets, with the person it will act for; refuses a
@@ -69,7 +68,7 @@ export async function setMachineExpiration(
   /** The person setting it: they need the right to do what it will do; it is checked again when due. */
   caller?: Principal,
 ): Promise<MachineExpiration | null> {
-  const machine = await orgMachine(db, actor.organizationId, id);
+  const machine = await repos(db).machines.getInOrg(actor.organizationId, id);
   if (req && caller) {
     await authorizeMachineAction(
       db,

@@ -8,19 +8,18 @@ import type {
   TargetSelector,
   UpdateScheduleRequest,
 } from '@overcast/contracts';
-import { type Database, Prisma, type Schedule } from '@overcast/db';
+import { type Database, isUniqueViolation, type Schedule } from '@overcast/db';
 import type { Queue } from 'bullmq';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { DomainError, notFound } from '../errors';
+import { repos } from '../repositories';
 import { queueWithin } from './queue-timeout';
 import { removeScheduleJobs, syncScheduleJobs } from './schedule-jobs';
 import { actionOf, scheduleRunView, scheduleView, triggerOf } from './schedule-view';
 import { parameterValues } from './script-run';
 import { checkSelector } from './targets';
 import { checkTrigger, nextRuns } from './triggers';
-
-type OrgActor = Actor & { organizationId: string };
 
 export interface ScheduleDeps {
   db: Database;
@@ -75,15 +74,6 @@ function checkLimits(trigger: ScheduleTrigger, startsAt: Date | null, endsAt: Da
 
 const nameTaken = (name: string) =>
   new DomainError('conflict', 'name_taken', `A schedule named "${name}" already exists; pick another name.`);
-const isUniqueViolation = (err: unknown) =>
-  err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
-
-async function loadSchedule(db: Database, organizationId: string, id: string): Promise<Schedule> {
-  const s = await db.prisma.schedule.findFirst({ where: { id, organizationId } });
-  if (!s) throw notFound('Schedule');
-  return s;
-}
-
 export async function listSchedules(
   db: Database,
   organizationId: string,
@@ -98,7 +88,7 @@ export async function listSchedules(
 }
 
 export const getSchedule = async (db: Database, organizationId: string, id: string) =>
-  scheduleView(await loadSchedule(db, organizationId, id));
+  scheduleView(await repos(db).schedules.getInOrg(organizationId, id));
 
 export function previewSchedule(req: PreviewScheduleRequest): { nextRuns: string[] } {
   checkTrigger(req.trigger);
@@ -164,7 +154,7 @@ export async function updateSchedule(
   id: string,
   req: UpdateScheduleRequest,
 ): Promise<ScheduleView> {
-  const before = await loadSchedule(deps.db, actor.organizationId, id);
+  const before = await repos(deps.db).schedules.getInOrg(actor.organizationId, id);
   const trigger = req.trigger ?? triggerOf(before);
   const target = req.target ?? (before.target as TargetSelector);
   const action = req.action ?? actionOf(before);
@@ -211,7 +201,7 @@ export async function updateSchedule(
 }
 
 export async function deleteSchedule(deps: ScheduleDeps, actor: OrgActor, id: string): Promise<void> {
-  const s = await loadSchedule(deps.db, actor.organizationId, id);
+  const s = await repos(deps.db).schedules.getInOrg(actor.organizationId, id);
   await deps.db.prisma.schedule.delete({ where: { id } });
   await queueWithin(removeScheduleJobs(deps.scheduleQueue, id));
   await recordAudit(deps.db, actor, {
@@ -233,7 +223,7 @@ export async function listScheduleRuns(
   limit = 50,
   caller?: Principal,
 ): Promise<ScheduleRunView[]> {
-  await loadSchedule(db, organizationId, id);
+  await repos(db).schedules.getInOrg(organizationId, id);
   const [runs, machines] = await Promise.all([
     db.prisma.scheduleRun.findMany({
       where: { scheduleId: id, organizationId },

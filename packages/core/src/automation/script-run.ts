@@ -5,11 +5,11 @@ import type {
   TargetSelector,
 } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
+import type { Settings } from '@overcast/runtime';
 import type { Queue } from 'bullmq';
 import { type Actor, recordAudit } from '../audit';
 import { allowedIds, machinesAllowed, mayDo, notAllowedReason, type Principal } from '../authz';
 import { DomainError, notFound } from '../errors';
-import type { Settings } from '../settings/schema';
 import { queueWithin } from './queue-timeout';
 import { resolveTargets } from './targets';
 

@@ -5,12 +5,11 @@ import type {
   Script as ScriptView,
   UpdateScriptRequest,
 } from '@overcast/contracts';
-import { type Database, Prisma } from '@overcast/db';
-import { type Actor, recordAudit } from '../audit';
+import { type Database, isUniqueViolation, type Prisma } from '@overcast/db';
+import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
-import { DomainError, notFound } from '../errors';
-
-type OrgActor = Actor & { organizationId: string };
+import { DomainError } from '../errors';
+import { repos } from '../repositories';
 
 /** A shebang line: an executable script must say which interpreter runs it. */
 const SHEBANG = /^#!\s*\/\S+/;
@@ -36,9 +35,6 @@ function checkParameters(parameters: ScriptParameter[]): void {
   }
 }
 
-const isUniqueViolation = (err: unknown) =>
-  err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
-
 const nameTaken = (name: string) =>
   new DomainError('conflict', 'name_taken', `A script named "${name}" already exists; pick another name.`);
 
@@ -60,8 +56,7 @@ export function scriptView(s: ScriptWithVersion): ScriptView {
 }
 
 async function loadScript(db: Database, organizationId: string, id: string): Promise<ScriptWithVersion> {
-  const script = await db.prisma.script.findFirst({ where: { id, organizationId } });
-  if (!script) throw notFound('Script');
+  const script = await repos(db).scripts.getInOrg(organizationId, id);
   const versions = await db.prisma.scriptVersion.findMany({
     where: { scriptId: id, version: script.currentVersion },
   });

@@ -1,8 +1,9 @@
 import type { Database } from '@overcast/db';
+import type { SecretBox } from '@overcast/runtime';
 import { authorizeMachineAction } from '../authz/machine-access';
 import type { Principal } from '../authz/policy';
-import { DomainError, notFound } from '../errors';
-import type { SecretBox } from '../secrets';
+import { DomainError } from '../errors';
+import { repos } from '../repositories';
 import { keyLoader, machineLogin } from '../ssh-access/login';
 import { resolveMachineRoute } from '../ssh-access/open';
 import { pinnedHostKey } from '../ssh-access/pins';
@@ -24,8 +25,7 @@ export async function resolveDockerViaMachine(
 ): Promise<{ config: Record<string, unknown>; credentials: Record<string, unknown> }> {
   const machineId = config.sshMachineId;
   if (typeof machineId !== 'string') return { config, credentials };
-  const machine = await deps.db.prisma.machine.findFirst({ where: { id: machineId, organizationId } });
-  if (!machine) throw notFound('Machine');
+  const machine = await repos(deps.db).machines.getInOrg(organizationId, machineId);
   // The engine gets the machine's login, and a Docker engine is root on its host (containers
   // with its disks mounted, exec into them): only someone allowed a shell there may do this.
   await authorizeMachineAction(

@@ -1,3 +1,4 @@
+export * from './credentials';
 export * from './destinations';
 export * from './drivers';
 export * from './inputs';

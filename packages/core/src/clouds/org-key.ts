@@ -1,7 +1,7 @@
 import type { CloudProvider } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
+import type { SecretBox } from '@overcast/runtime';
 import { DomainError, notFound } from '../errors';
-import type { SecretBox } from '../secrets';
 import { keyLoader } from '../ssh-access/login';
 
 const LOGIN_FIELDS = ['privateKey', 'passphrase', 'password'] as const;

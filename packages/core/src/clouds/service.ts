@@ -7,13 +7,15 @@ import {
   type ProviderDriver,
   type UpdateCloudRequest,
 } from '@overcast/contracts';
-import { type Cloud, type Database, Prisma, type Role } from '@overcast/db';
+import { type Cloud, type Database, isUniqueViolation, type Prisma, type Role } from '@overcast/db';
+import type { SecretBox } from '@overcast/runtime';
 import { type Actor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { cloudRunRates } from '../cost/run-rate';
-import { DomainError, fromProviderError, notFound } from '../errors';
+import { DomainError, fromProviderError } from '../errors';
 import type { OutboundRules } from '../outbound';
-import type { SecretBox } from '../secrets';
+import { repos } from '../repositories';
+import { openCredentials, sealCredentials } from './credentials';
 import { checkCloudDestinations, requireCredentialsForNewDestinations } from './destinations';
 import { resolveDockerViaMachine } from './docker-ssh';
 import { type DriverAccess, driverFor } from './drivers';
@@ -32,12 +34,6 @@ export type CloudActor = Actor & { organizationId: string; role: Role };
 
 /** How long adding a cloud waits for the provider to confirm the credentials. */
 const VALIDATE_TIMEOUT_MS = 30_000;
-
-/** Sealed with the cloud id as associated data: a blob copied to another row will not open. */
-export const sealCredentials = (box: SecretBox, cloudId: string, credentials: unknown) =>
-  new Uint8Array(box.sealJson(credentials, `cloud:${cloudId}`));
-export const openCredentials = (box: SecretBox, cloud: Pick<Cloud, 'id' | 'credentials'>) =>
-  box.openJson<Record<string, unknown>>(cloud.credentials, `cloud:${cloud.id}`);
 
 /** What building a stored cloud's driver needs: its key, and the outbound guard's rules. */
 export interface DriverDeps {
@@ -149,12 +145,6 @@ export async function cloudViews(
   }));
 }
 
-export async function getCloud(db: Database, organizationId: string, id: string): Promise<Cloud> {
-  const cloud = await db.prisma.cloud.findFirst({ where: { id, organizationId } });
-  if (!cloud) throw notFound('Cloud');
-  return cloud;
-}
-
 export async function listClouds(
   db: Database,
   organizationId: string,
@@ -174,10 +164,6 @@ const titleTaken = (title: string) =>
     'cloud_title_taken',
     `A cloud named "${title}" already exists; choose another title.`,
   );
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
-}
 
 /** Adds a cloud after the provider has accepted its credentials; nothing is saved otherwise. */
 export async function addCloud(
@@ -262,7 +248,7 @@ export async function updateCloud(
   input: UpdateCloudRequest,
   caller: Principal | null,
 ): Promise<Cloud> {
-  const cloud = await getCloud(deps.db, actor.organizationId, id);
+  const cloud = await repos(deps.db).clouds.getInOrg(actor.organizationId, id);
   const provider = cloud.provider as CloudProvider;
   const data: Prisma.CloudUpdateInput = {};
   const changed: string[] = [];
@@ -371,7 +357,7 @@ export async function updateCloud(
     resourceId: id,
     details: { changed },
   });
-  return getCloud(deps.db, actor.organizationId, id);
+  return repos(deps.db).clouds.getInOrg(actor.organizationId, id);
 }
 
 /** Deletes a cloud and its whole inventory; the caller must type the cloud's title. */
@@ -381,7 +367,7 @@ export async function deleteCloud(
   id: string,
   confirm: string,
 ): Promise<Cloud> {
-  const cloud = await getCloud(deps.db, actor.organizationId, id);
+  const cloud = await repos(deps.db).clouds.getInOrg(actor.organizationId, id);
   if (confirm !== cloud.title) {
     throw new DomainError(
       'conflict',

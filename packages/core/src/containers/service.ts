@@ -3,15 +3,16 @@ import type { Database } from '@overcast/db';
 import type { DockerDriver, PullProgress } from '@overcast/providers';
 import { type Actor, recordAudit } from '../audit';
 import type { Principal } from '../authz/policy';
-import { type DriverDeps, driverOf, getCloud } from '../clouds';
+import { type DriverDeps, driverOf } from '../clouds';
 import { DomainError, fromProviderError } from '../errors';
 import { type ActionDeps, storeCreatedMachine } from '../machines';
 import { refreshNow } from '../polling';
+import { repos } from '../repositories';
 import { authorizeEngineHost } from './engine-host';
 
 /** The cloud, if it is a Docker engine of the caller's organization, with its driver. */
 async function dockerCloud(deps: { db: Database } & DriverDeps, organizationId: string, cloudId: string) {
-  const cloud = await getCloud(deps.db, organizationId, cloudId);
+  const cloud = await repos(deps.db).clouds.getInOrg(organizationId, cloudId);
   if (cloud.provider !== 'docker') {
     throw new DomainError('invalid', 'not_a_docker_cloud', `${cloud.title} is not a Docker engine.`);
   }

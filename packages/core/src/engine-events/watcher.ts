@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DockerDriver, EngineEvent } from '@overcast/providers';
-import type { Logger } from 'pino';
+import type { Logger } from '@overcast/runtime';
 import { driverOf } from '../clouds';
 import { outboundRules } from '../outbound';
 import { type PollDeps, type PollOutcome, pollCloud } from '../polling';

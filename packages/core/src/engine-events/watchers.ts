@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
+import type { Logger } from '@overcast/runtime';
 import type { PollDeps } from '../polling';
 import { EngineWatcher, type WatcherOptions } from './watcher';
 

@@ -1,1 +1,2 @@
+export * from './private-key';
 export * from './service';

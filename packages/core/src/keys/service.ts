@@ -6,33 +6,19 @@ import type {
   SshKey as SshKeyView,
   UpdateSshKeyRequest,
 } from '@overcast/contracts';
-import { type Database, Prisma, type SshKey } from '@overcast/db';
+import { type Database, isUniqueViolation, type Prisma, type SshKey } from '@overcast/db';
+import type { SecretBox } from '@overcast/runtime';
 import { generateKeyPair, loadPrivateKey, SshError } from '@overcast/ssh';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
-import { DomainError, notFound } from '../errors';
-import { orgMachine } from '../machines/actions';
-import type { SecretBox } from '../secrets';
+import { DomainError } from '../errors';
+import { repos } from '../repositories';
+import { type StoredPrivateKey, sealPrivateKey } from './private-key';
 
 export interface KeyDeps {
   db: Database;
   box: SecretBox;
 }
-
-type OrgActor = Actor & { organizationId: string };
-
-/** What is sealed in ssh_keys.private_key: the key as given, and the passphrase that unlocks it. */
-export interface StoredPrivateKey {
-  privateKey: string;
-  passphrase?: string;
-}
-
-/** Sealed with the key id as associated data: a blob copied to another row will not open. */
-export const sealPrivateKey = (box: SecretBox, keyId: string, key: StoredPrivateKey) =>
-  new Uint8Array(box.sealJson(key, `ssh-key:${keyId}`));
-
-export const openPrivateKey = (box: SecretBox, key: Pick<SshKey, 'id' | 'privateKey'>) =>
-  box.openJson<StoredPrivateKey>(key.privateKey, `ssh-key:${key.id}`);
 
 const nameTaken = (name: string) =>
   new DomainError(
@@ -40,9 +26,6 @@ const nameTaken = (name: string) =>
     'ssh_key_name_taken',
     `A key named "${name}" already exists; choose another name.`,
   );
-
-const isUniqueViolation = (err: unknown) =>
-  err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
 /** Keys with the number of machines using each, in one query for the lot. */
 export async function sshKeyViews(
@@ -67,12 +50,6 @@ export async function sshKeyViews(
     machineCount: counts.get(k.id) ?? 0,
     createdAt: k.createdAt.toISOString(),
   }));
-}
-
-export async function getSshKey(db: Database, organizationId: string, id: string): Promise<SshKey> {
-  const key = await db.prisma.sshKey.findFirst({ where: { id, organizationId } });
-  if (!key) throw notFound('SSH key');
-  return key;
 }
 
 export async function sshKeyView(db: Database, key: SshKey): Promise<SshKeyView> {
@@ -233,7 +210,7 @@ export async function updateSshKey(
   id: string,
   input: UpdateSshKeyRequest,
 ): Promise<SshKey> {
-  const before = await getSshKey(deps.db, actor.organizationId, id);
+  const before = await repos(deps.db).sshKeys.getInOrg(actor.organizationId, id);
   const changes: Record<string, unknown> = {};
   try {
     const key = await deps.db.prisma.$transaction(async (tx) => {
@@ -276,7 +253,7 @@ export async function updateSshKey(
  * detaches it from them first.
  */
 export async function deleteSshKey(deps: KeyDeps, actor: OrgActor, id: string, force = false): Promise<void> {
-  const key = await getSshKey(deps.db, actor.organizationId, id);
+  const key = await repos(deps.db).sshKeys.getInOrg(actor.organizationId, id);
   const users = await deps.db.prisma.machine.findMany({
     where: { organizationId: actor.organizationId, sshKeyId: id },
     select: { id: true, name: true },
@@ -316,7 +293,7 @@ export async function machineSshView(
   organizationId: string,
   machineId: string,
 ): Promise<MachineSsh> {
-  const machine = await orgMachine(db, organizationId, machineId);
+  const machine = await repos(db).machines.getInOrg(organizationId, machineId);
   const key = machine.sshKeyId
     ? await db.prisma.sshKey.findFirst({
         where: { id: machine.sshKeyId, organizationId },
@@ -339,10 +316,10 @@ export async function setMachineSsh(
   machineId: string,
   input: MachineSshRequest,
 ): Promise<MachineSsh> {
-  const machine = await orgMachine(db, actor.organizationId, machineId);
+  const machine = await repos(db).machines.getInOrg(actor.organizationId, machineId);
   const data: Prisma.MachineUncheckedUpdateManyInput = {};
   if (input.keyId !== undefined) {
-    if (input.keyId !== null) await getSshKey(db, actor.organizationId, input.keyId);
+    if (input.keyId !== null) await repos(db).sshKeys.getInOrg(actor.organizationId, input.keyId);
     data.sshKeyId = input.keyId;
   }
   if (input.user !== undefined) data.sshUser = input.user;

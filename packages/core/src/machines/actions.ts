@@ -1,16 +1,17 @@
 import type { MachineActionRequest } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import type { DockerDriver } from '@overcast/providers';
+import type { SecretBox } from '@overcast/runtime';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { authorizeMachineAction, type OnBehalfOf, rightForMachineAction } from '../authz/machine-access';
-import { driverOf, getCloud } from '../clouds';
-import { DomainError, fromProviderError, notFound } from '../errors';
+import { driverOf } from '../clouds/service';
+import { DomainError, fromProviderError } from '../errors';
 import { publishEvents } from '../events';
 import type { OutboundRules } from '../outbound';
 import { refreshNow } from '../polling';
-import type { SecretBox } from '../secrets';
+import { repos } from '../repositories';
 
 export interface ActionDeps {
   db: Database;
@@ -21,15 +22,7 @@ export interface ActionDeps {
   pollQueue: Queue;
 }
 
-export type OrgActor = Actor & { organizationId: string };
-
 /** Loads a machine of the caller's organization, or 404 (another organization's id included). */
-export async function orgMachine(db: Database, organizationId: string, id: string) {
-  const machine = await db.prisma.machine.findFirst({ where: { id, organizationId } });
-  if (!machine) throw notFound('Machine');
-  return machine;
-}
-
 /**
  * Runs start/stop/reboot/destroy/rename (and a container's pause/unpause) through the provider, records it in the machine's
  * history and the audit log, and polls the cloud at once so the new state shows quickly. Every
@@ -42,7 +35,7 @@ export async function machineAction(
   req: MachineActionRequest,
   who: OnBehalfOf,
 ): Promise<void> {
-  const machine = await orgMachine(deps.db, actor.organizationId, id);
+  const machine = await repos(deps.db).machines.getInOrg(actor.organizationId, id);
   await authorizeMachineAction(
     deps.db,
     actor.organizationId,
@@ -60,7 +53,7 @@ export async function machineAction(
   if (req.action === 'rename' && !req.name) {
     throw new DomainError('invalid', 'validation_failed', 'body is missing the field "name" (the new name).');
   }
-  const cloud = await getCloud(deps.db, actor.organizationId, machine.cloudId);
+  const cloud = await repos(deps.db).clouds.getInOrg(actor.organizationId, machine.cloudId);
   const containerOnly = req.action === 'pause' || req.action === 'unpause' || req.removeVolumes;
   if (containerOnly && cloud.provider !== 'docker') {
     throw new DomainError(

@@ -1,13 +1,14 @@
 import type { CreateMachineRequest, Machine, RemoteMachine } from '@overcast/contracts';
-import type { Cloud } from '@overcast/db';
+import { type Cloud, isUniqueViolation } from '@overcast/db';
 import { type Actor, recordAudit } from '../audit';
 import { expirationColumns } from '../automation/expiration';
 import { checkImageServesLocation } from '../catalog';
-import { driverOf, getCloud } from '../clouds';
+import { driverOf } from '../clouds';
 import { machineCost } from '../cost';
 import { DomainError, fromProviderError, notFound } from '../errors';
 import { publishEvents } from '../events';
 import { refreshNow } from '../polling';
+import { repos } from '../repositories';
 import type { ActionDeps } from './actions';
 import { machineRow } from './detail';
 import { toMachine } from './view';
@@ -22,7 +23,7 @@ export async function createMachine(
   cloudId: string,
   req: CreateMachineRequest,
 ): Promise<Machine> {
-  const cloud = await getCloud(deps.db, actor.organizationId, cloudId);
+  const cloud = await repos(deps.db).clouds.getInOrg(actor.organizationId, cloudId);
   // Checked before the provider is asked, so a bad date creates nothing.
   const expiration = req.expiration ? expirationColumns(req.expiration, actor.userId ?? null) : {};
   if (!cloud.enabled)
@@ -132,7 +133,7 @@ export async function storeCreatedMachine(
         })
         // A sync inserting it between the look-up and the insert: the unique key says so.
         .catch((err: unknown) => {
-          if ((err as { code?: string }).code === 'P2002') return null;
+          if (isUniqueViolation(err)) return null;
           throw err;
         });
   const machine = inserted ?? (await deps.db.prisma.machine.update({ where, data: creation }));

@@ -1,12 +1,12 @@
-import type { Database } from '@overcast/db';
+import type { Database, Machine } from '@overcast/db';
+import type { Settings } from '@overcast/runtime';
 import type { Redis } from 'ioredis';
 import { type Actor, recordAudit } from '../audit';
 import { governedByPolicies, MACHINE_RIGHT_WORDS, machineRightsWith, type Principal } from '../authz';
 import { COST_TAG, parseCostTag } from '../cost';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
-import type { Settings } from '../settings/schema';
-import { orgMachine } from './actions';
+import { repos } from '../repositories';
 
 export type TagLimits = Pick<Settings['limits'], 'tagsPerMachine' | 'tagKeyMaxLength' | 'tagValueMaxLength'>;
 
@@ -42,7 +42,7 @@ export function checkTagLimits(
   }
 }
 
-type OrgMachine = Awaited<ReturnType<typeof orgMachine>>;
+type OrgMachine = Machine;
 
 /** The machine's effective tags: provider tags overlaid with Overcast tags, as policies see them. */
 function effectiveTags(machine: OrgMachine, own: Record<string, string>): Record<string, string> {
@@ -99,7 +99,7 @@ export async function setMachineTags(
   /** The person asking: a tag change may not give them rights they do not hold. */
   caller?: Principal,
 ): Promise<void> {
-  const machine = await orgMachine(db, actor.organizationId, id);
+  const machine = await repos(db).machines.getInOrg(actor.organizationId, id);
   const existing = await db.prisma.tag.findMany({
     where: { organizationId: actor.organizationId, resourceKind: 'machine', resourceId: id },
     select: { key: true },
@@ -165,7 +165,7 @@ export async function removeMachineTag(
   key: string,
   caller?: Principal,
 ): Promise<void> {
-  const machine = await orgMachine(db, actor.organizationId, id);
+  const machine = await repos(db).machines.getInOrg(actor.organizationId, id);
   await checkTagChange(db, caller, machine, (own) => {
     delete own[key];
     return own;

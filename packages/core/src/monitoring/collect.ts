@@ -1,7 +1,5 @@
 import type { Database, Machine } from '@overcast/db';
-import type { Logger } from 'pino';
-import type { SecretBox } from '../secrets';
-import type { Settings } from '../settings';
+import type { Logger, SecretBox, Settings } from '@overcast/runtime';
 import { gatherMachineMetrics } from './gather';
 import { insertSamples, type SampleRow } from './store';
 

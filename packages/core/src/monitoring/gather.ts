@@ -1,8 +1,7 @@
 import type { Database, Machine } from '@overcast/db';
+import type { SecretBox, Settings } from '@overcast/runtime';
 import { DomainError } from '../errors';
 import { outboundRules } from '../outbound';
-import type { SecretBox } from '../secrets';
-import type { Settings } from '../settings';
 import { connectMachineSsh } from '../ssh-access/open';
 import type { MetricValue } from './metrics';
 import { scrapeNodeExporter } from './node-exporter';

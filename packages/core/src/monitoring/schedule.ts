@@ -1,5 +1,5 @@
+import type { Settings } from '@overcast/runtime';
 import type { Queue } from 'bullmq';
-import type { Settings } from '../settings';
 
 /** How often hourly rollups are refreshed and retention applied. */
 const ROLLUP_EVERY_MS = 5 * 60_000;

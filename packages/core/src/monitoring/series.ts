@@ -1,6 +1,6 @@
 import type { Database } from '@overcast/db';
 import { DomainError } from '../errors';
-import { orgMachine } from '../machines/actions';
+import { repos } from '../repositories';
 import type { MetricName } from './metrics';
 
 export const MAX_POINTS = 500;
@@ -46,7 +46,7 @@ export async function metricSeries(
   if (range > 400 * 86400) {
     throw new DomainError('invalid', 'validation_failed', 'A range can cover at most 400 days.');
   }
-  await orgMachine(db, organizationId, machineId);
+  await repos(db).machines.getInOrg(organizationId, machineId);
   const step = stepFor(range, 10);
   const rollup = step >= HOUR;
   // Rollups are refreshed every few minutes for the last two hours, so those hours are read

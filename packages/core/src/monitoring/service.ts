@@ -5,15 +5,13 @@ import type {
   RuleTarget,
 } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { type Principal, policyFilter } from '../authz';
 import { DomainError } from '../errors';
-import { orgMachine } from '../machines/actions';
 import { assertOutboundAllowed, type OutboundRules } from '../outbound';
+import { repos } from '../repositories';
 import { checkTargetRefs } from '../rules/refs';
 import { targetMachineIds } from '../rules/targets';
-
-type OrgActor = Actor & { organizationId: string };
 
 /** Whether and how a machine is monitored, with its latest readings. */
 export async function machineMonitoringView(
@@ -21,7 +19,7 @@ export async function machineMonitoringView(
   organizationId: string,
   machineId: string,
 ): Promise<MachineMonitoring> {
-  const machine = await orgMachine(db, organizationId, machineId);
+  const machine = await repos(db).machines.getInOrg(organizationId, machineId);
   // The latest reading of each metric and series from the last two intervals' worth of data.
   const res = await db.pool.query<{ metric: string; series: string; value: number; time: Date }>(
     `SELECT DISTINCT ON (metric, series) metric, series, value, time
@@ -48,7 +46,7 @@ export async function setMachineMonitoring(
   input: MachineMonitoringRequest,
   outbound: OutboundRules,
 ): Promise<MachineMonitoring> {
-  const machine = await orgMachine(db, actor.organizationId, machineId);
+  const machine = await repos(db).machines.getInOrg(actor.organizationId, machineId);
   const method = input.method ?? machine.monitoringMethod;
   const url = input.nodeExporterUrl === undefined ? machine.nodeExporterUrl : input.nodeExporterUrl;
   if (input.enabled && method === 'node_exporter' && !url) {

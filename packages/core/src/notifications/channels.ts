@@ -4,13 +4,12 @@ import type {
   CreateNotificationChannelRequest,
   UpdateNotificationChannelRequest,
 } from '@overcast/contracts';
-import type { Database, NotificationChannel } from '@overcast/db';
-import { type Actor, recordAudit } from '../audit';
-import { DomainError, notFound } from '../errors';
+import { type Database, isUniqueViolation, type NotificationChannel } from '@overcast/db';
+import type { SecretBox } from '@overcast/runtime';
+import { type OrgActor, recordAudit } from '../audit';
+import { DomainError } from '../errors';
 import { assertOutboundAllowed, type OutboundRules } from '../outbound';
-import type { SecretBox } from '../secrets';
-
-type OrgActor = Actor & { organizationId: string };
+import { repos } from '../repositories';
 
 interface ChannelConfig {
   recipients?: string[];
@@ -42,16 +41,8 @@ export async function listChannels(db: Database, organizationId: string): Promis
   return rows.map((r) => channelView(r));
 }
 
-export async function orgNotificationChannel(db: Database, organizationId: string, id: string) {
-  const row = await db.prisma.notificationChannel.findFirst({ where: { id, organizationId } });
-  if (!row) throw notFound('Notification channel');
-  return row;
-}
-
 const nameTaken = (name: string) =>
   new DomainError('conflict', 'channel_name_taken', `A notification channel named "${name}" already exists.`);
-
-const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === 'P2002';
 
 /** A webhook must point where the guard lets requests go, judged when it is saved and again when used. */
 const checkWebhookUrl = (url: string, outbound: OutboundRules) =>
@@ -112,7 +103,7 @@ export async function updateChannel(
   input: UpdateNotificationChannelRequest,
   outbound: OutboundRules,
 ): Promise<ChannelView> {
-  const row = await orgNotificationChannel(db, actor.organizationId, id);
+  const row = await repos(db).notificationChannels.getInOrg(actor.organizationId, id);
   const config = { ...(row.config as ChannelConfig) };
   if (input.recipients !== undefined) {
     if (row.kind !== 'email')
@@ -153,7 +144,7 @@ export async function updateChannel(
 }
 
 export async function deleteChannel(db: Database, actor: OrgActor, id: string): Promise<void> {
-  const row = await orgNotificationChannel(db, actor.organizationId, id);
+  const row = await repos(db).notificationChannels.getInOrg(actor.organizationId, id);
   await db.prisma.notificationChannel.delete({ where: { id: row.id } });
   await recordAudit(db, actor, {
     action: 'notification_channel.delete',

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
+import type { Settings } from '@overcast/runtime';
+import { sendMail } from '@overcast/runtime';
 import { DomainError } from '../errors';
-import { sendMail } from '../mail';
 import { guardedFetch, OUTBOUND_REFUSED, type OutboundRules } from '../outbound';
-import type { Settings } from '../settings';
 
 export interface NotificationMessage {
   subject: string;

@@ -1,9 +1,8 @@
 import type { Database, NotificationChannel } from '@overcast/db';
-import type { Logger } from 'pino';
+import type { Logger, SecretBox, Settings } from '@overcast/runtime';
 import { type OutboundRules, outboundRules } from '../outbound';
-import type { SecretBox } from '../secrets';
-import type { Settings } from '../settings';
-import { openWebhookSecret, orgNotificationChannel } from './channels';
+import { repos } from '../repositories';
+import { openWebhookSecret } from './channels';
 import { type NotificationMessage, postWebhook, sendEmail } from './deliver';
 
 export type { NotificationMessage } from './deliver';
@@ -79,7 +78,7 @@ export class ChannelNotifier implements Notifier {
 
   /** "Send test" from the settings page: one channel, enabled or not. */
   async test(organizationId: string, channelId: string): Promise<DeliveryResult> {
-    const channel = await orgNotificationChannel(this.deps.db, organizationId, channelId);
+    const channel = await repos(this.deps.db).notificationChannels.getInOrg(organizationId, channelId);
     return this.send(
       channel,
       {

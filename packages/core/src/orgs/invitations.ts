@@ -1,6 +1,6 @@
 import type { InvitationLookup, InvitationView } from '@overcast/contracts';
 import type { Database, Invitation, Role } from '@overcast/db';
-import { type Actor, recordAudit } from '../audit';
+import { type Actor, type OrgActor, recordAudit } from '../audit';
 import type { AttemptLimiter } from '../auth/attempts';
 import { checkPassword } from '../auth/password';
 import { normalizeEmail } from '../auth/users';
@@ -10,8 +10,6 @@ import { hashToken, randomToken } from '../tokens';
 
 const INVITATION_DAYS = 7;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
-
-type OrgActor = Actor & { organizationId: string };
 
 export const invitationView = (i: Invitation): InvitationView => ({
   id: i.id,

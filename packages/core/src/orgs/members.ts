@@ -1,9 +1,7 @@
 import type { Member } from '@overcast/contracts';
 import type { Database, Role } from '@overcast/db';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { DomainError, notFound } from '../errors';
-
-type OrgActor = Actor & { organizationId: string };
 
 export async function listMembers(db: Database, organizationId: string): Promise<Member[]> {
   const rows = await db.prisma.membership.findMany({

@@ -1,18 +1,10 @@
 import type { Team, TeamPolicyInput } from '@overcast/contracts';
-import { type Database, Prisma } from '@overcast/db';
-import { type Actor, recordAudit } from '../audit';
+import { type Database, isUniqueViolation, type TeamWithMembers, teamDetail } from '@overcast/db';
+import { type OrgActor, recordAudit } from '../audit';
 import { DomainError, notFound } from '../errors';
+import { repos } from '../repositories';
 
-type OrgActor = Actor & { organizationId: string };
-
-const include = {
-  members: { include: { user: { select: { id: true, email: true, name: true } } } },
-  policies: { orderBy: { createdAt: 'asc' as const } },
-};
-
-type TeamRow = Prisma.TeamGetPayload<{ include: typeof include }>;
-
-const teamView = (t: TeamRow): Team => ({
+const teamView = (t: TeamWithMembers): Team => ({
   id: t.id,
   name: t.name,
   description: t.description,
@@ -29,18 +21,11 @@ const teamView = (t: TeamRow): Team => ({
 });
 
 export async function listTeams(db: Database, organizationId: string): Promise<Team[]> {
-  const rows = await db.prisma.team.findMany({
-    where: { organizationId },
-    include,
-    orderBy: { name: 'asc' },
-  });
-  return rows.map(teamView);
+  return (await repos(db).teams.listInOrg(organizationId)).map(teamView);
 }
 
 export async function getTeam(db: Database, organizationId: string, id: string): Promise<Team> {
-  const row = await db.prisma.team.findFirst({ where: { id, organizationId }, include });
-  if (!row) throw notFound('Team');
-  return teamView(row);
+  return teamView(await repos(db).teams.getInOrg(organizationId, id));
 }
 
 const nameTaken = (name: string) =>
@@ -49,8 +34,6 @@ const nameTaken = (name: string) =>
     'team_name_taken',
     `A team named "${name}" already exists; choose another name.`,
   );
-const isUnique = (err: unknown) =>
-  err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
 export async function createTeam(
   db: Database,
@@ -62,7 +45,7 @@ export async function createTeam(
   try {
     const team = await db.prisma.team.create({
       data: { organizationId: actor.organizationId, name, description: input.description ?? '' },
-      include,
+      include: teamDetail,
     });
     await recordAudit(db, actor, {
       action: 'team.create',
@@ -72,7 +55,7 @@ export async function createTeam(
     });
     return teamView(team);
   } catch (err) {
-    if (isUnique(err)) throw nameTaken(name);
+    if (isUniqueViolation(err)) throw nameTaken(name);
     throw err;
   }
 }
@@ -89,7 +72,7 @@ export async function updateTeam(
   try {
     await db.prisma.team.update({ where: { id }, data: { name, description: input.description } });
   } catch (err) {
-    if (isUnique(err) && name) throw nameTaken(name);
+    if (isUniqueViolation(err) && name) throw nameTaken(name);
     throw err;
   }
   await recordAudit(db, actor, {

@@ -3,9 +3,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { classifyIp, parseCidr, parseIp } from '@overcast/contracts/addresses';
+import { loadSettings } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSettings } from '../settings';
-import { classifyIp, parseCidr, parseIp } from './addresses';
 import { guardedFetch } from './fetch';
 import {
   assertOutboundAllowed,

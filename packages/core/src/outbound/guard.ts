@@ -1,9 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 import { OUTBOUND_REFUSED } from '@overcast/contracts';
-import type { Role } from '@overcast/db';
-import { DomainError } from '../errors';
-import type { Settings } from '../settings';
 import {
   type AddressClass,
   type Cidr,
@@ -14,7 +11,10 @@ import {
   inCidr,
   parseCidr,
   parseIp,
-} from './addresses';
+} from '@overcast/contracts/addresses';
+import type { Role } from '@overcast/db';
+import type { Settings } from '@overcast/runtime';
+import { DomainError } from '../errors';
 
 // One gate for every request Overcast makes on someone's say-so: webhooks, node_exporter
 // scrapes, cloud endpoints and hosts. A host is resolved, every address it resolves to is

@@ -1,3 +1,3 @@
-export { type AddressClass, canonicalHost, classifyIp, parseIp } from './addresses';
+export { type AddressClass, canonicalHost, classifyIp, parseIp } from '@overcast/contracts/addresses';
 export * from './fetch';
 export * from './guard';

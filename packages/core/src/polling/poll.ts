@@ -1,13 +1,12 @@
 import type { RemoteMachine, RemoteVolume } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
+import type { SecretBox, Settings } from '@overcast/runtime';
 import type { Redis } from 'ioredis';
 import { checkCloudDestinations, driverOf } from '../clouds';
 import { fromProviderError } from '../errors';
 import { inventoryStreamEvents, publishEvents } from '../events';
 import { syncCatalog, syncMachines, syncVolumes } from '../inventory';
 import { outboundRules } from '../outbound';
-import type { SecretBox } from '../secrets';
-import type { Settings } from '../settings';
 import type { PollKind } from './schedule';
 
 export interface PollDeps {

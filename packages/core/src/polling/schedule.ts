@@ -1,6 +1,6 @@
 import type { Database } from '@overcast/db';
+import type { Settings } from '@overcast/runtime';
 import type { Queue } from 'bullmq';
-import type { Settings } from '../settings';
 
 export const POLL_KINDS = ['machines', 'volumes', 'catalog'] as const;
 export type PollKind = (typeof POLL_KINDS)[number];

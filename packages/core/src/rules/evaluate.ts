@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RuleAction, RuleCondition, RuleTarget, TimelineEntry } from '@overcast/contracts';
 import type { Database, Rule } from '@overcast/db';
-import type { Logger } from 'pino';
+import type { Logger } from '@overcast/runtime';
 import { recordAudit } from '../audit';
 import {
   MACHINE_RIGHT_WORDS,

@@ -6,13 +6,12 @@ import type {
   Rule as RuleView,
   UpdateRuleRequest,
 } from '@overcast/contracts';
-import type { Database, Rule } from '@overcast/db';
-import { type Actor, recordAudit } from '../audit';
+import { type Database, isUniqueViolation, type Rule } from '@overcast/db';
+import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
-import { DomainError, notFound } from '../errors';
+import { DomainError } from '../errors';
+import { repos } from '../repositories';
 import { checkActionRefs, checkTargetRefs } from './refs';
-
-type OrgActor = Actor & { organizationId: string };
 
 const DEFAULT_COOLDOWN = 600;
 
@@ -55,20 +54,12 @@ export async function listRules(
   );
 }
 
-export async function orgRule(db: Database, organizationId: string, id: string): Promise<Rule> {
-  const rule = await db.prisma.rule.findFirst({ where: { id, organizationId } });
-  if (!rule) throw notFound('Rule');
-  return rule;
-}
-
 export async function getRule(db: Database, organizationId: string, id: string): Promise<RuleView> {
-  return (await ruleViews(db, [await orgRule(db, organizationId, id)]))[0]!;
+  return (await ruleViews(db, [await repos(db).rules.getInOrg(organizationId, id)]))[0]!;
 }
 
 const nameTaken = (name: string) =>
   new DomainError('conflict', 'rule_name_taken', `A rule named "${name}" already exists; pick another name.`);
-const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === 'P2002';
-
 /** Checks what the schema cannot: that ids belong to the organization, and that actions fit the condition. */
 async function checkRule(
   db: Database,
@@ -125,7 +116,7 @@ export async function updateRule(
   id: string,
   input: UpdateRuleRequest,
 ): Promise<RuleView> {
-  const rule = await orgRule(db, actor.organizationId, id);
+  const rule = await repos(db).rules.getInOrg(actor.organizationId, id);
   const merged = {
     target: input.target ?? (rule.target as RuleTarget),
     condition: input.condition ?? (rule.condition as RuleCondition),
@@ -172,7 +163,7 @@ export async function updateRule(
 }
 
 export async function deleteRule(db: Database, actor: OrgActor, id: string): Promise<void> {
-  const rule = await orgRule(db, actor.organizationId, id);
+  const rule = await repos(db).rules.getInOrg(actor.organizationId, id);
   await db.prisma.rule.delete({ where: { id: rule.id } });
   await recordAudit(db, actor, {
     action: 'rule.delete',

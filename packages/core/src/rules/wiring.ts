@@ -1,9 +1,8 @@
+import type { Logger, Settings } from '@overcast/runtime';
 import type { Queue } from 'bullmq';
-import type { Logger } from 'pino';
 import { startScriptRun } from '../automation/script-run';
 import { type ActionDeps, machineAction } from '../machines/actions';
 import { createNotifier } from '../notifications';
-import type { Settings } from '../settings';
 import type { RuleEvaluatorDeps } from './evaluate';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '@overcast/db';
+import type { Settings } from '@overcast/runtime';
 import { recordAudit } from '../audit';
-import type { Settings } from './schema';
 
 const STATE_KEY = 'settings';
 

@@ -1,5 +1,1 @@
 export * from './audit';
-export * from './load';
-export * from './paths';
-export * from './readme';
-export * from './schema';

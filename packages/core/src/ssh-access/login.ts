@@ -1,7 +1,7 @@
 import type { Cloud, Database, Machine, SshKey } from '@overcast/db';
-import { openCredentials } from '../clouds/service';
-import { openPrivateKey, type StoredPrivateKey } from '../keys/service';
-import type { SecretBox } from '../secrets';
+import type { SecretBox } from '@overcast/runtime';
+import { openCredentials } from '../clouds/credentials';
+import { openPrivateKey, type StoredPrivateKey } from '../keys/private-key';
 
 /** The secret half of a login; never logged or returned. */
 export interface MachineLogin {

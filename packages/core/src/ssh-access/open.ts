@@ -1,8 +1,8 @@
 import type { Cloud, Database, Machine } from '@overcast/db';
+import type { SecretBox } from '@overcast/runtime';
 import { connectSsh, type SshConnection, SshError } from '@overcast/ssh';
 import { DomainError } from '../errors';
 import { guardedLookup, type OutboundRules } from '../outbound';
-import type { SecretBox } from '../secrets';
 import { keyLoader, type MachineLogin, machineLogin } from './login';
 import { pinHostKey, pinnedHostKey } from './pins';
 import { type AddressChoice, type MachineRoute, machineRoute, type SshRoute } from './route';

@@ -1,14 +1,12 @@
 import type { HostKey as HostKeyView } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import { normalizeFingerprint, type SshError } from '@overcast/ssh';
-import { type Actor, recordAudit } from '../audit';
+import { type OrgActor, recordAudit } from '../audit';
 import { DomainError } from '../errors';
-import { orgMachine } from '../machines/actions';
+import { repos } from '../repositories';
 import { resolveMachineRoute } from '../ssh-access/open';
 import { pinnedHostKey } from '../ssh-access/pins';
 import type { AddressChoice } from '../ssh-access/route';
-
-type OrgActor = Actor & { organizationId: string };
 
 export function checkFingerprint(value: string): string {
   try {
@@ -26,7 +24,7 @@ export async function acceptHostKey(
   input: { fingerprint: string; address?: AddressChoice; port?: number },
 ): Promise<HostKeyView> {
   // Another organization's machine is a 404 whatever the body says.
-  const machine = await orgMachine(db, actor.organizationId, machineId);
+  const machine = await repos(db).machines.getInOrg(actor.organizationId, machineId);
   const fingerprint = checkFingerprint(input.fingerprint);
   const { route } = await resolveMachineRoute(db, machine, input);
   if (route.via !== 'ssh') {
@@ -86,7 +84,7 @@ export function hostKeyView(row: {
 }
 
 export async function listHostKeys(db: Database, organizationId: string, machineId: string) {
-  const machine = await orgMachine(db, organizationId, machineId);
+  const machine = await repos(db).machines.getInOrg(organizationId, machineId);
   const rows = await db.prisma.hostKey.findMany({
     where: { machineId: machine.id, organizationId },
     orderBy: [{ host: 'asc' }, { port: 'asc' }],

@@ -4,12 +4,12 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ShellSession as ShellSessionView } from '@overcast/contracts';
 import type { Database, ShellSession } from '@overcast/db';
+import type { Settings } from '@overcast/runtime';
+import { settingsDir } from '@overcast/runtime';
 import type { AuthContext } from '../auth';
 import { roleAtLeast } from '../auth';
 import { DomainError, notFound } from '../errors';
-import { orgMachine } from '../machines/actions';
-import { settingsDir } from '../settings/load';
-import type { Settings } from '../settings/schema';
+import { repos } from '../repositories';
 
 /** Where recordings live: shell.recordingsDir, or "recordings" beside settings.json. */
 export function recordingsDir(
@@ -47,7 +47,7 @@ export async function listShellSessions(
   machineId: string,
   limit = 100,
 ): Promise<ShellSessionView[]> {
-  await orgMachine(db, organizationId, machineId);
+  await repos(db).machines.getInOrg(organizationId, machineId);
   const rows = await db.prisma.shellSession.findMany({
     where: { organizationId, machineId },
     orderBy: { startedAt: 'desc' },

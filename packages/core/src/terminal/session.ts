@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ShellClientMessage, ShellServerMessage } from '@overcast/contracts';
 import type { Cloud, Database, Machine, Role } from '@overcast/db';
+import type { Logger, SecretBox, Settings } from '@overcast/runtime';
 import { normalizeFingerprint, type ShellStream, type SshConnection, SshError } from '@overcast/ssh';
-import type { Logger } from 'pino';
 import { type Actor, recordAudit } from '../audit';
 import { roleAtLeast } from '../auth';
 import { DomainError } from '../errors';
 import { outboundRules } from '../outbound';
-import type { SecretBox } from '../secrets';
-import type { Settings } from '../settings/schema';
 import { keyLoader, machineLogin } from '../ssh-access/login';
 import { openRouteSsh, resolveMachineRoute } from '../ssh-access/open';
 import type { AddressChoice, SshRoute } from '../ssh-access/route';

@@ -1,6 +1,6 @@
 import type { AuditEventView, AuditExportQuery, AuditPage, AuditQuery } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
-import { resourceNames } from './audit-names';
+import { resourceNames } from './resource-names';
 
 /** Who may read which events: admins the whole organization's, everybody else only their own. */
 export interface AuditReader {

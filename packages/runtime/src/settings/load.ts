@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseCidr } from '@overcast/contracts/addresses';
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { parseCidr } from '../outbound/addresses';
 import { envName, settingLeaves } from './paths';
 import { renderSettingsReadme } from './readme';
 import { type Settings, SettingsSchema } from './schema';

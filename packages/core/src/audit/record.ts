@@ -1,18 +1,7 @@
 import type { Database } from '@overcast/db';
+import type { Actor } from '../actor';
 
 export type AuditResult = 'success' | 'failure' | 'denied';
-
-/** Who did something and from where; built once per request by the api, or by a job. */
-export interface Actor {
-  organizationId: string | null;
-  userId?: string | null;
-  tokenId?: string | null;
-  /** What a person reads in the Activity page: an email, "worker", "schedule: nightly stop"... */
-  label: string;
-  ip?: string;
-  userAgent?: string;
-  requestId?: string;
-}
 
 export interface AuditEntry {
   action: string;

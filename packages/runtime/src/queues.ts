@@ -1,3 +1,6 @@
+import { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+
 /** Queue names shared by the api (which enqueues) and the worker (which processes). */
 export const QUEUES = {
   maintenance: 'maintenance',
@@ -47,4 +50,41 @@ export function bullConnection(redisUrl: string): BullConnection {
     ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
     maxRetriesPerRequest: null,
   };
+}
+
+export type QueueKey = keyof typeof QUEUES;
+
+/** Every queue, opened on first use; the api touches a few, the worker all of them. */
+export type Queues = { readonly [K in QueueKey]: Queue } & { close(): Promise<void> };
+
+/**
+ * The one place queues are opened. A queue's connection error (Redis restarting, or closing
+ * during shutdown) is logged, not fatal.
+ */
+export function openQueues(redisUrl: string, logger: Logger): Queues {
+  const connection = bullConnection(redisUrl);
+  const opened = new Map<QueueKey, Queue>();
+  const queues = {
+    async close() {
+      await Promise.allSettled([...opened.values()].map((q) => q.close()));
+    },
+  } as Queues;
+  for (const key of Object.keys(QUEUES) as QueueKey[]) {
+    Object.defineProperty(queues, key, {
+      enumerable: true,
+      get() {
+        let queue = opened.get(key);
+        if (!queue) {
+          const name = QUEUES[key];
+          queue = new Queue(name, { connection, prefix: QUEUE_PREFIX });
+          queue.on('error', (err) =>
+            logger.warn({ queue: name, err: err.message }, 'queue connection error'),
+          );
+          opened.set(key, queue);
+        }
+        return queue;
+      },
+    });
+  }
+  return queues;
 }

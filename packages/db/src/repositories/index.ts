@@ -1,0 +1,40 @@
+import type { PrismaClientInstance } from '../client';
+import type {
+  Cloud,
+  Machine,
+  NotificationChannel,
+  Rule,
+  Schedule,
+  Script,
+  SshKey,
+  Volume,
+} from '../generated/prisma/client.ts';
+import { type Missing, orgScoped } from './scope';
+import { teamsRepository } from './teams.repository';
+
+export { isUniqueViolation, type Missing } from './scope';
+export { type TeamWithMembers, teamDetail } from './teams.repository';
+
+/**
+ * One repository per organization-owned aggregate; every query in them carries the organization
+ * filter, so tenant scoping lives here. `missing` makes the error a missing row becomes.
+ */
+export function createRepositories(prisma: PrismaClientInstance, missing: Missing) {
+  return {
+    machines: orgScoped<Machine>(prisma.machine, 'Machine', missing),
+    clouds: orgScoped<Cloud>(prisma.cloud, 'Cloud', missing),
+    sshKeys: orgScoped<SshKey>(prisma.sshKey, 'SSH key', missing),
+    scripts: orgScoped<Script>(prisma.script, 'Script', missing),
+    schedules: orgScoped<Schedule>(prisma.schedule, 'Schedule', missing),
+    rules: orgScoped<Rule>(prisma.rule, 'Rule', missing),
+    volumes: orgScoped<Volume>(prisma.volume, 'Volume', missing),
+    notificationChannels: orgScoped<NotificationChannel>(
+      prisma.notificationChannel,
+      'Notification channel',
+      missing,
+    ),
+    teams: teamsRepository(prisma, missing),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,0 +1,7 @@
+export * from './logger';
+export * from './mail';
+export * from './queues';
+export * from './redis';
+export * from './runtime';
+export * from './secrets';
+export * from './settings';

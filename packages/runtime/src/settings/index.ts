@@ -1,0 +1,4 @@
+export * from './load';
+export * from './paths';
+export * from './readme';
+export * from './schema';

@@ -1,7 +1,7 @@
 // An installation made with the first migration set, with data in it, upgraded to this build:
 // every later migration applies over real rows, and the people and fleet in it carry on.
 import { randomBytes } from 'node:crypto';
-import { hashPassword } from '@overcast/core';
+import { hashPassword } from '@overcast/core/passwords';
 import {
   createDatabase,
   type Database,

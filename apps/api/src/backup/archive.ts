@@ -2,8 +2,9 @@ import { constants } from 'node:fs';
 import { access, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { recordingsDir, type Settings } from '@overcast/core';
+import { recordingsDir } from '@overcast/core/terminal';
 import { BackupError, type Database, type DatabaseDump, dumpDatabase, restoreDatabase } from '@overcast/db';
+import type { Settings } from '@overcast/runtime';
 import * as tar from 'tar';
 import { assertKeyOpensSecrets, KeyMismatchError, keyFingerprint } from './key-check';
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { SecretBox } from '@overcast/core';
 import type { Database } from '@overcast/db';
+import { SecretBox } from '@overcast/runtime';
 
 /**
  * Names the credentials key without revealing it: an HMAC of a fixed text under the key.

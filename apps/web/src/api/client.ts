@@ -133,7 +133,13 @@ async function toApiError(response: Response): Promise<ApiError> {
     // A proxy or crash page rather than the API's JSON; fall back to the status line.
   }
   if (isErrorBody(body)) {
-    return new ApiError(response.status, body.error.code, body.error.message, retryAfter);
+    return new ApiError(
+      response.status,
+      body.error.code,
+      body.error.message,
+      retryAfter,
+      body.error.field ?? null,
+    );
   }
   const message = response.statusText || `Request failed with status ${response.status}`;
   return new ApiError(response.status, `http_${response.status}`, message, retryAfter);

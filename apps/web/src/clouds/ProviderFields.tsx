@@ -4,6 +4,7 @@ import { listMachines, machineKeys } from '../api/machines';
 import type { CloudProvider } from '../api/types';
 import { Button } from '../ui/Button';
 import { SelectField, TextAreaField } from '../ui/Field';
+import forms from '../ui/forms.module.css';
 import { TextField } from '../ui/TextField';
 import styles from './clouds.module.css';
 import { OrgKeyPicker } from './OrgKeyPicker';
@@ -29,7 +30,7 @@ export function ProviderFields({ provider, values, errors, onChange, editing = f
       ? [...config, ...credentials]
       : form.fields;
   return (
-    <div className={styles.fields}>
+    <div className={forms.form}>
       {ordered.map((field) => (
         <ProviderField
           key={field.name}

@@ -226,9 +226,7 @@ const REFRESH_WAIT_MS = 30_000;
 function useCloudRefresh(list: Cloud[]) {
   const queryClient = useQueryClient();
   // Per cloud being refreshed: the last poll time seen when "Refresh" was pressed, and when.
-  const [waiting, setWaiting] = useState<Record<string, { lastPoll: number; at: number }>>({});
-  const stop = (id: string) =>
-    setWaiting((current) => Object.fromEntries(Object.entries(current).filter(([key]) => key !== id)));
+  const [waiting, setWaiting] = useState<Waiting>({});
 
   const refresh = useResourceMutation({
     mutationFn: (cloud: Cloud) => refreshCloud(cloud.id),
@@ -236,12 +234,12 @@ function useCloudRefresh(list: Cloud[]) {
     failure: (cloud) => `Couldn't refresh ${cloud.title}`,
     onSuccess: ({ queued }, cloud) => {
       if (queued) return;
-      stop(cloud.id);
+      setWaiting(without(cloud.id));
       toast.info(`${cloud.title} will sync at its next scheduled poll`, {
         description: "The job queue didn't answer in time.",
       });
     },
-    onError: (_error, cloud) => stop(cloud.id),
+    onError: (_error, cloud) => setWaiting(without(cloud.id)),
   });
 
   useEffect(() => {
@@ -251,7 +249,7 @@ function useCloudRefresh(list: Cloud[]) {
       const cloud = list.find((c) => c.id === id);
       const since = waiting[id];
       if (!cloud || !since || lastPollOf(cloud) <= since.lastPoll) continue;
-      stop(id);
+      setWaiting(without(id));
       if (cloud.pollStatus === 'error')
         toast.error(`${cloud.title} failed to sync`, { description: cloud.lastError ?? '' });
       else
@@ -275,6 +273,13 @@ function useCloudRefresh(list: Cloud[]) {
     isRefreshing: (cloud: Cloud) => cloud.id in waiting,
   };
 }
+
+type Waiting = Record<string, { lastPoll: number; at: number }>;
+
+const without =
+  (id: string) =>
+  (current: Waiting): Waiting =>
+    Object.fromEntries(Object.entries(current).filter(([key]) => key !== id));
 
 function lastPollOf(cloud: Cloud): number {
   return cloud.lastPollAt ? Date.parse(cloud.lastPollAt) : 0;

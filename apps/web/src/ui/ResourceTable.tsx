@@ -60,6 +60,8 @@ interface ResourceTableProps<T> {
   className?: string;
   /** Skeleton lines while loading. */
   loadingLines?: number;
+  /** Drawn inside a card of the caller's (no card of its own). */
+  bare?: boolean;
 }
 
 /** The items of a row's menu the caller may see: denied ones hidden or disabled. */
@@ -109,6 +111,7 @@ export function ResourceTable<T>({
   label,
   className,
   loadingLines,
+  bare = false,
 }: ResourceTableProps<T>) {
   const permissions = usePermissions();
   const menus = rows.map((row) => visibleActions(actions, row, permissions));
@@ -141,7 +144,7 @@ export function ResourceTable<T>({
       {rows.length === 0 && !leadingRows ? (
         empty
       ) : (
-        <Card flush>
+        <Frame bare={bare}>
           <div className={table.scroll}>
             <table className={[table.table, className].filter(Boolean).join(' ')} aria-label={label}>
               <thead>
@@ -185,10 +188,14 @@ export function ResourceTable<T>({
               )}
             </table>
           </div>
-        </Card>
+        </Frame>
       )}
     </QueryState>
   );
+}
+
+function Frame({ bare, children }: { bare: boolean; children: ReactNode }) {
+  return bare ? children : <Card flush>{children}</Card>;
 }
 
 function cellClass<T>(column: Column<T>): string | undefined {

@@ -8,7 +8,7 @@ import { StateBadge } from '../machines/StateBadge';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
-import { SearchIcon } from '../ui/icons';
+import { SearchField } from '../ui/filters';
 import { Skeleton } from '../ui/Skeleton';
 import { toast } from '../ui/toast';
 import { markVolumeOp } from './pending';
@@ -83,20 +83,12 @@ export function AttachVolumeDialog({ volume, onClose }: { volume: Volume; onClos
       }
     >
       <form id="attach-volume" className={styles.form} onSubmit={onSubmit} noValidate>
-        <label className={styles.search}>
-          <SearchIcon className={styles.searchIcon} />
-          <span className="visually-hidden">Search machines</span>
-          <input
-            type="search"
-            placeholder="Search machines"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') e.preventDefault();
-            }}
-            spellCheck={false}
-          />
-        </label>
+        <SearchField
+          label="Search machines"
+          placeholder="Search machines"
+          value={search}
+          onChange={setSearch}
+        />
         <div className={styles.machineList} role="radiogroup" aria-label="Machine">
           {machines.isPending ? (
             <div className={styles.pad}>

@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
 import type { Cloud } from '../api/types';
 import type { VolumeFilters } from '../api/volumes';
-import { FilterSelect } from '../machines/MachineFilterBar';
-import styles from '../machines/machines.module.css';
 import { Button } from '../ui/Button';
-import { CloseIcon, SearchIcon } from '../ui/icons';
+import { FilterSelect, SearchField, useTypedFilter } from '../ui/filters';
+import styles from '../ui/filters.module.css';
+import { CloseIcon } from '../ui/icons';
 import { VOLUME_STATES } from './state';
 
 /** Search and filters for the volume list; changes go to the URL (search after a short pause). */
@@ -17,33 +16,18 @@ export function VolumeFilterBar({
   onChange: (changes: Partial<VolumeFilters>) => void;
   clouds: Cloud[];
 }) {
-  const [q, setQ] = useState(filters.q ?? '');
-  // The URL wins when it changes from elsewhere (back button, a link).
-  useEffect(() => setQ(filters.q ?? ''), [filters.q]);
-  useEffect(() => {
-    if (q.trim() === (filters.q ?? '')) return;
-    const timer = setTimeout(() => onChange({ q: q.trim() }), 250);
-    return () => clearTimeout(timer);
-  }, [q, filters.q, onChange]);
+  const q = useTypedFilter(filters.q, (value) => onChange({ q: value }));
 
   return (
     <search className={styles.filterBar}>
-      <label className={styles.search}>
-        <SearchIcon className={styles.searchIcon} />
-        <span className="visually-hidden">Search volumes</span>
-        <input
-          type="search"
-          className={styles.searchInput}
-          placeholder="Search name or ID"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') onChange({ q: q.trim() });
-          }}
-          maxLength={200}
-          spellCheck={false}
-        />
-      </label>
+      <SearchField
+        label="Search volumes"
+        placeholder="Search name or ID"
+        value={q.value}
+        onChange={q.setValue}
+        onEnter={q.commitNow}
+        maxLength={200}
+      />
       <FilterSelect
         label="Cloud"
         value={filters.cloud ?? ''}

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { Image, Size } from '../../api/types';
 import { formatMemory, formatMoney } from '../../format/number';
-import { SearchIcon } from '../../ui/icons';
+import { SearchField } from '../../ui/filters';
 import styles from '../CreateMachinePage.module.css';
 import { bootsOn } from './useCreateMachineForm';
 
@@ -27,7 +27,7 @@ export function SizePicker({
   }
   return (
     <div className={styles.picker}>
-      {sizes.length > 8 && <PickerSearch value={filter} onChange={setFilter} label="Filter sizes" />}
+      {sizes.length > 8 && <SearchField value={filter} onChange={setFilter} label="Filter sizes" />}
       <div className={styles.options} role="radiogroup" aria-label="Size">
         <div className={`${styles.option} ${styles.optionHead}`} aria-hidden="true">
           <span />
@@ -110,7 +110,7 @@ export function ImagePicker({
   const limit = 40;
   return (
     <div className={styles.picker}>
-      {sorted.length > 8 && <PickerSearch value={filter} onChange={setFilter} label="Filter images" />}
+      {sorted.length > 8 && <SearchField value={filter} onChange={setFilter} label="Filter images" />}
       <div className={styles.imageGrid} role="radiogroup" aria-label="Image">
         {shown.slice(0, limit).map((i) => (
           <label
@@ -157,32 +157,5 @@ export function ImagePicker({
         </p>
       )}
     </div>
-  );
-}
-
-function PickerSearch({
-  value,
-  onChange,
-  label,
-}: {
-  value: string;
-  onChange: (v: string) => void;
-  label: string;
-}) {
-  return (
-    <label className={styles.pickerSearch}>
-      <SearchIcon className={styles.pickerSearchIcon} />
-      <span className="visually-hidden">{label}</span>
-      <input
-        type="search"
-        placeholder={`${label}…`}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') e.preventDefault();
-        }}
-        spellCheck={false}
-      />
-    </label>
   );
 }

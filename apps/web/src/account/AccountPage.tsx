@@ -31,6 +31,7 @@ import { SelectField } from '../ui/Field';
 import forms from '../ui/forms.module.css';
 import { InlineForm } from '../ui/InlineForm';
 import { PlusIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { ResourceTable } from '../ui/ResourceTable';
@@ -44,7 +45,7 @@ export function AccountPage() {
       title="Account & security"
       description="Your name and password, two-factor login, API tokens, and where you are logged in."
     >
-      <div className={styles.stack}>
+      <div className={layout.stackWide}>
         <ProfileCard />
         <PasswordCard />
         <TwoFactorCard />

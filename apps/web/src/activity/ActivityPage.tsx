@@ -20,6 +20,7 @@ import table from '../ui/DataTable.module.css';
 import { EmptyState } from '../ui/EmptyState';
 import { SelectField } from '../ui/Field';
 import { ActivityIcon, DownloadIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { Skeleton } from '../ui/Skeleton';
 import { TextField } from '../ui/TextField';
@@ -103,7 +104,7 @@ export function ActivityPage() {
         </>
       }
     >
-      <div className={styles.stack}>
+      <div className={layout.stackWide}>
         <Card>
           <form className={styles.row} onSubmit={(e) => e.preventDefault()} aria-label="Filter activity">
             {manageOrganization && (

@@ -13,6 +13,7 @@ import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import { SelectField, TextAreaField } from '../ui/Field';
+import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 import styles from './automation.module.css';
@@ -121,7 +122,7 @@ export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | nul
     >
       <form
         id="schedule-form"
-        className={styles.form}
+        className={layout.stack}
         onSubmit={(e) => {
           e.preventDefault();
           save.mutate();

@@ -13,6 +13,7 @@ import { Button, ButtonLink } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import forms from '../ui/forms.module.css';
 import { CheckIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Spinner } from '../ui/Spinner';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
@@ -134,7 +135,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
         </>
       }
     >
-      <form id="add-cloud-form" className={forms.form} onSubmit={onSubmit} noValidate>
+      <form id="add-cloud-form" className={layout.stack} onSubmit={onSubmit} noValidate>
         <fieldset className={forms.fieldset} disabled={checking}>
           <legend className={styles.pickerLegend}>Provider</legend>
           <div className={styles.providerOptions}>
@@ -165,7 +166,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
         <div className={styles.formColumns}>
           <fieldset className={forms.fieldset} disabled={checking}>
             <legend className="visually-hidden">{meta.label} details</legend>
-            <div className={forms.form}>
+            <div className={layout.stack}>
               <TextField
                 label="Name"
                 name="title"
@@ -190,7 +191,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
               />
               <details className={styles.advanced}>
                 <summary>Advanced</summary>
-                <div className={forms.form}>
+                <div className={layout.stack}>
                   {meta.hasApiEndpoint && (
                     <TextField
                       label="API endpoint"

@@ -12,6 +12,7 @@ import { providerMeta } from '../providers/meta';
 import { Alert } from '../ui/Alert';
 import { FormDialog } from '../ui/FormDialog';
 import forms from '../ui/forms.module.css';
+import layout from '../ui/layout.module.css';
 import { Spinner } from '../ui/Spinner';
 import { TextField } from '../ui/TextField';
 import { useResourceMutation } from '../ui/useResourceMutation';
@@ -146,7 +147,7 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
     >
       <fieldset className={forms.fieldset} disabled={update.isPending}>
         <legend className="visually-hidden">Credentials and settings</legend>
-        <div className={forms.form}>
+        <div className={layout.stack}>
           <ProviderFields
             provider={provider}
             values={values}

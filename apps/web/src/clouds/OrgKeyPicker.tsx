@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { sshKeysQuery } from '../api/keys';
 import { PublicKey } from '../keys/PublicKey';
 import { SelectField } from '../ui/Field';
+import layout from '../ui/layout.module.css';
 import styles from './clouds.module.css';
 
 /**
@@ -37,7 +38,7 @@ export function OrgKeyPicker({
     );
   }
   return (
-    <div className={styles.keyPicker}>
+    <div className={layout.stackSmall}>
       <SelectField
         label={label}
         aside={aside}

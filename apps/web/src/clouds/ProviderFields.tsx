@@ -4,7 +4,7 @@ import { listMachines, machineKeys } from '../api/machines';
 import type { CloudProvider } from '../api/types';
 import { Button } from '../ui/Button';
 import { SelectField, TextAreaField } from '../ui/Field';
-import forms from '../ui/forms.module.css';
+import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import styles from './clouds.module.css';
 import { OrgKeyPicker } from './OrgKeyPicker';
@@ -30,7 +30,7 @@ export function ProviderFields({ provider, values, errors, onChange, editing = f
       ? [...config, ...credentials]
       : form.fields;
   return (
-    <div className={forms.form}>
+    <div className={layout.stack}>
       {ordered.map((field) => (
         <ProviderField
           key={field.name}
@@ -79,7 +79,7 @@ function ProviderField({
   }
   if (field.kind === 'textarea') {
     return (
-      <div className={styles.fileField}>
+      <div className={layout.stackSmall}>
         <TextAreaField
           {...common}
           mono={field.mono}

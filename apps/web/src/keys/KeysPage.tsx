@@ -12,6 +12,7 @@ import { TextAreaField } from '../ui/Field';
 import { FormDialog } from '../ui/FormDialog';
 import forms from '../ui/forms.module.css';
 import { KeyIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { ResourceTable } from '../ui/ResourceTable';
@@ -83,7 +84,7 @@ export function KeysPage() {
             header: 'Fingerprint and public key',
             cell: (key) => (
               <>
-                <code className={styles.fingerprint}>{key.fingerprint}</code>
+                <code className={layout.mono}>{key.fingerprint}</code>
                 <PublicKey sshKey={key} />
               </>
             ),

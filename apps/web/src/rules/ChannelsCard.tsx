@@ -10,6 +10,7 @@ import { CopyButton } from '../ui/CopyButton';
 import { Dialog } from '../ui/Dialog';
 import { FormDialog } from '../ui/FormDialog';
 import { PlusIcon, TrashIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { ResourceTable } from '../ui/ResourceTable';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
@@ -56,7 +57,7 @@ export function ChannelsCard({ canEdit }: { canEdit: boolean }) {
         rows={channels.data?.items ?? []}
         rowKey={(c) => c.id}
         empty={
-          <p className={`${styles.muted} ${styles.padded}`}>
+          <p className={`${layout.muted} ${styles.padded}`}>
             No channels yet: rules record incidents but tell no one. Add email recipients or a webhook.
           </p>
         }

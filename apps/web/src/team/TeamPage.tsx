@@ -33,6 +33,7 @@ import { SelectField } from '../ui/Field';
 import forms from '../ui/forms.module.css';
 import { InlineForm } from '../ui/InlineForm';
 import { PlusIcon, TrashIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { ResourceTable } from '../ui/ResourceTable';
@@ -50,7 +51,7 @@ export function TeamPage() {
       title="Team"
       description={`People in ${organization.name}, their roles, and the teams whose policies limit what they can do.`}
     >
-      <div className={styles.stack}>
+      <div className={layout.stackWide}>
         {manageOrganization && <InviteCard />}
         <MembersCard />
         <TeamsCard />
@@ -281,7 +282,7 @@ function TeamsCard() {
       )}
       {teams.isError && <Alert>{errorText(teams.error)}</Alert>}
       {teams.data?.length === 0 && <p className={styles.muted}>No teams yet.</p>}
-      <div className={styles.stack}>
+      <div className={layout.stackWide}>
         {teams.data?.map((t) => (
           <TeamEditor key={t.id} team={t} editable={manageOrganization} />
         ))}

@@ -13,6 +13,7 @@ import { usePermissions } from '../auth/permissions';
 import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { TextField } from '../ui/TextField';
 import { shellErrorText } from './shellErrors';
@@ -252,7 +253,7 @@ export function TerminalPage() {
             <strong>{described.title}</strong>
             <span>{described.hint}</span>
             {error.message && described.hint !== error.message && (
-              <span className={styles.muted}>{error.message}</span>
+              <span className={layout.muted}>{error.message}</span>
             )}
             {error.code === 'host_key_changed' && (
               <>
@@ -318,9 +319,9 @@ export function TerminalPage() {
                 Closed
               </Badge>
             )}
-            {phase === 'closed' && reason && <span className={styles.muted}>{reason}</span>}
+            {phase === 'closed' && reason && <span className={layout.muted}>{reason}</span>}
             {hostKey && (
-              <span className={styles.muted}>
+              <span className={layout.muted}>
                 {hostKey.firstUse ? 'Host key pinned on first connection: ' : 'Host key: '}
                 <code className={styles.fingerprint}>
                   {hostKey.algorithm} {hostKey.fingerprint}

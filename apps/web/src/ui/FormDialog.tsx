@@ -3,7 +3,7 @@ import { errorText } from '../api/errors';
 import { Alert } from './Alert';
 import { Button } from './Button';
 import { Dialog } from './Dialog';
-import forms from './forms.module.css';
+import layout from './layout.module.css';
 
 interface FormDialogProps {
   title: ReactNode;
@@ -75,7 +75,7 @@ export function FormDialog({
     >
       <form
         id={id}
-        className={[forms.form, className].filter(Boolean).join(' ')}
+        className={[layout.stack, className].filter(Boolean).join(' ')}
         onSubmit={submit}
         noValidate={noValidate}
       >

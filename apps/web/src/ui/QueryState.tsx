@@ -3,7 +3,7 @@ import { errorText } from '../api/errors';
 import { Alert } from './Alert';
 import { Button } from './Button';
 import { Card } from './Card';
-import table from './DataTable.module.css';
+import layout from './layout.module.css';
 import { Skeleton } from './Skeleton';
 
 const WIDTHS = ['45%', '60%', '50%', '55%'];
@@ -12,7 +12,7 @@ const WIDTHS = ['45%', '60%', '50%', '55%'];
 export function LoadingCard({ lines = 1 }: { lines?: number }) {
   return (
     <Card>
-      <div role="status" aria-busy="true" aria-label="Loading" className={table.loading}>
+      <div role="status" aria-busy="true" aria-label="Loading" className={layout.stackTight}>
         {WIDTHS.slice(0, lines).map((width) => (
           <Skeleton key={width} width={width} />
         ))}

@@ -9,6 +9,7 @@ import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import { SearchField } from '../ui/filters';
+import layout from '../ui/layout.module.css';
 import { Skeleton } from '../ui/Skeleton';
 import { toast } from '../ui/toast';
 import { markVolumeOp } from './pending';
@@ -95,7 +96,7 @@ export function AttachVolumeDialog({ volume, onClose }: { volume: Volume; onClos
               <Skeleton width="60%" />
             </div>
           ) : items.length === 0 ? (
-            <p className={`${styles.text} ${styles.pad}`}>
+            <p className={`${layout.note} ${styles.pad}`}>
               {q
                 ? `No machine of ${volume.cloudTitle} matches “${q}”.`
                 : `${volume.cloudTitle} has no machines.`}
@@ -115,7 +116,7 @@ export function AttachVolumeDialog({ volume, onClose }: { volume: Volume; onClos
                 />
                 <span className={styles.machineName}>{m.name}</span>
                 <StateBadge machineId={m.id} state={m.state} />
-                <span className={m.location === volume.location ? styles.muted : styles.warn}>
+                <span className={m.location === volume.location ? layout.muted : styles.warn}>
                   {m.location ?? '—'}
                   {volume.location && m.location !== volume.location ? ' (other location)' : ''}
                 </span>
@@ -124,7 +125,7 @@ export function AttachVolumeDialog({ volume, onClose }: { volume: Volume; onClos
           )}
         </div>
         {machines.data && machines.data.total > items.length && (
-          <p className={styles.text}>
+          <p className={layout.note}>
             Showing {items.length} of {machines.data.total}; search to find others.
           </p>
         )}

@@ -9,6 +9,7 @@ import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import { SelectField } from '../ui/Field';
+import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 import { markCreate } from './pending';
@@ -74,7 +75,7 @@ function CreateVolume({ onClose, clouds }: { onClose: () => void; clouds: Cloud[
   if (clouds.length === 0) {
     return (
       <Dialog open onClose={onClose} size="sm" title="Create a volume">
-        <p className={styles.text}>
+        <p className={layout.note}>
           No enabled cloud supports volumes. Add or enable one on the Clouds page.
         </p>
       </Dialog>

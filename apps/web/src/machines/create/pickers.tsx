@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Image, Size } from '../../api/types';
 import { formatMemory, formatMoney } from '../../format/number';
 import { SearchField } from '../../ui/filters';
+import layout from '../../ui/layout.module.css';
 import styles from '../CreateMachinePage.module.css';
 import { bootsOn } from './useCreateMachineForm';
 
@@ -26,7 +27,7 @@ export function SizePicker({
     );
   }
   return (
-    <div className={styles.picker}>
+    <div className={layout.stackTight}>
       {sizes.length > 8 && <SearchField value={filter} onChange={setFilter} label="Filter sizes" />}
       <div className={styles.options} role="radiogroup" aria-label="Size">
         <div className={`${styles.option} ${styles.optionHead}`} aria-hidden="true">
@@ -109,7 +110,7 @@ export function ImagePicker({
     );
   const limit = 40;
   return (
-    <div className={styles.picker}>
+    <div className={layout.stackTight}>
       {sorted.length > 8 && <SearchField value={filter} onChange={setFilter} label="Filter images" />}
       <div className={styles.imageGrid} role="radiogroup" aria-label="Image">
         {shown.slice(0, limit).map((i) => (

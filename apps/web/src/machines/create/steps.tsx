@@ -12,6 +12,7 @@ import { Card } from '../../ui/Card';
 import { SelectField, TextAreaField } from '../../ui/Field';
 import forms from '../../ui/forms.module.css';
 import { RefreshIcon } from '../../ui/icons';
+import layout from '../../ui/layout.module.css';
 import { Skeleton } from '../../ui/Skeleton';
 import { TextField } from '../../ui/TextField';
 import styles from '../CreateMachinePage.module.css';
@@ -180,7 +181,7 @@ export function Summary({ form }: { form: CreateMachineForm }) {
         <dl className={styles.summaryList}>
           <div>
             <dt>Cloud</dt>
-            <dd className={styles.inline}>
+            <dd className={layout.inline}>
               <ProviderIcon provider={cloud.provider} decorative />
               {cloud.title}
             </dd>

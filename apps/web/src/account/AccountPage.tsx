@@ -111,7 +111,7 @@ function PasswordCard() {
   });
   return (
     <Card title="Password">
-      <p className={styles.muted}>Changing it logs you out everywhere else; this browser stays logged in.</p>
+      <p className={layout.muted}>Changing it logs you out everywhere else; this browser stays logged in.</p>
       <InlineForm
         error={change.error}
         onSubmit={() => {
@@ -239,8 +239,8 @@ function TwoFactorCard() {
         >
           <p>Scan this code with an authenticator app, then enter the 6-digit code it shows.</p>
           {qr && <img src={qr} alt="QR code for your authenticator app" width={200} height={200} />}
-          <p className={styles.muted}>
-            Or type this key: <code className={styles.mono}>{enrolment.secret}</code>
+          <p className={layout.muted}>
+            Or type this key: <code className={layout.mono}>{enrolment.secret}</code>
           </p>
           <div className={styles.row}>
             <TextField
@@ -337,7 +337,7 @@ function TokensCard() {
       {shown && (
         <div role="status" className={styles.link}>
           <span>Copy it now; it is not shown again:</span>
-          <code className={styles.mono}>{shown}</code>
+          <code className={layout.mono}>{shown}</code>
           <CopyButton text={shown} label="Copy token" />
         </div>
       )}
@@ -353,7 +353,7 @@ function TokensCard() {
             header: 'Name',
             cell: (t) => (
               <>
-                {t.name} <code className={styles.mono}>{t.prefix}…</code>
+                {t.name} <code className={layout.mono}>{t.prefix}…</code>
               </>
             ),
           },
@@ -371,10 +371,10 @@ function TokensCard() {
               t.lastUsedAt ? (
                 <>
                   <RelativeTime value={t.lastUsedAt} />{' '}
-                  <span className={styles.muted}>from {t.lastUsedIp}</span>
+                  <span className={layout.muted}>from {t.lastUsedIp}</span>
                 </>
               ) : (
-                <span className={styles.muted}>Never</span>
+                <span className={layout.muted}>Never</span>
               ),
           },
         ]}

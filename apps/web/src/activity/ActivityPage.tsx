@@ -41,11 +41,11 @@ function ResourceCell({ event }: { event: AuditEventView }) {
   const to = resourceLink(kind, id);
   return (
     <span title={id ?? undefined}>
-      <span className={styles.muted}>{kindWord(kind)} </span>
+      <span className={layout.muted}>{kindWord(kind)} </span>
       {to && label ? (
         <Link to={to}>{label}</Link>
       ) : (
-        <span className={name ? undefined : styles.mono}>{label}</span>
+        <span className={name ? undefined : layout.mono}>{label}</span>
       )}
     </span>
   );
@@ -193,7 +193,7 @@ export function ActivityPage() {
                       </td>
                       <td>{e.actorLabel}</td>
                       <td>
-                        <code className={styles.mono}>{e.action}</code>
+                        <code className={layout.mono}>{e.action}</code>
                       </td>
                       <td>
                         <ResourceCell event={e} />
@@ -201,7 +201,7 @@ export function ActivityPage() {
                       <td>
                         <Badge tone={TONE[e.result as keyof typeof TONE] ?? 'neutral'}>{e.result}</Badge>
                       </td>
-                      <td className={styles.muted}>{e.ip}</td>
+                      <td className={layout.muted}>{e.ip}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -81,7 +81,7 @@ export function ExpirationCard({ detail, canEdit }: { detail: MachineDetail; can
           )}
         </>
       ) : (
-        <p className={styles.muted}>It does not expire.</p>
+        <p className={layout.muted}>It does not expire.</p>
       )}
     </Card>
   );

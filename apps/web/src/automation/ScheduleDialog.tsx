@@ -189,7 +189,7 @@ export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | nul
             <Alert>{errorText(preview.error)}</Alert>
           ) : preview.data?.nextRuns.length ? (
             <>
-              <strong>Next runs</strong> <span className={styles.muted}>(in your time zone)</span>
+              <strong>Next runs</strong> <span className={layout.muted}>(in your time zone)</span>
               <ol className={styles.preview} data-testid="next-runs">
                 {preview.data.nextRuns.map((at) => (
                   <li key={at}>{formatWhen(at)}</li>
@@ -197,7 +197,7 @@ export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | nul
               </ol>
             </>
           ) : preview.data ? (
-            <p className={styles.muted}>No run ahead with these settings.</p>
+            <p className={layout.muted}>No run ahead with these settings.</p>
           ) : null}
         </div>
         <div className={styles.row}>

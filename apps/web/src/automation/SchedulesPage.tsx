@@ -18,6 +18,7 @@ import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { EmptyState } from '../ui/EmptyState';
 import { ClockIcon, PlusIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { ResourceTable } from '../ui/ResourceTable';
@@ -142,7 +143,7 @@ function ScheduleHistory({ scheduleId }: { scheduleId: string }) {
       ) : !runs.data ? (
         <Skeleton width="40%" />
       ) : runs.data.length === 0 ? (
-        <p className={styles.muted}>It has not run yet.</p>
+        <p className={layout.muted}>It has not run yet.</p>
       ) : (
         <ul className={styles.list}>
           {runs.data.map((r) => (

@@ -237,7 +237,7 @@ function ScriptDetail({
           />
           <fieldset className={styles.fieldset}>
             <legend>Parameters (passed as environment variables)</legend>
-            <div className={styles.params}>
+            <div className={layout.stackSmall}>
               {draft.parameters.map((p, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, names change as typed
                 <div key={i} className={styles.param}>

@@ -4,7 +4,6 @@ import { sshKeysQuery } from '../api/keys';
 import { PublicKey } from '../keys/PublicKey';
 import { SelectField } from '../ui/Field';
 import layout from '../ui/layout.module.css';
-import styles from './clouds.module.css';
 
 /**
  * Which of the organization's keys the cloud logs in with (empty: the default key, unless a key
@@ -31,7 +30,7 @@ export function OrgKeyPicker({
   const chosen = items.find((k) => k.id === value) ?? (value ? undefined : fallback);
   if (keys.isSuccess && items.length === 0) {
     return (
-      <p className={styles.keyNote}>
+      <p className={layout.note}>
         No Overcast key yet: <Link to="/keys">generate one on the Keys page</Link> and add its public half to
         the hosts, or paste a private key or password below.
       </p>

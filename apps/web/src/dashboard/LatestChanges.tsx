@@ -11,6 +11,7 @@ import { describeEvent, eventTone } from '../machines/history';
 import { StateBadge } from '../machines/StateBadge';
 import { ProviderIcon } from '../providers/ProviderIcon';
 import { Card } from '../ui/Card';
+import layout from '../ui/layout.module.css';
 import { RelativeTime } from '../ui/RelativeTime';
 import styles from './DashboardPage.module.css';
 
@@ -23,7 +24,7 @@ export function LatestChanges({ recent }: { recent: Machine[] | undefined }) {
   return (
     <Card title="Latest changes" meta={status === 'live' ? 'live' : undefined}>
       {entries.length > 0 ? (
-        <ol className={styles.feed}>
+        <ol className={layout.plainList}>
           {entries.map((entry) => (
             <FeedItem key={entry.id} entry={entry} />
           ))}
@@ -37,7 +38,7 @@ export function LatestChanges({ recent }: { recent: Machine[] | undefined }) {
       {entries.length < 4 && recent && recent.length > 0 && (
         <>
           <h3 className={styles.subheading}>Newest machines</h3>
-          <ul className={styles.feed}>
+          <ul className={layout.plainList}>
             {recent.slice(0, 5).map((m) => (
               <li key={m.id} className={styles.feedItem}>
                 <ProviderIcon provider={m.provider} />

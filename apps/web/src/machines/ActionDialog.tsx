@@ -5,6 +5,7 @@ import { plural } from '../format/number';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
+import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import styles from './machines.module.css';
 import { type MachineRef, runMachineActions } from './runActions';
@@ -144,7 +145,7 @@ function ActionDialogBody({
         </>
       }
     >
-      <form id="machine-action-form" className={styles.dialogForm} onSubmit={onSubmit} noValidate>
+      <form id="machine-action-form" className={layout.stack} onSubmit={onSubmit} noValidate>
         {action === 'destroy' ? (
           <Alert>{copy[action].body}</Alert>
         ) : (

@@ -17,6 +17,7 @@ import { Card } from '../ui/Card';
 import { CopyButton } from '../ui/CopyButton';
 import { EmptyState } from '../ui/EmptyState';
 import { PencilIcon, PlayIcon, RebootIcon, ServerIcon, StopIcon, TrashIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Menu } from '../ui/Menu';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
@@ -65,7 +66,7 @@ export function MachineDetailPage() {
     return (
       <Page title="Machine" back={{ to: '/machines', label: 'Machines' }}>
         <Card title="Overview">
-          <div className={styles.loading}>
+          <div className={layout.stackTight}>
             <Skeleton width="40%" />
             <Skeleton width="65%" />
             <Skeleton width="55%" />
@@ -229,7 +230,7 @@ function Facts({ machine: m }: { machine: Machine }) {
         <Fact label="Size">{m.size ?? '—'}</Fact>
         <Fact label="Location">{m.location ?? '—'}</Fact>
         <Fact label="Image" wide>
-          <span className={styles.break}>{m.image ?? '—'}</span>
+          <span className={layout.break}>{m.image ?? '—'}</span>
         </Fact>
         <Fact label="Public IP addresses">
           <IpList ips={m.publicIps} />
@@ -254,7 +255,7 @@ function Facts({ machine: m }: { machine: Machine }) {
         </Fact>
         <Fact label="Provider ID">
           <span className={styles.copyable}>
-            <code className={styles.break}>{m.externalId}</code>
+            <code className={layout.break}>{m.externalId}</code>
             <CopyButton text={m.externalId} label="Copy provider ID" />
           </span>
         </Fact>
@@ -298,7 +299,7 @@ function Connect({ machine: m, reachedAt }: { machine: Machine; reachedAt: Machi
   return (
     <Card title="Connect">
       {command && m.state === 'running' ? (
-        <div className={styles.connect}>
+        <div className={layout.stackTight}>
           <div className={styles.command}>
             <code>{command}</code>
             <CopyButton text={command} label="Copy SSH command" />
@@ -321,14 +322,14 @@ function Connect({ machine: m, reachedAt }: { machine: Machine; reachedAt: Machi
 function History({ detail }: { detail: MachineDetail }) {
   if (detail.history.length === 0) return <p className={styles.muted}>Nothing has happened to it yet.</p>;
   return (
-    <ol className={styles.timeline}>
+    <ol className={layout.plainList}>
       {detail.history.slice(0, 50).map((event) => (
         <li key={event.id} className={styles.event}>
           <span
             className={`${styles.marker} ${styles[eventTone(event.kind, event.data)]}`}
             aria-hidden="true"
           />
-          <span className={styles.eventText}>{describeEvent(event.kind, event.data)}</span>
+          <span className={layout.break}>{describeEvent(event.kind, event.data)}</span>
           <RelativeTime value={event.createdAt} className={styles.eventTime} />
         </li>
       ))}

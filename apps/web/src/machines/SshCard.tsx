@@ -13,6 +13,7 @@ import { Button, ButtonLink } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { SelectField } from '../ui/Field';
 import { TerminalIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { RelativeTime } from '../ui/RelativeTime';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
@@ -92,7 +93,7 @@ function SshForm({
     port !== (current.port ? String(current.port) : '');
 
   return (
-    <form className={styles.connect} onSubmit={submit} aria-label="SSH settings">
+    <form className={layout.stackTight} onSubmit={submit} aria-label="SSH settings">
       {save.isError && <Alert>{errorText(save.error)}</Alert>}
       <SelectField
         label="Key"

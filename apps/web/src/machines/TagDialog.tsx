@@ -7,6 +7,7 @@ import { patchMachineLists } from '../live/cache';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
+import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 import styles from './machines.module.css';
@@ -81,7 +82,7 @@ function TagDialogBody({ machines, onClose }: { machines: MachineRef[]; onClose:
         </>
       }
     >
-      <form id="tag-form" className={styles.dialogForm} onSubmit={onSubmit} noValidate>
+      <form id="tag-form" className={layout.stack} onSubmit={onSubmit} noValidate>
         <div className={styles.twoColumns}>
           <TextField
             label="Key"

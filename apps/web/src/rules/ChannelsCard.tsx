@@ -120,7 +120,7 @@ export function ChannelsCard({ canEdit }: { canEdit: boolean }) {
             </Button>
           }
         >
-          <p className={styles.secret}>
+          <p className={layout.mono}>
             {secret.secret} <CopyButton text={secret.secret ?? ''} label="Copy the secret" />
           </p>
         </Dialog>

@@ -18,6 +18,7 @@ import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import { SelectField } from '../ui/Field';
+import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 
@@ -182,7 +183,7 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
         </>
       }
     >
-      <form id="rule-form" className={styles.form} onSubmit={submit}>
+      <form id="rule-form" className={layout.stack} onSubmit={submit}>
         {create.isError && <Alert>{errorText(create.error)}</Alert>}
         <TextField
           label="Name"

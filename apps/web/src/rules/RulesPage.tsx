@@ -11,6 +11,7 @@ import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
 import { EmptyState } from '../ui/EmptyState';
 import { BoltIcon, PlusIcon, PowerIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { ResourceTable } from '../ui/ResourceTable';
@@ -72,7 +73,7 @@ export function RulesPage() {
       }
       actions={list.length > 0 ? newRule : undefined}
     >
-      <div className={styles.sections}>
+      <div className={layout.stackWide}>
         <ResourceTable
           query={rules}
           rows={list}

@@ -118,7 +118,7 @@ function InviteCard() {
               : `Send ${link.email} this link; it works once, for 7 days. (Email is not set up on this server.)`}
           </p>
           <div className={styles.link}>
-            <code className={styles.mono} data-testid="invite-link">
+            <code className={layout.mono} data-testid="invite-link">
               {link.url}
             </code>
             <CopyButton text={link.url} label="Copy invite link" />
@@ -166,7 +166,7 @@ function MembersCard() {
   });
   const editable = (m: Member) =>
     manageOrganization && m.userId !== user.id && (m.role !== 'owner' || myRole === 'owner');
-  const muted = (text: string) => <span className={styles.muted}>{text}</span>;
+  const muted = (text: string) => <span className={layout.muted}>{text}</span>;
   return (
     <Card title="Members" meta={members.data ? String(members.data.length) : undefined} flush>
       <ResourceTable
@@ -183,7 +183,7 @@ function MembersCard() {
             cell: (m) => (
               <>
                 {m.name || m.email}
-                {m.name && <div className={styles.muted}>{m.email}</div>}
+                {m.name && <div className={layout.muted}>{m.email}</div>}
               </>
             ),
           },
@@ -258,7 +258,7 @@ function TeamsCard() {
   });
   return (
     <Card title="Teams">
-      <p className={styles.muted}>
+      <p className={layout.muted}>
         Members and viewers in a team with policies can do only what those policies allow; a deny wins over an
         allow. Owners and admins are not limited by teams.
       </p>
@@ -281,7 +281,7 @@ function TeamsCard() {
         </InlineForm>
       )}
       {teams.isError && <Alert>{errorText(teams.error)}</Alert>}
-      {teams.data?.length === 0 && <p className={styles.muted}>No teams yet.</p>}
+      {teams.data?.length === 0 && <p className={layout.muted}>No teams yet.</p>}
       <div className={layout.stackWide}>
         {teams.data?.map((t) => (
           <TeamEditor key={t.id} team={t} editable={manageOrganization} />
@@ -394,7 +394,7 @@ function TeamEditor({ team, editable }: { team: Team; editable: boolean }) {
       )}
       <h4>Policies</h4>
       {team.policies.length === 0 ? (
-        <p className={styles.muted}>No policies: members keep their role’s defaults.</p>
+        <p className={layout.muted}>No policies: members keep their role’s defaults.</p>
       ) : (
         <ul>
           {team.policies.map((p, i) => (

@@ -249,7 +249,7 @@ export function TerminalPage() {
     >
       {described && error && (
         <Alert>
-          <div className={styles.notice}>
+          <div className={layout.stackSmall}>
             <strong>{described.title}</strong>
             <span>{described.hint}</span>
             {error.message && described.hint !== error.message && (
@@ -258,12 +258,10 @@ export function TerminalPage() {
             {error.code === 'host_key_changed' && (
               <>
                 <span>
-                  Expected:{' '}
-                  <code className={styles.fingerprint}>{error.expectedFingerprint ?? 'unknown'}</code>
+                  Expected: <code className={layout.mono}>{error.expectedFingerprint ?? 'unknown'}</code>
                 </span>
                 <span>
-                  Presented:{' '}
-                  <code className={styles.fingerprint}>{error.actualFingerprint ?? 'unknown'}</code>
+                  Presented: <code className={layout.mono}>{error.actualFingerprint ?? 'unknown'}</code>
                 </span>
                 {permissions.manageOrganization ? (
                   error.actualFingerprint && (
@@ -323,7 +321,7 @@ export function TerminalPage() {
             {hostKey && (
               <span className={layout.muted}>
                 {hostKey.firstUse ? 'Host key pinned on first connection: ' : 'Host key: '}
-                <code className={styles.fingerprint}>
+                <code className={layout.mono}>
                   {hostKey.algorithm} {hostKey.fingerprint}
                 </code>
               </span>

@@ -83,7 +83,7 @@ export function AttachVolumeDialog({ volume, onClose }: { volume: Volume; onClos
         </>
       }
     >
-      <form id="attach-volume" className={styles.form} onSubmit={onSubmit} noValidate>
+      <form id="attach-volume" className={layout.stack} onSubmit={onSubmit} noValidate>
         <SearchField
           label="Search machines"
           placeholder="Search machines"
@@ -116,7 +116,7 @@ export function AttachVolumeDialog({ volume, onClose }: { volume: Volume; onClos
                 />
                 <span className={styles.machineName}>{m.name}</span>
                 <StateBadge machineId={m.id} state={m.state} />
-                <span className={m.location === volume.location ? layout.muted : styles.warn}>
+                <span className={m.location === volume.location ? layout.muted : layout.warnText}>
                   {m.location ?? '—'}
                   {volume.location && m.location !== volume.location ? ' (other location)' : ''}
                 </span>

@@ -101,7 +101,7 @@ function CreateVolume({ onClose, clouds }: { onClose: () => void; clouds: Cloud[
         </>
       }
     >
-      <form id="create-volume" className={styles.form} onSubmit={onSubmit} noValidate>
+      <form id="create-volume" className={layout.stack} onSubmit={onSubmit} noValidate>
         <SelectField
           label="Cloud"
           value={cloudId}

@@ -7,6 +7,7 @@ import { providerMeta } from '../../providers/meta';
 import { Button, ButtonLink } from '../../ui/Button';
 import { Card } from '../../ui/Card';
 import { CheckIcon } from '../../ui/icons';
+import layout from '../../ui/layout.module.css';
 import { Spinner } from '../../ui/Spinner';
 import styles from '../CreateMachinePage.module.css';
 
@@ -49,12 +50,12 @@ export function CreationProgress({
 
   return (
     <Card title={current.name} meta={`${cloud.title} · ${current.location ?? ''}`}>
-      <div className={styles.progress}>
+      <div className={layout.stack}>
         <ol className={styles.progressSteps}>
           {steps.map((step) => (
             <li
               key={step.label}
-              className={step.done ? styles.stepDone : step.active ? styles.stepActive : styles.stepTodo}
+              className={step.done ? styles.stepDone : step.active ? styles.stepActive : layout.muted}
             >
               <span className={styles.stepIcon} aria-hidden="true">
                 {step.done ? <CheckIcon /> : step.active ? <Spinner size="sm" /> : null}

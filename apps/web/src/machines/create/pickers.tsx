@@ -151,9 +151,9 @@ export function ImagePicker({
           {filter ? `No image matches “${filter}”.` : `No image here runs on ${size?.name ?? 'this size'}.`}
         </p>
       )}
-      {!location && <p className={styles.hint}>Choose a location to see only the images offered there.</p>}
+      {!location && <p className={layout.note}>Choose a location to see only the images offered there.</p>}
       {size && size.architectures.length > 0 && sorted.length < images.length && (
-        <p className={styles.hint}>
+        <p className={layout.note}>
           Showing the {size.architectures.join('/')} images that run on {size.name}.
         </p>
       )}

@@ -196,11 +196,11 @@ export function Summary({ form }: { form: CreateMachineForm }) {
           </div>
           <div>
             <dt>Image</dt>
-            <dd className={styles.break}>{chosenImage ? describeImage(chosenImage) : <Missing />}</dd>
+            <dd className={layout.break}>{chosenImage ? describeImage(chosenImage) : <Missing />}</dd>
           </div>
           <div>
             <dt>Name</dt>
-            <dd className={styles.break}>{form.values.name || <Missing />}</dd>
+            <dd className={layout.break}>{form.values.name || <Missing />}</dd>
           </div>
         </dl>
         <div className={styles.price}>

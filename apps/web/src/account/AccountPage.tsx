@@ -212,7 +212,7 @@ function TwoFactorCard() {
         </div>
       ) : session.totpEnabled ? (
         <form
-          className={styles.row}
+          className={forms.row}
           onSubmit={(e: FormEvent) => {
             e.preventDefault();
             disable.mutate();
@@ -242,7 +242,7 @@ function TwoFactorCard() {
           <p className={layout.muted}>
             Or type this key: <code className={layout.mono}>{enrolment.secret}</code>
           </p>
-          <div className={styles.row}>
+          <div className={forms.row}>
             <TextField
               label="Code"
               inputMode="numeric"

@@ -11,7 +11,6 @@ import {
   membersQuery,
 } from '../api/organization';
 import { usePermissions } from '../auth/permissions';
-import styles from '../team/team.module.css';
 import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
 import { Button, ButtonLink } from '../ui/Button';
@@ -19,6 +18,7 @@ import { Card } from '../ui/Card';
 import table from '../ui/DataTable.module.css';
 import { EmptyState } from '../ui/EmptyState';
 import { SelectField } from '../ui/Field';
+import forms from '../ui/forms.module.css';
 import { ActivityIcon, DownloadIcon } from '../ui/icons';
 import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
@@ -106,7 +106,7 @@ export function ActivityPage() {
     >
       <div className={layout.stackWide}>
         <Card>
-          <form className={styles.row} onSubmit={(e) => e.preventDefault()} aria-label="Filter activity">
+          <form className={forms.row} onSubmit={(e) => e.preventDefault()} aria-label="Filter activity">
             {manageOrganization && (
               <SelectField
                 label="Who"

@@ -13,6 +13,7 @@ import { ProviderIcon } from '../providers/ProviderIcon';
 import { Card } from '../ui/Card';
 import layout from '../ui/layout.module.css';
 import { RelativeTime } from '../ui/RelativeTime';
+import tones from '../ui/tones.module.css';
 import styles from './DashboardPage.module.css';
 
 const SHOWN = 8;
@@ -85,7 +86,7 @@ function MachineFeedItem({
   const tone = eventTone(event.kind, event.data);
   return (
     <li className={styles.feedItem}>
-      <span className={`${styles.feedDot} ${styles[tone]}`} aria-hidden="true" />
+      <span className={`${styles.feedDot} ${tones[tone]}`} aria-hidden="true" />
       <span className={styles.feedText}>
         <Link to={`/machines/${event.machineId}`}>{name}</Link>{' '}
         <span className={styles.muted}>{describeEvent(event.kind, event.data)}</span>
@@ -118,7 +119,7 @@ function CloudFeedItem({
   return (
     <li className={styles.feedItem}>
       <span
-        className={`${styles.feedDot} ${styles[cloud?.pollStatus === 'error' && event.type === 'cloud.changed' ? 'danger' : 'neutral']}`}
+        className={`${styles.feedDot} ${tones[cloud?.pollStatus === 'error' && event.type === 'cloud.changed' ? 'danger' : 'neutral']}`}
         aria-hidden="true"
       />
       <span className={styles.feedText}>

@@ -5,6 +5,7 @@ import { plural } from '../format/number';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
+import forms from '../ui/forms.module.css';
 import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import styles from './machines.module.css';
@@ -163,7 +164,7 @@ function ActionDialogBody({
           <TextField
             label={
               <>
-                Type <code className={styles.phrase}>{destroyPhrase}</code> to confirm
+                Type <code className={forms.phrase}>{destroyPhrase}</code> to confirm
               </>
             }
             value={typed}

@@ -23,6 +23,7 @@ import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
 import { Spinner } from '../ui/Spinner';
+import tones from '../ui/tones.module.css';
 import { MachineVolumesCard } from '../volumes/MachineVolumesCard';
 import { ActionDialog, type ActionRequest } from './ActionDialog';
 import { ContainerCard } from './ContainerCard';
@@ -326,7 +327,7 @@ function History({ detail }: { detail: MachineDetail }) {
       {detail.history.slice(0, 50).map((event) => (
         <li key={event.id} className={styles.event}>
           <span
-            className={`${styles.marker} ${styles[eventTone(event.kind, event.data)]}`}
+            className={`${styles.marker} ${tones[eventTone(event.kind, event.data)]}`}
             aria-hidden="true"
           />
           <span className={layout.break}>{describeEvent(event.kind, event.data)}</span>

@@ -7,10 +7,10 @@ import { patchMachineLists } from '../live/cache';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
+import forms from '../ui/forms.module.css';
 import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
-import styles from './machines.module.css';
 import { forEachLimited, type MachineRef } from './runActions';
 
 /** Sets one Overcast tag on several machines. */
@@ -83,7 +83,7 @@ function TagDialogBody({ machines, onClose }: { machines: MachineRef[]; onClose:
       }
     >
       <form id="tag-form" className={layout.stack} onSubmit={onSubmit} noValidate>
-        <div className={styles.twoColumns}>
+        <div className={forms.twoColumns}>
           <TextField
             label="Key"
             value={key}

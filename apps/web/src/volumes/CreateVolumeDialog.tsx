@@ -9,11 +9,11 @@ import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import { SelectField } from '../ui/Field';
+import forms from '../ui/forms.module.css';
 import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 import { markCreate } from './pending';
-import styles from './volumes.module.css';
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -127,7 +127,7 @@ function CreateVolume({ onClose, clouds }: { onClose: () => void; clouds: Cloud[
           spellCheck={false}
           maxLength={200}
         />
-        <div className={styles.twoColumns}>
+        <div className={forms.twoColumns}>
           <TextField
             label="Size"
             aside="GB"

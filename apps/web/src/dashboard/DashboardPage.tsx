@@ -13,7 +13,6 @@ import { formatCount, formatMoney, plural } from '../format/number';
 import { stateLook } from '../machines/state';
 import { ProviderIcon } from '../providers/ProviderIcon';
 import { Alert } from '../ui/Alert';
-import { ButtonLink } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { EmptyState } from '../ui/EmptyState';
 import { CheckCircleIcon, DashboardIcon } from '../ui/icons';
@@ -50,11 +49,7 @@ export function DashboardPage() {
         <EmptyState
           icon={<DashboardIcon />}
           title="Nothing to summarize yet"
-          actions={
-            <ButtonLink to="/clouds" variant="primary">
-              Go to Clouds
-            </ButtonLink>
-          }
+          link={{ to: '/clouds', label: 'Go to Clouds' }}
         >
           <p>
             Once a cloud is connected, this page shows how many machines you run, where they run, what state

@@ -6,7 +6,6 @@ import { usePermissions } from '../auth/permissions';
 import { NewContainerShortcut } from '../clouds/NewContainerShortcut';
 import { providerMeta } from '../providers/meta';
 import { Alert } from '../ui/Alert';
-import { ButtonLink } from '../ui/Button';
 import { EmptyState } from '../ui/EmptyState';
 import { ServerIcon } from '../ui/icons';
 import { Page } from '../ui/Page';
@@ -49,11 +48,7 @@ export function CreateMachinePage() {
           <EmptyState
             icon={<ServerIcon />}
             title="No cloud to create machines in"
-            actions={
-              <ButtonLink to="/clouds" variant="primary">
-                Go to Clouds
-              </ButtonLink>
-            }
+            link={{ to: '/clouds', label: 'Go to Clouds' }}
           >
             <p>
               Add an AWS, Google Cloud, DigitalOcean or KVM cloud (or enable one) to create machines from

@@ -1,10 +1,8 @@
 import type { MachineFilters } from '../api/machines';
 import type { Cloud } from '../api/types';
 import { PROVIDER_ORDER, providerMeta } from '../providers/meta';
-import { Button } from '../ui/Button';
-import { FilterSelect, SearchField, useTypedFilter } from '../ui/filters';
+import { FilterBar, FilterSelect, useTypedFilter } from '../ui/filters';
 import filterStyles from '../ui/filters.module.css';
-import { CloseIcon } from '../ui/icons';
 import { hasFilters } from './filters';
 import { MACHINE_STATES, stateLook } from './state';
 
@@ -18,21 +16,21 @@ export function MachineFilterBar({
   onChange: (changes: Partial<MachineFilters>) => void;
   clouds: Cloud[];
 }) {
-  const q = useTypedFilter(filters.q, (value) => onChange({ q: value }));
   const tag = useTypedFilter(filters.tag, (value) => onChange({ tag: value }));
 
   const providers = PROVIDER_ORDER.filter((p) => clouds.some((c) => c.provider === p));
 
   return (
-    <search className={filterStyles.filterBar}>
-      <SearchField
-        label="Search machines"
-        placeholder="Search name, ID or IP"
-        value={q.value}
-        onChange={q.setValue}
-        onEnter={q.commitNow}
-        maxLength={200}
-      />
+    <FilterBar
+      search={{
+        label: 'Search machines',
+        placeholder: 'Search name, ID or IP',
+        value: filters.q,
+        onCommit: (q) => onChange({ q }),
+      }}
+      filtered={hasFilters(filters)}
+      onClear={() => onChange({ q: '', cloud: '', state: '', provider: '', tag: '', owner: '' })}
+    >
       <FilterSelect
         label="Cloud"
         value={filters.cloud ?? ''}
@@ -75,16 +73,6 @@ export function MachineFilterBar({
           spellCheck={false}
         />
       </label>
-      {hasFilters(filters) && (
-        <Button
-          size="sm"
-          variant="ghost"
-          icon={<CloseIcon />}
-          onClick={() => onChange({ q: '', cloud: '', state: '', provider: '', tag: '', owner: '' })}
-        >
-          Clear
-        </Button>
-      )}
-    </search>
+    </FilterBar>
   );
 }

@@ -1,6 +1,7 @@
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { Button } from './Button';
 import styles from './filters.module.css';
-import { SearchIcon } from './icons';
+import { CloseIcon, SearchIcon } from './icons';
 
 /** A search box with its icon; the label is for screen readers, the placeholder for the eye. */
 export function SearchField({
@@ -89,5 +90,41 @@ export function FilterSelect({
         ))}
       </select>
     </label>
+  );
+}
+
+/**
+ * The bar above a list: a search box (typed text reaches the URL after a short pause), the
+ * list's selects, and "Clear" while anything narrows the list.
+ */
+export function FilterBar({
+  search,
+  filtered,
+  onClear,
+  children,
+}: {
+  search: { label: string; placeholder: string; value: string | undefined; onCommit: (q: string) => void };
+  filtered: boolean;
+  onClear: () => void;
+  children: ReactNode;
+}) {
+  const q = useTypedFilter(search.value, search.onCommit);
+  return (
+    <search className={styles.filterBar}>
+      <SearchField
+        label={search.label}
+        placeholder={search.placeholder}
+        value={q.value}
+        onChange={q.setValue}
+        onEnter={q.commitNow}
+        maxLength={200}
+      />
+      {children}
+      {filtered && (
+        <Button size="sm" variant="ghost" icon={<CloseIcon />} onClick={onClear}>
+          Clear
+        </Button>
+      )}
+    </search>
   );
 }

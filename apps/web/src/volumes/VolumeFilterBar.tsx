@@ -1,9 +1,6 @@
 import type { Cloud } from '../api/types';
 import type { VolumeFilters } from '../api/volumes';
-import { Button } from '../ui/Button';
-import { FilterSelect, SearchField, useTypedFilter } from '../ui/filters';
-import styles from '../ui/filters.module.css';
-import { CloseIcon } from '../ui/icons';
+import { FilterBar, FilterSelect } from '../ui/filters';
 import { VOLUME_STATES } from './state';
 
 /** Search and filters for the volume list; changes go to the URL (search after a short pause). */
@@ -16,18 +13,17 @@ export function VolumeFilterBar({
   onChange: (changes: Partial<VolumeFilters>) => void;
   clouds: Cloud[];
 }) {
-  const q = useTypedFilter(filters.q, (value) => onChange({ q: value }));
-
   return (
-    <search className={styles.filterBar}>
-      <SearchField
-        label="Search volumes"
-        placeholder="Search name or ID"
-        value={q.value}
-        onChange={q.setValue}
-        onEnter={q.commitNow}
-        maxLength={200}
-      />
+    <FilterBar
+      search={{
+        label: 'Search volumes',
+        placeholder: 'Search name or ID',
+        value: filters.q,
+        onCommit: (q) => onChange({ q }),
+      }}
+      filtered={Boolean(filters.q || filters.cloud || filters.state)}
+      onClear={() => onChange({ q: '', cloud: '', state: '' })}
+    >
       <FilterSelect
         label="Cloud"
         value={filters.cloud ?? ''}
@@ -42,16 +38,6 @@ export function VolumeFilterBar({
         options={VOLUME_STATES.map((s) => ({ value: s.state, label: s.label }))}
         all="Any state"
       />
-      {(filters.q || filters.cloud || filters.state) && (
-        <Button
-          size="sm"
-          variant="ghost"
-          icon={<CloseIcon />}
-          onClick={() => onChange({ q: '', cloud: '', state: '' })}
-        >
-          Clear
-        </Button>
-      )}
-    </search>
+    </FilterBar>
   );
 }

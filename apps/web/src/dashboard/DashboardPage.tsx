@@ -16,6 +16,7 @@ import { Alert } from '../ui/Alert';
 import { Card } from '../ui/Card';
 import { EmptyState } from '../ui/EmptyState';
 import { CheckCircleIcon, DashboardIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
@@ -170,7 +171,7 @@ function Overview({ clouds }: { clouds: Cloud[] | undefined }) {
           {history.data ? (
             <CostTrend days={history.data.days} now={summary.data?.totalMonthly} format={money} />
           ) : history.isError ? (
-            <p className={styles.muted}>{errorText(history.error)}</p>
+            <p className={layout.note}>{errorText(history.error)}</p>
           ) : (
             <Skeleton height="10rem" />
           )}
@@ -278,7 +279,7 @@ function CostTrend({
     return (
       <div className={styles.noHistory}>
         <p className={styles.bigNumber}>{now !== undefined ? format(Number(now)) : '—'}</p>
-        <p className={styles.muted}>
+        <p className={layout.note}>
           a month today. Overcast records the run-rate once a day, so the chart fills in from here, day by
           day.
         </p>

@@ -31,7 +31,7 @@ export function LatestChanges({ recent }: { recent: Machine[] | undefined }) {
           ))}
         </ol>
       ) : (
-        <p className={styles.muted}>
+        <p className={layout.note}>
           Changes show here the moment a poll sees them: machines starting and stopping, renamed, resized,
           added or gone.
         </p>
@@ -45,7 +45,7 @@ export function LatestChanges({ recent }: { recent: Machine[] | undefined }) {
                 <ProviderIcon provider={m.provider} />
                 <span className={styles.feedText}>
                   <Link to={`/machines/${m.id}`}>{m.name}</Link>
-                  <span className={styles.muted}> in {m.cloudTitle}</span>
+                  <span className={layout.note}> in {m.cloudTitle}</span>
                 </span>
                 <StateBadge machineId={m.id} state={m.state} />
               </li>
@@ -89,7 +89,7 @@ function MachineFeedItem({
       <span className={`${styles.feedDot} ${tones[tone]}`} aria-hidden="true" />
       <span className={styles.feedText}>
         <Link to={`/machines/${event.machineId}`}>{name}</Link>{' '}
-        <span className={styles.muted}>{describeEvent(event.kind, event.data)}</span>
+        <span className={layout.note}>{describeEvent(event.kind, event.data)}</span>
       </span>
       <RelativeTime value={at} className={styles.feedTime} />
     </li>
@@ -123,7 +123,7 @@ function CloudFeedItem({
         aria-hidden="true"
       />
       <span className={styles.feedText}>
-        <Link to="/clouds">{cloud?.title ?? 'A cloud'}</Link> <span className={styles.muted}>{text}</span>
+        <Link to="/clouds">{cloud?.title ?? 'A cloud'}</Link> <span className={layout.note}>{text}</span>
       </span>
       <RelativeTime value={at} className={styles.feedTime} />
     </li>

@@ -20,7 +20,7 @@ export function BarList({ items, empty }: { items: BarItem[]; empty: string }) {
   if (items.length === 0) return <p className={layout.note}>{empty}</p>;
   const max = Math.max(...items.map((i) => i.value), 0);
   return (
-    <ul className={styles.bars}>
+    <ul className={layout.listTight}>
       {items.map((item, index) => {
         const width = max > 0 ? Math.max(1.5, (item.value / max) * 100) : 0;
         const label = item.href ? (

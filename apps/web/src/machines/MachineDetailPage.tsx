@@ -219,7 +219,7 @@ function Facts({ machine: m }: { machine: Machine }) {
         <Fact label="State">
           {look.label}
           {m.rawState && m.rawState !== m.state && (
-            <span className={styles.muted}> (provider says “{m.rawState}”)</span>
+            <span className={layout.note}> (provider says “{m.rawState}”)</span>
           )}
         </Fact>
         <Fact label="Cloud">
@@ -244,9 +244,9 @@ function Facts({ machine: m }: { machine: Machine }) {
             <span className={styles.num}>{formatMoney(m.costMonthly, m.costCurrency)}</span>
           )}
           {m.costHourly && (
-            <span className={styles.muted}> · {formatMoney(m.costHourly, m.costCurrency)}/h</span>
+            <span className={layout.note}> · {formatMoney(m.costHourly, m.costCurrency)}/h</span>
           )}
-          <span className={styles.muted}>
+          <span className={layout.note}>
             {m.costMonthly !== null && costNote(m) ? ' · ' : ''}
             {costNote(m)}
           </span>
@@ -278,7 +278,7 @@ function Fact({ label, children, wide = false }: { label: string; children: Reac
 }
 
 function IpList({ ips }: { ips: string[] }) {
-  if (ips.length === 0) return <span className={styles.muted}>None</span>;
+  if (ips.length === 0) return <span className={layout.note}>None</span>;
   return (
     <ul className={styles.ips}>
       {ips.map((ip) => (
@@ -305,10 +305,10 @@ function Connect({ machine: m, reachedAt }: { machine: Machine; reachedAt: Machi
             <code>{command}</code>
             <CopyButton text={command} label="Copy SSH command" />
           </div>
-          <p className={styles.muted}>Overcast uses the same: {reachedAt.reason}.</p>
+          <p className={layout.note}>Overcast uses the same: {reachedAt.reason}.</p>
         </div>
       ) : (
-        <p className={styles.muted}>
+        <p className={layout.note}>
           {m.state !== 'running'
             ? 'Start the machine to connect to it over SSH.'
             : reachedAt.via === 'none'
@@ -321,7 +321,7 @@ function Connect({ machine: m, reachedAt }: { machine: Machine; reachedAt: Machi
 }
 
 function History({ detail }: { detail: MachineDetail }) {
-  if (detail.history.length === 0) return <p className={styles.muted}>Nothing has happened to it yet.</p>;
+  if (detail.history.length === 0) return <p className={layout.note}>Nothing has happened to it yet.</p>;
   return (
     <ol className={layout.plainList}>
       {detail.history.slice(0, 50).map((event) => (
@@ -335,7 +335,7 @@ function History({ detail }: { detail: MachineDetail }) {
         </li>
       ))}
       {detail.history.length > 50 && (
-        <li className={styles.muted}>and {detail.history.length - 50} earlier events</li>
+        <li className={layout.note}>and {detail.history.length - 50} earlier events</li>
       )}
     </ol>
   );
@@ -349,7 +349,7 @@ function RawFields({ extra, provider }: { extra: Record<string, unknown>; provid
       meta={`${entries.length} fields, as the provider sent them`}
     >
       {entries.length === 0 ? (
-        <p className={styles.muted}>The provider sent no further fields.</p>
+        <p className={layout.note}>The provider sent no further fields.</p>
       ) : (
         <dl className={styles.raw}>
           {entries.map(([key, value]) => (

@@ -45,7 +45,7 @@ export function SshCard({ machine: m, canEdit }: { machine: Machine; canEdit: bo
           portFromCloud={m.provider === 'ssh_host'}
         />
       ) : (
-        <p className={styles.muted}>Loading…</p>
+        <p className={layout.note}>Loading…</p>
       )}
     </Card>
   );
@@ -167,7 +167,7 @@ export function SessionsCard({ machineId }: { machineId: string }) {
       {sessions.isError ? (
         <Alert>{errorText(sessions.error)}</Alert>
       ) : items.length === 0 ? (
-        <p className={styles.muted}>
+        <p className={layout.note}>
           {sessions.data ? 'No terminal sessions yet. Each one is recorded here.' : 'Loading…'}
         </p>
       ) : (
@@ -180,7 +180,7 @@ export function SessionsCard({ machineId }: { machineId: string }) {
                   {' · '}
                   <RelativeTime value={s.startedAt} />
                 </span>
-                <span className={styles.muted}>
+                <span className={layout.note}>
                   {formatDuration(s.durationSeconds)}
                   {s.endReason ? ` · ${s.endReason}` : ''}
                 </span>

@@ -59,7 +59,7 @@ export function TagsEditor({ detail, canEdit }: { detail: MachineDetail; canEdit
       <div>
         <h3 className={styles.subheading}>Overcast tags</h3>
         {user.length === 0 ? (
-          <p className={styles.muted}>None yet.</p>
+          <p className={layout.note}>None yet.</p>
         ) : (
           <ul className={styles.chips}>
             {user.map(([k, v]) => (
@@ -109,7 +109,7 @@ export function TagsEditor({ detail, canEdit }: { detail: MachineDetail; canEdit
       <div>
         <h3 className={styles.subheading}>From the provider</h3>
         {provider.length === 0 ? (
-          <p className={styles.muted}>None.</p>
+          <p className={layout.note}>None.</p>
         ) : (
           <ul className={styles.chips}>
             {provider.map(([k, v]) => (

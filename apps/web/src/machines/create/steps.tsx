@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { ApiError, errorText } from '../../api/errors';
 import type { Image, Size } from '../../api/types';
 import { ExpirationFields } from '../../automation/ExpirationFields';
+import { LocationField } from '../../clouds/LocationField';
 import { formatMemory, formatMoney } from '../../format/number';
 import { providerMeta } from '../../providers/meta';
 import { ProviderIcon } from '../../providers/ProviderIcon';
@@ -32,20 +33,13 @@ export function WhereStep({ form }: { form: CreateMachineForm }) {
             </option>
           ))}
         </SelectField>
-        <SelectField
-          label="Location"
+        <LocationField
+          locations={locations}
           value={values.location}
-          onChange={(e) => form.set('location', e.target.value)}
+          onChange={(location) => form.set('location', location)}
           error={errors.location}
-          disabled={!locations.data?.length}
-        >
-          <option value="">{locations.isPending ? 'Loading…' : 'Choose a location'}</option>
-          {(locations.data ?? []).map((l) => (
-            <option key={l.externalId} value={l.externalId}>
-              {l.name === l.externalId ? l.name : `${l.name} (${l.externalId})`}
-            </option>
-          ))}
-        </SelectField>
+          prompt="Choose a location"
+        />
       </div>
       {form.catalogEmpty && (
         <Alert tone="info">

@@ -13,6 +13,7 @@ import { Alert } from '../ui/Alert';
 import { SelectField, TextAreaField } from '../ui/Field';
 import { FormDialog } from '../ui/FormDialog';
 import layout from '../ui/layout.module.css';
+import { NameField } from '../ui/NameField';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 import styles from './automation.module.css';
@@ -112,13 +113,7 @@ export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | nul
       error={save.error}
       onSubmit={() => save.mutate()}
     >
-      <TextField
-        label="Name"
-        value={name}
-        required
-        maxLength={200}
-        onChange={(e) => setName(e.target.value)}
-      />
+      <NameField value={name} onChange={setName} maxLength={200} />
       <div className={styles.row}>
         <SelectField
           label="When"

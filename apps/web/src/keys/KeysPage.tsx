@@ -13,6 +13,7 @@ import { FormDialog } from '../ui/FormDialog';
 import forms from '../ui/forms.module.css';
 import { KeyIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
 import layout from '../ui/layout.module.css';
+import { NameField } from '../ui/NameField';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { ResourceTable } from '../ui/ResourceTable';
@@ -181,14 +182,7 @@ function NewKeyDialog({
           : 'Paste a private key (OpenSSH or PEM). The passphrase unlocks it once and is not stored.'
       }
     >
-      <TextField
-        label="Name"
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        required
-        maxLength={100}
-        autoComplete="off"
-      />
+      <NameField value={name} onChange={setName} maxLength={100} />
       {mode === 'generate' ? (
         <fieldset className={forms.choices}>
           <legend>Type</legend>
@@ -253,13 +247,7 @@ function RenameDialog({ sshKey, onClose }: { sshKey: SshKey; onClose: () => void
       onSubmit={() => rename.mutate()}
       submitLabel="Rename"
     >
-      <TextField
-        label="Name"
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        required
-        maxLength={100}
-      />
+      <NameField value={name} onChange={setName} maxLength={100} />
     </FormDialog>
   );
 }

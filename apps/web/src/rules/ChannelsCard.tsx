@@ -11,6 +11,7 @@ import { Dialog } from '../ui/Dialog';
 import { FormDialog } from '../ui/FormDialog';
 import { PlusIcon, TrashIcon } from '../ui/icons';
 import layout from '../ui/layout.module.css';
+import { NameField } from '../ui/NameField';
 import { ResourceTable } from '../ui/ResourceTable';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
@@ -167,13 +168,7 @@ function AddChannelDialog({
       onSubmit={() => create.mutate()}
       submitLabel="Add"
     >
-      <TextField
-        label="Name"
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        required
-        maxLength={100}
-      />
+      <NameField value={name} onChange={setName} maxLength={100} />
       <TextField
         label={kind === 'email' ? 'Recipients' : 'URL'}
         value={value}

@@ -15,6 +15,7 @@ import { MachineChecklist } from '../automation/MachineChecklist';
 import styles from '../monitoring/monitoring.module.css';
 import { SelectField } from '../ui/Field';
 import { FormDialog } from '../ui/FormDialog';
+import { NameField } from '../ui/NameField';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 
@@ -168,13 +169,7 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
       error={create.error}
       onSubmit={() => create.mutate()}
     >
-      <TextField
-        label="Name"
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        required
-        maxLength={120}
-      />
+      <NameField value={name} onChange={setName} maxLength={120} />
       <div className={styles.fields}>
         <SelectField
           label="Watch"

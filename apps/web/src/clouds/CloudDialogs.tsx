@@ -10,6 +10,7 @@ import { volumeKeys } from '../api/volumes';
 import { plural } from '../format/number';
 import { providerMeta } from '../providers/meta';
 import { Alert } from '../ui/Alert';
+import { ConfirmPhraseField } from '../ui/ConfirmPhraseField';
 import { FormDialog } from '../ui/FormDialog';
 import forms from '../ui/forms.module.css';
 import layout from '../ui/layout.module.css';
@@ -273,17 +274,7 @@ export function DeleteCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: (
         Overcast forgets this cloud with its {plural(cloud.machineCount, 'machine')}, their volumes and
         history. Nothing is deleted at {providerMeta(cloud.provider).label}: add the cloud again to see them.
       </Alert>
-      <TextField
-        label={
-          <>
-            Type <code className={forms.phrase}>{cloud.title}</code> to confirm
-          </>
-        }
-        value={typed}
-        onChange={(e) => setTyped(e.target.value)}
-        autoComplete="off"
-        spellCheck={false}
-      />
+      <ConfirmPhraseField phrase={cloud.title} value={typed} onChange={setTyped} />
     </FormDialog>
   );
 }

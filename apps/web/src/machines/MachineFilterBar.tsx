@@ -3,7 +3,7 @@ import type { Cloud } from '../api/types';
 import { PROVIDER_ORDER, providerMeta } from '../providers/meta';
 import { FilterBar, FilterSelect, useTypedFilter } from '../ui/filters';
 import filterStyles from '../ui/filters.module.css';
-import { hasFilters } from './filters';
+import { type FilterChanges, hasFilters } from './filters';
 import { MACHINE_STATES, stateLook } from './state';
 
 /** Search and filters; every change goes to the URL at once (typed ones after a short pause). */
@@ -13,7 +13,7 @@ export function MachineFilterBar({
   clouds,
 }: {
   filters: MachineFilters;
-  onChange: (changes: Partial<MachineFilters>) => void;
+  onChange: (changes: FilterChanges) => void;
   clouds: Cloud[];
 }) {
   const tag = useTypedFilter(filters.tag, (value) => onChange({ tag: value }));

@@ -4,26 +4,13 @@ import { sshKeysQuery } from '../api/keys';
 import { PublicKey } from '../keys/PublicKey';
 import { SelectField } from '../ui/Field';
 import layout from '../ui/layout.module.css';
+import type { PickerProps } from './ProviderFields';
 
 /**
  * Which of the organization's keys the cloud logs in with (empty: the default key, unless a key
  * or password is pasted), and the public half to put on the hosts.
  */
-export function OrgKeyPicker({
-  label,
-  aside,
-  error,
-  value,
-  name,
-  onChange,
-}: {
-  label: string;
-  aside?: string;
-  error?: string;
-  value: string;
-  name: string;
-  onChange: (value: string) => void;
-}) {
+export function OrgKeyPicker({ label, aside, error, value, name, onChange }: PickerProps) {
   const keys = useQuery(sshKeysQuery);
   const items = keys.data ?? [];
   const fallback = items.find((k) => k.isDefault);

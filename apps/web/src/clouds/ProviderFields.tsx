@@ -119,16 +119,8 @@ function ProviderField({
   );
 }
 
-/** The SSH hosts Overcast already logs in to, to reach a Docker engine through one of them. */
-function SshHostPicker({
-  label,
-  aside,
-  error,
-  hint,
-  value,
-  name,
-  onChange,
-}: {
+/** What a provider form gives each of its choice inputs (a select of things Overcast knows). */
+export interface PickerProps {
   label: string;
   aside?: string;
   error?: string;
@@ -136,7 +128,10 @@ function SshHostPicker({
   value: string;
   name: string;
   onChange: (value: string) => void;
-}) {
+}
+
+/** The SSH hosts Overcast already logs in to, to reach a Docker engine through one of them. */
+function SshHostPicker({ label, aside, error, hint, value, name, onChange }: PickerProps) {
   const hosts = useQuery({
     // Not under machineKeys.lists(): those hold the paged lists the live stream patches.
     queryKey: [...machineKeys.all, 'ssh-hosts'],

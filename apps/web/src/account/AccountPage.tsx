@@ -27,13 +27,17 @@ import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { CopyButton } from '../ui/CopyButton';
-import table from '../ui/DataTable.module.css';
 import { SelectField } from '../ui/Field';
+import forms from '../ui/forms.module.css';
+import { InlineForm } from '../ui/InlineForm';
 import { PlusIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
+import { ResourceTable } from '../ui/ResourceTable';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
+import { useResourceMutation } from '../ui/useResourceMutation';
 
 export function AccountPage() {
   return (
@@ -41,7 +45,7 @@ export function AccountPage() {
       title="Account & security"
       description="Your name and password, two-factor login, API tokens, and where you are logged in."
     >
-      <div className={styles.stack}>
+      <div className={layout.stackWide}>
         <ProfileCard />
         <PasswordCard />
         <TwoFactorCard />
@@ -56,28 +60,21 @@ function ProfileCard() {
   const session = useSession();
   const queryClient = useQueryClient();
   const [name, setName] = useState(session.user.name);
-  const save = useMutation({
+  const save = useResourceMutation({
     mutationFn: () => updateProfile({ name: name.trim() }),
+    // Lists that show people by name pick up the new one.
+    invalidates: [membersQuery.queryKey, teamsQuery.queryKey],
+    success: 'Name saved',
     onSuccess: (me) => {
       setName(me.user.name);
       void startSession(queryClient, me);
-      // Lists that show people by name pick up the new one.
-      void queryClient.invalidateQueries({ queryKey: membersQuery.queryKey });
-      void queryClient.invalidateQueries({ queryKey: teamsQuery.queryKey });
-      toast.success('Name saved');
     },
   });
   return (
     <Card title="Profile" meta={session.user.email}>
-      <form
-        className={styles.row}
-        onSubmit={(e: FormEvent) => {
-          e.preventDefault();
-          save.mutate();
-        }}
-      >
+      <InlineForm onSubmit={() => save.mutate()} error={save.error}>
         <TextField
-          className={styles.grow}
+          className={forms.grow}
           label="Your name"
           autoComplete="name"
           maxLength={200}
@@ -88,47 +85,43 @@ function ProfileCard() {
         <Button type="submit" busy={save.isPending} disabled={name.trim() === session.user.name}>
           Save name
         </Button>
-      </form>
-      {save.isError && <Alert>{errorText(save.error)}</Alert>}
+      </InlineForm>
     </Card>
   );
 }
 
 function PasswordCard() {
-  const queryClient = useQueryClient();
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
   const [repeat, setRepeat] = useState('');
   const [mismatch, setMismatch] = useState(false);
-  const change = useMutation({
+  const change = useResourceMutation({
     mutationFn: () => changePassword({ currentPassword, newPassword }),
-    onSuccess: ({ endedSessions }) => {
+    invalidates: [sessionsQuery.queryKey],
+    success: 'Password changed',
+    successDescription: ({ endedSessions }) =>
+      endedSessions === 0
+        ? 'You were logged in nowhere else.'
+        : `Your ${endedSessions === 1 ? 'other session was' : `${endedSessions} other sessions were`} logged out.`,
+    onSuccess: () => {
       setCurrent('');
       setNew('');
       setRepeat('');
-      void queryClient.invalidateQueries({ queryKey: sessionsQuery.queryKey });
-      toast.success('Password changed', {
-        description:
-          endedSessions === 0
-            ? 'You were logged in nowhere else.'
-            : `Your ${endedSessions === 1 ? 'other session was' : `${endedSessions} other sessions were`} logged out.`,
-      });
     },
   });
   return (
     <Card title="Password">
-      <p className={styles.muted}>Changing it logs you out everywhere else; this browser stays logged in.</p>
-      <form
-        className={styles.row}
-        onSubmit={(e: FormEvent) => {
-          e.preventDefault();
+      <p className={layout.muted}>Changing it logs you out everywhere else; this browser stays logged in.</p>
+      <InlineForm
+        error={change.error}
+        onSubmit={() => {
           const differs = newPassword !== repeat;
           setMismatch(differs);
           if (!differs && currentPassword && newPassword) change.mutate();
         }}
       >
         <TextField
-          className={styles.grow}
+          className={forms.grow}
           label="Current password"
           type="password"
           autoComplete="current-password"
@@ -137,7 +130,7 @@ function PasswordCard() {
           onChange={(e) => setCurrent(e.target.value)}
         />
         <TextField
-          className={styles.grow}
+          className={forms.grow}
           label="New password"
           type="password"
           autoComplete="new-password"
@@ -147,7 +140,7 @@ function PasswordCard() {
           onChange={(e) => setNew(e.target.value)}
         />
         <TextField
-          className={styles.grow}
+          className={forms.grow}
           label="New password again"
           type="password"
           autoComplete="new-password"
@@ -159,8 +152,7 @@ function PasswordCard() {
         <Button type="submit" variant="primary" busy={change.isPending}>
           Change password
         </Button>
-      </form>
-      {change.isError && <Alert>{errorText(change.error)}</Alert>}
+      </InlineForm>
     </Card>
   );
 }
@@ -220,14 +212,14 @@ function TwoFactorCard() {
         </div>
       ) : session.totpEnabled ? (
         <form
-          className={styles.row}
+          className={forms.row}
           onSubmit={(e: FormEvent) => {
             e.preventDefault();
             disable.mutate();
           }}
         >
           <TextField
-            className={styles.grow}
+            className={forms.grow}
             label="Your password, to turn it off"
             type="password"
             autoComplete="current-password"
@@ -247,10 +239,10 @@ function TwoFactorCard() {
         >
           <p>Scan this code with an authenticator app, then enter the 6-digit code it shows.</p>
           {qr && <img src={qr} alt="QR code for your authenticator app" width={200} height={200} />}
-          <p className={styles.muted}>
-            Or type this key: <code className={styles.mono}>{enrolment.secret}</code>
+          <p className={layout.muted}>
+            Or type this key: <code className={layout.mono}>{enrolment.secret}</code>
           </p>
-          <div className={styles.row}>
+          <div className={forms.row}>
             <TextField
               label="Code"
               inputMode="numeric"
@@ -276,7 +268,6 @@ function TwoFactorCard() {
 }
 
 function TokensCard() {
-  const queryClient = useQueryClient();
   const tokens = useQuery(tokensQuery);
   const [name, setName] = useState('');
   const [scope, setScope] = useState<'read' | 'full'>('read');
@@ -286,8 +277,7 @@ function TokensCard() {
   const organizations = useQuery(organizationsQuery);
   const orgName = (id: string | null) =>
     id === null ? 'All yours' : (organizations.data?.find((o) => o.id === id)?.name ?? 'A former one');
-  const refresh = () => queryClient.invalidateQueries({ queryKey: tokensQuery.queryKey });
-  const create = useMutation({
+  const create = useResourceMutation({
     mutationFn: () =>
       createToken({
         name: name.trim(),
@@ -295,28 +285,27 @@ function TokensCard() {
         expiresInDays: days ? Number(days) : undefined,
         allOrganizations: everywhere || undefined,
       }),
+    invalidates: [tokensQuery.queryKey],
     onSuccess: (r) => {
       setShown(r.token);
       setName('');
-      void refresh();
     },
   });
-  const revoke = useMutation({
+  const revoke = useResourceMutation({
     mutationFn: revokeToken,
-    onSuccess: () => void refresh(),
-    onError: (e) => toast.error('The token was not revoked', { description: errorText(e) }),
+    invalidates: [tokensQuery.queryKey],
+    failure: 'The token was not revoked',
   });
   return (
     <Card title="API tokens">
-      <form
-        className={styles.row}
-        onSubmit={(e) => {
-          e.preventDefault();
+      <InlineForm
+        error={create.error}
+        onSubmit={() => {
           if (name.trim()) create.mutate();
         }}
       >
         <TextField
-          className={styles.grow}
+          className={forms.grow}
           label="Name"
           value={name}
           onChange={(e) => setName(e.target.value)}
@@ -344,77 +333,71 @@ function TokensCard() {
         <Button type="submit" icon={<PlusIcon />} busy={create.isPending}>
           Create token
         </Button>
-      </form>
-      {create.isError && <Alert>{errorText(create.error)}</Alert>}
+      </InlineForm>
       {shown && (
         <div role="status" className={styles.link}>
           <span>Copy it now; it is not shown again:</span>
-          <code className={styles.mono}>{shown}</code>
+          <code className={layout.mono}>{shown}</code>
           <CopyButton text={shown} label="Copy token" />
         </div>
       )}
-      {tokens.data && tokens.data.length > 0 && (
-        <div className={table.scroll}>
-          <table className={table.table}>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Organization</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.data.map((t) => (
-                <tr key={t.id}>
-                  <td>
-                    {t.name} <code className={styles.mono}>{t.prefix}…</code>
-                  </td>
-                  <td>{t.scope === 'read' ? 'Read only' : 'Full'}</td>
-                  <td>{orgName(t.organizationId)}</td>
-                  <td>{t.expiresAt ? <RelativeTime value={t.expiresAt} /> : 'Never'}</td>
-                  <td>
-                    {t.lastUsedAt ? (
-                      <>
-                        <RelativeTime value={t.lastUsedAt} />{' '}
-                        <span className={styles.muted}>from {t.lastUsedIp}</span>
-                      </>
-                    ) : (
-                      <span className={styles.muted}>Never</span>
-                    )}
-                  </td>
-                  <td className={table.end}>
-                    {t.revokedAt ? (
-                      <Badge tone="muted">Revoked</Badge>
-                    ) : (
-                      <Button size="xs" variant="danger" onClick={() => revoke.mutate(t.id)}>
-                        Revoke
-                      </Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ResourceTable
+        bare
+        query={tokens}
+        rows={tokens.data ?? []}
+        rowKey={(t) => t.id}
+        empty={null}
+        columns={[
+          {
+            key: 'name',
+            header: 'Name',
+            cell: (t) => (
+              <>
+                {t.name} <code className={layout.mono}>{t.prefix}…</code>
+              </>
+            ),
+          },
+          { key: 'scope', header: 'Scope', cell: (t) => (t.scope === 'read' ? 'Read only' : 'Full') },
+          { key: 'org', header: 'Organization', cell: (t) => orgName(t.organizationId) },
+          {
+            key: 'expires',
+            header: 'Expires',
+            cell: (t) => <RelativeTime value={t.expiresAt} empty="Never" />,
+          },
+          {
+            key: 'used',
+            header: 'Last used',
+            cell: (t) =>
+              t.lastUsedAt ? (
+                <>
+                  <RelativeTime value={t.lastUsedAt} />{' '}
+                  <span className={layout.muted}>from {t.lastUsedIp}</span>
+                </>
+              ) : (
+                <span className={layout.muted}>Never</span>
+              ),
+          },
+        ]}
+        rowControls={(t) =>
+          t.revokedAt ? (
+            <Badge tone="muted">Revoked</Badge>
+          ) : (
+            <Button size="xs" variant="danger" onClick={() => revoke.mutate(t.id)}>
+              Revoke
+            </Button>
+          )
+        }
+      />
     </Card>
   );
 }
 
 function SessionsCard() {
-  const queryClient = useQueryClient();
   const sessions = useQuery(sessionsQuery);
-  const revoke = useMutation({
-    mutationFn: revokeSession,
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: sessionsQuery.queryKey }),
-  });
-  const everywhere = useMutation({
+  const revoke = useResourceMutation({ mutationFn: revokeSession, invalidates: [sessionsQuery.queryKey] });
+  const everywhere = useResourceMutation({
     mutationFn: logOutEverywhere,
+    invalidates: [],
     // This session ends too: the app goes back to the login page.
     onSuccess: () => window.location.assign('/login'),
   });
@@ -428,41 +411,34 @@ function SessionsCard() {
       }
     >
       {(revoke.error ?? everywhere.error) && <Alert>{errorText(revoke.error ?? everywhere.error)}</Alert>}
-      <div className={table.scroll}>
-        <table className={table.table}>
-          <thead>
-            <tr>
-              <th scope="col">Browser</th>
-              <th scope="col">Address</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.data?.map((s) => (
-              <tr key={s.id}>
-                <td>
-                  <span title={s.userAgent || undefined}>{describeUserAgent(s.userAgent)}</span>{' '}
-                  {s.current && <Badge tone="info">This browser</Badge>}
-                </td>
-                <td>{s.ip}</td>
-                <td>
-                  <RelativeTime value={s.lastSeenAt} />
-                </td>
-                <td className={table.end}>
-                  {!s.current && (
-                    <Button size="xs" onClick={() => revoke.mutate(s.id)}>
-                      Log out
-                    </Button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ResourceTable
+        bare
+        query={sessions}
+        rows={sessions.data ?? []}
+        rowKey={(s) => s.id}
+        empty={null}
+        columns={[
+          {
+            key: 'browser',
+            header: 'Browser',
+            cell: (s) => (
+              <>
+                <span title={s.userAgent || undefined}>{describeUserAgent(s.userAgent)}</span>{' '}
+                {s.current && <Badge tone="info">This browser</Badge>}
+              </>
+            ),
+          },
+          { key: 'address', header: 'Address', cell: (s) => s.ip },
+          { key: 'seen', header: 'Last seen', cell: (s) => <RelativeTime value={s.lastSeenAt} /> },
+        ]}
+        rowControls={(s) =>
+          !s.current && (
+            <Button size="xs" onClick={() => revoke.mutate(s.id)}>
+              Log out
+            </Button>
+          )
+        }
+      />
     </Card>
   );
 }

@@ -11,7 +11,6 @@ import {
   membersQuery,
 } from '../api/organization';
 import { usePermissions } from '../auth/permissions';
-import styles from '../team/team.module.css';
 import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
 import { Button, ButtonLink } from '../ui/Button';
@@ -19,7 +18,9 @@ import { Card } from '../ui/Card';
 import table from '../ui/DataTable.module.css';
 import { EmptyState } from '../ui/EmptyState';
 import { SelectField } from '../ui/Field';
+import forms from '../ui/forms.module.css';
 import { ActivityIcon, DownloadIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { Skeleton } from '../ui/Skeleton';
 import { TextField } from '../ui/TextField';
@@ -40,11 +41,11 @@ function ResourceCell({ event }: { event: AuditEventView }) {
   const to = resourceLink(kind, id);
   return (
     <span title={id ?? undefined}>
-      <span className={styles.muted}>{kindWord(kind)} </span>
+      <span className={layout.muted}>{kindWord(kind)} </span>
       {to && label ? (
         <Link to={to}>{label}</Link>
       ) : (
-        <span className={name ? undefined : styles.mono}>{label}</span>
+        <span className={name ? undefined : layout.mono}>{label}</span>
       )}
     </span>
   );
@@ -103,9 +104,9 @@ export function ActivityPage() {
         </>
       }
     >
-      <div className={styles.stack}>
+      <div className={layout.stackWide}>
         <Card>
-          <form className={styles.row} onSubmit={(e) => e.preventDefault()} aria-label="Filter activity">
+          <form className={forms.row} onSubmit={(e) => e.preventDefault()} aria-label="Filter activity">
             {manageOrganization && (
               <SelectField
                 label="Who"
@@ -192,7 +193,7 @@ export function ActivityPage() {
                       </td>
                       <td>{e.actorLabel}</td>
                       <td>
-                        <code className={styles.mono}>{e.action}</code>
+                        <code className={layout.mono}>{e.action}</code>
                       </td>
                       <td>
                         <ResourceCell event={e} />
@@ -200,7 +201,7 @@ export function ActivityPage() {
                       <td>
                         <Badge tone={TONE[e.result as keyof typeof TONE] ?? 'neutral'}>{e.result}</Badge>
                       </td>
-                      <td className={styles.muted}>{e.ip}</td>
+                      <td className={layout.muted}>{e.ip}</td>
                     </tr>
                   ))}
                 </tbody>

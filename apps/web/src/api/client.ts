@@ -27,26 +27,11 @@ export async function request<T>(method: Method, path: string, options: RequestO
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
 
-  let response: Response;
-  try {
-    response = await fetch(API_PREFIX + path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      signal,
-    });
-  } catch (error) {
-    // Let callers (React Query) see their own cancellations as such.
-    if (signal?.aborted) throw error;
-    throw new NetworkError({ cause: error });
-  }
-
-  if (!response.ok) {
-    const error = await toApiError(response);
-    if (error.status === 401 && endSessionOnUnauthorized) unauthorizedHandler?.();
-    throw error;
-  }
+  const response = await send(
+    path,
+    { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal },
+    endSessionOnUnauthorized,
+  );
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
@@ -62,24 +47,12 @@ export async function postStream<L>(
   onLine: (line: L) => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  let response: Response;
-  try {
-    response = await fetch(API_PREFIX + path, {
-      method: 'POST',
-      headers: { Accept: 'application/x-ndjson, application/json', 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-      credentials: 'same-origin',
-      signal,
-    });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw new NetworkError({ cause: error });
-  }
-  if (!response.ok) {
-    const error = await toApiError(response);
-    if (error.status === 401) unauthorizedHandler?.();
-    throw error;
-  }
+  const response = await send(path, {
+    method: 'POST',
+    headers: { Accept: 'application/x-ndjson, application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+    signal,
+  });
   const reader = response.body?.getReader();
   if (!reader) return;
   const decoder = new TextDecoder();
@@ -97,6 +70,27 @@ export async function postStream<L>(
     if (done) break;
   }
   if (buffer.trim()) onLine(JSON.parse(buffer) as L);
+}
+
+/**
+ * One call to the API: no answer is a NetworkError, a non-2xx answer an ApiError (and a 401
+ * ends the session app-wide unless told otherwise).
+ */
+async function send(path: string, init: RequestInit, endSessionOnUnauthorized = true): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(API_PREFIX + path, { ...init, credentials: 'same-origin' });
+  } catch (error) {
+    // Let callers (React Query) see their own cancellations as such.
+    if (init.signal?.aborted) throw error;
+    throw new NetworkError({ cause: error });
+  }
+  if (!response.ok) {
+    const error = await toApiError(response);
+    if (error.status === 401 && endSessionOnUnauthorized) unauthorizedHandler?.();
+    throw error;
+  }
+  return response;
 }
 
 /** Appends the defined, non-empty params as a query string. */
@@ -133,7 +127,13 @@ async function toApiError(response: Response): Promise<ApiError> {
     // A proxy or crash page rather than the API's JSON; fall back to the status line.
   }
   if (isErrorBody(body)) {
-    return new ApiError(response.status, body.error.code, body.error.message, retryAfter);
+    return new ApiError(
+      response.status,
+      body.error.code,
+      body.error.message,
+      retryAfter,
+      body.error.field ?? null,
+    );
   }
   const message = response.statusText || `Request failed with status ${response.status}`;
   return new ApiError(response.status, `http_${response.status}`, message, retryAfter);

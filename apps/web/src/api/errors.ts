@@ -8,6 +8,8 @@ export class ApiError extends Error {
     message: string,
     /** Seconds to wait, from a Retry-After header (429, 503). */
     readonly retryAfterSeconds: number | null = null,
+    /** The input at fault as the API names it (`body.name`, `body.tags.env`, `query.resource`). */
+    readonly field: string | null = null,
   ) {
     super(message);
   }
@@ -20,6 +22,17 @@ export class NetworkError extends Error {
   constructor(options?: { cause?: unknown }) {
     super("Can't reach the Overcast server.", options);
   }
+}
+
+/**
+ * Which input of a form an error is about, given the form's field names (as in the request
+ * body): `body.tags.env` belongs to `tags`. Null when the error names no field, or one the form
+ * does not have; the form then shows the message at its top, so it is never lost.
+ */
+export function errorField<F extends string>(error: unknown, fields: readonly F[]): F | null {
+  if (!(error instanceof ApiError) || !error.field) return null;
+  const path = error.field.replace(/^(body|query|params)\./, '');
+  return fields.find((f) => path === f || path.startsWith(`${f}.`) || path.startsWith(`${f}[`)) ?? null;
 }
 
 export function isApiError(error: unknown, status?: number): error is ApiError {

@@ -1,18 +1,13 @@
+import type { MachineListQuery } from '@overcast/contracts';
 import { infiniteQueryOptions, keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { api, withQuery } from './client';
 import type { CreateMachineRequest, Machine, MachineAction, MachineDetail, MachinePage } from './types';
 
-/** The list filters, exactly as they sit in the URL and go to GET /machines. */
-export interface MachineFilters {
-  q?: string;
-  cloud?: string;
-  state?: string;
-  provider?: string;
-  tag?: string;
-  /** 'me': only machines the caller created. */
-  owner?: string;
-  sort?: string;
-}
+/**
+ * The list filters as they go to GET /machines: the contract's query without its paging. They
+ * come from the URL, so the API checks them again.
+ */
+export type MachineFilters = Omit<MachineListQuery, 'limit' | 'cursor'>;
 
 export const machineKeys = {
   all: ['machines'] as const,

@@ -7,6 +7,7 @@ import type { MachineDetail, SetExpirationRequest } from '../api/types';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
+import layout from '../ui/layout.module.css';
 import { RelativeTime } from '../ui/RelativeTime';
 import { toast } from '../ui/toast';
 import styles from './automation.module.css';
@@ -51,7 +52,7 @@ export function ExpirationCard({ detail, canEdit }: { detail: MachineDetail; can
       {save.isError && <Alert>{errorText(save.error)}</Alert>}
       {editing ? (
         <form
-          className={styles.form}
+          className={layout.stack}
           onSubmit={(e) => {
             e.preventDefault();
             const body = expirationRequest(draft);
@@ -80,7 +81,7 @@ export function ExpirationCard({ detail, canEdit }: { detail: MachineDetail; can
           )}
         </>
       ) : (
-        <p className={styles.muted}>It does not expire.</p>
+        <p className={layout.muted}>It does not expire.</p>
       )}
     </Card>
   );

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { listMachines } from '../api/machines';
+import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import styles from './automation.module.css';
 
@@ -40,12 +41,12 @@ export function MachineChecklist({
           <label key={m.id} className={styles.check}>
             <input type="checkbox" checked={ids.has(m.id)} onChange={() => toggle(m.id)} />
             {m.name}{' '}
-            <span className={styles.muted}>
+            <span className={layout.muted}>
               {m.state} · {m.cloudTitle}
             </span>
           </label>
         ))}
-        {machines.data?.items.length === 0 && <span className={styles.muted}>No machine matches.</span>}
+        {machines.data?.items.length === 0 && <span className={layout.muted}>No machine matches.</span>}
       </div>
     </>
   );

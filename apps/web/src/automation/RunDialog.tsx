@@ -7,8 +7,8 @@ import { plural } from '../format/number';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
+import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
-import styles from './automation.module.css';
 import { RunOutput } from './RunOutput';
 import { describeTargets, TargetPicker } from './TargetPicker';
 
@@ -66,7 +66,7 @@ export function RunDialog({ script, onClose }: { script: Script; onClose: () => 
       ) : (
         <form
           id="run-script-form"
-          className={styles.form}
+          className={layout.stack}
           onSubmit={(e) => {
             e.preventDefault();
             start.mutate();

@@ -6,6 +6,7 @@ import { errorText } from '../api/errors';
 import type { ScriptRunTarget } from '../api/types';
 import { Alert } from '../ui/Alert';
 import { Badge, type Tone } from '../ui/Badge';
+import layout from '../ui/layout.module.css';
 import { Spinner } from '../ui/Spinner';
 import styles from './automation.module.css';
 import { dropLiveOutput, type LiveTarget, liveOutput } from './live';
@@ -47,8 +48,8 @@ export function RunOutput({ runId }: { runId: string }) {
     .map(([s, n]) => `${n} ${LABELS[s] ?? s}`)
     .join(' · ');
   return (
-    <div className={styles.output} aria-live="polite">
-      <p className={styles.muted}>
+    <div className={layout.stackTight} aria-live="polite">
+      <p className={layout.muted}>
         <StatusBadge status={run.data.status} /> {run.data.scriptName} v{run.data.version} by{' '}
         {run.data.startedBy} · {counts}
       </p>
@@ -70,14 +71,14 @@ function TargetOutput({ target, live }: { target: ScriptRunTarget; live?: LiveTa
         <Link to={`/machines/${target.machineId}`} className={styles.targetName}>
           {target.machineName}
         </Link>
-        {target.exitCode !== null && <span className={styles.muted}>exit {target.exitCode}</span>}
+        {target.exitCode !== null && <span className={layout.muted}>exit {target.exitCode}</span>}
         <StatusBadge status={status} />
       </div>
       {target.error && <p className={styles.error}>{target.error}</p>}
       {(stdout || stderr) && (
         <pre className={styles.console}>
           {stdout}
-          {stderr && <span className={styles.stderr}>{stderr}</span>}
+          {stderr && <span className={layout.dangerText}>{stderr}</span>}
         </pre>
       )}
     </section>

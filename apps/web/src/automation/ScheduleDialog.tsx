@@ -10,9 +10,10 @@ import {
 import { errorText } from '../api/errors';
 import type { Schedule, ScheduleAction, ScheduleTrigger, TargetSelector } from '../api/types';
 import { Alert } from '../ui/Alert';
-import { Button } from '../ui/Button';
-import { Dialog } from '../ui/Dialog';
 import { SelectField, TextAreaField } from '../ui/Field';
+import { FormDialog } from '../ui/FormDialog';
+import layout from '../ui/layout.module.css';
+import { NameField } from '../ui/NameField';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 import styles from './automation.module.css';
@@ -102,191 +103,167 @@ export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | nul
   });
 
   return (
-    <Dialog
-      open
+    <FormDialog
       size="lg"
       onClose={onClose}
       title={schedule ? `Edit ${schedule.name}` : 'New schedule'}
       busy={save.isPending}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={save.isPending}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form="schedule-form" busy={save.isPending}>
-            Save schedule
-          </Button>
-        </>
-      }
+      formId="schedule-form"
+      submitLabel="Save schedule"
+      error={save.error}
+      onSubmit={() => save.mutate()}
     >
-      <form
-        id="schedule-form"
-        className={styles.form}
-        onSubmit={(e) => {
-          e.preventDefault();
-          save.mutate();
-        }}
-      >
-        {save.isError && <Alert>{errorText(save.error)}</Alert>}
-        <TextField
-          label="Name"
-          value={name}
-          required
-          maxLength={200}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <div className={styles.row}>
-          <SelectField
-            label="When"
-            value={kind}
-            onChange={(e) => setKind(e.target.value as ScheduleTrigger['kind'])}
-          >
-            <option value="cron">On a cron schedule</option>
-            <option value="interval">Every few minutes</option>
-            <option value="once">Once, at a date</option>
-          </SelectField>
-          {kind === 'cron' && (
-            <>
-              <TextField
-                label="Cron expression"
-                hint="minute hour day month weekday"
-                value={cron}
-                required
-                onChange={(e) => setCron(e.target.value)}
-              />
-              <TextField
-                label="Time zone"
-                value={timezone}
-                required
-                onChange={(e) => setTimezone(e.target.value)}
-              />
-            </>
-          )}
-          {kind === 'interval' && (
+      <NameField value={name} onChange={setName} maxLength={200} />
+      <div className={styles.row}>
+        <SelectField
+          label="When"
+          value={kind}
+          onChange={(e) => setKind(e.target.value as ScheduleTrigger['kind'])}
+        >
+          <option value="cron">On a cron schedule</option>
+          <option value="interval">Every few minutes</option>
+          <option value="once">Once, at a date</option>
+        </SelectField>
+        {kind === 'cron' && (
+          <>
             <TextField
-              label="Every (minutes)"
-              type="number"
-              min={0.1}
-              step="any"
-              value={interval}
+              label="Cron expression"
+              hint="minute hour day month weekday"
+              value={cron}
               required
-              onChange={(e) => setIntervalMinutes(e.target.value)}
+              onChange={(e) => setCron(e.target.value)}
             />
-          )}
-          {kind === 'once' && (
             <TextField
-              label="At"
-              type="datetime-local"
-              value={runAt}
+              label="Time zone"
+              value={timezone}
               required
-              onChange={(e) => setRunAt(e.target.value)}
+              onChange={(e) => setTimezone(e.target.value)}
             />
-          )}
-        </div>
-        <div aria-live="polite">
-          {preview.isError ? (
-            <Alert>{errorText(preview.error)}</Alert>
-          ) : preview.data?.nextRuns.length ? (
-            <>
-              <strong>Next runs</strong> <span className={styles.muted}>(in your time zone)</span>
-              <ol className={styles.preview} data-testid="next-runs">
-                {preview.data.nextRuns.map((at) => (
-                  <li key={at}>{formatWhen(at)}</li>
-                ))}
-              </ol>
-            </>
-          ) : preview.data ? (
-            <p className={styles.muted}>No run ahead with these settings.</p>
-          ) : null}
-        </div>
-        <div className={styles.row}>
-          <SelectField
-            label="Action"
-            value={action.kind}
-            onChange={(e) => setAction({ kind: e.target.value as ScheduleAction['kind'] })}
-          >
-            <option value="start">Start machines</option>
-            <option value="stop">Stop machines</option>
-            <option value="reboot">Reboot machines</option>
-            <option value="destroy">Destroy machines</option>
-            <option value="run_script">Run a script</option>
-            <option value="notify">Send a notice</option>
-          </SelectField>
-          {action.kind === 'run_script' && (
-            <SelectField
-              label="Script"
-              value={action.scriptId ?? ''}
-              required
-              onChange={(e) => setAction({ ...action, scriptId: e.target.value })}
-            >
-              <option value="">Pick a script…</option>
-              {scripts.data?.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </SelectField>
-          )}
-        </div>
-        {action.kind === 'notify' && (
-          <TextAreaField
-            label="Message"
-            value={action.message ?? ''}
+          </>
+        )}
+        {kind === 'interval' && (
+          <TextField
+            label="Every (minutes)"
+            type="number"
+            min={0.1}
+            step="any"
+            value={interval}
             required
-            rows={3}
-            onChange={(e) => setAction({ ...action, message: e.target.value })}
+            onChange={(e) => setIntervalMinutes(e.target.value)}
           />
         )}
-        {action.kind === 'run_script' &&
-          scripts.data
-            ?.find((s) => s.id === action.scriptId)
-            ?.parameters.map((p) => (
-              <TextField
-                key={p.name}
-                label={p.name}
-                aside={p.required ? 'required' : (p.description ?? 'optional')}
-                value={action.params?.[p.name] ?? ''}
-                onChange={(e) =>
-                  setAction({ ...action, params: { ...action.params, [p.name]: e.target.value } })
-                }
-              />
+        {kind === 'once' && (
+          <TextField
+            label="At"
+            type="datetime-local"
+            value={runAt}
+            required
+            onChange={(e) => setRunAt(e.target.value)}
+          />
+        )}
+      </div>
+      <div aria-live="polite">
+        {preview.isError ? (
+          <Alert>{errorText(preview.error)}</Alert>
+        ) : preview.data?.nextRuns.length ? (
+          <>
+            <strong>Next runs</strong> <span className={layout.muted}>(in your time zone)</span>
+            <ol className={styles.preview} data-testid="next-runs">
+              {preview.data.nextRuns.map((at) => (
+                <li key={at}>{formatWhen(at)}</li>
+              ))}
+            </ol>
+          </>
+        ) : preview.data ? (
+          <p className={layout.muted}>No run ahead with these settings.</p>
+        ) : null}
+      </div>
+      <div className={styles.row}>
+        <SelectField
+          label="Action"
+          value={action.kind}
+          onChange={(e) => setAction({ kind: e.target.value as ScheduleAction['kind'] })}
+        >
+          <option value="start">Start machines</option>
+          <option value="stop">Stop machines</option>
+          <option value="reboot">Reboot machines</option>
+          <option value="destroy">Destroy machines</option>
+          <option value="run_script">Run a script</option>
+          <option value="notify">Send a notice</option>
+        </SelectField>
+        {action.kind === 'run_script' && (
+          <SelectField
+            label="Script"
+            value={action.scriptId ?? ''}
+            required
+            onChange={(e) => setAction({ ...action, scriptId: e.target.value })}
+          >
+            <option value="">Pick a script…</option>
+            {scripts.data?.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
             ))}
-        <fieldset className={styles.fieldset}>
-          <legend>
-            Machines{' '}
-            {action.kind === 'notify' ? '(optional, listed in the notice)' : '(resolved at each run)'}
-          </legend>
-          <TargetPicker value={target} onChange={setTarget} />
-        </fieldset>
-        <div className={styles.row}>
-          <TextField
-            label="Starts"
-            aside="optional"
-            type="datetime-local"
-            value={startsAt}
-            onChange={(e) => setStartsAt(e.target.value)}
-          />
-          <TextField
-            label="Ends"
-            aside="optional"
-            type="datetime-local"
-            value={endsAt}
-            onChange={(e) => setEndsAt(e.target.value)}
-          />
-          <TextField
-            label="At most (runs)"
-            aside="optional"
-            type="number"
-            min={1}
-            value={maxRuns}
-            onChange={(e) => setMaxRuns(e.target.value)}
-          />
-        </div>
-        <label className={styles.check}>
-          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
-          Enabled
-        </label>
-      </form>
-    </Dialog>
+          </SelectField>
+        )}
+      </div>
+      {action.kind === 'notify' && (
+        <TextAreaField
+          label="Message"
+          value={action.message ?? ''}
+          required
+          rows={3}
+          onChange={(e) => setAction({ ...action, message: e.target.value })}
+        />
+      )}
+      {action.kind === 'run_script' &&
+        scripts.data
+          ?.find((s) => s.id === action.scriptId)
+          ?.parameters.map((p) => (
+            <TextField
+              key={p.name}
+              label={p.name}
+              aside={p.required ? 'required' : (p.description ?? 'optional')}
+              value={action.params?.[p.name] ?? ''}
+              onChange={(e) =>
+                setAction({ ...action, params: { ...action.params, [p.name]: e.target.value } })
+              }
+            />
+          ))}
+      <fieldset className={styles.fieldset}>
+        <legend>
+          Machines {action.kind === 'notify' ? '(optional, listed in the notice)' : '(resolved at each run)'}
+        </legend>
+        <TargetPicker value={target} onChange={setTarget} />
+      </fieldset>
+      <div className={styles.row}>
+        <TextField
+          label="Starts"
+          aside="optional"
+          type="datetime-local"
+          value={startsAt}
+          onChange={(e) => setStartsAt(e.target.value)}
+        />
+        <TextField
+          label="Ends"
+          aside="optional"
+          type="datetime-local"
+          value={endsAt}
+          onChange={(e) => setEndsAt(e.target.value)}
+        />
+        <TextField
+          label="At most (runs)"
+          aside="optional"
+          type="number"
+          min={1}
+          value={maxRuns}
+          onChange={(e) => setMaxRuns(e.target.value)}
+        />
+      </div>
+      <label className={styles.check}>
+        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
+        Enabled
+      </label>
+    </FormDialog>
   );
 }

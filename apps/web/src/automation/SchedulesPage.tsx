@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import {
@@ -16,15 +16,17 @@ import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
-import table from '../ui/DataTable.module.css';
 import { EmptyState } from '../ui/EmptyState';
-import { ClockIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
-import { Menu } from '../ui/Menu';
+import { ClockIcon, PlusIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
+import { ResourceTable } from '../ui/ResourceTable';
+import { editSwitchDelete } from '../ui/rowActions';
 import { Skeleton } from '../ui/Skeleton';
-import { toast } from '../ui/toast';
+import { useResourceMutation } from '../ui/useResourceMutation';
 import styles from './automation.module.css';
+import { DisabledReason } from './DisabledReason';
 import { StatusBadge } from './RunOutput';
 import { formatWhen, ScheduleDialog } from './ScheduleDialog';
 import { describeTargets } from './TargetPicker';
@@ -51,22 +53,18 @@ function describeTrigger(s: Schedule): string {
 export function SchedulesPage() {
   const schedules = useQuery(schedulesQuery);
   const permissions = usePermissions();
-  const queryClient = useQueryClient();
   const [editing, setEditing] = useState<Schedule | 'new' | null>(null);
   const [history, setHistory] = useState<string | null>(null);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: automationKeys.schedules });
-  const toggle = useMutation({
+  const toggle = useResourceMutation({
     mutationFn: (s: Schedule) => updateSchedule(s.id, { enabled: !s.enabled }),
-    onSuccess: (s) => {
-      toast.success(`${s.name} ${s.enabled ? 'enabled' : 'disabled'}`);
-      void refresh();
-    },
-    onError: (e) => toast.error('The schedule was not changed', { description: errorText(e) }),
+    invalidates: [automationKeys.schedules],
+    success: (s) => `${s.name} ${s.enabled ? 'enabled' : 'disabled'}`,
+    failure: 'The schedule was not changed',
   });
-  const remove = useMutation({
+  const remove = useResourceMutation({
     mutationFn: (s: Schedule) => deleteSchedule(s.id),
-    onSuccess: () => void refresh(),
-    onError: (e) => toast.error('The schedule was not deleted', { description: errorText(e) }),
+    invalidates: [automationKeys.schedules],
+    failure: 'The schedule was not deleted',
   });
   const newButton = permissions.can('schedules', 'create') ? (
     <Button variant="primary" icon={<PlusIcon />} onClick={() => setEditing('new')}>
@@ -80,83 +78,52 @@ export function SchedulesPage() {
       description="Start, stop, reboot or destroy machines and run scripts on a timetable."
       actions={newButton}
     >
-      {schedules.isError ? (
-        <Alert>{errorText(schedules.error)}</Alert>
-      ) : !schedules.data ? (
-        <Card>
-          <Skeleton width="60%" />
-        </Card>
-      ) : schedules.data.length === 0 ? (
-        <EmptyState icon={<ClockIcon />} title="No schedules yet" actions={newButton}>
-          <p>Stop the dev fleet every night, reboot on Sundays, or run a script every hour.</p>
-        </EmptyState>
-      ) : (
-        <Card flush>
-          <div className={table.scroll}>
-            <table className={table.table}>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">When</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Machines</th>
-                  <th scope="col">Next run</th>
-                  <th scope="col">Last run</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {schedules.data.map((s) => (
-                  <tr key={s.id} data-schedule={s.name}>
-                    <td>
-                      <button
-                        type="button"
-                        className={styles.listItem}
-                        onClick={() => setHistory(history === s.id ? null : s.id)}
-                      >
-                        {s.name} {!s.enabled && <Badge tone="muted">disabled</Badge>}
-                      </button>
-                      {!s.enabled && s.disabledReason && (
-                        <span className={styles.disabledReason} role="note">
-                          {s.disabledReason}
-                        </span>
-                      )}
-                    </td>
-                    <td>{describeTrigger(s)}</td>
-                    <td>{ACTIONS[s.action.kind] ?? s.action.kind}</td>
-                    <td>{describeTargets(s.target)}</td>
-                    <td>{s.nextRuns[0] ? formatWhen(s.nextRuns[0]) : '—'}</td>
-                    <td>{s.lastRunAt ? <RelativeTime value={s.lastRunAt} /> : 'never'}</td>
-                    <td className={table.end}>
-                      {permissions.can('schedules', 'edit') && (
-                        <Menu
-                          label={`More actions for ${s.name}`}
-                          items={[
-                            { label: 'Edit', icon: <PencilIcon />, onSelect: () => setEditing(s) },
-                            {
-                              label: s.enabled ? 'Disable' : 'Enable',
-                              icon: <ClockIcon />,
-                              onSelect: () => toggle.mutate(s),
-                            },
-                            {
-                              label: 'Delete',
-                              icon: <TrashIcon />,
-                              danger: true,
-                              onSelect: () => remove.mutate(s),
-                            },
-                          ]}
-                        />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </Card>
-      )}
+      <ResourceTable
+        query={schedules}
+        rows={schedules.data ?? []}
+        rowKey={(s) => s.id}
+        rowProps={(s) => ({ 'data-schedule': s.name })}
+        empty={
+          <EmptyState icon={<ClockIcon />} title="No schedules yet" actions={newButton}>
+            <p>Stop the dev fleet every night, reboot on Sundays, or run a script every hour.</p>
+          </EmptyState>
+        }
+        columns={[
+          {
+            key: 'name',
+            header: 'Name',
+            cell: (s) => (
+              <>
+                <button
+                  type="button"
+                  className={styles.listItem}
+                  onClick={() => setHistory(history === s.id ? null : s.id)}
+                >
+                  {s.name} {!s.enabled && <Badge tone="muted">disabled</Badge>}
+                </button>
+                <DisabledReason item={s} />
+              </>
+            ),
+          },
+          { key: 'when', header: 'When', cell: describeTrigger },
+          { key: 'action', header: 'Action', cell: (s) => ACTIONS[s.action.kind] ?? s.action.kind },
+          { key: 'machines', header: 'Machines', cell: (s) => describeTargets(s.target) },
+          { key: 'next', header: 'Next run', cell: (s) => (s.nextRuns[0] ? formatWhen(s.nextRuns[0]) : '—') },
+          {
+            key: 'last',
+            header: 'Last run',
+            cell: (s) => <RelativeTime value={s.lastRunAt} empty="never" />,
+          },
+        ]}
+        actionsLabel={(s) => `More actions for ${s.name}`}
+        actions={editSwitchDelete<Schedule>('schedules', {
+          edit: setEditing,
+          switchLabel: (s) => (s.enabled ? 'Disable' : 'Enable'),
+          switchIcon: <ClockIcon />,
+          onSwitch: (s) => toggle.mutate(s),
+          remove: (s) => remove.mutate(s),
+        })}
+      />
       {history && <ScheduleHistory scheduleId={history} />}
       <ExpiringSoon />
       {editing && (
@@ -176,7 +143,7 @@ function ScheduleHistory({ scheduleId }: { scheduleId: string }) {
       ) : !runs.data ? (
         <Skeleton width="40%" />
       ) : runs.data.length === 0 ? (
-        <p className={styles.muted}>It has not run yet.</p>
+        <p className={layout.muted}>It has not run yet.</p>
       ) : (
         <ul className={styles.list}>
           {runs.data.map((r) => (

@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import layout from '../ui/layout.module.css';
 import styles from './automation.module.css';
 import { type TokenKind, tokenize } from './highlight';
 
@@ -7,7 +8,7 @@ const CLASS: Record<TokenKind, string | undefined> = {
   string: styles.tString,
   variable: styles.tVariable,
   keyword: styles.tKeyword,
-  shebang: styles.tShebang,
+  shebang: layout.warnText,
   text: undefined,
 };
 

@@ -18,6 +18,7 @@ import { Dialog } from '../ui/Dialog';
 import { EmptyState } from '../ui/EmptyState';
 import { SelectField } from '../ui/Field';
 import { PlayIcon, PlusIcon, TerminalIcon, TrashIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
@@ -170,7 +171,7 @@ function ScriptDetail({
     setDraft({ ...draft, parameters: draft.parameters.map((x, j) => (j === i ? { ...x, ...p } : x)) });
 
   return (
-    <div className={styles.form}>
+    <div className={layout.stack}>
       <Card
         title={script ? script.name : 'New script'}
         meta={script ? `version ${script.version}` : undefined}
@@ -195,7 +196,7 @@ function ScriptDetail({
         }
       >
         <form
-          className={styles.form}
+          className={layout.stack}
           onSubmit={(e) => {
             e.preventDefault();
             save.mutate();
@@ -236,7 +237,7 @@ function ScriptDetail({
           />
           <fieldset className={styles.fieldset}>
             <legend>Parameters (passed as environment variables)</legend>
-            <div className={styles.params}>
+            <div className={layout.stackSmall}>
               {draft.parameters.map((p, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, names change as typed
                 <div key={i} className={styles.param}>

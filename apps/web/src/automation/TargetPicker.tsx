@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { cloudsQuery } from '../api/clouds';
 import type { TargetSelector } from '../api/types';
+import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import styles from './automation.module.css';
 import { MachineChecklist } from './MachineChecklist';
@@ -34,7 +35,7 @@ export function TargetPicker({
     return [...next];
   };
   return (
-    <div className={styles.form}>
+    <div className={layout.stack}>
       <fieldset className={styles.fieldset}>
         <legend>By name</legend>
         <MachineChecklist

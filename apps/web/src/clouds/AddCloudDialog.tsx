@@ -11,13 +11,15 @@ import { ProviderIcon } from '../providers/ProviderIcon';
 import { Alert } from '../ui/Alert';
 import { Button, ButtonLink } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
+import forms from '../ui/forms.module.css';
 import { CheckIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Spinner } from '../ui/Spinner';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 import styles from './clouds.module.css';
 import { ProviderFields } from './ProviderFields';
-import { buildRequest, type FormValues, fieldOfMessage, PROVIDER_FORMS } from './providerForms';
+import { buildRequest, cloudFieldOf, type FormValues, PROVIDER_FORMS } from './providerForms';
 
 export function AddCloudDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   if (!open) return null;
@@ -50,7 +52,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
     },
     onError: (error) => {
       if (error instanceof ApiError && (error.status === 400 || error.status === 409)) {
-        const field = error.status === 409 ? 'title' : fieldOfMessage(error.message);
+        const field = error.status === 409 ? 'title' : cloudFieldOf(error);
         if (field) setErrors({ [field]: error.message });
       }
     },
@@ -120,7 +122,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
       footer={
         <>
           {checking && (
-            <span className={styles.footerStatus} role="status">
+            <span className={forms.footerStatus} role="status">
               <Spinner size="sm" /> Checking the credentials with {meta.label}…
             </span>
           )}
@@ -133,8 +135,8 @@ function AddCloud({ onClose }: { onClose: () => void }) {
         </>
       }
     >
-      <form id="add-cloud-form" className={styles.form} onSubmit={onSubmit} noValidate>
-        <fieldset className={styles.providerPicker} disabled={checking}>
+      <form id="add-cloud-form" className={layout.stack} onSubmit={onSubmit} noValidate>
+        <fieldset className={forms.fieldset} disabled={checking}>
           <legend className={styles.pickerLegend}>Provider</legend>
           <div className={styles.providerOptions}>
             {PROVIDER_ORDER.map((p) => (
@@ -162,9 +164,9 @@ function AddCloud({ onClose }: { onClose: () => void }) {
         </fieldset>
 
         <div className={styles.formColumns}>
-          <fieldset className={styles.plainFieldset} disabled={checking}>
+          <fieldset className={forms.fieldset} disabled={checking}>
             <legend className="visually-hidden">{meta.label} details</legend>
-            <div className={styles.fields}>
+            <div className={layout.stack}>
               <TextField
                 label="Name"
                 name="title"
@@ -189,7 +191,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
               />
               <details className={styles.advanced}>
                 <summary>Advanced</summary>
-                <div className={styles.fields}>
+                <div className={layout.stack}>
                   {meta.hasApiEndpoint && (
                     <TextField
                       label="API endpoint"
@@ -204,7 +206,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
                       spellCheck={false}
                     />
                   )}
-                  <div className={styles.twoColumns}>
+                  <div className={forms.twoColumns}>
                     <TextField
                       label="Poll every"
                       aside="seconds"

@@ -1,6 +1,6 @@
 import { cloudDestinations, newCloudDestinations } from '@overcast/contracts/destinations';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { cloudKeys, deleteCloud, updateCloud } from '../api/clouds';
 import { costKeys } from '../api/costs';
 import { ApiError, errorText } from '../api/errors';
@@ -10,32 +10,33 @@ import { volumeKeys } from '../api/volumes';
 import { plural } from '../format/number';
 import { providerMeta } from '../providers/meta';
 import { Alert } from '../ui/Alert';
-import { Button } from '../ui/Button';
-import { Dialog } from '../ui/Dialog';
+import { ConfirmPhraseField } from '../ui/ConfirmPhraseField';
+import { FormDialog } from '../ui/FormDialog';
+import forms from '../ui/forms.module.css';
+import layout from '../ui/layout.module.css';
 import { Spinner } from '../ui/Spinner';
 import { TextField } from '../ui/TextField';
-import { toast } from '../ui/toast';
-import styles from './clouds.module.css';
+import { useResourceMutation } from '../ui/useResourceMutation';
 import { ProviderFields } from './ProviderFields';
 import {
   buildRequest,
+  cloudFieldOf,
   type FormValues,
-  fieldOfMessage,
   PROVIDER_FORMS,
   valuesFromConfig,
 } from './providerForms';
 
-function useCloudUpdate(cloud: Cloud, onDone: () => void) {
+function useCloudUpdate(cloud: Cloud, success: (updated: Cloud) => string, onDone: () => void) {
   const queryClient = useQueryClient();
-  return useMutation({
+  return useResourceMutation({
     mutationFn: (body: UpdateCloudRequest) => updateCloud(cloud.id, body),
+    // Titles show on every machine row.
+    invalidates: [cloudKeys.all, machineKeys.all],
+    success,
     onSuccess: (updated) => {
       queryClient.setQueryData<Cloud[]>(cloudKeys.list(), (list) =>
         list?.map((c) => (c.id === updated.id ? updated : c)),
       );
-      void queryClient.invalidateQueries({ queryKey: cloudKeys.all });
-      // Titles show on every machine row.
-      void queryClient.invalidateQueries({ queryKey: machineKeys.all });
       onDone();
     },
   });
@@ -43,49 +44,29 @@ function useCloudUpdate(cloud: Cloud, onDone: () => void) {
 
 export function RenameCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () => void }) {
   const [title, setTitle] = useState(cloud.title);
-  const update = useCloudUpdate(cloud, () => {
-    toast.success(`Renamed to ${title.trim()}`);
-    onClose();
-  });
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (title.trim() && title.trim() !== cloud.title) update.mutate({ title: title.trim() });
-  }
+  const update = useCloudUpdate(cloud, (updated) => `Renamed to ${updated.title}`, onClose);
+  const unchanged = !title.trim() || title.trim() === cloud.title;
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       busy={update.isPending}
       size="sm"
       title={`Rename ${cloud.title}`}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={update.isPending}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            form="rename-cloud"
-            variant="primary"
-            busy={update.isPending}
-            disabled={!title.trim() || title.trim() === cloud.title}
-          >
-            Rename
-          </Button>
-        </>
-      }
+      formId="rename-cloud"
+      noValidate
+      submitLabel="Rename"
+      submitDisabled={unchanged}
+      onSubmit={() => update.mutate({ title: title.trim() })}
     >
-      <form id="rename-cloud" onSubmit={onSubmit} noValidate className={styles.form}>
-        <TextField
-          label="Name"
-          value={title}
-          onChange={(e) => setTitle(e.target.value)}
-          maxLength={100}
-          error={update.isError ? errorText(update.error) : undefined}
-          autoComplete="off"
-        />
-      </form>
-    </Dialog>
+      <TextField
+        label="Name"
+        value={title}
+        onChange={(e) => setTitle(e.target.value)}
+        maxLength={100}
+        error={update.isError ? errorText(update.error) : undefined}
+        autoComplete="off"
+      />
+    </FormDialog>
   );
 }
 
@@ -98,13 +79,9 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
   const [poll, setPoll] = useState(cloud.pollIntervalSeconds ? String(cloud.pollIntervalSeconds) : '');
   const [cost, setCost] = useState(cloud.costOverrideMonthly ?? '');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const update = useCloudUpdate(cloud, () => {
-    toast.success(`${cloud.title} updated`);
-    onClose();
-  });
+  const update = useCloudUpdate(cloud, () => `${cloud.title} updated`, onClose);
 
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
+  function onSubmit() {
     const built = buildRequest(provider, values);
     const next: Record<string, string> = {};
     if (built.error) next[built.error.field] = built.error.message;
@@ -143,7 +120,7 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
     update.mutate(body, {
       onError: (error) => {
         if (error instanceof ApiError && error.status === 400) {
-          const field = fieldOfMessage(error.message);
+          const field = cloudFieldOf(error);
           if (field) setErrors({ [field]: error.message });
         }
       },
@@ -151,81 +128,73 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
   }
 
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       busy={update.isPending}
-      size="md"
       title={`Edit ${cloud.title}`}
       description={`New credentials are checked with ${meta.label} before they replace the stored ones.`}
-      footer={
-        <>
-          {update.isPending && (
-            <span className={styles.footerStatus} role="status">
-              <Spinner size="sm" /> Checking with {meta.label}…
-            </span>
-          )}
-          <Button onClick={onClose} disabled={update.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" form="edit-cloud" variant="primary" busy={update.isPending}>
-            Save
-          </Button>
-        </>
+      status={
+        update.isPending && (
+          <span className={forms.footerStatus} role="status">
+            <Spinner size="sm" /> Checking with {meta.label}…
+          </span>
+        )
       }
+      formId="edit-cloud"
+      noValidate
+      submitLabel="Save"
+      error={update.error}
+      onSubmit={onSubmit}
     >
-      <form id="edit-cloud" onSubmit={onSubmit} noValidate className={styles.form}>
-        <fieldset className={styles.plainFieldset} disabled={update.isPending}>
-          <legend className="visually-hidden">Credentials and settings</legend>
-          <div className={styles.fields}>
-            <ProviderFields
-              provider={provider}
-              values={values}
-              errors={errors}
-              editing
-              onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
+      <fieldset className={forms.fieldset} disabled={update.isPending}>
+        <legend className="visually-hidden">Credentials and settings</legend>
+        <div className={layout.stack}>
+          <ProviderFields
+            provider={provider}
+            values={values}
+            errors={errors}
+            editing
+            onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
+          />
+          {meta.hasApiEndpoint && (
+            <TextField
+              label="API endpoint"
+              aside="optional"
+              value={endpoint}
+              onChange={(e) => setEndpoint(e.target.value)}
+              error={errors.endpoint}
+              hint={
+                (endpoint.trim() || null) !== cloud.endpoint
+                  ? 'A new endpoint needs the credentials entered again.'
+                  : undefined
+              }
+              placeholder="https://…"
+              autoComplete="off"
             />
-            {meta.hasApiEndpoint && (
-              <TextField
-                label="API endpoint"
-                aside="optional"
-                value={endpoint}
-                onChange={(e) => setEndpoint(e.target.value)}
-                error={errors.endpoint}
-                hint={
-                  (endpoint.trim() || null) !== cloud.endpoint
-                    ? 'A new endpoint needs the credentials entered again.'
-                    : undefined
-                }
-                placeholder="https://…"
-                autoComplete="off"
-              />
-            )}
-            <div className={styles.twoColumns}>
-              <TextField
-                label="Poll every"
-                aside="seconds"
-                type="number"
-                min={10}
-                placeholder="server default"
-                value={poll}
-                onChange={(e) => setPoll(e.target.value)}
-                error={errors.poll}
-              />
-              <TextField
-                label="Monthly cost per machine"
-                aside="optional"
-                inputMode="decimal"
-                value={cost}
-                onChange={(e) => setCost(e.target.value)}
-                error={errors.cost}
-              />
-            </div>
+          )}
+          <div className={forms.twoColumns}>
+            <TextField
+              label="Poll every"
+              aside="seconds"
+              type="number"
+              min={10}
+              placeholder="server default"
+              value={poll}
+              onChange={(e) => setPoll(e.target.value)}
+              error={errors.poll}
+            />
+            <TextField
+              label="Monthly cost per machine"
+              aside="optional"
+              inputMode="decimal"
+              value={cost}
+              onChange={(e) => setCost(e.target.value)}
+              error={errors.cost}
+            />
           </div>
-        </fieldset>
-        {update.isError && <Alert>{errorText(update.error)}</Alert>}
-      </form>
-    </Dialog>
+        </div>
+      </fieldset>
+    </FormDialog>
   );
 }
 
@@ -277,71 +246,35 @@ function stableJson(value: unknown): string {
 export function DeleteCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () => void }) {
   const queryClient = useQueryClient();
   const [typed, setTyped] = useState('');
-  const remove = useMutation({
+  const remove = useResourceMutation({
     mutationFn: () => deleteCloud(cloud.id, typed),
+    invalidates: [cloudKeys.all, machineKeys.all, volumeKeys.all, costKeys.all],
+    success: `Deleted ${cloud.title}`,
+    successDescription: 'Its machines and volumes at the provider were not touched.',
     onSuccess: () => {
       queryClient.setQueryData<Cloud[]>(cloudKeys.list(), (list) => list?.filter((c) => c.id !== cloud.id));
-      for (const queryKey of [cloudKeys.all, machineKeys.all, volumeKeys.all, costKeys.all]) {
-        void queryClient.invalidateQueries({ queryKey });
-      }
-      toast.success(`Deleted ${cloud.title}`, {
-        description: 'Its machines and volumes at the provider were not touched.',
-      });
       onClose();
     },
   });
-  const matches = typed === cloud.title;
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       busy={remove.isPending}
       size="sm"
       title={`Delete ${cloud.title}?`}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={remove.isPending}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            form="delete-cloud"
-            variant="danger"
-            busy={remove.isPending}
-            disabled={!matches}
-          >
-            Delete cloud
-          </Button>
-        </>
-      }
+      formId="delete-cloud"
+      noValidate
+      tone="danger"
+      submitLabel="Delete cloud"
+      submitDisabled={typed !== cloud.title}
+      error={remove.error}
+      onSubmit={() => remove.mutate()}
     >
-      <form
-        id="delete-cloud"
-        className={styles.form}
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (matches) remove.mutate();
-        }}
-      >
-        <Alert>
-          Overcast forgets this cloud with its {plural(cloud.machineCount, 'machine')}, their volumes and
-          history. Nothing is deleted at {providerMeta(cloud.provider).label}: add the cloud again to see
-          them.
-        </Alert>
-        <TextField
-          label={
-            <>
-              Type <code className={styles.phrase}>{cloud.title}</code> to confirm
-            </>
-          }
-          value={typed}
-          onChange={(e) => setTyped(e.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-        />
-        {remove.isError && <Alert>{errorText(remove.error)}</Alert>}
-      </form>
-    </Dialog>
+      <Alert>
+        Overcast forgets this cloud with its {plural(cloud.machineCount, 'machine')}, their volumes and
+        history. Nothing is deleted at {providerMeta(cloud.provider).label}: add the cloud again to see them.
+      </Alert>
+      <ConfirmPhraseField phrase={cloud.title} value={typed} onChange={setTyped} />
+    </FormDialog>
   );
 }

@@ -10,6 +10,7 @@ import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import { SelectField, TextAreaField } from '../ui/Field';
+import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 import styles from './clouds.module.css';
@@ -149,7 +150,7 @@ export function CreateContainerDialog({ cloud, onClose }: { cloud: Cloud; onClos
         </>
       }
     >
-      <form id="create-container" onSubmit={onSubmit} noValidate className={styles.form}>
+      <form id="create-container" onSubmit={onSubmit} noValidate className={layout.stack}>
         <TextField
           label="Image"
           value={values.image}

@@ -3,41 +3,28 @@ import { Link } from 'react-router-dom';
 import { sshKeysQuery } from '../api/keys';
 import { PublicKey } from '../keys/PublicKey';
 import { SelectField } from '../ui/Field';
-import styles from './clouds.module.css';
+import layout from '../ui/layout.module.css';
+import type { PickerProps } from './ProviderFields';
 
 /**
  * Which of the organization's keys the cloud logs in with (empty: the default key, unless a key
  * or password is pasted), and the public half to put on the hosts.
  */
-export function OrgKeyPicker({
-  label,
-  aside,
-  error,
-  value,
-  name,
-  onChange,
-}: {
-  label: string;
-  aside?: string;
-  error?: string;
-  value: string;
-  name: string;
-  onChange: (value: string) => void;
-}) {
+export function OrgKeyPicker({ label, aside, error, value, name, onChange }: PickerProps) {
   const keys = useQuery(sshKeysQuery);
   const items = keys.data ?? [];
   const fallback = items.find((k) => k.isDefault);
   const chosen = items.find((k) => k.id === value) ?? (value ? undefined : fallback);
   if (keys.isSuccess && items.length === 0) {
     return (
-      <p className={styles.keyNote}>
+      <p className={layout.note}>
         No Overcast key yet: <Link to="/keys">generate one on the Keys page</Link> and add its public half to
         the hosts, or paste a private key or password below.
       </p>
     );
   }
   return (
-    <div className={styles.keyPicker}>
+    <div className={layout.stackSmall}>
       <SelectField
         label={label}
         aside={aside}

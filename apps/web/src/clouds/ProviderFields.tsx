@@ -4,6 +4,7 @@ import { listMachines, machineKeys } from '../api/machines';
 import type { CloudProvider } from '../api/types';
 import { Button } from '../ui/Button';
 import { SelectField, TextAreaField } from '../ui/Field';
+import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import styles from './clouds.module.css';
 import { OrgKeyPicker } from './OrgKeyPicker';
@@ -29,7 +30,7 @@ export function ProviderFields({ provider, values, errors, onChange, editing = f
       ? [...config, ...credentials]
       : form.fields;
   return (
-    <div className={styles.fields}>
+    <div className={layout.stack}>
       {ordered.map((field) => (
         <ProviderField
           key={field.name}
@@ -78,7 +79,7 @@ function ProviderField({
   }
   if (field.kind === 'textarea') {
     return (
-      <div className={styles.fileField}>
+      <div className={layout.stackSmall}>
         <TextAreaField
           {...common}
           mono={field.mono}
@@ -118,16 +119,8 @@ function ProviderField({
   );
 }
 
-/** The SSH hosts Overcast already logs in to, to reach a Docker engine through one of them. */
-function SshHostPicker({
-  label,
-  aside,
-  error,
-  hint,
-  value,
-  name,
-  onChange,
-}: {
+/** What a provider form gives each of its choice inputs (a select of things Overcast knows). */
+export interface PickerProps {
   label: string;
   aside?: string;
   error?: string;
@@ -135,7 +128,10 @@ function SshHostPicker({
   value: string;
   name: string;
   onChange: (value: string) => void;
-}) {
+}
+
+/** The SSH hosts Overcast already logs in to, to reach a Docker engine through one of them. */
+function SshHostPicker({ label, aside, error, hint, value, name, onChange }: PickerProps) {
   const hosts = useQuery({
     // Not under machineKeys.lists(): those hold the paged lists the live stream patches.
     queryKey: [...machineKeys.all, 'ssh-hosts'],

@@ -1,3 +1,4 @@
+import { type ApiError, errorField } from '../api/errors';
 import type { CloudProvider } from '../api/types';
 
 /** One input of a provider's form; `target` says where its value goes in the request. */
@@ -374,11 +375,11 @@ export function valuesFromConfig(provider: CloudProvider, config: Record<string,
   return values;
 }
 
-/** Which form field a 400's message is about ("credentials.token is required."). */
-export function fieldOfMessage(message: string): string | null {
-  const match = /\b(?:credentials|config)\.([A-Za-z]+)/.exec(message);
-  if (!match) return /\btitle\b/.test(message) ? 'title' : null;
-  const name = match[1]!;
-  if (name === 'host') return 'hostAddress';
-  return name;
+/** Which form field an API error is about: `body.credentials.token`, `body.config.host`, `body.title`. */
+export function cloudFieldOf(error: unknown): string | null {
+  const field = errorField(error, ['title', 'credentials', 'config']);
+  if (field !== 'credentials' && field !== 'config') return field;
+  const name = (error as ApiError).field?.split('.')[2];
+  if (!name) return null;
+  return name === 'host' ? 'hostAddress' : name;
 }

@@ -13,10 +13,10 @@ import { formatCount, formatMoney, plural } from '../format/number';
 import { stateLook } from '../machines/state';
 import { ProviderIcon } from '../providers/ProviderIcon';
 import { Alert } from '../ui/Alert';
-import { ButtonLink } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { EmptyState } from '../ui/EmptyState';
 import { CheckCircleIcon, DashboardIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
@@ -50,11 +50,7 @@ export function DashboardPage() {
         <EmptyState
           icon={<DashboardIcon />}
           title="Nothing to summarize yet"
-          actions={
-            <ButtonLink to="/clouds" variant="primary">
-              Go to Clouds
-            </ButtonLink>
-          }
+          link={{ to: '/clouds', label: 'Go to Clouds' }}
         >
           <p>
             Once a cloud is connected, this page shows how many machines you run, where they run, what state
@@ -175,7 +171,7 @@ function Overview({ clouds }: { clouds: Cloud[] | undefined }) {
           {history.data ? (
             <CostTrend days={history.data.days} now={summary.data?.totalMonthly} format={money} />
           ) : history.isError ? (
-            <p className={styles.muted}>{errorText(history.error)}</p>
+            <p className={layout.note}>{errorText(history.error)}</p>
           ) : (
             <Skeleton height="10rem" />
           )}
@@ -283,7 +279,7 @@ function CostTrend({
     return (
       <div className={styles.noHistory}>
         <p className={styles.bigNumber}>{now !== undefined ? format(Number(now)) : '—'}</p>
-        <p className={styles.muted}>
+        <p className={layout.note}>
           a month today. Overcast records the run-rate once a day, so the chart fills in from here, day by
           day.
         </p>

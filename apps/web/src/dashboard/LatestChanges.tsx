@@ -11,7 +11,9 @@ import { describeEvent, eventTone } from '../machines/history';
 import { StateBadge } from '../machines/StateBadge';
 import { ProviderIcon } from '../providers/ProviderIcon';
 import { Card } from '../ui/Card';
+import layout from '../ui/layout.module.css';
 import { RelativeTime } from '../ui/RelativeTime';
+import tones from '../ui/tones.module.css';
 import styles from './DashboardPage.module.css';
 
 const SHOWN = 8;
@@ -23,13 +25,13 @@ export function LatestChanges({ recent }: { recent: Machine[] | undefined }) {
   return (
     <Card title="Latest changes" meta={status === 'live' ? 'live' : undefined}>
       {entries.length > 0 ? (
-        <ol className={styles.feed}>
+        <ol className={layout.plainList}>
           {entries.map((entry) => (
             <FeedItem key={entry.id} entry={entry} />
           ))}
         </ol>
       ) : (
-        <p className={styles.muted}>
+        <p className={layout.note}>
           Changes show here the moment a poll sees them: machines starting and stopping, renamed, resized,
           added or gone.
         </p>
@@ -37,13 +39,13 @@ export function LatestChanges({ recent }: { recent: Machine[] | undefined }) {
       {entries.length < 4 && recent && recent.length > 0 && (
         <>
           <h3 className={styles.subheading}>Newest machines</h3>
-          <ul className={styles.feed}>
+          <ul className={layout.plainList}>
             {recent.slice(0, 5).map((m) => (
               <li key={m.id} className={styles.feedItem}>
                 <ProviderIcon provider={m.provider} />
                 <span className={styles.feedText}>
                   <Link to={`/machines/${m.id}`}>{m.name}</Link>
-                  <span className={styles.muted}> in {m.cloudTitle}</span>
+                  <span className={layout.note}> in {m.cloudTitle}</span>
                 </span>
                 <StateBadge machineId={m.id} state={m.state} />
               </li>
@@ -84,10 +86,10 @@ function MachineFeedItem({
   const tone = eventTone(event.kind, event.data);
   return (
     <li className={styles.feedItem}>
-      <span className={`${styles.feedDot} ${styles[tone]}`} aria-hidden="true" />
+      <span className={`${styles.feedDot} ${tones[tone]}`} aria-hidden="true" />
       <span className={styles.feedText}>
         <Link to={`/machines/${event.machineId}`}>{name}</Link>{' '}
-        <span className={styles.muted}>{describeEvent(event.kind, event.data)}</span>
+        <span className={layout.note}>{describeEvent(event.kind, event.data)}</span>
       </span>
       <RelativeTime value={at} className={styles.feedTime} />
     </li>
@@ -117,11 +119,11 @@ function CloudFeedItem({
   return (
     <li className={styles.feedItem}>
       <span
-        className={`${styles.feedDot} ${styles[cloud?.pollStatus === 'error' && event.type === 'cloud.changed' ? 'danger' : 'neutral']}`}
+        className={`${styles.feedDot} ${tones[cloud?.pollStatus === 'error' && event.type === 'cloud.changed' ? 'danger' : 'neutral']}`}
         aria-hidden="true"
       />
       <span className={styles.feedText}>
-        <Link to="/clouds">{cloud?.title ?? 'A cloud'}</Link> <span className={styles.muted}>{text}</span>
+        <Link to="/clouds">{cloud?.title ?? 'A cloud'}</Link> <span className={layout.note}>{text}</span>
       </span>
       <RelativeTime value={at} className={styles.feedTime} />
     </li>

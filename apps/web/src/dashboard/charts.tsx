@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { formatDay } from '../format/time';
+import layout from '../ui/layout.module.css';
 import styles from './charts.module.css';
 
 export interface BarItem {
@@ -16,10 +17,10 @@ export interface BarItem {
 
 /** Horizontal bars scaled to the largest value; each row is readable on its own. */
 export function BarList({ items, empty }: { items: BarItem[]; empty: string }) {
-  if (items.length === 0) return <p className={styles.empty}>{empty}</p>;
+  if (items.length === 0) return <p className={layout.note}>{empty}</p>;
   const max = Math.max(...items.map((i) => i.value), 0);
   return (
-    <ul className={styles.bars}>
+    <ul className={layout.listTight}>
       {items.map((item, index) => {
         const width = max > 0 ? Math.max(1.5, (item.value / max) * 100) : 0;
         const label = item.href ? (
@@ -63,7 +64,7 @@ export interface Segment {
 export function StackedBar({ segments, total }: { segments: Segment[]; total: number }) {
   const shown = segments.filter((s) => s.value > 0);
   return (
-    <div className={styles.stacked}>
+    <div className={layout.stack}>
       <div className={styles.stackTrack} aria-hidden="true">
         {total > 0 &&
           shown.map((s) => (

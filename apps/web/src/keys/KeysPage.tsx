@@ -1,24 +1,24 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useState } from 'react';
-import { ApiError, errorText } from '../api/errors';
+import { useQuery } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
+import { ApiError } from '../api/errors';
 import { createSshKey, deleteSshKey, sshKeysQuery, updateSshKey } from '../api/keys';
 import type { SshKey } from '../api/types';
 import { usePermissions } from '../auth/permissions';
 import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
-import { Card } from '../ui/Card';
-import table from '../ui/DataTable.module.css';
-import { Dialog } from '../ui/Dialog';
 import { EmptyState } from '../ui/EmptyState';
 import { TextAreaField } from '../ui/Field';
+import { FormDialog } from '../ui/FormDialog';
+import forms from '../ui/forms.module.css';
 import { KeyIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
-import { Menu } from '../ui/Menu';
+import layout from '../ui/layout.module.css';
+import { NameField } from '../ui/NameField';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
-import { Skeleton } from '../ui/Skeleton';
+import { ResourceTable } from '../ui/ResourceTable';
 import { TextField } from '../ui/TextField';
-import { toast } from '../ui/toast';
+import { useResourceMutation } from '../ui/useResourceMutation';
 import styles from './keys.module.css';
 import { PublicKey } from './PublicKey';
 
@@ -29,21 +29,20 @@ type Editing =
   | { kind: 'delete'; key: SshKey }
   | null;
 
+const KEYS = [sshKeysQuery.queryKey];
+
 export function KeysPage() {
   const query = useQuery(sshKeysQuery);
   const permissions = usePermissions();
-  const queryClient = useQueryClient();
   const [editing, setEditing] = useState<Editing>(null);
   const close = () => setEditing(null);
   const keys = query.data ?? [];
 
-  const makeDefault = useMutation({
+  const makeDefault = useResourceMutation({
     mutationFn: (key: SshKey) => updateSshKey(key.id, { isDefault: true }),
-    onSuccess: (key) => {
-      toast.success(`${key.name} is now the default key`);
-      void queryClient.invalidateQueries({ queryKey: sshKeysQuery.queryKey });
-    },
-    onError: (error) => toast.error('The default key was not changed', { description: errorText(error) }),
+    invalidates: KEYS,
+    success: (key) => `${key.name} is now the default key`,
+    failure: 'The default key was not changed',
   });
 
   const actions = permissions.can('keys', 'create') ? (
@@ -63,93 +62,62 @@ export function KeysPage() {
       description="SSH keys that Overcast logs in to your machines with."
       actions={keys.length > 0 ? actions : undefined}
     >
-      {query.isError ? (
-        <Alert>
-          {errorText(query.error)}{' '}
-          <Button size="xs" onClick={() => query.refetch()}>
-            Try again
-          </Button>
-        </Alert>
-      ) : !query.data ? (
-        <Card>
-          <Skeleton width="60%" />
-        </Card>
-      ) : keys.length === 0 ? (
-        <EmptyKeys actions={actions} />
-      ) : (
-        <Card flush>
-          <div className={table.scroll}>
-            <table className={`${table.table} ${styles.table}`}>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Fingerprint and public key</th>
-                  <th scope="col">Algorithm</th>
-                  <th scope="col" className={table.end}>
-                    Machines
-                  </th>
-                  <th scope="col">Added</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.map((key) => (
-                  <tr key={key.id} data-key-id={key.id}>
-                    <td>
-                      <span className={styles.name}>
-                        {key.name}
-                        {key.isDefault && <Badge tone="info">Default</Badge>}
-                      </span>
-                    </td>
-                    <td>
-                      <code className={styles.fingerprint}>{key.fingerprint}</code>
-                      <PublicKey sshKey={key} />
-                    </td>
-                    <td>{key.algorithm}</td>
-                    <td className={table.end}>{key.machineCount}</td>
-                    <td>
-                      <RelativeTime value={key.createdAt} />
-                    </td>
-                    <td className={table.end}>
-                      <span className={styles.rowActions}>
-                        {permissions.can('keys', 'edit') && (
-                          <Menu
-                            label={`More actions for ${key.name}`}
-                            items={[
-                              ...(key.isDefault
-                                ? []
-                                : [
-                                    {
-                                      label: 'Make default',
-                                      icon: <KeyIcon />,
-                                      onSelect: () => makeDefault.mutate(key),
-                                    },
-                                  ]),
-                              {
-                                label: 'Rename',
-                                icon: <PencilIcon />,
-                                onSelect: () => setEditing({ kind: 'rename', key }),
-                              },
-                              {
-                                label: 'Delete',
-                                icon: <TrashIcon />,
-                                danger: true,
-                                onSelect: () => setEditing({ kind: 'delete', key }),
-                              },
-                            ]}
-                          />
-                        )}
-                      </span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </Card>
-      )}
+      <ResourceTable
+        query={query}
+        rows={keys}
+        rowKey={(key) => key.id}
+        rowProps={(key) => ({ 'data-key-id': key.id })}
+        className={styles.table}
+        empty={<EmptyKeys actions={actions} />}
+        columns={[
+          {
+            key: 'name',
+            header: 'Name',
+            cell: (key) => (
+              <span className={styles.name}>
+                {key.name}
+                {key.isDefault && <Badge tone="info">Default</Badge>}
+              </span>
+            ),
+          },
+          {
+            key: 'key',
+            header: 'Fingerprint and public key',
+            cell: (key) => (
+              <>
+                <code className={layout.mono}>{key.fingerprint}</code>
+                <PublicKey sshKey={key} />
+              </>
+            ),
+          },
+          { key: 'algorithm', header: 'Algorithm', cell: (key) => key.algorithm },
+          { key: 'machines', header: 'Machines', numeric: true, cell: (key) => key.machineCount },
+          { key: 'added', header: 'Added', cell: (key) => <RelativeTime value={key.createdAt} /> },
+        ]}
+        actionsLabel={(key) => `More actions for ${key.name}`}
+        actions={[
+          {
+            label: 'Make default',
+            icon: <KeyIcon />,
+            requires: { kind: 'keys', action: 'edit' },
+            hidden: (key) => key.isDefault,
+            onSelect: (key) => makeDefault.mutate(key),
+          },
+          {
+            label: 'Rename',
+            icon: <PencilIcon />,
+            requires: { kind: 'keys', action: 'edit' },
+            onSelect: (key) => setEditing({ kind: 'rename', key }),
+          },
+          {
+            label: 'Delete',
+            icon: <TrashIcon />,
+            danger: true,
+            requires: { kind: 'keys', action: 'delete' },
+            onSelect: (key) => setEditing({ kind: 'delete', key }),
+          },
+        ]}
+      />
       {(editing?.kind === 'generate' || editing?.kind === 'import') && (
         <NewKeyDialog mode={editing.kind} first={keys.length === 0} onClose={close} />
       )}
@@ -174,11 +142,6 @@ function EmptyKeys({ actions }: { actions: ReactNode }) {
   );
 }
 
-function useRefreshKeys() {
-  const queryClient = useQueryClient();
-  return () => queryClient.invalidateQueries({ queryKey: sshKeysQuery.queryKey });
-}
-
 function NewKeyDialog({
   mode,
   first,
@@ -188,227 +151,149 @@ function NewKeyDialog({
   first: boolean;
   onClose: () => void;
 }) {
-  const refresh = useRefreshKeys();
   const [name, setName] = useState('');
   const [type, setType] = useState<'ed25519' | 'rsa'>('ed25519');
   const [privateKey, setPrivateKey] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [isDefault, setIsDefault] = useState(first);
-  const create = useMutation({
+  const create = useResourceMutation({
     mutationFn: () =>
       createSshKey(
         mode === 'generate'
           ? { name: name.trim(), type, isDefault }
           : { name: name.trim(), privateKey, ...(passphrase ? { passphrase } : {}), isDefault },
       ),
-    onSuccess: (key) => {
-      toast.success(mode === 'generate' ? `Generated ${key.name}` : `Imported ${key.name}`, {
-        description: key.fingerprint,
-      });
-      void refresh();
-      onClose();
-    },
+    invalidates: KEYS,
+    success: (key) => (mode === 'generate' ? `Generated ${key.name}` : `Imported ${key.name}`),
+    successDescription: (key) => key.fingerprint,
+    onSuccess: onClose,
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate();
-  };
-  const title = mode === 'generate' ? 'Generate an SSH key' : 'Import an SSH key';
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
-      title={title}
+      title={mode === 'generate' ? 'Generate an SSH key' : 'Import an SSH key'}
       busy={create.isPending}
+      error={create.error}
+      onSubmit={() => create.mutate()}
+      submitLabel={mode === 'generate' ? 'Generate' : 'Import'}
       description={
         mode === 'generate'
           ? 'Overcast keeps the private key; copy the public key to the machines it should open.'
           : 'Paste a private key (OpenSSH or PEM). The passphrase unlocks it once and is not stored.'
       }
-      footer={
-        <>
-          <Button onClick={onClose} disabled={create.isPending}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form="new-key-form" busy={create.isPending}>
-            {mode === 'generate' ? 'Generate' : 'Import'}
-          </Button>
-        </>
-      }
     >
-      <form id="new-key-form" className={styles.form} onSubmit={submit}>
-        {create.isError && <Alert>{errorText(create.error)}</Alert>}
-        <TextField
-          label="Name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          required
-          maxLength={100}
-          autoComplete="off"
-        />
-        {mode === 'generate' ? (
-          <fieldset className={styles.choices}>
-            <legend>Type</legend>
-            <label className={styles.choice}>
-              <input
-                type="radio"
-                name="key-type"
-                checked={type === 'ed25519'}
-                onChange={() => setType('ed25519')}
-              />
-              Ed25519 (recommended)
-            </label>
-            <label className={styles.choice}>
-              <input type="radio" name="key-type" checked={type === 'rsa'} onChange={() => setType('rsa')} />
-              RSA, 4096 bits (for older servers)
-            </label>
-          </fieldset>
-        ) : (
-          <>
-            <TextAreaField
-              label="Private key"
-              value={privateKey}
-              onChange={(e) => setPrivateKey(e.target.value)}
-              required
-              mono
-              rows={8}
-              spellCheck={false}
-              placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
+      <NameField value={name} onChange={setName} maxLength={100} />
+      {mode === 'generate' ? (
+        <fieldset className={forms.choices}>
+          <legend>Type</legend>
+          <label className={forms.choice}>
+            <input
+              type="radio"
+              name="key-type"
+              checked={type === 'ed25519'}
+              onChange={() => setType('ed25519')}
             />
-            <TextField
-              label="Passphrase"
-              aside="if the key has one"
-              type="password"
-              value={passphrase}
-              onChange={(e) => setPassphrase(e.target.value)}
-              autoComplete="off"
-            />
-          </>
-        )}
-        <label className={styles.choice}>
-          <input type="checkbox" checked={isDefault} onChange={(e) => setIsDefault(e.target.checked)} />
-          Default key for machines without one of their own
-        </label>
-      </form>
-    </Dialog>
+            Ed25519 (recommended)
+          </label>
+          <label className={forms.choice}>
+            <input type="radio" name="key-type" checked={type === 'rsa'} onChange={() => setType('rsa')} />
+            RSA, 4096 bits (for older servers)
+          </label>
+        </fieldset>
+      ) : (
+        <>
+          <TextAreaField
+            label="Private key"
+            value={privateKey}
+            onChange={(e) => setPrivateKey(e.target.value)}
+            required
+            mono
+            rows={8}
+            spellCheck={false}
+            placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
+          />
+          <TextField
+            label="Passphrase"
+            aside="if the key has one"
+            type="password"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+            autoComplete="off"
+          />
+        </>
+      )}
+      <label className={forms.choice}>
+        <input type="checkbox" checked={isDefault} onChange={(e) => setIsDefault(e.target.checked)} />
+        Default key for machines without one of their own
+      </label>
+    </FormDialog>
   );
 }
 
 function RenameDialog({ sshKey, onClose }: { sshKey: SshKey; onClose: () => void }) {
-  const refresh = useRefreshKeys();
   const [name, setName] = useState(sshKey.name);
-  const rename = useMutation({
+  const rename = useResourceMutation({
     mutationFn: () => updateSshKey(sshKey.id, { name: name.trim() }),
-    onSuccess: () => {
-      void refresh();
-      onClose();
-    },
+    invalidates: KEYS,
+    onSuccess: onClose,
   });
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       title={`Rename ${sshKey.name}`}
       size="sm"
       busy={rename.isPending}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={rename.isPending}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form="rename-key-form" busy={rename.isPending}>
-            Rename
-          </Button>
-        </>
-      }
+      error={rename.error}
+      onSubmit={() => rename.mutate()}
+      submitLabel="Rename"
     >
-      <form
-        id="rename-key-form"
-        className={styles.form}
-        onSubmit={(event) => {
-          event.preventDefault();
-          rename.mutate();
-        }}
-      >
-        {rename.isError && <Alert>{errorText(rename.error)}</Alert>}
-        <TextField
-          label="Name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          required
-          maxLength={100}
-        />
-      </form>
-    </Dialog>
+      <NameField value={name} onChange={setName} maxLength={100} />
+    </FormDialog>
   );
 }
 
 function DeleteDialog({ sshKey, onClose }: { sshKey: SshKey; onClose: () => void }) {
-  const refresh = useRefreshKeys();
   const [inUse, setInUse] = useState<string | null>(null);
   const [confirmForce, setConfirmForce] = useState(false);
-  const remove = useMutation({
+  const remove = useResourceMutation({
     mutationFn: (force: boolean) => deleteSshKey(sshKey.id, force),
-    onSuccess: () => {
-      toast.success(`Deleted ${sshKey.name}`);
-      void refresh();
-      onClose();
-    },
+    invalidates: KEYS,
+    success: `Deleted ${sshKey.name}`,
+    onSuccess: onClose,
     onError: (error) => {
       if (error instanceof ApiError && error.code === 'ssh_key_in_use') setInUse(error.message);
     },
   });
-  const otherError = remove.isError && !inUse;
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       title={`Delete ${sshKey.name}?`}
       size="sm"
       busy={remove.isPending}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={remove.isPending}>
-            Cancel
-          </Button>
-          {inUse ? (
-            <Button
-              variant="danger"
-              busy={remove.isPending}
-              disabled={!confirmForce}
-              onClick={() => remove.mutate(true)}
-            >
-              Delete anyway
-            </Button>
-          ) : (
-            <Button variant="danger" busy={remove.isPending} onClick={() => remove.mutate(false)}>
-              Delete
-            </Button>
-          )}
-        </>
-      }
+      error={inUse ? null : remove.error}
+      tone="danger"
+      submitLabel={inUse ? 'Delete anyway' : 'Delete'}
+      submitDisabled={inUse !== null && !confirmForce}
+      onSubmit={() => remove.mutate(inUse !== null)}
     >
-      <div className={styles.form}>
-        {otherError && <Alert>{errorText(remove.error)}</Alert>}
-        {inUse ? (
-          <>
-            <Alert>{inUse}</Alert>
-            <label className={styles.choice}>
-              <input
-                type="checkbox"
-                checked={confirmForce}
-                onChange={(e) => setConfirmForce(e.target.checked)}
-              />
-              Detach it from those machines and delete it
-            </label>
-          </>
-        ) : (
-          <p>
-            Overcast forgets the private key. Machines that still list its public key keep accepting it until
-            you remove it from them.
-          </p>
-        )}
-      </div>
-    </Dialog>
+      {inUse ? (
+        <>
+          <Alert>{inUse}</Alert>
+          <label className={forms.choice}>
+            <input
+              type="checkbox"
+              checked={confirmForce}
+              onChange={(e) => setConfirmForce(e.target.checked)}
+            />
+            Detach it from those machines and delete it
+          </label>
+        </>
+      ) : (
+        <p>
+          Overcast forgets the private key. Machines that still list its public key keep accepting it until
+          you remove it from them.
+        </p>
+      )}
+    </FormDialog>
   );
 }

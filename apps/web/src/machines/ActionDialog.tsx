@@ -1,10 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import type { MachineAction } from '../api/types';
 import { plural } from '../format/number';
 import { Alert } from '../ui/Alert';
-import { Button } from '../ui/Button';
-import { Dialog } from '../ui/Dialog';
+import { ConfirmPhraseField } from '../ui/ConfirmPhraseField';
+import { FormDialog } from '../ui/FormDialog';
 import { TextField } from '../ui/TextField';
 import styles from './machines.module.css';
 import { type MachineRef, runMachineActions } from './runActions';
@@ -70,8 +70,7 @@ function ActionDialogBody({
     }
   }
 
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
+  async function onSubmit() {
     if (!canSubmit || busy) return;
     setBusy(true);
     setError(null);
@@ -117,82 +116,61 @@ function ActionDialogBody({
   };
 
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       busy={busy}
       size="sm"
       title={copy[action].title}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            form="machine-action-form"
-            variant={action === 'destroy' ? 'danger' : 'primary'}
-            busy={busy}
-            disabled={!canSubmit}
-          >
-            {action === 'destroy'
-              ? `Destroy ${single ? 'machine' : plural(machines.length, 'machine')}`
-              : action === 'rename'
-                ? 'Rename'
-                : `${ACTION_LABEL[action]} ${single ? 'machine' : plural(machines.length, 'machine')}`}
-          </Button>
-        </>
+      formId="machine-action-form"
+      noValidate
+      tone={action === 'destroy' ? 'danger' : 'primary'}
+      submitDisabled={!canSubmit}
+      submitLabel={
+        action === 'destroy'
+          ? `Destroy ${single ? 'machine' : plural(machines.length, 'machine')}`
+          : action === 'rename'
+            ? 'Rename'
+            : `${ACTION_LABEL[action]} ${single ? 'machine' : plural(machines.length, 'machine')}`
       }
+      onSubmit={onSubmit}
     >
-      <form id="machine-action-form" className={styles.dialogForm} onSubmit={onSubmit} noValidate>
-        {action === 'destroy' ? (
-          <Alert>{copy[action].body}</Alert>
-        ) : (
-          <p className={styles.dialogText}>{copy[action].body}</p>
-        )}
-        {!single && (
-          <ul className={styles.nameList}>
-            {machines.slice(0, 8).map((m) => (
-              <li key={m.id}>{m.name}</li>
-            ))}
-            {machines.length > 8 && <li>and {plural(machines.length - 8, 'more', 'more')}</li>}
-          </ul>
-        )}
-        {action === 'destroy' && (
-          <TextField
-            label={
-              <>
-                Type <code className={styles.phrase}>{destroyPhrase}</code> to confirm
-              </>
-            }
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
+      {action === 'destroy' ? (
+        <Alert>{copy[action].body}</Alert>
+      ) : (
+        <p className={styles.dialogText}>{copy[action].body}</p>
+      )}
+      {!single && (
+        <ul className={styles.nameList}>
+          {machines.slice(0, 8).map((m) => (
+            <li key={m.id}>{m.name}</li>
+          ))}
+          {machines.length > 8 && <li>and {plural(machines.length - 8, 'more', 'more')}</li>}
+        </ul>
+      )}
+      {action === 'destroy' && (
+        <ConfirmPhraseField phrase={destroyPhrase} value={typed} onChange={setTyped} />
+      )}
+      {action === 'destroy' && request.containers && (
+        <label className={styles.checkLine}>
+          <input
+            type="checkbox"
+            checked={removeVolumes}
+            onChange={(e) => setRemoveVolumes(e.target.checked)}
           />
-        )}
-        {action === 'destroy' && request.containers && (
-          <label className={styles.checkLine}>
-            <input
-              type="checkbox"
-              checked={removeVolumes}
-              onChange={(e) => setRemoveVolumes(e.target.checked)}
-            />
-            Also remove its anonymous volumes (named volumes are kept)
-          </label>
-        )}
-        {action === 'rename' && (
-          <TextField
-            label="New name"
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-            error={fieldError}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        )}
-        {error && <Alert>{error}</Alert>}
-      </form>
-    </Dialog>
+          Also remove its anonymous volumes (named volumes are kept)
+        </label>
+      )}
+      {action === 'rename' && (
+        <TextField
+          label="New name"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          error={fieldError}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      )}
+      {error && <Alert>{error}</Alert>}
+    </FormDialog>
   );
 }

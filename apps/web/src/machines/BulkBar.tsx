@@ -2,6 +2,7 @@ import type { MachineAction } from '../api/types';
 import { plural } from '../format/number';
 import { Button } from '../ui/Button';
 import { CloseIcon, PlayIcon, RebootIcon, StopIcon, TagIcon, TrashIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import styles from './machines.module.css';
 
 /** What can be done to the selected machines at once. */
@@ -36,7 +37,7 @@ export function BulkBar({
           size="sm"
           icon={<TrashIcon />}
           onClick={() => onAction('destroy')}
-          className={styles.dangerText}
+          className={layout.dangerText}
         >
           Destroy
         </Button>

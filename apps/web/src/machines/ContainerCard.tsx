@@ -3,6 +3,7 @@ import type { Machine } from '../api/types';
 import { ButtonLink } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { TerminalIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import styles from './MachineDetailPage.module.css';
 
 interface PortView {
@@ -55,7 +56,7 @@ export function ContainerCard({
         <dt>Engine</dt>
         <dd>
           <Link to={`/machines?cloud=${m.cloudId}`}>{m.cloudTitle}</Link>
-          {extra.host ? <span className={styles.muted}> ({extra.host})</span> : null}
+          {extra.host ? <span className={layout.note}> ({extra.host})</span> : null}
         </dd>
         {extra.command && (
           <>
@@ -80,7 +81,7 @@ export function ContainerCard({
           </>
         )}
       </dl>
-      <p className={styles.muted}>
+      <p className={layout.note}>
         {running
           ? 'The terminal opens a shell inside the container through the engine (docker exec).'
           : 'Start the container to open a shell inside it.'}

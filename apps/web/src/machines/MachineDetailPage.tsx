@@ -17,11 +17,13 @@ import { Card } from '../ui/Card';
 import { CopyButton } from '../ui/CopyButton';
 import { EmptyState } from '../ui/EmptyState';
 import { PencilIcon, PlayIcon, RebootIcon, ServerIcon, StopIcon, TrashIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Menu } from '../ui/Menu';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
 import { Spinner } from '../ui/Spinner';
+import tones from '../ui/tones.module.css';
 import { MachineVolumesCard } from '../volumes/MachineVolumesCard';
 import { ActionDialog, type ActionRequest } from './ActionDialog';
 import { ContainerCard } from './ContainerCard';
@@ -65,7 +67,7 @@ export function MachineDetailPage() {
     return (
       <Page title="Machine" back={{ to: '/machines', label: 'Machines' }}>
         <Card title="Overview">
-          <div className={styles.loading}>
+          <div className={layout.stackTight}>
             <Skeleton width="40%" />
             <Skeleton width="65%" />
             <Skeleton width="55%" />
@@ -217,7 +219,7 @@ function Facts({ machine: m }: { machine: Machine }) {
         <Fact label="State">
           {look.label}
           {m.rawState && m.rawState !== m.state && (
-            <span className={styles.muted}> (provider says “{m.rawState}”)</span>
+            <span className={layout.note}> (provider says “{m.rawState}”)</span>
           )}
         </Fact>
         <Fact label="Cloud">
@@ -229,7 +231,7 @@ function Facts({ machine: m }: { machine: Machine }) {
         <Fact label="Size">{m.size ?? '—'}</Fact>
         <Fact label="Location">{m.location ?? '—'}</Fact>
         <Fact label="Image" wide>
-          <span className={styles.break}>{m.image ?? '—'}</span>
+          <span className={layout.break}>{m.image ?? '—'}</span>
         </Fact>
         <Fact label="Public IP addresses">
           <IpList ips={m.publicIps} />
@@ -242,9 +244,9 @@ function Facts({ machine: m }: { machine: Machine }) {
             <span className={styles.num}>{formatMoney(m.costMonthly, m.costCurrency)}</span>
           )}
           {m.costHourly && (
-            <span className={styles.muted}> · {formatMoney(m.costHourly, m.costCurrency)}/h</span>
+            <span className={layout.note}> · {formatMoney(m.costHourly, m.costCurrency)}/h</span>
           )}
-          <span className={styles.muted}>
+          <span className={layout.note}>
             {m.costMonthly !== null && costNote(m) ? ' · ' : ''}
             {costNote(m)}
           </span>
@@ -254,7 +256,7 @@ function Facts({ machine: m }: { machine: Machine }) {
         </Fact>
         <Fact label="Provider ID">
           <span className={styles.copyable}>
-            <code className={styles.break}>{m.externalId}</code>
+            <code className={layout.break}>{m.externalId}</code>
             <CopyButton text={m.externalId} label="Copy provider ID" />
           </span>
         </Fact>
@@ -276,7 +278,7 @@ function Fact({ label, children, wide = false }: { label: string; children: Reac
 }
 
 function IpList({ ips }: { ips: string[] }) {
-  if (ips.length === 0) return <span className={styles.muted}>None</span>;
+  if (ips.length === 0) return <span className={layout.note}>None</span>;
   return (
     <ul className={styles.ips}>
       {ips.map((ip) => (
@@ -298,15 +300,15 @@ function Connect({ machine: m, reachedAt }: { machine: Machine; reachedAt: Machi
   return (
     <Card title="Connect">
       {command && m.state === 'running' ? (
-        <div className={styles.connect}>
+        <div className={layout.stackTight}>
           <div className={styles.command}>
             <code>{command}</code>
             <CopyButton text={command} label="Copy SSH command" />
           </div>
-          <p className={styles.muted}>Overcast uses the same: {reachedAt.reason}.</p>
+          <p className={layout.note}>Overcast uses the same: {reachedAt.reason}.</p>
         </div>
       ) : (
-        <p className={styles.muted}>
+        <p className={layout.note}>
           {m.state !== 'running'
             ? 'Start the machine to connect to it over SSH.'
             : reachedAt.via === 'none'
@@ -319,21 +321,21 @@ function Connect({ machine: m, reachedAt }: { machine: Machine; reachedAt: Machi
 }
 
 function History({ detail }: { detail: MachineDetail }) {
-  if (detail.history.length === 0) return <p className={styles.muted}>Nothing has happened to it yet.</p>;
+  if (detail.history.length === 0) return <p className={layout.note}>Nothing has happened to it yet.</p>;
   return (
-    <ol className={styles.timeline}>
+    <ol className={layout.plainList}>
       {detail.history.slice(0, 50).map((event) => (
         <li key={event.id} className={styles.event}>
           <span
-            className={`${styles.marker} ${styles[eventTone(event.kind, event.data)]}`}
+            className={`${styles.marker} ${tones[eventTone(event.kind, event.data)]}`}
             aria-hidden="true"
           />
-          <span className={styles.eventText}>{describeEvent(event.kind, event.data)}</span>
+          <span className={layout.break}>{describeEvent(event.kind, event.data)}</span>
           <RelativeTime value={event.createdAt} className={styles.eventTime} />
         </li>
       ))}
       {detail.history.length > 50 && (
-        <li className={styles.muted}>and {detail.history.length - 50} earlier events</li>
+        <li className={layout.note}>and {detail.history.length - 50} earlier events</li>
       )}
     </ol>
   );
@@ -347,7 +349,7 @@ function RawFields({ extra, provider }: { extra: Record<string, unknown>; provid
       meta={`${entries.length} fields, as the provider sent them`}
     >
       {entries.length === 0 ? (
-        <p className={styles.muted}>The provider sent no further fields.</p>
+        <p className={layout.note}>The provider sent no further fields.</p>
       ) : (
         <dl className={styles.raw}>
           {entries.map(([key, value]) => (

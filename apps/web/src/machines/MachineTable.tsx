@@ -5,6 +5,7 @@ import type { Machine } from '../api/types';
 import { formatMoney } from '../format/number';
 import { ProviderIcon } from '../providers/ProviderIcon';
 import { SortIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
 import { costNote } from './cost';
@@ -279,7 +280,7 @@ const Row = memo(function Row({
               {m.publicIps.length > 1 && <span className={styles.more}>+{m.publicIps.length - 1}</span>}
             </span>
             {m.privateIps[0] && (
-              <span className={`${styles.ip} ${styles.private}`}>
+              <span className={`${styles.ip} ${layout.muted}`}>
                 <span className={styles.ipText}>{m.privateIps[0]}</span>
                 {m.privateIps.length > 1 && <span className={styles.more}>+{m.privateIps.length - 1}</span>}
               </span>
@@ -290,7 +291,7 @@ const Row = memo(function Row({
       <td className={`${styles.cell} ${styles.truncate}`} title={m.location ?? undefined}>
         {m.location ?? <Muted />}
       </td>
-      <td className={`${styles.cell} ${styles.muted}`}>
+      <td className={`${styles.cell} ${layout.muted}`}>
         <RelativeTime value={m.launchedAt} />
       </td>
       <td className={`${styles.cell} ${styles.end} ${styles.num}`} title={costNote(m) || undefined}>

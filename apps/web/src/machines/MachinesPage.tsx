@@ -142,11 +142,7 @@ export function MachinesPage() {
         <EmptyState
           icon={<ServerIcon />}
           title="No machines yet"
-          actions={
-            <ButtonLink to="/clouds" variant="primary">
-              Add a cloud
-            </ButtonLink>
-          }
+          link={{ to: '/clouds', label: 'Add a cloud' }}
         >
           <p>
             Machines from every cloud you add are listed here together, with their state, size, location and

@@ -13,6 +13,7 @@ import { Button, ButtonLink } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { SelectField } from '../ui/Field';
 import { TerminalIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { RelativeTime } from '../ui/RelativeTime';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
@@ -44,7 +45,7 @@ export function SshCard({ machine: m, canEdit }: { machine: Machine; canEdit: bo
           portFromCloud={m.provider === 'ssh_host'}
         />
       ) : (
-        <p className={styles.muted}>Loading…</p>
+        <p className={layout.note}>Loading…</p>
       )}
     </Card>
   );
@@ -92,7 +93,7 @@ function SshForm({
     port !== (current.port ? String(current.port) : '');
 
   return (
-    <form className={styles.connect} onSubmit={submit} aria-label="SSH settings">
+    <form className={layout.stackTight} onSubmit={submit} aria-label="SSH settings">
       {save.isError && <Alert>{errorText(save.error)}</Alert>}
       <SelectField
         label="Key"
@@ -166,7 +167,7 @@ export function SessionsCard({ machineId }: { machineId: string }) {
       {sessions.isError ? (
         <Alert>{errorText(sessions.error)}</Alert>
       ) : items.length === 0 ? (
-        <p className={styles.muted}>
+        <p className={layout.note}>
           {sessions.data ? 'No terminal sessions yet. Each one is recorded here.' : 'Loading…'}
         </p>
       ) : (
@@ -179,7 +180,7 @@ export function SessionsCard({ machineId }: { machineId: string }) {
                   {' · '}
                   <RelativeTime value={s.startedAt} />
                 </span>
-                <span className={styles.muted}>
+                <span className={layout.note}>
                   {formatDuration(s.durationSeconds)}
                   {s.endReason ? ` · ${s.endReason}` : ''}
                 </span>

@@ -1,15 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { errorText } from '../api/errors';
 import { machineKeys, setMachineTags } from '../api/machines';
 import { plural } from '../format/number';
 import { patchMachineLists } from '../live/cache';
 import { Alert } from '../ui/Alert';
-import { Button } from '../ui/Button';
-import { Dialog } from '../ui/Dialog';
+import { FormDialog } from '../ui/FormDialog';
+import forms from '../ui/forms.module.css';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
-import styles from './machines.module.css';
 import { forEachLimited, type MachineRef } from './runActions';
 
 /** Sets one Overcast tag on several machines. */
@@ -34,8 +33,7 @@ function TagDialogBody({ machines, onClose }: { machines: MachineRef[]; onClose:
   const [error, setError] = useState<string | null>(null);
   const [keyError, setKeyError] = useState<string | undefined>();
 
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
+  async function onSubmit() {
     const k = key.trim();
     if (!k) {
       setKeyError('Enter a key, such as team or env.');
@@ -63,50 +61,41 @@ function TagDialogBody({ machines, onClose }: { machines: MachineRef[]; onClose:
   }
 
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       busy={busy}
       size="sm"
       title={`Tag ${machines.length === 1 ? machines[0]!.name : plural(machines.length, 'machine')}`}
       description="Overcast tags sit beside the provider's own tags and can be filtered on. A cost_per_month tag sets the machine's monthly cost."
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" form="tag-form" variant="primary" busy={busy}>
-            Add tag
-          </Button>
-        </>
-      }
+      formId="tag-form"
+      noValidate
+      submitLabel="Add tag"
+      onSubmit={onSubmit}
     >
-      <form id="tag-form" className={styles.dialogForm} onSubmit={onSubmit} noValidate>
-        <div className={styles.twoColumns}>
-          <TextField
-            label="Key"
-            value={key}
-            onChange={(e) => {
-              setKey(e.target.value);
-              setKeyError(undefined);
-            }}
-            error={keyError}
-            maxLength={128}
-            autoComplete="off"
-            spellCheck={false}
-          />
-          <TextField
-            label="Value"
-            aside="optional"
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-            maxLength={256}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        </div>
-        {error && <Alert>{error}</Alert>}
-      </form>
-    </Dialog>
+      <div className={forms.twoColumns}>
+        <TextField
+          label="Key"
+          value={key}
+          onChange={(e) => {
+            setKey(e.target.value);
+            setKeyError(undefined);
+          }}
+          error={keyError}
+          maxLength={128}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <TextField
+          label="Value"
+          aside="optional"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          maxLength={256}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      </div>
+      {error && <Alert>{error}</Alert>}
+    </FormDialog>
   );
 }

@@ -8,6 +8,7 @@ import { patchMachineLists } from '../live/cache';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { CloseIcon, PlusIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { toast } from '../ui/toast';
 import styles from './MachineDetailPage.module.css';
 
@@ -54,11 +55,11 @@ export function TagsEditor({ detail, canEdit }: { detail: MachineDetail; canEdit
   const provider = Object.entries(detail.providerTags);
 
   return (
-    <div className={styles.tagsEditor}>
+    <div className={layout.stack}>
       <div>
         <h3 className={styles.subheading}>Overcast tags</h3>
         {user.length === 0 ? (
-          <p className={styles.muted}>None yet.</p>
+          <p className={layout.note}>None yet.</p>
         ) : (
           <ul className={styles.chips}>
             {user.map(([k, v]) => (
@@ -108,7 +109,7 @@ export function TagsEditor({ detail, canEdit }: { detail: MachineDetail; canEdit
       <div>
         <h3 className={styles.subheading}>From the provider</h3>
         {provider.length === 0 ? (
-          <p className={styles.muted}>None.</p>
+          <p className={layout.note}>None.</p>
         ) : (
           <ul className={styles.chips}>
             {provider.map(([k, v]) => (

@@ -4,6 +4,8 @@ import type { MachineFilters } from '../api/machines';
 
 const KEYS = ['q', 'cloud', 'state', 'provider', 'tag', 'owner', 'sort'] as const;
 export type FilterKey = (typeof KEYS)[number];
+/** Changes to the filters as the controls make them: a value, or '' to drop the filter. */
+export type FilterChanges = Partial<Record<FilterKey, string>>;
 
 export const DEFAULT_SORT = 'name';
 
@@ -12,21 +14,22 @@ export function filtersFromParams(params: URLSearchParams): MachineFilters {
   const out: MachineFilters = {};
   for (const k of KEYS) {
     const value = params.get(k)?.trim();
-    if (value) out[k] = value;
+    // As the URL has them: the API checks the values.
+    if (value) (out as Record<FilterKey, string>)[k] = value;
   }
   if (out.sort === DEFAULT_SORT) delete out.sort;
   return out;
 }
 
 /** The list's filters live in the URL, so a filtered view can be bookmarked and shared. */
-export function useMachineFilters(): [MachineFilters, (changes: Partial<MachineFilters>) => void] {
+export function useMachineFilters(): [MachineFilters, (changes: FilterChanges) => void] {
   const [params, setParams] = useSearchParams();
   const key = KEYS.map((k) => params.get(k) ?? '').join('\u0000');
   // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the values, not the object
   const filters = useMemo(() => filtersFromParams(params), [key]);
 
   const update = useCallback(
-    (changes: Partial<MachineFilters>) => {
+    (changes: FilterChanges) => {
       setParams(
         (previous) => {
           const next = new URLSearchParams(previous);

@@ -12,6 +12,7 @@ import { Card } from '../ui/Card';
 import table from '../ui/DataTable.module.css';
 import { EmptyState } from '../ui/EmptyState';
 import { ActivityIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { Skeleton } from '../ui/Skeleton';
 import { TextField } from '../ui/TextField';
@@ -145,7 +146,7 @@ export function FleetPage() {
           <p>No monitored machine has reported in this period. Turn monitoring on from a machine's page.</p>
         </EmptyState>
       ) : (
-        <div className={styles.sections}>
+        <div className={layout.stackWide}>
           <Card title="Idlest" meta="cheapest to cut first: low use, high cost" flush>
             <UsageTable rows={fleet.data.idlest} />
           </Card>

@@ -13,6 +13,7 @@ import type { MetricName } from '../api/types';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
+import layout from '../ui/layout.module.css';
 import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
 import { toast } from '../ui/toast';
@@ -85,7 +86,7 @@ export function MetricsCard({ machineId, canEdit }: { machineId: string; canEdit
       ) : !m ? (
         <Skeleton width="50%" />
       ) : !m.enabled ? (
-        <p className={styles.muted}>
+        <p className={layout.muted}>
           Monitoring is off. When on, Overcast logs in over SSH every minute and reads CPU, memory, disk and
           network from /proc (nothing is installed), or scrapes node_exporter when the machine runs it.
         </p>
@@ -149,7 +150,7 @@ function Chart({
       ) : !series.data ? (
         <Skeleton width="100%" />
       ) : empty ? (
-        <p className={styles.muted}>No readings in this range yet.</p>
+        <p className={layout.muted}>No readings in this range yet.</p>
       ) : (
         <MetricChart data={series.data} unit={unit} percent={percent} label={label} />
       )}

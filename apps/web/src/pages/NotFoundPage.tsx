@@ -1,5 +1,4 @@
 import { useLocation } from 'react-router-dom';
-import { ButtonLink } from '../ui/Button';
 import { EmptyState } from '../ui/EmptyState';
 import { CompassIcon } from '../ui/icons';
 import { Page } from '../ui/Page';
@@ -11,11 +10,7 @@ export function NotFoundPage() {
       <EmptyState
         icon={<CompassIcon />}
         title="Nothing here"
-        actions={
-          <ButtonLink to="/" variant="primary">
-            Go to the dashboard
-          </ButtonLink>
-        }
+        link={{ to: '/', label: 'Go to the dashboard' }}
       >
         <p>
           There is no page at <code>{pathname}</code>. The link may be mistyped, or the page may have moved.

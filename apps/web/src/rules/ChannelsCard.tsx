@@ -1,41 +1,39 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
-import { errorText } from '../api/errors';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { channelsQuery, createChannel, deleteChannel, testChannel } from '../api/monitoring';
 import type { NotificationChannel } from '../api/types';
 import styles from '../monitoring/monitoring.module.css';
-import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { CopyButton } from '../ui/CopyButton';
-import table from '../ui/DataTable.module.css';
 import { Dialog } from '../ui/Dialog';
+import { FormDialog } from '../ui/FormDialog';
 import { PlusIcon, TrashIcon } from '../ui/icons';
-import { Skeleton } from '../ui/Skeleton';
+import layout from '../ui/layout.module.css';
+import { NameField } from '../ui/NameField';
+import { ResourceTable } from '../ui/ResourceTable';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
+import { useResourceMutation } from '../ui/useResourceMutation';
 
 /** Notification settings: who gets emails, which webhooks are called, and a "send test" for each. */
 export function ChannelsCard({ canEdit }: { canEdit: boolean }) {
-  const queryClient = useQueryClient();
   const channels = useQuery(channelsQuery);
   const [adding, setAdding] = useState<'email' | 'webhook' | null>(null);
   const [secret, setSecret] = useState<NotificationChannel | null>(null);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: channelsQuery.queryKey });
-  const test = useMutation({
+  const test = useResourceMutation({
     mutationFn: (c: NotificationChannel) => testChannel(c.id),
+    invalidates: [],
     onSuccess: (r) =>
       r.ok ? toast.success(r.message) : toast.error('The test did not arrive', { description: r.message }),
-    onError: (error) => toast.error('The test could not be sent', { description: errorText(error) }),
+    failure: 'The test could not be sent',
   });
-  const remove = useMutation({
+  const remove = useResourceMutation({
     mutationFn: (c: NotificationChannel) => deleteChannel(c.id),
-    onSuccess: () => {
-      toast.success('Channel removed');
-      void refresh();
-    },
-    onError: (error) => toast.error('The channel was not removed', { description: errorText(error) }),
+    invalidates: [channelsQuery.queryKey],
+    success: 'Channel removed',
+    failure: 'The channel was not removed',
   });
   return (
     <Card
@@ -54,66 +52,58 @@ export function ChannelsCard({ canEdit }: { canEdit: boolean }) {
         )
       }
     >
-      {channels.isError ? (
-        <Alert>{errorText(channels.error)}</Alert>
-      ) : !channels.data ? (
-        <Skeleton width="50%" />
-      ) : channels.data.items.length === 0 ? (
-        <p className={styles.muted} style={{ padding: 'var(--space-4)' }}>
-          No channels yet: rules record incidents but tell no one. Add email recipients or a webhook.
-        </p>
-      ) : (
-        <div className={table.scroll}>
-          <table className={table.table}>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Sends to</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {channels.data.items.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    {c.name} {!c.enabled && <Badge tone="muted">off</Badge>}
-                  </td>
-                  <td>{c.kind}</td>
-                  <td>{c.kind === 'email' ? c.recipients?.join(', ') : c.url}</td>
-                  <td className={table.end}>
-                    {canEdit && (
-                      <span className={styles.inline}>
-                        <Button
-                          size="xs"
-                          busy={test.isPending && test.variables?.id === c.id}
-                          onClick={() => test.mutate(c)}
-                        >
-                          Send test
-                        </Button>
-                        <Button
-                          size="xs"
-                          icon={<TrashIcon />}
-                          aria-label={`Remove ${c.name}`}
-                          onClick={() => remove.mutate(c)}
-                        />
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ResourceTable
+        bare
+        query={channels}
+        rows={channels.data?.items ?? []}
+        rowKey={(c) => c.id}
+        empty={
+          <p className={`${layout.muted} ${styles.padded}`}>
+            No channels yet: rules record incidents but tell no one. Add email recipients or a webhook.
+          </p>
+        }
+        columns={[
+          {
+            key: 'name',
+            header: 'Name',
+            cell: (c) => (
+              <>
+                {c.name} {!c.enabled && <Badge tone="muted">off</Badge>}
+              </>
+            ),
+          },
+          { key: 'kind', header: 'Kind', cell: (c) => c.kind },
+          {
+            key: 'to',
+            header: 'Sends to',
+            cell: (c) => (c.kind === 'email' ? c.recipients?.join(', ') : c.url),
+          },
+        ]}
+        rowControls={(c) =>
+          canEdit && (
+            <>
+              <Button
+                size="xs"
+                busy={test.isPending && test.variables?.id === c.id}
+                onClick={() => test.mutate(c)}
+              >
+                Send test
+              </Button>
+              <Button
+                size="xs"
+                icon={<TrashIcon />}
+                aria-label={`Remove ${c.name}`}
+                onClick={() => remove.mutate(c)}
+              />
+            </>
+          )
+        }
+      />
       {adding && (
         <AddChannelDialog
           kind={adding}
           onClose={() => setAdding(null)}
           onCreated={(c) => {
-            void refresh();
             setAdding(null);
             if (c.secret) setSecret(c);
           }}
@@ -131,7 +121,7 @@ export function ChannelsCard({ canEdit }: { canEdit: boolean }) {
             </Button>
           }
         >
-          <p className={styles.secret}>
+          <p className={layout.mono}>
             {secret.secret} <CopyButton text={secret.secret ?? ''} label="Copy the secret" />
           </p>
         </Dialog>
@@ -151,7 +141,7 @@ function AddChannelDialog({
 }) {
   const [name, setName] = useState(kind === 'email' ? 'Team' : 'Webhook');
   const [value, setValue] = useState('');
-  const create = useMutation({
+  const create = useResourceMutation({
     mutationFn: () =>
       createChannel(
         kind === 'email'
@@ -165,56 +155,32 @@ function AddChannelDialog({
             }
           : { kind, name: name.trim(), url: value.trim() },
       ),
-    onSuccess: (c) => {
-      toast.success(`Added ${c.name}`);
-      onCreated(c);
-    },
+    invalidates: [channelsQuery.queryKey],
+    success: (c) => `Added ${c.name}`,
+    onSuccess: onCreated,
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate();
-  };
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       title={kind === 'email' ? 'Add email recipients' : 'Add a webhook'}
       busy={create.isPending}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={create.isPending}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form="channel-form" busy={create.isPending}>
-            Add
-          </Button>
-        </>
-      }
+      error={create.error}
+      onSubmit={() => create.mutate()}
+      submitLabel="Add"
     >
-      <form id="channel-form" className={styles.form} onSubmit={submit}>
-        {create.isError && <Alert>{errorText(create.error)}</Alert>}
-        <TextField
-          label="Name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          required
-          maxLength={100}
-        />
-        <TextField
-          label={kind === 'email' ? 'Recipients' : 'URL'}
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-          required
-          placeholder={
-            kind === 'email' ? 'ops@example.com, oncall@example.com' : 'https://hooks.example.com/overcast'
-          }
-          hint={
-            kind === 'email'
-              ? 'Separate addresses with commas'
-              : 'Overcast POSTs JSON, signed with HMAC-SHA256'
-          }
-        />
-      </form>
-    </Dialog>
+      <NameField value={name} onChange={setName} maxLength={100} />
+      <TextField
+        label={kind === 'email' ? 'Recipients' : 'URL'}
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        required
+        placeholder={
+          kind === 'email' ? 'ops@example.com, oncall@example.com' : 'https://hooks.example.com/overcast'
+        }
+        hint={
+          kind === 'email' ? 'Separate addresses with commas' : 'Overcast POSTs JSON, signed with HMAC-SHA256'
+        }
+      />
+    </FormDialog>
   );
 }

@@ -1,20 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { errorText } from '../api/errors';
 import { incidentQuery, incidentsQuery } from '../api/monitoring';
 import type { Incident } from '../api/types';
 import { RunOutput } from '../automation/RunOutput';
 import styles from '../monitoring/monitoring.module.css';
-import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
-import table from '../ui/DataTable.module.css';
 import { EmptyState } from '../ui/EmptyState';
 import { CheckCircleIcon } from '../ui/icons';
 import { Page } from '../ui/Page';
+import { LoadError } from '../ui/QueryState';
 import { RelativeTime } from '../ui/RelativeTime';
+import { ResourceTable } from '../ui/ResourceTable';
 import { Skeleton } from '../ui/Skeleton';
 
 const StatusBadge = ({ incident }: { incident: Incident }) =>
@@ -24,6 +23,14 @@ const StatusBadge = ({ incident }: { incident: Incident }) =>
     </Badge>
   ) : (
     <Badge tone="success">Resolved</Badge>
+  );
+
+/** The machine an incident is about, or the organization for rules on the whole fleet. */
+const IncidentSubject = ({ incident }: { incident: Incident }) =>
+  incident.machineId ? (
+    <Link to={`/machines/${incident.machineId}`}>{incident.machineName ?? 'machine'}</Link>
+  ) : (
+    'Organization'
   );
 
 export function IncidentsPage() {
@@ -52,61 +59,28 @@ export function IncidentsPage() {
         </span>
       }
     >
-      {incidents.isError ? (
-        <Alert>{errorText(incidents.error)}</Alert>
-      ) : !incidents.data ? (
-        <Card>
-          <Skeleton width="60%" />
-        </Card>
-      ) : incidents.data.length === 0 ? (
-        <EmptyState
-          icon={<CheckCircleIcon />}
-          title={status === 'open' ? 'Nothing is wrong' : 'No incidents'}
-        >
-          <p>{status === 'open' ? 'No rule holds right now.' : 'No rule has fired yet.'}</p>
-        </EmptyState>
-      ) : (
-        <Card flush>
-          <div className={table.scroll}>
-            <table className={table.table}>
-              <thead>
-                <tr>
-                  <th scope="col">Status</th>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Machine</th>
-                  <th scope="col">Opened</th>
-                  <th scope="col">Resolved</th>
-                  <th scope="col">Latest</th>
-                </tr>
-              </thead>
-              <tbody>
-                {incidents.data.map((i) => (
-                  <tr key={i.id} data-incident-id={i.id}>
-                    <td>
-                      <StatusBadge incident={i} />
-                    </td>
-                    <td>
-                      <Link to={`/incidents/${i.id}`}>{i.ruleName}</Link>
-                    </td>
-                    <td>
-                      {i.machineId ? (
-                        <Link to={`/machines/${i.machineId}`}>{i.machineName ?? 'machine'}</Link>
-                      ) : (
-                        'Organization'
-                      )}
-                    </td>
-                    <td>
-                      <RelativeTime value={i.openedAt} />
-                    </td>
-                    <td>{i.resolvedAt ? <RelativeTime value={i.resolvedAt} /> : '—'}</td>
-                    <td>{i.timeline.at(-1)?.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </Card>
-      )}
+      <ResourceTable
+        query={incidents}
+        rows={incidents.data ?? []}
+        rowKey={(i) => i.id}
+        rowProps={(i) => ({ 'data-incident-id': i.id })}
+        empty={
+          <EmptyState
+            icon={<CheckCircleIcon />}
+            title={status === 'open' ? 'Nothing is wrong' : 'No incidents'}
+          >
+            <p>{status === 'open' ? 'No rule holds right now.' : 'No rule has fired yet.'}</p>
+          </EmptyState>
+        }
+        columns={[
+          { key: 'status', header: 'Status', cell: (i) => <StatusBadge incident={i} /> },
+          { key: 'rule', header: 'Rule', cell: (i) => <Link to={`/incidents/${i.id}`}>{i.ruleName}</Link> },
+          { key: 'machine', header: 'Machine', cell: (i) => <IncidentSubject incident={i} /> },
+          { key: 'opened', header: 'Opened', cell: (i) => <RelativeTime value={i.openedAt} /> },
+          { key: 'resolved', header: 'Resolved', cell: (i) => <RelativeTime value={i.resolvedAt} /> },
+          { key: 'latest', header: 'Latest', cell: (i) => i.timeline.at(-1)?.message },
+        ]}
+      />
     </Page>
   );
 }
@@ -123,12 +97,7 @@ export function IncidentPage() {
       description={
         i && (
           <>
-            {i.machineId ? (
-              <Link to={`/machines/${i.machineId}`}>{i.machineName ?? 'machine'}</Link>
-            ) : (
-              'Organization'
-            )}{' '}
-            · opened <RelativeTime value={i.openedAt} />
+            <IncidentSubject incident={i} /> · opened <RelativeTime value={i.openedAt} />
             {i.resolvedAt && (
               <>
                 {' '}
@@ -140,7 +109,7 @@ export function IncidentPage() {
       }
     >
       {incident.isError ? (
-        <Alert>{errorText(incident.error)}</Alert>
+        <LoadError error={incident.error} onRetry={incident.refetch} />
       ) : !i ? (
         <Skeleton width="60%" />
       ) : (

@@ -1,8 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { scriptsQuery } from '../api/automation';
 import { cloudsQuery } from '../api/clouds';
-import { errorText } from '../api/errors';
 import { channelsQuery, createRule, rulesQuery, updateRule } from '../api/monitoring';
 import type {
   CreateRuleRequest,
@@ -14,10 +13,9 @@ import type {
 } from '../api/types';
 import { MachineChecklist } from '../automation/MachineChecklist';
 import styles from '../monitoring/monitoring.module.css';
-import { Alert } from '../ui/Alert';
-import { Button } from '../ui/Button';
-import { Dialog } from '../ui/Dialog';
 import { SelectField } from '../ui/Field';
+import { FormDialog } from '../ui/FormDialog';
+import { NameField } from '../ui/NameField';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 
@@ -157,241 +155,217 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
       onClose();
     },
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate();
-  };
   const canAct = !(kind === 'cost' && costScope === 'total');
 
   return (
-    <Dialog
-      open
+    <FormDialog
       size="lg"
       onClose={onClose}
       title={rule ? `Edit ${rule.name}` : 'New rule'}
       busy={create.isPending}
       description="When the condition holds for a machine, an incident opens and the actions run; when it clears, the incident resolves."
-      footer={
-        <>
-          <Button onClick={onClose} disabled={create.isPending}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form="rule-form" busy={create.isPending}>
-            {rule ? 'Save' : 'Create rule'}
-          </Button>
-        </>
-      }
+      formId="rule-form"
+      submitLabel={rule ? 'Save' : 'Create rule'}
+      error={create.error}
+      onSubmit={() => create.mutate()}
     >
-      <form id="rule-form" className={styles.form} onSubmit={submit}>
-        {create.isError && <Alert>{errorText(create.error)}</Alert>}
-        <TextField
-          label="Name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          required
-          maxLength={120}
-        />
-        <div className={styles.fields}>
-          <SelectField
-            label="Watch"
-            value={targetKind}
-            onChange={(e) => setTargetKind(e.target.value as TargetKind)}
-          >
-            <option value="all">All machines</option>
-            <option value="machines">These machines</option>
-            <option value="tag">Machines with a tag</option>
-            <option value="cloud">Machines of a cloud</option>
-          </SelectField>
-          {targetKind === 'tag' && (
-            <>
-              <TextField label="Tag" value={tagKey} onChange={(e) => setTagKey(e.target.value)} required />
-              <TextField
-                label="Value"
-                aside="optional"
-                value={tagValue}
-                onChange={(e) => setTagValue(e.target.value)}
-              />
-            </>
-          )}
-          {targetKind === 'cloud' && (
-            <SelectField label="Cloud" value={cloudId} onChange={(e) => setCloudId(e.target.value)} required>
-              <option value="">Choose…</option>
-              {(clouds.data ?? []).map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.title}
-                </option>
-              ))}
-            </SelectField>
-          )}
-        </div>
-        {targetKind === 'machines' && (
-          <fieldset className={styles.fieldset}>
-            <legend className="visually-hidden">Machines to watch</legend>
-            <MachineChecklist selected={machineIds} onChange={setMachineIds} />
-            {machineIds.length === 0 && <p className={styles.hint}>Tick at least one machine.</p>}
-          </fieldset>
-        )}
-        <div className={styles.fields}>
-          <SelectField label="When" value={kind} onChange={(e) => setKind(e.target.value as ConditionKind)}>
-            <option value="metric">A metric crosses a threshold</option>
-            <option value="no_data">No metrics arrive</option>
-            <option value="state">The machine stays in a state</option>
-            <option value="cost">The cost is above</option>
-          </SelectField>
-          {kind === 'metric' && (
-            <>
-              <SelectField
-                label="Metric"
-                value={metric}
-                onChange={(e) => setMetric(e.target.value as MetricName)}
-              >
-                <option value="cpu">CPU %</option>
-                <option value="memory">Memory %</option>
-                <option value="disk">Disk % (fullest mount)</option>
-                <option value="load1">Load (1 min)</option>
-                <option value="load5">Load (5 min)</option>
-                <option value="load15">Load (15 min)</option>
-                <option value="net_rx">Network in (B/s)</option>
-                <option value="net_tx">Network out (B/s)</option>
-              </SelectField>
-              <SelectField
-                label="Aggregated as"
-                value={aggregate}
-                onChange={(e) => setAggregate(e.target.value as typeof aggregate)}
-              >
-                <option value="avg">average</option>
-                <option value="max">maximum</option>
-                <option value="min">minimum</option>
-                <option value="last">last reading</option>
-              </SelectField>
-            </>
-          )}
-          {kind === 'state' && (
-            <SelectField
-              label="State"
-              value={state}
-              onChange={(e) => setState(e.target.value as typeof state)}
-            >
-              <option value="stopped">stopped</option>
-              <option value="missing">missing</option>
-              <option value="error">error</option>
-            </SelectField>
-          )}
-          {kind === 'cost' && (
-            <SelectField
-              label="Of"
-              value={costScope}
-              onChange={(e) => setCostScope(e.target.value as typeof costScope)}
-            >
-              <option value="machine">each machine</option>
-              <option value="total">the machines together</option>
-            </SelectField>
-          )}
-        </div>
-        <div className={styles.fields}>
-          {kind === 'metric' && (
-            <>
-              <TextField
-                label="Over (minutes)"
-                type="number"
-                min={1}
-                value={windowMin}
-                onChange={(e) => setWindowMin(e.target.value)}
-              />
-              <SelectField
-                label="Is"
-                value={operator}
-                onChange={(e) => setOperator(e.target.value as typeof operator)}
-              >
-                <option value=">">above</option>
-                <option value=">=">at least</option>
-                <option value="<">below</option>
-                <option value="<=">at most</option>
-              </SelectField>
-            </>
-          )}
-          {(kind === 'metric' || kind === 'cost') && (
+      <NameField value={name} onChange={setName} maxLength={120} />
+      <div className={styles.fields}>
+        <SelectField
+          label="Watch"
+          value={targetKind}
+          onChange={(e) => setTargetKind(e.target.value as TargetKind)}
+        >
+          <option value="all">All machines</option>
+          <option value="machines">These machines</option>
+          <option value="tag">Machines with a tag</option>
+          <option value="cloud">Machines of a cloud</option>
+        </SelectField>
+        {targetKind === 'tag' && (
+          <>
+            <TextField label="Tag" value={tagKey} onChange={(e) => setTagKey(e.target.value)} required />
             <TextField
-              label={kind === 'cost' ? 'Monthly cost' : 'Threshold'}
-              type="number"
-              step="any"
-              value={threshold}
-              onChange={(e) => setThreshold(e.target.value)}
-              required
+              label="Value"
+              aside="optional"
+              value={tagValue}
+              onChange={(e) => setTagValue(e.target.value)}
             />
-          )}
-          {kind === 'metric' && (
+          </>
+        )}
+        {targetKind === 'cloud' && (
+          <SelectField label="Cloud" value={cloudId} onChange={(e) => setCloudId(e.target.value)} required>
+            <option value="">Choose…</option>
+            {(clouds.data ?? []).map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.title}
+              </option>
+            ))}
+          </SelectField>
+        )}
+      </div>
+      {targetKind === 'machines' && (
+        <fieldset className={styles.fieldset}>
+          <legend className="visually-hidden">Machines to watch</legend>
+          <MachineChecklist selected={machineIds} onChange={setMachineIds} />
+          {machineIds.length === 0 && <p className={styles.hint}>Tick at least one machine.</p>}
+        </fieldset>
+      )}
+      <div className={styles.fields}>
+        <SelectField label="When" value={kind} onChange={(e) => setKind(e.target.value as ConditionKind)}>
+          <option value="metric">A metric crosses a threshold</option>
+          <option value="no_data">No metrics arrive</option>
+          <option value="state">The machine stays in a state</option>
+          <option value="cost">The cost is above</option>
+        </SelectField>
+        {kind === 'metric' && (
+          <>
+            <SelectField
+              label="Metric"
+              value={metric}
+              onChange={(e) => setMetric(e.target.value as MetricName)}
+            >
+              <option value="cpu">CPU %</option>
+              <option value="memory">Memory %</option>
+              <option value="disk">Disk % (fullest mount)</option>
+              <option value="load1">Load (1 min)</option>
+              <option value="load5">Load (5 min)</option>
+              <option value="load15">Load (15 min)</option>
+              <option value="net_rx">Network in (B/s)</option>
+              <option value="net_tx">Network out (B/s)</option>
+            </SelectField>
+            <SelectField
+              label="Aggregated as"
+              value={aggregate}
+              onChange={(e) => setAggregate(e.target.value as typeof aggregate)}
+            >
+              <option value="avg">average</option>
+              <option value="max">maximum</option>
+              <option value="min">minimum</option>
+              <option value="last">last reading</option>
+            </SelectField>
+          </>
+        )}
+        {kind === 'state' && (
+          <SelectField label="State" value={state} onChange={(e) => setState(e.target.value as typeof state)}>
+            <option value="stopped">stopped</option>
+            <option value="missing">missing</option>
+            <option value="error">error</option>
+          </SelectField>
+        )}
+        {kind === 'cost' && (
+          <SelectField
+            label="Of"
+            value={costScope}
+            onChange={(e) => setCostScope(e.target.value as typeof costScope)}
+          >
+            <option value="machine">each machine</option>
+            <option value="total">the machines together</option>
+          </SelectField>
+        )}
+      </div>
+      <div className={styles.fields}>
+        {kind === 'metric' && (
+          <>
             <TextField
-              label="Checks in a row"
+              label="Over (minutes)"
               type="number"
               min={1}
-              max={100}
-              value={times}
-              onChange={(e) => setTimes(e.target.value)}
+              value={windowMin}
+              onChange={(e) => setWindowMin(e.target.value)}
             />
-          )}
-          {(kind === 'no_data' || kind === 'state') && (
-            <TextField
-              label="For (minutes)"
-              type="number"
-              min={kind === 'no_data' ? 1 : 0}
-              value={forMin}
-              onChange={(e) => setForMin(e.target.value)}
-            />
-          )}
-        </div>
-        <fieldset className={styles.then}>
-          <legend>Then</legend>
-          <label className={styles.inline}>
-            <input
-              type="checkbox"
-              checked={email}
-              disabled={!emailAvailable && !email}
-              onChange={(e) => setEmail(e.target.checked)}
-            />{' '}
-            Email the recipients
-          </label>
-          {!emailAvailable && channels.data && (
-            <p className={styles.hint}>
-              Email is off on this server: an admin sets <code>smtp.host</code> in the settings to turn it on.
-            </p>
-          )}
-          <label className={styles.inline}>
-            <input type="checkbox" checked={webhook} onChange={(e) => setWebhook(e.target.checked)} /> Call
-            the webhooks
-          </label>
-          {canAct && (
-            <SelectField label="Run a script" value={scriptId} onChange={(e) => setScriptId(e.target.value)}>
-              <option value="">No script</option>
-              {(scripts.data ?? []).map((x) => (
-                <option key={x.id} value={x.id}>
-                  {x.name}
-                </option>
-              ))}
-            </SelectField>
-          )}
-          {canAct && (
             <SelectField
-              label="And fix it"
-              value={machineAction}
-              onChange={(e) => setMachineAction(e.target.value as typeof machineAction)}
+              label="Is"
+              value={operator}
+              onChange={(e) => setOperator(e.target.value as typeof operator)}
             >
-              <option value="">Do nothing to the machine</option>
-              <option value="reboot">Reboot it</option>
-              <option value="stop">Stop it</option>
-              <option value="destroy">Destroy it</option>
+              <option value=">">above</option>
+              <option value=">=">at least</option>
+              <option value="<">below</option>
+              <option value="<=">at most</option>
             </SelectField>
-          )}
+          </>
+        )}
+        {(kind === 'metric' || kind === 'cost') && (
           <TextField
-            label="Cooldown (minutes)"
+            label={kind === 'cost' ? 'Monthly cost' : 'Threshold'}
             type="number"
-            min={0}
-            value={cooldownMin}
-            onChange={(e) => setCooldownMin(e.target.value)}
-            hint="Actions run at most once per machine in this time"
+            step="any"
+            value={threshold}
+            onChange={(e) => setThreshold(e.target.value)}
+            required
           />
-        </fieldset>
-      </form>
-    </Dialog>
+        )}
+        {kind === 'metric' && (
+          <TextField
+            label="Checks in a row"
+            type="number"
+            min={1}
+            max={100}
+            value={times}
+            onChange={(e) => setTimes(e.target.value)}
+          />
+        )}
+        {(kind === 'no_data' || kind === 'state') && (
+          <TextField
+            label="For (minutes)"
+            type="number"
+            min={kind === 'no_data' ? 1 : 0}
+            value={forMin}
+            onChange={(e) => setForMin(e.target.value)}
+          />
+        )}
+      </div>
+      <fieldset className={styles.then}>
+        <legend>Then</legend>
+        <label className={styles.inline}>
+          <input
+            type="checkbox"
+            checked={email}
+            disabled={!emailAvailable && !email}
+            onChange={(e) => setEmail(e.target.checked)}
+          />{' '}
+          Email the recipients
+        </label>
+        {!emailAvailable && channels.data && (
+          <p className={styles.hint}>
+            Email is off on this server: an admin sets <code>smtp.host</code> in the settings to turn it on.
+          </p>
+        )}
+        <label className={styles.inline}>
+          <input type="checkbox" checked={webhook} onChange={(e) => setWebhook(e.target.checked)} /> Call the
+          webhooks
+        </label>
+        {canAct && (
+          <SelectField label="Run a script" value={scriptId} onChange={(e) => setScriptId(e.target.value)}>
+            <option value="">No script</option>
+            {(scripts.data ?? []).map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.name}
+              </option>
+            ))}
+          </SelectField>
+        )}
+        {canAct && (
+          <SelectField
+            label="And fix it"
+            value={machineAction}
+            onChange={(e) => setMachineAction(e.target.value as typeof machineAction)}
+          >
+            <option value="">Do nothing to the machine</option>
+            <option value="reboot">Reboot it</option>
+            <option value="stop">Stop it</option>
+            <option value="destroy">Destroy it</option>
+          </SelectField>
+        )}
+        <TextField
+          label="Cooldown (minutes)"
+          type="number"
+          min={0}
+          value={cooldownMin}
+          onChange={(e) => setCooldownMin(e.target.value)}
+          hint="Actions run at most once per machine in this time"
+        />
+      </fieldset>
+    </FormDialog>
   );
 }

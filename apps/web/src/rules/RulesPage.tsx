@@ -1,25 +1,22 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { cloudsQuery } from '../api/clouds';
-import { errorText } from '../api/errors';
 import { deleteRule, rulesQuery, updateRule } from '../api/monitoring';
 import type { Rule } from '../api/types';
 import { usePermissions } from '../auth/permissions';
-import automation from '../automation/automation.module.css';
+import { DisabledReason } from '../automation/DisabledReason';
 import styles from '../monitoring/monitoring.module.css';
-import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
-import { Card } from '../ui/Card';
-import table from '../ui/DataTable.module.css';
 import { EmptyState } from '../ui/EmptyState';
-import { BoltIcon, PencilIcon, PlusIcon, PowerIcon, TrashIcon } from '../ui/icons';
-import { Menu } from '../ui/Menu';
+import { BoltIcon, PlusIcon, PowerIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
-import { Skeleton } from '../ui/Skeleton';
-import { toast } from '../ui/toast';
+import { ResourceTable } from '../ui/ResourceTable';
+import { editSwitchDelete } from '../ui/rowActions';
+import { useResourceMutation } from '../ui/useResourceMutation';
 import { ChannelsCard } from './ChannelsCard';
 import { describeActions, describeCondition, describeTarget } from './describe';
 import { RuleDialog } from './RuleDialog';
@@ -41,28 +38,22 @@ function RuleState({ rule }: { rule: Rule }) {
 
 export function RulesPage() {
   const permissions = usePermissions();
-  const queryClient = useQueryClient();
   const rules = useQuery(rulesQuery);
   const clouds = useQuery(cloudsQuery);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Rule | null>(null);
   const cloudTitle = (id: string) => clouds.data?.find((c) => c.id === id)?.title ?? 'a cloud';
-  const refresh = () => queryClient.invalidateQueries({ queryKey: rulesQuery.queryKey });
-  const toggle = useMutation({
+  const toggle = useResourceMutation({
     mutationFn: (rule: Rule) => updateRule(rule.id, { enabled: !rule.enabled }),
-    onSuccess: (rule) => {
-      toast.success(rule.enabled ? `"${rule.name}" is on` : `"${rule.name}" is off`);
-      void refresh();
-    },
-    onError: (error) => toast.error('The rule was not changed', { description: errorText(error) }),
+    invalidates: [rulesQuery.queryKey],
+    success: (rule) => (rule.enabled ? `"${rule.name}" is on` : `"${rule.name}" is off`),
+    failure: 'The rule was not changed',
   });
-  const remove = useMutation({
+  const remove = useResourceMutation({
     mutationFn: (rule: Rule) => deleteRule(rule.id),
-    onSuccess: () => {
-      toast.success('Rule deleted');
-      void refresh();
-    },
-    onError: (error) => toast.error('The rule was not deleted', { description: errorText(error) }),
+    invalidates: [rulesQuery.queryKey],
+    success: 'Rule deleted',
+    failure: 'The rule was not deleted',
   });
   const newRule = permissions.can('rules', 'create') ? (
     <Button variant="primary" icon={<PlusIcon />} onClick={() => setCreating(true)}>
@@ -82,83 +73,51 @@ export function RulesPage() {
       }
       actions={list.length > 0 ? newRule : undefined}
     >
-      <div className={styles.sections}>
-        {rules.isError ? (
-          <Alert>{errorText(rules.error)}</Alert>
-        ) : !rules.data ? (
-          <Card>
-            <Skeleton width="60%" />
-          </Card>
-        ) : list.length === 0 ? (
-          <EmptyState icon={<BoltIcon />} title="No rules yet" actions={newRule}>
-            <p>
-              Rules watch your machines and act when a condition holds. For example, alert the team when a
-              machine stops responding, or reboot it when it has been unreachable for five minutes.
-            </p>
-          </EmptyState>
-        ) : (
-          <Card flush>
-            <div className={table.scroll}>
-              <table className={`${table.table} ${styles.rulesTable}`}>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">When</th>
-                    <th scope="col">Watching</th>
-                    <th scope="col">Then</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Last fired</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((rule) => (
-                    <tr key={rule.id} data-rule-id={rule.id}>
-                      <td>
-                        {rule.name}
-                        {!rule.enabled && rule.disabledReason && (
-                          <span className={automation.disabledReason} role="note">
-                            {rule.disabledReason}
-                          </span>
-                        )}
-                      </td>
-                      <td>{describeCondition(rule.condition)}</td>
-                      <td>{describeTarget(rule.target, cloudTitle)}</td>
-                      <td>{describeActions(rule)}</td>
-                      <td>
-                        <RuleState rule={rule} />
-                      </td>
-                      <td>{rule.lastFiredAt ? <RelativeTime value={rule.lastFiredAt} /> : 'never'}</td>
-                      <td className={table.end}>
-                        {permissions.can('rules', 'edit') && (
-                          <Menu
-                            label={`More actions for ${rule.name}`}
-                            items={[
-                              { label: 'Edit', icon: <PencilIcon />, onSelect: () => setEditing(rule) },
-                              {
-                                label: rule.enabled ? 'Turn off' : 'Turn on',
-                                icon: <PowerIcon />,
-                                onSelect: () => toggle.mutate(rule),
-                              },
-                              {
-                                label: 'Delete',
-                                icon: <TrashIcon />,
-                                danger: true,
-                                onSelect: () => remove.mutate(rule),
-                              },
-                            ]}
-                          />
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </Card>
-        )}
+      <div className={layout.stackWide}>
+        <ResourceTable
+          query={rules}
+          rows={list}
+          rowKey={(rule) => rule.id}
+          rowProps={(rule) => ({ 'data-rule-id': rule.id })}
+          className={styles.rulesTable}
+          empty={
+            <EmptyState icon={<BoltIcon />} title="No rules yet" actions={newRule}>
+              <p>
+                Rules watch your machines and act when a condition holds. For example, alert the team when a
+                machine stops responding, or reboot it when it has been unreachable for five minutes.
+              </p>
+            </EmptyState>
+          }
+          columns={[
+            {
+              key: 'name',
+              header: 'Name',
+              cell: (rule) => (
+                <>
+                  {rule.name}
+                  <DisabledReason item={rule} />
+                </>
+              ),
+            },
+            { key: 'when', header: 'When', cell: (rule) => describeCondition(rule.condition) },
+            { key: 'watching', header: 'Watching', cell: (rule) => describeTarget(rule.target, cloudTitle) },
+            { key: 'then', header: 'Then', cell: describeActions },
+            { key: 'state', header: 'State', cell: (rule) => <RuleState rule={rule} /> },
+            {
+              key: 'fired',
+              header: 'Last fired',
+              cell: (rule) => <RelativeTime value={rule.lastFiredAt} empty="never" />,
+            },
+          ]}
+          actionsLabel={(rule) => `More actions for ${rule.name}`}
+          actions={editSwitchDelete<Rule>('rules', {
+            edit: setEditing,
+            switchLabel: (rule) => (rule.enabled ? 'Turn off' : 'Turn on'),
+            switchIcon: <PowerIcon />,
+            onSwitch: (rule) => toggle.mutate(rule),
+            remove: (rule) => remove.mutate(rule),
+          })}
+        />
         <ChannelsCard canEdit={permissions.can('rules', 'edit')} />
       </div>
       {creating && <RuleDialog onClose={() => setCreating(false)} />}

@@ -1,6 +1,7 @@
 import { useSession } from '../auth/SessionContext';
 import { Button } from '../ui/Button';
 import { CloseIcon, MenuIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import styles from './Header.module.css';
 import { LiveIndicator } from './LiveIndicator';
 import { ThemeToggle } from './ThemeToggle';
@@ -30,7 +31,7 @@ export function Header({ menuOpen, onMenuToggle }: HeaderProps) {
         <span className={styles.orgLabel}>Organization</span>
         <span className={styles.orgName}>{organization.name}</span>
       </p>
-      <div className={styles.tools}>
+      <div className={layout.inline}>
         <LiveIndicator />
         <ThemeToggle />
         <UserMenu />

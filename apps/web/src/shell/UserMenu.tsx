@@ -7,6 +7,7 @@ import { useSession } from '../auth/SessionContext';
 import { startSession } from '../auth/session';
 import { useLogout } from '../auth/useLogout';
 import { ChevronDownIcon, KeyIcon, LogOutIcon, UsersIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { handleMenuKey, menuItems, useCloseOnOutsidePress } from '../ui/menuBehaviour';
 import { Spinner } from '../ui/Spinner';
 import { roleLabel } from './roleLabel';
@@ -84,8 +85,8 @@ export function UserMenu() {
         <div className={styles.popover}>
           <div className={styles.identity}>
             {user.name && <p className={styles.name}>{user.name}</p>}
-            <p className={styles.muted}>{user.email}</p>
-            <p className={styles.muted}>
+            <p className={layout.muted}>{user.email}</p>
+            <p className={layout.muted}>
               {roleLabel(role)} · {organization.name}
             </p>
           </div>

@@ -1,6 +1,6 @@
 import type { Role } from '@overcast/contracts';
 import { AUTHZ_ACTIONS, RESOURCE_KINDS } from '@overcast/contracts/authz';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { cloudsQuery } from '../api/clouds';
 import { errorText } from '../api/errors';
@@ -29,14 +29,16 @@ import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { CopyButton } from '../ui/CopyButton';
-import table from '../ui/DataTable.module.css';
 import { SelectField } from '../ui/Field';
+import forms from '../ui/forms.module.css';
+import { InlineForm } from '../ui/InlineForm';
 import { PlusIcon, TrashIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
-import { Skeleton } from '../ui/Skeleton';
+import { ResourceTable } from '../ui/ResourceTable';
 import { TextField } from '../ui/TextField';
-import { toast } from '../ui/toast';
+import { useResourceMutation } from '../ui/useResourceMutation';
 import styles from './team.module.css';
 
 const ROLES: Role[] = ['owner', 'admin', 'member', 'viewer'];
@@ -49,7 +51,7 @@ export function TeamPage() {
       title="Team"
       description={`People in ${organization.name}, their roles, and the teams whose policies limit what they can do.`}
     >
-      <div className={styles.stack}>
+      <div className={layout.stackWide}>
         {manageOrganization && <InviteCard />}
         <MembersCard />
         <TeamsCard />
@@ -58,44 +60,39 @@ export function TeamPage() {
   );
 }
 
-function useRefresh() {
-  const queryClient = useQueryClient();
-  return () => {
-    for (const key of [membersQuery.queryKey, invitationsQuery.queryKey, teamsQuery.queryKey])
-      void queryClient.invalidateQueries({ queryKey: key });
-  };
-}
+/** Who is in the organization, who is invited and the teams: a change to one shows in the others. */
+const PEOPLE = [membersQuery.queryKey, invitationsQuery.queryKey, teamsQuery.queryKey];
 
 function InviteCard() {
-  const refresh = useRefresh();
   const { role } = useSession();
   const [email, setEmail] = useState('');
   const [inviteRole, setInviteRole] = useState<Role>('member');
   const invitations = useQuery(invitationsQuery);
   const [link, setLink] = useState<{ url: string; emailed: boolean; email: string } | null>(null);
-  const send = useMutation({
+  const send = useResourceMutation({
     mutationFn: () => invite(email.trim(), inviteRole),
+    invalidates: PEOPLE,
     onSuccess: (created) => {
       setLink({ url: created.url, emailed: created.emailed, email: created.invitation.email });
       setEmail('');
-      refresh();
     },
   });
-  const withdraw = useMutation({
+  const withdraw = useResourceMutation({
     mutationFn: (i: InvitationView) => withdrawInvitation(i.id),
-    onSuccess: () => refresh(),
-    onError: (error) => toast.error('The invitation was not withdrawn', { description: errorText(error) }),
+    invalidates: PEOPLE,
+    failure: 'The invitation was not withdrawn',
   });
   const pending = (invitations.data ?? []).filter((i) => !i.acceptedAt);
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (email.trim()) send.mutate();
-  }
   return (
     <Card title="Invite someone">
-      <form className={styles.row} onSubmit={onSubmit}>
+      <InlineForm
+        error={send.error}
+        onSubmit={() => {
+          if (email.trim()) send.mutate();
+        }}
+      >
         <TextField
-          className={styles.grow}
+          className={forms.grow}
           label="Email"
           type="email"
           value={email}
@@ -112,8 +109,7 @@ function InviteCard() {
         <Button type="submit" variant="primary" icon={<PlusIcon />} busy={send.isPending}>
           Invite
         </Button>
-      </form>
-      {send.isError && <Alert>{errorText(send.error)}</Alert>}
+      </InlineForm>
       {link && (
         <div role="status">
           <p>
@@ -122,7 +118,7 @@ function InviteCard() {
               : `Send ${link.email} this link; it works once, for 7 days. (Email is not set up on this server.)`}
           </p>
           <div className={styles.link}>
-            <code className={styles.mono} data-testid="invite-link">
+            <code className={layout.mono} data-testid="invite-link">
               {link.url}
             </code>
             <CopyButton text={link.url} label="Copy invite link" />
@@ -130,37 +126,24 @@ function InviteCard() {
         </div>
       )}
       {pending.length > 0 && (
-        <div className={table.scroll}>
-          <table className={table.table}>
-            <caption className="visually-hidden">Pending invitations</caption>
-            <thead>
-              <tr>
-                <th scope="col">Invited</th>
-                <th scope="col">Role</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {pending.map((i) => (
-                <tr key={i.id}>
-                  <td>{i.email}</td>
-                  <td>{roleLabel(i.role)}</td>
-                  <td>
-                    <RelativeTime value={i.expiresAt} />
-                  </td>
-                  <td className={table.end}>
-                    <Button size="xs" onClick={() => withdraw.mutate(i)}>
-                      Withdraw
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ResourceTable
+          bare
+          label="Pending invitations"
+          query={invitations}
+          rows={pending}
+          rowKey={(i) => i.id}
+          empty={null}
+          columns={[
+            { key: 'email', header: 'Invited', cell: (i) => i.email },
+            { key: 'role', header: 'Role', cell: (i) => roleLabel(i.role) },
+            { key: 'expires', header: 'Expires', cell: (i) => <RelativeTime value={i.expiresAt} /> },
+          ]}
+          rowControls={(i) => (
+            <Button size="xs" onClick={() => withdraw.mutate(i)}>
+              Withdraw
+            </Button>
+          )}
+        />
       )}
     </Card>
   );
@@ -169,144 +152,125 @@ function InviteCard() {
 function MembersCard() {
   const { user, role: myRole } = useSession();
   const { manageOrganization } = usePermissions();
-  const refresh = useRefresh();
   const members = useQuery(membersQuery);
-  const change = useMutation({
+  const change = useResourceMutation({
     mutationFn: ({ m, role }: { m: Member; role: Role }) => setMemberRole(m.userId, role),
-    onSuccess: () => refresh(),
-    onError: (error) => toast.error('The role was not changed', { description: errorText(error) }),
+    invalidates: PEOPLE,
+    failure: 'The role was not changed',
   });
-  const remove = useMutation({
+  const remove = useResourceMutation({
     mutationFn: (m: Member) => removeMember(m.userId),
-    onSuccess: (_, m) => {
-      toast.success(`${m.email} was removed`);
-      refresh();
-    },
-    onError: (error) => toast.error('The member was not removed', { description: errorText(error) }),
+    invalidates: PEOPLE,
+    success: (_, m) => `${m.email} was removed`,
+    failure: 'The member was not removed',
   });
+  const editable = (m: Member) =>
+    manageOrganization && m.userId !== user.id && (m.role !== 'owner' || myRole === 'owner');
+  const muted = (text: string) => <span className={layout.muted}>{text}</span>;
   return (
     <Card title="Members" meta={members.data ? String(members.data.length) : undefined} flush>
-      {members.isError ? (
-        <Alert>{errorText(members.error)}</Alert>
-      ) : !members.data ? (
-        <Skeleton width="60%" />
-      ) : (
-        <div className={table.scroll}>
-          <table className={table.table}>
-            <thead>
-              <tr>
-                <th scope="col">Person</th>
-                <th scope="col">Role</th>
-                <th scope="col">Teams</th>
-                <th scope="col">Two-factor</th>
-                <th scope="col">Last login</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.data.map((m) => {
-                const editable =
-                  manageOrganization && m.userId !== user.id && (m.role !== 'owner' || myRole === 'owner');
-                return (
-                  <tr key={m.userId} data-member={m.email}>
-                    <td>
-                      {m.name || m.email}
-                      {m.name && <div className={styles.muted}>{m.email}</div>}
-                    </td>
-                    <td>
-                      {editable ? (
-                        <select
-                          aria-label={`Role of ${m.email}`}
-                          value={m.role}
-                          onChange={(e) => change.mutate({ m, role: e.target.value as Role })}
-                        >
-                          {ROLES.filter((r) => r !== 'owner' || myRole === 'owner').map((r) => (
-                            <option key={r} value={r}>
-                              {roleLabel(r)}
-                            </option>
-                          ))}
-                        </select>
-                      ) : (
-                        roleLabel(m.role)
-                      )}
-                    </td>
-                    <td>
-                      {m.teams.map((t) => t.name).join(', ') || <span className={styles.muted}>None</span>}
-                    </td>
-                    <td>
-                      {m.totpEnabled ? (
-                        <Badge tone="success">On</Badge>
-                      ) : (
-                        <span className={styles.muted}>Off</span>
-                      )}
-                    </td>
-                    <td>
-                      {m.lastLoginAt ? (
-                        <RelativeTime value={m.lastLoginAt} />
-                      ) : (
-                        <span className={styles.muted}>Never</span>
-                      )}
-                    </td>
-                    <td className={table.end}>
-                      {editable && (
-                        <Button
-                          size="xs"
-                          variant="danger"
-                          icon={<TrashIcon />}
-                          onClick={() => {
-                            if (
-                              window.confirm(
-                                `Remove ${m.email} from the organization? Their sessions and API tokens here stop working.`,
-                              )
-                            )
-                              remove.mutate(m);
-                          }}
-                        >
-                          Remove
-                        </Button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ResourceTable
+        bare
+        query={members}
+        rows={members.data ?? []}
+        rowKey={(m) => m.userId}
+        rowProps={(m) => ({ 'data-member': m.email })}
+        empty={null}
+        columns={[
+          {
+            key: 'person',
+            header: 'Person',
+            cell: (m) => (
+              <>
+                {m.name || m.email}
+                {m.name && <div className={layout.muted}>{m.email}</div>}
+              </>
+            ),
+          },
+          {
+            key: 'role',
+            header: 'Role',
+            cell: (m) =>
+              editable(m) ? (
+                <select
+                  aria-label={`Role of ${m.email}`}
+                  value={m.role}
+                  onChange={(e) => change.mutate({ m, role: e.target.value as Role })}
+                >
+                  {ROLES.filter((r) => r !== 'owner' || myRole === 'owner').map((r) => (
+                    <option key={r} value={r}>
+                      {roleLabel(r)}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                roleLabel(m.role)
+              ),
+          },
+          {
+            key: 'teams',
+            header: 'Teams',
+            cell: (m) => m.teams.map((t) => t.name).join(', ') || muted('None'),
+          },
+          {
+            key: 'totp',
+            header: 'Two-factor',
+            cell: (m) => (m.totpEnabled ? <Badge tone="success">On</Badge> : muted('Off')),
+          },
+          {
+            key: 'login',
+            header: 'Last login',
+            cell: (m) => (m.lastLoginAt ? <RelativeTime value={m.lastLoginAt} /> : muted('Never')),
+          },
+        ]}
+        rowControls={(m) =>
+          editable(m) && (
+            <Button
+              size="xs"
+              variant="danger"
+              icon={<TrashIcon />}
+              onClick={() => {
+                if (
+                  window.confirm(
+                    `Remove ${m.email} from the organization? Their sessions and API tokens here stop working.`,
+                  )
+                )
+                  remove.mutate(m);
+              }}
+            >
+              Remove
+            </Button>
+          )
+        }
+      />
     </Card>
   );
 }
 
 function TeamsCard() {
   const { manageOrganization } = usePermissions();
-  const refresh = useRefresh();
   const teams = useQuery(teamsQuery);
   const [name, setName] = useState('');
-  const create = useMutation({
+  const create = useResourceMutation({
     mutationFn: () => createTeam(name.trim()),
-    onSuccess: () => {
-      setName('');
-      refresh();
-    },
+    invalidates: PEOPLE,
+    onSuccess: () => setName(''),
   });
   return (
     <Card title="Teams">
-      <p className={styles.muted}>
+      <p className={layout.muted}>
         Members and viewers in a team with policies can do only what those policies allow; a deny wins over an
         allow. Owners and admins are not limited by teams.
       </p>
       {manageOrganization && (
-        <form
-          className={styles.row}
-          onSubmit={(e) => {
-            e.preventDefault();
+        <InlineForm
+          error={create.error}
+          onSubmit={() => {
             if (name.trim()) create.mutate();
           }}
         >
           <TextField
-            className={styles.grow}
+            className={forms.grow}
             label="New team"
             value={name}
             onChange={(e) => setName(e.target.value)}
@@ -314,12 +278,11 @@ function TeamsCard() {
           <Button type="submit" icon={<PlusIcon />} busy={create.isPending}>
             Create team
           </Button>
-        </form>
+        </InlineForm>
       )}
-      {create.isError && <Alert>{errorText(create.error)}</Alert>}
       {teams.isError && <Alert>{errorText(teams.error)}</Alert>}
-      {teams.data?.length === 0 && <p className={styles.muted}>No teams yet.</p>}
-      <div className={styles.stack}>
+      {teams.data?.length === 0 && <p className={layout.muted}>No teams yet.</p>}
+      <div className={layout.stackWide}>
         {teams.data?.map((t) => (
           <TeamEditor key={t.id} team={t} editable={manageOrganization} />
         ))}
@@ -343,7 +306,6 @@ function describePolicy(p: Team['policies'][number], cloudTitle: (id: string) =>
 }
 
 function TeamEditor({ team, editable }: { team: Team; editable: boolean }) {
-  const refresh = useRefresh();
   const members = useQuery(membersQuery);
   const clouds = useQuery(cloudsQuery);
   const cloudTitle = (id: string) => clouds.data?.find((c) => c.id === id)?.title ?? id.slice(0, 8);
@@ -354,19 +316,18 @@ function TeamEditor({ team, editable }: { team: Team; editable: boolean }) {
     cloudId: '',
     tag: '',
   });
-  const onError = (error: unknown) =>
-    toast.error(`${team.name} was not changed`, { description: errorText(error) });
-  const saveMembers = useMutation({
+  const failure = `${team.name} was not changed`;
+  const saveMembers = useResourceMutation({
     mutationFn: (userIds: string[]) => setTeamMembers(team.id, userIds),
-    onSuccess: () => refresh(),
-    onError,
+    invalidates: PEOPLE,
+    failure,
   });
-  const savePolicies = useMutation({
+  const savePolicies = useResourceMutation({
     mutationFn: (policies: TeamPolicyInput[]) => setTeamPolicies(team.id, policies),
-    onSuccess: () => refresh(),
-    onError,
+    invalidates: PEOPLE,
+    failure,
   });
-  const remove = useMutation({ mutationFn: () => deleteTeam(team.id), onSuccess: () => refresh(), onError });
+  const remove = useResourceMutation({ mutationFn: () => deleteTeam(team.id), invalidates: PEOPLE, failure });
   const current: TeamPolicyInput[] = team.policies.map((p) => ({
     effect: p.effect,
     action: p.action as TeamPolicyInput['action'],
@@ -394,8 +355,8 @@ function TeamEditor({ team, editable }: { team: Team; editable: boolean }) {
 
   return (
     <section aria-label={`Team ${team.name}`} data-team={team.name}>
-      <div className={styles.row}>
-        <h3 className={styles.grow}>{team.name}</h3>
+      <div className={forms.row}>
+        <h3 className={forms.grow}>{team.name}</h3>
         {editable && (
           <Button
             size="xs"
@@ -433,7 +394,7 @@ function TeamEditor({ team, editable }: { team: Team; editable: boolean }) {
       )}
       <h4>Policies</h4>
       {team.policies.length === 0 ? (
-        <p className={styles.muted}>No policies: members keep their role’s defaults.</p>
+        <p className={layout.muted}>No policies: members keep their role’s defaults.</p>
       ) : (
         <ul>
           {team.policies.map((p, i) => (
@@ -454,7 +415,7 @@ function TeamEditor({ team, editable }: { team: Team; editable: boolean }) {
         </ul>
       )}
       {editable && (
-        <form className={styles.row} onSubmit={addPolicy} aria-label={`Add a policy to ${team.name}`}>
+        <form className={forms.row} onSubmit={addPolicy} aria-label={`Add a policy to ${team.name}`}>
           <SelectField
             label="Effect"
             value={draft.effect}

@@ -9,6 +9,7 @@ import { machineDetailQuery } from '../api/machines';
 import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { type Asciicast, parseAsciicast } from './asciicast';
 import styles from './terminal.module.css';
@@ -33,7 +34,7 @@ export function ReplayPage() {
       ) : recording.data ? (
         <Player cast={recording.data} />
       ) : (
-        <p className={styles.muted}>Loading the recording…</p>
+        <p className={layout.muted}>Loading the recording…</p>
       )}
     </Page>
   );
@@ -112,7 +113,7 @@ function Player({ cast }: { cast: Asciicast }) {
               Playing
             </Badge>
           )}
-          <span className={styles.muted}>{Math.round(total)} s recorded</span>
+          <span className={layout.muted}>{Math.round(total)} s recorded</span>
         </span>
         <span className={styles.tools}>
           {SPEEDS.map((s) => (

@@ -13,6 +13,7 @@ import { usePermissions } from '../auth/permissions';
 import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
+import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { TextField } from '../ui/TextField';
 import { shellErrorText } from './shellErrors';
@@ -248,21 +249,19 @@ export function TerminalPage() {
     >
       {described && error && (
         <Alert>
-          <div className={styles.notice}>
+          <div className={layout.stackSmall}>
             <strong>{described.title}</strong>
             <span>{described.hint}</span>
             {error.message && described.hint !== error.message && (
-              <span className={styles.muted}>{error.message}</span>
+              <span className={layout.muted}>{error.message}</span>
             )}
             {error.code === 'host_key_changed' && (
               <>
                 <span>
-                  Expected:{' '}
-                  <code className={styles.fingerprint}>{error.expectedFingerprint ?? 'unknown'}</code>
+                  Expected: <code className={layout.mono}>{error.expectedFingerprint ?? 'unknown'}</code>
                 </span>
                 <span>
-                  Presented:{' '}
-                  <code className={styles.fingerprint}>{error.actualFingerprint ?? 'unknown'}</code>
+                  Presented: <code className={layout.mono}>{error.actualFingerprint ?? 'unknown'}</code>
                 </span>
                 {permissions.manageOrganization ? (
                   error.actualFingerprint && (
@@ -318,11 +317,11 @@ export function TerminalPage() {
                 Closed
               </Badge>
             )}
-            {phase === 'closed' && reason && <span className={styles.muted}>{reason}</span>}
+            {phase === 'closed' && reason && <span className={layout.muted}>{reason}</span>}
             {hostKey && (
-              <span className={styles.muted}>
+              <span className={layout.muted}>
                 {hostKey.firstUse ? 'Host key pinned on first connection: ' : 'Host key: '}
-                <code className={styles.fingerprint}>
+                <code className={layout.mono}>
                   {hostKey.algorithm} {hostKey.fingerprint}
                 </code>
               </span>

@@ -1,5 +1,6 @@
 import { type ReactNode, useId } from 'react';
 import styles from './Card.module.css';
+import layout from './layout.module.css';
 
 interface CardProps {
   title?: ReactNode;
@@ -30,7 +31,7 @@ export function Card({ title, meta, actions, children, flush = false, className 
             )}
             {meta && <span className={styles.meta}>{meta}</span>}
           </div>
-          {actions && <div className={styles.actions}>{actions}</div>}
+          {actions && <div className={layout.inline}>{actions}</div>}
         </header>
       )}
       <div className={flush ? styles.flush : styles.body}>{children}</div>

@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { Button } from './Button';
 import { AlertIcon, CheckCircleIcon, CloseIcon } from './icons';
+import layout from './layout.module.css';
 import { Spinner } from './Spinner';
 import styles from './Toaster.module.css';
 import { dismissToast, getToasts, subscribeToasts } from './toast';
@@ -10,7 +11,7 @@ export function Toaster() {
   const toasts = useSyncExternalStore(subscribeToasts, getToasts);
   return (
     <section className={styles.region} aria-label="Notifications">
-      <ol className={styles.list}>
+      <ol className={layout.listSmall}>
         {toasts.map((t) => (
           <li
             key={t.id}

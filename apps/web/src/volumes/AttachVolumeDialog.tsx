@@ -1,22 +1,19 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
-import { errorText } from '../api/errors';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { listMachines } from '../api/machines';
 import type { Volume } from '../api/types';
 import { attachVolume, volumeKeys } from '../api/volumes';
 import { StateBadge } from '../machines/StateBadge';
-import { Alert } from '../ui/Alert';
-import { Button } from '../ui/Button';
-import { Dialog } from '../ui/Dialog';
-import { SearchIcon } from '../ui/icons';
+import { FormDialog } from '../ui/FormDialog';
+import { SearchField } from '../ui/filters';
+import layout from '../ui/layout.module.css';
 import { Skeleton } from '../ui/Skeleton';
-import { toast } from '../ui/toast';
+import { useResourceMutation } from '../ui/useResourceMutation';
 import { markVolumeOp } from './pending';
 import styles from './volumes.module.css';
 
 /** Picks a machine of the volume's cloud; those in its location come first. */
 export function AttachVolumeDialog({ volume, onClose }: { volume: Volume; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
   const [machineId, setMachineId] = useState('');
@@ -35,8 +32,11 @@ export function AttachVolumeDialog({ volume, onClose }: { volume: Volume; onClos
   );
   const chosen = items.find((m) => m.id === machineId);
 
-  const attach = useMutation({
+  const attach = useResourceMutation({
     mutationFn: () => attachVolume(volume.id, machineId),
+    invalidates: [volumeKeys.all],
+    success: `Attaching ${volume.name} to ${chosen?.name ?? 'the machine'}`,
+    successDescription: 'The list updates when the provider confirms.',
     onSuccess: () => {
       markVolumeOp(volume.id, {
         op: 'attach',
@@ -44,100 +44,68 @@ export function AttachVolumeDialog({ volume, onClose }: { volume: Volume; onClos
         machineName: chosen?.name ?? '',
         since: Date.now(),
       });
-      toast.success(`Attaching ${volume.name} to ${chosen?.name ?? 'the machine'}`, {
-        description: 'The list updates when the provider confirms.',
-      });
-      void queryClient.invalidateQueries({ queryKey: volumeKeys.all });
       onClose();
     },
   });
 
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (machineId) attach.mutate();
-  }
-
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       busy={attach.isPending}
-      size="md"
       title={`Attach ${volume.name}`}
       description={`To a machine of ${volume.cloudTitle}${volume.location ? ` in ${volume.location}` : ''}.`}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={attach.isPending}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            form="attach-volume"
-            variant="primary"
-            busy={attach.isPending}
-            disabled={!machineId}
-          >
-            Attach
-          </Button>
-        </>
-      }
+      formId="attach-volume"
+      noValidate
+      submitLabel="Attach"
+      submitDisabled={!machineId}
+      error={attach.error}
+      onSubmit={() => attach.mutate()}
     >
-      <form id="attach-volume" className={styles.form} onSubmit={onSubmit} noValidate>
-        <label className={styles.search}>
-          <SearchIcon className={styles.searchIcon} />
-          <span className="visually-hidden">Search machines</span>
-          <input
-            type="search"
-            placeholder="Search machines"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') e.preventDefault();
-            }}
-            spellCheck={false}
-          />
-        </label>
-        <div className={styles.machineList} role="radiogroup" aria-label="Machine">
-          {machines.isPending ? (
-            <div className={styles.pad}>
-              <Skeleton width="60%" />
-            </div>
-          ) : items.length === 0 ? (
-            <p className={`${styles.text} ${styles.pad}`}>
-              {q
-                ? `No machine of ${volume.cloudTitle} matches “${q}”.`
-                : `${volume.cloudTitle} has no machines.`}
-            </p>
-          ) : (
-            items.map((m) => (
-              <label
-                key={m.id}
-                className={`${styles.machineOption} ${m.id === machineId ? styles.chosen : ''}`}
-              >
-                <input
-                  type="radio"
-                  name="machine"
-                  value={m.id}
-                  checked={m.id === machineId}
-                  onChange={() => setMachineId(m.id)}
-                />
-                <span className={styles.machineName}>{m.name}</span>
-                <StateBadge machineId={m.id} state={m.state} />
-                <span className={m.location === volume.location ? styles.muted : styles.warn}>
-                  {m.location ?? '—'}
-                  {volume.location && m.location !== volume.location ? ' (other location)' : ''}
-                </span>
-              </label>
-            ))
-          )}
-        </div>
-        {machines.data && machines.data.total > items.length && (
-          <p className={styles.text}>
-            Showing {items.length} of {machines.data.total}; search to find others.
+      <SearchField
+        label="Search machines"
+        placeholder="Search machines"
+        value={search}
+        onChange={setSearch}
+      />
+      <div className={styles.machineList} role="radiogroup" aria-label="Machine">
+        {machines.isPending ? (
+          <div className={styles.pad}>
+            <Skeleton width="60%" />
+          </div>
+        ) : items.length === 0 ? (
+          <p className={`${layout.note} ${styles.pad}`}>
+            {q
+              ? `No machine of ${volume.cloudTitle} matches “${q}”.`
+              : `${volume.cloudTitle} has no machines.`}
           </p>
+        ) : (
+          items.map((m) => (
+            <label
+              key={m.id}
+              className={`${styles.machineOption} ${m.id === machineId ? styles.chosen : ''}`}
+            >
+              <input
+                type="radio"
+                name="machine"
+                value={m.id}
+                checked={m.id === machineId}
+                onChange={() => setMachineId(m.id)}
+              />
+              <span className={styles.machineName}>{m.name}</span>
+              <StateBadge machineId={m.id} state={m.state} />
+              <span className={m.location === volume.location ? layout.muted : layout.warnText}>
+                {m.location ?? '—'}
+                {volume.location && m.location !== volume.location ? ' (other location)' : ''}
+              </span>
+            </label>
+          ))
         )}
-        {attach.isError && <Alert>{errorText(attach.error)}</Alert>}
-      </form>
-    </Dialog>
+      </div>
+      {machines.data && machines.data.total > items.length && (
+        <p className={layout.note}>
+          Showing {items.length} of {machines.data.total}; search to find others.
+        </p>
+      )}
+    </FormDialog>
   );
 }

@@ -1,18 +1,18 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { locationsQuery } from '../api/clouds';
-import { ApiError, errorText } from '../api/errors';
+import { errorField } from '../api/errors';
 import type { Cloud } from '../api/types';
 import { createVolume, volumeKeys } from '../api/volumes';
 import { providerMeta } from '../providers/meta';
-import { Alert } from '../ui/Alert';
-import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import { SelectField } from '../ui/Field';
+import { FormDialog } from '../ui/FormDialog';
+import forms from '../ui/forms.module.css';
+import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
-import { toast } from '../ui/toast';
+import { useResourceMutation } from '../ui/useResourceMutation';
 import { markCreate } from './pending';
-import styles from './volumes.module.css';
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -31,7 +31,6 @@ export function CreateVolumeDialog({
 }
 
 function CreateVolume({ onClose, clouds }: { onClose: () => void; clouds: Cloud[] }) {
-  const queryClient = useQueryClient();
   const [cloudId, setCloudId] = useState(clouds[0]?.id ?? '');
   const [name, setName] = useState('');
   const [size, setSize] = useState('10');
@@ -40,26 +39,23 @@ function CreateVolume({ onClose, clouds }: { onClose: () => void; clouds: Cloud[
   const cloud = clouds.find((c) => c.id === cloudId);
   const locations = useQuery({ ...locationsQuery(cloudId), enabled: Boolean(cloudId) });
 
-  const create = useMutation({
+  const create = useResourceMutation({
     mutationFn: () => createVolume(cloudId, { name, sizeGb: Number(size), location }),
+    invalidates: [volumeKeys.all],
+    success: `Creating ${name}`,
+    successDescription: 'It appears in the list when the provider confirms.',
     onSuccess: () => {
       markCreate({ cloudId, cloudTitle: cloud?.title ?? '', name, sizeGb: Number(size), location });
-      toast.success(`Creating ${name}`, {
-        description: 'It appears in the list when the provider confirms.',
-      });
-      void queryClient.invalidateQueries({ queryKey: volumeKeys.all });
       onClose();
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.status === 400) {
-        const field = ['name', 'sizeGb', 'location'].find((f) => error.message.includes(f));
-        if (field) setErrors({ [field === 'sizeGb' ? 'size' : field]: error.message });
-      }
+      // The request's sizeGb is the form's size.
+      const field = errorField(error, ['name', 'sizeGb', 'location'] as const);
+      if (field) setErrors({ [field === 'sizeGb' ? 'size' : field]: error.message });
     },
   });
 
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
+  function onSubmit() {
     const next: Record<string, string> = {};
     if (!cloudId) next.cloud = 'Choose a cloud.';
     if (!NAME_PATTERN.test(name))
@@ -74,7 +70,7 @@ function CreateVolume({ onClose, clouds }: { onClose: () => void; clouds: Cloud[
   if (clouds.length === 0) {
     return (
       <Dialog open onClose={onClose} size="sm" title="Create a volume">
-        <p className={styles.text}>
+        <p className={layout.note}>
           No enabled cloud supports volumes. Add or enable one on the Clouds page.
         </p>
       </Dialog>
@@ -82,78 +78,69 @@ function CreateVolume({ onClose, clouds }: { onClose: () => void; clouds: Cloud[
   }
 
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       busy={create.isPending}
       size="sm"
       title="Create a volume"
       description="A block storage disk you can attach to a machine in the same location."
-      footer={
-        <>
-          <Button onClick={onClose} disabled={create.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" form="create-volume" variant="primary" busy={create.isPending}>
-            Create volume
-          </Button>
-        </>
-      }
+      formId="create-volume"
+      noValidate
+      submitLabel="Create volume"
+      error={create.error}
+      onSubmit={onSubmit}
     >
-      <form id="create-volume" className={styles.form} onSubmit={onSubmit} noValidate>
+      <SelectField
+        label="Cloud"
+        value={cloudId}
+        onChange={(e) => {
+          setCloudId(e.target.value);
+          setLocation('');
+        }}
+        error={errors.cloud}
+      >
+        {clouds.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.title} ({providerMeta(c.provider).label})
+          </option>
+        ))}
+      </SelectField>
+      <TextField
+        label="Name"
+        placeholder="data-1"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.name}
+        autoComplete="off"
+        spellCheck={false}
+        maxLength={200}
+      />
+      <div className={forms.twoColumns}>
+        <TextField
+          label="Size"
+          aside="GB"
+          type="number"
+          min={1}
+          max={65_536}
+          value={size}
+          onChange={(e) => setSize(e.target.value)}
+          error={errors.size}
+        />
         <SelectField
-          label="Cloud"
-          value={cloudId}
-          onChange={(e) => {
-            setCloudId(e.target.value);
-            setLocation('');
-          }}
-          error={errors.cloud}
+          label="Location"
+          value={location}
+          onChange={(e) => setLocation(e.target.value)}
+          error={errors.location}
+          disabled={!locations.data?.length}
         >
-          {clouds.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.title} ({providerMeta(c.provider).label})
+          <option value="">{locations.isPending ? 'Loading…' : 'Choose…'}</option>
+          {(locations.data ?? []).map((l) => (
+            <option key={l.externalId} value={l.externalId}>
+              {l.name === l.externalId ? l.name : `${l.name} (${l.externalId})`}
             </option>
           ))}
         </SelectField>
-        <TextField
-          label="Name"
-          placeholder="data-1"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={errors.name}
-          autoComplete="off"
-          spellCheck={false}
-          maxLength={200}
-        />
-        <div className={styles.twoColumns}>
-          <TextField
-            label="Size"
-            aside="GB"
-            type="number"
-            min={1}
-            max={65_536}
-            value={size}
-            onChange={(e) => setSize(e.target.value)}
-            error={errors.size}
-          />
-          <SelectField
-            label="Location"
-            value={location}
-            onChange={(e) => setLocation(e.target.value)}
-            error={errors.location}
-            disabled={!locations.data?.length}
-          >
-            <option value="">{locations.isPending ? 'Loading…' : 'Choose…'}</option>
-            {(locations.data ?? []).map((l) => (
-              <option key={l.externalId} value={l.externalId}>
-                {l.name === l.externalId ? l.name : `${l.name} (${l.externalId})`}
-              </option>
-            ))}
-          </SelectField>
-        </div>
-        {create.isError && <Alert>{errorText(create.error)}</Alert>}
-      </form>
-    </Dialog>
+      </div>
+    </FormDialog>
   );
 }

@@ -6,6 +6,7 @@ import { formatCount } from '../format/number';
 import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
 import { Card } from '../ui/Card';
+import layout from '../ui/layout.module.css';
 import { Skeleton } from '../ui/Skeleton';
 import { volumeLook } from './state';
 import styles from './volumes.module.css';
@@ -21,7 +22,7 @@ export function MachineVolumesCard({ machineId }: { machineId: string }) {
       ) : !volumes.data ? (
         <Skeleton width="60%" />
       ) : list.length === 0 ? (
-        <p className={styles.muted}>No volumes are attached to this machine.</p>
+        <p className={layout.muted}>No volumes are attached to this machine.</p>
       ) : (
         <ul className={styles.machineVolumes} aria-label="Attached volumes">
           {list.map((v) => {
@@ -31,7 +32,7 @@ export function MachineVolumesCard({ machineId }: { machineId: string }) {
                 <Link to={`/volumes?q=${encodeURIComponent(v.name)}`} className={styles.name}>
                   {v.name}
                 </Link>
-                <span className={styles.muted}>{formatCount(v.sizeGb)} GB</span>
+                <span className={layout.muted}>{formatCount(v.sizeGb)} GB</span>
                 <Badge tone={look.tone} dot>
                   {look.label}
                 </Badge>

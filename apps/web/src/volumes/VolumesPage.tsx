@@ -23,6 +23,7 @@ import table from '../ui/DataTable.module.css';
 import { Dialog } from '../ui/Dialog';
 import { EmptyState } from '../ui/EmptyState';
 import { LinkIcon, PlusIcon, TrashIcon, VolumeIcon } from '../ui/icons';
+import layout from '../ui/layout.module.css';
 import { Menu } from '../ui/Menu';
 import { Page } from '../ui/Page';
 import { Pager } from '../ui/Pager';
@@ -194,7 +195,7 @@ export function VolumesPage() {
                   </thead>
                   <tbody>
                     {creates.map((c) => (
-                      <tr key={c.key} className={styles.pendingRow}>
+                      <tr key={c.key} className={layout.muted}>
                         <td className={styles.name}>{c.name}</td>
                         <td>{c.cloudTitle}</td>
                         <td className={`${table.end} ${table.num}`}>{c.sizeGb} GB</td>
@@ -204,8 +205,8 @@ export function VolumesPage() {
                           </Badge>
                         </td>
                         <td>{c.location}</td>
-                        <td className={styles.muted}>—</td>
-                        <td className={styles.muted}>—</td>
+                        <td className={layout.muted}>—</td>
+                        <td className={layout.muted}>—</td>
                         <td />
                       </tr>
                     ))}
@@ -286,7 +287,7 @@ function VolumeRow({
           </Badge>
         )}
       </td>
-      <td>{volume.location ?? <span className={styles.muted}>—</span>}</td>
+      <td>{volume.location ?? <span className={layout.muted}>—</span>}</td>
       <td>
         {attached ? (
           <ul className={styles.attached}>
@@ -301,7 +302,7 @@ function VolumeRow({
             ))}
           </ul>
         ) : (
-          <span className={styles.muted}>Not attached</span>
+          <span className={layout.muted}>Not attached</span>
         )}
       </td>
       <td
@@ -309,7 +310,7 @@ function VolumeRow({
         title={volume.priceUnknownReason ? `No price: ${volume.priceUnknownReason}` : undefined}
       >
         {volume.costMonthly === null ? (
-          <span className={styles.muted}>no price</span>
+          <span className={layout.muted}>no price</span>
         ) : (
           formatMoney(volume.costMonthly)
         )}
@@ -404,7 +405,7 @@ function ConfirmVolumeDialog({
           can't be undone.
         </Alert>
       ) : (
-        <p className={styles.text}>
+        <p className={layout.note}>
           {volume.name} is detached from {machine?.name ?? 'its machine'}. Unmount it on the machine first, or
           writes in progress may be lost.
         </p>

@@ -4,7 +4,17 @@ import { sshKeysQuery } from '../api/keys';
 import { PublicKey } from '../keys/PublicKey';
 import { SelectField } from '../ui/Field';
 import layout from '../ui/layout.module.css';
-import type { PickerProps } from './ProviderFields';
+
+/** What a provider form gives each of its choice inputs (a select of things Overcast knows). */
+export interface PickerProps {
+  label: string;
+  aside?: string;
+  error?: string;
+  hint?: string;
+  value: string;
+  name: string;
+  onChange: (value: string) => void;
+}
 
 /**
  * Which of the organization's keys the cloud logs in with (empty: the default key, unless a key

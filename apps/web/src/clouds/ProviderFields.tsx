@@ -7,7 +7,7 @@ import { SelectField, TextAreaField } from '../ui/Field';
 import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import styles from './clouds.module.css';
-import { OrgKeyPicker } from './OrgKeyPicker';
+import { OrgKeyPicker, type PickerProps } from './OrgKeyPicker';
 import { type FieldSpec, type FormValues, PROVIDER_FORMS } from './providerForms';
 
 interface ProviderFieldsProps {
@@ -117,17 +117,6 @@ function ProviderField({
       onChange={(e) => onChange(e.target.value)}
     />
   );
-}
-
-/** What a provider form gives each of its choice inputs (a select of things Overcast knows). */
-export interface PickerProps {
-  label: string;
-  aside?: string;
-  error?: string;
-  hint?: string;
-  value: string;
-  name: string;
-  onChange: (value: string) => void;
 }
 
 /** The SSH hosts Overcast already logs in to, to reach a Docker engine through one of them. */

@@ -2,13 +2,32 @@ import { DomainError, TooManyAttemptsError } from '@overcast/core';
 import { isDatabaseUnavailable } from '@overcast/db';
 import type { FastifyError } from 'fastify';
 import type { App } from '../context';
-import { HttpError } from '../http/errors';
 
 interface ValidationIssue {
   instancePath: string;
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
+}
+
+/** Fastify's name for the part of the request that failed, as fields name it (`query.limit`). */
+const PART_NAMES: Record<string, string> = { querystring: 'query' };
+
+/**
+ * The input at fault, as the web names its inputs: `body.name`, `query.limit`, `body.tags.env`.
+ * For a missing or unknown field, the field itself rather than the object holding it.
+ */
+function fieldOf(context: string, issue: ValidationIssue): string {
+  const at = `${PART_NAMES[context] ?? context}${issue.instancePath.replaceAll('/', '.')}`;
+  const inner =
+    issue.keyword === 'required'
+      ? issue.params.missingProperty
+      : issue.keyword === 'additionalProperties'
+        ? issue.params.additionalProperty
+        : issue.keyword === 'discriminator'
+          ? issue.params.tag
+          : undefined;
+  return inner === undefined ? at : `${at}.${String(inner)}`;
 }
 
 /**
@@ -63,19 +82,22 @@ export function installErrorHandlers(app: App): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof TooManyAttemptsError) reply.header('retry-after', String(error.retryAfterSeconds));
     if (error instanceof DomainError) {
-      return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
-    }
-    if (error instanceof HttpError) {
       const { code, message, field } = error;
-      return reply.status(error.statusCode).send({ error: { code, message, ...(field ? { field } : {}) } });
+      return reply.status(error.status).send({ error: { code, message, ...(field ? { field } : {}) } });
     }
     if (error.validation) {
       const issues = error.validation as ValidationIssue[];
       const issue = issues[0];
-      const message = issue
-        ? describeValidation(error.validationContext ?? 'request', issue, issues)
-        : error.message;
-      return reply.status(400).send({ error: { code: 'validation_failed', message } });
+      const context = error.validationContext ?? 'request';
+      if (!issue)
+        return reply.status(400).send({ error: { code: 'validation_failed', message: error.message } });
+      return reply.status(400).send({
+        error: {
+          code: 'validation_failed',
+          message: describeValidation(context, issue, issues),
+          field: fieldOf(context, issue),
+        },
+      });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const limit = request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit ?? 0;

@@ -26,7 +26,7 @@ export async function installOpenApi(app: App): Promise<void> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  app.get('/api/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () =>
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { authz: 'public' } }, async () =>
     app.swagger(),
   );
 }

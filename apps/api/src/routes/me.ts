@@ -1,17 +1,237 @@
-import { ErrorBody, Me } from '@overcast/contracts';
-import type { App } from '../context';
-import { authOf, meOf } from './shared';
+import {
+  ApiTokenList,
+  ChangePasswordRequest,
+  CreateApiTokenRequest,
+  CreatedApiTokenView,
+  IdParams,
+  Me,
+  PasswordChanged,
+  RecoveryCodes,
+  SessionList,
+  TotpCodeRequest,
+  TotpDisableRequest,
+  TotpEnrolment,
+  UpdateProfileRequest,
+} from '@overcast/contracts';
+import {
+  apiTokenView,
+  beginTotpEnrolment,
+  changePassword,
+  confirmTotpEnrolment,
+  createApiToken,
+  disableTotp,
+  listApiTokens,
+  listSessions,
+  recordAudit,
+  revokeAllSessions,
+  revokeApiToken,
+  revokeUserSession,
+  updateProfile,
+} from '@overcast/core';
+import { Type as T } from '@sinclair/typebox';
+import type { RoutePlugin } from '../context';
+import { authOf, meOf, userActorOf } from '../http/caller';
+import { clearSessionCookie } from '../http/session';
 
-export function meRoutes(app: App): void {
+/**
+ * The caller's own account: profile, password, API tokens, sessions, two-factor login. Everything
+ * here is the caller's own (core scopes each query to them), so a login is all it takes; tokens
+ * cannot mint tokens or change the password or two-factor login.
+ */
+export const meRoutes: RoutePlugin = (app, deps) => {
+  const { db, box, settings } = deps;
+
   app.get(
-    '/api/v1/me',
+    '',
     {
-      schema: {
-        tags: ['auth'],
-        summary: 'Who is calling: user, organization and role',
-        response: { 200: Me, 401: ErrorBody },
-      },
+      schema: { summary: 'Who is calling: user, organization and role', response: { 200: Me } },
+      config: { authz: 'authenticated' },
     },
     async (request) => meOf(authOf(request)),
   );
-}
+
+  app.patch(
+    '',
+    {
+      schema: { summary: 'Change your name', body: UpdateProfileRequest, response: { 200: Me } },
+      config: { authz: 'authenticated' },
+    },
+    async (request) => {
+      const name = await updateProfile(db, userActorOf(request), request.body);
+      return meOf({ ...authOf(request), name });
+    },
+  );
+
+  app.post(
+    '/password',
+    {
+      schema: {
+        summary: 'Change your password (needs the current one); your other sessions are logged out',
+        body: ChangePasswordRequest,
+        response: { 200: PasswordChanged },
+      },
+      config: { authz: { session: 'change your password' } },
+    },
+    async (request) => {
+      // The ended sessions' open terminals and live feeds must close too: publish their revocation here.
+      const endedSessions = await changePassword(
+        db,
+        app.attempts,
+        { ...userActorOf(request), sessionId: authOf(request).sessionId },
+        { ...request.body, minLength: settings.passwords.minLength },
+      );
+      return { endedSessions };
+    },
+  );
+
+  app.get(
+    '/tokens',
+    {
+      schema: {
+        summary: 'Your API tokens (never the tokens themselves), with last use time and address',
+        response: { 200: ApiTokenList },
+      },
+      config: { authz: 'authenticated' },
+    },
+    async (request) => ({ items: await listApiTokens(db, authOf(request).userId) }),
+  );
+
+  app.post(
+    '/tokens',
+    {
+      schema: {
+        summary:
+          'Create an API token for this organization, or for all of yours: read-only or full, optionally expiring; shown once',
+        body: CreateApiTokenRequest,
+        response: { 201: CreatedApiTokenView },
+      },
+      config: { authz: { session: 'create API tokens' } },
+    },
+    async (request, reply) => {
+      const auth = authOf(request);
+      const { name, scope, expiresInDays, allOrganizations } = request.body;
+      const created = await createApiToken(db, {
+        organizationId: allOrganizations ? null : auth.organizationId,
+        userId: auth.userId,
+        name: name.trim() || 'token',
+        scope,
+        expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null,
+      });
+      await recordAudit(db, userActorOf(request), {
+        action: 'token.create',
+        resourceKind: 'api_token',
+        resourceId: created.id,
+        details: {
+          name,
+          scope,
+          expiresInDays: expiresInDays ?? null,
+          allOrganizations: Boolean(allOrganizations),
+        },
+      });
+      const row = await db.prisma.apiToken.findUniqueOrThrow({ where: { id: created.id } });
+      return reply.status(201).send({ token: created.token, apiToken: apiTokenView(row) });
+    },
+  );
+
+  app.delete(
+    '/tokens/:id',
+    {
+      schema: {
+        summary: 'Revoke one of your API tokens; it stops working at once',
+        params: IdParams,
+        response: { 204: T.Null() },
+      },
+      config: { authz: 'authenticated' },
+    },
+    async (request, reply) => {
+      await revokeApiToken(db, userActorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/sessions',
+    {
+      schema: {
+        summary: 'Where you are logged in: address, browser, last seen',
+        response: { 200: SessionList },
+      },
+      config: { authz: 'authenticated' },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      return { items: await listSessions(db, auth.userId, auth.sessionId) };
+    },
+  );
+
+  app.delete(
+    '/sessions/:id',
+    {
+      schema: { summary: 'Log out one of your sessions', params: IdParams, response: { 204: T.Null() } },
+      config: { authz: 'authenticated' },
+    },
+    async (request, reply) => {
+      await revokeUserSession(db, userActorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/sessions/revoke-all',
+    {
+      schema: {
+        summary: 'Log out everywhere: every session of yours ends, this one included',
+        response: { 200: T.Object({ revoked: T.Integer() }) },
+      },
+      config: { authz: 'authenticated' },
+    },
+    async (request, reply) => {
+      const revoked = await revokeAllSessions(db, userActorOf(request));
+      clearSessionCookie(reply);
+      return { revoked };
+    },
+  );
+
+  app.post(
+    '/totp',
+    {
+      schema: {
+        summary: 'Start two-factor enrolment: a secret and an otpauth:// URL for the QR code',
+        response: { 200: TotpEnrolment },
+      },
+      config: { authz: { session: 'set up two-factor login' } },
+    },
+    async (request) => beginTotpEnrolment(db, box, authOf(request)),
+  );
+
+  app.post(
+    '/totp/confirm',
+    {
+      schema: {
+        summary: 'Finish enrolment with a code from the app; returns recovery codes, shown once',
+        body: TotpCodeRequest,
+        response: { 200: RecoveryCodes },
+      },
+      config: { authz: { session: 'set up two-factor login' } },
+    },
+    async (request) => ({
+      codes: await confirmTotpEnrolment(db, box, userActorOf(request), request.body.code),
+    }),
+  );
+
+  app.post(
+    '/totp/disable',
+    {
+      schema: {
+        summary: 'Turn two-factor login off (needs your password)',
+        body: TotpDisableRequest,
+        response: { 204: T.Null() },
+      },
+      config: { authz: { session: 'turn off two-factor login' } },
+    },
+    async (request, reply) => {
+      await disableTotp(db, app.attempts, userActorOf(request), request.body.password);
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -6,7 +6,6 @@ import {
   ScheduleList,
   SchedulePreview,
   ScheduleRunList,
-  Strict,
   UpdateScheduleRequest,
 } from '@overcast/contracts';
 import {
@@ -19,133 +18,103 @@ import {
   updateSchedule,
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
-import type { Queue } from 'bullmq';
-import type { App, AppDeps } from '../context';
-import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
+import type { RoutePlugin } from '../context';
+import { byId } from '../http/authz';
+import { authOf, orgActorOf } from '../http/caller';
+import { RunsQuery } from './script-runs';
 
-const errors = ERROR_RESPONSES;
-const tags = ['schedules'];
-
-/** Queues the api hands automation work to. */
-export interface AutomationQueues {
-  scripts: Queue;
-  schedules: Queue;
-}
-
-const RunsQuery = Strict({ limit: T.Optional(T.Integer({ minimum: 1, maximum: 500, default: 50 })) });
-
-export function scheduleRoutes(app: App, deps: AppDeps, queues: AutomationQueues): void {
-  const { db } = deps;
+/** Schedules: triggers that run scripts or machine actions, and what each run did. */
+export const scheduleRoutes: RoutePlugin = (app, { db, queues }) => {
   const scheduleDeps = { db, scheduleQueue: queues.schedules };
 
   app.get(
-    '/api/v1/schedules',
+    '',
     {
       schema: {
-        tags,
         summary: "The organization's schedules with their next runs",
-        response: { 200: ScheduleList, ...errors },
+        response: { 200: ScheduleList },
       },
+      config: { authz: { kind: 'schedules', action: 'read' } },
     },
     async (request) => {
-      const auth = await authorize(request, 'schedules', 'read');
+      const auth = authOf(request);
       return { items: await listSchedules(db, auth.organizationId, auth) };
     },
   );
 
   app.post(
-    '/api/v1/schedules/preview',
+    '/preview',
     {
       schema: {
-        tags,
         summary: 'The next five times a trigger would fire; an invalid cron or time zone is a 400 saying why',
         body: PreviewScheduleRequest,
-        response: { 200: SchedulePreview, ...errors },
+        response: { 200: SchedulePreview },
       },
+      config: { authz: { kind: 'schedules', action: 'create' } },
     },
-    async (request) => {
-      await authorize(request, 'schedules', 'create');
-      return previewSchedule(request.body);
-    },
+    async (request) => previewSchedule(request.body),
   );
 
   app.post(
-    '/api/v1/schedules',
+    '',
     {
-      schema: {
-        tags,
-        summary: 'Create a schedule',
-        body: CreateScheduleRequest,
-        response: { 201: Schedule, ...errors },
-      },
+      schema: { summary: 'Create a schedule', body: CreateScheduleRequest, response: { 201: Schedule } },
+      config: { authz: { kind: 'schedules', action: 'create' } },
     },
-    async (request, reply) => {
-      await authorize(request, 'schedules', 'create');
-      return reply.status(201).send(await createSchedule(scheduleDeps, orgActorOf(request), request.body));
-    },
+    async (request, reply) =>
+      reply.status(201).send(await createSchedule(scheduleDeps, orgActorOf(request), request.body)),
   );
 
   app.get(
-    '/api/v1/schedules/:id',
-    { schema: { tags, summary: 'One schedule', params: IdParams, response: { 200: Schedule, ...errors } } },
-    async (request) =>
-      getSchedule(
-        db,
-        (await authorize(request, 'schedules', 'read', { id: request.params.id })).organizationId,
-        request.params.id,
-      ),
+    '/:id',
+    {
+      schema: { summary: 'One schedule', params: IdParams, response: { 200: Schedule } },
+      config: { authz: { kind: 'schedules', action: 'read', target: byId } },
+    },
+    async (request) => getSchedule(db, authOf(request).organizationId, request.params.id),
   );
 
   app.patch(
-    '/api/v1/schedules/:id',
+    '/:id',
     {
       schema: {
-        tags,
         summary: 'Change a schedule (enable or disable it, its trigger, targets, action or limits)',
         params: IdParams,
         body: UpdateScheduleRequest,
-        response: { 200: Schedule, ...errors },
+        response: { 200: Schedule },
       },
+      config: { authz: { kind: 'schedules', action: 'edit', target: byId } },
     },
-    async (request) => {
-      await authorize(request, 'schedules', 'edit', { id: request.params.id });
-      return updateSchedule(scheduleDeps, orgActorOf(request), request.params.id, request.body);
-    },
+    async (request) => updateSchedule(scheduleDeps, orgActorOf(request), request.params.id, request.body),
   );
 
   app.delete(
-    '/api/v1/schedules/:id',
+    '/:id',
     {
-      schema: {
-        tags,
-        summary: 'Delete a schedule and its history',
-        params: IdParams,
-        response: { 204: T.Null(), ...errors },
-      },
+      schema: { summary: 'Delete a schedule and its history', params: IdParams, response: { 204: T.Null() } },
+      config: { authz: { kind: 'schedules', action: 'delete', target: byId } },
     },
     async (request, reply) => {
-      await authorize(request, 'schedules', 'delete', { id: request.params.id });
       await deleteSchedule(scheduleDeps, orgActorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );
 
   app.get(
-    '/api/v1/schedules/:id/runs',
+    '/:id/runs',
     {
       schema: {
-        tags,
         summary: 'What each run of the schedule did, to each machine, newest first',
         params: IdParams,
         querystring: RunsQuery,
-        response: { 200: ScheduleRunList, ...errors },
+        response: { 200: ScheduleRunList },
       },
+      config: { authz: { kind: 'schedules', action: 'read', target: byId } },
     },
     async (request) => {
-      const auth = await authorize(request, 'schedules', 'read', { id: request.params.id });
-      return {
-        items: await listScheduleRuns(db, auth.organizationId, request.params.id, request.query.limit, auth),
-      };
+      const auth = authOf(request);
+      const { id } = request.params;
+      return { items: await listScheduleRuns(db, auth.organizationId, id, request.query.limit, auth) };
     },
   );
-}
+};

@@ -3,19 +3,16 @@ import {
   IdParams,
   Script,
   ScriptList,
-  ScriptRun,
   ScriptRunList,
   ScriptVersionList,
   StartedRun,
   StartScriptRunRequest,
-  Strict,
   UpdateScriptRequest,
 } from '@overcast/contracts';
 import {
   createScript,
   deleteScript,
   getScript,
-  getScriptRun,
   listScriptRuns,
   listScripts,
   listScriptVersions,
@@ -23,197 +20,133 @@ import {
   updateScript,
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
-import type { App, AppDeps } from '../context';
-import type { AutomationQueues } from './schedules';
-import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
+import type { RoutePlugin } from '../context';
+import { byId } from '../http/authz';
+import { authOf, orgActorOf } from '../http/caller';
+import { RunsQuery } from './script-runs';
 
-const errors = ERROR_RESPONSES;
-const tags = ['scripts'];
-const RunsQuery = Strict({ limit: T.Optional(T.Integer({ minimum: 1, maximum: 500, default: 50 })) });
-
-export function scriptRoutes(app: App, deps: AppDeps, queues: AutomationQueues): void {
-  const { db, settings } = deps;
-
+/** Scripts, their versions, and running them; runs of every script are under /script-runs. */
+export const scriptRoutes: RoutePlugin = (app, { db, settings, queues }) => {
   app.get(
-    '/api/v1/scripts',
+    '',
     {
       schema: {
-        tags,
         summary: "The organization's scripts, each at its current version",
-        response: { 200: ScriptList, ...errors },
+        response: { 200: ScriptList },
       },
+      config: { authz: { kind: 'scripts', action: 'read' } },
     },
     async (request) => {
-      const auth = await authorize(request, 'scripts', 'read');
+      const auth = authOf(request);
       return { items: await listScripts(db, auth.organizationId, auth) };
     },
   );
 
   app.post(
-    '/api/v1/scripts',
+    '',
     {
-      schema: {
-        tags,
-        summary: 'Store a script (version 1)',
-        body: CreateScriptRequest,
-        response: { 201: Script, ...errors },
-      },
+      schema: { summary: 'Store a script (version 1)', body: CreateScriptRequest, response: { 201: Script } },
+      config: { authz: { kind: 'scripts', action: 'create' } },
     },
-    async (request, reply) => {
-      await authorize(request, 'scripts', 'create');
-      return reply.status(201).send(await createScript(db, orgActorOf(request), request.body));
-    },
+    async (request, reply) =>
+      reply.status(201).send(await createScript(db, orgActorOf(request), request.body)),
   );
 
   app.get(
-    '/api/v1/scripts/:id',
+    '/:id',
     {
-      schema: {
-        tags,
-        summary: 'One script at its current version',
-        params: IdParams,
-        response: { 200: Script, ...errors },
-      },
+      schema: { summary: 'One script at its current version', params: IdParams, response: { 200: Script } },
+      config: { authz: { kind: 'scripts', action: 'read', target: byId } },
     },
-    async (request) =>
-      getScript(
-        db,
-        (await authorize(request, 'scripts', 'read', { id: request.params.id })).organizationId,
-        request.params.id,
-      ),
+    async (request) => getScript(db, authOf(request).organizationId, request.params.id),
   );
 
   app.patch(
-    '/api/v1/scripts/:id',
+    '/:id',
     {
       schema: {
-        tags,
         summary: 'Change a script; a new body, kind or parameters make a new version',
         params: IdParams,
         body: UpdateScriptRequest,
-        response: { 200: Script, ...errors },
+        response: { 200: Script },
       },
+      config: { authz: { kind: 'scripts', action: 'edit', target: byId } },
     },
-    async (request) => {
-      await authorize(request, 'scripts', 'edit', { id: request.params.id });
-      return updateScript(db, orgActorOf(request), request.params.id, request.body);
-    },
+    async (request) => updateScript(db, orgActorOf(request), request.params.id, request.body),
   );
 
   app.delete(
-    '/api/v1/scripts/:id',
+    '/:id',
     {
       schema: {
-        tags,
         summary: 'Delete a script with its versions and runs (refused while a schedule runs it)',
         params: IdParams,
-        response: { 204: T.Null(), ...errors },
+        response: { 204: T.Null() },
       },
+      config: { authz: { kind: 'scripts', action: 'delete', target: byId } },
     },
     async (request, reply) => {
-      await authorize(request, 'scripts', 'delete', { id: request.params.id });
       await deleteScript(db, orgActorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );
 
   app.get(
-    '/api/v1/scripts/:id/versions',
+    '/:id/versions',
     {
       schema: {
-        tags,
         summary: 'Every version of a script, newest first',
         params: IdParams,
-        response: { 200: ScriptVersionList, ...errors },
+        response: { 200: ScriptVersionList },
       },
+      config: { authz: { kind: 'scripts', action: 'read', target: byId } },
     },
     async (request) => ({
-      items: await listScriptVersions(
-        db,
-        (await authorize(request, 'scripts', 'read', { id: request.params.id })).organizationId,
-        request.params.id,
-      ),
+      items: await listScriptVersions(db, authOf(request).organizationId, request.params.id),
     }),
   );
 
   app.post(
-    '/api/v1/scripts/:id/runs',
+    '/:id/runs',
     {
       schema: {
-        tags,
         summary: 'Run the script on the machines the targets pick now; output streams on the event stream',
         params: IdParams,
         body: StartScriptRunRequest,
-        response: { 202: StartedRun, ...errors },
+        response: { 202: StartedRun },
       },
+      // Core then keeps each target machine the caller may not run scripts on as "skipped".
+      config: { authz: { kind: 'scripts', action: 'run', target: byId } },
     },
     async (request, reply) => {
-      const caller = await authorize(request, 'scripts', 'run', { id: request.params.id });
+      const { targets, params, timeoutSeconds } = request.body;
       const id = await startScriptRun({ db, settings, scriptQueue: queues.scripts }, orgActorOf(request), {
-        caller,
+        caller: authOf(request),
         scriptId: request.params.id,
-        targets: request.body.targets,
-        params: request.body.params,
-        timeoutSeconds: request.body.timeoutSeconds,
+        targets,
+        params,
+        timeoutSeconds,
       });
-      const targets = await db.prisma.scriptRunTarget.count({ where: { runId: id } });
-      return reply.status(202).send({ id, targets });
+      const count = await db.prisma.scriptRunTarget.count({ where: { runId: id } });
+      return reply.status(202).send({ id, targets: count });
     },
   );
 
   app.get(
-    '/api/v1/scripts/:id/runs',
+    '/:id/runs',
     {
       schema: {
-        tags,
         summary: "A script's runs, newest first",
         params: IdParams,
         querystring: RunsQuery,
-        response: { 200: ScriptRunList, ...errors },
+        response: { 200: ScriptRunList },
       },
+      config: { authz: { kind: 'scripts', action: 'read', target: byId } },
     },
     async (request) => {
-      const auth = await authorize(request, 'scripts', 'read', { id: request.params.id });
-      return {
-        items: await listScriptRuns(
-          db,
-          auth.organizationId,
-          { scriptId: request.params.id, limit: request.query.limit },
-          auth,
-        ),
-      };
+      const auth = authOf(request);
+      const filter = { scriptId: request.params.id, limit: request.query.limit };
+      return { items: await listScriptRuns(db, auth.organizationId, filter, auth) };
     },
   );
-
-  app.get(
-    '/api/v1/script-runs',
-    {
-      schema: {
-        tags,
-        summary: 'Recent script runs of every script',
-        querystring: RunsQuery,
-        response: { 200: ScriptRunList, ...errors },
-      },
-    },
-    async (request) => {
-      const auth = await authorize(request, 'scripts', 'read');
-      return { items: await listScriptRuns(db, auth.organizationId, { limit: request.query.limit }, auth) };
-    },
-  );
-
-  app.get(
-    '/api/v1/script-runs/:id',
-    {
-      schema: {
-        tags,
-        summary: 'One run with each machine’s status, exit code, output and times',
-        params: IdParams,
-        response: { 200: ScriptRun, ...errors },
-      },
-    },
-    async (request) => {
-      const auth = await authorize(request, 'scripts', 'read');
-      return getScriptRun(db, auth.organizationId, request.params.id, auth);
-    },
-  );
-}
+};

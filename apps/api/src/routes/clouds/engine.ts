@@ -1,41 +1,35 @@
 import { PassThrough } from 'node:stream';
-import { type ContainerCreateLine, CreateContainerRequest, EngineFacts, IdParams } from '@overcast/contracts';
-import { createContainer, DomainError, engineFacts, outboundRules } from '@overcast/core';
+import { type ContainerCreateLine, CreateContainerRequest, IdParams } from '@overcast/contracts';
+import { createContainer, DomainError, engineFacts } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
-import type { App, AppDeps } from '../context';
-import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
+import type { RoutePlugin } from '../../context';
+import { byId, inCloud } from '../../http/authz';
+import { authOf, orgActorOf } from '../../http/caller';
+import { actionDepsOf } from '../machines/action-deps';
 
-const errors = ERROR_RESPONSES;
-const tags = ['containers'];
-
-export function containerRoutes(app: App, deps: AppDeps): void {
-  const { db, box, redis, pollQueue } = deps;
-  const actionDeps = { db, box, redis, pollQueue, outbound: outboundRules(deps.settings) };
-  app.addSchema({ ...EngineFacts, $id: 'EngineFacts' });
+/** A Docker cloud's engine: its facts, and containers created on it. */
+export const engineRoutes: RoutePlugin = (app, ctx) => {
+  const actionDeps = actionDepsOf(ctx);
 
   app.get(
-    '/api/v1/clouds/:id/engine',
+    '/:id/engine',
     {
       schema: {
-        tags,
         summary: "A Docker cloud's engine: version, CPUs, memory and container counts, read live",
         params: IdParams,
-        response: { 200: T.Ref('EngineFacts'), ...errors },
+        response: { 200: T.Ref('EngineFacts') },
       },
+      config: { authz: { kind: 'clouds', action: 'read', target: byId } },
     },
-    async (request) => {
-      const auth = await authorize(request, 'clouds', 'read', { id: request.params.id });
-      return engineFacts(actionDeps, auth.organizationId, request.params.id);
-    },
+    async (request) => engineFacts(actionDeps, authOf(request).organizationId, request.params.id),
   );
 
   app.post(
-    '/api/v1/clouds/:id/containers',
+    '/:id/containers',
     {
       // Progress lines must leave as they come, not wait in a compressor's buffer.
       compress: false,
       schema: {
-        tags,
         summary:
           'Create a container on a Docker cloud, pulling its image when needed. Answers newline-delimited JSON: ' +
           '{"type":"progress",status,layer,current,total} lines while pulling, then {"type":"done",machineId,name} ' +
@@ -44,12 +38,11 @@ export function containerRoutes(app: App, deps: AppDeps): void {
         body: CreateContainerRequest,
         response: {
           200: T.Unsafe<PassThrough>({ type: 'string', description: 'application/x-ndjson lines' }),
-          ...errors,
         },
       },
+      config: { authz: { kind: 'machines', action: 'create', target: inCloud } },
     },
     async (request, reply) => {
-      const auth = await authorize(request, 'machines', 'create', { cloudId: request.params.id });
       const out = new PassThrough();
       const line = (l: ContainerCreateLine) => out.write(`${JSON.stringify(l)}\n`);
       let streaming = false;
@@ -62,7 +55,7 @@ export function containerRoutes(app: App, deps: AppDeps): void {
         orgActorOf(request),
         request.params.id,
         request.body,
-        auth,
+        authOf(request),
         (p) => {
           streaming = true;
           startStream();
@@ -90,4 +83,4 @@ export function containerRoutes(app: App, deps: AppDeps): void {
       return reply.status(200).type('application/x-ndjson; charset=utf-8').send(out);
     },
   );
-}
+};

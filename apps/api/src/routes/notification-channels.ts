@@ -16,96 +16,80 @@ import {
   updateChannel,
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
-import type { App, AppDeps } from '../context';
-import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
+import type { RoutePlugin } from '../context';
+import { authOf, orgActorOf } from '../http/caller';
 
-const errors = ERROR_RESPONSES;
-const tags = ['notifications'];
-
-export function notificationRoutes(app: App, deps: AppDeps): void {
-  const { db, box, settings, logger } = deps;
+/** Where notifications go. Channels are where rules send their notices: they follow the rules rights. */
+export const notificationChannelRoutes: RoutePlugin = (app, { db, box, settings, logger }) => {
   const notifier = createNotifier({ db, box, settings, logger });
   const outbound = outboundRules(settings);
-  app.addSchema(NotificationChannel);
 
   app.get(
-    '/api/v1/notification-channels',
+    '',
     {
       schema: {
-        tags,
         summary: 'Where notifications go: email recipients and webhooks',
-        response: { 200: NotificationChannelList, ...errors },
+        response: { 200: NotificationChannelList },
       },
+      config: { authz: { kind: 'rules', action: 'read' } },
     },
-    async (request) => {
-      // Channels are where rules send their notices: they follow the rules permissions.
-      const auth = await authorize(request, 'rules', 'read');
-      return {
-        items: await listChannels(db, auth.organizationId),
-        emailAvailable: Boolean(settings.smtp.host),
-      };
-    },
+    async (request) => ({
+      items: await listChannels(db, authOf(request).organizationId),
+      emailAvailable: Boolean(settings.smtp.host),
+    }),
   );
 
   app.post(
-    '/api/v1/notification-channels',
+    '',
     {
       schema: {
-        tags,
         summary: 'Add email recipients or a webhook; a webhook answer carries its signing secret, once',
         body: CreateNotificationChannelRequest,
-        response: { 201: T.Ref(NotificationChannel), ...errors },
+        response: { 201: T.Ref(NotificationChannel) },
       },
+      config: { authz: { kind: 'rules', action: 'create' } },
     },
-    async (request, reply) => {
-      await authorize(request, 'rules', 'create');
-      return reply
-        .status(201)
-        .send(await createChannel({ db, box, outbound }, orgActorOf(request), request.body));
-    },
+    async (request, reply) =>
+      reply.status(201).send(await createChannel({ db, box, outbound }, orgActorOf(request), request.body)),
   );
 
   app.patch(
-    '/api/v1/notification-channels/:id',
+    '/:id',
     {
       schema: {
-        tags,
         summary: 'Change a channel',
         params: IdParams,
         body: UpdateNotificationChannelRequest,
-        response: { 200: T.Ref(NotificationChannel), ...errors },
+        response: { 200: T.Ref(NotificationChannel) },
       },
+      config: { authz: { kind: 'rules', action: 'edit' } },
     },
-    async (request) => {
-      await authorize(request, 'rules', 'edit');
-      return updateChannel(db, orgActorOf(request), request.params.id, request.body, outbound);
-    },
+    async (request) => updateChannel(db, orgActorOf(request), request.params.id, request.body, outbound),
   );
 
   app.delete(
-    '/api/v1/notification-channels/:id',
+    '/:id',
     {
-      schema: { tags, summary: 'Delete a channel', params: IdParams, response: { 204: T.Null(), ...errors } },
+      schema: { summary: 'Delete a channel', params: IdParams, response: { 204: T.Null() } },
+      config: { authz: { kind: 'rules', action: 'delete' } },
     },
     async (request, reply) => {
-      await authorize(request, 'rules', 'delete');
       await deleteChannel(db, orgActorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );
 
   app.post(
-    '/api/v1/notification-channels/:id/test',
+    '/:id/test',
     {
       schema: {
-        tags,
         summary: 'Send a test notification through one channel and say how it went',
         params: IdParams,
-        response: { 200: ChannelTestResult, ...errors },
+        response: { 200: ChannelTestResult },
       },
+      config: { authz: { kind: 'rules', action: 'edit' } },
     },
     async (request) => {
-      await authorize(request, 'rules', 'edit');
       const actor = orgActorOf(request);
       const result = await notifier.test(actor.organizationId, request.params.id);
       await recordAudit(db, actor, {
@@ -123,4 +107,4 @@ export function notificationRoutes(app: App, deps: AppDeps): void {
       };
     },
   );
-}
+};

@@ -25,45 +25,48 @@ import {
   updateCloud,
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
-import type { App, AppDeps } from '../context';
-import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
+import type { RoutePlugin } from '../../context';
+import { byId } from '../../http/authz';
+import { authOf, orgActorOf } from '../../http/caller';
+import { mount } from '../mount';
+import { contentRoutes } from './contents';
+import { engineRoutes } from './engine';
 
-const errors = ERROR_RESPONSES;
-const tags = ['clouds'];
-
-export function cloudRoutes(app: App, deps: AppDeps): void {
-  const { db, box, pollQueue, settings } = deps;
+/** Clouds: accounts, their catalogs, and what is created in them (machines, volumes, containers). */
+export const cloudRoutes: RoutePlugin = (app, ctx) => {
+  const { db, box, pollQueue, settings } = ctx;
   const outbound = outboundRules(settings);
-  app.addSchema(Cloud);
+  mount(app, ctx, '', 'clouds', contentRoutes);
+  mount(app, ctx, '', 'containers', engineRoutes);
 
   app.get(
-    '/api/v1/clouds',
+    '',
     {
       schema: {
-        tags,
         summary: 'Clouds with their status, last error, machine count and cost',
-        response: { 200: CloudList, ...errors },
+        response: { 200: CloudList },
       },
+      config: { authz: { kind: 'clouds', action: 'read' } },
     },
     async (request) => {
-      const auth = await authorize(request, 'clouds', 'read');
+      const auth = authOf(request);
       return { items: await listClouds(db, auth.organizationId, auth) };
     },
   );
 
   app.post(
-    '/api/v1/clouds',
+    '',
     {
       schema: {
-        tags,
         summary:
           'Add a cloud; its credentials are checked with the provider first, and nothing is saved if they fail',
         body: CreateCloudRequest,
-        response: { 201: T.Ref(Cloud), ...errors },
+        response: { 201: T.Ref(Cloud) },
       },
+      config: { authz: { kind: 'clouds', action: 'create' } },
     },
     async (request, reply) => {
-      const auth = await authorize(request, 'clouds', 'create');
+      const auth = authOf(request);
       const actor = { ...orgActorOf(request), role: auth.role };
       const cloud = await addCloud({ db, box, outbound }, actor, request.body, auth);
       await schedulePolls(pollQueue, cloud, settings);
@@ -73,27 +76,30 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
   );
 
   app.get(
-    '/api/v1/clouds/:id',
-    { schema: { tags, summary: 'One cloud', params: IdParams, response: { 200: T.Ref(Cloud), ...errors } } },
+    '/:id',
+    {
+      schema: { summary: 'One cloud', params: IdParams, response: { 200: T.Ref(Cloud) } },
+      config: { authz: { kind: 'clouds', action: 'read', target: byId } },
+    },
     async (request) => {
-      const auth = await authorize(request, 'clouds', 'read', { id: request.params.id });
+      const auth = authOf(request);
       return toCloudView(db, await getCloud(db, auth.organizationId, request.params.id), auth);
     },
   );
 
   app.patch(
-    '/api/v1/clouds/:id',
+    '/:id',
     {
       schema: {
-        tags,
         summary: 'Rename, enable/disable, change poll interval, cost override or credentials (checked first)',
         params: IdParams,
         body: UpdateCloudRequest,
-        response: { 200: T.Ref(Cloud), ...errors },
+        response: { 200: T.Ref(Cloud) },
       },
+      config: { authz: { kind: 'clouds', action: 'edit', target: byId } },
     },
     async (request) => {
-      const auth = await authorize(request, 'clouds', 'edit', { id: request.params.id });
+      const auth = authOf(request);
       const actor = { ...orgActorOf(request), role: auth.role };
       const cloud = await updateCloud({ db, box, outbound }, actor, request.params.id, request.body, auth);
       await schedulePolls(pollQueue, cloud, settings);
@@ -102,18 +108,17 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
   );
 
   app.delete(
-    '/api/v1/clouds/:id',
+    '/:id',
     {
       schema: {
-        tags,
         summary: "Delete a cloud and its inventory; confirm with the cloud's title",
         params: IdParams,
         querystring: DeleteCloudQuery,
-        response: { 204: T.Null(), ...errors },
+        response: { 204: T.Null() },
       },
+      config: { authz: { kind: 'clouds', action: 'delete', target: byId } },
     },
     async (request, reply) => {
-      await authorize(request, 'clouds', 'delete', { id: request.params.id });
       await deleteCloud({ db, box }, orgActorOf(request), request.params.id, request.query.confirm);
       await unschedulePolls(pollQueue, request.params.id);
       return reply.status(204).send(null);
@@ -121,17 +126,16 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
   );
 
   app.post(
-    '/api/v1/clouds/:id/refresh',
+    '/:id/refresh',
     {
       schema: {
-        tags,
         summary: 'Poll the cloud now (machines, volumes, sizes, images, locations)',
         params: IdParams,
-        response: { 202: T.Object({ queued: T.Boolean() }), ...errors },
+        response: { 202: T.Object({ queued: T.Boolean() }) },
       },
+      config: { authz: { kind: 'clouds', action: 'act', target: byId } },
     },
     async (request, reply) => {
-      await authorize(request, 'clouds', 'act', { id: request.params.id });
       const actor = orgActorOf(request);
       const cloud = await getCloud(db, actor.organizationId, request.params.id);
       const queued = await refreshNow(pollQueue, cloud.id);
@@ -143,24 +147,23 @@ export function cloudRoutes(app: App, deps: AppDeps): void {
   for (const kind of ['sizes', 'images', 'locations'] as const) {
     const schema = { sizes: SizeList, images: ImageList, locations: LocationList }[kind];
     app.get(
-      `/api/v1/clouds/:id/${kind}`,
+      `/:id/${kind}`,
       {
         schema: {
-          tags,
           summary: `The cloud's ${kind}, as last polled`,
           params: IdParams,
           querystring: CatalogQuery,
-          response: { 200: schema, ...errors },
+          response: { 200: schema },
         },
+        config: { authz: { kind: 'clouds', action: 'read', target: byId } },
       },
       async (request) => {
         const { id } = request.params as { id: string };
         const { location } = request.query as { location?: string };
-        const auth = await authorize(request, 'clouds', 'read', { id });
-        const catalog = await cloudCatalog(db, auth.organizationId, id, location);
+        const catalog = await cloudCatalog(db, authOf(request).organizationId, id, location);
         // One handler serves three schemas; each branch returns the matching list.
         return { items: catalog[kind] } as never;
       },
     );
   }
-}
+};

@@ -1,0 +1,137 @@
+import {
+  IdParams,
+  MachineActionRequest,
+  MachineDetail,
+  MachineListQuery,
+  MachinePage,
+  TagKeyParams,
+  TagsRequest,
+} from '@overcast/contracts';
+import {
+  listMachines,
+  machineAction,
+  machineDetail,
+  removeMachineTag,
+  rightForMachineAction,
+  setMachineTags,
+} from '@overcast/core';
+import { Type as T } from '@sinclair/typebox';
+import type { RoutePlugin } from '../../context';
+import { byId } from '../../http/authz';
+import { authOf, orgActorOf } from '../../http/caller';
+import { mount } from '../mount';
+import { actionDepsOf } from './action-deps';
+import { expirationRoutes } from './expiration';
+import { machineMonitoringRoutes } from './monitoring';
+import { machineSshRoutes } from './ssh';
+import { terminalRoutes } from './terminal';
+
+/** Everything under /machines: the list, one machine, its actions and tags, and the parts below. */
+export const machineRoutes: RoutePlugin = (app, ctx) => {
+  const { db, redis, settings } = ctx;
+  const actionDeps = actionDepsOf(ctx);
+  mount(app, ctx, '', 'machines', expirationRoutes);
+  mount(app, ctx, '', 'monitoring', machineMonitoringRoutes);
+  mount(app, ctx, '', 'ssh keys', machineSshRoutes);
+  mount(app, ctx, '', 'terminal', terminalRoutes);
+
+  app.get(
+    '',
+    {
+      schema: {
+        summary:
+          'Machines across every cloud: filter, search, sort, cursor pagination (terminated ones only when asked for)',
+        querystring: MachineListQuery,
+        response: { 200: MachinePage },
+      },
+      config: { authz: { kind: 'machines', action: 'read' } },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      return listMachines(db, auth.organizationId, request.query, auth);
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        summary: 'One machine with its raw fields and history',
+        params: IdParams,
+        response: { 200: MachineDetail },
+      },
+      config: { authz: { kind: 'machines', action: 'read', target: byId } },
+    },
+    async (request) => machineDetail(db, authOf(request).organizationId, request.params.id),
+  );
+
+  app.post(
+    '/:id/actions',
+    {
+      schema: {
+        summary: 'Start, stop, reboot, destroy or rename; the new state arrives on the event stream',
+        params: IdParams,
+        body: MachineActionRequest,
+        response: { 202: T.Object({ accepted: T.Boolean() }) },
+      },
+      config: {
+        authz: {
+          kind: 'machines',
+          // Destroying needs the delete right, renaming edit, the rest act.
+          action: (request) => rightForMachineAction((request.body as MachineActionRequest).action),
+          target: byId,
+        },
+      },
+    },
+    async (request, reply) => {
+      await machineAction(actionDeps, orgActorOf(request), request.params.id, request.body, {
+        label: 'you',
+        principal: authOf(request),
+      });
+      return reply.status(202).send({ accepted: true });
+    },
+  );
+
+  app.post(
+    '/:id/tags',
+    {
+      schema: {
+        summary: 'Set Overcast tags on a machine',
+        params: IdParams,
+        body: TagsRequest,
+        response: { 204: T.Null() },
+      },
+      config: { authz: { kind: 'machines', action: 'edit', target: byId } },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      await setMachineTags(
+        db,
+        redis,
+        orgActorOf(request),
+        id,
+        request.body.tags,
+        settings.limits,
+        authOf(request),
+      );
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/:id/tags/:key',
+    {
+      schema: {
+        summary: 'Remove an Overcast tag from a machine',
+        params: TagKeyParams,
+        response: { 204: T.Null() },
+      },
+      config: { authz: { kind: 'machines', action: 'edit', target: byId } },
+    },
+    async (request, reply) => {
+      const { id, key } = request.params;
+      await removeMachineTag(db, redis, orgActorOf(request), id, key, authOf(request));
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,85 @@
+import {
+  IdParams,
+  MachineMonitoring,
+  MachineMonitoringRequest,
+  MetricSeries,
+  MetricSeriesQuery,
+} from '@overcast/contracts';
+import {
+  DomainError,
+  machineMonitoringView,
+  metricSeries,
+  outboundRules,
+  setMachineMonitoring,
+} from '@overcast/core';
+import type { RoutePlugin } from '../../context';
+import { byId } from '../../http/authz';
+import { authOf, orgActorOf } from '../../http/caller';
+
+const RANGES = { '1h': 3600, '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 } as const;
+
+/** One machine's monitoring: whether and how, and its metrics. */
+export const machineMonitoringRoutes: RoutePlugin = (app, { db, settings }) => {
+  const outbound = outboundRules(settings);
+
+  app.get(
+    '/:id/metrics',
+    {
+      schema: {
+        summary:
+          'One metric of a machine over a range (range=1h|24h|7d|30d, or from/to), at most ~500 points per series',
+        params: IdParams,
+        querystring: MetricSeriesQuery,
+        response: { 200: MetricSeries },
+      },
+      config: { authz: { kind: 'machines', action: 'read', target: byId } },
+    },
+    async (request) => {
+      // Typed by a cast: the metric list is an enum schema the type provider cannot see through.
+      const { metric, range, from, to } = request.query as MetricSeriesQuery;
+      if (range && from) {
+        throw new DomainError(
+          'invalid',
+          'validation_failed',
+          'querystring: give either range or from/to, not both.',
+          'query.range',
+        );
+      }
+      const end = to ? new Date(to) : new Date();
+      const start = from ? new Date(from) : new Date(end.getTime() - RANGES[range ?? '1h'] * 1000);
+      return metricSeries(db, authOf(request).organizationId, request.params.id, {
+        metric,
+        from: start,
+        to: end,
+      });
+    },
+  );
+
+  app.get(
+    '/:id/monitoring',
+    {
+      schema: {
+        summary: 'Whether and how a machine is monitored, with its latest readings',
+        params: IdParams,
+        response: { 200: MachineMonitoring },
+      },
+      config: { authz: { kind: 'machines', action: 'read', target: byId } },
+    },
+    async (request) => machineMonitoringView(db, authOf(request).organizationId, request.params.id),
+  );
+
+  app.put(
+    '/:id/monitoring',
+    {
+      schema: {
+        summary: 'Turn monitoring of a machine on or off; gather over SSH (/proc) or from node_exporter',
+        params: IdParams,
+        body: MachineMonitoringRequest,
+        response: { 200: MachineMonitoring },
+      },
+      config: { authz: { kind: 'machines', action: 'edit', target: byId } },
+    },
+    async (request) =>
+      setMachineMonitoring(db, orgActorOf(request), request.params.id, request.body, outbound),
+  );
+};

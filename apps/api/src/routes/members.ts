@@ -1,0 +1,55 @@
+import { MemberList, UpdateMemberRequest, UserIdParams } from '@overcast/contracts';
+import { listMembers, removeMember, setMemberRole } from '@overcast/core';
+import { Type as T } from '@sinclair/typebox';
+import type { RoutePlugin } from '../context';
+import { authOf, orgActorOf } from '../http/caller';
+
+/** The organization's members and their roles: everyone sees them, admins change them. */
+export const memberRoutes: RoutePlugin = (app, { db }) => {
+  const adminActor = (request: Parameters<typeof authOf>[0]) => ({
+    ...orgActorOf(request),
+    role: authOf(request).role,
+  });
+
+  app.get(
+    '',
+    {
+      schema: { summary: "The organization's members, their roles and teams", response: { 200: MemberList } },
+      config: { authz: 'authenticated' },
+    },
+    async (request) => ({ items: await listMembers(db, authOf(request).organizationId) }),
+  );
+
+  app.patch(
+    '/:userId',
+    {
+      schema: {
+        summary: "Change a member's role (owners alone make or unmake owners; the last owner stays)",
+        params: UserIdParams,
+        body: UpdateMemberRequest,
+        response: { 204: T.Null() },
+      },
+      config: { authz: { role: 'admin', doing: 'change roles' } },
+    },
+    async (request, reply) => {
+      await setMemberRole(db, adminActor(request), request.params.userId, request.body.role);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/:userId',
+    {
+      schema: {
+        summary: 'Remove a member: their sessions and API tokens in this organization stop working',
+        params: UserIdParams,
+        response: { 204: T.Null() },
+      },
+      config: { authz: { role: 'admin', doing: 'remove members' } },
+    },
+    async (request, reply) => {
+      await removeMember(db, adminActor(request), request.params.userId);
+      return reply.status(204).send(null);
+    },
+  );
+};

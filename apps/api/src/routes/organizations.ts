@@ -1,0 +1,35 @@
+import { CreateOrganizationRequest, OrganizationList, OrganizationMembership } from '@overcast/contracts';
+import { createOrganization, listOrganizations } from '@overcast/core';
+import type { RoutePlugin } from '../context';
+import { userActorOf } from '../http/caller';
+
+/** The organizations a person belongs to; anyone logged in may start a new one. */
+export const organizationRoutes: RoutePlugin = (app, { db }) => {
+  app.get(
+    '',
+    {
+      schema: {
+        summary: 'The organizations the caller belongs to, with their role in each',
+        response: { 200: OrganizationList },
+      },
+      config: { authz: 'authenticated' },
+    },
+    async (request) => listOrganizations(db, userActorOf(request).userId),
+  );
+
+  app.post(
+    '',
+    {
+      schema: {
+        summary: 'Create an organization; the caller becomes its owner',
+        body: CreateOrganizationRequest,
+        response: { 201: OrganizationMembership },
+      },
+      config: { authz: 'authenticated' },
+    },
+    async (request, reply) => {
+      const org = await createOrganization(db, userActorOf(request), request.body.name);
+      return reply.status(201).send({ ...org, role: 'owner' as const });
+    },
+  );
+};

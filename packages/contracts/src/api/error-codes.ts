@@ -151,6 +151,8 @@ export const ERROR_CATALOGUE = {
   timeout_too_long: { status: 400, meaning: 'The timeout is over the allowed maximum.' },
   script_in_use: { status: 409, meaning: 'A schedule runs the script; change the schedule first.' },
   invalid_date: { status: 400, meaning: 'A date or time zone is not valid.' },
+  invalid_cron: { status: 400, meaning: 'The cron expression is not valid.' },
+  invalid_timezone: { status: 400, meaning: 'The time zone is not one the server knows.' },
   invalid_dates: { status: 400, meaning: 'The end comes before the start.' },
   rule_name_taken: { status: 409, meaning: 'Another rule has this name.' },
   channel_name_taken: { status: 409, meaning: 'Another notification channel has this name.' },

@@ -62,6 +62,13 @@ export type RouteAuthz =
   | ResourceAuthz
   | readonly (SessionAuthz | RoleAuthz | ResourceAuthz)[];
 
+/** The right to do `action` on `kind`, optionally on the request's target. */
+export const may = (
+  kind: ResourceKind,
+  action: AuthzAction,
+  target?: FromRequest<AuthzTarget>,
+): ResourceAuthz => ({ kind, action, ...(target ? { target } : {}) });
+
 /** The resource named by the route's `:id`. */
 export const byId = (request: FastifyRequest): AuthzTarget => ({ id: paramId(request) });
 

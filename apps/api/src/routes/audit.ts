@@ -5,6 +5,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { RoutePlugin } from '../context';
 import { authOf } from '../http/caller';
+import { route } from '../http/route';
 
 /** What of the audit log the caller reads: admins the organization's, others their own actions. */
 const readerOf = (request: FastifyRequest) => {
@@ -15,28 +16,20 @@ const readerOf = (request: FastifyRequest) => {
 export const auditRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '',
-    {
-      schema: {
-        summary:
-          'The audit log, newest first: admins see the organization, others their own actions. Filter by user, resource, action, result, time',
-        querystring: AuditQuery,
-        response: { 200: AuditPage },
-      },
-      config: { authz: 'authenticated' },
-    },
+    route(
+      'The audit log, newest first: admins see the organization, others their own actions. Filter by user, resource, action, result, time',
+      'authenticated',
+      { querystring: AuditQuery, response: { 200: AuditPage } },
+    ),
     async (request) => queryAudit(db, readerOf(request), request.query),
   );
 
   app.get(
     '/export',
-    {
-      schema: {
-        summary: 'Export the matching audit events, oldest first, as CSV or JSON lines',
-        querystring: AuditExportQuery,
-        response: { 200: T.String({ description: 'text/csv or application/x-ndjson' }) },
-      },
-      config: { authz: 'authenticated' },
-    },
+    route('Export the matching audit events, oldest first, as CSV or JSON lines', 'authenticated', {
+      querystring: AuditExportQuery,
+      response: { 200: T.String({ description: 'text/csv or application/x-ndjson' }) },
+    }),
     async (request, reply) => {
       const { format } = request.query;
       const stamp = new Date().toISOString().slice(0, 10);

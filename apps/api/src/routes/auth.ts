@@ -10,6 +10,7 @@ import {
 } from '@overcast/core';
 import type { RoutePlugin } from '../context';
 import { actorOf, authOf, orgActorOf } from '../http/caller';
+import { route } from '../http/route';
 import { clearSessionCookie, currentMe, startSession } from '../http/session';
 
 /** Logging in and out, and moving a browser session to another organization. */
@@ -18,14 +19,10 @@ export const authRoutes: RoutePlugin = (app, deps) => {
 
   app.post(
     '/login',
-    {
-      schema: {
-        summary: 'Log in with email and password; sets the session cookie',
-        body: LoginRequest,
-        response: { 200: Me },
-      },
-      config: { authz: 'public' },
-    },
+    route('Log in with email and password; sets the session cookie', 'public', {
+      body: LoginRequest,
+      response: { 200: Me },
+    }),
     async (request, reply) => {
       const { email, password, otp } = request.body;
       const { attempts } = app;
@@ -89,13 +86,10 @@ export const authRoutes: RoutePlugin = (app, deps) => {
     },
   );
 
+  // Anyone may clear their cookie, even one whose session already ended.
   app.post(
     '/logout',
-    {
-      schema: { summary: 'Log out: ends the session and clears its cookie', response: { 204: {} } },
-      // Anyone may clear their cookie, even one whose session already ended.
-      config: { authz: 'public' },
-    },
+    route('Log out: ends the session and clears its cookie', 'public', { response: { 204: {} } }),
     async (request, reply) => {
       if (request.auth?.sessionId) {
         await revokeSession(db, request.auth.sessionId);
@@ -110,18 +104,14 @@ export const authRoutes: RoutePlugin = (app, deps) => {
     },
   );
 
+  // switchOrganization checks the caller belongs to the organization asked for.
   app.post(
     '/switch',
-    {
-      schema: {
-        tags: ['organizations'],
-        summary: 'Move this browser session to another organization the caller belongs to',
-        body: SwitchOrganizationRequest,
-        response: { 200: Me },
-      },
-      // switchOrganization checks the caller belongs to the organization asked for.
-      config: { authz: 'authenticated' },
-    },
+    route('Move this browser session to another organization the caller belongs to', 'authenticated', {
+      tags: ['organizations'],
+      body: SwitchOrganizationRequest,
+      response: { 200: Me },
+    }),
     async (request) => {
       const auth = authOf(request);
       if (!auth.sessionId) {

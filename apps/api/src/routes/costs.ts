@@ -1,16 +1,17 @@
 import { CostHistory, CostHistoryQuery, CostSummary } from '@overcast/contracts';
 import { costHistory, costSummary } from '@overcast/core';
 import type { RoutePlugin } from '../context';
+import { may } from '../http/authz';
 import { authOf } from '../http/caller';
+import { route } from '../http/route';
 
 /** What machines cost: totals are over the machines the caller may read. */
 export const costRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '/summary',
-    {
-      schema: { summary: 'Monthly run-rate: total, by cloud, by tag', response: { 200: CostSummary } },
-      config: { authz: { kind: 'machines', action: 'read' } },
-    },
+    route('Monthly run-rate: total, by cloud, by tag', may('machines', 'read'), {
+      response: { 200: CostSummary },
+    }),
     async (request) => {
       const auth = authOf(request);
       return costSummary(db, auth.organizationId, auth);
@@ -19,14 +20,10 @@ export const costRoutes: RoutePlugin = (app, { db }) => {
 
   app.get(
     '/history',
-    {
-      schema: {
-        summary: 'Daily monthly run-rate over the last days (from the daily snapshots)',
-        querystring: CostHistoryQuery,
-        response: { 200: CostHistory },
-      },
-      config: { authz: { kind: 'machines', action: 'read' } },
-    },
+    route('Daily monthly run-rate over the last days (from the daily snapshots)', may('machines', 'read'), {
+      querystring: CostHistoryQuery,
+      response: { 200: CostHistory },
+    }),
     async (request) => {
       const auth = authOf(request);
       return costHistory(db, auth.organizationId, request.query.days ?? 30, auth);

@@ -2,20 +2,18 @@ import { IdParams, Incident, IncidentList, IncidentListQuery } from '@overcast/c
 import { getIncident, listIncidents } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
+import { may } from '../http/authz';
 import { authOf } from '../http/caller';
+import { route } from '../http/route';
 
 /** Incidents follow the rules right; core shows only those about what the caller may read. */
 export const incidentRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '',
-    {
-      schema: {
-        summary: 'Incidents, newest first',
-        querystring: IncidentListQuery,
-        response: { 200: IncidentList },
-      },
-      config: { authz: { kind: 'rules', action: 'read' } },
-    },
+    route('Incidents, newest first', may('rules', 'read'), {
+      querystring: IncidentListQuery,
+      response: { 200: IncidentList },
+    }),
     async (request) => {
       const auth = authOf(request);
       return { items: await listIncidents(db, auth.organizationId, request.query, auth) };
@@ -24,14 +22,10 @@ export const incidentRoutes: RoutePlugin = (app, { db }) => {
 
   app.get(
     '/:id',
-    {
-      schema: {
-        summary: 'One incident with its timeline',
-        params: IdParams,
-        response: { 200: T.Ref(Incident) },
-      },
-      config: { authz: { kind: 'rules', action: 'read' } },
-    },
+    route('One incident with its timeline', may('rules', 'read'), {
+      params: IdParams,
+      response: { 200: T.Ref(Incident) },
+    }),
     async (request) => {
       const auth = authOf(request);
       return getIncident(db, auth.organizationId, request.params.id, auth);

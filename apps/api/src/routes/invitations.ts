@@ -21,6 +21,7 @@ import {
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { authOf, orgActorOf } from '../http/caller';
+import { route } from '../http/route';
 import { startSession } from '../http/session';
 
 /** Invitations: admins send and withdraw them; the link's holder looks one up and accepts it. */
@@ -29,23 +30,21 @@ export const invitationRoutes: RoutePlugin = (app, deps) => {
 
   app.get(
     '',
-    {
-      schema: { summary: 'Invitations, pending and accepted', response: { 200: InvitationList } },
-      config: { authz: { role: 'admin', doing: 'see invitations' } },
-    },
+    route(
+      'Invitations, pending and accepted',
+      { role: 'admin', doing: 'see invitations' },
+      { response: { 200: InvitationList } },
+    ),
     async (request) => ({ items: await listInvitations(db, authOf(request).organizationId) }),
   );
 
   app.post(
     '',
-    {
-      schema: {
-        summary: 'Invite someone by email: returns the invite link once, and emails it when SMTP is set',
-        body: CreateInvitationRequest,
-        response: { 201: CreatedInvitation },
-      },
-      config: { authz: { role: 'admin', doing: 'invite people' } },
-    },
+    route(
+      'Invite someone by email: returns the invite link once, and emails it when SMTP is set',
+      { role: 'admin', doing: 'invite people' },
+      { body: CreateInvitationRequest, response: { 201: CreatedInvitation } },
+    ),
     async (request, reply) => {
       const auth = authOf(request);
       const { invitation, token } = await createInvitation(
@@ -74,14 +73,11 @@ export const invitationRoutes: RoutePlugin = (app, deps) => {
 
   app.delete(
     '/:id',
-    {
-      schema: {
-        summary: 'Withdraw a pending invitation; its link stops working',
-        params: IdParams,
-        response: { 204: T.Null() },
-      },
-      config: { authz: { role: 'admin', doing: 'withdraw invitations' } },
-    },
+    route(
+      'Withdraw a pending invitation; its link stops working',
+      { role: 'admin', doing: 'withdraw invitations' },
+      { params: IdParams, response: { 204: T.Null() } },
+    ),
     async (request, reply) => {
       await revokeInvitation(db, orgActorOf(request), request.params.id);
       return reply.status(204).send(null);
@@ -93,17 +89,13 @@ export const invitationRoutes: RoutePlugin = (app, deps) => {
     app.attempts.hit(`invite:${ip}`, settings.login.maxAttempts, settings.login.windowSeconds);
 
   // A POST, so the token never sits in a URL that proxies and request logs keep.
+  // The link itself is the credential.
   app.post(
     '/lookup',
-    {
-      schema: {
-        summary: 'What an invite link is for (organization, email, role), before accepting it',
-        body: InvitationTokenRequest,
-        response: { 200: InvitationLookup },
-      },
-      // The link itself is the credential.
-      config: { authz: 'public' },
-    },
+    route('What an invite link is for (organization, email, role), before accepting it', 'public', {
+      body: InvitationTokenRequest,
+      response: { 200: InvitationLookup },
+    }),
     async (request) => {
       await limitInviteLinks(request.ip);
       return lookupInvitation(db, request.body.token);
@@ -112,15 +104,11 @@ export const invitationRoutes: RoutePlugin = (app, deps) => {
 
   app.post(
     '/accept',
-    {
-      schema: {
-        summary:
-          'Accept an invitation: with the existing account’s password, or a new password for a new account; logs in',
-        body: AcceptInvitationRequest,
-        response: { 200: Me },
-      },
-      config: { authz: 'public' },
-    },
+    route(
+      'Accept an invitation: with the existing account’s password, or a new password for a new account; logs in',
+      'public',
+      { body: AcceptInvitationRequest, response: { 200: Me } },
+    ),
     async (request, reply) => {
       await limitInviteLinks(request.ip);
       const joined = await acceptInvitation(

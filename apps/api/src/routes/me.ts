@@ -31,6 +31,7 @@ import {
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { authOf, meOf, userActorOf } from '../http/caller';
+import { route } from '../http/route';
 import { clearSessionCookie } from '../http/session';
 
 /**
@@ -43,19 +44,13 @@ export const meRoutes: RoutePlugin = (app, deps) => {
 
   app.get(
     '',
-    {
-      schema: { summary: 'Who is calling: user, organization and role', response: { 200: Me } },
-      config: { authz: 'authenticated' },
-    },
+    route('Who is calling: user, organization and role', 'authenticated', { response: { 200: Me } }),
     async (request) => meOf(authOf(request)),
   );
 
   app.patch(
     '',
-    {
-      schema: { summary: 'Change your name', body: UpdateProfileRequest, response: { 200: Me } },
-      config: { authz: 'authenticated' },
-    },
+    route('Change your name', 'authenticated', { body: UpdateProfileRequest, response: { 200: Me } }),
     async (request) => {
       const name = await updateProfile(db, userActorOf(request), request.body);
       return meOf({ ...authOf(request), name });
@@ -64,14 +59,11 @@ export const meRoutes: RoutePlugin = (app, deps) => {
 
   app.post(
     '/password',
-    {
-      schema: {
-        summary: 'Change your password (needs the current one); your other sessions are logged out',
-        body: ChangePasswordRequest,
-        response: { 200: PasswordChanged },
-      },
-      config: { authz: { session: 'change your password' } },
-    },
+    route(
+      'Change your password (needs the current one); your other sessions are logged out',
+      { session: 'change your password' },
+      { body: ChangePasswordRequest, response: { 200: PasswordChanged } },
+    ),
     async (request) => {
       // The ended sessions' open terminals and live feeds must close too: publish their revocation here.
       const endedSessions = await changePassword(
@@ -86,27 +78,19 @@ export const meRoutes: RoutePlugin = (app, deps) => {
 
   app.get(
     '/tokens',
-    {
-      schema: {
-        summary: 'Your API tokens (never the tokens themselves), with last use time and address',
-        response: { 200: ApiTokenList },
-      },
-      config: { authz: 'authenticated' },
-    },
+    route('Your API tokens (never the tokens themselves), with last use time and address', 'authenticated', {
+      response: { 200: ApiTokenList },
+    }),
     async (request) => ({ items: await listApiTokens(db, authOf(request).userId) }),
   );
 
   app.post(
     '/tokens',
-    {
-      schema: {
-        summary:
-          'Create an API token for this organization, or for all of yours: read-only or full, optionally expiring; shown once',
-        body: CreateApiTokenRequest,
-        response: { 201: CreatedApiTokenView },
-      },
-      config: { authz: { session: 'create API tokens' } },
-    },
+    route(
+      'Create an API token for this organization, or for all of yours: read-only or full, optionally expiring; shown once',
+      { session: 'create API tokens' },
+      { body: CreateApiTokenRequest, response: { 201: CreatedApiTokenView } },
+    ),
     async (request, reply) => {
       const auth = authOf(request);
       const { name, scope, expiresInDays, allOrganizations } = request.body;
@@ -135,14 +119,10 @@ export const meRoutes: RoutePlugin = (app, deps) => {
 
   app.delete(
     '/tokens/:id',
-    {
-      schema: {
-        summary: 'Revoke one of your API tokens; it stops working at once',
-        params: IdParams,
-        response: { 204: T.Null() },
-      },
-      config: { authz: 'authenticated' },
-    },
+    route('Revoke one of your API tokens; it stops working at once', 'authenticated', {
+      params: IdParams,
+      response: { 204: T.Null() },
+    }),
     async (request, reply) => {
       await revokeApiToken(db, userActorOf(request), request.params.id);
       return reply.status(204).send(null);
@@ -151,13 +131,9 @@ export const meRoutes: RoutePlugin = (app, deps) => {
 
   app.get(
     '/sessions',
-    {
-      schema: {
-        summary: 'Where you are logged in: address, browser, last seen',
-        response: { 200: SessionList },
-      },
-      config: { authz: 'authenticated' },
-    },
+    route('Where you are logged in: address, browser, last seen', 'authenticated', {
+      response: { 200: SessionList },
+    }),
     async (request) => {
       const auth = authOf(request);
       return { items: await listSessions(db, auth.userId, auth.sessionId) };
@@ -166,10 +142,7 @@ export const meRoutes: RoutePlugin = (app, deps) => {
 
   app.delete(
     '/sessions/:id',
-    {
-      schema: { summary: 'Log out one of your sessions', params: IdParams, response: { 204: T.Null() } },
-      config: { authz: 'authenticated' },
-    },
+    route('Log out one of your sessions', 'authenticated', { params: IdParams, response: { 204: T.Null() } }),
     async (request, reply) => {
       await revokeUserSession(db, userActorOf(request), request.params.id);
       return reply.status(204).send(null);
@@ -178,13 +151,9 @@ export const meRoutes: RoutePlugin = (app, deps) => {
 
   app.post(
     '/sessions/revoke-all',
-    {
-      schema: {
-        summary: 'Log out everywhere: every session of yours ends, this one included',
-        response: { 200: T.Object({ revoked: T.Integer() }) },
-      },
-      config: { authz: 'authenticated' },
-    },
+    route('Log out everywhere: every session of yours ends, this one included', 'authenticated', {
+      response: { 200: T.Object({ revoked: T.Integer() }) },
+    }),
     async (request, reply) => {
       const revoked = await revokeAllSessions(db, userActorOf(request));
       clearSessionCookie(reply);
@@ -194,26 +163,21 @@ export const meRoutes: RoutePlugin = (app, deps) => {
 
   app.post(
     '/totp',
-    {
-      schema: {
-        summary: 'Start two-factor enrolment: a secret and an otpauth:// URL for the QR code',
-        response: { 200: TotpEnrolment },
-      },
-      config: { authz: { session: 'set up two-factor login' } },
-    },
+    route(
+      'Start two-factor enrolment: a secret and an otpauth:// URL for the QR code',
+      { session: 'set up two-factor login' },
+      { response: { 200: TotpEnrolment } },
+    ),
     async (request) => beginTotpEnrolment(db, box, authOf(request)),
   );
 
   app.post(
     '/totp/confirm',
-    {
-      schema: {
-        summary: 'Finish enrolment with a code from the app; returns recovery codes, shown once',
-        body: TotpCodeRequest,
-        response: { 200: RecoveryCodes },
-      },
-      config: { authz: { session: 'set up two-factor login' } },
-    },
+    route(
+      'Finish enrolment with a code from the app; returns recovery codes, shown once',
+      { session: 'set up two-factor login' },
+      { body: TotpCodeRequest, response: { 200: RecoveryCodes } },
+    ),
     async (request) => ({
       codes: await confirmTotpEnrolment(db, box, userActorOf(request), request.body.code),
     }),
@@ -221,14 +185,11 @@ export const meRoutes: RoutePlugin = (app, deps) => {
 
   app.post(
     '/totp/disable',
-    {
-      schema: {
-        summary: 'Turn two-factor login off (needs your password)',
-        body: TotpDisableRequest,
-        response: { 204: T.Null() },
-      },
-      config: { authz: { session: 'turn off two-factor login' } },
-    },
+    route(
+      'Turn two-factor login off (needs your password)',
+      { session: 'turn off two-factor login' },
+      { body: TotpDisableRequest, response: { 204: T.Null() } },
+    ),
     async (request, reply) => {
       await disableTotp(db, app.attempts, userActorOf(request), request.body.password);
       return reply.status(204).send(null);

@@ -3,6 +3,7 @@ import { listMembers, removeMember, setMemberRole } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { authOf, orgActorOf } from '../http/caller';
+import { route } from '../http/route';
 
 /** The organization's members and their roles: everyone sees them, admins change them. */
 export const memberRoutes: RoutePlugin = (app, { db }) => {
@@ -13,24 +14,19 @@ export const memberRoutes: RoutePlugin = (app, { db }) => {
 
   app.get(
     '',
-    {
-      schema: { summary: "The organization's members, their roles and teams", response: { 200: MemberList } },
-      config: { authz: 'authenticated' },
-    },
+    route("The organization's members, their roles and teams", 'authenticated', {
+      response: { 200: MemberList },
+    }),
     async (request) => ({ items: await listMembers(db, authOf(request).organizationId) }),
   );
 
   app.patch(
     '/:userId',
-    {
-      schema: {
-        summary: "Change a member's role (owners alone make or unmake owners; the last owner stays)",
-        params: UserIdParams,
-        body: UpdateMemberRequest,
-        response: { 204: T.Null() },
-      },
-      config: { authz: { role: 'admin', doing: 'change roles' } },
-    },
+    route(
+      "Change a member's role (owners alone make or unmake owners; the last owner stays)",
+      { role: 'admin', doing: 'change roles' },
+      { params: UserIdParams, body: UpdateMemberRequest, response: { 204: T.Null() } },
+    ),
     async (request, reply) => {
       await setMemberRole(db, adminActor(request), request.params.userId, request.body.role);
       return reply.status(204).send(null);
@@ -39,14 +35,11 @@ export const memberRoutes: RoutePlugin = (app, { db }) => {
 
   app.delete(
     '/:userId',
-    {
-      schema: {
-        summary: 'Remove a member: their sessions and API tokens in this organization stop working',
-        params: UserIdParams,
-        response: { 204: T.Null() },
-      },
-      config: { authz: { role: 'admin', doing: 'remove members' } },
-    },
+    route(
+      'Remove a member: their sessions and API tokens in this organization stop working',
+      { role: 'admin', doing: 'remove members' },
+      { params: UserIdParams, response: { 204: T.Null() } },
+    ),
     async (request, reply) => {
       await removeMember(db, adminActor(request), request.params.userId);
       return reply.status(204).send(null);

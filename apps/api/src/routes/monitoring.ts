@@ -2,21 +2,23 @@ import { FleetQuery, FleetUsage, MonitoringBulkRequest, type RuleTarget } from '
 import { fleetUsage, setMonitoringForTarget } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
+import { may } from '../http/authz';
 import { authOf, orgActorOf } from '../http/caller';
+import { route } from '../http/route';
 
 /** Monitoring across machines; one machine's is under /machines/:id. */
 export const monitoringRoutes: RoutePlugin = (app, { db }) => {
+  // Kind-wide here; core changes only the targeted machines the caller may edit.
   app.post(
     '/machines',
-    {
-      schema: {
-        summary: 'Turn monitoring on or off for many machines at once: by id, tag, cloud, or all',
+    route(
+      'Turn monitoring on or off for many machines at once: by id, tag, cloud, or all',
+      may('machines', 'edit'),
+      {
         body: MonitoringBulkRequest,
         response: { 200: T.Object({ machines: T.Integer({ description: 'Machines changed' }) }) },
       },
-      // Kind-wide here; core changes only the targeted machines the caller may edit.
-      config: { authz: { kind: 'machines', action: 'edit' } },
-    },
+    ),
     async (request) =>
       setMonitoringForTarget(
         db,
@@ -29,14 +31,11 @@ export const monitoringRoutes: RoutePlugin = (app, { db }) => {
 
   app.get(
     '/fleet',
-    {
-      schema: {
-        summary: 'The busiest and idlest monitored machines by average CPU, with their monthly cost',
-        querystring: FleetQuery,
-        response: { 200: FleetUsage },
-      },
-      config: { authz: { kind: 'machines', action: 'read' } },
-    },
+    route(
+      'The busiest and idlest monitored machines by average CPU, with their monthly cost',
+      may('machines', 'read'),
+      { querystring: FleetQuery, response: { 200: FleetUsage } },
+    ),
     async (request) => {
       const auth = authOf(request);
       const { hours, limit } = request.query;

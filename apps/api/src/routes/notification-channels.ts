@@ -17,7 +17,9 @@ import {
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
+import { may } from '../http/authz';
 import { authOf, orgActorOf } from '../http/caller';
+import { route } from '../http/route';
 
 /** Where notifications go. Channels are where rules send their notices: they follow the rules rights. */
 export const notificationChannelRoutes: RoutePlugin = (app, { db, box, settings, logger }) => {
@@ -26,13 +28,9 @@ export const notificationChannelRoutes: RoutePlugin = (app, { db, box, settings,
 
   app.get(
     '',
-    {
-      schema: {
-        summary: 'Where notifications go: email recipients and webhooks',
-        response: { 200: NotificationChannelList },
-      },
-      config: { authz: { kind: 'rules', action: 'read' } },
-    },
+    route('Where notifications go: email recipients and webhooks', may('rules', 'read'), {
+      response: { 200: NotificationChannelList },
+    }),
     async (request) => ({
       items: await listChannels(db, authOf(request).organizationId),
       emailAvailable: Boolean(settings.smtp.host),
@@ -41,38 +39,28 @@ export const notificationChannelRoutes: RoutePlugin = (app, { db, box, settings,
 
   app.post(
     '',
-    {
-      schema: {
-        summary: 'Add email recipients or a webhook; a webhook answer carries its signing secret, once',
-        body: CreateNotificationChannelRequest,
-        response: { 201: T.Ref(NotificationChannel) },
-      },
-      config: { authz: { kind: 'rules', action: 'create' } },
-    },
+    route(
+      'Add email recipients or a webhook; a webhook answer carries its signing secret, once',
+      may('rules', 'create'),
+      { body: CreateNotificationChannelRequest, response: { 201: T.Ref(NotificationChannel) } },
+    ),
     async (request, reply) =>
       reply.status(201).send(await createChannel({ db, box, outbound }, orgActorOf(request), request.body)),
   );
 
   app.patch(
     '/:id',
-    {
-      schema: {
-        summary: 'Change a channel',
-        params: IdParams,
-        body: UpdateNotificationChannelRequest,
-        response: { 200: T.Ref(NotificationChannel) },
-      },
-      config: { authz: { kind: 'rules', action: 'edit' } },
-    },
+    route('Change a channel', may('rules', 'edit'), {
+      params: IdParams,
+      body: UpdateNotificationChannelRequest,
+      response: { 200: T.Ref(NotificationChannel) },
+    }),
     async (request) => updateChannel(db, orgActorOf(request), request.params.id, request.body, outbound),
   );
 
   app.delete(
     '/:id',
-    {
-      schema: { summary: 'Delete a channel', params: IdParams, response: { 204: T.Null() } },
-      config: { authz: { kind: 'rules', action: 'delete' } },
-    },
+    route('Delete a channel', may('rules', 'delete'), { params: IdParams, response: { 204: T.Null() } }),
     async (request, reply) => {
       await deleteChannel(db, orgActorOf(request), request.params.id);
       return reply.status(204).send(null);
@@ -81,14 +69,10 @@ export const notificationChannelRoutes: RoutePlugin = (app, { db, box, settings,
 
   app.post(
     '/:id/test',
-    {
-      schema: {
-        summary: 'Send a test notification through one channel and say how it went',
-        params: IdParams,
-        response: { 200: ChannelTestResult },
-      },
-      config: { authz: { kind: 'rules', action: 'edit' } },
-    },
+    route('Send a test notification through one channel and say how it went', may('rules', 'edit'), {
+      params: IdParams,
+      response: { 200: ChannelTestResult },
+    }),
     async (request) => {
       const actor = orgActorOf(request);
       const result = await notifier.test(actor.organizationId, request.params.id);

@@ -2,31 +2,24 @@ import { CreateOrganizationRequest, OrganizationList, OrganizationMembership } f
 import { createOrganization, listOrganizations } from '@overcast/core';
 import type { RoutePlugin } from '../context';
 import { userActorOf } from '../http/caller';
+import { route } from '../http/route';
 
 /** The organizations a person belongs to; anyone logged in may start a new one. */
 export const organizationRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '',
-    {
-      schema: {
-        summary: 'The organizations the caller belongs to, with their role in each',
-        response: { 200: OrganizationList },
-      },
-      config: { authz: 'authenticated' },
-    },
+    route('The organizations the caller belongs to, with their role in each', 'authenticated', {
+      response: { 200: OrganizationList },
+    }),
     async (request) => listOrganizations(db, userActorOf(request).userId),
   );
 
   app.post(
     '',
-    {
-      schema: {
-        summary: 'Create an organization; the caller becomes its owner',
-        body: CreateOrganizationRequest,
-        response: { 201: OrganizationMembership },
-      },
-      config: { authz: 'authenticated' },
-    },
+    route('Create an organization; the caller becomes its owner', 'authenticated', {
+      body: CreateOrganizationRequest,
+      response: { 201: OrganizationMembership },
+    }),
     async (request, reply) => {
       const org = await createOrganization(db, userActorOf(request), request.body.name);
       return reply.status(201).send({ ...org, role: 'owner' as const });

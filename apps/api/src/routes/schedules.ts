@@ -19,8 +19,9 @@ import {
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
-import { byId } from '../http/authz';
+import { byId, may } from '../http/authz';
 import { authOf, orgActorOf } from '../http/caller';
+import { route } from '../http/route';
 import { RunsQuery } from './script-runs';
 
 /** Schedules: triggers that run scripts or machine actions, and what each run did. */
@@ -29,13 +30,9 @@ export const scheduleRoutes: RoutePlugin = (app, { db, queues }) => {
 
   app.get(
     '',
-    {
-      schema: {
-        summary: "The organization's schedules with their next runs",
-        response: { 200: ScheduleList },
-      },
-      config: { authz: { kind: 'schedules', action: 'read' } },
-    },
+    route("The organization's schedules with their next runs", may('schedules', 'read'), {
+      response: { 200: ScheduleList },
+    }),
     async (request) => {
       const auth = authOf(request);
       return { items: await listSchedules(db, auth.organizationId, auth) };
@@ -44,56 +41,46 @@ export const scheduleRoutes: RoutePlugin = (app, { db, queues }) => {
 
   app.post(
     '/preview',
-    {
-      schema: {
-        summary: 'The next five times a trigger would fire; an invalid cron or time zone is a 400 saying why',
-        body: PreviewScheduleRequest,
-        response: { 200: SchedulePreview },
-      },
-      config: { authz: { kind: 'schedules', action: 'create' } },
-    },
+    route(
+      'The next five times a trigger would fire; an invalid cron or time zone is a 400 saying why',
+      may('schedules', 'create'),
+      { body: PreviewScheduleRequest, response: { 200: SchedulePreview } },
+    ),
     async (request) => previewSchedule(request.body),
   );
 
   app.post(
     '',
-    {
-      schema: { summary: 'Create a schedule', body: CreateScheduleRequest, response: { 201: Schedule } },
-      config: { authz: { kind: 'schedules', action: 'create' } },
-    },
+    route('Create a schedule', may('schedules', 'create'), {
+      body: CreateScheduleRequest,
+      response: { 201: Schedule },
+    }),
     async (request, reply) =>
       reply.status(201).send(await createSchedule(scheduleDeps, orgActorOf(request), request.body)),
   );
 
   app.get(
     '/:id',
-    {
-      schema: { summary: 'One schedule', params: IdParams, response: { 200: Schedule } },
-      config: { authz: { kind: 'schedules', action: 'read', target: byId } },
-    },
+    route('One schedule', may('schedules', 'read', byId), { params: IdParams, response: { 200: Schedule } }),
     async (request) => getSchedule(db, authOf(request).organizationId, request.params.id),
   );
 
   app.patch(
     '/:id',
-    {
-      schema: {
-        summary: 'Change a schedule (enable or disable it, its trigger, targets, action or limits)',
-        params: IdParams,
-        body: UpdateScheduleRequest,
-        response: { 200: Schedule },
-      },
-      config: { authz: { kind: 'schedules', action: 'edit', target: byId } },
-    },
+    route(
+      'Change a schedule (enable or disable it, its trigger, targets, action or limits)',
+      may('schedules', 'edit', byId),
+      { params: IdParams, body: UpdateScheduleRequest, response: { 200: Schedule } },
+    ),
     async (request) => updateSchedule(scheduleDeps, orgActorOf(request), request.params.id, request.body),
   );
 
   app.delete(
     '/:id',
-    {
-      schema: { summary: 'Delete a schedule and its history', params: IdParams, response: { 204: T.Null() } },
-      config: { authz: { kind: 'schedules', action: 'delete', target: byId } },
-    },
+    route('Delete a schedule and its history', may('schedules', 'delete', byId), {
+      params: IdParams,
+      response: { 204: T.Null() },
+    }),
     async (request, reply) => {
       await deleteSchedule(scheduleDeps, orgActorOf(request), request.params.id);
       return reply.status(204).send(null);
@@ -102,15 +89,11 @@ export const scheduleRoutes: RoutePlugin = (app, { db, queues }) => {
 
   app.get(
     '/:id/runs',
-    {
-      schema: {
-        summary: 'What each run of the schedule did, to each machine, newest first',
-        params: IdParams,
-        querystring: RunsQuery,
-        response: { 200: ScheduleRunList },
-      },
-      config: { authz: { kind: 'schedules', action: 'read', target: byId } },
-    },
+    route(
+      'What each run of the schedule did, to each machine, newest first',
+      may('schedules', 'read', byId),
+      { params: IdParams, querystring: RunsQuery, response: { 200: ScheduleRunList } },
+    ),
     async (request) => {
       const auth = authOf(request);
       const { id } = request.params;

@@ -2,7 +2,9 @@ import { IdParams, ScriptRun, ScriptRunList, Strict } from '@overcast/contracts'
 import { getScriptRun, listScriptRuns } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
+import { may } from '../http/authz';
 import { authOf } from '../http/caller';
+import { route } from '../http/route';
 
 /** How many runs a list shows. */
 export const RunsQuery = Strict({ limit: T.Optional(T.Integer({ minimum: 1, maximum: 500, default: 50 })) });
@@ -11,14 +13,10 @@ export const RunsQuery = Strict({ limit: T.Optional(T.Integer({ minimum: 1, maxi
 export const scriptRunRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '',
-    {
-      schema: {
-        summary: 'Recent script runs of every script',
-        querystring: RunsQuery,
-        response: { 200: ScriptRunList },
-      },
-      config: { authz: { kind: 'scripts', action: 'read' } },
-    },
+    route('Recent script runs of every script', may('scripts', 'read'), {
+      querystring: RunsQuery,
+      response: { 200: ScriptRunList },
+    }),
     async (request) => {
       const auth = authOf(request);
       return { items: await listScriptRuns(db, auth.organizationId, { limit: request.query.limit }, auth) };
@@ -27,14 +25,10 @@ export const scriptRunRoutes: RoutePlugin = (app, { db }) => {
 
   app.get(
     '/:id',
-    {
-      schema: {
-        summary: 'One run with each machine’s status, exit code, output and times',
-        params: IdParams,
-        response: { 200: ScriptRun },
-      },
-      config: { authz: { kind: 'scripts', action: 'read' } },
-    },
+    route('One run with each machine’s status, exit code, output and times', may('scripts', 'read'), {
+      params: IdParams,
+      response: { 200: ScriptRun },
+    }),
     async (request) => {
       const auth = authOf(request);
       return getScriptRun(db, auth.organizationId, request.params.id, auth);

@@ -3,14 +3,16 @@ import { openRecording } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { authOf } from '../http/caller';
+import { route } from '../http/route';
 
 /** Terminal recordings: core lets admins, or the person whose session it was, read one. */
 export const shellSessionRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '/:id/recording',
-    {
-      schema: {
-        summary: "A session's recording as asciicast v2 (admins, or the person whose session it was)",
+    route(
+      "A session's recording as asciicast v2 (admins, or the person whose session it was)",
+      'authenticated',
+      {
         params: IdParams,
         response: {
           200: T.Unknown({
@@ -18,8 +20,7 @@ export const shellSessionRoutes: RoutePlugin = (app, { db }) => {
           }),
         },
       },
-      config: { authz: 'authenticated' },
-    },
+    ),
     async (request, reply) => {
       const { stream, size, session } = await openRecording(db, authOf(request), request.params.id);
       return reply

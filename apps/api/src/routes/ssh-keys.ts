@@ -9,20 +9,17 @@ import {
 import { createSshKey, deleteSshKey, getSshKey, listSshKeys, sshKeyView, updateSshKey } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
-import { byId } from '../http/authz';
+import { byId, may } from '../http/authz';
 import { authOf, orgActorOf } from '../http/caller';
+import { route } from '../http/route';
 
 /** The organization's SSH keys; which key a machine uses is under /machines/:id/ssh. */
 export const sshKeyRoutes: RoutePlugin = (app, { db, box }) => {
   app.get(
     '',
-    {
-      schema: {
-        summary: "The organization's SSH keys (public halves only), the default first",
-        response: { 200: SshKeyList },
-      },
-      config: { authz: { kind: 'keys', action: 'read' } },
-    },
+    route("The organization's SSH keys (public halves only), the default first", may('keys', 'read'), {
+      response: { 200: SshKeyList },
+    }),
     async (request) => {
       const auth = authOf(request);
       return { items: await listSshKeys(db, auth.organizationId, auth) };
@@ -31,15 +28,11 @@ export const sshKeyRoutes: RoutePlugin = (app, { db, box }) => {
 
   app.post(
     '',
-    {
-      schema: {
-        summary:
-          'Generate a key pair (ed25519, or rsa 4096) or import a private key; the first key becomes the default',
-        body: CreateSshKeyRequest,
-        response: { 201: T.Ref(SshKey) },
-      },
-      config: { authz: { kind: 'keys', action: 'create' } },
-    },
+    route(
+      'Generate a key pair (ed25519, or rsa 4096) or import a private key; the first key becomes the default',
+      may('keys', 'create'),
+      { body: CreateSshKeyRequest, response: { 201: T.Ref(SshKey) } },
+    ),
     async (request, reply) => {
       const key = await createSshKey({ db, box }, orgActorOf(request), request.body);
       return reply.status(201).send(await sshKeyView(db, key));
@@ -48,39 +41,28 @@ export const sshKeyRoutes: RoutePlugin = (app, { db, box }) => {
 
   app.get(
     '/:id',
-    {
-      schema: { summary: 'One SSH key', params: IdParams, response: { 200: T.Ref(SshKey) } },
-      config: { authz: { kind: 'keys', action: 'read', target: byId } },
-    },
+    route('One SSH key', may('keys', 'read', byId), { params: IdParams, response: { 200: T.Ref(SshKey) } }),
     async (request) => sshKeyView(db, await getSshKey(db, authOf(request).organizationId, request.params.id)),
   );
 
   app.patch(
     '/:id',
-    {
-      schema: {
-        summary: "Rename a key, or make it the organization's default",
-        params: IdParams,
-        body: UpdateSshKeyRequest,
-        response: { 200: T.Ref(SshKey) },
-      },
-      config: { authz: { kind: 'keys', action: 'edit', target: byId } },
-    },
+    route("Rename a key, or make it the organization's default", may('keys', 'edit', byId), {
+      params: IdParams,
+      body: UpdateSshKeyRequest,
+      response: { 200: T.Ref(SshKey) },
+    }),
     async (request) =>
       sshKeyView(db, await updateSshKey({ db, box }, orgActorOf(request), request.params.id, request.body)),
   );
 
   app.delete(
     '/:id',
-    {
-      schema: {
-        summary: 'Delete a key; one that machines use is refused (409) unless force=true, which detaches it',
-        params: IdParams,
-        querystring: DeleteSshKeyQuery,
-        response: { 204: T.Null() },
-      },
-      config: { authz: { kind: 'keys', action: 'delete', target: byId } },
-    },
+    route(
+      'Delete a key; one that machines use is refused (409) unless force=true, which detaches it',
+      may('keys', 'delete', byId),
+      { params: IdParams, querystring: DeleteSshKeyQuery, response: { 204: T.Null() } },
+    ),
     async (request, reply) => {
       await deleteSshKey({ db, box }, orgActorOf(request), request.params.id, request.query.force === true);
       return reply.status(204).send(null);

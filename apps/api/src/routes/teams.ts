@@ -20,60 +20,49 @@ import {
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { authOf, orgActorOf } from '../http/caller';
+import { route } from '../http/route';
 
 /** Teams with their members and policies: everyone sees them, admins change them. */
 export const teamRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '',
-    {
-      schema: { summary: 'Teams with their members and policies', response: { 200: TeamList } },
-      config: { authz: 'authenticated' },
-    },
+    route('Teams with their members and policies', 'authenticated', { response: { 200: TeamList } }),
     async (request) => ({ items: await listTeams(db, authOf(request).organizationId) }),
   );
 
   app.post(
     '',
-    {
-      schema: { summary: 'Create a team', body: CreateTeamRequest, response: { 201: T.Ref(Team) } },
-      config: { authz: { role: 'admin', doing: 'create teams' } },
-    },
+    route(
+      'Create a team',
+      { role: 'admin', doing: 'create teams' },
+      { body: CreateTeamRequest, response: { 201: T.Ref(Team) } },
+    ),
     async (request, reply) => reply.status(201).send(await createTeam(db, orgActorOf(request), request.body)),
   );
 
   app.get(
     '/:id',
-    {
-      schema: { summary: 'One team', params: IdParams, response: { 200: T.Ref(Team) } },
-      config: { authz: 'authenticated' },
-    },
+    route('One team', 'authenticated', { params: IdParams, response: { 200: T.Ref(Team) } }),
     async (request) => getTeam(db, authOf(request).organizationId, request.params.id),
   );
 
   app.patch(
     '/:id',
-    {
-      schema: {
-        summary: 'Rename a team or change its description',
-        params: IdParams,
-        body: UpdateTeamRequest,
-        response: { 200: T.Ref(Team) },
-      },
-      config: { authz: { role: 'admin', doing: 'change teams' } },
-    },
+    route(
+      'Rename a team or change its description',
+      { role: 'admin', doing: 'change teams' },
+      { params: IdParams, body: UpdateTeamRequest, response: { 200: T.Ref(Team) } },
+    ),
     async (request) => updateTeam(db, orgActorOf(request), request.params.id, request.body),
   );
 
   app.delete(
     '/:id',
-    {
-      schema: {
-        summary: 'Delete a team; its members keep their role, and lose its policies',
-        params: IdParams,
-        response: { 204: T.Null() },
-      },
-      config: { authz: { role: 'admin', doing: 'delete teams' } },
-    },
+    route(
+      'Delete a team; its members keep their role, and lose its policies',
+      { role: 'admin', doing: 'delete teams' },
+      { params: IdParams, response: { 204: T.Null() } },
+    ),
     async (request, reply) => {
       await deleteTeam(db, orgActorOf(request), request.params.id);
       return reply.status(204).send(null);
@@ -82,30 +71,21 @@ export const teamRoutes: RoutePlugin = (app, { db }) => {
 
   app.put(
     '/:id/members',
-    {
-      schema: {
-        summary: "Replace a team's members",
-        params: IdParams,
-        body: SetTeamMembersRequest,
-        response: { 200: T.Ref(Team) },
-      },
-      config: { authz: { role: 'admin', doing: 'change team members' } },
-    },
+    route(
+      "Replace a team's members",
+      { role: 'admin', doing: 'change team members' },
+      { params: IdParams, body: SetTeamMembersRequest, response: { 200: T.Ref(Team) } },
+    ),
     async (request) => setTeamMembers(db, orgActorOf(request), request.params.id, request.body.userIds),
   );
 
   app.put(
     '/:id/policies',
-    {
-      schema: {
-        summary:
-          "Replace a team's policies: allow or deny an action on a kind of resource, optionally only in some clouds or for some tags",
-        params: IdParams,
-        body: SetTeamPoliciesRequest,
-        response: { 200: T.Ref(Team) },
-      },
-      config: { authz: { role: 'admin', doing: 'change team policies' } },
-    },
+    route(
+      "Replace a team's policies: allow or deny an action on a kind of resource, optionally only in some clouds or for some tags",
+      { role: 'admin', doing: 'change team policies' },
+      { params: IdParams, body: SetTeamPoliciesRequest, response: { 200: T.Ref(Team) } },
+    ),
     async (request) =>
       // The kind and action enums are validated by the schema; the type provider sees them as unknown.
       setTeamPolicies(db, orgActorOf(request), request.params.id, request.body.policies as TeamPolicyInput[]),

@@ -2,8 +2,9 @@ import { AttachVolumeRequest, IdParams, VolumeList, VolumeListQuery } from '@ove
 import { attachVolume, deleteVolume, listVolumes } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
-import { byId } from '../http/authz';
+import { byId, may } from '../http/authz';
 import { authOf, orgActorOf } from '../http/caller';
+import { route } from '../http/route';
 import { actionDepsOf } from './machines/action-deps';
 
 const Accepted = { 202: T.Object({ accepted: T.Boolean() }) };
@@ -14,14 +15,10 @@ export const volumeRoutes: RoutePlugin = (app, ctx) => {
 
   app.get(
     '',
-    {
-      schema: {
-        summary: 'Volumes across every cloud, a page at a time, with search and filters',
-        querystring: VolumeListQuery,
-        response: { 200: VolumeList },
-      },
-      config: { authz: { kind: 'volumes', action: 'read' } },
-    },
+    route('Volumes across every cloud, a page at a time, with search and filters', may('volumes', 'read'), {
+      querystring: VolumeListQuery,
+      response: { 200: VolumeList },
+    }),
     async (request) => {
       const auth = authOf(request);
       return listVolumes(ctx.db, auth.organizationId, auth, request.query);
@@ -31,17 +28,11 @@ export const volumeRoutes: RoutePlugin = (app, ctx) => {
   for (const attach of [true, false]) {
     app.post(
       `/:id/${attach ? 'attach' : 'detach'}`,
-      {
-        schema: {
-          summary: attach
-            ? 'Attach a volume to a machine of the same cloud'
-            : 'Detach a volume from a machine',
-          params: IdParams,
-          body: AttachVolumeRequest,
-          response: Accepted,
-        },
-        config: { authz: { kind: 'volumes', action: 'act', target: byId } },
-      },
+      route(
+        attach ? 'Attach a volume to a machine of the same cloud' : 'Detach a volume from a machine',
+        may('volumes', 'act', byId),
+        { params: IdParams, body: AttachVolumeRequest, response: Accepted },
+      ),
       async (request, reply) => {
         const { id } = request.params as { id: string };
         const { machineId } = request.body as { machineId: string };
@@ -53,10 +44,10 @@ export const volumeRoutes: RoutePlugin = (app, ctx) => {
 
   app.delete(
     '/:id',
-    {
-      schema: { summary: 'Delete a detached volume', params: IdParams, response: Accepted },
-      config: { authz: { kind: 'volumes', action: 'delete', target: byId } },
-    },
+    route('Delete a detached volume', may('volumes', 'delete', byId), {
+      params: IdParams,
+      response: Accepted,
+    }),
     async (request, reply) => {
       await deleteVolume(actionDeps, orgActorOf(request), request.params.id);
       return reply.status(202).send({ accepted: true });

@@ -2,8 +2,9 @@ import { CreateMachineRequest, CreateVolumeRequest, IdParams, Machine } from '@o
 import { checkTagLimits, createMachine, createVolume } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
-import { inCloud } from '../../http/authz';
+import { inCloud, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
+import { route } from '../../http/route';
 import { actionDepsOf } from '../machines/action-deps';
 
 /** Machines and volumes created in a cloud: the right to create that kind there decides. */
@@ -12,16 +13,11 @@ export const contentRoutes: RoutePlugin = (app, ctx) => {
 
   app.post(
     '/:id/machines',
-    {
-      schema: {
-        tags: ['machines'],
-        summary: 'Create a machine in a cloud; it appears pending and the stream reports it running',
-        params: IdParams,
-        body: CreateMachineRequest,
-        response: { 201: T.Ref(Machine) },
-      },
-      config: { authz: { kind: 'machines', action: 'create', target: inCloud } },
-    },
+    route(
+      'Create a machine in a cloud; it appears pending and the stream reports it running',
+      may('machines', 'create', inCloud),
+      { tags: ['machines'], params: IdParams, body: CreateMachineRequest, response: { 201: T.Ref(Machine) } },
+    ),
     async (request, reply) => {
       if (request.body.tags) checkTagLimits(ctx.settings.limits, [], request.body.tags);
       return reply
@@ -32,16 +28,12 @@ export const contentRoutes: RoutePlugin = (app, ctx) => {
 
   app.post(
     '/:id/volumes',
-    {
-      schema: {
-        tags: ['volumes'],
-        summary: 'Create a volume',
-        params: IdParams,
-        body: CreateVolumeRequest,
-        response: { 202: T.Object({ accepted: T.Boolean() }) },
-      },
-      config: { authz: { kind: 'volumes', action: 'create', target: inCloud } },
-    },
+    route('Create a volume', may('volumes', 'create', inCloud), {
+      tags: ['volumes'],
+      params: IdParams,
+      body: CreateVolumeRequest,
+      response: { 202: T.Object({ accepted: T.Boolean() }) },
+    }),
     async (request, reply) => {
       await createVolume(actionDeps, orgActorOf(request), request.params.id, request.body);
       return reply.status(202).send({ accepted: true });

@@ -3,8 +3,9 @@ import { type ContainerCreateLine, CreateContainerRequest, IdParams } from '@ove
 import { createContainer, DomainError, engineFacts } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
-import { byId, inCloud } from '../../http/authz';
+import { byId, inCloud, may } from '../../http/authz';
 import { authOf, orgActorOf } from '../../http/caller';
+import { route } from '../../http/route';
 import { actionDepsOf } from '../machines/action-deps';
 
 /** A Docker cloud's engine: its facts, and containers created on it. */
@@ -13,34 +14,32 @@ export const engineRoutes: RoutePlugin = (app, ctx) => {
 
   app.get(
     '/:id/engine',
-    {
-      schema: {
-        summary: "A Docker cloud's engine: version, CPUs, memory and container counts, read live",
-        params: IdParams,
-        response: { 200: T.Ref('EngineFacts') },
-      },
-      config: { authz: { kind: 'clouds', action: 'read', target: byId } },
-    },
+    route(
+      "A Docker cloud's engine: version, CPUs, memory and container counts, read live",
+      may('clouds', 'read', byId),
+      { params: IdParams, response: { 200: T.Ref('EngineFacts') } },
+    ),
     async (request) => engineFacts(actionDeps, authOf(request).organizationId, request.params.id),
   );
 
+  // Progress lines must leave as they come, not wait in a compressor's buffer.
   app.post(
     '/:id/containers',
     {
-      // Progress lines must leave as they come, not wait in a compressor's buffer.
-      compress: false,
-      schema: {
-        summary:
-          'Create a container on a Docker cloud, pulling its image when needed. Answers newline-delimited JSON: ' +
+      ...route(
+        'Create a container on a Docker cloud, pulling its image when needed. Answers newline-delimited JSON: ' +
           '{"type":"progress",status,layer,current,total} lines while pulling, then {"type":"done",machineId,name} ' +
           'or {"type":"error",error:{code,message}}. Refusals found before any progress are plain HTTP errors.',
-        params: IdParams,
-        body: CreateContainerRequest,
-        response: {
-          200: T.Unsafe<PassThrough>({ type: 'string', description: 'application/x-ndjson lines' }),
+        may('machines', 'create', inCloud),
+        {
+          params: IdParams,
+          body: CreateContainerRequest,
+          response: {
+            200: T.Unsafe<PassThrough>({ type: 'string', description: 'application/x-ndjson lines' }),
+          },
         },
-      },
-      config: { authz: { kind: 'machines', action: 'create', target: inCloud } },
+      ),
+      compress: false,
     },
     async (request, reply) => {
       const out = new PassThrough();

@@ -26,8 +26,9 @@ import {
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
-import { byId } from '../../http/authz';
+import { byId, may } from '../../http/authz';
 import { authOf, orgActorOf } from '../../http/caller';
+import { route } from '../../http/route';
 import { mount } from '../mount';
 import { contentRoutes } from './contents';
 import { engineRoutes } from './engine';
@@ -41,13 +42,9 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
 
   app.get(
     '',
-    {
-      schema: {
-        summary: 'Clouds with their status, last error, machine count and cost',
-        response: { 200: CloudList },
-      },
-      config: { authz: { kind: 'clouds', action: 'read' } },
-    },
+    route('Clouds with their status, last error, machine count and cost', may('clouds', 'read'), {
+      response: { 200: CloudList },
+    }),
     async (request) => {
       const auth = authOf(request);
       return { items: await listClouds(db, auth.organizationId, auth) };
@@ -56,15 +53,11 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
 
   app.post(
     '',
-    {
-      schema: {
-        summary:
-          'Add a cloud; its credentials are checked with the provider first, and nothing is saved if they fail',
-        body: CreateCloudRequest,
-        response: { 201: T.Ref(Cloud) },
-      },
-      config: { authz: { kind: 'clouds', action: 'create' } },
-    },
+    route(
+      'Add a cloud; its credentials are checked with the provider first, and nothing is saved if they fail',
+      may('clouds', 'create'),
+      { body: CreateCloudRequest, response: { 201: T.Ref(Cloud) } },
+    ),
     async (request, reply) => {
       const auth = authOf(request);
       const actor = { ...orgActorOf(request), role: auth.role };
@@ -77,10 +70,7 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
 
   app.get(
     '/:id',
-    {
-      schema: { summary: 'One cloud', params: IdParams, response: { 200: T.Ref(Cloud) } },
-      config: { authz: { kind: 'clouds', action: 'read', target: byId } },
-    },
+    route('One cloud', may('clouds', 'read', byId), { params: IdParams, response: { 200: T.Ref(Cloud) } }),
     async (request) => {
       const auth = authOf(request);
       return toCloudView(db, await getCloud(db, auth.organizationId, request.params.id), auth);
@@ -89,15 +79,11 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
 
   app.patch(
     '/:id',
-    {
-      schema: {
-        summary: 'Rename, enable/disable, change poll interval, cost override or credentials (checked first)',
-        params: IdParams,
-        body: UpdateCloudRequest,
-        response: { 200: T.Ref(Cloud) },
-      },
-      config: { authz: { kind: 'clouds', action: 'edit', target: byId } },
-    },
+    route(
+      'Rename, enable/disable, change poll interval, cost override or credentials (checked first)',
+      may('clouds', 'edit', byId),
+      { params: IdParams, body: UpdateCloudRequest, response: { 200: T.Ref(Cloud) } },
+    ),
     async (request) => {
       const auth = authOf(request);
       const actor = { ...orgActorOf(request), role: auth.role };
@@ -109,15 +95,11 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
 
   app.delete(
     '/:id',
-    {
-      schema: {
-        summary: "Delete a cloud and its inventory; confirm with the cloud's title",
-        params: IdParams,
-        querystring: DeleteCloudQuery,
-        response: { 204: T.Null() },
-      },
-      config: { authz: { kind: 'clouds', action: 'delete', target: byId } },
-    },
+    route("Delete a cloud and its inventory; confirm with the cloud's title", may('clouds', 'delete', byId), {
+      params: IdParams,
+      querystring: DeleteCloudQuery,
+      response: { 204: T.Null() },
+    }),
     async (request, reply) => {
       await deleteCloud({ db, box }, orgActorOf(request), request.params.id, request.query.confirm);
       await unschedulePolls(pollQueue, request.params.id);
@@ -127,14 +109,10 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
 
   app.post(
     '/:id/refresh',
-    {
-      schema: {
-        summary: 'Poll the cloud now (machines, volumes, sizes, images, locations)',
-        params: IdParams,
-        response: { 202: T.Object({ queued: T.Boolean() }) },
-      },
-      config: { authz: { kind: 'clouds', action: 'act', target: byId } },
-    },
+    route('Poll the cloud now (machines, volumes, sizes, images, locations)', may('clouds', 'act', byId), {
+      params: IdParams,
+      response: { 202: T.Object({ queued: T.Boolean() }) },
+    }),
     async (request, reply) => {
       const actor = orgActorOf(request);
       const cloud = await getCloud(db, actor.organizationId, request.params.id);
@@ -148,15 +126,11 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
     const schema = { sizes: SizeList, images: ImageList, locations: LocationList }[kind];
     app.get(
       `/:id/${kind}`,
-      {
-        schema: {
-          summary: `The cloud's ${kind}, as last polled`,
-          params: IdParams,
-          querystring: CatalogQuery,
-          response: { 200: schema },
-        },
-        config: { authz: { kind: 'clouds', action: 'read', target: byId } },
-      },
+      route(`The cloud's ${kind}, as last polled`, may('clouds', 'read', byId), {
+        params: IdParams,
+        querystring: CatalogQuery,
+        response: { 200: schema },
+      }),
       async (request) => {
         const { id } = request.params as { id: string };
         const { location } = request.query as { location?: string };

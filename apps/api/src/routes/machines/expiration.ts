@@ -8,21 +8,18 @@ import {
 import { listExpiringMachines, setMachineExpiration } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
-import { byId } from '../../http/authz';
+import { byId, may } from '../../http/authz';
 import { authOf, orgActorOf } from '../../http/caller';
+import { route } from '../../http/route';
 
 /** When machines stop or go away by themselves. */
 export const expirationRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '/expiring',
-    {
-      schema: {
-        summary: 'Machines that expire within the window (default a week), soonest first',
-        querystring: ExpiringQuery,
-        response: { 200: ExpiringMachineList },
-      },
-      config: { authz: { kind: 'machines', action: 'read' } },
-    },
+    route('Machines that expire within the window (default a week), soonest first', may('machines', 'read'), {
+      querystring: ExpiringQuery,
+      response: { 200: ExpiringMachineList },
+    }),
     async (request) => {
       const auth = authOf(request);
       return { items: await listExpiringMachines(db, auth.organizationId, request.query.withinHours, auth) };
@@ -31,15 +28,11 @@ export const expirationRoutes: RoutePlugin = (app, { db }) => {
 
   app.put(
     '/:id/expiration',
-    {
-      schema: {
-        summary: 'Stop or destroy the machine at a date, with an optional notice before',
-        params: IdParams,
-        body: SetExpirationRequest,
-        response: { 200: MachineExpiration },
-      },
-      config: { authz: { kind: 'machines', action: 'edit', target: byId } },
-    },
+    route(
+      'Stop or destroy the machine at a date, with an optional notice before',
+      may('machines', 'edit', byId),
+      { params: IdParams, body: SetExpirationRequest, response: { 200: MachineExpiration } },
+    ),
     async (request) =>
       (await setMachineExpiration(
         db,
@@ -52,10 +45,10 @@ export const expirationRoutes: RoutePlugin = (app, { db }) => {
 
   app.delete(
     '/:id/expiration',
-    {
-      schema: { summary: "Clear the machine's expiration", params: IdParams, response: { 204: T.Null() } },
-      config: { authz: { kind: 'machines', action: 'edit', target: byId } },
-    },
+    route("Clear the machine's expiration", may('machines', 'edit', byId), {
+      params: IdParams,
+      response: { 204: T.Null() },
+    }),
     async (request, reply) => {
       await setMachineExpiration(db, orgActorOf(request), request.params.id, null);
       return reply.status(204).send(null);

@@ -17,8 +17,9 @@ import {
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
-import { byId } from '../../http/authz';
+import { byId, may } from '../../http/authz';
 import { authOf, orgActorOf } from '../../http/caller';
+import { route } from '../../http/route';
 import { mount } from '../mount';
 import { actionDepsOf } from './action-deps';
 import { expirationRoutes } from './expiration';
@@ -37,15 +38,11 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
 
   app.get(
     '',
-    {
-      schema: {
-        summary:
-          'Machines across every cloud: filter, search, sort, cursor pagination (terminated ones only when asked for)',
-        querystring: MachineListQuery,
-        response: { 200: MachinePage },
-      },
-      config: { authz: { kind: 'machines', action: 'read' } },
-    },
+    route(
+      'Machines across every cloud: filter, search, sort, cursor pagination (terminated ones only when asked for)',
+      may('machines', 'read'),
+      { querystring: MachineListQuery, response: { 200: MachinePage } },
+    ),
     async (request) => {
       const auth = authOf(request);
       return listMachines(db, auth.organizationId, request.query, auth);
@@ -54,35 +51,30 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
 
   app.get(
     '/:id',
-    {
-      schema: {
-        summary: 'One machine with its raw fields and history',
-        params: IdParams,
-        response: { 200: MachineDetail },
-      },
-      config: { authz: { kind: 'machines', action: 'read', target: byId } },
-    },
+    route('One machine with its raw fields and history', may('machines', 'read', byId), {
+      params: IdParams,
+      response: { 200: MachineDetail },
+    }),
     async (request) => machineDetail(db, authOf(request).organizationId, request.params.id),
   );
 
+  // Destroying needs the delete right, renaming edit, the rest act.
   app.post(
     '/:id/actions',
-    {
-      schema: {
-        summary: 'Start, stop, reboot, destroy or rename; the new state arrives on the event stream',
+    route(
+      'Start, stop, reboot, destroy or rename; the new state arrives on the event stream',
+      {
+        kind: 'machines',
+
+        action: (request) => rightForMachineAction((request.body as MachineActionRequest).action),
+        target: byId,
+      },
+      {
         params: IdParams,
         body: MachineActionRequest,
         response: { 202: T.Object({ accepted: T.Boolean() }) },
       },
-      config: {
-        authz: {
-          kind: 'machines',
-          // Destroying needs the delete right, renaming edit, the rest act.
-          action: (request) => rightForMachineAction((request.body as MachineActionRequest).action),
-          target: byId,
-        },
-      },
-    },
+    ),
     async (request, reply) => {
       await machineAction(actionDeps, orgActorOf(request), request.params.id, request.body, {
         label: 'you',
@@ -94,15 +86,11 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
 
   app.post(
     '/:id/tags',
-    {
-      schema: {
-        summary: 'Set Overcast tags on a machine',
-        params: IdParams,
-        body: TagsRequest,
-        response: { 204: T.Null() },
-      },
-      config: { authz: { kind: 'machines', action: 'edit', target: byId } },
-    },
+    route('Set Overcast tags on a machine', may('machines', 'edit', byId), {
+      params: IdParams,
+      body: TagsRequest,
+      response: { 204: T.Null() },
+    }),
     async (request, reply) => {
       const { id } = request.params;
       await setMachineTags(
@@ -120,14 +108,10 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
 
   app.delete(
     '/:id/tags/:key',
-    {
-      schema: {
-        summary: 'Remove an Overcast tag from a machine',
-        params: TagKeyParams,
-        response: { 204: T.Null() },
-      },
-      config: { authz: { kind: 'machines', action: 'edit', target: byId } },
-    },
+    route('Remove an Overcast tag from a machine', may('machines', 'edit', byId), {
+      params: TagKeyParams,
+      response: { 204: T.Null() },
+    }),
     async (request, reply) => {
       const { id, key } = request.params;
       await removeMachineTag(db, redis, orgActorOf(request), id, key, authOf(request));

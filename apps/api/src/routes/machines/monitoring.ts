@@ -13,8 +13,9 @@ import {
   setMachineMonitoring,
 } from '@overcast/core';
 import type { RoutePlugin } from '../../context';
-import { byId } from '../../http/authz';
+import { byId, may } from '../../http/authz';
 import { authOf, orgActorOf } from '../../http/caller';
+import { route } from '../../http/route';
 
 const RANGES = { '1h': 3600, '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 } as const;
 
@@ -24,16 +25,11 @@ export const machineMonitoringRoutes: RoutePlugin = (app, { db, settings }) => {
 
   app.get(
     '/:id/metrics',
-    {
-      schema: {
-        summary:
-          'One metric of a machine over a range (range=1h|24h|7d|30d, or from/to), at most ~500 points per series',
-        params: IdParams,
-        querystring: MetricSeriesQuery,
-        response: { 200: MetricSeries },
-      },
-      config: { authz: { kind: 'machines', action: 'read', target: byId } },
-    },
+    route(
+      'One metric of a machine over a range (range=1h|24h|7d|30d, or from/to), at most ~500 points per series',
+      may('machines', 'read', byId),
+      { params: IdParams, querystring: MetricSeriesQuery, response: { 200: MetricSeries } },
+    ),
     async (request) => {
       // Typed by a cast: the metric list is an enum schema the type provider cannot see through.
       const { metric, range, from, to } = request.query as MetricSeriesQuery;
@@ -57,28 +53,20 @@ export const machineMonitoringRoutes: RoutePlugin = (app, { db, settings }) => {
 
   app.get(
     '/:id/monitoring',
-    {
-      schema: {
-        summary: 'Whether and how a machine is monitored, with its latest readings',
-        params: IdParams,
-        response: { 200: MachineMonitoring },
-      },
-      config: { authz: { kind: 'machines', action: 'read', target: byId } },
-    },
+    route('Whether and how a machine is monitored, with its latest readings', may('machines', 'read', byId), {
+      params: IdParams,
+      response: { 200: MachineMonitoring },
+    }),
     async (request) => machineMonitoringView(db, authOf(request).organizationId, request.params.id),
   );
 
   app.put(
     '/:id/monitoring',
-    {
-      schema: {
-        summary: 'Turn monitoring of a machine on or off; gather over SSH (/proc) or from node_exporter',
-        params: IdParams,
-        body: MachineMonitoringRequest,
-        response: { 200: MachineMonitoring },
-      },
-      config: { authz: { kind: 'machines', action: 'edit', target: byId } },
-    },
+    route(
+      'Turn monitoring of a machine on or off; gather over SSH (/proc) or from node_exporter',
+      may('machines', 'edit', byId),
+      { params: IdParams, body: MachineMonitoringRequest, response: { 200: MachineMonitoring } },
+    ),
     async (request) =>
       setMachineMonitoring(db, orgActorOf(request), request.params.id, request.body, outbound),
   );

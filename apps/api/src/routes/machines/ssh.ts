@@ -1,35 +1,28 @@
 import { IdParams, MachineSsh, MachineSshRequest } from '@overcast/contracts';
 import { machineSshView, setMachineSsh } from '@overcast/core';
 import type { RoutePlugin } from '../../context';
-import { byId } from '../../http/authz';
+import { byId, may } from '../../http/authz';
 import { authOf, orgActorOf } from '../../http/caller';
+import { route } from '../../http/route';
 
 /** The key, user and port a machine is logged in to with. */
 export const machineSshRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '/:id/ssh',
-    {
-      schema: {
-        summary: 'The key, user and port the terminal logs in to a machine with',
-        params: IdParams,
-        response: { 200: MachineSsh },
-      },
-      config: { authz: { kind: 'machines', action: 'read', target: byId } },
-    },
+    route('The key, user and port the terminal logs in to a machine with', may('machines', 'read', byId), {
+      params: IdParams,
+      response: { 200: MachineSsh },
+    }),
     async (request) => machineSshView(db, authOf(request).organizationId, request.params.id),
   );
 
   app.put(
     '/:id/ssh',
-    {
-      schema: {
-        summary: 'Associate a key, a user and a port with a machine (null clears one)',
-        params: IdParams,
-        body: MachineSshRequest,
-        response: { 200: MachineSsh },
-      },
-      config: { authz: { kind: 'machines', action: 'edit', target: byId } },
-    },
+    route(
+      'Associate a key, a user and a port with a machine (null clears one)',
+      may('machines', 'edit', byId),
+      { params: IdParams, body: MachineSshRequest, response: { 200: MachineSsh } },
+    ),
     async (request) => setMachineSsh(db, orgActorOf(request), request.params.id, request.body),
   );
 };

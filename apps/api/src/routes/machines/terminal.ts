@@ -25,10 +25,11 @@ import {
   closeReason,
   holderOf,
 } from '../../events/socket-access';
-import { byId } from '../../http/authz';
+import { byId, may } from '../../http/authz';
 import { authOf, orgActorOf } from '../../http/caller';
 import { upgradeRequired } from '../../http/errors';
 import { OpenCounts } from '../../http/open-counts';
+import { route } from '../../http/route';
 
 const PING_MS = 25_000;
 
@@ -179,47 +180,33 @@ export const terminalRoutes: RoutePlugin = (app, { db, box, settings, logger, so
 
   app.get(
     '/:id/host-keys',
-    {
-      schema: {
-        summary: "The machine's pinned SSH host keys",
-        params: IdParams,
-        response: { 200: HostKeyList },
-      },
-      config: { authz: { kind: 'machines', action: 'read', target: byId } },
-    },
+    route("The machine's pinned SSH host keys", may('machines', 'read', byId), {
+      params: IdParams,
+      response: { 200: HostKeyList },
+    }),
     async (request) => ({ items: await listHostKeys(db, authOf(request).organizationId, request.params.id) }),
   );
 
+  // Trusting a new host key is an organization-level decision: admins only, on machines they may edit.
   app.post(
     '/:id/host-keys/accept',
-    {
-      schema: {
-        summary: "Accept a machine's changed host key (admins): later connections expect this fingerprint",
-        params: IdParams,
-        body: AcceptHostKeyRequest,
-        response: { 200: HostKey },
-      },
-      // Trusting a new host key is an organization-level decision: admins only, on machines they may edit.
-      config: {
-        authz: [
-          { kind: 'machines', action: 'edit', target: byId },
-          { role: 'admin', doing: 'accept changed host keys' },
-        ],
-      },
-    },
+    route(
+      "Accept a machine's changed host key (admins): later connections expect this fingerprint",
+      [
+        { kind: 'machines', action: 'edit', target: byId },
+        { role: 'admin', doing: 'accept changed host keys' },
+      ],
+      { params: IdParams, body: AcceptHostKeyRequest, response: { 200: HostKey } },
+    ),
     async (request) => acceptHostKey(db, orgActorOf(request), request.params.id, request.body),
   );
 
   app.get(
     '/:id/shell-sessions',
-    {
-      schema: {
-        summary: "The machine's terminal sessions, newest first",
-        params: IdParams,
-        response: { 200: ShellSessionList },
-      },
-      config: { authz: { kind: 'machines', action: 'read', target: byId } },
-    },
+    route("The machine's terminal sessions, newest first", may('machines', 'read', byId), {
+      params: IdParams,
+      response: { 200: ShellSessionList },
+    }),
     async (request) => ({
       items: await listShellSessions(db, authOf(request).organizationId, request.params.id),
     }),

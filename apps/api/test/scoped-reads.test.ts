@@ -6,10 +6,10 @@ import {
   addMember,
   createOrgWithUser,
   login,
+  send,
   startTestApi,
   type TestApi,
   type TestUser,
-  uniqueIp,
 } from './support/harness';
 
 // A member whose teams limit them to cloud A, to rules and schedules without the tag secret, and
@@ -38,15 +38,8 @@ const ids = {} as Record<
 
 const hex = () => randomBytes(4).toString('hex');
 
-async function call(cookie: string, method: string, url: string, payload?: unknown) {
-  return api.app.inject({
-    method: method as 'GET',
-    url,
-    headers: { cookie },
-    remoteAddress: uniqueIp(),
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-}
+const call = (cookie: string, method: string, url: string, payload?: unknown) =>
+  send(api, cookie, method, url, payload);
 
 const tag = (resourceKind: string, resourceId: string, key: string) =>
   api.db.prisma.tag.create({

@@ -13,6 +13,7 @@ import {
   createOrgWithUser,
   listenForSockets,
   login,
+  reachedAt,
   seedCloud,
   seedMachine,
   sshMachine,
@@ -39,15 +40,7 @@ const addMachine = (
   organizationId: string,
   cloudId: string,
   fields: { name?: string; sshUser?: string | null } = {},
-) =>
-  seedMachine(api.db, organizationId, {
-    cloudId,
-    name: 'box',
-    publicIps: ['127.0.0.1'],
-    sshPort: sshd.port,
-    sshUser: sshd.user,
-    ...fields,
-  });
+) => seedMachine(api.db, organizationId, { cloudId, ...reachedAt(sshd), ...fields });
 
 const addCloud = async (organizationId: string) =>
   (await seedCloud(api.db, organizationId, { provider: 'digitalocean' })).id;

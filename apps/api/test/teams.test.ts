@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../../../test/support/smtp';
 import {
   addMember,
+  type Caller,
   createOrgWithUser,
   login,
+  send,
   startTestApi,
   type TestApi,
   type TestUser,
-  uniqueIp,
 } from './support/harness';
 
 let api: TestApi;
@@ -19,28 +20,13 @@ let ownerCookie: string;
 
 const hex = (n = 4) => randomBytes(n).toString('hex');
 
-async function call(
-  auth: string | { bearer: string } | null,
+const call = (
+  who: Caller,
   method: string,
   url: string,
   payload?: unknown,
-  headers: Record<string, string> = {},
-) {
-  return api.app.inject({
-    method: method as 'GET',
-    url,
-    headers: {
-      ...(typeof auth === 'string'
-        ? { cookie: auth }
-        : auth
-          ? { authorization: `Bearer ${auth.bearer}` }
-          : {}),
-      ...headers,
-    },
-    remoteAddress: uniqueIp(),
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-}
+  headers?: Record<string, string>,
+) => send(api, who, method, url, payload, headers);
 
 const addUser = (organizationId: string, role: Role) => addMember(api, organizationId, role);
 

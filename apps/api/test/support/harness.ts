@@ -227,11 +227,16 @@ export async function sshMachine(
   const cloudId = (await seedCloud(api.db, owner.organizationId, { provider: 'digitalocean' })).id;
   const machineId = await seedMachine(api.db, owner.organizationId, {
     cloudId,
-    name: 'box',
-    publicIps: ['127.0.0.1'],
-    sshPort: sshd.port,
-    sshUser: sshd.user,
+    ...reachedAt(sshd),
     ...fields,
   });
   return { sshd, cloudId, machineId };
 }
+
+/** A machine row's fields that make the terminal reach it on the test sshd. */
+export const reachedAt = (sshd: SshdHandle) => ({
+  name: 'box',
+  publicIps: ['127.0.0.1'],
+  sshPort: sshd.port,
+  sshUser: sshd.user,
+});

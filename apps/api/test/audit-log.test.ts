@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createOrgWithUser,
-  login,
-  seedMachine,
-  startTestApi,
-  type TestApi,
-  type TestUser,
-} from './support/harness';
+import type { TestApi, TestUser } from './support/harness';
+import { createOrgWithUser, login, seedMachine, startTestApi } from './support/harness';
 
 let api: TestApi;
 let owner: TestUser;

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApi, TestUser } from './support/harness';
 import {
   createOrgWithUser,
   login,
@@ -10,8 +11,6 @@ import {
   send,
   startOrgApi,
   startTestApi,
-  type TestApi,
-  type TestUser,
 } from './support/harness';
 
 // The automation API without a worker: validation, versions, organization scoping, roles.

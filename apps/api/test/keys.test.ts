@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { openPrivateKey } from '@overcast/core';
 import { generateKeyPair } from '@overcast/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApi, TestUser } from './support/harness';
 import {
   memberCookie as addUser,
   createOrgWithUser,
@@ -9,8 +10,6 @@ import {
   seedMachine,
   send,
   startOrgApi,
-  type TestApi,
-  type TestUser,
 } from './support/harness';
 
 let api: TestApi;

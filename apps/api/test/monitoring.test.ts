@@ -2,16 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { insertSamples, pruneSamples, rollupSamples } from '@overcast/core';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createOrgWithUser,
-  login,
-  memberCookie,
-  seedMachine,
-  send,
-  startOrgApi,
-  type TestApi,
-  type TestUser,
-} from './support/harness';
+import type { TestApi, TestUser } from './support/harness';
+import { createOrgWithUser, login, memberCookie, seedMachine, send, startOrgApi } from './support/harness';
 
 let api: TestApi;
 let owner: TestUser;

@@ -4,15 +4,8 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/context';
 import { mount } from '../src/routes/mount';
-import {
-  addMember,
-  memberCookie,
-  seedMachine,
-  send,
-  startOrgApi,
-  type TestApi,
-  type TestUser,
-} from './support/harness';
+import type { TestApi, TestUser } from './support/harness';
+import { addMember, memberCookie, seedMachine, send, startOrgApi } from './support/harness';
 
 // Every /api/v1 route declares who may call it in config.authz, and the auth hook holds each
 // request to that declaration before the handler runs.
@@ -57,9 +50,8 @@ describe('authorization declarations', () => {
     expect(op('/api/v1/clouds/{id}/containers', 'post').tags).toEqual(['containers']);
     expect(op('/api/v1/clouds/{id}/machines', 'post').tags).toEqual(['machines']);
     expect(op('/api/v1/auth/switch', 'post').tags).toEqual(['organizations']);
-    expect(Object.keys(op('/api/v1/teams').responses)).toEqual(
-      expect.arrayContaining(['200', '401', '403', '404']),
-    );
+    const answers = Object.keys(op('/api/v1/teams').responses).map((k) => k.toLowerCase());
+    expect(answers).toEqual(expect.arrayContaining(['200', '4xx', '5xx']));
   });
 
   it('a route mounted without one is refused at startup', async () => {

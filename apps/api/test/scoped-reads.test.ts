@@ -2,15 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { StreamEvent } from '@overcast/contracts';
 import { createRedis, publishEvents } from '@overcast/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addMember,
-  createOrgWithUser,
-  login,
-  send,
-  startTestApi,
-  type TestApi,
-  type TestUser,
-} from './support/harness';
+import type { TestApi, TestUser } from './support/harness';
+import { addMember, createOrgWithUser, login, send, startTestApi } from './support/harness';
 
 // A member whose teams limit them to cloud A, to rules and schedules without the tag secret, and
 // to machines without the tag locked, reads runs, incidents, schedule history and live events

@@ -8,6 +8,7 @@ import { generateKeyPair } from '@overcast/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
+import type { TestApi, TestUser } from './support/harness';
 import {
   memberCookie as addMember,
   createOrgWithUser,
@@ -18,8 +19,6 @@ import {
   seedMachine,
   sshMachine,
   startOrgApi,
-  type TestApi,
-  type TestUser,
 } from './support/harness';
 
 let api: TestApi;

@@ -7,6 +7,7 @@ import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { SshdHandle } from '../../../test/support/sshd';
+import type { TestApi, TestUser } from './support/harness';
 import {
   addMember,
   createOrgWithUser,
@@ -16,8 +17,6 @@ import {
   send,
   sshMachine,
   startOrgApi,
-  type TestApi,
-  type TestUser,
 } from './support/harness';
 
 // An open terminal or event stream lives only as long as the access that opened it: every kind of

@@ -3,16 +3,8 @@ import { base32Decode, createRedis, publishEvents, totpCode } from '@overcast/co
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../../../test/support/smtp';
-import {
-  addMember,
-  type Caller,
-  createOrgWithUser,
-  login,
-  send,
-  startTestApi,
-  type TestApi,
-  type TestUser,
-} from './support/harness';
+import type { Caller, TestApi, TestUser } from './support/harness';
+import { addMember, createOrgWithUser, login, send, startTestApi } from './support/harness';
 
 let api: TestApi;
 let owner: TestUser;

@@ -54,6 +54,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Null when the request carries no valid session or token. */
     auth: AuthContext | null;
+    /** The logged-in caller, on routes whose authz is not 'public' (answers 401 otherwise). */
+    readonly caller: AuthContext;
   }
   interface FastifyInstance {
     /** Every route the app serves with its authorization, so tests can hold the whole table to rules. */

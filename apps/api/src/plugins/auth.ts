@@ -8,6 +8,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App, AppDeps } from '../context';
 import { enforceAuthz } from '../http/authz';
+import { authOf } from '../http/caller';
 import { forbidden, unauthenticated } from '../http/errors';
 import { sessionTokenOf } from '../http/session';
 
@@ -76,6 +77,11 @@ function checkSameOrigin(deps: AppDeps, request: FastifyRequest): void {
  */
 export function installAuth(app: App, deps: AppDeps): void {
   app.decorateRequest('auth', null);
+  app.decorateRequest('caller', {
+    getter(this: FastifyRequest) {
+      return authOf(this);
+    },
+  });
   app.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {
     if (!request.url.startsWith('/api/v1/')) return;
     // Every /api/v1 route declares one (checked as routes register); a login is the safe default.

@@ -4,12 +4,11 @@ import { exportAudit, queryAudit, roleAtLeast } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { RoutePlugin } from '../context';
-import { authOf } from '../http/caller';
 import { route } from '../http/route';
 
 /** What of the audit log the caller reads: admins the organization's, others their own actions. */
 const readerOf = (request: FastifyRequest) => {
-  const auth = authOf(request);
+  const auth = request.caller;
   return { organizationId: auth.organizationId, userId: auth.userId, all: roleAtLeast(auth.role, 'admin') };
 };
 

@@ -9,7 +9,7 @@ import {
   verifyCredentials,
 } from '@overcast/core';
 import type { RoutePlugin } from '../context';
-import { actorOf, authOf, orgActorOf } from '../http/caller';
+import { actorOf, orgActorOf } from '../http/caller';
 import { route } from '../http/route';
 import { clearSessionCookie, currentMe, startSession } from '../http/session';
 
@@ -113,7 +113,7 @@ export const authRoutes: RoutePlugin = (app, deps) => {
       response: { 200: Me },
     }),
     async (request) => {
-      const auth = authOf(request);
+      const auth = request.caller;
       if (!auth.sessionId) {
         throw new DomainError(
           'invalid',

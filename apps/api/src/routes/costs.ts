@@ -2,7 +2,6 @@ import { CostHistory, CostHistoryQuery, CostSummary } from '@overcast/contracts'
 import { costHistory, costSummary } from '@overcast/core';
 import type { RoutePlugin } from '../context';
 import { may } from '../http/authz';
-import { authOf } from '../http/caller';
 import { route } from '../http/route';
 
 /** What machines cost: totals are over the machines the caller may read. */
@@ -12,10 +11,7 @@ export const costRoutes: RoutePlugin = (app, { db }) => {
     route('Monthly run-rate: total, by cloud, by tag', may('machines', 'read'), {
       response: { 200: CostSummary },
     }),
-    async (request) => {
-      const auth = authOf(request);
-      return costSummary(db, auth.organizationId, auth);
-    },
+    async (request) => costSummary(db, request.caller.organizationId, request.caller),
   );
 
   app.get(
@@ -24,9 +20,7 @@ export const costRoutes: RoutePlugin = (app, { db }) => {
       querystring: CostHistoryQuery,
       response: { 200: CostHistory },
     }),
-    async (request) => {
-      const auth = authOf(request);
-      return costHistory(db, auth.organizationId, request.query.days ?? 30, auth);
-    },
+    async (request) =>
+      costHistory(db, request.caller.organizationId, request.query.days ?? 30, request.caller),
   );
 };

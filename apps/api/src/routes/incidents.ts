@@ -3,7 +3,6 @@ import { getIncident, listIncidents } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { may } from '../http/authz';
-import { authOf } from '../http/caller';
 import { route } from '../http/route';
 
 /** Incidents follow the rules right; core shows only those about what the caller may read. */
@@ -14,10 +13,9 @@ export const incidentRoutes: RoutePlugin = (app, { db }) => {
       querystring: IncidentListQuery,
       response: { 200: IncidentList },
     }),
-    async (request) => {
-      const auth = authOf(request);
-      return { items: await listIncidents(db, auth.organizationId, request.query, auth) };
-    },
+    async (request) => ({
+      items: await listIncidents(db, request.caller.organizationId, request.query, request.caller),
+    }),
   );
 
   app.get(
@@ -26,9 +24,6 @@ export const incidentRoutes: RoutePlugin = (app, { db }) => {
       params: IdParams,
       response: { 200: T.Ref(Incident) },
     }),
-    async (request) => {
-      const auth = authOf(request);
-      return getIncident(db, auth.organizationId, request.params.id, auth);
-    },
+    async (request) => getIncident(db, request.caller.organizationId, request.params.id, request.caller),
   );
 };

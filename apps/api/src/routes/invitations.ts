@@ -20,7 +20,7 @@ import {
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
-import { authOf, orgActorOf } from '../http/caller';
+import { orgActorOf } from '../http/caller';
 import { route } from '../http/route';
 import { startSession } from '../http/session';
 
@@ -35,7 +35,7 @@ export const invitationRoutes: RoutePlugin = (app, deps) => {
       { role: 'admin', doing: 'see invitations' },
       { response: { 200: InvitationList } },
     ),
-    async (request) => ({ items: await listInvitations(db, authOf(request).organizationId) }),
+    async (request) => ({ items: await listInvitations(db, request.caller.organizationId) }),
   );
 
   app.post(
@@ -46,7 +46,7 @@ export const invitationRoutes: RoutePlugin = (app, deps) => {
       { body: CreateInvitationRequest, response: { 201: CreatedInvitation } },
     ),
     async (request, reply) => {
-      const auth = authOf(request);
+      const auth = request.caller;
       const { invitation, token } = await createInvitation(
         db,
         { ...orgActorOf(request), role: auth.role },

@@ -30,7 +30,7 @@ import {
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
-import { authOf, meOf, userActorOf } from '../http/caller';
+import { meOf, userActorOf } from '../http/caller';
 import { route } from '../http/route';
 import { clearSessionCookie } from '../http/session';
 
@@ -45,7 +45,7 @@ export const meRoutes: RoutePlugin = (app, deps) => {
   app.get(
     '',
     route('Who is calling: user, organization and role', 'authenticated', { response: { 200: Me } }),
-    async (request) => meOf(authOf(request)),
+    async (request) => meOf(request.caller),
   );
 
   app.patch(
@@ -53,7 +53,7 @@ export const meRoutes: RoutePlugin = (app, deps) => {
     route('Change your name', 'authenticated', { body: UpdateProfileRequest, response: { 200: Me } }),
     async (request) => {
       const name = await updateProfile(db, userActorOf(request), request.body);
-      return meOf({ ...authOf(request), name });
+      return meOf({ ...request.caller, name });
     },
   );
 
@@ -69,7 +69,7 @@ export const meRoutes: RoutePlugin = (app, deps) => {
       const endedSessions = await changePassword(
         db,
         app.attempts,
-        { ...userActorOf(request), sessionId: authOf(request).sessionId },
+        { ...userActorOf(request), sessionId: request.caller.sessionId },
         { ...request.body, minLength: settings.passwords.minLength },
       );
       return { endedSessions };
@@ -81,7 +81,7 @@ export const meRoutes: RoutePlugin = (app, deps) => {
     route('Your API tokens (never the tokens themselves), with last use time and address', 'authenticated', {
       response: { 200: ApiTokenList },
     }),
-    async (request) => ({ items: await listApiTokens(db, authOf(request).userId) }),
+    async (request) => ({ items: await listApiTokens(db, request.caller.userId) }),
   );
 
   app.post(
@@ -92,7 +92,7 @@ export const meRoutes: RoutePlugin = (app, deps) => {
       { body: CreateApiTokenRequest, response: { 201: CreatedApiTokenView } },
     ),
     async (request, reply) => {
-      const auth = authOf(request);
+      const auth = request.caller;
       const { name, scope, expiresInDays, allOrganizations } = request.body;
       const created = await createApiToken(db, {
         organizationId: allOrganizations ? null : auth.organizationId,
@@ -134,10 +134,7 @@ export const meRoutes: RoutePlugin = (app, deps) => {
     route('Where you are logged in: address, browser, last seen', 'authenticated', {
       response: { 200: SessionList },
     }),
-    async (request) => {
-      const auth = authOf(request);
-      return { items: await listSessions(db, auth.userId, auth.sessionId) };
-    },
+    async (request) => ({ items: await listSessions(db, request.caller.userId, request.caller.sessionId) }),
   );
 
   app.delete(
@@ -168,7 +165,7 @@ export const meRoutes: RoutePlugin = (app, deps) => {
       { session: 'set up two-factor login' },
       { response: { 200: TotpEnrolment } },
     ),
-    async (request) => beginTotpEnrolment(db, box, authOf(request)),
+    async (request) => beginTotpEnrolment(db, box, request.caller),
   );
 
   app.post(

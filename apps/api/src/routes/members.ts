@@ -2,14 +2,14 @@ import { MemberList, UpdateMemberRequest, UserIdParams } from '@overcast/contrac
 import { listMembers, removeMember, setMemberRole } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
-import { authOf, orgActorOf } from '../http/caller';
+import { type authOf, orgActorOf } from '../http/caller';
 import { route } from '../http/route';
 
 /** The organization's members and their roles: everyone sees them, admins change them. */
 export const memberRoutes: RoutePlugin = (app, { db }) => {
   const adminActor = (request: Parameters<typeof authOf>[0]) => ({
     ...orgActorOf(request),
-    role: authOf(request).role,
+    role: request.caller.role,
   });
 
   app.get(
@@ -17,7 +17,7 @@ export const memberRoutes: RoutePlugin = (app, { db }) => {
     route("The organization's members, their roles and teams", 'authenticated', {
       response: { 200: MemberList },
     }),
-    async (request) => ({ items: await listMembers(db, authOf(request).organizationId) }),
+    async (request) => ({ items: await listMembers(db, request.caller.organizationId) }),
   );
 
   app.patch(

@@ -3,7 +3,7 @@ import { fleetUsage, setMonitoringForTarget } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { may } from '../http/authz';
-import { authOf, orgActorOf } from '../http/caller';
+import { orgActorOf } from '../http/caller';
 import { route } from '../http/route';
 
 /** Monitoring across machines; one machine's is under /machines/:id. */
@@ -25,7 +25,7 @@ export const monitoringRoutes: RoutePlugin = (app, { db }) => {
         orgActorOf(request),
         request.body.target as RuleTarget,
         request.body.enabled,
-        authOf(request),
+        request.caller,
       ),
   );
 
@@ -37,7 +37,7 @@ export const monitoringRoutes: RoutePlugin = (app, { db }) => {
       { querystring: FleetQuery, response: { 200: FleetUsage } },
     ),
     async (request) => {
-      const auth = authOf(request);
+      const auth = request.caller;
       const { hours, limit } = request.query;
       return fleetUsage(db, auth.organizationId, { hours: hours ?? 24, limit: limit ?? 10 }, auth);
     },

@@ -18,7 +18,7 @@ import {
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { may } from '../http/authz';
-import { authOf, orgActorOf } from '../http/caller';
+import { orgActorOf } from '../http/caller';
 import { route } from '../http/route';
 
 /** Where notifications go. Channels are where rules send their notices: they follow the rules rights. */
@@ -32,7 +32,7 @@ export const notificationChannelRoutes: RoutePlugin = (app, { db, box, settings,
       response: { 200: NotificationChannelList },
     }),
     async (request) => ({
-      items: await listChannels(db, authOf(request).organizationId),
+      items: await listChannels(db, request.caller.organizationId),
       emailAvailable: Boolean(settings.smtp.host),
     }),
   );

@@ -4,7 +4,7 @@ import { createRule, deleteRule, getRule, listRules, updateRule } from '@overcas
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
-import { authOf, orgActorOf } from '../http/caller';
+import { orgActorOf } from '../http/caller';
 import { route } from '../http/route';
 
 /** Alert rules; their incidents are under /incidents. */
@@ -12,10 +12,7 @@ export const ruleRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '',
     route('Alert rules, with their open incidents', may('rules', 'read'), { response: { 200: RuleList } }),
-    async (request) => {
-      const auth = authOf(request);
-      return { items: await listRules(db, auth.organizationId, auth) };
-    },
+    async (request) => ({ items: await listRules(db, request.caller.organizationId, request.caller) }),
   );
 
   app.post(
@@ -31,7 +28,7 @@ export const ruleRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '/:id',
     route('One rule', may('rules', 'read', byId), { params: IdParams, response: { 200: T.Ref(Rule) } }),
-    async (request) => getRule(db, authOf(request).organizationId, request.params.id),
+    async (request) => getRule(db, request.caller.organizationId, request.params.id),
   );
 
   app.patch(

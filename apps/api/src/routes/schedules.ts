@@ -20,7 +20,7 @@ import {
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
-import { authOf, orgActorOf } from '../http/caller';
+import { orgActorOf } from '../http/caller';
 import { route } from '../http/route';
 import { RunsQuery } from './script-runs';
 
@@ -33,10 +33,7 @@ export const scheduleRoutes: RoutePlugin = (app, { db, queues }) => {
     route("The organization's schedules with their next runs", may('schedules', 'read'), {
       response: { 200: ScheduleList },
     }),
-    async (request) => {
-      const auth = authOf(request);
-      return { items: await listSchedules(db, auth.organizationId, auth) };
-    },
+    async (request) => ({ items: await listSchedules(db, request.caller.organizationId, request.caller) }),
   );
 
   app.post(
@@ -62,7 +59,7 @@ export const scheduleRoutes: RoutePlugin = (app, { db, queues }) => {
   app.get(
     '/:id',
     route('One schedule', may('schedules', 'read', byId), { params: IdParams, response: { 200: Schedule } }),
-    async (request) => getSchedule(db, authOf(request).organizationId, request.params.id),
+    async (request) => getSchedule(db, request.caller.organizationId, request.params.id),
   );
 
   app.patch(
@@ -95,7 +92,7 @@ export const scheduleRoutes: RoutePlugin = (app, { db, queues }) => {
       { params: IdParams, querystring: RunsQuery, response: { 200: ScheduleRunList } },
     ),
     async (request) => {
-      const auth = authOf(request);
+      const auth = request.caller;
       const { id } = request.params;
       return { items: await listScheduleRuns(db, auth.organizationId, id, request.query.limit, auth) };
     },

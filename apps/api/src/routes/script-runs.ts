@@ -3,7 +3,6 @@ import { getScriptRun, listScriptRuns } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { may } from '../http/authz';
-import { authOf } from '../http/caller';
 import { route } from '../http/route';
 
 /** How many runs a list shows. */
@@ -17,10 +16,14 @@ export const scriptRunRoutes: RoutePlugin = (app, { db }) => {
       querystring: RunsQuery,
       response: { 200: ScriptRunList },
     }),
-    async (request) => {
-      const auth = authOf(request);
-      return { items: await listScriptRuns(db, auth.organizationId, { limit: request.query.limit }, auth) };
-    },
+    async (request) => ({
+      items: await listScriptRuns(
+        db,
+        request.caller.organizationId,
+        { limit: request.query.limit },
+        request.caller,
+      ),
+    }),
   );
 
   app.get(
@@ -29,9 +32,6 @@ export const scriptRunRoutes: RoutePlugin = (app, { db }) => {
       params: IdParams,
       response: { 200: ScriptRun },
     }),
-    async (request) => {
-      const auth = authOf(request);
-      return getScriptRun(db, auth.organizationId, request.params.id, auth);
-    },
+    async (request) => getScriptRun(db, request.caller.organizationId, request.params.id, request.caller),
   );
 };

@@ -22,7 +22,7 @@ import {
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
-import { authOf, orgActorOf } from '../http/caller';
+import { orgActorOf } from '../http/caller';
 import { route } from '../http/route';
 import { RunsQuery } from './script-runs';
 
@@ -33,10 +33,7 @@ export const scriptRoutes: RoutePlugin = (app, { db, settings, queues }) => {
     route("The organization's scripts, each at its current version", may('scripts', 'read'), {
       response: { 200: ScriptList },
     }),
-    async (request) => {
-      const auth = authOf(request);
-      return { items: await listScripts(db, auth.organizationId, auth) };
-    },
+    async (request) => ({ items: await listScripts(db, request.caller.organizationId, request.caller) }),
   );
 
   app.post(
@@ -55,7 +52,7 @@ export const scriptRoutes: RoutePlugin = (app, { db, settings, queues }) => {
       params: IdParams,
       response: { 200: Script },
     }),
-    async (request) => getScript(db, authOf(request).organizationId, request.params.id),
+    async (request) => getScript(db, request.caller.organizationId, request.params.id),
   );
 
   app.patch(
@@ -88,7 +85,7 @@ export const scriptRoutes: RoutePlugin = (app, { db, settings, queues }) => {
       response: { 200: ScriptVersionList },
     }),
     async (request) => ({
-      items: await listScriptVersions(db, authOf(request).organizationId, request.params.id),
+      items: await listScriptVersions(db, request.caller.organizationId, request.params.id),
     }),
   );
 
@@ -103,7 +100,7 @@ export const scriptRoutes: RoutePlugin = (app, { db, settings, queues }) => {
     async (request, reply) => {
       const { targets, params, timeoutSeconds } = request.body;
       const id = await startScriptRun({ db, settings, scriptQueue: queues.scripts }, orgActorOf(request), {
-        caller: authOf(request),
+        caller: request.caller,
         scriptId: request.params.id,
         targets,
         params,
@@ -122,7 +119,7 @@ export const scriptRoutes: RoutePlugin = (app, { db, settings, queues }) => {
       response: { 200: ScriptRunList },
     }),
     async (request) => {
-      const auth = authOf(request);
+      const auth = request.caller;
       const filter = { scriptId: request.params.id, limit: request.query.limit };
       return { items: await listScriptRuns(db, auth.organizationId, filter, auth) };
     },

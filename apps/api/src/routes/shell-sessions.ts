@@ -2,7 +2,6 @@ import { IdParams } from '@overcast/contracts';
 import { openRecording } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
-import { authOf } from '../http/caller';
 import { route } from '../http/route';
 
 /** Terminal recordings: core lets admins, or the person whose session it was, read one. */
@@ -22,7 +21,7 @@ export const shellSessionRoutes: RoutePlugin = (app, { db }) => {
       },
     ),
     async (request, reply) => {
-      const { stream, size, session } = await openRecording(db, authOf(request), request.params.id);
+      const { stream, size, session } = await openRecording(db, request.caller, request.params.id);
       return reply
         .header('content-type', 'application/x-asciicast')
         .header('content-length', size)

@@ -10,7 +10,7 @@ import { createSshKey, deleteSshKey, getSshKey, listSshKeys, sshKeyView, updateS
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
-import { authOf, orgActorOf } from '../http/caller';
+import { orgActorOf } from '../http/caller';
 import { route } from '../http/route';
 
 /** The organization's SSH keys; which key a machine uses is under /machines/:id/ssh. */
@@ -20,10 +20,7 @@ export const sshKeyRoutes: RoutePlugin = (app, { db, box }) => {
     route("The organization's SSH keys (public halves only), the default first", may('keys', 'read'), {
       response: { 200: SshKeyList },
     }),
-    async (request) => {
-      const auth = authOf(request);
-      return { items: await listSshKeys(db, auth.organizationId, auth) };
-    },
+    async (request) => ({ items: await listSshKeys(db, request.caller.organizationId, request.caller) }),
   );
 
   app.post(
@@ -42,7 +39,7 @@ export const sshKeyRoutes: RoutePlugin = (app, { db, box }) => {
   app.get(
     '/:id',
     route('One SSH key', may('keys', 'read', byId), { params: IdParams, response: { 200: T.Ref(SshKey) } }),
-    async (request) => sshKeyView(db, await getSshKey(db, authOf(request).organizationId, request.params.id)),
+    async (request) => sshKeyView(db, await getSshKey(db, request.caller.organizationId, request.params.id)),
   );
 
   app.patch(

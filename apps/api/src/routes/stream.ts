@@ -1,7 +1,6 @@
 import { DomainError, type Principal } from '@overcast/core';
 import type { RoutePlugin } from '../context';
 import { CLOSE_ACCESS_REVOKED, closeReason, holderOf } from '../events/socket-access';
-import { authOf } from '../http/caller';
 import { upgradeRequired } from '../http/errors';
 import { OpenCounts } from '../http/open-counts';
 
@@ -23,14 +22,14 @@ export const streamRoutes: RoutePlugin = (app, { hub, sockets, settings }) => {
     // Any member may listen: each event reaches only readers whose policies let them see its resource.
     config: { authz: 'authenticated' },
     preHandler: async (request) => {
-      if (streams.full(authOf(request).userId))
+      if (streams.full(request.caller.userId))
         throw new DomainError('rate_limited', 'too_many_streams', tooManyStreams());
     },
     handler: async () => {
       throw upgradeRequired();
     },
     wsHandler: (socket, request) => {
-      const auth = authOf(request);
+      const auth = request.caller;
       // Checked again at open: several upgrades may have passed the check above together.
       if (streams.full(auth.userId)) {
         socket.send(JSON.stringify({ type: 'error', code: 'too_many_streams', message: tooManyStreams() }));

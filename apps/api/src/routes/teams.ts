@@ -19,7 +19,7 @@ import {
 } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
-import { authOf, orgActorOf } from '../http/caller';
+import { orgActorOf } from '../http/caller';
 import { route } from '../http/route';
 
 /** Teams with their members and policies: everyone sees them, admins change them. */
@@ -27,7 +27,7 @@ export const teamRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '',
     route('Teams with their members and policies', 'authenticated', { response: { 200: TeamList } }),
-    async (request) => ({ items: await listTeams(db, authOf(request).organizationId) }),
+    async (request) => ({ items: await listTeams(db, request.caller.organizationId) }),
   );
 
   app.post(
@@ -43,7 +43,7 @@ export const teamRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '/:id',
     route('One team', 'authenticated', { params: IdParams, response: { 200: T.Ref(Team) } }),
-    async (request) => getTeam(db, authOf(request).organizationId, request.params.id),
+    async (request) => getTeam(db, request.caller.organizationId, request.params.id),
   );
 
   app.patch(

@@ -3,7 +3,7 @@ import { attachVolume, deleteVolume, listVolumes } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
-import { authOf, orgActorOf } from '../http/caller';
+import { orgActorOf } from '../http/caller';
 import { route } from '../http/route';
 import { actionDepsOf } from './machines/action-deps';
 
@@ -19,10 +19,7 @@ export const volumeRoutes: RoutePlugin = (app, ctx) => {
       querystring: VolumeListQuery,
       response: { 200: VolumeList },
     }),
-    async (request) => {
-      const auth = authOf(request);
-      return listVolumes(ctx.db, auth.organizationId, auth, request.query);
-    },
+    async (request) => listVolumes(ctx.db, request.caller.organizationId, request.caller, request.query),
   );
 
   for (const attach of [true, false]) {

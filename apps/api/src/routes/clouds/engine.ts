@@ -4,7 +4,7 @@ import { createContainer, DomainError, engineFacts } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
 import { byId, inCloud, may } from '../../http/authz';
-import { authOf, orgActorOf } from '../../http/caller';
+import { orgActorOf } from '../../http/caller';
 import { route } from '../../http/route';
 import { actionDepsOf } from '../machines/action-deps';
 
@@ -19,7 +19,7 @@ export const engineRoutes: RoutePlugin = (app, ctx) => {
       may('clouds', 'read', byId),
       { params: IdParams, response: { 200: T.Ref('EngineFacts') } },
     ),
-    async (request) => engineFacts(actionDeps, authOf(request).organizationId, request.params.id),
+    async (request) => engineFacts(actionDeps, request.caller.organizationId, request.params.id),
   );
 
   // Progress lines must leave as they come, not wait in a compressor's buffer.
@@ -54,7 +54,7 @@ export const engineRoutes: RoutePlugin = (app, ctx) => {
         orgActorOf(request),
         request.params.id,
         request.body,
-        authOf(request),
+        request.caller,
         (p) => {
           streaming = true;
           startStream();

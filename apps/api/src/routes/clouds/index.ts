@@ -27,7 +27,7 @@ import {
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
-import { authOf, orgActorOf } from '../../http/caller';
+import { orgActorOf } from '../../http/caller';
 import { route } from '../../http/route';
 import { mount } from '../mount';
 import { contentRoutes } from './contents';
@@ -45,10 +45,7 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
     route('Clouds with their status, last error, machine count and cost', may('clouds', 'read'), {
       response: { 200: CloudList },
     }),
-    async (request) => {
-      const auth = authOf(request);
-      return { items: await listClouds(db, auth.organizationId, auth) };
-    },
+    async (request) => ({ items: await listClouds(db, request.caller.organizationId, request.caller) }),
   );
 
   app.post(
@@ -59,7 +56,7 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
       { body: CreateCloudRequest, response: { 201: T.Ref(Cloud) } },
     ),
     async (request, reply) => {
-      const auth = authOf(request);
+      const auth = request.caller;
       const actor = { ...orgActorOf(request), role: auth.role };
       const cloud = await addCloud({ db, box, outbound }, actor, request.body, auth);
       await schedulePolls(pollQueue, cloud, settings);
@@ -71,10 +68,8 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
   app.get(
     '/:id',
     route('One cloud', may('clouds', 'read', byId), { params: IdParams, response: { 200: T.Ref(Cloud) } }),
-    async (request) => {
-      const auth = authOf(request);
-      return toCloudView(db, await getCloud(db, auth.organizationId, request.params.id), auth);
-    },
+    async (request) =>
+      toCloudView(db, await getCloud(db, request.caller.organizationId, request.params.id), request.caller),
   );
 
   app.patch(
@@ -85,7 +80,7 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
       { params: IdParams, body: UpdateCloudRequest, response: { 200: T.Ref(Cloud) } },
     ),
     async (request) => {
-      const auth = authOf(request);
+      const auth = request.caller;
       const actor = { ...orgActorOf(request), role: auth.role };
       const cloud = await updateCloud({ db, box, outbound }, actor, request.params.id, request.body, auth);
       await schedulePolls(pollQueue, cloud, settings);
@@ -134,7 +129,7 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
       async (request) => {
         const { id } = request.params as { id: string };
         const { location } = request.query as { location?: string };
-        const catalog = await cloudCatalog(db, authOf(request).organizationId, id, location);
+        const catalog = await cloudCatalog(db, request.caller.organizationId, id, location);
         // One handler serves three schemas; each branch returns the matching list.
         return { items: catalog[kind] } as never;
       },

@@ -9,7 +9,7 @@ import { listExpiringMachines, setMachineExpiration } from '@overcast/core';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
-import { authOf, orgActorOf } from '../../http/caller';
+import { orgActorOf } from '../../http/caller';
 import { route } from '../../http/route';
 
 /** When machines stop or go away by themselves. */
@@ -20,10 +20,14 @@ export const expirationRoutes: RoutePlugin = (app, { db }) => {
       querystring: ExpiringQuery,
       response: { 200: ExpiringMachineList },
     }),
-    async (request) => {
-      const auth = authOf(request);
-      return { items: await listExpiringMachines(db, auth.organizationId, request.query.withinHours, auth) };
-    },
+    async (request) => ({
+      items: await listExpiringMachines(
+        db,
+        request.caller.organizationId,
+        request.query.withinHours,
+        request.caller,
+      ),
+    }),
   );
 
   app.put(
@@ -34,13 +38,7 @@ export const expirationRoutes: RoutePlugin = (app, { db }) => {
       { params: IdParams, body: SetExpirationRequest, response: { 200: MachineExpiration } },
     ),
     async (request) =>
-      (await setMachineExpiration(
-        db,
-        orgActorOf(request),
-        request.params.id,
-        request.body,
-        authOf(request),
-      ))!,
+      (await setMachineExpiration(db, orgActorOf(request), request.params.id, request.body, request.caller))!,
   );
 
   app.delete(

@@ -18,7 +18,7 @@ import {
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
-import { authOf, orgActorOf } from '../../http/caller';
+import { orgActorOf } from '../../http/caller';
 import { route } from '../../http/route';
 import { mount } from '../mount';
 import { actionDepsOf } from './action-deps';
@@ -43,10 +43,7 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
       may('machines', 'read'),
       { querystring: MachineListQuery, response: { 200: MachinePage } },
     ),
-    async (request) => {
-      const auth = authOf(request);
-      return listMachines(db, auth.organizationId, request.query, auth);
-    },
+    async (request) => listMachines(db, request.caller.organizationId, request.query, request.caller),
   );
 
   app.get(
@@ -55,7 +52,7 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
       params: IdParams,
       response: { 200: MachineDetail },
     }),
-    async (request) => machineDetail(db, authOf(request).organizationId, request.params.id),
+    async (request) => machineDetail(db, request.caller.organizationId, request.params.id),
   );
 
   // Destroying needs the delete right, renaming edit, the rest act.
@@ -78,7 +75,7 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
     async (request, reply) => {
       await machineAction(actionDeps, orgActorOf(request), request.params.id, request.body, {
         label: 'you',
-        principal: authOf(request),
+        principal: request.caller,
       });
       return reply.status(202).send({ accepted: true });
     },
@@ -100,7 +97,7 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
         id,
         request.body.tags,
         settings.limits,
-        authOf(request),
+        request.caller,
       );
       return reply.status(204).send(null);
     },
@@ -114,7 +111,7 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
     }),
     async (request, reply) => {
       const { id, key } = request.params;
-      await removeMachineTag(db, redis, orgActorOf(request), id, key, authOf(request));
+      await removeMachineTag(db, redis, orgActorOf(request), id, key, request.caller);
       return reply.status(204).send(null);
     },
   );

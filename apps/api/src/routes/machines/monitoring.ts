@@ -14,7 +14,7 @@ import {
 } from '@overcast/core';
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
-import { authOf, orgActorOf } from '../../http/caller';
+import { orgActorOf } from '../../http/caller';
 import { route } from '../../http/route';
 
 const RANGES = { '1h': 3600, '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 } as const;
@@ -43,7 +43,7 @@ export const machineMonitoringRoutes: RoutePlugin = (app, { db, settings }) => {
       }
       const end = to ? new Date(to) : new Date();
       const start = from ? new Date(from) : new Date(end.getTime() - RANGES[range ?? '1h'] * 1000);
-      return metricSeries(db, authOf(request).organizationId, request.params.id, {
+      return metricSeries(db, request.caller.organizationId, request.params.id, {
         metric,
         from: start,
         to: end,
@@ -57,7 +57,7 @@ export const machineMonitoringRoutes: RoutePlugin = (app, { db, settings }) => {
       params: IdParams,
       response: { 200: MachineMonitoring },
     }),
-    async (request) => machineMonitoringView(db, authOf(request).organizationId, request.params.id),
+    async (request) => machineMonitoringView(db, request.caller.organizationId, request.params.id),
   );
 
   app.put(

@@ -2,7 +2,7 @@ import { IdParams, MachineSsh, MachineSshRequest } from '@overcast/contracts';
 import { machineSshView, setMachineSsh } from '@overcast/core';
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
-import { authOf, orgActorOf } from '../../http/caller';
+import { orgActorOf } from '../../http/caller';
 import { route } from '../../http/route';
 
 /** The key, user and port a machine is logged in to with. */
@@ -13,7 +13,7 @@ export const machineSshRoutes: RoutePlugin = (app, { db }) => {
       params: IdParams,
       response: { 200: MachineSsh },
     }),
-    async (request) => machineSshView(db, authOf(request).organizationId, request.params.id),
+    async (request) => machineSshView(db, request.caller.organizationId, request.params.id),
   );
 
   app.put(

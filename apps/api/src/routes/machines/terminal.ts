@@ -26,7 +26,7 @@ import {
   holderOf,
 } from '../../events/socket-access';
 import { byId, may } from '../../http/authz';
-import { authOf, orgActorOf } from '../../http/caller';
+import { orgActorOf } from '../../http/caller';
 import { upgradeRequired } from '../../http/errors';
 import { OpenCounts } from '../../http/open-counts';
 import { route } from '../../http/route';
@@ -66,7 +66,7 @@ export const terminalRoutes: RoutePlugin = (app, { db, box, settings, logger, so
     // Refusals (role, read-only token, unknown machine) answer before the upgrade, as HTTP.
     config: { authz: { kind: 'machines', action: 'shell', target: byId } },
     preHandler: async (request) => {
-      const auth = authOf(request);
+      const auth = request.caller;
       const machine = await orgMachine(db, auth.organizationId, (request.params as { id: string }).id);
       // A container's shell goes through its engine; one reached through a machine needs a shell
       // there too, which depends on the machine loaded here, so it is checked here.
@@ -91,7 +91,7 @@ export const terminalRoutes: RoutePlugin = (app, { db, box, settings, logger, so
         socket.close(1011, 'internal_error');
         return;
       }
-      const auth = authOf(request);
+      const auth = request.caller;
       // Refused inside the socket rather than with a 429 before it: a browser sees only this.
       if (terminals.full(auth.userId)) {
         socket.send(
@@ -184,7 +184,7 @@ export const terminalRoutes: RoutePlugin = (app, { db, box, settings, logger, so
       params: IdParams,
       response: { 200: HostKeyList },
     }),
-    async (request) => ({ items: await listHostKeys(db, authOf(request).organizationId, request.params.id) }),
+    async (request) => ({ items: await listHostKeys(db, request.caller.organizationId, request.params.id) }),
   );
 
   // Trusting a new host key is an organization-level decision: admins only, on machines they may edit.
@@ -208,7 +208,7 @@ export const terminalRoutes: RoutePlugin = (app, { db, box, settings, logger, so
       response: { 200: ShellSessionList },
     }),
     async (request) => ({
-      items: await listShellSessions(db, authOf(request).organizationId, request.params.id),
+      items: await listShellSessions(db, request.caller.organizationId, request.params.id),
     }),
   );
 };

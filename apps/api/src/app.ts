@@ -6,7 +6,7 @@ import websocket from '@fastify/websocket';
 import { AttemptLimiter } from '@overcast/core/auth';
 import { openQueues } from '@overcast/runtime';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import type { App, AppDeps } from './context';
+import type { App, AppDeps, AutomationQueues } from './context';
 import { EventHub } from './events/hub';
 import { SocketAccess } from './events/socket-access';
 import { installAuth } from './plugins/auth';
@@ -15,24 +15,8 @@ import { installOpenApi } from './plugins/openapi';
 import { installSecurityHeaders } from './plugins/security-headers';
 import { installValidators } from './plugins/validation';
 import { installWeb, resolveWebDir } from './plugins/web';
-import { accountRoutes } from './routes/account';
-import { authRoutes } from './routes/auth';
-import { cloudRoutes } from './routes/clouds';
-import { containerRoutes } from './routes/containers';
-import { expirationRoutes } from './routes/expiration';
 import { healthRoutes } from './routes/health';
-import { inventoryRoutes } from './routes/inventory';
-import { keyRoutes } from './routes/keys';
-import { machineRoutes } from './routes/machines';
-import { meRoutes } from './routes/me';
-import { monitoringRoutes } from './routes/monitoring';
-import { notificationRoutes } from './routes/notifications';
-import { organizationRoutes } from './routes/organization';
-import { ruleRoutes } from './routes/rules';
-import { scheduleRoutes } from './routes/schedules';
-import { scriptRoutes } from './routes/scripts';
-import { shellRoutes } from './routes/shell';
-import { streamRoutes } from './routes/stream';
+import { apiRoutes } from './routes/index';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -53,11 +37,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Every route the app serves, so a test can hold the OpenAPI document to all of them.
-  const routeTable: { method: string; url: string }[] = [];
+  const routeTable: App['routeTable'] = [];
   app.decorate('routeTable', routeTable);
   app.decorate('db', deps.db);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+    for (const method of [route.method].flat())
+      routeTable.push({ method, url: route.url, authz: route.config?.authz });
   });
   installValidators(app);
   installErrorHandlers(app);
@@ -78,35 +63,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   installAuth(app, deps);
 
   healthRoutes(app, deps);
-  authRoutes(app, deps);
-  meRoutes(app);
-  accountRoutes(app, deps);
-  organizationRoutes(app, deps);
-  cloudRoutes(app, deps);
-  machineRoutes(app, deps);
-  containerRoutes(app, deps);
-  inventoryRoutes(app, deps);
-  keyRoutes(app, deps);
-  monitoringRoutes(app, deps);
-  ruleRoutes(app, deps);
-  notificationRoutes(app, deps);
   // Open terminals and streams follow their holder's access: revocation closes them at once.
   const sockets = new SocketAccess(deps.db, deps.settings.databaseUrl, deps.logger);
   app.addHook('onReady', () => sockets.ready());
   app.addHook('onClose', () => sockets.close());
-  shellRoutes(app, deps, sockets);
   // Script runs and schedule jobs go to the worker through these; closed with the app.
   const opened = openQueues(deps.settings.redisUrl, deps.logger);
-  const queues = { scripts: opened.scripts, schedules: opened.schedules };
+  const queues: AutomationQueues = { scripts: opened.scripts, schedules: opened.schedules };
   app.addHook('onClose', () => opened.close());
-  scriptRoutes(app, deps, queues);
-  scheduleRoutes(app, deps, queues);
-  expirationRoutes(app, deps);
   const hub = new EventHub(deps.settings.redisUrl, deps.db);
   app.decorate('eventHub', hub);
   hub.onMachineChanged((organizationId, machineId) => sockets.machineChanged(organizationId, machineId));
   app.addHook('onClose', () => hub.close());
-  streamRoutes(app, hub, sockets, deps.settings);
+  apiRoutes(app, { ...deps, sockets, queues, hub });
 
   await installWeb(app, resolveWebDir(deps.settings.webDir));
   return app;

@@ -10,6 +10,7 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
+import type { RouteAuthz } from './http/authz';
 
 /** What the api needs from the outside world; tests build it against real services. */
 export interface AppDeps {
@@ -24,6 +25,23 @@ export interface AppDeps {
   pollQueue: Queue;
 }
 
+/** Queues the api hands automation work to. */
+export interface AutomationQueues {
+  scripts: Queue;
+  schedules: Queue;
+}
+
+/** What route plugins are given: the outside world, plus the api's own long-lived parts. */
+export interface ApiContext extends AppDeps {
+  /** Open terminals and streams, closed when their holder's access ends. */
+  sockets: import('./events/socket-access').SocketAccess;
+  hub: import('./events/hub').EventHub;
+  queues: AutomationQueues;
+}
+
+/** One resource's routes, mounted under `/api/v1/<prefix>` (see routes/index.ts). */
+export type RoutePlugin = (app: App, ctx: ApiContext) => void;
+
 /** The api's Fastify instance: request types flow from the TypeBox route schemas. */
 export type App = FastifyInstance<
   RawServerDefault,
@@ -37,17 +55,20 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Null when the request carries no valid session or token. */
     auth: AuthContext | null;
+    /** The logged-in caller, on routes whose authz is not 'public' (answers 401 otherwise). */
+    readonly caller: AuthContext;
   }
   interface FastifyInstance {
-    routeTable: { method: string; url: string }[];
-    /** For authorize(), which loads a resource's cloud and tags when a limited policy needs them. */
+    /** Every route the app serves with its authorization, so tests can hold the whole table to rules. */
+    routeTable: { method: string; url: string; authz: RouteAuthz | undefined }[];
+    /** For authorization, which loads a resource's cloud and tags when a limited policy needs them. */
     db: Database;
     eventHub: import('./events/hub').EventHub;
     /** Rate limits and backoffs for everything guessable: passwords, codes, tokens, invite links. */
     attempts: AttemptLimiter;
   }
   interface FastifyContextConfig {
-    /** 'public' routes need no login; every other /api route does. */
-    auth?: 'public' | 'required';
+    /** Who may call the route; required on every /api/v1 route (http/authz.ts). */
+    authz?: RouteAuthz;
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
+import type { TestApi, TestUser } from './support/harness';
+import { createOrgWithUser, login, seedMachine, startTestApi } from './support/harness';
 
 let api: TestApi;
 let owner: TestUser;
@@ -75,23 +76,7 @@ describe('audit log order and paging', () => {
 describe('audit log resource names', () => {
   it('names the resource of each event: current name, or the recorded one once it is gone', async () => {
     const hex = randomBytes(3).toString('hex');
-    const cloud = await api.db.prisma.cloud.create({
-      data: {
-        organizationId: owner.organizationId,
-        provider: 'ssh_host',
-        title: `hosts-${hex}`,
-        credentials: Buffer.from('x'),
-      },
-    });
-    const machine = await api.db.prisma.machine.create({
-      data: {
-        organizationId: owner.organizationId,
-        cloudId: cloud.id,
-        externalId: `m-${hex}`,
-        name: `web-${hex}`,
-        state: 'running',
-      },
-    });
+    const machine = { id: await seedMachine(api.db, owner.organizationId, { name: `web-${hex}` }) };
     const tagged = await api.app.inject({
       method: 'POST',
       url: `/api/v1/machines/${machine.id}/tags`,

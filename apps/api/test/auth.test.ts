@@ -2,15 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { base32Decode, createApiToken, totpCode } from '@overcast/core/auth';
 import { hashToken } from '@overcast/core/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createOrgWithUser,
-  login,
-  startTestApi,
-  type TestApi,
-  type TestUser,
-  uniqueEmail,
-  uniqueIp,
-} from './support/harness';
+import type { TestApi, TestUser } from './support/harness';
+import { createOrgWithUser, login, startTestApi, uniqueEmail, uniqueIp } from './support/harness';
 
 let api: TestApi;
 let user: TestUser;

@@ -1,13 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApi, TestUser } from './support/harness';
 import {
-  addMember,
   createOrgWithUser,
   login,
+  memberCookie,
+  seedCloud,
+  seedMachine,
+  send,
+  startOrgApi,
   startTestApi,
-  type TestApi,
-  type TestUser,
 } from './support/harness';
 
 // The automation API without a worker: validation, versions, organization scoping, roles.
@@ -20,42 +23,26 @@ let viewerCookie: string;
 let cloudId: string;
 let machineId: string;
 
-const addUser = async (organizationId: string, role: Role) =>
-  (await addMember(api, organizationId, role)).cookie;
+const addUser = (organizationId: string, role: Role) => memberCookie(api, organizationId, role);
 
 const call = async (method: string, url: string, payload?: unknown, as = cookie) => {
-  const res = await api.app.inject({
-    method: method as 'GET',
-    url,
-    payload: payload as object,
-    headers: { cookie: as },
-  });
+  const res = await send(api, as, method, url, payload);
   return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null };
 };
 
 beforeAll(async () => {
-  api = await startTestApi({ REDIS_URL: process.env.REDIS_URL!.replace(/\/\d*$/, '/11') });
-  owner = await createOrgWithUser(api.db);
-  cookie = await login(api, owner);
+  ({
+    api,
+    owner,
+    ownerCookie: cookie,
+  } = await startOrgApi({
+    REDIS_URL: process.env.REDIS_URL!.replace(/\/\d*$/, '/11'),
+  }));
   viewerCookie = await addUser(owner.organizationId, 'viewer');
-  const cloud = await api.db.prisma.cloud.create({
-    data: {
-      organizationId: owner.organizationId,
-      provider: 'ssh_host',
-      title: 'h',
-      credentials: Buffer.from('x'),
-      enabled: false,
-    },
-  });
-  cloudId = cloud.id;
-  const m = await api.db.prisma.machine.create({
-    data: { organizationId: owner.organizationId, cloudId, externalId: 'x', name: 'box', state: 'running' },
-  });
-  machineId = m.id;
+  cloudId = (await seedCloud(api.db, owner.organizationId, { enabled: false })).id;
+  machineId = await seedMachine(api.db, owner.organizationId, { cloudId, name: 'box' });
 });
-afterAll(async () => {
-  await api.close();
-});
+afterAll(() => api.close());
 
 describe('scripts api', () => {
   it('stores scripts with versions; only a new body, kind or parameters make a new version', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ERROR_CODES } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrgWithUser, login, startTestApi, type TestApi, uniqueIp } from './support/harness';
 
@@ -86,7 +87,14 @@ async function send(op: Operation, payload: string, path = op.path) {
 function expectErrorShape(res: { statusCode: number; json: () => unknown }, what: string) {
   expect(res.statusCode, what).toBeGreaterThanOrEqual(400);
   expect(res.statusCode, what).toBeLessThan(500);
-  expect(res.json(), what).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+  const { error } = res.json() as { error: { code: string; message: string; field?: string } };
+  expect(error, what).toEqual({
+    code: expect.any(String),
+    message: expect.any(String),
+    // A schema error names the input at fault, so the web can show the message beside it.
+    ...(error.code === 'validation_failed' ? { field: expect.stringMatching(/^(body|query|params)\b/) } : {}),
+  });
+  expect(ERROR_CODES, what).toContain(error.code);
 }
 
 async function rowCounts(): Promise<Record<string, number>> {

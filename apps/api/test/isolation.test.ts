@@ -2,15 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createApiToken } from '@overcast/core/auth';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addMember,
-  createOrgWithUser,
-  login,
-  startTestApi,
-  type TestApi,
-  type TestUser,
-  uniqueIp,
-} from './support/harness';
+import type { TestApi, TestUser } from './support/harness';
+import { addMember, createOrgWithUser, login, startTestApi, uniqueIp } from './support/harness';
 
 // Walks every operation of the OpenAPI document (so routes added later are covered without edits)
 // with real ids of a victim organization, as:

@@ -1,15 +1,15 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { openPrivateKey } from '@overcast/core/keys';
-import type { Role } from '@overcast/db';
 import { generateKeyPair } from '@overcast/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApi, TestUser } from './support/harness';
 import {
-  addMember,
+  memberCookie as addUser,
   createOrgWithUser,
   login,
-  startTestApi,
-  type TestApi,
-  type TestUser,
+  seedMachine,
+  send,
+  startOrgApi,
 } from './support/harness';
 
 let api: TestApi;
@@ -21,42 +21,19 @@ let viewerCookie: string;
 /** Every response body seen, to check no private key ever leaves the api. */
 const bodies: string[] = [];
 
-const addUser = async (organizationId: string, role: Role) =>
-  (await addMember(api, organizationId, role)).cookie;
-
 async function call(cookie: string, method: string, url: string, payload?: unknown) {
-  const res = await api.app.inject({
-    method: method as 'GET',
-    url,
-    headers: { cookie },
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
+  const res = await send(api, cookie, method, url, payload);
   bodies.push(res.body);
   return res;
 }
 
-async function addMachine(organizationId: string, name: string): Promise<string> {
-  const cloud = await api.db.prisma.cloud.create({
-    data: {
-      organizationId,
-      provider: 'ssh_host',
-      title: `hosts-${randomBytes(3).toString('hex')}`,
-      credentials: Buffer.from('x'),
-    },
-  });
-  const m = await api.db.prisma.machine.create({
-    data: { organizationId, cloudId: cloud.id, externalId: `m-${randomBytes(4).toString('hex')}`, name },
-  });
-  return m.id;
-}
+const addMachine = (organizationId: string, name: string) => seedMachine(api.db, organizationId, { name });
 
 beforeAll(async () => {
-  api = await startTestApi({ OVERCAST_LOGIN_MAX_ATTEMPTS: '1000' });
-  owner = await createOrgWithUser(api.db);
-  ownerCookie = await login(api, owner);
-  adminCookie = await addUser(owner.organizationId, 'admin');
-  memberCookie = await addUser(owner.organizationId, 'member');
-  viewerCookie = await addUser(owner.organizationId, 'viewer');
+  ({ api, owner, ownerCookie } = await startOrgApi({ OVERCAST_LOGIN_MAX_ATTEMPTS: '1000' }));
+  adminCookie = await addUser(api, owner.organizationId, 'admin');
+  memberCookie = await addUser(api, owner.organizationId, 'member');
+  viewerCookie = await addUser(api, owner.organizationId, 'viewer');
 });
 afterAll(() => api?.close());
 

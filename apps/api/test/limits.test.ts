@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
+import { listenForSockets, seedMachine, startOrgApi, type TestApi, type TestUser } from './support/harness';
 
 let api: TestApi;
 let owner: TestUser;
@@ -9,40 +8,21 @@ let cookie: string;
 let base: string;
 
 beforeAll(async () => {
-  api = await startTestApi({
+  ({
+    api,
+    owner,
+    ownerCookie: cookie,
+  } = await startOrgApi({
     OVERCAST_LIMITS_REQUEST_BODY_KI_B: '16',
     OVERCAST_LIMITS_TAGS_PER_MACHINE: '5',
     OVERCAST_LIMITS_TAG_KEY_MAX_LENGTH: '20',
     OVERCAST_LIMITS_STREAMS_PER_USER: '2',
-  });
-  owner = await createOrgWithUser(api.db);
-  cookie = await login(api, owner);
-  await api.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `ws://127.0.0.1:${(api.app.server.address() as { port: number }).port}`;
+  }));
+  base = await listenForSockets(api);
 });
 afterAll(() => api?.close());
 
-async function addMachine(): Promise<string> {
-  const hex = randomBytes(3).toString('hex');
-  const cloud = await api.db.prisma.cloud.create({
-    data: {
-      organizationId: owner.organizationId,
-      provider: 'ssh_host',
-      title: `hosts-${hex}`,
-      credentials: Buffer.from('x'),
-    },
-  });
-  const m = await api.db.prisma.machine.create({
-    data: {
-      organizationId: owner.organizationId,
-      cloudId: cloud.id,
-      externalId: `m-${hex}`,
-      name: `box-${hex}`,
-      state: 'running',
-    },
-  });
-  return m.id;
-}
+const addMachine = () => seedMachine(api.db, owner.organizationId);
 
 const setTags = (id: string, tags: Record<string, string>) =>
   api.app.inject({

@@ -2,14 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { insertSamples, pruneSamples, rollupSamples } from '@overcast/core/monitoring';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addMember,
-  createOrgWithUser,
-  login,
-  startTestApi,
-  type TestApi,
-  type TestUser,
-} from './support/harness';
+import type { TestApi, TestUser } from './support/harness';
+import { createOrgWithUser, login, memberCookie, seedMachine, send, startOrgApi } from './support/harness';
 
 let api: TestApi;
 let owner: TestUser;
@@ -20,41 +14,16 @@ let machineId: string;
 let otherMachineId: string;
 const bodies: string[] = [];
 
-const addUser = async (organizationId: string, role: Role) =>
-  (await addMember(api, organizationId, role)).cookie;
+const addUser = (organizationId: string, role: Role) => memberCookie(api, organizationId, role);
 
 async function call(cookie: string, method: string, url: string, payload?: unknown) {
-  const res = await api.app.inject({
-    method: method as 'GET',
-    url,
-    headers: { cookie },
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
+  const res = await send(api, cookie, method, url, payload);
   bodies.push(res.body);
   return res;
 }
 
-async function addMachine(organizationId: string, name: string, costMonthly?: number): Promise<string> {
-  const cloud = await api.db.prisma.cloud.create({
-    data: {
-      organizationId,
-      provider: 'ssh_host',
-      title: `hosts-${randomBytes(3).toString('hex')}`,
-      credentials: Buffer.from('x'),
-    },
-  });
-  const m = await api.db.prisma.machine.create({
-    data: {
-      organizationId,
-      cloudId: cloud.id,
-      externalId: `m-${randomBytes(4).toString('hex')}`,
-      name,
-      state: 'running',
-      costMonthly,
-    },
-  });
-  return m.id;
-}
+const addMachine = (organizationId: string, name: string, costMonthly?: number) =>
+  seedMachine(api.db, organizationId, { name, costMonthly });
 
 const goodRule = () => ({
   name: `cpu high ${randomBytes(3).toString('hex')}`,
@@ -71,9 +40,7 @@ const goodRule = () => ({
 });
 
 beforeAll(async () => {
-  api = await startTestApi({ OVERCAST_LOGIN_MAX_ATTEMPTS: '1000' });
-  owner = await createOrgWithUser(api.db);
-  ownerCookie = await login(api, owner);
+  ({ api, owner, ownerCookie } = await startOrgApi({ OVERCAST_LOGIN_MAX_ATTEMPTS: '1000' }));
   viewerCookie = await addUser(owner.organizationId, 'viewer');
   const other = await createOrgWithUser(api.db);
   otherCookie = await login(api, other);

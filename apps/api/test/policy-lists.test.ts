@@ -2,14 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { decide, type Policy, type ResourceScope, resourceScope } from '@overcast/core/authz';
 import { listMachines } from '@overcast/core/machines';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addMember,
-  createOrgWithUser,
-  login,
-  startTestApi,
-  type TestApi,
-  type TestUser,
-} from './support/harness';
+import type { TestApi, TestUser } from './support/harness';
+import { addMember, createOrgWithUser, login, startTestApi } from './support/harness';
 
 // Lists and single reads must agree on what a policy-limited caller may see: a machine is in
 // GET /machines exactly when GET /machines/{id} answers 200 (the same decision authorize() makes). Checked over seeded random policies

@@ -3,15 +3,8 @@ import type { StreamEvent } from '@overcast/contracts';
 import { publishEvents } from '@overcast/core/events';
 import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addMember,
-  createOrgWithUser,
-  login,
-  startTestApi,
-  type TestApi,
-  type TestUser,
-  uniqueIp,
-} from './support/harness';
+import type { TestApi, TestUser } from './support/harness';
+import { addMember, createOrgWithUser, login, send, startTestApi } from './support/harness';
 
 // A member whose teams limit them to cloud A, to rules and schedules without the tag secret, and
 // to machines without the tag locked, reads runs, incidents, schedule history and live events
@@ -39,15 +32,8 @@ const ids = {} as Record<
 
 const hex = () => randomBytes(4).toString('hex');
 
-async function call(cookie: string, method: string, url: string, payload?: unknown) {
-  return api.app.inject({
-    method: method as 'GET',
-    url,
-    headers: { cookie },
-    remoteAddress: uniqueIp(),
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-}
+const call = (cookie: string, method: string, url: string, payload?: unknown) =>
+  send(api, cookie, method, url, payload);
 
 const tag = (resourceKind: string, resourceId: string, key: string) =>
   api.db.prisma.tag.create({

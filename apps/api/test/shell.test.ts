@@ -9,13 +9,17 @@ import { generateKeyPair } from '@overcast/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
+import type { TestApi, TestUser } from './support/harness';
 import {
-  addMember,
+  memberCookie as addMember,
   createOrgWithUser,
+  listenForSockets,
   login,
-  startTestApi,
-  type TestApi,
-  type TestUser,
+  reachedAt,
+  seedCloud,
+  seedMachine,
+  sshMachine,
+  startOrgApi,
 } from './support/harness';
 
 let api: TestApi;
@@ -29,40 +33,17 @@ let cloudId: string;
 let base: string;
 const recordings = mkdtempSync(join(tmpdir(), 'overcast-recordings-'));
 
-const addUser = async (organizationId: string, role: Role) =>
-  (await addMember(api, organizationId, role)).cookie;
+const addUser = (organizationId: string, role: Role) => addMember(api, organizationId, role);
 
-async function addMachine(
+/** Another machine on the test sshd. */
+const addMachine = (
   organizationId: string,
-  cloud: string,
+  cloudId: string,
   fields: { name?: string; sshUser?: string | null } = {},
-): Promise<string> {
-  const m = await api.db.prisma.machine.create({
-    data: {
-      organizationId,
-      cloudId: cloud,
-      externalId: `m-${randomBytes(4).toString('hex')}`,
-      name: fields.name ?? 'box',
-      state: 'running',
-      publicIps: ['127.0.0.1'],
-      sshPort: sshd.port,
-      sshUser: fields.sshUser === undefined ? sshd.user : fields.sshUser,
-    },
-  });
-  return m.id;
-}
+) => seedMachine(api.db, organizationId, { cloudId, ...reachedAt(sshd), ...fields });
 
-async function addCloud(organizationId: string): Promise<string> {
-  const cloud = await api.db.prisma.cloud.create({
-    data: {
-      organizationId,
-      provider: 'digitalocean',
-      title: `hosts-${randomBytes(3).toString('hex')}`,
-      credentials: Buffer.from('x'),
-    },
-  });
-  return cloud.id;
-}
+const addCloud = async (organizationId: string) =>
+  (await seedCloud(api.db, organizationId, { provider: 'digitalocean' })).id;
 
 interface Control {
   type: string;
@@ -133,26 +114,14 @@ const closedStatus = (c: Control) => c.type === 'status' && c.state === 'closed'
 const errorCode = (code: string) => (c: Control) => c.type === 'error' && c.code === code;
 
 beforeAll(async () => {
-  api = await startTestApi({
+  ({ api, owner, ownerCookie } = await startOrgApi({
     OVERCAST_SHELL_RECORDINGS_DIR: recordings,
     OVERCAST_LOGIN_MAX_ATTEMPTS: '1000',
-  });
-  owner = await createOrgWithUser(api.db);
-  ownerCookie = await login(api, owner);
+  }));
   memberCookie = await addUser(owner.organizationId, 'member');
   viewerCookie = await addUser(owner.organizationId, 'viewer');
-  const key = await api.app.inject({
-    method: 'POST',
-    url: '/api/v1/ssh-keys',
-    headers: { cookie: ownerCookie },
-    payload: { name: 'default' },
-  });
-  expect(key.statusCode).toBe(201);
-  sshd = await startSshd({ authorizedKeys: [key.json().publicKey] });
-  cloudId = await addCloud(owner.organizationId);
-  machineId = await addMachine(owner.organizationId, cloudId);
-  await api.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `ws://127.0.0.1:${(api.app.server.address() as { port: number }).port}`;
+  ({ sshd, cloudId, machineId } = await sshMachine(api, owner, ownerCookie));
+  base = await listenForSockets(api);
 });
 
 afterAll(async () => {

@@ -6,15 +6,17 @@ import { announceAccessChange } from '@overcast/core/auth';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { type SshdHandle, startSshd } from '../../../test/support/sshd';
+import type { SshdHandle } from '../../../test/support/sshd';
+import type { TestApi, TestUser } from './support/harness';
 import {
   addMember,
   createOrgWithUser,
+  headersOf,
+  listenForSockets,
   login,
-  startTestApi,
-  type TestApi,
-  type TestUser,
-  uniqueIp,
+  send,
+  sshMachine,
+  startOrgApi,
 } from './support/harness';
 
 // An open terminal or event stream lives only as long as the access that opened it: every kind of
@@ -32,18 +34,8 @@ const recordings = mkdtempSync(join(tmpdir(), 'overcast-recordings-'));
 const hex = () => randomBytes(4).toString('hex');
 type Credential = { cookie: string } | { bearer: string };
 
-const headersOf = (who: Credential): Record<string, string> =>
-  'cookie' in who ? { cookie: who.cookie } : { authorization: `Bearer ${who.bearer}` };
-
-async function call(who: Credential, method: string, url: string, payload?: unknown) {
-  return api.app.inject({
-    method: method as 'GET',
-    url,
-    headers: headersOf(who),
-    remoteAddress: uniqueIp(),
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-}
+const call = (who: Credential, method: string, url: string, payload?: unknown) =>
+  send(api, who, method, url, payload);
 
 interface OpenSocket {
   ws: WebSocket;
@@ -109,39 +101,12 @@ async function member(role: Role = 'member') {
 }
 
 beforeAll(async () => {
-  api = await startTestApi({
+  ({ api, owner, ownerCookie } = await startOrgApi({
     OVERCAST_SHELL_RECORDINGS_DIR: recordings,
     OVERCAST_LOGIN_MAX_ATTEMPTS: '1000',
-  });
-  owner = await createOrgWithUser(api.db);
-  ownerCookie = await login(api, owner);
-  const key = await call({ cookie: ownerCookie }, 'POST', '/api/v1/ssh-keys', { name: 'default' });
-  expect(key.statusCode).toBe(201);
-  sshd = await startSshd({ authorizedKeys: [key.json().publicKey] });
-  const cloud = await api.db.prisma.cloud.create({
-    data: {
-      organizationId: owner.organizationId,
-      provider: 'digitalocean',
-      title: `hosts-${hex()}`,
-      credentials: Buffer.from('x'),
-    },
-  });
-  cloudId = cloud.id;
-  const m = await api.db.prisma.machine.create({
-    data: {
-      organizationId: owner.organizationId,
-      cloudId,
-      externalId: `m-${hex()}`,
-      name: 'box',
-      state: 'running',
-      publicIps: ['127.0.0.1'],
-      sshPort: sshd.port,
-      sshUser: sshd.user,
-    },
-  });
-  machineId = m.id;
-  await api.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `ws://127.0.0.1:${(api.app.server.address() as { port: number }).port}`;
+  }));
+  ({ sshd, cloudId, machineId } = await sshMachine(api, owner, ownerCookie));
+  base = await listenForSockets(api);
 });
 
 afterAll(async () => {

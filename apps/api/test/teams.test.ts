@@ -5,15 +5,8 @@ import type { Role } from '@overcast/db';
 import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../../../test/support/smtp';
-import {
-  addMember,
-  createOrgWithUser,
-  login,
-  startTestApi,
-  type TestApi,
-  type TestUser,
-  uniqueIp,
-} from './support/harness';
+import type { Caller, TestApi, TestUser } from './support/harness';
+import { addMember, createOrgWithUser, login, send, startTestApi } from './support/harness';
 
 let api: TestApi;
 let owner: TestUser;
@@ -21,28 +14,13 @@ let ownerCookie: string;
 
 const hex = (n = 4) => randomBytes(n).toString('hex');
 
-async function call(
-  auth: string | { bearer: string } | null,
+const call = (
+  who: Caller,
   method: string,
   url: string,
   payload?: unknown,
-  headers: Record<string, string> = {},
-) {
-  return api.app.inject({
-    method: method as 'GET',
-    url,
-    headers: {
-      ...(typeof auth === 'string'
-        ? { cookie: auth }
-        : auth
-          ? { authorization: `Bearer ${auth.bearer}` }
-          : {}),
-      ...headers,
-    },
-    remoteAddress: uniqueIp(),
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-}
+  headers?: Record<string, string>,
+) => send(api, who, method, url, payload, headers);
 
 const addUser = (organizationId: string, role: Role) => addMember(api, organizationId, role);
 

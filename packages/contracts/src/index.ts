@@ -3,6 +3,7 @@ export * from './api/automation';
 export * from './api/clouds';
 export * from './api/common';
 export * from './api/containers';
+export * from './api/error-codes';
 export * from './api/health';
 export * from './api/inventory';
 export * from './api/keys';

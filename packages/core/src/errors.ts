@@ -3,23 +3,35 @@ import { ProviderError } from '@overcast/contracts';
 /** HTTP status for each kind of domain error; the api maps errors with it. */
 export const DOMAIN_ERROR_STATUS = {
   invalid: 400,
+  unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
-  rate_limited: 429,
+  too_large: 413,
+  unsupported_media_type: 415,
   provider_refused: 422,
+  upgrade_required: 426,
+  rate_limited: 429,
+  internal: 500,
   provider_failed: 502,
+  unavailable: 503,
   provider_timeout: 504,
 } as const;
 export type DomainErrorKind = keyof typeof DOMAIN_ERROR_STATUS;
 
-/** An error meant for the person calling: it says what happened and what to do. */
+/**
+ * The one error meant for the person calling: it says what happened and what to do. Its code is
+ * listed in the catalogue (`ERROR_CATALOGUE` in contracts); the api answers it as
+ * `{ "error": { "code", "message", "field"? } }` with the kind's status.
+ */
 export class DomainError extends Error {
   override readonly name = 'DomainError';
   constructor(
     readonly kind: DomainErrorKind,
     readonly code: string,
     message: string,
+    /** The input at fault (`query.resource`, `body.tags.env`), when there is one. */
+    readonly field?: string,
   ) {
     super(message);
   }

@@ -1,9 +1,11 @@
 import { type AuthContext, ORGANIZATION_HEADER, resolveApiToken, resolveSession } from '@overcast/core/auth';
+import { DomainError } from '@overcast/core/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App, AppDeps } from '../context';
-import { forbidden, HttpError, unauthenticated } from '../http/errors';
-
-export const SESSION_COOKIE = 'overcast_session';
+import { enforceAuthz } from '../http/authz';
+import { authOf } from '../http/caller';
+import { forbidden, unauthenticated } from '../http/errors';
+import { sessionTokenOf } from '../http/session';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -11,8 +13,7 @@ async function authenticate(app: App, deps: AppDeps, request: FastifyRequest): P
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match)
-      throw new HttpError(401, 'unauthenticated', 'The Authorization header must be "Bearer <token>".');
+    if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
     const { login, tokens } = deps.settings;
     const named = request.headers[ORGANIZATION_HEADER];
     const ctx = await resolveApiToken(
@@ -24,16 +25,17 @@ async function authenticate(app: App, deps: AppDeps, request: FastifyRequest): P
     if (!ctx) {
       // Guessing tokens costs the guesser: an address presenting bad ones is refused for a while.
       await app.attempts.hit(`badtoken:${request.ip}`, tokens.maxInvalidPerWindow, login.windowSeconds);
-      throw new HttpError(401, 'invalid_token', 'The API token is unknown, revoked or expired.');
+      throw new DomainError(
+        'unauthenticated',
+        'invalid_token',
+        'The API token is unknown, revoked or expired.',
+      );
     }
     await app.attempts.hit(`token:${ctx.tokenId}`, tokens.maxRequestsPerMinute, 60);
     return ctx;
   }
-  const raw = request.cookies[SESSION_COOKIE];
-  if (!raw) return null;
-  const unsigned = request.unsignCookie(raw);
-  if (!unsigned.valid || !unsigned.value) return null;
-  return resolveSession(deps.db, unsigned.value);
+  const token = sessionTokenOf(request);
+  return token ? resolveSession(deps.db, token) : null;
 }
 
 /**
@@ -64,19 +66,29 @@ function checkSameOrigin(deps: AppDeps, request: FastifyRequest): void {
   }
 }
 
-/** Resolves request.auth for /api/v1 routes and refuses the ones that need a login. */
+/**
+ * Resolves request.auth for /api/v1 routes, refuses the ones that need a login, then holds the
+ * request to its route's `config.authz`: handlers run only for callers it allows.
+ */
 export function installAuth(app: App, deps: AppDeps): void {
   app.decorateRequest('auth', null);
+  app.decorateRequest('caller', {
+    getter(this: FastifyRequest) {
+      return authOf(this);
+    },
+  });
   app.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {
     if (!request.url.startsWith('/api/v1/')) return;
-    const mode = request.routeOptions.config.auth ?? 'required';
+    // Every /api/v1 route declares one (checked as routes register); a login is the safe default.
+    const authz = request.routeOptions.config.authz ?? 'authenticated';
     request.auth = await authenticate(app, deps, request);
     // Public routes that set a session (login, accepting an invitation) are guarded too.
     if (request.auth?.via !== 'token') checkSameOrigin(deps, request);
-    if (mode === 'public') return;
+    if (authz === 'public') return;
     if (!request.auth) throw unauthenticated();
     if (request.auth.tokenScope === 'read' && !READ_METHODS.has(request.method)) {
       throw forbidden('This API token is read-only; use a token with full scope to make changes.');
     }
+    await enforceAuthz(request, authz);
   });
 }

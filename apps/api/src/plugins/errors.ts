@@ -1,15 +1,34 @@
 import { TooManyAttemptsError } from '@overcast/core/auth';
-import { DomainError } from '@overcast/core/errors';
+import { DOMAIN_ERROR_STATUS, DomainError, type DomainErrorKind } from '@overcast/core/errors';
 import { isDatabaseUnavailable } from '@overcast/db';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyRequest } from 'fastify';
 import type { App } from '../context';
-import { HttpError } from '../http/errors';
 
 interface ValidationIssue {
   instancePath: string;
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
+}
+
+/** Fastify's name for the part of the request that failed, as fields name it (`query.limit`). */
+const PART_NAMES: Record<string, string> = { querystring: 'query' };
+
+/**
+ * The input at fault, as the web names its inputs: `body.name`, `query.limit`, `body.tags.env`.
+ * For a missing or unknown field, the field itself rather than the object holding it.
+ */
+function fieldOf(context: string, issue: ValidationIssue): string {
+  const at = `${PART_NAMES[context] ?? context}${issue.instancePath.replaceAll('/', '.')}`;
+  const inner =
+    issue.keyword === 'required'
+      ? issue.params.missingProperty
+      : issue.keyword === 'additionalProperties'
+        ? issue.params.additionalProperty
+        : issue.keyword === 'discriminator'
+          ? issue.params.tag
+          : undefined;
+  return inner === undefined ? at : `${at}.${String(inner)}`;
 }
 
 /**
@@ -45,82 +64,79 @@ function describeValidation(context: string, issue: ValidationIssue, all: Valida
 /** Seconds a client should wait before retrying while the database is unreachable. */
 const DATABASE_RETRY_AFTER = 5;
 
-const CLIENT_ERRORS: Record<string, [number, string, string]> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json', 'The request body is not valid JSON.'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json', 'The request body is empty; send a JSON object.'],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
-    415,
-    'unsupported_media_type',
-    'Send the request body as application/json.',
-  ],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
-    400,
-    'bad_request',
-    'The Content-Length header does not match the body.',
-  ],
+/** Fastify's own refusals of a request body, in our words. */
+const CLIENT_ERRORS: Record<string, () => DomainError> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: () =>
+    new DomainError('invalid', 'invalid_json', 'The request body is not valid JSON.'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () =>
+    new DomainError('invalid', 'invalid_json', 'The request body is empty; send a JSON object.'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
+    new DomainError(
+      'unsupported_media_type',
+      'unsupported_media_type',
+      'Send the request body as application/json.',
+    ),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
+    new DomainError('invalid', 'bad_request', 'The Content-Length header does not match the body.'),
 };
 
+/** Any error as the DomainError the caller is told about. */
+function asDomainError(error: FastifyError, request: FastifyRequest): DomainError {
+  if (error instanceof DomainError) return error;
+  if (error.validation) {
+    const issues = error.validation as ValidationIssue[];
+    const issue = issues[0];
+    const context = error.validationContext ?? 'request';
+    return issue
+      ? new DomainError(
+          'invalid',
+          'validation_failed',
+          describeValidation(context, issue, issues),
+          fieldOf(context, issue),
+        )
+      : new DomainError('invalid', 'validation_failed', error.message);
+  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const limit = request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit ?? 0;
+    return new DomainError(
+      'too_large',
+      'payload_too_large',
+      `The request body is too large: the limit is ${Math.floor(limit / 1024)} KiB (limits.requestBodyKiB). Send less at once.`,
+    );
+  }
+  const known = error.code ? CLIENT_ERRORS[error.code] : undefined;
+  if (known) return known();
+  if (error instanceof SyntaxError)
+    return new DomainError('invalid', 'invalid_json', 'The request body is not valid JSON.');
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable');
+    return new DomainError(
+      'unavailable',
+      'database_unavailable',
+      'The database is unavailable right now, so this could not be done; try again in a few seconds. If it lasts, ask your administrator to check PostgreSQL.',
+    );
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    // Keeps the status Fastify chose (405, 406...) when a kind has it.
+    const kinds = Object.keys(DOMAIN_ERROR_STATUS) as DomainErrorKind[];
+    const kind = kinds.find((k) => DOMAIN_ERROR_STATUS[k] === status) ?? 'invalid';
+    return new DomainError(kind, 'bad_request', error.message);
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return new DomainError(
+    'internal',
+    'internal',
+    `Something went wrong on our side (request ${request.id}). It has been logged.`,
+  );
+}
+
+/** Every error leaves as `{ "error": { "code", "message", "field"? } }` with its kind's status. */
 export function installErrorHandlers(app: App): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { code, message, field, status } = asDomainError(error, request);
     if (error instanceof TooManyAttemptsError) reply.header('retry-after', String(error.retryAfterSeconds));
-    if (error instanceof DomainError) {
-      return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
-    }
-    if (error instanceof HttpError) {
-      const { code, message, field } = error;
-      return reply.status(error.statusCode).send({ error: { code, message, ...(field ? { field } : {}) } });
-    }
-    if (error.validation) {
-      const issues = error.validation as ValidationIssue[];
-      const issue = issues[0];
-      const message = issue
-        ? describeValidation(error.validationContext ?? 'request', issue, issues)
-        : error.message;
-      return reply.status(400).send({ error: { code: 'validation_failed', message } });
-    }
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      const limit = request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit ?? 0;
-      return reply.status(413).send({
-        error: {
-          code: 'payload_too_large',
-          message: `The request body is too large: the limit is ${Math.floor(limit / 1024)} KiB (limits.requestBodyKiB). Send less at once.`,
-        },
-      });
-    }
-    const known = error.code ? CLIENT_ERRORS[error.code] : undefined;
-    if (known) return reply.status(known[0]).send({ error: { code: known[1], message: known[2] } });
-    if (error instanceof SyntaxError) {
-      return reply
-        .status(400)
-        .send({ error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } });
-    }
-    if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
-      return reply
-        .status(503)
-        .header('retry-after', String(DATABASE_RETRY_AFTER))
-        .send({
-          error: {
-            code: 'database_unavailable',
-            message: `The database is unavailable right now, so this could not be done; try again in a few seconds. If it lasts, ask your administrator to check PostgreSQL.`,
-          },
-        });
-    }
-    const status = error.statusCode ?? 500;
-    // Plugins that build their own answer (the rate limiter) throw it already in our shape.
-    const shaped = (error as unknown as { error?: { code?: unknown; message?: unknown } }).error;
-    if (shaped && typeof shaped.code === 'string' && typeof shaped.message === 'string') {
-      return reply.status(status).send({ error: { code: shaped.code, message: shaped.message } });
-    }
-    if (status >= 400 && status < 500) {
-      return reply.status(status).send({ error: { code: 'bad_request', message: error.message } });
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({
-      error: {
-        code: 'internal',
-        message: `Something went wrong on our side (request ${request.id}). It has been logged.`,
-      },
-    });
+    if (code === 'database_unavailable') reply.header('retry-after', String(DATABASE_RETRY_AFTER));
+    return reply.status(status).send({ error: { code, message, ...(field ? { field } : {}) } });
   });
 }

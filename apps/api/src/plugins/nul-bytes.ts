@@ -1,5 +1,5 @@
+import { DomainError } from '@overcast/core/errors';
 import type { App } from '../context';
-import { HttpError } from '../http/errors';
 
 // Postgres refuses U+0000 in text and JSON, so a NUL byte that reached a query would fail it
 // (a 500, or a broken export stream). Every string the api reads is checked once, here, first.
@@ -26,8 +26,8 @@ export function findNulByte(value: unknown, path: string): string | null {
 }
 
 export const nulByteError = (field: string) =>
-  new HttpError(
-    400,
+  new DomainError(
+    'invalid',
     'invalid_input',
     `${field} contains a NUL byte (\\0), which Overcast does not accept; remove it and try again.`,
     field,

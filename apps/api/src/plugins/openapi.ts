@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { ErrorBody } from '@overcast/contracts';
+import { ERROR_CATALOGUE, ErrorBody } from '@overcast/contracts';
 import type { App } from '../context';
 
 /** OpenAPI is generated from the route schemas, so it lists exactly what the api serves. */
@@ -14,7 +14,8 @@ export async function installOpenApi(app: App): Promise<void> {
         version: '1',
         description:
           'One API over every cloud account. Authenticate with the session cookie set by POST /api/v1/auth/login, ' +
-          'or with an API token: `Authorization: Bearer oc_...`. Errors are `{ "error": { "code", "message" } }`.',
+          'or with an API token: `Authorization: Bearer oc_...`. Errors are `{ "error": { "code", "message", "field"? } }`; ' +
+          'every code, its status and its meaning are listed under `x-error-codes`.',
       },
       components: {
         securitySchemes: {
@@ -24,9 +25,12 @@ export async function installOpenApi(app: App): Promise<void> {
       },
       security: [{ session: [] }, { token: [] }],
     },
+    // The error catalogue, so a client can rely on the codes as well as on the shapes.
+    transformObject: (document) =>
+      'openapiObject' in document ? { ...document.openapiObject, 'x-error-codes': ERROR_CATALOGUE } : {},
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  app.get('/api/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () =>
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { authz: 'public' } }, async () =>
     app.swagger(),
   );
 }

@@ -1,33 +1,23 @@
-import { ErrorBody, LoginRequest, Me } from '@overcast/contracts';
+import { LoginRequest, Me, SwitchOrganizationRequest } from '@overcast/contracts';
 import { recordAudit } from '@overcast/core/audit';
-import {
-  accountOfEmail,
-  checkSecondFactor,
-  createSession,
-  resolveSession,
-  revokeSession,
-  verifyCredentials,
-} from '@overcast/core/auth';
-import type { App, AppDeps } from '../context';
-import { HttpError } from '../http/errors';
-import { SESSION_COOKIE } from '../plugins/auth';
-import { actorOf, meOf } from './shared';
+import { accountOfEmail, checkSecondFactor, revokeSession, verifyCredentials } from '@overcast/core/auth';
+import { DomainError } from '@overcast/core/errors';
+import { switchOrganization } from '@overcast/core/orgs';
+import type { RoutePlugin } from '../context';
+import { actorOf, orgActorOf } from '../http/caller';
+import { route } from '../http/route';
+import { clearSessionCookie, currentMe, startSession } from '../http/session';
 
-export function authRoutes(app: App, deps: AppDeps): void {
+/** Logging in and out, and moving a browser session to another organization. */
+export const authRoutes: RoutePlugin = (app, deps) => {
   const { settings, db, box } = deps;
-  const secureCookie = settings.publicUrl.startsWith('https://');
 
   app.post(
-    '/api/v1/auth/login',
-    {
-      schema: {
-        tags: ['auth'],
-        summary: 'Log in with email and password; sets the session cookie',
-        body: LoginRequest,
-        response: { 200: Me, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
-      },
-      config: { auth: 'public' },
-    },
+    '/login',
+    route('Log in with email and password; sets the session cookie', 'public', {
+      body: LoginRequest,
+      response: { 200: Me },
+    }),
     async (request, reply) => {
       const { email, password, otp } = request.body;
       const { attempts } = app;
@@ -51,76 +41,50 @@ export function authRoutes(app: App, deps: AppDeps): void {
           },
         );
         if (verified) {
-          throw new HttpError(
-            403,
+          throw new DomainError(
+            'forbidden',
             'no_organization',
             'This account belongs to no organization; ask an owner to invite you.',
           );
         }
-        throw new HttpError(401, 'invalid_credentials', 'Wrong email or password.');
+        throw new DomainError('unauthenticated', 'invalid_credentials', 'Wrong email or password.');
       }
+      const who = { organizationId: verified.organizationId, userId: verified.userId, label: verified.email };
       const second = await checkSecondFactor(db, box, attempts, verified.userId, otp);
       if (second !== 'ok') {
         if (second === 'wrong') {
           await recordAudit(
             db,
-            {
-              organizationId: verified.organizationId,
-              userId: verified.userId,
-              label: verified.email,
-              ...base,
-            },
+            { ...who, ...base },
             { action: 'auth.login', result: 'failure', details: { email, reason: 'invalid_totp' } },
           );
         }
         throw second === 'required'
-          ? new HttpError(
-              401,
+          ? new DomainError(
+              'unauthenticated',
               'totp_required',
               'Enter the 6-digit code from your authenticator app, or a recovery code.',
             )
-          : new HttpError(
-              401,
+          : new DomainError(
+              'unauthenticated',
               'invalid_totp',
               'That code is not right; enter the current code from your app, or a recovery code.',
             );
       }
-      const session = await createSession(db, {
-        userId: verified.userId,
-        organizationId: verified.organizationId,
-        ttlHours: settings.session.ttlHours,
-        ip: request.ip,
-        userAgent: request.headers['user-agent'],
-      });
-      reply.setCookie(SESSION_COOKIE, session.token, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: secureCookie,
-        signed: true,
-        expires: session.expiresAt,
-      });
+      const { me, sessionId } = await startSession(deps, request, reply, who);
       await recordAudit(
         db,
-        { organizationId: verified.organizationId, userId: verified.userId, label: verified.email, ...base },
-        { action: 'auth.login', resourceKind: 'session', resourceId: session.sessionId },
+        { ...who, ...base },
+        { action: 'auth.login', resourceKind: 'session', resourceId: sessionId },
       );
-      const me = await resolveSession(db, session.token);
-      if (!me) throw new HttpError(500, 'internal', 'The new session could not be read back.');
-      return meOf(me);
+      return me;
     },
   );
 
+  // Anyone may clear their cookie, even one whose session already ended.
   app.post(
-    '/api/v1/auth/logout',
-    {
-      schema: {
-        tags: ['auth'],
-        summary: 'Log out: ends the session and clears its cookie',
-        response: { 204: {} },
-      },
-      config: { auth: 'public' },
-    },
+    '/logout',
+    route('Log out: ends the session and clears its cookie', 'public', { response: { 204: {} } }),
     async (request, reply) => {
       if (request.auth?.sessionId) {
         await revokeSession(db, request.auth.sessionId);
@@ -130,8 +94,35 @@ export function authRoutes(app: App, deps: AppDeps): void {
           resourceId: request.auth.sessionId,
         });
       }
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      clearSessionCookie(reply);
       return reply.status(204).send(null);
     },
   );
-}
+
+  // switchOrganization checks the caller belongs to the organization asked for.
+  app.post(
+    '/switch',
+    route('Move this browser session to another organization the caller belongs to', 'authenticated', {
+      tags: ['organizations'],
+      body: SwitchOrganizationRequest,
+      response: { 200: Me },
+    }),
+    async (request) => {
+      const auth = request.caller;
+      if (!auth.sessionId) {
+        throw new DomainError(
+          'invalid',
+          'session_only',
+          'An API token belongs to one organization; create one there instead.',
+        );
+      }
+      await switchOrganization(
+        db,
+        { ...orgActorOf(request), userId: auth.userId },
+        auth.sessionId,
+        request.body.organizationId,
+      );
+      return currentMe(deps, request);
+    },
+  );
+};

@@ -31,7 +31,7 @@ export function healthRoutes(app: App, deps: AppDeps): void {
     '/healthz',
     {
       schema: { tags: ['health'], summary: 'The process is up', response: { 200: Health } },
-      config: { auth: 'public' },
+      config: { authz: 'public' },
     },
     async () => ({ status: 'ok' as const }),
   );
@@ -43,7 +43,7 @@ export function healthRoutes(app: App, deps: AppDeps): void {
         summary: 'Postgres and Redis are reachable',
         response: { 200: Readiness, 503: Readiness },
       },
-      config: { auth: 'public' },
+      config: { authz: 'public' },
     },
     async (request, reply) => {
       const [database, redis] = await Promise.all([

@@ -1,140 +1,56 @@
 // Bodies with "kind" unions are typed by a cast: the type provider cannot see through their oneOf schema.
-import {
-  CreateRuleRequest,
-  IdParams,
-  Incident,
-  IncidentList,
-  IncidentListQuery,
-  Rule,
-  RuleList,
-  UpdateRuleRequest,
-} from '@overcast/contracts';
-import {
-  createRule,
-  deleteRule,
-  getIncident,
-  getRule,
-  listIncidents,
-  listRules,
-  updateRule,
-} from '@overcast/core/rules';
+import { CreateRuleRequest, IdParams, Rule, RuleList, UpdateRuleRequest } from '@overcast/contracts';
+import { createRule, deleteRule, getRule, listRules, updateRule } from '@overcast/core/rules';
 import { Type as T } from '@sinclair/typebox';
-import type { App, AppDeps } from '../context';
-import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
+import type { RoutePlugin } from '../context';
+import { byId, may } from '../http/authz';
+import { orgActorOf } from '../http/caller';
+import { route } from '../http/route';
 
-const errors = ERROR_RESPONSES;
-const tags = ['rules'];
-
-export function ruleRoutes(app: App, deps: AppDeps): void {
-  const { db } = deps;
-  app.addSchema(Rule);
-  app.addSchema(Incident);
-
+/** Alert rules; their incidents are under /incidents. */
+export const ruleRoutes: RoutePlugin = (app, { db }) => {
   app.get(
-    '/api/v1/rules',
-    {
-      schema: {
-        tags,
-        summary: 'Alert rules, with their open incidents',
-        response: { 200: RuleList, ...errors },
-      },
-    },
-    async (request) => {
-      const auth = await authorize(request, 'rules', 'read');
-      return { items: await listRules(db, auth.organizationId, auth) };
-    },
+    '',
+    route('Alert rules, with their open incidents', may('rules', 'read'), { response: { 200: RuleList } }),
+    async (request) => ({ items: await listRules(db, request.caller.organizationId, request.caller) }),
   );
 
   app.post(
-    '/api/v1/rules',
-    {
-      schema: {
-        tags,
-        summary: 'Create a rule: a target, a condition, actions and a cooldown',
-        body: CreateRuleRequest,
-        response: { 201: T.Ref(Rule), ...errors },
-      },
-    },
-    async (request, reply) => {
-      await authorize(request, 'rules', 'create');
-      return reply
-        .status(201)
-        .send(await createRule(db, orgActorOf(request), request.body as CreateRuleRequest));
-    },
+    '',
+    route('Create a rule: a target, a condition, actions and a cooldown', may('rules', 'create'), {
+      body: CreateRuleRequest,
+      response: { 201: T.Ref(Rule) },
+    }),
+    async (request, reply) =>
+      reply.status(201).send(await createRule(db, orgActorOf(request), request.body as CreateRuleRequest)),
   );
 
   app.get(
-    '/api/v1/rules/:id',
-    { schema: { tags, summary: 'One rule', params: IdParams, response: { 200: T.Ref(Rule), ...errors } } },
-    async (request) => {
-      const auth = await authorize(request, 'rules', 'read', { id: request.params.id });
-      return getRule(db, auth.organizationId, request.params.id);
-    },
+    '/:id',
+    route('One rule', may('rules', 'read', byId), { params: IdParams, response: { 200: T.Ref(Rule) } }),
+    async (request) => getRule(db, request.caller.organizationId, request.params.id),
   );
 
   app.patch(
-    '/api/v1/rules/:id',
-    {
-      schema: {
-        tags,
-        summary: 'Change a rule (enable, disable, edit)',
-        params: IdParams,
-        body: UpdateRuleRequest,
-        response: { 200: T.Ref(Rule), ...errors },
-      },
-    },
-    async (request) => {
-      await authorize(request, 'rules', 'edit', { id: request.params.id });
-      return updateRule(db, orgActorOf(request), request.params.id, request.body as UpdateRuleRequest);
-    },
+    '/:id',
+    route('Change a rule (enable, disable, edit)', may('rules', 'edit', byId), {
+      params: IdParams,
+      body: UpdateRuleRequest,
+      response: { 200: T.Ref(Rule) },
+    }),
+    async (request) =>
+      updateRule(db, orgActorOf(request), request.params.id, request.body as UpdateRuleRequest),
   );
 
   app.delete(
-    '/api/v1/rules/:id',
-    {
-      schema: {
-        tags,
-        summary: 'Delete a rule and its incidents',
-        params: IdParams,
-        response: { 204: T.Null(), ...errors },
-      },
-    },
+    '/:id',
+    route('Delete a rule and its incidents', may('rules', 'delete', byId), {
+      params: IdParams,
+      response: { 204: T.Null() },
+    }),
     async (request, reply) => {
-      await authorize(request, 'rules', 'delete', { id: request.params.id });
       await deleteRule(db, orgActorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );
-
-  app.get(
-    '/api/v1/incidents',
-    {
-      schema: {
-        tags,
-        summary: 'Incidents, newest first',
-        querystring: IncidentListQuery,
-        response: { 200: IncidentList, ...errors },
-      },
-    },
-    async (request) => {
-      const auth = await authorize(request, 'rules', 'read');
-      return { items: await listIncidents(db, auth.organizationId, request.query, auth) };
-    },
-  );
-
-  app.get(
-    '/api/v1/incidents/:id',
-    {
-      schema: {
-        tags,
-        summary: 'One incident with its timeline',
-        params: IdParams,
-        response: { 200: T.Ref(Incident), ...errors },
-      },
-    },
-    async (request) => {
-      const auth = await authorize(request, 'rules', 'read');
-      return getIncident(db, auth.organizationId, request.params.id, auth);
-    },
-  );
-}
+};

@@ -1,42 +1,36 @@
-import { ErrorBody } from '@overcast/contracts';
 import type { Principal } from '@overcast/core/authz';
-import type { Settings } from '@overcast/runtime';
-import type { App } from '../context';
-import type { EventHub } from '../events/hub';
-import { CLOSE_ACCESS_REVOKED, closeReason, holderOf, type SocketAccess } from '../events/socket-access';
-import { HttpError } from '../http/errors';
+import { DomainError } from '@overcast/core/errors';
+import type { RoutePlugin } from '../context';
+import { CLOSE_ACCESS_REVOKED, closeReason, holderOf } from '../events/socket-access';
+import { upgradeRequired } from '../http/errors';
 import { OpenCounts } from '../http/open-counts';
-import { authOf } from './shared';
 
 const PING_MS = 25_000;
 
-export function streamRoutes(app: App, hub: EventHub, sockets: SocketAccess, settings: Settings): void {
+/** The live event stream (a WebSocket): the hub filters each event by what its reader may see. */
+export const streamRoutes: RoutePlugin = (app, { hub, sockets, settings }) => {
   const streams = new OpenCounts(() => settings.limits.streamsPerUser);
   const tooManyStreams = () =>
     `You have ${settings.limits.streamsPerUser} live streams open, the most one person may (limits.streamsPerUser); close some tabs and try again.`;
   app.route({
     method: 'GET',
-    url: '/api/v1/stream',
+    url: '',
     schema: {
-      tags: ['events'],
       summary:
         'WebSocket of live events for your organization: machine.changed, inventory.changed, cloud.changed, script and schedule runs (JSON messages); ' +
         'team policies limit them like the resources they are about. Closes with 4401 and the reason when the access that opened it ends',
-      response: { 401: ErrorBody, 426: ErrorBody, 429: ErrorBody },
     },
+    // Any member may listen: each event reaches only readers whose policies let them see its resource.
+    config: { authz: 'authenticated' },
     preHandler: async (request) => {
-      if (streams.full(authOf(request).userId))
-        throw new HttpError(429, 'too_many_streams', tooManyStreams());
+      if (streams.full(request.caller.userId))
+        throw new DomainError('rate_limited', 'too_many_streams', tooManyStreams());
     },
     handler: async () => {
-      throw new HttpError(
-        426,
-        'upgrade_required',
-        'This endpoint is a WebSocket; connect with ws:// or wss://.',
-      );
+      throw upgradeRequired();
     },
     wsHandler: (socket, request) => {
-      const auth = authOf(request);
+      const auth = request.caller;
       // Checked again at open: several upgrades may have passed the check above together.
       if (streams.full(auth.userId)) {
         socket.send(JSON.stringify({ type: 'error', code: 'too_many_streams', message: tooManyStreams() }));
@@ -69,4 +63,4 @@ export function streamRoutes(app: App, hub: EventHub, sockets: SocketAccess, set
       });
     },
   });
-}
+};

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUser } from '@overcast/core/auth';
-import { createDatabase, type Database, type Role } from '@overcast/db';
+import { createDatabase, type Database, type Prisma, type Role } from '@overcast/db';
 import {
   bullConnection,
   createLogger,
@@ -15,6 +15,7 @@ import {
   type Settings,
 } from '@overcast/runtime';
 import { Queue } from 'bullmq';
+import { type SshdHandle, startSshd } from '../../../../test/support/sshd';
 import { buildApp } from '../../src/app';
 import type { App } from '../../src/context';
 
@@ -131,3 +132,111 @@ export async function addMember(
     cookie: await login(api, { email, password }),
   };
 }
+
+/** The api with one organization whose owner is logged in: what most test files start from. */
+export async function startOrgApi(
+  env: Record<string, string> = {},
+): Promise<{ api: TestApi; owner: TestUser; ownerCookie: string }> {
+  const api = await startTestApi(env);
+  const owner = await createOrgWithUser(api.db);
+  return { api, owner, ownerCookie: await login(api, owner) };
+}
+
+/** A new member of the organization with `role`, logged in: their Cookie header. */
+export const memberCookie = async (api: TestApi, organizationId: string, role: Role) =>
+  (await addMember(api, organizationId, role)).cookie;
+
+/** Who a request is sent as: a session's Cookie header, an API token, or nobody. */
+export type Caller = string | { cookie: string } | { bearer: string } | null;
+
+export function headersOf(who: Caller): Record<string, string> {
+  if (who === null) return {};
+  if (typeof who === 'string') return { cookie: who };
+  return 'cookie' in who ? { cookie: who.cookie } : { authorization: `Bearer ${who.bearer}` };
+}
+
+/** One request to the api as `who`, from an address of its own (so rate limits stay out of the way). */
+export function send(
+  api: TestApi,
+  who: Caller,
+  method: string,
+  url: string,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+) {
+  return api.app.inject({
+    method: method as 'GET',
+    url,
+    headers: { ...headersOf(who), ...headers },
+    remoteAddress: uniqueIp(),
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+const hex = (bytes = 4) => randomBytes(bytes).toString('hex');
+
+/** An SSH-host cloud row (no provider behind it), for tests that need machines to exist. */
+export function seedCloud(
+  db: Database,
+  organizationId: string,
+  data: Partial<Omit<Prisma.CloudUncheckedCreateInput, 'organizationId'>> = {},
+) {
+  return db.prisma.cloud.create({
+    data: {
+      organizationId,
+      provider: 'ssh_host',
+      title: `hosts-${hex(3)}`,
+      credentials: Buffer.from('x'),
+      ...data,
+    },
+  });
+}
+
+/** A running machine row, in `cloudId` or in a new SSH-host cloud; its id. */
+export async function seedMachine(
+  db: Database,
+  organizationId: string,
+  fields: Partial<Omit<Prisma.MachineUncheckedCreateInput, 'organizationId'>> = {},
+): Promise<string> {
+  const { cloudId = (await seedCloud(db, organizationId)).id, name = `m-${hex()}`, ...rest } = fields;
+  const machine = await db.prisma.machine.create({
+    data: { organizationId, cloudId, externalId: `m-${hex()}`, name, state: 'running', ...rest },
+  });
+  return machine.id;
+}
+
+/** Listens on a loopback port (for WebSocket clients); the ws:// base URL. */
+export async function listenForSockets(api: TestApi): Promise<string> {
+  await api.app.listen({ port: 0, host: '127.0.0.1' });
+  return `ws://127.0.0.1:${(api.app.server.address() as { port: number }).port}`;
+}
+
+/**
+ * A machine the terminal reaches over SSH: the organization's first key (made here) is authorized
+ * on a real sshd on loopback, and the machine row points at it.
+ */
+export async function sshMachine(
+  api: TestApi,
+  owner: { organizationId: string },
+  ownerCookie: string,
+  fields: Partial<Omit<Prisma.MachineUncheckedCreateInput, 'organizationId'>> = {},
+): Promise<{ sshd: SshdHandle; cloudId: string; machineId: string }> {
+  const key = await send(api, ownerCookie, 'POST', '/api/v1/ssh-keys', { name: 'default' });
+  if (key.statusCode !== 201) throw new Error(`key: ${key.statusCode} ${key.body}`);
+  const sshd = await startSshd({ authorizedKeys: [key.json().publicKey] });
+  const cloudId = (await seedCloud(api.db, owner.organizationId, { provider: 'digitalocean' })).id;
+  const machineId = await seedMachine(api.db, owner.organizationId, {
+    cloudId,
+    ...reachedAt(sshd),
+    ...fields,
+  });
+  return { sshd, cloudId, machineId };
+}
+
+/** A machine row's fields that make the terminal reach it on the test sshd. */
+export const reachedAt = (sshd: SshdHandle) => ({
+  name: 'box',
+  publicIps: ['127.0.0.1'],
+  sshPort: sshd.port,
+  sshUser: sshd.user,
+});

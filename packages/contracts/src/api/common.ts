@@ -1,11 +1,14 @@
 import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
+import { ERROR_CODES } from './error-codes';
 
 /** The one error shape of every 4xx/5xx answer. */
 export const ErrorBody = T.Object(
   {
     error: T.Object({
       code: T.String({
-        description: 'Stable, machine-readable: invalid_credentials, validation_failed, not_found...',
+        // Typed as a string: a newer server may add codes, and a client must still read the message.
+        enum: ERROR_CODES,
+        description: 'Stable, machine-readable; each is listed with its meaning under x-error-codes.',
       }),
       message: T.String({ description: 'What happened and what to do, for a person.' }),
       field: T.Optional(

@@ -1,57 +1,48 @@
 import { PassThrough } from 'node:stream';
-import { type ContainerCreateLine, CreateContainerRequest, EngineFacts, IdParams } from '@overcast/contracts';
+import { type ContainerCreateLine, CreateContainerRequest, IdParams } from '@overcast/contracts';
 import { createContainer, engineFacts } from '@overcast/core/containers';
 import { DomainError } from '@overcast/core/errors';
-import { outboundRules } from '@overcast/core/outbound';
 import { Type as T } from '@sinclair/typebox';
-import type { App, AppDeps } from '../context';
-import { authorize, ERROR_RESPONSES, orgActorOf } from './shared';
+import type { RoutePlugin } from '../../context';
+import { byId, inCloud, may } from '../../http/authz';
+import { orgActorOf } from '../../http/caller';
+import { route } from '../../http/route';
+import { actionDepsOf } from '../machines/action-deps';
 
-const errors = ERROR_RESPONSES;
-const tags = ['containers'];
-
-export function containerRoutes(app: App, deps: AppDeps): void {
-  const { db, box, redis, pollQueue } = deps;
-  const actionDeps = { db, box, redis, pollQueue, outbound: outboundRules(deps.settings) };
-  app.addSchema({ ...EngineFacts, $id: 'EngineFacts' });
+/** A Docker cloud's engine: its facts, and containers created on it. */
+export const engineRoutes: RoutePlugin = (app, ctx) => {
+  const actionDeps = actionDepsOf(ctx);
 
   app.get(
-    '/api/v1/clouds/:id/engine',
-    {
-      schema: {
-        tags,
-        summary: "A Docker cloud's engine: version, CPUs, memory and container counts, read live",
-        params: IdParams,
-        response: { 200: T.Ref('EngineFacts'), ...errors },
-      },
-    },
-    async (request) => {
-      const auth = await authorize(request, 'clouds', 'read', { id: request.params.id });
-      return engineFacts(actionDeps, auth.organizationId, request.params.id);
-    },
+    '/:id/engine',
+    route(
+      "A Docker cloud's engine: version, CPUs, memory and container counts, read live",
+      may('clouds', 'read', byId),
+      { params: IdParams, response: { 200: T.Ref('EngineFacts') } },
+    ),
+    async (request) => engineFacts(actionDeps, request.caller.organizationId, request.params.id),
   );
 
+  // Progress lines must leave as they come, not wait in a compressor's buffer.
   app.post(
-    '/api/v1/clouds/:id/containers',
+    '/:id/containers',
     {
-      // Progress lines must leave as they come, not wait in a compressor's buffer.
-      compress: false,
-      schema: {
-        tags,
-        summary:
-          'Create a container on a Docker cloud, pulling its image when needed. Answers newline-delimited JSON: ' +
+      ...route(
+        'Create a container on a Docker cloud, pulling its image when needed. Answers newline-delimited JSON: ' +
           '{"type":"progress",status,layer,current,total} lines while pulling, then {"type":"done",machineId,name} ' +
           'or {"type":"error",error:{code,message}}. Refusals found before any progress are plain HTTP errors.',
-        params: IdParams,
-        body: CreateContainerRequest,
-        response: {
-          200: T.Unsafe<PassThrough>({ type: 'string', description: 'application/x-ndjson lines' }),
-          ...errors,
+        may('machines', 'create', inCloud),
+        {
+          params: IdParams,
+          body: CreateContainerRequest,
+          response: {
+            200: T.Unsafe<PassThrough>({ type: 'string', description: 'application/x-ndjson lines' }),
+          },
         },
-      },
+      ),
+      compress: false,
     },
     async (request, reply) => {
-      const auth = await authorize(request, 'machines', 'create', { cloudId: request.params.id });
       const out = new PassThrough();
       const line = (l: ContainerCreateLine) => out.write(`${JSON.stringify(l)}\n`);
       let streaming = false;
@@ -64,7 +55,7 @@ export function containerRoutes(app: App, deps: AppDeps): void {
         orgActorOf(request),
         request.params.id,
         request.body,
-        auth,
+        request.caller,
         (p) => {
           streaming = true;
           startStream();
@@ -92,4 +83,4 @@ export function containerRoutes(app: App, deps: AppDeps): void {
       return reply.status(200).type('application/x-ndjson; charset=utf-8').send(out);
     },
   );
-}
+};

@@ -1,11 +1,9 @@
 import {
   AcceptHostKeyRequest,
-  ErrorBody,
   HostKey,
   HostKeyList,
   IdParams,
   ShellQuery,
-  ShellSession,
   ShellSessionList,
 } from '@overcast/contracts';
 import { mayDo } from '@overcast/core/authz';
@@ -15,27 +13,24 @@ import {
   acceptHostKey,
   listHostKeys,
   listShellSessions,
-  openRecording,
   type TerminalRequest,
   TerminalSession,
 } from '@overcast/core/terminal';
 import type { Machine } from '@overcast/db';
-import { Type as T } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import type { App, AppDeps } from '../context';
+import type { RoutePlugin } from '../../context';
 import {
   CLOSE_ACCESS_NARROWED,
   CLOSE_ACCESS_REVOKED,
   closeReason,
   holderOf,
-  type SocketAccess,
-} from '../events/socket-access';
-import { forbidden, HttpError } from '../http/errors';
-import { OpenCounts } from '../http/open-counts';
-import { authOf, authorize, ERROR_RESPONSES, orgActorOf, requireRole } from './shared';
+} from '../../events/socket-access';
+import { byId, may } from '../../http/authz';
+import { orgActorOf } from '../../http/caller';
+import { upgradeRequired } from '../../http/errors';
+import { OpenCounts } from '../../http/open-counts';
+import { route } from '../../http/route';
 
-const errors = ERROR_RESPONSES;
-const tags = ['terminal'];
 const PING_MS = 25_000;
 
 /** What a terminal request was checked against, kept for the WebSocket handler. */
@@ -50,18 +45,16 @@ function addressOf(request: FastifyRequest): string {
   }
 }
 
-export function shellRoutes(app: App, deps: AppDeps, sockets: SocketAccess): void {
-  const { db, box, settings, logger } = deps;
-  app.addSchema(ShellSession);
+/** A machine's terminal (a WebSocket), its pinned host keys and its recorded sessions. */
+export const terminalRoutes: RoutePlugin = (app, { db, box, settings, logger, sockets }) => {
   const terminals = new OpenCounts(() => settings.limits.terminalsPerUser);
   const tooManyTerminals = () =>
     `You have ${settings.limits.terminalsPerUser} terminals open, the most one person may (limits.terminalsPerUser); close one and try again.`;
 
   app.route({
     method: 'GET',
-    url: '/api/v1/machines/:id/shell',
+    url: '/:id/shell',
     schema: {
-      tags,
       summary:
         'WebSocket terminal on a machine over SSH (on a Docker container: a shell through the engine’s exec API). Binary frames are terminal bytes both ways; text frames are JSON control ' +
         'messages: from the client {type:"resize",cols,rows}, {type:"auth",password}, {type:"accept-host-key",fingerprint} (admins); ' +
@@ -69,16 +62,17 @@ export function shellRoutes(app: App, deps: AppDeps, sockets: SocketAccess): voi
         'Closes with 4401 when the access that opened it ends, 4403 when a role or team change no longer allows it (the reason in the close frame)',
       params: IdParams,
       querystring: ShellQuery,
-      response: { ...errors, 426: ErrorBody },
     },
     // Refusals (role, read-only token, unknown machine) answer before the upgrade, as HTTP.
+    config: { authz: { kind: 'machines', action: 'shell', target: byId } },
     preHandler: async (request) => {
-      const { id } = request.params as { id: string };
-      if (request.auth?.tokenScope === 'read')
-        throw forbidden('This API token is read-only; a terminal needs a token with full scope.');
-      const auth = await authorize(request, 'machines', 'shell', { id });
-      const machine = await repos(db).machines.getInOrg(auth.organizationId, id);
-      // A container's shell goes through its engine; one reached through a machine needs a shell there.
+      const auth = request.caller;
+      const machine = await repos(db).machines.getInOrg(
+        auth.organizationId,
+        (request.params as { id: string }).id,
+      );
+      // A container's shell goes through its engine; one reached through a machine needs a shell
+      // there too, which depends on the machine loaded here, so it is checked here.
       await authorizeEngineHost(db, auth.organizationId, { label: 'you', principal: auth }, machine.cloudId);
       const actor = {
         organizationId: auth.organizationId,
@@ -92,11 +86,7 @@ export function shellRoutes(app: App, deps: AppDeps, sockets: SocketAccess): voi
       checked.set(request, { machine, actor });
     },
     handler: async () => {
-      throw new HttpError(
-        426,
-        'upgrade_required',
-        'This endpoint is a WebSocket; connect with ws:// or wss://.',
-      );
+      throw upgradeRequired();
     },
     wsHandler: (socket, request) => {
       const entry = checked.get(request);
@@ -104,7 +94,7 @@ export function shellRoutes(app: App, deps: AppDeps, sockets: SocketAccess): voi
         socket.close(1011, 'internal_error');
         return;
       }
-      const auth = authOf(request);
+      const auth = request.caller;
       // Refused inside the socket rather than with a 429 before it: a browser sees only this.
       if (terminals.full(auth.userId)) {
         socket.send(
@@ -115,12 +105,7 @@ export function shellRoutes(app: App, deps: AppDeps, sockets: SocketAccess): voi
       }
       const release = terminals.open(auth.userId);
       const { machine, actor } = entry;
-      const query = request.query as {
-        cols?: number;
-        rows?: number;
-        address?: 'public' | 'private';
-        port?: number;
-      };
+      const query = request.query as ShellQuery;
       const session = new TerminalSession(
         { db, box, settings, logger },
         {
@@ -197,78 +182,36 @@ export function shellRoutes(app: App, deps: AppDeps, sockets: SocketAccess): voi
   });
 
   app.get(
-    '/api/v1/machines/:id/host-keys',
-    {
-      schema: {
-        tags,
-        summary: "The machine's pinned SSH host keys",
-        params: IdParams,
-        response: { 200: HostKeyList, ...errors },
-      },
-    },
-    async (request) => {
-      const auth = await authorize(request, 'machines', 'read', { id: request.params.id });
-      return { items: await listHostKeys(db, auth.organizationId, request.params.id) };
-    },
+    '/:id/host-keys',
+    route("The machine's pinned SSH host keys", may('machines', 'read', byId), {
+      params: IdParams,
+      response: { 200: HostKeyList },
+    }),
+    async (request) => ({ items: await listHostKeys(db, request.caller.organizationId, request.params.id) }),
   );
 
+  // Trusting a new host key is an organization-level decision: admins only, on machines they may edit.
   app.post(
-    '/api/v1/machines/:id/host-keys/accept',
-    {
-      schema: {
-        tags,
-        summary: "Accept a machine's changed host key (admins): later connections expect this fingerprint",
-        params: IdParams,
-        body: AcceptHostKeyRequest,
-        response: { 200: HostKey, ...errors },
-      },
-    },
-    async (request) => {
-      // Trusting a new host key is an organization-level decision: admins only, on machines they may edit.
-      await authorize(request, 'machines', 'edit', { id: request.params.id });
-      requireRole(request, 'admin', 'accept changed host keys');
-      return acceptHostKey(db, orgActorOf(request), request.params.id, request.body);
-    },
+    '/:id/host-keys/accept',
+    route(
+      "Accept a machine's changed host key (admins): later connections expect this fingerprint",
+      [
+        { kind: 'machines', action: 'edit', target: byId },
+        { role: 'admin', doing: 'accept changed host keys' },
+      ],
+      { params: IdParams, body: AcceptHostKeyRequest, response: { 200: HostKey } },
+    ),
+    async (request) => acceptHostKey(db, orgActorOf(request), request.params.id, request.body),
   );
 
   app.get(
-    '/api/v1/machines/:id/shell-sessions',
-    {
-      schema: {
-        tags,
-        summary: "The machine's terminal sessions, newest first",
-        params: IdParams,
-        response: { 200: ShellSessionList, ...errors },
-      },
-    },
-    async (request) => {
-      const auth = await authorize(request, 'machines', 'read', { id: request.params.id });
-      return { items: await listShellSessions(db, auth.organizationId, request.params.id) };
-    },
+    '/:id/shell-sessions',
+    route("The machine's terminal sessions, newest first", may('machines', 'read', byId), {
+      params: IdParams,
+      response: { 200: ShellSessionList },
+    }),
+    async (request) => ({
+      items: await listShellSessions(db, request.caller.organizationId, request.params.id),
+    }),
   );
-
-  app.get(
-    '/api/v1/shell-sessions/:id/recording',
-    {
-      schema: {
-        tags,
-        summary: "A session's recording as asciicast v2 (admins, or the person whose session it was)",
-        params: IdParams,
-        response: {
-          200: T.Unknown({
-            description: 'asciicast v2: a JSON header line, then [seconds, "o", text] lines',
-          }),
-          ...errors,
-        },
-      },
-    },
-    async (request, reply) => {
-      const { stream, size, session } = await openRecording(db, authOf(request), request.params.id);
-      return reply
-        .header('content-type', 'application/x-asciicast')
-        .header('content-length', size)
-        .header('content-disposition', `attachment; filename="${session.id}.cast"`)
-        .send(stream);
-    },
-  );
-}
+};

@@ -1,0 +1,84 @@
+import {
+  Cloud,
+  EngineFacts,
+  Incident,
+  Machine,
+  NotificationChannel,
+  Rule,
+  ShellSession,
+  SshKey,
+  Team,
+  Volume,
+} from '@overcast/contracts';
+import type { ApiContext, App, RoutePlugin } from '../context';
+import { auditRoutes } from './audit';
+import { authRoutes } from './auth';
+import { cloudRoutes } from './clouds';
+import { costRoutes } from './costs';
+import { incidentRoutes } from './incidents';
+import { invitationRoutes } from './invitations';
+import { machineRoutes } from './machines';
+import { meRoutes } from './me';
+import { memberRoutes } from './members';
+import { monitoringRoutes } from './monitoring';
+import { mount } from './mount';
+import { notificationChannelRoutes } from './notification-channels';
+import { organizationRoutes } from './organizations';
+import { ruleRoutes } from './rules';
+import { scheduleRoutes } from './schedules';
+import { scriptRunRoutes } from './script-runs';
+import { scriptRoutes } from './scripts';
+import { shellSessionRoutes } from './shell-sessions';
+import { sshKeyRoutes } from './ssh-keys';
+import { streamRoutes } from './stream';
+import { teamRoutes } from './teams';
+import { volumeRoutes } from './volumes';
+
+/** Resources, by the path they sit under; the second name is their OpenAPI tag. */
+const RESOURCES: [prefix: string, tag: string, plugin: RoutePlugin][] = [
+  ['/auth', 'auth', authRoutes],
+  ['/me', 'account', meRoutes],
+  ['/audit', 'audit', auditRoutes],
+  ['/organizations', 'organizations', organizationRoutes],
+  ['/members', 'organizations', memberRoutes],
+  ['/invitations', 'organizations', invitationRoutes],
+  ['/teams', 'teams', teamRoutes],
+  ['/clouds', 'clouds', cloudRoutes],
+  ['/machines', 'machines', machineRoutes],
+  ['/shell-sessions', 'terminal', shellSessionRoutes],
+  ['/volumes', 'volumes', volumeRoutes],
+  ['/costs', 'costs', costRoutes],
+  ['/ssh-keys', 'ssh keys', sshKeyRoutes],
+  ['/monitoring', 'monitoring', monitoringRoutes],
+  ['/rules', 'rules', ruleRoutes],
+  ['/incidents', 'rules', incidentRoutes],
+  ['/notification-channels', 'notifications', notificationChannelRoutes],
+  ['/scripts', 'scripts', scriptRoutes],
+  ['/script-runs', 'scripts', scriptRunRoutes],
+  ['/schedules', 'schedules', scheduleRoutes],
+  ['/stream', 'events', streamRoutes],
+];
+
+/** Every /api/v1 route, in one place. */
+export function apiRoutes(app: App, ctx: ApiContext): void {
+  // Shared by several resources' routes and the OpenAPI document, so known at the root.
+  for (const schema of [
+    Cloud,
+    Machine,
+    Volume,
+    SshKey,
+    Rule,
+    Incident,
+    NotificationChannel,
+    ShellSession,
+    Team,
+  ])
+    app.addSchema(schema);
+  app.addSchema({ ...EngineFacts, $id: 'EngineFacts' });
+  app.register(
+    async (api) => {
+      for (const [prefix, tag, plugin] of RESOURCES) mount(api as unknown as App, ctx, prefix, tag, plugin);
+    },
+    { prefix: '/api/v1' },
+  );
+}

@@ -1,0 +1,122 @@
+import {
+  AcceptInvitationRequest,
+  CreatedInvitation,
+  CreateInvitationRequest,
+  IdParams,
+  InvitationList,
+  InvitationLookup,
+  InvitationTokenRequest,
+  Me,
+} from '@overcast/contracts';
+import {
+  acceptInvitation,
+  createInvitation,
+  invitationView,
+  listInvitations,
+  lookupInvitation,
+  revokeInvitation,
+} from '@overcast/core/orgs';
+import { mailEnabled, sendMail } from '@overcast/runtime';
+import { Type as T } from '@sinclair/typebox';
+import type { RoutePlugin } from '../context';
+import { orgActorOf } from '../http/caller';
+import { route } from '../http/route';
+import { startSession } from '../http/session';
+
+/** Invitations: admins send and withdraw them; the link's holder looks one up and accepts it. */
+export const invitationRoutes: RoutePlugin = (app, deps) => {
+  const { db, settings, logger } = deps;
+
+  app.get(
+    '',
+    route(
+      'Invitations, pending and accepted',
+      { role: 'admin', doing: 'see invitations' },
+      { response: { 200: InvitationList } },
+    ),
+    async (request) => ({ items: await listInvitations(db, request.caller.organizationId) }),
+  );
+
+  app.post(
+    '',
+    route(
+      'Invite someone by email: returns the invite link once, and emails it when SMTP is set',
+      { role: 'admin', doing: 'invite people' },
+      { body: CreateInvitationRequest, response: { 201: CreatedInvitation } },
+    ),
+    async (request, reply) => {
+      const auth = request.caller;
+      const { invitation, token } = await createInvitation(
+        db,
+        { ...orgActorOf(request), role: auth.role },
+        request.body,
+      );
+      const url = `${settings.publicUrl.replace(/\/+$/, '')}/invite?token=${encodeURIComponent(token)}`;
+      let emailed = false;
+      if (mailEnabled(settings)) {
+        try {
+          await sendMail(settings.smtp, {
+            to: invitation.email,
+            subject: `You are invited to ${auth.organizationName} on Overcast`,
+            text: `${auth.email} invited you to join ${auth.organizationName} on Overcast as ${invitation.role}.\n\nAccept within 7 days: ${url}\n`,
+          });
+          emailed = true;
+        } catch (err) {
+          // The link is still shown to the inviter, who can pass it on by hand.
+          logger.warn({ err: (err as Error).message }, 'invitation email failed');
+        }
+      }
+      return reply.status(201).send({ invitation: invitationView(invitation), url, emailed });
+    },
+  );
+
+  app.delete(
+    '/:id',
+    route(
+      'Withdraw a pending invitation; its link stops working',
+      { role: 'admin', doing: 'withdraw invitations' },
+      { params: IdParams, response: { 204: T.Null() } },
+    ),
+    async (request, reply) => {
+      await revokeInvitation(db, orgActorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  // Invite links are guessable secrets too: an address gets as many tries as at the login.
+  const limitInviteLinks = (ip: string) =>
+    app.attempts.hit(`invite:${ip}`, settings.login.maxAttempts, settings.login.windowSeconds);
+
+  // A POST, so the token never sits in a URL that proxies and request logs keep.
+  // The link itself is the credential.
+  app.post(
+    '/lookup',
+    route('What an invite link is for (organization, email, role), before accepting it', 'public', {
+      body: InvitationTokenRequest,
+      response: { 200: InvitationLookup },
+    }),
+    async (request) => {
+      await limitInviteLinks(request.ip);
+      return lookupInvitation(db, request.body.token);
+    },
+  );
+
+  app.post(
+    '/accept',
+    route(
+      'Accept an invitation: with the existing account’s password, or a new password for a new account; logs in',
+      'public',
+      { body: AcceptInvitationRequest, response: { 200: Me } },
+    ),
+    async (request, reply) => {
+      await limitInviteLinks(request.ip);
+      const joined = await acceptInvitation(
+        db,
+        app.attempts,
+        { ip: request.ip, userAgent: request.headers['user-agent'], requestId: request.id },
+        { ...request.body, minPasswordLength: settings.passwords.minLength },
+      );
+      return (await startSession(deps, request, reply, joined)).me;
+    },
+  );
+};

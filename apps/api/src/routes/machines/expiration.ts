@@ -1,0 +1,55 @@
+import {
+  ExpiringMachineList,
+  ExpiringQuery,
+  IdParams,
+  MachineExpiration,
+  SetExpirationRequest,
+} from '@overcast/contracts';
+import { listExpiringMachines, setMachineExpiration } from '@overcast/core/automation';
+import { Type as T } from '@sinclair/typebox';
+import type { RoutePlugin } from '../../context';
+import { byId, may } from '../../http/authz';
+import { orgActorOf } from '../../http/caller';
+import { route } from '../../http/route';
+
+/** When machines stop or go away by themselves. */
+export const expirationRoutes: RoutePlugin = (app, { db }) => {
+  app.get(
+    '/expiring',
+    route('Machines that expire within the window (default a week), soonest first', may('machines', 'read'), {
+      querystring: ExpiringQuery,
+      response: { 200: ExpiringMachineList },
+    }),
+    async (request) => ({
+      items: await listExpiringMachines(
+        db,
+        request.caller.organizationId,
+        request.query.withinHours,
+        request.caller,
+      ),
+    }),
+  );
+
+  app.put(
+    '/:id/expiration',
+    route(
+      'Stop or destroy the machine at a date, with an optional notice before',
+      may('machines', 'edit', byId),
+      { params: IdParams, body: SetExpirationRequest, response: { 200: MachineExpiration } },
+    ),
+    async (request) =>
+      (await setMachineExpiration(db, orgActorOf(request), request.params.id, request.body, request.caller))!,
+  );
+
+  app.delete(
+    '/:id/expiration',
+    route("Clear the machine's expiration", may('machines', 'edit', byId), {
+      params: IdParams,
+      response: { 204: T.Null() },
+    }),
+    async (request, reply) => {
+      await setMachineExpiration(db, orgActorOf(request), request.params.id, null);
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,28 @@
+import { IdParams, MachineSsh, MachineSshRequest } from '@overcast/contracts';
+import { machineSshView, setMachineSsh } from '@overcast/core/keys';
+import type { RoutePlugin } from '../../context';
+import { byId, may } from '../../http/authz';
+import { orgActorOf } from '../../http/caller';
+import { route } from '../../http/route';
+
+/** The key, user and port a machine is logged in to with. */
+export const machineSshRoutes: RoutePlugin = (app, { db }) => {
+  app.get(
+    '/:id/ssh',
+    route('The key, user and port the terminal logs in to a machine with', may('machines', 'read', byId), {
+      params: IdParams,
+      response: { 200: MachineSsh },
+    }),
+    async (request) => machineSshView(db, request.caller.organizationId, request.params.id),
+  );
+
+  app.put(
+    '/:id/ssh',
+    route(
+      'Associate a key, a user and a port with a machine (null clears one)',
+      may('machines', 'edit', byId),
+      { params: IdParams, body: MachineSshRequest, response: { 200: MachineSsh } },
+    ),
+    async (request) => setMachineSsh(db, orgActorOf(request), request.params.id, request.body),
+  );
+};

@@ -1,0 +1,48 @@
+import { MemberList, UpdateMemberRequest, UserIdParams } from '@overcast/contracts';
+import { listMembers, removeMember, setMemberRole } from '@overcast/core/orgs';
+import { Type as T } from '@sinclair/typebox';
+import type { RoutePlugin } from '../context';
+import { type authOf, orgActorOf } from '../http/caller';
+import { route } from '../http/route';
+
+/** The organization's members and their roles: everyone sees them, admins change them. */
+export const memberRoutes: RoutePlugin = (app, { db }) => {
+  const adminActor = (request: Parameters<typeof authOf>[0]) => ({
+    ...orgActorOf(request),
+    role: request.caller.role,
+  });
+
+  app.get(
+    '',
+    route("The organization's members, their roles and teams", 'authenticated', {
+      response: { 200: MemberList },
+    }),
+    async (request) => ({ items: await listMembers(db, request.caller.organizationId) }),
+  );
+
+  app.patch(
+    '/:userId',
+    route(
+      "Change a member's role (owners alone make or unmake owners; the last owner stays)",
+      { role: 'admin', doing: 'change roles' },
+      { params: UserIdParams, body: UpdateMemberRequest, response: { 204: T.Null() } },
+    ),
+    async (request, reply) => {
+      await setMemberRole(db, adminActor(request), request.params.userId, request.body.role);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/:userId',
+    route(
+      'Remove a member: their sessions and API tokens in this organization stop working',
+      { role: 'admin', doing: 'remove members' },
+      { params: UserIdParams, response: { 204: T.Null() } },
+    ),
+    async (request, reply) => {
+      await removeMember(db, adminActor(request), request.params.userId);
+      return reply.status(204).send(null);
+    },
+  );
+};

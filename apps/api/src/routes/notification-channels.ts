@@ -1,0 +1,94 @@
+import {
+  ChannelTestResult,
+  CreateNotificationChannelRequest,
+  IdParams,
+  NotificationChannel,
+  NotificationChannelList,
+  UpdateNotificationChannelRequest,
+} from '@overcast/contracts';
+import { recordAudit } from '@overcast/core/audit';
+import {
+  createChannel,
+  createNotifier,
+  deleteChannel,
+  listChannels,
+  updateChannel,
+} from '@overcast/core/notifications';
+import { outboundRules } from '@overcast/core/outbound';
+import { Type as T } from '@sinclair/typebox';
+import type { RoutePlugin } from '../context';
+import { may } from '../http/authz';
+import { orgActorOf } from '../http/caller';
+import { route } from '../http/route';
+
+/** Where notifications go. Channels are where rules send their notices: they follow the rules rights. */
+export const notificationChannelRoutes: RoutePlugin = (app, { db, box, settings, logger }) => {
+  const notifier = createNotifier({ db, box, settings, logger });
+  const outbound = outboundRules(settings);
+
+  app.get(
+    '',
+    route('Where notifications go: email recipients and webhooks', may('rules', 'read'), {
+      response: { 200: NotificationChannelList },
+    }),
+    async (request) => ({
+      items: await listChannels(db, request.caller.organizationId),
+      emailAvailable: Boolean(settings.smtp.host),
+    }),
+  );
+
+  app.post(
+    '',
+    route(
+      'Add email recipients or a webhook; a webhook answer carries its signing secret, once',
+      may('rules', 'create'),
+      { body: CreateNotificationChannelRequest, response: { 201: T.Ref(NotificationChannel) } },
+    ),
+    async (request, reply) =>
+      reply.status(201).send(await createChannel({ db, box, outbound }, orgActorOf(request), request.body)),
+  );
+
+  app.patch(
+    '/:id',
+    route('Change a channel', may('rules', 'edit'), {
+      params: IdParams,
+      body: UpdateNotificationChannelRequest,
+      response: { 200: T.Ref(NotificationChannel) },
+    }),
+    async (request) => updateChannel(db, orgActorOf(request), request.params.id, request.body, outbound),
+  );
+
+  app.delete(
+    '/:id',
+    route('Delete a channel', may('rules', 'delete'), { params: IdParams, response: { 204: T.Null() } }),
+    async (request, reply) => {
+      await deleteChannel(db, orgActorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/:id/test',
+    route('Send a test notification through one channel and say how it went', may('rules', 'edit'), {
+      params: IdParams,
+      response: { 200: ChannelTestResult },
+    }),
+    async (request) => {
+      const actor = orgActorOf(request);
+      const result = await notifier.test(actor.organizationId, request.params.id);
+      await recordAudit(db, actor, {
+        action: 'notification_channel.test',
+        resourceKind: 'notification_channel',
+        resourceId: request.params.id,
+        result: result.ok ? 'success' : 'failure',
+        details: { name: result.channelName, ...(result.error ? { error: result.error } : {}) },
+      });
+      return {
+        ok: result.ok,
+        message: result.ok
+          ? `A test ${result.kind === 'email' ? 'email' : 'webhook'} was sent through "${result.channelName}".`
+          : `The test failed: ${result.error}`,
+      };
+    },
+  );
+};

@@ -1,0 +1,70 @@
+import {
+  CreateSshKeyRequest,
+  DeleteSshKeyQuery,
+  IdParams,
+  SshKey,
+  SshKeyList,
+  UpdateSshKeyRequest,
+} from '@overcast/contracts';
+import { createSshKey, deleteSshKey, listSshKeys, sshKeyView, updateSshKey } from '@overcast/core/keys';
+import { repos } from '@overcast/core/repositories';
+import { Type as T } from '@sinclair/typebox';
+import type { RoutePlugin } from '../context';
+import { byId, may } from '../http/authz';
+import { orgActorOf } from '../http/caller';
+import { route } from '../http/route';
+
+/** The organization's SSH keys; which key a machine uses is under /machines/:id/ssh. */
+export const sshKeyRoutes: RoutePlugin = (app, { db, box }) => {
+  app.get(
+    '',
+    route("The organization's SSH keys (public halves only), the default first", may('keys', 'read'), {
+      response: { 200: SshKeyList },
+    }),
+    async (request) => ({ items: await listSshKeys(db, request.caller.organizationId, request.caller) }),
+  );
+
+  app.post(
+    '',
+    route(
+      'Generate a key pair (ed25519, or rsa 4096) or import a private key; the first key becomes the default',
+      may('keys', 'create'),
+      { body: CreateSshKeyRequest, response: { 201: T.Ref(SshKey) } },
+    ),
+    async (request, reply) => {
+      const key = await createSshKey({ db, box }, orgActorOf(request), request.body);
+      return reply.status(201).send(await sshKeyView(db, key));
+    },
+  );
+
+  app.get(
+    '/:id',
+    route('One SSH key', may('keys', 'read', byId), { params: IdParams, response: { 200: T.Ref(SshKey) } }),
+    async (request) =>
+      sshKeyView(db, await repos(db).sshKeys.getInOrg(request.caller.organizationId, request.params.id)),
+  );
+
+  app.patch(
+    '/:id',
+    route("Rename a key, or make it the organization's default", may('keys', 'edit', byId), {
+      params: IdParams,
+      body: UpdateSshKeyRequest,
+      response: { 200: T.Ref(SshKey) },
+    }),
+    async (request) =>
+      sshKeyView(db, await updateSshKey({ db, box }, orgActorOf(request), request.params.id, request.body)),
+  );
+
+  app.delete(
+    '/:id',
+    route(
+      'Delete a key; one that machines use is refused (409) unless force=true, which detaches it',
+      may('keys', 'delete', byId),
+      { params: IdParams, querystring: DeleteSshKeyQuery, response: { 204: T.Null() } },
+    ),
+    async (request, reply) => {
+      await deleteSshKey({ db, box }, orgActorOf(request), request.params.id, request.query.force === true);
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,93 @@
+import {
+  CreateTeamRequest,
+  IdParams,
+  SetTeamMembersRequest,
+  SetTeamPoliciesRequest,
+  Team,
+  TeamList,
+  type TeamPolicyInput,
+  UpdateTeamRequest,
+} from '@overcast/contracts';
+import {
+  createTeam,
+  deleteTeam,
+  getTeam,
+  listTeams,
+  setTeamMembers,
+  setTeamPolicies,
+  updateTeam,
+} from '@overcast/core/orgs';
+import { Type as T } from '@sinclair/typebox';
+import type { RoutePlugin } from '../context';
+import { orgActorOf } from '../http/caller';
+import { route } from '../http/route';
+
+/** Teams with their members and policies: everyone sees them, admins change them. */
+export const teamRoutes: RoutePlugin = (app, { db }) => {
+  app.get(
+    '',
+    route('Teams with their members and policies', 'authenticated', { response: { 200: TeamList } }),
+    async (request) => ({ items: await listTeams(db, request.caller.organizationId) }),
+  );
+
+  app.post(
+    '',
+    route(
+      'Create a team',
+      { role: 'admin', doing: 'create teams' },
+      { body: CreateTeamRequest, response: { 201: T.Ref(Team) } },
+    ),
+    async (request, reply) => reply.status(201).send(await createTeam(db, orgActorOf(request), request.body)),
+  );
+
+  app.get(
+    '/:id',
+    route('One team', 'authenticated', { params: IdParams, response: { 200: T.Ref(Team) } }),
+    async (request) => getTeam(db, request.caller.organizationId, request.params.id),
+  );
+
+  app.patch(
+    '/:id',
+    route(
+      'Rename a team or change its description',
+      { role: 'admin', doing: 'change teams' },
+      { params: IdParams, body: UpdateTeamRequest, response: { 200: T.Ref(Team) } },
+    ),
+    async (request) => updateTeam(db, orgActorOf(request), request.params.id, request.body),
+  );
+
+  app.delete(
+    '/:id',
+    route(
+      'Delete a team; its members keep their role, and lose its policies',
+      { role: 'admin', doing: 'delete teams' },
+      { params: IdParams, response: { 204: T.Null() } },
+    ),
+    async (request, reply) => {
+      await deleteTeam(db, orgActorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.put(
+    '/:id/members',
+    route(
+      "Replace a team's members",
+      { role: 'admin', doing: 'change team members' },
+      { params: IdParams, body: SetTeamMembersRequest, response: { 200: T.Ref(Team) } },
+    ),
+    async (request) => setTeamMembers(db, orgActorOf(request), request.params.id, request.body.userIds),
+  );
+
+  app.put(
+    '/:id/policies',
+    route(
+      "Replace a team's policies: allow or deny an action on a kind of resource, optionally only in some clouds or for some tags",
+      { role: 'admin', doing: 'change team policies' },
+      { params: IdParams, body: SetTeamPoliciesRequest, response: { 200: T.Ref(Team) } },
+    ),
+    async (request) =>
+      // The kind and action enums are validated by the schema; the type provider sees them as unknown.
+      setTeamPolicies(db, orgActorOf(request), request.params.id, request.body.policies as TeamPolicyInput[]),
+  );
+};

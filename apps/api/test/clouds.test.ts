@@ -1,10 +1,7 @@
+import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
 import { pollCloud } from '@overcast/core/polling';
 import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DigitalOceanSim,
-  startDigitalOceanSim,
-} from '../../../packages/cloud-sim/src/digitalocean/index';
 import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
 
 let api: TestApi;

@@ -1,7 +1,4 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { pollCloud } from '@overcast/core/polling';
-import { createRedis } from '@overcast/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DigitalOceanSim,
   EC2_SIM_ACCESS_KEY_ID,
@@ -11,7 +8,10 @@ import {
   startDigitalOceanSim,
   startEc2Sim,
   startGceSim,
-} from '../../../packages/cloud-sim/src/index';
+} from '@overcast/cloud-sim';
+import { pollCloud } from '@overcast/core/polling';
+import { createRedis } from '@overcast/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrgWithUser, login, startTestApi, type TestApi } from './support/harness';
 
 // What the fleet costs, as the Dashboard and the Clouds page show it, and the EC2 catalog the

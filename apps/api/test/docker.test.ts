@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type DockerSim, makeTlsMaterial, startDockerSim, type TlsMaterial } from '@overcast/cloud-sim';
 import { executeScriptRun } from '@overcast/core/automation';
 import { pollCloud } from '@overcast/core/polling';
 import { parseCast } from '@overcast/core/terminal';
@@ -10,12 +11,6 @@ import { createRedis } from '@overcast/runtime';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import {
-  type DockerSim,
-  makeTlsMaterial,
-  startDockerSim,
-  type TlsMaterial,
-} from '../../../packages/cloud-sim/src/docker/index';
 import { startSshd } from '../../../test/support/sshd';
 import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
 

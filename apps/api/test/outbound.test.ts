@@ -1,15 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
+import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
 import { sealCredentials } from '@overcast/core/clouds';
 import { collectMetrics } from '@overcast/core/monitoring';
 import { pollCloud } from '@overcast/core/polling';
 import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DigitalOceanSim,
-  startDigitalOceanSim,
-} from '../../../packages/cloud-sim/src/digitalocean/index';
 import { addMember, createOrgWithUser, login, startTestApi, type TestApi } from './support/harness';
 
 // Requests Overcast makes to addresses people give it. `strict` runs with the default settings

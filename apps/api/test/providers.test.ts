@@ -1,7 +1,4 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { pollCloud } from '@overcast/core/polling';
-import { createRedis } from '@overcast/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   EC2_SIM_ACCESS_KEY_ID,
   EC2_SIM_SECRET_ACCESS_KEY,
@@ -9,7 +6,10 @@ import {
   type GceSim,
   startEc2Sim,
   startGceSim,
-} from '../../../packages/cloud-sim/src/index';
+} from '@overcast/cloud-sim';
+import { pollCloud } from '@overcast/core/polling';
+import { createRedis } from '@overcast/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrgWithUser, login, startTestApi, type TestApi } from './support/harness';
 
 // The AWS and Google paths end to end: add through the API (credentials checked with the

@@ -1,5 +1,5 @@
+import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DigitalOceanSim, startDigitalOceanSim } from '../../../packages/cloud-sim/src/index';
 import { createOrgWithUser, login, startTestApi, type TestApi, uniqueIp } from './support/harness';
 
 // Everything the api logs, at trace level, while people log in and add clouds with good and

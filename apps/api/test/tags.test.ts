@@ -1,11 +1,8 @@
+import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
 import { resolveTargets } from '@overcast/core/automation';
 import { pollCloud } from '@overcast/core/polling';
 import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DigitalOceanSim,
-  startDigitalOceanSim,
-} from '../../../packages/cloud-sim/src/digitalocean/index';
 import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
 
 // One tag syntax, key=value, from the create wizard to DigitalOcean and back, to the machine

@@ -13,16 +13,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
 import { base32Decode, totpCode } from '@overcast/core/auth';
 import { sealCredentials } from '@overcast/core/clouds';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { loadSettings, SecretBox } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import {
-  type DigitalOceanSim,
-  startDigitalOceanSim,
-} from '../../../packages/cloud-sim/src/digitalocean/index';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
 import { type RedisServer, startRedisServer } from '../../../test/support/redis';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';

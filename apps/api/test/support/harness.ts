@@ -65,7 +65,9 @@ export async function startTestApi(
       await app.close();
       await pollQueue.close();
       await db.close();
-      redis.disconnect();
+      // QUIT lets commands still in flight be answered; disconnect() would fail them unheard.
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
     },
   };
 }

@@ -46,6 +46,8 @@ async function startApi(databaseUrl: string, recordings: string) {
       OVERCAST_SHELL_RECORDINGS_DIR: recordings,
       // Two bulk runs a session, warm-up included, stay under the recording cap.
       OVERCAST_LIMITS_RECORDING_MAX_MI_B: String(BULK_MB * 4 + 64),
+      // The memory measure holds SESSIONS terminals open at once, as one person.
+      OVERCAST_LIMITS_TERMINALS_PER_USER: String(SESSIONS + 5),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
+import { median } from './_support';
 
 const root = resolve(import.meta.dirname, '..');
 // Inside the providers package, so its SDKs resolve from there as they do for the worker.
@@ -92,8 +93,6 @@ export function libcloudList(t: PeerTarget): Promise<ListFigures> {
   if (t.provider === 'ec2') args.push(t.secret!, t.regions!.join(','));
   return run(LIBCLOUD_PYTHON, args);
 }
-
-export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Three rounds each, alternating who goes first, so neither always meets a warm emulator. */
 export async function compareListing(

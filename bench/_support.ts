@@ -33,6 +33,13 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** The middle value of an unsorted list (the upper one of an even count). */
+export const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 export function table(rows: (string | number)[][]): void {

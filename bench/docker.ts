@@ -13,7 +13,7 @@ import { type Browser, chromium } from '@playwright/test';
 import { paths } from '../e2e/support/paths';
 import { type Stack, startStack } from '../e2e/support/stack';
 import { type DockerSim, startDockerSim } from '../packages/cloud-sim/src/docker/index';
-import { fmt, percentile, table } from './_support';
+import { fmt, median, percentile, table } from './_support';
 
 const quick = process.argv.includes('--quick');
 const CONTAINERS = quick ? 20 : 60;
@@ -21,11 +21,6 @@ const RUNS = quick ? 6 : 20;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const now = () => performance.timeOrigin + performance.now();
-const median = (xs: number[]) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    50,
-  );
 const p90 = (xs: number[]) =>
   percentile(
     [...xs].sort((a, b) => a - b),

@@ -13,7 +13,7 @@ import { WebSocket } from 'ws';
 import { createUser } from '../packages/core/src/auth';
 import { connectSsh, generateKeyPair, type ShellStream } from '../packages/ssh/src/index';
 import { startSshd } from '../test/support/sshd';
-import { benchDatabase, fmt, percentile, table } from './_support';
+import { benchDatabase, fmt, median, percentile, table } from './_support';
 import { startWetty, wettySocket } from './_wetty';
 
 const quick = process.argv.includes('--quick');
@@ -301,7 +301,6 @@ async function main() {
     relay.stop();
     wetty.stop();
     await conn.close();
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const m = runs.map((r) => ({ p50: median(r.p50), p99: median(r.p99), mbps: median(r.mbps) }));
     const [direct, relayed, web, peer] = m as [(typeof m)[0], (typeof m)[0], (typeof m)[0], (typeof m)[0]];
     const ratio = (a: number, b: number) => fmt(a / b, 2);

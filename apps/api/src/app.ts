@@ -4,9 +4,8 @@ import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
 import { AttemptLimiter } from '@overcast/core/auth';
-import { openQueues } from '@overcast/runtime';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import type { App, AppDeps, AutomationQueues } from './context';
+import type { App, AppDeps } from './context';
 import { EventHub } from './events/hub';
 import { SocketAccess } from './events/socket-access';
 import { installAuth } from './plugins/auth';
@@ -67,15 +66,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const sockets = new SocketAccess(deps.db, deps.settings.databaseUrl, deps.logger);
   app.addHook('onReady', () => sockets.ready());
   app.addHook('onClose', () => sockets.close());
-  // Script runs and schedule jobs go to the worker through these; closed with the app.
-  const opened = openQueues(deps.settings.redisUrl, deps.logger);
-  const queues: AutomationQueues = { scripts: opened.scripts, schedules: opened.schedules };
-  app.addHook('onClose', () => opened.close());
   const hub = new EventHub(deps.settings.redisUrl, deps.db);
   app.decorate('eventHub', hub);
   hub.onMachineChanged((organizationId, machineId) => sockets.machineChanged(organizationId, machineId));
   app.addHook('onClose', () => hub.close());
-  apiRoutes(app, { ...deps, sockets, queues, hub });
+  apiRoutes(app, { ...deps, sockets, hub });
 
   await installWeb(app, resolveWebDir(deps.settings.webDir));
   return app;

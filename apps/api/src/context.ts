@@ -1,8 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AttemptLimiter, AuthContext } from '@overcast/core/auth';
 import type { Database } from '@overcast/db';
-import type { Logger, Redis, SecretBox, Settings } from '@overcast/runtime';
-import type { Queue } from 'bullmq';
+import type { Logger, Queues, Redis, SecretBox, Settings } from '@overcast/runtime';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
@@ -21,14 +20,8 @@ export interface AppDeps {
   logger: Logger;
   /** Opens and seals credentials with the key from settings. */
   box: SecretBox;
-  /** Where "refresh now" and post-action polls are enqueued. */
-  pollQueue: Queue;
-}
-
-/** Queues the api hands automation work to. */
-export interface AutomationQueues {
-  scripts: Queue;
-  schedules: Queue;
+  /** Where polls, script runs and schedule jobs are handed to the worker; opened on first use. */
+  queues: Queues;
 }
 
 /** What route plugins are given: the outside world, plus the api's own long-lived parts. */
@@ -36,7 +29,6 @@ export interface ApiContext extends AppDeps {
   /** Open terminals and streams, closed when their holder's access ends. */
   sockets: import('./events/socket-access').SocketAccess;
   hub: import('./events/hub').EventHub;
-  queues: AutomationQueues;
 }
 
 /** One resource's routes, mounted under `/api/v1/<prefix>` (see routes/index.ts). */

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const changed = await auditSettingsChange(db, settings);
   if (changed.length) logger.info({ changed }, 'settings changed since the last start');
   const runtime = createRuntime(settings, { name: 'api', db, logger });
-  const app = await buildApp({ ...runtime, pollQueue: runtime.queues.poll });
+  const app = await buildApp(runtime);
   await app.listen({ host: settings.host, port: settings.port });
 
   let closing = false;

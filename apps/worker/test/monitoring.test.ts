@@ -16,8 +16,8 @@ import {
   updateRule,
 } from '@overcast/core/rules';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
-import { bullConnection, createRedis, QUEUE_PREFIX, QUEUES, SecretBox } from '@overcast/runtime';
-import { Queue } from 'bullmq';
+import { createLogger, createRedis, openQueues, type Queues, SecretBox } from '@overcast/runtime';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,7 @@ const TOKEN = 'monitoring-token';
 const box = new SecretBox(randomBytes(32).toString('base64'));
 let db: Database;
 let redis: Redis;
+let queues: Queues;
 let pollQueue: Queue;
 let scriptQueue: Queue;
 let sim: DigitalOceanSim;
@@ -92,15 +93,10 @@ beforeAll(async () => {
   db = createDatabase({ url, max: 4 });
   await migrateDeploy(db.pool);
   redis = createRedis(process.env.REDIS_URL!);
-  pollQueue = new Queue(QUEUES.poll, {
-    connection: bullConnection(process.env.REDIS_URL!),
-    prefix: QUEUE_PREFIX,
-  });
+  queues = openQueues(process.env.REDIS_URL!, createLogger('silent', 'monitoring-test'));
+  pollQueue = queues.poll;
   // No worker consumes it here: the test runs the queued script run itself.
-  scriptQueue = new Queue(QUEUES.scripts, {
-    connection: bullConnection(process.env.REDIS_URL!),
-    prefix: QUEUE_PREFIX,
-  });
+  scriptQueue = queues.scripts;
 
   smtp = new SMTPServer({
     authOptional: true,
@@ -201,8 +197,7 @@ afterAll(async () => {
   await sim?.close();
   await new Promise((r) => smtp?.close(() => r(null)));
   await new Promise((r) => hook?.close(() => r(null)));
-  await pollQueue?.close();
-  await scriptQueue?.close();
+  await queues?.close();
   redis?.disconnect();
   await db?.close();
   await dropDatabase(dbName);

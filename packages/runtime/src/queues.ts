@@ -66,7 +66,7 @@ export function openQueues(redisUrl: string, logger: Logger): Queues {
   const opened = new Map<QueueKey, Queue>();
   const queues = {
     async close() {
-      await Promise.allSettled([...opened.values()].map((q) => q.close()));
+      await Promise.allSettled([...opened.values()].map((queue) => closeQueue(queue)));
     },
   } as Queues;
   for (const key of Object.keys(QUEUES) as QueueKey[]) {
@@ -87,4 +87,21 @@ export function openQueues(redisUrl: string, logger: Logger): Queues {
     });
   }
   return queues;
+}
+
+/**
+ * Closes a queue once its connection has finished starting. BullMQ (5.81) closing a queue whose
+ * connection is still starting drops its error listeners first, and the start's failure then
+ * becomes an unhandled rejection. Waits at most `waitMs` for the start, for a Redis that is away.
+ */
+export async function closeQueue(queue: Queue, waitMs = 2_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    queue.waitUntilReady().catch(() => {}),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  await queue.close();
 }

@@ -5,16 +5,14 @@ import { join } from 'node:path';
 import { createUser } from '@overcast/core/auth';
 import { createDatabase, type Database, type Prisma, type Role } from '@overcast/db';
 import {
-  bullConnection,
   createLogger,
   createRedis,
   loadSettings,
-  QUEUE_PREFIX,
-  QUEUES,
+  openQueues,
   SecretBox,
   type Settings,
 } from '@overcast/runtime';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { type SshdHandle, startSshd } from '../../../../test/support/sshd';
 import { buildApp } from '../../src/app';
 import type { App } from '../../src/context';
@@ -44,16 +42,13 @@ export async function startTestApi(
   });
   const db = createDatabase({ url: settings.databaseUrl, max: 4 });
   const redis = createRedis(settings.redisUrl);
-  const pollQueue = new Queue(QUEUES.poll, {
-    connection: bullConnection(settings.redisUrl),
-    prefix: QUEUE_PREFIX,
-  });
-  pollQueue.on('error', () => {});
   const box = new SecretBox(settings.secrets.credentialsKey);
   const logger = logSink
     ? createLogger('trace', 'api-test', {}, logSink)
     : createLogger(process.env.TEST_LOG ?? 'silent', 'api-test');
-  const app = await buildApp({ settings, db, redis, logger, box, pollQueue });
+  const queues = openQueues(settings.redisUrl, logger);
+  const pollQueue = queues.poll;
+  const app = await buildApp({ settings, db, redis, logger, box, queues });
   await app.ready();
   return {
     app,
@@ -63,7 +58,7 @@ export async function startTestApi(
     pollQueue,
     async close() {
       await app.close();
-      await pollQueue.close();
+      await queues.close();
       await db.close();
       // QUIT lets commands still in flight be answered; disconnect() would fail them unheard.
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());

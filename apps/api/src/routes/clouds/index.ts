@@ -27,7 +27,8 @@ import { engineRoutes } from './engine';
 
 /** Clouds: accounts, their catalogs, and what is created in them (machines, volumes, containers). */
 export const cloudRoutes: RoutePlugin = (app, ctx) => {
-  const { db, box, pollQueue, settings } = ctx;
+  const { db, box, queues, settings } = ctx;
+  const pollQueue = queues.poll;
   const outbound = outboundRules(settings);
   mount(app, ctx, '', 'clouds', contentRoutes);
   mount(app, ctx, '', 'containers', engineRoutes);

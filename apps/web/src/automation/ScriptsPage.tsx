@@ -24,6 +24,7 @@ import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
+import { useCreateButton } from '../ui/useCreateButton';
 import styles from './automation.module.css';
 import { RunDialog } from './RunDialog';
 import { RunOutput, StatusBadge } from './RunOutput';
@@ -60,11 +61,7 @@ export function ScriptsPage() {
     if (selected === null && scripts.data?.[0]) setSelected(scripts.data[0].id);
   }, [selected, scripts.data]);
 
-  const newButton = permissions.can('scripts', 'create') ? (
-    <Button variant="primary" icon={<PlusIcon />} onClick={() => setSelected('new')}>
-      New script
-    </Button>
-  ) : undefined;
+  const newButton = useCreateButton('scripts', 'New script', () => setSelected('new'));
 
   return (
     <Page

@@ -271,7 +271,7 @@ function Facts({ machine: m }: { machine: Machine }) {
 function Fact({ label, children, wide = false }: { label: string; children: ReactNode; wide?: boolean }) {
   return (
     <div className={wide ? styles.wideFact : undefined}>
-      <dt>{label}</dt>
+      <dt className={styles.factLabel}>{label}</dt>
       <dd>{children}</dd>
     </div>
   );

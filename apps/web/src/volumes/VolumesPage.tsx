@@ -27,6 +27,7 @@ import layout from '../ui/layout.module.css';
 import { Menu } from '../ui/Menu';
 import { Page } from '../ui/Page';
 import { Pager } from '../ui/Pager';
+import { LoadError } from '../ui/QueryState';
 import { Skeleton } from '../ui/Skeleton';
 import { toast } from '../ui/toast';
 import { useCreateButton } from '../ui/useCreateButton';
@@ -126,12 +127,7 @@ export function VolumesPage() {
           <Skeleton width="50%" />
         </Card>
       ) : volumes.isError ? (
-        <Alert>
-          {errorText(volumes.error)}{' '}
-          <Button size="xs" onClick={() => volumes.refetch()}>
-            Try again
-          </Button>
-        </Alert>
+        <LoadError error={volumes.error} onRetry={volumes.refetch} />
       ) : list.length === 0 && creates.length === 0 && !filtered ? (
         <EmptyState
           icon={<VolumeIcon />}

@@ -1,5 +1,6 @@
 import type { SetExpirationRequest } from '../api/types';
 import { SelectField } from '../ui/Field';
+import { NumberField } from '../ui/NumberField';
 import { TextField } from '../ui/TextField';
 import styles from './automation.module.css';
 
@@ -48,13 +49,12 @@ export function ExpirationFields({
         <option value="stop">Stop it</option>
         <option value="destroy">Destroy it</option>
       </SelectField>
-      <TextField
+      <NumberField
         label="Notice before (minutes)"
         aside="optional"
-        type="number"
         min={1}
         value={value.notifyMinutes}
-        onChange={(e) => onChange({ ...value, notifyMinutes: e.target.value })}
+        onChange={(notifyMinutes) => onChange({ ...value, notifyMinutes })}
       />
     </div>
   );

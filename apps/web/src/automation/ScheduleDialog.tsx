@@ -14,6 +14,7 @@ import { SelectField, TextAreaField } from '../ui/Field';
 import { FormDialog } from '../ui/FormDialog';
 import layout from '../ui/layout.module.css';
 import { NameField } from '../ui/NameField';
+import { NumberField } from '../ui/NumberField';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 import styles from './automation.module.css';
@@ -142,14 +143,13 @@ export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | nul
           </>
         )}
         {kind === 'interval' && (
-          <TextField
+          <NumberField
             label="Every (minutes)"
-            type="number"
             min={0.1}
             step="any"
             value={interval}
             required
-            onChange={(e) => setIntervalMinutes(e.target.value)}
+            onChange={setIntervalMinutes}
           />
         )}
         {kind === 'once' && (
@@ -251,14 +251,7 @@ export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | nul
           value={endsAt}
           onChange={(e) => setEndsAt(e.target.value)}
         />
-        <TextField
-          label="At most (runs)"
-          aside="optional"
-          type="number"
-          min={1}
-          value={maxRuns}
-          onChange={(e) => setMaxRuns(e.target.value)}
-        />
+        <NumberField label="At most (runs)" aside="optional" min={1} value={maxRuns} onChange={setMaxRuns} />
       </div>
       <label className={styles.check}>
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />

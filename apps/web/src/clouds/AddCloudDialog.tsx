@@ -14,6 +14,7 @@ import { Dialog } from '../ui/Dialog';
 import forms from '../ui/forms.module.css';
 import { CheckIcon } from '../ui/icons';
 import layout from '../ui/layout.module.css';
+import { NumberField } from '../ui/NumberField';
 import { RadioOption } from '../ui/RadioOption';
 import { Spinner } from '../ui/Spinner';
 import { TextField } from '../ui/TextField';
@@ -206,15 +207,14 @@ function AddCloud({ onClose }: { onClose: () => void }) {
                     />
                   )}
                   <div className={forms.twoColumns}>
-                    <TextField
+                    <NumberField
                       label="Poll every"
                       aside="seconds"
                       name="poll"
-                      type="number"
                       min={10}
                       placeholder="60"
                       value={advanced.poll}
-                      onChange={(e) => setAdvanced({ ...advanced, poll: e.target.value })}
+                      onChange={(poll) => setAdvanced({ ...advanced, poll })}
                       error={errors.poll}
                     />
                     <TextField

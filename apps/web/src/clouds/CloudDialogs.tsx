@@ -14,6 +14,7 @@ import { ConfirmPhraseField } from '../ui/ConfirmPhraseField';
 import { FormDialog } from '../ui/FormDialog';
 import forms from '../ui/forms.module.css';
 import layout from '../ui/layout.module.css';
+import { NumberField } from '../ui/NumberField';
 import { Spinner } from '../ui/Spinner';
 import { TextField } from '../ui/TextField';
 import { useResourceMutation } from '../ui/useResourceMutation';
@@ -173,14 +174,13 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
             />
           )}
           <div className={forms.twoColumns}>
-            <TextField
+            <NumberField
               label="Poll every"
               aside="seconds"
-              type="number"
               min={10}
               placeholder="server default"
               value={poll}
-              onChange={(e) => setPoll(e.target.value)}
+              onChange={setPoll}
               error={errors.poll}
             />
             <TextField

@@ -14,6 +14,7 @@ import { Card } from '../ui/Card';
 import { SelectField } from '../ui/Field';
 import { TerminalIcon } from '../ui/icons';
 import layout from '../ui/layout.module.css';
+import { NumberField } from '../ui/NumberField';
 import { RelativeTime } from '../ui/RelativeTime';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
@@ -127,14 +128,13 @@ function SshForm({
         autoComplete="off"
         spellCheck={false}
       />
-      <TextField
+      <NumberField
         label="Port"
-        type="number"
         min={1}
         max={65535}
         value={port}
         placeholder="22"
-        onChange={(e) => setPort(e.target.value)}
+        onChange={setPort}
         disabled={!canEdit || portFromCloud}
         hint={portFromCloud ? "An SSH host is reached at the port in its cloud's settings." : undefined}
       />

@@ -16,6 +16,7 @@ import styles from '../monitoring/monitoring.module.css';
 import { SelectField } from '../ui/Field';
 import { FormDialog } from '../ui/FormDialog';
 import { NameField } from '../ui/NameField';
+import { NumberField } from '../ui/NumberField';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 
@@ -266,13 +267,7 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
       <div className={styles.fields}>
         {kind === 'metric' && (
           <>
-            <TextField
-              label="Over (minutes)"
-              type="number"
-              min={1}
-              value={windowMin}
-              onChange={(e) => setWindowMin(e.target.value)}
-            />
+            <NumberField label="Over (minutes)" min={1} value={windowMin} onChange={setWindowMin} />
             <SelectField
               label="Is"
               value={operator}
@@ -286,32 +281,23 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
           </>
         )}
         {(kind === 'metric' || kind === 'cost') && (
-          <TextField
+          <NumberField
             label={kind === 'cost' ? 'Monthly cost' : 'Threshold'}
-            type="number"
             step="any"
             value={threshold}
-            onChange={(e) => setThreshold(e.target.value)}
+            onChange={setThreshold}
             required
           />
         )}
         {kind === 'metric' && (
-          <TextField
-            label="Checks in a row"
-            type="number"
-            min={1}
-            max={100}
-            value={times}
-            onChange={(e) => setTimes(e.target.value)}
-          />
+          <NumberField label="Checks in a row" min={1} max={100} value={times} onChange={setTimes} />
         )}
         {(kind === 'no_data' || kind === 'state') && (
-          <TextField
+          <NumberField
             label="For (minutes)"
-            type="number"
             min={kind === 'no_data' ? 1 : 0}
             value={forMin}
-            onChange={(e) => setForMin(e.target.value)}
+            onChange={setForMin}
           />
         )}
       </div>
@@ -357,12 +343,11 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
             <option value="destroy">Destroy it</option>
           </SelectField>
         )}
-        <TextField
+        <NumberField
           label="Cooldown (minutes)"
-          type="number"
           min={0}
           value={cooldownMin}
-          onChange={(e) => setCooldownMin(e.target.value)}
+          onChange={setCooldownMin}
           hint="Actions run at most once per machine in this time"
         />
       </fieldset>

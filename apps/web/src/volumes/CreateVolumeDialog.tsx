@@ -10,6 +10,7 @@ import { SelectField } from '../ui/Field';
 import { FormDialog } from '../ui/FormDialog';
 import forms from '../ui/forms.module.css';
 import layout from '../ui/layout.module.css';
+import { NumberField } from '../ui/NumberField';
 import { TextField } from '../ui/TextField';
 import { useResourceMutation } from '../ui/useResourceMutation';
 import { markCreate } from './pending';
@@ -116,14 +117,13 @@ function CreateVolume({ onClose, clouds }: { onClose: () => void; clouds: Cloud[
         maxLength={200}
       />
       <div className={forms.twoColumns}>
-        <TextField
+        <NumberField
           label="Size"
           aside="GB"
-          type="number"
           min={1}
           max={65_536}
           value={size}
-          onChange={(e) => setSize(e.target.value)}
+          onChange={setSize}
           error={errors.size}
         />
         <SelectField

@@ -1,7 +1,6 @@
 import type { SetExpirationRequest } from '../api/types';
 import { SelectField } from '../ui/Field';
-import { NumberField } from '../ui/NumberField';
-import { TextField } from '../ui/TextField';
+import { DateTimeField, NumberField } from '../ui/ValueFields';
 import styles from './automation.module.css';
 
 export interface ExpirationDraft {
@@ -33,13 +32,12 @@ export function ExpirationFields({
 }) {
   return (
     <div className={styles.row}>
-      <TextField
+      <DateTimeField
         label="Expires at"
         aside={required ? undefined : 'optional'}
-        type="datetime-local"
         value={value.at}
         required={required}
-        onChange={(e) => onChange({ ...value, at: e.target.value })}
+        onChange={(at) => onChange({ ...value, at })}
       />
       <SelectField
         label="Then"

@@ -8,8 +8,8 @@ import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import layout from '../ui/layout.module.css';
-import { NumberField } from '../ui/NumberField';
 import { TextField } from '../ui/TextField';
+import { NumberField } from '../ui/ValueFields';
 import { RunOutput } from './RunOutput';
 import { describeTargets, TargetPicker } from './TargetPicker';
 

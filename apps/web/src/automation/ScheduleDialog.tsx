@@ -14,9 +14,9 @@ import { SelectField, TextAreaField } from '../ui/Field';
 import { FormDialog } from '../ui/FormDialog';
 import layout from '../ui/layout.module.css';
 import { NameField } from '../ui/NameField';
-import { NumberField } from '../ui/NumberField';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
+import { DateTimeField, NumberField } from '../ui/ValueFields';
 import styles from './automation.module.css';
 import { TargetPicker } from './TargetPicker';
 
@@ -152,15 +152,7 @@ export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | nul
             onChange={setIntervalMinutes}
           />
         )}
-        {kind === 'once' && (
-          <TextField
-            label="At"
-            type="datetime-local"
-            value={runAt}
-            required
-            onChange={(e) => setRunAt(e.target.value)}
-          />
-        )}
+        {kind === 'once' && <DateTimeField label="At" value={runAt} required onChange={setRunAt} />}
       </div>
       <div aria-live="polite">
         {preview.isError ? (
@@ -237,20 +229,8 @@ export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | nul
         <TargetPicker value={target} onChange={setTarget} />
       </fieldset>
       <div className={styles.row}>
-        <TextField
-          label="Starts"
-          aside="optional"
-          type="datetime-local"
-          value={startsAt}
-          onChange={(e) => setStartsAt(e.target.value)}
-        />
-        <TextField
-          label="Ends"
-          aside="optional"
-          type="datetime-local"
-          value={endsAt}
-          onChange={(e) => setEndsAt(e.target.value)}
-        />
+        <DateTimeField label="Starts" aside="optional" value={startsAt} onChange={setStartsAt} />
+        <DateTimeField label="Ends" aside="optional" value={endsAt} onChange={setEndsAt} />
         <NumberField label="At most (runs)" aside="optional" min={1} value={maxRuns} onChange={setMaxRuns} />
       </div>
       <label className={styles.check}>

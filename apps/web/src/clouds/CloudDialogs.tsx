@@ -14,10 +14,10 @@ import { ConfirmPhraseField } from '../ui/ConfirmPhraseField';
 import { FormDialog } from '../ui/FormDialog';
 import forms from '../ui/forms.module.css';
 import layout from '../ui/layout.module.css';
-import { NumberField } from '../ui/NumberField';
 import { Spinner } from '../ui/Spinner';
 import { TextField } from '../ui/TextField';
 import { useResourceMutation } from '../ui/useResourceMutation';
+import { NumberField } from '../ui/ValueFields';
 import { ProviderFields } from './ProviderFields';
 import {
   buildRequest,

@@ -14,10 +14,10 @@ import { Card } from '../ui/Card';
 import { SelectField } from '../ui/Field';
 import { TerminalIcon } from '../ui/icons';
 import layout from '../ui/layout.module.css';
-import { NumberField } from '../ui/NumberField';
 import { RelativeTime } from '../ui/RelativeTime';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
+import { NumberField } from '../ui/ValueFields';
 import styles from './MachineDetailPage.module.css';
 
 /** The key, user and port the browser terminal logs in with, and the way to open it. */

@@ -16,9 +16,9 @@ import styles from '../monitoring/monitoring.module.css';
 import { SelectField } from '../ui/Field';
 import { FormDialog } from '../ui/FormDialog';
 import { NameField } from '../ui/NameField';
-import { NumberField } from '../ui/NumberField';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
+import { NumberField } from '../ui/ValueFields';
 
 type TargetKind = RuleTarget['kind'];
 type ConditionKind = RuleCondition['kind'];

@@ -10,9 +10,9 @@ import { SelectField } from '../ui/Field';
 import { FormDialog } from '../ui/FormDialog';
 import forms from '../ui/forms.module.css';
 import layout from '../ui/layout.module.css';
-import { NumberField } from '../ui/NumberField';
 import { TextField } from '../ui/TextField';
 import { useResourceMutation } from '../ui/useResourceMutation';
+import { NumberField } from '../ui/ValueFields';
 import { markCreate } from './pending';
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

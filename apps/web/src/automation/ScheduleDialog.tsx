@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import {
   automationKeys,
@@ -15,7 +15,7 @@ import { FormDialog } from '../ui/FormDialog';
 import layout from '../ui/layout.module.css';
 import { NameField } from '../ui/NameField';
 import { TextField } from '../ui/TextField';
-import { toast } from '../ui/toast';
+import { useResourceMutation } from '../ui/useResourceMutation';
 import { DateTimeField, NumberField } from '../ui/ValueFields';
 import styles from './automation.module.css';
 import { TargetPicker } from './TargetPicker';
@@ -34,7 +34,6 @@ export const formatWhen = (iso: string) =>
 
 /** The builder: trigger (with the next runs previewed as it changes), targets, action, limits. */
 export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | null; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const scripts = useQuery(scriptsQuery);
   const [name, setName] = useState(schedule?.name ?? '');
   const [kind, setKind] = useState<ScheduleTrigger['kind']>(schedule?.trigger.kind ?? 'cron');
@@ -88,19 +87,17 @@ export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | nul
     retry: false,
   });
 
-  const save = useMutation({
+  const save = useResourceMutation({
     mutationFn: () => {
       if (!trigger) throw new Error('Complete the trigger first.');
       const body = { name: name.trim(), trigger, target, action, enabled, ...limits };
       return schedule ? updateSchedule(schedule.id, body) : createSchedule(body);
     },
-    onSuccess: (s) => {
-      toast.success(`Saved ${s.name}`, {
-        description: s.nextRuns[0] ? `Next run ${formatWhen(s.nextRuns[0])}` : 'It has no run ahead.',
-      });
-      void queryClient.invalidateQueries({ queryKey: automationKeys.schedules });
-      onClose();
-    },
+    invalidates: [automationKeys.schedules],
+    success: (s) => `Saved ${s.name}`,
+    successDescription: (s) =>
+      s.nextRuns[0] ? `Next run ${formatWhen(s.nextRuns[0])}` : 'It has no run ahead.',
+    onSuccess: onClose,
   });
 
   return (

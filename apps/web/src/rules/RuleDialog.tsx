@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { scriptsQuery } from '../api/automation';
 import { cloudsQuery } from '../api/clouds';
@@ -17,7 +17,7 @@ import { SelectField } from '../ui/Field';
 import { FormDialog } from '../ui/FormDialog';
 import { NameField } from '../ui/NameField';
 import { TextField } from '../ui/TextField';
-import { toast } from '../ui/toast';
+import { useResourceMutation } from '../ui/useResourceMutation';
 import { NumberField } from '../ui/ValueFields';
 
 type TargetKind = RuleTarget['kind'];
@@ -62,7 +62,6 @@ function initialFields(rule?: Rule) {
 
 /** The rule builder: target, condition, actions and cooldown, in words a person would use. */
 export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const clouds = useQuery(cloudsQuery);
   const scripts = useQuery(scriptsQuery);
   const channels = useQuery(channelsQuery);
@@ -146,15 +145,12 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
     };
   };
 
-  const create = useMutation({
+  const create = useResourceMutation({
     mutationFn: () => (rule ? updateRule(rule.id, build()) : createRule(build())),
-    onSuccess: (saved) => {
-      toast.success(rule ? `Rule "${saved.name}" saved` : `Rule "${saved.name}" is on`, {
-        description: 'It is checked every minute.',
-      });
-      void queryClient.invalidateQueries({ queryKey: rulesQuery.queryKey });
-      onClose();
-    },
+    invalidates: [rulesQuery.queryKey],
+    success: (saved) => (rule ? `Rule "${saved.name}" saved` : `Rule "${saved.name}" is on`),
+    successDescription: 'It is checked every minute.',
+    onSuccess: onClose,
   });
   const canAct = !(kind === 'cost' && costScope === 'total');
 

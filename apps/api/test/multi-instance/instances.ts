@@ -57,10 +57,10 @@ export async function startApi(name: string, env: NodeJS.ProcessEnv): Promise<In
     { ...env, OVERCAST_HOST: '127.0.0.1', OVERCAST_PORT: String(port) },
     port,
   );
-  await waitForPort(port, true, 30_000).catch((err) => {
+  await waitForPort(port, true, 90_000).catch((err) => {
     throw new Error(`${name} did not listen: ${err}\n${api.output()}`);
   });
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 30_000;
   while ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status !== 200) {
     if (Date.now() > deadline) throw new Error(`${name} never became ready:\n${api.output()}`);
     await new Promise((r) => setTimeout(r, 100));

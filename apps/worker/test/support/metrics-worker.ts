@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { loadSettings, type Settings } from '@overcast/runtime';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../../test/support/postgres';
-import { freePort, type RedisServer, startRedisServer } from '../../../../test/support/redis';
+import { freePort } from '../../../../test/support/ports';
+import { type RedisServer, startRedisServer } from '../../../../test/support/redis';
 import { spawnWorker, waitFor } from './harness';
 
 /** The built worker serving /metrics, on a database and a redis-server of its own. */

@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
+import { enqueueScriptRun } from '@overcast/core/automation';
 import { sealCredentials } from '@overcast/core/clouds';
 import { createLogger, openQueues, type Queues, SecretBox } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleValue } from '../../../test/support/prometheus';
 import { WorkerMetrics } from '../src/metrics';
 import { startMetricsServer } from '../src/metrics-server';
-import { waitFor } from './support/harness';
 import { type MetricsWorker, startMetricsWorker } from './support/metrics-worker';
 
 // The built worker serves /metrics on a port of its own when metrics.token is set: queue depths
@@ -21,28 +21,29 @@ let badCloud: string;
 
 beforeAll(async () => {
   sim = await startDigitalOceanSim({ accounts: [{ token: DO_TOKEN, droplets: 3 }], bootDelayMs: 0 });
-  worker = await startMetricsWorker();
-  const box = new SecretBox(worker.settings.secrets.credentialsKey);
-  const org = await worker.db.prisma.organization.create({
-    data: { name: 'metrics', slug: `metrics-${randomBytes(4).toString('hex')}` },
-  });
-  goodCloud = randomUUID();
-  badCloud = randomUUID();
-  for (const [id, token] of [
-    [goodCloud, DO_TOKEN],
-    [badCloud, 'not-the-token'],
-  ] as const) {
-    await worker.db.prisma.cloud.create({
-      data: {
-        id,
-        organizationId: org.id,
-        provider: 'digitalocean',
-        title: `do-${id.slice(0, 6)}`,
-        endpoint: sim.url,
-        credentials: sealCredentials(box, id, { token }),
-      },
+  worker = await startMetricsWorker(async (db, settings) => {
+    const box = new SecretBox(settings.secrets.credentialsKey);
+    const org = await db.prisma.organization.create({
+      data: { name: 'metrics', slug: `metrics-${randomBytes(4).toString('hex')}` },
     });
-  }
+    goodCloud = randomUUID();
+    badCloud = randomUUID();
+    for (const [id, token] of [
+      [goodCloud, DO_TOKEN],
+      [badCloud, 'not-the-token'],
+    ] as const) {
+      await db.prisma.cloud.create({
+        data: {
+          id,
+          organizationId: org.id,
+          provider: 'digitalocean',
+          title: `do-${id.slice(0, 6)}`,
+          endpoint: sim.url,
+          credentials: sealCredentials(box, id, { token }),
+        },
+      });
+    }
+  });
   queues = openQueues(worker.redis.url(0), createLogger('silent', 'metrics-test'));
 }, 120_000);
 
@@ -80,15 +81,11 @@ describe('/metrics on the worker', () => {
 
   it('times each poll of a cloud under its id and provider, and counts the failed ones', async () => {
     const series = (cloud_id: string) => ({ cloud_id, provider: 'digitalocean', kind: 'machines' });
-    const text = await waitFor(
-      async () => {
-        const t = await worker.scrape();
-        return sampleValue(t, 'overcast_poll_duration_seconds_count', series(goodCloud)) &&
-          sampleValue(t, 'overcast_poll_failures_total', series(badCloud))
-          ? t
-          : null;
-      },
-      60_000,
+    const text = await worker.scrapeUntil(
+      (t) =>
+        sampleValue(t, 'overcast_poll_duration_seconds_count', series(goodCloud)) &&
+        sampleValue(t, 'overcast_poll_failures_total', series(badCloud)),
+      80_000,
       'both clouds’ first polls',
     );
     expect(await worker.db.prisma.machine.count({ where: { cloudId: goodCloud } })).toBe(3);
@@ -101,7 +98,7 @@ describe('/metrics on the worker', () => {
     expect(
       sampleValue(text, 'overcast_job_duration_seconds_count', { queue: 'poll', outcome: 'completed' }),
     ).toBeGreaterThanOrEqual(2);
-  });
+  }, 90_000);
 
   it('reports a queued job in its queue’s depth', async () => {
     const delayed = async () =>
@@ -113,13 +110,42 @@ describe('/metrics on the worker', () => {
     expect(await delayed()).toBe(0);
   });
 
+  it('counts a finished script run by its outcome', async () => {
+    const machine = await worker.db.prisma.machine.findFirstOrThrow({ where: { cloudId: goodCloud } });
+    const script = await worker.db.prisma.script.create({
+      data: { organizationId: machine.organizationId, name: `s-${randomBytes(3).toString('hex')}` },
+    });
+    await worker.db.prisma.scriptVersion.create({ data: { scriptId: script.id, version: 1, body: 'true' } });
+    // Started by someone who has since left: checked when it runs, every machine is skipped.
+    const run = await worker.db.prisma.scriptRun.create({
+      data: {
+        organizationId: machine.organizationId,
+        scriptId: script.id,
+        version: 1,
+        startedById: randomUUID(),
+        targets: { create: [{ machineId: machine.id, machineName: machine.name }] },
+      },
+    });
+    const runs = (text: string, outcome: string) =>
+      sampleValue(text, 'overcast_script_runs_total', { outcome });
+    expect(runs(await worker.scrape(), 'failed')).toBeUndefined();
+    await enqueueScriptRun(queues.scripts, run.id);
+    const text = await worker.scrapeUntil((t) => runs(t, 'failed'), 60_000, 'the run to finish');
+    expect(runs(text, 'failed')).toBe(1);
+    expect(runs(text, 'succeeded')).toBeUndefined();
+    expect((await worker.db.prisma.scriptRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe(
+      'failed',
+    );
+  }, 90_000);
+
   it('times the rule evaluation rounds', async () => {
-    await waitFor(
-      async () => sampleValue(await worker.scrape(), 'overcast_rule_evaluation_duration_seconds_count'),
-      30_000,
+    const text = await worker.scrapeUntil(
+      (t) => sampleValue(t, 'overcast_rule_evaluation_duration_seconds_count'),
+      60_000,
       'a rule evaluation round',
     );
-  });
+    expect(sampleValue(text, 'overcast_rule_evaluation_duration_seconds_sum')).toBeGreaterThan(0);
+  }, 90_000);
 
   it('opens no port without a token', async () => {
     const { settings } = worker;

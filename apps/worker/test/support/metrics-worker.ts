@@ -22,10 +22,18 @@ export interface MetricsWorker {
   fetch(authorization?: string | null, path?: string): Promise<Response>;
   /** The metrics text, with the right token. */
   scrape(): Promise<string>;
+  /** Scrapes a few times a second (not more: scraping takes the worker's CPU) until `seen` holds. */
+  scrapeUntil(seen: (text: string) => unknown, timeoutMs: number, what: string): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function startMetricsWorker(env: Record<string, string> = {}): Promise<MetricsWorker> {
+/**
+ * `seed` fills the database before the worker starts: it schedules polls for the clouds it finds
+ * at start, and looks for new ones only every minute.
+ */
+export async function startMetricsWorker(
+  seed: (db: Database, settings: Settings) => Promise<void> = async () => {},
+): Promise<MetricsWorker> {
   const dbName = `overcast_metrics_${randomBytes(4).toString('hex')}`;
   const dbUrl = await createPgDatabase(dbName);
   const db = createDatabase({ url: dbUrl, max: 2 });
@@ -43,13 +51,18 @@ export async function startMetricsWorker(env: Record<string, string> = {}): Prom
     OVERCAST_METRICS_TOKEN: token,
     OVERCAST_METRICS_WORKER_HOST: '127.0.0.1',
     OVERCAST_METRICS_WORKER_PORT: String(port),
-    ...env,
   };
   const { settings } = loadSettings({ dir: settingsDir, create: true, env: fullEnv });
+  await seed(db, settings);
   const worker: ChildProcess = spawnWorker(fullEnv);
   const url = `http://127.0.0.1:${port}/metrics`;
   const get = (authorization: string | null = `Bearer ${token}`, path = '/metrics') =>
     fetch(new URL(path, url), { headers: authorization === null ? {} : { authorization } });
+  const scrape = async () => {
+    const res = await get();
+    if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
+    return res.text();
+  };
   await waitFor(
     () =>
       get().then(
@@ -66,10 +79,18 @@ export async function startMetricsWorker(env: Record<string, string> = {}): Prom
     token,
     url,
     fetch: get,
-    async scrape() {
-      const res = await get();
-      if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
-      return res.text();
+    scrape,
+    async scrapeUntil(seen, timeoutMs, what) {
+      return waitFor(
+        async () => {
+          const text = await scrape();
+          if (seen(text)) return text;
+          await new Promise((r) => setTimeout(r, 250));
+          return null;
+        },
+        timeoutMs,
+        what,
+      );
     },
     async stop() {
       if (worker.exitCode === null) {

@@ -16,7 +16,10 @@ export const ERROR_CATALOGUE = {
   payload_too_large: { status: 413, meaning: 'The request body is over limits.requestBodyKiB.' },
   unsupported_media_type: { status: 415, meaning: 'The request body is not application/json.' },
   upgrade_required: { status: 426, meaning: 'The endpoint is a WebSocket; connect with ws:// or wss://.' },
-  not_found: { status: 404, meaning: 'No route answers this method and path.' },
+  not_found: {
+    status: 404,
+    meaning: 'No route answers this method and path, or /metrics is off (no metrics.token).',
+  },
   internal: { status: 500, meaning: 'Something failed on the server; the request id is in the log.' },
   internal_error: { status: 500, meaning: 'A streamed operation failed on the server after it began.' },
   database_unavailable: {

@@ -129,7 +129,7 @@ describe('/metrics on the worker', () => {
     const runs = (text: string, outcome: string) =>
       sampleValue(text, 'overcast_script_runs_total', { outcome });
     expect(runs(await worker.scrape(), 'failed')).toBeUndefined();
-    await enqueueScriptRun(queues.scripts, run.id);
+    await enqueueScriptRun({ queues }, run.id);
     const text = await worker.scrapeUntil((t) => runs(t, 'failed'), 60_000, 'the run to finish');
     expect(runs(text, 'failed')).toBe(1);
     expect(runs(text, 'succeeded')).toBeUndefined();

@@ -5,6 +5,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
+import { created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 
 /** Alert rules; their incidents are under /incidents. */
@@ -22,7 +23,7 @@ export const ruleRoutes: RoutePlugin = (app, { db }) => {
       response: { 201: T.Ref(Rule) },
     }),
     async (request, reply) =>
-      reply.status(201).send(await createRule(db, orgActorOf(request), request.body as CreateRuleRequest)),
+      created(reply, createRule(db, orgActorOf(request), request.body as CreateRuleRequest)),
   );
 
   app.get(
@@ -46,11 +47,8 @@ export const ruleRoutes: RoutePlugin = (app, { db }) => {
     '/:id',
     route('Delete a rule and its incidents', may('rules', 'delete', byId), {
       params: IdParams,
-      response: { 204: T.Null() },
+      response: NoContent,
     }),
-    async (request, reply) => {
-      await deleteRule(db, orgActorOf(request), request.params.id);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) => noContent(reply, deleteRule(db, orgActorOf(request), request.params.id)),
   );
 };

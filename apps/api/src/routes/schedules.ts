@@ -17,10 +17,10 @@ import {
   previewSchedule,
   updateSchedule,
 } from '@overcast/core/automation';
-import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
+import { created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 import { RunsQuery } from './script-runs';
 
@@ -52,8 +52,7 @@ export const scheduleRoutes: RoutePlugin = (app, { db, queues }) => {
       body: CreateScheduleRequest,
       response: { 201: Schedule },
     }),
-    async (request, reply) =>
-      reply.status(201).send(await createSchedule(scheduleDeps, orgActorOf(request), request.body)),
+    async (request, reply) => created(reply, createSchedule(scheduleDeps, orgActorOf(request), request.body)),
   );
 
   app.get(
@@ -76,12 +75,10 @@ export const scheduleRoutes: RoutePlugin = (app, { db, queues }) => {
     '/:id',
     route('Delete a schedule and its history', may('schedules', 'delete', byId), {
       params: IdParams,
-      response: { 204: T.Null() },
+      response: NoContent,
     }),
-    async (request, reply) => {
-      await deleteSchedule(scheduleDeps, orgActorOf(request), request.params.id);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) =>
+      noContent(reply, deleteSchedule(scheduleDeps, orgActorOf(request), request.params.id)),
   );
 
   app.get(

@@ -19,10 +19,10 @@ import {
   startScriptRun,
   updateScript,
 } from '@overcast/core/automation';
-import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
+import { created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 import { RunsQuery } from './script-runs';
 
@@ -42,8 +42,7 @@ export const scriptRoutes: RoutePlugin = (app, { db, settings, queues }) => {
       body: CreateScriptRequest,
       response: { 201: Script },
     }),
-    async (request, reply) =>
-      reply.status(201).send(await createScript(db, orgActorOf(request), request.body)),
+    async (request, reply) => created(reply, createScript(db, orgActorOf(request), request.body)),
   );
 
   app.get(
@@ -70,12 +69,9 @@ export const scriptRoutes: RoutePlugin = (app, { db, settings, queues }) => {
     route(
       'Delete a script with its versions and runs (refused while a schedule runs it)',
       may('scripts', 'delete', byId),
-      { params: IdParams, response: { 204: T.Null() } },
+      { params: IdParams, response: NoContent },
     ),
-    async (request, reply) => {
-      await deleteScript(db, orgActorOf(request), request.params.id);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) => noContent(reply, deleteScript(db, orgActorOf(request), request.params.id)),
   );
 
   app.get(

@@ -20,6 +20,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
+import { created, NoContent } from '../../http/reply';
 import { route } from '../../http/route';
 import { mount } from '../mount';
 import { contentRoutes } from './contents';
@@ -54,7 +55,7 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
       const cloud = await addCloud({ db, box, outbound }, actor, request.body, auth);
       await schedulePolls(pollQueue, cloud, settings);
       await refreshNow(pollQueue, cloud.id);
-      return reply.status(201).send(await toCloudView(db, cloud));
+      return created(reply, toCloudView(db, cloud));
     },
   );
 
@@ -90,7 +91,7 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
     route("Delete a cloud and its inventory; confirm with the cloud's title", may('clouds', 'delete', byId), {
       params: IdParams,
       querystring: DeleteCloudQuery,
-      response: { 204: T.Null() },
+      response: NoContent,
     }),
     async (request, reply) => {
       await deleteCloud({ db, box }, orgActorOf(request), request.params.id, request.query.confirm);

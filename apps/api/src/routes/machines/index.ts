@@ -15,10 +15,10 @@ import {
   removeMachineTag,
   setMachineTags,
 } from '@overcast/core/machines';
-import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
+import { Accepted, accepted, NoContent, noContent } from '../../http/reply';
 import { route } from '../../http/route';
 import { mount } from '../mount';
 import { actionDepsOf } from './action-deps';
@@ -69,16 +69,17 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
       {
         params: IdParams,
         body: MachineActionRequest,
-        response: { 202: T.Object({ accepted: T.Boolean() }) },
+        response: Accepted,
       },
     ),
-    async (request, reply) => {
-      await machineAction(actionDeps, orgActorOf(request), request.params.id, request.body, {
-        label: 'you',
-        principal: request.caller,
-      });
-      return reply.status(202).send({ accepted: true });
-    },
+    async (request, reply) =>
+      accepted(
+        reply,
+        machineAction(actionDeps, orgActorOf(request), request.params.id, request.body, {
+          label: 'you',
+          principal: request.caller,
+        }),
+      ),
   );
 
   app.post(
@@ -86,33 +87,32 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
     route('Set Overcast tags on a machine', may('machines', 'edit', byId), {
       params: IdParams,
       body: TagsRequest,
-      response: { 204: T.Null() },
+      response: NoContent,
     }),
-    async (request, reply) => {
-      const { id } = request.params;
-      await setMachineTags(
-        db,
-        redis,
-        orgActorOf(request),
-        id,
-        request.body.tags,
-        settings.limits,
-        request.caller,
-      );
-      return reply.status(204).send(null);
-    },
+    async (request, reply) =>
+      noContent(
+        reply,
+        setMachineTags(
+          db,
+          redis,
+          orgActorOf(request),
+          request.params.id,
+          request.body.tags,
+          settings.limits,
+          request.caller,
+        ),
+      ),
   );
 
   app.delete(
     '/:id/tags/:key',
     route('Remove an Overcast tag from a machine', may('machines', 'edit', byId), {
       params: TagKeyParams,
-      response: { 204: T.Null() },
+      response: NoContent,
     }),
     async (request, reply) => {
       const { id, key } = request.params;
-      await removeMachineTag(db, redis, orgActorOf(request), id, key, request.caller);
-      return reply.status(204).send(null);
+      return noContent(reply, removeMachineTag(db, redis, orgActorOf(request), id, key, request.caller));
     },
   );
 };

@@ -5,6 +5,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
+import { oneInOrg } from '../http/in-org';
 import { created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 
@@ -29,7 +30,7 @@ export const ruleRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '/:id',
     route('One rule', may('rules', 'read', byId), { params: IdParams, response: { 200: T.Ref(Rule) } }),
-    async (request) => getRule(db, request.caller.organizationId, request.params.id),
+    oneInOrg(db, getRule),
   );
 
   app.patch(

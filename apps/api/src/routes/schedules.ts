@@ -20,6 +20,7 @@ import {
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
+import { oneInOrg } from '../http/in-org';
 import { created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 import { RunsQuery } from './script-runs';
@@ -58,7 +59,7 @@ export const scheduleRoutes: RoutePlugin = (app, { db, queues }) => {
   app.get(
     '/:id',
     route('One schedule', may('schedules', 'read', byId), { params: IdParams, response: { 200: Schedule } }),
-    async (request) => getSchedule(db, request.caller.organizationId, request.params.id),
+    oneInOrg(db, getSchedule),
   );
 
   app.patch(

@@ -22,6 +22,7 @@ import {
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
+import { itemsInOrg, oneInOrg } from '../http/in-org';
 import { created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 import { RunsQuery } from './script-runs';
@@ -51,7 +52,7 @@ export const scriptRoutes: RoutePlugin = (app, { db, settings, queues }) => {
       params: IdParams,
       response: { 200: Script },
     }),
-    async (request) => getScript(db, request.caller.organizationId, request.params.id),
+    oneInOrg(db, getScript),
   );
 
   app.patch(
@@ -80,9 +81,7 @@ export const scriptRoutes: RoutePlugin = (app, { db, settings, queues }) => {
       params: IdParams,
       response: { 200: ScriptVersionList },
     }),
-    async (request) => ({
-      items: await listScriptVersions(db, request.caller.organizationId, request.params.id),
-    }),
+    itemsInOrg(db, listScriptVersions),
   );
 
   // Core then keeps each target machine the caller may not run scripts on as "skipped".

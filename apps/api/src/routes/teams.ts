@@ -20,6 +20,7 @@ import {
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { orgActorOf } from '../http/caller';
+import { oneInOrg } from '../http/in-org';
 import { created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 
@@ -44,7 +45,7 @@ export const teamRoutes: RoutePlugin = (app, { db }) => {
   app.get(
     '/:id',
     route('One team', 'authenticated', { params: IdParams, response: { 200: T.Ref(Team) } }),
-    async (request) => getTeam(db, request.caller.organizationId, request.params.id),
+    oneInOrg(db, getTeam),
   );
 
   app.patch(

@@ -18,6 +18,7 @@ import {
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
+import { oneInOrg } from '../../http/in-org';
 import { Accepted, accepted, NoContent, noContent } from '../../http/reply';
 import { route } from '../../http/route';
 import { mount } from '../mount';
@@ -52,7 +53,7 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
       params: IdParams,
       response: { 200: MachineDetail },
     }),
-    async (request) => machineDetail(db, request.caller.organizationId, request.params.id),
+    oneInOrg(db, machineDetail),
   );
 
   // Destroying needs the delete right, renaming edit, the rest act.

@@ -11,6 +11,7 @@ import { outboundRules } from '@overcast/core/outbound';
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
+import { oneInOrg } from '../../http/in-org';
 import { route } from '../../http/route';
 
 const RANGES = { '1h': 3600, '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 } as const;
@@ -53,7 +54,7 @@ export const machineMonitoringRoutes: RoutePlugin = (app, { db, settings }) => {
       params: IdParams,
       response: { 200: MachineMonitoring },
     }),
-    async (request) => machineMonitoringView(db, request.caller.organizationId, request.params.id),
+    oneInOrg(db, machineMonitoringView),
   );
 
   app.put(

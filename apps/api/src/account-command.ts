@@ -13,6 +13,11 @@ export interface AccountCommandInput {
   password: string;
 }
 
+/** How every account command is given its password, the end of its usage. */
+const PASSWORD_USAGE = `  --password-stdin   read the password from standard input
+Without --password-stdin, a terminal is asked for the password; with no terminal,
+a password is generated and printed.`;
+
 /**
  * The account commands (bin/adduser, bin/passwd): `[options] EMAIL`, the database at the current
  * schema and a password (asked on the terminal, read from standard input with --password-stdin,
@@ -21,12 +26,13 @@ export interface AccountCommandInput {
 export function runAccountCommand(command: {
   name: string;
   usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
+  options?: NonNullable<ParseArgsConfig['options']>;
   act(input: AccountCommandInput): Promise<string>;
   refused(err: unknown): boolean;
 }): Promise<number> {
   return runCommand({
     ...command,
+    usage: `${command.usage}\n${PASSWORD_USAGE}`,
     options: { ...command.options, 'password-stdin': { type: 'boolean', default: false } },
     positionals: 1,
     async act({ db, settings, values, positionals }) {

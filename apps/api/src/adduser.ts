@@ -6,10 +6,7 @@ const USAGE = `Usage: ./bin/adduser [--admin] [--name NAME] [--password-stdin] E
 
 Creates a user, and the organization if there is none yet.
   --admin            make the user an owner of the organization
-  --name NAME        the user's display name
-  --password-stdin   read the password from standard input
-Without --password-stdin, a terminal is asked for the password; with no terminal,
-a password is generated and printed.`;
+  --name NAME        the user's display name`;
 
 const main = () =>
   runAccountCommand({

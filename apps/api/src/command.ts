@@ -22,7 +22,7 @@ export interface CommandInput {
 export async function runCommand(command: {
   name: string;
   usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
+  options?: NonNullable<ParseArgsConfig['options']>;
   positionals: number;
   act(input: CommandInput): Promise<string>;
   refused(err: unknown): boolean;

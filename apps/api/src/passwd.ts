@@ -5,16 +5,12 @@ import { exitOnStartupError } from './startup';
 
 const USAGE = `Usage: ./bin/passwd [--password-stdin] EMAIL
 
-Sets a new password for the user with this email, and logs them out everywhere.
-  --password-stdin   read the password from standard input
-Without --password-stdin, a terminal is asked for the password; with no terminal,
-a password is generated and printed.`;
+Sets a new password for the user with this email, and logs them out everywhere.`;
 
 const main = () =>
   runAccountCommand({
     name: 'passwd',
     usage: USAGE,
-    options: {},
     refused: (err) => err instanceof DomainError || err instanceof InvalidInputError,
     async act({ db, settings, email, password }) {
       const done = await resetPassword(db, { email, password, minLength: settings.passwords.minLength });

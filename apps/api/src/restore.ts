@@ -16,7 +16,6 @@ const main = () =>
   runCommand({
     name: 'restore',
     usage: USAGE,
-    options: {},
     positionals: 1,
     refused: (err) => err instanceof KeyMismatchError || err instanceof BackupError,
     refusal: 'restore refused: ',

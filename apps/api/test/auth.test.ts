@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { base32Decode, createApiToken, totpCode } from '@overcast/core/auth';
+import { base32Decode, totpCode } from '@overcast/core/auth';
 import { hashToken } from '@overcast/core/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApi, TestUser } from './support/harness';
-import { createOrgWithUser, login, startTestApi, uniqueEmail, uniqueIp } from './support/harness';
+import { apiTokenOf, createOrgWithUser, login, startTestApi, uniqueEmail, uniqueIp } from './support/harness';
 
 let api: TestApi;
 let user: TestUser;
@@ -345,12 +345,7 @@ describe('account', () => {
   });
 
   it('an API token cannot change the password', async () => {
-    const { token } = await createApiToken(api.db, {
-      organizationId: user.organizationId,
-      userId: user.userId,
-      name: 'full',
-      scope: 'full',
-    });
+    const { token } = await apiTokenOf(api, user, 'full');
     const res = await api.app.inject({
       method: 'POST',
       url: '/api/v1/me/password',
@@ -425,12 +420,7 @@ describe('sessions', () => {
 
 describe('API tokens', () => {
   it('authenticate with Authorization: Bearer and record last use', async () => {
-    const { token, id } = await createApiToken(api.db, {
-      organizationId: user.organizationId,
-      userId: user.userId,
-      name: 'ci',
-      scope: 'full',
-    });
+    const { token, id } = await apiTokenOf(api, user, 'ci');
     const res = await api.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
     expect(res.statusCode).toBe(200);
     expect(res.json().via).toBe('token');
@@ -440,20 +430,9 @@ describe('API tokens', () => {
   });
 
   it('refuse unknown, revoked and expired tokens, and a malformed header', async () => {
-    const revoked = await createApiToken(api.db, {
-      organizationId: user.organizationId,
-      userId: user.userId,
-      name: 'revoked',
-      scope: 'full',
-    });
+    const revoked = await apiTokenOf(api, user, 'revoked');
     await api.db.prisma.apiToken.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
-    const expired = await createApiToken(api.db, {
-      organizationId: user.organizationId,
-      userId: user.userId,
-      name: 'expired',
-      scope: 'full',
-      expiresAt: new Date(Date.now() - 1000),
-    });
+    const expired = await apiTokenOf(api, user, 'expired', 'full', new Date(Date.now() - 1000));
     for (const header of [
       `Bearer oc_unknown`,
       `Bearer ${revoked.token}`,
@@ -467,12 +446,7 @@ describe('API tokens', () => {
   });
 
   it('a read-only token reads but cannot change anything', async () => {
-    const { token } = await createApiToken(api.db, {
-      organizationId: user.organizationId,
-      userId: user.userId,
-      name: 'read',
-      scope: 'read',
-    });
+    const { token } = await apiTokenOf(api, user, 'read', 'read');
     const headers = { authorization: `Bearer ${token}` };
     expect((await api.app.inject({ url: '/api/v1/clouds', headers })).statusCode).toBe(200);
     const write = await api.app.inject({

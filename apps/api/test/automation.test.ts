@@ -94,13 +94,9 @@ describe('scripts api', () => {
     expect((await call('POST', '/api/v1/scripts', { name: 'x', body: 'true' }, viewerCookie)).status).toBe(
       403,
     );
-    const run = await call(
-      'POST',
-      `/api/v1/scripts/${script.body.id}/runs`,
-      { targets: { machineIds: [machineId] } },
-      viewerCookie,
-    );
-    expect(run.status).toBe(403);
+    const runOnOurMachine = (scriptId: string, cookie: string) =>
+      call('POST', `/api/v1/scripts/${scriptId}/runs`, { targets: { machineIds: [machineId] } }, cookie);
+    expect((await runOnOurMachine(script.body.id, viewerCookie)).status).toBe(403);
     const other = await createOrgWithUser(api.db);
     const otherCookie = await login(api, other);
     for (const [method, url] of [
@@ -114,12 +110,7 @@ describe('scripts api', () => {
     }
     // Their run cannot target our machine: it matches nothing.
     const theirs = await call('POST', '/api/v1/scripts', { name: 'theirs', body: 'true' }, otherCookie);
-    const res = await call(
-      'POST',
-      `/api/v1/scripts/${theirs.body.id}/runs`,
-      { targets: { machineIds: [machineId] } },
-      otherCookie,
-    );
+    const res = await runOnOurMachine(theirs.body.id, otherCookie);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('no_matching_machines');
   });
@@ -223,24 +214,8 @@ describe('with Redis down', () => {
     try {
       const user = await createOrgWithUser(down.db);
       const as = await login(down, user);
-      const cloud = await down.db.prisma.cloud.create({
-        data: {
-          organizationId: user.organizationId,
-          provider: 'ssh_host',
-          title: 'h',
-          credentials: Buffer.from('x'),
-          enabled: false,
-        },
-      });
-      await down.db.prisma.machine.create({
-        data: {
-          organizationId: user.organizationId,
-          cloudId: cloud.id,
-          externalId: 'y',
-          name: 'b',
-          state: 'running',
-        },
-      });
+      const cloud = await seedCloud(down.db, user.organizationId, { title: 'h', enabled: false });
+      await seedMachine(down.db, user.organizationId, { cloudId: cloud.id, externalId: 'y', name: 'b' });
       const inject = (method: 'POST', url: string, payload: object) =>
         down.app.inject({ method, url, payload, headers: { cookie: as } });
       const script = await inject('POST', '/api/v1/scripts', { name: 'x', body: 'true' });

@@ -1,39 +1,26 @@
-import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
-import { pollCloud } from '@overcast/core/polling';
-import { createRedis } from '@overcast/runtime';
+import type { DigitalOceanSim } from '@overcast/cloud-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
+import { expectCloudRefused, startDigitalOceanApi } from './support/clouds';
+import { createOrgWithUser, login, type TestApi, type TestUser, watchStream } from './support/harness';
 
 let api: TestApi;
 let sim: DigitalOceanSim;
 let owner: TestUser;
 let cookie: string;
 let stranger: string;
-const redis = createRedis(process.env.REDIS_URL!, { enableOfflineQueue: true });
+let started: Awaited<ReturnType<typeof startDigitalOceanApi>> | undefined;
+let poll: NonNullable<typeof started>['poll'];
 const TOKEN = 'do-token-clouds-test';
 
 beforeAll(async () => {
-  api = await startTestApi();
-  sim = await startDigitalOceanSim({
-    accounts: [{ token: TOKEN, droplets: 30, namePrefix: 'web' }],
-    bootDelayMs: 0,
-    actionDelayMs: 0,
-  });
-  owner = await createOrgWithUser(api.db);
-  cookie = await login(api, owner);
+  started = await startDigitalOceanApi(TOKEN, 30);
+  ({ api, owner, ownerCookie: cookie, sim, poll } = started);
   stranger = await login(api, await createOrgWithUser(api.db));
 });
-afterAll(async () => {
-  await sim.close();
-  await api.close();
-  redis.disconnect();
-});
+afterAll(() => started?.close());
 
 const call = (method: string, url: string, payload?: unknown, as = cookie) =>
   api.app.inject({ method: method as 'GET', url, payload: payload as object, headers: { cookie: as } });
-
-const poll = (cloudId: string, kind: 'machines' | 'volumes' | 'catalog' = 'machines') =>
-  pollCloud({ db: api.db, box: api.box, redis, settings: api.settings }, cloudId, kind);
 
 async function addCloud(title: string, token = TOKEN) {
   return call('POST', '/api/v1/clouds', {
@@ -55,20 +42,17 @@ describe('clouds', () => {
   });
 
   it('missing or wrongly typed credentials are a 400 naming the field', async () => {
-    const res = await call('POST', '/api/v1/clouds', {
-      provider: 'aws',
-      title: 'x',
-      credentials: { accessKeyId: 'A' },
-    });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().error.message).toContain('credentials.secretAccessKey');
-    const other = await call('POST', '/api/v1/clouds', {
-      provider: 'digitalocean',
-      title: 'x',
-      credentials: { token: 5 },
-    });
-    expect(other.statusCode).toBe(400);
-    expect(other.json().error.message).toContain('credentials.token');
+    const add = (body: object) => call('POST', '/api/v1/clouds', body);
+    await expectCloudRefused(
+      add,
+      { provider: 'aws', credentials: { accessKeyId: 'A' } },
+      'credentials.secretAccessKey',
+    );
+    await expectCloudRefused(
+      add,
+      { provider: 'digitalocean', credentials: { token: 5 } },
+      'credentials.token',
+    );
   });
 
   it('adds a cloud: credentials are sealed at rest and never returned', async () => {
@@ -233,12 +217,9 @@ describe('live events', () => {
   it('reach the WebSocket of the organization, and only that one', async () => {
     const cloud = (await addCloud('Live DO')).json();
     await poll(cloud.id);
-    const ours = await api.app.injectWS('/api/v1/stream', { headers: { cookie } });
-    const theirs = await api.app.injectWS('/api/v1/stream', { headers: { cookie: stranger } });
-    const received: unknown[] = [];
-    const leaked: unknown[] = [];
-    ours.on('message', (m) => received.push(JSON.parse(String(m))));
-    theirs.on('message', (m) => leaked.push(JSON.parse(String(m))));
+    const ours = await watchStream(api, cookie);
+    const theirs = await watchStream(api, stranger);
+    const [received, leaked] = [ours.events, theirs.events];
     await new Promise((r) => setTimeout(r, 200));
     const droplet = sim
       .account(TOKEN)
@@ -262,8 +243,8 @@ describe('live events', () => {
       }),
     );
     expect(leaked.filter((e) => (e as { type: string }).type !== 'hello')).toEqual([]);
-    ours.terminate();
-    theirs.terminate();
+    ours.close();
+    theirs.close();
   });
 
   it('refuses a stream without a session', async () => {

@@ -1,17 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
-import {
-  type DigitalOceanSim,
-  EC2_SIM_ACCESS_KEY_ID,
-  EC2_SIM_SECRET_ACCESS_KEY,
-  type Ec2Sim,
-  type GceSim,
-  startDigitalOceanSim,
-  startEc2Sim,
-  startGceSim,
-} from '@overcast/cloud-sim';
-import { pollCloud } from '@overcast/core/polling';
+import { type DigitalOceanSim, type Ec2Sim, type GceSim, startEc2Sim } from '@overcast/cloud-sim';
 import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ec2Cloud, pollNow, startPromptDigitalOcean, startPromptGce } from './support/clouds';
 import { createOrgWithUser, login, startTestApi, type TestApi } from './support/harness';
 
 // What the fleet costs, as the Dashboard and the Clouds page show it, and the EC2 catalog the
@@ -23,13 +13,6 @@ let gce: GceSim;
 let digitalocean: DigitalOceanSim;
 let cookie: string;
 const clouds: Record<'aws' | 'gce' | 'digitalocean', string> = { aws: '', gce: '', digitalocean: '' };
-const redis = createRedis(process.env.REDIS_URL!, { enableOfflineQueue: true });
-const keys = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
-const EMAIL = 'costs@proj-c.iam.gserviceaccount.com';
 const DO_TOKEN = 'do-token-costs-test';
 
 interface MachineView {
@@ -61,8 +44,7 @@ async function allVolumes(): Promise<VolumeView[]> {
   }
 }
 
-const poll = (cloudId: string, kind: 'machines' | 'volumes' | 'catalog') =>
-  pollCloud({ db: api.db, box: api.box, redis, settings: api.settings }, cloudId, kind);
+const poll = (cloudId: string, kind: 'machines' | 'volumes' | 'catalog') => pollNow(api, cloudId, kind);
 const cents = (s: string | null) => Math.round(Number(s ?? 0) * 100);
 
 async function machinesOf(cloudId: string): Promise<MachineView[]> {
@@ -77,18 +59,9 @@ beforeAll(async () => {
     transitionMs: 0,
     regions: ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'sa-east-1'],
   });
-  gce = await startGceSim({
-    serviceAccounts: [{ email: EMAIL, projects: ['proj-c'], publicKey: keys.publicKey }],
-    projects: [{ id: 'proj-c', instances: 40, namePrefix: 'vm' }],
-    provisionMs: 0,
-    stopMs: 0,
-    operationMs: 0,
-  });
-  digitalocean = await startDigitalOceanSim({
-    accounts: [{ token: DO_TOKEN, droplets: 20, namePrefix: 'drop' }],
-    bootDelayMs: 0,
-    actionDelayMs: 0,
-  });
+  const google = await startPromptGce('proj-c', 40);
+  gce = google.gce;
+  digitalocean = await startPromptDigitalOcean(DO_TOKEN, 20, 'drop');
   cookie = await login(api, await createOrgWithUser(api.db));
   const add = async (body: object) => {
     const res = await call('POST', '/api/v1/clouds', body);
@@ -98,27 +71,8 @@ beforeAll(async () => {
       expect((await poll(id, kind)).status).toBe('ok');
     return id;
   };
-  clouds.aws = await add({
-    provider: 'aws',
-    title: 'aws',
-    credentials: { accessKeyId: EC2_SIM_ACCESS_KEY_ID, secretAccessKey: EC2_SIM_SECRET_ACCESS_KEY },
-    endpoint: ec2.url,
-  });
-  clouds.gce = await add({
-    provider: 'gce',
-    title: 'gce',
-    credentials: {
-      serviceAccount: JSON.stringify({
-        type: 'service_account',
-        project_id: 'proj-c',
-        private_key_id: 'k1',
-        private_key: keys.privateKey,
-        client_email: EMAIL,
-        token_uri: gce.tokenUri,
-      }),
-    },
-    endpoint: gce.url,
-  });
+  clouds.aws = await add(ec2Cloud(ec2));
+  clouds.gce = await add(google.cloud());
   clouds.digitalocean = await add({
     provider: 'digitalocean',
     title: 'do',
@@ -131,7 +85,6 @@ afterAll(async () => {
   await gce.close();
   await digitalocean.close();
   await api.close();
-  redis.disconnect();
 });
 
 describe('costs', () => {

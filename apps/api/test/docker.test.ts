@@ -8,9 +8,19 @@ import { executeScriptRun } from '@overcast/core/automation';
 import { pollCloud } from '@overcast/core/polling';
 import { parseCast } from '@overcast/core/terminal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { startSshd } from '../../../test/support/sshd';
-import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
+import { pollNow } from './support/clouds';
+import {
+  createOrgWithUser,
+  listenForSockets,
+  login,
+  seedCloud,
+  seedMachine,
+  startTestApi,
+  type TestApi,
+  type TestUser,
+} from './support/harness';
+import { openSocket } from './support/terminal';
 
 let api: TestApi;
 let sim: DockerSim;
@@ -41,8 +51,7 @@ beforeAll(async () => {
   sim.engine.createContainer({ name: 'stopped-one', image: 'alpine:3.20' });
   owner = await createOrgWithUser(api.db);
   cookie = await login(api, owner);
-  await api.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `ws://127.0.0.1:${(api.app.server.address() as { port: number }).port}`;
+  base = await listenForSockets(api);
 });
 afterAll(async () => {
   await sim?.close();
@@ -53,7 +62,7 @@ afterAll(async () => {
 const post = (url: string, payload: unknown) =>
   api.app.inject({ method: 'POST', url, headers: { cookie }, payload: payload as object });
 const machineByName = (name: string) => api.db.prisma.machine.findFirst({ where: { cloudId, name } });
-const sync = () => pollCloud(api.runtime, cloudId, 'machines');
+const sync = () => pollNow(api, cloudId);
 
 describe('an engine reached through a machine Overcast logs in to', () => {
   it('takes the machine’s address, user, port and key', async () => {
@@ -61,28 +70,21 @@ describe('an engine reached through a machine Overcast logs in to', () => {
     expect(key.statusCode).toBe(201);
     const sshd = await startSshd({ authorizedKeys: [key.json().publicKey] });
     try {
-      const hosts = await api.db.prisma.cloud.create({
-        data: {
-          organizationId: owner.organizationId,
-          provider: 'ssh_host',
-          title: 'build hosts',
-          credentials: Buffer.from('x'),
-          config: { hosts: [{ address: '127.0.0.1', port: sshd.port, username: sshd.user }] },
-        },
+      const hosts = await seedCloud(api.db, owner.organizationId, {
+        title: 'build hosts',
+        config: { hosts: [{ address: '127.0.0.1', port: sshd.port, username: sshd.user }] },
       });
-      const host = await api.db.prisma.machine.create({
-        data: {
-          organizationId: owner.organizationId,
+      const host = {
+        id: await seedMachine(api.db, owner.organizationId, {
           cloudId: hosts.id,
           externalId: `127.0.0.1:${sshd.port}`,
           name: 'build-1',
-          state: 'running',
           publicIps: ['127.0.0.1'],
           sshPort: sshd.port,
           sshUser: sshd.user,
           sshKeyId: key.json().id,
-        },
-      });
+        }),
+      };
       const res = await post('/api/v1/clouds', {
         provider: 'docker',
         title: 'engine on build-1',
@@ -279,42 +281,8 @@ describe('docker clouds in the api', () => {
   });
 });
 
-interface Control {
-  type: string;
-  state?: string;
-  code?: string;
-  message?: string;
-  reason?: string;
-  sessionId?: string;
-}
-
-async function terminal(id: string, query = '?cols=100&rows=30') {
-  const chunks: Buffer[] = [];
-  const controls: Control[] = [];
-  const ws = new WebSocket(`${base}/api/v1/machines/${id}/shell${query}`, { headers: { cookie } });
-  ws.on('message', (data: Buffer, isBinary: boolean) => {
-    if (isBinary) chunks.push(Buffer.from(data));
-    else controls.push(JSON.parse(data.toString()) as Control);
-  });
-  const closed = new Promise<void>((r) => ws.on('close', () => r()));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const text = () => Buffer.concat(chunks).toString('utf8');
-  return {
-    ws,
-    text,
-    controls,
-    closed,
-    type: (s: string) => ws.send(Buffer.from(s), { binary: true }),
-    waitFor: (re: RegExp) => expect.poll(text, { timeout: 10_000 }).toMatch(re),
-    control: async (match: (c: Control) => boolean) => {
-      await expect.poll(() => controls.some(match), { timeout: 10_000 }).toBe(true);
-      return controls.find(match) as Control;
-    },
-  };
-}
+const terminal = (id: string, query = '?cols=100&rows=30') =>
+  openSocket(`${base}/api/v1/machines/${id}/shell${query}`, { cookie });
 
 describe('a shell inside a container', () => {
   it('opens through exec, resizes, and is recorded and audited like an SSH session', async () => {
@@ -323,7 +291,7 @@ describe('a shell inside a container', () => {
       where: { cloudId, externalId: sim.engine.container('web-2').id },
     }))!;
     const term = await terminal(web.id);
-    const status = await term.control((c) => c.type === 'status' && c.state === 'connected');
+    const status = await term.waitControl((c) => c.type === 'status' && c.state === 'connected');
     await term.waitFor(/\/ # /);
     term.type('hostname\r');
     await term.waitFor(new RegExp(web.externalId.slice(0, 12)));
@@ -334,7 +302,7 @@ describe('a shell inside a container', () => {
     term.type('stty size\r');
     await term.waitFor(/43 132/);
     term.type('exit\r');
-    const end = await term.control((c) => c.type === 'status' && c.state === 'closed');
+    const end = await term.waitControl((c) => c.type === 'status' && c.state === 'closed');
     expect(end.reason).toBe('exit');
     await term.closed;
     await expect
@@ -365,7 +333,7 @@ describe('a shell inside a container', () => {
   it('says plainly when the engine refuses the exec', async () => {
     const stopped = (await machineByName('stopped-one'))!;
     const term = await terminal(stopped.id);
-    const err = await term.control((c) => c.type === 'error');
+    const err = await term.waitControl((c) => c.type === 'error');
     expect(err.code).toBe('exec_refused');
     expect(err.message).toMatch(/refused to open a shell in stopped-one: Container \w+ is not running/);
     expect(err.message).toMatch(/Start \(or unpause\) the container/);

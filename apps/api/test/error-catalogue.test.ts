@@ -4,8 +4,8 @@ import * as contracts from '@overcast/contracts';
 import { ERROR_CATALOGUE, ERROR_CODES, type ErrorCode, statusesOf } from '@overcast/contracts';
 import { KIND_NOUN } from '@overcast/core/authz';
 import { DOMAIN_ERROR_STATUS, type DomainErrorKind } from '@overcast/core/errors';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from './support/harness';
+import { describe, expect, it } from 'vitest';
+import { useTestApi } from './support/harness';
 
 // Every code the api can answer with is in the catalogue, with the status it is answered with:
 // the sources are read for each DomainError made, each notFound(...) and each error body sent.
@@ -122,14 +122,10 @@ describe('the error catalogue', () => {
 });
 
 describe('the OpenAPI document', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-  afterAll(() => api.close());
+  const api = useTestApi();
 
   it('serves the catalogue and the codes an error may carry', async () => {
-    const doc = (await api.app.inject({ url: '/api/openapi.json' })).json();
+    const doc = (await api().app.inject({ url: '/api/openapi.json' })).json();
     expect(doc['x-error-codes']).toEqual(JSON.parse(JSON.stringify(ERROR_CATALOGUE)));
     const errorBody = Object.values(doc.components.schemas as Record<string, { title?: string }>).find((s) =>
       JSON.stringify(s).includes('x-error-codes'),

@@ -249,6 +249,17 @@ function requestFor(op: Operation) {
   return { url: qs ? `${url}?${qs}` : url, payload: op.body ? sample(op.body) : undefined };
 }
 
+/** The operations that did not answer `caller` with 404, each with what it answered instead. */
+async function notFoundFails(caller: Caller, ops: Operation[]): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const op of ops) {
+    const res = await call(caller, op);
+    if (res.statusCode !== 404)
+      wrong.push(`${op.method} ${op.path} -> ${res.statusCode} ${res.body.slice(0, 160)}`);
+  }
+  return wrong;
+}
+
 async function call(caller: Caller | null, op: Operation) {
   const { url, payload } = requestFor(op);
   return api.app.inject({
@@ -365,13 +376,7 @@ describe('isolation: every route, with real ids of another organization', () => 
   });
 
   it("the owner of another organization gets 404 for every one of the victim's ids", async () => {
-    const wrong: string[] = [];
-    for (const op of operations.filter(hasPathId)) {
-      const res = await call(attacker, op);
-      if (res.statusCode !== 404)
-        wrong.push(`${op.method} ${op.path} -> ${res.statusCode} ${res.body.slice(0, 160)}`);
-    }
-    expect(wrong).toEqual([]);
+    expect(await notFoundFails(attacker, operations.filter(hasPathId))).toEqual([]);
   });
 
   it("lists and exports show the other organization none of the victim's ids", async () => {
@@ -402,27 +407,16 @@ describe('isolation: every route, with real ids of another organization', () => 
   });
 
   it('a member whose team may only use cloud A gets 404 for everything of cloud B', async () => {
-    const wrong: string[] = [];
     const aboutCloudB = (op: Operation) => /^\/api\/v1\/(clouds|machines|volumes)\/\{id\}/.test(op.path);
     const ops = operations.filter(aboutCloudB);
     expect(ops.length).toBeGreaterThan(10);
-    for (const op of ops) {
-      const res = await call(restricted, op);
-      if (res.statusCode !== 404)
-        wrong.push(`${op.method} ${op.path} -> ${res.statusCode} ${res.body.slice(0, 160)}`);
-    }
-    expect(wrong).toEqual([]);
+    expect(await notFoundFails(restricted, ops)).toEqual([]);
   });
 
   it('a member denied machines tagged env=prod gets 404 for every route naming one, and no list shows it', async () => {
-    const wrong: string[] = [];
     const ops = operations.filter((op) => /^\/api\/v1\/machines\/\{id\}/.test(op.path));
     expect(ops.length).toBeGreaterThan(8);
-    for (const op of ops) {
-      const res = await call(tagLimited, op);
-      if (res.statusCode !== 404)
-        wrong.push(`${op.method} ${op.path} -> ${res.statusCode} ${res.body.slice(0, 160)}`);
-    }
+    const wrong = await notFoundFails(tagLimited, ops);
     for (const op of operations.filter((o) => isRead(o) && !hasPathId(o))) {
       const res = await call(tagLimited, op);
       if (res.statusCode === 426) continue;

@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
-import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
+import type { DigitalOceanSim } from '@overcast/cloud-sim';
 import { sealCredentials } from '@overcast/core/clouds';
 import { collectMetrics } from '@overcast/core/monitoring';
 import { pollCloud } from '@overcast/core/polling';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPromptDigitalOcean } from './support/clouds';
 import { addMember, createOrgWithUser, login, startTestApi, type TestApi } from './support/harness';
 
 // Requests Overcast makes to addresses people give it. `strict` runs with the default settings
@@ -49,11 +50,7 @@ async function closedPort(): Promise<number> {
 beforeAll(async () => {
   strict = await startTestApi({ OVERCAST_OUTBOUND_ALLOW_PRIVATE_NETWORKS: '' });
   allowing = await startTestApi();
-  sim = await startDigitalOceanSim({
-    accounts: [{ token: TOKEN, droplets: 2, namePrefix: 'web' }],
-    bootDelayMs: 0,
-    actionDelayMs: 0,
-  });
+  sim = await startPromptDigitalOcean(TOKEN, 2);
 });
 afterAll(async () => {
   await sim.close();
@@ -175,40 +172,29 @@ describe('webhooks', () => {
     await new Promise<void>((r) => raw.listen(0, '127.0.0.1', () => r()));
     const ok = await recorder(() => ({ status: 204 }));
     try {
+      const addHook = (name: string, url: string) =>
+        call(allowing, member.cookie, 'POST', '/api/v1/notification-channels', {
+          kind: 'webhook',
+          name,
+          url,
+        });
+      const testHook = async (id: string) =>
+        (await call(allowing, member.cookie, 'POST', `/api/v1/notification-channels/${id}/test`)).json();
       const messages: string[] = [];
       for (const port of [await closedPort(), notFound.port, (raw.address() as AddressInfo).port]) {
-        const created = await call(allowing, member.cookie, 'POST', '/api/v1/notification-channels', {
-          kind: 'webhook',
-          name: `probe-${hex()}`,
-          url: `http://127.0.0.1:${port}/hook`,
-        });
+        const created = await addHook(`probe-${hex()}`, `http://127.0.0.1:${port}/hook`);
         expect(created.statusCode, created.body).toBe(201);
-        const res = await call(
-          allowing,
-          member.cookie,
-          'POST',
-          `/api/v1/notification-channels/${created.json().id}/test`,
-        );
-        expect(res.json().ok).toBe(false);
-        messages.push(res.json().message);
+        const res = await testHook(created.json().id);
+        expect(res.ok).toBe(false);
+        messages.push(res.message);
       }
       expect(new Set(messages).size).toBe(1);
       expect(messages[0]).toMatch(/could not be delivered/);
       expect(messages[0]).not.toMatch(/ECONNREFUSED|404|socket|parse/i);
 
       // With loopback allowed in settings, a working receiver gets the test.
-      const good = await call(allowing, member.cookie, 'POST', '/api/v1/notification-channels', {
-        kind: 'webhook',
-        name: `good-${hex()}`,
-        url: `http://localhost:${ok.port}/hook`,
-      });
-      const sent = await call(
-        allowing,
-        member.cookie,
-        'POST',
-        `/api/v1/notification-channels/${good.json().id}/test`,
-      );
-      expect(sent.json().ok).toBe(true);
+      const good = await addHook(`good-${hex()}`, `http://localhost:${ok.port}/hook`);
+      expect((await testHook(good.json().id)).ok).toBe(true);
       expect(ok.seen).toHaveLength(1);
     } finally {
       await notFound.close();

@@ -3,7 +3,7 @@ import { decide, type Policy, type ResourceScope, resourceScope } from '@overcas
 import { listMachines } from '@overcast/core/machines';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApi, TestUser } from './support/harness';
-import { addMember, createOrgWithUser, login, startTestApi } from './support/harness';
+import { addMember, send, startOrgApi } from './support/harness';
 
 // Lists and single reads must agree on what a policy-limited caller may see: a machine is in
 // GET /machines exactly when GET /machines/{id} answers 200 (the same decision authorize() makes). Checked over seeded random policies
@@ -39,9 +39,7 @@ function randomTags(rand: () => number, valuesWithAny: boolean): Record<string, 
 }
 
 beforeAll(async () => {
-  api = await startTestApi({ OVERCAST_LOGIN_MAX_ATTEMPTS: '1000' });
-  owner = await createOrgWithUser(api.db);
-  ownerCookie = await login(api, owner);
+  ({ api, owner, ownerCookie } = await startOrgApi({ OVERCAST_LOGIN_MAX_ATTEMPTS: '1000' }));
 });
 afterAll(() => api?.close());
 
@@ -62,20 +60,12 @@ describe('team policies: lists and single reads agree', () => {
       ),
     );
     const member = await addMember(api, org, 'member');
-    const team = await api.app.inject({
-      method: 'POST',
-      url: '/api/v1/teams',
-      headers: { cookie: ownerCookie },
-      payload: { name: `prop-${randomBytes(3).toString('hex')}` },
+    const team = await send(api, ownerCookie, 'POST', '/api/v1/teams', {
+      name: `prop-${randomBytes(3).toString('hex')}`,
     });
     expect(team.statusCode).toBe(201);
     const teamId = team.json().id as string;
-    await api.app.inject({
-      method: 'PUT',
-      url: `/api/v1/teams/${teamId}/members`,
-      headers: { cookie: ownerCookie },
-      payload: { userIds: [member.userId] },
-    });
+    await send(api, ownerCookie, 'PUT', `/api/v1/teams/${teamId}/members`, { userIds: [member.userId] });
 
     const MACHINES = 10;
     const machineIds: string[] = [];

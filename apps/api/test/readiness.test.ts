@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrgWithUser, login, startTestApi, type TestApi } from './support/harness';
+import { describe, expect, it } from 'vitest';
+import { createOrgWithUser, login, startTestApi, useTestApi } from './support/harness';
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -12,15 +12,11 @@ async function closedPort(): Promise<number> {
 }
 
 describe('health', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-  afterAll(() => api.close());
+  const api = useTestApi();
 
   it('/healthz answers while the process runs; /readyz when Postgres and Redis answer', async () => {
-    expect((await api.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    const ready = await api.app.inject({ url: '/readyz' });
+    expect((await api().app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    const ready = await api().app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' } });
   });

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createApiToken } from '@overcast/core/auth';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/context';
 import { mount } from '../src/routes/mount';
 import type { TestApi, TestUser } from './support/harness';
-import { addMember, memberCookie, seedMachine, send, startOrgApi } from './support/harness';
+import { addMember, apiTokenOf, memberCookie, seedMachine, send, startOrgApi } from './support/harness';
 
 // Every /api/v1 route declares who may call it in config.authz, and the auth hook holds each
 // request to that declaration before the handler runs.
@@ -107,13 +106,7 @@ describe('the authorization hook', () => {
   });
 
   it('refuses an API token what only a browser session may do', async () => {
-    const { token } = await createApiToken(api.db, {
-      organizationId: owner.organizationId,
-      userId: owner.userId,
-      name: 'ci',
-      scope: 'full',
-      expiresAt: null,
-    });
+    const { token } = await apiTokenOf(api, owner, 'ci');
     const res = await send(api, { bearer: token }, 'POST', '/api/v1/me/tokens', {
       name: 'more',
       scope: 'full',

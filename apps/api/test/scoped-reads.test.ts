@@ -4,7 +4,7 @@ import { publishEvents } from '@overcast/core/events';
 import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApi, TestUser } from './support/harness';
-import { addMember, createOrgWithUser, login, send, startTestApi } from './support/harness';
+import { addMember, createOrgWithUser, login, send, startTestApi, watchStream } from './support/harness';
 
 // A member whose teams limit them to cloud A, to rules and schedules without the tag secret, and
 // to machines without the tag locked, reads runs, incidents, schedule history and live events
@@ -220,12 +220,9 @@ describe('policy-limited reads of what belongs to other resources', () => {
   });
 
   it('the live stream carries only events about what they may read, and follows a retag at once', async () => {
-    const theirs = await api.app.injectWS('/api/v1/stream', { headers: { cookie: memberCookie } });
-    const ours = await api.app.injectWS('/api/v1/stream', { headers: { cookie: ownerCookie } });
-    const got: StreamEvent[] = [];
-    const all: StreamEvent[] = [];
-    theirs.on('message', (m) => got.push(JSON.parse(String(m))));
-    ours.on('message', (m) => all.push(JSON.parse(String(m))));
+    const theirs = await watchStream<StreamEvent>(api, memberCookie);
+    const ours = await watchStream<StreamEvent>(api, ownerCookie);
+    const [got, all] = [theirs.events, ours.events];
     await new Promise((r) => setTimeout(r, 200));
     const machineEvent = (machineId: string, cloudId: string, n: number): StreamEvent => ({
       type: 'machine.changed',
@@ -280,8 +277,8 @@ describe('policy-limited reads of what belongs to other resources', () => {
       expect(seen(got)).toEqual([]);
     } finally {
       redis.disconnect();
-      theirs.terminate();
-      ours.terminate();
+      theirs.close();
+      ours.close();
     }
   });
 });

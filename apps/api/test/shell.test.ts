@@ -7,20 +7,18 @@ import { cleanupRecordings, openSshConnections, parseCast } from '@overcast/core
 import type { Role } from '@overcast/db';
 import { generateKeyPair } from '@overcast/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
 import type { TestApi, TestUser } from './support/harness';
 import {
   memberCookie as addMember,
   createOrgWithUser,
-  listenForSockets,
   login,
   reachedAt,
   seedCloud,
   seedMachine,
-  sshMachine,
-  startOrgApi,
+  send,
 } from './support/harness';
+import { type Control, connected, openSocket, startTerminalApi, type Terminal } from './support/terminal';
 
 let api: TestApi;
 let sshd: SshdHandle;
@@ -31,7 +29,6 @@ let viewerCookie: string;
 let machineId: string;
 let cloudId: string;
 let base: string;
-const recordings = mkdtempSync(join(tmpdir(), 'overcast-recordings-'));
 
 const addUser = (organizationId: string, role: Role) => addMember(api, organizationId, role);
 
@@ -45,90 +42,23 @@ const addMachine = (
 const addCloud = async (organizationId: string) =>
   (await seedCloud(api.db, organizationId, { provider: 'digitalocean' })).id;
 
-interface Control {
-  type: string;
-  state?: string;
-  code?: string;
-  message?: string;
-  reason?: string;
-  sessionId?: string;
-  hostKey?: { algorithm: string; fingerprint: string; firstUse: boolean };
-  expectedFingerprint?: string;
-  actualFingerprint?: string;
+function openTerminal(cookie: string, id = machineId, query = ''): Promise<Terminal> {
+  return openSocket(`${base}/api/v1/machines/${id}/shell${query}`, cookie ? { cookie } : {});
 }
 
-interface Terminal {
-  ws: WebSocket;
-  bytes(): Buffer;
-  text(): string;
-  controls: Control[];
-  closed: Promise<void>;
-  type(s: string): void;
-  send(message: unknown): void;
-  waitFor(pattern: RegExp): Promise<void>;
-  waitControl(match: (c: Control) => boolean): Promise<Control>;
-}
-
-async function openTerminal(cookie: string, id = machineId, query = ''): Promise<Terminal> {
-  const chunks: Buffer[] = [];
-  const controls: Control[] = [];
-  let closedResolve: () => void = () => {};
-  const closed = new Promise<void>((r) => {
-    closedResolve = r;
-  });
-  const ws = new WebSocket(`${base}/api/v1/machines/${id}/shell${query}`, {
-    headers: cookie ? { cookie } : {},
-  });
-  ws.on('message', (data: Buffer, isBinary: boolean) => {
-    if (isBinary) chunks.push(Buffer.from(data));
-    else controls.push(JSON.parse(data.toString()) as Control);
-  });
-  ws.on('close', () => closedResolve());
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const bytes = () => Buffer.concat(chunks);
-  return {
-    ws,
-    bytes,
-    text: () => bytes().toString('utf8'),
-    controls,
-    closed,
-    type: (s) => ws.send(Buffer.from(s), { binary: true }),
-    send: (message) => ws.send(JSON.stringify(message)),
-    waitFor: (pattern) => expect.poll(() => bytes().toString('utf8'), { timeout: 10_000 }).toMatch(pattern),
-    async waitControl(match) {
-      try {
-        await expect.poll(() => controls.some(match), { timeout: 20_000 }).toBe(true);
-      } catch {
-        throw new Error(`control message not seen; got ${JSON.stringify(controls)}`);
-      }
-      return controls.find(match) as Control;
-    },
-  };
-}
-
-const connected = (c: Control) => c.type === 'status' && c.state === 'connected';
 const closedStatus = (c: Control) => c.type === 'status' && c.state === 'closed';
 const errorCode = (code: string) => (c: Control) => c.type === 'error' && c.code === code;
 
+let terminalApi: Awaited<ReturnType<typeof startTerminalApi>> | undefined;
+
 beforeAll(async () => {
-  ({ api, owner, ownerCookie } = await startOrgApi({
-    OVERCAST_SHELL_RECORDINGS_DIR: recordings,
-    OVERCAST_LOGIN_MAX_ATTEMPTS: '1000',
-  }));
+  terminalApi = await startTerminalApi();
+  ({ api, owner, ownerCookie, sshd, cloudId, machineId, base } = terminalApi);
   memberCookie = await addUser(owner.organizationId, 'member');
   viewerCookie = await addUser(owner.organizationId, 'viewer');
-  ({ sshd, cloudId, machineId } = await sshMachine(api, owner, ownerCookie));
-  base = await listenForSockets(api);
 });
 
-afterAll(async () => {
-  await sshd?.stop();
-  await api?.close();
-  rmSync(recordings, { recursive: true, force: true });
-});
+afterAll(() => terminalApi?.close());
 
 describe('web terminal', () => {
   let firstSession = '';
@@ -262,11 +192,8 @@ describe('web terminal', () => {
   });
 
   it('a key the host does not accept gives the authentication message', async () => {
-    const other = await api.app.inject({
-      method: 'POST',
-      url: '/api/v1/ssh-keys',
-      headers: { cookie: memberCookie },
-      payload: { name: `stranger-${randomBytes(3).toString('hex')}` },
+    const other = await send(api, memberCookie, 'POST', '/api/v1/ssh-keys', {
+      name: `stranger-${randomBytes(3).toString('hex')}`,
     });
     expect(other.statusCode).toBe(201);
     const put = await api.app.inject({
@@ -332,26 +259,11 @@ describe('web terminal', () => {
 
   it('the REST route accepts a changed host key (admins only)', async () => {
     const fresh = await sshd.restartWithNewHostKey();
-    const denied = await api.app.inject({
-      method: 'POST',
-      url: `/api/v1/machines/${machineId}/host-keys/accept`,
-      headers: { cookie: memberCookie },
-      payload: { fingerprint: fresh },
-    });
-    expect(denied.statusCode).toBe(403);
-    const bad = await api.app.inject({
-      method: 'POST',
-      url: `/api/v1/machines/${machineId}/host-keys/accept`,
-      headers: { cookie: ownerCookie },
-      payload: { fingerprint: 'not a fingerprint' },
-    });
-    expect(bad.statusCode).toBe(400);
-    const ok = await api.app.inject({
-      method: 'POST',
-      url: `/api/v1/machines/${machineId}/host-keys/accept`,
-      headers: { cookie: ownerCookie },
-      payload: { fingerprint: fresh },
-    });
+    const accept = (cookie: string, fingerprint: string) =>
+      send(api, cookie, 'POST', `/api/v1/machines/${machineId}/host-keys/accept`, { fingerprint });
+    expect((await accept(memberCookie, fresh)).statusCode).toBe(403);
+    expect((await accept(ownerCookie, 'not a fingerprint')).statusCode).toBe(400);
+    const ok = await accept(ownerCookie, fresh);
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ fingerprint: fresh, port: sshd.port, acceptedById: owner.userId });
     const term = await openTerminal(memberCookie);
@@ -544,30 +456,21 @@ describe('hosts of an SSH-host cloud', () => {
       // A fresh organization: no SSH keys at all, so only the cloud's credentials can work.
       const other = await createOrgWithUser(api.db);
       const cookie = await login(api, other);
-      const cloud = await api.db.prisma.cloud.create({
-        data: {
-          organizationId: other.organizationId,
-          provider: 'ssh_host',
-          title: 'bare metal',
-          credentials: Buffer.from('x'),
-          config: { hosts: [{ address: '127.0.0.1', port: host.port, username: host.user }] },
-        },
+      const cloud = await seedCloud(api.db, other.organizationId, {
+        title: 'bare metal',
+        config: { hosts: [{ address: '127.0.0.1', port: host.port, username: host.user }] },
       });
       await api.db.prisma.cloud.update({
         where: { id: cloud.id },
         data: { credentials: sealCredentials(api.box, cloud.id, { privateKey: pair.privateKey }) },
       });
-      const machine = await api.db.prisma.machine.create({
-        data: {
-          organizationId: other.organizationId,
-          cloudId: cloud.id,
-          externalId: `127.0.0.1:${host.port}`,
-          name: 'rack-1',
-          state: 'running',
-          publicIps: ['127.0.0.1'],
-        },
+      const rack = await seedMachine(api.db, other.organizationId, {
+        cloudId: cloud.id,
+        externalId: `127.0.0.1:${host.port}`,
+        name: 'rack-1',
+        publicIps: ['127.0.0.1'],
       });
-      const t = await openTerminal(cookie, machine.id);
+      const t = await openTerminal(cookie, rack);
       await t.waitControl(connected);
       t.type('echo cloud-login-$((20+22))\n');
       await t.waitFor(/cloud-login-42/);

@@ -1,77 +1,33 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { announceAccessChange } from '@overcast/core/auth';
 import type { Role } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import type { SshdHandle } from '../../../test/support/sshd';
 import type { TestApi, TestUser } from './support/harness';
-import {
-  addMember,
-  createOrgWithUser,
-  headersOf,
-  listenForSockets,
-  login,
-  send,
-  sshMachine,
-  startOrgApi,
-} from './support/harness';
+import { addMember, createOrgWithUser, headersOf, login, send } from './support/harness';
+import { connected, openSocket, startTerminalApi, type Terminal } from './support/terminal';
 
 // An open terminal or event stream lives only as long as the access that opened it: every kind of
 // revocation closes it within a second, saying why in the close frame.
 
 let api: TestApi;
-let sshd: SshdHandle;
 let owner: TestUser;
 let ownerCookie: string;
 let base: string;
 let machineId: string;
 let cloudId: string;
 
-const recordings = mkdtempSync(join(tmpdir(), 'overcast-recordings-'));
 const hex = () => randomBytes(4).toString('hex');
 type Credential = { cookie: string } | { bearer: string };
 
 const call = (who: Credential, method: string, url: string, payload?: unknown) =>
   send(api, who, method, url, payload);
 
-interface OpenSocket {
-  ws: WebSocket;
-  text(): string;
-  closed: Promise<{ code: number; reason: string; at: number }>;
-  isOpen(): boolean;
-}
+type OpenSocket = Terminal;
 
 async function open(who: Credential, path: string): Promise<OpenSocket> {
-  const ws = new WebSocket(`${base}${path}`, { headers: headersOf(who) });
-  const chunks: Buffer[] = [];
-  const controls: { type: string; state?: string }[] = [];
-  ws.on('message', (data: Buffer, binary: boolean) => {
-    if (binary) chunks.push(Buffer.from(data));
-    else controls.push(JSON.parse(data.toString()));
-  });
-  const closed = new Promise<{ code: number; reason: string; at: number }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString(), at: Date.now() })),
-  );
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  if (path.endsWith('/shell')) {
-    await expect
-      .poll(() => controls.some((c) => c.type === 'status' && c.state === 'connected'), { timeout: 15_000 })
-      .toBe(true);
-  } else {
-    await expect.poll(() => controls.some((c) => c.type === 'hello')).toBe(true);
-  }
-  return {
-    ws,
-    text: () => Buffer.concat(chunks).toString('utf8'),
-    closed,
-    isOpen: () => ws.readyState === ws.OPEN,
-  };
+  const socket = await openSocket(`${base}${path}`, headersOf(who));
+  await socket.waitControl(path.endsWith('/shell') ? connected : (c) => c.type === 'hello');
+  return socket;
 }
 
 const openStream = (who: Credential) => open(who, '/api/v1/stream');
@@ -84,15 +40,35 @@ async function runs(term: OpenSocket): Promise<void> {
   await expect.poll(() => term.text(), { timeout: 10_000 }).toContain(mark);
 }
 
-/** Waits for the socket to close and returns its close frame; fails if that took over a second. */
-async function closesWithin(socket: OpenSocket, since: number, ms = 1_000) {
+/** Waits for the socket to close with this close frame; fails if that took over `ms`. */
+async function closesWith(
+  socket: OpenSocket,
+  since: number,
+  frame: { code: number; reason?: string },
+  ms = 1_000,
+) {
   const closed = await Promise.race([
     socket.closed,
     new Promise<null>((r) => setTimeout(() => r(null), ms + 2_000)),
   ]);
   expect(closed, 'the socket is still open').not.toBeNull();
   expect(closed!.at - since).toBeLessThanOrEqual(ms);
-  return closed!;
+  expect(closed).toMatchObject(frame);
+}
+
+/** The close frames of access that ended, and of access that no longer allows a terminal. */
+const revoked = (why: string) => ({ code: 4401, reason: `Your access was revoked: ${why}` });
+const NARROWED = {
+  code: 4403,
+  reason: 'Your access changed: your role or teams no longer allow a terminal here',
+};
+
+/** A new team whose one member is `userId`; sets the team's policies. */
+async function teamOf(userId: string) {
+  const asOwner = { cookie: ownerCookie };
+  const team = (await call(asOwner, 'POST', '/api/v1/teams', { name: `t-${hex()}` })).json();
+  await call(asOwner, 'PUT', `/api/v1/teams/${team.id}/members`, { userIds: [userId] });
+  return (policies: unknown[]) => call(asOwner, 'PUT', `/api/v1/teams/${team.id}/policies`, { policies });
 }
 
 async function member(role: Role = 'member') {
@@ -100,20 +76,14 @@ async function member(role: Role = 'member') {
   return { ...m, who: { cookie: m.cookie } as Credential };
 }
 
+let terminalApi: Awaited<ReturnType<typeof startTerminalApi>> | undefined;
+
 beforeAll(async () => {
-  ({ api, owner, ownerCookie } = await startOrgApi({
-    OVERCAST_SHELL_RECORDINGS_DIR: recordings,
-    OVERCAST_LOGIN_MAX_ATTEMPTS: '1000',
-  }));
-  ({ sshd, cloudId, machineId } = await sshMachine(api, owner, ownerCookie));
-  base = await listenForSockets(api);
+  terminalApi = await startTerminalApi();
+  ({ api, owner, ownerCookie, cloudId, machineId, base } = terminalApi);
 });
 
-afterAll(async () => {
-  await sshd?.stop();
-  await api?.close();
-  rmSync(recordings, { recursive: true, force: true });
-});
+afterAll(() => terminalApi?.close());
 
 describe('revocation closes open sockets within a second, saying why', () => {
   it('removing a member closes their terminal and stream', async () => {
@@ -124,9 +94,7 @@ describe('revocation closes open sockets within a second, saying why', () => {
     const res = await call({ cookie: ownerCookie }, 'DELETE', `/api/v1/members/${m.userId}`);
     expect(res.statusCode).toBe(204);
     for (const s of [term, stream]) {
-      const { code, reason } = await closesWithin(s, since);
-      expect(code).toBe(4401);
-      expect(reason).toBe('Your access was revoked: removed from the organization');
+      await closesWith(s, since, revoked('removed from the organization'));
     }
     // The SSH session ended with it, and the history says why.
     await expect
@@ -154,9 +122,7 @@ describe('revocation closes open sockets within a second, saying why', () => {
     const res = await call(m.who, 'DELETE', `/api/v1/me/tokens/${created.json().apiToken.id}`);
     expect(res.statusCode).toBe(204);
     for (const s of [term, stream]) {
-      const { code, reason } = await closesWithin(s, since);
-      expect(code).toBe(4401);
-      expect(reason).toBe('Your access was revoked: the API token was revoked');
+      await closesWith(s, since, revoked('the API token was revoked'));
     }
     expect(viaSession.isOpen()).toBe(true);
     viaSession.ws.close();
@@ -174,9 +140,7 @@ describe('revocation closes open sockets within a second, saying why', () => {
     const res = await call(m.who, 'POST', '/api/v1/me/sessions/revoke-all');
     expect(res.statusCode).toBe(200);
     for (const s of [term, stream, elsewhere]) {
-      const { code, reason } = await closesWithin(s, since);
-      expect(code).toBe(4401);
-      expect(reason).toBe('Your access was revoked: this session was signed out');
+      await closesWith(s, since, revoked('this session was signed out'));
     }
   });
 
@@ -191,16 +155,13 @@ describe('revocation closes open sockets within a second, saying why', () => {
     const otherSession = sessions.find((s) => !s.current)!;
     let since = Date.now();
     expect((await call(m.who, 'DELETE', `/api/v1/me/sessions/${otherSession.id}`)).statusCode).toBe(204);
-    expect((await closesWithin(theirs, since)).code).toBe(4401);
+    await closesWith(theirs, since, { code: 4401 });
     expect(mine.isOpen()).toBe(true);
     const term = await openTerminal(m.who);
     since = Date.now();
     expect((await call(m.who, 'POST', '/api/v1/auth/logout')).statusCode).toBeLessThan(300);
     for (const s of [mine, term]) {
-      expect(await closesWithin(s, since)).toMatchObject({
-        code: 4401,
-        reason: 'Your access was revoked: this session was signed out',
-      });
+      await closesWith(s, since, revoked('this session was signed out'));
     }
   });
 
@@ -216,9 +177,7 @@ describe('revocation closes open sockets within a second, saying why', () => {
       where: { id: session.id },
       data: { expiresAt: new Date(expiresAt) },
     });
-    const { code, reason } = await closesWithin(stream, expiresAt);
-    expect(code).toBe(4401);
-    expect(reason).toBe('Your access was revoked: this session expired; log in again');
+    await closesWith(stream, expiresAt, revoked('this session expired; log in again'));
   });
 
   it('a role change closes a terminal the new role may not have; the stream stays and follows the role', async () => {
@@ -230,9 +189,7 @@ describe('revocation closes open sockets within a second, saying why', () => {
       role: 'viewer',
     });
     expect(res.statusCode).toBe(204);
-    const { code, reason } = await closesWithin(term, since);
-    expect(code).toBe(4403);
-    expect(reason).toBe('Your access changed: your role or teams no longer allow a terminal here');
+    await closesWith(term, since, NARROWED);
     await new Promise((r) => setTimeout(r, 200));
     expect(stream.isOpen()).toBe(true);
     stream.ws.close();
@@ -240,12 +197,7 @@ describe('revocation closes open sockets within a second, saying why', () => {
 
   it('a team policy that takes away the terminal closes it; one that keeps it does not', async () => {
     const m = await member();
-    const team = (
-      await call({ cookie: ownerCookie }, 'POST', '/api/v1/teams', { name: `t-${hex()}` })
-    ).json();
-    await call({ cookie: ownerCookie }, 'PUT', `/api/v1/teams/${team.id}/members`, { userIds: [m.userId] });
-    const setPolicies = (policies: unknown[]) =>
-      call({ cookie: ownerCookie }, 'PUT', `/api/v1/teams/${team.id}/policies`, { policies });
+    const setPolicies = await teamOf(m.userId);
     expect(
       (await setPolicies([{ effect: 'allow', action: '*', kind: '*', cloudIds: [cloudId] }])).statusCode,
     ).toBe(200);
@@ -264,23 +216,16 @@ describe('revocation closes open sockets within a second, saying why', () => {
       { effect: 'allow', action: '*', kind: '*' },
       { effect: 'deny', action: 'shell', kind: 'machines', cloudIds: [cloudId] },
     ]);
-    const { code, reason } = await closesWithin(term, since);
-    expect(code).toBe(4403);
-    expect(reason).toBe('Your access changed: your role or teams no longer allow a terminal here');
+    await closesWith(term, since, NARROWED);
   });
 
   it('tagging the machine so a policy no longer covers it closes the terminal on it', async () => {
     const m = await member();
-    const team = (
-      await call({ cookie: ownerCookie }, 'POST', '/api/v1/teams', { name: `t-${hex()}` })
-    ).json();
-    await call({ cookie: ownerCookie }, 'PUT', `/api/v1/teams/${team.id}/members`, { userIds: [m.userId] });
-    await call({ cookie: ownerCookie }, 'PUT', `/api/v1/teams/${team.id}/policies`, {
-      policies: [
-        { effect: 'allow', action: '*', kind: '*' },
-        { effect: 'deny', action: 'shell', kind: 'machines', tags: { frozen: '' } },
-      ],
-    });
+    const setPolicies = await teamOf(m.userId);
+    await setPolicies([
+      { effect: 'allow', action: '*', kind: '*' },
+      { effect: 'deny', action: 'shell', kind: 'machines', tags: { frozen: '' } },
+    ]);
     const term = await openTerminal(m.who);
     await runs(term);
     const since = Date.now();
@@ -288,9 +233,7 @@ describe('revocation closes open sockets within a second, saying why', () => {
       tags: { frozen: 'yes' },
     });
     expect(tagged.statusCode).toBeLessThan(300);
-    const { code, reason } = await closesWithin(term, since);
-    expect(code).toBe(4403);
-    expect(reason).toBe('Your access changed: your role or teams no longer allow a terminal here');
+    await closesWith(term, since, NARROWED);
     await api.db.prisma.tag.deleteMany({ where: { resourceId: machineId, key: 'frozen' } });
   });
 
@@ -314,10 +257,7 @@ describe('revocation closes open sockets within a second, saying why', () => {
     expect(stream.isOpen()).toBe(true);
     const since = Date.now();
     await announceAccessChange(api.db, { organizationId: owner.organizationId, userId: m.userId });
-    expect(await closesWithin(stream, since)).toMatchObject({
-      code: 4401,
-      reason: 'Your access was revoked: removed from the organization',
-    });
+    await closesWith(stream, since, revoked('removed from the organization'));
   });
 
   it('a revocation made while the api’s listening connection was down still closes the socket', async () => {
@@ -330,8 +270,7 @@ describe('revocation closes open sockets within a second, saying why', () => {
     const since = Date.now();
     await call({ cookie: ownerCookie }, 'DELETE', `/api/v1/members/${m.userId}`);
     // Heard at once, or on reconnecting (after a second) by re-checking every socket.
-    const { code } = await closesWithin(stream, since, 3_000);
-    expect(code).toBe(4401);
+    await closesWith(stream, since, { code: 4401 }, 3_000);
   });
 
   it('deleting an organization closes every socket opened in it', async () => {
@@ -340,8 +279,6 @@ describe('revocation closes open sockets within a second, saying why', () => {
     const stream = await openStream({ cookie });
     const since = Date.now();
     await api.db.prisma.organization.delete({ where: { id: other.organizationId } });
-    const { code, reason } = await closesWithin(stream, since);
-    expect(code).toBe(4401);
-    expect(reason).toBe('Your access was revoked: the organization was deleted');
+    await closesWith(stream, since, revoked('the organization was deleted'));
   });
 });

@@ -1,9 +1,8 @@
-import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
+import type { DigitalOceanSim } from '@overcast/cloud-sim';
 import { resolveTargets } from '@overcast/core/automation';
-import { pollCloud } from '@overcast/core/polling';
-import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrgWithUser, login, startTestApi, type TestApi, type TestUser } from './support/harness';
+import { startDigitalOceanApi } from './support/clouds';
+import type { TestApi, TestUser } from './support/harness';
 
 // One tag syntax, key=value, from the create wizard to DigitalOcean and back, to the machine
 // list's filter and to schedule targets.
@@ -13,18 +12,12 @@ let sim: DigitalOceanSim;
 let owner: TestUser;
 let cookie: string;
 let cloudId: string;
-const redis = createRedis(process.env.REDIS_URL!, { enableOfflineQueue: true });
+let started: Awaited<ReturnType<typeof startDigitalOceanApi>> | undefined;
 const TOKEN = 'do-token-tags-test';
 
 beforeAll(async () => {
-  api = await startTestApi();
-  sim = await startDigitalOceanSim({
-    accounts: [{ token: TOKEN, droplets: 5, namePrefix: 'web' }],
-    bootDelayMs: 0,
-    actionDelayMs: 0,
-  });
-  owner = await createOrgWithUser(api.db);
-  cookie = await login(api, owner);
+  started = await startDigitalOceanApi(TOKEN, 5);
+  ({ api, owner, ownerCookie: cookie, sim } = started);
   const res = await call('POST', '/api/v1/clouds', {
     provider: 'digitalocean',
     title: 'DO',
@@ -33,11 +26,7 @@ beforeAll(async () => {
   });
   cloudId = res.json().id;
 });
-afterAll(async () => {
-  await sim.close();
-  await api.close();
-  redis.disconnect();
-});
+afterAll(() => started?.close());
 
 const call = (method: string, url: string, payload?: unknown) =>
   api.app.inject({ method: method as 'GET', url, payload: payload as object, headers: { cookie } });
@@ -56,11 +45,7 @@ describe('tags on DigitalOcean', () => {
     const droplet = [...sim.account(TOKEN).droplets.values()].find((d) => d.name === 'qa-1')!;
     expect(droplet.tags).toEqual(['env:qa', 'web']);
 
-    const poll = await pollCloud(
-      { db: api.db, box: api.box, redis, settings: api.settings },
-      cloudId,
-      'machines',
-    );
+    const poll = await started!.poll(cloudId);
     expect(poll.status).toBe('ok');
     const id = created.json().id;
     expect((await call('GET', `/api/v1/machines/${id}`)).json().machine.tags).toEqual({ env: 'qa', web: '' });
@@ -79,7 +64,7 @@ describe('tags on DigitalOcean', () => {
   it("a tag set in DigitalOcean's own console as key:value is the same tag", async () => {
     const [first] = [...sim.account(TOKEN).droplets.values()];
     first!.tags.push('team:payments');
-    await pollCloud({ db: api.db, box: api.box, redis, settings: api.settings }, cloudId, 'machines');
+    await started!.poll(cloudId);
     const page = (await call('GET', `/api/v1/machines?tag=${encodeURIComponent('team=payments')}`)).json();
     expect(page.items.map((m: { externalId: string }) => m.externalId)).toEqual([String(first!.id)]);
   });

@@ -6,7 +6,15 @@ import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../../../test/support/smtp';
 import type { Caller, TestApi, TestUser } from './support/harness';
-import { addMember, createOrgWithUser, login, send, startTestApi } from './support/harness';
+import {
+  addMember,
+  createOrgWithUser,
+  login,
+  send,
+  startOrgApi,
+  startTestApi,
+  watchStream,
+} from './support/harness';
 
 let api: TestApi;
 let owner: TestUser;
@@ -51,9 +59,7 @@ async function auditActions(organizationId: string): Promise<{ action: string; r
 }
 
 beforeAll(async () => {
-  api = await startTestApi({ OVERCAST_LOGIN_MAX_ATTEMPTS: '1000' });
-  owner = await createOrgWithUser(api.db);
-  ownerCookie = await login(api, owner);
+  ({ api, owner, ownerCookie } = await startOrgApi({ OVERCAST_LOGIN_MAX_ATTEMPTS: '1000' }));
 });
 afterAll(() => api?.close());
 
@@ -298,12 +304,9 @@ describe('team policies', () => {
     await call(ownerCookie, 'PUT', `/api/v1/teams/${team.id}/policies`, {
       policies: [{ effect: 'allow', action: '*', kind: '*', cloudIds: [a.id] }],
     });
-    const theirs = await api.app.injectWS('/api/v1/stream', { headers: { cookie: member.cookie } });
-    const ours = await api.app.injectWS('/api/v1/stream', { headers: { cookie: ownerCookie } });
-    const got: { cloudId?: string }[] = [];
-    const all: { cloudId?: string }[] = [];
-    theirs.on('message', (m) => got.push(JSON.parse(String(m))));
-    ours.on('message', (m) => all.push(JSON.parse(String(m))));
+    const theirs = await watchStream<{ cloudId?: string }>(api, member.cookie);
+    const ours = await watchStream<{ cloudId?: string }>(api, ownerCookie);
+    const [got, all] = [theirs.events, ours.events];
     await new Promise((r) => setTimeout(r, 200));
     const redis = createRedis(api.settings.redisUrl, { enableOfflineQueue: true });
     try {
@@ -322,8 +325,8 @@ describe('team policies', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(all.filter((e) => e.cloudId).map((e) => e.cloudId)).toEqual([b.id, b.id, a.id, a.id]);
     expect(got.filter((e) => e.cloudId).map((e) => e.cloudId)).toEqual([a.id, a.id]);
-    theirs.terminate();
-    ours.terminate();
+    theirs.close();
+    ours.close();
   });
 
   it('policies may only name the organization’s clouds, and only admins change them', async () => {
@@ -521,30 +524,11 @@ describe('API tokens and sessions', () => {
 
 describe('hardening', () => {
   it('refuses cross-site changes made with a session cookie', async () => {
-    const evil = await call(
-      ownerCookie,
-      'POST',
-      '/api/v1/teams',
-      { name: `x-${hex()}` },
-      { origin: 'https://evil.example' },
-    );
-    expect(evil.statusCode).toBe(403);
-    const site = await call(
-      ownerCookie,
-      'POST',
-      '/api/v1/teams',
-      { name: `x-${hex()}` },
-      { 'sec-fetch-site': 'cross-site' },
-    );
-    expect(site.statusCode).toBe(403);
-    const same = await call(
-      ownerCookie,
-      'POST',
-      '/api/v1/teams',
-      { name: `x-${hex()}` },
-      { origin: 'http://localhost:80' },
-    );
-    expect(same.statusCode).toBe(201);
+    const createTeamWith = (headers: Record<string, string>) =>
+      call(ownerCookie, 'POST', '/api/v1/teams', { name: `x-${hex()}` }, headers);
+    expect((await createTeamWith({ origin: 'https://evil.example' })).statusCode).toBe(403);
+    expect((await createTeamWith({ 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+    expect((await createTeamWith({ origin: 'http://localhost:80' })).statusCode).toBe(201);
     // A WebSocket opened from another site (cross-site WebSocket hijacking) is refused too.
     await expect(
       api.app.injectWS('/api/v1/stream', {

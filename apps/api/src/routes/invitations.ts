@@ -20,6 +20,7 @@ import {
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { orgActorOf } from '../http/caller';
+import { NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 import { startSession } from '../http/session';
 
@@ -68,12 +69,9 @@ export const invitationRoutes: RoutePlugin = (app, deps) => {
     route(
       'Withdraw a pending invitation; its link stops working',
       { role: 'admin', doing: 'withdraw invitations' },
-      { params: IdParams, response: { 204: T.Null() } },
+      { params: IdParams, response: NoContent },
     ),
-    async (request, reply) => {
-      await revokeInvitation(db, orgActorOf(request), request.params.id);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) => noContent(reply, revokeInvitation(db, orgActorOf(request), request.params.id)),
   );
 
   // Invite links are guessable secrets too: an address gets as many tries as at the login.

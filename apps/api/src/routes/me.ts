@@ -31,6 +31,7 @@ import {
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { meOf, userActorOf } from '../http/caller';
+import { NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 import { clearSessionCookie } from '../http/session';
 
@@ -121,12 +122,9 @@ export const meRoutes: RoutePlugin = (app, deps) => {
     '/tokens/:id',
     route('Revoke one of your API tokens; it stops working at once', 'authenticated', {
       params: IdParams,
-      response: { 204: T.Null() },
+      response: NoContent,
     }),
-    async (request, reply) => {
-      await revokeApiToken(db, userActorOf(request), request.params.id);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) => noContent(reply, revokeApiToken(db, userActorOf(request), request.params.id)),
   );
 
   app.get(
@@ -139,11 +137,9 @@ export const meRoutes: RoutePlugin = (app, deps) => {
 
   app.delete(
     '/sessions/:id',
-    route('Log out one of your sessions', 'authenticated', { params: IdParams, response: { 204: T.Null() } }),
-    async (request, reply) => {
-      await revokeUserSession(db, userActorOf(request), request.params.id);
-      return reply.status(204).send(null);
-    },
+    route('Log out one of your sessions', 'authenticated', { params: IdParams, response: NoContent }),
+    async (request, reply) =>
+      noContent(reply, revokeUserSession(db, userActorOf(request), request.params.id)),
   );
 
   app.post(
@@ -185,11 +181,9 @@ export const meRoutes: RoutePlugin = (app, deps) => {
     route(
       'Turn two-factor login off (needs your password)',
       { session: 'turn off two-factor login' },
-      { body: TotpDisableRequest, response: { 204: T.Null() } },
+      { body: TotpDisableRequest, response: NoContent },
     ),
-    async (request, reply) => {
-      await disableTotp(db, app.attempts, userActorOf(request), request.body.password);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) =>
+      noContent(reply, disableTotp(db, app.attempts, userActorOf(request), request.body.password)),
   );
 };

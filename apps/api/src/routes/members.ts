@@ -1,8 +1,8 @@
 import { MemberList, UpdateMemberRequest, UserIdParams } from '@overcast/contracts';
 import { listMembers, removeMember, setMemberRole } from '@overcast/core/orgs';
-import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { type authOf, orgActorOf } from '../http/caller';
+import { NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 
 /** The organization's members and their roles: everyone sees them, admins change them. */
@@ -25,12 +25,10 @@ export const memberRoutes: RoutePlugin = (app, { db }) => {
     route(
       "Change a member's role (owners alone make or unmake owners; the last owner stays)",
       { role: 'admin', doing: 'change roles' },
-      { params: UserIdParams, body: UpdateMemberRequest, response: { 204: T.Null() } },
+      { params: UserIdParams, body: UpdateMemberRequest, response: NoContent },
     ),
-    async (request, reply) => {
-      await setMemberRole(db, adminActor(request), request.params.userId, request.body.role);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) =>
+      noContent(reply, setMemberRole(db, adminActor(request), request.params.userId, request.body.role)),
   );
 
   app.delete(
@@ -38,11 +36,8 @@ export const memberRoutes: RoutePlugin = (app, { db }) => {
     route(
       'Remove a member: their sessions and API tokens in this organization stop working',
       { role: 'admin', doing: 'remove members' },
-      { params: UserIdParams, response: { 204: T.Null() } },
+      { params: UserIdParams, response: NoContent },
     ),
-    async (request, reply) => {
-      await removeMember(db, adminActor(request), request.params.userId);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) => noContent(reply, removeMember(db, adminActor(request), request.params.userId)),
   );
 };

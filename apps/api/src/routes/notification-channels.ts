@@ -18,6 +18,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
+import { created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 
 /** Where notifications go. Channels are where rules send their notices: they follow the rules rights. */
@@ -43,8 +44,7 @@ export const notificationChannelRoutes: RoutePlugin = (app, ctx) => {
       may('rules', 'create'),
       { body: CreateNotificationChannelRequest, response: { 201: T.Ref(NotificationChannel) } },
     ),
-    async (request, reply) =>
-      reply.status(201).send(await createChannel(ctx, orgActorOf(request), request.body)),
+    async (request, reply) => created(reply, createChannel(ctx, orgActorOf(request), request.body)),
   );
 
   app.patch(
@@ -59,11 +59,8 @@ export const notificationChannelRoutes: RoutePlugin = (app, ctx) => {
 
   app.delete(
     '/:id',
-    route('Delete a channel', may('rules', 'delete'), { params: IdParams, response: { 204: T.Null() } }),
-    async (request, reply) => {
-      await deleteChannel(db, orgActorOf(request), request.params.id);
-      return reply.status(204).send(null);
-    },
+    route('Delete a channel', may('rules', 'delete'), { params: IdParams, response: NoContent }),
+    async (request, reply) => noContent(reply, deleteChannel(db, orgActorOf(request), request.params.id)),
   );
 
   app.post(

@@ -5,6 +5,8 @@ import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
+import { oneInOrg } from '../http/in-org';
+import { created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 
 /** Alert rules; their incidents are under /incidents. */
@@ -22,13 +24,13 @@ export const ruleRoutes: RoutePlugin = (app, { db }) => {
       response: { 201: T.Ref(Rule) },
     }),
     async (request, reply) =>
-      reply.status(201).send(await createRule(db, orgActorOf(request), request.body as CreateRuleRequest)),
+      created(reply, createRule(db, orgActorOf(request), request.body as CreateRuleRequest)),
   );
 
   app.get(
     '/:id',
     route('One rule', may('rules', 'read', byId), { params: IdParams, response: { 200: T.Ref(Rule) } }),
-    async (request) => getRule(db, request.caller.organizationId, request.params.id),
+    oneInOrg(db, getRule),
   );
 
   app.patch(
@@ -46,11 +48,8 @@ export const ruleRoutes: RoutePlugin = (app, { db }) => {
     '/:id',
     route('Delete a rule and its incidents', may('rules', 'delete', byId), {
       params: IdParams,
-      response: { 204: T.Null() },
+      response: NoContent,
     }),
-    async (request, reply) => {
-      await deleteRule(db, orgActorOf(request), request.params.id);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) => noContent(reply, deleteRule(db, orgActorOf(request), request.params.id)),
   );
 };

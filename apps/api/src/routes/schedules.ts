@@ -17,10 +17,11 @@ import {
   previewSchedule,
   updateSchedule,
 } from '@overcast/core/automation';
-import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
+import { oneInOrg } from '../http/in-org';
+import { created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 import { RunsQuery } from './script-runs';
 
@@ -52,14 +53,13 @@ export const scheduleRoutes: RoutePlugin = (app, ctx) => {
       body: CreateScheduleRequest,
       response: { 201: Schedule },
     }),
-    async (request, reply) =>
-      reply.status(201).send(await createSchedule(ctx, orgActorOf(request), request.body)),
+    async (request, reply) => created(reply, createSchedule(ctx, orgActorOf(request), request.body)),
   );
 
   app.get(
     '/:id',
     route('One schedule', may('schedules', 'read', byId), { params: IdParams, response: { 200: Schedule } }),
-    async (request) => getSchedule(db, request.caller.organizationId, request.params.id),
+    oneInOrg(db, getSchedule),
   );
 
   app.patch(
@@ -76,12 +76,9 @@ export const scheduleRoutes: RoutePlugin = (app, ctx) => {
     '/:id',
     route('Delete a schedule and its history', may('schedules', 'delete', byId), {
       params: IdParams,
-      response: { 204: T.Null() },
+      response: NoContent,
     }),
-    async (request, reply) => {
-      await deleteSchedule(ctx, orgActorOf(request), request.params.id);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) => noContent(reply, deleteSchedule(ctx, orgActorOf(request), request.params.id)),
   );
 
   app.get(

@@ -19,10 +19,11 @@ import {
   startScriptRun,
   updateScript,
 } from '@overcast/core/automation';
-import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
+import { itemsInOrg, oneInOrg } from '../http/in-org';
+import { created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 import { RunsQuery } from './script-runs';
 
@@ -43,8 +44,7 @@ export const scriptRoutes: RoutePlugin = (app, ctx) => {
       body: CreateScriptRequest,
       response: { 201: Script },
     }),
-    async (request, reply) =>
-      reply.status(201).send(await createScript(db, orgActorOf(request), request.body)),
+    async (request, reply) => created(reply, createScript(db, orgActorOf(request), request.body)),
   );
 
   app.get(
@@ -53,7 +53,7 @@ export const scriptRoutes: RoutePlugin = (app, ctx) => {
       params: IdParams,
       response: { 200: Script },
     }),
-    async (request) => getScript(db, request.caller.organizationId, request.params.id),
+    oneInOrg(db, getScript),
   );
 
   app.patch(
@@ -71,12 +71,9 @@ export const scriptRoutes: RoutePlugin = (app, ctx) => {
     route(
       'Delete a script with its versions and runs (refused while a schedule runs it)',
       may('scripts', 'delete', byId),
-      { params: IdParams, response: { 204: T.Null() } },
+      { params: IdParams, response: NoContent },
     ),
-    async (request, reply) => {
-      await deleteScript(db, orgActorOf(request), request.params.id);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) => noContent(reply, deleteScript(db, orgActorOf(request), request.params.id)),
   );
 
   app.get(
@@ -85,9 +82,7 @@ export const scriptRoutes: RoutePlugin = (app, ctx) => {
       params: IdParams,
       response: { 200: ScriptVersionList },
     }),
-    async (request) => ({
-      items: await listScriptVersions(db, request.caller.organizationId, request.params.id),
-    }),
+    itemsInOrg(db, listScriptVersions),
   );
 
   // Core then keeps each target machine the caller may not run scripts on as "skipped".

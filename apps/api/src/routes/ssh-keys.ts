@@ -12,6 +12,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
+import { created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 
 /** The organization's SSH keys; which key a machine uses is under /machines/:id/ssh. */
@@ -32,10 +33,8 @@ export const sshKeyRoutes: RoutePlugin = (app, ctx) => {
       may('keys', 'create'),
       { body: CreateSshKeyRequest, response: { 201: T.Ref(SshKey) } },
     ),
-    async (request, reply) => {
-      const key = await createSshKey(ctx, orgActorOf(request), request.body);
-      return reply.status(201).send(await sshKeyView(db, key));
-    },
+    async (request, reply) =>
+      created(reply, sshKeyView(db, await createSshKey(ctx, orgActorOf(request), request.body))),
   );
 
   app.get(
@@ -61,11 +60,12 @@ export const sshKeyRoutes: RoutePlugin = (app, ctx) => {
     route(
       'Delete a key; one that machines use is refused (409) unless force=true, which detaches it',
       may('keys', 'delete', byId),
-      { params: IdParams, querystring: DeleteSshKeyQuery, response: { 204: T.Null() } },
+      { params: IdParams, querystring: DeleteSshKeyQuery, response: NoContent },
     ),
-    async (request, reply) => {
-      await deleteSshKey(ctx, orgActorOf(request), request.params.id, request.query.force === true);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) =>
+      noContent(
+        reply,
+        deleteSshKey(ctx, orgActorOf(request), request.params.id, request.query.force === true),
+      ),
   );
 };

@@ -20,6 +20,8 @@ import {
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { orgActorOf } from '../http/caller';
+import { oneInOrg } from '../http/in-org';
+import { created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 
 /** Teams with their members and policies: everyone sees them, admins change them. */
@@ -37,13 +39,13 @@ export const teamRoutes: RoutePlugin = (app, { db }) => {
       { role: 'admin', doing: 'create teams' },
       { body: CreateTeamRequest, response: { 201: T.Ref(Team) } },
     ),
-    async (request, reply) => reply.status(201).send(await createTeam(db, orgActorOf(request), request.body)),
+    async (request, reply) => created(reply, createTeam(db, orgActorOf(request), request.body)),
   );
 
   app.get(
     '/:id',
     route('One team', 'authenticated', { params: IdParams, response: { 200: T.Ref(Team) } }),
-    async (request) => getTeam(db, request.caller.organizationId, request.params.id),
+    oneInOrg(db, getTeam),
   );
 
   app.patch(
@@ -61,12 +63,9 @@ export const teamRoutes: RoutePlugin = (app, { db }) => {
     route(
       'Delete a team; its members keep their role, and lose its policies',
       { role: 'admin', doing: 'delete teams' },
-      { params: IdParams, response: { 204: T.Null() } },
+      { params: IdParams, response: NoContent },
     ),
-    async (request, reply) => {
-      await deleteTeam(db, orgActorOf(request), request.params.id);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) => noContent(reply, deleteTeam(db, orgActorOf(request), request.params.id)),
   );
 
   app.put(

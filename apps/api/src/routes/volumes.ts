@@ -1,12 +1,10 @@
 import { AttachVolumeRequest, IdParams, VolumeList, VolumeListQuery } from '@overcast/contracts';
 import { attachVolume, deleteVolume, listVolumes } from '@overcast/core/volumes';
-import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
+import { Accepted, accepted } from '../http/reply';
 import { route } from '../http/route';
-
-const Accepted = { 202: T.Object({ accepted: T.Boolean() }) };
 
 /** Volumes across clouds; they are created in a cloud (clouds/contents.ts). */
 export const volumeRoutes: RoutePlugin = (app, ctx) => {
@@ -30,8 +28,7 @@ export const volumeRoutes: RoutePlugin = (app, ctx) => {
       async (request, reply) => {
         const { id } = request.params as { id: string };
         const { machineId } = request.body as { machineId: string };
-        await attachVolume(ctx, orgActorOf(request), id, machineId, attach);
-        return reply.status(202).send({ accepted: true });
+        return accepted(reply, attachVolume(ctx, orgActorOf(request), id, machineId, attach));
       },
     );
   }
@@ -42,9 +39,6 @@ export const volumeRoutes: RoutePlugin = (app, ctx) => {
       params: IdParams,
       response: Accepted,
     }),
-    async (request, reply) => {
-      await deleteVolume(ctx, orgActorOf(request), request.params.id);
-      return reply.status(202).send({ accepted: true });
-    },
+    async (request, reply) => accepted(reply, deleteVolume(ctx, orgActorOf(request), request.params.id)),
   );
 };

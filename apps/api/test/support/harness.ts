@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createUser } from '@overcast/core/auth';
+import { createApiToken, createUser } from '@overcast/core/auth';
 import { createDatabase, type Database, type Prisma, type Role } from '@overcast/db';
 import {
   createLogger,
@@ -13,6 +13,7 @@ import {
   type Settings,
 } from '@overcast/runtime';
 import type { Queue } from 'bullmq';
+import { afterAll, beforeAll } from 'vitest';
 import { type SshdHandle, startSshd } from '../../../../test/support/sshd';
 import { buildApp } from '../../src/app';
 import type { App } from '../../src/context';
@@ -65,6 +66,19 @@ export async function startTestApi(
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
       else redis.disconnect();
     },
+  };
+}
+
+/** Starts the api before the enclosing block's tests and closes it after them; call the result for it. */
+export function useTestApi(env: Record<string, string> = {}): () => TestApi {
+  let api: TestApi | undefined;
+  beforeAll(async () => {
+    api = await startTestApi(env);
+  });
+  afterAll(() => api?.close());
+  return () => {
+    if (!api) throw new Error('the test api did not start');
+    return api;
   };
 }
 
@@ -144,6 +158,22 @@ export async function startOrgApi(
 export const memberCookie = async (api: TestApi, organizationId: string, role: Role) =>
   (await addMember(api, organizationId, role)).cookie;
 
+/** An API token of `user` for their organization, made directly rather than through the api. */
+export const apiTokenOf = (
+  api: TestApi,
+  user: { organizationId: string; userId: string },
+  name: string,
+  scope: 'read' | 'full' = 'full',
+  expiresAt?: Date,
+) =>
+  createApiToken(api.db, {
+    organizationId: user.organizationId,
+    userId: user.userId,
+    name,
+    scope,
+    expiresAt,
+  });
+
 /** Who a request is sent as: a session's Cookie header, an API token, or nobody. */
 export type Caller = string | { cookie: string } | { bearer: string } | null;
 
@@ -201,6 +231,14 @@ export async function seedMachine(
     data: { organizationId, cloudId, externalId: `m-${hex()}`, name, state: 'running', ...rest },
   });
   return machine.id;
+}
+
+/** The event stream as `cookie` sees it, through an injected WebSocket: every event it received, in order. */
+export async function watchStream<E = unknown>(api: TestApi, cookie: string) {
+  const socket = await api.app.injectWS('/api/v1/stream', { headers: { cookie } });
+  const events: E[] = [];
+  socket.on('message', (m) => events.push(JSON.parse(String(m)) as E));
+  return { events, close: () => socket.terminate() };
 }
 
 /** Listens on a loopback port (for WebSocket clients); the ws:// base URL. */

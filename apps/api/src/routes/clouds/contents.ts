@@ -5,6 +5,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
 import { inCloud, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
+import { Accepted, accepted, created } from '../../http/reply';
 import { route } from '../../http/route';
 
 /** Machines and volumes created in a cloud: the right to create that kind there decides. */
@@ -18,9 +19,7 @@ export const contentRoutes: RoutePlugin = (app, ctx) => {
     ),
     async (request, reply) => {
       if (request.body.tags) checkTagLimits(ctx.settings.limits, [], request.body.tags);
-      return reply
-        .status(201)
-        .send(await createMachine(ctx, orgActorOf(request), request.params.id, request.body));
+      return created(reply, createMachine(ctx, orgActorOf(request), request.params.id, request.body));
     },
   );
 
@@ -30,11 +29,9 @@ export const contentRoutes: RoutePlugin = (app, ctx) => {
       tags: ['volumes'],
       params: IdParams,
       body: CreateVolumeRequest,
-      response: { 202: T.Object({ accepted: T.Boolean() }) },
+      response: Accepted,
     }),
-    async (request, reply) => {
-      await createVolume(ctx, orgActorOf(request), request.params.id, request.body);
-      return reply.status(202).send({ accepted: true });
-    },
+    async (request, reply) =>
+      accepted(reply, createVolume(ctx, orgActorOf(request), request.params.id, request.body)),
   );
 };

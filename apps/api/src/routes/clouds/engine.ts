@@ -6,6 +6,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
 import { byId, inCloud, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
+import { oneInOrg } from '../../http/in-org';
 import { route } from '../../http/route';
 
 /** A Docker cloud's engine: its facts, and containers created on it. */
@@ -17,7 +18,7 @@ export const engineRoutes: RoutePlugin = (app, ctx) => {
       may('clouds', 'read', byId),
       { params: IdParams, response: { 200: T.Ref('EngineFacts') } },
     ),
-    async (request) => engineFacts(ctx, request.caller.organizationId, request.params.id),
+    oneInOrg(ctx, engineFacts),
   );
 
   // Progress lines must leave as they come, not wait in a compressor's buffer.

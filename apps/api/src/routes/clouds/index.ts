@@ -19,6 +19,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
+import { created, NoContent } from '../../http/reply';
 import { route } from '../../http/route';
 import { mount } from '../mount';
 import { contentRoutes } from './contents';
@@ -51,7 +52,7 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
       const cloud = await addCloud(ctx, actor, request.body, auth);
       await schedulePolls(ctx, cloud);
       await refreshNow(ctx, cloud.id);
-      return reply.status(201).send(await toCloudView(db, cloud));
+      return created(reply, toCloudView(db, cloud));
     },
   );
 
@@ -87,7 +88,7 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
     route("Delete a cloud and its inventory; confirm with the cloud's title", may('clouds', 'delete', byId), {
       params: IdParams,
       querystring: DeleteCloudQuery,
-      response: { 204: T.Null() },
+      response: NoContent,
     }),
     async (request, reply) => {
       await deleteCloud(ctx, orgActorOf(request), request.params.id, request.query.confirm);

@@ -6,10 +6,10 @@ import {
   SetExpirationRequest,
 } from '@overcast/contracts';
 import { listExpiringMachines, setMachineExpiration } from '@overcast/core/automation';
-import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
+import { NoContent, noContent } from '../../http/reply';
 import { route } from '../../http/route';
 
 /** When machines stop or go away by themselves. */
@@ -45,11 +45,9 @@ export const expirationRoutes: RoutePlugin = (app, { db }) => {
     '/:id/expiration',
     route("Clear the machine's expiration", may('machines', 'edit', byId), {
       params: IdParams,
-      response: { 204: T.Null() },
+      response: NoContent,
     }),
-    async (request, reply) => {
-      await setMachineExpiration(db, orgActorOf(request), request.params.id, null);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) =>
+      noContent(reply, setMachineExpiration(db, orgActorOf(request), request.params.id, null)),
   );
 };

@@ -15,10 +15,11 @@ import {
   removeMachineTag,
   setMachineTags,
 } from '@overcast/core/machines';
-import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
+import { oneInOrg } from '../../http/in-org';
+import { Accepted, accepted, NoContent, noContent } from '../../http/reply';
 import { route } from '../../http/route';
 import { mount } from '../mount';
 import { expirationRoutes } from './expiration';
@@ -50,7 +51,7 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
       params: IdParams,
       response: { 200: MachineDetail },
     }),
-    async (request) => machineDetail(db, request.caller.organizationId, request.params.id),
+    oneInOrg(db, machineDetail),
   );
 
   // Destroying needs the delete right, renaming edit, the rest act.
@@ -67,16 +68,17 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
       {
         params: IdParams,
         body: MachineActionRequest,
-        response: { 202: T.Object({ accepted: T.Boolean() }) },
+        response: Accepted,
       },
     ),
-    async (request, reply) => {
-      await machineAction(ctx, orgActorOf(request), request.params.id, request.body, {
-        label: 'you',
-        principal: request.caller,
-      });
-      return reply.status(202).send({ accepted: true });
-    },
+    async (request, reply) =>
+      accepted(
+        reply,
+        machineAction(ctx, orgActorOf(request), request.params.id, request.body, {
+          label: 'you',
+          principal: request.caller,
+        }),
+      ),
   );
 
   app.post(
@@ -84,25 +86,24 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
     route('Set Overcast tags on a machine', may('machines', 'edit', byId), {
       params: IdParams,
       body: TagsRequest,
-      response: { 204: T.Null() },
+      response: NoContent,
     }),
-    async (request, reply) => {
-      const { id } = request.params;
-      await setMachineTags(ctx, orgActorOf(request), id, request.body.tags, request.caller);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) =>
+      noContent(
+        reply,
+        setMachineTags(ctx, orgActorOf(request), request.params.id, request.body.tags, request.caller),
+      ),
   );
 
   app.delete(
     '/:id/tags/:key',
     route('Remove an Overcast tag from a machine', may('machines', 'edit', byId), {
       params: TagKeyParams,
-      response: { 204: T.Null() },
+      response: NoContent,
     }),
     async (request, reply) => {
       const { id, key } = request.params;
-      await removeMachineTag(ctx, orgActorOf(request), id, key, request.caller);
-      return reply.status(204).send(null);
+      return noContent(reply, removeMachineTag(ctx, orgActorOf(request), id, key, request.caller));
     },
   );
 };

@@ -10,6 +10,7 @@ import { machineMonitoringView, metricSeries, setMachineMonitoring } from '@over
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
+import { oneInOrg } from '../../http/in-org';
 import { route } from '../../http/route';
 
 const RANGES = { '1h': 3600, '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 } as const;
@@ -52,7 +53,7 @@ export const machineMonitoringRoutes: RoutePlugin = (app, ctx) => {
       params: IdParams,
       response: { 200: MachineMonitoring },
     }),
-    async (request) => machineMonitoringView(db, request.caller.organizationId, request.params.id),
+    oneInOrg(db, machineMonitoringView),
   );
 
   app.put(

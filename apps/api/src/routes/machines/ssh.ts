@@ -3,6 +3,7 @@ import { machineSshView, setMachineSsh } from '@overcast/core/keys';
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
+import { oneInOrg } from '../../http/in-org';
 import { route } from '../../http/route';
 
 /** The key, user and port a machine is logged in to with. */
@@ -13,7 +14,7 @@ export const machineSshRoutes: RoutePlugin = (app, { db }) => {
       params: IdParams,
       response: { 200: MachineSsh },
     }),
-    async (request) => machineSshView(db, request.caller.organizationId, request.params.id),
+    oneInOrg(db, machineSshView),
   );
 
   app.put(

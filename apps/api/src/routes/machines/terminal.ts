@@ -28,6 +28,7 @@ import {
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
 import { upgradeRequired } from '../../http/errors';
+import { itemsInOrg } from '../../http/in-org';
 import { OpenCounts } from '../../http/open-counts';
 import { route } from '../../http/route';
 
@@ -182,14 +183,19 @@ export const terminalRoutes: RoutePlugin = (app, ctx) => {
     },
   });
 
-  app.get(
-    '/:id/host-keys',
-    route("The machine's pinned SSH host keys", may('machines', 'read', byId), {
-      params: IdParams,
-      response: { 200: HostKeyList },
-    }),
-    async (request) => ({ items: await listHostKeys(db, request.caller.organizationId, request.params.id) }),
-  );
+  // What a machine has on record, listed for whoever may read the machine.
+  const records = [
+    ['host-keys', "The machine's pinned SSH host keys", HostKeyList, listHostKeys],
+    ['shell-sessions', "The machine's terminal sessions, newest first", ShellSessionList, listShellSessions],
+  ] as const;
+  for (const [part, summary, response, list] of records) {
+    app.get(
+      `/:id/${part}`,
+      route(summary, may('machines', 'read', byId), { params: IdParams, response: { 200: response } }),
+      // One handler for both lists: the response schema of each checks what it answers.
+      itemsInOrg<typeof db, unknown>(db, list),
+    );
+  }
 
   // Trusting a new host key is an organization-level decision: admins only, on machines they may edit.
   app.post(
@@ -203,16 +209,5 @@ export const terminalRoutes: RoutePlugin = (app, ctx) => {
       { params: IdParams, body: AcceptHostKeyRequest, response: { 200: HostKey } },
     ),
     async (request) => acceptHostKey(db, orgActorOf(request), request.params.id, request.body),
-  );
-
-  app.get(
-    '/:id/shell-sessions',
-    route("The machine's terminal sessions, newest first", may('machines', 'read', byId), {
-      params: IdParams,
-      response: { 200: ShellSessionList },
-    }),
-    async (request) => ({
-      items: await listShellSessions(db, request.caller.organizationId, request.params.id),
-    }),
   );
 };

@@ -92,11 +92,7 @@ async function echoes(terminal: Terminal, what: string): Promise<void> {
   });
 }
 
-const t0 = Date.now();
-const mark = (what: string) => process.env.MULTI_TIMING && console.log(`${Date.now() - t0} ms: ${what}`);
-
 beforeAll(async () => {
-  mark('start');
   const url = await createPgDatabase(dbName);
   db = createDatabase({ url, max: 4 });
   await migrateDeploy(db.pool);
@@ -115,7 +111,6 @@ beforeAll(async () => {
   // One settings file for every process: the same session secret and credentials key.
   loadSettings({ dir: settingsDir, create: true, env });
   apis.push(...(await Promise.all([startApi('api-0', env), startApi('api-1', env)])));
-  mark('apis');
   proxy = await startHaproxy(apis.map((a) => ({ name: a.name, port: a.port })));
   for (let i = 0; i < 3; i++) workers.push(startWorker(`worker-${i}`, env));
   const heartbeats = createRedis(redis.url(0), { enableOfflineQueue: true });
@@ -133,7 +128,6 @@ beforeAll(async () => {
   } finally {
     heartbeats.disconnect();
   }
-  mark('workers');
   sim = await startDigitalOceanSim({
     accounts: [{ token: TOKEN, droplets: 3, namePrefix: 'do' }],
     bootDelayMs: 0,

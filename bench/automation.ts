@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { executeScriptRun, remoteCommand, startScriptRun } from '../packages/core/src/automation';
 import { createSshKey, openPrivateKey } from '../packages/core/src/keys';
-import { createRedis, loadSettings, SecretBox } from '../packages/runtime/src';
+import { createLogger, createRedis, loadSettings, SecretBox } from '../packages/runtime/src';
 import { connectSsh } from '../packages/ssh/src/index';
 import { startRedisServer } from '../test/support/redis';
 import { startSshd } from '../test/support/sshd';
@@ -84,18 +84,18 @@ async function main() {
     data: { scriptId: script.id, version: 1, body: BODY, parameters: [{ name: 'GREETING', default: 'hi' }] },
   });
   // startScriptRun enqueues for the worker; here the run is executed in this process, so the
-  // queue is a no-op sink and the timing covers the platform's own work.
-  const sink = { add: async () => ({}) } as never;
-  const deps = { db, box, redis, settings, scriptQueue: sink };
+  // scripts queue is a no-op sink and the timing covers the platform's own work.
+  const sink = { scripts: { add: async () => ({}) } } as never;
+  const runtime = { db, box, redis, settings, queues: sink, logger: createLogger('silent', 'bench') };
 
   const platform = async () => {
-    const runId = await startScriptRun(deps, actor, {
+    const runId = await startScriptRun(runtime, actor, {
       scriptId: script.id,
       targets: { cloudIds: [cloud.id] },
       params: { GREETING: 'hi' },
       caller: null,
     });
-    await executeScriptRun(deps, runId);
+    await executeScriptRun(runtime, runId);
     const failed = await db.prisma.scriptRunTarget.count({ where: { runId, status: { not: 'succeeded' } } });
     if (failed) throw new Error(`${failed} targets failed`);
   };

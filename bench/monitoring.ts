@@ -3,6 +3,9 @@
 // Rule evaluation: one cycle over 10k monitored machines x 5 rules (target < 2 s).
 // Graph: a 30-day series of one machine with 1-minute samples (target < 100 ms).
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   insertSamples,
   type MetricName,
@@ -11,9 +14,9 @@ import {
   type SampleRow,
 } from '../packages/core/src/monitoring';
 import { createNotifier } from '../packages/core/src/notifications';
-import { type EvaluationStats, evaluateRules, type RuleEvaluatorDeps } from '../packages/core/src/rules';
+import { type EvaluationStats, evaluateRules, type RuleEffects } from '../packages/core/src/rules';
 import type { Database } from '../packages/db/src/index';
-import { SecretBox } from '../packages/runtime/src';
+import { createLogger, loadSettings, SecretBox } from '../packages/runtime/src';
 import { benchDatabase, fmt, percentile, table, time } from './_support';
 
 const quick = process.argv.includes('--quick');
@@ -134,19 +137,21 @@ async function benchRules(db: Database): Promise<number> {
   for (const [i, condition] of conditions.entries()) {
     await db.prisma.rule.create({ data: { ...base, name: `rule ${i}`, condition: condition as object } });
   }
-  const deps: RuleEvaluatorDeps = {
+  const { settings } = loadSettings({
+    dir: mkdtempSync(join(tmpdir(), 'overcast-bench-')),
+    create: true,
+    env: { ...process.env, OVERCAST_PUBLIC_URL: 'http://x' },
+  });
+  const runtime = {
     db,
+    box: new SecretBox(settings.secrets.credentialsKey),
+    settings,
+    logger: createLogger('silent', 'bench'),
+    mailer: { enabled: false, send: () => Promise.reject(new Error('no email in this benchmark')) },
+  };
+  const effects: RuleEffects = {
     // The organization has no channels: delivery finds none, as a fresh install would.
-    notifier: createNotifier({
-      db,
-      box: new SecretBox(randomBytes(32).toString('base64')),
-      settings: {
-        smtp: { host: '', port: 25, secure: false, user: '', password: '', from: '' },
-        publicUrl: 'http://x',
-        outbound: { allowPrivateNetworks: [] },
-      },
-    }),
-    publicUrl: 'http://x',
+    notifier: createNotifier(runtime),
     machineAction: async () => {
       throw new Error('no machine actions in this benchmark');
     },
@@ -158,7 +163,7 @@ async function benchRules(db: Database): Promise<number> {
   const cycles: number[] = [];
   const stats: EvaluationStats[] = [];
   for (let c = 0; c < 4; c++) {
-    const { ms, value } = await time(() => evaluateRules(deps));
+    const { ms, value } = await time(() => evaluateRules(runtime, effects));
     cycles.push(ms);
     stats.push(value);
   }

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AttemptLimiter, AuthContext } from '@overcast/core/auth';
 import type { Database } from '@overcast/db';
-import type { Logger, Queues, Redis, SecretBox, Settings } from '@overcast/runtime';
+import type { Runtime } from '@overcast/runtime';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
@@ -11,24 +11,13 @@ import type {
 } from 'fastify';
 import type { RouteAuthz } from './http/authz';
 
-/** What the api needs from the outside world; tests build it against real services. */
-export interface AppDeps {
-  settings: Settings;
-  db: Database;
-  /** Fail-fast connection for readiness and rate limits. */
-  redis: Redis;
-  logger: Logger;
-  /** Opens and seals credentials with the key from settings. */
-  box: SecretBox;
-  /** Where polls, script runs and schedule jobs are handed to the worker; opened on first use. */
-  queues: Queues;
-}
-
-/** What route plugins are given: the outside world, plus the api's own long-lived parts. */
-export interface ApiContext extends AppDeps {
+/** What route plugins are given: the api's runtime, plus its own long-lived parts. */
+export interface ApiContext extends Runtime {
   /** Open terminals and streams, closed when their holder's access ends. */
   sockets: import('./events/socket-access').SocketAccess;
   hub: import('./events/hub').EventHub;
+  /** This process's Prometheus metrics: open terminals and streams are counted where they open. */
+  metrics: import('./metrics').ApiMetrics;
 }
 
 /** One resource's routes, mounted under `/api/v1/<prefix>` (see routes/index.ts). */

@@ -7,8 +7,6 @@ import { type DockerSim, makeTlsMaterial, startDockerSim, type TlsMaterial } fro
 import { executeScriptRun } from '@overcast/core/automation';
 import { pollCloud } from '@overcast/core/polling';
 import { parseCast } from '@overcast/core/terminal';
-import { createRedis } from '@overcast/runtime';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startSshd } from '../../../test/support/sshd';
@@ -18,7 +16,6 @@ let api: TestApi;
 let sim: DockerSim;
 let tls: TlsMaterial;
 let stranger: TlsMaterial;
-let redis: Redis;
 let owner: TestUser;
 let cookie: string;
 let cloudId: string;
@@ -31,7 +28,6 @@ beforeAll(async () => {
     OVERCAST_SHELL_RECORDINGS_DIR: recordings,
     OVERCAST_LOGIN_MAX_ATTEMPTS: '1000',
   });
-  redis = createRedis(api.settings.redisUrl);
   tls = makeTlsMaterial();
   stranger = makeTlsMaterial('stranger');
   sim = await startDockerSim({
@@ -50,7 +46,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sim?.close();
-  redis?.disconnect();
   await api?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -58,8 +53,7 @@ afterAll(async () => {
 const post = (url: string, payload: unknown) =>
   api.app.inject({ method: 'POST', url, headers: { cookie }, payload: payload as object });
 const machineByName = (name: string) => api.db.prisma.machine.findFirst({ where: { cloudId, name } });
-const sync = () =>
-  pollCloud({ db: api.db, box: api.box, redis, settings: api.settings }, cloudId, 'machines');
+const sync = () => pollCloud(api.runtime, cloudId, 'machines');
 
 describe('an engine reached through a machine Overcast logs in to', () => {
   it('takes the machine’s address, user, port and key', async () => {
@@ -99,11 +93,7 @@ describe('an engine reached through a machine Overcast logs in to', () => {
       expect(res.json().config.host).toBe(`ssh://${sshd.user}@127.0.0.1:${sshd.port}`);
       expect(JSON.stringify(res.json())).not.toContain('PRIVATE KEY');
       const viaId = res.json().id as string;
-      const outcome = await pollCloud(
-        { db: api.db, box: api.box, redis, settings: api.settings },
-        viaId,
-        'machines',
-      );
+      const outcome = await pollCloud(api.runtime, viaId, 'machines');
       expect(outcome.status).toBe('ok');
       expect(await api.db.prisma.machine.count({ where: { cloudId: viaId } })).toBeGreaterThan(0);
       const other = await createOrgWithUser(api.db);
@@ -410,7 +400,7 @@ describe('a script run on containers', () => {
       params: { TAG: 'v1' },
     });
     expect(run.statusCode, run.body).toBe(202);
-    await executeScriptRun({ db: api.db, box: api.box, redis, settings: api.settings }, run.json().id);
+    await executeScriptRun(api.runtime, run.json().id);
     const targets = await api.db.prisma.scriptRunTarget.findMany({ where: { runId: run.json().id } });
     const byMachine = Object.fromEntries(targets.map((t) => [t.machineId, t]));
     expect(byMachine[web.id]).toMatchObject({

@@ -5,7 +5,6 @@ import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim'
 import { sealCredentials } from '@overcast/core/clouds';
 import { collectMetrics } from '@overcast/core/monitoring';
 import { pollCloud } from '@overcast/core/polling';
-import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createOrgWithUser, login, startTestApi, type TestApi } from './support/harness';
 
@@ -277,9 +276,8 @@ describe('node_exporter URLs', () => {
       ];
       const machines = [];
       for (const url of urls) machines.push(await machineIn(allowing, owner.organizationId, url));
-      const deps = { db: allowing.db, box: allowing.box, settings: allowing.settings };
       const result = await collectMetrics(
-        deps,
+        allowing.runtime,
         machines.map((m) => m.id),
       );
       expect(result.succeeded).toBe(0);
@@ -407,34 +405,28 @@ describe('cloud addresses', () => {
         config: { retryBaseDelayMs: 1, retryMaxDelayMs: 5 },
       },
     });
-    const redis = createRedis(strict.settings.redisUrl);
-    try {
-      const deps = { db: strict.db, box: strict.box, redis };
-      const loopbackOpen = { ...strict.settings, outbound: { allowPrivateNetworks: ['127.0.0.0/8'] } };
-      const first = await pollCloud({ ...deps, settings: loopbackOpen }, id, 'machines');
-      expect(first.status, JSON.stringify(first)).toBe('ok');
-      const machines = await strict.db.prisma.machine.findMany({ where: { cloudId: id } });
-      expect(machines).toHaveLength(2);
+    const loopbackOpen = { ...strict.settings, outbound: { allowPrivateNetworks: ['127.0.0.0/8'] } };
+    const first = await pollCloud({ ...strict.runtime, settings: loopbackOpen }, id, 'machines');
+    expect(first.status, JSON.stringify(first)).toBe('ok');
+    const machines = await strict.db.prisma.machine.findMany({ where: { cloudId: id } });
+    expect(machines).toHaveLength(2);
 
-      const reached = sim.requestLog.length;
-      const refused = await pollCloud({ ...deps, settings: strict.settings }, id, 'machines');
-      expect(refused.status).toBe('error');
-      const cloud = await strict.db.prisma.cloud.findUniqueOrThrow({ where: { id } });
-      expect(cloud.pollStatus).toBe('error');
-      expect(cloud.lastError).toMatch(/localhost is a loopback address .*outbound\.allowPrivateNetworks/);
-      const kept = await strict.db.prisma.machine.findMany({ where: { cloudId: id } });
-      expect(kept.map((m) => [m.id, m.state])).toEqual(machines.map((m) => [m.id, m.state]));
+    const reached = sim.requestLog.length;
+    const refused = await pollCloud(strict.runtime, id, 'machines');
+    expect(refused.status).toBe('error');
+    const cloud = await strict.db.prisma.cloud.findUniqueOrThrow({ where: { id } });
+    expect(cloud.pollStatus).toBe('error');
+    expect(cloud.lastError).toMatch(/localhost is a loopback address .*outbound\.allowPrivateNetworks/);
+    const kept = await strict.db.prisma.machine.findMany({ where: { cloudId: id } });
+    expect(kept.map((m) => [m.id, m.state])).toEqual(machines.map((m) => [m.id, m.state]));
 
-      // An action builds the driver without a poll's check first: its connection is refused all the same.
-      const res = await call(strict, ownerCookie, 'POST', `/api/v1/machines/${machines[0]!.id}/actions`, {
-        action: 'reboot',
-      });
-      expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
-      expect(res.json().error.message).toMatch(/localhost is a loopback address/);
-      expect(sim.requestLog.length).toBe(reached);
-    } finally {
-      redis.disconnect();
-    }
+    // An action builds the driver without a poll's check first: its connection is refused all the same.
+    const res = await call(strict, ownerCookie, 'POST', `/api/v1/machines/${machines[0]!.id}/actions`, {
+      action: 'reboot',
+    });
+    expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
+    expect(res.json().error.message).toMatch(/localhost is a loopback address/);
+    expect(sim.requestLog.length).toBe(reached);
   });
 
   it('a member allowed to add clouds may not point one at a private network', async () => {

@@ -450,7 +450,7 @@ describe('web terminal', () => {
       where: { id: firstSession },
       data: { startedAt: new Date(Date.now() - 40 * 86_400_000) },
     });
-    const { deleted } = await cleanupRecordings(api.db, api.settings);
+    const { deleted } = await cleanupRecordings(api.runtime);
     expect(deleted).toBeGreaterThanOrEqual(1);
     expect(existsSync(row.recordingPath as string)).toBe(false);
     const after = await api.db.prisma.shellSession.findUniqueOrThrow({ where: { id: firstSession } });

@@ -7,9 +7,7 @@ import { executeScriptRun } from '@overcast/core/automation';
 import { sealCredentials } from '@overcast/core/clouds';
 import { collectMetrics } from '@overcast/core/monitoring';
 import { pollCloud } from '@overcast/core/polling';
-import { createRedis } from '@overcast/runtime';
 import { generateKeyPair, type KeyPair } from '@overcast/ssh';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
@@ -22,7 +20,6 @@ const ADDRESS = '127.0.0.7';
 const REPORTED = ['::ffff:127.0.0.1', '0.0.0.0', '198.51.100.4'];
 
 let api: TestApi;
-let redis: Redis;
 let sshd: SshdHandle;
 let key: KeyPair;
 let owner: TestUser;
@@ -33,11 +30,10 @@ const scratch = mkdtempSync(join(tmpdir(), 'overcast-ssh-access-'));
 
 const call = (method: string, url: string, payload?: unknown) =>
   api.app.inject({ method: method as 'GET', url, headers: { cookie }, payload: payload as object });
-const deps = () => ({ db: api.db, box: api.box, redis, settings: api.settings });
+const _deps = () => api.runtime;
 
 beforeAll(async () => {
   api = await startTestApi({ OVERCAST_SHELL_RECORDINGS_DIR: join(scratch, 'recordings') });
-  redis = createRedis(api.settings.redisUrl);
   key = await generateKeyPair({ type: 'ed25519' });
   const bin = join(scratch, 'bin');
   const lines = REPORTED.map((a) => `2: eth0    inet${a.includes(':') ? '6' : ''} ${a}/24 scope global eth0`);
@@ -58,14 +54,13 @@ beforeAll(async () => {
     config: { hosts: [{ address: ADDRESS, port: sshd.port, username: sshd.user }] },
   });
   expect(added.statusCode, added.body).toBe(201);
-  const outcome = await pollCloud(deps(), added.json().id, 'machines');
+  const outcome = await pollCloud(api.runtime, added.json().id, 'machines');
   expect(outcome.status).toBe('ok');
   const machine = await api.db.prisma.machine.findFirstOrThrow({ where: { cloudId: added.json().id } });
   machineId = machine.id;
 });
 afterAll(async () => {
   await sshd?.stop();
-  redis?.disconnect();
   await api?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -105,11 +100,11 @@ describe('a host added by address', () => {
       targets: { machineIds: [machineId] },
     });
     expect(run.statusCode, run.body).toBe(202);
-    await executeScriptRun(deps(), run.json().id);
+    await executeScriptRun(api.runtime, run.json().id);
     const target = await api.db.prisma.scriptRunTarget.findFirstOrThrow({ where: { runId: run.json().id } });
 
     await api.db.prisma.machine.update({ where: { id: machineId }, data: { monitoringEnabled: true } });
-    const collected = await collectMetrics(deps(), [machineId]);
+    const collected = await collectMetrics(api.runtime, [machineId]);
 
     // All three at once, so a failure shows which of them went astray.
     expect({
@@ -179,7 +174,7 @@ describe('a host added by address', () => {
         data: { ...known, id: randomUUID(), cloudId, externalId: `localhost:${port}` } as never,
       });
       const strict = { ...api.settings, outbound: { allowPrivateNetworks: [] } };
-      const collected = await collectMetrics({ ...deps(), settings: strict }, [machine.id]);
+      const collected = await collectMetrics({ ...api.runtime, settings: strict }, [machine.id]);
       expect(collected.failed.map((f) => f.error)).toEqual([
         expect.stringMatching(/localhost is a loopback address .*outbound\.allowPrivateNetworks/),
       ]);
@@ -236,7 +231,7 @@ describe("an SSH-hosts cloud on the organization's keys", () => {
       expect(added.statusCode, added.body).toBe(201);
       expect(added.json().config.sshKeyId).toBe(generated.json().id);
       expect(added.body).not.toContain('PRIVATE KEY');
-      const outcome = await pollCloud(deps(), added.json().id, 'machines');
+      const outcome = await pollCloud(api.runtime, added.json().id, 'machines');
       expect(outcome.status).toBe('ok');
       const machine = await api.db.prisma.machine.findFirstOrThrow({ where: { cloudId: added.json().id } });
       expect(machine.state).toBe('running');

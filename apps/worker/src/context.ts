@@ -1,25 +1,19 @@
 import type { Notifier } from '@overcast/core/notifications';
-import { type OutboundRules, outboundRules } from '@overcast/core/outbound';
 import type { Runtime } from '@overcast/runtime';
-import type { Queue } from 'bullmq';
+import type { WorkerMetrics } from './metrics';
 
 /**
- * What every job processor is given: the worker's runtime, the outbound guard's rules, the
- * notifier, and the queues under the names core functions take them by.
+ * What every job processor is given: the worker's runtime, and the notifier the worker alone
+ * holds (channels, the audit log and the event stream; see notifier.ts).
  */
 export interface JobContext extends Runtime {
-  outbound: OutboundRules;
   notifier: Notifier;
-  pollQueue: Queue;
-  scriptQueue: Queue;
-  scheduleQueue: Queue;
+  /** This process's Prometheus metrics, which processors add their measures to. */
+  metrics: WorkerMetrics;
 }
 
-export const jobContext = (runtime: Runtime, notifier: Notifier): JobContext => ({
+export const jobContext = (runtime: Runtime, notifier: Notifier, metrics: WorkerMetrics): JobContext => ({
   ...runtime,
-  outbound: outboundRules(runtime.settings),
   notifier,
-  pollQueue: runtime.queues.poll,
-  scriptQueue: runtime.queues.scripts,
-  scheduleQueue: runtime.queues.schedules,
+  metrics,
 });

@@ -20,6 +20,8 @@ import { jobContext } from './context';
 import { startHeartbeat } from './heartbeat';
 import { EXPIRATION_SCHEDULER_ID } from './jobs/expiration';
 import { MAINTENANCE_SCHEDULES } from './jobs/maintenance';
+import { WorkerMetrics } from './metrics';
+import { startMetricsServer } from './metrics-server';
 import { noticeNotifier } from './notifier';
 import { processingTable } from './processors';
 
@@ -68,22 +70,22 @@ function every(runtime: Runtime, ms: number, what: string, task: () => Promise<u
  * in step. Returns what stops them.
  */
 async function startSchedulers(runtime: Runtime): Promise<() => Promise<void>> {
-  const { db, settings, queues, logger } = runtime;
+  const { settings, queues, logger } = runtime;
   for (const s of MAINTENANCE_SCHEDULES) {
     await queues.maintenance.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.name });
   }
-  await reconcilePollSchedules(db, queues.poll, settings);
+  await reconcilePollSchedules(runtime);
   const stopPolls = every(runtime, RECONCILE_MS, 'reconcile poll schedules', () =>
-    reconcilePollSchedules(db, queues.poll, settings),
+    reconcilePollSchedules(runtime),
   );
   // Docker engines push their changes: one long-lived event watcher per Docker cloud.
-  const engineWatchers = new EngineWatchers(runtime, logger);
+  const engineWatchers = new EngineWatchers(runtime);
   const reconcileWatchers = () => engineWatchers.reconcile();
   await reconcileWatchers().catch((err) =>
     logger.warn({ err: (err as Error).message }, 'could not reconcile engine watchers'),
   );
   const stopWatchers = every(runtime, WATCHERS_RECONCILE_MS, 'reconcile engine watchers', reconcileWatchers);
-  await scheduleMonitoring({ metrics: queues.metrics, rules: queues.rules }, settings);
+  await scheduleMonitoring(runtime);
   const rebuildSchedules = async (why: string) => {
     try {
       await queues.schedules.upsertJobScheduler(
@@ -91,8 +93,8 @@ async function startSchedulers(runtime: Runtime): Promise<() => Promise<void>> {
         { every: settings.automation.expirationCheckSeconds * 1000 },
         { name: EXPIRATION_SCHEDULER_ID, opts: { removeOnComplete: 10, removeOnFail: 50 } },
       );
-      const removed = await reconcileSchedules(db, queues.schedules);
-      const runs = await resumeScriptRuns(db, queues.scripts);
+      const removed = await reconcileSchedules(runtime);
+      const runs = await resumeScriptRuns(runtime);
       logger.info(
         { why, removed, unfinishedRuns: runs },
         'schedules and script runs rebuilt from the database',
@@ -130,14 +132,20 @@ async function main(): Promise<void> {
         error ? 'waiting for the database' : 'waiting for the api to apply database migrations',
       ),
   });
+  const metrics = new WorkerMetrics(runtime.queues);
+  const stopMetrics = await startMetricsServer(settings, metrics.registry, logger);
   const stopSchedulers = await startSchedulers(runtime);
   const stopHeartbeat = startHeartbeat(runtime.redis);
-  const notifier = noticeNotifier(runtime.db, runtime.redis, createNotifier(runtime));
+  const notifier = noticeNotifier(runtime, createNotifier(runtime));
   // BullMQ's workers need a connection that waits for Redis rather than failing fast.
   const connection = bullConnection(settings.redisUrl);
-  const workers = processingTable(jobContext(runtime, notifier)).map(
+  const workers = processingTable(jobContext(runtime, notifier, metrics)).map(
     ({ queue, concurrency, process }) =>
-      new Worker(QUEUES[queue], process, { connection, prefix: QUEUE_PREFIX, concurrency }),
+      new Worker(QUEUES[queue], metrics.timeJobs(queue, process), {
+        connection,
+        prefix: QUEUE_PREFIX,
+        concurrency,
+      }),
   );
   for (const w of workers) {
     w.on('failed', (job, err) =>
@@ -167,6 +175,7 @@ async function main(): Promise<void> {
     if (timedOut) await Promise.all(workers.map((w) => w.close(true)));
     await stopSchedulers();
     await stopHeartbeat();
+    await stopMetrics?.();
     await runtime.close();
     logger.info('worker stopped');
     process.exit(0);

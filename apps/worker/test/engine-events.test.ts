@@ -8,7 +8,7 @@ import { sealCredentials } from '@overcast/core/clouds';
 import { EngineWatchers } from '@overcast/core/engine-events';
 import { orgChannel } from '@overcast/core/events';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
-import { createRedis, loadSettings, SecretBox, type Settings } from '@overcast/runtime';
+import { createLogger, createRedis, loadSettings, SecretBox, type Settings } from '@overcast/runtime';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
@@ -142,10 +142,13 @@ describe('docker engine events in the worker', () => {
   });
 
   it('runs one watcher per cloud across workers', async () => {
-    const other = new EngineWatchers(
-      { db, box: new SecretBox(settings.secrets.credentialsKey), redis, settings },
-      { info: () => {}, warn: () => {} },
-    );
+    const other = new EngineWatchers({
+      db,
+      box: new SecretBox(settings.secrets.credentialsKey),
+      redis,
+      settings,
+      logger: createLogger('silent', 'engine-events-test'),
+    });
     await other.reconcile();
     expect(other.watching()).toEqual([]);
     expect(sim.eventStreamCount()).toBe(1);

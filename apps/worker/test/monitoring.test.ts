@@ -1,24 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
 import { executeScriptRun } from '@overcast/core/automation';
 import { sealCredentials } from '@overcast/core/clouds';
 import { createSshKey } from '@overcast/core/keys';
 import { collectMetrics, machineMonitoringView, metricSeries } from '@overcast/core/monitoring';
 import { createChannel, signWebhook } from '@overcast/core/notifications';
-import { outboundRules } from '@overcast/core/outbound';
-import {
-  createRule,
-  evaluateRules,
-  type RuleEvaluatorDeps,
-  ruleEvaluatorDeps,
-  updateRule,
-} from '@overcast/core/rules';
+import { createRule, evaluateRules, type RuleEffects, ruleEffects, updateRule } from '@overcast/core/rules';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
-import { createLogger, createRedis, openQueues, type Queues, SecretBox } from '@overcast/runtime';
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { createLogger, createRuntime, loadSettings, type Runtime } from '@overcast/runtime';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
@@ -31,12 +25,9 @@ import { type SshdHandle, startSshd } from '../../../test/support/sshd';
 
 const dbName = `overcast_monitoring_${randomBytes(4).toString('hex')}`;
 const TOKEN = 'monitoring-token';
-const box = new SecretBox(randomBytes(32).toString('base64'));
 let db: Database;
-let redis: Redis;
-let queues: Queues;
-let pollQueue: Queue;
-let scriptQueue: Queue;
+/** The worker's runtime on this file's database, with the settings below. */
+let runtime: Runtime;
 let sim: DigitalOceanSim;
 let sshd: SshdHandle;
 let smtp: SMTPServer;
@@ -45,7 +36,7 @@ let orgId: string;
 let machineId: string;
 let dropletId: number;
 let webhookSecret: string;
-let evaluator: RuleEvaluatorDeps;
+let evaluator: RuleEffects;
 const actor = () => ({ organizationId: orgId, label: 'test' });
 
 interface Mail {
@@ -86,17 +77,11 @@ const settings = (smtpPort: number) => ({
     expirationCheckSeconds: 30,
   },
 });
-let testSettings: ReturnType<typeof settings>;
 
 beforeAll(async () => {
   const url = await createPgDatabase(dbName);
   db = createDatabase({ url, max: 4 });
   await migrateDeploy(db.pool);
-  redis = createRedis(process.env.REDIS_URL!);
-  queues = openQueues(process.env.REDIS_URL!, createLogger('silent', 'monitoring-test'));
-  pollQueue = queues.poll;
-  // No worker consumes it here: the test runs the queued script run itself.
-  scriptQueue = queues.scripts;
 
   smtp = new SMTPServer({
     authOptional: true,
@@ -114,7 +99,21 @@ beforeAll(async () => {
     },
   });
   await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
-  testSettings = settings((smtp.server.address() as AddressInfo).port);
+  const loaded = loadSettings({
+    dir: mkdtempSync(join(tmpdir(), 'overcast-monitoring-settings-')),
+    create: true,
+    env: { ...process.env, OVERCAST_LOG_LEVEL: 'warn' },
+  }).settings;
+  runtime = createRuntime(
+    {
+      ...loaded,
+      databaseUrl: url,
+      redisUrl: process.env.REDIS_URL!,
+      ...settings((smtp.server.address() as AddressInfo).port),
+    },
+    { name: 'worker', db, logger: createLogger('silent', 'monitoring-test') },
+  );
+  const { box } = runtime;
 
   hook = createServer((req, res) => {
     let body = '';
@@ -139,7 +138,7 @@ beforeAll(async () => {
     data: { name: 'monitoring', slug: `monitoring-${randomBytes(4).toString('hex')}` },
   });
   orgId = org.id;
-  const key = await createSshKey({ db, box }, actor(), { name: 'monitoring', isDefault: true });
+  const key = await createSshKey(runtime, actor(), { name: 'monitoring', isDefault: true });
   sshd = await startSshd({ authorizedKeys: [key.publicKey] });
   const cloudId = randomUUID();
   await db.prisma.cloud.create({
@@ -170,26 +169,18 @@ beforeAll(async () => {
   });
   machineId = machine.id;
 
-  await createChannel({ db, box, outbound: outboundRules(testSettings) }, actor(), {
+  await createChannel(runtime, actor(), {
     kind: 'email',
     name: 'ops',
     recipients: ['ops@example.com'],
   });
-  const webhook = await createChannel({ db, box, outbound: outboundRules(testSettings) }, actor(), {
+  const webhook = await createChannel(runtime, actor(), {
     kind: 'webhook',
     name: 'pager',
     url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
   });
   webhookSecret = webhook.secret!;
-  evaluator = ruleEvaluatorDeps({
-    db,
-    box,
-    redis,
-    pollQueue,
-    scriptQueue,
-    settings: testSettings,
-    outbound: outboundRules(testSettings),
-  });
+  evaluator = ruleEffects(runtime);
 }, 60_000);
 
 afterAll(async () => {
@@ -197,9 +188,8 @@ afterAll(async () => {
   await sim?.close();
   await new Promise((r) => smtp?.close(() => r(null)));
   await new Promise((r) => hook?.close(() => r(null)));
-  await queues?.close();
-  redis?.disconnect();
-  await db?.close();
+  // Closes its queues, Redis and the database.
+  await runtime?.close();
   await dropDatabase(dbName);
 });
 
@@ -214,7 +204,7 @@ function checkSignature(h: Hook) {
 
 describe('monitoring', () => {
   it('reads cpu, load, memory, disk and network from a real host over SSH', async () => {
-    const result = await collectMetrics({ db, box, settings: testSettings }, [machineId]);
+    const result = await collectMetrics(runtime, [machineId]);
     expect(result.failed).toEqual([]);
     expect(result.succeeded).toBe(1);
     const rows = await db.prisma.metricSample.findMany({ where: { machineId } });
@@ -270,9 +260,9 @@ describe('monitoring', () => {
       actions: [{ kind: 'email' }, { kind: 'webhook' }],
       cooldownSeconds: 3600,
     });
-    await evaluateRules(evaluator);
+    await evaluateRules(runtime, evaluator);
     expect(await incidents(rule.id)).toHaveLength(0);
-    await evaluateRules(evaluator);
+    await evaluateRules(runtime, evaluator);
     const [opened] = await incidents(rule.id);
     expect(opened?.status).toBe('open');
 
@@ -295,7 +285,7 @@ describe('monitoring', () => {
         threshold: 1e9,
       },
     });
-    await evaluateRules(evaluator);
+    await evaluateRules(runtime, evaluator);
     const [resolved] = await incidents(rule.id);
     expect(resolved?.status).toBe('resolved');
     expect(mails).toHaveLength(2);
@@ -315,7 +305,7 @@ describe('monitoring', () => {
         threshold: 0,
       },
     });
-    await evaluateRules(evaluator);
+    await evaluateRules(runtime, evaluator);
     const all = await incidents(rule.id);
     expect(all).toHaveLength(2);
     expect(all[1]!.status).toBe('open');
@@ -323,7 +313,7 @@ describe('monitoring', () => {
     expect(mails).toHaveLength(2);
     expect(hooks).toHaveLength(2);
     // Still breaching on later cycles: the open incident stays the only one.
-    await evaluateRules(evaluator);
+    await evaluateRules(runtime, evaluator);
     expect(await incidents(rule.id)).toHaveLength(2);
     // Turned off, the rule closes what it had open, quietly.
     await updateRule(db, actor(), rule.id, { enabled: false });
@@ -359,7 +349,7 @@ describe('monitoring', () => {
       },
       actions: [{ kind: 'script', scriptId: script.id, params: { GREETING: hostile } }],
     });
-    await evaluateRules(evaluator);
+    await evaluateRules(runtime, evaluator);
     const [incident] = await incidents(rule.id);
     const step = (incident!.timeline as { kind: string; message: string; scriptRunId?: string }[]).find(
       (e) => e.kind === 'action',
@@ -368,8 +358,8 @@ describe('monitoring', () => {
     // The action queued an ordinary script run; the worker's script job runs it like this.
     const runId = step?.scriptRunId;
     expect(runId).toBeTruthy();
-    expect(await scriptQueue.getJob(`run-${runId}`)).toBeTruthy();
-    await executeScriptRun({ db, box, redis, settings: testSettings }, runId!);
+    expect(await runtime.queues.scripts.getJob(`run-${runId}`)).toBeTruthy();
+    await executeScriptRun(runtime, runId!);
     const [target] = await db.prisma.scriptRunTarget.findMany({ where: { runId } });
     expect(target).toMatchObject({ status: 'failed', exitCode: 3 });
     expect(target!.stdout).toContain(`got:${hostile}:`);
@@ -416,7 +406,7 @@ describe('monitoring', () => {
           nodeExporterUrl: `http://127.0.0.1:${(exporter.address() as AddressInfo).port}/metrics`,
         },
       });
-      const result = await collectMetrics({ db, box, settings: testSettings }, [scraped.id]);
+      const result = await collectMetrics(runtime, [scraped.id]);
       expect(result.failed).toEqual([]);
       const rows = await db.prisma.metricSample.findMany({ where: { machineId: scraped.id } });
       const value = (metric: string, series = '') =>
@@ -462,7 +452,7 @@ describe('monitoring', () => {
         condition: { kind: 'cost', scope: 'total', threshold: 100 },
         actions: [],
       });
-      await evaluateRules(evaluator);
+      await evaluateRules(runtime, evaluator);
       expect((await incidents(busy.id)).map((i) => [i.machineId, i.status])).toEqual([[scraped.id, 'open']]);
       expect((await incidents(stateRule.id)).map((i) => i.machineId)).toEqual([stopped.id]);
       const [budget] = await incidents(costRule.id);
@@ -470,7 +460,7 @@ describe('monitoring', () => {
 
       // Monitoring off: the metric rule no longer covers db-1, so its incident closes.
       await db.prisma.machine.update({ where: { id: scraped.id }, data: { monitoringEnabled: false } });
-      await evaluateRules(evaluator);
+      await evaluateRules(runtime, evaluator);
       const [closed] = await incidents(busy.id);
       expect(closed?.status).toBe('resolved');
       expect(JSON.stringify(closed?.timeline)).toContain('no longer covers');
@@ -489,7 +479,7 @@ describe('monitoring', () => {
       actions: [{ kind: 'machine_action', action: 'reboot' }, { kind: 'webhook' }],
     });
     // Not tagged yet: the rule sees nothing.
-    await evaluateRules(evaluator);
+    await evaluateRules(runtime, evaluator);
     expect(await incidents(rule.id)).toHaveLength(0);
     await db.prisma.tag.create({
       data: {
@@ -501,11 +491,11 @@ describe('monitoring', () => {
       },
     });
     // Fresh samples: no incident.
-    await evaluateRules(evaluator);
+    await evaluateRules(runtime, evaluator);
     expect(await incidents(rule.id)).toHaveLength(0);
 
     await sshd.stop();
-    const failed = await collectMetrics({ db, box, settings: testSettings }, [machineId]);
+    const failed = await collectMetrics(runtime, [machineId]);
     expect(failed.succeeded).toBe(0);
     expect(failed.failed[0]?.error).toMatch(/SSH to .* failed/);
     // The machine's page says why.
@@ -514,7 +504,7 @@ describe('monitoring', () => {
     // Two minutes on, the last samples are older than the rule's minute.
     const later = new Date(Date.now() + 120_000);
     const hooksBefore = hooks.length;
-    await evaluateRules(evaluator, later);
+    await evaluateRules(runtime, evaluator, later);
     const [incident] = await incidents(rule.id);
     expect(incident?.status).toBe('open');
     const reboot = [...sim.account(TOKEN).actions.values()].find(

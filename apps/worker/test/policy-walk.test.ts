@@ -12,7 +12,7 @@ import {
 import { executeScriptRun } from '@overcast/core/automation';
 import { sealCredentials } from '@overcast/core/clouds';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
-import { createRedis, loadSettings, SecretBox, type Settings } from '@overcast/runtime';
+import { createLogger, createRedis, loadSettings, SecretBox, type Settings } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
 import { type RedisServer, startRedisServer } from '../../../test/support/redis';
@@ -301,7 +301,13 @@ describe('the policy walk: a member denied shell, act, delete and run on env=pro
     const redisClient = createRedis(redis.url(0));
     try {
       await executeScriptRun(
-        { db, box: new SecretBox(credentialsKey), redis: redisClient, settings },
+        {
+          db,
+          box: new SecretBox(credentialsKey),
+          redis: redisClient,
+          settings,
+          logger: createLogger('silent', 'policy-walk-test'),
+        },
         run.id,
       );
     } finally {

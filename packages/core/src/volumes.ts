@@ -4,10 +4,10 @@ import { type OrgActor, recordAudit } from './audit';
 import { type Principal, policyFilter } from './authz';
 import { driverOf } from './clouds';
 import { DomainError, fromProviderError } from './errors';
-import type { ActionDeps } from './machines';
 import { escapeLike } from './machines/list';
 import { refreshNow } from './polling';
 import { repos } from './repositories';
+import type { ActionRuntime } from './runtime';
 
 interface VolumeRow {
   id: string;
@@ -97,17 +97,17 @@ export async function listVolumes(
 }
 
 async function runVolumeOp(
-  deps: ActionDeps,
+  runtime: ActionRuntime,
   actor: OrgActor,
   cloudId: string,
   op: VolumeOperation,
   audit: { action: string; resourceId: string; details: Record<string, unknown> },
 ) {
-  const cloud = await repos(deps.db).clouds.getInOrg(actor.organizationId, cloudId);
+  const cloud = await repos(runtime.db).clouds.getInOrg(actor.organizationId, cloudId);
   try {
-    const result = await (await driverOf(deps, cloud)).volumeAction(op);
-    await recordAudit(deps.db, actor, { ...audit, resourceKind: 'volume' });
-    await refreshNow(deps.pollQueue, cloud.id);
+    const result = await (await driverOf(runtime, cloud)).volumeAction(op);
+    await recordAudit(runtime.db, actor, { ...audit, resourceKind: 'volume' });
+    await refreshNow(runtime, cloud.id);
     return result;
   } catch (err) {
     const failure = fromProviderError(
@@ -115,7 +115,7 @@ async function runVolumeOp(
       err,
       audit.action.replace('volume.', '') + ' the volume',
     );
-    await recordAudit(deps.db, actor, {
+    await recordAudit(runtime.db, actor, {
       ...audit,
       resourceKind: 'volume',
       result: 'failure',
@@ -126,13 +126,13 @@ async function runVolumeOp(
 }
 
 export async function createVolume(
-  deps: ActionDeps,
+  runtime: ActionRuntime,
   actor: OrgActor,
   cloudId: string,
   req: { name: string; sizeGb: number; location: string },
 ): Promise<void> {
   await runVolumeOp(
-    deps,
+    runtime,
     actor,
     cloudId,
     { op: 'create', ...req },
@@ -141,14 +141,14 @@ export async function createVolume(
 }
 
 export async function attachVolume(
-  deps: ActionDeps,
+  runtime: ActionRuntime,
   actor: OrgActor,
   id: string,
   machineId: string,
   attach: boolean,
 ): Promise<void> {
-  const volume = await repos(deps.db).volumes.getInOrg(actor.organizationId, id);
-  const machine = await repos(deps.db).machines.getInOrg(actor.organizationId, machineId);
+  const volume = await repos(runtime.db).volumes.getInOrg(actor.organizationId, id);
+  const machine = await repos(runtime.db).machines.getInOrg(actor.organizationId, machineId);
   if (machine.cloudId !== volume.cloudId) {
     throw new DomainError(
       'invalid',
@@ -157,7 +157,7 @@ export async function attachVolume(
     );
   }
   await runVolumeOp(
-    deps,
+    runtime,
     actor,
     volume.cloudId,
     { op: attach ? 'attach' : 'detach', volumeId: volume.externalId, machineId: machine.externalId },
@@ -169,8 +169,8 @@ export async function attachVolume(
   );
 }
 
-export async function deleteVolume(deps: ActionDeps, actor: OrgActor, id: string): Promise<void> {
-  const volume = await repos(deps.db).volumes.getInOrg(actor.organizationId, id);
+export async function deleteVolume(runtime: ActionRuntime, actor: OrgActor, id: string): Promise<void> {
+  const volume = await repos(runtime.db).volumes.getInOrg(actor.organizationId, id);
   if (volume.attachedTo.length > 0) {
     throw new DomainError(
       'conflict',
@@ -179,7 +179,7 @@ export async function deleteVolume(deps: ActionDeps, actor: OrgActor, id: string
     );
   }
   await runVolumeOp(
-    deps,
+    runtime,
     actor,
     volume.cloudId,
     { op: 'delete', volumeId: volume.externalId },

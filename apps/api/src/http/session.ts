@@ -1,8 +1,8 @@
 import type { Me } from '@overcast/contracts';
 import { createSession, resolveSession } from '@overcast/core/auth';
 import { DomainError } from '@overcast/core/errors';
+import type { Runtime } from '@overcast/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../context';
 import { meOf } from './caller';
 
 /** The one cookie a browser session travels in: signed, httpOnly, SameSite=Lax. */
@@ -18,15 +18,15 @@ export function sessionTokenOf(request: FastifyRequest): string | null {
 
 /** Starts a browser session for a person in an organization, sets its cookie and says who they now are. */
 export async function startSession(
-  deps: Pick<AppDeps, 'db' | 'settings'>,
+  runtime: Pick<Runtime, 'db' | 'settings'>,
   request: FastifyRequest,
   reply: FastifyReply,
   who: { userId: string; organizationId: string },
 ): Promise<{ me: Me; sessionId: string }> {
-  const session = await createSession(deps.db, {
+  const session = await createSession(runtime.db, {
     userId: who.userId,
     organizationId: who.organizationId,
-    ttlHours: deps.settings.session.ttlHours,
+    ttlHours: runtime.settings.session.ttlHours,
     ip: request.ip,
     userAgent: request.headers['user-agent'],
   });
@@ -34,17 +34,17 @@ export async function startSession(
     path: '/',
     httpOnly: true,
     sameSite: 'lax',
-    secure: deps.settings.publicUrl.startsWith('https://'),
+    secure: runtime.settings.publicUrl.startsWith('https://'),
     signed: true,
     expires: session.expiresAt,
   });
-  return { me: await readBack(deps, session.token), sessionId: session.sessionId };
+  return { me: await readBack(runtime, session.token), sessionId: session.sessionId };
 }
 
 /** The caller as their session says now (after a switch of organization, say). */
-export async function currentMe(deps: Pick<AppDeps, 'db'>, request: FastifyRequest): Promise<Me> {
+export async function currentMe(runtime: Pick<Runtime, 'db'>, request: FastifyRequest): Promise<Me> {
   const token = sessionTokenOf(request);
-  const auth = token ? await resolveSession(deps.db, token) : null;
+  const auth = token ? await resolveSession(runtime.db, token) : null;
   if (!auth) throw new DomainError('unauthenticated', 'unauthenticated', 'Your session ended; log in again.');
   return meOf(auth);
 }
@@ -53,8 +53,8 @@ export function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
 }
 
-async function readBack(deps: Pick<AppDeps, 'db'>, token: string): Promise<Me> {
-  const auth = await resolveSession(deps.db, token);
+async function readBack(runtime: Pick<Runtime, 'db'>, token: string): Promise<Me> {
+  const auth = await resolveSession(runtime.db, token);
   if (!auth) throw new DomainError('internal', 'internal', 'The new session could not be read back.');
   return meOf(auth);
 }

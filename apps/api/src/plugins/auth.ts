@@ -1,7 +1,8 @@
 import { type AuthContext, ORGANIZATION_HEADER, resolveApiToken, resolveSession } from '@overcast/core/auth';
 import { DomainError } from '@overcast/core/errors';
+import type { Runtime } from '@overcast/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App, AppDeps } from '../context';
+import type { App } from '../context';
 import { enforceAuthz } from '../http/authz';
 import { authOf } from '../http/caller';
 import { forbidden, unauthenticated } from '../http/errors';
@@ -9,15 +10,19 @@ import { sessionTokenOf } from '../http/session';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-async function authenticate(app: App, deps: AppDeps, request: FastifyRequest): Promise<AuthContext | null> {
+async function authenticate(
+  app: App,
+  runtime: Runtime,
+  request: FastifyRequest,
+): Promise<AuthContext | null> {
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-    const { login, tokens } = deps.settings;
+    const { login, tokens } = runtime.settings;
     const named = request.headers[ORGANIZATION_HEADER];
     const ctx = await resolveApiToken(
-      deps.db,
+      runtime.db,
       match[1]!,
       request.ip,
       typeof named === 'string' ? named : undefined,
@@ -35,7 +40,7 @@ async function authenticate(app: App, deps: AppDeps, request: FastifyRequest): P
     return ctx;
   }
   const token = sessionTokenOf(request);
-  return token ? resolveSession(deps.db, token) : null;
+  return token ? resolveSession(runtime.db, token) : null;
 }
 
 /**
@@ -43,7 +48,7 @@ async function authenticate(app: App, deps: AppDeps, request: FastifyRequest): P
  * comes from (Origin, Sec-Fetch-Site); a cross-site one is refused. Clients that send neither are
  * not browsers, and the SameSite=Lax cookie already stays home for cross-site POSTs.
  */
-function checkSameOrigin(deps: AppDeps, request: FastifyRequest): void {
+function checkSameOrigin(runtime: Runtime, request: FastifyRequest): void {
   // A WebSocket upgrade is a GET that acts (a terminal), so it is checked like a change.
   const upgrade = String(request.headers.upgrade ?? '').toLowerCase() === 'websocket';
   if (READ_METHODS.has(request.method) && !upgrade) return;
@@ -55,7 +60,7 @@ function checkSameOrigin(deps: AppDeps, request: FastifyRequest): void {
   if (!origin) return;
   const allowed = new Set<string>();
   try {
-    allowed.add(new URL(deps.settings.publicUrl).origin);
+    allowed.add(new URL(runtime.settings.publicUrl).origin);
   } catch {
     // A malformed publicUrl is reported at startup; the Host check below still applies.
   }
@@ -70,7 +75,7 @@ function checkSameOrigin(deps: AppDeps, request: FastifyRequest): void {
  * Resolves request.auth for /api/v1 routes, refuses the ones that need a login, then holds the
  * request to its route's `config.authz`: handlers run only for callers it allows.
  */
-export function installAuth(app: App, deps: AppDeps): void {
+export function installAuth(app: App, runtime: Runtime): void {
   app.decorateRequest('auth', null);
   app.decorateRequest('caller', {
     getter(this: FastifyRequest) {
@@ -81,9 +86,9 @@ export function installAuth(app: App, deps: AppDeps): void {
     if (!request.url.startsWith('/api/v1/')) return;
     // Every /api/v1 route declares one (checked as routes register); a login is the safe default.
     const authz = request.routeOptions.config.authz ?? 'authenticated';
-    request.auth = await authenticate(app, deps, request);
+    request.auth = await authenticate(app, runtime, request);
     // Public routes that set a session (login, accepting an invitation) are guarded too.
-    if (request.auth?.via !== 'token') checkSameOrigin(deps, request);
+    if (request.auth?.via !== 'token') checkSameOrigin(runtime, request);
     if (authz === 'public') return;
     if (!request.auth) throw unauthenticated();
     if (request.auth.tokenScope === 'read' && !READ_METHODS.has(request.method)) {

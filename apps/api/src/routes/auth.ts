@@ -10,7 +10,7 @@ import { clearSessionCookie, currentMe, startSession } from '../http/session';
 
 /** Logging in and out, and moving a browser session to another organization. */
 export const authRoutes: RoutePlugin = (app, deps) => {
-  const { settings, db, box } = deps;
+  const { settings, db } = deps;
 
   app.post(
     '/login',
@@ -50,7 +50,7 @@ export const authRoutes: RoutePlugin = (app, deps) => {
         throw new DomainError('unauthenticated', 'invalid_credentials', 'Wrong email or password.');
       }
       const who = { organizationId: verified.organizationId, userId: verified.userId, label: verified.email };
-      const second = await checkSecondFactor(db, box, attempts, verified.userId, otp);
+      const second = await checkSecondFactor(deps, attempts, verified.userId, otp);
       if (second !== 'ok') {
         if (second === 'wrong') {
           await recordAudit(

@@ -1,6 +1,7 @@
 import { Health, Readiness } from '@overcast/contracts';
+import type { Runtime } from '@overcast/runtime';
 import { pingRedis } from '@overcast/runtime';
-import type { App, AppDeps } from '../context';
+import type { App } from '../context';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -26,7 +27,7 @@ async function check(what: string, log: App['log'], probe: () => Promise<unknown
   }
 }
 
-export function healthRoutes(app: App, deps: AppDeps): void {
+export function healthRoutes(app: App, runtime: Runtime): void {
   app.get(
     '/healthz',
     {
@@ -47,8 +48,8 @@ export function healthRoutes(app: App, deps: AppDeps): void {
     },
     async (request, reply) => {
       const [database, redis] = await Promise.all([
-        check('database', request.log, () => deps.db.pool.query('SELECT 1')),
-        check('redis', request.log, () => pingRedis(deps.redis, CHECK_TIMEOUT_MS)),
+        check('database', request.log, () => runtime.db.pool.query('SELECT 1')),
+        check('redis', request.log, () => pingRedis(runtime.redis, CHECK_TIMEOUT_MS)),
       ]);
       const ok = database === 'ok' && redis === 'ok';
       return reply

@@ -11,12 +11,12 @@ import {
 import {
   acceptInvitation,
   createInvitation,
+  emailInvitation,
   invitationView,
   listInvitations,
   lookupInvitation,
   revokeInvitation,
 } from '@overcast/core/orgs';
-import { mailEnabled, sendMail } from '@overcast/runtime';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { orgActorOf } from '../http/caller';
@@ -25,7 +25,7 @@ import { startSession } from '../http/session';
 
 /** Invitations: admins send and withdraw them; the link's holder looks one up and accepts it. */
 export const invitationRoutes: RoutePlugin = (app, deps) => {
-  const { db, settings, logger } = deps;
+  const { db, settings } = deps;
 
   app.get(
     '',
@@ -52,20 +52,13 @@ export const invitationRoutes: RoutePlugin = (app, deps) => {
         request.body,
       );
       const url = `${settings.publicUrl.replace(/\/+$/, '')}/invite?token=${encodeURIComponent(token)}`;
-      let emailed = false;
-      if (mailEnabled(settings)) {
-        try {
-          await sendMail(settings.smtp, {
-            to: invitation.email,
-            subject: `You are invited to ${auth.organizationName} on Overcast`,
-            text: `${auth.email} invited you to join ${auth.organizationName} on Overcast as ${invitation.role}.\n\nAccept within 7 days: ${url}\n`,
-          });
-          emailed = true;
-        } catch (err) {
-          // The link is still shown to the inviter, who can pass it on by hand.
-          logger.warn({ err: (err as Error).message }, 'invitation email failed');
-        }
-      }
+      const emailed = await emailInvitation(deps, {
+        to: invitation.email,
+        role: invitation.role,
+        url,
+        inviterEmail: auth.email,
+        organizationName: auth.organizationName,
+      });
       return reply.status(201).send({ invitation: invitationView(invitation), url, emailed });
     },
   );

@@ -40,7 +40,7 @@ import { clearSessionCookie } from '../http/session';
  * cannot mint tokens or change the password or two-factor login.
  */
 export const meRoutes: RoutePlugin = (app, deps) => {
-  const { db, box, settings } = deps;
+  const { db, settings } = deps;
 
   app.get(
     '',
@@ -165,7 +165,7 @@ export const meRoutes: RoutePlugin = (app, deps) => {
       { session: 'set up two-factor login' },
       { response: { 200: TotpEnrolment } },
     ),
-    async (request) => beginTotpEnrolment(db, box, request.caller),
+    async (request) => beginTotpEnrolment(deps, request.caller),
   );
 
   app.post(
@@ -176,7 +176,7 @@ export const meRoutes: RoutePlugin = (app, deps) => {
       { body: TotpCodeRequest, response: { 200: RecoveryCodes } },
     ),
     async (request) => ({
-      codes: await confirmTotpEnrolment(db, box, userActorOf(request), request.body.code),
+      codes: await confirmTotpEnrolment(deps, userActorOf(request), request.body.code),
     }),
   );
 

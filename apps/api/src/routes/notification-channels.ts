@@ -14,7 +14,6 @@ import {
   listChannels,
   updateChannel,
 } from '@overcast/core/notifications';
-import { outboundRules } from '@overcast/core/outbound';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { may } from '../http/authz';
@@ -22,9 +21,9 @@ import { orgActorOf } from '../http/caller';
 import { route } from '../http/route';
 
 /** Where notifications go. Channels are where rules send their notices: they follow the rules rights. */
-export const notificationChannelRoutes: RoutePlugin = (app, { db, box, settings, logger }) => {
-  const notifier = createNotifier({ db, box, settings, logger });
-  const outbound = outboundRules(settings);
+export const notificationChannelRoutes: RoutePlugin = (app, ctx) => {
+  const { db, settings } = ctx;
+  const notifier = createNotifier(ctx);
 
   app.get(
     '',
@@ -45,7 +44,7 @@ export const notificationChannelRoutes: RoutePlugin = (app, { db, box, settings,
       { body: CreateNotificationChannelRequest, response: { 201: T.Ref(NotificationChannel) } },
     ),
     async (request, reply) =>
-      reply.status(201).send(await createChannel({ db, box, outbound }, orgActorOf(request), request.body)),
+      reply.status(201).send(await createChannel(ctx, orgActorOf(request), request.body)),
   );
 
   app.patch(
@@ -55,7 +54,7 @@ export const notificationChannelRoutes: RoutePlugin = (app, { db, box, settings,
       body: UpdateNotificationChannelRequest,
       response: { 200: T.Ref(NotificationChannel) },
     }),
-    async (request) => updateChannel(db, orgActorOf(request), request.params.id, request.body, outbound),
+    async (request) => updateChannel(ctx, orgActorOf(request), request.params.id, request.body),
   );
 
   app.delete(

@@ -25,8 +25,8 @@ import { route } from '../http/route';
 import { RunsQuery } from './script-runs';
 
 /** Schedules: triggers that run scripts or machine actions, and what each run did. */
-export const scheduleRoutes: RoutePlugin = (app, { db, queues }) => {
-  const scheduleDeps = { db, scheduleQueue: queues.schedules };
+export const scheduleRoutes: RoutePlugin = (app, ctx) => {
+  const { db } = ctx;
 
   app.get(
     '',
@@ -53,7 +53,7 @@ export const scheduleRoutes: RoutePlugin = (app, { db, queues }) => {
       response: { 201: Schedule },
     }),
     async (request, reply) =>
-      reply.status(201).send(await createSchedule(scheduleDeps, orgActorOf(request), request.body)),
+      reply.status(201).send(await createSchedule(ctx, orgActorOf(request), request.body)),
   );
 
   app.get(
@@ -69,7 +69,7 @@ export const scheduleRoutes: RoutePlugin = (app, { db, queues }) => {
       may('schedules', 'edit', byId),
       { params: IdParams, body: UpdateScheduleRequest, response: { 200: Schedule } },
     ),
-    async (request) => updateSchedule(scheduleDeps, orgActorOf(request), request.params.id, request.body),
+    async (request) => updateSchedule(ctx, orgActorOf(request), request.params.id, request.body),
   );
 
   app.delete(
@@ -79,7 +79,7 @@ export const scheduleRoutes: RoutePlugin = (app, { db, queues }) => {
       response: { 204: T.Null() },
     }),
     async (request, reply) => {
-      await deleteSchedule(scheduleDeps, orgActorOf(request), request.params.id);
+      await deleteSchedule(ctx, orgActorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

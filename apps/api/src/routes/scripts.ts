@@ -27,7 +27,8 @@ import { route } from '../http/route';
 import { RunsQuery } from './script-runs';
 
 /** Scripts, their versions, and running them; runs of every script are under /script-runs. */
-export const scriptRoutes: RoutePlugin = (app, { db, settings, queues }) => {
+export const scriptRoutes: RoutePlugin = (app, ctx) => {
+  const { db } = ctx;
   app.get(
     '',
     route("The organization's scripts, each at its current version", may('scripts', 'read'), {
@@ -99,7 +100,7 @@ export const scriptRoutes: RoutePlugin = (app, { db, settings, queues }) => {
     ),
     async (request, reply) => {
       const { targets, params, timeoutSeconds } = request.body;
-      const id = await startScriptRun({ db, settings, scriptQueue: queues.scripts }, orgActorOf(request), {
+      const id = await startScriptRun(ctx, orgActorOf(request), {
         caller: request.caller,
         scriptId: request.params.id,
         targets,

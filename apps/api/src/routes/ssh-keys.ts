@@ -15,7 +15,8 @@ import { orgActorOf } from '../http/caller';
 import { route } from '../http/route';
 
 /** The organization's SSH keys; which key a machine uses is under /machines/:id/ssh. */
-export const sshKeyRoutes: RoutePlugin = (app, { db, box }) => {
+export const sshKeyRoutes: RoutePlugin = (app, ctx) => {
+  const { db } = ctx;
   app.get(
     '',
     route("The organization's SSH keys (public halves only), the default first", may('keys', 'read'), {
@@ -32,7 +33,7 @@ export const sshKeyRoutes: RoutePlugin = (app, { db, box }) => {
       { body: CreateSshKeyRequest, response: { 201: T.Ref(SshKey) } },
     ),
     async (request, reply) => {
-      const key = await createSshKey({ db, box }, orgActorOf(request), request.body);
+      const key = await createSshKey(ctx, orgActorOf(request), request.body);
       return reply.status(201).send(await sshKeyView(db, key));
     },
   );
@@ -52,7 +53,7 @@ export const sshKeyRoutes: RoutePlugin = (app, { db, box }) => {
       response: { 200: T.Ref(SshKey) },
     }),
     async (request) =>
-      sshKeyView(db, await updateSshKey({ db, box }, orgActorOf(request), request.params.id, request.body)),
+      sshKeyView(db, await updateSshKey(ctx, orgActorOf(request), request.params.id, request.body)),
   );
 
   app.delete(
@@ -63,7 +64,7 @@ export const sshKeyRoutes: RoutePlugin = (app, { db, box }) => {
       { params: IdParams, querystring: DeleteSshKeyQuery, response: { 204: T.Null() } },
     ),
     async (request, reply) => {
-      await deleteSshKey({ db, box }, orgActorOf(request), request.params.id, request.query.force === true);
+      await deleteSshKey(ctx, orgActorOf(request), request.params.id, request.query.force === true);
       return reply.status(204).send(null);
     },
   );

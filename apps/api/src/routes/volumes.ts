@@ -5,14 +5,11 @@ import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
 import { route } from '../http/route';
-import { actionDepsOf } from './machines/action-deps';
 
 const Accepted = { 202: T.Object({ accepted: T.Boolean() }) };
 
 /** Volumes across clouds; they are created in a cloud (clouds/contents.ts). */
 export const volumeRoutes: RoutePlugin = (app, ctx) => {
-  const actionDeps = actionDepsOf(ctx);
-
   app.get(
     '',
     route('Volumes across every cloud, a page at a time, with search and filters', may('volumes', 'read'), {
@@ -33,7 +30,7 @@ export const volumeRoutes: RoutePlugin = (app, ctx) => {
       async (request, reply) => {
         const { id } = request.params as { id: string };
         const { machineId } = request.body as { machineId: string };
-        await attachVolume(actionDeps, orgActorOf(request), id, machineId, attach);
+        await attachVolume(ctx, orgActorOf(request), id, machineId, attach);
         return reply.status(202).send({ accepted: true });
       },
     );
@@ -46,7 +43,7 @@ export const volumeRoutes: RoutePlugin = (app, ctx) => {
       response: Accepted,
     }),
     async (request, reply) => {
-      await deleteVolume(actionDeps, orgActorOf(request), request.params.id);
+      await deleteVolume(ctx, orgActorOf(request), request.params.id);
       return reply.status(202).send({ accepted: true });
     },
   );

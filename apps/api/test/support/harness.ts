@@ -6,10 +6,10 @@ import { createUser } from '@overcast/core/auth';
 import { createDatabase, type Database, type Prisma, type Role } from '@overcast/db';
 import {
   createLogger,
-  createRedis,
+  createRuntime,
   loadSettings,
-  openQueues,
-  SecretBox,
+  type Runtime,
+  type SecretBox,
   type Settings,
 } from '@overcast/runtime';
 import type { Queue } from 'bullmq';
@@ -19,6 +19,8 @@ import type { App } from '../../src/context';
 
 export interface TestApi {
   app: App;
+  /** What the app was built from; core functions called from tests take it as it is. */
+  runtime: Runtime;
   box: SecretBox;
   pollQueue: Queue;
   db: Database;
@@ -41,21 +43,20 @@ export async function startTestApi(
     env: { ...process.env, OVERCAST_LOG_LEVEL: 'warn', ...env },
   });
   const db = createDatabase({ url: settings.databaseUrl, max: 4 });
-  const redis = createRedis(settings.redisUrl);
-  const box = new SecretBox(settings.secrets.credentialsKey);
   const logger = logSink
     ? createLogger('trace', 'api-test', {}, logSink)
     : createLogger(process.env.TEST_LOG ?? 'silent', 'api-test');
-  const queues = openQueues(settings.redisUrl, logger);
-  const pollQueue = queues.poll;
-  const app = await buildApp({ settings, db, redis, logger, box, queues });
+  const runtime = createRuntime(settings, { name: 'api', db, logger });
+  const { redis, box, queues } = runtime;
+  const app = await buildApp(runtime);
   await app.ready();
   return {
     app,
+    runtime,
     db,
     settings,
     box,
-    pollQueue,
+    pollQueue: queues.poll,
     async close() {
       await app.close();
       await queues.close();

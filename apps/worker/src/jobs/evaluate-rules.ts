@@ -1,12 +1,13 @@
-import { evaluateRules, ruleEvaluatorDeps } from '@overcast/core/rules';
+import { evaluateRules, ruleEffects } from '@overcast/core/rules';
 import type { JobContext } from '../context';
 
 /** One evaluation cycle of every enabled rule. */
 export function evaluateRulesProcessor(ctx: JobContext) {
-  const { logger } = ctx;
-  const deps = ruleEvaluatorDeps(ctx);
+  const { logger, metrics } = ctx;
+  const effects = ruleEffects(ctx);
   return async () => {
-    const stats = await evaluateRules(deps);
+    const end = metrics.ruleEvaluationSeconds.startTimer();
+    const stats = await evaluateRules(ctx, effects).finally(end);
     if (stats.opened || stats.resolved) logger.info(stats, 'incidents changed');
     return stats;
   };

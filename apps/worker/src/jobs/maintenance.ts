@@ -16,7 +16,8 @@ export const MAINTENANCE_SCHEDULES = [
  * terminal recordings go after shell.recordingRetentionDays; the change rows behind cached list
  * totals are kept to the last few minutes.
  */
-export function maintenanceProcessor({ db, logger, settings }: JobContext) {
+export function maintenanceProcessor(ctx: JobContext) {
+  const { db, logger } = ctx;
   return async (job: Job): Promise<Record<string, number>> => {
     switch (job.name) {
       case 'sessions-cleanup': {
@@ -27,7 +28,7 @@ export function maintenanceProcessor({ db, logger, settings }: JobContext) {
       case 'cost-snapshot':
         return { clouds: await snapshotCosts(db) };
       case 'recordings-cleanup': {
-        const { deleted } = await cleanupRecordings(db, settings);
+        const { deleted } = await cleanupRecordings(ctx);
         if (deleted) logger.info({ deleted }, 'removed old terminal recordings');
         return { deleted };
       }

@@ -18,7 +18,7 @@ export function dueMsOf(job: Job<ScheduleJobData>): number {
 export async function fireScheduleJob(ctx: JobContext, job: Job<ScheduleJobData>) {
   const { logger } = ctx;
   const due = dueMsOf(job);
-  const runId = await fireSchedule(ctx, job.data.scheduleId, due, {
+  const runId = await fireSchedule(ctx, ctx.notifier, job.data.scheduleId, due, {
     startedBefore: job.attemptsStarted > 1,
   });
   if (runId) {

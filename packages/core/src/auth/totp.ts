@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Database } from '@overcast/db';
-import type { SecretBox } from '@overcast/runtime';
 import { type Actor, recordAudit } from '../audit';
 import { DomainError } from '../errors';
+import type { SecretsRuntime } from '../runtime';
 import { hashToken, safeEqual } from '../tokens';
 import type { AttemptLimiter } from './attempts';
 import { checkPassword } from './password';
@@ -87,11 +87,11 @@ const normalizeRecovery = (code: string) => code.replace(/[\s-]+/g, '').toLowerC
 
 /** Starts enrolment: a new secret, sealed at rest, not yet enabled until a code confirms it. */
 export async function beginTotpEnrolment(
-  db: Database,
-  box: SecretBox,
+  runtime: SecretsRuntime,
   user: { userId: string; email: string },
   issuer = 'Overcast',
 ): Promise<{ secret: string; otpauthUrl: string }> {
+  const { db, box } = runtime;
   const row = await db.prisma.user.findUniqueOrThrow({ where: { id: user.userId } });
   if (row.totpEnabled) {
     throw new DomainError(
@@ -115,11 +115,11 @@ export async function beginTotpEnrolment(
 
 /** Confirms enrolment with a code from the app; returns recovery codes, shown once. */
 export async function confirmTotpEnrolment(
-  db: Database,
-  box: SecretBox,
+  runtime: SecretsRuntime,
   actor: Actor & { userId: string },
   code: string,
 ): Promise<string[]> {
+  const { db, box } = runtime;
   const row = await db.prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
   if (row.totpEnabled) throw new DomainError('conflict', 'totp_enabled', 'Two-factor login is already on.');
   if (!row.totpSecret) {
@@ -180,12 +180,12 @@ export async function disableTotp(
  * is then spent). Users without two-factor pass. Wrong codes back the account off, from any address.
  */
 export async function checkSecondFactor(
-  db: Database,
-  box: SecretBox,
+  runtime: SecretsRuntime,
   attempts: AttemptLimiter,
   userId: string,
   code: string | undefined,
 ): Promise<'ok' | 'required' | 'wrong'> {
+  const { db, box } = runtime;
   const row = await db.prisma.user.findUniqueOrThrow({ where: { id: userId } });
   if (!row.totpEnabled || !row.totpSecret) return 'ok';
   if (!code) return 'required';

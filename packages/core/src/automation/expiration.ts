@@ -1,6 +1,6 @@
 import type { ExpiringMachine, MachineExpiration, SetExpirationRequest } from '@overcast/contracts';
 import type { Database, Machine } from '@overcast/db';
-import type { Logger } from '@overcast/runtime';
+import type { Runtime } from '@overcast/runtime';
 import { type OrgActor, recordAudit } from '../audit';
 import {
   allowedIds,
@@ -11,9 +11,10 @@ import {
 } from '../authz';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
-import { type ActionDeps, machineAction } from '../machines/actions';
+import { machineAction } from '../machines/actions';
 import type { Notifier } from '../notifications/notifier';
 import { repos } from '../repositories';
+import type { ActionRuntime } from '../runtime';
 
 /**
  * The machine columns an expiration request sets, with the person it will act for; refuses a
@@ -128,20 +129,16 @@ export async function listExpiringMachines(
   }));
 }
 
-export interface ExpirationDeps extends ActionDeps {
-  notifier: Notifier;
-  logger?: Pick<Logger, 'warn'>;
-}
-
 /**
  * Sends the notices that are due and runs the expirations whose date has come. Each machine is
  * claimed with a conditional update first, so two workers never act on one twice.
  */
 export async function sweepExpirations(
-  deps: ExpirationDeps,
+  runtime: ActionRuntime & Pick<Runtime, 'logger'>,
+  notifier: Notifier,
   now = new Date(),
 ): Promise<{ notified: number; expired: number }> {
-  const { db } = deps;
+  const { db } = runtime;
   let notified = 0;
   let expired = 0;
   const { rows: notices } = await db.pool.query<{ id: string }>(
@@ -157,7 +154,7 @@ export async function sweepExpirations(
     if (!m?.expiresAt) continue;
     const minutes = Math.max(1, Math.round((m.expiresAt.getTime() - now.getTime()) / 60_000));
     try {
-      await deps.notifier.notify(m.organizationId, {
+      await notifier.notify(m.organizationId, {
         subject: `${m.name} will be ${m.expirationAction === 'destroy' ? 'destroyed' : 'stopped'} in ${minutes} min`,
         text: `${m.name} expires at ${m.expiresAt.toISOString()}; it will then be ${m.expirationAction === 'destroy' ? 'destroyed' : 'stopped'}. Change or clear its expiration on the machine's page to keep it.`,
         severity: 'warning',
@@ -165,7 +162,7 @@ export async function sweepExpirations(
       await history(db, m, { notified: true, expiresAt: m.expiresAt.toISOString() });
       notified++;
     } catch (err) {
-      deps.logger?.warn(
+      runtime.logger.warn(
         { err: (err as Error).message, machineId: id },
         'could not send an expiration notice',
       );
@@ -197,7 +194,7 @@ export async function sweepExpirations(
       const who = await onBehalfOf(db, m.organizationId, set_by);
       try {
         if ('left' in who) throw new Error('Not allowed: the person who set it is no longer a member.');
-        await machineAction(deps, actor, id, { action: kind }, who);
+        await machineAction(runtime, actor, id, { action: kind }, who);
       } catch (err) {
         error = (err as Error).message;
       }
@@ -217,7 +214,7 @@ export async function sweepExpirations(
       details: { name: m.name, expiresAt: expires_at.toISOString(), ...(error ? { error } : {}) },
     });
     if (error) {
-      await deps.notifier
+      await notifier
         .notify(m.organizationId, {
           subject: `${m.name} could not be ${kind === 'destroy' ? 'destroyed' : 'stopped'} at its expiration`,
           text: `${error} It is still ${m.state}; act on it by hand.`,
@@ -225,7 +222,7 @@ export async function sweepExpirations(
         })
         .catch(() => {});
     }
-    await publishEvents(deps.redis, m.organizationId, [
+    await publishEvents(runtime.redis, m.organizationId, [
       {
         type: 'machine.changed',
         cloudId: m.cloudId,

@@ -1,6 +1,5 @@
 import type { TargetSelector } from '@overcast/contracts';
 import type { Schedule } from '@overcast/db';
-import type { Queue } from 'bullmq';
 import { type Actor, recordAudit } from '../audit';
 import {
   MACHINE_RIGHT_WORDS,
@@ -13,18 +12,14 @@ import {
 } from '../authz';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
-import { type ActionDeps, machineAction } from '../machines/actions';
+import { machineAction } from '../machines/actions';
 import type { Notifier } from '../notifications/notifier';
+import type { ActionRuntime } from '../runtime';
 import { isLive, removeScheduleJobs } from './schedule-jobs';
 import { actionOf, triggerOf } from './schedule-view';
-import { type ScriptRunDeps, startScriptRun } from './script-run';
+import { startScriptRun } from './script-run';
 import { isEmptySelector, resolveTargets } from './targets';
 import { intervalAnchor, slotOf } from './triggers';
-
-export interface FireDeps extends ActionDeps, ScriptRunDeps {
-  scheduleQueue: Queue;
-  notifier: Notifier;
-}
 
 interface MachineResult {
   machineId: string | null;
@@ -44,8 +39,8 @@ const ACTION_CONCURRENCY = 5;
  * counts it, only while the schedule is enabled and has runs left. A second firing of the same
  * slot (a rebuilt scheduler, a retried job, two workers) gets nothing back and does nothing.
  */
-async function claimSlot(deps: FireDeps, scheduleId: string, slot: Date): Promise<string | null> {
-  const { rows } = await deps.db.pool.query<{ id: string }>(
+async function claimSlot(runtime: ActionRuntime, scheduleId: string, slot: Date): Promise<string | null> {
+  const { rows } = await runtime.db.pool.query<{ id: string }>(
     `WITH s AS (
        SELECT id, organization_id FROM schedules
         WHERE id = $1 AND enabled AND (max_runs IS NULL OR run_count < max_runs)
@@ -83,27 +78,27 @@ export const INTERRUPTED_FIRING =
  * does not act again, since the action may have happened. Returns the run id, or null when the
  * firing had finished.
  */
-async function closeInterrupted(deps: FireDeps, s: Schedule, slot: Date): Promise<string | null> {
-  const { rows } = await deps.db.pool.query<{ id: string }>(
+async function closeInterrupted(runtime: ActionRuntime, s: Schedule, slot: Date): Promise<string | null> {
+  const { rows } = await runtime.db.pool.query<{ id: string }>(
     `UPDATE schedule_runs SET status = 'failed', error = $3, finished_at = now()
       WHERE schedule_id = $1 AND slot = $2 AND finished_at IS NULL RETURNING id`,
     [s.id, slot, INTERRUPTED_FIRING],
   );
   const runId = rows[0]?.id;
   if (!runId) return null;
-  await announceOutcome(deps, s, { runId, slot, status: 'failed', error: INTERRUPTED_FIRING });
+  await announceOutcome(runtime, s, { runId, slot, status: 'failed', error: INTERRUPTED_FIRING });
   return runId;
 }
 
 /** The end of a firing, in the Activity log and on the live stream. */
 async function announceOutcome(
-  deps: FireDeps,
+  runtime: Pick<ActionRuntime, 'db' | 'redis'>,
   s: Schedule,
   outcome: { runId: string; slot: Date; status: string; error: string | null; machines?: number },
 ): Promise<void> {
   const { runId, slot, status, error, machines } = outcome;
   await recordAudit(
-    deps.db,
+    runtime.db,
     { organizationId: s.organizationId, userId: s.actingUserId, label: `schedule: ${s.name}` },
     {
       action: 'schedule.run',
@@ -113,7 +108,7 @@ async function announceOutcome(
       details: { name: s.name, runId, slot: slot.toISOString(), action: s.action, machines, error },
     },
   );
-  await publishEvents(deps.redis, s.organizationId, [
+  await publishEvents(runtime.redis, s.organizationId, [
     { type: 'schedule.run', scheduleId: s.id, runId, status },
   ]).catch(() => {});
 }
@@ -122,7 +117,8 @@ async function announceOutcome(
 class LostRight extends Error {}
 
 async function perform(
-  deps: FireDeps,
+  runtime: ActionRuntime,
+  notifier: Notifier,
   s: Schedule,
   actor: Actor & { organizationId: string },
   who: OnBehalfOf,
@@ -133,11 +129,11 @@ async function perform(
   // The machines its person may see; of those, the ones they may not act on are skipped with why.
   const machines = isEmptySelector(selector)
     ? []
-    : await resolveTargets(deps.db, s.organizationId, selector, who.principal ?? undefined);
+    : await resolveTargets(runtime.db, s.organizationId, selector, who.principal ?? undefined);
   const results: MachineResult[] = [];
   if (action.kind === 'notify') {
     const names = machines.map((m) => m.name);
-    await deps.notifier.notify(s.organizationId, {
+    await notifier.notify(s.organizationId, {
       subject: `Schedule "${s.name}"`,
       text: names.length
         ? `${action.message ?? ''}\n\nMachines: ${names.join(', ')}`
@@ -153,7 +149,7 @@ async function perform(
       ? 'run'
       : rightForMachineAction(action.kind as 'start' | 'stop' | 'reboot' | 'destroy');
   const allowed = await machinesAllowed(
-    deps.db,
+    runtime.db,
     s.organizationId,
     who.principal,
     machines.map((m) => m.id),
@@ -176,7 +172,7 @@ async function perform(
   }
   const permitted = machines.filter((m) => allowed.has(m.id));
   if (action.kind === 'run_script') {
-    const scriptRunId = await startScriptRun(deps, actor, {
+    const scriptRunId = await startScriptRun(runtime, actor, {
       scriptId: action.scriptId!,
       targets: { machineIds: permitted.map((m) => m.id) },
       params: action.params,
@@ -194,7 +190,7 @@ async function perform(
       return;
     }
     try {
-      await machineAction(deps, actor, m.id, { action: kind }, who);
+      await machineAction(runtime, actor, m.id, { action: kind }, who);
       results.push({ machineId: m.id, name: m.name, result: 'done' });
     } catch (err) {
       results.push({ machineId: m.id, name: m.name, result: 'failed', error: (err as Error).message });
@@ -204,14 +200,14 @@ async function perform(
 }
 
 /** Turns a schedule off with a reason its page shows, and stops its timers. */
-async function turnOff(deps: FireDeps, s: Schedule, reason: string): Promise<void> {
-  await deps.db.prisma.schedule.update({
+async function turnOff(runtime: ActionRuntime, s: Schedule, reason: string): Promise<void> {
+  await runtime.db.prisma.schedule.update({
     where: { id: s.id },
     data: { enabled: false, disabledReason: reason },
   });
-  await removeScheduleJobs(deps.scheduleQueue, s.id).catch(() => {});
+  await removeScheduleJobs(runtime, s.id).catch(() => {});
   await recordAudit(
-    deps.db,
+    runtime.db,
     { organizationId: s.organizationId, label: `schedule: ${s.name}` },
     {
       action: 'schedule.disable',
@@ -231,41 +227,42 @@ async function turnOff(deps: FireDeps, s: Schedule, reason: string): Promise<voi
  * unfinished firing of its slot is that worker's, and is closed as interrupted.
  */
 export async function fireSchedule(
-  deps: FireDeps,
+  runtime: ActionRuntime,
+  notifier: Notifier,
   scheduleId: string,
   dueMs: number,
   { startedBefore = false }: { startedBefore?: boolean } = {},
 ): Promise<string | null> {
-  const s = await deps.db.prisma.schedule.findUnique({ where: { id: scheduleId } });
+  const s = await runtime.db.prisma.schedule.findUnique({ where: { id: scheduleId } });
   if (!s) {
-    await removeScheduleJobs(deps.scheduleQueue, scheduleId).catch(() => {});
+    await removeScheduleJobs(runtime, scheduleId).catch(() => {});
     return null;
   }
   const slot = slotOf(triggerOf(s), dueMs, intervalAnchor(s, s.createdAt).getTime());
-  const runId = await claimSlot(deps, s.id, slot);
-  const after = await deps.db.prisma.schedule.findUnique({ where: { id: scheduleId } });
+  const runId = await claimSlot(runtime, s.id, slot);
+  const after = await runtime.db.prisma.schedule.findUnique({ where: { id: scheduleId } });
   // Out of runs or past its end: stop the scheduler now rather than at the next reconcile.
-  if (after && !isLive(after)) await removeScheduleJobs(deps.scheduleQueue, scheduleId).catch(() => {});
-  if (!runId) return startedBefore ? closeInterrupted(deps, s, slot) : null;
+  if (after && !isLive(after)) await removeScheduleJobs(runtime, scheduleId).catch(() => {});
+  if (!runId) return startedBefore ? closeInterrupted(runtime, s, slot) : null;
   // It acts for its person, with their rights as they are at this firing.
   const actor = { organizationId: s.organizationId, userId: s.actingUserId, label: `schedule: ${s.name}` };
-  await publishEvents(deps.redis, s.organizationId, [
+  await publishEvents(runtime.redis, s.organizationId, [
     { type: 'schedule.run', scheduleId: s.id, runId, status: 'running' },
   ]).catch(() => {});
   let results: MachineResult[] = [];
   let error: string | null = null;
   try {
-    const who = await onBehalfOf(deps.db, s.organizationId, s.actingUserId);
+    const who = await onBehalfOf(runtime.db, s.organizationId, s.actingUserId);
     if ('left' in who) {
       throw new LostRight(
         'the person it acts for (who created or last changed it) is no longer a member, so it was turned off. Enable it again to make it act for you.',
       );
     }
-    results = await perform(deps, s, actor, who, runId);
+    results = await perform(runtime, notifier, s, actor, who, runId);
   } catch (err) {
     if (err instanceof LostRight) {
       error = `Not allowed: ${err.message}`;
-      await turnOff(deps, s, error);
+      await turnOff(runtime, s, error);
     } else {
       error = err instanceof DomainError ? err.message : `The schedule failed: ${(err as Error).message}`;
     }
@@ -278,10 +275,10 @@ export async function fireSchedule(
       : failed === results.length
         ? 'failed'
         : 'partial';
-  await deps.db.prisma.scheduleRun.update({
+  await runtime.db.prisma.scheduleRun.update({
     where: { id: runId },
     data: { status, results: results as object[], error, finishedAt: new Date() },
   });
-  await announceOutcome(deps, s, { runId, slot, status, error, machines: results.length });
+  await announceOutcome(runtime, s, { runId, slot, status, error, machines: results.length });
   return runId;
 }

@@ -1,5 +1,5 @@
-import type { Database, Schedule } from '@overcast/db';
-import type { Queue } from 'bullmq';
+import type { Schedule } from '@overcast/db';
+import type { Runtime } from '@overcast/runtime';
 import { triggerOf } from './schedule-view';
 import { intervalAnchor } from './triggers';
 
@@ -29,7 +29,12 @@ export function isLive(s: Schedule, now = new Date()): boolean {
  * triggers, a delayed job for one date, nothing when it cannot fire. Derived from the row alone,
  * so calling it again (worker start, after a Redis restart) changes nothing.
  */
-export async function syncScheduleJobs(queue: Queue, s: Schedule, now = new Date()): Promise<void> {
+export async function syncScheduleJobs(
+  runtime: Pick<Runtime, 'queues'>,
+  s: Schedule,
+  now = new Date(),
+): Promise<void> {
+  const queue = runtime.queues.schedules;
   const id = scheduleJobId(s.id);
   if (!isLive(s, now)) {
     await queue.removeJobScheduler(id);
@@ -76,7 +81,11 @@ export async function syncScheduleJobs(queue: Queue, s: Schedule, now = new Date
   );
 }
 
-export async function removeScheduleJobs(queue: Queue, scheduleId: string): Promise<void> {
+export async function removeScheduleJobs(
+  runtime: Pick<Runtime, 'queues'>,
+  scheduleId: string,
+): Promise<void> {
+  const queue = runtime.queues.schedules;
   await queue.removeJobScheduler(scheduleJobId(scheduleId));
   await queue.remove(onceJobId(scheduleId)).catch(() => 0);
 }
@@ -91,8 +100,9 @@ const signature = (s: Schedule) => `${s.updatedAt.getTime()}|${s.runCount}|${s.e
  * removes schedulers of schedules that are gone. Run at worker start, when Redis comes back, and
  * now and then. Returns how many strays were removed.
  */
-export async function reconcileSchedules(db: Database, queue: Queue): Promise<number> {
-  const schedules = await db.prisma.schedule.findMany();
+export async function reconcileSchedules(runtime: Pick<Runtime, 'db' | 'queues'>): Promise<number> {
+  const queue = runtime.queues.schedules;
+  const schedules = await runtime.db.prisma.schedule.findMany();
   const present = new Set((await queue.getJobSchedulers(0, -1)).map((j) => j.key ?? j.id));
   const wanted = new Set<string>();
   const now = new Date();
@@ -109,7 +119,7 @@ export async function reconcileSchedules(db: Database, queue: Queue): Promise<nu
           : false
         : present.has(key);
     if (written.get(s.id) === signature(s) && inRedis === live) continue;
-    await syncScheduleJobs(queue, s, now);
+    await syncScheduleJobs(runtime, s, now);
     written.set(s.id, signature(s));
   }
   for (const id of written.keys()) if (!seen.has(id)) written.delete(id);

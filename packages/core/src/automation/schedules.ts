@@ -9,7 +9,7 @@ import type {
   UpdateScheduleRequest,
 } from '@overcast/contracts';
 import { type Database, isUniqueViolation, type Schedule } from '@overcast/db';
-import type { Queue } from 'bullmq';
+import type { Runtime } from '@overcast/runtime';
 import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { DomainError, notFound } from '../errors';
@@ -21,11 +21,8 @@ import { parameterValues } from './script-run';
 import { checkSelector } from './targets';
 import { checkTrigger, nextRuns } from './triggers';
 
-export interface ScheduleDeps {
-  db: Database;
-  /** The `schedules` queue; its jobs are derived from the rows written here. */
-  scheduleQueue: Queue;
-}
+/** Writes schedules; their jobs on the `schedules` queue are derived from the rows written here. */
+export type ScheduleRuntime = Pick<Runtime, 'db' | 'queues'>;
 
 const invalid = (code: string, message: string) => new DomainError('invalid', code, message);
 const date = (v: string | null | undefined) => (v ? new Date(v) : v === null ? null : undefined);
@@ -100,12 +97,12 @@ export function previewSchedule(req: PreviewScheduleRequest): { nextRuns: string
 }
 
 /** Writes the row, then derives its jobs; a Redis failure is repaired by the worker's reconcile. */
-async function derive(deps: ScheduleDeps, s: Schedule): Promise<void> {
-  await queueWithin(syncScheduleJobs(deps.scheduleQueue, s));
+async function derive(runtime: ScheduleRuntime, s: Schedule): Promise<void> {
+  await queueWithin(syncScheduleJobs(runtime, s));
 }
 
 export async function createSchedule(
-  deps: ScheduleDeps,
+  runtime: ScheduleRuntime,
   actor: OrgActor,
   req: CreateScheduleRequest,
 ): Promise<ScheduleView> {
@@ -113,10 +110,10 @@ export async function createSchedule(
   const startsAt = date(req.startsAt) ?? null;
   const endsAt = date(req.endsAt) ?? null;
   checkLimits(req.trigger, startsAt, endsAt, true);
-  await checkAction(deps.db, actor.organizationId, req.action, req.target);
+  await checkAction(runtime.db, actor.organizationId, req.action, req.target);
   let row: Schedule;
   try {
-    row = await deps.db.prisma.schedule.create({
+    row = await runtime.db.prisma.schedule.create({
       data: {
         organizationId: actor.organizationId,
         name: req.name,
@@ -138,23 +135,23 @@ export async function createSchedule(
     if (isUniqueViolation(err)) throw nameTaken(req.name);
     throw err;
   }
-  await recordAudit(deps.db, actor, {
+  await recordAudit(runtime.db, actor, {
     action: 'schedule.create',
     resourceKind: 'schedule',
     resourceId: row.id,
     details: { name: row.name, action: row.action, trigger: triggerOf(row) },
   });
-  await derive(deps, row);
+  await derive(runtime, row);
   return scheduleView(row);
 }
 
 export async function updateSchedule(
-  deps: ScheduleDeps,
+  runtime: ScheduleRuntime,
   actor: OrgActor,
   id: string,
   req: UpdateScheduleRequest,
 ): Promise<ScheduleView> {
-  const before = await repos(deps.db).schedules.getInOrg(actor.organizationId, id);
+  const before = await repos(runtime.db).schedules.getInOrg(actor.organizationId, id);
   const trigger = req.trigger ?? triggerOf(before);
   const target = req.target ?? (before.target as TargetSelector);
   const action = req.action ?? actionOf(before);
@@ -162,10 +159,10 @@ export async function updateSchedule(
   const endsAt = req.endsAt === undefined ? before.endsAt : (date(req.endsAt) ?? null);
   if (req.trigger) checkTrigger(trigger);
   checkLimits(trigger, startsAt, endsAt, Boolean(req.trigger));
-  if (req.action || req.target) await checkAction(deps.db, actor.organizationId, action, target);
+  if (req.action || req.target) await checkAction(runtime.db, actor.organizationId, action, target);
   let row: Schedule;
   try {
-    row = await deps.db.prisma.schedule.update({
+    row = await runtime.db.prisma.schedule.update({
       where: { id },
       data: {
         name: req.name ?? before.name,
@@ -190,21 +187,21 @@ export async function updateSchedule(
     if (isUniqueViolation(err)) throw nameTaken(req.name ?? before.name);
     throw err;
   }
-  await recordAudit(deps.db, actor, {
+  await recordAudit(runtime.db, actor, {
     action: 'schedule.update',
     resourceKind: 'schedule',
     resourceId: id,
     details: { name: row.name, changed: Object.keys(req) },
   });
-  await derive(deps, row);
+  await derive(runtime, row);
   return scheduleView(row);
 }
 
-export async function deleteSchedule(deps: ScheduleDeps, actor: OrgActor, id: string): Promise<void> {
-  const s = await repos(deps.db).schedules.getInOrg(actor.organizationId, id);
-  await deps.db.prisma.schedule.delete({ where: { id } });
-  await queueWithin(removeScheduleJobs(deps.scheduleQueue, id));
-  await recordAudit(deps.db, actor, {
+export async function deleteSchedule(runtime: ScheduleRuntime, actor: OrgActor, id: string): Promise<void> {
+  const s = await repos(runtime.db).schedules.getInOrg(actor.organizationId, id);
+  await runtime.db.prisma.schedule.delete({ where: { id } });
+  await queueWithin(removeScheduleJobs(runtime, id));
+  await recordAudit(runtime.db, actor, {
     action: 'schedule.delete',
     resourceKind: 'schedule',
     resourceId: id,

@@ -1,28 +1,20 @@
 import { setMaxListeners } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import type { StreamEvent } from '@overcast/contracts';
-import type { Cloud, Database, Machine } from '@overcast/db';
-import type { Logger, SecretBox, Settings } from '@overcast/runtime';
+import type { Cloud, Machine } from '@overcast/db';
+import type { Runtime } from '@overcast/runtime';
 import { commandLine, type SshConnection, SshError } from '@overcast/ssh';
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { machinesAllowed, notAllowedReason, onBehalfOf } from '../authz';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
-import { outboundRules } from '../outbound';
 import { runInContainer } from '../ssh-access/container-exec';
 import { type KeyLoader, keyLoader, machineLogin } from '../ssh-access/login';
 import { openRouteSsh } from '../ssh-access/open';
 import { type MachineRoute, machineRoute } from '../ssh-access/route';
 import { enqueueScriptRun } from './script-run';
 
-export interface ScriptExecDeps {
-  db: Database;
-  box: SecretBox;
-  redis: Redis;
-  settings: Pick<Settings, 'automation' | 'outbound'>;
-  logger?: Pick<Logger, 'warn' | 'info'>;
-}
+/** Runs scripts on machines (SSH, engine exec), records their output and streams it live. */
+export type ScriptExecRuntime = Pick<Runtime, 'db' | 'box' | 'redis' | 'settings' | 'logger'>;
 
 /**
  * The one command the platform sends: a fixed line, with nothing of the script or its parameters
@@ -88,7 +80,7 @@ class LiveOutput {
   /** A character split across two chunks is sent whole, with the second. */
   private decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   constructor(
-    private readonly deps: ScriptExecDeps,
+    private readonly runtime: ScriptExecRuntime,
     private readonly organizationId: string,
     private readonly ids: { runId: string; targetId: string; machineId: string },
     private readonly maxBytes: number,
@@ -117,7 +109,7 @@ class LiveOutput {
       stream: b.stream,
       data: b.text,
     }));
-    await publishEvents(this.deps.redis, this.organizationId, events).catch(() => {});
+    await publishEvents(this.runtime.redis, this.organizationId, events).catch(() => {});
   }
 }
 
@@ -161,11 +153,11 @@ class RunLookups {
   private hostKeys = new Map<string, { fingerprint: string; algorithm: string }>();
   private keys: KeyLoader | null = null;
 
-  constructor(private readonly deps: ScriptExecDeps) {}
+  constructor(private readonly runtime: ScriptExecRuntime) {}
 
   async load(organizationId: string, machineIds: string[]): Promise<void> {
-    const { prisma } = this.deps.db;
-    this.keys = keyLoader(this.deps, organizationId);
+    const { prisma } = this.runtime.db;
+    this.keys = keyLoader(this.runtime, organizationId);
     const machines = await prisma.machine.findMany({ where: { id: { in: machineIds }, organizationId } });
     for (const m of machines) this.machines.set(m.id, m);
     const cloudIds = [...new Set(machines.map((m) => m.cloudId))];
@@ -191,13 +183,13 @@ class RunLookups {
 
   login(machine: Machine) {
     const cloud = this.clouds.get(machine.cloudId);
-    return cloud && this.keys ? machineLogin(this.deps.box, machine, cloud, this.keys) : null;
+    return cloud && this.keys ? machineLogin(this.runtime.box, machine, cloud, this.keys) : null;
   }
 }
 
 /** Runs the script on one machine; every failure becomes this machine's outcome, never the run's. */
 async function runOnMachine(
-  deps: ScriptExecDeps,
+  runtime: ScriptExecRuntime,
   ctx: RunContext,
   lookups: RunLookups,
   target: TargetRow,
@@ -220,19 +212,13 @@ async function runOnMachine(
   }
   if (where.via === 'docker-exec') {
     const cloud = lookups.cloud(machine) as Cloud;
-    return runScript(deps, ctx, target, machine.id, machine.name, async () => {
-      const proc = await runInContainer(
-        { box: deps.box, outbound: outboundRules(deps.settings) },
-        cloud,
-        machine,
-        scriptArgv(ctx.kind),
-        {
-          stdin: scriptInput(ctx.body),
-          env: ctx.params,
-          timeoutMs: ctx.timeoutMs,
-          signal: ctx.signal,
-        },
-      );
+    return runScript(runtime, ctx, target, machine.id, machine.name, async () => {
+      const proc = await runInContainer(runtime, cloud, machine, scriptArgv(ctx.kind), {
+        stdin: scriptInput(ctx.body),
+        env: ctx.params,
+        timeoutMs: ctx.timeoutMs,
+        signal: ctx.signal,
+      });
       return {
         stdout: proc.stdout,
         stderr: proc.stderr,
@@ -251,8 +237,7 @@ async function runOnMachine(
   const label = `${where.user}@${where.address}:${where.port}`;
   let conn: SshConnection;
   try {
-    ({ conn } = await openRouteSsh(deps.db, machine, where, login, {
-      outbound: outboundRules(deps.settings),
+    ({ conn } = await openRouteSsh(runtime, machine, where, login, {
       pinned: lookups.pinned(machine.id, where.address, where.port) ?? null,
       connectTimeoutMs: Math.min(15_000, ctx.timeoutMs),
       signal: ctx.signal,
@@ -261,7 +246,7 @@ async function runOnMachine(
     return fail(connectMessage(err, label));
   }
   try {
-    return await runScript(deps, ctx, target, machine.id, label, async () => {
+    return await runScript(runtime, ctx, target, machine.id, label, async () => {
       const proc = await conn.spawn(remoteCommand(ctx.kind), {
         env: ctx.params,
         timeoutMs: ctx.timeoutMs,
@@ -286,7 +271,7 @@ interface Started {
 
 /** Starts the script, streams and keeps its output, and words how it ended. */
 async function runScript(
-  deps: ScriptExecDeps,
+  runtime: ScriptExecRuntime,
   ctx: RunContext,
   target: TargetRow,
   machineId: string,
@@ -296,12 +281,12 @@ async function runScript(
   try {
     // Recorded before the command starts: a worker dying mid-run leaves it "running", and the
     // retry then reports it as unknown instead of running the script twice.
-    await deps.db.pool.query(
+    await runtime.db.pool.query(
       `UPDATE script_run_targets SET status = 'running', started_at = now() WHERE id = $1`,
       [target.id],
     );
     const live = new LiveOutput(
-      deps,
+      runtime,
       ctx.organizationId,
       { runId: ctx.runId, targetId: target.id, machineId },
       ctx.maxBytes,
@@ -368,11 +353,11 @@ async function runScript(
  * worker left "running" are closed as unknown rather than run twice.
  */
 export async function executeScriptRun(
-  deps: ScriptExecDeps,
+  runtime: ScriptExecRuntime,
   runId: string,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<void> {
-  const { db } = deps;
+  const { db } = runtime;
   const run = await db.prisma.scriptRun.findUnique({ where: { id: runId } });
   if (!run || run.finishedAt) return;
   const version = await db.prisma.scriptVersion.findUnique({
@@ -389,7 +374,7 @@ export async function executeScriptRun(
     },
   });
   await db.prisma.scriptRun.update({ where: { id: runId }, data: { status: 'running' } });
-  await publishEvents(deps.redis, run.organizationId, [
+  await publishEvents(runtime.redis, run.organizationId, [
     { type: 'script.run', runId, scriptId: run.scriptId, status: 'running' },
   ]).catch(() => {});
   const targets = await db.prisma.scriptRunTarget.findMany({
@@ -412,7 +397,7 @@ export async function executeScriptRun(
     'left' in who
       ? `not allowed: ${run.startedByLabel} is no longer a member of the organization`
       : notAllowedReason(run.startedByLabel, 'run');
-  const lookups = new RunLookups(deps);
+  const lookups = new RunLookups(runtime);
   await lookups.load(
     run.organizationId,
     targets.map((t) => t.machineId),
@@ -426,7 +411,7 @@ export async function executeScriptRun(
     body: version?.body ?? '',
     params: run.parameters as Record<string, string>,
     timeoutMs: run.timeoutSeconds * 1000,
-    maxBytes: deps.settings.automation.scriptMaxOutputKiB * 1024,
+    maxBytes: runtime.settings.automation.scriptMaxOutputKiB * 1024,
     signal,
   };
   const finish = async (target: TargetRow, outcome: Outcome) => {
@@ -435,7 +420,7 @@ export async function executeScriptRun(
               finished_at = now() WHERE id = $1`,
       [target.id, outcome.status, outcome.exitCode, outcome.stdout, outcome.stderr, outcome.error],
     );
-    await publishEvents(deps.redis, run.organizationId, [
+    await publishEvents(runtime.redis, run.organizationId, [
       {
         type: 'script.target',
         runId,
@@ -456,7 +441,7 @@ export async function executeScriptRun(
         outcome = !allowed.has(target.machineId)
           ? { status: 'skipped', exitCode: null, stdout: '', stderr: '', error: refused }
           : version
-            ? await runOnMachine(deps, ctx, lookups, target)
+            ? await runOnMachine(runtime, ctx, lookups, target)
             : {
                 status: 'failed',
                 exitCode: null,
@@ -465,7 +450,7 @@ export async function executeScriptRun(
                 error: 'The script version is gone.',
               };
       } catch (err) {
-        deps.logger?.warn(
+        runtime.logger.warn(
           { err: (err as Error).message, runId, machineId: target.machineId },
           'script target failed',
         );
@@ -480,19 +465,19 @@ export async function executeScriptRun(
       // The lane moves on to its next machine while the record is written.
       writes.push(
         finish(target, outcome).catch((err) =>
-          deps.logger?.warn({ err: (err as Error).message, runId }, 'could not record a script result'),
+          runtime.logger.warn({ err: (err as Error).message, runId }, 'could not record a script result'),
         ),
       );
     }
   };
   const writes: Promise<void>[] = [];
-  const lanes = Math.min(deps.settings.automation.scriptConcurrency, targets.length);
+  const lanes = Math.min(runtime.settings.automation.scriptConcurrency, targets.length);
   await Promise.all(Array.from({ length: lanes }, lane));
   await Promise.all(writes);
   const failed = await db.prisma.scriptRunTarget.count({ where: { runId, status: { not: 'succeeded' } } });
   const status = failed === 0 ? 'succeeded' : 'failed';
   await db.prisma.scriptRun.update({ where: { id: runId }, data: { status, finishedAt: new Date() } });
-  await publishEvents(deps.redis, run.organizationId, [
+  await publishEvents(runtime.redis, run.organizationId, [
     { type: 'script.run', runId, scriptId: run.scriptId, status },
   ]).catch(() => {});
 }
@@ -501,8 +486,11 @@ export async function executeScriptRun(
  * Postgres is the source of truth for runs too: queues again every unfinished run (a Redis that
  * restarted empty lost their jobs). A run whose job still exists keeps it (same job id).
  */
-export async function resumeScriptRuns(db: Database, queue: Queue): Promise<number> {
-  const runs = await db.prisma.scriptRun.findMany({ where: { finishedAt: null }, select: { id: true } });
-  for (const run of runs) await enqueueScriptRun(queue, run.id);
+export async function resumeScriptRuns(runtime: Pick<Runtime, 'db' | 'queues'>): Promise<number> {
+  const runs = await runtime.db.prisma.scriptRun.findMany({
+    where: { finishedAt: null },
+    select: { id: true },
+  });
+  for (const run of runs) await enqueueScriptRun(runtime, run.id);
   return runs.length;
 }

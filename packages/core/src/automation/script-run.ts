@@ -5,20 +5,15 @@ import type {
   TargetSelector,
 } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
-import type { Settings } from '@overcast/runtime';
-import type { Queue } from 'bullmq';
+import type { Runtime } from '@overcast/runtime';
 import { type Actor, recordAudit } from '../audit';
 import { allowedIds, machinesAllowed, mayDo, notAllowedReason, type Principal } from '../authz';
 import { DomainError, notFound } from '../errors';
 import { queueWithin } from './queue-timeout';
 import { resolveTargets } from './targets';
 
-export interface ScriptRunDeps {
-  db: Database;
-  /** The `scripts` queue the worker runs script runs from. */
-  scriptQueue: Queue;
-  settings: Pick<Settings, 'automation'>;
-}
+/** Records a run and queues it on the `scripts` queue the worker runs script runs from. */
+export type ScriptRunRuntime = Pick<Runtime, 'db' | 'settings' | 'queues'>;
 
 export interface StartScriptRunInput {
   scriptId: string;
@@ -94,11 +89,11 @@ export function parameterValues(
  * schedules, and anything else that automates (alert rules).
  */
 export async function startScriptRun(
-  deps: ScriptRunDeps,
+  runtime: ScriptRunRuntime,
   actor: Actor & { organizationId: string },
   input: StartScriptRunInput,
 ): Promise<string> {
-  const { db, settings } = deps;
+  const { db, settings } = runtime;
   const script = await db.prisma.script.findFirst({
     where: { id: input.scriptId, organizationId: actor.organizationId },
   });
@@ -176,13 +171,13 @@ export async function startScriptRun(
       parameters: Object.keys(params),
     },
   });
-  await queueWithin(enqueueScriptRun(deps.scriptQueue, run.id));
+  await queueWithin(enqueueScriptRun(runtime, run.id));
   return run.id;
 }
 
 /** One job per run, named by the run, so queueing it again never runs it twice. */
-export async function enqueueScriptRun(queue: Queue, runId: string): Promise<void> {
-  await queue.add('run', { runId } satisfies ScriptRunJobData, {
+export async function enqueueScriptRun(runtime: Pick<Runtime, 'queues'>, runId: string): Promise<void> {
+  await runtime.queues.scripts.add('run', { runId } satisfies ScriptRunJobData, {
     // BullMQ refuses ":" in custom job ids.
     jobId: `run-${runId}`,
     // A run that failed as a whole (database gone) is tried again; finished machines are not rerun.

@@ -1,9 +1,8 @@
-import type { Database } from '@overcast/db';
-import type { SecretBox } from '@overcast/runtime';
 import { authorizeMachineAction } from '../authz/machine-access';
 import type { Principal } from '../authz/policy';
 import { DomainError } from '../errors';
 import { repos } from '../repositories';
+import type { SecretsRuntime } from '../runtime';
 import { keyLoader, machineLogin } from '../ssh-access/login';
 import { resolveMachineRoute } from '../ssh-access/open';
 import { pinnedHostKey } from '../ssh-access/pins';
@@ -16,7 +15,7 @@ import { pinnedHostKey } from '../ssh-access/pins';
  * machine's row changes; saving the cloud again picks up new ones.
  */
 export async function resolveDockerViaMachine(
-  deps: { db: Database; box: SecretBox },
+  runtime: SecretsRuntime,
   organizationId: string,
   config: Record<string, unknown>,
   credentials: Record<string, unknown>,
@@ -25,17 +24,17 @@ export async function resolveDockerViaMachine(
 ): Promise<{ config: Record<string, unknown>; credentials: Record<string, unknown> }> {
   const machineId = config.sshMachineId;
   if (typeof machineId !== 'string') return { config, credentials };
-  const machine = await repos(deps.db).machines.getInOrg(organizationId, machineId);
+  const machine = await repos(runtime.db).machines.getInOrg(organizationId, machineId);
   // The engine gets the machine's login, and a Docker engine is root on its host (containers
   // with its disks mounted, exec into them): only someone allowed a shell there may do this.
   await authorizeMachineAction(
-    deps.db,
+    runtime.db,
     organizationId,
     { label: 'you', principal: caller },
     machine,
     'shell',
   );
-  const { route, cloud } = await resolveMachineRoute(deps.db, machine);
+  const { route, cloud } = await resolveMachineRoute(runtime.db, machine);
   if (route.via !== 'ssh') {
     throw new DomainError(
       'invalid',
@@ -43,7 +42,7 @@ export async function resolveDockerViaMachine(
       `${machine.name} is a container; reach its engine through the machine that runs it.`,
     );
   }
-  const login = await machineLogin(deps.box, machine, cloud, keyLoader(deps, organizationId));
+  const login = await machineLogin(runtime.box, machine, cloud, keyLoader(runtime, organizationId));
   if (!login) {
     throw new DomainError(
       'invalid',
@@ -51,7 +50,7 @@ export async function resolveDockerViaMachine(
       `Overcast has no SSH key for ${machine.name}: associate one with it (or set an organization default key) first.`,
     );
   }
-  const pinned = await pinnedHostKey(deps.db, machine.id, route.address, route.port);
+  const pinned = await pinnedHostKey(runtime.db, machine.id, route.address, route.port);
   const host = route.address.includes(':') ? `[${route.address}]` : route.address;
   return {
     config: {

@@ -1,7 +1,6 @@
 import type { CloudProvider } from '@overcast/contracts';
-import type { Database } from '@overcast/db';
-import type { SecretBox } from '@overcast/runtime';
 import { DomainError, notFound } from '../errors';
+import type { SecretsRuntime } from '../runtime';
 import { keyLoader } from '../ssh-access/login';
 
 const LOGIN_FIELDS = ['privateKey', 'passphrase', 'password'] as const;
@@ -18,7 +17,7 @@ const logsInOverSsh = (provider: CloudProvider, config: Record<string, unknown>)
  * a replaced key. A pasted key or password is used as given.
  */
 export async function useOrganizationKey(
-  deps: { db: Database; box: SecretBox },
+  runtime: SecretsRuntime,
   organizationId: string,
   provider: CloudProvider,
   config: Record<string, unknown>,
@@ -35,7 +34,7 @@ export async function useOrganizationKey(
     );
   }
   if (pasted) return { config, credentials };
-  const found = await keyLoader(deps, organizationId)(keyId);
+  const found = await keyLoader(runtime, organizationId)(keyId);
   if (!found) {
     if (keyId) throw notFound('SSH key');
     throw new DomainError(

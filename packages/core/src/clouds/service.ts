@@ -8,13 +8,14 @@ import {
   type UpdateCloudRequest,
 } from '@overcast/contracts';
 import { type Cloud, type Database, isUniqueViolation, type Prisma, type Role } from '@overcast/db';
-import type { SecretBox } from '@overcast/runtime';
+import type { Runtime } from '@overcast/runtime';
 import { type Actor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { cloudRunRates } from '../cost/run-rate';
 import { DomainError, fromProviderError } from '../errors';
-import type { OutboundRules } from '../outbound';
+import { outboundRules } from '../outbound';
 import { repos } from '../repositories';
+import type { CloudRuntime, DriverRuntime } from '../runtime';
 import { openCredentials, sealCredentials } from './credentials';
 import { checkCloudDestinations, requireCredentialsForNewDestinations } from './destinations';
 import { resolveDockerViaMachine } from './docker-ssh';
@@ -22,38 +23,25 @@ import { type DriverAccess, driverFor } from './drivers';
 import { normalizeCredentials, validateCloudInputs } from './inputs';
 import { useOrganizationKey } from './org-key';
 
-export interface CloudDeps {
-  db: Database;
-  box: SecretBox;
-  /** The outbound guard's rules (settings); every address of a cloud is checked before use. */
-  outbound: OutboundRules;
-}
-
 /** Who saves a cloud: admins may point clouds at private networks, members may not. */
 export type CloudActor = Actor & { organizationId: string; role: Role };
 
 /** How long adding a cloud waits for the provider to confirm the credentials. */
 const VALIDATE_TIMEOUT_MS = 30_000;
 
-/** What building a stored cloud's driver needs: its key, and the outbound guard's rules. */
-export interface DriverDeps {
-  box: SecretBox;
-  outbound: OutboundRules;
-}
-
 /**
  * The driver for a stored cloud. Its addresses are judged as the poll judges them: by the admin
  * rule (a private network is fine for a cloud), loopback and the rest only where settings allow.
  */
-export function driverOf(deps: DriverDeps, cloud: Cloud): Promise<ProviderDriver> {
+export function driverOf(runtime: DriverRuntime, cloud: Cloud): Promise<ProviderDriver> {
   return driverFor(
     cloud.provider,
     {
-      credentials: openCredentials(deps.box, cloud),
+      credentials: openCredentials(runtime.box, cloud),
       endpoint: cloud.endpoint,
       config: cloud.config as Record<string, unknown>,
     },
-    { actorRole: 'admin', rules: deps.outbound },
+    { actorRole: 'admin', rules: outboundRules(runtime.settings) },
   );
 }
 
@@ -167,7 +155,7 @@ const titleTaken = (title: string) =>
 
 /** Adds a cloud after the provider has accepted its credentials; nothing is saved otherwise. */
 export async function addCloud(
-  deps: CloudDeps,
+  runtime: CloudRuntime,
   actor: CloudActor,
   input: CreateCloudRequest,
   /** The person adding it: a Docker engine reached through a machine needs a shell right there. */
@@ -178,7 +166,7 @@ export async function addCloud(
   let config = (input.config ?? {}) as Record<string, unknown>;
   if (input.provider === 'docker') {
     ({ config, credentials } = await resolveDockerViaMachine(
-      deps,
+      runtime,
       actor.organizationId,
       config,
       credentials,
@@ -186,14 +174,14 @@ export async function addCloud(
     ));
   }
   ({ config, credentials } = await useOrganizationKey(
-    deps,
+    runtime,
     actor.organizationId,
     input.provider,
     config,
     credentials,
   ));
   if (
-    await deps.db.prisma.cloud.findFirst({
+    await runtime.db.prisma.cloud.findFirst({
       where: { organizationId: actor.organizationId, title: input.title },
     })
   ) {
@@ -203,23 +191,23 @@ export async function addCloud(
     input.provider,
     input.endpoint,
     config,
-    { actorRole: actor.role, rules: deps.outbound },
+    { actorRole: actor.role, rules: outboundRules(runtime.settings) },
     credentials,
   );
   await checkWithProvider(
     input.provider,
     { credentials, endpoint: input.endpoint ?? null, config },
-    { actorRole: actor.role, rules: deps.outbound },
+    { actorRole: actor.role, rules: outboundRules(runtime.settings) },
   );
   const id = randomUUID();
   try {
-    const cloud = await deps.db.prisma.cloud.create({
+    const cloud = await runtime.db.prisma.cloud.create({
       data: {
         id,
         organizationId: actor.organizationId,
         provider: input.provider,
         title: input.title,
-        credentials: sealCredentials(deps.box, id, credentials),
+        credentials: sealCredentials(runtime.box, id, credentials),
         endpoint: input.endpoint ?? null,
         config: config as object,
         pollIntervalSeconds: input.pollIntervalSeconds ?? null,
@@ -227,7 +215,7 @@ export async function addCloud(
         createdById: actor.userId ?? null,
       },
     });
-    await recordAudit(deps.db, actor, {
+    await recordAudit(runtime.db, actor, {
       action: 'cloud.create',
       resourceKind: 'cloud',
       resourceId: id,
@@ -242,13 +230,13 @@ export async function addCloud(
 
 /** Renames, enables/disables, or changes credentials (checked with the provider first). */
 export async function updateCloud(
-  deps: CloudDeps,
+  runtime: CloudRuntime,
   actor: CloudActor,
   id: string,
   input: UpdateCloudRequest,
   caller: Principal | null,
 ): Promise<Cloud> {
-  const cloud = await repos(deps.db).clouds.getInOrg(actor.organizationId, id);
+  const cloud = await repos(runtime.db).clouds.getInOrg(actor.organizationId, id);
   const provider = cloud.provider as CloudProvider;
   const data: Prisma.CloudUpdateInput = {};
   const changed: string[] = [];
@@ -287,11 +275,11 @@ export async function updateCloud(
       ? normalizeCredentials(provider, input.credentials)
       : viaMachine
         ? {}
-        : openCredentials(deps.box, cloud);
+        : openCredentials(runtime.box, cloud);
     validateCloudInputs(provider, credentials, config);
     if (provider === 'docker') {
       ({ config, credentials } = await resolveDockerViaMachine(
-        deps,
+        runtime,
         actor.organizationId,
         config,
         credentials,
@@ -310,7 +298,7 @@ export async function updateCloud(
       );
     }
     ({ config, credentials } = await useOrganizationKey(
-      deps,
+      runtime,
       actor.organizationId,
       provider,
       config,
@@ -320,16 +308,16 @@ export async function updateCloud(
       provider,
       endpoint,
       config,
-      { actorRole: actor.role, rules: deps.outbound },
+      { actorRole: actor.role, rules: outboundRules(runtime.settings) },
       credentials,
     );
     await checkWithProvider(
       provider,
       { credentials, endpoint, config },
-      { actorRole: actor.role, rules: deps.outbound },
+      { actorRole: actor.role, rules: outboundRules(runtime.settings) },
     );
     if (input.credentials || (provider === 'docker' && config.sshMachineId) || config.sshKeyId) {
-      data.credentials = sealCredentials(deps.box, cloud.id, credentials);
+      data.credentials = sealCredentials(runtime.box, cloud.id, credentials);
       changed.push('credentials');
     }
     if (input.config || JSON.stringify(config) !== JSON.stringify(cloud.config)) {
@@ -343,7 +331,7 @@ export async function updateCloud(
   }
   try {
     // organizationId in the filter keeps the write inside the caller's organization.
-    await deps.db.prisma.cloud.updateMany({
+    await runtime.db.prisma.cloud.updateMany({
       where: { id, organizationId: actor.organizationId },
       data: data as never,
     });
@@ -351,23 +339,23 @@ export async function updateCloud(
     if (isUniqueViolation(err)) throw titleTaken(input.title ?? '');
     throw err;
   }
-  await recordAudit(deps.db, actor, {
+  await recordAudit(runtime.db, actor, {
     action: 'cloud.update',
     resourceKind: 'cloud',
     resourceId: id,
     details: { changed },
   });
-  return repos(deps.db).clouds.getInOrg(actor.organizationId, id);
+  return repos(runtime.db).clouds.getInOrg(actor.organizationId, id);
 }
 
 /** Deletes a cloud and its whole inventory; the caller must type the cloud's title. */
 export async function deleteCloud(
-  deps: Pick<CloudDeps, 'db' | 'box'>,
+  runtime: Pick<Runtime, 'db'>,
   actor: Actor & { organizationId: string },
   id: string,
   confirm: string,
 ): Promise<Cloud> {
-  const cloud = await repos(deps.db).clouds.getInOrg(actor.organizationId, id);
+  const cloud = await repos(runtime.db).clouds.getInOrg(actor.organizationId, id);
   if (confirm !== cloud.title) {
     throw new DomainError(
       'conflict',
@@ -375,8 +363,8 @@ export async function deleteCloud(
       `Type the cloud's title ("${cloud.title}") to confirm: its machines, volumes and history are deleted with it.`,
     );
   }
-  await deps.db.prisma.cloud.deleteMany({ where: { id, organizationId: actor.organizationId } });
-  await recordAudit(deps.db, actor, {
+  await runtime.db.prisma.cloud.deleteMany({ where: { id, organizationId: actor.organizationId } });
+  await recordAudit(runtime.db, actor, {
     action: 'cloud.delete',
     resourceKind: 'cloud',
     resourceId: id,

@@ -1,31 +1,31 @@
 import type { CreateContainerRequest, EngineFacts } from '@overcast/contracts';
-import type { Database } from '@overcast/db';
 import type { DockerDriver, PullProgress } from '@overcast/providers';
 import { type Actor, recordAudit } from '../audit';
 import type { Principal } from '../authz/policy';
-import { type DriverDeps, driverOf } from '../clouds';
+import { driverOf } from '../clouds';
 import { DomainError, fromProviderError } from '../errors';
-import { type ActionDeps, storeCreatedMachine } from '../machines';
+import { storeCreatedMachine } from '../machines';
 import { refreshNow } from '../polling';
 import { repos } from '../repositories';
+import type { ActionRuntime, CloudRuntime } from '../runtime';
 import { authorizeEngineHost } from './engine-host';
 
 /** The cloud, if it is a Docker engine of the caller's organization, with its driver. */
-async function dockerCloud(deps: { db: Database } & DriverDeps, organizationId: string, cloudId: string) {
-  const cloud = await repos(deps.db).clouds.getInOrg(organizationId, cloudId);
+async function dockerCloud(runtime: CloudRuntime, organizationId: string, cloudId: string) {
+  const cloud = await repos(runtime.db).clouds.getInOrg(organizationId, cloudId);
   if (cloud.provider !== 'docker') {
     throw new DomainError('invalid', 'not_a_docker_cloud', `${cloud.title} is not a Docker engine.`);
   }
-  return { cloud, driver: (await driverOf(deps, cloud)) as DockerDriver };
+  return { cloud, driver: (await driverOf(runtime, cloud)) as DockerDriver };
 }
 
 /** What the engine says about itself right now (version, CPUs, memory, container counts). */
 export async function engineFacts(
-  deps: { db: Database } & DriverDeps,
+  runtime: CloudRuntime,
   organizationId: string,
   cloudId: string,
 ): Promise<EngineFacts> {
-  const { cloud, driver } = await dockerCloud(deps, organizationId, cloudId);
+  const { cloud, driver } = await dockerCloud(runtime, organizationId, cloudId);
   try {
     return await driver.facts();
   } catch (err) {
@@ -38,7 +38,7 @@ export async function engineFacts(
  * passed to `onProgress`), stores it at once, audits it, and polls so the rest follows.
  */
 export async function createContainer(
-  deps: ActionDeps,
+  runtime: ActionRuntime,
   actor: Actor & { organizationId: string },
   cloudId: string,
   req: CreateContainerRequest,
@@ -46,8 +46,8 @@ export async function createContainer(
   caller: Principal | null,
   onProgress: (p: PullProgress) => void = () => {},
 ): Promise<{ id: string; name: string }> {
-  const { cloud, driver } = await dockerCloud(deps, actor.organizationId, cloudId);
-  await authorizeEngineHost(deps.db, actor.organizationId, { label: 'you', principal: caller }, cloud.id);
+  const { cloud, driver } = await dockerCloud(runtime, actor.organizationId, cloudId);
+  await authorizeEngineHost(runtime.db, actor.organizationId, { label: 'you', principal: caller }, cloud.id);
   if (!cloud.enabled)
     throw new DomainError('conflict', 'cloud_disabled', `${cloud.title} is disabled; enable it first.`);
   const summary = {
@@ -65,7 +65,7 @@ export async function createContainer(
     remote = await driver.createContainer(req, onProgress);
   } catch (err) {
     const failure = fromProviderError(cloud.provider, err, `creating a container from ${req.image}`);
-    await recordAudit(deps.db, actor, {
+    await recordAudit(runtime.db, actor, {
       action: 'machine.create',
       resourceKind: 'cloud',
       resourceId: cloud.id,
@@ -74,7 +74,10 @@ export async function createContainer(
     });
     throw failure;
   }
-  const machine = await storeCreatedMachine(deps, actor, cloud, remote, { sshKeyId: null, audit: summary });
-  await refreshNow(deps.pollQueue, cloud.id);
+  const machine = await storeCreatedMachine(runtime, actor, cloud, remote, {
+    sshKeyId: null,
+    audit: summary,
+  });
+  await refreshNow(runtime, cloud.id);
   return machine;
 }

@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DockerDriver, EngineEvent } from '@overcast/providers';
-import type { Logger } from '@overcast/runtime';
 import { driverOf } from '../clouds';
-import { outboundRules } from '../outbound';
-import { type PollDeps, type PollOutcome, pollCloud } from '../polling';
+import { type PollOutcome, pollCloud } from '../polling';
+import type { WatchRuntime } from '../runtime';
 
 /** Engine actions after which the container list differs (exec_* and the like do not count). */
 const CHANGES = new Set([
@@ -52,8 +51,7 @@ export class EngineWatcher {
 
   constructor(
     readonly cloudId: string,
-    private readonly deps: PollDeps,
-    private readonly logger: Pick<Logger, 'info' | 'warn'>,
+    private readonly runtime: WatchRuntime,
     private readonly options: WatcherOptions = {},
   ) {}
 
@@ -74,12 +72,9 @@ export class EngineWatcher {
     while (!signal.aborted) {
       let opened = false;
       try {
-        const cloud = await this.deps.db.prisma.cloud.findUnique({ where: { id: this.cloudId } });
+        const cloud = await this.runtime.db.prisma.cloud.findUnique({ where: { id: this.cloudId } });
         if (!cloud?.enabled || cloud.provider !== 'docker') return;
-        const driver = (await driverOf(
-          { box: this.deps.box, outbound: outboundRules(this.deps.settings) },
-          cloud,
-        )) as DockerDriver;
+        const driver = (await driverOf(this.runtime, cloud)) as DockerDriver;
         await driver.watchEvents(
           signal,
           (e) => {
@@ -90,15 +85,16 @@ export class EngineWatcher {
           () => {
             opened = true;
             this.connected = true;
-            if (this.failures > 0) this.logger.info({ cloudId: this.cloudId }, 'engine event stream back');
+            if (this.failures > 0)
+              this.runtime.logger.info({ cloudId: this.cloudId }, 'engine event stream back');
             this.failures = 0;
             this.requestSync('gap');
           },
         );
-        if (!signal.aborted) this.logger.warn({ cloudId: this.cloudId }, 'engine event stream ended');
+        if (!signal.aborted) this.runtime.logger.warn({ cloudId: this.cloudId }, 'engine event stream ended');
       } catch (err) {
         if (signal.aborted) break;
-        this.logger.warn(
+        this.runtime.logger.warn(
           { cloudId: this.cloudId, err: (err as Error).message, failures: this.failures + 1 },
           'engine event stream lost',
         );
@@ -129,22 +125,28 @@ export class EngineWatcher {
 
   private async sync(cause: 'event' | 'gap'): Promise<void> {
     try {
-      const outcome = await pollCloud(this.deps, this.cloudId, 'machines');
+      const outcome = await pollCloud(this.runtime, this.cloudId, 'machines');
       this.options.onSync?.(outcome, cause);
       if (outcome.status === 'ok' && outcome.changes > 0) {
-        this.logger.info({ cloudId: this.cloudId, cause, ...outcome }, 'inventory changed (engine events)');
+        this.runtime.logger.info(
+          { cloudId: this.cloudId, cause, ...outcome },
+          'inventory changed (engine events)',
+        );
       } else if (outcome.status === 'error') {
-        this.logger.warn(
+        this.runtime.logger.warn(
           { cloudId: this.cloudId, cause, error: outcome.message },
           'event-driven sync failed',
         );
       }
       if (this.volumesDue || cause === 'gap') {
         this.volumesDue = false;
-        await pollCloud(this.deps, this.cloudId, 'volumes');
+        await pollCloud(this.runtime, this.cloudId, 'volumes');
       }
     } catch (err) {
-      this.logger.warn({ cloudId: this.cloudId, err: (err as Error).message }, 'event-driven sync failed');
+      this.runtime.logger.warn(
+        { cloudId: this.cloudId, err: (err as Error).message },
+        'event-driven sync failed',
+      );
     }
   }
 }

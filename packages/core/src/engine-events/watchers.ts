@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Logger } from '@overcast/runtime';
-import type { PollDeps } from '../polling';
+import type { WatchRuntime } from '../runtime';
 import { EngineWatcher, type WatcherOptions } from './watcher';
 
 /** Redis key naming the worker that follows a cloud's engine events. */
@@ -23,8 +22,7 @@ export class EngineWatchers {
   private readonly owner = randomUUID();
 
   constructor(
-    private readonly deps: PollDeps,
-    private readonly logger: Pick<Logger, 'info' | 'warn'>,
+    private readonly runtime: WatchRuntime,
     private readonly options: WatcherOptions = {},
   ) {}
 
@@ -38,7 +36,7 @@ export class EngineWatchers {
   }
 
   async reconcile(): Promise<void> {
-    const { db, redis } = this.deps;
+    const { db, redis } = this.runtime;
     const clouds = await db.prisma.cloud.findMany({
       where: { provider: 'docker', enabled: true },
       select: { id: true, credentials: true, config: true, endpoint: true },
@@ -62,7 +60,7 @@ export class EngineWatchers {
       if (this.watchers.has(cloudId)) continue;
       const got = await redis.set(engineWatchLeaseKey(cloudId), this.owner, 'PX', LEASE_MS, 'NX');
       if (got !== 'OK') continue;
-      const watcher = new EngineWatcher(cloudId, this.deps, this.logger, this.options);
+      const watcher = new EngineWatcher(cloudId, this.runtime, this.options);
       this.watchers.set(cloudId, { watcher, version });
       watcher.start();
     }
@@ -72,7 +70,7 @@ export class EngineWatchers {
     const entry = this.watchers.get(cloudId);
     this.watchers.delete(cloudId);
     await entry?.watcher.stop();
-    await this.deps.redis.eval(RELEASE, 1, engineWatchLeaseKey(cloudId), this.owner).catch(() => {});
+    await this.runtime.redis.eval(RELEASE, 1, engineWatchLeaseKey(cloudId), this.owner).catch(() => {});
   }
 
   async stopAll(): Promise<void> {

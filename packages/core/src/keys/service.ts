@@ -7,18 +7,13 @@ import type {
   UpdateSshKeyRequest,
 } from '@overcast/contracts';
 import { type Database, isUniqueViolation, type Prisma, type SshKey } from '@overcast/db';
-import type { SecretBox } from '@overcast/runtime';
 import { generateKeyPair, loadPrivateKey, SshError } from '@overcast/ssh';
 import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { DomainError } from '../errors';
 import { repos } from '../repositories';
+import type { SecretsRuntime } from '../runtime';
 import { type StoredPrivateKey, sealPrivateKey } from './private-key';
-
-export interface KeyDeps {
-  db: Database;
-  box: SecretBox;
-}
 
 const nameTaken = (name: string) =>
   new DomainError(
@@ -149,14 +144,14 @@ async function lockOrganization(tx: Prisma.TransactionClient, organizationId: st
 
 /** Generates or imports a key. The organization's first key becomes its default. */
 export async function createSshKey(
-  deps: KeyDeps,
+  runtime: SecretsRuntime,
   actor: OrgActor,
   input: CreateSshKeyRequest,
 ): Promise<SshKey> {
   const material = await keyMaterial(input);
   const id = randomUUID();
   try {
-    const key = await deps.db.prisma.$transaction(async (tx) => {
+    const key = await runtime.db.prisma.$transaction(async (tx) => {
       await lockOrganization(tx, actor.organizationId);
       if (await tx.sshKey.findFirst({ where: { organizationId: actor.organizationId, name: input.name } }))
         throw nameTaken(input.name);
@@ -177,7 +172,7 @@ export async function createSshKey(
           organizationId: actor.organizationId,
           name: input.name,
           publicKey: material.publicKey,
-          privateKey: sealPrivateKey(deps.box, id, material.stored),
+          privateKey: sealPrivateKey(runtime.box, id, material.stored),
           fingerprint: material.fingerprint,
           algorithm: material.algorithm,
           isDefault,
@@ -185,7 +180,7 @@ export async function createSshKey(
         },
       });
     });
-    await recordAudit(deps.db, actor, {
+    await recordAudit(runtime.db, actor, {
       action: material.imported ? 'ssh_key.import' : 'ssh_key.generate',
       resourceKind: 'ssh_key',
       resourceId: id,
@@ -205,15 +200,15 @@ export async function createSshKey(
 
 /** Renames a key and/or makes it (or stops it being) the organization's default. */
 export async function updateSshKey(
-  deps: KeyDeps,
+  runtime: SecretsRuntime,
   actor: OrgActor,
   id: string,
   input: UpdateSshKeyRequest,
 ): Promise<SshKey> {
-  const before = await repos(deps.db).sshKeys.getInOrg(actor.organizationId, id);
+  const before = await repos(runtime.db).sshKeys.getInOrg(actor.organizationId, id);
   const changes: Record<string, unknown> = {};
   try {
-    const key = await deps.db.prisma.$transaction(async (tx) => {
+    const key = await runtime.db.prisma.$transaction(async (tx) => {
       await lockOrganization(tx, actor.organizationId);
       const data: Prisma.SshKeyUpdateInput = {};
       if (input.name !== undefined && input.name !== before.name) {
@@ -234,7 +229,7 @@ export async function updateSshKey(
       return tx.sshKey.update({ where: { id }, data });
     });
     if (Object.keys(changes).length > 0) {
-      await recordAudit(deps.db, actor, {
+      await recordAudit(runtime.db, actor, {
         action: 'ssh_key.update',
         resourceKind: 'ssh_key',
         resourceId: id,
@@ -252,9 +247,14 @@ export async function updateSshKey(
  * Deletes a key. A key machines log in with is refused (409, naming them) unless `force`, which
  * detaches it from them first.
  */
-export async function deleteSshKey(deps: KeyDeps, actor: OrgActor, id: string, force = false): Promise<void> {
-  const key = await repos(deps.db).sshKeys.getInOrg(actor.organizationId, id);
-  const users = await deps.db.prisma.machine.findMany({
+export async function deleteSshKey(
+  runtime: SecretsRuntime,
+  actor: OrgActor,
+  id: string,
+  force = false,
+): Promise<void> {
+  const key = await repos(runtime.db).sshKeys.getInOrg(actor.organizationId, id);
+  const users = await runtime.db.prisma.machine.findMany({
     where: { organizationId: actor.organizationId, sshKeyId: id },
     select: { id: true, name: true },
     orderBy: { name: 'asc' },
@@ -269,14 +269,14 @@ export async function deleteSshKey(deps: KeyDeps, actor: OrgActor, id: string, f
         'Associate another key with them, or delete with force=true to detach it.',
     );
   }
-  await deps.db.prisma.$transaction(async (tx) => {
+  await runtime.db.prisma.$transaction(async (tx) => {
     await tx.machine.updateMany({
       where: { organizationId: actor.organizationId, sshKeyId: id },
       data: { sshKeyId: null },
     });
     await tx.sshKey.delete({ where: { id } });
   });
-  await recordAudit(deps.db, actor, {
+  await recordAudit(runtime.db, actor, {
     action: 'ssh_key.delete',
     resourceKind: 'ssh_key',
     resourceId: id,

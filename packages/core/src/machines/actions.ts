@@ -1,43 +1,29 @@
 import type { MachineActionRequest } from '@overcast/contracts';
-import type { Database } from '@overcast/db';
 import type { DockerDriver } from '@overcast/providers';
-import type { SecretBox } from '@overcast/runtime';
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { type OrgActor, recordAudit } from '../audit';
 import { authorizeMachineAction, type OnBehalfOf, rightForMachineAction } from '../authz/machine-access';
 import { driverOf } from '../clouds/service';
 import { DomainError, fromProviderError } from '../errors';
 import { publishEvents } from '../events';
-import type { OutboundRules } from '../outbound';
 import { refreshNow } from '../polling';
 import { repos } from '../repositories';
+import type { ActionRuntime } from '../runtime';
 
-export interface ActionDeps {
-  db: Database;
-  box: SecretBox;
-  /** The outbound guard's rules, which every driver's connections go through. */
-  outbound: OutboundRules;
-  redis: Redis;
-  pollQueue: Queue;
-}
-
-/** Loads a machine of the caller's organization, or 404 (another organization's id included). */
 /**
  * Runs start/stop/reboot/destroy/rename (and a container's pause/unpause) through the provider, records it in the machine's
  * history and the audit log, and polls the cloud at once so the new state shows quickly. Every
  * path (a request, a schedule, a rule, an expiration) names who it acts for, checked here as it runs.
  */
 export async function machineAction(
-  deps: ActionDeps,
+  runtime: ActionRuntime,
   actor: OrgActor,
   id: string,
   req: MachineActionRequest,
   who: OnBehalfOf,
 ): Promise<void> {
-  const machine = await repos(deps.db).machines.getInOrg(actor.organizationId, id);
+  const machine = await repos(runtime.db).machines.getInOrg(actor.organizationId, id);
   await authorizeMachineAction(
-    deps.db,
+    runtime.db,
     actor.organizationId,
     who,
     machine,
@@ -53,7 +39,7 @@ export async function machineAction(
   if (req.action === 'rename' && !req.name) {
     throw new DomainError('invalid', 'validation_failed', 'body is missing the field "name" (the new name).');
   }
-  const cloud = await repos(deps.db).clouds.getInOrg(actor.organizationId, machine.cloudId);
+  const cloud = await repos(runtime.db).clouds.getInOrg(actor.organizationId, machine.cloudId);
   const containerOnly = req.action === 'pause' || req.action === 'unpause' || req.removeVolumes;
   if (containerOnly && cloud.provider !== 'docker') {
     throw new DomainError(
@@ -71,7 +57,7 @@ export async function machineAction(
     details: { name: machine.name, to: req.name, ...(req.removeVolumes ? { removeVolumes: true } : {}) },
   };
   try {
-    const driver = await driverOf(deps, cloud);
+    const driver = await driverOf(runtime, cloud);
     if (req.action === 'pause' || req.action === 'unpause') {
       await (driver as DockerDriver).containerOp(machine.externalId, req.action);
     } else {
@@ -82,14 +68,14 @@ export async function machineAction(
     }
   } catch (err) {
     const failure = fromProviderError(cloud.provider, err, `${req.action} ${machine.name}`);
-    await recordAudit(deps.db, actor, {
+    await recordAudit(runtime.db, actor, {
       ...audit,
       result: 'failure',
       details: { ...audit.details, error: failure.message },
     });
     throw failure;
   }
-  const event = await deps.db.prisma.machineEvent.create({
+  const event = await runtime.db.prisma.machineEvent.create({
     data: {
       organizationId: actor.organizationId,
       machineId: id,
@@ -98,13 +84,13 @@ export async function machineAction(
     },
   });
   if (req.action === 'rename') {
-    await deps.db.prisma.machine.updateMany({
+    await runtime.db.prisma.machine.updateMany({
       where: { id, organizationId: actor.organizationId },
       data: { name: req.name! },
     });
   }
-  await recordAudit(deps.db, actor, audit);
-  await publishEvents(deps.redis, actor.organizationId, [
+  await recordAudit(runtime.db, actor, audit);
+  await publishEvents(runtime.redis, actor.organizationId, [
     {
       type: 'machine.changed',
       cloudId: cloud.id,
@@ -113,5 +99,5 @@ export async function machineAction(
       data: event.data as Record<string, unknown>,
     },
   ]);
-  await refreshNow(deps.pollQueue, cloud.id);
+  await refreshNow(runtime, cloud.id);
 }

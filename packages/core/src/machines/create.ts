@@ -9,7 +9,7 @@ import { DomainError, fromProviderError, notFound } from '../errors';
 import { publishEvents } from '../events';
 import { refreshNow } from '../polling';
 import { repos } from '../repositories';
-import type { ActionDeps } from './actions';
+import type { ActionRuntime } from '../runtime';
 import { machineRow } from './detail';
 import { toMachine } from './view';
 
@@ -18,28 +18,28 @@ import { toMachine } from './view';
  * that follows takes it to running, and each change reaches the browser as an event.
  */
 export async function createMachine(
-  deps: ActionDeps,
+  runtime: ActionRuntime,
   actor: Actor & { organizationId: string },
   cloudId: string,
   req: CreateMachineRequest,
 ): Promise<Machine> {
-  const cloud = await repos(deps.db).clouds.getInOrg(actor.organizationId, cloudId);
+  const cloud = await repos(runtime.db).clouds.getInOrg(actor.organizationId, cloudId);
   // Checked before the provider is asked, so a bad date creates nothing.
   const expiration = req.expiration ? expirationColumns(req.expiration, actor.userId ?? null) : {};
   if (!cloud.enabled)
     throw new DomainError('conflict', 'cloud_disabled', `${cloud.title} is disabled; enable it first.`);
   let sshKey: { name: string; publicKey: string } | undefined;
   if (req.sshKeyId) {
-    const key = await deps.db.prisma.sshKey.findFirst({
+    const key = await runtime.db.prisma.sshKey.findFirst({
       where: { id: req.sshKeyId, organizationId: actor.organizationId },
     });
     if (!key) throw notFound('SSH key');
     sshKey = { name: key.name, publicKey: key.publicKey };
   }
-  await checkImageServesLocation(deps.db, cloud, req.image, req.location);
+  await checkImageServesLocation(runtime.db, cloud, req.image, req.location);
   let remote: RemoteMachine;
   try {
-    remote = await (await driverOf(deps, cloud)).createMachine({
+    remote = await (await driverOf(runtime, cloud)).createMachine({
       name: req.name,
       size: req.size,
       image: req.image,
@@ -50,7 +50,7 @@ export async function createMachine(
     });
   } catch (err) {
     const failure = fromProviderError(cloud.provider, err, `creating ${req.name}`);
-    await recordAudit(deps.db, actor, {
+    await recordAudit(runtime.db, actor, {
       action: 'machine.create',
       resourceKind: 'cloud',
       resourceId: cloud.id,
@@ -59,13 +59,13 @@ export async function createMachine(
     });
     throw failure;
   }
-  const machine = await storeCreatedMachine(deps, actor, cloud, remote, {
+  const machine = await storeCreatedMachine(runtime, actor, cloud, remote, {
     sshKeyId: req.sshKeyId ?? null,
     expiration,
     audit: { name: req.name, cloud: cloud.title, size: req.size, image: req.image, location: req.location },
   });
-  await refreshNow(deps.pollQueue, cloud.id);
-  return toMachine(await machineRow(deps.db, actor.organizationId, machine.id));
+  await refreshNow(runtime, cloud.id);
+  return toMachine(await machineRow(runtime.db, actor.organizationId, machine.id));
 }
 
 /**
@@ -74,7 +74,7 @@ export async function createMachine(
  * creator adds the key, the owner and the expiration.
  */
 export async function storeCreatedMachine(
-  deps: Pick<ActionDeps, 'db' | 'redis'>,
+  runtime: Pick<ActionRuntime, 'db' | 'redis'>,
   actor: Actor & { organizationId: string },
   cloud: Cloud,
   remote: RemoteMachine,
@@ -104,9 +104,9 @@ export async function storeCreatedMachine(
     createdById: actor.userId ?? null,
     ...options.expiration,
   };
-  const inserted = (await deps.db.prisma.machine.findUnique({ where, select: { id: true } }))
+  const inserted = (await runtime.db.prisma.machine.findUnique({ where, select: { id: true } }))
     ? null
-    : await deps.db.prisma.machine
+    : await runtime.db.prisma.machine
         .create({
           data: {
             organizationId: actor.organizationId,
@@ -136,15 +136,15 @@ export async function storeCreatedMachine(
           if (isUniqueViolation(err)) return null;
           throw err;
         });
-  const machine = inserted ?? (await deps.db.prisma.machine.update({ where, data: creation }));
-  await recordAudit(deps.db, actor, {
+  const machine = inserted ?? (await runtime.db.prisma.machine.update({ where, data: creation }));
+  await recordAudit(runtime.db, actor, {
     action: 'machine.create',
     resourceKind: 'machine',
     resourceId: machine.id,
     details: options.audit,
   });
   if (!inserted) return machine;
-  await deps.db.prisma.machineEvent.create({
+  await runtime.db.prisma.machineEvent.create({
     data: {
       organizationId: actor.organizationId,
       machineId: machine.id,
@@ -152,7 +152,7 @@ export async function storeCreatedMachine(
       data: { name: machine.name, by: actor.label },
     },
   });
-  await publishEvents(deps.redis, actor.organizationId, [
+  await publishEvents(runtime.redis, actor.organizationId, [
     {
       type: 'machine.changed',
       cloudId: cloud.id,

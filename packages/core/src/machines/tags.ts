@@ -1,6 +1,5 @@
 import type { Database, Machine } from '@overcast/db';
-import type { Settings } from '@overcast/runtime';
-import type { Redis } from 'ioredis';
+import type { Runtime, Settings } from '@overcast/runtime';
 import { type Actor, recordAudit } from '../audit';
 import { governedByPolicies, MACHINE_RIGHT_WORDS, machineRightsWith, type Principal } from '../authz';
 import { COST_TAG, parseCostTag } from '../cost';
@@ -90,22 +89,21 @@ async function checkTagChange(
 
 /** Sets Overcast tags on a machine (provider tags are left alone). A cost_per_month tag re-prices it at once. */
 export async function setMachineTags(
-  db: Database,
-  redis: Redis,
+  runtime: Pick<Runtime, 'db' | 'redis' | 'settings'>,
   actor: Actor & { organizationId: string },
   id: string,
   tags: Record<string, string>,
-  limits: TagLimits,
   /** The person asking: a tag change may not give them rights they do not hold. */
   caller?: Principal,
 ): Promise<void> {
+  const { db, redis } = runtime;
   const machine = await repos(db).machines.getInOrg(actor.organizationId, id);
   const existing = await db.prisma.tag.findMany({
     where: { organizationId: actor.organizationId, resourceKind: 'machine', resourceId: id },
     select: { key: true },
   });
   checkTagLimits(
-    limits,
+    runtime.settings.limits,
     existing.map((t) => t.key),
     tags,
   );
@@ -158,13 +156,13 @@ export async function setMachineTags(
 }
 
 export async function removeMachineTag(
-  db: Database,
-  redis: Redis,
+  runtime: Pick<Runtime, 'db' | 'redis'>,
   actor: Actor & { organizationId: string },
   id: string,
   key: string,
   caller?: Principal,
 ): Promise<void> {
+  const { db, redis } = runtime;
   const machine = await repos(db).machines.getInOrg(actor.organizationId, id);
   await checkTagChange(db, caller, machine, (own) => {
     delete own[key];

@@ -1,14 +1,8 @@
 import type { Database, Machine } from '@overcast/db';
-import type { Logger, SecretBox, Settings } from '@overcast/runtime';
+import type { Runtime } from '@overcast/runtime';
+import type { CloudRuntime } from '../runtime';
 import { gatherMachineMetrics } from './gather';
 import { insertSamples, type SampleRow } from './store';
-
-export interface CollectDeps {
-  db: Database;
-  box: SecretBox;
-  settings: Pick<Settings, 'monitoring' | 'outbound'>;
-  logger?: Pick<Logger, 'warn' | 'debug'>;
-}
 
 export interface CollectResult {
   machines: number;
@@ -57,19 +51,22 @@ async function recordErrors(
  * cannot be read just has no sample this round (the "no data" rule condition notices); its error
  * is logged once per round.
  */
-export async function collectMetrics(deps: CollectDeps, machineIds?: string[]): Promise<CollectResult> {
-  const { monitoring } = deps.settings;
-  const machines = await monitoredMachines(deps.db, machineIds);
+export async function collectMetrics(
+  runtime: CloudRuntime & Pick<Runtime, 'logger'>,
+  machineIds?: string[],
+): Promise<CollectResult> {
+  const { monitoring } = runtime.settings;
+  const machines = await monitoredMachines(runtime.db, machineIds);
   const result: CollectResult = { machines: machines.length, succeeded: 0, failed: [], samples: 0 };
   let pending: SampleRow[] = [];
   const flush = async () => {
     const rows = pending;
     pending = [];
-    result.samples += await insertSamples(deps.db, rows);
+    result.samples += await insertSamples(runtime.db, rows);
   };
   await eachLimited(machines, monitoring.maxConnections, async (machine) => {
     try {
-      const values = await gatherMachineMetrics(deps, machine, monitoring.timeoutSeconds * 1000);
+      const values = await gatherMachineMetrics(runtime, machine, monitoring.timeoutSeconds * 1000);
       const time = new Date();
       for (const v of values)
         pending.push({ ...v, time, organizationId: machine.organizationId, machineId: machine.id });
@@ -78,10 +75,10 @@ export async function collectMetrics(deps: CollectDeps, machineIds?: string[]): 
     } catch (err) {
       const error = (err as Error).message;
       result.failed.push({ machineId: machine.id, error });
-      deps.logger?.debug({ machineId: machine.id, err: error }, 'metrics not gathered');
+      runtime.logger.debug({ machineId: machine.id, err: error }, 'metrics not gathered');
     }
   });
   await flush();
-  await recordErrors(deps.db, machines, result.failed);
+  await recordErrors(runtime.db, machines, result.failed);
   return result;
 }

@@ -1,21 +1,15 @@
-import type { Database, Machine } from '@overcast/db';
-import type { SecretBox, Settings } from '@overcast/runtime';
+import type { Machine } from '@overcast/db';
 import { DomainError } from '../errors';
 import { outboundRules } from '../outbound';
+import type { CloudRuntime } from '../runtime';
 import { connectMachineSsh } from '../ssh-access/open';
 import type { MetricValue } from './metrics';
 import { scrapeNodeExporter } from './node-exporter';
 import { PROC_COMMAND, parseProcOutput } from './procfs';
 
-export interface GatherDeps {
-  db: Database;
-  box: SecretBox;
-  settings: Pick<Settings, 'outbound'>;
-}
-
 /** Reads one machine's metrics, over SSH or from its node_exporter; throws a DomainError saying why not. */
 export async function gatherMachineMetrics(
-  deps: GatherDeps,
+  runtime: CloudRuntime,
   machine: Machine,
   timeoutMs: number,
 ): Promise<MetricValue[]> {
@@ -24,10 +18,9 @@ export async function gatherMachineMetrics(
     if (!machine.nodeExporterUrl) {
       throw new DomainError('conflict', 'no_exporter_url', `${machine.name} has no node_exporter URL set.`);
     }
-    return scrapeNodeExporter(machine.nodeExporterUrl, signal, outboundRules(deps.settings));
+    return scrapeNodeExporter(machine.nodeExporterUrl, signal, outboundRules(runtime.settings));
   }
-  const conn = await connectMachineSsh(deps, machine, {
-    outbound: outboundRules(deps.settings),
+  const conn = await connectMachineSsh(runtime, machine, {
     signal,
     connectTimeoutMs: timeoutMs,
   });

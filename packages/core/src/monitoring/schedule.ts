@@ -1,14 +1,11 @@
-import type { Settings } from '@overcast/runtime';
-import type { Queue } from 'bullmq';
+import type { Runtime } from '@overcast/runtime';
 
 /** How often hourly rollups are refreshed and retention applied. */
 const ROLLUP_EVERY_MS = 5 * 60_000;
 
 /** The repeating monitoring jobs: intervals come from settings, so a changed setting takes effect on restart. */
-export async function scheduleMonitoring(
-  queues: { metrics: Queue; rules: Queue },
-  settings: Pick<Settings, 'monitoring'>,
-): Promise<void> {
+export async function scheduleMonitoring(runtime: Pick<Runtime, 'queues' | 'settings'>): Promise<void> {
+  const { queues, settings } = runtime;
   const opts = { removeOnComplete: 50, removeOnFail: 50 };
   await queues.metrics.upsertJobScheduler(
     'metrics:collect',

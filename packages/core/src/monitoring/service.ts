@@ -5,10 +5,11 @@ import type {
   RuleTarget,
 } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
+import type { Runtime } from '@overcast/runtime';
 import { type OrgActor, recordAudit } from '../audit';
 import { type Principal, policyFilter } from '../authz';
 import { DomainError } from '../errors';
-import { assertOutboundAllowed, type OutboundRules } from '../outbound';
+import { assertOutboundAllowed, outboundRules } from '../outbound';
 import { repos } from '../repositories';
 import { checkTargetRefs } from '../rules/refs';
 import { targetMachineIds } from '../rules/targets';
@@ -40,12 +41,12 @@ export async function machineMonitoringView(
 }
 
 export async function setMachineMonitoring(
-  db: Database,
+  runtime: Pick<Runtime, 'db' | 'settings'>,
   actor: OrgActor,
   machineId: string,
   input: MachineMonitoringRequest,
-  outbound: OutboundRules,
 ): Promise<MachineMonitoring> {
+  const { db } = runtime;
   const machine = await repos(db).machines.getInOrg(actor.organizationId, machineId);
   const method = input.method ?? machine.monitoringMethod;
   const url = input.nodeExporterUrl === undefined ? machine.nodeExporterUrl : input.nodeExporterUrl;
@@ -58,7 +59,10 @@ export async function setMachineMonitoring(
   }
   // Scraped every minute and its readings shown: only where the outbound guard lets requests go.
   if (input.nodeExporterUrl) {
-    await assertOutboundAllowed(input.nodeExporterUrl, { purpose: 'node_exporter', rules: outbound });
+    await assertOutboundAllowed(input.nodeExporterUrl, {
+      purpose: 'node_exporter',
+      rules: outboundRules(runtime.settings),
+    });
   }
   await db.prisma.machine.update({
     where: { id: machine.id },

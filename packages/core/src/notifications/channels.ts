@@ -5,11 +5,12 @@ import type {
   UpdateNotificationChannelRequest,
 } from '@overcast/contracts';
 import { type Database, isUniqueViolation, type NotificationChannel } from '@overcast/db';
-import type { SecretBox } from '@overcast/runtime';
+import type { Runtime, SecretBox } from '@overcast/runtime';
 import { type OrgActor, recordAudit } from '../audit';
 import { DomainError } from '../errors';
-import { assertOutboundAllowed, type OutboundRules } from '../outbound';
+import { assertOutboundAllowed, outboundRules } from '../outbound';
 import { repos } from '../repositories';
+import type { CloudRuntime } from '../runtime';
 
 interface ChannelConfig {
   recipients?: string[];
@@ -45,11 +46,11 @@ const nameTaken = (name: string) =>
   new DomainError('conflict', 'channel_name_taken', `A notification channel named "${name}" already exists.`);
 
 /** A webhook must point where the guard lets requests go, judged when it is saved and again when used. */
-const checkWebhookUrl = (url: string, outbound: OutboundRules) =>
-  assertOutboundAllowed(url, { purpose: 'webhook', rules: outbound });
+const checkWebhookUrl = (url: string, settings: Runtime['settings']) =>
+  assertOutboundAllowed(url, { purpose: 'webhook', rules: outboundRules(settings) });
 
 export async function createChannel(
-  deps: { db: Database; box: SecretBox; outbound: OutboundRules },
+  runtime: CloudRuntime,
   actor: OrgActor,
   input: CreateNotificationChannelRequest,
 ): Promise<ChannelView> {
@@ -65,14 +66,14 @@ export async function createChannel(
         ? 'body.url applies to webhooks only.'
         : 'body.recipients applies to email channels only.',
     );
-  if (input.kind === 'webhook') await checkWebhookUrl(input.url!, deps.outbound);
+  if (input.kind === 'webhook') await checkWebhookUrl(input.url!, runtime.settings);
   const id = crypto.randomUUID();
   const secret = input.kind === 'webhook' ? randomBytes(32).toString('hex') : undefined;
   const config: ChannelConfig =
     input.kind === 'email' ? { recipients: [...new Set(input.recipients)] } : { url: input.url! };
   let row: NotificationChannel;
   try {
-    row = await deps.db.prisma.notificationChannel.create({
+    row = await runtime.db.prisma.notificationChannel.create({
       data: {
         id,
         organizationId: actor.organizationId,
@@ -80,14 +81,14 @@ export async function createChannel(
         name: input.name.trim(),
         config: config as object,
         enabled: input.enabled ?? true,
-        secret: secret ? new Uint8Array(deps.box.seal(secret, `notification_channel:${id}`)) : null,
+        secret: secret ? new Uint8Array(runtime.box.seal(secret, `notification_channel:${id}`)) : null,
       },
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(input.name);
     throw err;
   }
-  await recordAudit(deps.db, actor, {
+  await recordAudit(runtime.db, actor, {
     action: 'notification_channel.create',
     resourceKind: 'notification_channel',
     resourceId: row.id,
@@ -97,12 +98,12 @@ export async function createChannel(
 }
 
 export async function updateChannel(
-  db: Database,
+  runtime: Pick<Runtime, 'db' | 'settings'>,
   actor: OrgActor,
   id: string,
   input: UpdateNotificationChannelRequest,
-  outbound: OutboundRules,
 ): Promise<ChannelView> {
+  const { db } = runtime;
   const row = await repos(db).notificationChannels.getInOrg(actor.organizationId, id);
   const config = { ...(row.config as ChannelConfig) };
   if (input.recipients !== undefined) {
@@ -117,7 +118,7 @@ export async function updateChannel(
   if (input.url !== undefined) {
     if (row.kind !== 'webhook')
       throw new DomainError('invalid', 'validation_failed', 'body.url applies to webhook channels only.');
-    await checkWebhookUrl(input.url, outbound);
+    await checkWebhookUrl(input.url, runtime.settings);
     config.url = input.url;
   }
   let updated: NotificationChannel;

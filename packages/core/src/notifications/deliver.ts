@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Settings } from '@overcast/runtime';
-import { sendMail } from '@overcast/runtime';
+import type { Mailer } from '@overcast/runtime';
 import { DomainError } from '../errors';
 import { guardedFetch, OUTBOUND_REFUSED, type OutboundRules } from '../outbound';
 
@@ -62,12 +61,13 @@ export async function postWebhook(
   if (status < 200 || status >= 300) throw new Error(WEBHOOK_NOT_DELIVERED);
 }
 
+/** Sends the message through the runtime's mailer, its severity in front of the subject. */
 export async function sendEmail(
-  smtp: Settings['smtp'],
+  mailer: Pick<Mailer, 'send'>,
   recipients: string[],
   message: NotificationMessage,
 ): Promise<void> {
   const prefix =
     message.severity === 'critical' ? '[critical] ' : message.severity === 'warning' ? '[warning] ' : '';
-  await sendMail(smtp, { to: recipients, subject: `${prefix}${message.subject}`, text: message.text });
+  await mailer.send({ to: recipients, subject: `${prefix}${message.subject}`, text: message.text });
 }

@@ -1,6 +1,6 @@
-import type { Database, NotificationChannel } from '@overcast/db';
-import type { Logger, SecretBox, Settings } from '@overcast/runtime';
-import { type OutboundRules, outboundRules } from '../outbound';
+import type { NotificationChannel } from '@overcast/db';
+import type { Runtime } from '@overcast/runtime';
+import { outboundRules } from '../outbound';
 import { repos } from '../repositories';
 import { openWebhookSecret } from './channels';
 import { type NotificationMessage, postWebhook, sendEmail } from './deliver';
@@ -12,12 +12,8 @@ export interface Notifier {
   notify(organizationId: string, message: NotificationMessage): Promise<void>;
 }
 
-export interface NotifierDeps {
-  db: Database;
-  box: SecretBox;
-  settings: Pick<Settings, 'smtp' | 'publicUrl' | 'outbound'>;
-  logger?: Pick<Logger, 'warn'>;
-}
+/** What delivering needs: the channels and their secrets, the mailer, and the outbound rules. */
+export type NotifierRuntime = Pick<Runtime, 'db' | 'box' | 'settings' | 'mailer' | 'logger'>;
 
 export interface DeliveryResult {
   channelId: string;
@@ -33,17 +29,13 @@ const CHANNEL_CACHE_MS = 2_000;
 export class ChannelNotifier implements Notifier {
   private readonly cache = new Map<string, { at: number; channels: Promise<NotificationChannel[]> }>();
 
-  private readonly outbound: OutboundRules;
-
-  constructor(private readonly deps: NotifierDeps) {
-    this.outbound = outboundRules(deps.settings);
-  }
+  constructor(private readonly runtime: NotifierRuntime) {}
 
   private channels(organizationId: string, filter: { kind?: string; channelId?: string }) {
     const key = `${organizationId}:${filter.kind ?? ''}:${filter.channelId ?? ''}`;
     const hit = this.cache.get(key);
     if (hit && Date.now() - hit.at < CHANNEL_CACHE_MS) return hit.channels;
-    const channels = this.deps.db.prisma.notificationChannel.findMany({
+    const channels = this.runtime.db.prisma.notificationChannel.findMany({
       where: {
         organizationId,
         enabled: true,
@@ -61,7 +53,7 @@ export class ChannelNotifier implements Notifier {
   async notify(organizationId: string, message: NotificationMessage): Promise<void> {
     const results = await this.deliver(organizationId, message);
     for (const r of results.filter((r) => !r.ok)) {
-      this.deps.logger?.warn({ channelId: r.channelId, err: r.error }, 'notification not delivered');
+      this.runtime.logger.warn({ channelId: r.channelId, err: r.error }, 'notification not delivered');
     }
   }
 
@@ -78,12 +70,12 @@ export class ChannelNotifier implements Notifier {
 
   /** "Send test" from the settings page: one channel, enabled or not. */
   async test(organizationId: string, channelId: string): Promise<DeliveryResult> {
-    const channel = await repos(this.deps.db).notificationChannels.getInOrg(organizationId, channelId);
+    const channel = await repos(this.runtime.db).notificationChannels.getInOrg(organizationId, channelId);
     return this.send(
       channel,
       {
         subject: `Test notification from Overcast`,
-        text: `This is a test of the notification channel "${channel.name}". If you can read it, it works.\n\n${this.deps.settings.publicUrl}`,
+        text: `This is a test of the notification channel "${channel.name}". If you can read it, it works.\n\n${this.runtime.settings.publicUrl}`,
         severity: 'info',
       },
       { test: true },
@@ -99,11 +91,11 @@ export class ChannelNotifier implements Notifier {
     const config = channel.config as { recipients?: string[]; url?: string };
     try {
       if (channel.kind === 'email') {
-        await sendEmail(this.deps.settings.smtp, config.recipients ?? [], message);
+        await sendEmail(this.runtime.mailer, config.recipients ?? [], message);
       } else {
         await postWebhook(
           config.url ?? '',
-          openWebhookSecret(this.deps.box, channel),
+          openWebhookSecret(this.runtime.box, channel),
           {
             ...extra,
             organizationId: channel.organizationId,
@@ -112,7 +104,7 @@ export class ChannelNotifier implements Notifier {
             severity: message.severity ?? 'info',
             sentAt: new Date().toISOString(),
           },
-          this.outbound,
+          outboundRules(this.runtime.settings),
         );
       }
       return { ...base, ok: true };
@@ -122,4 +114,4 @@ export class ChannelNotifier implements Notifier {
   }
 }
 
-export const createNotifier = (deps: NotifierDeps): ChannelNotifier => new ChannelNotifier(deps);
+export const createNotifier = (runtime: NotifierRuntime): ChannelNotifier => new ChannelNotifier(runtime);

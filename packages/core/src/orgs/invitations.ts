@@ -1,5 +1,6 @@
 import type { InvitationLookup, InvitationView } from '@overcast/contracts';
 import type { Database, Invitation, Role } from '@overcast/db';
+import type { Runtime } from '@overcast/runtime';
 import { type Actor, type OrgActor, recordAudit } from '../audit';
 import type { AttemptLimiter } from '../auth/attempts';
 import { checkPassword } from '../auth/password';
@@ -72,6 +73,28 @@ export async function createInvitation(
     details: { email, role: input.role },
   });
   return { invitation, token };
+}
+
+/**
+ * Emails the invite link through the runtime's mailer when email is configured. Says whether it
+ * went; a refusal is logged, and the link is still shown to the inviter to pass on by hand.
+ */
+export async function emailInvitation(
+  runtime: Pick<Runtime, 'mailer' | 'logger'>,
+  invite: { to: string; role: Role; url: string; inviterEmail: string; organizationName: string },
+): Promise<boolean> {
+  if (!runtime.mailer.enabled) return false;
+  try {
+    await runtime.mailer.send({
+      to: invite.to,
+      subject: `You are invited to ${invite.organizationName} on Overcast`,
+      text: `${invite.inviterEmail} invited you to join ${invite.organizationName} on Overcast as ${invite.role}.\n\nAccept within ${INVITATION_DAYS} days: ${invite.url}\n`,
+    });
+    return true;
+  } catch (err) {
+    runtime.logger.warn({ err: (err as Error).message }, 'invitation email failed');
+    return false;
+  }
 }
 
 export async function revokeInvitation(db: Database, actor: OrgActor, id: string): Promise<void> {

@@ -44,8 +44,20 @@ export interface CheckedAddress {
   family: 4 | 6;
 }
 
+/** Parsed once per settings object: every driver, scrape and webhook asks for them. */
+const parsedRules = new WeakMap<Settings['outbound'], OutboundRules>();
+
 /** The rules from settings; a bad CIDR stops the start with the setting's name. */
 export function outboundRules(settings: Pick<Settings, 'outbound'>): OutboundRules {
+  let rules = parsedRules.get(settings.outbound);
+  if (!rules) {
+    rules = parseRules(settings);
+    parsedRules.set(settings.outbound, rules);
+  }
+  return rules;
+}
+
+function parseRules(settings: Pick<Settings, 'outbound'>): OutboundRules {
   return {
     allowed: settings.outbound.allowPrivateNetworks.map((text) => {
       const cidr = parseCidr(text);

@@ -1,21 +1,11 @@
 import type { RemoteMachine, RemoteVolume } from '@overcast/contracts';
-import type { Database } from '@overcast/db';
-import type { SecretBox, Settings } from '@overcast/runtime';
-import type { Redis } from 'ioredis';
 import { checkCloudDestinations, driverOf } from '../clouds';
 import { fromProviderError } from '../errors';
 import { inventoryStreamEvents, publishEvents } from '../events';
 import { syncCatalog, syncMachines, syncVolumes } from '../inventory';
 import { outboundRules } from '../outbound';
+import type { PollRuntime } from '../runtime';
 import type { PollKind } from './schedule';
-
-export interface PollDeps {
-  db: Database;
-  box: SecretBox;
-  /** Publishes live events; a regular (not subscriber) connection. */
-  redis: Redis;
-  settings: Settings;
-}
 
 export type PollOutcome =
   | { status: 'skipped'; reason: string }
@@ -34,12 +24,12 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
  * the error is recorded on the cloud and the rows stay as they were.
  */
 export async function pollCloud(
-  deps: PollDeps,
+  runtime: PollRuntime,
   cloudId: string,
   kind: PollKind,
   signal?: AbortSignal,
 ): Promise<PollOutcome> {
-  const { db, box, redis, settings } = deps;
+  const { db, redis, settings } = runtime;
   const cloud = await db.prisma.cloud.findUnique({ where: { id: cloudId } });
   if (!cloud) return { status: 'skipped', reason: 'cloud deleted' };
   if (!cloud.enabled) return { status: 'skipped', reason: 'cloud disabled' };
@@ -54,7 +44,7 @@ export async function pollCloud(
       actorRole: 'admin',
       rules: outbound,
     });
-    const driver = await driverOf({ box, outbound }, cloud);
+    const driver = await driverOf(runtime, cloud);
     let seen = 0;
     let changes = 0;
     if (kind === 'machines') {
@@ -92,7 +82,7 @@ export async function pollCloud(
       seen = sizes.length + images.length + locations.length;
       changes = await syncCatalog(db, target, { sizes, images, locations });
     }
-    await recordPollSuccess(deps, cloud, kind);
+    await recordPollSuccess(runtime, cloud, kind);
     return { status: 'ok', kind, seen, changes, durationMs: Date.now() - started };
   } catch (err) {
     const message =
@@ -109,18 +99,18 @@ export async function pollCloud(
 }
 
 async function recordPollSuccess(
-  deps: PollDeps,
+  runtime: PollRuntime,
   cloud: { id: string; organizationId: string; pollStatus: string },
   kind: PollKind,
 ) {
   const now = new Date();
   // Only machine polls set the cloud's health; a recovered cloud also clears its error.
   if (kind !== 'machines') return;
-  await deps.db.prisma.cloud.updateMany({
+  await runtime.db.prisma.cloud.updateMany({
     where: { id: cloud.id },
     data: { pollStatus: 'ok', lastPollAt: now, lastSuccessAt: now, lastError: null, lastErrorAt: null },
   });
   if (cloud.pollStatus !== 'ok') {
-    await publishEvents(deps.redis, cloud.organizationId, [{ type: 'cloud.changed', cloudId: cloud.id }]);
+    await publishEvents(runtime.redis, cloud.organizationId, [{ type: 'cloud.changed', cloudId: cloud.id }]);
   }
 }

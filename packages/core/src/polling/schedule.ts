@@ -1,6 +1,4 @@
-import type { Database } from '@overcast/db';
-import type { Settings } from '@overcast/runtime';
-import type { Queue } from 'bullmq';
+import type { Runtime, Settings } from '@overcast/runtime';
 
 export const POLL_KINDS = ['machines', 'volumes', 'catalog'] as const;
 export type PollKind = (typeof POLL_KINDS)[number];
@@ -23,13 +21,13 @@ function everyMs(cloud: SchedulableCloud, kind: PollKind, settings: Settings): n
 
 /** One job scheduler per cloud and kind; a disabled cloud has none. */
 export async function schedulePolls(
-  queue: Queue,
+  runtime: Pick<Runtime, 'queues' | 'settings'>,
   cloud: SchedulableCloud,
-  settings: Settings,
 ): Promise<void> {
-  if (!cloud.enabled) return unschedulePolls(queue, cloud.id);
+  if (!cloud.enabled) return unschedulePolls(runtime, cloud.id);
+  const { queues, settings } = runtime;
   for (const kind of POLL_KINDS) {
-    await queue.upsertJobScheduler(
+    await queues.poll.upsertJobScheduler(
       pollSchedulerId(cloud.id, kind),
       { every: everyMs(cloud, kind, settings) },
       {
@@ -41,8 +39,8 @@ export async function schedulePolls(
   }
 }
 
-export async function unschedulePolls(queue: Queue, cloudId: string): Promise<void> {
-  for (const kind of POLL_KINDS) await queue.removeJobScheduler(pollSchedulerId(cloudId, kind));
+export async function unschedulePolls(runtime: Pick<Runtime, 'queues'>, cloudId: string): Promise<void> {
+  for (const kind of POLL_KINDS) await runtime.queues.poll.removeJobScheduler(pollSchedulerId(cloudId, kind));
 }
 
 /**
@@ -50,11 +48,15 @@ export async function unschedulePolls(queue: Queue, cloudId: string): Promise<vo
  * does not take the jobs within a few seconds the next scheduled poll catches up, so a
  * Redis outage never hangs the request that asked. Returns whether the jobs were queued.
  */
-export async function refreshNow(queue: Queue, cloudId: string, timeoutMs = 3_000): Promise<boolean> {
+export async function refreshNow(
+  runtime: Pick<Runtime, 'queues'>,
+  cloudId: string,
+  timeoutMs = 3_000,
+): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      queue.addBulk(
+      runtime.queues.poll.addBulk(
         POLL_KINDS.map((kind) => ({
           name: kind,
           data: { cloudId } satisfies PollJobData,
@@ -78,19 +80,19 @@ export async function refreshNow(queue: Queue, cloudId: string, timeoutMs = 3_00
  * (after a Redis restart, a missed delete, or a settings change), removing strays.
  */
 export async function reconcilePollSchedules(
-  db: Database,
-  queue: Queue,
-  settings: Settings,
+  runtime: Pick<Runtime, 'db' | 'queues' | 'settings'>,
 ): Promise<number> {
-  const clouds = await db.prisma.cloud.findMany({
+  const { settings } = runtime;
+  const queue = runtime.queues.poll;
+  const clouds = await runtime.db.prisma.cloud.findMany({
     select: { id: true, enabled: true, pollIntervalSeconds: true, lastPollAt: true },
   });
   for (const cloud of clouds) {
-    await schedulePolls(queue, cloud, settings);
+    await schedulePolls(runtime, cloud);
     // Overdue (never polled, or a worker died mid-poll): poll now rather than at the next tick.
     const overdue =
       !cloud.lastPollAt || Date.now() - cloud.lastPollAt.getTime() > 2 * everyMs(cloud, 'machines', settings);
-    if (cloud.enabled && overdue) await refreshNow(queue, cloud.id);
+    if (cloud.enabled && overdue) await refreshNow(runtime, cloud.id);
   }
   const wanted = new Set(
     clouds.filter((c) => c.enabled).flatMap((c) => POLL_KINDS.map((k) => pollSchedulerId(c.id, k))),

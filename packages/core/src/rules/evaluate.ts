@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RuleAction, RuleCondition, RuleTarget, TimelineEntry } from '@overcast/contracts';
 import type { Database, Rule } from '@overcast/db';
-import type { Logger } from '@overcast/runtime';
+import type { Runtime } from '@overcast/runtime';
 import { recordAudit } from '../audit';
 import {
   MACHINE_RIGHT_WORDS,
@@ -16,9 +16,12 @@ import type { DeliveryResult, NotificationMessage } from '../notifications';
 import { type Observation, observe } from './observe';
 import { targetMachineIds } from './targets';
 
-/** Where a rule's actions go; the worker wires these to the real notifier, machine actions and scripts. */
-export interface RuleEvaluatorDeps {
-  db: Database;
+/**
+ * What a rule's firing does beyond the database: deliver to channels, act on machines, start
+ * scripts. The worker wires them to the real notifier, machine actions and script runs (see
+ * ruleEffects); a benchmark or test may count them instead.
+ */
+export interface RuleEffects {
   notifier: {
     deliver(
       organizationId: string,
@@ -43,9 +46,10 @@ export interface RuleEvaluatorDeps {
     ruleName: string,
     by: ActingFor,
   ): Promise<{ runId: string }>;
-  publicUrl: string;
-  logger?: Pick<Logger, 'warn' | 'info'>;
 }
+
+/** What evaluating reads and writes: rules and incidents, the public URL for links, the log. */
+export type EvaluatorRuntime = Pick<Runtime, 'db' | 'settings' | 'logger'>;
 
 /** The person a rule's actions run for (who created or last changed it), already checked. */
 export interface ActingFor extends OnBehalfOf {
@@ -106,7 +110,11 @@ const entry = (kind: string, message: string, extra: Partial<TimelineEntry> = {}
  * it when the condition clears. Actions run when an incident opens unless the rule's cooldown for
  * that subject has not passed, so a flapping machine is not rebooted in a loop.
  */
-export async function evaluateRules(deps: RuleEvaluatorDeps, now = new Date()): Promise<EvaluationStats> {
+export async function evaluateRules(
+  runtime: EvaluatorRuntime,
+  effects: RuleEffects,
+  now = new Date(),
+): Promise<EvaluationStats> {
   const stats: EvaluationStats = {
     rules: 0,
     observed: 0,
@@ -115,7 +123,7 @@ export async function evaluateRules(deps: RuleEvaluatorDeps, now = new Date()): 
     actionsRun: 0,
     cooldownSkipped: 0,
   };
-  const lock = await deps.db.pool.connect();
+  const lock = await runtime.db.pool.connect();
   try {
     // One evaluator at a time across workers: a slow cycle must not overlap the next.
     const got = await lock.query<{ ok: boolean }>(
@@ -123,13 +131,13 @@ export async function evaluateRules(deps: RuleEvaluatorDeps, now = new Date()): 
     );
     if (!got.rows[0]?.ok) return stats;
     try {
-      const rules = await deps.db.prisma.rule.findMany({ where: { enabled: true } });
+      const rules = await runtime.db.prisma.rule.findMany({ where: { enabled: true } });
       for (const rule of rules) {
         try {
-          await evaluateRule(deps, rule, now, stats);
+          await evaluateRule(runtime, effects, rule, now, stats);
           stats.rules += 1;
         } catch (err) {
-          deps.logger?.warn({ ruleId: rule.id, err: (err as Error).message }, 'rule evaluation failed');
+          runtime.logger.warn({ ruleId: rule.id, err: (err as Error).message }, 'rule evaluation failed');
         }
       }
     } finally {
@@ -142,12 +150,13 @@ export async function evaluateRules(deps: RuleEvaluatorDeps, now = new Date()): 
 }
 
 export async function evaluateRule(
-  deps: RuleEvaluatorDeps,
+  runtime: EvaluatorRuntime,
+  effects: RuleEffects,
   rule: Rule,
   now: Date,
   stats: EvaluationStats,
 ): Promise<void> {
-  const { db } = deps;
+  const { db } = runtime;
   const condition = rule.condition as RuleCondition;
   const target = rule.target as RuleTarget;
   const observations = await observe(db, rule.organizationId, target, condition, now);
@@ -219,10 +228,10 @@ export async function evaluateRule(
   const subjectName = (subject: string) => (subject ? (names.get(subject) ?? subject) : 'the organization');
 
   const person = new RulePerson(db, rule);
-  if (toOpen.length) await openIncidents(deps, rule, person, toOpen, subjectName, now, stats);
+  if (toOpen.length) await openIncidents(runtime, effects, rule, person, toOpen, subjectName, now, stats);
   if (person.lost) await turnOffRule(db, rule, person.lost);
   await eachLimited(toResolve, ACTION_CONCURRENCY, async ({ obs, incident }) => {
-    await resolveIncident(deps, rule, obs, incident, subjectName(obs.subject), stats);
+    await resolveIncident(runtime, effects, rule, obs, incident, subjectName(obs.subject), stats);
   });
 }
 
@@ -232,7 +241,7 @@ function severityOf(rule: Rule): 'warning' | 'critical' {
 }
 
 async function notifyActions(
-  deps: RuleEvaluatorDeps,
+  effects: RuleEffects,
   rule: Rule,
   message: NotificationMessage,
   extra: Record<string, unknown>,
@@ -240,7 +249,7 @@ async function notifyActions(
   const entries: TimelineEntry[] = [];
   for (const action of rule.actions as RuleAction[]) {
     if (action.kind !== 'email' && action.kind !== 'webhook') continue;
-    const results = await deps.notifier.deliver(
+    const results = await effects.notifier.deliver(
       rule.organizationId,
       message,
       { kind: action.kind, channelId: action.channelId },
@@ -276,7 +285,8 @@ async function notifyActions(
 
 /** Opens incidents for every subject in one INSERT, runs their actions, then records the results in bulk. */
 async function openIncidents(
-  deps: RuleEvaluatorDeps,
+  runtime: EvaluatorRuntime,
+  effects: RuleEffects,
   rule: Rule,
   person: RulePerson,
   items: { obs: Observation; state?: StateRow }[],
@@ -284,7 +294,7 @@ async function openIncidents(
   now: Date,
   stats: EvaluationStats,
 ): Promise<void> {
-  const { db } = deps;
+  const { db } = runtime;
   const opened = items.map(({ obs, state }) => ({
     id: randomUUID(),
     obs,
@@ -325,7 +335,7 @@ async function openIncidents(
       id: o.id,
       subject: o.obs.subject,
       acted: true,
-      entries: await runActions(deps, rule, person, o.id, o.obs, o.name),
+      entries: await runActions(runtime, effects, rule, person, o.id, o.obs, o.name),
     });
   });
   await db.pool.query(
@@ -351,7 +361,8 @@ async function openIncidents(
 
 /** A rule's actions for one new incident; each outcome becomes a timeline entry. */
 async function runActions(
-  deps: RuleEvaluatorDeps,
+  runtime: EvaluatorRuntime,
+  effects: RuleEffects,
   rule: Rule,
   person: RulePerson,
   incidentId: string,
@@ -361,11 +372,11 @@ async function runActions(
   const machineId = obs.subject || null;
   const message: NotificationMessage = {
     subject: `${rule.name}: ${name}`,
-    text: `${rule.name} fired on ${name}: ${obs.detail}.\n\nIncident: ${deps.publicUrl}/incidents/${incidentId}`,
+    text: `${rule.name} fired on ${name}: ${obs.detail}.\n\nIncident: ${runtime.settings.publicUrl}/incidents/${incidentId}`,
     severity: severityOf(rule),
   };
   const extra = { event: 'incident.opened', incidentId, ruleId: rule.id, machineId, value: obs.value };
-  const timeline = await notifyActions(deps, rule, message, extra);
+  const timeline = await notifyActions(effects, rule, message, extra);
   for (const action of rule.actions as RuleAction[]) {
     if (!machineId) continue;
     if (action.kind !== 'machine_action' && action.kind !== 'script') continue;
@@ -379,11 +390,11 @@ async function runActions(
       timeline.push(entry('action', `${what} on ${name} not run: ${person.lost}`, { ok: false }));
       continue;
     }
-    const allowed = await machinesAllowed(deps.db, rule.organizationId, who.principal, [machineId], right);
+    const allowed = await machinesAllowed(runtime.db, rule.organizationId, who.principal, [machineId], right);
     if (!allowed.has(machineId)) {
       // Like a schedule, a rule stays on while its person may still act on some machine it watches.
-      const watched = await targetMachineIds(deps.db, rule.organizationId, rule.target as RuleTarget);
-      const any = await machinesAllowed(deps.db, rule.organizationId, who.principal, watched, right);
+      const watched = await targetMachineIds(runtime.db, rule.organizationId, rule.target as RuleTarget);
+      const any = await machinesAllowed(runtime.db, rule.organizationId, who.principal, watched, right);
       if (any.size === 0) {
         person.lost = `Not allowed: ${who.label} may no longer ${MACHINE_RIGHT_WORDS[right]} any machine it watches, so it was turned off. Enable it again to make it act for you.`;
       }
@@ -397,7 +408,7 @@ async function runActions(
     const by: ActingFor = { ...who, userId: rule.actingUserId };
     if (action.kind === 'machine_action') {
       try {
-        await deps.machineAction(rule.organizationId, machineId, action.action, rule.name, by);
+        await effects.machineAction(rule.organizationId, machineId, action.action, rule.name, by);
         timeline.push(entry('action', `${action.action} of ${name} requested`, { ok: true }));
       } catch (err) {
         timeline.push(
@@ -409,7 +420,7 @@ async function runActions(
       try {
         // The run is queued, not awaited: a long script never holds up evaluation, and its
         // output and exit code live in the run's record, like any other script run.
-        const { runId } = await deps.runScript(
+        const { runId } = await effects.runScript(
           rule.organizationId,
           action.scriptId,
           machineId,
@@ -450,7 +461,8 @@ async function turnOffRule(db: Database, rule: Rule, reason: string): Promise<vo
 }
 
 async function resolveIncident(
-  deps: RuleEvaluatorDeps,
+  runtime: EvaluatorRuntime,
+  effects: RuleEffects,
   rule: Rule,
   obs: Observation,
   incident: OpenIncident,
@@ -459,7 +471,7 @@ async function resolveIncident(
 ): Promise<void> {
   const resolvedAt = new Date();
   // Claim it first, so a concurrent evaluation cannot send the resolved notice twice.
-  const claimed = await deps.db.pool.query(
+  const claimed = await runtime.db.pool.query(
     "UPDATE incidents SET status = 'resolved', resolved_at = $2 WHERE id = $1 AND status = 'open'",
     [incident.id, resolvedAt],
   );
@@ -468,11 +480,11 @@ async function resolveIncident(
   const timeline = [entry('resolved', `Resolved: ${obs.detail}.`)];
   timeline.push(
     ...(await notifyActions(
-      deps,
+      effects,
       rule,
       {
         subject: `Resolved: ${rule.name}: ${name}`,
-        text: `${rule.name} no longer holds on ${name}: ${obs.detail}.\n\nIncident: ${deps.publicUrl}/incidents/${incident.id}`,
+        text: `${rule.name} no longer holds on ${name}: ${obs.detail}.\n\nIncident: ${runtime.settings.publicUrl}/incidents/${incident.id}`,
         severity: 'info',
       },
       {
@@ -483,7 +495,7 @@ async function resolveIncident(
       },
     )),
   );
-  await appendTimeline(deps.db, incident.id, timeline, {});
+  await appendTimeline(runtime.db, incident.id, timeline, {});
 }
 
 async function appendTimeline(

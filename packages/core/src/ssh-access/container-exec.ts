@@ -1,8 +1,9 @@
 import { ProviderError } from '@overcast/contracts';
 import type { Cloud, Machine } from '@overcast/db';
 import type { ContainerProcess, DockerDriver } from '@overcast/providers';
-import { type DriverDeps, driverOf } from '../clouds/service';
+import { driverOf } from '../clouds/service';
 import { DomainError } from '../errors';
+import type { DriverRuntime } from '../runtime';
 
 /**
  * Runs argv in a container through its engine's exec API (never SSH to the container's address),
@@ -10,7 +11,7 @@ import { DomainError } from '../errors';
  * A refusal is a DomainError that says what to do.
  */
 export async function runInContainer(
-  deps: DriverDeps,
+  runtime: DriverRuntime,
   cloud: Cloud,
   machine: Pick<Machine, 'externalId' | 'name'>,
   command: string[],
@@ -18,7 +19,7 @@ export async function runInContainer(
 ): Promise<ContainerProcess> {
   let driver: DockerDriver | null = null;
   try {
-    driver = (await driverOf(deps, cloud)) as DockerDriver;
+    driver = (await driverOf(runtime, cloud)) as DockerDriver;
     const proc = await driver.runCommand(machine.externalId, command, options);
     const engine = driver;
     void proc.exit.finally(() => engine.close().catch(() => {}));

@@ -1,7 +1,8 @@
-import type { Cloud, Database, Machine, SshKey } from '@overcast/db';
+import type { Cloud, Machine, SshKey } from '@overcast/db';
 import type { SecretBox } from '@overcast/runtime';
 import { openCredentials } from '../clouds/credentials';
 import { openPrivateKey, type StoredPrivateKey } from '../keys/private-key';
+import type { SecretsRuntime } from '../runtime';
 
 /** The secret half of a login; never logged or returned. */
 export interface MachineLogin {
@@ -18,17 +19,17 @@ type Secret = Pick<MachineLogin, 'privateKey' | 'passphrase' | 'password'>;
 /** An organization's key by id, or its default key for null; each opened once per loader. */
 export type KeyLoader = (keyId: string | null) => Promise<{ key: SshKey; secret: StoredPrivateKey } | null>;
 
-export function keyLoader(deps: { db: Database; box: SecretBox }, organizationId: string): KeyLoader {
+export function keyLoader(runtime: SecretsRuntime, organizationId: string): KeyLoader {
   const cache = new Map<string, ReturnType<KeyLoader>>();
   return (keyId) => {
     const slot = keyId ?? '(default)';
     let found = cache.get(slot);
     if (!found) {
-      found = deps.db.prisma.sshKey
+      found = runtime.db.prisma.sshKey
         .findFirst({
           where: keyId ? { id: keyId, organizationId } : { organizationId, isDefault: true },
         })
-        .then((key) => (key ? { key, secret: openPrivateKey(deps.box, key) } : null));
+        .then((key) => (key ? { key, secret: openPrivateKey(runtime.box, key) } : null));
       cache.set(slot, found);
     }
     return found;

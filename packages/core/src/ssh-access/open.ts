@@ -1,13 +1,12 @@
 import type { Cloud, Database, Machine } from '@overcast/db';
-import type { SecretBox } from '@overcast/runtime';
+import type { Runtime } from '@overcast/runtime';
 import { connectSsh, type SshConnection, SshError } from '@overcast/ssh';
 import { DomainError } from '../errors';
-import { guardedLookup, type OutboundRules } from '../outbound';
+import { guardedLookup, outboundRules } from '../outbound';
+import type { CloudRuntime } from '../runtime';
 import { keyLoader, type MachineLogin, machineLogin } from './login';
 import { pinHostKey, pinnedHostKey } from './pins';
 import { type AddressChoice, type MachineRoute, machineRoute, type SshRoute } from './route';
-
-type Deps = { db: Database; box: SecretBox };
 
 export async function machineCloud(db: Database, machine: Pick<Machine, 'cloudId' | 'organizationId'>) {
   const cloud = await db.prisma.cloud.findFirst({
@@ -36,19 +35,18 @@ type Pin = { fingerprint: string; algorithm: string } | null | undefined;
  * caller to word.
  */
 export async function openRouteSsh(
-  db: Database,
+  runtime: Pick<Runtime, 'db' | 'settings'>,
   machine: Pick<Machine, 'id' | 'organizationId'>,
   route: SshRoute,
   login: Pick<MachineLogin, 'privateKey' | 'passphrase' | 'password'> | null,
   options: {
-    /** The outbound guard's rules: a host name is judged as it resolves, and that address dialed. */
-    outbound: OutboundRules;
     pinned?: Pin;
     signal?: AbortSignal;
     connectTimeoutMs?: number;
     keepaliveIntervalMs?: number;
   },
 ): Promise<{ conn: SshConnection; firstUse: boolean }> {
+  const { db } = runtime;
   const pinned =
     options.pinned !== undefined
       ? options.pinned
@@ -64,8 +62,9 @@ export async function openRouteSsh(
     connectTimeoutMs: options.connectTimeoutMs,
     keepaliveIntervalMs: options.keepaliveIntervalMs,
     signal: options.signal,
-    // As for a poll: private networks are normal for machines, loopback and the rest only if allowed.
-    lookup: guardedLookup({ purpose: 'cloud', actorRole: 'admin', rules: options.outbound }),
+    // As for a poll: private networks are normal for machines, loopback and the rest only if
+    // allowed. A host name is judged as it resolves, and that address dialed.
+    lookup: guardedLookup({ purpose: 'cloud', actorRole: 'admin', rules: outboundRules(runtime.settings) }),
   });
   try {
     if (!pinned || pinned.algorithm !== conn.hostKey.algorithm) {
@@ -84,11 +83,11 @@ export async function openRouteSsh(
  * changed host key accepted. Failures are DomainErrors that say why.
  */
 export async function connectMachineSsh(
-  deps: Deps,
+  runtime: CloudRuntime,
   machine: Machine,
-  options: { outbound: OutboundRules; signal?: AbortSignal; connectTimeoutMs?: number },
+  options: { signal?: AbortSignal; connectTimeoutMs?: number },
 ): Promise<SshConnection> {
-  const { route, cloud } = await resolveMachineRoute(deps.db, machine);
+  const { route, cloud } = await resolveMachineRoute(runtime.db, machine);
   if (route.via !== 'ssh') {
     throw new DomainError(
       'conflict',
@@ -96,7 +95,7 @@ export async function connectMachineSsh(
       `${machine.name} is a container: it is reached ${route.reason}, not over SSH.`,
     );
   }
-  const login = await machineLogin(deps.box, machine, cloud, keyLoader(deps, machine.organizationId));
+  const login = await machineLogin(runtime.box, machine, cloud, keyLoader(runtime, machine.organizationId));
   if (!login) {
     throw new DomainError(
       'conflict',
@@ -105,8 +104,7 @@ export async function connectMachineSsh(
     );
   }
   try {
-    const { conn } = await openRouteSsh(deps.db, machine, route, login, {
-      outbound: options.outbound,
+    const { conn } = await openRouteSsh(runtime, machine, route, login, {
       signal: options.signal,
       connectTimeoutMs: options.connectTimeoutMs,
       keepaliveIntervalMs: 0,

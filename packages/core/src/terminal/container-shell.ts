@@ -1,9 +1,10 @@
 import type { Duplex } from 'node:stream';
 import { ProviderError } from '@overcast/contracts';
-import type { Database, Machine } from '@overcast/db';
+import type { Machine } from '@overcast/db';
 import type { DockerDriver } from '@overcast/providers';
-import { type DriverDeps, driverOf } from '../clouds';
+import { driverOf } from '../clouds';
 import { DomainError } from '../errors';
+import type { CloudRuntime } from '../runtime';
 
 /** A shell inside a container, as the terminal session drives it. */
 export interface ContainerTerminal {
@@ -19,16 +20,16 @@ export interface ContainerTerminal {
  * paused or without a shell), the engine cannot be reached, or its TLS material is wrong.
  */
 export async function openContainerShell(
-  deps: { db: Database } & DriverDeps,
+  runtime: CloudRuntime,
   machine: Pick<Machine, 'cloudId' | 'organizationId' | 'externalId' | 'name'>,
   size: { cols: number; rows: number },
 ): Promise<ContainerTerminal> {
-  const cloud = await deps.db.prisma.cloud.findFirst({
+  const cloud = await runtime.db.prisma.cloud.findFirst({
     where: { id: machine.cloudId, organizationId: machine.organizationId },
   });
   if (!cloud) throw new DomainError('not_found', 'cloud_not_found', 'The machine’s cloud was not found.');
   try {
-    const driver = (await driverOf(deps, cloud)) as DockerDriver;
+    const driver = (await driverOf(runtime, cloud)) as DockerDriver;
     const shell = await driver.openShell(machine.externalId, size);
     return {
       stream: shell.stream,

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ShellSession as ShellSessionView } from '@overcast/contracts';
 import type { Database, ShellSession } from '@overcast/db';
-import type { Settings } from '@overcast/runtime';
+import type { Runtime, Settings } from '@overcast/runtime';
 import { settingsDir } from '@overcast/runtime';
 import type { AuthContext } from '../auth';
 import { roleAtLeast } from '../auth';
@@ -99,10 +99,10 @@ export async function openRecording(
  * recording), and stray files in the directory older than that. For the worker's maintenance queue.
  */
 export async function cleanupRecordings(
-  db: Database,
-  settings: Pick<Settings, 'shell'>,
+  runtime: Pick<Runtime, 'db' | 'settings'>,
   now = new Date(),
 ): Promise<{ deleted: number }> {
+  const { db, settings } = runtime;
   const cutoff = new Date(now.getTime() - settings.shell.recordingRetentionDays * 86_400_000);
   let deleted = 0;
   for (;;) {

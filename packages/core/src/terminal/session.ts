@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ShellClientMessage, ShellServerMessage } from '@overcast/contracts';
-import type { Cloud, Database, Machine, Role } from '@overcast/db';
-import type { Logger, SecretBox, Settings } from '@overcast/runtime';
+import type { Cloud, Machine, Role } from '@overcast/db';
+import type { Runtime } from '@overcast/runtime';
 import { normalizeFingerprint, type ShellStream, type SshConnection, SshError } from '@overcast/ssh';
 import { type Actor, recordAudit } from '../audit';
 import { roleAtLeast } from '../auth';
 import { DomainError } from '../errors';
-import { outboundRules } from '../outbound';
+import type { CloudRuntime } from '../runtime';
 import { keyLoader, machineLogin } from '../ssh-access/login';
 import { openRouteSsh, resolveMachineRoute } from '../ssh-access/open';
 import type { AddressChoice, SshRoute } from '../ssh-access/route';
@@ -21,12 +21,8 @@ let openConnections = 0;
 /** SSH connections the terminal holds open right now (in this process). */
 export const openSshConnections = (): number => openConnections;
 
-export interface TerminalDeps {
-  db: Database;
-  box: SecretBox;
-  settings: Pick<Settings, 'shell' | 'limits' | 'outbound'>;
-  logger?: Pick<Logger, 'warn' | 'info'>;
-}
+/** What a terminal reaches machines with, and where it logs what went wrong. */
+export type TerminalRuntime = CloudRuntime & Pick<Runtime, 'logger'>;
 
 /** The browser side, as the session sees it (the api wraps a WebSocket in this). */
 export interface TerminalPeer {
@@ -100,7 +96,7 @@ export class TerminalSession {
   private ending: Promise<void> | null = null;
 
   constructor(
-    private readonly deps: TerminalDeps,
+    private readonly runtime: TerminalRuntime,
     private readonly request: TerminalRequest,
     private readonly peer: TerminalPeer,
   ) {
@@ -110,14 +106,14 @@ export class TerminalSession {
 
   /** Connects (or asks for what it needs to); resolves once the session is under way or over. */
   async start(): Promise<void> {
-    const { shell } = this.deps.settings;
+    const { shell } = this.runtime.settings;
     if (shell.maxSessionSeconds > 0) {
       this.maxTimer = setTimeout(() => void this.end('max_session'), shell.maxSessionSeconds * 1000);
     }
     this.touch();
     const { machine, address, port } = this.request;
     try {
-      const { route, cloud } = await resolveMachineRoute(this.deps.db, machine, { address, port });
+      const { route, cloud } = await resolveMachineRoute(this.runtime.db, machine, { address, port });
       if (route.via === 'docker-exec') return this.connectContainer();
       this.target = route;
       this.cloud = cloud;
@@ -163,7 +159,7 @@ export class TerminalSession {
   /** Work started by a message: a failure ends the session rather than the process. */
   private guard(work: Promise<void>): void {
     work.catch((err) => {
-      this.deps.logger?.warn({ err: (err as Error).message }, 'terminal session failed');
+      this.runtime.logger.warn({ err: (err as Error).message }, 'terminal session failed');
       this.error('internal_error', 'The terminal failed; try again.');
       void this.end('internal_error');
     });
@@ -183,7 +179,7 @@ export class TerminalSession {
   }
 
   private touch(): void {
-    const seconds = this.deps.settings.shell.idleTimeoutSeconds;
+    const seconds = this.runtime.settings.shell.idleTimeoutSeconds;
     if (seconds <= 0 || this.phase === 'ended') return;
     if (this.idleTimer) this.idleTimer.refresh();
     else this.idleTimer = setTimeout(() => void this.end('idle_timeout'), seconds * 1000);
@@ -205,17 +201,13 @@ export class TerminalSession {
 
   /** A container's shell: an exec through the engine, recorded and audited like an SSH login. */
   private async connectContainer(): Promise<void> {
-    const { db } = this.deps;
+    const { db } = this.runtime;
     const { machine, actor } = this.request;
     this.phase = 'connecting';
     this.send({ type: 'status', state: 'connecting' });
     let container: ContainerTerminal;
     try {
-      container = await openContainerShell(
-        { db: this.deps.db, box: this.deps.box, outbound: outboundRules(this.deps.settings) },
-        machine,
-        { cols: this.cols, rows: this.rows },
-      );
+      container = await openContainerShell(this.runtime, machine, { cols: this.cols, rows: this.rows });
     } catch (err) {
       if (this.isOver()) return;
       const e = err as DomainError;
@@ -253,7 +245,7 @@ export class TerminalSession {
       });
       if (this.isOver()) return;
     } catch (err) {
-      this.deps.logger?.warn({ err: (err as Error).message }, 'container shell could not start');
+      this.runtime.logger.warn({ err: (err as Error).message }, 'container shell could not start');
       this.error('shell_failed', `The shell could not be started: ${(err as Error).message}`);
       return this.end('shell_failed');
     }
@@ -297,11 +289,11 @@ export class TerminalSession {
       );
     }
     const { address: host, port } = this.target;
-    await this.deps.db.prisma.hostKey.update({
+    await this.runtime.db.prisma.hostKey.update({
       where: { machineId_host_port: { machineId: machine.id, host, port } },
       data: { fingerprint: given, acceptedById: actor.userId, createdAt: new Date() },
     });
-    await recordAudit(this.deps.db, actor, {
+    await recordAudit(this.runtime.db, actor, {
       action: 'machine.host_key.accept',
       resourceKind: 'machine',
       resourceId: machine.id,
@@ -312,7 +304,7 @@ export class TerminalSession {
   }
 
   private async connect(password?: string): Promise<void> {
-    const { db } = this.deps;
+    const { db } = this.runtime;
     const { machine, actor } = this.request;
     const target = this.target as SshRoute;
     this.phase = 'connecting';
@@ -320,10 +312,10 @@ export class TerminalSession {
     const login =
       password === undefined
         ? await machineLogin(
-            this.deps.box,
+            this.runtime.box,
             machine,
             this.cloud as Cloud,
-            keyLoader(this.deps, machine.organizationId),
+            keyLoader(this.runtime, machine.organizationId),
           )
         : null;
     if (this.isOver()) return;
@@ -338,10 +330,15 @@ export class TerminalSession {
     let conn: SshConnection;
     let firstUse: boolean;
     try {
-      ({ conn, firstUse } = await openRouteSsh(db, machine, target, password ? { password } : login, {
-        outbound: outboundRules(this.deps.settings),
-        signal: this.abort.signal,
-      }));
+      ({ conn, firstUse } = await openRouteSsh(
+        this.runtime,
+        machine,
+        target,
+        password ? { password } : login,
+        {
+          signal: this.abort.signal,
+        },
+      ));
     } catch (err) {
       if (this.isOver()) return;
       return this.connectFailed(err, password !== undefined);
@@ -377,7 +374,7 @@ export class TerminalSession {
       });
       if (this.isOver()) return;
     } catch (err) {
-      this.deps.logger?.warn({ err: (err as Error).message }, 'terminal session could not start');
+      this.runtime.logger.warn({ err: (err as Error).message }, 'terminal session could not start');
       this.error('shell_failed', `The shell could not be started: ${(err as Error).message}`);
       return this.end('shell_failed');
     }
@@ -427,7 +424,7 @@ export class TerminalSession {
             : 'The connection was refused. Ask an admin to check and accept the new key.'),
         { expectedFingerprint: expected, actualFingerprint: actual },
       );
-      void recordAudit(this.deps.db, this.request.actor, {
+      void recordAudit(this.runtime.db, this.request.actor, {
         action: 'machine.shell.start',
         resourceKind: 'machine',
         resourceId: machine.id,
@@ -444,7 +441,7 @@ export class TerminalSession {
           : `${target.user}@${target.address}:${target.port} refused the key. Check the user name and that the key's public half is in ~${target.user}/.ssh/authorized_keys on the machine.`
         : err.message;
     this.error(code, message);
-    void recordAudit(this.deps.db, this.request.actor, {
+    void recordAudit(this.runtime.db, this.request.actor, {
       action: 'machine.shell.start',
       resourceKind: 'machine',
       resourceId: machine.id,
@@ -470,13 +467,13 @@ export class TerminalSession {
     const { machine, actor } = this.request;
     this.sessionId = randomUUID();
     this.startedAt = new Date();
-    const path = recordingPath(this.deps.settings, actor.organizationId, this.sessionId);
+    const path = recordingPath(this.runtime.settings, actor.organizationId, this.sessionId);
     this.recorder = await CastRecorder.open(
       path,
       { cols: this.cols, rows: this.rows, term: TERM, title },
-      this.deps.settings.limits.recordingMaxMiB * 1024 * 1024,
+      this.runtime.settings.limits.recordingMaxMiB * 1024 * 1024,
     );
-    await this.deps.db.prisma.shellSession.create({
+    await this.runtime.db.prisma.shellSession.create({
       data: {
         id: this.sessionId,
         organizationId: actor.organizationId,
@@ -537,7 +534,7 @@ export class TerminalSession {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.maxTimer) clearTimeout(this.maxTimer);
     this.abort.abort(new SshError('closed', 'The terminal was closed.'));
-    const { shell, limits } = this.deps.settings;
+    const { shell, limits } = this.runtime.settings;
     const notice =
       reason === 'idle_timeout'
         ? `Closed after ${shell.idleTimeoutSeconds} s without input.`
@@ -558,7 +555,7 @@ export class TerminalSession {
       this.recorder?.close(reason === 'recording_limit' ? notice : undefined),
     ]);
     if (!this.sessionId) return;
-    const { db } = this.deps;
+    const { db } = this.runtime;
     const { actor, machine } = this.request;
     const endedAt = new Date();
     try {
@@ -582,7 +579,7 @@ export class TerminalSession {
         },
       });
     } catch (err) {
-      this.deps.logger?.warn(
+      this.runtime.logger.warn(
         { err: (err as Error).message, sessionId: this.sessionId },
         'could not record the end of a terminal session',
       );

@@ -6,12 +6,9 @@ import type { RoutePlugin } from '../../context';
 import { inCloud, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
 import { route } from '../../http/route';
-import { actionDepsOf } from '../machines/action-deps';
 
 /** Machines and volumes created in a cloud: the right to create that kind there decides. */
 export const contentRoutes: RoutePlugin = (app, ctx) => {
-  const actionDeps = actionDepsOf(ctx);
-
   app.post(
     '/:id/machines',
     route(
@@ -23,7 +20,7 @@ export const contentRoutes: RoutePlugin = (app, ctx) => {
       if (request.body.tags) checkTagLimits(ctx.settings.limits, [], request.body.tags);
       return reply
         .status(201)
-        .send(await createMachine(actionDeps, orgActorOf(request), request.params.id, request.body));
+        .send(await createMachine(ctx, orgActorOf(request), request.params.id, request.body));
     },
   );
 
@@ -36,7 +33,7 @@ export const contentRoutes: RoutePlugin = (app, ctx) => {
       response: { 202: T.Object({ accepted: T.Boolean() }) },
     }),
     async (request, reply) => {
-      await createVolume(actionDeps, orgActorOf(request), request.params.id, request.body);
+      await createVolume(ctx, orgActorOf(request), request.params.id, request.body);
       return reply.status(202).send({ accepted: true });
     },
   );

@@ -7,12 +7,9 @@ import type { RoutePlugin } from '../../context';
 import { byId, inCloud, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
 import { route } from '../../http/route';
-import { actionDepsOf } from '../machines/action-deps';
 
 /** A Docker cloud's engine: its facts, and containers created on it. */
 export const engineRoutes: RoutePlugin = (app, ctx) => {
-  const actionDeps = actionDepsOf(ctx);
-
   app.get(
     '/:id/engine',
     route(
@@ -20,7 +17,7 @@ export const engineRoutes: RoutePlugin = (app, ctx) => {
       may('clouds', 'read', byId),
       { params: IdParams, response: { 200: T.Ref('EngineFacts') } },
     ),
-    async (request) => engineFacts(actionDeps, request.caller.organizationId, request.params.id),
+    async (request) => engineFacts(ctx, request.caller.organizationId, request.params.id),
   );
 
   // Progress lines must leave as they come, not wait in a compressor's buffer.
@@ -51,7 +48,7 @@ export const engineRoutes: RoutePlugin = (app, ctx) => {
         startStream = resolve;
       });
       const work = createContainer(
-        actionDeps,
+        ctx,
         orgActorOf(request),
         request.params.id,
         request.body,

@@ -13,7 +13,6 @@ import {
 import { recordAudit } from '@overcast/core/audit';
 import { cloudCatalog } from '@overcast/core/catalog';
 import { addCloud, deleteCloud, listClouds, toCloudView, updateCloud } from '@overcast/core/clouds';
-import { outboundRules } from '@overcast/core/outbound';
 import { refreshNow, schedulePolls, unschedulePolls } from '@overcast/core/polling';
 import { repos } from '@overcast/core/repositories';
 import { Type as T } from '@sinclair/typebox';
@@ -27,9 +26,7 @@ import { engineRoutes } from './engine';
 
 /** Clouds: accounts, their catalogs, and what is created in them (machines, volumes, containers). */
 export const cloudRoutes: RoutePlugin = (app, ctx) => {
-  const { db, box, queues, settings } = ctx;
-  const pollQueue = queues.poll;
-  const outbound = outboundRules(settings);
+  const { db } = ctx;
   mount(app, ctx, '', 'clouds', contentRoutes);
   mount(app, ctx, '', 'containers', engineRoutes);
 
@@ -51,9 +48,9 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
     async (request, reply) => {
       const auth = request.caller;
       const actor = { ...orgActorOf(request), role: auth.role };
-      const cloud = await addCloud({ db, box, outbound }, actor, request.body, auth);
-      await schedulePolls(pollQueue, cloud, settings);
-      await refreshNow(pollQueue, cloud.id);
+      const cloud = await addCloud(ctx, actor, request.body, auth);
+      await schedulePolls(ctx, cloud);
+      await refreshNow(ctx, cloud.id);
       return reply.status(201).send(await toCloudView(db, cloud));
     },
   );
@@ -79,8 +76,8 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
     async (request) => {
       const auth = request.caller;
       const actor = { ...orgActorOf(request), role: auth.role };
-      const cloud = await updateCloud({ db, box, outbound }, actor, request.params.id, request.body, auth);
-      await schedulePolls(pollQueue, cloud, settings);
+      const cloud = await updateCloud(ctx, actor, request.params.id, request.body, auth);
+      await schedulePolls(ctx, cloud);
       return toCloudView(db, cloud);
     },
   );
@@ -93,8 +90,8 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
       response: { 204: T.Null() },
     }),
     async (request, reply) => {
-      await deleteCloud({ db, box }, orgActorOf(request), request.params.id, request.query.confirm);
-      await unschedulePolls(pollQueue, request.params.id);
+      await deleteCloud(ctx, orgActorOf(request), request.params.id, request.query.confirm);
+      await unschedulePolls(ctx, request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -108,7 +105,7 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
     async (request, reply) => {
       const actor = orgActorOf(request);
       const cloud = await repos(db).clouds.getInOrg(actor.organizationId, request.params.id);
-      const queued = await refreshNow(pollQueue, cloud.id);
+      const queued = await refreshNow(ctx, cloud.id);
       await recordAudit(db, actor, { action: 'cloud.refresh', resourceKind: 'cloud', resourceId: cloud.id });
       return reply.status(202).send({ queued });
     },

@@ -21,7 +21,6 @@ import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
 import { route } from '../../http/route';
 import { mount } from '../mount';
-import { actionDepsOf } from './action-deps';
 import { expirationRoutes } from './expiration';
 import { machineMonitoringRoutes } from './monitoring';
 import { machineSshRoutes } from './ssh';
@@ -29,8 +28,7 @@ import { terminalRoutes } from './terminal';
 
 /** Everything under /machines: the list, one machine, its actions and tags, and the parts below. */
 export const machineRoutes: RoutePlugin = (app, ctx) => {
-  const { db, redis, settings } = ctx;
-  const actionDeps = actionDepsOf(ctx);
+  const { db } = ctx;
   mount(app, ctx, '', 'machines', expirationRoutes);
   mount(app, ctx, '', 'monitoring', machineMonitoringRoutes);
   mount(app, ctx, '', 'ssh keys', machineSshRoutes);
@@ -73,7 +71,7 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
       },
     ),
     async (request, reply) => {
-      await machineAction(actionDeps, orgActorOf(request), request.params.id, request.body, {
+      await machineAction(ctx, orgActorOf(request), request.params.id, request.body, {
         label: 'you',
         principal: request.caller,
       });
@@ -90,15 +88,7 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
     }),
     async (request, reply) => {
       const { id } = request.params;
-      await setMachineTags(
-        db,
-        redis,
-        orgActorOf(request),
-        id,
-        request.body.tags,
-        settings.limits,
-        request.caller,
-      );
+      await setMachineTags(ctx, orgActorOf(request), id, request.body.tags, request.caller);
       return reply.status(204).send(null);
     },
   );
@@ -111,7 +101,7 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
     }),
     async (request, reply) => {
       const { id, key } = request.params;
-      await removeMachineTag(db, redis, orgActorOf(request), id, key, request.caller);
+      await removeMachineTag(ctx, orgActorOf(request), id, key, request.caller);
       return reply.status(204).send(null);
     },
   );

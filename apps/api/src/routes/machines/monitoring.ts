@@ -7,7 +7,6 @@ import {
 } from '@overcast/contracts';
 import { DomainError } from '@overcast/core/errors';
 import { machineMonitoringView, metricSeries, setMachineMonitoring } from '@overcast/core/monitoring';
-import { outboundRules } from '@overcast/core/outbound';
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
@@ -16,8 +15,8 @@ import { route } from '../../http/route';
 const RANGES = { '1h': 3600, '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 } as const;
 
 /** One machine's monitoring: whether and how, and its metrics. */
-export const machineMonitoringRoutes: RoutePlugin = (app, { db, settings }) => {
-  const outbound = outboundRules(settings);
+export const machineMonitoringRoutes: RoutePlugin = (app, ctx) => {
+  const { db } = ctx;
 
   app.get(
     '/:id/metrics',
@@ -63,7 +62,6 @@ export const machineMonitoringRoutes: RoutePlugin = (app, { db, settings }) => {
       may('machines', 'edit', byId),
       { params: IdParams, body: MachineMonitoringRequest, response: { 200: MachineMonitoring } },
     ),
-    async (request) =>
-      setMachineMonitoring(db, orgActorOf(request), request.params.id, request.body, outbound),
+    async (request) => setMachineMonitoring(ctx, orgActorOf(request), request.params.id, request.body),
   );
 };

@@ -46,8 +46,9 @@ function addressOf(request: FastifyRequest): string {
 }
 
 /** A machine's terminal (a WebSocket), its pinned host keys and its recorded sessions. */
-export const terminalRoutes: RoutePlugin = (app, { db, box, settings, logger, sockets }) => {
-  const terminals = new OpenCounts(() => settings.limits.terminalsPerUser);
+export const terminalRoutes: RoutePlugin = (app, ctx) => {
+  const { db, settings, logger, sockets, metrics } = ctx;
+  const terminals = new OpenCounts(() => settings.limits.terminalsPerUser, metrics.openTerminals);
   const tooManyTerminals = () =>
     `You have ${settings.limits.terminalsPerUser} terminals open, the most one person may (limits.terminalsPerUser); close one and try again.`;
 
@@ -107,7 +108,7 @@ export const terminalRoutes: RoutePlugin = (app, { db, box, settings, logger, so
       const { machine, actor } = entry;
       const query = request.query as ShellQuery;
       const session = new TerminalSession(
-        { db, box, settings, logger },
+        ctx,
         {
           actor,
           role: auth.role,

@@ -359,9 +359,14 @@ describe('several apis and workers on one Postgres and Redis', () => {
     expect(slots[0]!).toBeLessThan(killedAt);
     expect(slots.at(-1)!).toBeGreaterThan(killedAt + 5_000);
     for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBe(EVERY * 1000);
-    // The firing its worker died in says so; it is not fired again, so its notice went once or not at all.
+    // A firing its worker died in says so; it is not fired again, so its notice went once or not at all.
     const cut = fired.filter((r) => r.status === 'failed' && /worker stopped/.test(r.error ?? ''));
-    expect(cut).toHaveLength(1);
+    expect(cut.length).toBeGreaterThanOrEqual(1);
+    for (const r of cut) {
+      // Firings under way at the kill (a slow machine may have had two in flight).
+      expect(r.slot.getTime()).toBeLessThan(killedAt);
+      expect(r.slot.getTime()).toBeGreaterThan(killedAt - 15_000);
+    }
     const done = fired.filter((r) => r.status === 'succeeded');
     expect(done.length + cut.length).toBe(fired.length);
     expect(webhook.received.length).toBeGreaterThanOrEqual(done.length);

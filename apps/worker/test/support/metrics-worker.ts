@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { loadSettings, type Settings } from '@overcast/runtime';
-import { createDatabase as createPgDatabase, dropDatabase } from '../../../../test/support/postgres';
 import { freePort } from '../../../../test/support/ports';
+import { createDatabase as createPgDatabase, dropDatabase } from '../../../../test/support/postgres';
 import { type RedisServer, startRedisServer } from '../../../../test/support/redis';
 import { spawnWorker, waitFor } from './harness';
 

@@ -92,11 +92,7 @@ async function echoes(terminal: Terminal, what: string): Promise<void> {
   });
 }
 
-const t0 = Date.now();
-const mark = (what: string) => process.env.MULTI_TIMING && console.log(`${Date.now() - t0} ms: ${what}`);
-
 beforeAll(async () => {
-  mark('start');
   const url = await createPgDatabase(dbName);
   db = createDatabase({ url, max: 4 });
   await migrateDeploy(db.pool);
@@ -115,7 +111,6 @@ beforeAll(async () => {
   // One settings file for every process: the same session secret and credentials key.
   loadSettings({ dir: settingsDir, create: true, env });
   apis.push(...(await Promise.all([startApi('api-0', env), startApi('api-1', env)])));
-  mark('apis');
   proxy = await startHaproxy(apis.map((a) => ({ name: a.name, port: a.port })));
   for (let i = 0; i < 3; i++) workers.push(startWorker(`worker-${i}`, env));
   const heartbeats = createRedis(redis.url(0), { enableOfflineQueue: true });
@@ -133,7 +128,6 @@ beforeAll(async () => {
   } finally {
     heartbeats.disconnect();
   }
-  mark('workers');
   sim = await startDigitalOceanSim({
     accounts: [{ token: TOKEN, droplets: 3, namePrefix: 'do' }],
     bootDelayMs: 0,
@@ -365,9 +359,14 @@ describe('several apis and workers on one Postgres and Redis', () => {
     expect(slots[0]!).toBeLessThan(killedAt);
     expect(slots.at(-1)!).toBeGreaterThan(killedAt + 5_000);
     for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBe(EVERY * 1000);
-    // The firing its worker died in says so; it is not fired again, so its notice went once or not at all.
+    // A firing its worker died in says so; it is not fired again, so its notice went once or not at all.
     const cut = fired.filter((r) => r.status === 'failed' && /worker stopped/.test(r.error ?? ''));
-    expect(cut).toHaveLength(1);
+    expect(cut.length).toBeGreaterThanOrEqual(1);
+    for (const r of cut) {
+      // Firings under way at the kill (a slow machine may have had two in flight).
+      expect(r.slot.getTime()).toBeLessThan(killedAt);
+      expect(r.slot.getTime()).toBeGreaterThan(killedAt - 15_000);
+    }
     const done = fired.filter((r) => r.status === 'succeeded');
     expect(done.length + cut.length).toBe(fired.length);
     expect(webhook.received.length).toBeGreaterThanOrEqual(done.length);

@@ -86,21 +86,31 @@ async function closeInterrupted(runtime: ActionRuntime, s: Schedule, slot: Date)
   );
   const runId = rows[0]?.id;
   if (!runId) return null;
+  await announceOutcome(runtime, s, { runId, slot, status: 'failed', error: INTERRUPTED_FIRING });
+  return runId;
+}
+
+/** The end of a firing, in the Activity log and on the live stream. */
+async function announceOutcome(
+  runtime: Pick<ActionRuntime, 'db' | 'redis'>,
+  s: Schedule,
+  outcome: { runId: string; slot: Date; status: string; error: string | null; machines?: number },
+): Promise<void> {
+  const { runId, slot, status, error, machines } = outcome;
   await recordAudit(
     runtime.db,
-    { organizationId: s.organizationId, label: `schedule: ${s.name}` },
+    { organizationId: s.organizationId, userId: s.actingUserId, label: `schedule: ${s.name}` },
     {
       action: 'schedule.run',
       resourceKind: 'schedule',
       resourceId: s.id,
-      result: 'failure',
-      details: { name: s.name, runId, slot: slot.toISOString(), action: s.action, error: INTERRUPTED_FIRING },
+      result: status === 'failed' ? 'failure' : 'success',
+      details: { name: s.name, runId, slot: slot.toISOString(), action: s.action, machines, error },
     },
   );
   await publishEvents(runtime.redis, s.organizationId, [
-    { type: 'schedule.run', scheduleId: s.id, runId, status: 'failed' },
+    { type: 'schedule.run', scheduleId: s.id, runId, status },
   ]).catch(() => {});
-  return runId;
 }
 
 /** Thrown when the person a schedule acts for may no longer do what it does: it is turned off. */
@@ -269,22 +279,6 @@ export async function fireSchedule(
     where: { id: runId },
     data: { status, results: results as object[], error, finishedAt: new Date() },
   });
-  await recordAudit(runtime.db, actor, {
-    action: 'schedule.run',
-    resourceKind: 'schedule',
-    resourceId: s.id,
-    result: status === 'failed' ? 'failure' : 'success',
-    details: {
-      name: s.name,
-      runId,
-      slot: slot.toISOString(),
-      action: s.action,
-      machines: results.length,
-      error,
-    },
-  });
-  await publishEvents(runtime.redis, s.organizationId, [
-    { type: 'schedule.run', scheduleId: s.id, runId, status },
-  ]).catch(() => {});
+  await announceOutcome(runtime, s, { runId, slot, status, error, machines: results.length });
   return runId;
 }

@@ -17,7 +17,6 @@ import {
   lookupInvitation,
   revokeInvitation,
 } from '@overcast/core/orgs';
-import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { orgActorOf } from '../http/caller';
 import { NoContent, noContent } from '../http/reply';

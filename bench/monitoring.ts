@@ -144,6 +144,8 @@ async function benchRules(db: Database): Promise<number> {
         smtp: { host: '', port: 25, secure: false, user: '', password: '', from: '' },
         publicUrl: 'http://x',
         outbound: { allowPrivateNetworks: [] },
+        secrets: { sessionSecret: randomBytes(32).toString('hex') },
+        monitoring: { actionLinkHours: 24 },
       },
     }),
     publicUrl: 'http://x',

@@ -67,7 +67,9 @@ const settings = (smtpPort: number) => ({
     evaluateSeconds: 60,
     rawRetentionDays: 31,
     rollupRetentionDays: 400,
+    actionLinkHours: 24,
   },
+  secrets: { sessionSecret: randomBytes(32).toString('hex') },
   smtp: {
     host: '127.0.0.1',
     port: smtpPort,

@@ -40,7 +40,7 @@ export const notificationChannelRoutes: RoutePlugin = (app, { db, box, settings,
   app.post(
     '',
     route(
-      'Add email recipients or a webhook; a webhook answer carries its signing secret, once',
+      'Add email recipients, a webhook or a chat channel; a webhook answer carries its signing secret, once',
       may('rules', 'create'),
       { body: CreateNotificationChannelRequest, response: { 201: T.Ref(NotificationChannel) } },
     ),
@@ -55,7 +55,7 @@ export const notificationChannelRoutes: RoutePlugin = (app, { db, box, settings,
       body: UpdateNotificationChannelRequest,
       response: { 200: T.Ref(NotificationChannel) },
     }),
-    async (request) => updateChannel(db, orgActorOf(request), request.params.id, request.body, outbound),
+    async (request) => updateChannel(db, orgActorOf(request), request.params.id, request.body, outbound, box),
   );
 
   app.delete(
@@ -86,7 +86,7 @@ export const notificationChannelRoutes: RoutePlugin = (app, { db, box, settings,
       return {
         ok: result.ok,
         message: result.ok
-          ? `A test ${result.kind === 'email' ? 'email' : 'webhook'} was sent through "${result.channelName}".`
+          ? `A test ${result.kind === 'email' || result.kind === 'webhook' ? result.kind : 'message'} was sent through "${result.channelName}".`
           : `The test failed: ${result.error}`,
       };
     },

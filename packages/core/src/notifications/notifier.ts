@@ -1,13 +1,17 @@
+import { CHAT_KINDS, isChatKind } from '@overcast/contracts';
 import type { Database, NotificationChannel } from '@overcast/db';
 import type { Logger, SecretBox, Settings } from '@overcast/runtime';
+import type { ActionLinkSettings } from '../action-links/links';
 import { type OutboundRules, outboundRules } from '../outbound';
 import { repos } from '../repositories';
 import { openWebhookSecret } from './channels';
+import { type ChatMessage, deliverChat, openChatTarget } from './chat';
+import { chatMessageOf } from './chat-message';
 import { type NotificationMessage, postWebhook, sendEmail } from './deliver';
 
 export type { NotificationMessage } from './deliver';
 
-/** Delivers a message to an organization's notification channels (email, webhooks). */
+/** Delivers a message to an organization's notification channels (email, webhooks, chat). */
 export interface Notifier {
   notify(organizationId: string, message: NotificationMessage): Promise<void>;
 }
@@ -15,7 +19,7 @@ export interface Notifier {
 export interface NotifierDeps {
   db: Database;
   box: SecretBox;
-  settings: Pick<Settings, 'smtp' | 'publicUrl' | 'outbound'>;
+  settings: Pick<Settings, 'smtp' | 'publicUrl' | 'outbound'> & ActionLinkSettings;
   logger?: Pick<Logger, 'warn'>;
 }
 
@@ -39,6 +43,7 @@ export class ChannelNotifier implements Notifier {
     this.outbound = outboundRules(deps.settings);
   }
 
+  /** `kind: 'chat'` picks every chat platform's channels. */
   private channels(organizationId: string, filter: { kind?: string; channelId?: string }) {
     const key = `${organizationId}:${filter.kind ?? ''}:${filter.channelId ?? ''}`;
     const hit = this.cache.get(key);
@@ -47,7 +52,11 @@ export class ChannelNotifier implements Notifier {
       where: {
         organizationId,
         enabled: true,
-        ...(filter.kind ? { kind: filter.kind } : {}),
+        ...(filter.kind === 'chat'
+          ? { kind: { in: [...CHAT_KINDS] } }
+          : filter.kind
+            ? { kind: filter.kind }
+            : {}),
         ...(filter.channelId ? { id: filter.channelId } : {}),
       },
     });
@@ -69,24 +78,31 @@ export class ChannelNotifier implements Notifier {
   async deliver(
     organizationId: string,
     message: NotificationMessage,
-    filter: { kind?: 'email' | 'webhook'; channelId?: string } = {},
+    filter: { kind?: 'email' | 'webhook' | 'chat'; channelId?: string } = {},
     extra: Record<string, unknown> = {},
   ): Promise<DeliveryResult[]> {
     const channels = await this.channels(organizationId, filter);
-    return Promise.all(channels.map((c) => this.send(c, message, extra)));
+    // One set of action links per message, whichever chat channels carry it: each acts once.
+    const chat = channels.some((c) => isChatKind(c.kind))
+      ? chatMessageOf(this.deps.settings, organizationId, message, extra)
+      : null;
+    return Promise.all(channels.map((c) => this.send(c, message, extra, chat)));
   }
 
   /** "Send test" from the settings page: one channel, enabled or not. */
   async test(organizationId: string, channelId: string): Promise<DeliveryResult> {
     const channel = await repos(this.deps.db).notificationChannels.getInOrg(organizationId, channelId);
+    const message: NotificationMessage = {
+      subject: `Test notification from Overcast`,
+      text: `This is a test of the notification channel "${channel.name}". If you can read it, it works.\n\n${this.deps.settings.publicUrl}`,
+      severity: 'info',
+    };
+    const extra = { test: true };
     return this.send(
       channel,
-      {
-        subject: `Test notification from Overcast`,
-        text: `This is a test of the notification channel "${channel.name}". If you can read it, it works.\n\n${this.deps.settings.publicUrl}`,
-        severity: 'info',
-      },
-      { test: true },
+      message,
+      extra,
+      chatMessageOf(this.deps.settings, organizationId, message, extra),
     );
   }
 
@@ -94,11 +110,15 @@ export class ChannelNotifier implements Notifier {
     channel: NotificationChannel,
     message: NotificationMessage,
     extra: Record<string, unknown>,
+    chat: ChatMessage | null,
   ): Promise<DeliveryResult> {
     const base = { channelId: channel.id, channelName: channel.name, kind: channel.kind };
     const config = channel.config as { recipients?: string[]; url?: string };
+    const kind = channel.kind;
     try {
-      if (channel.kind === 'email') {
+      if (isChatKind(kind)) {
+        if (chat) await deliverChat(kind, openChatTarget(this.deps.box, channel), chat, this.outbound);
+      } else if (kind === 'email') {
         await sendEmail(this.deps.settings.smtp, config.recipients ?? [], message);
       } else {
         await postWebhook(

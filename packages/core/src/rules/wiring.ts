@@ -1,5 +1,6 @@
 import type { Logger, Settings } from '@overcast/runtime';
 import type { Queue } from 'bullmq';
+import type { ActionLinkSettings } from '../action-links/links';
 import { startScriptRun } from '../automation/script-run';
 import { type ActionDeps, machineAction } from '../machines/actions';
 import { createNotifier } from '../notifications';
@@ -11,7 +12,7 @@ import type { RuleEvaluatorDeps } from './evaluate';
  */
 export function ruleEvaluatorDeps(
   deps: ActionDeps & {
-    settings: Pick<Settings, 'smtp' | 'publicUrl' | 'automation' | 'outbound'>;
+    settings: Pick<Settings, 'smtp' | 'publicUrl' | 'automation' | 'outbound'> & ActionLinkSettings;
     /** Where a rule's script actions are queued, like any other script run. */
     scriptQueue: Queue;
     logger?: Pick<Logger, 'warn' | 'info'>;

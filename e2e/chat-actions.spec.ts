@@ -79,7 +79,7 @@ test('a Reboot button from Slack asks for a login, says what it will do, and reb
 
   // The Slack channel, through the form on the Rules page.
   await page.goto('/rules');
-  await page.getByRole('button', { name: 'Chat' }).click();
+  await page.getByRole('button', { name: 'Chat', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Add a chat channel' });
   await dialog.getByLabel('Platform').selectOption('slack');
   await dialog.getByLabel('Name').fill('On-call');

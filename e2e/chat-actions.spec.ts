@@ -134,7 +134,7 @@ test('a Reboot button from Slack asks for a login, says what it will do, and reb
 
   const reboots = () => [...sim.account(DO_TOKEN).actions.values()].filter((a) => a.type === 'reboot').length;
   expect(reboots()).toBe(0);
-  await tab.getByRole('button', { name: title }).click();
+  await tab.getByRole('button', { name: 'Reboot', exact: true }).click();
   await expect(tab.getByText(`${droplet.name}: reboot requested.`)).toBeVisible();
   expect(reboots()).toBe(1);
 

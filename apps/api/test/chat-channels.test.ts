@@ -330,6 +330,13 @@ describe('acting from a chat message', () => {
       orderBy: { createdAt: 'asc' },
     });
 
+  /** One reboot event in the audit log, as `who`, with `result`. */
+  async function expectRebootAudited(who: TestUser, result: 'denied' | 'success') {
+    const events = await auditOf(who.userId, 'machine.reboot');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ result, actorLabel: who.email, resourceId: machineId });
+  }
+
   it('needs a login: without one the preview and the action are 401 and nothing happens', async () => {
     const { reboot } = await buttonTokens();
     for (const path of ['preview', 'redeem']) {
@@ -360,13 +367,7 @@ describe('acting from a chat message', () => {
     expect(refused.statusCode).toBe(403);
     expect(refused.json().error.code).toBe('not_allowed');
     expect(reboots()).toBe(0);
-    const deniedAudit = await auditOf(denied.userId, 'machine.reboot');
-    expect(deniedAudit).toHaveLength(1);
-    expect(deniedAudit[0]).toMatchObject({
-      result: 'denied',
-      actorLabel: denied.email,
-      resourceId: machineId,
-    });
+    await expectRebootAudited(denied, 'denied');
 
     // The refusal did not spend the link: a member who may act uses it, as themselves.
     const allowed = await addMember(api, owner.organizationId, 'member');
@@ -374,13 +375,7 @@ describe('acting from a chat message', () => {
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json()).toMatchObject({ action: 'reboot', incidentId });
     expect(reboots()).toBe(1);
-    const allowedAudit = await auditOf(allowed.userId, 'machine.reboot');
-    expect(allowedAudit).toHaveLength(1);
-    expect(allowedAudit[0]).toMatchObject({
-      result: 'success',
-      actorLabel: allowed.email,
-      resourceId: machineId,
-    });
+    await expectRebootAudited(allowed, 'success');
     expect(
       await api.db.prisma.auditEvent.count({
         where: { action: 'machine.reboot', actorUserId: owner.userId },

@@ -14,6 +14,13 @@ import { RelativeTime } from '../ui/RelativeTime';
 import { useResourceMutation } from '../ui/useResourceMutation';
 import styles from './act.module.css';
 
+/** The confirm button: short, so a long machine name never pushes it off a phone's screen. */
+const CONFIRM: Record<ActionLinkPreview['action'], string> = {
+  acknowledge: 'Acknowledge',
+  reboot: 'Reboot',
+  stop: 'Stop',
+};
+
 /** "Reboot web-1", "Acknowledge the incident": what the button asks for, in words. */
 export function actionTitle(preview: Pick<ActionLinkPreview, 'action' | 'machineName'>): string {
   const machine = preview.machineName ?? 'the machine';
@@ -66,7 +73,7 @@ export function ActPage() {
     >
       <Card className={styles.card}>
         <div className={layout.stack}>
-          <dl className={styles.facts}>
+          <dl className={layout.facts}>
             <div>
               <dt>Rule</dt>
               <dd>
@@ -114,7 +121,7 @@ export function ActPage() {
                   busy={act.isPending}
                   onClick={() => act.mutate()}
                 >
-                  {actionTitle(p)}
+                  {CONFIRM[p.action]}
                 </Button>
                 <ButtonLink to={incidentLink}>Cancel</ButtonLink>
               </div>

@@ -107,6 +107,8 @@ export async function redeemActionLink(
       throw err;
     }
   }
+  // A use need only be remembered while its token could still be presented.
+  await db.pool.query('DELETE FROM action_link_uses WHERE expires_at < now()');
   const claimed = await db.pool.query(
     `INSERT INTO action_link_uses (token_id, organization_id, used_by, expires_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (token_id) DO NOTHING`,

@@ -1,8 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports';
 
 // A real OpenSSH server on the loopback interface, for tests that need an SSH host.
 // Each instance owns a temp dir (host key, config, authorized_keys, pid file) and one sshd
@@ -45,19 +46,6 @@ const live = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of live) killTree(child.pid, 'SIGKILL');
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 function accepts(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -8,14 +8,17 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { App, AppDeps } from './context';
 import { EventHub } from './events/hub';
 import { SocketAccess } from './events/socket-access';
+import { ApiMetrics } from './metrics';
 import { installAuth } from './plugins/auth';
 import { installErrorHandlers } from './plugins/errors';
+import { installHttpMetrics } from './plugins/http-metrics';
 import { installOpenApi } from './plugins/openapi';
 import { installSecurityHeaders } from './plugins/security-headers';
 import { installValidators } from './plugins/validation';
 import { installWeb, resolveWebDir } from './plugins/web';
 import { healthRoutes } from './routes/health';
 import { apiRoutes } from './routes/index';
+import { metricsRoutes } from './routes/metrics';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -43,6 +46,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     for (const method of [route.method].flat())
       routeTable.push({ method, url: route.url, authz: route.config?.authz });
   });
+  const metrics = new ApiMetrics();
+  installHttpMetrics(app, metrics);
   installValidators(app);
   installErrorHandlers(app);
   installSecurityHeaders(app, { https: deps.settings.publicUrl.startsWith('https://') });
@@ -62,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   installAuth(app, deps);
 
   healthRoutes(app, deps);
+  metricsRoutes(app, deps.settings, metrics.registry);
   // Open terminals and streams follow their holder's access: revocation closes them at once.
   const sockets = new SocketAccess(deps.db, deps.settings.databaseUrl, deps.logger);
   app.addHook('onReady', () => sockets.ready());
@@ -70,7 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorate('eventHub', hub);
   hub.onMachineChanged((organizationId, machineId) => sockets.machineChanged(organizationId, machineId));
   app.addHook('onClose', () => hub.close());
-  apiRoutes(app, { ...deps, sockets, hub });
+  apiRoutes(app, { ...deps, sockets, hub, metrics });
 
   await installWeb(app, resolveWebDir(deps.settings.webDir));
   return app;

@@ -29,6 +29,8 @@ export interface ApiContext extends AppDeps {
   /** Open terminals and streams, closed when their holder's access ends. */
   sockets: import('./events/socket-access').SocketAccess;
   hub: import('./events/hub').EventHub;
+  /** This process's Prometheus metrics: open terminals and streams are counted where they open. */
+  metrics: import('./metrics').ApiMetrics;
 }
 
 /** One resource's routes, mounted under `/api/v1/<prefix>` (see routes/index.ts). */

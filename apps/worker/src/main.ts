@@ -20,6 +20,8 @@ import { jobContext } from './context';
 import { startHeartbeat } from './heartbeat';
 import { EXPIRATION_SCHEDULER_ID } from './jobs/expiration';
 import { MAINTENANCE_SCHEDULES } from './jobs/maintenance';
+import { WorkerMetrics } from './metrics';
+import { startMetricsServer } from './metrics-server';
 import { noticeNotifier } from './notifier';
 import { processingTable } from './processors';
 
@@ -130,14 +132,20 @@ async function main(): Promise<void> {
         error ? 'waiting for the database' : 'waiting for the api to apply database migrations',
       ),
   });
+  const metrics = new WorkerMetrics(runtime.queues);
+  const stopMetrics = await startMetricsServer(settings, metrics.registry, logger);
   const stopSchedulers = await startSchedulers(runtime);
   const stopHeartbeat = startHeartbeat(runtime.redis);
   const notifier = noticeNotifier(runtime.db, runtime.redis, createNotifier(runtime));
   // BullMQ's workers need a connection that waits for Redis rather than failing fast.
   const connection = bullConnection(settings.redisUrl);
-  const workers = processingTable(jobContext(runtime, notifier)).map(
+  const workers = processingTable(jobContext(runtime, notifier, metrics)).map(
     ({ queue, concurrency, process }) =>
-      new Worker(QUEUES[queue], process, { connection, prefix: QUEUE_PREFIX, concurrency }),
+      new Worker(QUEUES[queue], metrics.timeJobs(queue, process), {
+        connection,
+        prefix: QUEUE_PREFIX,
+        concurrency,
+      }),
   );
   for (const w of workers) {
     w.on('failed', (job, err) =>
@@ -167,6 +175,7 @@ async function main(): Promise<void> {
     if (timedOut) await Promise.all(workers.map((w) => w.close(true)));
     await stopSchedulers();
     await stopHeartbeat();
+    await stopMetrics?.();
     await runtime.close();
     logger.info('worker stopped');
     process.exit(0);

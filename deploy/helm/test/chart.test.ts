@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
@@ -28,6 +29,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'apps/v1/StatefulSet': StatefulSet,
   'networking.k8s.io/v1/Ingress': Ingress,
+  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: rendered manifests are checked by schema, then read freely.
@@ -225,5 +227,81 @@ describe('helm chart', () => {
       name: 'recordings',
       persistentVolumeClaim: { claimName: 'rel-overcast-recordings' },
     });
+  });
+
+  it('serves /metrics to Prometheus when asked: the token from the Secret, scrape annotations, a ServiceMonitor', () => {
+    const off = render();
+    expect(find(off, 'Secret', 'rel-overcast-settings').stringData.OVERCAST_METRICS_TOKEN).toBeUndefined();
+    expect(off.some((m) => m.metadata.name === 'rel-overcast-worker-metrics')).toBe(false);
+    const offWorker = find(off, 'Deployment', 'rel-overcast-worker');
+    expect(offWorker.spec.template.metadata.annotations['prometheus.io/scrape']).toBeUndefined();
+    expect(container(offWorker).ports).toBeUndefined();
+
+    const ms = render({ 'metrics.enabled': true, 'metrics.serviceMonitor.enabled': true });
+    const secret = find(ms, 'Secret', 'rel-overcast-settings').stringData as Record<string, string>;
+    expect(secret.OVERCAST_METRICS_TOKEN).toMatch(/^\w{48}$/);
+    const api = find(ms, 'Deployment', 'rel-overcast-api');
+    const worker = find(ms, 'Deployment', 'rel-overcast-worker');
+    expect(api.spec.template.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '8080',
+      'prometheus.io/path': '/metrics',
+    });
+    expect(worker.spec.template.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '9464',
+    });
+    expect(container(worker).ports).toEqual([{ name: 'metrics', containerPort: 9464 }]);
+    // What the worker would load: the token from the Secret, the port the chart opens.
+    const env = Object.fromEntries(
+      container(worker).env.map((e: { name: string; value: string }) => [e.name, e.value]),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'overcast-chart-'));
+    try {
+      writeFileSync(join(dir, 'settings.json'), '{}');
+      const { settings } = loadSettings({ dir, env: { ...secret, ...env } });
+      expect(settings.metrics).toMatchObject({ token: secret.OVERCAST_METRICS_TOKEN, workerPort: 9464 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const service = find(ms, 'Service', 'rel-overcast-worker-metrics');
+    expect(service.spec.selector).toEqual(worker.spec.selector.matchLabels);
+    expect(service.spec.ports).toEqual([{ name: 'metrics', port: 9464, targetPort: 'metrics' }]);
+    const monitor = find(ms, 'ServiceMonitor', 'rel-overcast');
+    expect(monitor.spec.endpoints.map((e: { port: string }) => e.port)).toEqual(['http', 'metrics']);
+    for (const endpoint of monitor.spec.endpoints) {
+      expect(endpoint.path).toBe('/metrics');
+      expect(endpoint.authorization).toEqual({
+        type: 'Bearer',
+        credentials: { name: 'rel-overcast-settings', key: 'OVERCAST_METRICS_TOKEN' },
+      });
+    }
+    // The Services it selects carry the labels it asks for, and the ports its endpoints name.
+    const selected = ms.filter(
+      (m) =>
+        m.kind === 'Service' &&
+        ['api', 'worker'].includes(m.metadata.labels['app.kubernetes.io/component']) &&
+        m.metadata.labels['app.kubernetes.io/instance'] === 'rel',
+    );
+    expect(selected.map((m) => m.spec.ports[0].name).sort()).toEqual(['http', 'metrics']);
+
+    // A token of your own, or one in a Secret of your own.
+    const given = render({ 'metrics.enabled': true, 'metrics.token': 'a-token-of-our-own-1234' });
+    expect(find(given, 'Secret', 'rel-overcast-settings').stringData.OVERCAST_METRICS_TOKEN).toBe(
+      'a-token-of-our-own-1234',
+    );
+    const own = render({
+      'settings.existingSecret': 'my-settings',
+      'postgresql.bundled': false,
+      'redis.bundled': false,
+      'metrics.enabled': true,
+      'metrics.serviceMonitor.enabled': true,
+    });
+    expect(find(own, 'ServiceMonitor', 'rel-overcast').spec.endpoints[0].authorization.credentials.name).toBe(
+      'my-settings',
+    );
+    const short = helmRun(['template', 'rel', chart, '--set', 'metrics.enabled=true,metrics.token=short']);
+    expect(short.status).not.toBe(0);
+    expect(short.stderr).toContain('/metrics/token');
   });
 });

@@ -1,5 +1,6 @@
 export * from './logger';
 export * from './mail';
+export * from './metrics';
 export * from './queues';
 export * from './redis';
 export * from './runtime';

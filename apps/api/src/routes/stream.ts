@@ -8,8 +8,8 @@ import { OpenCounts } from '../http/open-counts';
 const PING_MS = 25_000;
 
 /** The live event stream (a WebSocket): the hub filters each event by what its reader may see. */
-export const streamRoutes: RoutePlugin = (app, { hub, sockets, settings }) => {
-  const streams = new OpenCounts(() => settings.limits.streamsPerUser);
+export const streamRoutes: RoutePlugin = (app, { hub, sockets, settings, metrics }) => {
+  const streams = new OpenCounts(() => settings.limits.streamsPerUser, metrics.openStreams);
   const tooManyStreams = () =>
     `You have ${settings.limits.streamsPerUser} live streams open, the most one person may (limits.streamsPerUser); close some tabs and try again.`;
   app.route({

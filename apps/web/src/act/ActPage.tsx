@@ -75,13 +75,13 @@ export function ActPage() {
         <div className={layout.stack}>
           <dl className={layout.facts}>
             <div>
-              <dt>Rule</dt>
+              <dt className={layout.factLabel}>Rule</dt>
               <dd>
                 <Link to={incidentLink}>{p.ruleName}</Link>
               </dd>
             </div>
             <div>
-              <dt>Incident</dt>
+              <dt className={layout.factLabel}>Incident</dt>
               <dd>
                 {p.incidentStatus === 'open' ? 'Open' : 'Resolved'}
                 {p.acknowledgedAt && ' · acknowledged'}
@@ -89,14 +89,14 @@ export function ActPage() {
             </div>
             {p.machineId && (
               <div>
-                <dt>Machine</dt>
+                <dt className={layout.factLabel}>Machine</dt>
                 <dd>
                   <Link to={`/machines/${p.machineId}`}>{p.machineName ?? 'machine'}</Link>
                 </dd>
               </div>
             )}
             <div>
-              <dt>Link expires</dt>
+              <dt className={layout.factLabel}>Link expires</dt>
               <dd>
                 <RelativeTime value={p.expiresAt} />
               </dd>

@@ -1,6 +1,6 @@
 import type { SetExpirationRequest } from '../api/types';
 import { SelectField } from '../ui/Field';
-import { TextField } from '../ui/TextField';
+import { DateTimeField, NumberField } from '../ui/ValueFields';
 import styles from './automation.module.css';
 
 export interface ExpirationDraft {
@@ -32,13 +32,12 @@ export function ExpirationFields({
 }) {
   return (
     <div className={styles.row}>
-      <TextField
+      <DateTimeField
         label="Expires at"
         aside={required ? undefined : 'optional'}
-        type="datetime-local"
         value={value.at}
         required={required}
-        onChange={(e) => onChange({ ...value, at: e.target.value })}
+        onChange={(at) => onChange({ ...value, at })}
       />
       <SelectField
         label="Then"
@@ -48,13 +47,12 @@ export function ExpirationFields({
         <option value="stop">Stop it</option>
         <option value="destroy">Destroy it</option>
       </SelectField>
-      <TextField
+      <NumberField
         label="Notice before (minutes)"
         aside="optional"
-        type="number"
         min={1}
         value={value.notifyMinutes}
-        onChange={(e) => onChange({ ...value, notifyMinutes: e.target.value })}
+        onChange={(notifyMinutes) => onChange({ ...value, notifyMinutes })}
       />
     </div>
   );

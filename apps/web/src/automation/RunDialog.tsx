@@ -9,6 +9,7 @@ import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
+import { NumberField } from '../ui/ValueFields';
 import { RunOutput } from './RunOutput';
 import { describeTargets, TargetPicker } from './TargetPicker';
 
@@ -85,13 +86,12 @@ export function RunDialog({ script, onClose }: { script: Script; onClose: () => 
               onChange={(e) => setParams({ ...params, [p.name]: e.target.value })}
             />
           ))}
-          <TextField
+          <NumberField
             label="Timeout (seconds)"
             aside="optional; the server's limit applies"
-            type="number"
             min={1}
             value={timeout}
-            onChange={(e) => setTimeoutSeconds(e.target.value)}
+            onChange={setTimeoutSeconds}
           />
         </form>
       )}

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import {
   automationKeys,
@@ -15,7 +15,8 @@ import { FormDialog } from '../ui/FormDialog';
 import layout from '../ui/layout.module.css';
 import { NameField } from '../ui/NameField';
 import { TextField } from '../ui/TextField';
-import { toast } from '../ui/toast';
+import { useResourceMutation } from '../ui/useResourceMutation';
+import { DateTimeField, NumberField } from '../ui/ValueFields';
 import styles from './automation.module.css';
 import { TargetPicker } from './TargetPicker';
 
@@ -33,7 +34,6 @@ export const formatWhen = (iso: string) =>
 
 /** The builder: trigger (with the next runs previewed as it changes), targets, action, limits. */
 export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | null; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const scripts = useQuery(scriptsQuery);
   const [name, setName] = useState(schedule?.name ?? '');
   const [kind, setKind] = useState<ScheduleTrigger['kind']>(schedule?.trigger.kind ?? 'cron');
@@ -87,19 +87,17 @@ export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | nul
     retry: false,
   });
 
-  const save = useMutation({
+  const save = useResourceMutation({
     mutationFn: () => {
       if (!trigger) throw new Error('Complete the trigger first.');
       const body = { name: name.trim(), trigger, target, action, enabled, ...limits };
       return schedule ? updateSchedule(schedule.id, body) : createSchedule(body);
     },
-    onSuccess: (s) => {
-      toast.success(`Saved ${s.name}`, {
-        description: s.nextRuns[0] ? `Next run ${formatWhen(s.nextRuns[0])}` : 'It has no run ahead.',
-      });
-      void queryClient.invalidateQueries({ queryKey: automationKeys.schedules });
-      onClose();
-    },
+    invalidates: [automationKeys.schedules],
+    success: (s) => `Saved ${s.name}`,
+    successDescription: (s) =>
+      s.nextRuns[0] ? `Next run ${formatWhen(s.nextRuns[0])}` : 'It has no run ahead.',
+    onSuccess: onClose,
   });
 
   return (
@@ -142,25 +140,16 @@ export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | nul
           </>
         )}
         {kind === 'interval' && (
-          <TextField
+          <NumberField
             label="Every (minutes)"
-            type="number"
             min={0.1}
             step="any"
             value={interval}
             required
-            onChange={(e) => setIntervalMinutes(e.target.value)}
+            onChange={setIntervalMinutes}
           />
         )}
-        {kind === 'once' && (
-          <TextField
-            label="At"
-            type="datetime-local"
-            value={runAt}
-            required
-            onChange={(e) => setRunAt(e.target.value)}
-          />
-        )}
+        {kind === 'once' && <DateTimeField label="At" value={runAt} required onChange={setRunAt} />}
       </div>
       <div aria-live="polite">
         {preview.isError ? (
@@ -237,28 +226,9 @@ export function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | nul
         <TargetPicker value={target} onChange={setTarget} />
       </fieldset>
       <div className={styles.row}>
-        <TextField
-          label="Starts"
-          aside="optional"
-          type="datetime-local"
-          value={startsAt}
-          onChange={(e) => setStartsAt(e.target.value)}
-        />
-        <TextField
-          label="Ends"
-          aside="optional"
-          type="datetime-local"
-          value={endsAt}
-          onChange={(e) => setEndsAt(e.target.value)}
-        />
-        <TextField
-          label="At most (runs)"
-          aside="optional"
-          type="number"
-          min={1}
-          value={maxRuns}
-          onChange={(e) => setMaxRuns(e.target.value)}
-        />
+        <DateTimeField label="Starts" aside="optional" value={startsAt} onChange={setStartsAt} />
+        <DateTimeField label="Ends" aside="optional" value={endsAt} onChange={setEndsAt} />
+        <NumberField label="At most (runs)" aside="optional" min={1} value={maxRuns} onChange={setMaxRuns} />
       </div>
       <label className={styles.check}>
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />

@@ -11,19 +11,18 @@ import {
 } from '../api/automation';
 import { errorText } from '../api/errors';
 import type { Schedule } from '../api/types';
-import { usePermissions } from '../auth/permissions';
 import { Alert } from '../ui/Alert';
 import { Badge } from '../ui/Badge';
-import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { EmptyState } from '../ui/EmptyState';
-import { ClockIcon, PlusIcon } from '../ui/icons';
+import { ClockIcon } from '../ui/icons';
 import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { ResourceTable } from '../ui/ResourceTable';
 import { editSwitchDelete } from '../ui/rowActions';
 import { Skeleton } from '../ui/Skeleton';
+import { useCreateButton } from '../ui/useCreateButton';
 import { useResourceMutation } from '../ui/useResourceMutation';
 import styles from './automation.module.css';
 import { DisabledReason } from './DisabledReason';
@@ -52,7 +51,6 @@ function describeTrigger(s: Schedule): string {
 
 export function SchedulesPage() {
   const schedules = useQuery(schedulesQuery);
-  const permissions = usePermissions();
   const [editing, setEditing] = useState<Schedule | 'new' | null>(null);
   const [history, setHistory] = useState<string | null>(null);
   const toggle = useResourceMutation({
@@ -66,11 +64,7 @@ export function SchedulesPage() {
     invalidates: [automationKeys.schedules],
     failure: 'The schedule was not deleted',
   });
-  const newButton = permissions.can('schedules', 'create') ? (
-    <Button variant="primary" icon={<PlusIcon />} onClick={() => setEditing('new')}>
-      New schedule
-    </Button>
-  ) : undefined;
+  const newButton = useCreateButton('schedules', 'New schedule', () => setEditing('new'));
 
   return (
     <Page

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import {
   automationKeys,
@@ -23,7 +23,8 @@ import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
 import { TextField } from '../ui/TextField';
-import { toast } from '../ui/toast';
+import { useCreateButton } from '../ui/useCreateButton';
+import { useResourceMutation } from '../ui/useResourceMutation';
 import styles from './automation.module.css';
 import { RunDialog } from './RunDialog';
 import { RunOutput, StatusBadge } from './RunOutput';
@@ -60,11 +61,7 @@ export function ScriptsPage() {
     if (selected === null && scripts.data?.[0]) setSelected(scripts.data[0].id);
   }, [selected, scripts.data]);
 
-  const newButton = permissions.can('scripts', 'create') ? (
-    <Button variant="primary" icon={<PlusIcon />} onClick={() => setSelected('new')}>
-      New script
-    </Button>
-  ) : undefined;
+  const newButton = useCreateButton('scripts', 'New script', () => setSelected('new'));
 
   return (
     <Page
@@ -138,34 +135,25 @@ function ScriptDetail({
   onSaved: (s: Script) => void;
   onDeleted: () => void;
 }) {
-  const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Draft>(() => draftOf(script));
   const [running, setRunning] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const dirty = JSON.stringify(draft) !== JSON.stringify(draftOf(script));
-  const refresh = () => queryClient.invalidateQueries({ queryKey: automationKeys.scripts });
-  const save = useMutation({
+  const save = useResourceMutation({
     mutationFn: () => {
       const body = { ...draft, name: draft.name.trim() };
       return script ? updateScript(script.id, body) : createScript(body);
     },
-    onSuccess: (s) => {
-      toast.success(
-        script && s.version !== script.version
-          ? `Saved ${s.name} as version ${s.version}`
-          : `Saved ${s.name}`,
-      );
-      void refresh();
-      onSaved(s);
-    },
+    invalidates: [automationKeys.scripts],
+    success: (s) =>
+      script && s.version !== script.version ? `Saved ${s.name} as version ${s.version}` : `Saved ${s.name}`,
+    onSuccess: onSaved,
   });
-  const remove = useMutation({
+  const remove = useResourceMutation({
     mutationFn: () => deleteScript(script!.id),
-    onSuccess: () => {
-      toast.success(`Deleted ${script!.name}`);
-      void refresh();
-      onDeleted();
-    },
+    invalidates: [automationKeys.scripts],
+    success: `Deleted ${script?.name}`,
+    onSuccess: onDeleted,
   });
   const setParam = (i: number, p: Partial<ScriptParameter>) =>
     setDraft({ ...draft, parameters: draft.parameters.map((x, j) => (j === i ? { ...x, ...p } : x)) });

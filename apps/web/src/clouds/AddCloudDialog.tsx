@@ -14,9 +14,11 @@ import { Dialog } from '../ui/Dialog';
 import forms from '../ui/forms.module.css';
 import { CheckIcon } from '../ui/icons';
 import layout from '../ui/layout.module.css';
+import { RadioOption } from '../ui/RadioOption';
 import { Spinner } from '../ui/Spinner';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
+import { NumberField } from '../ui/ValueFields';
 import styles from './clouds.module.css';
 import { ProviderFields } from './ProviderFields';
 import { buildRequest, cloudFieldOf, type FormValues, PROVIDER_FORMS } from './providerForms';
@@ -140,25 +142,23 @@ function AddCloud({ onClose }: { onClose: () => void }) {
           <legend className={styles.pickerLegend}>Provider</legend>
           <div className={styles.providerOptions}>
             {PROVIDER_ORDER.map((p) => (
-              <label
+              <RadioOption
                 key={p}
-                className={`${styles.providerOption} ${p === provider ? styles.providerChosen : ''}`}
+                name="provider"
+                value={p}
+                chosen={p === provider}
+                onChoose={() => {
+                  setProvider(p);
+                  setValues({});
+                  setErrors({});
+                  add.reset();
+                }}
+                className={styles.providerOption}
+                chosenClassName={styles.providerChosen}
               >
-                <input
-                  type="radio"
-                  name="provider"
-                  value={p}
-                  checked={p === provider}
-                  onChange={() => {
-                    setProvider(p);
-                    setValues({});
-                    setErrors({});
-                    add.reset();
-                  }}
-                />
                 <ProviderIcon provider={p} decorative />
                 <span>{providerMeta(p).label}</span>
-              </label>
+              </RadioOption>
             ))}
           </div>
         </fieldset>
@@ -207,15 +207,14 @@ function AddCloud({ onClose }: { onClose: () => void }) {
                     />
                   )}
                   <div className={forms.twoColumns}>
-                    <TextField
+                    <NumberField
                       label="Poll every"
                       aside="seconds"
                       name="poll"
-                      type="number"
                       min={10}
                       placeholder="60"
                       value={advanced.poll}
-                      onChange={(e) => setAdvanced({ ...advanced, poll: e.target.value })}
+                      onChange={(poll) => setAdvanced({ ...advanced, poll })}
                       error={errors.poll}
                     />
                     <TextField

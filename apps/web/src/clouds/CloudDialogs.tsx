@@ -17,6 +17,7 @@ import layout from '../ui/layout.module.css';
 import { Spinner } from '../ui/Spinner';
 import { TextField } from '../ui/TextField';
 import { useResourceMutation } from '../ui/useResourceMutation';
+import { NumberField } from '../ui/ValueFields';
 import { ProviderFields } from './ProviderFields';
 import {
   buildRequest,
@@ -173,14 +174,13 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
             />
           )}
           <div className={forms.twoColumns}>
-            <TextField
+            <NumberField
               label="Poll every"
               aside="seconds"
-              type="number"
               min={10}
               placeholder="server default"
               value={poll}
-              onChange={(e) => setPoll(e.target.value)}
+              onChange={setPoll}
               error={errors.poll}
             />
             <TextField

@@ -15,6 +15,7 @@ import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { ResourceTable } from '../ui/ResourceTable';
 import { toast } from '../ui/toast';
+import { useCreateButton } from '../ui/useCreateButton';
 import { useResourceMutation } from '../ui/useResourceMutation';
 import { AddCloudDialog } from './AddCloudDialog';
 import { DeleteCloudDialog, EditCloudDialog, RenameCloudDialog } from './CloudDialogs';
@@ -51,6 +52,7 @@ export function CloudsPage() {
     failure: (cloud) => `Couldn't change ${cloud.title}`,
   });
   const edit = (kind: NonNullable<Editing>['kind']) => (cloud: Cloud) => setEditing({ kind, cloud });
+  const addCloud = useCreateButton('clouds', 'Add cloud', () => setAdding(true));
 
   return (
     <Page
@@ -63,13 +65,7 @@ export function CloudsPage() {
             )}, ${formatMoney(total)} a month${failing ? ` · ${failing} with errors` : ''}`
           : 'The accounts and servers Overcast watches.'
       }
-      actions={
-        permissions.manageClouds && list.length > 0 ? (
-          <Button variant="primary" icon={<PlusIcon />} onClick={() => setAdding(true)}>
-            Add cloud
-          </Button>
-        ) : undefined
-      }
+      actions={list.length > 0 ? addCloud : undefined}
     >
       <ResourceTable
         query={clouds}
@@ -79,17 +75,7 @@ export function CloudsPage() {
         groupProps={(cloud) => ({ 'data-cloud-id': cloud.id })}
         className={styles.table}
         empty={
-          <EmptyState
-            icon={<CloudIcon />}
-            title="No clouds yet"
-            actions={
-              permissions.manageClouds ? (
-                <Button variant="primary" icon={<PlusIcon />} onClick={() => setAdding(true)}>
-                  Add cloud
-                </Button>
-              ) : undefined
-            }
-          >
+          <EmptyState icon={<CloudIcon />} title="No clouds yet" actions={addCloud}>
             <p>
               Add your AWS, Google Cloud, DigitalOcean, KVM, Docker or SSH hosts to see every machine in one
               place.

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useRef, useState } from 'react';
+import { type ChangeEvent, type FormEvent, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { imagesQuery } from '../api/clouds';
 import { createContainer } from '../api/containers';
@@ -72,7 +72,13 @@ export function CreateContainerDialog({ cloud, onClose }: { cloud: Cloud; onClos
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<Progress | null>(null);
   const layers = useRef(new Map<string, { current: number; total: number }>());
-  const set = (name: keyof typeof values) => (value: string) => setValues((v) => ({ ...v, [name]: value }));
+  // An input shows its value and its error, and writes back, under its key.
+  const bind = (name: keyof typeof values) => ({
+    value: values[name],
+    error: errors[name],
+    onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) =>
+      setValues((v) => ({ ...v, [name]: event.target.value })),
+  });
 
   function onLine(line: ContainerCreateLine) {
     if (line.type === 'progress') {
@@ -153,9 +159,7 @@ export function CreateContainerDialog({ cloud, onClose }: { cloud: Cloud; onClos
       <form id="create-container" onSubmit={onSubmit} noValidate className={layout.stack}>
         <TextField
           label="Image"
-          value={values.image}
-          onChange={(e) => set('image')(e.target.value)}
-          error={errors.image}
+          {...bind('image')}
           placeholder="nginx:1.27"
           autoComplete="off"
           spellCheck={false}
@@ -167,21 +171,12 @@ export function CreateContainerDialog({ cloud, onClose }: { cloud: Cloud; onClos
             <option key={i.externalId} value={i.name} />
           ))}
         </datalist>
-        <TextField
-          label="Name"
-          aside="optional"
-          value={values.name}
-          onChange={(e) => set('name')(e.target.value)}
-          error={errors.name}
-          placeholder="web"
-          autoComplete="off"
-        />
+        <TextField label="Name" aside="optional" {...bind('name')} placeholder="web" autoComplete="off" />
         <TextField
           label="Command"
           aside="optional"
           hint="Overrides the image's command. Quote arguments that contain spaces."
-          value={values.command}
-          onChange={(e) => set('command')(e.target.value)}
+          {...bind('command')}
           autoComplete="off"
           spellCheck={false}
         />
@@ -189,8 +184,7 @@ export function CreateContainerDialog({ cloud, onClose }: { cloud: Cloud; onClos
           label="Ports"
           aside="optional"
           hint="Comma-separated: 8080:80, 127.0.0.1:5432:5432, 53:53/udp, or 80 to expose only."
-          value={values.ports}
-          onChange={(e) => set('ports')(e.target.value)}
+          {...bind('ports')}
           autoComplete="off"
         />
         <TextAreaField
@@ -199,8 +193,7 @@ export function CreateContainerDialog({ cloud, onClose }: { cloud: Cloud; onClos
           mono
           rows={2}
           hint="One per line: name:/path (named volume), /host/path:/path (bind) or /path (anonymous)."
-          value={values.volumes}
-          onChange={(e) => set('volumes')(e.target.value)}
+          {...bind('volumes')}
         />
         <TextAreaField
           label="Environment"
@@ -208,9 +201,7 @@ export function CreateContainerDialog({ cloud, onClose }: { cloud: Cloud; onClos
           mono
           rows={3}
           hint="One NAME=value per line."
-          value={values.env}
-          error={errors.env}
-          onChange={(e) => set('env')(e.target.value)}
+          {...bind('env')}
         />
         <TextAreaField
           label="Labels"
@@ -218,15 +209,9 @@ export function CreateContainerDialog({ cloud, onClose }: { cloud: Cloud; onClos
           mono
           rows={2}
           hint="One key=value per line; they show as the machine's tags."
-          value={values.labels}
-          error={errors.labels}
-          onChange={(e) => set('labels')(e.target.value)}
+          {...bind('labels')}
         />
-        <SelectField
-          label="Restart policy"
-          value={values.restartPolicy}
-          onChange={(e) => set('restartPolicy')(e.target.value)}
-        >
+        <SelectField label="Restart policy" {...bind('restartPolicy')}>
           <option value="no">Never restart</option>
           <option value="on-failure">On failure</option>
           <option value="unless-stopped">Unless stopped</option>

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { errorText, isApiError } from '../api/errors';
+import { isApiError } from '../api/errors';
 import { machineDetailQuery } from '../api/machines';
 import type { Machine, MachineAction, MachineDetail } from '../api/types';
 import { usePermissions } from '../auth/permissions';
@@ -20,6 +20,7 @@ import { PencilIcon, PlayIcon, RebootIcon, ServerIcon, StopIcon, TrashIcon } fro
 import layout from '../ui/layout.module.css';
 import { Menu } from '../ui/Menu';
 import { Page } from '../ui/Page';
+import { LoadError } from '../ui/QueryState';
 import { RelativeTime } from '../ui/RelativeTime';
 import { Skeleton } from '../ui/Skeleton';
 import { Spinner } from '../ui/Spinner';
@@ -53,12 +54,7 @@ export function MachineDetailPage() {
             <p>It may have been deleted with its cloud, or the link is mistyped.</p>
           </EmptyState>
         ) : (
-          <Alert>
-            {errorText(query.error)}{' '}
-            <Button size="xs" onClick={() => query.refetch()}>
-              Try again
-            </Button>
-          </Alert>
+          <LoadError error={query.error} onRetry={query.refetch} />
         )}
       </Page>
     );
@@ -271,7 +267,7 @@ function Facts({ machine: m }: { machine: Machine }) {
 function Fact({ label, children, wide = false }: { label: string; children: ReactNode; wide?: boolean }) {
   return (
     <div className={wide ? styles.wideFact : undefined}>
-      <dt>{label}</dt>
+      <dt className={styles.factLabel}>{label}</dt>
       <dd>{children}</dd>
     </div>
   );

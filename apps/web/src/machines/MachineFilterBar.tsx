@@ -1,5 +1,6 @@
 import type { MachineFilters } from '../api/machines';
 import type { Cloud } from '../api/types';
+import { CloudFilter } from '../clouds/CloudFilter';
 import { PROVIDER_ORDER, providerMeta } from '../providers/meta';
 import { FilterBar, FilterSelect, useTypedFilter } from '../ui/filters';
 import filterStyles from '../ui/filters.module.css';
@@ -31,13 +32,7 @@ export function MachineFilterBar({
       filtered={hasFilters(filters)}
       onClear={() => onChange({ q: '', cloud: '', state: '', provider: '', tag: '', owner: '' })}
     >
-      <FilterSelect
-        label="Cloud"
-        value={filters.cloud ?? ''}
-        onChange={(cloud) => onChange({ cloud })}
-        options={clouds.map((c) => ({ value: c.id, label: c.title }))}
-        all="All clouds"
-      />
+      <CloudFilter clouds={clouds} value={filters.cloud} onChange={(cloud) => onChange({ cloud })} />
       <FilterSelect
         label="State"
         value={filters.state ?? ''}

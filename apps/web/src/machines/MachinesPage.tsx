@@ -6,11 +6,11 @@ import { machineListQuery } from '../api/machines';
 import type { Machine } from '../api/types';
 import { usePermissions } from '../auth/permissions';
 import { formatCount, plural } from '../format/number';
-import { Alert } from '../ui/Alert';
 import { Button, ButtonLink } from '../ui/Button';
 import { EmptyState } from '../ui/EmptyState';
 import { DownloadIcon, PlusIcon, ServerIcon } from '../ui/icons';
 import { Page } from '../ui/Page';
+import { LoadError } from '../ui/QueryState';
 import { toast } from '../ui/toast';
 import { ActionDialog, type ActionRequest } from './ActionDialog';
 import { BulkBar } from './BulkBar';
@@ -162,12 +162,7 @@ export function MachinesPage() {
             />
           )}
           {list.isError ? (
-            <Alert>
-              {errorText(list.error)}{' '}
-              <Button size="xs" onClick={() => list.refetch()}>
-                Try again
-              </Button>
-            </Alert>
+            <LoadError error={list.error} onRetry={list.refetch} />
           ) : list.isPending ? (
             <MachineTable
               rows={[]}

@@ -17,6 +17,7 @@ import layout from '../ui/layout.module.css';
 import { RelativeTime } from '../ui/RelativeTime';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
+import { NumberField } from '../ui/ValueFields';
 import styles from './MachineDetailPage.module.css';
 
 /** The key, user and port the browser terminal logs in with, and the way to open it. */
@@ -127,14 +128,13 @@ function SshForm({
         autoComplete="off"
         spellCheck={false}
       />
-      <TextField
+      <NumberField
         label="Port"
-        type="number"
         min={1}
         max={65535}
         value={port}
         placeholder="22"
-        onChange={(e) => setPort(e.target.value)}
+        onChange={setPort}
         disabled={!canEdit || portFromCloud}
         hint={portFromCloud ? "An SSH host is reached at the port in its cloud's settings." : undefined}
       />

@@ -6,8 +6,8 @@ import { machineKeys, removeMachineTag, setMachineTags } from '../api/machines';
 import type { MachineDetail } from '../api/types';
 import { patchMachineLists } from '../live/cache';
 import { Alert } from '../ui/Alert';
-import { Button } from '../ui/Button';
-import { CloseIcon, PlusIcon } from '../ui/icons';
+import { Button, CloseButton } from '../ui/Button';
+import { PlusIcon } from '../ui/icons';
 import layout from '../ui/layout.module.css';
 import { toast } from '../ui/toast';
 import styles from './MachineDetailPage.module.css';
@@ -66,11 +66,9 @@ export function TagsEditor({ detail, canEdit }: { detail: MachineDetail; canEdit
               <li key={k} className={styles.chip}>
                 <span>{formatTag(k, v)}</span>
                 {canEdit && (
-                  <Button
+                  <CloseButton
+                    label={`Remove tag ${k}`}
                     size="xs"
-                    variant="ghost"
-                    aria-label={`Remove tag ${k}`}
-                    icon={<CloseIcon />}
                     onClick={() => remove.mutate(k)}
                     busy={remove.isPending && remove.variables === k}
                   />

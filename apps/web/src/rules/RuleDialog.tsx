@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { scriptsQuery } from '../api/automation';
 import { cloudsQuery } from '../api/clouds';
@@ -17,7 +17,8 @@ import { SelectField } from '../ui/Field';
 import { FormDialog } from '../ui/FormDialog';
 import { NameField } from '../ui/NameField';
 import { TextField } from '../ui/TextField';
-import { toast } from '../ui/toast';
+import { useResourceMutation } from '../ui/useResourceMutation';
+import { NumberField } from '../ui/ValueFields';
 
 type TargetKind = RuleTarget['kind'];
 type ConditionKind = RuleCondition['kind'];
@@ -62,7 +63,6 @@ function initialFields(rule?: Rule) {
 
 /** The rule builder: target, condition, actions and cooldown, in words a person would use. */
 export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const clouds = useQuery(cloudsQuery);
   const scripts = useQuery(scriptsQuery);
   const channels = useQuery(channelsQuery);
@@ -148,15 +148,12 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
     };
   };
 
-  const create = useMutation({
+  const create = useResourceMutation({
     mutationFn: () => (rule ? updateRule(rule.id, build()) : createRule(build())),
-    onSuccess: (saved) => {
-      toast.success(rule ? `Rule "${saved.name}" saved` : `Rule "${saved.name}" is on`, {
-        description: 'It is checked every minute.',
-      });
-      void queryClient.invalidateQueries({ queryKey: rulesQuery.queryKey });
-      onClose();
-    },
+    invalidates: [rulesQuery.queryKey],
+    success: (saved) => (rule ? `Rule "${saved.name}" saved` : `Rule "${saved.name}" is on`),
+    successDescription: 'It is checked every minute.',
+    onSuccess: onClose,
   });
   const canAct = !(kind === 'cost' && costScope === 'total');
 
@@ -269,13 +266,7 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
       <div className={styles.fields}>
         {kind === 'metric' && (
           <>
-            <TextField
-              label="Over (minutes)"
-              type="number"
-              min={1}
-              value={windowMin}
-              onChange={(e) => setWindowMin(e.target.value)}
-            />
+            <NumberField label="Over (minutes)" min={1} value={windowMin} onChange={setWindowMin} />
             <SelectField
               label="Is"
               value={operator}
@@ -289,32 +280,23 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
           </>
         )}
         {(kind === 'metric' || kind === 'cost') && (
-          <TextField
+          <NumberField
             label={kind === 'cost' ? 'Monthly cost' : 'Threshold'}
-            type="number"
             step="any"
             value={threshold}
-            onChange={(e) => setThreshold(e.target.value)}
+            onChange={setThreshold}
             required
           />
         )}
         {kind === 'metric' && (
-          <TextField
-            label="Checks in a row"
-            type="number"
-            min={1}
-            max={100}
-            value={times}
-            onChange={(e) => setTimes(e.target.value)}
-          />
+          <NumberField label="Checks in a row" min={1} max={100} value={times} onChange={setTimes} />
         )}
         {(kind === 'no_data' || kind === 'state') && (
-          <TextField
+          <NumberField
             label="For (minutes)"
-            type="number"
             min={kind === 'no_data' ? 1 : 0}
             value={forMin}
-            onChange={(e) => setForMin(e.target.value)}
+            onChange={setForMin}
           />
         )}
       </div>
@@ -364,12 +346,11 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
             <option value="destroy">Destroy it</option>
           </SelectField>
         )}
-        <TextField
+        <NumberField
           label="Cooldown (minutes)"
-          type="number"
           min={0}
           value={cooldownMin}
-          onChange={(e) => setCooldownMin(e.target.value)}
+          onChange={setCooldownMin}
           hint="Actions run at most once per machine in this time"
         />
       </fieldset>

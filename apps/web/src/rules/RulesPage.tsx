@@ -8,14 +8,14 @@ import { usePermissions } from '../auth/permissions';
 import { DisabledReason } from '../automation/DisabledReason';
 import styles from '../monitoring/monitoring.module.css';
 import { Badge } from '../ui/Badge';
-import { Button } from '../ui/Button';
 import { EmptyState } from '../ui/EmptyState';
-import { BoltIcon, PlusIcon, PowerIcon } from '../ui/icons';
+import { BoltIcon, PowerIcon } from '../ui/icons';
 import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { ResourceTable } from '../ui/ResourceTable';
 import { editSwitchDelete } from '../ui/rowActions';
+import { useCreateButton } from '../ui/useCreateButton';
 import { useResourceMutation } from '../ui/useResourceMutation';
 import { ChannelsCard } from './ChannelsCard';
 import { describeActions, describeCondition, describeTarget } from './describe';
@@ -55,11 +55,7 @@ export function RulesPage() {
     success: 'Rule deleted',
     failure: 'The rule was not deleted',
   });
-  const newRule = permissions.can('rules', 'create') ? (
-    <Button variant="primary" icon={<PlusIcon />} onClick={() => setCreating(true)}>
-      New rule
-    </Button>
-  ) : undefined;
+  const newRule = useCreateButton('rules', 'New rule', () => setCreating(true));
   const list = rules.data ?? [];
 
   return (

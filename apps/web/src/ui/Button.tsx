@@ -1,6 +1,7 @@
 import type { ButtonHTMLAttributes, ReactNode, Ref } from 'react';
 import { Link, type LinkProps } from 'react-router-dom';
 import styles from './Button.module.css';
+import { CloseIcon } from './icons';
 import { Spinner } from './Spinner';
 
 type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
@@ -65,4 +66,14 @@ export function ButtonLink({ variant, size, block, icon, className, children, ..
       {children}
     </Link>
   );
+}
+
+interface CloseButtonProps extends Omit<ButtonProps, 'variant' | 'icon' | 'children' | 'aria-label'> {
+  /** What it does, for screen readers: "Close", "Dismiss", "Remove tag env". */
+  label: string;
+}
+
+/** A small ghost × that closes or removes the thing it sits on. */
+export function CloseButton({ label, size = 'sm', ...rest }: CloseButtonProps) {
+  return <Button {...rest} variant="ghost" size={size} aria-label={label} icon={<CloseIcon />} />;
 }

@@ -1,7 +1,6 @@
 import { type ReactNode, useId, useLayoutEffect, useRef } from 'react';
-import { Button } from './Button';
+import { CloseButton } from './Button';
 import styles from './Dialog.module.css';
-import { CloseIcon } from './icons';
 
 interface DialogProps {
   open: boolean;
@@ -91,14 +90,7 @@ export function Dialog({
               </div>
             )}
           </div>
-          <Button
-            variant="ghost"
-            size="sm"
-            aria-label="Close"
-            icon={<CloseIcon />}
-            onClick={onClose}
-            disabled={busy}
-          />
+          <CloseButton label="Close" onClick={onClose} disabled={busy} />
         </header>
         <div className={styles.body}>{children}</div>
         {footer && <footer className={styles.footer}>{footer}</footer>}

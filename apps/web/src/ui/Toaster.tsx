@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
-import { Button } from './Button';
-import { AlertIcon, CheckCircleIcon, CloseIcon } from './icons';
+import { CloseButton } from './Button';
+import { AlertIcon, CheckCircleIcon } from './icons';
 import layout from './layout.module.css';
 import { Spinner } from './Spinner';
 import styles from './Toaster.module.css';
@@ -25,13 +25,7 @@ export function Toaster() {
               <p className={styles.title}>{t.title}</p>
               {t.description && <p className={styles.description}>{t.description}</p>}
             </div>
-            <Button
-              variant="ghost"
-              size="xs"
-              aria-label="Dismiss"
-              icon={<CloseIcon />}
-              onClick={() => dismissToast(t.id)}
-            />
+            <CloseButton label="Dismiss" size="xs" onClick={() => dismissToast(t.id)} />
           </li>
         ))}
       </ol>

@@ -7,6 +7,7 @@ import { StateBadge } from '../machines/StateBadge';
 import { FormDialog } from '../ui/FormDialog';
 import { SearchField } from '../ui/filters';
 import layout from '../ui/layout.module.css';
+import { RadioOption } from '../ui/RadioOption';
 import { Skeleton } from '../ui/Skeleton';
 import { useResourceMutation } from '../ui/useResourceMutation';
 import { markVolumeOp } from './pending';
@@ -80,24 +81,22 @@ export function AttachVolumeDialog({ volume, onClose }: { volume: Volume; onClos
           </p>
         ) : (
           items.map((m) => (
-            <label
+            <RadioOption
               key={m.id}
-              className={`${styles.machineOption} ${m.id === machineId ? styles.chosen : ''}`}
+              name="machine"
+              value={m.id}
+              chosen={m.id === machineId}
+              onChoose={() => setMachineId(m.id)}
+              className={styles.machineOption}
+              chosenClassName={styles.chosen}
             >
-              <input
-                type="radio"
-                name="machine"
-                value={m.id}
-                checked={m.id === machineId}
-                onChange={() => setMachineId(m.id)}
-              />
               <span className={styles.machineName}>{m.name}</span>
               <StateBadge machineId={m.id} state={m.state} />
               <span className={m.location === volume.location ? layout.muted : layout.warnText}>
                 {m.location ?? '—'}
                 {volume.location && m.location !== volume.location ? ' (other location)' : ''}
               </span>
-            </label>
+            </RadioOption>
           ))
         )}
       </div>

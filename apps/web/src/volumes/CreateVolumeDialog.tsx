@@ -12,6 +12,7 @@ import forms from '../ui/forms.module.css';
 import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import { useResourceMutation } from '../ui/useResourceMutation';
+import { NumberField } from '../ui/ValueFields';
 import { markCreate } from './pending';
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -116,14 +117,13 @@ function CreateVolume({ onClose, clouds }: { onClose: () => void; clouds: Cloud[
         maxLength={200}
       />
       <div className={forms.twoColumns}>
-        <TextField
+        <NumberField
           label="Size"
           aside="GB"
-          type="number"
           min={1}
           max={65_536}
           value={size}
-          onChange={(e) => setSize(e.target.value)}
+          onChange={setSize}
           error={errors.size}
         />
         <SelectField

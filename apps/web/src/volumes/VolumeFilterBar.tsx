@@ -1,5 +1,6 @@
 import type { Cloud } from '../api/types';
 import type { VolumeFilters } from '../api/volumes';
+import { CloudFilter } from '../clouds/CloudFilter';
 import { FilterBar, FilterSelect } from '../ui/filters';
 import { VOLUME_STATES } from './state';
 
@@ -24,13 +25,7 @@ export function VolumeFilterBar({
       filtered={Boolean(filters.q || filters.cloud || filters.state)}
       onClear={() => onChange({ q: '', cloud: '', state: '' })}
     >
-      <FilterSelect
-        label="Cloud"
-        value={filters.cloud ?? ''}
-        onChange={(cloud) => onChange({ cloud })}
-        options={clouds.map((c) => ({ value: c.id, label: c.title }))}
-        all="All clouds"
-      />
+      <CloudFilter clouds={clouds} value={filters.cloud} onChange={(cloud) => onChange({ cloud })} />
       <FilterSelect
         label="State"
         value={filters.state ?? ''}

@@ -22,13 +22,15 @@ import { Card } from '../ui/Card';
 import table from '../ui/DataTable.module.css';
 import { Dialog } from '../ui/Dialog';
 import { EmptyState } from '../ui/EmptyState';
-import { LinkIcon, PlusIcon, TrashIcon, VolumeIcon } from '../ui/icons';
+import { LinkIcon, TrashIcon, VolumeIcon } from '../ui/icons';
 import layout from '../ui/layout.module.css';
 import { Menu } from '../ui/Menu';
 import { Page } from '../ui/Page';
 import { Pager } from '../ui/Pager';
+import { LoadError } from '../ui/QueryState';
 import { Skeleton } from '../ui/Skeleton';
 import { toast } from '../ui/toast';
+import { useCreateButton } from '../ui/useCreateButton';
 import { AttachVolumeDialog } from './AttachVolumeDialog';
 import { CreateVolumeDialog } from './CreateVolumeDialog';
 import {
@@ -108,6 +110,7 @@ export function VolumesPage() {
   }, [volumes.data]);
 
   const hasClouds = (clouds.data?.length ?? 0) > 0;
+  const createVolume = useCreateButton('volumes', 'Create volume', () => setCreating(true));
 
   return (
     <Page
@@ -117,36 +120,21 @@ export function VolumesPage() {
           ? `${plural(volumes.data.total, 'volume')}${filtered ? ' match' : ''}, ${formatCount(volumes.data.totalSizeGb)} GB in all`
           : 'Disks and block storage across your clouds.'
       }
-      actions={
-        permissions.can('volumes', 'create') && hasClouds ? (
-          <Button variant="primary" icon={<PlusIcon />} onClick={() => setCreating(true)}>
-            Create volume
-          </Button>
-        ) : undefined
-      }
+      actions={hasClouds ? createVolume : undefined}
     >
       {volumes.isPending ? (
         <Card>
           <Skeleton width="50%" />
         </Card>
       ) : volumes.isError ? (
-        <Alert>
-          {errorText(volumes.error)}{' '}
-          <Button size="xs" onClick={() => volumes.refetch()}>
-            Try again
-          </Button>
-        </Alert>
+        <LoadError error={volumes.error} onRetry={volumes.refetch} />
       ) : list.length === 0 && creates.length === 0 && !filtered ? (
         <EmptyState
           icon={<VolumeIcon />}
           title="No volumes yet"
           actions={
             hasClouds ? (
-              permissions.can('volumes', 'create') ? (
-                <Button variant="primary" icon={<PlusIcon />} onClick={() => setCreating(true)}>
-                  Create volume
-                </Button>
-              ) : undefined
+              createVolume
             ) : (
               <ButtonLink to="/clouds" variant="primary">
                 Add a cloud

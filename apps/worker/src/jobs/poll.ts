@@ -8,13 +8,35 @@ import type { JobContext } from '../context';
  * only hammer a provider that is already failing.
  */
 export function pollProcessor(ctx: JobContext) {
-  const { logger } = ctx;
+  const { logger, metrics } = ctx;
+  // A cloud's provider never changes: read once per cloud, for the metrics' labels.
+  const providers = new Map<string, string>();
+  const providerOf = async (cloudId: string) => {
+    let provider = providers.get(cloudId);
+    if (!provider) {
+      const cloud = await ctx.db.prisma.cloud.findUnique({
+        where: { id: cloudId },
+        select: { provider: true },
+      });
+      provider = cloud?.provider ?? 'unknown';
+      providers.set(cloudId, provider);
+    }
+    return provider;
+  };
   return async (job: Job<PollJobData>, _token?: string, signal?: AbortSignal) => {
-    const outcome = await pollCloud(ctx, job.data.cloudId, job.name as PollKind, signal);
+    const { cloudId } = job.data;
+    const kind = job.name as PollKind;
+    const outcome = await pollCloud(ctx, cloudId, kind, signal);
     if (outcome.status === 'error') {
-      logger.warn({ cloudId: job.data.cloudId, kind: job.name, error: outcome.message }, 'poll failed');
+      logger.warn({ cloudId, kind, error: outcome.message }, 'poll failed');
     } else if (outcome.status === 'ok' && outcome.changes > 0) {
-      logger.info({ cloudId: job.data.cloudId, ...outcome }, 'inventory changed');
+      logger.info({ cloudId, ...outcome }, 'inventory changed');
+    }
+    if (outcome.status !== 'skipped') {
+      metrics.observePoll({ cloudId, provider: await providerOf(cloudId), kind }, outcome);
+    } else if (outcome.reason === 'cloud deleted' && providers.has(cloudId)) {
+      metrics.forgetCloud(cloudId, providers.get(cloudId)!);
+      providers.delete(cloudId);
     }
     return outcome;
   };

@@ -11,11 +11,16 @@ export function dueMsOf(job: Job<ScheduleJobData>): number {
   );
 }
 
-/** One firing of one schedule; the slot is claimed in Postgres, so a repeat of it does nothing. */
+/**
+ * One firing of one schedule; the slot is claimed in Postgres, so a repeat of it does nothing.
+ * A job started before is one BullMQ handed on from a worker that died during it.
+ */
 export async function fireScheduleJob(ctx: JobContext, job: Job<ScheduleJobData>) {
   const { logger } = ctx;
   const due = dueMsOf(job);
-  const runId = await fireSchedule(ctx, job.data.scheduleId, due);
+  const runId = await fireSchedule(ctx, job.data.scheduleId, due, {
+    startedBefore: job.attemptsStarted > 1,
+  });
   if (runId) {
     logger.info({ scheduleId: job.data.scheduleId, runId, lateMs: Date.now() - due }, 'schedule fired');
   }

@@ -58,6 +58,15 @@ env:
     value: {{ .Values.api.trustedProxies | quote }}
 {{- end -}}
 
+{{/* Pod annotations for Prometheus' pod discovery, when metrics are on: `port` serves /metrics. */}}
+{{- define "overcast.scrapeAnnotations" -}}
+{{- if and .root.Values.metrics.enabled .root.Values.metrics.podAnnotations }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .port | quote }}
+prometheus.io/path: /metrics
+{{- end }}
+{{- end -}}
+
 {{- define "overcast.podSecurity" -}}
 securityContext:
   runAsUser: 1000

@@ -61,6 +61,10 @@ export const ERROR_CATALOGUE = {
   rate_limited: { status: 429, meaning: 'Too many attempts or requests; retry after Retry-After seconds.' },
   too_many_streams: { status: 429, meaning: 'The caller has limits.streamsPerUser live streams open.' },
   too_many_terminals: { status: 429, meaning: 'The caller has limits.terminalsPerUser terminals open.' },
+  metrics_token_refused: {
+    status: 401,
+    meaning: 'The bearer token sent to /metrics is missing or is not metrics.token.',
+  },
 
   // People and organizations
   weak_password: { status: 400, meaning: 'The password is too short, common or a simple pattern.' },
@@ -172,6 +176,9 @@ export const ERROR_CATALOGUE = {
   metrics_unreadable: { status: 502, meaning: 'The machine’s metrics could not be read.' },
   scrape_failed: { status: 502, meaning: 'node_exporter could not be scraped.' },
 } as const satisfies Record<string, { status: number | readonly number[]; meaning: string }>;
+
+/** A /metrics request without the right bearer token (the api's and the worker's). */
+export const METRICS_TOKEN_REFUSED = 'metrics_token_refused';
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 

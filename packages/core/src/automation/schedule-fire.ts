@@ -73,6 +73,41 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
+/** Said of a firing whose worker died during it. */
+export const INTERRUPTED_FIRING =
+  'The worker stopped while this firing ran; its action may or may not have happened, so it was not repeated. Check the targets before acting again.';
+
+/**
+ * The firing of `slot` was claimed by a worker that died before finishing it (its job came back
+ * after the lock lapsed): closes its record as failed rather than leave it running for ever, and
+ * does not act again, since the action may have happened. Returns the run id, or null when the
+ * firing had finished.
+ */
+async function closeInterrupted(deps: FireDeps, s: Schedule, slot: Date): Promise<string | null> {
+  const { rows } = await deps.db.pool.query<{ id: string }>(
+    `UPDATE schedule_runs SET status = 'failed', error = $3, finished_at = now()
+      WHERE schedule_id = $1 AND slot = $2 AND finished_at IS NULL RETURNING id`,
+    [s.id, slot, INTERRUPTED_FIRING],
+  );
+  const runId = rows[0]?.id;
+  if (!runId) return null;
+  await recordAudit(
+    deps.db,
+    { organizationId: s.organizationId, label: `schedule: ${s.name}` },
+    {
+      action: 'schedule.run',
+      resourceKind: 'schedule',
+      resourceId: s.id,
+      result: 'failure',
+      details: { name: s.name, runId, slot: slot.toISOString(), action: s.action, error: INTERRUPTED_FIRING },
+    },
+  );
+  await publishEvents(deps.redis, s.organizationId, [
+    { type: 'schedule.run', scheduleId: s.id, runId, status: 'failed' },
+  ]).catch(() => {});
+  return runId;
+}
+
 /** Thrown when the person a schedule acts for may no longer do what it does: it is turned off. */
 class LostRight extends Error {}
 
@@ -182,11 +217,14 @@ async function turnOff(deps: FireDeps, s: Schedule, reason: string): Promise<voi
  * Fires a schedule for the slot it was due at (the job's own time): claims the slot, resolves the
  * targets as they are now, runs the action on each, and keeps what happened to each machine.
  * Returns the run id, or null when nothing was due (disabled, out of dates or runs, already fired).
+ * `startedBefore`: this job was taken by a worker before (one that died), so a claimed but
+ * unfinished firing of its slot is that worker's, and is closed as interrupted.
  */
 export async function fireSchedule(
   deps: FireDeps,
   scheduleId: string,
   dueMs: number,
+  { startedBefore = false }: { startedBefore?: boolean } = {},
 ): Promise<string | null> {
   const s = await deps.db.prisma.schedule.findUnique({ where: { id: scheduleId } });
   if (!s) {
@@ -198,7 +236,7 @@ export async function fireSchedule(
   const after = await deps.db.prisma.schedule.findUnique({ where: { id: scheduleId } });
   // Out of runs or past its end: stop the scheduler now rather than at the next reconcile.
   if (after && !isLive(after)) await removeScheduleJobs(deps.scheduleQueue, scheduleId).catch(() => {});
-  if (!runId) return null;
+  if (!runId) return startedBefore ? closeInterrupted(deps, s, slot) : null;
   // It acts for its person, with their rights as they are at this firing.
   const actor = { organizationId: s.organizationId, userId: s.actingUserId, label: `schedule: ${s.name}` };
   await publishEvents(deps.redis, s.organizationId, [

@@ -351,6 +351,29 @@ export const SettingsSchema = T.Object(
           'Requests Overcast makes to addresses people give it (webhooks, node_exporter, cloud endpoints and hosts).',
       },
     ),
+    metrics: T.Object(
+      {
+        token: T.String({
+          default: '',
+          // Sent as a bearer token: printable, no spaces, and long enough not to be guessed.
+          pattern: '^([!-~]{16,256})?$',
+          description:
+            'Bearer token Prometheus sends to read /metrics from the api and the worker (Authorization: Bearer <token>), ' +
+            '16 to 256 printable characters without spaces. Empty: /metrics answers 404 and the worker opens no metrics port.',
+        }),
+        workerHost: T.String({
+          default: '0.0.0.0',
+          description: 'Address the worker serves /metrics on, when metrics.token is set.',
+        }),
+        workerPort: T.Integer({
+          minimum: 1,
+          maximum: 65535,
+          default: 9464,
+          description: 'Port the worker serves /metrics on, when metrics.token is set.',
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'Prometheus metrics.' },
+    ),
     worker: T.Object(
       {
         concurrency: T.Integer({

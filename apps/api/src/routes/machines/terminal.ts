@@ -46,8 +46,8 @@ function addressOf(request: FastifyRequest): string {
 }
 
 /** A machine's terminal (a WebSocket), its pinned host keys and its recorded sessions. */
-export const terminalRoutes: RoutePlugin = (app, { db, box, settings, logger, sockets }) => {
-  const terminals = new OpenCounts(() => settings.limits.terminalsPerUser);
+export const terminalRoutes: RoutePlugin = (app, { db, box, settings, logger, sockets, metrics }) => {
+  const terminals = new OpenCounts(() => settings.limits.terminalsPerUser, metrics.openTerminals);
   const tooManyTerminals = () =>
     `You have ${settings.limits.terminalsPerUser} terminals open, the most one person may (limits.terminalsPerUser); close one and try again.`;
 

@@ -3,6 +3,7 @@ import type { Image, Size } from '../../api/types';
 import { formatMemory, formatMoney } from '../../format/number';
 import { SearchField } from '../../ui/filters';
 import layout from '../../ui/layout.module.css';
+import { RadioOption } from '../../ui/RadioOption';
 import styles from '../CreateMachinePage.module.css';
 import { bootsOn } from './useCreateMachineForm';
 
@@ -39,17 +40,15 @@ export function SizePicker({
           <span className={styles.end}>Per month</span>
         </div>
         {shown.slice(0, 60).map((s) => (
-          <label
+          <RadioOption
             key={s.externalId}
-            className={`${styles.option} ${value === s.externalId ? styles.chosen : ''}`}
+            name="size"
+            value={s.externalId}
+            chosen={value === s.externalId}
+            onChoose={() => onChange(s.externalId)}
+            className={styles.option}
+            chosenClassName={styles.chosen}
           >
-            <input
-              type="radio"
-              name="size"
-              value={s.externalId}
-              checked={value === s.externalId}
-              onChange={() => onChange(s.externalId)}
-            />
             <span className={styles.optionName}>
               {s.name}
               {s.architectures.length > 0 && (
@@ -62,7 +61,7 @@ export function SizePicker({
             <span className={`${styles.end} ${styles.num}`}>
               {s.priceMonthly ? formatMoney(s.priceMonthly, s.currency) : '—'}
             </span>
-          </label>
+          </RadioOption>
         ))}
         {shown.length === 0 && <p className={styles.empty}>No size matches “{filter}”.</p>}
       </div>
@@ -114,18 +113,16 @@ export function ImagePicker({
       {sorted.length > 8 && <SearchField value={filter} onChange={setFilter} label="Filter images" />}
       <div className={styles.imageGrid} role="radiogroup" aria-label="Image">
         {shown.slice(0, limit).map((i) => (
-          <label
+          <RadioOption
             key={i.externalId}
-            className={`${styles.imageOption} ${value === i.externalId ? styles.chosen : ''}`}
+            name="image"
+            value={i.externalId}
+            chosen={value === i.externalId}
+            onChoose={() => onChange(i.externalId)}
+            className={styles.imageOption}
+            chosenClassName={styles.chosen}
             title={i.providerName === i.externalId ? i.externalId : `${i.providerName} (${i.externalId})`}
           >
-            <input
-              type="radio"
-              name="image"
-              value={i.externalId}
-              checked={value === i.externalId}
-              onChange={() => onChange(i.externalId)}
-            />
             <span className={styles.imageText}>
               <span className={styles.imageName}>{i.name}</span>
               <span className={styles.imageMeta}>
@@ -140,7 +137,7 @@ export function ImagePicker({
                   .join(' · ')}
               </span>
             </span>
-          </label>
+          </RadioOption>
         ))}
       </div>
       {shown.length > limit && (

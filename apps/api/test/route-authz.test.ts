@@ -28,12 +28,14 @@ describe('authorization declarations', () => {
     expect(of('/api/v1/stream')).toBe('authenticated');
   });
 
-  it('only the login, logout and invitation links are public', () => {
+  it('only the login, logout, invitation links and the Mattermost button callback are public', () => {
     const open = api.app.routeTable
       .filter((r) => r.url.startsWith('/api/v1/') && r.authz === 'public')
       .map((r) => `${r.method} ${r.url}`)
       .sort();
     expect(open).toEqual([
+      // Called by a Mattermost server; it answers the confirm link and acts on nothing.
+      'POST /api/v1/action-links/mattermost',
       'POST /api/v1/auth/login',
       'POST /api/v1/auth/logout',
       'POST /api/v1/invitations/accept',

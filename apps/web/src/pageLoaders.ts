@@ -17,6 +17,7 @@ export const pageLoaders = {
   invite: () => import('./auth/InvitePage'),
   rules: () => import('./rules/RulesPage'),
   incidents: () => import('./rules/IncidentsPage'),
+  act: () => import('./act/ActPage'),
   monitoring: () => import('./monitoring/FleetPage'),
   scripts: () => import('./automation/ScriptsPage'),
   schedules: () => import('./automation/SchedulesPage'),

@@ -102,6 +102,11 @@ export function createRouter(queryClient: QueryClient) {
               lazy: () => pageLoaders.incidents().then((m) => ({ Component: m.IncidentPage })),
             },
             {
+              // A chat message's Acknowledge / Reboot / Stop button; logging in first comes back here.
+              path: 'act/:token',
+              lazy: () => pageLoaders.act().then((m) => ({ Component: m.ActPage })),
+            },
+            {
               path: 'monitoring',
               lazy: () => pageLoaders.monitoring().then((m) => ({ Component: m.FleetPage })),
             },

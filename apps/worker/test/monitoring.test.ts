@@ -58,6 +58,7 @@ const settings = (smtpPort: number) => ({
     evaluateSeconds: 60,
     rawRetentionDays: 31,
     rollupRetentionDays: 400,
+    actionLinkHours: 24,
   },
   smtp: {
     host: '127.0.0.1',

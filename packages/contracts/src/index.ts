@@ -1,5 +1,6 @@
 export * from './api/auth';
 export * from './api/automation';
+export * from './api/chat';
 export * from './api/clouds';
 export * from './api/common';
 export * from './api/containers';

@@ -7,6 +7,7 @@ export const DOMAIN_ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   too_large: 413,
   unsupported_media_type: 415,
   provider_refused: 422,

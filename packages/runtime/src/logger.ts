@@ -31,8 +31,12 @@ export const REDACT_PATHS = [
 /** Query parameters whose values are secrets: invite links' tokens, and the usual names of others. */
 const SECRET_PARAM = /token|code|otp|pass|secret|key|sig|auth|session|ticket|credential/i;
 
-/** The URL with the values of secret-bearing query parameters replaced, for logs. */
-export function redactUrl(url: string): string {
+/** A chat action link's page, /act/<token>, also when it rides in a query (?next=%2Fact%2F...). */
+const ACTION_LINK_PATH = /(\/|%2F)act(\/|%2F)[^/?&#]+/gi;
+
+/** The URL with the values of secret-bearing query parameters and action-link tokens replaced, for logs. */
+export function redactUrl(raw: string): string {
+  const url = raw.replace(ACTION_LINK_PATH, '$1act$2[redacted]');
   const q = url.indexOf('?');
   if (q === -1) return url;
   const query = url

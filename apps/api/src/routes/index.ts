@@ -11,6 +11,7 @@ import {
   Volume,
 } from '@overcast/contracts';
 import type { ApiContext, App, RoutePlugin } from '../context';
+import { actionLinkRoutes } from './action-links';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import { cloudRoutes } from './clouds';
@@ -53,6 +54,7 @@ const RESOURCES: [prefix: string, tag: string, plugin: RoutePlugin][] = [
   ['/rules', 'rules', ruleRoutes],
   ['/incidents', 'rules', incidentRoutes],
   ['/notification-channels', 'notifications', notificationChannelRoutes],
+  ['/action-links', 'notifications', actionLinkRoutes],
   ['/scripts', 'scripts', scriptRoutes],
   ['/script-runs', 'scripts', scriptRunRoutes],
   ['/schedules', 'schedules', scheduleRoutes],

@@ -40,7 +40,7 @@ export const notificationChannelRoutes: RoutePlugin = (app, ctx) => {
   app.post(
     '',
     route(
-      'Add email recipients or a webhook; a webhook answer carries its signing secret, once',
+      'Add email recipients, a webhook or a chat channel; a webhook answer carries its signing secret, once',
       may('rules', 'create'),
       { body: CreateNotificationChannelRequest, response: { 201: T.Ref(NotificationChannel) } },
     ),
@@ -82,7 +82,7 @@ export const notificationChannelRoutes: RoutePlugin = (app, ctx) => {
       return {
         ok: result.ok,
         message: result.ok
-          ? `A test ${result.kind === 'email' ? 'email' : 'webhook'} was sent through "${result.channelName}".`
+          ? `A test ${result.kind === 'email' || result.kind === 'webhook' ? result.kind : 'message'} was sent through "${result.channelName}".`
           : `The test failed: ${result.error}`,
       };
     },

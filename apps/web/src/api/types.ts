@@ -3,7 +3,11 @@
 import type { ErrorBody, MachineActionRequest, Me } from '@overcast/contracts';
 
 export type {
+  ActionLinkPreview,
+  ActionLinkResult,
+  ChannelKind,
   ChannelTestResult,
+  ChatKind,
   Cloud,
   CloudProvider,
   ContainerCreateLine,

@@ -16,11 +16,13 @@ import { ResourceTable } from '../ui/ResourceTable';
 import { TextField } from '../ui/TextField';
 import { toast } from '../ui/toast';
 import { useResourceMutation } from '../ui/useResourceMutation';
+import { AddChatChannelDialog } from './AddChatChannelDialog';
+import { channelKindName } from './chatPlatforms';
 
-/** Notification settings: who gets emails, which webhooks are called, and a "send test" for each. */
+/** Notification settings: who gets emails, which webhooks and chat channels are called, and a "send test" for each. */
 export function ChannelsCard({ canEdit }: { canEdit: boolean }) {
   const channels = useQuery(channelsQuery);
-  const [adding, setAdding] = useState<'email' | 'webhook' | null>(null);
+  const [adding, setAdding] = useState<'email' | 'webhook' | 'chat' | null>(null);
   const [secret, setSecret] = useState<NotificationChannel | null>(null);
   const test = useResourceMutation({
     mutationFn: (c: NotificationChannel) => testChannel(c.id),
@@ -48,6 +50,9 @@ export function ChannelsCard({ canEdit }: { canEdit: boolean }) {
             <Button size="xs" icon={<PlusIcon />} onClick={() => setAdding('webhook')}>
               Webhook
             </Button>
+            <Button size="xs" icon={<PlusIcon />} onClick={() => setAdding('chat')}>
+              Chat
+            </Button>
           </>
         )
       }
@@ -59,7 +64,8 @@ export function ChannelsCard({ canEdit }: { canEdit: boolean }) {
         rowKey={(c) => c.id}
         empty={
           <p className={`${layout.muted} ${styles.padded}`}>
-            No channels yet: rules record incidents but tell no one. Add email recipients or a webhook.
+            No channels yet: rules record incidents but tell no one. Add email recipients, a webhook or a chat
+            channel (Slack, Teams, Discord, Mattermost, ntfy).
           </p>
         }
         columns={[
@@ -72,11 +78,11 @@ export function ChannelsCard({ canEdit }: { canEdit: boolean }) {
               </>
             ),
           },
-          { key: 'kind', header: 'Kind', cell: (c) => c.kind },
+          { key: 'kind', header: 'Kind', cell: (c) => channelKindName(c.kind) },
           {
             key: 'to',
             header: 'Sends to',
-            cell: (c) => (c.kind === 'email' ? c.recipients?.join(', ') : c.url),
+            cell: (c) => (c.kind === 'email' ? c.recipients?.join(', ') : (c.url ?? c.destination)),
           },
         ]}
         rowControls={(c) =>
@@ -99,7 +105,10 @@ export function ChannelsCard({ canEdit }: { canEdit: boolean }) {
           )
         }
       />
-      {adding && (
+      {adding === 'chat' && (
+        <AddChatChannelDialog onClose={() => setAdding(null)} onCreated={() => setAdding(null)} />
+      )}
+      {(adding === 'email' || adding === 'webhook') && (
         <AddChannelDialog
           kind={adding}
           onClose={() => setAdding(null)}

@@ -104,6 +104,12 @@ export function IncidentPage() {
                 · resolved <RelativeTime value={i.resolvedAt} />
               </>
             )}
+            {i.acknowledgedAt && (
+              <>
+                {' '}
+                · acknowledged by {i.acknowledgedBy} <RelativeTime value={i.acknowledgedAt} />
+              </>
+            )}
           </>
         )
       }

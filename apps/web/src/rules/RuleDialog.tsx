@@ -50,6 +50,7 @@ function initialFields(rule?: Rule) {
     // A new rule emails only where email works (see emailAvailable below).
     email: rule ? a.some((x) => x.kind === 'email' && !x.channelId) : null,
     webhook: a.some((x) => x.kind === 'webhook' && !x.channelId),
+    chat: a.some((x) => x.kind === 'chat' && !x.channelId),
     scriptId: script?.kind === 'script' ? script.scriptId : '',
     machineAction: (machineAction?.kind === 'machine_action' ? machineAction.action : '') as
       | ''
@@ -86,6 +87,7 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
   const [emailChoice, setEmail] = useState(init.email);
   const email = emailChoice ?? emailAvailable;
   const [webhook, setWebhook] = useState(init.webhook);
+  const [chat, setChat] = useState(init.chat);
   const [scriptId, setScriptId] = useState(init.scriptId);
   const [machineAction, setMachineAction] = useState<'' | 'reboot' | 'stop' | 'destroy'>(init.machineAction);
   const [cooldownMin, setCooldownMin] = useState(init.cooldownMin);
@@ -93,7 +95,7 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
   const kept = (rule?.actions ?? []).filter(
     (x) =>
       (x.kind === 'script' && x.scriptId !== init.scriptId) ||
-      ((x.kind === 'email' || x.kind === 'webhook') && x.channelId),
+      ((x.kind === 'email' || x.kind === 'webhook' || x.kind === 'chat') && x.channelId),
   );
   const keptScript = (rule?.actions ?? []).find((x) => x.kind === 'script' && x.scriptId === init.scriptId);
 
@@ -126,6 +128,7 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
       ...kept,
       ...(email ? [{ kind: 'email' as const }] : []),
       ...(webhook ? [{ kind: 'webhook' as const }] : []),
+      ...(chat ? [{ kind: 'chat' as const }] : []),
       // The script's parameters, when the rule had some, stay as they were.
       ...(scriptId
         ? [
@@ -316,6 +319,10 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
         <label className={styles.inline}>
           <input type="checkbox" checked={webhook} onChange={(e) => setWebhook(e.target.checked)} /> Call the
           webhooks
+        </label>
+        <label className={styles.inline}>
+          <input type="checkbox" checked={chat} onChange={(e) => setChat(e.target.checked)} /> Post to the
+          chat channels, with Acknowledge, Reboot and Stop buttons
         </label>
         {canAct && (
           <SelectField label="Run a script" value={scriptId} onChange={(e) => setScriptId(e.target.value)}>

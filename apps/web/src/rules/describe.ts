@@ -50,6 +50,8 @@ export function describeAction(a: RuleAction): string {
       return 'email';
     case 'webhook':
       return 'webhook';
+    case 'chat':
+      return 'chat';
     case 'script':
       return 'run a script';
     case 'machine_action':

@@ -42,6 +42,17 @@ export const ERROR_CATALOGUE = {
     meaning: 'Only a browser session can do this; an API token belongs to one organization.',
   },
   forbidden: { status: 403, meaning: 'The caller’s role, teams or token scope do not allow this.' },
+  action_link_invalid: {
+    status: 400,
+    meaning:
+      'The action link was not made by this Overcast (altered or cut short); use the buttons of a newer message.',
+  },
+  action_link_expired: { status: 410, meaning: 'The action link is older than monitoring.actionLinkHours.' },
+  action_link_used: { status: 409, meaning: 'The action link was used already; each button works once.' },
+  action_link_foreign: {
+    status: 404,
+    meaning: 'The action link belongs to another organization than the one you are logged in to.',
+  },
   not_allowed: { status: 403, meaning: 'The person an action runs for may not act on that machine.' },
   tag_change_not_allowed: { status: 403, meaning: 'The tag change would grant its maker a right they lack.' },
   token_organization: { status: 403, meaning: 'The API token does not cover the organization asked for.' },

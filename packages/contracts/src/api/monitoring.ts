@@ -1,4 +1,5 @@
 import { type Static, Type as T, type TSchema, type TUnion } from '@sinclair/typebox';
+import { ChannelKindSchema } from './chat';
 import { IsoDateTime, Strict, Uuid } from './common';
 
 // Monitoring: metrics, alert rules, incidents and notification channels.
@@ -159,6 +160,12 @@ export const RuleAction = ByKind([
     channelId: T.Optional(Uuid),
   }),
   Strict({
+    kind: T.Literal('chat'),
+    channelId: T.Optional(
+      T.String({ format: 'uuid', description: 'One chat channel; omitted: every enabled chat channel' }),
+    ),
+  }),
+  Strict({
     kind: T.Literal('script'),
     scriptId: Uuid,
     params: T.Optional(
@@ -248,6 +255,8 @@ export const Incident = T.Object(
     value: T.Union([T.Number(), T.Null()]),
     openedAt: IsoDateTime,
     resolvedAt: T.Union([IsoDateTime, T.Null()]),
+    acknowledgedAt: T.Union([IsoDateTime, T.Null()]),
+    acknowledgedBy: T.Union([T.String(), T.Null()], { description: 'The email of who acknowledged it' }),
     timeline: T.Array(TimelineEntry),
   },
   { $id: 'Incident' },
@@ -266,12 +275,37 @@ export type IncidentListQuery = Static<typeof IncidentListQuery>;
 const ChannelName = T.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
 const Email = T.String({ format: 'email', maxLength: 254 });
 
-/** Email channels need recipients, webhooks a URL (checked by the service, which names the field). */
+/** A chat platform's incoming-webhook address, or an ntfy server; it holds a secret, so it is stored sealed. */
+const ChannelUrl = T.String({
+  maxLength: 2048,
+  pattern: HttpUrl.pattern,
+  description:
+    'webhook: where Overcast POSTs; slack, teams, discord, mattermost: the incoming-webhook URL; ntfy: the server (https://ntfy.sh)',
+});
+const NtfyTopic = T.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9_-]+$',
+  description: 'ntfy: the topic (letters, digits, _ and -); anyone who knows it can read it',
+});
+const NtfyAccessToken = T.String({
+  minLength: 1,
+  maxLength: 256,
+  pattern: '^[\\x21-\\x7e]+$',
+  description: 'ntfy: an access token (tk_...) for a protected topic',
+});
+
+/**
+ * Email channels need recipients, the others a URL, ntfy a topic too (checked by the service,
+ * which names the field).
+ */
 export const CreateNotificationChannelRequest = Strict({
-  kind: T.Union([T.Literal('email'), T.Literal('webhook')]),
+  kind: ChannelKindSchema,
   name: ChannelName,
   recipients: T.Optional(T.Array(Email, { minItems: 1, maxItems: 50, description: 'For email' })),
-  url: T.Optional(HttpUrl),
+  url: T.Optional(ChannelUrl),
+  topic: T.Optional(NtfyTopic),
+  accessToken: T.Optional(NtfyAccessToken),
   enabled: T.Optional(T.Boolean()),
 });
 export type CreateNotificationChannelRequest = Static<typeof CreateNotificationChannelRequest>;
@@ -279,7 +313,9 @@ export type CreateNotificationChannelRequest = Static<typeof CreateNotificationC
 export const UpdateNotificationChannelRequest = Strict({
   name: T.Optional(ChannelName),
   recipients: T.Optional(T.Array(Email, { minItems: 1, maxItems: 50 })),
-  url: T.Optional(HttpUrl),
+  url: T.Optional(ChannelUrl),
+  topic: T.Optional(NtfyTopic),
+  accessToken: T.Optional(NtfyAccessToken),
   enabled: T.Optional(T.Boolean()),
 });
 export type UpdateNotificationChannelRequest = Static<typeof UpdateNotificationChannelRequest>;
@@ -287,11 +323,17 @@ export type UpdateNotificationChannelRequest = Static<typeof UpdateNotificationC
 export const NotificationChannel = T.Object(
   {
     id: Uuid,
-    kind: T.Union([T.Literal('email'), T.Literal('webhook')]),
+    kind: ChannelKindSchema,
     name: T.String(),
     enabled: T.Boolean(),
     recipients: T.Optional(T.Array(T.String())),
     url: T.Optional(T.String()),
+    destination: T.Optional(
+      T.String({
+        description:
+          "Chat channels: where they post, without the address's secret part (https://hooks.slack.com/…)",
+      }),
+    ),
     /** Only in the answer that creates a webhook: the HMAC key, shown once. */
     secret: T.Optional(
       T.String({ description: 'The signing secret; shown once, when the webhook is created' }),

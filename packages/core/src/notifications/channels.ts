@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  NotificationChannel as ChannelView,
-  CreateNotificationChannelRequest,
-  UpdateNotificationChannelRequest,
+import {
+  type NotificationChannel as ChannelView,
+  type CreateNotificationChannelRequest,
+  isChatKind,
+  type UpdateNotificationChannelRequest,
 } from '@overcast/contracts';
 import { type Database, isUniqueViolation, type NotificationChannel } from '@overcast/db';
 import type { Runtime, SecretBox } from '@overcast/runtime';
@@ -11,11 +12,28 @@ import { DomainError } from '../errors';
 import { assertOutboundAllowed, outboundRules } from '../outbound';
 import { repos } from '../repositories';
 import type { CloudRuntime } from '../runtime';
+import {
+  channelSecretAad,
+  chatTargetFrom,
+  destinationOf,
+  openChatTarget,
+  refuseNtfyFields,
+  sealChatTarget,
+} from './chat';
 
 interface ChannelConfig {
   recipients?: string[];
   url?: string;
+  /** Chat channels: where they post, without the secret part (the address itself is sealed). */
+  destination?: string;
 }
+
+const viewOf = (row: NotificationChannel, config: ChannelConfig) =>
+  row.kind === 'email'
+    ? { recipients: config.recipients ?? [] }
+    : isChatKind(row.kind)
+      ? { destination: config.destination ?? '' }
+      : { url: config.url ?? '' };
 
 export function channelView(row: NotificationChannel, secret?: string): ChannelView {
   const config = row.config as ChannelConfig;
@@ -24,7 +42,7 @@ export function channelView(row: NotificationChannel, secret?: string): ChannelV
     kind: row.kind as ChannelView['kind'],
     name: row.name,
     enabled: row.enabled,
-    ...(row.kind === 'email' ? { recipients: config.recipients ?? [] } : { url: config.url ?? '' }),
+    ...viewOf(row, config),
     ...(secret ? { secret } : {}),
     createdAt: row.createdAt.toISOString(),
   };
@@ -32,7 +50,7 @@ export function channelView(row: NotificationChannel, secret?: string): ChannelV
 
 /** The webhook's signing secret; bound to the row id so it cannot be copied onto another row. */
 export const openWebhookSecret = (box: SecretBox, row: Pick<NotificationChannel, 'id' | 'secret'>) =>
-  row.secret ? box.open(row.secret, `notification_channel:${row.id}`).toString('utf8') : '';
+  row.secret ? box.open(row.secret, channelSecretAad(row.id)).toString('utf8') : '';
 
 export async function listChannels(db: Database, organizationId: string): Promise<ChannelView[]> {
   const rows = await db.prisma.notificationChannel.findMany({
@@ -54,6 +72,14 @@ export async function createChannel(
   actor: OrgActor,
   input: CreateNotificationChannelRequest,
 ): Promise<ChannelView> {
+  const { kind } = input;
+  if (isChatKind(kind)) {
+    const target = await chatTargetFrom(kind, input, null, outboundRules(runtime.settings));
+    return insertChannel(runtime, actor, input, { destination: destinationOf(target) }, (id) =>
+      sealChatTarget(runtime.box, id, target),
+    );
+  }
+  refuseNtfyFields(input);
   if (input.kind === 'email' && !input.recipients?.length)
     throw new DomainError('invalid', 'validation_failed', 'body.recipients is needed for an email channel.');
   if (input.kind === 'webhook' && !input.url)
@@ -67,10 +93,29 @@ export async function createChannel(
         : 'body.recipients applies to email channels only.',
     );
   if (input.kind === 'webhook') await checkWebhookUrl(input.url!, runtime.settings);
-  const id = crypto.randomUUID();
   const secret = input.kind === 'webhook' ? randomBytes(32).toString('hex') : undefined;
   const config: ChannelConfig =
     input.kind === 'email' ? { recipients: [...new Set(input.recipients)] } : { url: input.url! };
+  return insertChannel(
+    runtime,
+    actor,
+    input,
+    config,
+    (id) => (secret ? new Uint8Array(runtime.box.seal(secret, channelSecretAad(id))) : null),
+    secret,
+  );
+}
+
+/** Writes the row (its secret sealed under its id) and the audit event. */
+async function insertChannel(
+  runtime: Pick<Runtime, 'db'>,
+  actor: OrgActor,
+  input: CreateNotificationChannelRequest,
+  config: ChannelConfig,
+  seal: (id: string) => Uint8Array<ArrayBuffer> | null,
+  shownSecret?: string,
+): Promise<ChannelView> {
+  const id = crypto.randomUUID();
   let row: NotificationChannel;
   try {
     row = await runtime.db.prisma.notificationChannel.create({
@@ -81,7 +126,7 @@ export async function createChannel(
         name: input.name.trim(),
         config: config as object,
         enabled: input.enabled ?? true,
-        secret: secret ? new Uint8Array(runtime.box.seal(secret, `notification_channel:${id}`)) : null,
+        secret: seal(id),
       },
     });
   } catch (err) {
@@ -94,18 +139,34 @@ export async function createChannel(
     resourceId: row.id,
     details: { name: row.name, kind: row.kind },
   });
-  return channelView(row, secret);
+  return channelView(row, shownSecret);
 }
 
 export async function updateChannel(
-  runtime: Pick<Runtime, 'db' | 'settings'>,
+  runtime: Pick<Runtime, 'db' | 'box' | 'settings'>,
   actor: OrgActor,
   id: string,
   input: UpdateNotificationChannelRequest,
 ): Promise<ChannelView> {
-  const { db } = runtime;
+  const { db, box } = runtime;
   const row = await repos(db).notificationChannels.getInOrg(actor.organizationId, id);
   const config = { ...(row.config as ChannelConfig) };
+  let secret: Uint8Array<ArrayBuffer> | undefined;
+  const kind = row.kind;
+  if (isChatKind(kind)) {
+    if (input.url !== undefined || input.topic !== undefined || input.accessToken !== undefined) {
+      const target = await chatTargetFrom(
+        kind,
+        input,
+        openChatTarget(box, row),
+        outboundRules(runtime.settings),
+      );
+      config.destination = destinationOf(target);
+      secret = sealChatTarget(box, row.id, target);
+    }
+  } else {
+    refuseNtfyFields(input);
+  }
   if (input.recipients !== undefined) {
     if (row.kind !== 'email')
       throw new DomainError(
@@ -115,7 +176,7 @@ export async function updateChannel(
       );
     config.recipients = [...new Set(input.recipients)];
   }
-  if (input.url !== undefined) {
+  if (input.url !== undefined && !isChatKind(kind)) {
     if (row.kind !== 'webhook')
       throw new DomainError('invalid', 'validation_failed', 'body.url applies to webhook channels only.');
     await checkWebhookUrl(input.url, runtime.settings);
@@ -128,6 +189,7 @@ export async function updateChannel(
       data: {
         ...(input.name !== undefined ? { name: input.name.trim() } : {}),
         ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+        ...(secret ? { secret } : {}),
         config: config as object,
       },
     });
@@ -139,6 +201,7 @@ export async function updateChannel(
     action: 'notification_channel.update',
     resourceKind: 'notification_channel',
     resourceId: row.id,
+    // The names of what changed, never the values: a chat address or token is a secret.
     details: { name: updated.name, changed: Object.keys(input) },
   });
   return channelView(updated);

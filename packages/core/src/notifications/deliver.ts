@@ -37,6 +37,30 @@ export async function postWebhook(
 ): Promise<void> {
   const body = JSON.stringify(payload);
   const timestamp = String(Math.floor(Date.now() / 1000));
+  await postJson(
+    url,
+    body,
+    {
+      'user-agent': 'Overcast-Webhook',
+      [TIMESTAMP_HEADER]: timestamp,
+      [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
+    },
+    rules,
+    WEBHOOK_NOT_DELIVERED,
+  );
+}
+
+/**
+ * POSTs a JSON body to an address the guard allows. Any failure but the guard's is `notDelivered`,
+ * one sentence for all (see WEBHOOK_NOT_DELIVERED for why).
+ */
+export async function postJson(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  rules: OutboundRules,
+  notDelivered: string,
+): Promise<void> {
   let status: number;
   try {
     ({ status } = await guardedFetch(
@@ -45,20 +69,15 @@ export async function postWebhook(
         method: 'POST',
         body,
         signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Overcast-Webhook',
-          [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
-        },
+        headers: { 'content-type': 'application/json', ...headers },
       },
       { purpose: 'webhook', rules },
     ));
   } catch (err) {
     if (err instanceof DomainError && err.code === OUTBOUND_REFUSED) throw err;
-    throw new Error(WEBHOOK_NOT_DELIVERED);
+    throw new Error(notDelivered);
   }
-  if (status < 200 || status >= 300) throw new Error(WEBHOOK_NOT_DELIVERED);
+  if (status < 200 || status >= 300) throw new Error(notDelivered);
 }
 
 /** Sends the message through the runtime's mailer, its severity in front of the subject. */

@@ -1,13 +1,16 @@
+import { CHAT_KINDS, isChatKind } from '@overcast/contracts';
 import type { NotificationChannel } from '@overcast/db';
 import type { Runtime } from '@overcast/runtime';
 import { outboundRules } from '../outbound';
 import { repos } from '../repositories';
 import { openWebhookSecret } from './channels';
+import { type ChatMessage, deliverChat, openChatTarget } from './chat';
+import { chatMessageOf } from './chat-message';
 import { type NotificationMessage, postWebhook, sendEmail } from './deliver';
 
 export type { NotificationMessage } from './deliver';
 
-/** Delivers a message to an organization's notification channels (email, webhooks). */
+/** Delivers a message to an organization's notification channels (email, webhooks, chat). */
 export interface Notifier {
   notify(organizationId: string, message: NotificationMessage): Promise<void>;
 }
@@ -31,6 +34,7 @@ export class ChannelNotifier implements Notifier {
 
   constructor(private readonly runtime: NotifierRuntime) {}
 
+  /** `kind: 'chat'` picks every chat platform's channels. */
   private channels(organizationId: string, filter: { kind?: string; channelId?: string }) {
     const key = `${organizationId}:${filter.kind ?? ''}:${filter.channelId ?? ''}`;
     const hit = this.cache.get(key);
@@ -39,7 +43,11 @@ export class ChannelNotifier implements Notifier {
       where: {
         organizationId,
         enabled: true,
-        ...(filter.kind ? { kind: filter.kind } : {}),
+        ...(filter.kind === 'chat'
+          ? { kind: { in: [...CHAT_KINDS] } }
+          : filter.kind
+            ? { kind: filter.kind }
+            : {}),
         ...(filter.channelId ? { id: filter.channelId } : {}),
       },
     });
@@ -61,24 +69,31 @@ export class ChannelNotifier implements Notifier {
   async deliver(
     organizationId: string,
     message: NotificationMessage,
-    filter: { kind?: 'email' | 'webhook'; channelId?: string } = {},
+    filter: { kind?: 'email' | 'webhook' | 'chat'; channelId?: string } = {},
     extra: Record<string, unknown> = {},
   ): Promise<DeliveryResult[]> {
     const channels = await this.channels(organizationId, filter);
-    return Promise.all(channels.map((c) => this.send(c, message, extra)));
+    // One set of action links per message, whichever chat channels carry it: each acts once.
+    const chat = channels.some((c) => isChatKind(c.kind))
+      ? chatMessageOf(this.runtime.settings, organizationId, message, extra)
+      : null;
+    return Promise.all(channels.map((c) => this.send(c, message, extra, chat)));
   }
 
   /** "Send test" from the settings page: one channel, enabled or not. */
   async test(organizationId: string, channelId: string): Promise<DeliveryResult> {
     const channel = await repos(this.runtime.db).notificationChannels.getInOrg(organizationId, channelId);
+    const message: NotificationMessage = {
+      subject: `Test notification from Overcast`,
+      text: `This is a test of the notification channel "${channel.name}". If you can read it, it works.\n\n${this.runtime.settings.publicUrl}`,
+      severity: 'info',
+    };
+    const extra = { test: true };
     return this.send(
       channel,
-      {
-        subject: `Test notification from Overcast`,
-        text: `This is a test of the notification channel "${channel.name}". If you can read it, it works.\n\n${this.runtime.settings.publicUrl}`,
-        severity: 'info',
-      },
-      { test: true },
+      message,
+      extra,
+      chatMessageOf(this.runtime.settings, organizationId, message, extra),
     );
   }
 
@@ -86,11 +101,21 @@ export class ChannelNotifier implements Notifier {
     channel: NotificationChannel,
     message: NotificationMessage,
     extra: Record<string, unknown>,
+    chat: ChatMessage | null,
   ): Promise<DeliveryResult> {
     const base = { channelId: channel.id, channelName: channel.name, kind: channel.kind };
     const config = channel.config as { recipients?: string[]; url?: string };
+    const kind = channel.kind;
     try {
-      if (channel.kind === 'email') {
+      if (isChatKind(kind)) {
+        if (chat)
+          await deliverChat(
+            kind,
+            openChatTarget(this.runtime.box, channel),
+            chat,
+            outboundRules(this.runtime.settings),
+          );
+      } else if (kind === 'email') {
         await sendEmail(this.runtime.mailer, config.recipients ?? [], message);
       } else {
         await postWebhook(

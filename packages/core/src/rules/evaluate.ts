@@ -26,7 +26,7 @@ export interface RuleEffects {
     deliver(
       organizationId: string,
       message: NotificationMessage,
-      filter: { kind?: 'email' | 'webhook'; channelId?: string },
+      filter: { kind?: 'email' | 'webhook' | 'chat'; channelId?: string },
       extra?: Record<string, unknown>,
     ): Promise<DeliveryResult[]>;
   };
@@ -248,7 +248,7 @@ async function notifyActions(
 ): Promise<TimelineEntry[]> {
   const entries: TimelineEntry[] = [];
   for (const action of rule.actions as RuleAction[]) {
-    if (action.kind !== 'email' && action.kind !== 'webhook') continue;
+    if (action.kind !== 'email' && action.kind !== 'webhook' && action.kind !== 'chat') continue;
     const results = await effects.notifier.deliver(
       rule.organizationId,
       message,

@@ -25,6 +25,8 @@ async function incidentViews(
     value: r.value,
     openedAt: r.openedAt.toISOString(),
     resolvedAt: r.resolvedAt?.toISOString() ?? null,
+    acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
+    acknowledgedBy: r.acknowledgedBy,
     timeline: r.timeline as TimelineEntry[],
   }));
 }

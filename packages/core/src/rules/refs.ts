@@ -1,4 +1,4 @@
-import type { RuleAction, RuleTarget } from '@overcast/contracts';
+import { isChatKind, type RuleAction, type RuleTarget } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import { DomainError } from '../errors';
 
@@ -43,7 +43,10 @@ export async function checkActionRefs(
       const script = await db.prisma.script.findFirst({ where: { id: action.scriptId, organizationId } });
       if (!script) throw invalid(`${field}.scriptId: no script ${action.scriptId} in your organization.`);
     }
-    if ((action.kind === 'email' || action.kind === 'webhook') && action.channelId) {
+    if (
+      (action.kind === 'email' || action.kind === 'webhook' || action.kind === 'chat') &&
+      action.channelId
+    ) {
       const channel = await db.prisma.notificationChannel.findFirst({
         where: { id: action.channelId, organizationId },
       });
@@ -51,7 +54,7 @@ export async function checkActionRefs(
         throw invalid(
           `${field}.channelId: no notification channel ${action.channelId} in your organization.`,
         );
-      if (channel.kind !== action.kind)
+      if (action.kind === 'chat' ? !isChatKind(channel.kind) : channel.kind !== action.kind)
         throw invalid(
           `${field}.channelId: "${channel.name}" is a ${channel.kind} channel, not ${action.kind}.`,
         );

@@ -74,7 +74,7 @@ async function checkRule(
       throw new DomainError(
         'invalid',
         'validation_failed',
-        `body.actions[${i}]: a total-cost condition is about no one machine, so it can only notify (email or webhook).`,
+        `body.actions[${i}]: a total-cost condition is about no one machine, so it can only notify (email, webhook or chat).`,
       );
     }
   }

@@ -237,6 +237,13 @@ export const SettingsSchema = T.Object(
           default: 400,
           description: 'Hourly rollups older than this are deleted.',
         }),
+        actionLinkHours: T.Integer({
+          minimum: 1,
+          maximum: 720,
+          default: 24,
+          description:
+            'How long the Acknowledge, Reboot and Stop buttons of an incident message in chat keep working.',
+        }),
       },
       { default: {}, additionalProperties: false, description: 'Metrics and alert rules.' },
     ),

@@ -1,0 +1,4 @@
+export * from './links';
+export * from './mattermost';
+export * from './redeem';
+export * from './token';

@@ -1,0 +1,4 @@
+export * from './deliver';
+export * from './formats';
+export * from './message';
+export * from './target';

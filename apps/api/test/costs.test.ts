@@ -1,5 +1,4 @@
 import { type DigitalOceanSim, type Ec2Sim, type GceSim, startEc2Sim } from '@overcast/cloud-sim';
-import { createRedis } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ec2Cloud, pollNow, startPromptDigitalOcean, startPromptGce } from './support/clouds';
 import { createOrgWithUser, login, startTestApi, type TestApi } from './support/harness';

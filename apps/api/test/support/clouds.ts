@@ -7,7 +7,6 @@ import {
   startGceSim,
 } from '@overcast/cloud-sim';
 import { pollCloud } from '@overcast/core/polling';
-import { createRedis, type Redis } from '@overcast/runtime';
 import { expect } from 'vitest';
 import { startOrgApi, type TestApi } from './harness';
 

@@ -2,7 +2,7 @@
 // does: only the provider's own SDK is loaded (through the lazy loaders). Run bundled by
 // `_peers.ts`, so its memory is what production pays, not a TypeScript loader's.
 import { readFileSync } from 'node:fs';
-import { DRIVER_LOADERS } from '../packages/providers/src/loaders';
+import { DRIVER_LOADERS } from '@overcast/providers/loaders';
 
 const [provider, endpoint, credentials, config] = process.argv.slice(2);
 const load = DRIVER_LOADERS[provider!];

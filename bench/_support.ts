@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createDatabase, type Database, migrateDeploy } from '../packages/db/src/index';
+import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { createDatabase as createPgDatabase, dropDatabase } from '../test/support/postgres';
 
 /** A fresh, migrated database for one benchmark run, dropped afterwards. */

@@ -2,8 +2,9 @@
 // WebSocket server in its own process that pipes binary frames to one ssh2 shell and back. No
 // database, authorization, recording, timers or flow control: what is left is the cost of one
 // more process and the WebSocket framing, which any browser terminal has to pay.
+
+import { connectSsh } from '@overcast/ssh';
 import { WebSocketServer } from 'ws';
-import { connectSsh } from '../packages/ssh/src/index';
 
 const { RELAY_SSH_HOST, RELAY_SSH_PORT, RELAY_SSH_USER, RELAY_SSH_KEY } = process.env;
 

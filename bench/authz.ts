@@ -5,7 +5,7 @@
 // steady (list totals come from their cache, as between polls) and while it changes 10 times a
 // second (totals are recounted, through the member's policy conditions, on most requests).
 import { randomBytes } from 'node:crypto';
-import { createUser } from '../packages/core/src/auth';
+import { createUser } from '@overcast/core/auth';
 import { benchDatabase, fmt, percentile, startApi, table } from './_support';
 
 const quick = process.argv.includes('--quick');

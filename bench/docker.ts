@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type DockerSim, startDockerSim } from '@overcast/cloud-sim';
 import { type Browser, chromium } from '@playwright/test';
 import { paths } from '../e2e/support/paths';
 import { type Stack, startStack } from '../e2e/support/stack';
-import { type DockerSim, startDockerSim } from '../packages/cloud-sim/src/docker/index';
 import { fmt, median, percentile, table } from './_support';
 
 const quick = process.argv.includes('--quick');

@@ -12,11 +12,11 @@ import {
   metricSeries,
   rollupSamples,
   type SampleRow,
-} from '../packages/core/src/monitoring';
-import { createNotifier } from '../packages/core/src/notifications';
-import { type EvaluationStats, evaluateRules, type RuleEffects } from '../packages/core/src/rules';
-import type { Database } from '../packages/db/src/index';
-import { createLogger, loadSettings, SecretBox } from '../packages/runtime/src';
+} from '@overcast/core/monitoring';
+import { createNotifier } from '@overcast/core/notifications';
+import { type EvaluationStats, evaluateRules, type RuleEffects } from '@overcast/core/rules';
+import type { Database } from '@overcast/db';
+import { createLogger, loadSettings, SecretBox } from '@overcast/runtime';
 import { benchDatabase, fmt, percentile, table, time } from './_support';
 
 const quick = process.argv.includes('--quick');

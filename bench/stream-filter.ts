@@ -4,7 +4,7 @@
 // event once for readers who see everything. Machine events read the machine's scope afresh (its
 // tags may be what changed); script output reuses cached run and scope facts.
 import { randomBytes } from 'node:crypto';
-import { decide, eventAudiences, type Policy, type Principal, ReadScopes } from '../packages/core/src/authz';
+import { decide, eventAudiences, type Policy, type Principal, ReadScopes } from '@overcast/core/authz';
 import { benchDatabase, fmt, table } from './_support';
 
 const quick = process.argv.includes('--quick');

@@ -3,18 +3,18 @@
 // rows; a poll where nothing changed vs a plain SELECT; API list latency under 50 clients; and
 // listing against Apache Libcloud (python3-libcloud) on the same emulators.
 import { randomBytes } from 'node:crypto';
-import { startDigitalOceanSim } from '../packages/cloud-sim/src/digitalocean/index';
 import {
   DEFAULT_SIM_REGIONS,
   EC2_SIM_ACCESS_KEY_ID,
   EC2_SIM_SECRET_ACCESS_KEY,
+  startDigitalOceanSim,
   startEc2Sim,
-} from '../packages/cloud-sim/src/ec2/index';
-import type { RemoteMachine } from '../packages/contracts/src/index';
-import { createUser } from '../packages/core/src/auth';
-import { syncMachines } from '../packages/core/src/inventory';
-import { copyRows, type Database } from '../packages/db/src/index';
-import { createAwsDriver, createDigitalOceanDriver } from '../packages/providers/src/index';
+} from '@overcast/cloud-sim';
+import type { RemoteMachine } from '@overcast/contracts';
+import { createUser } from '@overcast/core/auth';
+import { syncMachines } from '@overcast/core/inventory';
+import { copyRows, type Database } from '@overcast/db';
+import { createAwsDriver, createDigitalOceanDriver } from '@overcast/providers';
 import { compareListing, type PeerTarget } from './_peers';
 import { benchDatabase, fmt, percentile, startApi, table, time } from './_support';
 

@@ -9,12 +9,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
 import { type Browser, type BrowserContext, chromium } from '@playwright/test';
 import { build } from 'esbuild';
 import { Redis } from 'ioredis';
 import { paths } from '../e2e/support/paths';
 import { type Stack, startStack } from '../e2e/support/stack';
-import { type DigitalOceanSim, startDigitalOceanSim } from '../packages/cloud-sim/src/digitalocean/index';
 import { fmt, table } from './_support';
 
 const quick = process.argv.includes('--quick');

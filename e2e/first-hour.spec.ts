@@ -3,16 +3,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
-import { type DigitalOceanSim, startDigitalOceanSim } from '../packages/cloud-sim/src/digitalocean/index';
-import { type DockerSim, startDockerSim } from '../packages/cloud-sim/src/docker/index';
 import {
+  type DigitalOceanSim,
+  type DockerSim,
   EC2_SIM_ACCESS_KEY_ID,
   EC2_SIM_SECRET_ACCESS_KEY,
   type Ec2Sim,
+  type GceSim,
+  startDigitalOceanSim,
+  startDockerSim,
   startEc2Sim,
-} from '../packages/cloud-sim/src/ec2/index';
-import { type GceSim, startGceSim } from '../packages/cloud-sim/src/gce/index';
+  startGceSim,
+} from '@overcast/cloud-sim';
+import { test as base, expect, type Page } from '@playwright/test';
 import { type SshdHandle, startSshd } from '../test/support/sshd';
 import { addAws } from './support/clouds';
 import { logIn, submitLogin } from './support/login';

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { generateKeyPair, type KeyPair } from '@overcast/ssh';
 import { test as base, expect } from '@playwright/test';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
-import { generateKeyPair, type KeyPair } from '../packages/ssh/src/index';
 import { type SshdHandle, startSshd } from '../test/support/sshd';
 import { logIn } from './support/login';
 import { paths } from './support/paths';

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { migrateDeploy, createDatabase as openDatabase } from '@overcast/db';
 import type { TestProject } from 'vitest/node';
-import { migrateDeploy, createDatabase as openDatabase } from '../packages/db/src/index';
 import { createDatabase as createTestDatabase, dropDatabase } from './support/postgres';
 import { startRedisServer } from './support/redis';
 

@@ -1,11 +1,12 @@
-import { test as base } from '@playwright/test';
-import { type DigitalOceanSim, startDigitalOceanSim } from '../../packages/cloud-sim/src/digitalocean/index';
 import {
+  type DigitalOceanSim,
   EC2_SIM_ACCESS_KEY_ID,
   EC2_SIM_SECRET_ACCESS_KEY,
   type Ec2Sim,
+  startDigitalOceanSim,
   startEc2Sim,
-} from '../../packages/cloud-sim/src/ec2/index';
+} from '@overcast/cloud-sim';
+import { test as base } from '@playwright/test';
 import { type Stack, startStack } from './stack';
 
 /** A stack of its own with two emulated clouds, for tests that add and change clouds. */

@@ -68,6 +68,9 @@ export const may = (
   target?: FromRequest<AuthzTarget>,
 ): ResourceAuthz => ({ kind, action, ...(target ? { target } : {}) });
 
+/** Admins and owners only, for what is not about one kind of resource; `doing` words the refusal. */
+export const adminsCan = (doing: string): RoleAuthz => ({ role: 'admin', doing });
+
 /** The resource named by the route's `:id`. */
 export const byId = (request: FastifyRequest): AuthzTarget => ({ id: paramId(request) });
 

@@ -1,4 +1,5 @@
-import { Type as T } from '@sinclair/typebox';
+import { IdParams } from '@overcast/contracts';
+import { Type as T, type TSchema } from '@sinclair/typebox';
 
 /** The response schema of a change that has nothing to say back. */
 export const NoContent = { 204: T.Null() };
@@ -31,3 +32,10 @@ export async function created<Value, Sent>(
 ): Promise<Sent> {
   return reply.code(201).send(await work);
 }
+
+/** The schema of a change to the thing named by `:id`: the body it takes, and the thing as it is after. */
+export const changeById = <Body extends TSchema, After extends TSchema>(body: Body, after: After) => ({
+  params: IdParams,
+  body,
+  response: { 200: after },
+});

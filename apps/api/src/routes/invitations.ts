@@ -18,6 +18,7 @@ import {
   revokeInvitation,
 } from '@overcast/core/orgs';
 import type { RoutePlugin } from '../context';
+import { adminsCan } from '../http/authz';
 import { orgActorOf } from '../http/caller';
 import { NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
@@ -29,11 +30,9 @@ export const invitationRoutes: RoutePlugin = (app, deps) => {
 
   app.get(
     '',
-    route(
-      'Invitations, pending and accepted',
-      { role: 'admin', doing: 'see invitations' },
-      { response: { 200: InvitationList } },
-    ),
+    route('Invitations, pending and accepted', adminsCan('see invitations'), {
+      response: { 200: InvitationList },
+    }),
     async (request) => ({ items: await listInvitations(db, request.caller.organizationId) }),
   );
 
@@ -41,7 +40,7 @@ export const invitationRoutes: RoutePlugin = (app, deps) => {
     '',
     route(
       'Invite someone by email: returns the invite link once, and emails it when SMTP is set',
-      { role: 'admin', doing: 'invite people' },
+      adminsCan('invite people'),
       { body: CreateInvitationRequest, response: { 201: CreatedInvitation } },
     ),
     async (request, reply) => {
@@ -65,11 +64,10 @@ export const invitationRoutes: RoutePlugin = (app, deps) => {
 
   app.delete(
     '/:id',
-    route(
-      'Withdraw a pending invitation; its link stops working',
-      { role: 'admin', doing: 'withdraw invitations' },
-      { params: IdParams, response: NoContent },
-    ),
+    route('Withdraw a pending invitation; its link stops working', adminsCan('withdraw invitations'), {
+      params: IdParams,
+      response: NoContent,
+    }),
     async (request, reply) => noContent(reply, revokeInvitation(db, orgActorOf(request), request.params.id)),
   );
 

@@ -1,6 +1,7 @@
 import { MemberList, UpdateMemberRequest, UserIdParams } from '@overcast/contracts';
 import { listMembers, removeMember, setMemberRole } from '@overcast/core/orgs';
 import type { RoutePlugin } from '../context';
+import { adminsCan } from '../http/authz';
 import { type authOf, orgActorOf } from '../http/caller';
 import { NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
@@ -24,7 +25,7 @@ export const memberRoutes: RoutePlugin = (app, { db }) => {
     '/:userId',
     route(
       "Change a member's role (owners alone make or unmake owners; the last owner stays)",
-      { role: 'admin', doing: 'change roles' },
+      adminsCan('change roles'),
       { params: UserIdParams, body: UpdateMemberRequest, response: NoContent },
     ),
     async (request, reply) =>
@@ -35,7 +36,7 @@ export const memberRoutes: RoutePlugin = (app, { db }) => {
     '/:userId',
     route(
       'Remove a member: their sessions and API tokens in this organization stop working',
-      { role: 'admin', doing: 'remove members' },
+      adminsCan('remove members'),
       { params: UserIdParams, response: NoContent },
     ),
     async (request, reply) => noContent(reply, removeMember(db, adminActor(request), request.params.userId)),

@@ -18,7 +18,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
-import { created, NoContent, noContent } from '../http/reply';
+import { changeById, created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 
 /** Where notifications go. Channels are where rules send their notices: they follow the rules rights. */
@@ -49,11 +49,11 @@ export const notificationChannelRoutes: RoutePlugin = (app, ctx) => {
 
   app.patch(
     '/:id',
-    route('Change a channel', may('rules', 'edit'), {
-      params: IdParams,
-      body: UpdateNotificationChannelRequest,
-      response: { 200: T.Ref(NotificationChannel) },
-    }),
+    route(
+      'Change a channel',
+      may('rules', 'edit'),
+      changeById(UpdateNotificationChannelRequest, T.Ref(NotificationChannel)),
+    ),
     async (request) => updateChannel(ctx, orgActorOf(request), request.params.id, request.body),
   );
 

@@ -6,7 +6,7 @@ import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
 import { oneInOrg } from '../http/in-org';
-import { created, NoContent, noContent } from '../http/reply';
+import { changeById, created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 
 /** Alert rules; their incidents are under /incidents. */
@@ -35,11 +35,11 @@ export const ruleRoutes: RoutePlugin = (app, { db }) => {
 
   app.patch(
     '/:id',
-    route('Change a rule (enable, disable, edit)', may('rules', 'edit', byId), {
-      params: IdParams,
-      body: UpdateRuleRequest,
-      response: { 200: T.Ref(Rule) },
-    }),
+    route(
+      'Change a rule (enable, disable, edit)',
+      may('rules', 'edit', byId),
+      changeById(UpdateRuleRequest, T.Ref(Rule)),
+    ),
     async (request) =>
       updateRule(db, orgActorOf(request), request.params.id, request.body as UpdateRuleRequest),
   );

@@ -21,7 +21,7 @@ import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
 import { oneInOrg } from '../http/in-org';
-import { created, NoContent, noContent } from '../http/reply';
+import { changeById, created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 import { RunsQuery } from './script-runs';
 
@@ -67,7 +67,7 @@ export const scheduleRoutes: RoutePlugin = (app, ctx) => {
     route(
       'Change a schedule (enable or disable it, its trigger, targets, action or limits)',
       may('schedules', 'edit', byId),
-      { params: IdParams, body: UpdateScheduleRequest, response: { 200: Schedule } },
+      changeById(UpdateScheduleRequest, Schedule),
     ),
     async (request) => updateSchedule(ctx, orgActorOf(request), request.params.id, request.body),
   );

@@ -23,7 +23,7 @@ import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
 import { itemsInOrg, oneInOrg } from '../http/in-org';
-import { created, NoContent, noContent } from '../http/reply';
+import { changeById, created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 import { RunsQuery } from './script-runs';
 
@@ -61,7 +61,7 @@ export const scriptRoutes: RoutePlugin = (app, ctx) => {
     route(
       'Change a script; a new body, kind or parameters make a new version',
       may('scripts', 'edit', byId),
-      { params: IdParams, body: UpdateScriptRequest, response: { 200: Script } },
+      changeById(UpdateScriptRequest, Script),
     ),
     async (request) => updateScript(db, orgActorOf(request), request.params.id, request.body),
   );

@@ -12,7 +12,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
 import { byId, may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
-import { created, NoContent, noContent } from '../http/reply';
+import { changeById, created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 
 /** The organization's SSH keys; which key a machine uses is under /machines/:id/ssh. */
@@ -46,11 +46,11 @@ export const sshKeyRoutes: RoutePlugin = (app, ctx) => {
 
   app.patch(
     '/:id',
-    route("Rename a key, or make it the organization's default", may('keys', 'edit', byId), {
-      params: IdParams,
-      body: UpdateSshKeyRequest,
-      response: { 200: T.Ref(SshKey) },
-    }),
+    route(
+      "Rename a key, or make it the organization's default",
+      may('keys', 'edit', byId),
+      changeById(UpdateSshKeyRequest, T.Ref(SshKey)),
+    ),
     async (request) =>
       sshKeyView(db, await updateSshKey(ctx, orgActorOf(request), request.params.id, request.body)),
   );

@@ -19,9 +19,10 @@ import {
 } from '@overcast/core/orgs';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
+import { adminsCan } from '../http/authz';
 import { orgActorOf } from '../http/caller';
 import { oneInOrg } from '../http/in-org';
-import { created, NoContent, noContent } from '../http/reply';
+import { changeById, created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 
 /** Teams with their members and policies: everyone sees them, admins change them. */
@@ -34,11 +35,10 @@ export const teamRoutes: RoutePlugin = (app, { db }) => {
 
   app.post(
     '',
-    route(
-      'Create a team',
-      { role: 'admin', doing: 'create teams' },
-      { body: CreateTeamRequest, response: { 201: T.Ref(Team) } },
-    ),
+    route('Create a team', adminsCan('create teams'), {
+      body: CreateTeamRequest,
+      response: { 201: T.Ref(Team) },
+    }),
     async (request, reply) => created(reply, createTeam(db, orgActorOf(request), request.body)),
   );
 
@@ -52,19 +52,18 @@ export const teamRoutes: RoutePlugin = (app, { db }) => {
     '/:id',
     route(
       'Rename a team or change its description',
-      { role: 'admin', doing: 'change teams' },
-      { params: IdParams, body: UpdateTeamRequest, response: { 200: T.Ref(Team) } },
+      adminsCan('change teams'),
+      changeById(UpdateTeamRequest, T.Ref(Team)),
     ),
     async (request) => updateTeam(db, orgActorOf(request), request.params.id, request.body),
   );
 
   app.delete(
     '/:id',
-    route(
-      'Delete a team; its members keep their role, and lose its policies',
-      { role: 'admin', doing: 'delete teams' },
-      { params: IdParams, response: NoContent },
-    ),
+    route('Delete a team; its members keep their role, and lose its policies', adminsCan('delete teams'), {
+      params: IdParams,
+      response: NoContent,
+    }),
     async (request, reply) => noContent(reply, deleteTeam(db, orgActorOf(request), request.params.id)),
   );
 
@@ -72,8 +71,8 @@ export const teamRoutes: RoutePlugin = (app, { db }) => {
     '/:id/members',
     route(
       "Replace a team's members",
-      { role: 'admin', doing: 'change team members' },
-      { params: IdParams, body: SetTeamMembersRequest, response: { 200: T.Ref(Team) } },
+      adminsCan('change team members'),
+      changeById(SetTeamMembersRequest, T.Ref(Team)),
     ),
     async (request) => setTeamMembers(db, orgActorOf(request), request.params.id, request.body.userIds),
   );
@@ -82,8 +81,8 @@ export const teamRoutes: RoutePlugin = (app, { db }) => {
     '/:id/policies',
     route(
       "Replace a team's policies: allow or deny an action on a kind of resource, optionally only in some clouds or for some tags",
-      { role: 'admin', doing: 'change team policies' },
-      { params: IdParams, body: SetTeamPoliciesRequest, response: { 200: T.Ref(Team) } },
+      adminsCan('change team policies'),
+      changeById(SetTeamPoliciesRequest, T.Ref(Team)),
     ),
     async (request) =>
       // The kind and action enums are validated by the schema; the type provider sees them as unknown.

@@ -19,7 +19,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
-import { created, NoContent } from '../../http/reply';
+import { changeById, created, NoContent } from '../../http/reply';
 import { route } from '../../http/route';
 import { mount } from '../mount';
 import { contentRoutes } from './contents';
@@ -72,7 +72,7 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
     route(
       'Rename, enable/disable, change poll interval, cost override or credentials (checked first)',
       may('clouds', 'edit', byId),
-      { params: IdParams, body: UpdateCloudRequest, response: { 200: T.Ref(Cloud) } },
+      changeById(UpdateCloudRequest, T.Ref(Cloud)),
     ),
     async (request) => {
       const auth = request.caller;

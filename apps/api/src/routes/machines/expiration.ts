@@ -9,7 +9,7 @@ import { listExpiringMachines, setMachineExpiration } from '@overcast/core/autom
 import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
-import { NoContent, noContent } from '../../http/reply';
+import { changeById, NoContent, noContent } from '../../http/reply';
 import { route } from '../../http/route';
 
 /** When machines stop or go away by themselves. */
@@ -35,7 +35,7 @@ export const expirationRoutes: RoutePlugin = (app, { db }) => {
     route(
       'Stop or destroy the machine at a date, with an optional notice before',
       may('machines', 'edit', byId),
-      { params: IdParams, body: SetExpirationRequest, response: { 200: MachineExpiration } },
+      changeById(SetExpirationRequest, MachineExpiration),
     ),
     async (request) =>
       (await setMachineExpiration(db, orgActorOf(request), request.params.id, request.body, request.caller))!,

@@ -11,6 +11,7 @@ import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
 import { oneInOrg } from '../../http/in-org';
+import { changeById } from '../../http/reply';
 import { route } from '../../http/route';
 
 const RANGES = { '1h': 3600, '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 } as const;
@@ -61,7 +62,7 @@ export const machineMonitoringRoutes: RoutePlugin = (app, ctx) => {
     route(
       'Turn monitoring of a machine on or off; gather over SSH (/proc) or from node_exporter',
       may('machines', 'edit', byId),
-      { params: IdParams, body: MachineMonitoringRequest, response: { 200: MachineMonitoring } },
+      changeById(MachineMonitoringRequest, MachineMonitoring),
     ),
     async (request) => setMachineMonitoring(ctx, orgActorOf(request), request.params.id, request.body),
   );

@@ -4,6 +4,7 @@ import type { RoutePlugin } from '../../context';
 import { byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
 import { oneInOrg } from '../../http/in-org';
+import { changeById } from '../../http/reply';
 import { route } from '../../http/route';
 
 /** The key, user and port a machine is logged in to with. */
@@ -22,7 +23,7 @@ export const machineSshRoutes: RoutePlugin = (app, { db }) => {
     route(
       'Associate a key, a user and a port with a machine (null clears one)',
       may('machines', 'edit', byId),
-      { params: IdParams, body: MachineSshRequest, response: { 200: MachineSsh } },
+      changeById(MachineSshRequest, MachineSsh),
     ),
     async (request) => setMachineSsh(db, orgActorOf(request), request.params.id, request.body),
   );

@@ -25,11 +25,12 @@ import {
   closeReason,
   holderOf,
 } from '../../events/socket-access';
-import { byId, may } from '../../http/authz';
+import { adminsCan, byId, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
 import { upgradeRequired } from '../../http/errors';
 import { itemsInOrg } from '../../http/in-org';
 import { OpenCounts } from '../../http/open-counts';
+import { changeById } from '../../http/reply';
 import { route } from '../../http/route';
 
 const PING_MS = 25_000;
@@ -202,11 +203,8 @@ export const terminalRoutes: RoutePlugin = (app, ctx) => {
     '/:id/host-keys/accept',
     route(
       "Accept a machine's changed host key (admins): later connections expect this fingerprint",
-      [
-        { kind: 'machines', action: 'edit', target: byId },
-        { role: 'admin', doing: 'accept changed host keys' },
-      ],
-      { params: IdParams, body: AcceptHostKeyRequest, response: { 200: HostKey } },
+      [{ kind: 'machines', action: 'edit', target: byId }, adminsCan('accept changed host keys')],
+      changeById(AcceptHostKeyRequest, HostKey),
     ),
     async (request) => acceptHostKey(db, orgActorOf(request), request.params.id, request.body),
   );

@@ -15,4 +15,5 @@ export * from './api/teams';
 export * from './authz';
 export * from './destinations';
 export * from './provider';
+export * from './provider-module';
 export * from './tags';

@@ -33,7 +33,8 @@ FROM node:22-bookworm-slim AS runtime
 # Fewer malloc arenas: noticeably lower resident memory for a Node service, no measurable cost.
 ENV NODE_ENV=production OVERCAST_SETTINGS_DIR=/app/settings MALLOC_ARENA_MAX=2
 # openssh-client: KVM hosts are driven with virsh over ssh; tini reaps and forwards signals.
-RUN apt-get update && apt-get install -y --no-install-recommends tini openssh-client \
+# ansible: the worker runs `ansible` scripts with Debian's ansible-playbook (ssh is its transport).
+RUN apt-get update && apt-get install -y --no-install-recommends tini openssh-client ansible \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/package.json ./

@@ -14,8 +14,16 @@ export const ScriptParameter = Strict({
 });
 export type ScriptParameter = Static<typeof ScriptParameter>;
 
-export const ScriptKind = T.Union([T.Literal('shell'), T.Literal('executable')], {
-  description: 'shell: run by /bin/sh; executable: run as a file, its shebang line picks the interpreter',
+export const ScriptKind = T.Union([T.Literal('shell'), T.Literal('executable'), T.Literal('ansible')], {
+  description:
+    'shell: run by /bin/sh; executable: run as a file, its shebang line picks the interpreter; ansible: the body is a playbook the worker runs with ansible-playbook against all the targets at once',
+});
+export type ScriptKind = Static<typeof ScriptKind>;
+
+/** An ansible script's requirements file (YAML: `collections:`), null for none. */
+const Requirements = T.Union([T.Null(), T.String({ maxLength: 65_536 })], {
+  description:
+    "ansible only: a requirements file naming collections the playbook needs; each must already be installed with the worker's Ansible (nothing is downloaded)",
 });
 
 export const Script = T.Object({
@@ -26,6 +34,7 @@ export const Script = T.Object({
   version: T.Integer({ description: 'The current version' }),
   body: T.String(),
   parameters: T.Array(ScriptParameter),
+  requirements: T.Union([T.Null(), T.String()]),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });
@@ -44,6 +53,7 @@ export const CreateScriptRequest = Strict({
   kind: T.Optional(ScriptKind),
   body: ScriptBody,
   parameters: T.Optional(ScriptParameters),
+  requirements: T.Optional(Requirements),
 });
 export type CreateScriptRequest = Static<typeof CreateScriptRequest>;
 
@@ -53,6 +63,7 @@ export const UpdateScriptRequest = Strict({
   kind: T.Optional(ScriptKind),
   body: T.Optional(ScriptBody),
   parameters: T.Optional(ScriptParameters),
+  requirements: T.Optional(Requirements),
 });
 export type UpdateScriptRequest = Static<typeof UpdateScriptRequest>;
 
@@ -60,6 +71,7 @@ export const ScriptVersion = T.Object({
   version: T.Integer(),
   body: T.String(),
   parameters: T.Array(ScriptParameter),
+  requirements: T.Union([T.Null(), T.String()]),
   createdAt: IsoDateTime,
 });
 export const ScriptVersionList = T.Object({ items: T.Array(ScriptVersion) });

@@ -10,6 +10,7 @@ import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { DomainError } from '../errors';
 import { repos } from '../repositories';
+import { checkPlaybook, parseRequirements } from './ansible/playbook';
 
 /** A shebang line: an executable script must say which interpreter runs it. */
 const SHEBANG = /^#!\s*\/\S+/;
@@ -24,6 +25,50 @@ function checkBody(kind: string, body: string): void {
       'An executable script must start with a shebang line naming its interpreter, e.g. "#!/usr/bin/env python3".',
     );
   }
+  if (kind === 'ansible') checkPlaybook(body);
+}
+
+/** The requirements file as stored: only ansible scripts have one, and it must parse. */
+function checkRequirements(kind: string, requirements: string | null): string | null {
+  const text = requirements?.trim() ? requirements : null;
+  if (text === null) return null;
+  if (kind !== 'ansible') {
+    throw new DomainError(
+      'invalid',
+      'validation_failed',
+      'Only ansible scripts have a requirements file; remove it or pick the ansible kind.',
+      'body.requirements',
+    );
+  }
+  if (text.includes('\0'))
+    throw new DomainError(
+      'invalid',
+      'validation_failed',
+      'The requirements file contains a NUL byte.',
+      'body.requirements',
+    );
+  parseRequirements(text);
+  return text;
+}
+
+/**
+ * A playbook runs on the worker as well as on the machines (lookups, `delegate_to: localhost`
+ * and templates read the worker's files), so writing one is trusted like administering the
+ * organization: only owners and admins save ansible scripts. Running one is authorized per
+ * machine as for any script.
+ */
+async function mayWriteAnsible(db: Database, actor: OrgActor): Promise<void> {
+  const membership = actor.userId
+    ? await db.prisma.membership.findUnique({
+        where: { organizationId_userId: { organizationId: actor.organizationId, userId: actor.userId } },
+      })
+    : null;
+  if (membership?.role === 'owner' || membership?.role === 'admin') return;
+  throw new DomainError(
+    'forbidden',
+    'forbidden',
+    'Only owners and admins may write ansible scripts: a playbook also runs on the worker. Ask an admin to save it.',
+  );
 }
 
 function checkParameters(parameters: ScriptParameter[]): void {
@@ -50,6 +95,7 @@ export function scriptView(s: ScriptWithVersion): ScriptView {
     version: s.currentVersion,
     body: current?.body ?? '',
     parameters: (current?.parameters ?? []) as ScriptParameter[],
+    requirements: current?.requirements ?? null,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
@@ -92,6 +138,8 @@ export async function createScript(
   const parameters = req.parameters ?? [];
   checkBody(kind, req.body);
   checkParameters(parameters);
+  const requirements = checkRequirements(kind, req.requirements ?? null);
+  if (kind === 'ansible') await mayWriteAnsible(db, actor);
   let id: string;
   try {
     id = await db.prisma.$transaction(async (tx) => {
@@ -105,7 +153,13 @@ export async function createScript(
         },
       });
       await tx.scriptVersion.create({
-        data: { scriptId: script.id, version: 1, body: req.body, parameters: parameters as object[] },
+        data: {
+          scriptId: script.id,
+          version: 1,
+          body: req.body,
+          parameters: parameters as object[],
+          requirements,
+        },
       });
       return script.id;
     });
@@ -135,16 +189,22 @@ export async function updateScript(
   const parameters = req.parameters ?? before.parameters;
   checkBody(kind, body);
   checkParameters(parameters);
+  const requirements = checkRequirements(
+    kind,
+    req.requirements !== undefined ? req.requirements : before.requirements,
+  );
   const newVersion =
     body !== before.body ||
     kind !== before.kind ||
+    requirements !== before.requirements ||
     JSON.stringify(parameters) !== JSON.stringify(before.parameters);
+  if (newVersion && (kind === 'ansible' || before.kind === 'ansible')) await mayWriteAnsible(db, actor);
   const version = newVersion ? before.version + 1 : before.version;
   try {
     await db.prisma.$transaction(async (tx) => {
       if (newVersion) {
         await tx.scriptVersion.create({
-          data: { scriptId: id, version, body, parameters: parameters as object[] },
+          data: { scriptId: id, version, body, parameters: parameters as object[], requirements },
         });
       }
       await tx.script.update({
@@ -205,6 +265,7 @@ export async function listScriptVersions(
     version: v.version,
     body: v.body,
     parameters: v.parameters as ScriptParameter[],
+    requirements: v.requirements,
     createdAt: v.createdAt.toISOString(),
   }));
 }

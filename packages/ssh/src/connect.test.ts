@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
 import { connectSsh, type SshConnectOptions } from './connection';
@@ -45,9 +47,16 @@ async function tcpServer(behave: (socket: import('node:net').Socket) => void): P
 describe('connectSsh', () => {
   it('logs in with a key and reports the host key it saw (first use)', async () => {
     const conn = await connectSsh(base());
+    // The key itself, as another SSH client's known_hosts would hold it, and where it was seen.
+    const publicKey = readFileSync(join(sshd.dir, 'ssh_host_ed25519_key.pub'), 'utf8')
+      .split(' ')
+      .slice(0, 2)
+      .join(' ');
     expect(conn.hostKey).toEqual({
       algorithm: 'ssh-ed25519',
       fingerprint: sshd.hostKeyFingerprint,
+      publicKey,
+      address: sshd.host,
       firstUse: true,
     });
     const result = await conn.exec('echo "$USER"');

@@ -53,6 +53,10 @@ export interface HostKeyInfo {
   /** The key's algorithm, e.g. "ssh-ed25519". */
   algorithm: string;
   fingerprint: string;
+  /** The key itself as a known_hosts line has it ("ssh-ed25519 AAAA..."), for other SSH clients. */
+  publicKey: string;
+  /** The address the session went to (what `host` resolved to through `lookup`). */
+  address: string;
   /** True when no fingerprint was expected, so this key was trusted on first use. */
   firstUse: boolean;
 }
@@ -289,7 +293,7 @@ export function connectSsh(options: SshConnectOptions): Promise<SshConnection> {
     };
     const where = options.host.includes(':') ? `[${options.host}]:${port}` : `${options.host}:${port}`;
     const client = new ssh2.Client();
-    let seen: { algorithm: string; fingerprint: string } | undefined;
+    let seen: { algorithm: string; fingerprint: string; publicKey: string; address: string } | undefined;
     let mismatch: SshError | undefined;
     let settled = false;
 
@@ -311,7 +315,7 @@ export function connectSsh(options: SshConnectOptions): Promise<SshConnection> {
       if (settled) return;
       settled = true;
       options.signal?.removeEventListener('abort', onAbort);
-      const hostKey = { ...(seen as { algorithm: string; fingerprint: string }), firstUse: !expected };
+      const hostKey = { ...(seen as NonNullable<typeof seen>), firstUse: !expected };
       resolve(new SshConnection(client, options.host, port, options.username, hostKey));
     });
 
@@ -331,7 +335,8 @@ export function connectSsh(options: SshConnectOptions): Promise<SshConnection> {
           keepaliveCountMax: options.keepaliveCountMax ?? 4,
           hostVerifier: (raw: Buffer) => {
             const fingerprint = fingerprintOf(raw);
-            seen = { algorithm: keyAlgorithmOf(raw), fingerprint };
+            const algorithm = keyAlgorithmOf(raw);
+            seen = { algorithm, fingerprint, publicKey: `${algorithm} ${raw.toString('base64')}`, address };
             if (expected && fingerprint !== expected) {
               mismatch = new SshError(
                 'host-key-mismatch',

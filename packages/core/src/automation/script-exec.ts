@@ -1,20 +1,26 @@
 import { setMaxListeners } from 'node:events';
-import { StringDecoder } from 'node:string_decoder';
-import type { StreamEvent } from '@overcast/contracts';
-import type { Cloud, Machine } from '@overcast/db';
+import type { Cloud } from '@overcast/db';
 import type { Runtime } from '@overcast/runtime';
-import { commandLine, type SshConnection, SshError } from '@overcast/ssh';
+import { commandLine, type SshConnection } from '@overcast/ssh';
 import { machinesAllowed, notAllowedReason, onBehalfOf } from '../authz';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
 import { runInContainer } from '../ssh-access/container-exec';
-import { type KeyLoader, keyLoader, machineLogin } from '../ssh-access/login';
 import { openRouteSsh } from '../ssh-access/open';
-import { type MachineRoute, machineRoute } from '../ssh-access/route';
+import type { MachineRoute } from '../ssh-access/route';
+import { runPlaybook } from './ansible/run';
+import { connectMessage, RunLookups } from './run-lookups';
+import {
+  Capture,
+  LiveOutput,
+  type Outcome,
+  type RunContext,
+  type ScriptExecRuntime,
+  type TargetRow,
+} from './script-output';
 import { enqueueScriptRun } from './script-run';
 
-/** Runs scripts on machines (SSH, engine exec), records their output and streams it live. */
-export type ScriptExecRuntime = Pick<Runtime, 'db' | 'box' | 'redis' | 'settings' | 'logger'>;
+export type { ScriptExecRuntime } from './script-output';
 
 /**
  * The one command the platform sends: a fixed line, with nothing of the script or its parameters
@@ -41,151 +47,6 @@ export function scriptArgv(kind: string): string[] {
 
 /** The body as sent on stdin, ending in a newline. */
 const scriptInput = (body: string) => (body.endsWith('\n') ? body : `${body}\n`);
-
-/** How often live output is pushed to browsers, per machine. */
-const FLUSH_MS = 100;
-
-type TargetRow = { id: string; machineId: string; machineName: string; status: string };
-
-/** Keeps at most `max` bytes of a stream, noting how much was dropped. */
-class Capture {
-  private readonly parts: Buffer[] = [];
-  private size = 0;
-  dropped = 0;
-  constructor(private readonly max: number) {}
-  add(chunk: Buffer): void {
-    const room = this.max - this.size;
-    if (room <= 0) {
-      this.dropped += chunk.length;
-      return;
-    }
-    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    this.parts.push(kept);
-    this.size += kept.length;
-    this.dropped += chunk.length - kept.length;
-  }
-  text(): string {
-    // Postgres text cannot hold NUL.
-    const s = Buffer.concat(this.parts).toString('utf8').replaceAll('\0', '');
-    return this.dropped > 0 ? `${s}\n[output truncated: ${this.dropped} more bytes were dropped]\n` : s;
-  }
-}
-
-/** Batches live output so a chatty script sends a few events a second, not one per write. */
-class LiveOutput {
-  private pending: { stream: 'stdout' | 'stderr'; text: string }[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  /** Bytes streamed so far; past the kept-output limit browsers get no more than the record keeps. */
-  private sent = { stdout: 0, stderr: 0 };
-  /** A character split across two chunks is sent whole, with the second. */
-  private decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
-  constructor(
-    private readonly runtime: ScriptExecRuntime,
-    private readonly organizationId: string,
-    private readonly ids: { runId: string; targetId: string; machineId: string },
-    private readonly maxBytes: number,
-  ) {}
-  push(stream: 'stdout' | 'stderr', chunk: Buffer): void {
-    const room = this.maxBytes - this.sent[stream];
-    if (room <= 0) return;
-    const data = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    this.sent[stream] += data.length;
-    const text = this.decoders[stream].write(data);
-    if (!text) return;
-    const last = this.pending.at(-1);
-    if (last?.stream === stream) last.text += text;
-    else this.pending.push({ stream, text });
-    this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
-  }
-  async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    const events: StreamEvent[] = batch.map((b) => ({
-      type: 'script.output',
-      ...this.ids,
-      stream: b.stream,
-      data: b.text,
-    }));
-    await publishEvents(this.runtime.redis, this.organizationId, events).catch(() => {});
-  }
-}
-
-interface Outcome {
-  status: 'succeeded' | 'failed' | 'timed_out' | 'skipped';
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  error: string | null;
-}
-
-function connectMessage(err: unknown, where: string): string {
-  if (!(err instanceof SshError)) return `Could not connect to ${where}: ${(err as Error)?.message ?? err}`;
-  if (err.kind === 'auth') {
-    return `${where} refused the login. Check the user name and that the key's public half is in the user's ~/.ssh/authorized_keys.`;
-  }
-  if (err.kind === 'host-key-mismatch') {
-    return `${err.message} The script was not run; an admin can accept the new key from the machine's terminal.`;
-  }
-  return err.message;
-}
-
-interface RunContext {
-  organizationId: string;
-  runId: string;
-  kind: string;
-  body: string;
-  params: Record<string, string>;
-  timeoutMs: number;
-  maxBytes: number;
-  signal: AbortSignal;
-}
-
-/**
- * What every machine of a run needs from the database, loaded once per run: the machines, their
- * clouds, host keys, and each SSH key decrypted once (a 200-machine run is not 1,000 queries).
- */
-class RunLookups {
-  private machines = new Map<string, Machine>();
-  private clouds = new Map<string, Cloud>();
-  private hostKeys = new Map<string, { fingerprint: string; algorithm: string }>();
-  private keys: KeyLoader | null = null;
-
-  constructor(private readonly runtime: ScriptExecRuntime) {}
-
-  async load(organizationId: string, machineIds: string[]): Promise<void> {
-    const { prisma } = this.runtime.db;
-    this.keys = keyLoader(this.runtime, organizationId);
-    const machines = await prisma.machine.findMany({ where: { id: { in: machineIds }, organizationId } });
-    for (const m of machines) this.machines.set(m.id, m);
-    const cloudIds = [...new Set(machines.map((m) => m.cloudId))];
-    for (const c of await prisma.cloud.findMany({ where: { id: { in: cloudIds }, organizationId } }))
-      this.clouds.set(c.id, c);
-    const pins = await prisma.hostKey.findMany({ where: { machineId: { in: machineIds }, organizationId } });
-    for (const k of pins) this.hostKeys.set(`${k.machineId}|${k.host}|${k.port}`, k);
-  }
-
-  machine = (id: string) => this.machines.get(id);
-
-  cloud = (machine: Machine) => this.clouds.get(machine.cloudId);
-
-  /** How the machine is reached; a DomainError says why it cannot be. */
-  route(machine: Machine): MachineRoute {
-    const cloud = this.clouds.get(machine.cloudId);
-    if (!cloud) throw new DomainError('not_found', 'cloud_not_found', 'The machine’s cloud was not found.');
-    return machineRoute(machine, cloud);
-  }
-
-  pinned = (machineId: string, host: string, port: number) =>
-    this.hostKeys.get(`${machineId}|${host}|${port}`);
-
-  login(machine: Machine) {
-    const cloud = this.clouds.get(machine.cloudId);
-    return cloud && this.keys ? machineLogin(this.runtime.box, machine, cloud, this.keys) : null;
-  }
-}
 
 /** Runs the script on one machine; every failure becomes this machine's outcome, never the run's. */
 async function runOnMachine(
@@ -409,6 +270,7 @@ export async function executeScriptRun(
     runId,
     kind: version?.script.kind ?? 'shell',
     body: version?.body ?? '',
+    requirements: version?.requirements ?? null,
     params: run.parameters as Record<string, string>,
     timeoutMs: run.timeoutSeconds * 1000,
     maxBytes: runtime.settings.automation.scriptMaxOutputKiB * 1024,
@@ -432,48 +294,71 @@ export async function executeScriptRun(
       },
     ]).catch(() => {});
   };
-  let next = 0;
-  const lane = async () => {
-    while (next < targets.length) {
-      const target = targets[next++]!;
-      let outcome: Outcome;
-      try {
-        outcome = !allowed.has(target.machineId)
-          ? { status: 'skipped', exitCode: null, stdout: '', stderr: '', error: refused }
-          : version
-            ? await runOnMachine(runtime, ctx, lookups, target)
-            : {
-                status: 'failed',
-                exitCode: null,
-                stdout: '',
-                stderr: '',
-                error: 'The script version is gone.',
-              };
-      } catch (err) {
-        runtime.logger.warn(
-          { err: (err as Error).message, runId, machineId: target.machineId },
-          'script target failed',
-        );
-        outcome = {
-          status: 'failed',
-          exitCode: null,
-          stdout: '',
-          stderr: '',
-          error: `The run failed here: ${(err as Error).message}`,
-        };
-      }
-      // The lane moves on to its next machine while the record is written.
-      writes.push(
-        finish(target, outcome).catch((err) =>
-          runtime.logger.warn({ err: (err as Error).message, runId }, 'could not record a script result'),
-        ),
+  if (ctx.kind === 'ansible' && version) {
+    // One ansible-playbook for every machine the person may run it on; the rest are skipped.
+    const skipped: Outcome = { status: 'skipped', exitCode: null, stdout: '', stderr: '', error: refused };
+    await Promise.all(targets.filter((t) => !allowed.has(t.machineId)).map((t) => finish(t, skipped)));
+    const runnable = targets.filter((t) => allowed.has(t.machineId));
+    let outcomes: Map<TargetRow, Outcome>;
+    try {
+      outcomes = await runPlaybook(runtime, ctx, lookups, runnable);
+    } catch (err) {
+      // The worker itself failed (its temp dir, say): every machine says so, none is left running.
+      runtime.logger.warn({ err: (err as Error).message, runId }, 'playbook run failed');
+      const error = `The playbook could not be run: ${(err as Error).message}`;
+      outcomes = new Map(
+        runnable.map((t) => [t, { status: 'failed', exitCode: null, stdout: '', stderr: '', error }]),
       );
     }
-  };
-  const writes: Promise<void>[] = [];
-  const lanes = Math.min(runtime.settings.automation.scriptConcurrency, targets.length);
-  await Promise.all(Array.from({ length: lanes }, lane));
-  await Promise.all(writes);
+    await Promise.all([...outcomes].map(([target, outcome]) => finish(target, outcome)));
+  } else {
+    await runEachMachine();
+  }
+  /** Shell and executable scripts: each machine on its own, a few at a time. */
+  async function runEachMachine() {
+    let next = 0;
+    const lane = async () => {
+      while (next < targets.length) {
+        const target = targets[next++]!;
+        let outcome: Outcome;
+        try {
+          outcome = !allowed.has(target.machineId)
+            ? { status: 'skipped', exitCode: null, stdout: '', stderr: '', error: refused }
+            : version
+              ? await runOnMachine(runtime, ctx, lookups, target)
+              : {
+                  status: 'failed',
+                  exitCode: null,
+                  stdout: '',
+                  stderr: '',
+                  error: 'The script version is gone.',
+                };
+        } catch (err) {
+          runtime.logger.warn(
+            { err: (err as Error).message, runId, machineId: target.machineId },
+            'script target failed',
+          );
+          outcome = {
+            status: 'failed',
+            exitCode: null,
+            stdout: '',
+            stderr: '',
+            error: `The run failed here: ${(err as Error).message}`,
+          };
+        }
+        // The lane moves on to its next machine while the record is written.
+        writes.push(
+          finish(target, outcome).catch((err) =>
+            runtime.logger.warn({ err: (err as Error).message, runId }, 'could not record a script result'),
+          ),
+        );
+      }
+    };
+    const writes: Promise<void>[] = [];
+    const lanes = Math.min(runtime.settings.automation.scriptConcurrency, targets.length);
+    await Promise.all(Array.from({ length: lanes }, lane));
+    await Promise.all(writes);
+  }
   const failed = await db.prisma.scriptRunTarget.count({ where: { runId, status: { not: 'succeeded' } } });
   const status = failed === 0 ? 'succeeded' : 'failed';
   await db.prisma.scriptRun.update({ where: { id: runId }, data: { status, finishedAt: new Date() } });

@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import layout from '../ui/layout.module.css';
 import styles from './automation.module.css';
-import { type TokenKind, tokenize } from './highlight';
+import { type TokenKind, tokenize, tokenizeYaml } from './highlight';
 
 const CLASS: Record<TokenKind, string | undefined> = {
   comment: styles.tComment,
@@ -18,11 +18,16 @@ export function ScriptEditor({
   onChange,
   label,
   readOnly = false,
+  language = 'shell',
+  testId = 'script-editor',
 }: {
   value: string;
   onChange: (value: string) => void;
   label: string;
   readOnly?: boolean;
+  /** How it is coloured: a shell script, or YAML (a playbook, a requirements file). */
+  language?: 'shell' | 'yaml';
+  testId?: string;
 }) {
   const id = useId();
   return (
@@ -32,7 +37,7 @@ export function ScriptEditor({
       </label>
       <div className={styles.editor}>
         <pre className={styles.editorLayer} aria-hidden="true">
-          {tokenize(value).map((t, i) => (
+          {(language === 'yaml' ? tokenizeYaml : tokenize)(value).map((t, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: tokens have no identity beyond their place
             <span key={i} className={CLASS[t.kind]}>
               {t.text}
@@ -49,7 +54,7 @@ export function ScriptEditor({
           spellCheck={false}
           autoCapitalize="off"
           autoComplete="off"
-          data-testid="script-editor"
+          data-testid={testId}
           onChange={(e) => onChange(e.target.value)}
         />
       </div>

@@ -33,13 +33,21 @@ import { ScriptEditor } from './ScriptEditor';
 const NEW_BODY =
   '#!/bin/sh\n# Parameters arrive as environment variables, e.g. $NAME.\nset -eu\necho "hello from $(hostname)"\n';
 
+const NEW_PLAYBOOK =
+  '# Runs on every target at once; parameters arrive as variables, e.g. {{ NAME }}.\n- hosts: all\n  tasks:\n    - name: say hello\n      ansible.builtin.debug:\n        msg: "hello from {{ inventory_hostname }}"\n';
+
 interface Draft {
   name: string;
   description: string;
-  kind: 'shell' | 'executable';
+  kind: 'shell' | 'executable' | 'ansible';
   body: string;
   parameters: ScriptParameter[];
+  /** An ansible script's requirements file; empty for none. */
+  requirements: string;
 }
+
+/** A kind change on an untouched new script swaps in that kind's example. */
+const exampleFor = (kind: Draft['kind']) => (kind === 'ansible' ? NEW_PLAYBOOK : NEW_BODY);
 
 const draftOf = (s: Script | null): Draft =>
   s
@@ -49,8 +57,9 @@ const draftOf = (s: Script | null): Draft =>
         kind: s.kind as Draft['kind'],
         body: s.body,
         parameters: s.parameters,
+        requirements: s.requirements ?? '',
       }
-    : { name: '', description: '', kind: 'shell', body: NEW_BODY, parameters: [] };
+    : { name: '', description: '', kind: 'shell', body: NEW_BODY, parameters: [], requirements: '' };
 
 export function ScriptsPage() {
   const scripts = useQuery(scriptsQuery);
@@ -66,7 +75,7 @@ export function ScriptsPage() {
   return (
     <Page
       title="Scripts"
-      description="Shell scripts to run on one machine or many at once."
+      description="Shell scripts and Ansible playbooks to run on one machine or many at once."
       actions={newButton}
     >
       {scripts.isError ? (
@@ -141,7 +150,11 @@ function ScriptDetail({
   const dirty = JSON.stringify(draft) !== JSON.stringify(draftOf(script));
   const save = useResourceMutation({
     mutationFn: () => {
-      const body = { ...draft, name: draft.name.trim() };
+      const body = {
+        ...draft,
+        name: draft.name.trim(),
+        requirements: draft.kind === 'ansible' && draft.requirements.trim() ? draft.requirements : null,
+      };
       return script ? updateScript(script.id, body) : createScript(body);
     },
     invalidates: [automationKeys.scripts],
@@ -204,10 +217,15 @@ function ScriptDetail({
               label="Kind"
               value={draft.kind}
               disabled={!canEdit}
-              onChange={(e) => setDraft({ ...draft, kind: e.target.value as Draft['kind'] })}
+              onChange={(e) => {
+                const kind = e.target.value as Draft['kind'];
+                const untouched = draft.body === NEW_BODY || draft.body === NEW_PLAYBOOK;
+                setDraft({ ...draft, kind, body: untouched ? exampleFor(kind) : draft.body });
+              }}
             >
               <option value="shell">Shell script (run by /bin/sh)</option>
               <option value="executable">Executable (its #! line picks the interpreter)</option>
+              <option value="ansible">Ansible playbook (run on all targets at once)</option>
             </SelectField>
           </div>
           <TextField
@@ -218,13 +236,33 @@ function ScriptDetail({
             onChange={(e) => setDraft({ ...draft, description: e.target.value })}
           />
           <ScriptEditor
-            label="Script"
+            label={draft.kind === 'ansible' ? 'Playbook' : 'Script'}
+            language={draft.kind === 'ansible' ? 'yaml' : 'shell'}
             value={draft.body}
             readOnly={!canEdit}
             onChange={(body) => setDraft({ ...draft, body })}
           />
+          {draft.kind === 'ansible' && (
+            <fieldset className={styles.fieldset}>
+              <legend>Requirements (optional): collections the playbook needs</legend>
+              <p className={layout.muted}>
+                Nothing is downloaded: each collection must already be installed with the worker's Ansible
+                (Debian's package ships the common ones, such as community.general).
+              </p>
+              <ScriptEditor
+                label="Requirements file"
+                language="yaml"
+                testId="requirements-editor"
+                value={draft.requirements}
+                readOnly={!canEdit}
+                onChange={(requirements) => setDraft({ ...draft, requirements })}
+              />
+            </fieldset>
+          )}
           <fieldset className={styles.fieldset}>
-            <legend>Parameters (passed as environment variables)</legend>
+            <legend>
+              Parameters (passed as {draft.kind === 'ansible' ? 'variables' : 'environment variables'})
+            </legend>
             <div className={layout.stackSmall}>
               {draft.parameters.map((p, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, names change as typed

@@ -77,3 +77,55 @@ export function tokenize(source: string): Token[] {
   if (text) out.push({ kind: 'text', text });
   return out;
 }
+
+/** "  - name:" / "hosts:" at the start of a line: the key, without its indent, dash and colon. */
+const YAML_KEY = /^(\s*(?:-\s+)?)([A-Za-z_][\w.-]*)(?=\s*:(?:\s|$))/;
+
+/**
+ * The same for a playbook or a requirements file (YAML): comments, quoted strings, keys, and
+ * Jinja expressions ("{{ var }}") as variables.
+ */
+export function tokenizeYaml(source: string): Token[] {
+  const out: Token[] = [];
+  const push = (kind: TokenKind, text: string) => {
+    if (!text) return;
+    const last = out.at(-1);
+    if (kind === 'text' && last?.kind === 'text') last.text += text;
+    else out.push({ kind, text });
+  };
+  for (const line of source.split(/(?<=\n)/)) {
+    let rest = line;
+    const key = YAML_KEY.exec(rest);
+    if (key) {
+      push('text', key[1]!);
+      push('keyword', key[2]!);
+      rest = rest.slice(key[0].length);
+    }
+    let i = 0;
+    while (i < rest.length) {
+      const c = rest[i]!;
+      const prev = i === 0 ? (key ? ':' : ' ') : rest[i - 1]!;
+      if (c === '#' && /\s/.test(prev)) {
+        const stop = rest.endsWith('\n') ? rest.length - 1 : rest.length;
+        push('comment', rest.slice(i, stop));
+        i = stop;
+      } else if (rest.startsWith('{{', i)) {
+        const end = rest.indexOf('}}', i + 2);
+        const stop = end === -1 ? rest.length : end + 2;
+        push('variable', rest.slice(i, stop));
+        i = stop;
+      } else if (c === '"' || c === "'") {
+        let j = i + 1;
+        while (j < rest.length && rest[j] !== c && rest[j] !== '\n')
+          j += c === '"' && rest[j] === '\\' ? 2 : 1;
+        const stop = Math.min(rest.length, j + 1);
+        push('string', rest.slice(i, stop));
+        i = stop;
+      } else {
+        push('text', c);
+        i += 1;
+      }
+    }
+  }
+  return out;
+}

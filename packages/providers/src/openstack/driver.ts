@@ -87,7 +87,7 @@ class OpenStackDriver implements UnregisteredDriver {
   }
 
   /** Flavor ids by name, for servers Nova describes by their flavor's name (microversion 2.47). */
-  private async flavorIds(signal: AbortSignal): Promise<Map<string, string>> {
+  private async flavorIds(signal?: AbortSignal): Promise<Map<string, string>> {
     if (!(await this.client.novaMicroversion(signal))) return new Map();
     const ids = new Map<string, string>();
     for await (const f of this.marked<OsWireFlavor>('compute', '/flavors/detail', 'flavors', signal))
@@ -221,7 +221,7 @@ class OpenStackDriver implements UnregisteredDriver {
       'GET',
       `/servers/${resourceId(id, 'server')}`,
     );
-    return toMachine(present(made?.server, PROVIDER, 'server'));
+    return toMachine(present(made?.server, PROVIDER, 'server'), await this.flavorIds());
   }
 
   async volumeAction(op: VolumeOperation): Promise<RemoteVolume | undefined> {

@@ -227,7 +227,23 @@ describe('OpenStack driver on the emulator', () => {
       kind: 'invalid',
       message: 'The requested availability zone is not available',
     });
+    const hostile = await d
+      .createMachine({
+        name: 'a\u0000b',
+        size: '1',
+        image: '0d3c4f7e-2b8a-4e4f-9b1e-6c9a3f1d2e01',
+        location: 'nova',
+      })
+      .catch((e) => e);
+    expect(hostile).toMatchObject({ kind: 'invalid', options: { status: 400 } });
+    expect(hostile.message).toMatch(/^Invalid input for field\/attribute name/);
     const before = sim.requestLog.length;
+    await expect(
+      d.createMachine({ name: 'x', size: '1', image: 'i', location: 'nova', tags: { k: 'v'.repeat(256) } }),
+    ).rejects.toMatchObject({
+      kind: 'invalid',
+      message: "The tag 'k' is longer than OpenStack's 255 characters.",
+    });
     await expect(d.machineAction('../servers', 'start')).rejects.toMatchObject({ kind: 'invalid' });
     await expect(d.machineAction('abc', 'rename', { name: ' ' })).rejects.toMatchObject({ kind: 'invalid' });
     await expect(d.volumeAction({ op: 'delete', volumeId: 'a/b' })).rejects.toMatchObject({

@@ -191,6 +191,7 @@ class OpenStackDriver implements UnregisteredDriver {
   async createMachine(spec: CreateMachineSpec): Promise<RemoteMachine> {
     if (!spec.size || !spec.image)
       throw new ProviderError('invalid', 'A server needs a flavor (size) and an image.');
+    const metadata = metadataOf(spec.tags);
     const keyName = spec.sshKey ? await ensureKeypair(this.client, spec.sshKey) : undefined;
     const { networkId } = this.client.config;
     // From microversion 2.37 Nova needs `networks`; "auto" is what older releases did unasked.
@@ -207,7 +208,7 @@ class OpenStackDriver implements UnregisteredDriver {
           imageRef: spec.image,
           availability_zone: spec.location || undefined,
           key_name: keyName,
-          metadata: metadataOf(spec.tags),
+          metadata,
           user_data: spec.userData ? Buffer.from(spec.userData).toString('base64') : undefined,
           networks,
         },

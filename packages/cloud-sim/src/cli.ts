@@ -1,4 +1,4 @@
-// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine, Hetzner Cloud, Linode, Vultr and Docker emulators on
+// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine, Hetzner Cloud, Linode, Vultr, OpenStack and Docker emulators on
 // fixed loopback ports for a demo or manual testing, and prints what to paste into "Add cloud".
 import { generateKeyPairSync } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -8,6 +8,7 @@ import { EC2_SIM_ACCESS_KEY_ID, EC2_SIM_SECRET_ACCESS_KEY, startEc2Sim } from '.
 import { startGceSim } from './gce/index';
 import { startHetznerSim } from './hetzner/index';
 import { startLinodeSim } from './linode/index';
+import { startOpenStackSim } from './openstack/index';
 import { startVultrSim } from './vultr/index';
 
 const { values } = parseArgs({
@@ -35,6 +36,7 @@ const doToken = 'dop_v1_overcast_demo_token';
 const hetznerToken = 'overcast-demo-hetzner-token';
 const linodeToken = 'overcast-demo-linode-token';
 const vultrToken = 'OVERCASTDEMOVULTRAPIKEY';
+const openstackUser = { name: 'demo', password: 'overcast-demo-openstack', domain: 'Default' };
 
 const ec2 = await startEc2Sim({ host, port: base, seed: machines });
 const digitalocean = await startDigitalOceanSim({
@@ -66,6 +68,12 @@ const vultr = await startVultrSim({
   host,
   port: base + 6,
   accounts: [{ token: vultrToken, instances: machines, namePrefix: 'demo' }],
+});
+const openstack = await startOpenStackSim({
+  host,
+  port: base + 7,
+  projects: [{ name: 'demo', servers: machines, namePrefix: 'demo' }],
+  users: [{ ...openstackUser, projects: ['demo'] }],
 });
 for (const image of ['alpine:3.20', 'nginx:1.27']) docker.engine.addImage(image);
 for (let i = 0; i < Math.min(machines, 200); i++) {
@@ -101,6 +109,9 @@ Linode           endpoint ${linode.url}
                  token ${linodeToken}
 Vultr            endpoint ${vultr.url}
                  API key ${vultrToken}
+OpenStack        auth URL ${openstack.authUrl}   region RegionOne
+                 user ${openstackUser.name}   password ${openstackUser.password}
+                 user domain ${openstackUser.domain}   project demo (domain Default)
 Compute Engine   endpoint ${gce.url}
                  service account key:
 ${JSON.stringify(serviceAccount)}
@@ -117,6 +128,8 @@ const stop = async () => {
     docker.close(),
     hetzner.close(),
     linode.close(),
+    vultr.close(),
+    openstack.close(),
   ]);
   process.exit(0);
 };

@@ -1,0 +1,275 @@
+// The Nova, Cinder and Glance routes of one project in one region.
+
+import { wholeNumber } from '../common/token-api';
+import { FLAVORS, IMAGES, ZONES } from './catalog';
+import { badRequest, itemNotFound, OsError } from './errors';
+import type { OsProject } from './project';
+import { imageJson, serverJson, volumeJson } from './render';
+
+export interface ServiceContext {
+  project: OsProject;
+  userId: string;
+  region: string;
+  service: 'compute' | 'volume' | 'image' | 'network';
+  /** The path below the service's root. */
+  rest: string;
+  method: string;
+  url: URL;
+  body: unknown;
+  /** The service's root as the client reached it, for links. */
+  origin: string;
+  /** The Nova microversion in force (null: 2.1 or a cloud without microversions). */
+  microversion: string | null;
+  microversions: boolean;
+}
+
+export interface Out {
+  status: number;
+  json?: unknown;
+}
+
+const ok = (json: unknown, status = 200): Out => ({ status, json });
+const notFound = () => new OsError(404, 'itemNotFound', 'The resource could not be found.');
+
+/**
+ * Nova's and Cinder's paging: `limit` (capped at 1000) and `marker`, the last id seen; a full
+ * page carries a `next` link.
+ */
+function page<T extends { id: string }>(
+  ctx: ServiceContext,
+  key: string,
+  base: string,
+  items: T[],
+  render: (t: T) => unknown,
+): Out {
+  const q = ctx.url.searchParams;
+  const limit = Math.min(
+    1000,
+    Math.max(
+      1,
+      wholeNumber(q.get('limit'), () => 1000),
+    ),
+  );
+  const marker = q.get('marker');
+  let start = 0;
+  if (marker) {
+    const at = items.findIndex((i) => i.id === marker);
+    if (at < 0) throw badRequest(`marker [${marker}] not found`);
+    start = at + 1;
+  }
+  const slice = items.slice(start, start + limit);
+  const full = slice.length === limit && start + limit < items.length;
+  const links = full
+    ? [{ rel: 'next', href: `${base}?limit=${limit}&marker=${slice.at(-1)!.id}` }]
+    : undefined;
+  return ok({ [key]: slice.map(render), ...(links ? { [`${key}_links`]: links } : {}) });
+}
+
+function compute(ctx: ServiceContext): Out {
+  const { project, region, method, origin } = ctx;
+  // Before microversions Nova is reached at /v2/{project_id}; with them at /v2.1.
+  const prefix = ctx.microversions ? /^\/v2\.1/ : new RegExp(`^/v2/${project.id}`);
+  if (!prefix.test(ctx.rest)) throw notFound();
+  const rest = ctx.rest.replace(prefix, '');
+  const root = `${origin}${ctx.microversions ? '/v2.1' : `/v2/${project.id}`}`;
+  const server = (s: Parameters<typeof serverJson>[0]) =>
+    serverJson(s, root, project.id, ctx.userId, ctx.microversion);
+  if (rest === '' || rest === '/') {
+    if (method !== 'GET') throw notFound();
+    return ok({
+      version: ctx.microversions
+        ? {
+            id: 'v2.1',
+            status: 'CURRENT',
+            version: '2.96',
+            min_version: '2.1',
+            updated: '2013-07-23T11:33:21Z',
+            links: [{ rel: 'self', href: `${root}/` }],
+          }
+        : {
+            id: 'v2.0',
+            status: 'SUPPORTED',
+            version: '',
+            min_version: '',
+            updated: '2011-01-21T11:33:21Z',
+            links: [{ rel: 'self', href: `${root}/` }],
+          },
+    });
+  }
+  if (rest === '/servers' && method === 'GET')
+    return page(ctx, 'servers', `${root}/servers`, project.listServers(region), (s) => ({
+      id: s.id,
+      name: s.name,
+      links: [],
+    }));
+  if (rest === '/servers/detail' && method === 'GET')
+    return page(ctx, 'servers', `${root}/servers/detail`, project.listServers(region), server);
+  if (rest === '/servers' && method === 'POST') {
+    const made = project.createServer(region, ctx.body, ctx.microversion);
+    return ok(
+      {
+        server: {
+          id: made.id,
+          links: [{ rel: 'self', href: `${root}/servers/${made.id}` }],
+          'OS-DCF:diskConfig': 'MANUAL',
+          security_groups: [{ name: 'default' }],
+          adminPass: 'sim-admin-pass',
+        },
+      },
+      202,
+    );
+  }
+  const serverPath = /^\/servers\/([^/]+)$/.exec(rest);
+  if (serverPath) {
+    const id = decodeURIComponent(serverPath[1]!);
+    if (method === 'GET') return ok({ server: server(project.server(region, id)) });
+    if (method === 'PUT') return ok({ server: server(project.rename(region, id, ctx.body)) });
+    if (method === 'DELETE') {
+      project.deleteServer(region, id);
+      return { status: 204 };
+    }
+  }
+  const actionPath = /^\/servers\/([^/]+)\/action$/.exec(rest);
+  if (actionPath && method === 'POST') {
+    project.serverAction(region, decodeURIComponent(actionPath[1]!), ctx.body);
+    return { status: 202 };
+  }
+  const attachmentsPath = /^\/servers\/([^/]+)\/os-volume_attachments$/.exec(rest);
+  if (attachmentsPath) {
+    const id = decodeURIComponent(attachmentsPath[1]!);
+    if (method === 'POST') {
+      const volume = project.attach(region, id, ctx.body);
+      return ok({
+        volumeAttachment: { id: volume.id, volumeId: volume.id, serverId: id, device: '/dev/vdb' },
+      });
+    }
+    if (method === 'GET') {
+      const s = project.server(region, id);
+      return ok({
+        volumeAttachments: s.volumeIds.map((v) => ({ id: v, volumeId: v, serverId: id, device: '/dev/vdb' })),
+      });
+    }
+  }
+  const attachmentPath = /^\/servers\/([^/]+)\/os-volume_attachments\/([^/]+)$/.exec(rest);
+  if (attachmentPath && method === 'DELETE') {
+    project.detach(region, decodeURIComponent(attachmentPath[1]!), decodeURIComponent(attachmentPath[2]!));
+    return { status: 202 };
+  }
+  if (rest === '/flavors/detail' && method === 'GET')
+    return page(ctx, 'flavors', `${root}/flavors/detail`, FLAVORS, (f) => ({
+      id: f.id,
+      name: f.name,
+      vcpus: f.vcpus,
+      ram: f.ram,
+      disk: f.disk,
+      swap: f.swap === 0 ? '' : f.swap,
+      'OS-FLV-EXT-DATA:ephemeral': f.ephemeral,
+      'OS-FLV-DISABLED:disabled': false,
+      'os-flavor-access:is_public': f.isPublic,
+      rxtx_factor: 1.0,
+      links: [{ rel: 'self', href: `${root}/flavors/${f.id}` }],
+      ...(ctx.microversion ? { description: null, extra_specs: {} } : {}),
+    }));
+  if (rest === '/os-availability-zone' && method === 'GET')
+    return ok({
+      availabilityZoneInfo: ZONES.map((z) => ({ zoneName: z, zoneState: { available: true }, hosts: null })),
+    });
+  if (rest === '/os-keypairs' && method === 'GET')
+    return ok({
+      keypairs: [...project.keypairs.values()].map((k) => ({
+        keypair: {
+          name: k.name,
+          public_key: k.publicKey,
+          fingerprint: k.fingerprint,
+          ...(ctx.microversion ? { type: 'ssh' } : {}),
+        },
+      })),
+    });
+  if (rest === '/os-keypairs' && method === 'POST') {
+    const k = project.importKeypair(ctx.body);
+    return ok(
+      { keypair: { name: k.name, public_key: k.publicKey, fingerprint: k.fingerprint, user_id: ctx.userId } },
+      ctx.microversion ? 201 : 200,
+    );
+  }
+  const keypairPath = /^\/os-keypairs\/([^/]+)$/.exec(rest);
+  if (keypairPath && method === 'GET') {
+    const k = project.keypair(decodeURIComponent(keypairPath[1]!));
+    return ok({
+      keypair: { name: k.name, public_key: k.publicKey, fingerprint: k.fingerprint, user_id: ctx.userId },
+    });
+  }
+  throw notFound();
+}
+
+function volume(ctx: ServiceContext): Out {
+  const { project, region, method } = ctx;
+  const prefix = `/v3/${project.id}`;
+  if (!ctx.rest.startsWith(prefix)) throw notFound();
+  const rest = ctx.rest.slice(prefix.length);
+  const root = `${ctx.origin}${prefix}`;
+  const render = (v: Parameters<typeof volumeJson>[0]) => volumeJson(v, project.id);
+  if (rest === '/volumes/detail' && method === 'GET')
+    return page(ctx, 'volumes', `${root}/volumes/detail`, project.listVolumes(region), render);
+  if (rest === '/volumes' && method === 'POST')
+    return ok({ volume: render(project.createVolume(region, ctx.body)) }, 202);
+  const volumePath = /^\/volumes\/([^/]+)$/.exec(rest);
+  if (volumePath) {
+    const id = decodeURIComponent(volumePath[1]!);
+    if (method === 'GET') return ok({ volume: render(project.volume(region, id)) });
+    if (method === 'DELETE') {
+      project.deleteVolume(region, id);
+      return { status: 202 };
+    }
+  }
+  throw new OsError(404, 'itemNotFound', 'The resource could not be found.');
+}
+
+/** Glance v2: `limit` and `marker`, and a `next` link relative to Glance's root while more remain. */
+function image(ctx: ServiceContext): Out {
+  if (ctx.rest !== '/v2/images' || ctx.method !== 'GET') {
+    if (/^\/v2\/images\/[^/]+$/.test(ctx.rest) && ctx.method === 'GET') {
+      const found = IMAGES.find((i) => `/v2/images/${i.id}` === ctx.rest);
+      if (found) return ok(imageJson(found, ctx.project.id));
+    }
+    // Glance's errors are plain words, not JSON.
+    throw new OsError(404, 'glance', 'The resource could not be found.');
+  }
+  const q = ctx.url.searchParams;
+  const limit = Math.min(
+    1000,
+    Math.max(
+      1,
+      wholeNumber(q.get('limit'), () => 25),
+    ),
+  );
+  const marker = q.get('marker');
+  const visible = IMAGES.filter((i) => i.visibility === 'public' || i.id.startsWith('4d8b'));
+  let start = 0;
+  if (marker) {
+    const at = visible.findIndex((i) => i.id === marker);
+    if (at < 0) throw itemNotFound(`Image ${marker} not found.`);
+    start = at + 1;
+  }
+  const slice = visible.slice(start, start + limit);
+  const more = start + limit < visible.length;
+  return ok({
+    images: slice.map((i) => imageJson(i, ctx.project.id)),
+    first: `/v2/images?limit=${limit}`,
+    schema: '/v2/schemas/images',
+    ...(more ? { next: `/v2/images?marker=${slice.at(-1)!.id}&limit=${limit}` } : {}),
+  });
+}
+
+export function serviceRoute(ctx: ServiceContext): Out {
+  switch (ctx.service) {
+    case 'compute':
+      return compute(ctx);
+    case 'volume':
+      return volume(ctx);
+    case 'image':
+      return image(ctx);
+    default:
+      throw notFound();
+  }
+}

@@ -1,0 +1,1 @@
+export { createOpenStackDriver, type OpenStackCredentials } from './driver';

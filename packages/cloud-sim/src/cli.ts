@@ -1,4 +1,4 @@
-// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine, Hetzner Cloud, Linode, Vultr and Docker emulators on
+// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine, Hetzner Cloud, Linode, Vultr, Proxmox VE and Docker emulators on
 // fixed loopback ports for a demo or manual testing, and prints what to paste into "Add cloud".
 import { generateKeyPairSync } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -8,6 +8,7 @@ import { EC2_SIM_ACCESS_KEY_ID, EC2_SIM_SECRET_ACCESS_KEY, startEc2Sim } from '.
 import { startGceSim } from './gce/index';
 import { startHetznerSim } from './hetzner/index';
 import { startLinodeSim } from './linode/index';
+import { startProxmoxSim } from './proxmox/index';
 import { startVultrSim } from './vultr/index';
 
 const { values } = parseArgs({
@@ -35,6 +36,8 @@ const doToken = 'dop_v1_overcast_demo_token';
 const hetznerToken = 'overcast-demo-hetzner-token';
 const linodeToken = 'overcast-demo-linode-token';
 const vultrToken = 'OVERCASTDEMOVULTRAPIKEY';
+const proxmoxTokenId = 'overcast@pve!demo';
+const proxmoxSecret = '0c7e5a52-5f4e-4b8e-9a55-6d1f3c2b9e10';
 
 const ec2 = await startEc2Sim({ host, port: base, seed: machines });
 const digitalocean = await startDigitalOceanSim({
@@ -66,6 +69,14 @@ const vultr = await startVultrSim({
   host,
   port: base + 6,
   accounts: [{ token: vultrToken, instances: machines, namePrefix: 'demo' }],
+});
+const proxmox = await startProxmoxSim({
+  host,
+  port: base + 7,
+  machines,
+  namePrefix: 'demo',
+  tokens: [{ id: proxmoxTokenId, secret: proxmoxSecret }],
+  users: [{ username: 'demo@pve', password: 'overcast-demo' }],
 });
 for (const image of ['alpine:3.20', 'nginx:1.27']) docker.engine.addImage(image);
 for (let i = 0; i < Math.min(machines, 200); i++) {
@@ -101,6 +112,9 @@ Linode           endpoint ${linode.url}
                  token ${linodeToken}
 Vultr            endpoint ${vultr.url}
                  API key ${vultrToken}
+Proxmox VE       endpoint ${proxmox.url}
+                 API token ${proxmoxTokenId}=${proxmoxSecret}   (or user demo@pve, password overcast-demo)
+                 certificate fingerprint ${proxmox.certificate.fingerprint}
 Compute Engine   endpoint ${gce.url}
                  service account key:
 ${JSON.stringify(serviceAccount)}
@@ -117,6 +131,7 @@ const stop = async () => {
     docker.close(),
     hetzner.close(),
     linode.close(),
+    proxmox.close(),
   ]);
   process.exit(0);
 };

@@ -5,4 +5,5 @@ export * from './ec2/index';
 export * from './gce/index';
 export * from './hetzner/index';
 export * from './linode/index';
+export * from './proxmox/index';
 export * from './vultr/index';

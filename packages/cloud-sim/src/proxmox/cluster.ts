@@ -370,8 +370,12 @@ export class PveCluster {
     );
   }
 
+  /** When set, every config update is refused with this message (a storage gone, a lock held elsewhere). */
+  refuseConfigUpdates: string | null = null;
+
   /** `PUT …/config`: applied at once, as Proxmox does for a synchronous update. */
   updateConfig(g: SimGuest, params: Record<string, string>): void {
+    if (this.refuseConfigUpdates) throw new PveError(500, this.refuseConfigUpdates);
     const errors: Record<string, string> = {};
     const allowed = new Set(
       g.type === 'qemu'

@@ -57,6 +57,8 @@ export interface ProxmoxSim extends RunningSim {
   readonly requestLog: PveRequestRecord[];
   /** The certificate being served; its fingerprint is what a user pastes. */
   readonly certificate: PveCertificate;
+  /** Forgets every ticket issued, as a ticket's two hours running out does. */
+  expireTickets(): void;
   /** Serves another certificate from now on (a renewal, or someone in the middle). */
   replaceCertificate(certificate: PveCertificate): void;
 }
@@ -293,6 +295,9 @@ export async function startProxmoxSim(options: ProxmoxSimOptions = {}): Promise<
     requestLog,
     get certificate() {
       return certificate;
+    },
+    expireTickets() {
+      tickets.clear();
     },
     replaceCertificate(next: PveCertificate) {
       certificate = next;

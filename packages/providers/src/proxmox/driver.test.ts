@@ -131,6 +131,19 @@ describe('Proxmox VE driver on the emulator', () => {
     expect(bad).toMatchObject({ kind: 'auth', message: 'authentication failure', options: { status: 401 } });
   });
 
+  it('logs in again when its ticket has run out, once', async () => {
+    const d = driver({ username: 'ops@pve', password: 'correct horse battery' });
+    await d.validate();
+    sim.expireTickets();
+    const before = sim.requestLog.length;
+    await expect(d.listLocations()).resolves.toHaveLength(3);
+    expect(sim.requestLog.slice(before).map((r) => `${r.method} ${r.path} ${r.user}`)).toEqual([
+      'GET /api2/json/nodes null',
+      'POST /api2/json/access/ticket ops@pve',
+      'GET /api2/json/nodes ops@pve',
+    ]);
+  });
+
   it('runs start, stop, reboot, rename and destroy as tasks and waits for them', async () => {
     const d = driver();
     await d.machineAction('106', 'stop');
@@ -199,6 +212,27 @@ describe('Proxmox VE driver on the emulator', () => {
     expect(String(guest.config.scsi0)).toMatch(new RegExp(`^local-lvm:vm-${made.externalId}-disk-0,`));
     const clone = [...sim.cluster.tasks.values()].find((t) => t.type === 'qmclone')!;
     expect(clone).toMatchObject({ id: '9000', exitstatus: 'OK', user: 'overcast@pve!inventory' });
+  });
+
+  it('removes the clone again when it cannot be set up, so a failed create leaves nothing', async () => {
+    const count = sim.cluster.guests.size;
+    sim.cluster.refuseConfigUpdates = "storage 'local-lvm' is not online";
+    try {
+      const err = await driver()
+        .createMachine({ name: 'half', size: '1c-1024m', image: '9001', location: 'pve3' })
+        .catch((e) => e);
+      expect(err).toMatchObject({
+        kind: 'invalid',
+        message: "storage 'local-lvm' is not online",
+        options: { status: 500 },
+      });
+    } finally {
+      sim.cluster.refuseConfigUpdates = null;
+    }
+    expect(sim.cluster.guests.size).toBe(count);
+    expect([...sim.cluster.guests.values()].some((g) => g.config.name === 'half')).toBe(false);
+    const destroyed = [...sim.cluster.tasks.values()].filter((t) => t.type === 'qmdestroy');
+    expect(destroyed.at(-1)).toMatchObject({ node: 'pve3', exitstatus: 'OK' });
   });
 
   it('refuses a create it cannot carry out before making anything', async () => {

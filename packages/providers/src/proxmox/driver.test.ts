@@ -2,7 +2,14 @@
 // the real client: inventory across nodes, pinning, both ways to log in, every action as a task,
 // clones, disks, and failures in Proxmox's words.
 
-import { type DriverInit, ProviderError, type RemoteMachine, type RemoteVolume } from '@overcast/contracts';
+import type { LookupFunction } from 'node:net';
+import {
+  type DriverInit,
+  OUTBOUND_REFUSED,
+  ProviderError,
+  type RemoteMachine,
+  type RemoteVolume,
+} from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePveCertificate, type ProxmoxSim, startProxmoxSim } from '../../../cloud-sim/src/proxmox/index';
 import { collect } from '../common/json-api';
@@ -314,6 +321,37 @@ describe('Proxmox VE driver on the emulator', () => {
       kind: 'invalid',
     });
     expect(all.every((v: RemoteVolume) => v.location !== null)).toBe(true);
+  });
+
+  it('resolves the node through the lookup it is given, and never connects where that refuses', async () => {
+    const asked: string[] = [];
+    const refuse: LookupFunction = (host, _options, callback) => {
+      asked.push(host);
+      callback(Object.assign(new Error(`${host} is not allowed`), { code: OUTBOUND_REFUSED }), '', 0);
+    };
+    const before = sim.knobs.requests;
+    const err = await createProxmoxDriver({
+      ...init(),
+      endpoint: `https://localhost:${sim.port}`,
+      lookup: refuse,
+    })
+      .validate()
+      .catch((e) => e);
+    expect(err).toMatchObject({ kind: 'unavailable', options: { code: OUTBOUND_REFUSED } });
+    // A refusal is a policy, not an outage: asked once, never retried, nothing sent.
+    expect(asked).toEqual(['localhost']);
+    expect(sim.knobs.requests).toBe(before);
+    const known: LookupFunction = (host, options, callback) => {
+      asked.push(host);
+      if ((options as { all?: boolean }).all)
+        (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [
+          { address: '127.0.0.1', family: 4 },
+        ]);
+      else callback(null, '127.0.0.1', 4);
+    };
+    const named = createProxmoxDriver({ ...init(), endpoint: `pve.cluster.test:${sim.port}`, lookup: known });
+    await expect(named.validate()).resolves.toBeUndefined();
+    expect(asked).toContain('pve.cluster.test');
   });
 
   it('lists sizes (built in and the cloud’s own), templates as images, nodes as locations', async () => {

@@ -159,7 +159,7 @@ class Driver implements ProxmoxDriver {
     }
   }
 
-  private config_(g: PveResource, signal?: AbortSignal) {
+  private guestConfig(g: PveResource, signal?: AbortSignal) {
     return this.api.request<Record<string, unknown> | null>('GET', this.path(g, '/config'), { signal });
   }
 
@@ -180,7 +180,7 @@ class Driver implements ProxmoxDriver {
   private async volumesOf(g: PveResource, signal?: AbortSignal): Promise<RemoteVolume[]> {
     let config: Record<string, unknown> | null;
     try {
-      config = await this.config_(g, signal);
+      config = await this.guestConfig(g, signal);
     } catch (err) {
       // Gone between the two calls: it has no disks any more.
       if (err instanceof ProviderError && err.kind === 'not-found') return [];
@@ -365,7 +365,7 @@ class Driver implements ProxmoxDriver {
     const guests = (await this.guests()).filter((g) => g.template !== 1);
     const candidates = owner ? guests.filter((g) => String(g.vmid) === owner) : guests;
     for (const guest of candidates) {
-      const disk = disksOf((await this.config_(guest)) ?? {}).find((d) => d.volid === volid);
+      const disk = disksOf((await this.guestConfig(guest)) ?? {}).find((d) => d.volid === volid);
       if (disk) return { guest, disk };
     }
     throw new ProviderError('not-found', `volume '${volid}' does not exist`);
@@ -382,7 +382,7 @@ class Driver implements ProxmoxDriver {
       );
     if (!disk.key.startsWith('unused'))
       throw new ProviderError('conflict', `volume '${volid}' is already attached as ${disk.key}`);
-    const config = (await this.config_(guest)) ?? {};
+    const config = (await this.guestConfig(guest)) ?? {};
     const prefix = guest.type === 'qemu' ? 'scsi' : 'mp';
     let n = guest.type === 'qemu' ? 1 : 0;
     while (`${prefix}${n}` in config) n++;

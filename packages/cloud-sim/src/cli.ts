@@ -1,4 +1,4 @@
-// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine, Hetzner Cloud, Linode, Vultr, OpenStack and Docker emulators on
+// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine, Hetzner Cloud, Linode, Vultr, OpenStack, Proxmox VE and Docker emulators on
 // fixed loopback ports for a demo or manual testing, and prints what to paste into "Add cloud".
 import { generateKeyPairSync } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -9,6 +9,7 @@ import { startGceSim } from './gce/index';
 import { startHetznerSim } from './hetzner/index';
 import { startLinodeSim } from './linode/index';
 import { startOpenStackSim } from './openstack/index';
+import { startProxmoxSim } from './proxmox/index';
 import { startVultrSim } from './vultr/index';
 
 const { values } = parseArgs({
@@ -37,6 +38,8 @@ const hetznerToken = 'overcast-demo-hetzner-token';
 const linodeToken = 'overcast-demo-linode-token';
 const vultrToken = 'OVERCASTDEMOVULTRAPIKEY';
 const openstackUser = { name: 'demo', password: 'overcast-demo-openstack', domain: 'Default' };
+const proxmoxTokenId = 'overcast@pve!demo';
+const proxmoxSecret = '0c7e5a52-5f4e-4b8e-9a55-6d1f3c2b9e10';
 
 const ec2 = await startEc2Sim({ host, port: base, seed: machines });
 const digitalocean = await startDigitalOceanSim({
@@ -75,6 +78,14 @@ const openstack = await startOpenStackSim({
   projects: [{ name: 'demo', servers: machines, namePrefix: 'demo' }],
   users: [{ ...openstackUser, projects: ['demo'] }],
 });
+const proxmox = await startProxmoxSim({
+  host,
+  port: base + 8,
+  machines,
+  namePrefix: 'demo',
+  tokens: [{ id: proxmoxTokenId, secret: proxmoxSecret }],
+  users: [{ username: 'demo@pve', password: 'overcast-demo' }],
+});
 for (const image of ['alpine:3.20', 'nginx:1.27']) docker.engine.addImage(image);
 for (let i = 0; i < Math.min(machines, 200); i++) {
   const c = docker.engine.createContainer({
@@ -112,6 +123,9 @@ Vultr            endpoint ${vultr.url}
 OpenStack        auth URL ${openstack.authUrl}   region RegionOne
                  user ${openstackUser.name}   password ${openstackUser.password}
                  user domain ${openstackUser.domain}   project demo (domain Default)
+Proxmox VE       endpoint ${proxmox.url}
+                 API token ${proxmoxTokenId}=${proxmoxSecret}   (or user demo@pve, password overcast-demo)
+                 certificate fingerprint ${proxmox.certificate.fingerprint}
 Compute Engine   endpoint ${gce.url}
                  service account key:
 ${JSON.stringify(serviceAccount)}
@@ -130,6 +144,7 @@ const stop = async () => {
     linode.close(),
     vultr.close(),
     openstack.close(),
+    proxmox.close(),
   ]);
   process.exit(0);
 };

@@ -6,4 +6,5 @@ export * from './gce/index';
 export * from './hetzner/index';
 export * from './linode/index';
 export * from './openstack/index';
+export * from './proxmox/index';
 export * from './vultr/index';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 // and the origin are beside them), kept in the repository so that tests need nothing beside it.
 const root = fileURLToPath(new URL('../fixtures/libcloud/', import.meta.url));
 
-export type LibcloudFixtureSet = 'ec2' | 'gce' | 'digitalocean_v2' | 'linode_v4' | 'vultr_v2';
+export type LibcloudFixtureSet = 'ec2' | 'gce' | 'digitalocean_v2' | 'linode_v4' | 'vultr_v2' | 'azure_arm';
 
 /** The folder of one provider's recorded responses. */
 export function libcloudFixtures(set: LibcloudFixtureSet): string {

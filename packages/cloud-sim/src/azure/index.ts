@@ -74,11 +74,15 @@ export async function startAzureSim(options: AzureSimOptions): Promise<AzureSim>
 
   const handler = (req: SimRequest): SimResponse => {
     state.timeline.settle();
+    // Links (token endpoint, nextLink, operations) name the host the client asked for, as Azure's do.
+    const here = /^[\w.-]+(:\d+)?$|^\[[\d:a-fA-F]+\](:\d+)?$/.test(req.headers.host ?? '')
+      ? `https://${req.headers.host}`
+      : origin;
     if (req.url.pathname === '/api/retail/prices') {
-      const url = new URL(req.url.pathname + req.url.search, origin);
+      const url = new URL(req.url.pathname + req.url.search, here);
       return retailPrices(url, pageSize);
     }
-    const signIn = login.handle(req, origin);
+    const signIn = login.handle(req, here);
     if (signIn) return signIn;
     if (!req.url.pathname.toLowerCase().startsWith('/subscriptions'))
       return armError(404, 'NotFound', `The requested path '${req.url.pathname}' was not found.`);
@@ -119,12 +123,12 @@ export async function startAzureSim(options: AzureSimOptions): Promise<AzureSim>
     const limitHeader = read
       ? 'x-ms-ratelimit-remaining-subscription-reads'
       : 'x-ms-ratelimit-remaining-subscription-writes';
-    const answer = arm(req, principal);
+    const answer = arm(req, principal, here);
     answer.headers = { ...answer.headers, [limitHeader]: String(budget - used) };
     return answer;
   };
 
-  const arm = (req: SimRequest, principal: Principal): SimResponse => {
+  const arm = (req: SimRequest, principal: Principal, here: string): SimResponse => {
     const path = req.url.pathname.replace(/\/+$/, '');
     const visible = principal.subscriptions
       .map((id) => state.subscriptions.get(id.toLowerCase()))
@@ -168,7 +172,7 @@ export async function startAzureSim(options: AzureSimOptions): Promise<AzureSim>
         state: 'Enabled',
       });
     }
-    return route({ state, principal, origin, pageSize }, req);
+    return route({ state, principal, origin: here, pageSize }, req);
   };
 
   const server = await startSimServer(handler, renderFault, {

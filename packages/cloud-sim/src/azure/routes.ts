@@ -403,6 +403,12 @@ function putNic(ctx: ArmContext, req: SimRequest, [sub, rg, name]: Params): SimR
   if (!b) return invalidBody();
   if (!state.hasResourceGroup(sub!, rg!))
     return armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
+  if (!NAME_RE.test(name!))
+    return armError(
+      400,
+      'InvalidResourceName',
+      `Resource name ${name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`,
+    );
   const config = b.properties?.ipConfigurations?.[0]?.properties;
   const subnet = config?.subnet?.id;
   if (typeof subnet !== 'string' || !/\/subnets\/[^/]+$/i.test(subnet))
@@ -435,6 +441,12 @@ function putPublicIp(ctx: ArmContext, req: SimRequest, [sub, rg, name]: Params):
   if (!b) return invalidBody();
   if (!state.hasResourceGroup(sub!, rg!))
     return armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
+  if (!NAME_RE.test(name!))
+    return armError(
+      400,
+      'InvalidResourceName',
+      `Resource name ${name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`,
+    );
   const pip = state.addPublicIp(sub!, rg!, name!, String(b.location ?? '').toLowerCase());
   return json(201, renderPublicIp(pip));
 }

@@ -15,6 +15,7 @@ import { NetworkManagementClient } from '@azure/arm-network';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { Pipeline } from '@azure/core-rest-pipeline';
 import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import { OUTBOUND_REFUSED, ProviderError } from '@overcast/contracts';
 import { withRetry } from '../common/retry';
 import { type AzureConfig, type AzureCredentials, PUBLIC_ARM } from './config';
 import { toProviderError } from './errors';
@@ -36,6 +37,7 @@ export class AzureApi {
   readonly subscriptions: SubscriptionClient;
   private readonly perSubscription = new Map<string, SubscriptionClients>();
   private readonly options: Record<string, unknown>;
+  private refusal: Error | null = null;
   readonly agent: https.Agent;
 
   constructor(
@@ -44,11 +46,19 @@ export class AzureApi {
     readonly config: AzureConfig,
     lookup?: LookupFunction,
   ) {
+    // MSAL reports a failed sign-in request without its cause; the guard's refusal is noted here
+    // so that it is what the caller hears (and it is never retried).
+    const resolve = lookup ?? dnsLookup;
+    const noting: LookupFunction = (hostname, options, callback) =>
+      resolve(hostname, options, ((err: NodeJS.ErrnoException | null, ...rest: unknown[]) => {
+        if (err && err.code === OUTBOUND_REFUSED) this.refusal = err;
+        (callback as (...args: unknown[]) => void)(err, ...rest);
+      }) as typeof callback);
     // One agent per cloud: its keep-alive sockets never serve another account.
     this.agent = new https.Agent({
       keepAlive: true,
       timeout: 5_000,
-      lookup: lookup ?? dnsLookup,
+      lookup: noting,
       ...(config.caCertificate ? { ca: config.caCertificate } : {}),
     });
     const pipeline = {
@@ -130,6 +140,13 @@ export class AzureApi {
         try {
           return await fn();
         } catch (err) {
+          const refusal = this.refusal;
+          this.refusal = null;
+          if (refusal)
+            throw new ProviderError('unavailable', `Azure unreachable: ${refusal.message}`, {
+              code: OUTBOUND_REFUSED,
+              cause: refusal,
+            });
           const id = (err as { request?: { requestId?: string } }).request?.requestId;
           throw toProviderError(err, this.config.requestTimeoutMs, id ? this.words.get(id) : undefined);
         }

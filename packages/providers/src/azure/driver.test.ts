@@ -267,6 +267,15 @@ describe('Azure driver on the emulator', () => {
     );
     expect(size.kind).toBe('invalid');
     expect(size.message).toContain("The value 'Huge' provided for the VM size is not valid.");
+    const nics = sim.state.nics.size;
+    for (const name of ['../x', 'a\u0000b', 'x'.repeat(65), 'ends-']) {
+      const hostile = await failure(
+        d.createMachine({ ...spec, name, image: 'Debian:debian-12:12-gen2:latest' }),
+      );
+      expect(hostile.kind).toBe('invalid');
+      expect(hostile.message).toContain('is not a valid Azure VM name');
+    }
+    expect(sim.state.nics.size).toBe(nics);
     const nowhere = await failure(
       driver().createMachine({ ...spec, image: 'Debian:debian-12:12-gen2:latest' }),
     );

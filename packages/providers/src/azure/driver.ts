@@ -19,6 +19,9 @@ import { parseId, sameId } from './ids';
 import { type NicAddresses, powerOf, toImage, toLocation, toMachine, toSize, toVolume } from './map';
 import { PriceBook } from './prices';
 
+/** Azure's rule for a Linux VM's name (it is also the computer name). */
+const VM_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9._-]{0,62}[a-zA-Z0-9_])?$/;
+
 /** Machine actions beyond the common five: deallocate releases the hardware and stops compute billing. */
 export const AZURE_EXTRA_ACTIONS = ['deallocate'] as const;
 
@@ -283,6 +286,12 @@ class AzureDriver implements UnregisteredDriver {
   }
 
   async createMachine(spec: CreateMachineSpec): Promise<RemoteMachine> {
+    // Checked before anything is made, so a refused name leaves no IP or NIC behind.
+    if (!VM_NAME.test(spec.name))
+      throw new ProviderError(
+        'invalid',
+        `'${spec.name}' is not a valid Azure VM name: 1 to 64 letters, digits, '-', '.' or '_', starting with a letter or digit and not ending with '.' or '-'.`,
+      );
     const urn = spec.image.split(':');
     if (urn.length !== 4 || urn.some((p) => p === ''))
       throw new ProviderError(

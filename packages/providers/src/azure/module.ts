@@ -161,7 +161,7 @@ export const azureModule = {
   },
   pricing: 'provider',
   docs: 'https://learn.microsoft.com/cli/azure/azure-cli-sp-tutorial-1',
-  check(creds) {
+  check(creds, _config) {
     const secret = typeof creds.clientSecret === 'string' && creds.clientSecret.trim() !== '';
     const cert = typeof creds.clientCertificate === 'string' && creds.clientCertificate.trim() !== '';
     if (!secret && !cert) return 'Give a client secret or a client certificate.';

@@ -47,11 +47,11 @@ export interface AzureConfig {
   operationTimeoutMs: number;
 }
 
+// Linux only: a Windows VM needs an administrator password, which createMachine does not set.
 export const DEFAULT_IMAGES = [
   'Canonical:ubuntu-24_04-lts:server',
   'Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2',
   'Debian:debian-12:12-gen2',
-  'MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition',
 ];
 
 const num = (raw: unknown, fallback: number, min: number, max: number): number =>

@@ -1,7 +1,8 @@
-// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine, Hetzner Cloud, Linode, Vultr, OpenStack, Proxmox VE and Docker emulators on
+// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine, Hetzner Cloud, Linode, Vultr, OpenStack, Proxmox VE, Azure and Docker emulators on
 // fixed loopback ports for a demo or manual testing, and prints what to paste into "Add cloud".
 import { generateKeyPairSync } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { startAzureSim } from './azure/index';
 import { startDigitalOceanSim } from './digitalocean/index';
 import { startDockerSim } from './docker/index';
 import { EC2_SIM_ACCESS_KEY_ID, EC2_SIM_SECRET_ACCESS_KEY, startEc2Sim } from './ec2/index';
@@ -86,6 +87,18 @@ const proxmox = await startProxmoxSim({
   tokens: [{ id: proxmoxTokenId, secret: proxmoxSecret }],
   users: [{ username: 'demo@pve', password: 'overcast-demo' }],
 });
+const azureLogin = {
+  tenantId: '0c0c0c0c-0000-4000-8000-000000000001',
+  clientId: '0c0c0c0c-0000-4000-8000-000000000002',
+  secret: 'overcast-demo-azure-secret',
+};
+const azureSubscription = '0c0c0c0c-0000-4000-8000-000000000003';
+const azure = await startAzureSim({
+  host,
+  port: base + 9,
+  principals: [{ ...azureLogin, subscriptions: [azureSubscription] }],
+  subscriptions: [{ id: azureSubscription, vms: machines, namePrefix: 'demo', resourceGroup: 'overcast' }],
+});
 for (const image of ['alpine:3.20', 'nginx:1.27']) docker.engine.addImage(image);
 for (let i = 0; i < Math.min(machines, 200); i++) {
   const c = docker.engine.createContainer({
@@ -126,6 +139,12 @@ OpenStack        auth URL ${openstack.authUrl}   region RegionOne
 Proxmox VE       endpoint ${proxmox.url}
                  API token ${proxmoxTokenId}=${proxmoxSecret}   (or user demo@pve, password overcast-demo)
                  certificate fingerprint ${proxmox.certificate.fingerprint}
+Azure            endpoint ${azure.url}
+                 tenant ${azureLogin.tenantId}   client id ${azureLogin.clientId}   secret ${azureLogin.secret}
+                 login authority ${azure.url}   prices endpoint ${azure.url}
+                 subnet /subscriptions/${azureSubscription}/resourceGroups/overcast/providers/Microsoft.Network/virtualNetworks/overcast-vnet/subnets/default
+                 CA certificate (the emulator's own, made at start):
+${azure.ca.trim()}
 Compute Engine   endpoint ${gce.url}
                  service account key:
 ${JSON.stringify(serviceAccount)}
@@ -145,6 +164,7 @@ const stop = async () => {
     vultr.close(),
     openstack.close(),
     proxmox.close(),
+    azure.close(),
   ]);
   process.exit(0);
 };

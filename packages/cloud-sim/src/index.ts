@@ -1,3 +1,4 @@
+export * from './azure/index';
 export * from './common/server';
 export * from './digitalocean/index';
 export * from './docker/index';

@@ -12,7 +12,8 @@ export type LibcloudFixtureSet =
   | 'linode_v4'
   | 'vultr_v2'
   | 'openstack_v1.1'
-  | 'openstack_identity';
+  | 'openstack_identity'
+  | 'azure_arm';
 
 /** The folder of one provider's recorded responses. */
 export function libcloudFixtures(set: LibcloudFixtureSet): string {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
@@ -35,10 +36,12 @@ export interface ReplayServer {
 export async function startReplayServer(
   folder: string,
   fallback: { status: number; body: string },
+  /** Serve HTTPS with this pair, for clients that send tokens over TLS only (Azure's). */
+  tls?: { key: string; cert: string },
 ): Promise<ReplayServer> {
   const script = new Map<string, ScriptedAnswer>();
   const seen: SeenRequest[] = [];
-  const server = createServer((req, res) => {
+  const listener = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
     let raw = '';
     req.on('data', (c) => {
       raw += c;
@@ -60,10 +63,11 @@ export async function startReplayServer(
       res.writeHead(hit.status, { 'content-type': 'application/json', ...hit.headers });
       res.end(hit.file ? readFileSync(path.join(folder, hit.file)) : '');
     });
-  });
+  };
+  const server = tls ? createTlsServer(tls, listener) : createServer(listener);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     script,
     seen,
     reset() {

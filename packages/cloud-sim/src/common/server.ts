@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** A fault the emulator serves instead of the real answer, for the next `count` requests. */
@@ -88,10 +89,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function startSimServer(
   handler: SimHandler,
   renderFault: FaultRenderer,
-  options: { port?: number; host?: string; knobs?: SimKnobs } = {},
+  options: {
+    port?: number;
+    host?: string;
+    knobs?: SimKnobs;
+    /** Serve HTTPS with this pair (APIs whose clients refuse plain HTTP, such as Azure's). */
+    tls?: { key: string; cert: string };
+  } = {},
 ): Promise<RunningSim> {
   const knobs = options.knobs ?? new SimKnobs();
-  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const listener = async (req: IncomingMessage, res: ServerResponse) => {
     knobs.requests += 1;
     try {
       const body = await readBody(req);
@@ -102,7 +109,7 @@ export async function startSimServer(
         ? renderFault(fault)
         : await handler({
             method: req.method ?? 'GET',
-            url: new URL(req.url ?? '/', 'http://sim.local'),
+            url: new URL(req.url ?? '/', options.tls ? 'https://sim.local' : 'http://sim.local'),
             headers: req.headers,
             body,
           });
@@ -114,7 +121,8 @@ export async function startSimServer(
       res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(`emulator error: ${(err as Error).message}`);
     }
-  });
+  };
+  const server: Server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
   // Keep-alive sockets would hold close() open; the emulators are short-lived.
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) =>
@@ -122,7 +130,7 @@ export async function startSimServer(
   );
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     knobs,
     close: () =>

@@ -5,7 +5,7 @@ import type { ProviderDriver, ProviderKind } from '@overcast/contracts';
  * them. Until then a driver is built as an `UnregisteredDriver` and handed out through
  * `asProviderDriver`, the one place where its kind is widened.
  */
-export type UnregisteredKind = 'hetzner' | 'linode' | 'vultr' | 'openstack' | 'proxmox';
+export type UnregisteredKind = 'hetzner' | 'linode' | 'vultr' | 'openstack' | 'proxmox' | 'azure';
 
 export type UnregisteredDriver = Omit<ProviderDriver, 'provider'> & { readonly provider: UnregisteredKind };
 

@@ -1,0 +1,30 @@
+import { ProviderError } from '@overcast/contracts';
+
+/** An ARM resource id's parts: /subscriptions/S/resourceGroups/G/providers/NS/TYPE/NAME. */
+export interface ResourceRef {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+}
+
+const RESOURCE =
+  /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([-\w._()]{1,90})\/providers\/Microsoft\.(?:Compute|Network)\/(virtualMachines|disks|networkInterfaces|publicIPAddresses)\/([-\w._]{1,80})$/i;
+
+/** Parses a machine or volume externalId (its ARM resource id); anything else is refused. */
+export function parseId(id: string, type: 'virtualMachines' | 'disks', what: string): ResourceRef {
+  const m = RESOURCE.exec(id);
+  if (!m || m[3]!.toLowerCase() !== type.toLowerCase())
+    throw new ProviderError(
+      'invalid',
+      `'${id}' is not an Azure ${what} id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/${type}/…)`,
+    );
+  return { subscriptionId: m[1]!, resourceGroup: m[2]!, name: m[4]! };
+}
+
+/** The subscription an ARM id lives in, lower-cased for comparisons. */
+export const subscriptionOf = (id: string | undefined): string | null =>
+  /^\/subscriptions\/([^/]+)/i.exec(id ?? '')?.[1]?.toLowerCase() ?? null;
+
+/** ARM ids compare without regard to case. */
+export const sameId = (a: string | undefined | null, b: string | undefined | null) =>
+  !!a && !!b && a.toLowerCase() === b.toLowerCase();

@@ -157,3 +157,74 @@ export type TemplateVersion = Static<typeof TemplateVersion>;
 
 export const TemplateVersionList = T.Object({ items: T.Array(TemplateVersion) });
 export type TemplateVersionList = Static<typeof TemplateVersionList>;
+
+// Stacks
+
+export const DeployStackRequest = Strict({
+  name: T.String({
+    minLength: 1,
+    maxLength: 60,
+    pattern: '^[a-z][a-z0-9-]*$',
+    description: 'Machines are named after it',
+  }),
+  templateId: Uuid,
+  version: T.Optional(T.Integer({ minimum: 1, description: 'Default: the current version' })),
+  inputs: T.Optional(
+    T.Record(
+      T.String({ maxLength: 40 }),
+      T.Union([T.String({ maxLength: 65_536 }), T.Number(), T.Boolean()]),
+      {
+        maxProperties: 50,
+      },
+    ),
+  ),
+});
+export type DeployStackRequest = Static<typeof DeployStackRequest>;
+
+export const StackResource = T.Object({
+  id: Uuid,
+  name: T.String({ description: 'The template resource, with the instance number when count > 1: web-2' }),
+  status: T.String({ description: 'pending | creating | created | ready | failed | destroying | destroyed' }),
+  cloudId: T.Union([T.Null(), Uuid]),
+  machineId: T.Union([T.Null(), Uuid]),
+  address: T.Union([T.Null(), T.String()]),
+  error: T.Union([T.Null(), T.String()]),
+});
+export type StackResource = Static<typeof StackResource>;
+
+export const StackStep = T.Object({
+  id: Uuid,
+  name: T.String(),
+  status: T.String({ description: 'waiting | running | succeeded | failed' }),
+  after: T.Array(T.String()),
+  on: T.Array(T.String()),
+  attempt: T.Integer(),
+  scriptRunId: T.Union([T.Null(), Uuid]),
+  output: T.String(),
+  error: T.Union([T.Null(), T.String()]),
+  startedAt: T.Union([T.Null(), IsoDateTime]),
+  finishedAt: T.Union([T.Null(), IsoDateTime]),
+});
+export type StackStep = Static<typeof StackStep>;
+
+export const Stack = T.Object({
+  id: Uuid,
+  name: T.String(),
+  templateId: T.Union([T.Null(), Uuid]),
+  templateVersion: T.Integer(),
+  status: T.String({ description: 'deploying | deployed | failed | destroying | destroyed' }),
+  error: T.Union([T.Null(), T.String()]),
+  inputs: T.Record(T.String(), T.String(), { description: 'Secret inputs are left out' }),
+  outputs: T.Record(T.String(), T.String()),
+  createdBy: T.String(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+  resources: T.Array(StackResource),
+  steps: T.Array(StackStep),
+});
+export type Stack = Static<typeof Stack>;
+
+export const StackList = T.Object({ items: T.Array(Stack) });
+export type StackList = Static<typeof StackList>;
+
+export const StackStepParams = Strict({ id: Uuid, step: LocalName });

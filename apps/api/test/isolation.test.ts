@@ -132,6 +132,18 @@ async function seedVictim(): Promise<void> {
   });
   ids.scripts = await insert('scripts', { organization_id: org, name: `script-${hex()}` });
   ids.script_runs = await insert('script_runs', { organization_id: org, script_id: ids.scripts, version: 1 });
+  ids.templates = await insert('templates', { organization_id: org, name: `template-${hex()}` });
+  await api.db.pool.query(
+    `INSERT INTO template_versions (template_id, version, source) VALUES ($1, 1, 'x')`,
+    [ids.templates],
+  );
+  ids.stacks = await insert('stacks', {
+    organization_id: org,
+    name: `stack-${hex()}`,
+    template_id: ids.templates,
+    template_version: 1,
+    document: {},
+  });
   ids.schedules = await insert('schedules', {
     organization_id: org,
     name: `nightly-${hex()}`,
@@ -173,6 +185,7 @@ const SEGMENT_TABLES: Record<string, string> = {
 function idFor(path: string, param: string): string {
   if (param === 'key') return 'env';
   if (param === 'userId') return victim.userId;
+  if (param === 'step') return 'build';
   const segments = path.split('/');
   const at = segments.indexOf(`{${param}}`);
   const segment = segments[at - 1] ?? '';
@@ -235,6 +248,7 @@ function bodyId(key: string): string {
   if (k.includes('cloud')) return ids.clouds!;
   if (k.includes('key')) return ids.ssh_keys!;
   if (k.includes('script')) return ids.scripts!;
+  if (k.includes('template')) return ids.templates!;
   if (k.includes('rule')) return ids.rules!;
   if (k.includes('user')) return victim.userId;
   if (k.includes('organization')) return victim.organizationId;

@@ -10,6 +10,7 @@ import { pollProcessor } from './jobs/poll';
 import { rollupMetricsProcessor } from './jobs/rollup-metrics';
 import { fireScheduleJob } from './jobs/schedule-fire';
 import { scriptRunProcessor } from './jobs/script-run';
+import { stackProcessor } from './jobs/stack';
 
 type Processor = (job: Job, token?: string, signal?: AbortSignal) => Promise<unknown>;
 
@@ -38,6 +39,9 @@ export function processingTable(ctx: JobContext): QueueProcessing[] {
           ? expirationJob(ctx)
           : fireScheduleJob(ctx, job as Job<ScheduleJobData>),
     },
+    // Machine jobs mostly wait (on providers, then for SSH) and step jobs on their script runs:
+    // many at once is what makes a stack's machines come up in parallel.
+    { queue: 'stacks', concurrency: Math.max(64, perSetting), process: stackProcessor(ctx) },
     { queue: 'maintenance', concurrency: 1, process: maintenanceProcessor(ctx) },
     { queue: 'poll', concurrency: perSetting, process: pollProcessor(ctx) },
     // One collection round at a time: a round already bounds its own connections.

@@ -9,6 +9,8 @@ export const RESOURCE_KINDS = [
   'scripts',
   'schedules',
   'rules',
+  'templates',
+  'stacks',
 ] as const;
 /** `act`: start/stop/reboot, attach, refresh; `shell`: open a terminal; `run`: run scripts. */
 export const AUTHZ_ACTIONS = ['read', 'create', 'edit', 'delete', 'act', 'shell', 'run'] as const;

@@ -12,6 +12,7 @@ export * from './api/machines';
 export * from './api/monitoring';
 export * from './api/shell';
 export * from './api/teams';
+export * from './api/templates';
 export * from './authz';
 export * from './destinations';
 export * from './provider';

@@ -46,6 +46,10 @@ async function oneOfEach(organizationId: string): Promise<Record<keyof Repositor
       await p.notificationChannel.create({ data: { organizationId, kind: 'webhook', name: unique() } })
     ).id,
     teams: (await p.team.create({ data: { organizationId, name: unique() } })).id,
+    templates: (await p.template.create({ data: { organizationId, name: unique() } })).id,
+    stacks: (
+      await p.stack.create({ data: { organizationId, name: unique(), templateVersion: 1, document: {} } })
+    ).id,
   };
 }
 

@@ -13,6 +13,8 @@ export const QUEUES = {
   scripts: 'scripts',
   /** Schedule firings and the expiration sweep. */
   schedules: 'schedules',
+  /** Stack workflows: one job per machine and per step, in BullMQ flows. */
+  stacks: 'stacks',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

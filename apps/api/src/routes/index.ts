@@ -31,8 +31,10 @@ import { scriptRunRoutes } from './script-runs';
 import { scriptRoutes } from './scripts';
 import { shellSessionRoutes } from './shell-sessions';
 import { sshKeyRoutes } from './ssh-keys';
+import { stackRoutes } from './stacks';
 import { streamRoutes } from './stream';
 import { teamRoutes } from './teams';
+import { templateRoutes } from './templates';
 import { volumeRoutes } from './volumes';
 
 /** Resources, by the path they sit under; the second name is their OpenAPI tag. */
@@ -58,6 +60,8 @@ const RESOURCES: [prefix: string, tag: string, plugin: RoutePlugin][] = [
   ['/scripts', 'scripts', scriptRoutes],
   ['/script-runs', 'scripts', scriptRunRoutes],
   ['/schedules', 'schedules', scheduleRoutes],
+  ['/templates', 'stacks', templateRoutes],
+  ['/stacks', 'stacks', stackRoutes],
   ['/stream', 'events', streamRoutes],
 ];
 

@@ -98,6 +98,10 @@ export const ERROR_CATALOGUE = {
   session_not_found: { status: 404, meaning: 'No such session of the caller.' },
   shell_session_not_found: { status: 404, meaning: 'No such terminal session.' },
   ssh_key_not_found: { status: 404, meaning: 'No such SSH key, or the caller may not see it.' },
+  stack_not_found: { status: 404, meaning: 'No such stack, or the caller may not see it.' },
+  stack_step_not_found: { status: 404, meaning: 'The stack has no step of that name.' },
+  template_not_found: { status: 404, meaning: 'No such template, or the caller may not see it.' },
+  template_version_not_found: { status: 404, meaning: 'The template has no such version.' },
   tag_not_found: { status: 404, meaning: 'The machine has no such tag.' },
   team_not_found: { status: 404, meaning: 'No such team.' },
   user_not_found: { status: 404, meaning: 'No such user.' },
@@ -177,6 +181,17 @@ export const ERROR_CATALOGUE = {
   no_exporter_url: { status: 409, meaning: 'Monitoring from node_exporter needs its URL.' },
   metrics_timeout: { status: 504, meaning: 'Reading the machine’s metrics took too long.' },
   metrics_unreadable: { status: 502, meaning: 'The machine’s metrics could not be read.' },
+  invalid_template: { status: 400, meaning: 'The template source has problems; each names its line.' },
+  invalid_template_input: {
+    status: 400,
+    meaning: 'A deploy input is unknown, missing or of the wrong type.',
+  },
+  template_reference: {
+    status: 400,
+    meaning: 'A machine names a cloud or SSH key the organization does not have.',
+  },
+  stack_busy: { status: 409, meaning: 'The stack is deploying, updating or destroying; wait for it.' },
+  step_not_failed: { status: 409, meaning: 'Only a failed step can be retried.' },
   scrape_failed: { status: 502, meaning: 'node_exporter could not be scraped.' },
 } as const satisfies Record<string, { status: number | readonly number[]; meaning: string }>;
 

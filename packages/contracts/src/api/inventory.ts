@@ -174,6 +174,13 @@ export const StreamEvent = T.Union([
   T.Object({ type: T.Literal('script.run'), runId: Uuid, scriptId: Uuid, status: T.String() }),
   T.Object({ type: T.Literal('schedule.run'), scheduleId: Uuid, runId: Uuid, status: T.String() }),
   T.Object({
+    type: T.Literal('stack.changed'),
+    stackId: Uuid,
+    part: T.Union([T.Literal('stack'), T.Literal('resource'), T.Literal('step')]),
+    name: T.String({ description: 'The stack, resource (web-2) or step name' }),
+    status: T.String(),
+  }),
+  T.Object({
     type: T.Literal('notice'),
     subject: T.String(),
     text: T.String(),

@@ -14,6 +14,8 @@ const NAME_QUERIES: Record<string, string> = {
   script: 'SELECT id::text AS id, name FROM scripts WHERE organization_id = $1 AND id = ANY($2::uuid[])',
   schedule: 'SELECT id::text AS id, name FROM schedules WHERE organization_id = $1 AND id = ANY($2::uuid[])',
   rule: 'SELECT id::text AS id, name FROM rules WHERE organization_id = $1 AND id = ANY($2::uuid[])',
+  template: 'SELECT id::text AS id, name FROM templates WHERE organization_id = $1 AND id = ANY($2::uuid[])',
+  stack: 'SELECT id::text AS id, name FROM stacks WHERE organization_id = $1 AND id = ANY($2::uuid[])',
   team: 'SELECT id::text AS id, name FROM teams WHERE organization_id = $1 AND id = ANY($2::uuid[])',
   notification_channel:
     'SELECT id::text AS id, name FROM notification_channels WHERE organization_id = $1 AND id = ANY($2::uuid[])',
@@ -36,6 +38,8 @@ const ALIASES: Record<string, string> = {
   scripts: 'script',
   schedules: 'schedule',
   rules: 'rule',
+  templates: 'template',
+  stacks: 'stack',
 };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -13,6 +13,7 @@ export interface AudienceEvent {
   runId?: string;
   scriptId?: string;
   scheduleId?: string;
+  stackId?: string;
 }
 
 interface RunFacts {
@@ -167,6 +168,10 @@ async function eventAudience(scopes: ReadScopes, event: AudienceEvent): Promise<
     case 'schedule.run': {
       if (!event.scheduleId) return nobody;
       return reads('schedules', await scopes.scope('schedules', event.scheduleId));
+    }
+    case 'stack.changed': {
+      if (!event.stackId) return nobody;
+      return reads('stacks', await scopes.scope('stacks', event.stackId));
     }
     default:
       return nobody;

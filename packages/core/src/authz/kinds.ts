@@ -30,6 +30,8 @@ const MEMBER_DEFAULTS: Record<ResourceKind, readonly AuthzAction[]> = {
   scripts: ALL,
   schedules: ALL,
   rules: ALL,
+  templates: ALL,
+  stacks: ALL,
 };
 
 /** The role's own answer, used when no team policy applies. Owners and admins may do everything. */
@@ -64,6 +66,8 @@ export const KIND_WORDS: Record<ResourceKind, string> = {
   scripts: 'scripts',
   schedules: 'schedules',
   rules: 'rules',
+  templates: 'templates',
+  stacks: 'stacks',
 };
 
 /** The singular noun for "X was not found". */
@@ -75,4 +79,6 @@ export const KIND_NOUN: Record<ResourceKind, string> = {
   scripts: 'Script',
   schedules: 'Schedule',
   rules: 'Rule',
+  templates: 'Template',
+  stacks: 'Stack',
 };

@@ -21,6 +21,8 @@ export const KIND_TABLES: Record<ResourceKind, KindTable> = {
   scripts: { table: 'scripts', cloudColumn: null, providerTags: false, tagKind: 'script' },
   schedules: { table: 'schedules', cloudColumn: null, providerTags: false, tagKind: 'schedule' },
   rules: { table: 'rules', cloudColumn: null, providerTags: false, tagKind: 'rule' },
+  templates: { table: 'templates', cloudColumn: null, providerTags: false, tagKind: 'template' },
+  stacks: { table: 'stacks', cloudColumn: null, providerTags: false, tagKind: 'stack' },
 };
 
 /** The resource's effective tags as SQL: provider tags overlaid with Overcast tags, like the views show. */

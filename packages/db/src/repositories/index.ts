@@ -7,6 +7,8 @@ import type {
   Schedule,
   Script,
   SshKey,
+  Stack,
+  Template,
   Volume,
 } from '../generated/prisma/client.ts';
 import { type Missing, orgScoped } from './scope';
@@ -34,6 +36,8 @@ export function createRepositories(prisma: PrismaClientInstance, missing: Missin
       missing,
     ),
     teams: teamsRepository(prisma, missing),
+    templates: orgScoped<Template>(prisma.template, 'Template', missing),
+    stacks: orgScoped<Stack>(prisma.stack, 'Stack', missing),
   };
 }
 

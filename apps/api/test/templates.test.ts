@@ -1,0 +1,100 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: templates refer to values as ${...}
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApi, TestUser } from './support/harness';
+import { memberCookie, send, startOrgApi } from './support/harness';
+
+// Templates: stored with every version, validated with problems by line, their schema served.
+
+let api: TestApi;
+let owner: TestUser;
+let cookie: string;
+let viewerCookie: string;
+
+const call = async (method: string, url: string, payload?: unknown, as = cookie) => {
+  const res = await send(api, as, method, url, payload);
+  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null };
+};
+
+const SOURCE = `description: One web server
+inputs:
+  cloud:
+    type: string
+resources:
+  machines:
+    web:
+      cloud: \${inputs.cloud}
+      size: s-1vcpu-1gb
+      image: ubuntu-24-04-x64
+      location: nyc1
+steps:
+  hello:
+    on: [web]
+    script: echo hello
+outputs:
+  url: http://\${machines.web.address}/
+`;
+
+beforeAll(async () => {
+  ({ api, owner, ownerCookie: cookie } = await startOrgApi());
+  viewerCookie = await memberCookie(api, owner.organizationId, 'viewer');
+});
+afterAll(() => api.close());
+
+describe('templates api', () => {
+  it('stores a template; a new source makes a new version and the old one stays', async () => {
+    const created = await call('POST', '/api/v1/templates', { name: 'web', source: SOURCE });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      name: 'web',
+      version: 1,
+      description: 'One web server',
+      inputs: { cloud: { type: 'string' } },
+    });
+    const id = created.body.id;
+    const renamed = await call('PATCH', `/api/v1/templates/${id}`, { name: 'web-server' });
+    expect(renamed.body).toMatchObject({ name: 'web-server', version: 1 });
+    const edited = await call('PATCH', `/api/v1/templates/${id}`, {
+      source: SOURCE.replace('echo hello', 'echo hi'),
+    });
+    expect(edited.body.version).toBe(2);
+    const versions = await call('GET', `/api/v1/templates/${id}/versions`);
+    expect(versions.body.items.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect(versions.body.items[1].source).toContain('echo hello');
+    const list = await call('GET', '/api/v1/templates', undefined, viewerCookie);
+    expect(list.body.items.map((t: { name: string }) => t.name)).toEqual(['web-server']);
+    const dup = await call('POST', '/api/v1/templates', { name: 'web-server', source: SOURCE });
+    expect(dup.status).toBe(409);
+  });
+
+  it('refuses a source with problems, naming the line, and writes nothing', async () => {
+    const broken = SOURCE.replace('size: s-1vcpu-1gb', 'size: 12');
+    const refused = await call('POST', '/api/v1/templates', { name: 'broken', source: broken });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'invalid_template', field: 'body.source' });
+    expect(refused.body.error.message).toContain('line 9 (resources.machines.web.size)');
+    const list = await call('GET', '/api/v1/templates');
+    expect(list.body.items.map((t: { name: string }) => t.name)).not.toContain('broken');
+  });
+
+  it('validates a source without storing it', async () => {
+    const ok = await call('POST', '/api/v1/templates/validate', { source: SOURCE });
+    expect(ok.body).toEqual({ valid: true, problems: [] });
+    const bad = await call('POST', '/api/v1/templates/validate', {
+      source: SOURCE.replace('on: [web]', 'on: [db]'),
+    });
+    expect(bad.body.valid).toBe(false);
+    expect(bad.body.problems[0]).toMatchObject({ line: 14, field: 'steps.hello.on.0' });
+  });
+
+  it('serves the JSON Schema of the document', async () => {
+    const schema = await call('GET', '/api/v1/templates/schema.json');
+    expect(schema.status).toBe(200);
+    expect(schema.body.$id).toBe('/api/v1/templates/schema.json');
+    expect(schema.body.properties.resources.properties.machines).toBeDefined();
+  });
+
+  it('lets viewers read but not write', async () => {
+    const refused = await call('POST', '/api/v1/templates', { name: 'v', source: SOURCE }, viewerCookie);
+    expect(refused.status).toBe(403);
+  });
+});

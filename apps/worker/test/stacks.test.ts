@@ -1,0 +1,305 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: templates refer to values as ${...}
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
+import { sealCredentials } from '@overcast/core/clouds';
+import { orgChannel } from '@overcast/core/events';
+import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
+import { createRedis, loadSettings, SecretBox } from '@overcast/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
+import { type RedisServer, startRedisServer } from '../../../test/support/redis';
+import { type SshdHandle, startSshd } from '../../../test/support/sshd';
+import { createOrgWithUser, login, startTestApi, type TestApi } from '../../api/test/support/harness';
+import { spawnWorker, waitFor } from './support/harness';
+
+// A stack end to end: a template with three machines on two emulated clouds (two DigitalOcean
+// accounts, each its own emulator) and two dependent steps, deployed by the built worker; each
+// machine answers over SSH with a real sshd at a loopback address (given to the droplet while
+// it boots, as a console change would). The worker is killed mid-deploy and restarted; a failed
+// step is retried; the stack is destroyed.
+
+const dbName = `overcast_stacks_${randomBytes(4).toString('hex')}`;
+const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
+const credentialsKey = randomBytes(32).toString('base64');
+const gate = join(tmpdir(), `overcast-stack-gate-${randomBytes(4).toString('hex')}`);
+
+let db: Database;
+let redis: RedisServer;
+let api: TestApi;
+let east: DigitalOceanSim;
+let west: DigitalOceanSim;
+let moving: NodeJS.Timeout;
+let worker: ChildProcess | null = null;
+let env: NodeJS.ProcessEnv;
+let cookie: string;
+let organizationId: string;
+let publicKey: string;
+const sshds = new Map<string, SshdHandle>();
+
+const call = async (method: string, url: string, payload?: unknown) => {
+  const res = await api.app.inject({
+    method: method as 'GET',
+    url,
+    payload: payload as object,
+    headers: { cookie },
+  });
+  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null };
+};
+
+async function killWorker(): Promise<void> {
+  const w = worker;
+  worker = null;
+  if (!w || w.exitCode !== null) return;
+  const gone = new Promise((r) => w.once('exit', r));
+  w.kill('SIGKILL');
+  await gone;
+}
+
+async function addCloud(title: string, url: string, token: string) {
+  const id = randomUUID();
+  await db.prisma.cloud.create({
+    data: {
+      id,
+      organizationId,
+      provider: 'digitalocean',
+      title,
+      endpoint: url,
+      pollIntervalSeconds: 2,
+      credentials: sealCredentials(new SecretBox(credentialsKey), id, { token }),
+    },
+  });
+  return id;
+}
+
+const TEMPLATE = `description: Two web servers on one cloud, their database on another
+inputs:
+  web_cloud:
+    type: string
+  db_cloud:
+    type: string
+  greeting:
+    type: choice
+    allowed: [hello, hi]
+    default: hello
+resources:
+  machines:
+    web:
+      cloud: \${inputs.web_cloud}
+      size: s-1vcpu-1gb
+      image: ubuntu-24-04-x64
+      location: nyc1
+      key: deploy
+      count: 2
+      tags:
+        role: web
+    db:
+      cloud: \${inputs.db_cloud}
+      size: s-1vcpu-1gb
+      image: debian-12-x64
+      location: ams3
+      key: deploy
+steps:
+  database:
+    on: [db]
+    script: echo "db-ready-\${GREETING}"
+    env:
+      GREETING: \${inputs.greeting}
+  web:
+    on: [web]
+    after: [database]
+    script: |
+      test -e "$GATE" || { echo "gate closed" >&2; exit 7; }
+      echo "web sees $DB ($READY)"
+    env:
+      DB: \${machines.db.address}
+      READY: \${steps.database.output}
+      GATE: ${gate}
+outputs:
+  url: http://\${machines.web.address}/
+  db: \${machines.db.address}
+`;
+
+beforeAll(async () => {
+  const url = await createPgDatabase(dbName);
+  db = createDatabase({ url, max: 4 });
+  await migrateDeploy(db.pool);
+  redis = await startRedisServer();
+  env = {
+    ...process.env,
+    DATABASE_URL: url,
+    REDIS_URL: redis.url(0),
+    OVERCAST_SETTINGS_DIR: settingsDir,
+    OVERCAST_SECRETS_CREDENTIALS_KEY: credentialsKey,
+    OVERCAST_LOG_LEVEL: process.env.WORKER_LOGS ? 'info' : 'warn',
+  };
+  loadSettings({ dir: settingsDir, create: true, env });
+  api = await startTestApi({
+    DATABASE_URL: url,
+    REDIS_URL: redis.url(0),
+    OVERCAST_SECRETS_CREDENTIALS_KEY: credentialsKey,
+  });
+  const user = await createOrgWithUser(api.db);
+  organizationId = user.organizationId;
+  cookie = await login(api, user);
+  const key = await call('POST', '/api/v1/ssh-keys', { name: 'deploy', isDefault: true });
+  expect(key.status).toBe(201);
+  publicKey = key.body.publicKey;
+  // One droplet made outside the stack: destroying the stack must leave it.
+  east = await startDigitalOceanSim({
+    accounts: [{ token: 'east', droplets: 1, namePrefix: 'other' }],
+    bootDelayMs: 3_000,
+    actionDelayMs: 100,
+  });
+  west = await startDigitalOceanSim({
+    accounts: [{ token: 'west', droplets: 0 }],
+    bootDelayMs: 3_000,
+    actionDelayMs: 100,
+  });
+  // A droplet gets a loopback address while it boots, before any address is shown.
+  let next = 0;
+  moving = setInterval(() => {
+    for (const d of stackServers()) {
+      if (d.publicIpv4.startsWith('127.')) continue;
+      next += 1;
+      d.publicIpv4 = `127.77.${(next >>> 8) & 255}.${next & 255}`;
+      d.privateIpv4 = `127.78.${(next >>> 8) & 255}.${next & 255}`;
+    }
+  }, 5);
+  await addCloud('east', east.url, 'east');
+  await addCloud('west', west.url, 'west');
+  worker = spawnWorker(env);
+}, 120_000);
+
+afterAll(async () => {
+  clearInterval(moving);
+  await killWorker();
+  await api?.close();
+  for (const s of sshds.values()) await s.stop();
+  await east?.close();
+  await west?.close();
+  await db?.close();
+  await redis?.stop();
+  await dropDatabase(dbName);
+  rmSync(gate, { force: true });
+});
+
+const stackOf = async (id: string) => (await call('GET', `/api/v1/stacks/${id}`)).body;
+const stackServers = () =>
+  [east, west]
+    .flatMap((sim) => (sim ? [...sim.accounts.values()].flatMap((a) => a.listDroplets()) : []))
+    .filter((d) => d.name.startsWith('shop-'));
+
+describe('stacks', () => {
+  it('deploys across two clouds, survives a worker restart, retries a failed step and destroys what it made', async () => {
+    const template = await call('POST', '/api/v1/templates', { name: 'shop', source: TEMPLATE });
+    expect(template.status).toBe(201);
+    const events: { type: string; part?: string; name?: string; status?: string }[] = [];
+    const sub = createRedis(redis.url(0), { enableOfflineQueue: true });
+    await sub.subscribe(orgChannel(organizationId));
+    sub.on('message', (_c: string, m: string) => events.push(JSON.parse(m)));
+
+    const deployed = await call('POST', '/api/v1/stacks', {
+      name: 'shop',
+      templateId: template.body.id,
+      inputs: { web_cloud: 'east', db_cloud: 'west' },
+    });
+    expect(deployed.status).toBe(201);
+    const id = deployed.body.id;
+    expect(deployed.body.resources.map((r: { name: string }) => r.name).sort()).toEqual([
+      'db',
+      'web-1',
+      'web-2',
+    ]);
+
+    // No sshd answers yet, so the deploy waits at "created": the worker dies there.
+    await waitFor(
+      async () => (await stackOf(id)).resources.every((r: { status: string }) => r.status === 'created'),
+      60_000,
+      'the three machines to be made',
+    );
+    await killWorker();
+    worker = spawnWorker(env);
+
+    // Each machine answers at the address its emulator gave it.
+    const machines = await waitFor(
+      async () => {
+        const rows = await db.prisma.machine.findMany({ where: { name: { startsWith: 'shop-' } } });
+        return rows.length === 3 && rows.every((m) => m.publicIps.length > 0) ? rows : null;
+      },
+      60_000,
+      'the machines to have addresses',
+    );
+    for (const m of machines) {
+      const host = m.publicIps[0]!;
+      expect(host).toMatch(/^127\./);
+      if (!sshds.has(host)) sshds.set(host, await startSshd({ host, port: 22, authorizedKeys: [publicKey] }));
+    }
+
+    const failed = await waitFor(
+      async () => {
+        const s = await stackOf(id);
+        return s.status === 'failed' ? s : null;
+      },
+      180_000,
+      'the web step to fail',
+    );
+    expect(stackServers()).toHaveLength(3);
+    const step = (name: string) => failed.steps.find((s: { name: string }) => s.name === name);
+    expect(step('database')).toMatchObject({ status: 'succeeded', output: 'db-ready-hello' });
+    expect(step('web')).toMatchObject({ status: 'failed' });
+    expect(step('web').error).toContain('gate closed');
+    const dbMachine = machines.find((m) => m.name === 'shop-db')!;
+
+    writeFileSync(gate, '');
+    const retried = await call('POST', `/api/v1/stacks/${id}/steps/web/retry`);
+    expect(retried.status).toBe(202);
+    const done = await waitFor(
+      async () => {
+        const s = await stackOf(id);
+        return s.status === 'deployed' ? s : null;
+      },
+      120_000,
+      'the stack to be deployed',
+    );
+    const web = done.steps.find((s: { name: string }) => s.name === 'web');
+    expect(web).toMatchObject({ status: 'succeeded', attempt: 1 });
+    expect(web.output).toBe(`web sees ${dbMachine.publicIps[0]} (db-ready-hello)`);
+    expect(done.outputs.db).toBe(dbMachine.publicIps[0]);
+    expect(done.outputs.url).toMatch(/^http:\/\/127\.[\d.]+\/$/);
+    // Made once each, whatever the restart did.
+    expect(stackServers()).toHaveLength(3);
+    // Progress reached the stream: every machine ready, each step's states.
+    const seen = (part: string, status: string) =>
+      events
+        .filter((e) => e.type === 'stack.changed' && e.part === part && e.status === status)
+        .map((e) => e.name);
+    expect(new Set(seen('resource', 'ready'))).toEqual(new Set(['db', 'web-1', 'web-2']));
+    expect(seen('step', 'failed')).toContain('web');
+    expect(seen('stack', 'deployed')).toEqual(['shop']);
+    // The machines carry the stack tag.
+    const tagged = await db.prisma.machine.findMany({ where: { name: { startsWith: 'shop-' } } });
+    expect(tagged.every((m) => (m.providerTags as Record<string, string>).stack === 'shop')).toBe(true);
+
+    const destroy = await call('POST', `/api/v1/stacks/${id}/destroy`);
+    expect(destroy.status).toBe(202);
+    await waitFor(
+      async () => (await stackOf(id)).status === 'destroyed',
+      120_000,
+      'the stack to be destroyed',
+    );
+    await waitFor(async () => stackServers().length === 0, 30_000, 'the servers to be gone');
+    // Nothing else was touched.
+    expect(
+      east
+        .account('east')
+        .listDroplets()
+        .map((d) => d.name),
+    ).toEqual(['other-000000']);
+    expect(existsSync(gate)).toBe(true);
+    await sub.quit();
+  }, 600_000);
+});

@@ -1,0 +1,230 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: templates refer to values as ${...}, not JavaScript
+import { type Static, Type as T } from '@sinclair/typebox';
+import { IsoDateTime, Strict, Uuid } from './common';
+
+// Templates (parameterized YAML documents) and the stacks deployed from them.
+
+/** Names of inputs, machines and steps: usable in `${...}` references and as environment names. */
+export const TEMPLATE_NAME_PATTERN = '^[a-z][a-z0-9_-]{0,39}$';
+const LocalName = T.String({ pattern: TEMPLATE_NAME_PATTERN });
+
+/** The largest template source accepted, in bytes (parsed, stored and shown whole). */
+export const TEMPLATE_MAX_BYTES = 262_144;
+
+/** A text value that may hold `${inputs.x}` (and, where said, other) references. */
+const Text = (maxLength: number, description?: string) =>
+  T.String({ maxLength, ...(description ? { description } : {}) });
+
+export const TemplateInputType = T.Union(
+  [T.Literal('string'), T.Literal('number'), T.Literal('boolean'), T.Literal('choice'), T.Literal('secret')],
+  { description: 'secret: kept encrypted, never shown again, and never given a default' },
+);
+
+const Scalar = T.Union([T.String({ maxLength: 4096 }), T.Number(), T.Boolean()]);
+
+export const TemplateInput = Strict({
+  type: TemplateInputType,
+  description: T.Optional(T.String({ maxLength: 500 })),
+  default: T.Optional(Scalar),
+  allowed: T.Optional(
+    T.Array(T.Union([T.String({ maxLength: 256 }), T.Number()]), {
+      minItems: 1,
+      maxItems: 100,
+      description: 'The values a choice input takes',
+    }),
+  ),
+  required: T.Optional(T.Boolean({ description: 'Without a default, a value must be given (the default)' })),
+});
+export type TemplateInput = Static<typeof TemplateInput>;
+
+export const TemplateMachine = Strict({
+  cloud: Text(200, 'The cloud, by title or id; usually ${inputs.cloud}'),
+  size: Text(200),
+  image: Text(500),
+  location: Text(200),
+  key: T.Optional(Text(200, 'An SSH key of the organization, by name or id')),
+  tags: T.Optional(T.Record(T.String({ minLength: 1, maxLength: 128 }), Text(256), { maxProperties: 50 })),
+  count: T.Optional(T.Integer({ minimum: 1, maximum: 50, default: 1 })),
+  expiration: T.Optional(
+    Strict({
+      after: T.String({
+        pattern: '^[1-9][0-9]{0,4}(h|d)$',
+        description: 'How long after creation, e.g. 12h or 7d',
+      }),
+      action: T.Union([T.Literal('stop'), T.Literal('destroy')]),
+    }),
+  ),
+});
+export type TemplateMachine = Static<typeof TemplateMachine>;
+
+export const TemplateStep = Strict({
+  on: T.Array(LocalName, { minItems: 1, maxItems: 50, description: 'Machines (resource names) it runs on' }),
+  kind: T.Optional(
+    T.Union([T.Literal('script'), T.Literal('executable')], {
+      description: 'script: run by /bin/sh (the default); executable: its shebang picks the interpreter',
+    }),
+  ),
+  script: T.String({ minLength: 1, maxLength: 65_536, description: 'Sent as written; values come in env' }),
+  env: T.Optional(
+    T.Record(T.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Text(65_536), {
+      maxProperties: 50,
+      description:
+        'Environment of the script: ${inputs.x}, ${machines.m.address}, ${machines.m.addresses} and ${steps.s.output} of steps it comes after',
+    }),
+  ),
+  after: T.Optional(T.Array(LocalName, { maxItems: 50, description: 'Steps that must succeed first' })),
+  timeoutSeconds: T.Optional(T.Integer({ minimum: 1, maximum: 86_400 })),
+});
+export type TemplateStep = Static<typeof TemplateStep>;
+
+export const TemplateDocument = Strict(
+  {
+    description: T.Optional(T.String({ maxLength: 2000 })),
+    inputs: T.Optional(T.Record(LocalName, TemplateInput, { maxProperties: 50 })),
+    resources: Strict({
+      machines: T.Record(LocalName, TemplateMachine, { minProperties: 1, maxProperties: 50 }),
+    }),
+    steps: T.Optional(T.Record(LocalName, TemplateStep, { maxProperties: 100 })),
+    outputs: T.Optional(
+      T.Record(LocalName, Text(2000, 'Addresses or URLs, e.g. http://${machines.lb.address}/'), {
+        maxProperties: 50,
+      }),
+    ),
+  },
+  {
+    title: 'Overcast template',
+    description: 'Machines on any cloud, the steps that configure them, and what the stack offers.',
+  },
+);
+export type TemplateDocument = Static<typeof TemplateDocument>;
+
+/** One problem in a template source, where it is. */
+export const TemplateProblem = T.Object({
+  line: T.Integer({ minimum: 1 }),
+  column: T.Integer({ minimum: 1 }),
+  field: T.String({ description: 'The path in the document, e.g. resources.machines.web.size' }),
+  message: T.String(),
+});
+export type TemplateProblem = Static<typeof TemplateProblem>;
+
+export const TemplateSource = T.String({ minLength: 1, maxLength: TEMPLATE_MAX_BYTES });
+
+export const ValidateTemplateRequest = Strict({ source: TemplateSource });
+export type ValidateTemplateRequest = Static<typeof ValidateTemplateRequest>;
+
+export const TemplateValidation = T.Object({
+  valid: T.Boolean(),
+  problems: T.Array(TemplateProblem),
+});
+export type TemplateValidation = Static<typeof TemplateValidation>;
+
+const TemplateName = T.String({ minLength: 1, maxLength: 200 });
+
+export const CreateTemplateRequest = Strict({
+  name: TemplateName,
+  source: TemplateSource,
+});
+export type CreateTemplateRequest = Static<typeof CreateTemplateRequest>;
+
+export const UpdateTemplateRequest = Strict({
+  name: T.Optional(TemplateName),
+  source: T.Optional(TemplateSource),
+});
+export type UpdateTemplateRequest = Static<typeof UpdateTemplateRequest>;
+
+export const Template = T.Object({
+  id: Uuid,
+  name: T.String(),
+  description: T.String(),
+  version: T.Integer({ description: 'The current version' }),
+  source: T.String({ description: "The current version's YAML" }),
+  inputs: T.Record(T.String(), TemplateInput),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type Template = Static<typeof Template>;
+
+export const TemplateList = T.Object({ items: T.Array(Template) });
+export type TemplateList = Static<typeof TemplateList>;
+
+export const TemplateVersion = T.Object({
+  version: T.Integer(),
+  source: T.String(),
+  createdBy: T.String(),
+  createdAt: IsoDateTime,
+});
+export type TemplateVersion = Static<typeof TemplateVersion>;
+
+export const TemplateVersionList = T.Object({ items: T.Array(TemplateVersion) });
+export type TemplateVersionList = Static<typeof TemplateVersionList>;
+
+// Stacks
+
+export const DeployStackRequest = Strict({
+  name: T.String({
+    minLength: 1,
+    maxLength: 60,
+    pattern: '^[a-z][a-z0-9-]*$',
+    description: 'Machines are named after it',
+  }),
+  templateId: Uuid,
+  version: T.Optional(T.Integer({ minimum: 1, description: 'Default: the current version' })),
+  inputs: T.Optional(
+    T.Record(
+      T.String({ maxLength: 40 }),
+      T.Union([T.String({ maxLength: 65_536 }), T.Number(), T.Boolean()]),
+      {
+        maxProperties: 50,
+      },
+    ),
+  ),
+});
+export type DeployStackRequest = Static<typeof DeployStackRequest>;
+
+export const StackResource = T.Object({
+  id: Uuid,
+  name: T.String({ description: 'The template resource, with the instance number when count > 1: web-2' }),
+  status: T.String({ description: 'pending | creating | created | ready | failed | destroying | destroyed' }),
+  cloudId: T.Union([T.Null(), Uuid]),
+  machineId: T.Union([T.Null(), Uuid]),
+  address: T.Union([T.Null(), T.String()]),
+  error: T.Union([T.Null(), T.String()]),
+});
+export type StackResource = Static<typeof StackResource>;
+
+export const StackStep = T.Object({
+  id: Uuid,
+  name: T.String(),
+  status: T.String({ description: 'waiting | running | succeeded | failed' }),
+  after: T.Array(T.String()),
+  on: T.Array(T.String()),
+  attempt: T.Integer(),
+  scriptRunId: T.Union([T.Null(), Uuid]),
+  output: T.String(),
+  error: T.Union([T.Null(), T.String()]),
+  startedAt: T.Union([T.Null(), IsoDateTime]),
+  finishedAt: T.Union([T.Null(), IsoDateTime]),
+});
+export type StackStep = Static<typeof StackStep>;
+
+export const Stack = T.Object({
+  id: Uuid,
+  name: T.String(),
+  templateId: T.Union([T.Null(), Uuid]),
+  templateVersion: T.Integer(),
+  status: T.String({ description: 'deploying | deployed | failed | destroying | destroyed' }),
+  error: T.Union([T.Null(), T.String()]),
+  inputs: T.Record(T.String(), T.String(), { description: 'Secret inputs are left out' }),
+  outputs: T.Record(T.String(), T.String()),
+  createdBy: T.String(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+  resources: T.Array(StackResource),
+  steps: T.Array(StackStep),
+});
+export type Stack = Static<typeof Stack>;
+
+export const StackList = T.Object({ items: T.Array(Stack) });
+export type StackList = Static<typeof StackList>;
+
+export const StackStepParams = Strict({ id: Uuid, step: LocalName });

@@ -1,0 +1,282 @@
+import type { DeployStackRequest, TemplateDocument } from '@overcast/contracts';
+import { type Database, isUniqueViolation } from '@overcast/db';
+import type { Runtime } from '@overcast/runtime';
+import { FlowProducer } from 'bullmq';
+import { type OrgActor, recordAudit } from '../audit';
+import { decide, type Principal } from '../authz';
+import { DomainError } from '../errors';
+import { repos } from '../repositories';
+import { announceStack } from './events';
+import { resolveInputs, secretInputs } from './inputs';
+import { machineSpecs } from './specs';
+import { documentOf, loadTemplateVersion } from './templates';
+
+export type StackRuntime = Pick<Runtime, 'db' | 'box' | 'redis' | 'queues' | 'settings'>;
+
+export interface StackJobData {
+  stackId: string;
+  resourceId?: string;
+  stepId?: string;
+}
+
+/** The cloud a machine names (by id or title), or a 400 naming the resource. */
+export async function cloudNamed(db: Database, organizationId: string, ref: string, resource: string) {
+  const uuid = /^[0-9a-f-]{36}$/i.test(ref);
+  const cloud = await db.prisma.cloud.findFirst({
+    where: { organizationId, ...(uuid ? { OR: [{ id: ref }, { title: ref }] } : { title: ref }) },
+  });
+  if (!cloud)
+    throw new DomainError(
+      'invalid',
+      'template_reference',
+      `The machine ${resource} names the cloud "${ref}", which the organization does not have; give a cloud's title or id.`,
+      'body.inputs',
+    );
+  return cloud;
+}
+
+export async function keyNamed(db: Database, organizationId: string, ref: string, resource: string) {
+  const uuid = /^[0-9a-f-]{36}$/i.test(ref);
+  const key = await db.prisma.sshKey.findFirst({
+    where: { organizationId, ...(uuid ? { OR: [{ id: ref }, { name: ref }] } : { name: ref }) },
+  });
+  if (!key)
+    throw new DomainError(
+      'invalid',
+      'template_reference',
+      `The machine ${resource} names the SSH key "${ref}", which the organization does not have.`,
+      'body.inputs',
+    );
+  return key;
+}
+
+const sealedInputs = (runtime: Pick<Runtime, 'box'>, stackId: string, values: Record<string, string>) =>
+  runtime.box.seal(JSON.stringify(values), `stack:${stackId}`).toString('base64');
+
+/** The input values of a stack, secrets opened: only the worker asks, to fill a step's env. */
+export function stackInputs(
+  runtime: Pick<Runtime, 'box'>,
+  stack: { id: string; inputs: unknown; secretInputs: string | null },
+): Record<string, string> {
+  const open = stack.secretInputs
+    ? (JSON.parse(
+        runtime.box.open(Buffer.from(stack.secretInputs, 'base64'), `stack:${stack.id}`).toString('utf8'),
+      ) as Record<string, string>)
+    : {};
+  return { ...(stack.inputs as Record<string, string>), ...open };
+}
+
+/**
+ * Deploys a template: checks inputs, clouds and keys and the caller's right to make machines in
+ * each cloud, records the stack with one row per machine and step, and starts the workflow.
+ * Nothing is written when a check fails.
+ */
+export async function deployStack(
+  runtime: StackRuntime,
+  actor: OrgActor,
+  caller: Principal | null,
+  req: DeployStackRequest,
+): Promise<string> {
+  const { db } = runtime;
+  const { source, version } = await loadTemplateVersion(
+    db,
+    actor.organizationId,
+    req.templateId,
+    req.version,
+  );
+  const doc: TemplateDocument = documentOf(source, 'body.templateId');
+  const values = resolveInputs(doc, req.inputs);
+  const secrets = new Set(secretInputs(doc));
+  const specs = machineSpecs(doc, values, { id: '00000000-0000-0000-0000-000000000000', name: req.name });
+  const clouds = new Map<string, string>();
+  for (const spec of specs) {
+    const cloud = await cloudNamed(db, actor.organizationId, spec.cloud, spec.resource);
+    if (caller && !decide(caller, 'machines', 'create', { cloudId: cloud.id, tags: spec.request.tags ?? {} }))
+      throw new DomainError(
+        'forbidden',
+        'not_allowed',
+        `Your teams' policies do not let you create machines in ${cloud.title}; ask an admin to grant it.`,
+      );
+    if (spec.key) await keyNamed(db, actor.organizationId, spec.key, spec.resource);
+    clouds.set(spec.label, cloud.id);
+  }
+  let stackId: string;
+  try {
+    stackId = await db.prisma.$transaction(async (tx) => {
+      const stack = await tx.stack.create({
+        data: {
+          organizationId: actor.organizationId,
+          name: req.name,
+          templateId: req.templateId,
+          templateVersion: version,
+          document: doc as object,
+          inputs: Object.fromEntries(Object.entries(values).filter(([k]) => !secrets.has(k))),
+          createdById: actor.userId ?? null,
+          createdByLabel: actor.label,
+        },
+      });
+      const secret = Object.fromEntries(Object.entries(values).filter(([k]) => secrets.has(k)));
+      if (secrets.size > 0)
+        await tx.stack.update({
+          where: { id: stack.id },
+          data: { secretInputs: sealedInputs(runtime, stack.id, secret) },
+        });
+      await tx.stackResource.createMany({
+        data: specs.map((s) => ({
+          stackId: stack.id,
+          name: s.resource,
+          index: s.index,
+          cloudId: clouds.get(s.label)!,
+        })),
+      });
+      await tx.stackStep.createMany({
+        data: Object.keys(doc.steps ?? {}).map((name) => ({ stackId: stack.id, name })),
+      });
+      return stack.id;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err))
+      throw new DomainError(
+        'conflict',
+        'name_taken',
+        `A stack named "${req.name}" already exists; pick another name.`,
+        'body.name',
+      );
+    throw err;
+  }
+  await recordAudit(db, actor, {
+    action: 'stack.deploy',
+    resourceKind: 'stack',
+    resourceId: stackId,
+    details: { name: req.name, templateId: req.templateId, version, machines: specs.length },
+  });
+  await startMachinesFlow(runtime, stackId);
+  await announceStack(runtime.redis, actor.organizationId, stackId, 'stack', req.name, 'deploying');
+  return stackId;
+}
+
+/**
+ * One flow per stack: a job per machine (created in parallel), under a parent that starts the
+ * steps once every machine answers. Job ids are the rows' ids, so queueing again never doubles.
+ */
+export async function startMachinesFlow(
+  runtime: Pick<Runtime, 'db' | 'queues'>,
+  stackId: string,
+): Promise<void> {
+  const resources = await runtime.db.prisma.stackResource.findMany({ where: { stackId } });
+  const queue = runtime.queues.stacks;
+  const flows = new FlowProducer({ connection: queue.opts.connection, prefix: queue.opts.prefix });
+  try {
+    await flows.add({
+      name: 'machines-ready',
+      queueName: queue.name,
+      data: { stackId } satisfies StackJobData,
+      opts: { jobId: `stack-${stackId}-ready`, removeOnComplete: 100, removeOnFail: 100 },
+      children: resources.map((r) => ({
+        name: 'machine',
+        queueName: queue.name,
+        data: { stackId, resourceId: r.id } satisfies StackJobData,
+        opts: {
+          jobId: `stack-machine-${r.id}`,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 2_000 },
+          removeOnComplete: 100,
+          removeOnFail: 100,
+        },
+      })),
+    });
+  } finally {
+    await flows.close();
+  }
+}
+
+/** A step's job; the attempt is in its id, so a retried step is a new job. */
+export async function enqueueStep(
+  runtime: Pick<Runtime, 'queues'>,
+  stackId: string,
+  step: { id: string; attempt: number },
+): Promise<void> {
+  await runtime.queues.stacks.add('step', { stackId, stepId: step.id } satisfies StackJobData, {
+    jobId: `stack-step-${step.id}-${step.attempt}`,
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: 100,
+    removeOnFail: 100,
+  });
+}
+
+const BUSY = new Set(['deploying', 'destroying']);
+
+/** Runs a failed step again (and what waits on it); its earlier output stays in its script run. */
+export async function retryStackStep(
+  runtime: StackRuntime,
+  actor: OrgActor,
+  stackId: string,
+  name: string,
+): Promise<void> {
+  const stack = await repos(runtime.db).stacks.getInOrg(actor.organizationId, stackId);
+  const step = await runtime.db.prisma.stackStep.findUnique({ where: { stackId_name: { stackId, name } } });
+  if (!step)
+    throw new DomainError(
+      'not_found',
+      'stack_step_not_found',
+      `The stack ${stack.name} has no step ${name}.`,
+    );
+  if (step.status !== 'failed')
+    throw new DomainError(
+      'conflict',
+      'step_not_failed',
+      `The step ${name} is ${step.status}; only a failed step can be retried.`,
+    );
+  if (stack.status === 'destroying' || stack.status === 'destroyed')
+    throw new DomainError('conflict', 'stack_busy', `The stack ${stack.name} is ${stack.status}.`);
+  const next = await runtime.db.prisma.stackStep.update({
+    where: { id: step.id },
+    data: {
+      status: 'waiting',
+      attempt: { increment: 1 },
+      scriptRunId: null,
+      error: null,
+      output: '',
+      startedAt: null,
+      finishedAt: null,
+    },
+  });
+  await runtime.db.prisma.stack.update({
+    where: { id: stackId },
+    data: { status: 'deploying', error: null, finishedAt: null },
+  });
+  await recordAudit(runtime.db, actor, {
+    action: 'stack.retry_step',
+    resourceKind: 'stack',
+    resourceId: stackId,
+    details: { name: stack.name, step: name, attempt: next.attempt },
+  });
+  await enqueueStep(runtime, stackId, next);
+  await announceStack(runtime.redis, actor.organizationId, stackId, 'step', name, 'waiting');
+}
+
+/** Destroys every machine the stack made, and nothing else; the stack stays as a record. */
+export async function destroyStack(runtime: StackRuntime, actor: OrgActor, stackId: string): Promise<void> {
+  const stack = await repos(runtime.db).stacks.getInOrg(actor.organizationId, stackId);
+  if (BUSY.has(stack.status) && stack.status === 'destroying')
+    throw new DomainError('conflict', 'stack_busy', `The stack ${stack.name} is already being destroyed.`);
+  await runtime.db.prisma.stack.update({
+    where: { id: stackId },
+    data: { status: 'destroying', error: null },
+  });
+  await recordAudit(runtime.db, actor, {
+    action: 'stack.destroy',
+    resourceKind: 'stack',
+    resourceId: stackId,
+    details: { name: stack.name },
+  });
+  await runtime.queues.stacks.add('destroy', { stackId } satisfies StackJobData, {
+    jobId: `stack-destroy-${stackId}-${Date.now()}`,
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: 100,
+    removeOnFail: 100,
+  });
+  await announceStack(runtime.redis, actor.organizationId, stackId, 'stack', stack.name, 'destroying');
+}

@@ -1,0 +1,197 @@
+import type {
+  CreateTemplateRequest,
+  TemplateDocument,
+  TemplateVersion as TemplateVersionView,
+  Template as TemplateView,
+  UpdateTemplateRequest,
+} from '@overcast/contracts';
+import { type Database, isUniqueViolation, type Template } from '@overcast/db';
+import { type OrgActor, recordAudit } from '../audit';
+import { allowedIds, type Principal } from '../authz';
+import { DomainError } from '../errors';
+import { repos } from '../repositories';
+import { parseTemplate } from './template-parse';
+
+const nameTaken = (name: string) =>
+  new DomainError('conflict', 'name_taken', `A template named "${name}" already exists; pick another name.`);
+
+/** The parsed document of a source, or a 400 that lists the first problems with their lines. */
+export function documentOf(source: string, field = 'body.source'): TemplateDocument {
+  const parsed = parseTemplate(source);
+  if (parsed.ok) return parsed.document;
+  const listed = parsed.problems
+    .slice(0, 5)
+    .map((p) => `line ${p.line} (${p.field}): ${p.message}`)
+    .join('; ');
+  const more = parsed.problems.length > 5 ? ` and ${parsed.problems.length - 5} more` : '';
+  throw new DomainError(
+    'invalid',
+    'invalid_template',
+    `The template has problems: ${listed}${more}. Fix them and save again.`,
+    field,
+  );
+}
+
+function templateView(t: Template, source: string): TemplateView {
+  const parsed = parseTemplate(source);
+  const doc = parsed.ok ? parsed.document : null;
+  return {
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    version: t.currentVersion,
+    source,
+    inputs: doc?.inputs ?? {},
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
+  };
+}
+
+/** A template and the source of one of its versions (the current one by default). */
+export async function loadTemplateVersion(
+  db: Database,
+  organizationId: string,
+  id: string,
+  version?: number,
+): Promise<{ template: Template; source: string; version: number }> {
+  const template = await repos(db).templates.getInOrg(organizationId, id);
+  const wanted = version ?? template.currentVersion;
+  const row = await db.prisma.templateVersion.findUnique({
+    where: { templateId_version: { templateId: id, version: wanted } },
+  });
+  if (!row)
+    throw new DomainError(
+      'not_found',
+      'template_version_not_found',
+      `${template.name} has no version ${wanted}; it is at version ${template.currentVersion}.`,
+    );
+  return { template, source: row.source, version: wanted };
+}
+
+export async function getTemplate(db: Database, organizationId: string, id: string): Promise<TemplateView> {
+  const { template, source } = await loadTemplateVersion(db, organizationId, id);
+  return templateView(template, source);
+}
+
+export async function listTemplates(
+  db: Database,
+  organizationId: string,
+  caller?: Principal,
+): Promise<TemplateView[]> {
+  const only = caller ? await allowedIds(db, organizationId, caller, 'templates') : null;
+  const templates = await db.prisma.template.findMany({
+    where: { organizationId, ...(only ? { id: { in: only } } : {}) },
+    orderBy: { name: 'asc' },
+  });
+  if (templates.length === 0) return [];
+  const versions = await db.prisma.templateVersion.findMany({
+    where: { OR: templates.map((t) => ({ templateId: t.id, version: t.currentVersion })) },
+  });
+  const sources = new Map(versions.map((v) => [v.templateId, v.source]));
+  return templates.map((t) => templateView(t, sources.get(t.id) ?? ''));
+}
+
+export async function createTemplate(
+  db: Database,
+  actor: OrgActor,
+  req: CreateTemplateRequest,
+): Promise<TemplateView> {
+  const doc = documentOf(req.source);
+  let id: string;
+  try {
+    id = await db.prisma.$transaction(async (tx) => {
+      const t = await tx.template.create({
+        data: {
+          organizationId: actor.organizationId,
+          name: req.name,
+          description: doc.description ?? '',
+          createdById: actor.userId ?? null,
+        },
+      });
+      await tx.templateVersion.create({
+        data: { templateId: t.id, version: 1, source: req.source, createdByLabel: actor.label },
+      });
+      return t.id;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(req.name);
+    throw err;
+  }
+  await recordAudit(db, actor, {
+    action: 'template.create',
+    resourceKind: 'template',
+    resourceId: id,
+    details: { name: req.name },
+  });
+  return getTemplate(db, actor.organizationId, id);
+}
+
+/** A new source makes a new version (the old ones stay, stacks keep theirs); a name changes in place. */
+export async function updateTemplate(
+  db: Database,
+  actor: OrgActor,
+  id: string,
+  req: UpdateTemplateRequest,
+): Promise<TemplateView> {
+  const before = await loadTemplateVersion(db, actor.organizationId, id);
+  const changed = req.source !== undefined && req.source !== before.source;
+  const doc = changed ? documentOf(req.source!) : null;
+  const version = changed ? before.version + 1 : before.version;
+  const name = req.name ?? before.template.name;
+  try {
+    await db.prisma.$transaction(async (tx) => {
+      if (changed)
+        await tx.templateVersion.create({
+          data: { templateId: id, version, source: req.source!, createdByLabel: actor.label },
+        });
+      await tx.template.update({
+        where: { id },
+        data: {
+          name,
+          currentVersion: version,
+          ...(doc ? { description: doc.description ?? '' } : {}),
+        },
+      });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(name);
+    throw err;
+  }
+  await recordAudit(db, actor, {
+    action: 'template.update',
+    resourceKind: 'template',
+    resourceId: id,
+    details: { name, from: before.version, to: version },
+  });
+  return getTemplate(db, actor.organizationId, id);
+}
+
+/** Deletes a template and its versions; stacks deployed from it keep their copy of the document. */
+export async function deleteTemplate(db: Database, actor: OrgActor, id: string): Promise<void> {
+  const template = await repos(db).templates.getInOrg(actor.organizationId, id);
+  await db.prisma.template.delete({ where: { id } });
+  await recordAudit(db, actor, {
+    action: 'template.delete',
+    resourceKind: 'template',
+    resourceId: id,
+    details: { name: template.name },
+  });
+}
+
+export async function listTemplateVersions(
+  db: Database,
+  organizationId: string,
+  id: string,
+): Promise<TemplateVersionView[]> {
+  await repos(db).templates.getInOrg(organizationId, id);
+  const versions = await db.prisma.templateVersion.findMany({
+    where: { templateId: id },
+    orderBy: { version: 'desc' },
+  });
+  return versions.map((v) => ({
+    version: v.version,
+    source: v.source,
+    createdBy: v.createdByLabel,
+    createdAt: v.createdAt.toISOString(),
+  }));
+}

@@ -8,7 +8,7 @@ export const digitaloceanModule = {
   background: '#0069ff',
   foreground: '#ffffff',
   credentials: Strict({
-    token: NonEmpty('Personal access token', 512, {
+    token: NonEmpty('Read and write scope; read only is enough to watch machines.', 512, {
       widget: 'secret',
       label: 'Personal access token',
       placeholder: 'dop_v1_…',

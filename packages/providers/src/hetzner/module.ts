@@ -8,7 +8,11 @@ export const hetznerModule = {
   background: '#d50c2d',
   foreground: '#ffffff',
   credentials: Strict({
-    token: NonEmpty('API token', 512, { widget: 'secret', label: 'API token' }),
+    token: NonEmpty(
+      "A project's token with Read & Write permission; Read is enough to watch machines.",
+      512,
+      { widget: 'secret', label: 'API token' },
+    ),
   }),
   config: Strict({}),
   endpoint: { overridable: true, placeholder: 'https://api.hetzner.cloud' },

@@ -8,7 +8,10 @@ export const linodeModule = {
   background: '#00a95c',
   foreground: '#ffffff',
   credentials: Strict({
-    token: NonEmpty('Personal access token', 512, { widget: 'secret', label: 'Personal access token' }),
+    token: NonEmpty('Read/Write on Linodes and Volumes; Read Only is enough to watch machines.', 512, {
+      widget: 'secret',
+      label: 'Personal access token',
+    }),
   }),
   config: Strict({}),
   endpoint: { overridable: true, placeholder: 'https://api.linode.com' },

@@ -8,7 +8,10 @@ export const vultrModule = {
   background: '#007bfc',
   foreground: '#ffffff',
   credentials: Strict({
-    token: NonEmpty('API key', 512, { widget: 'secret', label: 'API key' }),
+    token: NonEmpty("The account's API key; allow Overcast's address in its access control list.", 512, {
+      widget: 'secret',
+      label: 'API key',
+    }),
   }),
   config: Strict({}),
   endpoint: { overridable: true, placeholder: 'https://api.vultr.com' },

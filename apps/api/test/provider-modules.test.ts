@@ -24,6 +24,31 @@ afterAll(async () => {
 const call = (method: 'GET' | 'POST', url: string, payload?: object, headers: object = { cookie }) =>
   api.app.inject({ method, url, payload, headers: headers as Record<string, string> });
 
+describe("a cloud's inputs, held to its module", () => {
+  it('names the field its schema or its own check refuses, and saves nothing', async () => {
+    const noToken = await call('POST', '/api/v1/clouds', {
+      provider: 'hetzner',
+      title: 'h',
+      credentials: {},
+    });
+    expect(noToken.statusCode).toBe(400);
+    expect(noToken.json().error).toMatchObject({ field: 'body.credentials.token' });
+    const noEngine = await call('POST', '/api/v1/clouds', {
+      provider: 'docker',
+      title: 'd',
+      credentials: {},
+    });
+    expect(noEngine.statusCode).toBe(400);
+    expect(noEngine.json().error).toMatchObject({ field: 'body.config.host' });
+    expect(noEngine.json().error.message).toMatch(/^config\.host is required/);
+    const titles = ((await call('GET', '/api/v1/clouds')).json().items as { title: string }[]).map(
+      (c) => c.title,
+    );
+    expect(titles).not.toContain('h');
+    expect(titles).not.toContain('d');
+  });
+});
+
 describe('GET /api/v1/providers', () => {
   it('describes every registered provider: features, form schemas with their hints, no secrets', async () => {
     const res = await call('GET', '/api/v1/providers');

@@ -10,7 +10,7 @@ function check(schema: TSchema, value: unknown, where: string): void {
   const field = path ? `${where}.${path}` : where;
   const message =
     first.value === undefined ? `${field} is required.` : `${field}: ${first.message.toLowerCase()}.`;
-  throw new DomainError('invalid', 'validation_failed', message);
+  throw new DomainError('invalid', 'validation_failed', message, `body.${field}`);
 }
 
 /** Checks a cloud's credentials and config against its provider's schemas; 400 names the field. */
@@ -22,7 +22,10 @@ export function validateCloudInputs(provider: string, credentials: unknown, conf
     credentials as Record<string, unknown>,
     (config ?? {}) as Record<string, unknown>,
   );
-  if (refusal) throw new DomainError('invalid', 'validation_failed', refusal);
+  // A module's refusal starts with the field it is about (`config.host is required: ...`).
+  const field = refusal && /^(credentials|config)(\.[A-Za-z0-9_]+)*/.exec(refusal)?.[0];
+  if (refusal)
+    throw new DomainError('invalid', 'validation_failed', refusal, field ? `body.${field}` : undefined);
 }
 
 /** Credentials as the provider's driver takes them (e.g. a key pasted as text, parsed). */

@@ -1,17 +1,16 @@
 // A process that lists one cloud account through Overcast's driver and reports, as the worker
-// does: only the provider's own SDK is loaded (through the lazy loaders). Run bundled by
+// does: only the provider's own SDK is loaded (through the lazy registry). Run bundled by
 // `_peers.ts`, so its memory is what production pays, not a TypeScript loader's.
 import { readFileSync } from 'node:fs';
-import { DRIVER_LOADERS } from '@overcast/providers/loaders';
+import { loadDriverFactory } from '@overcast/providers/registry';
 
 const [provider, endpoint, credentials, config] = process.argv.slice(2);
-const load = DRIVER_LOADERS[provider!];
-if (!load || !endpoint || !credentials) {
+const create = provider ? await loadDriverFactory(provider) : undefined;
+if (!create || !endpoint || !credentials) {
   console.error('usage: driver-list.mjs PROVIDER ENDPOINT CREDENTIALS_JSON [CONFIG_JSON]');
   process.exit(2);
 }
 // The SDK loads before the clock starts, as Libcloud's driver module does in its peer.
-const create = await load();
 const start = performance.now();
 const driver = create({
   credentials: JSON.parse(credentials),

@@ -1,8 +1,8 @@
-import type { CloudProvider } from './api/clouds';
-
 // Where a cloud's credentials are sent: its API endpoint and the hosts in its config. The same
 // list decides what the outbound guard checks, which edits need the credentials again, and when
-// the edit form asks for them.
+// the edit form asks for them. A provider's config schema marks the fields that are
+// destinations with `destination`: 'uri' (an address with a host in it) or 'ssh' (an object
+// with address and port, or a list of them).
 
 export interface CloudDestination {
   /** Compared between the stored cloud and an edit. */
@@ -25,9 +25,30 @@ const hostPort = (address: unknown, port: unknown): string | null => {
   return a ? `${a}:${port ?? 22}` : null;
 };
 
-/** Each destination as text; the hosts among them are what the guard checks. */
+type SchemaNode = { properties?: Record<string, SchemaNode>; items?: SchemaNode; destination?: string };
+
+function destinationsOf(name: string, schema: SchemaNode, value: unknown, out: CloudDestination[]): void {
+  if (value === null || value === undefined) return;
+  if (schema.items && Array.isArray(value)) {
+    for (const item of value) destinationsOf(name, schema.items, item, out);
+    return;
+  }
+  if (schema.destination === 'uri') {
+    const uri = remoteUri(value);
+    if (uri) out.push({ key: `${name} ${uri}`, host: uri });
+  } else if (schema.destination === 'ssh' && typeof value === 'object') {
+    const h = value as Record<string, unknown>;
+    const at = hostPort(h.address, h.port);
+    if (at) out.push({ key: `ssh ${at}`, host: String(h.address).trim() });
+  }
+}
+
+/**
+ * Each destination as text; the hosts among them are what the guard checks. `configSchema` is
+ * the provider's config schema (its module's, or the descriptor's JSON Schema).
+ */
 export function cloudDestinations(
-  provider: CloudProvider | string,
+  configSchema: unknown,
   endpoint: string | null | undefined,
   config: Record<string, unknown> | null | undefined,
 ): CloudDestination[] {
@@ -35,23 +56,8 @@ export function cloudDestinations(
   const out: CloudDestination[] = [];
   const endpointUrl = str(endpoint);
   if (endpointUrl) out.push({ key: `endpoint ${endpointUrl}`, host: endpointUrl });
-  if (provider === 'docker') {
-    const host = remoteUri(c.host);
-    if (host) out.push({ key: `engine ${host}`, host });
-  }
-  if (provider === 'libvirt') {
-    const h = (c.host ?? null) as Record<string, unknown> | null;
-    const at = h && hostPort(h.address, h.port);
-    if (at) out.push({ key: `ssh ${at}`, host: String(h.address).trim() });
-    const uri = remoteUri(c.uri);
-    if (uri) out.push({ key: `uri ${uri}`, host: uri });
-  }
-  if (provider === 'ssh_host' && Array.isArray(c.hosts)) {
-    for (const h of c.hosts as Record<string, unknown>[]) {
-      const at = h && hostPort(h.address, h.port);
-      if (at) out.push({ key: `ssh ${at}`, host: String(h.address).trim() });
-    }
-  }
+  const properties = (configSchema as SchemaNode | null)?.properties ?? {};
+  for (const [name, schema] of Object.entries(properties)) destinationsOf(name, schema, c[name], out);
   return out;
 }
 

@@ -10,6 +10,7 @@ export * from './api/inventory';
 export * from './api/keys';
 export * from './api/machines';
 export * from './api/monitoring';
+export * from './api/providers';
 export * from './api/shell';
 export * from './api/teams';
 export * from './api/templates';

@@ -8,7 +8,32 @@ import type { TObject } from '@sinclair/typebox';
 
 /** How a field of the add-cloud form is drawn. Set as `ui` in the field's TypeBox options. */
 export interface FieldUi {
-  widget?: 'text' | 'secret' | 'textarea' | 'file' | 'number' | 'checkbox' | 'select' | 'list';
+  /**
+   * `list`: an array of strings typed comma-separated, or of objects typed one per line
+   * (`lineFormat`); `machine`: one of the SSH hosts Overcast logs in to; `orgKey`: one of the
+   * organization's SSH keys; `group`: an object whose fields are drawn inline.
+   */
+  widget?:
+    | 'text'
+    | 'secret'
+    | 'textarea'
+    | 'file'
+    | 'number'
+    | 'checkbox'
+    | 'select'
+    | 'list'
+    | 'machine'
+    | 'orgKey'
+    | 'group';
+  /** The label above the input; defaults to the field's name. */
+  label?: string;
+  /** Monospaced input (keys, addresses). */
+  mono?: boolean;
+  /**
+   * For a `list` of objects: how one line reads, e.g. `{username}@{address}[:{port}] [{name}]`:
+   * `{field}` is a field, `[...]` an optional part.
+   */
+  lineFormat?: string;
   placeholder?: string;
   /** Shown under the field. Defaults to the schema's `description`. */
   help?: string;
@@ -63,4 +88,45 @@ export interface ProviderModule {
   check?(credentials: Record<string, unknown>, config: Record<string, unknown>): string | undefined;
   /** Shapes credentials as the driver takes them (e.g. a pasted key file parsed to an object). */
   normalize?(credentials: Record<string, unknown>): Record<string, unknown>;
+  /** Addresses the credentials themselves name (a key's token URL), for the outbound guard. */
+  credentialDestinations?(credentials: Record<string, unknown>): string[];
+  /** Steps for finding the credentials, shown above the add-cloud form. */
+  readonly help?: readonly string[];
+  /** A placeholder for the cloud's title in the add-cloud form. */
+  readonly titlePlaceholder?: string;
+  /**
+   * Its machines are the hosts its config lists: each is reached at the address and port it was
+   * added with and logged in to with the cloud's own credentials.
+   */
+  readonly machinesFromConfig?: boolean;
+  /** Whether the cloud itself logs in over SSH with these settings (so it may use an organization key). */
+  logsInOverSsh?(config: Record<string, unknown>): boolean;
+  /** A location's pricing region (a zone's region), when the two differ. */
+  regionOf?(location: string): string;
+  /** False when a stopped machine bills no compute (only its disks). Default true. */
+  readonly billsStoppedMachines?: boolean;
+  /** Its errors carry codes of their own (in the error catalogue) that the API keeps. */
+  readonly ownErrorCodes?: boolean;
+  /** How errors name it ("The Docker engine"); defaults to `label`. */
+  readonly errorName?: string;
 }
+
+/**
+ * A `ProviderModule` as the API serves it (`GET /api/v1/providers`): the form's schemas as JSON
+ * Schema with their `ui` hints, without the functions.
+ */
+export type ProviderDescriptor = Pick<
+  ProviderModule,
+  | 'kind'
+  | 'label'
+  | 'mark'
+  | 'background'
+  | 'foreground'
+  | 'endpoint'
+  | 'features'
+  | 'pricing'
+  | 'docs'
+  | 'help'
+  | 'titlePlaceholder'
+  | 'machinesFromConfig'
+> & { credentials: Record<string, unknown>; config: Record<string, unknown> };

@@ -3,8 +3,11 @@
 
 import type { LookupFunction } from 'node:net';
 
-export const PROVIDERS = ['aws', 'gce', 'digitalocean', 'libvirt', 'docker', 'ssh_host'] as const;
-export type ProviderKind = (typeof PROVIDERS)[number];
+/**
+ * A provider's kind as stored in `clouds.provider`. Open: the registry in @overcast/providers
+ * (`PROVIDER_KINDS`) says which ones this build knows.
+ */
+export type ProviderKind = string;
 
 /** The unified machine state vocabulary. `missing` is ours (set by sync), never a driver's. */
 export const MACHINE_STATES = [
@@ -148,12 +151,8 @@ export interface ProviderDriver {
   listSizes(): Promise<RemoteSize[]>;
   listImages(): Promise<RemoteImage[]>;
   listLocations(): Promise<RemoteLocation[]>;
-  /** `name` is required for 'rename'; `removeVolumes` (containers) removes anonymous volumes on destroy. */
-  machineAction(
-    externalId: string,
-    action: MachineAction,
-    options?: { name?: string; removeVolumes?: boolean },
-  ): Promise<void>;
+  /** `name` is required for 'rename'. */
+  machineAction(externalId: string, action: MachineAction, options?: { name?: string }): Promise<void>;
   createMachine(spec: CreateMachineSpec): Promise<RemoteMachine>;
   /** Returns the new volume for 'create'. */
   volumeAction(op: VolumeOperation): Promise<RemoteVolume | void>;

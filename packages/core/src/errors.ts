@@ -1,4 +1,5 @@
 import { ProviderError } from '@overcast/contracts';
+import { findProviderModule } from '@overcast/providers/registry';
 
 /** HTTP status for each kind of domain error; the api maps errors with it. */
 export const DOMAIN_ERROR_STATUS = {
@@ -48,24 +49,19 @@ export const notFound = (what: string) =>
     `${what} was not found.`,
   );
 
-const PROVIDER_NAMES: Record<string, string> = {
-  aws: 'AWS',
-  gce: 'Google Compute Engine',
-  digitalocean: 'DigitalOcean',
-  libvirt: 'The KVM host',
-  ssh_host: 'The SSH host',
-  docker: 'The Docker engine',
+/** How errors name a provider ("The Docker engine"): its module's words, or the kind itself. */
+export const providerName = (provider: string) => {
+  const module = findProviderModule(provider);
+  return module ? (module.errorName ?? module.label) : provider;
 };
-
-export const providerName = (provider: string) => PROVIDER_NAMES[provider] ?? provider;
 
 /** Turns a driver's ProviderError into words for a person, with the provider's own message. */
 export function fromProviderError(provider: string, err: unknown, doing: string): DomainError {
   const mapped = mapProviderError(provider, err, doing);
-  // Docker's failures carry codes of their own (engine_unreachable, tls_client_refused,
-  // tls_server_untrusted, ...) that tell the person which of several things to fix.
+  // Some providers' failures carry codes of their own (Docker's engine_unreachable,
+  // tls_client_refused, ...) that tell the person which of several things to fix.
   const own = err instanceof ProviderError ? err.options.code : undefined;
-  if (provider === 'docker' && own && /^[a-z_]+$/.test(own)) {
+  if (findProviderModule(provider)?.ownErrorCodes && own && /^[a-z_]+$/.test(own)) {
     return new DomainError(mapped.kind, own, mapped.message);
   }
   return mapped;

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { RemoteMachine } from '@overcast/contracts';
-import type { Database, Provider } from '@overcast/db';
+import type { Database } from '@overcast/db';
 
 /** A new organization and cloud to sync into; tests never share them. */
-export async function createOrgAndCloud(db: Database, provider: Provider = 'digitalocean') {
+export async function createOrgAndCloud(db: Database, provider = 'digitalocean') {
   const org = await db.prisma.organization.create({
     data: { name: 'Sync test', slug: `sync-${randomBytes(6).toString('hex')}` },
   });

@@ -4,6 +4,7 @@ import {
   Incident,
   Machine,
   NotificationChannel,
+  ProviderInfo,
   Rule,
   ShellSession,
   SshKey,
@@ -25,6 +26,7 @@ import { monitoringRoutes } from './monitoring';
 import { mount } from './mount';
 import { notificationChannelRoutes } from './notification-channels';
 import { organizationRoutes } from './organizations';
+import { providerRoutes } from './providers';
 import { ruleRoutes } from './rules';
 import { scheduleRoutes } from './schedules';
 import { scriptRunRoutes } from './script-runs';
@@ -46,6 +48,7 @@ const RESOURCES: [prefix: string, tag: string, plugin: RoutePlugin][] = [
   ['/members', 'organizations', memberRoutes],
   ['/invitations', 'organizations', invitationRoutes],
   ['/teams', 'teams', teamRoutes],
+  ['/providers', 'clouds', providerRoutes],
   ['/clouds', 'clouds', cloudRoutes],
   ['/machines', 'machines', machineRoutes],
   ['/shell-sessions', 'terminal', shellSessionRoutes],
@@ -70,6 +73,7 @@ export function apiRoutes(app: App, ctx: ApiContext): void {
   // Shared by several resources' routes and the OpenAPI document, so known at the root.
   for (const schema of [
     Cloud,
+    ProviderInfo,
     Machine,
     Volume,
     SshKey,

@@ -43,6 +43,7 @@ export type {
   NotificationChannel,
   NotificationChannelList,
   PreviewScheduleRequest,
+  ProviderInfo,
   Role,
   Rule,
   RuleAction,

@@ -4,9 +4,9 @@ import { addCloud, cloudKeys, cloudsQuery } from '../api/clouds';
 import { ApiError, errorText } from '../api/errors';
 import { sshKeysQuery } from '../api/keys';
 import { machineKeys } from '../api/machines';
-import type { Cloud, CloudProvider, CreateCloudRequest } from '../api/types';
+import type { Cloud, CreateCloudRequest, ProviderInfo } from '../api/types';
 import { formatMoney, plural } from '../format/number';
-import { PROVIDER_ORDER, providerMeta } from '../providers/meta';
+import { useProviderMeta, useProviders } from '../providers/meta';
 import { ProviderIcon } from '../providers/ProviderIcon';
 import { Alert } from '../ui/Alert';
 import { Button, ButtonLink } from '../ui/Button';
@@ -21,7 +21,7 @@ import { toast } from '../ui/toast';
 import { NumberField } from '../ui/ValueFields';
 import styles from './clouds.module.css';
 import { ProviderFields } from './ProviderFields';
-import { buildRequest, cloudFieldOf, type FormValues, PROVIDER_FORMS } from './providerForms';
+import { buildRequest, cloudFieldOf, type FormValues, formFields } from './schemaForm';
 
 export function AddCloudDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   if (!open) return null;
@@ -29,15 +29,54 @@ export function AddCloudDialog({ open, onClose }: { open: boolean; onClose: () =
 }
 
 function AddCloud({ onClose }: { onClose: () => void }) {
+  const providers = useProviders();
+  const [chosen, setProvider] = useState<string | null>(null);
+  const meta = providers.list.find((p) => p.kind === chosen) ?? providers.list[0];
+  if (!meta) return <LoadingProviders onClose={onClose} query={providers.query} />;
+  return <AddCloudForm key={meta.kind} meta={meta} choose={setProvider} onClose={onClose} />;
+}
+
+function LoadingProviders({
+  onClose,
+  query,
+}: {
+  onClose: () => void;
+  query: ReturnType<typeof useProviders>['query'];
+}) {
+  return (
+    <Dialog open onClose={onClose} size="lg" title="Add a cloud">
+      {query.isError ? (
+        <Alert>
+          <strong>Couldn't load the providers</strong>
+          <br />
+          {errorText(query.error)}
+        </Alert>
+      ) : (
+        <p role="status">
+          <Spinner size="sm" /> Loading the providers…
+        </p>
+      )}
+    </Dialog>
+  );
+}
+
+function AddCloudForm({
+  meta,
+  choose,
+  onClose,
+}: {
+  meta: ProviderInfo;
+  choose: (kind: string) => void;
+  onClose: () => void;
+}) {
   const queryClient = useQueryClient();
-  const [provider, setProvider] = useState<CloudProvider>('aws');
+  const providers = useProviders();
+  const provider = meta.kind;
   const [title, setTitle] = useState('');
   const [values, setValues] = useState<FormValues>({});
   const [advanced, setAdvanced] = useState({ endpoint: '', poll: '', cost: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [added, setAdded] = useState<Cloud | null>(null);
-  const form = PROVIDER_FORMS[provider];
-  const meta = providerMeta(provider);
   const alertRef = useRef<HTMLDivElement>(null);
   const orgKeys = useQuery(sshKeysQuery);
 
@@ -54,7 +93,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
     },
     onError: (error) => {
       if (error instanceof ApiError && (error.status === 400 || error.status === 409)) {
-        const field = error.status === 409 ? 'title' : cloudFieldOf(error);
+        const field = error.status === 409 ? 'title' : cloudFieldOf(error, meta);
         if (field) setErrors({ [field]: error.message });
       }
     },
@@ -70,15 +109,16 @@ function AddCloud({ onClose }: { onClose: () => void }) {
     if (add.isPending) return;
     const next: Record<string, string> = {};
     if (!title.trim()) next.title = 'Give the cloud a name your team will recognise.';
-    for (const field of form.fields) {
+    for (const field of formFields(meta)) {
       if (field.required && !(values[field.name] ?? '').trim())
         next[field.name] = `Enter the ${field.label.toLowerCase()}.`;
     }
-    const built = buildRequest(provider, values);
-    if (built.error) next[built.error.field] = built.error.message;
-    // Nothing pasted logs in with the chosen Overcast key, or else the organization's default one.
+    const built = buildRequest(meta, values);
+    if (built.error && !next[built.error.field]) next[built.error.field] = built.error.message;
+    // Hosts logged in to with the cloud's own login: nothing pasted logs in with the chosen
+    // Overcast key, or else the organization's default one.
     if (
-      provider === 'ssh_host' &&
+      meta.machinesFromConfig &&
       !values.privateKey?.trim() &&
       !values.password?.trim() &&
       !values.sshKeyId &&
@@ -86,7 +126,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
     ) {
       next.privateKey = 'Give a private key or a password, or generate a key on the Keys page.';
     }
-    if (meta.hasApiEndpoint && advanced.endpoint && !/^https?:\/\//.test(advanced.endpoint.trim()))
+    if (meta.endpoint.overridable && advanced.endpoint && !/^https?:\/\//.test(advanced.endpoint.trim()))
       next.endpoint = 'Start the address with https:// (or http://).';
     const poll = advanced.poll.trim() ? Number(advanced.poll) : null;
     if (poll !== null && (!Number.isInteger(poll) || poll < 10 || poll > 86_400))
@@ -104,7 +144,9 @@ function AddCloud({ onClose }: { onClose: () => void }) {
       title: title.trim(),
       credentials: built.credentials,
       ...(Object.keys(built.config).length ? { config: built.config } : {}),
-      ...(meta.hasApiEndpoint && advanced.endpoint.trim() ? { endpoint: advanced.endpoint.trim() } : {}),
+      ...(meta.endpoint.overridable && advanced.endpoint.trim()
+        ? { endpoint: advanced.endpoint.trim() }
+        : {}),
       ...(poll !== null ? { pollIntervalSeconds: poll } : {}),
       ...(advanced.cost.trim() ? { costOverrideMonthly: advanced.cost.trim() } : {}),
     });
@@ -141,23 +183,18 @@ function AddCloud({ onClose }: { onClose: () => void }) {
         <fieldset className={forms.fieldset} disabled={checking}>
           <legend className={styles.pickerLegend}>Provider</legend>
           <div className={styles.providerOptions}>
-            {PROVIDER_ORDER.map((p) => (
+            {providers.list.map(({ kind: p }) => (
               <RadioOption
                 key={p}
                 name="provider"
                 value={p}
                 chosen={p === provider}
-                onChoose={() => {
-                  setProvider(p);
-                  setValues({});
-                  setErrors({});
-                  add.reset();
-                }}
+                onChoose={() => choose(p)}
                 className={styles.providerOption}
                 chosenClassName={styles.providerChosen}
               >
                 <ProviderIcon provider={p} decorative />
-                <span>{providerMeta(p).label}</span>
+                <span>{providers.providerMeta(p).label}</span>
               </RadioOption>
             ))}
           </div>
@@ -170,7 +207,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
               <TextField
                 label="Name"
                 name="title"
-                placeholder={form.titlePlaceholder}
+                placeholder={meta.titlePlaceholder}
                 value={title}
                 onChange={(e) => {
                   setTitle(e.target.value);
@@ -181,7 +218,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
                 autoComplete="off"
               />
               <ProviderFields
-                provider={provider}
+                provider={meta}
                 values={values}
                 errors={errors}
                 onChange={(name, value) => {
@@ -192,7 +229,7 @@ function AddCloud({ onClose }: { onClose: () => void }) {
               <details className={styles.advanced}>
                 <summary>Advanced</summary>
                 <div className={layout.stack}>
-                  {meta.hasApiEndpoint && (
+                  {meta.endpoint.overridable && (
                     <TextField
                       label="API endpoint"
                       aside="optional"
@@ -236,13 +273,13 @@ function AddCloud({ onClose }: { onClose: () => void }) {
           <aside className={styles.help} aria-label={`Where to find the ${meta.label} credentials`}>
             <h3 className={styles.helpTitle}>Where to find the keys</h3>
             <ol className={styles.helpSteps}>
-              {form.help.map((step) => (
+              {(meta.help ?? []).map((step) => (
                 <li key={step}>{step}</li>
               ))}
             </ol>
-            {form.helpLink && (
-              <a href={form.helpLink.href} target="_blank" rel="noreferrer noopener">
-                {form.helpLink.label} ↗
+            {meta.docs && (
+              <a href={meta.docs} target="_blank" rel="noreferrer noopener">
+                {meta.label}: where the keys are made ↗
               </a>
             )}
             <p className={styles.helpNote}>Credentials are encrypted on the server and never shown again.</p>
@@ -285,7 +322,7 @@ function Connected({ cloud: initial, onClose }: { cloud: Cloud; onClose: () => v
   const cloud = clouds.data?.find((c) => c.id === initial.id) ?? initial;
   const synced = cloud.pollStatus === 'ok';
   const failed = cloud.pollStatus === 'error';
-  const meta = providerMeta(cloud.provider);
+  const meta = useProviderMeta()(cloud.provider);
 
   const close = () => {
     if (synced) void queryClient.invalidateQueries({ queryKey: machineKeys.all });

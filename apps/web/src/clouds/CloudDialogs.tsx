@@ -5,10 +5,10 @@ import { cloudKeys, deleteCloud, updateCloud } from '../api/clouds';
 import { costKeys } from '../api/costs';
 import { ApiError, errorText } from '../api/errors';
 import { machineKeys } from '../api/machines';
-import type { Cloud, CloudProvider, UpdateCloudRequest } from '../api/types';
+import type { Cloud, ProviderInfo, UpdateCloudRequest } from '../api/types';
 import { volumeKeys } from '../api/volumes';
 import { plural } from '../format/number';
-import { providerMeta } from '../providers/meta';
+import { useProviderMeta, useProviders } from '../providers/meta';
 import { Alert } from '../ui/Alert';
 import { ConfirmPhraseField } from '../ui/ConfirmPhraseField';
 import { FormDialog } from '../ui/FormDialog';
@@ -23,9 +23,10 @@ import {
   buildRequest,
   cloudFieldOf,
   type FormValues,
-  PROVIDER_FORMS,
+  formConfigKeys,
+  formFields,
   valuesFromConfig,
-} from './providerForms';
+} from './schemaForm';
 
 function useCloudUpdate(cloud: Cloud, success: (updated: Cloud) => string, onDone: () => void) {
   const queryClient = useQueryClient();
@@ -73,9 +74,14 @@ export function RenameCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: (
 
 /** New credentials (checked with the provider before they replace the old ones) and settings. */
 export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () => void }) {
-  const provider = cloud.provider as CloudProvider;
-  const meta = providerMeta(provider);
-  const [values, setValues] = useState<FormValues>(() => valuesFromConfig(provider, cloud.config));
+  const { providerMeta, query } = useProviders();
+  // The form is drawn from the provider's descriptor: wait for it rather than draw an empty one.
+  if (query.isPending) return null;
+  return <EditCloud cloud={cloud} meta={providerMeta(cloud.provider)} onClose={onClose} />;
+}
+
+function EditCloud({ cloud, meta, onClose }: { cloud: Cloud; meta: ProviderInfo; onClose: () => void }) {
+  const [values, setValues] = useState<FormValues>(() => valuesFromConfig(meta, cloud.config));
   const [endpoint, setEndpoint] = useState(cloud.endpoint ?? '');
   const [poll, setPoll] = useState(cloud.pollIntervalSeconds ? String(cloud.pollIntervalSeconds) : '');
   const [cost, setCost] = useState(cloud.costOverrideMonthly ?? '');
@@ -83,22 +89,22 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
   const update = useCloudUpdate(cloud, () => `${cloud.title} updated`, onClose);
 
   function onSubmit() {
-    const built = buildRequest(provider, values);
+    const built = buildRequest(meta, values, true);
     const next: Record<string, string> = {};
     if (built.error) next[built.error.field] = built.error.message;
     // New credentials replace the old ones whole: when one is given, the others it needs are too.
     if (Object.keys(built.credentials).length) {
-      for (const field of PROVIDER_FORMS[provider].fields) {
+      for (const field of formFields(meta)) {
         if (field.target === 'credentials' && field.required && !(values[field.name] ?? '').trim()) {
           next[field.name] = `Enter the ${field.label.toLowerCase()} too, or leave all credentials empty.`;
         }
       }
     }
     // Stored credentials never follow a cloud to a new address: changing one asks for them again.
-    const config = mergeConfig(provider, cloud.config, built.config);
+    const config = mergeConfig(meta, cloud.config, built.config);
     const endpointValue = endpoint.trim() || null;
-    if (!Object.keys(built.credentials).length && movesCredentials(cloud, endpointValue, config)) {
-      const first = PROVIDER_FORMS[provider].fields.find((f) => f.target === 'credentials');
+    if (!Object.keys(built.credentials).length && movesCredentials(meta, cloud, endpointValue, config)) {
+      const first = formFields(meta).find((f) => f.target === 'credentials');
       if (first) next[first.name] = CREDENTIALS_AGAIN;
     }
     const pollValue = poll.trim() ? Number(poll) : null;
@@ -121,7 +127,7 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
     update.mutate(body, {
       onError: (error) => {
         if (error instanceof ApiError && error.status === 400) {
-          const field = cloudFieldOf(error);
+          const field = cloudFieldOf(error, meta);
           if (field) setErrors({ [field]: error.message });
         }
       },
@@ -151,13 +157,13 @@ export function EditCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () 
         <legend className="visually-hidden">Credentials and settings</legend>
         <div className={layout.stack}>
           <ProviderFields
-            provider={provider}
+            provider={meta}
             values={values}
             errors={errors}
             editing
             onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
           />
-          {meta.hasApiEndpoint && (
+          {meta.endpoint.overridable && (
             <TextField
               label="API endpoint"
               aside="optional"
@@ -202,34 +208,30 @@ const CREDENTIALS_AGAIN =
   'The address changed: enter the credentials again. Stored credentials are never sent to a new address.';
 
 /** Whether an edit points the cloud at an address its stored credentials have not been sent to. */
-function movesCredentials(cloud: Cloud, endpoint: string | null, config: Record<string, unknown>): boolean {
-  if (cloud.provider === 'docker' && typeof config.sshMachineId === 'string') return false;
+function movesCredentials(
+  meta: ProviderInfo,
+  cloud: Cloud,
+  endpoint: string | null,
+  config: Record<string, unknown>,
+): boolean {
+  // An engine reached through a machine logs in with that machine's key, not stored credentials.
+  if (typeof config.sshMachineId === 'string') return false;
   return (
     newCloudDestinations(
-      cloudDestinations(cloud.provider, cloud.endpoint, cloud.config),
-      cloudDestinations(cloud.provider, endpoint, config),
+      cloudDestinations(meta.config, cloud.endpoint, cloud.config),
+      cloudDestinations(meta.config, endpoint, config),
     ).length > 0
   );
 }
 
 /** The form's keys replace their stored values; keys the form doesn't show are kept. */
-const FORM_KEYS: Record<CloudProvider, string[]> = {
-  aws: ['regions'],
-  gce: ['project'],
-  digitalocean: [],
-  libvirt: ['uri', 'host'],
-  docker: ['host', 'sshMachineId'],
-  ssh_host: ['hosts'],
-};
-
 function mergeConfig(
-  provider: CloudProvider,
+  meta: ProviderInfo,
   stored: Record<string, unknown>,
   fromForm: Record<string, unknown>,
 ): Record<string, unknown> {
-  const kept = Object.fromEntries(
-    Object.entries(stored).filter(([key]) => !FORM_KEYS[provider].includes(key)),
-  );
+  const shown = formConfigKeys(meta);
+  const kept = Object.fromEntries(Object.entries(stored).filter(([key]) => !shown.includes(key)));
   return { ...kept, ...fromForm };
 }
 
@@ -245,6 +247,7 @@ function stableJson(value: unknown): string {
 /** Deleting takes the cloud's machines, volumes and history with it, so the title is typed. */
 export function DeleteCloudDialog({ cloud, onClose }: { cloud: Cloud; onClose: () => void }) {
   const queryClient = useQueryClient();
+  const providerMeta = useProviderMeta();
   const [typed, setTyped] = useState('');
   const remove = useResourceMutation({
     mutationFn: () => deleteCloud(cloud.id, typed),

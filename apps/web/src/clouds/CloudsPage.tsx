@@ -5,7 +5,7 @@ import { cloudKeys, cloudsQuery, refreshCloud, updateCloud } from '../api/clouds
 import type { Cloud } from '../api/types';
 import { type Permissions, usePermissions } from '../auth/permissions';
 import { formatCount, formatMoney, plural } from '../format/number';
-import { providerMeta } from '../providers/meta';
+import { useProviderMeta } from '../providers/meta';
 import { ProviderIcon } from '../providers/ProviderIcon';
 import { Button } from '../ui/Button';
 import table from '../ui/DataTable.module.css';
@@ -27,6 +27,7 @@ import { EngineFactsLine } from './EngineFacts';
 type Editing = { kind: 'rename' | 'edit' | 'delete' | 'container'; cloud: Cloud } | null;
 
 export function CloudsPage() {
+  const providerMeta = useProviderMeta();
   const clouds = useQuery(cloudsQuery);
   const permissions = usePermissions();
   const [adding, setAdding] = useState(false);
@@ -122,7 +123,7 @@ export function CloudsPage() {
         rowControls={(cloud) =>
           permissions.operate && (
             <>
-              {cloud.provider === 'docker' && cloud.enabled && (
+              {providerMeta(cloud.provider).features.containers && cloud.enabled && (
                 <Button
                   size="sm"
                   variant="ghost"
@@ -184,6 +185,7 @@ export function CloudsPage() {
 const MANAGE = (permissions: Permissions) => permissions.manageClouds;
 
 function CloudCell({ cloud }: { cloud: Cloud }) {
+  const providerMeta = useProviderMeta();
   const meta = providerMeta(cloud.provider);
   return (
     <div className={styles.cloudCell}>
@@ -196,7 +198,7 @@ function CloudCell({ cloud }: { cloud: Cloud }) {
           {meta.label}
           {cloud.endpoint ? ` · ${cloud.endpoint}` : ''}
         </span>
-        {cloud.provider === 'docker' && cloud.enabled && <EngineFactsLine cloudId={cloud.id} />}
+        {meta.features.containers && cloud.enabled && <EngineFactsLine cloudId={cloud.id} />}
       </div>
     </div>
   );

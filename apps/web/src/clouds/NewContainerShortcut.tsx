@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Cloud } from '../api/types';
+import { useProviderMeta } from '../providers/meta';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { PlusIcon } from '../ui/icons';
@@ -11,7 +12,8 @@ import styles from './clouds.module.css';
  * "New container" dialog where a machine would be created.
  */
 export function NewContainerShortcut({ clouds }: { clouds: Cloud[] }) {
-  const engines = clouds.filter((c) => c.provider === 'docker' && c.enabled);
+  const providerMeta = useProviderMeta();
+  const engines = clouds.filter((c) => providerMeta(c.provider).features.containers && c.enabled);
   const [engine, setEngine] = useState<Cloud | null>(null);
   if (engines.length === 0) return null;
   return (

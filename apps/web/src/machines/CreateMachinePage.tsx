@@ -4,7 +4,7 @@ import { cloudsQuery } from '../api/clouds';
 import type { Cloud, Machine } from '../api/types';
 import { usePermissions } from '../auth/permissions';
 import { NewContainerShortcut } from '../clouds/NewContainerShortcut';
-import { providerMeta } from '../providers/meta';
+import { useProviderMeta } from '../providers/meta';
 import { Alert } from '../ui/Alert';
 import { EmptyState } from '../ui/EmptyState';
 import { ServerIcon } from '../ui/icons';
@@ -16,10 +16,11 @@ import { DetailsStep, ImageStep, SizeStep, Summary, WhereStep } from './create/s
 import { useCreateMachineForm } from './create/useCreateMachineForm';
 
 export function CreateMachinePage() {
+  const providerMeta = useProviderMeta();
   const clouds = useQuery(cloudsQuery);
   const permissions = usePermissions();
   const [created, setCreated] = useState<{ machine: Machine; cloud: Cloud } | null>(null);
-  const creatable = (clouds.data ?? []).filter((c) => c.enabled && providerMeta(c.provider).canCreate);
+  const creatable = (clouds.data ?? []).filter((c) => c.enabled && providerMeta(c.provider).features.create);
 
   if (created) {
     return (

@@ -9,7 +9,7 @@ import { ExpirationCard } from '../automation/ExpirationCard';
 import { formatMoney, plural } from '../format/number';
 import { usePendingAction } from '../live/pending';
 import { MetricsCard } from '../monitoring/MetricsCard';
-import { providerMeta } from '../providers/meta';
+import { useProviderMeta } from '../providers/meta';
 import { ProviderIcon } from '../providers/ProviderIcon';
 import { Alert } from '../ui/Alert';
 import { Button, ButtonLink } from '../ui/Button';
@@ -76,15 +76,16 @@ export function MachineDetailPage() {
 }
 
 function MachineView({ detail }: { detail: MachineDetail }) {
+  const providerMeta = useProviderMeta();
   const { machine: m } = detail;
   const permissions = usePermissions();
   const queryClient = useQueryClient();
   const pending = usePendingAction(m.id);
   const [request, setRequest] = useState<ActionRequest | null>(null);
-  const actions = actionsFor(m);
+  const actions = actionsFor(m, providerMeta(m.provider));
   const ref = { id: m.id, name: m.name };
   const ask = (action: MachineAction) =>
-    setRequest({ action, machines: [ref], containers: m.provider === 'docker' });
+    setRequest({ action, machines: [ref], containers: providerMeta(m.provider).features.containers });
   const gone = m.state === 'terminated' || m.state === 'missing';
 
   return (
@@ -181,7 +182,7 @@ function MachineView({ detail }: { detail: MachineDetail }) {
           </Card>
         </div>
         <div className={styles.side}>
-          {m.provider === 'docker' ? (
+          {providerMeta(m.provider).features.containers ? (
             <ContainerCard
               machine={m}
               extra={detail.extra}
@@ -338,6 +339,7 @@ function History({ detail }: { detail: MachineDetail }) {
 }
 
 function RawFields({ extra, provider }: { extra: Record<string, unknown>; provider: string }) {
+  const providerMeta = useProviderMeta();
   const entries = Object.entries(extra ?? {});
   return (
     <Card

@@ -1,7 +1,7 @@
 import type { MachineFilters } from '../api/machines';
 import type { Cloud } from '../api/types';
 import { CloudFilter } from '../clouds/CloudFilter';
-import { PROVIDER_ORDER, providerMeta } from '../providers/meta';
+import { useProviderMeta, useProviders } from '../providers/meta';
 import { FilterBar, FilterSelect, useTypedFilter } from '../ui/filters';
 import filterStyles from '../ui/filters.module.css';
 import { type FilterChanges, hasFilters } from './filters';
@@ -17,9 +17,11 @@ export function MachineFilterBar({
   onChange: (changes: FilterChanges) => void;
   clouds: Cloud[];
 }) {
+  const providerMeta = useProviderMeta();
   const tag = useTypedFilter(filters.tag, (value) => onChange({ tag: value }));
 
-  const providers = PROVIDER_ORDER.filter((p) => clouds.some((c) => c.provider === p));
+  const { list } = useProviders();
+  const providers = list.map((p) => p.kind).filter((kind) => clouds.some((c) => c.provider === kind));
 
   return (
     <FilterBar

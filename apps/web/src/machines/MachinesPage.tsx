@@ -6,6 +6,7 @@ import { machineListQuery } from '../api/machines';
 import type { Machine } from '../api/types';
 import { usePermissions } from '../auth/permissions';
 import { formatCount, plural } from '../format/number';
+import { useProviderMeta } from '../providers/meta';
 import { Button, ButtonLink } from '../ui/Button';
 import { EmptyState } from '../ui/EmptyState';
 import { DownloadIcon, PlusIcon, ServerIcon } from '../ui/icons';
@@ -23,6 +24,7 @@ import type { MachineRef } from './runActions';
 import { TagDialog } from './TagDialog';
 
 export function MachinesPage() {
+  const providerMeta = useProviderMeta();
   const [filters, setFilters] = useMachineFilters();
   const clouds = useQuery(cloudsQuery);
   const list = useInfiniteQuery(machineListQuery(filters));
@@ -109,7 +111,10 @@ export function MachinesPage() {
   }
 
   const noClouds = clouds.data?.length === 0;
-  const creatable = clouds.data?.some((c) => c.enabled && c.provider !== 'ssh_host');
+  const creatable = clouds.data?.some((c) => {
+    const { features } = providerMeta(c.provider);
+    return c.enabled && (features.create || features.containers);
+  });
   const filtered = hasFilters(filters);
 
   return (

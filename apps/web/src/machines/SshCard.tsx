@@ -7,6 +7,7 @@ import { machineKeys } from '../api/machines';
 import type { Machine, MachineSsh } from '../api/types';
 import { usePermissions } from '../auth/permissions';
 import { useSession } from '../auth/SessionContext';
+import { useProviderMeta } from '../providers/meta';
 import { formatDuration } from '../terminal/asciicast';
 import { Alert } from '../ui/Alert';
 import { Button, ButtonLink } from '../ui/Button';
@@ -22,6 +23,7 @@ import styles from './MachineDetailPage.module.css';
 
 /** The key, user and port the browser terminal logs in with, and the way to open it. */
 export function SshCard({ machine: m, canEdit }: { machine: Machine; canEdit: boolean }) {
+  const providerMeta = useProviderMeta();
   const ssh = useQuery(machineSshQuery(m.id));
   const canShell = usePermissions().can('machines', 'shell');
   return (
@@ -43,7 +45,7 @@ export function SshCard({ machine: m, canEdit }: { machine: Machine; canEdit: bo
           machineId={m.id}
           current={ssh.data}
           canEdit={canEdit}
-          portFromCloud={m.provider === 'ssh_host'}
+          portFromCloud={providerMeta(m.provider).machinesFromConfig === true}
         />
       ) : (
         <p className={layout.note}>Loading…</p>

@@ -63,23 +63,31 @@ export const ACTION_LABEL: Record<MachineAction, string> = {
   unpause: 'Unpause',
 };
 
+/** What of its provider decides a machine's actions (from the provider's descriptor). */
+export interface ActionTraits {
+  features: { containers: boolean; extraActions: readonly string[] };
+  machinesFromConfig?: boolean;
+}
+
 /**
  * Which actions make sense for a machine in its state (the provider has the last word). A
  * container also pauses and unpauses; its engine's word for the state (`rawState`) tells which.
- * An SSH host is never offered Stop: Overcast could not start it again.
+ * A host listed in its cloud's config is never offered Stop: Overcast could not start it again.
  */
-export function actionsFor(machine: {
-  state: string;
-  provider: string;
-  rawState: string | null;
-}): MachineAction[] {
-  const { state, provider, rawState } = machine;
-  if (provider === 'docker') {
-    if (rawState === 'paused') return ['unpause', 'stop', 'rename', 'destroy'];
-    if (rawState === 'running') return ['stop', 'reboot', 'pause', 'rename', 'destroy'];
+export function actionsFor(
+  machine: { state: string; rawState: string | null },
+  provider: ActionTraits,
+): MachineAction[] {
+  const { state, rawState } = machine;
+  if (provider.features.containers) {
+    const can = (a: MachineAction) => provider.features.extraActions.includes(a);
+    if (rawState === 'paused')
+      return [...(can('unpause') ? ['unpause' as const] : []), 'stop', 'rename', 'destroy'];
+    if (rawState === 'running')
+      return ['stop', 'reboot', ...(can('pause') ? ['pause' as const] : []), 'rename', 'destroy'];
     if (rawState === 'created' || rawState === 'exited') return ['start', 'rename', 'destroy'];
   }
-  if (provider === 'ssh_host') {
+  if (provider.machinesFromConfig) {
     return state === 'running' ? ['reboot', 'rename', 'destroy'] : ['rename', 'destroy'];
   }
   switch (state) {

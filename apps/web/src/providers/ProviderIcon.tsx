@@ -1,8 +1,9 @@
-import { providerMeta } from './meta';
+import { useProviderMeta } from './meta';
 import styles from './ProviderIcon.module.css';
 
 /** A small provider mark; the label is its accessible name unless `decorative`. */
 export function ProviderIcon({ provider, decorative = false }: { provider: string; decorative?: boolean }) {
+  const providerMeta = useProviderMeta();
   const meta = providerMeta(provider);
   const look = {
     className: styles.icon,

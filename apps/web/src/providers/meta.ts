@@ -1,87 +1,49 @@
-import type { CloudProvider } from '../api/types';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useMemo } from 'react';
+import { providersQuery } from '../api/providers';
+import type { ProviderInfo } from '../api/types';
 
-export interface ProviderMeta {
-  label: string;
-  /** Two or three letters for the icon. */
-  mark: string;
-  background: string;
-  foreground: string;
-  /** Whether Overcast can create machines there. */
-  canCreate: boolean;
-  /** Whether it is reached through an HTTP API whose address may be overridden (not Docker, KVM or SSH). */
-  hasApiEndpoint: boolean;
-}
+/** What the web knows of a provider: its descriptor from GET /providers. */
+export type ProviderMeta = ProviderInfo;
 
-export const PROVIDERS: Record<CloudProvider, ProviderMeta> = {
-  aws: {
-    label: 'Amazon EC2',
-    mark: 'aws',
-    background: '#232f3e',
-    foreground: '#ff9900',
-    canCreate: true,
-    hasApiEndpoint: true,
-  },
-  gce: {
-    label: 'Google Cloud',
-    mark: 'GC',
-    background: '#1a73e8',
-    foreground: '#ffffff',
-    canCreate: true,
-    hasApiEndpoint: true,
-  },
-  digitalocean: {
-    label: 'DigitalOcean',
-    mark: 'DO',
-    background: '#0069ff',
-    foreground: '#ffffff',
-    canCreate: true,
-    hasApiEndpoint: true,
-  },
-  libvirt: {
-    label: 'KVM (libvirt)',
-    mark: 'KVM',
-    background: '#6d3fc0',
-    foreground: '#ffffff',
-    canCreate: true,
-    hasApiEndpoint: false,
-  },
-  docker: {
-    label: 'Docker',
-    mark: 'DKR',
-    background: '#1d63ed',
-    foreground: '#ffffff',
-    // Containers have no sizes or regions: they are made from the cloud's "New container" dialog.
-    canCreate: false,
-    hasApiEndpoint: false,
-  },
-  ssh_host: {
-    label: 'SSH hosts',
-    mark: 'SSH',
-    background: '#475569',
-    foreground: '#ffffff',
-    canCreate: false,
-    hasApiEndpoint: false,
-  },
+const NOTHING: ProviderInfo['features'] = {
+  create: false,
+  resize: false,
+  snapshots: false,
+  volumes: false,
+  networks: false,
+  dns: false,
+  console: 'none',
+  containers: false,
+  shell: 'none',
+  extraActions: [],
 };
 
-export const PROVIDER_ORDER: CloudProvider[] = [
-  'aws',
-  'gce',
-  'digitalocean',
-  'libvirt',
-  'docker',
-  'ssh_host',
-];
-
-const UNKNOWN: ProviderMeta = {
-  label: 'Other',
+/** A kind this build does not know (or not yet loaded): its name, and no features. */
+export const unknownProvider = (kind: string): ProviderMeta => ({
+  kind,
+  label: kind,
   mark: '?',
   background: '#64748b',
   foreground: '#ffffff',
-  canCreate: false,
-  hasApiEndpoint: false,
-};
+  credentials: {},
+  config: {},
+  endpoint: { overridable: false },
+  features: NOTHING,
+  pricing: 'none',
+});
 
-export function providerMeta(provider: string): ProviderMeta {
-  return PROVIDERS[provider as CloudProvider] ?? { ...UNKNOWN, label: provider };
+/**
+ * The registered providers, in the order the add-cloud form offers them, and a look-up by kind
+ * (`providerMeta(cloud.provider).label`, `.features.containers`): pages ask features, never names.
+ */
+export function useProviders() {
+  const query = useQuery(providersQuery);
+  const list = useMemo(() => query.data ?? [], [query.data]);
+  const byKind = useMemo(() => new Map(list.map((p) => [p.kind, p])), [list]);
+  const providerMeta = useCallback((kind: string) => byKind.get(kind) ?? unknownProvider(kind), [byKind]);
+  return { list, providerMeta, query };
 }
+
+/** Just the look-up, for components that only name or draw providers. */
+export const useProviderMeta = () => useProviders().providerMeta;

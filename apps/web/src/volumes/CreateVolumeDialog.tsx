@@ -4,7 +4,7 @@ import { locationsQuery } from '../api/clouds';
 import { errorField } from '../api/errors';
 import type { Cloud } from '../api/types';
 import { createVolume, volumeKeys } from '../api/volumes';
-import { providerMeta } from '../providers/meta';
+import { useProviderMeta } from '../providers/meta';
 import { Dialog } from '../ui/Dialog';
 import { SelectField } from '../ui/Field';
 import { FormDialog } from '../ui/FormDialog';
@@ -27,11 +27,12 @@ export function CreateVolumeDialog({
   clouds: Cloud[];
 }) {
   if (!open) return null;
-  const usable = clouds.filter((c) => c.enabled && c.provider !== 'ssh_host');
-  return <CreateVolume onClose={onClose} clouds={usable} />;
+  return <CreateVolume onClose={onClose} all={clouds} />;
 }
 
-function CreateVolume({ onClose, clouds }: { onClose: () => void; clouds: Cloud[] }) {
+function CreateVolume({ onClose, all }: { onClose: () => void; all: Cloud[] }) {
+  const providerMeta = useProviderMeta();
+  const clouds = all.filter((c) => c.enabled && providerMeta(c.provider).features.volumes);
   const [cloudId, setCloudId] = useState(clouds[0]?.id ?? '');
   const [name, setName] = useState('');
   const [size, setSize] = useState('10');

@@ -1,12 +1,8 @@
-import {
-  type CloudDestination,
-  type CloudProvider,
-  cloudDestinations,
-  newCloudDestinations,
-} from '@overcast/contracts';
+import { type CloudDestination, cloudDestinations, newCloudDestinations } from '@overcast/contracts';
 import type { Role } from '@overcast/db';
 import { DomainError } from '../errors';
 import { assertOutboundAllowed, type OutboundRules } from '../outbound';
+import { providerModule } from './modules';
 
 /**
  * Every address of a cloud must pass the outbound guard. Private networks are fine for clouds
@@ -14,16 +10,15 @@ import { assertOutboundAllowed, type OutboundRules } from '../outbound';
  * only when an admin allowed the range in settings.
  */
 export async function checkCloudDestinations(
-  provider: CloudProvider | string,
+  provider: string,
   endpoint: string | null | undefined,
   config: Record<string, unknown> | null | undefined,
   access: { actorRole: Role; rules: OutboundRules },
   credentials?: Record<string, unknown>,
 ): Promise<void> {
-  const hosts = cloudDestinations(provider, endpoint, config).map((d) => d.host);
-  // A service account key names the address its token is asked from.
-  const tokenUri = (credentials?.serviceAccount as { token_uri?: unknown } | undefined)?.token_uri;
-  if (provider === 'gce' && typeof tokenUri === 'string' && tokenUri) hosts.push(tokenUri);
+  const module = providerModule(provider);
+  const hosts = cloudDestinations(module.config, endpoint, config).map((d) => d.host);
+  if (credentials) hosts.push(...(module.credentialDestinations?.(credentials) ?? []));
   for (const host of hosts) await assertOutboundAllowed(host, { purpose: 'cloud', ...access });
 }
 

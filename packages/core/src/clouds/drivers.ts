@@ -1,6 +1,6 @@
 import type { DriverInit, ProviderDriver } from '@overcast/contracts';
 import type { Role } from '@overcast/db';
-import { DRIVER_LOADERS } from '@overcast/providers/loaders';
+import { loadDriverFactory } from '@overcast/providers/registry';
 import { DomainError } from '../errors';
 import { guardedLookup, type OutboundRules } from '../outbound';
 
@@ -20,12 +20,12 @@ export async function driverFor(
   init: Omit<DriverInit, 'lookup'>,
   access: DriverAccess,
 ): Promise<ProviderDriver> {
-  const load = DRIVER_LOADERS[provider];
-  if (!load)
+  const create = await loadDriverFactory(provider);
+  if (!create)
     throw new DomainError(
       'invalid',
       'unsupported_provider',
       `Overcast has no driver for "${provider}" clouds.`,
     );
-  return (await load())({ ...init, lookup: guardedLookup({ purpose: 'cloud', ...access }) });
+  return create({ ...init, lookup: guardedLookup({ purpose: 'cloud', ...access }) });
 }

@@ -1,7 +1,7 @@
-import { type CloudProvider, ProviderInputs } from '@overcast/contracts';
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DomainError } from '../errors';
+import { providerModule } from './modules';
 
 function check(schema: TSchema, value: unknown, where: string): void {
   const first = Value.Errors(schema, value).First();
@@ -10,47 +10,28 @@ function check(schema: TSchema, value: unknown, where: string): void {
   const field = path ? `${where}.${path}` : where;
   const message =
     first.value === undefined ? `${field} is required.` : `${field}: ${first.message.toLowerCase()}.`;
-  throw new DomainError('invalid', 'validation_failed', message);
+  throw new DomainError('invalid', 'validation_failed', message, `body.${field}`);
 }
 
-/** Checks a cloud's credentials and config against its provider's schema; 400 names the field. */
-export function validateCloudInputs(provider: CloudProvider, credentials: unknown, config: unknown): void {
-  const schemas = ProviderInputs[provider];
-  check(schemas.credentials, credentials, 'credentials');
-  check(schemas.config, config ?? {}, 'config');
-  if (provider === 'docker') {
-    const c = (config ?? {}) as { host?: string; sshMachineId?: string };
-    if (!c.host && !c.sshMachineId) {
-      throw new DomainError(
-        'invalid',
-        'validation_failed',
-        'config.host is required: the engine address (DOCKER_HOST), or config.sshMachineId to reach it through a machine Overcast logs in to.',
-      );
-    }
-  }
-  if (provider === 'gce') {
-    const sa = (credentials as { serviceAccount: unknown }).serviceAccount;
-    if (typeof sa === 'string') {
-      try {
-        JSON.parse(sa);
-      } catch {
-        throw new DomainError(
-          'invalid',
-          'validation_failed',
-          'credentials.serviceAccount is not valid JSON; paste the whole key file.',
-        );
-      }
-    }
-  }
+/** Checks a cloud's credentials and config against its provider's schemas; 400 names the field. */
+export function validateCloudInputs(provider: string, credentials: unknown, config: unknown): void {
+  const module = providerModule(provider);
+  check(module.credentials, credentials, 'credentials');
+  check(module.config, config ?? {}, 'config');
+  const refusal = module.check?.(
+    credentials as Record<string, unknown>,
+    (config ?? {}) as Record<string, unknown>,
+  );
+  // A module's refusal starts with the field it is about (`config.host is required: ...`).
+  const field = refusal && /^(credentials|config)(\.[A-Za-z0-9_]+)*/.exec(refusal)?.[0];
+  if (refusal)
+    throw new DomainError('invalid', 'validation_failed', refusal, field ? `body.${field}` : undefined);
 }
 
-/** GCE service accounts may arrive as text; drivers get the object. */
+/** Credentials as the provider's driver takes them (e.g. a key pasted as text, parsed). */
 export function normalizeCredentials(
-  provider: CloudProvider,
+  provider: string,
   credentials: Record<string, unknown>,
 ): Record<string, unknown> {
-  if (provider === 'gce' && typeof credentials.serviceAccount === 'string') {
-    return { ...credentials, serviceAccount: JSON.parse(credentials.serviceAccount) };
-  }
-  return credentials;
+  return providerModule(provider).normalize?.(credentials) ?? credentials;
 }

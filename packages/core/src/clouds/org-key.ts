@@ -1,13 +1,13 @@
-import type { CloudProvider } from '@overcast/contracts';
 import { DomainError, notFound } from '../errors';
 import type { SecretsRuntime } from '../runtime';
 import { keyLoader } from '../ssh-access/login';
+import { providerModule } from './modules';
 
 const LOGIN_FIELDS = ['privateKey', 'passphrase', 'password'] as const;
 
-/** Whether this cloud logs in over SSH itself: an SSH-host cloud, or a KVM host reached over SSH. */
-const logsInOverSsh = (provider: CloudProvider, config: Record<string, unknown>) =>
-  provider === 'ssh_host' || (provider === 'libvirt' && Boolean(config.host));
+/** Whether this cloud logs in over SSH itself (an SSH-host cloud, a KVM host reached over SSH). */
+const logsInOverSsh = (provider: string, config: Record<string, unknown>) =>
+  providerModule(provider).logsInOverSsh?.(config) ?? false;
 
 /**
  * Lets an SSH-host cloud (or a remote KVM host) log in with a key of the organization: the one
@@ -19,7 +19,7 @@ const logsInOverSsh = (provider: CloudProvider, config: Record<string, unknown>)
 export async function useOrganizationKey(
   runtime: SecretsRuntime,
   organizationId: string,
-  provider: CloudProvider,
+  provider: string,
   config: Record<string, unknown>,
   credentials: Record<string, unknown>,
 ): Promise<{ config: Record<string, unknown>; credentials: Record<string, unknown> }> {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type CloudProvider,
   type Cloud as CloudView,
   type CreateCloudRequest,
   cloudDestinations,
@@ -8,6 +7,8 @@ import {
   type UpdateCloudRequest,
 } from '@overcast/contracts';
 import { type Cloud, type Database, isUniqueViolation, type Prisma, type Role } from '@overcast/db';
+import type { ContainerDriver } from '@overcast/providers';
+import { isContainerDriver } from '@overcast/providers/registry';
 import type { Runtime } from '@overcast/runtime';
 import { type Actor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
@@ -21,7 +22,20 @@ import { checkCloudDestinations, requireCredentialsForNewDestinations } from './
 import { resolveDockerViaMachine } from './docker-ssh';
 import { type DriverAccess, driverFor } from './drivers';
 import { normalizeCredentials, validateCloudInputs } from './inputs';
+import { featuresOf, providerModule } from './modules';
 import { useOrganizationKey } from './org-key';
+
+/**
+ * The driver of a container host, for what only containers do. A cloud whose provider is no
+ * container host is a 400 naming it.
+ */
+export async function containerDriverOf(runtime: DriverRuntime, cloud: Cloud): Promise<ContainerDriver> {
+  const driver = featuresOf(cloud.provider).containers ? await driverOf(runtime, cloud) : null;
+  if (!driver || !isContainerDriver(driver)) {
+    throw new DomainError('invalid', 'not_a_docker_cloud', `${cloud.title} is not a Docker engine.`);
+  }
+  return driver;
+}
 
 /** Who saves a cloud: admins may point clouds at private networks, members may not. */
 export type CloudActor = Actor & { organizationId: string; role: Role };
@@ -71,7 +85,7 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
 
 /** Asks the provider whether these credentials work; a refusal is a 422 with the provider's words. */
 async function checkWithProvider(
-  provider: CloudProvider,
+  provider: string,
   init: Parameters<typeof driverFor>[1],
   access: DriverAccess,
 ): Promise<void> {
@@ -164,7 +178,7 @@ export async function addCloud(
   validateCloudInputs(input.provider, input.credentials, input.config);
   let credentials = normalizeCredentials(input.provider, input.credentials);
   let config = (input.config ?? {}) as Record<string, unknown>;
-  if (input.provider === 'docker') {
+  if (typeof config.sshMachineId === 'string') {
     ({ config, credentials } = await resolveDockerViaMachine(
       runtime,
       actor.organizationId,
@@ -237,7 +251,7 @@ export async function updateCloud(
   caller: Principal | null,
 ): Promise<Cloud> {
   const cloud = await repos(runtime.db).clouds.getInOrg(actor.organizationId, id);
-  const provider = cloud.provider as CloudProvider;
+  const provider = cloud.provider;
   const data: Prisma.CloudUpdateInput = {};
   const changed: string[] = [];
   if (input.title !== undefined && input.title !== cloud.title) {
@@ -263,11 +277,16 @@ export async function updateCloud(
     const endpoint = input.endpoint !== undefined ? input.endpoint : cloud.endpoint;
     // An engine reached through a machine logs in with that machine's key, looked up anew:
     // the stored credentials of the old address are not carried to the new one.
-    const viaMachine = provider === 'docker' && typeof config.sshMachineId === 'string';
+    // (Only a container host's schema admits `sshMachineId`; validation below holds it to that.)
+    const viaMachine = typeof config.sshMachineId === 'string';
     if (!viaMachine) {
       requireCredentialsForNewDestinations(
-        cloudDestinations(provider, cloud.endpoint, cloud.config as Record<string, unknown>),
-        cloudDestinations(provider, endpoint, config),
+        cloudDestinations(
+          providerModule(provider).config,
+          cloud.endpoint,
+          cloud.config as Record<string, unknown>,
+        ),
+        cloudDestinations(providerModule(provider).config, endpoint, config),
         input.credentials !== undefined,
       );
     }
@@ -277,7 +296,7 @@ export async function updateCloud(
         ? {}
         : openCredentials(runtime.box, cloud);
     validateCloudInputs(provider, credentials, config);
-    if (provider === 'docker') {
+    if (viaMachine) {
       ({ config, credentials } = await resolveDockerViaMachine(
         runtime,
         actor.organizationId,
@@ -316,7 +335,7 @@ export async function updateCloud(
       { credentials, endpoint, config },
       { actorRole: actor.role, rules: outboundRules(runtime.settings) },
     );
-    if (input.credentials || (provider === 'docker' && config.sshMachineId) || config.sshKeyId) {
+    if (input.credentials || viaMachine || config.sshKeyId) {
       data.credentials = sealCredentials(runtime.box, cloud.id, credentials);
       changed.push('credentials');
     }

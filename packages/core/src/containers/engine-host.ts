@@ -14,10 +14,10 @@ export async function authorizeEngineHost(
 ): Promise<void> {
   const cloud = await db.prisma.cloud.findFirst({
     where: { id: cloudId, organizationId },
-    select: { provider: true, config: true },
+    select: { config: true },
   });
-  const hostId =
-    cloud?.provider === 'docker' ? (cloud.config as { sshMachineId?: unknown }).sshMachineId : null;
+  // Only a container host's config schema admits `sshMachineId`.
+  const hostId = (cloud?.config as { sshMachineId?: unknown } | null)?.sshMachineId;
   if (typeof hostId !== 'string') return;
   const host = await db.prisma.machine.findFirst({
     where: { id: hostId, organizationId },

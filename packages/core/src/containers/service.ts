@@ -1,8 +1,8 @@
 import type { CreateContainerRequest, EngineFacts } from '@overcast/contracts';
-import type { DockerDriver, PullProgress } from '@overcast/providers';
+import type { ContainerDriver, PullProgress } from '@overcast/providers';
 import { type Actor, recordAudit } from '../audit';
 import type { Principal } from '../authz/policy';
-import { driverOf } from '../clouds';
+import { containerDriverOf } from '../clouds';
 import { DomainError, fromProviderError } from '../errors';
 import { storeCreatedMachine } from '../machines';
 import { refreshNow } from '../polling';
@@ -10,13 +10,10 @@ import { repos } from '../repositories';
 import type { ActionRuntime, CloudRuntime } from '../runtime';
 import { authorizeEngineHost } from './engine-host';
 
-/** The cloud, if it is a Docker engine of the caller's organization, with its driver. */
+/** The cloud, if it is a container host of the caller's organization, with its driver. */
 async function dockerCloud(runtime: CloudRuntime, organizationId: string, cloudId: string) {
   const cloud = await repos(runtime.db).clouds.getInOrg(organizationId, cloudId);
-  if (cloud.provider !== 'docker') {
-    throw new DomainError('invalid', 'not_a_docker_cloud', `${cloud.title} is not a Docker engine.`);
-  }
-  return { cloud, driver: (await driverOf(runtime, cloud)) as DockerDriver };
+  return { cloud, driver: await containerDriverOf(runtime, cloud) };
 }
 
 /** What the engine says about itself right now (version, CPUs, memory, container counts). */
@@ -60,7 +57,7 @@ export async function createContainer(
     // Environment values may be secrets: only their names are audited.
     env: Object.keys(req.env ?? {}),
   };
-  let remote: Awaited<ReturnType<DockerDriver['createContainer']>>;
+  let remote: Awaited<ReturnType<ContainerDriver['createContainer']>>;
   try {
     remote = await driver.createContainer(req, onProgress);
   } catch (err) {

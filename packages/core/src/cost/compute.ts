@@ -1,4 +1,5 @@
 import type { MachineState, Money, ProviderKind } from '@overcast/contracts';
+import { findProviderModule } from '@overcast/providers/registry';
 import { type PriceLookup, tablePrice } from './tables';
 
 /** Average hours in a month; both AWS and Google convert hourly prices with it. */
@@ -58,14 +59,11 @@ export function parseCostTag(value: string | undefined): number | null {
 }
 
 /**
- * Providers that bill no compute for a stopped instance: EC2 (stopped) and Compute Engine
- * (TERMINATED) charge only the disks, which are priced as volumes. A powered-off DigitalOcean
- * droplet keeps its reserved resources and bills in full.
+ * Whether a stopped machine still bills compute: EC2 and Compute Engine charge only the disks
+ * (their modules say so), a powered-off DigitalOcean droplet keeps its resources and bills in full.
  */
-const NO_COMPUTE_WHILE_STOPPED: readonly ProviderKind[] = ['aws', 'gce'];
-
 export function billsWhileStopped(provider: ProviderKind): boolean {
-  return !NO_COMPUTE_WHILE_STOPPED.includes(provider);
+  return findProviderModule(provider)?.billsStoppedMachines ?? true;
 }
 
 export interface CostInput {

@@ -1,4 +1,5 @@
 import type { ProviderKind } from '@overcast/contracts';
+import { findProviderModule } from '@overcast/providers/registry';
 import awsEbs from './prices/aws-ebs.json' with { type: 'json' };
 import awsPrices from './prices/aws-ec2.json' with { type: 'json' };
 import doVolumes from './prices/digitalocean-volumes.json' with { type: 'json' };
@@ -25,22 +26,10 @@ const TABLES: Record<PriceKind, Partial<Record<ProviderKind, PriceTable>>> = {
   storage: { aws: awsEbs, gce: gceDisks, digitalocean: doVolumes },
 };
 
-const PROVIDER_NAMES: Record<ProviderKind, string> = {
-  aws: 'EC2',
-  gce: 'Compute Engine',
-  digitalocean: 'DigitalOcean',
-  libvirt: 'KVM',
-  docker: 'Docker',
-  ssh_host: 'SSH hosts',
-};
-
-/** us-east-1a -> us-east-1 (AWS zone), us-central1-a -> us-central1 (GCE zone). */
+/** A location's pricing region, as its provider's module says (us-east-1a -> us-east-1). */
 export function regionOf(provider: ProviderKind, location: string | null): string | null {
   if (!location) return null;
-  if (provider === 'aws')
-    return /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/.test(location) ? location.slice(0, -1) : location;
-  if (provider === 'gce') return /^[a-z]+-[a-z]+\d+-[a-z]$/.test(location) ? location.slice(0, -2) : location;
-  return location;
+  return findProviderModule(provider)?.regionOf?.(location) ?? location;
 }
 
 export type PriceLookup = { price: number; currency: string } | { price: null; reason: string };
@@ -57,7 +46,7 @@ export function tablePrice(
   if (!table)
     return {
       price: null,
-      reason: `no ${kind === 'compute' ? 'machine' : 'volume'} prices are shipped for ${PROVIDER_NAMES[provider]}: set a cost_per_month tag or the cloud's cost override`,
+      reason: `no ${kind === 'compute' ? 'machine' : 'volume'} prices are shipped for ${findProviderModule(provider)?.label ?? provider}: set a cost_per_month tag or the cloud's cost override`,
     };
   if (table.everyRegion) {
     const price = table.everyRegion[item];

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DockerDriver, EngineEvent } from '@overcast/providers';
-import { driverOf } from '../clouds';
+import type { EngineEvent } from '@overcast/providers';
+import { containerDriverOf } from '../clouds';
+import { featuresOf } from '../clouds/modules';
 import { type PollOutcome, pollCloud } from '../polling';
 import type { WatchRuntime } from '../runtime';
 
@@ -73,8 +74,8 @@ export class EngineWatcher {
       let opened = false;
       try {
         const cloud = await this.runtime.db.prisma.cloud.findUnique({ where: { id: this.cloudId } });
-        if (!cloud?.enabled || cloud.provider !== 'docker') return;
-        const driver = (await driverOf(this.runtime, cloud)) as DockerDriver;
+        if (!cloud?.enabled || !featuresOf(cloud.provider).containers) return;
+        const driver = await containerDriverOf(this.runtime, cloud);
         await driver.watchEvents(
           signal,
           (e) => {

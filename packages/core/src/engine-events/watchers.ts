@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { PROVIDER_MODULES } from '@overcast/providers/registry';
+import { containerKinds } from '../clouds/modules';
 import type { WatchRuntime } from '../runtime';
 import { EngineWatcher, type WatcherOptions } from './watcher';
 
@@ -38,7 +40,7 @@ export class EngineWatchers {
   async reconcile(): Promise<void> {
     const { db, redis } = this.runtime;
     const clouds = await db.prisma.cloud.findMany({
-      where: { provider: 'docker', enabled: true },
+      where: { provider: { in: containerKinds(PROVIDER_MODULES) }, enabled: true },
       select: { id: true, credentials: true, config: true, endpoint: true },
     });
     // What the watcher was built from; polls touch the row's other columns all the time.

@@ -1,8 +1,8 @@
 import type { MachineActionRequest } from '@overcast/contracts';
-import type { DockerDriver } from '@overcast/providers';
 import { type OrgActor, recordAudit } from '../audit';
 import { authorizeMachineAction, type OnBehalfOf, rightForMachineAction } from '../authz/machine-access';
-import { driverOf } from '../clouds/service';
+import { featuresOf } from '../clouds/modules';
+import { containerDriverOf, driverOf } from '../clouds/service';
 import { DomainError, fromProviderError } from '../errors';
 import { publishEvents } from '../events';
 import { refreshNow } from '../polling';
@@ -40,14 +40,16 @@ export async function machineAction(
     throw new DomainError('invalid', 'validation_failed', 'body is missing the field "name" (the new name).');
   }
   const cloud = await repos(runtime.db).clouds.getInOrg(actor.organizationId, machine.cloudId);
-  const containerOnly = req.action === 'pause' || req.action === 'unpause' || req.removeVolumes;
-  if (containerOnly && cloud.provider !== 'docker') {
+  const features = featuresOf(cloud.provider);
+  const extra = req.action === 'pause' || req.action === 'unpause';
+  if (req.removeVolumes && !features.containers) {
+    throw new DomainError('invalid', 'validation_failed', 'removeVolumes applies to Docker containers only.');
+  }
+  if (extra && !features.extraActions.includes(req.action)) {
     throw new DomainError(
       'invalid',
       'validation_failed',
-      req.removeVolumes
-        ? 'removeVolumes applies to Docker containers only.'
-        : `Only Docker containers can be ${req.action}d; ${machine.name} is not one.`,
+      `Only Docker containers can be ${req.action}d; ${machine.name} is not one.`,
     );
   }
   const audit = {
@@ -57,13 +59,13 @@ export async function machineAction(
     details: { name: machine.name, to: req.name, ...(req.removeVolumes ? { removeVolumes: true } : {}) },
   };
   try {
-    const driver = await driverOf(runtime, cloud);
     if (req.action === 'pause' || req.action === 'unpause') {
-      await (driver as DockerDriver).containerOp(machine.externalId, req.action);
+      await (await containerDriverOf(runtime, cloud)).containerOp(machine.externalId, req.action);
+    } else if (req.action === 'destroy' && req.removeVolumes) {
+      await (await containerDriverOf(runtime, cloud)).removeContainer(machine.externalId, { volumes: true });
     } else {
-      await driver.machineAction(machine.externalId, req.action, {
+      await (await driverOf(runtime, cloud)).machineAction(machine.externalId, req.action, {
         name: req.name,
-        ...(req.removeVolumes ? { removeVolumes: true } : {}),
       });
     }
   } catch (err) {

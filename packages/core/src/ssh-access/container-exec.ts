@@ -1,7 +1,7 @@
 import { ProviderError } from '@overcast/contracts';
 import type { Cloud, Machine } from '@overcast/db';
-import type { ContainerProcess, DockerDriver } from '@overcast/providers';
-import { driverOf } from '../clouds/service';
+import type { ContainerDriver, ContainerProcess } from '@overcast/providers';
+import { containerDriverOf } from '../clouds/service';
 import { DomainError } from '../errors';
 import type { DriverRuntime } from '../runtime';
 
@@ -17,9 +17,9 @@ export async function runInContainer(
   command: string[],
   options: { stdin?: string; env?: Record<string, string>; timeoutMs: number; signal?: AbortSignal },
 ): Promise<ContainerProcess> {
-  let driver: DockerDriver | null = null;
+  let driver: ContainerDriver | null = null;
   try {
-    driver = (await driverOf(runtime, cloud)) as DockerDriver;
+    driver = await containerDriverOf(runtime, cloud);
     const proc = await driver.runCommand(machine.externalId, command, options);
     const engine = driver;
     void proc.exit.finally(() => engine.close().catch(() => {}));

@@ -1,4 +1,5 @@
 import type { Cloud, Machine, SshKey } from '@overcast/db';
+import { findProviderModule } from '@overcast/providers/registry';
 import type { SecretBox } from '@overcast/runtime';
 import { openCredentials } from '../clouds/credentials';
 import { openPrivateKey, type StoredPrivateKey } from '../keys/private-key';
@@ -46,7 +47,7 @@ export function cloudLogin(
   cloud: Cloud,
   machine: Pick<Machine, 'externalId'>,
 ): Secret | null {
-  if (cloud.provider !== 'ssh_host') return null;
+  if (!findProviderModule(cloud.provider)?.machinesFromConfig) return null;
   let credentials: Secret & { hosts?: Record<string, Secret> };
   try {
     credentials = openCredentials(box, cloud) as typeof credentials;

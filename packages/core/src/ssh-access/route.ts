@@ -1,4 +1,5 @@
 import type { Cloud, Machine } from '@overcast/db';
+import { findProviderModule } from '@overcast/providers/registry';
 import { DomainError } from '../errors';
 
 export type AddressChoice = 'public' | 'private';
@@ -60,10 +61,11 @@ export function machineRoute(
   cloud: RouteCloud,
   choice: { address?: AddressChoice; port?: number } = {},
 ): MachineRoute {
-  if (cloud.provider === 'docker') {
+  const module = findProviderModule(cloud.provider);
+  if (module?.features.shell === 'exec') {
     return { via: 'docker-exec', reason: `through the exec API of the Docker engine "${cloud.title}"` };
   }
-  if (cloud.provider === 'ssh_host') {
+  if (module?.machinesFromConfig) {
     const host = sshHostEntry(cloud, machine.externalId);
     if (!host) {
       throw new DomainError(

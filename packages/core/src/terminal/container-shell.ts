@@ -1,8 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { ProviderError } from '@overcast/contracts';
 import type { Machine } from '@overcast/db';
-import type { DockerDriver } from '@overcast/providers';
-import { driverOf } from '../clouds';
+import { containerDriverOf } from '../clouds';
 import { DomainError } from '../errors';
 import type { CloudRuntime } from '../runtime';
 
@@ -29,12 +28,12 @@ export async function openContainerShell(
   });
   if (!cloud) throw new DomainError('not_found', 'cloud_not_found', 'The machine’s cloud was not found.');
   try {
-    const driver = (await driverOf(runtime, cloud)) as DockerDriver;
+    const driver = await containerDriverOf(runtime, cloud);
     const shell = await driver.openShell(machine.externalId, size);
     return {
       stream: shell.stream,
       execId: shell.execId,
-      engine: driver.config.label,
+      engine: driver.label,
       resize: (cols, rows) => {
         // A resize racing the end of the exec is harmless; the next one (if any) wins.
         shell.resize(cols, rows).catch(() => {});

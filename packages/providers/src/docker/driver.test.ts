@@ -150,7 +150,7 @@ describe('docker driver actions', () => {
     expect(taken.message).toMatch(/already in use/);
     const anonymous = c.mounts[0]?.volume as string;
     expect(sim.engine.volumes.has(anonymous)).toBe(true);
-    await d.machineAction(id, 'destroy', { removeVolumes: true });
+    await d.removeContainer(id, { volumes: true });
     expect(await byName(d, 'renamed')).toBeUndefined();
     expect(sim.engine.volumes.has(anonymous)).toBe(false);
     expect((await failure(d.machineAction(id, 'start'))).kind).toBe('not-found');

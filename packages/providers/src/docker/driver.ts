@@ -5,7 +5,6 @@ import {
   type CreateMachineSpec,
   type DriverInit,
   type MachineAction,
-  type ProviderDriver,
   ProviderError,
   type RemoteImage,
   type RemoteLocation,
@@ -16,86 +15,28 @@ import {
 } from '@overcast/contracts';
 import Dockerode from 'dockerode';
 import { lookupAgents } from '../common/agents';
+import type {
+  ContainerDriver,
+  ContainerOp,
+  ContainerProcess,
+  ContainerShell,
+  ContainerSpec,
+  EngineEvent,
+  EngineFacts,
+  PullProgress,
+} from '../common/container-driver';
 import { type DockerConfig, type DockerCredentials, readConfig } from './config';
 import { dockerError } from './errors';
 import { toImage, toMachine, toVolume } from './map';
 import { SshSocketAgent } from './ssh-agent';
 import { probeTlsRefusal } from './tls-probe';
 
-/** What the engine says about itself, for the cloud's page. */
-export interface EngineFacts {
-  name: string;
-  version: string;
-  apiVersion: string;
-  os: string;
-  kernel: string;
-  cpus: number;
-  memoryBytes: number;
-  containers: { total: number; running: number; paused: number; stopped: number };
-  images: number;
-}
-
-export type ContainerOp = 'pause' | 'unpause' | 'kill';
-
-export interface ContainerSpec {
-  image: string;
-  name?: string;
-  command?: string[];
-  env?: Record<string, string>;
-  /** "8080:80", "127.0.0.1:8080:80/udp" or "80" (exposed only). */
-  ports?: string[];
-  /** "name:/path" (named volume), "/host:/path" (bind) or "/path" (anonymous). */
-  volumes?: string[];
-  restartPolicy?: 'no' | 'always' | 'unless-stopped' | 'on-failure';
-  labels?: Record<string, string>;
-  /** Start it once created. Default true. */
-  start?: boolean;
-}
-
-export interface PullProgress {
-  status: string;
-  layer: string | null;
-  current: number | null;
-  total: number | null;
-}
-
-/** One change the engine reports on /events. */
-export interface EngineEvent {
-  type: string;
-  action: string;
-  id: string;
-  attributes: Record<string, string>;
-  timeNano: number;
-}
-
-/** A shell inside a container: a raw TTY stream, resizable. */
-export interface ContainerShell {
-  stream: Duplex;
-  execId: string;
-  resize(cols: number, rows: number): Promise<void>;
-  /** The exec's exit code once the stream ended (null when it cannot be read). */
-  exitCode(): Promise<number | null>;
-}
-
-/** A command running in a container without a TTY: its output streams, and how it ended. */
-export interface ContainerProcess {
-  execId: string;
-  stdout: PassThrough;
-  stderr: PassThrough;
-  /**
-   * Once the output has ended. `timedOut`: the command outlived `timeoutMs` (or the signal
-   * fired) and Overcast let go of it; the engine has no way to kill an exec, but the command
-   * loses its stdin and output.
-   */
-  exit: Promise<{ exitCode: number | null; timedOut: boolean }>;
-}
-
 /** The API version Overcast speaks; older engines are addressed at their own (from /version). */
 const PREFERRED_API = '1.47';
 
 const SHELL_CMD = ['/bin/sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi'];
 
-export class DockerDriver implements ProviderDriver {
+export class DockerDriver implements ContainerDriver {
   readonly provider = 'docker' as const;
   private client: Dockerode | null = null;
   private sshAgent: SshSocketAgent | null = null;
@@ -136,6 +77,10 @@ export class DockerDriver implements ProviderDriver {
   }
 
   private get where(): string {
+    return this.config.label;
+  }
+
+  get label(): string {
     return this.config.label;
   }
 
@@ -244,14 +189,15 @@ export class DockerDriver implements ProviderDriver {
   }
 
   /**
-   * start, stop, reboot (restart), destroy (remove, forced; anonymous volumes too when
-   * `removeVolumes`), rename. Starting a running or stopping a stopped container is no error.
+   * start, stop, reboot (restart), destroy (remove, forced), rename. Starting a running or
+   * stopping a stopped container is no error.
    */
   async machineAction(
     externalId: string,
     action: MachineAction,
-    options: { name?: string; removeVolumes?: boolean } = {},
+    options: { name?: string } = {},
   ): Promise<void> {
+    if (action === 'destroy') return this.removeContainer(externalId, { volumes: false });
     const docker = await this.docker();
     const c = docker.getContainer(externalId);
     const tolerate304 = async (fn: () => Promise<unknown>) => {
@@ -270,14 +216,19 @@ export class DockerDriver implements ProviderDriver {
           return tolerate304(() => c.stop());
         case 'reboot':
           return void (await c.restart());
-        case 'destroy':
-          return void (await c.remove({ force: true, v: options.removeVolumes === true }));
         case 'rename':
           if (!options.name) throw new ProviderError('invalid', 'Give the new name for the container.');
           return void (await c.rename({ name: options.name }));
         default:
           throw new ProviderError('invalid', `Containers cannot ${String(action)}.`);
       }
+    });
+  }
+
+  async removeContainer(externalId: string, options: { volumes: boolean }): Promise<void> {
+    const docker = await this.docker();
+    await this.call(async () => {
+      await docker.getContainer(externalId).remove({ force: true, v: options.volumes });
     });
   }
 

@@ -1,3 +1,4 @@
+export type * from '../common/container-driver';
 export * from './config';
 export * from './driver';
 export { dockerError } from './errors';

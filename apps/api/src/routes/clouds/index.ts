@@ -2,7 +2,7 @@ import {
   CatalogQuery,
   Cloud,
   CloudList,
-  CreateCloudRequest,
+  createCloudRequestFor,
   DeleteCloudQuery,
   IdParams,
   ImageList,
@@ -12,7 +12,14 @@ import {
 } from '@overcast/contracts';
 import { recordAudit } from '@overcast/core/audit';
 import { cloudCatalog } from '@overcast/core/catalog';
-import { addCloud, deleteCloud, listClouds, toCloudView, updateCloud } from '@overcast/core/clouds';
+import {
+  addCloud,
+  deleteCloud,
+  listClouds,
+  PROVIDER_KINDS,
+  toCloudView,
+  updateCloud,
+} from '@overcast/core/clouds';
 import { refreshNow, schedulePolls, unschedulePolls } from '@overcast/core/polling';
 import { repos } from '@overcast/core/repositories';
 import { Type as T } from '@sinclair/typebox';
@@ -44,7 +51,7 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
     route(
       'Add a cloud; its credentials are checked with the provider first, and nothing is saved if they fail',
       may('clouds', 'create'),
-      { body: CreateCloudRequest, response: { 201: T.Ref(Cloud) } },
+      { body: createCloudRequestFor(PROVIDER_KINDS), response: { 201: T.Ref(Cloud) } },
     ),
     async (request, reply) => {
       const auth = request.caller;

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { machineDetailQuery } from '../../api/machines';
 import type { Cloud, Machine } from '../../api/types';
-import { providerMeta } from '../../providers/meta';
+import { useProviderMeta } from '../../providers/meta';
 import { Button, ButtonLink } from '../../ui/Button';
 import { Card } from '../../ui/Card';
 import { CheckIcon } from '../../ui/icons';
@@ -21,6 +21,7 @@ export function CreationProgress({
   cloud: Cloud;
   onAnother: () => void;
 }) {
+  const providerMeta = useProviderMeta();
   const detail = useQuery({
     ...machineDetailQuery(machine.id),
     // The stream refreshes it on every change; this is only a safety net.

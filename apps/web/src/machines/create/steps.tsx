@@ -5,7 +5,7 @@ import type { Image, Size } from '../../api/types';
 import { ExpirationFields } from '../../automation/ExpirationFields';
 import { LocationField } from '../../clouds/LocationField';
 import { formatMemory, formatMoney } from '../../format/number';
-import { providerMeta } from '../../providers/meta';
+import { useProviderMeta } from '../../providers/meta';
 import { ProviderIcon } from '../../providers/ProviderIcon';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
@@ -22,6 +22,7 @@ import type { CreateMachineForm } from './useCreateMachineForm';
 
 /** Step 1: the cloud and the location in it. */
 export function WhereStep({ form }: { form: CreateMachineForm }) {
+  const providerMeta = useProviderMeta();
   const { cloud, clouds, locations, values, errors } = form;
   return (
     <Step number={1} title="Where it runs">
@@ -168,6 +169,7 @@ export function DetailsStep({ form }: { form: CreateMachineForm }) {
 
 /** What will be created and what it costs, with the button; a refusal is told here. */
 export function Summary({ form }: { form: CreateMachineForm }) {
+  const providerMeta = useProviderMeta();
   const { cloud, chosenSize, chosenImage, chosenLocation, create } = form;
   return (
     <aside className={styles.summary} aria-label="Summary">

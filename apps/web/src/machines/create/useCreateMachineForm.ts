@@ -8,7 +8,7 @@ import { sshKeysQuery } from '../../api/keys';
 import { createMachine, machineKeys } from '../../api/machines';
 import type { Cloud, Image, Machine, Size } from '../../api/types';
 import { type ExpirationDraft, expirationRequest } from '../../automation/ExpirationFields';
-import { providerMeta } from '../../providers/meta';
+import { useProviderMeta } from '../../providers/meta';
 import { useResourceMutation } from '../../ui/useResourceMutation';
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -48,6 +48,7 @@ export function validate(values: Values): Errors {
  * checks, and the request. Errors the API sends about one input land on that input.
  */
 export function useCreateMachineForm(clouds: Cloud[], onCreated: (machine: Machine, cloud: Cloud) => void) {
+  const providerMeta = useProviderMeta();
   const [params] = useSearchParams();
   const [cloudId, setCloudId] = useState(() => {
     const wanted = params.get('cloud');

@@ -1,0 +1,41 @@
+import { type Static, Type as T } from '@sinclair/typebox';
+
+/** What a provider can do (ProviderFeatures), as the API serves it. */
+export const ProviderFeaturesSchema = T.Object({
+  create: T.Boolean(),
+  resize: T.Boolean(),
+  snapshots: T.Boolean(),
+  volumes: T.Boolean(),
+  networks: T.Boolean(),
+  dns: T.Boolean(),
+  console: T.Union([T.Literal('none'), T.Literal('graphical'), T.Literal('serial')]),
+  containers: T.Boolean(),
+  shell: T.Union([T.Literal('ssh'), T.Literal('exec'), T.Literal('none')]),
+  extraActions: T.Array(T.String()),
+});
+
+/** A provider's descriptor: its module without the functions (see provider-module.ts). */
+export const ProviderInfo = T.Object(
+  {
+    kind: T.String(),
+    label: T.String(),
+    mark: T.String(),
+    background: T.String(),
+    foreground: T.String(),
+    credentials: T.Record(T.String(), T.Unknown(), {
+      description: 'JSON Schema of the credentials; each field carries its form hints in `ui`',
+    }),
+    config: T.Record(T.String(), T.Unknown(), { description: 'JSON Schema of the config, with `ui` hints' }),
+    endpoint: T.Object({ overridable: T.Boolean(), placeholder: T.Optional(T.String()) }),
+    features: ProviderFeaturesSchema,
+    pricing: T.Union([T.Literal('provider'), T.Literal('table'), T.Literal('none')]),
+    docs: T.Optional(T.String()),
+    help: T.Optional(T.Array(T.String())),
+    titlePlaceholder: T.Optional(T.String()),
+    machinesFromConfig: T.Optional(T.Boolean()),
+  },
+  { $id: 'ProviderInfo' },
+);
+export type ProviderInfo = Static<typeof ProviderInfo>;
+
+export const ProviderList = T.Object({ items: T.Array(T.Ref(ProviderInfo)) });

@@ -18,6 +18,7 @@ import { cloudRoutes } from './clouds';
 import { costRoutes } from './costs';
 import { incidentRoutes } from './incidents';
 import { invitationRoutes } from './invitations';
+import { limitRoutes } from './limits';
 import { machineRoutes } from './machines';
 import { meRoutes } from './me';
 import { memberRoutes } from './members';
@@ -44,6 +45,7 @@ const RESOURCES: [prefix: string, tag: string, plugin: RoutePlugin][] = [
   ['/members', 'organizations', memberRoutes],
   ['/invitations', 'organizations', invitationRoutes],
   ['/teams', 'teams', teamRoutes],
+  ['/limits', 'teams', limitRoutes],
   ['/clouds', 'clouds', cloudRoutes],
   ['/machines', 'machines', machineRoutes],
   ['/shell-sessions', 'terminal', shellSessionRoutes],

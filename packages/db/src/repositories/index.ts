@@ -9,9 +9,11 @@ import type {
   SshKey,
   Volume,
 } from '../generated/prisma/client.ts';
+import { governanceRepository } from './governance.repository';
 import { type Missing, orgScoped } from './scope';
 import { teamsRepository } from './teams.repository';
 
+export type { LimitsColumns } from './governance.repository';
 export { isUniqueViolation, type Missing } from './scope';
 export { type TeamWithMembers, teamDetail } from './teams.repository';
 
@@ -34,6 +36,7 @@ export function createRepositories(prisma: PrismaClientInstance, missing: Missin
       missing,
     ),
     teams: teamsRepository(prisma, missing),
+    governanceLimits: governanceRepository(prisma, missing),
   };
 }
 

@@ -1,0 +1,5 @@
+export { type Creation, estimateCreation, evaluateCreation, type Verdict } from './check';
+export { estimateMachine } from './estimate';
+export { governCreation } from './govern';
+export { limitsView, listLimits, NO_LIMITS, setLimits } from './limits';
+export { scopeUsage } from './usage';

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DockerSim, startDockerSim } from '@overcast/cloud-sim';
+import { observe } from '@overcast/core/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDigitalOceanApi } from './support/clouds';
 import { addMember, type TestApi } from './support/harness';
@@ -128,7 +129,7 @@ describe('creating machines within and over the limits', () => {
       code: 'quota_exceeded',
       message:
         "Team Web's budget is $30.00 a month; its machines cost $24.00 and this one would add $24.00: " +
-        'choose a size of at most $6.00 a month, or ask an admin to approve it.',
+        'choose a size of at most $6.00 a month, or ask an admin to raise the limit.',
     });
     expect(droplets()).toBe(before);
     // What fits does fit.
@@ -153,7 +154,7 @@ describe('creating machines within and over the limits', () => {
     const res = await create(ownerCookie, machine('owner-2'));
     expect(res.statusCode).toBe(409);
     expect(res.json().error.message).toBe(
-      'The organization may run at most 3 machines; it runs 3 and this would add 1: destroy one first, or ask an admin to approve it.',
+      'The organization may run at most 3 machines; it runs 3 and this would add 1: destroy one first, or ask an admin to raise the limit.',
     );
     expect((await setOrg({})).statusCode).toBe(200);
   });
@@ -278,5 +279,50 @@ describe('containers', () => {
     const ok = await call(member.cookie, 'POST', url, { image: 'alpine:3.20', labels: { env: 'x' } });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(sim.engine.containers.size).toBe(before + 1);
+  });
+});
+
+describe('the budget alert', () => {
+  it("fires when a team's spend, or a tag's, passes a share of the budget, and names the figures", async () => {
+    expect((await setTeam(webTeamId, { monthlyBudget: '40' })).statusCode).toBe(200);
+    const org = started.owner.organizationId;
+    const web = (await call(ownerCookie, 'GET', '/api/v1/limits'))
+      .json()
+      .items.find((s: { name: string }) => s.name === 'Web');
+    const spend = Number(web.usage.monthly);
+    expect(spend).toBeGreaterThan(20);
+    const share = Math.round((spend / 40) * 10000) / 100;
+
+    const team = { kind: 'budget' as const, teamId: webTeamId, percent: 50 };
+    const [seen] = await observe(api.db, org, { kind: 'all' }, team, new Date());
+    expect(seen).toMatchObject({ match: true, value: share });
+    expect(seen?.detail).toContain(`${share}% of the 40 USD budget`);
+    const [calm] = await observe(api.db, org, { kind: 'all' }, { ...team, percent: share + 1 }, new Date());
+    expect(calm?.match).toBe(false);
+
+    // A tag narrows the spend: no machine carries env=dev, so it stays under.
+    const [tagged] = await observe(api.db, org, { kind: 'tag', key: 'env', value: 'dev' }, team, new Date());
+    expect(tagged).toMatchObject({ match: false, value: 0 });
+
+    // No budget, nothing observed: Ops has none.
+    expect(await observe(api.db, org, { kind: 'all' }, { ...team, teamId: opsTeamId }, new Date())).toEqual(
+      [],
+    );
+
+    // The rule is made through the api; it can only notify, and a foreign team is refused.
+    const rule = await call(ownerCookie, 'POST', '/api/v1/rules', {
+      name: 'Web over half its budget',
+      target: { kind: 'all' },
+      condition: team,
+      actions: [{ kind: 'webhook' }],
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
+    const foreign = await call(ownerCookie, 'POST', '/api/v1/rules', {
+      name: 'someone else',
+      target: { kind: 'all' },
+      condition: { ...team, teamId: crypto.randomUUID() },
+      actions: [{ kind: 'webhook' }],
+    });
+    expect(foreign.statusCode).toBe(404);
   });
 });

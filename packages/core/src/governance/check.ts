@@ -113,7 +113,7 @@ const refuse = (message: string, field?: string) =>
 const overLimit = (message: string) => new DomainError('conflict', 'quota_exceeded', message);
 const possessive = (name: string) => `${name}'s`;
 const listed = (values: string[]) => values.join(', ');
-const ASK = 'or ask an admin to approve it';
+const ASK = 'or ask an admin to raise the limit';
 
 /** The constraints of one scope: the first one the creation breaks, or null. */
 function constraintRefusal(

@@ -223,6 +223,17 @@ describe('constraints', () => {
     expect(hours).toBeGreaterThan(23);
     expect(hours).toBeLessThanOrEqual(24);
     expect(row.expirationAction).toBe('destroy');
+
+    // Changing it later is held to the same bound, and it cannot be cleared.
+    const url = `/api/v1/machines/${row.id}/expiration`;
+    const later = await call(member.cookie, 'PUT', url, { expiresAt: far, action: 'destroy' });
+    expect(later.statusCode).toBe(400);
+    expect(later.json().error).toMatchObject({ code: 'constraint_violated', field: 'body.expiresAt' });
+    const cleared = await call(member.cookie, 'DELETE', url);
+    expect(cleared.statusCode).toBe(400);
+    expect(cleared.json().error.message).toMatch(/cannot be cleared/);
+    const soon = new Date(Date.now() + 2 * 3_600_000).toISOString();
+    expect((await call(member.cookie, 'PUT', url, { expiresAt: soon, action: 'stop' })).statusCode).toBe(200);
   });
 });
 

@@ -5,6 +5,7 @@ export * from './api/clouds';
 export * from './api/common';
 export * from './api/containers';
 export * from './api/error-codes';
+export * from './api/governance';
 export * from './api/health';
 export * from './api/inventory';
 export * from './api/keys';

@@ -41,6 +41,7 @@ async function oneOfEach(organizationId: string): Promise<Record<keyof Repositor
         data: { organizationId, name: unique(), triggerKind: 'once', action: 'stop' },
       })
     ).id,
+    governanceLimits: (await p.governanceLimits.create({ data: { organizationId, maxMachines: 1 } })).id,
     rules: (await p.rule.create({ data: { organizationId, name: unique(), condition: {} } })).id,
     notificationChannels: (
       await p.notificationChannel.create({ data: { organizationId, kind: 'webhook', name: unique() } })

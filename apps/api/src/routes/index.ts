@@ -19,6 +19,7 @@ import { cloudRoutes } from './clouds';
 import { costRoutes } from './costs';
 import { incidentRoutes } from './incidents';
 import { invitationRoutes } from './invitations';
+import { limitRoutes } from './limits';
 import { machineRoutes } from './machines';
 import { meRoutes } from './me';
 import { memberRoutes } from './members';
@@ -49,6 +50,7 @@ const RESOURCES: [prefix: string, tag: string, plugin: RoutePlugin][] = [
   ['/invitations', 'organizations', invitationRoutes],
   ['/teams', 'teams', teamRoutes],
   ['/providers', 'clouds', providerRoutes],
+  ['/limits', 'teams', limitRoutes],
   ['/clouds', 'clouds', cloudRoutes],
   ['/machines', 'machines', machineRoutes],
   ['/shell-sessions', 'terminal', shellSessionRoutes],

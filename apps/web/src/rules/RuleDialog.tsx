@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { scriptsQuery } from '../api/automation';
 import { cloudsQuery } from '../api/clouds';
 import { channelsQuery, createRule, rulesQuery, updateRule } from '../api/monitoring';
+import { teamsQuery } from '../api/organization';
 import type {
   CreateRuleRequest,
   MetricName,
@@ -41,7 +42,13 @@ function initialFields(rule?: Rule) {
     metric: (c?.kind === 'metric' ? c.metric : 'cpu') as MetricName,
     aggregate: c?.kind === 'metric' ? c.aggregate : ('avg' as const),
     operator: c?.kind === 'metric' ? c.operator : ('>' as const),
-    threshold: c?.kind === 'metric' || c?.kind === 'cost' ? String(c.threshold) : '90',
+    threshold:
+      c?.kind === 'metric' || c?.kind === 'cost'
+        ? String(c.threshold)
+        : c?.kind === 'budget'
+          ? String(c.percent)
+          : '90',
+    budgetTeamId: c?.kind === 'budget' ? (c.teamId ?? '') : '',
     windowMin: c?.kind === 'metric' ? String(c.windowSeconds / 60) : '5',
     times: c?.kind === 'metric' ? String(c.forEvaluations ?? 1) : '2',
     forMin: c?.kind === 'no_data' || c?.kind === 'state' ? String(c.forSeconds / 60) : '5',
@@ -66,6 +73,7 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
   const clouds = useQuery(cloudsQuery);
   const scripts = useQuery(scriptsQuery);
   const channels = useQuery(channelsQuery);
+  const teams = useQuery(teamsQuery);
   const emailAvailable = channels.data?.emailAvailable ?? false;
   const [init] = useState(() => initialFields(rule));
   const [name, setName] = useState(init.name);
@@ -84,6 +92,7 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
   const [forMin, setForMin] = useState(init.forMin);
   const [state, setState] = useState<'stopped' | 'missing' | 'error'>(init.state);
   const [costScope, setCostScope] = useState<'machine' | 'total'>(init.costScope);
+  const [budgetTeamId, setBudgetTeamId] = useState(init.budgetTeamId);
   const [emailChoice, setEmail] = useState(init.email);
   const email = emailChoice ?? emailAvailable;
   const [webhook, setWebhook] = useState(init.webhook);
@@ -123,7 +132,9 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
           ? { kind, forSeconds: Math.round(Number(forMin) * 60) }
           : kind === 'state'
             ? { kind, states: [state], forSeconds: Math.round(Number(forMin) * 60) }
-            : { kind, scope: costScope, threshold: Number(threshold) };
+            : kind === 'budget'
+              ? { kind, teamId: budgetTeamId || null, percent: Number(threshold) }
+              : { kind, scope: costScope, threshold: Number(threshold) };
     const actions: RuleAction[] = [
       ...kept,
       ...(email ? [{ kind: 'email' as const }] : []),
@@ -155,7 +166,7 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
     successDescription: 'It is checked every minute.',
     onSuccess: onClose,
   });
-  const canAct = !(kind === 'cost' && costScope === 'total');
+  const canAct = !(kind === 'cost' && costScope === 'total') && kind !== 'budget';
 
   return (
     <FormDialog
@@ -216,7 +227,22 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
           <option value="no_data">No metrics arrive</option>
           <option value="state">The machine stays in a state</option>
           <option value="cost">The cost is above</option>
+          <option value="budget">Spend passes a share of a budget</option>
         </SelectField>
+        {kind === 'budget' && (
+          <SelectField
+            label="Budget of"
+            value={budgetTeamId}
+            onChange={(e) => setBudgetTeamId(e.target.value)}
+          >
+            <option value="">the organization</option>
+            {teams.data?.map((t) => (
+              <option key={t.id} value={t.id}>
+                team {t.name}
+              </option>
+            ))}
+          </SelectField>
+        )}
         {kind === 'metric' && (
           <>
             <SelectField
@@ -279,9 +305,11 @@ export function RuleDialog({ rule, onClose }: { rule?: Rule; onClose: () => void
             </SelectField>
           </>
         )}
-        {(kind === 'metric' || kind === 'cost') && (
+        {(kind === 'metric' || kind === 'cost' || kind === 'budget') && (
           <NumberField
-            label={kind === 'cost' ? 'Monthly cost' : 'Threshold'}
+            label={
+              kind === 'cost' ? 'Monthly cost' : kind === 'budget' ? 'Percent of the budget' : 'Threshold'
+            }
             step="any"
             value={threshold}
             onChange={setThreshold}

@@ -28,6 +28,8 @@ export function describeCondition(c: RuleCondition): string {
       return c.scope === 'total'
         ? `total monthly cost above ${c.threshold}`
         : `monthly cost above ${c.threshold}`;
+    case 'budget':
+      return `spend above ${c.percent}% of ${c.teamId ? "the team's" : "the organization's"} budget`;
   }
 }
 

@@ -39,6 +39,7 @@ import { RelativeTime } from '../ui/RelativeTime';
 import { ResourceTable } from '../ui/ResourceTable';
 import { TextField } from '../ui/TextField';
 import { useResourceMutation } from '../ui/useResourceMutation';
+import { LimitsCard } from './LimitsCard';
 import styles from './team.module.css';
 
 const ROLES: Role[] = ['owner', 'admin', 'member', 'viewer'];
@@ -55,6 +56,7 @@ export function TeamPage() {
         {manageOrganization && <InviteCard />}
         <MembersCard />
         <TeamsCard />
+        <LimitsCard />
       </div>
     </Page>
   );

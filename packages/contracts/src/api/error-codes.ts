@@ -81,6 +81,23 @@ export const ERROR_CATALOGUE = {
   team_name_taken: { status: 409, meaning: 'Another team has this name.' },
   name_taken: { status: 409, meaning: 'Another resource of this kind has this name.' },
 
+  // Governance: quotas and constraints of teams and the organization
+  quota_exceeded: {
+    status: 409,
+    meaning:
+      'Creating this would go over a quota (machines, vCPUs, monthly budget); the message says which, the use and what fits.',
+  },
+  constraint_violated: {
+    status: 400,
+    meaning:
+      'A constraint refuses this cloud, location, size, image, tag or lifetime; the message says what is allowed.',
+  },
+  unknown_cloud: { status: 400, meaning: 'A limit names a cloud the organization does not have.' },
+  governance_busy: {
+    status: 503,
+    meaning: 'Creations in the organization waited too long for their turn; retry.',
+  },
+
   // Resources that do not exist (for the caller)
   api_token_not_found: { status: 404, meaning: 'No such API token of the caller.' },
   cloud_not_found: { status: 404, meaning: 'No such cloud, or the caller may not see it.' },

@@ -147,6 +147,19 @@ export const RuleCondition = ByKind([
     }),
     threshold: T.Number({ minimum: 0, description: 'Monthly cost above which it fires' }),
   }),
+  Strict({
+    kind: T.Literal('budget'),
+    teamId: T.Optional(
+      T.Union([T.Null(), Uuid], {
+        description: "The team whose members' machines and budget count; absent or null: the organization's",
+      }),
+    ),
+    percent: T.Number({
+      minimum: 1,
+      maximum: 1000,
+      description: "Fires when the targeted machines' monthly spend is above this share of the budget",
+    }),
+  }),
 ]);
 export type RuleCondition = Static<typeof RuleCondition>;
 

@@ -11,6 +11,7 @@ import {
 } from '../authz';
 import { DomainError } from '../errors';
 import { publishEvents } from '../events';
+import { checkExpirationChange } from '../governance/lifetime';
 import { machineAction } from '../machines/actions';
 import type { Notifier } from '../notifications/notifier';
 import { repos } from '../repositories';
@@ -79,6 +80,7 @@ export async function setMachineExpiration(
       rightForMachineAction(req.action),
     );
   }
+  await checkExpirationChange(db, actor, req?.expiresAt ?? null);
   const columns = req
     ? expirationColumns(req, actor.userId ?? null)
     : {

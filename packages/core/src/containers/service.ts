@@ -2,8 +2,10 @@ import type { CreateContainerRequest, EngineFacts } from '@overcast/contracts';
 import type { ContainerDriver, PullProgress } from '@overcast/providers';
 import { type Actor, recordAudit } from '../audit';
 import type { Principal } from '../authz/policy';
+import { expirationColumns } from '../automation/expiration';
 import { containerDriverOf } from '../clouds';
 import { DomainError, fromProviderError } from '../errors';
+import { governCreation } from '../governance';
 import { storeCreatedMachine } from '../machines';
 import { refreshNow } from '../polling';
 import { repos } from '../repositories';
@@ -57,24 +59,37 @@ export async function createContainer(
     // Environment values may be secrets: only their names are audited.
     env: Object.keys(req.env ?? {}),
   };
-  let remote: Awaited<ReturnType<ContainerDriver['createContainer']>>;
-  try {
-    remote = await driver.createContainer(req, onProgress);
-  } catch (err) {
-    const failure = fromProviderError(cloud.provider, err, `creating a container from ${req.image}`);
-    await recordAudit(runtime.db, actor, {
-      action: 'machine.create',
-      resourceKind: 'cloud',
-      resourceId: cloud.id,
-      result: 'failure',
-      details: { ...summary, error: failure.message },
+  const creation = {
+    cloud,
+    kind: 'container' as const,
+    size: null,
+    location: null,
+    image: req.image,
+    tags: req.labels ?? {},
+    expiresAt: null,
+    count: 1,
+  };
+  return governCreation(runtime, actor, creation, async (filled) => {
+    let remote: Awaited<ReturnType<ContainerDriver['createContainer']>>;
+    try {
+      remote = await driver.createContainer(req, onProgress);
+    } catch (err) {
+      const failure = fromProviderError(cloud.provider, err, `creating a container from ${req.image}`);
+      await recordAudit(runtime.db, actor, {
+        action: 'machine.create',
+        resourceKind: 'cloud',
+        resourceId: cloud.id,
+        result: 'failure',
+        details: { ...summary, error: failure.message },
+      });
+      throw failure;
+    }
+    const machine = await storeCreatedMachine(runtime, actor, cloud, remote, {
+      sshKeyId: null,
+      audit: summary,
+      expiration: filled.expiration ? expirationColumns(filled.expiration, actor.userId ?? null) : {},
     });
-    throw failure;
-  }
-  const machine = await storeCreatedMachine(runtime, actor, cloud, remote, {
-    sshKeyId: null,
-    audit: summary,
+    await refreshNow(runtime, cloud.id);
+    return machine;
   });
-  await refreshNow(runtime, cloud.id);
-  return machine;
 }

@@ -7,6 +7,7 @@ import { driverOf } from '../clouds';
 import { machineCost } from '../cost';
 import { DomainError, fromProviderError, notFound } from '../errors';
 import { publishEvents } from '../events';
+import { governCreation } from '../governance';
 import { refreshNow } from '../polling';
 import { repos } from '../repositories';
 import type { ActionRuntime } from '../runtime';
@@ -24,8 +25,6 @@ export async function createMachine(
   req: CreateMachineRequest,
 ): Promise<Machine> {
   const cloud = await repos(runtime.db).clouds.getInOrg(actor.organizationId, cloudId);
-  // Checked before the provider is asked, so a bad date creates nothing.
-  const expiration = req.expiration ? expirationColumns(req.expiration, actor.userId ?? null) : {};
   if (!cloud.enabled)
     throw new DomainError('conflict', 'cloud_disabled', `${cloud.title} is disabled; enable it first.`);
   let sshKey: { name: string; publicKey: string } | undefined;
@@ -37,35 +36,52 @@ export async function createMachine(
     sshKey = { name: key.name, publicKey: key.publicKey };
   }
   await checkImageServesLocation(runtime.db, cloud, req.image, req.location);
-  let remote: RemoteMachine;
-  try {
-    remote = await (await driverOf(runtime, cloud)).createMachine({
-      name: req.name,
-      size: req.size,
-      image: req.image,
-      location: req.location,
-      sshKey,
-      tags: req.tags,
-      userData: req.postDeployScript,
+  const creation = {
+    cloud,
+    kind: 'machine' as const,
+    size: req.size,
+    location: req.location,
+    image: req.image,
+    tags: req.tags ?? {},
+    expiresAt: req.expiration?.expiresAt ?? null,
+    count: 1,
+  };
+  const id = await governCreation(runtime, actor, creation, async (filled) => {
+    // Checked before the provider is asked, so a bad date creates nothing. A maximum lifetime
+    // gives a machine created without an expiration one.
+    const wanted = req.expiration ?? filled.expiration;
+    const expiration = wanted ? expirationColumns(wanted, actor.userId ?? null) : {};
+    let remote: RemoteMachine;
+    try {
+      remote = await (await driverOf(runtime, cloud)).createMachine({
+        name: req.name,
+        size: req.size,
+        image: req.image,
+        location: req.location,
+        sshKey,
+        tags: req.tags,
+        userData: req.postDeployScript,
+      });
+    } catch (err) {
+      const failure = fromProviderError(cloud.provider, err, `creating ${req.name}`);
+      await recordAudit(runtime.db, actor, {
+        action: 'machine.create',
+        resourceKind: 'cloud',
+        resourceId: cloud.id,
+        result: 'failure',
+        details: { name: req.name, error: failure.message },
+      });
+      throw failure;
+    }
+    const machine = await storeCreatedMachine(runtime, actor, cloud, remote, {
+      sshKeyId: req.sshKeyId ?? null,
+      expiration,
+      audit: { name: req.name, cloud: cloud.title, size: req.size, image: req.image, location: req.location },
     });
-  } catch (err) {
-    const failure = fromProviderError(cloud.provider, err, `creating ${req.name}`);
-    await recordAudit(runtime.db, actor, {
-      action: 'machine.create',
-      resourceKind: 'cloud',
-      resourceId: cloud.id,
-      result: 'failure',
-      details: { name: req.name, error: failure.message },
-    });
-    throw failure;
-  }
-  const machine = await storeCreatedMachine(runtime, actor, cloud, remote, {
-    sshKeyId: req.sshKeyId ?? null,
-    expiration,
-    audit: { name: req.name, cloud: cloud.title, size: req.size, image: req.image, location: req.location },
+    await refreshNow(runtime, cloud.id);
+    return machine.id;
   });
-  await refreshNow(runtime, cloud.id);
-  return toMachine(await machineRow(runtime.db, actor.organizationId, machine.id));
+  return toMachine(await machineRow(runtime.db, actor.organizationId, id));
 }
 
 /**

@@ -120,6 +120,33 @@ export async function observe(
         };
       });
     }
+    case 'budget': {
+      // Team or tag spend against a budget: the target narrows the machines (a tag), the team
+      // (when named) to those its members created; no budget set, nothing is observed.
+      const teamId = condition.teamId ?? null;
+      params.push(teamId);
+      const team = `$${params.length}::uuid`;
+      const res = await db.pool.query<{ budget: string | null; spend: string }>(
+        `SELECT (SELECT g.monthly_budget FROM governance_limits g
+                  WHERE g.organization_id = $1 AND g.team_id IS NOT DISTINCT FROM ${team})::text AS budget,
+                coalesce(sum(t.cost_monthly), 0)::text AS spend
+           FROM (${machines} AND m.state NOT IN ('terminated', 'missing')
+                 AND (${team} IS NULL OR m.created_by_id IN
+                      (SELECT tm.user_id FROM team_members tm WHERE tm.team_id = ${team}))) t`,
+        params,
+      );
+      const row = res.rows[0];
+      if (!row?.budget || Number(row.budget) <= 0) return [];
+      const share = round((Number(row.spend) / Number(row.budget)) * 100);
+      return [
+        {
+          subject: '',
+          value: share,
+          match: share > condition.percent,
+          detail: `spend is ${round(Number(row.spend))} USD a month, ${share}% of the ${round(Number(row.budget))} USD budget (threshold ${condition.percent}%)`,
+        },
+      ];
+    }
     case 'cost': {
       const res = await db.pool.query<{ id: string; cost: string | null; currency: string }>(
         `SELECT t.id, t.cost_monthly AS cost, t.cost_currency AS currency

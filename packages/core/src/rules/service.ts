@@ -68,13 +68,19 @@ async function checkRule(
 ): Promise<void> {
   await checkTargetRefs(db, organizationId, rule.target, 'body.target');
   await checkActionRefs(db, organizationId, rule.actions);
-  if (rule.condition.kind === 'cost' && rule.condition.scope === 'total') {
+  if (rule.condition.kind === 'budget' && rule.condition.teamId) {
+    await repos(db).teams.getInOrg(organizationId, rule.condition.teamId);
+  }
+  if (
+    (rule.condition.kind === 'cost' && rule.condition.scope === 'total') ||
+    rule.condition.kind === 'budget'
+  ) {
     const i = rule.actions.findIndex((a) => a.kind === 'script' || a.kind === 'machine_action');
     if (i >= 0) {
       throw new DomainError(
         'invalid',
         'validation_failed',
-        `body.actions[${i}]: a total-cost condition is about no one machine, so it can only notify (email, webhook or chat).`,
+        `body.actions[${i}]: a total-cost or budget condition is about no one machine, so it can only notify (email, webhook or chat).`,
       );
     }
   }

@@ -11,9 +11,11 @@ import type {
   Template,
   Volume,
 } from '../generated/prisma/client.ts';
+import { governanceRepository } from './governance.repository';
 import { type Missing, orgScoped } from './scope';
 import { teamsRepository } from './teams.repository';
 
+export type { LimitsColumns } from './governance.repository';
 export { isUniqueViolation, type Missing } from './scope';
 export { type TeamWithMembers, teamDetail } from './teams.repository';
 
@@ -38,6 +40,7 @@ export function createRepositories(prisma: PrismaClientInstance, missing: Missin
     teams: teamsRepository(prisma, missing),
     templates: orgScoped<Template>(prisma.template, 'Template', missing),
     stacks: orgScoped<Stack>(prisma.stack, 'Stack', missing),
+    governanceLimits: governanceRepository(prisma, missing),
   };
 }
 

@@ -1,4 +1,12 @@
-import { CreateMachineRequest, CreateVolumeRequest, IdParams, Machine } from '@overcast/contracts';
+import {
+  CreateMachineRequest,
+  CreateVolumeRequest,
+  EstimateMachineRequest,
+  IdParams,
+  Machine,
+  MachineEstimate,
+} from '@overcast/contracts';
+import { estimateMachine } from '@overcast/core/governance';
 import { checkTagLimits, createMachine } from '@overcast/core/machines';
 import { createVolume } from '@overcast/core/volumes';
 import { Type as T } from '@sinclair/typebox';
@@ -21,6 +29,21 @@ export const contentRoutes: RoutePlugin = (app, ctx) => {
       if (request.body.tags) checkTagLimits(ctx.settings.limits, [], request.body.tags);
       return created(reply, createMachine(ctx, orgActorOf(request), request.params.id, request.body));
     },
+  );
+
+  app.post(
+    '/:id/machines/estimate',
+    route(
+      "A machine's estimated monthly cost, what would remain of your budgets, and any limit that would refuse it",
+      may('machines', 'create', inCloud),
+      {
+        tags: ['machines'],
+        params: IdParams,
+        body: EstimateMachineRequest,
+        response: { 200: MachineEstimate },
+      },
+    ),
+    async (request) => estimateMachine(ctx.db, orgActorOf(request), request.params.id, request.body),
   );
 
   app.post(

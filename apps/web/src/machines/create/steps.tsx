@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { ApiError, errorText } from '../../api/errors';
-import type { Image, Size } from '../../api/types';
+import type { Image, MachineEstimate, Size } from '../../api/types';
 import { ExpirationFields } from '../../automation/ExpirationFields';
 import { LocationField } from '../../clouds/LocationField';
 import { formatMemory, formatMoney } from '../../format/number';
@@ -170,7 +170,7 @@ export function DetailsStep({ form }: { form: CreateMachineForm }) {
 /** What will be created and what it costs, with the button; a refusal is told here. */
 export function Summary({ form }: { form: CreateMachineForm }) {
   const providerMeta = useProviderMeta();
-  const { cloud, chosenSize, chosenImage, chosenLocation, create } = form;
+  const { cloud, chosenSize, chosenImage, chosenLocation, create, estimate } = form;
   return (
     <aside className={styles.summary} aria-label="Summary">
       <Card title="Summary">
@@ -202,11 +202,14 @@ export function Summary({ form }: { form: CreateMachineForm }) {
         <div className={styles.price}>
           <span>Estimated cost</span>
           <strong>
-            {chosenSize?.priceMonthly
-              ? `${formatMoney(chosenSize.priceMonthly, chosenSize.currency)}/mo`
-              : '—'}
+            {estimate.data?.monthly
+              ? `${formatMoney(estimate.data.monthly, 'USD')}/mo`
+              : chosenSize?.priceMonthly
+                ? `${formatMoney(chosenSize.priceMonthly, chosenSize.currency)}/mo`
+                : '—'}
           </strong>
         </div>
+        {estimate.data && <BudgetLines estimate={estimate.data} />}
         {create.isError && (
           <Alert>
             <p className={styles.errorText}>{errorText(create.error)}</p>
@@ -218,6 +221,26 @@ export function Summary({ form }: { form: CreateMachineForm }) {
         </Button>
       </Card>
     </aside>
+  );
+}
+
+/** What remains of each budget that applies, after this machine, and any limit it would meet. */
+function BudgetLines({ estimate }: { estimate: MachineEstimate }) {
+  if (!estimate.budgets.length && !estimate.refusal) return null;
+  return (
+    <div className={styles.budgets} role="status" aria-label="Budgets">
+      {estimate.budgets.map((b) => {
+        const over = Number(b.remaining) < 0;
+        return (
+          <p key={b.name} className={over ? styles.budgetOver : layout.muted}>
+            {over
+              ? `${b.name}: ${formatMoney(b.remaining.replace('-', ''), 'USD')} over its ${formatMoney(b.budget, 'USD')} monthly budget`
+              : `${b.name}: ${formatMoney(b.remaining, 'USD')} of ${formatMoney(b.budget, 'USD')} a month would remain`}
+          </p>
+        );
+      })}
+      {estimate.refusal && <p className={styles.budgetOver}>{estimate.refusal}</p>}
+    </div>
   );
 }
 
@@ -271,6 +294,7 @@ function hintFor(error: unknown): string {
     if (error.status === 422 || error.status === 502)
       return 'The provider refused it. Try another size, image or location, or check the quota of the account.';
     if (error.status === 400) return 'Correct the field above and try again.';
+    if (error.code === 'quota_exceeded') return 'Nothing was created. Choose what fits, or ask an admin.';
     if (error.status === 409) return 'Enable the cloud on the Clouds page, or pick another cloud.';
     if (error.status === 403) return 'Your role cannot create machines.';
   }

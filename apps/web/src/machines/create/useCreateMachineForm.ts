@@ -1,9 +1,10 @@
 import { parseTag } from '@overcast/contracts/tags';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { cloudKeys, imagesQuery, locationsQuery, refreshCloud, sizesQuery } from '../../api/clouds';
 import { errorField } from '../../api/errors';
+import { limitKeys, machineEstimateQuery } from '../../api/governance';
 import { sshKeysQuery } from '../../api/keys';
 import { createMachine, machineKeys } from '../../api/machines';
 import type { Cloud, Image, Machine, Size } from '../../api/types';
@@ -114,6 +115,18 @@ export function useCreateMachineForm(clouds: Cloud[], onCreated: (machine: Machi
       setValues((v) => ({ ...v, image: '' }));
   }, [images.data, image, sizes.data, size]);
 
+  // The cost and what remains of each budget, asked again as the size, place and image change.
+  const estimate = useQuery({
+    ...machineEstimateQuery(cloud.id, {
+      size,
+      ...(location ? { location } : {}),
+      ...(image ? { image } : {}),
+    }),
+    enabled: Boolean(size),
+    retry: false,
+    placeholderData: keepPreviousData,
+  });
+
   const create = useResourceMutation({
     mutationFn: () => {
       const tags = parseTags(values.tags).tags;
@@ -128,7 +141,7 @@ export function useCreateMachineForm(clouds: Cloud[], onCreated: (machine: Machi
         ...(expiration.at ? { expiration: expirationRequest(expiration)! } : {}),
       });
     },
-    invalidates: [machineKeys.lists()],
+    invalidates: [machineKeys.lists(), limitKeys.all],
     success: (machine) => `${providerMeta(cloud.provider).label} is creating ${machine.name}`,
     onSuccess: (machine) => onCreated(machine, cloud),
     onError: (error) => {
@@ -179,6 +192,7 @@ export function useCreateMachineForm(clouds: Cloud[], onCreated: (machine: Machi
     chosenImage,
     chosenLocation,
     catalogEmpty,
+    estimate,
     refreshCatalog,
     create,
     submit,

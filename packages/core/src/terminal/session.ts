@@ -383,7 +383,8 @@ export class TerminalSession {
       type: 'status',
       state: 'connected',
       sessionId,
-      hostKey: { ...conn.hostKey, firstUse },
+      // What the browser shows: the key's name, not the dialled address or the key itself.
+      hostKey: { algorithm: conn.hostKey.algorithm, fingerprint: conn.hostKey.fingerprint, firstUse },
     });
     const shell = this.shell;
     this.pipe(

@@ -61,6 +61,13 @@ export interface HostKeyInfo {
   firstUse: boolean;
 }
 
+/** What is shown and stored of a host key: its name, not the key itself or the dialled address. */
+export type PinnedHostKey = Pick<HostKeyInfo, 'algorithm' | 'fingerprint' | 'firstUse'>;
+
+export function pinnedHostKey({ algorithm, fingerprint, firstUse }: HostKeyInfo): PinnedHostKey {
+  return { algorithm, fingerprint, firstUse };
+}
+
 export interface SpawnOptions extends ProcessControl {
   /**
    * Set in the command's environment. Sent inside the command line (`export K='v'; ...`) because

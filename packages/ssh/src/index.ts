@@ -4,6 +4,8 @@ export {
   connectSsh,
   type ExecOptions,
   type HostKeyInfo,
+  type PinnedHostKey,
+  pinnedHostKey,
   type SpawnOptions,
   SshConnection,
   type SshConnectOptions,

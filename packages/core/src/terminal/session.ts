@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { ShellClientMessage, ShellServerMessage } from '@overcast/contracts';
 import type { Cloud, Machine, Role } from '@overcast/db';
 import type { Runtime } from '@overcast/runtime';
-import { normalizeFingerprint, type ShellStream, type SshConnection, SshError } from '@overcast/ssh';
+import {
+  normalizeFingerprint,
+  pinnedHostKey,
+  type ShellStream,
+  type SshConnection,
+  SshError,
+} from '@overcast/ssh';
 import { type Actor, recordAudit } from '../audit';
 import { roleAtLeast } from '../auth';
 import { DomainError } from '../errors';
@@ -383,8 +389,7 @@ export class TerminalSession {
       type: 'status',
       state: 'connected',
       sessionId,
-      // What the browser shows: the key's name, not the dialled address or the key itself.
-      hostKey: { algorithm: conn.hostKey.algorithm, fingerprint: conn.hostKey.fingerprint, firstUse },
+      hostKey: { ...pinnedHostKey(conn.hostKey), firstUse },
     });
     const shell = this.shell;
     this.pipe(

@@ -12,7 +12,7 @@ import {
   type RemoteVolume,
   type VolumeOperation,
 } from '@overcast/contracts';
-import { connectSsh, type HostKeyInfo, sshToProviderError } from '@overcast/ssh';
+import { connectSsh, type PinnedHostKey, pinnedHostKey, sshToProviderError } from '@overcast/ssh';
 import { withRetry } from '../common/retry';
 import { cmd, lines } from './commands';
 import { type LibvirtConfig, type LibvirtCredentials, readConfig } from './config';
@@ -28,7 +28,7 @@ import { IMAGE_FILE, IMAGE_POOL, parseVolume, type VolumeFacts } from './volume'
 export interface LibvirtDriver extends ProviderDriver {
   readonly provider: 'libvirt';
   /** The host key of the last SSH connection (null when local or not connected yet). */
-  readonly hostKey: HostKeyInfo | null;
+  readonly hostKey: PinnedHostKey | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -62,7 +62,7 @@ interface PoolVolumes {
 
 class Driver implements LibvirtDriver {
   readonly provider = 'libvirt' as const;
-  private seenHostKey: HostKeyInfo | null = null;
+  private seenHostKey: PinnedHostKey | null = null;
 
   constructor(
     private readonly config: LibvirtConfig,
@@ -70,7 +70,7 @@ class Driver implements LibvirtDriver {
     private readonly lookup?: LookupFunction,
   ) {}
 
-  get hostKey(): HostKeyInfo | null {
+  get hostKey(): PinnedHostKey | null {
     return this.seenHostKey;
   }
 
@@ -95,7 +95,7 @@ class Driver implements LibvirtDriver {
         signal,
         lookup: this.lookup,
       });
-      this.seenHostKey = connection.hostKey;
+      this.seenHostKey = pinnedHostKey(connection.hostKey);
       return new SshRunner(connection, this.config.commandTimeoutMs);
     } catch (err) {
       throw sshToProviderError(err);

@@ -13,7 +13,8 @@ import {
 import {
   commandLine,
   connectSsh,
-  type HostKeyInfo,
+  type PinnedHostKey,
+  pinnedHostKey,
   type SshConnection,
   SshError,
   sshToProviderError,
@@ -34,16 +35,16 @@ import { toMachine, unreachableMachine } from './map';
 export interface SshHostDriver extends ProviderDriver {
   readonly provider: 'ssh_host';
   /** Host keys seen on the latest contact with each host, by externalId ("address:port"). */
-  readonly hostKeys: Readonly<Record<string, HostKeyInfo>>;
+  readonly hostKeys: Readonly<Record<string, PinnedHostKey>>;
 }
 
 type Outcome =
-  | { host: SshHostEntry; ok: true; facts: HostFacts; hostKey: HostKeyInfo }
-  | { host: SshHostEntry; ok: false; error: SshError | Error; hostKey: HostKeyInfo | null };
+  | { host: SshHostEntry; ok: true; facts: HostFacts; hostKey: PinnedHostKey }
+  | { host: SshHostEntry; ok: false; error: SshError | Error; hostKey: PinnedHostKey | null };
 
 class Driver implements SshHostDriver {
   readonly provider = 'ssh_host' as const;
-  private readonly seen: Record<string, HostKeyInfo> = {};
+  private readonly seen: Record<string, PinnedHostKey> = {};
 
   constructor(
     private readonly config: SshHostConfig,
@@ -51,7 +52,7 @@ class Driver implements SshHostDriver {
     private readonly lookup?: LookupFunction,
   ) {}
 
-  get hostKeys(): Readonly<Record<string, HostKeyInfo>> {
+  get hostKeys(): Readonly<Record<string, PinnedHostKey>> {
     return { ...this.seen };
   }
 
@@ -74,7 +75,7 @@ class Driver implements SshHostDriver {
       signal,
       lookup: this.lookup,
     });
-    this.seen[hostId(host.address, host.port)] = connection.hostKey;
+    this.seen[hostId(host.address, host.port)] = pinnedHostKey(connection.hostKey);
     return connection;
   }
 
@@ -100,7 +101,7 @@ class Driver implements SshHostDriver {
           `${host.address} did not run the facts script (exit ${result.exitCode}): ${result.stderr.trim() || 'no output'}. Overcast needs a POSIX sh on the host.`,
         );
       }
-      return { host, ok: true, facts: parseFacts(result.stdout), hostKey: connection.hostKey };
+      return { host, ok: true, facts: parseFacts(result.stdout), hostKey: pinnedHostKey(connection.hostKey) };
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       return { host, ok: false, error, hostKey: this.seen[hostId(host.address, host.port)] ?? null };

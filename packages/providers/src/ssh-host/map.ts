@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { RemoteMachine } from '@overcast/contracts';
-import type { HostKeyInfo, SshError } from '@overcast/ssh';
+import type { PinnedHostKey, SshError } from '@overcast/ssh';
 import { hostId, type SshHostEntry } from './config';
 import type { HostFacts } from './facts';
 
@@ -28,7 +28,7 @@ export function sizeLabel(cpus: number | null, memoryMb: number | null): string 
   return parts.filter(Boolean).join(' / ');
 }
 
-export function toMachine(host: SshHostEntry, facts: HostFacts, hostKey: HostKeyInfo): RemoteMachine {
+export function toMachine(host: SshHostEntry, facts: HostFacts, hostKey: PinnedHostKey): RemoteMachine {
   // What the host says about itself, to show; Overcast dials only the address it was added with
   // (kept in extra). That address counts too when it is an IP the host does not list (NAT).
   const ips = [
@@ -72,7 +72,7 @@ export function toMachine(host: SshHostEntry, facts: HostFacts, hostKey: HostKey
 export function unreachableMachine(
   host: SshHostEntry,
   error: SshError | Error,
-  hostKey: HostKeyInfo | null,
+  hostKey: PinnedHostKey | null,
 ): RemoteMachine {
   const kind = 'kind' in error ? String(error.kind) : 'error';
   return {

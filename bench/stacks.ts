@@ -72,13 +72,15 @@ async function main() {
   const actor = { organizationId: org.id, label: 'bench', userId: null };
   const key = await createSshKey(runtime, actor, { name: 'bench', isDefault: true });
 
-  // Every droplet gets the next loopback address while it boots; an sshd already listens there.
-  const addresses = Array.from({ length: MACHINES + 2 * CLOUDS + 2 }, (_, i) => `127.79.0.${i + 1}`);
+  // Every droplet gets the next of these addresses while it boots, so an sshd already listens
+  // there when the deploy is timed (the emulators' own blocks stop below 127.176).
+  const addresses = Array.from({ length: MACHINES + 2 * CLOUDS + 2 }, (_, i) => `127.200.0.${i + 1}`);
   const sshds: SshdHandle[] = [];
   for (const host of addresses)
     sshds.push(await startSshd({ host, port: 22, authorizedKeys: [key.publicKey] }));
   const sims: DigitalOceanSim[] = [];
   let next = 0;
+  const given = new WeakSet<object>();
   for (let i = 0; i < CLOUDS; i++) {
     const sim = await startDigitalOceanSim({
       accounts: [{ token: `t${i}`, droplets: 0 }],
@@ -101,7 +103,10 @@ async function main() {
   const moving = setInterval(() => {
     for (const sim of sims)
       for (const d of sim.account(sim.accounts.keys().next().value!).listDroplets())
-        if (!d.publicIpv4.startsWith('127.')) d.publicIpv4 = addresses[next++]!;
+        if (!given.has(d)) {
+          given.add(d);
+          d.publicIpv4 = addresses[next++]!;
+        }
   }, 5);
   const worker: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
     cwd: resolve(root, 'apps/worker'),

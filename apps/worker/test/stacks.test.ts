@@ -18,9 +18,8 @@ import { spawnWorker, waitFor } from './support/harness';
 
 // A stack end to end: a template with three machines on two emulated clouds (two DigitalOcean
 // accounts, each its own emulator) and two dependent steps, deployed by the built worker; each
-// machine answers over SSH with a real sshd at a loopback address (given to the droplet while
-// it boots, as a console change would). The worker is killed mid-deploy and restarted; a failed
-// step is retried; the stack is destroyed.
+// machine answers over SSH with a real sshd at the loopback address its emulator gave it. The
+// worker is killed mid-deploy and restarted; a failed step is retried; the stack is destroyed.
 
 const dbName = `overcast_stacks_${randomBytes(4).toString('hex')}`;
 const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
@@ -32,7 +31,6 @@ let redis: RedisServer;
 let api: TestApi;
 let east: DigitalOceanSim;
 let west: DigitalOceanSim;
-let moving: NodeJS.Timeout;
 let worker: ChildProcess | null = null;
 let env: NodeJS.ProcessEnv;
 let cookie: string;
@@ -159,23 +157,12 @@ beforeAll(async () => {
     bootDelayMs: 3_000,
     actionDelayMs: 100,
   });
-  // A droplet gets a loopback address while it boots, before any address is shown.
-  let next = 0;
-  moving = setInterval(() => {
-    for (const d of stackServers()) {
-      if (d.publicIpv4.startsWith('127.')) continue;
-      next += 1;
-      d.publicIpv4 = `127.77.${(next >>> 8) & 255}.${next & 255}`;
-      d.privateIpv4 = `127.78.${(next >>> 8) & 255}.${next & 255}`;
-    }
-  }, 5);
   await addCloud('east', east.url, 'east');
   await addCloud('west', west.url, 'west');
   worker = spawnWorker(env);
 }, 120_000);
 
 afterAll(async () => {
-  clearInterval(moving);
   await killWorker();
   await api?.close();
   for (const s of sshds.values()) await s.stop();

@@ -2,6 +2,7 @@
 // disks, network interfaces and public IPs, and the long-running operations that change them.
 
 import { randomUUID } from 'node:crypto';
+import { machineAddress } from '../common/addresses';
 import { Timeline } from '../common/timeline';
 import { IMAGES, LOCATIONS, SIZES, type SimImage } from './catalog';
 
@@ -103,6 +104,7 @@ export class ArmState {
   /** Resource groups per subscription (lower-case subscription id -> lower-case names). */
   readonly resourceGroups = new Map<string, Set<string>>();
   private nextAddress = 0;
+  private nextPrivateAddress = 0;
 
   /** `transitionMs`: how long a start, stop, deallocate, restart or delete takes. */
   constructor(public transitionMs: number) {}
@@ -136,10 +138,9 @@ export class ArmState {
     }
   }
 
-  /** The next loopback address, never 127.0.0.1 (the emulator's own). */
+  /** The next public address, in Azure's loopback block. */
   address(): string {
-    const n = ++this.nextAddress;
-    return `127.${10 + Math.floor(n / 65_025)}.${Math.floor(n / 255) % 255}.${(n % 255) + 1}`;
+    return machineAddress('azure', 'public', ++this.nextAddress);
   }
 
   addVm(
@@ -227,7 +228,7 @@ export class ArmState {
       resourceGroup: rg,
       name,
       location,
-      privateIp: `10.0.0.${(this.nics.size % 250) + 4}`,
+      privateIp: machineAddress('azure', 'private', ++this.nextPrivateAddress),
       subnetId,
       publicIpId: null,
       pipDeleteOption: 'Detach',

@@ -186,15 +186,6 @@ export function wholeNumber(raw: string | null | undefined, otherwise: () => num
   return raw && /^\d{1,15}$/.test(raw) ? Number(raw) : otherwise();
 }
 
-/**
- * A machine's address inside 127.0.0.0/8, unique per number and block (public and private
- * addresses use different blocks), so emulated machines never point anywhere but loopback.
- */
-export function loopbackAddress(n: number, block: 'public' | 'private'): string {
-  const high = (block === 'public' ? 64 : 128) + ((n >>> 16) & 63);
-  return `127.${high}.${(n >>> 8) & 255}.${n & 255}`;
-}
-
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -1,3 +1,4 @@
+import { machineAddress } from '../common/addresses';
 import { PUBLIC_IMAGES, REGIONS, SIZES } from './catalog';
 import { isoSeconds, type SimDroplet } from './model';
 
@@ -6,13 +7,11 @@ const SEED_EPOCH = Date.UTC(2024, 0, 1);
 
 /** Addresses derive from the id so they are unique per droplet and stable between runs. */
 export function addressesFor(id: number) {
-  const b = (id >>> 16) & 255;
-  const c = (id >>> 8) & 255;
-  const d = id & 255;
   return {
-    publicIpv4: `104.${b}.${c}.${d}`,
-    privateIpv4: `10.${b}.${c}.${d}`,
-    publicIpv6: `2604:a880:400:d1::${id.toString(16)}`,
+    publicIpv4: machineAddress('digitalocean', 'public', id),
+    privateIpv4: machineAddress('digitalocean', 'private', id),
+    // The one IPv6 address that stays on this host.
+    publicIpv6: '::1',
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { machineAddress } from '../common/addresses';
 
 // The state of one emulated Docker engine: containers, images, volumes and the event log,
 // following the Engine API reference (https://docs.docker.com/reference/api/engine/).
@@ -106,6 +107,8 @@ export function normalizeRef(ref: string): string {
 }
 
 const hex64 = () => randomBytes(32).toString('hex');
+/** The bridge's own address, the first of the block; containers take the next ones. */
+const BRIDGE_GATEWAY = machineAddress('docker', 'private', 1);
 const BRIDGE_ID = createHash('sha256').update('bridge').digest('hex');
 
 export class DockerEngine extends EventEmitter {
@@ -317,8 +320,8 @@ export class DockerEngine extends EventEmitter {
     for (const net of c.networkNames) {
       const n = this.nextIp++;
       c.networks[net] = {
-        ip: `172.17.${Math.floor(n / 250)}.${(n % 250) + 2}`,
-        gateway: '172.17.0.1',
+        ip: machineAddress('docker', 'private', n),
+        gateway: BRIDGE_GATEWAY,
         mac: `02:42:ac:11:${(Math.floor(n / 250) % 256).toString(16).padStart(2, '0')}:${(n % 250).toString(16).padStart(2, '0')}`,
         networkId: BRIDGE_ID,
       };

@@ -81,7 +81,7 @@ describe('Docker Engine API emulator', () => {
       State: 'running',
       Ports: [{ IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }],
     });
-    expect(listed.NetworkSettings.Networks.bridge.IPAddress).toMatch(/^172\.17\./);
+    expect(listed.NetworkSettings.Networks.bridge.IPAddress).toMatch(/^127\.1(6[89]|7[0-5])\./);
     const inspected = (await call('GET', `/v1.47/containers/${id.slice(0, 12)}/json`)).json;
     expect(inspected).toMatchObject({ Name: '/api', State: { Running: true, Status: 'running' } });
     expect((await call('POST', `/v1.47/containers/${id}/unpause`)).json.message).toMatch(/is not paused/);

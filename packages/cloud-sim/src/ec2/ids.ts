@@ -1,3 +1,5 @@
+import { machineAddress } from '../common/addresses';
+
 // Deterministic, collision-free resource ids and addresses. A seeded emulator must hand out
 // the same ids on every run, so ids come from counters passed through bijective mixers
 // (distinct counters can never collide) instead of a random source.
@@ -42,17 +44,11 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** Private addresses from 10.0.0.0/8: 16M distinct values before wrapping. */
-export function privateIp(n: number): string {
-  const v = (n + 10) % 0xff_ffff;
-  return `10.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
-}
+/** Private addresses, in EC2's loopback block. */
+export const privateIp = (n: number): string => machineAddress('ec2', 'private', n);
 
-/** Public addresses from 198.18.0.0/15 (reserved for benchmarks, never routed). */
-export function publicIp(n: number): string {
-  const v = (n + 1) % 0x2_0000;
-  return `198.${18 + (v >>> 16)}.${(v >>> 8) & 255}.${v & 255}`;
-}
+/** Public addresses, in EC2's loopback block. */
+export const publicIp = (n: number): string => machineAddress('ec2', 'public', n);
 
 export function privateDnsName(ip: string, region: string): string {
   const host = `ip-${ip.replaceAll('.', '-')}`;

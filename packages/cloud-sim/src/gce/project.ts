@@ -1,3 +1,4 @@
+import { machineAddress } from '../common/addresses';
 import { DISK_TYPES, findMachineType, type ImageInfo } from './catalog';
 import { alreadyExists, badRequest, GceApiError, invalidField, notFound, notReady } from './errors';
 import type { IdSource } from './ids';
@@ -175,8 +176,7 @@ export class GceProject {
 
   private addresses() {
     const n = ++this.ipSeq + 1;
-    const tail = `${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-    return { networkIP: `10.${tail}`, natIP: `34.${tail}` };
+    return { networkIP: machineAddress('gce', 'private', n), natIP: machineAddress('gce', 'public', n) };
   }
 
   // ---- instances --------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { machineAddress } from '../common/addresses';
 import { MACHINE_TYPES, PUBLIC_IMAGES } from './catalog';
 import type { IdSource } from './ids';
 import { links } from './links';
@@ -27,7 +28,6 @@ export function seededInstance(i: number, zone: string, prefix: string, ids: IdS
   const image = LIVE_IMAGES[i % LIVE_IMAGES.length]!;
   const created = gceTime(SEED_EPOCH + i * 60_000);
   const n = i + 2;
-  const tail = `${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
   const stopped = i % 10 === 9;
   const disk: SimDisk = {
     id: ids.next(),
@@ -58,8 +58,8 @@ export function seededInstance(i: number, zone: string, prefix: string, ids: IdS
     disks: [
       { diskName: name, deviceName: 'persistent-disk-0', boot: true, autoDelete: true, mode: 'READ_WRITE' },
     ],
-    networkIP: `10.${tail}`,
-    natIP: `34.${tail}`,
+    networkIP: machineAddress('gce', 'private', n),
+    natIP: machineAddress('gce', 'public', n),
     external: true,
     cpuPlatform: 'Intel Broadwell',
     lastStartTimestamp: created,

@@ -239,7 +239,7 @@ describe('Compute Engine emulator', () => {
     await new Promise((r) => setTimeout(r, 45));
     const running = (await call('GET', url)).json;
     expect(running.status).toBe('RUNNING');
-    expect(running.networkInterfaces[0].accessConfigs[0].natIP).toMatch(/^34\./);
+    expect(running.networkInterfaces[0].accessConfigs[0].natIP).toMatch(/^127\.3[2-9]\./);
     expect(running.metadata.items).toEqual([{ key: 'startup-script', value: 'echo hi' }]);
     const disk = (await call('GET', `${P}/zones/${zone}/disks/web-1`)).json;
     expect(disk.sourceImage).toBe(

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { machineAddress } from '../common/addresses';
 import { Timeline } from '../common/timeline';
-import { ApiError, isObject, isoSeconds, loopbackAddress, type SimTiming } from '../common/token-api';
+import { ApiError, isObject, isoSeconds, type SimTiming } from '../common/token-api';
 import { md5Fingerprint, parsePublicKey } from '../digitalocean/ssh-keys';
 import {
   findImage,
@@ -124,8 +125,8 @@ export class HzProject {
         location: LOCATIONS[i % 3]!,
         created: isoSeconds(epoch + i * 60_000, '+00:00'),
         labels: i % 2 === 0 ? { env: 'prod' } : {},
-        publicIpv4: loopbackAddress(id, 'public'),
-        privateIp: loopbackAddress(id, 'private'),
+        publicIpv4: machineAddress('hetzner', 'public', id),
+        privateIp: machineAddress('hetzner', 'private', id),
         volumeIds: [],
         sshKeyIds: [],
         userData: null,
@@ -213,8 +214,8 @@ export class HzProject {
       location,
       created: isoSeconds(Date.now(), '+00:00'),
       labels,
-      publicIpv4: loopbackAddress(id, 'public'),
-      privateIp: loopbackAddress(id, 'private'),
+      publicIpv4: machineAddress('hetzner', 'public', id),
+      privateIp: machineAddress('hetzner', 'private', id),
       volumeIds: [],
       sshKeyIds,
       userData,

@@ -1,5 +1,6 @@
+import { machineAddress } from '../common/addresses';
 import { Timeline } from '../common/timeline';
-import { ApiError, isObject, isoSeconds, loopbackAddress, type SimTiming } from '../common/token-api';
+import { ApiError, isObject, isoSeconds, type SimTiming } from '../common/token-api';
 import { parsePublicKey } from '../digitalocean/ssh-keys';
 import { IMAGES, type LinodeImage, type LinodeRegion, type LinodeType, REGIONS, TYPES } from './catalog';
 
@@ -96,7 +97,7 @@ export class LinodeAccount {
         created,
         updated: created,
         tags: i % 3 === 0 ? ['web', 'env:prod'] : [],
-        ipv4: loopbackAddress(id, 'public'),
+        ipv4: machineAddress('linode', 'public', id),
         authorizedKeys: [],
         userData: null,
       });
@@ -171,7 +172,7 @@ export class LinodeAccount {
       created: now,
       updated: now,
       tags,
-      ipv4: loopbackAddress(id, 'public'),
+      ipv4: machineAddress('linode', 'public', id),
       authorizedKeys: (keys as string[]).map((k) => k.trim()),
       userData,
     };

@@ -3,8 +3,9 @@
 // in-use. Refusals are in Nova's and Cinder's words.
 
 import { createHash } from 'node:crypto';
+import { machineAddress } from '../common/addresses';
 import { Timeline } from '../common/timeline';
-import { isObject, isoSeconds, loopbackAddress, type SimTiming } from '../common/token-api';
+import { isObject, isoSeconds, type SimTiming } from '../common/token-api';
 import { parsePublicKey } from '../digitalocean/ssh-keys';
 import { FLAVORS, findFlavor, findImage, IMAGES, type OsFlavor, type OsImage, ZONES } from './catalog';
 import { badRequest, conflicting, itemNotFound, OsError } from './errors';
@@ -102,8 +103,8 @@ export class OsProject {
         created,
         updated: created,
         metadata: i % 2 === 0 ? { env: 'prod' } : {},
-        fixedIp: loopbackAddress(n, 'private'),
-        floatingIp: i % 5 === 4 ? null : loopbackAddress(n, 'public'),
+        fixedIp: machineAddress('openstack', 'private', n),
+        floatingIp: i % 5 === 4 ? null : machineAddress('openstack', 'public', n),
         keyName: null,
         userData: null,
         volumeIds: [],
@@ -182,7 +183,7 @@ export class OsProject {
       created: now,
       updated: now,
       metadata,
-      fixedIp: loopbackAddress(n, 'private'),
+      fixedIp: machineAddress('openstack', 'private', n),
       floatingIp: null,
       keyName,
       userData: userData === null ? null : Buffer.from(userData, 'base64').toString('utf8'),
@@ -193,7 +194,7 @@ export class OsProject {
       if (made.status !== 'BUILD') return;
       made.status = 'ACTIVE';
       made.taskState = null;
-      made.floatingIp = loopbackAddress(n, 'public');
+      made.floatingIp = machineAddress('openstack', 'public', n);
     });
     return made;
   }

@@ -2,8 +2,8 @@
 // with their configs, and tasks. Long work runs in tasks whose effect falls due later, as on a
 // real node; refusals are PveError with Proxmox's words.
 
+import { machineAddress } from '../common/addresses';
 import { Timeline } from '../common/timeline';
-import { loopbackAddress } from '../common/token-api';
 import { parsePublicKey } from '../digitalocean/ssh-keys';
 
 /** An error answer: status, the message Proxmox puts in the status line, and per-parameter errors. */
@@ -109,7 +109,7 @@ export class PveCluster {
   ): SimGuest {
     const guest: SimGuest = {
       ...g,
-      address: loopbackAddress(g.vmid, 'public'),
+      address: machineAddress('proxmox', 'public', g.vmid),
       agentRunning: true,
       lock: null,
       startedAt: g.status === 'running' ? Date.now() : null,

@@ -253,10 +253,7 @@ export const ROUTES: Array<[string, RegExp, Handler]> = [
             {
               name: 'eth0',
               'hardware-address': 'bc:24:11:00:00:01',
-              'ip-addresses': [
-                { 'ip-address': g.address, 'ip-address-type': 'ipv4', prefix: 8 },
-                { 'ip-address': 'fe80::be24:11ff:fe00:1', 'ip-address-type': 'ipv6', prefix: 64 },
-              ],
+              'ip-addresses': [{ 'ip-address': g.address, 'ip-address-type': 'ipv4', prefix: 8 }],
             },
           ],
         },
@@ -276,7 +273,6 @@ export const ROUTES: Array<[string, RegExp, Handler]> = [
             name: 'eth0',
             hwaddr: 'bc:24:11:00:00:02',
             inet: `${g.address}/8`,
-            inet6: 'fe80::be24:11ff:fe00:2/64',
           },
         ],
       };

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { machineAddress } from '../common/addresses';
 import { Timeline } from '../common/timeline';
-import { ApiError, isObject, isoSeconds, loopbackAddress, type SimTiming } from '../common/token-api';
+import { ApiError, isObject, isoSeconds, type SimTiming } from '../common/token-api';
 import { parsePublicKey } from '../digitalocean/ssh-keys';
 import { OPERATING_SYSTEMS, PLANS, REGIONS, type VultrOs, type VultrPlan, type VultrRegion } from './catalog';
 
@@ -82,7 +83,7 @@ export class VultrAccount {
         region: REGIONS[i % REGIONS.length]!,
         dateCreated: isoSeconds(epoch + i * 60_000, '+00:00'),
         tags: i % 2 === 0 ? ['web', 'env:prod'] : [],
-        mainIp: loopbackAddress(serial, 'public'),
+        mainIp: machineAddress('vultr', 'public', serial),
         sshKeyIds: [],
         userData: null,
         serial,
@@ -152,7 +153,7 @@ export class VultrAccount {
       region,
       dateCreated: isoSeconds(Date.now(), '+00:00'),
       tags: [...new Set(tags as string[])],
-      mainIp: loopbackAddress(serial, 'public'),
+      mainIp: machineAddress('vultr', 'public', serial),
       sshKeyIds: keyIds.map(String),
       userData,
       serial,

@@ -69,7 +69,7 @@ describe('DigitalOcean driver on the emulator', () => {
     });
     expect(all[0]!.publicIps).toHaveLength(2);
     expect(all[0]!.publicIps[1]).toContain(':');
-    expect(all[0]!.privateIps[0]).toMatch(/^10\./);
+    expect(all[0]!.privateIps[0]).toMatch(/^127\.(7[2-9])\./); // DigitalOcean's private block in the emulator
     expect(all[9]).toMatchObject({ state: 'stopped', rawState: 'off' });
   });
 

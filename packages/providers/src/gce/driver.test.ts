@@ -102,8 +102,8 @@ describe('Compute Engine driver on the emulator', () => {
       size: 'e2-micro',
       image: 'projects/debian-cloud/global/images/debian-12-bookworm-v20240611',
       location: 'us-central1-a',
-      publicIps: ['34.0.0.2'],
-      privateIps: ['10.0.0.2'],
+      publicIps: ['127.32.0.2'],
+      privateIps: ['127.40.0.2'],
       createdAt: new Date('2024-01-01T00:00:00Z'),
       tags: { env: 'prod', team: 'web' },
     });

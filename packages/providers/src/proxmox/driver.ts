@@ -89,6 +89,12 @@ class Driver implements ProxmoxDriver {
     return this.api.certificate;
   }
 
+  /** A certificate trusted on first use is pinned from then on. */
+  learnedConfig(): Record<string, unknown> {
+    const seen = this.api.certificate;
+    return seen?.firstUse ? { certificateFingerprint: seen.fingerprint } : {};
+  }
+
   /** `/version` needs only a valid login; `/cluster/resources` proves the token may see guests. */
   async validate(): Promise<void> {
     await this.api.request('GET', '/version');

@@ -156,6 +156,12 @@ export interface ProviderDriver {
   createMachine(spec: CreateMachineSpec): Promise<RemoteMachine>;
   /** Returns the new volume for 'create'. */
   volumeAction(op: VolumeOperation): Promise<RemoteVolume | void>;
+  /**
+   * Config the driver learned on first contact and wants kept, such as the fingerprint of a
+   * certificate or host key trusted on first use: merged into the cloud's stored config after
+   * `validate()`, so later connections hold the peer to it. Empty when nothing was learned.
+   */
+  learnedConfig?(): Record<string, unknown>;
 }
 
 /** What a driver is built from: decrypted credentials, optional endpoint override, non-secret config. */

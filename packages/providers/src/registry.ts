@@ -26,7 +26,6 @@ export interface RegisteredProvider {
   readonly driver: () => Promise<DriverFactory>;
 }
 
-// The drivers still typed through common/unregistered.ts return a ProviderDriver already.
 export const PROVIDER_REGISTRY: readonly RegisteredProvider[] = [
   { module: awsModule, driver: async () => (await import('./aws/index')).createAwsDriver },
   { module: gceModule, driver: async () => (await import('./gce/index')).createGceDriver },

@@ -83,18 +83,20 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
   }
 }
 
-/** Asks the provider whether these credentials work; a refusal is a 422 with the provider's words. */
+/**
+ * Asks the provider whether these credentials work; a refusal is a 422 with the provider's words.
+ * Answers the config the driver learned on the way (a certificate or host key trusted on first
+ * use), to be stored with the cloud so every later connection is held to it.
+ */
 async function checkWithProvider(
   provider: string,
   init: Parameters<typeof driverFor>[1],
   access: DriverAccess,
-): Promise<void> {
+): Promise<Record<string, unknown>> {
   try {
-    await withTimeout(
-      (await driverFor(provider, init, access)).validate(),
-      VALIDATE_TIMEOUT_MS,
-      'Checking the credentials',
-    );
+    const driver = await driverFor(provider, init, access);
+    await withTimeout(driver.validate(), VALIDATE_TIMEOUT_MS, 'Checking the credentials');
+    return driver.learnedConfig?.() ?? {};
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw fromProviderError(provider, err, 'checking the credentials');
@@ -208,11 +210,14 @@ export async function addCloud(
     { actorRole: actor.role, rules: outboundRules(runtime.settings) },
     credentials,
   );
-  await checkWithProvider(
-    input.provider,
-    { credentials, endpoint: input.endpoint ?? null, config },
-    { actorRole: actor.role, rules: outboundRules(runtime.settings) },
-  );
+  config = {
+    ...config,
+    ...(await checkWithProvider(
+      input.provider,
+      { credentials, endpoint: input.endpoint ?? null, config },
+      { actorRole: actor.role, rules: outboundRules(runtime.settings) },
+    )),
+  };
   const id = randomUUID();
   try {
     const cloud = await runtime.db.prisma.cloud.create({
@@ -330,11 +335,14 @@ export async function updateCloud(
       { actorRole: actor.role, rules: outboundRules(runtime.settings) },
       credentials,
     );
-    await checkWithProvider(
-      provider,
-      { credentials, endpoint, config },
-      { actorRole: actor.role, rules: outboundRules(runtime.settings) },
-    );
+    config = {
+      ...config,
+      ...(await checkWithProvider(
+        provider,
+        { credentials, endpoint, config },
+        { actorRole: actor.role, rules: outboundRules(runtime.settings) },
+      )),
+    };
     if (input.credentials || viaMachine || config.sshKeyId) {
       data.credentials = sealCredentials(runtime.box, cloud.id, credentials);
       changed.push('credentials');

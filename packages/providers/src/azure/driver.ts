@@ -4,6 +4,7 @@ import {
   type CreateMachineSpec,
   type DriverInit,
   type MachineAction,
+  type ProviderDriver,
   ProviderError,
   type RemoteImage,
   type RemoteLocation,
@@ -12,7 +13,6 @@ import {
   type RemoteVolume,
   type VolumeOperation,
 } from '@overcast/contracts';
-import { asProviderDriver, type UnregisteredDriver } from '../common/unregistered';
 import { AzureApi, armEndpoint } from './client';
 import { type AzureConfig, type AzureCredentials, readConfig, readCredentials } from './config';
 import { parseId, sameId } from './ids';
@@ -39,7 +39,7 @@ function restricted(sku: ResourceSku): Set<string> {
   return out;
 }
 
-class AzureDriver implements UnregisteredDriver {
+class AzureDriver implements ProviderDriver {
   readonly provider = 'azure' as const;
   private readonly prices: PriceBook;
 
@@ -512,7 +512,5 @@ function compareVersions(a: string | undefined, b: string | undefined): number {
 export function createAzureDriver(init: DriverInit<Partial<AzureCredentials>>) {
   const credentials = readCredentials(init.credentials);
   const config = readConfig(init.config);
-  return asProviderDriver(
-    new AzureDriver(new AzureApi(credentials, armEndpoint(init.endpoint), config, init.lookup), config),
-  );
+  return new AzureDriver(new AzureApi(credentials, armEndpoint(init.endpoint), config, init.lookup), config);
 }

@@ -2,141 +2,155 @@
 // where its prices come from. No SDK here: the web app and the registry load it as it is.
 
 import type { ProviderModule } from '@overcast/contracts';
-import { Type as T } from '@sinclair/typebox';
+import { NonEmpty, Strict, T, Uuid } from '../common/fields';
 
 const GUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-const strict = { additionalProperties: false } as const;
+const GUID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
 
-const credentials = T.Object(
-  {
-    tenantId: T.String({
+const credentials = Strict({
+  tenantId: T.String({
+    minLength: 1,
+    maxLength: 256,
+    pattern: `${GUID}|^[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$`,
+    description:
+      'Directory (tenant) id: a GUID, or a domain such as contoso.onmicrosoft.com. In the portal: Microsoft Entra ID → Overview; `tenant` in the output of `az ad sp create-for-rbac`.',
+    ui: { widget: 'text', label: 'Tenant ID', mono: true, placeholder: GUID_PLACEHOLDER, order: 1 },
+  }),
+  clientId: Uuid(
+    'Application (client) id of the service principal: App registrations → your app → Overview; `appId` from `az ad sp create-for-rbac`.',
+    { widget: 'text', label: 'Client ID', mono: true, placeholder: GUID_PLACEHOLDER, order: 2 },
+  ),
+  clientSecret: T.Optional(
+    NonEmpty(
+      "A client secret's value (not its id): App registrations → your app → Certificates & secrets; `password` from `az ad sp create-for-rbac`. Or use a certificate below.",
+      1024,
+      { widget: 'secret', label: 'Client secret', order: 3 },
+    ),
+  ),
+  clientCertificate: T.Optional(
+    NonEmpty(
+      'Instead of a secret: a PEM file holding the certificate and its private key, as `az ad sp create-for-rbac --create-cert` writes it. Upload the certificate (public part) to the app registration.',
+      32_768,
+      {
+        widget: 'file',
+        label: 'Client certificate',
+        mono: true,
+        placeholder: '-----BEGIN PRIVATE KEY-----',
+        order: 4,
+      },
+    ),
+  ),
+});
+
+const config = Strict({
+  subscriptionId: T.Optional(
+    Uuid(
+      'Manage only this subscription (Subscriptions in the portal). Leave empty for every subscription the service principal has a role on (Reader to see, Contributor to act).',
+      { widget: 'text', label: 'Subscription ID', mono: true, placeholder: GUID_PLACEHOLDER, order: 5 },
+    ),
+  ),
+  resourceGroup: T.Optional(
+    T.String({
       minLength: 1,
-      maxLength: 256,
-      pattern: `${GUID}|^[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$`,
+      maxLength: 90,
+      pattern: '^[-\\w._()]+$',
       description:
-        'Directory (tenant) id: a GUID, or a domain such as contoso.onmicrosoft.com. In the portal: Microsoft Entra ID → Overview; `tenant` in the output of `az ad sp create-for-rbac`.',
-      ui: { widget: 'text', placeholder: '00000000-0000-0000-0000-000000000000', order: 1 },
+        'Resource group new machines, their network interfaces and IPs, and new disks go into. Default: overcast.',
+      ui: { widget: 'text', label: 'Resource group', placeholder: 'overcast', order: 6 },
     }),
-    clientId: T.String({
-      pattern: GUID,
+  ),
+  subnetId: T.Optional(
+    T.String({
+      minLength: 1,
+      maxLength: 1024,
+      pattern:
+        '^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Network/virtualNetworks/[^/]+/subnets/[^/]+$',
       description:
-        'Application (client) id of the service principal: App registrations → your app → Overview; `appId` from `az ad sp create-for-rbac`.',
-      ui: { widget: 'text', placeholder: '00000000-0000-0000-0000-000000000000', order: 2 },
+        'Subnet new machines join (its resource id: Virtual networks → your network → Subnets → Properties). Needed to create machines.',
+      ui: {
+        widget: 'text',
+        label: 'Subnet ID',
+        mono: true,
+        placeholder:
+          '/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…/subnets/default',
+        order: 7,
+      },
     }),
-    clientSecret: T.Optional(
-      T.String({
-        minLength: 1,
-        maxLength: 1024,
-        description:
-          "A client secret's value (not its id): App registrations → your app → Certificates & secrets; `password` from `az ad sp create-for-rbac`. Or use a certificate below.",
-        ui: { widget: 'secret', order: 3 },
-      }),
-    ),
-    clientCertificate: T.Optional(
-      T.String({
-        minLength: 1,
-        maxLength: 32_768,
-        description:
-          'Instead of a secret: a PEM file holding the certificate and its private key, as `az ad sp create-for-rbac --create-cert` writes it. Upload the certificate (public part) to the app registration.',
-        ui: { widget: 'file', order: 4 },
-      }),
-    ),
-  },
-  strict,
-);
-
-const config = T.Object(
-  {
-    subscriptionId: T.Optional(
-      T.String({
-        pattern: GUID,
-        description:
-          'Manage only this subscription. Leave empty for every subscription the service principal has a role on (Reader to see, Contributor to act).',
-        ui: { widget: 'text', placeholder: '00000000-0000-0000-0000-000000000000', order: 5 },
-      }),
-    ),
-    resourceGroup: T.Optional(
-      T.String({
-        minLength: 1,
-        maxLength: 90,
-        pattern: '^[-\\w._()]+$',
-        description:
-          'Resource group new machines, their network interfaces and IPs, and new disks go into. Default: overcast.',
-        ui: { widget: 'text', placeholder: 'overcast', order: 6 },
-      }),
-    ),
-    subnetId: T.Optional(
-      T.String({
-        minLength: 1,
-        maxLength: 1024,
-        pattern:
-          '^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Network/virtualNetworks/[^/]+/subnets/[^/]+$',
-        description:
-          'Subnet new machines join (its resource id: Virtual networks → your network → Subnets → Properties). Needed to create machines.',
-        ui: {
-          widget: 'text',
-          placeholder:
-            '/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…/subnets/default',
-          order: 7,
-        },
-      }),
-    ),
-    publicIp: T.Optional(
-      T.Boolean({
-        description: 'Give new machines a public IP address. Default: yes.',
-        ui: { widget: 'checkbox', order: 8 },
-      }),
-    ),
-    adminUsername: T.Optional(
-      T.String({
-        minLength: 1,
-        maxLength: 64,
-        pattern: '^[a-z_][a-z0-9_-]*$',
-        description: 'Login created on new Linux machines, with your SSH key. Default: azureuser.',
-        ui: { widget: 'text', placeholder: 'azureuser', order: 9, advanced: true },
-      }),
-    ),
-    authorityHost: T.Optional(
-      T.String({
-        pattern: '^https://',
-        maxLength: 512,
-        description:
-          'Sign-in authority for sovereign or private clouds (Azure Government, Azure Stack Hub). Default: https://login.microsoftonline.com.',
-        ui: { widget: 'text', placeholder: 'https://login.microsoftonline.com', order: 10, advanced: true },
-      }),
-    ),
-    audience: T.Optional(
-      T.String({
-        maxLength: 512,
-        description:
-          "The token scope of the cloud's Resource Manager, for sovereign and private clouds. Default: https://management.azure.com/.default.",
-        ui: {
-          widget: 'text',
-          placeholder: 'https://management.azure.com/.default',
-          order: 11,
-          advanced: true,
-        },
-      }),
-    ),
-    caCertificate: T.Optional(
-      T.String({
-        maxLength: 65_536,
-        description:
-          "PEM of the certificate authority a private cloud's endpoints use (Azure Stack Hub), trusted besides the public ones.",
-        ui: { widget: 'textarea', order: 12, advanced: true },
-      }),
-    ),
-    pricesEndpoint: T.Optional(
-      T.String({
-        maxLength: 512,
-        description:
-          'Where the Retail Prices API is. Default: https://prices.azure.com; empty turns prices off.',
-        ui: { widget: 'text', placeholder: 'https://prices.azure.com', order: 13, advanced: true },
-      }),
-    ),
-  },
-  strict,
-);
+  ),
+  publicIp: T.Optional(
+    T.Boolean({
+      description: 'Give new machines a public IP address. Default: yes.',
+      ui: { widget: 'checkbox', label: 'Public IP address', order: 8 },
+    }),
+  ),
+  adminUsername: T.Optional(
+    T.String({
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^[a-z_][a-z0-9_-]*$',
+      description: 'Login created on new Linux machines, with your SSH key. Default: azureuser.',
+      ui: { widget: 'text', label: 'Admin user name', placeholder: 'azureuser', order: 9, advanced: true },
+    }),
+  ),
+  authorityHost: T.Optional(
+    T.String({
+      pattern: '^https://',
+      maxLength: 512,
+      description:
+        'Sign-in authority for sovereign or private clouds (Azure Government, Azure Stack Hub). Default: https://login.microsoftonline.com.',
+      ui: {
+        widget: 'text',
+        label: 'Sign-in authority',
+        placeholder: 'https://login.microsoftonline.com',
+        order: 10,
+        advanced: true,
+      },
+    }),
+  ),
+  audience: T.Optional(
+    T.String({
+      maxLength: 512,
+      description:
+        "The token scope of the cloud's Resource Manager, for sovereign and private clouds. Default: https://management.azure.com/.default.",
+      ui: {
+        widget: 'text',
+        label: 'Token audience',
+        placeholder: 'https://management.azure.com/.default',
+        order: 11,
+        advanced: true,
+      },
+    }),
+  ),
+  caCertificate: T.Optional(
+    T.String({
+      maxLength: 65_536,
+      description:
+        "PEM of the certificate authority a private cloud's endpoints use (Azure Stack Hub), trusted besides the public ones.",
+      ui: {
+        widget: 'textarea',
+        label: 'CA certificate',
+        mono: true,
+        placeholder: '-----BEGIN CERTIFICATE-----',
+        order: 12,
+        advanced: true,
+      },
+    }),
+  ),
+  pricesEndpoint: T.Optional(
+    T.String({
+      maxLength: 512,
+      description:
+        'Where the Retail Prices API is. Default: https://prices.azure.com; empty turns prices off.',
+      ui: {
+        widget: 'text',
+        label: 'Prices API',
+        placeholder: 'https://prices.azure.com',
+        order: 13,
+        advanced: true,
+      },
+    }),
+  ),
+});
 
 export const azureModule = {
   kind: 'azure',
@@ -161,6 +175,12 @@ export const azureModule = {
   },
   pricing: 'provider',
   docs: 'https://learn.microsoft.com/cli/azure/azure-cli-sp-tutorial-1',
+  titlePlaceholder: 'Azure subscription',
+  help: [
+    'Make a service principal: `az ad sp create-for-rbac --name overcast --role Contributor --scopes /subscriptions/<id>` (Reader is enough to watch machines).',
+    'Paste `tenant` as the tenant ID, `appId` as the client ID and `password` as the client secret; the secret is shown once.',
+    'To create machines, give the subnet they join (Virtual networks → your network → Subnets → Properties → Resource ID).',
+  ],
   check(creds, _config) {
     const secret = typeof creds.clientSecret === 'string' && creds.clientSecret.trim() !== '';
     const cert = typeof creds.clientCertificate === 'string' && creds.clientCertificate.trim() !== '';

@@ -21,7 +21,6 @@ import {
   requireToken,
   walkPages,
 } from '../common/json-api';
-import { asProviderDriver, type UnregisteredDriver } from '../common/unregistered';
 import { fingerprintOf } from '../digitalocean/ssh-key';
 import {
   type HzWireAction,
@@ -74,7 +73,7 @@ interface HetznerConfig {
   pollMs: number;
 }
 
-class HetznerDriver implements UnregisteredDriver {
+class HetznerDriver implements ProviderDriver {
   readonly provider = 'hetzner' as const;
 
   constructor(
@@ -279,10 +278,8 @@ export function createHetznerDriver(init: DriverInit<HetznerCredentials>): Provi
     readError,
   });
   const raw = init.config ?? {};
-  return asProviderDriver(
-    new HetznerDriver(api, {
-      shutdownWaitMs: num(raw.shutdownWaitMs, 60_000, 3_600_000),
-      pollMs: Math.max(1, num(raw.pollMs, 2_000, 60_000)),
-    }),
-  );
+  return new HetznerDriver(api, {
+    shutdownWaitMs: num(raw.shutdownWaitMs, 60_000, 3_600_000),
+    pollMs: Math.max(1, num(raw.pollMs, 2_000, 60_000)),
+  });
 }

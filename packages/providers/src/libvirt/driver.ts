@@ -74,6 +74,13 @@ class Driver implements LibvirtDriver {
     return this.seenHostKey;
   }
 
+  /** A host key accepted without a pinned fingerprint is pinned from then on. */
+  learnedConfig(): Record<string, unknown> {
+    return this.seenHostKey && !this.config.hostKeyFingerprint
+      ? { hostKeyFingerprint: this.seenHostKey.fingerprint }
+      : {};
+  }
+
   /** The host as a location: its address, or "localhost" when virsh runs here. */
   private get location(): string {
     return this.config.host?.address ?? 'localhost';

@@ -22,7 +22,6 @@ import {
   requireToken,
   walkPages,
 } from '../common/json-api';
-import { asProviderDriver, type UnregisteredDriver } from '../common/unregistered';
 import { toDigitalOceanTags } from '../digitalocean/tags';
 import {
   type LinodeWireImage,
@@ -76,7 +75,7 @@ function numericId(externalId: string, what: string): number {
  */
 const rootPassword = () => `${randomBytes(24).toString('base64url')}aA1!`;
 
-class LinodeDriver implements UnregisteredDriver {
+class LinodeDriver implements ProviderDriver {
   readonly provider = 'linode' as const;
 
   constructor(private readonly api: JsonApi) {}
@@ -208,16 +207,14 @@ class LinodeDriver implements UnregisteredDriver {
  * root (with or without `/v4`); `config` takes JsonApiConfig's fields.
  */
 export function createLinodeDriver(init: DriverInit<LinodeCredentials>): ProviderDriver {
-  return asProviderDriver(
-    new LinodeDriver(
-      new JsonApi({
-        provider: PROVIDER,
-        root: apiRoot(init.endpoint, 'https://api.linode.com', 'v4'),
-        token: requireToken(init.credentials, 'A Linode personal access token'),
-        lookup: init.lookup,
-        config: readJsonApiConfig(init.config, MAX_PAGE),
-        readError,
-      }),
-    ),
+  return new LinodeDriver(
+    new JsonApi({
+      provider: PROVIDER,
+      root: apiRoot(init.endpoint, 'https://api.linode.com', 'v4'),
+      token: requireToken(init.credentials, 'A Linode personal access token'),
+      lookup: init.lookup,
+      config: readJsonApiConfig(init.config, MAX_PAGE),
+      readError,
+    }),
   );
 }

@@ -12,7 +12,6 @@ import {
   type VolumeOperation,
 } from '@overcast/contracts';
 import { collect, present, walkPages } from '../common/json-api';
-import { asProviderDriver, type UnregisteredDriver } from '../common/unregistered';
 import { type Call, OpenStackClient, PROVIDER } from './client';
 import { type OpenStackCredentials, readConfig } from './config';
 import { ensureKeypair } from './keypairs';
@@ -53,7 +52,7 @@ function metadataOf(tags: Record<string, string> | undefined): Record<string, st
   return { ...tags };
 }
 
-class OpenStackDriver implements UnregisteredDriver {
+class OpenStackDriver implements ProviderDriver {
   readonly provider = 'openstack' as const;
 
   constructor(private readonly client: OpenStackClient) {}
@@ -263,5 +262,5 @@ class OpenStackDriver implements UnregisteredDriver {
  */
 export function createOpenStackDriver(init: DriverInit<OpenStackCredentials>): ProviderDriver {
   const client = new OpenStackClient(init.credentials ?? {}, readConfig(init), init.lookup);
-  return asProviderDriver(new OpenStackDriver(client));
+  return new OpenStackDriver(client);
 }

@@ -1,114 +1,114 @@
 // OpenStack as data: the add-cloud form (a Keystone v3 identity and where to find it), what the
 // driver can do, and where prices come from. No SDK here: the web app and the registry load it.
 
-import type { ProviderModule } from '@overcast/contracts';
-import { Type } from '@sinclair/typebox';
+import type { FieldUi, ProviderModule } from '@overcast/contracts';
+import { Strict, T as Type } from '../common/fields';
 
-const name = (description: string, ui: Record<string, unknown>) =>
+const name = (description: string, ui: FieldUi) =>
   Type.Optional(Type.String({ maxLength: 255, description, ui }));
 
-const credentials = Type.Object(
-  {
-    username: name('Your OpenStack user name, as in the dashboard (Horizon) or OS_USERNAME in openrc.', {
-      widget: 'text',
-      placeholder: 'demo',
-      order: 1,
-    }),
-    password: Type.Optional(
-      Type.String({
-        maxLength: 4096,
-        description:
-          'Your OpenStack password (OS_PASSWORD). Leave empty when you use an application credential.',
-        ui: { widget: 'secret', order: 2 },
-      }),
-    ),
-    userDomainName: name(
-      "The domain your user belongs to (OS_USER_DOMAIN_NAME). Empty means the cloud's Default domain.",
-      { widget: 'text', placeholder: 'Default', order: 3 },
-    ),
-    projectName: name('The project (tenant) whose servers Overcast manages (OS_PROJECT_NAME).', {
-      widget: 'text',
-      placeholder: 'demo',
-      order: 4,
-    }),
-    projectDomainName: name(
-      "The domain the project belongs to (OS_PROJECT_DOMAIN_NAME), when it is not the user's own.",
-      { widget: 'text', placeholder: 'Default', order: 5 },
-    ),
-    applicationCredentialId: name(
-      'An application credential instead of a password: its ID (Identity > Application Credentials in Horizon, or OS_APPLICATION_CREDENTIAL_ID).',
-      { widget: 'text', order: 6, advanced: true },
-    ),
-    applicationCredentialSecret: Type.Optional(
-      Type.String({
-        maxLength: 4096,
-        description:
-          "The application credential's secret, shown once when it was made (OS_APPLICATION_CREDENTIAL_SECRET).",
-        ui: { widget: 'secret', order: 7, advanced: true },
-      }),
-    ),
-    applicationCredentialName: name(
-      'An application credential named by name instead of ID; the user name and its domain are then needed too.',
-      { widget: 'text', order: 8, advanced: true },
-    ),
-    userId: name('Your user ID, instead of the name and domain (OS_USER_ID).', {
-      widget: 'text',
-      order: 9,
-      advanced: true,
-    }),
-    userDomainId: name("The user's domain by ID (OS_USER_DOMAIN_ID), instead of its name.", {
-      widget: 'text',
-      order: 10,
-      advanced: true,
-    }),
-    projectId: name('The project by ID (OS_PROJECT_ID), instead of its name and domain.', {
-      widget: 'text',
-      order: 11,
-      advanced: true,
-    }),
-    projectDomainId: name("The project's domain by ID (OS_PROJECT_DOMAIN_ID), instead of its name.", {
-      widget: 'text',
-      order: 12,
-      advanced: true,
-    }),
-  },
-  { additionalProperties: false },
-);
-
-const config = Type.Object(
-  {
-    authUrl: Type.String({
-      minLength: 1,
-      maxLength: 2048,
+const credentials = Strict({
+  username: name('Your OpenStack user name, as in the dashboard (Horizon) or OS_USERNAME in openrc.', {
+    widget: 'text',
+    placeholder: 'demo',
+    order: 1,
+    label: 'User name',
+  }),
+  password: Type.Optional(
+    Type.String({
+      maxLength: 4096,
       description:
-        "Keystone's address (OS_AUTH_URL in openrc, or Horizon > API Access > Identity). With or without /v3; Overcast speaks Identity v3 only.",
-      ui: { widget: 'text', placeholder: 'https://keystone.example.com:5000/v3', order: 0 },
+        'Your OpenStack password (OS_PASSWORD). Leave empty when you use an application credential.',
+      ui: { widget: 'secret', order: 2, label: 'Password' },
     }),
-    region: Type.Optional(
-      Type.String({
-        maxLength: 255,
-        description: 'The region to manage (OS_REGION_NAME). Needed when the cloud has more than one.',
-        ui: { widget: 'text', placeholder: 'RegionOne', order: 13 },
-      }),
-    ),
-    interface: Type.Optional(
-      Type.Union([Type.Literal('public'), Type.Literal('internal'), Type.Literal('admin')], {
-        description:
-          "Which of the catalog's endpoints to use (OS_INTERFACE). Public unless Overcast runs inside the cloud.",
-        ui: { widget: 'select', order: 14, advanced: true },
-      }),
-    ),
-    networkId: Type.Optional(
-      Type.String({
-        maxLength: 64,
-        description:
-          "The ID of the network new servers join. Empty: the project's only network, as Nova picks it.",
-        ui: { widget: 'text', order: 15, advanced: true },
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
+  ),
+  userDomainName: name(
+    "The domain your user belongs to (OS_USER_DOMAIN_NAME). Empty means the cloud's Default domain.",
+    { widget: 'text', placeholder: 'Default', order: 3, label: 'User domain' },
+  ),
+  projectName: name('The project (tenant) whose servers Overcast manages (OS_PROJECT_NAME).', {
+    widget: 'text',
+    placeholder: 'demo',
+    order: 4,
+    label: 'Project name',
+  }),
+  projectDomainName: name(
+    "The domain the project belongs to (OS_PROJECT_DOMAIN_NAME), when it is not the user's own.",
+    { widget: 'text', placeholder: 'Default', order: 5, label: 'Project domain' },
+  ),
+  applicationCredentialId: name(
+    'An application credential instead of a password: its ID (Identity > Application Credentials in Horizon, or OS_APPLICATION_CREDENTIAL_ID).',
+    { widget: 'text', order: 6, advanced: true, label: 'Application credential ID' },
+  ),
+  applicationCredentialSecret: Type.Optional(
+    Type.String({
+      maxLength: 4096,
+      description:
+        "The application credential's secret, shown once when it was made (OS_APPLICATION_CREDENTIAL_SECRET).",
+      ui: { widget: 'secret', order: 7, advanced: true, label: 'Application credential secret' },
+    }),
+  ),
+  applicationCredentialName: name(
+    'An application credential named by name instead of ID; the user name and its domain are then needed too.',
+    { widget: 'text', order: 8, advanced: true, label: 'Application credential name' },
+  ),
+  userId: name('Your user ID, instead of the name and domain (OS_USER_ID).', {
+    widget: 'text',
+    order: 9,
+    advanced: true,
+    label: 'User ID',
+  }),
+  userDomainId: name("The user's domain by ID (OS_USER_DOMAIN_ID), instead of its name.", {
+    widget: 'text',
+    order: 10,
+    advanced: true,
+    label: 'User domain ID',
+  }),
+  projectId: name('The project by ID (OS_PROJECT_ID), instead of its name and domain.', {
+    widget: 'text',
+    order: 11,
+    advanced: true,
+    label: 'Project ID',
+  }),
+  projectDomainId: name("The project's domain by ID (OS_PROJECT_DOMAIN_ID), instead of its name.", {
+    widget: 'text',
+    order: 12,
+    advanced: true,
+    label: 'Project domain ID',
+  }),
+});
+
+const config = Strict({
+  authUrl: Type.String({
+    minLength: 1,
+    maxLength: 2048,
+    description:
+      "Keystone's address (OS_AUTH_URL in openrc, or Horizon > API Access > Identity). With or without /v3; Overcast speaks Identity v3 only.",
+    ui: { widget: 'text', placeholder: 'https://keystone.example.com:5000/v3', order: 0, label: 'Auth URL' },
+  }),
+  region: Type.Optional(
+    Type.String({
+      maxLength: 255,
+      description: 'The region to manage (OS_REGION_NAME). Needed when the cloud has more than one.',
+      ui: { widget: 'text', placeholder: 'RegionOne', order: 13, label: 'Region' },
+    }),
+  ),
+  interface: Type.Optional(
+    Type.Union([Type.Literal('public'), Type.Literal('internal'), Type.Literal('admin')], {
+      description:
+        "Which of the catalog's endpoints to use (OS_INTERFACE). Public unless Overcast runs inside the cloud.",
+      ui: { widget: 'select', order: 14, advanced: true, label: 'Endpoint interface' },
+    }),
+  ),
+  networkId: Type.Optional(
+    Type.String({
+      maxLength: 64,
+      description:
+        "The ID of the network new servers join. Empty: the project's only network, as Nova picks it.",
+      ui: { widget: 'text', order: 15, advanced: true, label: 'Network ID' },
+    }),
+  ),
+});
 
 const filled = (v: unknown) => typeof v === 'string' && v.trim() !== '';
 
@@ -138,6 +138,11 @@ export const openstackModule = {
   // cloud's cost override or a machine's cost_per_month tag.
   pricing: 'none',
   docs: 'https://docs.openstack.org/keystone/latest/user/application_credentials.html',
+  titlePlaceholder: 'OpenStack project',
+  help: [
+    'In the dashboard (Horizon), open Project → API Access and download the OpenStack RC file: it names the auth URL, region, user, project and their domains.',
+    'Paste those here with your password, or better, make an application credential (Identity → Application Credentials) and paste its ID and secret.',
+  ],
   check(c, cfg) {
     const url = typeof cfg.authUrl === 'string' ? cfg.authUrl.trim() : '';
     if (!/^https?:\/\/[^/\s]+/i.test(url))

@@ -11,7 +11,6 @@ import {
   type RemoteVolume,
   type VolumeOperation,
 } from '@overcast/contracts';
-import { asProviderDriver, type UnregisteredDriver } from '../common/unregistered';
 import { PROVIDER, PveClient } from './client';
 import { apiRoot, type ProxmoxConfig, type ProxmoxCredentials, readAuth, readConfig } from './config';
 import {
@@ -32,7 +31,7 @@ import { TaskRunner } from './tasks';
 import type { CertificateInfo } from './tls';
 
 /** A Proxmox driver also tells which certificate it saw, for the caller to pin. */
-export interface ProxmoxDriver extends UnregisteredDriver {
+export interface ProxmoxDriver extends ProviderDriver {
   readonly provider: 'proxmox';
   /** The certificate of the latest connection; null before one, or when the system's CAs vouch for it. */
   readonly certificate: CertificateInfo | null;
@@ -88,6 +87,12 @@ class Driver implements ProxmoxDriver {
 
   get certificate(): CertificateInfo | null {
     return this.api.certificate;
+  }
+
+  /** A certificate trusted on first use is pinned from then on. */
+  learnedConfig(): Record<string, unknown> {
+    const seen = this.api.certificate;
+    return seen?.firstUse ? { certificateFingerprint: seen.fingerprint } : {};
   }
 
   /** `/version` needs only a valid login; `/cluster/resources` proves the token may see guests. */
@@ -418,7 +423,7 @@ class Driver implements ProxmoxDriver {
  * `config` takes ProxmoxConfig's fields; `certificateFingerprint` pins the TLS certificate.
  */
 export function createProxmoxDriver(init: DriverInit<ProxmoxCredentials>): ProviderDriver {
-  return asProviderDriver(createProxmoxDriverWithCertificate(init));
+  return createProxmoxDriverWithCertificate(init);
 }
 
 /** The same driver, typed with the certificate it saw (for pinning on first use). */

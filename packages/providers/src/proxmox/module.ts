@@ -2,83 +2,90 @@
 // driver code, so the web app and the registry can load it.
 
 import type { ProviderModule } from '@overcast/contracts';
-import { Type } from '@sinclair/typebox';
+import { Strict, T as Type } from '../common/fields';
 
 /** `user@realm!tokenid=secret`, as the Proxmox GUI shows it once when the token is made. */
 export const API_TOKEN = /^[^\s@!=]+@[^\s@!=]+![A-Za-z][A-Za-z0-9._-]*=\S+$/;
 /** SHA-256 of a certificate: 32 bytes of hex, with or without colons. */
 export const FINGERPRINT = /^(sha256:)?([0-9a-f]{2}:?){31}[0-9a-f]{2}$/i;
 
-const credentials = Type.Object(
-  {
-    apiToken: Type.Optional(
-      Type.String({
-        maxLength: 512,
-        description:
-          'An API token as user@realm!tokenid=secret. Make one under Datacenter > Permissions > API Tokens ' +
-          '(untick "Privilege Separation" or give the token the roles it needs: PVEVMAdmin and PVEDatastoreUser).',
-        ui: {
-          widget: 'secret',
-          order: 1,
-          placeholder: 'overcast@pve!inventory=xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx',
-        },
-      }),
-    ),
-    username: Type.Optional(
-      Type.String({
-        maxLength: 128,
-        description: 'Instead of a token: a user as user@realm (root@pam, ops@pve).',
-        ui: { widget: 'text', order: 2, placeholder: 'root@pam', advanced: true },
-      }),
-    ),
-    password: Type.Optional(
-      Type.String({
-        maxLength: 512,
-        description: "That user's password. Overcast logs in for a ticket, as the web interface does.",
-        ui: { widget: 'secret', order: 3, advanced: true },
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
+const credentials = Strict({
+  apiToken: Type.Optional(
+    Type.String({
+      maxLength: 512,
+      description:
+        'An API token as user@realm!tokenid=secret. Make one under Datacenter > Permissions > API Tokens ' +
+        '(untick "Privilege Separation" or give the token the roles it needs: PVEVMAdmin and PVEDatastoreUser).',
+      ui: {
+        widget: 'secret',
+        label: 'API token',
+        mono: true,
+        order: 1,
+        placeholder: 'overcast@pve!inventory=xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx',
+      },
+    }),
+  ),
+  username: Type.Optional(
+    Type.String({
+      maxLength: 128,
+      description: 'Instead of a token: a user as user@realm (root@pam, ops@pve).',
+      ui: { widget: 'text', label: 'User', order: 2, placeholder: 'root@pam', advanced: true },
+    }),
+  ),
+  password: Type.Optional(
+    Type.String({
+      maxLength: 512,
+      description: "That user's password. Overcast logs in for a ticket, as the web interface does.",
+      ui: { widget: 'secret', label: 'Password', order: 3, advanced: true },
+    }),
+  ),
+});
 
-const size = Type.Object(
-  {
-    name: Type.Optional(Type.String({ maxLength: 64 })),
-    cores: Type.Integer({ minimum: 1, maximum: 512 }),
-    memoryMb: Type.Integer({ minimum: 16, maximum: 16_777_216 }),
-  },
-  { additionalProperties: false },
-);
+const size = Strict({
+  name: Type.Optional(Type.String({ maxLength: 64 })),
+  cores: Type.Integer({ minimum: 1, maximum: 512 }),
+  memoryMb: Type.Integer({ minimum: 16, maximum: 16_777_216 }),
+});
 
-const config = Type.Object(
-  {
-    certificateFingerprint: Type.Optional(
-      Type.String({
-        maxLength: 128,
-        description:
-          "The SHA-256 fingerprint of the cluster's TLS certificate (node > System > Certificates > pve-ssl.pem > " +
-          'View Certificate). Leave empty to trust the certificate seen on first contact; later a different one is refused.',
-        ui: { widget: 'text', order: 10, placeholder: 'AB:CD:…:EF' },
-      }),
-    ),
-    fullClone: Type.Optional(
-      Type.Boolean({
-        description:
-          'New machines are full copies of their template (the default); off makes linked clones, faster but tied to the template.',
-        ui: { widget: 'checkbox', order: 11, advanced: true },
-      }),
-    ),
-    sizes: Type.Optional(
-      Type.Array(size, {
-        maxItems: 100,
-        description: 'Sizes offered for new machines besides the built-in ones: cores and memory (MiB).',
-        ui: { widget: 'list', order: 12, advanced: true },
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
+const config = Strict({
+  certificateFingerprint: Type.Optional(
+    Type.String({
+      maxLength: 128,
+      description:
+        "The SHA-256 fingerprint of the cluster's TLS certificate (node > System > Certificates > pve-ssl.pem > " +
+        'View Certificate). Leave empty to trust the certificate seen on first contact; later a different one is refused.',
+      ui: {
+        widget: 'text',
+        label: 'Certificate fingerprint',
+        mono: true,
+        order: 10,
+        placeholder: 'AB:CD:…:EF',
+      },
+    }),
+  ),
+  fullClone: Type.Optional(
+    Type.Boolean({
+      description:
+        'New machines are full copies of their template (the default); off makes linked clones, faster but tied to the template.',
+      ui: { widget: 'checkbox', label: 'Full clones', order: 11, advanced: true },
+    }),
+  ),
+  sizes: Type.Optional(
+    Type.Array(size, {
+      maxItems: 100,
+      description:
+        'Sizes offered for new machines besides the built-in ones, one a line: cores:memory in MiB and an optional name, e.g. 4:8192 medium.',
+      ui: {
+        widget: 'list',
+        label: 'Sizes',
+        lineFormat: '{cores}:{memoryMb}[ {name}]',
+        placeholder: '4:8192 medium',
+        order: 12,
+        advanced: true,
+      },
+    }),
+  ),
+});
 
 export const proxmoxModule = {
   kind: 'proxmox',
@@ -104,6 +111,12 @@ export const proxmoxModule = {
   // Your own hardware: Proxmox VE has no prices to give, and no table could know yours.
   pricing: 'none',
   docs: 'https://pve.proxmox.com/wiki/User_Management#pveum_tokens',
+  titlePlaceholder: 'Proxmox cluster',
+  help: [
+    "Set the API address to any node of the cluster, e.g. https://pve1.example.com:8006 (the web interface's address).",
+    'Make a token under Datacenter → Permissions → API Tokens and paste it as user@realm!tokenid=secret; the secret is shown once.',
+    'The certificate is pinned on first contact; paste its fingerprint (node → System → Certificates) to pin it from the start.',
+  ],
   check(creds, cfg) {
     const token = typeof creds.apiToken === 'string' ? creds.apiToken.trim() : '';
     const user = typeof creds.username === 'string' ? creds.username.trim() : '';

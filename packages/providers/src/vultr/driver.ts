@@ -21,7 +21,6 @@ import {
   requireToken,
   walkPages,
 } from '../common/json-api';
-import { asProviderDriver, type UnregisteredDriver } from '../common/unregistered';
 import { toDigitalOceanTags } from '../digitalocean/tags';
 import {
   toImage,
@@ -69,7 +68,7 @@ const keyBody = (line: string) => line.trim().split(/\s+/).slice(0, 2).join(' ')
 
 const HOSTNAME = /^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,61}[a-zA-Z0-9])?$/;
 
-class VultrDriver implements UnregisteredDriver {
+class VultrDriver implements ProviderDriver {
   readonly provider = 'vultr' as const;
 
   constructor(private readonly api: JsonApi) {}
@@ -216,16 +215,14 @@ class VultrDriver implements UnregisteredDriver {
  * without `/v2`); `config` takes JsonApiConfig's fields.
  */
 export function createVultrDriver(init: DriverInit<VultrCredentials>): ProviderDriver {
-  return asProviderDriver(
-    new VultrDriver(
-      new JsonApi({
-        provider: PROVIDER,
-        root: apiRoot(init.endpoint, 'https://api.vultr.com', 'v2'),
-        token: requireToken(init.credentials, 'A Vultr API key'),
-        lookup: init.lookup,
-        config: readJsonApiConfig(init.config, MAX_PER_PAGE),
-        readError,
-      }),
-    ),
+  return new VultrDriver(
+    new JsonApi({
+      provider: PROVIDER,
+      root: apiRoot(init.endpoint, 'https://api.vultr.com', 'v2'),
+      token: requireToken(init.credentials, 'A Vultr API key'),
+      lookup: init.lookup,
+      config: readJsonApiConfig(init.config, MAX_PER_PAGE),
+      readError,
+    }),
   );
 }

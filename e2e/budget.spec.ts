@@ -68,7 +68,7 @@ const test = base.extend<object, { budgetWorld: BudgetWorld }>({
 
 async function chooseDroplet(page: Page, name: string) {
   await page.goto('/machines/new');
-  await page.getByLabel('Cloud').selectOption({ label: 'DO' });
+  await page.getByLabel('Cloud').selectOption({ label: 'DO (DigitalOcean)' });
   await page.getByLabel('Location').selectOption({ value: 'fra1' }, { timeout: 30_000 });
   const size = page.getByRole('radio', { name: /^s-2vcpu-4gb\b/ });
   await expect(size).toBeVisible({ timeout: 30_000 });

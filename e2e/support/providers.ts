@@ -7,6 +7,7 @@ import {
   startGceSim,
   startHetznerSim,
   startLinodeSim,
+  startOpenStackSim,
   startVultrSim,
 } from '@overcast/cloud-sim';
 
@@ -16,7 +17,8 @@ import {
 // e2e/providers.spec.ts by one entry here.
 
 export interface RunningProvider {
-  endpoint: string;
+  /** The API endpoint to give under Advanced; absent where the address is a field of the form. */
+  endpoint?: string;
   right: Record<string, string>;
   wrong: Record<string, string>;
   close(): Promise<unknown>;
@@ -115,6 +117,26 @@ export const EMULATED_PROVIDERS: EmulatedProvider[] = [
         endpoint: sim.url,
         right: { serviceAccount: account(email) },
         wrong: { serviceAccount: account('stranger@e2e-proj.iam.gserviceaccount.com') },
+        close: sim.close,
+      };
+    },
+  },
+  {
+    label: 'OpenStack',
+    refusal: /The request you have made requires authentication/,
+    machines: MACHINES,
+    start: async () => {
+      const sim = await startOpenStackSim({
+        projects: [{ name: 'e2e', servers: MACHINES, namePrefix: 'os' }],
+        users: [{ name: 'e2e-user', password: 'e2e-password', projects: ['e2e'] }],
+        bootDelayMs: 0,
+        actionDelayMs: 0,
+      });
+      // Keystone's address is a field of OpenStack's form; the catalog gives every other one.
+      const who = { authUrl: sim.authUrl, username: 'e2e-user', projectName: 'e2e' };
+      return {
+        right: { ...who, password: 'e2e-password' },
+        wrong: { ...who, password: 'not-the-password' },
         close: sim.close,
       };
     },

@@ -6,7 +6,14 @@ import {
   startDigitalOceanSim,
   startEc2Sim,
 } from '@overcast/cloud-sim';
-import { test as base } from '@playwright/test';
+import {
+  test as base,
+  type Fixtures,
+  type PlaywrightTestArgs,
+  type PlaywrightTestOptions,
+  type PlaywrightWorkerArgs,
+  type PlaywrightWorkerOptions,
+} from '@playwright/test';
 import { type Stack, startStack } from './stack';
 
 /** A stack of its own with two emulated clouds, for tests that add and change clouds. */
@@ -20,7 +27,12 @@ export interface World {
 
 export const DO_DROPLETS = 12;
 
-export const test = base.extend<object, { world: World }>({
+const worldFixtures: Fixtures<
+  object,
+  { world: World },
+  PlaywrightTestArgs & PlaywrightTestOptions,
+  PlaywrightWorkerArgs & PlaywrightWorkerOptions
+> = {
   world: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture's dependencies from this pattern
     async ({}, use) => {
@@ -51,6 +63,14 @@ export const test = base.extend<object, { world: World }>({
     { scope: 'worker', timeout: 120_000 },
   ],
   baseURL: async ({ world }, use) => use(world.stack.baseURL),
-});
+};
+
+export const test = base.extend<object, { world: World }>(worldFixtures);
+
+/**
+ * The same world, started again for the files that use this: Playwright gives a test type with
+ * its own worker fixtures a worker of its own, so no other file's clouds or machines are there.
+ */
+export const isolatedTest = base.extend<object, { world: World }>({ ...worldFixtures });
 
 export { expect } from '@playwright/test';

@@ -74,7 +74,7 @@ async function main() {
 
   // Every droplet gets the next of these addresses while it boots, so an sshd already listens
   // there when the deploy is timed (the emulators' own blocks stop below 127.176).
-  const addresses = Array.from({ length: MACHINES + 2 * CLOUDS + 2 }, (_, i) => `127.200.0.${i + 1}`);
+  const addresses = Array.from({ length: MACHINES + 2 * CLOUDS + 2 }, (_, i) => `127.240.0.${i + 1}`);
   const sshds: SshdHandle[] = [];
   for (const host of addresses)
     sshds.push(await startSshd({ host, port: 22, authorizedKeys: [key.publicKey] }));

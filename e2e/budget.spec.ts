@@ -5,7 +5,8 @@ import { type Stack, startStack } from './support/stack';
 
 // An admin gives team Web a $30 monthly budget. A member of Web creates a $24 droplet from the
 // wizard, which shows what remains as the size is chosen; a second one is refused before
-// anything is created, with the budget, the use and what would fit.
+// anything is created, with the budget, the use and what would fit. Once the budget asks for
+// approval, the wizard sends the next one to an admin instead.
 
 interface BudgetWorld {
   stack: Stack;
@@ -106,6 +107,48 @@ test('a member creates within the team budget, then is refused over it with the 
   await page.goto('/team');
   const web = page.locator('tr[data-scope="Web"]');
   await expect(web).toContainText('$24.00 of $30.00');
+});
+
+test('over a budget that asks for approval, the wizard sends the machine to an admin, who approves it', async ({
+  browser,
+  page,
+  budgetWorld,
+}) => {
+  test.setTimeout(120_000);
+  const admin = await browser.newContext({ baseURL: budgetWorld.stack.baseURL });
+  const adminPage = await admin.newPage();
+  await logIn(adminPage, budgetWorld.stack.admin);
+  const teams = (await (await admin.request.get('/api/v1/teams')).json()).items as {
+    id: string;
+    name: string;
+  }[];
+  const team = teams.find((t) => t.name === 'Web')!;
+  const limits = await admin.request.put(`/api/v1/limits/teams/${team.id}`, {
+    data: { monthlyBudget: '30', overBudget: 'approval' },
+  });
+  expect(limits.status()).toBe(200);
+
+  await logIn(page, budgetWorld.member);
+  const summary = page.getByRole('complementary', { name: 'Summary' });
+  await chooseDroplet(page, 'web-3');
+  await expect(summary).toContainText('made only once an admin approves it');
+  await page.getByRole('button', { name: 'Ask an admin to approve' }).click();
+  await expect(page).toHaveURL(/\/deploy-requests$/);
+  const row = page.locator('tr', { hasText: 'machine web-3' });
+  await expect(row).toContainText('s-2vcpu-4gb in DO');
+  await expect(row).toContainText('Waiting for an admin');
+  expect([...budgetWorld.sim.account(TOKEN).droplets.values()].map((d) => d.name)).not.toContain('web-3');
+
+  // The admin approves it from the same page; the member's row then links to the machine.
+  await adminPage.goto('/deploy-requests');
+  const adminRow = adminPage.locator('tr', { hasText: 'machine web-3' });
+  await adminRow.getByRole('button', { name: 'Decide on web-3' }).click();
+  await adminPage.getByRole('menuitem', { name: 'Approve' }).click();
+  await expect(adminRow.getByRole('link', { name: 'web-3' })).toBeVisible({ timeout: 30_000 });
+  await page.reload();
+  await expect(row.getByRole('link', { name: 'web-3' })).toBeVisible();
+  expect([...budgetWorld.sim.account(TOKEN).droplets.values()].map((d) => d.name)).toContain('web-3');
+  await admin.close();
 });
 
 test('the wizard and the limits fit a phone screen in dark mode', async ({ page, budgetWorld }) => {

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { logIn } from './support/login';
 import { paths } from './support/paths';
-import { DO_DROPLETS, expect, isolatedTest as test } from './support/world';
+import { DO_DROPLETS, expect, isolatedTest } from './support/world';
+
+const test = isolatedTest();
 
 // One story, in order, on a stack of its own: clouds are added, their machines listed,
 // filtered, changed live, created, given a volume, and a cloud is deleted.

@@ -104,6 +104,8 @@ const menuPages = [
   ['Clouds', '/clouds'],
   ['Machines', '/machines'],
   ['Volumes', '/volumes'],
+  ['Networks', '/networks'],
+  ['Firewalls', '/firewalls'],
   ['Keys', '/keys'],
   ['Monitoring', '/monitoring'],
   ['Scripts', '/scripts'],

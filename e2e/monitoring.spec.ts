@@ -106,9 +106,11 @@ test('monitoring from the machine page, a rule built in the UI fires and emails,
   const metrics = page.getByRole('region', { name: 'Metrics' });
   await expect(metrics.getByText('Monitoring is off')).toBeVisible();
   await metrics.getByRole('button', { name: 'Turn on monitoring' }).click();
+  // Each try waits for the page to be back first: a loaded machine may take longer than the check.
   await expect(async () => {
     await page.reload();
-    await expect(page.getByRole('img', { name: 'CPU chart' })).toBeVisible({ timeout: 2_000 });
+    await expect(metrics).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByRole('img', { name: 'CPU chart' })).toBeVisible({ timeout: 5_000 });
   }).toPass({ timeout: 60_000 });
   await expect(page.getByRole('img', { name: 'Disk used chart' })).toBeVisible();
   await page.screenshot({ path: join(paths.artifacts, 'machine-metrics.png'), fullPage: true });

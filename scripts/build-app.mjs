@@ -1,6 +1,6 @@
 // Bundles an app's entry points into dist/: our workspace packages are inlined (they ship
 // TypeScript source), third-party packages stay external and resolve from node_modules.
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -36,4 +36,10 @@ await build({
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
+});
+
+// The template gallery is read from a `gallery` folder beside the code that reads it
+// (core/stacks/gallery.ts); bundled, that code sits in dist/, so the folder goes there too.
+cpSync(resolve(import.meta.dirname, '../packages/core/src/stacks/gallery'), resolve('dist/gallery'), {
+  recursive: true,
 });

@@ -21,10 +21,11 @@ export default defineConfig({
       output: {
         // React, the router and React Query change rarely: one long-cached chunk. App code
         // shared by several pages goes in one chunk rather than a dozen tiny requests.
-        // The terminal emulator is large and only the terminal pages need it: it stays out.
+        // The terminal emulator and the VNC client are large and only the terminal and console
+        // pages need them: they stay out.
         codeSplitting: {
           groups: [
-            { name: 'vendor', test: /node_modules\/(?!.*@xterm[+/])/ },
+            { name: 'vendor', test: /node_modules\/(?!.*(@xterm|@novnc)[+/])/ },
             { name: 'shared', test: /\/src\//, minShareCount: 2 },
           ],
         },

@@ -2,12 +2,16 @@ import { generateKeyPairSync } from 'node:crypto';
 import {
   EC2_SIM_ACCESS_KEY_ID,
   EC2_SIM_SECRET_ACCESS_KEY,
+  startAzureSim,
   startDigitalOceanSim,
   startEc2Sim,
   startGceSim,
   startHetznerSim,
+  startKubevirtSim,
   startLinodeSim,
   startOpenStackSim,
+  startProxmoxSim,
+  startVsphereSim,
   startVultrSim,
 } from '@overcast/cloud-sim';
 
@@ -137,6 +141,90 @@ export const EMULATED_PROVIDERS: EmulatedProvider[] = [
       return {
         right: { ...who, password: 'e2e-password' },
         wrong: { ...who, password: 'not-the-password' },
+        close: sim.close,
+      };
+    },
+  },
+  {
+    label: 'Microsoft Azure',
+    refusal: /Invalid client secret provided/,
+    machines: MACHINES,
+    start: async () => {
+      const tenantId = '0e2e0e2e-0000-4000-8000-000000000001';
+      const clientId = '0e2e0e2e-0000-4000-8000-000000000002';
+      const subscriptionId = '0e2e0e2e-0000-4000-8000-000000000003';
+      const sim = await startAzureSim({
+        principals: [{ tenantId, clientId, secret: 'e2e-azure-secret', subscriptions: [subscriptionId] }],
+        subscriptions: [{ id: subscriptionId, vms: MACHINES, namePrefix: 'az', resourceGroup: 'e2e' }],
+        transitionMs: 0,
+      });
+      // Sign-in, prices and the emulator's own CA are advanced fields, as for Azure Stack Hub.
+      const where = {
+        tenantId,
+        clientId,
+        subscriptionId,
+        authorityHost: sim.url,
+        pricesEndpoint: sim.url,
+        caCertificate: sim.ca,
+      };
+      return {
+        endpoint: sim.url,
+        right: { ...where, clientSecret: 'e2e-azure-secret' },
+        wrong: { ...where, clientSecret: 'not-the-secret' },
+        close: sim.close,
+      };
+    },
+  },
+  {
+    label: 'Proxmox VE',
+    refusal: /invalid token value/,
+    machines: MACHINES,
+    start: async () => {
+      const sim = await startProxmoxSim({
+        machines: MACHINES,
+        namePrefix: 'pve',
+        tokens: [{ id: 'e2e@pve!overcast', secret: '0e2e0e2e-1111-4222-8333-444444444444' }],
+        actionDelayMs: 0,
+        cloneDelayMs: 0,
+        authFailureDelayMs: 0,
+      });
+      return {
+        endpoint: sim.url,
+        right: { apiToken: 'e2e@pve!overcast=0e2e0e2e-1111-4222-8333-444444444444' },
+        wrong: { apiToken: 'e2e@pve!overcast=not-the-secret' },
+        close: sim.close,
+      };
+    },
+  },
+  {
+    label: 'VMware vSphere',
+    refusal: /Authentication required/,
+    machines: MACHINES,
+    start: async () => {
+      const user = { username: 'e2e@vsphere.local', password: 'e2e-vcenter-password' };
+      const sim = await startVsphereSim({ machines: MACHINES, namePrefix: 'vs', users: [user] });
+      return {
+        endpoint: sim.url,
+        right: user,
+        wrong: { ...user, password: 'not-the-password' },
+        close: sim.close,
+      };
+    },
+  },
+  {
+    label: 'KubeVirt',
+    refusal: /Unauthorized/,
+    machines: MACHINES,
+    start: async () => {
+      const sim = await startKubevirtSim({
+        machines: MACHINES,
+        namePrefix: 'kv',
+        tokens: [{ token: 'e2e-kubevirt-token' }],
+      });
+      // The kubeconfig names the API server: no endpoint to give.
+      return {
+        right: { kubeconfig: sim.kubeconfig('e2e-kubevirt-token') },
+        wrong: { kubeconfig: sim.kubeconfig('not-the-token') },
         close: sim.close,
       };
     },

@@ -27,12 +27,16 @@ export interface World {
 
 export const DO_DROPLETS = 12;
 
-const worldFixtures: Fixtures<
+/**
+ * The world's fixtures. Playwright keys a worker by its worker fixtures' functions, so each call
+ * makes a new function, and the test type built on it a world (and a worker) of its own.
+ */
+const worldFixtures = (): Fixtures<
   object,
   { world: World },
   PlaywrightTestArgs & PlaywrightTestOptions,
   PlaywrightWorkerArgs & PlaywrightWorkerOptions
-> = {
+> => ({
   world: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture's dependencies from this pattern
     async ({}, use) => {
@@ -63,14 +67,15 @@ const worldFixtures: Fixtures<
     { scope: 'worker', timeout: 120_000 },
   ],
   baseURL: async ({ world }, use) => use(world.stack.baseURL),
-};
+});
 
-export const test = base.extend<object, { world: World }>(worldFixtures);
+/** The world the specs that don't add or change clouds share. */
+export const test = base.extend<object, { world: World }>(worldFixtures());
 
 /**
- * The same world, started again for the files that use this: Playwright gives a test type with
- * its own worker fixtures a worker of its own, so no other file's clouds or machines are there.
+ * A world of the calling file's own: no other file's clouds or machines are there. Call it once
+ * per file (`const test = isolatedTest()`).
  */
-export const isolatedTest = base.extend<object, { world: World }>({ ...worldFixtures });
+export const isolatedTest = () => base.extend<object, { world: World }>(worldFixtures());
 
 export { expect } from '@playwright/test';

@@ -46,6 +46,10 @@ function config(port: number, backends: Backend[]): string {
     '  option forwardfor',
     '  default_backend api',
     'backend api',
+    // A kept-alive connection to an api that has just died fails on its next request, with
+    // nothing sent back. A read is safe to send again to another api; nothing else is replayed.
+    '  retry-on conn-failure empty-response',
+    '  http-request disable-l7-retry if !METH_GET',
     '  balance roundrobin',
     '  option httpchk GET /readyz',
     '  http-check expect status 200',

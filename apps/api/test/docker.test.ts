@@ -279,6 +279,35 @@ describe('docker clouds in the api', () => {
     });
     expect(foreign.statusCode).toBe(404);
   });
+
+  it("lists the engine's networks, makes and deletes one, and answers 400 for its firewalls", async () => {
+    const get = (url: string) => api.app.inject({ url, headers: { cookie } });
+    const remove = (url: string) => api.app.inject({ method: 'DELETE', url, headers: { cookie } });
+    expect((await pollNow(api, cloudId, 'networks')).status).toBe('ok');
+    const listed: { id: string; name: string; isDefault: boolean; machineCount: number }[] = (
+      await get(`/api/v1/networks?cloud=${cloudId}`)
+    ).json().items;
+    expect(listed.map((n) => n.name).sort()).toEqual(['bridge', 'host', 'none']);
+    const onBridge = [...sim.engine.containers.values()].filter((c) => c.networkNames.includes('bridge'));
+    expect(listed.find((n) => n.name === 'bridge')).toMatchObject({
+      isDefault: true,
+      machineCount: onBridge.length,
+    });
+
+    const created = await post('/api/v1/networks', { cloudId, name: 'backend', cidr: '10.70.0.0/24' });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().network).toMatchObject({ name: 'backend', cidr: '10.70.0.0/24', isDefault: false });
+    expect(sim.engine.networks.find('backend').subnet).toBe('10.70.0.0/24');
+
+    const firewalls = await get(`/api/v1/firewalls?cloud=${cloudId}`);
+    expect(firewalls.statusCode).toBe(400);
+    expect(firewalls.json().error.code).toBe('firewalls_unsupported');
+
+    const bridge = listed.find((n) => n.name === 'bridge') as { id: string };
+    expect((await remove(`/api/v1/networks/${bridge.id}`)).statusCode).toBe(409);
+    expect((await remove(`/api/v1/networks/${created.json().network.id}`)).statusCode).toBe(204);
+    expect(() => sim.engine.networks.find('backend')).toThrow(/not found/);
+  });
 });
 
 const terminal = (id: string, query = '?cols=100&rows=30') =>

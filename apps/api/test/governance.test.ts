@@ -116,6 +116,7 @@ describe('creating machines within and over the limits', () => {
       vcpus: 2,
       budgets: [{ name: 'Team Web', budget: '30.00', used: '0.00', remaining: '6.00' }],
       refusal: null,
+      needsApproval: false,
     });
   });
 

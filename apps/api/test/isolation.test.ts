@@ -109,6 +109,27 @@ async function seedVictim(): Promise<void> {
     name: 'data',
     size_gb: 10,
   });
+  ids.networks = await insert('networks', {
+    organization_id: org,
+    cloud_id: ids.clouds,
+    external_id: 'vpc-victim',
+    name: 'victim-net',
+    cidr: '10.9.0.0/16',
+  });
+  ids.subnets = await insert('subnets', {
+    organization_id: org,
+    cloud_id: ids.clouds,
+    external_id: 'subnet-victim',
+    network_external_id: 'vpc-victim',
+    name: 'victim-subnet',
+    cidr: '10.9.1.0/24',
+  });
+  ids.firewalls = await insert('firewalls', {
+    organization_id: org,
+    cloud_id: ids.clouds,
+    external_id: 'sg-victim',
+    name: 'victim-sg',
+  });
   ids.ssh_keys = await insert('ssh_keys', {
     organization_id: org,
     name: `key-${hex()}`,
@@ -143,6 +164,19 @@ async function seedVictim(): Promise<void> {
     template_id: ids.templates,
     template_version: 1,
     document: {},
+  });
+  ids.catalog_items = await insert('catalog_items', {
+    organization_id: org,
+    template_id: ids.templates,
+    template_version: 1,
+    name: `item-${hex()}`,
+  });
+  ids.deploy_requests = await insert('deploy_requests', {
+    organization_id: org,
+    template_id: ids.templates,
+    template_version: 1,
+    stack_name: `stack-${hex()}`,
+    requested_by_id: victim.userId,
   });
   ids.schedules = await insert('schedules', {
     organization_id: org,
@@ -179,6 +213,7 @@ const SEGMENT_TABLES: Record<string, string> = {
   channels: 'notification_channels',
   'notification-channels': 'notification_channels',
   runs: 'script_runs',
+  catalog: 'catalog_items',
 };
 
 /** The victim's id for a path parameter, from the segment before it (`/machines/{id}` -> machines). */
@@ -186,6 +221,10 @@ function idFor(path: string, param: string): string {
   if (param === 'key') return 'env';
   if (param === 'userId') return victim.userId;
   if (param === 'step') return 'build';
+  // A snapshot is the provider's, not a row: the victim's machine in the path is what must stay hidden.
+  if (param === 'sid') return '1';
+  // DNS zones and records are read live from the provider too: the victim's cloud must stay hidden.
+  if (param === 'zoneId' || param === 'recordId') return 'example.com';
   const segments = path.split('/');
   const at = segments.indexOf(`{${param}}`);
   const segment = segments[at - 1] ?? '';

@@ -60,6 +60,10 @@ describe('templates api', () => {
     const versions = await call('GET', `/api/v1/templates/${id}/versions`);
     expect(versions.body.items.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     expect(versions.body.items[1].source).toContain('echo hello');
+    // Each version says what a deploy of it asks for; the template says who saved the current one.
+    expect(versions.body.items[1].inputs).toEqual({ cloud: { type: 'string' } });
+    expect(edited.body.changedBy).toBe(versions.body.items[0].createdBy);
+    expect(edited.body.changedBy).not.toBe('');
     const list = await call('GET', '/api/v1/templates', undefined, viewerCookie);
     expect(list.body.items.map((t: { name: string }) => t.name)).toEqual(['web-server']);
     const dup = await call('POST', '/api/v1/templates', { name: 'web-server', source: SOURCE });
@@ -91,6 +95,17 @@ describe('templates api', () => {
     expect(schema.status).toBe(200);
     expect(schema.body.$id).toBe('/api/v1/templates/schema.json');
     expect(schema.body.properties.resources.properties.machines).toBeDefined();
+  });
+
+  it('serves the gallery to readers, each template valid as it stands', async () => {
+    const gallery = await call('GET', '/api/v1/templates/gallery', undefined, viewerCookie);
+    expect(gallery.status).toBe(200);
+    expect(gallery.body.items.map((t: { name: string }) => t.name)).toContain('web-behind-load-balancer');
+    for (const t of gallery.body.items) {
+      expect(t.description, t.name).not.toBe('');
+      const checked = await call('POST', '/api/v1/templates/validate', { source: t.source });
+      expect(checked.body, t.name).toEqual({ valid: true, problems: [] });
+    }
   });
 
   it('lets viewers read but not write', async () => {

@@ -20,7 +20,7 @@ import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { loadSettings, SecretBox } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
+import { createMigratedDatabase, dropDatabase } from '../../../test/support/postgres';
 import { type RedisServer, startRedisServer } from '../../../test/support/redis';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
 import {
@@ -141,7 +141,7 @@ beforeAll(async () => {
     cwd: cliDir,
     stdio: 'inherit',
   });
-  const dbUrl = await createPgDatabase(dbName);
+  const dbUrl = await createMigratedDatabase(dbName);
   db = createDatabase({ url: dbUrl, max: 4 });
   await migrateDeploy(db.pool);
   redis = await startRedisServer();
@@ -402,6 +402,7 @@ describe('help and completion', () => {
         'stop',
         'reboot',
         'destroy',
+        'deallocate',
         'tag',
         'run',
         'ssh',

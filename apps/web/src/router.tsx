@@ -75,10 +75,27 @@ export function createRouter(queryClient: QueryClient) {
               path: 'volumes',
               lazy: () => pageLoaders.volumes().then((m) => ({ Component: m.VolumesPage })),
             },
+            { path: 'dns', lazy: () => pageLoaders.dns().then((m) => ({ Component: m.DnsPage })) },
+            {
+              path: 'dns/:cloudId/:zoneId',
+              lazy: () => pageLoaders.dnsZone().then((m) => ({ Component: m.ZonePage })),
+            },
+            {
+              path: 'networks',
+              lazy: () => pageLoaders.networks().then((m) => ({ Component: m.NetworksPage })),
+            },
+            {
+              path: 'firewalls',
+              lazy: () => pageLoaders.firewalls().then((m) => ({ Component: m.FirewallsPage })),
+            },
             { path: 'keys', lazy: () => pageLoaders.keys().then((m) => ({ Component: m.KeysPage })) },
             {
               path: 'machines/:id/terminal',
               lazy: () => pageLoaders.terminal().then((m) => ({ Component: m.TerminalPage })),
+            },
+            {
+              path: 'machines/:id/console',
+              lazy: () => pageLoaders.console().then((m) => ({ Component: m.ConsolePage })),
             },
             {
               path: 'machines/:id/recordings/:sessionId',
@@ -91,6 +108,34 @@ export function createRouter(queryClient: QueryClient) {
             {
               path: 'schedules',
               lazy: () => pageLoaders.schedules().then((m) => ({ Component: m.SchedulesPage })),
+            },
+            {
+              path: 'catalog',
+              lazy: () => pageLoaders.catalog().then((m) => ({ Component: m.CatalogPage })),
+            },
+            {
+              path: 'templates',
+              lazy: () => pageLoaders.templates().then((m) => ({ Component: m.TemplatesPage })),
+            },
+            {
+              path: 'templates/new',
+              lazy: () => pageLoaders.template().then((m) => ({ Component: m.NewTemplatePage })),
+            },
+            {
+              path: 'templates/:id',
+              lazy: () => pageLoaders.template().then((m) => ({ Component: m.TemplatePage })),
+            },
+            {
+              path: 'stacks',
+              lazy: () => pageLoaders.stacks().then((m) => ({ Component: m.StacksPage })),
+            },
+            {
+              path: 'stacks/:id',
+              lazy: () => pageLoaders.stack().then((m) => ({ Component: m.StackPage })),
+            },
+            {
+              path: 'deploy-requests',
+              lazy: () => pageLoaders.deployRequests().then((m) => ({ Component: m.DeployRequestsPage })),
             },
             { path: 'rules', lazy: () => pageLoaders.rules().then((m) => ({ Component: m.RulesPage })) },
             {
@@ -105,6 +150,10 @@ export function createRouter(queryClient: QueryClient) {
               // A chat message's Acknowledge / Reboot / Stop button; logging in first comes back here.
               path: 'act/:token',
               lazy: () => pageLoaders.act().then((m) => ({ Component: m.ActPage })),
+            },
+            {
+              path: 'cost',
+              lazy: () => pageLoaders.cost().then((m) => ({ Component: m.CostPage })),
             },
             {
               path: 'monitoring',

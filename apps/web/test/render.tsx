@@ -25,15 +25,15 @@ export function testQueryClient(): QueryClient {
   return new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
 }
 
-/** Renders inside what every page has around it: a session, a query client, a router. */
+/** Renders inside what every page has around it: a session, a query client, a router at `route`. */
 export function renderWithApp(
   ui: ReactElement,
-  { session = sessionWith({}), queryClient = testQueryClient() } = {},
+  { session = sessionWith({}), queryClient = testQueryClient(), route = '/' } = {},
 ) {
   const wrapper = ({ children }: { children: ReactNode }) => (
     <QueryClientProvider client={queryClient}>
       <SessionContext.Provider value={session}>
-        <MemoryRouter>{children}</MemoryRouter>
+        <MemoryRouter initialEntries={[route]}>{children}</MemoryRouter>
       </SessionContext.Provider>
     </QueryClientProvider>
   );

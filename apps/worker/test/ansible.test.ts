@@ -7,7 +7,7 @@ import { createUser } from '@overcast/core/auth';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { loadSettings } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
+import { createMigratedDatabase, dropDatabase } from '../../../test/support/postgres';
 import { type RedisServer, startRedisServer } from '../../../test/support/redis';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
 import { createOrgWithUser, login, startTestApi, type TestApi } from '../../api/test/support/harness';
@@ -98,7 +98,7 @@ async function runPlaybook(
 const ansibleDirs = () => readdirSync(tmpdir()).filter((f) => /^overcast-ansible-(?!out-)/.test(f));
 
 beforeAll(async () => {
-  const url = await createPgDatabase(dbName);
+  const url = await createMigratedDatabase(dbName);
   db = createDatabase({ url, max: 4 });
   await migrateDeploy(db.pool);
   redis = await startRedisServer();

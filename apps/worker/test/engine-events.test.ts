@@ -11,7 +11,7 @@ import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { createLogger, createRedis, loadSettings, SecretBox, type Settings } from '@overcast/runtime';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
+import { createMigratedDatabase, dropDatabase } from '../../../test/support/postgres';
 import { spawnWorker, waitFor } from './support/harness';
 
 // The real worker follows a Docker engine's event stream; it gets a database of its own so
@@ -32,7 +32,7 @@ let worker: ChildProcess;
 const machine = (name: string) => db.prisma.machine.findFirst({ where: { cloudId, name } });
 
 beforeAll(async () => {
-  const url = await createPgDatabase(dbName);
+  const url = await createMigratedDatabase(dbName);
   db = createDatabase({ url, max: 2 });
   await migrateDeploy(db.pool);
   env = {

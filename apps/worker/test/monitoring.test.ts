@@ -15,7 +15,7 @@ import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { createLogger, createRuntime, loadSettings, type Runtime } from '@overcast/runtime';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
+import { createMigratedDatabase, dropDatabase } from '../../../test/support/postgres';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
 
 // Monitoring end to end against real services: a loopback OpenSSH server whose host's /proc is
@@ -80,7 +80,7 @@ const settings = (smtpPort: number) => ({
 });
 
 beforeAll(async () => {
-  const url = await createPgDatabase(dbName);
+  const url = await createMigratedDatabase(dbName);
   db = createDatabase({ url, max: 4 });
   await migrateDeploy(db.pool);
 

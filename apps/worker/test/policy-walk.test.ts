@@ -14,7 +14,7 @@ import { sealCredentials } from '@overcast/core/clouds';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { createLogger, createRedis, loadSettings, SecretBox, type Settings } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
+import { createMigratedDatabase, dropDatabase } from '../../../test/support/postgres';
 import { type RedisServer, startRedisServer } from '../../../test/support/redis';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
 import {
@@ -105,7 +105,7 @@ const dropletDeletes = (externalId: string) =>
   sim.requestLog.filter((r) => r.method === 'DELETE' && r.path.includes(`/droplets/${externalId}`));
 
 beforeAll(async () => {
-  const url = await createPgDatabase(dbName);
+  const url = await createMigratedDatabase(dbName);
   db = createDatabase({ url, max: 4 });
   await migrateDeploy(db.pool);
   redis = await startRedisServer();

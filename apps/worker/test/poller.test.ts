@@ -7,7 +7,7 @@ import { sealCredentials } from '@overcast/core/clouds';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { loadSettings, SecretBox } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
+import { createMigratedDatabase, dropDatabase } from '../../../test/support/postgres';
 import { exited, spawnWorker, waitFor } from './support/harness';
 
 // The real worker process polls through BullMQ. It gets a database of its own, so its
@@ -21,7 +21,7 @@ let env: NodeJS.ProcessEnv;
 let cloudId: string;
 
 beforeAll(async () => {
-  const url = await createPgDatabase(dbName);
+  const url = await createMigratedDatabase(dbName);
   db = createDatabase({ url, max: 2 });
   await migrateDeploy(db.pool);
   env = {

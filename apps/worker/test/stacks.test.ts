@@ -10,7 +10,7 @@ import { orgChannel } from '@overcast/core/events';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { createRedis, loadSettings, SecretBox } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase as createPgDatabase, dropDatabase } from '../../../test/support/postgres';
+import { createMigratedDatabase, dropDatabase } from '../../../test/support/postgres';
 import { type RedisServer, startRedisServer } from '../../../test/support/redis';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
 import { createOrgWithUser, login, startTestApi, type TestApi } from '../../api/test/support/harness';
@@ -122,7 +122,7 @@ outputs:
 `;
 
 beforeAll(async () => {
-  const url = await createPgDatabase(dbName);
+  const url = await createMigratedDatabase(dbName);
   db = createDatabase({ url, max: 4 });
   await migrateDeploy(db.pool);
   redis = await startRedisServer();
@@ -288,5 +288,163 @@ describe('stacks', () => {
     ).toEqual(['other-000000']);
     expect(existsSync(gate)).toBe(true);
     await sub.quit();
+  }, 600_000);
+  it('updates to a new version after showing the plan, and rolls back to the one before', async () => {
+    const v1 = `resources:
+  machines:
+    app:
+      cloud: east
+      size: s-1vcpu-1gb
+      image: ubuntu-24-04-x64
+      location: nyc1
+      key: deploy
+    cache:
+      cloud: west
+      size: s-1vcpu-1gb
+      image: debian-12-x64
+      location: ams3
+      key: deploy
+steps:
+  hello:
+    on: [app]
+    script: echo v1
+`;
+    const v2 = `resources:
+  machines:
+    app:
+      cloud: east
+      size: s-2vcpu-2gb
+      image: ubuntu-24-04-x64
+      location: nyc1
+      key: deploy
+      count: 2
+steps:
+  hello:
+    on: [app]
+    script: echo v2
+`;
+    const site = () =>
+      [east, west]
+        .flatMap((sim) => [...sim.accounts.values()].flatMap((a) => a.listDroplets()))
+        .filter((d) => d.name.startsWith('site-'));
+    const live = () =>
+      site()
+        .map((d) => `${d.name}:${d.sizeSlug}`)
+        .sort();
+    const siteIds = async () =>
+      new Set(
+        (
+          await db.prisma.machine.findMany({ where: { name: { startsWith: 'site-' } }, select: { id: true } })
+        ).map((m) => m.id),
+      );
+    // Every machine the action makes answers over SSH at the address its emulator gave it. Waits
+    // for each named machine not among `before`: machines are made one job each, so a count
+    // could be reached while one has no address yet, and a rollback makes names that were there.
+    const answerSsh = async (names: string[], before: Set<string>) => {
+      const rows = await waitFor(
+        async () => {
+          const ms = (
+            await db.prisma.machine.findMany({
+              where: {
+                name: { in: names.map((n) => `site-${n}`) },
+                state: { notIn: ['terminated', 'missing'] },
+              },
+            })
+          ).filter((m) => !before.has(m.id));
+          return ms.length === names.length && ms.every((m) => m.publicIps.length > 0) ? ms : null;
+        },
+        60_000,
+        `site machines ${names.join(', ')} with addresses`,
+      );
+      for (const m of rows) {
+        const host = m.publicIps[0]!;
+        if (!sshds.has(host))
+          sshds.set(host, await startSshd({ host, port: 22, authorizedKeys: [publicKey] }));
+      }
+    };
+    const settled = (id: string, status = 'deployed') =>
+      waitFor(
+        async () => {
+          const s = await stackOf(id);
+          if (s.status === 'failed' && status !== 'failed') throw new Error(`the stack failed: ${s.error}`);
+          return s.status === status ? s : null;
+        },
+        180_000,
+        `the stack to be ${status}`,
+      );
+
+    const template = await call('POST', '/api/v1/templates', { name: 'site', source: v1 });
+    const beforeDeploy = await siteIds();
+    expect(template.status).toBe(201);
+    const deployed = await call('POST', '/api/v1/stacks', { name: 'site', templateId: template.body.id });
+    expect(deployed.status).toBe(201);
+    const id = deployed.body.id;
+    await answerSsh(['app', 'cache'], beforeDeploy);
+    expect((await settled(id)).steps[0]).toMatchObject({ name: 'hello', output: 'v1' });
+    expect(live()).toEqual(['site-app:s-1vcpu-1gb', 'site-cache:s-1vcpu-1gb']);
+    expect(deployed.body.previousVersion).toBeNull();
+
+    const changed = await call('PATCH', `/api/v1/templates/${template.body.id}`, { source: v2 });
+    expect(changed.status).toBe(200);
+    // The plan says what would change, and changes nothing.
+    const plan = await call('POST', `/api/v1/stacks/${id}/plan`, {});
+    expect(plan.status).toBe(200);
+    expect(plan.body).toEqual({
+      fromVersion: 1,
+      toVersion: 2,
+      machines: {
+        add: ['app-2'],
+        replace: [{ name: 'app-1', changes: ['size: s-1vcpu-1gb → s-2vcpu-2gb'] }],
+        remove: ['cache'],
+        keep: [],
+      },
+      steps: { run: ['hello'], remove: [], keep: [] },
+      inputs: [],
+      unchanged: false,
+    });
+    expect((await stackOf(id)).templateVersion).toBe(1);
+    expect((await call('POST', `/api/v1/stacks/${id}/plan`, { version: 9 })).status).toBe(404);
+    expect((await call('POST', `/api/v1/stacks/${id}/plan`, { inputs: { nope: 'x' } })).status).toBe(400);
+    expect((await call('POST', `/api/v1/stacks/${id}/plan`, { version: 'two' })).status).toBe(400);
+    const same = await call('POST', `/api/v1/stacks/${id}/update`, { version: 1 });
+    expect(same).toMatchObject({ status: 409, body: { error: { code: 'nothing_to_update' } } });
+
+    const beforeUpdate = await siteIds();
+    const updated = await call('POST', `/api/v1/stacks/${id}/update`, {});
+    expect(updated.status).toBe(202);
+    expect(updated.body).toEqual(plan.body);
+    // Busy while it updates: a second update waits.
+    expect((await call('POST', `/api/v1/stacks/${id}/update`, { version: 1 })).body.error.code).toBe(
+      'stack_busy',
+    );
+    await answerSsh(['app-1', 'app-2'], beforeUpdate);
+    const v2done = await settled(id);
+    expect(v2done).toMatchObject({ templateVersion: 2, previousVersion: 1 });
+    expect(v2done.steps[0]).toMatchObject({ name: 'hello', output: 'v2', attempt: 1 });
+    expect(v2done.resources.map((r: { name: string }) => r.name).sort()).toEqual(['app-1', 'app-2']);
+    // The replaced machine and the removed one are gone; the new ones have the new size.
+    await waitFor(async () => site().length === 2, 30_000, 'the replaced and removed droplets to go');
+    expect(live()).toEqual(['site-app-1:s-2vcpu-2gb', 'site-app-2:s-2vcpu-2gb']);
+
+    const beforeRollback = await siteIds();
+    const back = await call('POST', `/api/v1/stacks/${id}/rollback`);
+    expect(back.status).toBe(202);
+    expect(back.body.machines).toMatchObject({ add: ['cache'], remove: ['app-2'] });
+    await answerSsh(['app', 'cache'], beforeRollback);
+    const v1again = await settled(id);
+    expect(v1again).toMatchObject({ templateVersion: 1, previousVersion: 2 });
+    expect(v1again.steps[0]).toMatchObject({ output: 'v1', attempt: 2 });
+    await waitFor(async () => site().length === 2, 30_000, 'the rolled-back droplets to go');
+    expect(live()).toEqual(['site-app:s-1vcpu-1gb', 'site-cache:s-1vcpu-1gb']);
+
+    // The audit log tells who updated and rolled back, and what changed.
+    const audit = await db.prisma.auditEvent.findMany({
+      where: { resourceId: id, action: { in: ['stack.update', 'stack.rollback'] } },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(audit.map((a) => [a.action, (a.details as { toVersion: number }).toVersion])).toEqual([
+      ['stack.update', 2],
+      ['stack.rollback', 1],
+    ]);
   }, 600_000);
 });

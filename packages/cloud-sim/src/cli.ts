@@ -1,4 +1,4 @@
-// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine, Hetzner Cloud, Linode, Vultr, OpenStack, Proxmox VE, Azure and Docker emulators on
+// `pnpm sim [--machines N]`: starts the EC2, DigitalOcean, Compute Engine, Hetzner Cloud, Linode, Vultr, OpenStack, Proxmox VE, Azure, vSphere, KubeVirt and Docker emulators on
 // fixed loopback ports for a demo or manual testing, and prints what to paste into "Add cloud".
 import { generateKeyPairSync } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -8,9 +8,11 @@ import { startDockerSim } from './docker/index';
 import { EC2_SIM_ACCESS_KEY_ID, EC2_SIM_SECRET_ACCESS_KEY, startEc2Sim } from './ec2/index';
 import { startGceSim } from './gce/index';
 import { startHetznerSim } from './hetzner/index';
+import { startKubevirtSim } from './kubevirt/index';
 import { startLinodeSim } from './linode/index';
 import { startOpenStackSim } from './openstack/index';
 import { startProxmoxSim } from './proxmox/index';
+import { startVsphereSim } from './vsphere/index';
 import { startVultrSim } from './vultr/index';
 
 const { values } = parseArgs({
@@ -99,6 +101,22 @@ const azure = await startAzureSim({
   principals: [{ ...azureLogin, subscriptions: [azureSubscription] }],
   subscriptions: [{ id: azureSubscription, vms: machines, namePrefix: 'demo', resourceGroup: 'overcast' }],
 });
+const vsphereUser = { username: 'demo@vsphere.local', password: 'overcast-demo-vcenter' };
+const vsphere = await startVsphereSim({
+  host,
+  port: base + 10,
+  machines,
+  namePrefix: 'demo',
+  users: [vsphereUser],
+});
+const kubevirtToken = 'overcast-demo-kubevirt-token';
+const kubevirt = await startKubevirtSim({
+  host,
+  port: base + 11,
+  machines,
+  namePrefix: 'demo',
+  tokens: [{ token: kubevirtToken }],
+});
 for (const image of ['alpine:3.20', 'nginx:1.27']) docker.engine.addImage(image);
 for (let i = 0; i < Math.min(machines, 200); i++) {
   const c = docker.engine.createContainer({
@@ -145,6 +163,11 @@ Azure            endpoint ${azure.url}
                  subnet /subscriptions/${azureSubscription}/resourceGroups/overcast/providers/Microsoft.Network/virtualNetworks/overcast-vnet/subnets/default
                  CA certificate (the emulator's own, made at start):
 ${azure.ca.trim()}
+VMware vSphere   endpoint ${vsphere.url}
+                 user ${vsphereUser.username}   password ${vsphereUser.password}
+                 certificate fingerprint ${vsphere.fingerprint}
+KubeVirt         kubeconfig:
+${kubevirt.kubeconfig(kubevirtToken).trim()}
 Compute Engine   endpoint ${gce.url}
                  service account key:
 ${JSON.stringify(serviceAccount)}
@@ -165,6 +188,8 @@ const stop = async () => {
     openstack.close(),
     proxmox.close(),
     azure.close(),
+    vsphere.close(),
+    kubevirt.close(),
   ]);
   process.exit(0);
 };

@@ -5,6 +5,7 @@ export const RESOURCE_KINDS = [
   'clouds',
   'machines',
   'volumes',
+  'networks',
   'keys',
   'scripts',
   'schedules',

@@ -47,10 +47,19 @@ export interface FieldUi {
 export interface ProviderFeatures {
   /** Machines are created from the wizard (size, image, location). */
   create: boolean;
+  /** Machines change size in place (`ResizeDriver`); the machine must be stopped first. */
   resize: boolean;
+  /** Machines have snapshots that can be listed, taken and deleted (`SnapshotDriver`). */
   snapshots: boolean;
+  /** A machine can be copied into a new one (`CloneDriver`). */
+  clone: boolean;
   volumes: boolean;
+  /** Networks are listed, made and deleted (`NetworkDriver`). */
   networks: boolean;
+  /** Networks hold subnets Overcast makes and deletes (`NetworkDriver.createSubnet`); DigitalOcean's VPCs have none. */
+  subnets: boolean;
+  /** Firewalls (security groups, firewall rules) are listed and their rules changed (`FirewallDriver`); libvirt and Docker networks have none. */
+  firewalls: boolean;
   dns: boolean;
   /** A console beside SSH: a graphical one (VNC/SPICE) or a serial one. */
   console: 'none' | 'graphical' | 'serial';
@@ -60,6 +69,8 @@ export interface ProviderFeatures {
   shell: 'ssh' | 'exec' | 'none';
   /** Machine actions beyond start, stop, reboot, destroy and rename (e.g. 'pause', 'unpause', 'suspend'). */
   extraActions: readonly string[];
+  /** False when a machine's name is fixed at creation (a Kubernetes object's); default true. */
+  rename?: boolean;
 }
 
 export interface ProviderModule {
@@ -105,6 +116,11 @@ export interface ProviderModule {
   regionOf?(location: string): string;
   /** False when a stopped machine bills no compute (only its disks). Default true. */
   readonly billsStoppedMachines?: boolean;
+  /**
+   * Its own words (a machine's rawState) for a stopped machine whose compute is released and not
+   * billed, where a plain stop still bills (Azure's deallocated).
+   */
+  readonly unbilledStates?: readonly string[];
   /** Its errors carry codes of their own (in the error catalogue) that the API keeps. */
   readonly ownErrorCodes?: boolean;
   /** How errors name it ("The Docker engine"); defaults to `label`. */
@@ -129,4 +145,28 @@ export type ProviderDescriptor = Pick<
   | 'help'
   | 'titlePlaceholder'
   | 'machinesFromConfig'
+  | 'unbilledStates'
 > & { credentials: Record<string, unknown>; config: Record<string, unknown> };
+
+// One definition of what a provider has when its module says nothing more: machines reached
+// over SSH, listed and acted on, and nothing beyond. Each module states only what it adds.
+const NO_EXTRA_FEATURES: ProviderFeatures = {
+  create: false,
+  resize: false,
+  snapshots: false,
+  clone: false,
+  volumes: false,
+  networks: false,
+  subnets: false,
+  firewalls: false,
+  dns: false,
+  console: 'none',
+  containers: false,
+  shell: 'ssh',
+  extraActions: [],
+};
+
+/** The defaults with a module's own features laid over them. */
+export function features(own: Partial<ProviderFeatures>): ProviderFeatures {
+  return { ...NO_EXTRA_FEATURES, ...own };
+}

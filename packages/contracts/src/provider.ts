@@ -31,6 +31,12 @@ export type MachineAction = (typeof MACHINE_ACTIONS)[number];
 /** What only containers do, on top of MACHINE_ACTIONS. */
 export const CONTAINER_ACTIONS = ['pause', 'unpause'] as const;
 export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
+/**
+ * What some providers' machines do besides MACHINE_ACTIONS, through the driver's machineAction,
+ * offered where the module's `features.extraActions` names them (Azure's deallocate).
+ */
+export const PROVIDER_ACTIONS = ['deallocate'] as const;
+export type ProviderAction = (typeof PROVIDER_ACTIONS)[number];
 
 export interface Money {
   /** Decimal string, never a float: "5.0000". */
@@ -151,8 +157,12 @@ export interface ProviderDriver {
   listSizes(): Promise<RemoteSize[]>;
   listImages(): Promise<RemoteImage[]>;
   listLocations(): Promise<RemoteLocation[]>;
-  /** `name` is required for 'rename'. */
-  machineAction(externalId: string, action: MachineAction, options?: { name?: string }): Promise<void>;
+  /** `name` is required for 'rename'; a ProviderAction only where the module's extraActions name it. */
+  machineAction(
+    externalId: string,
+    action: MachineAction | ProviderAction,
+    options?: { name?: string },
+  ): Promise<void>;
   createMachine(spec: CreateMachineSpec): Promise<RemoteMachine>;
   /** Returns the new volume for 'create'. */
   volumeAction(op: VolumeOperation): Promise<RemoteVolume | void>;

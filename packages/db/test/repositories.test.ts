@@ -19,10 +19,24 @@ async function oneOfEach(organizationId: string): Promise<Record<keyof Repositor
     data: { organizationId, provider: 'digitalocean', title: `c-${unique()}`, credentials: Buffer.from('x') },
   });
   const inCloud = { organizationId, cloudId: cloud.id, externalId: unique(), name: 'n' };
+  const template = await p.template.create({ data: { organizationId, name: unique() } });
   return {
+    catalogItems: (
+      await p.catalogItem.create({
+        data: { organizationId, templateId: template.id, templateVersion: 1, name: unique() },
+      })
+    ).id,
+    deployRequests: (
+      await p.deployRequest.create({ data: { organizationId, templateVersion: 1, stackName: unique() } })
+    ).id,
     clouds: cloud.id,
     machines: (await p.machine.create({ data: inCloud })).id,
     volumes: (await p.volume.create({ data: { ...inCloud, sizeGb: 1 } })).id,
+    networks: (await p.network.create({ data: inCloud })).id,
+    subnets: (
+      await p.subnet.create({ data: { ...inCloud, networkExternalId: 'vpc-1', cidr: '10.0.0.0/24' } })
+    ).id,
+    firewalls: (await p.firewall.create({ data: inCloud })).id,
     sshKeys: (
       await p.sshKey.create({
         data: {

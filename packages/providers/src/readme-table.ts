@@ -16,11 +16,30 @@ export function renderProviderTable(modules: readonly ProviderModule[]): string 
     const f = m.features;
     const shell = { ssh: 'SSH', exec: 'exec', none: '—' }[f.shell];
     const extra = f.extraActions.length ? f.extraActions.join(', ') : '—';
-    return `| ${m.label} | \`${m.kind}\` | ${yes(f.create)} | ${yes(f.containers)} | ${yes(f.volumes)} | ${yes(f.resize)} | ${yes(f.snapshots)} | ${shell} | ${extra} | ${PRICING[m.pricing]} |`;
+    const networks = f.networks ? (f.subnets ? 'yes, with subnets' : 'yes') : '—';
+    const consoleKind = f.console === 'none' ? '—' : f.console;
+    const cells = [
+      m.label,
+      `\`${m.kind}\``,
+      yes(f.create),
+      yes(f.containers),
+      yes(f.volumes),
+      yes(f.resize),
+      yes(f.snapshots),
+      yes(f.clone),
+      networks,
+      yes(f.firewalls),
+      yes(f.dns),
+      consoleKind,
+      shell,
+      extra,
+      PRICING[m.pricing],
+    ];
+    return `| ${cells.join(' | ')} |`;
   });
   return [
-    '| Provider | Kind | Create machines | Containers | Volumes | Resize | Snapshots | Shell | Extra actions | Prices from |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| Provider | Kind | Create machines | Containers | Volumes | Resize | Snapshots | Clone | Networks | Firewalls | DNS | Console | Shell | Extra actions | Prices from |',
+    `|${'---|'.repeat(15)}`,
     ...rows,
   ].join('\n');
 }

@@ -5,11 +5,13 @@ import { digitaloceanModule } from './digitalocean/module';
 import { dockerModule } from './docker/module';
 import { gceModule } from './gce/module';
 import { hetznerModule } from './hetzner/module';
+import { kubevirtModule } from './kubevirt/module';
 import { libvirtModule } from './libvirt/module';
 import { linodeModule } from './linode/module';
 import { openstackModule } from './openstack/module';
 import { proxmoxModule } from './proxmox/module';
 import { sshHostModule } from './ssh-host/module';
+import { vsphereModule } from './vsphere/module';
 import { vultrModule } from './vultr/module';
 
 // Every provider Overcast knows: its module (what it is, as data) and its driver, loaded on first
@@ -39,6 +41,8 @@ export const PROVIDER_REGISTRY: readonly RegisteredProvider[] = [
   { module: vultrModule, driver: async () => (await import('./vultr/index')).createVultrDriver },
   { module: openstackModule, driver: async () => (await import('./openstack/index')).createOpenStackDriver },
   { module: proxmoxModule, driver: async () => (await import('./proxmox/index')).createProxmoxDriver },
+  { module: vsphereModule, driver: async () => (await import('./vsphere/index')).createVsphereDriver },
+  { module: kubevirtModule, driver: async () => (await import('./kubevirt/index')).createKubevirtDriver },
   { module: libvirtModule, driver: async () => (await import('./libvirt/index')).createLibvirtDriver },
   { module: dockerModule, driver: async () => (await import('./docker/index')).createDockerDriver },
   { module: sshHostModule, driver: async () => (await import('./ssh-host/index')).createSshHostDriver },

@@ -15,6 +15,11 @@ describe("README's provider table", () => {
   it('has a row per registered provider, saying what it supports', () => {
     const table = renderProviderTable(PROVIDER_MODULES);
     expect(table.split('\n')).toHaveLength(PROVIDER_MODULES.length + 2);
-    expect(table).toContain('| Docker | `docker` | — | yes | yes | — | — | exec | pause, unpause | — |');
+    expect(table).toContain(
+      '| Docker | `docker` | — | yes | yes | — | — | — | yes | — | — | — | exec | pause, unpause | — |',
+    );
+    expect(table).toContain(
+      '| Amazon EC2 | `aws` | yes | — | yes | yes | yes | — | yes, with subnets | yes | yes | serial | SSH | — | shipped table |',
+    );
   });
 });

@@ -158,17 +158,20 @@ export class SshConnection {
         }
       : undefined;
     if (options.signal?.aborted) throw options.signal.reason;
-    const channel = await this.openChannel((cb) =>
-      pty ? this.client.exec(line, { pty }, cb) : this.client.exec(line, cb),
-    );
-    return new RemoteProcess(
-      channel,
-      options,
-      () => (this.isClosed ? this.endedWith : null),
-      (signal) => {
-        sendSignal(channel, signal);
-        this.signalRun(runId, signal);
-      },
+    // Made as the channel opens, not a tick later: a quick command's exit status can arrive in the
+    // same read as the exec's success, and an "exit" event with no listener yet is lost.
+    return this.openChannel(
+      (cb) => (pty ? this.client.exec(line, { pty }, cb) : this.client.exec(line, cb)),
+      (channel) =>
+        new RemoteProcess(
+          channel,
+          options,
+          () => (this.isClosed ? this.endedWith : null),
+          (signal) => {
+            sendSignal(channel, signal);
+            this.signalRun(runId, signal);
+          },
+        ),
     );
   }
 
@@ -187,8 +190,10 @@ export class SshConnection {
       term: options.term || 'xterm-256color',
     };
     const env = Object.fromEntries(checkEnv(options.env));
-    const channel = await this.openChannel((cb) => this.client.shell(window, { env }, cb));
-    return new ShellStream(channel);
+    return this.openChannel(
+      (cb) => this.client.shell(window, { env }, cb),
+      (channel) => new ShellStream(channel),
+    );
   }
 
   /**
@@ -229,7 +234,10 @@ export class SshConnection {
   /** Signals a run's processes from a second channel (see kill.ts for why). Best effort. */
   private signalRun(runId: string, signal: SignalName): void {
     if (this.isClosed) return;
-    this.openChannel((cb) => this.client.exec(killCommand(runId, signal), cb)).then(
+    this.openChannel(
+      (cb) => this.client.exec(killCommand(runId, signal), cb),
+      (channel) => channel,
+    ).then(
       (channel) => {
         channel.on('error', () => {});
         channel.resume();
@@ -243,12 +251,22 @@ export class SshConnection {
     );
   }
 
-  private openChannel(open: (cb: (err: Error | undefined, channel: ClientChannel) => void) => void) {
-    return new Promise<ClientChannel>((resolve, reject) => {
+  /** Opens a channel and hands it to `take` at once, in the callback that gives it. */
+  private openChannel<T>(
+    open: (cb: (err: Error | undefined, channel: ClientChannel) => void) => void,
+    take: (channel: ClientChannel) => T,
+  ) {
+    return new Promise<T>((resolve, reject) => {
       if (this.isClosed) return reject(this.endedWith);
       try {
         open((err, channel) => {
-          if (!err) return resolve(channel);
+          if (!err) {
+            try {
+              return resolve(take(channel));
+            } catch (failed) {
+              return reject(failed);
+            }
+          }
           if (this.isClosed && this.endedWith) return reject(this.endedWith);
           reject(
             new SshError(

@@ -13,7 +13,12 @@ export type LibcloudFixtureSet =
   | 'vultr_v2'
   | 'openstack_v1.1'
   | 'openstack_identity'
-  | 'azure_arm';
+  | 'azure_arm'
+  | 'kubevirt'
+  | 'dns/route53'
+  | 'dns/google'
+  | 'dns/digitalocean'
+  | 'dns/linode_v4';
 
 /** The folder of one provider's recorded responses. */
 export function libcloudFixtures(set: LibcloudFixtureSet): string {

@@ -19,6 +19,15 @@ export interface ScriptedAnswer {
   headers?: Record<string, string>;
 }
 
+/** JSON bodies parsed; others (Route 53's XML) kept as text. */
+function parsed(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
 export interface ReplayServer {
   url: string;
   /** Answers by "METHOD /path?query"; anything else gets the fallback. */
@@ -52,7 +61,7 @@ export async function startReplayServer(
         method: req.method ?? '',
         path: req.url ?? '',
         authorization: req.headers.authorization,
-        body: raw ? JSON.parse(raw) : undefined,
+        body: raw ? parsed(raw) : undefined,
       });
       const hit = script.get(key);
       if (!hit) {

@@ -77,6 +77,13 @@ export const byId = (request: FastifyRequest): AuthzTarget => ({ id: paramId(req
 /** Creating in the cloud named by the route's `:id`. */
 export const inCloud = (request: FastifyRequest): AuthzTarget => ({ cloudId: paramId(request) });
 
+/** Creating in the cloud of the machine named by `:id` (a clone goes where its source is). */
+export const inCloudOfMachine = async (request: FastifyRequest): Promise<AuthzTarget> => ({
+  cloudId: (
+    await resourceScope(request.server.db, authOf(request).organizationId, 'machines', paramId(request))
+  ).cloudId,
+});
+
 function paramId(request: FastifyRequest): string {
   return (request.params as { id: string }).id;
 }

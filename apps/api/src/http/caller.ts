@@ -11,6 +11,15 @@ export function authOf(request: FastifyRequest): AuthContext {
   return request.auth;
 }
 
+/** The caller's address; a request without a socket (an injected WebSocket upgrade) has none. */
+function addressOf(request: FastifyRequest): string {
+  try {
+    return request.ip;
+  } catch {
+    return '';
+  }
+}
+
 /** Who did it, for the audit trail; anonymous before login. */
 export function actorOf(request: FastifyRequest): Actor {
   const auth = request.auth;
@@ -19,7 +28,7 @@ export function actorOf(request: FastifyRequest): Actor {
     userId: auth?.userId ?? null,
     tokenId: auth?.tokenId ?? null,
     label: auth?.email ?? 'anonymous',
-    ip: request.ip,
+    ip: addressOf(request),
     userAgent: request.headers['user-agent'],
     requestId: request.id,
   };

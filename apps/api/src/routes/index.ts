@@ -1,13 +1,19 @@
 import {
   Cloud,
+  DnsRecord,
+  DnsZone,
   EngineFacts,
+  Firewall,
+  FirewallRuleSchema,
   Incident,
   Machine,
+  Network,
   NotificationChannel,
   ProviderInfo,
   Rule,
   ShellSession,
   SshKey,
+  Subnet,
   Team,
   Volume,
 } from '@overcast/contracts';
@@ -15,8 +21,12 @@ import type { ApiContext, App, RoutePlugin } from '../context';
 import { actionLinkRoutes } from './action-links';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
+import { catalogRoutes } from './catalog';
 import { cloudRoutes } from './clouds';
+import { costReportRoutes } from './cost-report';
 import { costRoutes } from './costs';
+import { deployRequestRoutes } from './deploy-requests';
+import { firewallRoutes } from './firewalls';
 import { incidentRoutes } from './incidents';
 import { invitationRoutes } from './invitations';
 import { limitRoutes } from './limits';
@@ -25,6 +35,7 @@ import { meRoutes } from './me';
 import { memberRoutes } from './members';
 import { monitoringRoutes } from './monitoring';
 import { mount } from './mount';
+import { networkRoutes } from './networks';
 import { notificationChannelRoutes } from './notification-channels';
 import { organizationRoutes } from './organizations';
 import { providerRoutes } from './providers';
@@ -55,7 +66,10 @@ const RESOURCES: [prefix: string, tag: string, plugin: RoutePlugin][] = [
   ['/machines', 'machines', machineRoutes],
   ['/shell-sessions', 'terminal', shellSessionRoutes],
   ['/volumes', 'volumes', volumeRoutes],
+  ['/networks', 'networks', networkRoutes],
+  ['/firewalls', 'networks', firewallRoutes],
   ['/costs', 'costs', costRoutes],
+  ['/cost', 'costs', costReportRoutes],
   ['/ssh-keys', 'ssh keys', sshKeyRoutes],
   ['/monitoring', 'monitoring', monitoringRoutes],
   ['/rules', 'rules', ruleRoutes],
@@ -67,6 +81,8 @@ const RESOURCES: [prefix: string, tag: string, plugin: RoutePlugin][] = [
   ['/schedules', 'schedules', scheduleRoutes],
   ['/templates', 'stacks', templateRoutes],
   ['/stacks', 'stacks', stackRoutes],
+  ['/catalog', 'stacks', catalogRoutes],
+  ['/deploy-requests', 'stacks', deployRequestRoutes],
   ['/stream', 'events', streamRoutes],
 ];
 
@@ -78,6 +94,10 @@ export function apiRoutes(app: App, ctx: ApiContext): void {
     ProviderInfo,
     Machine,
     Volume,
+    FirewallRuleSchema,
+    Firewall,
+    Network,
+    Subnet,
     SshKey,
     Rule,
     Incident,
@@ -87,6 +107,8 @@ export function apiRoutes(app: App, ctx: ApiContext): void {
   ])
     app.addSchema(schema);
   app.addSchema({ ...EngineFacts, $id: 'EngineFacts' });
+  app.addSchema(DnsZone);
+  app.addSchema(DnsRecord);
   app.register(
     async (api) => {
       for (const [prefix, tag, plugin] of RESOURCES) mount(api as unknown as App, ctx, prefix, tag, plugin);

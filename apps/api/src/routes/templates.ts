@@ -3,6 +3,7 @@ import {
   IdParams,
   Template,
   TemplateDocument,
+  TemplateGallery,
   TemplateList,
   TemplateValidation,
   TemplateVersionList,
@@ -12,6 +13,7 @@ import {
 import {
   createTemplate,
   deleteTemplate,
+  galleryTemplates,
   getTemplate,
   listTemplates,
   listTemplateVersions,
@@ -50,6 +52,14 @@ export const templateRoutes: RoutePlugin = (app, ctx) => {
       response: { 200: T.Record(T.String(), T.Unknown()) },
     }),
     async () => SCHEMA_DOCUMENT,
+  );
+
+  app.get(
+    '/gallery',
+    route('The templates Overcast ships, to start a new one from', may('templates', 'read'), {
+      response: { 200: TemplateGallery },
+    }),
+    async () => ({ items: galleryTemplates() }),
   );
 
   // Reads nothing stored: a source is checked the way saving it would be, for those who write them.

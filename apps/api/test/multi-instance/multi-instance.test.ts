@@ -8,7 +8,7 @@ import { createRedis, loadSettings, workerHeartbeatKey } from '@overcast/runtime
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectedTo } from '../../../../test/support/connections';
 import { type HaproxyHandle, SERVED_BY, startHaproxy } from '../../../../test/support/haproxy';
-import { createDatabase as createPgDatabase, dropDatabase } from '../../../../test/support/postgres';
+import { createMigratedDatabase, dropDatabase } from '../../../../test/support/postgres';
 import { type RedisServer, startRedisServer } from '../../../../test/support/redis';
 import { type SshdHandle, startSshd } from '../../../../test/support/sshd';
 import { waitFor } from '../../../worker/test/support/harness';
@@ -93,7 +93,7 @@ async function echoes(terminal: Terminal, what: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const url = await createPgDatabase(dbName);
+  const url = await createMigratedDatabase(dbName);
   db = createDatabase({ url, max: 4 });
   await migrateDeploy(db.pool);
   redis = await startRedisServer();

@@ -8,7 +8,7 @@ import {
 } from '@overcast/cloud-sim';
 import { pollCloud } from '@overcast/core/polling';
 import { expect } from 'vitest';
-import { startOrgApi, type TestApi } from './harness';
+import { send, startOrgApi, type TestApi } from './harness';
 
 /** A DigitalOcean emulator with one account, answering at once (no boot or action delays). */
 export const startPromptDigitalOcean = (token: string, droplets: number, namePrefix = 'web') =>
@@ -40,11 +40,21 @@ export async function startDigitalOceanApi(token: string, droplets: number) {
   return { ...started, sim, poll, close };
 }
 
-type PollKind = 'machines' | 'volumes' | 'catalog';
+type PollKind = 'machines' | 'volumes' | 'networks' | 'catalog';
 
 /** Polls a cloud now, in the test's process, as the worker would. */
 export const pollNow = (api: TestApi, cloudId: string, kind: PollKind = 'machines') =>
   pollCloud(api.runtime, cloudId, kind);
+
+/** Adds a cloud through the api as `cookie`, then polls its machines and networks: its id. */
+export async function addNetworkedCloud(api: TestApi, cookie: string, body: object): Promise<string> {
+  const res = await send(api, cookie, 'POST', '/api/v1/clouds', body);
+  expect(res.statusCode, res.body).toBe(201);
+  const cloudId: string = res.json().id;
+  expect((await pollNow(api, cloudId, 'machines')).status).toBe('ok');
+  expect((await pollNow(api, cloudId, 'networks')).status).toBe('ok');
+  return cloudId;
+}
 
 /** What adds the EC2 emulator as a cloud (POST /clouds). */
 export const ec2Cloud = (ec2: Ec2Sim) => ({

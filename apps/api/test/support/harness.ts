@@ -154,6 +154,9 @@ export async function startOrgApi(
   return { api, owner, ownerCookie: await login(api, owner) };
 }
 
+/** The owner of another, new organization, logged in: their Cookie header. */
+export const outsiderCookie = async (api: TestApi) => login(api, await createOrgWithUser(api.db));
+
 /** A new member of the organization with `role`, logged in: their Cookie header. */
 export const memberCookie = async (api: TestApi, organizationId: string, role: Role) =>
   (await addMember(api, organizationId, role)).cookie;

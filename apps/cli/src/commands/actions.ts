@@ -6,7 +6,7 @@ import { CliError, UsageError } from '../errors';
 import { ask } from '../prompt';
 import { resolveMachine } from '../resolve';
 
-type Action = 'start' | 'stop' | 'reboot' | 'destroy';
+type Action = 'start' | 'stop' | 'reboot' | 'destroy' | 'deallocate';
 
 /** The state an action ends in, for --wait. */
 const SETTLED: Record<Action, string> = {
@@ -14,6 +14,7 @@ const SETTLED: Record<Action, string> = {
   stop: 'stopped',
   reboot: 'running',
   destroy: 'terminated',
+  deallocate: 'stopped',
 };
 const POLL_MS = 1000;
 
@@ -84,6 +85,7 @@ export const actions = [
   machineAction('stop', 'Stop machines'),
   machineAction('reboot', 'Reboot machines'),
   machineAction('destroy', 'Destroy machines'),
+  machineAction('deallocate', 'Deallocate machines (where the provider offers it): no compute billed'),
 ];
 
 export const tag: Command = {

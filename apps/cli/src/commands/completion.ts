@@ -3,7 +3,7 @@ import { configPath, readConfig } from '../config';
 import { UsageError } from '../errors';
 import { KINDS, kindOf } from '../resources';
 
-const MACHINE_COMMANDS = 'start|stop|reboot|destroy|tag|ssh';
+const MACHINE_COMMANDS = 'start|stop|reboot|destroy|deallocate|tag|ssh';
 
 /** Words one a line: the script splits on new lines only, so names with spaces stay whole. */
 const lines = (words: string[]) => words.join('\n');

@@ -1,7 +1,14 @@
 import type { MachineListQuery } from '@overcast/contracts';
 import { infiniteQueryOptions, keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { api, withQuery } from './client';
-import type { CreateMachineRequest, Machine, MachineAction, MachineDetail, MachinePage } from './types';
+import type {
+  CreateMachineRequest,
+  DeployRequest,
+  Machine,
+  MachineAction,
+  MachineDetail,
+  MachinePage,
+} from './types';
 
 /**
  * The list filters as they go to GET /machines: the contract's query without its paging. They
@@ -92,5 +99,10 @@ export const setMachineTags = (id: string, tags: Record<string, string>) =>
 export const removeMachineTag = (id: string, key: string) =>
   api.delete<void>(`/machines/${id}/tags/${encodeURIComponent(key)}`);
 
-export const createMachine = (cloudId: string, body: CreateMachineRequest) =>
-  api.post<Machine>(`/clouds/${cloudId}/machines`, body);
+/** The machine made, or the request kept for an admin (over a budget that asks for approval). */
+export type CreateMachineOutcome = { machine: Machine } | { request: DeployRequest };
+
+export const createMachine = (cloudId: string, body: CreateMachineRequest): Promise<CreateMachineOutcome> =>
+  api
+    .post<Machine | DeployRequest>(`/clouds/${cloudId}/machines`, body)
+    .then((r) => ('refusal' in r ? { request: r } : { machine: r }));

@@ -6,7 +6,7 @@ import { toast } from '../ui/toast';
 
 type AutomationEvent = Exclude<
   StreamEvent,
-  { type: 'machine.changed' | 'inventory.changed' | 'cloud.changed' }
+  { type: 'machine.changed' | 'inventory.changed' | 'cloud.changed' | 'stack.changed' }
 >;
 
 /** Live output per run and target, as it streams in (the stored record takes over once finished). */

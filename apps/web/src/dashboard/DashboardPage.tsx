@@ -11,6 +11,7 @@ import { volumeListQuery } from '../api/volumes';
 import { CloudStatus } from '../clouds/CloudStatus';
 import { formatCount, formatMoney, plural } from '../format/number';
 import { stateLook } from '../machines/state';
+import { ExposureCard } from '../networks/ExposureCard';
 import { ProviderIcon } from '../providers/ProviderIcon';
 import { Alert } from '../ui/Alert';
 import { Card } from '../ui/Card';
@@ -244,6 +245,8 @@ function Overview({ clouds }: { clouds: Cloud[] | undefined }) {
           )}
         </Card>
       </div>
+
+      <ExposureCard />
     </Page>
   );
 }

@@ -189,3 +189,117 @@ export function TrendChart({
     </figure>
   );
 }
+
+export interface ColumnSeries {
+  key: string;
+  label: string;
+  color: string;
+  /** One value per column, in the order of `columns`. */
+  values: number[];
+}
+
+/** Stacked columns over time (spend per day or month by group), with the data as a table for screen readers. */
+export function StackedColumns({
+  columns,
+  series,
+  format,
+  label,
+  formatColumn,
+}: {
+  columns: string[];
+  series: ColumnSeries[];
+  format: (value: number) => string;
+  label: string;
+  formatColumn: (column: string) => string;
+}) {
+  const width = 600;
+  const height = 180;
+  const pad = { top: 14, right: 8, bottom: 22, left: 8 };
+  const totals = columns.map((_, n) => series.reduce((sum, s) => sum + (s.values[n] ?? 0), 0));
+  const max = Math.max(...totals, 0) || 1;
+  const slot = (width - pad.left - pad.right) / Math.max(1, columns.length);
+  const bar = Math.max(1, slot * 0.8);
+  const y = (v: number) => (v / max) * (height - pad.top - pad.bottom);
+  const base = height - pad.bottom;
+  return (
+    <figure className={styles.trend}>
+      <svg viewBox={`0 0 ${width} ${height}`} className={styles.trendSvg} role="img" aria-label={label}>
+        {[0.5, 1].map((f) => (
+          <line
+            key={f}
+            x1={pad.left}
+            x2={width - pad.right}
+            y1={base - y(max * f)}
+            y2={base - y(max * f)}
+            className={styles.grid}
+          />
+        ))}
+        <line x1={pad.left} x2={width - pad.right} y1={base} y2={base} className={styles.axis} />
+        {columns.map((column, n) => {
+          let top = base;
+          return (
+            <g key={column}>
+              {series.map((s) => {
+                const h = y(s.values[n] ?? 0);
+                top -= h;
+                return h > 0 ? (
+                  <rect
+                    key={s.key}
+                    x={pad.left + n * slot + (slot - bar) / 2}
+                    y={top}
+                    width={bar}
+                    height={h}
+                    fill={s.color}
+                  />
+                ) : null;
+              })}
+              <rect
+                x={pad.left + n * slot}
+                y={pad.top}
+                width={slot}
+                height={base - pad.top}
+                className={styles.hit}
+              >
+                <title>{`${formatColumn(column)}: ${format(totals[n] ?? 0)}`}</title>
+              </rect>
+            </g>
+          );
+        })}
+        {columns[0] && (
+          <text x={pad.left} y={height - 6} className={styles.tick}>
+            {formatColumn(columns[0])}
+          </text>
+        )}
+        {columns.length > 1 && (
+          <text x={width - pad.right} y={height - 6} className={styles.tick} textAnchor="end">
+            {formatColumn(columns.at(-1) ?? '')}
+          </text>
+        )}
+        {totals.some((t) => t > 0) && (
+          <text x={pad.left + 2} y={pad.top - 2} className={styles.tick}>
+            {format(max)}
+          </text>
+        )}
+      </svg>
+      <ul className={styles.legend}>
+        {series.map((s) => (
+          <li key={s.key}>
+            <span className={styles.swatch} style={{ background: s.color }} aria-hidden="true" />
+            {s.label}
+          </li>
+        ))}
+      </ul>
+      <table className="visually-hidden">
+        <caption>{label}</caption>
+        <tbody>
+          {columns.map((column, n) => (
+            <tr key={column}>
+              <th scope="row">{formatColumn(column)}</th>
+              <td>{format(totals[n] ?? 0)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}

@@ -2,6 +2,8 @@ import type { QueryClient } from '@tanstack/react-query';
 import { cloudKeys } from '../api/clouds';
 import { costKeys } from '../api/costs';
 import { getMachine, machineKeys } from '../api/machines';
+import { networkKeys } from '../api/networks';
+import { stackKeys } from '../api/stacks';
 import type { Machine, MachineAction, StreamEvent } from '../api/types';
 import { volumeKeys } from '../api/volumes';
 import { applyAutomationEvent } from '../automation/live';
@@ -118,11 +120,17 @@ export function createEventApplier(queryClient: QueryClient) {
       if (event.type === 'inventory.changed') {
         const kinds = Object.keys(event.counts);
         if (kinds.includes('volumes')) void queryClient.invalidateQueries({ queryKey: volumeKeys.all });
-        if (kinds.some((k) => k !== 'volumes')) {
+        if (kinds.includes('networks')) void queryClient.invalidateQueries({ queryKey: networkKeys.all });
+        if (kinds.some((k) => k !== 'volumes' && k !== 'networks')) {
           listsChanged = true;
           machinesChanged = true;
         }
         refreshSummaries(costKeys.all, cloudKeys.list());
+        continue;
+      }
+      if (event.type === 'stack.changed') {
+        void queryClient.invalidateQueries({ queryKey: stackKeys.one(event.stackId) });
+        if (event.part === 'stack') void queryClient.invalidateQueries({ queryKey: stackKeys.list() });
         continue;
       }
       if (event.type !== 'machine.changed') {
@@ -186,7 +194,7 @@ export function createEventApplier(queryClient: QueryClient) {
       queue.push(event);
       flushTimer ??= setTimeout(flush, 8);
     },
-    /** After a break in the stream: anything may have changed. */
+    /** Once the stream listens: anything read before it, on first load or before a break, may be stale. */
     resync() {
       void queryClient.invalidateQueries({ predicate: (query) => query.queryKey[0] !== 'session' });
     },

@@ -16,6 +16,7 @@ const TIMEOUTS: Record<MachineAction, number> = {
   rename: 30_000,
   pause: 30_000,
   unpause: 30_000,
+  deallocate: 180_000,
 };
 
 export const pendingActions = createStore<ReadonlyMap<string, PendingAction>>(new Map());

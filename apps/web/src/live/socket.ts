@@ -5,8 +5,11 @@ export type LiveStatus = 'connecting' | 'live' | 'offline';
 interface LiveSocketOptions {
   onEvent: (event: StreamEvent) => void;
   onStatus: (status: LiveStatus) => void;
-  /** Connected again after a break: events may have been missed. */
-  onResume: () => void;
+  /**
+   * The stream is (again) subscribed. What the page read before this moment, on first load as
+   * after a break, may have missed events sent while no stream was listening.
+   */
+  onSubscribed: () => void;
 }
 
 const MAX_DELAY_MS = 30_000;
@@ -20,7 +23,7 @@ export function streamUrl(): string {
  * The event stream (GET /api/v1/stream), kept open: reconnects with growing delays after a
  * break, at once when the browser comes back online or the tab is shown again.
  */
-export function openLiveSocket({ onEvent, onStatus, onResume }: LiveSocketOptions): () => void {
+export function openLiveSocket({ onEvent, onStatus, onSubscribed }: LiveSocketOptions): () => void {
   let socket: WebSocket | null = null;
   let attempt = 0;
   let everConnected = false;
@@ -43,8 +46,8 @@ export function openLiveSocket({ onEvent, onStatus, onResume }: LiveSocketOption
       if (event.type === 'hello') {
         attempt = 0;
         onStatus('live');
-        if (everConnected) onResume();
         everConnected = true;
+        onSubscribed();
         return;
       }
       onEvent(event);

@@ -12,7 +12,7 @@ export function useLiveUpdates(): void {
     const close = openLiveSocket({
       onEvent: applier.push,
       onStatus: liveStatus.set,
-      onResume: applier.resync,
+      onSubscribed: applier.resync,
     });
     return () => {
       close();

@@ -15,6 +15,8 @@ export interface ActionRequest {
   machines: MachineRef[];
   /** Docker containers: destroy may take their anonymous volumes along. */
   containers?: boolean;
+  /** Its provider bills a stopped machine's compute until it is deallocated. */
+  stopStillBills?: boolean;
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -97,7 +99,9 @@ function ActionDialogBody({
     start: { title: `Start ${target}?`, body: 'The machine boots and is billed while it runs.' },
     stop: {
       title: `Stop ${target}?`,
-      body: 'It shuts down and anything running on it stops. Disks are kept; most providers stop charging for compute while it is stopped.',
+      body: request.stopStillBills
+        ? 'It shuts down but keeps its hardware, so its provider still bills compute as if it were running. To stop the compute charge, deallocate it instead.'
+        : 'It shuts down and anything running on it stops. Disks are kept; most providers stop charging for compute while it is stopped.',
     },
     reboot: {
       title: `Reboot ${target}?`,
@@ -113,6 +117,10 @@ function ActionDialogBody({
       body: 'Its processes are frozen in place until it is unpaused; nothing is lost.',
     },
     unpause: { title: `Unpause ${target}?`, body: 'Its processes carry on where they were frozen.' },
+    deallocate: {
+      title: `Deallocate ${target}?`,
+      body: 'It shuts down and its hardware is released: compute billing stops, only its disks are billed. Starting it again may take longer, and a dynamic public IP address may change.',
+    },
   };
 
   return (

@@ -6,9 +6,11 @@ import { machineDetailQuery } from '../api/machines';
 import type { Machine, MachineAction, MachineDetail } from '../api/types';
 import { usePermissions } from '../auth/permissions';
 import { ExpirationCard } from '../automation/ExpirationCard';
+import { AddMachineRecord } from '../dns/AddMachineRecord';
 import { formatMoney, plural } from '../format/number';
 import { usePendingAction } from '../live/pending';
 import { MetricsCard } from '../monitoring/MetricsCard';
+import { MachineNetworksCard } from '../networks/MachineNetworksCard';
 import { useProviderMeta } from '../providers/meta';
 import { ProviderIcon } from '../providers/ProviderIcon';
 import { Alert } from '../ui/Alert';
@@ -16,7 +18,17 @@ import { Button, ButtonLink } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { CopyButton } from '../ui/CopyButton';
 import { EmptyState } from '../ui/EmptyState';
-import { PencilIcon, PlayIcon, RebootIcon, ServerIcon, StopIcon, TrashIcon } from '../ui/icons';
+import {
+  CopyIcon,
+  PencilIcon,
+  PlayIcon,
+  RebootIcon,
+  ResizeIcon,
+  ServerIcon,
+  StopIcon,
+  TerminalIcon,
+  TrashIcon,
+} from '../ui/icons';
 import layout from '../ui/layout.module.css';
 import { Menu } from '../ui/Menu';
 import { Page } from '../ui/Page';
@@ -27,14 +39,17 @@ import { Spinner } from '../ui/Spinner';
 import tones from '../ui/tones.module.css';
 import { MachineVolumesCard } from '../volumes/MachineVolumesCard';
 import { ActionDialog, type ActionRequest } from './ActionDialog';
+import { CloneDialog } from './CloneDialog';
 import { ContainerCard } from './ContainerCard';
 import { costNote } from './cost';
 import { describeEvent, eventTone } from './history';
 import styles from './MachineDetailPage.module.css';
+import { ResizeDialog } from './ResizeDialog';
 import { runMachineActions } from './runActions';
+import { SnapshotsCard } from './SnapshotsCard';
 import { SessionsCard, SshCard } from './SshCard';
 import { StateBadge } from './StateBadge';
-import { actionsFor, PENDING_LABEL, stateLook } from './state';
+import { actionsFor, machineLook, PENDING_LABEL, stoppedButBilled } from './state';
 import { TagsEditor } from './TagsEditor';
 
 export function MachineDetailPage() {
@@ -82,17 +97,28 @@ function MachineView({ detail }: { detail: MachineDetail }) {
   const queryClient = useQueryClient();
   const pending = usePendingAction(m.id);
   const [request, setRequest] = useState<ActionRequest | null>(null);
-  const actions = actionsFor(m, providerMeta(m.provider));
+  const [resizing, setResizing] = useState(false);
+  const [cloning, setCloning] = useState(false);
+  const meta = providerMeta(m.provider);
+  const actions = actionsFor(m, meta);
   const ref = { id: m.id, name: m.name };
   const ask = (action: MachineAction) =>
-    setRequest({ action, machines: [ref], containers: providerMeta(m.provider).features.containers });
+    setRequest({
+      action,
+      machines: [ref],
+      containers: meta.features.containers,
+      stopStillBills: (meta.unbilledStates?.length ?? 0) > 0,
+    });
   const gone = m.state === 'terminated' || m.state === 'missing';
+  const features = providerMeta(m.provider).features;
+  const canResize = features.resize && !gone && permissions.can('machines', 'edit');
+  const canClone = features.clone && !gone && permissions.can('machines', 'create');
 
   return (
     <Page
       title={m.name}
       back={{ to: '/machines', label: 'Machines' }}
-      titleExtra={<StateBadge machineId={m.id} state={m.state} />}
+      titleExtra={<StateBadge machineId={m.id} state={m.state} rawState={m.rawState} provider={m.provider} />}
       description={
         <span className={styles.subtitle}>
           <ProviderIcon provider={m.provider} />
@@ -134,13 +160,24 @@ function MachineView({ detail }: { detail: MachineDetail }) {
               label={`More actions for ${m.name}`}
               text="More"
               items={[
+                ...(actions.includes('deallocate')
+                  ? [{ label: 'Deallocate', icon: <StopIcon />, onSelect: () => ask('deallocate') }]
+                  : []),
                 ...(actions.includes('pause')
                   ? [{ label: 'Pause', icon: <StopIcon />, onSelect: () => ask('pause') }]
                   : []),
                 ...(actions.includes('unpause')
                   ? [{ label: 'Unpause', icon: <PlayIcon />, onSelect: () => ask('unpause') }]
                   : []),
-                { label: 'Rename', icon: <PencilIcon />, onSelect: () => ask('rename') },
+                ...(actions.includes('rename')
+                  ? [{ label: 'Rename', icon: <PencilIcon />, onSelect: () => ask('rename') }]
+                  : []),
+                ...(canResize
+                  ? [{ label: 'Resize…', icon: <ResizeIcon />, onSelect: () => setResizing(true) }]
+                  : []),
+                ...(canClone
+                  ? [{ label: 'Clone…', icon: <CopyIcon />, onSelect: () => setCloning(true) }]
+                  : []),
                 { label: 'Destroy', icon: <TrashIcon />, danger: true, onSelect: () => ask('destroy') },
               ]}
             />
@@ -156,6 +193,19 @@ function MachineView({ detail }: { detail: MachineDetail }) {
             request; the new state shows here as soon as the next poll sees it.
           </span>
         </div>
+      )}
+      {!pending && stoppedButBilled(m, meta) && (
+        <Alert tone="info">
+          <p className={styles.billedNote}>
+            Stopped, but still allocated: {meta.label} bills its compute as if it were running. Deallocate it
+            to stop the compute charge; its disks are kept.
+          </p>
+          {permissions.operate && actions.includes('deallocate') && (
+            <Button size="sm" icon={<StopIcon />} onClick={() => ask('deallocate')}>
+              Deallocate
+            </Button>
+          )}
+        </Alert>
       )}
       {gone && (
         <Alert tone="info">
@@ -194,9 +244,24 @@ function MachineView({ detail }: { detail: MachineDetail }) {
               <SshCard machine={m} canEdit={permissions.can('machines', 'edit') && !gone} />
             </>
           )}
+          {providerMeta(m.provider).features.console !== 'none' && (
+            <ConsoleCard
+              machine={m}
+              kind={providerMeta(m.provider).features.console}
+              canOpen={permissions.can('machines', 'shell') && !gone}
+            />
+          )}
           <ExpirationCard detail={detail} canEdit={permissions.can('machines', 'edit') && !gone} />
           <SessionsCard machineId={m.id} />
+          {features.snapshots && !gone && (
+            <SnapshotsCard
+              machine={{ ...ref, state: m.state }}
+              canTake={permissions.can('machines', 'act')}
+              canChange={permissions.can('machines', 'delete')}
+            />
+          )}
           <MachineVolumesCard machineId={m.id} />
+          <MachineNetworksCard machineId={m.id} />
           <Card title="Tags">
             <TagsEditor detail={detail} canEdit={permissions.can('machines', 'edit') && !gone} />
           </Card>
@@ -204,12 +269,14 @@ function MachineView({ detail }: { detail: MachineDetail }) {
       </div>
       <RawFields extra={detail.extra} provider={m.provider} />
       <ActionDialog request={request} onClose={() => setRequest(null)} />
+      {resizing && <ResizeDialog machine={ref} onClose={() => setResizing(false)} />}
+      {cloning && <CloneDialog machine={{ ...ref, state: m.state }} onClose={() => setCloning(false)} />}
     </Page>
   );
 }
 
 function Facts({ machine: m }: { machine: Machine }) {
-  const look = stateLook(m.state);
+  const look = machineLook(m, useProviderMeta()(m.provider));
   return (
     <Card title="Overview">
       <dl className={styles.facts}>
@@ -232,6 +299,7 @@ function Facts({ machine: m }: { machine: Machine }) {
         </Fact>
         <Fact label="Public IP addresses">
           <IpList ips={m.publicIps} />
+          <AddMachineRecord name={m.name} publicIps={m.publicIps} />
         </Fact>
         <Fact label="Private IP addresses">
           <IpList ips={m.privateIps} />
@@ -285,6 +353,30 @@ function IpList({ ips }: { ips: string[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The way in when the network is down: the machine's screen or its serial output. */
+function ConsoleCard({ machine: m, kind, canOpen }: { machine: Machine; kind: string; canOpen: boolean }) {
+  return (
+    <Card title="Console">
+      <div className={layout.stackTight}>
+        <p className={layout.note}>
+          {kind === 'graphical'
+            ? "The machine's screen, keyboard and mouse, even when its network is down."
+            : 'What the machine printed on its serial port (boot messages, kernel errors), read-only.'}
+        </p>
+        {canOpen ? (
+          <span>
+            <ButtonLink to={`/machines/${m.id}/console`} size="sm" variant="primary" icon={<TerminalIcon />}>
+              Open console
+            </ButtonLink>
+          </span>
+        ) : (
+          <p className={layout.note}>Opening the console needs the right to open a shell on this machine.</p>
+        )}
+      </div>
+    </Card>
   );
 }
 

@@ -265,7 +265,7 @@ const Row = memo(function Row({
         </span>
       </td>
       <td className={styles.cell} data-state={m.state}>
-        <StateBadge machineId={m.id} state={m.state} />
+        <StateBadge machineId={m.id} state={m.state} rawState={m.rawState} provider={m.provider} />
       </td>
       <td className={`${styles.cell} ${styles.truncate}`} title={m.size ?? undefined}>
         {m.size ?? <Muted />}

@@ -186,7 +186,11 @@ export function MachinesPage() {
               title={filtered ? 'No machines match these filters' : 'No machines in your clouds yet'}
               actions={
                 filtered ? (
-                  <Button onClick={() => setFilters({ q: '', cloud: '', state: '', provider: '', tag: '' })}>
+                  <Button
+                    onClick={() =>
+                      setFilters({ q: '', cloud: '', state: '', provider: '', tag: '', owner: '' })
+                    }
+                  >
                     Clear filters
                   </Button>
                 ) : undefined

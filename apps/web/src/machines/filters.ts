@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
-import { useSearchParams } from 'react-router-dom';
 import type { MachineFilters } from '../api/machines';
+import { useUrlParams } from '../ui/useUrlParams';
 
 const KEYS = ['q', 'cloud', 'state', 'provider', 'tag', 'owner', 'sort'] as const;
 export type FilterKey = (typeof KEYS)[number];
@@ -23,7 +23,7 @@ export function filtersFromParams(params: URLSearchParams): MachineFilters {
 
 /** The list's filters live in the URL, so a filtered view can be bookmarked and shared. */
 export function useMachineFilters(): [MachineFilters, (changes: FilterChanges) => void] {
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useUrlParams();
   const key = KEYS.map((k) => params.get(k) ?? '').join('\u0000');
   // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the values, not the object
   const filters = useMemo(() => filtersFromParams(params), [key]);
@@ -31,13 +31,11 @@ export function useMachineFilters(): [MachineFilters, (changes: FilterChanges) =
   const update = useCallback(
     (changes: FilterChanges) => {
       setParams(
-        (previous) => {
-          const next = new URLSearchParams(previous);
+        (next) => {
           for (const [k, v] of Object.entries(changes)) {
             if (v && !(k === 'sort' && v === DEFAULT_SORT)) next.set(k, v);
             else next.delete(k);
           }
-          return next;
         },
         { replace: true },
       );

@@ -41,6 +41,15 @@ export function describeEvent(kind: string, data: Record<string, unknown>): stri
       if (action === 'rename') return `Rename to ${str(data.name)} requested${by}`;
       return `${action.charAt(0).toUpperCase()}${action.slice(1)} requested${by}`;
     }
+    case 'snapshot': {
+      const verb =
+        data.op === 'revert'
+          ? 'Reverted to snapshot'
+          : data.op === 'delete'
+            ? 'Deleted snapshot'
+            : 'Snapshot';
+      return `${verb} ${str(data.snapshot)}${data.op === 'create' ? ' taken' : ''}${by}`;
+    }
     case 'tagged': {
       if (typeof data.removed === 'string') return `Tag ${data.removed} removed${by}`;
       const set =

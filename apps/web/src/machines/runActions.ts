@@ -50,6 +50,7 @@ const VERB: Record<MachineAction, string> = {
   rename: 'Renaming',
   pause: 'Pausing',
   unpause: 'Unpausing',
+  deallocate: 'Deallocating',
 };
 
 /** The state an action ends in; a machine already there has nothing to wait for. */

@@ -43,6 +43,36 @@ export function stateLook(state: string): StateLook {
   return LOOKS[state] ?? { label: state, tone: 'muted', description: '' };
 }
 
+/** Whether a stopped machine's provider word says its compute is released and no longer billed. */
+const released = (machine: MachineStates, provider: ActionTraits) =>
+  machine.state === 'stopped' &&
+  machine.rawState !== null &&
+  (provider.unbilledStates ?? []).includes(machine.rawState);
+
+/**
+ * A machine's look: its state's, except a stopped machine whose compute is released (Azure's
+ * "deallocated"), which shows by the provider's own word since it no longer bills.
+ */
+export function machineLook(machine: MachineStates, provider: ActionTraits): StateLook {
+  if (!released(machine, provider)) return stateLook(machine.state);
+  const word = machine.rawState!;
+  return {
+    label: word.charAt(0).toUpperCase() + word.slice(1),
+    tone: 'neutral',
+    description: 'Stopped with its compute released: only its disks are billed.',
+  };
+}
+
+/**
+ * A stopped machine that still bills its compute, where its provider could release it (a
+ * powered-off Azure VM, which deallocate would stop billing).
+ */
+export function stoppedButBilled(machine: MachineStates, provider: ActionTraits): boolean {
+  return (
+    machine.state === 'stopped' && (provider.unbilledStates?.length ?? 0) > 0 && !released(machine, provider)
+  );
+}
+
 export const PENDING_LABEL: Record<MachineAction, string> = {
   start: 'Starting…',
   stop: 'Stopping…',
@@ -51,6 +81,7 @@ export const PENDING_LABEL: Record<MachineAction, string> = {
   rename: 'Renaming…',
   pause: 'Pausing…',
   unpause: 'Unpausing…',
+  deallocate: 'Deallocating…',
 };
 
 export const ACTION_LABEL: Record<MachineAction, string> = {
@@ -61,20 +92,33 @@ export const ACTION_LABEL: Record<MachineAction, string> = {
   rename: 'Rename',
   pause: 'Pause',
   unpause: 'Unpause',
+  deallocate: 'Deallocate',
 };
 
 /** What of its provider decides a machine's actions (from the provider's descriptor). */
 export interface ActionTraits {
-  features: { containers: boolean; extraActions: readonly string[] };
+  features: { containers: boolean; extraActions: readonly string[]; rename?: boolean };
   machinesFromConfig?: boolean;
+  unbilledStates?: readonly string[];
 }
+
+type MachineStates = { state: string; rawState: string | null };
 
 /**
  * Which actions make sense for a machine in its state (the provider has the last word). A
  * container also pauses and unpauses; its engine's word for the state (`rawState`) tells which.
  * A host listed in its cloud's config is never offered Stop: Overcast could not start it again.
+ * Where the provider deallocates, a running or still-billed stopped machine is offered it.
  */
 export function actionsFor(
+  machine: { state: string; rawState: string | null },
+  provider: ActionTraits,
+): MachineAction[] {
+  const actions = byState(machine, provider);
+  return provider.features.rename === false ? actions.filter((a) => a !== 'rename') : actions;
+}
+
+function byState(
   machine: { state: string; rawState: string | null },
   provider: ActionTraits,
 ): MachineAction[] {
@@ -90,11 +134,15 @@ export function actionsFor(
   if (provider.machinesFromConfig) {
     return state === 'running' ? ['reboot', 'rename', 'destroy'] : ['rename', 'destroy'];
   }
+  const deallocate = (): MachineAction[] =>
+    provider.features.extraActions.includes('deallocate') && !released(machine, provider)
+      ? ['deallocate']
+      : [];
   switch (state) {
     case 'running':
-      return ['stop', 'reboot', 'rename', 'destroy'];
+      return ['stop', ...deallocate(), 'reboot', 'rename', 'destroy'];
     case 'stopped':
-      return ['start', 'rename', 'destroy'];
+      return ['start', ...deallocate(), 'rename', 'destroy'];
     case 'terminated':
     case 'missing':
       return [];

@@ -1,3 +1,4 @@
+import { features } from '@overcast/contracts/provider-module';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
 import { providersQuery } from '../api/providers';
@@ -6,18 +7,8 @@ import type { ProviderInfo } from '../api/types';
 /** What the web knows of a provider: its descriptor from GET /providers. */
 export type ProviderMeta = ProviderInfo;
 
-const NOTHING: ProviderInfo['features'] = {
-  create: false,
-  resize: false,
-  snapshots: false,
-  volumes: false,
-  networks: false,
-  dns: false,
-  console: 'none',
-  containers: false,
-  shell: 'none',
-  extraActions: [],
-};
+/** A kind this build does not know: not even a shell. */
+const NOTHING: ProviderInfo['features'] = { ...features({ shell: 'none' }), extraActions: [] };
 
 /** A kind this build does not know (or not yet loaded): its name, and no features. */
 export const unknownProvider = (kind: string): ProviderMeta => ({

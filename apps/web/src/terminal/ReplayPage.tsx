@@ -11,8 +11,8 @@ import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
 import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
+import screenCss from '../ui/screen.module.css';
 import { type Asciicast, parseAsciicast } from './asciicast';
-import styles from './terminal.module.css';
 import { TERMINAL_THEME } from './theme';
 
 const SPEEDS = [1, 2, 4, 8];
@@ -103,9 +103,9 @@ function Player({ cast }: { cast: Asciicast }) {
   const total = cast.events.at(-1)?.[0] ?? 0;
 
   return (
-    <div className={styles.frame}>
-      <div className={styles.bar}>
-        <span className={styles.status} role="status">
+    <div className={screenCss.frame}>
+      <div className={screenCss.bar}>
+        <span className={screenCss.status} role="status">
           {done ? (
             <Badge tone="muted">Finished</Badge>
           ) : (
@@ -115,7 +115,7 @@ function Player({ cast }: { cast: Asciicast }) {
           )}
           <span className={layout.muted}>{Math.round(total)} s recorded</span>
         </span>
-        <span className={styles.tools}>
+        <span className={screenCss.tools}>
           {SPEEDS.map((s) => (
             <Button
               key={s}
@@ -144,7 +144,7 @@ function Player({ cast }: { cast: Asciicast }) {
           </Button>
         </span>
       </div>
-      <div ref={screenRef} className={styles.screen} data-testid="replay" />
+      <div ref={screenRef} className={screenCss.screen} data-testid="replay" />
     </div>
   );
 }

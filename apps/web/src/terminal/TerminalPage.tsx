@@ -15,6 +15,7 @@ import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
 import layout from '../ui/layout.module.css';
 import { Page } from '../ui/Page';
+import screenCss from '../ui/screen.module.css';
 import { TextField } from '../ui/TextField';
 import { shellErrorText } from './shellErrors';
 import styles from './terminal.module.css';
@@ -299,9 +300,9 @@ export function TerminalPage() {
           </Button>
         </form>
       )}
-      <div ref={frameRef} className={styles.frame}>
-        <div className={styles.bar}>
-          <span className={styles.status} role="status" aria-label="Connection">
+      <div ref={frameRef} className={screenCss.frame}>
+        <div className={screenCss.bar}>
+          <span className={screenCss.status} role="status" aria-label="Connection">
             {phase === 'connecting' && (
               <Badge tone="info" dot="pulse">
                 Connecting…
@@ -327,7 +328,7 @@ export function TerminalPage() {
               </span>
             )}
           </span>
-          <span className={styles.tools}>
+          <span className={screenCss.tools}>
             <Button size="sm" variant="ghost" onClick={() => void copySelection()}>
               Copy
             </Button>
@@ -348,7 +349,7 @@ export function TerminalPage() {
             )}
           </span>
         </div>
-        <div ref={screenRef} className={styles.screen} data-testid="terminal" />
+        <div ref={screenRef} className={screenCss.screen} data-testid="terminal" />
       </div>
     </Page>
   );

@@ -56,14 +56,19 @@ export function Menu({ label, items, text, align = 'end' }: MenuProps) {
       );
     };
     place();
-    menuItems(menuRef.current)[0]?.focus();
-    // Scrolling away from the button closes the menu rather than leaving it floating.
-    const close = () => setOpen(false);
-    window.addEventListener('resize', close);
-    window.addEventListener('scroll', close, { capture: true, passive: true });
+    menuItems(menuRef.current)[0]?.focus({ preventScroll: true });
+    // The menu follows its button when anything scrolls or the window resizes (a live list growing
+    // elsewhere on the page scrolls too), and closes only once the button has left the screen.
+    const follow = () => {
+      const rect = triggerRef.current?.getBoundingClientRect();
+      if (!rect || rect.bottom < 0 || rect.top > window.innerHeight) setOpen(false);
+      else place();
+    };
+    window.addEventListener('resize', follow);
+    window.addEventListener('scroll', follow, { capture: true, passive: true });
     return () => {
-      window.removeEventListener('resize', close);
-      window.removeEventListener('scroll', close, { capture: true });
+      window.removeEventListener('resize', follow);
+      window.removeEventListener('scroll', follow, { capture: true });
     };
   }, [open, align]);
 

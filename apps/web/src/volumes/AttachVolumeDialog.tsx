@@ -91,7 +91,7 @@ export function AttachVolumeDialog({ volume, onClose }: { volume: Volume; onClos
               chosenClassName={styles.chosen}
             >
               <span className={styles.machineName}>{m.name}</span>
-              <StateBadge machineId={m.id} state={m.state} />
+              <StateBadge machineId={m.id} state={m.state} rawState={m.rawState} provider={m.provider} />
               <span className={m.location === volume.location ? layout.muted : layout.warnText}>
                 {m.location ?? '—'}
                 {volume.location && m.location !== volume.location ? ' (other location)' : ''}

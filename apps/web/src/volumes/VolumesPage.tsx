@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { cloudsQuery } from '../api/clouds';
 import { errorText } from '../api/errors';
 import type { Volume } from '../api/types';
@@ -31,6 +31,7 @@ import { LoadError } from '../ui/QueryState';
 import { Skeleton } from '../ui/Skeleton';
 import { toast } from '../ui/toast';
 import { useCreateButton } from '../ui/useCreateButton';
+import { useUrlParams } from '../ui/useUrlParams';
 import { AttachVolumeDialog } from './AttachVolumeDialog';
 import { CreateVolumeDialog } from './CreateVolumeDialog';
 import {
@@ -60,21 +61,19 @@ function filtersFromParams(params: URLSearchParams): VolumeFilters {
 }
 
 export function VolumesPage() {
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useUrlParams();
   const filters = filtersFromParams(params);
   const filtered = FILTER_KEYS.some((k) => filters[k]);
   // Filters and the page live in the URL; a new filter starts again at page 1.
   const change = useCallback(
     (changes: Partial<VolumeFilters>) =>
       setParams(
-        (current) => {
-          const next = new URLSearchParams(current);
+        (next) => {
           for (const [key, value] of Object.entries(changes)) {
             if (value === undefined || value === '' || (key === 'page' && value === 1)) next.delete(key);
             else next.set(key, String(value));
           }
           if (!('page' in changes)) next.delete('page');
-          return next;
         },
         { replace: !('page' in changes) },
       ),

@@ -14,9 +14,11 @@ import { startEc2Sim } from '../ec2/index';
 import { call as ec2Call } from '../ec2/test-support/client';
 import { startGceSim } from '../gce/index';
 import { startHetznerSim } from '../hetzner/index';
+import { startKubevirtSim } from '../kubevirt/index';
 import { startLinodeSim } from '../linode/index';
 import { startOpenStackSim } from '../openstack/index';
 import { startProxmoxSim } from '../proxmox/index';
+import { startVsphereSim } from '../vsphere/index';
 import { startVultrSim } from '../vultr/index';
 import { ADDRESS_EMULATORS, addressBlock, machineAddress } from './addresses';
 
@@ -234,6 +236,47 @@ beforeAll(async () => {
     );
   }
   answers.set('proxmox', proxmoxAnswers);
+
+  const kubevirt = keep(await startKubevirtSim({ machines: MACHINES, tokens: [{ token: 'kv' }] }));
+  answers.set('kubevirt', [
+    await get(
+      `${kubevirt.url}/apis/kubevirt.io/v1/virtualmachineinstances`,
+      { authorization: 'Bearer kv' },
+      {
+        ca: kubevirt.ca,
+      },
+    ),
+  ]);
+
+  const vsphere = keep(
+    await startVsphereSim({ machines: MACHINES, users: [{ username: 'a@vsphere.local', password: 'p' }] }),
+  );
+  const login = await new Promise<string>((resolve, reject) => {
+    const basic = Buffer.from('a@vsphere.local:p').toString('base64');
+    const req = httpsRequest(
+      `${vsphere.url}/api/session`,
+      { method: 'POST', headers: { authorization: `Basic ${basic}` }, rejectUnauthorized: false },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => resolve(JSON.parse(text) as string));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+  const vc = { 'vmware-api-session-id': login };
+  const vms = JSON.parse(await get(`${vsphere.url}/api/vcenter/vm`, vc)) as { vm: string }[];
+  const vsphereAnswers = [JSON.stringify(vms)];
+  for (const { vm } of vms) {
+    vsphereAnswers.push(await get(`${vsphere.url}/api/vcenter/vm/${vm}`, vc));
+    vsphereAnswers.push(
+      await get(`${vsphere.url}/api/vcenter/vm/${vm}/guest/identity`, vc).catch(() => '{}'),
+    );
+  }
+  answers.set('vsphere', vsphereAnswers);
 
   const docker = keep(await startDockerSim({ tcpPort: 0 }));
   docker.engine.addImage('alpine:3.20');

@@ -5,7 +5,7 @@
 //
 // Layout: 127.<b>.<c>.<d>, b = 16 + 16 * emulator + (private ? 8 : 0) + (n >>> 16): eight
 // second octets, 2^19 = 524,288 addresses per block. 127.0.x.x (127.0.0.1 and the tests' own
-// services) and 127.176-255.x.x are left to tests.
+// services) and 127.208-255.x.x are left to tests.
 
 /** The emulators in the order of their blocks; append, never reorder (tests name addresses). */
 export const ADDRESS_EMULATORS = [
@@ -19,6 +19,8 @@ export const ADDRESS_EMULATORS = [
   'openstack',
   'proxmox',
   'docker',
+  'vsphere',
+  'kubevirt',
 ] as const;
 
 export type AddressEmulator = (typeof ADDRESS_EMULATORS)[number];

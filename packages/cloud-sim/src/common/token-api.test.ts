@@ -10,20 +10,12 @@ import { missingStructure } from '../digitalocean/shape';
 import { type HetznerSim, startHetznerSim } from '../hetzner/index';
 import { type LinodeSim, startLinodeSim } from '../linode/index';
 import { startVultrSim, type VultrSim } from '../vultr/index';
-import type { TokenApiSim } from './token-api';
+import { callTokenApi } from './token-api-call';
 
 const recorded = (set: 'linode_v4' | 'vultr_v2', name: string) =>
   JSON.parse(readFileSync(path.join(libcloudFixtures(set), name), 'utf8'));
 
-async function call(sim: TokenApiSim, method: string, p: string, body?: unknown, token = 'tok') {
-  const res = await fetch(`${sim.url}${p}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
-}
+const call = callTokenApi;
 
 const LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type DoImage, findRegion, findSize, PUBLIC_IMAGES } from './catalog';
+import { DoDomains } from './domains';
 import { DoApiError, notFound, unprocessable } from './errors';
 import {
   type DropletStatus,
@@ -9,6 +10,7 @@ import {
   type SimSshKey,
   type SimVolume,
 } from './model';
+import { DoNetworks } from './networks';
 import { addressesFor, seededDroplet } from './seed';
 import { md5Fingerprint, parsePublicKey } from './ssh-keys';
 
@@ -24,6 +26,8 @@ export class IdSource {
   private droplet = 400_000_000;
   private action = 2_000_000_000;
   private key = 41_000_000;
+  private image = 170_000_000;
+  nextImage = () => ++this.image;
   nextDroplet = () => ++this.droplet;
   nextAction = () => ++this.action;
   nextKey = () => ++this.key;
@@ -56,6 +60,12 @@ export class DoAccount {
   readonly keys = new Map<number, SimSshKey>();
   readonly actions = new Map<number, SimAction>();
   readonly privateImages: DoImage[] = [];
+  /** Domains and their records (/v2/domains). */
+  readonly dns = new DoDomains();
+  /** VPCs and cloud firewalls (/v2/vpcs, /v2/firewalls). */
+  readonly net = new DoNetworks();
+  /** The droplet each snapshot image was taken of (image id -> droplet id). */
+  readonly snapshotOf = new Map<number, number>();
   private pending: SimAction[] = [];
   private ordered: SimDroplet[] | null = null;
 
@@ -178,7 +188,7 @@ export class DoAccount {
       volumeIds: [],
       sshKeyIds,
       userData,
-      vpcUuid: randomUUID(),
+      vpcUuid: this.vpcFor(body.vpc_uuid, region.slug),
       ignoresShutdown: false,
     };
     this.insertDroplet(droplet);
@@ -187,6 +197,22 @@ export class DoAccount {
       return true;
     });
     return { droplet, action };
+  }
+
+  /** The VPC a new droplet joins: the one named (in its region), else the region's default. */
+  private vpcFor(ref: unknown, region: string): string {
+    if (ref === undefined || ref === null) return this.net.defaultFor(region).id;
+    const vpc = typeof ref === 'string' ? this.net.vpcs.get(ref) : undefined;
+    if (!vpc || vpc.region !== region) {
+      throw unprocessable("vpc_uuid is invalid: the VPC must exist and be in the droplet's region.");
+    }
+    return vpc.id;
+  }
+
+  /** The droplets in a VPC, in id order. */
+  vpcMembers(id: string): SimDroplet[] {
+    this.net.getVpc(id);
+    return this.listDroplets().filter((d) => d.vpcUuid === id);
   }
 
   private resolveKeys(refs: unknown): number[] {
@@ -260,6 +286,22 @@ export class DoAccount {
           return true;
         });
       }
+      case 'snapshot':
+        return this.snapshotAction(droplet, body.name, act);
+      case 'restore': {
+        const image = this.findImage(body.image);
+        if (!image || this.snapshotOf.get(image.id) !== droplet.id) {
+          throw unprocessable(
+            'You specified an invalid image for restore: use a snapshot or backup of this Droplet.',
+          );
+        }
+        return act(() => {
+          droplet.status = 'active';
+          return true;
+        });
+      }
+      case 'resize':
+        return this.resizeAction(droplet, body, act);
       case 'enable_ipv6':
         return act(() => {
           droplet.publicIpv6 = addressesFor(droplet.id).publicIpv6;
@@ -272,6 +314,76 @@ export class DoAccount {
       default:
         throw unprocessable(`'${body.type}' is not a valid action type.`);
     }
+  }
+
+  /** A snapshot is an image of type `snapshot` that exists once the action completes. */
+  private snapshotAction(droplet: SimDroplet, name: unknown, act: (effect: () => boolean) => SimAction) {
+    if (name !== undefined && (typeof name !== 'string' || name.length < 1 || name.length > 255)) {
+      throw unprocessable('name must be a string of 1 to 255 characters.');
+    }
+    const size = findSize(droplet.sizeSlug);
+    const label = typeof name === 'string' ? name : `${droplet.name}-${Date.now()}`;
+    return act(() => {
+      if (!this.droplets.has(droplet.id)) return false;
+      const image: DoImage = {
+        id: this.ids.nextImage(),
+        name: label,
+        distribution: droplet.image.distribution,
+        slug: null,
+        public: false,
+        regions: [droplet.regionSlug],
+        created_at: isoSeconds(Date.now()),
+        min_disk_size: size?.disk ?? droplet.image.min_disk_size,
+        type: 'snapshot',
+        size_gigabytes: Math.round((size?.disk ?? 25) * 0.12 * 100) / 100,
+        description: '',
+        tags: [],
+        status: 'available',
+      };
+      this.privateImages.push(image);
+      this.snapshotOf.set(image.id, droplet.id);
+      return true;
+    });
+  }
+
+  /** DigitalOcean resizes only powered-off droplets, to a size offered in their region. */
+  private resizeAction(
+    droplet: SimDroplet,
+    body: Record<string, unknown>,
+    act: (effect: () => boolean) => SimAction,
+  ): SimAction {
+    const size = typeof body.size === 'string' ? findSize(body.size) : undefined;
+    if (!size?.available || !size.regions.includes(droplet.regionSlug)) {
+      throw unprocessable('You specified an invalid size for Droplet resize.');
+    }
+    if (droplet.status !== 'off') throw unprocessable('Droplet must be powered off before resizing.');
+    if (droplet.diskGb !== undefined && droplet.diskGb > size.disk) {
+      throw unprocessable('This size has a smaller disk than the Droplet; disk resizes cannot be undone.');
+    }
+    return act(() => {
+      if (body.disk === true) droplet.diskGb = size.disk;
+      droplet.sizeSlug = size.slug;
+      return true;
+    });
+  }
+
+  /** Snapshots of one droplet, oldest first. */
+  dropletSnapshots(dropletId: number): DoImage[] {
+    this.getDroplet(dropletId);
+    return this.privateImages.filter((i) => this.snapshotOf.get(i.id) === dropletId);
+  }
+
+  getSnapshot(id: number): DoImage {
+    this.settle();
+    const image = this.privateImages.find((i) => i.id === id && i.type === 'snapshot');
+    if (!image) throw notFound();
+    return image;
+  }
+
+  deleteSnapshot(id: number): void {
+    const image = this.getSnapshot(id);
+    this.privateImages.splice(this.privateImages.indexOf(image), 1);
+    this.snapshotOf.delete(image.id);
   }
 
   getAction(id: number): SimAction {
@@ -418,6 +530,7 @@ export class DoAccount {
     const start = this.droplets.size;
     for (let i = start; i < start + count; i++) {
       const droplet = seededDroplet(i, this.ids.nextDroplet(), prefix);
+      this.net.defaultFor(droplet.regionSlug);
       this.droplets.set(droplet.id, droplet);
     }
     this.ordered = null;

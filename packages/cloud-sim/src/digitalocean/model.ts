@@ -20,6 +20,8 @@ export interface SimDroplet {
   sshKeyIds: number[];
   userData: string | null;
   vpcUuid: string;
+  /** The disk when a resize grew it beyond the size's own (unset: the size's disk). */
+  diskGb?: number;
   /** A guest that ignores ACPI: graceful `shutdown` actions end `errored`. */
   ignoresShutdown: boolean;
 }

@@ -38,7 +38,7 @@ export function dropletJson(d: SimDroplet) {
     name: d.name,
     memory: size?.memory ?? 0,
     vcpus: size?.vcpus ?? 0,
-    disk: size?.disk ?? 0,
+    disk: d.diskGb ?? size?.disk ?? 0,
     locked: false,
     status: d.status,
     kernel: null,

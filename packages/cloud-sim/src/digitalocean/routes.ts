@@ -1,6 +1,8 @@
 import type { DoAccount } from './account';
-import { PUBLIC_IMAGES, REGIONS, SIZES } from './catalog';
+import { type DoImage, PUBLIC_IMAGES, REGIONS, SIZES } from './catalog';
+import { domainJson, recordJson } from './domains';
 import { DoApiError, notFound } from './errors';
+import { firewallJson, vpcJson } from './networks';
 import { paginate } from './paging';
 import { actionJson, dropletJson, keyJson, volumeJson } from './render';
 
@@ -138,6 +140,24 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
   ],
   [
     'GET',
+    /^\/v2\/droplets\/([^/]+)\/snapshots$/,
+    (ctx, [id]) => listed(ctx, 'snapshots', ctx.account.dropletSnapshots(numericId(id)), (i) => i),
+  ],
+  [
+    'GET',
+    /^\/v2\/snapshots\/([^/]+)$/,
+    (ctx, [id]) => ok({ snapshot: snapshotJson(ctx.account.getSnapshot(numericId(id)), ctx.account) }),
+  ],
+  [
+    'DELETE',
+    /^\/v2\/snapshots\/([^/]+)$/,
+    (ctx, [id]) => {
+      ctx.account.deleteSnapshot(numericId(id));
+      return noContent();
+    },
+  ],
+  [
+    'GET',
     /^\/v2\/droplets\/([^/]+)\/actions\/([^/]+)$/,
     (ctx, [id, actionId]) => {
       const action = ctx.account.getAction(numericId(actionId));
@@ -199,6 +219,125 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
       return ok({ image });
     },
   ],
+  ['GET', /^\/v2\/vpcs$/, (ctx) => listed(ctx, 'vpcs', [...ctx.account.net.vpcs.values()], vpcJson)],
+  ['POST', /^\/v2\/vpcs$/, (ctx) => ok({ vpc: vpcJson(ctx.account.net.createVpc(ctx.body)) }, 201)],
+  ['GET', /^\/v2\/vpcs\/([^/]+)$/, (ctx, [id]) => ok({ vpc: vpcJson(ctx.account.net.getVpc(id!)) })],
+  [
+    'DELETE',
+    /^\/v2\/vpcs\/([^/]+)$/,
+    (ctx, [id]) => {
+      ctx.account.net.deleteVpc(id!, ctx.account.vpcMembers(id!).length);
+      return noContent();
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/vpcs\/([^/]+)\/members$/,
+    (ctx, [id]) => {
+      const type = ctx.url.searchParams.get('resource_type');
+      // Droplets are the only members the emulator has.
+      const members = type && type !== 'droplet' ? [] : ctx.account.vpcMembers(id!);
+      return listed(ctx, 'members', members, (d) => ({
+        urn: `do:droplet:${d.id}`,
+        name: d.name,
+        created_at: d.createdAt,
+      }));
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/firewalls$/,
+    (ctx) => listed(ctx, 'firewalls', [...ctx.account.net.firewalls.values()], firewallJson),
+  ],
+  [
+    'POST',
+    /^\/v2\/firewalls$/,
+    (ctx) => ok({ firewall: firewallJson(ctx.account.net.createFirewall(ctx.body)) }, 202),
+  ],
+  [
+    'GET',
+    /^\/v2\/firewalls\/([^/]+)$/,
+    (ctx, [id]) => ok({ firewall: firewallJson(ctx.account.net.getFirewall(id!)) }),
+  ],
+  [
+    'POST',
+    /^\/v2\/firewalls\/([^/]+)\/rules$/,
+    (ctx, [id]) => {
+      ctx.account.net.changeRules(id!, ctx.body, true);
+      return noContent();
+    },
+  ],
+  [
+    'DELETE',
+    /^\/v2\/firewalls\/([^/]+)\/rules$/,
+    (ctx, [id]) => {
+      ctx.account.net.changeRules(id!, ctx.body, false);
+      return noContent();
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/domains$/,
+    (ctx) => listed(ctx, 'domains', [...ctx.account.dns.domains.values()], domainJson),
+  ],
+  ['POST', /^\/v2\/domains$/, (ctx) => ok({ domain: domainJson(ctx.account.dns.create(ctx.body)) }, 201)],
+  [
+    'GET',
+    /^\/v2\/domains\/([^/]+)$/,
+    (ctx, [name]) => ok({ domain: domainJson(ctx.account.dns.get(name!)) }),
+  ],
+  [
+    'DELETE',
+    /^\/v2\/domains\/([^/]+)$/,
+    (ctx, [name]) => {
+      ctx.account.dns.delete(name!);
+      return noContent();
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/domains\/([^/]+)\/records$/,
+    (ctx, [name]) => {
+      const type = ctx.url.searchParams.get('type');
+      const records = [...ctx.account.dns.get(name!).records.values()].filter(
+        (r) => !type || r.type === type,
+      );
+      return listed(ctx, 'domain_records', records, recordJson);
+    },
+  ],
+  [
+    'POST',
+    /^\/v2\/domains\/([^/]+)\/records$/,
+    (ctx, [name]) => {
+      const dns = ctx.account.dns;
+      return ok({ domain_record: recordJson(dns.createRecord(dns.get(name!), ctx.body)) }, 201);
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/domains\/([^/]+)\/records\/([^/]+)$/,
+    (ctx, [name, id]) => {
+      const dns = ctx.account.dns;
+      return ok({ domain_record: recordJson(dns.record(dns.get(name!), numericId(id))) });
+    },
+  ],
+  ...(['PUT', 'PATCH'] as const).map((method): [string, RegExp, Handler] => [
+    method,
+    /^\/v2\/domains\/([^/]+)\/records\/([^/]+)$/,
+    (ctx, [name, id]) => {
+      const dns = ctx.account.dns;
+      return ok({ domain_record: recordJson(dns.updateRecord(dns.get(name!), numericId(id), ctx.body)) });
+    },
+  ]),
+  [
+    'DELETE',
+    /^\/v2\/domains\/([^/]+)\/records\/([^/]+)$/,
+    (ctx, [name, id]) => {
+      const dns = ctx.account.dns;
+      dns.deleteRecord(dns.get(name!), numericId(id));
+      return noContent();
+    },
+  ],
   [
     'GET',
     /^\/v2\/actions$/,
@@ -213,6 +352,21 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
     (ctx, [id]) => ok({ action: actionJson(ctx.account.getAction(numericId(id))) }),
   ],
 ];
+
+/** A snapshot as /v2/snapshots renders it: ids as strings, and the resource it was taken of. */
+function snapshotJson(image: DoImage, account: DoAccount) {
+  return {
+    id: String(image.id),
+    name: image.name,
+    regions: image.regions,
+    created_at: image.created_at,
+    resource_id: String(account.snapshotOf.get(image.id) ?? ''),
+    resource_type: 'droplet',
+    min_disk_size: image.min_disk_size,
+    size_gigabytes: image.size_gigabytes,
+    tags: image.tags,
+  };
+}
 
 /** Finds and runs the route for a request; unknown paths answer 404 as DigitalOcean does. */
 export function route(method: string, ctx: RouteContext): RouteResult {

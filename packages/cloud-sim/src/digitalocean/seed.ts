@@ -1,6 +1,7 @@
 import { machineAddress } from '../common/addresses';
 import { PUBLIC_IMAGES, REGIONS, SIZES } from './catalog';
 import { isoSeconds, type SimDroplet } from './model';
+import { defaultVpcId } from './networks';
 
 const OPEN_REGIONS = REGIONS.filter((r) => r.available).map((r) => r.slug);
 const SEED_EPOCH = Date.UTC(2024, 0, 1);
@@ -34,7 +35,7 @@ export function seededDroplet(i: number, id: number, prefix: string): SimDroplet
     volumeIds: [],
     sshKeyIds: [],
     userData: null,
-    vpcUuid: `5a4981aa-9653-4bd1-bef5-${String(id % 1e12).padStart(12, '0')}`,
+    vpcUuid: defaultVpcId(OPEN_REGIONS[i % OPEN_REGIONS.length]!),
     ignoresShutdown: false,
   };
 }

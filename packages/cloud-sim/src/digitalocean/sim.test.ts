@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { libcloudFixtures } from '@overcast/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callTokenApi } from '../common/token-api-call';
 import { type DigitalOceanSim, startDigitalOceanSim } from './index';
 import { missingStructure } from './shape';
 
@@ -24,15 +25,8 @@ function sshPublicKey(): string {
 
 describe('DigitalOcean emulator', () => {
   let sim: DigitalOceanSim;
-  const call = async (method: string, p: string, body?: unknown, token = 'tok-a') => {
-    const res = await fetch(`${sim.url}${p}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
-  };
+  const call = (method: string, p: string, body?: unknown, token = 'tok-a') =>
+    callTokenApi(sim, method, p, body, token);
 
   beforeAll(async () => {
     sim = await startDigitalOceanSim({

@@ -23,6 +23,8 @@ export interface DoSimAccountOptions {
   namePrefix?: string;
   dropletLimit?: number;
   status?: DoAccountInfo['status'];
+  /** Domains to seed, each with SOA, NS, an apex A and a www CNAME. Default: example.com. */
+  domains?: string[];
   statusMessage?: string;
 }
 
@@ -119,6 +121,10 @@ export async function startDigitalOceanSim(options: DigitalOceanSimOptions): Pro
       timing,
     );
     if (o.droplets) account.seed(o.droplets, o.namePrefix);
+    for (const name of o.domains ?? ['example.com']) {
+      const domain = account.dns.create({ name, ip_address: '203.0.113.10' });
+      account.dns.insert(domain, { type: 'CNAME', name: 'www', data: '@' });
+    }
     accounts.set(o.token, account);
     return account;
   };

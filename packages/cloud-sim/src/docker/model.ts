@@ -1,8 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { machineAddress } from '../common/addresses';
+import { addressIn, readV4Cidr } from '../common/cidr';
+import { EngineError } from './engine-error';
+import { NetworkTable, predefinedNetworks } from './networks';
 
-// The state of one emulated Docker engine: containers, images, volumes and the event log,
+// The state of one emulated Docker engine: containers, images, volumes, networks and the event log,
 // following the Engine API reference (https://docs.docker.com/reference/api/engine/).
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'dead';
@@ -78,14 +81,7 @@ export interface SimEvent {
   from?: string;
 }
 
-export class EngineError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { EngineError } from './engine-error';
 
 /** Images a `docker pull` can fetch from the emulated registry, with their size in bytes. */
 export const REGISTRY: Record<string, { size: number; hasShell: boolean }> = {
@@ -109,12 +105,13 @@ export function normalizeRef(ref: string): string {
 const hex64 = () => randomBytes(32).toString('hex');
 /** The bridge's own address, the first of the block; containers take the next ones. */
 const BRIDGE_GATEWAY = machineAddress('docker', 'private', 1);
-const BRIDGE_ID = createHash('sha256').update('bridge').digest('hex');
+const BRIDGE_SUBNET = `${BRIDGE_GATEWAY.split('.').slice(0, 2).join('.')}.0.0/16`;
 
 export class DockerEngine extends EventEmitter {
   readonly containers = new Map<string, SimContainer>();
   readonly images = new Map<string, SimImage>();
   readonly volumes = new Map<string, SimVolume>();
+  readonly networks = new NetworkTable(predefinedNetworks(BRIDGE_SUBNET, BRIDGE_GATEWAY));
   /** Recent events, for `since` on /events. */
   readonly history: SimEvent[] = [];
   readonly engineId = hex64().slice(0, 36);
@@ -234,9 +231,13 @@ export class DockerEngine extends EventEmitter {
     binds?: string[];
     anonymousVolumes?: string[];
     restartPolicy?: { Name: string; MaximumRetryCount?: number };
+    /** HostConfig.NetworkMode: a network's name or id; the default bridge otherwise. */
+    networkMode?: string;
   }): SimContainer {
     const image = this.image(spec.image);
     if (!image) throw new EngineError(404, `No such image: ${normalizeRef(spec.image)}`);
+    const network =
+      spec.networkMode && spec.networkMode !== 'default' ? this.networks.find(spec.networkMode) : null;
     const name = spec.name || `sim_${hex64().slice(0, 8)}`;
     if (!/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name)) {
       throw new EngineError(
@@ -299,7 +300,7 @@ export class DockerEngine extends EventEmitter {
       startedAt: null,
       finishedAt: null,
       networks: {},
-      networkNames: ['bridge'],
+      networkNames: [network?.name ?? 'bridge'],
     };
     this.containers.set(c.id, c);
     this.containerEvent(c, 'create');
@@ -317,13 +318,17 @@ export class DockerEngine extends EventEmitter {
     c.pid = this.nextPid++;
     c.startedAt = new Date();
     c.exitCode = 0;
-    for (const net of c.networkNames) {
+    for (const name of c.networkNames) {
+      const net = this.networks.find(name);
+      // host and none give a container no address of its own.
+      if (!net.gateway) continue;
       const n = this.nextIp++;
-      c.networks[net] = {
-        ip: machineAddress('docker', 'private', n),
-        gateway: BRIDGE_GATEWAY,
+      const range = net.predefined || !net.subnet ? null : readV4Cidr(net.subnet);
+      c.networks[name] = {
+        ip: range ? addressIn(range, n) : machineAddress('docker', 'private', n),
+        gateway: net.gateway,
         mac: `02:42:ac:11:${(Math.floor(n / 250) % 256).toString(16).padStart(2, '0')}:${(n % 250).toString(16).padStart(2, '0')}`,
-        networkId: BRIDGE_ID,
+        networkId: net.id,
       };
     }
     this.containerEvent(c, 'start');

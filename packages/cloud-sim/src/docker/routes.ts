@@ -8,6 +8,7 @@ import {
   type SimEvent,
   type SimPort,
 } from './model';
+import { networkJson } from './networks';
 
 // The Engine API's HTTP surface, versioned (/v1.47/...) or not, as dockerode and the docker CLI call it.
 
@@ -99,7 +100,7 @@ function listPorts(c: SimContainer) {
   );
 }
 
-function networks(c: SimContainer) {
+function containerNetworks(c: SimContainer) {
   return Object.fromEntries(
     c.networkNames.map((name) => {
       const n = c.networks[name];
@@ -160,8 +161,8 @@ function summary(c: SimContainer) {
     Labels: c.labels,
     State: c.status,
     Status: humanStatus(c),
-    HostConfig: { NetworkMode: 'bridge' },
-    NetworkSettings: { Networks: networks(c) },
+    HostConfig: { NetworkMode: c.networkNames[0] ?? 'bridge' },
+    NetworkSettings: { Networks: containerNetworks(c) },
     Mounts: mounts(c),
   };
 }
@@ -200,7 +201,7 @@ function inspect(c: SimContainer) {
     Platform: 'linux',
     HostConfig: {
       Binds: c.mounts.filter((m) => !m.anonymous).map((m) => `${m.volume ?? m.source}:${m.destination}`),
-      NetworkMode: 'bridge',
+      NetworkMode: c.networkNames[0] ?? 'bridge',
       PortBindings: Object.fromEntries(
         c.ports
           .filter((p) => p.publicPort)
@@ -222,7 +223,7 @@ function inspect(c: SimContainer) {
       OpenStdin: false,
       ExposedPorts: Object.fromEntries(c.ports.map((p) => [`${p.privatePort}/${p.type}`, {}])),
     },
-    NetworkSettings: { Ports: portMap, Networks: networks(c) },
+    NetworkSettings: { Ports: portMap, Networks: containerNetworks(c) },
   };
 }
 
@@ -430,6 +431,7 @@ export async function route(
         binds: Array.isArray(host.Binds) ? (host.Binds as string[]) : [],
         anonymousVolumes: Object.keys((b.Volumes as Record<string, unknown>) ?? {}),
         restartPolicy: host.RestartPolicy as { Name: string } | undefined,
+        networkMode: typeof host.NetworkMode === 'string' ? host.NetworkMode : undefined,
       });
       return send(res, 201, { Id: c.id, Warnings: [] });
     }
@@ -531,6 +533,8 @@ export async function route(
       engine.removeVolume(decodeURIComponent(m[1] as string), bool(q.get('force')));
       return send(res, 204);
     }
+    if (path === '/networks' || path.startsWith('/networks/'))
+      return networkRoute(engine, method, path, body, res);
     if (method === 'GET' && path === '/events') return events(ctx, req, res, url);
     m = /^\/exec\/([^/]+)\/start$/.exec(path);
     if (m && method === 'POST') {
@@ -559,6 +563,70 @@ export async function route(
     if (err instanceof EngineError) return send(res, err.status, { message: err.message });
     return send(res, 500, { message: (err as Error).message });
   }
+}
+
+// ---------- networks
+
+function networkRoute(engine: DockerEngine, method: string, path: string, body: Buffer, res: ServerResponse) {
+  const attached = (name: string, running: boolean) =>
+    [...engine.containers.values()].filter(
+      (c) => c.networkNames.includes(name) && (!running || c.status === 'running' || c.status === 'paused'),
+    );
+  if (method === 'GET' && path === '/networks') {
+    return send(
+      res,
+      200,
+      [...engine.networks.byId.values()].map((n) => networkJson(n)),
+    );
+  }
+  if (method === 'POST' && path === '/networks/create') {
+    const b = readJson(body);
+    const ipam = (b.IPAM ?? {}) as { Config?: { Subnet?: unknown; Gateway?: unknown }[] };
+    const config = ipam.Config?.[0];
+    const n = engine.networks.create({
+      name: b.Name,
+      driver: b.Driver,
+      internal: b.Internal,
+      labels: b.Labels,
+      subnet: config?.Subnet,
+      gateway: config?.Gateway,
+    });
+    engine.emitEvent('network', 'create', n.id, { name: n.name, type: n.driver });
+    return send(res, 201, { Id: n.id, Warning: '' });
+  }
+  const m = /^\/networks\/([^/]+)$/.exec(path);
+  if (m && method === 'GET') {
+    const n = engine.networks.find(decodeURIComponent(m[1] as string));
+    // Only containers with an endpoint (running ones) are listed, as dockerd does.
+    const endpoints = Object.fromEntries(
+      attached(n.name, true).flatMap((c) => {
+        const at = c.networks[n.name];
+        return at
+          ? [
+              [
+                c.id,
+                {
+                  Name: c.name,
+                  EndpointID: `ep${c.id.slice(0, 20)}`,
+                  MacAddress: at.mac,
+                  IPv4Address: `${at.ip}/16`,
+                  IPv6Address: '',
+                },
+              ],
+            ]
+          : [];
+      }),
+    );
+    return send(res, 200, networkJson(n, endpoints));
+  }
+  if (m && method === 'DELETE') {
+    const n = engine.networks.remove(decodeURIComponent(m[1] as string), (net) =>
+      attached(net.name, true).map((c) => c.id),
+    );
+    engine.emitEvent('network', 'destroy', n.id, { name: n.name, type: n.driver });
+    return send(res, 204);
+  }
+  throw new EngineError(404, 'page not found');
 }
 
 // ---------- exec instances

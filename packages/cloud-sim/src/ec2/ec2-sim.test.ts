@@ -151,6 +151,39 @@ describe('requests the emulator refuses', () => {
     expect(text(await res.text(), 'Code')).toBe('InvalidAction');
   });
 
+  it('answers snapshot and instance-type requests it cannot do with EC2 errors', async () => {
+    expect(await error({ Action: 'DeleteSnapshot', SnapshotId: 'snap-0123456789abcdef0' })).toMatchObject({
+      status: 400,
+      code: 'InvalidSnapshot.NotFound',
+      message: "The snapshot 'snap-0123456789abcdef0' does not exist.",
+    });
+    expect(await error({ Action: 'DeleteSnapshot', SnapshotId: 'nope' })).toMatchObject({
+      code: 'InvalidSnapshotID.Malformed',
+    });
+    expect(await error({ Action: 'CreateSnapshot', VolumeId: 'vol-0123456789abcdef0' })).toMatchObject({
+      code: 'InvalidVolume.NotFound',
+    });
+    expect(await error({ Action: 'CreateSnapshot' })).toMatchObject({ code: 'MissingParameter' });
+    const running = [...sim.state.instances.values()].find((i) => i.state === 'running')!;
+    const region = { region: running.region };
+    expect(
+      await error(
+        { Action: 'ModifyInstanceAttribute', InstanceId: running.id, 'InstanceType.Value': 't3.large' },
+        region,
+      ),
+    ).toMatchObject({
+      code: 'IncorrectInstanceState',
+      message: `The instance '${running.id}' is not in the 'stopped' state.`,
+    });
+    expect(
+      await error(
+        { Action: 'ModifyInstanceAttribute', InstanceId: running.id, 'InstanceType.Value': 'x9.nope' },
+        region,
+      ),
+    ).toMatchObject({ code: 'InvalidInstanceAttributeValue' });
+    expect(running.instanceType).not.toBe('t3.large');
+  });
+
   it('answers DryRun with DryRunOperation and changes nothing', async () => {
     const id = [...sim.state.instances.values()].find(
       (i) => i.state === 'running' && i.region === 'us-east-1',

@@ -7,6 +7,7 @@ import {
   describeInstanceTypes,
   describeRegions,
 } from './actions/catalog';
+import { getConsoleOutput } from './actions/console';
 import type { ActionHandler } from './actions/context';
 import {
   describeInstances,
@@ -17,6 +18,27 @@ import {
   terminateInstances,
 } from './actions/instances';
 import { deleteKeyPairAction, describeKeyPairs, importKeyPairAction } from './actions/key-pairs';
+import {
+  authorizeEgress,
+  authorizeIngress,
+  createSubnetAction,
+  createVpcAction,
+  deleteSubnetAction,
+  deleteVpcAction,
+  describeSecurityGroups,
+  describeSubnets,
+  describeVpcs,
+  revokeEgress,
+  revokeIngress,
+} from './actions/networks';
+import {
+  createReplaceRootVolumeTask,
+  createSnapshotAction,
+  deleteSnapshotAction,
+  describeReplaceRootVolumeTasks,
+  describeSnapshots,
+  modifyInstanceAttribute,
+} from './actions/snapshots';
 import { createTags, deleteTags } from './actions/tags';
 import {
   attachVolumeAction,
@@ -54,6 +76,24 @@ const ACTIONS = new Map<string, ActionHandler>([
   ['DescribeInstanceTypes', describeInstanceTypes],
   ['DescribeImages', describeImages],
   ['DescribeAddresses', describeAddresses],
+  ['DescribeVpcs', describeVpcs],
+  ['CreateVpc', createVpcAction],
+  ['DeleteVpc', deleteVpcAction],
+  ['DescribeSubnets', describeSubnets],
+  ['CreateSubnet', createSubnetAction],
+  ['DeleteSubnet', deleteSubnetAction],
+  ['DescribeSecurityGroups', describeSecurityGroups],
+  ['AuthorizeSecurityGroupIngress', authorizeIngress],
+  ['RevokeSecurityGroupIngress', revokeIngress],
+  ['AuthorizeSecurityGroupEgress', authorizeEgress],
+  ['RevokeSecurityGroupEgress', revokeEgress],
+  ['GetConsoleOutput', getConsoleOutput],
+  ['CreateSnapshot', createSnapshotAction],
+  ['DescribeSnapshots', describeSnapshots],
+  ['DeleteSnapshot', deleteSnapshotAction],
+  ['CreateReplaceRootVolumeTask', createReplaceRootVolumeTask],
+  ['DescribeReplaceRootVolumeTasks', describeReplaceRootVolumeTasks],
+  ['ModifyInstanceAttribute', modifyInstanceAttribute],
 ]);
 
 export const SUPPORTED_ACTIONS: readonly string[] = [...ACTIONS.keys()];

@@ -1,3 +1,4 @@
+import { appendSerial, bootLog } from '../common/boot-log';
 // Instance lifecycle: launch, start/stop/reboot/terminate and their timed transitions,
 // plus the out-of-band changes a person makes in the AWS console.
 
@@ -62,7 +63,8 @@ function resolveImage(region: RegionState, imageId: string): SimImage {
 
 function resolveZone(region: RegionState, spec: LaunchSpec, serial: number): string {
   if (spec.subnetId) {
-    for (const [zone, subnet] of region.subnets) if (subnet === spec.subnetId) return zone;
+    const subnet = region.net.subnets.get(spec.subnetId);
+    if (subnet) return subnet.zone;
     throw new Ec2Error('InvalidSubnetID.NotFound', `The subnet ID '${spec.subnetId}' does not exist`);
   }
   if (spec.zone) {
@@ -134,6 +136,7 @@ export function launchInstances(state: Ec2State, regionName: string, spec: Launc
       tags: new Map(spec.tags),
       clientToken: spec.clientToken ?? '',
       userData: spec.userData,
+      subnetId: spec.subnetId,
     });
     state.addInstance(instance);
     attachRootVolume(state, instance, image, spec.volumeTags);
@@ -155,6 +158,22 @@ export interface InstanceSeed {
   tags: Map<string, string>;
   clientToken: string;
   userData?: string;
+  /** The zone's default subnet when absent. */
+  subnetId?: string;
+}
+
+/** The subnet, its VPC and that VPC's default group. */
+function placement(
+  region: RegionState,
+  seed: InstanceSeed,
+): Pick<SimInstance, 'vpcId' | 'subnetId' | 'securityGroup'> {
+  const subnet = region.net.subnets.get(seed.subnetId ?? region.subnets.get(seed.zone)!)!;
+  const group = [...region.net.groups.values()].find((g) => g.vpcId === subnet.vpcId && g.name === 'default');
+  return {
+    vpcId: subnet.vpcId,
+    subnetId: subnet.id,
+    securityGroup: group ? { id: group.id, name: group.name } : region.defaultSecurityGroup,
+  };
 }
 
 /** Builds (without storing) an instance with its network identity; shared with the seeder. */
@@ -181,9 +200,7 @@ export function buildInstance(state: Ec2State, region: RegionState, seed: Instan
     keyName: seed.keyName,
     privateIp: privateIp(state.next('privateIp')),
     publicIp: running ? publicIp(state.next('publicIp')) : undefined,
-    vpcId: region.vpcId,
-    subnetId: region.subnets.get(seed.zone)!,
-    securityGroup: region.defaultSecurityGroup,
+    ...placement(region, seed),
     architecture: seed.image.architecture,
     platform: seed.image.platform,
     platformDetails: seed.image.platformDetails,
@@ -196,7 +213,18 @@ export function buildInstance(state: Ec2State, region: RegionState, seed: Instan
     userData: seed.userData,
     tags: seed.tags,
     reboots: 0,
+    boots: running ? 1 : 0,
+    consoleOutput: running ? bootLog(id, 1, seed.launchTime) : '',
   };
+}
+
+/** A boot (start or reboot) prints its lines on the serial console. */
+function logBoot(state: Ec2State, instance: SimInstance): void {
+  instance.boots += 1;
+  instance.consoleOutput = appendSerial(
+    instance.consoleOutput,
+    bootLog(instance.id, instance.boots, state.now()),
+  );
 }
 
 /** The EBS root volume every launch creates from the image's snapshot. */
@@ -250,6 +278,7 @@ function later(state: Ec2State, instance: SimInstance, delayMs: number, fn: () =
 
 function becomeRunning(state: Ec2State, instance: SimInstance): void {
   setState(instance, 'running');
+  logBoot(state, instance);
   instance.publicIp ??= publicIp(state.next('publicIp'));
   instance.reason = '';
   instance.stateReason = undefined;
@@ -349,6 +378,7 @@ function apply(state: Ec2State, instance: SimInstance, op: InstanceOperation): v
       return;
     case 'reboot':
       instance.reboots += 1;
+      logBoot(state, instance);
       return;
     case 'terminate':
       setState(instance, 'shutting-down');
@@ -391,4 +421,22 @@ export function removeInstance(state: Ec2State, id: string): boolean {
   if (instance.state !== 'terminated') becomeTerminated(state, instance);
   state.deleteInstance(instance);
   return true;
+}
+
+/** ModifyInstanceAttribute's instanceType: EC2 changes it only on a stopped instance. */
+export function changeInstanceType(region: RegionState, instanceId: string, type: string): void {
+  const instance = instancesIn(region, [instanceId])[0]!;
+  if (!instanceTypeInfo(type)) {
+    throw new Ec2Error(
+      'InvalidInstanceAttributeValue',
+      `Value (${type}) for parameter instanceType is invalid.`,
+    );
+  }
+  if (instance.state !== 'stopped') {
+    throw new Ec2Error(
+      'IncorrectInstanceState',
+      `The instance '${instance.id}' is not in the 'stopped' state.`,
+    );
+  }
+  instance.instanceType = type;
 }

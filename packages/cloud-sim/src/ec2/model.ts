@@ -69,6 +69,9 @@ export interface SimInstance extends Indexed {
   tags: Map<string, string>;
   /** Times the instance was rebooted; a reboot leaves no other visible trace. */
   reboots: number;
+  /** Boots so far, and what they printed on the serial port (GetConsoleOutput). */
+  boots: number;
+  consoleOutput: string;
 }
 
 export type VolumeStatus = 'creating' | 'available' | 'in-use' | 'deleting' | 'deleted' | 'error';
@@ -96,6 +99,36 @@ export interface SimVolume extends Indexed {
   version: number;
   createTime: number;
   attachment?: SimAttachment;
+  tags: Map<string, string>;
+}
+
+/**
+ * A root volume replacement: a new root volume made from a snapshot of the instance's root
+ * volume and swapped in while the instance reboots; `pending` until it is done.
+ */
+export interface SimReplaceRootVolumeTask {
+  id: string;
+  instanceId: string;
+  snapshotId: string;
+  state: 'pending' | 'in-progress' | 'succeeded' | 'failed';
+  startTime: number;
+  completeTime?: number;
+  deleteReplacedRootVolume: boolean;
+  clientToken?: string;
+  tags: Map<string, string>;
+}
+
+/** An EBS snapshot: `pending` until the copy of its volume is complete. */
+export interface SimSnapshot {
+  id: string;
+  region: string;
+  volumeId: string;
+  volumeSize: number;
+  description: string;
+  status: 'pending' | 'completed';
+  startTime: number;
+  encrypted: boolean;
+  alive: boolean;
   tags: Map<string, string>;
 }
 

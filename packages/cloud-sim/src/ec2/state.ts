@@ -7,7 +7,15 @@ import {
 } from './catalog';
 import { Ec2Error } from './errors';
 import { hashString, resourceId } from './ids';
-import type { SimImage, SimInstance, SimKeyPair, SimVolume } from './model';
+import type {
+  SimImage,
+  SimInstance,
+  SimKeyPair,
+  SimReplaceRootVolumeTask,
+  SimSnapshot,
+  SimVolume,
+} from './model';
+import { RegionNetworks } from './networks';
 import { OrderedIndex } from './ordered-index';
 import { Scheduler } from './scheduler';
 
@@ -32,6 +40,9 @@ export interface IdempotentResult {
 export class RegionState {
   readonly instances = new OrderedIndex<SimInstance>();
   readonly volumes = new OrderedIndex<SimVolume>();
+  /** EBS snapshots by id, in the order they were taken. */
+  readonly snapshots = new Map<string, SimSnapshot>();
+  readonly replaceRootVolumeTasks = new Map<string, SimReplaceRootVolumeTask>();
   /** By key name, the key EC2 addresses key pairs by. */
   readonly keyPairs = new Map<string, SimKeyPair>();
   readonly images: SimImage[];
@@ -40,6 +51,8 @@ export class RegionState {
   readonly subnets: Map<string, string>;
   readonly defaultSecurityGroup: { id: string; name: string };
   readonly clientTokens = new Map<string, IdempotentResult>();
+  /** VPCs, subnets and security groups; the defaults above are its first entries. */
+  readonly net: RegionNetworks;
 
   constructor(
     readonly info: RegionInfo,
@@ -49,6 +62,11 @@ export class RegionState {
     this.vpcId = resourceId('vpc', 0, salt);
     this.subnets = new Map(this.zoneNames.map((zone, i) => [zone, resourceId('subnet', i, salt)]));
     this.defaultSecurityGroup = { id: resourceId('sg', 0, salt), name: 'default' };
+    this.net = new RegionNetworks(info.name, {
+      vpcId: this.vpcId,
+      subnets: this.subnets,
+      groupId: this.defaultSecurityGroup.id,
+    });
     const image = (t: PublicImageTemplate, isPublic: boolean, i: number): SimImage => ({
       id: resourceId('ami', i, hashString(`${info.name}/${t.key}`)),
       name: t.name,
@@ -102,7 +120,16 @@ export class Ec2State {
   transitionMs: number;
   terminatedRetentionMs: number;
   private seqCounter = 0;
-  private counters = { instance: 0, volume: 0, reservation: 0, keyPair: 0, privateIp: 0, publicIp: 0 };
+  private counters = {
+    instance: 0,
+    volume: 0,
+    snapshot: 0,
+    replaceRootVolumeTask: 0,
+    reservation: 0,
+    keyPair: 0,
+    privateIp: 0,
+    publicIp: 0,
+  };
 
   constructor(options: Ec2StateOptions) {
     this.accountId = options.accountId;
@@ -147,6 +174,14 @@ export class Ec2State {
 
   newVolumeId(): string {
     return resourceId('vol', this.next('volume'), 0x701);
+  }
+
+  newSnapshotId(): string {
+    return resourceId('snap', this.next('snapshot'), 0x5a9);
+  }
+
+  newReplaceRootVolumeTaskId(): string {
+    return resourceId('replacevol', this.next('replaceRootVolumeTask'), 0x7a3);
   }
 
   newReservationId(): string {

@@ -34,8 +34,14 @@ export const invalidField = (field: string, message: string) =>
 export const badRequest = (reason: string, message: string) =>
   new GceApiError(400, reason, message, 'INVALID_ARGUMENT');
 
-export const notReady = (resource: string) =>
-  new GceApiError(400, 'resourceNotReady', `The resource '${resource}' is not ready`, 'FAILED_PRECONDITION');
+/** `why`, when given, follows Compute Engine's own sentence after a colon. */
+export const notReady = (resource: string, why?: string) =>
+  new GceApiError(
+    400,
+    'resourceNotReady',
+    `The resource '${resource}' is not ready${why ? `: ${why}` : ''}`,
+    'FAILED_PRECONDITION',
+  );
 
 export const unauthenticated = () =>
   new GceApiError(

@@ -14,7 +14,12 @@ export const links = {
   image: (p: string, n: string) => `${API_BASE}/projects/${p}/global/images/${n}`,
   network: (p: string, n: string) => `${API_BASE}/projects/${p}/global/networks/${n}`,
   subnetwork: (p: string, r: string, n: string) => `${API_BASE}/projects/${p}/regions/${r}/subnetworks/${n}`,
+  firewall: (p: string, n: string) => `${API_BASE}/projects/${p}/global/firewalls/${n}`,
+  snapshot: (p: string, n: string) => `${API_BASE}/projects/${p}/global/snapshots/${n}`,
   operation: (p: string, z: string, n: string) => `${API_BASE}/projects/${p}/zones/${z}/operations/${n}`,
+  regionOperation: (p: string, r: string, n: string) =>
+    `${API_BASE}/projects/${p}/regions/${r}/operations/${n}`,
+  globalOperation: (p: string, n: string) => `${API_BASE}/projects/${p}/global/operations/${n}`,
 };
 
 /** Strips any `scheme://host/compute/v1/` prefix so full URLs and partial paths read alike. */

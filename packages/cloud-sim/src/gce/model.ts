@@ -32,6 +32,9 @@ export interface SimInstance {
   labels: Readonly<Record<string, string>>;
   metadata: ReadonlyArray<{ key: string; value: string }>;
   networkTags: readonly string[];
+  /** Names of the VPC network and (in the instance's region) subnetwork of nic0. */
+  network: string;
+  subnetwork: string;
   disks: SimAttachedDisk[];
   networkIP: string;
   natIP: string;
@@ -42,6 +45,14 @@ export interface SimInstance {
   lastStopTimestamp?: string;
   /** Bumped on every state change, so a stale scheduled transition knows to stand down. */
   generation: number;
+  /** Serial port 1: boots so far, the text kept, and how many bytes were dropped before it. */
+  serial: SimSerialPort;
+}
+
+export interface SimSerialPort {
+  boots: number;
+  text: string;
+  dropped: number;
 }
 
 export interface SimDisk {
@@ -56,6 +67,9 @@ export interface SimDisk {
   /** Full URL of the image it was made from. */
   sourceImage: string | null;
   sourceImageId: string | null;
+  /** Full URL and id of the snapshot it was made from. */
+  sourceSnapshot?: string;
+  sourceSnapshotId?: string;
   /** Names of the instances (same zone) using it. */
   users: string[];
   labels: Readonly<Record<string, string>>;
@@ -70,9 +84,13 @@ export interface OperationError {
   message: string;
 }
 
+export type OperationScope = 'zones' | 'regions' | 'global';
+
 export interface SimOperation {
   id: string;
   name: string;
+  /** Zonal (`zone` names it), regional (`zone` is the region) or global (`zone` is ''). */
+  scope: OperationScope;
   zone: string;
   operationType: string;
   targetLink: string;

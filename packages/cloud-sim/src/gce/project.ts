@@ -1,5 +1,7 @@
 import { machineAddress } from '../common/addresses';
+import { bootLog, SERIAL_KEEP_BYTES } from '../common/boot-log';
 import { DISK_TYPES, findMachineType, type ImageInfo } from './catalog';
+import { CloudDnsProject } from './dns';
 import { alreadyExists, badRequest, GceApiError, invalidField, notFound, notReady } from './errors';
 import type { IdSource } from './ids';
 import { imagePath, resolveImage } from './images';
@@ -9,12 +11,15 @@ import {
   type InstanceStatus,
   labelFingerprint,
   type OperationError,
+  type OperationScope,
   type SimAttachedDisk,
   type SimDisk,
   type SimInstance,
   type SimOperation,
 } from './model';
+import { GceNetworks } from './networks';
 import { seededInstance } from './seed';
+import { GceSnapshots } from './snapshots';
 import { isObject, readInt, readLabels, readMetadata, readNetworkTags, requireName } from './validate';
 
 export interface GceTiming {
@@ -28,11 +33,26 @@ export interface GceTiming {
 
 const key = (zone: string, name: string) => `${zone}/${name}`;
 
+/** us-central1-a -> us-central1. */
+export const regionOf = (zone: string) => zone.replace(/-[a-z]$/, '');
+
 /**
  * One Compute Engine project. Transitions are scheduled events applied lazily on the next
  * request after they fall due, so an idle emulator with 100k instances does no work.
  */
+/** A boot prints its lines on serial port 1; older text is dropped from the front. */
+function logBoot(inst: SimInstance): void {
+  const serial = inst.serial;
+  serial.boots += 1;
+  const joined = serial.text + bootLog(inst.name, serial.boots, Date.now());
+  const cut = Math.max(0, joined.length - SERIAL_KEEP_BYTES);
+  serial.text = joined.slice(cut);
+  serial.dropped += cut;
+}
+
 export class GceProject {
+  /** Cloud DNS (dns/v1) of the project. */
+  readonly dns = new CloudDnsProject();
   readonly instances = new Map<string, SimInstance>();
   readonly disks = new Map<string, SimDisk>();
   readonly operations = new Map<string, SimOperation>();
@@ -43,13 +63,21 @@ export class GceProject {
   private diskOrder: SimDisk[] | null = null;
   private ipSeq = 0;
   private opSeq = 0;
+  /** VPC networks, subnetworks and firewall rules; every project starts with `default`. */
+  readonly net: GceNetworks;
+  /** Disk snapshots (global/snapshots). */
+  readonly snapshots: GceSnapshots;
 
   constructor(
     readonly id: string,
     readonly zones: readonly string[],
     readonly timing: GceTiming,
     private readonly ids: IdSource,
-  ) {}
+  ) {
+    this.net = new GceNetworks(id, [...new Set(zones.map(regionOf))], ids);
+    this.net.seedDefault();
+    this.snapshots = new GceSnapshots(id, ids, timing.operationMs);
+  }
 
   // ---- time -------------------------------------------------------------------------------
 
@@ -79,25 +107,30 @@ export class GceProject {
       this.schedule(delay, () => {
         if (inst.generation !== generation) return;
         inst.status = status;
-        if (status === 'RUNNING') inst.lastStartTimestamp = gceTime(Date.now());
+        if (status === 'RUNNING') {
+          inst.lastStartTimestamp = gceTime(Date.now());
+          logBoot(inst);
+        }
         if (status === 'TERMINATED') inst.lastStopTimestamp = gceTime(Date.now());
       });
     }
   }
 
-  private operation(
+  /** Records an operation that reports DONE after the configured delay; `zone` is '' for global ones. */
+  operation(
     zone: string,
     operationType: string,
     targetLink: string,
     targetId: string,
     user: string,
-    options: { delayMs?: number; error?: OperationError } = {},
+    options: { delayMs?: number; error?: OperationError; scope?: OperationScope } = {},
   ): SimOperation {
     const now = Date.now();
     const delay = options.delayMs ?? this.timing.operationMs;
     const op: SimOperation = {
       id: this.ids.next(),
       name: `operation-${now}-${(++this.opSeq).toString(16).padStart(8, '0')}`,
+      scope: options.scope ?? 'zones',
       zone,
       operationType,
       targetLink,
@@ -118,6 +151,21 @@ export class GceProject {
   }
 
   // ---- lookups ----------------------------------------------------------------------------
+
+  /**
+   * getSerialPortOutput: port 1's text from byte `start` (what is left of it when older text
+   * was dropped; the newest bytes when start is negative), and where the next read begins.
+   */
+  serialPortOutput(zone: string, name: string, port: number, start: number) {
+    const inst = this.getInstance(zone, name);
+    if (port !== 1) {
+      throw invalidField('port', `'${port}'. Only serial port 1 is emulated.`);
+    }
+    const { text, dropped } = inst.serial;
+    const end = dropped + text.length;
+    const from = start < 0 ? Math.max(dropped, end + start) : Math.min(Math.max(start, dropped), end);
+    return { contents: text.slice(from - dropped), start: from, next: end };
+  }
 
   requireZone(zone: string): void {
     if (!this.zones.includes(zone)) throw notFound(`projects/${this.id}/zones/${zone}`);
@@ -142,10 +190,13 @@ export class GceProject {
     return disk;
   }
 
-  getOperation(zone: string, name: string): SimOperation {
+  getOperation(zone: string, name: string, scope: OperationScope = 'zones'): SimOperation {
     this.settle();
     const op = this.operations.get(name);
-    if (!op || op.zone !== zone) throw notFound(`projects/${this.id}/zones/${zone}/operations/${name}`);
+    if (!op || op.zone !== zone || op.scope !== scope) {
+      const where = scope === 'global' ? 'global' : `${scope}/${zone}`;
+      throw notFound(`projects/${this.id}/${where}/operations/${name}`);
+    }
     return op;
   }
 
@@ -187,14 +238,7 @@ export class GceProject {
     if (!isObject(body)) throw badRequest('required', "Required field 'resource' not specified");
     const name = requireName(body.name, 'resource.name');
     if (this.instances.has(key(zone, name))) throw alreadyExists(this.instancePath(zone, name));
-    const typeRef = resourcePath(body.machineType);
-    const typeName = lastSegment(typeRef);
-    if (!typeName || !findMachineType(typeName)) {
-      throw invalidField(
-        'resource.machineType',
-        `'${typeRef ?? ''}'. Machine type with name '${typeName ?? ''}' does not exist in zone '${zone}'.`,
-      );
-    }
+    const typeName = machineTypeIn(zone, body.machineType);
     const labels = readLabels(body.labels, 'resource.labels');
     const metadata = readMetadata(body.metadata);
     const networkTags = readNetworkTags(body.tags);
@@ -202,6 +246,8 @@ export class GceProject {
     if (!Array.isArray(nics) || nics.length === 0 || !nics.every(isObject)) {
       throw invalidField('resource.networkInterfaces', "''. At least one network interface is required.");
     }
+    const nic0 = nics[0] as Record<string, unknown>;
+    const placed = this.placeNic(zone, nic0.network, nic0.subnetwork);
     const external = nics.some(
       (nic) =>
         Array.isArray(nic.accessConfigs) &&
@@ -237,11 +283,13 @@ export class GceProject {
       labels,
       metadata,
       networkTags,
+      ...placed,
       disks: attached,
       ...this.addresses(),
       external,
       cpuPlatform: 'Intel Broadwell',
       generation: 0,
+      serial: { boots: 0, text: '', dropped: 0 },
     };
     this.instances.set(key(zone, name), inst);
     this.changed();
@@ -375,6 +423,7 @@ export class GceProject {
     const inst = this.getInstance(zone, name);
     if (inst.status !== 'RUNNING') throw notReady(this.instancePath(zone, name));
     inst.lastStartTimestamp = gceTime(Date.now());
+    logBoot(inst);
     return this.operation(zone, 'reset', links.instance(this.id, zone, name), inst.id, user);
   }
 
@@ -431,6 +480,16 @@ export class GceProject {
     return this.operation(zone, 'setName', links.instance(this.id, zone, next), inst.id, user);
   }
 
+  /** Compute Engine changes the machine type only of a stopped (TERMINATED) instance. */
+  setMachineType(zone: string, name: string, body: unknown, user: string): SimOperation {
+    const inst = this.getInstance(zone, name);
+    if (!isObject(body)) throw badRequest('required', "Required field 'resource' not specified");
+    const typeName = machineTypeIn(zone, body.machineType);
+    if (inst.status !== 'TERMINATED') throw notReady(this.instancePath(zone, name));
+    inst.machineType = typeName;
+    return this.operation(zone, 'setMachineType', links.instance(this.id, zone, name), inst.id, user);
+  }
+
   attachDisk(zone: string, name: string, body: unknown, user: string): SimOperation {
     const inst = this.getInstance(zone, name);
     if (!isObject(body)) throw badRequest('required', "Required field 'resource' not specified");
@@ -447,6 +506,11 @@ export class GceProject {
         `'${deviceName}'. Device name is already in use on this instance.`,
       );
     }
+    const boot = body.boot === true;
+    if (boot) this.requireBootSwap(inst, 'attached as the boot disk');
+    if (boot && inst.disks.some((d) => d.boot)) {
+      throw badRequest('invalid', `The instance '${this.instancePath(zone, name)}' already has a boot disk.`);
+    }
     const link = links.instance(this.id, zone, name);
     // Compute Engine accepts the request and fails the operation when the disk is taken.
     if (disk.users.length > 0) {
@@ -459,19 +523,27 @@ export class GceProject {
         },
       });
     }
-    inst.disks = [
-      ...inst.disks,
-      {
-        diskName: disk.name,
-        deviceName,
-        boot: false,
-        autoDelete: body.autoDelete === true,
-        mode: body.mode === 'READ_ONLY' ? 'READ_ONLY' : 'READ_WRITE',
-      },
-    ];
+    const attached = {
+      diskName: disk.name,
+      deviceName,
+      boot,
+      autoDelete: body.autoDelete === true,
+      mode: body.mode === 'READ_ONLY' ? ('READ_ONLY' as const) : ('READ_WRITE' as const),
+    };
+    // The boot disk is always index 0.
+    inst.disks = boot ? [attached, ...inst.disks] : [...inst.disks, attached];
     disk.users = [name];
     disk.lastAttachTimestamp = gceTime(Date.now());
     return this.operation(zone, 'attachDisk', link, inst.id, user);
+  }
+
+  /** A boot disk is detached or attached only while the instance is stopped (TERMINATED). */
+  private requireBootSwap(inst: SimInstance, what: string): void {
+    if (inst.status === 'TERMINATED') return;
+    throw notReady(
+      this.instancePath(inst.zone, inst.name),
+      `Cannot have a boot disk ${what} while the instance is ${inst.status}; stop it first.`,
+    );
   }
 
   detachDisk(zone: string, name: string, deviceName: string | null, user: string): SimOperation {
@@ -479,7 +551,7 @@ export class GceProject {
     const attached = inst.disks.find((d) => d.deviceName === deviceName);
     if (!attached)
       throw badRequest('invalid', `No attached disk found with device name '${deviceName ?? ''}'`);
-    if (attached.boot) throw badRequest('invalid', 'The boot disk cannot be detached from this instance.');
+    if (attached.boot) this.requireBootSwap(inst, 'detached');
     inst.disks = inst.disks.filter((d) => d !== attached);
     const disk = this.disks.get(key(zone, attached.diskName));
     if (disk) {
@@ -497,15 +569,33 @@ export class GceProject {
     if (!isObject(body)) throw badRequest('required', "Required field 'resource' not specified");
     const name = requireName(body.name, 'resource.name');
     if (this.disks.has(key(zone, name))) throw alreadyExists(this.diskPath(zone, name));
+    const image = body.sourceImage ?? sourceImageParam;
+    const snapshot = body.sourceSnapshot === undefined ? null : this.snapshots.source(body.sourceSnapshot);
+    if (snapshot && image !== undefined && image !== null) {
+      throw badRequest('invalid', 'Only one of sourceImage, sourceSnapshot or sourceDisk may be specified.');
+    }
+    // A disk from a snapshot is the snapshot's size unless asked bigger, never smaller.
+    const sizeGb =
+      snapshot && (body.sizeGb === undefined || body.sizeGb === null) ? snapshot.diskSizeGb : body.sizeGb;
     const disk = this.newDisk(
       zone,
       name,
-      body.sizeGb,
+      sizeGb,
       body.type,
-      body.sourceImage ?? sourceImageParam,
+      image,
       body.labels,
       typeof body.description === 'string' ? body.description : '',
     );
+    if (snapshot) {
+      if (disk.sizeGb < snapshot.diskSizeGb) {
+        throw invalidField(
+          'resource.sizeGb',
+          `'${disk.sizeGb}'. Requested disk size cannot be smaller than the snapshot size (${snapshot.diskSizeGb} GB).`,
+        );
+      }
+      disk.sourceSnapshot = links.snapshot(this.id, snapshot.name);
+      disk.sourceSnapshotId = snapshot.id;
+    }
     this.disks.set(key(zone, name), disk);
     this.diskReady(disk);
     this.changed();
@@ -523,6 +613,101 @@ export class GceProject {
       }
     });
     return this.operation(zone, 'delete', links.disk(this.id, zone, name), disk.id, user);
+  }
+
+  createSnapshot(zone: string, diskName: string, body: unknown, user: string): SimOperation {
+    const disk = this.getDisk(zone, diskName);
+    this.snapshots.take(disk, this.diskPath(zone, diskName), body);
+    return this.operation(zone, 'createSnapshot', links.disk(this.id, zone, diskName), disk.id, user);
+  }
+
+  deleteSnapshot(name: string, user: string): SimOperation {
+    const snapshot = this.snapshots.remove(name);
+    return this.globalOp('delete', links.snapshot(this.id, name), snapshot.id, user);
+  }
+
+  // ---- networks ---------------------------------------------------------------------------
+
+  /** nic0's network and subnetwork: named ones must exist; the network's own subnet of the region otherwise. */
+  private placeNic(zone: string, networkRef: unknown, subnetRef: unknown) {
+    const region = regionOf(zone);
+    const subnetName = lastSegment(subnetRef);
+    if (subnetName) {
+      const subnet = this.net.subnetworks.get(`${region}/${subnetName}`);
+      if (!subnet) {
+        throw invalidField(
+          'resource.networkInterfaces[0].subnetwork',
+          `'${resourcePath(subnetRef)}'. The referenced subnetwork resource cannot be found.`,
+        );
+      }
+      return { network: subnet.network, subnetwork: subnet.name };
+    }
+    const network = lastSegment(networkRef) ?? 'default';
+    if (!this.net.networks.has(network)) {
+      throw invalidField(
+        'resource.networkInterfaces[0].network',
+        `'${resourcePath(networkRef) ?? network}'. The referenced network resource cannot be found.`,
+      );
+    }
+    const subnet = this.net.subnetworkFor(network, region);
+    if (!subnet) {
+      throw invalidField(
+        'resource.networkInterfaces[0].subnetwork',
+        `''. The network '${network}' has no subnetwork in region '${region}'; name one.`,
+      );
+    }
+    return { network, subnetwork: subnet.name };
+  }
+
+  private globalOp(type: string, targetLink: string, targetId: string, user: string): SimOperation {
+    return this.operation('', type, targetLink, targetId, user, { scope: 'global' });
+  }
+
+  insertNetwork(body: unknown, user: string): SimOperation {
+    const n = this.net.insertNetwork(body);
+    return this.globalOp('insert', links.network(this.id, n.name), n.id, user);
+  }
+
+  deleteNetwork(name: string, user: string): SimOperation {
+    this.settle();
+    const n = this.net.deleteNetwork(name, (network) => {
+      const inst = [...this.instances.values()].find((i) => i.network === network);
+      return inst ? this.instancePath(inst.zone, inst.name) : null;
+    });
+    return this.globalOp('delete', links.network(this.id, n.name), n.id, user);
+  }
+
+  insertSubnetwork(region: string, body: unknown, user: string): SimOperation {
+    const s = this.net.insertSubnetwork(region, body);
+    return this.operation(region, 'insert', links.subnetwork(this.id, region, s.name), s.id, user, {
+      scope: 'regions',
+    });
+  }
+
+  deleteSubnetwork(region: string, name: string, user: string): SimOperation {
+    this.settle();
+    const s = this.net.deleteSubnetwork(region, name, (r, n) => {
+      const inst = [...this.instances.values()].find((i) => regionOf(i.zone) === r && i.subnetwork === n);
+      return inst ? this.instancePath(inst.zone, inst.name) : null;
+    });
+    return this.operation(region, 'delete', links.subnetwork(this.id, region, s.name), s.id, user, {
+      scope: 'regions',
+    });
+  }
+
+  insertFirewall(body: unknown, user: string): SimOperation {
+    const f = this.net.insertFirewall(body);
+    return this.globalOp('insert', links.firewall(this.id, f.name), f.id, user);
+  }
+
+  patchFirewall(name: string, body: unknown, user: string): SimOperation {
+    const f = this.net.patchFirewall(name, body);
+    return this.globalOp('patch', links.firewall(this.id, f.name), f.id, user);
+  }
+
+  deleteFirewall(name: string, user: string): SimOperation {
+    const f = this.net.deleteFirewall(name);
+    return this.globalOp('delete', links.firewall(this.id, f.name), f.id, user);
   }
 
   // ---- outside control (tests, benchmarks) ------------------------------------------------
@@ -567,6 +752,19 @@ export class GceProject {
     this.changed();
     return true;
   }
+}
+
+/** The name of a machine type the zone offers, from its full or partial URL. */
+function machineTypeIn(zone: string, ref: unknown): string {
+  const typeRef = resourcePath(ref);
+  const typeName = lastSegment(typeRef);
+  if (!typeName || !findMachineType(typeName)) {
+    throw invalidField(
+      'resource.machineType',
+      `'${typeRef ?? ''}'. Machine type with name '${typeName ?? ''}' does not exist in zone '${zone}'.`,
+    );
+  }
+  return typeName;
 }
 
 function inUse(project: GceProject, disk: SimDisk): GceApiError {

@@ -39,8 +39,8 @@ export function instanceJson(project: string, inst: SimInstance, disks: Map<stri
     networkInterfaces: [
       {
         kind: 'compute#networkInterface',
-        network: links.network(project, 'default'),
-        subnetwork: links.subnetwork(project, region, 'default'),
+        network: links.network(project, inst.network),
+        subnetwork: links.subnetwork(project, region, inst.subnetwork),
         networkIP: inst.networkIP,
         name: 'nic0',
         accessConfigs,
@@ -100,6 +100,7 @@ export function diskJson(project: string, d: SimDisk) {
     status: d.status,
     selfLink: links.disk(project, d.zone, d.name),
     ...(d.sourceImage ? { sourceImage: d.sourceImage, sourceImageId: d.sourceImageId } : {}),
+    ...(d.sourceSnapshot ? { sourceSnapshot: d.sourceSnapshot, sourceSnapshotId: d.sourceSnapshotId } : {}),
     type: links.diskType(project, d.zone, d.type),
     ...(Object.keys(d.labels).length > 0 ? { labels: d.labels } : {}),
     labelFingerprint: labelFingerprint(d.labels),
@@ -117,7 +118,11 @@ export function operationJson(project: string, op: SimOperation) {
     kind: 'compute#operation',
     id: op.id,
     name: op.name,
-    zone: links.zone(project, op.zone),
+    ...(op.scope === 'zones'
+      ? { zone: links.zone(project, op.zone) }
+      : op.scope === 'regions'
+        ? { region: links.region(project, op.zone) }
+        : {}),
     operationType: op.operationType,
     targetLink: op.targetLink,
     targetId: op.targetId,
@@ -127,7 +132,12 @@ export function operationJson(project: string, op: SimOperation) {
     insertTime: op.insertTime,
     startTime: op.startTime,
     ...(op.endTime ? { endTime: op.endTime } : {}),
-    selfLink: links.operation(project, op.zone, op.name),
+    selfLink:
+      op.scope === 'zones'
+        ? links.operation(project, op.zone, op.name)
+        : op.scope === 'regions'
+          ? links.regionOperation(project, op.zone, op.name)
+          : links.globalOperation(project, op.name),
     ...(done && op.error
       ? {
           error: { errors: [{ code: op.error.code, message: op.error.message }] },

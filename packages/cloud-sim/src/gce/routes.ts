@@ -1,29 +1,10 @@
 import { type ImageInfo, MACHINE_TYPES, PUBLIC_IMAGES, ZONES } from './catalog';
-import { GceApiError, notFound } from './errors';
+import { GceApiError, invalidField, notFound } from './errors';
 import { links } from './links';
+import { NETWORK_ROUTES, waitForOperation } from './network-routes';
 import { page, scoped } from './paging';
-import type { GceProject } from './project';
 import { diskJson, imageJson, instanceJson, machineTypeJson, operationJson, zoneJson } from './render';
-
-export interface GceRouteContext {
-  project: GceProject;
-  url: URL;
-  body: unknown;
-  /** Email of the calling service account (operations record it). */
-  user: string;
-  /** Longest a `wait` call blocks. */
-  waitCapMs: number;
-}
-
-export interface GceRoute {
-  method: string;
-  pattern: RegExp;
-  /** The IAM permission Compute Engine would check, named in 403 answers. */
-  permission: string;
-  handle: (ctx: GceRouteContext, params: string[]) => unknown | Promise<unknown>;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import type { GceRoute } from './route-types';
 
 function aggregated(
   kind: string,
@@ -89,6 +70,27 @@ const instanceRoutes: GceRoute[] = [
       instanceJson(project.id, project.getInstance(zone!, name!), project.disks),
   },
   {
+    method: 'GET',
+    pattern: /^zones\/([^/]+)\/instances\/([^/]+)\/serialPort$/,
+    permission: 'compute.instances.getSerialPortOutput',
+    handle: ({ project, url }, [zone, name]) => {
+      const int = (param: string, fallback: number) => {
+        const raw = url.searchParams.get(param);
+        if (raw === null) return fallback;
+        if (!/^-?\d{1,15}$/.test(raw)) throw invalidField(param, `'${raw}' is not an integer.`);
+        return Number(raw);
+      };
+      const out = project.serialPortOutput(zone!, name!, int('port', 1), int('start', 0));
+      return {
+        kind: 'compute#serialPortOutput',
+        contents: out.contents,
+        start: String(out.start),
+        next: String(out.next),
+        selfLink: `${links.instance(project.id, zone!, name!)}/serialPort`,
+      };
+    },
+  },
+  {
     method: 'DELETE',
     pattern: /^zones\/([^/]+)\/instances\/([^/]+)$/,
     permission: 'compute.instances.delete',
@@ -98,7 +100,7 @@ const instanceRoutes: GceRoute[] = [
   {
     method: 'POST',
     pattern:
-      /^zones\/([^/]+)\/instances\/([^/]+)\/(start|stop|reset|setLabels|setName|attachDisk|detachDisk)$/,
+      /^zones\/([^/]+)\/instances\/([^/]+)\/(start|stop|reset|setLabels|setName|setMachineType|attachDisk|detachDisk)$/,
     permission: 'compute.instances.update',
     handle: ({ project, body, user, url }, [zone, name, verb]) => {
       const z = zone!;
@@ -109,6 +111,7 @@ const instanceRoutes: GceRoute[] = [
         reset: () => project.reset(z, n, user),
         setLabels: () => project.setLabels(z, n, body, user),
         setName: () => project.setName(z, n, body, user),
+        setMachineType: () => project.setMachineType(z, n, body, user),
         attachDisk: () => project.attachDisk(z, n, body, user),
         detachDisk: () => project.detachDisk(z, n, url.searchParams.get('deviceName'), user),
       }[verb as 'start']();
@@ -172,11 +175,48 @@ const diskRoutes: GceRoute[] = [
     handle: ({ project }, [zone, name]) => diskJson(project.id, project.getDisk(zone!, name!)),
   },
   {
+    method: 'POST',
+    pattern: /^zones\/([^/]+)\/disks\/([^/]+)\/createSnapshot$/,
+    permission: 'compute.disks.createSnapshot',
+    handle: ({ project, body, user }, [zone, name]) =>
+      operationJson(project.id, project.createSnapshot(zone!, name!, body, user)),
+  },
+  {
     method: 'DELETE',
     pattern: /^zones\/([^/]+)\/disks\/([^/]+)$/,
     permission: 'compute.disks.delete',
     handle: ({ project, user }, [zone, name]) =>
       operationJson(project.id, project.deleteDisk(zone!, name!, user)),
+  },
+];
+
+const snapshotRoutes: GceRoute[] = [
+  {
+    method: 'GET',
+    pattern: /^global\/snapshots$/,
+    permission: 'compute.snapshots.list',
+    handle: ({ project, url }) => {
+      const { slice, nextPageToken } = page(project.snapshots.list(url.searchParams.get('filter')), url);
+      return {
+        kind: 'compute#snapshotList',
+        id: `projects/${project.id}/global/snapshots`,
+        items: slice.map((s) => project.snapshots.json(s)),
+        ...(nextPageToken ? { nextPageToken } : {}),
+        selfLink: `${links.project(project.id)}/global/snapshots`,
+      };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^global\/snapshots\/([^/]+)$/,
+    permission: 'compute.snapshots.get',
+    handle: ({ project }, [name]) => project.snapshots.json(project.snapshots.get(name!)),
+  },
+  {
+    method: 'DELETE',
+    pattern: /^global\/snapshots\/([^/]+)$/,
+    permission: 'compute.snapshots.delete',
+    handle: ({ project, user }, [name]) => operationJson(project.id, project.deleteSnapshot(name!, user)),
   },
 ];
 
@@ -240,17 +280,8 @@ const catalogRoutes: GceRoute[] = [
     method: 'POST',
     pattern: /^zones\/([^/]+)\/operations\/([^/]+)\/wait$/,
     permission: 'compute.zoneOperations.get',
-    handle: async ({ project, waitCapMs }, [zone, name]) => {
-      // Blocks until DONE or the cap, then answers with the operation as it stands.
-      const deadline = Date.now() + waitCapMs;
-      let op = project.getOperation(zone!, name!);
-      while (op.status !== 'DONE' && Date.now() < deadline) {
-        // Timers may fire a millisecond early; poll again rather than answer too soon.
-        await sleep(Math.max(1, Math.min(op.doneAt - Date.now(), deadline - Date.now())));
-        op = project.getOperation(zone!, name!);
-      }
-      return operationJson(project.id, op);
-    },
+    handle: ({ project, waitCapMs }, [zone, name]) =>
+      waitForOperation(project, 'zones', zone!, name!, waitCapMs),
   },
   {
     method: 'GET',
@@ -280,7 +311,13 @@ const catalogRoutes: GceRoute[] = [
   },
 ];
 
-export const PROJECT_ROUTES: GceRoute[] = [...instanceRoutes, ...diskRoutes, ...catalogRoutes];
+export const PROJECT_ROUTES: GceRoute[] = [
+  ...instanceRoutes,
+  ...diskRoutes,
+  ...snapshotRoutes,
+  ...catalogRoutes,
+  ...NETWORK_ROUTES,
+];
 
 export function imageList(projectId: string, images: readonly ImageInfo[], url: URL) {
   const { slice, nextPageToken } = page(images, url);

@@ -1,4 +1,5 @@
 import { machineAddress } from '../common/addresses';
+import { bootLog } from '../common/boot-log';
 import { MACHINE_TYPES, PUBLIC_IMAGES } from './catalog';
 import type { IdSource } from './ids';
 import { links } from './links';
@@ -55,6 +56,8 @@ export function seededInstance(i: number, zone: string, prefix: string, ids: IdS
     labels: LABEL_SETS[i % 3]!,
     metadata: NO_METADATA,
     networkTags: TAG_SETS[i % 2]!,
+    network: 'default',
+    subnetwork: 'default',
     disks: [
       { diskName: name, deviceName: 'persistent-disk-0', boot: true, autoDelete: true, mode: 'READ_WRITE' },
     ],
@@ -65,6 +68,9 @@ export function seededInstance(i: number, zone: string, prefix: string, ids: IdS
     lastStartTimestamp: created,
     lastStopTimestamp: stopped ? created : undefined,
     generation: 0,
+    serial: stopped
+      ? { boots: 0, text: '', dropped: 0 }
+      : { boots: 1, text: bootLog(name, 1, Date.parse(created)), dropped: 0 },
   };
   return { instance, disk };
 }

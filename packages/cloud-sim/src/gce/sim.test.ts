@@ -312,6 +312,151 @@ describe('Compute Engine emulator', () => {
     expect((await call('GET', `${P}/zones/${zone}/disks/data`)).status).toBe(404);
   });
 
+  it('takes, lists, reads and deletes disk snapshots through zonal and global operations', async () => {
+    const vm = [...sim.project('proj-a').instances.values()].find((i) => i.name === 'vm-000003')!;
+    const disk = `${P}/zones/${vm.zone}/disks/${vm.disks[0]!.diskName}`;
+    const labels = { 'overcast-machine': vm.id };
+    const op = (await call('POST', `${disk}/createSnapshot`, { name: 'snap-a', description: 'a', labels }))
+      .json;
+    expect(op).toMatchObject({
+      kind: 'compute#operation',
+      operationType: 'createSnapshot',
+      zone: expect.any(String),
+    });
+    expect((await waitDone(vm.zone, op)).status).toBe('DONE');
+    const again = await call('POST', `${disk}/createSnapshot`, { name: 'snap-a' });
+    expect(again.status).toBe(409);
+    expect(again.json.error.message).toBe(
+      "The resource 'projects/proj-a/global/snapshots/snap-a' already exists",
+    );
+    await waitDone(vm.zone, (await call('POST', `${disk}/createSnapshot`, { name: 'snap-b' })).json);
+
+    const all = (await call('GET', `${P}/global/snapshots?maxResults=1`)).json;
+    expect(all).toMatchObject({ kind: 'compute#snapshotList', items: [{ name: 'snap-a' }] });
+    expect(all.nextPageToken).toBeTruthy();
+    const filter = encodeURIComponent(`labels.overcast-machine="${vm.id}"`);
+    const mine = (await call('GET', `${P}/global/snapshots?filter=${filter}`)).json;
+    expect(mine.items.map((x: { name: string }) => x.name)).toEqual(['snap-a']);
+    expect((await call('GET', `${P}/global/snapshots?filter=name%20~%20x`)).status).toBe(400);
+    expect((await call('GET', `${P}/global/snapshots/snap-a`)).json).toMatchObject({
+      status: 'READY',
+      labels,
+      diskSizeGb: String(sim.project('proj-a').getDisk(vm.zone, vm.disks[0]!.diskName).sizeGb),
+      sourceDisk: expect.stringContaining(`/zones/${vm.zone}/disks/`),
+    });
+
+    const deleted = (await call('DELETE', `${P}/global/snapshots/snap-a`)).json;
+    expect(deleted.selfLink).toContain('/global/operations/');
+    expect((await call('POST', `${P}/global/operations/${deleted.name}/wait`)).json.status).toBe('DONE');
+    const gone = await call('GET', `${P}/global/snapshots/snap-a`);
+    expect(gone.status).toBe(404);
+    expect(gone.json.error.errors[0].reason).toBe('notFound');
+    expect(
+      (await call('POST', `${P}/zones/${vm.zone}/disks/nope/createSnapshot`, { name: 'x' })).status,
+    ).toBe(404);
+    expect((await call('POST', `${disk}/createSnapshot`, { name: 'Bad Name' })).status).toBe(400);
+  });
+
+  it('makes a disk from a READY snapshot, and swaps the boot disk only of a TERMINATED instance', async () => {
+    const project = sim.project('proj-a');
+    const vm = [...project.instances.values()].find((i) => i.name === 'vm-000005')!;
+    project.mutateInstance(vm.zone, vm.name, { status: 'RUNNING' });
+    const [boot] = vm.disks;
+    const at = `${P}/zones/${vm.zone}/instances/${vm.name}`;
+    const taken = (
+      await call('POST', `${P}/zones/${vm.zone}/disks/${boot!.diskName}/createSnapshot`, {
+        name: 'snap-boot',
+      })
+    ).json;
+    const fromSnapshot = (name: string, extra: Record<string, unknown> = {}) =>
+      call('POST', `${P}/zones/${vm.zone}/disks`, {
+        name,
+        sourceSnapshot: 'global/snapshots/snap-boot',
+        ...extra,
+      });
+    const creating = await fromSnapshot('early');
+    expect(creating.status).toBe(400);
+    expect(creating.json.error.errors[0]).toMatchObject({
+      reason: 'resourceNotReady',
+      message: "The resource 'projects/proj-a/global/snapshots/snap-boot' is not ready",
+    });
+    await waitDone(vm.zone, taken);
+    await new Promise((r) => setTimeout(r, 15));
+
+    const size = project.snapshots.get('snap-boot').diskSizeGb;
+    const refusals = [
+      [{ sourceSnapshot: 'global/snapshots/nope' }, 404, 'notFound'],
+      [{ sourceSnapshot: 'projects/proj-b/global/snapshots/snap-boot' }, 404, 'notFound'],
+      [{ sizeGb: String(size - 1) }, 400, 'invalid'],
+      [{ sourceImage: 'projects/debian-cloud/global/images/family/debian-12' }, 400, 'invalid'],
+    ] as const;
+    for (const [extra, status, reason] of refusals) {
+      const refused = await fromSnapshot('refused', extra);
+      expect(refused.status).toBe(status);
+      expect(refused.json.error.errors[0].reason).toBe(reason);
+    }
+    expect(project.disks.has(`${vm.zone}/refused`)).toBe(false);
+    await waitDone(
+      vm.zone,
+      (
+        await fromSnapshot('restored', {
+          sourceSnapshot: `https://www.googleapis.com/compute/v1/projects/proj-a/global/snapshots/snap-boot`,
+        })
+      ).json,
+    );
+    expect((await call('GET', `${P}/zones/${vm.zone}/disks/restored`)).json).toMatchObject({
+      sizeGb: String(size),
+      sourceSnapshot: 'https://www.googleapis.com/compute/v1/projects/proj-a/global/snapshots/snap-boot',
+      sourceSnapshotId: project.snapshots.get('snap-boot').id,
+    });
+
+    const running = await call('POST', `${at}/detachDisk?deviceName=${boot!.deviceName}`);
+    expect(running.status).toBe(400);
+    expect(running.json.error.errors[0]).toMatchObject({
+      reason: 'resourceNotReady',
+      message: `The resource 'projects/proj-a/zones/${vm.zone}/instances/${vm.name}' is not ready: Cannot have a boot disk detached while the instance is RUNNING; stop it first.`,
+    });
+    project.mutateInstance(vm.zone, vm.name, { status: 'TERMINATED' });
+    await waitDone(vm.zone, (await call('POST', `${at}/detachDisk?deviceName=${boot!.deviceName}`)).json);
+    const source = `projects/proj-a/zones/${vm.zone}/disks/restored`;
+    await waitDone(
+      vm.zone,
+      (await call('POST', `${at}/attachDisk`, { source, deviceName: boot!.deviceName, boot: true })).json,
+    );
+    const disks = (await call('GET', at)).json.disks;
+    expect(disks[0]).toMatchObject({
+      boot: true,
+      deviceName: boot!.deviceName,
+      source: expect.stringMatching(/\/disks\/restored$/),
+    });
+    const second = await call('POST', `${at}/attachDisk`, {
+      source: `projects/proj-a/zones/${vm.zone}/disks/${boot!.diskName}`,
+      deviceName: 'other',
+      boot: true,
+    });
+    expect(second.status).toBe(400);
+    expect(second.json.error.message).toContain('already has a boot disk');
+  });
+
+  it('changes the machine type only of a TERMINATED instance', async () => {
+    const vm = [...sim.project('proj-a').instances.values()].find((i) => i.name === 'vm-000004')!;
+    const at = `${P}/zones/${vm.zone}/instances/${vm.name}`;
+    const machineType = `zones/${vm.zone}/machineTypes/n2-standard-4`;
+    const running = await call('POST', `${at}/setMachineType`, { machineType });
+    expect(running.status).toBe(400);
+    expect(running.json.error.errors[0]).toMatchObject({
+      reason: 'resourceNotReady',
+      message: `The resource 'projects/proj-a/zones/${vm.zone}/instances/${vm.name}' is not ready`,
+    });
+    await waitDone(vm.zone, (await call('POST', `${at}/stop`)).json);
+    await new Promise((r) => setTimeout(r, 30));
+    const unknown = await call('POST', `${at}/setMachineType`, { machineType: 'zones/x/machineTypes/nope' });
+    expect(unknown.status).toBe(400);
+    const done = await waitDone(vm.zone, (await call('POST', `${at}/setMachineType`, { machineType })).json);
+    expect(done).toMatchObject({ status: 'DONE', operationType: 'setMachineType' });
+    expect((await call('GET', at)).json.machineType).toMatch(/\/machineTypes\/n2-standard-4$/);
+  });
+
   it('serves 429/500/503 bursts in Compute Engine format', async () => {
     sim.knobs.burst({ status: 429, count: 1, retryAfterSeconds: 2 });
     const limited = await call('GET', `${P}/zones`);
@@ -363,5 +508,99 @@ describe('Compute Engine emulator', () => {
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
+  });
+
+  describe('networks, subnetworks and firewall rules', () => {
+    it('answers in the recorded shapes, with global and regional operations', async () => {
+      const net = (await call('GET', `${P}/global/networks/default`)).json;
+      expect(missingStructure(fixture('global_networks_custom_network.json'), net)).toEqual([]);
+      const subnet = (await call('GET', `${P}/regions/us-central1/subnetworks/default`)).json;
+      expect(missingStructure(fixture('regions_us-central1_subnetworks_subnet_1.json'), subnet)).toEqual([]);
+      const rule = (await call('GET', `${P}/global/firewalls/default-allow-ssh`)).json;
+      const recorded = fixture('global_firewalls_lcfirewall.json');
+      expect(
+        missingStructure({ ...recorded, sourceServiceAccounts: undefined, targetTags: undefined }, rule),
+      ).toEqual([]);
+
+      const op = (
+        await call('POST', `${P}/global/firewalls`, {
+          name: 'allow-web',
+          allowed: [{ IPProtocol: 'tcp', ports: ['80', '443'] }],
+          sourceRanges: ['0.0.0.0/0'],
+          targetTags: ['web'],
+        })
+      ).json;
+      const done = (await call('POST', `${P}/global/operations/${op.name}/wait`)).json;
+      expect(missingStructure(fixture('operations_operation_global_firewalls_post.json'), done)).toEqual([]);
+      expect(done).toMatchObject({ status: 'DONE', operationType: 'insert' });
+      expect(done.zone).toBeUndefined();
+
+      const sub = (
+        await call('POST', `${P}/regions/us-central1/subnetworks`, {
+          name: 'extra',
+          network: 'global/networks/default',
+          ipCidrRange: '10.200.0.0/24',
+        })
+      ).json;
+      const subDone = (await call('GET', `${P}/regions/us-central1/operations/${sub.name}`)).json;
+      expect(subDone.region).toMatch(/\/regions\/us-central1$/);
+      expect((await call('GET', `${P}/global/operations/${sub.name}`)).status).toBe(404);
+    });
+
+    it('refuses what Compute Engine refuses, in its error format', async () => {
+      const cases: Array<[string, string, unknown, number, RegExp]> = [
+        ['POST', 'global/networks', { name: 'legacy' }, 400, /autoCreateSubnetworks/],
+        ['POST', 'global/networks', { name: 'default', autoCreateSubnetworks: true }, 409, /already exists/],
+        [
+          'POST',
+          'global/firewalls',
+          { name: 'x', allowed: [{ IPProtocol: 'icmp', ports: ['22'] }], sourceRanges: ['0.0.0.0/0'] },
+          400,
+          /Ports may only be specified/,
+        ],
+        ['POST', 'global/firewalls', { name: 'x', allowed: [{ IPProtocol: 'tcp' }] }, 400, /sourceRanges/],
+        [
+          'POST',
+          'global/firewalls',
+          { name: 'x', allowed: [{ IPProtocol: 'tcp', ports: ['99999'] }], sourceRanges: ['0.0.0.0/0'] },
+          400,
+          /Invalid port specification/,
+        ],
+        [
+          'POST',
+          'global/firewalls',
+          {
+            name: 'x',
+            network: 'global/networks/nope',
+            allowed: [{ IPProtocol: 'tcp' }],
+            sourceRanges: ['10.0.0.0/8'],
+          },
+          400,
+          /network resource cannot be found/,
+        ],
+        [
+          'POST',
+          'regions/us-central1/subnetworks',
+          { name: 'x', network: 'global/networks/default', ipCidrRange: '10.128.4.0/24' },
+          400,
+          /conflicts with existing subnetwork 'default'/,
+        ],
+        [
+          'POST',
+          'regions/us-central1/subnetworks',
+          { name: 'x', network: 'global/networks/default', ipCidrRange: '10.1.2.3/24' },
+          400,
+          /host bits/,
+        ],
+        ['DELETE', 'global/networks/default', undefined, 400, /already being used by/],
+        ['DELETE', 'regions/us-central1/subnetworks/default', undefined, 400, /auto subnetwork/],
+      ];
+      for (const [method, path, body, status, words] of cases) {
+        const res = await call(method, `${P}/${path}`, body);
+        expect(res.status, `${method} ${path}`).toBe(status);
+        expect(res.json.error.message, `${method} ${path}`).toMatch(words);
+        expect(res.json.error.errors[0].reason).toEqual(expect.any(String));
+      }
+    });
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '../common/server';
 import { TokenIssuer } from './auth';
 import { PUBLIC_IMAGE_PROJECTS, ZONES } from './catalog';
+import { cloudDnsRoute } from './dns-routes';
 import { forbidden, GceApiError, unauthenticated } from './errors';
 import { IdSource } from './ids';
 import { GceProject } from './project';
@@ -30,6 +31,8 @@ export interface GceSimProjectOptions {
   namePrefix?: string;
   /** Zones the project has; default all of the catalog's. */
   zones?: string[];
+  /** Cloud DNS managed zones to seed (name -> DNS name), each with NS, SOA, an apex A and a www CNAME. Default: example-net -> example.net. */
+  dnsZones?: Record<string, string>;
 }
 
 export interface GceSimOptions {
@@ -125,6 +128,16 @@ export async function startGceSim(options: GceSimOptions): Promise<GceSim> {
   for (const p of options.projects) {
     const project = new GceProject(p.id, p.zones ?? ZONES.map((z) => z.name), timing, ids);
     if (p.instances) project.seed(p.instances, p.namePrefix);
+    for (const [name, dnsName] of Object.entries(p.dnsZones ?? { 'example-net': 'example.net' })) {
+      const zone = project.dns.createZone(name, dnsName);
+      project.dns.put(zone, { name: zone.dnsName, type: 'A', ttl: 300, rrdatas: ['203.0.113.30'] });
+      project.dns.put(zone, {
+        name: `www.${zone.dnsName}`,
+        type: 'CNAME',
+        ttl: 300,
+        rrdatas: [zone.dnsName],
+      });
+    }
     projects.set(p.id, project);
   }
   const requestLog: GceRequestRecord[] = [];
@@ -140,6 +153,26 @@ export async function startGceSim(options: GceSimOptions): Promise<GceSim> {
           return json(405, { error: 'invalid_request', error_description: 'POST only' });
         const answer = auth.exchange(req.body.toString('utf8'));
         return json(answer.status, answer.body);
+      }
+      const dns = /^\/dns\/v1\/projects\/([^/]+)\/(.+)$/.exec(path);
+      if (dns) {
+        if (!caller)
+          return apiError(unauthenticated(), {
+            'www-authenticate': 'Bearer realm="https://accounts.google.com/"',
+          });
+        const project = projects.get(dns[1]!);
+        if (!project || !caller.projects.has(dns[1]!))
+          throw forbidden('dns.managedZones.list', `projects/${dns[1]}`);
+        let body: unknown;
+        if (req.body.length > 0) {
+          try {
+            body = JSON.parse(req.body.toString('utf8'));
+          } catch {
+            throw new GceApiError(400, 'parseError', 'Invalid JSON payload received.', 'INVALID_ARGUMENT');
+          }
+        }
+        const answer = cloudDnsRoute(project.dns, req.method, dns[2]!, req.url, body);
+        return answer === undefined ? { status: 204 } : json(200, answer);
       }
       const m = /^\/compute\/v1\/projects\/([^/]+)\/(.+)$/.exec(path);
       if (!m)

@@ -14,6 +14,7 @@ import {
   LOCATIONS,
   SERVER_TYPES,
 } from './catalog';
+import { HzNetworking } from './networks';
 
 export type HzServerStatus = 'initializing' | 'starting' | 'running' | 'stopping' | 'off';
 
@@ -54,7 +55,7 @@ export interface SimHzAction {
   status: 'running' | 'success' | 'error';
   started: string;
   finished: string | null;
-  resources: Array<{ id: number; type: 'server' | 'volume' }>;
+  resources: Array<{ id: number; type: 'server' | 'volume' | 'network' | 'firewall' }>;
 }
 
 export interface SimHzSshKey {
@@ -100,6 +101,13 @@ export class HzProject {
   private readonly timeline = new Timeline();
   /** Servers with an action under way: Hetzner refuses another one until it ends. */
   private readonly busy = new Set<number>();
+  /** Private networks and firewalls; they change at once, so their actions end at once. */
+  readonly net = new HzNetworking<SimHzAction>({
+    nextId: () => this.ids.next(),
+    serverLabels: (id) => this.servers.get(id)?.labels,
+    serverIds: () => [...this.servers.keys()],
+    action: (command, resources) => this.action(command, resources, 0),
+  });
 
   constructor(
     private readonly ids: HzIds,
@@ -110,9 +118,17 @@ export class HzProject {
     this.timeline.settle();
   }
 
-  /** Seeds `count` deterministic servers named `<prefix>-000000`...; every tenth is off. */
+  /**
+   * Seeds `count` deterministic servers named `<prefix>-000000`...; every tenth is off. They share
+   * one private network, `<prefix>-net`, as a project's servers often do.
+   */
   seed(count: number, prefix: string): void {
     const epoch = Date.UTC(2024, 0, 1);
+    const network = this.net.createNetwork({
+      name: `${prefix}-net`,
+      ip_range: '10.0.0.0/16',
+      subnets: [{ type: 'cloud', ip_range: '10.0.0.0/24', network_zone: 'eu-central' }],
+    });
     for (let i = 0; i < count; i++) {
       const id = this.ids.next();
       const type = SERVER_TYPES[i % 4]!;
@@ -132,6 +148,7 @@ export class HzProject {
         userData: null,
         ignoresShutdown: false,
       });
+      this.net.attach(id, network.id, machineAddress('hetzner', 'private', id));
     }
   }
 
@@ -264,6 +281,7 @@ export class HzProject {
       if (volume) volume.server = null;
     }
     this.servers.delete(id);
+    this.net.forget(id);
     this.busy.delete(id);
     return this.action('delete_server', [{ id, type: 'server' }], 0);
   }

@@ -6,6 +6,7 @@ import {
   timingOf,
 } from '../common/token-api';
 import { HzIds, HzProject } from './account';
+import { NETWORK_ROUTES } from './network-routes';
 import { ROUTES } from './routes';
 
 export type { HzServerStatus, SimHzServer, SimHzVolume } from './account';
@@ -15,6 +16,7 @@ export {
   LOCATIONS as HETZNER_LOCATIONS,
   SERVER_TYPES as HETZNER_SERVER_TYPES,
 } from './catalog';
+export type { SimHzFirewall, SimHzNetwork, SimHzRule } from './networks';
 
 export interface HetznerSimOptions extends TokenSimOptions {
   /** One project per API token, seeded with `servers` servers named `<prefix>-000000`... */
@@ -41,7 +43,7 @@ export async function startHetznerSim(options: HetznerSimOptions): Promise<Hetzn
   }
   const limit = options.rateLimit ?? { limit: 3600, windowMs: 3_600_000 };
   const sim = await startTokenApi({
-    routes: ROUTES,
+    routes: [...ROUTES, ...NETWORK_ROUTES],
     accounts: projects,
     errorBody: (err) => ({ error: { code: err.code, message: err.message, details: {} } }),
     unauthorized: error(401, 'unauthorized', 'unable to authenticate'),

@@ -3,13 +3,18 @@ import type { HzProject, SimHzAction, SimHzServer, SimHzSshKey, SimHzVolume } fr
 import { IMAGES, LOCATIONS, SERVER_TYPES } from './catalog';
 
 const notFound = () => new ApiError(404, 'not_found', 'not found');
-const id = (raw: string | undefined) =>
+export const id = (raw: string | undefined) =>
   wholeNumber(raw, () => {
     throw notFound();
   });
 
 /** Hetzner's paging: `page` and `per_page` (max 50, default 25), described in `meta.pagination`. */
-function page<T>(ctx: RouteContext<HzProject>, key: string, items: readonly T[], render: (t: T) => unknown) {
+export function page<T>(
+  ctx: RouteContext<HzProject>,
+  key: string,
+  items: readonly T[],
+  render: (t: T) => unknown,
+) {
   const q = ctx.url.searchParams;
   const perPage = Math.min(
     50,
@@ -38,7 +43,8 @@ function page<T>(ctx: RouteContext<HzProject>, key: string, items: readonly T[],
   });
 }
 
-export function serverJson(s: SimHzServer) {
+/** A server as its project shows it: its networks and firewalls are the project's. */
+export const serverJson = (project: HzProject) => (s: SimHzServer) => {
   return {
     id: s.id,
     name: s.name,
@@ -53,9 +59,11 @@ export function serverJson(s: SimHzServer) {
       },
       ipv6: null,
       floating_ips: [],
-      firewalls: [],
+      firewalls: project.net.firewallsOf(s.id).map((f) => ({ id: f, status: 'applied' })),
     },
-    private_net: [{ network: 1, ip: s.privateIp, alias_ips: [], mac_address: '86:00:00:2a:7d:e0' }],
+    private_net: project.net
+      .networksOf(s.id)
+      .map((n) => ({ ...n, alias_ips: [], mac_address: '86:00:00:2a:7d:e0' })),
     server_type: s.type,
     datacenter: {
       id: s.location.id,
@@ -75,7 +83,7 @@ export function serverJson(s: SimHzServer) {
     primary_disk_size: s.type.disk,
     placement_group: null,
   };
-}
+};
 
 export function volumeJson(v: SimHzVolume) {
   return {
@@ -93,7 +101,7 @@ export function volumeJson(v: SimHzVolume) {
   };
 }
 
-const actionJson = (a: SimHzAction) => ({
+export const actionJson = (a: SimHzAction) => ({
   ...a,
   progress: a.status === 'running' ? 50 : 100,
   error: null,
@@ -112,7 +120,13 @@ export const ROUTES: Route<HzProject>[] = [
   [
     'GET',
     /^\/v1\/servers$/,
-    (ctx) => page(ctx, 'servers', ctx.account.listServers(ctx.url.searchParams.get('name')), serverJson),
+    (ctx) =>
+      page(
+        ctx,
+        'servers',
+        ctx.account.listServers(ctx.url.searchParams.get('name')),
+        serverJson(ctx.account),
+      ),
   ],
   [
     'POST',
@@ -121,7 +135,7 @@ export const ROUTES: Route<HzProject>[] = [
       const { server, action, rootPassword } = ctx.account.createServer(ctx.body);
       return ok(
         {
-          server: serverJson(server),
+          server: serverJson(ctx.account)(server),
           action: actionJson(action),
           next_actions: [],
           root_password: rootPassword,
@@ -130,11 +144,15 @@ export const ROUTES: Route<HzProject>[] = [
       );
     },
   ],
-  ['GET', /^\/v1\/servers\/([^/]+)$/, (ctx, [s]) => ok({ server: serverJson(ctx.account.server(id(s))) })],
+  [
+    'GET',
+    /^\/v1\/servers\/([^/]+)$/,
+    (ctx, [s]) => ok({ server: serverJson(ctx.account)(ctx.account.server(id(s))) }),
+  ],
   [
     'PUT',
     /^\/v1\/servers\/([^/]+)$/,
-    (ctx, [s]) => ok({ server: serverJson(ctx.account.updateServer(id(s), ctx.body)) }),
+    (ctx, [s]) => ok({ server: serverJson(ctx.account)(ctx.account.updateServer(id(s), ctx.body)) }),
   ],
   [
     'DELETE',

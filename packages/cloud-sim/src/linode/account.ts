@@ -3,6 +3,8 @@ import { Timeline } from '../common/timeline';
 import { ApiError, isObject, isoSeconds, type SimTiming } from '../common/token-api';
 import { parsePublicKey } from '../digitalocean/ssh-keys';
 import { IMAGES, type LinodeImage, type LinodeRegion, type LinodeType, REGIONS, TYPES } from './catalog';
+import { LinodeDomains } from './domains';
+import { fieldError, type LinodeIds } from './shared';
 
 export type LinodeStatus = 'provisioning' | 'booting' | 'running' | 'shutting_down' | 'offline' | 'rebooting';
 
@@ -32,15 +34,6 @@ export interface SimLinodeVolume {
   tags: string[];
 }
 
-/** Ids are unique across the emulator, as they are across Linode. */
-export class LinodeIds {
-  private n = 50_000_000;
-  next = () => ++this.n;
-}
-
-/** Linode's error: HTTP 400 naming the field, with its own reason. */
-export const fieldError = (field: string | null, reason: string) =>
-  Object.assign(new ApiError(400, 'invalid', reason), { field });
 const notFound = () => new ApiError(404, 'not_found', 'Not found');
 const busy = () => new ApiError(400, 'busy', 'Linode busy.');
 
@@ -74,12 +67,16 @@ export class LinodeAccount {
   /** Every power command the account was sent, in order, for tests. */
   readonly history: Array<{ linodeId: number; command: string }> = [];
   private readonly timeline = new Timeline();
+  /** Domains and their records (/v4/domains). */
+  readonly dns: LinodeDomains;
 
   constructor(
     readonly username: string,
     private readonly ids: LinodeIds,
     readonly timing: SimTiming,
-  ) {}
+  ) {
+    this.dns = new LinodeDomains(ids);
+  }
 
   /** Seeds `count` deterministic Linodes named `<prefix>-000000`...; every tenth is offline. */
   seed(count: number, prefix: string): void {

@@ -5,16 +5,18 @@ import {
   type TokenSimOptions,
   timingOf,
 } from '../common/token-api';
-import { LinodeAccount, LinodeIds } from './account';
+import { LinodeAccount } from './account';
 import { ROUTES } from './routes';
+import { LinodeIds } from './shared';
 
 export type { LinodeStatus, SimLinode, SimLinodeVolume } from './account';
 export { LinodeAccount } from './account';
 export { IMAGES as LINODE_IMAGES, REGIONS as LINODE_REGIONS, TYPES as LINODE_TYPES } from './catalog';
+export type { LinodeDomains, SimLinodeDomain, SimLinodeRecord } from './domains';
 
 export interface LinodeSimOptions extends TokenSimOptions {
   /** One account per personal access token, seeded with `linodes` Linodes named `<prefix>-000000`... */
-  accounts: Array<{ token: string; linodes?: number; namePrefix?: string }>;
+  accounts: Array<{ token: string; linodes?: number; namePrefix?: string; domains?: string[] }>;
 }
 
 export type LinodeSim = TokenApiSim<LinodeAccount>;
@@ -29,6 +31,8 @@ export async function startLinodeSim(options: LinodeSimOptions): Promise<LinodeS
   for (const a of options.accounts) {
     const account = new LinodeAccount(a.namePrefix ?? 'owner', ids, timing);
     if (a.linodes) account.seed(a.linodes, a.namePrefix ?? 'linode');
+    for (const domain of a.domains ?? [])
+      account.dns.create({ domain, type: 'master', soa_email: `hostmaster@${domain}` });
     accounts.set(a.token, account);
   }
   const limit = options.rateLimit ?? { limit: 1600, windowMs: 60_000 };

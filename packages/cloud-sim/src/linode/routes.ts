@@ -1,6 +1,7 @@
 import { ApiError, ok, type Route, type RouteContext, wholeNumber } from '../common/token-api';
 import type { LinodeAccount, SimLinode, SimLinodeVolume } from './account';
 import { IMAGES, REGIONS, TYPES } from './catalog';
+import { domainJson, recordJson } from './domains';
 
 const id = (raw: string | undefined) =>
   wholeNumber(raw, () => {
@@ -128,6 +129,52 @@ export const ROUTES: Route<LinodeAccount>[] = [
     /^\/v4\/volumes\/([^/]+)\/detach$/,
     (ctx, [v]) => {
       ctx.account.detachVolume(id(v));
+      return ok({});
+    },
+  ],
+  ['GET', /^\/v4\/domains$/, (ctx) => page(ctx, ctx.account.dns.list(), domainJson)],
+  ['POST', /^\/v4\/domains$/, (ctx) => ok(domainJson(ctx.account.dns.create(ctx.body)))],
+  ['GET', /^\/v4\/domains\/([^/]+)$/, (ctx, [d]) => ok(domainJson(ctx.account.dns.get(id(d))))],
+  [
+    'DELETE',
+    /^\/v4\/domains\/([^/]+)$/,
+    (ctx, [d]) => {
+      ctx.account.dns.delete(id(d));
+      return ok({});
+    },
+  ],
+  [
+    'GET',
+    /^\/v4\/domains\/([^/]+)\/records$/,
+    (ctx, [d]) => page(ctx, [...ctx.account.dns.get(id(d)).records.values()], recordJson),
+  ],
+  [
+    'POST',
+    /^\/v4\/domains\/([^/]+)\/records$/,
+    (ctx, [d]) => {
+      const { dns } = ctx.account;
+      return ok(recordJson(dns.createRecord(dns.get(id(d)), ctx.body)));
+    },
+  ],
+  [
+    'GET',
+    /^\/v4\/domains\/([^/]+)\/records\/([^/]+)$/,
+    (ctx, [d, r]) => ok(recordJson(ctx.account.dns.record(ctx.account.dns.get(id(d)), id(r)))),
+  ],
+  [
+    'PUT',
+    /^\/v4\/domains\/([^/]+)\/records\/([^/]+)$/,
+    (ctx, [d, r]) => {
+      const { dns } = ctx.account;
+      return ok(recordJson(dns.updateRecord(dns.get(id(d)), id(r), ctx.body)));
+    },
+  ],
+  [
+    'DELETE',
+    /^\/v4\/domains\/([^/]+)\/records\/([^/]+)$/,
+    (ctx, [d, r]) => {
+      const { dns } = ctx.account;
+      dns.deleteRecord(dns.get(id(d)), id(r));
       return ok({});
     },
   ],

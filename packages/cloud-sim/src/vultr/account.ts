@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { machineAddress } from '../common/addresses';
 import { Timeline } from '../common/timeline';
-import { ApiError, isObject, isoSeconds, type SimTiming } from '../common/token-api';
+import { isObject, isoSeconds, type SimTiming } from '../common/token-api';
 import { parsePublicKey } from '../digitalocean/ssh-keys';
 import { OPERATING_SYSTEMS, PLANS, REGIONS, type VultrOs, type VultrPlan, type VultrRegion } from './catalog';
+import { VultrDomains } from './domains';
+import { vultrError } from './errors';
 
 export interface SimVultrInstance {
   id: string;
@@ -40,8 +42,8 @@ export interface SimVultrKey {
   sshKey: string;
 }
 
-/** Vultr's error: a status and one sentence. */
-export const vultrError = (status: number, message: string) => new ApiError(status, 'error', message);
+export { vultrError };
+
 const bad = (message: string) => vultrError(400, message);
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -58,6 +60,8 @@ export class VultrAccount {
   readonly history: Array<{ instanceId: string; command: string }> = [];
   private readonly timeline = new Timeline();
   private serial = 0;
+  /** Domains and their records (/v2/domains). */
+  readonly dns = new VultrDomains();
 
   constructor(
     readonly email: string,

@@ -9,10 +9,11 @@ export {
   PLANS as VULTR_PLANS,
   REGIONS as VULTR_REGIONS,
 } from './catalog';
+export type { SimVultrDomain, SimVultrRecord, VultrDomains } from './domains';
 
 export interface VultrSimOptions extends TokenSimOptions {
   /** One account per API key, seeded with `instances` instances labelled `<prefix>-000000`... */
-  accounts: Array<{ token: string; instances?: number; namePrefix?: string }>;
+  accounts: Array<{ token: string; instances?: number; namePrefix?: string; domains?: string[] }>;
 }
 
 export type VultrSim = TokenApiSim<VultrAccount>;
@@ -24,6 +25,7 @@ export async function startVultrSim(options: VultrSimOptions): Promise<VultrSim>
   for (const a of options.accounts) {
     const account = new VultrAccount(`${a.namePrefix ?? 'owner'}@example.com`, timing);
     if (a.instances) account.seed(a.instances, a.namePrefix ?? 'vultr');
+    for (const domain of a.domains ?? []) account.dns.create({ domain });
     accounts.set(a.token, account);
   }
   const limit = options.rateLimit ?? { limit: 30, windowMs: 1_000 };

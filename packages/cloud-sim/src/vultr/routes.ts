@@ -8,6 +8,7 @@ import {
   vultrError,
 } from './account';
 import { OPERATING_SYSTEMS, PLANS, REGIONS } from './catalog';
+import { domainJson, recordJson } from './domains';
 
 /**
  * Vultr's cursor paging: `per_page` (max 500, default 100) and an opaque `cursor`, with the
@@ -105,6 +106,57 @@ const noContent = () => ({ status: 204 });
 const POWER = { start: 'start', halt: 'halt', reboot: 'reboot' } as const;
 
 export const ROUTES: Route<VultrAccount>[] = [
+  [
+    'GET',
+    /^\/v2\/domains$/,
+    (ctx) => page(ctx, 'domains', [...ctx.account.dns.domains.values()], domainJson),
+  ],
+  ['POST', /^\/v2\/domains$/, (ctx) => ok({ domain: domainJson(ctx.account.dns.create(ctx.body)) }, 201)],
+  ['GET', /^\/v2\/domains\/([^/]+)$/, (ctx, [d]) => ok({ domain: domainJson(ctx.account.dns.get(d!)) })],
+  [
+    'DELETE',
+    /^\/v2\/domains\/([^/]+)$/,
+    (ctx, [d]) => {
+      ctx.account.dns.delete(d!);
+      return noContent();
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/domains\/([^/]+)\/records$/,
+    (ctx, [d]) => page(ctx, 'records', [...ctx.account.dns.get(d!).records.values()], recordJson),
+  ],
+  [
+    'POST',
+    /^\/v2\/domains\/([^/]+)\/records$/,
+    (ctx, [d]) => {
+      const { dns } = ctx.account;
+      return ok({ record: recordJson(dns.createRecord(dns.get(d!), ctx.body)) }, 201);
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/domains\/([^/]+)\/records\/([^/]+)$/,
+    (ctx, [d, r]) => ok({ record: recordJson(ctx.account.dns.record(ctx.account.dns.get(d!), r!)) }),
+  ],
+  [
+    'PATCH',
+    /^\/v2\/domains\/([^/]+)\/records\/([^/]+)$/,
+    (ctx, [d, r]) => {
+      const { dns } = ctx.account;
+      dns.updateRecord(dns.get(d!), r!, ctx.body);
+      return noContent();
+    },
+  ],
+  [
+    'DELETE',
+    /^\/v2\/domains\/([^/]+)\/records\/([^/]+)$/,
+    (ctx, [d, r]) => {
+      const { dns } = ctx.account;
+      dns.deleteRecord(dns.get(d!), r!);
+      return noContent();
+    },
+  ],
   [
     'GET',
     /^\/v2\/account$/,

@@ -101,9 +101,14 @@ export const ERROR_CATALOGUE = {
   // Resources that do not exist (for the caller)
   api_token_not_found: { status: 404, meaning: 'No such API token of the caller.' },
   cloud_not_found: { status: 404, meaning: 'No such cloud, or the caller may not see it.' },
+  dns_zone_not_found: { status: 404, meaning: 'The cloud has no DNS zone of that id.' },
+  dns_record_not_found: { status: 404, meaning: 'The DNS zone has no record of that id.' },
   incident_not_found: { status: 404, meaning: 'No such incident.' },
   invitation_not_found: { status: 404, meaning: 'No such invitation, or its link expired.' },
   machine_not_found: { status: 404, meaning: 'No such machine, or the caller may not see it.' },
+  network_not_found: { status: 404, meaning: 'No such network, or the caller may not see it.' },
+  subnet_not_found: { status: 404, meaning: 'No such subnet in that network.' },
+  firewall_not_found: { status: 404, meaning: 'No such firewall, or the caller may not see it.' },
   member_not_found: { status: 404, meaning: 'No such member.' },
   notification_channel_not_found: { status: 404, meaning: 'No such notification channel.' },
   organization_not_found: { status: 404, meaning: 'No such organization of the caller.' },
@@ -115,6 +120,15 @@ export const ERROR_CATALOGUE = {
   session_not_found: { status: 404, meaning: 'No such session of the caller.' },
   shell_session_not_found: { status: 404, meaning: 'No such terminal session.' },
   ssh_key_not_found: { status: 404, meaning: 'No such SSH key, or the caller may not see it.' },
+  catalog_item_not_found: {
+    status: 404,
+    meaning: 'No such catalog item, or it is not published to any of your teams.',
+  },
+  deploy_request_not_found: { status: 404, meaning: 'No such deploy request, or it is not yours.' },
+  deploy_request_decided: {
+    status: 409,
+    meaning: 'The deploy request was already approved or rejected; it can be decided once.',
+  },
   stack_not_found: { status: 404, meaning: 'No such stack, or the caller may not see it.' },
   stack_step_not_found: { status: 404, meaning: 'The stack has no step of that name.' },
   template_not_found: { status: 404, meaning: 'No such template, or the caller may not see it.' },
@@ -147,6 +161,70 @@ export const ERROR_CATALOGUE = {
   ssh_key_name_taken: { status: 409, meaning: 'Another SSH key has this name.' },
   ssh_key_in_use: { status: 409, meaning: 'Machines use the key; delete with force=true to detach it.' },
   not_a_docker_cloud: { status: 400, meaning: 'The cloud is not a Docker engine.' },
+  dns_not_offered: { status: 400, meaning: "The cloud's provider offers no DNS through Overcast." },
+  dns_record_invalid: {
+    status: 400,
+    meaning:
+      'The record does not fit its type (an A needs an IPv4, an MX a priority...); field names which part.',
+  },
+  dns_zone_invalid: {
+    status: 400,
+    meaning: 'The zone name is not a domain (labels of 1 to 63 letters, digits or hyphens, 253 in all).',
+  },
+  dns_zone_exists: { status: 409, meaning: 'The cloud already has a DNS zone of that name.' },
+  dns_zone_not_empty: {
+    status: 409,
+    meaning: 'The zone still has records besides its SOA and NS; delete them first, or with force=true.',
+  },
+  dns_record_read_only: {
+    status: 409,
+    meaning: 'The record is managed by the provider (SOA, apex NS) or of a type Overcast does not change.',
+  },
+  snapshots_unsupported: {
+    status: 400,
+    meaning: "The machine's provider has no snapshots, or cannot revert to one.",
+  },
+  resize_unsupported: { status: 400, meaning: "The machine's provider cannot resize machines." },
+  clone_unsupported: { status: 400, meaning: "The machine's provider cannot clone machines." },
+  size_not_offered: {
+    status: 400,
+    meaning: "The size is not one of the cloud's sizes in the machine's location.",
+  },
+  same_size: { status: 400, meaning: 'The machine already has that size.' },
+  machine_must_be_stopped: {
+    status: 409,
+    meaning: 'The machine must be stopped first (resize, a Compute Engine snapshot revert).',
+  },
+  machine_must_be_running: {
+    status: 409,
+    meaning: 'The provider does this only to a running machine (an EC2 snapshot revert); start it first.',
+  },
+  snapshot_not_ready: {
+    status: 409,
+    meaning: 'The snapshot is still being taken (or failed); wait until it is available.',
+  },
+  snapshot_not_found: { status: 404, meaning: 'The machine has no snapshot with that id.' },
+  subnets_unsupported: {
+    status: 400,
+    meaning: 'The cloud’s provider has networks without subnets to make or delete.',
+  },
+  networks_unsupported: {
+    status: 400,
+    meaning: 'The cloud’s provider has no networks in Overcast.',
+  },
+  firewalls_unsupported: {
+    status: 400,
+    meaning: 'The cloud’s provider has networks but no firewalls (security groups) to list or change.',
+  },
+  exposure_not_acknowledged: {
+    status: 409,
+    meaning: 'The rule opens SSH or RDP to the whole internet; send acknowledgeExposure to add it anyway.',
+  },
+  default_network: { status: 409, meaning: 'The cloud’s default network is not deleted by Overcast.' },
+  console_unavailable: {
+    status: 400,
+    meaning: "The machine's provider offers no console (features.console is 'none'), or not of this kind.",
+  },
 
   // Reaching machines (SSH, terminal, containers)
   no_address: { status: 409, meaning: 'The machine has no address to connect to.' },
@@ -209,6 +287,13 @@ export const ERROR_CATALOGUE = {
   },
   stack_busy: { status: 409, meaning: 'The stack is deploying, updating or destroying; wait for it.' },
   step_not_failed: { status: 409, meaning: 'Only a failed step can be retried.' },
+  nothing_to_update: { status: 409, meaning: 'The update asks for what the stack already runs.' },
+  update_unfinished: {
+    status: 409,
+    meaning: 'The last update did not finish; roll it back or retry its failed steps first.',
+  },
+  nothing_to_roll_back: { status: 409, meaning: 'The stack has not been updated.' },
+  template_gone: { status: 409, meaning: "The stack's template was deleted; only its inputs can change." },
   scrape_failed: { status: 502, meaning: 'node_exporter could not be scraped.' },
 } as const satisfies Record<string, { status: number | readonly number[]; meaning: string }>;
 

@@ -11,6 +11,12 @@ const Names = (what: string) =>
     description: `Only these ${what}; empty allows any`,
   });
 
+export const OverBudget = T.Union([T.Literal('refuse'), T.Literal('approval')], {
+  description:
+    'What a stack or catalog request over the budget meets: refused, or kept for an admin to approve (default refuse)',
+});
+export type OverBudget = Static<typeof OverBudget>;
+
 /** Quotas and constraints, as set by an admin. Absent or null: no limit. */
 export const LimitsInput = Strict({
   maxMachines: T.Optional(T.Union([T.Null(), T.Integer({ minimum: 0, maximum: 1_000_000 })])),
@@ -42,6 +48,7 @@ export const LimitsInput = Strict({
       }),
     ]),
   ),
+  overBudget: T.Optional(OverBudget),
 });
 export type LimitsInput = Static<typeof LimitsInput>;
 
@@ -55,6 +62,7 @@ export const Limits = T.Object({
   allowedImages: T.Array(T.String()),
   requiredTags: T.Record(T.String(), T.Array(T.String())),
   maxLifetimeHours: T.Union([T.Null(), T.Integer()]),
+  overBudget: OverBudget,
 });
 export type Limits = Static<typeof Limits>;
 
@@ -103,5 +111,6 @@ export const MachineEstimate = T.Object({
     }),
   ),
   refusal: T.Union([T.Null(), T.String()], { description: 'Why creating it would be refused now' }),
+  needsApproval: T.Boolean({ description: 'Over budget, and the limits send it to an admin instead' }),
 });
 export type MachineEstimate = Static<typeof MachineEstimate>;

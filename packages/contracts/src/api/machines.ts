@@ -1,5 +1,5 @@
 import { type Static, Type as T } from '@sinclair/typebox';
-import { CONTAINER_ACTIONS, MACHINE_ACTIONS } from '../provider';
+import { CONTAINER_ACTIONS, MACHINE_ACTIONS, PROVIDER_ACTIONS } from '../provider';
 import { MachineExpiration, SetExpirationRequest } from './automation';
 import { IsoDateTime, Strict, Uuid } from './common';
 
@@ -119,8 +119,11 @@ export type MachinePage = Static<typeof MachinePage>;
 
 export const MachineActionRequest = Strict({
   action: T.Union(
-    [...MACHINE_ACTIONS, ...CONTAINER_ACTIONS].map((a) => T.Literal(a)),
-    { description: 'pause and unpause: containers only' },
+    [...MACHINE_ACTIONS, ...CONTAINER_ACTIONS, ...PROVIDER_ACTIONS].map((a) => T.Literal(a)),
+    {
+      description:
+        "pause and unpause: containers only; deallocate: machines whose provider's features.extraActions name it",
+    },
   ),
   name: T.Optional(T.String({ minLength: 1, maxLength: 200, description: 'The new name, for rename' })),
   removeVolumes: T.Optional(

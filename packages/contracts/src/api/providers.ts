@@ -5,13 +5,17 @@ export const ProviderFeaturesSchema = T.Object({
   create: T.Boolean(),
   resize: T.Boolean(),
   snapshots: T.Boolean(),
+  clone: T.Boolean(),
   volumes: T.Boolean(),
   networks: T.Boolean(),
+  subnets: T.Boolean(),
+  firewalls: T.Boolean(),
   dns: T.Boolean(),
   console: T.Union([T.Literal('none'), T.Literal('graphical'), T.Literal('serial')]),
   containers: T.Boolean(),
   shell: T.Union([T.Literal('ssh'), T.Literal('exec'), T.Literal('none')]),
   extraActions: T.Array(T.String()),
+  rename: T.Optional(T.Boolean()),
 });
 
 /** A provider's descriptor: its module without the functions (see provider-module.ts). */
@@ -33,6 +37,11 @@ export const ProviderInfo = T.Object(
     help: T.Optional(T.Array(T.String())),
     titlePlaceholder: T.Optional(T.String()),
     machinesFromConfig: T.Optional(T.Boolean()),
+    unbilledStates: T.Optional(
+      T.Array(T.String(), {
+        description: 'Raw states of a stopped machine whose compute is not billed (Azure: deallocated)',
+      }),
+    ),
   },
   { $id: 'ProviderInfo' },
 );

@@ -139,6 +139,7 @@ export const Template = T.Object({
   version: T.Integer({ description: 'The current version' }),
   source: T.String({ description: "The current version's YAML" }),
   inputs: T.Record(T.String(), TemplateInput),
+  changedBy: T.String({ description: 'Who saved the current version' }),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });
@@ -150,6 +151,7 @@ export type TemplateList = Static<typeof TemplateList>;
 export const TemplateVersion = T.Object({
   version: T.Integer(),
   source: T.String(),
+  inputs: T.Record(T.String(), TemplateInput, { description: 'What a deploy of this version asks for' }),
   createdBy: T.String(),
   createdAt: IsoDateTime,
 });
@@ -158,7 +160,25 @@ export type TemplateVersion = Static<typeof TemplateVersion>;
 export const TemplateVersionList = T.Object({ items: T.Array(TemplateVersion) });
 export type TemplateVersionList = Static<typeof TemplateVersionList>;
 
+/** A template Overcast ships, to start a new one from. */
+export const GalleryTemplate = T.Object({
+  name: T.String(),
+  description: T.String(),
+  source: T.String(),
+});
+export type GalleryTemplate = Static<typeof GalleryTemplate>;
+
+export const TemplateGallery = T.Object({ items: T.Array(GalleryTemplate) });
+export type TemplateGallery = Static<typeof TemplateGallery>;
+
 // Stacks
+
+const stackInputValues = (description: string) =>
+  T.Record(T.String({ maxLength: 40 }), T.Union([T.String({ maxLength: 65_536 }), T.Number(), T.Boolean()]), {
+    maxProperties: 50,
+    description,
+  });
+const TemplateVersionNumber = T.Integer({ minimum: 1, description: 'Default: the current version' });
 
 export const DeployStackRequest = Strict({
   name: T.String({
@@ -168,23 +188,52 @@ export const DeployStackRequest = Strict({
     description: 'Machines are named after it',
   }),
   templateId: Uuid,
-  version: T.Optional(T.Integer({ minimum: 1, description: 'Default: the current version' })),
-  inputs: T.Optional(
-    T.Record(
-      T.String({ maxLength: 40 }),
-      T.Union([T.String({ maxLength: 65_536 }), T.Number(), T.Boolean()]),
-      {
-        maxProperties: 50,
-      },
-    ),
-  ),
+  version: T.Optional(TemplateVersionNumber),
+  inputs: T.Optional(stackInputValues('Values of the template inputs; defaults fill the rest')),
 });
 export type DeployStackRequest = Static<typeof DeployStackRequest>;
+
+export const UpdateStackRequest = Strict({
+  version: T.Optional(TemplateVersionNumber),
+  inputs: T.Optional(
+    stackInputValues("Inputs to change; the others keep the stack's values (secrets included)"),
+  ),
+});
+export type UpdateStackRequest = Static<typeof UpdateStackRequest>;
+
+export const StackPlan = T.Object({
+  fromVersion: T.Integer(),
+  toVersion: T.Integer(),
+  machines: T.Object({
+    add: T.Array(T.String(), { description: 'Machines the update makes' }),
+    replace: T.Array(
+      T.Object({
+        name: T.String(),
+        changes: T.Array(T.String({ description: 'e.g. "size: s-1vcpu-1gb → s-2vcpu-2gb"' })),
+      }),
+      { description: 'Machines made anew, the old one destroyed once the update has finished' },
+    ),
+    remove: T.Array(T.String(), { description: 'Machines destroyed once the update has finished' }),
+    keep: T.Array(T.String()),
+  }),
+  steps: T.Object({
+    run: T.Array(T.String(), {
+      description: 'Steps that run again (changed, on changed machines, or after one that runs)',
+    }),
+    remove: T.Array(T.String()),
+    keep: T.Array(T.String()),
+  }),
+  inputs: T.Array(T.String(), { description: 'Inputs whose values change' }),
+  unchanged: T.Boolean({ description: 'Nothing would change' }),
+});
+export type StackPlan = Static<typeof StackPlan>;
 
 export const StackResource = T.Object({
   id: Uuid,
   name: T.String({ description: 'The template resource, with the instance number when count > 1: web-2' }),
-  status: T.String({ description: 'pending | creating | created | ready | failed | destroying | destroyed' }),
+  status: T.String({
+    description: 'pending | creating | created | ready | failed | retiring | destroying | destroyed',
+  }),
   cloudId: T.Union([T.Null(), Uuid]),
   machineId: T.Union([T.Null(), Uuid]),
   address: T.Union([T.Null(), T.String()]),
@@ -214,6 +263,9 @@ export const Stack = T.Object({
   templateVersion: T.Integer(),
   status: T.String({ description: 'deploying | deployed | failed | destroying | destroyed' }),
   error: T.Union([T.Null(), T.String()]),
+  previousVersion: T.Union([T.Null(), T.Integer()], {
+    description: 'The template version before the last update: what a rollback returns to',
+  }),
   inputs: T.Record(T.String(), T.String(), { description: 'Secret inputs are left out' }),
   outputs: T.Record(T.String(), T.String()),
   createdBy: T.String(),

@@ -10,6 +10,8 @@ const NAME_QUERIES: Record<string, string> = {
   cloud:
     'SELECT id::text AS id, title AS name FROM clouds WHERE organization_id = $1 AND id = ANY($2::uuid[])',
   volume: 'SELECT id::text AS id, name FROM volumes WHERE organization_id = $1 AND id = ANY($2::uuid[])',
+  network: 'SELECT id::text AS id, name FROM networks WHERE organization_id = $1 AND id = ANY($2::uuid[])',
+  firewall: 'SELECT id::text AS id, name FROM firewalls WHERE organization_id = $1 AND id = ANY($2::uuid[])',
   ssh_key: 'SELECT id::text AS id, name FROM ssh_keys WHERE organization_id = $1 AND id = ANY($2::uuid[])',
   script: 'SELECT id::text AS id, name FROM scripts WHERE organization_id = $1 AND id = ANY($2::uuid[])',
   schedule: 'SELECT id::text AS id, name FROM schedules WHERE organization_id = $1 AND id = ANY($2::uuid[])',
@@ -34,6 +36,7 @@ const ALIASES: Record<string, string> = {
   machines: 'machine',
   clouds: 'cloud',
   volumes: 'volume',
+  networks: 'network',
   keys: 'ssh_key',
   scripts: 'script',
   schedules: 'schedule',

@@ -5,7 +5,7 @@ import type { Role } from '@overcast/db';
 export { AUTHZ_ACTIONS, type AuthzAction, RESOURCE_KINDS, type ResourceKind };
 
 /** Kinds created inside a cloud: their create checks name the cloud, so cloud-limited grants apply. */
-export const CLOUD_SCOPED_KINDS: readonly ResourceKind[] = ['machines', 'volumes'];
+export const CLOUD_SCOPED_KINDS: readonly ResourceKind[] = ['machines', 'volumes', 'networks'];
 
 /** A policy may name one kind or action, or '*' for all of them. */
 export type PolicyKind = ResourceKind | '*';
@@ -26,6 +26,7 @@ const MEMBER_DEFAULTS: Record<ResourceKind, readonly AuthzAction[]> = {
   clouds: ['read', 'act'],
   machines: ALL,
   volumes: ALL,
+  networks: ALL,
   keys: ['read', 'create', 'edit'],
   scripts: ALL,
   schedules: ALL,
@@ -62,6 +63,7 @@ export const KIND_WORDS: Record<ResourceKind, string> = {
   clouds: 'clouds',
   machines: 'machines',
   volumes: 'volumes',
+  networks: 'networks and firewalls',
   keys: 'SSH keys',
   scripts: 'scripts',
   schedules: 'schedules',
@@ -75,6 +77,7 @@ export const KIND_NOUN: Record<ResourceKind, string> = {
   clouds: 'Cloud',
   machines: 'Machine',
   volumes: 'Volume',
+  networks: 'Network',
   keys: 'SSH key',
   scripts: 'Script',
   schedules: 'Schedule',

@@ -17,6 +17,7 @@ export const KIND_TABLES: Record<ResourceKind, KindTable> = {
   clouds: { table: 'clouds', cloudColumn: 'id', providerTags: false, tagKind: 'cloud' },
   machines: { table: 'machines', cloudColumn: 'cloud_id', providerTags: true, tagKind: 'machine' },
   volumes: { table: 'volumes', cloudColumn: 'cloud_id', providerTags: true, tagKind: 'volume' },
+  networks: { table: 'networks', cloudColumn: 'cloud_id', providerTags: true, tagKind: 'network' },
   keys: { table: 'ssh_keys', cloudColumn: null, providerTags: false, tagKind: 'ssh_key' },
   scripts: { table: 'scripts', cloudColumn: null, providerTags: false, tagKind: 'script' },
   schedules: { table: 'schedules', cloudColumn: null, providerTags: false, tagKind: 'schedule' },

@@ -21,6 +21,7 @@ function describe(m: ProviderModule): ProviderDescriptor {
     ...(m.help ? { help: [...m.help] } : {}),
     ...(m.titlePlaceholder ? { titlePlaceholder: m.titlePlaceholder } : {}),
     ...(m.machinesFromConfig ? { machinesFromConfig: true } : {}),
+    ...(m.unbilledStates ? { unbilledStates: [...m.unbilledStates] } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+export * from './capabilities';
 export * from './credentials';
 export * from './descriptors';
 export * from './destinations';

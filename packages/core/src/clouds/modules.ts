@@ -1,4 +1,4 @@
-import type { ProviderFeatures, ProviderModule } from '@overcast/contracts';
+import { features, type ProviderFeatures, type ProviderModule } from '@overcast/contracts';
 import { findProviderModule } from '@overcast/providers/registry';
 import { DomainError } from '../errors';
 
@@ -10,18 +10,8 @@ export function providerModule(kind: string): ProviderModule {
   return found;
 }
 
-const NOTHING: ProviderFeatures = {
-  create: false,
-  resize: false,
-  snapshots: false,
-  volumes: false,
-  networks: false,
-  dns: false,
-  console: 'none',
-  containers: false,
-  shell: 'none',
-  extraActions: [],
-};
+/** A kind this build does not know: not even a shell. */
+const NOTHING = features({ shell: 'none' });
 
 /** What a provider can do; a kind this build does not know can do nothing. */
 export const featuresOf = (kind: string): ProviderFeatures => findProviderModule(kind)?.features ?? NOTHING;

@@ -3,6 +3,10 @@ import {
   type Cloud as CloudView,
   type CreateCloudRequest,
   cloudDestinations,
+  type FirewallDriver,
+  isFirewallDriver,
+  isNetworkDriver,
+  type NetworkDriver,
   type ProviderDriver,
   type UpdateCloudRequest,
 } from '@overcast/contracts';
@@ -34,6 +38,46 @@ export async function containerDriverOf(runtime: DriverRuntime, cloud: Cloud): P
   if (!driver || !isContainerDriver(driver)) {
     throw new DomainError('invalid', 'not_a_docker_cloud', `${cloud.title} is not a Docker engine.`);
   }
+  return driver;
+}
+
+/**
+ * The driver of a cloud whose provider manages networks. Any other cloud is a 400 naming it.
+ */
+export async function networkDriverOf(
+  runtime: DriverRuntime,
+  cloud: Cloud,
+): Promise<ProviderDriver & NetworkDriver> {
+  const driver = featuresOf(cloud.provider).networks ? await driverOf(runtime, cloud) : null;
+  if (!driver || !isNetworkDriver(driver)) {
+    throw new DomainError(
+      'invalid',
+      'networks_unsupported',
+      `${cloud.title} does not manage networks through Overcast.`,
+    );
+  }
+  return driver;
+}
+
+/** The 400 for a cloud whose networks have no firewalls (libvirt, Docker). */
+export const noFirewalls = (cloud: { title: string }) =>
+  new DomainError(
+    'invalid',
+    'firewalls_unsupported',
+    `${cloud.title} has no firewalls Overcast manages; control its traffic on the host itself (its own firewall, iptables or nftables).`,
+  );
+
+/**
+ * The driver of a cloud whose provider has firewalls (and so networks). Any other cloud is a
+ * 400 naming it, before anything is sent.
+ */
+export async function firewallDriverOf(
+  runtime: DriverRuntime,
+  cloud: Cloud,
+): Promise<ProviderDriver & NetworkDriver & FirewallDriver> {
+  if (!featuresOf(cloud.provider).firewalls) throw noFirewalls(cloud);
+  const driver = await networkDriverOf(runtime, cloud);
+  if (!isFirewallDriver(driver)) throw noFirewalls(cloud);
   return driver;
 }
 

@@ -100,6 +100,32 @@ describe('machine cost', () => {
     });
   });
 
+  it('a deallocated Azure VM bills no compute; one merely stopped bills as if running', () => {
+    const vm = {
+      provider: 'azure',
+      size: 'Standard_B1s',
+      location: 'eastus',
+      tags: {},
+      providerHourly: { amount: '0.0104', currency: 'USD' },
+    };
+    const running = machineCost({ ...vm, state: 'running', rawState: 'running' });
+    expect(running).toMatchObject({ monthly: '7.5920', source: 'provider' });
+    expect(machineCost({ ...vm, state: 'stopped', rawState: 'stopped' })).toEqual(running);
+    expect(machineCost({ ...vm, state: 'stopped', rawState: 'deallocated' })).toMatchObject({
+      monthly: '0.0000',
+      source: 'stopped',
+    });
+    // Released compute costs nothing even where the cloud's price is set by hand.
+    expect(
+      machineCost({ ...vm, state: 'stopped', rawState: 'deallocated', cloudOverrideMonthly: '30' }).monthly,
+    ).toBe('0.0000');
+    // The word counts only for a stopped machine, and only for its own provider.
+    expect(machineCost({ ...vm, state: 'running', rawState: 'deallocated' }).monthly).toBe('7.5920');
+    expect(
+      machineCost({ ...vm, provider: 'digitalocean', state: 'stopped', rawState: 'deallocated' }).source,
+    ).toBe('provider');
+  });
+
   it('prices volumes per GB-month by disk type and region', () => {
     expect(volumeCost({ provider: 'aws', location: 'us-east-1a', sizeGb: 8, type: 'gp3' })).toMatchObject({
       monthly: '0.6400',

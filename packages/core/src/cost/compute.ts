@@ -66,12 +66,24 @@ export function billsWhileStopped(provider: ProviderKind): boolean {
   return findProviderModule(provider)?.billsStoppedMachines ?? true;
 }
 
+/**
+ * Whether a stopped machine bills no compute: its provider's stopped machines never do, or its
+ * provider's word for its state says the compute is released (Azure's deallocated, where a VM
+ * merely powered off bills in full).
+ */
+function stoppedUnbilled(provider: ProviderKind, rawState: string | null | undefined): boolean {
+  if (!billsWhileStopped(provider)) return true;
+  return rawState != null && (findProviderModule(provider)?.unbilledStates?.includes(rawState) ?? false);
+}
+
 export interface CostInput {
   provider: ProviderKind;
   size: string | null;
   location: string | null;
   /** Unknown states are priced as running: a guess low is worse than one high. */
   state?: MachineState | 'missing';
+  /** The provider's word for the state, which may say a stopped machine's compute is released. */
+  rawState?: string | null;
   /** Provider tags and user tags, user tags winning. */
   tags: Record<string, string>;
   providerMonthly?: Money;
@@ -82,13 +94,13 @@ export interface CostInput {
 
 /**
  * A machine's cost: its cost_per_month tag, else nothing for a stopped instance of a provider
- * that bills no compute then, else the cloud's override, else the provider's price, else the
- * shipped table; when none applies, the reason why.
+ * that bills no compute then (or a deallocated one), else the cloud's override, else the
+ * provider's price, else the shipped table; when none applies, the reason why.
  */
 export function machineCost(input: CostInput): MachineCost {
   const tagged = parseCostTag(input.tags[COST_TAG]);
   if (tagged !== null) return fromMonthly(tagged, 'USD', 'tag');
-  if (input.state === 'stopped' && !billsWhileStopped(input.provider))
+  if (input.state === 'stopped' && stoppedUnbilled(input.provider, input.rawState))
     return fromMonthly(0, 'USD', 'stopped');
   if (input.cloudOverrideMonthly != null)
     return fromMonthly(Number(input.cloudOverrideMonthly), 'USD', 'override');

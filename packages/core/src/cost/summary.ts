@@ -1,6 +1,7 @@
 import type { CostSummary } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import { allowedIds, type Principal, policyFilter } from '../authz';
+import { tagsExpression } from '../authz/resources';
 import { BILLED_MACHINE, BILLED_VOLUME, type CloudRunRate, cloudRunRates, totalOf } from './run-rate';
 
 const TAGS = `(m.provider_tags || coalesce((SELECT jsonb_object_agg(t.key, t.value) FROM tags t
@@ -58,21 +59,62 @@ export async function costSummary(
 
 /**
  * Records today's run-rate per cloud (re-run during the day, the latest value wins), so the
- * cost history can be charted day by day.
+ * cost history can be charted day by day, and each billed machine's and volume's share of it with
+ * the tags, owner and team the cost report groups by. Both come from the prices stored on the
+ * rows (BILLED_MACHINE, BILLED_VOLUME), so the report's totals are the cloud totals.
  */
 export async function snapshotCosts(db: Database, day = new Date()): Promise<number> {
-  const { rowCount } = await db.pool.query(
-    `INSERT INTO cost_snapshots (organization_id, cloud_id, day, machines_monthly, volumes_monthly, machine_count)
-     SELECT c.organization_id, c.id, $1::date,
-            coalesce((SELECT sum(m.cost_monthly) FROM machines m WHERE m.cloud_id = c.id AND ${BILLED_MACHINE}), 0),
-            coalesce((SELECT sum(v.cost_monthly) FROM volumes v WHERE v.cloud_id = c.id AND ${BILLED_VOLUME}), 0),
-            (SELECT count(*) FROM machines m WHERE m.cloud_id = c.id AND ${BILLED_MACHINE})
-     FROM clouds c
-     ON CONFLICT (cloud_id, day) DO UPDATE SET machines_monthly = EXCLUDED.machines_monthly,
-       volumes_monthly = EXCLUDED.volumes_monthly, machine_count = EXCLUDED.machine_count`,
-    [day.toISOString().slice(0, 10)],
-  );
-  return rowCount ?? 0;
+  const date = day.toISOString().slice(0, 10);
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rowCount } = await client.query(
+      `INSERT INTO cost_snapshots (organization_id, cloud_id, day, machines_monthly, volumes_monthly, machine_count)
+       SELECT c.organization_id, c.id, $1::date,
+              coalesce((SELECT sum(m.cost_monthly) FROM machines m WHERE m.cloud_id = c.id AND ${BILLED_MACHINE}), 0),
+              coalesce((SELECT sum(v.cost_monthly) FROM volumes v WHERE v.cloud_id = c.id AND ${BILLED_VOLUME}), 0),
+              (SELECT count(*) FROM machines m WHERE m.cloud_id = c.id AND ${BILLED_MACHINE})
+       FROM clouds c
+       ON CONFLICT (cloud_id, day) DO UPDATE SET machines_monthly = EXCLUDED.machines_monthly,
+         volumes_monthly = EXCLUDED.volumes_monthly, machine_count = EXCLUDED.machine_count`,
+      [date],
+    );
+    // A re-run replaces the day's rows: a resource gone since the last run is no longer in it.
+    await client.query('DELETE FROM cost_snapshot_items WHERE day = $1::date', [date]);
+    await client.query(
+      `WITH billed AS (
+         SELECT m.organization_id, m.cloud_id, 'machine' AS kind, m.id, m.name, m.cost_monthly AS monthly,
+                ${tagsExpression('machines', 'm')} AS tags, coalesce(m.provider_tags, '{}'::jsonb) AS provider_tags,
+                m.created_by_id AS owner_id
+         FROM machines m WHERE ${BILLED_MACHINE} AND m.cost_monthly IS NOT NULL
+         UNION ALL
+         -- A volume belongs to whoever created the machine it is attached to.
+         SELECT v.organization_id, v.cloud_id, 'volume', v.id, v.name, v.cost_monthly,
+                ${tagsExpression('volumes', 'v')}, coalesce(v.provider_tags, '{}'::jsonb),
+                (SELECT m.created_by_id FROM machines m
+                  WHERE m.cloud_id = v.cloud_id AND m.external_id = ANY(v.attached_to) AND m.created_by_id IS NOT NULL
+                  ORDER BY m.external_id LIMIT 1)
+         FROM volumes v WHERE ${BILLED_VOLUME} AND v.cost_monthly IS NOT NULL
+       )
+       INSERT INTO cost_snapshot_items (organization_id, cloud_id, day, resource_kind, resource_id, name, monthly,
+                                        tags, provider_tags, owner_id, team_id)
+       SELECT b.organization_id, b.cloud_id, $1::date, b.kind, b.id, b.name, b.monthly, b.tags, b.provider_tags,
+              b.owner_id,
+              -- One team per row, so the team breakdown adds up to the total: the owner's first by name.
+              (SELECT tm.team_id FROM team_members tm JOIN teams t ON t.id = tm.team_id
+                WHERE tm.user_id = b.owner_id AND tm.organization_id = b.organization_id
+                ORDER BY t.name, t.id LIMIT 1)
+       FROM billed b`,
+      [date],
+    );
+    await client.query('COMMIT');
+    return rowCount ?? 0;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }
 
 export async function costHistory(db: Database, organizationId: string, days: number, caller?: Principal) {

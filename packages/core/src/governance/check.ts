@@ -35,14 +35,6 @@ export interface Scope {
   usage: ScopeUsage;
 }
 
-export interface Verdict {
-  estimate: Estimate;
-  scopes: Scope[];
-  refusal: DomainError | null;
-  /** Filled where the constraints can: an expiration when a maximum lifetime asks for one. */
-  expiration: SetExpirationRequest | null;
-}
-
 /** The price and vCPUs of one new machine: the cost module's price, else the cloud's size list. */
 export async function estimateCreation(db: Database, organizationId: string, c: Creation): Promise<Estimate> {
   if (c.kind === 'container') return { cents: 0, vcpus: 0, unknownReason: null };
@@ -174,68 +166,149 @@ function constraintRefusal(
   return null;
 }
 
-/** The quotas of one scope: the first one the creation would go over, with what would fit. */
-function quotaRefusal(s: Scope, c: Creation, e: Estimate): DomainError | null {
+/** What a set of creations adds to a scope's use; null figures are unknown (a size with no price). */
+interface Adding {
+  machines: number;
+  vcpus: number;
+  cents: number;
+  /** The first machine whose vCPUs, or price, is unknown: the message names it. */
+  unknownVcpus: Creation | null;
+  unknownPrice: { c: Creation; e: Estimate } | null;
+}
+
+function addingOf(cs: Creation[], es: Estimate[]): Adding {
+  const sum: Adding = { machines: 0, vcpus: 0, cents: 0, unknownVcpus: null, unknownPrice: null };
+  cs.forEach((c, i) => {
+    const e = es[i] as Estimate;
+    sum.machines += c.count;
+    if (c.kind !== 'machine') return;
+    if (e.vcpus === null) sum.unknownVcpus ??= c;
+    else sum.vcpus += e.vcpus * c.count;
+    if (e.cents === null) sum.unknownPrice ??= { c, e };
+    else sum.cents += e.cents * c.count;
+  });
+  return sum;
+}
+
+/** Which quota a refusal is about: an over-budget request may go to an admin for approval. */
+export type QuotaKind = 'machines' | 'vcpus' | 'budget';
+export interface QuotaRefusal {
+  error: DomainError;
+  kind: QuotaKind;
+  scope: Scope;
+}
+
+/**
+ * The quotas of one scope: the first one the creations would go over, with what would fit. One
+ * creation is "this one" and what fits is a size; several (a stack) are counted as one request.
+ */
+function quotaRefusal(
+  s: Scope,
+  cs: Creation[],
+  es: Estimate[],
+  subject: string,
+  skip: Set<QuotaKind>,
+): QuotaRefusal | null {
   const { limits, usage } = s;
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-  if (limits.maxMachines !== null && usage.machines + c.count > limits.maxMachines) {
+  const add = addingOf(cs, es);
+  const single = cs.length === 1 ? (cs[0] as Creation) : null;
+  const machines = cs.some((c) => c.kind === 'machine');
+  const refusal = (kind: QuotaKind, message: string) => ({ error: overLimit(message), kind, scope: s });
+  if (
+    !skip.has('machines') &&
+    limits.maxMachines !== null &&
+    usage.machines + add.machines > limits.maxMachines
+  ) {
     const left = Math.max(0, limits.maxMachines - usage.machines);
-    return overLimit(
-      `${s.name} may run at most ${plural(limits.maxMachines, 'machine')}; it runs ${usage.machines} and this would add ${c.count}: ` +
+    return refusal(
+      'machines',
+      `${s.name} may run at most ${plural(limits.maxMachines, 'machine')}; it runs ${usage.machines} and this would add ${add.machines}: ` +
         `${left ? `at most ${left} more fit` : 'destroy one first'}, ${ASK}.`,
     );
   }
-  if (limits.maxVcpus !== null && c.kind === 'machine') {
-    if (e.vcpus === null)
-      return overLimit(
-        `${s.name} may use at most ${plural(limits.maxVcpus, 'vCPU')}, and the size ${c.size} has no known vCPU count; choose a listed size, ${ASK}.`,
+  if (!skip.has('vcpus') && limits.maxVcpus !== null && machines) {
+    if (add.unknownVcpus)
+      return refusal(
+        'vcpus',
+        `${s.name} may use at most ${plural(limits.maxVcpus, 'vCPU')}, and the size ${add.unknownVcpus.size} has no known vCPU count; choose a listed size, ${ASK}.`,
       );
-    const adding = e.vcpus * c.count;
-    if (usage.vcpus + adding > limits.maxVcpus) {
+    if (usage.vcpus + add.vcpus > limits.maxVcpus) {
       const left = Math.max(0, limits.maxVcpus - usage.vcpus);
-      return overLimit(
-        `${s.name} may use at most ${plural(limits.maxVcpus, 'vCPU')}; its machines use ${usage.vcpus} and this one would add ${adding}: ` +
-          `${left ? `choose a size of at most ${plural(Math.floor(left / c.count), 'vCPU')}` : 'free some first'}, ${ASK}.`,
+      const fits = single
+        ? `choose a size of at most ${plural(Math.floor(left / single.count), 'vCPU')}`
+        : `at most ${plural(left, 'vCPU')} fit`;
+      return refusal(
+        'vcpus',
+        `${s.name} may use at most ${plural(limits.maxVcpus, 'vCPU')}; its machines use ${usage.vcpus} and ${subject} would add ${add.vcpus}: ` +
+          `${left ? fits : 'free some first'}, ${ASK}.`,
       );
     }
   }
-  if (limits.monthlyBudget !== null && c.kind === 'machine') {
+  if (!skip.has('budget') && limits.monthlyBudget !== null && machines) {
     const budget = toCents(limits.monthlyBudget);
-    if (e.cents === null)
-      return overLimit(
+    if (add.unknownPrice) {
+      const { c, e } = add.unknownPrice;
+      return refusal(
+        'budget',
         `${possessive(s.name)} budget is ${dollars(budget)} a month, and the price of ${c.size} in ${c.location} is unknown (${e.unknownReason}); choose a size with a known price, ${ASK}.`,
       );
-    const adding = e.cents * c.count;
-    if (usage.monthlyCents + adding > budget) {
+    }
+    if (usage.monthlyCents + add.cents > budget) {
       const left = budget - usage.monthlyCents;
-      return overLimit(
-        `${possessive(s.name)} budget is ${dollars(budget)} a month; its machines cost ${dollars(usage.monthlyCents)} and this one would add ${dollars(adding)}: ` +
-          `${left > 0 ? `choose a size of at most ${dollars(Math.floor(left / c.count))} a month` : 'nothing more fits until some are stopped or destroyed'}, ${ASK}.`,
+      const fits = single
+        ? `choose a size of at most ${dollars(Math.floor(left / single.count))} a month`
+        : `at most ${dollars(left)} a month fits`;
+      return refusal(
+        'budget',
+        `${possessive(s.name)} budget is ${dollars(budget)} a month; its machines cost ${dollars(usage.monthlyCents)} and ${subject} would add ${dollars(add.cents)}: ` +
+          `${left > 0 ? fits : 'nothing more fits until some are stopped or destroyed'}, ${ASK}.`,
       );
     }
   }
   return null;
 }
 
+/** What the checks found for several creations asked for at once (a stack's machines). */
+export interface Verdicts {
+  /** One per creation, in order. */
+  estimates: Estimate[];
+  scopes: Scope[];
+  refusal: DomainError | null;
+  /** Set when the refusal is a quota's: which one, and whose. */
+  quota: QuotaRefusal | null;
+  /** The expiration a maximum lifetime gives a machine created without one, or null. */
+  expiration: (c: Creation) => SetExpirationRequest | null;
+}
+
+export interface EvaluateOptions {
+  /** How messages name what is asked for: "this one" (a machine), "this stack". */
+  subject?: string;
+  /** Quotas an admin already approved going over (an approved request): not checked again. */
+  skipQuotas?: QuotaKind[];
+  now?: Date;
+}
+
 /**
- * Holds a creation to the limits of the organization and of every team the actor belongs to:
- * the first constraint or quota it breaks (constraints first: they say what to change), and the
- * expiration a maximum lifetime gives a machine created without one. A foreign team's limits
- * never apply.
+ * Holds creations to the limits of the organization and of every team the actor belongs to:
+ * each creation to the constraints (constraints first: they say what to change), then all of
+ * them together to the quotas, so several machines asked for at once are refused whole. A
+ * foreign team's limits never apply.
  */
-export async function evaluateCreation(
+export async function evaluateCreations(
   db: Database,
   sql: Sql,
   actor: Actor & { organizationId: string },
-  c: Creation,
-  now = new Date(),
-): Promise<Verdict> {
-  const [scopes, estimate] = await Promise.all([
+  cs: Creation[],
+  options: EvaluateOptions = {},
+): Promise<Verdicts> {
+  const now = options.now ?? new Date();
+  const [scopes, estimates] = await Promise.all([
     scopesOf(db, sql, actor),
-    estimateCreation(db, actor.organizationId, c),
+    Promise.all(cs.map((c) => estimateCreation(db, actor.organizationId, c))),
   ]);
   const lifetimes = scopes.map((s) => s.limits.maxLifetimeHours).filter((h): h is number => h !== null);
-  const expiration: SetExpirationRequest | null =
+  const expiration = (c: Creation): SetExpirationRequest | null =>
     c.expiresAt === null && lifetimes.length
       ? {
           expiresAt: new Date(now.getTime() + Math.min(...lifetimes) * 3_600_000).toISOString(),
@@ -252,7 +325,12 @@ export async function evaluateCreation(
     : [];
   const titles = new Map(clouds.map((cl) => [cl.id, cl.title]));
   let refusal: DomainError | null = null;
-  for (const s of scopes) refusal ??= constraintRefusal(s, c, titles, now);
-  for (const s of scopes) refusal ??= quotaRefusal(s, c, estimate);
-  return { estimate, scopes, refusal, expiration };
+  for (const c of cs) for (const s of scopes) refusal ??= constraintRefusal(s, c, titles, now);
+  let quota: QuotaRefusal | null = null;
+  if (!refusal) {
+    const skip = new Set(options.skipQuotas ?? []);
+    for (const s of scopes) quota ??= quotaRefusal(s, cs, estimates, options.subject ?? 'this one', skip);
+    refusal = quota?.error ?? null;
+  }
+  return { estimates, scopes, refusal, quota, expiration };
 }

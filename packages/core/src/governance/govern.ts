@@ -2,7 +2,7 @@ import type { SetExpirationRequest } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import type { Actor } from '../actor';
 import { recordAudit } from '../audit';
-import { type Creation, evaluateCreation } from './check';
+import { type Creation, type EvaluateOptions, evaluateCreations, type Verdicts } from './check';
 import { withGovernanceLock } from './lock';
 
 /**
@@ -16,23 +16,65 @@ export async function governCreation<T>(
   actor: Actor & { organizationId: string },
   creation: Creation,
   create: (filled: { expiration: SetExpirationRequest | null }) => Promise<T>,
+  options: Pick<EvaluateOptions, 'skipQuotas'> & {
+    onRefusal?: (verdict: Verdicts) => Promise<T | undefined>;
+  } = {},
+): Promise<T> {
+  return governCreations(
+    runtime,
+    actor,
+    [creation],
+    {
+      action: 'machine.create',
+      resourceKind: 'cloud',
+      resourceId: creation.cloud.id,
+      details: { size: creation.size, location: creation.location },
+    },
+    (v) => create({ expiration: v?.expiration(creation) ?? null }),
+    options,
+  );
+}
+
+/** How a refusal is audited: the action refused and what it was about. */
+export interface RefusalAudit {
+  action: string;
+  resourceKind: string;
+  resourceId: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Several creations asked for at once (a stack's machines) held to the limits as one request:
+ * refused whole, or `create` runs under the lock with the verdict (null when the organization
+ * has no limits). `onRefusal` may take a quota refusal over (to save the request for approval);
+ * what it returns is returned instead of throwing.
+ */
+export async function governCreations<T>(
+  runtime: { db: Database },
+  actor: Actor & { organizationId: string },
+  creations: Creation[],
+  audit: RefusalAudit,
+  create: (verdict: Verdicts | null) => Promise<T>,
+  options: EvaluateOptions & { onRefusal?: (verdict: Verdicts) => Promise<T | undefined> } = {},
 ): Promise<T> {
   const any = await runtime.db.prisma.governanceLimits.count({
     where: { organizationId: actor.organizationId },
   });
-  if (!any) return create({ expiration: null });
+  if (!any) return create(null);
   return withGovernanceLock(runtime.db, actor.organizationId, async (sql) => {
-    const verdict = await evaluateCreation(runtime.db, sql, actor, creation);
+    const verdict = await evaluateCreations(runtime.db, sql, actor, creations, options);
     if (verdict.refusal) {
+      const taken = options.onRefusal ? await options.onRefusal(verdict) : undefined;
+      if (taken !== undefined) return taken;
       await recordAudit(runtime.db, actor, {
-        action: 'machine.create',
-        resourceKind: 'cloud',
-        resourceId: creation.cloud.id,
+        action: audit.action,
+        resourceKind: audit.resourceKind,
+        resourceId: audit.resourceId,
         result: 'denied',
-        details: { reason: verdict.refusal.message, size: creation.size, location: creation.location },
+        details: { reason: verdict.refusal.message, ...audit.details },
       });
       throw verdict.refusal;
     }
-    return create({ expiration: verdict.expiration });
+    return create(verdict);
   });
 }

@@ -1,6 +1,16 @@
-export { type Creation, estimateCreation, evaluateCreation, type Verdict } from './check';
-export { estimateMachine } from './estimate';
-export { governCreation } from './govern';
+export {
+  type Creation,
+  type Estimate,
+  type EvaluateOptions,
+  estimateCreation,
+  evaluateCreations,
+  type QuotaKind,
+  type QuotaRefusal,
+  type Verdicts,
+} from './check';
+export { budgetLines, estimateMachine, goesToApproval } from './estimate';
+export { governCreation, governCreations, type RefusalAudit } from './govern';
 export { checkExpirationChange } from './lifetime';
 export { limitsView, listLimits, NO_LIMITS, setLimits } from './limits';
+export { fromCents, toCents } from './money';
 export { scopeUsage } from './usage';

@@ -17,6 +17,7 @@ export const NO_LIMITS: Limits = {
   allowedImages: [],
   requiredTags: {},
   maxLifetimeHours: null,
+  overBudget: 'refuse',
 };
 
 export function limitsView(row: GovernanceLimits | null | undefined): Limits {
@@ -31,6 +32,7 @@ export function limitsView(row: GovernanceLimits | null | undefined): Limits {
     allowedImages: row.allowedImages,
     requiredTags: (row.requiredTags ?? {}) as Record<string, string[]>,
     maxLifetimeHours: row.maxLifetimeHours,
+    overBudget: row.overBudget === 'approval' ? 'approval' : 'refuse',
   };
 }
 
@@ -84,6 +86,7 @@ function columnsOf(input: LimitsInput): LimitsColumns {
       Object.entries(input.requiredTags ?? {}).map(([key, values]) => [key.trim(), list(values)]),
     ),
     maxLifetimeHours: input.maxLifetimeHours ?? null,
+    overBudget: input.overBudget ?? 'refuse',
   };
 }
 

@@ -1,3 +1,5 @@
+export * from './network-listing';
 export * from './sync-catalog';
 export * from './sync-machines';
+export * from './sync-networks';
 export * from './sync-volumes';

@@ -166,6 +166,7 @@ function toRow(
     size: m.size,
     location: m.location,
     state: m.state,
+    rawState: m.rawState,
     tags: { ...m.tags, ...userTags.get(m.externalId) },
     providerMonthly: m.costMonthly,
     providerHourly: m.costHourly,

@@ -1,4 +1,5 @@
-import type { MachineActionRequest } from '@overcast/contracts';
+import { CONTAINER_ACTIONS, MACHINE_ACTIONS, type MachineActionRequest } from '@overcast/contracts';
+import { PROVIDER_MODULES } from '@overcast/providers/registry';
 import { type OrgActor, recordAudit } from '../audit';
 import { authorizeMachineAction, type OnBehalfOf, rightForMachineAction } from '../authz/machine-access';
 import { featuresOf } from '../clouds/modules';
@@ -9,10 +10,24 @@ import { refreshNow } from '../polling';
 import { repos } from '../repositories';
 import type { ActionRuntime } from '../runtime';
 
+const isContainerAction = (action: string): action is (typeof CONTAINER_ACTIONS)[number] =>
+  (CONTAINER_ACTIONS as readonly string[]).includes(action);
+
+/** Why a machine whose provider does not offer an extra action is refused it, naming who does. */
+function notOffered(action: string, machineName: string): string {
+  if (isContainerAction(action))
+    return `Only Docker containers can be ${action}d; ${machineName} is not one.`;
+  const offering = PROVIDER_MODULES.filter((m) => m.features.extraActions.includes(action)).map(
+    (m) => m.label,
+  );
+  return `Only ${offering.join(' or ')} machines can be ${action}d; ${machineName} is not one. Use stop instead.`;
+}
+
 /**
- * Runs start/stop/reboot/destroy/rename (and a container's pause/unpause) through the provider, records it in the machine's
- * history and the audit log, and polls the cloud at once so the new state shows quickly. Every
- * path (a request, a schedule, a rule, an expiration) names who it acts for, checked here as it runs.
+ * Runs start/stop/reboot/destroy/rename (a container's pause/unpause, a provider's extra action
+ * such as Azure's deallocate) through the provider, records it in the machine's history and the
+ * audit log, and polls the cloud at once so the new state shows quickly. Every path (a request,
+ * a schedule, a rule, an expiration) names who it acts for, checked here as it runs.
  */
 export async function machineAction(
   runtime: ActionRuntime,
@@ -41,16 +56,19 @@ export async function machineAction(
   }
   const cloud = await repos(runtime.db).clouds.getInOrg(actor.organizationId, machine.cloudId);
   const features = featuresOf(cloud.provider);
-  const extra = req.action === 'pause' || req.action === 'unpause';
+  const extra = !(MACHINE_ACTIONS as readonly string[]).includes(req.action);
   if (req.removeVolumes && !features.containers) {
     throw new DomainError('invalid', 'validation_failed', 'removeVolumes applies to Docker containers only.');
   }
-  if (extra && !features.extraActions.includes(req.action)) {
+  if (req.action === 'rename' && features.rename === false) {
     throw new DomainError(
       'invalid',
       'validation_failed',
-      `Only Docker containers can be ${req.action}d; ${machine.name} is not one.`,
+      `${machine.name} cannot be renamed: its provider fixes a machine's name when it is made.`,
     );
+  }
+  if (extra && !features.extraActions.includes(req.action)) {
+    throw new DomainError('invalid', 'validation_failed', notOffered(req.action, machine.name));
   }
   const audit = {
     action: `machine.${req.action}`,
@@ -59,7 +77,7 @@ export async function machineAction(
     details: { name: machine.name, to: req.name, ...(req.removeVolumes ? { removeVolumes: true } : {}) },
   };
   try {
-    if (req.action === 'pause' || req.action === 'unpause') {
+    if (isContainerAction(req.action)) {
       await (await containerDriverOf(runtime, cloud)).containerOp(machine.externalId, req.action);
     } else if (req.action === 'destroy' && req.removeVolumes) {
       await (await containerDriverOf(runtime, cloud)).removeContainer(machine.externalId, { volumes: true });

@@ -7,12 +7,19 @@ import { driverOf } from '../clouds';
 import { machineCost } from '../cost';
 import { DomainError, fromProviderError, notFound } from '../errors';
 import { publishEvents } from '../events';
-import { governCreation } from '../governance';
+import { governCreation, type QuotaKind, type Verdicts } from '../governance';
 import { refreshNow } from '../polling';
 import { repos } from '../repositories';
 import type { ActionRuntime } from '../runtime';
 import { machineRow } from './detail';
 import { toMachine } from './view';
+
+export interface CreateMachineOptions {
+  /** Quotas an admin approved going over (a request approved over budget). */
+  skipQuotas?: QuotaKind[];
+  /** Takes a refusal over (keeps the request for an admin); returns the id it is kept as. */
+  onRefusal?: (verdict: Verdicts) => Promise<string | undefined>;
+}
 
 /**
  * Creates a machine through the provider and stores it at once (usually pending); the poll
@@ -23,7 +30,23 @@ export async function createMachine(
   actor: Actor & { organizationId: string },
   cloudId: string,
   req: CreateMachineRequest,
+  options: Omit<CreateMachineOptions, 'onRefusal'> = {},
 ): Promise<Machine> {
+  const outcome = await createMachineOrKeep(runtime, actor, cloudId, req, options);
+  if ('keptAs' in outcome) throw new Error('A refusal was kept without an onRefusal to keep it.');
+  return outcome.machine;
+}
+
+/** The machine made, or, when `onRefusal` took a refusal over, the id it was kept as. */
+export async function createMachineOrKeep(
+  runtime: ActionRuntime,
+  actor: Actor & { organizationId: string },
+  cloudId: string,
+  req: CreateMachineRequest,
+  options: CreateMachineOptions = {},
+): Promise<{ machine: Machine } | { keptAs: string }> {
+  let keptAs: string | undefined;
+  const onRefusal = options.onRefusal;
   const cloud = await repos(runtime.db).clouds.getInOrg(actor.organizationId, cloudId);
   if (!cloud.enabled)
     throw new DomainError('conflict', 'cloud_disabled', `${cloud.title} is disabled; enable it first.`);
@@ -46,42 +69,63 @@ export async function createMachine(
     expiresAt: req.expiration?.expiresAt ?? null,
     count: 1,
   };
-  const id = await governCreation(runtime, actor, creation, async (filled) => {
-    // Checked before the provider is asked, so a bad date creates nothing. A maximum lifetime
-    // gives a machine created without an expiration one.
-    const wanted = req.expiration ?? filled.expiration;
-    const expiration = wanted ? expirationColumns(wanted, actor.userId ?? null) : {};
-    let remote: RemoteMachine;
-    try {
-      remote = await (await driverOf(runtime, cloud)).createMachine({
-        name: req.name,
-        size: req.size,
-        image: req.image,
-        location: req.location,
-        sshKey,
-        tags: req.tags,
-        userData: req.postDeployScript,
+  const id = await governCreation(
+    runtime,
+    actor,
+    creation,
+    async (filled) => {
+      // Checked before the provider is asked, so a bad date creates nothing. A maximum lifetime
+      // gives a machine created without an expiration one.
+      const wanted = req.expiration ?? filled.expiration;
+      const expiration = wanted ? expirationColumns(wanted, actor.userId ?? null) : {};
+      let remote: RemoteMachine;
+      try {
+        remote = await (await driverOf(runtime, cloud)).createMachine({
+          name: req.name,
+          size: req.size,
+          image: req.image,
+          location: req.location,
+          sshKey,
+          tags: req.tags,
+          userData: req.postDeployScript,
+        });
+      } catch (err) {
+        const failure = fromProviderError(cloud.provider, err, `creating ${req.name}`);
+        await recordAudit(runtime.db, actor, {
+          action: 'machine.create',
+          resourceKind: 'cloud',
+          resourceId: cloud.id,
+          result: 'failure',
+          details: { name: req.name, error: failure.message },
+        });
+        throw failure;
+      }
+      const machine = await storeCreatedMachine(runtime, actor, cloud, remote, {
+        sshKeyId: req.sshKeyId ?? null,
+        expiration,
+        audit: {
+          name: req.name,
+          cloud: cloud.title,
+          size: req.size,
+          image: req.image,
+          location: req.location,
+        },
       });
-    } catch (err) {
-      const failure = fromProviderError(cloud.provider, err, `creating ${req.name}`);
-      await recordAudit(runtime.db, actor, {
-        action: 'machine.create',
-        resourceKind: 'cloud',
-        resourceId: cloud.id,
-        result: 'failure',
-        details: { name: req.name, error: failure.message },
-      });
-      throw failure;
-    }
-    const machine = await storeCreatedMachine(runtime, actor, cloud, remote, {
-      sshKeyId: req.sshKeyId ?? null,
-      expiration,
-      audit: { name: req.name, cloud: cloud.title, size: req.size, image: req.image, location: req.location },
-    });
-    await refreshNow(runtime, cloud.id);
-    return machine.id;
-  });
-  return toMachine(await machineRow(runtime.db, actor.organizationId, id));
+      await refreshNow(runtime, cloud.id);
+      return machine.id;
+    },
+    {
+      skipQuotas: options.skipQuotas,
+      onRefusal:
+        onRefusal &&
+        (async (verdict) => {
+          keptAs = await onRefusal(verdict);
+          return keptAs;
+        }),
+    },
+  );
+  if (keptAs !== undefined) return { keptAs };
+  return { machine: toMachine(await machineRow(runtime.db, actor.organizationId, id)) };
 }
 
 /**
@@ -106,6 +150,7 @@ export async function storeCreatedMachine(
     size: remote.size,
     location: remote.location,
     state: remote.state,
+    rawState: remote.rawState,
     tags: remote.tags,
     providerMonthly: remote.costMonthly,
     providerHourly: remote.costHourly,

@@ -1,8 +1,8 @@
-import type { RemoteMachine, RemoteVolume } from '@overcast/contracts';
-import { checkCloudDestinations, driverOf } from '../clouds';
+import { isNetworkDriver, type RemoteMachine, type RemoteVolume } from '@overcast/contracts';
+import { checkCloudDestinations, driverOf, featuresOf } from '../clouds';
 import { fromProviderError } from '../errors';
 import { inventoryStreamEvents, publishEvents } from '../events';
-import { syncCatalog, syncMachines, syncVolumes } from '../inventory';
+import { listNetworkInventory, syncCatalog, syncMachines, syncNetworks, syncVolumes } from '../inventory';
 import { outboundRules } from '../outbound';
 import type { PollRuntime } from '../runtime';
 import type { PollKind } from './schedule';
@@ -33,6 +33,8 @@ export async function pollCloud(
   const cloud = await db.prisma.cloud.findUnique({ where: { id: cloudId } });
   if (!cloud) return { status: 'skipped', reason: 'cloud deleted' };
   if (!cloud.enabled) return { status: 'skipped', reason: 'cloud disabled' };
+  if (kind === 'networks' && !featuresOf(cloud.provider).networks)
+    return { status: 'skipped', reason: 'no networks to list' };
   const started = Date.now();
   const timeout = AbortSignal.timeout(settings.poll.timeoutSeconds * 1000);
   const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -72,6 +74,17 @@ export async function pollCloud(
       if (changes)
         await publishEvents(redis, cloud.organizationId, [
           { type: 'inventory.changed', cloudId, counts: { volumes: changes } },
+        ]);
+    } else if (kind === 'networks') {
+      if (!isNetworkDriver(driver)) return { status: 'skipped', reason: 'no networks to list' };
+      const listing = await listNetworkInventory(driver, abort);
+      abort.throwIfAborted();
+      const result = await syncNetworks(db, target, listing);
+      seen = result.seen;
+      changes = result.created + result.updated + result.deleted;
+      if (changes)
+        await publishEvents(redis, cloud.organizationId, [
+          { type: 'inventory.changed', cloudId, counts: { networks: changes } },
         ]);
     } else {
       const [sizes, images, locations] = await Promise.all([

@@ -1,6 +1,6 @@
 import type { Runtime, Settings } from '@overcast/runtime';
 
-export const POLL_KINDS = ['machines', 'volumes', 'catalog'] as const;
+export const POLL_KINDS = ['machines', 'volumes', 'networks', 'catalog'] as const;
 export type PollKind = (typeof POLL_KINDS)[number];
 export interface PollJobData {
   cloudId: string;

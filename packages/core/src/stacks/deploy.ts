@@ -1,14 +1,22 @@
 import type { DeployStackRequest, TemplateDocument } from '@overcast/contracts';
-import { type Database, isUniqueViolation } from '@overcast/db';
+import { type Cloud, type Database, isUniqueViolation } from '@overcast/db';
 import type { Runtime } from '@overcast/runtime';
 import { FlowProducer } from 'bullmq';
 import { type OrgActor, recordAudit } from '../audit';
 import { decide, type Principal } from '../authz';
 import { DomainError } from '../errors';
+import {
+  type Creation,
+  type Estimate,
+  fromCents,
+  governCreations,
+  type QuotaKind,
+  type Verdicts,
+} from '../governance';
 import { repos } from '../repositories';
 import { announceStack } from './events';
 import { resolveInputs, secretInputs } from './inputs';
-import { machineSpecs } from './specs';
+import { type MachineSpec, machineSpecs } from './specs';
 import { documentOf, loadTemplateVersion } from './templates';
 
 export type StackRuntime = Pick<Runtime, 'db' | 'box' | 'redis' | 'queues' | 'settings'>;
@@ -50,8 +58,11 @@ export async function keyNamed(db: Database, organizationId: string, ref: string
   return key;
 }
 
-const sealedInputs = (runtime: Pick<Runtime, 'box'>, stackId: string, values: Record<string, string>) =>
-  runtime.box.seal(JSON.stringify(values), `stack:${stackId}`).toString('base64');
+export const sealedInputs = (
+  runtime: Pick<Runtime, 'box'>,
+  stackId: string,
+  values: Record<string, string>,
+) => runtime.box.seal(JSON.stringify(values), `stack:${stackId}`).toString('base64');
 
 /** The input values of a stack, secrets opened: only the worker asks, to fill a step's env. */
 export function stackInputs(
@@ -76,6 +87,7 @@ export async function deployStack(
   actor: OrgActor,
   caller: Principal | null,
   req: DeployStackRequest,
+  options: DeployOptions = {},
 ): Promise<string> {
   const { db } = runtime;
   const { source, version } = await loadTemplateVersion(
@@ -88,18 +100,98 @@ export async function deployStack(
   const values = resolveInputs(doc, req.inputs);
   const secrets = new Set(secretInputs(doc));
   const specs = machineSpecs(doc, values, { id: '00000000-0000-0000-0000-000000000000', name: req.name });
-  const clouds = new Map<string, string>();
+  const clouds = await cloudsToCreateIn(db, actor.organizationId, caller, specs);
+  // The whole stack is one request to the quotas: refused whole before any row or machine.
+  const creations = specs.map((s) => creationOf(s, clouds.get(s.label)!));
+  return governCreations(
+    runtime,
+    actor,
+    creations,
+    {
+      action: 'stack.deploy',
+      resourceKind: 'template',
+      resourceId: req.templateId,
+      details: { name: req.name, version, machines: specs.length },
+    },
+    (verdict) =>
+      storeAndStart(runtime, actor, req, {
+        doc,
+        version,
+        values,
+        secrets,
+        specs,
+        clouds,
+        estimates: verdict?.estimates ?? [],
+        overBudgetApproved: options.skipQuotas?.includes('budget') ?? false,
+      }),
+    { subject: 'this stack', skipQuotas: options.skipQuotas, onRefusal: options.onRefusal },
+  );
+}
+
+/**
+ * The cloud of each machine to be made, by label, once its SSH key exists and the caller's
+ * policies let them create machines there; refused whole otherwise, before anything is written.
+ */
+export async function cloudsToCreateIn(
+  db: Database,
+  organizationId: string,
+  caller: Principal | null,
+  specs: MachineSpec[],
+): Promise<Map<string, Cloud>> {
+  const clouds = new Map<string, Cloud>();
   for (const spec of specs) {
-    const cloud = await cloudNamed(db, actor.organizationId, spec.cloud, spec.resource);
+    const cloud = await cloudNamed(db, organizationId, spec.cloud, spec.resource);
     if (caller && !decide(caller, 'machines', 'create', { cloudId: cloud.id, tags: spec.request.tags ?? {} }))
       throw new DomainError(
         'forbidden',
         'not_allowed',
         `Your teams' policies do not let you create machines in ${cloud.title}; ask an admin to grant it.`,
       );
-    if (spec.key) await keyNamed(db, actor.organizationId, spec.key, spec.resource);
-    clouds.set(spec.label, cloud.id);
+    if (spec.key) await keyNamed(db, organizationId, spec.key, spec.resource);
+    clouds.set(spec.label, cloud);
   }
+  return clouds;
+}
+
+/** A stack machine as the governance checks see it. */
+export function creationOf(spec: MachineSpec, cloud: Cloud): Creation {
+  return {
+    cloud,
+    kind: 'machine',
+    size: spec.request.size,
+    location: spec.request.location,
+    image: spec.request.image,
+    tags: spec.request.tags ?? {},
+    expiresAt: spec.request.expiration?.expiresAt ?? null,
+    count: 1,
+  };
+}
+
+export interface DeployOptions {
+  /** Quotas an admin approved going over: not held again. */
+  skipQuotas?: QuotaKind[];
+  /** Takes a refusal over (saves the request for approval); returns the id it answers with. */
+  onRefusal?: (verdict: Verdicts) => Promise<string | undefined>;
+}
+
+async function storeAndStart(
+  runtime: StackRuntime,
+  actor: OrgActor,
+  req: DeployStackRequest,
+  p: {
+    doc: TemplateDocument;
+    version: number;
+    values: Record<string, string>;
+    secrets: Set<string>;
+    specs: MachineSpec[];
+    clouds: Map<string, Cloud>;
+    /** Per spec, in order: what each machine holds against the quotas until it is made. */
+    estimates: Estimate[];
+    overBudgetApproved: boolean;
+  },
+): Promise<string> {
+  const { db } = runtime;
+  const { doc, version, values, secrets, specs, clouds, estimates } = p;
   let stackId: string;
   try {
     stackId = await db.prisma.$transaction(async (tx) => {
@@ -113,6 +205,7 @@ export async function deployStack(
           inputs: Object.fromEntries(Object.entries(values).filter(([k]) => !secrets.has(k))),
           createdById: actor.userId ?? null,
           createdByLabel: actor.label,
+          overBudgetApproved: p.overBudgetApproved,
         },
       });
       const secret = Object.fromEntries(Object.entries(values).filter(([k]) => secrets.has(k)));
@@ -122,11 +215,13 @@ export async function deployStack(
           data: { secretInputs: sealedInputs(runtime, stack.id, secret) },
         });
       await tx.stackResource.createMany({
-        data: specs.map((s) => ({
+        data: specs.map((s, i) => ({
           stackId: stack.id,
           name: s.resource,
           index: s.index,
-          cloudId: clouds.get(s.label)!,
+          cloudId: clouds.get(s.label)!.id,
+          vcpus: estimates[i]?.vcpus ?? null,
+          costMonthly: estimates[i]?.cents == null ? null : fromCents(estimates[i]!.cents!),
         })),
       });
       await tx.stackStep.createMany({
@@ -156,14 +251,21 @@ export async function deployStack(
 }
 
 /**
- * One flow per stack: a job per machine (created in parallel), under a parent that starts the
- * steps once every machine answers. Job ids are the rows' ids, so queueing again never doubles.
+ * One flow per stack and generation (an update is the next one): a job per machine still to be
+ * made (in parallel), under a parent that starts the steps once every machine answers. Job ids
+ * are the rows' ids and the generation, so queueing again never doubles.
  */
 export async function startMachinesFlow(
   runtime: Pick<Runtime, 'db' | 'queues'>,
   stackId: string,
 ): Promise<void> {
-  const resources = await runtime.db.prisma.stackResource.findMany({ where: { stackId } });
+  const { generation } = await runtime.db.prisma.stack.findUniqueOrThrow({
+    where: { id: stackId },
+    select: { generation: true },
+  });
+  const resources = await runtime.db.prisma.stackResource.findMany({
+    where: { stackId, status: { notIn: ['ready', 'retiring'] } },
+  });
   const queue = runtime.queues.stacks;
   const flows = new FlowProducer({ connection: queue.opts.connection, prefix: queue.opts.prefix });
   try {
@@ -171,13 +273,13 @@ export async function startMachinesFlow(
       name: 'machines-ready',
       queueName: queue.name,
       data: { stackId } satisfies StackJobData,
-      opts: { jobId: `stack-${stackId}-ready`, removeOnComplete: 100, removeOnFail: 100 },
+      opts: { jobId: `stack-${stackId}-ready-${generation}`, removeOnComplete: 100, removeOnFail: 100 },
       children: resources.map((r) => ({
         name: 'machine',
         queueName: queue.name,
         data: { stackId, resourceId: r.id } satisfies StackJobData,
         opts: {
-          jobId: `stack-machine-${r.id}`,
+          jobId: `stack-machine-${r.id}-${generation}`,
           attempts: 5,
           backoff: { type: 'exponential', delay: 2_000 },
           removeOnComplete: 100,
@@ -207,6 +309,17 @@ export async function enqueueStep(
 
 const BUSY = new Set(['deploying', 'destroying']);
 
+/** A step made ready to run again: a new attempt (so a new job id), its last run forgotten. */
+export const STEP_AGAIN = {
+  status: 'waiting',
+  attempt: { increment: 1 },
+  scriptRunId: null,
+  error: null,
+  output: '',
+  startedAt: null,
+  finishedAt: null,
+} as const;
+
 /** Runs a failed step again (and what waits on it); its earlier output stays in its script run. */
 export async function retryStackStep(
   runtime: StackRuntime,
@@ -230,18 +343,7 @@ export async function retryStackStep(
     );
   if (stack.status === 'destroying' || stack.status === 'destroyed')
     throw new DomainError('conflict', 'stack_busy', `The stack ${stack.name} is ${stack.status}.`);
-  const next = await runtime.db.prisma.stackStep.update({
-    where: { id: step.id },
-    data: {
-      status: 'waiting',
-      attempt: { increment: 1 },
-      scriptRunId: null,
-      error: null,
-      output: '',
-      startedAt: null,
-      finishedAt: null,
-    },
-  });
+  const next = await runtime.db.prisma.stackStep.update({ where: { id: step.id }, data: STEP_AGAIN });
   await runtime.db.prisma.stack.update({
     where: { id: stackId },
     data: { status: 'deploying', error: null, finishedAt: null },

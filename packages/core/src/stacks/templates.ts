@@ -5,7 +5,7 @@ import type {
   Template as TemplateView,
   UpdateTemplateRequest,
 } from '@overcast/contracts';
-import { type Database, isUniqueViolation, type Template } from '@overcast/db';
+import { type Database, isUniqueViolation, type Template, type TemplateVersion } from '@overcast/db';
 import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { DomainError } from '../errors';
@@ -32,16 +32,24 @@ export function documentOf(source: string, field = 'body.source'): TemplateDocum
   );
 }
 
-function templateView(t: Template, source: string): TemplateView {
+/** The inputs a source declares (none when it does not parse: stored sources always did). */
+function inputsOf(source: string): TemplateDocument['inputs'] & object {
   const parsed = parseTemplate(source);
-  const doc = parsed.ok ? parsed.document : null;
+  return (parsed.ok ? parsed.document.inputs : undefined) ?? {};
+}
+
+function templateView(
+  t: Template,
+  current: Pick<TemplateVersion, 'source' | 'createdByLabel'>,
+): TemplateView {
   return {
     id: t.id,
     name: t.name,
     description: t.description,
     version: t.currentVersion,
-    source,
-    inputs: doc?.inputs ?? {},
+    source: current.source,
+    inputs: inputsOf(current.source),
+    changedBy: current.createdByLabel,
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
   };
@@ -53,7 +61,7 @@ export async function loadTemplateVersion(
   organizationId: string,
   id: string,
   version?: number,
-): Promise<{ template: Template; source: string; version: number }> {
+): Promise<{ template: Template; source: string; version: number; createdBy: string }> {
   const template = await repos(db).templates.getInOrg(organizationId, id);
   const wanted = version ?? template.currentVersion;
   const row = await db.prisma.templateVersion.findUnique({
@@ -65,12 +73,12 @@ export async function loadTemplateVersion(
       'template_version_not_found',
       `${template.name} has no version ${wanted}; it is at version ${template.currentVersion}.`,
     );
-  return { template, source: row.source, version: wanted };
+  return { template, source: row.source, version: wanted, createdBy: row.createdByLabel };
 }
 
 export async function getTemplate(db: Database, organizationId: string, id: string): Promise<TemplateView> {
-  const { template, source } = await loadTemplateVersion(db, organizationId, id);
-  return templateView(template, source);
+  const { template, source, createdBy } = await loadTemplateVersion(db, organizationId, id);
+  return templateView(template, { source, createdByLabel: createdBy });
 }
 
 export async function listTemplates(
@@ -87,8 +95,8 @@ export async function listTemplates(
   const versions = await db.prisma.templateVersion.findMany({
     where: { OR: templates.map((t) => ({ templateId: t.id, version: t.currentVersion })) },
   });
-  const sources = new Map(versions.map((v) => [v.templateId, v.source]));
-  return templates.map((t) => templateView(t, sources.get(t.id) ?? ''));
+  const current = new Map(versions.map((v) => [v.templateId, v]));
+  return templates.map((t) => templateView(t, current.get(t.id) ?? { source: '', createdByLabel: '' }));
 }
 
 export async function createTemplate(
@@ -191,6 +199,7 @@ export async function listTemplateVersions(
   return versions.map((v) => ({
     version: v.version,
     source: v.source,
+    inputs: inputsOf(v.source),
     createdBy: v.createdByLabel,
     createdAt: v.createdAt.toISOString(),
   }));

@@ -22,6 +22,7 @@ async function stackView(db: Database, stack: Stack): Promise<StackViewT> {
     templateVersion: stack.templateVersion,
     status: stack.status,
     error: stack.error,
+    previousVersion: (stack.previous as { version: number } | null)?.version ?? null,
     inputs: stack.inputs as Record<string, string>,
     outputs: stack.outputs as Record<string, string>,
     createdBy: stack.createdByLabel,
@@ -29,7 +30,8 @@ async function stackView(db: Database, stack: Stack): Promise<StackViewT> {
     updatedAt: stack.updatedAt.toISOString(),
     resources: resources.map((r) => ({
       id: r.id,
-      name: (counts[r.name] ?? 1) > 1 ? `${r.name}-${r.index + 1}` : r.name,
+      // A resource an update is removing is no longer counted in the document.
+      name: (counts[r.name] ?? 1) > 1 || r.index > 0 ? `${r.name}-${r.index + 1}` : r.name,
       status: r.status,
       cloudId: r.cloudId,
       machineId: r.machineId,

@@ -67,18 +67,25 @@ async function findMade(
   stack: Stack,
   spec: MachineSpec,
   cloudId: string,
+  retiredMachineId: string | null,
 ) {
+  // The machine an update replaces carries the same tags: it is not the one looked for.
+  const retired = retiredMachineId
+    ? await runtime.db.prisma.machine.findUnique({ where: { id: retiredMachineId } })
+    : null;
   const { rows } = await runtime.db.pool.query<{ id: string }>(
     `SELECT id FROM machines WHERE organization_id = $1 AND cloud_id = $2
-       AND provider_tags->>'stack-id' = $3 AND provider_tags->>'stack-resource' = $4 LIMIT 1`,
-    [stack.organizationId, cloudId, stack.id, spec.label],
+       AND provider_tags->>'stack-id' = $3 AND provider_tags->>'stack-resource' = $4
+       AND id IS DISTINCT FROM $5::uuid AND state NOT IN ('terminated', 'missing') LIMIT 1`,
+    [stack.organizationId, cloudId, stack.id, spec.label, retiredMachineId],
   );
   if (rows[0]) return rows[0].id;
   const cloud = await runtime.db.prisma.cloud.findUniqueOrThrow({ where: { id: cloudId } });
   const driver = await driverOf(runtime, cloud);
   let found: RemoteMachine | null = null;
   for await (const m of driver.listMachines(new AbortController().signal)) {
-    if (m.tags['stack-id'] === stack.id && m.tags['stack-resource'] === spec.label) found = m;
+    const isRetired = retired?.cloudId === cloudId && retired.externalId === m.externalId;
+    if (m.tags['stack-id'] === stack.id && m.tags['stack-resource'] === spec.label && !isRetired) found = m;
   }
   if (!found) return null;
   const stored = await storeCreatedMachine(runtime, actor, cloud, found, {
@@ -116,7 +123,10 @@ export async function runStackMachine(
         `${who.label} may no longer create machines in ${cloud.title}.`,
       );
     if (!row.machineId) {
-      const made = row.status === 'creating' ? await findMade(runtime, actor, stack, spec, cloud.id) : null;
+      const made =
+        row.status === 'creating'
+          ? await findMade(runtime, actor, stack, spec, cloud.id, row.retiredMachineId)
+          : null;
       if (made) await setResource(runtime, stack, row, spec.label, { machineId: made, status: 'created' });
       else {
         await setResource(runtime, stack, row, spec.label, { status: 'creating', cloudId: cloud.id });
@@ -124,10 +134,13 @@ export async function runStackMachine(
           ? await keyNamed(runtime.db, stack.organizationId, spec.key, spec.resource)
           : null;
         // The wizard's own path: the same checks (and any added to it) apply to stacks.
-        const machine = await createMachine(runtime, actor, cloud.id, {
-          ...spec.request,
-          ...(key ? { sshKeyId: key.id } : {}),
-        });
+        const machine = await createMachine(
+          runtime,
+          actor,
+          cloud.id,
+          { ...spec.request, ...(key ? { sshKeyId: key.id } : {}) },
+          stack.overBudgetApproved ? { skipQuotas: ['budget'] } : {},
+        );
         await setResource(runtime, stack, row, spec.label, { machineId: machine.id, status: 'created' });
       }
       row = await runtime.db.prisma.stackResource.findUniqueOrThrow({ where: { id: resourceId } });
@@ -177,7 +190,7 @@ export async function stackMachinesDone(runtime: StackRuntime, stackId: string):
   const stack = await runtime.db.prisma.stack.findUnique({ where: { id: stackId } });
   if (!stack || stack.status !== 'deploying') return;
   const failed = await runtime.db.prisma.stackResource.findMany({
-    where: { stackId, status: { not: 'ready' } },
+    where: { stackId, status: { notIn: ['ready', 'retiring'] } },
   });
   if (failed.length > 0) {
     await finishStack(
@@ -213,7 +226,7 @@ async function referenceValues(runtime: StackRuntime, stack: Stack) {
   ]);
   const machines: Record<string, string[]> = {};
   for (const r of resources) {
-    if (!r.address) continue;
+    if (!r.address || r.status === 'retiring') continue;
     machines[r.name] = [...(machines[r.name] ?? []), r.address];
   }
   return {
@@ -236,6 +249,12 @@ export async function advanceStack(runtime: StackRuntime, stackId: string): Prom
     if (after.every((a) => status.get(a) === 'succeeded')) await enqueueStep(runtime, stackId, step);
   }
   if (steps.every((s) => s.status === 'succeeded')) {
+    // An update's machines all answer and its steps ran: what it replaced or removed goes now.
+    const problems = await retireMachines(runtime, stack);
+    if (problems.length) {
+      await finishStack(runtime, stack, 'failed', `Not destroyed: ${problems.join('; ')}`);
+      return;
+    }
     const values = await referenceValues(runtime, stack);
     const outputs = Object.fromEntries(
       Object.entries(doc.outputs ?? {}).map(([k, v]) => {
@@ -364,11 +383,67 @@ async function finishedRun(runtime: StackRuntime, organizationId: string, runId:
   }
 }
 
+/** Destroys one machine the stack made, for the stack's person; one already gone is skipped. */
+async function destroyMade(
+  runtime: StackRuntime,
+  who: { actor: OrgActor; who: OnBehalfOf },
+  machineId: string,
+): Promise<void> {
+  const machine = await runtime.db.prisma.machine.findUnique({ where: { id: machineId } });
+  if (machine && machine.state !== 'terminated' && machine.state !== 'missing')
+    await machineAction(runtime, who.actor, machineId, { action: 'destroy' }, who.who);
+}
+
+const machineName = async (runtime: StackRuntime, id: string, fallback: string) =>
+  (await runtime.db.prisma.machine.findUnique({ where: { id }, select: { name: true } }))?.name ?? fallback;
+
+/**
+ * After an update: destroys the machines it replaced and those of resources it removed. Each is
+ * claimed first, so two jobs finishing together never destroy one twice. Returns what failed.
+ */
+async function retireMachines(runtime: StackRuntime, stack: Stack): Promise<string[]> {
+  const rows = await runtime.db.prisma.stackResource.findMany({
+    where: { stackId: stack.id, OR: [{ status: 'retiring' }, { retiredMachineId: { not: null } }] },
+  });
+  if (!rows.length) return [];
+  const acting = await actorOf(runtime, stack);
+  const problems: string[] = [];
+  const rowsDb = runtime.db.prisma.stackResource;
+  for (const row of rows) {
+    const removed = row.status === 'retiring';
+    const claimed = removed
+      ? await rowsDb.updateMany({ where: { id: row.id, status: 'retiring' }, data: { status: 'destroying' } })
+      : await rowsDb.updateMany({
+          where: { id: row.id, retiredMachineId: row.retiredMachineId },
+          data: { retiredMachineId: null },
+        });
+    if (!claimed.count) continue;
+    const made = [row.retiredMachineId, ...(removed ? [row.machineId] : [])].filter(
+      (id): id is string => !!id,
+    );
+    try {
+      for (const id of made) await destroyMade(runtime, acting, id);
+      if (removed) await rowsDb.delete({ where: { id: row.id } });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      problems.push(`${await machineName(runtime, made[0]!, row.name)}: ${err.message}`);
+      // Kept, so the next update, a rollback or the stack's destroy tries again.
+      await rowsDb.update({
+        where: { id: row.id },
+        data: removed
+          ? { status: 'retiring', error: err.message }
+          : { retiredMachineId: row.retiredMachineId },
+      });
+    }
+  }
+  return problems;
+}
+
 /** Destroys the machines the stack recorded making, one by one; a machine already gone is skipped. */
 export async function runStackDestroy(runtime: StackRuntime, stackId: string): Promise<void> {
   const stack = await runtime.db.prisma.stack.findUnique({ where: { id: stackId } });
   if (!stack || stack.status !== 'destroying') return;
-  const { actor, who } = await actorOf(runtime, stack);
+  const acting = await actorOf(runtime, stack);
   const rows = await runtime.db.prisma.stackResource.findMany({
     where: { stackId, status: { not: 'destroyed' } },
   });
@@ -376,18 +451,18 @@ export async function runStackDestroy(runtime: StackRuntime, stackId: string): P
   await Promise.all(
     rows.map(async (row) => {
       const label = `${row.name}-${row.index + 1}`;
-      if (!row.machineId) {
-        await setResource(runtime, stack, row, label, { status: 'destroyed' });
-        return;
-      }
-      const machine = await runtime.db.prisma.machine.findUnique({ where: { id: row.machineId } });
+      // A machine an unfinished update was replacing is the stack's too.
+      const made = [row.machineId, row.retiredMachineId].filter((id): id is string => !!id);
       try {
-        if (machine && machine.state !== 'terminated' && machine.state !== 'missing')
-          await machineAction(runtime, actor, row.machineId, { action: 'destroy' }, who);
-        await setResource(runtime, stack, row, label, { status: 'destroyed', error: null });
+        for (const id of made) await destroyMade(runtime, acting, id);
+        await setResource(runtime, stack, row, label, {
+          status: 'destroyed',
+          error: null,
+          retiredMachineId: null,
+        });
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        problems.push(`${machine?.name ?? label}: ${err.message}`);
+        problems.push(`${await machineName(runtime, made[0]!, label)}: ${err.message}`);
         await setResource(runtime, stack, row, label, { status: 'failed', error: err.message });
       }
     }),

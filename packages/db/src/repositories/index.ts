@@ -1,13 +1,18 @@
 import type { PrismaClientInstance } from '../client';
 import type {
+  CatalogItem,
   Cloud,
+  DeployRequest,
+  Firewall,
   Machine,
+  Network,
   NotificationChannel,
   Rule,
   Schedule,
   Script,
   SshKey,
   Stack,
+  Subnet,
   Template,
   Volume,
 } from '../generated/prisma/client.ts';
@@ -32,6 +37,9 @@ export function createRepositories(prisma: PrismaClientInstance, missing: Missin
     schedules: orgScoped<Schedule>(prisma.schedule, 'Schedule', missing),
     rules: orgScoped<Rule>(prisma.rule, 'Rule', missing),
     volumes: orgScoped<Volume>(prisma.volume, 'Volume', missing),
+    networks: orgScoped<Network>(prisma.network, 'Network', missing),
+    subnets: orgScoped<Subnet>(prisma.subnet, 'Subnet', missing),
+    firewalls: orgScoped<Firewall>(prisma.firewall, 'Firewall', missing),
     notificationChannels: orgScoped<NotificationChannel>(
       prisma.notificationChannel,
       'Notification channel',
@@ -41,6 +49,8 @@ export function createRepositories(prisma: PrismaClientInstance, missing: Missin
     templates: orgScoped<Template>(prisma.template, 'Template', missing),
     stacks: orgScoped<Stack>(prisma.stack, 'Stack', missing),
     governanceLimits: governanceRepository(prisma, missing),
+    catalogItems: orgScoped<CatalogItem>(prisma.catalogItem, 'Catalog item', missing),
+    deployRequests: orgScoped<DeployRequest>(prisma.deployRequest, 'Deploy request', missing),
   };
 }
 

@@ -21,7 +21,12 @@ import {
   type RemoteLocation,
   type RemoteMachine,
   type RemoteSize,
+  type RemoteSnapshot,
   type RemoteVolume,
+  type ResizeDriver,
+  type SerialConsoleDriver,
+  type SerialOutput,
+  type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
 import type { Ec2Api } from './api';
@@ -30,8 +35,12 @@ import type { AwsDriverConfig } from './config';
 import { ensureKeyPair } from './key-pair';
 import { tagsToRecord, toRemoteMachine } from './map-machine';
 import { toRemoteVolume } from './map-volume';
+import { AwsNetworks } from './networks';
 import { paginate } from './pages';
 import { RegionDirectory } from './regions';
+import { resizeInstance } from './resize';
+import { ec2SerialOutput } from './serial';
+import * as snapshots from './snapshots';
 import { volumeAction } from './volumes';
 
 const ACTIONS = new Set<string>(['start', 'stop', 'reboot', 'destroy', 'rename'] satisfies MachineAction[]);
@@ -47,15 +56,22 @@ const toTags = (record: Record<string, string>): Tag[] =>
  * listLocations' ids. Ids are EC2's own (`i-...`, `vol-...`); their region is found through
  * the RegionDirectory.
  */
-export class AwsDriver implements ProviderDriver {
+export class AwsDriver implements ProviderDriver, SerialConsoleDriver, SnapshotDriver, ResizeDriver {
   readonly provider = 'aws' as const;
+  /** The root volume is replaced in place from its snapshot (see snapshots.ts). */
+  readonly canRevertSnapshots = true;
+  /** EC2 replaces the root volume of a running instance only. */
+  readonly revertNeeds = 'running' as const;
   private readonly directory: RegionDirectory;
+  /** VPCs, subnets and security groups; createAwsDriver gives the driver their methods. */
+  readonly networks: AwsNetworks;
 
   constructor(
     private readonly api: Ec2Api,
     private readonly config: AwsDriverConfig,
   ) {
     this.directory = new RegionDirectory(api, config);
+    this.networks = new AwsNetworks(api, this.directory, config);
   }
 
   /** DescribeRegions is cheap and needs nothing but valid keys. */
@@ -128,6 +144,28 @@ export class AwsDriver implements ProviderDriver {
 
   listLocations(): Promise<RemoteLocation[]> {
     return listLocations(this.directory);
+  }
+
+  /** The instance's serial console output (GetConsoleOutput), after `since`. */
+  async serialOutput(externalId: string, since?: string): Promise<SerialOutput> {
+    const region = await this.directory.regionOfInstance(externalId);
+    return ec2SerialOutput(this.api, region, externalId, since);
+  }
+
+  listSnapshots(machineExternalId: string): Promise<RemoteSnapshot[]> {
+    return snapshots.listSnapshots(this.api, this.directory, machineExternalId);
+  }
+  createSnapshot(machineExternalId: string, name: string): Promise<void> {
+    return snapshots.createSnapshot(this.api, this.directory, machineExternalId, name);
+  }
+  revertSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    return snapshots.revertSnapshot(this.api, this.directory, machineExternalId, snapshotExternalId);
+  }
+  deleteSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    return snapshots.deleteSnapshot(this.api, this.directory, machineExternalId, snapshotExternalId);
+  }
+  resizeMachine(externalId: string, sizeId: string): Promise<void> {
+    return resizeInstance(this.api, this.directory, externalId, sizeId);
   }
 
   async machineAction(

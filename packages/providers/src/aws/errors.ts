@@ -48,6 +48,9 @@ const CONFLICT = new Set([
   'IdempotentParameterMismatch',
   'DependencyViolation',
   'ResourceInUse',
+  // Route 53: a caller reference used before, a zone that still holds records.
+  'HostedZoneAlreadyExists',
+  'HostedZoneNotEmpty',
 ]);
 
 /** Server-side conditions EC2 reports with a code; retrying later may succeed. */

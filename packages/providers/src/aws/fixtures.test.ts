@@ -1,6 +1,12 @@
 // The real driver and the real SDK against EC2 responses recorded by Apache Libcloud.
 
-import type { ProviderDriver, RemoteMachine, RemoteVolume } from '@overcast/contracts';
+import type {
+  ProviderDriver,
+  RemoteMachine,
+  RemoteVolume,
+  ResizeDriver,
+  SnapshotDriver,
+} from '@overcast/contracts';
 import { ProviderError } from '@overcast/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsDriver } from './index';
@@ -432,5 +438,61 @@ describe('recorded EC2 responses through the driver', () => {
         'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).',
       options: { code: 'IdempotentParameterMismatch' },
     });
+  });
+});
+
+describe('recorded EBS snapshot and ModifyInstanceAttribute responses through the driver', () => {
+  const snapshotDriver = (d: ProviderDriver) => d as ProviderDriver & SnapshotDriver & ResizeDriver;
+
+  it('takes a snapshot of each EBS volume of the instance, tagged as the machine’s', async () => {
+    const driver = snapshotDriver(
+      await driverFor({
+        DescribeInstances: { file: 'describe_instances.xml' },
+        CreateSnapshot: { file: 'create_snapshot.xml' },
+      }),
+    );
+    await driver.createSnapshot('i-4382922a', 'nightly');
+    const [sent] = server!.seen('CreateSnapshot');
+    expect(sent?.params.get('VolumeId')).toBe('vol-5e312311');
+    expect(sent?.params.get('TagSpecification.1.ResourceType')).toBe('snapshot');
+    const tags = Object.fromEntries(
+      [1, 2, 3].map((i) => [
+        sent?.params.get(`TagSpecification.1.Tag.${i}.Key`),
+        sent?.params.get(`TagSpecification.1.Tag.${i}.Value`),
+      ]),
+    );
+    expect(tags).toMatchObject({ Name: 'nightly', 'overcast:machine': 'i-4382922a' });
+  });
+
+  it("lists only the snapshots Overcast took of the machine: others' (describe_snapshots.xml) are not its", async () => {
+    const driver = snapshotDriver(
+      await driverFor({
+        DescribeInstances: { file: 'describe_instances.xml' },
+        DescribeSnapshots: { file: 'describe_snapshots.xml' },
+        DeleteSnapshot: { file: 'delete_snapshot.xml' },
+      }),
+    );
+    expect(await driver.listSnapshots('i-4382922a')).toEqual([]);
+    const [asked] = server!.seen('DescribeSnapshots');
+    expect(asked?.params.get('Owner.1')).toBe('self');
+    expect(asked?.params.get('Filter.1.Name')).toBe('tag:overcast:machine');
+    expect(asked?.params.get('Filter.1.Value.1')).toBe('i-4382922a');
+    const missing = await driver.deleteSnapshot('i-4382922a', 'snap-428abd35').catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(ProviderError);
+    expect((missing as ProviderError).kind).toBe('not-found');
+    expect(server!.seen('DeleteSnapshot')).toEqual([]);
+  });
+
+  it('resizes with ModifyInstanceAttribute (modify_instance_attribute.xml)', async () => {
+    const driver = snapshotDriver(
+      await driverFor({
+        DescribeInstances: { file: 'describe_instances.xml' },
+        ModifyInstanceAttribute: { file: 'modify_instance_attribute.xml' },
+      }),
+    );
+    await driver.resizeMachine('i-4382922a', 'm5.large');
+    const [sent] = server!.seen('ModifyInstanceAttribute');
+    expect(sent?.params.get('InstanceId')).toBe('i-4382922a');
+    expect(sent?.params.get('InstanceType.Value')).toBe('m5.large');
   });
 });

@@ -1,6 +1,9 @@
 import type { DriverInit, ProviderDriver } from '@overcast/contracts';
+import { withDns } from '../common/with-dns';
+import { withNetworks } from '../common/with-networks';
 import { Ec2Api } from './api';
 import { type AwsCredentials, readConfig, readCredentials } from './config';
+import { Route53Dns } from './dns';
 import { AwsDriver } from './driver';
 
 export type { AwsCredentials, AwsDriverConfig } from './config';
@@ -13,6 +16,11 @@ export { mapInstanceState } from './map-machine';
  */
 export function createAwsDriver(init: DriverInit<AwsCredentials>): ProviderDriver {
   const config = readConfig(init.config);
-  const api = new Ec2Api(readCredentials(init.credentials), init.endpoint ?? undefined, config, init.lookup);
-  return new AwsDriver(api, config);
+  const credentials = readCredentials(init.credentials);
+  const api = new Ec2Api(credentials, init.endpoint ?? undefined, config, init.lookup);
+  const driver = new AwsDriver(api, config);
+  return withDns(
+    withNetworks(driver, driver.networks),
+    new Route53Dns(credentials, init.endpoint ?? undefined, config, init.lookup),
+  );
 }

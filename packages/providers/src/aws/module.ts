@@ -1,4 +1,4 @@
-import type { ProviderModule } from '@overcast/contracts';
+import { features, type ProviderModule } from '@overcast/contracts';
 import { NonEmpty, Strict, T } from '../common/fields';
 
 export const awsModule = {
@@ -33,18 +33,17 @@ export const awsModule = {
     ),
   }),
   endpoint: { overridable: true, placeholder: 'https://ec2.us-east-1.amazonaws.com' },
-  features: {
+  features: features({
     create: true,
-    resize: false,
-    snapshots: false,
+    resize: true,
+    snapshots: true,
     volumes: true,
-    networks: false,
-    dns: false,
-    console: 'none',
-    containers: false,
-    shell: 'ssh',
-    extraActions: [],
-  },
+    networks: true,
+    firewalls: true,
+    subnets: true,
+    dns: true,
+    console: 'serial',
+  }),
   pricing: 'table',
   docs: 'https://console.aws.amazon.com/iam/home#/users',
   titlePlaceholder: 'Production AWS',

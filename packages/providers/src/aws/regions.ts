@@ -94,11 +94,8 @@ export class RegionDirectory {
     );
   }
 
-  private async locate(
-    id: string,
-    noun: string,
-    holds: (region: string) => Promise<boolean>,
-  ): Promise<string> {
+  /** The region holding `id`, asked of every region at once unless seen in a listing. */
+  async locate(id: string, noun: string, holds: (region: string) => Promise<boolean>): Promise<string> {
     const cached = this.known.get(id);
     if (cached) return cached;
     const regions = await this.regions();

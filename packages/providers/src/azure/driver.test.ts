@@ -189,11 +189,23 @@ describe('Azure driver on the emulator', () => {
     const id = `/subscriptions/${SUB_B}/resourceGroups/data/providers/Microsoft.Compute/virtualMachines/db-1`;
     const state = async () => (await machines(d)).find((m) => m.externalId === id)!;
     await d.machineAction(id, 'stop');
-    expect(await state()).toMatchObject({ state: 'stopped', rawState: 'stopped' });
-    await d.machineAction(id, 'deallocate' as never);
+    const stopped = await state();
+    expect(stopped).toMatchObject({ state: 'stopped', rawState: 'stopped' });
+    expect(Number(stopped.costHourly?.amount)).toBeGreaterThan(0);
+    await d.machineAction(id, 'deallocate');
+    expect(await state()).toMatchObject({
+      state: 'stopped',
+      rawState: 'deallocated',
+      costHourly: { amount: '0.0000', currency: 'USD' },
+    });
+    await d.machineAction(id, 'start');
+    const started = await state();
+    expect(started).toMatchObject({ state: 'running', rawState: 'running' });
+    expect(started.costHourly).toEqual(stopped.costHourly);
+    // Straight from running, as `az vm deallocate` does.
+    await d.machineAction(id, 'deallocate');
     expect(await state()).toMatchObject({ state: 'stopped', rawState: 'deallocated' });
     await d.machineAction(id, 'start');
-    expect(await state()).toMatchObject({ state: 'running', rawState: 'running' });
     await d.machineAction(id, 'reboot');
     expect(await state()).toMatchObject({ state: 'running', rawState: 'running' });
   });

@@ -4,6 +4,7 @@ import {
   type CreateMachineSpec,
   type DriverInit,
   type MachineAction,
+  type ProviderAction,
   type ProviderDriver,
   ProviderError,
   type RemoteImage,
@@ -21,9 +22,6 @@ import { PriceBook } from './prices';
 
 /** Azure's rule for a Linux VM's name (it is also the computer name). */
 const VM_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9._-]{0,62}[a-zA-Z0-9_])?$/;
-
-/** Machine actions beyond the common five: deallocate releases the hardware and stops compute billing. */
-export const AZURE_EXTRA_ACTIONS = ['deallocate'] as const;
 
 const capability = (sku: ResourceSku, name: string): number | null => {
   const value = sku.capabilities?.find((c) => c.name === name)?.value;
@@ -251,13 +249,13 @@ class AzureDriver implements ProviderDriver {
 
   async machineAction(
     externalId: string,
-    action: MachineAction,
+    action: MachineAction | ProviderAction,
     _options: { name?: string } = {},
   ): Promise<void> {
     const ref = parseId(externalId, 'virtualMachines', 'machine');
     const vms = this.api.clients(ref.subscriptionId).compute.virtualMachines;
     const { resourceGroup: rg, name } = ref;
-    switch (action as MachineAction | (typeof AZURE_EXTRA_ACTIONS)[number]) {
+    switch (action) {
       case 'start':
         await this.api.operation((o) => vms.start(rg, name, o), true);
         return;
@@ -266,6 +264,7 @@ class AzureDriver implements ProviderDriver {
         await this.api.operation((o) => vms.powerOff(rg, name, o), true);
         return;
       case 'deallocate':
+        // Releases the hardware: compute billing stops, the disks (and a static IP) stay.
         await this.api.operation((o) => vms.deallocate(rg, name, o), true);
         return;
       case 'reboot':

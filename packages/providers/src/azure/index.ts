@@ -1,2 +1,2 @@
 export type { AzureConfig, AzureCredentials } from './config';
-export { AZURE_EXTRA_ACTIONS, createAzureDriver } from './driver';
+export { createAzureDriver } from './driver';

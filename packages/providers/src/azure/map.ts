@@ -15,6 +15,7 @@ import type {
   RemoteVolume,
   VolumeState,
 } from '@overcast/contracts';
+import { azureModule } from './module';
 import { diskTier, type RegionPrices } from './prices';
 
 /** What a VM's network interfaces give it, by NIC id (lower case). */
@@ -37,7 +38,7 @@ const POWER: Record<string, MachineState> = {
 };
 
 /** Power states whose compute Azure does not bill. */
-const NOT_BILLED = new Set(['deallocated', 'deallocating']);
+const NOT_BILLED = new Set<string>(azureModule.unbilledStates);
 
 export function powerOf(view: VirtualMachineInstanceView | undefined): string | null {
   const code = view?.statuses?.find((s) => s.code?.startsWith('PowerState/'))?.code;

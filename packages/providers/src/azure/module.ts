@@ -1,7 +1,7 @@
 // Microsoft Azure as a provider module: what the add-cloud form asks, what the provider can do and
 // where its prices come from. No SDK here: the web app and the registry load it as it is.
 
-import type { ProviderModule } from '@overcast/contracts';
+import { features, type ProviderModule } from '@overcast/contracts';
 import { NonEmpty, Strict, T, Uuid } from '../common/fields';
 
 const GUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
@@ -161,19 +161,14 @@ export const azureModule = {
   credentials,
   config,
   endpoint: { overridable: true, placeholder: 'https://management.azure.com' },
-  features: {
+  features: features({
     create: true,
-    resize: false,
-    snapshots: false,
     volumes: true,
-    networks: false,
-    dns: false,
-    console: 'none',
-    containers: false,
-    shell: 'ssh',
     extraActions: ['deallocate'],
-  },
+  }),
   pricing: 'provider',
+  // A powered-off VM keeps its hardware and bills as if running; deallocated, only its disks bill.
+  unbilledStates: ['deallocating', 'deallocated'],
   docs: 'https://learn.microsoft.com/cli/azure/azure-cli-sp-tutorial-1',
   titlePlaceholder: 'Azure subscription',
   help: [

@@ -3,11 +3,13 @@
 // common retry rules, and every failure a ProviderError in the provider's own words.
 
 import { lookup as dnsLookup } from 'node:dns';
-import http, { type IncomingHttpHeaders } from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { ProviderError, type ProviderErrorKind } from '@overcast/contracts';
 import { lookupAgents } from './agents';
+import { exchange } from './http-exchange';
 import { parseRetryAfter, withRetry } from './retry';
 
 /** Non-secret settings shared by these drivers (`DriverInit.config`). */
@@ -62,9 +64,6 @@ export interface JsonRequest {
   idempotent?: boolean;
 }
 
-/** Answers larger than this are refused: no list page comes near it. */
-const MAX_ANSWER = 32 * 1024 * 1024;
-
 function kindFor(status: number): ProviderErrorKind {
   if (status === 401 || status === 403) return 'auth';
   if (status === 404) return 'not-found';
@@ -82,12 +81,6 @@ function retryAfterMs(headers: IncomingHttpHeaders): number | undefined {
   if (explicit !== undefined) return explicit;
   const reset = Number(first(headers['ratelimit-reset'] ?? headers['x-ratelimit-reset']));
   return Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - Date.now()) : undefined;
-}
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
 }
 
 export class JsonApi {
@@ -118,12 +111,16 @@ export class JsonApi {
     const url = new URL(this.options.root + path);
     for (const [k, v] of Object.entries(req.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
-    let answer: Answer;
-    try {
-      answer = await this.send(method, url, req);
-    } catch (err) {
-      throw this.transportError(err);
-    }
+    const secure = url.protocol === 'https:';
+    const answer = await exchange(this.options.provider, {
+      method,
+      url,
+      agent: secure ? this.agents.https : this.agents.http,
+      headers: { authorization: `Bearer ${this.options.token}` },
+      body: req.body === undefined ? undefined : { type: 'application/json', data: JSON.stringify(req.body) },
+      signal: req.signal,
+      timeoutMs: this.options.config.requestTimeoutMs,
+    });
     let body: unknown;
     if (answer.text.trim() !== '') {
       try {
@@ -151,71 +148,6 @@ export class JsonApi {
         retryAfterMs: throttled ? retryAfterMs(answer.headers) : undefined,
       },
     );
-  }
-
-  private send(method: string, url: URL, req: JsonRequest): Promise<Answer> {
-    const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
-    const secure = url.protocol === 'https:';
-    return new Promise<Answer>((resolve, reject) => {
-      const request = (secure ? https : http).request(
-        url,
-        {
-          method,
-          agent: secure ? this.agents.https : this.agents.http,
-          signal: req.signal,
-          headers: {
-            authorization: `Bearer ${this.options.token}`,
-            accept: 'application/json',
-            'user-agent': 'overcast',
-            ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (c: Buffer) => {
-            size += c.length;
-            if (size > MAX_ANSWER) {
-              res.destroy(new Error(`answer larger than ${MAX_ANSWER} bytes`));
-              return;
-            }
-            chunks.push(c);
-          });
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              text: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
-          res.on('error', reject);
-        },
-      );
-      request.setTimeout(this.options.config.requestTimeoutMs, () =>
-        request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
-      );
-      request.on('error', reject);
-      request.end(payload);
-    });
-  }
-
-  private transportError(err: unknown): ProviderError {
-    if (err instanceof ProviderError) return err;
-    const e = err as { code?: string; message?: string };
-    const { provider, config } = this.options;
-    if (e.code === 'ETIMEDOUT')
-      return new ProviderError(
-        'unavailable',
-        `${provider} did not answer within ${config.requestTimeoutMs} ms`,
-        {
-          code: e.code,
-          cause: err,
-        },
-      );
-    return new ProviderError('unavailable', `${provider} unreachable: ${e.message ?? String(err)}`, {
-      code: e.code,
-      cause: err,
-    });
   }
 }
 

@@ -17,6 +17,7 @@ import { EC2_SIM_ACCESS_KEY_ID, type Ec2Sim, startEc2Sim } from '../../../cloud-
 import { type GceSim, startGceSim } from '../../../cloud-sim/src/gce/index';
 import { startHetznerSim } from '../../../cloud-sim/src/hetzner/index';
 import { startLinodeSim } from '../../../cloud-sim/src/linode/index';
+import { startVsphereSim } from '../../../cloud-sim/src/vsphere/index';
 import { startVultrSim } from '../../../cloud-sim/src/vultr/index';
 // Test-only reach into the guard and the emulators (providers depends on contracts only).
 import { checkAddress, parseIp } from '../../../core/src/outbound/index';
@@ -28,6 +29,7 @@ import { createHetznerDriver } from '../hetzner/index';
 import { createLibvirtDriver } from '../libvirt/index';
 import { createLinodeDriver } from '../linode/index';
 import { createSshHostDriver } from '../ssh-host/index';
+import { createVsphereDriver } from '../vsphere/index';
 import { createVultrDriver } from '../vultr/index';
 
 /** A lookup that answers `address` for every name, judged by the real guard's cloud rule. */
@@ -182,6 +184,30 @@ for (const api of TOKEN_APIS) {
     });
   });
 }
+
+describe('VMware vSphere', () => {
+  const user = { username: 'sync@vsphere.local', password: 'pw' };
+  let sim: Awaited<ReturnType<typeof startVsphereSim>>;
+  beforeAll(async () => {
+    sim = await startVsphereSim({ machines: 2, users: [user] });
+  });
+  afterAll(() => sim?.close());
+  const driver = (endpoint: string, lookup: LookupFunction) =>
+    createVsphereDriver({ credentials: user, endpoint, config: FAST_RETRY, lookup });
+
+  it('never connects to a name its lookup refuses, and does not ask again', async () => {
+    const { lookup, asked } = lookupTo(METADATA);
+    await refusedBeforeConnecting(() => machines(driver(`https://localhost:${trapPort}`, lookup)));
+    expect(asked).toEqual(['localhost']);
+  });
+
+  it('reaches the API at the address its lookup gives', async () => {
+    const { lookup, asked } = lookupTo('127.0.0.1');
+    const names = await machines(driver(`https://vcenter.lab.test:${portOf(sim.url)}`, lookup));
+    expect(names).toHaveLength(2);
+    expect(asked).toContain('vcenter.lab.test');
+  });
+});
 
 describe('AWS', () => {
   const driver = (endpoint: string, lookup: LookupFunction) =>

@@ -8,12 +8,19 @@ import {
   type RemoteLocation,
   type RemoteMachine,
   type RemoteSize,
+  type RemoteSnapshot,
   type RemoteVolume,
+  type ResizeDriver,
+  type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
+import { withDns } from '../common/with-dns';
+import { withNetworks } from '../common/with-networks';
 import { DoClient, type DotsClient } from './client';
 import { apiRoot, type DigitalOceanConfig, readConfig } from './config';
+import { DigitalOceanDns } from './dns';
 import { toImage, toLocation, toMachine, toSize, toVolume } from './map';
+import { DigitalOceanNetworks } from './networks';
 import { ensureAccountKey } from './ssh-key';
 import { toDigitalOceanTags } from './tags';
 import type {
@@ -46,8 +53,26 @@ function dropletId(externalId: string): number {
   return Number(externalId);
 }
 
-class DigitalOceanDriver implements ProviderDriver {
+function imageId(externalId: string): number {
+  if (!/^\d{1,15}$/.test(externalId))
+    throw new ProviderError('not-found', `'${externalId}' is not a snapshot id`);
+  return Number(externalId);
+}
+
+function toSnapshot(i: DoWireImage): RemoteSnapshot {
+  return {
+    externalId: String(i.id),
+    name: i.name ?? String(i.id),
+    state: 'available',
+    createdAt: i.created_at ? new Date(i.created_at) : null,
+    sizeGb: typeof i.size_gigabytes === 'number' ? i.size_gigabytes : null,
+  };
+}
+
+class DigitalOceanDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
   readonly provider = 'digitalocean' as const;
+  /** `restore` rewrites the droplet's disk from one of its own snapshots. */
+  readonly canRevertSnapshots = true;
 
   constructor(
     private readonly client: DoClient,
@@ -202,6 +227,89 @@ class DigitalOceanDriver implements ProviderDriver {
     }
   }
 
+  // ---- snapshots and resize ---------------------------------------------------------------
+
+  async listSnapshots(machineExternalId: string): Promise<RemoteSnapshot[]> {
+    const droplet_id = dropletId(machineExternalId);
+    const taken = await this.collect<DoWireImage, RemoteSnapshot>(
+      (api, page) => api.droplet.listDropletSnapshots({ droplet_id, page, per_page: this.config.perPage }),
+      'snapshots',
+      toSnapshot,
+    );
+    // A snapshot being taken is listed only once it exists; show the pending ones as `creating`.
+    const pending = await this.pendingSnapshots(droplet_id);
+    return [...taken, ...pending];
+  }
+
+  /** The droplet's snapshot actions still in progress, as snapshots to come. */
+  private async pendingSnapshots(droplet_id: number): Promise<RemoteSnapshot[]> {
+    const actions = await this.collect<DoWireAction, DoWireAction>(
+      (api, page) => api.droplet.listDropletActions({ droplet_id, page, per_page: this.config.perPage }),
+      'actions',
+      (a) => a,
+    );
+    return actions
+      .filter((a) => a.type === 'snapshot' && a.status === 'in-progress')
+      .map((a) => ({
+        externalId: `action-${a.id}`,
+        name: 'Snapshot in progress',
+        state: 'creating' as const,
+        createdAt: a.started_at ? new Date(a.started_at) : null,
+        sizeGb: null,
+      }));
+  }
+
+  async createSnapshot(machineExternalId: string, name: string): Promise<void> {
+    const droplet_id = dropletId(machineExternalId);
+    await this.client.post((api) => api.droplet.snapshotDroplet({ droplet_id, name }));
+  }
+
+  async revertSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    const droplet_id = dropletId(machineExternalId);
+    const image = imageId(snapshotExternalId);
+    const answer = await this.client.post((api) => api.droplet.restoreDroplet({ droplet_id, image }));
+    await this.awaitAction(answer?.action as DoWireAction | undefined, 'restore');
+  }
+
+  async deleteSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    const owned = await this.listSnapshots(machineExternalId);
+    if (!owned.some((s) => s.externalId === snapshotExternalId)) {
+      throw new ProviderError('not-found', `The droplet has no snapshot ${snapshotExternalId}.`);
+    }
+    const snapshot_id = imageId(snapshotExternalId);
+    await this.client.get((api) => api.snapshot.deleteSnapshot({ snapshot_id }));
+  }
+
+  /** DigitalOcean's `resize` action, CPU and memory only, so the droplet can be resized back down. */
+  async resizeMachine(externalId: string, sizeId: string): Promise<void> {
+    const droplet_id = dropletId(externalId);
+    const answer = await this.client.post((api) =>
+      api.droplet.resizeDroplet({ droplet_id, size: sizeId, disk: false }),
+    );
+    await this.awaitAction(answer?.action as DoWireAction | undefined, 'resize');
+  }
+
+  /** Waits for an action to leave `in-progress` (at most ten minutes); an errored one is a failure. */
+  private async awaitAction(action: DoWireAction | undefined, what: string): Promise<void> {
+    if (!action?.id) return;
+    const id = action.id;
+    const deadline = Date.now() + 600_000;
+    let status = action.status;
+    while (status === 'in-progress' && Date.now() < deadline) {
+      await sleep(this.config.actionPollMs);
+      const polled = await this.client.get((api) => api.action.getAction({ action_id: id }));
+      status = (polled?.action as DoWireAction | undefined)?.status;
+    }
+    if (status === 'errored')
+      throw new ProviderError('conflict', `DigitalOcean could not finish the ${what}.`);
+    if (status === 'in-progress') {
+      throw new ProviderError(
+        'unavailable',
+        `The ${what} is still running at DigitalOcean after ten minutes.`,
+      );
+    }
+  }
+
   async createMachine(spec: CreateMachineSpec): Promise<RemoteMachine> {
     const sshKeys = spec.sshKey ? [await ensureAccountKey(this.client, spec.sshKey)] : undefined;
     const tags = toDigitalOceanTags(spec.tags);
@@ -261,8 +369,9 @@ export function createDigitalOceanDriver(init: DriverInit<DigitalOceanCredential
     throw new ProviderError('auth', 'A DigitalOcean API token is required.');
   }
   const config = readConfig(init.config);
-  return new DigitalOceanDriver(
-    new DoClient(token.trim(), apiRoot(init.endpoint), config, init.lookup),
-    config,
+  const client = new DoClient(token.trim(), apiRoot(init.endpoint), config, init.lookup);
+  return withDns(
+    withNetworks(new DigitalOceanDriver(client, config), new DigitalOceanNetworks(client, config.perPage)),
+    new DigitalOceanDns(client, config.perPage),
   );
 }

@@ -1,4 +1,4 @@
-import type { ProviderModule } from '@overcast/contracts';
+import { features, type ProviderModule } from '@overcast/contracts';
 import { NonEmpty, Strict } from '../common/fields';
 
 export const digitaloceanModule = {
@@ -16,18 +16,15 @@ export const digitaloceanModule = {
   }),
   config: Strict({}),
   endpoint: { overridable: true, placeholder: 'https://api.digitalocean.com' },
-  features: {
+  features: features({
     create: true,
-    resize: false,
-    snapshots: false,
+    resize: true,
+    snapshots: true,
     volumes: true,
-    networks: false,
-    dns: false,
-    console: 'none',
-    containers: false,
-    shell: 'ssh',
-    extraActions: [],
-  },
+    networks: true,
+    firewalls: true,
+    dns: true,
+  }),
   pricing: 'provider',
   docs: 'https://cloud.digitalocean.com/account/api/tokens',
   titlePlaceholder: 'DigitalOcean',

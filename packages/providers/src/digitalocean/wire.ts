@@ -85,6 +85,7 @@ export interface DoWireAction {
   id: number;
   status?: string;
   type?: string;
+  started_at?: string;
 }
 
 export interface DoWirePage {

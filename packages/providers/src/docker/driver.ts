@@ -5,6 +5,7 @@ import {
   type CreateMachineSpec,
   type DriverInit,
   type MachineAction,
+  type NetworkDriver,
   ProviderError,
   type RemoteImage,
   type RemoteLocation,
@@ -25,9 +26,11 @@ import type {
   EngineFacts,
   PullProgress,
 } from '../common/container-driver';
+import { withNetworks } from '../common/with-networks';
 import { type DockerConfig, type DockerCredentials, readConfig } from './config';
 import { dockerError } from './errors';
 import { toImage, toMachine, toVolume } from './map';
+import { DockerNetworks } from './networks';
 import { SshSocketAgent } from './ssh-agent';
 import { probeTlsRefusal } from './tls-probe';
 
@@ -42,6 +45,10 @@ export class DockerDriver implements ContainerDriver {
   private sshAgent: SshSocketAgent | null = null;
   /** For tcp:// engines given a lookup: resolves the engine's name through it. */
   private tcpAgent: Agent | null = null;
+  readonly networks = new DockerNetworks(
+    () => this.docker(),
+    (fn) => this.call(fn),
+  );
 
   constructor(
     readonly config: DockerConfig,
@@ -554,6 +561,7 @@ export function containerBody(spec: ContainerSpec): Dockerode.ContainerCreateOpt
   };
 }
 
-export function createDockerDriver(init: DriverInit<DockerCredentials>): DockerDriver {
-  return new DockerDriver(readConfig(init.config ?? {}, init.credentials ?? {}), init.lookup);
+export function createDockerDriver(init: DriverInit<DockerCredentials>): DockerDriver & NetworkDriver {
+  const driver = new DockerDriver(readConfig(init.config ?? {}, init.credentials ?? {}), init.lookup);
+  return withNetworks(driver, driver.networks);
 }

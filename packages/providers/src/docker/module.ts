@@ -1,4 +1,4 @@
-import type { ProviderModule } from '@overcast/contracts';
+import { features, type ProviderModule } from '@overcast/contracts';
 import { destination, HostKeyFingerprint, NonEmpty, Strict, sshLogin, T, Uuid } from '../common/fields';
 
 const pem = (description: string, label: string, placeholder: string, order: number, help?: string) =>
@@ -76,18 +76,13 @@ export const dockerModule = {
     hostKeyFingerprint: HostKeyFingerprint,
   }),
   endpoint: { overridable: false },
-  features: {
-    create: false,
-    resize: false,
-    snapshots: false,
+  features: features({
     volumes: true,
-    networks: false,
-    dns: false,
-    console: 'none',
+    networks: true,
     containers: true,
     shell: 'exec',
     extraActions: ['pause', 'unpause'],
-  },
+  }),
   pricing: 'none',
   docs: 'https://docs.docker.com/engine/security/protect-access/',
   titlePlaceholder: 'Build server engine',

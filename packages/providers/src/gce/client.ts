@@ -1,10 +1,16 @@
 import type { LookupFunction } from 'node:net';
 import {
   DisksClient,
+  FirewallsClient,
+  GlobalOperationsClient,
   ImagesClient,
   InstancesClient,
   MachineTypesClient,
+  NetworksClient,
   type protos,
+  RegionOperationsClient,
+  SnapshotsClient,
+  SubnetworksClient,
   ZoneOperationsClient,
   ZonesClient,
 } from '@google-cloud/compute';
@@ -14,6 +20,9 @@ import { toProviderError } from './errors';
 import { serviceAccountAuth } from './token';
 
 export type Operation = protos.google.cloud.compute.v1.IOperation;
+
+/** Where an operation lives: instances and disks are zonal, subnetworks regional, networks and firewalls global. */
+export type OperationScope = { zone: string } | { region: string } | 'global';
 
 /** The longest Compute Engine holds an operations.wait call open. */
 const SERVER_WAIT_MS = 120_000;
@@ -30,6 +39,14 @@ export class GceApi {
   readonly zones: ZonesClient;
   readonly images: ImagesClient;
   readonly operations: ZoneOperationsClient;
+  readonly networks: NetworksClient;
+  readonly subnetworks: SubnetworksClient;
+  readonly firewalls: FirewallsClient;
+  readonly snapshots: SnapshotsClient;
+  readonly globalOperations: GlobalOperationsClient;
+  readonly regionOperations: RegionOperationsClient;
+  /** The service account's token source, shared with the Cloud DNS calls. */
+  readonly auth: ReturnType<typeof serviceAccountAuth>;
 
   constructor(
     key: ServiceAccountKey,
@@ -37,10 +54,11 @@ export class GceApi {
     readonly config: GceConfig,
     lookup?: LookupFunction,
   ) {
+    this.auth = serviceAccountAuth(key, config.requestTimeoutMs, lookup);
     const options = {
       ...connection(endpoint),
       fallback: true,
-      authClient: serviceAccountAuth(key, config.requestTimeoutMs, lookup),
+      authClient: this.auth,
       projectId: config.project,
     };
     this.instances = new InstancesClient(options);
@@ -49,6 +67,12 @@ export class GceApi {
     this.zones = new ZonesClient(options);
     this.images = new ImagesClient(options);
     this.operations = new ZoneOperationsClient(options);
+    this.networks = new NetworksClient(options);
+    this.subnetworks = new SubnetworksClient(options);
+    this.firewalls = new FirewallsClient(options);
+    this.snapshots = new SnapshotsClient(options);
+    this.globalOperations = new GlobalOperationsClient(options);
+    this.regionOperations = new RegionOperationsClient(options);
   }
 
   /** Per-call options: our timeout, no gax retries, no auto-pagination. */
@@ -106,21 +130,24 @@ export class GceApi {
    * Waits for a zone operation. Returns the finished operation, or null when it is still running
    * after `operationTimeoutMs` (it will finish on its own; the next sync shows the outcome).
    */
-  async waitFor(zone: string, started: Operation | null | undefined): Promise<Operation | null> {
+  async waitFor(scope: OperationScope, started: Operation | null | undefined): Promise<Operation | null> {
     let op = started ?? null;
     const deadline = Date.now() + this.config.operationTimeoutMs;
     while (op && op.status !== 'DONE') {
       if (Date.now() >= deadline) return null;
       const name = op.name ?? '';
       try {
+        const options = this.callOptions(
+          undefined,
+          Math.max(1, Math.min(deadline - Date.now(), SERVER_WAIT_MS + 10_000)),
+        );
+        const project = this.config.project;
         [op] = await this.read(() =>
-          this.operations.wait(
-            { project: this.config.project, zone, operation: name },
-            this.callOptions(
-              undefined,
-              Math.max(1, Math.min(deadline - Date.now(), SERVER_WAIT_MS + 10_000)),
-            ),
-          ),
+          scope === 'global'
+            ? this.globalOperations.wait({ project, operation: name }, options)
+            : 'region' in scope
+              ? this.regionOperations.wait({ project, region: scope.region, operation: name }, options)
+              : this.operations.wait({ project, zone: scope.zone, operation: name }, options),
         );
       } catch (err) {
         if (Date.now() >= deadline) return null;

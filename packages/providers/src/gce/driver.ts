@@ -9,13 +9,25 @@ import {
   type RemoteLocation,
   type RemoteMachine,
   type RemoteSize,
+  type RemoteSnapshot,
   type RemoteVolume,
+  type ResizeDriver,
+  type SerialConsoleDriver,
+  type SerialOutput,
+  type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
+import { withDns } from '../common/with-dns';
+import { withNetworks } from '../common/with-networks';
 import { GceApi, type Operation } from './client';
 import { type GceConfig, readConfig, readServiceAccount } from './config';
-import { kindForHttp } from './errors';
+import { CloudDns } from './dns';
 import { diskKey, imageRef, toImage, toLocation, toMachine, toSizes, toVolume } from './map';
+import { GceNetworks } from './networks';
+import { mutate } from './operations';
+import { resizeInstance } from './resize';
+import { revertSnapshot } from './revert';
+import * as snapshots from './snapshots';
 
 export interface GceCredentials {
   /** The service account key file (JSON object). */
@@ -31,18 +43,6 @@ function zoned(externalId: string, what: string): { zone: string; name: string }
   return { zone: m[1]!, name: m[2]! };
 }
 
-/** A failed operation becomes a ProviderError with the operation's own words. */
-function operationError(op: Operation): ProviderError | null {
-  const first = op.error?.errors?.[0];
-  if (!first) return null;
-  const status = op.httpErrorStatusCode ?? 400;
-  const kind = first.code === 'RESOURCE_IN_USE_BY_ANOTHER_RESOURCE' ? 'conflict' : kindForHttp(status);
-  return new ProviderError(kind, first.message ?? first.code ?? 'operation failed', {
-    status,
-    code: first.code ?? undefined,
-  });
-}
-
 /** What createMachine accepts as an image: a full or partial image path, or a bare name of the project's own. */
 function sourceImage(image: string, project: string): string {
   if (/^https?:\/\//.test(image) || image.startsWith('projects/')) return image;
@@ -50,8 +50,12 @@ function sourceImage(image: string, project: string): string {
   return `projects/${project}/global/images/${image}`;
 }
 
-class GceDriver implements ProviderDriver {
+class GceDriver implements ProviderDriver, SerialConsoleDriver, SnapshotDriver, ResizeDriver {
   readonly provider = 'gce' as const;
+  /** By new disks from the snapshot swapped in while the instance is stopped (see revert.ts). */
+  readonly canRevertSnapshots = true;
+  /** Compute Engine swaps the disks of a stopped instance only. */
+  readonly revertNeeds = 'stopped' as const;
   private readonly project: string;
 
   constructor(
@@ -66,12 +70,8 @@ class GceDriver implements ProviderDriver {
   }
 
   /** Runs a mutating call and waits for its zone operation; a failed operation throws. */
-  private async mutate(zone: string, run: () => Promise<unknown[]>): Promise<Operation | null> {
-    const [lro] = (await this.api.write(run)) as [{ latestResponse?: Operation }];
-    const done = await this.api.waitFor(zone, lro?.latestResponse);
-    const failure = done && operationError(done);
-    if (failure) throw failure;
-    return done;
+  private mutate(zone: string, run: () => Promise<unknown[]>): Promise<Operation | null> {
+    return mutate(this.api, { zone }, run);
   }
 
   async validate(): Promise<void> {
@@ -158,6 +158,47 @@ class GceDriver implements ProviderDriver {
     );
     for await (const zone of this.api.pages(pages)) out.push(toLocation(zone));
     return out;
+  }
+
+  /**
+   * Serial port 1 (getSerialPortOutput): `since` is the byte offset Compute Engine gave as `next`;
+   * when older output was dropped meanwhile, the answer starts later than asked.
+   */
+  async serialOutput(externalId: string, since?: string): Promise<SerialOutput> {
+    const { zone, name } = zoned(externalId, 'machine');
+    if (since !== undefined && !/^\d{1,15}$/.test(since))
+      throw new ProviderError(
+        'invalid',
+        'That console cursor is not one this driver gave; read from the start.',
+      );
+    const [out] = await this.api.read(() =>
+      this.api.instances.getSerialPortOutput(
+        { project: this.project, zone, instance: name, port: 1, ...(since ? { start: since } : {}) },
+        this.opts(),
+      ),
+    );
+    const start = String(out.start ?? since ?? '0');
+    return {
+      text: out.contents ?? '',
+      next: String(out.next ?? start),
+      truncated: since !== undefined && Number(start) > Number(since),
+    };
+  }
+
+  async listSnapshots(machineExternalId: string): Promise<RemoteSnapshot[]> {
+    return snapshots.listSnapshots(this.api, zoned(machineExternalId, 'machine'));
+  }
+  async createSnapshot(machineExternalId: string, name: string): Promise<void> {
+    return snapshots.createSnapshot(this.api, zoned(machineExternalId, 'machine'), name);
+  }
+  async revertSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    return revertSnapshot(this.api, zoned(machineExternalId, 'machine'), snapshotExternalId);
+  }
+  async deleteSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    return snapshots.deleteSnapshot(this.api, zoned(machineExternalId, 'machine'), snapshotExternalId);
+  }
+  async resizeMachine(externalId: string, sizeId: string): Promise<void> {
+    return resizeInstance(this.api, zoned(externalId, 'machine'), sizeId);
   }
 
   async machineAction(
@@ -373,5 +414,9 @@ class GceDriver implements ProviderDriver {
 export function createGceDriver(init: DriverInit<GceCredentials>): ProviderDriver {
   const key = readServiceAccount(init.credentials?.serviceAccount);
   const config = readConfig(init.config, key);
-  return new GceDriver(new GceApi(key, init.endpoint, config, init.lookup), config);
+  const api = new GceApi(key, init.endpoint, config, init.lookup);
+  return withDns(
+    withNetworks(new GceDriver(api, config), new GceNetworks(api)),
+    new CloudDns(api.auth, init.endpoint, config),
+  );
 }

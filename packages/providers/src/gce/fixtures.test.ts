@@ -6,9 +6,16 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type ProviderDriver, ProviderError, type RemoteMachine } from '@overcast/contracts';
+import {
+  type ProviderDriver,
+  ProviderError,
+  type RemoteMachine,
+  type ResizeDriver,
+  type SnapshotDriver,
+} from '@overcast/contracts';
 import { libcloudFixtures } from '@overcast/test-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { firewallNetworkDriver } from '../common/test-support/network-driver';
 import { createGceDriver } from './index';
 
 const fixtureDir = libcloudFixtures('gce');
@@ -471,5 +478,173 @@ describe('Compute Engine driver on recorded responses', () => {
       .catch((e) => e);
     expect(running).toMatchObject({ kind: 'invalid' });
     expect(running.message).toMatch(/'node-name' is RUNNING/);
+  });
+
+  const networkDriver = () => firewallNetworkDriver(driver(), 'the Compute Engine driver');
+
+  it('reads recorded networks and subnetworks, with the instances in each', async () => {
+    script[`GET ${P}/global/networks`] = [200, 'global_networks.json'];
+    script[`GET ${P}/aggregated/instances`] = [200, 'aggregated_instances.json'];
+    script[`GET ${P}/aggregated/subnetworks`] = [200, 'aggregated_subnetworks.json'];
+    const d = networkDriver();
+    const networks = await d.listNetworks(new AbortController().signal);
+    expect(
+      networks.map((n) => [n.externalId, n.cidr, n.isDefault, n.extra.mode, n.machineIds.length]),
+    ).toEqual([
+      ['cf', null, false, 'auto', 0],
+      ['custom', null, false, 'custom', 0],
+      ['default', '10.240.0.0/16', true, 'legacy', 8],
+    ]);
+    const subnets = await d.listSubnets(new AbortController().signal);
+    expect(subnets.map((s) => [s.externalId, s.networkId, s.cidr, s.location])).toContainEqual([
+      'us-central1/cf-972cf02e6ad49112',
+      'cf',
+      '10.128.0.0/20',
+      'us-central1',
+    ]);
+    expect(subnets).toHaveLength(4);
+  });
+
+  it('reads recorded firewall rules as firewalls by network and target tags', async () => {
+    script[`GET ${P}/global/networks`] = [200, 'global_networks.json'];
+    script[`GET ${P}/aggregated/instances`] = [200, 'aggregated_instances.json'];
+    script[`GET ${P}/global/firewalls`] = [200, 'global_firewalls.json'];
+    const firewalls = await networkDriver().listFirewalls(new AbortController().signal);
+    const byId = new Map(firewalls.map((f) => [f.externalId, f]));
+    expect([...byId.keys()].sort()).toEqual([
+      'cf',
+      'custom',
+      'default',
+      'default#www-tag',
+      'libcloud-demo-europe-network',
+      'libcloud-demo-network',
+    ]);
+    // Rules without ports open every port; their instances are every one in the network.
+    expect(byId.get('default')!.rules).toEqual([
+      { direction: 'ingress', protocol: 'udp', fromPort: 0, toPort: 65535, cidrs: ['10.240.0.0/16'] },
+      { direction: 'ingress', protocol: 'tcp', fromPort: 0, toPort: 65535, cidrs: ['10.240.0.0/16'] },
+      { direction: 'ingress', protocol: 'icmp', fromPort: null, toPort: null, cidrs: ['10.240.0.0/16'] },
+      { direction: 'ingress', protocol: 'tcp', fromPort: 22, toPort: 22, cidrs: ['0.0.0.0/0'] },
+    ]);
+    expect(byId.get('default')!.machineIds).toHaveLength(8);
+    // www-firewall aims at instances tagged www-tag, which none of the recorded ones are.
+    expect(byId.get('default#www-tag')).toMatchObject({
+      name: 'default: tagged www-tag',
+      networkId: 'default',
+      machineIds: [],
+      rules: [{ direction: 'ingress', protocol: 'tcp', fromPort: 80, toPort: 80, cidrs: ['0.0.0.0/0'] }],
+    });
+  });
+
+  it('adds a rule as a new Compute Engine firewall and waits for its global operation', async () => {
+    script[`GET ${P}/global/firewalls`] = [200, 'global_firewalls.json'];
+    script[`POST ${P}/global/firewalls`] = [200, 'global_firewalls_post.json'];
+    script[`POST ${P}/global/operations/operation-global_firewalls_post/wait`] = [
+      200,
+      'operations_operation_global_firewalls_post.json',
+    ];
+    await networkDriver().addFirewallRule('default#www-tag', {
+      direction: 'ingress',
+      protocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrs: ['0.0.0.0/0'],
+    });
+    const insert = api().find((s) => s.method === 'POST' && s.path === `${P}/global/firewalls`)!;
+    expect(JSON.parse(insert.body)).toMatchObject({
+      network: 'projects/project_name/global/networks/default',
+      direction: 'INGRESS',
+      allowed: [{ IPProtocol: 'tcp', ports: ['443'] }],
+      sourceRanges: ['0.0.0.0/0'],
+      targetTags: ['www-tag'],
+    });
+    expect(api().at(-1)!.path).toBe(`${P}/global/operations/operation-global_firewalls_post/wait`);
+  });
+
+  it('takes, lists and deletes disk snapshots of a machine, one per disk, by their labels', async () => {
+    const SN = 'us-central1-a/stopped-node';
+    script[`GET ${Z}/instances/stopped-node`] = [200, 'zones_us_central1_a_instances_stopped_node.json'];
+    script[`POST ${Z}/disks/lcdisk/createSnapshot`] = [
+      200,
+      'zones_us-central1-a_disks_lcdisk_createSnapshot_post.json',
+    ];
+    script[`POST ${Z}/operations/operation-zones_us-central1-a_disks_lcdisk_createSnapshot_post/wait`] = [
+      200,
+      'operations_operation_zones_us-central1-a_disks_lcdisk_createSnapshot_post.json',
+    ];
+    const d = driver() as ProviderDriver & SnapshotDriver;
+    await d.createSnapshot(SN, 'Before the upgrade');
+    const sent = JSON.parse(api().find((s) => s.path.endsWith('/createSnapshot'))!.body);
+    expect(sent).toEqual({
+      name: expect.stringMatching(/^ovc-[0-9a-f-]{36}-0$/),
+      description: 'Before the upgrade',
+      labels: {
+        'overcast-machine': '4006034190819017667',
+        'overcast-snapshot': expect.any(String),
+        // The device the disk is attached as, which a revert puts the new disk back under.
+        'overcast-device': 'persistent-disk-0',
+      },
+    });
+
+    // The recorded project's snapshots were not taken by Overcast: none is this machine's.
+    script[`GET ${P}/global/snapshots`] = [200, 'global_snapshots.json'];
+    expect(await d.listSnapshots(SN)).toEqual([]);
+    expect(api().at(-1)!.query.get('filter')).toBe('labels.overcast-machine="4006034190819017667"');
+
+    // The same recording, as it reads once labelled like the snapshot just taken.
+    const recorded = JSON.parse(fixture('global_snapshots.json'));
+    recorded.items[0].labels = sent.labels;
+    recorded.items[0].description = 'Before the upgrade';
+    script[`GET ${P}/global/snapshots`] = [200, JSON.stringify(recorded)];
+    const [listed, ...rest] = await d.listSnapshots(SN);
+    expect(rest).toEqual([]);
+    expect(listed).toEqual({
+      externalId: sent.labels['overcast-snapshot'],
+      name: 'Before the upgrade',
+      state: 'available',
+      createdAt: new Date('2013-12-16T21:03:51.345Z'),
+      sizeGb: 1,
+    });
+
+    script[`DELETE ${P}/global/snapshots/lcsnapshot`] = [200, 'global_snapshots_lcsnapshot_delete.json'];
+    script[`POST ${P}/global/operations/operation-global_snapshots_lcsnapshot_delete/wait`] = [
+      200,
+      'operations_operation_global_snapshots_lcsnapshot_delete.json',
+    ];
+    await d.deleteSnapshot(SN, listed!.externalId);
+    expect(api().at(-2)).toMatchObject({ method: 'DELETE', path: `${P}/global/snapshots/lcsnapshot` });
+  });
+
+  it('changes the machine type of a stopped instance and reports the refusal of a running one', async () => {
+    script[`POST ${Z}/instances/stopped-node/setMachineType`] = [
+      200,
+      'zones_us_central1_a_instances_stopped_node_setMachineType.json',
+    ];
+    script[`POST ${Z}/operations/operation-setMachineType/wait`] = [
+      200,
+      'zones_us_central1_a_operations_operation_setMachineType.json',
+    ];
+    const d = driver() as ProviderDriver & ResizeDriver;
+    await d.resizeMachine('us-central1-a/stopped-node', 'n1-standard-2');
+    expect(JSON.parse(api()[0]!.body)).toEqual({
+      machineType: 'zones/us-central1-a/machineTypes/n1-standard-2',
+    });
+
+    script[`POST ${Z}/instances/node-name/setMachineType`] = [
+      200,
+      'zones_us_central1_a_instances_node_name_setMachineType.json',
+    ];
+    script[`POST ${Z}/operations/operation-setMachineType-notstopped/wait`] = [
+      200,
+      'zones_us_central1_a_operations_operation_setMachineType_notstopped.json',
+    ];
+    const refused = await d
+      .resizeMachine('us-central1-a/node-name', 'n1-standard-2')
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ProviderError);
+    expect(refused).toMatchObject({ kind: 'conflict' });
+    expect((refused as ProviderError).message).toBe(
+      "The resource 'projects/project_name/zones/us-central1-a/instances/node-name' is not ready: Compute Engine changes the machine type only of a stopped instance; stop 'node-name' first.",
+    );
   });
 });

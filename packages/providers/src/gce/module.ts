@@ -1,4 +1,4 @@
-import type { ProviderModule } from '@overcast/contracts';
+import { features, type ProviderModule } from '@overcast/contracts';
 import { Strict, T } from '../common/fields';
 
 export const gceModule = {
@@ -32,18 +32,17 @@ export const gceModule = {
     ),
   }),
   endpoint: { overridable: true, placeholder: 'https://compute.googleapis.com' },
-  features: {
+  features: features({
     create: true,
-    resize: false,
-    snapshots: false,
+    resize: true,
+    snapshots: true,
     volumes: true,
-    networks: false,
-    dns: false,
-    console: 'none',
-    containers: false,
-    shell: 'ssh',
-    extraActions: [],
-  },
+    networks: true,
+    firewalls: true,
+    subnets: true,
+    dns: true,
+    console: 'serial',
+  }),
   pricing: 'table',
   docs: 'https://console.cloud.google.com/iam-admin/serviceaccounts',
   titlePlaceholder: 'Google Cloud production',

@@ -19,14 +19,13 @@ import {
   present,
   readJsonApiConfig,
   requireToken,
-  walkPages,
 } from '../common/json-api';
+import { withNetworks } from '../common/with-networks';
 import { fingerprintOf } from '../digitalocean/ssh-key';
 import {
   type HzWireAction,
   type HzWireImage,
   type HzWireLocation,
-  type HzWirePage,
   type HzWireServer,
   type HzWireServerType,
   type HzWireVolume,
@@ -36,6 +35,8 @@ import {
   toSize,
   toVolume,
 } from './map';
+import { HetznerNetworks } from './networks';
+import { hetznerPages, numericId } from './rest';
 
 export interface HetznerCredentials {
   token: string;
@@ -60,12 +61,6 @@ function readError(body: unknown): ProviderWords | null {
   return { message: error.message, code, kind: notNow ? 'conflict' : undefined };
 }
 
-function numericId(externalId: string, what: string): number {
-  if (!/^\d{1,15}$/.test(externalId))
-    throw new ProviderError('invalid', `'${externalId}' is not a ${what} id`);
-  return Number(externalId);
-}
-
 interface HetznerConfig {
   /** How long `stop` waits for a graceful shutdown before powering off hard. 0 = don't wait. */
   shutdownWaitMs: number;
@@ -86,19 +81,8 @@ class HetznerDriver implements ProviderDriver {
     await this.api.request('GET', '/servers', { query: { per_page: 1 } });
   }
 
-  private pages<T>(path: string, key: string, signal?: AbortSignal, query: Record<string, string> = {}) {
-    return walkPages<T, number>(
-      1,
-      async (page) => {
-        const data = await this.api.request<HzWirePage & Record<string, unknown>>('GET', path, {
-          query: { ...query, page, per_page: this.api.config.perPage },
-          signal,
-        });
-        const items = (data?.[key] ?? []) as T[];
-        return { items, next: data?.meta?.pagination?.next_page ?? null };
-      },
-      signal,
-    );
+  private pages<T>(path: string, key: string, signal?: AbortSignal) {
+    return hetznerPages<T>(this.api, path, key, signal);
   }
 
   async *listMachines(signal: AbortSignal): AsyncIterable<RemoteMachine> {
@@ -278,8 +262,9 @@ export function createHetznerDriver(init: DriverInit<HetznerCredentials>): Provi
     readError,
   });
   const raw = init.config ?? {};
-  return new HetznerDriver(api, {
+  const driver = new HetznerDriver(api, {
     shutdownWaitMs: num(raw.shutdownWaitMs, 60_000, 3_600_000),
     pollMs: Math.max(1, num(raw.pollMs, 2_000, 60_000)),
   });
+  return withNetworks(driver, new HetznerNetworks(api));
 }

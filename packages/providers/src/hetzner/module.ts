@@ -1,4 +1,4 @@
-import type { ProviderModule } from '@overcast/contracts';
+import { features, type ProviderModule } from '@overcast/contracts';
 import { NonEmpty, Strict } from '../common/fields';
 
 export const hetznerModule = {
@@ -16,18 +16,13 @@ export const hetznerModule = {
   }),
   config: Strict({}),
   endpoint: { overridable: true, placeholder: 'https://api.hetzner.cloud' },
-  features: {
+  features: features({
     create: true,
-    resize: false,
-    snapshots: false,
     volumes: true,
-    networks: false,
-    dns: false,
-    console: 'none',
-    containers: false,
-    shell: 'ssh',
-    extraActions: [],
-  },
+    networks: true,
+    subnets: true,
+    firewalls: true,
+  }),
   pricing: 'provider',
   docs: 'https://console.hetzner.cloud/projects',
   titlePlaceholder: 'Hetzner project',

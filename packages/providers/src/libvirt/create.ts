@@ -49,12 +49,12 @@ export function parseSize(size: string): { vcpus: number; memoryMb: number } {
 }
 
 /** Names libvirt, file systems and shells all take without surprises. */
-export function checkName(name: string): string {
+export function checkName(name: string, what: 'machine' | 'network' = 'machine'): string {
   const trimmed = name.trim();
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(trimmed)) {
     throw new ProviderError(
       'invalid',
-      `'${name}' is not a usable machine name: use 1-63 letters, digits, dots, dashes or underscores, starting with a letter or digit.`,
+      `'${name}' is not a usable ${what} name: use 1-63 letters, digits, dots, dashes or underscores, starting with a letter or digit.`,
     );
   }
   return trimmed;

@@ -1,31 +1,49 @@
 import type { LookupFunction } from 'node:net';
 import {
+  type CloneDriver,
   type CreateMachineSpec,
   type DriverInit,
+  type GraphicalConsoleDriver,
+  type GraphicalConsoleTarget,
   type MachineAction,
+  type NetworkDriver,
   type ProviderDriver,
   ProviderError,
   type RemoteImage,
   type RemoteLocation,
   type RemoteMachine,
   type RemoteSize,
+  type RemoteSnapshot,
   type RemoteVolume,
+  type ResizeDriver,
+  type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
 import { connectSsh, type PinnedHostKey, pinnedHostKey, sshToProviderError } from '@overcast/ssh';
 import { withRetry } from '../common/retry';
+import { withNetworks } from '../common/with-networks';
+import { cloneDefinition, copyName, disksToCopy } from './clone';
 import { cmd, lines } from './commands';
 import { type LibvirtConfig, type LibvirtCredentials, readConfig } from './config';
 import { checkName, domainXml, guestTarget, nextTarget, parseSize } from './create';
 import { type DomainFacts, parseDomain } from './domain';
+import { parseVncGraphics, vncHost } from './graphics';
 import { sizeLabel, toMachine, toVolume } from './map';
+import { LibvirtNetworks } from './networks';
 import { LocalRunner, SshRunner, type VirshRunner } from './runner';
+import { parseSnapshot } from './snapshots';
 import { parseDomIfAddr, parseDomState, parseKeyValues, parseTable } from './tables';
 import { type BatchResult, unwrap, Virsh } from './virsh';
 import { IMAGE_FILE, IMAGE_POOL, parseVolume, type VolumeFacts } from './volume';
 
 /** A libvirt driver also tells which SSH host key it saw, for the caller to pin. */
-export interface LibvirtDriver extends ProviderDriver {
+export interface LibvirtDriver
+  extends ProviderDriver,
+    GraphicalConsoleDriver,
+    SnapshotDriver,
+    ResizeDriver,
+    CloneDriver,
+    NetworkDriver {
   readonly provider: 'libvirt';
   /** The host key of the last SSH connection (null when local or not connected yet). */
   readonly hostKey: PinnedHostKey | null;
@@ -60,9 +78,24 @@ interface PoolVolumes {
   volumes: VolumeFacts[];
 }
 
-class Driver implements LibvirtDriver {
+/** The host's CPUs and memory (MiB), from `virsh nodeinfo`; unbounded when it does not say. */
+function hostLimits(nodeinfo: string): { cpus: number; memoryMb: number } {
+  const node = parseKeyValues(nodeinfo);
+  return {
+    cpus: Number(node['CPU(s)']) || Number.POSITIVE_INFINITY,
+    memoryMb: Number.parseInt(node['Memory size'] ?? '', 10) / 1024 || Number.POSITIVE_INFINITY,
+  };
+}
+
+// The NetworkDriver part is its own class (networks.ts), joined in by withNetworks.
+class Driver implements Omit<LibvirtDriver, keyof NetworkDriver> {
   readonly provider = 'libvirt' as const;
+  readonly canRevertSnapshots = true;
   private seenHostKey: PinnedHostKey | null = null;
+  readonly networks = new LibvirtNetworks(
+    (fn, signal) => this.read(fn, signal),
+    (fn, signal) => this.session(fn, signal),
+  );
 
   constructor(
     private readonly config: LibvirtConfig,
@@ -189,6 +222,18 @@ class Driver implements LibvirtDriver {
       if (signal.aborted) return;
       yield machine;
     }
+  }
+
+  /** The domain's VNC display, from its live XML. */
+  async consoleTarget(externalId: string): Promise<GraphicalConsoleTarget> {
+    const id = domainId(externalId);
+    const xml = await this.read((virsh) => virsh.call(cmd.domXml(id)));
+    const graphics = parseVncGraphics(xml, `Domain ${id}`);
+    return {
+      protocol: 'vnc',
+      host: vncHost(graphics, this.config.host?.address ?? null, `Domain ${id}`),
+      port: graphics.port,
+    };
   }
 
   async machineAction(
@@ -347,6 +392,135 @@ class Driver implements LibvirtDriver {
     return available.includes('default') ? 'default' : null;
   }
 
+  // --- snapshots, resize, clone ----------------------------------------------------------------
+
+  /** Snapshots are libvirt's own (internal for qcow2 disks); their names are their ids. */
+  async listSnapshots(machineExternalId: string): Promise<RemoteSnapshot[]> {
+    const id = domainId(machineExternalId);
+    return this.read(async (virsh) => {
+      const names = lines(await virsh.call(cmd.listSnapshots(id)));
+      const dumps = await virsh.batch(names.map((name) => cmd.snapshotXml(id, name)));
+      // A snapshot deleted between the two calls is simply not listed.
+      return dumps.flatMap((d) => (d.ok ? [parseSnapshot(d.stdout)] : []));
+    });
+  }
+
+  async createSnapshot(machineExternalId: string, name: string): Promise<void> {
+    const id = domainId(machineExternalId);
+    await this.session((virsh) => virsh.call(cmd.createSnapshot(id, name)));
+  }
+
+  async revertSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    const id = domainId(machineExternalId);
+    await this.session((virsh) => virsh.call(cmd.revertSnapshot(id, snapshotExternalId)));
+  }
+
+  async deleteSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    const id = domainId(machineExternalId);
+    await this.session((virsh) => virsh.call(cmd.deleteSnapshot(id, snapshotExternalId)));
+  }
+
+  /** The domain's state, refused unless shut off: what `doing` needs. */
+  private async mustBeShutOff(virsh: Virsh, id: string, doing: string): Promise<void> {
+    const { state } = parseDomState(await virsh.call(cmd.domState(id)));
+    if (state !== 'shut off') {
+      throw new ProviderError(
+        'conflict',
+        `The domain is ${state}: shut it down before ${doing} (libvirt changes only the stored definition of a shut-off domain).`,
+        { code: 'virsh' },
+      );
+    }
+  }
+
+  /** New vCPUs and memory in the stored definition, up to what the host has; the next boot uses them. */
+  async resizeMachine(externalId: string, sizeId: string): Promise<void> {
+    const id = domainId(externalId);
+    const { vcpus, memoryMb } = parseSize(sizeId);
+    await this.session(async (virsh) => {
+      await this.mustBeShutOff(virsh, id, 'resizing it');
+      const host = hostLimits(await virsh.call(cmd.nodeinfo()));
+      if (vcpus > host.cpus || memoryMb > host.memoryMb) {
+        throw new ProviderError(
+          'invalid',
+          `${sizeLabel(vcpus, memoryMb)} does not fit this host (${host.cpus} CPUs, ${host.memoryMb} MiB); choose a smaller size.`,
+        );
+      }
+      // Ceilings first, then what the guest gets: libvirt lowers the current values with a lower
+      // ceiling, and refuses a current value above the ceiling.
+      const results = await virsh.batch([
+        cmd.setVcpus(id, vcpus, true),
+        cmd.setVcpus(id, vcpus, false),
+        cmd.setMaxMemory(id, memoryMb),
+        cmd.setMemory(id, memoryMb),
+      ]);
+      for (const result of results) unwrap(result);
+    });
+  }
+
+  /**
+   * A new, shut-off domain from a shut-off one: its definition under the new name, and a copy
+   * (`vol-clone`) of each of its writable disks in the disk's own pool. Copies are removed again
+   * when the domain cannot be defined.
+   */
+  async cloneMachine(externalId: string, name: string): Promise<RemoteMachine> {
+    const id = domainId(externalId);
+    const newName = checkName(name);
+    return this.session(async (virsh) => {
+      await this.mustBeShutOff(virsh, id, 'cloning it');
+      const [xml, names] = await virsh.batch([cmd.domXmlInactive(id), ['list', '--all', '--name']]);
+      const definition = unwrap(xml);
+      if (lines(unwrap(names)).includes(newName)) {
+        throw new ProviderError('conflict', `A domain named ${newName} already exists on this host.`);
+      }
+      const disks = disksToCopy(definition);
+      const pools = await virsh.batch(disks.map((d) => cmd.volumePool(d.source)));
+      const copies = disks.map((disk, i) => {
+        const pool = pools[i];
+        if (!pool?.ok) {
+          throw new ProviderError(
+            'invalid',
+            `Disk ${disk.target} (${disk.source}) is not a volume of a storage pool, so libvirt cannot copy it; put it in a pool or clone the machine on the host.`,
+          );
+        }
+        return { ...disk, pool: lines(pool.stdout)[0] ?? '', name: copyName(newName, i, disk) };
+      });
+      const made = await virsh.batch(
+        copies.flatMap((c) => [cmd.cloneVolume(c.pool, c.source, c.name), cmd.volumeXml(c.name, c.pool)]),
+      );
+      const newPaths = new Map<string, string>();
+      const removeCopies = () =>
+        virsh.batch(
+          copies
+            .filter((c) => newPaths.has(c.target))
+            .map((c) => cmd.deleteVolume(newPaths.get(c.target) as string)),
+        );
+      const failed = copies.findIndex((_, i) => !made[i * 2]?.ok || !made[i * 2 + 1]?.ok);
+      copies.forEach((c, i) => {
+        const dump = made[i * 2 + 1];
+        if (made[i * 2]?.ok && dump?.ok) newPaths.set(c.target, parseVolume(dump.stdout, c.pool).path);
+      });
+      if (failed !== -1) {
+        await removeCopies();
+        const copy = copies[failed] as (typeof copies)[number];
+        const error = made[failed * 2] ?? made[failed * 2 + 1];
+        throw new ProviderError(
+          error && !error.ok ? error.error.kind : 'unavailable',
+          `Disk ${copy.target} could not be copied to ${copy.name} in pool ${copy.pool}: ${error && !error.ok ? error.error.message : 'no answer'}`,
+          { code: 'virsh' },
+        );
+      }
+      const [defined, state, dump] = await virsh.batch(
+        [cmd.define(), cmd.domState(newName), cmd.domXml(newName)],
+        { stdin: cloneDefinition(definition, newName, newPaths) },
+      );
+      if (defined && !defined.ok) {
+        await removeCopies();
+        throw defined.error;
+      }
+      return toMachine(parseDomain(unwrap(dump)), parseDomState(unwrap(state)), [], this.location);
+    });
+  }
+
   // --- volumes, images, sizes, locations ------------------------------------------------------
 
   /** Every volume of every active pool, in two virsh invocations. */
@@ -427,9 +601,7 @@ class Driver implements LibvirtDriver {
   }
 
   async listSizes(): Promise<RemoteSize[]> {
-    const node = await this.read(async (virsh) => parseKeyValues(await virsh.call(cmd.nodeinfo())));
-    const cpus = Number(node['CPU(s)']) || Number.POSITIVE_INFINITY;
-    const memoryMb = Number.parseInt(node['Memory size'] ?? '', 10) / 1024 || Number.POSITIVE_INFINITY;
+    const { cpus, memoryMb } = hostLimits(await this.read((virsh) => virsh.call(cmd.nodeinfo())));
     return PRESETS.filter(([c, m]) => c <= cpus && m <= memoryMb).map(([c, m]) => ({
       externalId: `${c}x${m}`,
       name: sizeLabel(c, m),
@@ -586,5 +758,6 @@ export function createLibvirtDriver(init: DriverInit<LibvirtCredentials>): Libvi
       `A private key or password is required to reach ${config.host.address} over SSH.`,
     );
   }
-  return new Driver(config, credentials, init.lookup);
+  const driver = new Driver(config, credentials, init.lookup);
+  return withNetworks(driver, driver.networks);
 }

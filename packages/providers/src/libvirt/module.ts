@@ -1,4 +1,4 @@
-import type { ProviderModule } from '@overcast/contracts';
+import { features, type ProviderModule } from '@overcast/contracts';
 import { destination, HostKeyFingerprint, NonEmpty, OrgKeyId, Strict, sshLogin, T } from '../common/fields';
 
 export const libvirtModule = {
@@ -46,18 +46,15 @@ export const libvirtModule = {
     sshKeyId: OrgKeyId,
   }),
   endpoint: { overridable: false },
-  features: {
+  features: features({
     create: true,
-    resize: false,
-    snapshots: false,
+    resize: true,
+    snapshots: true,
+    clone: true,
     volumes: true,
-    networks: false,
-    dns: false,
-    console: 'none',
-    containers: false,
-    shell: 'ssh',
-    extraActions: [],
-  },
+    networks: true,
+    console: 'graphical',
+  }),
   pricing: 'none',
   titlePlaceholder: 'KVM rack 1',
   help: [

@@ -110,3 +110,20 @@ export const first = (el: XmlElement | undefined, path: string): XmlElement | un
 
 export const textOf = (el: XmlElement | undefined, path: string): string | undefined =>
   first(el, path)?.text.trim();
+
+/**
+ * Writes an element back as XML. Text between children is dropped: the documents written back
+ * (a domain definition) are libvirt's own, whose elements hold either text or children.
+ */
+export function toXml(el: XmlElement, indent = ''): string {
+  const attrs = Object.entries(el.attrs)
+    .map(([k, v]) => ` ${k}="${escapeXml(v)}"`)
+    .join('');
+  if (el.children.length === 0) {
+    return el.text === ''
+      ? `${indent}<${el.name}${attrs}/>`
+      : `${indent}<${el.name}${attrs}>${escapeXml(el.text)}</${el.name}>`;
+  }
+  const inner = el.children.map((c) => toXml(c, `${indent}  `)).join('\n');
+  return `${indent}<${el.name}${attrs}>\n${inner}\n${indent}</${el.name}>`;
+}

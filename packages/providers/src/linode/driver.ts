@@ -20,13 +20,13 @@ import {
   present,
   readJsonApiConfig,
   requireToken,
-  walkPages,
 } from '../common/json-api';
+import { withDns } from '../common/with-dns';
 import { toDigitalOceanTags } from '../digitalocean/tags';
+import { LinodeDns } from './dns';
 import {
   type LinodeWireImage,
   type LinodeWireInstance,
-  type LinodeWirePage,
   type LinodeWireRegion,
   type LinodeWireType,
   type LinodeWireVolume,
@@ -36,6 +36,7 @@ import {
   toSize,
   toVolume,
 } from './map';
+import { linodePages, MAX_PAGE, numericId } from './wire';
 
 export interface LinodeCredentials {
   /** A personal access token. */
@@ -43,14 +44,11 @@ export interface LinodeCredentials {
 }
 
 const PROVIDER = 'Linode';
-/** Linode's page sizes run from 25 to 500. */
-const MIN_PAGE = 25;
-const MAX_PAGE = 500;
 
 /**
  * Linode's error body: `{ errors: [{ reason, field? }] }`, every reason kept. Linode answers
- * 400 both for bad input and for "not now" (a Linode busy with another change, a volume still
- * attached), which we call a conflict.
+ * 400 both for bad input and for a conflict ("not now": a Linode busy with another change, a
+ * volume still attached; or a domain that already exists).
  */
 function readError(body: unknown): ProviderWords | null {
   const errors = (body as { errors?: Array<{ reason?: unknown; field?: unknown }> } | null)?.errors;
@@ -59,14 +57,8 @@ function readError(body: unknown): ProviderWords | null {
     .map((e) => (typeof e.field === 'string' ? `${e.field}: ${String(e.reason)}` : String(e.reason)))
     .join('; ');
   const field = errors.find((e) => typeof e.field === 'string')?.field as string | undefined;
-  const notNow = /busy|already attached|must be detached/i.test(message);
-  return { message, code: field, kind: notNow ? 'conflict' : undefined };
-}
-
-function numericId(externalId: string, what: string): number {
-  if (!/^\d{1,15}$/.test(externalId))
-    throw new ProviderError('invalid', `'${externalId}' is not a ${what} id`);
-  return Number(externalId);
+  const conflict = /busy|already attached|must be detached|already exists/i.test(message);
+  return { message, code: field, kind: conflict ? 'conflict' : undefined };
 }
 
 /**
@@ -84,21 +76,8 @@ class LinodeDriver implements ProviderDriver {
     await this.api.request('GET', '/profile');
   }
 
-  /** Walks `page` until `pages`. */
   private pages<T>(path: string, signal?: AbortSignal) {
-    const size = Math.max(MIN_PAGE, this.api.config.perPage);
-    return walkPages<T, number>(
-      1,
-      async (page) => {
-        const data = await this.api.request<LinodeWirePage<T>>('GET', path, {
-          query: { page, page_size: size },
-          signal,
-        });
-        const pages = data?.pages ?? 1;
-        return { items: data?.data ?? [], next: page < pages ? page + 1 : null };
-      },
-      signal,
-    );
+    return linodePages<T>(this.api, path, signal);
   }
 
   async *listMachines(signal: AbortSignal): AsyncIterable<RemoteMachine> {
@@ -207,14 +186,13 @@ class LinodeDriver implements ProviderDriver {
  * root (with or without `/v4`); `config` takes JsonApiConfig's fields.
  */
 export function createLinodeDriver(init: DriverInit<LinodeCredentials>): ProviderDriver {
-  return new LinodeDriver(
-    new JsonApi({
-      provider: PROVIDER,
-      root: apiRoot(init.endpoint, 'https://api.linode.com', 'v4'),
-      token: requireToken(init.credentials, 'A Linode personal access token'),
-      lookup: init.lookup,
-      config: readJsonApiConfig(init.config, MAX_PAGE),
-      readError,
-    }),
-  );
+  const api = new JsonApi({
+    provider: PROVIDER,
+    root: apiRoot(init.endpoint, 'https://api.linode.com', 'v4'),
+    token: requireToken(init.credentials, 'A Linode personal access token'),
+    lookup: init.lookup,
+    config: readJsonApiConfig(init.config, MAX_PAGE),
+    readError,
+  });
+  return withDns(new LinodeDriver(api), new LinodeDns(api));
 }

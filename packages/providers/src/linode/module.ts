@@ -1,4 +1,4 @@
-import type { ProviderModule } from '@overcast/contracts';
+import { features, type ProviderModule } from '@overcast/contracts';
 import { NonEmpty, Strict } from '../common/fields';
 
 export const linodeModule = {
@@ -8,31 +8,28 @@ export const linodeModule = {
   background: '#00a95c',
   foreground: '#ffffff',
   credentials: Strict({
-    token: NonEmpty('Read/Write on Linodes and Volumes; Read Only is enough to watch machines.', 512, {
-      widget: 'secret',
-      label: 'Personal access token',
-    }),
+    token: NonEmpty(
+      'Read/Write on Linodes, Volumes and Domains; Read Only is enough to watch machines.',
+      512,
+      {
+        widget: 'secret',
+        label: 'Personal access token',
+      },
+    ),
   }),
   config: Strict({}),
   endpoint: { overridable: true, placeholder: 'https://api.linode.com' },
-  features: {
+  features: features({
     create: true,
-    resize: false,
-    snapshots: false,
     volumes: true,
-    networks: false,
-    dns: false,
-    console: 'none',
-    containers: false,
-    shell: 'ssh',
-    extraActions: [],
-  },
+    dns: true,
+  }),
   pricing: 'provider',
   docs: 'https://cloud.linode.com/profile/tokens',
   titlePlaceholder: 'Linode',
   help: [
     'In Cloud Manager, open your profile → API Tokens.',
-    'Choose Create a Personal Access Token with Read/Write on Linodes and Volumes (Read Only to only watch machines).',
+    'Choose Create a Personal Access Token with Read/Write on Linodes, Volumes and Domains (Read Only to only watch machines).',
     'The token is shown once: copy it here.',
   ],
 } satisfies ProviderModule;

@@ -2,15 +2,14 @@
 // bounded answer, headers kept (Keystone's token arrives in X-Subject-Token), and every failure a
 // ProviderError in the service's own words.
 
-import http, { type IncomingHttpHeaders } from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type https from 'node:https';
 import { ProviderError, type ProviderErrorKind } from '@overcast/contracts';
+import { exchange as exchangeRaw } from '../common/http-exchange';
 import { parseRetryAfter } from '../common/retry';
 
 export const PROVIDER = 'OpenStack';
-
-/** Answers larger than this are refused: no list page comes near it. */
-const MAX_ANSWER = 32 * 1024 * 1024;
 
 export interface Exchange {
   method: string;
@@ -37,12 +36,15 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 export const header = (headers: IncomingHttpHeaders, name: string) => first(headers[name]);
 
 export async function exchange(agents: Agents, x: Exchange): Promise<Answer> {
-  let raw: { status: number; headers: IncomingHttpHeaders; text: string };
-  try {
-    raw = await send(agents, x);
-  } catch (err) {
-    throw transportError(err, x.timeoutMs);
-  }
+  const raw = await exchangeRaw(PROVIDER, {
+    method: x.method,
+    url: x.url,
+    agent: x.url.protocol === 'https:' ? agents.https : agents.http,
+    headers: x.headers,
+    body: x.body === undefined ? undefined : { type: 'application/json', data: JSON.stringify(x.body) },
+    signal: x.signal,
+    timeoutMs: x.timeoutMs,
+  });
   let body: unknown;
   if (raw.text.trim() !== '') {
     try {
@@ -57,71 +59,6 @@ export async function exchange(agents: Agents, x: Exchange): Promise<Answer> {
     }
   }
   return { status: raw.status, headers: raw.headers, body };
-}
-
-function send(
-  agents: Agents,
-  x: Exchange,
-): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
-  const payload = x.body === undefined ? undefined : Buffer.from(JSON.stringify(x.body));
-  const secure = x.url.protocol === 'https:';
-  if (!secure && x.url.protocol !== 'http:')
-    return Promise.reject(new ProviderError('invalid', `'${x.url.protocol}' is not an HTTP address`));
-  return new Promise((resolve, reject) => {
-    const request = (secure ? https : http).request(
-      x.url,
-      {
-        method: x.method,
-        agent: secure ? agents.https : agents.http,
-        signal: x.signal,
-        headers: {
-          accept: 'application/json',
-          'user-agent': 'overcast',
-          ...x.headers,
-          ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_ANSWER) {
-            res.destroy(new Error(`answer larger than ${MAX_ANSWER} bytes`));
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    request.setTimeout(x.timeoutMs, () =>
-      request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
-}
-
-function transportError(err: unknown, timeoutMs: number): ProviderError {
-  if (err instanceof ProviderError) return err;
-  const e = err as { code?: string; message?: string };
-  if (e.code === 'ETIMEDOUT')
-    return new ProviderError('unavailable', `${PROVIDER} did not answer within ${timeoutMs} ms`, {
-      code: e.code,
-      cause: err,
-    });
-  return new ProviderError('unavailable', `${PROVIDER} unreachable: ${e.message ?? String(err)}`, {
-    code: e.code,
-    cause: err,
-  });
 }
 
 /**

@@ -1,7 +1,7 @@
 // OpenStack as data: the add-cloud form (a Keystone v3 identity and where to find it), what the
 // driver can do, and where prices come from. No SDK here: the web app and the registry load it.
 
-import type { FieldUi, ProviderModule } from '@overcast/contracts';
+import { type FieldUi, features, type ProviderModule } from '@overcast/contracts';
 import { Strict, T as Type } from '../common/fields';
 
 const name = (description: string, ui: FieldUi) =>
@@ -122,18 +122,10 @@ export const openstackModule = {
   config,
   // The auth URL is part of the form; the catalog gives every other address.
   endpoint: { overridable: false },
-  features: {
+  features: features({
     create: true,
-    resize: false,
-    snapshots: false,
     volumes: true,
-    networks: false,
-    dns: false,
-    console: 'none',
-    containers: false,
-    shell: 'ssh',
-    extraActions: [],
-  },
+  }),
   // OpenStack has no price API and every cloud prices its own way: costs come from the
   // cloud's cost override or a machine's cost_per_month tag.
   pricing: 'none',

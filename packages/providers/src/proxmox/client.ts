@@ -4,9 +4,9 @@
 // which it puts in the status line and, for parameters, in `errors`.
 
 import { lookup as dnsLookup } from 'node:dns';
-import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { ProviderError, type ProviderErrorKind } from '@overcast/contracts';
+import { exchange } from '../common/http-exchange';
 import { parseRetryAfter, withRetry } from '../common/retry';
 import type { ProxmoxAuth, ProxmoxConfig } from './config';
 import { type CertificateInfo, PinnedAgent } from './tls';
@@ -22,8 +22,6 @@ export interface PveRequest {
   idempotent?: boolean;
 }
 
-/** Answers larger than this are refused: no list comes near it. */
-const MAX_ANSWER = 32 * 1024 * 1024;
 /** A ticket lives two hours; a fresh one is fetched well before. */
 const TICKET_LIFETIME_MS = 90 * 60_000;
 
@@ -189,12 +187,15 @@ export class PveClient {
     } else {
       body = encode(req.params);
     }
-    let answer: Answer;
-    try {
-      answer = await this.send(method, url, body, auth, req.signal);
-    } catch (err) {
-      throw this.transportError(err);
-    }
+    const answer = await exchange(PROVIDER, {
+      method,
+      url,
+      agent: this.agent,
+      headers: auth,
+      body: body === undefined ? undefined : { type: 'application/x-www-form-urlencoded', data: body },
+      signal: req.signal,
+      timeoutMs: this.config.requestTimeoutMs,
+    });
     if (answer.status >= 200 && answer.status < 300) {
       try {
         return (JSON.parse(answer.text) as { data: T }).data;
@@ -210,75 +211,6 @@ export class PveClient {
     throw new ProviderError(kindOf(answer.status, message, hadWords), message, {
       status: answer.status,
       retryAfterMs: retryable ? parseRetryAfter(Array.isArray(retry) ? retry[0] : retry) : undefined,
-    });
-  }
-
-  private send(
-    method: string,
-    url: URL,
-    body: string | undefined,
-    auth: Record<string, string>,
-    signal?: AbortSignal,
-  ): Promise<Answer> {
-    const payload = body === undefined ? undefined : Buffer.from(body);
-    return new Promise<Answer>((resolve, reject) => {
-      const request = https.request(
-        url,
-        {
-          method,
-          agent: this.agent,
-          signal,
-          headers: {
-            ...auth,
-            accept: 'application/json',
-            'user-agent': 'overcast',
-            ...(payload
-              ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': payload.length }
-              : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (c: Buffer) => {
-            size += c.length;
-            if (size > MAX_ANSWER) {
-              res.destroy(new Error(`answer larger than ${MAX_ANSWER} bytes`));
-              return;
-            }
-            chunks.push(c);
-          });
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              reason: res.statusMessage ?? '',
-              headers: res.headers,
-              text: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
-          res.on('error', reject);
-        },
-      );
-      request.setTimeout(this.config.requestTimeoutMs, () =>
-        request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
-      );
-      request.on('error', reject);
-      request.end(payload);
-    });
-  }
-
-  private transportError(err: unknown): ProviderError {
-    if (err instanceof ProviderError) return err;
-    const e = err as { code?: string; message?: string };
-    if (e.code === 'ETIMEDOUT')
-      return new ProviderError(
-        'unavailable',
-        `${PROVIDER} did not answer within ${this.config.requestTimeoutMs} ms`,
-        { code: e.code, cause: err },
-      );
-    return new ProviderError('unavailable', `${PROVIDER} unreachable: ${e.message ?? String(err)}`, {
-      code: e.code,
-      cause: err,
     });
   }
 }

@@ -1,7 +1,7 @@
 // Proxmox VE as data: its add-cloud form, what it can do, where prices come from. Imports no
 // driver code, so the web app and the registry can load it.
 
-import type { ProviderModule } from '@overcast/contracts';
+import { features, type ProviderModule } from '@overcast/contracts';
 import { Strict, T as Type } from '../common/fields';
 
 /** `user@realm!tokenid=secret`, as the Proxmox GUI shows it once when the token is made. */
@@ -96,18 +96,10 @@ export const proxmoxModule = {
   credentials,
   config,
   endpoint: { overridable: true, placeholder: 'https://pve1.example.com:8006' },
-  features: {
+  features: features({
     create: true,
-    resize: false,
-    snapshots: false,
     volumes: true,
-    networks: false,
-    dns: false,
-    console: 'none',
-    containers: false,
-    shell: 'ssh',
-    extraActions: [],
-  },
+  }),
   // Your own hardware: Proxmox VE has no prices to give, and no table could know yours.
   pricing: 'none',
   docs: 'https://pve.proxmox.com/wiki/User_Management#pveum_tokens',

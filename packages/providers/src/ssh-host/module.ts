@@ -1,4 +1,4 @@
-import type { ProviderModule } from '@overcast/contracts';
+import { features, type ProviderModule } from '@overcast/contracts';
 import { destination, NonEmpty, OrgKeyId, Strict, sshLogin, T } from '../common/fields';
 
 const SshHost = destination(
@@ -37,18 +37,7 @@ export const sshHostModule = {
     sshKeyId: OrgKeyId,
   }),
   endpoint: { overridable: false },
-  features: {
-    create: false,
-    resize: false,
-    snapshots: false,
-    volumes: false,
-    networks: false,
-    dns: false,
-    console: 'none',
-    containers: false,
-    shell: 'ssh',
-    extraActions: [],
-  },
+  features: features({}),
   pricing: 'none',
   titlePlaceholder: 'Bare-metal servers',
   help: [

@@ -19,9 +19,10 @@ import {
   present,
   readJsonApiConfig,
   requireToken,
-  walkPages,
 } from '../common/json-api';
+import { withDns } from '../common/with-dns';
 import { toDigitalOceanTags } from '../digitalocean/tags';
+import { VultrDns } from './dns';
 import {
   toImage,
   toLocation,
@@ -31,10 +32,10 @@ import {
   type VultrWireBlock,
   type VultrWireInstance,
   type VultrWireOs,
-  type VultrWirePage,
   type VultrWirePlan,
   type VultrWireRegion,
 } from './map';
+import { vultrId, vultrPages } from './wire';
 
 export interface VultrCredentials {
   /** A personal API key. */
@@ -46,21 +47,15 @@ const PROVIDER = 'Vultr';
 const MAX_PER_PAGE = 500;
 
 /**
- * Vultr's error body: `{ error, status }`. Vultr answers 400 both for bad input and for "not
- * now" (a volume still attached, a server still installing), which we call a conflict.
+ * Vultr's error body: `{ error, status }`. Vultr answers 400 both for bad input and for a
+ * conflict ("not now": a volume still attached, a server still installing; or a domain that
+ * already exists).
  */
 function readError(body: unknown): ProviderWords | null {
   const error = (body as { error?: unknown } | null)?.error;
   if (typeof error !== 'string' || error === '') return null;
-  const notNow = /already attached|must be detached|still being installed/i.test(error);
-  return { message: error, kind: notNow ? 'conflict' : undefined };
-}
-
-/** Vultr ids are UUIDs; anything that could leave its place in the path is refused first. */
-function vultrId(externalId: string, what: string): string {
-  if (!/^[A-Za-z0-9-]{1,64}$/.test(externalId))
-    throw new ProviderError('invalid', `'${externalId}' is not a ${what} id`);
-  return externalId;
+  const conflict = /already attached|must be detached|still being installed|already exists/i.test(error);
+  return { message: error, kind: conflict ? 'conflict' : undefined };
 }
 
 /** An OpenSSH key without its comment: what two uploads of the same key share. */
@@ -77,19 +72,8 @@ class VultrDriver implements ProviderDriver {
     await this.api.request('GET', '/account');
   }
 
-  /** Follows `meta.links.next` until it comes back empty. */
   private pages<T>(path: string, key: string, signal?: AbortSignal) {
-    return walkPages<T, string>(
-      '',
-      async (cursor) => {
-        const data = await this.api.request<VultrWirePage & Record<string, unknown>>('GET', path, {
-          query: { per_page: this.api.config.perPage, cursor: cursor || undefined },
-          signal,
-        });
-        return { items: (data?.[key] ?? []) as T[], next: data?.meta?.links?.next || null };
-      },
-      signal,
-    );
+    return vultrPages<T>(this.api, path, key, signal);
   }
 
   async *listMachines(signal: AbortSignal): AsyncIterable<RemoteMachine> {
@@ -215,14 +199,13 @@ class VultrDriver implements ProviderDriver {
  * without `/v2`); `config` takes JsonApiConfig's fields.
  */
 export function createVultrDriver(init: DriverInit<VultrCredentials>): ProviderDriver {
-  return new VultrDriver(
-    new JsonApi({
-      provider: PROVIDER,
-      root: apiRoot(init.endpoint, 'https://api.vultr.com', 'v2'),
-      token: requireToken(init.credentials, 'A Vultr API key'),
-      lookup: init.lookup,
-      config: readJsonApiConfig(init.config, MAX_PER_PAGE),
-      readError,
-    }),
-  );
+  const api = new JsonApi({
+    provider: PROVIDER,
+    root: apiRoot(init.endpoint, 'https://api.vultr.com', 'v2'),
+    token: requireToken(init.credentials, 'A Vultr API key'),
+    lookup: init.lookup,
+    config: readJsonApiConfig(init.config, MAX_PER_PAGE),
+    readError,
+  });
+  return withDns(new VultrDriver(api), new VultrDns(api));
 }

@@ -1,4 +1,4 @@
-import type { ProviderModule } from '@overcast/contracts';
+import { features, type ProviderModule } from '@overcast/contracts';
 import { NonEmpty, Strict } from '../common/fields';
 
 export const vultrModule = {
@@ -15,18 +15,11 @@ export const vultrModule = {
   }),
   config: Strict({}),
   endpoint: { overridable: true, placeholder: 'https://api.vultr.com' },
-  features: {
+  features: features({
     create: true,
-    resize: false,
-    snapshots: false,
     volumes: true,
-    networks: false,
-    dns: false,
-    console: 'none',
-    containers: false,
-    shell: 'ssh',
-    extraActions: [],
-  },
+    dns: true,
+  }),
   pricing: 'provider',
   docs: 'https://my.vultr.com/settings/#settingsapi',
   titlePlaceholder: 'Vultr',

@@ -1,19 +1,21 @@
 import {
   CreateMachineRequest,
   CreateVolumeRequest,
+  DeployRequest,
   EstimateMachineRequest,
   IdParams,
   Machine,
   MachineEstimate,
 } from '@overcast/contracts';
 import { estimateMachine } from '@overcast/core/governance';
-import { checkTagLimits, createMachine } from '@overcast/core/machines';
+import { checkTagLimits } from '@overcast/core/machines';
+import { createMachineOrRequest } from '@overcast/core/stacks';
 import { createVolume } from '@overcast/core/volumes';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../../context';
 import { inCloud, may } from '../../http/authz';
 import { orgActorOf } from '../../http/caller';
-import { Accepted, accepted, created } from '../../http/reply';
+import { Accepted, accepted } from '../../http/reply';
 import { route } from '../../http/route';
 
 /** Machines and volumes created in a cloud: the right to create that kind there decides. */
@@ -21,13 +23,20 @@ export const contentRoutes: RoutePlugin = (app, ctx) => {
   app.post(
     '/:id/machines',
     route(
-      'Create a machine in a cloud; it appears pending and the stream reports it running',
+      'Create a machine in a cloud; it appears pending and the stream reports it running. Over a budget that asks for approval: 202 with the request kept for an admin',
       may('machines', 'create', inCloud),
-      { tags: ['machines'], params: IdParams, body: CreateMachineRequest, response: { 201: T.Ref(Machine) } },
+      {
+        tags: ['machines'],
+        params: IdParams,
+        body: CreateMachineRequest,
+        response: { 201: T.Ref(Machine), 202: DeployRequest },
+      },
     ),
     async (request, reply) => {
       if (request.body.tags) checkTagLimits(ctx.settings.limits, [], request.body.tags);
-      return created(reply, createMachine(ctx, orgActorOf(request), request.params.id, request.body));
+      const outcome = await createMachineOrRequest(ctx, orgActorOf(request), request.params.id, request.body);
+      if ('request' in outcome) return reply.code(202).send(outcome.request);
+      return reply.code(201).send(outcome.machine);
     },
   );
 

@@ -30,6 +30,7 @@ import { changeById, created, NoContent } from '../../http/reply';
 import { route } from '../../http/route';
 import { mount } from '../mount';
 import { contentRoutes } from './contents';
+import { dnsRoutes } from './dns';
 import { engineRoutes } from './engine';
 
 /** Clouds: accounts, their catalogs, and what is created in them (machines, volumes, containers). */
@@ -37,6 +38,7 @@ export const cloudRoutes: RoutePlugin = (app, ctx) => {
   const { db } = ctx;
   mount(app, ctx, '', 'clouds', contentRoutes);
   mount(app, ctx, '', 'containers', engineRoutes);
+  mount(app, ctx, '', 'dns', dnsRoutes);
 
   app.get(
     '',

@@ -22,8 +22,10 @@ import { oneInOrg } from '../../http/in-org';
 import { Accepted, accepted, NoContent, noContent } from '../../http/reply';
 import { route } from '../../http/route';
 import { mount } from '../mount';
+import { consoleRoutes } from './console';
 import { expirationRoutes } from './expiration';
 import { machineMonitoringRoutes } from './monitoring';
+import { machineSnapshotRoutes } from './snapshots';
 import { machineSshRoutes } from './ssh';
 import { terminalRoutes } from './terminal';
 
@@ -34,6 +36,8 @@ export const machineRoutes: RoutePlugin = (app, ctx) => {
   mount(app, ctx, '', 'monitoring', machineMonitoringRoutes);
   mount(app, ctx, '', 'ssh keys', machineSshRoutes);
   mount(app, ctx, '', 'terminal', terminalRoutes);
+  mount(app, ctx, '', 'machines', machineSnapshotRoutes);
+  mount(app, ctx, '', 'terminal', consoleRoutes);
 
   app.get(
     '',

@@ -6,7 +6,6 @@ import {
   ShellQuery,
   ShellSessionList,
 } from '@overcast/contracts';
-import { mayDo } from '@overcast/core/authz';
 import { authorizeEngineHost } from '@overcast/core/containers';
 import { repos } from '@overcast/core/repositories';
 import {
@@ -19,33 +18,17 @@ import {
 import type { Machine } from '@overcast/db';
 import type { FastifyRequest } from 'fastify';
 import type { RoutePlugin } from '../../context';
-import {
-  CLOSE_ACCESS_NARROWED,
-  CLOSE_ACCESS_REVOKED,
-  closeReason,
-  holderOf,
-} from '../../events/socket-access';
+import { watchShellSocket } from '../../events/shell-socket';
 import { adminsCan, byId, may } from '../../http/authz';
-import { orgActorOf } from '../../http/caller';
+import { orgActorOf, userActorOf } from '../../http/caller';
 import { upgradeRequired } from '../../http/errors';
 import { itemsInOrg } from '../../http/in-org';
 import { OpenCounts } from '../../http/open-counts';
 import { changeById } from '../../http/reply';
 import { route } from '../../http/route';
 
-const PING_MS = 25_000;
-
 /** What a terminal request was checked against, kept for the WebSocket handler. */
 const checked = new WeakMap<FastifyRequest, { machine: Machine; actor: TerminalRequest['actor'] }>();
-
-/** The caller's address; a request without a socket (injected upgrades) has none. */
-function addressOf(request: FastifyRequest): string {
-  try {
-    return request.ip;
-  } catch {
-    return '';
-  }
-}
 
 /** A machine's terminal (a WebSocket), its pinned host keys and its recorded sessions. */
 export const terminalRoutes: RoutePlugin = (app, ctx) => {
@@ -77,15 +60,7 @@ export const terminalRoutes: RoutePlugin = (app, ctx) => {
       // A container's shell goes through its engine; one reached through a machine needs a shell
       // there too, which depends on the machine loaded here, so it is checked here.
       await authorizeEngineHost(db, auth.organizationId, { label: 'you', principal: auth }, machine.cloudId);
-      const actor = {
-        organizationId: auth.organizationId,
-        userId: auth.userId,
-        tokenId: auth.tokenId ?? null,
-        label: auth.email,
-        ip: addressOf(request),
-        userAgent: request.headers['user-agent'],
-        requestId: request.id,
-      };
+      const actor = userActorOf(request);
       checked.set(request, { machine, actor });
     },
     handler: async () => {
@@ -134,34 +109,18 @@ export const terminalRoutes: RoutePlugin = (app, ctx) => {
           },
         },
       );
-      // The terminal lives only as long as the access that opened it: revoked or narrowed, it closes.
-      const cut = (code: number, reason: string) => {
-        if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)
-          socket.close(code, reason);
-        void session.end('access_revoked');
-      };
-      const unwatch = sockets.watch({
-        holder: holderOf(auth),
+      const unwatch = watchShellSocket(socket, {
+        db,
+        sockets,
+        auth,
         machineId: machine.id,
-        ended: (reason) => cut(CLOSE_ACCESS_REVOKED, closeReason('Your access was revoked', reason)),
-        changed: async (principal) => {
-          if (await mayDo(db, auth.organizationId, principal, 'machines', 'shell', machine.id)) return;
-          cut(
-            CLOSE_ACCESS_NARROWED,
-            closeReason('Your access changed', 'your role or teams no longer allow a terminal here'),
-          );
+        what: 'a terminal',
+        cut: (code, reason) => {
+          if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)
+            socket.close(code, reason);
+          void session.end('access_revoked');
         },
       });
-      // A peer that stops answering pings is gone: end its SSH session rather than wait for TCP.
-      let alive = true;
-      socket.on('pong', () => {
-        alive = true;
-      });
-      const ping = setInterval(() => {
-        if (!alive) return socket.terminate();
-        alive = false;
-        socket.ping();
-      }, PING_MS);
       socket.on('message', (data, isBinary) => {
         const buf = Buffer.isBuffer(data)
           ? data
@@ -172,7 +131,6 @@ export const terminalRoutes: RoutePlugin = (app, ctx) => {
       });
       socket.on('close', () => {
         release();
-        clearInterval(ping);
         unwatch();
         void session.peerClosed();
       });

@@ -217,7 +217,11 @@ export function Summary({ form }: { form: CreateMachineForm }) {
           </Alert>
         )}
         <Button type="submit" variant="primary" block busy={create.isPending}>
-          {create.isPending ? `Asking ${providerMeta(cloud.provider).label}…` : 'Create machine'}
+          {create.isPending
+            ? `Asking ${providerMeta(cloud.provider).label}…`
+            : estimate.data?.needsApproval
+              ? 'Ask an admin to approve'
+              : 'Create machine'}
         </Button>
       </Card>
     </aside>
@@ -240,6 +244,12 @@ function BudgetLines({ estimate }: { estimate: MachineEstimate }) {
         );
       })}
       {estimate.refusal && <p className={styles.budgetOver}>{estimate.refusal}</p>}
+      {estimate.needsApproval && (
+        <p>
+          Over the budget, this machine is made only once an admin approves it; you can follow it on
+          Approvals.
+        </p>
+      )}
     </div>
   );
 }

@@ -1,12 +1,13 @@
 import { parseTag } from '@overcast/contracts/tags';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { cloudKeys, imagesQuery, locationsQuery, refreshCloud, sizesQuery } from '../../api/clouds';
 import { errorField } from '../../api/errors';
 import { limitKeys, machineEstimateQuery } from '../../api/governance';
 import { sshKeysQuery } from '../../api/keys';
 import { createMachine, machineKeys } from '../../api/machines';
+import { stackKeys } from '../../api/stacks';
 import type { Cloud, Image, Machine, Size } from '../../api/types';
 import { type ExpirationDraft, expirationRequest } from '../../automation/ExpirationFields';
 import { useProviderMeta } from '../../providers/meta';
@@ -51,6 +52,7 @@ export function validate(values: Values): Errors {
 export function useCreateMachineForm(clouds: Cloud[], onCreated: (machine: Machine, cloud: Cloud) => void) {
   const providerMeta = useProviderMeta();
   const [params] = useSearchParams();
+  const navigate = useNavigate();
   const [cloudId, setCloudId] = useState(() => {
     const wanted = params.get('cloud');
     return clouds.find((c) => c.id === wanted)?.id ?? clouds[0]!.id;
@@ -141,9 +143,14 @@ export function useCreateMachineForm(clouds: Cloud[], onCreated: (machine: Machi
         ...(expiration.at ? { expiration: expirationRequest(expiration)! } : {}),
       });
     },
-    invalidates: [machineKeys.lists(), limitKeys.all],
-    success: (machine) => `${providerMeta(cloud.provider).label} is creating ${machine.name}`,
-    onSuccess: (machine) => onCreated(machine, cloud),
+    invalidates: [machineKeys.lists(), limitKeys.all, stackKeys.requests()],
+    success: (outcome) =>
+      'machine' in outcome
+        ? `${providerMeta(cloud.provider).label} is creating ${outcome.machine.name}`
+        : `${outcome.request.machine?.name ?? 'The machine'} waits for an admin's approval`,
+    // Over a budget that asks for approval, the request is kept: its page follows the decision.
+    onSuccess: (outcome) =>
+      'machine' in outcome ? onCreated(outcome.machine, cloud) : navigate('/deploy-requests'),
     onError: (error) => {
       const field = errorField(error, FIELDS);
       if (field) setErrors({ [field]: error.message });

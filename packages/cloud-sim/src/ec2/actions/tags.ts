@@ -2,6 +2,7 @@ import { Ec2Error, invalidValue, missingParameter } from '../errors';
 import { instancesIn } from '../instance-ops';
 import { findById } from '../key-pairs';
 import type { TagSpec } from '../params';
+import { snapshotsIn } from '../snapshot-ops';
 import type { RegionState } from '../state';
 import { volumesIn } from '../volume-ops';
 import { leaf } from '../xml';
@@ -37,6 +38,7 @@ export function tagsFor(specs: TagSpec[], allowed: string[]): Map<string, Map<st
 function taggable(region: RegionState, id: string): Map<string, string> {
   if (id.startsWith('i-')) return instancesIn(region, [id])[0]!.tags;
   if (id.startsWith('vol-')) return volumesIn(region, [id])[0]!.tags;
+  if (id.startsWith('snap-')) return snapshotsIn(region, [id])[0]!.tags;
   if (id.startsWith('ami-')) {
     const image = region.imagesById.get(id);
     if (!image || image.isPublic)

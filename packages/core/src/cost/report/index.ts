@@ -1,0 +1,4 @@
+export * from './csv';
+export * from './query';
+export * from './report';
+export * from './savings';

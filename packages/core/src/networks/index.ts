@@ -1,0 +1,3 @@
+export * from './change';
+export * from './exposure';
+export * from './read';

@@ -1,0 +1,113 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: templates refer to values as ${...}
+import type { StackResource, StackStep } from '@overcast/db';
+import { describe, expect, it } from 'vitest';
+import { parseTemplate } from './template-parse';
+import { planOf, type StackState } from './update';
+
+const stack = { id: '00000000-0000-0000-0000-0000000000aa', name: 'shop' };
+
+function state(source: string, values: Record<string, string> = {}, version = 1): StackState {
+  const parsed = parseTemplate(source);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return { document: parsed.document, version, values };
+}
+
+const machine = (name: string, size = 's-1vcpu-1gb', extra = '') => `    ${name}:
+      cloud: east
+      size: ${size}
+      image: debian-12-x64
+      location: fra1
+${extra}`;
+
+const source = (machines: string, steps: string) => `inputs:
+  greeting:
+    type: string
+    default: hello
+  colour:
+    type: string
+    default: blue
+resources:
+  machines:
+${machines}steps:
+${steps}`;
+
+const STEPS = `  db-setup:
+    on: [db]
+    script: echo ready
+  web-setup:
+    on: [web]
+    script: echo "$DB"
+    env:
+      DB: \${machines.db.address}
+  greet:
+    on: [web]
+    after: [web-setup]
+    script: echo "\${inputs.greeting}"
+`;
+
+const rows = (...slots: [string, number][]): StackResource[] =>
+  slots.map(([name, index]) => ({ name, index, status: 'ready', retiredMachineId: null }) as StackResource);
+const done = (...names: string[]): StackStep[] =>
+  names.map((name) => ({ name, status: 'succeeded' }) as StackStep);
+
+const BEFORE = state(source(machine('web') + machine('db'), STEPS), { greeting: 'hello', colour: 'blue' });
+const MADE = rows(['web', 0], ['db', 0]);
+const RAN = done('db-setup', 'web-setup', 'greet');
+
+describe('the plan of a stack update', () => {
+  it('changes nothing when version, inputs and template are the same', () => {
+    const { plan } = planOf(stack, MADE, RAN, BEFORE, BEFORE);
+    expect(plan.unchanged).toBe(true);
+    expect(plan.machines.keep).toEqual(['web', 'db']);
+    expect(plan.steps.run).toEqual([]);
+  });
+
+  it('replaces a machine whose size changed, and runs again the steps on it, naming it, or after those', () => {
+    const after = state(source(machine('web') + machine('db', 's-2vcpu-2gb'), STEPS), BEFORE.values, 2);
+    const { plan } = planOf(stack, MADE, RAN, BEFORE, after);
+    expect(plan.machines).toEqual({
+      add: [],
+      replace: [{ name: 'db', changes: ['size: s-1vcpu-1gb → s-2vcpu-2gb'] }],
+      remove: [],
+      keep: ['web'],
+    });
+    // db-setup runs on db; web-setup reads db's address; greet comes after web-setup.
+    expect(plan.steps.run).toEqual(['db-setup', 'greet', 'web-setup']);
+  });
+
+  it('runs again only the steps that use a changed input', () => {
+    const greeting = planOf(stack, MADE, RAN, BEFORE, {
+      ...BEFORE,
+      values: { ...BEFORE.values, greeting: 'hi' },
+    });
+    expect(greeting.plan).toMatchObject({
+      inputs: ['greeting'],
+      steps: { run: ['greet'] },
+      unchanged: false,
+    });
+    const colour = planOf(stack, MADE, RAN, BEFORE, {
+      ...BEFORE,
+      values: { ...BEFORE.values, colour: 'red' },
+    });
+    expect(colour.plan).toMatchObject({ inputs: ['colour'], steps: { run: [] }, unchanged: false });
+  });
+
+  it('adds and removes instances as the count changes, and runs a failed step again', () => {
+    const three = state(
+      source(machine('web', 's-1vcpu-1gb', '      count: 3\n') + machine('db'), STEPS),
+      BEFORE.values,
+    );
+    const up = planOf(
+      stack,
+      MADE,
+      done('db-setup', 'web-setup').concat({ name: 'greet', status: 'failed' } as StackStep),
+      BEFORE,
+      three,
+    );
+    expect(up.plan.machines).toMatchObject({ add: ['web-2', 'web-3'], keep: ['web-1', 'db'], remove: [] });
+    expect(up.plan.steps.run).toEqual(['greet', 'web-setup']);
+    const down = planOf(stack, rows(['web', 0], ['web', 1], ['web', 2], ['db', 0]), RAN, three, BEFORE);
+    expect(down.plan.machines).toMatchObject({ remove: ['web-2', 'web-3'], keep: ['web', 'db'] });
+    expect(down.removed).toEqual(['web#1', 'web#2']);
+  });
+});

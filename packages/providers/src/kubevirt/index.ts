@@ -1,0 +1,2 @@
+export { createKubevirtDriver } from './driver';
+export { kubevirtModule } from './module';

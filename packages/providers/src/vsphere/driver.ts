@@ -1,0 +1,273 @@
+import {
+  type CreateMachineSpec,
+  type DriverInit,
+  type MachineAction,
+  type ProviderDriver,
+  ProviderError,
+  type RemoteImage,
+  type RemoteLocation,
+  type RemoteMachine,
+  type RemoteSize,
+  type RemoteVolume,
+  type VolumeOperation,
+} from '@overcast/contracts';
+import type { CertificateInfo } from '../common/pinned-tls';
+import { VcClient } from './client';
+import { apiRoot, readConfig, readCredentials, type VsphereConfig, type VsphereCredentials } from './config';
+import { deployVm, presetSizes, templateImages } from './create';
+import {
+  type DatastoreSummary,
+  datastoreOfFile,
+  type GuestIdentity,
+  type HostSummary,
+  type Placement,
+  toLocation,
+  toMachine,
+  toVolume,
+  type VmInfo,
+  type VmSummary,
+  vmId,
+} from './map';
+
+/** A vSphere driver also tells which certificate it saw, and opens consoles. */
+export interface VsphereDriver extends ProviderDriver {
+  readonly provider: 'vsphere';
+  readonly certificate: CertificateInfo | null;
+  /** A one-time ticket for the VM's remote console (`vmrc://…`), valid about a minute. */
+  consoleTicket(externalId: string): Promise<string>;
+}
+
+/** Runs `fn` over `items`, at most `limit` at once, keeping order. */
+async function mapBounded<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>, signal?: AbortSignal) {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal?.aborted) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+const already = (err: unknown) =>
+  err instanceof ProviderError && err.options.code === 'ALREADY_IN_DESIRED_STATE';
+
+class Driver implements VsphereDriver {
+  readonly provider = 'vsphere' as const;
+
+  constructor(
+    private readonly api: VcClient,
+    private readonly config: VsphereConfig,
+  ) {}
+
+  get certificate(): CertificateInfo | null {
+    return this.api.certificate;
+  }
+
+  /** A certificate trusted on first use is pinned from then on. */
+  learnedConfig(): Record<string, unknown> {
+    const seen = this.api.certificate;
+    return seen?.firstUse ? { certificateFingerprint: seen.fingerprint } : {};
+  }
+
+  /** Logging in proves the password; listing hosts proves the user may see the inventory. */
+  async validate(): Promise<void> {
+    await this.api.request('GET', '/vcenter/host');
+  }
+
+  /** Every host with its cluster and datacenter (vCenter's lists say neither, its filters do). */
+  private async placements(signal?: AbortSignal): Promise<Placement[]> {
+    const [hosts, clusters, datacenters] = await Promise.all([
+      this.api.request<HostSummary[]>('GET', '/vcenter/host', { signal }),
+      this.api.request<Array<{ cluster: string; name: string }>>('GET', '/vcenter/cluster', { signal }),
+      this.api.request<Array<{ datacenter: string; name: string }>>('GET', '/vcenter/datacenter', { signal }),
+    ]);
+    const clusterOf = new Map<string, { cluster: string; name: string }>();
+    for (const c of clusters ?? []) {
+      const members = await this.api.request<HostSummary[]>('GET', '/vcenter/host', {
+        query: { clusters: c.cluster },
+        signal,
+      });
+      for (const h of members ?? []) clusterOf.set(h.host, c);
+    }
+    const datacenterOf = new Map<string, { datacenter: string; name: string }>();
+    for (const d of datacenters ?? []) {
+      const members = await this.api.request<HostSummary[]>('GET', '/vcenter/host', {
+        query: { datacenters: d.datacenter },
+        signal,
+      });
+      for (const h of members ?? []) datacenterOf.set(h.host, d);
+    }
+    return (hosts ?? []).map((host) => ({
+      host,
+      cluster: clusterOf.get(host.host) ?? null,
+      datacenter: datacenterOf.get(host.host) ?? null,
+    }));
+  }
+
+  /**
+   * Every VM, host by host. `GET /vcenter/vm` has no pages: past 4,000 VMs it refuses with
+   * UNABLE_TO_ALLOCATE_RESOURCE, asking for filters. An ESXi host registers at most 1,024 VMs,
+   * so one list per host always fits.
+   */
+  private async vms(signal?: AbortSignal): Promise<Array<{ vm: VmSummary; placement: Placement }>> {
+    const out: Array<{ vm: VmSummary; placement: Placement }> = [];
+    for (const placement of await this.placements(signal)) {
+      if (signal?.aborted) break;
+      const list = await this.api.request<VmSummary[]>('GET', '/vcenter/vm', {
+        query: { hosts: placement.host.host },
+        signal,
+      });
+      for (const vm of list ?? []) out.push({ vm, placement });
+    }
+    return out;
+  }
+
+  private async info(vm: string, signal?: AbortSignal): Promise<VmInfo | null> {
+    try {
+      return await this.api.request<VmInfo>('GET', `/vcenter/vm/${vm}`, { signal });
+    } catch (err) {
+      // Deleted between the list and now: the next poll will not list it.
+      if (err instanceof ProviderError && err.kind === 'not-found') return null;
+      throw err;
+    }
+  }
+
+  /** Tools report the guest's name and address; a VM without them running has none to give. */
+  private async identity(vm: VmSummary, signal?: AbortSignal): Promise<GuestIdentity | null> {
+    if (vm.power_state !== 'POWERED_ON') return null;
+    try {
+      return await this.api.request<GuestIdentity>('GET', `/vcenter/vm/${vm.vm}/guest/identity`, {
+        signal,
+        // Tools not running answers 503 SERVICE_UNAVAILABLE: that is the VM's state, not an outage.
+        idempotent: false,
+      });
+    } catch (err) {
+      if (err instanceof ProviderError && (err.kind === 'auth' || err.kind === 'throttled')) throw err;
+      return null;
+    }
+  }
+
+  async *listMachines(signal: AbortSignal): AsyncIterable<RemoteMachine> {
+    const all = await this.vms(signal);
+    const batch = this.config.concurrency * 4;
+    for (let i = 0; i < all.length; i += batch) {
+      if (signal.aborted) return;
+      const chunk = all.slice(i, i + batch);
+      const details = await mapBounded(
+        chunk,
+        this.config.concurrency,
+        async ({ vm }) => ({
+          info: await this.info(vm.vm, signal),
+          identity: await this.identity(vm, signal),
+        }),
+        signal,
+      );
+      if (signal.aborted) return;
+      for (const [j, { vm, placement }] of chunk.entries()) {
+        const d = details[j]!;
+        if (d.info) yield toMachine(vm, d.info, d.identity, placement);
+      }
+    }
+  }
+
+  async *listVolumes(signal: AbortSignal): AsyncIterable<RemoteVolume> {
+    const datastores =
+      (await this.api.request<DatastoreSummary[]>('GET', '/vcenter/datastore', { signal })) ?? [];
+    const vms = (await this.vms(signal)).map((v) => v.vm);
+    const infos = await mapBounded(vms, this.config.concurrency, (vm) => this.info(vm.vm, signal), signal);
+    if (signal.aborted) return;
+    const users = new Map<string, string[]>();
+    for (const [i, vm] of vms.entries()) {
+      for (const disk of Object.values(infos[i]?.disks ?? {})) {
+        const name = datastoreOfFile(disk.backing?.vmdk_file);
+        if (!name) continue;
+        const list = users.get(name) ?? [];
+        if (!list.includes(vm.vm)) list.push(vm.vm);
+        users.set(name, list);
+      }
+    }
+    for (const ds of datastores) yield toVolume(ds, users.get(ds.name) ?? []);
+  }
+
+  async listSizes(): Promise<RemoteSize[]> {
+    return presetSizes();
+  }
+
+  async listImages(): Promise<RemoteImage[]> {
+    return templateImages(this.api);
+  }
+
+  async listLocations(): Promise<RemoteLocation[]> {
+    return (await this.placements()).map(toLocation);
+  }
+
+  private async power(vm: string, action: 'start' | 'stop' | 'reset' | 'suspend'): Promise<void> {
+    try {
+      await this.api.request('POST', `/vcenter/vm/${vm}/power`, { query: { action }, idempotent: true });
+    } catch (err) {
+      // Starting a running VM, or stopping a stopped one, is done already.
+      if (!already(err)) throw err;
+    }
+  }
+
+  async machineAction(externalId: string, action: MachineAction): Promise<void> {
+    const vm = vmId(externalId);
+    switch (action) {
+      case 'start':
+        return this.power(vm, 'start');
+      case 'stop':
+        // The vSphere Client's Power Off: immediate, with or without VMware Tools in the guest.
+        return this.power(vm, 'stop');
+      case 'reboot':
+        return this.power(vm, 'reset');
+      case 'destroy':
+        // vCenter deletes only a powered-off VM.
+        await this.power(vm, 'stop');
+        await this.api.request('DELETE', `/vcenter/vm/${vm}`);
+        return;
+      case 'rename':
+        throw new ProviderError(
+          'invalid',
+          "vCenter's REST API cannot rename a virtual machine: rename it in the vSphere Client, and the new name shows here at the next sync.",
+        );
+      default:
+        throw new ProviderError('invalid', `unsupported action '${String(action)}'`);
+    }
+  }
+
+  async consoleTicket(externalId: string): Promise<string> {
+    const vm = vmId(externalId);
+    const answer = await this.api.request<{ ticket?: unknown }>('POST', `/vcenter/vm/${vm}/console/tickets`, {
+      body: { type: 'VMRC' },
+    });
+    if (typeof answer?.ticket !== 'string')
+      throw new ProviderError('unavailable', 'vCenter answered the console request without a ticket');
+    return answer.ticket;
+  }
+
+  async createMachine(spec: CreateMachineSpec): Promise<RemoteMachine> {
+    const vm = await deployVm(this.api, spec);
+    const [summary] =
+      (await this.api.request<VmSummary[]>('GET', '/vcenter/vm', { query: { vms: vm } })) ?? [];
+    if (!summary) throw new ProviderError('unavailable', `vCenter does not list the new VM ${vm} yet.`);
+    const placement = (await this.placements()).find((p) => p.host.host === spec.location) ?? null;
+    return toMachine(summary, await this.info(vm), await this.identity(summary), placement);
+  }
+
+  async volumeAction(_op: VolumeOperation): Promise<RemoteVolume | undefined> {
+    throw new ProviderError(
+      'invalid',
+      "vSphere datastores are listed for their capacity and users; a VM's disks are added in the vSphere Client.",
+    );
+  }
+}
+
+/** A driver for one vCenter Server; `certificateFingerprint` in the config pins its TLS certificate. */
+export function createVsphereDriver(init: DriverInit<VsphereCredentials>): VsphereDriver {
+  const config = readConfig(init.config);
+  const api = new VcClient(apiRoot(init.endpoint), readCredentials(init.credentials), config, init.lookup);
+  return new Driver(api, config);
+}

@@ -1,0 +1,3 @@
+export type { VsphereCredentials } from './config';
+export { createVsphereDriver, type VsphereDriver } from './driver';
+export { vsphereModule } from './module';

@@ -135,7 +135,7 @@ describe('docker engine events in the worker', () => {
     await new Promise((r) => setTimeout(r, 1_200));
     await sim.resume();
     await waitFor(async () => (await machine('web'))?.state === 'stopped', 15_000);
-    expect((await machine('batch'))?.state).toBe('running');
+    await waitFor(async () => (await machine('batch'))?.state === 'running', 5_000, 'batch to be running');
     await waitFor(async () => sim.eventStreamCount() === 1, 15_000);
     sim.engine.start('web');
     await waitFor(async () => (await machine('web'))?.state === 'running', 2_000);

@@ -486,12 +486,17 @@ describe('the policy walk: a member denied shell, act, delete and run on env=pro
     );
     expect(off.disabledReason).toMatch(/^Not allowed: .* may no longer destroy any machine it watches/);
     for (const id of [rule.body.id, mixed.body.id]) {
+      // The incident opens first; the refused action is added to its timeline after.
+      const refused = /destroy on .* not run: not allowed/;
       const incident = await waitFor(
-        () => db.prisma.incident.findFirst({ where: { ruleId: id } }),
+        async () => {
+          const found = await db.prisma.incident.findFirst({ where: { ruleId: id } });
+          return found && refused.test(JSON.stringify(found.timeline)) && found;
+        },
         15_000,
-        'the incident',
+        'the incident with the refused action',
       );
-      expect(JSON.stringify(incident.timeline)).toMatch(/destroy on .* not run: not allowed/);
+      expect(JSON.stringify(incident.timeline)).toMatch(refused);
     }
     const stillOn = (await asMember('GET', `/api/v1/rules/${mixed.body.id}`)).body;
     expect(stillOn).toMatchObject({ enabled: true, disabledReason: null });

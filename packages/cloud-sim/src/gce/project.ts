@@ -76,7 +76,7 @@ export class GceProject {
   ) {
     this.net = new GceNetworks(id, [...new Set(zones.map(regionOf))], ids);
     this.net.seedDefault();
-    this.snapshots = new GceSnapshots(id, ids, timing.operationMs);
+    this.snapshots = new GceSnapshots(id, ids, timing);
   }
 
   // ---- time -------------------------------------------------------------------------------

@@ -208,6 +208,10 @@ describe('Compute Engine emulator', () => {
 
   it('runs the instance lifecycle: insert, stop, start, labels, rename, delete', async () => {
     const zone = 'europe-west1-b';
+    // Long enough to read the instance while it provisions, however busy the machine is.
+    const timing = sim.project('proj-a').timing;
+    const quick = timing.provisionMs;
+    timing.provisionMs = 1_000;
     const insert = await call('POST', `${P}/zones/${zone}/instances`, {
       name: 'web-1',
       machineType: `zones/${zone}/machineTypes/e2-small`,
@@ -235,6 +239,7 @@ describe('Compute Engine emulator', () => {
     });
     const url = `${P}/zones/${zone}/instances/web-1`;
     expect((await call('GET', url)).json.status).toBe('PROVISIONING');
+    timing.provisionMs = quick;
     await waitDone(zone, insert.json);
     await new Promise((r) => setTimeout(r, 45));
     const running = (await call('GET', url)).json;
@@ -363,6 +368,9 @@ describe('Compute Engine emulator', () => {
     project.mutateInstance(vm.zone, vm.name, { status: 'RUNNING' });
     const [boot] = vm.disks;
     const at = `${P}/zones/${vm.zone}/instances/${vm.name}`;
+    // Long enough to be refused while the snapshot is still CREATING, however busy the machine is.
+    const quick = project.timing.operationMs;
+    project.timing.operationMs = 1_000;
     const taken = (
       await call('POST', `${P}/zones/${vm.zone}/disks/${boot!.diskName}/createSnapshot`, {
         name: 'snap-boot',
@@ -380,6 +388,7 @@ describe('Compute Engine emulator', () => {
       reason: 'resourceNotReady',
       message: "The resource 'projects/proj-a/global/snapshots/snap-boot' is not ready",
     });
+    project.timing.operationMs = quick;
     await waitDone(vm.zone, taken);
     await new Promise((r) => setTimeout(r, 15));
 

@@ -5,6 +5,7 @@ import { alreadyExists, badRequest, invalidField, notFound, notReady } from './e
 import type { IdSource } from './ids';
 import { links, resourcePath } from './links';
 import { gceTime, labelFingerprint, type SimDisk } from './model';
+import type { GceTiming } from './project';
 import { isObject, readLabels, requireName } from './validate';
 
 export interface SimSnapshot {
@@ -24,14 +25,14 @@ export interface SimSnapshot {
 
 const DESCRIPTION_MAX = 2048;
 
-/** The project's snapshots; `readyAfterMs` is how long one stays CREATING. */
+/** The project's snapshots; one stays CREATING for the project's `operationMs`. */
 export class GceSnapshots {
   readonly byName = new Map<string, SimSnapshot>();
 
   constructor(
     private readonly project: string,
     private readonly ids: IdSource,
-    private readonly readyAfterMs: number,
+    private readonly timing: Pick<GceTiming, 'operationMs'>,
   ) {}
 
   path = (name: string) => `projects/${this.project}/global/snapshots/${name}`;
@@ -94,7 +95,7 @@ export class GceSnapshots {
       sourceDisk: disk.name,
       sourceDiskId: disk.id,
       creationTimestamp: gceTime(now),
-      readyAt: now + this.readyAfterMs,
+      readyAt: now + this.timing.operationMs,
     };
     this.byName.set(name, snapshot);
     return snapshot;

@@ -1,4 +1,9 @@
-import type { ProviderDriver, ResizeDriver, SnapshotDriver } from '@overcast/contracts';
+import {
+  type ProviderDriver,
+  ProviderError,
+  type ResizeDriver,
+  type SnapshotDriver,
+} from '@overcast/contracts';
 
 // A driver taking on its provider's snapshot and resize part (hetzner/snapshots.ts,
 // vultr/snapshots.ts) without forwarding every method, as withNetworks does for networks.
@@ -28,4 +33,20 @@ export function withSnapshots<D extends object>(
   Object.defineProperty(driver, 'canRevertSnapshots', { value: part.canRevertSnapshots, enumerable: false });
   Object.defineProperty(driver, 'revertNeeds', { value: part.revertNeeds, enumerable: false });
   return driver as D & SnapshotDriver & ResizeDriver;
+}
+
+/**
+ * Refuses a snapshot that is not among the machine's own, as not found, before it is deleted: the
+ * provider would delete any of the account's, and it is asked through this machine. `what` names
+ * the machine in the provider's words (server, instance).
+ */
+export async function requireOwnSnapshot(
+  part: Pick<SnapshotPart, 'listSnapshots'>,
+  machineExternalId: string,
+  snapshotExternalId: string,
+  what: string,
+): Promise<void> {
+  const owned = await part.listSnapshots(machineExternalId);
+  if (!owned.some((s) => s.externalId === snapshotExternalId))
+    throw new ProviderError('not-found', `The ${what} has no snapshot ${snapshotExternalId}.`);
 }

@@ -1,20 +1,16 @@
 // Snapshots and resize of Hetzner servers through the driver against the emulator, in pages of
 // two so that the image listing walks meta.pagination.
 
-import {
-  isResizeDriver,
-  isSnapshotDriver,
-  ProviderError,
-  type ResizeDriver,
-  type SnapshotDriver,
-} from '@overcast/contracts';
+import { ProviderError } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Test-only reach into the emulator package (providers depends on contracts only).
 import { type HetznerSim, startHetznerSim } from '../../../cloud-sim/src/hetzner/index';
+import { type SnapshotResizeDriver, snapshotResizeDriver } from '../common/test-support/snapshot-driver';
+import { onEmulator } from '../common/test-support/token-api-suite';
 import { createHetznerDriver } from './index';
 
 let sim: HetznerSim;
-let driver: SnapshotDriver & ResizeDriver;
+let driver: SnapshotResizeDriver;
 const project = () => sim.project('snap');
 const WAIT = { timeout: 15_000, interval: 50 };
 /** The seeded servers: web-000000 is a cx22 in fsn1, web-000001 a cx32 in nbg1. */
@@ -28,13 +24,10 @@ beforeAll(async () => {
     actionDelayMs: 1_000,
     rateLimit: { limit: 100_000, windowMs: 1_000 },
   });
-  const made = createHetznerDriver({
-    credentials: { token: 'snap' },
-    endpoint: sim.url,
-    config: { retryBaseDelayMs: 5, retryMaxDelayMs: 50, perPage: 2, pollMs: 20 },
-  });
-  if (!isSnapshotDriver(made) || !isResizeDriver(made)) throw new Error('no snapshots or resize');
-  driver = made;
+  driver = snapshotResizeDriver(
+    onEmulator(createHetznerDriver, () => sim.url, { perPage: 2, pollMs: 20 }).driver('snap'),
+    'the Hetzner Cloud driver',
+  );
 });
 afterAll(() => sim.close());
 
@@ -93,14 +86,14 @@ describe('Hetzner Cloud snapshots on the emulator', () => {
 
 describe('Hetzner Cloud resize on the emulator', () => {
   it('offers the types of the server’s architecture and location whose disk holds its disk', async () => {
-    expect((await driver.resizeTargets?.(String(server(0).id)))?.sort()).toEqual([
+    expect((await driver.resizeTargets(String(server(0).id))).sort()).toEqual([
       'cpx11',
       'cpx21',
       'cx22',
       'cx32',
     ]);
     // A cx32 (80 GB) in Nuremberg: the 40 GB types are too small; the arm cax11 never fits.
-    expect((await driver.resizeTargets?.(String(server(1).id)))?.sort()).toEqual(['cpx21', 'cx32']);
+    expect((await driver.resizeTargets(String(server(1).id))).sort()).toEqual(['cpx21', 'cx32']);
   });
 
   it('refuses a running server and a type that does not fit; resizes a stopped one and back, keeping its disk', async () => {
@@ -124,7 +117,7 @@ describe('Hetzner Cloud resize on the emulator', () => {
     await driver.resizeMachine(id, 'cx32');
     expect(server(0)).toMatchObject({ type: { name: 'cx32' }, diskGb: 40 });
     // The disk was kept, so the smaller type still fits.
-    expect(await driver.resizeTargets?.(id)).toContain('cx22');
+    expect(await driver.resizeTargets(id)).toContain('cx22');
     await driver.resizeMachine(id, 'cx22');
     expect(server(0).type.name).toBe('cx22');
   });

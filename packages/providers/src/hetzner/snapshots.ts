@@ -6,9 +6,9 @@
 // down later; the types it fits are then those of its CPU architecture, offered in its location,
 // whose disk holds the server's.
 
-import { ProviderError, type RemoteSnapshot, type SnapshotState } from '@overcast/contracts';
+import type { RemoteSnapshot, SnapshotState } from '@overcast/contracts';
 import { collect, type JsonApi, parseDate, present } from '../common/json-api';
-import type { SnapshotPart } from '../common/with-snapshots';
+import { requireOwnSnapshot, type SnapshotPart } from '../common/with-snapshots';
 import type { HzWireAction, HzWireImage, HzWireServer, HzWireServerType } from './map';
 import { awaitAction, hetznerPages, numericId } from './rest';
 
@@ -63,9 +63,7 @@ export class HetznerSnapshots implements SnapshotPart {
   }
 
   async deleteSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
-    const owned = await this.listSnapshots(machineExternalId);
-    if (!owned.some((s) => s.externalId === snapshotExternalId))
-      throw new ProviderError('not-found', `The server has no snapshot ${snapshotExternalId}.`);
+    await requireOwnSnapshot(this, machineExternalId, snapshotExternalId, 'server');
     await this.api.request('DELETE', `/images/${numericId(snapshotExternalId, 'snapshot')}`);
   }
 

@@ -1,19 +1,15 @@
 // Snapshots and resize of Vultr instances through the driver against the emulator, in pages of
 // two so that the snapshot listing follows meta.links.next.
 
-import {
-  isResizeDriver,
-  isSnapshotDriver,
-  type ResizeDriver,
-  type SnapshotDriver,
-} from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Test-only reach into the emulator package (providers depends on contracts only).
 import { startVultrSim, type VultrSim } from '../../../cloud-sim/src/vultr/index';
+import { type SnapshotResizeDriver, snapshotResizeDriver } from '../common/test-support/snapshot-driver';
+import { onEmulator } from '../common/test-support/token-api-suite';
 import { createVultrDriver } from './index';
 
 let sim: VultrSim;
-let driver: SnapshotDriver & ResizeDriver;
+let driver: SnapshotResizeDriver;
 const account = () => sim.account('snap');
 /** The seeded instances: vc2-1c-1gb in ewr, vc2-1c-2gb in ord, vc2-2c-4gb in ams. */
 const instance = (n: number) => account().listInstances()[n]!;
@@ -26,13 +22,10 @@ beforeAll(async () => {
     actionDelayMs: 60_000,
     rateLimit: { limit: 100_000, windowMs: 1_000 },
   });
-  const made = createVultrDriver({
-    credentials: { token: 'snap' },
-    endpoint: sim.url,
-    config: { retryBaseDelayMs: 5, retryMaxDelayMs: 50, perPage: 2 },
-  });
-  if (!isSnapshotDriver(made) || !isResizeDriver(made)) throw new Error('no snapshots or resize');
-  driver = made;
+  driver = snapshotResizeDriver(
+    onEmulator(createVultrDriver, () => sim.url, { perPage: 2 }).driver('snap'),
+    'the Vultr driver',
+  );
 });
 afterAll(() => sim.close());
 
@@ -89,13 +82,13 @@ describe('Vultr snapshots on the emulator', () => {
 
 describe('Vultr resize on the emulator', () => {
   it('offers the plans Vultr lists as upgrades: larger ones, in the instance’s region', async () => {
-    expect((await driver.resizeTargets?.(instance(0).id))?.sort()).toEqual([
+    expect((await driver.resizeTargets(instance(0).id)).sort()).toEqual([
       'vc2-1c-2gb',
       'vc2-2c-4gb',
       'vhf-2c-4gb',
     ]);
     // Chicago has no high-frequency plans.
-    expect(await driver.resizeTargets?.(instance(1).id)).toEqual(['vc2-2c-4gb']);
+    expect(await driver.resizeTargets(instance(1).id)).toEqual(['vc2-2c-4gb']);
   });
 
   it('refuses a smaller plan and an unknown one; moves to a larger one', async () => {
@@ -111,6 +104,6 @@ describe('Vultr resize on the emulator', () => {
 
     await driver.resizeMachine(id, 'vc2-2c-4gb');
     expect(instance(1).plan.id).toBe('vc2-2c-4gb');
-    expect(await driver.resizeTargets?.(id)).toEqual([]);
+    expect(await driver.resizeTargets(id)).toEqual([]);
   });
 });

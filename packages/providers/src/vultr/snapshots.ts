@@ -7,9 +7,9 @@
 // Resizing is a plan change (PATCH /instances/{id}); Vultr upgrades only, and says to which plans
 // in /instances/{id}/upgrades.
 
-import { ProviderError, type RemoteSnapshot, type SnapshotState } from '@overcast/contracts';
+import type { RemoteSnapshot, SnapshotState } from '@overcast/contracts';
 import { collect, type JsonApi, parseDate } from '../common/json-api';
-import type { SnapshotPart } from '../common/with-snapshots';
+import { requireOwnSnapshot, type SnapshotPart } from '../common/with-snapshots';
 import { vultrId, vultrPages } from './wire';
 
 interface VultrWireSnapshot {
@@ -69,9 +69,7 @@ export class VultrSnapshots implements SnapshotPart {
   }
 
   async deleteSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
-    const owned = await this.listSnapshots(machineExternalId);
-    if (!owned.some((s) => s.externalId === snapshotExternalId))
-      throw new ProviderError('not-found', `The instance has no snapshot ${snapshotExternalId}.`);
+    await requireOwnSnapshot(this, machineExternalId, snapshotExternalId, 'instance');
     await this.api.request('DELETE', `/snapshots/${vultrId(snapshotExternalId, 'snapshot')}`);
   }
 

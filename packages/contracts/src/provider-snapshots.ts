@@ -31,6 +31,11 @@ export interface SnapshotDriver extends ProviderDriver {
 export interface ResizeDriver extends ProviderDriver {
   /** Changes the machine's size to `sizeId` (one of listSizes()); the machine is stopped. */
   resizeMachine(externalId: string, sizeId: string): Promise<void>;
+  /**
+   * The size ids this machine may move to, where the provider says (Vultr's upgrade list) or it
+   * refuses some sizes of the location (a smaller disk, another CPU architecture). Absent: any.
+   */
+  resizeTargets?(externalId: string): Promise<string[]>;
 }
 
 export interface CloneDriver extends ProviderDriver {

@@ -14,15 +14,18 @@ import {
   LOCATIONS,
   SERVER_TYPES,
 } from './catalog';
+import { HzSnapshots } from './images';
 import { HzNetworking } from './networks';
 
-export type HzServerStatus = 'initializing' | 'starting' | 'running' | 'stopping' | 'off';
+export type HzServerStatus = 'initializing' | 'starting' | 'running' | 'stopping' | 'off' | 'rebuilding';
 
 export interface SimHzServer {
   id: number;
   name: string;
   status: HzServerStatus;
   type: HzServerType;
+  /** The primary disk in GB: its type's, or smaller after a `change_type` that kept the disk. */
+  diskGb: number;
   image: HzImage;
   location: HzLocation;
   created: string;
@@ -108,6 +111,14 @@ export class HzProject {
     serverIds: () => [...this.servers.keys()],
     action: (command, resources) => this.action(command, resources, 0),
   });
+  /** Snapshots (images of type `snapshot`) and rebuilds from images. */
+  readonly images = new HzSnapshots<SimHzAction>({
+    nextId: () => this.ids.next(),
+    settle: () => this.settle(),
+    idleServer: (id) => this.idleServer(id),
+    action: (command, id, effect) =>
+      this.action(command, [{ id, type: 'server' }], this.timing.actionDelayMs, effect),
+  });
 
   constructor(
     private readonly ids: HzIds,
@@ -137,6 +148,7 @@ export class HzProject {
         name: `${prefix}-${String(i).padStart(6, '0')}`,
         status: i % 10 === 9 ? 'off' : 'running',
         type,
+        diskGb: type.disk,
         image: IMAGES[i % IMAGES.length]!,
         location: LOCATIONS[i % 3]!,
         created: isoSeconds(epoch + i * 60_000, '+00:00'),
@@ -227,6 +239,7 @@ export class HzProject {
       name,
       status: 'initializing',
       type,
+      diskGb: type.disk,
       image,
       location,
       created: isoSeconds(Date.now(), '+00:00'),
@@ -286,10 +299,47 @@ export class HzProject {
     return this.action('delete_server', [{ id, type: 'server' }], 0);
   }
 
-  /** poweron, poweroff, shutdown, reboot, reset: Hetzner accepts them in any state. */
-  serverAction(id: number, command: string): SimHzAction {
+  /** The server, refused while an action of its own still runs (Hetzner's 423 `locked`). */
+  idleServer(id: number): SimHzServer {
     const server = this.server(id);
     if (this.busy.has(id)) throw locked();
+    return server;
+  }
+
+  /**
+   * `change_type`: only a server that is off, to a type of its architecture offered in its
+   * location whose disk holds the server's; `upgrade_disk: false` keeps the disk, so the server
+   * can go back down later.
+   */
+  changeType(id: number, body: unknown): SimHzAction {
+    const server = this.idleServer(id);
+    if (!isObject(body)) throw invalidInput('body');
+    const type = findServerType(body.server_type);
+    if (!type) throw invalidInput('server_type');
+    if (typeof body.upgrade_disk !== 'boolean') throw invalidInput('upgrade_disk');
+    if (server.status !== 'off')
+      throw new ApiError(412, 'server_not_stopped', 'server must be stopped before changing its type');
+    const fits =
+      !type.deprecated &&
+      type.architecture === server.type.architecture &&
+      type.disk >= server.diskGb &&
+      type.prices.some((p) => p.location === server.location.name);
+    if (!fits)
+      throw new ApiError(
+        412,
+        'invalid_server_type',
+        `server type ${type.name} does not fit for the given server`,
+      );
+    const upgradeDisk = body.upgrade_disk;
+    return this.action('change_server_type', [{ id, type: 'server' }], this.timing.actionDelayMs, () => {
+      server.type = type;
+      if (upgradeDisk) server.diskGb = type.disk;
+    });
+  }
+
+  /** poweron, poweroff, shutdown, reboot, reset: Hetzner accepts them in any state. */
+  serverAction(id: number, command: string): SimHzAction {
+    const server = this.idleServer(id);
     const resources: SimHzAction['resources'] = [{ id, type: 'server' }];
     const delay = this.timing.actionDelayMs;
     switch (command) {

@@ -117,7 +117,7 @@ export const SERVER_TYPES: HzServerType[] = [
 export interface HzImage {
   id: number;
   type: 'system' | 'snapshot';
-  status: 'available';
+  status: 'available' | 'creating';
   name: string | null;
   description: string;
   os_flavor: string;

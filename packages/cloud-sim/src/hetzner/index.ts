@@ -6,6 +6,7 @@ import {
   timingOf,
 } from '../common/token-api';
 import { HzIds, HzProject } from './account';
+import { IMAGE_ROUTES } from './image-routes';
 import { NETWORK_ROUTES } from './network-routes';
 import { ROUTES } from './routes';
 
@@ -16,6 +17,7 @@ export {
   LOCATIONS as HETZNER_LOCATIONS,
   SERVER_TYPES as HETZNER_SERVER_TYPES,
 } from './catalog';
+export type { SimHzSnapshot } from './images';
 export type { SimHzFirewall, SimHzNetwork, SimHzRule } from './networks';
 
 export interface HetznerSimOptions extends TokenSimOptions {
@@ -43,7 +45,7 @@ export async function startHetznerSim(options: HetznerSimOptions): Promise<Hetzn
   }
   const limit = options.rateLimit ?? { limit: 3600, windowMs: 3_600_000 };
   const sim = await startTokenApi({
-    routes: [...ROUTES, ...NETWORK_ROUTES],
+    routes: [...IMAGE_ROUTES, ...ROUTES, ...NETWORK_ROUTES],
     accounts: projects,
     errorBody: (err) => ({ error: { code: err.code, message: err.message, details: {} } }),
     unauthorized: error(401, 'unauthorized', 'unable to authenticate'),

@@ -1,6 +1,6 @@
 import { ApiError, ok, type Route, type RouteContext, wholeNumber } from '../common/token-api';
 import type { HzProject, SimHzAction, SimHzServer, SimHzSshKey, SimHzVolume } from './account';
-import { IMAGES, LOCATIONS, SERVER_TYPES } from './catalog';
+import { LOCATIONS, SERVER_TYPES } from './catalog';
 
 const notFound = () => new ApiError(404, 'not_found', 'not found');
 export const id = (raw: string | undefined) =>
@@ -80,7 +80,7 @@ export const serverJson = (project: HzProject) => (s: SimHzServer) => {
     labels: s.labels,
     volumes: s.volumeIds,
     load_balancers: [],
-    primary_disk_size: s.type.disk,
+    primary_disk_size: s.diskGb,
     placement_group: null,
   };
 };
@@ -198,19 +198,6 @@ export const ROUTES: Route<HzProject>[] = [
   ],
   ['GET', /^\/v1\/actions\/([^/]+)$/, (ctx, [a]) => ok({ action: actionJson(ctx.account.getAction(id(a))) })],
   ['GET', /^\/v1\/server_types$/, (ctx) => page(ctx, 'server_types', SERVER_TYPES, (t) => t)],
-  [
-    'GET',
-    /^\/v1\/images$/,
-    (ctx) => {
-      const type = ctx.url.searchParams.get('type');
-      return page(
-        ctx,
-        'images',
-        IMAGES.filter((i) => !type || i.type === type),
-        (i) => i,
-      );
-    },
-  ],
   ['GET', /^\/v1\/locations$/, (ctx) => page(ctx, 'locations', LOCATIONS, (l) => l)],
   [
     'GET',

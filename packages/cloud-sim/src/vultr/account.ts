@@ -6,6 +6,7 @@ import { parsePublicKey } from '../digitalocean/ssh-keys';
 import { OPERATING_SYSTEMS, PLANS, REGIONS, type VultrOs, type VultrPlan, type VultrRegion } from './catalog';
 import { VultrDomains } from './domains';
 import { vultrError } from './errors';
+import { VultrSnapshots } from './snapshots';
 
 export interface SimVultrInstance {
   id: string;
@@ -24,6 +25,8 @@ export interface SimVultrInstance {
   userData: string | null;
   /** A number per instance, for its loopback address. */
   serial: number;
+  /** The snapshot it was last restored from: the emulator's record (Vultr shows none). */
+  restoredFrom?: string;
 }
 
 export interface SimVultrBlock {
@@ -62,6 +65,12 @@ export class VultrAccount {
   private serial = 0;
   /** Domains and their records (/v2/domains). */
   readonly dns = new VultrDomains();
+  /** Snapshots (/v2/snapshots); they finish after the action delay. */
+  readonly snapshots = new VultrSnapshots({
+    instance: (id) => this.instance(id),
+    settle: () => this.timeline.settle(),
+    later: (run) => this.timeline.schedule(this.timing.actionDelayMs, run),
+  });
 
   constructor(
     readonly email: string,
@@ -170,9 +179,31 @@ export class VultrAccount {
     return { instance, password: randomBytes(12).toString('base64url') };
   }
 
+  /** The plans an instance may move to: Vultr upgrades only, to a plan of its region as large or larger. */
+  upgradePlans(id: string): VultrPlan[] {
+    const { plan, region } = this.instance(id);
+    return PLANS.filter(
+      (p) =>
+        p.id !== plan.id &&
+        p.locations.includes(region.id) &&
+        p.disk >= plan.disk &&
+        p.ram >= plan.ram &&
+        p.vcpu_count >= plan.vcpu_count,
+    );
+  }
+
   updateInstance(id: string, body: unknown): SimVultrInstance {
     const instance = this.instance(id);
     if (!isObject(body)) throw bad('Invalid request body.');
+    if (body.plan !== undefined) {
+      const plan = PLANS.find((p) => p.id === body.plan);
+      if (!plan) throw bad('Invalid plan chosen.');
+      if (instance.status === 'pending')
+        throw bad('Unable to perform action: server is still being installed.');
+      if (!this.upgradePlans(id).includes(plan))
+        throw bad(`Unable to change plan: ${plan.id} is not an upgrade of ${instance.plan.id}.`);
+      instance.plan = plan;
+    }
     if (body.label !== undefined) {
       if (typeof body.label !== 'string' || body.label.length > 255) throw bad('Invalid label.');
       instance.label = body.label;
@@ -201,6 +232,22 @@ export class VultrAccount {
     this.timeline.schedule(this.timing.actionDelayMs, () => {
       instance.powerStatus = to;
     });
+  }
+
+  /** Rewrites the instance's disk from one of the account's snapshots; it boots again after the action delay. */
+  restore(id: string, body: unknown): string {
+    const instance = this.instance(id);
+    if (instance.status === 'pending')
+      throw bad('Unable to perform action: server is still being installed.');
+    const snapshot = this.snapshots.forRestore(body);
+    this.history.push({ instanceId: id, command: 'restore' });
+    instance.restoredFrom = snapshot.id;
+    instance.serverStatus = 'installingbooting';
+    this.timeline.schedule(this.timing.actionDelayMs, () => {
+      instance.serverStatus = 'ok';
+      instance.powerStatus = 'running';
+    });
+    return snapshot.id;
   }
 
   createBlock(body: unknown): SimVultrBlock {

@@ -10,6 +10,7 @@ export {
   REGIONS as VULTR_REGIONS,
 } from './catalog';
 export type { SimVultrDomain, SimVultrRecord, VultrDomains } from './domains';
+export type { SimVultrSnapshot } from './snapshots';
 
 export interface VultrSimOptions extends TokenSimOptions {
   /** One account per API key, seeded with `instances` instances labelled `<prefix>-000000`... */

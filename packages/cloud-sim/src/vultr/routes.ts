@@ -9,6 +9,7 @@ import {
 } from './account';
 import { OPERATING_SYSTEMS, PLANS, REGIONS } from './catalog';
 import { domainJson, recordJson } from './domains';
+import { snapshotJson } from './snapshots';
 
 /**
  * Vultr's cursor paging: `per_page` (max 500, default 100) and an opaque `cursor`, with the
@@ -197,6 +198,45 @@ export const ROUTES: Route<VultrAccount>[] = [
     /^\/v2\/instances\/([^/]+)\/(start|halt|reboot)$/,
     (ctx, [i, command]) => {
       ctx.account.power(i!, POWER[command as keyof typeof POWER]);
+      return noContent();
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/instances\/([^/]+)\/upgrades$/,
+    (ctx, [i]) => {
+      const type = ctx.url.searchParams.get('type') ?? 'all';
+      if (!['all', 'applications', 'os', 'plans'].includes(type))
+        throw vultrError(400, 'Invalid upgrade type.');
+      const plans = ctx.account.upgradePlans(i!).map((p) => p.id);
+      const all = { applications: [], os: [], plans };
+      return ok({ upgrades: type === 'all' ? all : { [type]: all[type as keyof typeof all] } });
+    },
+  ],
+  [
+    'POST',
+    /^\/v2\/instances\/([^/]+)\/restore$/,
+    (ctx, [i]) => {
+      const id = ctx.account.restore(i!, ctx.body);
+      return ok({ status: { restore_type: 'snapshot_id', restore_id: id, status: 'inprogress' } }, 202);
+    },
+  ],
+  ['GET', /^\/v2\/snapshots$/, (ctx) => page(ctx, 'snapshots', ctx.account.snapshots.list(), snapshotJson)],
+  [
+    'POST',
+    /^\/v2\/snapshots$/,
+    (ctx) => ok({ snapshot: snapshotJson(ctx.account.snapshots.create(ctx.body)) }, 201),
+  ],
+  [
+    'GET',
+    /^\/v2\/snapshots\/([^/]+)$/,
+    (ctx, [s]) => ok({ snapshot: snapshotJson(ctx.account.snapshots.get(s!)) }),
+  ],
+  [
+    'DELETE',
+    /^\/v2\/snapshots\/([^/]+)$/,
+    (ctx, [s]) => {
+      ctx.account.snapshots.delete(s!);
       return noContent();
     },
   ],

@@ -1,9 +1,8 @@
-import type { ResizeOptions } from '@overcast/contracts';
+import type { ResizeDriver, ResizeOptions } from '@overcast/contracts';
 import { type OrgActor, recordAudit } from '../audit';
 import type { OnBehalfOf } from '../authz/machine-access';
 import { cloudCatalog } from '../catalog';
 import { resizeDriverOf } from '../clouds/capabilities';
-import { featuresOf } from '../clouds/modules';
 import { DomainError, fromProviderError } from '../errors';
 import { publishEvents } from '../events';
 import { refreshNow } from '../polling';
@@ -16,6 +15,20 @@ import { machineToChange } from './target';
 
 const money = (n: number) => n.toFixed(2);
 
+/** The sizes the provider lets this machine move to, or null where any size of its location will do. */
+async function sizesThatFit(
+  driver: ResizeDriver,
+  provider: string,
+  machine: { externalId: string; name: string },
+): Promise<Set<string> | null> {
+  if (!driver.resizeTargets) return null;
+  try {
+    return new Set(await driver.resizeTargets(machine.externalId));
+  } catch (err) {
+    throw fromProviderError(provider, err, `listing the sizes ${machine.name} can move to`);
+  }
+}
+
 /**
  * The sizes a machine can be resized to: the same cloud and location, not its current size,
  * cheapest first, each with its monthly price and the difference from what it costs now.
@@ -27,7 +40,8 @@ export async function resizeOptions(
   who: OnBehalfOf,
 ): Promise<ResizeOptions> {
   const { machine, cloud } = await machineToChange(runtime, actor, id, who, null);
-  if (!featuresOf(cloud.provider).resize) await resizeDriverOf(runtime, cloud);
+  const driver = await resizeDriverOf(runtime, cloud);
+  const fitting = await sizesThatFit(driver, cloud.provider, machine);
   const catalog = await cloudCatalog(
     runtime.db,
     actor.organizationId,
@@ -52,7 +66,7 @@ export async function resizeOptions(
     },
     mustStop: machine.state !== 'stopped',
     sizes: catalog.sizes
-      .filter((s) => !isCurrent(s))
+      .filter((s) => !isCurrent(s) && (fitting === null || fitting.has(s.externalId)))
       .map((s) => ({
         externalId: s.externalId,
         name: s.name,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type CreateMachineSpec,
   type DriverInit,
@@ -21,6 +22,7 @@ import {
   requireToken,
 } from '../common/json-api';
 import { withNetworks } from '../common/with-networks';
+import { withSnapshots } from '../common/with-snapshots';
 import { fingerprintOf } from '../digitalocean/ssh-key';
 import {
   type HzWireAction,
@@ -37,6 +39,7 @@ import {
 } from './map';
 import { HetznerNetworks } from './networks';
 import { hetznerPages, numericId } from './rest';
+import { HetznerSnapshots } from './snapshots';
 
 export interface HetznerCredentials {
   token: string;
@@ -46,18 +49,16 @@ const PROVIDER = 'Hetzner Cloud';
 /** Hetzner's largest page. */
 const MAX_PER_PAGE = 50;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Hetzner's error body: `{ error: { code, message } }`. 423 `locked` means another action runs;
  * 403 `protected` is a resource's delete or rebuild protection, a state of the resource rather
- * than a refused credential.
+ * than a refused credential; 412 `server_not_stopped` is a server that must be off first.
  */
 function readError(body: unknown): ProviderWords | null {
   const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
   if (!error || typeof error.message !== 'string') return null;
   const code = typeof error.code === 'string' ? error.code : undefined;
-  const notNow = code === 'uniqueness_error' || code === 'protected';
+  const notNow = code === 'uniqueness_error' || code === 'protected' || code === 'server_not_stopped';
   return { message: error.message, code, kind: notNow ? 'conflict' : undefined };
 }
 
@@ -262,9 +263,10 @@ export function createHetznerDriver(init: DriverInit<HetznerCredentials>): Provi
     readError,
   });
   const raw = init.config ?? {};
-  const driver = new HetznerDriver(api, {
+  const config = {
     shutdownWaitMs: num(raw.shutdownWaitMs, 60_000, 3_600_000),
     pollMs: Math.max(1, num(raw.pollMs, 2_000, 60_000)),
-  });
+  };
+  const driver = withSnapshots(new HetznerDriver(api, config), new HetznerSnapshots(api, config.pollMs));
   return withNetworks(driver, new HetznerNetworks(api));
 }

@@ -51,6 +51,10 @@ export interface HzWireImage {
   architecture?: string;
   disk_size?: number;
   deprecated?: string | null;
+  /** Snapshots: what it holds in GB (null while it is taken), when, and of which server. */
+  image_size?: number | null;
+  created?: string;
+  created_from?: { id?: number; name?: string } | null;
 }
 
 export interface HzWireServer {
@@ -88,6 +92,7 @@ export interface HzWireAction {
   id?: number;
   command?: string;
   status?: 'running' | 'success' | 'error';
+  error?: { code?: string; message?: string } | null;
 }
 
 export interface HzWirePage {

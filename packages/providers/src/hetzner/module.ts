@@ -19,6 +19,8 @@ export const hetznerModule = {
   features: features({
     create: true,
     volumes: true,
+    resize: true,
+    snapshots: true,
     networks: true,
     subnets: true,
     firewalls: true,

@@ -21,6 +21,7 @@ import {
   requireToken,
 } from '../common/json-api';
 import { withDns } from '../common/with-dns';
+import { withSnapshots } from '../common/with-snapshots';
 import { toDigitalOceanTags } from '../digitalocean/tags';
 import { VultrDns } from './dns';
 import {
@@ -35,6 +36,7 @@ import {
   type VultrWirePlan,
   type VultrWireRegion,
 } from './map';
+import { VultrSnapshots } from './snapshots';
 import { vultrId, vultrPages } from './wire';
 
 export interface VultrCredentials {
@@ -207,5 +209,5 @@ export function createVultrDriver(init: DriverInit<VultrCredentials>): ProviderD
     config: readJsonApiConfig(init.config, MAX_PER_PAGE),
     readError,
   });
-  return withDns(new VultrDriver(api), new VultrDns(api));
+  return withDns(withSnapshots(new VultrDriver(api), new VultrSnapshots(api)), new VultrDns(api));
 }

@@ -18,6 +18,8 @@ export const vultrModule = {
   features: features({
     create: true,
     volumes: true,
+    resize: true,
+    snapshots: true,
     dns: true,
   }),
   pricing: 'provider',

@@ -6,6 +6,7 @@ import { parsePublicKey } from '../digitalocean/ssh-keys';
 import { OPERATING_SYSTEMS, PLANS, REGIONS, type VultrOs, type VultrPlan, type VultrRegion } from './catalog';
 import { VultrDomains } from './domains';
 import { vultrError } from './errors';
+import { VultrNetworking } from './networks';
 
 export interface SimVultrInstance {
   id: string;
@@ -24,6 +25,10 @@ export interface SimVultrInstance {
   userData: string | null;
   /** A number per instance, for its loopback address. */
   serial: number;
+  /** Its interface in each VPC it is attached to, by VPC id. */
+  vpcs: Map<string, { ip: string; mac: string }>;
+  /** The one firewall group it is in; '' for none. */
+  firewallGroupId: string;
 }
 
 export interface SimVultrBlock {
@@ -62,6 +67,11 @@ export class VultrAccount {
   private serial = 0;
   /** Domains and their records (/v2/domains). */
   readonly dns = new VultrDomains();
+  /** VPCs and firewall groups; they change at once. */
+  readonly net = new VultrNetworking({
+    instance: (id) => this.instance(id),
+    instances: () => this.instances.values(),
+  });
 
   constructor(
     readonly email: string,
@@ -91,6 +101,8 @@ export class VultrAccount {
         sshKeyIds: [],
         userData: null,
         serial,
+        vpcs: new Map(),
+        firewallGroupId: '',
       });
     }
   }
@@ -161,6 +173,8 @@ export class VultrAccount {
       sshKeyIds: keyIds.map(String),
       userData,
       serial,
+      vpcs: new Map(),
+      firewallGroupId: '',
     };
     this.instances.set(instance.id, instance);
     this.timeline.schedule(this.timing.bootDelayMs, () => {
@@ -182,6 +196,7 @@ export class VultrAccount {
         throw bad('Invalid tags.');
       instance.tags = body.tags as string[];
     }
+    if (body.firewall_group_id !== undefined) this.net.setFirewallGroup(instance, body.firewall_group_id);
     return instance;
   }
 

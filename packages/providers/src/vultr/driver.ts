@@ -21,6 +21,7 @@ import {
   requireToken,
 } from '../common/json-api';
 import { withDns } from '../common/with-dns';
+import { withNetworks } from '../common/with-networks';
 import { toDigitalOceanTags } from '../digitalocean/tags';
 import { VultrDns } from './dns';
 import {
@@ -35,6 +36,7 @@ import {
   type VultrWirePlan,
   type VultrWireRegion,
 } from './map';
+import { VultrNetworks } from './networks';
 import { vultrId, vultrPages } from './wire';
 
 export interface VultrCredentials {
@@ -207,5 +209,5 @@ export function createVultrDriver(init: DriverInit<VultrCredentials>): ProviderD
     config: readJsonApiConfig(init.config, MAX_PER_PAGE),
     readError,
   });
-  return withDns(new VultrDriver(api), new VultrDns(api));
+  return withDns(withNetworks(new VultrDriver(api), new VultrNetworks(api)), new VultrDns(api));
 }

@@ -19,6 +19,8 @@ export const vultrModule = {
     create: true,
     volumes: true,
     dns: true,
+    networks: true,
+    firewalls: true,
   }),
   pricing: 'provider',
   docs: 'https://my.vultr.com/settings/#settingsapi',

@@ -26,3 +26,6 @@ export const sshFromAnywhere: FirewallRule = {
   toPort: 22,
   cidrs: ['0.0.0.0/0'],
 };
+
+/** A JSON-API driver's config that walks every listing in pages of two, retrying quickly. */
+export const pagesOfTwo = { retryBaseDelayMs: 5, retryMaxDelayMs: 50, perPage: 2 };

@@ -23,13 +23,15 @@ const portsOnVultr = () =>
     .rules.map((r) => r.port);
 
 beforeAll(async () => {
-  org = await startOrgApi();
   // Five instances over five regions; the first is in ewr.
-  sim = await startVultrSim({
-    accounts: [{ token: TOKEN, instances: 5, namePrefix: 'web' }],
-    bootDelayMs: 0,
-    actionDelayMs: 0,
-  });
+  [org, sim] = await Promise.all([
+    startOrgApi(),
+    startVultrSim({
+      accounts: [{ token: TOKEN, instances: 5, namePrefix: 'web' }],
+      bootDelayMs: 0,
+      actionDelayMs: 0,
+    }),
+  ]);
   const [first, second] = account().listInstances();
   vpcId = account().net.createVpc({
     region: 'ewr',
@@ -54,10 +56,7 @@ beforeAll(async () => {
     endpoint: sim.url,
   });
 }, 120_000);
-afterAll(async () => {
-  await sim?.close();
-  await org?.api.close();
-});
+afterAll(() => Promise.all([sim?.close(), org?.api.close()]));
 
 const reads = () => cloudNetworkReads(org.api, org.ownerCookie, () => cloudId);
 const firewall = () => reads().firewall(groupId);

@@ -1,12 +1,13 @@
 // The Vultr driver's VPCs and firewall groups against the emulator, in pages of two so that
 // every listing walks the cursors.
 
-import { type FirewallRule, ProviderError } from '@overcast/contracts';
+import { ProviderError } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Test-only reach into the emulator package (providers depends on contracts only).
 import { startVultrSim, type VultrSim } from '../../../cloud-sim/src/vultr/index';
 import {
   firewallNetworkDriver,
+  oneRulePerRange,
   pagesOfTwo,
   sshFromAnywhere as ssh,
 } from '../common/test-support/network-driver';
@@ -130,21 +131,12 @@ describe('Vultr VPCs and firewall groups through the emulator', () => {
   });
 
   it('adds a rule as one Vultr rule per range, refuses it twice, and removes it', async () => {
-    const https: FirewallRule = {
-      direction: 'ingress',
-      protocol: 'tcp',
-      fromPort: 443,
-      toPort: 443,
-      cidrs: ['198.51.100.0/24', '2001:db8::/32'],
-    };
-    await driver.addFirewallRule(groupId, https);
-    expect(rulesOnVultr().slice(-2)).toEqual(['tcp:443:198.51.100.0/24', 'tcp:443:2001:db8::/32']);
-    await expect(driver.addFirewallRule(groupId, https)).rejects.toMatchObject({
-      kind: 'conflict',
-      message: 'The firewall group already has that rule.',
-    });
-
-    await driver.removeFirewallRule(groupId, https);
+    await oneRulePerRange(driver, groupId, 'The firewall group', () =>
+      account()
+        .net.firewallGroup(groupId)
+        .rules.slice(-2)
+        .map((r) => `${r.port} ${r.subnet}/${r.subnetSize}`),
+    );
     await driver.removeFirewallRule(groupId, ssh);
     expect(rulesOnVultr()).toEqual([
       'tcp:22:::/0',

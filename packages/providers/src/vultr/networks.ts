@@ -12,10 +12,9 @@ import {
   ProviderError,
   type RemoteFirewall,
   type RemoteNetwork,
-  sameFirewallRule,
 } from '@overcast/contracts';
-import { parseCidr } from '@overcast/contracts/addresses';
 import { collect, type JsonApi, present } from '../common/json-api';
+import { heldRules, missingRules, splitCidr } from '../common/per-cidr-rules';
 import { noSubnets } from '../common/with-networks';
 import type { VultrWireInstance } from './map';
 import { vultrId, vultrPages } from './wire';
@@ -97,16 +96,12 @@ function toWire(rule: FirewallRule): VultrWireRule[] {
     if (!(from <= 1 && to === 65535)) port = from === to ? String(from) : `${from}:${to}`;
   }
   return rule.cidrs.map((text) => {
-    const cidr = parseCidr(text);
-    if (!cidr || !text.includes('/')) {
-      throw new ProviderError('invalid', `'${text}' is not a CIDR range (203.0.113.0/24, ::/0)`);
-    }
-    const [subnet] = text.split('/');
+    const cidr = splitCidr(text);
     return {
       ip_type: cidr.family === 4 ? 'v4' : 'v6',
       protocol: rule.protocol,
       port,
-      subnet,
+      subnet: cidr.address,
       subnet_size: cidr.bits,
     };
   });
@@ -115,12 +110,7 @@ function toWire(rule: FirewallRule): VultrWireRule[] {
 const describeRule = (r: VultrWireRule) =>
   `${r.protocol ?? ''} ${r.source === 'cloudflare' ? 'from Cloudflare' : `${r.subnet}/${r.subnet_size}`}`;
 
-/** The wire rule holding `rule` for one of its CIDRs. */
-const holding = (held: VultrWireRule[], rule: FirewallRule, cidr: string) =>
-  held.find((w) => {
-    const read = toRule(w);
-    return read !== null && sameFirewallRule(read, { ...rule, cidrs: [cidr] });
-  });
+const GROUP = 'The firewall group';
 
 export class VultrNetworks implements NetworkDriver, FirewallDriver {
   constructor(private readonly api: JsonApi) {}
@@ -228,22 +218,15 @@ export class VultrNetworks implements NetworkDriver, FirewallDriver {
 
   async addFirewallRule(firewallId: string, rule: FirewallRule): Promise<void> {
     const wire = toWire(rule);
-    const held = await this.rules(firewallId);
-    const missing = wire.filter((_, i) => !holding(held, rule, rule.cidrs[i]!));
-    if (missing.length === 0)
-      throw new ProviderError('conflict', 'The firewall group already has that rule.');
+    const missing = missingRules(await this.rules(firewallId), toRule, rule, wire, GROUP);
     const path = `/firewalls/${vultrId(firewallId, 'firewall group')}/rules`;
     for (const body of missing) await this.api.request('POST', path, { body });
   }
 
   /** Deletes the Vultr rule of each of the rule's CIDRs; none is deleted unless all are there. */
   async removeFirewallRule(firewallId: string, rule: FirewallRule): Promise<void> {
-    const held = await this.rules(firewallId);
-    const found = rule.cidrs.map((cidr) => holding(held, rule, cidr));
-    if (found.some((w) => w?.id === undefined)) {
-      throw new ProviderError('not-found', 'The firewall group has no such rule.');
-    }
+    const found = heldRules(await this.rules(firewallId), toRule, rule, GROUP);
     const base = `/firewalls/${vultrId(firewallId, 'firewall group')}/rules`;
-    for (const w of found) await this.api.request('DELETE', `${base}/${w!.id}`);
+    for (const w of found) await this.api.request('DELETE', `${base}/${w.id}`);
   }
 }

@@ -4,15 +4,15 @@
 // subnets, and its security groups the firewalls. A network has no range of its own, its
 // subnets do; a security group belongs to no network.
 
-import {
-  type CreateNetworkSpec,
-  type CreateSubnetSpec,
-  type FirewallDriver,
-  type FirewallRule,
-  type NetworkDriver,
-  type RemoteFirewall,
-  type RemoteNetwork,
-  type RemoteSubnet,
+import type {
+  CreateNetworkSpec,
+  CreateSubnetSpec,
+  FirewallDriver,
+  FirewallRule,
+  NetworkDriver,
+  RemoteFirewall,
+  RemoteNetwork,
+  RemoteSubnet,
 } from '@overcast/contracts';
 import { parseCidr } from '@overcast/contracts/addresses';
 import { collect, present } from '../common/json-api';

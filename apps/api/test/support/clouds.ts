@@ -96,3 +96,58 @@ export async function startPromptGce(project: string, instances: number) {
     cloud: () => ({ provider: 'gce', title: 'gce', credentials: { serviceAccount }, endpoint: gce.url }),
   };
 }
+
+/** A cloud's networks and its firewalls as the api lists them to `cookie`'s holder. */
+export function cloudNetworkReads(api: TestApi, cookie: string, cloudId: () => string) {
+  const items = async (kind: 'networks' | 'firewalls') =>
+    (await send(api, cookie, 'GET', `/api/v1/${kind}?cloud=${cloudId()}`)).json().items;
+  return {
+    networks: () => items('networks'),
+    /** The firewall with this id at the provider. */
+    firewall: async (externalId: string) =>
+      (await items('firewalls')).find((f: { externalId: string }) => f.externalId === externalId),
+  };
+}
+
+/** SSH open to the whole internet: the rule the exposure warning is about. */
+export const SSH_WORLD = {
+  direction: 'ingress',
+  protocol: 'tcp',
+  fromPort: 22,
+  toPort: 22,
+  cidrs: ['0.0.0.0/0'],
+};
+
+type ListedFirewall = { id: string; machines: Array<{ name: string }> };
+
+/**
+ * SSH to the world added to a listed firewall through the api: refused until acknowledged, then
+ * written to the provider (`ports()` reads the firewall's ports there), its machines shown as
+ * exposed, and removed again.
+ */
+export async function sshExposureRoundTrip(
+  api: TestApi,
+  cookie: string,
+  fw: ListedFirewall,
+  ports: () => Array<string | number | null>,
+) {
+  const before = ports();
+  const rules = `/api/v1/firewalls/${fw.id}/rules`;
+  const refused = await send(api, cookie, 'POST', rules, { rule: SSH_WORLD });
+  expect(refused.statusCode).toBe(409);
+  expect(refused.json().error).toMatchObject({ code: 'exposure_not_acknowledged', field: 'body.rule.cidrs' });
+  expect(ports()).toEqual(before);
+
+  const added = await send(api, cookie, 'POST', rules, { rule: SSH_WORLD, acknowledgeExposure: true });
+  expect(added.statusCode, added.body).toBe(200);
+  expect(added.json().warnings).toEqual([expect.stringMatching(/22/)]);
+  expect(ports().length).toBe(before.length + 1);
+  const exposed = (await send(api, cookie, 'GET', '/api/v1/firewalls/exposure')).json().machines;
+  const names = (list: Array<{ name: string }>) => list.map((m) => m.name).sort();
+  expect(names(exposed)).toEqual(names(fw.machines));
+  expect(fw.machines.length).toBeGreaterThan(0);
+
+  const removed = await send(api, cookie, 'POST', `${rules}/remove`, { rule: SSH_WORLD });
+  expect(removed.statusCode, removed.body).toBe(200);
+  expect(ports()).toEqual(before);
+}

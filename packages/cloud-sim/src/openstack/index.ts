@@ -1,6 +1,7 @@
 // An OpenStack cloud on loopback: Keystone v3 (passwords with domains and projects, application
 // credentials, a service catalog per region), Nova (servers, flavors, availability zones, key
-// pairs, volume attachments, microversions), Cinder v3 volumes and Glance v2 images, each under
+// pairs, volume attachments, microversions), Cinder v3 volumes, Glance v2 images and Neutron v2.0
+// (networks, subnets, security groups, ports: neutron.ts), each under
 // its own catalog path, answering with the real paths, bodies, status codes and error formats.
 
 import { type RunningSim, type SimKnobs, type SimResponse, startSimServer } from '../common/server';
@@ -8,6 +9,7 @@ import { type SimTiming, timingOf } from '../common/token-api';
 import { RateLimiter } from '../digitalocean/rate-limit';
 import { OsError } from './errors';
 import { Identity } from './identity';
+import { neutronRoute } from './neutron-routes';
 import { OsProject } from './project';
 import { type ServiceContext, serviceRoute } from './routes';
 
@@ -17,6 +19,7 @@ export {
   ZONES as OPENSTACK_ZONES,
 } from './catalog';
 export { Identity } from './identity';
+export { NeutronError, OsNeutron } from './neutron';
 export { OsProject, type SimOsServer, type SimOsVolume } from './project';
 
 /** The newest Nova microversion the emulator speaks (2024.1 "Caracal"). */
@@ -308,7 +311,7 @@ export async function startOpenStackSim(options: OpenStackSimOptions): Promise<O
             });
           ctx.microversion = wanted;
         }
-        const out = serviceRoute(ctx);
+        const out = ctx.service === 'network' ? neutronRoute(ctx) : serviceRoute(ctx);
         const headers: Record<string, string> = ctx.microversion
           ? { 'openstack-api-version': `compute ${ctx.microversion}`, vary: 'OpenStack-API-Version' }
           : {};

@@ -9,6 +9,7 @@ import { isObject, isoSeconds, type SimTiming } from '../common/token-api';
 import { parsePublicKey } from '../digitalocean/ssh-keys';
 import { FLAVORS, findFlavor, findImage, IMAGES, type OsFlavor, type OsImage, ZONES } from './catalog';
 import { badRequest, conflicting, itemNotFound, OsError } from './errors';
+import { OsNeutron } from './neutron';
 
 export type NovaStatus = 'BUILD' | 'ACTIVE' | 'SHUTOFF' | 'REBOOT' | 'ERROR';
 
@@ -69,6 +70,7 @@ export class OsProject {
   readonly volumes = new Map<string, SimOsVolume>();
   readonly keypairs = new Map<string, SimOsKeypair>();
   private readonly timeline = new Timeline();
+  private readonly neutrons = new Map<string, OsNeutron>();
 
   constructor(
     readonly id: string,
@@ -83,6 +85,16 @@ export class OsProject {
 
   settle(): void {
     this.timeline.settle();
+  }
+
+  /** Neutron in `region`: its networks, subnets, security groups and the servers' ports. */
+  neutron(region: string): OsNeutron {
+    let neutron = this.neutrons.get(region);
+    if (!neutron) {
+      neutron = new OsNeutron({ servers: () => this.listServers(region) });
+      this.neutrons.set(region, neutron);
+    }
+    return neutron;
   }
 
   /** Seeds `count` servers named `<prefix>-000000`... in `region`; every tenth is SHUTOFF, every fifth has no floating IP. */

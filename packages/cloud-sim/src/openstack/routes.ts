@@ -35,7 +35,7 @@ const notFound = () => new OsError(404, 'itemNotFound', 'The resource could not 
  * Nova's and Cinder's paging: `limit` (capped at 1000) and `marker`, the last id seen; a full
  * page carries a `next` link.
  */
-function page<T extends { id: string }>(
+export function page<T extends { id: string }>(
   ctx: ServiceContext,
   key: string,
   base: string,

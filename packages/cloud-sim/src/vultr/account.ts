@@ -6,6 +6,7 @@ import { parsePublicKey } from '../digitalocean/ssh-keys';
 import { OPERATING_SYSTEMS, PLANS, REGIONS, type VultrOs, type VultrPlan, type VultrRegion } from './catalog';
 import { VultrDomains } from './domains';
 import { vultrError } from './errors';
+import { VultrNetworking } from './networks';
 import { VultrSnapshots } from './snapshots';
 
 export interface SimVultrInstance {
@@ -27,6 +28,10 @@ export interface SimVultrInstance {
   serial: number;
   /** The snapshot it was last restored from: the emulator's record (Vultr shows none). */
   restoredFrom?: string;
+  /** Its interface in each VPC it is attached to, by VPC id. */
+  vpcs: Map<string, { ip: string; mac: string }>;
+  /** The one firewall group it is in; '' for none. */
+  firewallGroupId: string;
 }
 
 export interface SimVultrBlock {
@@ -71,6 +76,11 @@ export class VultrAccount {
     settle: () => this.timeline.settle(),
     later: (run) => this.timeline.schedule(this.timing.actionDelayMs, run),
   });
+  /** VPCs and firewall groups; they change at once. */
+  readonly net = new VultrNetworking({
+    instance: (id) => this.instance(id),
+    instances: () => this.instances.values(),
+  });
 
   constructor(
     readonly email: string,
@@ -100,6 +110,8 @@ export class VultrAccount {
         sshKeyIds: [],
         userData: null,
         serial,
+        vpcs: new Map(),
+        firewallGroupId: '',
       });
     }
   }
@@ -170,6 +182,8 @@ export class VultrAccount {
       sshKeyIds: keyIds.map(String),
       userData,
       serial,
+      vpcs: new Map(),
+      firewallGroupId: '',
     };
     this.instances.set(instance.id, instance);
     this.timeline.schedule(this.timing.bootDelayMs, () => {
@@ -213,6 +227,7 @@ export class VultrAccount {
         throw bad('Invalid tags.');
       instance.tags = body.tags as string[];
     }
+    if (body.firewall_group_id !== undefined) this.net.setFirewallGroup(instance, body.firewall_group_id);
     return instance;
   }
 

@@ -1,5 +1,6 @@
 import { startTokenApi, type TokenApiSim, type TokenSimOptions, timingOf } from '../common/token-api';
 import { VultrAccount, vultrError } from './account';
+import { NETWORK_ROUTES } from './network-routes';
 import { ROUTES } from './routes';
 
 export type { SimVultrBlock, SimVultrInstance } from './account';
@@ -10,6 +11,7 @@ export {
   REGIONS as VULTR_REGIONS,
 } from './catalog';
 export type { SimVultrDomain, SimVultrRecord, VultrDomains } from './domains';
+export type { SimVultrFirewallGroup, SimVultrRule, SimVultrVpc } from './networks';
 export type { SimVultrSnapshot } from './snapshots';
 
 export interface VultrSimOptions extends TokenSimOptions {
@@ -31,7 +33,7 @@ export async function startVultrSim(options: VultrSimOptions): Promise<VultrSim>
   }
   const limit = options.rateLimit ?? { limit: 30, windowMs: 1_000 };
   return startTokenApi({
-    routes: ROUTES,
+    routes: [...ROUTES, ...NETWORK_ROUTES],
     accounts,
     // Vultr's error body: `{ error, status }`.
     errorBody: (err) => ({ error: err.message, status: err.status }),

@@ -15,7 +15,7 @@ import { snapshotJson } from './snapshots';
  * Vultr's cursor paging: `per_page` (max 500, default 100) and an opaque `cursor`, with the
  * next one in `meta.links.next` ('' on the last page). Cursors are base64 of "next__<offset>".
  */
-function page<T>(
+export function page<T>(
   ctx: RouteContext<VultrAccount>,
   key: string,
   items: readonly T[],
@@ -71,14 +71,15 @@ export function instanceJson(i: SimVultrInstance) {
     v6_main_ip: '',
     v6_network_size: 0,
     label: i.label,
-    internal_ip: '',
+    // The address in its first VPC, as Vultr shows it; '' when in none.
+    internal_ip: [...i.vpcs.values()][0]?.ip ?? '',
     kvm: '',
     hostname: i.hostname,
     tags: i.tags,
     os_id: i.os.id,
     app_id: 0,
     image_id: '',
-    firewall_group_id: '',
+    firewall_group_id: i.firewallGroupId,
     features: [],
     user_scheme: 'root',
   };
@@ -103,7 +104,7 @@ const keyJson = (k: SimVultrKey) => ({
   name: k.name,
   ssh_key: k.sshKey,
 });
-const noContent = () => ({ status: 204 });
+export const noContent = () => ({ status: 204 });
 const POWER = { start: 'start', halt: 'halt', reboot: 'reboot' } as const;
 
 export const ROUTES: Route<VultrAccount>[] = [

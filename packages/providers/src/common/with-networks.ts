@@ -1,8 +1,8 @@
 import type { FirewallDriver, NetworkDriver, RemoteSubnet } from '@overcast/contracts';
 
 // The one place a driver takes on its provider's NetworkDriver (and FirewallDriver) part
-// (aws/networks.ts, gce/networks.ts, digitalocean/networks.ts, libvirt/networks.ts,
-// docker/networks.ts), instead of each driver forwarding every method.
+// (aws/networks.ts, gce/networks.ts, digitalocean/networks.ts, hetzner/networks.ts,
+// vultr/networks.ts, openstack/networks.ts, libvirt/networks.ts, docker/networks.ts), instead of each driver forwarding every method.
 
 const METHODS = [
   'listNetworks',
@@ -30,5 +30,5 @@ export function withNetworks<D extends object, N extends NetworkDriver>(driver: 
   return driver as D & N;
 }
 
-/** `listSubnets` of a provider whose networks have none (DigitalOcean, libvirt, Docker). */
+/** `listSubnets` of a provider whose networks have none (DigitalOcean, Vultr, libvirt, Docker). */
 export const noSubnets = async (): Promise<RemoteSubnet[]> => [];

@@ -12,6 +12,7 @@ import {
   type VolumeOperation,
 } from '@overcast/contracts';
 import { collect, present, walkPages } from '../common/json-api';
+import { withNetworks } from '../common/with-networks';
 import { type Call, OpenStackClient, PROVIDER } from './client';
 import { type OpenStackCredentials, readConfig } from './config';
 import { ensureKeypair } from './keypairs';
@@ -28,17 +29,10 @@ import {
   toSize,
   toVolume,
 } from './map';
+import { OpenStackNetworks } from './networks';
+import { markedPages, resourceId } from './paths';
 
 export type { OpenStackCredentials } from './config';
-
-type Links = Array<{ rel?: string; href?: string }> | undefined;
-
-/** Nova and Cinder ids are UUIDs (integers on old clouds); anything else never reaches a path. */
-function resourceId(externalId: string, what: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(externalId))
-    throw new ProviderError('invalid', `'${externalId}' is not an OpenStack ${what} id`);
-  return encodeURIComponent(externalId);
-}
 
 /** Nova caps metadata keys and values at 255 characters. */
 function metadataOf(tags: Record<string, string> | undefined): Record<string, string> | undefined {
@@ -69,20 +63,7 @@ class OpenStackDriver implements ProviderDriver {
     key: string,
     signal?: AbortSignal,
   ) {
-    return walkPages<T, string>(
-      '',
-      async (marker) => {
-        const page = await this.client.request<Record<string, unknown>>(service, 'GET', path, {
-          query: { limit: this.client.config.perPage, marker: marker || undefined },
-          signal,
-        });
-        const items = (Array.isArray(page?.[key]) ? page[key] : []) as T[];
-        const more = ((page?.[`${key}_links`] as Links) ?? []).some((l) => l.rel === 'next');
-        const last = items.at(-1);
-        return { items, next: more && last ? String(last.id) : null };
-      },
-      signal,
-    );
+    return markedPages<T>(this.client, service, path, key, signal);
   }
 
   /** Flavor ids by name, for servers Nova describes by their flavor's name (microversion 2.47). */
@@ -262,5 +243,5 @@ class OpenStackDriver implements ProviderDriver {
  */
 export function createOpenStackDriver(init: DriverInit<OpenStackCredentials>): ProviderDriver {
   const client = new OpenStackClient(init.credentials ?? {}, readConfig(init), init.lookup);
-  return new OpenStackDriver(client);
+  return withNetworks(new OpenStackDriver(client), new OpenStackNetworks(client));
 }

@@ -21,6 +21,7 @@ import {
   requireToken,
 } from '../common/json-api';
 import { withDns } from '../common/with-dns';
+import { withNetworks } from '../common/with-networks';
 import { withSnapshots } from '../common/with-snapshots';
 import { toDigitalOceanTags } from '../digitalocean/tags';
 import { VultrDns } from './dns';
@@ -36,6 +37,7 @@ import {
   type VultrWirePlan,
   type VultrWireRegion,
 } from './map';
+import { VultrNetworks } from './networks';
 import { VultrSnapshots } from './snapshots';
 import { vultrId, vultrPages } from './wire';
 
@@ -209,5 +211,8 @@ export function createVultrDriver(init: DriverInit<VultrCredentials>): ProviderD
     config: readJsonApiConfig(init.config, MAX_PER_PAGE),
     readError,
   });
-  return withDns(withSnapshots(new VultrDriver(api), new VultrSnapshots(api)), new VultrDns(api));
+  return withDns(
+    withNetworks(withSnapshots(new VultrDriver(api), new VultrSnapshots(api)), new VultrNetworks(api)),
+    new VultrDns(api),
+  );
 }

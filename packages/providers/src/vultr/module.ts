@@ -21,6 +21,8 @@ export const vultrModule = {
     resize: true,
     snapshots: true,
     dns: true,
+    networks: true,
+    firewalls: true,
   }),
   pricing: 'provider',
   docs: 'https://my.vultr.com/settings/#settingsapi',

@@ -16,6 +16,7 @@ import {
 import { RateLimiter } from '../digitalocean/rate-limit';
 import { makeTlsMaterial } from '../docker/tls';
 import { Cluster, KubeError, type Obj, RESOURCES, type Resource } from './cluster';
+import { createRestore, createSnapshot, forgetSnapshot, patchVm } from './snapshots';
 
 export { Cluster as KubevirtCluster, KubeError } from './cluster';
 
@@ -147,6 +148,7 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
       ['kubevirt.io', 'v1'],
       ['subresources.kubevirt.io', 'v1'],
       ['cdi.kubevirt.io', 'v1beta1'],
+      ['snapshot.kubevirt.io', 'v1beta1'],
       ...(withInstancetypes ? [['instancetype.kubevirt.io', 'v1beta1']] : []),
     ].map(([name, version]) => ({
       name,
@@ -157,6 +159,7 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
   const handler = (req: SimRequest): SimResponse => {
     const path = req.url.pathname;
     requestLog.push({ method: req.method, path: path + req.url.search });
+    cluster.timeline.settle();
     if (requestLog.length > 10_000) requestLog.splice(0, requestLog.length - 10_000);
     try {
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -237,9 +240,27 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
       if (req.method === 'POST' && !name) {
         if (resource === 'virtualmachines') return json(201, cluster.createVm(namespace, body()));
         if (resource === 'datavolumes') return json(201, cluster.createDataVolume(namespace, body()));
+        if (resource === 'virtualmachinesnapshots')
+          return json(201, createSnapshot(cluster, namespace, body()));
+        if (resource === 'virtualmachinerestores') return json(201, createRestore(cluster, namespace, body()));
       }
       if (req.method === 'PUT' && name && resource === 'virtualmachines')
         return json(200, cluster.replaceVm(namespace, name, body()));
+      if (req.method === 'PATCH' && name && resource === 'virtualmachines') {
+        const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+        if (type !== 'application/merge-patch+json')
+          throw new KubeError(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+          );
+        return json(200, patchVm(cluster, namespace, name, body()));
+      }
+      if (req.method === 'DELETE' && name && resource === 'virtualmachinesnapshots') {
+        const gone = cluster.delete(resource, namespace, name);
+        forgetSnapshot(cluster, namespace, name);
+        return json(200, gone);
+      }
       if (
         req.method === 'DELETE' &&
         name &&

@@ -1,9 +1,11 @@
 // An emulator of a Kubernetes API server with KubeVirt and CDI installed, over HTTPS with a
 // certificate its own CA signed (as a cluster's is): discovery (`/api`, `/apis`), namespaces,
 // PersistentVolumeClaims, VirtualMachines and their instances, the start/stop/restart
-// subresources, DataVolumes, DataSources and cluster instancetypes. Bearer tokens, each allowed
-// every namespace or a list of them; refusals as `Status` bodies; `limit`/`continue` pages;
-// 429 with Retry-After past a request budget. `kubeconfig(token)` writes what a user would paste.
+// subresources, merge patches of VMs, DataVolumes, DataSources, cluster instancetypes, and
+// VirtualMachineSnapshots and VirtualMachineRestores (snapshot.kubevirt.io, in snapshots.ts).
+// Bearer tokens, each allowed every namespace or a list of them; refusals as `Status` bodies;
+// `limit`/`continue` pages; 429 with Retry-After past a request budget. `kubeconfig(token)`
+// writes what a user would paste.
 
 import {
   type Fault,
@@ -242,7 +244,8 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
         if (resource === 'datavolumes') return json(201, cluster.createDataVolume(namespace, body()));
         if (resource === 'virtualmachinesnapshots')
           return json(201, createSnapshot(cluster, namespace, body()));
-        if (resource === 'virtualmachinerestores') return json(201, createRestore(cluster, namespace, body()));
+        if (resource === 'virtualmachinerestores')
+          return json(201, createRestore(cluster, namespace, body()));
       }
       if (req.method === 'PUT' && name && resource === 'virtualmachines')
         return json(200, cluster.replaceVm(namespace, name, body()));

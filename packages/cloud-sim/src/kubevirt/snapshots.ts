@@ -53,12 +53,13 @@ export function createRestore(c: Cluster, namespace: string, body: Obj): Obj {
   const name = c.checkName('virtualmachinerestores', body?.metadata?.name, namespace);
   const target = vmRef(body, 'target', webhook);
   const snapName = body.spec?.virtualMachineSnapshotName;
-  if (typeof snapName !== 'string')
-    throw denied(webhook, 'spec.virtualMachineSnapshotName: Required value');
-  const snap = c
-    .list('virtualmachinesnapshots', namespace)
-    .find((s) => s.metadata.name === snapName);
-  if (!snap) throw denied(webhook, `spec.virtualMachineSnapshotName: VirtualMachineSnapshot "${snapName}" does not exist`);
+  if (typeof snapName !== 'string') throw denied(webhook, 'spec.virtualMachineSnapshotName: Required value');
+  const snap = c.list('virtualmachinesnapshots', namespace).find((s) => s.metadata.name === snapName);
+  if (!snap)
+    throw denied(
+      webhook,
+      `spec.virtualMachineSnapshotName: VirtualMachineSnapshot "${snapName}" does not exist`,
+    );
   if (snap.status?.readyToUse !== true)
     throw denied(webhook, `spec.virtualMachineSnapshotName: VirtualMachineSnapshot "${snapName}" not ready`);
   const vm = c.get('virtualmachines', namespace, target);
@@ -66,7 +67,10 @@ export function createRestore(c: Cluster, namespace: string, body: Obj): Obj {
   const restore = c.put('virtualmachinerestores', {
     metadata: { name, namespace },
     spec: body.spec,
-    status: { complete: false, conditions: [{ type: 'Progressing', status: 'True', reason: 'Initializing' }] },
+    status: {
+      complete: false,
+      conditions: [{ type: 'Progressing', status: 'True', reason: 'Initializing' }],
+    },
   });
   const spec = held(c).get(`${namespace}/${snapName}`);
   c.timeline.schedule(c.snapshotDelayMs, () => {
@@ -106,9 +110,16 @@ export function patchVm(c: Cluster, namespace: string, name: string, patch: Obj)
   const vm = c.get('virtualmachines', namespace, name);
   const next = merge({ metadata: vm.metadata, spec: vm.spec }, patch) as Obj;
   if (next.metadata?.name !== name)
-    throw new KubeError(422, 'Invalid', `VirtualMachine.kubevirt.io "${name}" is invalid: metadata.name: field is immutable`);
+    throw new KubeError(
+      422,
+      'Invalid',
+      `VirtualMachine.kubevirt.io "${name}" is invalid: metadata.name: field is immutable`,
+    );
   const type = next.spec?.instancetype?.name;
-  if (type !== undefined && !c.list('virtualmachineclusterinstancetypes').some((t) => t.metadata.name === type))
+  if (
+    type !== undefined &&
+    !c.list('virtualmachineclusterinstancetypes').some((t) => t.metadata.name === type)
+  )
     throw denied(
       'virtualmachine-validator.kubevirt.io',
       `Failure to find instancetype: virtualmachineclusterinstancetypes.instancetype.kubevirt.io "${type}" not found`,
@@ -127,7 +138,9 @@ export function patchVm(c: Cluster, namespace: string, name: string, patch: Obj)
     if (c.running(vm))
       vm.status = {
         ...vm.status,
-        conditions: [{ type: 'RestartRequired', status: 'True', message: 'a non-live-updatable field was changed' }],
+        conditions: [
+          { type: 'RestartRequired', status: 'True', message: 'a non-live-updatable field was changed' },
+        ],
       };
   }
   c.stamp(vm.metadata);

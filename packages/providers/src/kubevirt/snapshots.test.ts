@@ -35,8 +35,10 @@ async function until<T>(read: () => Promise<T>, done: (t: T) => boolean): Promis
 
 beforeAll(async () => {
   sim = await startKubevirtSim({ machines: 5, namePrefix: 'kv', tokens: [{ token: TOKEN }] });
-  d = createKubevirtDriver({ credentials: { kubeconfig: sim.kubeconfig(TOKEN) }, config: {} }) as SnapshotDriver &
-    ResizeDriver;
+  d = createKubevirtDriver({
+    credentials: { kubeconfig: sim.kubeconfig(TOKEN) },
+    config: {},
+  }) as SnapshotDriver & ResizeDriver;
 });
 afterAll(() => sim.close());
 
@@ -96,11 +98,14 @@ describe('KubeVirt resize', () => {
     const stopped = vm('kv-004');
     stopped.spec.template.spec.domain.cpu = { cores: 2 };
     await d.resizeMachine('default/kv-004', 'u1.medium');
-    expect(stopped.spec.instancetype).toEqual({ kind: 'VirtualMachineClusterInstancetype', name: 'u1.medium' });
+    expect(stopped.spec.instancetype).toEqual({
+      kind: 'VirtualMachineClusterInstancetype',
+      name: 'u1.medium',
+    });
     expect(stopped.spec.template.spec.domain.cpu).toBeUndefined();
-    expect(sim.requestLog.some((r) => r.method === 'PATCH' && r.path.endsWith('/virtualmachines/kv-004'))).toBe(
-      true,
-    );
+    expect(
+      sim.requestLog.some((r) => r.method === 'PATCH' && r.path.endsWith('/virtualmachines/kv-004')),
+    ).toBe(true);
   });
 
   it('refuses a running VM and an instancetype the cluster has not', async () => {

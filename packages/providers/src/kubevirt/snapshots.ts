@@ -114,7 +114,9 @@ export async function revertSnapshot(api: KubeClient, vm: VmRef, snapshot: strin
   );
   const deadline = Date.now() + RESTORE_TIMEOUT_MS;
   for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
-    const restore = (await api.call(() => api.objects.getNamespacedCustomObject({ ...ref, name }))) as VmRestore;
+    const restore = (await api.call(() =>
+      api.objects.getNamespacedCustomObject({ ...ref, name }),
+    )) as VmRestore;
     if (restore.status?.complete) return;
     const failure = restore.status?.conditions?.find((c) => c.type === 'Failure' && c.status === 'True');
     if (failure)

@@ -141,4 +141,22 @@ describe('Proxmox VE resize', () => {
       sim.cluster.nodeCpus.set('pve1', 64);
     }
   });
+
+  it('matters because a running VM takes new cores only at its next start, and no more than its node has', async () => {
+    const vm = sim.cluster.guests.get(103)!;
+    expect(vm).toMatchObject({ type: 'qemu', status: 'running', node: 'pve1' });
+    // A change made in Proxmox to the running VM waits, pending, for it to stop.
+    sim.cluster.updateConfig(vm, { cores: '8' });
+    expect(vm.config.cores).toBe(4);
+    await d.machineAction('103', 'stop');
+    expect(vm.config.cores).toBe(8);
+    sim.cluster.nodeCpus.set('pve1', 4);
+    try {
+      const refused = await refusal(d.machineAction('103', 'start'));
+      expect(refused.message).toMatch(/MAX 4 vcpus allowed per VM on this node/);
+      expect(vm.status).toBe('stopped');
+    } finally {
+      sim.cluster.nodeCpus.set('pve1', 64);
+    }
+  });
 });

@@ -3,24 +3,15 @@
 // only for a stopped VM and that put its spec back, and instancetype changes by merge patch.
 
 import { type KubevirtSim, startKubevirtSim } from '@overcast/cloud-sim';
-import { ProviderError, type ResizeDriver, type SnapshotDriver } from '@overcast/contracts';
+import type { ResizeDriver, SnapshotDriver } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubevirtDriver } from './driver';
+import { failure } from '../common/test-support/failure';
 
 const TOKEN = 'kv-snap-token';
 let sim: KubevirtSim;
 let d: SnapshotDriver & ResizeDriver;
 
-const refusal = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected a refusal');
-    },
-    (err: unknown) => {
-      expect(err).toBeInstanceOf(ProviderError);
-      return err as ProviderError;
-    },
-  );
 const vm = (name: string) => sim.cluster.get('virtualmachines', 'default', name);
 
 /** Polls until the condition holds: the snapshot controller finishes on its own time. */
@@ -83,12 +74,12 @@ describe('KubeVirt snapshots', () => {
       () => d.listSnapshots('default/kv-000'),
       (l) => l[0]?.state === 'available',
     );
-    const running = await refusal(d.revertSnapshot('default/kv-000', 'kv-000-live'));
+    const running = await failure(d.revertSnapshot('default/kv-000', 'kv-000-live'));
     expect(running.kind).toBe('invalid');
     expect(running.message).toMatch(/VirtualMachine "kv-000" is not stopped/);
-    const unknown = await refusal(d.revertSnapshot('default/kv-004', 'nope'));
+    const unknown = await failure(d.revertSnapshot('default/kv-004', 'nope'));
     expect(unknown.message).toMatch(/VirtualMachineSnapshot "nope" does not exist/);
-    expect((await refusal(d.deleteSnapshot('default/kv-000', 'nope'))).kind).toBe('not-found');
+    expect((await failure(d.deleteSnapshot('default/kv-000', 'nope'))).kind).toBe('not-found');
     await d.deleteSnapshot('default/kv-000', 'kv-000-live');
   });
 });
@@ -109,11 +100,11 @@ describe('KubeVirt resize', () => {
   });
 
   it('refuses a running VM and an instancetype the cluster has not', async () => {
-    const running = await refusal(d.resizeMachine('default/kv-000', 'u1.large'));
+    const running = await failure(d.resizeMachine('default/kv-000', 'u1.large'));
     expect(running.kind).toBe('conflict');
     expect(running.message).toMatch(/is Running: stop it/);
     expect(vm('kv-000').spec.instancetype.name).toBe('u1.small');
-    const unknown = await refusal(d.resizeMachine('default/kv-004', 'u9.huge'));
+    const unknown = await failure(d.resizeMachine('default/kv-004', 'u9.huge'));
     expect(unknown.kind).toBe('invalid');
     expect(unknown.message).toMatch(/Failure to find instancetype/);
   });

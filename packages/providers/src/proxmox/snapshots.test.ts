@@ -2,10 +2,10 @@
 // each write a task waited on, names Proxmox accepts made from the user's, rollbacks in place,
 // cores and memory changed only on a stopped guest and only to a size its node can hold.
 
-import { ProviderError } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProxmoxSim, startProxmoxSim } from '../../../cloud-sim/src/proxmox/index';
 import { collect } from '../common/json-api';
+import { failure } from '../common/test-support/failure';
 import { createProxmoxDriverWithCertificate, type ProxmoxDriver } from './driver';
 
 const TOKEN = 'overcast@pve!snap=9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
@@ -14,16 +14,6 @@ const FAST = { taskPollMs: 10, retryBaseDelayMs: 5, retryMaxDelayMs: 50 };
 let sim: ProxmoxSim;
 let d: ProxmoxDriver;
 
-const refusal = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected a refusal');
-    },
-    (err: unknown) => {
-      expect(err).toBeInstanceOf(ProviderError);
-      return err as ProviderError;
-    },
-  );
 const machine = async (id: string) =>
   (await collect(d.listMachines(new AbortController().signal))).find((m) => m.externalId === id)!;
 const taskOf = (type: string, vmid: number) =>
@@ -92,15 +82,15 @@ describe('Proxmox VE snapshots', () => {
   });
 
   it("refuses an unknown snapshot, the current pseudo-snapshot and a name in use, in Proxmox's words", async () => {
-    const unknown = await refusal(d.revertSnapshot('101', 'nope'));
+    const unknown = await failure(d.revertSnapshot('101', 'nope'));
     expect(unknown.kind).toBe('not-found');
     expect(unknown.message).toMatch(/snapshot 'nope' does not exist/);
-    expect((await refusal(d.deleteSnapshot('101', 'nope'))).kind).toBe('not-found');
-    expect((await refusal(d.revertSnapshot('101', 'current'))).kind).toBe('not-found');
+    expect((await failure(d.deleteSnapshot('101', 'nope'))).kind).toBe('not-found');
+    expect((await failure(d.revertSnapshot('101', 'current'))).kind).toBe('not-found');
     expect(sim.cluster.guests.get(101)!.status).toBe('running');
 
     await d.createSnapshot('101', 'twice');
-    expect((await refusal(d.createSnapshot('101', 'twice'))).message).toMatch(
+    expect((await failure(d.createSnapshot('101', 'twice'))).message).toMatch(
       /snapshot name 'twice' already used/,
     );
     expect(await d.listSnapshots('101')).toHaveLength(1);
@@ -119,12 +109,12 @@ describe('Proxmox VE resize', () => {
   });
 
   it('refuses a running VM, a size the cloud has not, and one too big for the node', async () => {
-    const running = await refusal(d.resizeMachine('100', '2c-4096m'));
+    const running = await failure(d.resizeMachine('100', '2c-4096m'));
     expect(running.kind).toBe('conflict');
     expect(running.message).toMatch(/stop it/);
     expect(sim.cluster.guests.get(100)!.config.cores).toBe(1);
 
-    const unknown = await refusal(d.resizeMachine('109', 'huge'));
+    const unknown = await failure(d.resizeMachine('109', 'huge'));
     expect(unknown.kind).toBe('invalid');
     expect(unknown.message).toMatch(/not a size of this cloud/);
 
@@ -134,7 +124,7 @@ describe('Proxmox VE resize', () => {
       // Offered only where it fits: 8 cores on the 64-core nodes, not on pve1.
       expect(sizes.find((s) => s.externalId === '8c-16384m')!.locations).toEqual(['pve2', 'pve3']);
       expect(sizes.find((s) => s.externalId === '4c-8192m')!.locations).toEqual(['pve1', 'pve2', 'pve3']);
-      const big = await refusal(d.resizeMachine('109', '8c-16384m'));
+      const big = await failure(d.resizeMachine('109', '8c-16384m'));
       expect(big.message).toMatch(/does not fit node pve1/);
       expect(sim.cluster.guests.get(109)!.config.cores).toBe(4);
     } finally {
@@ -152,7 +142,7 @@ describe('Proxmox VE resize', () => {
     expect(vm.config.cores).toBe(8);
     sim.cluster.nodeCpus.set('pve1', 4);
     try {
-      const refused = await refusal(d.machineAction('103', 'start'));
+      const refused = await failure(d.machineAction('103', 'start'));
       expect(refused.message).toMatch(/MAX 4 vcpus allowed per VM on this node/);
       expect(vm.status).toBe('stopped');
     } finally {

@@ -5,8 +5,8 @@
 import { type KubevirtSim, startKubevirtSim } from '@overcast/cloud-sim';
 import type { ResizeDriver, SnapshotDriver } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKubevirtDriver } from './driver';
 import { failure } from '../common/test-support/failure';
+import { createKubevirtDriver } from './driver';
 
 const TOKEN = 'kv-snap-token';
 let sim: KubevirtSim;

@@ -4,6 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { machineAddress } from '../common/addresses';
+import { Timeline } from '../common/timeline';
 
 // biome-ignore lint/suspicious/noExplicitAny: objects as clients send them (any shape); each operation checks what it reads.
 type Body = any;
@@ -42,6 +43,18 @@ export const RESOURCES = {
   },
   datavolumes: { group: 'cdi.kubevirt.io', version: 'v1beta1', kind: 'DataVolume', namespaced: true },
   datasources: { group: 'cdi.kubevirt.io', version: 'v1beta1', kind: 'DataSource', namespaced: true },
+  virtualmachinesnapshots: {
+    group: 'snapshot.kubevirt.io',
+    version: 'v1beta1',
+    kind: 'VirtualMachineSnapshot',
+    namespaced: true,
+  },
+  virtualmachinerestores: {
+    group: 'snapshot.kubevirt.io',
+    version: 'v1beta1',
+    kind: 'VirtualMachineRestore',
+    namespaced: true,
+  },
   virtualmachineclusterinstancetypes: {
     group: 'instancetype.kubevirt.io',
     version: 'v1beta1',
@@ -63,6 +76,10 @@ export class Cluster {
   private readonly store = new Map<Resource, Map<string, Obj>>();
   private version = 1000;
   private machines = 0;
+  /** Work the controllers finish later (a snapshot becoming ready, a restore completing). */
+  readonly timeline = new Timeline();
+  /** How long the snapshot controller takes to finish a snapshot or a restore. */
+  snapshotDelayMs = 100;
 
   constructor() {
     for (const r of Object.keys(RESOURCES) as Resource[]) this.store.set(r, new Map());
@@ -72,12 +89,12 @@ export class Cluster {
     return this.store.get(resource)!;
   }
 
-  private stamp(meta: Meta): void {
+  stamp(meta: Meta): void {
     this.version += 1;
     meta.resourceVersion = String(this.version);
   }
 
-  private put(resource: Resource, obj: Obj): Obj {
+  put(resource: Resource, obj: Obj): Obj {
     const { group, version, kind } = RESOURCES[resource];
     obj.apiVersion = group ? `${group}/${version}` : version;
     obj.kind = kind;
@@ -156,7 +173,7 @@ export class Cluster {
     };
   }
 
-  private checkName(resource: Resource, name: unknown, namespace: string | undefined): string {
+  checkName(resource: Resource, name: unknown, namespace: string | undefined): string {
     if (typeof name !== 'string' || !DNS_LABEL.test(name))
       throw new KubeError(
         422,
@@ -250,7 +267,7 @@ export class Cluster {
     this.stamp(vm.metadata);
   }
 
-  private running(vm: Obj): boolean {
+  running(vm: Obj): boolean {
     return this.table('virtualmachineinstances').has(this.key(vm.metadata.namespace, vm.metadata.name));
   }
 

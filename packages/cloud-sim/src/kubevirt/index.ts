@@ -1,9 +1,11 @@
 // An emulator of a Kubernetes API server with KubeVirt and CDI installed, over HTTPS with a
 // certificate its own CA signed (as a cluster's is): discovery (`/api`, `/apis`), namespaces,
 // PersistentVolumeClaims, VirtualMachines and their instances, the start/stop/restart
-// subresources, DataVolumes, DataSources and cluster instancetypes. Bearer tokens, each allowed
-// every namespace or a list of them; refusals as `Status` bodies; `limit`/`continue` pages;
-// 429 with Retry-After past a request budget. `kubeconfig(token)` writes what a user would paste.
+// subresources, merge patches of VMs, DataVolumes, DataSources, cluster instancetypes, and
+// VirtualMachineSnapshots and VirtualMachineRestores (snapshot.kubevirt.io, in snapshots.ts).
+// Bearer tokens, each allowed every namespace or a list of them; refusals as `Status` bodies;
+// `limit`/`continue` pages; 429 with Retry-After past a request budget. `kubeconfig(token)`
+// writes what a user would paste.
 
 import {
   type Fault,
@@ -16,6 +18,7 @@ import {
 import { RateLimiter } from '../digitalocean/rate-limit';
 import { makeTlsMaterial } from '../docker/tls';
 import { Cluster, KubeError, type Obj, RESOURCES, type Resource } from './cluster';
+import { createRestore, createSnapshot, forgetSnapshot, patchVm } from './snapshots';
 
 export { Cluster as KubevirtCluster, KubeError } from './cluster';
 
@@ -147,6 +150,7 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
       ['kubevirt.io', 'v1'],
       ['subresources.kubevirt.io', 'v1'],
       ['cdi.kubevirt.io', 'v1beta1'],
+      ['snapshot.kubevirt.io', 'v1beta1'],
       ...(withInstancetypes ? [['instancetype.kubevirt.io', 'v1beta1']] : []),
     ].map(([name, version]) => ({
       name,
@@ -157,6 +161,7 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
   const handler = (req: SimRequest): SimResponse => {
     const path = req.url.pathname;
     requestLog.push({ method: req.method, path: path + req.url.search });
+    cluster.timeline.settle();
     if (requestLog.length > 10_000) requestLog.splice(0, requestLog.length - 10_000);
     try {
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -237,9 +242,28 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
       if (req.method === 'POST' && !name) {
         if (resource === 'virtualmachines') return json(201, cluster.createVm(namespace, body()));
         if (resource === 'datavolumes') return json(201, cluster.createDataVolume(namespace, body()));
+        if (resource === 'virtualmachinesnapshots')
+          return json(201, createSnapshot(cluster, namespace, body()));
+        if (resource === 'virtualmachinerestores')
+          return json(201, createRestore(cluster, namespace, body()));
       }
       if (req.method === 'PUT' && name && resource === 'virtualmachines')
         return json(200, cluster.replaceVm(namespace, name, body()));
+      if (req.method === 'PATCH' && name && resource === 'virtualmachines') {
+        const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+        if (type !== 'application/merge-patch+json')
+          throw new KubeError(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+          );
+        return json(200, patchVm(cluster, namespace, name, body()));
+      }
+      if (req.method === 'DELETE' && name && resource === 'virtualmachinesnapshots') {
+        const gone = cluster.delete(resource, namespace, name);
+        forgetSnapshot(cluster, namespace, name);
+        return json(200, gone);
+      }
       if (
         req.method === 'DELETE' &&
         name &&

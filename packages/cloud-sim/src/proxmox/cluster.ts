@@ -39,6 +39,22 @@ export interface SimGuest {
   startedAt: number | null;
   /** A guest that ignores ACPI: `shutdown` without forceStop fails after its timeout. */
   ignoresShutdown: boolean;
+  /** Its snapshots, oldest first, each with the config it was taken with. */
+  snapshots: SimSnapshot[];
+  /** The snapshot the running state descends from (the `current` entry's parent). */
+  parent: string | null;
+  /** Changes a running VM takes only at its next start (cores, memory, sockets without hotplug). */
+  pending: Record<string, string | number>;
+}
+
+export interface SimSnapshot {
+  name: string;
+  description: string;
+  snaptime: number;
+  /** Whether it holds the RAM of a running VM (a rollback then resumes it). */
+  vmstate: boolean;
+  parent: string | null;
+  config: Record<string, string | number>;
 }
 
 export interface SimVolume {
@@ -72,6 +88,7 @@ const DNS_NAME =
   /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 const TAGS = /^[a-z0-9_][a-z0-9_\-+.]*(;[a-z0-9_][a-z0-9_\-+.]*)*$/i;
 const DISK_SLOT = /^(scsi|virtio|sata|ide|mp)\d+$/;
+const NUMERIC = new Set(['cores', 'sockets', 'memory']);
 const hex8 = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
 
 export class PveCluster {
@@ -79,6 +96,8 @@ export class PveCluster {
   readonly guests = new Map<number, SimGuest>();
   readonly volumes = new Map<string, SimVolume>();
   readonly tasks = new Map<string, SimTask>();
+  /** Physical cores per node: qemu-server refuses to start a VM with more vCPUs than its node has. */
+  readonly nodeCpus = new Map<string, number>();
   private readonly timeline = new Timeline();
   private pid = 0x1000;
 
@@ -87,6 +106,7 @@ export class PveCluster {
     readonly timing: ClusterTiming,
   ) {
     this.nodes = Array.from({ length: Math.max(1, nodeCount) }, (_, i) => `pve${i + 1}`);
+    for (const n of this.nodes) this.nodeCpus.set(n, 64);
   }
 
   settle(): void {
@@ -105,10 +125,23 @@ export class PveCluster {
   }
 
   private add(
-    g: Omit<SimGuest, 'address' | 'lock' | 'startedAt' | 'ignoresShutdown' | 'agentRunning'>,
+    g: Omit<
+      SimGuest,
+      | 'address'
+      | 'lock'
+      | 'startedAt'
+      | 'ignoresShutdown'
+      | 'agentRunning'
+      | 'snapshots'
+      | 'parent'
+      | 'pending'
+    >,
   ): SimGuest {
     const guest: SimGuest = {
       ...g,
+      snapshots: [],
+      parent: null,
+      pending: {},
       address: machineAddress('proxmox', 'public', g.vmid),
       agentRunning: true,
       lock: null,
@@ -209,7 +242,7 @@ export class PveCluster {
 
   label = (g: SimGuest) => `${g.type === 'qemu' ? 'VM' : 'CT'} ${g.vmid}`;
 
-  private checkLock(g: SimGuest): void {
+  checkLock(g: SimGuest): void {
     if (g.lock) throw new PveError(500, `${g.type === 'qemu' ? 'VM' : 'CT'} is locked (${g.lock})`);
   }
 
@@ -268,14 +301,15 @@ export class PveCluster {
       case 'start':
         return this.task(g.node, `${kind}start`, String(g.vmid), user, delay, () => {
           if (g.status === 'running') throw new Error(`${label} already running`);
+          const vcpus = Number(g.config.cores ?? 1) * Number(g.config.sockets ?? 1);
+          const max = this.nodeCpus.get(g.node) ?? 64;
+          if (g.type === 'qemu' && vcpus > max)
+            throw new Error(`MAX ${max} vcpus allowed per VM on this node`);
           g.status = 'running';
           g.startedAt = Date.now();
         });
       case 'stop':
-        return this.task(g.node, `${kind}stop`, String(g.vmid), user, delay, () => {
-          g.status = 'stopped';
-          g.startedAt = null;
-        });
+        return this.task(g.node, `${kind}stop`, String(g.vmid), user, delay, () => this.halted(g));
       case 'shutdown': {
         const force = params.forceStop === '1';
         const timeoutS = params.timeout === undefined ? 180 : Number(params.timeout);
@@ -285,8 +319,7 @@ export class PveCluster {
         return this.task(g.node, `${kind}shutdown`, String(g.vmid), user, wait, () => {
           if (g.status !== 'running') throw new Error(`${label} not running`);
           if (g.ignoresShutdown && !force) throw new Error('VM quit/powerdown failed');
-          g.status = 'stopped';
-          g.startedAt = null;
+          this.halted(g);
         });
       }
       case 'reboot':
@@ -300,6 +333,14 @@ export class PveCluster {
           `Method 'POST /nodes/${g.node}/${g.type}/${g.vmid}/status/${command}' not implemented`,
         );
     }
+  }
+
+  /** A guest that stopped: what was pending for its next start is its config now. */
+  halted(g: SimGuest): void {
+    g.status = 'stopped';
+    g.startedAt = null;
+    Object.assign(g.config, g.pending);
+    g.pending = {};
   }
 
   clone(g: SimGuest, params: Record<string, string>, user: string): string {
@@ -379,15 +420,25 @@ export class PveCluster {
     const errors: Record<string, string> = {};
     const allowed = new Set(
       g.type === 'qemu'
-        ? ['name', 'cores', 'memory', 'tags', 'sshkeys', 'delete', 'agent', 'description', 'digest']
+        ? [
+            'name',
+            'cores',
+            'sockets',
+            'memory',
+            'tags',
+            'sshkeys',
+            'delete',
+            'agent',
+            'description',
+            'digest',
+          ]
         : ['hostname', 'cores', 'memory', 'tags', 'delete', 'description', 'digest'],
     );
     for (const [k, v] of Object.entries(params)) {
       if (DISK_SLOT.test(k) && (g.type === 'qemu' ? !k.startsWith('mp') : k.startsWith('mp'))) continue;
       if (!allowed.has(k))
         errors[k] = 'property is not defined in schema and the schema does not allow additional properties';
-      else if ((k === 'cores' || k === 'memory') && !/^\d+$/.test(v))
-        errors[k] = `type check ('integer') failed - got '${v}'`;
+      else if (NUMERIC.has(k) && !/^\d+$/.test(v)) errors[k] = `type check ('integer') failed - got '${v}'`;
       else if ((k === 'name' || k === 'hostname') && !DNS_NAME.test(v))
         errors[k] = 'invalid format - value does not look like a valid DNS name';
       else if (k === 'tags' && v !== '' && !TAGS.test(v))
@@ -397,6 +448,8 @@ export class PveCluster {
     if (params.memory && Number(params.memory) < 16) errors.memory = 'value must have a minimum value of 16';
     if (params.cores && (Number(params.cores) < 1 || Number(params.cores) > 512))
       errors.cores = 'value must have a minimum value of 1';
+    if (params.sockets && (Number(params.sockets) < 1 || Number(params.sockets) > 4))
+      errors.sockets = 'value must have a minimum value of 1';
     if (Object.keys(errors).length > 0) throw paramError(errors);
     this.checkLock(g);
     // Work out every change before applying any: a refused update changes nothing.
@@ -423,11 +476,16 @@ export class PveCluster {
       const size = Math.round(this.volumes.get(volid)!.sizeBytes / GIB);
       next[k] = v.includes('size=') ? v : `${v},size=${size}G`;
     }
+    // Without CPU and memory hotplug (Proxmox's default), a running VM takes these at its next start.
+    const pending: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(params)) {
       if (k === 'delete' || k === 'digest' || DISK_SLOT.test(k)) continue;
-      next[k] = k === 'cores' || k === 'memory' ? Number(v) : v;
+      const value = NUMERIC.has(k) ? Number(v) : v;
+      if (g.type === 'qemu' && g.status === 'running' && NUMERIC.has(k)) pending[k] = value;
+      else next[k] = value;
     }
     g.config = next;
+    Object.assign(g.pending, pending);
     for (const volid of removed) this.volumes.delete(volid);
   }
 }

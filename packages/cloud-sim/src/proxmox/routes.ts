@@ -2,6 +2,7 @@
 // pve-docs API viewer: everything inside `{ data }`, numbers where Proxmox sends numbers.
 
 import { type GuestType, guestName, type PveCluster, PveError, paramError, type SimGuest } from './cluster';
+import { createSnapshot, deleteSnapshot, listSnapshots, rollback } from './snapshots';
 
 export interface RouteContext {
   cluster: PveCluster;
@@ -35,7 +36,7 @@ function resourceOf(g: SimGuest) {
     name: guestName(g),
     status: g.status,
     template: g.template ? 1 : 0,
-    maxcpu: Number(g.config.cores ?? 1),
+    maxcpu: Number(g.config.cores ?? 1) * Number(g.config.sockets ?? 1),
     maxmem: Number(g.config.memory ?? 512) * MIB,
     maxdisk: diskGb * GIB,
     mem: g.status === 'running' ? Math.round(Number(g.config.memory ?? 512) * MIB * 0.4) : 0,
@@ -51,7 +52,7 @@ function resourceOf(g: SimGuest) {
   };
 }
 
-function nodeRow(node: string) {
+function nodeRow(cluster: PveCluster, node: string) {
   return {
     id: `node/${node}`,
     type: 'node',
@@ -59,7 +60,7 @@ function nodeRow(node: string) {
     status: 'online',
     level: '',
     cpu: 0.03,
-    maxcpu: 64,
+    maxcpu: cluster.nodeCpus.get(node) ?? 64,
     mem: 12 * GIB,
     maxmem: 256 * GIB,
     uptime: 864_000,
@@ -121,7 +122,7 @@ const GUEST = `${NODE}/(qemu|lxc)/([^/]+)`;
 
 export const ROUTES: Array<[string, RegExp, Handler]> = [
   ['GET', /^\/version$/, () => ({ data: { version: '8.2.4', release: '8.2', repoid: 'faa83925c9641325' } })],
-  ['GET', /^\/nodes$/, (ctx) => ({ data: ctx.cluster.nodes.map(nodeRow) })],
+  ['GET', /^\/nodes$/, (ctx) => ({ data: ctx.cluster.nodes.map((n) => nodeRow(ctx.cluster, n)) })],
   [
     'GET',
     /^\/cluster\/resources$/,
@@ -134,7 +135,7 @@ export const ROUTES: Array<[string, RegExp, Handler]> = [
           type: `value '${type}' does not have a value in the enumeration 'vm, storage, node, sdn'`,
         });
       const vms = [...c.guests.values()].sort((a, b) => a.vmid - b.vmid).map(resourceOf);
-      const nodes = c.nodes.map(nodeRow);
+      const nodes = c.nodes.map((n) => nodeRow(c, n));
       const storages = c.nodes.flatMap(storageRows);
       const data =
         type === 'vm'
@@ -223,6 +224,34 @@ export const ROUTES: Array<[string, RegExp, Handler]> = [
       const g = guestOf(ctx, m);
       forbidden(ctx, `/vms/${g.vmid}`, 'VM.Clone');
       return { data: ctx.cluster.clone(g, ctx.params, ctx.user) };
+    },
+  ],
+  ['GET', new RegExp(`^/nodes/${GUEST}/snapshot$`), (ctx, m) => ({ data: listSnapshots(guestOf(ctx, m)) })],
+  [
+    'POST',
+    new RegExp(`^/nodes/${GUEST}/snapshot$`),
+    (ctx, m) => {
+      const g = guestOf(ctx, m);
+      forbidden(ctx, `/vms/${g.vmid}`, 'VM.Snapshot');
+      return { data: createSnapshot(ctx.cluster, g, ctx.params, ctx.user) };
+    },
+  ],
+  [
+    'POST',
+    new RegExp(`^/nodes/${GUEST}/snapshot/([^/]+)/rollback$`),
+    (ctx, m) => {
+      const g = guestOf(ctx, m);
+      forbidden(ctx, `/vms/${g.vmid}`, 'VM.Snapshot.Rollback');
+      return { data: rollback(ctx.cluster, g, m[3]!, ctx.params, ctx.user) };
+    },
+  ],
+  [
+    'DELETE',
+    new RegExp(`^/nodes/${GUEST}/snapshot/([^/]+)$`),
+    (ctx, m) => {
+      const g = guestOf(ctx, m);
+      forbidden(ctx, `/vms/${g.vmid}`, 'VM.Snapshot');
+      return { data: deleteSnapshot(ctx.cluster, g, m[3]!, ctx.user) };
     },
   ],
   [

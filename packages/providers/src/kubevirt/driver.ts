@@ -1,4 +1,4 @@
-import type { V1Namespace } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type V1Namespace } from '@kubernetes/client-node';
 import {
   type CreateMachineSpec,
   type DriverInit,
@@ -9,7 +9,10 @@ import {
   type RemoteLocation,
   type RemoteMachine,
   type RemoteSize,
+  type RemoteSnapshot,
   type RemoteVolume,
+  type ResizeDriver,
+  type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
 import { userDataFor } from '../common/cloud-init';
@@ -21,6 +24,7 @@ import {
   type DataVolume,
   type Instancetype,
   idOf,
+  machineState,
   type Pvc,
   toImage,
   toLocation,
@@ -32,6 +36,7 @@ import {
 } from './map';
 import { NAMESPACE } from './module';
 import { isNamedServer } from './servers';
+import * as snapshots from './snapshots';
 
 const KUBEVIRT = { group: 'kubevirt.io', version: 'v1' };
 const CDI = { group: 'cdi.kubevirt.io', version: 'v1beta1' };
@@ -59,8 +64,11 @@ function splitId(externalId: string, what: string): { namespace: string; name: s
   return { namespace, name };
 }
 
-class Driver implements ProviderDriver {
+class Driver implements ProviderDriver, SnapshotDriver, ResizeDriver {
   readonly provider = 'kubevirt';
+  readonly canRevertSnapshots = true;
+  /** KubeVirt's restore webhook admits a VirtualMachineRestore only for a stopped VM. */
+  readonly revertNeeds = 'stopped' as const;
 
   constructor(
     private readonly api: KubeClient,
@@ -304,6 +312,74 @@ class Driver implements ProviderDriver {
     await this.api.call(() => this.api.objects.replaceNamespacedCustomObject({ ...ref, body: vm }), {
       idempotent: false,
     });
+  }
+
+  /** The VM of a machine id, in this cloud's scope. */
+  private vmRef(machineId: string): snapshots.VmRef {
+    const ref = splitId(machineId, 'machine');
+    this.inScope(ref.namespace);
+    return ref;
+  }
+
+  async listSnapshots(machineExternalId: string): Promise<RemoteSnapshot[]> {
+    const vm = this.vmRef(machineExternalId);
+    const items = await this.all(
+      this.pages<snapshots.VmSnapshot>((page) =>
+        this.api.objects.listNamespacedCustomObject({
+          ...snapshots.SNAPSHOT,
+          plural: 'virtualmachinesnapshots',
+          namespace: vm.namespace,
+          ...page,
+        }),
+      ),
+    );
+    return snapshots.snapshotsOf(items, vm);
+  }
+
+  async createSnapshot(machineExternalId: string, name: string): Promise<void> {
+    return snapshots.createSnapshot(this.api, this.vmRef(machineExternalId), name);
+  }
+
+  async revertSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    return snapshots.revertSnapshot(this.api, this.vmRef(machineExternalId), snapshotExternalId);
+  }
+
+  async deleteSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    return snapshots.deleteSnapshot(this.api, this.vmRef(machineExternalId), snapshotExternalId);
+  }
+
+  /**
+   * Points a stopped VM at another cluster instancetype with a JSON merge patch, as `kubectl
+   * patch --type merge` would: the stored revision is dropped so KubeVirt takes the new one, and
+   * CPU and memory written into the template (which an instancetype may not be mixed with) go.
+   */
+  async resizeMachine(externalId: string, sizeId: string): Promise<void> {
+    const { namespace, name } = this.vmRef(externalId);
+    const ref = { ...KUBEVIRT, plural: 'virtualmachines', namespace, name };
+    const vm = (await this.api.call(() => this.api.objects.getNamespacedCustomObject(ref))) as VirtualMachine;
+    const { state, raw } = machineState(vm);
+    if (state !== 'stopped')
+      throw new ProviderError(
+        'conflict',
+        `VirtualMachine ${namespace}/${name} is ${raw}: stop it before changing its instancetype.`,
+      );
+    const domain = vm.spec.template.spec.domain;
+    const patch = {
+      spec: {
+        instancetype: { kind: 'VirtualMachineClusterInstancetype', name: sizeId, revisionName: null },
+        ...(domain.cpu || domain.memory || domain.resources
+          ? { template: { spec: { domain: { cpu: null, memory: null, resources: null } } } }
+          : {}),
+      },
+    };
+    await this.api.call(
+      () =>
+        this.api.objects.patchNamespacedCustomObject(
+          { ...ref, body: patch },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        ),
+      { idempotent: false },
+    );
   }
 
   /** Blank DataVolumes are made and deleted; attaching adds the claim to the VM's template (used from its next start). */

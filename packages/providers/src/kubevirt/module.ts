@@ -50,6 +50,9 @@ export const kubevirtModule = {
     volumes: true,
     // A Kubernetes object's name is fixed when it is made.
     rename: false,
+    // Cluster instancetypes by merge patch; VirtualMachineSnapshots, restored to a stopped VM.
+    resize: true,
+    snapshots: true,
   }),
   // Your own cluster: KubeVirt has no prices to give, and no table could know yours.
   pricing: 'none',

@@ -8,11 +8,21 @@ import {
   type RemoteLocation,
   type RemoteMachine,
   type RemoteSize,
+  type RemoteSnapshot,
   type RemoteVolume,
+  type ResizeDriver,
+  type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
 import { PROVIDER, PveClient } from './client';
-import { apiRoot, type ProxmoxConfig, type ProxmoxCredentials, readAuth, readConfig } from './config';
+import {
+  apiRoot,
+  type ProxmoxConfig,
+  type ProxmoxCredentials,
+  readAuth,
+  readConfig,
+  type SizePreset,
+} from './config';
 import {
   addressesOf,
   disksOf,
@@ -27,11 +37,12 @@ import {
   toSize,
   toVolume,
 } from './map';
+import * as snapshots from './snapshots';
 import { TaskRunner } from './tasks';
 import type { CertificateInfo } from './tls';
 
 /** A Proxmox driver also tells which certificate it saw, for the caller to pin. */
-export interface ProxmoxDriver extends ProviderDriver {
+export interface ProxmoxDriver extends ProviderDriver, SnapshotDriver, ResizeDriver {
   readonly provider: 'proxmox';
   /** The certificate of the latest connection; null before one, or when the system's CAs vouch for it. */
   readonly certificate: CertificateInfo | null;
@@ -74,8 +85,18 @@ async function mapBounded<T, R>(items: T[], limit: number, fn: (t: T) => Promise
   return out;
 }
 
+/** A node's cores and memory (bytes), when it is up and says them. */
+const fitsNode = (s: SizePreset, n: PveNode) =>
+  typeof n.maxcpu === 'number' &&
+  typeof n.maxmem === 'number' &&
+  n.status !== 'offline' &&
+  s.cores <= n.maxcpu &&
+  s.memoryMb * 1024 ** 2 <= n.maxmem;
+
 class Driver implements ProxmoxDriver {
   readonly provider = 'proxmox' as const;
+  /** Rolled back in place, running or not (see snapshots.ts). */
+  readonly canRevertSnapshots = true;
   private readonly tasks: TaskRunner;
 
   constructor(
@@ -217,8 +238,76 @@ class Driver implements ProxmoxDriver {
     }
   }
 
+  /**
+   * Proxmox has no sizes of its own: these are the cloud's presets, each offered on the nodes
+   * with the cores and memory for it (qemu-server starts no VM with more vCPUs than its node has).
+   */
   async listSizes(): Promise<RemoteSize[]> {
-    return this.config.sizes.map(toSize);
+    const nodes = await this.nodes();
+    return this.config.sizes.flatMap((s) => {
+      const fit = nodes.filter((n) => fitsNode(s, n)).map((n) => n.node);
+      return fit.length > 0 ? [{ ...toSize(s), locations: fit }] : [];
+    });
+  }
+
+  private async nodes(): Promise<PveNode[]> {
+    const nodes = await this.api.request<PveNode[] | null>('GET', '/nodes');
+    return (nodes ?? []).filter((n) => typeof n.node === 'string');
+  }
+
+  /** A preset of this cloud, or a refusal naming them. */
+  private preset(id: string): SizePreset {
+    const size = this.config.sizes.find((s) => s.id === id);
+    if (!size)
+      throw new ProviderError(
+        'invalid',
+        `'${id}' is not a size of this cloud: choose one of ${this.config.sizes.map((s) => s.id).join(', ')}.`,
+      );
+    return size;
+  }
+
+  /**
+   * New cores and memory for a stopped guest. A running VM would take them only at its next
+   * start (Proxmox keeps them pending), so it is refused; one socket, so cores are the vCPUs.
+   */
+  async resizeMachine(externalId: string, sizeId: string): Promise<void> {
+    const size = this.preset(sizeId);
+    const g = await this.guest(externalId);
+    if (g.template === 1) throw new ProviderError('invalid', `${g.vmid} is a template, not a machine.`);
+    if (g.status !== 'stopped')
+      throw new ProviderError(
+        'conflict',
+        `${g.type === 'lxc' ? 'CT' : 'VM'} ${g.vmid} is ${g.status ?? 'not stopped'}: stop it before changing its cores and memory.`,
+      );
+    const node = (await this.nodes()).find((n) => n.node === g.node);
+    if (node && !fitsNode(size, node))
+      throw new ProviderError(
+        'invalid',
+        `${size.name} does not fit node ${g.node} (${node.maxcpu} cores, ${Math.floor((node.maxmem ?? 0) / 1024 ** 2)} MiB).`,
+      );
+    await this.api.request('PUT', this.path(g, '/config'), {
+      params: {
+        cores: size.cores,
+        memory: size.memoryMb,
+        ...(g.type === 'qemu' ? { sockets: 1 } : {}),
+      },
+    });
+  }
+
+  async listSnapshots(machineExternalId: string): Promise<RemoteSnapshot[]> {
+    return snapshots.listSnapshots(this.api, await this.guest(machineExternalId));
+  }
+
+  async createSnapshot(machineExternalId: string, name: string): Promise<void> {
+    return snapshots.createSnapshot(this.tasks, await this.guest(machineExternalId), name);
+  }
+
+  async revertSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    return snapshots.revertSnapshot(this.tasks, await this.guest(machineExternalId), snapshotExternalId);
+  }
+
+  async deleteSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    return snapshots.deleteSnapshot(this.tasks, await this.guest(machineExternalId), snapshotExternalId);
   }
 
   async listImages(): Promise<RemoteImage[]> {
@@ -226,8 +315,7 @@ class Driver implements ProxmoxDriver {
   }
 
   async listLocations(): Promise<RemoteLocation[]> {
-    const nodes = await this.api.request<PveNode[] | null>('GET', '/nodes');
-    return (nodes ?? []).filter((n) => typeof n.node === 'string').map(toLocation);
+    return (await this.nodes()).map(toLocation);
   }
 
   /** Posts a guest's status change and waits for its task to end. */
@@ -275,12 +363,7 @@ class Driver implements ProxmoxDriver {
   async createMachine(spec: CreateMachineSpec): Promise<RemoteMachine> {
     // Everything is checked before the first call, so a refusal leaves nothing behind.
     const name = checkName(spec.name);
-    const size = this.config.sizes.find((s) => s.id === spec.size);
-    if (!size)
-      throw new ProviderError(
-        'invalid',
-        `'${spec.size}' is not a size of this cloud: choose one of ${this.config.sizes.map((s) => s.id).join(', ')}.`,
-      );
+    const size = this.preset(spec.size);
     if (spec.userData)
       throw new ProviderError(
         'invalid',

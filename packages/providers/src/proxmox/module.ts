@@ -99,6 +99,9 @@ export const proxmoxModule = {
   features: features({
     create: true,
     volumes: true,
+    // Cores and memory from the cloud's size presets; snapshots of VMs and containers, rolled back in place.
+    resize: true,
+    snapshots: true,
   }),
   // Your own hardware: Proxmox VE has no prices to give, and no table could know yours.
   pricing: 'none',

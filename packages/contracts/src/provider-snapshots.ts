@@ -31,6 +31,12 @@ export interface SnapshotDriver extends ProviderDriver {
 export interface ResizeDriver extends ProviderDriver {
   /** Changes the machine's size to `sizeId` (one of listSizes()); the machine is stopped. */
   resizeMachine(externalId: string, sizeId: string): Promise<void>;
+  /**
+   * The size ids this machine can be resized to, when the provider narrows them per machine
+   * (Azure's sizes available to a VM, Nova's flavors whose disk is no smaller); absent: every
+   * size of its location.
+   */
+  resizeSizes?(externalId: string): Promise<string[]>;
 }
 
 export interface CloneDriver extends ProviderDriver {

@@ -1,9 +1,9 @@
-import type { ResizeOptions } from '@overcast/contracts';
+import type { ResizeDriver, ResizeOptions } from '@overcast/contracts';
+import type { Cloud, Machine } from '@overcast/db';
 import { type OrgActor, recordAudit } from '../audit';
 import type { OnBehalfOf } from '../authz/machine-access';
 import { cloudCatalog } from '../catalog';
 import { resizeDriverOf } from '../clouds/capabilities';
-import { featuresOf } from '../clouds/modules';
 import { DomainError, fromProviderError } from '../errors';
 import { publishEvents } from '../events';
 import { refreshNow } from '../polling';
@@ -16,9 +16,24 @@ import { machineToChange } from './target';
 
 const money = (n: number) => n.toFixed(2);
 
+/** The sizes the provider says this machine can take, when it narrows them per machine; null: all. */
+async function sizesThatFit(
+  driver: ResizeDriver,
+  provider: string,
+  machine: { name: string; externalId: string },
+): Promise<Set<string> | null> {
+  if (!driver.resizeSizes) return null;
+  try {
+    return new Set(await driver.resizeSizes(machine.externalId));
+  } catch (err) {
+    throw fromProviderError(provider, err, `listing the sizes ${machine.name} can be resized to`);
+  }
+}
+
 /**
  * The sizes a machine can be resized to: the same cloud and location, not its current size,
- * cheapest first, each with its monthly price and the difference from what it costs now.
+ * only those its provider says fit it (when it says), cheapest first, each with its monthly
+ * price and the difference from what it costs now.
  */
 export async function resizeOptions(
   runtime: CloudRuntime,
@@ -26,8 +41,17 @@ export async function resizeOptions(
   id: string,
   who: OnBehalfOf,
 ): Promise<ResizeOptions> {
-  const { machine, cloud } = await machineToChange(runtime, actor, id, who, null);
-  if (!featuresOf(cloud.provider).resize) await resizeDriverOf(runtime, cloud);
+  const target = await machineToChange(runtime, actor, id, who, null);
+  return optionsOf(runtime, actor, target, await resizeDriverOf(runtime, target.cloud));
+}
+
+async function optionsOf(
+  runtime: CloudRuntime,
+  actor: OrgActor,
+  { machine, cloud }: { machine: Machine; cloud: Cloud },
+  driver: ResizeDriver,
+): Promise<ResizeOptions> {
+  const fits = await sizesThatFit(driver, cloud.provider, machine);
   const catalog = await cloudCatalog(
     runtime.db,
     actor.organizationId,
@@ -52,7 +76,7 @@ export async function resizeOptions(
     },
     mustStop: machine.state !== 'stopped',
     sizes: catalog.sizes
-      .filter((s) => !isCurrent(s))
+      .filter((s) => !isCurrent(s) && (fits === null || fits.has(s.externalId)))
       .map((s) => ({
         externalId: s.externalId,
         name: s.name,
@@ -77,9 +101,10 @@ export async function resizeMachine(
   size: string,
   who: OnBehalfOf,
 ): Promise<void> {
-  const { machine, cloud } = await machineToChange(runtime, actor, id, who, 'edit');
+  const target = await machineToChange(runtime, actor, id, who, 'edit');
+  const { machine, cloud } = target;
   const driver = await resizeDriverOf(runtime, cloud);
-  const options = await resizeOptions(runtime, actor, id, who);
+  const options = await optionsOf(runtime, actor, target, driver);
   if (size === machine.size || size === options.current.size) {
     throw new DomainError(
       'invalid',

@@ -125,6 +125,8 @@ export const openstackModule = {
   features: features({
     create: true,
     volumes: true,
+    resize: true,
+    snapshots: true,
   }),
   // OpenStack has no price API and every cloud prices its own way: costs come from the
   // cloud's cost override or a machine's cost_per_month tag.

@@ -7,7 +7,7 @@ import { machineAddress } from '../common/addresses';
 import { Timeline } from '../common/timeline';
 import { isObject, isoSeconds, type SimTiming } from '../common/token-api';
 import { parsePublicKey } from '../digitalocean/ssh-keys';
-import { FLAVORS, findFlavor, findImage, IMAGES, type OsFlavor, type OsImage, ZONES } from './catalog';
+import { FLAVORS, findFlavor, findImage, IMAGES, type OsImage, ZONES } from './catalog';
 import { badRequest, conflicting, itemNotFound, OsError } from './errors';
 import { type NovaStatus, type SimOsServer, vmState } from './server';
 import { confirmResize, createImage, rebuild, resize } from './server-images';
@@ -414,4 +414,4 @@ function metadataFrom(raw: unknown): Record<string, string> {
   return { ...(raw as Record<string, string>) };
 }
 
-export { OsError, type NovaStatus, type SimOsServer, vmState };
+export { type NovaStatus, OsError, type SimOsServer, vmState };

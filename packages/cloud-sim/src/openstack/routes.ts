@@ -141,7 +141,10 @@ function compute(ctx: ServiceContext): Out {
       // From microversion 2.45 the image's id comes in the body; before, in the Location header.
       if (ctx.microversion && compareVersions(ctx.microversion, '2.45') >= 0)
         return ok({ image_id: image.id }, 202);
-      return { status: 202, headers: { location: `${ctx.origin.replace(/\/compute$/, '/image')}/v2/images/${image.id}` } };
+      return {
+        status: 202,
+        headers: { location: `${ctx.origin.replace(/\/compute$/, '/image')}/v2/images/${image.id}` },
+      };
     }
     return { status: 202 };
   }

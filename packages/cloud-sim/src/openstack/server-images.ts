@@ -28,7 +28,9 @@ export function resize(host: ImageHost, server: SimOsServer, body: unknown): voi
   if (server.status !== 'ACTIVE' && server.status !== 'SHUTOFF') throw refuse(server, 'resize');
   const ref = isObject(body) ? body.flavorRef : undefined;
   if (ref === undefined)
-    throw badRequest("Invalid input for field/attribute resize. Value: {}. 'flavorRef' is a required property");
+    throw badRequest(
+      "Invalid input for field/attribute resize. Value: {}. 'flavorRef' is a required property",
+    );
   const flavor = findFlavor(ref);
   if (!flavor) throw badRequest('Unable to locate requested flavor.');
   if (flavor.id === server.flavor.id) throw badRequest('When resizing, instances must change flavor!');
@@ -94,7 +96,9 @@ export function rebuild(host: ImageHost, server: SimOsServer, body: unknown): vo
     throw refuse(server, 'rebuild');
   const ref = isObject(body) ? body.imageRef : undefined;
   if (typeof ref !== 'string')
-    throw badRequest("Invalid input for field/attribute rebuild. Value: {}. 'imageRef' is a required property");
+    throw badRequest(
+      "Invalid input for field/attribute rebuild. Value: {}. 'imageRef' is a required property",
+    );
   const image = host.image(server.region, ref);
   if (!image) throw badRequest('Can not find requested image');
   if ((image.status ?? 'active') !== 'active') throw badRequest(`Image ${image.id} is not active.`);

@@ -19,7 +19,6 @@ import { type Call, OpenStackClient, PROVIDER } from './client';
 import { type OpenStackCredentials, readConfig } from './config';
 import { ensureKeypair } from './keypairs';
 import type { Service } from './keystone';
-import { glanceImages, ServerImages } from './server-images';
 import {
   type OsWireFlavor,
   type OsWireServer,
@@ -31,6 +30,7 @@ import {
   toSize,
   toVolume,
 } from './map';
+import { glanceImages, ServerImages } from './server-images';
 
 export type { OpenStackCredentials } from './config';
 

@@ -2,6 +2,7 @@
 // nextLink, the long-running operation answer, resource ids, and the VM lookup and busy check.
 
 import type { SimRequest, SimResponse } from '../common/server';
+import { LOCATIONS } from './catalog';
 import { armError, json, notFound } from './errors';
 import type { Principal } from './login';
 import type { ArmState, Operation, Vm } from './model';
@@ -88,4 +89,30 @@ export function busy(vm: Vm): SimResponse | null {
       `Operation cannot be performed on VM '${vm.name}' because its provisioning state is '${vm.provisioningState}'.`,
     );
   return null;
+}
+
+/**
+ * Where a new Microsoft.Compute resource goes: its location, normalised, or ARM's refusal of the
+ * resource group, the name or the location.
+ */
+export function placement(
+  ctx: ArmContext,
+  [sub, rg, name]: Params,
+  rawLocation: unknown,
+  type: string,
+): { location: string } | SimResponse {
+  if (!ctx.state.hasResourceGroup(sub!, rg!))
+    return armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
+  if (!NAME_RE.test(name!))
+    return armError(400, 'InvalidResourceName', `The resource name '${name}' is invalid.`);
+  const location = String(rawLocation ?? '')
+    .toLowerCase()
+    .replaceAll(' ', '');
+  if (!LOCATIONS.some((l) => l.name === location))
+    return armError(
+      400,
+      'LocationNotAvailableForResourceType',
+      `The provided location '${rawLocation}' is not available for resource type '${type}'.`,
+    );
+  return { location };
 }

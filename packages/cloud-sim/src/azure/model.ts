@@ -32,40 +32,33 @@ export interface Vm {
   timeCreated: string;
 }
 
-export interface Disk {
+/** What a managed disk and a snapshot of one both are. */
+interface DiskImage {
   id: string;
   subscriptionId: string;
   resourceGroup: string;
   name: string;
   location: string;
   sizeGb: number;
-  sku: string;
   osType: string | null;
-  managedBy: string | null;
   provisioningState: 'Creating' | 'Succeeded' | 'Deleting';
   tags: Record<string, string>;
   timeCreated: string;
   uniqueId: string;
+}
+
+export interface Disk extends DiskImage {
+  sku: string;
+  managedBy: string | null;
   /** A disk copied from a snapshot: the snapshot's id (creationData.sourceResourceId). */
   copiedFrom?: string;
 }
 
 /** A managed snapshot (Microsoft.Compute/snapshots): a copy of a disk at one moment. */
-export interface Snapshot {
-  id: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
-  location: string;
-  sizeGb: number;
-  osType: string | null;
+export interface Snapshot extends DiskImage {
   sourceResourceId: string;
   sourceUniqueId: string;
   incremental: boolean;
-  provisioningState: 'Creating' | 'Succeeded' | 'Deleting';
-  tags: Record<string, string>;
-  timeCreated: string;
-  uniqueId: string;
 }
 
 export interface Nic {

@@ -18,6 +18,7 @@ import {
   NAME_RE,
   type Params,
   page,
+  placement,
   RG,
   SUB,
   vmId,
@@ -259,19 +260,9 @@ function putDisk(ctx: ArmContext, req: SimRequest, [sub, rg, name]: Params): Sim
     if (typeof size === 'number') existing.sizeGb = size;
     return json(200, renderDisk(state, existing));
   }
-  if (!state.hasResourceGroup(sub!, rg!))
-    return armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
-  if (!NAME_RE.test(name!))
-    return armError(400, 'InvalidResourceName', `The resource name '${name}' is invalid.`);
-  const location = String(b.location ?? '')
-    .toLowerCase()
-    .replaceAll(' ', '');
-  if (!LOCATIONS.some((l) => l.name === location))
-    return armError(
-      400,
-      'LocationNotAvailableForResourceType',
-      `The provided location '${b.location}' is not available for resource type 'Microsoft.Compute/disks'.`,
-    );
+  const placed = placement(ctx, [sub!, rg!, name!], b.location, 'Microsoft.Compute/disks');
+  if ('status' in placed) return placed;
+  const { location } = placed;
   const creation = b.properties?.creationData;
   // A new disk is empty, or a copy of a snapshot (its size and OS type, unless a larger size is asked).
   const from = creation?.createOption === 'Copy' ? state.snapshot(String(creation.sourceResourceId)) : null;

@@ -3,8 +3,7 @@
 // group, read and deleted; creating and deleting are long-running operations.
 
 import type { SimRequest, SimResponse } from '../common/server';
-import { type ArmContext, accepted, body, inSub, invalidBody, NAME_RE, type Params, page } from './arm';
-import { LOCATIONS } from './catalog';
+import { type ArmContext, accepted, body, inSub, invalidBody, type Params, page, placement } from './arm';
 import { armError, json, notFound } from './errors';
 import type { Snapshot } from './model';
 import { renderSnapshot } from './render';
@@ -32,19 +31,9 @@ export function putSnapshot(ctx: ArmContext, req: SimRequest, [sub, rg, name]: P
     if (b.tags && typeof b.tags === 'object') existing.tags = b.tags;
     return json(200, renderSnapshot(existing));
   }
-  if (!state.hasResourceGroup(sub!, rg!))
-    return armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
-  if (!NAME_RE.test(name!))
-    return armError(400, 'InvalidResourceName', `The resource name '${name}' is invalid.`);
-  const location = String(b.location ?? '')
-    .toLowerCase()
-    .replaceAll(' ', '');
-  if (!LOCATIONS.some((l) => l.name === location))
-    return armError(
-      400,
-      'LocationNotAvailableForResourceType',
-      `The provided location '${b.location}' is not available for resource type 'Microsoft.Compute/snapshots'.`,
-    );
+  const placed = placement(ctx, [sub!, rg!, name!], b.location, 'Microsoft.Compute/snapshots');
+  if ('status' in placed) return placed;
+  const { location } = placed;
   const creation = b.properties?.creationData;
   if (creation?.createOption !== 'Copy' || typeof creation.sourceResourceId !== 'string')
     return armError(

@@ -2,9 +2,10 @@
 // sizes a VM can take where it is (vmSizes), a PATCH of its size, managed snapshots of its OS disk,
 // a revert that swaps in a disk copied from one, and Azure's refusals.
 
-import { isResizeDriver, isSnapshotDriver, ProviderError } from '@overcast/contracts';
+import { isResizeDriver, isSnapshotDriver } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AzureSim, startAzureSim } from '../../../cloud-sim/src/azure/index';
+import { failure } from '../common/test-support/failure';
 import { createAzureDriver } from './index';
 
 const TENANT = '11111111-2222-3333-4444-555555555555';
@@ -36,15 +37,6 @@ const idOf = (name: string) =>
   `/subscriptions/${SUB}/resourceGroups/overcast-rg/providers/Microsoft.Compute/virtualMachines/${name}`;
 const vm = (name: string) => sim.state.vm(idOf(name))!;
 
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
-
 beforeAll(async () => {
   // vm-1 B1s running, vm-2 B2s, vm-3 D2s_v5, vm-4 D4s_v5 stopped, vm-5 E2s_v5 deallocated.
   sim = await startAzureSim({
@@ -75,7 +67,9 @@ describe('resize', () => {
     const d = driver();
     const elsewhere = await failure(d.resizeMachine(idOf('vm-4'), 'Standard_B1s'));
     expect(elsewhere.kind).toBe('conflict');
-    expect(elsewhere.message).toMatch(/Unable to resize the VM 'vm-4' because the requested size Standard_B1s/);
+    expect(elsewhere.message).toMatch(
+      /Unable to resize the VM 'vm-4' because the requested size Standard_B1s/,
+    );
     const unknown = await failure(d.resizeMachine(idOf('vm-4'), 'Standard_Z99'));
     expect(unknown.kind).toBe('invalid');
     expect(unknown.message).toMatch(/Standard_Z99' provided for the VM size is not valid/);

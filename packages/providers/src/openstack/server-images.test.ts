@@ -1,9 +1,11 @@
 // Resizing servers and their snapshots through the driver against the OpenStack emulator: Nova's
 // resize and confirmResize, createImage into Glance, rebuild from a snapshot, and Nova's refusals.
 
-import { isResizeDriver, isSnapshotDriver, ProviderError } from '@overcast/contracts';
+import { isResizeDriver, isSnapshotDriver } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenStackSim, startOpenStackSim } from '../../../cloud-sim/src/openstack/index';
+import { eventually } from '../common/test-support/eventually';
+import { failure } from '../common/test-support/failure';
 import { createOpenStackDriver } from './index';
 
 let sim: OpenStackSim;
@@ -19,29 +21,6 @@ const driver = () => {
 };
 const work = () => sim.project('work');
 const serverNamed = (name: string) => [...work().servers.values()].find((s) => s.name === name)!;
-
-/** What the driver threw, for matching. */
-async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
-
-/** Retries `check` until it passes (the emulator's timeline moved on) or 10 s have gone. */
-async function eventually(check: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 
 beforeAll(async () => {
   sim = await startOpenStackSim({
@@ -78,15 +57,15 @@ describe('resize', () => {
   it('refuses in Nova’s words: an unknown flavor, a smaller disk, the same flavor, a server busy', async () => {
     const d = driver();
     const server = serverNamed('work-000001');
-    const unknown = await refusal(d.resizeMachine(server.id, '999'));
+    const unknown = await failure(d.resizeMachine(server.id, '999'));
     expect(unknown).toMatchObject({ kind: 'invalid', message: 'Unable to locate requested flavor.' });
-    const down = await refusal(d.resizeMachine(server.id, '1'));
+    const down = await failure(d.resizeMachine(server.id, '1'));
     expect(down.message).toBe('Resize error: Unable to resize disk down.');
-    const same = await refusal(d.resizeMachine(server.id, '3'));
+    const same = await failure(d.resizeMachine(server.id, '3'));
     expect(same.message).toBe('When resizing, instances must change flavor!');
 
     await d.machineAction(server.id, 'start');
-    const busy = await refusal(d.resizeMachine(server.id, '4'));
+    const busy = await failure(d.resizeMachine(server.id, '4'));
     expect(busy.kind).toBe('conflict');
     expect(busy.message).toMatch(/Cannot 'resize' instance .* while it is in task_state powering-on/);
     await eventually(async () => expect(work().server('RegionOne', server.id).status).toBe('ACTIVE'));
@@ -127,14 +106,14 @@ describe('snapshots', () => {
     const d = driver();
     const server = serverNamed('work-000002');
     const other = serverNamed('work-000000');
-    const unknown = await refusal(d.revertSnapshot(server.id, '3f1e0c62-0000-4000-a000-000000000000'));
+    const unknown = await failure(d.revertSnapshot(server.id, '3f1e0c62-0000-4000-a000-000000000000'));
     expect(unknown.kind).toBe('not-found');
-    expect((await refusal(d.deleteSnapshot(server.id, 'x'.repeat(80)))).kind).toBe('invalid');
+    expect((await failure(d.deleteSnapshot(server.id, 'x'.repeat(80)))).kind).toBe('invalid');
 
     await d.createSnapshot(other.id, 'theirs');
     const [theirs] = await d.listSnapshots(other.id);
-    expect((await refusal(d.deleteSnapshot(server.id, theirs!.externalId))).kind).toBe('not-found');
-    const twice = await refusal(d.createSnapshot(other.id, 'again'));
+    expect((await failure(d.deleteSnapshot(server.id, theirs!.externalId))).kind).toBe('not-found');
+    const twice = await failure(d.createSnapshot(other.id, 'again'));
     expect(twice.kind).toBe('conflict');
     expect(twice.message).toMatch(/Cannot 'createImage' instance .* while it is in task_state image_/);
     await eventually(async () => expect((await d.listSnapshots(other.id))[0]!.state).toBe('available'));

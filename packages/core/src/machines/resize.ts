@@ -12,7 +12,8 @@ import { machineToChange } from './target';
 
 // Resizing changes a machine's size in place. Every provider Overcast resizes with wants the
 // machine stopped first (EC2 and Compute Engine refuse otherwise, DigitalOcean powers nothing off
-// for you), so a running machine is refused with words saying so, before the provider is asked.
+// for you, Azure and Nova would restart it unasked), so a running machine is refused with words
+// saying so, before the provider is asked.
 
 const money = (n: number) => n.toFixed(2);
 

@@ -38,6 +38,19 @@ async function snapshotsUntil(machine: string, check: (items: Array<Record<strin
   }
 }
 
+/** Takes the snapshot "before-upgrade" of a machine that has none, and waits until it is available. */
+async function takenSnapshot(machine: string, revertNeeds: string | null) {
+  expect((await call('GET', at(machine, 'snapshots'))).json()).toEqual({
+    items: [],
+    canRevert: true,
+    revertNeeds,
+  });
+  expect((await call('POST', at(machine, 'snapshots'), { name: 'before-upgrade' })).statusCode).toBe(202);
+  const [taken] = await snapshotsUntil(machine, (items) => items[0]?.state === 'available');
+  expect(taken).toMatchObject({ name: 'before-upgrade', state: 'available' });
+  return taken!;
+}
+
 /** Deletes the machine's one snapshot: none is left, and each step was audited. */
 async function deletedAfterAll(machine: string, sid: string) {
   expect((await call('DELETE', at(machine, `snapshots/${sid}`))).statusCode).toBe(204);
@@ -88,15 +101,9 @@ describe('Azure: managed snapshots and resize', () => {
 
   it('takes a snapshot, lists it, reverts a stopped VM to it and deletes it', async () => {
     const vm = cloud.named('vm-1');
-    expect((await call('GET', at(vm.id, 'snapshots'))).json()).toEqual({
-      items: [],
-      canRevert: true,
-      revertNeeds: 'stopped',
-    });
-    expect((await call('POST', at(vm.id, 'snapshots'), { name: 'before-upgrade' })).statusCode).toBe(202);
-    const [taken] = await snapshotsUntil(vm.id, (items) => items[0]?.state === 'available');
-    expect(taken).toMatchObject({ name: 'before-upgrade', state: 'available', sizeGb: 30 });
-    const sid = taken!.id as string;
+    const taken = await takenSnapshot(vm.id, 'stopped');
+    expect(taken.sizeGb).toBe(30);
+    const sid = taken.id as string;
     expect((await call('GET', at(cloud.named('vm-2').id, 'snapshots'))).json().items).toEqual([]);
 
     const running = await call('POST', at(vm.id, `snapshots/${sid}/revert`));
@@ -163,15 +170,7 @@ describe('OpenStack: Glance snapshots and resize', () => {
 
   it('takes a snapshot, lists it, rebuilds the server from it and deletes it', async () => {
     const vm = cloud.named('work-000002');
-    expect((await call('GET', at(vm.id, 'snapshots'))).json()).toEqual({
-      items: [],
-      canRevert: true,
-      revertNeeds: null,
-    });
-    expect((await call('POST', at(vm.id, 'snapshots'), { name: 'before-upgrade' })).statusCode).toBe(202);
-    const [taken] = await snapshotsUntil(vm.id, (items) => items[0]?.state === 'available');
-    expect(taken).toMatchObject({ name: 'before-upgrade', state: 'available' });
-    const sid = taken!.id as string;
+    const sid = (await takenSnapshot(vm.id, null)).id as string;
     expect((await call('GET', at(cloud.named('work-000000').id, 'snapshots'))).json().items).toEqual([]);
     const unknown = await call('POST', at(vm.id, 'snapshots/0d3c4f7e-2b8a-4e4f-9b1e-6c9a3f1d2e01/revert'));
     expect(unknown.statusCode).toBe(404);

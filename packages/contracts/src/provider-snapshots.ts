@@ -32,11 +32,10 @@ export interface ResizeDriver extends ProviderDriver {
   /** Changes the machine's size to `sizeId` (one of listSizes()); the machine is stopped. */
   resizeMachine(externalId: string, sizeId: string): Promise<void>;
   /**
-   * The size ids this machine can be resized to, when the provider narrows them per machine
-   * (Azure's sizes available to a VM, Nova's flavors whose disk is no smaller); absent: every
-   * size of its location.
+   * The size ids this machine may move to, where the provider says (Vultr's upgrade list) or it
+   * refuses some sizes of the location (a smaller disk, another CPU architecture). Absent: any.
    */
-  resizeSizes?(externalId: string): Promise<string[]>;
+  resizeTargets?(externalId: string): Promise<string[]>;
 }
 
 export interface CloneDriver extends ProviderDriver {

@@ -1,5 +1,4 @@
 import type { ResizeDriver, ResizeOptions } from '@overcast/contracts';
-import type { Cloud, Machine } from '@overcast/db';
 import { type OrgActor, recordAudit } from '../audit';
 import type { OnBehalfOf } from '../authz/machine-access';
 import { cloudCatalog } from '../catalog';
@@ -12,29 +11,27 @@ import { machineToChange } from './target';
 
 // Resizing changes a machine's size in place. Every provider Overcast resizes with wants the
 // machine stopped first (EC2 and Compute Engine refuse otherwise, DigitalOcean powers nothing off
-// for you, Azure and Nova would restart it unasked), so a running machine is refused with words
-// saying so, before the provider is asked.
+// for you), so a running machine is refused with words saying so, before the provider is asked.
 
 const money = (n: number) => n.toFixed(2);
 
-/** The sizes the provider says this machine can take, when it narrows them per machine; null: all. */
+/** The sizes the provider lets this machine move to, or null where any size of its location will do. */
 async function sizesThatFit(
   driver: ResizeDriver,
   provider: string,
-  machine: { name: string; externalId: string },
+  machine: { externalId: string; name: string },
 ): Promise<Set<string> | null> {
-  if (!driver.resizeSizes) return null;
+  if (!driver.resizeTargets) return null;
   try {
-    return new Set(await driver.resizeSizes(machine.externalId));
+    return new Set(await driver.resizeTargets(machine.externalId));
   } catch (err) {
-    throw fromProviderError(provider, err, `listing the sizes ${machine.name} can be resized to`);
+    throw fromProviderError(provider, err, `listing the sizes ${machine.name} can move to`);
   }
 }
 
 /**
  * The sizes a machine can be resized to: the same cloud and location, not its current size,
- * only those its provider says fit it (when it says), cheapest first, each with its monthly
- * price and the difference from what it costs now.
+ * cheapest first, each with its monthly price and the difference from what it costs now.
  */
 export async function resizeOptions(
   runtime: CloudRuntime,
@@ -42,17 +39,9 @@ export async function resizeOptions(
   id: string,
   who: OnBehalfOf,
 ): Promise<ResizeOptions> {
-  const target = await machineToChange(runtime, actor, id, who, null);
-  return optionsOf(runtime, actor, target, await resizeDriverOf(runtime, target.cloud));
-}
-
-async function optionsOf(
-  runtime: CloudRuntime,
-  actor: OrgActor,
-  { machine, cloud }: { machine: Machine; cloud: Cloud },
-  driver: ResizeDriver,
-): Promise<ResizeOptions> {
-  const fits = await sizesThatFit(driver, cloud.provider, machine);
+  const { machine, cloud } = await machineToChange(runtime, actor, id, who, null);
+  const driver = await resizeDriverOf(runtime, cloud);
+  const fitting = await sizesThatFit(driver, cloud.provider, machine);
   const catalog = await cloudCatalog(
     runtime.db,
     actor.organizationId,
@@ -77,7 +66,7 @@ async function optionsOf(
     },
     mustStop: machine.state !== 'stopped',
     sizes: catalog.sizes
-      .filter((s) => !isCurrent(s) && (fits === null || fits.has(s.externalId)))
+      .filter((s) => !isCurrent(s) && (fitting === null || fitting.has(s.externalId)))
       .map((s) => ({
         externalId: s.externalId,
         name: s.name,
@@ -102,10 +91,9 @@ export async function resizeMachine(
   size: string,
   who: OnBehalfOf,
 ): Promise<void> {
-  const target = await machineToChange(runtime, actor, id, who, 'edit');
-  const { machine, cloud } = target;
+  const { machine, cloud } = await machineToChange(runtime, actor, id, who, 'edit');
   const driver = await resizeDriverOf(runtime, cloud);
-  const options = await optionsOf(runtime, actor, target, driver);
+  const options = await resizeOptions(runtime, actor, id, who);
   if (size === machine.size || size === options.current.size) {
     throw new DomainError(
       'invalid',

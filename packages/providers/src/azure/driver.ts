@@ -74,7 +74,7 @@ class AzureDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
   }
 
   /** The sizes Azure says this VM can take where it is now (all of its region once deallocated). */
-  async resizeSizes(externalId: string): Promise<string[]> {
+  async resizeTargets(externalId: string): Promise<string[]> {
     const { subscriptionId, resourceGroup, name } = parseId(externalId, 'virtualMachines', 'machine');
     const vms = this.api.clients(subscriptionId).compute.virtualMachines;
     const out: string[] = [];

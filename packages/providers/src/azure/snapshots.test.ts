@@ -50,12 +50,12 @@ afterAll(() => sim?.close());
 describe('resize', () => {
   it('offers the sizes of the VM’s hardware cluster while allocated, every size once deallocated', async () => {
     const d = driver();
-    expect((await d.resizeSizes!(idOf('vm-4'))).sort()).toEqual([
+    expect((await d.resizeTargets!(idOf('vm-4'))).sort()).toEqual([
       'Standard_D2s_v5',
       'Standard_D4s_v5',
       'Standard_E2s_v5',
     ]);
-    expect(await d.resizeSizes!(idOf('vm-5'))).toHaveLength(5);
+    expect(await d.resizeTargets!(idOf('vm-5'))).toHaveLength(5);
   });
 
   it('changes the size as a long-running PATCH', async () => {

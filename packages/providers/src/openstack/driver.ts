@@ -144,9 +144,9 @@ class OpenStackDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
     return this.images.resize(resourceId(externalId, 'server'), sizeId);
   }
 
-  async resizeSizes(externalId: string): Promise<string[]> {
+  async resizeTargets(externalId: string): Promise<string[]> {
     const flavors = await collect(this.marked<OsWireFlavor>('compute', '/flavors/detail', 'flavors'));
-    return this.images.resizeSizes(resourceId(externalId, 'server'), flavors);
+    return this.images.resizeTargets(resourceId(externalId, 'server'), flavors);
   }
 
   /** Availability zones are the places inside the chosen region a server or volume goes. */

@@ -37,7 +37,7 @@ describe('resize', () => {
     // work-000001 is an m1.small: 20 GB of disk.
     const server = serverNamed('work-000001');
     expect(server.flavor.name).toBe('m1.small');
-    const sizes = await driver().resizeSizes!(server.id);
+    const sizes = await driver().resizeTargets!(server.id);
     expect(sizes).toEqual(expect.arrayContaining(['2', '3', '4', '5']));
     expect(sizes).not.toContain('1');
     expect(sizes).not.toContain('d2');

@@ -89,7 +89,7 @@ export class ServerImages {
    * The flavors the server can be resized to: Nova grows a root disk but never shrinks it, so
    * those with at least the server's disk, and not disabled.
    */
-  async resizeSizes(id: string, flavors: OsWireFlavor[]): Promise<string[]> {
+  async resizeTargets(id: string, flavors: OsWireFlavor[]): Promise<string[]> {
     const server = await this.server(id);
     // Before microversion 2.47 a server names its flavor by id; from it, it carries the figures.
     const disk =

@@ -1,5 +1,6 @@
 // The emulated Azure Resource Manager's state: subscriptions, VMs with their power state, managed
-// disks, network interfaces and public IPs, and the long-running operations that change them.
+// disks and their snapshots, network interfaces and public IPs, and the long-running operations
+// that change them.
 
 import { randomUUID } from 'node:crypto';
 import { machineAddress } from '../common/addresses';
@@ -31,20 +32,33 @@ export interface Vm {
   timeCreated: string;
 }
 
-export interface Disk {
+/** What a managed disk and a snapshot of one both are. */
+interface DiskImage {
   id: string;
   subscriptionId: string;
   resourceGroup: string;
   name: string;
   location: string;
   sizeGb: number;
-  sku: string;
   osType: string | null;
-  managedBy: string | null;
   provisioningState: 'Creating' | 'Succeeded' | 'Deleting';
   tags: Record<string, string>;
   timeCreated: string;
   uniqueId: string;
+}
+
+export interface Disk extends DiskImage {
+  sku: string;
+  managedBy: string | null;
+  /** A disk copied from a snapshot: the snapshot's id (creationData.sourceResourceId). */
+  copiedFrom?: string;
+}
+
+/** A managed snapshot (Microsoft.Compute/snapshots): a copy of a disk at one moment. */
+export interface Snapshot extends DiskImage {
+  sourceResourceId: string;
+  sourceUniqueId: string;
+  incremental: boolean;
 }
 
 export interface Nic {
@@ -98,6 +112,7 @@ export class ArmState {
   readonly subscriptions = new Map<string, { id: string; displayName: string }>();
   readonly vms = new Map<string, Vm>();
   readonly disks = new Map<string, Disk>();
+  readonly snapshots = new Map<string, Snapshot>();
   readonly nics = new Map<string, Nic>();
   readonly publicIps = new Map<string, PublicIp>();
   readonly operations = new Map<string, Operation>();
@@ -261,6 +276,9 @@ export class ArmState {
   }
   disk(id: string): Disk | undefined {
     return this.disks.get(lower(id));
+  }
+  snapshot(id: string): Snapshot | undefined {
+    return this.snapshots.get(lower(id));
   }
   nic(id: string): Nic | undefined {
     return this.nics.get(lower(id));

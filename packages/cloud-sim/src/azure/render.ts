@@ -1,6 +1,6 @@
 // ARM's JSON shapes for the emulated resources, as the Azure REST API reference documents them.
 
-import type { ArmState, Disk, Nic, PublicIp, Vm } from './model';
+import type { ArmState, Disk, Nic, PublicIp, Snapshot, Vm } from './model';
 
 const POWER_LABEL: Record<Vm['power'], string> = {
   starting: 'VM starting',
@@ -122,13 +122,43 @@ export function renderDisk(state: ArmState, d: Disk) {
     sku: { name: d.sku, tier: TIERS[d.sku] ?? 'Standard' },
     properties: {
       ...(d.osType ? { osType: d.osType } : {}),
-      creationData: { createOption: d.osType ? 'FromImage' : 'Empty' },
+      creationData: d.copiedFrom
+        ? { createOption: 'Copy', sourceResourceId: d.copiedFrom }
+        : { createOption: d.osType ? 'FromImage' : 'Empty' },
       diskSizeGB: d.sizeGb,
       diskSizeBytes: d.sizeGb * 1024 ** 3,
       uniqueId: d.uniqueId,
       provisioningState: d.provisioningState,
       diskState,
       timeCreated: d.timeCreated,
+      networkAccessPolicy: 'AllowAll',
+      publicNetworkAccess: 'Enabled',
+    },
+  };
+}
+
+export function renderSnapshot(s: Snapshot) {
+  return {
+    name: s.name,
+    id: s.id,
+    type: 'Microsoft.Compute/snapshots',
+    location: s.location,
+    tags: s.tags,
+    sku: { name: 'Standard_LRS', tier: 'Standard' },
+    properties: {
+      ...(s.osType ? { osType: s.osType } : {}),
+      creationData: {
+        createOption: 'Copy',
+        sourceResourceId: s.sourceResourceId,
+        sourceUniqueId: s.sourceUniqueId,
+      },
+      diskSizeGB: s.sizeGb,
+      diskSizeBytes: s.sizeGb * 1024 ** 3,
+      uniqueId: s.uniqueId,
+      incremental: s.incremental,
+      provisioningState: s.provisioningState,
+      diskState: 'Unattached',
+      timeCreated: s.timeCreated,
       networkAccessPolicy: 'AllowAll',
       publicNetworkAccess: 'Enabled',
     },

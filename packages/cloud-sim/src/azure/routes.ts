@@ -1,93 +1,34 @@
 // Azure Resource Manager's REST paths for what the driver uses: subscriptions and their locations,
 // virtual machines (list with statusOnly, instance view, power actions, create, delete, data disks),
-// managed disks, network interfaces, public IPs, VM sizes and marketplace image versions.
+// managed disks and snapshots, network interfaces, public IPs, VM sizes (and those a VM can be
+// resized to) and marketplace image versions.
 // Mutations are long-running: 201/202 with Azure-AsyncOperation and Location to poll.
 
 import type { SimRequest, SimResponse } from '../common/server';
+import {
+  type ArmContext,
+  accepted,
+  body,
+  busy,
+  diskId,
+  findVm,
+  type Handler,
+  inSub,
+  invalidBody,
+  NAME_RE,
+  type Params,
+  page,
+  placement,
+  RG,
+  SUB,
+  vmId,
+} from './arm';
 import { IMAGES, LOCATIONS, SIZES } from './catalog';
 import { armError, json, notFound } from './errors';
-import type { Principal } from './login';
-import type { ArmState, DeleteOption, Operation, Vm } from './model';
+import type { DeleteOption } from './model';
 import { instanceView, renderDisk, renderNic, renderPublicIp, renderVm } from './render';
-
-export interface ArmContext {
-  state: ArmState;
-  principal: Principal;
-  origin: string;
-  pageSize: number;
-}
-
-type Params = string[];
-type Handler = (ctx: ArmContext, req: SimRequest, params: Params) => SimResponse;
-
-const SUB = '/subscriptions/([^/]+)';
-const RG = `${SUB}/resourceGroups/([^/]+)`;
-const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}[a-zA-Z0-9_]$|^[a-zA-Z0-9]$/;
-
-function body(req: SimRequest): Record<string, unknown> | null {
-  try {
-    const value = JSON.parse(req.body.toString('utf8') || 'null');
-    return value && typeof value === 'object' && !Array.isArray(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-const invalidBody = () =>
-  armError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
-
-/** A page of `items` with ARM's nextLink ($skiptoken) when more remain. */
-function page<T>(ctx: ArmContext, req: SimRequest, items: T[], render: (item: T) => unknown): SimResponse {
-  const skip = Number(req.url.searchParams.get('$skiptoken') ?? 0) || 0;
-  const slice = items.slice(skip, skip + ctx.pageSize);
-  const out: Record<string, unknown> = { value: slice.map(render) };
-  if (skip + ctx.pageSize < items.length) {
-    const next = new URL(req.url.pathname + req.url.search, ctx.origin);
-    next.searchParams.set('$skiptoken', String(skip + ctx.pageSize));
-    out.nextLink = next.toString();
-  }
-  return json(200, out);
-}
-
-/** 201/202 with the headers a client polls, as Microsoft.Compute answers a long-running call. */
-function accepted(ctx: ArmContext, op: Operation, status = 202, payload?: unknown): SimResponse {
-  const apiVersion = '2024-07-01';
-  const base = `${ctx.origin}/subscriptions/${op.subscriptionId}/providers/Microsoft.Compute/locations/${op.location}/operations/${op.id}?api-version=${apiVersion}`;
-  return {
-    status,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'azure-asyncoperation': base,
-      location: `${base}&monitor=true`,
-      'retry-after': '0',
-      'azure-asyncnotification': 'Enabled',
-    },
-    body: payload === undefined ? '' : JSON.stringify(payload),
-  };
-}
-
-const sameSub = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-const inSub = <T extends { subscriptionId: string }>(items: Iterable<T>, sub: string) =>
-  [...items].filter((i) => sameSub(i.subscriptionId, sub));
-const vmId = (sub: string, rg: string, name: string) =>
-  `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`;
-const diskId = (sub: string, rg: string, name: string) =>
-  `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Compute/disks/${name}`;
-
-function findVm(ctx: ArmContext, [sub, rg, name]: Params): Vm | SimResponse {
-  return ctx.state.vm(vmId(sub!, rg!, name!)) ?? notFound('Microsoft.Compute/virtualMachines', name!, rg!);
-}
-
-/** A VM in the middle of being created or deleted refuses other operations, as Azure does. */
-function busy(vm: Vm): SimResponse | null {
-  if (vm.provisioningState === 'Deleting' || vm.provisioningState === 'Creating')
-    return armError(
-      409,
-      'OperationNotAllowed',
-      `Operation cannot be performed on VM '${vm.name}' because its provisioning state is '${vm.provisioningState}'.`,
-    );
-  return null;
-}
+import { deleteSnapshot, getSnapshot, listSnapshots, putSnapshot } from './snapshots';
+import { availableSizes, updateVm } from './vm-update';
 
 function powerAction(kind: 'start' | 'powerOff' | 'deallocate' | 'restart'): Handler {
   return (ctx, _req, params) => {
@@ -143,15 +84,8 @@ function createVm(ctx: ArmContext, req: SimRequest, [sub, rg, name]: Params): Si
   if (!b) return invalidBody();
   const existing = state.vm(vmId(sub!, rg!, name!));
   const props = (b.properties ?? {}) as VmProperties;
-  if (existing) {
-    // An update: size and tags may change; anything else is refused as Azure refuses it.
-    const size = props.hardwareProfile?.vmSize;
-    if (size !== undefined && !SIZES.some((s) => s.name === size))
-      return armError(400, 'InvalidParameter', `The value '${size}' provided for the VM size is not valid.`);
-    if (size) existing.size = size;
-    if (b.tags && typeof b.tags === 'object') existing.tags = b.tags as Record<string, string>;
-    return json(200, renderVm(state, existing));
-  }
+  // An update: size, OS disk and tags may change, as a PATCH changes them.
+  if (existing) return updateVm(ctx, req, [sub!, rg!, name!]);
   if (!state.hasResourceGroup(sub!, rg!))
     return armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
   if (!NAME_RE.test(name!))
@@ -307,7 +241,10 @@ function putDisk(ctx: ArmContext, req: SimRequest, [sub, rg, name]: Params): Sim
     location?: string;
     sku?: { name?: string };
     tags?: Record<string, string>;
-    properties?: { diskSizeGB?: unknown; creationData?: { createOption?: string } };
+    properties?: {
+      diskSizeGB?: unknown;
+      creationData?: { createOption?: string; sourceResourceId?: string };
+    };
   } | null;
   if (!b) return invalidBody();
   const id = diskId(sub!, rg!, name!);
@@ -323,26 +260,34 @@ function putDisk(ctx: ArmContext, req: SimRequest, [sub, rg, name]: Params): Sim
     if (typeof size === 'number') existing.sizeGb = size;
     return json(200, renderDisk(state, existing));
   }
-  if (!state.hasResourceGroup(sub!, rg!))
-    return armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
-  if (!NAME_RE.test(name!))
-    return armError(400, 'InvalidResourceName', `The resource name '${name}' is invalid.`);
-  const location = String(b.location ?? '')
-    .toLowerCase()
-    .replaceAll(' ', '');
-  if (!LOCATIONS.some((l) => l.name === location))
-    return armError(
-      400,
-      'LocationNotAvailableForResourceType',
-      `The provided location '${b.location}' is not available for resource type 'Microsoft.Compute/disks'.`,
-    );
-  if (b.properties?.creationData?.createOption !== 'Empty')
+  const placed = placement(ctx, [sub!, rg!, name!], b.location, 'Microsoft.Compute/disks');
+  if ('status' in placed) return placed;
+  const { location } = placed;
+  const creation = b.properties?.creationData;
+  // A new disk is empty, or a copy of a snapshot (its size and OS type, unless a larger size is asked).
+  const from = creation?.createOption === 'Copy' ? state.snapshot(String(creation.sourceResourceId)) : null;
+  if (creation?.createOption === 'Copy' && !from)
+    return armError(404, 'NotFound', `Resource ${creation.sourceResourceId} is not found.`);
+  if (creation?.createOption !== 'Empty' && !from)
     return armError(
       400,
       'InvalidParameter',
-      "Required parameter 'creationData.createOption' must be 'Empty' for a new data disk.",
+      "Required parameter 'creationData.createOption' must be 'Empty' or 'Copy' for a new disk.",
     );
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 32_767)
+  if (from && from.location !== location)
+    return armError(
+      400,
+      'InvalidParameter',
+      `The disk must be in the same location as its source: ${from.location}.`,
+    );
+  if (from && typeof size === 'number' && size < from.sizeGb)
+    return armError(
+      400,
+      'BadRequest',
+      `The specified disk size ${size} GB is smaller than the size of the corresponding disk in the source, which is ${from.sizeGb} GB.`,
+    );
+  const sizeGb = size ?? from?.sizeGb;
+  if (typeof sizeGb !== 'number' || !Number.isInteger(sizeGb) || sizeGb < 1 || sizeGb > 32_767)
     return armError(
       400,
       'InvalidParameter',
@@ -357,14 +302,15 @@ function putDisk(ctx: ArmContext, req: SimRequest, [sub, rg, name]: Params): Sim
     resourceGroup: rg!,
     name: name!,
     location,
-    sizeGb: size,
+    sizeGb,
     sku,
-    osType: null,
+    osType: from?.osType ?? null,
     managedBy: null,
     provisioningState: 'Creating' as const,
     tags: b.tags ?? {},
     timeCreated: new Date().toISOString(),
     uniqueId: crypto.randomUUID(),
+    ...(from ? { copiedFrom: from.id } : {}),
   };
   const stored = { ...disk } as import('./model').Disk;
   state.disks.set(id.toLowerCase(), stored);
@@ -518,6 +464,17 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
     },
   ],
   ['PUT', new RegExp(`^${RG}/providers/Microsoft\\.Compute/virtualMachines/([^/]+)$`, 'i'), createVm],
+  ['PATCH', new RegExp(`^${RG}/providers/Microsoft\\.Compute/virtualMachines/([^/]+)$`, 'i'), updateVm],
+  [
+    'GET',
+    new RegExp(`^${RG}/providers/Microsoft\\.Compute/virtualMachines/([^/]+)/vmSizes$`, 'i'),
+    availableSizes,
+  ],
+  ['GET', new RegExp(`^${SUB}/providers/Microsoft\\.Compute/snapshots$`, 'i'), listSnapshots],
+  ['GET', new RegExp(`^${RG}/providers/Microsoft\\.Compute/snapshots$`, 'i'), listSnapshots],
+  ['GET', new RegExp(`^${RG}/providers/Microsoft\\.Compute/snapshots/([^/]+)$`, 'i'), getSnapshot],
+  ['PUT', new RegExp(`^${RG}/providers/Microsoft\\.Compute/snapshots/([^/]+)$`, 'i'), putSnapshot],
+  ['DELETE', new RegExp(`^${RG}/providers/Microsoft\\.Compute/snapshots/([^/]+)$`, 'i'), deleteSnapshot],
   [
     'DELETE',
     new RegExp(`^${RG}/providers/Microsoft\\.Compute/virtualMachines/([^/]+)$`, 'i'),

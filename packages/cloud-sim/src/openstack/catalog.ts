@@ -41,6 +41,10 @@ export interface OsImage {
   minDisk: number;
   size: number;
   createdAt: string;
+  /** A project's own image (a server's snapshot): where it is, how far along, and its properties. */
+  region?: string;
+  status?: 'queued' | 'saving' | 'active';
+  properties?: Record<string, string>;
 }
 
 export const IMAGES: OsImage[] = [

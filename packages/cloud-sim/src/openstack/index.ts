@@ -315,7 +315,7 @@ export async function startOpenStackSim(options: OpenStackSimOptions): Promise<O
         const headers: Record<string, string> = ctx.microversion
           ? { 'openstack-api-version': `compute ${ctx.microversion}`, vary: 'OpenStack-API-Version' }
           : {};
-        return reply(out.status, out.json, headers);
+        return reply(out.status, out.json, { ...headers, ...out.headers });
       } catch (err) {
         if (err instanceof OsError) return reply(err.status, err.body());
         throw err;

@@ -7,30 +7,11 @@ import { machineAddress } from '../common/addresses';
 import { Timeline } from '../common/timeline';
 import { isObject, isoSeconds, type SimTiming } from '../common/token-api';
 import { parsePublicKey } from '../digitalocean/ssh-keys';
-import { FLAVORS, findFlavor, findImage, IMAGES, type OsFlavor, type OsImage, ZONES } from './catalog';
+import { FLAVORS, findFlavor, findImage, IMAGES, type OsImage, ZONES } from './catalog';
 import { badRequest, conflicting, itemNotFound, OsError } from './errors';
 import { OsNeutron } from './neutron';
-
-export type NovaStatus = 'BUILD' | 'ACTIVE' | 'SHUTOFF' | 'REBOOT' | 'ERROR';
-
-export interface SimOsServer {
-  id: string;
-  name: string;
-  region: string;
-  status: NovaStatus;
-  taskState: string | null;
-  flavor: OsFlavor;
-  image: OsImage;
-  zone: string;
-  created: string;
-  updated: string;
-  metadata: Record<string, string>;
-  fixedIp: string;
-  floatingIp: string | null;
-  keyName: string | null;
-  userData: string | null;
-  volumeIds: string[];
-}
+import { type NovaStatus, type SimOsServer, vmState } from './server';
+import { confirmResize, createImage, rebuild, resize } from './server-images';
 
 export interface SimOsVolume {
   id: string;
@@ -69,7 +50,9 @@ export class OsProject {
   readonly servers = new Map<string, SimOsServer>();
   readonly volumes = new Map<string, SimOsVolume>();
   readonly keypairs = new Map<string, SimOsKeypair>();
-  private readonly timeline = new Timeline();
+  /** The project's own Glance images: snapshots of its servers (createImage). */
+  readonly images = new Map<string, OsImage>();
+  readonly timeline = new Timeline();
   private readonly neutrons = new Map<string, OsNeutron>();
 
   constructor(
@@ -78,7 +61,7 @@ export class OsProject {
     readonly timing: SimTiming,
   ) {}
 
-  private nextNumber(): number {
+  nextNumber(): number {
     counter += 1;
     return counter;
   }
@@ -148,7 +131,7 @@ export class OsProject {
     const name = mustBeName(server.name, 'name');
     const flavor = findFlavor(server.flavorRef);
     if (!flavor) throw badRequest(`Flavor ${String(server.flavorRef)} could not be found.`);
-    const image = findImage(server.imageRef);
+    const image = this.image(region, server.imageRef);
     if (!image) throw badRequest('Can not find requested image');
     const zone = server.availability_zone ?? ZONES[0];
     if (typeof zone !== 'string' || !ZONES.includes(zone))
@@ -234,15 +217,25 @@ export class OsProject {
     });
   }
 
-  /** POST /servers/{id}/action: os-start, os-stop and reboot, refused in Nova's words when the state forbids. */
-  serverAction(region: string, id: string, body: unknown): void {
+  /** A Glance image the project sees: a public one or its own snapshot in `region`. */
+  image(region: string, ref: unknown): OsImage | undefined {
+    this.settle();
+    const own = typeof ref === 'string' ? this.images.get(ref.replace(/^.*\/images\//, '')) : undefined;
+    return own && own.region === region ? own : findImage(ref);
+  }
+
+  /** POST /servers/{id}/action: os-start, os-stop, reboot, resize and its confirmation, createImage and rebuild, refused in Nova's words when the state forbids. */
+  serverAction(region: string, id: string, body: unknown): OsImage | undefined {
     const server = this.server(region, id);
     if (!isObject(body) || Object.keys(body).length !== 1) throw badRequest('Malformed request body');
     const [name] = Object.keys(body) as [string];
     const short = name.replace(/^os-/, '');
     const refuse = (what: string, state: string) =>
       conflicting(`Cannot '${short}' instance ${id} while it is in ${what} ${state}`);
+    // Confirming is what a resized server waits for; anything else waits for the confirmation.
     if (server.taskState) throw refuse('task_state', server.taskState);
+    if (server.status === 'VERIFY_RESIZE' && name !== 'confirmResize')
+      throw refuse('vm_state', vmState(server));
     const delay = this.timing.actionDelayMs;
     const settleTo = (status: NovaStatus) =>
       this.timeline.schedule(delay, () => {
@@ -273,6 +266,17 @@ export class OsProject {
         settleTo('ACTIVE');
         return;
       }
+      case 'resize':
+        resize(this, server, body.resize);
+        return;
+      case 'confirmResize':
+        confirmResize(this, server);
+        return;
+      case 'createImage':
+        return createImage(this, server, body.createImage);
+      case 'rebuild':
+        rebuild(this, server, body.rebuild);
+        return;
       default:
         throw badRequest(`There is no such action: ${name}`);
     }
@@ -407,12 +411,6 @@ export class OsProject {
   }
 }
 
-export function vmState(s: SimOsServer): string {
-  return { BUILD: 'building', ACTIVE: 'active', SHUTOFF: 'stopped', REBOOT: 'active', ERROR: 'error' }[
-    s.status
-  ];
-}
-
 export function compareVersions(a: string, b: string): number {
   const [am = 0, an = 0] = a.split('.').map(Number);
   const [bm = 0, bn = 0] = b.split('.').map(Number);
@@ -428,4 +426,4 @@ function metadataFrom(raw: unknown): Record<string, string> {
   return { ...(raw as Record<string, string>) };
 }
 
-export { OsError };
+export { type NovaStatus, OsError, type SimOsServer, vmState };

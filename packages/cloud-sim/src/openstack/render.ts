@@ -1,9 +1,19 @@
 // Nova, Cinder and Glance objects on the wire.
 
 import type { OsImage } from './catalog';
-import { compareVersions, type SimOsServer, type SimOsVolume, vmState } from './project';
+import { compareVersions, type SimOsVolume } from './project';
+import { type SimOsServer, vmState } from './server';
 
-const POWER = { BUILD: 0, ACTIVE: 1, SHUTOFF: 4, REBOOT: 1, ERROR: 0 } as const;
+const POWER = {
+  BUILD: 0,
+  ACTIVE: 1,
+  SHUTOFF: 4,
+  REBOOT: 1,
+  ERROR: 0,
+  RESIZE: 1,
+  VERIFY_RESIZE: 1,
+  REBUILD: 0,
+} as const;
 
 export function serverJson(
   s: SimOsServer,
@@ -112,7 +122,7 @@ export function imageJson(i: OsImage, owner: string) {
   return {
     id: i.id,
     name: i.name,
-    status: 'active',
+    status: i.status ?? 'active',
     visibility: i.visibility,
     os_distro: i.osDistro,
     os_hidden: false,
@@ -131,5 +141,7 @@ export function imageJson(i: OsImage, owner: string) {
     self: `/v2/images/${i.id}`,
     file: `/v2/images/${i.id}/file`,
     schema: '/v2/schemas/image',
+    // Glance lists an image's own properties beside its fields.
+    ...i.properties,
   };
 }

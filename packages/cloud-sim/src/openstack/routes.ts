@@ -1,9 +1,9 @@
 // The Nova, Cinder and Glance routes of one project in one region.
 
-import { wholeNumber } from '../common/token-api';
-import { FLAVORS, IMAGES, ZONES } from './catalog';
+import { isObject, wholeNumber } from '../common/token-api';
+import { FLAVORS, IMAGES, type OsImage, ZONES } from './catalog';
 import { badRequest, itemNotFound, OsError } from './errors';
-import type { OsProject } from './project';
+import { compareVersions, type OsProject } from './project';
 import { imageJson, serverJson, volumeJson } from './render';
 
 export interface ServiceContext {
@@ -26,6 +26,7 @@ export interface ServiceContext {
 export interface Out {
   status: number;
   json?: unknown;
+  headers?: Record<string, string>;
 }
 
 const ok = (json: unknown, status = 200): Out => ({ status, json });
@@ -131,7 +132,20 @@ function compute(ctx: ServiceContext): Out {
   }
   const actionPath = /^\/servers\/([^/]+)\/action$/.exec(rest);
   if (actionPath && method === 'POST') {
-    project.serverAction(region, decodeURIComponent(actionPath[1]!), ctx.body);
+    const id = decodeURIComponent(actionPath[1]!);
+    const image = project.serverAction(region, id, ctx.body);
+    const action = isObject(ctx.body) ? Object.keys(ctx.body)[0] : undefined;
+    if (action === 'confirmResize') return { status: 204 };
+    if (action === 'rebuild') return ok({ server: server(project.server(region, id)) }, 202);
+    if (image) {
+      // From microversion 2.45 the image's id comes in the body; before, in the Location header.
+      if (ctx.microversion && compareVersions(ctx.microversion, '2.45') >= 0)
+        return ok({ image_id: image.id }, 202);
+      return {
+        status: 202,
+        headers: { location: `${ctx.origin.replace(/\/compute$/, '/image')}/v2/images/${image.id}` },
+      };
+    }
     return { status: 202 };
   }
   const attachmentsPath = /^\/servers\/([^/]+)\/os-volume_attachments$/.exec(rest);
@@ -225,13 +239,30 @@ function volume(ctx: ServiceContext): Out {
   throw new OsError(404, 'itemNotFound', 'The resource could not be found.');
 }
 
-/** Glance v2: `limit` and `marker`, and a `next` link relative to Glance's root while more remain. */
+/** Query parameters of Glance's list that are not property filters. */
+const GLANCE_PAGING = new Set(['limit', 'marker', 'sort', 'sort_key', 'sort_dir']);
+
+/**
+ * Glance v2: the public images and the project's own snapshots in the region; `limit` and
+ * `marker`, a `next` link relative to Glance's root while more remain, and any other query
+ * parameter a filter on the image's field or property of that name (instance_uuid, image_type).
+ */
 function image(ctx: ServiceContext): Out {
-  if (ctx.rest !== '/v2/images' || ctx.method !== 'GET') {
-    if (/^\/v2\/images\/[^/]+$/.test(ctx.rest) && ctx.method === 'GET') {
-      const found = IMAGES.find((i) => `/v2/images/${i.id}` === ctx.rest);
-      if (found) return ok(imageJson(found, ctx.project.id));
+  const { project, region } = ctx;
+  const render = (i: OsImage) => imageJson(i, project.id);
+  const one = /^\/v2\/images\/([^/]+)$/.exec(ctx.rest);
+  if (one && (ctx.method === 'GET' || ctx.method === 'DELETE')) {
+    const id = decodeURIComponent(one[1]!);
+    const found = project.image(region, id);
+    if (found && found.id === id) {
+      if (ctx.method === 'GET') return ok(render(found));
+      if (!project.images.has(id))
+        throw new OsError(403, 'glance', 'You are not authorized to complete this action.');
+      project.images.delete(id);
+      return { status: 204 };
     }
+  }
+  if (ctx.rest !== '/v2/images' || ctx.method !== 'GET') {
     // Glance's errors are plain words, not JSON.
     throw new OsError(404, 'glance', 'The resource could not be found.');
   }
@@ -244,7 +275,16 @@ function image(ctx: ServiceContext): Out {
     ),
   );
   const marker = q.get('marker');
-  const visible = IMAGES.filter((i) => i.visibility === 'public' || i.id.startsWith('4d8b'));
+  project.settle();
+  const own = [...project.images.values()].filter((i) => i.region === region);
+  const filters = [...q].filter(([k]) => !GLANCE_PAGING.has(k));
+  const visible = [
+    ...IMAGES.filter((i) => i.visibility === 'public' || i.id.startsWith('4d8b')),
+    ...own,
+  ].filter((i) => {
+    const fields = render(i) as Record<string, unknown>;
+    return filters.every(([k, v]) => String(fields[k]) === v);
+  });
   let start = 0;
   if (marker) {
     const at = visible.findIndex((i) => i.id === marker);
@@ -253,11 +293,12 @@ function image(ctx: ServiceContext): Out {
   }
   const slice = visible.slice(start, start + limit);
   const more = start + limit < visible.length;
+  const query = filters.map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('');
   return ok({
-    images: slice.map((i) => imageJson(i, ctx.project.id)),
-    first: `/v2/images?limit=${limit}`,
+    images: slice.map(render),
+    first: `/v2/images?limit=${limit}${query}`,
     schema: '/v2/schemas/images',
-    ...(more ? { next: `/v2/images?marker=${slice.at(-1)!.id}&limit=${limit}` } : {}),
+    ...(more ? { next: `/v2/images?marker=${slice.at(-1)!.id}&limit=${limit}${query}` } : {}),
   });
 }
 

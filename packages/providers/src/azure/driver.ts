@@ -11,7 +11,10 @@ import {
   type RemoteLocation,
   type RemoteMachine,
   type RemoteSize,
+  type RemoteSnapshot,
   type RemoteVolume,
+  type ResizeDriver,
+  type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
 import { AzureApi, armEndpoint } from './client';
@@ -19,6 +22,7 @@ import { type AzureConfig, type AzureCredentials, readConfig, readCredentials } 
 import { parseId, sameId } from './ids';
 import { type NicAddresses, powerOf, toImage, toLocation, toMachine, toSize, toVolume } from './map';
 import { PriceBook } from './prices';
+import { AzureSnapshots } from './snapshots';
 
 /** Azure's rule for a Linux VM's name (it is also the computer name). */
 const VM_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9._-]{0,62}[a-zA-Z0-9_])?$/;
@@ -37,15 +41,58 @@ function restricted(sku: ResourceSku): Set<string> {
   return out;
 }
 
-class AzureDriver implements ProviderDriver {
+class AzureDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
   readonly provider = 'azure' as const;
   private readonly prices: PriceBook;
+  private readonly snapshots: AzureSnapshots;
+  // A revert swaps the OS disk, which Azure does only for a deallocated VM (snapshots.ts).
+  readonly canRevertSnapshots = true;
+  readonly revertNeeds = 'stopped' as const;
 
   constructor(
     private readonly api: AzureApi,
     private readonly config: AzureConfig,
   ) {
     this.prices = new PriceBook(config.pricesEndpoint, api.agent, config.requestTimeoutMs);
+    this.snapshots = new AzureSnapshots(api);
+  }
+
+  async listSnapshots(externalId: string): Promise<RemoteSnapshot[]> {
+    return this.snapshots.list(parseId(externalId, 'virtualMachines', 'machine'));
+  }
+
+  async createSnapshot(externalId: string, name: string): Promise<void> {
+    await this.snapshots.create(parseId(externalId, 'virtualMachines', 'machine'), name);
+  }
+
+  async revertSnapshot(externalId: string, snapshotId: string): Promise<void> {
+    await this.snapshots.revert(parseId(externalId, 'virtualMachines', 'machine'), snapshotId);
+  }
+
+  async deleteSnapshot(externalId: string, snapshotId: string): Promise<void> {
+    await this.snapshots.delete(parseId(externalId, 'virtualMachines', 'machine'), snapshotId);
+  }
+
+  /** The sizes Azure says this VM can take where it is now (all of its region once deallocated). */
+  async resizeTargets(externalId: string): Promise<string[]> {
+    const { subscriptionId, resourceGroup, name } = parseId(externalId, 'virtualMachines', 'machine');
+    const vms = this.api.clients(subscriptionId).compute.virtualMachines;
+    const out: string[] = [];
+    for await (const size of this.api.pages(() =>
+      vms.listAvailableSizes(resourceGroup, name, this.api.callOptions()),
+    ))
+      if (size.name) out.push(size.name);
+    return out;
+  }
+
+  /** A PATCH of the VM's size, followed as the long-running operation it is. */
+  async resizeMachine(externalId: string, sizeId: string): Promise<void> {
+    const { subscriptionId, resourceGroup, name } = parseId(externalId, 'virtualMachines', 'machine');
+    const vms = this.api.clients(subscriptionId).compute.virtualMachines;
+    await this.api.operation(
+      (o) => vms.update(resourceGroup, name, { hardwareProfile: { vmSize: sizeId } }, o),
+      true,
+    );
   }
 
   /** The subscriptions this cloud covers: the configured one, or every enabled one the principal sees. */

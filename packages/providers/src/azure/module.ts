@@ -164,6 +164,8 @@ export const azureModule = {
   features: features({
     create: true,
     volumes: true,
+    resize: true,
+    snapshots: true,
     extraActions: ['deallocate'],
   }),
   pricing: 'provider',

@@ -36,6 +36,9 @@ export interface OpenStackConfig {
   retryMaxDelayMs: number;
   /** Tokens are renewed this long before Keystone says they expire. */
   tokenRenewMs: number;
+  /** How often a server is read while a resize, snapshot or rebuild runs, and how long that may take. */
+  actionPollMs: number;
+  actionTimeoutMs: number;
 }
 
 const text = (raw: unknown): string | null =>
@@ -101,6 +104,8 @@ export function readConfig(init: {
     retryBaseDelayMs: num(raw.retryBaseDelayMs, 250, 0, 60_000),
     retryMaxDelayMs: num(raw.retryMaxDelayMs, 20_000, 0, 600_000),
     tokenRenewMs: num(raw.tokenRenewMs, 300_000, 0, 3_600_000),
+    actionPollMs: num(raw.actionPollMs, 2_000, 10, 60_000),
+    actionTimeoutMs: num(raw.actionTimeoutMs, 900_000, 1_000, 3_600_000),
   };
 }
 

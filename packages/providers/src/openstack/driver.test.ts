@@ -6,22 +6,10 @@ import { type ProviderDriver, ProviderError, type RemoteVolume } from '@overcast
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenStackSim, startOpenStackSim } from '../../../cloud-sim/src/openstack/index';
 import { collect } from '../common/json-api';
+import { eventually } from '../common/test-support/eventually';
 import { createOpenStackDriver, type OpenStackCredentials } from './index';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Retries `check` until it passes (the emulator's timeline moved on) or 10 s have gone. */
-async function eventually(check: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(25);
-    }
-  }
-}
 
 function sshPublicKey(comment: string): string {
   const der = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });

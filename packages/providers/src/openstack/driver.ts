@@ -8,10 +8,13 @@ import {
   type RemoteLocation,
   type RemoteMachine,
   type RemoteSize,
+  type RemoteSnapshot,
   type RemoteVolume,
+  type ResizeDriver,
+  type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
-import { collect, present, walkPages } from '../common/json-api';
+import { collect, present } from '../common/json-api';
 import { withNetworks } from '../common/with-networks';
 import { type Call, OpenStackClient, PROVIDER } from './client';
 import { type OpenStackCredentials, readConfig } from './config';
@@ -19,7 +22,6 @@ import { ensureKeypair } from './keypairs';
 import type { Service } from './keystone';
 import {
   type OsWireFlavor,
-  type OsWireImage,
   type OsWireServer,
   type OsWireVolume,
   type OsWireZone,
@@ -31,6 +33,7 @@ import {
 } from './map';
 import { OpenStackNetworks } from './networks';
 import { markedPages, resourceId } from './paths';
+import { glanceImages, ServerImages } from './server-images';
 
 export type { OpenStackCredentials } from './config';
 
@@ -46,10 +49,14 @@ function metadataOf(tags: Record<string, string> | undefined): Record<string, st
   return { ...tags };
 }
 
-class OpenStackDriver implements ProviderDriver {
+class OpenStackDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
   readonly provider = 'openstack' as const;
 
-  constructor(private readonly client: OpenStackClient) {}
+  private readonly images: ServerImages;
+
+  constructor(private readonly client: OpenStackClient) {
+    this.images = new ServerImages(client);
+  }
 
   /** Authenticates (scoped to the project, in the region) and reads one server: both must work. */
   async validate(): Promise<void> {
@@ -90,30 +97,37 @@ class OpenStackDriver implements ProviderDriver {
     return (await collect(this.marked<OsWireFlavor>('compute', '/flavors/detail', 'flavors'))).map(toSize);
   }
 
-  /**
-   * Glance v2 pages by a `next` link relative to its root; its query is applied to our own root
-   * (a proxied cloud's links may name an address we cannot reach), and a link that leads
-   * nowhere new ends the walk.
-   */
   async listImages(): Promise<RemoteImage[]> {
-    const root = (await this.client.endpoint('image')).replace(/\/v2(\.\d+)?$/, '');
-    const seen = new Set<string>();
-    const images = walkPages<OsWireImage, string>('', async (next) => {
-      const query: Record<string, string> = { limit: String(this.client.config.perPage) };
-      if (next) for (const [k, v] of new URL(next, 'http://next.invalid').searchParams) query[k] = v;
-      const page = await this.client.request<{ images?: OsWireImage[]; next?: string }>(
-        'image',
-        'GET',
-        `${root}/v2/images`,
-        { query },
-      );
-      const link = typeof page?.next === 'string' ? page.next : null;
-      const marker = link ? new URL(link, 'http://next.invalid').searchParams.get('marker') : null;
-      if (!link || !marker || seen.has(marker)) return { items: page?.images ?? [], next: null };
-      seen.add(marker);
-      return { items: page?.images ?? [], next: link };
-    });
-    return (await collect(images)).map(toImage);
+    return (await collect(glanceImages(this.client))).map(toImage);
+  }
+
+  // Snapshots and resizing (server-images.ts). Nova reverts by rebuilding the server from the
+  // snapshot, which it does running or shut off.
+  readonly canRevertSnapshots = true;
+
+  async listSnapshots(externalId: string): Promise<RemoteSnapshot[]> {
+    return this.images.list(resourceId(externalId, 'server'));
+  }
+
+  async createSnapshot(externalId: string, name: string): Promise<void> {
+    return this.images.create(resourceId(externalId, 'server'), name);
+  }
+
+  async revertSnapshot(externalId: string, snapshotId: string): Promise<void> {
+    return this.images.revert(resourceId(externalId, 'server'), resourceId(snapshotId, 'image'));
+  }
+
+  async deleteSnapshot(externalId: string, snapshotId: string): Promise<void> {
+    return this.images.delete(resourceId(externalId, 'server'), resourceId(snapshotId, 'image'));
+  }
+
+  async resizeMachine(externalId: string, sizeId: string): Promise<void> {
+    return this.images.resize(resourceId(externalId, 'server'), sizeId);
+  }
+
+  async resizeTargets(externalId: string): Promise<string[]> {
+    const flavors = await collect(this.marked<OsWireFlavor>('compute', '/flavors/detail', 'flavors'));
+    return this.images.resizeTargets(resourceId(externalId, 'server'), flavors);
   }
 
   /** Availability zones are the places inside the chosen region a server or volume goes. */

@@ -80,6 +80,9 @@ export interface OsWireImage {
   disk_format?: string;
   owner?: string;
   created_at?: string;
+  /** Set on a server's snapshot (createImage): the server, and image_type "snapshot". */
+  instance_uuid?: string;
+  image_type?: string;
 }
 
 export interface OsWireVolume {

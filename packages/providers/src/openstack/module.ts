@@ -125,6 +125,8 @@ export const openstackModule = {
   features: features({
     create: true,
     volumes: true,
+    resize: true,
+    snapshots: true,
     networks: true,
     subnets: true,
     firewalls: true,

@@ -11,6 +11,7 @@ import { LinodeIds } from './shared';
 
 export type { LinodeStatus, SimLinode, SimLinodeVolume } from './account';
 export { LinodeAccount } from './account';
+export type { LinodeBackupStatus, SimLinodeBackup, SimLinodeBackups } from './backups';
 export { IMAGES as LINODE_IMAGES, REGIONS as LINODE_REGIONS, TYPES as LINODE_TYPES } from './catalog';
 export type { LinodeDomains, SimLinodeDomain, SimLinodeRecord } from './domains';
 

@@ -9,7 +9,10 @@ import {
   type RemoteLocation,
   type RemoteMachine,
   type RemoteSize,
+  type RemoteSnapshot,
   type RemoteVolume,
+  type ResizeDriver,
+  type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
 import {
@@ -23,6 +26,7 @@ import {
 } from '../common/json-api';
 import { withDns } from '../common/with-dns';
 import { toDigitalOceanTags } from '../digitalocean/tags';
+import { LinodeBackups } from './backups';
 import { LinodeDns } from './dns';
 import {
   type LinodeWireImage,
@@ -36,7 +40,7 @@ import {
   toSize,
   toVolume,
 } from './map';
-import { linodePages, MAX_PAGE, numericId } from './wire';
+import { linodePages, MAX_PAGE, numericId, untilStatusLeaves } from './wire';
 
 export interface LinodeCredentials {
   /** A personal access token. */
@@ -67,10 +71,16 @@ function readError(body: unknown): ProviderWords | null {
  */
 const rootPassword = () => `${randomBytes(24).toString('base64url')}aA1!`;
 
-class LinodeDriver implements ProviderDriver {
+class LinodeDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
   readonly provider = 'linode' as const;
+  /** A restore writes the backup over the Linode's own disks. */
+  readonly canRevertSnapshots = true;
+  readonly canDeleteSnapshots = false;
+  private readonly backups: LinodeBackups;
 
-  constructor(private readonly api: JsonApi) {}
+  constructor(private readonly api: JsonApi) {
+    this.backups = new LinodeBackups(api);
+  }
 
   async validate(): Promise<void> {
     await this.api.request('GET', '/profile');
@@ -135,6 +145,34 @@ class LinodeDriver implements ProviderDriver {
       default:
         throw new ProviderError('invalid', `unsupported action '${String(action)}'`);
     }
+  }
+
+  listSnapshots(machineExternalId: string): Promise<RemoteSnapshot[]> {
+    return this.backups.list(machineExternalId);
+  }
+
+  createSnapshot(machineExternalId: string, name: string): Promise<void> {
+    return this.backups.create(machineExternalId, name);
+  }
+
+  revertSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    return this.backups.restore(machineExternalId, snapshotExternalId);
+  }
+
+  async deleteSnapshot(): Promise<void> {
+    this.backups.refuseDelete();
+  }
+
+  /**
+   * Linode migrates the Linode to the new plan, growing its disk to the plan's when it is larger;
+   * it refuses a plan with less disk than is allocated. Answers once it is no longer `resizing`.
+   */
+  async resizeMachine(externalId: string, sizeId: string): Promise<void> {
+    const id = numericId(externalId, 'Linode', 'not-found');
+    await this.api.request('POST', `/linode/instances/${id}/resize`, {
+      body: { type: sizeId, allow_auto_disk_resize: true },
+    });
+    await untilStatusLeaves(this.api, id, 'resizing', 'resize');
   }
 
   async createMachine(spec: CreateMachineSpec): Promise<RemoteMachine> {

@@ -23,7 +23,11 @@ export const linodeModule = {
     create: true,
     volumes: true,
     dns: true,
+    resize: true,
+    snapshots: true,
   }),
+  // Linode refuses a plan with less disk than the Linode has allocated, and a resize up grows it.
+  resizeNeverShrinksDisk: true,
   pricing: 'provider',
   docs: 'https://cloud.linode.com/profile/tokens',
   titlePlaceholder: 'Linode',

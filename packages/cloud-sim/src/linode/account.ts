@@ -5,6 +5,7 @@ import { parsePublicKey } from '../digitalocean/ssh-keys';
 import { LinodeBackupService, noBackups, type SimLinodeBackup, type SimLinodeBackups } from './backups';
 import { IMAGES, type LinodeImage, type LinodeRegion, type LinodeType, REGIONS, TYPES } from './catalog';
 import { LinodeDomains } from './domains';
+import { LinodeNetworking } from './networks';
 import { fieldError, type LinodeIds } from './shared';
 
 export type LinodeStatus =
@@ -90,6 +91,8 @@ export class LinodeAccount {
   private readonly timeline = new Timeline();
   /** Domains and their records (/v4/domains). */
   readonly dns: LinodeDomains;
+  /** VPCs with their subnets, and Cloud Firewalls. */
+  readonly net: LinodeNetworking;
   /** Each Linode's Backup Service: automatic backups and the manual snapshot. */
   readonly backupService: LinodeBackupService;
 
@@ -99,6 +102,7 @@ export class LinodeAccount {
     readonly timing: SimTiming,
   ) {
     this.dns = new LinodeDomains(ids);
+    this.net = new LinodeNetworking(ids, { regionOf: (l) => this.linodes.get(l)?.region.id });
     this.backupService = new LinodeBackupService(
       ids,
       (delayMs, run) => this.later(delayMs, run),
@@ -232,6 +236,7 @@ export class LinodeAccount {
   deleteLinode(id: number): void {
     this.linode(id);
     for (const v of this.volumes.values()) if (v.linodeId === id) v.linodeId = null;
+    this.net.forget(id);
     this.linodes.delete(id);
   }
 

@@ -4,13 +4,13 @@ import { backupJson } from './backups';
 import { IMAGES, REGIONS, TYPES } from './catalog';
 import { domainJson, recordJson } from './domains';
 
-const id = (raw: string | undefined) =>
+export const id = (raw: string | undefined) =>
   wholeNumber(raw, () => {
     throw new ApiError(404, 'not_found', 'Not found');
   });
 
 /** Linode's paging: `page` and `page_size` (25..500, default 100); the answer says `page`, `pages`, `results`. */
-function page<T>(ctx: RouteContext<LinodeAccount>, items: readonly T[], render: (t: T) => unknown) {
+export function page<T>(ctx: RouteContext<LinodeAccount>, items: readonly T[], render: (t: T) => unknown) {
   const q = ctx.url.searchParams;
   const size = Math.min(
     500,

@@ -25,6 +25,7 @@ import {
   requireToken,
 } from '../common/json-api';
 import { withDns } from '../common/with-dns';
+import { withNetworks } from '../common/with-networks';
 import { toDigitalOceanTags } from '../digitalocean/tags';
 import { LinodeBackups } from './backups';
 import { LinodeDns } from './dns';
@@ -40,6 +41,7 @@ import {
   toSize,
   toVolume,
 } from './map';
+import { LinodeNetworks } from './networks';
 import { linodePages, MAX_PAGE, numericId, untilStatusLeaves } from './wire';
 
 export interface LinodeCredentials {
@@ -52,7 +54,7 @@ const PROVIDER = 'Linode';
 /**
  * Linode's error body: `{ errors: [{ reason, field? }] }`, every reason kept. Linode answers
  * 400 both for bad input and for a conflict ("not now": a Linode busy with another change, a
- * volume still attached; or a domain that already exists).
+ * volume still attached, a VPC or subnet with Linodes in it; or a domain that already exists).
  */
 function readError(body: unknown): ProviderWords | null {
   const errors = (body as { errors?: Array<{ reason?: unknown; field?: unknown }> } | null)?.errors;
@@ -61,7 +63,9 @@ function readError(body: unknown): ProviderWords | null {
     .map((e) => (typeof e.field === 'string' ? `${e.field}: ${String(e.reason)}` : String(e.reason)))
     .join('; ');
   const field = errors.find((e) => typeof e.field === 'string')?.field as string | undefined;
-  const conflict = /busy|already attached|must be detached|already exists/i.test(message);
+  const conflict = /busy|already attached|must be detached|already exists|cannot delete .* while/i.test(
+    message,
+  );
   return { message, code: field, kind: conflict ? 'conflict' : undefined };
 }
 
@@ -232,5 +236,5 @@ export function createLinodeDriver(init: DriverInit<LinodeCredentials>): Provide
     config: readJsonApiConfig(init.config, MAX_PAGE),
     readError,
   });
-  return withDns(new LinodeDriver(api), new LinodeDns(api));
+  return withNetworks(withDns(new LinodeDriver(api), new LinodeDns(api)), new LinodeNetworks(api));
 }

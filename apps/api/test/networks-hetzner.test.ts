@@ -1,6 +1,7 @@
 import { type HetznerSim, startHetznerSim } from '@overcast/cloud-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addNetworkedCloud } from './support/clouds';
+import { listedNetworking, ruleChangeRefusedToOthers, sshExposureRoundTrip } from './support/firewalls';
 import { memberCookie, outsiderCookie, send, startOrgApi } from './support/harness';
 
 // A Hetzner Cloud project's networks and firewalls through the api, against the emulator:
@@ -18,7 +19,6 @@ let firewallExternalId: number;
 const call = (method: string, url: string, payload?: unknown, as = org.ownerCookie) =>
   send(org.api, as, method, url, payload);
 const project = () => sim.project(TOKEN);
-const SSH_WORLD = { direction: 'ingress', protocol: 'tcp', fromPort: 22, toPort: 22, cidrs: ['0.0.0.0/0'] };
 const portsOnHetzner = () =>
   project()
     .net.firewall(firewallExternalId)
@@ -50,11 +50,9 @@ afterAll(async () => {
   await org?.api.close();
 });
 
-const firewall = async () =>
-  (await call('GET', `/api/v1/firewalls?cloud=${cloudId}`))
-    .json()
-    .items.find((f: { externalId: string }) => f.externalId === String(firewallExternalId));
-const networks = async () => (await call('GET', `/api/v1/networks?cloud=${cloudId}`)).json().items;
+const listed = () => listedNetworking(org.api, org.ownerCookie, () => cloudId);
+const firewall = () => listed().firewall(firewallExternalId);
+const networks = () => listed().networks();
 
 describe('Hetzner Cloud networks', () => {
   it('lists the network with its servers and its subnet in its network zone', async () => {
@@ -84,39 +82,16 @@ describe('Hetzner Cloud networks', () => {
     ]);
   });
 
+  const underTest = () => listed().underTest(firewallExternalId, portsOnHetzner);
+
   it('adds SSH to the world only when acknowledged, writes it to Hetzner, and removes it', async () => {
     const fw = await firewall();
-    const refused = await call('POST', `/api/v1/firewalls/${fw.id}/rules`, { rule: SSH_WORLD });
-    expect(refused.statusCode).toBe(409);
-    expect(portsOnHetzner()).toEqual(['443']);
-
-    const added = await call('POST', `/api/v1/firewalls/${fw.id}/rules`, {
-      rule: SSH_WORLD,
-      acknowledgeExposure: true,
-    });
-    expect(added.statusCode, added.body).toBe(200);
-    expect(portsOnHetzner()).toEqual(['443', '22']);
-    const exposed = (await call('GET', '/api/v1/firewalls/exposure')).json().machines;
-    expect(exposed.map((m: { name: string }) => m.name).sort()).toEqual(
-      fw.machines.map((m: { name: string }) => m.name).sort(),
-    );
-
-    const removed = await call('POST', `/api/v1/firewalls/${fw.id}/rules/remove`, { rule: SSH_WORLD });
-    expect(removed.statusCode, removed.body).toBe(200);
-    expect(portsOnHetzner()).toEqual(['443']);
+    const reached = fw.machines.map((m: { name: string }) => m.name);
+    await sshExposureRoundTrip(await underTest(), { before: ['443'], with: ['443', '22'] }, reached);
   });
 
   it("refuses a viewer's rule change and shows another organization nothing", async () => {
-    const fw = await firewall();
-    const before = sim.requestLog.length;
-    const https = { ...SSH_WORLD, fromPort: 8443, toPort: 8443 };
-    const byViewer = await call('POST', `/api/v1/firewalls/${fw.id}/rules`, { rule: https }, viewer);
-    expect(byViewer.statusCode).toBe(403);
-    const byStranger = await call('POST', `/api/v1/firewalls/${fw.id}/rules`, { rule: https }, stranger);
-    expect(byStranger.statusCode).toBe(404);
-    expect(sim.requestLog.length).toBe(before);
-    expect(portsOnHetzner()).toEqual(['443']);
-
+    await ruleChangeRefusedToOthers(await underTest(), { viewer, stranger }, () => sim.requestLog.length);
     const foreign = await call('GET', `/api/v1/firewalls?cloud=${cloudId}`, undefined, stranger);
     expect(foreign.json().items).toEqual([]);
     const foreignNets = await call('GET', `/api/v1/networks?cloud=${cloudId}`, undefined, stranger);

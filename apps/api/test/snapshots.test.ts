@@ -106,7 +106,12 @@ describe('snapshots', () => {
   const base = () => `/api/v1/machines/${machineId}/snapshots`;
 
   it('takes a snapshot, lists it, reverts to it and deletes it, each audited', async () => {
-    expect((await call('GET', base())).json()).toEqual({ items: [], canRevert: true, revertNeeds: null });
+    expect((await call('GET', base())).json()).toEqual({
+      items: [],
+      canRevert: true,
+      canDelete: true,
+      revertNeeds: null,
+    });
 
     const taken = await call('POST', base(), { name: 'before-upgrade' });
     expect(taken.statusCode).toBe(202);
@@ -264,6 +269,7 @@ describe('libvirt: snapshots, resize and clone', () => {
         },
       ],
       canRevert: true,
+      canDelete: true,
       revertNeeds: null,
     });
     expect((await call('POST', url(web1, 'snapshots'), { name: 'nightly' })).statusCode).toBe(202);
@@ -385,6 +391,7 @@ describe('EC2: EBS snapshots and resize', () => {
     expect((await call('GET', url(running.id, 'snapshots'))).json()).toEqual({
       items: [],
       canRevert: true,
+      canDelete: true,
       revertNeeds: 'running',
     });
     expect((await call('POST', url(running.id, 'snapshots'), { name: 'before-upgrade' })).statusCode).toBe(
@@ -469,6 +476,7 @@ describe('Compute Engine: disk snapshots, revert and resize', () => {
     expect((await call('GET', url(running.id, 'snapshots'))).json()).toEqual({
       items: [],
       canRevert: true,
+      canDelete: true,
       revertNeeds: 'stopped',
     });
     expect((await call('POST', url(running.id, 'snapshots'), { name: 'before-upgrade' })).statusCode).toBe(

@@ -49,7 +49,7 @@ export interface ProviderFeatures {
   create: boolean;
   /** Machines change size in place (`ResizeDriver`); the machine must be stopped first. */
   resize: boolean;
-  /** Machines have snapshots that can be listed, taken and deleted (`SnapshotDriver`). */
+  /** Machines have snapshots that can be listed and taken, and deleted where the driver can (`SnapshotDriver`). */
   snapshots: boolean;
   /** A machine can be copied into a new one (`CloneDriver`). */
   clone: boolean;
@@ -114,6 +114,11 @@ export interface ProviderModule {
   logsInOverSsh?(config: Record<string, unknown>): boolean;
   /** A location's pricing region (a zone's region), when the two differ. */
   regionOf?(location: string): string;
+  /**
+   * A resize never leaves a machine less disk than it has, so only sizes with at least the current
+   * size's disk are offered (Linode refuses a plan smaller than the allocated disk). Default false.
+   */
+  readonly resizeNeverShrinksDisk?: boolean;
   /** False when a stopped machine bills no compute (only its disks). Default true. */
   readonly billsStoppedMachines?: boolean;
   /**

@@ -21,6 +21,8 @@ export interface SnapshotDriver extends ProviderDriver {
   readonly canRevertSnapshots: boolean;
   /** The state a revert needs the machine in, when the provider needs one (EC2: running; Compute Engine: stopped). */
   readonly revertNeeds?: 'running' | 'stopped';
+  /** False where the provider deletes no snapshot on request (Linode's backups); default true. */
+  readonly canDeleteSnapshots?: boolean;
   listSnapshots(machineExternalId: string): Promise<RemoteSnapshot[]>;
   /** Starts taking a snapshot; it may still be `creating` when this returns. */
   createSnapshot(machineExternalId: string, name: string): Promise<void>;

@@ -7,16 +7,17 @@ import { SnapshotsCard } from './SnapshotsCard';
 const LISTED = {
   items: [{ id: 's1', name: 'before-upgrade', state: 'available', createdAt: null, sizeGb: 10 }],
   canRevert: true,
+  canDelete: true,
 };
 
 /** The snapshot list as the API gives it; the requests sent are kept. */
-function serve(revertNeeds: 'running' | 'stopped' | null) {
+function serve(revertNeeds: 'running' | 'stopped' | null, canDelete = true) {
   const sent: { method: string; url: string }[] = [];
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string, init?: RequestInit) => {
       sent.push({ method: init?.method ?? 'GET', url: String(url) });
-      const body = String(url).endsWith('/snapshots') ? { ...LISTED, revertNeeds } : {};
+      const body = String(url).endsWith('/snapshots') ? { ...LISTED, revertNeeds, canDelete } : {};
       return new Response(JSON.stringify(body), {
         status: 200,
         headers: { 'Content-Type': 'application/json' },
@@ -59,5 +60,15 @@ describe('SnapshotsCard', () => {
         url: expect.stringMatching(/\/machines\/m1\/snapshots\/s1\/revert$/),
       }),
     );
+  });
+
+  it('offers no Delete where the provider deletes no snapshot on request, and says why', async () => {
+    serve(null, false);
+    renderWithApp(<SnapshotsCard machine={{ id: 'm1', name: 'db-1', state: 'stopped' }} canTake canChange />);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Actions for snapshot before-upgrade' }));
+    expect(screen.getByRole('menuitem', { name: 'Revert to this' })).toBeTruthy();
+    expect(screen.queryByRole('menuitem', { name: 'Delete' })).toBeNull();
+    expect(screen.getByText(/a new snapshot replaces the last one/)).toBeTruthy();
   });
 });

@@ -58,6 +58,15 @@ export function SnapshotsCard({
   // A provider that reverts only a running (EC2) or a stopped (Compute Engine) machine.
   const needs = snapshots.data?.revertNeeds ?? null;
   const wrongState = needs !== null && machine.state !== needs;
+  // A provider that deletes no snapshot on request (a new one replaces the last) offers no Delete.
+  const actions = (s: Snapshot) => [
+    ...(snapshots.data?.canRevert
+      ? [{ label: 'Revert to this', onSelect: () => setConfirm({ snapshot: s, op: 'revert' }) }]
+      : []),
+    ...(snapshots.data?.canDelete
+      ? [{ label: 'Delete', danger: true, onSelect: () => setConfirm({ snapshot: s, op: 'delete' }) }]
+      : []),
+  ];
 
   return (
     <Card title="Snapshots" meta={snapshots.data ? `${items.length}` : undefined}>
@@ -101,30 +110,19 @@ export function SnapshotsCard({
                 ) : s.state === 'error' ? (
                   <Badge tone="danger">Failed</Badge>
                 ) : (
-                  canChange && (
-                    <Menu
-                      label={`Actions for snapshot ${s.name}`}
-                      items={[
-                        ...(snapshots.data?.canRevert
-                          ? [
-                              {
-                                label: 'Revert to this',
-                                onSelect: () => setConfirm({ snapshot: s, op: 'revert' }),
-                              },
-                            ]
-                          : []),
-                        {
-                          label: 'Delete',
-                          danger: true,
-                          onSelect: () => setConfirm({ snapshot: s, op: 'delete' }),
-                        },
-                      ]}
-                    />
+                  canChange &&
+                  actions(s).length > 0 && (
+                    <Menu label={`Actions for snapshot ${s.name}`} items={actions(s)} />
                   )
                 )}
               </li>
             ))}
           </ul>
+        )}
+        {snapshots.data && !snapshots.data.canDelete && (
+          <p className={layout.note}>
+            This provider deletes no snapshot on request: a new snapshot replaces the last one.
+          </p>
         )}
       </div>
       {confirm && (

@@ -2,11 +2,21 @@ import { machineAddress } from '../common/addresses';
 import { Timeline } from '../common/timeline';
 import { ApiError, isObject, isoSeconds, type SimTiming } from '../common/token-api';
 import { parsePublicKey } from '../digitalocean/ssh-keys';
+import { LinodeBackupService, noBackups, type SimLinodeBackup, type SimLinodeBackups } from './backups';
 import { IMAGES, type LinodeImage, type LinodeRegion, type LinodeType, REGIONS, TYPES } from './catalog';
 import { LinodeDomains } from './domains';
+import { LinodeNetworking } from './networks';
 import { fieldError, type LinodeIds } from './shared';
 
-export type LinodeStatus = 'provisioning' | 'booting' | 'running' | 'shutting_down' | 'offline' | 'rebooting';
+export type LinodeStatus =
+  | 'provisioning'
+  | 'booting'
+  | 'running'
+  | 'shutting_down'
+  | 'offline'
+  | 'rebooting'
+  | 'resizing'
+  | 'restoring';
 
 export interface SimLinode {
   id: number;
@@ -21,6 +31,11 @@ export interface SimLinode {
   ipv4: string;
   authorizedKeys: string[];
   userData: string | null;
+  /** Disk allocated to the Linode, in MB: the plan's at creation, grown by a resize up, never shrunk. */
+  diskMb: number;
+  backups: SimLinodeBackups;
+  /** The backup its disks were last restored from. */
+  restoredFrom: number | null;
 }
 
 export interface SimLinodeVolume {
@@ -38,7 +53,14 @@ const notFound = () => new ApiError(404, 'not_found', 'Not found');
 const busy = () => new ApiError(400, 'busy', 'Linode busy.');
 
 const LABEL = /^[a-zA-Z0-9]([a-zA-Z0-9_.-]*[a-zA-Z0-9])?$/;
-const TRANSIENT: LinodeStatus[] = ['provisioning', 'booting', 'shutting_down', 'rebooting'];
+const TRANSIENT: LinodeStatus[] = [
+  'provisioning',
+  'booting',
+  'shutting_down',
+  'rebooting',
+  'resizing',
+  'restoring',
+];
 
 function checkLabel(label: unknown, field = 'label'): string {
   if (typeof label !== 'string' || label.length < 3 || label.length > 64)
@@ -69,6 +91,10 @@ export class LinodeAccount {
   private readonly timeline = new Timeline();
   /** Domains and their records (/v4/domains). */
   readonly dns: LinodeDomains;
+  /** VPCs with their subnets, and Cloud Firewalls. */
+  readonly net: LinodeNetworking;
+  /** Each Linode's Backup Service: automatic backups and the manual snapshot. */
+  readonly backupService: LinodeBackupService;
 
   constructor(
     readonly username: string,
@@ -76,6 +102,12 @@ export class LinodeAccount {
     readonly timing: SimTiming,
   ) {
     this.dns = new LinodeDomains(ids);
+    this.net = new LinodeNetworking(ids, { regionOf: (l) => this.linodes.get(l)?.region.id });
+    this.backupService = new LinodeBackupService(
+      ids,
+      (delayMs, run) => this.later(delayMs, run),
+      () => timing.actionDelayMs,
+    );
   }
 
   /** Seeds `count` deterministic Linodes named `<prefix>-000000`...; every tenth is offline. */
@@ -97,6 +129,9 @@ export class LinodeAccount {
         ipv4: machineAddress('linode', 'public', id),
         authorizedKeys: [],
         userData: null,
+        diskMb: TYPES[i % 3]!.disk,
+        backups: noBackups(),
+        restoredFrom: null,
       });
     }
   }
@@ -172,6 +207,9 @@ export class LinodeAccount {
       ipv4: machineAddress('linode', 'public', id),
       authorizedKeys: (keys as string[]).map((k) => k.trim()),
       userData,
+      diskMb: type.disk,
+      backups: noBackups(body.backups_enabled === true),
+      restoredFrom: null,
     };
     this.linodes.set(id, linode);
     const booted = body.booted !== false && image !== null;
@@ -198,6 +236,7 @@ export class LinodeAccount {
   deleteLinode(id: number): void {
     this.linode(id);
     for (const v of this.volumes.values()) if (v.linodeId === id) v.linodeId = null;
+    this.net.forget(id);
     this.linodes.delete(id);
   }
 
@@ -215,6 +254,75 @@ export class LinodeAccount {
     if (command === 'boot' && linode.status === 'offline') settle('booting', 'running');
     else if (command === 'shutdown' && linode.status === 'running') settle('shutting_down', 'offline');
     else if (command === 'reboot') settle('rebooting', 'running');
+  }
+
+  /**
+   * POST .../resize {type}: Linode shuts the Linode down, migrates it to a host with room for the
+   * new plan, and boots it again if it was running. It grows the disk to the new plan's unless
+   * told not to (`allow_auto_disk_resize: false`), and refuses a plan with less disk than is
+   * allocated.
+   */
+  resize(id: number, body: unknown): void {
+    const linode = this.linode(id);
+    if (!isObject(body)) throw fieldError(null, 'Request body must be a JSON object');
+    const type = TYPES.find((t) => t.id === body.type);
+    if (!type) throw fieldError('type', 'A valid plan type by that ID was not found');
+    if (TRANSIENT.includes(linode.status)) throw busy();
+    if (type.id === linode.type.id) throw fieldError('type', 'Linode is already running this service plan.');
+    if (type.disk < linode.diskMb)
+      throw fieldError(
+        null,
+        'Linode has allocated more disk than the new service plan allows. Delete or resize disks smaller.',
+      );
+    const wasRunning = linode.status === 'running';
+    const grow = body.allow_auto_disk_resize !== false;
+    linode.status = 'resizing';
+    this.history.push({ linodeId: id, command: 'resize' });
+    this.later(this.timing.actionDelayMs, () => {
+      if (linode.status !== 'resizing') return;
+      linode.type = type;
+      if (grow) linode.diskMb = type.disk;
+      linode.status = wasRunning ? 'running' : 'offline';
+      linode.updated = isoSeconds(Date.now(), '');
+    });
+  }
+
+  backups(id: number): SimLinodeBackups {
+    return this.linode(id).backups;
+  }
+
+  enableBackups(id: number): void {
+    this.backupService.enable(this.linode(id));
+  }
+
+  cancelBackups(id: number): void {
+    this.backupService.cancel(this.linode(id));
+  }
+
+  takeSnapshot(id: number, body: unknown): SimLinodeBackup {
+    return this.backupService.takeSnapshot(this.linode(id), body);
+  }
+
+  /**
+   * POST .../backups/{backupId}/restore {linode_id, overwrite}: the target's disks are replaced by
+   * the backup's while it is `restoring`; it is left powered off.
+   */
+  restoreBackup(id: number, backupId: number, body: unknown): void {
+    const backup = this.backupService.restorable(this.linode(id), backupId);
+    if (!isObject(body)) throw fieldError(null, 'Request body must be a JSON object');
+    if (typeof body.linode_id !== 'number') throw fieldError('linode_id', 'linode_id is required');
+    const target = this.linode(body.linode_id);
+    this.backupService.checkRestore(backup, target, body);
+    if (TRANSIENT.includes(target.status)) throw busy();
+    target.status = 'restoring';
+    this.history.push({ linodeId: target.id, command: 'restore' });
+    this.later(this.timing.actionDelayMs, () => {
+      if (target.status !== 'restoring') return;
+      target.diskMb = backup.diskMb;
+      target.image = IMAGES.find((i) => i.id === backup.image) ?? null;
+      target.restoredFrom = backup.id;
+      target.status = 'offline';
+    });
   }
 
   createVolume(body: unknown): SimLinodeVolume {

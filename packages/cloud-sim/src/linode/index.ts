@@ -6,13 +6,23 @@ import {
   timingOf,
 } from '../common/token-api';
 import { LinodeAccount } from './account';
+import { NETWORK_ROUTES } from './network-routes';
 import { ROUTES } from './routes';
 import { LinodeIds } from './shared';
 
 export type { LinodeStatus, SimLinode, SimLinodeVolume } from './account';
 export { LinodeAccount } from './account';
+export type { LinodeBackupStatus, SimLinodeBackup, SimLinodeBackups } from './backups';
 export { IMAGES as LINODE_IMAGES, REGIONS as LINODE_REGIONS, TYPES as LINODE_TYPES } from './catalog';
 export type { LinodeDomains, SimLinodeDomain, SimLinodeRecord } from './domains';
+export type {
+  LinodeNetworking,
+  SimLinodeFirewall,
+  SimLinodeRule,
+  SimLinodeRules,
+  SimLinodeSubnet,
+  SimLinodeVpc,
+} from './networks';
 
 export interface LinodeSimOptions extends TokenSimOptions {
   /** One account per personal access token, seeded with `linodes` Linodes named `<prefix>-000000`... */
@@ -37,7 +47,7 @@ export async function startLinodeSim(options: LinodeSimOptions): Promise<LinodeS
   }
   const limit = options.rateLimit ?? { limit: 1600, windowMs: 60_000 };
   return startTokenApi({
-    routes: ROUTES,
+    routes: [...ROUTES, ...NETWORK_ROUTES],
     accounts,
     // Linode's error body: `{ errors: [{ reason, field? }] }`.
     errorBody: (err) => {

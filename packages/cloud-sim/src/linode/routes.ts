@@ -1,15 +1,16 @@
 import { ApiError, ok, type Route, type RouteContext, wholeNumber } from '../common/token-api';
 import type { LinodeAccount, SimLinode, SimLinodeVolume } from './account';
+import { backupJson } from './backups';
 import { IMAGES, REGIONS, TYPES } from './catalog';
 import { domainJson, recordJson } from './domains';
 
-const id = (raw: string | undefined) =>
+export const id = (raw: string | undefined) =>
   wholeNumber(raw, () => {
     throw new ApiError(404, 'not_found', 'Not found');
   });
 
 /** Linode's paging: `page` and `page_size` (25..500, default 100); the answer says `page`, `pages`, `results`. */
-function page<T>(ctx: RouteContext<LinodeAccount>, items: readonly T[], render: (t: T) => unknown) {
+export function page<T>(ctx: RouteContext<LinodeAccount>, items: readonly T[], render: (t: T) => unknown) {
   const q = ctx.url.searchParams;
   const size = Math.min(
     500,
@@ -51,7 +52,12 @@ export function linodeJson(l: SimLinode) {
       transfer: l.type.transfer,
     },
     alerts: { cpu: 90, network_in: 10, network_out: 10, transfer_quota: 80, io: 10000 },
-    backups: { enabled: false, schedule: { day: null, window: null }, last_successful: null },
+    backups: {
+      enabled: l.backups.enabled,
+      available: l.backups.enabled,
+      schedule: { day: null, window: null },
+      last_successful: l.backups.current?.finished ?? l.backups.automatic.at(-1)?.finished ?? null,
+    },
     hypervisor: 'kvm',
     watchdog_enabled: true,
     tags: l.tags,
@@ -105,6 +111,50 @@ export const ROUTES: Route<LinodeAccount>[] = [
     /^\/v4\/linode\/instances\/([^/]+)\/(boot|shutdown|reboot)$/,
     (ctx, [l, command]) => {
       ctx.account.power(id(l), POWER[command as keyof typeof POWER]);
+      return ok({});
+    },
+  ],
+  [
+    'POST',
+    /^\/v4\/linode\/instances\/([^/]+)\/resize$/,
+    (ctx, [l]) => {
+      ctx.account.resize(id(l), ctx.body);
+      return ok({});
+    },
+  ],
+  [
+    'GET',
+    /^\/v4\/linode\/instances\/([^/]+)\/backups$/,
+    (ctx, [l]) => {
+      const b = ctx.account.backups(id(l));
+      return ok({
+        automatic: b.automatic.map(backupJson),
+        snapshot: {
+          current: b.current && backupJson(b.current),
+          in_progress: b.inProgress && backupJson(b.inProgress),
+        },
+      });
+    },
+  ],
+  [
+    'POST',
+    /^\/v4\/linode\/instances\/([^/]+)\/backups$/,
+    (ctx, [l]) => ok(backupJson(ctx.account.takeSnapshot(id(l), ctx.body))),
+  ],
+  [
+    'POST',
+    /^\/v4\/linode\/instances\/([^/]+)\/backups\/(enable|cancel)$/,
+    (ctx, [l, command]) => {
+      if (command === 'enable') ctx.account.enableBackups(id(l));
+      else ctx.account.cancelBackups(id(l));
+      return ok({});
+    },
+  ],
+  [
+    'POST',
+    /^\/v4\/linode\/instances\/([^/]+)\/backups\/([^/]+)\/restore$/,
+    (ctx, [l, b]) => {
+      ctx.account.restoreBackup(id(l), id(b), ctx.body);
       return ok({});
     },
   ],

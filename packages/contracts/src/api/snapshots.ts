@@ -24,6 +24,10 @@ export type Snapshot = Static<typeof Snapshot>;
 export const SnapshotList = T.Object({
   items: T.Array(Snapshot),
   canRevert: T.Boolean({ description: 'Whether the provider can bring the machine back to a snapshot' }),
+  canDelete: T.Boolean({
+    description:
+      'Whether the provider deletes a snapshot on request (Linode replaces its one manual snapshot instead)',
+  }),
   revertNeeds: T.Union([T.Null(), T.Literal('running'), T.Literal('stopped')], {
     description: 'The state the machine must be in for a revert, when the provider needs one',
   }),

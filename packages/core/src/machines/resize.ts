@@ -3,6 +3,7 @@ import { type OrgActor, recordAudit } from '../audit';
 import type { OnBehalfOf } from '../authz/machine-access';
 import { cloudCatalog } from '../catalog';
 import { resizeDriverOf } from '../clouds/capabilities';
+import { providerModule } from '../clouds/modules';
 import { DomainError, fromProviderError } from '../errors';
 import { publishEvents } from '../events';
 import { refreshNow } from '../polling';
@@ -30,8 +31,8 @@ async function sizesThatFit(
 }
 
 /**
- * The sizes a machine can be resized to: the same cloud and location, not its current size,
- * cheapest first, each with its monthly price and the difference from what it costs now.
+ * The sizes a machine can be resized to: the same cloud and location, not its current size, with
+ * room for its disk where the provider cannot shrink one, cheapest first, each with its monthly price and the difference from what it costs now.
  */
 export async function resizeOptions(
   runtime: CloudRuntime,
@@ -58,6 +59,9 @@ export async function resizeOptions(
       ? null
       : machine.costMonthly.toString());
   const currency = current?.currency ?? machine.costCurrency;
+  // Where a resize cannot shrink the disk, a size with less disk than the current one cannot hold it.
+  const minDisk = providerModule(cloud.provider).resizeNeverShrinksDisk ? (current?.diskGb ?? null) : null;
+  const fits = (s: { diskGb: number | null }) => minDisk === null || s.diskGb === null || s.diskGb >= minDisk;
   return {
     current: {
       size: current?.externalId ?? machine.size,
@@ -66,7 +70,7 @@ export async function resizeOptions(
     },
     mustStop: machine.state !== 'stopped',
     sizes: catalog.sizes
-      .filter((s) => !isCurrent(s) && (fitting === null || fitting.has(s.externalId)))
+      .filter((s) => !isCurrent(s) && fits(s) && (fitting === null || fitting.has(s.externalId)))
       .map((s) => ({
         externalId: s.externalId,
         name: s.name,

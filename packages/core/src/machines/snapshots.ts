@@ -32,7 +32,12 @@ export async function listSnapshots(
         sizeGb: s.sizeGb,
       }))
       .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
-    return { items, canRevert: driver.canRevertSnapshots, revertNeeds: driver.revertNeeds ?? null };
+    return {
+      items,
+      canRevert: driver.canRevertSnapshots,
+      canDelete: driver.canDeleteSnapshots !== false,
+      revertNeeds: driver.revertNeeds ?? null,
+    };
   } catch (err) {
     throw fromProviderError(cloud.provider, err, `listing the snapshots of ${machine.name}`);
   }
@@ -186,6 +191,13 @@ export async function deleteSnapshot(
 ): Promise<void> {
   const target = await machineToChange(runtime, actor, id, who, 'delete');
   const driver = await snapshotDriverOf(runtime, target.cloud);
+  if (driver.canDeleteSnapshots === false) {
+    throw new DomainError(
+      'invalid',
+      'snapshots_unsupported',
+      `${target.cloud.title} does not delete snapshots on request: a new snapshot replaces the last one, and the provider expires the others itself.`,
+    );
+  }
   const snapshot = await ownSnapshot(driver, target, sid);
   await snapshotOp(runtime, actor, target, 'delete', { snapshot: snapshot.name }, () =>
     driver.deleteSnapshot(target.machine.externalId, sid),

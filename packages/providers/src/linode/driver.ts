@@ -9,7 +9,10 @@ import {
   type RemoteLocation,
   type RemoteMachine,
   type RemoteSize,
+  type RemoteSnapshot,
   type RemoteVolume,
+  type ResizeDriver,
+  type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
 import {
@@ -22,7 +25,9 @@ import {
   requireToken,
 } from '../common/json-api';
 import { withDns } from '../common/with-dns';
+import { withNetworks } from '../common/with-networks';
 import { toDigitalOceanTags } from '../digitalocean/tags';
+import { LinodeBackups } from './backups';
 import { LinodeDns } from './dns';
 import {
   type LinodeWireImage,
@@ -36,7 +41,8 @@ import {
   toSize,
   toVolume,
 } from './map';
-import { linodePages, MAX_PAGE, numericId } from './wire';
+import { LinodeNetworks } from './networks';
+import { linodePages, MAX_PAGE, numericId, untilStatusLeaves } from './wire';
 
 export interface LinodeCredentials {
   /** A personal access token. */
@@ -48,7 +54,7 @@ const PROVIDER = 'Linode';
 /**
  * Linode's error body: `{ errors: [{ reason, field? }] }`, every reason kept. Linode answers
  * 400 both for bad input and for a conflict ("not now": a Linode busy with another change, a
- * volume still attached; or a domain that already exists).
+ * volume still attached, a VPC or subnet with Linodes in it; or a domain that already exists).
  */
 function readError(body: unknown): ProviderWords | null {
   const errors = (body as { errors?: Array<{ reason?: unknown; field?: unknown }> } | null)?.errors;
@@ -57,7 +63,9 @@ function readError(body: unknown): ProviderWords | null {
     .map((e) => (typeof e.field === 'string' ? `${e.field}: ${String(e.reason)}` : String(e.reason)))
     .join('; ');
   const field = errors.find((e) => typeof e.field === 'string')?.field as string | undefined;
-  const conflict = /busy|already attached|must be detached|already exists/i.test(message);
+  const conflict = /busy|already attached|must be detached|already exists|cannot delete .* while/i.test(
+    message,
+  );
   return { message, code: field, kind: conflict ? 'conflict' : undefined };
 }
 
@@ -67,10 +75,16 @@ function readError(body: unknown): ProviderWords | null {
  */
 const rootPassword = () => `${randomBytes(24).toString('base64url')}aA1!`;
 
-class LinodeDriver implements ProviderDriver {
+class LinodeDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
   readonly provider = 'linode' as const;
+  /** A restore writes the backup over the Linode's own disks. */
+  readonly canRevertSnapshots = true;
+  readonly canDeleteSnapshots = false;
+  private readonly backups: LinodeBackups;
 
-  constructor(private readonly api: JsonApi) {}
+  constructor(private readonly api: JsonApi) {
+    this.backups = new LinodeBackups(api);
+  }
 
   async validate(): Promise<void> {
     await this.api.request('GET', '/profile');
@@ -137,6 +151,34 @@ class LinodeDriver implements ProviderDriver {
     }
   }
 
+  listSnapshots(machineExternalId: string): Promise<RemoteSnapshot[]> {
+    return this.backups.list(machineExternalId);
+  }
+
+  createSnapshot(machineExternalId: string, name: string): Promise<void> {
+    return this.backups.create(machineExternalId, name);
+  }
+
+  revertSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    return this.backups.restore(machineExternalId, snapshotExternalId);
+  }
+
+  async deleteSnapshot(): Promise<void> {
+    this.backups.refuseDelete();
+  }
+
+  /**
+   * Linode migrates the Linode to the new plan, growing its disk to the plan's when it is larger;
+   * it refuses a plan with less disk than is allocated. Answers once it is no longer `resizing`.
+   */
+  async resizeMachine(externalId: string, sizeId: string): Promise<void> {
+    const id = numericId(externalId, 'Linode', 'not-found');
+    await this.api.request('POST', `/linode/instances/${id}/resize`, {
+      body: { type: sizeId, allow_auto_disk_resize: true },
+    });
+    await untilStatusLeaves(this.api, id, 'resizing', 'resize');
+  }
+
   async createMachine(spec: CreateMachineSpec): Promise<RemoteMachine> {
     const tags = toDigitalOceanTags(spec.tags);
     const created = await this.api.request<LinodeWireInstance>('POST', '/linode/instances', {
@@ -194,5 +236,5 @@ export function createLinodeDriver(init: DriverInit<LinodeCredentials>): Provide
     config: readJsonApiConfig(init.config, MAX_PAGE),
     readError,
   });
-  return withDns(new LinodeDriver(api), new LinodeDns(api));
+  return withNetworks(withDns(new LinodeDriver(api), new LinodeDns(api)), new LinodeNetworks(api));
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ProviderError, type ProviderErrorKind } from '@overcast/contracts';
 import { type JsonApi, walkPages } from '../common/json-api';
 import type { LinodeWirePage } from './map';
@@ -28,4 +29,25 @@ export function linodePages<T>(api: JsonApi, path: string, signal?: AbortSignal)
 export function numericId(externalId: string, what: string, kind: ProviderErrorKind = 'invalid'): number {
   if (!/^\d{1,15}$/.test(externalId)) throw new ProviderError(kind, `'${externalId}' is not a ${what} id`);
   return Number(externalId);
+}
+
+/**
+ * Waits for a Linode to leave `status` (a resize's `resizing`, a restore's `restoring`): Linode
+ * answers those calls at once and does the work in the background. Asks again at growing
+ * intervals, for ten minutes at most.
+ */
+export async function untilStatusLeaves(
+  api: JsonApi,
+  id: number,
+  status: string,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + 600_000;
+  for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
+    const linode = await api.request<{ status?: string }>('GET', `/linode/instances/${id}`);
+    if (linode?.status !== status) return;
+    if (Date.now() + pause > deadline)
+      throw new ProviderError('unavailable', `The ${what} is still running at Linode after ten minutes.`);
+    await sleep(pause);
+  }
 }

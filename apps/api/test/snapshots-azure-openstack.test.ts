@@ -43,6 +43,7 @@ async function takenSnapshot(machine: string, revertNeeds: string | null) {
   expect((await call('GET', at(machine, 'snapshots'))).json()).toEqual({
     items: [],
     canRevert: true,
+    canDelete: true,
     revertNeeds,
   });
   expect((await call('POST', at(machine, 'snapshots'), { name: 'before-upgrade' })).statusCode).toBe(202);

@@ -60,6 +60,7 @@ describe('Proxmox VE', () => {
     expect((await call('GET', at(vm, 'snapshots'))).json()).toEqual({
       items: [],
       canRevert: true,
+      canDelete: true,
       revertNeeds: null,
     });
     expect((await call('POST', at(vm, 'snapshots'), { name: 'before-upgrade' })).statusCode).toBe(202);
@@ -131,7 +132,7 @@ describe('KubeVirt', () => {
   it('takes a VirtualMachineSnapshot, restores the stopped VM from it and deletes it', async () => {
     const vm = ids.get('default/kv-004')!;
     const list = async () => (await call('GET', at(vm, 'snapshots'))).json();
-    expect(await list()).toEqual({ items: [], canRevert: true, revertNeeds: 'stopped' });
+    expect(await list()).toEqual({ items: [], canRevert: true, canDelete: true, revertNeeds: 'stopped' });
     expect((await call('POST', at(vm, 'snapshots'), { name: 'before-upgrade' })).statusCode).toBe(202);
     let items = (await list()).items;
     for (let i = 0; i < 50 && items[0]?.state !== 'available'; i++) {

@@ -32,7 +32,7 @@ async function addCloud(body: object) {
 async function takeOne(machine: string, name: string) {
   expect((await call('POST', at(machine, 'snapshots'), { name })).statusCode).toBe(202);
   const list = (await call('GET', at(machine, 'snapshots'))).json();
-  expect(list).toMatchObject({ canRevert: true, revertNeeds: null });
+  expect(list).toMatchObject({ canRevert: true, canDelete: true, revertNeeds: null });
   expect(list.items).toEqual([expect.objectContaining({ name, state: 'available' })]);
   expect(list.items[0].sizeGb).toBeGreaterThan(0);
   return list.items[0].id as string;

@@ -1,6 +1,7 @@
 import { type OpenStackSim, type OsNeutron, startOpenStackSim } from '@overcast/cloud-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addNetworkedCloud, cloudNetworkReads, sshExposureRoundTrip } from './support/clouds';
+import { addNetworkedCloud, cloudNetworkReads } from './support/clouds';
+import { sshExposureRoundTrip } from './support/firewalls';
 import { send, startOrgApi } from './support/harness';
 
 // An OpenStack project's networks and security groups through the api, against the emulator's
@@ -83,8 +84,14 @@ describe('OpenStack networks', () => {
   });
 
   it('adds SSH to the world only when acknowledged, writes it to Neutron, and removes it', async () => {
-    await sshExposureRoundTrip(org.api, org.ownerCookie, await reads().firewall(webId), portsInNeutron);
-    expect(portsInNeutron()).toEqual([443]);
+    const fw = await reads().firewall(webId);
+    // Its machines are the ones the card must show as exposed.
+    expect(fw.machines.length).toBeGreaterThan(0);
+    await sshExposureRoundTrip(
+      { api: org.api, cookie: org.ownerCookie, id: fw.id, ports: portsInNeutron },
+      { before: [443], with: [443, 22] },
+      fw.machines.map((m: { name: string }) => m.name),
+    );
   });
 
   it('creates a network with its subnet, adds and deletes a subnet, and deletes the network', async () => {

@@ -1,6 +1,7 @@
 import { startVultrSim, type VultrSim } from '@overcast/cloud-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addNetworkedCloud, cloudNetworkReads, SSH_WORLD, sshExposureRoundTrip } from './support/clouds';
+import { addNetworkedCloud, cloudNetworkReads } from './support/clouds';
+import { SSH_WORLD, sshExposureRoundTrip } from './support/firewalls';
 import { send, startOrgApi } from './support/harness';
 
 // A Vultr account's VPCs and firewall groups through the api, against the emulator: VPCs without
@@ -89,8 +90,14 @@ describe('Vultr networks', () => {
   });
 
   it('adds SSH to the world only when acknowledged, writes it to Vultr, and removes it', async () => {
-    await sshExposureRoundTrip(org.api, org.ownerCookie, await firewall(), portsOnVultr);
-    expect(portsOnVultr()).toEqual(['443']);
+    const fw = await firewall();
+    // Its machines are the ones the card must show as exposed.
+    expect(fw.machines.length).toBeGreaterThan(0);
+    await sshExposureRoundTrip(
+      { api: org.api, cookie: org.ownerCookie, id: fw.id, ports: portsOnVultr },
+      { before: ['443'], with: ['443', '22'] },
+      fw.machines.map((m: { name: string }) => m.name),
+    );
   });
 
   it('refuses an outbound rule with a 422 in words that say why', async () => {

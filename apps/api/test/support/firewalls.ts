@@ -34,10 +34,12 @@ export async function sshExposureRoundTrip(
 ) {
   const refused = await rules(fw, 'rules', { rule: SSH_WORLD });
   expect(refused.statusCode).toBe(409);
+  expect(refused.json().error).toMatchObject({ code: 'exposure_not_acknowledged', field: 'body.rule.cidrs' });
   expect(fw.ports()).toEqual(ports.before);
 
   const added = await rules(fw, 'rules', { rule: SSH_WORLD, acknowledgeExposure: true });
   expect(added.statusCode, added.body).toBe(200);
+  expect(added.json().warnings).toEqual([expect.stringMatching(/22/)]);
   expect(fw.ports()).toEqual(ports.with);
   const card = (await send(fw.api, fw.cookie, 'GET', '/api/v1/firewalls/exposure')).json().machines;
   expect(card.map((m: { name: string }) => m.name).sort()).toEqual([...exposed].sort());

@@ -5,7 +5,6 @@ import { alreadyExists, badRequest, invalidField, notFound, notReady } from './e
 import type { IdSource } from './ids';
 import { links, resourcePath } from './links';
 import { gceTime, labelFingerprint, type SimDisk } from './model';
-import type { GceTiming } from './project';
 import { isObject, readLabels, requireName } from './validate';
 
 export interface SimSnapshot {
@@ -32,7 +31,8 @@ export class GceSnapshots {
   constructor(
     private readonly project: string,
     private readonly ids: IdSource,
-    private readonly timing: Pick<GceTiming, 'operationMs'>,
+    // The project's timing, read live so a test can lengthen it.
+    private readonly timing: { operationMs: number },
   ) {}
 
   path = (name: string) => `projects/${this.project}/global/snapshots/${name}`;

@@ -73,15 +73,7 @@ export class ConsoleRecord {
     const endedAt = new Date();
     try {
       await this.recorder?.close();
-      await db.prisma.shellSession.update({
-        where: { id: this.id },
-        data: {
-          endedAt,
-          endReason: reason,
-          bytesIn: BigInt(this.bytesIn),
-          bytesOut: BigInt(this.bytesOut),
-        },
-      });
+      // The audit entry first: whoever sees the session ended also finds its end in the log.
       await recordAudit(db, this.opener.actor, {
         action: 'machine.console.end',
         resourceKind: 'machine',
@@ -96,6 +88,15 @@ export class ConsoleRecord {
           bytesIn: this.bytesIn,
           bytesOut: this.bytesOut,
           reason,
+        },
+      });
+      await db.prisma.shellSession.update({
+        where: { id: this.id },
+        data: {
+          endedAt,
+          endReason: reason,
+          bytesIn: BigInt(this.bytesIn),
+          bytesOut: BigInt(this.bytesOut),
         },
       });
     } catch (err) {

@@ -565,10 +565,7 @@ export class TerminalSession {
     const { actor, machine } = this.request;
     const endedAt = new Date();
     try {
-      await db.prisma.shellSession.update({
-        where: { id: this.sessionId },
-        data: { endedAt, endReason: reason, bytesOut: BigInt(this.bytesOut) },
-      });
+      // The audit entry first: whoever sees the session ended also finds its end in the log.
       await recordAudit(db, actor, {
         action: 'machine.shell.end',
         resourceKind: 'machine',
@@ -583,6 +580,10 @@ export class TerminalSession {
           reason,
           connected: wasConnected,
         },
+      });
+      await db.prisma.shellSession.update({
+        where: { id: this.sessionId },
+        data: { endedAt, endReason: reason, bytesOut: BigInt(this.bytesOut) },
       });
     } catch (err) {
       this.runtime.logger.warn(

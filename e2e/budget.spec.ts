@@ -2,6 +2,7 @@ import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim'
 import { test as base, expect, type Page } from '@playwright/test';
 import { logIn } from './support/login';
 import { type Stack, startStack } from './support/stack';
+import { memberOfBudgetedTeam } from './support/team';
 
 // An admin gives team Web a $30 monthly budget. A member of Web creates a $24 droplet from the
 // wizard, which shows what remains as the size is chosen; a second one is refused before
@@ -34,29 +35,7 @@ const test = base.extend<object, { budgetWorld: BudgetWorld }>({
       });
       expect(cloud.status()).toBe(201);
       const member = { email: 'web-member@example.com', password: 'a long member password 1' };
-      const invite = await api.post('/api/v1/invitations', { data: { email: member.email, role: 'member' } });
-      const token = new URL((await invite.json()).url).searchParams.get('token');
-      const joined = await browser.newContext({ baseURL: stack.baseURL });
-      expect(
-        (
-          await joined.request.post('/api/v1/invitations/accept', {
-            data: { token, password: member.password },
-          })
-        ).status(),
-      ).toBe(200);
-      await joined.close();
-      const members = (await (await api.get('/api/v1/members')).json()).items as {
-        userId: string;
-        email: string;
-      }[];
-      const userId = members.find((m) => m.email === member.email)?.userId;
-      const team = await (await api.post('/api/v1/teams', { data: { name: 'Web' } })).json();
-      expect(
-        (await api.put(`/api/v1/teams/${team.id}/members`, { data: { userIds: [userId] } })).status(),
-      ).toBe(200);
-      expect(
-        (await api.put(`/api/v1/limits/teams/${team.id}`, { data: { monthlyBudget: '30' } })).status(),
-      ).toBe(200);
+      await memberOfBudgetedTeam(api, browser, stack.baseURL, member, '30');
       await admin.close();
       await use({ stack, sim, member });
       await stack.stop();

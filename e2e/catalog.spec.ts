@@ -4,6 +4,7 @@ import { test as base, expect } from '@playwright/test';
 import { type SshdHandle, startSshd } from '../test/support/sshd';
 import { logIn } from './support/login';
 import { type Stack, startStack } from './support/stack';
+import { memberOfBudgetedTeam } from './support/team';
 
 // An admin publishes a template to team Web (budget $20 a month). A member of Web deploys it
 // from the catalog, seeing the cost and what remains before deploying, and follows the stack
@@ -64,29 +65,7 @@ const test = base.extend<object, { catalogWorld: CatalogWorld }>({
       const template = await api.post('/api/v1/templates', { data: { name: 'web-server', source: SOURCE } });
       expect(template.status()).toBe(201);
       const member = { email: 'catalog-member@example.com', password: 'a long member password 2' };
-      const invite = await api.post('/api/v1/invitations', { data: { email: member.email, role: 'member' } });
-      const token = new URL((await invite.json()).url).searchParams.get('token');
-      const joined = await browser.newContext({ baseURL: stack.baseURL });
-      expect(
-        (
-          await joined.request.post('/api/v1/invitations/accept', {
-            data: { token, password: member.password },
-          })
-        ).status(),
-      ).toBe(200);
-      await joined.close();
-      const members = (await (await api.get('/api/v1/members')).json()).items as {
-        userId: string;
-        email: string;
-      }[];
-      const userId = members.find((m) => m.email === member.email)?.userId;
-      const team = await (await api.post('/api/v1/teams', { data: { name: 'Web' } })).json();
-      expect(
-        (await api.put(`/api/v1/teams/${team.id}/members`, { data: { userIds: [userId] } })).status(),
-      ).toBe(200);
-      expect(
-        (await api.put(`/api/v1/limits/teams/${team.id}`, { data: { monthlyBudget: '20' } })).status(),
-      ).toBe(200);
+      await memberOfBudgetedTeam(api, browser, stack.baseURL, member, '20');
       await admin.close();
       const world = { stack, sim, member, publicKey, sshds: [] as SshdHandle[] };
       await use(world);

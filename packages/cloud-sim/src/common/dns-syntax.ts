@@ -10,3 +10,19 @@ export const RECORD_NAME = new RegExp(`^$|^(\\*|${LABEL})(\\.${LABEL})*$`);
 export const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 /** Only the characters and length of an IPv6 address, as the providers check it. */
 export const IPV6ISH = /^[0-9a-fA-F:]{2,39}$/;
+/** The record types both Route 53 and Cloud DNS take (each refuses others in its own words). */
+export const RECORD_TYPES: ReadonlySet<string> = new Set([
+  'A',
+  'AAAA',
+  'CAA',
+  'CNAME',
+  'DS',
+  'MX',
+  'NAPTR',
+  'NS',
+  'PTR',
+  'SOA',
+  'SPF',
+  'SRV',
+  'TXT',
+]);

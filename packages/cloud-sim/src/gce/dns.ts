@@ -1,3 +1,4 @@
+import { IPV4, RECORD_TYPES as TYPES } from '../common/dns-syntax';
 import { GceApiError } from './errors';
 
 // Cloud DNS (dns/v1) of one project: managed zones, their record sets, and changes, which add
@@ -23,22 +24,6 @@ const dnsError = (code: number, reason: string, message: string, status: string)
   new GceApiError(code, reason, message, status);
 
 const key = (name: string, type: string) => `${name.toLowerCase()} ${type}`;
-const TYPES = new Set([
-  'A',
-  'AAAA',
-  'CAA',
-  'CNAME',
-  'DS',
-  'MX',
-  'NAPTR',
-  'NS',
-  'PTR',
-  'SOA',
-  'SPF',
-  'SRV',
-  'TXT',
-]);
-const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 let nextId = 7_000_000_000_000;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

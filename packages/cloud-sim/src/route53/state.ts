@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { IPV4, RECORD_TYPES as TYPES } from '../common/dns-syntax';
 
 // Route 53's hosted zones and record sets as the service keeps them: names absolute and
 // lower-case, "*" stored as "\052", record sets changed only in whole, atomic change batches.
@@ -34,25 +35,9 @@ export class Route53Error extends Error {
   }
 }
 
-const TYPES = new Set([
-  'A',
-  'AAAA',
-  'CAA',
-  'CNAME',
-  'DS',
-  'MX',
-  'NAPTR',
-  'NS',
-  'PTR',
-  'SOA',
-  'SPF',
-  'SRV',
-  'TXT',
-]);
 /** Labels of letters, digits, hyphens and underscores, with or without the trailing dot. */
 const ZONE_NAME =
   /^([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)+[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?$/;
-const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /** Route 53's form of a name: absolute, lower-case, a leading "*" as "\052". */
 export function canonicalName(name: string): string {

@@ -69,18 +69,25 @@ export async function scopesOf(
   sql: Sql,
   actor: Actor & { organizationId: string },
 ): Promise<Scope[]> {
-  const teams = actor.userId
+  return scopesOfUsers(db, sql, actor.organizationId, actor.userId ? [actor.userId] : []);
+}
+
+/** The organization's limits and those of every team any of `userIds` belongs to, with their usage. */
+export async function scopesOfUsers(
+  db: Database,
+  sql: Sql,
+  organizationId: string,
+  userIds: string[],
+): Promise<Scope[]> {
+  const teams = userIds.length
     ? await db.prisma.team.findMany({
-        where: { organizationId: actor.organizationId, members: { some: { userId: actor.userId } } },
+        where: { organizationId, members: { some: { userId: { in: userIds } } } },
         select: { id: true, name: true },
         orderBy: { name: 'asc' },
       })
     : [];
   const rows = await db.prisma.governanceLimits.findMany({
-    where: {
-      organizationId: actor.organizationId,
-      OR: [{ teamId: null }, { teamId: { in: teams.map((t) => t.id) } }],
-    },
+    where: { organizationId, OR: [{ teamId: null }, { teamId: { in: teams.map((t) => t.id) } }] },
   });
   const named = [
     { id: null, name: 'The organization' },
@@ -94,18 +101,26 @@ export async function scopesOf(
       name,
       teamId: id,
       limits: limitsView(row),
-      usage: await scopeUsage(sql, actor.organizationId, id),
+      usage: await scopeUsage(sql, organizationId, id),
     });
   }
   return scopes;
 }
 
-const refuse = (message: string, field?: string) =>
+export const refuse = (message: string, field?: string) =>
   new DomainError('invalid', 'constraint_violated', message, field);
-const overLimit = (message: string) => new DomainError('conflict', 'quota_exceeded', message);
-const possessive = (name: string) => `${name}'s`;
+export const overLimit = (message: string) => new DomainError('conflict', 'quota_exceeded', message);
+export const possessive = (name: string) => `${name}'s`;
 const listed = (values: string[]) => values.join(', ');
-const ASK = 'or ask an admin to raise the limit';
+export const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+export const ASK = 'or ask an admin to raise the limit';
+
+/** A scope's allowed sizes, when `size` is not one of them. */
+export function sizeRefusal(s: Scope, size: string | null): DomainError | null {
+  const allowed = s.limits.allowedSizes;
+  if (!allowed.length || allowed.includes(size ?? '')) return null;
+  return refuse(`${s.name} allows only the sizes ${listed(allowed)}; choose one of them.`, 'body.size');
+}
 
 /** The constraints of one scope: the first one the creation breaks, or null. */
 function constraintRefusal(
@@ -130,11 +145,8 @@ function constraintRefusal(
       `${s.name} allows only the locations ${listed(limits.allowedLocations)}; choose one of them.`,
       'body.location',
     );
-  if (c.kind === 'machine' && limits.allowedSizes.length && !limits.allowedSizes.includes(c.size ?? ''))
-    return refuse(
-      `${s.name} allows only the sizes ${listed(limits.allowedSizes)}; choose one of them.`,
-      'body.size',
-    );
+  const size = c.kind === 'machine' ? sizeRefusal(s, c.size) : null;
+  if (size) return size;
   if (limits.allowedImages.length && !limits.allowedImages.includes(c.image ?? ''))
     return refuse(
       `${s.name} allows only the images ${listed(limits.allowedImages)}; choose one of them.`,
@@ -210,7 +222,6 @@ function quotaRefusal(
   skip: Set<QuotaKind>,
 ): QuotaRefusal | null {
   const { limits, usage } = s;
-  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   const add = addingOf(cs, es);
   const single = cs.length === 1 ? (cs[0] as Creation) : null;
   const machines = cs.some((c) => c.kind === 'machine');

@@ -2,6 +2,8 @@ import type { SetExpirationRequest } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import type { Actor } from '../actor';
 import { recordAudit } from '../audit';
+import type { DomainError } from '../errors';
+import { type Change, evaluateChange } from './change';
 import { type Creation, type EvaluateOptions, evaluateCreations, type Verdicts } from './check';
 import { withGovernanceLock } from './lock';
 
@@ -66,15 +68,48 @@ export async function governCreations<T>(
     if (verdict.refusal) {
       const taken = options.onRefusal ? await options.onRefusal(verdict) : undefined;
       if (taken !== undefined) return taken;
-      await recordAudit(runtime.db, actor, {
-        action: audit.action,
-        resourceKind: audit.resourceKind,
-        resourceId: audit.resourceId,
-        result: 'denied',
-        details: { reason: verdict.refusal.message, ...audit.details },
-      });
-      throw verdict.refusal;
+      throw await deniedAndAudited(runtime.db, actor, audit, verdict.refusal);
     }
     return create(verdict);
   });
+}
+
+/**
+ * The gate a change to a machine goes through (a resize; a start, from a request, a schedule or
+ * a rule): under the governance lock, refused when it would take a scope over a limit (see
+ * `evaluateChange`), otherwise `apply` runs while the lock is held.
+ */
+export async function governChange<T>(
+  runtime: { db: Database },
+  actor: Actor & { organizationId: string },
+  change: Change,
+  audit: RefusalAudit,
+  apply: () => Promise<T>,
+): Promise<T> {
+  const any = await runtime.db.prisma.governanceLimits.count({
+    where: { organizationId: actor.organizationId },
+  });
+  if (!any) return apply();
+  return withGovernanceLock(runtime.db, actor.organizationId, async (sql) => {
+    const refusal = await evaluateChange(runtime.db, sql, actor, change);
+    if (refusal) throw await deniedAndAudited(runtime.db, actor, audit, refusal);
+    return apply();
+  });
+}
+
+/** Records a refusal in the audit log as denied, with its reason; returns it to throw. */
+async function deniedAndAudited(
+  db: Database,
+  actor: Actor & { organizationId: string },
+  audit: RefusalAudit,
+  refusal: DomainError,
+): Promise<DomainError> {
+  await recordAudit(db, actor, {
+    action: audit.action,
+    resourceKind: audit.resourceKind,
+    resourceId: audit.resourceId,
+    result: 'denied',
+    details: { reason: refusal.message, ...audit.details },
+  });
+  return refusal;
 }

@@ -9,7 +9,8 @@ export {
   type Verdicts,
 } from './check';
 export { budgetLines, estimateMachine, goesToApproval } from './estimate';
-export { governCreation, governCreations, type RefusalAudit } from './govern';
+export type { Change } from './change';
+export { governChange, governCreation, governCreations, type RefusalAudit } from './govern';
 export { checkExpirationChange } from './lifetime';
 export { limitsView, listLimits, NO_LIMITS, setLimits } from './limits';
 export { fromCents, toCents } from './money';

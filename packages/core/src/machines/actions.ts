@@ -6,6 +6,7 @@ import { featuresOf } from '../clouds/modules';
 import { containerDriverOf, driverOf } from '../clouds/service';
 import { DomainError, fromProviderError } from '../errors';
 import { publishEvents } from '../events';
+import { governChange } from '../governance';
 import { refreshNow } from '../polling';
 import { repos } from '../repositories';
 import type { ActionRuntime } from '../runtime';
@@ -76,25 +77,34 @@ export async function machineAction(
     resourceId: id,
     details: { name: machine.name, to: req.name, ...(req.removeVolumes ? { removeVolumes: true } : {}) },
   };
-  try {
-    if (isContainerAction(req.action)) {
-      await (await containerDriverOf(runtime, cloud)).containerOp(machine.externalId, req.action);
-    } else if (req.action === 'destroy' && req.removeVolumes) {
-      await (await containerDriverOf(runtime, cloud)).removeContainer(machine.externalId, { volumes: true });
-    } else {
-      await (await driverOf(runtime, cloud)).machineAction(machine.externalId, req.action, {
-        name: req.name,
+  const act = async () => {
+    try {
+      if (isContainerAction(req.action)) {
+        await (await containerDriverOf(runtime, cloud)).containerOp(machine.externalId, req.action);
+      } else if (req.action === 'destroy' && req.removeVolumes) {
+        await (await containerDriverOf(runtime, cloud)).removeContainer(machine.externalId, {
+          volumes: true,
+        });
+      } else {
+        await (await driverOf(runtime, cloud)).machineAction(machine.externalId, req.action, {
+          name: req.name,
+        });
+      }
+    } catch (err) {
+      const failure = fromProviderError(cloud.provider, err, `${req.action} ${machine.name}`);
+      await recordAudit(runtime.db, actor, {
+        ...audit,
+        result: 'failure',
+        details: { ...audit.details, error: failure.message },
       });
+      throw failure;
     }
-  } catch (err) {
-    const failure = fromProviderError(cloud.provider, err, `${req.action} ${machine.name}`);
-    await recordAudit(runtime.db, actor, {
-      ...audit,
-      result: 'failure',
-      details: { ...audit.details, error: failure.message },
-    });
-    throw failure;
-  }
+  };
+  // A started machine bills its running price again: held to the budgets like a new one.
+  // Containers have no price of their own.
+  if (req.action === 'start' && !features.containers) {
+    await governChange(runtime, actor, { verb: 'start', machine, cloud, size: machine.size }, audit, act);
+  } else await act();
   const event = await runtime.db.prisma.machineEvent.create({
     data: {
       organizationId: actor.organizationId,

@@ -6,6 +6,7 @@ import { resizeDriverOf } from '../clouds/capabilities';
 import { providerModule } from '../clouds/modules';
 import { DomainError, fromProviderError } from '../errors';
 import { publishEvents } from '../events';
+import { governChange } from '../governance';
 import { refreshNow } from '../polling';
 import type { ActionRuntime, CloudRuntime } from '../runtime';
 import { machineToChange } from './target';
@@ -128,17 +129,19 @@ export async function resizeMachine(
     resourceId: id,
     details: { name: machine.name, from: machine.size ?? '', to: size },
   };
-  try {
-    await driver.resizeMachine(machine.externalId, size);
-  } catch (err) {
-    const failure = fromProviderError(cloud.provider, err, `resizing ${machine.name} to ${size}`);
-    await recordAudit(runtime.db, actor, {
-      ...audit,
-      result: 'failure',
-      details: { ...audit.details, error: failure.message },
-    });
-    throw failure;
-  }
+  await governChange(runtime, actor, { verb: 'resize', machine, cloud, size }, audit, async () => {
+    try {
+      await driver.resizeMachine(machine.externalId, size);
+    } catch (err) {
+      const failure = fromProviderError(cloud.provider, err, `resizing ${machine.name} to ${size}`);
+      await recordAudit(runtime.db, actor, {
+        ...audit,
+        result: 'failure',
+        details: { ...audit.details, error: failure.message },
+      });
+      throw failure;
+    }
+  });
   const event = await runtime.db.prisma.machineEvent.create({
     data: {
       organizationId: actor.organizationId,

@@ -212,7 +212,8 @@ function Workspace({
             </Alert>
           )}
           <TemplateEditor
-            value={older ? older.source : draft}
+            // An imported template shows what Git gave last: there is no draft of it.
+            value={older ? older.source : template.git ? template.source : draft}
             onChange={setDraft}
             readOnly={!!older || !canEdit}
             problems={older ? [] : check.problems}

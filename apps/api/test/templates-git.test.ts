@@ -198,6 +198,29 @@ describe('templates from Git', () => {
     expect(await count()).toBe(before);
   });
 
+  it('keeps the current version when the new commit breaks the template or removes the file', async () => {
+    const other = server.repo('other');
+    const good = other.commit({ 'web.yaml': template('s-1vcpu-1gb') });
+    const imported = await importing({ name: 'other', url: other.url, path: 'web.yaml' });
+    const id = imported.body.id;
+    const broken = other.commit({
+      'web.yaml': template('s-1vcpu-1gb').replace('size: s-1vcpu-1gb', 'size: [1]'),
+    });
+    const invalid = await call('POST', `/api/v1/templates/${id}/update-from-git`, {});
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.code).toBe('invalid_template');
+    expect(invalid.body.error.message).toContain('line 6 (resources.machines.web.size)');
+    expect(invalid.body.error.message).toContain(broken.slice(0, 12));
+    // The update's body has no path: the error names no field of it.
+    expect(invalid.body.error.field).toBeUndefined();
+    other.commit({ 'web.yaml': null });
+    const gone = await call('POST', `/api/v1/templates/${id}/update-from-git`, {});
+    expect(gone.status).toBe(400);
+    expect(gone.body.error.code).toBe('git_file_not_found');
+    const after = await call('GET', `/api/v1/templates/${id}`);
+    expect(after.body).toMatchObject({ version: 1, git: { commit: good } });
+  });
+
   it('refuses a repository on a private address when the outbound rules do not open it, before any request', async () => {
     const strictCookie = await login(strict, await createOrgWithUser(strict.db));
     const seen = server.requests.length;

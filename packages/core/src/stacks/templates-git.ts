@@ -23,12 +23,18 @@ const sealToken = (box: SecretBox, templateId: string, token: string) =>
   new Uint8Array(box.seal(token, tokenAad(templateId)));
 
 /** The document read from Git, or a 400 naming the commit and the lines to fix. */
-function documentFromGit(read: GitFile, path: string) {
+function documentFromGit(read: GitFile, path: string, field: string | null) {
   return documentOf(
     read.source,
-    'body.path',
+    field,
     `(${path} at commit ${read.commit.slice(0, 12)}.) Fix them in the repository, then import or update again.`,
   );
+}
+
+/** An update's body holds only the token: a problem with the stored URL, ref or path names no field. */
+function storedInput(err: unknown): unknown {
+  if (!(err instanceof DomainError) || !err.field || err.field === 'body.token') return err;
+  return new DomainError(err.kind, err.code, err.message);
 }
 
 export async function importTemplateFromGit(
@@ -40,7 +46,7 @@ export async function importTemplateFromGit(
     { url: req.url, ref: req.ref, path: req.path, token: req.token },
     outboundRules(runtime.settings),
   );
-  const doc = documentFromGit(read, req.path);
+  const doc = documentFromGit(read, req.path, 'body.path');
   const id = randomUUID();
   await insertTemplate(runtime.db, actor, {
     id,
@@ -88,10 +94,12 @@ export async function updateTemplateFromGit(
   const read = await readGitFile(
     { url: template.gitUrl, ref: template.gitRef, path: template.gitPath, token },
     outboundRules(runtime.settings),
-  );
+  ).catch((err: unknown) => {
+    throw storedInput(err);
+  });
   const fromCommit = before.row.gitCommit ?? '';
   const changed = read.commit !== fromCommit;
-  const doc = changed ? documentFromGit(read, template.gitPath) : null;
+  const doc = changed ? documentFromGit(read, template.gitPath, null) : null;
   const version = before.version + 1;
   try {
     await db.prisma.$transaction(async (tx) => {

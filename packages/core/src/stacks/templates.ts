@@ -19,7 +19,8 @@ const nameTaken = (name: string) =>
 /** The parsed document of a source, or a 400 that lists the first problems with their lines. */
 export function documentOf(
   source: string,
-  field = 'body.source',
+  /** The input at fault; null when the source is no input of the request (read from Git). */
+  field: string | null = 'body.source',
   advice = 'Fix them and save again.',
 ): TemplateDocument {
   const parsed = parseTemplate(source);
@@ -33,7 +34,7 @@ export function documentOf(
     'invalid',
     'invalid_template',
     `The template has problems: ${listed}${more}. ${advice}`,
-    field,
+    field ?? undefined,
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { startGitServer } from '../test/support/git-server';
 import { logIn } from './support/login';
 import { expect, test } from './support/world';
 
@@ -69,4 +70,47 @@ test('a template from the gallery, a problem found by its line, two versions sav
   const row = page.locator('tr', { has: page.getByRole('link', { name: 'web-tier' }) });
   await expect(row).toContainText('2');
   await expectFits(page);
+});
+
+// A template kept in a Git repository: imported at its branch, shown pinned to the commit, then
+// updated from Git after a new commit, the old and new commit shown.
+test('a template imported from Git, updated after a new commit', async ({ page, world }) => {
+  const server = await startGitServer();
+  try {
+    const repo = server.repo('infra');
+    const web = (size: string) =>
+      `description: Web (${size})\nresources:\n  machines:\n    web:\n      cloud: lab\n      size: ${size}\n      image: debian-12\n      location: fra1\n`;
+    const first = repo.commit({ 'stacks/web.yaml': web('small') });
+    await logIn(page, world.stack.admin);
+    await page.goto('/templates');
+    await page.getByRole('button', { name: 'Import from Git' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Import from Git' });
+    await dialog.getByLabel('Name').fill('web-from-git');
+    await dialog.getByLabel('Repository URL').fill(repo.url);
+    await dialog.getByLabel('Branch, tag or commit').fill('main');
+    await dialog.getByLabel('File').fill('stacks/web.yaml');
+    await expectFits(page);
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'web-from-git' })).toBeVisible();
+    const pin = page.locator('[data-git-source]');
+    await expect(pin).toContainText('stacks/web.yaml');
+    await expect(pin.locator(`[data-git-commit="${first}"]`)).toBeVisible();
+    await expect(page.getByLabel('Template source')).toHaveJSProperty('readOnly', true);
+    await expect(page.getByRole('button', { name: 'Save' })).toHaveCount(0);
+    await expectFits(page);
+
+    const second = repo.commit({ 'stacks/web.yaml': web('large') });
+    await page.getByRole('button', { name: 'Update from Git' }).click();
+    await expect(page.locator('[data-git-update]')).toHaveText(
+      `New version 2: ${first.slice(0, 12)} → ${second.slice(0, 12)}`,
+    );
+    await expect(page.getByLabel('Template source')).toHaveValue(/size: large/);
+    await expect(page.getByRole('list', { name: 'Versions' }).getByRole('button')).toHaveText([
+      /^Version 2\s*current.*commit/,
+      /^Version 1/,
+    ]);
+    await expectFits(page);
+  } finally {
+    await server.close();
+  }
 });

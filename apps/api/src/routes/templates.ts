@@ -1,12 +1,15 @@
 import {
   CreateTemplateRequest,
   IdParams,
+  ImportTemplateRequest,
   Template,
   TemplateDocument,
   TemplateGallery,
+  TemplateGitUpdate,
   TemplateList,
   TemplateValidation,
   TemplateVersionList,
+  UpdateTemplateFromGitRequest,
   UpdateTemplateRequest,
   ValidateTemplateRequest,
 } from '@overcast/contracts';
@@ -15,10 +18,12 @@ import {
   deleteTemplate,
   galleryTemplates,
   getTemplate,
+  importTemplateFromGit,
   listTemplates,
   listTemplateVersions,
   parseTemplate,
   updateTemplate,
+  updateTemplateFromGit,
 } from '@overcast/core/stacks';
 import { Type as T } from '@sinclair/typebox';
 import type { RoutePlugin } from '../context';
@@ -84,6 +89,16 @@ export const templateRoutes: RoutePlugin = (app, ctx) => {
     async (request, reply) => created(reply, createTemplate(db, orgActorOf(request), request.body)),
   );
 
+  app.post(
+    '/import',
+    route(
+      'Import a template from a Git repository: the file at the ref, pinned to its commit (read-only here)',
+      may('templates', 'create'),
+      { body: ImportTemplateRequest, response: { 201: Template } },
+    ),
+    async (request, reply) => created(reply, importTemplateFromGit(ctx, orgActorOf(request), request.body)),
+  );
+
   app.get(
     '/:id',
     route('One template at its current version', may('templates', 'read', byId), {
@@ -101,6 +116,16 @@ export const templateRoutes: RoutePlugin = (app, ctx) => {
       changeById(UpdateTemplateRequest, Template),
     ),
     async (request) => updateTemplate(db, orgActorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/:id/update-from-git',
+    route(
+      "Read an imported template's ref again: a new version when the commit moved",
+      may('templates', 'edit', byId),
+      changeById(UpdateTemplateFromGitRequest, TemplateGitUpdate),
+    ),
+    async (request) => updateTemplateFromGit(ctx, orgActorOf(request), request.params.id, request.body),
   );
 
   app.delete(

@@ -4,10 +4,13 @@ import { stackKeys } from './stacks';
 import type {
   CreateTemplateRequest,
   GalleryTemplate,
+  ImportTemplateRequest,
   ListOf,
   Template,
+  TemplateGitUpdate,
   TemplateValidation,
   TemplateVersion,
+  UpdateTemplateFromGitRequest,
   UpdateTemplateRequest,
 } from './types';
 
@@ -56,3 +59,9 @@ export const templateCheckQuery = (source: string) =>
 export const createTemplate = (body: CreateTemplateRequest) => api.post<Template>('/templates', body);
 export const updateTemplate = (id: string, body: UpdateTemplateRequest) =>
   api.patch<Template>(`/templates/${id}`, body);
+
+/** The file at a ref of a Git repository, pinned to the commit it resolves to. */
+export const importTemplate = (body: ImportTemplateRequest) => api.post<Template>('/templates/import', body);
+/** Reads the template's ref again; a new version only when the commit moved. */
+export const updateTemplateFromGit = (id: string, body: UpdateTemplateFromGitRequest = {}) =>
+  api.post<TemplateGitUpdate>(`/templates/${id}/update-from-git`, body);

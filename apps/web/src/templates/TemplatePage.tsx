@@ -25,6 +25,7 @@ import { RelativeTime } from '../ui/RelativeTime';
 import { TextField } from '../ui/TextField';
 import { useResourceMutation } from '../ui/useResourceMutation';
 import { DeployTemplateDialog } from './DeployTemplateDialog';
+import { Commit, GitSource } from './GitSource';
 import { TemplateEditor } from './TemplateEditor';
 import styles from './templates.module.css';
 import { saveBlocker, useTemplateCheck } from './useTemplateCheck';
@@ -170,7 +171,8 @@ function Workspace({
   versions: UseQueryResult<TemplateVersion[]>;
 }) {
   const { can } = usePermissions();
-  const canEdit = can('templates', 'edit');
+  // An imported template is changed in its repository, not here.
+  const canEdit = can('templates', 'edit') && !template.git;
   const canDeploy = can('stacks', 'create');
   const [draft, setDraft] = useState(template.source);
   const [viewing, setViewing] = useState<number | null>(null);
@@ -203,14 +205,15 @@ function Workspace({
           {older && (
             <Alert tone="info">
               This is version {older.version}, saved by {older.createdBy || 'someone'}; it cannot be changed.
-              Copy what you need into the current version.{' '}
+              {template.git ? '' : ' Copy what you need into the current version.'}{' '}
               <Button size="sm" onClick={() => setViewing(null)}>
                 Back to the current version
               </Button>
             </Alert>
           )}
           <TemplateEditor
-            value={older ? older.source : draft}
+            // An imported template shows what Git gave last: there is no draft of it.
+            value={older ? older.source : template.git ? template.source : draft}
             onChange={setDraft}
             readOnly={!!older || !canEdit}
             problems={older ? [] : check.problems}
@@ -230,32 +233,40 @@ function Workspace({
           )}
         </div>
       </Card>
-      <Card title="Versions" meta="newest first">
-        <QueryState query={versions} lines={3}>
-          <ul className={styles.versions} aria-label="Versions">
-            {(versions.data ?? []).map((v) => {
-              const current = v.version === template.version;
-              const shown = current ? !older : older?.version === v.version;
-              return (
-                <li key={v.version} data-version={v.version}>
-                  <button
-                    type="button"
-                    className={styles.version}
-                    aria-current={shown}
-                    onClick={() => setViewing(current ? null : v.version)}
-                  >
-                    <strong>Version {v.version}</strong>
-                    {current && <span className={layout.muted}>current</span>}
-                    <span className={layout.muted}>
-                      {v.createdBy || 'someone'}, <RelativeTime value={v.createdAt} />
-                    </span>
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-        </QueryState>
-      </Card>
+      <div className={layout.stack}>
+        {template.git && <GitSource template={template} git={template.git} />}
+        <Card title="Versions" meta="newest first">
+          <QueryState query={versions} lines={3}>
+            <ul className={styles.versions} aria-label="Versions">
+              {(versions.data ?? []).map((v) => {
+                const current = v.version === template.version;
+                const shown = current ? !older : older?.version === v.version;
+                return (
+                  <li key={v.version} data-version={v.version}>
+                    <button
+                      type="button"
+                      className={styles.version}
+                      aria-current={shown}
+                      onClick={() => setViewing(current ? null : v.version)}
+                    >
+                      <strong>Version {v.version}</strong>
+                      {current && <span className={layout.muted}>current</span>}
+                      <span className={layout.muted}>
+                        {v.createdBy || 'someone'}, <RelativeTime value={v.createdAt} />
+                      </span>
+                      {v.git && (
+                        <span className={layout.muted} data-version-commit={v.git.commit}>
+                          commit <Commit id={v.git.commit} />
+                        </span>
+                      )}
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          </QueryState>
+        </Card>
+      </div>
       {deploying && (
         <DeployTemplateDialog
           template={template}

@@ -1,16 +1,20 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { templatesQuery } from '../api/templates';
 import type { Template } from '../api/types';
 import { PublishDialog } from '../stacks/PublishDialog';
+import { Button } from '../ui/Button';
 import { EmptyState } from '../ui/EmptyState';
-import { CompassIcon, PencilIcon, PlayIcon, ServerIcon } from '../ui/icons';
+import { CompassIcon, DownloadIcon, PencilIcon, PlayIcon, ServerIcon } from '../ui/icons';
 import { Page } from '../ui/Page';
 import { RelativeTime } from '../ui/RelativeTime';
 import { ResourceTable } from '../ui/ResourceTable';
 import { useCreateButton } from '../ui/useCreateButton';
 import { DeployTemplateDialog } from './DeployTemplateDialog';
+import { shortCommit } from './GitSource';
+import { ImportFromGitDialog } from './ImportFromGitDialog';
+import styles from './templates.module.css';
 
 /** The organization's templates at their current version: edit, deploy, publish to the catalog. */
 export function TemplatesPage() {
@@ -18,12 +22,21 @@ export function TemplatesPage() {
   const navigate = useNavigate();
   const [deploying, setDeploying] = useState<Template | null>(null);
   const [publishing, setPublishing] = useState<Template | null>(null);
+  const [importing, setImporting] = useState(false);
   const create = useCreateButton('templates', 'New template', () => navigate('/templates/new'));
+  const actions: ReactNode = create && (
+    <div className={styles.actions}>
+      <Button icon={<DownloadIcon />} onClick={() => setImporting(true)}>
+        Import from Git
+      </Button>
+      {create}
+    </div>
+  );
   return (
     <Page
       title="Templates"
       description="Machines on any cloud and the steps that configure them, written once and deployed as stacks."
-      actions={create}
+      actions={actions}
     >
       <ResourceTable
         query={templates}
@@ -32,8 +45,8 @@ export function TemplatesPage() {
         rowProps={(t) => ({ 'data-template-id': t.id })}
         label="Templates"
         empty={
-          <EmptyState icon={<ServerIcon />} title="No templates yet" actions={create}>
-            <p>Write one, or start from a template in the gallery.</p>
+          <EmptyState icon={<ServerIcon />} title="No templates yet" actions={actions}>
+            <p>Write one, start from a template in the gallery, or import one from a Git repository.</p>
           </EmptyState>
         }
         columns={[
@@ -43,6 +56,18 @@ export function TemplatesPage() {
             cell: (t) => <Link to={`/templates/${t.id}`}>{t.name}</Link>,
           },
           { key: 'version', header: 'Version', numeric: true, cell: (t) => t.version },
+          {
+            key: 'source',
+            header: 'Source',
+            cell: (t) =>
+              t.git ? (
+                <span title={`${t.git.url} ${t.git.path} @ ${t.git.commit}`}>
+                  Git @ {shortCommit(t.git.commit)}
+                </span>
+              ) : (
+                'Overcast'
+              ),
+          },
           { key: 'by', header: 'Changed by', cell: (t) => t.changedBy || '—' },
           { key: 'when', header: 'Changed', cell: (t) => <RelativeTime value={t.updatedAt} /> },
         ]}
@@ -77,6 +102,7 @@ export function TemplatesPage() {
         />
       )}
       {publishing && <PublishDialog template={publishing} onClose={() => setPublishing(null)} />}
+      {importing && <ImportFromGitDialog onClose={() => setImporting(false)} />}
     </Page>
   );
 }

@@ -132,6 +132,61 @@ export const UpdateTemplateRequest = Strict({
 });
 export type UpdateTemplateRequest = Static<typeof UpdateTemplateRequest>;
 
+// Templates imported from Git: read-only in Overcast, pinned to the commit each version was read at.
+
+/** A repository over http(s) only: no ssh, no credentials in the URL (give a token instead). */
+export const GitRepositoryUrl = T.String({
+  minLength: 1,
+  maxLength: 2000,
+  pattern: '^https?://[^\\s@]+$',
+  description: 'https:// (or http://) address of the repository, as for `git clone`',
+});
+/** A branch, tag or full commit id, in the characters Git allows in ref names. */
+export const GitRef = T.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^(?!-)(?!.*\\.\\.)(?!.*//)[A-Za-z0-9._/-]+(?<![/.])$',
+  description: 'Branch, tag or full commit id; default: the remote HEAD',
+});
+export const GitFilePath = T.String({
+  minLength: 1,
+  maxLength: 500,
+  description: 'The YAML file, relative to the repository root (no .., no leading /)',
+});
+
+const GitToken = (description: string) => T.String({ minLength: 1, maxLength: 1000, description });
+
+export const ImportTemplateRequest = Strict({
+  name: TemplateName,
+  url: GitRepositoryUrl,
+  ref: T.Optional(GitRef),
+  path: GitFilePath,
+  token: T.Optional(GitToken('For a private repository; stored encrypted and never returned')),
+});
+export type ImportTemplateRequest = Static<typeof ImportTemplateRequest>;
+
+export const UpdateTemplateFromGitRequest = Strict({
+  token: T.Optional(GitToken('Replaces the stored token once it has read the repository')),
+});
+export type UpdateTemplateFromGitRequest = Static<typeof UpdateTemplateFromGitRequest>;
+
+/** Where a version's source was read. */
+export const GitPin = T.Object({
+  url: T.String(),
+  commit: T.String({ description: 'The full commit id' }),
+  path: T.String(),
+});
+export type GitPin = Static<typeof GitPin>;
+
+export const TemplateGitSource = T.Object({
+  url: T.String(),
+  ref: T.Union([T.Null(), T.String()], { description: 'null: the remote HEAD' }),
+  path: T.String(),
+  commit: T.String({ description: "The current version's commit" }),
+  hasToken: T.Boolean({ description: 'A token is stored (it is never returned)' }),
+});
+export type TemplateGitSource = Static<typeof TemplateGitSource>;
+
 export const Template = T.Object({
   id: Uuid,
   name: T.String(),
@@ -140,10 +195,21 @@ export const Template = T.Object({
   source: T.String({ description: "The current version's YAML" }),
   inputs: T.Record(T.String(), TemplateInput),
   changedBy: T.String({ description: 'Who saved the current version' }),
+  git: T.Union([T.Null(), TemplateGitSource], {
+    description: 'Set when imported from Git: the source is read-only and updated from there',
+  }),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });
 export type Template = Static<typeof Template>;
+
+export const TemplateGitUpdate = T.Object({
+  changed: T.Boolean({ description: 'A new version was made (the commit moved)' }),
+  fromCommit: T.String(),
+  toCommit: T.String(),
+  template: Template,
+});
+export type TemplateGitUpdate = Static<typeof TemplateGitUpdate>;
 
 export const TemplateList = T.Object({ items: T.Array(Template) });
 export type TemplateList = Static<typeof TemplateList>;
@@ -153,6 +219,7 @@ export const TemplateVersion = T.Object({
   source: T.String(),
   inputs: T.Record(T.String(), TemplateInput, { description: 'What a deploy of this version asks for' }),
   createdBy: T.String(),
+  git: T.Union([T.Null(), GitPin]),
   createdAt: IsoDateTime,
 });
 export type TemplateVersion = Static<typeof TemplateVersion>;

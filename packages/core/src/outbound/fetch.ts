@@ -7,7 +7,7 @@ import { type CheckedAddress, OUTBOUND_REFUSED, type OutboundOptions, resolveOut
 export interface GuardedRequest {
   method?: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
   signal?: AbortSignal;
   /** The answer's body is cut off (and the request fails) beyond this. Default 1 MiB. */
   maxBytes?: number;
@@ -18,6 +18,16 @@ export interface GuardedResponse {
   headers: IncomingHttpHeaders;
   text: string;
 }
+
+/** An answer as bytes (Git packs), for callers that do not read text. */
+export interface GuardedBinaryResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** The code of the error an answer larger than `maxBytes` fails with. */
+export const ANSWER_TOO_LARGE = 'EANSWERTOOLARGE';
 
 /** Hands the connection the address that was checked, whatever the name resolves to now. */
 const pinnedLookup =
@@ -37,6 +47,16 @@ export async function guardedFetch(
   init: GuardedRequest,
   opts: OutboundOptions,
 ): Promise<GuardedResponse> {
+  const { status, headers, body } = await guardedRequest(url, init, opts);
+  return { status, headers, text: body.toString('utf8') };
+}
+
+/** `guardedFetch` answering bytes. */
+export async function guardedRequest(
+  url: string,
+  init: GuardedRequest,
+  opts: OutboundOptions,
+): Promise<GuardedBinaryResponse> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -50,7 +70,7 @@ export async function guardedFetch(
   const checked = await resolveOutbound(parsed, opts);
   const client = parsed.protocol === 'https:' ? https : http;
   const maxBytes = init.maxBytes ?? 1024 * 1024;
-  return new Promise<GuardedResponse>((resolve, reject) => {
+  return new Promise<GuardedBinaryResponse>((resolve, reject) => {
     const req = client.request(
       parsed,
       {
@@ -66,7 +86,11 @@ export async function guardedFetch(
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > maxBytes) {
-            req.destroy(new Error(`the answer is larger than ${maxBytes} bytes`));
+            req.destroy(
+              Object.assign(new Error(`the answer is larger than ${maxBytes} bytes`), {
+                code: ANSWER_TOO_LARGE,
+              }),
+            );
             return;
           }
           chunks.push(chunk);
@@ -75,7 +99,7 @@ export async function guardedFetch(
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
-            text: Buffer.concat(chunks).toString('utf8'),
+            body: Buffer.concat(chunks),
           }),
         );
         res.on('error', reject);

@@ -23,9 +23,10 @@ import { DomainError } from '../errors';
 /**
  * What a request is for. Cloud addresses (endpoints, KVM, Docker and SSH hosts) are set by the
  * people who manage clouds; private networks are normal there for admins. Webhooks and
- * node_exporter URLs are set by members and their answers are seen: only public addresses.
+ * node_exporter URLs are set by members and their answers are seen: only public addresses. So are
+ * Git repositories templates are imported from.
  */
-export type OutboundPurpose = 'webhook' | 'node_exporter' | 'cloud';
+export type OutboundPurpose = 'webhook' | 'node_exporter' | 'cloud' | 'git_repository';
 
 export interface OutboundRules {
   /** Ranges an admin opened in settings (outbound.allowPrivateNetworks). */

@@ -1,5 +1,6 @@
 import type {
   CreateTemplateRequest,
+  GitPin,
   TemplateDocument,
   TemplateVersion as TemplateVersionView,
   Template as TemplateView,
@@ -16,7 +17,12 @@ const nameTaken = (name: string) =>
   new DomainError('conflict', 'name_taken', `A template named "${name}" already exists; pick another name.`);
 
 /** The parsed document of a source, or a 400 that lists the first problems with their lines. */
-export function documentOf(source: string, field = 'body.source'): TemplateDocument {
+export function documentOf(
+  source: string,
+  /** The input at fault; null when the source is no input of the request (read from Git). */
+  field: string | null = 'body.source',
+  advice = 'Fix them and save again.',
+): TemplateDocument {
   const parsed = parseTemplate(source);
   if (parsed.ok) return parsed.document;
   const listed = parsed.problems
@@ -27,8 +33,8 @@ export function documentOf(source: string, field = 'body.source'): TemplateDocum
   throw new DomainError(
     'invalid',
     'invalid_template',
-    `The template has problems: ${listed}${more}. Fix them and save again.`,
-    field,
+    `The template has problems: ${listed}${more}. ${advice}`,
+    field ?? undefined,
   );
 }
 
@@ -38,10 +44,13 @@ function inputsOf(source: string): TemplateDocument['inputs'] & object {
   return (parsed.ok ? parsed.document.inputs : undefined) ?? {};
 }
 
-function templateView(
-  t: Template,
-  current: Pick<TemplateVersion, 'source' | 'createdByLabel'>,
-): TemplateView {
+type VersionShown = Pick<TemplateVersion, 'source' | 'createdByLabel' | 'gitUrl' | 'gitCommit' | 'gitPath'>;
+
+/** Where a version's source was read, for one imported from Git. */
+const pinOf = (v: Pick<TemplateVersion, 'gitUrl' | 'gitCommit' | 'gitPath'>): GitPin | null =>
+  v.gitUrl && v.gitCommit && v.gitPath ? { url: v.gitUrl, commit: v.gitCommit, path: v.gitPath } : null;
+
+function templateView(t: Template, current: VersionShown): TemplateView {
   return {
     id: t.id,
     name: t.name,
@@ -50,6 +59,16 @@ function templateView(
     source: current.source,
     inputs: inputsOf(current.source),
     changedBy: current.createdByLabel,
+    git:
+      t.gitUrl && t.gitPath
+        ? {
+            url: t.gitUrl,
+            ref: t.gitRef,
+            path: t.gitPath,
+            commit: current.gitCommit ?? '',
+            hasToken: t.gitToken !== null,
+          }
+        : null,
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
   };
@@ -61,7 +80,7 @@ export async function loadTemplateVersion(
   organizationId: string,
   id: string,
   version?: number,
-): Promise<{ template: Template; source: string; version: number; createdBy: string }> {
+): Promise<{ template: Template; source: string; version: number; createdBy: string; row: TemplateVersion }> {
   const template = await repos(db).templates.getInOrg(organizationId, id);
   const wanted = version ?? template.currentVersion;
   const row = await db.prisma.templateVersion.findUnique({
@@ -73,12 +92,12 @@ export async function loadTemplateVersion(
       'template_version_not_found',
       `${template.name} has no version ${wanted}; it is at version ${template.currentVersion}.`,
     );
-  return { template, source: row.source, version: wanted, createdBy: row.createdByLabel };
+  return { template, source: row.source, version: wanted, createdBy: row.createdByLabel, row };
 }
 
 export async function getTemplate(db: Database, organizationId: string, id: string): Promise<TemplateView> {
-  const { template, source, createdBy } = await loadTemplateVersion(db, organizationId, id);
-  return templateView(template, { source, createdByLabel: createdBy });
+  const { template, row } = await loadTemplateVersion(db, organizationId, id);
+  return templateView(template, row);
 }
 
 export async function listTemplates(
@@ -96,7 +115,8 @@ export async function listTemplates(
     where: { OR: templates.map((t) => ({ templateId: t.id, version: t.currentVersion })) },
   });
   const current = new Map(versions.map((v) => [v.templateId, v]));
-  return templates.map((t) => templateView(t, current.get(t.id) ?? { source: '', createdByLabel: '' }));
+  const none: VersionShown = { source: '', createdByLabel: '', gitUrl: null, gitCommit: null, gitPath: null };
+  return templates.map((t) => templateView(t, current.get(t.id) ?? none));
 }
 
 export async function createTemplate(
@@ -105,26 +125,7 @@ export async function createTemplate(
   req: CreateTemplateRequest,
 ): Promise<TemplateView> {
   const doc = documentOf(req.source);
-  let id: string;
-  try {
-    id = await db.prisma.$transaction(async (tx) => {
-      const t = await tx.template.create({
-        data: {
-          organizationId: actor.organizationId,
-          name: req.name,
-          description: doc.description ?? '',
-          createdById: actor.userId ?? null,
-        },
-      });
-      await tx.templateVersion.create({
-        data: { templateId: t.id, version: 1, source: req.source, createdByLabel: actor.label },
-      });
-      return t.id;
-    });
-  } catch (err) {
-    if (isUniqueViolation(err)) throw nameTaken(req.name);
-    throw err;
-  }
+  const id = await insertTemplate(db, actor, { name: req.name, source: req.source, doc });
   await recordAudit(db, actor, {
     action: 'template.create',
     resourceKind: 'template',
@@ -133,6 +134,52 @@ export async function createTemplate(
   });
   return getTemplate(db, actor.organizationId, id);
 }
+
+/** A template's first version, as written or as read from Git; its id. */
+export async function insertTemplate(
+  db: Database,
+  actor: OrgActor,
+  input: {
+    id?: string;
+    name: string;
+    source: string;
+    doc: TemplateDocument;
+    /** What an imported template follows (repository, ref, path, sealed token). */
+    git?: Pick<Template, 'gitUrl' | 'gitRef' | 'gitPath' | 'gitToken'>;
+    pin?: GitPin;
+  },
+): Promise<string> {
+  try {
+    return await db.prisma.$transaction(async (tx) => {
+      const t = await tx.template.create({
+        data: {
+          ...(input.id ? { id: input.id } : {}),
+          organizationId: actor.organizationId,
+          name: input.name,
+          description: input.doc.description ?? '',
+          createdById: actor.userId ?? null,
+          ...input.git,
+        },
+      });
+      await tx.templateVersion.create({
+        data: {
+          templateId: t.id,
+          version: 1,
+          source: input.source,
+          createdByLabel: actor.label,
+          ...pinColumns(input.pin),
+        },
+      });
+      return t.id;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(input.name);
+    throw err;
+  }
+}
+
+export const pinColumns = (pin?: GitPin) =>
+  pin ? { gitUrl: pin.url, gitCommit: pin.commit, gitPath: pin.path } : {};
 
 /** A new source makes a new version (the old ones stay, stacks keep theirs); a name changes in place. */
 export async function updateTemplate(
@@ -143,6 +190,13 @@ export async function updateTemplate(
 ): Promise<TemplateView> {
   const before = await loadTemplateVersion(db, actor.organizationId, id);
   const changed = req.source !== undefined && req.source !== before.source;
+  if (changed && before.template.gitUrl)
+    throw new DomainError(
+      'conflict',
+      'template_from_git',
+      `${before.template.name} is imported from ${before.template.gitUrl}; change ${before.template.gitPath} there, then update it from Git.`,
+      'body.source',
+    );
   const doc = changed ? documentOf(req.source!) : null;
   const version = changed ? before.version + 1 : before.version;
   const name = req.name ?? before.template.name;
@@ -201,6 +255,7 @@ export async function listTemplateVersions(
     source: v.source,
     inputs: inputsOf(v.source),
     createdBy: v.createdByLabel,
+    git: pinOf(v),
     createdAt: v.createdAt.toISOString(),
   }));
 }

@@ -11,7 +11,8 @@ import {
   type RemoteVolume,
   type VolumeOperation,
 } from '@overcast/contracts';
-import type { CertificateInfo } from '../common/pinned-tls';
+import { inBatches, mapInOrder } from '../common/batches';
+import { type CertificateInfo, learnedPin } from '../common/pinned-tls';
 import { VcClient } from './client';
 import { apiRoot, readConfig, readCredentials, type VsphereConfig, type VsphereCredentials } from './config';
 import { deployVm, presetSizes, templateImages } from './create';
@@ -37,20 +38,6 @@ export interface VsphereDriver extends ProviderDriver {
   consoleTicket(externalId: string): Promise<string>;
 }
 
-/** Runs `fn` over `items`, at most `limit` at once, keeping order. */
-async function mapBounded<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>, signal?: AbortSignal) {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !signal?.aborted) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 const already = (err: unknown) =>
   err instanceof ProviderError && err.options.code === 'ALREADY_IN_DESIRED_STATE';
 
@@ -68,8 +55,7 @@ class Driver implements VsphereDriver {
 
   /** A certificate trusted on first use is pinned from then on. */
   learnedConfig(): Record<string, unknown> {
-    const seen = this.api.certificate;
-    return seen?.firstUse ? { certificateFingerprint: seen.fingerprint } : {};
+    return learnedPin(this.api.certificate);
   }
 
   /** Logging in proves the password; listing hosts proves the user may see the inventory. */
@@ -151,33 +137,21 @@ class Driver implements VsphereDriver {
   }
 
   async *listMachines(signal: AbortSignal): AsyncIterable<RemoteMachine> {
-    const all = await this.vms(signal);
-    const batch = this.config.concurrency * 4;
-    for (let i = 0; i < all.length; i += batch) {
-      if (signal.aborted) return;
-      const chunk = all.slice(i, i + batch);
-      const details = await mapBounded(
-        chunk,
-        this.config.concurrency,
-        async ({ vm }) => ({
-          info: await this.info(vm.vm, signal),
-          identity: await this.identity(vm, signal),
-        }),
-        signal,
-      );
-      if (signal.aborted) return;
-      for (const [j, { vm, placement }] of chunk.entries()) {
-        const d = details[j]!;
-        if (d.info) yield toMachine(vm, d.info, d.identity, placement);
-      }
-    }
+    const detailed = inBatches(
+      await this.vms(signal),
+      this.config.concurrency,
+      async ({ vm }) => ({ info: await this.info(vm.vm, signal), identity: await this.identity(vm, signal) }),
+      signal,
+    );
+    for await (const [{ vm, placement }, d] of detailed)
+      if (d.info) yield toMachine(vm, d.info, d.identity, placement);
   }
 
   async *listVolumes(signal: AbortSignal): AsyncIterable<RemoteVolume> {
     const datastores =
       (await this.api.request<DatastoreSummary[]>('GET', '/vcenter/datastore', { signal })) ?? [];
     const vms = (await this.vms(signal)).map((v) => v.vm);
-    const infos = await mapBounded(vms, this.config.concurrency, (vm) => this.info(vm.vm, signal), signal);
+    const infos = await mapInOrder(vms, this.config.concurrency, (vm) => this.info(vm.vm, signal), signal);
     if (signal.aborted) return;
     const users = new Map<string, string[]>();
     for (const [i, vm] of vms.entries()) {

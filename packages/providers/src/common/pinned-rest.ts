@@ -34,6 +34,17 @@ export function readPinnedRestConfig(raw: Record<string, unknown>): PinnedRestCo
   };
 }
 
+/** How long the provider's tasks are waited for, and how often they are asked about. */
+export interface TaskWaitConfig {
+  taskTimeoutMs: number;
+  taskPollMs: number;
+}
+
+export const readTaskWait = (raw: Record<string, unknown>): TaskWaitConfig => ({
+  taskTimeoutMs: bounded(raw.taskTimeoutMs, 600_000, 10, 3_600_000),
+  taskPollMs: bounded(raw.taskPollMs, 1_000, 1, 60_000),
+});
+
 export interface PinnedCall {
   signal?: AbortSignal;
   /** False for calls that must not run twice. Default: true but for POST. */
@@ -61,17 +72,21 @@ export function parseSuccess<T>(provider: string, answer: RawAnswer): T {
 }
 
 export abstract class PinnedRestClient<R extends PinnedCall> {
-  private readonly agent: PinnedAgent;
+  /** The pinned connections; another API of the same server (vCenter's two) shares them. */
+  readonly agent: PinnedAgent;
   private login: Promise<void> | null = null;
 
   constructor(
     protected readonly provider: string,
     protected readonly root: URL,
     protected readonly settings: PinnedRestConfig,
-    lookup?: LookupFunction,
+    connect?: LookupFunction | PinnedAgent,
   ) {
-    // One agent per client: its keep-alive sockets are never shared with another cloud.
-    this.agent = new PinnedAgent(settings.certificateFingerprint, lookup ?? dnsLookup);
+    // One agent per cloud: its keep-alive sockets are never shared with another.
+    this.agent =
+      connect instanceof PinnedAgent
+        ? connect
+        : new PinnedAgent(settings.certificateFingerprint, connect ?? dnsLookup);
   }
 
   /** The certificate of the latest connection; null before one, or when the system's CAs vouch for it. */
@@ -96,7 +111,7 @@ export abstract class PinnedRestClient<R extends PinnedCall> {
     try {
       return await this.call<T>(method, path, req, used);
     } catch (err) {
-      if (!(err instanceof ProviderError && err.options.status === 401 && this.forget(used))) throw err;
+      if (!(err instanceof ProviderError && this.expired(err) && this.forget(used))) throw err;
       return this.call<T>(method, path, req, await this.credential(method));
     }
   }
@@ -110,6 +125,11 @@ export abstract class PinnedRestClient<R extends PinnedCall> {
       await this.login;
     }
     return this.authHeaders(method);
+  }
+
+  /** Whether a refusal says the session or ticket expired. */
+  protected expired(err: ProviderError): boolean {
+    return err.options.status === 401;
   }
 
   /** True when a login is due before the next call. */

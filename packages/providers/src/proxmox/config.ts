@@ -1,5 +1,11 @@
 import { ProviderError } from '@overcast/contracts';
-import { bounded, type PinnedRestConfig, readPinnedRestConfig } from '../common/pinned-rest';
+import {
+  bounded,
+  type PinnedRestConfig,
+  readPinnedRestConfig,
+  readTaskWait,
+  type TaskWaitConfig,
+} from '../common/pinned-rest';
 import { API_TOKEN } from './module';
 
 export interface ProxmoxCredentials {
@@ -21,12 +27,10 @@ export interface SizePreset {
   memoryMb: number;
 }
 
-export interface ProxmoxConfig extends PinnedRestConfig {
+/** Tasks: clone, start, shutdown... */
+export interface ProxmoxConfig extends PinnedRestConfig, TaskWaitConfig {
   fullClone: boolean;
   sizes: SizePreset[];
-  /** How long a task (clone, start, shutdown...) may run before we stop waiting. */
-  taskTimeoutMs: number;
-  taskPollMs: number;
   /** Graceful shutdown allowance before Proxmox stops the guest hard. */
   shutdownTimeoutS: number;
   /** Per-guest calls (addresses, disks) in flight at once. */
@@ -73,8 +77,7 @@ export function readConfig(raw: Record<string, unknown> = {}): ProxmoxConfig {
     ...readPinnedRestConfig(raw),
     fullClone: raw.fullClone !== false,
     sizes: readSizes(raw.sizes),
-    taskTimeoutMs: bounded(raw.taskTimeoutMs, 600_000, 10, 3_600_000),
-    taskPollMs: bounded(raw.taskPollMs, 1_000, 1, 60_000),
+    ...readTaskWait(raw),
     shutdownTimeoutS: Math.trunc(bounded(raw.shutdownTimeoutS, 60, 0, 3_600)),
     concurrency: Math.trunc(bounded(raw.concurrency, 8, 1, 64)),
   };

@@ -12,6 +12,7 @@ import {
   parseSuccess,
   retryAfterOf,
 } from '../common/pinned-rest';
+import type { PinnedAgent } from '../common/pinned-tls';
 import type { VsphereConfig, VsphereCredentials } from './config';
 
 export const PROVIDER = 'vCenter';
@@ -88,17 +89,24 @@ export function wordsOf(answer: Answer): { message: string; type: string | null 
   return { message, type };
 }
 
-export class VcClient extends PinnedRestClient<VcRequest> {
+/**
+ * What both of vCenter's APIs share: a session id from a login with the user's password, sent as
+ * `vmware-api-session-id`, and renewed once when one expired under us (idle timeout, restart).
+ */
+export abstract class VcSessionClient<R extends PinnedCall> extends PinnedRestClient<R> {
   private session: string | null = null;
 
   constructor(
     root: URL,
-    private readonly credentials: VsphereCredentials,
+    protected readonly credentials: VsphereCredentials,
     config: VsphereConfig,
-    lookup?: LookupFunction,
+    connect?: LookupFunction | PinnedAgent,
   ) {
-    super(PROVIDER, root, config, lookup);
+    super(PROVIDER, root, config, connect);
   }
+
+  /** Logs in; the new session's id. */
+  protected abstract openSession(): Promise<string>;
 
   protected stale(): boolean {
     return this.session === null;
@@ -108,22 +116,22 @@ export class VcClient extends PinnedRestClient<VcRequest> {
     return { [SESSION_HEADER]: this.session! };
   }
 
-  /** A session that expired under us (idle timeout, vCenter restart) is renewed once. */
   protected forget(used: AuthHeaders): boolean {
     if (this.session === used[SESSION_HEADER]) this.session = null;
     return true;
   }
 
   protected async logIn(): Promise<void> {
-    const id = await this.call<unknown>(
-      'POST',
-      '/session',
-      {},
-      { authorization: basicAuth(this.credentials) },
-    );
+    const id = await this.openSession();
     if (typeof id !== 'string' || id === '')
       throw new ProviderError('unavailable', `${PROVIDER} answered the login without a session id`);
     this.session = id;
+  }
+}
+
+export class VcClient extends VcSessionClient<VcRequest> {
+  protected openSession(): Promise<string> {
+    return this.call<string>('POST', '/session', {}, { authorization: basicAuth(this.credentials) });
   }
 
   protected async call<T>(method: string, path: string, req: VcRequest, auth: AuthHeaders): Promise<T> {

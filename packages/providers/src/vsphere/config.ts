@@ -1,12 +1,19 @@
 import { ProviderError } from '@overcast/contracts';
-import { bounded, type PinnedRestConfig, readPinnedRestConfig } from '../common/pinned-rest';
+import {
+  bounded,
+  type PinnedRestConfig,
+  readPinnedRestConfig,
+  readTaskWait,
+  type TaskWaitConfig,
+} from '../common/pinned-rest';
 
 export interface VsphereCredentials {
   username: string;
   password: string;
 }
 
-export interface VsphereConfig extends PinnedRestConfig {
+/** Tasks: a snapshot taken, reverted or removed. */
+export interface VsphereConfig extends PinnedRestConfig, TaskWaitConfig {
   /** Per-VM calls (details, guest identity) in flight at once. */
   concurrency: number;
 }
@@ -14,6 +21,7 @@ export interface VsphereConfig extends PinnedRestConfig {
 export function readConfig(raw: Record<string, unknown> = {}): VsphereConfig {
   return {
     ...readPinnedRestConfig(raw),
+    ...readTaskWait(raw),
     concurrency: Math.trunc(bounded(raw.concurrency, 8, 1, 64)),
   };
 }

@@ -8,7 +8,10 @@ import {
   type RemoteLocation,
   type RemoteMachine,
   type RemoteSize,
+  type RemoteSnapshot,
   type RemoteVolume,
+  type ResizeDriver,
+  type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
 import { inBatches, mapInOrder } from '../common/batches';
@@ -16,6 +19,9 @@ import { type CertificateInfo, learnedPin } from '../common/pinned-tls';
 import { VcClient } from './client';
 import { apiRoot, readConfig, readCredentials, type VsphereConfig, type VsphereCredentials } from './config';
 import { deployVm, presetSizes, templateImages } from './create';
+import { resizeTargets, resizeVm } from './resize';
+import * as snapshots from './snapshots';
+import { VimClient, vimRoot } from './vim';
 import {
   type DatastoreSummary,
   datastoreOfFile,
@@ -31,11 +37,12 @@ import {
 } from './map';
 
 /** A vSphere driver also tells which certificate it saw, and opens consoles. */
-export interface VsphereDriver extends ProviderDriver {
+export interface VsphereDriver extends ProviderDriver, SnapshotDriver, ResizeDriver {
   readonly provider: 'vsphere';
   readonly certificate: CertificateInfo | null;
   /** A one-time ticket for the VM's remote console (`vmrc://…`), valid about a minute. */
   consoleTicket(externalId: string): Promise<string>;
+  resizeTargets(externalId: string): Promise<string[]>;
 }
 
 const already = (err: unknown) =>
@@ -43,9 +50,12 @@ const already = (err: unknown) =>
 
 class Driver implements VsphereDriver {
   readonly provider = 'vsphere' as const;
+  /** Reverted in place; a running VM's snapshot holds its memory, so it comes back running. */
+  readonly canRevertSnapshots = true;
 
   constructor(
     private readonly api: VcClient,
+    private readonly vim: VimClient,
     private readonly config: VsphereConfig,
   ) {}
 
@@ -212,6 +222,32 @@ class Driver implements VsphereDriver {
     }
   }
 
+  async resizeMachine(externalId: string, sizeId: string): Promise<void> {
+    return resizeVm(this.api, this.vim, vmId(externalId), sizeId);
+  }
+
+  async resizeTargets(externalId: string): Promise<string[]> {
+    return resizeTargets(this.vim, vmId(externalId));
+  }
+
+  async listSnapshots(machineExternalId: string): Promise<RemoteSnapshot[]> {
+    return snapshots.listSnapshots(this.vim, vmId(machineExternalId));
+  }
+
+  async createSnapshot(machineExternalId: string, name: string): Promise<void> {
+    const vm = vmId(machineExternalId);
+    const power = (await this.api.request<{ state?: string }>('GET', `/vcenter/vm/${vm}/power`))?.state;
+    return snapshots.createSnapshot(this.vim, vm, name, power === 'POWERED_ON');
+  }
+
+  async revertSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    return snapshots.revertSnapshot(this.vim, vmId(machineExternalId), snapshotExternalId);
+  }
+
+  async deleteSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    return snapshots.deleteSnapshot(this.vim, vmId(machineExternalId), snapshotExternalId);
+  }
+
   async consoleTicket(externalId: string): Promise<string> {
     const vm = vmId(externalId);
     const answer = await this.api.request<{ ticket?: unknown }>('POST', `/vcenter/vm/${vm}/console/tickets`, {
@@ -242,6 +278,9 @@ class Driver implements VsphereDriver {
 /** A driver for one vCenter Server; `certificateFingerprint` in the config pins its TLS certificate. */
 export function createVsphereDriver(init: DriverInit<VsphereCredentials>): VsphereDriver {
   const config = readConfig(init.config);
-  const api = new VcClient(apiRoot(init.endpoint), readCredentials(init.credentials), config, init.lookup);
-  return new Driver(api, config);
+  const root = apiRoot(init.endpoint);
+  const credentials = readCredentials(init.credentials);
+  const api = new VcClient(root, credentials, config, init.lookup);
+  const vim = new VimClient(vimRoot(root), credentials, config, api.agent);
+  return new Driver(api, vim, config);
 }

@@ -270,4 +270,29 @@ describe('VMware vSphere', () => {
     expect(sim.inventory.vms.get('vm-1011')).toMatchObject({ cpus: 2, memoryMb: 4096 });
     expect(await syncedSize(stopped, cloudId)).toBe('2c-4096m');
   });
+
+  it('resizes a running VM with hot plug on as it runs, to the sizes it can take running', async () => {
+    const hot = ids.get('vm-1000')!;
+    expect(sim.inventory.vms.get('vm-1000')).toMatchObject({ power: 'POWERED_ON', cpuHotAdd: true, cpus: 1 });
+    const options = (await call('GET', at(hot, 'resize-options'))).json();
+    expect(options.mustStop).toBe(false);
+    expect(options.sizes.map((s: { externalId: string }) => s.externalId).sort()).toEqual([
+      '1c-2048m',
+      '2c-4096m',
+      '4c-8192m',
+      '8c-16384m',
+    ]);
+    expect((await call('POST', at(hot, 'resize'), { size: '2c-4096m' })).statusCode).toBe(204);
+    expect(sim.inventory.vms.get('vm-1000')).toMatchObject({ power: 'POWERED_ON', cpus: 2, memoryMb: 4096 });
+    expect(await syncedSize(hot, cloudId)).toBe('2c-4096m');
+    // Smaller is not offered while it runs: vSphere removes no memory from a running VM.
+    const after = (await call('GET', at(hot, 'resize-options'))).json();
+    expect(after.sizes.map((s: { externalId: string }) => s.externalId).sort()).toEqual([
+      '4c-8192m',
+      '8c-16384m',
+    ]);
+    const smaller = await call('POST', at(hot, 'resize'), { size: '1c-2048m' });
+    expect(smaller.statusCode).toBe(400);
+    expect(smaller.json().error.code).toBe('size_not_offered');
+  });
 });

@@ -19,9 +19,6 @@ import { type CertificateInfo, learnedPin } from '../common/pinned-tls';
 import { VcClient } from './client';
 import { apiRoot, readConfig, readCredentials, type VsphereConfig, type VsphereCredentials } from './config';
 import { deployVm, presetSizes, templateImages } from './create';
-import { resizeTargets, resizeVm } from './resize';
-import * as snapshots from './snapshots';
-import { VimClient, vimRoot } from './vim';
 import {
   type DatastoreSummary,
   datastoreOfFile,
@@ -35,6 +32,9 @@ import {
   type VmSummary,
   vmId,
 } from './map';
+import { resizesRunning, resizeTargets, resizeVm } from './resize';
+import * as snapshots from './snapshots';
+import { VimClient, vimRoot } from './vim';
 
 /** A vSphere driver also tells which certificate it saw, and opens consoles. */
 export interface VsphereDriver extends ProviderDriver, SnapshotDriver, ResizeDriver {
@@ -43,6 +43,7 @@ export interface VsphereDriver extends ProviderDriver, SnapshotDriver, ResizeDri
   /** A one-time ticket for the VM's remote console (`vmrc://…`), valid about a minute. */
   consoleTicket(externalId: string): Promise<string>;
   resizeTargets(externalId: string): Promise<string[]>;
+  resizesRunning(externalId: string): Promise<boolean>;
 }
 
 const already = (err: unknown) =>
@@ -227,7 +228,11 @@ class Driver implements VsphereDriver {
   }
 
   async resizeTargets(externalId: string): Promise<string[]> {
-    return resizeTargets(this.vim, vmId(externalId));
+    return resizeTargets(this.api, this.vim, vmId(externalId));
+  }
+
+  async resizesRunning(externalId: string): Promise<boolean> {
+    return resizesRunning(this.api, vmId(externalId));
   }
 
   async listSnapshots(machineExternalId: string): Promise<RemoteSnapshot[]> {

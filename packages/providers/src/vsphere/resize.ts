@@ -79,10 +79,22 @@ function hotRefusal(hw: Hardware, to: Preset): string | null {
   return why ? `${hw.name} is ${state} and ${why}: power it off, then resize it.` : null;
 }
 
-/** The presets this VM can move to: those its host has the CPUs and memory for. */
-export async function resizeTargets(vim: VimClient, vm: string): Promise<string[]> {
-  const host = await hostOf(vim, vm);
-  return PRESETS.filter((p) => fits(p, host)).map((p) => sizeOf(p.cpus, p.memoryMb)!);
+/** A running VM with CPU or Memory Hot Plug on takes some presets as it runs. */
+const hotPluggable = (hw: Hardware) => hw.power === 'POWERED_ON' && (hw.cpuHotAdd || hw.memoryHotAdd);
+
+export async function resizesRunning(api: VcClient, vm: string): Promise<boolean> {
+  return hotPluggable(await hardwareOf(api, vm));
+}
+
+/**
+ * The presets this VM can move to: those its host has the CPUs and memory for and, while it runs
+ * with hot plug on, that it can take running; without hot plug, any once it is powered off.
+ */
+export async function resizeTargets(api: VcClient, vim: VimClient, vm: string): Promise<string[]> {
+  const [hw, host] = await Promise.all([hardwareOf(api, vm), hostOf(vim, vm)]);
+  return PRESETS.filter((p) => fits(p, host) && !(hotPluggable(hw) && hotRefusal(hw, p))).map(
+    (p) => sizeOf(p.cpus, p.memoryMb)!,
+  );
 }
 
 export async function resizeVm(api: VcClient, vim: VimClient, vm: string, size: string): Promise<void> {

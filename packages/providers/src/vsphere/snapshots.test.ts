@@ -94,6 +94,9 @@ describe('vSphere resize', () => {
   it('refuses a running VM without CPU Hot Plug before writing anything, as vCenter itself would', async () => {
     const running = vm('vm-1001');
     expect(running).toMatchObject({ power: 'POWERED_ON', cpuHotAdd: false, cpus: 2, memoryMb: 2048 });
+    // Without hot plug it is stopped first: every preset its host fits, once off.
+    expect(await d().resizesRunning('vm-1001')).toBe(false);
+    expect(await d().resizeTargets('vm-1001')).toEqual(ALL);
     const before = patches();
     const err = await failure(d().resizeMachine('vm-1001', '4c-8192m'));
     expect(err.kind).toBe('conflict');
@@ -122,8 +125,11 @@ describe('vSphere resize', () => {
       cpus: 1,
       memoryMb: 1024,
     });
+    expect(await d().resizesRunning('vm-1000')).toBe(true);
     await d().resizeMachine('vm-1000', '2c-4096m');
     expect(hot).toMatchObject({ power: 'POWERED_ON', cpus: 2, memoryMb: 4096 });
+    // Running, it is offered only what it can take running: nothing smaller.
+    expect(await d().resizeTargets('vm-1000')).toEqual(['2c-4096m', '4c-8192m', '8c-16384m']);
     const err = await failure(d().resizeMachine('vm-1000', '1c-2048m'));
     expect(err.kind).toBe('conflict');
     expect(err.message).toContain('CPU Hot Remove is off');
@@ -135,7 +141,7 @@ describe('vSphere resize', () => {
     expect((await failure(d().resizeMachine('../host-10', '2c-4096m'))).kind).toBe('invalid');
     const gone = await failure(d().resizeTargets('vm-999999'));
     expect(gone.kind).toBe('not-found');
-    expect(gone.options.code).toBe('ManagedObjectNotFound');
+    expect(gone.message).toContain("vm-999999' has already been deleted or has not been completely created");
   });
 });
 

@@ -6,8 +6,8 @@
 
 import { ProviderError, type ProviderErrorKind } from '@overcast/contracts';
 import type { RawAnswer } from '../common/http-exchange';
-import type { PinnedAgent } from '../common/pinned-tls';
 import { type AuthHeaders, type PinnedCall, parseSuccess, retryAfterOf } from '../common/pinned-rest';
+import type { PinnedAgent } from '../common/pinned-tls';
 import { kindOfStatus, PROVIDER, SESSION_HEADER, VcSessionClient } from './client';
 import type { VsphereConfig, VsphereCredentials } from './config';
 

@@ -32,6 +32,25 @@ async function addCloud(body: object): Promise<{ cloudId: string; ids: Map<strin
   return { cloudId: id, ids: new Map(rows.map((r) => [r.externalId, r.id])) };
 }
 
+/**
+ * Takes a machine's first snapshot, `before-upgrade`, of a provider that reverts in place in any
+ * state: listed alone and available once taken. Its id, which `id` matches.
+ */
+async function firstSnapshot(vm: string, id: unknown): Promise<string> {
+  expect((await call('GET', at(vm, 'snapshots'))).json()).toEqual({
+    items: [],
+    canRevert: true,
+    canDelete: true,
+    revertNeeds: null,
+  });
+  expect((await call('POST', at(vm, 'snapshots'), { name: 'before-upgrade' })).statusCode).toBe(202);
+  const items = (await call('GET', at(vm, 'snapshots'))).json().items;
+  expect(items).toEqual([
+    { id, name: 'before-upgrade', state: 'available', createdAt: expect.any(String), sizeGb: null },
+  ]);
+  return items[0].id;
+}
+
 /** The machine's size as the next poll finds it at the provider. */
 async function syncedSize(machineId: string, cloudId: string): Promise<string | null> {
   await pollNow(api, cloudId, 'machines');
@@ -65,23 +84,7 @@ describe('Proxmox VE', () => {
   it('takes a snapshot of a running VM, lists it, reverts to it in place and deletes it', async () => {
     const vm = ids.get('100')!;
     const guest = sim.cluster.guests.get(100)!;
-    expect((await call('GET', at(vm, 'snapshots'))).json()).toEqual({
-      items: [],
-      canRevert: true,
-      canDelete: true,
-      revertNeeds: null,
-    });
-    expect((await call('POST', at(vm, 'snapshots'), { name: 'before-upgrade' })).statusCode).toBe(202);
-    const items = (await call('GET', at(vm, 'snapshots'))).json().items;
-    expect(items).toEqual([
-      {
-        id: 'before-upgrade',
-        name: 'before-upgrade',
-        state: 'available',
-        createdAt: expect.any(String),
-        sizeGb: null,
-      },
-    ]);
+    await firstSnapshot(vm, 'before-upgrade');
     expect(guest.snapshots.map((s) => s.name)).toEqual(['before-upgrade']);
 
     guest.config.memory = 2048;
@@ -214,34 +217,18 @@ describe('VMware vSphere', () => {
   it('takes a snapshot of a running VM, reverts to it in place and deletes it', async () => {
     const vm = ids.get('vm-1005')!;
     const target = sim.inventory.vms.get('vm-1005')!;
-    expect((await call('GET', at(vm, 'snapshots'))).json()).toEqual({
-      items: [],
-      canRevert: true,
-      canDelete: true,
-      revertNeeds: null,
-    });
-    expect((await call('POST', at(vm, 'snapshots'), { name: 'before-upgrade' })).statusCode).toBe(202);
-    const items = (await call('GET', at(vm, 'snapshots'))).json().items;
-    expect(items).toEqual([
-      {
-        id: expect.stringMatching(/^snapshot-\d+$/),
-        name: 'before-upgrade',
-        state: 'available',
-        createdAt: expect.any(String),
-        sizeGb: null,
-      },
-    ]);
+    const id = await firstSnapshot(vm, expect.stringMatching(/^snapshot-\d+$/));
 
     target.cpus = 8;
-    expect((await call('POST', at(vm, `snapshots/${items[0].id}/revert`))).statusCode).toBe(204);
+    expect((await call('POST', at(vm, `snapshots/${id}/revert`))).statusCode).toBe(204);
     expect(target).toMatchObject({ cpus: 2, power: 'POWERED_ON' });
 
     // Another VM's snapshot is not this one's to revert.
-    const other = await call('POST', at(ids.get('vm-1001')!, `snapshots/${items[0].id}/revert`));
+    const other = await call('POST', at(ids.get('vm-1001')!, `snapshots/${id}/revert`));
     expect(other.statusCode).toBe(404);
     expect(other.json().error.code).toBe('snapshot_not_found');
 
-    expect((await call('DELETE', at(vm, `snapshots/${items[0].id}`))).statusCode).toBe(204);
+    expect((await call('DELETE', at(vm, `snapshots/${id}`))).statusCode).toBe(204);
     expect((await call('GET', at(vm, 'snapshots'))).json().items).toEqual([]);
     expect(sim.vim.snapshotsOf('vm-1005')).toEqual([]);
   });

@@ -57,7 +57,7 @@ async function hostOf(vim: VimClient, vm: string): Promise<Host> {
   return { name: summary?.config?.name ?? host, threads, memoryMb: Math.floor(bytes / 1024 ** 2) };
 }
 
-/** ESXi runs no VM with more vCPUs than the host has logical CPUs, nor more memory than it has. */
+/** ESXi powers on no VM with more vCPUs than its host has logical CPUs; more memory than the host would only swap. */
 const fits = (p: Preset, host: Host) => p.cpus <= host.threads && p.memoryMb <= host.memoryMb;
 
 /** Why the VM cannot take `to` as it runs now, in the vSphere Client's terms; null if it can. */

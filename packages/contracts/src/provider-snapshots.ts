@@ -31,13 +31,18 @@ export interface SnapshotDriver extends ProviderDriver {
 }
 
 export interface ResizeDriver extends ProviderDriver {
-  /** Changes the machine's size to `sizeId` (one of listSizes()); the machine is stopped. */
+  /** Changes the machine's size to `sizeId` (one of listSizes()); the machine is stopped, or `resizesRunning`. */
   resizeMachine(externalId: string, sizeId: string): Promise<void>;
   /**
    * The size ids this machine may move to, where the provider says (Vultr's upgrade list) or it
    * refuses some sizes of the location (a smaller disk, another CPU architecture). Absent: any.
    */
   resizeTargets?(externalId: string): Promise<string[]>;
+  /**
+   * Whether this machine takes a new size while it runs (vSphere's CPU and Memory Hot Plug);
+   * `resizeTargets` then lists only the sizes it can take so. Absent or false: stopped first.
+   */
+  resizesRunning?(externalId: string): Promise<boolean>;
 }
 
 export interface CloneDriver extends ProviderDriver {

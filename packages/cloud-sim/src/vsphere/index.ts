@@ -2,8 +2,10 @@
 // certificate its own CA signed (as vCenter's VMCA does, which nothing else trusts): sessions
 // from `POST /api/session` with basic auth, sent back as `vmware-api-session-id`; the inventory
 // lists with their filters and their 4,000-VM refusal; power actions; guest identity; console
-// tickets; a content library of VM templates to deploy from, with cloud-init customization
-// (library.ts); errors as vSphere's `{ error_type, messages }`.
+// tickets; CPU and memory changes with their hot-plug rules; a content library of VM templates to
+// deploy from, with cloud-init customization (library.ts); errors as vSphere's
+// `{ error_type, messages }`. Beside it, the VI/JSON API under `/sdk/vim25/` (vim.ts): snapshots
+// by tasks, a VM's host and a host's hardware.
 
 import { randomBytes, X509Certificate } from 'node:crypto';
 import {
@@ -18,9 +20,11 @@ import { RateLimiter } from '../digitalocean/rate-limit';
 import { makeTlsMaterial } from '../docker/tls';
 import { type SimVm, VcError, VcInventory } from './inventory';
 import { ContentLibrary, type DeploySpec } from './library';
+import { VimApi } from './vim';
 
 export { type SimVm, VcError, VcInventory } from './inventory';
 export { ContentLibrary } from './library';
+export { type SimSnapshot, VimApi } from './vim';
 
 export interface VsphereSimOptions {
   port?: number;
@@ -38,11 +42,15 @@ export interface VsphereSimOptions {
   knobs?: SimKnobs;
   /** How long a VM deployed powered on takes to come up. Default 500 ms. */
   bootMs?: number;
+  /** How long a VI/JSON task (a snapshot taken, reverted, removed) runs. Default 50 ms. */
+  taskMs?: number;
 }
 
 export interface VsphereSim extends RunningSim {
   readonly inventory: VcInventory;
   readonly library: ContentLibrary;
+  /** The VI/JSON API's state: snapshots and tasks. */
+  readonly vim: VimApi;
   /** SHA-256 of the served certificate, uppercase hex pairs with colons. */
   readonly fingerprint: string;
   /** Every request: method, path and the user behind it (null before a session). */
@@ -99,6 +107,7 @@ export async function startVsphereSim(options: VsphereSimOptions = {}): Promise<
   inventory.seed(options.machines ?? 0, options.namePrefix ?? 'vm');
   const library = new ContentLibrary(inventory, options.bootMs ?? 500);
   const users = new Map((options.users ?? []).map((u) => [u.username, u]));
+  const vim = new VimApi(inventory, users, options.taskMs ?? 50);
   const sessions = new Map<string, { username: string; readOnly: boolean }>();
   const limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : null;
   const listLimit = options.listLimit ?? 4000;
@@ -111,6 +120,7 @@ export async function startVsphereSim(options: VsphereSimOptions = {}): Promise<
     requestLog.push(logged);
     if (requestLog.length > 10_000) requestLog.splice(0, requestLog.length - 10_000);
     try {
+      if (path.startsWith('/sdk/vim25/')) return vim.handle(req, logged);
       if (path === '/api/session' && req.method === 'POST') {
         const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
         const [username, ...rest] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':') : [];
@@ -164,9 +174,13 @@ export async function startVsphereSim(options: VsphereSimOptions = {}): Promise<
     ...server,
     inventory,
     library,
+    vim,
     fingerprint: new X509Certificate(tls.serverCert).fingerprint256,
     requestLog,
-    expireSessions: () => sessions.clear(),
+    expireSessions: () => {
+      sessions.clear();
+      vim.expireSessions();
+    },
   };
 }
 
@@ -306,6 +320,19 @@ function route(
         host_name: vm.name,
         ip_address: vm.address,
       });
+    }
+    if (rest === '/hardware/cpu' || rest === '/hardware/memory') {
+      const cpu = rest === '/hardware/cpu';
+      if (method === 'GET') return json(200, cpu ? inv.cpuInfo(vm) : inv.memoryInfo(vm));
+      if (method === 'PATCH') {
+        act();
+        const spec = bodyOf(req);
+        if (!spec || typeof spec !== 'object' || Array.isArray(spec))
+          throw new VcError(400, 'INVALID_ARGUMENT', 'The request body must be an UpdateSpec object.');
+        if (cpu) inv.updateCpu(vm, spec as Record<string, unknown>);
+        else inv.updateMemory(vm, spec as Record<string, unknown>);
+        return { status: 204 };
+      }
     }
     if (rest === '/guest/customization' && method === 'PUT') {
       act();

@@ -27,13 +27,25 @@ export interface SimVm {
   /** VMware Tools running in the guest: without them vCenter knows no address. */
   tools: boolean;
   address: string;
+  coresPerSocket: number;
+  /** CPU Hot Plug: vCPUs added (removed) while the VM runs. */
+  cpuHotAdd: boolean;
+  cpuHotRemove: boolean;
+  /** Memory Hot Plug: memory added while the VM runs; vSphere never removes it hot. */
+  memoryHotAdd: boolean;
 }
+
+/** A VM's hardware settings a caller may leave to vCenter's defaults (off, one core a socket). */
+type HardwareDefaults = 'coresPerSocket' | 'cpuHotAdd' | 'cpuHotRemove' | 'memoryHotAdd';
 
 export interface SimHost {
   host: string;
   name: string;
   cluster: string | null;
   datacenter: string;
+  /** Logical CPUs (hardware threads) and memory: what a VM on it may have at most. */
+  cpuThreads: number;
+  memoryMb: number;
 }
 
 const GUESTS = ['UBUNTU_64', 'RHEL_9_64', 'WINDOWS_2019SERVER_64', 'DEBIAN_12_64'];
@@ -58,10 +70,13 @@ export class VcInventory {
         name: `esx-${String(i + 1).padStart(2, '0')}.lab.local`,
         cluster: i < hosts - 1 ? 'domain-c8' : null,
         datacenter: 'datacenter-3',
+        // The standalone host is a small one: 4 threads and 16 GiB.
+        cpuThreads: i < hosts - 1 ? 32 : 4,
+        memoryMb: i < hosts - 1 ? 256 * 1024 : 16 * 1024,
       });
   }
 
-  /** `count` VMs spread over the hosts; every fourth is off, every seventh runs without Tools. */
+  /** `count` VMs spread over the hosts; every fourth is off, every seventh runs without Tools, every fifth has hot plug on. */
   seed(count: number, prefix: string): void {
     for (let i = 0; i < count; i++) {
       this.add({
@@ -73,13 +88,22 @@ export class VcInventory {
         cpus: 1 + (i % 4),
         memoryMb: 1024 * (1 + (i % 8)),
         diskGb: 40,
+        cpuHotAdd: i % 5 === 0,
+        memoryHotAdd: i % 5 === 0,
       });
     }
   }
 
-  add(v: Omit<SimVm, 'vm' | 'address' | 'datastore'> & { datastore?: string }): SimVm {
+  add(
+    v: Omit<SimVm, 'vm' | 'address' | 'datastore' | HardwareDefaults> &
+      Partial<Pick<SimVm, 'datastore' | HardwareDefaults>>,
+  ): SimVm {
     const n = this.nextVm++;
     const vm: SimVm = {
+      coresPerSocket: 1,
+      cpuHotAdd: false,
+      cpuHotRemove: false,
+      memoryHotAdd: false,
       ...v,
       vm: `vm-${n}`,
       datastore: v.datastore ?? 'vsanDatastore',
@@ -121,8 +145,8 @@ export class VcInventory {
         instance_uuid: `5003${vm.vm.slice(3).padStart(4, '0')}-0000-4000-8000-000000000000`,
       },
       hardware: { version: 'VMX_19', upgrade_policy: 'NEVER' },
-      cpu: { count: vm.cpus, cores_per_socket: 1, hot_add_enabled: false, hot_remove_enabled: false },
-      memory: { size_MiB: vm.memoryMb, hot_add_enabled: false },
+      cpu: this.cpuInfo(vm),
+      memory: this.memoryInfo(vm),
       boot: { type: 'BIOS', delay: 0, retry: false, enter_setup_mode: false },
       disks: {
         '2000': {
@@ -142,6 +166,78 @@ export class VcInventory {
         },
       },
     };
+  }
+
+  cpuInfo(vm: SimVm) {
+    return {
+      count: vm.cpus,
+      cores_per_socket: vm.coresPerSocket,
+      hot_add_enabled: vm.cpuHotAdd,
+      hot_remove_enabled: vm.cpuHotRemove,
+    };
+  }
+
+  memoryInfo(vm: SimVm) {
+    return {
+      size_MiB: vm.memoryMb,
+      hot_add_enabled: vm.memoryHotAdd,
+      ...(vm.memoryHotAdd ? { hot_add_increment_size_MiB: 128, hot_add_limit_MiB: 16 * vm.memoryMb } : {}),
+    };
+  }
+
+  /** `PATCH /api/vcenter/vm/{vm}/hardware/cpu`: checked whole, then applied. */
+  updateCpu(vm: SimVm, spec: Record<string, unknown>): void {
+    const count = field(spec, 'count', 'integer') ?? vm.cpus;
+    const perSocket = field(spec, 'cores_per_socket', 'integer') ?? vm.coresPerSocket;
+    const hotAdd = field(spec, 'hot_add_enabled', 'boolean') ?? vm.cpuHotAdd;
+    const hotRemove = field(spec, 'hot_remove_enabled', 'boolean') ?? vm.cpuHotRemove;
+    if (count < 1 || count > 768) throw invalidValue(count, 'count');
+    if (perSocket < 1 || count % perSocket !== 0)
+      throw new VcError(
+        400,
+        'INVALID_ARGUMENT',
+        `The number of virtual CPUs (${count}) must be a multiple of the number of cores per socket (${perSocket}).`,
+        'com.vmware.api.vcenter.vm.hardware.cpu.count_not_multiple',
+      );
+    if (vm.power === 'SUSPENDED') throw notWhileRunning(vm);
+    if (vm.power !== 'POWERED_OFF') {
+      if (perSocket !== vm.coresPerSocket || hotAdd !== vm.cpuHotAdd || hotRemove !== vm.cpuHotRemove)
+        throw notWhileRunning(vm);
+      if ((count > vm.cpus && !vm.cpuHotAdd) || (count < vm.cpus && !vm.cpuHotRemove))
+        throw new VcError(
+          400,
+          'UNSUPPORTED',
+          'CPU hot plug is not supported for this virtual machine.',
+          'vim.fault.CpuHotPlugNotSupported',
+        );
+    }
+    Object.assign(vm, { cpus: count, coresPerSocket: perSocket, cpuHotAdd: hotAdd, cpuHotRemove: hotRemove });
+  }
+
+  /** `PATCH /api/vcenter/vm/{vm}/hardware/memory`: checked whole, then applied. */
+  updateMemory(vm: SimVm, spec: Record<string, unknown>): void {
+    const size = field(spec, 'size_MiB', 'integer') ?? vm.memoryMb;
+    const hotAdd = field(spec, 'hot_add_enabled', 'boolean') ?? vm.memoryHotAdd;
+    if (size < 4 || size % 4 !== 0 || size > 24 * 1024 * 1024) throw invalidValue(size, 'size_MiB');
+    if (vm.power === 'SUSPENDED') throw notWhileRunning(vm);
+    if (vm.power !== 'POWERED_OFF') {
+      if (hotAdd !== vm.memoryHotAdd) throw notWhileRunning(vm);
+      if (size > vm.memoryMb && !vm.memoryHotAdd)
+        throw new VcError(
+          400,
+          'UNSUPPORTED',
+          'Memory hot plug is not supported for this virtual machine.',
+          'vim.fault.MemoryHotPlugNotSupported',
+        );
+      if (size < vm.memoryMb)
+        throw new VcError(
+          400,
+          'UNSUPPORTED',
+          'Memory hot remove is not supported for this virtual machine.',
+          'vim.fault.MemoryHotPlugNotSupported',
+        );
+    }
+    Object.assign(vm, { memoryMb: size, memoryHotAdd: hotAdd });
   }
 
   power(vm: SimVm, action: string): void {
@@ -189,4 +285,35 @@ export class VcInventory {
       return { ...d, free_space: Math.max(0, d.capacity - used * GIB) };
     });
   }
+}
+
+const invalidValue = (value: unknown, name: string) =>
+  new VcError(
+    400,
+    'INVALID_ARGUMENT',
+    `Invalid value '${String(value)}' for field '${name}'.`,
+    'vapi.std.errors.invalid_argument',
+  );
+
+const notWhileRunning = (vm: SimVm) =>
+  new VcError(
+    400,
+    'NOT_ALLOWED_IN_CURRENT_STATE',
+    vm.power === 'SUSPENDED' ? 'Virtual machine is suspended.' : 'Virtual machine is powered on.',
+    'vapi.std.errors.not_allowed_in_current_state',
+  );
+
+/** A field of a PATCH body: absent (unchanged), or of its type; anything else is refused. */
+function field(
+  spec: Record<string, unknown>,
+  name: string,
+  type: 'integer' | 'boolean',
+): number | boolean | undefined;
+function field(spec: Record<string, unknown>, name: string, type: 'integer'): number | undefined;
+function field(spec: Record<string, unknown>, name: string, type: 'boolean'): boolean | undefined;
+function field(spec: Record<string, unknown>, name: string, type: 'integer' | 'boolean') {
+  const value = spec[name];
+  if (value === undefined || value === null) return undefined;
+  if (type === 'integer' ? Number.isInteger(value) : typeof value === 'boolean') return value;
+  throw invalidValue(typeof value === 'object' ? JSON.stringify(value) : value, name);
 }

@@ -11,9 +11,10 @@ import { refreshNow } from '../polling';
 import type { ActionRuntime, CloudRuntime } from '../runtime';
 import { machineToChange } from './target';
 
-// Resizing changes a machine's size in place. Every provider Overcast resizes with wants the
-// machine stopped first (EC2 and Compute Engine refuse otherwise, DigitalOcean powers nothing off
-// for you), so a running machine is refused with words saying so, before the provider is asked.
+// Resizing changes a machine's size in place. Most providers want the machine stopped first (EC2
+// and Compute Engine refuse otherwise, DigitalOcean powers nothing off for you), so a running
+// machine is refused with words saying so, before the provider is asked, unless its driver says
+// this machine takes a new size running (a vSphere VM with hot plug on).
 
 const money = (n: number) => n.toFixed(2);
 
@@ -28,6 +29,20 @@ async function sizesThatFit(
     return new Set(await driver.resizeTargets(machine.externalId));
   } catch (err) {
     throw fromProviderError(provider, err, `listing the sizes ${machine.name} can move to`);
+  }
+}
+
+/** Whether the provider resizes this running machine as it runs. */
+async function resizesRunning(
+  driver: ResizeDriver,
+  provider: string,
+  machine: { externalId: string; name: string },
+): Promise<boolean> {
+  if (!driver.resizesRunning) return false;
+  try {
+    return await driver.resizesRunning(machine.externalId);
+  } catch (err) {
+    throw fromProviderError(provider, err, `asking whether ${machine.name} can be resized running`);
   }
 }
 
@@ -69,7 +84,7 @@ export async function resizeOptions(
       priceMonthly: currentPrice === null ? null : money(Number(currentPrice)),
       currency,
     },
-    mustStop: machine.state !== 'stopped',
+    mustStop: machine.state !== 'stopped' && !(await resizesRunning(driver, cloud.provider, machine)),
     sizes: catalog.sizes
       .filter((s) => !isCurrent(s) && fits(s) && (fitting === null || fitting.has(s.externalId)))
       .map((s) => ({
@@ -88,7 +103,7 @@ export async function resizeOptions(
   };
 }
 
-/** Resizes a stopped machine to one of its resize options, waiting for the provider to finish. */
+/** Resizes a stopped machine (or one its provider resizes running) to one of its resize options, waiting for the provider to finish. */
 export async function resizeMachine(
   runtime: ActionRuntime,
   actor: OrgActor,

@@ -42,6 +42,10 @@ export class CertificateMismatch extends ProviderError {
   }
 }
 
+/** The config that pins a certificate trusted on first use from then on; nothing otherwise. */
+export const learnedPin = (seen: CertificateInfo | null): Record<string, unknown> =>
+  seen?.firstUse ? { certificateFingerprint: seen.fingerprint } : {};
+
 type Connected = (err: Error | null, stream: Duplex) => void;
 
 /**

@@ -18,6 +18,7 @@ const METHODS = [
   'deleteSnapshot',
   'resizeMachine',
   'resizeTargets',
+  'resizesRunning',
 ] as const satisfies readonly (keyof SnapshotPart)[];
 
 /** `driver` with the methods and the revert flags of `part`, bound to it. */

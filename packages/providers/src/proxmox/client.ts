@@ -3,23 +3,23 @@
 // certificate, the common retry rules, and every failure a ProviderError in Proxmox's words,
 // which it puts in the status line and, for parameters, in `errors`.
 
-import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { ProviderError, type ProviderErrorKind } from '@overcast/contracts';
-import { exchange } from '../common/http-exchange';
-import { parseRetryAfter, withRetry } from '../common/retry';
+import {
+  type AuthHeaders,
+  type PinnedCall,
+  PinnedRestClient,
+  parseSuccess,
+  retryAfterOf,
+} from '../common/pinned-rest';
 import type { ProxmoxAuth, ProxmoxConfig } from './config';
-import { type CertificateInfo, PinnedAgent } from './tls';
 
 export const PROVIDER = 'Proxmox VE';
 
 export type Params = Record<string, string | number | boolean | undefined>;
 
-export interface PveRequest {
+export interface PveRequest extends PinnedCall {
   params?: Params;
-  signal?: AbortSignal;
-  /** False for calls that must not run twice (clones). Default: true but for POST. */
-  idempotent?: boolean;
 }
 
 /** A ticket lives two hours; a fresh one is fetched well before. */
@@ -91,68 +91,38 @@ function encode(params: Params | undefined): string {
   return form.toString();
 }
 
-export class PveClient {
-  private readonly agent: PinnedAgent;
+export class PveClient extends PinnedRestClient<PveRequest> {
   private ticket: { cookie: string; csrf: string; at: number } | null = null;
-  private login: Promise<void> | null = null;
 
   constructor(
-    private readonly root: URL,
+    root: URL,
     private readonly auth: ProxmoxAuth,
-    private readonly config: ProxmoxConfig,
+    config: ProxmoxConfig,
     lookup?: LookupFunction,
   ) {
-    // One agent per client: its keep-alive sockets are never shared with another cloud.
-    this.agent = new PinnedAgent(config.certificateFingerprint, lookup ?? dnsLookup);
+    super(PROVIDER, root, config, lookup);
   }
 
-  get certificate(): CertificateInfo | null {
-    return this.agent.seen;
+  protected stale(): boolean {
+    return (
+      this.auth.kind === 'password' && (!this.ticket || Date.now() - this.ticket.at > TICKET_LIFETIME_MS)
+    );
   }
 
-  /** One call with the common retry rules: throttling always, outages only when idempotent. */
-  request<T>(method: string, path: string, req: PveRequest = {}): Promise<T> {
-    return withRetry(() => this.authorized<T>(method, path, req), {
-      attempts: this.config.retryAttempts,
-      baseDelayMs: this.config.retryBaseDelayMs,
-      maxDelayMs: this.config.retryMaxDelayMs,
-      signal: req.signal,
-      idempotent: req.idempotent ?? method !== 'POST',
-    });
-  }
-
-  /** A ticket that expired under us is renewed once; a refused token is final. */
-  private async authorized<T>(method: string, path: string, req: PveRequest): Promise<T> {
-    try {
-      return await this.once<T>(method, path, req);
-    } catch (err) {
-      if (
-        !(
-          this.auth.kind === 'password' &&
-          err instanceof ProviderError &&
-          err.options.status === 401 &&
-          this.ticket
-        )
-      )
-        throw err;
-      this.ticket = null;
-      return this.once<T>(method, path, req);
-    }
-  }
-
-  private async headers(method: string): Promise<Record<string, string>> {
+  protected authHeaders(method: string): AuthHeaders {
     if (this.auth.kind === 'token') return { authorization: this.auth.header };
-    if (!this.ticket || Date.now() - this.ticket.at > TICKET_LIFETIME_MS) {
-      this.login ??= this.logIn().finally(() => {
-        this.login = null;
-      });
-      await this.login;
-    }
     const ticket = this.ticket!;
     return { cookie: ticket.cookie, ...(method === 'GET' ? {} : { csrfpreventiontoken: ticket.csrf }) };
   }
 
-  private async logIn(): Promise<void> {
+  /** A ticket that expired under us is renewed once; a refused token is final. */
+  protected forget(used: AuthHeaders): boolean {
+    if (this.auth.kind !== 'password' || !this.ticket) return false;
+    if (this.ticket.cookie === used.cookie) this.ticket = null;
+    return true;
+  }
+
+  protected async logIn(): Promise<void> {
     if (this.auth.kind !== 'password') return;
     const data = await this.call<{ ticket?: unknown; CSRFPreventionToken?: unknown }>(
       'POST',
@@ -169,16 +139,7 @@ export class PveClient {
     };
   }
 
-  private async once<T>(method: string, path: string, req: PveRequest): Promise<T> {
-    return this.call<T>(method, path, req, await this.headers(method));
-  }
-
-  private async call<T>(
-    method: string,
-    path: string,
-    req: PveRequest,
-    auth: Record<string, string>,
-  ): Promise<T> {
+  protected async call<T>(method: string, path: string, req: PveRequest, auth: AuthHeaders): Promise<T> {
     const url = new URL(this.root.href + path);
     let body: string | undefined;
     if (method === 'GET' || method === 'DELETE') {
@@ -187,30 +148,18 @@ export class PveClient {
     } else {
       body = encode(req.params);
     }
-    const answer = await exchange(PROVIDER, {
+    const answer = await this.send(
       method,
       url,
-      agent: this.agent,
-      headers: auth,
-      body: body === undefined ? undefined : { type: 'application/x-www-form-urlencoded', data: body },
-      signal: req.signal,
-      timeoutMs: this.config.requestTimeoutMs,
-    });
-    if (answer.status >= 200 && answer.status < 300) {
-      try {
-        return (JSON.parse(answer.text) as { data: T }).data;
-      } catch {
-        throw new ProviderError('unavailable', `${PROVIDER} answered with something not JSON`, {
-          status: answer.status,
-        });
-      }
-    }
+      auth,
+      body === undefined ? undefined : { type: 'application/x-www-form-urlencoded', data: body },
+      req.signal,
+    );
+    if (answer.status >= 200 && answer.status < 300) return parseSuccess<{ data: T }>(PROVIDER, answer).data;
     const { message, hadWords } = wordsOf(answer);
-    const retryable = answer.status === 429 || answer.status === 503;
-    const retry = answer.headers['retry-after'];
     throw new ProviderError(kindOf(answer.status, message, hadWords), message, {
       status: answer.status,
-      retryAfterMs: retryable ? parseRetryAfter(Array.isArray(retry) ? retry[0] : retry) : undefined,
+      retryAfterMs: retryAfterOf(answer),
     });
   }
 }

@@ -1,6 +1,12 @@
 import { ProviderError } from '@overcast/contracts';
+import {
+  bounded,
+  type PinnedRestConfig,
+  readPinnedRestConfig,
+  readTaskWait,
+  type TaskWaitConfig,
+} from '../common/pinned-rest';
 import { API_TOKEN } from './module';
-import { normalizeFingerprint } from './tls';
 
 export interface ProxmoxCredentials {
   /** `user@realm!tokenid=secret`. */
@@ -21,18 +27,10 @@ export interface SizePreset {
   memoryMb: number;
 }
 
-export interface ProxmoxConfig {
-  /** Pinned SHA-256 of the certificate, canonical form; null: trust on first use. */
-  certificateFingerprint: string | null;
+/** Tasks: clone, start, shutdown... */
+export interface ProxmoxConfig extends PinnedRestConfig, TaskWaitConfig {
   fullClone: boolean;
   sizes: SizePreset[];
-  requestTimeoutMs: number;
-  retryAttempts: number;
-  retryBaseDelayMs: number;
-  retryMaxDelayMs: number;
-  /** How long a task (clone, start, shutdown...) may run before we stop waiting. */
-  taskTimeoutMs: number;
-  taskPollMs: number;
   /** Graceful shutdown allowance before Proxmox stops the guest hard. */
   shutdownTimeoutS: number;
   /** Per-guest calls (addresses, disks) in flight at once. */
@@ -57,9 +55,6 @@ export const BUILT_IN_SIZES: readonly SizePreset[] = [
   [16, 32768],
 ].map(([c, m]) => preset(c!, m!));
 
-const num = (raw: unknown, fallback: number, min: number, max: number) =>
-  typeof raw === 'number' && Number.isFinite(raw) ? Math.min(max, Math.max(min, raw)) : fallback;
-
 function readSizes(raw: unknown): SizePreset[] {
   const own = Array.isArray(raw) ? raw : [];
   const extra = own.flatMap((s) => {
@@ -78,19 +73,13 @@ function readSizes(raw: unknown): SizePreset[] {
 }
 
 export function readConfig(raw: Record<string, unknown> = {}): ProxmoxConfig {
-  const fp = typeof raw.certificateFingerprint === 'string' ? raw.certificateFingerprint.trim() : '';
   return {
-    certificateFingerprint: fp ? normalizeFingerprint(fp) : null,
+    ...readPinnedRestConfig(raw),
     fullClone: raw.fullClone !== false,
     sizes: readSizes(raw.sizes),
-    requestTimeoutMs: num(raw.requestTimeoutMs, 30_000, 1, 600_000),
-    retryAttempts: Math.trunc(num(raw.retryAttempts, 5, 1, 20)),
-    retryBaseDelayMs: num(raw.retryBaseDelayMs, 250, 0, 60_000),
-    retryMaxDelayMs: num(raw.retryMaxDelayMs, 20_000, 0, 600_000),
-    taskTimeoutMs: num(raw.taskTimeoutMs, 600_000, 10, 3_600_000),
-    taskPollMs: num(raw.taskPollMs, 1_000, 1, 60_000),
-    shutdownTimeoutS: Math.trunc(num(raw.shutdownTimeoutS, 60, 0, 3_600)),
-    concurrency: Math.trunc(num(raw.concurrency, 8, 1, 64)),
+    ...readTaskWait(raw),
+    shutdownTimeoutS: Math.trunc(bounded(raw.shutdownTimeoutS, 60, 0, 3_600)),
+    concurrency: Math.trunc(bounded(raw.concurrency, 8, 1, 64)),
   };
 }
 

@@ -14,6 +14,7 @@ import {
   type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
+import { inBatches } from '../common/batches';
 import { PROVIDER, PveClient } from './client';
 import {
   apiRoot,
@@ -39,7 +40,7 @@ import {
 } from './map';
 import * as snapshots from './snapshots';
 import { TaskRunner } from './tasks';
-import type { CertificateInfo } from './tls';
+import { type CertificateInfo, learnedPin } from './tls';
 
 /** A Proxmox driver also tells which certificate it saw, for the caller to pin. */
 export interface ProxmoxDriver extends ProviderDriver, SnapshotDriver, ResizeDriver {
@@ -71,20 +72,6 @@ function checkName(name: string | undefined): string {
   return trimmed;
 }
 
-/** Runs `fn` over `items`, at most `limit` at once, keeping order. */
-async function mapBounded<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>, signal?: AbortSignal) {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !signal?.aborted) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /** A node's cores and memory (bytes), when it is up and says them. */
 const fitsNode = (s: SizePreset, n: PveNode) =>
   typeof n.maxcpu === 'number' &&
@@ -112,8 +99,7 @@ class Driver implements ProxmoxDriver {
 
   /** A certificate trusted on first use is pinned from then on. */
   learnedConfig(): Record<string, unknown> {
-    const seen = this.api.certificate;
-    return seen?.firstUse ? { certificateFingerprint: seen.fingerprint } : {};
+    return learnedPin(this.api.certificate);
   }
 
   /** `/version` needs only a valid login; `/cluster/resources` proves the token may see guests. */
@@ -170,19 +156,8 @@ class Driver implements ProxmoxDriver {
 
   async *listMachines(signal: AbortSignal): AsyncIterable<RemoteMachine> {
     const guests = (await this.guests(signal)).filter((g) => g.template !== 1);
-    const batch = this.config.concurrency * 4;
-    for (let i = 0; i < guests.length; i += batch) {
-      if (signal.aborted) return;
-      const chunk = guests.slice(i, i + batch);
-      const addresses = await mapBounded(
-        chunk,
-        this.config.concurrency,
-        (g) => this.addresses(g, signal),
-        signal,
-      );
-      if (signal.aborted) return;
-      for (const [j, g] of chunk.entries()) yield toMachine(g, addresses[j]);
-    }
+    const addressed = inBatches(guests, this.config.concurrency, (g) => this.addresses(g, signal), signal);
+    for await (const [g, addresses] of addressed) yield toMachine(g, addresses);
   }
 
   private guestConfig(g: PveResource, signal?: AbortSignal) {
@@ -223,19 +198,8 @@ class Driver implements ProxmoxDriver {
 
   async *listVolumes(signal: AbortSignal): AsyncIterable<RemoteVolume> {
     const guests = (await this.guests(signal)).filter((g) => g.template !== 1);
-    const batch = this.config.concurrency * 4;
-    for (let i = 0; i < guests.length; i += batch) {
-      if (signal.aborted) return;
-      const chunk = guests.slice(i, i + batch);
-      const lists = await mapBounded(
-        chunk,
-        this.config.concurrency,
-        (g) => this.volumesOf(g, signal),
-        signal,
-      );
-      if (signal.aborted) return;
-      for (const list of lists) yield* list;
-    }
+    const lists = inBatches(guests, this.config.concurrency, (g) => this.volumesOf(g, signal), signal);
+    for await (const [, list] of lists) yield* list;
   }
 
   /**

@@ -2,6 +2,7 @@
 export {
   type CertificateInfo,
   CertificateMismatch,
+  learnedPin,
   normalizeFingerprint,
   PinnedAgent,
 } from '../common/pinned-tls';

@@ -3,25 +3,32 @@
 // pinned certificate; the common retry rules; and every failure a ProviderError in vSphere's
 // words (its `error_type` and `messages`).
 
-import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { ProviderError, type ProviderErrorKind } from '@overcast/contracts';
-import { exchange } from '../common/http-exchange';
-import { type CertificateInfo, PinnedAgent } from '../common/pinned-tls';
-import { parseRetryAfter, withRetry } from '../common/retry';
+import {
+  type AuthHeaders,
+  type PinnedCall,
+  PinnedRestClient,
+  parseSuccess,
+  retryAfterOf,
+} from '../common/pinned-rest';
+import type { PinnedAgent } from '../common/pinned-tls';
 import type { VsphereConfig, VsphereCredentials } from './config';
 
 export const PROVIDER = 'vCenter';
 
 export type Query = Record<string, string | string[] | undefined>;
 
-export interface VcRequest {
+export interface VcRequest extends PinnedCall {
   query?: Query;
   body?: unknown;
-  signal?: AbortSignal;
-  /** False for calls that must not run twice. Default: true but for POST. */
-  idempotent?: boolean;
 }
+
+/** The header both of vCenter's APIs take a session in. */
+export const SESSION_HEADER = 'vmware-api-session-id';
+
+const basicAuth = (c: VsphereCredentials) =>
+  `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
 
 interface Answer {
   status: number;
@@ -51,7 +58,7 @@ const KINDS: Record<string, ProviderErrorKind> = {
   RESOURCE_INACCESSIBLE: 'unavailable',
 };
 
-function kindOfStatus(status: number): ProviderErrorKind {
+export function kindOfStatus(status: number): ProviderErrorKind {
   if (status === 401 || status === 403) return 'auth';
   if (status === 404) return 'not-found';
   if (status === 409) return 'conflict';
@@ -82,105 +89,74 @@ export function wordsOf(answer: Answer): { message: string; type: string | null 
   return { message, type };
 }
 
-export class VcClient {
-  private readonly agent: PinnedAgent;
+/**
+ * What both of vCenter's APIs share: a session id from a login with the user's password, sent as
+ * `vmware-api-session-id`, and renewed once when one expired under us (idle timeout, restart).
+ */
+export abstract class VcSessionClient<R extends PinnedCall> extends PinnedRestClient<R> {
   private session: string | null = null;
-  private login: Promise<string> | null = null;
 
   constructor(
-    private readonly root: URL,
-    private readonly credentials: VsphereCredentials,
-    private readonly config: VsphereConfig,
-    lookup?: LookupFunction,
+    root: URL,
+    protected readonly credentials: VsphereCredentials,
+    config: VsphereConfig,
+    connect?: LookupFunction | PinnedAgent,
   ) {
-    // One agent per client: its keep-alive sockets are never shared with another cloud.
-    this.agent = new PinnedAgent(config.certificateFingerprint, lookup ?? dnsLookup);
+    super(PROVIDER, root, config, connect);
   }
 
-  get certificate(): CertificateInfo | null {
-    return this.agent.seen;
+  /** Logs in; the new session's id. */
+  protected abstract openSession(): Promise<string>;
+
+  protected stale(): boolean {
+    return this.session === null;
   }
 
-  /** One call with the common retry rules: throttling always, outages only when idempotent. */
-  request<T>(method: string, path: string, req: VcRequest = {}): Promise<T> {
-    return withRetry(() => this.authorized<T>(method, path, req), {
-      attempts: this.config.retryAttempts,
-      baseDelayMs: this.config.retryBaseDelayMs,
-      maxDelayMs: this.config.retryMaxDelayMs,
-      signal: req.signal,
-      idempotent: req.idempotent ?? method !== 'POST',
-    });
+  protected authHeaders(): AuthHeaders {
+    return { [SESSION_HEADER]: this.session! };
   }
 
-  /** A session that expired under us (idle timeout, vCenter restart) is renewed once. */
-  private async authorized<T>(method: string, path: string, req: VcRequest): Promise<T> {
-    const used = await this.sessionId();
-    try {
-      return await this.call<T>(method, path, req, { 'vmware-api-session-id': used });
-    } catch (err) {
-      if (!(err instanceof ProviderError && err.options.status === 401)) throw err;
-      if (this.session === used) this.session = null;
-      return this.call<T>(method, path, req, { 'vmware-api-session-id': await this.sessionId() });
-    }
+  protected forget(used: AuthHeaders): boolean {
+    if (this.session === used[SESSION_HEADER]) this.session = null;
+    return true;
   }
 
-  private sessionId(): Promise<string> {
-    if (this.session) return Promise.resolve(this.session);
-    this.login ??= this.logIn().finally(() => {
-      this.login = null;
-    });
-    return this.login;
-  }
-
-  private async logIn(): Promise<string> {
-    const basic = Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64');
-    const id = await this.call<unknown>('POST', '/session', {}, { authorization: `Basic ${basic}` });
+  protected async logIn(): Promise<void> {
+    const id = await this.openSession();
     if (typeof id !== 'string' || id === '')
       throw new ProviderError('unavailable', `${PROVIDER} answered the login without a session id`);
     this.session = id;
-    return id;
+  }
+}
+
+export class VcClient extends VcSessionClient<VcRequest> {
+  protected openSession(): Promise<string> {
+    return this.call<string>('POST', '/session', {}, { authorization: basicAuth(this.credentials) });
   }
 
-  private async call<T>(
-    method: string,
-    path: string,
-    req: VcRequest,
-    auth: Record<string, string>,
-  ): Promise<T> {
+  protected async call<T>(method: string, path: string, req: VcRequest, auth: AuthHeaders): Promise<T> {
     const url = new URL(this.root.href + path);
     for (const [k, v] of Object.entries(req.query ?? {})) {
       if (v === undefined) continue;
       for (const one of Array.isArray(v) ? v : [v]) url.searchParams.append(k, one);
     }
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
-    const answer = await exchange(PROVIDER, {
+    const answer = await this.send(
       method,
       url,
-      agent: this.agent,
-      headers: auth,
-      body: body === undefined ? undefined : { type: 'application/json', data: body },
-      signal: req.signal,
-      timeoutMs: this.config.requestTimeoutMs,
-    });
-    if (answer.status >= 200 && answer.status < 300) {
-      if (answer.text.trim() === '') return undefined as T;
-      try {
-        return JSON.parse(answer.text) as T;
-      } catch {
-        throw new ProviderError('unavailable', `${PROVIDER} answered with something not JSON`, {
-          status: answer.status,
-        });
-      }
-    }
+      auth,
+      body === undefined ? undefined : { type: 'application/json', data: body },
+      req.signal,
+    );
+    if (answer.status >= 200 && answer.status < 300)
+      return answer.text.trim() === '' ? (undefined as T) : parseSuccess<T>(PROVIDER, answer);
     const { message, type } = wordsOf(answer);
-    const retryable = answer.status === 429 || answer.status === 503;
-    const retry = answer.headers['retry-after'];
     const kind =
       answer.status === 429 ? 'throttled' : ((type ? KINDS[type] : undefined) ?? kindOfStatus(answer.status));
     throw new ProviderError(kind, message, {
       status: answer.status,
       code: type ?? undefined,
-      retryAfterMs: retryable ? parseRetryAfter(Array.isArray(retry) ? retry[0] : retry) : undefined,
+      retryAfterMs: retryAfterOf(answer),
     });
   }
 }

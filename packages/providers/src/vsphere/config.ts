@@ -1,34 +1,28 @@
 import { ProviderError } from '@overcast/contracts';
-import { normalizeFingerprint } from '../common/pinned-tls';
+import {
+  bounded,
+  type PinnedRestConfig,
+  readPinnedRestConfig,
+  readTaskWait,
+  type TaskWaitConfig,
+} from '../common/pinned-rest';
 
 export interface VsphereCredentials {
   username: string;
   password: string;
 }
 
-export interface VsphereConfig {
-  /** Pinned SHA-256 of the certificate, canonical form; null: trust on first use. */
-  certificateFingerprint: string | null;
-  requestTimeoutMs: number;
-  retryAttempts: number;
-  retryBaseDelayMs: number;
-  retryMaxDelayMs: number;
+/** Tasks: a snapshot taken, reverted or removed. */
+export interface VsphereConfig extends PinnedRestConfig, TaskWaitConfig {
   /** Per-VM calls (details, guest identity) in flight at once. */
   concurrency: number;
 }
 
-const num = (raw: unknown, fallback: number, min: number, max: number) =>
-  typeof raw === 'number' && Number.isFinite(raw) ? Math.min(max, Math.max(min, raw)) : fallback;
-
 export function readConfig(raw: Record<string, unknown> = {}): VsphereConfig {
-  const fp = typeof raw.certificateFingerprint === 'string' ? raw.certificateFingerprint.trim() : '';
   return {
-    certificateFingerprint: fp ? normalizeFingerprint(fp) : null,
-    requestTimeoutMs: num(raw.requestTimeoutMs, 30_000, 1, 600_000),
-    retryAttempts: Math.trunc(num(raw.retryAttempts, 5, 1, 20)),
-    retryBaseDelayMs: num(raw.retryBaseDelayMs, 250, 0, 60_000),
-    retryMaxDelayMs: num(raw.retryMaxDelayMs, 20_000, 0, 600_000),
-    concurrency: Math.trunc(num(raw.concurrency, 8, 1, 64)),
+    ...readPinnedRestConfig(raw),
+    ...readTaskWait(raw),
+    concurrency: Math.trunc(bounded(raw.concurrency, 8, 1, 64)),
   };
 }
 

@@ -13,12 +13,26 @@ import type { VcClient } from './client';
 import { sizeOf, vmId } from './map';
 
 /** What the create form offers: vCenter has no sizes, so these CPU and memory presets stand for them. */
-const PRESETS: ReadonlyArray<{ cpus: number; memoryMb: number; label: string }> = [
+export interface Preset {
+  cpus: number;
+  memoryMb: number;
+  label: string;
+}
+
+export const PRESETS: readonly Preset[] = [
   { cpus: 1, memoryMb: 2048, label: 'small' },
   { cpus: 2, memoryMb: 4096, label: 'medium' },
   { cpus: 4, memoryMb: 8192, label: 'large' },
   { cpus: 8, memoryMb: 16_384, label: 'x-large' },
 ];
+
+/** The preset a size id names, or a refusal naming the form of one. */
+export function presetOf(size: string): Preset {
+  const preset = PRESETS.find((p) => sizeOf(p.cpus, p.memoryMb) === size);
+  if (!preset)
+    throw new ProviderError('invalid', `'${size}' is not one of the vSphere sizes (such as 2c-4096m).`);
+  return preset;
+}
 
 export function presetSizes(): RemoteSize[] {
   return PRESETS.map((p) => ({
@@ -70,9 +84,7 @@ export async function deployVm(api: VcClient, spec: CreateMachineSpec): Promise<
       'invalid',
       `'${spec.name}' is not a name Overcast gives a vSphere VM: 1 to 80 characters, without '/', '\\' or '%'.`,
     );
-  const preset = PRESETS.find((p) => sizeOf(p.cpus, p.memoryMb) === spec.size);
-  if (!preset)
-    throw new ProviderError('invalid', `'${spec.size}' is not one of the vSphere sizes (such as 2c-4096m).`);
+  const preset = presetOf(spec.size);
   if (!LIBRARY_ITEM.test(spec.image))
     throw new ProviderError(
       'invalid',

@@ -8,10 +8,14 @@ import {
   type RemoteLocation,
   type RemoteMachine,
   type RemoteSize,
+  type RemoteSnapshot,
   type RemoteVolume,
+  type ResizeDriver,
+  type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
-import type { CertificateInfo } from '../common/pinned-tls';
+import { inBatches, mapInOrder } from '../common/batches';
+import { type CertificateInfo, learnedPin } from '../common/pinned-tls';
 import { VcClient } from './client';
 import { apiRoot, readConfig, readCredentials, type VsphereConfig, type VsphereCredentials } from './config';
 import { deployVm, presetSizes, templateImages } from './create';
@@ -28,27 +32,18 @@ import {
   type VmSummary,
   vmId,
 } from './map';
+import { resizesRunning, resizeTargets, resizeVm } from './resize';
+import * as snapshots from './snapshots';
+import { VimClient, vimRoot } from './vim';
 
 /** A vSphere driver also tells which certificate it saw, and opens consoles. */
-export interface VsphereDriver extends ProviderDriver {
+export interface VsphereDriver extends ProviderDriver, SnapshotDriver, ResizeDriver {
   readonly provider: 'vsphere';
   readonly certificate: CertificateInfo | null;
   /** A one-time ticket for the VM's remote console (`vmrc://…`), valid about a minute. */
   consoleTicket(externalId: string): Promise<string>;
-}
-
-/** Runs `fn` over `items`, at most `limit` at once, keeping order. */
-async function mapBounded<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>, signal?: AbortSignal) {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !signal?.aborted) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
+  resizeTargets(externalId: string): Promise<string[]>;
+  resizesRunning(externalId: string): Promise<boolean>;
 }
 
 const already = (err: unknown) =>
@@ -56,9 +51,12 @@ const already = (err: unknown) =>
 
 class Driver implements VsphereDriver {
   readonly provider = 'vsphere' as const;
+  /** Reverted in place; a running VM's snapshot holds its memory, so it comes back running. */
+  readonly canRevertSnapshots = true;
 
   constructor(
     private readonly api: VcClient,
+    private readonly vim: VimClient,
     private readonly config: VsphereConfig,
   ) {}
 
@@ -68,8 +66,7 @@ class Driver implements VsphereDriver {
 
   /** A certificate trusted on first use is pinned from then on. */
   learnedConfig(): Record<string, unknown> {
-    const seen = this.api.certificate;
-    return seen?.firstUse ? { certificateFingerprint: seen.fingerprint } : {};
+    return learnedPin(this.api.certificate);
   }
 
   /** Logging in proves the password; listing hosts proves the user may see the inventory. */
@@ -151,33 +148,21 @@ class Driver implements VsphereDriver {
   }
 
   async *listMachines(signal: AbortSignal): AsyncIterable<RemoteMachine> {
-    const all = await this.vms(signal);
-    const batch = this.config.concurrency * 4;
-    for (let i = 0; i < all.length; i += batch) {
-      if (signal.aborted) return;
-      const chunk = all.slice(i, i + batch);
-      const details = await mapBounded(
-        chunk,
-        this.config.concurrency,
-        async ({ vm }) => ({
-          info: await this.info(vm.vm, signal),
-          identity: await this.identity(vm, signal),
-        }),
-        signal,
-      );
-      if (signal.aborted) return;
-      for (const [j, { vm, placement }] of chunk.entries()) {
-        const d = details[j]!;
-        if (d.info) yield toMachine(vm, d.info, d.identity, placement);
-      }
-    }
+    const detailed = inBatches(
+      await this.vms(signal),
+      this.config.concurrency,
+      async ({ vm }) => ({ info: await this.info(vm.vm, signal), identity: await this.identity(vm, signal) }),
+      signal,
+    );
+    for await (const [{ vm, placement }, d] of detailed)
+      if (d.info) yield toMachine(vm, d.info, d.identity, placement);
   }
 
   async *listVolumes(signal: AbortSignal): AsyncIterable<RemoteVolume> {
     const datastores =
       (await this.api.request<DatastoreSummary[]>('GET', '/vcenter/datastore', { signal })) ?? [];
     const vms = (await this.vms(signal)).map((v) => v.vm);
-    const infos = await mapBounded(vms, this.config.concurrency, (vm) => this.info(vm.vm, signal), signal);
+    const infos = await mapInOrder(vms, this.config.concurrency, (vm) => this.info(vm.vm, signal), signal);
     if (signal.aborted) return;
     const users = new Map<string, string[]>();
     for (const [i, vm] of vms.entries()) {
@@ -238,6 +223,36 @@ class Driver implements VsphereDriver {
     }
   }
 
+  async resizeMachine(externalId: string, sizeId: string): Promise<void> {
+    return resizeVm(this.api, this.vim, vmId(externalId), sizeId);
+  }
+
+  async resizeTargets(externalId: string): Promise<string[]> {
+    return resizeTargets(this.api, this.vim, vmId(externalId));
+  }
+
+  async resizesRunning(externalId: string): Promise<boolean> {
+    return resizesRunning(this.api, vmId(externalId));
+  }
+
+  async listSnapshots(machineExternalId: string): Promise<RemoteSnapshot[]> {
+    return snapshots.listSnapshots(this.vim, vmId(machineExternalId));
+  }
+
+  async createSnapshot(machineExternalId: string, name: string): Promise<void> {
+    const vm = vmId(machineExternalId);
+    const power = (await this.api.request<{ state?: string }>('GET', `/vcenter/vm/${vm}/power`))?.state;
+    return snapshots.createSnapshot(this.vim, vm, name, power === 'POWERED_ON');
+  }
+
+  async revertSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    return snapshots.revertSnapshot(this.vim, vmId(machineExternalId), snapshotExternalId);
+  }
+
+  async deleteSnapshot(machineExternalId: string, snapshotExternalId: string): Promise<void> {
+    return snapshots.deleteSnapshot(this.vim, vmId(machineExternalId), snapshotExternalId);
+  }
+
   async consoleTicket(externalId: string): Promise<string> {
     const vm = vmId(externalId);
     const answer = await this.api.request<{ ticket?: unknown }>('POST', `/vcenter/vm/${vm}/console/tickets`, {
@@ -268,6 +283,9 @@ class Driver implements VsphereDriver {
 /** A driver for one vCenter Server; `certificateFingerprint` in the config pins its TLS certificate. */
 export function createVsphereDriver(init: DriverInit<VsphereCredentials>): VsphereDriver {
   const config = readConfig(init.config);
-  const api = new VcClient(apiRoot(init.endpoint), readCredentials(init.credentials), config, init.lookup);
-  return new Driver(api, config);
+  const root = apiRoot(init.endpoint);
+  const credentials = readCredentials(init.credentials);
+  const api = new VcClient(root, credentials, config, init.lookup);
+  const vim = new VimClient(vimRoot(root), credentials, config, api.agent);
+  return new Driver(api, vim, config);
 }

@@ -27,8 +27,13 @@ export interface VmInfo {
   name?: string;
   power_state?: string;
   guest_OS?: string;
-  cpu?: { count?: number };
-  memory?: { size_MiB?: number };
+  cpu?: {
+    count?: number;
+    cores_per_socket?: number;
+    hot_add_enabled?: boolean;
+    hot_remove_enabled?: boolean;
+  };
+  memory?: { size_MiB?: number; hot_add_enabled?: boolean };
   disks?: Record<string, VmDisk>;
   identity?: { instance_uuid?: string };
 }

@@ -12,7 +12,7 @@ const credentials = Strict({
     minLength: 1,
     maxLength: 256,
     description:
-      'A vCenter Single Sign-On user, e.g. overcast@vsphere.local, with the Virtual machine > Interaction > Power on/off and Inventory > Remove privileges.',
+      'A vCenter Single Sign-On user, e.g. overcast@vsphere.local, with the Virtual machine > Interaction > Power on/off, Inventory > Remove, Change Configuration > Change CPU count and Change Memory, and Snapshot management privileges.',
     ui: { widget: 'text', label: 'User', order: 1, placeholder: 'overcast@vsphere.local' },
   }),
   password: Type.String({
@@ -55,6 +55,10 @@ export const vsphereModule = {
     // key goes in as cloud-init through guest customization (vSphere 7.0 U3 and later).
     create: true,
     // Datastores are listed as volumes for their capacity and users, but are not attached or made.
+    // CPUs and memory from the create presets that fit the VM's host; snapshots reverted in place.
+    // Both read the VI/JSON API beside the REST one (vCenter 8.0 U1 and later).
+    resize: true,
+    snapshots: true,
   }),
   // Your own hardware: vSphere has no prices to give, and no table could know yours.
   pricing: 'none',
@@ -64,6 +68,7 @@ export const vsphereModule = {
     "Set the API address to your vCenter Server, e.g. https://vcenter.example.com (the vSphere Client's address).",
     'Log in as a vCenter Single Sign-On user (user@vsphere.local or a user of an identity source vCenter knows).',
     'The certificate is pinned on first contact; paste its SHA-256 fingerprint to pin it from the start.',
+    'Resizing and snapshots need vCenter 8.0 Update 1 or later (its VI/JSON API).',
   ],
   check(creds, cfg) {
     const user = typeof creds.username === 'string' ? creds.username.trim() : '';

@@ -1,3 +1,4 @@
+export type { Change } from './change';
 export {
   type Creation,
   type Estimate,
@@ -9,7 +10,6 @@ export {
   type Verdicts,
 } from './check';
 export { budgetLines, estimateMachine, goesToApproval } from './estimate';
-export type { Change } from './change';
 export { governChange, governCreation, governCreations, type RefusalAudit } from './govern';
 export { checkExpirationChange } from './lifetime';
 export { limitsView, listLimits, NO_LIMITS, setLimits } from './limits';

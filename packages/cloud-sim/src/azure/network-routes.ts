@@ -74,18 +74,16 @@ function renderVnet(net: ArmNetworks, v: SimVnet) {
 
 function renderRule(
   nsg: SimNsg,
-  r: Omit<SimSecurityRule, 'provisioningState'> & { provisioningState: string },
+  r: SimSecurityRule,
+  kind: 'securityRules' | 'defaultSecurityRules' = 'securityRules',
 ) {
   const { id, name, provisioningState, ...props } = r;
   return {
     name,
     id,
     etag: etag(nsg.resourceGuid),
-    type: `${NET}/networkSecurityGroups/${provisioningState === 'Default' ? 'defaultSecurityRules' : 'securityRules'}`,
-    properties: {
-      provisioningState: provisioningState === 'Default' ? 'Succeeded' : provisioningState,
-      ...props,
-    },
+    type: `${NET}/networkSecurityGroups/${kind}`,
+    properties: { provisioningState, ...props },
   };
 }
 
@@ -99,24 +97,28 @@ function defaultRules(nsg: SimNsg) {
     from: string,
     to: string,
   ) =>
-    renderRule(nsg, {
-      id: `${nsg.id}/defaultSecurityRules/${name}`,
-      name,
-      provisioningState: 'Default',
-      description: `${access} ${direction.toLowerCase()} traffic from ${from} to ${to}`,
-      protocol: '*',
-      access,
-      direction,
-      priority,
-      sourcePortRange: '*',
-      sourcePortRanges: [],
-      destinationPortRange: '*',
-      destinationPortRanges: [],
-      sourceAddressPrefix: from,
-      sourceAddressPrefixes: [],
-      destinationAddressPrefix: to,
-      destinationAddressPrefixes: [],
-    });
+    renderRule(
+      nsg,
+      {
+        id: `${nsg.id}/defaultSecurityRules/${name}`,
+        name,
+        provisioningState: 'Succeeded',
+        description: `${access} ${direction.toLowerCase()} traffic from ${from} to ${to}`,
+        protocol: '*',
+        access,
+        direction,
+        priority,
+        sourcePortRange: '*',
+        sourcePortRanges: [],
+        destinationPortRange: '*',
+        destinationPortRanges: [],
+        sourceAddressPrefix: from,
+        sourceAddressPrefixes: [],
+        destinationAddressPrefix: to,
+        destinationAddressPrefixes: [],
+      },
+      'defaultSecurityRules',
+    );
   return [
     rule('AllowVnetInBound', 65000, 'Inbound', 'Allow', 'VirtualNetwork', 'VirtualNetwork'),
     rule('AllowAzureLoadBalancerInBound', 65001, 'Inbound', 'Allow', 'AzureLoadBalancer', '*'),
@@ -156,19 +158,17 @@ const badName = (name: string) =>
 
 const props = (b: Record<string, unknown>) => (b.properties ?? {}) as Record<string, unknown>;
 
-/** Runs `done` once the operation finishes, the resource showing `Updating` until then. */
+/** A change's answer: the resource shows `Updating` until its operation finishes. */
 function lro(
   ctx: ArmContext,
   where: { subscriptionId: string; location: string },
   target: { provisioningState: string },
-  done: () => void,
   status: number,
   render: () => unknown,
 ) {
   target.provisioningState = 'Updating';
   const op = ctx.state.operation(where.subscriptionId, where.location, () => {
     target.provisioningState = 'Succeeded';
-    done();
   });
   return accepted(ctx, op, status, render(), NET);
 }
@@ -259,14 +259,7 @@ function putVnet(ctx: ArmContext, req: SimRequest, params: string[]): SimRespons
   vnet.addressPrefixes = scratch.addressPrefixes;
   vnet.subnets = scratch.subnets;
   if (b.tags && typeof b.tags === 'object') vnet.tags = b.tags as Record<string, string>;
-  return lro(
-    ctx,
-    vnet,
-    vnet,
-    () => {},
-    existing ? 200 : 201,
-    () => renderVnet(ctx.net, vnet),
-  );
+  return lro(ctx, vnet, vnet, existing ? 200 : 201, () => renderVnet(ctx.net, vnet));
 }
 
 function deleteVnet(ctx: ArmContext, _req: SimRequest, params: string[]): SimResponse {
@@ -305,14 +298,7 @@ function putSubnet(ctx: ArmContext, req: SimRequest, [sub, rg, vnetName, name]: 
   const subnet = existing ?? ctx.net.addSubnet(vnet, name!, String(prefix));
   subnet.addressPrefix = String(prefix);
   subnet.nsgId = nsg;
-  return lro(
-    ctx,
-    vnet,
-    subnet,
-    () => {},
-    existing ? 200 : 201,
-    () => renderSubnet(ctx.net, vnet, subnet),
-  );
+  return lro(ctx, vnet, subnet, existing ? 200 : 201, () => renderSubnet(ctx.net, vnet, subnet));
 }
 
 function deleteSubnet(ctx: ArmContext, _req: SimRequest, [sub, rg, vnetName, name]: string[]): SimResponse {
@@ -364,14 +350,7 @@ function putNsg(ctx: ArmContext, req: SimRequest, params: string[]): SimResponse
   const nsg = existing ?? ctx.net.addNsg(sub, rg, name, placed.location);
   nsg.rules = scratch.rules;
   if (b.tags && typeof b.tags === 'object') nsg.tags = b.tags as Record<string, string>;
-  return lro(
-    ctx,
-    nsg,
-    nsg,
-    () => {},
-    existing ? 200 : 201,
-    () => renderNsg(ctx.net, nsg),
-  );
+  return lro(ctx, nsg, nsg, existing ? 200 : 201, () => renderNsg(ctx.net, nsg));
 }
 
 function deleteNsg(ctx: ArmContext, _req: SimRequest, params: string[]): SimResponse {
@@ -401,14 +380,7 @@ function putRule(ctx: ArmContext, req: SimRequest, [sub, rg, nsgName, name]: str
   const existed = nsg.rules.has(lower(name!));
   const put = ctx.net.putRule(nsg, name!, rule);
   if ('status' in put) return put;
-  return lro(
-    ctx,
-    nsg,
-    put,
-    () => {},
-    existed ? 200 : 201,
-    () => renderRule(nsg, put),
-  );
+  return lro(ctx, nsg, put, existed ? 200 : 201, () => renderRule(nsg, put));
 }
 
 function deleteRule(ctx: ArmContext, _req: SimRequest, [sub, rg, nsgName, name]: string[]): SimResponse {

@@ -6,9 +6,11 @@ import { LOCATIONS } from './catalog';
 import { armError, json, notFound } from './errors';
 import type { Principal } from './login';
 import type { ArmState, Operation, Vm } from './model';
+import type { ArmNetworks } from './networks';
 
 export interface ArmContext {
   state: ArmState;
+  net: ArmNetworks;
   principal: Principal;
   origin: string;
   pageSize: number;
@@ -51,10 +53,16 @@ export function page<T>(
   return json(200, out);
 }
 
-/** 201/202 with the headers a client polls, as Microsoft.Compute answers a long-running call. */
-export function accepted(ctx: ArmContext, op: Operation, status = 202, payload?: unknown): SimResponse {
-  const apiVersion = '2024-07-01';
-  const base = `${ctx.origin}/subscriptions/${op.subscriptionId}/providers/Microsoft.Compute/locations/${op.location}/operations/${op.id}?api-version=${apiVersion}`;
+/** 201/202 with the headers a client polls, as Microsoft.Compute (or `namespace`) answers a long-running call. */
+export function accepted(
+  ctx: ArmContext,
+  op: Operation,
+  status = 202,
+  payload?: unknown,
+  namespace: 'Microsoft.Compute' | 'Microsoft.Network' = 'Microsoft.Compute',
+): SimResponse {
+  const apiVersion = namespace === 'Microsoft.Compute' ? '2024-07-01' : '2024-05-01';
+  const base = `${ctx.origin}/subscriptions/${op.subscriptionId}/providers/${namespace}/locations/${op.location}/operations/${op.id}?api-version=${apiVersion}`;
   return {
     status,
     headers: {

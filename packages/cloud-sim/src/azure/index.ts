@@ -14,11 +14,13 @@ import { makeTlsMaterial } from '../docker/tls';
 import { armError, json, throttled } from './errors';
 import { LoginService, type Principal } from './login';
 import { ArmState, type SubscriptionSeed } from './model';
+import { ArmNetworks } from './networks';
 import { retailPrices } from './prices';
 import { route } from './routes';
 
 export type { Principal as AzurePrincipal } from './login';
 export type { SubscriptionSeed as AzureSubscriptionSeed } from './model';
+export type { ArmNetworks as AzureNetworks, SimRuleProperties as AzureRuleProperties } from './networks';
 
 export interface AzureSimOptions {
   principals: Principal[];
@@ -26,7 +28,7 @@ export interface AzureSimOptions {
   port?: number;
   /** Loopback address to listen on; its certificate names localhost and 127.0.0.1. */
   host?: string;
-  /** Items per list page (VMs, disks, NICs, public IPs, prices). Default 100. */
+  /** Items per list page (VMs, disks, NICs, public IPs, networks, security groups, prices). Default 100. */
   pageSize?: number;
   /** How long an action or create takes to finish. Default 1500 ms. */
   transitionMs?: number;
@@ -39,6 +41,8 @@ export interface AzureSimOptions {
 
 export interface AzureSim extends RunningSim {
   state: ArmState;
+  /** Virtual networks and network security groups. */
+  net: ArmNetworks;
   login: LoginService;
   /** The CA certificate (PEM) that signed the emulator's own: what a client must trust. */
   ca: string;
@@ -60,7 +64,11 @@ function renderFault(fault: Fault): SimResponse {
 
 export async function startAzureSim(options: AzureSimOptions): Promise<AzureSim> {
   const state = new ArmState(options.transitionMs ?? 1500);
-  for (const sub of options.subscriptions) state.seed(sub);
+  const net = new ArmNetworks(state);
+  for (const sub of options.subscriptions) {
+    state.seed(sub);
+    net.seed(sub);
+  }
   const login = new LoginService(options.principals);
   const tls = options.tls
     ? { serverKey: options.tls.key, serverCert: options.tls.cert, ca: options.tls.ca }
@@ -172,7 +180,7 @@ export async function startAzureSim(options: AzureSimOptions): Promise<AzureSim>
         state: 'Enabled',
       });
     }
-    return route({ state, principal, origin: here, pageSize }, req);
+    return route({ state, net, principal, origin: here, pageSize }, req);
   };
 
   const server = await startSimServer(handler, renderFault, {
@@ -185,6 +193,7 @@ export async function startAzureSim(options: AzureSimOptions): Promise<AzureSim>
   return {
     ...server,
     state,
+    net,
     login,
     ca: tls.ca,
     throttle: (count, retryAfterSeconds = 1) => knobs.burst({ status: 429, count, retryAfterSeconds }),

@@ -72,6 +72,8 @@ export interface Nic {
   publicIpId: string | null;
   pipDeleteOption: DeleteOption;
   vmId: string | null;
+  /** The network security group on the NIC itself (networks.ts), besides its subnet's. */
+  nsgId: string | null;
 }
 
 export interface PublicIp {
@@ -248,6 +250,7 @@ export class ArmState {
       publicIpId: null,
       pipDeleteOption: 'Detach',
       vmId: null,
+      nsgId: null,
     };
     this.nics.set(lower(nic.id), nic);
     return nic;

@@ -193,6 +193,7 @@ export function renderNic(state: ArmState, n: Nic) {
         },
       ],
       ...(n.vmId ? { virtualMachine: { id: n.vmId } } : {}),
+      ...(n.nsgId ? { networkSecurityGroup: { id: n.nsgId } } : {}),
       primary: true,
       enableAcceleratedNetworking: false,
       enableIPForwarding: false,

@@ -1,7 +1,7 @@
 // Azure Resource Manager's REST paths for what the driver uses: subscriptions and their locations,
 // virtual machines (list with statusOnly, instance view, power actions, create, delete, data disks),
 // managed disks and snapshots, network interfaces, public IPs, VM sizes (and those a VM can be
-// resized to) and marketplace image versions.
+// resized to) and marketplace image versions; virtual networks and security groups in network-routes.ts.
 // Mutations are long-running: 201/202 with Azure-AsyncOperation and Location to poll.
 
 import type { SimRequest, SimResponse } from '../common/server';
@@ -26,6 +26,7 @@ import {
 import { IMAGES, LOCATIONS, SIZES } from './catalog';
 import { armError, json, notFound } from './errors';
 import type { DeleteOption } from './model';
+import { NETWORK_ROUTES, nsgRef } from './network-routes';
 import { instanceView, renderDisk, renderNic, renderPublicIp, renderVm } from './render';
 import { deleteSnapshot, getSnapshot, listSnapshots, putSnapshot } from './snapshots';
 import { availableSizes, updateVm } from './vm-update';
@@ -338,6 +339,7 @@ function putNic(ctx: ArmContext, req: SimRequest, [sub, rg, name]: Params): SimR
   const b = body(req) as {
     location?: string;
     properties?: {
+      networkSecurityGroup?: { id?: string };
       ipConfigurations?: Array<{
         properties?: {
           subnet?: { id?: string };
@@ -363,8 +365,19 @@ function putNic(ctx: ArmContext, req: SimRequest, [sub, rg, name]: Params): SimR
       'InvalidRequestFormat',
       'Cannot parse the request. Subnet reference is missing or invalid.',
     );
+  const nicRef = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Network/networkInterfaces/${name}`;
+  const inSubnet = ctx.net.subnet(subnet);
+  if (!inSubnet)
+    return armError(
+      400,
+      'InvalidResourceReference',
+      `Resource ${subnet} referenced by resource ${nicRef} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+    );
+  const nsg = nsgRef(ctx, b.properties?.networkSecurityGroup, nicRef);
+  if (nsg !== null && typeof nsg !== 'string') return nsg;
   const location = String(b.location ?? '').toLowerCase();
-  const nic = state.addNic(sub!, rg!, name!, location, subnet);
+  const nic = state.addNic(sub!, rg!, name!, location, inSubnet.subnet.id);
+  nic.nsgId = nsg;
   const pipId = config?.publicIPAddress?.id;
   if (pipId) {
     const pip = state.publicIp(pipId);
@@ -605,7 +618,10 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
   ],
   [
     'GET',
-    new RegExp(`^${SUB}/providers/Microsoft\\.Compute/locations/([^/]+)/operations/([^/]+)$`, 'i'),
+    new RegExp(
+      `^${SUB}/providers/Microsoft\\.(?:Compute|Network)/locations/([^/]+)/operations/([^/]+)$`,
+      'i',
+    ),
     operationStatus,
   ],
   [
@@ -634,6 +650,7 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
         }),
       ),
   ],
+  ...NETWORK_ROUTES,
 ];
 
 /** The subscription paths; the subscription itself is checked by the caller. */

@@ -1,5 +1,6 @@
 // The Azure emulator on the wire, as a client that is not our driver sees it: the token endpoint,
-// ARM's refusals, budgets told in x-ms-ratelimit-remaining-*, paging and a power operation's timeline.
+// ARM's refusals, budgets told in x-ms-ratelimit-remaining-*, paging, a power operation's timeline
+// and Microsoft.Network's security groups.
 
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +144,56 @@ describe('Azure emulator', () => {
     expect((after.body.statuses as Array<{ code: string }>).map((s) => s.code)).toContain(
       'PowerState/stopped',
     );
+  });
+
+  it('keeps security groups and rules as Microsoft.Network does: long-running PUTs, priorities, subnets in use', async () => {
+    const t = (await token()).body.access_token as string;
+    const group = `/subscriptions/${SUB}/resourceGroups/overcast-rg/providers/Microsoft.Network/networkSecurityGroups/edge`;
+    const made = await call('PUT', `${group}?${API}`, {
+      token: t,
+      json: { location: 'eastus', properties: {} },
+    });
+    expect(made.status).toBe(201);
+    const op = made.headers['azure-asyncoperation'] as string;
+    expect(op).toMatch(/\/providers\/Microsoft\.Network\/locations\/eastus\/operations\//);
+    expect(made.body).toMatchObject({ properties: { provisioningState: 'Updating' } });
+    const ssh = {
+      protocol: 'Tcp',
+      access: 'Allow',
+      direction: 'Inbound',
+      priority: 100,
+      sourcePortRange: '*',
+      destinationPortRange: '22',
+      sourceAddressPrefix: '203.0.113.0/24',
+      destinationAddressPrefix: '*',
+    };
+    expect(
+      (await call('PUT', `${group}/securityRules/ssh?${API}`, { token: t, json: { properties: ssh } }))
+        .status,
+    ).toBe(201);
+    const clash = await call('PUT', `${group}/securityRules/again?${API}`, {
+      token: t,
+      json: { properties: ssh },
+    });
+    expect(clash.status).toBe(400);
+    expect(clash.body).toMatchObject({ error: { code: 'SecurityRuleConflict' } });
+    for (let i = 0; i < 200 && (await call('GET', op, { token: t })).body.status !== 'Succeeded'; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    const read = await call('GET', `${group}?${API}`, { token: t });
+    expect(read.body).toMatchObject({
+      type: 'Microsoft.Network/networkSecurityGroups',
+      properties: {
+        provisioningState: 'Succeeded',
+        securityRules: [{ name: 'ssh', properties: { priority: 100, destinationPortRange: '22' } }],
+      },
+    });
+    expect((read.body.properties as { defaultSecurityRules: unknown[] }).defaultSecurityRules).toHaveLength(
+      6,
+    );
+    const subnet = `/subscriptions/${SUB}/resourceGroups/overcast-rg/providers/Microsoft.Network/virtualNetworks/overcast-rg-vnet/subnets/default`;
+    const busy = await call('DELETE', `${subnet}?${API}`, { token: t });
+    expect(busy.status).toBe(400);
+    expect(busy.body).toMatchObject({ error: { code: 'InUseSubnetCannotBeDeleted' } });
   });
 
   it('answers 429 with Retry-After once the read budget is spent', async () => {

@@ -228,7 +228,7 @@ describe('Azure driver on the emulator', () => {
       config: {
         subscriptionId: SUB_A,
         resourceGroup: 'overcast-rg',
-        subnetId: `/subscriptions/${SUB_A}/resourceGroups/overcast-rg/providers/Microsoft.Network/virtualNetworks/v/subnets/default`,
+        subnetId: `/subscriptions/${SUB_A}/resourceGroups/overcast-rg/providers/Microsoft.Network/virtualNetworks/overcast-rg-vnet/subnets/default`,
       },
     });
     const vm = await d.createMachine({
@@ -261,7 +261,7 @@ describe('Azure driver on the emulator', () => {
   });
 
   it('refuses a create Azure refuses, in its words, and one with nowhere to go', async () => {
-    const subnetId = `/subscriptions/${SUB_A}/resourceGroups/overcast-rg/providers/Microsoft.Network/virtualNetworks/v/subnets/default`;
+    const subnetId = `/subscriptions/${SUB_A}/resourceGroups/overcast-rg/providers/Microsoft.Network/virtualNetworks/overcast-rg-vnet/subnets/default`;
     const d = driver({
       config: { subscriptionId: SUB_A, resourceGroup: 'overcast-rg', subnetId, publicIp: false },
     });

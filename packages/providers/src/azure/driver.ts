@@ -17,12 +17,15 @@ import {
   type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
+import { withNetworks } from '../common/with-networks';
 import { AzureApi, armEndpoint } from './client';
 import { type AzureConfig, type AzureCredentials, readConfig, readCredentials } from './config';
 import { parseId, sameId } from './ids';
 import { type NicAddresses, powerOf, toImage, toLocation, toMachine, toSize, toVolume } from './map';
+import { AzureNetworks } from './networks';
 import { PriceBook } from './prices';
 import { AzureSnapshots } from './snapshots';
+import { subscriptionIds, targetSubscription } from './subscriptions';
 
 /** Azure's rule for a Linux VM's name (it is also the computer name). */
 const VM_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9._-]{0,62}[a-zA-Z0-9_])?$/;
@@ -95,34 +98,6 @@ class AzureDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
     );
   }
 
-  /** The subscriptions this cloud covers: the configured one, or every enabled one the principal sees. */
-  private async subscriptionIds(signal?: AbortSignal): Promise<string[]> {
-    if (this.config.subscriptionId) return [this.config.subscriptionId];
-    const ids: string[] = [];
-    for await (const s of this.api.pages(
-      () => this.api.subscriptions.subscriptions.list({ abortSignal: signal }),
-      signal,
-    )) {
-      if (s.subscriptionId && s.state !== 'Disabled' && s.state !== 'Deleted') ids.push(s.subscriptionId);
-    }
-    return ids;
-  }
-
-  /** Where new things go: the configured subscription, or the only one the principal sees. */
-  private async targetSubscription(): Promise<string> {
-    const ids = await this.subscriptionIds();
-    if (ids.length === 1) return ids[0]!;
-    if (ids.length === 0)
-      throw new ProviderError(
-        'auth',
-        'The service principal has no role on any subscription: assign it one (Contributor to create machines).',
-      );
-    throw new ProviderError(
-      'invalid',
-      `The service principal sees ${ids.length} subscriptions: set the cloud's subscription id to say where new machines and volumes go.`,
-    );
-  }
-
   async validate(): Promise<void> {
     if (this.config.subscriptionId) {
       await this.api.read(() =>
@@ -130,7 +105,7 @@ class AzureDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
       );
       return;
     }
-    const ids = await this.subscriptionIds();
+    const ids = await subscriptionIds(this.api, this.config);
     if (ids.length === 0)
       throw new ProviderError(
         'auth',
@@ -185,7 +160,7 @@ class AzureDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
   }
 
   async *listMachines(signal: AbortSignal): AsyncIterable<RemoteMachine> {
-    for (const subscriptionId of await this.subscriptionIds(signal)) {
+    for (const subscriptionId of await subscriptionIds(this.api, this.config, signal)) {
       if (signal.aborted) return;
       const nics = await this.nicAddresses(subscriptionId, signal);
       const { compute } = this.api.clients(subscriptionId);
@@ -200,7 +175,7 @@ class AzureDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
   }
 
   async *listVolumes(signal: AbortSignal): AsyncIterable<RemoteVolume> {
-    for (const subscriptionId of await this.subscriptionIds(signal)) {
+    for (const subscriptionId of await subscriptionIds(this.api, this.config, signal)) {
       const { compute } = this.api.clients(subscriptionId);
       for await (const disk of this.api.pages(() => compute.disks.list({ abortSignal: signal }), signal)) {
         yield toVolume(disk, disk.location ? await this.prices.region(disk.location) : null);
@@ -209,7 +184,7 @@ class AzureDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
   }
 
   async listSizes(): Promise<RemoteSize[]> {
-    const [subscriptionId] = await this.subscriptionIds();
+    const [subscriptionId] = await subscriptionIds(this.api, this.config);
     if (!subscriptionId) return [];
     const { compute } = this.api.clients(subscriptionId);
     const byName = new Map<string, { sku: ResourceSku; locations: Set<string> }>();
@@ -248,7 +223,7 @@ class AzureDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
   }
 
   async listImages(): Promise<RemoteImage[]> {
-    const [subscriptionId] = await this.subscriptionIds();
+    const [subscriptionId] = await subscriptionIds(this.api, this.config);
     if (!subscriptionId) return [];
     const { compute } = this.api.clients(subscriptionId);
     const out: RemoteImage[] = [];
@@ -281,7 +256,7 @@ class AzureDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
   }
 
   async listLocations(): Promise<RemoteLocation[]> {
-    const [subscriptionId] = await this.subscriptionIds();
+    const [subscriptionId] = await subscriptionIds(this.api, this.config);
     if (!subscriptionId) return [];
     const out: RemoteLocation[] = [];
     for await (const l of this.api.pages(() =>
@@ -361,7 +336,7 @@ class AzureDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
         'invalid',
         "Creating machines needs a subnet: set the cloud's subnet id (/subscriptions/…/virtualNetworks/…/subnets/…).",
       );
-    const subscriptionId = await this.targetSubscription();
+    const subscriptionId = await targetSubscription(this.api, this.config);
     const { compute, network } = this.api.clients(subscriptionId);
     const rg = this.config.resourceGroup;
     const location = spec.location;
@@ -467,7 +442,7 @@ class AzureDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
   async volumeAction(op: VolumeOperation): Promise<RemoteVolume | undefined> {
     switch (op.op) {
       case 'create': {
-        const subscriptionId = await this.targetSubscription();
+        const subscriptionId = await targetSubscription(this.api, this.config);
         const { compute } = this.api.clients(subscriptionId);
         const disk = await this.api.operation(
           (o) =>
@@ -552,11 +527,12 @@ function compareVersions(a: string | undefined, b: string | undefined): number {
 
 /**
  * A driver for Azure Resource Manager: every subscription the service principal sees, or the
- * one configured. `endpoint` overrides the ARM address (Azure Stack Hub, sovereign clouds, the
+ * one configured; with its virtual networks and security groups (networks.ts). `endpoint` overrides the ARM address (Azure Stack Hub, sovereign clouds, the
  * emulator); `config` takes the fields of AzureConfig.
  */
 export function createAzureDriver(init: DriverInit<Partial<AzureCredentials>>) {
   const credentials = readCredentials(init.credentials);
   const config = readConfig(init.config);
-  return new AzureDriver(new AzureApi(credentials, armEndpoint(init.endpoint), config, init.lookup), config);
+  const api = new AzureApi(credentials, armEndpoint(init.endpoint), config, init.lookup);
+  return withNetworks(new AzureDriver(api, config), new AzureNetworks(api, config));
 }

@@ -12,8 +12,19 @@ interface SdkFailure {
   cause?: unknown;
 }
 
-/** ARM error codes that mean "not now, in this state" rather than bad input. */
-const CONFLICTS = new Set(['OperationNotAllowed', 'Conflict', 'OperationPreempted', 'RetryableError']);
+/**
+ * ARM error codes that mean "not now, in this state" rather than bad input. Microsoft.Network
+ * answers a subnet or security group still in use, and a rule priority taken meanwhile, with 400.
+ */
+const CONFLICTS = new Set([
+  'OperationNotAllowed',
+  'Conflict',
+  'OperationPreempted',
+  'RetryableError',
+  'InUseSubnetCannotBeDeleted',
+  'InUseNetworkSecurityGroupCannotBeDeleted',
+  'SecurityRuleConflict',
+]);
 
 export function kindForHttp(status: number, code?: string): ProviderErrorKind {
   if (status === 429) return 'throttled';

@@ -1,9 +1,15 @@
 // Azure Resource Manager's recorded answers (Apache Libcloud's azure_arm fixtures) fed through the
 // driver's real SDK clients: VMs across two recorded pages with the power state from each
-// instance view, addresses from the network interfaces, managed disks and their attachments.
+// instance view, addresses from the network interfaces, managed disks and their attachments,
+// virtual networks with their subnets and the VMs whose NICs the subnets name.
 // Sign-in is the emulator's token endpoint; ARM is the replay, both over TLS with one CA.
 
-import type { ProviderDriver, RemoteMachine, RemoteVolume } from '@overcast/contracts';
+import {
+  isNetworkDriver,
+  type ProviderDriver,
+  type RemoteMachine,
+  type RemoteVolume,
+} from '@overcast/contracts';
 import { libcloudFixtures, type ReplayServer, startReplayServer } from '@overcast/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AzureSim, startAzureSim } from '../../../cloud-sim/src/azure/index';
@@ -128,5 +134,39 @@ describe('Azure driver on recorded ARM answers', () => {
       state: 'available',
       rawState: 'Unattached',
     });
+  });
+
+  it('lists a recorded virtual network with its address space, subnet and the VM of the NIC in it', async () => {
+    const azure = driver();
+    if (!isNetworkDriver(azure)) throw new Error('the Azure driver has networks');
+    replay.reset();
+    await azure.listNetworks(new AbortController().signal);
+    const vnetList = replay.seen.map((s) => s.path).find((p) => p.includes('/virtualNetworks?'))!;
+    const nicList = replay.seen.map((s) => s.path).find((p) => p.includes('/networkInterfaces?'))!;
+    replay.reset();
+    answer(vnetList, F('providers_Microsoft_Network_virtualnetworks'));
+    answer(nicList, F('providers_Microsoft_Network_networkInterfaces'));
+    const signal = new AbortController().signal;
+    const [network] = await azure.listNetworks(signal);
+    const vm =
+      '/subscriptions/subid/resourceGroups/REVIZOR/providers/Microsoft.Compute/virtualMachines/test-vm-1';
+    expect(network).toMatchObject({
+      externalId: `/subscriptions/${SUB}/resourceGroups/REVIZOR/providers/Microsoft.Network/virtualNetworks/test_network`,
+      name: 'test_network',
+      cidr: '10.39.0.0/16',
+      region: 'westus2',
+      isDefault: false,
+      tags: { tag_key1: 'tag_val1' },
+      machineIds: [vm],
+    });
+    expect(await azure.listSubnets(signal)).toEqual([
+      expect.objectContaining({
+        name: 'Azure_VPC_Subnet',
+        networkId: network!.externalId,
+        cidr: '10.17.26.0/19',
+        location: 'westus2',
+        machineIds: [vm],
+      }),
+    ]);
   });
 });

@@ -28,3 +28,30 @@ export const subscriptionOf = (id: string | undefined): string | null =>
 /** ARM ids compare without regard to case. */
 export const sameId = (a: string | undefined | null, b: string | undefined | null) =>
   !!a && !!b && a.toLowerCase() === b.toLowerCase();
+
+const NETWORK =
+  /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([-\w._()]{1,90})\/providers\/Microsoft\.Network\/(virtualNetworks|networkSecurityGroups)\/([-\w._]{1,80})(?:\/subnets\/([-\w._]{1,80}))?$/i;
+
+const NETWORK_KINDS = {
+  virtualNetworks: { type: 'virtualNetworks', subnet: false, what: 'virtual network' },
+  subnets: { type: 'virtualNetworks', subnet: true, what: 'subnet' },
+  networkSecurityGroups: { type: 'networkSecurityGroups', subnet: false, what: 'network security group' },
+} as const;
+
+/**
+ * Parses a network, subnet or security group externalId (its ARM resource id); anything else is
+ * refused. `name` is the network or group, `subnet` the subnet's own name.
+ */
+export function parseNetworkId(
+  id: string,
+  kind: keyof typeof NETWORK_KINDS,
+): ResourceRef & { subnet: string | null } {
+  const want = NETWORK_KINDS[kind];
+  const m = NETWORK.exec(id);
+  if (!m || m[3]!.toLowerCase() !== want.type.toLowerCase() || (m[5] !== undefined) !== want.subnet)
+    throw new ProviderError(
+      'invalid',
+      `'${id}' is not an Azure ${want.what} id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/${want.type}/…${want.subnet ? '/subnets/…' : ''})`,
+    );
+  return { subscriptionId: m[1]!, resourceGroup: m[2]!, name: m[4]!, subnet: m[5] ?? null };
+}

@@ -129,7 +129,10 @@ describe('Azure emulator', () => {
   it('powers a VM off over a short timeline, told by its Azure-AsyncOperation', async () => {
     const t = (await token()).body.access_token as string;
     const vm = `/subscriptions/${SUB}/resourceGroups/overcast-rg/providers/Microsoft.Compute/virtualMachines/vm-1`;
+    // Long enough that a loaded machine still reads the operation before it ends.
+    sim.state.transitionMs = 2_000;
     const started = await call('POST', `${vm}/powerOff?${API}`, { token: t });
+    sim.state.transitionMs = 200;
     expect(started.status).toBe(202);
     const op = started.headers['azure-asyncoperation'] as string;
     expect(op).toContain('/operations/');
@@ -138,8 +141,9 @@ describe('Azure emulator', () => {
     expect((view.body.statuses as Array<{ code: string }>).map((s) => s.code)).toContain(
       'PowerState/stopping',
     );
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await call('GET', op, { token: t })).body.status).toBe('Succeeded');
+    await expect
+      .poll(async () => (await call('GET', op, { token: t })).body.status, { timeout: 10_000, interval: 100 })
+      .toBe('Succeeded');
     const after = await call('GET', `${vm}/instanceView?${API}`, { token: t });
     expect((after.body.statuses as Array<{ code: string }>).map((s) => s.code)).toContain(
       'PowerState/stopped',

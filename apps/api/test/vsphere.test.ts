@@ -1,7 +1,7 @@
 import { startVsphereSim, type VsphereSim } from '@overcast/cloud-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollNow } from './support/clouds';
-import { send, startOrgApi, type TestApi } from './support/harness';
+import { memberCookie, outsiderCookie, send, startOrgApi, type TestApi } from './support/harness';
 
 // A vSphere machine made the way the create wizard makes it: the cloud's sizes (presets), images
 // (content library templates) and locations (hosts) polled, then POST /clouds/:id/machines
@@ -13,11 +13,13 @@ const USER = { username: 'overcast@vsphere.local', password: 'api-vcenter-passwo
 let api: TestApi;
 let cookie: string;
 let sim: VsphereSim;
+let organizationId: string;
 
 beforeAll(async () => {
   const started = await startOrgApi();
   api = started.api;
   cookie = started.ownerCookie;
+  organizationId = started.owner.organizationId;
   sim = await startVsphereSim({ machines: 2, namePrefix: 'old', users: [USER] });
 });
 afterAll(async () => {
@@ -83,5 +85,47 @@ describe('a vSphere machine from the create form', () => {
     expect(refused.statusCode).toBeLessThan(500);
     expect(refused.json().error.message).toMatch(/host-99/);
     expect(sim.inventory.vms.size).toBe(before);
+  });
+});
+
+// vCenter offers no console a browser speaks; it hands out VMware Remote Console tickets, which
+// the VMRC application on the person's computer opens. Overcast asks for one on the person's click,
+// with the shell right, and audits it without the ticket (a credential).
+describe('the console of a vSphere VM', () => {
+  it('is a one-time VMRC link for a running VM, for those who may open a shell, audited without the ticket', async () => {
+    const added = await send(api, cookie, 'POST', '/api/v1/clouds', {
+      provider: 'vsphere',
+      title: 'vcenter console',
+      credentials: USER,
+      endpoint: sim.url,
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    const cloudId = added.json().id as string;
+    await pollNow(api, cloudId);
+    const rows = await api.db.prisma.machine.findMany({ where: { cloudId } });
+    const on = rows.find((r) => r.state === 'running')!;
+    const ticket = (id: string, who = cookie) =>
+      send(api, who, 'POST', `/api/v1/machines/${id}/console/ticket`);
+
+    const res = await ticket(on.id);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({
+      url: expect.stringMatching(new RegExp(`^vmrc://clone:cst-\\w+@.*moid=${on.externalId}$`)),
+      expiresInSeconds: 60,
+    });
+    const audit = await api.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'machine.console.ticket', resourceId: on.id },
+    });
+    expect(audit.result).toBe('success');
+    expect(JSON.stringify(audit.details)).not.toContain(res.json().url.split('@')[0]);
+
+    expect((await ticket(on.id, await memberCookie(api, organizationId, 'viewer'))).statusCode).toBe(403);
+    expect((await ticket(on.id, await outsiderCookie(api))).statusCode).toBe(404);
+    // Powered off at vCenter since the poll: vCenter's refusal, in its words.
+    const off = rows.find((r) => r.id !== on.id)!;
+    sim.inventory.vms.get(off.externalId)!.power = 'POWERED_OFF';
+    const refused = await ticket(off.id);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toMatch(/not powered on/);
   });
 });

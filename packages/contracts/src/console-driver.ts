@@ -30,6 +30,16 @@ export interface SerialConsoleDriver extends ProviderDriver {
   serialOutput(externalId: string, since?: string): Promise<SerialOutput>;
 }
 
+/** A console the provider's own application opens, from a short-lived ticket. */
+export interface TicketConsoleDriver extends ProviderDriver {
+  /** A one-time URL for the machine's console (vmrc://…), valid for about a minute. */
+  consoleTicket(externalId: string): Promise<string>;
+}
+
+export function isTicketConsoleDriver(driver: ProviderDriver): driver is TicketConsoleDriver {
+  return typeof (driver as Partial<TicketConsoleDriver>).consoleTicket === 'function';
+}
+
 export function isGraphicalConsoleDriver(driver: ProviderDriver): driver is GraphicalConsoleDriver {
   return typeof (driver as Partial<GraphicalConsoleDriver>).consoleTarget === 'function';
 }

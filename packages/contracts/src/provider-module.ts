@@ -61,8 +61,11 @@ export interface ProviderFeatures {
   /** Firewalls (security groups, firewall rules) are listed and their rules changed (`FirewallDriver`); libvirt and Docker networks have none. */
   firewalls: boolean;
   dns: boolean;
-  /** A console beside SSH: a graphical one (VNC/SPICE) or a serial one. */
-  console: 'none' | 'graphical' | 'serial';
+  /**
+   * A console beside SSH: a graphical one (VNC/SPICE, in the browser), a serial one, or a ticket
+   * the provider's own console application opens (vSphere's VMware Remote Console).
+   */
+  console: 'none' | 'graphical' | 'serial' | 'ticket';
   /** It is a container host: machines are containers, made from the "New container" dialog. */
   containers: boolean;
   /** How a shell is opened: over SSH to the machine's address, by exec into a container, or not at all. */

@@ -6,6 +6,7 @@ import { machineDetailQuery } from '../api/machines';
 import type { Machine, MachineAction, MachineDetail } from '../api/types';
 import { usePermissions } from '../auth/permissions';
 import { ExpirationCard } from '../automation/ExpirationCard';
+import { ConsoleTicketButton } from '../console/ConsoleTicketButton';
 import { AddMachineRecord } from '../dns/AddMachineRecord';
 import { formatMoney, plural } from '../format/number';
 import { usePendingAction } from '../live/pending';
@@ -364,9 +365,13 @@ function ConsoleCard({ machine: m, kind, canOpen }: { machine: Machine; kind: st
         <p className={layout.note}>
           {kind === 'graphical'
             ? "The machine's screen, keyboard and mouse, even when its network is down."
-            : 'What the machine printed on its serial port (boot messages, kernel errors), read-only.'}
+            : kind === 'ticket'
+              ? "The machine's screen, keyboard and mouse in the provider's console application on your computer (VMware Remote Console), even when its network is down."
+              : 'What the machine printed on its serial port (boot messages, kernel errors), read-only.'}
         </p>
-        {canOpen ? (
+        {canOpen && kind === 'ticket' ? (
+          <ConsoleTicketButton machineId={m.id} />
+        ) : canOpen ? (
           <span>
             <ButtonLink to={`/machines/${m.id}/console`} size="sm" variant="primary" icon={<TerminalIcon />}>
               Open console

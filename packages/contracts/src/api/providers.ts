@@ -11,7 +11,7 @@ export const ProviderFeaturesSchema = T.Object({
   subnets: T.Boolean(),
   firewalls: T.Boolean(),
   dns: T.Boolean(),
-  console: T.Union([T.Literal('none'), T.Literal('graphical'), T.Literal('serial')]),
+  console: T.Union([T.Literal('none'), T.Literal('graphical'), T.Literal('serial'), T.Literal('ticket')]),
   containers: T.Boolean(),
   shell: T.Union([T.Literal('ssh'), T.Literal('exec'), T.Literal('none')]),
   extraActions: T.Array(T.String()),

@@ -81,3 +81,10 @@ export type ShellServerMessage =
       expectedFingerprint?: string;
       actualFingerprint?: string;
     };
+
+/** A one-time link that opens a machine's console in its provider's own application (features.console 'ticket'). */
+export const ConsoleTicket = T.Object({
+  url: T.String({ description: 'Open it on your computer: vmrc://… starts VMware Remote Console' }),
+  expiresInSeconds: T.Integer({ description: 'How long the link is good for, once' }),
+});
+export type ConsoleTicket = Static<typeof ConsoleTicket>;

@@ -2,10 +2,13 @@ import {
   type GraphicalConsoleDriver,
   isGraphicalConsoleDriver,
   isSerialConsoleDriver,
+  isTicketConsoleDriver,
   type SerialConsoleDriver,
+  type TicketConsoleDriver,
 } from '@overcast/contracts';
 import type { Cloud, Machine } from '@overcast/db';
 import type { Actor } from '../actor';
+import { recordAudit } from '../audit';
 import { authorizeMachineAction, type OnBehalfOf } from '../authz/machine-access';
 import { featuresOf } from '../clouds/modules';
 import { driverOf } from '../clouds/service';
@@ -17,7 +20,7 @@ import type { DriverRuntime, SecretsRuntime } from '../runtime';
 /** What a console reaches machines with. */
 export type ConsoleRuntime = SecretsRuntime & DriverRuntime;
 
-export type ConsoleKind = 'graphical' | 'serial';
+export type ConsoleKind = 'graphical' | 'serial' | 'ticket';
 
 /** Who opens a console: the actor recorded, and the person whose rights are checked. */
 export interface ConsoleOpener {
@@ -107,4 +110,57 @@ async function consoleDriver<D>(
     );
   }
   return driver as D;
+}
+
+/** A one-time link to a machine's console in its provider's own application, and how long it lasts. */
+export interface ConsoleTicket {
+  url: string;
+  expiresInSeconds: number;
+}
+
+/** vCenter's VMRC tickets are good for about a minute, once. */
+const TICKET_SECONDS = 60;
+
+/**
+ * A console ticket (vSphere's VMware Remote Console): asked of the provider for a person with the
+ * shell right, recorded in the audit log (the ticket itself is a credential, so it is not).
+ */
+export async function consoleTicket(
+  runtime: ConsoleRuntime,
+  opener: ConsoleOpener,
+  machineId: string,
+): Promise<ConsoleTicket> {
+  const target = await consoleMachine(runtime, opener, machineId);
+  if (target.kind !== 'ticket') {
+    throw new DomainError(
+      'invalid',
+      'console_unavailable',
+      `${target.cloud.title} opens its consoles in the browser, not with a ticket; use Open console instead.`,
+    );
+  }
+  const driver = await consoleDriver<TicketConsoleDriver>(runtime, target, isTicketConsoleDriver);
+  const audit = {
+    action: 'machine.console.ticket',
+    resourceKind: 'machine',
+    resourceId: target.machine.id,
+    details: { name: target.machine.name },
+  };
+  let url: string;
+  try {
+    url = await driver.consoleTicket(target.machine.externalId);
+  } catch (err) {
+    const failure = fromProviderError(
+      target.cloud.provider,
+      err,
+      `opening the console of ${target.machine.name}`,
+    );
+    await recordAudit(runtime.db, opener.actor, {
+      ...audit,
+      result: 'failure',
+      details: { ...audit.details, error: failure.message },
+    });
+    throw failure;
+  }
+  await recordAudit(runtime.db, opener.actor, audit);
+  return { url, expiresInSeconds: TICKET_SECONDS };
 }

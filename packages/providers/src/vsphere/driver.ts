@@ -12,6 +12,7 @@ import {
   type RemoteVolume,
   type ResizeDriver,
   type SnapshotDriver,
+  type TicketConsoleDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
 import { inBatches, mapInOrder } from '../common/batches';
@@ -37,11 +38,9 @@ import * as snapshots from './snapshots';
 import { VimClient, vimRoot } from './vim';
 
 /** A vSphere driver also tells which certificate it saw, and opens consoles. */
-export interface VsphereDriver extends ProviderDriver, SnapshotDriver, ResizeDriver {
+export interface VsphereDriver extends ProviderDriver, SnapshotDriver, ResizeDriver, TicketConsoleDriver {
   readonly provider: 'vsphere';
   readonly certificate: CertificateInfo | null;
-  /** A one-time ticket for the VM's remote console (`vmrc://…`), valid about a minute. */
-  consoleTicket(externalId: string): Promise<string>;
   resizeTargets(externalId: string): Promise<string[]>;
   resizesRunning(externalId: string): Promise<boolean>;
 }

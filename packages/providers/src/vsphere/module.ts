@@ -59,6 +59,9 @@ export const vsphereModule = {
     // Both read the VI/JSON API beside the REST one (vCenter 8.0 U1 and later).
     resize: true,
     snapshots: true,
+    // The vCenter REST API hands out VMware Remote Console tickets (vmrc://), which the VMRC
+    // application on the person's computer opens; it has no console a browser can speak.
+    console: 'ticket',
   }),
   // Your own hardware: vSphere has no prices to give, and no table could know yours.
   pricing: 'none',

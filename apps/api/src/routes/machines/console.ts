@@ -1,10 +1,11 @@
 import { connect, type Socket } from 'node:net';
-import { IdParams } from '@overcast/contracts';
+import { ConsoleTicket, IdParams } from '@overcast/contracts';
 import {
   type ConsoleMachine,
   type ConsoleOpener,
   ConsoleRecord,
   consoleMachine,
+  consoleTicket,
   graphicalEndpoint,
   recordConsoleFailure,
   SerialFollow,
@@ -14,10 +15,11 @@ import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { ApiContext, RoutePlugin } from '../../context';
 import { watchShellSocket } from '../../events/shell-socket';
-import { byId } from '../../http/authz';
+import { byId, may } from '../../http/authz';
 import { userActorOf } from '../../http/caller';
 import { upgradeRequired } from '../../http/errors';
 import { OpenCounts } from '../../http/open-counts';
+import { route } from '../../http/route';
 
 /** Bytes queued towards the browser beyond which the VNC server's socket is paused. */
 const HIGH_WATER = 1024 * 1024;
@@ -51,6 +53,21 @@ export const consoleRoutes: RoutePlugin = (app, ctx) => {
   const { db, settings, logger, sockets } = ctx;
   // A console is counted against the same per-person limit as terminals, on its own tally.
   const open = new OpenCounts(() => settings.limits.terminalsPerUser);
+
+  app.post(
+    '/:id/console/ticket',
+    route(
+      "A one-time link to the machine's console in its provider's own application, where features.console is 'ticket' (vSphere: VMware Remote Console)",
+      may('machines', 'shell', byId),
+      { params: IdParams, response: { 200: ConsoleTicket } },
+    ),
+    async (request) =>
+      consoleTicket(
+        ctx,
+        { actor: userActorOf(request), who: { label: 'you', principal: request.caller } },
+        request.params.id,
+      ),
+  );
 
   app.route({
     method: 'GET',

@@ -117,3 +117,21 @@ export async function compareListing(
   });
   return { overcast: pick(ours), libcloud: pick(theirs) };
 }
+
+/** What an empty process of each runtime peaks at: the floor under either side's memory figure. */
+export async function runtimeFloors(): Promise<{ nodeMb: number; pythonMb: number }> {
+  const read = (file: string, args: string[]) =>
+    new Promise<number>((done, fail) =>
+      execFile(file, args, (err, stdout) =>
+        err ? fail(err) : done(Number(/VmHWM:\s+(\d+) kB/.exec(stdout)?.[1] ?? Number.NaN) / 1024),
+      ),
+    );
+  const [nodeMb, pythonMb] = await Promise.all([
+    read(process.execPath, [
+      '-e',
+      "process.stdout.write(require('fs').readFileSync('/proc/self/status', 'utf8'))",
+    ]),
+    read(LIBCLOUD_PYTHON, ['-c', "print(open('/proc/self/status').read())"]),
+  ]);
+  return { nodeMb, pythonMb };
+}

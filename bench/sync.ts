@@ -11,7 +11,7 @@ import { syncMachines } from '@overcast/core/inventory';
 import { copyRows, type Database } from '@overcast/db';
 import { loadDriverFactory } from '@overcast/providers/registry';
 import { type Emulator, NOT_AT_SCALE, selectEmulators } from './_emulators';
-import { compareListing } from './_peers';
+import { compareListing, runtimeFloors } from './_peers';
 import { benchDatabase, fmt, median, percentile, startApi, table, time } from './_support';
 
 const quick = process.argv.includes('--quick');
@@ -215,6 +215,11 @@ async function againstLibcloud(db: Database) {
     '\nListing against Apache Libcloud (medians of 3; ratio: Overcast rate / Libcloud rate, target >= 1.5; list+sync target >= 1; memory ratio target <= 0.5)\n',
   );
   table(rows);
+  // The memory ratio cannot go below what Node itself takes before any code of ours runs.
+  const floors = await runtimeFloors();
+  console.log(
+    `\nRuntime floors (an empty process's peak): Node ${fmt(floors.nodeMb, 0)} MB, Python ${fmt(floors.pythonMb, 0)} MB`,
+  );
 }
 
 interface SyncFigures {

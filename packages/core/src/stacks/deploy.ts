@@ -14,9 +14,9 @@ import {
   type Verdicts,
 } from '../governance';
 import { repos } from '../repositories';
+import { cloudsToCreateIn, volumeAndContainerClouds } from './clouds';
 import { announceStack } from './events';
 import { resolveInputs, secretInputs } from './inputs';
-import { cloudsToCreateIn, volumeAndContainerClouds } from './clouds';
 import { type ContainerSpec, type MachineSpec, type StackSpecs, stackSpecs } from './specs';
 import { documentOf, loadTemplateVersion } from './templates';
 

@@ -398,6 +398,8 @@ steps:
         remove: ['cache'],
         keep: [],
       },
+      volumes: { add: [], remove: [], keep: [] },
+      containers: { add: [], remove: [], keep: [] },
       steps: { run: ['hello'], remove: [], keep: [] },
       inputs: [],
       unchanged: false,

@@ -1,4 +1,4 @@
-import type { Volume, VolumeList, VolumeListQuery, VolumeOperation } from '@overcast/contracts';
+import type { RemoteVolume, Volume, VolumeList, VolumeListQuery, VolumeOperation } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 import { type OrgActor, recordAudit } from './audit';
 import { type Principal, policyFilter } from './authz';
@@ -125,18 +125,60 @@ async function runVolumeOp(
   }
 }
 
+/** Creates a volume; returns it as the provider describes it (every driver does for a create). */
 export async function createVolume(
   runtime: ActionRuntime,
   actor: OrgActor,
   cloudId: string,
   req: { name: string; sizeGb: number; location: string },
-): Promise<void> {
-  await runVolumeOp(
+): Promise<RemoteVolume | null> {
+  const made = await runVolumeOp(
     runtime,
     actor,
     cloudId,
     { op: 'create', ...req },
     { action: 'volume.create', resourceId: cloudId, details: req },
+  );
+  return made ?? null;
+}
+
+/** A volume and a machine by their provider ids, in one cloud: what an attach, detach or delete names. */
+interface InCloud {
+  externalId: string;
+  name: string;
+}
+
+/** The audited id of a volume: its row once a poll has stored it, its cloud before. */
+async function auditedId(runtime: ActionRuntime, cloudId: string, externalId: string) {
+  const row = await runtime.db.prisma.volume.findUnique({
+    where: { cloudId_externalId: { cloudId, externalId } },
+    select: { id: true },
+  });
+  return row?.id ?? cloudId;
+}
+
+/**
+ * Attaches or detaches a volume by provider ids (the caller has checked both are the
+ * organization's, in this cloud): the part the volume routes and a stack's volumes share.
+ */
+export async function attachInCloud(
+  runtime: ActionRuntime,
+  actor: OrgActor,
+  cloudId: string,
+  volume: InCloud,
+  machine: InCloud,
+  attach: boolean,
+): Promise<void> {
+  await runVolumeOp(
+    runtime,
+    actor,
+    cloudId,
+    { op: attach ? 'attach' : 'detach', volumeId: volume.externalId, machineId: machine.externalId },
+    {
+      action: attach ? 'volume.attach' : 'volume.detach',
+      resourceId: await auditedId(runtime, cloudId, volume.externalId),
+      details: { volume: volume.name, machine: machine.name },
+    },
   );
 }
 
@@ -156,15 +198,25 @@ export async function attachVolume(
       `${volume.name} and ${machine.name} are in different clouds; a volume attaches only within its cloud.`,
     );
   }
+  await attachInCloud(runtime, actor, volume.cloudId, volume, machine, attach);
+}
+
+/** Deletes a volume by its provider id (the caller knows it is detached and the organization's). */
+export async function deleteInCloud(
+  runtime: ActionRuntime,
+  actor: OrgActor,
+  cloudId: string,
+  volume: InCloud,
+): Promise<void> {
   await runVolumeOp(
     runtime,
     actor,
-    volume.cloudId,
-    { op: attach ? 'attach' : 'detach', volumeId: volume.externalId, machineId: machine.externalId },
+    cloudId,
+    { op: 'delete', volumeId: volume.externalId },
     {
-      action: attach ? 'volume.attach' : 'volume.detach',
-      resourceId: id,
-      details: { volume: volume.name, machine: machine.name },
+      action: 'volume.delete',
+      resourceId: await auditedId(runtime, cloudId, volume.externalId),
+      details: { name: volume.name },
     },
   );
 }
@@ -178,15 +230,5 @@ export async function deleteVolume(runtime: ActionRuntime, actor: OrgActor, id: 
       `${volume.name} is attached; detach it before deleting it.`,
     );
   }
-  await runVolumeOp(
-    runtime,
-    actor,
-    volume.cloudId,
-    { op: 'delete', volumeId: volume.externalId },
-    {
-      action: 'volume.delete',
-      resourceId: id,
-      details: { name: volume.name },
-    },
-  );
+  await deleteInCloud(runtime, actor, volume.cloudId, volume);
 }

@@ -34,15 +34,30 @@ export function orderSteps(steps: StackStep[]): StackStep[] {
   return out;
 }
 
-function Machines({ stack }: { stack: Stack }) {
+const KINDS = ['machine', 'volume', 'container'] as const;
+
+/** "2 machines, 1 volume": what a stack holds, by kind. */
+export function resourceCounts(stack: Stack): string {
+  return KINDS.map((k) => [k, stack.resources.filter((r) => r.kind === k).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`)
+    .join(', ');
+}
+
+/** Machines, then the volumes on them, then containers: each with its state as it goes. */
+function Resources({ stack }: { stack: Stack }) {
+  const ordered = KINDS.flatMap((k) => stack.resources.filter((r) => r.kind === k));
   return (
-    <Card title="Machines" meta={`${stack.resources.length}`}>
+    <Card title="Resources" meta={resourceCounts(stack)}>
       <ol className={styles.graph}>
-        {stack.resources.map((r) => (
-          <li key={r.id} className={styles.node} data-resource={r.name}>
+        {ordered.map((r) => (
+          <li key={r.id} className={styles.node} data-resource={r.name} data-kind={r.kind}>
             <span className={styles.nodeName}>{r.name}</span>
+            <span className={layout.muted}>{r.kind}</span>
             <StatusBadge status={r.status} />
-            {r.machineId && <Link to={`/machines/${r.machineId}`}>machine</Link>}
+            {r.attachedTo && <span className={styles.arrow}>attached to {r.attachedTo}</span>}
+            {r.machineId && <Link to={`/machines/${r.machineId}`}>{r.kind}</Link>}
+            {r.externalId && <span className={layout.mono}>{r.externalId}</span>}
             {r.address && <span className={layout.mono}>{r.address}</span>}
             {r.error && <span className={layout.dangerText}>{r.error}</span>}
           </li>
@@ -86,7 +101,7 @@ function Steps({ stack, canRetry }: { stack: Stack; canRetry: boolean }) {
   );
 }
 
-/** One stack: its machines and steps as they go (the event stream refreshes it), outputs, and its actions. */
+/** One stack: its machines, volumes, containers and steps as they go (the event stream refreshes it), outputs, and its actions. */
 export function StackPage() {
   const { id = '' } = useParams();
   const stack = useQuery(stackQuery(id));
@@ -96,7 +111,7 @@ export function StackPage() {
   const destroy = useResourceMutation({
     mutationFn: () => destroyStack(id),
     invalidates: [stackKeys.one(id), stackKeys.list()],
-    success: 'Destroying the stack’s machines',
+    success: 'Destroying what the stack made',
     onSuccess: close,
   });
   const rollback = useResourceMutation({
@@ -156,7 +171,7 @@ export function StackPage() {
         <div className={layout.stack}>
           {s.error && <p className={layout.dangerText}>{s.error}</p>}
           <div className={styles.grid}>
-            <Machines stack={s} />
+            <Resources stack={s} />
             {Object.keys(s.outputs).length > 0 && (
               <Card title="Outputs">
                 <dl className={layout.facts}>
@@ -192,7 +207,7 @@ export function StackPage() {
       {dialog === 'destroy' && s && (
         <FormDialog
           title={`Destroy ${s.name}?`}
-          description="Every machine this stack made is destroyed; nothing else is touched. The stack stays as a record."
+          description="Every machine, volume and container this stack made is destroyed (volumes detached first); nothing else is touched. The stack stays as a record."
           onClose={close}
           onSubmit={() => destroy.mutate(undefined)}
           busy={destroy.isPending}
@@ -200,7 +215,7 @@ export function StackPage() {
           tone="danger"
           error={destroy.error}
         >
-          <p>{s.resources.length} machines will be destroyed.</p>
+          <p>To be destroyed: {resourceCounts(s) || 'nothing left'}.</p>
         </FormDialog>
       )}
     </Page>

@@ -36,7 +36,7 @@ export function StacksPage() {
         columns={[
           { key: 'name', header: 'Name', cell: (s) => <Link to={`/stacks/${s.id}`}>{s.name}</Link> },
           { key: 'status', header: 'Status', cell: (s) => <StatusBadge status={s.status} /> },
-          { key: 'machines', header: 'Machines', numeric: true, cell: (s) => s.resources.length },
+          { key: 'resources', header: 'Resources', numeric: true, cell: (s) => s.resources.length },
           { key: 'by', header: 'By', cell: (s) => s.createdBy },
           { key: 'created', header: 'Created', cell: (s) => <RelativeTime value={s.createdAt} /> },
         ]}

@@ -14,11 +14,18 @@ import styles from './stacks.module.css';
 /** The plan as a list a person can check before anything changes. */
 export function PlanList({ plan }: { plan: StackPlan }) {
   if (plan.unchanged) return <p>Nothing would change: the stack already runs this.</p>;
-  const { machines, steps } = plan;
+  const { machines, volumes, containers, steps } = plan;
+  const gone = { tone: layout.dangerText };
   const rows: { label: string; names: string[]; tone?: string }[] = [
     { label: 'Made', names: machines.add },
-    { label: 'Destroyed once the update has finished', names: machines.remove, tone: layout.dangerText },
+    { label: 'Destroyed once the update has finished', names: machines.remove, ...gone },
     { label: 'Kept as they are', names: machines.keep },
+    { label: 'Volumes made', names: volumes.add },
+    { label: 'Volumes destroyed once the update has finished', names: volumes.remove, ...gone },
+    { label: 'Volumes kept (moved to their machine when it is made anew)', names: volumes.keep },
+    { label: 'Containers made', names: containers.add },
+    { label: 'Containers destroyed once the update has finished', names: containers.remove, ...gone },
+    { label: 'Containers kept', names: containers.keep },
     { label: 'Steps that run again', names: steps.run },
     { label: 'Steps removed', names: steps.remove },
     { label: 'Inputs that change', names: plan.inputs },

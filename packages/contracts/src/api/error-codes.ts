@@ -283,7 +283,13 @@ export const ERROR_CATALOGUE = {
   },
   template_reference: {
     status: 400,
-    meaning: 'A machine names a cloud or SSH key the organization does not have.',
+    meaning:
+      'A resource names a cloud or SSH key the organization does not have, or a cloud whose provider cannot make it.',
+  },
+  resource_change_unsupported: {
+    status: 409,
+    meaning:
+      'The update changes a volume or container in place; remove it in one version and add it in the next.',
   },
   template_from_git: {
     status: 409,

@@ -57,6 +57,47 @@ export const TemplateMachine = Strict({
 });
 export type TemplateMachine = Static<typeof TemplateMachine>;
 
+export const TemplateVolume = Strict({
+  cloud: T.Optional(
+    Text(
+      200,
+      "The cloud, by title or id; by default the machine's it attaches to (a volume stays in its cloud)",
+    ),
+  ),
+  size: T.Integer({ minimum: 1, maximum: 65_536, description: 'GiB' }),
+  name: T.Optional(
+    Text(
+      64,
+      'Its name at the provider (the instance number is added when the machine has a count); default <stack>-<resource>',
+    ),
+  ),
+  attach: T.String({
+    pattern: TEMPLATE_NAME_PATTERN,
+    description: 'The machine resource it attaches to: one volume per instance, before any step on it runs',
+  }),
+});
+export type TemplateVolume = Static<typeof TemplateVolume>;
+
+export const TemplateContainer = Strict({
+  cloud: Text(200, 'A container host (a Docker cloud), by title or id'),
+  image: Text(512, 'e.g. nginx:1.27'),
+  name: T.Optional(Text(128, 'The container name; default <stack>-<resource>')),
+  ports: T.Optional(T.Array(Text(64, '8080:80, 127.0.0.1:8080:80/udp or 80'), { maxItems: 64 })),
+  env: T.Optional(
+    T.Record(T.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Text(32_768), {
+      maxProperties: 50,
+      description:
+        'Environment of the container: ${inputs.x}, ${machines.m.address(es)}, ${volumes.v.id(s)} and ${steps.s.output} of steps it comes after',
+    }),
+  ),
+  command: T.Optional(T.Array(Text(4096), { maxItems: 64, description: "Overrides the image's CMD" })),
+  tags: T.Optional(T.Record(T.String({ minLength: 1, maxLength: 128 }), Text(256), { maxProperties: 50 })),
+  after: T.Optional(
+    T.Array(LocalName, { maxItems: 50, description: 'Steps that must succeed before it is made' }),
+  ),
+});
+export type TemplateContainer = Static<typeof TemplateContainer>;
+
 export const TemplateStep = Strict({
   on: T.Array(LocalName, { minItems: 1, maxItems: 50, description: 'Machines (resource names) it runs on' }),
   kind: T.Optional(
@@ -69,7 +110,7 @@ export const TemplateStep = Strict({
     T.Record(T.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Text(65_536), {
       maxProperties: 50,
       description:
-        'Environment of the script: ${inputs.x}, ${machines.m.address}, ${machines.m.addresses} and ${steps.s.output} of steps it comes after',
+        'Environment of the script: ${inputs.x}, ${machines.m.address}, ${machines.m.addresses}, ${volumes.v.id}, ${volumes.v.ids} and ${steps.s.output} of steps it comes after',
     }),
   ),
   after: T.Optional(T.Array(LocalName, { maxItems: 50, description: 'Steps that must succeed first' })),
@@ -81,9 +122,14 @@ export const TemplateDocument = Strict(
   {
     description: T.Optional(T.String({ maxLength: 2000 })),
     inputs: T.Optional(T.Record(LocalName, TemplateInput, { maxProperties: 50 })),
-    resources: Strict({
-      machines: T.Record(LocalName, TemplateMachine, { minProperties: 1, maxProperties: 50 }),
-    }),
+    resources: Strict(
+      {
+        machines: T.Optional(T.Record(LocalName, TemplateMachine, { maxProperties: 50 })),
+        volumes: T.Optional(T.Record(LocalName, TemplateVolume, { maxProperties: 50 })),
+        containers: T.Optional(T.Record(LocalName, TemplateContainer, { maxProperties: 50 })),
+      },
+      { description: 'At least one machine or container; names are unique across the three' },
+    ),
     steps: T.Optional(T.Record(LocalName, TemplateStep, { maxProperties: 100 })),
     outputs: T.Optional(
       T.Record(LocalName, Text(2000, 'Addresses or URLs, e.g. http://${machines.lb.address}/'), {
@@ -93,7 +139,8 @@ export const TemplateDocument = Strict(
   },
   {
     title: 'Overcast template',
-    description: 'Machines on any cloud, the steps that configure them, and what the stack offers.',
+    description:
+      'Machines on any cloud, their volumes, containers on Docker clouds, the steps that configure them, and what the stack offers.',
   },
 );
 export type TemplateDocument = Static<typeof TemplateDocument>;
@@ -268,6 +315,17 @@ export const UpdateStackRequest = Strict({
 });
 export type UpdateStackRequest = Static<typeof UpdateStackRequest>;
 
+export const StackResourceKind = T.Union([T.Literal('machine'), T.Literal('volume'), T.Literal('container')]);
+export type StackResourceKind = Static<typeof StackResourceKind>;
+
+/** Volumes and containers an update adds or removes; one whose definition changes is refused. */
+const ResourceChanges = (what: string) =>
+  T.Object({
+    add: T.Array(T.String(), { description: `${what} the update makes` }),
+    remove: T.Array(T.String(), { description: `${what} destroyed once the update has finished` }),
+    keep: T.Array(T.String()),
+  });
+
 export const StackPlan = T.Object({
   fromVersion: T.Integer(),
   toVersion: T.Integer(),
@@ -283,6 +341,8 @@ export const StackPlan = T.Object({
     remove: T.Array(T.String(), { description: 'Machines destroyed once the update has finished' }),
     keep: T.Array(T.String()),
   }),
+  volumes: ResourceChanges('Volumes'),
+  containers: ResourceChanges('Containers'),
   steps: T.Object({
     run: T.Array(T.String(), {
       description: 'Steps that run again (changed, on changed machines, or after one that runs)',
@@ -298,11 +358,17 @@ export type StackPlan = Static<typeof StackPlan>;
 export const StackResource = T.Object({
   id: Uuid,
   name: T.String({ description: 'The template resource, with the instance number when count > 1: web-2' }),
+  kind: StackResourceKind,
   status: T.String({
-    description: 'pending | creating | created | ready | failed | retiring | destroying | destroyed',
+    description:
+      'pending | creating | created | attaching (a volume) | ready | failed | retiring | destroying | destroyed',
   }),
   cloudId: T.Union([T.Null(), Uuid]),
-  machineId: T.Union([T.Null(), Uuid]),
+  machineId: T.Union([T.Null(), Uuid], { description: 'The machine, or the container, it made' }),
+  externalId: T.Union([T.Null(), T.String()], { description: "A volume's id at its provider" }),
+  attachedTo: T.Union([T.Null(), T.String()], {
+    description: 'The machine (resource name) a volume attaches to',
+  }),
   address: T.Union([T.Null(), T.String()]),
   error: T.Union([T.Null(), T.String()]),
 });

@@ -14,7 +14,7 @@ export interface ScopeUsage {
 /**
  * What a scope uses now: its billed machines, their vCPUs (from the cloud's sizes) and their
  * monthly run-rate (the cost module's figure, stored on each machine), plus the machines of
- * stacks admitted but not yet being made (a resource still "pending" holds its size's figures),
+ * stacks admitted but not yet being made (a machine or container still "pending" holds its size's figures),
  * so a stack's headroom is not given to the next request before its worker gets to it. A team's
  * machines are those its members created; the organization's are all of them. The check runs it
  * on the connection that holds the governance lock.
@@ -46,7 +46,7 @@ export async function scopeUsage(
        SELECT count(*), coalesce(sum(r.vcpus), 0), coalesce(sum(r.cost_monthly), 0)
        FROM stack_resources r JOIN stacks st ON st.id = r.stack_id
        WHERE st.organization_id = $1 AND st.status = 'deploying' AND r.status = 'pending'
-         AND r.machine_id IS NULL ${stackTeam}
+         AND r.machine_id IS NULL AND r.kind <> 'volume' ${stackTeam}
      ) u`,
     params,
   );

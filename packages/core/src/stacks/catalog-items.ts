@@ -9,9 +9,10 @@ import { type OrgActor, recordAudit } from '../audit';
 import { DomainError, notFound } from '../errors';
 import { budgetLines, type Creation, evaluateCreations, fromCents, goesToApproval } from '../governance';
 import { repos } from '../repositories';
-import { cloudNamed, creationOf } from './deploy';
+import { cloudNamed } from './clouds';
+import { containerCreationOf, creationOf } from './deploy';
 import { resolveInputs } from './inputs';
-import { machineSpecs } from './specs';
+import { stackSpecs } from './specs';
 import { documentOf, loadTemplateVersion } from './templates';
 
 /** Who reads the catalog: admins see every item, others only those published to their teams. */
@@ -71,7 +72,7 @@ async function itemView(db: Database, item: CatalogItem): Promise<CatalogItemVie
     templateVersion: item.templateVersion,
     teams,
     inputs: doc.inputs ?? {},
-    machines: Object.values(doc.resources.machines).reduce((n, m) => n + (m.count ?? 1), 0),
+    machines: Object.values(doc.resources.machines ?? {}).reduce((n, m) => n + (m.count ?? 1), 0),
     publishedBy: item.publishedByLabel,
     createdAt: item.createdAt.toISOString(),
   };
@@ -171,10 +172,14 @@ export async function estimateCatalogDeploy(
   const item = await visibleCatalogItem(db, reader, id);
   const doc = await documentOfItem(db, item);
   const values = resolveInputs(doc, inputs);
-  const specs = machineSpecs(doc, values, { id: '00000000-0000-0000-0000-000000000000', name: 'estimate' });
+  const specs = stackSpecs(doc, values, { id: '00000000-0000-0000-0000-000000000000', name: 'estimate' });
   const creations: Creation[] = [];
-  for (const spec of specs)
-    creations.push(creationOf(spec, await cloudNamed(db, reader.organizationId, spec.cloud, spec.resource)));
+  const cloud = (ref: string, what: string) => cloudNamed(db, reader.organizationId, ref, what);
+  for (const spec of specs.machines)
+    creations.push(creationOf(spec, await cloud(spec.cloud, `machine ${spec.resource}`)));
+  // Containers count as machines, and are held to the clouds and images allowed.
+  for (const spec of specs.containers)
+    creations.push(containerCreationOf(spec, await cloud(spec.cloud, `container ${spec.resource}`)));
   const actor = { organizationId: reader.organizationId, userId: reader.userId, label: reader.label ?? '' };
   const verdict = await evaluateCreations(db, db.pool, actor, creations, { subject: 'this stack' });
   const known = verdict.estimates.every((e) => e.cents !== null);

@@ -1,9 +1,9 @@
 import type { DeployStackRequest, TemplateDocument } from '@overcast/contracts';
-import { type Cloud, type Database, isUniqueViolation } from '@overcast/db';
+import { type Cloud, isUniqueViolation } from '@overcast/db';
 import type { Runtime } from '@overcast/runtime';
 import { FlowProducer } from 'bullmq';
 import { type OrgActor, recordAudit } from '../audit';
-import { decide, type Principal } from '../authz';
+import type { Principal } from '../authz';
 import { DomainError } from '../errors';
 import {
   type Creation,
@@ -14,9 +14,10 @@ import {
   type Verdicts,
 } from '../governance';
 import { repos } from '../repositories';
+import { cloudsToCreateIn, volumeAndContainerClouds } from './clouds';
 import { announceStack } from './events';
 import { resolveInputs, secretInputs } from './inputs';
-import { type MachineSpec, machineSpecs } from './specs';
+import { type ContainerSpec, type MachineSpec, type StackSpecs, stackSpecs } from './specs';
 import { documentOf, loadTemplateVersion } from './templates';
 
 export type StackRuntime = Pick<Runtime, 'db' | 'box' | 'redis' | 'queues' | 'settings'>;
@@ -25,37 +26,6 @@ export interface StackJobData {
   stackId: string;
   resourceId?: string;
   stepId?: string;
-}
-
-/** The cloud a machine names (by id or title), or a 400 naming the resource. */
-export async function cloudNamed(db: Database, organizationId: string, ref: string, resource: string) {
-  const uuid = /^[0-9a-f-]{36}$/i.test(ref);
-  const cloud = await db.prisma.cloud.findFirst({
-    where: { organizationId, ...(uuid ? { OR: [{ id: ref }, { title: ref }] } : { title: ref }) },
-  });
-  if (!cloud)
-    throw new DomainError(
-      'invalid',
-      'template_reference',
-      `The machine ${resource} names the cloud "${ref}", which the organization does not have; give a cloud's title or id.`,
-      'body.inputs',
-    );
-  return cloud;
-}
-
-export async function keyNamed(db: Database, organizationId: string, ref: string, resource: string) {
-  const uuid = /^[0-9a-f-]{36}$/i.test(ref);
-  const key = await db.prisma.sshKey.findFirst({
-    where: { organizationId, ...(uuid ? { OR: [{ id: ref }, { name: ref }] } : { name: ref }) },
-  });
-  if (!key)
-    throw new DomainError(
-      'invalid',
-      'template_reference',
-      `The machine ${resource} names the SSH key "${ref}", which the organization does not have.`,
-      'body.inputs',
-    );
-  return key;
 }
 
 export const sealedInputs = (
@@ -99,10 +69,14 @@ export async function deployStack(
   const doc: TemplateDocument = documentOf(source, 'body.templateId');
   const values = resolveInputs(doc, req.inputs);
   const secrets = new Set(secretInputs(doc));
-  const specs = machineSpecs(doc, values, { id: '00000000-0000-0000-0000-000000000000', name: req.name });
-  const clouds = await cloudsToCreateIn(db, actor.organizationId, caller, specs);
+  const specs = stackSpecs(doc, values, { id: '00000000-0000-0000-0000-000000000000', name: req.name });
+  const clouds = await cloudsToCreateIn(db, actor.organizationId, caller, specs.machines);
+  const others = await volumeAndContainerClouds(db, actor.organizationId, caller, specs, clouds, source);
   // The whole stack is one request to the quotas: refused whole before any row or machine.
-  const creations = specs.map((s) => creationOf(s, clouds.get(s.label)!));
+  const creations = [
+    ...specs.machines.map((s) => creationOf(s, clouds.get(s.label)!)),
+    ...specs.containers.map((s) => containerCreationOf(s, others.containers.get(s.label)!)),
+  ];
   return governCreations(
     runtime,
     actor,
@@ -111,7 +85,7 @@ export async function deployStack(
       action: 'stack.deploy',
       resourceKind: 'template',
       resourceId: req.templateId,
-      details: { name: req.name, version, machines: specs.length },
+      details: { name: req.name, version, ...counts(specs) },
     },
     (verdict) =>
       storeAndStart(runtime, actor, req, {
@@ -120,37 +94,12 @@ export async function deployStack(
         values,
         secrets,
         specs,
-        clouds,
+        clouds: { machines: clouds, ...others },
         estimates: verdict?.estimates ?? [],
         overBudgetApproved: options.skipQuotas?.includes('budget') ?? false,
       }),
     { subject: 'this stack', skipQuotas: options.skipQuotas, onRefusal: options.onRefusal },
   );
-}
-
-/**
- * The cloud of each machine to be made, by label, once its SSH key exists and the caller's
- * policies let them create machines there; refused whole otherwise, before anything is written.
- */
-export async function cloudsToCreateIn(
-  db: Database,
-  organizationId: string,
-  caller: Principal | null,
-  specs: MachineSpec[],
-): Promise<Map<string, Cloud>> {
-  const clouds = new Map<string, Cloud>();
-  for (const spec of specs) {
-    const cloud = await cloudNamed(db, organizationId, spec.cloud, spec.resource);
-    if (caller && !decide(caller, 'machines', 'create', { cloudId: cloud.id, tags: spec.request.tags ?? {} }))
-      throw new DomainError(
-        'forbidden',
-        'not_allowed',
-        `Your teams' policies do not let you create machines in ${cloud.title}; ask an admin to grant it.`,
-      );
-    if (spec.key) await keyNamed(db, organizationId, spec.key, spec.resource);
-    clouds.set(spec.label, cloud);
-  }
-  return clouds;
 }
 
 /** A stack machine as the governance checks see it. */
@@ -166,6 +115,26 @@ export function creationOf(spec: MachineSpec, cloud: Cloud): Creation {
     count: 1,
   };
 }
+
+/** A stack container as the governance checks see it: a container of the engine's cloud. */
+export function containerCreationOf(spec: ContainerSpec, cloud: Cloud): Creation {
+  return {
+    cloud,
+    kind: 'container',
+    size: null,
+    location: null,
+    image: spec.request.image,
+    tags: spec.request.labels ?? {},
+    expiresAt: null,
+    count: 1,
+  };
+}
+
+const counts = (specs: StackSpecs) => ({
+  machines: specs.machines.length,
+  volumes: specs.volumes.length,
+  containers: specs.containers.length,
+});
 
 export interface DeployOptions {
   /** Quotas an admin approved going over: not held again. */
@@ -183,9 +152,9 @@ async function storeAndStart(
     version: number;
     values: Record<string, string>;
     secrets: Set<string>;
-    specs: MachineSpec[];
-    clouds: Map<string, Cloud>;
-    /** Per spec, in order: what each machine holds against the quotas until it is made. */
+    specs: StackSpecs;
+    clouds: { machines: Map<string, Cloud>; volumes: Map<string, Cloud>; containers: Map<string, Cloud> };
+    /** Per machine, then per container, in order: what each holds against the quotas until it is made. */
     estimates: Estimate[];
     overBudgetApproved: boolean;
   },
@@ -214,15 +183,30 @@ async function storeAndStart(
           where: { id: stack.id },
           data: { secretInputs: sealedInputs(runtime, stack.id, secret) },
         });
+      const held = (i: number) => ({
+        vcpus: estimates[i]?.vcpus ?? null,
+        costMonthly: estimates[i]?.cents == null ? null : fromCents(estimates[i]!.cents!),
+      });
+      const row = (kind: string, s: { resource: string; index: number; label: string }, cloud: Cloud) => ({
+        stackId: stack.id,
+        kind,
+        name: s.resource,
+        index: s.index,
+        cloudId: cloud.id,
+      });
+      const machines = specs.machines.length;
       await tx.stackResource.createMany({
-        data: specs.map((s, i) => ({
-          stackId: stack.id,
-          name: s.resource,
-          index: s.index,
-          cloudId: clouds.get(s.label)!.id,
-          vcpus: estimates[i]?.vcpus ?? null,
-          costMonthly: estimates[i]?.cents == null ? null : fromCents(estimates[i]!.cents!),
-        })),
+        data: [
+          ...specs.machines.map((s, i) => ({
+            ...row('machine', s, clouds.machines.get(s.label)!),
+            ...held(i),
+          })),
+          ...specs.volumes.map((s) => row('volume', s, clouds.volumes.get(s.label)!)),
+          ...specs.containers.map((s, i) => ({
+            ...row('container', s, clouds.containers.get(s.label)!),
+            ...held(machines + i),
+          })),
+        ],
       });
       await tx.stackStep.createMany({
         data: Object.keys(doc.steps ?? {}).map((name) => ({ stackId: stack.id, name })),
@@ -243,7 +227,7 @@ async function storeAndStart(
     action: 'stack.deploy',
     resourceKind: 'stack',
     resourceId: stackId,
-    details: { name: req.name, templateId: req.templateId, version, machines: specs.length },
+    details: { name: req.name, templateId: req.templateId, version, ...counts(specs) },
   });
   await startMachinesFlow(runtime, stackId);
   await announceStack(runtime.redis, actor.organizationId, stackId, 'stack', req.name, 'deploying');
@@ -251,9 +235,10 @@ async function storeAndStart(
 }
 
 /**
- * One flow per stack and generation (an update is the next one): a job per machine still to be
- * made (in parallel), under a parent that starts the steps once every machine answers. Job ids
- * are the rows' ids and the generation, so queueing again never doubles.
+ * One flow per stack and generation (an update is the next one): a job per machine and volume
+ * still to be made (in parallel), under a parent that starts the steps once every machine answers
+ * and every volume is attached. Containers come after (`advanceStack`): their env may name
+ * machines and steps. Job ids are the rows' ids and the generation, so queueing again never doubles.
  */
 export async function startMachinesFlow(
   runtime: Pick<Runtime, 'db' | 'queues'>,
@@ -264,7 +249,7 @@ export async function startMachinesFlow(
     select: { generation: true },
   });
   const resources = await runtime.db.prisma.stackResource.findMany({
-    where: { stackId, status: { notIn: ['ready', 'retiring'] } },
+    where: { stackId, kind: { in: ['machine', 'volume'] }, status: { notIn: ['ready', 'retiring'] } },
   });
   const queue = runtime.queues.stacks;
   const flows = new FlowProducer({ connection: queue.opts.connection, prefix: queue.opts.prefix });
@@ -275,11 +260,11 @@ export async function startMachinesFlow(
       data: { stackId } satisfies StackJobData,
       opts: { jobId: `stack-${stackId}-ready-${generation}`, removeOnComplete: 100, removeOnFail: 100 },
       children: resources.map((r) => ({
-        name: 'machine',
+        name: r.kind,
         queueName: queue.name,
         data: { stackId, resourceId: r.id } satisfies StackJobData,
         opts: {
-          jobId: `stack-machine-${r.id}-${generation}`,
+          jobId: `stack-${r.kind}-${r.id}-${generation}`,
           attempts: 5,
           backoff: { type: 'exponential', delay: 2_000 },
           removeOnComplete: 100,
@@ -290,6 +275,21 @@ export async function startMachinesFlow(
   } finally {
     await flows.close();
   }
+}
+
+/** A container's job, once the steps it comes after have succeeded; one per generation. */
+export async function enqueueContainer(
+  runtime: Pick<Runtime, 'queues'>,
+  stack: { id: string; generation: number },
+  resourceId: string,
+): Promise<void> {
+  await runtime.queues.stacks.add('container', { stackId: stack.id, resourceId } satisfies StackJobData, {
+    jobId: `stack-container-${resourceId}-${stack.generation}`,
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: 100,
+    removeOnFail: 100,
+  });
 }
 
 /** A step's job; the attempt is in its id, so a retried step is a new job. */
@@ -358,7 +358,7 @@ export async function retryStackStep(
   await announceStack(runtime.redis, actor.organizationId, stackId, 'step', name, 'waiting');
 }
 
-/** Destroys every machine the stack made, and nothing else; the stack stays as a record. */
+/** Destroys every machine, volume and container the stack made, and nothing else; the stack stays as a record. */
 export async function destroyStack(runtime: StackRuntime, actor: OrgActor, stackId: string): Promise<void> {
   const stack = await repos(runtime.db).stacks.getInOrg(actor.organizationId, stackId);
   if (BUSY.has(stack.status) && stack.status === 'destroying')

@@ -3,10 +3,11 @@ import { galleryTemplates } from './gallery';
 import { parseTemplate } from './template-parse';
 
 describe('gallery', () => {
-  it('ships the three templates, each valid', () => {
+  it('ships the four templates, each valid', () => {
     const all = galleryTemplates();
     expect(all.map((t) => t.name)).toEqual([
       'database-cluster',
+      'docker-app',
       'docker-host-app',
       'web-behind-load-balancer',
     ]);

@@ -12,32 +12,65 @@ type Place = 'machine' | 'env' | 'output';
 
 /**
  * Checks what the schema cannot: inputs' defaults and choices, the machines and steps that steps
- * name, `after:` cycles, and that every `${...}` names something that exists by then.
+ * name, the machines volumes attach to, `after:` cycles, and that every `${...}` names something
+ * that exists by then.
  */
 export function checkTemplateMeaning(doc: TemplateDocument): MeaningProblem[] {
   const problems: MeaningProblem[] = [];
   const inputs = doc.inputs ?? {};
-  const machines = doc.resources.machines;
+  const machines = doc.resources.machines ?? {};
+  const volumes = doc.resources.volumes ?? {};
+  const containers = doc.resources.containers ?? {};
   const steps = doc.steps ?? {};
   for (const [name, input] of Object.entries(inputs)) problems.push(...checkInput(name, input));
+  if (!Object.keys(machines).length && !Object.keys(containers).length)
+    problems.push({ path: ['resources'], message: 'A template makes at least one machine or container.' });
 
+  const known = { inputs, machines, volumes, steps };
   const refProblem = (path: (string | number)[], text: string, place: Place, before?: Set<string>) => {
     for (const { raw, ref } of referencesIn(text)) {
-      const message = refMessage(raw, ref, place, inputs, machines, steps, before);
+      const message = refMessage(raw, ref, place, known, before);
       if (message) problems.push({ path, message });
     }
   };
-  for (const [name, m] of Object.entries(machines)) {
-    const base = ['resources', 'machines', name];
-    for (const field of ['cloud', 'size', 'image', 'location', 'key'] as const) {
-      const value = m[field];
+  const inputsOnly = (base: string[], fields: Record<string, string | undefined>) => {
+    for (const [field, value] of Object.entries(fields))
       if (value !== undefined) refProblem([...base, field], value, 'machine');
-    }
-    for (const [k, v] of Object.entries(m.tags ?? {})) refProblem([...base, 'tags', k], v, 'machine');
-    if (m.tags && 'stack' in m.tags)
+  };
+  const ownTags = (base: string[], tags: Record<string, string> | undefined) => {
+    for (const [k, v] of Object.entries(tags ?? {})) refProblem([...base, 'tags', k], v, 'machine');
+    if (tags && 'stack' in tags)
       problems.push({
         path: [...base, 'tags', 'stack'],
         message: 'The stack tag is set by Overcast; use another key.',
+      });
+  };
+  for (const [name, m] of Object.entries(machines)) {
+    const base = ['resources', 'machines', name];
+    inputsOnly(base, { cloud: m.cloud, size: m.size, image: m.image, location: m.location, key: m.key });
+    ownTags(base, m.tags);
+  }
+  const seen = new Map(Object.keys(machines).map((n) => [n, 'machine']));
+  for (const [kind, names] of [
+    ['volume', Object.keys(volumes)],
+    ['container', Object.keys(containers)],
+  ] as const)
+    for (const name of names) {
+      const other = seen.get(name);
+      if (other)
+        problems.push({
+          path: ['resources', `${kind}s`, name],
+          message: `${name} is already a ${other}; resources are named once across machines, volumes and containers.`,
+        });
+      else seen.set(name, kind);
+    }
+  for (const [name, v] of Object.entries(volumes)) {
+    const base = ['resources', 'volumes', name];
+    inputsOnly(base, { cloud: v.cloud, name: v.name });
+    if (!(v.attach in machines))
+      problems.push({
+        path: [...base, 'attach'],
+        message: `No machine is named ${v.attach}; a volume attaches to one of ${listOr(Object.keys(machines))}.`,
       });
   }
   for (const [name, step] of Object.entries(steps)) {
@@ -45,15 +78,18 @@ export function checkTemplateMeaning(doc: TemplateDocument): MeaningProblem[] {
       if (!(m in machines))
         problems.push({
           path: ['steps', name, 'on', i],
-          message: `No machine is named ${m}; the template has ${Object.keys(machines).join(', ')}.`,
+          message: `No machine is named ${m}; the template has ${listOr(Object.keys(machines))}.`,
         });
     });
-    (step.after ?? []).forEach((s, i) => {
-      if (s === name)
-        problems.push({ path: ['steps', name, 'after', i], message: 'A step cannot come after itself.' });
-      else if (!(s in steps))
-        problems.push({ path: ['steps', name, 'after', i], message: `No step is named ${s}.` });
-    });
+    problems.push(...afterProblems(['steps', name], step.after, steps, name));
+  }
+  for (const [name, c] of Object.entries(containers)) {
+    const base = ['resources', 'containers', name];
+    inputsOnly(base, { cloud: c.cloud, image: c.image, name: c.name });
+    for (const field of ['ports', 'command'] as const)
+      for (const [i, text] of (c[field] ?? []).entries()) refProblem([...base, field, i], text, 'machine');
+    ownTags(base, c.tags);
+    problems.push(...afterProblems(base, c.after, steps));
   }
   const cycle = findCycle(steps);
   if (cycle)
@@ -67,9 +103,30 @@ export function checkTemplateMeaning(doc: TemplateDocument): MeaningProblem[] {
       for (const [k, v] of Object.entries(step.env ?? {}))
         refProblem(['steps', name, 'env', k], v, 'env', before);
     }
+    for (const [name, c] of Object.entries(containers)) {
+      const before = new Set((c.after ?? []).flatMap((s) => [s, ...ancestors(steps, s)]));
+      for (const [k, v] of Object.entries(c.env ?? {}))
+        refProblem(['resources', 'containers', name, 'env', k], v, 'env', before);
+    }
   }
   for (const [name, text] of Object.entries(doc.outputs ?? {})) refProblem(['outputs', name], text, 'output');
   return problems;
+}
+
+const listOr = (names: string[]) => names.join(', ') || 'none (it has no machines)';
+
+/** The steps an `after:` list names must exist (and a step cannot wait on itself). */
+function afterProblems(
+  base: (string | number)[],
+  after: string[] | undefined,
+  steps: Record<string, unknown>,
+  self?: string,
+): MeaningProblem[] {
+  return (after ?? []).flatMap((s, i) => {
+    const path = [...base, 'after', i];
+    if (s === self) return [{ path, message: 'A step cannot come after itself.' }];
+    return s in steps ? [] : [{ path, message: `No step is named ${s}.` }];
+  });
 }
 
 function checkInput(name: string, input: TemplateInput): MeaningProblem[] {
@@ -95,25 +152,31 @@ function refMessage(
   raw: string,
   ref: Reference | null,
   place: Place,
-  inputs: Record<string, TemplateInput>,
-  machines: Record<string, unknown>,
-  steps: Record<string, unknown>,
+  known: {
+    inputs: Record<string, TemplateInput>;
+    machines: Record<string, unknown>;
+    volumes: Record<string, unknown>;
+    steps: Record<string, unknown>;
+  },
   before?: Set<string>,
 ): string | null {
   if (!ref)
-    return `${raw} is not a reference; use \${inputs.x}, \${machines.m.address}, \${machines.m.addresses} or \${steps.s.output} (write $\${ for a literal \${).`;
+    return `${raw} is not a reference; use \${inputs.x}, \${machines.m.address}, \${machines.m.addresses}, \${volumes.v.id}, \${volumes.v.ids} or \${steps.s.output} (write $\${ for a literal \${).`;
   if (ref.kind === 'input') {
-    const input = inputs[ref.name];
+    const input = known.inputs[ref.name];
     if (!input) return `${raw}: no input is named ${ref.name}.`;
     if (input.type === 'secret' && place !== 'env')
-      return `${raw} is a secret; secrets may only go into a step's env.`;
+      return `${raw} is a secret; secrets may only go into a step's or a container's env.`;
     return null;
   }
-  if (place === 'machine') return `${raw}: a machine's fields may only use inputs.`;
-  if (ref.kind === 'machine') return ref.name in machines ? null : `${raw}: no machine is named ${ref.name}.`;
-  if (!(ref.name in steps)) return `${raw}: no step is named ${ref.name}.`;
+  if (place === 'machine') return `${raw}: a resource's fields may only use inputs (and a container's env).`;
+  if (ref.kind === 'machine')
+    return ref.name in known.machines ? null : `${raw}: no machine is named ${ref.name}.`;
+  if (ref.kind === 'volume')
+    return ref.name in known.volumes ? null : `${raw}: no volume is named ${ref.name}.`;
+  if (!(ref.name in known.steps)) return `${raw}: no step is named ${ref.name}.`;
   if (before && !before.has(ref.name))
-    return `${raw}: this step does not come after ${ref.name}; add it to after.`;
+    return `${raw}: this does not come after ${ref.name}; add it to after.`;
   return null;
 }
 

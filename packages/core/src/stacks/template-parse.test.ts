@@ -55,7 +55,7 @@ describe('parseTemplate', () => {
   it('reads a good template', () => {
     const parsed = parseTemplate(GOOD);
     expect(parsed.problems).toEqual([]);
-    expect(parsed.ok && Object.keys(parsed.document.resources.machines)).toEqual(['web', 'db']);
+    expect(parsed.ok && Object.keys(parsed.document.resources.machines ?? {})).toEqual(['web', 'db']);
   });
 
   it('names the line and field of a wrong type', () => {
@@ -190,12 +190,136 @@ describe('resolveInputs', () => {
   });
 });
 
+// A machine with a volume on each instance and a container after a step.
+const RESOURCES = `inputs:
+  cloud:
+    type: string
+  engine:
+    type: string
+  token:
+    type: secret
+resources:
+  machines:
+    web:
+      cloud: \${inputs.cloud}
+      size: s-1vcpu-1gb
+      image: ubuntu-24.04
+      location: nyc1
+      count: 2
+  volumes:
+    data:
+      size: 10
+      attach: web
+  containers:
+    app:
+      cloud: \${inputs.engine}
+      image: nginx:1.27
+      ports: ["8080:80"]
+      after: [mount]
+      env:
+        DISK: \${volumes.data.id}
+        WEB: \${machines.web.addresses}
+        TOKEN: \${inputs.token}
+        MOUNTED: \${steps.mount.output}
+steps:
+  mount:
+    on: [web]
+    env:
+      DISKS: \${volumes.data.ids}
+    script: echo "$DISKS"
+`;
+
+describe('volumes and containers', () => {
+  it('reads a template with both', () => {
+    const parsed = parseTemplate(RESOURCES);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.ok && parsed.document.resources.volumes?.data).toEqual({ size: 10, attach: 'web' });
+  });
+
+  it('names the line of a volume attached to a machine the template lacks', () => {
+    expect(problems(RESOURCES.replace('attach: web', 'attach: wbe'))).toEqual([
+      {
+        line: 19,
+        column: 15,
+        field: 'resources.volumes.data.attach',
+        message: 'No machine is named wbe; a volume attaches to one of web.',
+      },
+    ]);
+  });
+
+  it('names the line of a container after an unknown step, or using a step it does not come after', () => {
+    expect(problems(RESOURCES.replace('after: [mount]', 'after: [mnt]'))).toContainEqual(
+      expect.objectContaining({
+        line: 25,
+        field: 'resources.containers.app.after.0',
+        message: 'No step is named mnt.',
+      }),
+    );
+    const early = problems(RESOURCES.replace('      after: [mount]\n', ''));
+    expect(early).toEqual([
+      expect.objectContaining({
+        line: 29,
+        field: 'resources.containers.app.env.MOUNTED',
+        message: '${steps.mount.output}: this does not come after mount; add it to after.',
+      }),
+    ]);
+  });
+
+  it('refuses a volume without a size, a name given twice, unknown volumes and references in fixed fields', () => {
+    const sizeless = problems(RESOURCES.replace('      size: 10\n', ''));
+    expect(sizeless).toContainEqual(
+      expect.objectContaining({
+        line: 17,
+        field: 'resources.volumes.data.size',
+        message: 'Expected required property',
+      }),
+    );
+    expect(problems(RESOURCES.replace('    app:\n', '    data:\n'))).toContainEqual(
+      expect.objectContaining({
+        field: 'resources.containers.data',
+        message:
+          'data is already a volume; resources are named once across machines, volumes and containers.',
+      }),
+    );
+    expect(problems(RESOURCES.replace('${volumes.data.ids}', '${volumes.logs.ids}'))[0]?.message).toBe(
+      '${volumes.logs.ids}: no volume is named logs.',
+    );
+    expect(problems(RESOURCES.replace('image: nginx:1.27', 'image: ${steps.mount.output}'))[0]).toMatchObject(
+      {
+        field: 'resources.containers.app.image',
+        message: "${steps.mount.output}: a resource's fields may only use inputs (and a container's env).",
+      },
+    );
+    expect(problems(RESOURCES.replace('ports: ["8080:80"]', 'ports: 8080'))[0]?.field).toBe(
+      'resources.containers.app.ports',
+    );
+  });
+
+  it('needs a machine or a container, and lets a template have only containers', () => {
+    const none = 'resources:\n  machines: {}\n';
+    expect(problems(none)).toEqual([
+      expect.objectContaining({
+        line: 1,
+        field: 'resources',
+        message: 'A template makes at least one machine or container.',
+      }),
+    ]);
+    const only = 'resources:\n  containers:\n    app:\n      cloud: engine\n      image: nginx:1.27\n';
+    expect(problems(only)).toEqual([]);
+  });
+});
+
 describe('substitute', () => {
   const values = {
     inputs: { cloud: 'do' },
     machines: { web: ['127.0.0.5', '127.0.0.6'] },
+    volumes: { data: ['vol-1', 'vol-2'] },
     steps: { database: 'ok' },
   };
+
+  it("gives a volume's provider id, or every instance's", () => {
+    expect(substitute('${volumes.data.id}|${volumes.data.ids}', values)).toBe('vol-1|vol-1 vol-2');
+  });
 
   it('replaces references and keeps $${ literal', () => {
     expect(

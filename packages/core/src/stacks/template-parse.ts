@@ -41,6 +41,13 @@ function locator(doc: ReturnType<typeof parseDocument>, lines: LineCounter): Loc
   };
 }
 
+/** Where a path points in a source that parses (a stored version's): for messages after parsing. */
+export function lineOf(source: string, path: (string | number)[]): number {
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
+  return locator(doc, lines)(path).line;
+}
+
 const problemAt = (locate: Locate, path: (string | number)[], message: string): TemplateProblem => ({
   ...locate(path),
   field: fieldName(path),

@@ -46,7 +46,19 @@ const STEPS = `  db-setup:
 `;
 
 const rows = (...slots: [string, number][]): StackResource[] =>
-  slots.map(([name, index]) => ({ name, index, status: 'ready', retiredMachineId: null }) as StackResource);
+  slots.map(
+    ([name, index]) =>
+      ({ kind: 'machine', name, index, status: 'ready', retiredMachineId: null }) as StackResource,
+  );
+const made = (kind: string, name: string, index = 0) =>
+  ({
+    kind,
+    name,
+    index,
+    status: 'ready',
+    retiredMachineId: null,
+    externalId: `${name}-${index}`,
+  }) as StackResource;
 const done = (...names: string[]): StackStep[] =>
   names.map((name) => ({ name, status: 'succeeded' }) as StackStep);
 
@@ -109,5 +121,51 @@ describe('the plan of a stack update', () => {
     const down = planOf(stack, rows(['web', 0], ['web', 1], ['web', 2], ['db', 0]), RAN, three, BEFORE);
     expect(down.plan.machines).toMatchObject({ remove: ['web-2', 'web-3'], keep: ['web', 'db'] });
     expect(down.removed).toEqual(['web#1', 'web#2']);
+  });
+
+  it('makes added volumes and containers, destroys removed ones, moves a volume to its replaced machine', () => {
+    const disks = (size: number) => `  volumes:
+    data:
+      size: ${size}
+      attach: web
+`;
+    const app = (image: string) => `  containers:
+    app:
+      cloud: engine
+      image: ${image}
+`;
+    const withBoth = (size: string, image: string, extra = '') =>
+      state(
+        source(machine('web', size) + machine('db'), STEPS).replace(
+          'steps:\n',
+          `${disks(10)}${app(image)}${extra}steps:\n`,
+        ),
+        BEFORE.values,
+        2,
+      );
+    const v2 = withBoth('s-1vcpu-1gb', 'nginx:1.27');
+    const added = planOf(stack, MADE, RAN, BEFORE, v2);
+    expect(added.plan).toMatchObject({
+      volumes: { add: ['data'], remove: [], keep: [] },
+      containers: { add: ['app'], remove: [], keep: [] },
+    });
+    // The steps on the machine a volume joins run again: they may mount it.
+    expect(added.plan.steps.run).toEqual(['greet', 'web-setup']);
+
+    const all = [...MADE, made('volume', 'data'), made('container', 'app')];
+    const removed = planOf(stack, all, RAN, v2, BEFORE);
+    expect(removed.plan).toMatchObject({
+      volumes: { add: [], remove: ['data'], keep: [] },
+      containers: { add: [], remove: ['app'], keep: [] },
+    });
+    expect(removed.others.removed.map((r) => r.name)).toEqual(['data', 'app']);
+
+    const bigger = planOf(stack, all, RAN, v2, withBoth('s-2vcpu-2gb', 'nginx:1.27'));
+    expect(bigger.plan.volumes.keep).toEqual(['data']);
+    expect(bigger.others.reattach.map((r) => r.name)).toEqual(['data']);
+
+    expect(() => planOf(stack, all, RAN, v2, withBoth('s-1vcpu-1gb', 'redis:7'))).toThrow(
+      /The container app changes, and Overcast does not change containers in place/,
+    );
   });
 });

@@ -1,13 +1,14 @@
 import type { StackPlan, TemplateDocument, UpdateStackRequest } from '@overcast/contracts';
-import type { Stack, StackResource, StackStep } from '@overcast/db';
+import type { Cloud, Stack, StackResource, StackStep } from '@overcast/db';
 import { type OrgActor, recordAudit } from '../audit';
 import type { Principal } from '../authz';
 import { sameJson } from '../canonical-json';
 import { DomainError } from '../errors';
 import { fromCents, governCreations } from '../governance';
 import { repos } from '../repositories';
+import { cloudNamed, cloudsToCreateIn, volumeAndContainerClouds } from './clouds';
 import {
-  cloudsToCreateIn,
+  containerCreationOf,
   creationOf,
   STEP_AGAIN,
   type StackRuntime,
@@ -19,6 +20,7 @@ import { announceStack } from './events';
 import { resolveInputs, secretInputs } from './inputs';
 import { type MachineSpec, machineSpecs } from './specs';
 import { documentOf, loadTemplateVersion } from './templates';
+import { type OtherResourcesPlan, planOtherResources } from './update-resources';
 
 /** What a stack is made from: kept before an update, so a rollback can return to it. */
 export interface StackState {
@@ -71,6 +73,7 @@ interface PlanDetail {
   restored: StackResource[];
   removed: string[];
   rerun: string[];
+  others: OtherResourcesPlan;
 }
 
 /**
@@ -87,7 +90,8 @@ export function planOf(
   const before = machineSpecs(from.document, from.values, stack);
   const next = machineSpecs(to.document, to.values, stack);
   const old = new Map(before.map((s) => [slot(s.resource, s.index), s]));
-  const made = new Map(rows.map((r) => [slot(r.name, r.index), r]));
+  const machineRows = rows.filter((r) => r.kind === 'machine');
+  const made = new Map(machineRows.map((r) => [slot(r.name, r.index), r]));
   const added: MachineSpec[] = [];
   const replaced: MachineSpec[] = [];
   const restored: StackResource[] = [];
@@ -123,10 +127,18 @@ export function planOf(
     } else keep.push(spec.label);
   }
   const nextSlots = new Set(next.map((s) => slot(s.resource, s.index)));
-  const removed = rows.filter((r) => !nextSlots.has(slot(r.name, r.index)) && r.status !== 'destroyed');
+  const removed = machineRows.filter(
+    (r) => !nextSlots.has(slot(r.name, r.index)) && r.status !== 'destroyed',
+  );
   const label = (r: StackResource) =>
     before.find((s) => s.resource === r.name && s.index === r.index)?.label ?? `${r.name}-${r.index + 1}`;
   for (const r of removed) touched.add(r.name);
+  const remade = new Set([
+    ...replaced.map((s) => s.label),
+    ...restored.map((r) => next.find((s) => s.resource === r.name && s.index === r.index)!.label),
+  ]);
+  const others = planOtherResources(stack, rows, from, to, remade);
+  for (const name of others.touched) touched.add(name);
 
   const changedInputs = Object.keys({ ...from.values, ...to.values })
     .filter((k) => from.values[k] !== to.values[k])
@@ -169,6 +181,7 @@ export function planOf(
       remove: removed.map(label),
       keep,
     },
+    ...others.plan,
     steps: {
       run: stepNames.filter((n) => rerun.has(n)),
       remove: Object.keys(fromSteps)
@@ -185,6 +198,10 @@ export function planOf(
     !replaced.length &&
     !restored.length &&
     !removed.length &&
+    !others.addVolumes.length &&
+    !others.addContainers.length &&
+    !others.again.length &&
+    !others.removed.length &&
     !rerun.size &&
     !plan.steps.remove.length &&
     !changedInputs.length;
@@ -195,6 +212,7 @@ export function planOf(
     restored,
     removed: removed.map((r) => slot(r.name, r.index)),
     rerun: [...rerun],
+    others,
   } satisfies PlanDetail;
 }
 
@@ -320,6 +338,23 @@ async function applyState(
     );
   const making = [...detail.added, ...detail.replaced];
   const clouds = await cloudsToCreateIn(db, actor.organizationId, caller, making);
+  const { others } = detail;
+  // A new volume goes in its machine's cloud, whether that machine is new or kept.
+  const machineClouds = new Map(clouds);
+  for (const spec of machineSpecs(to.document, to.values, stack))
+    if (!machineClouds.has(spec.label) && others.addVolumes.some((v) => v.attach.label === spec.label))
+      machineClouds.set(
+        spec.label,
+        await cloudNamed(db, actor.organizationId, spec.cloud, `machine ${spec.resource}`),
+      );
+  const otherClouds = await volumeAndContainerClouds(
+    db,
+    actor.organizationId,
+    caller,
+    { volumes: others.addVolumes, containers: others.addContainers },
+    machineClouds,
+    null,
+  );
   const summary = {
     name: stack.name,
     fromVersion: detail.plan.fromVersion,
@@ -327,13 +362,18 @@ async function applyState(
     add: detail.plan.machines.add,
     replace: detail.plan.machines.replace.map((r) => r.name),
     remove: detail.plan.machines.remove,
+    volumes: detail.plan.volumes,
+    containers: detail.plan.containers,
     steps: detail.plan.steps.run,
   };
   // New and replacing machines are one request to the quotas, refused whole before any change.
   await governCreations(
     runtime,
     actor,
-    making.map((s) => creationOf(s, clouds.get(s.label)!)),
+    [
+      ...making.map((s) => creationOf(s, clouds.get(s.label)!)),
+      ...others.addContainers.map((s) => containerCreationOf(s, otherClouds.containers.get(s.label)!)),
+    ],
     { action, resourceKind: 'stack', resourceId: stackId, details: summary },
     async (verdict) => {
       const estimate = (spec: MachineSpec) => {
@@ -415,6 +455,7 @@ async function applyState(
                     error: null,
                   },
           });
+        await applyOtherResources(tx, stackId, others, otherClouds);
         for (const key of detail.removed) {
           const row = byslot.get(key);
           if (!row) continue;
@@ -447,4 +488,39 @@ async function applyState(
   await startMachinesFlow(runtime, stackId);
   await announceStack(runtime.redis, actor.organizationId, stackId, 'stack', stack.name, 'deploying');
   return detail.plan;
+}
+
+type Tx = Parameters<Parameters<StackRuntime['db']['prisma']['$transaction']>[0]>[0];
+
+/** The rows of an update's volumes and containers: new ones, ones made again, moved, removed. */
+async function applyOtherResources(
+  tx: Tx,
+  stackId: string,
+  others: OtherResourcesPlan,
+  clouds: { volumes: Map<string, Cloud>; containers: Map<string, Cloud> },
+) {
+  const row = (kind: string, s: { resource: string; index: number; label: string }, cloud: Cloud) => ({
+    stackId,
+    kind,
+    name: s.resource,
+    index: s.index,
+    cloudId: cloud.id,
+  });
+  await tx.stackResource.createMany({
+    data: [
+      ...others.addVolumes.map((s) => row('volume', s, clouds.volumes.get(s.label)!)),
+      ...others.addContainers.map((s) => row('container', s, clouds.containers.get(s.label)!)),
+    ],
+  });
+  // A volume that exists is attached again (to the new machine); anything else is made again.
+  for (const r of [...others.again, ...others.reattach])
+    await tx.stackResource.update({
+      where: { id: r.id },
+      data: { status: r.kind === 'volume' && r.externalId ? 'created' : 'pending', error: null },
+    });
+  for (const r of others.removed) {
+    if (r.machineId || r.externalId)
+      await tx.stackResource.update({ where: { id: r.id }, data: { status: 'retiring' } });
+    else await tx.stackResource.delete({ where: { id: r.id } });
+  }
 }

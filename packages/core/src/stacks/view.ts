@@ -1,4 +1,4 @@
-import type { Stack as StackViewT, TemplateDocument } from '@overcast/contracts';
+import type { StackResourceKind, Stack as StackViewT, TemplateDocument } from '@overcast/contracts';
 import type { Database, Stack } from '@overcast/db';
 import { allowedIds, type Principal } from '../authz';
 import { repos } from '../repositories';
@@ -12,9 +12,13 @@ async function stackView(db: Database, stack: Stack): Promise<StackViewT> {
     db.prisma.stackStep.findMany({ where: { stackId: stack.id }, orderBy: { name: 'asc' } }),
   ]);
   const doc = stack.document as TemplateDocument;
-  const counts = Object.fromEntries(
-    Object.entries(doc.resources?.machines ?? {}).map(([k, m]) => [k, m.count ?? 1]),
-  );
+  const machines = doc.resources?.machines ?? {};
+  const volumes = doc.resources?.volumes ?? {};
+  const counts = Object.fromEntries(Object.entries(machines).map(([k, m]) => [k, m.count ?? 1]));
+  // A volume has an instance per instance of its machine.
+  for (const [k, v] of Object.entries(volumes)) counts[k] = counts[v.attach] ?? 1;
+  const label = (name: string, index: number) =>
+    (counts[name] ?? 1) > 1 || index > 0 ? `${name}-${index + 1}` : name;
   return {
     id: stack.id,
     name: stack.name,
@@ -31,10 +35,13 @@ async function stackView(db: Database, stack: Stack): Promise<StackViewT> {
     resources: resources.map((r) => ({
       id: r.id,
       // A resource an update is removing is no longer counted in the document.
-      name: (counts[r.name] ?? 1) > 1 || r.index > 0 ? `${r.name}-${r.index + 1}` : r.name,
+      name: label(r.name, r.index),
+      kind: r.kind as StackResourceKind,
       status: r.status,
       cloudId: r.cloudId,
       machineId: r.machineId,
+      externalId: r.externalId,
+      attachedTo: r.kind === 'volume' && volumes[r.name] ? label(volumes[r.name]!.attach, r.index) : null,
       address: r.address,
       error: r.error,
     })),

@@ -1,99 +1,20 @@
-import type { RemoteMachine, ScriptRun, TemplateDocument } from '@overcast/contracts';
+import type { ScriptRun, TemplateDocument } from '@overcast/contracts';
 import type { Stack, StackResource } from '@overcast/db';
 import type { OrgActor } from '../audit';
-import { decide, type OnBehalfOf, onBehalfOf } from '../authz';
+import type { OnBehalfOf } from '../authz';
 import { createScript, getScriptRun, startScriptRun, updateScript } from '../automation';
-import { driverOf } from '../clouds';
 import { DomainError } from '../errors';
-import { createMachine, machineAction, storeCreatedMachine } from '../machines';
+import { createMachine, machineAction } from '../machines';
 import { keyLoader, machineLogin, machineRoute, openRouteSsh } from '../ssh-access';
-import { cloudNamed, enqueueStep, keyNamed, type StackRuntime, stackInputs } from './deploy';
+import { keyNamed } from './clouds';
+import { enqueueContainer, enqueueStep, type StackRuntime, stackInputs } from './deploy';
 import { announceStack } from './events';
+import { actorOf, creatorIn, errorText, findMade, jobTarget, setResource, specOf } from './made';
 import { substitute } from './references';
-import { type MachineSpec, machineSpecs } from './specs';
+import { destroyStackVolume, runStackContainer } from './resource-jobs';
 
 /** How long a new machine may take to answer over SSH before its resource fails. */
 const SSH_WAIT_MS = 10 * 60_000;
-
-/** The person a stack acts for, checked again each time it acts; refuses if they left. */
-async function actorOf(runtime: StackRuntime, stack: Stack): Promise<{ actor: OrgActor; who: OnBehalfOf }> {
-  const who = await onBehalfOf(runtime.db, stack.organizationId, stack.createdById);
-  if ('left' in who)
-    throw new DomainError(
-      'forbidden',
-      'not_allowed',
-      `${stack.createdByLabel} is no longer a member of the organization.`,
-    );
-  return {
-    actor: {
-      organizationId: stack.organizationId,
-      userId: stack.createdById,
-      label: `${who.label} (stack ${stack.name})`,
-    },
-    who,
-  };
-}
-
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-function specOf(runtime: StackRuntime, stack: Stack, row: StackResource): MachineSpec {
-  const spec = machineSpecs(stack.document as TemplateDocument, stackInputs(runtime, stack), stack).find(
-    (s) => s.resource === row.name && s.index === row.index,
-  );
-  if (!spec)
-    throw new DomainError('conflict', 'stack_busy', `The template no longer has the machine ${row.name}.`);
-  return spec;
-}
-
-async function setResource(
-  runtime: StackRuntime,
-  stack: Stack,
-  row: StackResource,
-  label: string,
-  data: Partial<StackResource>,
-) {
-  await runtime.db.prisma.stackResource.update({ where: { id: row.id }, data });
-  if (data.status)
-    await announceStack(runtime.redis, stack.organizationId, stack.id, 'resource', label, data.status);
-}
-
-/**
- * A machine a previous attempt made before it could record it: stored by a poll already, or
- * still only at the provider, found by the stack's tags either way.
- */
-async function findMade(
-  runtime: StackRuntime,
-  actor: OrgActor,
-  stack: Stack,
-  spec: MachineSpec,
-  cloudId: string,
-  retiredMachineId: string | null,
-) {
-  // The machine an update replaces carries the same tags: it is not the one looked for.
-  const retired = retiredMachineId
-    ? await runtime.db.prisma.machine.findUnique({ where: { id: retiredMachineId } })
-    : null;
-  const { rows } = await runtime.db.pool.query<{ id: string }>(
-    `SELECT id FROM machines WHERE organization_id = $1 AND cloud_id = $2
-       AND provider_tags->>'stack-id' = $3 AND provider_tags->>'stack-resource' = $4
-       AND id IS DISTINCT FROM $5::uuid AND state NOT IN ('terminated', 'missing') LIMIT 1`,
-    [stack.organizationId, cloudId, stack.id, spec.label, retiredMachineId],
-  );
-  if (rows[0]) return rows[0].id;
-  const cloud = await runtime.db.prisma.cloud.findUniqueOrThrow({ where: { id: cloudId } });
-  const driver = await driverOf(runtime, cloud);
-  let found: RemoteMachine | null = null;
-  for await (const m of driver.listMachines(new AbortController().signal)) {
-    const isRetired = retired?.cloudId === cloudId && retired.externalId === m.externalId;
-    if (m.tags['stack-id'] === stack.id && m.tags['stack-resource'] === spec.label && !isRetired) found = m;
-  }
-  if (!found) return null;
-  const stored = await storeCreatedMachine(runtime, actor, cloud, found, {
-    sshKeyId: null,
-    audit: { name: found.name, stack: stack.name, adopted: true },
-  });
-  return stored.id;
-}
 
 /**
  * One machine of a stack: made once (a row in "creating" with no machine is looked for at the
@@ -105,27 +26,17 @@ export async function runStackMachine(
   stackId: string,
   resourceId: string,
 ): Promise<void> {
-  const stack = await runtime.db.prisma.stack.findUnique({ where: { id: stackId } });
-  let row = await runtime.db.prisma.stackResource.findUnique({ where: { id: resourceId } });
-  if (!stack || !row || stack.status !== 'deploying' || row.status === 'ready' || row.status === 'failed')
-    return;
-  const spec = specOf(runtime, stack, row);
+  const target = await jobTarget(runtime, stackId, resourceId);
+  if (!target) return;
+  const { stack } = target;
+  let { row } = target;
+  const spec = specOf(runtime, stack, row, 'machine');
   try {
-    const { actor, who } = await actorOf(runtime, stack);
-    const cloud = await cloudNamed(runtime.db, stack.organizationId, spec.cloud, spec.resource);
-    if (
-      who.principal &&
-      !decide(who.principal, 'machines', 'create', { cloudId: cloud.id, tags: spec.request.tags ?? {} })
-    )
-      throw new DomainError(
-        'forbidden',
-        'not_allowed',
-        `${who.label} may no longer create machines in ${cloud.title}.`,
-      );
+    const { actor, cloud } = await creatorIn(runtime, stack, 'machine', spec, spec.request.tags ?? {});
     if (!row.machineId) {
       const made =
         row.status === 'creating'
-          ? await findMade(runtime, actor, stack, spec, cloud.id, row.retiredMachineId)
+          ? await findMade(runtime, actor, stack, spec.label, cloud.id, row.retiredMachineId)
           : null;
       if (made) await setResource(runtime, stack, row, spec.label, { machineId: made, status: 'created' });
       else {
@@ -185,12 +96,12 @@ async function waitForSsh(runtime: StackRuntime, machineId: string): Promise<str
   }
 }
 
-/** The flow's parent: every machine is done; the steps that wait on no other start. */
+/** The flow's parent: every machine and volume is done; the steps and containers that wait on no step start. */
 export async function stackMachinesDone(runtime: StackRuntime, stackId: string): Promise<void> {
   const stack = await runtime.db.prisma.stack.findUnique({ where: { id: stackId } });
   if (!stack || stack.status !== 'deploying') return;
   const failed = await runtime.db.prisma.stackResource.findMany({
-    where: { stackId, status: { notIn: ['ready', 'retiring'] } },
+    where: { stackId, kind: { in: ['machine', 'volume'] }, status: { notIn: ['ready', 'retiring'] } },
   });
   if (failed.length > 0) {
     await finishStack(
@@ -218,37 +129,62 @@ async function finishStack(
   await announceStack(runtime.redis, stack.organizationId, stack.id, 'stack', stack.name, status);
 }
 
-/** What references resolve to now: inputs, machine addresses, outputs of finished steps. */
+/** What references resolve to now: inputs, machine addresses, volume ids, outputs of finished steps. */
 async function referenceValues(runtime: StackRuntime, stack: Stack) {
   const [resources, steps] = await Promise.all([
     runtime.db.prisma.stackResource.findMany({ where: { stackId: stack.id }, orderBy: { index: 'asc' } }),
     runtime.db.prisma.stackStep.findMany({ where: { stackId: stack.id, status: 'succeeded' } }),
   ]);
   const machines: Record<string, string[]> = {};
+  const volumes: Record<string, string[]> = {};
   for (const r of resources) {
-    if (!r.address || r.status === 'retiring') continue;
-    machines[r.name] = [...(machines[r.name] ?? []), r.address];
+    if (r.status === 'retiring') continue;
+    if (r.kind === 'machine' && r.address) machines[r.name] = [...(machines[r.name] ?? []), r.address];
+    if (r.kind === 'volume' && r.externalId) volumes[r.name] = [...(volumes[r.name] ?? []), r.externalId];
   }
   return {
     inputs: stackInputs(runtime, stack),
     machines,
+    volumes,
     steps: Object.fromEntries(steps.map((s) => [s.name, s.output])),
   };
+}
+
+/** A container's job: its env filled from what the stack knows now, then the container made. */
+export async function runStackContainerJob(runtime: StackRuntime, stackId: string, resourceId: string) {
+  const stack = await runtime.db.prisma.stack.findUnique({ where: { id: stackId } });
+  if (stack?.status !== 'deploying') return;
+  await runStackContainer(runtime, stackId, resourceId, await referenceValues(runtime, stack));
+  await advanceStack(runtime, stackId);
 }
 
 /** Starts every waiting step whose steps before it all succeeded; closes the stack when all are done. */
 export async function advanceStack(runtime: StackRuntime, stackId: string): Promise<void> {
   const stack = await runtime.db.prisma.stack.findUnique({ where: { id: stackId } });
   if (!stack || stack.status !== 'deploying') return;
+  // Nothing starts or finishes before every machine and volume is ready (the flow's parent says when).
+  const unready = await runtime.db.prisma.stackResource.count({
+    where: { stackId, kind: { in: ['machine', 'volume'] }, status: { notIn: ['ready', 'retiring'] } },
+  });
+  if (unready) return;
   const doc = stack.document as TemplateDocument;
   const steps = await runtime.db.prisma.stackStep.findMany({ where: { stackId } });
+  const containers = await runtime.db.prisma.stackResource.findMany({
+    where: { stackId, kind: 'container', status: { not: 'retiring' } },
+  });
   const status = new Map(steps.map((s) => [s.name, s.status]));
+  const cleared = (after: string[]) => after.every((a) => status.get(a) === 'succeeded');
   for (const step of steps) {
     if (step.status !== 'waiting') continue;
-    const after = doc.steps?.[step.name]?.after ?? [];
-    if (after.every((a) => status.get(a) === 'succeeded')) await enqueueStep(runtime, stackId, step);
+    if (cleared(doc.steps?.[step.name]?.after ?? [])) await enqueueStep(runtime, stackId, step);
   }
-  if (steps.every((s) => s.status === 'succeeded')) {
+  for (const c of containers) {
+    if (c.status === 'ready' || c.status === 'failed') continue;
+    if (cleared(doc.resources.containers?.[c.name]?.after ?? []))
+      await enqueueContainer(runtime, stack, c.id);
+  }
+  const containersFailed = containers.filter((c) => c.status === 'failed');
+  if (steps.every((s) => s.status === 'succeeded') && containers.every((c) => c.status === 'ready')) {
     // An update's machines all answer and its steps ran: what it replaced or removed goes now.
     const problems = await retireMachines(runtime, stack);
     if (problems.length) {
@@ -266,9 +202,21 @@ export async function advanceStack(runtime: StackRuntime, stackId: string): Prom
       }),
     );
     await finishStack(runtime, stack, 'deployed', null, outputs);
-  } else if (steps.some((s) => s.status === 'failed') && !steps.some((s) => s.status === 'running')) {
+  } else if (
+    (steps.some((s) => s.status === 'failed') || containersFailed.length) &&
+    !steps.some((s) => s.status === 'running') &&
+    !containers.some((c) => c.status === 'creating')
+  ) {
     const failed = steps.filter((s) => s.status === 'failed');
-    await finishStack(runtime, stack, 'failed', failed.map((s) => `step ${s.name}: ${s.error}`).join('; '));
+    await finishStack(
+      runtime,
+      stack,
+      'failed',
+      [
+        ...failed.map((s) => `step ${s.name}: ${s.error}`),
+        ...containersFailed.map((c) => `container ${c.name}: ${c.error}`),
+      ].join('; '),
+    );
   }
 }
 
@@ -394,8 +342,26 @@ async function destroyMade(
     await machineAction(runtime, who.actor, machineId, { action: 'destroy' }, who.who);
 }
 
-const machineName = async (runtime: StackRuntime, id: string, fallback: string) =>
-  (await runtime.db.prisma.machine.findUnique({ where: { id }, select: { name: true } }))?.name ?? fallback;
+const machineName = async (runtime: StackRuntime, id: string | undefined, fallback: string) =>
+  (id ? await runtime.db.prisma.machine.findUnique({ where: { id }, select: { name: true } }) : null)?.name ??
+  fallback;
+
+/** Destroys what a row made: its volume, or its machine or container (and one an update was replacing). */
+async function destroyRow(
+  runtime: StackRuntime,
+  acting: { actor: OrgActor; who: OnBehalfOf },
+  row: StackResource,
+  made: string[],
+): Promise<void> {
+  if (row.kind === 'volume') await destroyStackVolume(runtime, acting, row);
+  for (const id of made) await destroyMade(runtime, acting, id);
+}
+
+/** Volumes first: they are detached from their machines before those go. */
+const volumesFirst = (rows: StackResource[]) => [
+  rows.filter((r) => r.kind === 'volume'),
+  rows.filter((r) => r.kind !== 'volume'),
+];
 
 /**
  * After an update: destroys the machines it replaced and those of resources it removed. Each is
@@ -409,7 +375,7 @@ async function retireMachines(runtime: StackRuntime, stack: Stack): Promise<stri
   const acting = await actorOf(runtime, stack);
   const problems: string[] = [];
   const rowsDb = runtime.db.prisma.stackResource;
-  for (const row of rows) {
+  for (const row of volumesFirst(rows).flat()) {
     const removed = row.status === 'retiring';
     const claimed = removed
       ? await rowsDb.updateMany({ where: { id: row.id, status: 'retiring' }, data: { status: 'destroying' } })
@@ -422,11 +388,11 @@ async function retireMachines(runtime: StackRuntime, stack: Stack): Promise<stri
       (id): id is string => !!id,
     );
     try {
-      for (const id of made) await destroyMade(runtime, acting, id);
+      await destroyRow(runtime, acting, row, made);
       if (removed) await rowsDb.delete({ where: { id: row.id } });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      problems.push(`${await machineName(runtime, made[0]!, row.name)}: ${err.message}`);
+      problems.push(`${await machineName(runtime, made[0], row.name)}: ${err.message}`);
       // Kept, so the next update, a rollback or the stack's destroy tries again.
       await rowsDb.update({
         where: { id: row.id },
@@ -439,7 +405,10 @@ async function retireMachines(runtime: StackRuntime, stack: Stack): Promise<stri
   return problems;
 }
 
-/** Destroys the machines the stack recorded making, one by one; a machine already gone is skipped. */
+/**
+ * Destroys the volumes, machines and containers the stack recorded making (volumes first, each
+ * detached), and nothing else; one already gone is skipped.
+ */
 export async function runStackDestroy(runtime: StackRuntime, stackId: string): Promise<void> {
   const stack = await runtime.db.prisma.stack.findUnique({ where: { id: stackId } });
   if (!stack || stack.status !== 'destroying') return;
@@ -448,25 +417,26 @@ export async function runStackDestroy(runtime: StackRuntime, stackId: string): P
     where: { stackId, status: { not: 'destroyed' } },
   });
   const problems: string[] = [];
-  await Promise.all(
-    rows.map(async (row) => {
-      const label = `${row.name}-${row.index + 1}`;
-      // A machine an unfinished update was replacing is the stack's too.
-      const made = [row.machineId, row.retiredMachineId].filter((id): id is string => !!id);
-      try {
-        for (const id of made) await destroyMade(runtime, acting, id);
-        await setResource(runtime, stack, row, label, {
-          status: 'destroyed',
-          error: null,
-          retiredMachineId: null,
-        });
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        problems.push(`${await machineName(runtime, made[0]!, label)}: ${err.message}`);
-        await setResource(runtime, stack, row, label, { status: 'failed', error: err.message });
-      }
-    }),
-  );
+  for (const batch of volumesFirst(rows))
+    await Promise.all(
+      batch.map(async (row) => {
+        const label = `${row.name}-${row.index + 1}`;
+        // A machine an unfinished update was replacing is the stack's too.
+        const made = [row.machineId, row.retiredMachineId].filter((id): id is string => !!id);
+        try {
+          await destroyRow(runtime, acting, row, made);
+          await setResource(runtime, stack, row, label, {
+            status: 'destroyed',
+            error: null,
+            retiredMachineId: null,
+          });
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          problems.push(`${await machineName(runtime, made[0], `${row.kind} ${label}`)}: ${err.message}`);
+          await setResource(runtime, stack, row, label, { status: 'failed', error: err.message });
+        }
+      }),
+    );
   const steps = await runtime.db.prisma.stackStep.findMany({ where: { stackId, scriptId: { not: null } } });
   await runtime.db.prisma.script.deleteMany({
     where: { organizationId: stack.organizationId, id: { in: steps.map((s) => s.scriptId!) } },

@@ -70,7 +70,9 @@ function codesInSources(): { uses: Use[]; unresolved: string[] } {
       const resolved =
         ternary.length > 0 ? ternary : /^\w+$/.test(codeArg) ? resolveIdentifier(source, codeArg) : null;
       if (resolved) for (const code of resolved) uses.push({ file: where, code });
-      else if (!/^[`]/.test(codeArg) && codeArg !== 'own') unresolved.push(`${where}: ${m[0]}`);
+      // A copy of another DomainError (`err.code`) carries a code checked where that one was made.
+      else if (!/^[`]/.test(codeArg) && codeArg !== 'own' && !/^\w+\.code$/.test(codeArg))
+        unresolved.push(`${where}: ${m[0]}`);
     }
     for (const m of source.matchAll(/\bnotFound\(\s*'([^']+)'\s*\)/g))
       uses.push({ file: where, code: notFoundCode(m[1]!), kind: 'not_found' });

@@ -10,10 +10,13 @@ import type { AddressInfo } from 'node:net';
 import { type Fault, type RunningSim, SimKnobs } from '../common/server';
 import { RateLimiter } from '../digitalocean/rate-limit';
 import { PveCluster, PveError } from './cluster';
+import { PveNetwork } from './network';
+import { NETWORK_ROUTES } from './network-routes';
 import { ROUTES } from './routes';
 import { makePveCertificate, type PveCertificate } from './tls';
 
 export { PveCluster, PveError, type SimGuest, type SimTask } from './cluster';
+export { PveNetwork, type SimFirewall, type SimRule } from './network';
 export { makePveCertificate, type PveCertificate } from './tls';
 
 export interface ProxmoxSimOptions {
@@ -54,6 +57,8 @@ export interface PveRequestRecord {
 
 export interface ProxmoxSim extends RunningSim {
   readonly cluster: PveCluster;
+  /** SDN, bridges and the firewall. */
+  readonly net: PveNetwork;
   readonly requestLog: PveRequestRecord[];
   /** The certificate being served; its fingerprint is what a user pastes. */
   readonly certificate: PveCertificate;
@@ -115,6 +120,7 @@ export async function startProxmoxSim(options: ProxmoxSimOptions = {}): Promise<
     cloneDelayMs: options.cloneDelayMs ?? 1000,
   });
   cluster.seed(options.machines ?? 0, options.namePrefix ?? 'vm');
+  const net = new PveNetwork(cluster);
   const tokens = new Map((options.tokens ?? []).map((t) => [t.id, t]));
   const users = new Map((options.users ?? []).map((u) => [u.username, u.password]));
   const tickets = new Map<string, { username: string; csrf: string }>();
@@ -254,11 +260,11 @@ export async function startProxmoxSim(options: ProxmoxSimOptions = {}): Promise<
         return send(res, 429, 'Too Many Requests', undefined, { 'retry-after': String(budget.retryAfterS) });
     }
     try {
-      for (const [m, pattern, handler] of ROUTES) {
+      for (const [m, pattern, handler] of [...ROUTES, ...NETWORK_ROUTES]) {
         const match = pattern.exec(path);
         if (!match || m !== method) continue;
         const out = handler(
-          { cluster, params, user: who.user, readOnly: who.readOnly },
+          { cluster, net, params, user: who.user, readOnly: who.readOnly },
           match.slice(1).map((p) => decodeURIComponent(p)),
         );
         return send(res, 200, 'OK', {
@@ -292,6 +298,7 @@ export async function startProxmoxSim(options: ProxmoxSimOptions = {}): Promise<
     port,
     knobs,
     cluster,
+    net,
     requestLog,
     get certificate() {
       return certificate;

@@ -2,10 +2,13 @@
 // pve-docs API viewer: everything inside `{ data }`, numbers where Proxmox sends numbers.
 
 import { type GuestType, guestName, type PveCluster, PveError, paramError, type SimGuest } from './cluster';
+import type { PveNetwork } from './network';
 import { createSnapshot, deleteSnapshot, listSnapshots, rollback } from './snapshots';
 
 export interface RouteContext {
   cluster: PveCluster;
+  /** SDN, node networks and the firewall. */
+  net: PveNetwork;
   /** Query and form parameters together, as Proxmox merges them. */
   params: Record<string, string>;
   /** Who is asking: `user@realm` or `user@realm!token`. */
@@ -100,13 +103,13 @@ function storageRows(node: string) {
 const guestOf = (ctx: RouteContext, m: string[]) =>
   ctx.cluster.guest(m[0]!, m[1] as GuestType, vmidParam(m[2]!));
 
-function vmidParam(raw: string): number {
+export function vmidParam(raw: string): number {
   if (!/^\d+$/.test(raw) || Number(raw) < 100 || Number(raw) > 999_999_999)
     throw paramError({ vmid: 'invalid format - value does not look like a valid VM ID' });
   return Number(raw);
 }
 
-function forbidden(ctx: RouteContext, path: string, privilege: string): void {
+export function forbidden(ctx: RouteContext, path: string, privilege: string): void {
   if (ctx.readOnly) throw new PveError(403, `Permission check failed (${path}, ${privilege})`);
 }
 

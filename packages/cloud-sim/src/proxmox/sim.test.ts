@@ -138,4 +138,33 @@ describe('Proxmox VE emulator on the wire', () => {
     const destroy = await call('DELETE', '/nodes/pve2/qemu/101', { authorization: token });
     expect(destroy).toMatchObject({ status: 500, reason: 'VM 101 is running - destroy failed' });
   });
+
+  it('refuses a rule delete made from a list that changed since, and names bad rule fields', async () => {
+    const auth = { authorization: token };
+    const rules = '/nodes/pve1/qemu/100/firewall/rules';
+    const add = (body: string) => call('POST', rules, auth, body);
+    expect((await add('type=in&action=ACCEPT&proto=tcp&dport=22&enable=1')).status).toBe(200);
+    const [first] = JSON.parse((await call('GET', rules, auth)).body).data;
+    expect(first).toMatchObject({
+      pos: 0,
+      type: 'in',
+      action: 'ACCEPT',
+      dport: '22',
+      digest: expect.any(String),
+    });
+    expect((await add('type=in&action=ACCEPT&proto=udp&dport=53&enable=1')).status).toBe(200);
+    const stale = await call('DELETE', `${rules}/0?digest=${first.digest}`, auth);
+    expect(stale).toMatchObject({
+      status: 500,
+      reason: 'detected modified configuration - file changed by other user? Try again.',
+    });
+    expect(sim.net.guestFirewall(100).rules.map((r) => r.dport)).toEqual(['53', '22']);
+    const bad = await add('type=sideways&action=ACCEPT&dport=99999&source=%2Bnope');
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).errors).toEqual({
+      type: "value 'sideways' does not have a value in the enumeration 'in, out, group, forward'",
+      dport: "invalid port '99999'",
+      source: "no such ipset 'nope'",
+    });
+  });
 });

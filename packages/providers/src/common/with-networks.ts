@@ -2,7 +2,7 @@ import type { FirewallDriver, NetworkDriver, RemoteSubnet } from '@overcast/cont
 
 // The one place a driver takes on its provider's NetworkDriver (and FirewallDriver) part
 // (aws/networks.ts, gce/networks.ts, digitalocean/networks.ts, hetzner/networks.ts,
-// vultr/networks.ts, openstack/networks.ts, azure/networks.ts, libvirt/networks.ts, docker/networks.ts), instead of each driver forwarding every method.
+// vultr/networks.ts, openstack/networks.ts, azure/networks.ts, proxmox/networks.ts and firewalls.ts, libvirt/networks.ts, docker/networks.ts), instead of each driver forwarding every method.
 
 const METHODS = [
   'listNetworks',
@@ -20,7 +20,10 @@ const METHODS = [
  * `driver` with the methods `networks` has, bound to it; a method it lacks (createSubnet, the
  * firewall ones) stays absent.
  */
-export function withNetworks<D extends object, N extends NetworkDriver>(driver: D, networks: N): D & N {
+export function withNetworks<D extends object, N extends NetworkDriver | FirewallDriver>(
+  driver: D,
+  networks: N,
+): D & N {
   for (const name of METHODS) {
     const method = (networks as Partial<NetworkDriver & FirewallDriver>)[name];
     if (typeof method === 'function') {

@@ -35,7 +35,8 @@ interface Answer {
 const TRANSIENT =
   /timeout|temporar|unable to connect|connection refused|no quorum|cluster not ready|try again/i;
 const MISSING = /does not exist|no such|not found|unknown (vm|ct|node|storage)/i;
-const BUSY = /already running|not running|is running|is locked|can't lock|locked|already exists|in use|busy/i;
+const BUSY =
+  /already running|not running|is running|is locked|can't lock|locked|already exists|already defined|modified configuration|in use|busy/i;
 
 /** Proxmox answers 500 for most refusals of a handler; its words tell which they are. */
 export function kindOf(status: number, message: string, hadWords: boolean): ProviderErrorKind {

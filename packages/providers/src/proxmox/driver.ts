@@ -15,6 +15,7 @@ import {
   type VolumeOperation,
 } from '@overcast/contracts';
 import { inBatches } from '../common/batches';
+import { withNetworks } from '../common/with-networks';
 import { PROVIDER, PveClient } from './client';
 import {
   apiRoot,
@@ -24,6 +25,8 @@ import {
   readConfig,
   type SizePreset,
 } from './config';
+import { ProxmoxFirewalls } from './firewalls';
+import { clusterGuests } from './guests';
 import {
   addressesOf,
   disksOf,
@@ -38,6 +41,7 @@ import {
   toSize,
   toVolume,
 } from './map';
+import { ProxmoxNetworks } from './networks';
 import * as snapshots from './snapshots';
 import { TaskRunner } from './tasks';
 import { type CertificateInfo, learnedPin } from './tls';
@@ -108,13 +112,8 @@ class Driver implements ProxmoxDriver {
     await this.api.request('GET', '/cluster/resources', { params: { type: 'vm' } });
   }
 
-  /** Every guest on every node, in one call (Proxmox does not page it). */
-  private async guests(signal?: AbortSignal): Promise<PveResource[]> {
-    const all = await this.api.request<PveResource[] | null>('GET', '/cluster/resources', {
-      params: { type: 'vm' },
-      signal,
-    });
-    return (all ?? []).filter((r) => (r.type === 'qemu' || r.type === 'lxc') && typeof r.vmid === 'number');
+  private guests(signal?: AbortSignal): Promise<PveResource[]> {
+    return clusterGuests(this.api, signal);
   }
 
   private async guest(externalId: string): Promise<PveResource> {
@@ -477,5 +476,9 @@ export function createProxmoxDriver(init: DriverInit<ProxmoxCredentials>): Provi
 export function createProxmoxDriverWithCertificate(init: DriverInit<ProxmoxCredentials>): ProxmoxDriver {
   const config = readConfig(init.config);
   const api = new PveClient(apiRoot(init.endpoint), readAuth(init.credentials), config, init.lookup);
-  return new Driver(api, config);
+  const tasks = new TaskRunner(api, config);
+  return withNetworks(
+    withNetworks(new Driver(api, config), new ProxmoxNetworks(api, tasks, config.concurrency)),
+    new ProxmoxFirewalls(api, config.concurrency),
+  );
 }

@@ -102,6 +102,10 @@ export const proxmoxModule = {
     // Cores and memory from the cloud's size presets; snapshots of VMs and containers, rolled back in place.
     resize: true,
     snapshots: true,
+    // SDN vnets and their subnets, the nodes' bridges read-only; security groups and guest firewalls.
+    networks: true,
+    subnets: true,
+    firewalls: true,
   }),
   // Your own hardware: Proxmox VE has no prices to give, and no table could know yours.
   pricing: 'none',

@@ -2,7 +2,8 @@
 // certificate its own CA signed (as a cluster's is): discovery (`/api`, `/apis`), namespaces,
 // PersistentVolumeClaims, VirtualMachines and their instances, the start/stop/restart
 // subresources, merge patches of VMs, DataVolumes, DataSources, cluster instancetypes, and
-// VirtualMachineSnapshots and VirtualMachineRestores (snapshot.kubevirt.io, in snapshots.ts).
+// VirtualMachineSnapshots and VirtualMachineRestores (snapshot.kubevirt.io, in snapshots.ts),
+// Multus NetworkAttachmentDefinitions (k8s.cni.cncf.io).
 // Bearer tokens, each allowed every namespace or a list of them; refusals as `Status` bodies;
 // `limit`/`continue` pages; 429 with Retry-After past a request budget. `kubeconfig(token)`
 // writes what a user would paste.
@@ -151,6 +152,7 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
       ['subresources.kubevirt.io', 'v1'],
       ['cdi.kubevirt.io', 'v1beta1'],
       ['snapshot.kubevirt.io', 'v1beta1'],
+      ['k8s.cni.cncf.io', 'v1'],
       ...(withInstancetypes ? [['instancetype.kubevirt.io', 'v1beta1']] : []),
     ].map(([name, version]) => ({
       name,
@@ -179,7 +181,7 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
       if (path === '/apis') return json(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: groups() });
 
       const m =
-        /^\/(?:api\/v1|apis\/([a-z0-9.-]+)\/(v1|v1beta1))(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(start|stop|restart))?$/.exec(
+        /^\/(?:api\/v1|apis\/([a-z0-9.-]+)\/(v1|v1beta1))(?:\/namespaces\/([^/]+))?\/([a-z-]+)(?:\/([^/]+))?(?:\/(start|stop|restart))?$/.exec(
           path,
         );
       // `/api/v1/namespaces` itself is the namespaces list, not a namespace called "".
@@ -242,6 +244,8 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
       if (req.method === 'POST' && !name) {
         if (resource === 'virtualmachines') return json(201, cluster.createVm(namespace, body()));
         if (resource === 'datavolumes') return json(201, cluster.createDataVolume(namespace, body()));
+        if (resource === 'network-attachment-definitions')
+          return json(201, cluster.createAttachment(namespace, body()));
         if (resource === 'virtualmachinesnapshots')
           return json(201, createSnapshot(cluster, namespace, body()));
         if (resource === 'virtualmachinerestores')

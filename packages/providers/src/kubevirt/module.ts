@@ -53,6 +53,9 @@ export const kubevirtModule = {
     // Cluster instancetypes by merge patch; VirtualMachineSnapshots, restored to a stopped VM.
     resize: true,
     snapshots: true,
+    // The pod network and Multus NetworkAttachmentDefinitions (networks.ts); a definition's
+    // range lives in its CNI config, so there are no subnets to make apart from it.
+    networks: true,
   }),
   // Your own cluster: KubeVirt has no prices to give, and no table could know yours.
   pricing: 'none',

@@ -34,6 +34,8 @@ export interface KubevirtSimOptions {
   tokens?: Array<{ token: string; namespaces?: string[] }>;
   /** Serve instancetype.kubevirt.io (default true). */
   instancetypes?: boolean;
+  /** Serve Multus's k8s.cni.cncf.io (default true). */
+  multus?: boolean;
   /** A request budget per token: 429 with Retry-After past it. */
   rateLimit?: { limit: number; windowMs: number };
   knobs?: SimKnobs;
@@ -143,6 +145,7 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
   const tokens = new Map((options.tokens ?? []).map((t) => [t.token, t]));
   const limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : null;
   const withInstancetypes = options.instancetypes !== false;
+  const withMultus = options.multus !== false;
   const tls = makeTlsMaterial('kubevirt-sim');
   const requestLog: KubevirtSim['requestLog'] = [];
 
@@ -152,7 +155,7 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
       ['subresources.kubevirt.io', 'v1'],
       ['cdi.kubevirt.io', 'v1beta1'],
       ['snapshot.kubevirt.io', 'v1beta1'],
-      ['k8s.cni.cncf.io', 'v1'],
+      ...(withMultus ? [['k8s.cni.cncf.io', 'v1']] : []),
       ...(withInstancetypes ? [['instancetype.kubevirt.io', 'v1beta1']] : []),
     ].map(([name, version]) => ({
       name,
@@ -211,7 +214,10 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
       if (!plural || !PLURALS.has(plural) || RESOURCES[plural as Resource].group !== group)
         throw new KubeError(404, 'NotFound', 'the server could not find the requested resource');
       const resource = plural as Resource;
-      if (resource === 'virtualmachineclusterinstancetypes' && !withInstancetypes)
+      if (
+        (resource === 'virtualmachineclusterinstancetypes' && !withInstancetypes) ||
+        (resource === 'network-attachment-definitions' && !withMultus)
+      )
         throw new KubeError(404, 'NotFound', 'the server could not find the requested resource');
       const namespaced = RESOURCES[resource].namespaced;
       allow(

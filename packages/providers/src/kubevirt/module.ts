@@ -13,7 +13,8 @@ const credentials = Strict({
     minLength: 1,
     maxLength: 65_536,
     description:
-      'The kubeconfig of an account allowed to manage VirtualMachines, DataVolumes and PersistentVolumeClaims, ' +
+      'The kubeconfig of an account allowed to manage VirtualMachines, DataVolumes, PersistentVolumeClaims ' +
+      'and (for networks) NetworkAttachmentDefinitions, ' +
       'with its certificates and token inline (kubectl config view --raw --flatten --minify).',
     ui: {
       widget: 'textarea',

@@ -132,6 +132,27 @@ describe('KubeVirt networks against the emulated API server', () => {
     expect(sim.requestLog.length).toBe(before);
   });
 
+  it('lists the pod network alone on a cluster without Multus', async () => {
+    const bare = await startKubevirtSim({
+      machines: 1,
+      namePrefix: 'solo',
+      multus: false,
+      tokens: [{ token: TOKEN }],
+    });
+    try {
+      const driver = createKubevirtDriver({
+        credentials: { kubeconfig: bare.kubeconfig(TOKEN) },
+        config: {},
+      });
+      if (!isNetworkDriver(driver)) throw new Error('the KubeVirt driver has networks');
+      expect(await driver.listNetworks(signal())).toMatchObject([
+        { externalId: 'pod', machineIds: ['default/solo-000'] },
+      ]);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('pages through definitions with limit and continue', async () => {
     for (let i = 0; i < 260; i++)
       sim.cluster.createAttachment('default', {

@@ -116,7 +116,7 @@ export class KubevirtNetworks implements NetworkDriver {
         extra: { readOnly: true },
       },
     ];
-    for await (const nad of this.list<Attachment>(MULTUS, MULTUS.plural, signal)) {
+    for (const nad of await this.attachments(signal)) {
       const id = idOf(nad.metadata);
       const ranges = rangesOf(nad.spec?.config);
       networks.push({
@@ -131,6 +131,19 @@ export class KubevirtNetworks implements NetworkDriver {
       });
     }
     return networks;
+  }
+
+  /** The definitions; none where the cluster has no Multus (its API group is not served). */
+  private async attachments(signal: AbortSignal): Promise<Attachment[]> {
+    const out: Attachment[] = [];
+    try {
+      for await (const nad of this.list<Attachment>(MULTUS, MULTUS.plural, signal)) out.push(nad);
+    } catch (err) {
+      // A list 404s only when the resource type is absent; the pod network still stands.
+      if (err instanceof ProviderError && err.kind === 'not-found' && out.length === 0) return [];
+      throw err;
+    }
+    return out;
   }
 
   async createNetwork(spec: CreateNetworkSpec): Promise<RemoteNetwork> {

@@ -55,6 +55,12 @@ export const RESOURCES = {
     kind: 'VirtualMachineRestore',
     namespaced: true,
   },
+  'network-attachment-definitions': {
+    group: 'k8s.cni.cncf.io',
+    version: 'v1',
+    kind: 'NetworkAttachmentDefinition',
+    namespaced: true,
+  },
   virtualmachineclusterinstancetypes: {
     group: 'instancetype.kubevirt.io',
     version: 'v1beta1',
@@ -192,6 +198,36 @@ export class Cluster {
         kind: resource,
       });
     return name;
+  }
+
+  /**
+   * A Multus NetworkAttachmentDefinition. The CRD's schema types `spec.config` as a string; the
+   * Multus admission webhook refuses one that is not a CNI config (JSON naming a type or plugins).
+   */
+  createAttachment(namespace: string, body: Obj): Obj {
+    const name = this.checkName('network-attachment-definitions', body?.metadata?.name, namespace);
+    const config = body.spec?.config;
+    let parsed: Body;
+    try {
+      parsed = typeof config === 'string' ? JSON.parse(config) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || typeof parsed !== 'object' || (!parsed.type && !Array.isArray(parsed.plugins)))
+      throw new KubeError(
+        400,
+        'BadRequest',
+        `admission webhook "net-attach-def-admission-controller-validating-config.k8s.io" denied the request: invalid config: error parsing configuration: missing 'type'`,
+      );
+    return this.put('network-attachment-definitions', {
+      metadata: {
+        name,
+        namespace,
+        labels: body.metadata.labels ?? {},
+        ...(body.metadata.annotations ? { annotations: body.metadata.annotations } : {}),
+      },
+      spec: { config },
+    });
   }
 
   createDataVolume(namespace: string, body: Obj): Obj {

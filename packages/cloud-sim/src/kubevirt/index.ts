@@ -2,7 +2,8 @@
 // certificate its own CA signed (as a cluster's is): discovery (`/api`, `/apis`), namespaces,
 // PersistentVolumeClaims, VirtualMachines and their instances, the start/stop/restart
 // subresources, merge patches of VMs, DataVolumes, DataSources, cluster instancetypes, and
-// VirtualMachineSnapshots and VirtualMachineRestores (snapshot.kubevirt.io, in snapshots.ts).
+// VirtualMachineSnapshots and VirtualMachineRestores (snapshot.kubevirt.io, in snapshots.ts),
+// Multus NetworkAttachmentDefinitions (k8s.cni.cncf.io).
 // Bearer tokens, each allowed every namespace or a list of them; refusals as `Status` bodies;
 // `limit`/`continue` pages; 429 with Retry-After past a request budget. `kubeconfig(token)`
 // writes what a user would paste.
@@ -33,6 +34,8 @@ export interface KubevirtSimOptions {
   tokens?: Array<{ token: string; namespaces?: string[] }>;
   /** Serve instancetype.kubevirt.io (default true). */
   instancetypes?: boolean;
+  /** Serve Multus's k8s.cni.cncf.io (default true). */
+  multus?: boolean;
   /** A request budget per token: 429 with Retry-After past it. */
   rateLimit?: { limit: number; windowMs: number };
   knobs?: SimKnobs;
@@ -142,6 +145,7 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
   const tokens = new Map((options.tokens ?? []).map((t) => [t.token, t]));
   const limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : null;
   const withInstancetypes = options.instancetypes !== false;
+  const withMultus = options.multus !== false;
   const tls = makeTlsMaterial('kubevirt-sim');
   const requestLog: KubevirtSim['requestLog'] = [];
 
@@ -151,6 +155,7 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
       ['subresources.kubevirt.io', 'v1'],
       ['cdi.kubevirt.io', 'v1beta1'],
       ['snapshot.kubevirt.io', 'v1beta1'],
+      ...(withMultus ? [['k8s.cni.cncf.io', 'v1']] : []),
       ...(withInstancetypes ? [['instancetype.kubevirt.io', 'v1beta1']] : []),
     ].map(([name, version]) => ({
       name,
@@ -179,7 +184,7 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
       if (path === '/apis') return json(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: groups() });
 
       const m =
-        /^\/(?:api\/v1|apis\/([a-z0-9.-]+)\/(v1|v1beta1))(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(start|stop|restart))?$/.exec(
+        /^\/(?:api\/v1|apis\/([a-z0-9.-]+)\/(v1|v1beta1))(?:\/namespaces\/([^/]+))?\/([a-z-]+)(?:\/([^/]+))?(?:\/(start|stop|restart))?$/.exec(
           path,
         );
       // `/api/v1/namespaces` itself is the namespaces list, not a namespace called "".
@@ -209,7 +214,10 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
       if (!plural || !PLURALS.has(plural) || RESOURCES[plural as Resource].group !== group)
         throw new KubeError(404, 'NotFound', 'the server could not find the requested resource');
       const resource = plural as Resource;
-      if (resource === 'virtualmachineclusterinstancetypes' && !withInstancetypes)
+      if (
+        (resource === 'virtualmachineclusterinstancetypes' && !withInstancetypes) ||
+        (resource === 'network-attachment-definitions' && !withMultus)
+      )
         throw new KubeError(404, 'NotFound', 'the server could not find the requested resource');
       const namespaced = RESOURCES[resource].namespaced;
       allow(
@@ -242,6 +250,8 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
       if (req.method === 'POST' && !name) {
         if (resource === 'virtualmachines') return json(201, cluster.createVm(namespace, body()));
         if (resource === 'datavolumes') return json(201, cluster.createDataVolume(namespace, body()));
+        if (resource === 'network-attachment-definitions')
+          return json(201, cluster.createAttachment(namespace, body()));
         if (resource === 'virtualmachinesnapshots')
           return json(201, createSnapshot(cluster, namespace, body()));
         if (resource === 'virtualmachinerestores')

@@ -16,6 +16,7 @@ import {
   type VolumeOperation,
 } from '@overcast/contracts';
 import { userDataFor } from '../common/cloud-init';
+import { withNetworks } from '../common/with-networks';
 import { KubeClient } from './client';
 import { readKubeconfig } from './kubeconfig';
 import {
@@ -35,6 +36,7 @@ import {
   type VirtualMachineInstance,
 } from './map';
 import { NAMESPACE } from './module';
+import { KubevirtNetworks } from './networks';
 import { isNamedServer } from './servers';
 import * as snapshots from './snapshots';
 
@@ -113,6 +115,16 @@ class Driver implements ProviderDriver, SnapshotDriver, ResizeDriver {
           ? this.api.core.listNamespacedPersistentVolumeClaim({ namespace: ns, ...page })
           : this.api.core.listPersistentVolumeClaimForAllNamespaces(page),
       signal,
+    );
+  }
+
+  /** Its networks part (networks.ts), listing through the same pages and scope. */
+  networks(): KubevirtNetworks {
+    return new KubevirtNetworks(
+      this.api,
+      this.namespace,
+      (group, plural, signal) => this.custom(group, plural, signal),
+      (namespace) => this.inScope(namespace),
     );
   }
 
@@ -485,5 +497,6 @@ export function createKubevirtDriver(init: DriverInit<{ kubeconfig: string }>): 
   const configured = init.config?.namespace;
   const namespace = typeof configured === 'string' && configured !== '' ? configured : null;
   const server = (init.endpoint?.trim() || access.server).replace(/\/+$/, '');
-  return new Driver(new KubeClient(server, access, init.lookup), namespace);
+  const driver = new Driver(new KubeClient(server, access, init.lookup), namespace);
+  return withNetworks(driver, driver.networks());
 }

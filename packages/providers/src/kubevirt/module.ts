@@ -13,7 +13,8 @@ const credentials = Strict({
     minLength: 1,
     maxLength: 65_536,
     description:
-      'The kubeconfig of an account allowed to manage VirtualMachines, DataVolumes and PersistentVolumeClaims, ' +
+      'The kubeconfig of an account allowed to manage VirtualMachines, DataVolumes, PersistentVolumeClaims ' +
+      'and (for networks) NetworkAttachmentDefinitions, ' +
       'with its certificates and token inline (kubectl config view --raw --flatten --minify).',
     ui: {
       widget: 'textarea',
@@ -53,6 +54,9 @@ export const kubevirtModule = {
     // Cluster instancetypes by merge patch; VirtualMachineSnapshots, restored to a stopped VM.
     resize: true,
     snapshots: true,
+    // The pod network and Multus NetworkAttachmentDefinitions (networks.ts); a definition's
+    // range lives in its CNI config, so there are no subnets to make apart from it.
+    networks: true,
   }),
   // Your own cluster: KubeVirt has no prices to give, and no table could know yours.
   pricing: 'none',

@@ -25,6 +25,7 @@ import { withDns } from '../common/with-dns';
 import { withNetworks } from '../common/with-networks';
 import { withSnapshots } from '../common/with-snapshots';
 import { fingerprintOf } from '../digitalocean/ssh-key';
+import { HetznerDns } from './dns';
 import {
   type HzWireAction,
   type HzWireImage,
@@ -38,7 +39,6 @@ import {
   toSize,
   toVolume,
 } from './map';
-import { HetznerDns } from './dns';
 import { HetznerNetworks } from './networks';
 import { hetznerPages, numericId } from './rest';
 import { HetznerSnapshots } from './snapshots';

@@ -121,12 +121,12 @@ export class HetznerDns extends RecordSetDns {
   protected async commit(zoneId: string, change: RecordSetChange): Promise<void> {
     const zone = await this.zone(zoneId);
     const key = (s: RecordSet) => `${absolute(s.name).toLowerCase()} ${s.type}`;
+    const before = new Map(change.deletions.map((s) => [key(s), s]));
     const after = new Map(change.additions.map((s) => [key(s), s]));
-    const touched = new Map(change.deletions.map((s) => [key(s), s]));
-    for (const s of change.additions) if (!touched.has(key(s))) touched.set(key(s), s);
-    for (const [k, set] of touched) {
-      const was = change.deletions.find((s) => key(s) === k);
+    for (const k of new Set([...before.keys(), ...after.keys()])) {
+      const was = before.get(k);
       const now = after.get(k);
+      const set = (now ?? was)!;
       const path = setPath(zoneId, relativeName(set.name, zone.name), set.type);
       const gone = was?.values.filter((v) => !now?.values.includes(v)) ?? [];
       const added = now?.values.filter((v) => !was?.values.includes(v)) ?? [];

@@ -16,6 +16,7 @@ import {
 } from './catalog';
 import { HzSnapshots } from './images';
 import { HzNetworking } from './networks';
+import { HzZones } from './zones';
 
 export type HzServerStatus = 'initializing' | 'starting' | 'running' | 'stopping' | 'off' | 'rebuilding';
 
@@ -58,7 +59,7 @@ export interface SimHzAction {
   status: 'running' | 'success' | 'error';
   started: string;
   finished: string | null;
-  resources: Array<{ id: number; type: 'server' | 'volume' | 'network' | 'firewall' }>;
+  resources: Array<{ id: number; type: 'server' | 'volume' | 'network' | 'firewall' | 'zone' }>;
 }
 
 export interface SimHzSshKey {
@@ -110,6 +111,15 @@ export class HzProject {
     serverLabels: (id) => this.servers.get(id)?.labels,
     serverIds: () => [...this.servers.keys()],
     action: (command, resources) => this.action(command, resources, 0),
+  });
+  /** DNS zones and their record sets; they change at once, so their actions answer as done. */
+  readonly dns = new HzZones<SimHzAction>({
+    nextId: () => this.ids.next(),
+    action: (command, resources) => {
+      const action = this.action(command, resources, 0);
+      this.settle();
+      return action;
+    },
   });
   /** Snapshots (images of type `snapshot`) and rebuilds from images. */
   readonly images = new HzSnapshots<SimHzAction>({

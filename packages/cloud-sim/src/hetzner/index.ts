@@ -9,6 +9,8 @@ import { HzIds, HzProject } from './account';
 import { IMAGE_ROUTES } from './image-routes';
 import { NETWORK_ROUTES } from './network-routes';
 import { ROUTES } from './routes';
+import { ZONE_ROUTES } from './zone-routes';
+import { HzInputError } from './zones';
 
 export type { HzServerStatus, SimHzServer, SimHzVolume } from './account';
 export { HzProject } from './account';
@@ -19,6 +21,7 @@ export {
 } from './catalog';
 export type { SimHzSnapshot } from './images';
 export type { SimHzFirewall, SimHzNetwork, SimHzRule } from './networks';
+export type { SimHzRrset, SimHzZone } from './zones';
 
 export interface HetznerSimOptions extends TokenSimOptions {
   /** One project per API token, seeded with `servers` servers named `<prefix>-000000`... */
@@ -45,9 +48,15 @@ export async function startHetznerSim(options: HetznerSimOptions): Promise<Hetzn
   }
   const limit = options.rateLimit ?? { limit: 3600, windowMs: 3_600_000 };
   const sim = await startTokenApi({
-    routes: [...IMAGE_ROUTES, ...ROUTES, ...NETWORK_ROUTES],
+    routes: [...IMAGE_ROUTES, ...ROUTES, ...NETWORK_ROUTES, ...ZONE_ROUTES],
     accounts: projects,
-    errorBody: (err) => ({ error: { code: err.code, message: err.message, details: {} } }),
+    errorBody: (err) => ({
+      error: {
+        code: err.code,
+        message: err.message,
+        details: err instanceof HzInputError ? err.details : {},
+      },
+    }),
     unauthorized: error(401, 'unauthorized', 'unable to authenticate'),
     notFound: error(404, 'not_found', 'not found'),
     faults: {

@@ -21,9 +21,11 @@ import {
   readJsonApiConfig,
   requireToken,
 } from '../common/json-api';
+import { withDns } from '../common/with-dns';
 import { withNetworks } from '../common/with-networks';
 import { withSnapshots } from '../common/with-snapshots';
 import { fingerprintOf } from '../digitalocean/ssh-key';
+import { HetznerDns } from './dns';
 import {
   type HzWireAction,
   type HzWireImage,
@@ -59,7 +61,15 @@ function readError(body: unknown): ProviderWords | null {
   if (!error || typeof error.message !== 'string') return null;
   const code = typeof error.code === 'string' ? error.code : undefined;
   const notNow = code === 'uniqueness_error' || code === 'protected' || code === 'server_not_stopped';
-  return { message: error.message, code, kind: notNow ? 'conflict' : undefined };
+  // `invalid_input` names the field in its message and says what is wrong in `details.fields`.
+  const fields = (error as { details?: { fields?: unknown } }).details?.fields;
+  const said = Array.isArray(fields)
+    ? fields.flatMap((f: { messages?: unknown }) =>
+        Array.isArray(f?.messages) ? f.messages.filter((m): m is string => typeof m === 'string') : [],
+      )
+    : [];
+  const message = said.length > 0 ? `${error.message}: ${said.join('; ')}` : error.message;
+  return { message, code, kind: notNow ? 'conflict' : undefined };
 }
 
 interface HetznerConfig {
@@ -268,5 +278,5 @@ export function createHetznerDriver(init: DriverInit<HetznerCredentials>): Provi
     pollMs: Math.max(1, num(raw.pollMs, 2_000, 60_000)),
   };
   const driver = withSnapshots(new HetznerDriver(api, config), new HetznerSnapshots(api, config.pollMs));
-  return withNetworks(driver, new HetznerNetworks(api));
+  return withDns(withNetworks(driver, new HetznerNetworks(api)), new HetznerDns(api, config.pollMs));
 }

@@ -19,6 +19,7 @@ export const hetznerModule = {
   features: features({
     create: true,
     volumes: true,
+    dns: true,
     resize: true,
     snapshots: true,
     networks: true,

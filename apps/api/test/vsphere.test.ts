@@ -92,7 +92,7 @@ describe('a vSphere machine from the create form', () => {
 // the VMRC application on the person's computer opens. Overcast asks for one on the person's click,
 // with the shell right, and audits it without the ticket (a credential).
 describe('the console of a vSphere VM', () => {
-  it('is a one-time VMRC link for a running VM, for those who may open a shell, audited without the ticket', async () => {
+  it('is a one-time VMRC link for a running VM, for those who may open a shell, audited without the ticket; the VM renames', async () => {
     const added = await send(api, cookie, 'POST', '/api/v1/clouds', {
       provider: 'vsphere',
       title: 'vcenter console',
@@ -121,6 +121,17 @@ describe('the console of a vSphere VM', () => {
 
     expect((await ticket(on.id, await memberCookie(api, organizationId, 'viewer'))).statusCode).toBe(403);
     expect((await ticket(on.id, await outsiderCookie(api))).statusCode).toBe(404);
+    // Renamed through Overcast: vCenter's Rename_Task, the new name kept at once.
+    const renamed = await send(api, cookie, 'POST', `/api/v1/machines/${on.id}/actions`, {
+      action: 'rename',
+      name: 'console-renamed',
+    });
+    expect(renamed.statusCode, renamed.body).toBe(202);
+    expect(sim.inventory.vms.get(on.externalId)!.name).toBe('console-renamed');
+    expect((await api.db.prisma.machine.findUniqueOrThrow({ where: { id: on.id } })).name).toBe(
+      'console-renamed',
+    );
+
     // Powered off at vCenter since the poll: vCenter's refusal, in its words.
     const off = rows.find((r) => r.id !== on.id)!;
     sim.inventory.vms.get(off.externalId)!.power = 'POWERED_OFF';

@@ -131,6 +131,10 @@ export class VimApi {
       write('VirtualMachine.State.CreateSnapshot');
       return json(200, this.createSnapshot(this.vm(id), body));
     }
+    if (type === 'VirtualMachine' && member === 'Rename_Task') {
+      write('VirtualMachine.Config.Rename');
+      return json(200, this.rename(this.vm(id), body));
+    }
     if (type === 'VirtualMachineSnapshot' && member === 'RevertToSnapshot_Task') {
       write('VirtualMachine.State.RevertToSnapshot');
       return json(200, this.revert(this.snapshot(id), body));
@@ -292,6 +296,18 @@ export class VimApi {
     setTimeout(finish, this.taskMs).unref();
     if (this.tasks.size > 1000) this.tasks.delete(this.tasks.keys().next().value!);
     return moref('Task', id);
+  }
+
+  /** vCenter keeps names unique within a folder (here, the one VM folder) and at most 80 characters. */
+  private rename(vm: SimVm, body: Record<string, unknown>) {
+    const name = body.newName;
+    if (typeof name !== 'string' || name.trim() === '' || name.length > 80)
+      throw new VimFault('InvalidName', `The name '${String(name)}' is invalid.`, { name: String(name) });
+    return this.task(vm.vm, 'Rename_Task', () => {
+      const taken = [...this.inventory.vms.values()].some((o) => o.vm !== vm.vm && o.name === name);
+      if (taken) throw new VimFault('DuplicateName', `The name '${name}' already exists.`, { name });
+      vm.name = name;
+    });
   }
 
   private createSnapshot(vm: SimVm, body: Record<string, unknown>) {

@@ -197,7 +197,7 @@ class Driver implements VsphereDriver {
     }
   }
 
-  async machineAction(externalId: string, action: MachineAction): Promise<void> {
+  async machineAction(externalId: string, action: MachineAction, options?: { name?: string }): Promise<void> {
     const vm = vmId(externalId);
     switch (action) {
       case 'start':
@@ -212,11 +212,13 @@ class Driver implements VsphereDriver {
         await this.power(vm, 'stop');
         await this.api.request('DELETE', `/vcenter/vm/${vm}`);
         return;
-      case 'rename':
-        throw new ProviderError(
-          'invalid',
-          "vCenter's REST API cannot rename a virtual machine: rename it in the vSphere Client, and the new name shows here at the next sync.",
-        );
+      case 'rename': {
+        // The REST API has no rename; the VI/JSON API's Rename_Task does what the vSphere Client does.
+        const name = options?.name?.trim();
+        if (!name) throw new ProviderError('invalid', 'Give the new name of the virtual machine.');
+        await this.vim.runTask('VirtualMachine', vm, 'Rename_Task', { newName: name });
+        return;
+      }
       default:
         throw new ProviderError('invalid', `unsupported action '${String(action)}'`);
     }

@@ -12,7 +12,7 @@ const credentials = Strict({
     minLength: 1,
     maxLength: 256,
     description:
-      'A vCenter Single Sign-On user, e.g. overcast@vsphere.local, with the Virtual machine > Interaction > Power on/off, Inventory > Remove, Change Configuration > Change CPU count and Change Memory, and Snapshot management privileges.',
+      'A vCenter Single Sign-On user, e.g. overcast@vsphere.local, with the Virtual machine > Interaction > Power on/off, Inventory > Remove, Change Configuration > Change CPU count, Change Memory and Rename, and Snapshot management privileges.',
     ui: { widget: 'text', label: 'User', order: 1, placeholder: 'overcast@vsphere.local' },
   }),
   password: Type.String({

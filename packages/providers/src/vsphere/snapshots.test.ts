@@ -1,4 +1,4 @@
-// Resizing and snapshots of vSphere VMs against the vCenter emulator, through the real clients:
+// Resizing, renaming and snapshots of vSphere VMs against the vCenter emulator, through the real clients:
 // the REST API's hardware PATCHes with vSphere's hot-plug rules and the presets a host has room
 // for; the VI/JSON API's snapshot tree, tasks waited on, reverts in place, and refusals in
 // vSphere's words.
@@ -230,5 +230,28 @@ describe('vSphere snapshots', () => {
     expect((await one.listSnapshots('vm-1009')).map((s) => s.name)).toEqual(['kept']);
     const wrong = await failure(driver({ ...USER, password: 'wrong' }).listSnapshots('vm-1009'));
     expect(wrong).toMatchObject({ kind: 'auth', options: { code: 'InvalidLogin' } });
+  });
+});
+
+describe('vSphere rename', () => {
+  it("renames a VM through the VI/JSON API; a taken or empty name is refused in vSphere's words", async () => {
+    await d().machineAction('vm-1009', 'rename', { name: 'billing-db' });
+    expect(vm('vm-1009').name).toBe('billing-db');
+    const listed = (await collect(d().listMachines(new AbortController().signal))).find(
+      (m) => m.externalId === 'vm-1009',
+    );
+    expect(listed?.name).toBe('billing-db');
+
+    const taken = await failure(d().machineAction('vm-1010', 'rename', { name: 'billing-db' }));
+    expect(taken).toMatchObject({
+      kind: 'conflict',
+      message: "The name 'billing-db' already exists.",
+      options: { code: 'DuplicateName' },
+    });
+    expect(vm('vm-1010').name).not.toBe('billing-db');
+    const long = await failure(d().machineAction('vm-1010', 'rename', { name: 'x'.repeat(81) }));
+    expect(long).toMatchObject({ kind: 'invalid', options: { code: 'InvalidName' } });
+    const denied = await failure(driver(AUDITOR).machineAction('vm-1010', 'rename', { name: 'mine' }));
+    expect(denied).toMatchObject({ kind: 'auth', options: { code: 'NoPermission' } });
   });
 });

@@ -46,6 +46,7 @@ const KINDS: Record<string, ProviderErrorKind> = {
   InvalidArgument: 'invalid',
   InvalidRequest: 'invalid',
   InvalidName: 'invalid',
+  DuplicateName: 'conflict',
   NotSupported: 'invalid',
   SnapshotDisabled: 'invalid',
   TooManySnapshotLevels: 'invalid',

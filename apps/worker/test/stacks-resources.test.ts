@@ -143,6 +143,9 @@ beforeAll(async () => {
   // A droplet, a volume and a container made outside any stack: destroying the stack leaves them.
   ocean = await startDigitalOceanSim({
     accounts: [{ token: 'do', droplets: 1, namePrefix: 'other' }],
+    // An sshd listens on the droplet's address, port 22: away from the addresses of
+    // stacks.test.ts's droplets, whose sshds may be listening at the same time.
+    firstDropletId: 400_500_001,
     bootDelayMs: 500,
     actionDelayMs: 200,
   });

@@ -23,7 +23,10 @@ export interface DoTiming {
 
 /** Ids are unique across the whole emulator, as they are across DigitalOcean. */
 export class IdSource {
-  private droplet = 400_000_000;
+  private droplet: number;
+  constructor(firstDropletId = 400_000_001) {
+    this.droplet = firstDropletId - 1;
+  }
   private action = 2_000_000_000;
   private key = 41_000_000;
   private image = 170_000_000;

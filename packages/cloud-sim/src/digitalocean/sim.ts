@@ -39,6 +39,11 @@ export interface DigitalOceanSimOptions {
   /** Per-token budget. Default: DigitalOcean's 5000 requests per hour. */
   rateLimit?: RateLimitOptions;
   knobs?: SimKnobs;
+  /**
+   * The first droplet id, from which droplet addresses derive. Emulators in test files that run
+   * side by side and each start an sshd on a droplet's address take ranges of their own.
+   */
+  firstDropletId?: number;
 }
 
 export interface DoRequestRecord {
@@ -101,7 +106,7 @@ function renderFault(fault: Fault): SimResponse {
  * through its own token, so tests can check that credentials never leak between clouds.
  */
 export async function startDigitalOceanSim(options: DigitalOceanSimOptions): Promise<DigitalOceanSim> {
-  const ids = new IdSource();
+  const ids = new IdSource(options.firstDropletId);
   const timing = { bootDelayMs: options.bootDelayMs ?? 1000, actionDelayMs: options.actionDelayMs ?? 500 };
   const accounts = new Map<string, DoAccount>();
   const limiter = new RateLimiter(options.rateLimit ?? { limit: 5000, windowMs: 3_600_000 });

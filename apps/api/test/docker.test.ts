@@ -190,6 +190,14 @@ describe('docker clouds in the api', () => {
     expect((await act({ action: 'destroy', removeVolumes: true }, tmp.id)).statusCode).toBe(202);
     expect(sim.engine.containers.has(withVolume.id)).toBe(false);
     expect(sim.engine.volumes.has(withVolume.mounts[0]!.volume!)).toBe(false);
+    // Removed on the host behind Overcast's back: destroying it is done, and it shows as gone.
+    const gone = sim.engine.createContainer({ name: 'gone', image: 'alpine:3.20' });
+    await sync();
+    const goneRow = (await machineByName('gone'))!;
+    sim.engine.remove(gone.id, { force: true });
+    const destroyed = await act({ action: 'destroy' }, goneRow.id);
+    expect(destroyed.statusCode, destroyed.body).toBe(202);
+    expect((await machineByName('gone'))?.state).toBe('terminated');
     const audit = await api.db.prisma.auditEvent.findMany({
       where: { organizationId: owner.organizationId, resourceId: web.id },
       select: { action: true },

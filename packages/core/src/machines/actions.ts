@@ -1,4 +1,9 @@
-import { CONTAINER_ACTIONS, MACHINE_ACTIONS, type MachineActionRequest } from '@overcast/contracts';
+import {
+  CONTAINER_ACTIONS,
+  MACHINE_ACTIONS,
+  type MachineActionRequest,
+  ProviderError,
+} from '@overcast/contracts';
 import { PROVIDER_MODULES } from '@overcast/providers/registry';
 import { type OrgActor, recordAudit } from '../audit';
 import { authorizeMachineAction, type OnBehalfOf, rightForMachineAction } from '../authz/machine-access';
@@ -91,6 +96,15 @@ export async function machineAction(
         });
       }
     } catch (err) {
+      // Destroying what the provider no longer has is done, not failed: a retried job or a
+      // second click must not report an error for a machine that is gone.
+      if (req.action === 'destroy' && err instanceof ProviderError && err.kind === 'not-found') {
+        await runtime.db.prisma.machine.updateMany({
+          where: { id, organizationId: actor.organizationId },
+          data: { state: 'terminated' },
+        });
+        return;
+      }
       const failure = fromProviderError(cloud.provider, err, `${req.action} ${machine.name}`);
       await recordAudit(runtime.db, actor, {
         ...audit,

@@ -307,8 +307,6 @@ export async function enqueueStep(
   });
 }
 
-const BUSY = new Set(['deploying', 'destroying']);
-
 /** A step made ready to run again: a new attempt (so a new job id), its last run forgotten. */
 export const STEP_AGAIN = {
   status: 'waiting',
@@ -361,12 +359,13 @@ export async function retryStackStep(
 /** Destroys every machine, volume and container the stack made, and nothing else; the stack stays as a record. */
 export async function destroyStack(runtime: StackRuntime, actor: OrgActor, stackId: string): Promise<void> {
   const stack = await repos(runtime.db).stacks.getInOrg(actor.organizationId, stackId);
-  if (BUSY.has(stack.status) && stack.status === 'destroying')
-    throw new DomainError('conflict', 'stack_busy', `The stack ${stack.name} is already being destroyed.`);
-  await runtime.db.prisma.stack.update({
-    where: { id: stackId },
+  // Claimed in one statement: two requests at once start one destroy, not two.
+  const claimed = await runtime.db.prisma.stack.updateMany({
+    where: { id: stackId, status: { not: 'destroying' } },
     data: { status: 'destroying', error: null },
   });
+  if (!claimed.count)
+    throw new DomainError('conflict', 'stack_busy', `The stack ${stack.name} is already being destroyed.`);
   await recordAudit(runtime.db, actor, {
     action: 'stack.destroy',
     resourceKind: 'stack',

@@ -96,6 +96,16 @@ describe('a template imported from Git', () => {
   });
 });
 
+describe('the templates list', () => {
+  it('offers to open, not edit, a template that changes in its repository', async () => {
+    serve();
+    renderWithApp(<TemplatesPage />, { session: editors });
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'More actions for web' }));
+    expect(await screen.findByRole('menuitem', { name: 'Open' })).toBeTruthy();
+    expect(screen.queryByRole('menuitem', { name: 'Edit' })).toBeNull();
+  });
+});
+
 describe('Import from Git', () => {
   const open = async () => {
     renderWithApp(<TemplatesPage />, { session: editors });

@@ -74,7 +74,8 @@ export function TemplatesPage() {
         actionsLabel={(t) => `More actions for ${t.name}`}
         actions={[
           {
-            label: 'Edit',
+            // An imported template changes in its repository: its page shows the source and offers an update.
+            label: (t) => (t.git ? 'Open' : 'Edit'),
             icon: <PencilIcon />,
             requires: { kind: 'templates', action: 'edit' },
             onSelect: (t) => navigate(`/templates/${t.id}`),

@@ -75,7 +75,11 @@ describe('Hetzner Cloud DNS on the emulator', () => {
     const zone = zoneId('one', 'example.com');
     const a = await dns.createRecord(zone, { name: 'pool', type: 'A', ttl: 300, value: '198.51.100.1' });
     const b = await dns.createRecord(zone, { name: 'pool', type: 'A', ttl: 300, value: '198.51.100.2' });
+    const commands = () => [...sim.project('one').actions.values()].map((x) => x.command);
+    const before = commands().length;
     await dns.updateRecord(zone, a.externalId, { name: 'pool', type: 'A', ttl: 600, value: '198.51.100.3' });
+    // The set is replaced in one step: at no moment does it serve neither the old value nor the new.
+    expect(commands().slice(before)).toEqual(['set_records', 'change_ttl']);
     expect(stored('one', 'example.com').get('pool/A')).toMatchObject({
       ttl: 600,
       records: [{ value: '198.51.100.2' }, { value: '198.51.100.3' }],

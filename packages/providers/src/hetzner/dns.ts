@@ -117,7 +117,11 @@ export class HetznerDns extends RecordSetDns {
       }));
   }
 
-  /** Each touched set's removed values, then its added ones and its new TTL. */
+  /**
+   * Each touched set in one step where Hetzner allows it: a set that stays is replaced whole
+   * with `set_records` (so no moment serves neither the old value nor the new), a new one is
+   * made by `add_records`, one left empty is emptied by `remove_records`; then its new TTL.
+   */
   protected async commit(zoneId: string, change: RecordSetChange): Promise<void> {
     const zone = await this.zone(zoneId);
     const key = (s: RecordSet) => `${absolute(s.name).toLowerCase()} ${s.type}`;
@@ -128,13 +132,15 @@ export class HetznerDns extends RecordSetDns {
       const now = after.get(k);
       const set = (now ?? was)!;
       const path = setPath(zoneId, relativeName(set.name, zone.name), set.type);
-      const gone = was?.values.filter((v) => !now?.values.includes(v)) ?? [];
-      const added = now?.values.filter((v) => !was?.values.includes(v)) ?? [];
-      if (gone.length > 0) await this.act(`${path}/actions/remove_records`, { records: gone.map(wire) });
-      if (added.length > 0)
-        await this.act(`${path}/actions/add_records`, { ttl: now!.ttl, records: added.map(wire) });
-      else if (was && now && was.ttl !== now.ttl)
-        await this.act(`${path}/actions/change_ttl`, { ttl: now.ttl });
+      const kept = !!was && !!now && now.values.length > 0;
+      const same =
+        kept && was.values.length === now.values.length && now.values.every((v) => was.values.includes(v));
+      if (kept && !same) await this.act(`${path}/actions/set_records`, { records: now.values.map(wire) });
+      else if (!was && now?.values.length)
+        await this.act(`${path}/actions/add_records`, { ttl: now.ttl, records: now.values.map(wire) });
+      else if (was && !now?.values.length)
+        await this.act(`${path}/actions/remove_records`, { records: was.values.map(wire) });
+      if (kept && was.ttl !== now.ttl) await this.act(`${path}/actions/change_ttl`, { ttl: now.ttl });
     }
   }
 

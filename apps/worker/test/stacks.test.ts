@@ -266,6 +266,8 @@ describe('stacks', () => {
         .map((e) => e.name);
     expect(new Set(seen('resource', 'ready'))).toEqual(new Set(['db', 'web-1', 'web-2']));
     expect(seen('step', 'failed')).toContain('web');
+    // The stream is told just after the row changes: its message may still be on the way.
+    await waitFor(async () => (seen('stack', 'deployed').length ? true : null), 10_000, 'the deployed event');
     expect(seen('stack', 'deployed')).toEqual(['shop']);
     // The machines carry the stack tag.
     const tagged = await db.prisma.machine.findMany({ where: { name: { startsWith: 'shop-' } } });

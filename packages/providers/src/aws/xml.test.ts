@@ -101,6 +101,10 @@ describe('readXml', () => {
     expect((caught as { $responseBodyText?: string }).$responseBodyText).toBe(xml);
   });
 
+  it('reads character references beyond the basic plane, and one outside Unicode as U+FFFD', () => {
+    expect(readXml('<A>&#x1F600; &#128512; &#x110000;</A>')).toBe('\u{1F600} \u{1F600} \ufffd');
+  });
+
   it('reads an empty answer as an empty object', () => {
     expect(readXml('')).toEqual({});
   });

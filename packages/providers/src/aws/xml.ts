@@ -13,13 +13,16 @@ interface XmlObject {
 const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#(\d{1,7})|([a-zA-Z][a-zA-Z0-9]{0,30}));/g;
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
+/** A character reference's text; one outside Unicode becomes U+FFFD rather than a RangeError. */
+const codePoint = (n: number) => (n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd');
+
 const decode = (s: string): string =>
   s.includes('&')
     ? s.replace(ENTITY, (_, hex, dec, named) =>
         hex
-          ? String.fromCharCode(Number.parseInt(hex, 16))
+          ? codePoint(Number.parseInt(hex, 16))
           : dec
-            ? String.fromCharCode(Number.parseInt(dec, 10))
+            ? codePoint(Number.parseInt(dec, 10))
             : (NAMED[named] ?? ''),
       )
     : s;

@@ -4,6 +4,7 @@ import { lookupAgents } from '../common/agents';
 import { withRetry } from '../common/retry';
 import type { AwsCredentials, AwsDriverConfig } from './config';
 import { toProviderError } from './errors';
+import { Ec2Protocol } from './xml';
 
 export type Ec2Call<T> = (client: EC2Client, options: { abortSignal?: AbortSignal }) => Promise<T>;
 
@@ -39,6 +40,7 @@ export class Ec2Api {
         },
         ...(this.endpoint ? { endpoint: this.endpoint } : {}),
         maxAttempts: 1,
+        protocol: Ec2Protocol,
         requestHandler: {
           requestTimeout: this.config.requestTimeoutMs,
           // Without this the SDK only logs a warning when requestTimeout passes.

@@ -27,7 +27,7 @@ export interface AwsDriverConfig {
   includeTerminated: boolean;
   /** EBS type for volumes created through volumeAction. */
   volumeType: string;
-  /** Regions queried at once for catalog calls (sizes, images, locations). */
+  /** Regions queried at once: catalog calls (sizes, images, locations) and machine listings. */
   concurrency: number;
 }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   CreateTagsCommand,
-  DescribeInstancesCommand,
   DescribeRegionsCommand,
   DescribeVolumesCommand,
   type Filter,
@@ -29,9 +28,11 @@ import {
   type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
+import { concatAhead } from '../common/concat-ahead';
 import type { Ec2Api } from './api';
 import { listImages, listLocations, listSizes } from './catalog';
 import type { AwsDriverConfig } from './config';
+import { instancePages } from './instance-pages';
 import { ensureKeyPair } from './key-pair';
 import { tagsToRecord, toRemoteMachine } from './map-machine';
 import { toRemoteVolume } from './map-volume';
@@ -83,31 +84,18 @@ export class AwsDriver implements ProviderDriver, SerialConsoleDriver, SnapshotD
     const filters: Filter[] | undefined = this.config.includeTerminated
       ? undefined
       : [{ Name: 'instance-state-name', Values: LIVE_STATES }];
-    for (const region of await this.directory.regions(signal)) {
-      yield* paginate(signal, async (token) => {
-        const out = await this.api.call(
-          region,
-          (c, o) =>
-            c.send(
-              new DescribeInstancesCommand({
-                MaxResults: this.config.pageSize.instances,
-                NextToken: token,
-                Filters: filters,
-              }),
-              o,
-            ),
-          signal,
-        );
-        return {
-          next: out.NextToken,
-          items: (out.Reservations ?? []).flatMap((reservation) =>
-            (reservation.Instances ?? []).map((instance) => {
-              if (instance.InstanceId) this.directory.remember(instance.InstanceId, region);
-              return toRemoteMachine(instance, region, reservation);
-            }),
-          ),
-        };
-      });
+    const regions = await this.directory.regions(signal);
+    // Regions are independent endpoints: the next ones are asked while one is being read.
+    const byRegion = regions.map((region) => () => this.machinesIn(region, filters, signal));
+    yield* concatAhead(byRegion, this.config.concurrency, signal);
+    signal.throwIfAborted();
+  }
+
+  private async *machinesIn(region: string, filters: Filter[] | undefined, signal: AbortSignal) {
+    const pages = instancePages(this.api, region, this.config.pageSize.instances, filters, signal);
+    for await (const [instance, reservation] of pages) {
+      if (instance.InstanceId) this.directory.remember(instance.InstanceId, region);
+      yield toRemoteMachine(instance, region, reservation);
     }
   }
 

@@ -30,7 +30,10 @@ const unique = (values: (string | undefined)[]) => [...new Set(values.filter((v)
 
 /** Drops undefined fields so `extra` stays small and JSON round-trips unchanged. */
 export function compact(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+  // A loop, not entries/filter/fromEntries: this runs for every machine of a listing.
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) if (record[key] !== undefined) out[key] = record[key];
+  return out;
 }
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : undefined);

@@ -7,7 +7,6 @@ import {
   CreateVpcCommand,
   DeleteSubnetCommand,
   DeleteVpcCommand,
-  DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
@@ -32,8 +31,9 @@ import {
 } from '@overcast/contracts';
 import type { Ec2Api } from './api';
 import type { AwsDriverConfig } from './config';
+import { instancePages } from './instance-pages';
 import { tagsToRecord } from './map-machine';
-import { mapLimit, paginate } from './pages';
+import { mapLimit } from './pages';
 import type { RegionDirectory } from './regions';
 
 /** Where one live instance sits. */
@@ -103,26 +103,9 @@ export class AwsNetworks implements NetworkDriver, FirewallDriver {
 
   private async placements(region: string, signal: AbortSignal): Promise<Placement[]> {
     const out: Placement[] = [];
-    const pages = paginate(signal, async (token) => {
-      const page = await this.api.call(
-        region,
-        (c, o) =>
-          c.send(
-            new DescribeInstancesCommand({
-              MaxResults: this.config.pageSize.instances,
-              NextToken: token,
-              Filters: [{ Name: 'instance-state-name', Values: LIVE_STATES }],
-            }),
-            o,
-          ),
-        signal,
-      );
-      return {
-        next: page.NextToken,
-        items: (page.Reservations ?? []).flatMap((r) => r.Instances ?? []),
-      };
-    });
-    for await (const i of pages) {
+    const live = [{ Name: 'instance-state-name', Values: LIVE_STATES }];
+    const pages = instancePages(this.api, region, this.config.pageSize.instances, live, signal);
+    for await (const [i] of pages) {
       if (!i.InstanceId) continue;
       out.push({
         id: i.InstanceId,

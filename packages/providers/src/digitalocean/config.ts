@@ -2,6 +2,8 @@
 export interface DigitalOceanConfig {
   /** Items per list page, 1..200 (DigitalOcean's maximum). Default 200. */
   perPage: number;
+  /** Pages of one listing asked at once, once the first tells how many there are. Default 4. */
+  pageConcurrency: number;
   /** Per-request timeout. Default 15 s. */
   requestTimeoutMs: number;
   /** Attempts per call including the first, for throttling and outages. Default 5. */
@@ -25,6 +27,7 @@ const num = (raw: unknown, fallback: number, min: number, max: number): number =
 export function readConfig(raw: Record<string, unknown> = {}): DigitalOceanConfig {
   return {
     perPage: Math.trunc(num(raw.perPage, 200, 1, 200)),
+    pageConcurrency: Math.trunc(num(raw.pageConcurrency, 4, 1, 16)),
     requestTimeoutMs: num(raw.requestTimeoutMs, 15_000, 1, 600_000),
     retryAttempts: Math.trunc(num(raw.retryAttempts, 5, 1, 20)),
     retryBaseDelayMs: num(raw.retryBaseDelayMs, 250, 0, 60_000),

@@ -73,6 +73,33 @@ describe('DigitalOcean driver on the emulator', () => {
     expect(all[9]).toMatchObject({ state: 'stopped', rawState: 'off' });
   });
 
+  it('asks for the later pages a few at a time, still in order, through throttling', async () => {
+    const names = async (config: Record<string, unknown>) => {
+      const started = performance.now();
+      const all = await machines(driver('big', { perPage: 200, ...config }));
+      return { names: all.map((m) => m.name), ms: performance.now() - started };
+    };
+    sim.knobs.latencyMs = 300;
+    try {
+      // Thirteen pages: one after another they cannot take less than 13 x 300 ms; four at a time
+      // after the first, about 4 x 300 ms. The margin is wide so a busy machine cannot fail it.
+      const serial = await names({ pageConcurrency: 1 });
+      expect(serial.ms).toBeGreaterThanOrEqual(13 * 300);
+      const ahead = await names({ pageConcurrency: 4 });
+      expect(ahead.names).toEqual(serial.names);
+      expect(ahead.names).toHaveLength(2_500);
+      expect(ahead.ms).toBeLessThan(serial.ms - 1_200);
+      // Throttled once the first page is in: the pages asked together are retried, none lost.
+      const throttled: string[] = [];
+      for await (const m of driver('big').listMachines(new AbortController().signal)) {
+        if (throttled.push(m.name) === 1) sim.knobs.burst({ status: 429, count: 3, retryAfterSeconds: 0 });
+      }
+      expect(throttled).toEqual(serial.names);
+    } finally {
+      sim.knobs.latencyMs = 0;
+    }
+  });
+
   it('stops listing when the signal aborts', async () => {
     const controller = new AbortController();
     let seen = 0;

@@ -14,6 +14,7 @@ import {
   type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
+import { concatAhead } from '../common/concat-ahead';
 import { withDns } from '../common/with-dns';
 import { withNetworks } from '../common/with-networks';
 import { DoClient, type DotsClient } from './client';
@@ -86,25 +87,50 @@ class DigitalOceanDriver implements ProviderDriver, SnapshotDriver, ResizeDriver
     }
   }
 
-  /** Walks `links.pages.next` until the last page; stops quietly when the signal aborts. */
+  /**
+   * Every page of a listing; stops quietly when the signal aborts. The first page tells how many
+   * items there are, so the others are asked `pageConcurrency` at a time; a listing that grew
+   * meanwhile goes on page by page while `links.pages.next` says there is more.
+   */
   private async *pages<T>(
     signal: AbortSignal | undefined,
     fetch: (api: DotsClient, page: number) => Promise<{ data: unknown }>,
     key: string,
   ): AsyncGenerator<T> {
-    for (let page = 1; ; page++) {
-      if (signal?.aborted) return;
-      let data: DoWirePage & Record<string, unknown>;
+    const read = async (page: number) => {
+      if (signal?.aborted) return undefined;
       try {
-        data = (await this.client.get((api) => fetch(api, page), signal)) as DoWirePage &
+        const data = (await this.client.get((api) => fetch(api, page), signal)) as DoWirePage &
           Record<string, unknown>;
+        const items = (data[key] ?? []) as T[];
+        return { items, more: !!data.links?.pages?.next && items.length > 0, total: data.meta?.total };
       } catch (err) {
-        if (signal?.aborted) return;
+        if (signal?.aborted) return undefined;
         throw err;
       }
-      const items = (data[key] ?? []) as T[];
-      for (const item of items) yield item;
-      if (!data.links?.pages?.next || items.length === 0) return;
+    };
+    const first = await read(1);
+    if (!first) return;
+    yield* first.items;
+    let more = first.more;
+    if (!more) return;
+    // Pages are full but the last: the first one's length is the page size.
+    const last = first.total ? Math.ceil(first.total / first.items.length) : 1;
+    const rest = Array.from({ length: Math.max(0, last - 1) }, (_, i) => {
+      const page = i + 2;
+      return async function* () {
+        const got = await read(page);
+        if (!got) return;
+        if (page === last) more = got.more;
+        yield* got.items;
+      };
+    });
+    yield* concatAhead(rest, this.config.pageConcurrency, signal);
+    for (let page = last + 1; more && !signal?.aborted; page++) {
+      const got = await read(page);
+      if (!got) return;
+      yield* got.items;
+      more = got.more;
     }
   }
 

@@ -1,7 +1,12 @@
 import { type ProxmoxSim, startProxmoxSim } from '@overcast/cloud-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addNetworkedCloud, pollNow } from './support/clouds';
-import { listedNetworking, ruleChangeRefusedToOthers, sshExposureRoundTrip } from './support/firewalls';
+import {
+  exposedNames,
+  listedNetworking,
+  ruleChangeRefusedToOthers,
+  sshExposureRoundTrip,
+} from './support/firewalls';
 import { memberCookie, outsiderCookie, send, startOrgApi } from './support/harness';
 
 // A Proxmox VE cluster's networks and firewall through the api, against the emulator: SDN vnets
@@ -20,11 +25,7 @@ const call = (method: string, url: string, payload?: unknown, as = org.ownerCook
   send(org.api, as, method, url, payload);
 const listed = () => listedNetworking(org.api, org.ownerCookie, () => cloudId);
 const portsInGroup = () => sim.net.group('web').rules.map((r) => r.dport);
-const exposureCard = async () =>
-  (await call('GET', '/api/v1/firewalls/exposure'))
-    .json()
-    .machines.map((m: { name: string }) => m.name)
-    .sort();
+const exposureCard = () => exposedNames(org.api, org.ownerCookie);
 
 beforeAll(async () => {
   org = await startOrgApi();

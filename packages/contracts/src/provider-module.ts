@@ -56,6 +56,11 @@ export interface ProviderFeatures {
   volumes: boolean;
   /** Networks are listed, made and deleted (`NetworkDriver`). */
   networks: boolean;
+  /**
+   * Networks are listed with their machines but neither made nor deleted through Overcast
+   * (vCenter's portgroups: its API makes none); default false.
+   */
+  readOnlyNetworks?: boolean;
   /** Networks hold subnets Overcast makes and deletes (`NetworkDriver.createSubnet`); DigitalOcean's VPCs have none. */
   subnets: boolean;
   /** Firewalls (security groups, firewall rules) are listed and their rules changed (`FirewallDriver`); libvirt and Docker networks have none. */

@@ -48,6 +48,11 @@ export interface FirewallRule {
   fromPort: number | null;
   toPort: number | null;
   cidrs: string[];
+  /**
+   * Sources that are not address ranges, in the provider's words (a NetworkPolicy's
+   * `pods app=web`); shown beside the CIDRs, never sent back.
+   */
+  sources?: string[];
 }
 
 /** The same rule: direction, protocol, ports, and CIDRs in any order. */
@@ -72,6 +77,12 @@ export interface RemoteFirewall {
   /** externalIds of the machines it applies to. */
   machineIds: string[];
   extra: Record<string, unknown>;
+}
+
+export interface CreateFirewallSpec {
+  name: string;
+  /** externalIds of the machines it is made for. */
+  machineIds: string[];
 }
 
 export interface CreateNetworkSpec {
@@ -106,6 +117,9 @@ export interface FirewallDriver {
   addFirewallRule(firewallId: string, rule: FirewallRule): Promise<void>;
   /** Removes the rule equal to `rule` (same direction, protocol, ports and CIDRs). */
   removeFirewallRule(firewallId: string, rule: FirewallRule): Promise<void>;
+  /** Where firewalls are made apart from machines (KubeVirt's NetworkPolicies): one for these machines. */
+  createFirewall?(spec: CreateFirewallSpec): Promise<RemoteFirewall>;
+  deleteFirewall?(externalId: string): Promise<void>;
 }
 
 const hasMethods = (driver: ProviderDriver, methods: readonly string[]) =>

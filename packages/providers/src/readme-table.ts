@@ -16,7 +16,13 @@ export function renderProviderTable(modules: readonly ProviderModule[]): string 
     const f = m.features;
     const shell = { ssh: 'SSH', exec: 'exec', none: '—' }[f.shell];
     const extra = f.extraActions.length ? f.extraActions.join(', ') : '—';
-    const networks = f.networks ? (f.subnets ? 'yes, with subnets' : 'yes') : '—';
+    const networks = f.networks
+      ? f.readOnlyNetworks
+        ? 'read-only'
+        : f.subnets
+          ? 'yes, with subnets'
+          : 'yes'
+      : '—';
     const consoleKind = f.console === 'none' ? '—' : f.console;
     const cells = [
       m.label,

@@ -1,6 +1,7 @@
 import {
   AddFirewallRuleRequest,
   AddFirewallRuleResult,
+  CreateFirewallRequest,
   Exposure,
   ExposureQuery,
   Firewall,
@@ -12,6 +13,8 @@ import {
 import {
   addFirewallRule,
   cloudOfFirewall,
+  createFirewall,
+  deleteFirewall,
   exposedMachines,
   getFirewall,
   listFirewalls,
@@ -22,6 +25,7 @@ import type { FastifyRequest } from 'fastify';
 import type { RoutePlugin } from '../context';
 import { may } from '../http/authz';
 import { orgActorOf } from '../http/caller';
+import { created, NoContent, noContent } from '../http/reply';
 import { route } from '../http/route';
 
 /** Firewalls (security groups) and their rules. */
@@ -44,6 +48,16 @@ export const firewallRoutes: RoutePlugin = (app, ctx) => {
     async (request) => listFirewalls(ctx.db, request.caller.organizationId, request.caller, request.query),
   );
 
+  app.post(
+    '',
+    route(
+      'Create a firewall for machines of one cloud (a KubeVirt NetworkPolicy), letting nothing in until rules are added',
+      may('networks', 'create', (request) => ({ cloudId: (request.body as CreateFirewallRequest).cloudId })),
+      { body: CreateFirewallRequest, response: { 201: T.Ref(Firewall) } },
+    ),
+    async (request, reply) => created(reply, createFirewall(ctx, orgActorOf(request), request.body)),
+  );
+
   app.get(
     '/exposure',
     route(
@@ -62,6 +76,19 @@ export const firewallRoutes: RoutePlugin = (app, ctx) => {
       response: { 200: T.Ref(Firewall) },
     }),
     async (request) => getFirewall(ctx.db, request.caller.organizationId, request.params.id),
+  );
+
+  app.delete(
+    '/:id',
+    route(
+      'Delete a firewall made apart from its rules (a KubeVirt NetworkPolicy)',
+      may('networks', 'delete', itsCloud),
+      {
+        params: IdParams,
+        response: NoContent,
+      },
+    ),
+    async (request, reply) => noContent(reply, deleteFirewall(ctx, orgActorOf(request), request.params.id)),
   );
 
   app.post(

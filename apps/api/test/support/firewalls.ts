@@ -64,6 +64,12 @@ export async function ruleChangeRefusedToOthers(
   expect(fw.ports()).toEqual(ports);
 }
 
+/** The names of the machines on the exposure card (reachable from the internet on 22). */
+export async function exposedNames(api: TestApi, cookie: string): Promise<string[]> {
+  const card = (await send(api, cookie, 'GET', '/api/v1/firewalls/exposure')).json();
+  return card.machines.map((m: { name: string }) => m.name).sort();
+}
+
 /** A networked cloud as the api lists it to `cookie`: its networks, and a firewall by its provider id. */
 export function listedNetworking(api: TestApi, cookie: string, cloudId: () => string) {
   const get = async (path: string) =>

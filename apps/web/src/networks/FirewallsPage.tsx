@@ -62,6 +62,7 @@ function FirewallCard({ firewall }: { firewall: Firewall }) {
       meta={`${firewall.cloudTitle}${firewall.networkName ? ` · ${firewall.networkName}` : ''} · ${plural(firewall.machines.length, 'machine')}`}
     >
       <div className={layout.stack} data-firewall={firewall.externalId}>
+        {firewall.description && <p className={layout.muted}>{firewall.description}</p>}
         {firewall.warnings.map((w) => (
           <Alert key={w}>{w}</Alert>
         ))}
@@ -89,7 +90,11 @@ function FirewallCard({ firewall }: { firewall: Firewall }) {
               key: 'cidrs',
               header: 'From / to',
               cell: (r) => (
-                <span className={styles.mono}>{r.cidrs.length ? r.cidrs.join(', ') : 'other groups'}</span>
+                <span className={styles.mono}>
+                  {r.cidrs.length || r.sources?.length
+                    ? [...r.cidrs, ...(r.sources ?? [])].join(', ')
+                    : 'other groups'}
+                </span>
               ),
             },
           ]}
@@ -100,12 +105,12 @@ function FirewallCard({ firewall }: { firewall: Firewall }) {
               icon: <TrashIcon />,
               danger: true,
               requires: { kind: 'networks', action: 'edit' },
-              hidden: (r) => r.cidrs.length === 0,
+              hidden: (r) => r.cidrs.length === 0 || firewall.readOnly,
               onSelect: (r) => remove.mutate(r),
             },
           ]}
         />
-        {canEdit && <AddRuleForm firewall={firewall} />}
+        {canEdit && !firewall.readOnly && <AddRuleForm firewall={firewall} />}
       </div>
     </Card>
   );

@@ -29,7 +29,13 @@ export function NetworksPage() {
   const providerMeta = useProviderMeta();
   const [creating, setCreating] = useState(false);
   const [addingTo, setAddingTo] = useState<Network | null>(null);
-  const create = useCreateButton('networks', 'Create network', () => setCreating(true));
+  // Clouds whose networks Overcast makes: vCenter's portgroups are listed only.
+  const makesNetworks = (c: Cloud) =>
+    c.enabled &&
+    providerMeta(c.provider).features.networks &&
+    !providerMeta(c.provider).features.readOnlyNetworks;
+  const createButton = useCreateButton('networks', 'Create network', () => setCreating(true));
+  const create = clouds.data?.some(makesNetworks) ? createButton : undefined;
   const remove = useResourceMutation({
     mutationFn: (n: Network) => deleteNetwork(n.id),
     invalidates: [networkKeys.all],
@@ -112,21 +118,24 @@ export function NetworksPage() {
               icon: <TrashIcon />,
               danger: true,
               requires: { kind: 'networks', action: 'delete' },
-              hidden: (n) => n.isDefault,
+              hidden: (n) => n.isDefault || (featuresOf(n)?.readOnlyNetworks ?? false),
               onSelect: (n) => remove.mutate(n),
             },
           ]}
         />
       </Card>
-      {creating && <CreateNetworkDialog clouds={clouds.data ?? []} onClose={() => setCreating(false)} />}
+      {creating && (
+        <CreateNetworkDialog
+          clouds={(clouds.data ?? []).filter(makesNetworks)}
+          onClose={() => setCreating(false)}
+        />
+      )}
       {addingTo && <CreateSubnetDialog network={addingTo} onClose={() => setAddingTo(null)} />}
     </Page>
   );
 }
 
-function CreateNetworkDialog({ clouds: all, onClose }: { clouds: Cloud[]; onClose: () => void }) {
-  const providerMeta = useProviderMeta();
-  const clouds = all.filter((c) => c.enabled && providerMeta(c.provider).features.networks);
+function CreateNetworkDialog({ clouds, onClose }: { clouds: Cloud[]; onClose: () => void }) {
   const [cloudId, setCloudId] = useState(clouds[0]?.id ?? '');
   const [name, setName] = useState('');
   const [cidr, setCidr] = useState('10.0.0.0/16');

@@ -55,6 +55,13 @@ export const RESOURCES = {
     kind: 'VirtualMachineRestore',
     namespaced: true,
   },
+  services: { group: '', version: 'v1', kind: 'Service', namespaced: true },
+  networkpolicies: {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    kind: 'NetworkPolicy',
+    namespaced: true,
+  },
   'network-attachment-definitions': {
     group: 'k8s.cni.cncf.io',
     version: 'v1',

@@ -3,7 +3,8 @@
 // PersistentVolumeClaims, VirtualMachines and their instances, the start/stop/restart
 // subresources, merge patches of VMs, DataVolumes, DataSources, cluster instancetypes, and
 // VirtualMachineSnapshots and VirtualMachineRestores (snapshot.kubevirt.io, in snapshots.ts),
-// Multus NetworkAttachmentDefinitions (k8s.cni.cncf.io).
+// Multus NetworkAttachmentDefinitions (k8s.cni.cncf.io), Services and NetworkPolicies
+// (networking.k8s.io, in network-policies.ts).
 // Bearer tokens, each allowed every namespace or a list of them; refusals as `Status` bodies;
 // `limit`/`continue` pages; 429 with Retry-After past a request budget. `kubeconfig(token)`
 // writes what a user would paste.
@@ -19,6 +20,7 @@ import {
 import { RateLimiter } from '../digitalocean/rate-limit';
 import { makeTlsMaterial } from '../docker/tls';
 import { Cluster, KubeError, type Obj, RESOURCES, type Resource } from './cluster';
+import { createPolicy, createService, replacePolicy } from './network-policies';
 import { createRestore, createSnapshot, forgetSnapshot, patchVm } from './snapshots';
 
 export { Cluster as KubevirtCluster, KubeError } from './cluster';
@@ -155,6 +157,7 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
       ['subresources.kubevirt.io', 'v1'],
       ['cdi.kubevirt.io', 'v1beta1'],
       ['snapshot.kubevirt.io', 'v1beta1'],
+      ['networking.k8s.io', 'v1'],
       ...(withMultus ? [['k8s.cni.cncf.io', 'v1']] : []),
       ...(withInstancetypes ? [['instancetype.kubevirt.io', 'v1beta1']] : []),
     ].map(([name, version]) => ({
@@ -252,11 +255,15 @@ export async function startKubevirtSim(options: KubevirtSimOptions = {}): Promis
         if (resource === 'datavolumes') return json(201, cluster.createDataVolume(namespace, body()));
         if (resource === 'network-attachment-definitions')
           return json(201, cluster.createAttachment(namespace, body()));
+        if (resource === 'services') return json(201, createService(cluster, namespace, body()));
+        if (resource === 'networkpolicies') return json(201, createPolicy(cluster, namespace, body()));
         if (resource === 'virtualmachinesnapshots')
           return json(201, createSnapshot(cluster, namespace, body()));
         if (resource === 'virtualmachinerestores')
           return json(201, createRestore(cluster, namespace, body()));
       }
+      if (req.method === 'PUT' && name && resource === 'networkpolicies')
+        return json(200, replacePolicy(cluster, namespace, name, body()));
       if (req.method === 'PUT' && name && resource === 'virtualmachines')
         return json(200, cluster.replaceVm(namespace, name, body()));
       if (req.method === 'PATCH' && name && resource === 'virtualmachines') {

@@ -3,7 +3,8 @@
 // from `POST /api/session` with basic auth, sent back as `vmware-api-session-id`; the inventory
 // lists with their filters and their 4,000-VM refusal; power actions; guest identity; console
 // tickets; CPU and memory changes with their hot-plug rules; a content library of VM templates to
-// deploy from, with cloud-init customization (library.ts); errors as vSphere's
+// deploy from, with cloud-init customization (library.ts); portgroups and opaque networks with
+// the VMs' adapters on them (networks.ts); errors as vSphere's
 // `{ error_type, messages }`. Beside it, the VI/JSON API under `/sdk/vim25/` (vim.ts): snapshots
 // by tasks, a VM's host and a host's hardware.
 
@@ -240,6 +241,7 @@ function route(
   }
   if (method === 'GET' && path === '/api/vcenter/datacenter') return json(200, inv.datacenters);
   if (method === 'GET' && path === '/api/vcenter/cluster') return json(200, inv.clusters);
+  if (method === 'GET' && path === '/api/vcenter/network') return json(200, inv.networks.filter(q));
   if (method === 'GET' && path === '/api/vcenter/datastore') return json(200, inv.datastoreList());
   if (method === 'GET' && path === '/api/vcenter/host') {
     const clusters = many(q, 'clusters');

@@ -2,17 +2,10 @@
 // refusals vCenter gives in its own words.
 
 import { machineAddress } from '../common/addresses';
+import { VcError } from './errors';
+import { VcNetworks } from './networks';
 
-export class VcError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-    readonly id = 'com.vmware.api.vcenter.error',
-  ) {
-    super(message);
-  }
-}
+export { VcError };
 
 export interface SimVm {
   vm: string;
@@ -33,10 +26,15 @@ export interface SimVm {
   cpuHotRemove: boolean;
   /** Memory Hot Plug: memory added while the VM runs; vSphere never removes it hot. */
   memoryHotAdd: boolean;
+  /** The networks its adapters are on, one adapter each (keys 4000, 4001, ...). */
+  nics: string[];
 }
 
-/** A VM's hardware settings a caller may leave to vCenter's defaults (off, one core a socket). */
-type HardwareDefaults = 'coresPerSocket' | 'cpuHotAdd' | 'cpuHotRemove' | 'memoryHotAdd';
+/**
+ * A VM's hardware settings a caller may leave to vCenter's defaults (off, one core a socket,
+ * one adapter on the distributed portgroup).
+ */
+type HardwareDefaults = 'coresPerSocket' | 'cpuHotAdd' | 'cpuHotRemove' | 'memoryHotAdd' | 'nics';
 
 export interface SimHost {
   host: string;
@@ -60,6 +58,7 @@ export class VcInventory {
     { datastore: 'datastore-21', name: 'nfs-templates', type: 'NFS', capacity: 1024 * GIB },
   ];
   readonly vms = new Map<string, SimVm>();
+  readonly networks = new VcNetworks();
   private nextVm = 1000;
 
   /** Hosts esx-01...: all but the last in Cluster-A, the last standalone in DC1. */
@@ -104,6 +103,7 @@ export class VcInventory {
       cpuHotAdd: false,
       cpuHotRemove: false,
       memoryHotAdd: false,
+      nics: ['dvportgroup-30'],
       ...v,
       vm: `vm-${n}`,
       datastore: v.datastore ?? 'vsanDatastore',
@@ -156,15 +156,18 @@ export class VcInventory {
           backing: { type: 'VMDK_FILE', vmdk_file: `[${vm.datastore}] ${vm.name}/${vm.name}.vmdk` },
         },
       },
-      nics: {
-        '4000': {
-          label: 'Network adapter 1',
-          type: 'VMXNET3',
-          mac_address: `00:50:56:${vm.vm.slice(3).padStart(6, '0').match(/../g)!.join(':')}`,
-          state: vm.power === 'POWERED_ON' ? 'CONNECTED' : 'NOT_CONNECTED',
-          backing: { type: 'DISTRIBUTED_PORTGROUP', network: 'dvportgroup-30' },
-        },
-      },
+      nics: Object.fromEntries(
+        vm.nics.map((network, i) => [
+          String(4000 + i),
+          {
+            label: `Network adapter ${i + 1}`,
+            type: 'VMXNET3',
+            mac_address: `00:50:56:${vm.vm.slice(3).padStart(5, '0').concat(String(i)).match(/../g)!.join(':')}`,
+            state: vm.power === 'POWERED_ON' ? 'CONNECTED' : 'NOT_CONNECTED',
+            backing: { type: this.networks.get(network).type, network },
+          },
+        ]),
+      ),
     };
   }
 

@@ -216,6 +216,15 @@ export const ERROR_CATALOGUE = {
     status: 400,
     meaning: 'The cloud’s provider has networks but no firewalls (security groups) to list or change.',
   },
+  networks_read_only: {
+    status: 400,
+    meaning:
+      'The cloud’s networks are listed only (vCenter portgroups); make or remove them in the provider’s console.',
+  },
+  firewall_create_unsupported: {
+    status: 400,
+    meaning: 'The cloud’s firewalls come with its networks or machines; add rules to a listed one instead.',
+  },
   exposure_not_acknowledged: {
     status: 409,
     meaning: 'The rule opens SSH or RDP to the whole internet; send acknowledgeExposure to add it anyway.',

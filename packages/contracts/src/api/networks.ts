@@ -28,6 +28,9 @@ export const FirewallRuleSchema = T.Object(
     fromPort: T.Union([T.Null(), Port]),
     toPort: T.Union([T.Null(), Port]),
     cidrs: T.Array(T.String(), { description: 'Sources of an ingress rule, destinations of an egress one' }),
+    sources: T.Optional(
+      T.Array(T.String(), { description: "Sources that are not address ranges, in the provider's words" }),
+    ),
   },
   { $id: 'FirewallRule' },
 );
@@ -105,6 +108,8 @@ export const Firewall = T.Object(
     networkName: T.Union([T.Null(), T.String()]),
     rules: T.Array(T.Ref(FirewallRuleSchema)),
     machines: T.Array(MachineRef),
+    /** Shown as the provider derives it (what reaches a KubeVirt VM from outside the cluster); its rules change elsewhere. */
+    readOnly: T.Boolean(),
     /** What its rules open to the whole internet that deserves a second look (SSH, RDP). */
     warnings: T.Array(T.String()),
   },
@@ -139,6 +144,18 @@ export const CreateNetworkRequest = Strict({
   region: T.Optional(T.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' })),
 });
 export type CreateNetworkRequest = Static<typeof CreateNetworkRequest>;
+
+/** A firewall made apart from its rules (a KubeVirt NetworkPolicy), for machines of one cloud. */
+export const CreateFirewallRequest = Strict({
+  cloudId: Uuid,
+  name: NetworkName,
+  machineIds: T.Array(Uuid, {
+    minItems: 1,
+    maxItems: 100,
+    description: "The machines it applies to, Overcast's ids",
+  }),
+});
+export type CreateFirewallRequest = Static<typeof CreateFirewallRequest>;
 
 export const CreateSubnetRequest = Strict({
   name: NetworkName,

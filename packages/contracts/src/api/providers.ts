@@ -8,6 +8,8 @@ export const ProviderFeaturesSchema = T.Object({
   clone: T.Boolean(),
   volumes: T.Boolean(),
   networks: T.Boolean(),
+  /** Networks listed only, neither made nor deleted here (vCenter's portgroups). */
+  readOnlyNetworks: T.Optional(T.Boolean()),
   subnets: T.Boolean(),
   firewalls: T.Boolean(),
   dns: T.Boolean(),

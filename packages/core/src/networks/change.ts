@@ -1,9 +1,11 @@
 import type {
   AddFirewallRuleRequest,
   AddFirewallRuleResult,
+  CreateFirewallRequest,
   CreateNetworkRequest,
   CreateSubnetRequest,
   Firewall,
+  FirewallDriver,
   FirewallRule,
   FirewallRuleInput,
   NetworkDetail,
@@ -176,6 +178,86 @@ export async function removeFirewallRule(
   return getFirewall(runtime.db, actor.organizationId, firewall.id);
 }
 
+/** Refuses before anything is sent when the cloud's networks are only listed (vCenter's portgroups). */
+function requireNetworkChanges(cloud: Cloud): void {
+  if (featuresOf(cloud.provider).readOnlyNetworks)
+    throw new DomainError(
+      'invalid',
+      'networks_read_only',
+      `${cloud.title}'s networks are listed only: make or remove them in the provider's own console (vSphere Client), and the next poll shows the change.`,
+    );
+}
+
+/** What was made but is missing from the listing right after it. */
+const notListedYet = (what: string, externalId: string) =>
+  new DomainError(
+    'provider_failed',
+    'provider_failed',
+    `The ${what} ${externalId} was created but is not listed yet; it appears after the next poll.`,
+  );
+
+/** The driver's firewall making; a provider whose firewalls come with its networks has none. */
+function firewallMaking(cloud: Cloud, driver: FirewallDriver) {
+  const { createFirewall, deleteFirewall } = driver;
+  if (!createFirewall || !deleteFirewall)
+    throw new DomainError(
+      'invalid',
+      'firewall_create_unsupported',
+      `${cloud.title}'s firewalls are made with its networks or machines; add rules to one listed instead.`,
+    );
+  return { create: createFirewall.bind(driver), delete: deleteFirewall.bind(driver) };
+}
+
+/** A firewall for machines of one cloud (a NetworkPolicy selecting KubeVirt VMs), letting nothing in until rules are added. */
+export async function createFirewall(
+  runtime: ActionRuntime,
+  actor: OrgActor,
+  req: CreateFirewallRequest,
+): Promise<Firewall> {
+  const cloud = await repos(runtime.db).clouds.getInOrg(actor.organizationId, req.cloudId);
+  const ids = [...new Set(req.machineIds)];
+  const machines = await runtime.db.prisma.machine.findMany({
+    where: { id: { in: ids }, organizationId: actor.organizationId, cloudId: cloud.id },
+    select: { externalId: true },
+  });
+  if (machines.length !== ids.length)
+    throw new DomainError(
+      'not_found',
+      'machine_not_found',
+      `Some of those machines are not in ${cloud.title}.`,
+      'body.machineIds',
+    );
+  const made = await change(runtime, actor, cloud, {
+    action: 'firewall.create',
+    resourceKind: 'firewall',
+    resourceId: cloud.id,
+    doing: `creating the firewall ${req.name}`,
+    details: { name: req.name, machines: machines.map((m) => m.externalId) },
+    driverOf: firewallDriverOf,
+    run: (driver) =>
+      firewallMaking(cloud, driver).create({ name: req.name, machineIds: machines.map((m) => m.externalId) }),
+  });
+  const row = await runtime.db.prisma.firewall.findUnique({
+    where: { cloudId_externalId: { cloudId: cloud.id, externalId: made.externalId } },
+  });
+  if (!row) throw notListedYet('firewall', made.externalId);
+  return getFirewall(runtime.db, actor.organizationId, row.id);
+}
+
+export async function deleteFirewall(runtime: ActionRuntime, actor: OrgActor, id: string): Promise<void> {
+  const firewall = await repos(runtime.db).firewalls.getInOrg(actor.organizationId, id);
+  const cloud = await repos(runtime.db).clouds.getInOrg(actor.organizationId, firewall.cloudId);
+  await change(runtime, actor, cloud, {
+    action: 'firewall.delete',
+    resourceKind: 'firewall',
+    resourceId: firewall.id,
+    doing: `deleting the firewall ${firewall.name}`,
+    details: { name: firewall.name },
+    driverOf: firewallDriverOf,
+    run: (driver) => firewallMaking(cloud, driver).delete(firewall.externalId),
+  });
+}
+
 export async function createNetwork(
   runtime: ActionRuntime,
   actor: OrgActor,
@@ -183,6 +265,7 @@ export async function createNetwork(
 ): Promise<NetworkDetail> {
   const cidr = checkCidr(req.cidr, 'body.cidr');
   const cloud = await repos(runtime.db).clouds.getInOrg(actor.organizationId, req.cloudId);
+  requireNetworkChanges(cloud);
   const created = await change(runtime, actor, cloud, {
     action: 'network.create',
     resourceKind: 'network',
@@ -195,13 +278,7 @@ export async function createNetwork(
   const row = await runtime.db.prisma.network.findUnique({
     where: { cloudId_externalId: { cloudId: cloud.id, externalId: created.externalId } },
   });
-  if (!row) {
-    throw new DomainError(
-      'provider_failed',
-      'provider_failed',
-      `The network ${created.externalId} was created but is not listed yet; it appears after the next poll.`,
-    );
-  }
+  if (!row) throw notListedYet('network', created.externalId);
   return getNetwork(runtime.db, actor.organizationId, row.id);
 }
 
@@ -215,6 +292,7 @@ export async function deleteNetwork(runtime: ActionRuntime, actor: OrgActor, id:
     );
   }
   const cloud = await repos(runtime.db).clouds.getInOrg(actor.organizationId, network.cloudId);
+  requireNetworkChanges(cloud);
   await change(runtime, actor, cloud, {
     action: 'network.delete',
     resourceKind: 'network',

@@ -104,11 +104,13 @@ interface FirewallRow {
   network_name: string | null;
   rules: FirewallRule[];
   machines: MachineRef[];
+  read_only: boolean;
 }
 
 const FIREWALL_SELECT = `
   SELECT f.id, f.cloud_id, c.title AS cloud_title, f.external_id, f.name, f.description,
-         n.id AS network_id, n.name AS network_name, f.rules, ${machineRefs('f')} AS machines
+         n.id AS network_id, n.name AS network_name, f.rules, ${machineRefs('f')} AS machines,
+         coalesce(f.extra->>'readOnly' = 'true', false) AS read_only
   FROM firewalls f JOIN clouds c ON c.id = f.cloud_id
   LEFT JOIN networks n ON n.cloud_id = f.cloud_id AND n.external_id = f.network_external_id`;
 
@@ -123,6 +125,7 @@ export const toFirewall = (r: FirewallRow): Firewall => ({
   networkName: r.network_name,
   rules: r.rules,
   machines: r.machines,
+  readOnly: r.read_only,
   warnings: [...new Set(r.rules.flatMap(exposureWarnings))],
 });
 

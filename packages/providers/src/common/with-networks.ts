@@ -2,7 +2,7 @@ import type { FirewallDriver, NetworkDriver, RemoteSubnet } from '@overcast/cont
 
 // The one place a driver takes on its provider's NetworkDriver (and FirewallDriver) part
 // (aws/networks.ts, gce/networks.ts, digitalocean/networks.ts, hetzner/networks.ts,
-// vultr/networks.ts, openstack/networks.ts, azure/networks.ts, proxmox/networks.ts and firewalls.ts, libvirt/networks.ts, docker/networks.ts), instead of each driver forwarding every method.
+// vultr/networks.ts, openstack/networks.ts, azure/networks.ts, proxmox/networks.ts and firewalls.ts, kubevirt/networks.ts and firewalls.ts, vsphere/networks.ts, libvirt/networks.ts, docker/networks.ts), instead of each driver forwarding every method.
 
 const METHODS = [
   'listNetworks',
@@ -14,6 +14,8 @@ const METHODS = [
   'deleteSubnet',
   'addFirewallRule',
   'removeFirewallRule',
+  'createFirewall',
+  'deleteFirewall',
 ] as const satisfies readonly (keyof (NetworkDriver & FirewallDriver))[];
 
 /**

@@ -12,6 +12,7 @@ import {
   HttpMethod,
   IsomorphicFetchHttpLibrary,
   KubeConfig,
+  NetworkingV1Api,
   RequestContext,
 } from '@kubernetes/client-node';
 import { ProviderError, type ProviderErrorKind } from '@overcast/contracts';
@@ -91,6 +92,7 @@ export class KubeClient {
   readonly core: CoreV1Api;
   readonly objects: CustomObjectsApi;
   readonly apis: ApisApi;
+  readonly networking: NetworkingV1Api;
   private readonly config: GuardedKubeConfig;
   private readonly http = new IsomorphicFetchHttpLibrary();
 
@@ -132,6 +134,7 @@ export class KubeClient {
     this.core = this.config.makeApiClient(CoreV1Api);
     this.objects = this.config.makeApiClient(CustomObjectsApi);
     this.apis = this.config.makeApiClient(ApisApi);
+    this.networking = this.config.makeApiClient(NetworkingV1Api);
   }
 
   /**

@@ -18,6 +18,7 @@ import {
 import { userDataFor } from '../common/cloud-init';
 import { withNetworks } from '../common/with-networks';
 import { KubeClient } from './client';
+import { KubevirtFirewalls } from './firewalls';
 import { readKubeconfig } from './kubeconfig';
 import {
   claimsOf,
@@ -124,6 +125,17 @@ class Driver implements ProviderDriver, SnapshotDriver, ResizeDriver {
       this.api,
       this.namespace,
       (group, plural, signal) => this.custom(group, plural, signal),
+      (namespace) => this.inScope(namespace),
+    );
+  }
+
+  /** Its firewalls part (firewalls.ts): the NetworkPolicies, through the same pages and scope. */
+  firewalls(): KubevirtFirewalls {
+    return new KubevirtFirewalls(
+      this.api,
+      this.namespace,
+      (group, plural, signal) => this.custom(group, plural, signal),
+      (fetch, signal) => this.pages(fetch, signal),
       (namespace) => this.inScope(namespace),
     );
   }
@@ -498,5 +510,5 @@ export function createKubevirtDriver(init: DriverInit<{ kubeconfig: string }>): 
   const namespace = typeof configured === 'string' && configured !== '' ? configured : null;
   const server = (init.endpoint?.trim() || access.server).replace(/\/+$/, '');
   const driver = new Driver(new KubeClient(server, access, init.lookup), namespace);
-  return withNetworks(driver, driver.networks());
+  return withNetworks(withNetworks(driver, driver.networks()), driver.firewalls());
 }

@@ -14,7 +14,7 @@ const credentials = Strict({
     maxLength: 65_536,
     description:
       'The kubeconfig of an account allowed to manage VirtualMachines, DataVolumes, PersistentVolumeClaims ' +
-      'and (for networks) NetworkAttachmentDefinitions, ' +
+      'and (for networks) NetworkAttachmentDefinitions, and to list Services and manage NetworkPolicies, ' +
       'with its certificates and token inline (kubectl config view --raw --flatten --minify).',
     ui: {
       widget: 'textarea',
@@ -57,6 +57,9 @@ export const kubevirtModule = {
     // The pod network and Multus NetworkAttachmentDefinitions (networks.ts); a definition's
     // range lives in its CNI config, so there are no subnets to make apart from it.
     networks: true,
+    // NetworkPolicies of the VMs' namespaces (firewalls.ts); what reaches a VM from outside the
+    // cluster through LoadBalancer and NodePort Services is shown beside them (exposure.ts).
+    firewalls: true,
   }),
   // Your own cluster: KubeVirt has no prices to give, and no table could know yours.
   pricing: 'none',

@@ -17,6 +17,7 @@ import {
 } from '@overcast/contracts';
 import { inBatches, mapInOrder } from '../common/batches';
 import { type CertificateInfo, learnedPin } from '../common/pinned-tls';
+import { withNetworks } from '../common/with-networks';
 import { VcClient } from './client';
 import { apiRoot, readConfig, readCredentials, type VsphereConfig, type VsphereCredentials } from './config';
 import { deployVm, presetSizes, templateImages } from './create';
@@ -33,6 +34,7 @@ import {
   type VmSummary,
   vmId,
 } from './map';
+import { VsphereNetworks } from './networks';
 import { resizesRunning, resizeTargets, resizeVm } from './resize';
 import * as snapshots from './snapshots';
 import { VimClient, vimRoot } from './vim';
@@ -157,19 +159,25 @@ class Driver implements VsphereDriver {
       if (d.info) yield toMachine(vm, d.info, d.identity, placement);
   }
 
+  /** Every VM with its details (disks, NICs), a few at a time. */
+  async infos(signal: AbortSignal): Promise<Array<{ vm: string; info: VmInfo | null }>> {
+    const vms = (await this.vms(signal)).map((v) => v.vm.vm);
+    const infos = await mapInOrder(vms, this.config.concurrency, (vm) => this.info(vm, signal), signal);
+    return vms.map((vm, i) => ({ vm, info: infos[i] ?? null }));
+  }
+
   async *listVolumes(signal: AbortSignal): AsyncIterable<RemoteVolume> {
     const datastores =
       (await this.api.request<DatastoreSummary[]>('GET', '/vcenter/datastore', { signal })) ?? [];
-    const vms = (await this.vms(signal)).map((v) => v.vm);
-    const infos = await mapInOrder(vms, this.config.concurrency, (vm) => this.info(vm.vm, signal), signal);
+    const infos = await this.infos(signal);
     if (signal.aborted) return;
     const users = new Map<string, string[]>();
-    for (const [i, vm] of vms.entries()) {
-      for (const disk of Object.values(infos[i]?.disks ?? {})) {
+    for (const { vm, info } of infos) {
+      for (const disk of Object.values(info?.disks ?? {})) {
         const name = datastoreOfFile(disk.backing?.vmdk_file);
         if (!name) continue;
         const list = users.get(name) ?? [];
-        if (!list.includes(vm.vm)) list.push(vm.vm);
+        if (!list.includes(vm)) list.push(vm);
         users.set(name, list);
       }
     }
@@ -288,5 +296,6 @@ export function createVsphereDriver(init: DriverInit<VsphereCredentials>): Vsphe
   const credentials = readCredentials(init.credentials);
   const api = new VcClient(root, credentials, config, init.lookup);
   const vim = new VimClient(vimRoot(root), credentials, config, api.agent);
-  return new Driver(api, vim, config);
+  const driver = new Driver(api, vim, config);
+  return withNetworks(driver, new VsphereNetworks(api, (signal) => driver.infos(signal)));
 }

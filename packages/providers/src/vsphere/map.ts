@@ -35,6 +35,8 @@ export interface VmInfo {
   };
   memory?: { size_MiB?: number; hot_add_enabled?: boolean };
   disks?: Record<string, VmDisk>;
+  /** Its network adapters; `backing.network` is the portgroup or opaque network it is on. */
+  nics?: Record<string, { label?: string; backing?: { type?: string; network?: string } }>;
   identity?: { instance_uuid?: string };
 }
 

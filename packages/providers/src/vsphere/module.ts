@@ -62,6 +62,10 @@ export const vsphereModule = {
     // The vCenter REST API hands out VMware Remote Console tickets (vmrc://), which the VMRC
     // application on the person's computer opens; it has no console a browser can speak.
     console: 'ticket',
+    // Standard and distributed portgroups and opaque networks, with the VMs whose NICs are on
+    // them; the REST API makes no networks, so Overcast lists them only.
+    networks: true,
+    readOnlyNetworks: true,
   }),
   // Your own hardware: vSphere has no prices to give, and no table could know yours.
   pricing: 'none',

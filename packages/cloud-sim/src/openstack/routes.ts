@@ -10,7 +10,7 @@ export interface ServiceContext {
   project: OsProject;
   userId: string;
   region: string;
-  service: 'compute' | 'volume' | 'image' | 'network';
+  service: 'compute' | 'volume' | 'image' | 'network' | 'dns';
   /** The path below the service's root. */
   rest: string;
   method: string;

@@ -90,7 +90,10 @@ describe('Azure DNS through the api', () => {
       ttl: 600,
     });
     expect(changed.statusCode, changed.body).toBe(200);
-    expect(set('@', 'MX')).toMatchObject({ ttl: 600, records: [{ preference: 10, exchange: 'mx2.example.com' }] });
+    expect(set('@', 'MX')).toMatchObject({
+      ttl: 600,
+      records: [{ preference: 10, exchange: 'mx2.example.com' }],
+    });
 
     const gone = await send(api, cookie, 'DELETE', `${records()}/${changed.json().id}`);
     expect(gone.statusCode).toBe(204);
@@ -151,7 +154,12 @@ describe('Azure DNS through the api', () => {
     expect(beside.json().error.message).toMatch(
       /CNAME record set with the same name 'alias' already exists in zone 'example.com'/,
     );
-    const badIp = await send(api, cookie, 'POST', records(), { name: 'x', type: 'A', ttl: 300, value: 'nope' });
+    const badIp = await send(api, cookie, 'POST', records(), {
+      name: 'x',
+      type: 'A',
+      ttl: 300,
+      value: 'nope',
+    });
     expect(badIp.statusCode).toBe(400);
     const unknownZone = await send(api, cookie, 'GET', records('nowhere.example'));
     expect(unknownZone.statusCode).toBe(404);

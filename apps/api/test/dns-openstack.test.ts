@@ -44,7 +44,12 @@ beforeAll(async () => {
   viewer = await memberCookie(api, owner.organizationId, 'viewer');
   designate = sim.project('work').designate;
   zoneId = designate.createZone({ name: 'example.com.', email: 'hostmaster@example.com' }).id;
-  designate.createRecordset(zoneId, { name: 'www.example.com.', type: 'A', ttl: 300, records: ['203.0.113.10'] });
+  designate.createRecordset(zoneId, {
+    name: 'www.example.com.',
+    type: 'A',
+    ttl: 300,
+    records: ['203.0.113.10'],
+  });
   cloudId = await addNetworkedCloud(api, cookie, cloudOn(sim, 'OpenStack with Designate'));
   bareId = await addNetworkedCloud(api, cookie, cloudOn(bare, 'OpenStack without Designate'));
 }, 120_000);
@@ -91,13 +96,21 @@ describe('OpenStack DNS (Designate) through the api', () => {
       port: 5060,
     });
     expect(made.statusCode, made.body).toBe(201);
-    expect(made.json()).toMatchObject({ name: '_sip._tcp', type: 'SRV', value: 'sip.example.com', port: 5060 });
+    expect(made.json()).toMatchObject({
+      name: '_sip._tcp',
+      type: 'SRV',
+      value: 'sip.example.com',
+      port: 5060,
+    });
     expect(stored('_sip._tcp.example.com.', 'SRV')).toMatchObject({
       records: ['10 5 5060 sip.example.com.'],
       status: 'PENDING',
     });
 
-    const changed = await send(api, cookie, 'PATCH', `${records()}/${made.json().id}`, { port: 5061, ttl: 600 });
+    const changed = await send(api, cookie, 'PATCH', `${records()}/${made.json().id}`, {
+      port: 5061,
+      ttl: 600,
+    });
     expect(changed.statusCode, changed.body).toBe(200);
     expect(stored('_sip._tcp.example.com.', 'SRV')).toMatchObject({
       ttl: 600,
@@ -128,8 +141,15 @@ describe('OpenStack DNS (Designate) through the api', () => {
       value: 'example.net',
     });
     expect(beside.statusCode).toBe(422);
-    expect(beside.json().error.message).toMatch(/CNAME recordsets may not share a name with any other records$/);
-    const badIp = await send(api, cookie, 'POST', records(), { name: 'x', type: 'A', ttl: 300, value: 'nope' });
+    expect(beside.json().error.message).toMatch(
+      /CNAME recordsets may not share a name with any other records$/,
+    );
+    const badIp = await send(api, cookie, 'POST', records(), {
+      name: 'x',
+      type: 'A',
+      ttl: 300,
+      value: 'nope',
+    });
     expect(badIp.statusCode).toBe(400);
     const unknownZone = await send(api, cookie, 'GET', records('00000000-0000-4000-8000-000000000000'));
     expect(unknownZone.statusCode).toBe(404);

@@ -3,7 +3,7 @@
 // limit and marker, `metadata.total_count`); changes answer 202 with the resource as it now is.
 
 import { type Designate, DesignateError, type SimRecordset, type SimZone } from './designate';
-import type { Out, ServiceContext } from './routes';
+import { markedWindow, type Out, type ServiceContext } from './routes';
 
 const PATH = /^\/v2\/zones(?:\/([^/]+)(?:\/recordsets(?:\/([^/]+))?)?)?$/;
 const RECORDSETS = /\/recordsets(\/|$)/;
@@ -60,15 +60,11 @@ function page<T extends { id: string }>(
   render: (t: T) => unknown,
 ): Out {
   const q = ctx.url.searchParams;
-  const limit = Math.min(1000, Math.max(1, Number(q.get('limit')) || 1000));
-  const marker = q.get('marker');
-  let start = 0;
-  if (marker) {
-    const at = items.findIndex((i) => i.id === marker);
-    if (at < 0) throw new DesignateError(400, 'invalid_marker', `Marker ${marker} could not be found`);
-    start = at + 1;
-  }
-  const slice = items.slice(start, start + limit);
+  const { limit, start, slice } = markedWindow(
+    q,
+    items,
+    (marker) => new DesignateError(400, 'invalid_marker', `Marker ${marker} could not be found`),
+  );
   const next = new URL(`${ctx.origin}${path}`);
   for (const [k, v] of q) if (k !== 'marker' && k !== 'limit') next.searchParams.set(k, v);
   next.searchParams.set('limit', String(limit));

@@ -33,7 +33,8 @@ beforeAll(async () => {
     projects: [{ name: 'work', servers: 2, namePrefix: 'web' }],
     users: [{ name: 'ops', password: 'secret', projects: ['work'] }],
     bootDelayMs: 0,
-    actionDelayMs: 50,
+    // Long enough to see a change PENDING through the api; a zone is awaited until ACTIVE.
+    actionDelayMs: 1000,
   };
   let owner: Awaited<ReturnType<typeof startOrgApi>>['owner'];
   [{ api, owner, ownerCookie: cookie }, sim, bare] = await Promise.all([

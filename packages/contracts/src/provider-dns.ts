@@ -73,6 +73,11 @@ export interface DnsDriver {
   createRecord(zoneId: string, spec: DnsRecordSpec): Promise<RemoteRecord>;
   updateRecord(zoneId: string, recordId: string, spec: DnsRecordSpec): Promise<RemoteRecord>;
   deleteRecord(zoneId: string, recordId: string): Promise<void>;
+  /**
+   * Whether this cloud has DNS at all, for providers whose module says `dns: 'catalog'` (an
+   * OpenStack cloud without Designate in its catalog has none).
+   */
+  offersDns?(): Promise<boolean>;
 }
 
 export function isDnsDriver(driver: object): driver is DnsDriver {

@@ -65,7 +65,11 @@ export interface ProviderFeatures {
   subnets: boolean;
   /** Firewalls (security groups, firewall rules) are listed and their rules changed (`FirewallDriver`); libvirt and Docker networks have none. */
   firewalls: boolean;
-  dns: boolean;
+  /**
+   * DNS zones and records (`DnsDriver`); 'catalog' where a cloud has them only when its service
+   * catalog names a DNS service (OpenStack's Designate), which the driver's `offersDns` says.
+   */
+  dns: boolean | 'catalog';
   /**
    * A console beside SSH: a graphical one (VNC/SPICE, in the browser), a serial one, or a ticket
    * the provider's own console application opens (vSphere's VMware Remote Console).

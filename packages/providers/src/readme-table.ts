@@ -35,7 +35,7 @@ export function renderProviderTable(modules: readonly ProviderModule[]): string 
       yes(f.clone),
       networks,
       yes(f.firewalls),
-      yes(f.dns),
+      f.dns === 'catalog' ? 'where the catalog has it' : yes(f.dns),
       consoleKind,
       shell,
       extra,

@@ -42,7 +42,8 @@ export function DnsPage() {
             title="No cloud offers DNS"
             link={{ to: '/clouds', label: 'Clouds' }}
           >
-            Add a Route 53 (AWS), Cloud DNS (Google Cloud) or DigitalOcean cloud to manage its zones here.
+            Add an AWS, Google Cloud, Azure, DigitalOcean, Linode, Vultr or Hetzner Cloud account, or an
+            OpenStack cloud with Designate, to manage its zones here.
           </EmptyState>
         ) : (
           <div className={layout.stack}>

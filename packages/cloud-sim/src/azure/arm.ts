@@ -3,6 +3,7 @@
 
 import type { SimRequest, SimResponse } from '../common/server';
 import { LOCATIONS } from './catalog';
+import type { ArmDns } from './dns';
 import { armError, json, notFound } from './errors';
 import type { Principal } from './login';
 import type { ArmState, Operation, Vm } from './model';
@@ -11,6 +12,7 @@ import type { ArmNetworks } from './networks';
 export interface ArmContext {
   state: ArmState;
   net: ArmNetworks;
+  dns: ArmDns;
   principal: Principal;
   origin: string;
   pageSize: number;

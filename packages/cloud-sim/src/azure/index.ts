@@ -11,6 +11,7 @@ import {
   startSimServer,
 } from '../common/server';
 import { makeTlsMaterial } from '../docker/tls';
+import { ArmDns } from './dns';
 import { armError, json, throttled } from './errors';
 import { LoginService, type Principal } from './login';
 import { ArmState, type SubscriptionSeed } from './model';
@@ -18,6 +19,7 @@ import { ArmNetworks } from './networks';
 import { retailPrices } from './prices';
 import { route } from './routes';
 
+export type { ArmDns as AzureDns, SimDnsZone as AzureDnsZone } from './dns';
 export type { Principal as AzurePrincipal } from './login';
 export type { SubscriptionSeed as AzureSubscriptionSeed } from './model';
 export type { ArmNetworks as AzureNetworks, SimRuleProperties as AzureRuleProperties } from './networks';
@@ -43,6 +45,8 @@ export interface AzureSim extends RunningSim {
   state: ArmState;
   /** Virtual networks and network security groups. */
   net: ArmNetworks;
+  /** DNS zones and their record sets. */
+  dns: ArmDns;
   login: LoginService;
   /** The CA certificate (PEM) that signed the emulator's own: what a client must trust. */
   ca: string;
@@ -65,6 +69,7 @@ function renderFault(fault: Fault): SimResponse {
 export async function startAzureSim(options: AzureSimOptions): Promise<AzureSim> {
   const state = new ArmState(options.transitionMs ?? 1500);
   const net = new ArmNetworks(state);
+  const dns = new ArmDns();
   for (const sub of options.subscriptions) {
     state.seed(sub);
     net.seed(sub);
@@ -180,7 +185,7 @@ export async function startAzureSim(options: AzureSimOptions): Promise<AzureSim>
         state: 'Enabled',
       });
     }
-    return route({ state, net, principal, origin: here, pageSize }, req);
+    return route({ state, net, dns, principal, origin: here, pageSize }, req);
   };
 
   const server = await startSimServer(handler, renderFault, {
@@ -194,6 +199,7 @@ export async function startAzureSim(options: AzureSimOptions): Promise<AzureSim>
     ...server,
     state,
     net,
+    dns,
     login,
     ca: tls.ca,
     throttle: (count, retryAfterSeconds = 1) => knobs.burst({ status: 429, count, retryAfterSeconds }),

@@ -1,7 +1,8 @@
 // Azure Resource Manager's REST paths for what the driver uses: subscriptions and their locations,
 // virtual machines (list with statusOnly, instance view, power actions, create, delete, data disks),
 // managed disks and snapshots, network interfaces, public IPs, VM sizes (and those a VM can be
-// resized to) and marketplace image versions; virtual networks and security groups in network-routes.ts.
+// resized to) and marketplace image versions; virtual networks and security groups in network-routes.ts,
+// DNS zones and record sets in dns-routes.ts.
 // Mutations are long-running: 201/202 with Azure-AsyncOperation and Location to poll.
 
 import type { SimRequest, SimResponse } from '../common/server';
@@ -24,6 +25,7 @@ import {
   vmId,
 } from './arm';
 import { IMAGES, LOCATIONS, SIZES } from './catalog';
+import { DNS_ROUTES } from './dns-routes';
 import { armError, json, notFound } from './errors';
 import type { DeleteOption } from './model';
 import { NETWORK_ROUTES, nsgRef } from './network-routes';
@@ -651,6 +653,7 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
       ),
   ],
   ...NETWORK_ROUTES,
+  ...DNS_ROUTES,
 ];
 
 /** The subscription paths; the subscription itself is checked by the caller. */

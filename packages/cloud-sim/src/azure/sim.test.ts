@@ -1,6 +1,6 @@
 // The Azure emulator on the wire, as a client that is not our driver sees it: the token endpoint,
 // ARM's refusals, budgets told in x-ms-ratelimit-remaining-*, paging, a power operation's timeline
-// and Microsoft.Network's security groups.
+// Microsoft.Network's security groups, and Azure DNS zones and record sets with their ETags.
 
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ interface Answer {
 function call(
   method: string,
   path: string,
-  options: { token?: string; form?: string; json?: unknown } = {},
+  options: { token?: string; form?: string; json?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Answer> {
   const payload = options.form ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
   return new Promise((resolve, reject) => {
@@ -35,6 +35,7 @@ function call(
           ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
           ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
           ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...options.headers,
         },
       },
       (res) => {
@@ -208,5 +209,131 @@ describe('Azure emulator', () => {
     expect(last?.status).toBe(429);
     expect(Number(last?.headers['retry-after'])).toBeGreaterThan(0);
     expect(last?.body).toMatchObject({ error: { code: 'TooManyRequests' } });
+  });
+});
+
+describe('Azure DNS emulator', () => {
+  const DNS = 'api-version=2018-05-01';
+  const zone = `/subscriptions/${SUB}/resourceGroups/overcast-rg/providers/Microsoft.Network/dnsZones/example.com`;
+  let t = '';
+
+  beforeAll(async () => {
+    // A sim of its own: the one above has spent its read budget.
+    await sim.close();
+    sim = await startAzureSim({
+      principals: [{ tenantId: TENANT, clientId: CLIENT, secret: 'right', subscriptions: [SUB] }],
+      subscriptions: [{ id: SUB }],
+      pageSize: 2,
+      transitionMs: 50,
+    });
+    t = (await token()).body.access_token as string;
+  });
+
+  it('makes a zone with its SOA and NS sets, refuses a second with If-None-Match, and a location but global', async () => {
+    const made = await call('PUT', `${zone}?${DNS}`, {
+      token: t,
+      json: { location: 'global', properties: { zoneType: 'Public' } },
+      headers: { 'if-none-match': '*' },
+    });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({
+      name: 'example.com',
+      type: 'Microsoft.Network/dnszones',
+      location: 'global',
+      properties: { numberOfRecordSets: 2, zoneType: 'Public' },
+    });
+    expect((made.body.properties as { nameServers: string[] }).nameServers).toHaveLength(4);
+    const again = await call('PUT', `${zone}?${DNS}`, {
+      token: t,
+      json: { location: 'global' },
+      headers: { 'if-none-match': '*' },
+    });
+    expect(again.status).toBe(412);
+    expect(again.body).toEqual({
+      error: {
+        code: 'PreconditionFailed',
+        message: 'The Zone example.com exists already and hence cannot be created again.',
+      },
+    });
+    const west = await call('PUT', `${zone.replace('example.com', 'west.example')}?${DNS}`, {
+      token: t,
+      json: { location: 'westeurope' },
+    });
+    expect(west.status).toBe(400);
+    expect(west.body).toMatchObject({ error: { code: 'LocationNotAvailableForResourceType' } });
+    const listed = await call('GET', `/subscriptions/${SUB}/providers/Microsoft.Network/dnszones?${DNS}`, {
+      token: t,
+    });
+    expect((listed.body.value as Array<{ name: string }>).map((z) => z.name)).toEqual(['example.com']);
+  });
+
+  it('writes record sets in their typed properties, held to their ETags, and pages them with nextLink', async () => {
+    const put = (name: string, type: string, properties: unknown, headers: Record<string, string> = {}) =>
+      call('PUT', `${zone}/${type}/${name}?${DNS}`, { token: t, json: { properties }, headers });
+    const www = await put('www', 'A', { TTL: 300, ARecords: [{ ipv4Address: '203.0.113.10' }] });
+    expect(www.status).toBe(201);
+    expect(www.body).toMatchObject({
+      name: 'www',
+      type: 'Microsoft.Network/dnszones/A',
+      properties: { TTL: 300, fqdn: 'www.example.com.', ARecords: [{ ipv4Address: '203.0.113.10' }] },
+    });
+    const etag = www.body.etag as string;
+    const stale = await put('www', 'A', { TTL: 60, ARecords: [] }, { 'if-match': 'not-the-etag' });
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({
+      error: { code: 'PreconditionFailed', message: 'The Record set www has been modified (etag mismatch).' },
+    });
+    const fresh = await put(
+      'www',
+      'A',
+      { TTL: 60, ARecords: [{ ipv4Address: '203.0.113.11' }] },
+      { 'if-match': etag },
+    );
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.etag).not.toBe(etag);
+    const dup = await put('www', 'A', { TTL: 60, ARecords: [] }, { 'if-none-match': '*' });
+    expect(dup.status).toBe(412);
+    expect((await put('bad', 'A', { ARecords: [{ ipv4Address: '300.1.1.1' }] })).body).toMatchObject({
+      error: { code: 'BadRequest', message: "The value '300.1.1.1' is not a valid IPv4 address." },
+    });
+    expect((await put('www', 'CNAME', { CNAMERecord: { cname: 'example.net' } })).status).toBe(409);
+    expect((await put('txt', 'TXT', { TTL: 300, TXTRecords: [{ value: ['a', 'b'] }] })).status).toBe(201);
+
+    const first = await call('GET', `${zone}/recordsets?${DNS}`, { token: t });
+    expect((first.body.value as unknown[]).length).toBe(2);
+    const next = new URL(first.body.nextLink as string);
+    const rest = await call('GET', next.pathname + next.search, { token: t });
+    const names = [
+      ...(first.body.value as Array<{ name: string; type: string }>),
+      ...(rest.body.value as Array<{ name: string; type: string }>),
+    ].map((s) => `${s.type.split('/').pop()} ${s.name}`);
+    expect(names).toEqual(['SOA @', 'NS @', 'A www', 'TXT txt']);
+    const missing = await call('GET', `${zone}/A/nothing?${DNS}`, { token: t });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error: { code: 'NotFound' } });
+    const soa = await call('DELETE', `${zone}/SOA/@?${DNS}`, { token: t });
+    expect(soa.status).toBe(400);
+    expect((await call('DELETE', `${zone}/A/www?${DNS}`, { token: t })).status).toBe(200);
+  });
+
+  it('deletes a zone as a long-running operation, then answers 404 in ARM’s words', async () => {
+    const gone = await call('DELETE', `${zone}?${DNS}`, { token: t });
+    expect(gone.status).toBe(202);
+    const op = new URL(gone.headers['azure-asyncoperation'] as string);
+    for (let i = 0; i < 100; i++) {
+      const status = await call('GET', op.pathname + op.search, { token: t });
+      if (status.body.status === 'Succeeded') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const read = await call('GET', `${zone}?${DNS}`, { token: t });
+    expect(read.status).toBe(404);
+    expect(read.body).toMatchObject({
+      error: {
+        code: 'ResourceNotFound',
+        message: expect.stringMatching(
+          /^The Resource 'Microsoft.Network\/dnszones\/example.com' under resource group 'overcast-rg' was not found/,
+        ),
+      },
+    });
   });
 });

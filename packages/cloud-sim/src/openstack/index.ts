@@ -1,12 +1,15 @@
 // An OpenStack cloud on loopback: Keystone v3 (passwords with domains and projects, application
 // credentials, a service catalog per region), Nova (servers, flavors, availability zones, key
-// pairs, volume attachments, microversions), Cinder v3 volumes, Glance v2 images and Neutron v2.0
-// (networks, subnets, security groups, ports: neutron.ts), each under
+// pairs, volume attachments, microversions), Cinder v3 volumes, Glance v2 images, Neutron v2.0
+// (networks, subnets, security groups, ports: neutron.ts) and Designate v2 (zones and record
+// sets, PENDING until their change is served: designate.ts), each under
 // its own catalog path, answering with the real paths, bodies, status codes and error formats.
 
 import { type RunningSim, type SimKnobs, type SimResponse, startSimServer } from '../common/server';
 import { type SimTiming, timingOf } from '../common/token-api';
 import { RateLimiter } from '../digitalocean/rate-limit';
+import { DesignateError } from './designate';
+import { designateRoute } from './designate-routes';
 import { OsError } from './errors';
 import { Identity } from './identity';
 import { neutronRoute } from './neutron-routes';
@@ -18,6 +21,7 @@ export {
   IMAGES as OPENSTACK_IMAGES,
   ZONES as OPENSTACK_ZONES,
 } from './catalog';
+export { Designate, DesignateError, type SimRecordset, type SimZone } from './designate';
 export { Identity } from './identity';
 export { NeutronError, OsNeutron } from './neutron';
 export { OsProject, type SimOsServer, type SimOsVolume } from './project';
@@ -41,6 +45,8 @@ export interface OpenStackSimOptions {
   catalogHost?: string;
   /** Endpoints the catalog names instead of the emulator's own (e.g. a replay of recorded answers). */
   endpoints?: Partial<Record<'compute' | 'volume' | 'image', string>>;
+  /** False: a cloud without Designate, whose catalog has no dns service. Default true. */
+  dns?: boolean;
   /** How long a token lives. Default an hour. */
   tokenTtlMs?: number;
   /** Per-token request budget. Default 600 a minute. */
@@ -181,6 +187,7 @@ export async function startOpenStackSim(options: OpenStackSimOptions): Promise<O
       entry('volumev3', 'cinderv3', () => `/volume/v3/${projectId}`),
       entry('image', 'glance', () => '/image'),
       entry('network', 'neutron', () => '/network'),
+      ...(options.dns === false ? [] : [entry('dns', 'designate', () => '/dns')]),
     ];
   };
 
@@ -279,8 +286,9 @@ export async function startOpenStackSim(options: OpenStackSimOptions): Promise<O
           );
         }
         // The services, under /<region>[/internal]/<service>/...
-        const match = /^\/([^/]+)(?:\/internal)?\/(compute|volume|image|network)(\/.*)?$/.exec(path);
+        const match = /^\/([^/]+)(?:\/internal)?\/(compute|volume|image|network|dns)(\/.*)?$/.exec(path);
         if (!match || !regions.includes(decodeURIComponent(match[1]!))) throw notFound;
+        if (match[2] === 'dns' && options.dns === false) throw notFound;
         const scoped = identity.check(token);
         const project = projects.get(scoped.projectId)!;
         record.project = project.name;
@@ -311,13 +319,18 @@ export async function startOpenStackSim(options: OpenStackSimOptions): Promise<O
             });
           ctx.microversion = wanted;
         }
-        const out = ctx.service === 'network' ? neutronRoute(ctx) : serviceRoute(ctx);
+        const out =
+          ctx.service === 'network'
+            ? neutronRoute(ctx)
+            : ctx.service === 'dns'
+              ? designateRoute(ctx, project.designate)
+              : serviceRoute(ctx);
         const headers: Record<string, string> = ctx.microversion
           ? { 'openstack-api-version': `compute ${ctx.microversion}`, vary: 'OpenStack-API-Version' }
           : {};
         return reply(out.status, out.json, { ...headers, ...out.headers });
       } catch (err) {
-        if (err instanceof OsError) return reply(err.status, err.body());
+        if (err instanceof OsError || err instanceof DesignateError) return reply(err.status, err.body());
         throw err;
       }
     },

@@ -8,6 +8,7 @@ import { Timeline } from '../common/timeline';
 import { isObject, isoSeconds, type SimTiming } from '../common/token-api';
 import { parsePublicKey } from '../digitalocean/ssh-keys';
 import { FLAVORS, findFlavor, findImage, IMAGES, type OsImage, ZONES } from './catalog';
+import { Designate } from './designate';
 import { badRequest, conflicting, itemNotFound, OsError } from './errors';
 import { OsNeutron } from './neutron';
 import { type NovaStatus, type SimOsServer, vmState } from './server';
@@ -54,12 +55,16 @@ export class OsProject {
   readonly images = new Map<string, OsImage>();
   readonly timeline = new Timeline();
   private readonly neutrons = new Map<string, OsNeutron>();
+  /** Designate's zones: one DNS per project, whichever region's endpoint is asked. */
+  readonly designate: Designate;
 
   constructor(
     readonly id: string,
     readonly name: string,
     readonly timing: SimTiming,
-  ) {}
+  ) {
+    this.designate = new Designate(this.timeline, timing.actionDelayMs);
+  }
 
   nextNumber(): number {
     counter += 1;

@@ -10,7 +10,7 @@ export interface ServiceContext {
   project: OsProject;
   userId: string;
   region: string;
-  service: 'compute' | 'volume' | 'image' | 'network';
+  service: 'compute' | 'volume' | 'image' | 'network' | 'dns';
   /** The path below the service's root. */
   rest: string;
   method: string;
@@ -43,7 +43,22 @@ export function page<T extends { id: string }>(
   items: T[],
   render: (t: T) => unknown,
 ): Out {
-  const q = ctx.url.searchParams;
+  const { limit, start, slice } = markedWindow(ctx.url.searchParams, items, (marker) =>
+    badRequest(`marker [${marker}] not found`),
+  );
+  const full = slice.length === limit && start + limit < items.length;
+  const links = full
+    ? [{ rel: 'next', href: `${base}?limit=${limit}&marker=${slice.at(-1)!.id}` }]
+    : undefined;
+  return ok({ [key]: slice.map(render), ...(links ? { [`${key}_links`]: links } : {}) });
+}
+
+/** The items a `limit` (1 to 1000) and `marker` (the last id seen) ask for; an unknown marker is `refused`. */
+export function markedWindow<T extends { id: string }>(
+  q: URLSearchParams,
+  items: T[],
+  refused: (marker: string) => Error,
+): { limit: number; start: number; slice: T[] } {
   const limit = Math.min(
     1000,
     Math.max(
@@ -55,15 +70,10 @@ export function page<T extends { id: string }>(
   let start = 0;
   if (marker) {
     const at = items.findIndex((i) => i.id === marker);
-    if (at < 0) throw badRequest(`marker [${marker}] not found`);
+    if (at < 0) throw refused(marker);
     start = at + 1;
   }
-  const slice = items.slice(start, start + limit);
-  const full = slice.length === limit && start + limit < items.length;
-  const links = full
-    ? [{ rel: 'next', href: `${base}?limit=${limit}&marker=${slice.at(-1)!.id}` }]
-    : undefined;
-  return ok({ [key]: slice.map(render), ...(links ? { [`${key}_links`]: links } : {}) });
+  return { limit, start, slice: items.slice(start, start + limit) };
 }
 
 function compute(ctx: ServiceContext): Out {

@@ -58,6 +58,7 @@ describe('OpenStack emulator', () => {
       'volumev3',
       'image',
       'network',
+      'dns',
     ]);
     const wrong = await auth({ name: 'demo', domain: { name: 'Default' }, password: 'pw' });
     expect(wrong).toMatchObject({

@@ -4,8 +4,16 @@ import { Strict, Uuid } from './common';
 
 // DNS zones and records of a cloud whose provider offers DNS, read live from the provider.
 
-/** A zone's id as its provider gives it: a Route 53 hosted zone id, a Cloud DNS zone name, a domain. */
-const ZoneId = T.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
+/**
+ * A zone's id as its provider gives it: a Route 53 hosted zone id, a Cloud DNS zone name, a domain,
+ * a Designate UUID, or an Azure DNS zone's resource id (the one form with slashes).
+ */
+const ZoneId = T.String({
+  minLength: 1,
+  maxLength: 512,
+  pattern:
+    '^([A-Za-z0-9][A-Za-z0-9._-]*|/subscriptions/[0-9A-Fa-f-]{36}/resourceGroups/[-\\w.()]{1,90}/providers/Microsoft\\.Network/dnszones/[A-Za-z0-9.-]{1,253})$',
+});
 /** A record's id: the provider's own, or for record-set providers an opaque id Overcast gives it. */
 const RecordId = T.String({ minLength: 1, maxLength: 2048, pattern: '^[A-Za-z0-9_-]+$' });
 

@@ -12,7 +12,8 @@ export const ProviderFeaturesSchema = T.Object({
   readOnlyNetworks: T.Optional(T.Boolean()),
   subnets: T.Boolean(),
   firewalls: T.Boolean(),
-  dns: T.Boolean(),
+  /** 'catalog': only the clouds whose service catalog names a DNS service. */
+  dns: T.Union([T.Boolean(), T.Literal('catalog')]),
   console: T.Union([T.Literal('none'), T.Literal('graphical'), T.Literal('serial'), T.Literal('ticket')]),
   containers: T.Boolean(),
   shell: T.Union([T.Literal('ssh'), T.Literal('exec'), T.Literal('none')]),

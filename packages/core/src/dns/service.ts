@@ -35,9 +35,19 @@ import type { CloudRuntime, DriverRuntime } from '../runtime';
  * a provider without `features.dns` never has DNS anywhere.
  */
 export async function dnsDriverOf(runtime: DriverRuntime, cloud: Cloud): Promise<DnsDriver> {
-  const driver = featuresOf(cloud.provider).dns ? await driverOf(runtime, cloud) : null;
+  const offered = featuresOf(cloud.provider).dns;
+  const driver = offered ? await driverOf(runtime, cloud) : null;
   if (!driver || !isDnsDriver(driver)) {
     throw new DomainError('invalid', 'dns_not_offered', `${cloud.title} offers no DNS zones in Overcast.`);
+  }
+  if (offered === 'catalog' && driver.offersDns) {
+    const has = await ask(cloud, 'reading its service catalog', () => driver.offersDns!());
+    if (!has)
+      throw new DomainError(
+        'invalid',
+        'dns_not_offered',
+        `${cloud.title} has no DNS: its service catalog names no DNS service (Designate). Ask the cloud's operators to enable it.`,
+      );
   }
   return driver;
 }

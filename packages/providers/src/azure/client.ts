@@ -11,6 +11,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { ComputeManagementClient } from '@azure/arm-compute';
+import { DnsManagementClient } from '@azure/arm-dns';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { Pipeline } from '@azure/core-rest-pipeline';
@@ -30,6 +31,7 @@ export interface Paged<T> {
 export interface SubscriptionClients {
   compute: ComputeManagementClient;
   network: NetworkManagementClient;
+  dns: DnsManagementClient;
 }
 
 export class AzureApi {
@@ -118,6 +120,7 @@ export class AzureApi {
       clients = {
         compute: this.withWords(new ComputeManagementClient(this.credential, subscriptionId, this.options)),
         network: this.withWords(new NetworkManagementClient(this.credential, subscriptionId, this.options)),
+        dns: this.withWords(new DnsManagementClient(this.credential, subscriptionId, this.options)),
       };
       this.perSubscription.set(subscriptionId, clients);
     }
@@ -167,7 +170,12 @@ export class AzureApi {
    * Every item of a paged list, a page at a time. A failed page is retried from its own
    * nextLink (the SDK's continuation token): the SDK's iterator is finished once it has thrown.
    */
-  async *pages<T>(open: () => Paged<T>, signal?: AbortSignal): AsyncGenerator<T> {
+  async *pages<T>(
+    open: () => Paged<T>,
+    signal?: AbortSignal,
+    /** Where the SDK keeps a page's nextLink: on the page, or (arm-dns) in its getContinuationToken. */
+    tokenOf: (page: T[] & { continuationToken?: string }) => string | undefined = (p) => p.continuationToken,
+  ): AsyncGenerator<T> {
     let token: string | undefined;
     for (let first = true; first || token; first = false) {
       if (signal?.aborted) return;
@@ -185,7 +193,7 @@ export class AzureApi {
       }
       if (!page) return;
       for (const item of page) yield item;
-      token = this.onEndpoint(page.continuationToken);
+      token = this.onEndpoint(tokenOf(page));
     }
   }
 

@@ -17,9 +17,11 @@ import {
   type SnapshotDriver,
   type VolumeOperation,
 } from '@overcast/contracts';
+import { withDns } from '../common/with-dns';
 import { withNetworks } from '../common/with-networks';
 import { AzureApi, armEndpoint } from './client';
 import { type AzureConfig, type AzureCredentials, readConfig, readCredentials } from './config';
+import { AzureDns } from './dns';
 import { parseId, sameId } from './ids';
 import { type NicAddresses, powerOf, toImage, toLocation, toMachine, toSize, toVolume } from './map';
 import { AzureNetworks } from './networks';
@@ -534,5 +536,8 @@ export function createAzureDriver(init: DriverInit<Partial<AzureCredentials>>) {
   const credentials = readCredentials(init.credentials);
   const config = readConfig(init.config);
   const api = new AzureApi(credentials, armEndpoint(init.endpoint), config, init.lookup);
-  return withNetworks(new AzureDriver(api, config), new AzureNetworks(api, config));
+  return withDns(
+    withNetworks(new AzureDriver(api, config), new AzureNetworks(api, config)),
+    new AzureDns(api, config),
+  );
 }

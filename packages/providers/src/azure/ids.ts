@@ -55,3 +55,17 @@ export function parseNetworkId(
     );
   return { subscriptionId: m[1]!, resourceGroup: m[2]!, name: m[4]!, subnet: m[5] ?? null };
 }
+
+const DNS_ZONE =
+  /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([-\w._()]{1,90})\/providers\/Microsoft\.Network\/dnszones\/([a-zA-Z0-9.-]{1,253})$/i;
+
+/** Parses a DNS zone's externalId (its ARM resource id); `name` is the zone's domain. */
+export function parseDnsZoneId(id: string): ResourceRef {
+  const m = DNS_ZONE.exec(id);
+  if (!m)
+    throw new ProviderError(
+      'not-found',
+      `'${id}' is not an Azure DNS zone id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/dnszones/…)`,
+    );
+  return { subscriptionId: m[1]!, resourceGroup: m[2]!, name: m[3]!.toLowerCase() };
+}

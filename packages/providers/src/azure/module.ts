@@ -169,6 +169,7 @@ export const azureModule = {
     networks: true,
     subnets: true,
     firewalls: true,
+    dns: true,
     extraActions: ['deallocate'],
   }),
   pricing: 'provider',

@@ -5,7 +5,7 @@ import { ProviderError } from '@overcast/contracts';
 // (Route 53, Cloud DNS): "10 mail.example.com.", "0 5 5060 sip.example.com.", "0 issue \"ca.org\"".
 
 /** Host-name types, whose targets are absolute in zone-file text. */
-const HOST_TYPES = new Set(['CNAME', 'NS', 'MX', 'SRV']);
+const HOST_TYPES = new Set(['CNAME', 'NS', 'MX', 'SRV', 'PTR']);
 
 export const absolute = (host: string) => (host.endsWith('.') ? host : `${host}.`);
 export const withoutDot = (host: string) =>
@@ -27,11 +27,14 @@ export function toRdata(spec: DnsRecordSpec): string {
   }
 }
 
-/** Splits TXT text into its quoted character-strings and joins them ("a" "b" -> ab). */
-function unquote(text: string): string {
+/** TXT text's quoted character-strings, unescaped ("a" "b" -> [a, b]); unquoted text is one. */
+export function txtStrings(text: string): string[] {
   const parts = [...text.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
-  return parts.length > 0 ? parts.join('') : text;
+  return parts.length > 0 ? parts : [text];
 }
+
+/** Splits TXT text into its quoted character-strings and joins them ("a" "b" -> ab). */
+const unquote = (text: string): string => txtStrings(text).join('');
 
 type Parsed = Omit<RemoteRecord, 'externalId' | 'name' | 'type' | 'ttl'>;
 

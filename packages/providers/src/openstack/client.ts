@@ -20,6 +20,7 @@ const SERVICE_NAMES: Record<Service, string> = {
   volume: 'Cinder (block-storage)',
   image: 'Glance (image)',
   network: 'Neutron (network)',
+  dns: 'Designate (DNS)',
 };
 
 export interface Call {
@@ -73,6 +74,11 @@ export class OpenStackClient {
       if (this.session === next) this.session = null;
     });
     return next;
+  }
+
+  /** Whether the catalog names an endpoint of `service` (Designate is optional in a cloud). */
+  async offers(service: Service, signal?: AbortSignal): Promise<boolean> {
+    return (await this.current(signal)).endpoints[service] !== undefined;
   }
 
   async endpoint(service: Service, signal?: AbortSignal): Promise<string> {

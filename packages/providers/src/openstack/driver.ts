@@ -15,9 +15,11 @@ import {
   type VolumeOperation,
 } from '@overcast/contracts';
 import { collect, present } from '../common/json-api';
+import { withDns } from '../common/with-dns';
 import { withNetworks } from '../common/with-networks';
 import { type Call, OpenStackClient, PROVIDER } from './client';
 import { type OpenStackCredentials, readConfig } from './config';
+import { OpenStackDns } from './dns';
 import { ensureKeypair } from './keypairs';
 import type { Service } from './keystone';
 import {
@@ -257,5 +259,8 @@ class OpenStackDriver implements ProviderDriver, SnapshotDriver, ResizeDriver {
  */
 export function createOpenStackDriver(init: DriverInit<OpenStackCredentials>): ProviderDriver {
   const client = new OpenStackClient(init.credentials ?? {}, readConfig(init), init.lookup);
-  return withNetworks(new OpenStackDriver(client), new OpenStackNetworks(client));
+  return withDns(
+    withNetworks(new OpenStackDriver(client), new OpenStackNetworks(client)),
+    new OpenStackDns(client),
+  );
 }

@@ -64,7 +64,7 @@ export async function exchange(agents: Agents, x: Exchange): Promise<Answer> {
 /**
  * The service's words from an error body. Keystone: `{ error: { message, title } }`; Nova and
  * Cinder: `{ itemNotFound: { message, code } }` (one key naming the fault); Glance:
- * `{ message, title }` or plain text.
+ * `{ message, title }` or plain text; Designate: `{ code, type, message }`.
  */
 export function wordsOf(body: unknown): { message: string; fault?: string } | null {
   if (typeof body === 'string') {
@@ -84,7 +84,9 @@ export function wordsOf(body: unknown): { message: string; fault?: string } | nu
     const [fault, value] = keyed[0]!;
     return { message: (value as { message: string }).message, fault };
   }
-  if (typeof record.message === 'string') return { message: record.message };
+  // Designate: `{ code, type, message }`, the type naming the fault (duplicate_recordset...).
+  if (typeof record.message === 'string')
+    return { message: record.message, ...(typeof record.type === 'string' ? { fault: record.type } : {}) };
   return null;
 }
 

@@ -5,7 +5,7 @@ import { ProviderError } from '@overcast/contracts';
 import { authBody, type OpenStackConfig, type OpenStackCredentials } from './config';
 import { type Agents, answerError, exchange, header, PROVIDER } from './http';
 
-export type Service = 'compute' | 'volume' | 'image' | 'network';
+export type Service = 'compute' | 'volume' | 'image' | 'network' | 'dns';
 
 /** The catalog types each service goes by, in order of preference. */
 const CATALOG_TYPES: Record<Service, string[]> = {
@@ -13,6 +13,7 @@ const CATALOG_TYPES: Record<Service, string[]> = {
   volume: ['block-storage', 'volumev3', 'volume'],
   image: ['image'],
   network: ['network'],
+  dns: ['dns'],
 };
 
 interface WireEndpoint {

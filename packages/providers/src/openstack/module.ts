@@ -123,6 +123,8 @@ export const openstackModule = {
   // The auth URL is part of the form; the catalog gives every other address.
   endpoint: { overridable: false },
   features: features({
+    // Designate is optional in an OpenStack cloud: only clouds whose catalog names it have DNS.
+    dns: 'catalog',
     create: true,
     volumes: true,
     resize: true,

@@ -6,7 +6,11 @@ export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
   globalSetup: './e2e/support/global-setup.ts',
-  workers: 1,
+  // Two spec files at a time (OVERCAST_TEST_WORKERS sets another number, as for vitest). Each file
+  // runs against a stack of its own (a worker fixture: database, Redis, api, worker, emulators), or
+  // the global one only where nothing else writes to it (login.spec.ts), so two files never see
+  // each other's rows; the files of support/world.ts share a world only within one worker, in turn.
+  workers: Number(process.env.OVERCAST_TEST_WORKERS) || 2,
   reporter: 'list',
   timeout: 30_000,
   expect: { timeout: 10_000 },

@@ -47,6 +47,9 @@ const test = base.extend<object, { catalogWorld: CatalogWorld }>({
     async ({ browser }, use) => {
       const sim = await startDigitalOceanSim({
         accounts: [{ token: TOKEN, droplets: 0 }],
+        // An sshd listens on the droplet's address, port 22: away from the addresses of the
+        // droplets whose sshds the stacks tests (vitest) start, which may run at the same time.
+        firstDropletId: 400_900_001,
         bootDelayMs: 0,
         actionDelayMs: 0,
       });

@@ -6,6 +6,10 @@ export interface PollJobData {
   cloudId: string;
 }
 
+/** Lower numbers run first; "Refresh now" and a new cloud's first sync go before the schedule. */
+const REFRESH_PRIORITY = 1;
+const SCHEDULED_PRIORITY = 10;
+
 export const pollSchedulerId = (cloudId: string, kind: PollKind) => `poll:${cloudId}:${kind}`;
 
 interface SchedulableCloud {
@@ -33,7 +37,9 @@ export async function schedulePolls(
       {
         name: kind,
         data: { cloudId: cloud.id } satisfies PollJobData,
-        opts: { removeOnComplete: 100, removeOnFail: 100 },
+        // BullMQ runs jobs without a priority before any with one: scheduled polls carry a
+        // lower one than "Refresh now", so a person's refresh never waits behind the schedule.
+        opts: { removeOnComplete: 100, removeOnFail: 100, priority: SCHEDULED_PRIORITY },
       },
     );
   }
@@ -60,7 +66,7 @@ export async function refreshNow(
         POLL_KINDS.map((kind) => ({
           name: kind,
           data: { cloudId } satisfies PollJobData,
-          opts: { removeOnComplete: 100, removeOnFail: 100, priority: 1 },
+          opts: { removeOnComplete: 100, removeOnFail: 100, priority: REFRESH_PRIORITY },
         })),
       ),
       new Promise((_, reject) => {

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { bullConnection, openQueues, QUEUE_PREFIX, QUEUES } from '@overcast/runtime';
+import { Worker } from 'bullmq';
+import { afterAll, describe, expect, it } from 'vitest';
+import { POLL_KINDS, pollSchedulerId, refreshNow, schedulePolls } from '../src/polling/schedule';
+
+// "Refresh now" (and a new cloud's first sync) must not wait behind the clouds' scheduled polls.
+
+const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/1';
+const queues = openQueues(url, { warn() {} } as unknown as Parameters<typeof openQueues>[1]);
+const settings = { poll: { machinesSeconds: 3600, catalogSeconds: 3600 } };
+afterAll(() => queues.close());
+
+describe('poll order', () => {
+  it('runs a refresh before polls the schedule queued earlier', async () => {
+    const poll = queues.poll;
+    const scheduled = { id: randomUUID(), enabled: true, pollIntervalSeconds: 3600 };
+    const refreshed = randomUUID();
+    const runtime = { queues, settings } as unknown as Parameters<typeof schedulePolls>[0];
+    const order: string[] = [];
+    const ours = new Set([scheduled.id, refreshed]);
+    let worker: Worker | undefined;
+    // Paused while both are queued, so the order is the queue's, not the timing's.
+    await poll.pause();
+    try {
+      await schedulePolls(runtime, scheduled);
+      expect(await refreshNow(runtime, refreshed)).toBe(true);
+      worker = new Worker(
+        QUEUES.poll,
+        async (job) => {
+          if (ours.has(job.data.cloudId))
+            order.push(job.data.cloudId === refreshed ? 'refresh' : 'scheduled');
+        },
+        { connection: bullConnection(url), prefix: QUEUE_PREFIX, concurrency: 1 },
+      );
+      await poll.resume();
+      const deadline = Date.now() + 10_000;
+      while (order.length < 2 * POLL_KINDS.length && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await poll.resume();
+      await worker?.close();
+      for (const kind of POLL_KINDS) await poll.removeJobScheduler(pollSchedulerId(scheduled.id, kind));
+    }
+    const each = POLL_KINDS.length;
+    expect(order).toEqual([...Array(each).fill('refresh'), ...Array(each).fill('scheduled')]);
+  });
+});

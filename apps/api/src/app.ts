@@ -39,7 +39,7 @@ export async function buildApp(runtime: Runtime): Promise<App> {
     ajv: { customOptions: { removeAdditional: false } },
     // Path parameters as long as the schemas allow (a DNS record's id, an Azure zone's resource
     // id, percent-encoded); the schemas, not the router, say what is too long.
-    maxParamLength: 4096,
+    routerOptions: { maxParamLength: 4096 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Every route the app serves, so a test can hold the OpenAPI document to all of them.

@@ -12,6 +12,7 @@ import {
   loadSettings,
   QUEUE_PREFIX,
   QUEUES,
+  QueueConnection,
   type Runtime,
   SettingsError,
 } from '@overcast/runtime';
@@ -141,11 +142,16 @@ async function main(): Promise<void> {
   const connection = bullConnection(settings.redisUrl);
   const workers = processingTable(jobContext(runtime, notifier, metrics)).map(
     ({ queue, concurrency, process }) =>
-      new Worker(QUEUES[queue], metrics.timeJobs(queue, process), {
-        connection,
-        prefix: QUEUE_PREFIX,
-        concurrency,
-      }),
+      new Worker(
+        QUEUES[queue],
+        metrics.timeJobs(queue, process),
+        {
+          connection,
+          prefix: QUEUE_PREFIX,
+          concurrency,
+        },
+        QueueConnection,
+      ),
   );
   for (const w of workers) {
     w.on('failed', (job, err) =>

@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Queue as BullQueue, RedisConnection } from 'bullmq';
 import type { Logger } from 'pino';
 
 /** Queue names shared by the api (which enqueues) and the worker (which processes). */
@@ -54,6 +54,55 @@ export function bullConnection(redisUrl: string): BullConnection {
   };
 }
 
+/**
+ * A queue's connection to Redis. Closing one that is still starting removes its listeners (BullMQ
+ * 5.81), and when the start then fails it emits 'error' to nobody, which throws inside a promise
+ * handler: an unhandled rejection. An error nobody listens for any more is dropped instead. Every
+ * queue, worker and flow producer is opened with it.
+ */
+export class QueueConnection extends RedisConnection {
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'error' && this.listenerCount('error') === 0) return false;
+    return super.emit(event, ...args);
+  }
+}
+
+/**
+ * BullMQ's queue, whose job scheduler (and legacy repeat) is reached only once the connection is
+ * ready. BullMQ (5.81) builds them in an async promise executor that awaits the connection: when
+ * Redis is away and the queue closes, that await rejects where no caller can catch it, and the
+ * caller's promise never settles. Here the caller gets the failure.
+ */
+export class Queue extends BullQueue {
+  private closeStarted: (() => void) | undefined;
+  private readonly closedFirst = new Promise<never>((_, reject) => {
+    this.closeStarted = () => reject(new Error(`Queue ${this.name} closed before Redis was reached`));
+  });
+
+  constructor(name: string, opts: ConstructorParameters<typeof BullQueue>[1]) {
+    super(name, opts, QueueConnection);
+    this.closedFirst.catch(() => {});
+  }
+
+  /** Resolves once Redis is reached; rejects with the connection's error, or when closed first. */
+  private reached(): Promise<unknown> {
+    return Promise.race([this.waitUntilReady(), this.closedFirst]);
+  }
+
+  override get jobScheduler() {
+    return this.reached().then(() => super.jobScheduler);
+  }
+
+  override get repeat() {
+    return this.reached().then(() => super.repeat);
+  }
+
+  override async close(): Promise<void> {
+    this.closeStarted?.();
+    await super.close();
+  }
+}
+
 export type QueueKey = keyof typeof QUEUES;
 
 /** Every queue, opened on first use; the api touches a few, the worker all of them. */
@@ -68,7 +117,7 @@ export function openQueues(redisUrl: string, logger: Logger): Queues {
   const opened = new Map<QueueKey, Queue>();
   const queues = {
     async close() {
-      await Promise.allSettled([...opened.values()].map((queue) => closeQueue(queue)));
+      await Promise.allSettled([...opened.values()].map((queue) => queue.close()));
     },
   } as Queues;
   for (const key of Object.keys(QUEUES) as QueueKey[]) {
@@ -89,21 +138,4 @@ export function openQueues(redisUrl: string, logger: Logger): Queues {
     });
   }
   return queues;
-}
-
-/**
- * Closes a queue once its connection has finished starting. BullMQ (5.81) closing a queue whose
- * connection is still starting drops its error listeners first, and the start's failure then
- * becomes an unhandled rejection. Waits at most `waitMs` for the start, for a Redis that is away.
- */
-export async function closeQueue(queue: Queue, waitMs = 2_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    queue.waitUntilReady().catch(() => {}),
-    new Promise((resolve) => {
-      timer = setTimeout(resolve, waitMs);
-    }),
-  ]);
-  clearTimeout(timer);
-  await queue.close();
 }

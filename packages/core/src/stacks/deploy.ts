@@ -1,6 +1,6 @@
 import type { DeployStackRequest, TemplateDocument } from '@overcast/contracts';
 import { type Cloud, isUniqueViolation } from '@overcast/db';
-import type { Runtime } from '@overcast/runtime';
+import { QueueConnection, type Runtime } from '@overcast/runtime';
 import { FlowProducer } from 'bullmq';
 import { type OrgActor, recordAudit } from '../audit';
 import type { Principal } from '../authz';
@@ -252,7 +252,10 @@ export async function startMachinesFlow(
     where: { stackId, kind: { in: ['machine', 'volume'] }, status: { notIn: ['ready', 'retiring'] } },
   });
   const queue = runtime.queues.stacks;
-  const flows = new FlowProducer({ connection: queue.opts.connection, prefix: queue.opts.prefix });
+  const flows = new FlowProducer(
+    { connection: queue.opts.connection, prefix: queue.opts.prefix },
+    QueueConnection,
+  );
   try {
     await flows.add({
       name: 'machines-ready',

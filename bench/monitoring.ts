@@ -158,6 +158,8 @@ async function benchRules(db: Database): Promise<number> {
     runScript: async () => {
       throw new Error('no scripts in this benchmark');
     },
+    // Nobody watches a benchmark's stream.
+    announce: async () => {},
   };
   await settle(db);
   const cycles: number[] = [];

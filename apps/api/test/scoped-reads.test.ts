@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { StreamEvent } from '@overcast/contracts';
 import { publishEvents } from '@overcast/core/events';
 import { createRedis } from '@overcast/runtime';
@@ -239,6 +239,13 @@ describe('policy-limited reads of what belongs to other resources', () => {
       stream: 'stdout',
       data,
     });
+    const incident = (ruleId: string, machineId: string | null): StreamEvent => ({
+      type: 'incident.changed',
+      incidentId: randomUUID(),
+      ruleId,
+      machineId,
+      status: 'open',
+    });
     const events: StreamEvent[] = [
       machineEvent(ids.mA, ids.cloudA, 1),
       machineEvent(ids.mB, ids.cloudB, 2),
@@ -250,6 +257,10 @@ describe('policy-limited reads of what belongs to other resources', () => {
       { type: 'script.run', runId: ids.runB, scriptId: ids.script, status: 'succeeded' },
       { type: 'schedule.run', scheduleId: ids.schedule, runId: ids.scheduleRun, status: 'partial' },
       { type: 'schedule.run', scheduleId: ids.secretSchedule, runId: ids.scheduleRun, status: 'partial' },
+      incident(ids.rule, ids.mA),
+      incident(ids.rule, ids.mB),
+      incident(ids.rule, null),
+      incident(ids.secretRule, null),
     ];
     const seen = (list: StreamEvent[]) => list.filter((e) => e.type !== ('hello' as string));
     const redis = createRedis(api.settings.redisUrl, { enableOfflineQueue: true });
@@ -259,7 +270,15 @@ describe('policy-limited reads of what belongs to other resources', () => {
       await api.app.eventHub.settled();
       await new Promise((r) => setTimeout(r, 100));
       expect(seen(all)).toEqual(events);
-      expect(seen(got)).toEqual([events[0], events[2], events[4], events[6], events[8]]);
+      expect(seen(got)).toEqual([
+        events[0],
+        events[2],
+        events[4],
+        events[6],
+        events[8],
+        events[10],
+        events[12],
+      ]);
 
       // Tagging mA "locked" hides it at once: the tagging event itself and every later one.
       got.length = 0;

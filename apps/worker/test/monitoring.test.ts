@@ -5,14 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
+import type { StreamEvent } from '@overcast/contracts';
 import { executeScriptRun } from '@overcast/core/automation';
 import { sealCredentials } from '@overcast/core/clouds';
+import { orgChannel } from '@overcast/core/events';
 import { createSshKey } from '@overcast/core/keys';
 import { collectMetrics, machineMonitoringView, metricSeries } from '@overcast/core/monitoring';
 import { createChannel, signWebhook } from '@overcast/core/notifications';
 import { createRule, evaluateRules, type RuleEffects, ruleEffects, updateRule } from '@overcast/core/rules';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
-import { createLogger, createRuntime, loadSettings, type Runtime } from '@overcast/runtime';
+import { createLogger, createRedis, createRuntime, loadSettings, type Runtime } from '@overcast/runtime';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMigratedDatabase, dropDatabase } from '../../../test/support/postgres';
@@ -261,6 +263,11 @@ describe('monitoring', () => {
       actions: [{ kind: 'email' }, { kind: 'webhook' }],
       cooldownSeconds: 3600,
     });
+    // Browsers hear of each incident as it opens and resolves, without waiting for a refetch.
+    const announced: StreamEvent[] = [];
+    const sub = createRedis(runtime.settings.redisUrl, { enableOfflineQueue: true });
+    await sub.subscribe(orgChannel(orgId));
+    sub.on('message', (_c: string, m: string) => announced.push(JSON.parse(m)));
     await evaluateRules(runtime, evaluator);
     expect(await incidents(rule.id)).toHaveLength(0);
     await evaluateRules(runtime, evaluator);
@@ -294,6 +301,15 @@ describe('monitoring', () => {
     expect(hooks).toHaveLength(2);
     checkSignature(hooks[1]!);
     expect(JSON.parse(hooks[1]!.body).event).toBe('incident.resolved');
+    const incidentEvent = (status: string) => ({
+      type: 'incident.changed',
+      incidentId: opened!.id,
+      ruleId: rule.id,
+      machineId,
+      status,
+    });
+    await expect.poll(() => announced).toEqual([incidentEvent('open'), incidentEvent('resolved')]);
+    sub.disconnect();
 
     // It fires again at once, but inside the cooldown: an incident, no second round of actions.
     await updateRule(db, actor(), rule.id, {

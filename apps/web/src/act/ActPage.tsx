@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { actionLinkPreviewQuery, redeemActionLink } from '../api/actionLinks';
 import { errorText } from '../api/errors';
+import { incidentKeys } from '../api/monitoring';
 import type { ActionLinkPreview } from '../api/types';
 import { useSession } from '../auth/SessionContext';
 import { Alert } from '../ui/Alert';
@@ -40,7 +41,7 @@ export function ActPage() {
   const act = useResourceMutation({
     mutationFn: () => redeemActionLink(token),
     // The outcome is shown in place, with a link to the incident, rather than in a toast.
-    invalidates: [['incidents'], ['machines']],
+    invalidates: [incidentKeys.all, ['machines']],
   });
   const p = preview.data;
 

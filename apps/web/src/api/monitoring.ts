@@ -62,9 +62,11 @@ export const createRule = (body: CreateRuleRequest) => api.post<Rule>('/rules', 
 export const updateRule = (id: string, body: UpdateRuleRequest) => api.patch<Rule>(`/rules/${id}`, body);
 export const deleteRule = (id: string) => api.delete<void>(`/rules/${id}`);
 
+export const incidentKeys = { all: ['incidents'] as const };
+
 export const incidentsQuery = (status?: 'open' | 'resolved', machineId?: string) =>
   queryOptions({
-    queryKey: ['incidents', status ?? 'all', machineId ?? 'any'] as const,
+    queryKey: [...incidentKeys.all, status ?? 'all', machineId ?? 'any'] as const,
     queryFn: ({ signal }) =>
       api
         .get<ListOf<Incident>>(withQuery('/incidents', { status, machineId, limit: 200 }), { signal })
@@ -75,7 +77,7 @@ export const incidentsQuery = (status?: 'open' | 'resolved', machineId?: string)
 
 export const incidentQuery = (id: string) =>
   queryOptions({
-    queryKey: ['incidents', 'one', id] as const,
+    queryKey: [...incidentKeys.all, 'one', id] as const,
     queryFn: ({ signal }) => api.get<Incident>(`/incidents/${id}`, { signal }),
     refetchInterval: 20_000,
   });

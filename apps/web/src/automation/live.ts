@@ -6,7 +6,9 @@ import { toast } from '../ui/toast';
 
 type AutomationEvent = Exclude<
   StreamEvent,
-  { type: 'machine.changed' | 'inventory.changed' | 'cloud.changed' | 'stack.changed' }
+  {
+    type: 'machine.changed' | 'inventory.changed' | 'cloud.changed' | 'stack.changed' | 'incident.changed';
+  }
 >;
 
 /** Live output per run and target, as it streams in (the stored record takes over once finished). */

@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { cloudKeys } from '../api/clouds';
 import { costKeys } from '../api/costs';
 import { getMachine, machineKeys } from '../api/machines';
+import { incidentKeys, rulesQuery } from '../api/monitoring';
 import { networkKeys } from '../api/networks';
 import { stackKeys } from '../api/stacks';
 import type { Machine, MachineAction, StreamEvent } from '../api/types';
@@ -131,6 +132,12 @@ export function createEventApplier(queryClient: QueryClient) {
       if (event.type === 'stack.changed') {
         void queryClient.invalidateQueries({ queryKey: stackKeys.one(event.stackId) });
         if (event.part === 'stack') void queryClient.invalidateQueries({ queryKey: stackKeys.list() });
+        continue;
+      }
+      if (event.type === 'incident.changed') {
+        // The rules' states, the incident lists and the machine page's open incidents.
+        void queryClient.invalidateQueries({ queryKey: rulesQuery.queryKey });
+        void queryClient.invalidateQueries({ queryKey: incidentKeys.all });
         continue;
       }
       if (event.type !== 'machine.changed') {

@@ -55,4 +55,39 @@ describe('useLiveUpdates', () => {
 
     await waitFor(() => expect(result.current.data).toEqual({ total: 3 }));
   });
+
+  it('reads the rules and incidents again when an incident opens or resolves', async () => {
+    const queryClient = testQueryClient();
+    let openIncidents = 0;
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    );
+    const { result } = renderHook(
+      () => {
+        useLiveUpdates();
+        const rules = useQuery({ queryKey: ['rules'], queryFn: async () => ({ open: openIncidents }) });
+        const incidents = useQuery({
+          queryKey: ['incidents', 'open', 'any'],
+          queryFn: async () => ({ open: openIncidents }),
+        });
+        return [rules.data, incidents.data];
+      },
+      { wrapper },
+    );
+    TestSocket.last!.receive({ type: 'hello' });
+    await waitFor(() => expect(result.current).toEqual([{ open: 0 }, { open: 0 }]));
+    // The stream's first reads are done before anything changes.
+    await waitFor(() => expect(queryClient.isFetching()).toBe(0));
+    openIncidents = 1;
+
+    TestSocket.last!.receive({
+      type: 'incident.changed',
+      incidentId: '00000000-0000-4000-8000-000000000001',
+      ruleId: '00000000-0000-4000-8000-000000000002',
+      machineId: null,
+      status: 'open',
+    });
+
+    await waitFor(() => expect(result.current).toEqual([{ open: 1 }, { open: 1 }]));
+  });
 });

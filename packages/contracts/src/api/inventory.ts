@@ -181,6 +181,13 @@ export const StreamEvent = T.Union([
     status: T.String(),
   }),
   T.Object({
+    type: T.Literal('incident.changed'),
+    incidentId: Uuid,
+    ruleId: Uuid,
+    machineId: T.Union([Uuid, T.Null()]),
+    status: T.Union([T.Literal('open'), T.Literal('resolved')]),
+  }),
+  T.Object({
     type: T.Literal('notice'),
     subject: T.String(),
     text: T.String(),

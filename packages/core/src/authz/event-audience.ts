@@ -14,6 +14,7 @@ export interface AudienceEvent {
   scriptId?: string;
   scheduleId?: string;
   stackId?: string;
+  ruleId?: string;
 }
 
 interface RunFacts {
@@ -125,7 +126,8 @@ export async function eventAudiences(scopes: ReadScopes, events: AudienceEvent[]
  * reach those who may read the machine; cloud and inventory events those who may read the cloud;
  * script output those who may read both the script and the machine; a run's status those who may
  * read the script and at least one machine it ran on; schedule runs those who may read the
- * schedule. Anything else (notices, which name no resource) reaches no policy-limited reader.
+ * schedule; incidents those who may read the rule and the machine, if it names one. Anything
+ * else (notices, which name no resource) reaches no policy-limited reader.
  */
 async function eventAudience(scopes: ReadScopes, event: AudienceEvent): Promise<Audience> {
   const reads = (kind: ResourceKind, scope: ResourceScope | null) => (p: Principal) =>
@@ -168,6 +170,14 @@ async function eventAudience(scopes: ReadScopes, event: AudienceEvent): Promise<
     case 'schedule.run': {
       if (!event.scheduleId) return nobody;
       return reads('schedules', await scopes.scope('schedules', event.scheduleId));
+    }
+    case 'incident.changed': {
+      if (!event.ruleId) return nobody;
+      const [rule, machine] = await Promise.all([
+        scopes.scope('rules', event.ruleId),
+        event.machineId ? scopes.scope('machines', event.machineId) : null,
+      ]);
+      return (p) => reads('rules', rule)(p) && (!event.machineId || reads('machines', machine)(p));
     }
     case 'stack.changed': {
       if (!event.stackId) return nobody;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RuleAction, RuleCondition, RuleTarget, TimelineEntry } from '@overcast/contracts';
+import type { RuleAction, RuleCondition, RuleTarget, StreamEvent, TimelineEntry } from '@overcast/contracts';
 import type { Database, Rule } from '@overcast/db';
 import type { Runtime } from '@overcast/runtime';
 import { recordAudit } from '../audit';
@@ -46,7 +46,24 @@ export interface RuleEffects {
     ruleName: string,
     by: ActingFor,
   ): Promise<{ runId: string }>;
+  /** Tells the organization's browsers that incidents opened or resolved. */
+  announce(organizationId: string, events: IncidentChanged[]): Promise<void>;
 }
+
+export type IncidentChanged = Extract<StreamEvent, { type: 'incident.changed' }>;
+
+const incidentChanged = (
+  rule: Rule,
+  incidentId: string,
+  subject: string,
+  status: IncidentChanged['status'],
+): IncidentChanged => ({
+  type: 'incident.changed',
+  incidentId,
+  ruleId: rule.id,
+  machineId: subject || null,
+  status,
+});
 
 /** What evaluating reads and writes: rules and incidents, the public URL for links, the log. */
 export type EvaluatorRuntime = Pick<Runtime, 'db' | 'settings' | 'logger'>;
@@ -283,6 +300,21 @@ async function notifyActions(
   return entries;
 }
 
+/** Pages also refetch on their own, so an announcement that fails is logged, not fatal. */
+async function announce(
+  runtime: EvaluatorRuntime,
+  effects: RuleEffects,
+  rule: Rule,
+  events: IncidentChanged[],
+): Promise<void> {
+  if (events.length === 0) return;
+  await effects
+    .announce(rule.organizationId, events)
+    .catch((err) =>
+      runtime.logger.warn({ ruleId: rule.id, err: (err as Error).message }, 'incident change not announced'),
+    );
+}
+
 /** Opens incidents for every subject in one INSERT, runs their actions, then records the results in bulk. */
 async function openIncidents(
   runtime: EvaluatorRuntime,
@@ -317,6 +349,12 @@ async function openIncidents(
     ],
   );
   stats.opened += opened.length;
+  await announce(
+    runtime,
+    effects,
+    rule,
+    opened.map((o) => incidentChanged(rule, o.id, o.obs.subject, 'open')),
+  );
   const results: { id: string; subject: string; entries: TimelineEntry[]; acted: boolean }[] = [];
   await eachLimited(opened, ACTION_CONCURRENCY, async (o) => {
     if (o.coolUntil > now.getTime()) {
@@ -477,6 +515,7 @@ async function resolveIncident(
   );
   if (claimed.rowCount === 0) return;
   stats.resolved += 1;
+  await announce(runtime, effects, rule, [incidentChanged(rule, incident.id, obs.subject, 'resolved')]);
   const timeline = [entry('resolved', `Resolved: ${obs.detail}.`)];
   timeline.push(
     ...(await notifyActions(

@@ -1,5 +1,6 @@
 import type { Runtime } from '@overcast/runtime';
 import { startScriptRun } from '../automation/script-run';
+import { publishEvents } from '../events';
 import { machineAction } from '../machines/actions';
 import { createNotifier } from '../notifications';
 import type { ActionRuntime } from '../runtime';
@@ -7,7 +8,7 @@ import type { RuleEffects } from './evaluate';
 
 /**
  * A rule's real effects: the organization's channels, provider machine actions (audited as
- * "rule: <name>"), and script runs queued for the worker.
+ * "rule: <name>"), script runs queued for the worker, and incident changes on the live stream.
  */
 export function ruleEffects(runtime: ActionRuntime & Pick<Runtime, 'mailer' | 'logger'>): RuleEffects {
   return {
@@ -27,5 +28,6 @@ export function ruleEffects(runtime: ActionRuntime & Pick<Runtime, 'mailer' | 'l
         { scriptId, targets: { machineIds: [machineId] }, params, caller: by.principal },
       ),
     }),
+    announce: (organizationId, events) => publishEvents(runtime.redis, organizationId, events),
   };
 }

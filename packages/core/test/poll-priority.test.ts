@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { bullConnection, openQueues, QUEUE_PREFIX, QUEUES } from '@overcast/runtime';
 import { Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { POLL_KINDS, pollSchedulerId, refreshNow, schedulePolls } from '../src/polling/schedule';
+import {
+  POLL_KINDS,
+  pollSchedulerId,
+  refreshAfterChange,
+  refreshNow,
+  SETTLE_POLL_DELAYS_MS,
+  schedulePolls,
+} from '../src/polling/schedule';
 
 // "Refresh now" (and a new cloud's first sync) must not wait behind the clouds' scheduled polls.
 
@@ -44,5 +51,32 @@ describe('poll order', () => {
     }
     const each = POLL_KINDS.length;
     expect(order).toEqual([...Array(each).fill('refresh'), ...Array(each).fill('scheduled')]);
+  });
+
+  it('follows a change to machines with polls while the provider settles, once for a burst', async () => {
+    const poll = queues.poll;
+    const cloudId = randomUUID();
+    const runtime = { queues } as unknown as Parameters<typeof refreshAfterChange>[0];
+    await poll.pause();
+    try {
+      // Early in a five-second slot, so the burst cannot straddle two.
+      const now = Math.floor(Date.now() / 5_000) * 5_000 + 100;
+      // Three machines of a stack made within the same moment.
+      for (const at of [now, now + 10, now + 20])
+        expect(await refreshAfterChange(runtime, cloudId, at)).toBe(true);
+      const ours = (jobs: { data: { cloudId: string } }[]) => jobs.filter((j) => j.data.cloudId === cloudId);
+      const settling = ours(await poll.getDelayed());
+      expect(settling.map((j) => [j.name, j.opts.delay]).sort((a, b) => Number(a[1]) - Number(b[1]))).toEqual(
+        SETTLE_POLL_DELAYS_MS.map((delay) => ['machines', delay]),
+      );
+      // Settling polls go before the schedule's, as a refresh does.
+      expect(settling.every((j) => j.opts.priority === 1)).toBe(true);
+      // The immediate polls: every kind, for each change.
+      expect(ours(await poll.getPrioritized())).toHaveLength(3 * POLL_KINDS.length);
+    } finally {
+      for (const job of [...(await poll.getDelayed()), ...(await poll.getPrioritized())])
+        if (job.data.cloudId === cloudId) await job.remove();
+      await poll.resume();
+    }
   });
 });

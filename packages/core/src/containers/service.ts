@@ -7,7 +7,7 @@ import { containerDriverOf } from '../clouds';
 import { DomainError, fromProviderError } from '../errors';
 import { governCreation } from '../governance';
 import { storeCreatedMachine } from '../machines';
-import { refreshNow } from '../polling';
+import { refreshAfterChange } from '../polling';
 import { repos } from '../repositories';
 import type { ActionRuntime, CloudRuntime } from '../runtime';
 import { authorizeEngineHost } from './engine-host';
@@ -89,7 +89,7 @@ export async function createContainer(
       audit: summary,
       expiration: filled.expiration ? expirationColumns(filled.expiration, actor.userId ?? null) : {},
     });
-    await refreshNow(runtime, cloud.id);
+    await refreshAfterChange(runtime, cloud.id);
     return machine;
   });
 }

@@ -12,7 +12,7 @@ import { containerDriverOf, driverOf } from '../clouds/service';
 import { DomainError, fromProviderError } from '../errors';
 import { publishEvents } from '../events';
 import { governChange } from '../governance';
-import { refreshNow } from '../polling';
+import { refreshAfterChange } from '../polling';
 import { repos } from '../repositories';
 import type { ActionRuntime } from '../runtime';
 
@@ -143,5 +143,5 @@ export async function machineAction(
       data: event.data as Record<string, unknown>,
     },
   ]);
-  await refreshNow(runtime, cloud.id);
+  await refreshAfterChange(runtime, cloud.id);
 }

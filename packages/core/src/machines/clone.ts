@@ -6,7 +6,7 @@ import type { OnBehalfOf } from '../authz/machine-access';
 import { cloneDriverOf } from '../clouds/capabilities';
 import { DomainError, fromProviderError } from '../errors';
 import { governCreation } from '../governance';
-import { refreshNow } from '../polling';
+import { refreshAfterChange } from '../polling';
 import type { ActionRuntime } from '../runtime';
 import { storeCreatedMachine } from './create';
 import { machineRow } from './detail';
@@ -71,7 +71,7 @@ export async function cloneMachine(
       throw failure;
     }
     const stored = await storeCreatedMachine(runtime, actor, cloud, remote, { sshKeyId: null, audit });
-    await refreshNow(runtime, cloud.id);
+    await refreshAfterChange(runtime, cloud.id);
     return stored.id;
   });
   return toMachine(await machineRow(runtime.db, actor.organizationId, cloneId));

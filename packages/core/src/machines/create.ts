@@ -8,7 +8,7 @@ import { machineCost } from '../cost';
 import { DomainError, fromProviderError, notFound } from '../errors';
 import { publishEvents } from '../events';
 import { governCreation, type QuotaKind, type Verdicts } from '../governance';
-import { refreshNow } from '../polling';
+import { refreshAfterChange } from '../polling';
 import { repos } from '../repositories';
 import type { ActionRuntime } from '../runtime';
 import { machineRow } from './detail';
@@ -111,7 +111,7 @@ export async function createMachineOrKeep(
           location: req.location,
         },
       });
-      await refreshNow(runtime, cloud.id);
+      await refreshAfterChange(runtime, cloud.id);
       return machine.id;
     },
     {

@@ -7,7 +7,7 @@ import { providerModule } from '../clouds/modules';
 import { DomainError, fromProviderError } from '../errors';
 import { publishEvents } from '../events';
 import { governChange } from '../governance';
-import { refreshNow } from '../polling';
+import { refreshAfterChange } from '../polling';
 import type { ActionRuntime, CloudRuntime } from '../runtime';
 import { machineToChange } from './target';
 
@@ -182,5 +182,5 @@ export async function resizeMachine(
       data: event.data as Record<string, unknown>,
     },
   ]);
-  await refreshNow(runtime, cloud.id);
+  await refreshAfterChange(runtime, cloud.id);
 }

@@ -49,26 +49,12 @@ export async function unschedulePolls(runtime: Pick<Runtime, 'queues'>, cloudId:
   for (const kind of POLL_KINDS) await runtime.queues.poll.removeJobScheduler(pollSchedulerId(cloudId, kind));
 }
 
-/**
- * "Refresh now": polls every kind at once, outside the schedule. Best effort: when Redis
- * does not take the jobs within a few seconds the next scheduled poll catches up, so a
- * Redis outage never hangs the request that asked. Returns whether the jobs were queued.
- */
-export async function refreshNow(
-  runtime: Pick<Runtime, 'queues'>,
-  cloudId: string,
-  timeoutMs = 3_000,
-): Promise<boolean> {
+/** Waits at most `timeoutMs` for Redis to take jobs; false when it did not. */
+async function queuedWithin(adding: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      runtime.queues.poll.addBulk(
-        POLL_KINDS.map((kind) => ({
-          name: kind,
-          data: { cloudId } satisfies PollJobData,
-          opts: { removeOnComplete: 100, removeOnFail: 100, priority: REFRESH_PRIORITY },
-        })),
-      ),
+      adding,
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error('queue timeout')), timeoutMs);
       }),
@@ -79,6 +65,64 @@ export async function refreshNow(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * "Refresh now": polls every kind at once, outside the schedule. Best effort: when Redis
+ * does not take the jobs within a few seconds the next scheduled poll catches up, so a
+ * Redis outage never hangs the request that asked. Returns whether the jobs were queued.
+ */
+export async function refreshNow(
+  runtime: Pick<Runtime, 'queues'>,
+  cloudId: string,
+  timeoutMs = 3_000,
+): Promise<boolean> {
+  return queuedWithin(
+    runtime.queues.poll.addBulk(
+      POLL_KINDS.map((kind) => ({
+        name: kind,
+        data: { cloudId } satisfies PollJobData,
+        opts: { removeOnComplete: 100, removeOnFail: 100, priority: REFRESH_PRIORITY },
+      })),
+    ),
+    timeoutMs,
+  );
+}
+
+/**
+ * Machine polls after a change, while the provider settles: a new machine's address, a started
+ * one's state. Without them the change shows at the next scheduled poll, a minute later.
+ */
+export const SETTLE_POLL_DELAYS_MS = [5_000, 15_000, 30_000] as const;
+/** Changes this close together share their settling polls. */
+const SETTLE_BUCKET_MS = 5_000;
+
+/** After machines were made or acted on: a poll of everything now, and the settling polls. */
+export async function refreshAfterChange(
+  runtime: Pick<Runtime, 'queues'>,
+  cloudId: string,
+  now = Date.now(),
+  timeoutMs = 3_000,
+): Promise<boolean> {
+  const settling = runtime.queues.poll.addBulk(
+    SETTLE_POLL_DELAYS_MS.map((delay) => ({
+      name: 'machines' satisfies PollKind,
+      data: { cloudId } satisfies PollJobData,
+      opts: {
+        delay,
+        priority: REFRESH_PRIORITY,
+        // One id per cloud and moment: a burst of changes (a stack's machines) adds each once.
+        jobId: `settle-${cloudId}-${Math.ceil((now + delay) / SETTLE_BUCKET_MS)}`,
+        removeOnComplete: true,
+        removeOnFail: true,
+      },
+    })),
+  );
+  const [queued] = await Promise.all([
+    refreshNow(runtime, cloudId, timeoutMs),
+    queuedWithin(settling, timeoutMs),
+  ]);
+  return queued;
 }
 
 /**

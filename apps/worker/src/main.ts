@@ -149,6 +149,10 @@ async function main(): Promise<void> {
           connection,
           prefix: QUEUE_PREFIX,
           concurrency,
+          // A crashed worker's jobs go back to the queue once their lock lapses (30 s) and the
+          // next check for stalled jobs runs: every 10 s rather than BullMQ's 30, so a job
+          // resumes within 40 s of a crash instead of a minute.
+          stalledInterval: 10_000,
         },
         QueueConnection,
       ),

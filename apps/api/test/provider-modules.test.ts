@@ -56,7 +56,13 @@ describe('GET /api/v1/providers', () => {
     const items = res.json().items as {
       kind: string;
       label: string;
-      features: { containers: boolean; shell: string; create: boolean };
+      features: {
+        containers: boolean;
+        shell: string;
+        create: boolean;
+        firewalls: boolean;
+        firewallsMade: boolean;
+      };
       credentials: { properties: Record<string, { ui?: { widget?: string; label?: string } }> };
       config: { properties: Record<string, unknown> };
     }[];
@@ -78,6 +84,13 @@ describe('GET /api/v1/providers', () => {
     const hetzner = items.find((p) => p.kind === 'hetzner');
     expect(hetzner?.label).toBe('Hetzner Cloud');
     expect(hetzner?.credentials.properties.token?.ui).toMatchObject({ widget: 'secret', label: 'API token' });
+    // The web offers "New firewall" from this: KubeVirt's NetworkPolicies are made here, Hetzner's
+    // firewalls only have their rules changed.
+    expect(items.find((p) => p.kind === 'kubevirt')?.features).toMatchObject({
+      firewalls: true,
+      firewallsMade: true,
+    });
+    expect(hetzner?.features).toMatchObject({ firewalls: true, firewallsMade: false });
   });
 
   it('is for signed-in people only', async () => {

@@ -66,6 +66,12 @@ export interface ProviderFeatures {
   /** Firewalls (security groups, firewall rules) are listed and their rules changed (`FirewallDriver`); libvirt and Docker networks have none. */
   firewalls: boolean;
   /**
+   * Firewalls are also made for chosen machines and deleted through Overcast
+   * (`FirewallDriver.createFirewall`/`deleteFirewall`: KubeVirt's NetworkPolicies); elsewhere they
+   * come with the provider's networks or machines and only their rules change here.
+   */
+  firewallsMade: boolean;
+  /**
    * DNS zones and records (`DnsDriver`); 'catalog' where a cloud has them only when its service
    * catalog names a DNS service (OpenStack's Designate), which the driver's `offersDns` says.
    */
@@ -176,6 +182,7 @@ const NO_EXTRA_FEATURES: ProviderFeatures = {
   networks: false,
   subnets: false,
   firewalls: false,
+  firewallsMade: false,
   dns: false,
   console: 'none',
   containers: false,

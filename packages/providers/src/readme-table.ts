@@ -23,6 +23,8 @@ export function renderProviderTable(modules: readonly ProviderModule[]): string 
           ? 'yes, with subnets'
           : 'yes'
       : '—';
+    // Most providers' firewalls come with their networks or machines; a few are made here too.
+    const firewalls = f.firewalls ? (f.firewallsMade ? 'yes, made and deleted' : 'yes') : '—';
     const consoleKind = f.console === 'none' ? '—' : f.console;
     const cells = [
       m.label,
@@ -34,7 +36,7 @@ export function renderProviderTable(modules: readonly ProviderModule[]): string 
       yes(f.snapshots),
       yes(f.clone),
       networks,
-      yes(f.firewalls),
+      firewalls,
       f.dns === 'catalog' ? 'where the catalog has it' : yes(f.dns),
       consoleKind,
       shell,

@@ -21,5 +21,8 @@ describe("README's provider table", () => {
     expect(table).toContain(
       '| Amazon EC2 | `aws` | yes | — | yes | yes | yes | — | yes, with subnets | yes | yes | serial | SSH | — | shipped table |',
     );
+    expect(table).toContain(
+      '| KubeVirt | `kubevirt` | yes | — | yes | yes | yes | — | yes | yes, made and deleted | — | — | SSH | — | — |',
+    );
   });
 });

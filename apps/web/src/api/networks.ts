@@ -2,6 +2,7 @@ import { queryOptions } from '@tanstack/react-query';
 import { api, withQuery } from './client';
 import type {
   AddFirewallRuleResult,
+  CreateFirewallRequest,
   CreateNetworkRequest,
   CreateSubnetRequest,
   Exposure,
@@ -54,6 +55,9 @@ export const createSubnet = (networkId: string, body: CreateSubnetRequest) =>
   api.post<NetworkDetail>(`/networks/${networkId}/subnets`, body);
 export const deleteSubnet = (networkId: string, subnetId: string) =>
   api.delete<null>(`/networks/${networkId}/subnets/${subnetId}`);
+/** Only where the cloud's provider makes firewalls (`features.firewallsMade`). */
+export const createFirewall = (body: CreateFirewallRequest) => api.post<Firewall>('/firewalls', body);
+export const deleteFirewall = (id: string) => api.delete<null>(`/firewalls/${id}`);
 export const addFirewallRule = (id: string, rule: FirewallRuleInput, acknowledgeExposure = false) =>
   api.post<AddFirewallRuleResult>(`/firewalls/${id}/rules`, {
     rule,

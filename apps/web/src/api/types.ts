@@ -23,6 +23,7 @@ export type {
   CreateContainerRequest,
   CreateDnsRecordRequest,
   CreateDnsZoneRequest,
+  CreateFirewallRequest,
   CreateMachineRequest,
   CreateNetworkRequest,
   CreateNotificationChannelRequest,

@@ -5,20 +5,26 @@ import layout from '../ui/layout.module.css';
 import { TextField } from '../ui/TextField';
 import styles from './automation.module.css';
 
-/** Machines found by name or address, each with a checkbox; `selected` holds the ticked ids. */
+/**
+ * Machines found by name or address, each with a checkbox; `selected` holds the ticked ids.
+ * `cloudId` keeps the choice to one cloud's machines.
+ */
 export function MachineChecklist({
   selected,
   onChange,
   label = 'Find machines',
+  cloudId,
 }: {
   selected: string[];
   onChange: (machineIds: string[]) => void;
   label?: string;
+  cloudId?: string;
 }) {
   const [search, setSearch] = useState('');
   const machines = useQuery({
-    queryKey: ['machines', 'picker', search],
-    queryFn: ({ signal }) => listMachines({ q: search || undefined, sort: 'name' }, null, 100, signal),
+    queryKey: ['machines', 'picker', cloudId ?? null, search],
+    queryFn: ({ signal }) =>
+      listMachines({ cloud: cloudId, q: search || undefined, sort: 'name' }, null, 100, signal),
   });
   const ids = new Set(selected);
   const toggle = (id: string) => {

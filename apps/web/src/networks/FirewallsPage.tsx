@@ -1,10 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { cloudsQuery } from '../api/clouds';
 import { ApiError } from '../api/errors';
 import { addFirewallRule, firewallListQuery, networkKeys, removeFirewallRule } from '../api/networks';
-import type { Firewall, FirewallRule, FirewallRuleInput } from '../api/types';
+import type { Cloud, Firewall, FirewallRule, FirewallRuleInput } from '../api/types';
 import { usePermissions } from '../auth/permissions';
 import { plural } from '../format/number';
+import { useProviderMeta } from '../providers/meta';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
@@ -18,36 +20,61 @@ import { Page } from '../ui/Page';
 import { QueryState } from '../ui/QueryState';
 import { ResourceTable } from '../ui/ResourceTable';
 import { TextField } from '../ui/TextField';
+import { useCreateButton } from '../ui/useCreateButton';
 import { useResourceMutation } from '../ui/useResourceMutation';
+import { CreateFirewallDialog } from './CreateFirewallDialog';
+import { DeleteFirewallDialog } from './DeleteFirewallDialog';
 import styles from './networks.module.css';
 import { describePorts } from './rules';
 
 /** Firewalls (security groups) with their allow rules, added and removed here. */
 export function FirewallsPage() {
   const firewalls = useQuery(firewallListQuery());
+  const clouds = useQuery(cloudsQuery);
+  const providerMeta = useProviderMeta();
+  const permissions = usePermissions();
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<Firewall | null>(null);
+  // Elsewhere firewalls come with the provider's networks or machines (security groups, cloud
+  // firewalls): only a provider that makes them apart (KubeVirt's NetworkPolicies) is offered here.
+  const cloudMakes = (c: Cloud) => providerMeta(c.provider).features.firewallsMade;
+  const makers = (clouds.data ?? []).filter((c) => c.enabled && cloudMakes(c));
+  const createButton = useCreateButton('networks', 'New firewall', () => setCreating(true));
+  const create = makers.length > 0 ? createButton : undefined;
+  const canDelete = permissions.can('networks', 'delete');
+  const deletable = (f: Firewall) =>
+    canDelete && !f.readOnly && (clouds.data ?? []).some((c) => c.id === f.cloudId && cloudMakes(c));
   return (
     <Page
       title="Firewalls"
       description="Allow rules of your clouds' firewalls and security groups, and the machines they apply to."
+      actions={create}
     >
       <QueryState query={firewalls}>
         {firewalls.data?.items.length === 0 ? (
-          <EmptyState icon={<CloudIcon />} title="No firewalls yet">
+          <EmptyState icon={<CloudIcon />} title="No firewalls yet" actions={create}>
             <p>Firewalls appear here after the next poll of a cloud whose provider has them.</p>
           </EmptyState>
         ) : (
           <div className={styles.firewalls}>
             {(firewalls.data?.items ?? []).map((f) => (
-              <FirewallCard key={f.id} firewall={f} />
+              <FirewallCard
+                key={f.id}
+                firewall={f}
+                onDelete={deletable(f) ? () => setDeleting(f) : undefined}
+              />
             ))}
           </div>
         )}
       </QueryState>
+      {creating && <CreateFirewallDialog clouds={makers} onClose={() => setCreating(false)} />}
+      {deleting && <DeleteFirewallDialog firewall={deleting} onClose={() => setDeleting(null)} />}
     </Page>
   );
 }
 
-function FirewallCard({ firewall }: { firewall: Firewall }) {
+/** `onDelete` only where the firewall's provider deletes firewalls and the reader may. */
+function FirewallCard({ firewall, onDelete }: { firewall: Firewall; onDelete?: (() => void) | undefined }) {
   const permissions = usePermissions();
   const canEdit = permissions.can('networks', 'edit');
   const remove = useResourceMutation({
@@ -60,6 +87,18 @@ function FirewallCard({ firewall }: { firewall: Firewall }) {
     <Card
       title={firewall.name}
       meta={`${firewall.cloudTitle}${firewall.networkName ? ` · ${firewall.networkName}` : ''} · ${plural(firewall.machines.length, 'machine')}`}
+      actions={
+        onDelete && (
+          <Button
+            size="sm"
+            icon={<TrashIcon />}
+            onClick={onDelete}
+            aria-label={`Delete firewall ${firewall.name}`}
+          >
+            Delete firewall
+          </Button>
+        )
+      }
     >
       <div className={layout.stack} data-firewall={firewall.externalId}>
         {firewall.description && <p className={layout.muted}>{firewall.description}</p>}

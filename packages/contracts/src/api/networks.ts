@@ -1,4 +1,5 @@
 import { type Static, Type as T } from '@sinclair/typebox';
+import { NETWORK_NAME_MAX, NETWORK_NAME_PATTERN, NETWORK_NAME_RULE } from '../network-names';
 import { FIREWALL_DIRECTIONS, FIREWALL_PROTOCOLS } from '../provider-networks';
 import { IsoDateTime, Strict, Uuid } from './common';
 
@@ -15,9 +16,9 @@ const Port = T.Integer({ minimum: 0, maximum: 65_535 });
 /** Names of networks and subnets; a provider with stricter rules refuses in its own words. */
 const NetworkName = T.String({
   minLength: 1,
-  maxLength: 100,
-  pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]*$',
-  description: 'Letters, digits, spaces, dots, dashes and underscores',
+  maxLength: NETWORK_NAME_MAX,
+  pattern: NETWORK_NAME_PATTERN,
+  description: NETWORK_NAME_RULE,
 });
 
 /** The wire form of FirewallRule (provider-networks.ts), the same shape. */

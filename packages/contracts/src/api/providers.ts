@@ -12,6 +12,8 @@ export const ProviderFeaturesSchema = T.Object({
   readOnlyNetworks: T.Optional(T.Boolean()),
   subnets: T.Boolean(),
   firewalls: T.Boolean(),
+  /** Firewalls are made for chosen machines and deleted here (POST and DELETE /firewalls). */
+  firewallsMade: T.Boolean(),
   /** 'catalog': only the clouds whose service catalog names a DNS service. */
   dns: T.Union([T.Boolean(), T.Literal('catalog')]),
   console: T.Union([T.Literal('none'), T.Literal('graphical'), T.Literal('serial'), T.Literal('ticket')]),

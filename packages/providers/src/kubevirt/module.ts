@@ -60,6 +60,8 @@ export const kubevirtModule = {
     // NetworkPolicies of the VMs' namespaces (firewalls.ts); what reaches a VM from outside the
     // cluster through LoadBalancer and NodePort Services is shown beside them (exposure.ts).
     firewalls: true,
+    // A NetworkPolicy stands apart from the VMs it selects, so one is made and deleted here.
+    firewallsMade: true,
   }),
   // Your own cluster: KubeVirt has no prices to give, and no table could know yours.
   pricing: 'none',

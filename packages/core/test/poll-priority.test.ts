@@ -64,7 +64,8 @@ describe('poll order', () => {
       // Three machines of a stack made within the same moment.
       for (const at of [now, now + 10, now + 20])
         expect(await refreshAfterChange(runtime, cloudId, at)).toBe(true);
-      const ours = (jobs: { data: { cloudId: string } }[]) => jobs.filter((j) => j.data.cloudId === cloudId);
+      const ours = <J extends { data: { cloudId: string } }>(jobs: J[]) =>
+        jobs.filter((j) => j.data.cloudId === cloudId);
       const settling = ours(await poll.getDelayed());
       expect(settling.map((j) => [j.name, j.opts.delay]).sort((a, b) => Number(a[1]) - Number(b[1]))).toEqual(
         SETTLE_POLL_DELAYS_MS.map((delay) => ['machines', delay]),

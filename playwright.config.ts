@@ -12,7 +12,9 @@ export default defineConfig({
   // each other's rows; the files of support/world.ts share a world only within one worker, in turn.
   workers: Number(process.env.OVERCAST_TEST_WORKERS) || 2,
   reporter: 'list',
-  timeout: 30_000,
+  // A guard against a hung test, not a speed check: two workers, their stacks and two browsers
+  // share two cores, and a multi-step flow that takes 20 s alone can take 35 s beside another.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   use: {
     baseURL: process.env.E2E_BASE_URL,

@@ -508,10 +508,16 @@ describe('Compute Engine: disk snapshots, revert and resize', () => {
     );
     const sid = await listedOnlySnapshot(stopped.id, running.id);
     const before = instanceOf(stopped.externalId).disks.map((d) => ({ ...d }));
+    const image = (await machineRow(stopped.id)).image;
+    expect(image).toMatch(/^projects\/[a-z-]+-cloud\/global\/images\//);
     expect(
       (await call('POST', url(stopped.id, `snapshots/${sid}/revert`), undefined, viewer)).statusCode,
     ).toBe(403);
     expect((await call('POST', url(stopped.id, `snapshots/${sid}/revert`))).statusCode).toBe(204);
+    // The new boot disk names a snapshot, not an image; the machine still shows the one it was made from.
+    await started.poll(gceCloud, 'machines');
+    expect((await machineRow(stopped.id)).image).toBe(image);
+    expect((await call('GET', `/api/v1/machines/${stopped.id}`)).json().machine.image).toBe(image);
 
     const after = instanceOf(stopped.externalId);
     expect(after.status).toBe('TERMINATED');

@@ -1,5 +1,7 @@
 // The static part of the Compute Engine world: zones, machine types and the public image projects.
 
+import { links } from './links';
+
 export interface ZoneInfo {
   name: string;
   region: string;
@@ -24,6 +26,8 @@ export interface ImageInfo {
   creationTimestamp: string;
   deprecated?: { state: 'DEPRECATED' | 'OBSOLETE'; replacement: string };
   labels?: Record<string, string>;
+  /** Full URLs of the licenses the image carries; every disk made from it inherits them. */
+  licenses?: readonly string[];
 }
 
 const ZONE_ROWS: Array<[string, string[]]> = [
@@ -61,7 +65,7 @@ export const MACHINE_TYPES: MachineTypeInfo[] = [
 
 const image = (
   project: string,
-  name: string,
+  [name, license]: [string, string],
   family: string,
   description: string,
   id: string,
@@ -75,26 +79,27 @@ const image = (
   diskSizeGb: 10,
   creationTimestamp: '2024-06-10T16:02:11.372-07:00',
   deprecated: deprecatedBy ? { state: 'DEPRECATED', replacement: deprecatedBy } : undefined,
+  licenses: [links.license(project, license)],
 });
 
 export const PUBLIC_IMAGES: ImageInfo[] = [
   image(
     'debian-cloud',
-    'debian-12-bookworm-v20240611',
+    ['debian-12-bookworm-v20240611', 'debian-12-bookworm'],
     'debian-12',
     'Debian, Debian GNU/Linux, 12 (bookworm), amd64 built on 20240611',
     '3940001',
   ),
   image(
     'debian-cloud',
-    'debian-11-bullseye-v20240611',
+    ['debian-11-bullseye-v20240611', 'debian-11-bullseye'],
     'debian-11',
     'Debian, Debian GNU/Linux, 11 (bullseye), amd64 built on 20240611',
     '3940002',
   ),
   image(
     'debian-cloud',
-    'debian-10-buster-v20240110',
+    ['debian-10-buster-v20240110', 'debian-10-buster'],
     'debian-10',
     'Debian, Debian GNU/Linux, 10 (buster), amd64 built on 20240110',
     '3940003',
@@ -102,28 +107,28 @@ export const PUBLIC_IMAGES: ImageInfo[] = [
   ),
   image(
     'ubuntu-os-cloud',
-    'ubuntu-2204-jammy-v20240614',
+    ['ubuntu-2204-jammy-v20240614', 'ubuntu-2204-lts'],
     'ubuntu-2204-lts',
     'Canonical, Ubuntu, 22.04 LTS, amd64 jammy image built on 2024-06-14',
     '3940011',
   ),
   image(
     'ubuntu-os-cloud',
-    'ubuntu-2404-noble-amd64-v20240607',
+    ['ubuntu-2404-noble-amd64-v20240607', 'ubuntu-2404-lts'],
     'ubuntu-2404-lts-amd64',
     'Canonical, Ubuntu, 24.04 LTS, amd64 noble image built on 2024-06-07',
     '3940012',
   ),
   image(
     'centos-cloud',
-    'centos-stream-9-v20240611',
+    ['centos-stream-9-v20240611', 'centos-stream-9'],
     'centos-stream-9',
     'CentOS, CentOS, Stream 9, x86_64 built on 20240611',
     '3940021',
   ),
   image(
     'cos-cloud',
-    'cos-stable-113-18244-85-29',
+    ['cos-stable-113-18244-85-29', 'cos'],
     'cos-stable',
     'Google, Container-Optimized OS, 113-18244.85.29 LTS',
     '3940031',

@@ -16,6 +16,7 @@ export const links = {
   subnetwork: (p: string, r: string, n: string) => `${API_BASE}/projects/${p}/regions/${r}/subnetworks/${n}`,
   firewall: (p: string, n: string) => `${API_BASE}/projects/${p}/global/firewalls/${n}`,
   snapshot: (p: string, n: string) => `${API_BASE}/projects/${p}/global/snapshots/${n}`,
+  license: (p: string, n: string) => `${API_BASE}/projects/${p}/global/licenses/${n}`,
   operation: (p: string, z: string, n: string) => `${API_BASE}/projects/${p}/zones/${z}/operations/${n}`,
   regionOperation: (p: string, r: string, n: string) =>
     `${API_BASE}/projects/${p}/regions/${r}/operations/${n}`,

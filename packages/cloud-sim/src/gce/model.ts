@@ -64,12 +64,17 @@ export interface SimDisk {
   status: DiskStatus;
   description: string;
   creationTimestamp: string;
-  /** Full URL of the image it was made from. */
+  /**
+   * Full URL of the image it was made from. A disk made from a snapshot has none, as in Compute
+   * Engine, even when the snapshot's disk was made from an image: only its licenses carry over.
+   */
   sourceImage: string | null;
   sourceImageId: string | null;
   /** Full URL and id of the snapshot it was made from. */
   sourceSnapshot?: string;
   sourceSnapshotId?: string;
+  /** Full URLs of its licenses: its image's, or those its snapshot kept from its own disk. */
+  licenses: readonly string[];
   /** Names of the instances (same zone) using it. */
   users: string[];
   labels: Readonly<Record<string, string>>;

@@ -384,6 +384,7 @@ export class GceProject {
       creationTimestamp: gceTime(Date.now()),
       sourceImage: image ? links.image(image.project, image.name) : null,
       sourceImageId: image?.id ?? null,
+      licenses: image?.licenses ?? [],
       users: [],
       labels: readLabels(labelsRaw, 'resource.labels'),
     };
@@ -595,6 +596,7 @@ export class GceProject {
       }
       disk.sourceSnapshot = links.snapshot(this.id, snapshot.name);
       disk.sourceSnapshotId = snapshot.id;
+      disk.licenses = snapshot.licenses;
     }
     this.disks.set(key(zone, name), disk);
     this.diskReady(disk);

@@ -101,6 +101,7 @@ export function diskJson(project: string, d: SimDisk) {
     selfLink: links.disk(project, d.zone, d.name),
     ...(d.sourceImage ? { sourceImage: d.sourceImage, sourceImageId: d.sourceImageId } : {}),
     ...(d.sourceSnapshot ? { sourceSnapshot: d.sourceSnapshot, sourceSnapshotId: d.sourceSnapshotId } : {}),
+    ...(d.licenses.length > 0 ? { licenses: d.licenses } : {}),
     type: links.diskType(project, d.zone, d.type),
     ...(Object.keys(d.labels).length > 0 ? { labels: d.labels } : {}),
     labelFingerprint: labelFingerprint(d.labels),
@@ -195,6 +196,7 @@ export function imageJson(i: ImageInfo) {
     diskSizeGb: String(i.diskSizeGb),
     family: i.family,
     selfLink: links.image(i.project, i.name),
+    ...(i.licenses && i.licenses.length > 0 ? { licenses: i.licenses } : {}),
     labelFingerprint: labelFingerprint(i.labels ?? {}),
     ...(i.labels && Object.keys(i.labels).length > 0 ? { labels: i.labels } : {}),
     ...(i.deprecated

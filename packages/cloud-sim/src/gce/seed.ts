@@ -41,6 +41,7 @@ export function seededInstance(i: number, zone: string, prefix: string, ids: IdS
     creationTimestamp: created,
     sourceImage: links.image(image.project, image.name),
     sourceImageId: image.id,
+    licenses: image.licenses ?? [],
     users: [name],
     labels: LABEL_SETS[2]!,
     lastAttachTimestamp: created,

@@ -250,6 +250,9 @@ describe('Compute Engine emulator', () => {
     expect(disk.sourceImage).toBe(
       'https://www.googleapis.com/compute/v1/projects/debian-cloud/global/images/debian-12-bookworm-v20240611',
     );
+    expect(disk.licenses).toEqual([
+      'https://www.googleapis.com/compute/v1/projects/debian-cloud/global/licenses/debian-12-bookworm',
+    ]);
 
     expect((await call('POST', `${url}/setName`, { name: 'web-2', currentName: 'web-1' })).status).toBe(400);
     await waitDone(zone, (await call('POST', `${url}/stop`)).json);
@@ -418,6 +421,20 @@ describe('Compute Engine emulator', () => {
       sourceSnapshot: 'https://www.googleapis.com/compute/v1/projects/proj-a/global/snapshots/snap-boot',
       sourceSnapshotId: project.snapshots.get('snap-boot').id,
     });
+    // As in Compute Engine, a disk made from a snapshot names no image, even one whose snapshot was
+    // taken of a disk made from an image; the image's licenses are all that carry over.
+    const original = (await call('GET', `${P}/zones/${vm.zone}/disks/${boot!.diskName}`)).json;
+    expect(original.sourceImage).toMatch(/\/projects\/[a-z-]+-cloud\/global\/images\//);
+    expect(original.licenses).toEqual([
+      expect.stringMatching(/\/projects\/[a-z-]+-cloud\/global\/licenses\//),
+    ]);
+    const snapshotJson = (await call('GET', `${P}/global/snapshots/snap-boot`)).json;
+    expect(snapshotJson.licenses).toEqual(original.licenses);
+    expect(snapshotJson).not.toHaveProperty('sourceImage');
+    const restored = (await call('GET', `${P}/zones/${vm.zone}/disks/restored`)).json;
+    expect(restored.licenses).toEqual(original.licenses);
+    expect(restored).not.toHaveProperty('sourceImage');
+    expect(restored).not.toHaveProperty('sourceImageId');
 
     const running = await call('POST', `${at}/detachDisk?deviceName=${boot!.deviceName}`);
     expect(running.status).toBe(400);

@@ -17,6 +17,8 @@ export interface SimSnapshot {
   sourceZone: string;
   sourceDisk: string;
   sourceDiskId: string;
+  /** The disk's licenses, which a disk made from the snapshot inherits (its image it does not). */
+  licenses: readonly string[];
   creationTimestamp: string;
   /** Epoch ms when CREATING turns READY. */
   readyAt: number;
@@ -94,6 +96,7 @@ export class GceSnapshots {
       sourceZone: disk.zone,
       sourceDisk: disk.name,
       sourceDiskId: disk.id,
+      licenses: disk.licenses,
       creationTimestamp: gceTime(now),
       readyAt: now + this.timing.operationMs,
     };
@@ -119,6 +122,7 @@ export class GceSnapshots {
       storageBytes: '0',
       sourceDisk: links.disk(this.project, s.sourceZone, s.sourceDisk),
       sourceDiskId: s.sourceDiskId,
+      ...(s.licenses.length > 0 ? { licenses: s.licenses } : {}),
       selfLink: links.snapshot(this.project, s.name),
       ...(Object.keys(s.labels).length > 0 ? { labels: s.labels } : {}),
       labelFingerprint: labelFingerprint(s.labels),

@@ -21,8 +21,9 @@ import { withDns } from '../common/with-dns';
 import { withNetworks } from '../common/with-networks';
 import { GceApi, type Operation } from './client';
 import { type GceConfig, readConfig, readServiceAccount } from './config';
+import { diskImage, imageRef } from './disk-image';
 import { CloudDns } from './dns';
-import { diskKey, imageRef, toImage, toLocation, toMachine, toSizes, toVolume } from './map';
+import { diskKey, toImage, toLocation, toMachine, toSizes, toVolume } from './map';
 import { GceNetworks } from './networks';
 import { mutate } from './operations';
 import { resizeInstance } from './resize';
@@ -89,7 +90,7 @@ class GceDriver implements ProviderDriver, SerialConsoleDriver, SnapshotDriver, 
     for await (const [scope, list] of this.api.pages(pages, signal)) {
       const zone = scope.replace(/^zones\//, '');
       for (const d of list.disks ?? []) {
-        const image = imageRef(d.sourceImage);
+        const image = diskImage(d);
         if (image) images.set(`${zone}/${d.name}`, image);
       }
     }
@@ -316,7 +317,7 @@ class GceDriver implements ProviderDriver, SerialConsoleDriver, SnapshotDriver, 
       const [disk] = await this.api.read(() =>
         this.api.disks.get({ project: this.project, zone, disk: diskName }, this.opts()),
       );
-      return new Map([[boot, imageRef(disk.sourceImage) ?? imageRef(requested) ?? requested]]);
+      return new Map([[boot, diskImage(disk) ?? imageRef(requested) ?? requested]]);
     } catch (err) {
       if (err instanceof ProviderError && err.kind === 'not-found') {
         return new Map([[boot, imageRef(requested) ?? requested]]);

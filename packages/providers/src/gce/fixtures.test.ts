@@ -226,6 +226,7 @@ describe('Compute Engine driver on recorded responses', () => {
         description:
           'Image: https://www.googleapis.com/compute/v1/projects/debian-cloud/global/images/debian-7-wheezy-v20131120',
         sourceImage: 'projects/debian-cloud/global/images/debian-7-wheezy-v20131120',
+        sourceSnapshot: null,
         lastAttachTimestamp: null,
         lastDetachTimestamp: null,
         selfLink:
@@ -564,6 +565,15 @@ describe('Compute Engine driver on recorded responses', () => {
   it('takes, lists and deletes disk snapshots of a machine, one per disk, by their labels', async () => {
     const SN = 'us-central1-a/stopped-node';
     script[`GET ${Z}/instances/stopped-node`] = [200, 'zones_us_central1_a_instances_stopped_node.json'];
+    // The recorded disk, as made from the image the aggregated disk list records for it.
+    script[`GET ${Z}/disks/lcdisk`] = [
+      200,
+      JSON.stringify({
+        ...JSON.parse(fixture('zones_us-central1-a_disks_lcdisk.json')),
+        sourceImage:
+          'https://www.googleapis.com/compute/v1/projects/debian-cloud/global/images/debian-7-wheezy-v20131120',
+      }),
+    ];
     script[`POST ${Z}/disks/lcdisk/createSnapshot`] = [
       200,
       'zones_us-central1-a_disks_lcdisk_createSnapshot_post.json',
@@ -583,6 +593,9 @@ describe('Compute Engine driver on recorded responses', () => {
         'overcast-snapshot': expect.any(String),
         // The device the disk is attached as, which a revert puts the new disk back under.
         'overcast-device': 'persistent-disk-0',
+        // The disk's image, which a disk made from the snapshot will not name (see disk-image.ts).
+        'overcast-image-project': 'debian-cloud',
+        'overcast-image': 'debian-7-wheezy-v20131120',
       },
     });
 

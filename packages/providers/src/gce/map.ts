@@ -8,6 +8,7 @@ import type {
   RemoteVolume,
   VolumeState,
 } from '@overcast/contracts';
+import { diskImage } from './disk-image';
 
 type Instance = protos.google.cloud.compute.v1.IInstance;
 type Disk = protos.google.cloud.compute.v1.IDisk;
@@ -65,13 +66,6 @@ const COUNTRIES: Array<[RegExp, string]> = [
 /** Last path segment of a resource URL ("…/machineTypes/e2-small" -> "e2-small"). */
 export const lastSegment = (url: string | null | undefined): string | null =>
   url ? (url.split('/').filter(Boolean).pop() ?? null) : null;
-
-/** Image URLs shortened to the `projects/P/global/images/NAME` form createMachine accepts. */
-export function imageRef(url: string | null | undefined): string | null {
-  if (!url) return null;
-  const m = /projects\/[^/]+\/global\/images\/.+$/.exec(url);
-  return m ? m[0] : url;
-}
 
 /** `zone/name` keys for disks, read from a disk URL. */
 export function diskKey(url: string | null | undefined): string | null {
@@ -186,7 +180,9 @@ export function toVolume(d: Disk, zone: string): RemoteVolume {
       id: d.id ?? null,
       type: lastSegment(d.type),
       description: d.description ?? '',
-      sourceImage: imageRef(d.sourceImage),
+      // What the disk holds, also for one a revert made from a snapshot (see disk-image.ts).
+      sourceImage: diskImage(d),
+      sourceSnapshot: lastSegment(d.sourceSnapshot),
       lastAttachTimestamp: d.lastAttachTimestamp ?? null,
       lastDetachTimestamp: d.lastDetachTimestamp ?? null,
       selfLink: d.selfLink ?? null,

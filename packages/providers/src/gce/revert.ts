@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { protos } from '@google-cloud/compute';
 import { ProviderError } from '@overcast/contracts';
 import type { GceApi } from './client';
+import { diskImage, imageLabels, labelledImage } from './disk-image';
 import { diskKey } from './map';
 import { mutate } from './operations';
 import { DEVICE_LABEL, groups, type InstanceRef, instanceOf, type Snapshot } from './snapshots';
@@ -84,7 +85,13 @@ async function makeDisks(api: GceApi, zone: string, swaps: Swap[]): Promise<void
               // The snapshot's own size: the disk as it was then.
               sourceSnapshot: snapshot.selfLink ?? `global/snapshots/${snapshot.name}`,
               ...(old.type ? { type: old.type } : {}),
-              ...(old.labels ? { labels: old.labels } : {}),
+              // The new disk names no image of its own, so it is labelled with the snapshot's (see
+              // disk-image.ts); a snapshot taken before snapshots recorded it is of this device's
+              // disk, whose image is the one to keep.
+              labels: {
+                ...old.labels,
+                ...imageLabels(labelledImage(snapshot.labels) ?? diskImage(old)),
+              },
               ...(old.description ? { description: old.description } : {}),
             },
           },

@@ -225,6 +225,68 @@ describe('reverting a Compute Engine instance to a snapshot', () => {
     expect(devices().map((d) => d.disk)).not.toEqual(after.map((d) => d.disk));
   });
 
+  const imageOf = async () => {
+    for await (const m of driver.listMachines(new AbortController().signal)) {
+      if (m.externalId === APP) return m.image;
+    }
+    throw new Error(`${APP} is not listed`);
+  };
+  const made = 'projects/debian-cloud/global/images/debian-12-bookworm-v20240611';
+
+  it('keeps reporting the image the machine was made from, through reverts and snapshots of reverted disks', async () => {
+    // The swap test above reverted twice: the boot disk is one made from a snapshot.
+    const boot = project.getDisk(ZONE, devices().find((d) => d.boot)!.disk);
+    expect(boot.sourceSnapshot).toBeTruthy();
+    expect(boot.sourceImage).toBeNull();
+    expect(await imageOf()).toBe(made);
+
+    // A snapshot of a reverted disk, reverted to after the disk it was taken from is gone.
+    await driver.createSnapshot(APP, 'after a revert');
+    const later = (await driver.listSnapshots(APP)).find((s) => s.name === 'after a revert')!;
+    await driver.revertSnapshot(APP, later.externalId);
+    await driver.revertSnapshot(APP, snapshotId);
+    await driver.revertSnapshot(APP, later.externalId);
+    expect(await imageOf()).toBe(made);
+    await driver.deleteSnapshot(APP, later.externalId);
+  });
+
+  it('goes back to the image the snapshot was taken of when the boot disk has since been replaced by another', async () => {
+    await driver.createSnapshot(APP, 'on debian');
+    const taken = (await driver.listSnapshots(APP)).find((s) => s.name === 'on debian')!;
+    // Each disk snapshot records its disk's image; the blank data disk has none.
+    const boot = devices().find((d) => d.boot)!;
+    expect(
+      diskSnapshots()
+        .filter((s) => s.description === 'on debian')
+        .map((s) => [
+          s.labels['overcast-device'],
+          s.labels['overcast-image-project'],
+          s.labels['overcast-image'],
+        ])
+        .sort(),
+    ).toEqual([
+      ['app-1-data', undefined, undefined],
+      [boot.device, 'debian-cloud', 'debian-12-bookworm-v20240611'],
+    ]);
+    // Outside Overcast, the boot disk is swapped for one made from another image.
+    const ubuntu = 'projects/ubuntu-os-cloud/global/images/ubuntu-2204-jammy-v20240614';
+    project.insertDisk(ZONE, { name: 'app-1-ubuntu', sourceImage: ubuntu }, null, EMAIL);
+    await new Promise((r) => setTimeout(r, 20));
+    project.detachDisk(ZONE, 'app-1', boot.device, EMAIL);
+    project.attachDisk(
+      ZONE,
+      'app-1',
+      { source: `zones/${ZONE}/disks/app-1-ubuntu`, deviceName: boot.device, boot: true },
+      EMAIL,
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await imageOf()).toBe(ubuntu);
+
+    await driver.revertSnapshot(APP, taken.externalId);
+    expect(await imageOf()).toBe(made);
+    await driver.deleteSnapshot(APP, taken.externalId);
+  });
+
   it('puts the old disk back when a new one cannot be attached, and says what happened', async () => {
     const before = devices();
     const disks = project.disks.size;

@@ -1,12 +1,14 @@
 // A machine's snapshots on Compute Engine are disk snapshots (global/snapshots), one per attached
 // disk, taken together and labelled with the instance's numeric id (stable across renames) and a
 // shared group id, so they list, and are deleted, as one. Each also records the device name its disk
-// was attached as, which is what a revert (revert.ts) puts the disk back under.
+// was attached as, which is what a revert (revert.ts) puts the disk back under, and the image the
+// disk came from (disk-image.ts), which Compute Engine does not keep on a snapshot.
 
 import { randomUUID } from 'node:crypto';
 import type { protos } from '@google-cloud/compute';
 import { ProviderError, type RemoteSnapshot } from '@overcast/contracts';
 import type { GceApi } from './client';
+import { diskImage, imageLabels } from './disk-image';
 import { diskKey, parseDate } from './map';
 import { mutate } from './operations';
 
@@ -91,6 +93,9 @@ export async function createSnapshot(api: GceApi, ref: InstanceRef, name: string
   const results = await Promise.allSettled(
     disks.map(async ({ name: disk, device }, i) => {
       const snapshotName = `ovc-${group}-${i}`;
+      const [source] = await api.read(() =>
+        api.disks.get({ project: api.config.project, zone: ref.zone, disk }, api.callOptions()),
+      );
       await mutate(api, { zone: ref.zone }, async () => {
         const sent = await api.disks.createSnapshot(
           {
@@ -100,7 +105,11 @@ export async function createSnapshot(api: GceApi, ref: InstanceRef, name: string
             snapshotResource: {
               name: snapshotName,
               description: name,
-              labels: { ...labels, ...(device ? { [DEVICE_LABEL]: device } : {}) },
+              labels: {
+                ...labels,
+                ...(device ? { [DEVICE_LABEL]: device } : {}),
+                ...imageLabels(diskImage(source)),
+              },
             },
           },
           api.callOptions(),

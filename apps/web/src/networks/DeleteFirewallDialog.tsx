@@ -26,8 +26,8 @@ export function DeleteFirewallDialog({ firewall, onClose }: { firewall: Firewall
       onSubmit={() => remove.mutate()}
     >
       <Alert>
-        {firewall.name} and its rules are deleted in {firewall.cloudTitle}. What they kept from its machines (
-        {plural(firewall.machines.length, 'machine')}) may reach them again.
+        {firewall.name} and its rules are deleted in {firewall.cloudTitle}. Traffic they kept out may reach
+        its {plural(firewall.machines.length, 'machine')} again.
       </Alert>
     </FormDialog>
   );

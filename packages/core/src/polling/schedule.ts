@@ -1,4 +1,5 @@
 import type { Runtime, Settings } from '@overcast/runtime';
+import { queueWithin } from '../automation/queue-timeout';
 
 export const POLL_KINDS = ['machines', 'volumes', 'networks', 'catalog'] as const;
 export type PollKind = (typeof POLL_KINDS)[number];
@@ -49,24 +50,6 @@ export async function unschedulePolls(runtime: Pick<Runtime, 'queues'>, cloudId:
   for (const kind of POLL_KINDS) await runtime.queues.poll.removeJobScheduler(pollSchedulerId(cloudId, kind));
 }
 
-/** Waits at most `timeoutMs` for Redis to take jobs; false when it did not. */
-async function queuedWithin(adding: Promise<unknown>, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      adding,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('queue timeout')), timeoutMs);
-      }),
-    ]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * "Refresh now": polls every kind at once, outside the schedule. Best effort: when Redis
  * does not take the jobs within a few seconds the next scheduled poll catches up, so a
@@ -77,7 +60,7 @@ export async function refreshNow(
   cloudId: string,
   timeoutMs = 3_000,
 ): Promise<boolean> {
-  return queuedWithin(
+  return queueWithin(
     runtime.queues.poll.addBulk(
       POLL_KINDS.map((kind) => ({
         name: kind,
@@ -120,7 +103,7 @@ export async function refreshAfterChange(
   );
   const [queued] = await Promise.all([
     refreshNow(runtime, cloudId, timeoutMs),
-    queuedWithin(settling, timeoutMs),
+    queueWithin(settling, timeoutMs),
   ]);
   return queued;
 }

@@ -4,6 +4,7 @@ import { EngineWatchers } from '@overcast/core/engine-events';
 import { scheduleMonitoring } from '@overcast/core/monitoring';
 import { createNotifier } from '@overcast/core/notifications';
 import { reconcilePollSchedules } from '@overcast/core/polling';
+import { resumeStacks } from '@overcast/core/stacks';
 import { waitForSchema } from '@overcast/db';
 import {
   bullConnection,
@@ -72,10 +73,15 @@ function every(runtime: Runtime, ms: number, what: string, task: () => Promise<u
  */
 async function startSchedulers(runtime: Runtime): Promise<() => Promise<void>> {
   const { settings, queues, logger } = runtime;
-  for (const s of MAINTENANCE_SCHEDULES) {
-    await queues.maintenance.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.name });
-  }
-  await reconcilePollSchedules(runtime);
+  // Schedulers that follow from settings and the clouds alone: upserts, so repeating them is safe.
+  const scheduleFixed = async () => {
+    for (const s of MAINTENANCE_SCHEDULES) {
+      await queues.maintenance.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.name });
+    }
+    await reconcilePollSchedules(runtime);
+    await scheduleMonitoring(runtime);
+  };
+  await scheduleFixed();
   const stopPolls = every(runtime, RECONCILE_MS, 'reconcile poll schedules', () =>
     reconcilePollSchedules(runtime),
   );
@@ -86,8 +92,7 @@ async function startSchedulers(runtime: Runtime): Promise<() => Promise<void>> {
     logger.warn({ err: (err as Error).message }, 'could not reconcile engine watchers'),
   );
   const stopWatchers = every(runtime, WATCHERS_RECONCILE_MS, 'reconcile engine watchers', reconcileWatchers);
-  await scheduleMonitoring(runtime);
-  const rebuildSchedules = async (why: string) => {
+  const rebuildFromDatabase = async (why: string) => {
     try {
       await queues.schedules.upsertJobScheduler(
         EXPIRATION_SCHEDULER_ID,
@@ -96,23 +101,32 @@ async function startSchedulers(runtime: Runtime): Promise<() => Promise<void>> {
       );
       const removed = await reconcileSchedules(runtime);
       const runs = await resumeScriptRuns(runtime);
+      const stacks = await resumeStacks(runtime);
       logger.info(
-        { why, removed, unfinishedRuns: runs },
-        'schedules and script runs rebuilt from the database',
+        { why, removed, unfinishedRuns: runs, resumedStacks: stacks },
+        'schedules, script runs and stacks rebuilt from the database',
       );
     } catch (err) {
-      logger.warn({ why, err: (err as Error).message }, 'could not rebuild schedules');
+      logger.warn(
+        { why, err: (err as Error).message },
+        'could not rebuild schedules, script runs and stacks',
+      );
     }
   };
-  await rebuildSchedules('start');
-  // A Redis that restarted empty has lost every scheduler: rebuild as soon as it is back.
+  await rebuildFromDatabase('start');
+  // A Redis that restarted empty has lost every scheduler and job: rebuild all as soon as it is back.
   const scheduleClient = await queues.schedules.client;
   let seenReady = scheduleClient.status === 'ready';
   scheduleClient.on('ready', () => {
-    if (seenReady) void rebuildSchedules('redis reconnected');
+    if (seenReady)
+      void scheduleFixed()
+        .catch((err) => logger.warn({ err: (err as Error).message }, 'could not rebuild fixed schedulers'))
+        .then(() => rebuildFromDatabase('redis reconnected'));
     seenReady = true;
   });
-  const stopSchedules = every(runtime, RECONCILE_MS, 'rebuild schedules', () => rebuildSchedules('periodic'));
+  const stopSchedules = every(runtime, RECONCILE_MS, 'rebuild schedules, script runs and stacks', () =>
+    rebuildFromDatabase('periodic'),
+  );
   return async () => {
     stopPolls();
     stopWatchers();

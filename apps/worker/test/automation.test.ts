@@ -7,7 +7,7 @@ import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim'
 import { sealCredentials } from '@overcast/core/clouds';
 import { orgChannel } from '@overcast/core/events';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
-import { createRedis, loadSettings, SecretBox } from '@overcast/runtime';
+import { createRedis, loadSettings, QUEUE_PREFIX, QUEUES, SecretBox } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMigratedDatabase, dropDatabase } from '../../../test/support/postgres';
 import { type RedisServer, startRedisServer } from '../../../test/support/redis';
@@ -428,6 +428,18 @@ describe('schedules', () => {
       30_000,
       'runs after the Redis restart',
     );
+    // Every scheduler the worker keeps came back with the schedules': maintenance and monitoring too.
+    const probe = createRedis(redis.url(0), { enableOfflineQueue: true });
+    const schedulers = async (queue: string) => probe.zrange(`${QUEUE_PREFIX}:${queue}:repeat`, 0, -1);
+    await waitFor(
+      async () =>
+        (await schedulers(QUEUES.maintenance)).includes('sessions-cleanup') &&
+        (await schedulers(QUEUES.metrics)).includes('metrics:collect') &&
+        (await schedulers(QUEUES.rules)).includes('rules:evaluate'),
+      10_000,
+      'the maintenance and monitoring schedulers after the Redis restart',
+    );
+    probe.disconnect();
     await call('PATCH', `/api/v1/schedules/${s.body.id}`, { enabled: false });
     const runs = await runsOf(s.body.id);
     const slots = runs.map((r) => r.slot.getTime());

@@ -2,13 +2,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
 import { sealCredentials } from '@overcast/core/clouds';
 import { orgChannel } from '@overcast/core/events';
 import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
-import { createRedis, loadSettings, SecretBox } from '@overcast/runtime';
+import { createRedis, loadSettings, SecretBox, workerHeartbeatKey } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMigratedDatabase, dropDatabase } from '../../../test/support/postgres';
 import { type RedisServer, startRedisServer } from '../../../test/support/redis';
@@ -19,7 +19,8 @@ import { spawnWorker, waitFor } from './support/harness';
 // A stack end to end: a template with three machines on two emulated clouds (two DigitalOcean
 // accounts, each its own emulator) and two dependent steps, deployed by the built worker; each
 // machine answers over SSH with a real sshd at the loopback address its emulator gave it. The
-// worker is killed mid-deploy and restarted; a failed step is retried; the stack is destroyed.
+// worker is killed mid-deploy and restarted, then Redis restarts empty; a failed step is
+// retried; the stack is destroyed.
 
 const dbName = `overcast_stacks_${randomBytes(4).toString('hex')}`;
 const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
@@ -181,7 +182,7 @@ const stackServers = () =>
     .filter((d) => d.name.startsWith('shop-'));
 
 describe('stacks', () => {
-  it('deploys across two clouds, survives a worker restart, retries a failed step and destroys what it made', async () => {
+  it('deploys across two clouds, survives a worker restart and a Redis that lost its jobs, retries a failed step and destroys what it made', async () => {
     const template = await call('POST', '/api/v1/templates', { name: 'shop', source: TEMPLATE });
     expect(template.status).toBe(201);
     const events: { type: string; part?: string; name?: string; status?: string }[] = [];
@@ -210,6 +211,13 @@ describe('stacks', () => {
     );
     await killWorker();
     worker = spawnWorker(env);
+    // Then Redis restarts empty once the new worker runs: every job of the deploy is gone, and
+    // the worker queues them again from what Postgres recorded.
+    const beat = workerHeartbeatKey(`${hostname()}:${worker.pid}`);
+    const probe = createRedis(redis.url(0), { enableOfflineQueue: true });
+    await waitFor(async () => (await probe.exists(beat)) === 1, 60_000, 'the new worker to run');
+    probe.disconnect();
+    await redis.restart();
 
     // Each machine answers at the address its emulator gave it.
     const machines = await waitFor(

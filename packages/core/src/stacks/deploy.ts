@@ -375,6 +375,12 @@ export async function destroyStack(runtime: StackRuntime, actor: OrgActor, stack
     resourceId: stackId,
     details: { name: stack.name },
   });
+  await enqueueDestroy(runtime, stackId);
+  await announceStack(runtime.redis, actor.organizationId, stackId, 'stack', stack.name, 'destroying');
+}
+
+/** A destroy's job; each destroy is a new one, since a stack may be destroyed again after a failure. */
+export async function enqueueDestroy(runtime: Pick<Runtime, 'queues'>, stackId: string): Promise<void> {
   await runtime.queues.stacks.add('destroy', { stackId } satisfies StackJobData, {
     jobId: `stack-destroy-${stackId}-${Date.now()}`,
     attempts: 5,
@@ -382,5 +388,4 @@ export async function destroyStack(runtime: StackRuntime, actor: OrgActor, stack
     removeOnComplete: 100,
     removeOnFail: 100,
   });
-  await announceStack(runtime.redis, actor.organizationId, stackId, 'stack', stack.name, 'destroying');
 }

@@ -7,6 +7,7 @@ export * from './git-source';
 export * from './inputs';
 export * from './references';
 export * from './resource-jobs';
+export * from './resume';
 export * from './specs';
 export * from './template-check';
 export * from './template-parse';

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: templates refer to values as ${...}
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
@@ -181,6 +181,42 @@ const stackServers = () =>
     .flatMap((sim) => (sim ? [...sim.accounts.values()].flatMap((a) => a.listDroplets()) : []))
     .filter((d) => d.name.startsWith('shop-'));
 
+// Every machine the action makes answers over SSH at the address its emulator gave it. Waits
+// for each named machine not among `before`: machines are made one job each, so a count
+// could be reached while one has no address yet, and a rollback makes names that were there.
+const answerSsh = async (prefix: string, names: string[], before = new Set<string>()) => {
+  const rows = await waitFor(
+    async () => {
+      const ms = (
+        await db.prisma.machine.findMany({
+          where: {
+            name: { in: names.map((n) => `${prefix}-${n}`) },
+            state: { notIn: ['terminated', 'missing'] },
+          },
+        })
+      ).filter((m) => !before.has(m.id));
+      return ms.length === names.length && ms.every((m) => m.publicIps.length > 0) ? ms : null;
+    },
+    60_000,
+    `${prefix} machines ${names.join(', ')} with addresses`,
+  );
+  for (const m of rows) {
+    const host = m.publicIps[0]!;
+    if (!sshds.has(host)) sshds.set(host, await startSshd({ host, port: 22, authorizedKeys: [publicKey] }));
+  }
+  return rows;
+};
+const settled = (id: string, status = 'deployed') =>
+  waitFor(
+    async () => {
+      const s = await stackOf(id);
+      if (s.status === 'failed' && status !== 'failed') throw new Error(`the stack failed: ${s.error}`);
+      return s.status === status ? s : null;
+    },
+    180_000,
+    `the stack to be ${status}`,
+  );
+
 describe('stacks', () => {
   it('deploys across two clouds, survives a worker restart and a Redis that lost its jobs, retries a failed step and destroys what it made', async () => {
     const template = await call('POST', '/api/v1/templates', { name: 'shop', source: TEMPLATE });
@@ -347,41 +383,6 @@ steps:
           await db.prisma.machine.findMany({ where: { name: { startsWith: 'site-' } }, select: { id: true } })
         ).map((m) => m.id),
       );
-    // Every machine the action makes answers over SSH at the address its emulator gave it. Waits
-    // for each named machine not among `before`: machines are made one job each, so a count
-    // could be reached while one has no address yet, and a rollback makes names that were there.
-    const answerSsh = async (names: string[], before: Set<string>) => {
-      const rows = await waitFor(
-        async () => {
-          const ms = (
-            await db.prisma.machine.findMany({
-              where: {
-                name: { in: names.map((n) => `site-${n}`) },
-                state: { notIn: ['terminated', 'missing'] },
-              },
-            })
-          ).filter((m) => !before.has(m.id));
-          return ms.length === names.length && ms.every((m) => m.publicIps.length > 0) ? ms : null;
-        },
-        60_000,
-        `site machines ${names.join(', ')} with addresses`,
-      );
-      for (const m of rows) {
-        const host = m.publicIps[0]!;
-        if (!sshds.has(host))
-          sshds.set(host, await startSshd({ host, port: 22, authorizedKeys: [publicKey] }));
-      }
-    };
-    const settled = (id: string, status = 'deployed') =>
-      waitFor(
-        async () => {
-          const s = await stackOf(id);
-          if (s.status === 'failed' && status !== 'failed') throw new Error(`the stack failed: ${s.error}`);
-          return s.status === status ? s : null;
-        },
-        180_000,
-        `the stack to be ${status}`,
-      );
 
     const template = await call('POST', '/api/v1/templates', { name: 'site', source: v1 });
     const beforeDeploy = await siteIds();
@@ -389,7 +390,7 @@ steps:
     const deployed = await call('POST', '/api/v1/stacks', { name: 'site', templateId: template.body.id });
     expect(deployed.status).toBe(201);
     const id = deployed.body.id;
-    await answerSsh(['app', 'cache'], beforeDeploy);
+    await answerSsh('site', ['app', 'cache'], beforeDeploy);
     expect((await settled(id)).steps[0]).toMatchObject({ name: 'hello', output: 'v1' });
     expect(live()).toEqual(['site-app:s-1vcpu-1gb', 'site-cache:s-1vcpu-1gb']);
     expect(deployed.body.previousVersion).toBeNull();
@@ -429,7 +430,7 @@ steps:
     expect((await call('POST', `/api/v1/stacks/${id}/update`, { version: 1 })).body.error.code).toBe(
       'stack_busy',
     );
-    await answerSsh(['app-1', 'app-2'], beforeUpdate);
+    await answerSsh('site', ['app-1', 'app-2'], beforeUpdate);
     const v2done = await settled(id);
     expect(v2done).toMatchObject({ templateVersion: 2, previousVersion: 1 });
     expect(v2done.steps[0]).toMatchObject({ name: 'hello', output: 'v2', attempt: 1 });
@@ -442,7 +443,7 @@ steps:
     const back = await call('POST', `/api/v1/stacks/${id}/rollback`);
     expect(back.status).toBe(202);
     expect(back.body.machines).toMatchObject({ add: ['cache'], remove: ['app-2'] });
-    await answerSsh(['app', 'cache'], beforeRollback);
+    await answerSsh('site', ['app', 'cache'], beforeRollback);
     const v1again = await settled(id);
     expect(v1again).toMatchObject({ templateVersion: 1, previousVersion: 2 });
     expect(v1again.steps[0]).toMatchObject({ output: 'v1', attempt: 2 });
@@ -459,4 +460,49 @@ steps:
       ['stack.rollback', 1],
     ]);
   }, 600_000);
+
+  it("deploys the gallery's web servers behind a load balancer, the balancer sending to both", async () => {
+    const gallery = await call('GET', '/api/v1/templates/gallery');
+    const { source } = gallery.body.items.find(
+      (t: { name: string }) => t.name === 'web-behind-load-balancer',
+    );
+    const template = await call('POST', '/api/v1/templates', { name: 'web-tier', source });
+    expect(template.status).toBe(201);
+    // The machines are this host's loopback sshds: the packages are not installed, and the page
+    // and the HAProxy configuration go to a scratch folder.
+    const scratch = mkdtempSync(join(tmpdir(), 'overcast-web-tier-'));
+    const deployed = await call('POST', '/api/v1/stacks', {
+      name: 'tier',
+      templateId: template.body.id,
+      inputs: {
+        cloud: 'east',
+        key: 'deploy',
+        install_packages: false,
+        web_root: join(scratch, 'www'),
+        haproxy_config: join(scratch, 'haproxy.cfg'),
+      },
+    });
+    expect(deployed.status, JSON.stringify(deployed.body)).toBe(201);
+    const machines = await answerSsh('tier', ['web-1', 'web-2', 'lb']);
+    const done = await settled(deployed.body.id);
+    const address = (name: string) => machines.find((m) => m.name === `tier-${name}`)!.publicIps[0]!;
+    expect(done.outputs).toEqual({ url: `http://${address('lb')}/` });
+    const step = (name: string) => done.steps.find((s: { name: string }) => s.name === name);
+    expect(step('web')).toMatchObject({ status: 'succeeded', output: hostname() });
+    expect(step('balancer')).toMatchObject({ status: 'succeeded', output: '2 backends' });
+    const config = readFileSync(join(scratch, 'haproxy.cfg'), 'utf8');
+    expect(config).toContain(`server web1 ${address('web-1')}:80 check`);
+    expect(config).toContain(`server web2 ${address('web-2')}:80 check`);
+    expect(readFileSync(join(scratch, 'www', 'index.html'), 'utf8')).toBe(`served by ${hostname()}\n`);
+
+    expect((await call('POST', `/api/v1/stacks/${deployed.body.id}/destroy`)).status).toBe(202);
+    await settled(deployed.body.id, 'destroyed');
+    expect(
+      east
+        .account('east')
+        .listDroplets()
+        .filter((d) => d.name.startsWith('tier-')),
+    ).toEqual([]);
+    rmSync(scratch, { recursive: true, force: true });
+  }, 300_000);
 });

@@ -32,40 +32,51 @@ class Progress {
   }
 }
 
-/** Follows the stack until it is deployed or failed: 0 when deployed. */
-async function follow(
-  client: Client,
-  started: Promise<Stack | DeployRequest>,
-  early: StreamEvent[],
-  events: { handle: ((e: StreamEvent) => void) | null },
-): Promise<number> {
-  const first = await started;
-  if ('refusal' in first) return awaitingApproval(first, 1);
-  const progress = new Progress();
-  let wake: () => void = () => {};
-  events.handle = (e) => {
-    if (e.type !== 'stack.changed' || e.stackId !== first.id) return;
-    progress.event(e);
-    if (e.part === 'stack') wake();
-  };
-  for (const e of early.splice(0)) events.handle(e);
-  let stack = first;
-  for (;;) {
-    progress.stack(stack);
-    if (ENDED.includes(stack.status)) break;
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-      setTimeout(resolve, POLL_MS);
-    });
-    stack = await client.get<Stack>(`/stacks/${first.id}`);
+/** Deploys and follows the stack until it is deployed or failed: 0 when deployed. */
+async function deployWatched(client: Client, body: DeployStackRequest): Promise<number> {
+  const early: StreamEvent[] = [];
+  let handle: ((event: StreamEvent) => void) | null = null;
+  // Reading the stack back covers a stream that breaks or ends: its end is not an error here.
+  const stream = openEventStream(client.endpoint, {
+    onEvent: (event) => (handle ? handle(event) : early.push(event)),
+    onEnd: () => {},
+  });
+  try {
+    // Listening before the deploy starts: its first changes cannot slip past.
+    await stream.ready;
+    const first = await client.post<Stack | DeployRequest>('/stacks', body);
+    if ('refusal' in first) return awaitingApproval(first, 1);
+    const progress = new Progress();
+    let wake: () => void = () => {};
+    handle = (event) => {
+      if (event.type !== 'stack.changed' || event.stackId !== first.id) return;
+      progress.event(event);
+      if (event.part === 'stack') wake();
+    };
+    for (const event of early.splice(0)) handle(event);
+    let stack = first;
+    for (;;) {
+      progress.stack(stack);
+      if (ENDED.includes(stack.status)) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, POLL_MS);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      stack = await client.get<Stack>(`/stacks/${first.id}`);
+    }
+    if (stack.status !== 'deployed') {
+      process.stdout.write(`stack ${stack.name} ${stack.status}${stack.error ? `: ${stack.error}` : ''}\n`);
+      return 1;
+    }
+    process.stdout.write(`stack ${stack.name} deployed\n`);
+    for (const [key, value] of Object.entries(stack.outputs)) process.stdout.write(`  ${key} = ${value}\n`);
+    return 0;
+  } finally {
+    stream.close();
   }
-  if (stack.status !== 'deployed') {
-    process.stdout.write(`stack ${stack.name} ${stack.status}${stack.error ? `: ${stack.error}` : ''}\n`);
-    return 1;
-  }
-  process.stdout.write(`stack ${stack.name} deployed\n`);
-  for (const [key, value] of Object.entries(stack.outputs)) process.stdout.write(`  ${key} = ${value}\n`);
-  return 0;
 }
 
 function awaitingApproval(request: DeployRequest, code: number): number {
@@ -119,19 +130,6 @@ Options:
       process.stdout.write(`stack ${made.name} ${made.status} (${made.id})\n`);
       return 0;
     }
-    // Listening before the deploy starts: its first changes cannot slip past.
-    const early: StreamEvent[] = [];
-    const events: { handle: ((e: StreamEvent) => void) | null } = { handle: null };
-    const stream = openEventStream(client.endpoint, {
-      onEvent: (e) => (events.handle ? events.handle(e) : early.push(e)),
-      // Reading the stack back covers a break in the stream.
-      onEnd: () => {},
-    });
-    try {
-      await stream.ready;
-      return await follow(client, client.post<Stack | DeployRequest>('/stacks', body), early, events);
-    } finally {
-      stream.close();
-    }
+    return deployWatched(client, body);
   },
 };

@@ -135,8 +135,9 @@ export async function eventAudiences(scopes: ReadScopes, events: AudienceEvent[]
  * reach those who may read the machine; cloud and inventory events those who may read the cloud;
  * script output those who may read both the script and the machine; a run's status those who may
  * read the script and at least one machine it ran on; schedule runs those who may read the
- * schedule; stack and template changes those who may read the stack or template; incidents those who may read the rule and the machine, if it names one. Anything
- * else (notices, which name no resource) reaches no policy-limited reader.
+ * schedule; stack and template changes those who may read the stack or template; incidents those
+ * who may read the rule and the machine, if it names one. Anything else (notices, which name no
+ * resource) reaches no policy-limited reader.
  */
 async function eventAudience(scopes: ReadScopes, event: AudienceEvent): Promise<Audience> {
   const reads = (kind: ResourceKind, scope: ResourceScope | null) => (p: Principal) =>

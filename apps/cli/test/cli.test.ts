@@ -713,13 +713,25 @@ outputs:
     'lists templates with their version, source and catalog items',
     async () => {
       const stored = await db.prisma.template.findFirstOrThrow({ where: { name: 'app' } });
-      const team = await call('POST', '/api/v1/teams', { name: 'cli-team' });
-      const item = await call('POST', '/api/v1/catalog', {
-        templateId: stored.id,
-        name: 'App server',
-        teamIds: [team.body.id],
-      });
-      expect(item.status).toBe(201);
+      const watch = cliRunning(['get', 'templates', '--watch', '-o', 'json']);
+      try {
+        await waitFor(() => watch.stdout().includes('"name":"app"'), 'the first listing');
+        // Published by someone else: the watch hears it from the stream and prints the row again.
+        const team = await call('POST', '/api/v1/teams', { name: 'cli-team' });
+        const item = await call('POST', '/api/v1/catalog', {
+          templateId: stored.id,
+          name: 'App server',
+          teamIds: [team.body.id],
+        });
+        expect(item.status).toBe(201);
+        await waitFor(
+          () => watch.stdout().includes('"catalog":["App server"]'),
+          'the watch to print the item',
+        );
+      } finally {
+        watch.child.kill('SIGINT');
+      }
+      expect(watch.stderr()).toBe('');
       const table = await cli(['get', 'templates']);
       expect(table.code).toBe(0);
       const [heading, ...rows] = table.stdout.trimEnd().split('\n');

@@ -115,7 +115,7 @@ async function main() {
   });
 
   const deploy = async (name: string, counts: number[]) => {
-    const t = await createTemplate(db, actor, { name, source: template(counts) });
+    const t = await createTemplate(runtime, actor, { name, source: template(counts) });
     return time(async () => {
       const id = await deployStack(runtime, actor, null, { name, templateId: t.id });
       for (;;) {

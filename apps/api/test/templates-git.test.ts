@@ -1,7 +1,16 @@
+import type { StreamEvent } from '@overcast/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitRepo, type GitServer, startGitServer } from '../../../test/support/git-server';
 import type { TestApi, TestUser } from './support/harness';
-import { createOrgWithUser, login, memberCookie, send, startOrgApi, startTestApi } from './support/harness';
+import {
+  createOrgWithUser,
+  login,
+  memberCookie,
+  send,
+  startOrgApi,
+  startTestApi,
+  watchStream,
+} from './support/harness';
 
 // Templates imported from real Git repositories served over smart HTTP on loopback: pinned to a
 // commit, read-only here, updated from Git when the ref moves.
@@ -50,6 +59,9 @@ afterAll(async () => {
 describe('templates from Git', () => {
   it('imports the file at the remote HEAD, pinned to its commit; update makes a version only when the commit moved', async () => {
     const head = repo.commit({ 'README.md': 'infra, again\n' }, 'readme');
+    // A reader's open Templates page hears of the import and of each version Git brings.
+    const stream = await watchStream<StreamEvent>(api, viewerCookie);
+    await new Promise((r) => setTimeout(r, 200));
     const imported = await importing({ name: 'web-git', url: repo.url, path: 'stacks/web.yaml' });
     expect(imported.status).toBe(201);
     expect(imported.body).toMatchObject({
@@ -100,6 +112,17 @@ describe('templates from Git', () => {
     const notGit = await call('POST', `/api/v1/templates/${plain.body.id}/update-from-git`, {});
     expect(notGit.status).toBe(409);
     expect(notGit.body.error.code).toBe('template_not_from_git');
+    await expect
+      .poll(() =>
+        stream.events.flatMap((e) => (e.type === 'template.changed' ? [[e.templateId, e.change]] : [])),
+      )
+      .toEqual([
+        [id, 'created'],
+        [id, 'version'],
+        [id, 'renamed'],
+        [plain.body.id, 'created'],
+      ]);
+    stream.close();
   });
 
   it('imports by branch, by tag and by commit id, each pinned to the commit it names', async () => {

@@ -92,6 +92,10 @@ export class Client {
     return (await request<T>(this.endpoint, 'POST', path, { body: body ?? {} })).body;
   }
 
+  async patch<T>(path: string, body: unknown): Promise<T> {
+    return (await request<T>(this.endpoint, 'PATCH', path, { body })).body;
+  }
+
   async delete(path: string): Promise<void> {
     await request(this.endpoint, 'DELETE', path);
   }

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 import { type Command, GLOBAL_HELP, parse } from './command';
 import { actions, tag } from './commands/actions';
+import { apply } from './commands/apply';
 import { complete, completion } from './commands/completion';
 import { context } from './commands/context';
+import { deploy } from './commands/deploy';
 import { get } from './commands/get';
 import { login, logout } from './commands/login';
 import { run } from './commands/run';
 import { ssh } from './commands/ssh';
 import { CliError } from './errors';
 
-const visible: Command[] = [login, logout, context, get, ...actions, tag, run, ssh];
+const visible: Command[] = [login, logout, context, get, ...actions, tag, run, apply, deploy, ssh];
 const names = [...visible.map((c) => c.name), 'completion', 'help'];
 const commands: Command[] = [...visible, completion(names), complete];
 

@@ -18,6 +18,9 @@ export interface Column<T> {
   wide?: boolean;
 }
 
+/** A timestamp to the second; '-' for none. */
+export const when = (iso: string | null) => (iso ? iso.replace(/\.\d+Z$/, 'Z') : '-');
+
 const csvCell = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
 function table(cells: string[][]): string {

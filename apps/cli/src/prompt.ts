@@ -21,11 +21,14 @@ export async function ask(question: string, hidden = false): Promise<string> {
   }
 }
 
-/** All of standard input, without its final line break. */
-export async function readStdin(): Promise<string> {
+/** All of standard input as it is (a file's content piped in). */
+export async function readAllStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** All of standard input, without its final line break (a password). */
+export async function readStdin(): Promise<string> {
+  return (await readAllStdin()).replace(/\r?\n$/, '');
 }

@@ -1,4 +1,14 @@
-import type { Machine, MachineDetail, MachinePage, Script, ScriptList } from '@overcast/contracts';
+import type {
+  Machine,
+  MachineDetail,
+  MachinePage,
+  Script,
+  ScriptList,
+  Stack,
+  StackList,
+  Template,
+  TemplateList,
+} from '@overcast/contracts';
 import type { Client } from './client';
 import { CliError } from './errors';
 import type { CloudList } from './types';
@@ -40,6 +50,28 @@ export async function resolveScript(client: Client, ref: string): Promise<Script
   const { items } = await client.get<ScriptList>('/scripts');
   return single(
     'script',
+    ref,
+    items.filter((s) => s.name === ref),
+  );
+}
+
+/** A template by id or by exact name (names are unique in an organization). */
+export async function resolveTemplate(client: Client, ref: string): Promise<Template> {
+  if (isId(ref)) return client.get<Template>(`/templates/${ref}`);
+  const { items } = await client.get<TemplateList>('/templates');
+  return single(
+    'template',
+    ref,
+    items.filter((t) => t.name === ref),
+  );
+}
+
+/** A stack by id or by exact name (names are unique in an organization). */
+export async function resolveStack(client: Client, ref: string): Promise<Stack> {
+  if (isId(ref)) return client.get<Stack>(`/stacks/${ref}`);
+  const { items } = await client.get<StackList>('/stacks');
+  return single(
+    'stack',
     ref,
     items.filter((s) => s.name === ref),
   );

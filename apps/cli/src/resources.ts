@@ -15,27 +15,18 @@ import type {
 import { formatTagList } from '@overcast/contracts/tags';
 import type { Client } from './client';
 import type { Invocation } from './command';
-import type { Column } from './output';
+import type { Kind } from './kind';
+import { when } from './output';
 import { resolveCloud, resolveMachine, resolveScript, single } from './resolve';
+import { stacks, templates } from './stack-kinds';
 import type { CloudList } from './types';
+
+export type { Kind } from './kind';
 
 // What `get` can list: how to fetch each kind with its filters, its table columns, and which
 // stream events may change it (for --watch).
 
-export interface Kind<T extends { id: string }> {
-  name: string;
-  aliases: string[];
-  /** The `get` options that filter this kind. */
-  filters: string[];
-  columns: Column<T>[];
-  list(client: Client, cli: Invocation): Promise<T[]>;
-  /** One by name or id. */
-  one(client: Client, ref: string): Promise<T>;
-  changedBy(event: StreamEvent): boolean;
-}
-
 const money = (value: string | null) => (value === null ? '-' : value);
-const when = (iso: string | null) => (iso ? iso.replace(/\.\d+Z$/, 'Z') : '-');
 const cloudId = async (client: Client, cli: Invocation) => {
   const ref = cli.string('cloud');
   return ref ? (await resolveCloud(client, ref)).id : undefined;
@@ -215,7 +206,9 @@ const runs: Kind<ScriptRunSummary> = {
 };
 
 // Each kind's columns take its own rows; `get` only hands each kind the rows it listed.
-export const KINDS = [machines, clouds, volumes, scripts, runs] as unknown as Kind<{ id: string }>[];
+export const KINDS = [machines, clouds, volumes, scripts, runs, templates, stacks] as unknown as Kind<{
+  id: string;
+}>[];
 
 export function kindOf(name: string): Kind<{ id: string }> | undefined {
   return KINDS.find((k) => k.name === name || k.aliases.includes(name));

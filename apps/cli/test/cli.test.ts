@@ -185,6 +185,8 @@ beforeAll(async () => {
     accounts: [{ token: DO_TOKEN, droplets: 3, namePrefix: 'do' }],
     bootDelayMs: 0,
     actionDelayMs: 0,
+    // Its own addresses: the stack tests start an sshd at a new droplet's, as other files do.
+    firstDropletId: 400_700_001,
   });
   doCloudId = randomUUID();
   await db.prisma.cloud.create({
@@ -405,6 +407,8 @@ describe('help and completion', () => {
         'deallocate',
         'tag',
         'run',
+        'apply',
+        'deploy',
         'ssh',
         'completion',
       ]) {
@@ -637,6 +641,155 @@ describe('ssh in a terminal', () => {
       child.kill();
     }
   });
+});
+
+describe('templates and stacks', () => {
+  // One machine on the DigitalOcean emulator and one step; the machine answers SSH once an sshd
+  // listens at the address the emulator gave it, as a droplet would after booting.
+  const template = (say: string) => `description: One app server
+inputs:
+  code:
+    type: number
+    default: 0
+resources:
+  machines:
+    app:
+      cloud: do-cloud
+      size: s-1vcpu-1gb
+      image: ubuntu-24-04-x64
+      location: nyc1
+steps:
+  hello:
+    on: [app]
+    env:
+      CODE: \${inputs.code}
+    script: echo ${say}; exit $CODE
+outputs:
+  address: \${machines.app.address}
+`;
+  const file = (name: string, text: string) => {
+    const path = join(home, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it(
+    'applies a file: made, unchanged the second time, a new version when it changed; problems by line',
+    async () => {
+      const path = file('app.yaml', template('hi'));
+      const first = await cli(['apply', '-f', path]);
+      expect(first.stderr).toBe('');
+      expect(first.stdout).toBe('template app created (version 1)\n');
+      expect(first.code).toBe(0);
+      const again = await cli(['apply', '-f', path]);
+      expect(again.stdout).toBe('template app unchanged (version 1)\n');
+      expect(again.code).toBe(0);
+      const stored = await db.prisma.template.findFirstOrThrow({ where: { name: 'app' } });
+      expect(await db.prisma.templateVersion.count({ where: { templateId: stored.id } })).toBe(1);
+
+      writeFileSync(path, template('hello'));
+      const changed = await cli(['apply', '-f', path]);
+      expect(changed.stdout).toBe('template app updated to version 2\n');
+      const piped = await cli(['apply', '-f', '-', '--name', 'app'], template('hello'));
+      expect(piped.stdout).toBe('template app unchanged (version 2)\n');
+
+      // Line 10 holds the size: the problem names it, and nothing is saved.
+      const broken = file('broken.yaml', template('hi').replace('size: s-1vcpu-1gb', 'size: 12'));
+      const refused = await cli(['apply', '-f', broken]);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toMatch(
+        new RegExp(`^${broken}:10:\\d+: resources\\.machines\\.app\\.size: .+\\n`),
+      );
+      expect(refused.stderr).toContain('error: broken has 1 problem; nothing was saved.\n');
+      expect(await db.prisma.template.count({ where: { name: 'broken' } })).toBe(0);
+      const noName = await cli(['apply', '-f', '-'], template('hi'));
+      expect(noName.code).toBe(2);
+    },
+    MANY_CALLS_MS,
+  );
+
+  it(
+    'lists templates with their version, source and catalog items',
+    async () => {
+      const stored = await db.prisma.template.findFirstOrThrow({ where: { name: 'app' } });
+      const watch = cliRunning(['get', 'templates', '--watch', '-o', 'json']);
+      try {
+        await waitFor(() => watch.stdout().includes('"name":"app"'), 'the first listing');
+        // Published by someone else: the watch hears it from the stream and prints the row again.
+        const team = await call('POST', '/api/v1/teams', { name: 'cli-team' });
+        const item = await call('POST', '/api/v1/catalog', {
+          templateId: stored.id,
+          name: 'App server',
+          teamIds: [team.body.id],
+        });
+        expect(item.status).toBe(201);
+        await waitFor(
+          () => watch.stdout().includes('"catalog":["App server"]'),
+          'the watch to print the item',
+        );
+      } finally {
+        watch.child.kill('SIGINT');
+      }
+      expect(watch.stderr()).toBe('');
+      const table = await cli(['get', 'templates']);
+      expect(table.code).toBe(0);
+      const [heading, ...rows] = table.stdout.trimEnd().split('\n');
+      expect(heading).toMatch(/^NAME\s+VERSION\s+SOURCE\s+CATALOG\s+UPDATED$/);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatch(/^app\s+2\s+local\s+App server\s+\d{4}-/);
+      const one = JSON.parse((await cli(['get', 'template', 'app', '-o', 'json'])).stdout);
+      expect(one).toMatchObject({ id: stored.id, version: 2, catalog: ['App server'], git: null });
+    },
+    MANY_CALLS_MS,
+  );
+
+  it('deploys with --watch until deployed (exit 0) or failed (exit 1); get stacks shows them', async () => {
+    const { items: keys } = (await call('GET', '/api/v1/ssh-keys')).body;
+    const publicKey = keys[0].publicKey as string;
+    /** Starts an sshd where the stack's machine is, once the emulator has given it an address. */
+    const answerSsh = async (machine: string) => {
+      const m = await waitFor(
+        () =>
+          db.prisma.machine.findFirst({ where: { name: machine, NOT: { publicIps: { isEmpty: true } } } }),
+        `${machine} to have an address`,
+        60_000,
+      );
+      sshds.push(await startSshd({ host: m.publicIps[0]!, port: 22, authorizedKeys: [publicKey] }));
+    };
+
+    const good = cli(['deploy', 'app', '--name', 'cli-good', '--watch']);
+    await answerSsh('cli-good-app');
+    const deployed = await good;
+    expect(deployed.stderr).toBe('');
+    expect(deployed.code).toBe(0);
+    expect(deployed.stdout).toContain('resource app: ready\n');
+    expect(deployed.stdout).toContain('step hello: succeeded\n');
+    expect(deployed.stdout).toMatch(/stack cli-good deployed\n {2}address = 127\.[\d.]+\n$/);
+
+    const bad = cli(['deploy', 'app', '--name', 'cli-bad', '--input', 'code=3', '-w']);
+    await answerSsh('cli-bad-app');
+    const failed = await bad;
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('step hello: failed\n');
+    expect(failed.stdout).toMatch(/stack cli-bad failed/);
+
+    const table = await cli(['get', 'stacks']);
+    const rows = table.stdout.trimEnd().split('\n');
+    expect(rows[0]).toMatch(/^NAME\s+TEMPLATE\s+STATUS\s+MACHINES\s+CREATED$/);
+    expect(rows.find((r) => r.startsWith('cli-good'))).toMatch(
+      /^cli-good\s+app@2\s+deployed\s+1\/1\s+\d{4}-/,
+    );
+    expect(rows.find((r) => r.startsWith('cli-bad'))).toMatch(/^cli-bad\s+app@2\s+failed\s+1\/1\s/);
+
+    const unknown = await cli(['deploy', 'no-such-template', '--name', 'x']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('error: No template named "no-such-template".\n');
+    const badInput = await cli(['deploy', 'app', '--name', 'cli-x', '--input', 'nope=1']);
+    expect(badInput.code).toBe(1);
+    expect(badInput.stderr).toContain('The template has no input nope');
+    expect(await db.prisma.stack.count({ where: { name: 'cli-x' } })).toBe(0);
+  }, 240_000);
 });
 
 describe('tokens', () => {

@@ -12,6 +12,9 @@ export type DriverRuntime = Pick<Runtime, 'box' | 'settings'>;
 /** Reaches clouds and machines (drivers, SSH) on behalf of records in the database. */
 export type CloudRuntime = Pick<Runtime, 'db' | 'box' | 'settings'>;
 
+/** Writes records and announces the change on the live stream. */
+export type AnnounceRuntime = Pick<Runtime, 'db' | 'redis'>;
+
 /** Acts on machines through their providers, publishes the change and polls the cloud at once. */
 export type ActionRuntime = Pick<Runtime, 'db' | 'box' | 'settings' | 'redis' | 'queues'>;
 

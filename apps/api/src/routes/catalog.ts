@@ -47,7 +47,7 @@ export const catalogRoutes: RoutePlugin = (app, ctx) => {
       body: PublishCatalogItemRequest,
       response: { 201: CatalogItem },
     }),
-    async (request, reply) => created(reply, publishCatalogItem(db, orgActorOf(request), request.body)),
+    async (request, reply) => created(reply, publishCatalogItem(ctx, orgActorOf(request), request.body)),
   );
 
   app.get(
@@ -66,7 +66,7 @@ export const catalogRoutes: RoutePlugin = (app, ctx) => {
       response: NoContent,
     }),
     async (request, reply) =>
-      noContent(reply, unpublishCatalogItem(db, orgActorOf(request), request.params.id)),
+      noContent(reply, unpublishCatalogItem(ctx, orgActorOf(request), request.params.id)),
   );
 
   app.post(

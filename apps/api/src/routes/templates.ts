@@ -86,7 +86,7 @@ export const templateRoutes: RoutePlugin = (app, ctx) => {
       body: CreateTemplateRequest,
       response: { 201: Template },
     }),
-    async (request, reply) => created(reply, createTemplate(db, orgActorOf(request), request.body)),
+    async (request, reply) => created(reply, createTemplate(ctx, orgActorOf(request), request.body)),
   );
 
   app.post(
@@ -115,7 +115,7 @@ export const templateRoutes: RoutePlugin = (app, ctx) => {
       may('templates', 'edit', byId),
       changeById(UpdateTemplateRequest, Template),
     ),
-    async (request) => updateTemplate(db, orgActorOf(request), request.params.id, request.body),
+    async (request) => updateTemplate(ctx, orgActorOf(request), request.params.id, request.body),
   );
 
   app.post(
@@ -135,7 +135,7 @@ export const templateRoutes: RoutePlugin = (app, ctx) => {
       may('templates', 'delete', byId),
       { params: IdParams, response: NoContent },
     ),
-    async (request, reply) => noContent(reply, deleteTemplate(db, orgActorOf(request), request.params.id)),
+    async (request, reply) => noContent(reply, deleteTemplate(ctx, orgActorOf(request), request.params.id)),
   );
 
   app.get(

@@ -21,6 +21,7 @@ _overcast() {
       get) if [ "$COMP_CWORD" -eq 2 ]; then words="${lines(KINDS.map((k) => k.name))}";
            else words=$(overcast __complete "\${COMP_WORDS[2]}" 2>/dev/null); fi ;;
       ${MACHINE_COMMANDS}) words=$(overcast __complete machines 2>/dev/null) ;;
+      deploy) words=$(overcast __complete templates 2>/dev/null) ;;
       run) if [ "$COMP_CWORD" -eq 2 ]; then words="script"; else words=$(overcast __complete scripts 2>/dev/null); fi ;;
       context) if [ "$COMP_CWORD" -eq 2 ]; then words="${lines(['list', 'use', 'current'])}"; else words=$(overcast __complete contexts 2>/dev/null); fi ;;
       logout) words=$(overcast __complete contexts 2>/dev/null) ;;
@@ -40,7 +41,8 @@ export function completion(commands: string[]): Command {
     summary: 'Print a shell completion script (bash or zsh)',
     help: `Usage: overcast completion bash|zsh
 
-Completes commands, options, and the names of machines, scripts and contexts. Install with
+Completes commands, options, and the names of machines, scripts, templates and contexts.
+Install with
   bash: echo 'source <(overcast completion bash)' >> ~/.bashrc
   zsh:  echo 'source <(overcast completion zsh)' >> ~/.zshrc`,
     options: {},
@@ -62,7 +64,7 @@ Completes commands, options, and the names of machines, scripts and contexts. In
 export const complete: Command = {
   name: '__complete',
   summary: '',
-  help: 'Usage: overcast __complete machines|clouds|volumes|scripts|runs|contexts',
+  help: 'Usage: overcast __complete machines|clouds|volumes|scripts|runs|templates|stacks|contexts',
   options: {},
   async run(cli) {
     const what = cli.arg(0, 'what to complete');

@@ -70,11 +70,12 @@ Options:
   -o, --output FORMAT   table (default), wide (more columns), json, yaml or csv
   -w, --watch           Keep running: print rows again as they change (from the live stream);
                         JSON then prints one object a line, YAML one document per row
-  --state STATE         machines, volumes: by state (running, stopped, ...); runs: by status
+  --state STATE         machines, volumes: by state (running, stopped, ...); runs, stacks: by status
   --cloud NAME|ID       machines, volumes: only this cloud's
   --provider NAME       machines, clouds: aws, gce, digitalocean, docker, ...
   --tag KEY[=VALUE]     machines: carrying this tag (any value when none is given)
-  --search TEXT         machines, volumes: name, id or address contains TEXT; clouds, scripts: name
+  --search TEXT         machines, volumes: name, id or address contains TEXT; clouds, scripts,
+                        templates, stacks: name
   --mine                machines: only those you created
   --machine NAME|ID     volumes: only those attached to this machine
   --script NAME|ID      runs: only this script's

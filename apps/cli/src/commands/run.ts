@@ -38,11 +38,12 @@ export async function targetsOf(client: Client, selectors: string[]): Promise<Ta
   };
 }
 
-export function paramsOf(words: string[]): Record<string, string> {
+/** `NAME=VALUE` words (of `--param`, `--input`) as an object; the value may hold "=". */
+export function paramsOf(words: string[], option = '--param'): Record<string, string> {
   const params: Record<string, string> = {};
   for (const word of words) {
     const eq = word.indexOf('=');
-    if (eq < 1) throw new UsageError(`--param ${word}: write it NAME=VALUE.`);
+    if (eq < 1) throw new UsageError(`${option} ${word}: write it NAME=VALUE.`);
     params[word.slice(0, eq)] = word.slice(eq + 1);
   }
   return params;

@@ -134,6 +134,13 @@ export function createEventApplier(queryClient: QueryClient) {
         if (event.part === 'stack') void queryClient.invalidateQueries({ queryKey: stackKeys.list() });
         continue;
       }
+      if (event.type === 'template.changed') {
+        // The templates list, each template and its versions sit under templates(); the catalog
+        // names template versions.
+        void queryClient.invalidateQueries({ queryKey: stackKeys.templates() });
+        void queryClient.invalidateQueries({ queryKey: stackKeys.catalog() });
+        continue;
+      }
       if (event.type === 'incident.changed') {
         // The rules' states, the incident lists and the machine page's open incidents.
         void queryClient.invalidateQueries({ queryKey: rulesQuery.queryKey });

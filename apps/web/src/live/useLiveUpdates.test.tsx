@@ -3,6 +3,7 @@ import { renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { testQueryClient } from '../../test/render';
+import { stackKeys } from '../api/stacks';
 import { useLiveUpdates } from './useLiveUpdates';
 
 /** A WebSocket the test opens and speaks through, in place of the browser's. */
@@ -89,5 +90,40 @@ describe('useLiveUpdates', () => {
     });
 
     await waitFor(() => expect(result.current).toEqual([{ open: 1 }, { open: 1 }]));
+  });
+
+  it("reads the templates, a template's versions and the catalog again when another admin changes a template", async () => {
+    const queryClient = testQueryClient();
+    let version = 1;
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    );
+    const id = '00000000-0000-4000-8000-000000000003';
+    const { result } = renderHook(
+      () => {
+        useLiveUpdates();
+        const read = async () => ({ version });
+        const list = useQuery({ queryKey: stackKeys.templates(), queryFn: read });
+        const versions = useQuery({ queryKey: stackKeys.templateVersions(id), queryFn: read });
+        const catalog = useQuery({ queryKey: stackKeys.catalog(), queryFn: read });
+        const machines = useQuery({ queryKey: ['machines', 'list', {}], queryFn: read });
+        return [list.data, versions.data, catalog.data, machines.data];
+      },
+      { wrapper },
+    );
+    TestSocket.last!.receive({ type: 'hello' });
+    await waitFor(() =>
+      expect(result.current).toEqual([{ version: 1 }, { version: 1 }, { version: 1 }, { version: 1 }]),
+    );
+    await waitFor(() => expect(queryClient.isFetching()).toBe(0));
+    version = 2;
+
+    TestSocket.last!.receive({ type: 'template.changed', templateId: id, change: 'version' });
+
+    await waitFor(() =>
+      expect(result.current.slice(0, 3)).toEqual([{ version: 2 }, { version: 2 }, { version: 2 }]),
+    );
+    // Nothing else is read again for it.
+    expect(result.current[3]).toEqual({ version: 1 });
   });
 });

@@ -181,6 +181,21 @@ export const StreamEvent = T.Union([
     status: T.String(),
   }),
   T.Object({
+    type: T.Literal('template.changed'),
+    templateId: Uuid,
+    change: T.Union(
+      [
+        T.Literal('created'),
+        T.Literal('renamed'),
+        T.Literal('version'),
+        T.Literal('published'),
+        T.Literal('unpublished'),
+        T.Literal('deleted'),
+      ],
+      { description: 'version: a new version, written here or read from Git' },
+    ),
+  }),
+  T.Object({
     type: T.Literal('incident.changed'),
     incidentId: Uuid,
     ruleId: Uuid,

@@ -1,7 +1,7 @@
 import type { Database } from '@overcast/db';
 import { DomainError } from '../errors';
 import type { ResourceKind } from './kinds';
-import { decide, type Principal, type ResourceScope } from './policy';
+import { decide, needsScope, type Principal, type ResourceScope } from './policy';
 import { resourceScope, resourceScopes } from './resources';
 
 /** A stream event as far as deciding its readers goes (the fields vary with the type). */
@@ -14,6 +14,8 @@ export interface AudienceEvent {
   scriptId?: string;
   scheduleId?: string;
   stackId?: string;
+  templateId?: string;
+  change?: string;
   ruleId?: string;
 }
 
@@ -105,17 +107,24 @@ const nobody: Audience = () => false;
 /**
  * The readers of each of a batch of events, in order. What the events say changed is read afresh
  * first, in one query per kind: a machine event's machine (its tags or cloud may be what changed),
- * a cloud event's cloud; an inventory summary (many machines at once) drops every machine scope.
+ * a cloud event's cloud, a template event's template; an inventory summary (many machines at once)
+ * drops every machine scope.
  */
 export async function eventAudiences(scopes: ReadScopes, events: AudienceEvent[]): Promise<Audience[]> {
   const machines: string[] = [];
   const clouds: string[] = [];
+  const templates: string[] = [];
   for (const e of events) {
     if (e.type === 'machine.changed' && e.machineId) machines.push(e.machineId);
     else if (e.type === 'cloud.changed' && e.cloudId) clouds.push(e.cloudId);
+    else if (e.type === 'template.changed' && e.templateId) templates.push(e.templateId);
     else if (e.type === 'inventory.changed') scopes.forget('machines');
   }
-  await Promise.all([scopes.refresh('machines', machines), scopes.refresh('clouds', clouds)]);
+  await Promise.all([
+    scopes.refresh('machines', machines),
+    scopes.refresh('clouds', clouds),
+    scopes.refresh('templates', templates),
+  ]);
   const out: Audience[] = [];
   for (const e of events) out.push(await eventAudience(scopes, e));
   return out;
@@ -126,8 +135,9 @@ export async function eventAudiences(scopes: ReadScopes, events: AudienceEvent[]
  * reach those who may read the machine; cloud and inventory events those who may read the cloud;
  * script output those who may read both the script and the machine; a run's status those who may
  * read the script and at least one machine it ran on; schedule runs those who may read the
- * schedule; incidents those who may read the rule and the machine, if it names one. Anything
- * else (notices, which name no resource) reaches no policy-limited reader.
+ * schedule; stack and template changes those who may read the stack or template; incidents those
+ * who may read the rule and the machine, if it names one. Anything else (notices, which name no
+ * resource) reaches no policy-limited reader.
  */
 async function eventAudience(scopes: ReadScopes, event: AudienceEvent): Promise<Audience> {
   const reads = (kind: ResourceKind, scope: ResourceScope | null) => (p: Principal) =>
@@ -182,6 +192,15 @@ async function eventAudience(scopes: ReadScopes, event: AudienceEvent): Promise<
     case 'stack.changed': {
       if (!event.stackId) return nobody;
       return reads('stacks', await scopes.scope('stacks', event.stackId));
+    }
+    case 'template.changed': {
+      if (!event.templateId) return nobody;
+      const scope = await scopes.scope('templates', event.templateId);
+      // A deleted template's tags went with it: the news reaches only those whose reading of
+      // templates depends on no tag or cloud (a limited reader's page drops it at its next read).
+      if (scope === null && event.change === 'deleted')
+        return (p) => !needsScope(p, 'templates', 'read') && decide(p, 'templates', 'read');
+      return reads('templates', scope);
     }
     default:
       return nobody;

@@ -9,8 +9,10 @@ import { type OrgActor, recordAudit } from '../audit';
 import { DomainError, notFound } from '../errors';
 import { budgetLines, type Creation, evaluateCreations, fromCents, goesToApproval } from '../governance';
 import { repos } from '../repositories';
+import type { AnnounceRuntime } from '../runtime';
 import { cloudNamed } from './clouds';
 import { containerCreationOf, creationOf } from './deploy';
+import { announceTemplate } from './events';
 import { resolveInputs } from './inputs';
 import { stackSpecs } from './specs';
 import { documentOf, loadTemplateVersion } from './templates';
@@ -96,10 +98,11 @@ export async function getCatalogItem(
 
 /** Publishes a template version to teams; the version must exist and parse, the teams be the organization's. */
 export async function publishCatalogItem(
-  db: Database,
+  runtime: AnnounceRuntime,
   actor: OrgActor,
   req: PublishCatalogItemRequest,
 ): Promise<CatalogItemView> {
+  const { db } = runtime;
   const { version, source } = await loadTemplateVersion(
     db,
     actor.organizationId,
@@ -145,10 +148,16 @@ export async function publishCatalogItem(
     resourceId: req.templateId,
     details: { name, version, teamIds },
   });
+  await announceTemplate(runtime.redis, actor.organizationId, req.templateId, 'published');
   return itemView(db, item);
 }
 
-export async function unpublishCatalogItem(db: Database, actor: OrgActor, id: string): Promise<void> {
+export async function unpublishCatalogItem(
+  runtime: AnnounceRuntime,
+  actor: OrgActor,
+  id: string,
+): Promise<void> {
+  const { db } = runtime;
   const item = await repos(db).catalogItems.getInOrg(actor.organizationId, id);
   await db.prisma.catalogItem.delete({ where: { id: item.id } });
   await recordAudit(db, actor, {
@@ -157,6 +166,7 @@ export async function unpublishCatalogItem(db: Database, actor: OrgActor, id: st
     resourceId: item.templateId,
     details: { name: item.name, version: item.templateVersion },
   });
+  await announceTemplate(runtime.redis, actor.organizationId, item.templateId, 'unpublished');
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { StreamEvent } from '@overcast/contracts';
 import type { Redis } from 'ioredis';
 import { publishEvents } from '../events';
 
@@ -13,3 +14,16 @@ export const announceStack = (
   publishEvents(redis, organizationId, [{ type: 'stack.changed', stackId, part, name, status }]).catch(
     () => {},
   );
+
+export type TemplateChange = Extract<StreamEvent, { type: 'template.changed' }>['change'];
+
+/**
+ * Tells open Templates pages and catalogs a template changed. The write is done: a Redis
+ * failure only costs those pages their live refresh, so it is not the caller's error.
+ */
+export const announceTemplate = (
+  redis: Redis,
+  organizationId: string,
+  templateId: string,
+  change: TemplateChange,
+) => publishEvents(redis, organizationId, [{ type: 'template.changed', templateId, change }]).catch(() => {});

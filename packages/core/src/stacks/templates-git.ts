@@ -10,7 +10,8 @@ import type { SecretBox } from '@overcast/runtime';
 import { type OrgActor, recordAudit } from '../audit';
 import { DomainError } from '../errors';
 import { outboundRules } from '../outbound';
-import type { CloudRuntime } from '../runtime';
+import type { AnnounceRuntime, CloudRuntime } from '../runtime';
+import { announceTemplate } from './events';
 import { type GitFile, readGitFile } from './git-source';
 import { documentOf, getTemplate, insertTemplate, loadTemplateVersion, pinColumns } from './templates';
 
@@ -38,7 +39,7 @@ function storedInput(err: unknown): unknown {
 }
 
 export async function importTemplateFromGit(
-  runtime: CloudRuntime,
+  runtime: CloudRuntime & AnnounceRuntime,
   actor: OrgActor,
   req: ImportTemplateRequest,
 ): Promise<TemplateView> {
@@ -67,6 +68,7 @@ export async function importTemplateFromGit(
     resourceId: id,
     details: { name: req.name, url: req.url, ref: req.ref ?? 'HEAD', path: req.path, commit: read.commit },
   });
+  await announceTemplate(runtime.redis, actor.organizationId, id, 'created');
   return getTemplate(runtime.db, actor.organizationId, id);
 }
 
@@ -75,7 +77,7 @@ export async function importTemplateFromGit(
  * when it did not. A token given replaces the stored one once it has read the repository.
  */
 export async function updateTemplateFromGit(
-  runtime: CloudRuntime,
+  runtime: CloudRuntime & AnnounceRuntime,
   actor: OrgActor,
   id: string,
   req: UpdateTemplateFromGitRequest,
@@ -132,13 +134,15 @@ export async function updateTemplateFromGit(
       );
     throw err;
   }
-  if (doc)
+  if (doc) {
     await recordAudit(db, actor, {
       action: 'template.update',
       resourceKind: 'template',
       resourceId: id,
       details: { name: template.name, from: before.version, to: version, fromCommit, toCommit: read.commit },
     });
+    await announceTemplate(runtime.redis, actor.organizationId, id, 'version');
+  }
   return {
     changed,
     fromCommit,

@@ -11,6 +11,8 @@ import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { DomainError } from '../errors';
 import { repos } from '../repositories';
+import type { AnnounceRuntime } from '../runtime';
+import { announceTemplate } from './events';
 import { parseTemplate } from './template-parse';
 
 const nameTaken = (name: string) =>
@@ -120,10 +122,11 @@ export async function listTemplates(
 }
 
 export async function createTemplate(
-  db: Database,
+  runtime: AnnounceRuntime,
   actor: OrgActor,
   req: CreateTemplateRequest,
 ): Promise<TemplateView> {
+  const { db } = runtime;
   const doc = documentOf(req.source);
   const id = await insertTemplate(db, actor, { name: req.name, source: req.source, doc });
   await recordAudit(db, actor, {
@@ -132,6 +135,7 @@ export async function createTemplate(
     resourceId: id,
     details: { name: req.name },
   });
+  await announceTemplate(runtime.redis, actor.organizationId, id, 'created');
   return getTemplate(db, actor.organizationId, id);
 }
 
@@ -183,11 +187,12 @@ export const pinColumns = (pin?: GitPin) =>
 
 /** A new source makes a new version (the old ones stay, stacks keep theirs); a name changes in place. */
 export async function updateTemplate(
-  db: Database,
+  runtime: AnnounceRuntime,
   actor: OrgActor,
   id: string,
   req: UpdateTemplateRequest,
 ): Promise<TemplateView> {
+  const { db } = runtime;
   const before = await loadTemplateVersion(db, actor.organizationId, id);
   const changed = req.source !== undefined && req.source !== before.source;
   if (changed && before.template.gitUrl)
@@ -225,11 +230,15 @@ export async function updateTemplate(
     resourceId: id,
     details: { name, from: before.version, to: version },
   });
+  if (changed) await announceTemplate(runtime.redis, actor.organizationId, id, 'version');
+  else if (name !== before.template.name)
+    await announceTemplate(runtime.redis, actor.organizationId, id, 'renamed');
   return getTemplate(db, actor.organizationId, id);
 }
 
 /** Deletes a template and its versions; stacks deployed from it keep their copy of the document. */
-export async function deleteTemplate(db: Database, actor: OrgActor, id: string): Promise<void> {
+export async function deleteTemplate(runtime: AnnounceRuntime, actor: OrgActor, id: string): Promise<void> {
+  const { db } = runtime;
   const template = await repos(db).templates.getInOrg(actor.organizationId, id);
   await db.prisma.template.delete({ where: { id } });
   await recordAudit(db, actor, {
@@ -238,6 +247,7 @@ export async function deleteTemplate(db: Database, actor: OrgActor, id: string):
     resourceId: id,
     details: { name: template.name },
   });
+  await announceTemplate(runtime.redis, actor.organizationId, id, 'deleted');
 }
 
 export async function listTemplateVersions(

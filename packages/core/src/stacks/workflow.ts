@@ -1,5 +1,5 @@
 import type { ScriptRun, TemplateDocument } from '@overcast/contracts';
-import type { Cloud, Machine, Stack, StackResource } from '@overcast/db';
+import type { Stack, StackResource } from '@overcast/db';
 import type { OrgActor } from '../audit';
 import type { OnBehalfOf } from '../authz';
 import { createScript, getScriptRun, startScriptRun, updateScript } from '../automation';
@@ -64,9 +64,6 @@ export async function runStackMachine(
   }
 }
 
-/** One login attempt may take this long; one that hangs is abandoned and tried again. */
-const SSH_ATTEMPT_MS = 20_000;
-
 /** Polls the machine (its address comes with the cloud's polls) until an SSH login succeeds. */
 async function waitForSsh(runtime: StackRuntime, machineId: string): Promise<string> {
   const deadline = Date.now() + SSH_WAIT_MS;
@@ -74,21 +71,20 @@ async function waitForSsh(runtime: StackRuntime, machineId: string): Promise<str
   for (;;) {
     const machine = await runtime.db.prisma.machine.findUniqueOrThrow({ where: { id: machineId } });
     const cloud = await runtime.db.prisma.cloud.findUniqueOrThrow({ where: { id: machine.cloudId } });
-    const attempt = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const err = new Error(`a login attempt got no answer in ${SSH_ATTEMPT_MS / 1000} s`);
-        attempt.abort(err);
-        reject(err);
-      }, SSH_ATTEMPT_MS);
-    });
     try {
-      return await Promise.race([sshAnswers(runtime, machine, cloud, attempt.signal), stalled]);
+      const route = machineRoute(machine, cloud);
+      if (route.via !== 'ssh') return machine.privateIps[0] ?? machine.publicIps[0] ?? '';
+      const login = await machineLogin(
+        runtime.box,
+        machine,
+        cloud,
+        keyLoader(runtime, machine.organizationId),
+      );
+      const { conn } = await openRouteSsh(runtime, machine, route, login, { connectTimeoutMs: 5_000 });
+      await conn.close().catch(() => {});
+      return route.address;
     } catch (err) {
       last = errorText(err);
-    } finally {
-      clearTimeout(timer);
     }
     if (Date.now() > deadline)
       throw new DomainError(
@@ -98,16 +94,6 @@ async function waitForSsh(runtime: StackRuntime, machineId: string): Promise<str
       );
     await new Promise((r) => setTimeout(r, 1_000));
   }
-}
-
-/** One login to the machine, closed at once; the address it answered at. */
-async function sshAnswers(runtime: StackRuntime, machine: Machine, cloud: Cloud, signal: AbortSignal) {
-  const route = machineRoute(machine, cloud);
-  if (route.via !== 'ssh') return machine.privateIps[0] ?? machine.publicIps[0] ?? '';
-  const login = await machineLogin(runtime.box, machine, cloud, keyLoader(runtime, machine.organizationId));
-  const { conn } = await openRouteSsh(runtime, machine, route, login, { connectTimeoutMs: 5_000, signal });
-  await conn.close().catch(() => {});
-  return route.address;
 }
 
 /** The flow's parent: every machine and volume is done; the steps and containers that wait on no step start. */

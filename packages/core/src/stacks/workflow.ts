@@ -229,18 +229,30 @@ async function stepScript(
   existing: string | null,
 ) {
   const def = (stack.document as TemplateDocument).steps![name]!;
-  const body = {
-    kind: def.kind === 'executable' ? ('executable' as const) : ('shell' as const),
-    body: def.script,
-    parameters: Object.keys(def.env ?? {}).map((p) => ({ name: p })),
-  };
-  if (existing) return (await updateScript(runtime.db, actor, existing, body)).id;
+  const parameters = Object.keys(def.env ?? {}).map((p) => ({ name: p }));
+  const body =
+    def.kind === 'ansible'
+      ? { kind: 'ansible' as const, body: def.playbook, requirements: def.requirements ?? null, parameters }
+      : {
+          kind: def.kind === 'executable' ? ('executable' as const) : ('shell' as const),
+          body: def.script,
+          requirements: null,
+          parameters,
+        };
+  // The playbook's author was held to the ansible check when the template version was saved.
+  const options = { playbookFromTemplate: true };
+  if (existing) return (await updateScript(runtime.db, actor, existing, body, options)).id;
   return (
-    await createScript(runtime.db, actor, {
-      name: `stack ${stack.name}: ${name}`,
-      description: `Step ${name} of the stack ${stack.name}; changed by the stack.`,
-      ...body,
-    })
+    await createScript(
+      runtime.db,
+      actor,
+      {
+        name: `stack ${stack.name}: ${name}`,
+        description: `Step ${name} of the stack ${stack.name}; changed by the stack.`,
+        ...body,
+      },
+      options,
+    )
   ).id;
 }
 

@@ -221,6 +221,34 @@ describe('templates from Git', () => {
     expect(await count()).toBe(before);
   });
 
+  it('imports a template with an ansible step for owners and admins only, and updates it so', async () => {
+    const memberOnly = await memberCookie(api, owner.organizationId, 'member');
+    const play = server.repo('play');
+    const withStep = (size: string) =>
+      `${template(size)}steps:\n  setup:\n    on: [web]\n    kind: ansible\n    playbook: |\n      - hosts: all\n        tasks: []\n`;
+    play.commit({ 'web.yaml': template('s-1vcpu-1gb') });
+    // A member imports the plain template; a commit then adds a playbook, which they may not take in.
+    const plain = await importing({ name: 'play-plain', url: play.url, path: 'web.yaml' }, memberOnly);
+    expect(plain.status).toBe(201);
+    play.commit({ 'web.yaml': withStep('s-2vcpu-2gb') });
+    const update = await call('POST', `/api/v1/templates/${plain.body.id}/update-from-git`, {}, memberOnly);
+    expect(update.status).toBe(403);
+    expect(update.body.error.code).toBe('ansible_admins_only');
+    expect((await call('GET', `/api/v1/templates/${plain.body.id}`)).body.version).toBe(1);
+    const imported = await importing({ name: 'play-step', url: play.url, path: 'web.yaml' }, memberOnly);
+    expect(imported.status).toBe(403);
+    expect(imported.body.error.code).toBe('ansible_admins_only');
+    expect(await api.db.prisma.template.count({ where: { name: 'play-step' } })).toBe(0);
+
+    expect((await call('POST', `/api/v1/templates/${plain.body.id}/update-from-git`, {})).body).toMatchObject(
+      {
+        changed: true,
+        template: { version: 2 },
+      },
+    );
+    expect((await importing({ name: 'play-step', url: play.url, path: 'web.yaml' })).status).toBe(201);
+  });
+
   it('keeps the current version when the new commit breaks the template or removes the file', async () => {
     const other = server.repo('other');
     const good = other.commit({ 'web.yaml': template('s-1vcpu-1gb') });

@@ -244,7 +244,7 @@ describe('ansible scripts', () => {
       body: '- hosts: all\n  tasks:\n    - name: x\n      shell: "unclosed\n',
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/line \d/);
+    expect(bad.body.error.message).toMatch(/^Line \d/);
     expect(bad.body.error.field).toBe('body.body');
     const notPlays = await call('POST', '/api/v1/scripts', {
       name: 'np',
@@ -272,6 +272,16 @@ describe('ansible scripts', () => {
     );
     expect(byMember.status).toBe(403);
     expect(byMember.body.error.message).toMatch(/Only owners and admins may write ansible scripts/);
+    expect(byMember.body.error.code).toBe('ansible_admins_only');
+    // An extra variable named after a connection setting would steer how the worker connects.
+    const steering = await call('POST', '/api/v1/scripts', {
+      name: 'steer',
+      kind: 'ansible',
+      body: '- hosts: all\n  tasks: []\n',
+      parameters: [{ name: 'ansible_ssh_common_args' }],
+    });
+    expect(steering.status).toBe(400);
+    expect(steering.body.error.message).toMatch(/ansible_ssh_common_args is a variable Ansible itself uses/);
     expect(await db.prisma.script.count({ where: { organizationId, name: 'm' } })).toBe(0);
   });
 

@@ -11,6 +11,9 @@ export const ScriptParameter = Strict({
   description: T.Optional(T.String({ maxLength: 500 })),
   default: T.Optional(T.String({ maxLength: 65_536 })),
   required: T.Optional(T.Boolean()),
+  secret: T.Optional(
+    T.Boolean({ description: "Its value is never shown with the run (a stack step's secret input)" }),
+  ),
 });
 export type ScriptParameter = Static<typeof ScriptParameter>;
 

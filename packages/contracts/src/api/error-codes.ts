@@ -54,6 +54,10 @@ export const ERROR_CATALOGUE = {
     meaning: 'The action link belongs to another organization than the one you are logged in to.',
   },
   not_allowed: { status: 403, meaning: 'The person an action runs for may not act on that machine.' },
+  ansible_admins_only: {
+    status: 403,
+    meaning: 'Only owners and admins save playbooks (ansible scripts, templates with ansible steps).',
+  },
   tag_change_not_allowed: { status: 403, meaning: 'The tag change would grant its maker a right they lack.' },
   token_organization: { status: 403, meaning: 'The API token does not cover the organization asked for.' },
   organization_required: {

@@ -98,24 +98,57 @@ export const TemplateContainer = Strict({
 });
 export type TemplateContainer = Static<typeof TemplateContainer>;
 
-export const TemplateStep = Strict({
+/** What every step has, whatever runs it. */
+const stepCommon = {
   on: T.Array(LocalName, { minItems: 1, maxItems: 50, description: 'Machines (resource names) it runs on' }),
+  after: T.Optional(T.Array(LocalName, { maxItems: 50, description: 'Steps that must succeed first' })),
+  timeoutSeconds: T.Optional(T.Integer({ minimum: 1, maximum: 86_400 })),
+};
+
+const stepEnv = (reaches: string) =>
+  T.Optional(
+    T.Record(T.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Text(65_536), {
+      maxProperties: 50,
+      description: `${reaches}: \${inputs.x}, \${machines.m.address}, \${machines.m.addresses}, \${volumes.v.id}, \${volumes.v.ids} and \${steps.s.output} of steps it comes after`,
+    }),
+  );
+
+export const TemplateScriptStep = Strict({
+  ...stepCommon,
   kind: T.Optional(
     T.Union([T.Literal('script'), T.Literal('executable')], {
       description: 'script: run by /bin/sh (the default); executable: its shebang picks the interpreter',
     }),
   ),
   script: T.String({ minLength: 1, maxLength: 65_536, description: 'Sent as written; values come in env' }),
-  env: T.Optional(
-    T.Record(T.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Text(65_536), {
-      maxProperties: 50,
+  env: stepEnv('Environment of the script'),
+});
+export type TemplateScriptStep = Static<typeof TemplateScriptStep>;
+
+export const TemplateAnsibleStep = Strict({
+  ...stepCommon,
+  kind: T.Literal('ansible', {
+    description:
+      "ansible: the worker runs the playbook with ansible-playbook against all the step's machines",
+  }),
+  playbook: T.String({
+    minLength: 1,
+    maxLength: 65_536,
+    description: 'A list of plays ("- hosts: all"); values come in env. Only owners and admins save one.',
+  }),
+  requirements: T.Optional(
+    T.String({
+      maxLength: 65_536,
       description:
-        'Environment of the script: ${inputs.x}, ${machines.m.address}, ${machines.m.addresses}, ${volumes.v.id}, ${volumes.v.ids} and ${steps.s.output} of steps it comes after',
+        "A requirements file naming collections; each must already be installed with the worker's Ansible",
     }),
   ),
-  after: T.Optional(T.Array(LocalName, { maxItems: 50, description: 'Steps that must succeed first' })),
-  timeoutSeconds: T.Optional(T.Integer({ minimum: 1, maximum: 86_400 })),
+  env: stepEnv('Extra variables of the playbook, never templated by Ansible'),
 });
+export type TemplateAnsibleStep = Static<typeof TemplateAnsibleStep>;
+
+/** A step: a script (the default kind) or an Ansible playbook, told apart by `kind`. */
+export const TemplateStep = T.Union([TemplateScriptStep, TemplateAnsibleStep]);
 export type TemplateStep = Static<typeof TemplateStep>;
 
 export const TemplateDocument = Strict(

@@ -12,6 +12,18 @@ import { DomainError, notFound } from '../errors';
 import { queueWithin } from './queue-timeout';
 import { resolveTargets } from './targets';
 
+/** What a run's record shows of its parameters: a secret one's name, never its value. */
+function shownParameters(
+  declared: ScriptParameter[],
+  values: Record<string, string>,
+): Record<string, string> {
+  const secret = new Set(declared.filter((p) => p.secret).map((p) => p.name));
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, secret.has(k) ? SECRET_SHOWN : v]));
+}
+
+/** Stands in for a secret parameter's value wherever a run is shown. */
+export const SECRET_SHOWN = '(secret)';
+
 /** Records a run and queues it on the `scripts` queue the worker runs script runs from. */
 export type ScriptRunRuntime = Pick<Runtime, 'db' | 'settings' | 'queues'>;
 
@@ -292,9 +304,15 @@ export async function getScriptRun(
   if (machines && targets.length === 0) throw notFound('Script run');
   const [summary] = await summaries(db, [run], machines);
   const target = run.target as Record<string, unknown>;
+  const version = await db.prisma.scriptVersion.findUnique({
+    where: { scriptId_version: { scriptId: run.scriptId, version: run.version } },
+  });
   return {
     ...summary!,
-    parameters: run.parameters as Record<string, string>,
+    parameters: shownParameters(
+      (version?.parameters ?? []) as ScriptParameter[],
+      run.parameters as Record<string, string>,
+    ),
     // Machines named in the selector that the caller may not see are left out of it too.
     target:
       machines && Array.isArray(target.machineIds)

@@ -10,7 +10,8 @@ import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
 import { DomainError } from '../errors';
 import { repos } from '../repositories';
-import { checkPlaybook, parseRequirements } from './ansible/playbook';
+import { mayWriteAnsible } from './ansible/author';
+import { checkPlaybook, extraVarNameProblem, parseRequirements } from './ansible/playbook';
 
 /** A shebang line: an executable script must say which interpreter runs it. */
 const SHEBANG = /^#!\s*\/\S+/;
@@ -51,37 +52,29 @@ function checkRequirements(kind: string, requirements: string | null): string | 
   return text;
 }
 
-/**
- * A playbook runs on the worker as well as on the machines (lookups, `delegate_to: localhost`
- * and templates read the worker's files), so writing one is trusted like administering the
- * organization: only owners and admins save ansible scripts. Running one is authorized per
- * machine as for any script.
- */
-async function mayWriteAnsible(db: Database, actor: OrgActor): Promise<void> {
-  const membership = actor.userId
-    ? await db.prisma.membership.findUnique({
-        where: { organizationId_userId: { organizationId: actor.organizationId, userId: actor.userId } },
-      })
-    : null;
-  if (membership?.role === 'owner' || membership?.role === 'admin') return;
-  throw new DomainError(
-    'forbidden',
-    'forbidden',
-    'Only owners and admins may write ansible scripts: a playbook also runs on the worker. Ask an admin to save it.',
-  );
-}
-
-function checkParameters(parameters: ScriptParameter[]): void {
+function checkParameters(kind: string, parameters: ScriptParameter[]): void {
   const seen = new Set<string>();
   for (const p of parameters) {
     if (seen.has(p.name))
       throw new DomainError('invalid', 'validation_failed', `The parameter ${p.name} is declared twice.`);
     seen.add(p.name);
+    // An ansible script's parameters are extra variables.
+    const reserved = kind === 'ansible' ? extraVarNameProblem(p.name) : null;
+    if (reserved) throw new DomainError('invalid', 'validation_failed', reserved, 'body.parameters');
   }
 }
 
 const nameTaken = (name: string) =>
   new DomainError('conflict', 'name_taken', `A script named "${name}" already exists; pick another name.`);
+
+/** How a script is written, beyond the request. */
+export interface ScriptWriteOptions {
+  /**
+   * A stack step's script: its playbook comes from a template version whose saving was already
+   * held to the ansible author check, and the person deploying it only gives inputs.
+   */
+  playbookFromTemplate?: boolean;
+}
 
 type ScriptWithVersion = Prisma.ScriptGetPayload<{ include: { versions: true } }>;
 
@@ -133,13 +126,15 @@ export async function createScript(
   db: Database,
   actor: OrgActor,
   req: CreateScriptRequest,
+  options: ScriptWriteOptions = {},
 ): Promise<ScriptView> {
   const kind = req.kind ?? 'shell';
   const parameters = req.parameters ?? [];
   checkBody(kind, req.body);
-  checkParameters(parameters);
+  checkParameters(kind, parameters);
   const requirements = checkRequirements(kind, req.requirements ?? null);
-  if (kind === 'ansible') await mayWriteAnsible(db, actor);
+  if (kind === 'ansible' && !options.playbookFromTemplate)
+    await mayWriteAnsible(db, actor, 'ansible scripts');
   let id: string;
   try {
     id = await db.prisma.$transaction(async (tx) => {
@@ -182,13 +177,14 @@ export async function updateScript(
   actor: OrgActor,
   id: string,
   req: UpdateScriptRequest,
+  options: ScriptWriteOptions = {},
 ): Promise<ScriptView> {
   const before = scriptView(await loadScript(db, actor.organizationId, id));
   const kind = req.kind ?? before.kind;
   const body = req.body ?? before.body;
   const parameters = req.parameters ?? before.parameters;
   checkBody(kind, body);
-  checkParameters(parameters);
+  checkParameters(kind, parameters);
   const requirements = checkRequirements(
     kind,
     req.requirements !== undefined ? req.requirements : before.requirements,
@@ -198,7 +194,8 @@ export async function updateScript(
     kind !== before.kind ||
     requirements !== before.requirements ||
     JSON.stringify(parameters) !== JSON.stringify(before.parameters);
-  if (newVersion && (kind === 'ansible' || before.kind === 'ansible')) await mayWriteAnsible(db, actor);
+  if (newVersion && (kind === 'ansible' || before.kind === 'ansible') && !options.playbookFromTemplate)
+    await mayWriteAnsible(db, actor, 'ansible scripts');
   const version = newVersion ? before.version + 1 : before.version;
   try {
     await db.prisma.$transaction(async (tx) => {

@@ -1,19 +1,17 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: templates refer to values as ${...}, not JavaScript
 import type { TemplateDocument, TemplateInput } from '@overcast/contracts';
 import { type Reference, referencesIn } from './references';
+import { ansibleStepProblems, type MeaningProblem } from './template-ansible';
 
-export interface MeaningProblem {
-  path: (string | number)[];
-  message: string;
-}
+export type { MeaningProblem };
 
 /** What a text in each place of a template may refer to. */
 type Place = 'machine' | 'env' | 'output';
 
 /**
  * Checks what the schema cannot: inputs' defaults and choices, the machines and steps that steps
- * name, the machines volumes attach to, `after:` cycles, and that every `${...}` names something
- * that exists by then.
+ * name, the machines volumes attach to, `after:` cycles, ansible steps' playbooks, and that every
+ * `${...}` names something that exists by then.
  */
 export function checkTemplateMeaning(doc: TemplateDocument): MeaningProblem[] {
   const problems: MeaningProblem[] = [];
@@ -82,6 +80,7 @@ export function checkTemplateMeaning(doc: TemplateDocument): MeaningProblem[] {
         });
     });
     problems.push(...afterProblems(['steps', name], step.after, steps, name));
+    if (step.kind === 'ansible') problems.push(...ansibleStepProblems(['steps', name], step));
   }
   for (const [name, c] of Object.entries(containers)) {
     const base = ['resources', 'containers', name];

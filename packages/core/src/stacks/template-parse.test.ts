@@ -169,6 +169,95 @@ describe('parseTemplate', () => {
   });
 });
 
+describe('ansible steps', () => {
+  // Lines 27-31 of GOOD hold the database step; the ansible one replaces it in place.
+  const withStep = (step: string) =>
+    GOOD.replace(
+      '  database:\n    on: [db]\n    script: echo ready\n    env:\n      PASSWORD: ${inputs.password}\n',
+      step,
+    );
+  const playbookStep = (playbook: string, extra = '') =>
+    withStep(
+      `  database:\n    on: [db]\n    kind: ansible\n${extra}    env:\n      PASSWORD: \${inputs.password}\n    playbook: |\n${playbook
+        .split('\n')
+        .map((l) => `      ${l}`)
+        .join('\n')}\n`,
+    );
+
+  it('reads a playbook step with requirements', () => {
+    const parsed = parseTemplate(
+      playbookStep(
+        '- hosts: all\n  tasks:\n    - ansible.builtin.ping:',
+        '    requirements: |\n      collections:\n        - community.general\n',
+      ),
+    );
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.ok && parsed.document.steps?.database).toMatchObject({ kind: 'ansible' });
+  });
+
+  it('asks for the playbook of an ansible step and the script of the others, on their lines', () => {
+    const noPlaybook = problems(withStep('  database:\n    on: [db]\n    kind: ansible\n    script: echo\n'));
+    expect(noPlaybook).toContainEqual(
+      expect.objectContaining({ line: 27, field: 'steps.database.playbook' }),
+    );
+    expect(noPlaybook).toContainEqual(
+      expect.objectContaining({ line: 30, field: 'steps.database.script', message: 'Unexpected property' }),
+    );
+    expect(problems(withStep('  database:\n    on: [db]\n'))).toContainEqual(
+      expect.objectContaining({
+        line: 27,
+        field: 'steps.database.script',
+        message: 'Expected required property',
+      }),
+    );
+    expect(
+      problems(withStep('  database:\n    on: [db]\n    kind: ansible\n    playbook: x\n    script: y\n')),
+    ).not.toContainEqual(expect.objectContaining({ message: 'Expected union value' }));
+    expect(problems(withStep('  database:\n    on: [db]\n    kind: puppet\n    script: x\n'))).toEqual([
+      expect.objectContaining({
+        line: 29,
+        field: 'steps.database.kind',
+        message: 'Expected one of: script, executable, ansible',
+      }),
+    ]);
+  });
+
+  it("names the template's line of a problem inside the playbook", () => {
+    // The playbook starts on line 33: its third line (a play without hosts) is line 35.
+    const [noHosts] = problems(playbookStep('- hosts: all\n  tasks: []\n- tasks: []'));
+    expect(noHosts).toMatchObject({ line: 35, field: 'steps.database.playbook' });
+    expect(noHosts?.message).toMatch(/^This play names no hosts/);
+    const [yaml] = problems(playbookStep('- hosts: all\n  tasks:\n    - shell: "unclosed'));
+    expect(yaml).toMatchObject({ field: 'steps.database.playbook' });
+    expect(yaml?.line).toBeGreaterThanOrEqual(35);
+    expect(problems(playbookStep('hosts: all'))[0]).toMatchObject({
+      line: 33,
+      message: expect.stringMatching(/list of plays/),
+    });
+  });
+
+  it('refuses roles in the requirements and env names that are Ansible variables', () => {
+    const roles = problems(
+      playbookStep(
+        '- hosts: all\n  tasks: []',
+        '    requirements: |\n      roles:\n        - geerlingguy.docker\n',
+      ),
+    );
+    expect(roles).toEqual([
+      expect.objectContaining({
+        field: 'steps.database.requirements',
+        message: expect.stringMatching(/Roles are not installed/),
+      }),
+    ]);
+    const connection = problems(
+      playbookStep('- hosts: all\n  tasks: []').replace('PASSWORD:', 'ansible_ssh_common_args:'),
+    );
+    expect(connection).toEqual([
+      expect.objectContaining({ field: 'steps.database.env.ansible_ssh_common_args', line: 31 }),
+    ]);
+  });
+});
+
 describe('resolveInputs', () => {
   const parsed = parseTemplate(GOOD);
   if (!parsed.ok) throw new Error('the fixture parses');

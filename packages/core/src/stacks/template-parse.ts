@@ -1,5 +1,6 @@
 import { TEMPLATE_MAX_BYTES, TemplateDocument, type TemplateProblem } from '@overcast/contracts';
-import { Value } from '@sinclair/typebox/value';
+import { type TSchema, TypeGuard } from '@sinclair/typebox';
+import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { checkTemplateMeaning } from './template-check';
 
@@ -46,6 +47,21 @@ export function lineOf(source: string, path: (string | number)[]): number {
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
   return locator(doc, lines)(path).line;
+}
+
+/**
+ * The template's line for a line of a text value: a block scalar (`|`) starts on the line after
+ * its header; other scalars are one line here, so their own line is the best there is.
+ */
+function lineWithin(
+  doc: ReturnType<typeof parseDocument>,
+  path: (string | number)[],
+  valueLine: number,
+  lineInValue: number,
+): number {
+  const node = doc.getIn(path, true);
+  const block = isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
+  return block ? valueLine + lineInValue : valueLine;
 }
 
 const problemAt = (locate: Locate, path: (string | number)[], message: string): TemplateProblem => ({
@@ -127,7 +143,7 @@ export function parseTemplate(source: string): ParsedTemplate {
     };
   }
   const schemaProblems: TemplateProblem[] = [];
-  for (const e of Value.Errors(TemplateDocument, value)) {
+  for (const e of schemaErrors(TemplateDocument, value)) {
     schemaProblems.push(problemAt(locate, pointerPath(e.path), e.message));
     if (schemaProblems.length >= MAX_PROBLEMS) break;
   }
@@ -135,10 +151,63 @@ export function parseTemplate(source: string): ParsedTemplate {
   const document = value as TemplateDocument;
   const meaning = checkTemplateMeaning(document).slice(0, MAX_PROBLEMS);
   if (meaning.length > 0) {
-    return { ok: false, problems: meaning.map((p) => problemAt(locate, p.path, p.message)) };
+    return {
+      ok: false,
+      problems: meaning.map((p) => {
+        const problem = problemAt(locate, p.path, p.message);
+        return p.lineInValue
+          ? { ...problem, line: lineWithin(doc, p.path, problem.line, p.lineInValue) }
+          : problem;
+      }),
+    };
   }
   return { ok: true, document, problems: [] };
 }
+
+/**
+ * The schema's errors, a union of mappings told apart by `kind` (a step) reported through the
+ * member its `kind` picks: "playbook is required" on its line, not "Expected union value".
+ */
+function* schemaErrors(
+  schema: TSchema,
+  value: unknown,
+  prefix = '',
+): Generator<{ path: string; message: string }> {
+  for (const e of Value.Errors(schema, value)) {
+    const path = `${prefix}${e.path}`;
+    const byKind = e.type === ValueErrorType.Union ? memberByKind(e.schema, e.value) : null;
+    if (byKind?.member) yield* schemaErrors(byKind.member, e.value, path);
+    else if (byKind?.notMapping) yield { path, message: 'Expected object' };
+    else if (byKind) yield { path: `${path}/kind`, message: `Expected one of: ${byKind.kinds.join(', ')}` };
+    else yield { path, message: e.message };
+  }
+}
+
+/** The member a mapping's `kind` picks (null when it picks none), or null for other unions. */
+function memberByKind(
+  union: TSchema,
+  value: unknown,
+): { member: TSchema | null; kinds: string[]; notMapping: boolean } | null {
+  if (!TypeGuard.IsUnion(union)) return null;
+  const members = union.anyOf.filter((m) => TypeGuard.IsObject(m) && m.properties.kind);
+  if (members.length < 2) return null;
+  const kinds = members.flatMap((m) => literalsOf(m.properties.kind));
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { member: null, kinds, notMapping: true };
+  const kind = (value as { kind?: unknown }).kind;
+  // Without a kind, the member whose kind is optional (the default one).
+  const member = members.find((m) =>
+    kind === undefined ? !m.required?.includes('kind') : Value.Check(m.properties.kind, kind),
+  );
+  return { member: member ?? null, kinds, notMapping: false };
+}
+
+const literalsOf = (schema: TSchema): string[] =>
+  TypeGuard.IsLiteral(schema)
+    ? [String(schema.const)]
+    : TypeGuard.IsUnion(schema)
+      ? schema.anyOf.flatMap(literalsOf)
+      : [];
 
 /** TypeBox reports a union's failure once per member; one line per field and message is enough. */
 function dedupe(problems: TemplateProblem[]): TemplateProblem[] {

@@ -13,7 +13,14 @@ import { outboundRules } from '../outbound';
 import type { AnnounceRuntime, CloudRuntime } from '../runtime';
 import { announceTemplate } from './events';
 import { type GitFile, readGitFile } from './git-source';
-import { documentOf, getTemplate, insertTemplate, loadTemplateVersion, pinColumns } from './templates';
+import {
+  documentOf,
+  getTemplate,
+  insertTemplate,
+  loadTemplateVersion,
+  mayWriteTemplate,
+  pinColumns,
+} from './templates';
 
 // Templates imported from a Git repository: read-only here, each version pinned to the commit
 // it was read at; "update from Git" reads the ref again and makes a version when the commit moved.
@@ -102,6 +109,7 @@ export async function updateTemplateFromGit(
   const fromCommit = before.row.gitCommit ?? '';
   const changed = read.commit !== fromCommit;
   const doc = changed ? documentFromGit(read, template.gitPath, null) : null;
+  if (doc) await mayWriteTemplate(db, actor, doc);
   const version = before.version + 1;
   try {
     await db.prisma.$transaction(async (tx) => {

@@ -9,6 +9,7 @@ import type {
 import { type Database, isUniqueViolation, type Template, type TemplateVersion } from '@overcast/db';
 import { type OrgActor, recordAudit } from '../audit';
 import { allowedIds, type Principal } from '../authz';
+import { mayWriteAnsible } from '../automation/ansible/author';
 import { DomainError } from '../errors';
 import { repos } from '../repositories';
 import type { AnnounceRuntime } from '../runtime';
@@ -38,6 +39,20 @@ export function documentOf(
     `The template has problems: ${listed}${more}. ${advice}`,
     field ?? undefined,
   );
+}
+
+/**
+ * A template whose steps include a playbook is saved only by those who may write ansible scripts:
+ * deploying it runs that playbook on the worker, whoever deploys.
+ */
+export async function mayWriteTemplate(db: Database, actor: OrgActor, doc: TemplateDocument): Promise<void> {
+  const playbooks = Object.entries(doc.steps ?? {}).filter(([, s]) => s.kind === 'ansible');
+  if (playbooks.length)
+    await mayWriteAnsible(
+      db,
+      actor,
+      `a template with an ansible step (${playbooks.map(([name]) => `steps.${name}`).join(', ')})`,
+    );
 }
 
 /** The inputs a source declares (none when it does not parse: stored sources always did). */
@@ -153,6 +168,7 @@ export async function insertTemplate(
     pin?: GitPin;
   },
 ): Promise<string> {
+  await mayWriteTemplate(db, actor, input.doc);
   try {
     return await db.prisma.$transaction(async (tx) => {
       const t = await tx.template.create({
@@ -203,6 +219,7 @@ export async function updateTemplate(
       'body.source',
     );
   const doc = changed ? documentOf(req.source!) : null;
+  if (doc) await mayWriteTemplate(db, actor, doc);
   const version = changed ? before.version + 1 : before.version;
   const name = req.name ?? before.template.name;
   try {

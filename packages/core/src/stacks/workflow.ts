@@ -9,8 +9,9 @@ import { keyLoader, machineLogin, machineRoute, openRouteSsh } from '../ssh-acce
 import { keyNamed } from './clouds';
 import { enqueueContainer, enqueueStep, type StackRuntime, stackInputs } from './deploy';
 import { announceStack } from './events';
+import { secretInputs } from './inputs';
 import { actorOf, creatorIn, errorText, findMade, jobTarget, setResource, specOf } from './made';
-import { substitute } from './references';
+import { referencesIn, substitute } from './references';
 import { destroyStackVolume, runStackContainer } from './resource-jobs';
 
 /** How long a new machine may take to answer over SSH before its resource fails. */
@@ -228,19 +229,38 @@ async function stepScript(
   name: string,
   existing: string | null,
 ) {
-  const def = (stack.document as TemplateDocument).steps![name]!;
-  const body = {
-    kind: def.kind === 'executable' ? ('executable' as const) : ('shell' as const),
-    body: def.script,
-    parameters: Object.keys(def.env ?? {}).map((p) => ({ name: p })),
-  };
-  if (existing) return (await updateScript(runtime.db, actor, existing, body)).id;
+  const doc = stack.document as TemplateDocument;
+  const def = doc.steps![name]!;
+  // A value made from a secret input is never shown with the run.
+  const secrets = new Set(secretInputs(doc));
+  const parameters = Object.entries(def.env ?? {}).map(([p, text]) =>
+    referencesIn(text).some(({ ref }) => ref?.kind === 'input' && secrets.has(ref.name))
+      ? { name: p, secret: true }
+      : { name: p },
+  );
+  const body =
+    def.kind === 'ansible'
+      ? { kind: 'ansible' as const, body: def.playbook, requirements: def.requirements ?? null, parameters }
+      : {
+          kind: def.kind === 'executable' ? ('executable' as const) : ('shell' as const),
+          body: def.script,
+          requirements: null,
+          parameters,
+        };
+  // The playbook's author was held to the ansible check when the template version was saved.
+  const options = { playbookFromTemplate: true };
+  if (existing) return (await updateScript(runtime.db, actor, existing, body, options)).id;
   return (
-    await createScript(runtime.db, actor, {
-      name: `stack ${stack.name}: ${name}`,
-      description: `Step ${name} of the stack ${stack.name}; changed by the stack.`,
-      ...body,
-    })
+    await createScript(
+      runtime.db,
+      actor,
+      {
+        name: `stack ${stack.name}: ${name}`,
+        description: `Step ${name} of the stack ${stack.name}; changed by the stack.`,
+        ...body,
+      },
+      options,
+    )
   ).id;
 }
 

@@ -23,13 +23,15 @@ describe('checkPlaybook', () => {
     const err = refusal(() =>
       checkPlaybook('- hosts: all\n  tasks:\n    - name: x\n      shell: "unclosed\n'),
     );
-    expect(err.message).toMatch(/line [45]/);
+    expect(err.message).toMatch(/^Line [45]: the playbook is not valid YAML/);
     expect(err.field).toBe('body.body');
   });
 
   it('refuses a mapping, an empty list and a play without hosts, naming the line', () => {
-    expect(refusal(() => checkPlaybook('hosts: all\ntasks: []\n')).message).toMatch(/list of plays.*line 1/);
-    expect(refusal(() => checkPlaybook('[]\n')).message).toMatch(/no plays/);
+    expect(refusal(() => checkPlaybook('hosts: all\ntasks: []\n')).message).toMatch(
+      /^Line 1: .*list of plays/,
+    );
+    expect(refusal(() => checkPlaybook('[]\n')).message).toMatch(/^Line 1: the playbook has no plays/);
     expect(refusal(() => checkPlaybook('- hosts: all\n  tasks: []\n- tasks: []\n')).message).toMatch(
       /^Line 3: this play names no hosts/,
     );

@@ -13,45 +13,80 @@ const firstLine = (message: string) =>
 /** Keys that make a mapping a play (or a playbook import) rather than, say, a task list item. */
 const PLAY_KEYS = ['hosts', 'import_playbook', 'ansible.builtin.import_playbook'];
 
+/** What is wrong with a playbook, at a line of its own text. */
+export interface PlaybookProblem {
+  line: number;
+  message: string;
+}
+
 /**
  * A playbook is YAML holding a list of plays, each a mapping with `hosts` (or an
- * `import_playbook`). Refusals name the line, so the editor can point at it.
+ * `import_playbook`). Returns the first problem with its line, or null for a good playbook.
  */
-export function checkPlaybook(body: string): void {
+export function playbookProblem(body: string): PlaybookProblem | null {
   const lines = new LineCounter();
   const doc = parseDocument(body, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
     const line = lines.linePos(error.pos[0]).line;
-    throw invalid(`The playbook is not valid YAML: line ${line}: ${firstLine(error.message)}.`, 'body.body');
+    return { line, message: `the playbook is not valid YAML: ${firstLine(error.message)}.` };
   }
   const lineOf = (node: { range?: [number, number, number] | null } | null | undefined) =>
     node?.range ? lines.linePos(node.range[0]).line : 1;
   const root = doc.contents;
   if (!isSeq(root)) {
-    throw invalid(
-      `The playbook must be a list of plays (each starting with "- hosts: all"), line ${lineOf(root)}.`,
-      'body.body',
-    );
+    return {
+      line: lineOf(root),
+      message: 'the playbook must be a list of plays (each starting with "- hosts: all").',
+    };
   }
   if (root.items.length === 0)
-    throw invalid('The playbook has no plays; add one ("- hosts: all").', 'body.body');
+    return { line: 1, message: 'the playbook has no plays; add one ("- hosts: all").' };
   for (const item of root.items) {
     const node = item as Parameters<typeof lineOf>[0];
-    if (!isMap(item)) {
-      throw invalid(
-        `Line ${lineOf(node)}: each play must be a mapping with "hosts:" and its tasks.`,
-        'body.body',
-      );
-    }
+    if (!isMap(item))
+      return { line: lineOf(node), message: 'each play must be a mapping with "hosts:" and its tasks.' };
     const keys = item.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : ''));
     if (!keys.some((k) => PLAY_KEYS.includes(k))) {
-      throw invalid(
-        `Line ${lineOf(node)}: this play names no hosts; add "hosts: all" (the run's targets are the inventory).`,
-        'body.body',
-      );
+      return {
+        line: lineOf(node),
+        message: 'this play names no hosts; add "hosts: all" (the run\'s targets are the inventory).',
+      };
     }
   }
+  return null;
+}
+
+/** An ansible script's body must be a playbook; a refusal names the line, so the editor can point at it. */
+export function checkPlaybook(body: string): void {
+  const problem = playbookProblem(body);
+  if (problem) throw invalid(`Line ${problem.line}: ${problem.message}`, 'body.body');
+}
+
+/** Variables Ansible itself gives meaning to: a value there would steer the run, not feed the playbook. */
+const MAGIC_VARIABLES = new Set([
+  'hostvars',
+  'groups',
+  'group_names',
+  'inventory_hostname',
+  'inventory_hostname_short',
+  'inventory_dir',
+  'inventory_file',
+  'playbook_dir',
+  'play_hosts',
+  'omit',
+  'environment',
+]);
+
+/**
+ * Why a name cannot be an extra variable, or null. Extra variables outrank the inventory, so one
+ * named ansible_ssh_common_args (say) holding a deployer's input would change how the worker
+ * connects (a ProxyCommand runs on the worker); those names are refused outright.
+ */
+export function extraVarNameProblem(name: string): string | null {
+  if (/^ansible_/i.test(name) || MAGIC_VARIABLES.has(name))
+    return `${name} is a variable Ansible itself uses (connection settings, inventory); pick another name.`;
+  return null;
 }
 
 export interface Requirement {

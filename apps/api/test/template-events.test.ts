@@ -88,6 +88,11 @@ describe('template.changed on the live stream', () => {
           teamIds: [teamId],
         });
         await call('DELETE', `/api/v1/catalog/${item.id}`);
+        // Readers are decided from the template as it is when the hub takes the event: once it is
+        // deleted, only readers whose access no tag limits can be told of it (see below). So the
+        // hub has the events so far (the owner hears each) and is done with them before the delete.
+        await expect.poll(() => changes(streams.owner.events)).toContain(`${t.id}:unpublished`);
+        await api.app.eventHub.settled();
         await call('DELETE', `/api/v1/templates/${t.id}`);
         expected.push(
           ...['version', 'renamed', 'published', 'unpublished', 'deleted'].map((c) => `${t.id}:${c}`),

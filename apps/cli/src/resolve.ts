@@ -1,14 +1,4 @@
-import type {
-  Machine,
-  MachineDetail,
-  MachinePage,
-  Script,
-  ScriptList,
-  Stack,
-  StackList,
-  Template,
-  TemplateList,
-} from '@overcast/contracts';
+import type { Machine, MachineDetail, MachinePage, Script, Stack, Template } from '@overcast/contracts';
 import type { Client } from './client';
 import { CliError } from './errors';
 import type { CloudList } from './types';
@@ -45,34 +35,25 @@ export async function resolveCloud(client: Client, ref: string): Promise<{ id: s
   );
 }
 
-export async function resolveScript(client: Client, ref: string): Promise<Script> {
-  if (isId(ref)) return client.get<Script>(`/scripts/${ref}`);
-  const { items } = await client.get<ScriptList>('/scripts');
+/** One of a kind whose names are unique in an organization: by id, or by exact name in its list. */
+async function byIdOrName<T extends { id: string; name: string }>(
+  client: Client,
+  kind: string,
+  path: string,
+  ref: string,
+): Promise<T> {
+  if (isId(ref)) return client.get<T>(`${path}/${ref}`);
+  const { items } = await client.get<{ items: T[] }>(path);
   return single(
-    'script',
+    kind,
     ref,
-    items.filter((s) => s.name === ref),
+    items.filter((x) => x.name === ref),
   );
 }
 
-/** A template by id or by exact name (names are unique in an organization). */
-export async function resolveTemplate(client: Client, ref: string): Promise<Template> {
-  if (isId(ref)) return client.get<Template>(`/templates/${ref}`);
-  const { items } = await client.get<TemplateList>('/templates');
-  return single(
-    'template',
-    ref,
-    items.filter((t) => t.name === ref),
-  );
-}
-
-/** A stack by id or by exact name (names are unique in an organization). */
-export async function resolveStack(client: Client, ref: string): Promise<Stack> {
-  if (isId(ref)) return client.get<Stack>(`/stacks/${ref}`);
-  const { items } = await client.get<StackList>('/stacks');
-  return single(
-    'stack',
-    ref,
-    items.filter((s) => s.name === ref),
-  );
-}
+export const resolveScript = (client: Client, ref: string) =>
+  byIdOrName<Script>(client, 'script', '/scripts', ref);
+export const resolveTemplate = (client: Client, ref: string) =>
+  byIdOrName<Template>(client, 'template', '/templates', ref);
+export const resolveStack = (client: Client, ref: string) =>
+  byIdOrName<Stack>(client, 'stack', '/stacks', ref);

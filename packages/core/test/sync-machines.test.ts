@@ -124,6 +124,27 @@ describe('syncMachines', () => {
     expect((await syncMachines(db, t, [remoteMachine(1)])).events).toEqual([]);
   });
 
+  it('does not take a machine made while the listing ran for gone', async () => {
+    const t = await newTarget();
+    await syncMachines(db, t, [remoteMachine(1)]);
+    const listedAt = new Date();
+    // machine-2 is made, and recorded, while that listing runs: the listing lacks it.
+    await syncMachines(db, t, [remoteMachine(1), remoteMachine(2)]);
+    const res = await syncMachines(db, { ...t, listedAt }, []);
+    expect(res.missing).toBe(1);
+    const state = async () => (await machinesOf(t.cloudId)).map((m) => [m.name, m.state]);
+    expect(await state()).toEqual([
+      ['machine-1', 'missing'],
+      ['machine-2', 'running'],
+    ]);
+    // A listing begun after it was recorded, and still without it, does mark it missing.
+    expect((await syncMachines(db, { ...t, listedAt: new Date() }, [])).missing).toBe(1);
+    expect(await state()).toEqual([
+      ['machine-1', 'missing'],
+      ['machine-2', 'missing'],
+    ]);
+  });
+
   it('a failure mid-sync leaves the stored inventory exactly as it was', async () => {
     const t = await newTarget();
     await syncMachines(db, t, [remoteMachine(1), remoteMachine(2)]);

@@ -31,6 +31,12 @@ export interface SyncTarget {
   costOverrideMonthly: string | null;
   /** Hours a vanished machine stays `missing` before it is marked terminated. */
   missingGraceHours: number;
+  /**
+   * When the listing began. A machine whose row was written after that (made, or acted on,
+   * while the listing ran) is not judged by it, so not marked missing; without it, every
+   * machine the listing lacks is.
+   */
+  listedAt?: Date;
 }
 
 const COLUMNS = [
@@ -130,6 +136,7 @@ const MARK_MISSING = `
 WITH gone AS (
   SELECT m.id, m.state FROM machines m
   WHERE m.cloud_id = $1 AND m.missing_since IS NULL AND m.state <> 'terminated'
+    AND ($3::timestamptz IS NULL OR m.updated_at < $3::timestamptz)
     AND NOT EXISTS (SELECT 1 FROM incoming_machines i WHERE i.external_id = m.external_id)
   FOR UPDATE
 ), upd AS (
@@ -232,7 +239,7 @@ export async function syncMachines(
     const params = [target.cloudId, target.organizationId];
     const created = (await client.query<EventRow>(INSERT_NEW, params)).rows;
     const changed = (await client.query<EventRow>(UPDATE_CHANGED, params)).rows;
-    const missing = (await client.query<EventRow>(MARK_MISSING, params)).rows;
+    const missing = (await client.query<EventRow>(MARK_MISSING, [...params, target.listedAt ?? null])).rows;
     const terminated = (await client.query<EventRow>(MARK_TERMINATED, [...params, target.missingGraceHours]))
       .rows;
     await client.query('COMMIT');

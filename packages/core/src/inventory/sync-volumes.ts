@@ -60,7 +60,7 @@ function toRow(provider: ProviderKind, v: RemoteVolume): CopyValue[] {
 /** Same contract as syncMachines, for volumes: one transaction, only changes written, vanished ones kept as missing. */
 export async function syncVolumes(
   db: Database,
-  target: { cloudId: string; organizationId: string; provider: ProviderKind },
+  target: { cloudId: string; organizationId: string; provider: ProviderKind; listedAt?: Date },
   volumes: RemoteVolume[],
 ): Promise<VolumeSyncResult> {
   const unique = new Map(volumes.map((v) => [v.externalId, v]));
@@ -98,8 +98,9 @@ export async function syncVolumes(
     const missing = await client.query(
       `UPDATE volumes v SET missing_since = now(), state = 'missing', updated_at = now()
        WHERE v.cloud_id = $1 AND v.missing_since IS NULL
+         AND ($2::timestamptz IS NULL OR v.updated_at < $2::timestamptz)
          AND NOT EXISTS (SELECT 1 FROM incoming_volumes i WHERE i.external_id = v.external_id)`,
-      [target.cloudId],
+      [target.cloudId, target.listedAt ?? null],
     );
     await client.query('COMMIT');
     return {

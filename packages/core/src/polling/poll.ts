@@ -49,6 +49,8 @@ export async function pollCloud(
     const driver = await driverOf(runtime, cloud);
     let seen = 0;
     let changes = 0;
+    // What is made while the listing runs is not in it, and must not be taken for gone.
+    const listedAt = new Date();
     if (kind === 'machines') {
       const machines: RemoteMachine[] = await collect(driver.listMachines(abort));
       abort.throwIfAborted();
@@ -59,6 +61,7 @@ export async function pollCloud(
           provider: cloud.provider as never,
           costOverrideMonthly: cloud.costOverrideMonthly?.toString() ?? null,
           missingGraceHours: settings.poll.missingGraceHours,
+          listedAt,
         },
         machines,
       );
@@ -68,7 +71,11 @@ export async function pollCloud(
     } else if (kind === 'volumes') {
       const volumes: RemoteVolume[] = await collect(driver.listVolumes(abort));
       abort.throwIfAborted();
-      const result = await syncVolumes(db, { ...target, provider: cloud.provider as never }, volumes);
+      const result = await syncVolumes(
+        db,
+        { ...target, provider: cloud.provider as never, listedAt },
+        volumes,
+      );
       seen = result.seen;
       changes = result.created + result.updated + result.missing;
       if (changes)

@@ -72,12 +72,63 @@ describe('poll order', () => {
       );
       // Settling polls go before the schedule's, as a refresh does.
       expect(settling.every((j) => j.opts.priority === 1)).toBe(true);
-      // The immediate polls: every kind, for each change.
-      expect(ours(await poll.getPrioritized())).toHaveLength(3 * POLL_KINDS.length);
+      // The immediate polls: every kind once, shared by the burst.
+      expect(
+        ours(await poll.getPrioritized())
+          .map((j) => j.name)
+          .sort(),
+      ).toEqual([...POLL_KINDS].sort());
     } finally {
       for (const job of [...(await poll.getDelayed()), ...(await poll.getPrioritized())])
         if (job.data.cloudId === cloudId) await job.remove();
       await poll.resume();
     }
+  });
+
+  it('queues another refresh when one is already listing, as it may have listed before the change', async () => {
+    const poll = queues.poll;
+    const cloudId = randomUUID();
+    const runtime = { queues } as unknown as Parameters<typeof refreshNow>[0];
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const started: string[] = [];
+    let listing!: () => void;
+    const listingStarted = new Promise<void>((r) => {
+      listing = r;
+    });
+    const worker = new Worker(
+      QUEUES.poll,
+      async (job) => {
+        if (job.data.cloudId !== cloudId) return;
+        started.push(job.name);
+        if (job.name === 'machines' && started.filter((n) => n === 'machines').length === 1) {
+          listing();
+          await held;
+        }
+      },
+      { connection: bullConnection(url), prefix: QUEUE_PREFIX, concurrency: 8 },
+    );
+    try {
+      expect(await refreshNow(runtime, cloudId)).toBe(true);
+      await listingStarted;
+      await poll.pause();
+      // The first machines poll is listing: the next request must not be dropped...
+      expect(await refreshNow(runtime, cloudId)).toBe(true);
+      // ...and the ones after it share that second poll.
+      expect(await refreshNow(runtime, cloudId)).toBe(true);
+      const waiting = (await poll.getPrioritized()).filter((j) => j.data.cloudId === cloudId);
+      expect(waiting.map((j) => j.name).sort()).toEqual([...POLL_KINDS].sort());
+    } finally {
+      release();
+      await poll.resume();
+    }
+    const deadline = Date.now() + 10_000;
+    while (started.length < 2 * POLL_KINDS.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    await worker.close();
+    expect(started.filter((n) => n === 'machines')).toHaveLength(2);
+    expect(started).toHaveLength(2 * POLL_KINDS.length);
   });
 });

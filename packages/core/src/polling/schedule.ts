@@ -61,15 +61,45 @@ export async function refreshNow(
   timeoutMs = 3_000,
 ): Promise<boolean> {
   return queueWithin(
-    runtime.queues.poll.addBulk(
-      POLL_KINDS.map((kind) => ({
-        name: kind,
-        data: { cloudId } satisfies PollJobData,
-        opts: { removeOnComplete: 100, removeOnFail: 100, priority: REFRESH_PRIORITY },
-      })),
-    ),
+    Promise.all(POLL_KINDS.map((kind) => queueRefresh(runtime.queues.poll, cloudId, kind))),
     timeoutMs,
   );
+}
+
+/** Slots per cloud and kind: a poll running (or two) and one waiting is as many as helps. */
+const REFRESH_SLOTS = 3;
+const WAITING = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children']);
+
+/**
+ * Queues one refresh poll unless one of the same cloud and kind is already waiting to start:
+ * that one lists after this request, so it shows what changed (a burst of a stack's 20 creates
+ * queues one poll per kind, not 20). One already running does not count, as it may have listed
+ * before the change, so the refresh takes the next slot.
+ */
+async function queueRefresh(
+  queue: Runtime['queues']['poll'],
+  cloudId: string,
+  kind: PollKind,
+): Promise<void> {
+  for (let slot = 0, tries = 0; slot < REFRESH_SLOTS && tries < 2 * REFRESH_SLOTS; tries++) {
+    const jobId = `refresh-${cloudId}-${kind}-${slot}`;
+    await queue.add(kind, { cloudId } satisfies PollJobData, {
+      jobId,
+      priority: REFRESH_PRIORITY,
+      removeOnComplete: true,
+      removeOnFail: true,
+    });
+    const state = await queue.getJobState(jobId);
+    if (WAITING.has(state)) return;
+    // Finished between the two calls: the slot is free again. Running: try the next one.
+    if (state === 'active') slot += 1;
+  }
+  // Every slot busy (a slow provider): a poll of its own rather than none.
+  await queue.add(kind, { cloudId } satisfies PollJobData, {
+    priority: REFRESH_PRIORITY,
+    removeOnComplete: 100,
+    removeOnFail: 100,
+  });
 }
 
 /**

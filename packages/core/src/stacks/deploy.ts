@@ -1,5 +1,5 @@
 import type { DeployStackRequest, TemplateDocument } from '@overcast/contracts';
-import { type Cloud, isUniqueViolation } from '@overcast/db';
+import { type Cloud, isUniqueViolation, type Prisma } from '@overcast/db';
 import { QueueConnection, type Runtime } from '@overcast/runtime';
 import { FlowProducer } from 'bullmq';
 import { type OrgActor, recordAudit } from '../audit';
@@ -234,6 +234,13 @@ async function storeAndStart(
   return stackId;
 }
 
+/** A stack's machines and volumes not yet ready: no step or container starts while one is left. */
+export const unreadyResources = (stackId: string): Prisma.StackResourceWhereInput => ({
+  stackId,
+  kind: { in: ['machine', 'volume'] },
+  status: { notIn: ['ready', 'retiring'] },
+});
+
 /**
  * One flow per stack and generation (an update is the next one): a job per machine and volume
  * still to be made (in parallel), under a parent that starts the steps once every machine answers
@@ -248,9 +255,7 @@ export async function startMachinesFlow(
     where: { id: stackId },
     select: { generation: true },
   });
-  const resources = await runtime.db.prisma.stackResource.findMany({
-    where: { stackId, kind: { in: ['machine', 'volume'] }, status: { notIn: ['ready', 'retiring'] } },
-  });
+  const resources = await runtime.db.prisma.stackResource.findMany({ where: unreadyResources(stackId) });
   const queue = runtime.queues.stacks;
   const flows = new FlowProducer(
     { connection: queue.opts.connection, prefix: queue.opts.prefix },

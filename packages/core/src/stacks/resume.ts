@@ -5,6 +5,7 @@ import {
   type StackJobData,
   type StackRuntime,
   startMachinesFlow,
+  unreadyResources,
 } from './deploy';
 import { advanceStack } from './workflow';
 
@@ -34,13 +35,7 @@ export async function resumeStacks(runtime: StackRuntime): Promise<number> {
       await enqueueDestroy(runtime, stack.id);
       continue;
     }
-    const unready = await prisma.stackResource.count({
-      where: {
-        stackId: stack.id,
-        kind: { in: ['machine', 'volume'] },
-        status: { notIn: ['ready', 'retiring'] },
-      },
-    });
+    const unready = await prisma.stackResource.count({ where: unreadyResources(stack.id) });
     if (unready) {
       await startMachinesFlow(runtime, stack.id);
       continue;

@@ -7,7 +7,7 @@ import { DomainError } from '../errors';
 import { createMachine, machineAction } from '../machines';
 import { keyLoader, machineLogin, machineRoute, openRouteSsh } from '../ssh-access';
 import { keyNamed } from './clouds';
-import { enqueueContainer, enqueueStep, type StackRuntime, stackInputs } from './deploy';
+import { enqueueContainer, enqueueStep, type StackRuntime, stackInputs, unreadyResources } from './deploy';
 import { announceStack } from './events';
 import { secretInputs } from './inputs';
 import { actorOf, creatorIn, errorText, findMade, jobTarget, setResource, specOf } from './made';
@@ -101,9 +101,7 @@ async function waitForSsh(runtime: StackRuntime, machineId: string): Promise<str
 export async function stackMachinesDone(runtime: StackRuntime, stackId: string): Promise<void> {
   const stack = await runtime.db.prisma.stack.findUnique({ where: { id: stackId } });
   if (!stack || stack.status !== 'deploying') return;
-  const failed = await runtime.db.prisma.stackResource.findMany({
-    where: { stackId, kind: { in: ['machine', 'volume'] }, status: { notIn: ['ready', 'retiring'] } },
-  });
+  const failed = await runtime.db.prisma.stackResource.findMany({ where: unreadyResources(stackId) });
   if (failed.length > 0) {
     await finishStack(
       runtime,
@@ -164,9 +162,7 @@ export async function advanceStack(runtime: StackRuntime, stackId: string): Prom
   const stack = await runtime.db.prisma.stack.findUnique({ where: { id: stackId } });
   if (!stack || stack.status !== 'deploying') return;
   // Nothing starts or finishes before every machine and volume is ready (the flow's parent says when).
-  const unready = await runtime.db.prisma.stackResource.count({
-    where: { stackId, kind: { in: ['machine', 'volume'] }, status: { notIn: ['ready', 'retiring'] } },
-  });
+  const unready = await runtime.db.prisma.stackResource.count({ where: unreadyResources(stackId) });
   if (unready) return;
   const doc = stack.document as TemplateDocument;
   const steps = await runtime.db.prisma.stackStep.findMany({ where: { stackId } });

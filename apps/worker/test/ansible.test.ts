@@ -1,30 +1,20 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createUser } from '@overcast/core/auth';
-import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
-import { loadSettings } from '@overcast/runtime';
+import type { Database } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMigratedDatabase, dropDatabase } from '../../../test/support/postgres';
-import { type RedisServer, startRedisServer } from '../../../test/support/redis';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
-import { createOrgWithUser, login, startTestApi, type TestApi } from '../../api/test/support/harness';
-import { spawnWorker, waitFor } from './support/harness';
+import { waitFor } from './support/harness';
+import { type StackWorld, startStackWorld } from './support/stack-world';
 
 // Ansible scripts end to end: the real api (in process), the built worker running Debian's
 // ansible-playbook, and OpenSSH on two loopback addresses as the machines.
 
-const dbName = `overcast_ansible_${randomBytes(4).toString('hex')}`;
-const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
 const outDir = mkdtempSync(join(tmpdir(), 'overcast-ansible-out-'));
-const credentialsKey = randomBytes(32).toString('base64');
 
+let world: StackWorld;
 let db: Database;
-let redis: RedisServer;
-let api: TestApi;
-let worker: ChildProcess | null = null;
 let owner: string;
 let member: string;
 let organizationId: string;
@@ -32,15 +22,8 @@ let cloudId: string;
 const sshds: SshdHandle[] = [];
 const machines: string[] = [];
 
-const call = async (method: string, url: string, payload?: unknown, cookie = owner) => {
-  const res = await api.app.inject({
-    method: method as 'GET',
-    url,
-    payload: payload as object,
-    headers: { cookie },
-  });
-  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null };
-};
+const call = (method: string, url: string, payload?: unknown, cookie = owner) =>
+  world.call(method, url, payload, cookie);
 
 async function addMachine(name: string, sshd: SshdHandle) {
   const m = await db.prisma.machine.create({
@@ -98,38 +81,11 @@ async function runPlaybook(
 const ansibleDirs = () => readdirSync(tmpdir()).filter((f) => /^overcast-ansible-(?!out-)/.test(f));
 
 beforeAll(async () => {
-  const url = await createMigratedDatabase(dbName);
-  db = createDatabase({ url, max: 4 });
-  await migrateDeploy(db.pool);
-  redis = await startRedisServer();
-  const env = {
-    ...process.env,
-    DATABASE_URL: url,
-    REDIS_URL: redis.url(0),
-    OVERCAST_SETTINGS_DIR: settingsDir,
-    OVERCAST_SECRETS_CREDENTIALS_KEY: credentialsKey,
-    OVERCAST_AUTOMATION_SCRIPT_TIMEOUT_SECONDS: '120',
-    OVERCAST_LOG_LEVEL: process.env.WORKER_LOGS ? 'info' : 'warn',
-  };
-  loadSettings({ dir: settingsDir, create: true, env });
-  api = await startTestApi({
-    DATABASE_URL: url,
-    REDIS_URL: redis.url(0),
-    OVERCAST_SECRETS_CREDENTIALS_KEY: credentialsKey,
-    OVERCAST_AUTOMATION_SCRIPT_TIMEOUT_SECONDS: '120',
-  });
-  const user = await createOrgWithUser(api.db);
-  organizationId = user.organizationId;
-  owner = await login(api, user);
-  const key = await call('POST', '/api/v1/ssh-keys', { name: 'deploy', isDefault: true });
-  expect(key.status).toBe(201);
-  const email = `member-${randomBytes(4).toString('hex')}@example.com`;
-  const password = `pw-${randomBytes(8).toString('hex')}`;
-  await createUser(api.db, { email, password, admin: false, organizationId });
-  member = await login(api, { email, password });
+  world = await startStackWorld('ansible', { OVERCAST_AUTOMATION_SCRIPT_TIMEOUT_SECONDS: '120' });
+  ({ db, owner, member, organizationId } = world);
 
   for (const host of ['127.0.0.2', '127.0.0.3', '127.0.0.4'])
-    sshds.push(await startSshd({ host, authorizedKeys: [key.body.publicKey] }));
+    sshds.push(await startSshd({ host, authorizedKeys: [world.publicKey] }));
   const cloud = await db.prisma.cloud.create({
     data: {
       organizationId,
@@ -141,20 +97,12 @@ beforeAll(async () => {
   });
   cloudId = cloud.id;
   machines.push(await addMachine('box-a', sshds[0]!), await addMachine('box-b', sshds[1]!));
-  worker = spawnWorker(env);
+  world.startWorker();
 }, 120_000);
 
 afterAll(async () => {
-  if (worker && worker.exitCode === null) {
-    const gone = new Promise((r) => worker!.once('exit', r));
-    worker.kill('SIGTERM');
-    await gone;
-  }
-  await api?.close();
+  await world?.close();
   for (const s of sshds) await s.stop();
-  await db?.close();
-  await redis?.stop();
-  await dropDatabase(dbName);
   rmSync(outDir, { recursive: true, force: true });
 });
 

@@ -1,84 +1,36 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: templates refer to values as ${...}
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
-import { sealCredentials } from '@overcast/core/clouds';
-import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
-import { loadSettings, SecretBox } from '@overcast/runtime';
+import type { Database } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMigratedDatabase, dropDatabase } from '../../../test/support/postgres';
-import { type RedisServer, startRedisServer } from '../../../test/support/redis';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
-import {
-  addMember,
-  createOrgWithUser,
-  login,
-  startTestApi,
-  type TestApi,
-} from '../../api/test/support/harness';
-import { spawnWorker, waitFor } from './support/harness';
+import { waitFor } from './support/harness';
+import { type StackWorld, startStackWorld } from './support/stack-world';
 
 // Ansible steps end to end: the gallery's database cluster, saved by the owner and deployed from
 // the catalog by a member, configured by its playbook with Debian's ansible-playbook on machines
 // of the DigitalOcean emulator, each answering with a real sshd at its loopback address.
 
-const dbName = `overcast_stacks_ansible_${randomBytes(4).toString('hex')}`;
-const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
 const outDir = mkdtempSync(join(tmpdir(), 'overcast-stack-ansible-'));
-const credentialsKey = randomBytes(32).toString('base64');
 
+let world: StackWorld;
 let db: Database;
-let redis: RedisServer;
-let api: TestApi;
 let sim: DigitalOceanSim;
-let worker: ChildProcess | null = null;
 let owner: string;
 let member: string;
 let organizationId: string;
 let publicKey: string;
 const sshds = new Map<string, SshdHandle>();
 
-const call = async (method: string, url: string, payload?: unknown, cookie = owner) => {
-  const res = await api.app.inject({
-    method: method as 'GET',
-    url,
-    payload: payload as object,
-    headers: { cookie },
-  });
-  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null };
-};
+const call = (method: string, url: string, payload?: unknown, cookie = owner) =>
+  world.call(method, url, payload, cookie);
 
 beforeAll(async () => {
-  const url = await createMigratedDatabase(dbName);
-  db = createDatabase({ url, max: 4 });
-  await migrateDeploy(db.pool);
-  redis = await startRedisServer();
-  const env = {
-    ...process.env,
-    DATABASE_URL: url,
-    REDIS_URL: redis.url(0),
-    OVERCAST_SETTINGS_DIR: settingsDir,
-    OVERCAST_SECRETS_CREDENTIALS_KEY: credentialsKey,
-    OVERCAST_AUTOMATION_SCRIPT_TIMEOUT_SECONDS: '120',
-    OVERCAST_LOG_LEVEL: process.env.WORKER_LOGS ? 'info' : 'warn',
-  };
-  loadSettings({ dir: settingsDir, create: true, env });
-  api = await startTestApi({
-    DATABASE_URL: url,
-    REDIS_URL: redis.url(0),
-    OVERCAST_SECRETS_CREDENTIALS_KEY: credentialsKey,
-    OVERCAST_AUTOMATION_SCRIPT_TIMEOUT_SECONDS: '120',
-  });
-  const user = await createOrgWithUser(api.db);
-  organizationId = user.organizationId;
-  owner = await login(api, user);
-  const key = await call('POST', '/api/v1/ssh-keys', { name: 'deploy', isDefault: true });
-  expect(key.status).toBe(201);
-  publicKey = key.body.publicKey;
-  member = (await addMember(api, organizationId, 'member')).cookie;
+  world = await startStackWorld('stacks_ansible', { OVERCAST_AUTOMATION_SCRIPT_TIMEOUT_SECONDS: '120' });
+  ({ db, owner, member, organizationId, publicKey } = world);
   sim = await startDigitalOceanSim({
     accounts: [{ token: 'do', droplets: 0 }],
     // An sshd listens on each droplet's address, port 22: away from the addresses of the other
@@ -87,37 +39,18 @@ beforeAll(async () => {
     bootDelayMs: 1_000,
     actionDelayMs: 100,
   });
-  const id = randomUUID();
-  await db.prisma.cloud.create({
-    data: {
-      id,
-      organizationId,
-      provider: 'digitalocean',
-      title: 'do',
-      endpoint: sim.url,
-      pollIntervalSeconds: 2,
-      credentials: sealCredentials(new SecretBox(credentialsKey), id, { token: 'do' }),
-    },
-  });
-  worker = spawnWorker(env);
+  await world.addDigitalOcean('do', sim.url, 'do');
+  world.startWorker();
 }, 120_000);
 
 afterAll(async () => {
-  if (worker && worker.exitCode === null) {
-    const gone = new Promise((r) => worker!.once('exit', r));
-    worker.kill('SIGKILL');
-    await gone;
-  }
-  await api?.close();
+  await world?.close();
   for (const s of sshds.values()) await s.stop();
   await sim?.close();
-  await db?.close();
-  await redis?.stop();
-  await dropDatabase(dbName);
   rmSync(outDir, { recursive: true, force: true });
 });
 
-const stackOf = async (id: string) => (await call('GET', `/api/v1/stacks/${id}`)).body;
+const stackOf = (id: string) => world.stackOf(id);
 
 /** Each machine of the stack answers over SSH at the address the emulator gave it. */
 async function answerSsh(prefix: string, count: number) {

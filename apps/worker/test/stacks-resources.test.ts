@@ -1,6 +1,4 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: templates refer to values as ${...}
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,16 +8,12 @@ import {
   startDigitalOceanSim,
   startDockerSim,
 } from '@overcast/cloud-sim';
-import { sealCredentials } from '@overcast/core/clouds';
 import { galleryTemplates, runStackContainerJob, runStackVolume } from '@overcast/core/stacks';
-import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
-import { loadSettings, SecretBox } from '@overcast/runtime';
+import type { Database } from '@overcast/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMigratedDatabase, dropDatabase } from '../../../test/support/postgres';
-import { type RedisServer, startRedisServer } from '../../../test/support/redis';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
-import { createOrgWithUser, login, startTestApi, type TestApi } from '../../api/test/support/harness';
-import { spawnWorker, waitFor } from './support/harness';
+import { waitFor } from './support/harness';
+import { type StackWorld, startStackWorld } from './support/stack-world';
 
 // A stack's volumes and containers: a droplet with a volume attached before its step runs, and a
 // container on a Docker engine made after that step, all on the emulators through the built
@@ -27,54 +21,21 @@ import { spawnWorker, waitFor } from './support/harness';
 // container find it instead of making another. Also the gallery's docker-app, and the quotas
 // holding a stack's container to the clouds allowed.
 
-const dbName = `overcast_stackres_${randomBytes(4).toString('hex')}`;
-const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
 const scratch = mkdtempSync(join(tmpdir(), 'overcast-stackres-'));
-const credentialsKey = randomBytes(32).toString('base64');
 
+let world: StackWorld;
 let db: Database;
-let redis: RedisServer;
-let api: TestApi;
 let ocean: DigitalOceanSim;
 let docker: DockerSim;
-let worker: ChildProcess | null = null;
-let env: NodeJS.ProcessEnv;
-let cookie: string;
 let organizationId: string;
 let publicKey: string;
 let doCloudId: string;
 let sshd: SshdHandle | null = null;
 
-const call = async (method: string, url: string, payload?: unknown) => {
-  const res = await api.app.inject({
-    method: method as 'GET',
-    url,
-    payload: payload as object,
-    headers: { cookie },
-  });
-  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null };
-};
+const call = (method: string, url: string, payload?: unknown) => world.call(method, url, payload);
 
-async function killWorker(): Promise<void> {
-  const w = worker;
-  worker = null;
-  if (!w || w.exitCode !== null) return;
-  const gone = new Promise((r) => w.once('exit', r));
-  w.kill('SIGKILL');
-  await gone;
-}
-
-const stackOf = async (id: string) => (await call('GET', `/api/v1/stacks/${id}`)).body;
-const settled = (id: string, status: string) =>
-  waitFor(
-    async () => {
-      const s = await stackOf(id);
-      if (s.status === 'failed' && status !== 'failed') throw new Error(`the stack failed: ${s.error}`);
-      return s.status === status ? s : null;
-    },
-    120_000,
-    `the stack to be ${status}`,
-  );
+const stackOf = (id: string) => world.stackOf(id);
+const settled = (id: string, status?: string) => world.settled(id, status);
 const account = () => ocean.account('do');
 const containerNames = () =>
   [...docker.engine.containers.values()].map((c) => c.name.replace(/^\//, '')).sort();
@@ -116,30 +77,8 @@ outputs:
 `;
 
 beforeAll(async () => {
-  const url = await createMigratedDatabase(dbName);
-  db = createDatabase({ url, max: 4 });
-  await migrateDeploy(db.pool);
-  redis = await startRedisServer();
-  env = {
-    ...process.env,
-    DATABASE_URL: url,
-    REDIS_URL: redis.url(0),
-    OVERCAST_SETTINGS_DIR: settingsDir,
-    OVERCAST_SECRETS_CREDENTIALS_KEY: credentialsKey,
-    OVERCAST_LOG_LEVEL: process.env.WORKER_LOGS ? 'info' : 'warn',
-  };
-  loadSettings({ dir: settingsDir, create: true, env });
-  api = await startTestApi({
-    DATABASE_URL: url,
-    REDIS_URL: redis.url(0),
-    OVERCAST_SECRETS_CREDENTIALS_KEY: credentialsKey,
-  });
-  const user = await createOrgWithUser(api.db);
-  organizationId = user.organizationId;
-  cookie = await login(api, user);
-  const key = await call('POST', '/api/v1/ssh-keys', { name: 'deploy', isDefault: true });
-  expect(key.status).toBe(201);
-  publicKey = key.body.publicKey;
+  world = await startStackWorld('stackres');
+  ({ db, organizationId, publicKey } = world);
   // A droplet, a volume and a container made outside any stack: destroying the stack leaves them.
   ocean = await startDigitalOceanSim({
     accounts: [{ token: 'do', droplets: 1, namePrefix: 'other' }],
@@ -150,18 +89,7 @@ beforeAll(async () => {
     actionDelayMs: 200,
   });
   account().createVolume({ name: 'other-disk', size_gigabytes: 5, region: 'nyc1' });
-  doCloudId = randomUUID();
-  await db.prisma.cloud.create({
-    data: {
-      id: doCloudId,
-      organizationId,
-      provider: 'digitalocean',
-      title: 'do',
-      endpoint: ocean.url,
-      pollIntervalSeconds: 2,
-      credentials: sealCredentials(new SecretBox(credentialsKey), doCloudId, { token: 'do' }),
-    },
-  });
+  doCloudId = await world.addDigitalOcean('do', ocean.url, 'do');
   docker = await startDockerSim({ socketPath: join(scratch, 'docker.sock'), pullStepMs: 1 });
   docker.engine.addImage('busybox:latest');
   docker.engine.start(docker.engine.createContainer({ name: 'keep-me', image: 'busybox:latest' }).id);
@@ -172,18 +100,14 @@ beforeAll(async () => {
     config: { host: `unix://${docker.socketPath}` },
   });
   expect(engine.status, JSON.stringify(engine.body)).toBe(201);
-  worker = spawnWorker(env);
+  world.startWorker();
 }, 120_000);
 
 afterAll(async () => {
-  await killWorker();
-  await api?.close();
+  await world?.close();
   await sshd?.stop();
   await ocean?.close();
   await docker?.close();
-  await db?.close();
-  await redis?.stop();
-  await dropDatabase(dbName);
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -354,7 +278,7 @@ describe('stack volumes and containers', () => {
 
   it('finds the volume and container a killed job made, never making them twice, and destroys them', async () => {
     // The worker is down: the jobs below run here, as a restarted worker would run them.
-    await killWorker();
+    await world.killWorker();
     const source = TEMPLATE.replace(/ {6}after: \[disk\]\n/, '')
       .replace(/ {8}DISK: .*\n/, '')
       .replace(/steps:\n[\s\S]*?outputs:/, 'outputs:');
@@ -390,12 +314,12 @@ describe('stack volumes and containers', () => {
       data: { status: 'failed', error: 'no machine in this test' },
     });
 
-    await runStackVolume(api.runtime, id, volumeRow.id);
+    await runStackVolume(world.api.runtime, id, volumeRow.id);
     expect(await rowOf('data')).toMatchObject({ externalId: made.id, status: 'failed' });
     expect((await rowOf('data')).error).toBe('Its machine app was not made (no machine in this test).');
     expect(account().listVolumes({ name: 'again-data' })).toHaveLength(1);
 
-    await runStackContainerJob(api.runtime, id, webRow.id);
+    await runStackContainerJob(world.api.runtime, id, webRow.id);
     const web = await rowOf('web');
     expect(web.status).toBe('ready');
     const adopted = await db.prisma.machine.findUniqueOrThrow({ where: { id: web.machineId! } });
@@ -404,7 +328,7 @@ describe('stack volumes and containers', () => {
     // The machines are not all ready: the stack does not finish on a container's word.
     expect((await stackOf(id)).status).toBe('deploying');
 
-    worker = spawnWorker(env);
+    world.startWorker();
     await settled(id, 'failed');
     expect((await call('POST', `/api/v1/stacks/${id}/destroy`)).status).toBe(202);
     await settled(id, 'destroyed');

@@ -1,20 +1,17 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: templates refer to values as ${...}
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DigitalOceanSim, startDigitalOceanSim } from '@overcast/cloud-sim';
-import { sealCredentials } from '@overcast/core/clouds';
 import { orgChannel } from '@overcast/core/events';
-import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
-import { createRedis, loadSettings, SecretBox, workerHeartbeatKey } from '@overcast/runtime';
+import type { Database } from '@overcast/db';
+import { createRedis, workerHeartbeatKey } from '@overcast/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMigratedDatabase, dropDatabase } from '../../../test/support/postgres';
-import { type RedisServer, startRedisServer } from '../../../test/support/redis';
+import type { RedisServer } from '../../../test/support/redis';
 import { type SshdHandle, startSshd } from '../../../test/support/sshd';
-import { createOrgWithUser, login, startTestApi, type TestApi } from '../../api/test/support/harness';
-import { spawnWorker, waitFor } from './support/harness';
+import { waitFor } from './support/harness';
+import { type StackWorld, startStackWorld } from './support/stack-world';
 
 // A stack end to end: a template with three machines on two emulated clouds (two DigitalOcean
 // accounts, each its own emulator) and two dependent steps, deployed by the built worker; each
@@ -22,57 +19,18 @@ import { spawnWorker, waitFor } from './support/harness';
 // worker is killed mid-deploy and restarted, then Redis restarts empty; a failed step is
 // retried; the stack is destroyed.
 
-const dbName = `overcast_stacks_${randomBytes(4).toString('hex')}`;
-const settingsDir = mkdtempSync(join(tmpdir(), 'overcast-settings-'));
-const credentialsKey = randomBytes(32).toString('base64');
 const gate = join(tmpdir(), `overcast-stack-gate-${randomBytes(4).toString('hex')}`);
 
+let world: StackWorld;
 let db: Database;
 let redis: RedisServer;
-let api: TestApi;
 let east: DigitalOceanSim;
 let west: DigitalOceanSim;
-let worker: ChildProcess | null = null;
-let env: NodeJS.ProcessEnv;
-let cookie: string;
 let organizationId: string;
 let publicKey: string;
 const sshds = new Map<string, SshdHandle>();
 
-const call = async (method: string, url: string, payload?: unknown) => {
-  const res = await api.app.inject({
-    method: method as 'GET',
-    url,
-    payload: payload as object,
-    headers: { cookie },
-  });
-  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null };
-};
-
-async function killWorker(): Promise<void> {
-  const w = worker;
-  worker = null;
-  if (!w || w.exitCode !== null) return;
-  const gone = new Promise((r) => w.once('exit', r));
-  w.kill('SIGKILL');
-  await gone;
-}
-
-async function addCloud(title: string, url: string, token: string) {
-  const id = randomUUID();
-  await db.prisma.cloud.create({
-    data: {
-      id,
-      organizationId,
-      provider: 'digitalocean',
-      title,
-      endpoint: url,
-      pollIntervalSeconds: 2,
-      credentials: sealCredentials(new SecretBox(credentialsKey), id, { token }),
-    },
-  });
-  return id;
-}
+const call = (method: string, url: string, payload?: unknown) => world.call(method, url, payload);
 
 const TEMPLATE = `description: Two web servers on one cloud, their database on another
 inputs:
@@ -123,30 +81,8 @@ outputs:
 `;
 
 beforeAll(async () => {
-  const url = await createMigratedDatabase(dbName);
-  db = createDatabase({ url, max: 4 });
-  await migrateDeploy(db.pool);
-  redis = await startRedisServer();
-  env = {
-    ...process.env,
-    DATABASE_URL: url,
-    REDIS_URL: redis.url(0),
-    OVERCAST_SETTINGS_DIR: settingsDir,
-    OVERCAST_SECRETS_CREDENTIALS_KEY: credentialsKey,
-    OVERCAST_LOG_LEVEL: process.env.WORKER_LOGS ? 'info' : 'warn',
-  };
-  loadSettings({ dir: settingsDir, create: true, env });
-  api = await startTestApi({
-    DATABASE_URL: url,
-    REDIS_URL: redis.url(0),
-    OVERCAST_SECRETS_CREDENTIALS_KEY: credentialsKey,
-  });
-  const user = await createOrgWithUser(api.db);
-  organizationId = user.organizationId;
-  cookie = await login(api, user);
-  const key = await call('POST', '/api/v1/ssh-keys', { name: 'deploy', isDefault: true });
-  expect(key.status).toBe(201);
-  publicKey = key.body.publicKey;
+  world = await startStackWorld('stacks');
+  ({ db, redis, organizationId, publicKey } = world);
   // One droplet made outside the stack: destroying the stack must leave it.
   east = await startDigitalOceanSim({
     accounts: [{ token: 'east', droplets: 1, namePrefix: 'other' }],
@@ -158,24 +94,20 @@ beforeAll(async () => {
     bootDelayMs: 3_000,
     actionDelayMs: 100,
   });
-  await addCloud('east', east.url, 'east');
-  await addCloud('west', west.url, 'west');
-  worker = spawnWorker(env);
+  await world.addDigitalOcean('east', east.url, 'east');
+  await world.addDigitalOcean('west', west.url, 'west');
+  world.startWorker();
 }, 120_000);
 
 afterAll(async () => {
-  await killWorker();
-  await api?.close();
+  await world?.close();
   for (const s of sshds.values()) await s.stop();
   await east?.close();
   await west?.close();
-  await db?.close();
-  await redis?.stop();
-  await dropDatabase(dbName);
   rmSync(gate, { force: true });
 });
 
-const stackOf = async (id: string) => (await call('GET', `/api/v1/stacks/${id}`)).body;
+const stackOf = (id: string) => world.stackOf(id);
 const stackServers = () =>
   [east, west]
     .flatMap((sim) => (sim ? [...sim.accounts.values()].flatMap((a) => a.listDroplets()) : []))
@@ -206,16 +138,7 @@ const answerSsh = async (prefix: string, names: string[], before = new Set<strin
   }
   return rows;
 };
-const settled = (id: string, status = 'deployed') =>
-  waitFor(
-    async () => {
-      const s = await stackOf(id);
-      if (s.status === 'failed' && status !== 'failed') throw new Error(`the stack failed: ${s.error}`);
-      return s.status === status ? s : null;
-    },
-    180_000,
-    `the stack to be ${status}`,
-  );
+const settled = (id: string, status?: string) => world.settled(id, status);
 
 describe('stacks', () => {
   it('deploys across two clouds, survives a worker restart and a Redis that lost its jobs, retries a failed step and destroys what it made', async () => {
@@ -245,8 +168,8 @@ describe('stacks', () => {
       60_000,
       'the three machines to be made',
     );
-    await killWorker();
-    worker = spawnWorker(env);
+    await world.killWorker();
+    const worker = world.startWorker();
     // Then Redis restarts empty once the new worker runs: every job of the deploy is gone, and
     // the worker queues them again from what Postgres recorded.
     const beat = workerHeartbeatKey(`${hostname()}:${worker.pid}`);

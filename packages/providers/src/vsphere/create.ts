@@ -10,7 +10,9 @@ import {
 } from '@overcast/contracts';
 import { userDataFor } from '../common/cloud-init';
 import type { VcClient } from './client';
+import { fits, type HostCapacity, hostCapacity, tooBig } from './hosts';
 import { sizeOf, vmId } from './map';
+import type { VimClient } from './vim';
 
 /** What the create form offers: vCenter has no sizes, so these CPU and memory presets stand for them. */
 export interface Preset {
@@ -34,16 +36,26 @@ export function presetOf(size: string): Preset {
   return preset;
 }
 
-export function presetSizes(): RemoteSize[] {
-  return PRESETS.map((p) => ({
-    externalId: sizeOf(p.cpus, p.memoryMb)!,
-    name: `${p.label}: ${p.cpus} vCPU, ${p.memoryMb / 1024} GiB`,
-    cpus: p.cpus,
-    memoryMb: p.memoryMb,
-    diskGb: null,
-    locations: [],
-    extra: { preset: p.label },
-  }));
+/**
+ * The presets, each at the hosts it fits (so the create form offers no VM a host cannot power
+ * on); one no host fits is not offered. Every preset when vCenter shows no host.
+ */
+export function presetSizes(hosts: readonly HostCapacity[]): RemoteSize[] {
+  return PRESETS.flatMap((p) => {
+    const at = hosts.filter((h) => fits(p, h)).map((h) => h.host);
+    if (hosts.length > 0 && at.length === 0) return [];
+    return [
+      {
+        externalId: sizeOf(p.cpus, p.memoryMb)!,
+        name: `${p.label}: ${p.cpus} vCPU, ${p.memoryMb / 1024} GiB`,
+        cpus: p.cpus,
+        memoryMb: p.memoryMb,
+        diskGb: null,
+        locations: at,
+        extra: { preset: p.label },
+      },
+    ];
+  });
 }
 
 interface LibraryItem {
@@ -77,7 +89,7 @@ const hostname = (name: string, vm: string) =>
   /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(name) ? name : vm;
 
 /** Deploys, customizes and starts a VM; its id. */
-export async function deployVm(api: VcClient, spec: CreateMachineSpec): Promise<string> {
+export async function deployVm(api: VcClient, vim: VimClient, spec: CreateMachineSpec): Promise<string> {
   // vCenter takes names up to 80 characters and escapes '/', '\' and '%' in them: refused here.
   if (!/^[^/\\%\p{Cc}]{1,80}$/u.test(spec.name))
     throw new ProviderError(
@@ -92,6 +104,13 @@ export async function deployVm(api: VcClient, spec: CreateMachineSpec): Promise<
     );
   if (!HOST.test(spec.location))
     throw new ProviderError('invalid', `'${spec.location}' is not a vSphere host id (such as host-10).`);
+  // Checked before anything is made: vCenter would deploy the VM, then fail to power it on.
+  const host = await hostCapacity(vim, spec.location).catch((err: unknown) => {
+    // A host vCenter does not have: the deploy below refuses that placement in vCenter's words.
+    if (err instanceof ProviderError && err.kind === 'not-found') return null;
+    throw err;
+  });
+  if (host && !fits(preset, host)) throw tooBig(spec.size, host);
   const userdata = userDataFor(spec.sshKey, spec.userData);
   const deployed = await api.request<unknown>('POST', `/vcenter/vm-template/library-items/${spec.image}`, {
     query: { action: 'deploy' },

@@ -262,11 +262,13 @@ describe('vSphere driver on the vCenter emulator', () => {
 
   it('offers CPU and memory presets, and the VM templates of the content libraries (not ISOs)', async () => {
     const d = driver();
-    expect((await d.listSizes()).map((s) => [s.externalId, s.cpus, s.memoryMb])).toEqual([
-      ['1c-2048m', 1, 2048],
-      ['2c-4096m', 2, 4096],
-      ['4c-8192m', 4, 8192],
-      ['8c-16384m', 8, 16384],
+    // Each preset at the hosts that can power it on: the standalone esx-03 has 4 threads.
+    const all = ['host-10', 'host-11', 'host-12'];
+    expect((await d.listSizes()).map((s) => [s.externalId, s.cpus, s.memoryMb, s.locations])).toEqual([
+      ['1c-2048m', 1, 2048, all],
+      ['2c-4096m', 2, 4096, all],
+      ['4c-8192m', 4, 8192, all],
+      ['8c-16384m', 8, 16384, ['host-10', 'host-11']],
     ]);
     expect((await d.listImages()).map((i) => i.name)).toEqual([
       'ubuntu-24.04-cloudimg',
@@ -294,7 +296,7 @@ describe('vSphere driver on the vCenter emulator', () => {
     expect(sim.inventory.get(made.externalId)).toMatchObject({ cpus: 2, memoryMb: 4096, host: 'host-11' });
   });
 
-  it("refuses a placement, template or name vCenter would not take, in vCenter's words, making nothing", async () => {
+  it("refuses a placement, template, name or size vCenter would not take, in vCenter's words, making nothing", async () => {
     const d = driver();
     const [image] = await d.listImages();
     const spec = { name: 'made-2', size: '1c-2048m', image: image!.externalId, location: 'host-10' };
@@ -313,6 +315,9 @@ describe('vSphere driver on the vCenter emulator', () => {
       /not one of the vSphere sizes/,
     );
     expect((await refusal(d.createMachine({ ...spec, name: 'a/b' }))).kind).toBe('invalid');
+    const tooBig = await refusal(d.createMachine({ ...spec, size: '8c-16384m', location: 'host-12' }));
+    expect(tooBig).toMatchObject({ kind: 'invalid' });
+    expect(tooBig.message).toContain('8c-16384m does not fit host esx-03.lab.local (4 logical CPUs');
     const readOnly = await refusal(driver(AUDITOR).createMachine(spec));
     expect(readOnly.kind).toBe('auth');
     expect(sim.inventory.vms.size).toBe(before);

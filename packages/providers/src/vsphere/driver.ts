@@ -21,6 +21,7 @@ import { withNetworks } from '../common/with-networks';
 import { VcClient } from './client';
 import { apiRoot, readConfig, readCredentials, type VsphereConfig, type VsphereCredentials } from './config';
 import { deployVm, presetSizes, templateImages } from './create';
+import { hostCapacity } from './hosts';
 import {
   type DatastoreSummary,
   datastoreOfFile,
@@ -185,7 +186,8 @@ class Driver implements VsphereDriver {
   }
 
   async listSizes(): Promise<RemoteSize[]> {
-    return presetSizes();
+    const placements = await this.placements();
+    return presetSizes(await Promise.all(placements.map((p) => hostCapacity(this.vim, p.host.host))));
   }
 
   async listImages(): Promise<RemoteImage[]> {
@@ -273,7 +275,7 @@ class Driver implements VsphereDriver {
   }
 
   async createMachine(spec: CreateMachineSpec): Promise<RemoteMachine> {
-    const vm = await deployVm(this.api, spec);
+    const vm = await deployVm(this.api, this.vim, spec);
     const [summary] =
       (await this.api.request<VmSummary[]>('GET', '/vcenter/vm', { query: { vms: vm } })) ?? [];
     if (!summary) throw new ProviderError('unavailable', `vCenter does not list the new VM ${vm} yet.`);

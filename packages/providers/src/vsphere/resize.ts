@@ -6,6 +6,7 @@
 import { ProviderError } from '@overcast/contracts';
 import type { VcClient } from './client';
 import { PRESETS, type Preset, presetOf } from './create';
+import { fits, type HostCapacity, hostCapacity, tooBig } from './hosts';
 import { sizeOf, type VmInfo } from './map';
 import type { MoRef, VimClient } from './vim';
 
@@ -19,13 +20,6 @@ interface Hardware {
   cpuHotRemove: boolean;
   memoryMb: number;
   memoryHotAdd: boolean;
-}
-
-/** The host a VM runs on, with its logical CPUs and memory. */
-interface Host {
-  name: string;
-  threads: number;
-  memoryMb: number;
 }
 
 async function hardwareOf(api: VcClient, vm: string): Promise<Hardware> {
@@ -42,23 +36,13 @@ async function hardwareOf(api: VcClient, vm: string): Promise<Hardware> {
   };
 }
 
-async function hostOf(vim: VimClient, vm: string): Promise<Host> {
+/** The host a VM runs on, with its logical CPUs and memory. */
+async function hostOf(vim: VimClient, vm: string): Promise<HostCapacity> {
   const runtime = await vim.property<{ host?: MoRef }>('VirtualMachine', vm, 'runtime');
   const host = runtime?.host?.value;
   if (!host) throw new ProviderError('unavailable', `vCenter does not say which host runs ${vm}.`);
-  const summary = await vim.property<{
-    hardware?: { numCpuThreads?: number; memorySize?: number };
-    config?: { name?: string };
-  }>('HostSystem', host, 'summary');
-  const threads = summary?.hardware?.numCpuThreads;
-  const bytes = summary?.hardware?.memorySize;
-  if (typeof threads !== 'number' || typeof bytes !== 'number')
-    throw new ProviderError('unavailable', `vCenter does not say the CPUs and memory of host ${host}.`);
-  return { name: summary?.config?.name ?? host, threads, memoryMb: Math.floor(bytes / 1024 ** 2) };
+  return hostCapacity(vim, host);
 }
-
-/** ESXi powers on no VM with more vCPUs than its host has logical CPUs; more memory than the host would only swap. */
-const fits = (p: Preset, host: Host) => p.cpus <= host.threads && p.memoryMb <= host.memoryMb;
 
 /** Why the VM cannot take `to` as it runs now, in the vSphere Client's terms; null if it can. */
 function hotRefusal(hw: Hardware, to: Preset): string | null {
@@ -100,11 +84,7 @@ export async function resizeTargets(api: VcClient, vim: VimClient, vm: string): 
 export async function resizeVm(api: VcClient, vim: VimClient, vm: string, size: string): Promise<void> {
   const to = presetOf(size);
   const [hw, host] = await Promise.all([hardwareOf(api, vm), hostOf(vim, vm)]);
-  if (!fits(to, host))
-    throw new ProviderError(
-      'invalid',
-      `${size} does not fit host ${host.name} (${host.threads} logical CPUs, ${host.memoryMb} MiB).`,
-    );
+  if (!fits(to, host)) throw tooBig(size, host);
   const refusal = hotRefusal(hw, to);
   if (refusal) throw new ProviderError('conflict', refusal, { code: 'NOT_ALLOWED_IN_CURRENT_STATE' });
   const off = hw.power === 'POWERED_OFF';

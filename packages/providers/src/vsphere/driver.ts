@@ -187,7 +187,9 @@ class Driver implements VsphereDriver {
 
   async listSizes(): Promise<RemoteSize[]> {
     const placements = await this.placements();
-    return presetSizes(await Promise.all(placements.map((p) => hostCapacity(this.vim, p.host.host))));
+    return presetSizes(
+      await mapInOrder(placements, this.config.concurrency, (p) => hostCapacity(this.vim, p.host.host)),
+    );
   }
 
   async listImages(): Promise<RemoteImage[]> {

@@ -198,6 +198,18 @@ describe('docker clouds in the api', () => {
     const destroyed = await act({ action: 'destroy' }, goneRow.id);
     expect(destroyed.statusCode, destroyed.body).toBe(202);
     expect((await machineByName('gone'))?.state).toBe('terminated');
+    // Taken for missing by a listing, but still on the engine: destroying it removes it.
+    const stray = sim.engine.createContainer({ name: 'stray', image: 'alpine:3.20' });
+    await sync();
+    const strayRow = (await machineByName('stray'))!;
+    await api.db.prisma.machine.update({
+      where: { id: strayRow.id },
+      data: { state: 'missing', missingSince: new Date() },
+    });
+    expect((await act({ action: 'reboot' }, strayRow.id)).statusCode).toBe(409);
+    const removed = await act({ action: 'destroy' }, strayRow.id);
+    expect(removed.statusCode, removed.body).toBe(202);
+    expect(sim.engine.containers.has(stray.id)).toBe(false);
     const audit = await api.db.prisma.auditEvent.findMany({
       where: { organizationId: owner.organizationId, resourceId: web.id },
       select: { action: true },

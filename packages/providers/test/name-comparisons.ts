@@ -12,7 +12,9 @@ export interface NameComparison {
 }
 
 const SOURCE = /\.(ts|tsx|mts|mjs|js)$/;
-const SKIP_DIRS = new Set(['node_modules', 'dist', 'generated', 'fixtures', 'test', 'test-support', '.git']);
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'generated', 'fixtures', 'test', 'test-support']);
+/** Hidden folders hold no source: .git, and build output such as the bench's .bench-out. */
+const hidden = (name: string) => name.startsWith('.');
 
 /** Where a kind may be named: its folder, the registry, the emulators, the test kit. */
 function exempt(path: string, folders: string[]): boolean {
@@ -48,7 +50,7 @@ function* sourceFiles(root: string, dir: string): Generator<string> {
   for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name)) yield* sourceFiles(root, path);
+      if (!SKIP_DIRS.has(entry.name) && !hidden(entry.name)) yield* sourceFiles(root, path);
     } else if (SOURCE.test(entry.name)) yield path;
   }
 }

@@ -50,7 +50,9 @@ export async function machineAction(
     machine,
     rightForMachineAction(req.action),
   );
-  if (machine.state === 'terminated' || machine.state === 'missing') {
+  // A missing machine is one the last listing lacked, which a listing racing a change can get
+  // wrong: destroying it still asks the provider (one it no longer has is marked terminated).
+  if (machine.state === 'terminated' || (machine.state === 'missing' && req.action !== 'destroy')) {
     throw new DomainError(
       'conflict',
       'machine_gone',

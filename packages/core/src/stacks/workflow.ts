@@ -347,14 +347,15 @@ async function finishedRun(runtime: StackRuntime, organizationId: string, runId:
   }
 }
 
-/** Destroys one machine the stack made, for the stack's person; one already gone is skipped. */
+/** Destroys one machine the stack made, for the stack's person; one terminated is skipped. */
 async function destroyMade(
   runtime: StackRuntime,
   who: { actor: OrgActor; who: OnBehalfOf },
   machineId: string,
 ): Promise<void> {
   const machine = await runtime.db.prisma.machine.findUnique({ where: { id: machineId } });
-  if (machine && machine.state !== 'terminated' && machine.state !== 'missing')
+  // A missing one too: the provider says whether it is really gone.
+  if (machine && machine.state !== 'terminated')
     await machineAction(runtime, who.actor, machineId, { action: 'destroy' }, who.who);
 }
 

@@ -8,14 +8,8 @@ import { createDatabase, type Database, migrateDeploy } from '@overcast/db';
 import { loadSettings, SecretBox } from '@overcast/runtime';
 import { createMigratedDatabase, dropDatabase } from '../../../../test/support/postgres';
 import { type RedisServer, startRedisServer } from '../../../../test/support/redis';
-import {
-  addMember,
-  createOrgWithUser,
-  login,
-  startTestApi,
-  type TestApi,
-} from '../../../api/test/support/harness';
-import { spawnWorker, waitFor } from './harness';
+import { memberCookie, startOrgApi, type TestApi } from '../../../api/test/support/harness';
+import { exited, spawnWorker, waitFor } from './harness';
 
 /** A response's JSON, as the tests read it: whatever JSON.parse gives. */
 type ApiBody = ReturnType<typeof JSON.parse>;
@@ -81,9 +75,7 @@ export async function startStackWorld(
     OVERCAST_LOG_LEVEL: process.env.WORKER_LOGS ? 'info' : 'warn',
   };
   loadSettings({ dir: settingsDir, create: true, env });
-  const api = await startTestApi({ ...shared, ...extraEnv });
-  const user = await createOrgWithUser(api.db);
-  const owner = await login(api, user);
+  const { api, owner: user, ownerCookie: owner } = await startOrgApi({ ...shared, ...extraEnv });
   const call: StackWorld['call'] = async (method, path, payload, cookie = owner) => {
     const res = await api.app.inject({
       method: method as 'GET',
@@ -95,14 +87,14 @@ export async function startStackWorld(
   };
   const key = await call('POST', '/api/v1/ssh-keys', { name: 'deploy', isDefault: true });
   if (key.status !== 201) throw new Error(`the deploy key was refused: ${JSON.stringify(key.body)}`);
-  const member = (await addMember(api, user.organizationId, 'member')).cookie;
+  const member = await memberCookie(api, user.organizationId, 'member');
   const stackOf = async (id: string) => (await call('GET', `/api/v1/stacks/${id}`)).body;
   let worker: ChildProcess | null = null;
   const killWorker = async () => {
     const w = worker;
     worker = null;
     if (!w || w.exitCode !== null) return;
-    const gone = new Promise((r) => w.once('exit', r));
+    const gone = exited(w);
     w.kill('SIGKILL');
     await gone;
   };

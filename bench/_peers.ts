@@ -2,6 +2,7 @@
 // Libcloud (Debian's python3-libcloud, the engine under Mist's inventory), against the same
 // emulator: machines per second and the process's peak memory.
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { median } from './_support';
@@ -19,7 +20,10 @@ export interface ListFigures {
 
 let built: Promise<unknown> | undefined;
 function buildOnce() {
-  built ??= build({
+  if (built) return built;
+  // Emptied first: chunks of earlier builds would otherwise pile up there.
+  rmSync(outdir, { recursive: true, force: true });
+  built = build({
     entryPoints: [resolve(root, 'bench/_driver-list.ts')],
     outdir,
     bundle: true,
@@ -47,9 +51,9 @@ function buildOnce() {
   return built;
 }
 
-function run(file: string, args: string[]): Promise<ListFigures> {
+function run(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<ListFigures> {
   return new Promise((done, fail) =>
-    execFile(file, args, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+    execFile(file, args, { maxBuffer: 1 << 20, env: env ?? process.env }, (err, stdout, stderr) => {
       if (err && /No module named 'libcloud'/.test(stderr)) {
         return fail(new Error('Apache Libcloud is not installed: apt-get install python3-libcloud'));
       }
@@ -75,7 +79,13 @@ export interface PeerTarget {
   regions?: readonly string[];
 }
 
-export async function overcastList(t: PeerTarget): Promise<ListFigures> {
+/** A first sync the listing streams into: the bench's database and an empty cloud in it. */
+export interface SyncInto {
+  databaseUrl: string;
+  target: unknown;
+}
+
+export async function overcastList(t: PeerTarget, sync?: SyncInto): Promise<ListFigures> {
   await buildOnce();
   const [kind, credentials, config] =
     t.provider === 'ec2'
@@ -83,7 +93,7 @@ export async function overcastList(t: PeerTarget): Promise<ListFigures> {
       : ['digitalocean', { token: t.key }, undefined];
   const args = [bundle, kind, t.url, JSON.stringify(credentials)];
   if (config) args.push(JSON.stringify(config));
-  return run(process.execPath, args);
+  return run(process.execPath, args, sync && { ...process.env, BENCH_SYNC: JSON.stringify(sync) });
 }
 
 export const LIBCLOUD_PYTHON = '/usr/bin/python3';
@@ -92,6 +102,14 @@ export function libcloudList(t: PeerTarget): Promise<ListFigures> {
   const args = [resolve(root, 'bench/_libcloud_list.py'), t.provider, t.url, t.key];
   if (t.provider === 'ec2') args.push(t.secret!, t.regions!.join(','));
   return run(LIBCLOUD_PYTHON, args);
+}
+
+export function medianFigures(xs: ListFigures[]): ListFigures {
+  return {
+    machines: xs[0]!.machines,
+    seconds: median(xs.map((x) => x.seconds)),
+    peakMb: median(xs.map((x) => x.peakMb)),
+  };
 }
 
 /** Three rounds each, alternating who goes first, so neither always meets a warm emulator. */
@@ -110,12 +128,7 @@ export async function compareListing(
       ours.push(await overcastList(t));
     }
   }
-  const pick = (xs: ListFigures[]): ListFigures => ({
-    machines: xs[0]!.machines,
-    seconds: median(xs.map((x) => x.seconds)),
-    peakMb: median(xs.map((x) => x.peakMb)),
-  });
-  return { overcast: pick(ours), libcloud: pick(theirs) };
+  return { overcast: medianFigures(ours), libcloud: medianFigures(theirs) };
 }
 
 /** What an empty process of each runtime peaks at: the floor under either side's memory figure. */

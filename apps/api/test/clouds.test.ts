@@ -132,6 +132,35 @@ describe('clouds', () => {
     expect(healed).toMatchObject({ pollStatus: 'ok', lastError: null });
   });
 
+  it('a provider failing on a later page of a poll writes nothing of the pages before it', async () => {
+    const cloud = (await addCloud('Paged DO')).json();
+    // Pages of 10, one at a time, one attempt each: the listing streams page by page.
+    await api.db.prisma.cloud.update({
+      where: { id: cloud.id },
+      data: { config: { perPage: 10, pageConcurrency: 1, retryAttempts: 1 } },
+    });
+    expect(await poll(cloud.id)).toMatchObject({ status: 'ok', seen: 30 });
+    const before = await api.db.prisma.machine.findMany({
+      where: { cloudId: cloud.id },
+      orderBy: { id: 'asc' },
+    });
+    const events = await api.db.prisma.machineEvent.count({
+      where: { organizationId: owner.organizationId },
+    });
+    // Pages 1 and 2 answer; page 3 fails. The 20 machines listed must not make the other 10 missing.
+    sim.knobs.burst({ status: 500, count: 5, after: 2 });
+    const outcome = await poll(cloud.id);
+    sim.knobs.clearFaults();
+    expect(outcome.status).toBe('error');
+    expect(
+      await api.db.prisma.machine.findMany({ where: { cloudId: cloud.id }, orderBy: { id: 'asc' } }),
+    ).toEqual(before);
+    expect(await api.db.prisma.machineEvent.count({ where: { organizationId: owner.organizationId } })).toBe(
+      events,
+    );
+    expect(await poll(cloud.id)).toMatchObject({ status: 'ok', seen: 30, changes: 0 });
+  });
+
   it('a machine changed at the provider shows in its history; stop goes through the provider', async () => {
     const cloud = (await addCloud('Actions DO')).json();
     await poll(cloud.id);

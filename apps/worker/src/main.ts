@@ -5,7 +5,7 @@ import { scheduleMonitoring } from '@overcast/core/monitoring';
 import { createNotifier } from '@overcast/core/notifications';
 import { reconcilePollSchedules } from '@overcast/core/polling';
 import { resumeStacks } from '@overcast/core/stacks';
-import { waitForSchema } from '@overcast/db';
+import { DEFAULT_POOL_SIZE, waitForSchema } from '@overcast/db';
 import {
   bullConnection,
   createRuntime,
@@ -137,7 +137,12 @@ async function startSchedulers(runtime: Runtime): Promise<() => Promise<void>> {
 
 async function main(): Promise<void> {
   const { settings } = await waitForSettings();
-  const runtime = createRuntime(settings, { name: 'worker' });
+  const runtime = createRuntime(settings, {
+    name: 'worker',
+    // A machines poll holds a connection while the provider lists (the listing streams into
+    // its transaction): one more per poll that can run, so polls never starve the other jobs.
+    poolSize: DEFAULT_POOL_SIZE + settings.worker.concurrency,
+  });
   const { logger } = runtime;
   // The api applies migrations; a worker that starts first waits for the schema it was built for.
   await waitForSchema(runtime.db.pool, {

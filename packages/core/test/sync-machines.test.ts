@@ -210,4 +210,93 @@ describe('syncMachines', () => {
       expect.objectContaining({ type: 'machine.changed', kind: 'missing' }),
     ]);
   });
+
+  describe('a listing that streams in page by page', () => {
+    /** Pages of machines as a driver yields them, with a pause between pages. */
+    async function* pages(count: number, perPage: number, after?: (page: number) => Promise<void>) {
+      for (let page = 0; page * perPage < count; page++) {
+        await new Promise((r) => setTimeout(r, 5));
+        for (let i = page * perPage; i < Math.min(count, (page + 1) * perPage); i++) yield remoteMachine(i);
+        await after?.(page);
+      }
+    }
+
+    it('writes while the provider is still being read', async () => {
+      const t = await newTarget();
+      const copied: number[] = [];
+      const res = await syncMachines(
+        db,
+        t,
+        pages(3000, 200, async (page) => {
+          if (page !== 9) return;
+          // Another connection sees the COPY's progress, before the last five pages are listed.
+          for (let tries = 0; tries < 100; tries++) {
+            const { rows } = await db.pool.query<{ n: string }>(
+              `SELECT tuples_processed::text AS n FROM pg_stat_progress_copy
+               WHERE relid = 'machines'::regclass AND command = 'COPY FROM'`,
+            );
+            const n = Number(rows[0]?.n ?? 0);
+            if (n >= 1500) return void copied.push(n);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        }),
+      );
+      expect(copied[0]).toBeGreaterThanOrEqual(1500);
+      expect(res).toMatchObject({ seen: 3000, created: 3000 });
+      expect(await db.prisma.machine.count({ where: { cloudId: t.cloudId } })).toBe(3000);
+    });
+
+    it('a provider failing halfway writes nothing, on a first poll and on a later one', async () => {
+      const t = await newTarget();
+      const failing = async function* () {
+        yield* pages(1200, 200);
+        throw new Error('page 7: 503 Service Unavailable');
+      };
+      await expect(syncMachines(db, t, failing())).rejects.toThrow('503');
+      expect(await machinesOf(t.cloudId)).toEqual([]);
+      expect(await eventsOf(t.organizationId)).toEqual([]);
+
+      await syncMachines(db, t, pages(1500, 200));
+      const before = await machinesOf(t.cloudId);
+      await expect(syncMachines(db, t, failing())).rejects.toThrow('503');
+      // Not one of the 300 machines the failed listing had not reached yet went missing.
+      expect(await machinesOf(t.cloudId)).toEqual(before);
+      expect(await db.prisma.machineEvent.count({ where: { organizationId: t.organizationId } })).toBe(1500);
+      // The connection went back to the pool usable: the next poll works.
+      expect(await syncMachines(db, t, pages(1500, 200))).toMatchObject({ seen: 1500, missing: 0 });
+    });
+
+    it('a listing cut short by its abort signal is not taken as complete', async () => {
+      const t = await newTarget();
+      await syncMachines(db, t, pages(1000, 200));
+      const before = await machinesOf(t.cloudId);
+      const abort = new AbortController();
+      // Drivers end a listing quietly when aborted; only the signal tells it is partial.
+      const cut = async function* () {
+        for await (const m of pages(1000, 200)) {
+          if (m.externalId === 'm-600') {
+            abort.abort(new Error('poll timed out'));
+            return;
+          }
+          yield m;
+        }
+      };
+      await expect(syncMachines(db, t, cut(), { signal: abort.signal })).rejects.toThrow('poll timed out');
+      expect(await machinesOf(t.cloudId)).toEqual(before);
+    });
+
+    it('a row Postgres refuses stops the listing and reports the refusal', async () => {
+      const t = await newTarget();
+      let listed = 0;
+      const listing = async function* () {
+        for await (const m of pages(5000, 200)) {
+          listed += 1;
+          yield m.externalId === 'm-700' ? { ...m, state: 'exploded' as never } : m;
+        }
+      };
+      await expect(syncMachines(db, t, listing())).rejects.toThrow(/MachineState|exploded/);
+      expect(listed).toBeLessThan(5000);
+      expect(await machinesOf(t.cloudId)).toEqual([]);
+    });
+  });
 });

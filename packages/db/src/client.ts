@@ -11,6 +11,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Connections a process's pool opens at most, unless it says otherwise. */
+export const DEFAULT_POOL_SIZE = 10;
+
 export interface DatabaseOptions {
   url: string;
   /** Pool size; small by default to keep the whole stack under 1 GB. */
@@ -21,7 +24,7 @@ export interface DatabaseOptions {
 export function createDatabase(options: DatabaseOptions): Database {
   const pool = new pg.Pool({
     connectionString: options.url,
-    max: options.max ?? 10,
+    max: options.max ?? DEFAULT_POOL_SIZE,
     application_name: options.applicationName ?? 'overcast',
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,

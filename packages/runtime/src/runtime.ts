@@ -35,12 +35,19 @@ export interface RuntimeOptions {
   /** An already opened database (the api opens it first to report an unreachable Postgres). */
   db?: Database;
   logger?: Logger;
+  /** Connections the database pool opens at most; the default suits the api. */
+  poolSize?: number;
 }
 
 export function createRuntime(settings: Settings, options: RuntimeOptions): Runtime {
   const logger = options.logger ?? createLogger(settings.logLevel, options.name);
   const db =
-    options.db ?? createDatabase({ url: settings.databaseUrl, applicationName: `overcast-${options.name}` });
+    options.db ??
+    createDatabase({
+      url: settings.databaseUrl,
+      applicationName: `overcast-${options.name}`,
+      max: options.poolSize,
+    });
   const redis = createRedis(settings.redisUrl);
   const queues = openQueues(settings.redisUrl, logger);
   return {

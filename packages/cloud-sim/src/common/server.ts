@@ -8,6 +8,8 @@ export interface Fault {
   count: number;
   /** Sent as Retry-After (seconds) on 429/503. */
   retryAfterSeconds?: number;
+  /** Requests answered normally before the burst starts (a listing failing on a later page). */
+  after?: number;
 }
 
 /** Knobs shared by every emulator; tests and benchmarks change them at run time. */
@@ -33,6 +35,10 @@ export class SimKnobs {
   nextFault(): Fault | undefined {
     const head = this.faults[0];
     if (!head) return undefined;
+    if (head.after) {
+      head.after -= 1;
+      return undefined;
+    }
     head.count -= 1;
     if (head.count <= 0) this.faults.shift();
     return head;

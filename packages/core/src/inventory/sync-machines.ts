@@ -210,30 +210,55 @@ async function loadUserCostTags(db: Database, cloudId: string): Promise<Map<stri
   return new Map(rows.map((r) => [r.external_id, { [COST_TAG]: r.value }]));
 }
 
+/** Machines as a provider lists them: all at once, or page by page as they arrive. */
+export type MachineListing = Iterable<RemoteMachine> | AsyncIterable<RemoteMachine>;
+
+export interface SyncOptions {
+  /**
+   * The listing's own abort signal. A driver stops early, without an error, when it is aborted;
+   * such a listing is partial, so the sync rolls back rather than take the rest for missing.
+   */
+  signal?: AbortSignal;
+}
+
 /**
  * Diffs a complete provider listing against the stored machines and applies the difference
  * in one transaction: new rows, changed fields, vanished machines marked missing, one event
- * per change. When nothing changed nothing is written. Call it only with a listing that
- * completed: a failed or partial listing must never reach here, or machines would go missing.
+ * per change. When nothing changed nothing is written.
+ *
+ * The listing streams into the transaction (COPY) while the provider is still being read, so a
+ * poll pays for listing and writing side by side and never holds the whole account in memory.
+ * Nothing is committed unless the listing completed: a provider failing or aborted halfway
+ * rolls everything back, and no machine goes missing for it.
  */
 export async function syncMachines(
   db: Database,
   target: SyncTarget,
-  machines: RemoteMachine[],
+  machines: MachineListing,
+  options: SyncOptions = {},
 ): Promise<MachineSyncResult> {
   const userTags = await loadUserCostTags(db, target.cloudId);
-  // A provider listing the same id twice (pagination overlap) must not fail the poll.
-  const unique = new Map(machines.map((m) => [m.externalId, m]));
   const client = await db.pool.connect();
+  // A provider listing the same id twice (pagination overlap) must not fail the poll: the
+  // first listing of an id is kept. `lead` is written before each row's own columns.
+  async function* rows(lead: CopyValue[] = []) {
+    const ids = new Set<string>();
+    for await (const m of machines) {
+      if (ids.has(m.externalId)) continue;
+      ids.add(m.externalId);
+      yield [...lead, ...toRow(m, target, userTags)];
+    }
+    options.signal?.throwIfAborted();
+  }
   try {
     await client.query('BEGIN');
     // One poll of a cloud at a time, even across workers; the lock ends with the transaction.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sync:machines:${target.cloudId}`]);
-    const rows = [...unique.values()].map((m) => toRow(m, target, userTags));
     const known = await client.query('SELECT 1 FROM machines WHERE cloud_id = $1 LIMIT 1', [target.cloudId]);
-    if (known.rowCount === 0) return await firstSync(db, client, target, rows);
+    if (known.rowCount === 0)
+      return await firstSync(db, client, target, rows([target.organizationId, target.cloudId]));
     await client.query(INCOMING_TABLE);
-    await copyRows(client, 'incoming_machines', COLUMNS, rows);
+    const seen = await copyRows(client, 'incoming_machines', COLUMNS, rows());
     await client.query('CREATE INDEX ON incoming_machines (external_id)');
     await client.query('ANALYZE incoming_machines');
     const params = [target.cloudId, target.organizationId];
@@ -252,7 +277,7 @@ export async function syncMachines(
       data: r.data,
     }));
     return {
-      seen: unique.size,
+      seen,
       created: created.length,
       updated: new Set(changed.map((r) => r.machine_id)).size,
       missing: missing.length,
@@ -269,24 +294,19 @@ export async function syncMachines(
 }
 
 /**
- * The first poll of a cloud has nothing to diff against: the rows go straight into machines
- * with COPY, and one `created` event each is derived from them in SQL. Events are only read
- * back when few enough to publish one by one. Runs inside the caller's transaction.
+ * The first poll of a cloud has nothing to diff against: the rows stream straight into
+ * machines with COPY, and one `created` event each is derived from them in SQL. Events are
+ * only read back when few enough to publish one by one. Runs inside the caller's transaction.
  */
 async function firstSync(
   db: Database,
   client: PoolClient,
   target: SyncTarget,
-  rows: CopyValue[][],
+  /** Each row led by its organization and cloud ids. */
+  rows: AsyncIterable<CopyValue[]>,
 ): Promise<MachineSyncResult> {
-  const ids: CopyValue[] = [target.organizationId, target.cloudId];
-  await copyRows(
-    client,
-    'machines',
-    ['organization_id', 'cloud_id', ...COLUMNS],
-    rows.map((r) => [...ids, ...r]),
-  );
-  const detailed = rows.length <= DETAILED_EVENT_LIMIT;
+  const seen = await copyRows(client, 'machines', ['organization_id', 'cloud_id', ...COLUMNS], rows);
+  const detailed = seen <= DETAILED_EVENT_LIMIT;
   const created = await client.query<EventRow>(
     `INSERT INTO machine_events (organization_id, machine_id, kind, data)
      SELECT $2, id, 'created', jsonb_build_object('name', name, 'state', state, 'costMonthly', cost_monthly)
@@ -294,10 +314,10 @@ async function firstSync(
     [target.cloudId, target.organizationId],
   );
   await client.query('COMMIT');
-  if (rows.length > BULK_CHANGE) refreshStatistics(db);
+  if (seen > BULK_CHANGE) refreshStatistics(db);
   return {
-    seen: rows.length,
-    created: rows.length,
+    seen,
+    created: seen,
     updated: 0,
     missing: 0,
     terminated: 0,

@@ -1,4 +1,4 @@
-import { isNetworkDriver, type RemoteMachine, type RemoteVolume } from '@overcast/contracts';
+import { isNetworkDriver, type RemoteVolume } from '@overcast/contracts';
 import { checkCloudDestinations, driverOf, featuresOf } from '../clouds';
 import { fromProviderError } from '../errors';
 import { inventoryStreamEvents, publishEvents } from '../events';
@@ -19,9 +19,10 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 /**
- * Polls one cloud for one kind of resource. The listing is completed in memory before the
- * database is touched, so a provider failing halfway never wipes or half-updates inventory:
- * the error is recorded on the cloud and the rows stay as they were.
+ * Polls one cloud for one kind of resource. Machines stream from the provider into one
+ * transaction that commits only once the listing completed; other kinds are listed in memory
+ * first. Either way a provider failing halfway never wipes or half-updates inventory: the
+ * error is recorded on the cloud and the rows stay as they were.
  */
 export async function pollCloud(
   runtime: PollRuntime,
@@ -52,8 +53,6 @@ export async function pollCloud(
     // What is made while the listing runs is not in it, and must not be taken for gone.
     const listedAt = new Date();
     if (kind === 'machines') {
-      const machines: RemoteMachine[] = await collect(driver.listMachines(abort));
-      abort.throwIfAborted();
       const result = await syncMachines(
         db,
         {
@@ -63,7 +62,8 @@ export async function pollCloud(
           missingGraceHours: settings.poll.missingGraceHours,
           listedAt,
         },
-        machines,
+        driver.listMachines(abort),
+        { signal: abort },
       );
       seen = result.seen;
       changes = result.created + result.updated + result.missing + result.terminated;

@@ -96,6 +96,19 @@ export async function overcastList(t: PeerTarget, sync?: SyncInto): Promise<List
   return run(process.execPath, args, sync && { ...process.env, BENCH_SYNC: JSON.stringify(sync) });
 }
 
+/**
+ * DigitalOcean listed by node:http and JSON.parse alone (`_bare_list.mjs`): the floor under any
+ * Node driver's rate, medians of three. EC2 has none: its requests need the SDK's signing.
+ */
+export async function bareNodeList(t: PeerTarget): Promise<ListFigures | undefined> {
+  if (t.provider !== 'digitalocean') return undefined;
+  const rounds: ListFigures[] = [];
+  for (let i = 0; i < 3; i++) {
+    rounds.push(await run(process.execPath, [resolve(root, 'bench/_bare_list.mjs'), t.url, t.key]));
+  }
+  return medianFigures(rounds);
+}
+
 export const LIBCLOUD_PYTHON = '/usr/bin/python3';
 
 export function libcloudList(t: PeerTarget): Promise<ListFigures> {

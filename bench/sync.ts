@@ -11,7 +11,14 @@ import { syncMachines } from '@overcast/core/inventory';
 import { copyRows, type Database } from '@overcast/db';
 import { loadDriverFactory } from '@overcast/providers/registry';
 import { type Emulator, NOT_AT_SCALE, selectEmulators } from './_emulators';
-import { compareListing, type ListFigures, medianFigures, overcastList, runtimeFloors } from './_peers';
+import {
+  bareNodeList,
+  compareListing,
+  type ListFigures,
+  medianFigures,
+  overcastList,
+  runtimeFloors,
+} from './_peers';
 import { benchDatabase, fmt, median, percentile, startApi, table, time } from './_support';
 
 const quick = process.argv.includes('--quick');
@@ -177,6 +184,8 @@ async function againstLibcloud(db: Database, databaseUrl: string) {
       'Libcloud peak MB',
       'memory ratio',
       'list+sync peak MB',
+      'bare Node list/s',
+      'bare ratio',
     ],
   ];
   for (const emulator of EMULATED.filter((e) => e.extended)) {
@@ -192,6 +201,7 @@ async function againstLibcloud(db: Database, databaseUrl: string) {
           polls.push(await overcastList(sim.peer, { databaseUrl, target }));
         }
         const poll = medianFigures(polls);
+        const bare = await bareNodeList(sim.peer);
         if (overcast.machines !== libcloud.machines || poll.machines !== libcloud.machines) {
           throw new Error(
             `${emulator.name}: Overcast listed ${overcast.machines} and synced ${poll.machines}, Libcloud listed ${libcloud.machines}`,
@@ -210,6 +220,8 @@ async function againstLibcloud(db: Database, databaseUrl: string) {
           fmt(libcloud.peakMb, 0),
           fmt(overcast.peakMb / libcloud.peakMb, 2),
           fmt(poll.peakMb, 0),
+          bare ? rate(bare.seconds) : '-',
+          bare ? fmt(libcloud.seconds / bare.seconds, 2) : '-',
         ]);
       } finally {
         await sim.close();
@@ -218,7 +230,7 @@ async function againstLibcloud(db: Database, databaseUrl: string) {
   }
   if (rows.length === 1) return;
   console.log(
-    '\nListing against Apache Libcloud (medians of 3; ratio: Overcast rate / Libcloud rate, target >= 1.5; list+sync target >= 1; memory ratio target <= 0.5)\n',
+    '\nListing against Apache Libcloud (medians of 3; ratio: Overcast rate / Libcloud rate, target >= 1.5; list+sync target >= 1; memory ratio target <= 0.5; bare: node:http and JSON.parse alone, no driver, the floor under any Node client)\n',
   );
   table(rows);
   // The memory ratio cannot go below what Node itself takes before any code of ours runs.

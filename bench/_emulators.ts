@@ -68,7 +68,9 @@ export const EMULATORS: readonly Emulator[] = [
     kind: 'aws',
     extended: true,
     async start(n) {
-      const sim = await startEc2Sim({ seed: n, transitionMs: 0 });
+      // Terminated instances stay listed for the whole run (EC2 drops them after a while): every
+      // round, and every peer, must list the same fleet.
+      const sim = await startEc2Sim({ seed: n, transitionMs: 0, terminatedRetentionMs: 3_600_000 });
       return {
         init: {
           credentials: { accessKeyId: EC2_SIM_ACCESS_KEY_ID, secretAccessKey: EC2_SIM_SECRET_ACCESS_KEY },

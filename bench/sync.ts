@@ -3,7 +3,8 @@
 // list time through its real client, a first sync against a raw COPY of the same rows, and a poll
 // where nothing changed (it must write no row; the run fails if one does) against a plain SELECT.
 // Unless --sync-only: EC2 and DigitalOcean again at 100k, listing against Apache Libcloud
-// (python3-libcloud) on the same emulators, and API list latency under 50 clients.
+// (python3-libcloud) on the same emulators at 1k, 10k and 100k, and API list latency under 50
+// clients.
 import { randomBytes } from 'node:crypto';
 import type { RemoteMachine } from '@overcast/contracts';
 import { createUser } from '@overcast/core/auth';
@@ -28,7 +29,8 @@ const peersOnly = process.argv.includes('--peers-only');
 const SIZE = quick ? 2_000 : 10_000;
 /** ...and the `extended` emulators at these too, unless --sync-only. */
 const LARGE_SIZES = quick || syncOnly ? [] : [100_000];
-const PEER_SIZES = quick ? [1_000] : [1_000, 10_000];
+// 100k too: where a worker's streaming poll and Libcloud's whole-list memory part most.
+const PEER_SIZES = quick ? [1_000] : [1_000, 10_000, 100_000];
 const RATIO_TARGET = 0.5;
 /** Rounds of COPY and first sync whose medians are reported: one at 100k, where a round is long. */
 const roundsAt = (n: number) => (quick || n > 10_000 ? 1 : 3);

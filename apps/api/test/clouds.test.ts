@@ -31,6 +31,9 @@ async function addCloud(title: string, token = TOKEN) {
   });
 }
 
+const machinesOf = (cloudId: string) =>
+  api.db.prisma.machine.findMany({ where: { cloudId }, orderBy: { id: 'asc' } });
+
 describe('clouds', () => {
   it("a wrong token is a 422 with DigitalOcean's words, and nothing is saved", async () => {
     const res = await addCloud('bad', 'not-a-real-token');
@@ -113,17 +116,12 @@ describe('clouds', () => {
   it('a provider failing mid-poll leaves the inventory untouched and the error visible', async () => {
     const cloud = (await addCloud('Flaky DO')).json();
     await poll(cloud.id);
-    const before = await api.db.prisma.machine.findMany({
-      where: { cloudId: cloud.id },
-      orderBy: { id: 'asc' },
-    });
+    const before = await machinesOf(cloud.id);
     sim.knobs.burst({ status: 500, count: 50 });
     const outcome = await poll(cloud.id);
     sim.knobs.clearFaults();
     expect(outcome.status).toBe('error');
-    expect(
-      await api.db.prisma.machine.findMany({ where: { cloudId: cloud.id }, orderBy: { id: 'asc' } }),
-    ).toEqual(before);
+    expect(await machinesOf(cloud.id)).toEqual(before);
     const shown = (await call('GET', `/api/v1/clouds/${cloud.id}`)).json();
     expect(shown.pollStatus).toBe('error');
     expect(shown.lastError).toMatch(/DigitalOcean/);
@@ -140,10 +138,7 @@ describe('clouds', () => {
       data: { config: { perPage: 10, pageConcurrency: 1, retryAttempts: 1 } },
     });
     expect(await poll(cloud.id)).toMatchObject({ status: 'ok', seen: 30 });
-    const before = await api.db.prisma.machine.findMany({
-      where: { cloudId: cloud.id },
-      orderBy: { id: 'asc' },
-    });
+    const before = await machinesOf(cloud.id);
     const events = await api.db.prisma.machineEvent.count({
       where: { organizationId: owner.organizationId },
     });
@@ -152,9 +147,7 @@ describe('clouds', () => {
     const outcome = await poll(cloud.id);
     sim.knobs.clearFaults();
     expect(outcome.status).toBe('error');
-    expect(
-      await api.db.prisma.machine.findMany({ where: { cloudId: cloud.id }, orderBy: { id: 'asc' } }),
-    ).toEqual(before);
+    expect(await machinesOf(cloud.id)).toEqual(before);
     expect(await api.db.prisma.machineEvent.count({ where: { organizationId: owner.organizationId } })).toBe(
       events,
     );

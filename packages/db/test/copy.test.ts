@@ -1,12 +1,24 @@
+import type { PoolClient } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyRows, createDatabase } from '../src';
 
 const db = createDatabase({ url: process.env.DATABASE_URL!, max: 2 });
 afterAll(() => db.close());
 
-// Pooled connections keep their session, and its temp tables, between tests.
 const COLUMNS = ['n', 'label', 'ips', 'doc', 'at'];
+// Pooled connections keep their session, and its temp tables, between tests.
 const TABLE = `DROP TABLE IF EXISTS copied; CREATE TEMP TABLE copied (n int, label text, ips text[], doc jsonb, at timestamptz)`;
+
+/** Runs `fn` on one connection holding an empty `copied` table. */
+async function withCopied(fn: (client: PoolClient) => Promise<void>) {
+  const client = await db.pool.connect();
+  try {
+    await client.query(TABLE);
+    await fn(client);
+  } finally {
+    client.release();
+  }
+}
 
 async function* slowly<T>(items: T[], fail?: Error) {
   for (const [i, item] of items.entries()) {
@@ -19,9 +31,7 @@ async function* slowly<T>(items: T[], fail?: Error) {
 
 describe('copyRows', () => {
   it('carries every value back as it went in: separators, backslashes, quotes, unicode', async () => {
-    const client = await db.pool.connect();
-    try {
-      await client.query(TABLE);
+    await withCopied(async (client) => {
       const hostile = 'tab\there\nnew line\r\\N back\\slash "quoted" ünï ✓';
       const doc = { name: hostile, nested: { list: ['a\tb', 'c\\d'] }, n: 1.5, yes: true, none: null };
       const at = new Date('2026-01-02T03:04:05.678Z');
@@ -37,15 +47,11 @@ describe('copyRows', () => {
         { n: 2, label: null, ips: [], doc: {}, at: null },
         { n: 3, label: '\\N', ips: ['\\N'], doc: { '\\N': '\\N' }, at: null },
       ]);
-    } finally {
-      client.release();
-    }
+    });
   });
 
   it('copies from a source that arrives over time, and keeps nothing of one that fails', async () => {
-    const client = await db.pool.connect();
-    try {
-      await client.query(TABLE);
+    await withCopied(async (client) => {
       const rows = Array.from({ length: 1_200 }, (_, i) => [i, `row ${i}`, [], {}, null]);
       expect(await copyRows(client, 'copied', COLUMNS, slowly(rows))).toBe(1_200);
       await expect(
@@ -53,15 +59,11 @@ describe('copyRows', () => {
       ).rejects.toThrow('listing failed');
       // The failed COPY left nothing behind, and the connection answers again.
       expect((await client.query('SELECT count(*)::int AS n FROM copied')).rows[0].n).toBe(1_200);
-    } finally {
-      client.release();
-    }
+    });
   });
 
   it('stops reading the source when Postgres refuses a row, and says why', async () => {
-    const client = await db.pool.connect();
-    try {
-      await client.query(TABLE);
+    await withCopied(async (client) => {
       let read = 0;
       const source = (async function* () {
         for (let i = 0; i < 20_000; i++) {
@@ -75,8 +77,6 @@ describe('copyRows', () => {
       );
       expect(read).toBeLessThan(20_000);
       expect((await client.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
-    } finally {
-      client.release();
-    }
+    });
   });
 });

@@ -380,7 +380,8 @@ export const SettingsSchema = T.Object(
           minimum: 1,
           maximum: 100,
           default: 4,
-          description: 'Jobs one worker runs at once per queue.',
+          description:
+            'Jobs one worker runs at once per queue. Its database pool opens at most 10 connections plus one per poll it may run at once.',
         }),
       },
       { default: {}, additionalProperties: false, description: 'Background worker.' },

@@ -28,4 +28,5 @@ export * from './provider-dns';
 export * from './provider-module';
 export * from './provider-networks';
 export * from './provider-snapshots';
+export * from './strings';
 export * from './tags';

@@ -1,4 +1,4 @@
-import type { ProviderKind, RemoteMachine } from '@overcast/contracts';
+import { ownCopy, type ProviderKind, type RemoteMachine } from '@overcast/contracts';
 import { type CopyValue, copyRows, type Database } from '@overcast/db';
 import type { PoolClient } from 'pg';
 import { COST_TAG, machineCost } from '../cost';
@@ -240,12 +240,13 @@ export async function syncMachines(
   const userTags = await loadUserCostTags(db, target.cloudId);
   const client = await db.pool.connect();
   // A provider listing the same id twice (pagination overlap) must not fail the poll: the
-  // first listing of an id is kept. `lead` is written before each row's own columns.
+  // first listing of an id is kept. The ids are copied: as slices of the pages they were read
+  // from, they would keep every page of the listing alive. `lead` is written before each row.
   async function* rows(lead: CopyValue[] = []) {
     const ids = new Set<string>();
     for await (const m of machines) {
       if (ids.has(m.externalId)) continue;
-      ids.add(m.externalId);
+      ids.add(ownCopy(m.externalId));
       yield [...lead, ...toRow(m, target, userTags)];
     }
     options.signal?.throwIfAborted();

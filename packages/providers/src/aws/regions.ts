@@ -5,7 +5,7 @@ import {
   DescribeRegionsCommand,
   DescribeVolumesCommand,
 } from '@aws-sdk/client-ec2';
-import { ProviderError } from '@overcast/contracts';
+import { ownCopy, ProviderError } from '@overcast/contracts';
 import type { Ec2Api } from './api';
 import type { AwsDriverConfig } from './config';
 import { mapLimit } from './pages';
@@ -75,7 +75,8 @@ export class RegionDirectory {
   }
 
   remember(id: string, region: string): void {
-    this.known.set(id, region);
+    // Ids come as slices of the response they were read from: keep a copy, not the page.
+    this.known.set(ownCopy(id), region);
   }
 
   regionOfInstance(id: string): Promise<string> {

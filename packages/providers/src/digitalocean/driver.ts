@@ -257,13 +257,15 @@ class DigitalOceanDriver implements ProviderDriver, SnapshotDriver, ResizeDriver
 
   async listSnapshots(machineExternalId: string): Promise<RemoteSnapshot[]> {
     const droplet_id = dropletId(machineExternalId);
+    // A snapshot being taken is listed only once it exists; show the pending ones as `creating`.
+    // Pending first: an action finishing between the two reads then shows twice for a moment
+    // (its snapshot, and its action still pending), never not at all.
+    const pending = await this.pendingSnapshots(droplet_id);
     const taken = await this.collect<DoWireImage, RemoteSnapshot>(
       (api, page) => api.droplet.listDropletSnapshots({ droplet_id, page, per_page: this.config.perPage }),
       'snapshots',
       toSnapshot,
     );
-    // A snapshot being taken is listed only once it exists; show the pending ones as `creating`.
-    const pending = await this.pendingSnapshots(droplet_id);
     return [...taken, ...pending];
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RemoteMachine } from '@overcast/contracts';
+import type { RemoteMachine, RemoteVolume } from '@overcast/contracts';
 import type { Database } from '@overcast/db';
 
 /** A new organization and cloud to sync into; tests never share them. */
@@ -33,6 +33,22 @@ export function remoteMachine(i: number, over: Partial<RemoteMachine> = {}): Rem
     tags: { env: i % 2 ? 'prod' : 'dev' },
     costMonthly: { amount: '6.00', currency: 'USD' },
     extra: { vcpus: 1 },
+    ...over,
+  };
+}
+
+export function remoteVolume(i: number, over: Partial<RemoteVolume> = {}): RemoteVolume {
+  return {
+    externalId: `v-${i}`,
+    name: `volume-${i}`,
+    sizeGb: 10,
+    state: 'available',
+    rawState: '',
+    location: 'nyc3',
+    attachedTo: [],
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    tags: {},
+    extra: {},
     ...over,
   };
 }

@@ -1,6 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { createDatabase } from '@overcast/db';
+import { liveHeapMb } from '@overcast/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inventoryStreamEvents } from '../src/events';
 import { type SyncTarget, syncMachines } from '../src/inventory';
@@ -249,27 +248,20 @@ describe('syncMachines', () => {
     });
 
     it('keeps no page of a long listing alive while it goes on', async () => {
-      setFlagsFromString('--expose-gc');
-      const gc = runInNewContext('gc') as () => void;
-      const heapMb = () => {
-        gc();
-        const { heapUsed, external } = process.memoryUsage();
-        return (heapUsed + external) / 1048576;
-      };
       const t = await newTarget();
       let grown = Number.NaN;
       const idOf = (page: number, i: number) =>
         `i-${page.toString(16).padStart(8, '0')}${i.toString(16).padStart(9, '0')}`;
       // 30 pages of 3 MB, their ids slices of the page as a parser hands them out.
       const listing = async function* () {
-        const start = heapMb();
+        const start = liveHeapMb();
         for (let page = 0; page < 30; page++) {
           const ids = Array.from({ length: 500 }, (_, i) => idOf(page, i)).join('');
           const body = new TextDecoder().decode(Buffer.from(ids.padEnd(3_000_000, ' ')));
           for (let i = 0; i < 500; i++)
             yield remoteMachine(page * 500 + i, { externalId: body.slice(i * 19, i * 19 + 19) });
         }
-        grown = heapMb() - start;
+        grown = liveHeapMb() - start;
       };
       expect(await syncMachines(db, t, listing())).toMatchObject({ seen: 15_000 });
       // Each page kept would be 3 MB: 90 MB for the 30.

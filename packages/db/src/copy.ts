@@ -46,13 +46,18 @@ export function copyField(value: CopyValue): string {
  * async source (a provider listing page by page): the COPY then runs while the source is still
  * being read. If the source fails, the COPY is cancelled (nothing it sent is kept) and the
  * source's error is thrown, with the connection ready for the caller's ROLLBACK.
+ *
+ * `shared` are the values of the first columns, the same for every row (an owner's ids): they
+ * are encoded once and each row carries only its own.
  */
 export async function copyRows(
   client: PoolClient,
   table: string,
   columns: readonly string[],
   rows: Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]>,
+  shared: readonly CopyValue[] = [],
 ): Promise<number> {
+  const lead = shared.map((v) => `${copyField(v)}\t`).join('');
   const quoted = columns.map((c) => `"${c}"`).join(', ');
   const stream = client.query(copyStreams.from(`COPY "${table}" (${quoted}) FROM STDIN`));
   // Postgres refusing a row ends the COPY on its side, mid-stream: remember why, so the
@@ -77,7 +82,7 @@ export async function copyRows(
   };
   try {
     for await (const row of rows) {
-      chunk.push(`${row.map(copyField).join('\t')}\n`);
+      chunk.push(`${lead}${row.map(copyField).join('\t')}\n`);
       count += 1;
       // Small enough that rows from a slow source reach Postgres while the next page loads.
       if (chunk.length >= 500) await flush();

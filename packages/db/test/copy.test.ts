@@ -50,6 +50,22 @@ describe('copyRows', () => {
     });
   });
 
+  it('writes the shared leading values on every row, escaped like the rest', async () => {
+    await withCopied(async (client) => {
+      const shared = [7, 'owner\tname\\x'];
+      const rows = [
+        [['a'], { i: 1 }, null],
+        [[], { i: 2 }, null],
+      ];
+      expect(await copyRows(client, 'copied', COLUMNS, rows, shared)).toBe(2);
+      const back = await client.query('SELECT n, label, ips, doc FROM copied ORDER BY doc');
+      expect(back.rows).toEqual([
+        { n: 7, label: 'owner\tname\\x', ips: ['a'], doc: { i: 1 } },
+        { n: 7, label: 'owner\tname\\x', ips: [], doc: { i: 2 } },
+      ]);
+    });
+  });
+
   it('copies from a source that arrives over time, and keeps nothing of one that fails', async () => {
     await withCopied(async (client) => {
       const rows = Array.from({ length: 1_200 }, (_, i) => [i, `row ${i}`, [], {}, null]);

@@ -1,3 +1,4 @@
+export * from './listing';
 export * from './network-listing';
 export * from './sync-catalog';
 export * from './sync-machines';

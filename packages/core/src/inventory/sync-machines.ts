@@ -1,7 +1,8 @@
-import { ownCopy, type ProviderKind, type RemoteMachine } from '@overcast/contracts';
+import type { ProviderKind, RemoteMachine } from '@overcast/contracts';
 import { type CopyValue, copyRows, type Database } from '@overcast/db';
 import type { PoolClient } from 'pg';
 import { COST_TAG, machineCost } from '../cost';
+import { firstOfEachId, type Listing, type ListingOptions } from './listing';
 
 /** What one poll changed; `events` are the history rows written, for publishing. */
 export interface MachineSyncResult {
@@ -210,17 +211,6 @@ async function loadUserCostTags(db: Database, cloudId: string): Promise<Map<stri
   return new Map(rows.map((r) => [r.external_id, { [COST_TAG]: r.value }]));
 }
 
-/** Machines as a provider lists them: all at once, or page by page as they arrive. */
-export type MachineListing = Iterable<RemoteMachine> | AsyncIterable<RemoteMachine>;
-
-export interface SyncOptions {
-  /**
-   * The listing's own abort signal. A driver stops early, without an error, when it is aborted;
-   * such a listing is partial, so the sync rolls back rather than take the rest for missing.
-   */
-  signal?: AbortSignal;
-}
-
 /**
  * Diffs a complete provider listing against the stored machines and applies the difference
  * in one transaction: new rows, changed fields, vanished machines marked missing, one event
@@ -234,21 +224,13 @@ export interface SyncOptions {
 export async function syncMachines(
   db: Database,
   target: SyncTarget,
-  machines: MachineListing,
-  options: SyncOptions = {},
+  machines: Listing<RemoteMachine>,
+  options: ListingOptions = {},
 ): Promise<MachineSyncResult> {
   const userTags = await loadUserCostTags(db, target.cloudId);
   const client = await db.pool.connect();
-  // A provider listing the same id twice (pagination overlap) must not fail the poll: the
-  // first listing of an id is kept. The ids are copied: as slices of the pages they were read
-  // from, they would keep every page of the listing alive. `lead` is written before each row.
-  async function* rows(lead: CopyValue[] = []) {
-    const ids = new Set<string>();
-    for await (const m of machines) {
-      if (ids.has(m.externalId)) continue;
-      ids.add(ownCopy(m.externalId));
-      yield [...lead, ...toRow(m, target, userTags)];
-    }
+  async function* rows() {
+    for await (const m of firstOfEachId(machines)) yield toRow(m, target, userTags);
     options.signal?.throwIfAborted();
   }
   try {
@@ -256,8 +238,7 @@ export async function syncMachines(
     // One poll of a cloud at a time, even across workers; the lock ends with the transaction.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sync:machines:${target.cloudId}`]);
     const known = await client.query('SELECT 1 FROM machines WHERE cloud_id = $1 LIMIT 1', [target.cloudId]);
-    if (known.rowCount === 0)
-      return await firstSync(db, client, target, rows([target.organizationId, target.cloudId]));
+    if (known.rowCount === 0) return await firstSync(db, client, target, rows());
     await client.query(INCOMING_TABLE);
     const seen = await copyRows(client, 'incoming_machines', COLUMNS, rows());
     await client.query('CREATE INDEX ON incoming_machines (external_id)');
@@ -303,10 +284,12 @@ async function firstSync(
   db: Database,
   client: PoolClient,
   target: SyncTarget,
-  /** Each row led by its organization and cloud ids. */
   rows: AsyncIterable<CopyValue[]>,
 ): Promise<MachineSyncResult> {
-  const seen = await copyRows(client, 'machines', ['organization_id', 'cloud_id', ...COLUMNS], rows);
+  const seen = await copyRows(client, 'machines', ['organization_id', 'cloud_id', ...COLUMNS], rows, [
+    target.organizationId,
+    target.cloudId,
+  ]);
   const detailed = seen <= DETAILED_EVENT_LIMIT;
   const created = await client.query<EventRow>(
     `INSERT INTO machine_events (organization_id, machine_id, kind, data)

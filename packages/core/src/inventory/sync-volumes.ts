@@ -1,6 +1,7 @@
 import type { ProviderKind, RemoteVolume } from '@overcast/contracts';
 import { type CopyValue, copyRows, type Database } from '@overcast/db';
 import { volumeCost } from '../cost';
+import { firstOfEachId, type Listing, type ListingOptions } from './listing';
 
 export interface VolumeSyncResult {
   seen: number;
@@ -57,13 +58,20 @@ function toRow(provider: ProviderKind, v: RemoteVolume): CopyValue[] {
   ];
 }
 
-/** Same contract as syncMachines, for volumes: one transaction, only changes written, vanished ones kept as missing. */
+/**
+ * Same contract as syncMachines, for volumes: the listing streams into one transaction that
+ * commits only if it completed; only changes are written, vanished volumes are kept as missing.
+ */
 export async function syncVolumes(
   db: Database,
   target: { cloudId: string; organizationId: string; provider: ProviderKind; listedAt?: Date },
-  volumes: RemoteVolume[],
+  volumes: Listing<RemoteVolume>,
+  options: ListingOptions = {},
 ): Promise<VolumeSyncResult> {
-  const unique = new Map(volumes.map((v) => [v.externalId, v]));
+  async function* rows() {
+    for await (const v of firstOfEachId(volumes)) yield toRow(target.provider, v);
+    options.signal?.throwIfAborted();
+  }
   const client = await db.pool.connect();
   try {
     await client.query('BEGIN');
@@ -73,12 +81,7 @@ export async function syncVolumes(
       location text,
       attached_to text[] NOT NULL, provider_tags jsonb NOT NULL, extra jsonb NOT NULL, cost_monthly numeric(12,4),
       cost_source text, price_unknown_reason text, launched_at timestamptz(3)) ON COMMIT DROP`);
-    await copyRows(
-      client,
-      'incoming_volumes',
-      COLUMNS,
-      [...unique.values()].map((v) => toRow(target.provider, v)),
-    );
+    const seen = await copyRows(client, 'incoming_volumes', COLUMNS, rows());
     const params = [target.cloudId, target.organizationId];
     const created = await client.query(
       `INSERT INTO volumes (organization_id, cloud_id, ${COLUMNS.join(', ')})
@@ -104,7 +107,7 @@ export async function syncVolumes(
     );
     await client.query('COMMIT');
     return {
-      seen: unique.size,
+      seen,
       created: created.rowCount ?? 0,
       updated: updated.rowCount ?? 0,
       missing: missing.rowCount ?? 0,

@@ -1,4 +1,4 @@
-import { isNetworkDriver, type RemoteVolume } from '@overcast/contracts';
+import { isNetworkDriver } from '@overcast/contracts';
 import { checkCloudDestinations, driverOf, featuresOf } from '../clouds';
 import { fromProviderError } from '../errors';
 import { inventoryStreamEvents, publishEvents } from '../events';
@@ -12,16 +12,10 @@ export type PollOutcome =
   | { status: 'ok'; kind: PollKind; seen: number; changes: number; durationMs: number }
   | { status: 'error'; kind: PollKind; message: string; durationMs: number };
 
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
-
 /**
- * Polls one cloud for one kind of resource. Machines stream from the provider into one
- * transaction that commits only once the listing completed; other kinds are listed in memory
- * first. Either way a provider failing halfway never wipes or half-updates inventory: the
+ * Polls one cloud for one kind of resource. Machines and volumes stream from the provider into
+ * one transaction that commits only once the listing completed; other kinds are listed in
+ * memory first. Either way a provider failing halfway never wipes or half-updates inventory: the
  * error is recorded on the cloud and the rows stay as they were.
  */
 export async function pollCloud(
@@ -69,12 +63,11 @@ export async function pollCloud(
       changes = result.created + result.updated + result.missing + result.terminated;
       await publishEvents(redis, cloud.organizationId, inventoryStreamEvents(cloudId, result));
     } else if (kind === 'volumes') {
-      const volumes: RemoteVolume[] = await collect(driver.listVolumes(abort));
-      abort.throwIfAborted();
       const result = await syncVolumes(
         db,
         { ...target, provider: cloud.provider as never, listedAt },
-        volumes,
+        driver.listVolumes(abort),
+        { signal: abort },
       );
       seen = result.seen;
       changes = result.created + result.updated + result.missing;

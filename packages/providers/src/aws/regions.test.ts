@@ -1,24 +1,14 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { liveHeapMb } from '@overcast/test-kit';
 import { describe, expect, it } from 'vitest';
 import type { Ec2Api } from './api';
 import { readConfig } from './config';
 import { RegionDirectory } from './regions';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-const heapMb = () => {
-  gc();
-  const { heapUsed, external } = process.memoryUsage();
-  return (heapUsed + external) / 1048576;
-};
-
 describe('RegionDirectory', () => {
   it('remembering the ids of a listing does not keep the pages they were read from', async () => {
     // No call reaches EC2: every id asked for was seen in the listing.
     const directory = new RegionDirectory({} as Ec2Api, readConfig({ regions: ['us-east-1', 'eu-west-1'] }));
-    const before = heapMb();
+    const before = liveHeapMb();
     const idOf = (page: number) => `i-${page.toString(16).padStart(17, '0')}`;
     for (let page = 0; page < 30; page++) {
       // A 3 MB response body, and ids that are slices of it, as the SDK's XML parser hands them out.
@@ -28,7 +18,7 @@ describe('RegionDirectory', () => {
       }
     }
     // 30 bodies (90 MB) would stay alive through the remembered slices.
-    expect(heapMb() - before).toBeLessThan(20);
+    expect(liveHeapMb() - before).toBeLessThan(20);
     expect(await directory.regionOfInstance(idOf(0))).toBe('us-east-1');
     expect(await directory.regionOfInstance(idOf(1))).toBe('eu-west-1');
   });

@@ -164,9 +164,17 @@ describe('clouds', () => {
     await poll(cloud.id);
     const detail = (await call('GET', `/api/v1/machines/${machine.id}`)).json();
     expect(detail.machine.state).toBe('stopped');
-    expect(detail.history.map((e: { kind: string }) => e.kind)).toEqual(
-      expect.arrayContaining(['created', 'action', 'state_changed']),
-    );
+    const history: { id: string; kind: string; createdAt: string }[] = detail.history;
+    expect(history.map((e) => e.kind)).toEqual(expect.arrayContaining(['action', 'state_changed']));
+    // Newest first, down to when the first poll found it: the row's own creation time.
+    const found = await api.db.prisma.machine.findUniqueOrThrow({ where: { id: machine.id } });
+    expect(history.at(-1)).toEqual({
+      id: 'first-seen',
+      kind: 'created',
+      data: {},
+      createdAt: found.createdAt.toISOString(),
+    });
+    expect(history.filter((e) => e.kind === 'created')).toHaveLength(1);
     expect(detail.extra).toBeTypeOf('object');
     const audit = await api.db.prisma.auditEvent.findFirst({
       where: { action: 'machine.stop', resourceId: machine.id },

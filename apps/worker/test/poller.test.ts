@@ -75,7 +75,9 @@ describe('poller in the worker', () => {
       const pollStatus = async () =>
         (await db.prisma.cloud.findUniqueOrThrow({ where: { id: cloudId } })).pollStatus;
       await waitFor(async () => (await machineCount()) === 3000 && (await pollStatus()) === 'ok', 60_000);
-      expect(await db.prisma.machineEvent.count({ where: { kind: 'created' } })).toBe(3000);
+      // A first poll stores no history rows (each machine's row says when it was first seen),
+      // and nothing the killed poll began survived it.
+      expect(await db.prisma.machineEvent.count()).toBe(0);
     } finally {
       second.kill('SIGTERM');
       await exited(second);

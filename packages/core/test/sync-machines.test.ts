@@ -25,7 +25,7 @@ const eventsOf = (organizationId: string) =>
   db.prisma.machineEvent.findMany({ where: { organizationId }, orderBy: { id: 'asc' } });
 
 describe('syncMachines', () => {
-  it('creates machines with cost and one created event each', async () => {
+  it('creates machines with cost; their created events are published, not stored', async () => {
     const t = await newTarget();
     const res = await syncMachines(db, t, [remoteMachine(1), remoteMachine(2)]);
     expect(res).toMatchObject({ seen: 2, created: 2, updated: 0, missing: 0 });
@@ -40,7 +40,21 @@ describe('syncMachines', () => {
       providerTags: { env: 'prod' },
     });
     expect(rows[0]!.costMonthly?.toString()).toBe('6');
-    expect((await eventsOf(t.organizationId)).map((e) => e.kind)).toEqual(['created', 'created']);
+    expect(res.events.map((e) => [e.kind, e.data.name])).toEqual([
+      ['created', 'machine-1'],
+      ['created', 'machine-2'],
+    ]);
+    // A later poll finding one more: published the same way, and still nothing stored.
+    const later = await syncMachines(db, t, [remoteMachine(1), remoteMachine(2), remoteMachine(3)]);
+    expect(later.events).toEqual([
+      {
+        machineId: (await machinesOf(t.cloudId))[2]!.id,
+        kind: 'created',
+        data: { name: 'machine-3', state: 'running', costMonthly: 6 },
+      },
+    ]);
+    // The row's created_at is when it was first seen: the machine's history shows it from there.
+    expect(await eventsOf(t.organizationId)).toEqual([]);
   });
 
   it('writes nothing when nothing changed', async () => {
@@ -182,7 +196,7 @@ describe('syncMachines', () => {
     expect((await machinesOf(o.cloudId))[0]).toMatchObject({ costSource: 'override' });
   });
 
-  it('a large first import writes every created event but streams one summary', async () => {
+  it('a large first import stores no event per machine and streams one summary', async () => {
     const t = await newTarget();
     const res = await syncMachines(
       db,
@@ -190,9 +204,8 @@ describe('syncMachines', () => {
       Array.from({ length: 500 }, (_, i) => remoteMachine(i)),
     );
     expect(res).toMatchObject({ created: 500, summarized: true, events: [] });
-    expect(
-      await db.prisma.machineEvent.count({ where: { organizationId: t.organizationId, kind: 'created' } }),
-    ).toBe(500);
+    expect(await machinesOf(t.cloudId)).toHaveLength(500);
+    expect(await eventsOf(t.organizationId)).toEqual([]);
     expect(inventoryStreamEvents(t.cloudId, res)).toEqual([
       {
         type: 'inventory.changed',
@@ -286,7 +299,7 @@ describe('syncMachines', () => {
       await expect(syncMachines(db, t, failing())).rejects.toThrow('503');
       // Not one of the 300 machines the failed listing had not reached yet went missing.
       expect(await machinesOf(t.cloudId)).toEqual(before);
-      expect(await db.prisma.machineEvent.count({ where: { organizationId: t.organizationId } })).toBe(1500);
+      expect(await eventsOf(t.organizationId)).toEqual([]);
       // The connection went back to the pool usable: the next poll works.
       expect(await syncMachines(db, t, pages(1500, 200))).toMatchObject({ seen: 1500, missing: 0 });
     });

@@ -36,6 +36,7 @@ export async function machineDetail(
   const more = await db.prisma.machine.findUnique({
     where: { id },
     select: {
+      createdAt: true,
       expiresAt: true,
       expirationAction: true,
       expirationNotifyMinutes: true,
@@ -50,12 +51,19 @@ export async function machineDetail(
     extra: row.extra,
     providerTags: row.provider_tags,
     userTags: row.user_tags,
-    history: history.map((e) => ({
-      id: e.id.toString(),
-      kind: e.kind,
-      data: e.data as Record<string, unknown>,
-      createdAt: e.createdAt.toISOString(),
-    })),
+    history: [
+      ...history.map((e) => ({
+        id: e.id.toString(),
+        kind: e.kind,
+        data: e.data as Record<string, unknown>,
+        createdAt: e.createdAt.toISOString(),
+      })),
+      // A machine a poll found stores no `created` event (inventory/sync-machines.ts): its row
+      // was written when Overcast first saw it. Shown once the history is read to its start.
+      ...(more && history.length < HISTORY_LIMIT && !history.some((e) => e.kind === 'created')
+        ? [{ id: 'first-seen', kind: 'created', data: {}, createdAt: more.createdAt.toISOString() }]
+        : []),
+    ],
     expiration: more ? expirationView(more) : null,
     reachedAt: reachedAt(
       {

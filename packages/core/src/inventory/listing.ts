@@ -4,19 +4,17 @@ import { ownCopy } from '@overcast/contracts';
 export type Listing<T> = Iterable<T> | AsyncIterable<T>;
 
 /**
- * The listing with each id once, as first listed: a provider listing an id twice (pagination
- * overlap) must not fail the poll. The ids are copied: as slices of the pages they were read
- * from, they would keep every page of the listing alive.
+ * A check passing each id once, the first time it is listed: a provider listing an id twice
+ * (pagination overlap) must not fail the poll. The ids kept are copies: as slices of the pages
+ * they were read from, they would keep every page of the listing alive.
  */
-export async function* firstOfEachId<T extends { externalId: string }>(
-  listing: Listing<T>,
-): AsyncGenerator<T> {
+export function firstListings(): (externalId: string) => boolean {
   const ids = new Set<string>();
-  for await (const item of listing) {
-    if (ids.has(item.externalId)) continue;
-    ids.add(ownCopy(item.externalId));
-    yield item;
-  }
+  return (id) => {
+    if (ids.has(id)) return false;
+    ids.add(ownCopy(id));
+    return true;
+  };
 }
 
 export interface ListingOptions {

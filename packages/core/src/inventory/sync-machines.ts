@@ -2,7 +2,7 @@ import type { ProviderKind, RemoteMachine } from '@overcast/contracts';
 import { type CopyValue, copyRows, type Database } from '@overcast/db';
 import type { PoolClient } from 'pg';
 import { COST_TAG, machineCost } from '../cost';
-import { firstOfEachId, type Listing, type ListingOptions } from './listing';
+import { firstListings, type Listing, type ListingOptions } from './listing';
 
 /** What one poll changed; `events` are its changes, for publishing (new machines' included). */
 export interface MachineSyncResult {
@@ -233,7 +233,8 @@ export async function syncMachines(
   const userTags = await loadUserCostTags(db, target.cloudId);
   const client = await db.pool.connect();
   async function* rows() {
-    for await (const m of firstOfEachId(machines)) yield toRow(m, target, userTags);
+    const first = firstListings();
+    for await (const m of machines) if (first(m.externalId)) yield toRow(m, target, userTags);
     options.signal?.throwIfAborted();
   }
   try {

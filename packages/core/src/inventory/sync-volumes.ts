@@ -1,7 +1,7 @@
 import type { ProviderKind, RemoteVolume } from '@overcast/contracts';
 import { type CopyValue, copyRows, type Database } from '@overcast/db';
 import { volumeCost } from '../cost';
-import { firstOfEachId, type Listing, type ListingOptions } from './listing';
+import { firstListings, type Listing, type ListingOptions } from './listing';
 
 export interface VolumeSyncResult {
   seen: number;
@@ -69,7 +69,8 @@ export async function syncVolumes(
   options: ListingOptions = {},
 ): Promise<VolumeSyncResult> {
   async function* rows() {
-    for await (const v of firstOfEachId(volumes)) yield toRow(target.provider, v);
+    const first = firstListings();
+    for await (const v of volumes) if (first(v.externalId)) yield toRow(target.provider, v);
     options.signal?.throwIfAborted();
   }
   const client = await db.pool.connect();

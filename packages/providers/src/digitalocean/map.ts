@@ -38,11 +38,21 @@ const COUNTRIES: Record<string, string> = {
   syd: 'AU',
 };
 
+// A listing prices thousands of droplets from a handful of sizes: each price is formatted once,
+// and its (frozen) Money shared. Bounded, so an account of odd prices cannot grow it for ever.
+const PRICES_KEPT = 1_024;
+const prices = new Map<number, Money>();
+
 /** Prices as decimal strings with at least four places, never rounding away DigitalOcean's digits. */
 export function usd(value: number | undefined | null): Money | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-  const [whole, fraction = ''] = value.toFixed(10).replace(/0+$/, '').split('.');
-  return { amount: `${whole}.${fraction.padEnd(4, '0')}`, currency: 'USD' };
+  let money = prices.get(value);
+  if (!money) {
+    const [whole, fraction = ''] = value.toFixed(10).replace(/0+$/, '').split('.');
+    money = Object.freeze({ amount: `${whole}.${fraction.padEnd(4, '0')}`, currency: 'USD' });
+    if (prices.size < PRICES_KEPT) prices.set(value, money);
+  }
+  return money;
 }
 
 export function parseDate(value: string | undefined | null): Date | null {
@@ -51,8 +61,14 @@ export function parseDate(value: string | undefined | null): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-const addresses = (nets: DoWireNetwork[] | undefined, type: string): string[] =>
-  (nets ?? []).filter((n) => n.type === type && n.ip_address).map((n) => n.ip_address as string);
+/** The addresses of one type (public, private), IPv4 first. */
+function addresses(v4: DoWireNetwork[] | undefined, v6: DoWireNetwork[] | undefined, type: string): string[] {
+  const out: string[] = [];
+  for (const nets of [v4, v6]) {
+    for (const n of nets ?? []) if (n.type === type && n.ip_address) out.push(n.ip_address);
+  }
+  return out;
+}
 
 /** The handle createMachine accepts for an image: its slug, or its numeric id for snapshots. */
 export const imageRef = (image: DoWireImage | null | undefined): string | null =>
@@ -70,8 +86,8 @@ export function toMachine(d: DoWireDroplet): RemoteMachine {
     size: d.size_slug ?? d.size?.slug ?? null,
     image: imageRef(d.image),
     location: d.region?.slug ?? null,
-    publicIps: [...addresses(v4, 'public'), ...addresses(v6, 'public')],
-    privateIps: [...addresses(v4, 'private'), ...addresses(v6, 'private')],
+    publicIps: addresses(v4, v6, 'public'),
+    privateIps: addresses(v4, v6, 'private'),
     createdAt: parseDate(d.created_at),
     tags: fromDigitalOceanTags(d.tags),
     costMonthly: usd(d.size?.price_monthly),

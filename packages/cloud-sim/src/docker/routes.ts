@@ -316,19 +316,45 @@ function matchesFilters(event: SimEvent, filters: Record<string, string[]>): boo
   );
 }
 
-function events(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
-  let filters: Record<string, string[]> = {};
+/** The `filters` parameter, in either of the engine's forms: {"key": ["v"]} or {"key": {"v": true}}. */
+function parseFilters(url: URL, known: readonly string[]): Record<string, string[]> {
   const raw = url.searchParams.get('filters');
-  if (raw) {
-    try {
-      const parsed = JSON.parse(raw) as Record<string, string[] | Record<string, boolean>>;
-      filters = Object.fromEntries(
-        Object.entries(parsed).map(([k, v]) => [k, Array.isArray(v) ? v : Object.keys(v)]),
-      );
-    } catch {
-      throw new EngineError(400, `invalid filter '${raw}'`);
-    }
+  if (!raw) return {};
+  let filters: Record<string, string[]>;
+  try {
+    const parsed = JSON.parse(raw) as Record<string, string[] | Record<string, boolean>>;
+    filters = Object.fromEntries(
+      Object.entries(parsed).map(([k, v]) => [k, Array.isArray(v) ? v : Object.keys(v)]),
+    );
+  } catch {
+    throw new EngineError(400, `invalid filter '${raw}'`);
   }
+  const unknown = Object.keys(filters).find((k) => !known.includes(k));
+  if (unknown) throw new EngineError(400, `invalid filter '${unknown}'`);
+  return filters;
+}
+
+/**
+ * The engine's container filters: an id by prefix, a name as a regular expression over
+ * "/name", a label by key or key=value, a status; values of one key are alternatives.
+ */
+function containerMatches(c: SimContainer, filters: Record<string, string[]>): boolean {
+  const any = (key: string, test: (value: string) => boolean) => !filters[key] || filters[key].some(test);
+  const name = `/${c.name.replace(/^\//, '')}`;
+  return (
+    any('id', (v) => c.id.startsWith(v)) &&
+    any('name', (v) => new RegExp(v).test(name)) &&
+    any('status', (v) => c.status === v) &&
+    // Several labels must all match: unlike the other keys, they narrow.
+    (filters.label ?? []).every((v) => {
+      const [key = '', ...rest] = v.split('=');
+      return rest.length ? c.labels[key] === rest.join('=') : key in c.labels;
+    })
+  );
+}
+
+function events(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const filters = parseFilters(url, ['type', 'event', 'container']);
   const since = url.searchParams.get('since');
   const until = url.searchParams.get('until');
   res.writeHead(200, { 'content-type': 'application/json', 'api-version': API_VERSION });
@@ -408,11 +434,13 @@ export async function route(
     }
     if (method === 'GET' && path === '/containers/json') {
       const all = bool(q.get('all'));
+      const filters = parseFilters(url, ['id', 'name', 'label', 'status']);
       return send(
         res,
         200,
         [...engine.containers.values()]
           .filter((c) => all || c.status === 'running' || c.status === 'paused')
+          .filter((c) => containerMatches(c, filters))
           .sort((a, b) => b.created.getTime() - a.created.getTime())
           .map(summary),
       );

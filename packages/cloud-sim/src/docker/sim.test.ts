@@ -97,6 +97,38 @@ describe('Docker Engine API emulator', () => {
     expect(volumes).toEqual(['data']);
   });
 
+  it('lists only the containers its filters name, as the engine does, and refuses an unknown filter', async () => {
+    const make = async (name: string, labels: Record<string, string>) =>
+      (await call('POST', `/v1.47/containers/create?name=${name}`, { Image: 'alpine:3.20', Labels: labels }))
+        .json.Id as string;
+    const web = await make('shop-web', { stack: 'shop', role: 'web' });
+    const cache = await make('shop-cache', { stack: 'shop', role: 'cache' });
+    const other = await make('other', {});
+    await call('POST', `/v1.47/containers/${cache}/start`);
+    const names = async (filters: unknown) =>
+      (
+        await call(
+          'GET',
+          `/v1.47/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify(filters))}`,
+        )
+      ).json
+        .map((c: { Names: string[] }) => c.Names[0])
+        .sort();
+    // By id (a prefix too), name, labels (all of them) and status.
+    expect(await names({ id: [web] })).toEqual(['/shop-web']);
+    expect(await names({ id: [cache.slice(0, 12), other] })).toEqual(['/other', '/shop-cache']);
+    expect(await names({ name: ['^/shop-'] })).toEqual(['/shop-cache', '/shop-web']);
+    expect(await names({ label: ['stack=shop', 'role=web'] })).toEqual(['/shop-web']);
+    expect(await names({ label: { role: true } })).toEqual(['/shop-cache', '/shop-web']);
+    expect(await names({ status: ['running'] })).toEqual(['/shop-cache']);
+    const refused = await call(
+      'GET',
+      `/v1.47/containers/json?filters=${encodeURIComponent('{"colour":["red"]}')}`,
+    );
+    expect([refused.status, refused.json.message]).toEqual([400, "invalid filter 'colour'"]);
+    for (const id of [web, cache, other]) await call('DELETE', `/v1.47/containers/${id}?force=1`);
+  });
+
   it('streams pull progress, and says when an image cannot be pulled', async () => {
     const pulled = await call('POST', '/v1.47/images/create?fromImage=busybox&tag=latest');
     const lines = pulled.text

@@ -157,8 +157,8 @@ export async function storeCreatedMachine(
     cloudOverrideMonthly: cloud.costOverrideMonthly?.toString() ?? null,
   });
   // An event-driven sync can list it before the provider's answer reaches us: then it is
-  // already stored, with its own "created" history and event, and only what the creator
-  // alone knows is added to it.
+  // already stored, its "created" event published, and only what the creator alone knows is
+  // added to it: who made it, in its history too (a poll stores no created event).
   const where = { cloudId_externalId: { cloudId: cloud.id, externalId: remote.externalId } };
   const creation = {
     sshKeyId: options.sshKeyId,
@@ -204,15 +204,13 @@ export async function storeCreatedMachine(
     resourceId: machine.id,
     details: options.audit,
   });
+  const created = { organizationId: actor.organizationId, machineId: machine.id, kind: 'created' };
+  // One created event: a machine a sync stored before polls stopped writing them has its own.
+  if (inserted || !(await runtime.db.prisma.machineEvent.findFirst({ where: created, select: { id: true } })))
+    await runtime.db.prisma.machineEvent.create({
+      data: { ...created, data: { name: machine.name, by: actor.label } },
+    });
   if (!inserted) return machine;
-  await runtime.db.prisma.machineEvent.create({
-    data: {
-      organizationId: actor.organizationId,
-      machineId: machine.id,
-      kind: 'created',
-      data: { name: machine.name, by: actor.label },
-    },
-  });
   await publishEvents(runtime.redis, actor.organizationId, [
     {
       type: 'machine.changed',

@@ -83,8 +83,6 @@ async function rawCopy(db: Database, orgId: string, cloudId: string, machines: R
         'launched_at',
       ],
       machines.map((m) => [
-        orgId,
-        cloudId,
         m.externalId,
         m.name,
         m.state,
@@ -98,6 +96,8 @@ async function rawCopy(db: Database, orgId: string, cloudId: string, machines: R
         m.extra,
         m.createdAt,
       ]),
+      // Encoded once, as the first sync's COPY does.
+      [orgId, cloudId],
     );
   } finally {
     client.release();

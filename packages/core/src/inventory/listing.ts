@@ -4,17 +4,23 @@ import { ownCopy } from '@overcast/contracts';
 export type Listing<T> = Iterable<T> | AsyncIterable<T>;
 
 /**
- * A check passing each id once, the first time it is listed: a provider listing an id twice
- * (pagination overlap) must not fail the poll. The ids kept are copies: as slices of the pages
- * they were read from, they would keep every page of the listing alive.
+ * The rows a sync copies from a listing: each id once, as first listed (a provider listing an
+ * id twice, by pagination overlap, must not fail the poll), mapped. The ids kept are copies: as
+ * slices of the pages they were read from, they would keep every page of the listing alive.
+ * Ends with an error if the listing's signal aborted it: a partial listing is not the whole.
  */
-export function firstListings(): (externalId: string) => boolean {
+export async function* listedRows<T extends { externalId: string }, R>(
+  listing: Listing<T>,
+  toRow: (item: T) => R,
+  options: ListingOptions,
+): AsyncGenerator<R> {
   const ids = new Set<string>();
-  return (id) => {
-    if (ids.has(id)) return false;
-    ids.add(ownCopy(id));
-    return true;
-  };
+  for await (const item of listing) {
+    if (ids.has(item.externalId)) continue;
+    ids.add(ownCopy(item.externalId));
+    yield toRow(item);
+  }
+  options.signal?.throwIfAborted();
 }
 
 export interface ListingOptions {

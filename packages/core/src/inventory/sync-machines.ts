@@ -2,7 +2,7 @@ import type { ProviderKind, RemoteMachine } from '@overcast/contracts';
 import { type CopyValue, copyRows, type Database } from '@overcast/db';
 import type { PoolClient } from 'pg';
 import { COST_TAG, machineCost } from '../cost';
-import { firstListings, type Listing, type ListingOptions } from './listing';
+import { type Listing, type ListingOptions, listedRows } from './listing';
 
 /** What one poll changed; `events` are its changes, for publishing (new machines' included). */
 export interface MachineSyncResult {
@@ -232,11 +232,7 @@ export async function syncMachines(
 ): Promise<MachineSyncResult> {
   const userTags = await loadUserCostTags(db, target.cloudId);
   const client = await db.pool.connect();
-  async function* rows() {
-    const first = firstListings();
-    for await (const m of machines) if (first(m.externalId)) yield toRow(m, target, userTags);
-    options.signal?.throwIfAborted();
-  }
+  const rows = () => listedRows(machines, (m) => toRow(m, target, userTags), options);
   try {
     await client.query('BEGIN');
     // One poll of a cloud at a time, even across workers; the lock ends with the transaction.

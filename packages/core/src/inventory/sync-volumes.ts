@@ -1,7 +1,7 @@
 import type { ProviderKind, RemoteVolume } from '@overcast/contracts';
 import { type CopyValue, copyRows, type Database } from '@overcast/db';
 import { volumeCost } from '../cost';
-import { firstListings, type Listing, type ListingOptions } from './listing';
+import { type Listing, type ListingOptions, listedRows } from './listing';
 
 export interface VolumeSyncResult {
   seen: number;
@@ -68,11 +68,6 @@ export async function syncVolumes(
   volumes: Listing<RemoteVolume>,
   options: ListingOptions = {},
 ): Promise<VolumeSyncResult> {
-  async function* rows() {
-    const first = firstListings();
-    for await (const v of volumes) if (first(v.externalId)) yield toRow(target.provider, v);
-    options.signal?.throwIfAborted();
-  }
   const client = await db.pool.connect();
   try {
     await client.query('BEGIN');
@@ -82,7 +77,12 @@ export async function syncVolumes(
       location text,
       attached_to text[] NOT NULL, provider_tags jsonb NOT NULL, extra jsonb NOT NULL, cost_monthly numeric(12,4),
       cost_source text, price_unknown_reason text, launched_at timestamptz(3)) ON COMMIT DROP`);
-    const seen = await copyRows(client, 'incoming_volumes', COLUMNS, rows());
+    const seen = await copyRows(
+      client,
+      'incoming_volumes',
+      COLUMNS,
+      listedRows(volumes, (v) => toRow(target.provider, v), options),
+    );
     const params = [target.cloudId, target.organizationId];
     const created = await client.query(
       `INSERT INTO volumes (organization_id, cloud_id, ${COLUMNS.join(', ')})
